@@ -1,0 +1,317 @@
+"""A transparent rule-based MISC coder for counselor utterances and client talk.
+
+It reads text only, never a speaker's own annotations, so it codes transcripts from any source
+(scripted, LLM or human) the same way. The scripted client perceives counselors through it, and
+the offline evaluation computes MITI summary scores from it. Trained coders (embedding
+classifiers validated against expert labels) plug in beside it with the same interface.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from theralab.dialogue.codes import MiscCode, TalkType
+from theralab.text.lexicon import CHANGE_TALK, SUSTAIN_TALK, feeling_words_in
+from theralab.text.perspective import split_sentences, strip_fillers
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_PERMISSION = _rx(
+    r"\b(?:would it be (?:ok|okay|alright|all right)|may i|can i (?:share|offer|suggest|tell)|"
+    r"would you (?:like|be open|mind) (?:some|to hear|if i|me to)|mind if i|"
+    r"is it (?:ok|okay|alright) if i|would you be open to)"
+)
+_OPEN_START = _rx(
+    r"^(?:and |so |but |now )?(?:what|how|why|which|where|when|who|in what way|tell me|"
+    r"describe|walk me through|help me understand|could you (?:tell|say|describe) (?:me )?more|"
+    r"can you (?:tell|say) (?:me )?(?:more|about)|i(?:'m| am)? wonder(?:ing)? (?:what|how|why))"
+)
+_OPEN_IMPERATIVE = _rx(
+    r"^(?:tell me (?:more|about|what|how)|i'd (?:like|love) to hear|i'm curious (?:about|what|how)|"
+    r"say (?:a bit )?more|walk me through|help me understand)"
+)
+_CONFRONT = _rx(
+    r"\b(?:you(?:'re| are) (?:just|only) (?:making excuses|in denial|avoiding)|that's not true|"
+    r"be honest with yourself|you(?:'re| are) not (?:even )?trying|you need to face|"
+    r"that's (?:just )?an excuse|you(?:'re| are) kidding yourself)"
+)
+_WARN = _rx(r"\b(?:if you don't[^.]*(?:you will|you'll|you're going to)|or else|you could end up)")
+_ADVISE = _rx(
+    r"(?:\byou (?:should|need to|must|have to|ought to|had better)\b|\bi (?:suggest|recommend)\b|"
+    r"\bmy advice\b|^(?:just )?try (?:to )?\w+|^(?:stop|start|avoid|don't|do not|make sure|go|"
+    r"take|write|call|keep|cut|practi[cs]e|set|schedule|plan)\b)"
+)
+_ADVISE_OFFERED = _rx(
+    r"\b(?:one (?:option|idea|thing (?:some people|that might)) (?:is|could be|might be)|"
+    r"you might (?:consider|try|want to)|some people find|if you(?:'re| are) open to it|"
+    r"something you could try|you could (?:try|experiment))"
+)
+_AUTONOMY = _rx(
+    r"\b(?:(?:it's|it is) (?:your|entirely your|really your|up to you)|up to you|your (?:choice|"
+    r"decision|call)|you know (?:yourself|your life|your situation) best|only you can|you decide|"
+    r"whatever you decide|you're the (?:expert|one who)|yours to decide)"
+)
+_AFFIRM = _rx(
+    r"\b(?:(?:that|it) (?:took|takes) (?:real )?(?:courage|strength|honesty)|you(?:'ve| have) "
+    r"(?:shown|done|managed|been able|worked|kept|found|thought this)|that's a real (?:shift|step)|i (?:really )?(?:appreciate|admire|respect)|"
+    r"it's clear (?:that )?you (?:care|value|want|are)|you(?:'re| are)? (?:clearly|obviously|really) "
+    r"(?:care|value|want|thinking)|good for you|well done|(?:that's|that is) a (?:real )?strength|"
+    r"you(?:'re| are) (?:someone who|clearly|very|really) (?:cares|committed|determined|"
+    r"resourceful|thoughtful|caring)|you(?:'re| are) being (?:really )?(?:honest|brave))"
+)
+_STRUCTURE = _rx(
+    r"\b(?:agenda|before we (?:finish|end|wrap|stop)|we have (?:about )?\w+ minutes|for today|"
+    r"to start (?:us )?off|let me (?:summari[sz]e|recap)|to sum up|in summary|our time|"
+    r"next (?:session|time)|today we|this is your time|let's (?:start|begin|spend|look at|come back|review)|"
+    r"(?:i'd|i would) like to (?:summari[sz]e|recap|check in|start))"
+)
+_COLLABORATE = _rx(
+    r"\b(?:let's (?:work|figure|think|explore)|together|we could|shall we|what would you like|"
+    r"where would you like|what feels (?:most )?important to (?:focus|talk)|"
+    r"what do you think we|how does that sound|does that sound)"
+)
+_INFORMATION = _rx(
+    r"\b(?:research|studies|evidence) (?:shows|suggests|tells)|\bmany people\b|"
+    r"\b(?:it's|it is) (?:very )?(?:common|normal|natural|understandable) (?:for|to|that)|"
+    r"\bone thing (?:we know|that helps)\b|\b(?:this|that) is (?:called|known as|sometimes called)|"
+    r"\bin cbt\b|\b(?:thinking|thought) (?:trap|pattern|habit)s?\b|\bthoughts, feelings and\b|"
+    r"\bour thoughts (?:affect|shape|influence)|\bour minds?\b|\bthe brain\b|"
+    r"\b(?:feelings|thoughts|anxiety|worry|avoiding something) (?:are|is|rises|brings|tends)\b|"
+    r"\bwhen we(?:'re| are)\b|\bwe tend to\b|\bmost of life\b|\brigid rules\b"
+)
+_SUPPORT = _rx(
+    r"^(?:(?:that|this|it) (?:sounds|must be|must have been|is|seems) (?:really |so |very |"
+    r"incredibly )?(?:hard|difficult|painful|tough|a lot|exhausting|overwhelming|upsetting|"
+    r"heavy)|i(?:'m| am) (?:so |really )?sorry|i(?:'m| am) (?:here|glad you)|i hear you|"
+    r"thank you for (?:sharing|telling|being)|i can (?:see|hear) (?:how|that|why)|"
+    r"it(?:'s| is| can be) (?:so |really )?hard to)"
+)
+_CONCERN = _rx(r"\bi(?:'m| am) (?:a (?:bit|little) )?(?:concerned|worried) (?:about|that)\b")
+_PERSUADE = _rx(
+    r"\b(?:don't you think|wouldn't you agree|surely you|the (?:right|best) thing (?:is|would be)|"
+    r"you(?:'d| would) feel (?:so )?much better if|you know (?:that )?you need)"
+)
+_REFLECT_START = _rx(
+    r"^(?:(?:so|and|but|okay),? )?(?:it sounds like|sounds like|it seems|it's as if|it's like|"
+    r"what i(?:'m| am) hearing|i(?:'m| am)? hear(?:ing)? (?:that )?you|if i understand|"
+    r"you(?:'re| are| were|'ve| have| feel| felt| want| wish| think| thought| believe| worry|"
+    r" find| keep| see| don't| didn't| can't| couldn't| really| also| still| just| might| may|"
+    r" would|'d| do| did| know| care| value| miss| had| got| love| hate| need| tell| told| say|"
+    r" said| wonder| sound| seem)\b|part of you|on (?:the )?one hand|for you\b|"
+    r"there's (?:a|so much|real)\b|underneath|deep down|(?:this|that|it) (?:really )?"
+    r"(?:matters|left you|made you|leaves you|makes you)|your \w+)"
+)
+# A statement about the client in second person that no rule above claimed is a reflection.
+_SECOND_PERSON = _rx(r"\b(?:you|your|you're|you've|yourself)\b")
+_COMPLEX_MARKERS = _rx(
+    r"\b(?:part of you|on (?:the )?one hand|on the other|as if|as though|underneath|deep down|"
+    r"what matters|matters (?:a lot )?to you|important to you|you value|you care (?:a lot )?about|"
+    r"you(?:'re| are) torn|and yet|at the same time|even though|which makes sense|"
+    r"you(?:'re| are) wondering (?:whether|if)|almost like|it's like|the worst part|"
+    r"what you really want|you've had enough|you came in|we looked at|you've named)"
+)
+_GREETING = _rx(
+    r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|nice to meet you|thanks for "
+    r"coming|take care|goodbye|bye|see you|thank you for (?:your|coming|talking|today))"
+)
+# Stems that mark a reflection whatever its content says ("You're saying you need to ...").
+_REFLECT_STEM = _rx(
+    r"^(?:(?:so|and),? )?(?:it sounds like|sounds like|you're saying|you are saying|it seems|"
+    r"what i(?:'m| am) hearing|so for you|for you,|if i understand|you came in|"
+    r"so you(?:'re| are| feel| were|'ve| have)?\b|so your\b)"
+)
+_CLOSING = _rx(
+    r"\b(?:take care|goodbye|see you (?:next|soon|then)|until next time|that's where we'll "
+    r"(?:stop|leave it)|let's (?:stop|end|leave it) (?:here|there)|we'll stop here)\b"
+)
+
+# What a question or prompt is about: used by simulated clients to decide what to disclose.
+TARGETS: dict[str, re.Pattern[str]] = {
+    "thought": _rx(
+        r"\b(?:thought|thinking|go(?:es|ing)? through your (?:mind|head)|tell(?:ing)? yourself|"
+        r"say(?:ing)? to yourself|what did you think|running through your (?:mind|head)|"
+        r"pops? into your head)"
+    ),
+    "feeling": _rx(r"\b(?:feel|feeling|felt|emotion)"),
+    "belief": _rx(
+        r"\b(?:say about you|says about you|mean about you|means about you|believe about yourself|"
+        r"the worst part|if that (?:were|was) true|what would that mean|deep down|"
+        r"about you as a person)"
+    ),
+    "evidence": _rx(
+        r"\b(?:evidence|the facts|supports? (?:that|the|this)|against (?:that|it|this)|"
+        r"how (?:likely|sure|certain)|what makes you (?:think|sure)|has (?:that|it|this) "
+        r"(?:ever )?happened|percent|doesn't (?:quite )?fit|worst (?:that|thing)|serves? you|costs? you|"
+        r"most likely|realistically|how would you cope|advantages|disadvantages|pros and cons)"
+    ),
+    "reframe": _rx(
+        r"\b(?:another way|other ways?|alternative|what else could|could (?:it|there) (?:also )?be|"
+        r"what would you (?:say|tell) (?:to )?a (?:close )?friend|more balanced|"
+        r"look at (?:it|this|that) differently|different angle|kinder|more helpful (?:thought|way))"
+    ),
+    "plan": _rx(
+        r"\b(?:plan|first step|next step|small step|this week|next week|experiment|homework|"
+        r"commit|going to do|goal|try (?:it|this|that)|what might you do|what could you do)"
+    ),
+    "change": _rx(
+        r"\b(?:change|different|better|why (?:might|would) you want|reasons?|benefits?|"
+        r"what would (?:it|life|things) (?:be|look) like|on a scale|how important|how confident|"
+        r"what worries you|concerns? you|downsides?|good things|not so good)"
+    ),
+    "history": _rx(
+        r"\b(?:growing up|childhood|your family|in the past|always been|when did (?:this|it) "
+        r"start|where (?:does|do) (?:that|you think that) come from|earlier in (?:your )?life)"
+    ),
+    "coping": _rx(
+        r"\b(?:cope|coping|what have you tried|what helps|how do you deal|handle|"
+        r"manag(?:e|ing) (?:it|this|that)|get through)"
+    ),
+    "situation": _rx(
+        r"\b(?:what happened|recent|an example|a time when|last time|situation|a specific|"
+        r"walk me through|tell me (?:more|about))"
+    ),
+    "behaviour": _rx(r"\b(?:what did you do|what do you do|how did you (?:respond|react)|afterwards)"),
+    "agenda": _rx(
+        r"\b(?:agenda|focus on today|work on today|like to focus|(?:want|like) to talk about|"
+        r"brings you|bring you|get out of (?:our|today|this))"
+    ),
+    "summary": _rx(r"\b(?:summari[sz]e|recap|to sum up|what we covered|looking back on today)"),
+    "closing": _CLOSING,
+}
+
+
+@dataclass(frozen=True)
+class CodedSentence:
+    """One sentence of a counselor utterance with its code and what it is about."""
+
+    text: str
+    code: MiscCode
+    targets: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class CodedUtterance:
+    sentences: tuple[CodedSentence, ...]
+
+    @property
+    def codes(self) -> list[MiscCode]:
+        return [s.code for s in self.sentences]
+
+    @property
+    def targets(self) -> frozenset[str]:
+        out: set[str] = set()
+        for s in self.sentences:
+            out |= s.targets
+        return frozenset(out)
+
+    @property
+    def question_targets(self) -> frozenset[str]:
+        """What the last question is about (what a client answers); else all targets."""
+        for s in reversed(self.sentences):
+            if s.code in (MiscCode.OPEN_QUESTION, MiscCode.CLOSED_QUESTION):
+                return s.targets
+        return self.targets
+
+    def has(self, *codes: MiscCode) -> bool:
+        return any(s.code in codes for s in self.sentences)
+
+    @property
+    def primary(self) -> MiscCode:
+        """The act the client most responds to: the last question, else the last sentence."""
+        for s in reversed(self.sentences):
+            if s.code in (MiscCode.OPEN_QUESTION, MiscCode.CLOSED_QUESTION):
+                return s.code
+        return self.sentences[-1].code if self.sentences else MiscCode.OTHER
+
+
+class RuleCoder:
+    """Codes counselor utterances into MISC codes and client utterances into talk types."""
+
+    name = "rules-v1"
+
+    def code_counselor(self, text: str, client_context: str = "") -> CodedUtterance:
+        """Code each sentence of a counselor utterance.
+
+        `client_context` is the client's previous utterance: a reflection that names a feeling
+        the client did not name is coded complex.
+        """
+        sentences = split_sentences(text) or [text]
+        coded: list[CodedSentence] = []
+        permission_asked = False
+        client_feelings = feeling_words_in(client_context) if client_context else set()
+        for raw in sentences:
+            s = strip_fillers(raw) or raw
+            code = self._code_sentence(s, permission_asked, client_context, client_feelings)
+            if code is MiscCode.SEEK_COLLABORATION and _PERMISSION.search(s):
+                permission_asked = True
+            targets = frozenset(t for t, pat in TARGETS.items() if pat.search(s))
+            coded.append(CodedSentence(raw, code, targets))
+        return CodedUtterance(tuple(coded))
+
+    def _code_sentence(
+        self, s: str, permission_asked: bool, client_context: str, client_feelings: set[str]
+    ) -> MiscCode:
+        if s.endswith("?"):
+            if _PERMISSION.search(s):
+                return MiscCode.SEEK_COLLABORATION
+            if _PERSUADE.search(s):
+                return MiscCode.PERSUADE
+            if any(_OPEN_START.search(clause.strip()) for clause in s.split(",")):
+                return MiscCode.OPEN_QUESTION
+            return MiscCode.CLOSED_QUESTION
+        if _OPEN_IMPERATIVE.search(s):
+            return MiscCode.OPEN_QUESTION
+        if _CLOSING.search(s) or _GREETING.search(s):
+            return MiscCode.OTHER
+        if _REFLECT_STEM.search(s):
+            return self._reflection_depth(s, client_context, client_feelings)
+        if _CONFRONT.search(s):
+            return MiscCode.CONFRONT
+        if _WARN.search(s):
+            return MiscCode.WARN
+        if _PERSUADE.search(s):
+            return MiscCode.PERSUADE
+        if _CONCERN.search(s):
+            return MiscCode.RAISE_CONCERN
+        if _AUTONOMY.search(s):
+            return MiscCode.EMPHASIZE_AUTONOMY
+        if _ADVISE_OFFERED.search(s):
+            return MiscCode.ADVISE_WITH_PERMISSION
+        if _ADVISE.search(s):
+            return (
+                MiscCode.ADVISE_WITH_PERMISSION if permission_asked
+                else MiscCode.ADVISE_WITHOUT_PERMISSION
+            )
+        if _AFFIRM.search(s):
+            return MiscCode.AFFIRM
+        if _SUPPORT.search(s):
+            return MiscCode.SUPPORT
+        if _STRUCTURE.search(s):
+            return MiscCode.STRUCTURE
+        if _INFORMATION.search(s):
+            return MiscCode.GIVE_INFORMATION
+        if _COLLABORATE.search(s):
+            return MiscCode.SEEK_COLLABORATION
+        if _REFLECT_START.search(s) or _SECOND_PERSON.search(s):
+            return self._reflection_depth(s, client_context, client_feelings)
+        return MiscCode.OTHER
+
+    @staticmethod
+    def _reflection_depth(s: str, client_context: str, client_feelings: set[str]) -> MiscCode:
+        if _COMPLEX_MARKERS.search(s):
+            return MiscCode.COMPLEX_REFLECTION
+        if client_context and feeling_words_in(s) - client_feelings:
+            return MiscCode.COMPLEX_REFLECTION
+        return MiscCode.SIMPLE_REFLECTION
+
+    def code_client(self, text: str) -> TalkType:
+        """Change talk, sustain talk or neutral (the last cue in the text wins)."""
+        last_change = max((m.start() for m in CHANGE_TALK.finditer(text)), default=-1)
+        last_sustain = max((m.start() for m in SUSTAIN_TALK.finditer(text)), default=-1)
+        if last_change < 0 and last_sustain < 0:
+            return TalkType.NEUTRAL
+        return TalkType.CHANGE if last_change > last_sustain else TalkType.SUSTAIN

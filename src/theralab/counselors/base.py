@@ -1,0 +1,104 @@
+"""The scripted counselor: an explicit stage machine that composes annotated utterances."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from theralab.agents import Reply, Utterance
+from theralab.counselors.listening import Listener
+from theralab.dialogue.codes import MiscCode
+from theralab.dialogue.records import AgentSpec, Annotations, Speaker
+from theralab.text.perspective import split_sentences
+
+
+@dataclass
+class Draft:
+    """A counselor turn being composed: sentences each with the code it is meant to carry."""
+
+    parts: list[tuple[str, MiscCode]] = field(default_factory=list)
+    strategy: str | None = None
+    closes: bool = False
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def add(self, text: str | None, code: MiscCode) -> Draft:
+        """Add text meant as `code`; each sentence becomes its own coded part."""
+        if text:
+            self.parts.extend((sentence, code) for sentence in split_sentences(text))
+        return self
+
+    @property
+    def text(self) -> str:
+        return " ".join(t for t, _ in self.parts)
+
+    @property
+    def codes(self) -> list[MiscCode]:
+        return [c for _, c in self.parts]
+
+
+class ScriptedCounselor:
+    """Base class: keeps the stage, hears the client, turns a `Draft` into a `Reply`.
+
+    Subclasses list their `stages` and implement `compose(stage)`, which returns the draft
+    and whether to move to the next stage after this turn.
+    """
+
+    modality: str = ""
+    stages: tuple[str, ...] = ()
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.listener = Listener()
+        self.stage_index = 0
+        self.turns_in_stage = 0
+        self.turn = 0
+        self._spec = AgentSpec(name=self.modality, engine="scripted", params={"seed": seed})
+
+    @property
+    def spec(self) -> AgentSpec:
+        return self._spec
+
+    @property
+    def stage(self) -> str:
+        return self.stages[self.stage_index]
+
+    async def respond(self, history: Sequence[Utterance]) -> Reply:
+        return self.reply(history)
+
+    def reply(self, history: Sequence[Utterance]) -> Reply:
+        """The synchronous core of `respond`."""
+        if history and history[-1].speaker is Speaker.CLIENT:
+            self.listener.hear(history[-1].text)
+        stage = self.stage
+        if self.turn == 0:
+            draft, advance = self.open(), False
+        else:
+            draft, advance = self.compose(stage)
+        if self.turn > 0:  # the opening turn does not count towards the first stage
+            self.turns_in_stage += 1
+        self.turn += 1
+        if advance and self.stage_index + 1 < len(self.stages):
+            self.stage_index += 1
+            self.turns_in_stage = 0
+        annotations = Annotations(
+            codes=draft.codes, stage=stage, strategy=draft.strategy, **draft.notes
+        )
+        if draft.closes:
+            annotations.action = "close"
+        return Reply(text=draft.text, annotations=annotations, ends_session=False)
+
+    def next_stage(self) -> None:
+        """Jump to the next stage now (used when a stage has nothing left to do)."""
+        if self.stage_index + 1 < len(self.stages):
+            self.stage_index += 1
+            self.turns_in_stage = 0
+
+    def pick(self, *options: str) -> str:
+        return self.rng.choice(options)
+
+    def open(self) -> Draft:
+        raise NotImplementedError
+
+    def compose(self, stage: str) -> tuple[Draft, bool]:
+        raise NotImplementedError

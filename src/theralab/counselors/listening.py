@@ -1,0 +1,169 @@
+"""What a scripted counselor hears: the client's own words, and how to say them back.
+
+Counselors read client text only. `Listener` keeps track of what the client has said (the
+feelings, automatic thought, balanced thought, change and sustain talk, the focus they chose);
+the `reflect_*` functions compose reflections out of those words.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+
+from theralab.coding.rules import RuleCoder
+from theralab.dialogue.codes import MiscCode, TalkType
+from theralab.text.lexicon import FEELING_NAMES, emotions_in, feeling_words_in
+from theralab.text.perspective import split_sentences, strip_fillers, to_second_person, word_count
+
+_DIGRESSION = re.compile(
+    r"\b(?:reminds me|this is random|beside the point|where was i|anyway, sorry|"
+    r"good question|you're right|you're onto something|i'm sure other people|"
+    r"don't want to go on|so unfair|sick of feeling|nobody seems to get|it's exhausting|"
+    r"round in circles|thinking about it pretty much|hard to explain|a lot all at once)\b",
+    re.IGNORECASE,
+)
+_THOUGHT_LEAD = re.compile(
+    r"(?:kept thinking|keep thinking|the thought was|in my head it was|i thought|"
+    r"i tell myself|i told myself),?\s*(.+)",
+    re.IGNORECASE,
+)
+_BELIEF_LEAD = re.compile(
+    r"(?:deep down i feel like|if i'm honest, it's that|underneath it all,)\s*(.+)", re.IGNORECASE
+)
+_FOCUS_LEAD = re.compile(r"(?:work out how to|figure out how to|want to)\s+(.+?)[.!]?$",
+                         re.IGNORECASE)
+_BALANCED_LEAD = re.compile(r"^(?:huh\.\s*)?(?:maybe|i suppose)\s+(.+)", re.IGNORECASE)
+_ACCEPTS = re.compile(r"\b(?:i could|i think i could|i'll try|i will|i can try|give it a go)\b",
+                      re.IGNORECASE)
+
+
+@dataclass
+class Listener:
+    """A running record of what the client has said, parsed from their words."""
+
+    coder: RuleCoder = field(default_factory=RuleCoder)
+    client_turns: list[str] = field(default_factory=list)
+    feelings: list[str] = field(default_factory=list)
+    thought: str | None = None
+    belief: str | None = None
+    balanced: str | None = None
+    focus: str | None = None
+    change_talk: list[str] = field(default_factory=list)
+    sustain_talk: list[str] = field(default_factory=list)
+    last_talk: TalkType = TalkType.NEUTRAL
+    committed: str | None = None
+
+    @property
+    def last(self) -> str:
+        return self.client_turns[-1] if self.client_turns else ""
+
+    def hear(self, text: str) -> None:
+        self.client_turns.append(text)
+        for e in emotions_in(text):
+            if e not in self.feelings:
+                self.feelings.append(e)
+        for sentence in split_sentences(text):
+            clean = strip_fillers(sentence)
+            if m := _BELIEF_LEAD.search(clean):
+                self.belief = m.group(1).rstrip(".")
+            elif m := _THOUGHT_LEAD.search(clean):
+                self.thought = m.group(1).rstrip(".")
+            if m := _BALANCED_LEAD.match(sentence.strip()):
+                self.balanced = m.group(1).rstrip(".")
+            if self.focus is None and (m := _FOCUS_LEAD.search(clean)) and \
+                    "work out how to" in clean.lower():
+                self.focus = m.group(1)
+        self.last_talk = self.coder.code_client(text)
+        salient = salient_sentence(text)
+        if self.last_talk is TalkType.CHANGE:
+            self.change_talk.append(salient)
+            if _ACCEPTS.search(text):
+                self.committed = salient
+        elif self.last_talk is TalkType.SUSTAIN:
+            self.sustain_talk.append(salient)
+
+    def focus_phrase(self) -> str:
+        return to_second_person(self.focus) if self.focus else "make a change here"
+
+
+def salient_sentence(text: str) -> str:
+    """The sentence of a client turn most worth reflecting: personal, felt, on topic."""
+    best, best_score = "", -99
+    for i, sentence in enumerate(split_sentences(text)):
+        s = strip_fillers(sentence)
+        n = word_count(s)
+        score = 0
+        score += 2 if emotions_in(s) else 0
+        score += 2 if re.search(r"\b(?:i|i'm|i've|my|me)\b", s, re.IGNORECASE) else 0
+        score += 1 if 5 <= n <= 28 else -1
+        score -= 4 if _DIGRESSION.search(s) else 0
+        score -= 3 if n < 4 else 0
+        score -= 0.1 * i  # prefer earlier sentences on ties
+        if score > best_score:
+            best, best_score = s, score
+    return best or text
+
+
+def reflect_content(text: str, rng: random.Random) -> tuple[str, MiscCode]:
+    """A simple reflection: the client's most salient sentence, said back in second person.
+
+    When the client said almost nothing, there is nothing to reflect: invite them to go on.
+    """
+    salient = salient_sentence(text)
+    if word_count(salient) < 5:
+        return rng.choice(("Tell me more about that.", "Tell me more about what that's like.",
+                           "I'd like to hear more about that.")), MiscCode.OPEN_QUESTION
+    content = to_second_person(salient)
+    template = rng.choice(("It sounds like {c}.", "You're saying that {c}.", "So for you, {c}.",
+                           "What I'm hearing is that {c}."))
+    return template.format(c=content), MiscCode.SIMPLE_REFLECTION
+
+
+def reflect_feeling(text: str, rng: random.Random, deeper: bool = True) -> str | None:
+    """Name the feeling in the client's words; with `deeper`, a name they did not use."""
+    groups = emotions_in(text)
+    if not groups:
+        return None
+    said = feeling_words_in(text)
+    names = [n for n in FEELING_NAMES[groups[0]] if n not in said] if deeper else []
+    name = rng.choice(names) if names else rng.choice(FEELING_NAMES[groups[0]])
+    salient = salient_sentence(text)
+    if word_count(salient) >= 7 and not emotions_in(salient):
+        template = rng.choice((
+            "It sounds like you've been feeling really {f}, especially when {c}.",
+            "You're feeling {f}, and that makes sense given that {c}.",
+        ))
+        return template.format(f=name, c=to_second_person(salient))
+    return rng.choice(("It sounds like you've been feeling really {f}.",
+                       "You've been feeling so {f}.")).format(f=name)
+
+
+def reflect_meaning(thought: str, rng: random.Random) -> str:
+    """A complex reflection of the meaning under what the client said."""
+    t = to_second_person(thought)
+    return rng.choice((
+        "It's as if part of you believes {t}.",
+        "Underneath all of it, there's a worry that {t}.",
+        "And deep down, part of you is saying {t}.",
+    )).format(t=t)
+
+
+def reflect_change(change: str, rng: random.Random) -> str:
+    c = to_second_person(change)
+    return rng.choice((
+        "Part of you is really saying {c}.",
+        "So this matters to you: {c}.",
+        "It sounds like you've had enough, and {c}.",
+    )).format(c=c)
+
+
+def reflect_two_sides(sustain: str, change: str) -> str:
+    return (f"On one hand, {to_second_person(sustain)}, and on the other hand, "
+            f"{to_second_person(change)}.")
+
+
+def reflect_feeling_or_content(text: str, rng: random.Random) -> tuple[str, MiscCode]:
+    """Name the feeling if the client voiced one, else reflect the content."""
+    feeling = reflect_feeling(text, rng)
+    return (feeling, MiscCode.COMPLEX_REFLECTION) if feeling else reflect_content(text, rng)

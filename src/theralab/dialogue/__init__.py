@@ -1,0 +1,61 @@
+"""Dialogue records (Turn, Session), behaviour codes, and transcript I/O."""
+
+from theralab.dialogue.codes import (
+    MI_ADHERENT,
+    MI_NON_ADHERENT,
+    QUESTIONS,
+    REFLECTIONS,
+    Behaviour,
+    MiscCode,
+    TalkType,
+    behaviour_of,
+)
+from theralab.dialogue.records import (
+    SCHEMA_VERSION,
+    AgentSpec,
+    Annotations,
+    ClientState,
+    Outcome,
+    Session,
+    Speaker,
+    StopReason,
+    Timing,
+    Turn,
+)
+from theralab.dialogue.transcripts import (
+    append_session,
+    atomic_write_text,
+    iter_sessions,
+    parse_session_line,
+    read_sessions,
+    session_to_json,
+    write_sessions,
+)
+
+__all__ = [
+    "MI_ADHERENT",
+    "MI_NON_ADHERENT",
+    "QUESTIONS",
+    "REFLECTIONS",
+    "SCHEMA_VERSION",
+    "AgentSpec",
+    "Annotations",
+    "Behaviour",
+    "ClientState",
+    "MiscCode",
+    "Outcome",
+    "Session",
+    "Speaker",
+    "StopReason",
+    "TalkType",
+    "Timing",
+    "Turn",
+    "append_session",
+    "atomic_write_text",
+    "behaviour_of",
+    "iter_sessions",
+    "parse_session_line",
+    "read_sessions",
+    "session_to_json",
+    "write_sessions",
+]

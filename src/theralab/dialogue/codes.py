@@ -1,0 +1,88 @@
+"""MISC / MITI counselor behaviour codes and client talk types, with their coarse groupings."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MiscCode(StrEnum):
+    """Fine-grained counselor behaviour codes (MISC / MITI)."""
+
+    OPEN_QUESTION = "open_question"
+    CLOSED_QUESTION = "closed_question"
+    SIMPLE_REFLECTION = "simple_reflection"
+    COMPLEX_REFLECTION = "complex_reflection"
+    AFFIRM = "affirm"
+    SEEK_COLLABORATION = "seek_collaboration"
+    EMPHASIZE_AUTONOMY = "emphasize_autonomy"
+    GIVE_INFORMATION = "give_information"
+    ADVISE_WITH_PERMISSION = "advise_with_permission"
+    ADVISE_WITHOUT_PERMISSION = "advise_without_permission"
+    CONFRONT = "confront"
+    PERSUADE = "persuade"
+    DIRECT = "direct"
+    RAISE_CONCERN = "raise_concern"
+    WARN = "warn"
+    STRUCTURE = "structure"
+    SUPPORT = "support"
+    OTHER = "other"
+
+
+class Behaviour(StrEnum):
+    """AnnoMI's coarse therapist behaviour."""
+
+    QUESTION = "question"
+    REFLECTION = "reflection"
+    THERAPIST_INPUT = "therapist_input"
+    OTHER = "other"
+
+
+class TalkType(StrEnum):
+    """Client talk about change."""
+
+    CHANGE = "change"
+    NEUTRAL = "neutral"
+    SUSTAIN = "sustain"
+
+
+QUESTIONS = frozenset({MiscCode.OPEN_QUESTION, MiscCode.CLOSED_QUESTION})
+REFLECTIONS = frozenset({MiscCode.SIMPLE_REFLECTION, MiscCode.COMPLEX_REFLECTION})
+MI_ADHERENT = frozenset(
+    {
+        MiscCode.AFFIRM,
+        MiscCode.SEEK_COLLABORATION,
+        MiscCode.EMPHASIZE_AUTONOMY,
+        MiscCode.ADVISE_WITH_PERMISSION,
+        MiscCode.SUPPORT,
+    }
+)
+MI_NON_ADHERENT = frozenset(
+    {
+        MiscCode.ADVISE_WITHOUT_PERMISSION,
+        MiscCode.CONFRONT,
+        MiscCode.PERSUADE,
+        MiscCode.DIRECT,
+        MiscCode.WARN,
+    }
+)
+
+_BEHAVIOUR = {
+    MiscCode.OPEN_QUESTION: Behaviour.QUESTION,
+    MiscCode.CLOSED_QUESTION: Behaviour.QUESTION,
+    MiscCode.SIMPLE_REFLECTION: Behaviour.REFLECTION,
+    MiscCode.COMPLEX_REFLECTION: Behaviour.REFLECTION,
+    MiscCode.GIVE_INFORMATION: Behaviour.THERAPIST_INPUT,
+    MiscCode.ADVISE_WITH_PERMISSION: Behaviour.THERAPIST_INPUT,
+    MiscCode.ADVISE_WITHOUT_PERMISSION: Behaviour.THERAPIST_INPUT,
+    MiscCode.STRUCTURE: Behaviour.THERAPIST_INPUT,
+    MiscCode.RAISE_CONCERN: Behaviour.THERAPIST_INPUT,
+    MiscCode.WARN: Behaviour.THERAPIST_INPUT,
+    MiscCode.DIRECT: Behaviour.THERAPIST_INPUT,
+    MiscCode.PERSUADE: Behaviour.THERAPIST_INPUT,
+    MiscCode.CONFRONT: Behaviour.THERAPIST_INPUT,
+}
+
+
+def behaviour_of(code: MiscCode) -> Behaviour:
+    """AnnoMI's coarse behaviour for a fine MISC code."""
+    return _BEHAVIOUR.get(code, Behaviour.OTHER)

@@ -1,0 +1,96 @@
+"""Reading and writing transcripts: JSONL, one `Session` per line."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from theralab.dialogue.records import Session
+from theralab.errors import InputError
+
+_VOLATILE = {"timing"}
+
+
+def session_to_json(session: Session) -> str:
+    """One reproducible JSON line: volatile fields (wall-clock timing) are left out."""
+    return json.dumps(
+        session.model_dump(mode="json", exclude=_VOLATILE, exclude_none=True),
+        ensure_ascii=False,
+        sort_keys=False,
+        separators=(",", ":"),
+    )
+
+
+def parse_session_line(line: str, *, source: str = "<string>", lineno: int = 1) -> Session:
+    """Parse one JSONL line; errors name the source, line and field."""
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", source=source,
+                         line=lineno) from exc
+    if not isinstance(raw, dict):
+        raise InputError("each line must be a JSON object (one session)", source=source,
+                         line=lineno)
+    try:
+        return Session.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "<root>"
+        more = f" (and {exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
+        raise InputError(f"{first['msg']}{more}", source=source, line=lineno,
+                         field=field) from exc
+
+
+def iter_sessions(path: str | Path) -> Iterator[Session]:
+    """Stream sessions from a transcripts JSONL file; blank lines are skipped."""
+    p = Path(path)
+    try:
+        fh = p.open(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read transcripts: {exc.strerror}", source=str(p)) from exc
+    with fh:
+        for lineno, line in enumerate(fh, start=1):
+            if line.strip():
+                yield parse_session_line(line, source=str(p), lineno=lineno)
+
+
+def read_sessions(path: str | Path) -> list[Session]:
+    """All sessions of a transcripts file."""
+    return list(iter_sessions(path))
+
+
+def write_sessions(path: str | Path, sessions: Iterable[Session]) -> None:
+    """Write sessions atomically: the file is either the old one or the complete new one."""
+    atomic_write_text(path, "".join(session_to_json(s) + "\n" for s in sessions))
+
+
+def append_session(path: str | Path, session: Session) -> None:
+    """Append one session as a single write, flushed to disk (a journal of finished work)."""
+    data = (session_to_json(session) + "\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write a text file via a temporary file and rename, so readers never see half a file."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

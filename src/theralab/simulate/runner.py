@@ -1,0 +1,114 @@
+"""Run many sessions concurrently, with per-session seeds derived from one run seed."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from theralab.agents import Agent
+from theralab.clients.scripted import ScriptedClient
+from theralab.counselors import make_counselor, resolve_counselor
+from theralab.dialogue.records import Session
+from theralab.dialogue.transcripts import append_session
+from theralab.profiles.model import ClientProfile
+from theralab.simulate.session import DEFAULT_MAX_TURNS, SessionPlan, run_session
+
+CounselorMaker = Callable[[str, int], Agent]
+ClientMaker = Callable[[ClientProfile, int], Agent]
+ProgressCallback = Callable[[Session], None]
+
+
+def derive_seed(run_seed: int, *parts: object) -> int:
+    """A stable 31-bit seed from the run seed and any labels (same on every machine)."""
+    key = "/".join([str(run_seed), *map(str, parts)]).encode()
+    return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") & 0x7FFFFFFF
+
+
+def plan_sessions(
+    counselors: Sequence[str],
+    profiles: Sequence[ClientProfile],
+    seed: int,
+    repeats: int = 1,
+    max_turns: int = DEFAULT_MAX_TURNS,
+) -> list[SessionPlan]:
+    """One plan per (counselor, profile, repeat), in that order; ids are stable."""
+    plans = []
+    for name in counselors:
+        canonical = resolve_counselor(name)
+        for profile in profiles:
+            for rep in range(repeats):
+                session_seed = derive_seed(seed, canonical, profile.id, rep)
+                plans.append(SessionPlan(
+                    session_id=f"{canonical}--{profile.id}--{rep}",
+                    counselor=canonical,
+                    profile_id=profile.id,
+                    seed=session_seed,
+                    counselor_seed=derive_seed(session_seed, "counselor"),
+                    client_seed=derive_seed(session_seed, "client"),
+                    max_turns=max_turns,
+                ))
+    return plans
+
+
+def _default_client(profile: ClientProfile, seed: int) -> Agent:
+    return ScriptedClient(profile, seed)
+
+
+async def run_sessions(
+    plans: Sequence[SessionPlan],
+    profiles: Sequence[ClientProfile],
+    *,
+    concurrency: int = 8,
+    journal: Path | None = None,
+    on_done: ProgressCallback | None = None,
+    make_counselor_agent: CounselorMaker = make_counselor,
+    make_client_agent: ClientMaker = _default_client,
+) -> list[Session]:
+    """Run the planned sessions, at most `concurrency` at a time.
+
+    Each finished session is appended to `journal` (if given) as soon as it ends, so a
+    crash loses only the sessions in flight. Results come back in plan order.
+    """
+    by_id = {p.id: p for p in profiles}
+    semaphore = asyncio.Semaphore(max(1, concurrency))
+    results: dict[str, Session] = {}
+
+    async def one(plan: SessionPlan) -> None:
+        async with semaphore:
+            profile = by_id[plan.profile_id]
+            session = await _guarded(plan, profile, make_counselor_agent, make_client_agent)
+            results[plan.session_id] = session
+            if journal is not None:
+                append_session(journal, session)
+            if on_done is not None:
+                on_done(session)
+
+    await asyncio.gather(*(one(p) for p in plans))
+    return [results[p.session_id] for p in plans]
+
+
+async def _guarded(
+    plan: SessionPlan,
+    profile: ClientProfile,
+    make_counselor_agent: CounselorMaker,
+    make_client_agent: ClientMaker,
+) -> Session:
+    """Build the agents and run; a failure to even build them is recorded in the session."""
+    from theralab.dialogue.records import AgentSpec, Outcome, StopReason
+
+    try:
+        counselor = make_counselor_agent(plan.counselor, plan.counselor_seed)
+        client = make_client_agent(profile, plan.client_seed)
+    except Exception as exc:
+        return Session(
+            id=plan.session_id,
+            counselor=AgentSpec(name=plan.counselor, engine="unknown"),
+            client=AgentSpec(name="client", engine="unknown"),
+            profile_id=plan.profile_id,
+            seed=plan.seed,
+            stop_reason=StopReason.ERROR,
+            outcome=Outcome(turns=0, error=f"{type(exc).__name__}: {exc}"),
+        )
+    return await run_session(plan, counselor, client)

@@ -1,0 +1,97 @@
+"""One counseling session: counselor and client take turns until someone ends it."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+
+from theralab.agents import Agent, Utterance
+from theralab.dialogue.records import (
+    AgentSpec,
+    Outcome,
+    Session,
+    Speaker,
+    StopReason,
+    Timing,
+    Turn,
+)
+
+DEFAULT_MAX_TURNS = 40
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """Everything needed to run (and rerun) one session."""
+
+    session_id: str
+    counselor: str
+    profile_id: str
+    seed: int
+    counselor_seed: int
+    client_seed: int
+    max_turns: int = DEFAULT_MAX_TURNS
+
+
+async def run_session(
+    plan: SessionPlan, counselor: Agent, client: Agent, profile_id: str | None = None
+) -> Session:
+    """Alternate counselor and client turns, counselor first.
+
+    Ends when the counselor closes and the client has answered, when the client ends or
+    disengages, or after `max_turns` utterances. An exception in either agent ends the
+    session with stop reason `error`, keeping the turns so far and the traceback summary.
+    """
+    started = time.time()
+    t0 = time.perf_counter()
+    turns: list[Turn] = []
+    history: list[Utterance] = []
+    stop: StopReason | None = None
+    error: str | None = None
+    closing = False
+    try:
+        while len(turns) < plan.max_turns:
+            speaker = Speaker.COUNSELOR if len(turns) % 2 == 0 else Speaker.CLIENT
+            agent = counselor if speaker is Speaker.COUNSELOR else client
+            reply = await agent.respond(tuple(history))
+            text = reply.text.strip()
+            if not text:
+                raise ValueError(f"{speaker.value} agent returned an empty turn")
+            turns.append(Turn(speaker=speaker, text=text, annotations=reply.annotations))
+            history.append(Utterance(speaker, text))
+            if speaker is Speaker.COUNSELOR and reply.annotations.action == "close":
+                closing = True
+            elif speaker is Speaker.CLIENT:
+                if closing:
+                    stop = StopReason.COUNSELOR_CLOSED
+                    break
+                if reply.ends_session:
+                    stop = (StopReason.CLIENT_DISENGAGED
+                            if reply.annotations.action == "disengage"
+                            else StopReason.CLIENT_ENDED)
+                    break
+        else:
+            stop = StopReason.MAX_TURNS
+    except Exception as exc:  # one session's failure must never take the run down
+        stop = StopReason.ERROR
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+        error = f"{type(exc).__name__}: {exc}{where}"
+    return Session(
+        id=plan.session_id,
+        counselor=_spec(counselor, plan.counselor),
+        client=_spec(client, "client"),
+        profile_id=profile_id or plan.profile_id,
+        seed=plan.seed,
+        turns=turns,
+        stop_reason=stop,
+        outcome=Outcome(turns=len(turns), error=error),
+        timing=Timing(started_at=started, duration_s=round(time.perf_counter() - t0, 6)),
+    )
+
+
+def _spec(agent: Agent, fallback: str) -> AgentSpec:
+    try:
+        return agent.spec
+    except Exception:  # an agent too broken to describe itself is still recorded
+        return AgentSpec(name=fallback, engine="unknown")

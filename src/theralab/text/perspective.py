@@ -1,0 +1,99 @@
+"""Sentence splitting, clean-up and first → second person rewriting for reflections."""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+_FILLERS = re.compile(
+    r"^(?:(?:honestly|look|well|i mean|you know|so|and|but|okay|ok|yeah|yes|um|uh|right|"
+    r"anyway|sorry|i guess|i hear you,? but|mostly|honestly\?|though|maybe\.)\s*,?\s+)+",
+    re.IGNORECASE,
+)
+
+# Contractions and pronouns, first person → second person. Keys are lower case.
+_FIRST_TO_SECOND = {
+    "i": "you",
+    "i'm": "you're",
+    "i've": "you've",
+    "i'll": "you'll",
+    "i'd": "you'd",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "we": "you",
+    "we're": "you're",
+    "our": "your",
+    "ours": "yours",
+    "us": "you",
+    "ourselves": "yourselves",
+    "am": "are",
+}
+# "You" is left alone: in clients' speech it is mostly the generic you ("they always find
+# something wrong once you get older"), which must survive the rewrite unchanged.
+_PAST_BE = {"was": "were", "wasn't": "weren't"}
+_WAS_AFTER = {"i", "you"}
+_TOKEN = re.compile(r"[A-Za-z']+|[^A-Za-z']+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences (simple punctuation rules, good for conversational text)."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text.strip())]
+    return [p for p in parts if p]
+
+
+def strip_fillers(sentence: str) -> str:
+    """Remove leading discourse fillers ("Honestly, I mean, ...")."""
+    return _FILLERS.sub("", sentence).strip()
+
+
+def to_second_person(sentence: str) -> str:
+    """Rewrite a client's first-person sentence as the counselor would say it back.
+
+    "I'm worried my boss thinks I'm lazy." → "you're worried your boss thinks you're lazy"
+    The result has no final punctuation and starts in lower case (unless it starts with "I").
+    """
+    tokens = _TOKEN.findall(strip_fillers(sentence).rstrip(".!?… "))
+    out: list[str] = []
+    prev_word = ""
+    for tok in tokens:
+        low = tok.lower()
+        if not tok[0].isalpha() and tok[0] != "'":
+            out.append(tok)
+            continue
+        if low in _FIRST_TO_SECOND:
+            new = _FIRST_TO_SECOND[low]
+        elif low in _PAST_BE and prev_word in _WAS_AFTER:
+            new = _PAST_BE[low]
+        else:
+            new = tok
+        # Keep proper nouns and the pronoun "I" capitalised, lower-case everything we rewrote.
+        if new != tok and new != "I":
+            new = new.lower()
+        out.append(new)
+        prev_word = low
+    text = "".join(out).strip()
+    if text and not text.startswith("I ") and text[:2] != "I'":
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter unless the text starts with the pronoun I."""
+    if not text or text.startswith(("I ", "I'")):
+        return text
+    return text[0].lower() + text[1:]
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def ensure_period(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9']+", text))
