@@ -112,7 +112,8 @@ _COMPLEX_MARKERS = _rx(
     r"what matters|matters (?:a lot )?to you|important to you|you value|you care (?:a lot )?about|"
     r"you(?:'re| are) torn|and yet|at the same time|even though|which makes sense|"
     r"you(?:'re| are) wondering (?:whether|if)|almost like|it's like|the worst part|"
-    r"what you really want|you've had enough|you came in|we looked at|you've named)"
+    r"what you really want|you've had enough|you came in|we looked at|you've named|"
+    r"worn out|wants something different)"
 )
 _GREETING = _rx(
     r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|nice to meet you|thanks for "

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from theralab.agents import Agent
 from theralab.counselors.base import Draft, ScriptedCounselor
 from theralab.counselors.cbt import CBTCounselor
+from theralab.counselors.directive import DirectiveCounselor
 from theralab.counselors.mi import MICounselor
 from theralab.counselors.person_centred import PersonCentredCounselor
 from theralab.counselors.techniques import TECHNIQUE_NAMES, TECHNIQUES, Technique
@@ -17,7 +18,15 @@ SCRIPTED_COUNSELORS: dict[str, CounselorFactory] = {
     "cbt": CBTCounselor,
     "mi": MICounselor,
     "person_centred": PersonCentredCounselor,
+    "directive": DirectiveCounselor,
 }
+DESCRIPTIONS: dict[str, str] = {
+    "cbt": "Cognitive behavioural therapy: agenda, automatic thought, technique, homework.",
+    "mi": "Motivational interviewing: engage, focus, evoke change talk, plan.",
+    "person_centred": "Person-centred: reflective listening, no advice.",
+    "directive": "Negative control: closed questions and unsolicited advice (do not deploy).",
+}
+DEFAULT_COUNSELORS = ("cbt", "mi", "person_centred", "directive")
 ALIASES = {"pc": "person_centred", "person-centred": "person_centred",
            "person-centered": "person_centred", "person_centered": "person_centred"}
 
@@ -44,7 +53,10 @@ __all__ = [
     "SCRIPTED_COUNSELORS",
     "TECHNIQUES",
     "TECHNIQUE_NAMES",
+    "DEFAULT_COUNSELORS",
+    "DESCRIPTIONS",
     "CBTCounselor",
+    "DirectiveCounselor",
     "CounselorFactory",
     "Draft",
     "MICounselor",

@@ -20,7 +20,7 @@ class Draft:
     parts: list[tuple[str, MiscCode]] = field(default_factory=list)
     strategy: str | None = None
     closes: bool = False
-    notes: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, object] = field(default_factory=dict)
 
     def add(self, text: str | None, code: MiscCode) -> Draft:
         """Add text meant as `code`; each sentence becomes its own coded part."""
@@ -53,6 +53,7 @@ class ScriptedCounselor:
         self.stage_index = 0
         self.turns_in_stage = 0
         self.turn = 0
+        self._entered: list[str] = []
         self._spec = AgentSpec(name=self.modality, engine="scripted", params={"seed": seed})
 
     @property
@@ -70,11 +71,14 @@ class ScriptedCounselor:
         """The synchronous core of `respond`."""
         if history and history[-1].speaker is Speaker.CLIENT:
             self.listener.hear(history[-1].text)
-        stage = self.stage
+        self._entered = [self.stage]
         if self.turn == 0:
             draft, advance = self.open(), False
         else:
-            draft, advance = self.compose(stage)
+            draft, advance = self.compose(self.stage)
+        stage = self.stage
+        if len(self._entered) > 1:
+            draft.notes["stages"] = self._entered  # type: ignore[assignment]
         if self.turn > 0:  # the opening turn does not count towards the first stage
             self.turns_in_stage += 1
         self.turn += 1
@@ -93,6 +97,7 @@ class ScriptedCounselor:
         if self.stage_index + 1 < len(self.stages):
             self.stage_index += 1
             self.turns_in_stage = 0
+            self._entered.append(self.stage)
 
     def pick(self, *options: str) -> str:
         return self.rng.choice(options)

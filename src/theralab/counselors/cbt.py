@@ -53,6 +53,10 @@ class CBTCounselor(ScriptedCounselor):
                 d.add("What would you most like to focus on in our session today?",
                       C.OPEN_QUESTION)
                 return d, False
+            if n == 1 and not heard.focus:
+                d.add(*reflect_content(heard.last, self.rng))
+                d.add("Is that what you'd like us to work on today?", C.CLOSED_QUESTION)
+                return d, False
             d.add("Let's make that our focus for today, and leave a few minutes at the end "
                   "to plan something for the week.", C.STRUCTURE)
             d.add("Tell me about a recent time when this was especially hard.", C.OPEN_QUESTION)
@@ -99,6 +103,8 @@ class CBTCounselor(ScriptedCounselor):
                 d.add(*reflect_content(heard.last, self.rng))
                 if n == 1:
                     d.add(technique.psychoeducation, C.GIVE_INFORMATION)
+                    d.add("Does that fit with your experience?", C.CLOSED_QUESTION)
+                    return d, False
                 d.add(technique.questions[n].format(thought=thought), C.OPEN_QUESTION)
                 return d, n + 1 >= len(technique.questions)
             return d, True

@@ -163,6 +163,16 @@ def reflect_two_sides(sustain: str, change: str) -> str:
             f"{to_second_person(change)}.")
 
 
+def reflect_with_meaning(text: str, rng: random.Random) -> tuple[str, MiscCode]:
+    """A content reflection that adds the meaning behind it (a complex reflection)."""
+    reflection, code = reflect_content(text, rng)
+    if code is not MiscCode.SIMPLE_REFLECTION:
+        return reflection, code
+    meaning = rng.choice((", and that really matters to you.", ", and part of you wants "
+                          "something different.", ", and underneath it you're worn out."))
+    return reflection.rstrip(".") + meaning, MiscCode.COMPLEX_REFLECTION
+
+
 def reflect_feeling_or_content(text: str, rng: random.Random) -> tuple[str, MiscCode]:
     """Name the feeling if the client voiced one, else reflect the content."""
     feeling = reflect_feeling(text, rng)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from theralab.counselors.base import Draft, ScriptedCounselor
 from theralab.counselors.listening import (
     reflect_change,
-    reflect_content,
     reflect_feeling_or_content,
+    reflect_with_meaning,
     reflect_two_sides,
     salient_sentence,
 )
@@ -53,7 +53,7 @@ class MICounselor(ScriptedCounselor):
                 d.add(*reflect_feeling_or_content(last, self.rng))
                 return d, False
             if n == 1:
-                d.add(*reflect_content(last, self.rng))
+                d.add(*reflect_with_meaning(last, self.rng))
                 d.add(*reflect_feeling_or_content(last, self.rng))
                 d.add("What has been the hardest part of this for you?", C.OPEN_QUESTION)
                 return d, False
@@ -70,7 +70,7 @@ class MICounselor(ScriptedCounselor):
             if n >= 2:
                 self.next_stage()
                 return self._evoke(d, 0)
-            d.add(*reflect_content(last, self.rng))
+            d.add(*reflect_with_meaning(last, self.rng))
             d.add("What would you like to focus on today?", C.OPEN_QUESTION)
             return d, False
 
@@ -94,14 +94,14 @@ class MICounselor(ScriptedCounselor):
             if heard.last_talk is TalkType.SUSTAIN:
                 d.add(reflect_two_sides(self._sustain(), self._change()), C.COMPLEX_REFLECTION)
             else:
-                d.add(*reflect_content(last, self.rng))
+                d.add(*reflect_with_meaning(last, self.rng))
             d.add(self.pick("What might be a first step you could take this week?",
                             "If you decided to go ahead, what could you do first?"),
                   C.OPEN_QUESTION)
             return d, False
 
         # close
-        d.add(*reflect_content(last, self.rng))
+        d.add(*reflect_with_meaning(last, self.rng))
         d.add("Thank you for talking with me today. Take care, and see you next time.", C.OTHER)
         d.closes = True
         return d, False
@@ -121,7 +121,7 @@ class MICounselor(ScriptedCounselor):
                 d.add("And it's your call what, if anything, to do about it.",
                       C.EMPHASIZE_AUTONOMY)
             elif heard.last_talk is TalkType.SUSTAIN:
-                d.add(*reflect_content(last, self.rng))
+                d.add(*reflect_with_meaning(last, self.rng))
                 d.add("You're not sure it needs to change, and that's yours to decide.",
                       C.EMPHASIZE_AUTONOMY)
             else:

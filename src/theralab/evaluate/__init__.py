@@ -1,0 +1,47 @@
+"""Offline evaluation: evaluators (pluggable), per-session scores and per-counselor summaries."""
+
+from theralab.evaluate import miti as _miti  # noqa: F401 - registers the evaluator
+from theralab.evaluate import outcome as _outcome  # noqa: F401 - registers the evaluators
+from theralab.evaluate.base import (
+    EVALUATORS,
+    Evaluator,
+    Metric,
+    SessionScores,
+    get_evaluators,
+    register_evaluator,
+)
+from theralab.evaluate.miti import MitiEvaluator
+from theralab.evaluate.outcome import CoverageEvaluator, OutcomeEvaluator
+from theralab.evaluate.results import (
+    DEFAULT_RANK_BY,
+    CounselorSummary,
+    MetricInfo,
+    Results,
+    SessionResult,
+    aggregate,
+    evaluate_sessions,
+    score_sessions,
+)
+from theralab.evaluate.stats import Estimate, bootstrap_mean
+
+__all__ = [
+    "DEFAULT_RANK_BY",
+    "EVALUATORS",
+    "CounselorSummary",
+    "CoverageEvaluator",
+    "Estimate",
+    "Evaluator",
+    "Metric",
+    "MetricInfo",
+    "MitiEvaluator",
+    "OutcomeEvaluator",
+    "Results",
+    "SessionResult",
+    "SessionScores",
+    "aggregate",
+    "bootstrap_mean",
+    "evaluate_sessions",
+    "get_evaluators",
+    "register_evaluator",
+    "score_sessions",
+]

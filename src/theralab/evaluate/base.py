@@ -1,0 +1,78 @@
+"""The evaluator protocol, metric descriptions and the evaluator registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from theralab.dialogue.records import Session
+
+Value = float | None
+
+
+@dataclass(frozen=True)
+class Metric:
+    """What a number means: label, direction, and the fair / good thresholds if any."""
+
+    key: str
+    label: str
+    higher_is_better: bool | None = True
+    fair: float | None = None
+    good: float | None = None
+    unit: str = ""
+    description: str = ""
+
+    def band(self, value: float | None) -> str | None:
+        """'good', 'fair' or 'below' against the thresholds (None without thresholds)."""
+        if value is None or self.fair is None or self.good is None:
+            return None
+        if self.higher_is_better is False:
+            return "good" if value < self.good else "fair" if value < self.fair else "below"
+        return "good" if value >= self.good else "fair" if value >= self.fair else "below"
+
+
+@dataclass
+class SessionScores:
+    """One evaluator's output for one session: scalar metrics and per-turn series."""
+
+    values: dict[str, Value] = field(default_factory=dict)
+    series: dict[str, list[float]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+class Evaluator(Protocol):
+    """Scores one session at a time. Metrics it cannot compute come back as None (unscored)."""
+
+    name: str
+    version: str
+    metrics: tuple[Metric, ...]
+
+    def evaluate(self, session: Session) -> SessionScores: ...
+
+
+EVALUATORS: dict[str, Callable[[], Evaluator]] = {}
+
+
+def register_evaluator(name: str) -> Callable[[Callable[[], Evaluator]], Callable[[], Evaluator]]:
+    """Register an evaluator factory under a name (used by `--evaluators`)."""
+
+    def deco(factory: Callable[[], Evaluator]) -> Callable[[], Evaluator]:
+        EVALUATORS[name] = factory
+        return factory
+
+    return deco
+
+
+def get_evaluators(names: list[str] | None = None) -> list[Evaluator]:
+    """Instantiate evaluators by name (all registered ones by default)."""
+    names = names or list(EVALUATORS)
+    unknown = [n for n in names if n not in EVALUATORS]
+    if unknown:
+        raise KeyError(f"unknown evaluator(s) {', '.join(unknown)}; known: {', '.join(EVALUATORS)}")
+    return [EVALUATORS[n]() for n in names]
+
+
+def ratio(num: float, den: float, scale: float = 1.0) -> Value:
+    """num/den × scale, or None (unscored) when the denominator is zero."""
+    return None if den == 0 else num / den * scale

@@ -1,0 +1,76 @@
+"""MITI-style summary scores, coded offline from the counselor's text.
+
+Thresholds are MITI's usual "fair" / "good" proficiency levels: R:Q ≥ 1 / ≥ 2; % complex
+reflections ≥ 40 / ≥ 50; % open questions ≥ 50 / ≥ 70 (MITI 3); % MI-adherent ≥ 90 / ≥ 98
+(MITI 3); % counselor talk < 60 / < 50.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from theralab.coding.rules import RuleCoder
+from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, MiscCode
+from theralab.dialogue.records import Session, Speaker
+from theralab.evaluate.base import Metric, SessionScores, ratio, register_evaluator
+from theralab.text.perspective import word_count
+
+METRICS = (
+    Metric("r_q", "R:Q", True, 1.0, 2.0, "", "Reflections per question."),
+    Metric("pct_complex_reflections", "% complex reflections", True, 40, 50, "%"),
+    Metric("pct_open_questions", "% open questions", True, 50, 70, "%"),
+    Metric("pct_mi_adherent", "% MI-adherent", True, 90, 98, "%",
+           "MI-adherent among adherent + non-adherent behaviours."),
+    Metric("pct_counselor_talk", "% counselor talk", False, 60, 50, "%",
+           "Counselor words as a share of all words."),
+    Metric("code_agreement", "intended vs coded", True, None, None, "%",
+           "How often the offline coder agrees with the code the counselor meant (scripted "
+           "agents only); a check on the coder, not a quality score."),
+)
+
+
+class MitiEvaluator:
+    """Codes every counselor sentence with the rule coder and computes MITI summary scores."""
+
+    name = "miti"
+    version = "1"
+    metrics = METRICS
+
+    def __init__(self, coder: RuleCoder | None = None) -> None:
+        self.coder = coder or RuleCoder()
+
+    def evaluate(self, session: Session) -> SessionScores:
+        counts: Counter[MiscCode] = Counter()
+        counselor_words = client_words = 0
+        agree = compared = 0
+        previous_client = ""
+        for turn in session.turns:
+            if turn.speaker is Speaker.CLIENT:
+                client_words += word_count(turn.text)
+                previous_client = turn.text
+                continue
+            counselor_words += word_count(turn.text)
+            coded = self.coder.code_counselor(turn.text, previous_client)
+            counts.update(coded.codes)
+            intended = turn.annotations.codes
+            if intended and len(intended) == len(coded.codes):
+                compared += len(intended)
+                agree += sum(a == b for a, b in zip(intended, coded.codes, strict=True))
+        reflections = counts[MiscCode.SIMPLE_REFLECTION] + counts[MiscCode.COMPLEX_REFLECTION]
+        questions = counts[MiscCode.OPEN_QUESTION] + counts[MiscCode.CLOSED_QUESTION]
+        adherent = sum(counts[c] for c in MI_ADHERENT)
+        non_adherent = sum(counts[c] for c in MI_NON_ADHERENT)
+        values = {
+            "r_q": ratio(reflections, questions),
+            "pct_complex_reflections": ratio(counts[MiscCode.COMPLEX_REFLECTION], reflections,
+                                             100),
+            "pct_open_questions": ratio(counts[MiscCode.OPEN_QUESTION], questions, 100),
+            "pct_mi_adherent": ratio(adherent, adherent + non_adherent, 100),
+            "pct_counselor_talk": ratio(counselor_words, counselor_words + client_words, 100),
+            "code_agreement": ratio(agree, compared, 100),
+        }
+        values.update({f"n_{code.value}": float(counts[code]) for code in MiscCode})
+        return SessionScores(values=values)
+
+
+register_evaluator("miti")(MitiEvaluator)

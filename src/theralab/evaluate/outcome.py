@@ -1,0 +1,109 @@
+"""Client outcome and session structure: what changed for the client, and how the session ran.
+
+Outcome metrics read the simulated client's state snapshots (`annotations.state` on client
+turns); transcripts without them (human or foreign ones) leave those metrics unscored.
+Client talk type is coded from the text, so it is scored for any transcript.
+"""
+
+from __future__ import annotations
+
+from theralab.coding.rules import RuleCoder
+from theralab.dialogue.codes import TalkType
+from theralab.dialogue.records import Session, Speaker, StopReason
+from theralab.evaluate.base import Metric, SessionScores, ratio, register_evaluator
+
+_STAGE_ORDER = {"precontemplation": 0, "contemplation": 1, "preparation": 2}
+
+OUTCOME_METRICS = (
+    Metric("distress_reduction", "distress reduction", True, unit="pts",
+           description="Client distress (0–10) at the first turn minus at the last."),
+    Metric("readiness_change", "readiness change", True,
+           description="Change in the client's readiness to change (0–1)."),
+    Metric("trust_end", "final trust", True, description="Client's trust at the end (0–1)."),
+    Metric("stage_advanced", "stage advanced", True, unit="%",
+           description="Sessions in which the client moved on a stage of change."),
+    Metric("disengaged", "client disengaged", False, unit="%",
+           description="Sessions the client walked out of."),
+    Metric("pct_change_talk", "% change talk", True, unit="%",
+           description="Change talk among change + sustain talk, coded from client text."),
+)
+
+COVERAGE_METRICS = (
+    Metric("stage_coverage", "stage coverage", True, unit="%",
+           description="Share of the counselor's protocol stages the session reached."),
+    Metric("completed", "closed by counselor", True, unit="%",
+           description="Sessions that reached a proper close."),
+    Metric("turns", "turns", None, description="Utterances in the session."),
+)
+
+
+class OutcomeEvaluator:
+    name = "outcome"
+    version = "1"
+    metrics = OUTCOME_METRICS
+
+    def __init__(self, coder: RuleCoder | None = None) -> None:
+        self.coder = coder or RuleCoder()
+
+    def evaluate(self, session: Session) -> SessionScores:
+        states = [t.annotations.state for t in session.turns
+                  if t.speaker is Speaker.CLIENT and t.annotations.state is not None]
+        talk = [self.coder.code_client(t.text) for t in session.turns
+                if t.speaker is Speaker.CLIENT]
+        change = sum(t is TalkType.CHANGE for t in talk)
+        sustain = sum(t is TalkType.SUSTAIN for t in talk)
+        values: dict[str, float | None] = {
+            "pct_change_talk": ratio(change, change + sustain, 100),
+            "disengaged": 100.0 * (session.stop_reason is StopReason.CLIENT_DISENGAGED),
+            "distress_reduction": None,
+            "readiness_change": None,
+            "trust_end": None,
+            "stage_advanced": None,
+        }
+        scores = SessionScores(values=values)
+        if states:
+            first, last = states[0], states[-1]
+            values["distress_reduction"] = first.distress - last.distress
+            values["readiness_change"] = last.readiness - first.readiness
+            values["trust_end"] = last.trust
+            start, end = _STAGE_ORDER.get(first.stage), _STAGE_ORDER.get(last.stage)
+            if start is not None and end is not None:
+                values["stage_advanced"] = 100.0 * (end > start)
+            scores.labels = {"stage_start": first.stage, "stage_end": last.stage}
+            scores.series = {
+                "distress": [s.distress for s in states],
+                "trust": [s.trust for s in states],
+                "readiness": [s.readiness for s in states],
+            }
+        return scores
+
+
+class CoverageEvaluator:
+    name = "coverage"
+    version = "1"
+    metrics = COVERAGE_METRICS
+
+    def evaluate(self, session: Session) -> SessionScores:
+        from theralab.counselors import SCRIPTED_COUNSELORS
+
+        visited: set[str] = set()
+        for turn in session.turns:
+            if turn.speaker is not Speaker.COUNSELOR:
+                continue
+            extra = turn.annotations.model_extra or {}
+            visited.update(extra.get("stages") or [])
+            if turn.annotations.stage:
+                visited.add(turn.annotations.stage)
+        agent = SCRIPTED_COUNSELORS.get(session.counselor.name)
+        expected = getattr(agent, "stages", None) if session.counselor.engine == "scripted" \
+            else None
+        coverage = ratio(len(visited & set(expected)), len(expected), 100) if expected else None
+        return SessionScores(values={
+            "stage_coverage": coverage,
+            "completed": 100.0 * (session.stop_reason is StopReason.COUNSELOR_CLOSED),
+            "turns": float(len(session.turns)),
+        })
+
+
+register_evaluator("outcome")(OutcomeEvaluator)
+register_evaluator("coverage")(CoverageEvaluator)

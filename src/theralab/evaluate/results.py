@@ -1,0 +1,177 @@
+"""Evaluate sessions and aggregate per counselor: the content of `results.json`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from theralab import __version__
+from theralab.dialogue.records import Session
+from theralab.evaluate.base import Evaluator, Metric, get_evaluators
+from theralab.evaluate.stats import bootstrap_mean
+
+RESULTS_SCHEMA_VERSION = 1
+DEFAULT_RANK_BY = "distress_reduction"
+
+
+class SessionResult(BaseModel):
+    id: str
+    counselor: str
+    engine: str
+    profile_id: str | None = None
+    stop_reason: str | None = None
+    error: str | None = None
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    labels: dict[str, str] = Field(default_factory=dict)
+    series: dict[str, list[float]] = Field(default_factory=dict)
+
+
+class CounselorSummary(BaseModel):
+    counselor: str
+    engine: str
+    sessions: int
+    errors: int
+    stop_reasons: dict[str, int]
+    metrics: dict[str, dict[str, Any]]
+    trajectories: dict[str, list[float | None]] = Field(
+        default_factory=dict, description="Mean per client turn index, over sessions reaching it."
+    )
+
+
+class MetricInfo(BaseModel):
+    key: str
+    label: str
+    evaluator: str
+    higher_is_better: bool | None
+    fair: float | None = None
+    good: float | None = None
+    unit: str = ""
+    description: str = ""
+
+
+class Results(BaseModel):
+    schema_version: int = RESULTS_SCHEMA_VERSION
+    theralab_version: str = __version__
+    evaluators: list[dict[str, str]]
+    metrics: list[MetricInfo]
+    rank_by: str
+    leaderboard: list[str]
+    counselors: list[CounselorSummary]
+    sessions: list[SessionResult]
+
+    def counselor(self, name: str) -> CounselorSummary:
+        for c in self.counselors:
+            if c.counselor == name:
+                return c
+        raise KeyError(name)
+
+    def metric(self, key: str) -> MetricInfo:
+        for m in self.metrics:
+            if m.key == key:
+                return m
+        raise KeyError(key)
+
+
+def score_sessions(sessions: Sequence[Session], evaluators: Sequence[Evaluator]) -> list[
+    SessionResult
+]:
+    """Run every evaluator on every session. A session that ended in error is still scored
+    on what it has; its error is carried into the result."""
+    out = []
+    for s in sessions:
+        result = SessionResult(
+            id=s.id, counselor=s.counselor.name, engine=s.counselor.engine,
+            profile_id=s.profile_id,
+            stop_reason=s.stop_reason.value if s.stop_reason else None,
+            error=s.outcome.error if s.outcome else None,
+        )
+        for ev in evaluators:
+            scores = ev.evaluate(s)
+            result.metrics.update(
+                {k: None if v is None else round(float(v), 4) for k, v in scores.values.items()}
+            )
+            result.labels.update(scores.labels)
+            result.series.update(scores.series)
+        out.append(result)
+    return out
+
+
+def aggregate(
+    results: Sequence[SessionResult],
+    evaluators: Sequence[Evaluator],
+    rank_by: str = DEFAULT_RANK_BY,
+    seed: int = 0,
+) -> Results:
+    """Per-counselor means with bootstrap intervals, and a leaderboard ordered by `rank_by`."""
+    infos: list[MetricInfo] = [
+        _info(m, ev.name) for ev in evaluators for m in ev.metrics
+    ]
+    keys = [m.key for m in infos]
+    if rank_by not in keys:
+        raise KeyError(f"cannot rank by {rank_by!r}; metrics: {', '.join(keys)}")
+    order: list[str] = []
+    for r in results:
+        if r.counselor not in order:
+            order.append(r.counselor)
+    summaries = []
+    for name in order:
+        mine = [r for r in results if r.counselor == name]
+        metrics = {
+            key: bootstrap_mean([r.metrics.get(key) for r in mine], seed=seed).as_dict()
+            for key in keys
+        }
+        summaries.append(CounselorSummary(
+            counselor=name,
+            engine=mine[0].engine,
+            sessions=len(mine),
+            errors=sum(r.stop_reason == "error" for r in mine),
+            stop_reasons=dict(Counter(r.stop_reason or "unknown" for r in mine)),
+            metrics=metrics,
+            trajectories={k: _mean_by_index([r.series.get(k, []) for r in mine])
+                          for k in ("distress", "trust", "readiness")},
+        ))
+    info = next(m for m in infos if m.key == rank_by)
+    sign = -1 if info.higher_is_better is False else 1
+
+    def rank_key(s: CounselorSummary) -> float:
+        mean = s.metrics[rank_by]["mean"]
+        return float("inf") if mean is None else -sign * mean
+
+    leaderboard = [s.counselor for s in sorted(summaries, key=rank_key)]
+    return Results(
+        evaluators=[{"name": ev.name, "version": ev.version} for ev in evaluators],
+        metrics=infos,
+        rank_by=rank_by,
+        leaderboard=leaderboard,
+        counselors=summaries,
+        sessions=list(results),
+    )
+
+
+def evaluate_sessions(
+    sessions: Sequence[Session],
+    evaluator_names: list[str] | None = None,
+    rank_by: str = DEFAULT_RANK_BY,
+    seed: int = 0,
+) -> Results:
+    """Score sessions with the named evaluators (all by default) and aggregate them."""
+    evaluators = get_evaluators(evaluator_names)
+    return aggregate(score_sessions(sessions, evaluators), evaluators, rank_by, seed)
+
+
+def _info(m: Metric, evaluator: str) -> MetricInfo:
+    return MetricInfo(key=m.key, label=m.label, evaluator=evaluator,
+                      higher_is_better=m.higher_is_better, fair=m.fair, good=m.good,
+                      unit=m.unit, description=m.description)
+
+
+def _mean_by_index(series: list[list[float]]) -> list[float | None]:
+    length = max((len(s) for s in series), default=0)
+    out: list[float | None] = []
+    for i in range(length):
+        vals = [s[i] for s in series if len(s) > i]
+        out.append(round(sum(vals) / len(vals), 4) if vals else None)
+    return out
