@@ -1,2 +1,3 @@
 """TheraLab: simulate, evaluate and guard LLM counselors."""
+
 __version__ = "0.1.0"

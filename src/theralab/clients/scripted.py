@@ -21,13 +21,20 @@ from theralab.profiles.model import Attitude, ClientProfile, Stage, Style
 from theralab.text.lexicon import EMOTION_WORDS
 from theralab.text.perspective import lower_first
 
-_PRESSURE = frozenset({MiscCode.ADVISE_WITHOUT_PERMISSION, MiscCode.DIRECT, MiscCode.PERSUADE,
-                       MiscCode.WARN})
+_PRESSURE = frozenset(
+    {MiscCode.ADVISE_WITHOUT_PERMISSION, MiscCode.DIRECT, MiscCode.PERSUADE, MiscCode.WARN}
+)
 _ACK_REFLECTION = ("Yes, exactly.", "Yeah.", "Right.", "That's it, really.", "Mm, yes.")
-_ACK_AFFIRM = ("Thanks, I don't hear that very often.", "Thank you, that's kind.",
-               "I suppose I have been trying.")
-_ACK_INFO = ("That makes some sense.", "Huh, I hadn't thought of it like that.",
-             "Okay, I think I follow.")
+_ACK_AFFIRM = (
+    "Thanks, I don't hear that very often.",
+    "Thank you, that's kind.",
+    "I suppose I have been trying.",
+)
+_ACK_INFO = (
+    "That makes some sense.",
+    "Huh, I hadn't thought of it like that.",
+    "Okay, I think I follow.",
+)
 _ACK_INFO_RESISTANT = ("I've read all that online already.", "Maybe for other people.")
 _ACK_STRUCTURE = ("Okay.", "Sure, that sounds fine.", "Okay, that works.")
 _ACK_AUTONOMY = ("I appreciate that.", "Yeah, it helps to hear it's my call.")
@@ -57,21 +64,31 @@ _DISENGAGE = (
     "I'm sorry, I don't want to keep doing this today.",
     "This isn't what I needed. I'm going to go.",
 )
-_GOODBYE_WARM = ("Thank you, this really helped. See you next time.",
-                 "Thanks. It was good to talk it through. Bye for now.")
+_GOODBYE_WARM = (
+    "Thank you, this really helped. See you next time.",
+    "Thanks. It was good to talk it through. Bye for now.",
+)
 _GOODBYE_FLAT = ("Okay. Bye.", "Alright. Thanks, I guess.")
-_FEEDBACK_GOOD = ("It helped to say some of this out loud.",
-                  "Better than I expected, honestly. I have something to try.")
-_FEEDBACK_MIXED = ("I'm not sure it changed much, but it was okay.",
-                   "Hard to say. I'm still a bit stuck.")
+_FEEDBACK_GOOD = (
+    "It helped to say some of this out loud.",
+    "Better than I expected, honestly. I have something to try.",
+)
+_FEEDBACK_MIXED = (
+    "I'm not sure it changed much, but it was okay.",
+    "Hard to say. I'm still a bit stuck.",
+)
 
 _GENERIC = {
-    "change": ("I really do want things to be different.",
-               "I think it's time, honestly.",
-               "I don't want to still be stuck like this next year."),
-    "sustain": ("I just don't know if I can.",
-                "It's not that simple for me.",
-                "Part of me still thinks it's fine as it is."),
+    "change": (
+        "I really do want things to be different.",
+        "I think it's time, honestly.",
+        "I don't want to still be stuck like this next year.",
+    ),
+    "sustain": (
+        "I just don't know if I can.",
+        "It's not that simple for me.",
+        "Part of me still thinks it's fine as it is.",
+    ),
 }
 
 _STAGE_ACTIONS = {
@@ -123,8 +140,12 @@ class ScriptedClient:
             return self._reply(text, "disengage", TalkType.SUSTAIN, ends=True)
         sentences, action, talk = self._plan(act, opening)
         text = styles.render(
-            self.profile.style, sentences, self.rng, self.profile,
-            extra=self._volunteer, tangent=self._tangent,
+            self.profile.style,
+            sentences,
+            self.rng,
+            self.profile,
+            extra=self._volunteer,
+            tangent=self._tangent,
         )
         return self._reply(text, action, talk)
 
@@ -145,13 +166,21 @@ class ScriptedClient:
             sustain = self._take("sustain", p.motivation.sustain_talk)
             s.after_sustain_talk()
             return [rng.choice(_YES_BUT), sustain], self._action("sustain"), TalkType.SUSTAIN
-        if (p.style is Style.RESERVED and s.trust < 0.3 and asked
-                and act.primary is MiscCode.OPEN_QUESTION and rng.random() < 0.4):
+        if (
+            p.style is Style.RESERVED
+            and s.trust < 0.3
+            and asked
+            and act.primary is MiscCode.OPEN_QUESTION
+            and rng.random() < 0.4
+        ):
             return ["I don't know."], "engage", TalkType.NEUTRAL
         if "summary" in targets and asked:
             good = s.trust >= 0.55 and s.distress < p.baseline_distress
-            return [rng.choice(_FEEDBACK_GOOD if good else _FEEDBACK_MIXED)], "inform", \
-                TalkType.NEUTRAL
+            return (
+                [rng.choice(_FEEDBACK_GOOD if good else _FEEDBACK_MIXED)],
+                "inform",
+                TalkType.NEUTRAL,
+            )
         if "reframe" in targets and asked:
             return self._reframe()
         offered = MiscCode.ADVISE_WITH_PERMISSION in codes and "plan" in act.targets
@@ -167,8 +196,11 @@ class ScriptedClient:
             return self._change_or_sustain()
         if "agenda" in targets and asked:
             s.disclose("agenda")
-            return [f"I think I want to work out how to {p.motivation.target_behaviour}."], \
-                "inform", TalkType.CHANGE
+            return (
+                [f"I think I want to work out how to {p.motivation.target_behaviour}."],
+                "inform",
+                TalkType.CHANGE,
+            )
         if "feeling" in targets and asked:
             return self._feeling()
         if "history" in targets and asked:
@@ -193,11 +225,17 @@ class ScriptedClient:
         s, rng = self.state, self.rng
         codes = set(act.codes)
         if codes & {MiscCode.SIMPLE_REFLECTION, MiscCode.COMPLEX_REFLECTION, MiscCode.SUPPORT}:
-            if MiscCode.COMPLEX_REFLECTION in codes and s.has_prefix("change") and \
-                    s.readiness >= 0.45:
+            if (
+                MiscCode.COMPLEX_REFLECTION in codes
+                and s.has_prefix("change")
+                and s.readiness >= 0.45
+            ):
                 return self._change_or_sustain(lead=rng.choice(_ACK_REFLECTION))
-            return [rng.choice(_ACK_REFLECTION), self._next_disclosure()], "engage", \
-                TalkType.NEUTRAL
+            return (
+                [rng.choice(_ACK_REFLECTION), self._next_disclosure()],
+                "engage",
+                TalkType.NEUTRAL,
+            )
         if MiscCode.AFFIRM in codes:
             return [rng.choice(_ACK_AFFIRM), self._next_disclosure()], "engage", TalkType.NEUTRAL
         if MiscCode.EMPHASIZE_AUTONOMY in codes:
@@ -225,8 +263,9 @@ class ScriptedClient:
             key = f"thought:{self._situation}:{i}"
             if not s.has(key):
                 s.disclose(key)
-                lead = self.rng.choice(("I just kept thinking, ", "The thought was, ",
-                                        "In my head it was, "))
+                lead = self.rng.choice(
+                    ("I just kept thinking, ", "The thought was, ", "In my head it was, ")
+                )
                 return [lead + lower_first(thought)], "inform", TalkType.NEUTRAL
         return self._belief()
 
@@ -240,9 +279,13 @@ class ScriptedClient:
                 if not s.has(key):
                     s.disclose(key)
                     s.after_deep_disclosure()
-                    lead = self.rng.choice(("I guess deep down I feel like ",
-                                            "If I'm honest, it's that ",
-                                            "I think underneath it all, "))
+                    lead = self.rng.choice(
+                        (
+                            "I guess deep down I feel like ",
+                            "If I'm honest, it's that ",
+                            "I think underneath it all, ",
+                        )
+                    )
                     return [lead + lower_first(belief)], "inform", TalkType.NEUTRAL
         return [self._take("intermediate", p.intermediate_beliefs)], "inform", TalkType.NEUTRAL
 
@@ -251,11 +294,13 @@ class ScriptedClient:
         rng = self.rng
         first = "Well, " + lower_first(sit.situation)
         if self.state.trust >= 0.45 and rng.random() < 0.5 + 0.1 * (self.profile.receptivity - 3):
-            second = rng.choice((
-                "But if I'm honest, it doesn't happen every time.",
-                "Though I suppose nothing terrible has actually come of it yet.",
-                "But maybe I'm only counting the times it went badly.",
-            ))
+            second = rng.choice(
+                (
+                    "But if I'm honest, it doesn't happen every time.",
+                    "Though I suppose nothing terrible has actually come of it yet.",
+                    "But maybe I'm only counting the times it went badly.",
+                )
+            )
             self.state._shift(distress=-0.3)
         else:
             second = "So it feels pretty real to me."
@@ -263,10 +308,12 @@ class ScriptedClient:
 
     def _reframe(self) -> tuple[list[str], str, TalkType]:
         s, p, rng = self.state, self.profile, self.rng
-        attitude_bonus = {Attitude.POSITIVE: 0.1, Attitude.NEUTRAL: 0.0,
-                          Attitude.NEGATIVE: -0.12}[p.attitude]
-        chance = 0.1 + 0.55 * s.trust + 0.08 * (p.receptivity - 3) + attitude_bonus \
-            - 0.45 * s.resistance
+        attitude_bonus = {Attitude.POSITIVE: 0.1, Attitude.NEUTRAL: 0.0, Attitude.NEGATIVE: -0.12}[
+            p.attitude
+        ]
+        chance = (
+            0.1 + 0.55 * s.trust + 0.08 * (p.receptivity - 3) + attitude_bonus - 0.45 * s.resistance
+        )
         sit = self._current_situation()
         if s.has_prefix("thought") and rng.random() < chance:
             s.disclose(f"balanced:{self._situation}")
@@ -275,8 +322,12 @@ class ScriptedClient:
             return [lead + lower_first(sit.balanced_thought)], "accept", TalkType.CHANGE
         s.after_reframe(accepted=False)
         if s.has(f"resisted:{self._situation}"):
-            line = rng.choice(("I know what you're saying. It just doesn't feel true yet.",
-                               "Maybe in theory, but not when I'm in it."))
+            line = rng.choice(
+                (
+                    "I know what you're saying. It just doesn't feel true yet.",
+                    "Maybe in theory, but not when I'm in it.",
+                )
+            )
         else:
             s.disclose(f"resisted:{self._situation}")
             line = f"I hear you, but I still think {lower_first(sit.automatic_thoughts[0])}"
@@ -287,17 +338,24 @@ class ScriptedClient:
         if s.readiness >= 0.5 or (s.trust >= 0.55 and rng.random() < s.readiness + 0.2):
             step = self._take("step", p.motivation.first_steps)
             s.after_commitment()
-            return [step], ("plan" if s.stage is Stage.PREPARATION else "acknowledge"), \
-                TalkType.CHANGE
+            return (
+                [step],
+                ("plan" if s.stage is Stage.PREPARATION else "acknowledge"),
+                TalkType.CHANGE,
+            )
         sustain = self._take("sustain", p.motivation.sustain_talk)
         s.after_sustain_talk()
-        return ["I'm not sure I'm ready to do anything about it yet.", sustain], \
-            self._action("sustain"), TalkType.SUSTAIN
+        return (
+            ["I'm not sure I'm ready to do anything about it yet.", sustain],
+            self._action("sustain"),
+            TalkType.SUSTAIN,
+        )
 
     def _change_or_sustain(self, lead: str | None = None) -> tuple[list[str], str, TalkType]:
         s, p, rng = self.state, self.profile, self.rng
-        p_change = s.readiness * 0.9 + 0.08 * (p.receptivity - 3) + 0.2 * s.trust \
-            - 0.3 * s.resistance
+        p_change = (
+            s.readiness * 0.9 + 0.08 * (p.receptivity - 3) + 0.2 * s.trust - 0.3 * s.resistance
+        )
         if s.stage is Stage.PRECONTEMPLATION:
             p_change *= 0.5
         head = [lead] if lead else []
@@ -319,9 +377,19 @@ class ScriptedClient:
         for emo in sit.emotions:
             words.extend(self.rng.sample(EMOTION_WORDS[emo.value][:4], 1))
         feeling = " and ".join(words)
-        return [self.rng.choice((f"Mostly {feeling}, I think.", f"I felt really {feeling}.",
-                                 f"Honestly? {feeling.capitalize()}."))], "inform", \
-            TalkType.NEUTRAL
+        return (
+            [
+                self.rng.choice(
+                    (
+                        f"Mostly {feeling}, I think.",
+                        f"I felt really {feeling}.",
+                        f"Honestly? {feeling.capitalize()}.",
+                    )
+                )
+            ],
+            "inform",
+            TalkType.NEUTRAL,
+        )
 
     def _situation_story(self) -> tuple[list[str], str, TalkType]:
         key = f"situation:{self._situation}"
@@ -372,9 +440,13 @@ class ScriptedClient:
         if self._advance_situation():
             s.disclose(f"situation:{self._situation}")
             return p.situations[self._situation].situation
-        return self.rng.choice(("I don't really know what else to say.",
-                                "That's pretty much it, really.",
-                                "It just keeps going round in my head."))
+        return self.rng.choice(
+            (
+                "I don't really know what else to say.",
+                "That's pretty much it, really.",
+                "It just keeps going round in my head.",
+            )
+        )
 
     def _volunteer(self) -> str | None:
         """One extra detail a verbose client adds, if anything is left to add."""
@@ -408,7 +480,7 @@ class ScriptedClient:
                 return line
         return self.rng.choice([*pool, *generic])
 
-    def _current_situation(self):  # noqa: ANN202 - Situation
+    def _current_situation(self):
         return self.profile.situations[self._situation]
 
     def _advance_situation(self) -> bool:
@@ -424,7 +496,9 @@ class ScriptedClient:
         return Reply(
             text=text,
             annotations=Annotations(
-                action=action, talk_type=talk, stage=self.state.stage.value,
+                action=action,
+                talk_type=talk,
+                stage=self.state.stage.value,
                 state=self.state.snapshot(),
             ),
             ends_session=ends,

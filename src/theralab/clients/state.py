@@ -19,8 +19,11 @@ from theralab.profiles.model import Attitude, ClientProfile, Stage
 
 _INITIAL_TRUST = {Attitude.POSITIVE: 0.45, Attitude.NEUTRAL: 0.32, Attitude.NEGATIVE: 0.2}
 _INITIAL_RESISTANCE = {Attitude.POSITIVE: 0.1, Attitude.NEUTRAL: 0.2, Attitude.NEGATIVE: 0.35}
-_INITIAL_READINESS = {Stage.PRECONTEMPLATION: 0.15, Stage.CONTEMPLATION: 0.45,
-                      Stage.PREPARATION: 0.7}
+_INITIAL_READINESS = {
+    Stage.PRECONTEMPLATION: 0.15,
+    Stage.CONTEMPLATION: 0.45,
+    Stage.PREPARATION: 0.7,
+}
 CONTEMPLATION_AT = 0.35
 PREPARATION_AT = 0.65
 THOUGHT_TRUST = 0.42
@@ -112,8 +115,12 @@ class LatentState:
                     self._shift(resistance=0.04)
                 else:
                     self._shift(readiness=0.05 * gain)
-            elif code in (MiscCode.ADVISE_WITHOUT_PERMISSION, MiscCode.DIRECT,
-                          MiscCode.PERSUADE, MiscCode.WARN):
+            elif code in (
+                MiscCode.ADVISE_WITHOUT_PERMISSION,
+                MiscCode.DIRECT,
+                MiscCode.PERSUADE,
+                MiscCode.WARN,
+            ):
                 if premature:
                     self._shift(trust=-0.07, resistance=0.13, distress=0.2)
                 else:
@@ -121,20 +128,20 @@ class LatentState:
             elif code is MiscCode.CONFRONT:
                 self._shift(trust=-0.12, resistance=0.22, distress=0.6)
             elif code is MiscCode.GIVE_INFORMATION:
-                self._shift(resistance=0.03 if self.resistance > 0.5 else -0.01,
-                            readiness=0.01 * gain)
+                self._shift(
+                    resistance=0.03 if self.resistance > 0.5 else -0.01, readiness=0.01 * gain
+                )
             elif code is MiscCode.RAISE_CONCERN:
                 self._shift(resistance=0.04, readiness=0.02 * gain)
         if act.primary is MiscCode.CLOSED_QUESTION:
             self.closed_chain += 1
             if self.closed_chain >= 2:
                 self._shift(trust=-0.03, resistance=0.07)
-        elif act.has(MiscCode.OPEN_QUESTION, MiscCode.SIMPLE_REFLECTION,
-                     MiscCode.COMPLEX_REFLECTION):
+        elif act.has(
+            MiscCode.OPEN_QUESTION, MiscCode.SIMPLE_REFLECTION, MiscCode.COMPLEX_REFLECTION
+        ):
             self.closed_chain = 0
-        self.high_resistance_turns = (
-            self.high_resistance_turns + 1 if self.resistance > 0.65 else 0
-        )
+        self.high_resistance_turns = self.high_resistance_turns + 1 if self.resistance > 0.65 else 0
 
     def _shift(
         self,

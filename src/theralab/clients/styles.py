@@ -68,8 +68,11 @@ def render(
     if style is Style.RESERVED:
         opener = rng.choice(_RESERVED_OPENERS)
         first = max(parts, key=len)  # a reserved client says the one thing that matters
-        return opener + lower_first(first) if opener.endswith(" ") and opener != "Maybe. " \
+        return (
+            opener + lower_first(first)
+            if opener.endswith(" ") and opener != "Maybe. "
             else opener + first
+        )
     if style is Style.UPSET:
         opener = rng.choice(_UPSET_OPENERS)
         parts[0] = opener + lower_first(parts[0]) if opener else parts[0]

@@ -57,8 +57,10 @@ _AUTONOMY = _rx(
 )
 _AFFIRM = _rx(
     r"\b(?:(?:that|it) (?:took|takes) (?:real )?(?:courage|strength|honesty)|you(?:'ve| have) "
-    r"(?:shown|done|managed|been able|worked|kept|found|thought this)|that's a real (?:shift|step)|i (?:really )?(?:appreciate|admire|respect)|"
-    r"it's clear (?:that )?you (?:care|value|want|are)|you(?:'re| are)? (?:clearly|obviously|really) "
+    r"(?:shown|done|managed|been able|worked|kept|found|thought this)|"
+    r"that's a real (?:shift|step)|i (?:really )?(?:appreciate|admire|respect)|"
+    r"it's clear (?:that )?you (?:care|value|want|are)|"
+    r"you(?:'re| are)? (?:clearly|obviously|really) "
     r"(?:care|value|want|thinking)|good for you|well done|(?:that's|that is) a (?:real )?strength|"
     r"you(?:'re| are) (?:someone who|clearly|very|really) (?:cares|committed|determined|"
     r"resourceful|thoughtful|caring)|you(?:'re| are) being (?:really )?(?:honest|brave))"
@@ -66,7 +68,8 @@ _AFFIRM = _rx(
 _STRUCTURE = _rx(
     r"\b(?:agenda|before we (?:finish|end|wrap|stop)|we have (?:about )?\w+ minutes|for today|"
     r"to start (?:us )?off|let me (?:summari[sz]e|recap)|to sum up|in summary|our time|"
-    r"next (?:session|time)|today we|this is your time|let's (?:start|begin|spend|look at|come back|review)|"
+    r"next (?:session|time)|today we|this is your time|"
+    r"let's (?:start|begin|spend|look at|come back|review)|"
     r"(?:i'd|i would) like to (?:summari[sz]e|recap|check in|start))"
 )
 _COLLABORATE = _rx(
@@ -133,7 +136,8 @@ _CLOSING = _rx(
 # What a question or prompt is about: used by simulated clients to decide what to disclose.
 TARGETS: dict[str, re.Pattern[str]] = {
     "thought": _rx(
-        r"\b(?:thought|thinking|go(?:es|ing)? through your (?:mind|head)|tell(?:ing)? yourself|"
+        r"\b(?:thought|thinking|(?:go|goes|going|went) through your (?:mind|head)|"
+        r"tell(?:ing)? yourself|"
         r"say(?:ing)? to yourself|what did you think|running through your (?:mind|head)|"
         r"pops? into your head)"
     ),
@@ -146,7 +150,8 @@ TARGETS: dict[str, re.Pattern[str]] = {
     "evidence": _rx(
         r"\b(?:evidence|the facts|supports? (?:that|the|this)|against (?:that|it|this)|"
         r"how (?:likely|sure|certain)|what makes you (?:think|sure)|has (?:that|it|this) "
-        r"(?:ever )?happened|percent|doesn't (?:quite )?fit|worst (?:that|thing)|serves? you|costs? you|"
+        r"(?:ever )?happened|percent|doesn't (?:quite )?fit|worst (?:that|thing)|"
+        r"serves? you|costs? you|"
         r"most likely|realistically|how would you cope|advantages|disadvantages|pros and cons)"
     ),
     "reframe": _rx(
@@ -175,7 +180,9 @@ TARGETS: dict[str, re.Pattern[str]] = {
         r"\b(?:what happened|recent|an example|a time when|last time|situation|a specific|"
         r"walk me through|tell me (?:more|about))"
     ),
-    "behaviour": _rx(r"\b(?:what did you do|what do you do|how did you (?:respond|react)|afterwards)"),
+    "behaviour": _rx(
+        r"\b(?:what did you do|what do you do|how did you (?:respond|react)|afterwards)"
+    ),
     "agenda": _rx(
         r"\b(?:agenda|focus on today|work on today|like to focus|(?:want|like) to talk about|"
         r"brings you|bring you|get out of (?:our|today|this))"
@@ -284,7 +291,8 @@ class RuleCoder:
             return MiscCode.ADVISE_WITH_PERMISSION
         if _ADVISE.search(s):
             return (
-                MiscCode.ADVISE_WITH_PERMISSION if permission_asked
+                MiscCode.ADVISE_WITH_PERMISSION
+                if permission_asked
                 else MiscCode.ADVISE_WITHOUT_PERMISSION
             )
         if _AFFIRM.search(s):

@@ -27,8 +27,12 @@ DESCRIPTIONS: dict[str, str] = {
     "directive": "Negative control: closed questions and unsolicited advice (do not deploy).",
 }
 DEFAULT_COUNSELORS = ("cbt", "mi", "person_centred", "directive")
-ALIASES = {"pc": "person_centred", "person-centred": "person_centred",
-           "person-centered": "person_centred", "person_centered": "person_centred"}
+ALIASES = {
+    "pc": "person_centred",
+    "person-centred": "person_centred",
+    "person-centered": "person_centred",
+    "person_centered": "person_centred",
+}
 
 
 def counselor_names() -> list[str]:
@@ -50,14 +54,14 @@ def make_counselor(name: str, seed: int) -> Agent:
 
 
 __all__ = [
+    "DEFAULT_COUNSELORS",
+    "DESCRIPTIONS",
     "SCRIPTED_COUNSELORS",
     "TECHNIQUES",
     "TECHNIQUE_NAMES",
-    "DEFAULT_COUNSELORS",
-    "DESCRIPTIONS",
     "CBTCounselor",
-    "DirectiveCounselor",
     "CounselorFactory",
+    "DirectiveCounselor",
     "Draft",
     "MICounselor",
     "PersonCentredCounselor",

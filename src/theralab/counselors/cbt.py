@@ -19,8 +19,15 @@ from theralab.text.perspective import to_second_person
 
 class CBTCounselor(ScriptedCounselor):
     modality = "cbt"
-    stages = ("rapport_agenda", "explore", "elicit_thought", "examine", "alternative",
-              "action_plan", "summary_close")
+    stages = (
+        "rapport_agenda",
+        "explore",
+        "elicit_thought",
+        "examine",
+        "alternative",
+        "action_plan",
+        "summary_close",
+    )
 
     def __init__(self, seed: int) -> None:
         super().__init__(seed)
@@ -28,12 +35,16 @@ class CBTCounselor(ScriptedCounselor):
         self._asked_permission = False
 
     def open(self) -> Draft:
-        return Draft(strategy="greeting").add(
-            self.pick("Hello, thank you for coming in today.", "Hi, it's good to meet you."),
-            C.OTHER,
-        ).add(
-            self.pick("What would you like to talk about?", "What brings you here today?"),
-            C.OPEN_QUESTION,
+        return (
+            Draft(strategy="greeting")
+            .add(
+                self.pick("Hello, thank you for coming in today.", "Hi, it's good to meet you."),
+                C.OTHER,
+            )
+            .add(
+                self.pick("What would you like to talk about?", "What brings you here today?"),
+                C.OPEN_QUESTION,
+            )
         )
 
     def compose(self, stage: str) -> tuple[Draft, bool]:
@@ -50,15 +61,17 @@ class CBTCounselor(ScriptedCounselor):
         if stage == "rapport_agenda":
             if n == 0:
                 d.add(*reflect_content(heard.last, self.rng))
-                d.add("What would you most like to focus on in our session today?",
-                      C.OPEN_QUESTION)
+                d.add("What would you most like to focus on in our session today?", C.OPEN_QUESTION)
                 return d, False
             if n == 1 and not heard.focus:
                 d.add(*reflect_content(heard.last, self.rng))
                 d.add("Is that what you'd like us to work on today?", C.CLOSED_QUESTION)
                 return d, False
-            d.add("Let's make that our focus for today, and leave a few minutes at the end "
-                  "to plan something for the week.", C.STRUCTURE)
+            d.add(
+                "Let's make that our focus for today, and leave a few minutes at the end "
+                "to plan something for the week.",
+                C.STRUCTURE,
+            )
             d.add("Tell me about a recent time when this was especially hard.", C.OPEN_QUESTION)
             return d, True
 
@@ -86,12 +99,18 @@ class CBTCounselor(ScriptedCounselor):
                 return self.compose(self.stage)
             d.add("That sounds really hard.", C.SUPPORT)
             if n == 1:
-                d.add("Often our feelings follow quick, automatic thoughts that we hardly "
-                      "notice. This is called an automatic thought.", C.GIVE_INFORMATION)
-            d.add(self.pick(
-                "If you imagine yourself back there, what were you telling yourself?",
-                "What thoughts were running through your head just then?",
-            ), C.OPEN_QUESTION)
+                d.add(
+                    "Often our feelings follow quick, automatic thoughts that we hardly "
+                    "notice. This is called an automatic thought.",
+                    C.GIVE_INFORMATION,
+                )
+            d.add(
+                self.pick(
+                    "If you imagine yourself back there, what were you telling yourself?",
+                    "What thoughts were running through your head just then?",
+                ),
+                C.OPEN_QUESTION,
+            )
             return d, False
 
         if stage == "examine":
@@ -112,23 +131,28 @@ class CBTCounselor(ScriptedCounselor):
         if stage == "alternative":
             if heard.balanced:
                 balanced = to_second_person(heard.balanced)
-                d.add(f"It sounds like a more balanced way to see it might be that {balanced}.",
-                      C.SIMPLE_REFLECTION)
+                d.add(
+                    f"It sounds like a more balanced way to see it might be that {balanced}.",
+                    C.SIMPLE_REFLECTION,
+                )
                 d.add("That's a real shift from where we started.", C.AFFIRM)
                 self.next_stage()
                 return self._plan_turn(d)
             if n >= 2:
                 self.next_stage()
-                d.add("It's hard to let go of a thought that has felt true for so long.",
-                      C.SUPPORT)
+                d.add("It's hard to let go of a thought that has felt true for so long.", C.SUPPORT)
                 return self._plan_turn(d)
             d.add(*reflect_content(heard.last, self.rng))
-            d.add(self.pick(
-                f"Considering all of that, what's another way to look at the thought that "
-                f"{thought}?",
-                f"What would you say to a close friend who told you that {thought}?",
-            ) if n == 0 else
-                "What might be a more balanced way to see it?", C.OPEN_QUESTION)
+            d.add(
+                self.pick(
+                    f"Considering all of that, what's another way to look at the thought that "
+                    f"{thought}?",
+                    f"What would you say to a close friend who told you that {thought}?",
+                )
+                if n == 0
+                else "What might be a more balanced way to see it?",
+                C.OPEN_QUESTION,
+            )
             return d, False
 
         if stage == "action_plan":
@@ -150,13 +174,15 @@ class CBTCounselor(ScriptedCounselor):
         heard = self.listener
         if not self._asked_permission:
             self._asked_permission = True
-            d.add("Would it be okay if I suggested something to try this week?",
-                  C.SEEK_COLLABORATION)
+            d.add(
+                "Would it be okay if I suggested something to try this week?", C.SEEK_COLLABORATION
+            )
             return d, False
         if heard.committed or self.turns_in_stage >= 2:
             if heard.committed:
-                d.add(f"You've found a step that fits: {to_second_person(heard.committed)}.",
-                      C.AFFIRM)
+                d.add(
+                    f"You've found a step that fits: {to_second_person(heard.committed)}.", C.AFFIRM
+                )
             else:
                 d.add("It's your decision whether and how to try it.", C.EMPHASIZE_AUTONOMY)
             self.next_stage()
@@ -164,8 +190,9 @@ class CBTCounselor(ScriptedCounselor):
             d.add(self._summary(), C.COMPLEX_REFLECTION)
             d.add("Looking back on today, how was this session for you?", C.OPEN_QUESTION)
             return d, False
-        d.add(f"One option is to {self.plan.technique.homework} this week.",
-              C.ADVISE_WITH_PERMISSION)
+        d.add(
+            f"One option is to {self.plan.technique.homework} this week.", C.ADVISE_WITH_PERMISSION
+        )
         d.add("How does that sound to you as a first step?", C.OPEN_QUESTION)
         return d, False
 

@@ -28,9 +28,7 @@ _PERSUADE = (
     "Don't you think you'd feel much better if you just made the change?",
     "Wouldn't you agree it's time to take this seriously?",
 )
-_WARN = (
-    "If you don't change something soon, you'll end up feeling a lot worse.",
-)
+_WARN = ("If you don't change something soon, you'll end up feeling a lot worse.",)
 
 
 class DirectiveCounselor(ScriptedCounselor):
@@ -38,8 +36,10 @@ class DirectiveCounselor(ScriptedCounselor):
     stages = ("assess", "prescribe", "close")
 
     def open(self) -> Draft:
-        return Draft(strategy="assess").add("Hello.", C.OTHER).add(
-            "What's the problem?", C.OPEN_QUESTION
+        return (
+            Draft(strategy="assess")
+            .add("Hello.", C.OTHER)
+            .add("What's the problem?", C.OPEN_QUESTION)
         )
 
     def compose(self, stage: str) -> tuple[Draft, bool]:

@@ -31,11 +31,13 @@ _THOUGHT_LEAD = re.compile(
 _BELIEF_LEAD = re.compile(
     r"(?:deep down i feel like|if i'm honest, it's that|underneath it all,)\s*(.+)", re.IGNORECASE
 )
-_FOCUS_LEAD = re.compile(r"(?:work out how to|figure out how to|want to)\s+(.+?)[.!]?$",
-                         re.IGNORECASE)
+_FOCUS_LEAD = re.compile(
+    r"(?:work out how to|figure out how to|want to)\s+(.+?)[.!]?$", re.IGNORECASE
+)
 _BALANCED_LEAD = re.compile(r"^(?:huh\.\s*)?(?:maybe|i suppose)\s+(.+)", re.IGNORECASE)
-_ACCEPTS = re.compile(r"\b(?:i could|i think i could|i'll try|i will|i can try|give it a go)\b",
-                      re.IGNORECASE)
+_ACCEPTS = re.compile(
+    r"\b(?:i could|i think i could|i'll try|i will|i can try|give it a go)\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -71,8 +73,11 @@ class Listener:
                 self.thought = m.group(1).rstrip(".")
             if m := _BALANCED_LEAD.match(sentence.strip()):
                 self.balanced = m.group(1).rstrip(".")
-            if self.focus is None and (m := _FOCUS_LEAD.search(clean)) and \
-                    "work out how to" in clean.lower():
+            if (
+                self.focus is None
+                and (m := _FOCUS_LEAD.search(clean))
+                and "work out how to" in clean.lower()
+            ):
                 self.focus = m.group(1)
         self.last_talk = self.coder.code_client(text)
         salient = salient_sentence(text)
@@ -112,11 +117,22 @@ def reflect_content(text: str, rng: random.Random) -> tuple[str, MiscCode]:
     """
     salient = salient_sentence(text)
     if word_count(salient) < 5:
-        return rng.choice(("Tell me more about that.", "Tell me more about what that's like.",
-                           "I'd like to hear more about that.")), MiscCode.OPEN_QUESTION
+        return rng.choice(
+            (
+                "Tell me more about that.",
+                "Tell me more about what that's like.",
+                "I'd like to hear more about that.",
+            )
+        ), MiscCode.OPEN_QUESTION
     content = to_second_person(salient)
-    template = rng.choice(("It sounds like {c}.", "You're saying that {c}.", "So for you, {c}.",
-                           "What I'm hearing is that {c}."))
+    template = rng.choice(
+        (
+            "It sounds like {c}.",
+            "You're saying that {c}.",
+            "So for you, {c}.",
+            "What I'm hearing is that {c}.",
+        )
+    )
     return template.format(c=content), MiscCode.SIMPLE_REFLECTION
 
 
@@ -130,37 +146,46 @@ def reflect_feeling(text: str, rng: random.Random, deeper: bool = True) -> str |
     name = rng.choice(names) if names else rng.choice(FEELING_NAMES[groups[0]])
     salient = salient_sentence(text)
     if word_count(salient) >= 7 and not emotions_in(salient):
-        template = rng.choice((
-            "It sounds like you've been feeling really {f}, especially when {c}.",
-            "You're feeling {f}, and that makes sense given that {c}.",
-        ))
+        template = rng.choice(
+            (
+                "It sounds like you've been feeling really {f}, especially when {c}.",
+                "You're feeling {f}, and that makes sense given that {c}.",
+            )
+        )
         return template.format(f=name, c=to_second_person(salient))
-    return rng.choice(("It sounds like you've been feeling really {f}.",
-                       "You've been feeling so {f}.")).format(f=name)
+    return rng.choice(
+        ("It sounds like you've been feeling really {f}.", "You've been feeling so {f}.")
+    ).format(f=name)
 
 
 def reflect_meaning(thought: str, rng: random.Random) -> str:
     """A complex reflection of the meaning under what the client said."""
     t = to_second_person(thought)
-    return rng.choice((
-        "It's as if part of you believes {t}.",
-        "Underneath all of it, there's a worry that {t}.",
-        "And deep down, part of you is saying {t}.",
-    )).format(t=t)
+    return rng.choice(
+        (
+            "It's as if part of you believes {t}.",
+            "Underneath all of it, there's a worry that {t}.",
+            "And deep down, part of you is saying {t}.",
+        )
+    ).format(t=t)
 
 
 def reflect_change(change: str, rng: random.Random) -> str:
     c = to_second_person(change)
-    return rng.choice((
-        "Part of you is really saying {c}.",
-        "So this matters to you: {c}.",
-        "It sounds like you've had enough, and {c}.",
-    )).format(c=c)
+    return rng.choice(
+        (
+            "Part of you is really saying {c}.",
+            "So this matters to you: {c}.",
+            "It sounds like you've had enough, and {c}.",
+        )
+    ).format(c=c)
 
 
 def reflect_two_sides(sustain: str, change: str) -> str:
-    return (f"On one hand, {to_second_person(sustain)}, and on the other hand, "
-            f"{to_second_person(change)}.")
+    return (
+        f"On one hand, {to_second_person(sustain)}, and on the other hand, "
+        f"{to_second_person(change)}."
+    )
 
 
 def reflect_with_meaning(text: str, rng: random.Random) -> tuple[str, MiscCode]:
@@ -168,8 +193,13 @@ def reflect_with_meaning(text: str, rng: random.Random) -> tuple[str, MiscCode]:
     reflection, code = reflect_content(text, rng)
     if code is not MiscCode.SIMPLE_REFLECTION:
         return reflection, code
-    meaning = rng.choice((", and that really matters to you.", ", and part of you wants "
-                          "something different.", ", and underneath it you're worn out."))
+    meaning = rng.choice(
+        (
+            ", and that really matters to you.",
+            ", and part of you wants something different.",
+            ", and underneath it you're worn out.",
+        )
+    )
     return reflection.rstrip(".") + meaning, MiscCode.COMPLEX_REFLECTION
 
 

@@ -11,8 +11,8 @@ from theralab.counselors.base import Draft, ScriptedCounselor
 from theralab.counselors.listening import (
     reflect_change,
     reflect_feeling_or_content,
-    reflect_with_meaning,
     reflect_two_sides,
+    reflect_with_meaning,
     salient_sentence,
 )
 from theralab.dialogue.codes import MiscCode as C
@@ -38,9 +38,11 @@ class MICounselor(ScriptedCounselor):
         self._evocative_asked = 0
 
     def open(self) -> Draft:
-        return Draft(strategy="engage").add(
-            self.pick("Hi, thanks for coming in.", "Hello, I'm glad you're here."), C.OTHER
-        ).add("What brings you here today?", C.OPEN_QUESTION)
+        return (
+            Draft(strategy="engage")
+            .add(self.pick("Hi, thanks for coming in.", "Hello, I'm glad you're here."), C.OTHER)
+            .add("What brings you here today?", C.OPEN_QUESTION)
+        )
 
     def compose(self, stage: str) -> tuple[Draft, bool]:
         heard = self.listener
@@ -57,8 +59,13 @@ class MICounselor(ScriptedCounselor):
                 d.add(*reflect_feeling_or_content(last, self.rng))
                 d.add("What has been the hardest part of this for you?", C.OPEN_QUESTION)
                 return d, False
-            d.add(self.pick("You've been carrying a lot, and you've kept going.",
-                            "It's clear you care a lot about getting this right."), C.AFFIRM)
+            d.add(
+                self.pick(
+                    "You've been carrying a lot, and you've kept going.",
+                    "It's clear you care a lot about getting this right.",
+                ),
+                C.AFFIRM,
+            )
             d.add(*reflect_feeling_or_content(last, self.rng))
             return d, n >= 2
 
@@ -79,25 +86,33 @@ class MICounselor(ScriptedCounselor):
 
         if stage == "plan":
             if heard.committed:
-                d.add(f"You've thought this through: {to_second_person(heard.committed)}.",
-                      C.AFFIRM)
-                d.add("It's your decision, and it sounds like a step that fits your life.",
-                      C.EMPHASIZE_AUTONOMY)
+                d.add(
+                    f"You've thought this through: {to_second_person(heard.committed)}.", C.AFFIRM
+                )
+                d.add(
+                    "It's your decision, and it sounds like a step that fits your life.",
+                    C.EMPHASIZE_AUTONOMY,
+                )
                 self.next_stage()
                 return self._summary(d)
             if n >= 2:
                 d.add(reflect_two_sides(self._sustain(), self._change()), C.COMPLEX_REFLECTION)
-                d.add("You don't have to decide anything today; it's up to you.",
-                      C.EMPHASIZE_AUTONOMY)
+                d.add(
+                    "You don't have to decide anything today; it's up to you.", C.EMPHASIZE_AUTONOMY
+                )
                 self.next_stage()
                 return self._summary(d)
             if heard.last_talk is TalkType.SUSTAIN:
                 d.add(reflect_two_sides(self._sustain(), self._change()), C.COMPLEX_REFLECTION)
             else:
                 d.add(*reflect_with_meaning(last, self.rng))
-            d.add(self.pick("What might be a first step you could take this week?",
-                            "If you decided to go ahead, what could you do first?"),
-                  C.OPEN_QUESTION)
+            d.add(
+                self.pick(
+                    "What might be a first step you could take this week?",
+                    "If you decided to go ahead, what could you do first?",
+                ),
+                C.OPEN_QUESTION,
+            )
             return d, False
 
         # close
@@ -116,20 +131,27 @@ class MICounselor(ScriptedCounselor):
                 if n % 2 == 0:
                     d.add("You're clearly thinking hard about this.", C.AFFIRM)
             elif heard.last_talk is TalkType.SUSTAIN and heard.change_talk:
-                d.add(reflect_two_sides(salient_sentence(last), heard.change_talk[-1]),
-                      C.COMPLEX_REFLECTION)
-                d.add("And it's your call what, if anything, to do about it.",
-                      C.EMPHASIZE_AUTONOMY)
+                d.add(
+                    reflect_two_sides(salient_sentence(last), heard.change_talk[-1]),
+                    C.COMPLEX_REFLECTION,
+                )
+                d.add("And it's your call what, if anything, to do about it.", C.EMPHASIZE_AUTONOMY)
             elif heard.last_talk is TalkType.SUSTAIN:
                 d.add(*reflect_with_meaning(last, self.rng))
-                d.add("You're not sure it needs to change, and that's yours to decide.",
-                      C.EMPHASIZE_AUTONOMY)
+                d.add(
+                    "You're not sure it needs to change, and that's yours to decide.",
+                    C.EMPHASIZE_AUTONOMY,
+                )
             else:
                 d.add(*reflect_feeling_or_content(last, self.rng))
         enough = (len(heard.change_talk) >= 3 and n >= 3) or n >= 7
         if enough:
-            d.add(self.pick("So where does all of this leave you now?",
-                            "What do you make of all this?"), C.OPEN_QUESTION)
+            d.add(
+                self.pick(
+                    "So where does all of this leave you now?", "What do you make of all this?"
+                ),
+                C.OPEN_QUESTION,
+            )
             return d, True
         # Ask an evocative question on alternate turns; let reflections carry the rest.
         if self._evocative_asked >= len(_EVOKE):
@@ -143,17 +165,26 @@ class MICounselor(ScriptedCounselor):
 
     def _summary(self, d: Draft) -> tuple[Draft, bool]:
         d.add("Let me summarize what I've heard.", C.STRUCTURE)
-        d.add(f"Part of you is weighing whether to {self.listener.focus_phrase()}, and you've "
-              f"named real reasons for it, like how {self._change()}.", C.COMPLEX_REFLECTION)
+        d.add(
+            f"Part of you is weighing whether to {self.listener.focus_phrase()}, and you've "
+            f"named real reasons for it, like how {self._change()}.",
+            C.COMPLEX_REFLECTION,
+        )
         d.add("Looking back on today, how was this conversation for you?", C.OPEN_QUESTION)
         return d, False
 
     def _change(self) -> str:
         heard = self.listener
-        return to_second_person(heard.change_talk[-1]) if heard.change_talk \
+        return (
+            to_second_person(heard.change_talk[-1])
+            if heard.change_talk
             else "things could be better"
+        )
 
     def _sustain(self) -> str:
         heard = self.listener
-        return to_second_person(heard.sustain_talk[-1]) if heard.sustain_talk \
+        return (
+            to_second_person(heard.sustain_talk[-1])
+            if heard.sustain_talk
             else "changing feels hard right now"
+        )

@@ -18,11 +18,18 @@ class PersonCentredCounselor(ScriptedCounselor):
         self._reflected: set[str] = set()
 
     def open(self) -> Draft:
-        return Draft(strategy="reflective_listening").add(
-            "Hello.", C.OTHER,
-        ).add(
-            "This is your time, and we can use it however feels right for you.", C.STRUCTURE,
-        ).add("Where would you like to start?", C.OPEN_QUESTION)
+        return (
+            Draft(strategy="reflective_listening")
+            .add(
+                "Hello.",
+                C.OTHER,
+            )
+            .add(
+                "This is your time, and we can use it however feels right for you.",
+                C.STRUCTURE,
+            )
+            .add("Where would you like to start?", C.OPEN_QUESTION)
+        )
 
     def compose(self, stage: str) -> tuple[Draft, bool]:
         heard = self.listener
@@ -45,12 +52,22 @@ class PersonCentredCounselor(ScriptedCounselor):
             else:
                 d.add(*reflect_content(last, self.rng))
             if n % 4 == 3:
-                d.add(self.pick("It takes courage to talk about this so openly.",
-                                "You've been really honest with yourself here."), C.AFFIRM)
+                d.add(
+                    self.pick(
+                        "It takes courage to talk about this so openly.",
+                        "You've been really honest with yourself here.",
+                    ),
+                    C.AFFIRM,
+                )
             if n % 3 == 1:
-                d.add(self.pick("What is that like for you?", "How does that feel, saying it "
-                                "out loud?", "What goes through your mind when you notice "
-                                "that?"), C.OPEN_QUESTION)
+                d.add(
+                    self.pick(
+                        "What is that like for you?",
+                        "How does that feel, saying it out loud?",
+                        "What goes through your mind when you notice that?",
+                    ),
+                    C.OPEN_QUESTION,
+                )
             return d, False
         d.add(*reflect_content(last, self.rng))
         d.add("Thank you for sharing so much today.", C.SUPPORT)

@@ -31,19 +31,20 @@ def parse_session_line(line: str, *, source: str = "<string>", lineno: int = 1) 
     try:
         raw = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", source=source,
-                         line=lineno) from exc
+        raise InputError(
+            f"not valid JSON: {exc.msg} (column {exc.colno})", source=source, line=lineno
+        ) from exc
     if not isinstance(raw, dict):
-        raise InputError("each line must be a JSON object (one session)", source=source,
-                         line=lineno)
+        raise InputError(
+            "each line must be a JSON object (one session)", source=source, line=lineno
+        )
     try:
         return Session.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "<root>"
         more = f" (and {exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
-        raise InputError(f"{first['msg']}{more}", source=source, line=lineno,
-                         field=field) from exc
+        raise InputError(f"{first['msg']}{more}", source=source, line=lineno, field=field) from exc
 
 
 def iter_sessions(path: str | Path) -> Iterator[Session]:
@@ -90,7 +91,14 @@ def atomic_write_text(path: str | Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

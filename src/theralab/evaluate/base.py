@@ -24,12 +24,18 @@ class Metric:
     description: str = ""
 
     def band(self, value: float | None) -> str | None:
-        """'good', 'fair' or 'below' against the thresholds (None without thresholds)."""
-        if value is None or self.fair is None or self.good is None:
-            return None
-        if self.higher_is_better is False:
-            return "good" if value < self.good else "fair" if value < self.fair else "below"
-        return "good" if value >= self.good else "fair" if value >= self.fair else "below"
+        return threshold_band(value, self.fair, self.good, self.higher_is_better)
+
+
+def threshold_band(
+    value: float | None, fair: float | None, good: float | None, higher_is_better: bool | None
+) -> str | None:
+    """'good', 'fair' or 'below' against fair / good thresholds (None without thresholds)."""
+    if value is None or fair is None or good is None:
+        return None
+    if higher_is_better is False:
+        return "good" if value < good else "fair" if value < fair else "below"
+    return "good" if value >= good else "fair" if value >= fair else "below"
 
 
 @dataclass

@@ -19,13 +19,34 @@ METRICS = (
     Metric("r_q", "R:Q", True, 1.0, 2.0, "", "Reflections per question."),
     Metric("pct_complex_reflections", "% complex reflections", True, 40, 50, "%"),
     Metric("pct_open_questions", "% open questions", True, 50, 70, "%"),
-    Metric("pct_mi_adherent", "% MI-adherent", True, 90, 98, "%",
-           "MI-adherent among adherent + non-adherent behaviours."),
-    Metric("pct_counselor_talk", "% counselor talk", False, 60, 50, "%",
-           "Counselor words as a share of all words."),
-    Metric("code_agreement", "intended vs coded", True, None, None, "%",
-           "How often the offline coder agrees with the code the counselor meant (scripted "
-           "agents only); a check on the coder, not a quality score."),
+    Metric(
+        "pct_mi_adherent",
+        "% MI-adherent",
+        True,
+        90,
+        98,
+        "%",
+        "MI-adherent among adherent + non-adherent behaviours.",
+    ),
+    Metric(
+        "pct_counselor_talk",
+        "% counselor talk",
+        False,
+        60,
+        50,
+        "%",
+        "Counselor words as a share of all words.",
+    ),
+    Metric(
+        "code_agreement",
+        "intended vs coded",
+        True,
+        None,
+        None,
+        "%",
+        "How often the offline coder agrees with the code the counselor meant (scripted "
+        "agents only); a check on the coder, not a quality score.",
+    ),
 )
 
 
@@ -62,8 +83,7 @@ class MitiEvaluator:
         non_adherent = sum(counts[c] for c in MI_NON_ADHERENT)
         values = {
             "r_q": ratio(reflections, questions),
-            "pct_complex_reflections": ratio(counts[MiscCode.COMPLEX_REFLECTION], reflections,
-                                             100),
+            "pct_complex_reflections": ratio(counts[MiscCode.COMPLEX_REFLECTION], reflections, 100),
             "pct_open_questions": ratio(counts[MiscCode.OPEN_QUESTION], questions, 100),
             "pct_mi_adherent": ratio(adherent, adherent + non_adherent, 100),
             "pct_counselor_talk": ratio(counselor_words, counselor_words + client_words, 100),

@@ -15,24 +15,58 @@ from theralab.evaluate.base import Metric, SessionScores, ratio, register_evalua
 _STAGE_ORDER = {"precontemplation": 0, "contemplation": 1, "preparation": 2}
 
 OUTCOME_METRICS = (
-    Metric("distress_reduction", "distress reduction", True, unit="pts",
-           description="Client distress (0–10) at the first turn minus at the last."),
-    Metric("readiness_change", "readiness change", True,
-           description="Change in the client's readiness to change (0–1)."),
+    Metric(
+        "distress_reduction",
+        "distress reduction",
+        True,
+        unit="pts",
+        description="Client distress (0–10) at the first turn minus at the last.",
+    ),
+    Metric(
+        "readiness_change",
+        "readiness change",
+        True,
+        description="Change in the client's readiness to change (0–1).",
+    ),
     Metric("trust_end", "final trust", True, description="Client's trust at the end (0–1)."),
-    Metric("stage_advanced", "stage advanced", True, unit="%",
-           description="Sessions in which the client moved on a stage of change."),
-    Metric("disengaged", "client disengaged", False, unit="%",
-           description="Sessions the client walked out of."),
-    Metric("pct_change_talk", "% change talk", True, unit="%",
-           description="Change talk among change + sustain talk, coded from client text."),
+    Metric(
+        "stage_advanced",
+        "stage advanced",
+        True,
+        unit="%",
+        description="Sessions in which the client moved on a stage of change.",
+    ),
+    Metric(
+        "disengaged",
+        "client disengaged",
+        False,
+        unit="%",
+        description="Sessions the client walked out of.",
+    ),
+    Metric(
+        "pct_change_talk",
+        "% change talk",
+        True,
+        unit="%",
+        description="Change talk among change + sustain talk, coded from client text.",
+    ),
 )
 
 COVERAGE_METRICS = (
-    Metric("stage_coverage", "stage coverage", True, unit="%",
-           description="Share of the counselor's protocol stages the session reached."),
-    Metric("completed", "closed by counselor", True, unit="%",
-           description="Sessions that reached a proper close."),
+    Metric(
+        "stage_coverage",
+        "stage coverage",
+        True,
+        unit="%",
+        description="Share of the counselor's protocol stages the session reached.",
+    ),
+    Metric(
+        "completed",
+        "closed by counselor",
+        True,
+        unit="%",
+        description="Sessions that reached a proper close.",
+    ),
     Metric("turns", "turns", None, description="Utterances in the session."),
 )
 
@@ -46,10 +80,14 @@ class OutcomeEvaluator:
         self.coder = coder or RuleCoder()
 
     def evaluate(self, session: Session) -> SessionScores:
-        states = [t.annotations.state for t in session.turns
-                  if t.speaker is Speaker.CLIENT and t.annotations.state is not None]
-        talk = [self.coder.code_client(t.text) for t in session.turns
-                if t.speaker is Speaker.CLIENT]
+        states = [
+            t.annotations.state
+            for t in session.turns
+            if t.speaker is Speaker.CLIENT and t.annotations.state is not None
+        ]
+        talk = [
+            self.coder.code_client(t.text) for t in session.turns if t.speaker is Speaker.CLIENT
+        ]
         change = sum(t is TalkType.CHANGE for t in talk)
         sustain = sum(t is TalkType.SUSTAIN for t in talk)
         values: dict[str, float | None] = {
@@ -95,14 +133,17 @@ class CoverageEvaluator:
             if turn.annotations.stage:
                 visited.add(turn.annotations.stage)
         agent = SCRIPTED_COUNSELORS.get(session.counselor.name)
-        expected = getattr(agent, "stages", None) if session.counselor.engine == "scripted" \
-            else None
+        expected = (
+            getattr(agent, "stages", None) if session.counselor.engine == "scripted" else None
+        )
         coverage = ratio(len(visited & set(expected)), len(expected), 100) if expected else None
-        return SessionScores(values={
-            "stage_coverage": coverage,
-            "completed": 100.0 * (session.stop_reason is StopReason.COUNSELOR_CLOSED),
-            "turns": float(len(session.turns)),
-        })
+        return SessionScores(
+            values={
+                "stage_coverage": coverage,
+                "completed": 100.0 * (session.stop_reason is StopReason.COUNSELOR_CLOSED),
+                "turns": float(len(session.turns)),
+            }
+        )
 
 
 register_evaluator("outcome")(OutcomeEvaluator)

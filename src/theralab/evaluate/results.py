@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from theralab import __version__
 from theralab.dialogue.records import Session
-from theralab.evaluate.base import Evaluator, Metric, get_evaluators
+from theralab.evaluate.base import Evaluator, Metric, get_evaluators, threshold_band
 from theralab.evaluate.stats import bootstrap_mean
 
 RESULTS_SCHEMA_VERSION = 1
@@ -51,6 +51,10 @@ class MetricInfo(BaseModel):
     unit: str = ""
     description: str = ""
 
+    def band(self, value: float | None) -> str | None:
+        """'good', 'fair' or 'below' against this metric's thresholds, if it has them."""
+        return threshold_band(value, self.fair, self.good, self.higher_is_better)
+
 
 class Results(BaseModel):
     schema_version: int = RESULTS_SCHEMA_VERSION
@@ -75,15 +79,17 @@ class Results(BaseModel):
         raise KeyError(key)
 
 
-def score_sessions(sessions: Sequence[Session], evaluators: Sequence[Evaluator]) -> list[
-    SessionResult
-]:
+def score_sessions(
+    sessions: Sequence[Session], evaluators: Sequence[Evaluator]
+) -> list[SessionResult]:
     """Run every evaluator on every session. A session that ended in error is still scored
     on what it has; its error is carried into the result."""
     out = []
     for s in sessions:
         result = SessionResult(
-            id=s.id, counselor=s.counselor.name, engine=s.counselor.engine,
+            id=s.id,
+            counselor=s.counselor.name,
+            engine=s.counselor.engine,
             profile_id=s.profile_id,
             stop_reason=s.stop_reason.value if s.stop_reason else None,
             error=s.outcome.error if s.outcome else None,
@@ -106,9 +112,7 @@ def aggregate(
     seed: int = 0,
 ) -> Results:
     """Per-counselor means with bootstrap intervals, and a leaderboard ordered by `rank_by`."""
-    infos: list[MetricInfo] = [
-        _info(m, ev.name) for ev in evaluators for m in ev.metrics
-    ]
+    infos: list[MetricInfo] = [_info(m, ev.name) for ev in evaluators for m in ev.metrics]
     keys = [m.key for m in infos]
     if rank_by not in keys:
         raise KeyError(f"cannot rank by {rank_by!r}; metrics: {', '.join(keys)}")
@@ -123,16 +127,20 @@ def aggregate(
             key: bootstrap_mean([r.metrics.get(key) for r in mine], seed=seed).as_dict()
             for key in keys
         }
-        summaries.append(CounselorSummary(
-            counselor=name,
-            engine=mine[0].engine,
-            sessions=len(mine),
-            errors=sum(r.stop_reason == "error" for r in mine),
-            stop_reasons=dict(Counter(r.stop_reason or "unknown" for r in mine)),
-            metrics=metrics,
-            trajectories={k: _mean_by_index([r.series.get(k, []) for r in mine])
-                          for k in ("distress", "trust", "readiness")},
-        ))
+        summaries.append(
+            CounselorSummary(
+                counselor=name,
+                engine=mine[0].engine,
+                sessions=len(mine),
+                errors=sum(r.stop_reason == "error" for r in mine),
+                stop_reasons=dict(Counter(r.stop_reason or "unknown" for r in mine)),
+                metrics=metrics,
+                trajectories={
+                    k: _mean_by_index([r.series.get(k, []) for r in mine])
+                    for k in ("distress", "trust", "readiness")
+                },
+            )
+        )
     info = next(m for m in infos if m.key == rank_by)
     sign = -1 if info.higher_is_better is False else 1
 
@@ -163,9 +171,16 @@ def evaluate_sessions(
 
 
 def _info(m: Metric, evaluator: str) -> MetricInfo:
-    return MetricInfo(key=m.key, label=m.label, evaluator=evaluator,
-                      higher_is_better=m.higher_is_better, fair=m.fair, good=m.good,
-                      unit=m.unit, description=m.description)
+    return MetricInfo(
+        key=m.key,
+        label=m.label,
+        evaluator=evaluator,
+        higher_is_better=m.higher_is_better,
+        fair=m.fair,
+        good=m.good,
+        unit=m.unit,
+        description=m.description,
+    )
 
 
 def _mean_by_index(series: list[list[float]]) -> list[float | None]:

@@ -22,8 +22,13 @@ class Estimate:
         def r(x: float | None) -> float | None:
             return None if x is None else round(x, 4)
 
-        return {"mean": r(self.mean), "ci_low": r(self.ci_low), "ci_high": r(self.ci_high),
-                "n": self.n, "unscored": self.unscored}
+        return {
+            "mean": r(self.mean),
+            "ci_low": r(self.ci_low),
+            "ci_high": r(self.ci_high),
+            "n": self.n,
+            "unscored": self.unscored,
+        }
 
 
 def bootstrap_mean(

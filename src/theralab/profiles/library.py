@@ -57,7 +57,7 @@ def _line_of(raw: object, loc: Sequence[int | str]) -> int | None:
 def parse_profile(text: str, source: str = "<string>") -> ClientProfile:
     """Parse one profile from YAML (or JSON) text; errors name the source, line and field."""
     try:
-        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        raw = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -124,7 +124,9 @@ def load_profiles(specs: Iterable[str]) -> list[ClientProfile]:
     return out
 
 
-def sample_panel(n: int, seed: int, pool: Sequence[ClientProfile] | None = None) -> list[ClientProfile]:
+def sample_panel(
+    n: int, seed: int, pool: Sequence[ClientProfile] | None = None
+) -> list[ClientProfile]:
     """A panel of `n` distinct profiles that spreads over problems, styles, attitudes, stages.
 
     Greedy: each pick maximises the number of not-yet-covered attribute values, ties broken by
@@ -137,11 +139,7 @@ def sample_panel(n: int, seed: int, pool: Sequence[ClientProfile] | None = None)
     covered: set[tuple[str, str]] = set()
     panel: list[ClientProfile] = []
     for _ in range(n):
-
-        def novelty(p: ClientProfile) -> int:
-            return len(_facets(p) - covered)
-
-        best = max(candidates, key=novelty)
+        best = max(candidates, key=lambda p, seen=frozenset(covered): len(_facets(p) - seen))
         candidates.remove(best)
         panel.append(best)
         covered |= _facets(best)

@@ -116,7 +116,10 @@ class Situation(_Strict):
 class Motivation(_Strict):
     """What MI works on: a target behaviour and the client's two sides about changing it."""
 
-    target_behaviour: Sentence = Field(description="Third person, e.g. 'cut down on drinking'.")
+    target_behaviour: Sentence = Field(
+        description="Client voice verb phrase that follows 'I want to', e.g. 'cut down on my "
+        "drinking'."
+    )
     change_talk: list[Sentence] = Field(min_length=2, description="Client voice: reasons for.")
     sustain_talk: list[Sentence] = Field(min_length=2, description="Client voice: reasons against.")
     first_steps: list[Sentence] = Field(

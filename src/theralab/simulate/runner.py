@@ -40,15 +40,17 @@ def plan_sessions(
         for profile in profiles:
             for rep in range(repeats):
                 session_seed = derive_seed(seed, canonical, profile.id, rep)
-                plans.append(SessionPlan(
-                    session_id=f"{canonical}--{profile.id}--{rep}",
-                    counselor=canonical,
-                    profile_id=profile.id,
-                    seed=session_seed,
-                    counselor_seed=derive_seed(session_seed, "counselor"),
-                    client_seed=derive_seed(session_seed, "client"),
-                    max_turns=max_turns,
-                ))
+                plans.append(
+                    SessionPlan(
+                        session_id=f"{canonical}--{profile.id}--{rep}",
+                        counselor=canonical,
+                        profile_id=profile.id,
+                        seed=session_seed,
+                        counselor_seed=derive_seed(session_seed, "counselor"),
+                        client_seed=derive_seed(session_seed, "client"),
+                        max_turns=max_turns,
+                    )
+                )
     return plans
 
 

@@ -66,9 +66,11 @@ async def run_session(
                     stop = StopReason.COUNSELOR_CLOSED
                     break
                 if reply.ends_session:
-                    stop = (StopReason.CLIENT_DISENGAGED
-                            if reply.annotations.action == "disengage"
-                            else StopReason.CLIENT_ENDED)
+                    stop = (
+                        StopReason.CLIENT_DISENGAGED
+                        if reply.annotations.action == "disengage"
+                        else StopReason.CLIENT_ENDED
+                    )
                     break
         else:
             stop = StopReason.MAX_TURNS

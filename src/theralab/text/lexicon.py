@@ -6,12 +6,43 @@ import re
 
 # Words a client may use for each emotion group, and how a counselor names the feeling.
 EMOTION_WORDS: dict[str, tuple[str, ...]] = {
-    "anxious": ("anxious", "worried", "nervous", "scared", "on edge", "tense", "panicky",
-                "afraid", "dread", "stressed", "overwhelmed", "uneasy"),
-    "sad": ("sad", "down", "low", "empty", "hopeless", "miserable", "lonely", "flat",
-            "heartbroken", "numb", "tired"),
-    "angry": ("angry", "furious", "annoyed", "irritated", "frustrated", "mad", "fed up",
-              "resentful"),
+    "anxious": (
+        "anxious",
+        "worried",
+        "nervous",
+        "scared",
+        "on edge",
+        "tense",
+        "panicky",
+        "afraid",
+        "dread",
+        "stressed",
+        "overwhelmed",
+        "uneasy",
+    ),
+    "sad": (
+        "sad",
+        "down",
+        "low",
+        "empty",
+        "hopeless",
+        "miserable",
+        "lonely",
+        "flat",
+        "heartbroken",
+        "numb",
+        "tired",
+    ),
+    "angry": (
+        "angry",
+        "furious",
+        "annoyed",
+        "irritated",
+        "frustrated",
+        "mad",
+        "fed up",
+        "resentful",
+    ),
     "ashamed": ("ashamed", "embarrassed", "humiliated", "small", "stupid", "pathetic"),
     "disappointed": ("disappointed", "let down", "discouraged", "defeated"),
     "jealous": ("jealous", "envious"),
@@ -53,7 +84,8 @@ def feeling_words_in(text: str) -> set[str]:
 
 
 CHANGE_TALK = re.compile(
-    r"\b(?:i (?:really )?(?:want|would like|'d like|need|have) to (?!keep)|i could|(?<!if )i can(?!'t)|"
+    r"\b(?:i (?:really )?(?:want|would like|'d like|need|have) to (?!keep)|i could|"
+    r"(?<!if )i can(?!'t)|"
     r"i will|i'm going to|i am going to|i'll|i(?:'m| am) (?:tired|sick) of|"
     r"i can't keep|can't go on like this|(?:i know|maybe) i should|i'm ready|i'd be willing|"
     r"i'd love to|it would be (?:good|nice|better)|i miss|it's costing me|"

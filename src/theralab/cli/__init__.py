@@ -1,0 +1,71 @@
+"""The `theralab` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from theralab import __version__
+from theralab.cli import evaluate as _evaluate
+from theralab.cli import profiles as _profiles
+from theralab.cli import run as _run
+from theralab.cli import show as _show
+from theralab.cli import simulate as _simulate
+from theralab.cli._common import GlobalOptions
+
+app = typer.Typer(
+    name="theralab",
+    help=(
+        "Simulate, evaluate and compare counselor agents against simulated clients — offline "
+        "by default, with a deterministic scripted engine and offline coders.\n\n"
+        "Start with `theralab run`: every built-in counselor counsels the same panel of "
+        "simulated clients, and you get a leaderboard and an HTML report."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"theralab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Run seed for every subcommand (a subcommand's own --seed wins)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Output location for every subcommand (a subcommand's own --out wins)."),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = GlobalOptions(seed=seed, out=out)
+
+
+app.command("run")(_run.run)
+app.command("simulate")(_simulate.simulate)
+app.command("evaluate")(_evaluate.evaluate)
+app.command("show")(_show.show)
+app.add_typer(_profiles.app, name="profiles")
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

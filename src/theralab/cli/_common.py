@@ -1,0 +1,109 @@
+"""Shared CLI plumbing: the consoles, global options, error reporting, progress."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from theralab.dialogue.records import Session
+from theralab.errors import TheraLabError
+
+# Logs and pipes get a wide console so tables stay readable; terminals use their own width.
+console = Console(width=None if sys.stdout.isatty() else 150)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
+
+
+@dataclass
+class GlobalOptions:
+    """Options given before the subcommand (`theralab --seed 3 run`)."""
+
+    seed: int | None = None
+    out: Path | None = None
+
+
+def global_options(ctx: typer.Context) -> GlobalOptions:
+    root = ctx.find_root()
+    obj = root.obj
+    return obj if isinstance(obj, GlobalOptions) else GlobalOptions()
+
+
+def pick(value: object | None, fallback: object) -> object:
+    return fallback if value is None else value
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    """Accept repeated options and comma-separated lists alike."""
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn TheraLab's input errors and unknown names into one clear line and exit code 2."""
+    try:
+        yield
+    except TheraLabError as exc:
+        raise fail(str(exc)) from None
+    except KeyError as exc:
+        raise fail(str(exc.args[0]) if exc.args else str(exc)) from None
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+
+
+@contextmanager
+def session_progress(
+    enabled: bool = True,
+) -> Iterator[tuple[Callable[[int], None], Callable[[Session], None]]]:
+    """A progress bar over sessions on stderr; yields (start(total), advance(session))."""
+    progress = Progress(
+        TextColumn("[bold]simulating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("sessions"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not enabled,
+        transient=False,
+    )
+    task_holder: dict[str, object] = {}
+    errors = 0
+
+    def start(total: int) -> None:
+        task_holder["task"] = progress.add_task("sessions", total=total)
+
+    def advance(session: Session) -> None:
+        nonlocal errors
+        if session.stop_reason and session.stop_reason.value == "error":
+            errors += 1
+            err = session.outcome.error if session.outcome else "unknown error"
+            progress.console.print(f"[yellow]session {session.id} failed: {err}[/yellow]")
+        progress.advance(task_holder["task"])  # type: ignore[arg-type]
+
+    with progress:
+        yield start, advance
+
+
+def is_interactive() -> bool:
+    return sys.stderr.isatty()

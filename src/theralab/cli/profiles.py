@@ -1,0 +1,105 @@
+"""`theralab profiles`: list, show and validate client profiles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.table import Table
+
+from theralab.cli._common import console, err_console, fail, user_errors
+from theralab.errors import InputError
+from theralab.profiles.library import builtin_profiles, get_profile, load_profile
+
+app = typer.Typer(help="List, show and validate simulated-client profiles.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_profiles(
+    problem: Annotated[str | None, typer.Option(help="Only this presenting problem.")] = None,
+    style: Annotated[str | None, typer.Option(help="Only this conversational style.")] = None,
+    attitude: Annotated[str | None, typer.Option(help="Only this attitude.")] = None,
+    stage: Annotated[str | None, typer.Option(help="Only this stage of change.")] = None,
+) -> None:
+    """List the built-in profiles."""
+    table = Table(header_style="bold")
+    for col in (
+        "id",
+        "name",
+        "age",
+        "problem",
+        "style",
+        "attitude",
+        "stage",
+        "recept.",
+        "distress",
+    ):
+        table.add_column(col)
+    shown = 0
+    for p in builtin_profiles():
+        if (
+            (problem and p.presenting_problem != problem)
+            or (style and p.style != style)
+            or (attitude and p.attitude != attitude)
+            or (stage and p.stage != stage)
+        ):
+            continue
+        shown += 1
+        table.add_row(
+            p.id,
+            p.name,
+            str(p.demographics.age),
+            p.presenting_problem,
+            p.style.value,
+            p.attitude.value,
+            p.stage.value,
+            str(p.receptivity),
+            str(p.baseline_distress),
+        )
+    console.print(table)
+    console.print(f"{shown} profiles")
+
+
+@app.command("show")
+def show_profile(
+    profile: Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")],
+) -> None:
+    """Print a profile as YAML."""
+    with user_errors():
+        path = Path(profile)
+        p = (
+            load_profile(path)
+            if path.suffix in {".yaml", ".yml", ".json"}
+            else get_profile(profile)
+        )
+    console.print(
+        yaml.safe_dump(p.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100),
+        highlight=False,
+        markup=False,
+    )
+
+
+@app.command("validate")
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Profile files or folders of them.")],
+) -> None:
+    """Check profile files against the schema; every problem names its file, line and field."""
+    files: list[Path] = []
+    for p in paths:
+        files.extend(sorted(p.glob("*.y*ml")) if p.is_dir() else [p])
+    if not files:
+        raise fail("no profile files found")
+    bad = 0
+    with user_errors():
+        for f in files:
+            try:
+                prof = load_profile(f)
+            except InputError as exc:
+                bad += 1
+                err_console.print(f"[red]✗[/red] {exc}", highlight=False)
+            else:
+                console.print(f"[green]✓[/green] {f} ({prof.id})", highlight=False)
+    if bad:
+        raise fail(f"{bad} of {len(files)} profile(s) invalid", code=1)

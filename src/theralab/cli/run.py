@@ -1,0 +1,122 @@
+"""`theralab run`: the benchmark — every counselor counsels the same client panel."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from theralab.cli._common import (
+    console,
+    err_console,
+    fail,
+    global_options,
+    session_progress,
+    split_list,
+    user_errors,
+)
+from theralab.counselors import DEFAULT_COUNSELORS
+from theralab.report.console import print_leaderboard
+from theralab.runs import (
+    DEFAULT_CLIENTS,
+    DEFAULT_SEED,
+    RunConfig,
+    execute_run,
+    load_config,
+    new_run_id,
+)
+from theralab.simulate.session import DEFAULT_MAX_TURNS
+
+
+def run(
+    ctx: typer.Context,
+    counselors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--counselors",
+            "-c",
+            help=f"Counselors to compare (comma-separated or repeated). "
+            f"Default: {','.join(DEFAULT_COUNSELORS)}.",
+        ),
+    ] = None,
+    clients: Annotated[
+        int, typer.Option(min=1, help="Size of the client panel sampled from the built-in library.")
+    ] = DEFAULT_CLIENTS,
+    profiles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--profiles",
+            "-p",
+            help="Explicit client panel: profile ids, profile files or folders (overrides "
+            "--clients).",
+        ),
+    ] = None,
+    repeats: Annotated[int, typer.Option(min=1, help="Sessions per counselor × client.")] = 1,
+    max_turns: Annotated[
+        int, typer.Option(min=2, help="Stop a session after this many utterances.")
+    ] = DEFAULT_MAX_TURNS,
+    concurrency: Annotated[int, typer.Option(min=1, help="Sessions run at once.")] = 8,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help=f"Run seed; every session's seeds derive from it. Default {DEFAULT_SEED}."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Parent folder for run directories. Default: runs/")
+    ] = None,
+    run_id: Annotated[
+        str | None,
+        typer.Option(help="Name of the run directory. Default: timestamp + config hash."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Rerun from a run's config.json (other options are ignored, --out and --run-id "
+            "excepted)."
+        ),
+    ] = None,
+    rank_by: Annotated[
+        str, typer.Option(help="Metric that orders the leaderboard.")
+    ] = "distress_reduction",
+    report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Run the benchmark: simulate, evaluate, print a leaderboard, write a run directory.
+
+    The run directory (`runs/<run-id>/`) holds config.json, transcripts.jsonl, results.json,
+    timings.jsonl and report.html. The same seed gives byte-identical transcripts.
+    """
+    g = global_options(ctx)
+    with user_errors():
+        if config is not None:
+            cfg = load_config(config)
+        else:
+            cfg = RunConfig(
+                counselors=split_list(counselors) or list(DEFAULT_COUNSELORS),
+                profiles=split_list(profiles),
+                clients=clients,
+                seed=seed if seed is not None else (g.seed if g.seed is not None else DEFAULT_SEED),
+                repeats=repeats,
+                max_turns=max_turns,
+                concurrency=concurrency,
+                rank_by=rank_by,
+            )
+        parent = out or g.out or Path("runs")
+        run_dir = parent / (run_id or new_run_id(cfg))
+        if run_dir.exists() and any(run_dir.iterdir()):
+            raise fail(f"{run_dir} already exists and is not empty; choose another --run-id")
+        t0 = time.perf_counter()
+        with session_progress(progress) as (start, advance):
+            outcome = execute_run(cfg, run_dir, on_session=advance, on_start=start, report=report)
+        elapsed = time.perf_counter() - t0
+    print_leaderboard(outcome.results, console)
+    errors = sum(s.errors for s in outcome.results.counselors)
+    if errors:
+        err_console.print(f"[yellow]{errors} session(s) ended in error; see results.json[/yellow]")
+    n = len(outcome.sessions)
+    console.print(f"\n{n} sessions in {elapsed:.1f}s → [bold]{run_dir}[/bold]")
+    if report:
+        console.print(f"report: {run_dir / 'report.html'}")

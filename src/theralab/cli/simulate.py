@@ -1,0 +1,67 @@
+"""`theralab simulate`: sessions only, written as transcripts JSONL."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from theralab.cli._common import console, global_options, session_progress, split_list, user_errors
+from theralab.dialogue.transcripts import write_sessions
+from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
+from theralab.runs import DEFAULT_SEED
+from theralab.simulate.runner import plan_sessions, run_sessions
+from theralab.simulate.session import DEFAULT_MAX_TURNS
+
+
+def simulate(
+    ctx: typer.Context,
+    counselor: Annotated[
+        list[str],
+        typer.Option("--counselor", "-c", help="Counselor(s): cbt, mi, person_centred, directive."),
+    ],
+    clients: Annotated[
+        int, typer.Option("--n", "--clients", min=1, help="Number of built-in clients to sample.")
+    ] = 12,
+    profiles: Annotated[
+        list[str] | None,
+        typer.Option("--profiles", "-p", help="Explicit clients: profile ids, files or folders."),
+    ] = None,
+    repeats: Annotated[int, typer.Option(min=1, help="Sessions per counselor × client.")] = 1,
+    max_turns: Annotated[int, typer.Option(min=2, help="Utterance limit.")] = DEFAULT_MAX_TURNS,
+    concurrency: Annotated[int, typer.Option(min=1, help="Sessions run at once.")] = 8,
+    seed: Annotated[int | None, typer.Option(help="Run seed.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Transcripts file to write. Default: transcripts.jsonl")
+    ] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Simulate sessions and write them as transcripts JSONL (no evaluation)."""
+    g = global_options(ctx)
+    run_seed = seed if seed is not None else (g.seed if g.seed is not None else DEFAULT_SEED)
+    path = out or g.out or Path("transcripts.jsonl")
+    if path.is_dir():
+        path = path / "transcripts.jsonl"
+    with user_errors():
+        chosen = split_list(profiles)
+        panel = (
+            load_profiles(chosen)
+            if chosen
+            else sample_panel(min(clients, len(builtin_profiles())), run_seed)
+        )
+        plans = plan_sessions(split_list(counselor), panel, run_seed, repeats, max_turns)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        journal = path.with_name(path.name + ".partial")
+        journal.unlink(missing_ok=True)
+        with session_progress(progress) as (start, advance):
+            start(len(plans))
+            sessions = asyncio.run(
+                run_sessions(
+                    plans, panel, concurrency=concurrency, journal=journal, on_done=advance
+                )
+            )
+        write_sessions(path, sessions)
+        journal.unlink(missing_ok=True)
+    console.print(f"{len(sessions)} sessions → [bold]{path}[/bold]")

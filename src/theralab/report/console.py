@@ -1,0 +1,124 @@
+"""Console summaries: the leaderboard table and a pretty-printed session."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from theralab.dialogue.records import Session, Speaker
+from theralab.evaluate.results import MetricInfo, Results
+
+LEADERBOARD_COLUMNS = (
+    "r_q",
+    "pct_complex_reflections",
+    "pct_open_questions",
+    "pct_mi_adherent",
+    "pct_counselor_talk",
+    "distress_reduction",
+    "readiness_change",
+    "trust_end",
+    "disengaged",
+    "stage_coverage",
+)
+SHORT_LABELS = {
+    "r_q": "R:Q",
+    "pct_complex_reflections": "%CR",
+    "pct_open_questions": "%OQ",
+    "pct_mi_adherent": "%MIA",
+    "pct_counselor_talk": "%talk",
+    "distress_reduction": "Δdistress",
+    "readiness_change": "Δreadiness",
+    "trust_end": "trust",
+    "disengaged": "left",
+    "stage_coverage": "stages",
+}
+_BAND_STYLE = {"good": "green", "fair": "yellow", "below": "red"}
+NEGATIVE_CONTROLS = frozenset({"directive"})
+
+
+def format_value(info: MetricInfo, value: float | None) -> str:
+    """Percentages as whole numbers, ratios and scores with two decimals."""
+    if value is None:
+        return "—"
+    if info.unit == "%":
+        return f"{value:.0f}%"
+    return f"{value:.2f}"
+
+
+def leaderboard_table(results: Results) -> Table:
+    """The leaderboard as a rich table, best first by `results.rank_by`."""
+    known = {m.key for m in results.metrics}
+    columns = [results.rank_by, *[c for c in LEADERBOARD_COLUMNS if c != results.rank_by]]
+    columns = [c for c in columns if c in known]
+    rank_label = results.metric(results.rank_by).label
+    table = Table(
+        title=f"Leaderboard — ranked by {rank_label} (mean [95% bootstrap CI])",
+        title_justify="left",
+        header_style="bold",
+        caption="R:Q reflections per question · %CR complex reflections · %OQ open "
+        "questions · %MIA MI-adherent · %talk counselor talk · left = client "
+        "disengaged · colour: MITI good / fair / below",
+        caption_justify="left",
+    )
+    table.add_column("#", justify="right")
+    table.add_column("counselor")
+    table.add_column("n", justify="right")
+    for key in columns:
+        table.add_column(SHORT_LABELS.get(key, results.metric(key).label), justify="right")
+    for rank, name in enumerate(results.leaderboard, start=1):
+        summary = results.counselor(name)
+        label = f"{name} (control)" if name in NEGATIVE_CONTROLS else name
+        cells: list[Text | str] = [str(rank), label, str(summary.sessions)]
+        for key in columns:
+            info = results.metric(key)
+            est = summary.metrics[key]
+            text = format_value(info, est["mean"])
+            if key == results.rank_by and est["mean"] is not None:
+                text += (
+                    f" [{format_value(info, est['ci_low'])}, {format_value(info, est['ci_high'])}]"
+                )
+            style = _BAND_STYLE.get(info.band(est["mean"]) or "", "")
+            cells.append(Text(text, style=style))
+        table.add_row(*cells)
+    return table
+
+
+def print_leaderboard(results: Results, console: Console | None = None) -> None:
+    (console or Console()).print(leaderboard_table(results))
+
+
+def print_session(
+    session: Session, console: Console | None = None, *, codes: bool = True, state: bool = False
+) -> None:
+    """A readable transcript: speaker, text, and (optionally) codes and client state."""
+    console = console or Console()
+    header = (
+        f"[bold]{session.id}[/bold]  counselor={session.counselor.name} "
+        f"client={session.profile_id or session.client.name} "
+        f"stop={session.stop_reason.value if session.stop_reason else '?'} "
+        f"turns={len(session.turns)}"
+    )
+    console.print(header)
+    if session.outcome and session.outcome.error:
+        console.print(f"[red]error: {session.outcome.error}[/red]")
+    for turn in session.turns:
+        who = "Counselor" if turn.speaker is Speaker.COUNSELOR else "Client"
+        colour = "cyan" if turn.speaker is Speaker.COUNSELOR else "magenta"
+        line = Text.assemble((f"{who:>9}: ", f"bold {colour}"), turn.text)
+        console.print(line)
+        a = turn.annotations
+        notes = []
+        if codes and a.codes:
+            notes.append(" ".join(c.value for c in a.codes))
+        if codes and a.stage and turn.speaker is Speaker.COUNSELOR:
+            notes.append(f"stage={a.stage}")
+        if codes and a.talk_type:
+            notes.append(f"talk={a.talk_type.value}")
+        if state and a.state:
+            notes.append(
+                f"trust={a.state.trust:.2f} distress={a.state.distress:.1f} "
+                f"readiness={a.state.readiness:.2f} stage={a.state.stage}"
+            )
+        if notes:
+            console.print(Text("           " + " · ".join(notes), style="dim"))

@@ -1,0 +1,516 @@
+"""A self-contained HTML report of one run: leaderboard, MITI profile, outcomes, transcripts.
+
+The page is a single file with inline CSS, inline SVG charts (`theralab.report.charts`) and
+a few lines of vanilla JavaScript that only filter the transcript list. It loads nothing
+from the network, so it opens offline and can be archived next to the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, QUESTIONS, REFLECTIONS, MiscCode
+from theralab.dialogue.records import Session, Speaker
+from theralab.dialogue.transcripts import atomic_write_text
+from theralab.evaluate.base import threshold_band
+from theralab.evaluate.results import CounselorSummary, MetricInfo, Results
+from theralab.report.charts import (
+    BarRow,
+    DotGroup,
+    counselor_colors,
+    dot_plot,
+    fmt_number,
+    fmt_threshold,
+    line_chart,
+    threshold_bars,
+)
+
+TEMPLATE = "report.html.j2"
+
+# Leaderboard columns after the ranking metric (which is never repeated).
+LEADERBOARD_KEYS: tuple[str, ...] = (
+    "r_q",
+    "pct_complex_reflections",
+    "pct_open_questions",
+    "pct_mi_adherent",
+    "pct_counselor_talk",
+    "distress_reduction",
+    "readiness_change",
+    "trust_end",
+    "disengaged",
+    "stage_coverage",
+)
+MITI_KEYS: tuple[str, ...] = (
+    "r_q",
+    "pct_complex_reflections",
+    "pct_open_questions",
+    "pct_mi_adherent",
+    "pct_counselor_talk",
+)
+# key -> (fixed axis domain or None, reference line value or None)
+OUTCOME_PLOTS: tuple[tuple[str, tuple[float, float] | None, float | None], ...] = (
+    ("distress_reduction", None, 0.0),
+    ("readiness_change", None, 0.0),
+    ("trust_end", (0.0, 1.0), None),
+)
+# series key -> (chart title, y-axis label, fixed y domain)
+TRAJECTORIES: tuple[tuple[str, str, str, tuple[float, float]], ...] = (
+    ("distress", "Mean client distress by turn", "distress (0–10)", (0.0, 10.0)),
+    ("trust", "Mean client trust by turn", "trust (0–1)", (0.0, 1.0)),
+    ("readiness", "Mean readiness to change by turn", "readiness (0–1)", (0.0, 1.0)),
+)
+NEGATIVE_CONTROLS: frozenset[str] = frozenset({"directive"})
+STOP_ORDER: tuple[str, ...] = (
+    "counselor_closed",
+    "client_ended",
+    "client_disengaged",
+    "max_turns",
+    "error",
+)
+STOP_TONE: dict[str, str] = {
+    "counselor_closed": "ok",
+    "client_ended": "neutral",
+    "client_disengaged": "bad",
+    "max_turns": "warn",
+    "error": "bad",
+}
+CONFIG_LABELS: dict[str, str] = {
+    "counselors": "Counselors",
+    "clients": "Clients",
+    "n_clients": "Clients",
+    "profiles": "Clients",
+    "repeats": "Repeats",
+    "seed": "Seed",
+    "max_turns": "Max turns",
+    "concurrency": "Concurrency",
+    "rank_by": "Ranked by",
+    "theralab_version": "TheraLab",
+    "version": "TheraLab",
+}
+
+_env: jinja2.Environment | None = None
+
+
+def _environment() -> jinja2.Environment:
+    global _env
+    if _env is None:
+        _env = jinja2.Environment(
+            loader=jinja2.PackageLoader("theralab.report", "templates"),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+    return _env
+
+
+# --------------------------------------------------------------------------- view helpers
+
+
+def _metric_or_none(results: Results, key: str) -> MetricInfo | None:
+    try:
+        return results.metric(key)
+    except KeyError:
+        return None
+
+
+def _header(m: MetricInfo) -> dict[str, str]:
+    label = m.label
+    if m.unit and m.unit not in label:
+        label = f"{label} ({m.unit})"
+    if m.higher_is_better is True:
+        arrow, direction = "↑", "higher is better"
+    elif m.higher_is_better is False:
+        arrow, direction = "↓", "lower is better"
+    else:
+        arrow, direction = "", "descriptive"
+    tip = f"{m.description} ({direction})" if m.description else direction.capitalize()
+    if m.fair is not None and m.good is not None:
+        cmp = "<" if m.higher_is_better is False else "≥"
+        tip += f". Fair {cmp} {fmt_threshold(m.fair)}, good {cmp} {fmt_threshold(m.good)}"
+    return {"key": m.key, "label": label, "arrow": arrow, "tip": tip}
+
+
+def _cell(m: MetricInfo, est: Mapping[str, Any] | None) -> dict[str, Any]:
+    """One leaderboard cell: formatted mean and interval, band, and a tooltip."""
+    est = est or {}
+    mean = est.get("mean")
+    if mean is None:
+        return {"unscored": True, "mean": "—", "ci": "", "band": None, "tip": "unscored"}
+    lo, hi = est.get("ci_low"), est.get("ci_high")
+    ci = f"[{fmt_number(lo, m.unit)}, {fmt_number(hi, m.unit)}]" if lo is not None else ""
+    band = threshold_band(mean, m.fair, m.good, m.higher_is_better)
+    n, unscored = est.get("n"), est.get("unscored") or 0
+    tip = f"mean over {n} sessions" if n is not None else "mean"
+    if unscored:
+        tip += f"; {unscored} unscored"
+    if band:
+        tip += f"; {band}"
+    return {"unscored": False, "mean": fmt_number(mean, m.unit), "ci": ci, "band": band, "tip": tip}
+
+
+def _leaderboard(results: Results) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+    keys = [results.rank_by] + [k for k in LEADERBOARD_KEYS if k != results.rank_by]
+    metrics = [m for m in (_metric_or_none(results, k) for k in keys) if m is not None]
+    headers = [_header(m) for m in metrics]
+    rows = []
+    for rank, name in enumerate(results.leaderboard, start=1):
+        try:
+            summary = results.counselor(name)
+        except KeyError:
+            continue
+        rows.append(
+            {
+                "rank": rank,
+                "name": name,
+                "sessions": summary.sessions,
+                "errors": summary.errors,
+                "control": name in NEGATIVE_CONTROLS,
+                "cells": [_cell(m, summary.metrics.get(m.key)) for m in metrics],
+            }
+        )
+    return headers, rows
+
+
+def _ordered(results: Results) -> list[CounselorSummary]:
+    """Counselor summaries in leaderboard order (any not on the board go last)."""
+    by_name = {c.counselor: c for c in results.counselors}
+    names = [n for n in results.leaderboard if n in by_name]
+    names += [n for n in by_name if n not in names]
+    return [by_name[n] for n in names]
+
+
+def _axis_label(m: MetricInfo) -> str:
+    return f"{m.label} ({m.unit})" if m.unit and m.unit not in m.label else m.label
+
+
+def _miti_charts(results: Results, colors: Mapping[str, str]) -> list[dict[str, Any]]:
+    out = []
+    summaries = _ordered(results)
+    for key in MITI_KEYS:
+        m = _metric_or_none(results, key)
+        if m is None:
+            continue
+        rows = [
+            BarRow(
+                s.counselor,
+                (s.metrics.get(key) or {}).get("mean"),
+                (s.metrics.get(key) or {}).get("ci_low"),
+                (s.metrics.get(key) or {}).get("ci_high"),
+            )
+            for s in summaries
+        ]
+        svg = threshold_bars(
+            f"{m.label} by counselor",
+            rows,
+            fair=m.fair,
+            good=m.good,
+            higher_is_better=m.higher_is_better,
+            unit=m.unit,
+            axis_label=_axis_label(m),
+            colors=colors,
+        )
+        cmp = "<" if m.higher_is_better is False else "≥"
+        out.append(
+            {
+                "label": m.label,
+                "description": m.description,
+                "svg": Markup(svg),
+                "direction": "lower is better"
+                if m.higher_is_better is False
+                else "higher is better",
+                "fair": f"{cmp} {fmt_threshold(m.fair)}" if m.fair is not None else "—",
+                "good": f"{cmp} {fmt_threshold(m.good)}" if m.good is not None else "—",
+            }
+        )
+    return out
+
+
+def _outcome_charts(results: Results, colors: Mapping[str, str]) -> list[dict[str, Any]]:
+    out = []
+    summaries = _ordered(results)
+    for key, domain, reference in OUTCOME_PLOTS:
+        m = _metric_or_none(results, key)
+        if m is None:
+            continue
+        groups = []
+        for s in summaries:
+            mine = [r for r in results.sessions if r.counselor == s.counselor]
+            est = s.metrics.get(key) or {}
+            groups.append(
+                DotGroup(
+                    s.counselor,
+                    [r.metrics.get(key) for r in mine],
+                    [r.profile_id or r.id for r in mine],
+                    est.get("ci_low"),
+                    est.get("ci_high"),
+                )
+            )
+        svg = dot_plot(
+            f"{m.label}: one dot per session",
+            groups,
+            axis_label=_axis_label(m),
+            unit=m.unit,
+            colors=colors,
+            domain=domain,
+            reference=reference,
+        )
+        out.append({"label": m.label, "description": m.description, "svg": Markup(svg)})
+    return out
+
+
+def _stop_table(results: Results) -> tuple[list[str], list[dict[str, Any]]]:
+    seen = {r for s in results.counselors for r in s.stop_reasons}
+    reasons = [r for r in STOP_ORDER if r in seen] + sorted(seen - set(STOP_ORDER))
+    rows = []
+    for s in _ordered(results):
+        total = sum(s.stop_reasons.values()) or 1
+        rows.append(
+            {
+                "name": s.counselor,
+                "cells": [
+                    {
+                        "count": s.stop_reasons.get(r, 0),
+                        "pct": round(100 * s.stop_reasons.get(r, 0) / total),
+                        "tone": STOP_TONE.get(r, "neutral"),
+                    }
+                    for r in reasons
+                ],
+                "total": sum(s.stop_reasons.values()),
+            }
+        )
+    return reasons, rows
+
+
+def _support(results: Results, counselor: str, key: str) -> list[int]:
+    """How many of a counselor's sessions reach each client-turn index of a series."""
+    lengths = [len(r.series.get(key, [])) for r in results.sessions if r.counselor == counselor]
+    longest = max(lengths, default=0)
+    return [sum(n > i for n in lengths) for i in range(longest)]
+
+
+def _trajectory_charts(results: Results, colors: Mapping[str, str]) -> list[dict[str, Any]]:
+    out = []
+    summaries = _ordered(results)
+    for key, title, y_label, domain in TRAJECTORIES:
+        series = {s.counselor: s.trajectories.get(key, []) for s in summaries}
+        if not any(v is not None for vs in series.values() for v in vs):
+            continue
+        support = {s.counselor: _support(results, s.counselor, key) for s in summaries}
+        svg = line_chart(
+            title,
+            series,
+            x_label="client turn",
+            y_label=y_label,
+            colors=colors,
+            y_domain=domain,
+            support=support,
+        )
+        out.append({"label": title, "svg": Markup(svg)})
+    return out
+
+
+def _code_group(code: MiscCode) -> str:
+    """Badge family for a MISC code: question, reflection, MI-adherent, non-adherent, other."""
+    if code in QUESTIONS:
+        return "q"
+    if code in REFLECTIONS:
+        return "r"
+    if code in MI_ADHERENT:
+        return "a"
+    if code in MI_NON_ADHERENT:
+        return "n"
+    return "o"
+
+
+def _lengths(results: Results) -> list[dict[str, Any]]:
+    """Per counselor: how many client turns its sessions had (shortest, median, longest)."""
+    out = []
+    for s in _ordered(results):
+        n = sorted(
+            len(r.series.get("distress", []))
+            for r in results.sessions
+            if r.counselor == s.counselor
+        )
+        n = [x for x in n if x]
+        if not n:
+            continue
+        mid = len(n) // 2
+        median = n[mid] if len(n) % 2 else (n[mid - 1] + n[mid]) / 2
+        out.append(
+            {
+                "name": s.counselor,
+                "min": n[0],
+                "median": f"{median:g}",
+                "max": n[-1],
+                "sessions": len(n),
+            }
+        )
+    return out
+
+
+def _pretty_stop(reason: str | None) -> str:
+    return reason.replace("_", " ") if reason else "—"
+
+
+def _session_view(session: Session) -> dict[str, Any]:
+    turns = []
+    distress = []
+    for t in session.turns:
+        a = t.annotations
+        view: dict[str, Any] = {"speaker": t.speaker.value, "text": t.text, "n": len(turns) + 1}
+        if t.speaker is Speaker.COUNSELOR:
+            view["codes"] = [(c.value.replace("_", " "), _code_group(c)) for c in a.codes or []]
+            view["stage"] = (a.stage or "").replace("_", " ")
+            view["strategy"] = a.strategy or ""
+        else:
+            view["talk"] = a.talk_type.value if a.talk_type else ""
+            view["action"] = a.action or ""
+            if a.state is not None:
+                view["trust"] = f"{a.state.trust:.2f}"
+                view["distress"] = f"{a.state.distress:.1f}"
+                distress.append(a.state.distress)
+        turns.append(view)
+    start = end = None
+    trend = ""
+    if distress:
+        start, end = f"{distress[0]:.1f}", f"{distress[-1]:.1f}"
+        delta = distress[-1] - distress[0]
+        trend = "down" if delta < -0.05 else "up" if delta > 0.05 else "flat"
+    reason = session.stop_reason.value if session.stop_reason else None
+    return {
+        "id": session.id,
+        "counselor": session.counselor.name,
+        "profile": session.profile_id or "",
+        "stop": reason or "",
+        "stop_label": _pretty_stop(reason),
+        "stop_tone": STOP_TONE.get(reason or "", "neutral"),
+        "turns": turns,
+        "n_turns": len(session.turns),
+        "distress_start": start,
+        "distress_end": end,
+        "trend": trend,
+        "error": session.outcome.error if session.outcome else None,
+    }
+
+
+def _config_items(config: Mapping[str, Any] | None, results: Results) -> list[dict[str, str]]:
+    """The run's key settings as label/value pairs, known keys first in a fixed order."""
+    if config is None:
+        return []
+    items: list[dict[str, str]] = []
+    done: set[str] = set()
+
+    def show(value: Any) -> str | None:
+        if isinstance(value, bool | int | float | str):
+            return str(value)
+        if isinstance(value, Sequence):
+            return ", ".join(str(v) for v in value if isinstance(v, str | int | float))
+        return None
+
+    for key, label in CONFIG_LABELS.items():
+        if key not in config or label in done:
+            continue
+        value = config[key]
+        if label == "Clients" and isinstance(value, Sequence) and not isinstance(value, str):
+            text: str | None = str(len(value))
+        else:
+            text = show(value)
+        if text:
+            items.append({"label": label, "value": text})
+            done.add(label)
+    if "TheraLab" not in done:
+        items.append({"label": "TheraLab", "value": results.theralab_version})
+    for key, value in config.items():
+        if key in CONFIG_LABELS:
+            continue
+        text = show(value)
+        if text:
+            items.append({"label": key.replace("_", " ").capitalize(), "value": text})
+    return items
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def render_report(
+    results: Results,
+    sessions: Sequence[Session],
+    *,
+    title: str = "TheraLab run report",
+    config: dict[str, Any] | None = None,
+) -> str:
+    """Render the whole report as one self-contained HTML document."""
+    names = [s.counselor for s in _ordered(results)]
+    names += sorted({s.counselor.name for s in sessions} - set(names))
+    colors = counselor_colors(names)
+    headers, rows = _leaderboard(results)
+    rank_metric = _metric_or_none(results, results.rank_by)
+    stop_reasons, stop_rows = _stop_table(results)
+    session_views = [_session_view(s) for s in sessions]
+    top = results.leaderboard[0] if results.leaderboard else None
+    top_value = None
+    if top is not None and rank_metric is not None:
+        est = results.counselor(top).metrics.get(results.rank_by) or {}
+        top_value = fmt_number(est.get("mean"), rank_metric.unit)
+    stats = {
+        "sessions": len(results.sessions),
+        "counselors": len(results.counselors),
+        "profiles": len({r.profile_id for r in results.sessions if r.profile_id}),
+        "errors": sum(c.errors for c in results.counselors),
+        "turns": sum(v["n_turns"] for v in session_views),
+    }
+    return (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(
+            title=title,
+            results=results,
+            config_items=_config_items(config, results),
+            colors=colors,
+            names=names,
+            stats=stats,
+            top=top,
+            top_value=top_value,
+            rank_metric=rank_metric,
+            rank_label=rank_metric.label if rank_metric else results.rank_by,
+            rank_direction=(
+                "lower is better"
+                if rank_metric is not None and rank_metric.higher_is_better is False
+                else "higher is better"
+            ),
+            headers=headers,
+            rows=rows,
+            miti_charts=_miti_charts(results, colors),
+            outcome_charts=_outcome_charts(results, colors),
+            stop_reasons=[
+                {"key": r, "label": _pretty_stop(r), "tone": STOP_TONE.get(r, "neutral")}
+                for r in stop_reasons
+            ],
+            stop_rows=stop_rows,
+            trajectory_charts=_trajectory_charts(results, colors),
+            lengths=_lengths(results),
+            sessions=session_views,
+            evaluators=", ".join(
+                f"{e.get('name')} v{e.get('version')}" for e in results.evaluators
+            ),
+            negative_controls=sorted(NEGATIVE_CONTROLS & set(names)),
+        )
+    )
+
+
+def write_report(
+    path: str | Path,
+    results: Results,
+    sessions: Sequence[Session],
+    **kw: Any,
+) -> Path:
+    """Render the report and write it atomically; returns the path written."""
+    p = Path(path)
+    atomic_write_text(p, render_report(results, sessions, **kw))
+    return p

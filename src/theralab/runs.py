@@ -1,0 +1,170 @@
+"""A run: its configuration, its directory, and the end-to-end job (simulate → evaluate → report).
+
+A run directory holds:
+- `config.json`: everything needed to rerun it (`theralab run --config runs/<id>/config.json`)
+- `transcripts.jsonl`: one session per line, in plan order; a pure function of the config
+- `timings.jsonl`: wall-clock timing per session (kept apart so transcripts stay reproducible)
+- `results.json`: per-session and per-counselor metrics
+- `report.html`: the self-contained report
+
+While the run is going, each session is appended to `transcripts.jsonl` the moment it ends;
+at the end the file is rewritten in plan order. An interrupted run keeps every finished session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from theralab import __version__
+from theralab.counselors import DEFAULT_COUNSELORS, resolve_counselor
+from theralab.dialogue.records import SCHEMA_VERSION, Session
+from theralab.dialogue.transcripts import atomic_write_text, write_sessions
+from theralab.errors import InputError
+from theralab.evaluate.results import DEFAULT_RANK_BY, Results, evaluate_sessions
+from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
+from theralab.profiles.model import ClientProfile
+from theralab.simulate.runner import plan_sessions, run_sessions
+from theralab.simulate.session import DEFAULT_MAX_TURNS
+
+DEFAULT_CLIENTS = 16
+DEFAULT_SEED = 7
+
+
+class RunConfig(BaseModel):
+    """Everything that determines a run's transcripts and results."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    counselors: list[str] = Field(default_factory=lambda: list(DEFAULT_COUNSELORS))
+    profiles: list[str] = Field(
+        default_factory=list, description="Profile ids or files; empty = sample `clients`."
+    )
+    clients: int = Field(default=DEFAULT_CLIENTS, ge=1)
+    seed: int = DEFAULT_SEED
+    repeats: int = Field(default=1, ge=1)
+    max_turns: int = Field(default=DEFAULT_MAX_TURNS, ge=2, le=400)
+    concurrency: int = Field(default=8, ge=1)
+    evaluators: list[str] | None = None
+    rank_by: str = DEFAULT_RANK_BY
+    theralab_version: str = __version__
+    transcript_schema_version: int = SCHEMA_VERSION
+    profile_digests: dict[str, str] = Field(
+        default_factory=dict, description="sha256 of each profile used, to detect edits."
+    )
+
+    def resolved(self) -> tuple[RunConfig, list[ClientProfile]]:
+        """Canonical counselor names and an explicit, digested profile list."""
+        counselors = [resolve_counselor(c) for c in self.counselors]
+        if self.profiles:
+            profiles = load_profiles(self.profiles)
+        else:
+            profiles = sample_panel(min(self.clients, len(builtin_profiles())), self.seed)
+        digests = {p.id: profile_digest(p) for p in profiles}
+        config = self.model_copy(
+            update={
+                "counselors": counselors,
+                "profiles": [p.id for p in profiles] if not self.profiles else self.profiles,
+                "clients": len(profiles),
+                "profile_digests": digests,
+            }
+        )
+        return config, profiles
+
+    def digest(self) -> str:
+        payload = self.model_dump(exclude={"theralab_version", "concurrency"})
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def profile_digest(profile: ClientProfile) -> str:
+    return hashlib.sha256(profile.model_dump_json().encode()).hexdigest()[:16]
+
+
+def load_config(path: str | Path) -> RunConfig:
+    p = Path(path)
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read config: {exc.strerror}", source=str(p)) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", source=str(p), line=exc.lineno) from exc
+    try:
+        return RunConfig.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(x) for x in first["loc"])
+        raise InputError(first["msg"], source=str(p), field=field) from exc
+
+
+def new_run_id(config: RunConfig) -> str:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return f"{stamp}-{config.digest()[:6]}"
+
+
+@dataclass
+class RunOutcome:
+    run_dir: Path
+    config: RunConfig
+    sessions: list[Session]
+    results: Results
+
+
+def execute_run(
+    config: RunConfig,
+    run_dir: Path,
+    *,
+    on_session: Callable[[Session], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    report: bool = True,
+) -> RunOutcome:
+    """Simulate, evaluate and report into `run_dir` (created if needed)."""
+    config, profiles = config.resolved()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(run_dir / "config.json", config.model_dump_json(indent=2) + "\n")
+    plans = plan_sessions(
+        config.counselors, profiles, config.seed, config.repeats, config.max_turns
+    )
+    if on_start:
+        on_start(len(plans))
+    journal = run_dir / "transcripts.jsonl"
+    journal.unlink(missing_ok=True)
+    sessions = asyncio.run(
+        run_sessions(
+            plans,
+            profiles,
+            concurrency=config.concurrency,
+            journal=journal,
+            on_done=on_session,
+        )
+    )
+    write_sessions(journal, sessions)  # final order: the plan's, whatever finished first
+    atomic_write_text(
+        run_dir / "timings.jsonl",
+        "".join(
+            json.dumps({"id": s.id, **s.timing.model_dump()}) + "\n" for s in sessions if s.timing
+        ),
+    )
+    results = evaluate_sessions(sessions, config.evaluators, config.rank_by, seed=config.seed)
+    write_results(run_dir / "results.json", results)
+    if report:
+        from theralab.report import write_report
+
+        write_report(
+            run_dir / "report.html",
+            results,
+            sessions,
+            title=f"TheraLab run {run_dir.name}",
+            config=config.model_dump(),
+        )
+    return RunOutcome(run_dir, config, sessions, results)
+
+
+def write_results(path: Path, results: Results) -> None:
+    atomic_write_text(path, results.model_dump_json(indent=1) + "\n")

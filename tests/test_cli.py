@@ -1,0 +1,174 @@
+"""The `theralab` command, end to end, through Typer's runner and a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from theralab.cli import app
+
+runner = CliRunner()
+COMMANDS = [
+    ["run"],
+    ["simulate"],
+    ["evaluate"],
+    ["show"],
+    ["profiles"],
+    ["profiles", "list"],
+    ["profiles", "show"],
+    ["profiles", "validate"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+def test_run_writes_a_complete_run_directory_and_reruns_identically(tmp_path: Path) -> None:
+    args = [
+        "run",
+        "--clients",
+        "3",
+        "--counselors",
+        "cbt,mi,person_centred",
+        "--out",
+        str(tmp_path),
+        "--no-progress",
+    ]
+    first = runner.invoke(app, [*args, "--run-id", "a"])
+    assert first.exit_code == 0, first.output
+    run_dir = tmp_path / "a"
+    for name in (
+        "config.json",
+        "transcripts.jsonl",
+        "results.json",
+        "timings.jsonl",
+        "report.html",
+    ):
+        assert (run_dir / name).is_file(), name
+    assert "Leaderboard" in first.output
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["seed"] == 7 and len(config["profiles"]) == 3
+    assert set(config["profile_digests"]) == set(config["profiles"])
+    results = json.loads((run_dir / "results.json").read_text())
+    assert {c["counselor"] for c in results["counselors"]} == {"cbt", "mi", "person_centred"}
+    assert len(results["sessions"]) == 9
+
+    again = runner.invoke(
+        app,
+        [
+            "run",
+            "--config",
+            str(run_dir / "config.json"),
+            "--out",
+            str(tmp_path),
+            "--run-id",
+            "b",
+            "--no-progress",
+        ],
+    )
+    assert again.exit_code == 0, again.output
+    assert (run_dir / "transcripts.jsonl").read_bytes() == (
+        tmp_path / "b" / "transcripts.jsonl"
+    ).read_bytes()
+
+
+def test_global_seed_and_out_apply_to_subcommands(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "--seed",
+            "3",
+            "--out",
+            str(tmp_path),
+            "run",
+            "--clients",
+            "2",
+            "--counselors",
+            "mi",
+            "--run-id",
+            "g",
+            "--no-progress",
+            "--no-report",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "g" / "config.json").read_text())["seed"] == 3
+
+
+def test_run_refuses_to_overwrite_a_run(tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "config.json").write_text("{}")
+    result = runner.invoke(app, ["run", "--out", str(tmp_path), "--run-id", "x"])
+    assert result.exit_code == 2
+    assert "already exists" in result.output
+
+
+def test_unknown_counselor_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", "--counselors", "freud", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "unknown counselor 'freud'" in result.output
+
+
+def test_simulate_then_evaluate_then_show(tmp_path: Path) -> None:
+    transcripts = tmp_path / "t.jsonl"
+    sim = runner.invoke(
+        app, ["simulate", "-c", "mi", "--n", "2", "--out", str(transcripts), "--no-progress"]
+    )
+    assert sim.exit_code == 0, sim.output
+    assert len(transcripts.read_text().splitlines()) == 2
+    assert not transcripts.with_name("t.jsonl.partial").exists()
+    ev = runner.invoke(
+        app, ["evaluate", str(transcripts), "--out", str(tmp_path / "ev"), "--no-report"]
+    )
+    assert ev.exit_code == 0, ev.output
+    assert json.loads((tmp_path / "ev" / "results.json").read_text())["leaderboard"] == ["mi"]
+    listing = runner.invoke(app, ["show", str(transcripts), "--list"])
+    first_id = listing.output.split()[0]
+    shown = runner.invoke(app, ["show", str(transcripts), first_id, "--state"])
+    assert shown.exit_code == 0 and "Counselor:" in shown.output and "trust=" in shown.output
+    missing = runner.invoke(app, ["show", str(transcripts), "nope"])
+    assert missing.exit_code == 2 and "no session nope" in missing.output
+
+
+def test_evaluate_reports_the_malformed_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"id": "a", "counselor": {"name": "x"}, "client": {"name": "y"}, '
+        '"turns": []}\n{"id": "b", "counselor": {"name": "x"}, "client": {}}\n'
+    )
+    result = runner.invoke(app, ["evaluate", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:2, field 'client.name'" in result.output.replace("\n", "")
+
+
+def test_profiles_commands(tmp_path: Path) -> None:
+    listed = runner.invoke(app, ["profiles", "list", "--style", "reserved"])
+    assert listed.exit_code == 0 and "reserved" in listed.output
+    shown = runner.invoke(app, ["profiles", "show", "work-stress-nurse-amara"])
+    assert shown.exit_code == 0 and "core_beliefs:" in shown.output
+    good = tmp_path / "good.yaml"
+    good.write_text(shown.output)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(shown.output.replace("receptivity: 4", "receptivity: nine"))
+    ok = runner.invoke(app, ["profiles", "validate", str(good)])
+    assert ok.exit_code == 0, ok.output
+    res = runner.invoke(app, ["profiles", "validate", str(tmp_path)])
+    assert res.exit_code == 1
+    assert "bad.yaml:" in res.output and "field 'receptivity'" in res.output
+
+
+def test_installed_entry_point_runs() -> None:
+    exe = Path(sys.executable).with_name("theralab")
+    if not exe.exists():
+        pytest.skip("the theralab script is not installed beside this interpreter")
+    out = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("theralab ")

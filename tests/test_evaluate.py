@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import pytest
+
+from theralab.dialogue import AgentSpec, Session, StopReason, Turn
+from theralab.evaluate import (
+    EVALUATORS,
+    CoverageEvaluator,
+    MitiEvaluator,
+    OutcomeEvaluator,
+    bootstrap_mean,
+    evaluate_sessions,
+    get_evaluators,
+)
+
+
+def _session(turns: list[tuple[str, str]], **kw: object) -> Session:
+    return Session(
+        id=str(kw.pop("id", "s")),
+        counselor=AgentSpec(name="human", engine="human"),
+        client=AgentSpec(name="client"),
+        turns=[Turn(speaker=sp, text=tx) for sp, tx in turns],
+        **kw,
+    )  # type: ignore
+
+
+def test_miti_summary_on_a_hand_coded_session() -> None:
+    s = _session(
+        [
+            ("counselor", "What brings you here today?"),  # OQ
+            ("client", "I feel low and tired all the time."),
+            ("counselor", "It sounds like things have been heavy. Do you sleep well?"),  # SR, CQ
+            ("client", "No."),
+            ("counselor", "Part of you is worn out. You should exercise more."),  # CR, ADV-
+            ("client", "Maybe."),
+        ]
+    )
+    v = MitiEvaluator().evaluate(s).values
+    assert v["r_q"] == pytest.approx(2 / 2)
+    assert v["pct_open_questions"] == pytest.approx(50)
+    assert v["pct_complex_reflections"] == pytest.approx(50)
+    assert v["pct_mi_adherent"] == pytest.approx(0)
+    assert v["n_advise_without_permission"] == 1
+    counselor_words, client_words = 5 + 11 + 10, 8 + 1 + 1
+    assert v["pct_counselor_talk"] == pytest.approx(
+        100 * counselor_words / (counselor_words + client_words)
+    )
+    assert v["code_agreement"] is None  # no intended codes to compare with
+
+
+def test_ratios_with_empty_denominators_are_unscored() -> None:
+    s = _session([("counselor", "Hello."), ("client", "Hi.")])
+    v = MitiEvaluator().evaluate(s).values
+    assert v["r_q"] is None and v["pct_open_questions"] is None
+    assert v["pct_mi_adherent"] is None
+
+
+def test_foreign_transcripts_leave_outcome_unscored_but_code_talk() -> None:
+    s = _session(
+        [
+            ("counselor", "What would you like to change?"),
+            ("client", "I want to stop drinking so much."),
+            ("counselor", "Take care."),
+            ("client", "Bye."),
+        ],
+        stop_reason=StopReason.COUNSELOR_CLOSED,
+    )
+    out = OutcomeEvaluator().evaluate(s).values
+    assert out["distress_reduction"] is None and out["trust_end"] is None
+    assert out["pct_change_talk"] == 100
+    cov = CoverageEvaluator().evaluate(s).values
+    assert cov["stage_coverage"] is None and cov["completed"] == 100
+
+
+def test_bootstrap_interval() -> None:
+    est = bootstrap_mean([1.0, 2.0, 3.0, 4.0, None], seed=3)
+    assert est.mean == pytest.approx(2.5) and est.n == 4 and est.unscored == 1
+    assert est.ci_low is not None and est.ci_high is not None
+    assert est.ci_low <= est.mean <= est.ci_high and est.ci_low < est.ci_high
+    assert bootstrap_mean([1.0, 2.0, 3.0, 4.0], seed=3) == bootstrap_mean(
+        [1.0, 2.0, 3.0, 4.0], seed=3
+    )
+    assert bootstrap_mean([None, None]).mean is None
+    assert bootstrap_mean([5.0]).ci_low == 5.0
+
+
+def test_results_rank_counselors_and_separate_the_negative_control(full_run) -> None:  # type: ignore[no-untyped-def]
+    results = evaluate_sessions(full_run)
+    assert set(results.leaderboard) == {"cbt", "mi", "person_centred", "directive"}
+    assert results.leaderboard[-1] == "directive"
+    mi, cbt = results.counselor("mi"), results.counselor("cbt")
+    assert mi.metrics["r_q"]["mean"] > cbt.metrics["r_q"]["mean"]
+    directive = results.counselor("directive")
+    assert directive.metrics["disengaged"]["mean"] > 50
+    assert directive.metrics["trust_end"]["ci_high"] < mi.metrics["trust_end"]["ci_low"]
+    assert mi.metrics["stage_coverage"]["mean"] == 100
+    assert len(mi.trajectories["distress"]) > 5
+    assert len(results.sessions) == len(full_run)
+    with pytest.raises(KeyError):
+        evaluate_sessions(full_run[:2], rank_by="no_such_metric")
+
+
+def test_evaluators_are_pluggable() -> None:
+    assert {"miti", "outcome", "coverage"} <= set(EVALUATORS)
+    assert [e.name for e in get_evaluators(["outcome"])] == ["outcome"]
+    with pytest.raises(KeyError):
+        get_evaluators(["ctrs-judge"])

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from theralab.dialogue import (
+    Session,
+    parse_session_line,
+    read_sessions,
+    session_to_json,
+    write_sessions,
+)
+from theralab.errors import InputError
+
+from .conftest import simulate
+
+
+def test_roundtrip_keeps_everything_but_timing(tmp_path: Path) -> None:
+    sessions = simulate(["mi"], ["grief-postal-worker-ulla"])
+    path = tmp_path / "t.jsonl"
+    write_sessions(path, sessions)
+    back = read_sessions(path)
+    assert [session_to_json(s) for s in back] == [session_to_json(s) for s in sessions]
+    assert sessions[0].timing is not None and back[0].timing is None
+    assert json.loads(path.read_text().splitlines()[0])["schema_version"] == 1
+    assert oct(path.stat().st_mode & 0o777) != "0o600"
+
+
+def test_minimal_foreign_transcript_is_accepted() -> None:
+    line = json.dumps(
+        {
+            "id": "x",
+            "counselor": {"name": "human"},
+            "client": {"name": "p"},
+            "turns": [
+                {"speaker": "counselor", "text": "Hi"},
+                {"speaker": "client", "text": "Hello", "mood": "ok"},
+            ],
+        }
+    )
+    s = parse_session_line(line)
+    assert isinstance(s, Session) and len(s.turns) == 2
+    assert s.turns[1].model_extra == {"mood": "ok"}
+
+
+def test_malformed_lines_name_file_line_and_field(tmp_path: Path) -> None:
+    good = session_to_json(simulate(["cbt"], ["grief-postal-worker-ulla"])[0])
+    path = tmp_path / "bad.jsonl"
+    bad_speaker = json.loads(good)
+    bad_speaker["turns"][3]["speaker"] = "therapist"
+    path.write_text(good + "\n\n" + json.dumps(bad_speaker) + "\n")
+    with pytest.raises(InputError) as err:
+        read_sessions(path)
+    assert err.value.line == 3
+    assert err.value.field == "turns.3.speaker"
+    assert str(err.value).startswith(f"{path}:3, field 'turns.3.speaker'")
+
+    path.write_text(good + "\n{not json\n")
+    with pytest.raises(InputError) as err2:
+        read_sessions(path)
+    assert err2.value.line == 2 and "not valid JSON" in str(err2.value)
+
+    path.write_text('["a list"]\n')
+    with pytest.raises(InputError, match="JSON object"):
+        read_sessions(path)
+
+    missing = json.loads(good)
+    del missing["counselor"]
+    path.write_text(json.dumps(missing) + "\n")
+    with pytest.raises(InputError) as err3:
+        read_sessions(path)
+    assert err3.value.field == "counselor"
+
+
+def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read"):
+        read_sessions(tmp_path / "nope.jsonl")
