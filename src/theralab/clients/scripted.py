@@ -38,6 +38,8 @@ _ACK_INFO = (
 _ACK_INFO_RESISTANT = ("I've read all that online already.", "Maybe for other people.")
 _ACK_STRUCTURE = ("Okay.", "Sure, that sounds fine.", "Okay, that works.")
 _ACK_AUTONOMY = ("I appreciate that.", "Yeah, it helps to hear it's my call.")
+_CONSENT = ("Sure, go ahead.", "Okay, I'm listening.", "Yes, that's fine.")
+_RELUCTANT_CONSENT = ("I suppose so.", "If you want.")
 _DEFLECT_THOUGHT = (
     "I don't know, I wasn't really thinking anything, I just felt awful.",
     "It all happened so fast, I couldn't tell you.",
@@ -158,6 +160,14 @@ class ScriptedClient:
         codes = set(act.codes)
         targets = act.question_targets
         asked = act.primary in (MiscCode.OPEN_QUESTION, MiscCode.CLOSED_QUESTION)
+        last = act.sentences[-1] if act.sentences else None
+        if (
+            last is not None
+            and last.code is MiscCode.SEEK_COLLABORATION
+            and last.text.rstrip().endswith("?")
+        ):
+            consent = _CONSENT if s.trust >= 0.3 else _RELUCTANT_CONSENT
+            return [rng.choice(consent)], "engage", TalkType.NEUTRAL
         if MiscCode.CONFRONT in codes:
             return [rng.choice(_DEFENSIVE)], self._action("sustain"), TalkType.SUSTAIN
         if codes & _PRESSURE and not asked:

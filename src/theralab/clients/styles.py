@@ -88,7 +88,9 @@ def render(
         if rng.random() < 0.4:
             drift = tangent()
             if drift:
-                before, after = rng.choice(_TANGENT_BRIDGES)
+                # Rotate the bridges by tangent so the same phrase never comes twice running.
+                i = profile.tangents.index(drift) if drift in profile.tangents else 0
+                before, after = _TANGENT_BRIDGES[i % len(_TANGENT_BRIDGES)]
                 digression = before + (lower_first(drift) if before.endswith("but ") else drift)
                 return " ".join([*parts, ensure_period(digression) + after])
         return " ".join(parts)

@@ -99,6 +99,13 @@ class ScriptedCounselor:
             self.turns_in_stage = 0
             self._entered.append(self.stage)
 
+    def close(self, d: Draft, goodbye: str) -> tuple[Draft, bool]:
+        """The closing turn: acknowledge the client's feedback, thank them, say goodbye."""
+        d.add(self.pick("Thank you for telling me.", "I'm glad you shared that."), MiscCode.SUPPORT)
+        d.add(goodbye, MiscCode.OTHER)
+        d.closes = True
+        return d, False
+
     def pick(self, *options: str) -> str:
         return self.rng.choice(options)
 

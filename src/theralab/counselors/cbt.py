@@ -164,10 +164,9 @@ class CBTCounselor(ScriptedCounselor):
             d.add(self._summary(), C.COMPLEX_REFLECTION)
             d.add("Looking back on today, how was this session for you?", C.OPEN_QUESTION)
             return d, False
-        d.add(*reflect_content(heard.last, self.rng))
-        d.add("Thank you for your work today. Take care, and I'll see you next time.", C.OTHER)
-        d.closes = True
-        return d, False
+        return self.close(
+            d, "Thank you for your work today. Take care, and I'll see you next time."
+        )
 
     def _plan_turn(self, d: Draft) -> tuple[Draft, bool]:
         assert self.plan is not None

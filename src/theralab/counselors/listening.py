@@ -31,9 +31,7 @@ _THOUGHT_LEAD = re.compile(
 _BELIEF_LEAD = re.compile(
     r"(?:deep down i feel like|if i'm honest, it's that|underneath it all,)\s*(.+)", re.IGNORECASE
 )
-_FOCUS_LEAD = re.compile(
-    r"(?:work out how to|figure out how to|want to)\s+(.+?)[.!]?$", re.IGNORECASE
-)
+_FOCUS_LEAD = re.compile(r"(?:work out|figure out|learn) how to\s+(.+?)[.!]?$", re.IGNORECASE)
 _BALANCED_LEAD = re.compile(r"^(?:huh\.\s*)?(?:maybe|i suppose)\s+(.+)", re.IGNORECASE)
 _ACCEPTS = re.compile(
     r"\b(?:i could|i think i could|i'll try|i will|i can try|give it a go)\b", re.IGNORECASE
@@ -73,11 +71,7 @@ class Listener:
                 self.thought = m.group(1).rstrip(".")
             if m := _BALANCED_LEAD.match(sentence.strip()):
                 self.balanced = m.group(1).rstrip(".")
-            if (
-                self.focus is None
-                and (m := _FOCUS_LEAD.search(clean))
-                and "work out how to" in clean.lower()
-            ):
+            if self.focus is None and (m := _FOCUS_LEAD.search(clean)):
                 self.focus = m.group(1)
         self.last_talk = self.coder.code_client(text)
         salient = salient_sentence(text)

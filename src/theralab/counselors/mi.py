@@ -10,6 +10,7 @@ from __future__ import annotations
 from theralab.counselors.base import Draft, ScriptedCounselor
 from theralab.counselors.listening import (
     reflect_change,
+    reflect_feeling,
     reflect_feeling_or_content,
     reflect_two_sides,
     reflect_with_meaning,
@@ -56,7 +57,7 @@ class MICounselor(ScriptedCounselor):
                 return d, False
             if n == 1:
                 d.add(*reflect_with_meaning(last, self.rng))
-                d.add(*reflect_feeling_or_content(last, self.rng))
+                d.add(reflect_feeling(last, self.rng), C.COMPLEX_REFLECTION)
                 d.add("What has been the hardest part of this for you?", C.OPEN_QUESTION)
                 return d, False
             d.add(
@@ -107,19 +108,18 @@ class MICounselor(ScriptedCounselor):
             else:
                 d.add(*reflect_with_meaning(last, self.rng))
             d.add(
-                self.pick(
+                (
                     "What might be a first step you could take this week?",
                     "If you decided to go ahead, what could you do first?",
-                ),
+                )[n % 2],
                 C.OPEN_QUESTION,
             )
             return d, False
 
         # close
-        d.add(*reflect_with_meaning(last, self.rng))
-        d.add("Thank you for talking with me today. Take care, and see you next time.", C.OTHER)
-        d.closes = True
-        return d, False
+        return self.close(
+            d, "Thank you for talking with me today. Take care, and see you next time."
+        )
 
     def _evoke(self, d: Draft, n: int) -> tuple[Draft, bool]:
         heard = self.listener
@@ -128,7 +128,7 @@ class MICounselor(ScriptedCounselor):
         if n > 0:
             if heard.last_talk is TalkType.CHANGE:
                 d.add(reflect_change(salient_sentence(last), self.rng), C.COMPLEX_REFLECTION)
-                if n % 2 == 0:
+                if n % 3 == 0:
                     d.add("You're clearly thinking hard about this.", C.AFFIRM)
             elif heard.last_talk is TalkType.SUSTAIN and heard.change_talk:
                 d.add(
@@ -157,7 +157,7 @@ class MICounselor(ScriptedCounselor):
         if self._evocative_asked >= len(_EVOKE):
             d.add("So where does all of this leave you now?", C.OPEN_QUESTION)
             return d, True
-        if n % 2 == 0:
+        if n % 3 == 0:
             q = _EVOKE[self._evocative_asked]
             self._evocative_asked += 1
             d.add(q.format(focus=heard.focus_phrase()), C.OPEN_QUESTION)

@@ -69,11 +69,9 @@ class PersonCentredCounselor(ScriptedCounselor):
                     C.OPEN_QUESTION,
                 )
             return d, False
-        d.add(*reflect_content(last, self.rng))
-        d.add("Thank you for sharing so much today.", C.SUPPORT)
-        d.add("Take care, and see you next time.", C.OTHER)
-        d.closes = True
-        return d, False
+        return self.close(
+            d, "Thank you for sharing so much today. Take care, and see you next time."
+        )
 
     def _summary(self) -> str:
         heard = self.listener

@@ -64,8 +64,19 @@ FEELING_NAMES: dict[str, tuple[str, ...]] = {
     "suspicious": ("wary", "suspicious", "on guard"),
 }
 
+# Words that are feelings only after a feeling verb or intensifier ("slammed the plate down",
+# "my bread came out flat" are not sadness).
+_AMBIGUOUS = frozenset({"down", "low", "flat", "empty", "tired", "small", "stupid"})
+_FEELING_LEAD = r"(?:feel|feels|feeling|felt|so|really|very|pretty|quite|i'm|i am|been|and) "
+
+
+def _word_pattern(word: str) -> str:
+    escaped = re.escape(word)
+    return _FEELING_LEAD + r"(?:really |so |very )?" + escaped if word in _AMBIGUOUS else escaped
+
+
 _EMOTION_PATTERNS = {
-    group: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    group: re.compile(r"\b(?:" + "|".join(_word_pattern(w) for w in words) + r")\b", re.IGNORECASE)
     for group, words in EMOTION_WORDS.items()
 }
 ALL_FEELING_WORDS = frozenset(
