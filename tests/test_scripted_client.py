@@ -201,3 +201,22 @@ def test_client_never_recites_its_whole_profile_at_once() -> None:
         assert belief not in reply.text
     for sit in profile.situations:
         assert sit.automatic_thoughts[0] not in reply.text
+
+
+def test_people_pleasers_sit_through_pressure_longer_than_upset_clients() -> None:
+    pressure = ["What brings you here?"] + ["You should just stop worrying about it."] * 12
+
+    def turns_before_leaving(profile_id: str) -> int:
+        client = ScriptedClient(get_profile(profile_id), 0)
+        history: list[Utterance] = []
+        for i, line in enumerate(pressure):
+            history.append(Utterance(Speaker.COUNSELOR, line))
+            reply = client.reply(history)
+            history.append(Utterance(Speaker.CLIENT, reply.text))
+            if reply.ends_session:
+                return i
+        return len(pressure)
+
+    pleasing = next(p.id for p in builtin_profiles() if p.style is Style.PLEASING)
+    upset = next(p.id for p in builtin_profiles() if p.style is Style.UPSET)
+    assert turns_before_leaving(pleasing) > turns_before_leaving(upset)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from theralab.coding.rules import CodedUtterance
 from theralab.dialogue.codes import MiscCode
 from theralab.dialogue.records import ClientState
-from theralab.profiles.model import Attitude, ClientProfile, Stage
+from theralab.profiles.model import Attitude, ClientProfile, Stage, Style
 
 _INITIAL_TRUST = {Attitude.POSITIVE: 0.45, Attitude.NEUTRAL: 0.32, Attitude.NEGATIVE: 0.2}
 _INITIAL_RESISTANCE = {Attitude.POSITIVE: 0.1, Attitude.NEUTRAL: 0.2, Attitude.NEGATIVE: 0.35}
@@ -29,6 +29,10 @@ PREPARATION_AT = 0.65
 THOUGHT_TRUST = 0.42
 BELIEF_TRUST = 0.58
 DISENGAGE_RESISTANCE = 0.8
+# Turns of high resistance a client sits through before walking out: people-pleasers stay
+# longest, upset clients leave soonest.
+_PATIENCE = {Style.PLEASING: 7, Style.UPSET: 2}
+DEFAULT_PATIENCE = 3
 
 
 def _clip(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
@@ -44,6 +48,7 @@ class LatentState:
     readiness: float
     resistance: float
     receptivity: int
+    patience: int = DEFAULT_PATIENCE
     disclosed: list[str] = field(default_factory=list)
     closed_chain: int = 0
     high_resistance_turns: int = 0
@@ -56,6 +61,7 @@ class LatentState:
             readiness=_INITIAL_READINESS[profile.stage],
             resistance=_INITIAL_RESISTANCE[profile.attitude],
             receptivity=profile.receptivity,
+            patience=_PATIENCE.get(profile.style, DEFAULT_PATIENCE),
         )
 
     @property
@@ -152,6 +158,8 @@ class LatentState:
     ) -> None:
         if trust > 0:  # the alliance grows with diminishing returns near its ceiling
             trust *= 1.6 * (1.0 - self.trust)
+        if distress < 0:  # relief is proportional: the calmer the client, the less is left
+            distress *= 1.2 * self.distress / 10.0
         self.trust = _clip(self.trust + trust)
         self.resistance = _clip(self.resistance + resistance)
         self.distress = _clip(self.distress + distress, 0.0, 10.0)
@@ -180,7 +188,5 @@ class LatentState:
     @property
     def wants_to_leave(self) -> bool:
         return (
-            self.resistance >= DISENGAGE_RESISTANCE
-            or self.trust <= 0.03
-            or self.high_resistance_turns >= 3
-        )
+            (self.resistance >= DISENGAGE_RESISTANCE or self.trust <= 0.03) and self.patience < 5
+        ) or self.high_resistance_turns >= self.patience
