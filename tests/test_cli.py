@@ -139,6 +139,30 @@ def test_simulate_then_evaluate_then_show(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "no session nope" in missing.output
 
 
+def test_simulate_n_counts_sessions_per_counselor(tmp_path: Path) -> None:
+    out = tmp_path / "many.jsonl"
+    result = runner.invoke(
+        app,
+        [
+            "simulate",
+            "-c",
+            "cbt,person_centred",
+            "--n",
+            "45",
+            "--out",
+            str(out),
+            "--no-progress",
+            "--max-turns",
+            "4",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert len(ids) == 90 and len(set(ids)) == 90
+    cbt_profiles = [i.split("--")[1] for i in ids if i.startswith("cbt--")]
+    assert len(set(cbt_profiles[:42])) == 42  # every client once before any repeat
+
+
 def test_evaluate_reports_the_malformed_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text(
@@ -172,3 +196,22 @@ def test_installed_entry_point_runs() -> None:
         pytest.skip("the theralab script is not installed beside this interpreter")
     out = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("theralab ")
+
+
+def test_ctrl_c_keeps_finished_sessions_and_says_where(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import theralab.cli.run as run_cmd
+    from theralab.dialogue import append_session
+
+    from .conftest import simulate
+
+    finished = simulate(["mi"], ["grief-postal-worker-ulla"])[0]
+
+    def interrupted(config, run_dir, **kw):  # type: ignore[no-untyped-def]
+        run_dir.mkdir(parents=True, exist_ok=True)
+        append_session(run_dir / "transcripts.jsonl", finished)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_cmd, "execute_run", interrupted)
+    result = runner.invoke(app, ["run", "--out", str(tmp_path), "--run-id", "k", "--no-progress"])
+    assert result.exit_code == 130
+    assert "interrupted: 1 finished session(s) kept in" in result.output.replace("\n", "")

@@ -32,6 +32,13 @@ def test_seeds_are_stable_labelled_hashes() -> None:
     assert len({p.seed for p in plans}) == 3
     assert all(p.counselor_seed != p.client_seed for p in plans)
     assert [p.session_id for p in plans] == [f"cbt--{IDS[0]}--{i}" for i in range(3)]
+    two = plan_sessions(["mi"], [get_profile(i) for i in IDS[:2]], seed=5, repeats=2)
+    assert [p.session_id for p in two] == [
+        f"mi--{IDS[0]}--0",
+        f"mi--{IDS[1]}--0",
+        f"mi--{IDS[0]}--1",
+        f"mi--{IDS[1]}--1",
+    ]
 
 
 class ExplodingCounselor:

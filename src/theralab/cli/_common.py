@@ -105,5 +105,17 @@ def session_progress(
         yield start, advance
 
 
-def is_interactive() -> bool:
-    return sys.stderr.isatty()
+@contextmanager
+def interrupt_message(journal: Path) -> Iterator[None]:
+    """On Ctrl-C, say where the finished sessions are and exit 130 instead of a traceback."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        kept = 0
+        if journal.exists():
+            with journal.open(encoding="utf-8") as fh:
+                kept = sum(1 for line in fh if line.strip())
+        err_console.print(
+            f"[yellow]interrupted: {kept} finished session(s) kept in {journal}[/yellow]"
+        )
+        raise typer.Exit(130) from None

@@ -13,6 +13,7 @@ from theralab.cli._common import (
     err_console,
     fail,
     global_options,
+    interrupt_message,
     session_progress,
     split_list,
     user_errors,
@@ -109,7 +110,13 @@ def run(
         if run_dir.exists() and any(run_dir.iterdir()):
             raise fail(f"{run_dir} already exists and is not empty; choose another --run-id")
         t0 = time.perf_counter()
-        with session_progress(progress) as (start, advance):
+        with (
+            interrupt_message(run_dir / "transcripts.jsonl"),
+            session_progress(progress) as (
+                start,
+                advance,
+            ),
+        ):
             outcome = execute_run(cfg, run_dir, on_session=advance, on_start=start, report=report)
         elapsed = time.perf_counter() - t0
     print_leaderboard(outcome.results, console)

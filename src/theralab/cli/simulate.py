@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from theralab.cli._common import console, global_options, session_progress, split_list, user_errors
+from theralab.cli._common import (
+    console,
+    global_options,
+    interrupt_message,
+    session_progress,
+    split_list,
+    user_errors,
+)
 from theralab.dialogue.transcripts import write_sessions
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
 from theralab.runs import DEFAULT_SEED
@@ -22,14 +29,22 @@ def simulate(
         list[str],
         typer.Option("--counselor", "-c", help="Counselor(s): cbt, mi, person_centred, directive."),
     ],
-    clients: Annotated[
-        int, typer.Option("--n", "--clients", min=1, help="Number of built-in clients to sample.")
+    n: Annotated[
+        int,
+        typer.Option(
+            "--n",
+            min=1,
+            help="Sessions per counselor. Clients are sampled from the built-in library, "
+            "all different while the library lasts, then again with new seeds.",
+        ),
     ] = 12,
     profiles: Annotated[
         list[str] | None,
         typer.Option("--profiles", "-p", help="Explicit clients: profile ids, files or folders."),
     ] = None,
-    repeats: Annotated[int, typer.Option(min=1, help="Sessions per counselor × client.")] = 1,
+    repeats: Annotated[
+        int, typer.Option(min=1, help="Sessions per counselor × client (with --profiles).")
+    ] = 1,
     max_turns: Annotated[int, typer.Option(min=2, help="Utterance limit.")] = DEFAULT_MAX_TURNS,
     concurrency: Annotated[int, typer.Option(min=1, help="Sessions run at once.")] = 8,
     seed: Annotated[int | None, typer.Option(help="Run seed.")] = None,
@@ -46,16 +61,22 @@ def simulate(
         path = path / "transcripts.jsonl"
     with user_errors():
         chosen = split_list(profiles)
-        panel = (
-            load_profiles(chosen)
-            if chosen
-            else sample_panel(min(clients, len(builtin_profiles())), run_seed)
-        )
-        plans = plan_sessions(split_list(counselor), panel, run_seed, repeats, max_turns)
+        names = split_list(counselor)
+        if chosen:
+            panel = load_profiles(chosen)
+            plans = plan_sessions(names, panel, run_seed, repeats, max_turns)
+        else:
+            panel = sample_panel(min(n, len(builtin_profiles())), run_seed)
+            rounds = -(-n // len(panel))
+            plans = [
+                plan
+                for name in names
+                for plan in plan_sessions([name], panel, run_seed, rounds, max_turns)[:n]
+            ]
         path.parent.mkdir(parents=True, exist_ok=True)
         journal = path.with_name(path.name + ".partial")
         journal.unlink(missing_ok=True)
-        with session_progress(progress) as (start, advance):
+        with interrupt_message(journal), session_progress(progress) as (start, advance):
             start(len(plans))
             sessions = asyncio.run(
                 run_sessions(

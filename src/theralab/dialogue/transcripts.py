@@ -71,12 +71,17 @@ def write_sessions(path: str | Path, sessions: Iterable[Session]) -> None:
 
 
 def append_session(path: str | Path, session: Session) -> None:
-    """Append one session as a single write, flushed to disk (a journal of finished work)."""
+    """Append one session as a single unbuffered write (a journal of finished work).
+
+    The line is in the operating system's hands when this returns, so killing the process
+    never loses or truncates it; only a power cut before the OS writes back could.
+    """
     data = (session_to_json(session) + "\n").encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
 

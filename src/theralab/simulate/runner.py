@@ -33,12 +33,13 @@ def plan_sessions(
     repeats: int = 1,
     max_turns: int = DEFAULT_MAX_TURNS,
 ) -> list[SessionPlan]:
-    """One plan per (counselor, profile, repeat), in that order; ids are stable."""
+    """One plan per (counselor, repeat, profile), in that order: the whole panel comes before
+    any repeat. Ids (`counselor--profile--repeat`) and seeds do not depend on the order."""
     plans = []
     for name in counselors:
         canonical = resolve_counselor(name)
-        for profile in profiles:
-            for rep in range(repeats):
+        for rep in range(repeats):
+            for profile in profiles:
                 session_seed = derive_seed(seed, canonical, profile.id, rep)
                 plans.append(
                     SessionPlan(

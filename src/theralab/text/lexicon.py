@@ -89,9 +89,18 @@ def emotions_in(text: str) -> list[str]:
     return [g for g, pat in _EMOTION_PATTERNS.items() if pat.search(text)]
 
 
+# One pass over the text; the lookahead lets overlapping words ("let down", "down") all match.
+_FEELING_WORD = re.compile(
+    r"\b(?=("
+    + "|".join(re.escape(w) for w in sorted(ALL_FEELING_WORDS, key=len, reverse=True))
+    + r")\b)",
+    re.IGNORECASE,
+)
+
+
 def feeling_words_in(text: str) -> set[str]:
-    low = text.lower()
-    return {w for w in ALL_FEELING_WORDS if re.search(rf"\b{re.escape(w)}\b", low)}
+    """Every feeling word (from both lexicons) that occurs in the text, lower case."""
+    return {m.lower() for m in _FEELING_WORD.findall(text)}
 
 
 CHANGE_TALK = re.compile(
