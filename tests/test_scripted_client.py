@@ -27,16 +27,25 @@ ADVISING = [
 ]
 
 
-def drive(profile_id: str, counselor_lines: list[str], seed: int = 0) -> ScriptedClient:
+def converse(
+    profile_id: str, counselor_lines: list[str], seed: int = 0
+) -> tuple[ScriptedClient, list[str]]:
+    """Play counselor lines to a fresh client; return it and what it said (stops if it leaves)."""
     client = ScriptedClient(get_profile(profile_id), seed)
     history: list[Utterance] = []
+    said: list[str] = []
     for line in counselor_lines:
         history.append(Utterance(Speaker.COUNSELOR, line))
         reply = client.reply(history)
         history.append(Utterance(Speaker.CLIENT, reply.text))
+        said.append(reply.text)
         if reply.ends_session:
             break
-    return client
+    return client, said
+
+
+def drive(profile_id: str, counselor_lines: list[str], seed: int = 0) -> ScriptedClient:
+    return converse(profile_id, counselor_lines, seed)[0]
 
 
 def test_reflective_turns_build_more_trust_than_advice() -> None:
@@ -107,17 +116,10 @@ def test_reframes_land_more_with_open_clients() -> None:
 
 def test_confrontation_drives_disengagement() -> None:
     lines = ["What brings you here?"] + ["You're just making excuses."] * 8
-    client = ScriptedClient(get_profile("anger-line-cook-tiago"), 0)
-    history: list[Utterance] = []
-    ended = None
-    for line in lines:
-        history.append(Utterance(Speaker.COUNSELOR, line))
-        reply = client.reply(history)
-        history.append(Utterance(Speaker.CLIENT, reply.text))
-        if reply.ends_session:
-            ended = reply
-            break
-    assert ended is not None and ended.annotations.action == "disengage"
+    client, said = converse("anger-line-cook-tiago", lines)
+    assert len(said) < len(lines)  # walked out before the counselor ran out of lines
+    assert client.state.wants_to_leave
+    assert client.state.trust < 0.1
 
 
 def test_closing_ends_the_session_with_a_goodbye() -> None:
@@ -153,43 +155,20 @@ def test_change_questions_yield_change_talk_more_often_when_ready() -> None:
 
 def test_style_shapes_the_surface_text() -> None:
     def mean_words(style: Style) -> float:
-        lengths = []
-        for p in builtin_profiles():
-            if p.style is style:
-                client = drive(p.id, REFLECTIVE)
-                lengths.append(len(" ".join(client.profile.complaint).split()))
-                lengths.append(sum(len(t.split()) for t in _client_lines(p.id)))
-        return statistics.mean(lengths)
+        return statistics.mean(
+            len(text.split())
+            for p in builtin_profiles()
+            if p.style is style
+            for text in converse(p.id, REFLECTIVE)[1]
+        )
 
-    assert mean_words(Style.VERBOSE) > mean_words(Style.RESERVED)
-
-
-def _client_lines(profile_id: str) -> list[str]:
-    client = ScriptedClient(get_profile(profile_id), 0)
-    history: list[Utterance] = []
-    out = []
-    for line in REFLECTIVE:
-        history.append(Utterance(Speaker.COUNSELOR, line))
-        reply = client.reply(history)
-        history.append(Utterance(Speaker.CLIENT, reply.text))
-        out.append(reply.text)
-    return out
+    assert mean_words(Style.VERBOSE) > 1.5 * mean_words(Style.RESERVED)
 
 
 def test_text_varies_with_the_seed_and_is_fixed_by_it() -> None:
-    runs = {seed: [drive("panic-student-imani", REFLECTIVE, seed).state.trust] for seed in range(3)}
-    assert runs[0] == [drive("panic-student-imani", REFLECTIVE, 0).state.trust]
-    texts = set()
-    for seed in range(8):
-        client = ScriptedClient(get_profile("panic-student-imani"), seed)
-        history: list[Utterance] = []
-        said = []
-        for line in REFLECTIVE:
-            history.append(Utterance(Speaker.COUNSELOR, line))
-            reply = client.reply(history)
-            history.append(Utterance(Speaker.CLIENT, reply.text))
-            said.append(reply.text)
-        texts.add(" | ".join(said))
+    first = converse("panic-student-imani", REFLECTIVE, 3)[1]
+    assert first == converse("panic-student-imani", REFLECTIVE, 3)[1]
+    texts = {" | ".join(converse("panic-student-imani", REFLECTIVE, seed)[1]) for seed in range(8)}
     assert len(texts) >= 4
 
 
@@ -207,15 +186,7 @@ def test_people_pleasers_sit_through_pressure_longer_than_upset_clients() -> Non
     pressure = ["What brings you here?"] + ["You should just stop worrying about it."] * 12
 
     def turns_before_leaving(profile_id: str) -> int:
-        client = ScriptedClient(get_profile(profile_id), 0)
-        history: list[Utterance] = []
-        for i, line in enumerate(pressure):
-            history.append(Utterance(Speaker.COUNSELOR, line))
-            reply = client.reply(history)
-            history.append(Utterance(Speaker.CLIENT, reply.text))
-            if reply.ends_session:
-                return i
-        return len(pressure)
+        return len(converse(profile_id, pressure)[1])
 
     pleasing = next(p.id for p in builtin_profiles() if p.style is Style.PLEASING)
     upset = next(p.id for p in builtin_profiles() if p.style is Style.UPSET)

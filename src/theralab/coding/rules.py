@@ -133,6 +133,30 @@ _CLOSING = _rx(
     r"(?:stop|leave it)|let's (?:stop|end|leave it) (?:here|there)|we'll stop here)\b"
 )
 
+# Statements, first match wins. The order encodes precedence: a reflection stem beats the
+# advice it may quote ("You're saying you need to cut back"); a bare second-person statement
+# that nothing else claimed is a reflection. Reflection depth is decided afterwards.
+_STATEMENT_RULES: tuple[tuple[re.Pattern[str], MiscCode], ...] = (
+    (_OPEN_IMPERATIVE, MiscCode.OPEN_QUESTION),
+    (_CLOSING, MiscCode.OTHER),
+    (_GREETING, MiscCode.OTHER),
+    (_REFLECT_STEM, MiscCode.SIMPLE_REFLECTION),
+    (_CONFRONT, MiscCode.CONFRONT),
+    (_WARN, MiscCode.WARN),
+    (_PERSUADE, MiscCode.PERSUADE),
+    (_CONCERN, MiscCode.RAISE_CONCERN),
+    (_AUTONOMY, MiscCode.EMPHASIZE_AUTONOMY),
+    (_ADVISE_OFFERED, MiscCode.ADVISE_WITH_PERMISSION),
+    (_ADVISE, MiscCode.ADVISE_WITHOUT_PERMISSION),
+    (_AFFIRM, MiscCode.AFFIRM),
+    (_SUPPORT, MiscCode.SUPPORT),
+    (_STRUCTURE, MiscCode.STRUCTURE),
+    (_INFORMATION, MiscCode.GIVE_INFORMATION),
+    (_COLLABORATE, MiscCode.SEEK_COLLABORATION),
+    (_REFLECT_START, MiscCode.SIMPLE_REFLECTION),
+    (_SECOND_PERSON, MiscCode.SIMPLE_REFLECTION),
+)
+
 # What a question or prompt is about: used by simulated clients to decide what to disclose.
 TARGETS: dict[str, re.Pattern[str]] = {
     "thought": _rx(
@@ -271,42 +295,13 @@ class RuleCoder:
             if any(_OPEN_START.search(clause.strip()) for clause in s.split(",")):
                 return MiscCode.OPEN_QUESTION
             return MiscCode.CLOSED_QUESTION
-        if _OPEN_IMPERATIVE.search(s):
-            return MiscCode.OPEN_QUESTION
-        if _CLOSING.search(s) or _GREETING.search(s):
-            return MiscCode.OTHER
-        if _REFLECT_STEM.search(s):
-            return self._reflection_depth(s, client_context, client_feelings)
-        if _CONFRONT.search(s):
-            return MiscCode.CONFRONT
-        if _WARN.search(s):
-            return MiscCode.WARN
-        if _PERSUADE.search(s):
-            return MiscCode.PERSUADE
-        if _CONCERN.search(s):
-            return MiscCode.RAISE_CONCERN
-        if _AUTONOMY.search(s):
-            return MiscCode.EMPHASIZE_AUTONOMY
-        if _ADVISE_OFFERED.search(s):
-            return MiscCode.ADVISE_WITH_PERMISSION
-        if _ADVISE.search(s):
-            return (
-                MiscCode.ADVISE_WITH_PERMISSION
-                if permission_asked
-                else MiscCode.ADVISE_WITHOUT_PERMISSION
-            )
-        if _AFFIRM.search(s):
-            return MiscCode.AFFIRM
-        if _SUPPORT.search(s):
-            return MiscCode.SUPPORT
-        if _STRUCTURE.search(s):
-            return MiscCode.STRUCTURE
-        if _INFORMATION.search(s):
-            return MiscCode.GIVE_INFORMATION
-        if _COLLABORATE.search(s):
-            return MiscCode.SEEK_COLLABORATION
-        if _REFLECT_START.search(s) or _SECOND_PERSON.search(s):
-            return self._reflection_depth(s, client_context, client_feelings)
+        for pattern, code in _STATEMENT_RULES:
+            if pattern.search(s):
+                if code is MiscCode.ADVISE_WITHOUT_PERMISSION and permission_asked:
+                    return MiscCode.ADVISE_WITH_PERMISSION
+                if code in (MiscCode.SIMPLE_REFLECTION, MiscCode.COMPLEX_REFLECTION):
+                    return self._reflection_depth(s, client_context, client_feelings)
+                return code
         return MiscCode.OTHER
 
     @staticmethod

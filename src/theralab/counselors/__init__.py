@@ -27,6 +27,7 @@ DESCRIPTIONS: dict[str, str] = {
     "directive": "Negative control: closed questions and unsolicited advice (do not deploy).",
 }
 DEFAULT_COUNSELORS = ("cbt", "mi", "person_centred", "directive")
+NEGATIVE_CONTROLS = frozenset({"directive"})  # in runs to show the metrics can tell, never deploy
 ALIASES = {
     "pc": "person_centred",
     "person-centred": "person_centred",
@@ -56,6 +57,7 @@ def make_counselor(name: str, seed: int) -> Agent:
 __all__ = [
     "DEFAULT_COUNSELORS",
     "DESCRIPTIONS",
+    "NEGATIVE_CONTROLS",
     "SCRIPTED_COUNSELORS",
     "TECHNIQUES",
     "TECHNIQUE_NAMES",

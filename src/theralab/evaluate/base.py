@@ -6,14 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pydantic import BaseModel, ConfigDict
+
 from theralab.dialogue.records import Session
 
 Value = float | None
 
 
-@dataclass(frozen=True)
-class Metric:
+class Metric(BaseModel):
     """What a number means: label, direction, and the fair / good thresholds if any."""
+
+    model_config = ConfigDict(frozen=True)
 
     key: str
     label: str
@@ -22,6 +25,28 @@ class Metric:
     good: float | None = None
     unit: str = ""
     description: str = ""
+
+    def __init__(
+        self,
+        key: str,
+        label: str,
+        higher_is_better: bool | None = True,
+        fair: float | None = None,
+        good: float | None = None,
+        unit: str = "",
+        description: str = "",
+        **extra: object,
+    ) -> None:
+        super().__init__(
+            key=key,
+            label=label,
+            higher_is_better=higher_is_better,
+            fair=fair,
+            good=good,
+            unit=unit,
+            description=description,
+            **extra,
+        )
 
     def band(self, value: float | None) -> str | None:
         return threshold_band(value, self.fair, self.good, self.higher_is_better)

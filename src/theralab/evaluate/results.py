@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from theralab import __version__
 from theralab.dialogue.records import Session
-from theralab.evaluate.base import Evaluator, Metric, get_evaluators, threshold_band
+from theralab.evaluate.base import Evaluator, Metric, get_evaluators
 from theralab.evaluate.stats import bootstrap_mean
 
 RESULTS_SCHEMA_VERSION = 1
@@ -41,19 +41,10 @@ class CounselorSummary(BaseModel):
     )
 
 
-class MetricInfo(BaseModel):
-    key: str
-    label: str
-    evaluator: str
-    higher_is_better: bool | None
-    fair: float | None = None
-    good: float | None = None
-    unit: str = ""
-    description: str = ""
+class MetricInfo(Metric):
+    """A metric as recorded in results: the metric and the evaluator that produced it."""
 
-    def band(self, value: float | None) -> str | None:
-        """'good', 'fair' or 'below' against this metric's thresholds, if it has them."""
-        return threshold_band(value, self.fair, self.good, self.higher_is_better)
+    evaluator: str = ""
 
 
 class Results(BaseModel):
@@ -171,16 +162,7 @@ def evaluate_sessions(
 
 
 def _info(m: Metric, evaluator: str) -> MetricInfo:
-    return MetricInfo(
-        key=m.key,
-        label=m.label,
-        evaluator=evaluator,
-        higher_is_better=m.higher_is_better,
-        fair=m.fair,
-        good=m.good,
-        unit=m.unit,
-        description=m.description,
-    )
+    return MetricInfo(**m.model_dump(), evaluator=evaluator)
 
 
 def _mean_by_index(series: list[list[float]]) -> list[float | None]:

@@ -6,8 +6,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from theralab.counselors import NEGATIVE_CONTROLS
 from theralab.dialogue.records import Session, Speaker
 from theralab.evaluate.results import MetricInfo, Results
+from theralab.report.charts import fmt_number
 
 LEADERBOARD_COLUMNS = (
     "r_q",
@@ -34,16 +36,12 @@ SHORT_LABELS = {
     "stage_coverage": "stages",
 }
 _BAND_STYLE = {"good": "green", "fair": "yellow", "below": "red"}
-NEGATIVE_CONTROLS = frozenset({"directive"})
 
 
 def format_value(info: MetricInfo, value: float | None) -> str:
-    """Percentages as whole numbers, ratios and scores with two decimals."""
-    if value is None:
-        return "—"
-    if info.unit == "%":
-        return f"{value:.0f}%"
-    return f"{value:.2f}"
+    """Percentages as whole numbers with a % sign, ratios and scores with two decimals."""
+    text = fmt_number(value, info.unit)
+    return f"{text}%" if info.unit == "%" and value is not None else text
 
 
 def leaderboard_table(results: Results) -> Table:

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from theralab.counselors import NEGATIVE_CONTROLS
 from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, QUESTIONS, REFLECTIONS, MiscCode
 from theralab.dialogue.records import Session, Speaker
 from theralab.dialogue.transcripts import atomic_write_text
@@ -29,22 +30,10 @@ from theralab.report.charts import (
     line_chart,
     threshold_bars,
 )
+from theralab.report.console import LEADERBOARD_COLUMNS as LEADERBOARD_KEYS
 
 TEMPLATE = "report.html.j2"
 
-# Leaderboard columns after the ranking metric (which is never repeated).
-LEADERBOARD_KEYS: tuple[str, ...] = (
-    "r_q",
-    "pct_complex_reflections",
-    "pct_open_questions",
-    "pct_mi_adherent",
-    "pct_counselor_talk",
-    "distress_reduction",
-    "readiness_change",
-    "trust_end",
-    "disengaged",
-    "stage_coverage",
-)
 MITI_KEYS: tuple[str, ...] = (
     "r_q",
     "pct_complex_reflections",
@@ -64,7 +53,6 @@ TRAJECTORIES: tuple[tuple[str, str, str, tuple[float, float]], ...] = (
     ("trust", "Mean client trust by turn", "trust (0–1)", (0.0, 1.0)),
     ("readiness", "Mean readiness to change by turn", "readiness (0–1)", (0.0, 1.0)),
 )
-NEGATIVE_CONTROLS: frozenset[str] = frozenset({"directive"})
 STOP_ORDER: tuple[str, ...] = (
     "counselor_closed",
     "client_ended",
