@@ -31,6 +31,7 @@ from theralab.errors import InputError
 from theralab.evaluate.results import DEFAULT_RANK_BY, Results, evaluate_sessions
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
 from theralab.profiles.model import ClientProfile
+from theralab.report import write_report
 from theralab.simulate.runner import plan_sessions, run_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS
 
@@ -154,8 +155,6 @@ def execute_run(
     results = evaluate_sessions(sessions, config.evaluators, config.rank_by, seed=config.seed)
     write_results(run_dir / "results.json", results)
     if report:
-        from theralab.report import write_report
-
         write_report(
             run_dir / "report.html",
             results,

@@ -14,6 +14,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -34,15 +35,19 @@ class GlobalOptions:
     seed: int | None = None
     out: Path | None = None
 
+    def seed_for(self, own: int | None, default: int) -> int:
+        """The subcommand's own --seed, else the global one, else the default."""
+        return own if own is not None else self.seed if self.seed is not None else default
+
+    def out_for(self, own: Path | None, default: Path) -> Path:
+        """The subcommand's own --out, else the global one, else the default."""
+        return own or self.out or default
+
 
 def global_options(ctx: typer.Context) -> GlobalOptions:
     root = ctx.find_root()
     obj = root.obj
     return obj if isinstance(obj, GlobalOptions) else GlobalOptions()
-
-
-def pick(value: object | None, fallback: object) -> object:
-    return fallback if value is None else value
 
 
 def split_list(values: list[str] | None) -> list[str]:
@@ -87,19 +92,18 @@ def session_progress(
         disable=not enabled,
         transient=False,
     )
-    task_holder: dict[str, object] = {}
-    errors = 0
+    task: TaskID | None = None
 
     def start(total: int) -> None:
-        task_holder["task"] = progress.add_task("sessions", total=total)
+        nonlocal task
+        task = progress.add_task("sessions", total=total)
 
     def advance(session: Session) -> None:
-        nonlocal errors
         if session.stop_reason and session.stop_reason.value == "error":
-            errors += 1
             err = session.outcome.error if session.outcome else "unknown error"
             progress.console.print(f"[yellow]session {session.id} failed: {err}[/yellow]")
-        progress.advance(task_holder["task"])  # type: ignore[arg-type]
+        if task is not None:
+            progress.advance(task)
 
     with progress:
         yield start, advance

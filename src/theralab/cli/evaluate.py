@@ -10,6 +10,7 @@ import typer
 from theralab.cli._common import console, global_options, split_list, user_errors
 from theralab.dialogue.transcripts import read_sessions
 from theralab.evaluate.results import DEFAULT_RANK_BY, evaluate_sessions
+from theralab.report import write_report
 from theralab.report.console import print_leaderboard
 from theralab.runs import write_results
 
@@ -46,7 +47,7 @@ def evaluate(
     """
     g = global_options(ctx)
     path = transcripts / "transcripts.jsonl" if transcripts.is_dir() else transcripts
-    folder = out or g.out or path.parent
+    folder = g.out_for(out, path.parent)
     with user_errors():
         sessions = read_sessions(path)
         if not sessions:
@@ -55,13 +56,11 @@ def evaluate(
             sessions,
             split_list(evaluators) or None,
             rank_by,
-            seed=seed if seed is not None else (g.seed or 0),
+            seed=g.seed_for(seed, 0),
         )
         folder.mkdir(parents=True, exist_ok=True)
         write_results(folder / "results.json", results)
         if report:
-            from theralab.report import write_report
-
             write_report(
                 folder / "report.html",
                 results,

@@ -99,13 +99,13 @@ def run(
                 counselors=split_list(counselors) or list(DEFAULT_COUNSELORS),
                 profiles=split_list(profiles),
                 clients=clients,
-                seed=seed if seed is not None else (g.seed if g.seed is not None else DEFAULT_SEED),
+                seed=g.seed_for(seed, DEFAULT_SEED),
                 repeats=repeats,
                 max_turns=max_turns,
                 concurrency=concurrency,
                 rank_by=rank_by,
             )
-        parent = out or g.out or Path("runs")
+        parent = g.out_for(out, Path("runs"))
         run_dir = parent / (run_id or new_run_id(cfg))
         if run_dir.exists() and any(run_dir.iterdir()):
             raise fail(f"{run_dir} already exists and is not empty; choose another --run-id")

@@ -55,8 +55,8 @@ def simulate(
 ) -> None:
     """Simulate sessions and write them as transcripts JSONL (no evaluation)."""
     g = global_options(ctx)
-    run_seed = seed if seed is not None else (g.seed if g.seed is not None else DEFAULT_SEED)
-    path = out or g.out or Path("transcripts.jsonl")
+    run_seed = g.seed_for(seed, DEFAULT_SEED)
+    path = g.out_for(out, Path("transcripts.jsonl"))
     if path.is_dir():
         path = path / "transcripts.jsonl"
     with user_errors():

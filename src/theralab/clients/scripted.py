@@ -17,7 +17,7 @@ from theralab.clients.state import BELIEF_TRUST, THOUGHT_TRUST, LatentState
 from theralab.coding.rules import CodedUtterance, RuleCoder
 from theralab.dialogue.codes import MiscCode, TalkType
 from theralab.dialogue.records import AgentSpec, Annotations, Speaker
-from theralab.profiles.model import Attitude, ClientProfile, Stage, Style
+from theralab.profiles.model import Attitude, ClientProfile, Situation, Stage, Style
 from theralab.text.lexicon import EMOTION_WORDS
 from theralab.text.perspective import lower_first
 
@@ -266,7 +266,7 @@ class ScriptedClient:
     def _thought(self) -> tuple[list[str], str, TalkType]:
         s = self.state
         if s.trust < THOUGHT_TRUST:
-            s._shift(resistance=0.02)
+            s.shift(resistance=0.02)
             return [self.rng.choice(_DEFLECT_THOUGHT)], "engage", TalkType.NEUTRAL
         sit = self._current_situation()
         for i, thought in enumerate(sit.automatic_thoughts):
@@ -311,7 +311,7 @@ class ScriptedClient:
                     "But maybe I'm only counting the times it went badly.",
                 )
             )
-            self.state._shift(distress=-0.3)
+            self.state.shift(distress=-0.3)
         else:
             second = "So it feels pretty real to me."
         return [first, second], "inform", TalkType.NEUTRAL
@@ -490,7 +490,7 @@ class ScriptedClient:
                 return line
         return self.rng.choice([*pool, *generic])
 
-    def _current_situation(self):
+    def _current_situation(self) -> Situation:
         return self.profile.situations[self._situation]
 
     def _advance_situation(self) -> bool:

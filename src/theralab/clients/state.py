@@ -105,22 +105,22 @@ class LatentState:
         premature = self.trust < 0.5 or self.readiness < CONTEMPLATION_AT
         for code in act.codes:
             if code is MiscCode.COMPLEX_REFLECTION:
-                self._shift(trust=0.075, resistance=-0.06, distress=-0.25)
+                self.shift(trust=0.075, resistance=-0.06, distress=-0.25)
             elif code is MiscCode.SIMPLE_REFLECTION:
-                self._shift(trust=0.05, resistance=-0.04, distress=-0.15)
+                self.shift(trust=0.05, resistance=-0.04, distress=-0.15)
             elif code is MiscCode.AFFIRM:
-                self._shift(trust=0.05, resistance=-0.02, readiness=0.02 * gain)
+                self.shift(trust=0.05, resistance=-0.02, readiness=0.02 * gain)
             elif code is MiscCode.SUPPORT:
-                self._shift(trust=0.04, distress=-0.2)
+                self.shift(trust=0.04, distress=-0.2)
             elif code is MiscCode.EMPHASIZE_AUTONOMY:
-                self._shift(resistance=-0.08, readiness=0.03 * gain)
+                self.shift(resistance=-0.08, readiness=0.03 * gain)
             elif code is MiscCode.SEEK_COLLABORATION:
-                self._shift(trust=0.03, resistance=-0.02)
+                self.shift(trust=0.03, resistance=-0.02)
             elif code is MiscCode.ADVISE_WITH_PERMISSION:
                 if premature:
-                    self._shift(resistance=0.04)
+                    self.shift(resistance=0.04)
                 else:
-                    self._shift(readiness=0.05 * gain)
+                    self.shift(readiness=0.05 * gain)
             elif code in (
                 MiscCode.ADVISE_WITHOUT_PERMISSION,
                 MiscCode.DIRECT,
@@ -128,28 +128,28 @@ class LatentState:
                 MiscCode.WARN,
             ):
                 if premature:
-                    self._shift(trust=-0.07, resistance=0.13, distress=0.2)
+                    self.shift(trust=-0.07, resistance=0.13, distress=0.2)
                 else:
-                    self._shift(trust=-0.02, resistance=0.05)
+                    self.shift(trust=-0.02, resistance=0.05)
             elif code is MiscCode.CONFRONT:
-                self._shift(trust=-0.12, resistance=0.22, distress=0.6)
+                self.shift(trust=-0.12, resistance=0.22, distress=0.6)
             elif code is MiscCode.GIVE_INFORMATION:
-                self._shift(
+                self.shift(
                     resistance=0.03 if self.resistance > 0.5 else -0.01, readiness=0.01 * gain
                 )
             elif code is MiscCode.RAISE_CONCERN:
-                self._shift(resistance=0.04, readiness=0.02 * gain)
+                self.shift(resistance=0.04, readiness=0.02 * gain)
         if act.primary is MiscCode.CLOSED_QUESTION:
             self.closed_chain += 1
             if self.closed_chain >= 2:
-                self._shift(trust=-0.03, resistance=0.07)
+                self.shift(trust=-0.03, resistance=0.07)
         elif act.has(
             MiscCode.OPEN_QUESTION, MiscCode.SIMPLE_REFLECTION, MiscCode.COMPLEX_REFLECTION
         ):
             self.closed_chain = 0
         self.high_resistance_turns = self.high_resistance_turns + 1 if self.resistance > 0.65 else 0
 
-    def _shift(
+    def shift(
         self,
         trust: float = 0.0,
         resistance: float = 0.0,
@@ -167,23 +167,23 @@ class LatentState:
 
     def after_change_talk(self) -> None:
         """Hearing oneself argue for change nudges readiness (self-perception)."""
-        self._shift(readiness=0.05 * self.openness, distress=-0.1)
+        self.shift(readiness=0.05 * self.openness, distress=-0.1)
 
     def after_sustain_talk(self) -> None:
-        self._shift(readiness=-0.01)
+        self.shift(readiness=-0.01)
 
     def after_reframe(self, accepted: bool) -> None:
         if accepted:
-            self._shift(distress=-1.0, readiness=0.07 * self.openness, trust=0.03)
+            self.shift(distress=-1.0, readiness=0.07 * self.openness, trust=0.03)
         else:
-            self._shift(resistance=0.05, distress=0.1)
+            self.shift(resistance=0.05, distress=0.1)
 
     def after_commitment(self) -> None:
-        self._shift(distress=-0.4, readiness=0.08 * self.openness)
+        self.shift(distress=-0.4, readiness=0.08 * self.openness)
 
     def after_deep_disclosure(self) -> None:
         """Naming a painful belief is activating at first, then relieving once it is heard."""
-        self._shift(distress=0.4, trust=0.02)
+        self.shift(distress=0.4, trust=0.02)
 
     @property
     def wants_to_leave(self) -> bool:

@@ -78,7 +78,7 @@ class ScriptedCounselor:
             draft, advance = self.compose(self.stage)
         stage = self.stage
         if len(self._entered) > 1:
-            draft.notes["stages"] = self._entered  # type: ignore[assignment]
+            draft.notes["stages"] = self._entered
         if self.turn > 0:  # the opening turn does not count towards the first stage
             self.turns_in_stage += 1
         self.turn += 1

@@ -1,7 +1,8 @@
-"""Offline evaluation: evaluators (pluggable), per-session scores and per-counselor summaries."""
+"""Offline evaluation: evaluators (pluggable), per-session scores and per-counselor summaries.
 
-from theralab.evaluate import miti as _miti  # noqa: F401 - registers the evaluator
-from theralab.evaluate import outcome as _outcome  # noqa: F401 - registers the evaluators
+Importing this package registers the built-in evaluators (miti, outcome, coverage).
+"""
+
 from theralab.evaluate.base import (
     EVALUATORS,
     Evaluator,

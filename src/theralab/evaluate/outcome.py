@@ -8,6 +8,7 @@ Client talk type is coded from the text, so it is scored for any transcript.
 from __future__ import annotations
 
 from theralab.coding.rules import RuleCoder
+from theralab.counselors import SCRIPTED_COUNSELORS
 from theralab.dialogue.codes import TalkType
 from theralab.dialogue.records import Session, Speaker, StopReason
 from theralab.evaluate.base import Metric, SessionScores, ratio, register_evaluator
@@ -122,8 +123,6 @@ class CoverageEvaluator:
     metrics = COVERAGE_METRICS
 
     def evaluate(self, session: Session) -> SessionScores:
-        from theralab.counselors import SCRIPTED_COUNSELORS
-
         visited: set[str] = set()
         for turn in session.turns:
             if turn.speaker is not Speaker.COUNSELOR:

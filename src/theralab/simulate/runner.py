@@ -10,7 +10,7 @@ from pathlib import Path
 from theralab.agents import Agent
 from theralab.clients.scripted import ScriptedClient
 from theralab.counselors import make_counselor, resolve_counselor
-from theralab.dialogue.records import Session
+from theralab.dialogue.records import AgentSpec, Outcome, Session, StopReason
 from theralab.dialogue.transcripts import append_session
 from theralab.profiles.model import ClientProfile
 from theralab.simulate.session import DEFAULT_MAX_TURNS, SessionPlan, run_session
@@ -99,8 +99,6 @@ async def _guarded(
     make_client_agent: ClientMaker,
 ) -> Session:
     """Build the agents and run; a failure to even build them is recorded in the session."""
-    from theralab.dialogue.records import AgentSpec, Outcome, StopReason
-
     try:
         counselor = make_counselor_agent(plan.counselor, plan.counselor_seed)
         client = make_client_agent(profile, plan.client_seed)
