@@ -1,3 +1,44 @@
-"""TheraLab: simulate, evaluate and guard LLM counselors."""
+"""TheraLab: simulate, evaluate and guard LLM counselors.
+
+The common path in code::
+
+    from theralab import RunConfig, execute_run
+    outcome = execute_run(RunConfig(counselors=["cbt", "mi"], clients=12), Path("runs/x"))
+
+Subpackages hold the parts: `profiles`, `dialogue`, `coding`, `clients`, `counselors`,
+`simulate`, `evaluate`, `report`.
+"""
 
 __version__ = "0.1.0"
+
+from theralab.clients import ScriptedClient
+from theralab.coding import RuleCoder
+from theralab.counselors import make_counselor
+from theralab.dialogue import Session, Turn, read_sessions, write_sessions
+from theralab.evaluate import Results, evaluate_sessions
+from theralab.profiles import ClientProfile, builtin_profiles, get_profile
+from theralab.report import render_report, write_report
+from theralab.runs import RunConfig, execute_run
+from theralab.simulate import plan_sessions, run_sessions
+
+__all__ = [
+    "ClientProfile",
+    "Results",
+    "RuleCoder",
+    "RunConfig",
+    "ScriptedClient",
+    "Session",
+    "Turn",
+    "__version__",
+    "builtin_profiles",
+    "evaluate_sessions",
+    "execute_run",
+    "get_profile",
+    "make_counselor",
+    "plan_sessions",
+    "read_sessions",
+    "render_report",
+    "run_sessions",
+    "write_report",
+    "write_sessions",
+]

@@ -1,5 +1,12 @@
-"""Self-contained HTML reports of a run."""
+"""Reports: the self-contained HTML report and console summaries."""
 
+from theralab.report.console import leaderboard_table, print_leaderboard, print_session
 from theralab.report.html import render_report, write_report
 
-__all__ = ["render_report", "write_report"]
+__all__ = [
+    "leaderboard_table",
+    "print_leaderboard",
+    "print_session",
+    "render_report",
+    "write_report",
+]
