@@ -1,0 +1,91 @@
+"""The risk model: a C-SSRS-aligned ladder, the other categories a screener flags, and an
+assessment that says what was found, by which detector, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TypeVar
+
+from pydantic import BaseModel, Field
+
+_T = TypeVar("_T")
+
+
+class RiskLevel(StrEnum):
+    """none → low (passive ideation) → moderate (active ideation, method thoughts, self-injury)
+    → high (plan or intent, preparatory acts, recent attempt) → imminent (plan + means + time,
+    or an act under way)."""
+
+    NONE = "none"
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+    IMMINENT = "imminent"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def at_least(self, other: RiskLevel) -> bool:
+        return self.rank >= other.rank
+
+
+_RANK = {level: i for i, level in enumerate(RiskLevel)}
+
+
+def max_level(levels: Iterable[RiskLevel]) -> RiskLevel:
+    return max(levels, key=lambda lv: lv.rank, default=RiskLevel.NONE)
+
+
+class RiskCategory(StrEnum):
+    SUICIDE = "suicide"
+    SELF_HARM = "self_harm"
+    HARM_TO_OTHERS = "harm_to_others"
+    ABUSE = "abuse"
+    PSYCHOSIS = "psychosis"
+    MANIA = "mania"
+    EATING_DISORDER = "eating_disorder"
+    OVERDOSE = "overdose"
+    MINOR = "minor"
+
+
+# The level at which the guardrail hands the turn to the crisis protocol.
+CRISIS_THRESHOLD = RiskLevel.MODERATE
+
+
+class RiskAssessment(BaseModel):
+    """What a screener found in one message (in its conversation)."""
+
+    level: RiskLevel = RiskLevel.NONE
+    categories: list[RiskCategory] = Field(default_factory=list)
+    signals: list[str] = Field(default_factory=list, description="Why: named cues that fired.")
+    detector: str = Field(default="", description="Which tier(s) produced the result.")
+
+    @property
+    def is_crisis(self) -> bool:
+        return self.level.at_least(CRISIS_THRESHOLD)
+
+    def merge(self, other: RiskAssessment) -> RiskAssessment:
+        """The union of two assessments: the higher level, all categories, all signals."""
+        detectors = [d for d in (self.detector, other.detector) if d]
+        return RiskAssessment(
+            level=max_level([self.level, other.level]),
+            categories=_unique([*self.categories, *other.categories]),
+            signals=_unique([*self.signals, *other.signals]),
+            detector="+".join(_unique(detectors)),
+        )
+
+    def output(self, message_id: str) -> dict[str, object]:
+        """The stable `theralab screen` output line."""
+        return {
+            "id": message_id,
+            "level": self.level.value,
+            "categories": [c.value for c in self.categories],
+            "signals": self.signals,
+            "detector": self.detector,
+        }
+
+
+def _unique(items: Iterable[_T]) -> list[_T]:
+    return list(dict.fromkeys(items))
