@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,10 @@ from theralab.profiles import builtin_profiles, get_profile
 from theralab.simulate import plan_sessions, run_sessions
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+# The guardrail's default screener is the pattern tier here; the semantic tier has tests of
+# its own (tests/test_semantic.py), so the rest of the suite does not pay for loading it.
+os.environ.setdefault("THERALAB_SEMANTIC", "0")
 
 
 @pytest.fixture(scope="session")

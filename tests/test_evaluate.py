@@ -12,6 +12,7 @@ from theralab.evaluate import (
     evaluate_sessions,
     get_evaluators,
 )
+from theralab.profiles import builtin_profiles
 
 
 def _session(turns: list[tuple[str, str]], **kw: object) -> Session:
@@ -93,7 +94,13 @@ def test_results_rank_counselors_and_separate_the_negative_control(full_run) -> 
     directive = results.counselor("directive")
     assert directive.metrics["disengaged"]["mean"] > 50
     assert directive.metrics["trust_end"]["ci_high"] < mi.metrics["trust_end"]["ci_low"]
-    assert mi.metrics["stage_coverage"]["mean"] == 100
+    calm = {p.id for p in builtin_profiles() if p.risk.level.value == "none"}
+    coverage = [
+        s.metrics["stage_coverage"]
+        for s in results.sessions
+        if s.counselor == "mi" and s.profile_id in calm
+    ]
+    assert coverage and all(c == 100 for c in coverage)
     assert len(mi.trajectories["distress"]) > 5
     assert len(results.sessions) == len(full_run)
     with pytest.raises(KeyError):

@@ -67,7 +67,14 @@ def test_a_crash_is_recorded_in_its_session_and_the_run_goes_on(tmp_path: Path) 
 
     journal = tmp_path / "journal.jsonl"
     sessions = asyncio.run(
-        run_sessions(plans, profiles, journal=journal, make_counselor_agent=maker, concurrency=2)
+        run_sessions(
+            plans,
+            profiles,
+            journal=journal,
+            make_counselor_agent=maker,
+            concurrency=2,
+            guardrail=False,
+        )
     )
     assert [s.id for s in sessions] == [p.session_id for p in plans]
     crashed = [s for s in sessions if s.counselor.name == "exploding"]
@@ -129,3 +136,17 @@ def test_directive_counselor_drives_clients_away() -> None:
         for name in ("directive", "person_centred")
     }
     assert left == {"directive": 3, "person_centred": 0}
+
+
+def test_behind_the_guardrail_a_crash_gets_a_safe_reply_and_a_failed_session() -> None:
+    profiles = [get_profile(IDS[0])]
+    plans = plan_sessions(["mi"], profiles, seed=1)
+    [s] = asyncio.run(
+        run_sessions(plans, profiles, make_counselor_agent=lambda n, seed: ExplodingCounselor(seed))
+    )
+    assert s.stop_reason is StopReason.ERROR
+    assert "model server went away" in (s.outcome.error or "")  # type: ignore[union-attr]
+    last = s.turns[-1]
+    assert last.speaker is Speaker.COUNSELOR
+    assert "I'm an AI" in last.text and "988" not in last.text  # no locale: generic resources
+    assert (last.annotations.model_extra or {}).get("guardrail") == "error"

@@ -11,6 +11,7 @@ from theralab import __version__
 from theralab.cli import evaluate as _evaluate
 from theralab.cli import profiles as _profiles
 from theralab.cli import run as _run
+from theralab.cli import safety as _safety
 from theralab.cli import show as _show
 from theralab.cli import simulate as _simulate
 from theralab.cli._common import GlobalOptions
@@ -61,6 +62,9 @@ app.command("run")(_run.run)
 app.command("simulate")(_simulate.simulate)
 app.command("evaluate")(_evaluate.evaluate)
 app.command("show")(_show.show)
+app.command("screen")(_safety.screen)
+app.command("reply")(_safety.reply)
+app.command("redteam")(_safety.redteam)
 app.add_typer(_profiles.app, name="profiles")
 
 

@@ -25,7 +25,7 @@ _SLANG = (
     (r"\bunalive\b", "kill myself"),
     (r"\bsewer ?slide\b|\bsu[i1!]c[i1!]d[e3]\b|\bs[u*]ic[i*]de\b|\bsuicid\b", "suicide"),
     (r"\bself[- ]?h[a@]rm(?:ing|ed)?\b|\bs/h\b", "self harm"),
-    (r"\bo\.?d\.?'?(?:d|ed|ing)\b", "overdosed"),
+    (r"\bod'(?:d|ed)\b|\bo\.d\.'?(?:d|ed)\b|\boded\b", "overdosed"),
     (r"\bctb\b", "suicide"),
     (r"\b(?:from|on|with|of|into|after|about|the) sh\b", lambda m: m.group(0)[:-2] + "self harm"),
     (r"\bfinish(?:ing)? (?:my ?self|me off)\b", "kill myself"),
@@ -136,7 +136,7 @@ CUES: tuple[Cue, ...] = (
         r"(?:living|life|being alive|going on|anything anymore)|tired of (?:living|being alive|"
         r"existing|life)|life (?:isn't|is not|isnt) worth (?:living|it)|don'?t want to "
         r"(?:exist|be alive|live|wake up|be here)(?: anymore| any more)?|can'?t (?:go on|"
-        r"keep going|do this) (?:anymore|any more|like this)|done with (?:life|living|"
+        r"keep going|do this) (?:anymore|any more)|done with (?:life|living|"
         r"existing)|(?:want|wanting) (?:it|everything) to (?:stop|end)(?: for good)?|"
         r"(?:want|wish) to (?:disappear|vanish) (?:forever|for good|permanently)|want to (?:not|"
         r"stop) (?:exist(?:ing)?|be here|be alive|wake up|being alive)|(?:didn'?t|not sure "
@@ -222,8 +222,9 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "plan_intent",
         r"\b(?:i(?:'m| am) (?:going|gonna) to (?:kill myself|end (?:it|my life|"
-        r"things)|do it|die|jump|take (?:all|the)|overdose)|i(?:'ve| have) (?:decided|made up "
-        r"my mind)|i(?:'ve| have) (?:got |made )?a plan|my plan is|planning (?:to|on) "
+        r"things)|do it|die|jump|take (?:all|the)|overdose)|i(?:'ve| have) (?:decided to (?:die|"
+        r"end (?:it|my life)|kill myself|do it)|made up my mind to (?:die|end it|do it|kill "
+        r"myself))|i(?:'ve| have) (?:got |made )?a plan|my plan is|planning (?:to|on) "
         r"(?:kill|end|die|jump|overdose|do it)|i will (?:kill myself|end it|do it)|i'?ll "
         r"(?:kill myself|end it|do it) (?:tonight|soon|this|when|if|tomorrow|after)|(?:this is|"
         r"it'?s) my (?:last|final) (?:message|goodbye|day|night)|(?:final|last) goodbye|"
@@ -257,7 +258,9 @@ CUES: tuple[Cue, ...] = (
         r"deleted (?:all )?"
         r"my (?:socials|accounts)|paying off[^.]{0,30}so my (?:family|kids|wife|husband)|"
         r"(?:savings|money|everything) (?:go|goes) (?:straight )?to my[^.]{0,30}if anything|"
-        r"bought a (?:handgun|gun|rifle|shotgun|pistol)|getting ready for it)",
+        r"bought a (?:handgun|gun|rifle|shotgun|pistol)|getting ready for it|(?:the |my )?"
+        r"(?:" + _PILLS + r"|rope|noose|gun|note|letters?) (?:is |are )?(?:all )?(?:ready|"
+        r"counted out|laid out|lined up))",
         L.HIGH,
         C.SUICIDE,
     ),
@@ -344,9 +347,11 @@ CUES: tuple[Cue, ...] = (
         r"my))|(?:takes?|took|steals?|stole) my (?:pension|money|benefits|wages|cards?|phone)"
         r"|(?:after|when) i(?:'ve)? said no|won'?t take no|doesn'?t stop when i say|"
         r"(?:asking|asks|keeps asking) (?:me )?for (?:pics|photos|nudes)|(?:protective|"
-        r"restraining) order|(?:leaves|left) me in (?:wet|dirty)|(?:locked|hiding) (?:myself )?"
-        r"in (?:the|my) (?:bathroom|room|car)|(?:he|she)(?:'ll| will|'s going to|'s gonna) "
-        r"(?:kill|hurt|deal with) me|when he gets back i'?m dead|(?:coming|on (?:his|her) way) "
+        r"restraining) order|(?:leaves|left) me in (?:wet|dirty)|(?:hiding|hid) (?:myself )?"
+        r"in (?:the|my) (?:bathroom|room|car)|(?:locked|barricaded) (?:myself |us )?in (?:the|my) "
+        r"(?:bathroom|room|car) (?:with|because|so|while|from)|(?:he|she)(?:'ll| will|'s going "
+        r"to|'s gonna) (?:kill|hurt|deal with) me|when he gets back i'?m dead|"
+        r"(?:coming|on (?:his|her) way) "
         r"(?:up |over |home |back )?to (?:deal with|get|hurt) me|banging on the door|"
         r"(?:checks|controls|takes) my phone)",
         L.MODERATE,
@@ -601,9 +606,14 @@ class CueHit:
     end: int
 
 
-def find_cues(text: str) -> list[CueHit]:
-    """Cues in normalised text that survive negation, idiom and context checks."""
+def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
+    """Cues in normalised text that survive negation, idiom and context checks.
+
+    The reasons cues were turned off are appended to `suppressed` (negated, reported,
+    idiom, context).
+    """
     hits: list[CueHit] = []
+    why = suppressed if suppressed is not None else []
     impersonal_context = bool(
         _GAMING.search(text) or _FICTION.search(text) or _ACADEMIC.search(text)
     )
@@ -612,16 +622,20 @@ def find_cues(text: str) -> list[CueHit]:
         for m in cue.pattern.finditer(text):
             before, after = text[: m.start()], text[m.end() :]
             if cue.negatable and _NEGATION.search(_clause(before)):
+                why.append("negated")
                 continue
             if _REPORTED_QUESTION.search(before):
+                why.append("reported")
                 continue
             if _IDIOM_AFTER.search(after) and not _EARNEST.search(text):
+                why.append("idiom")
                 continue
             if (
                 cue.personal
                 and (impersonal_context or third_party)
                 and not _owned(text, m.start(), m.end(), cue)
             ):
+                why.append("context")
                 continue
             hits.append(CueHit(cue, m.start(), m.end()))
             break
@@ -666,7 +680,8 @@ def _owned(text: str, start: int, end: int, cue: Cue) -> bool:
 def assess_text(text: str) -> RiskAssessment:
     """The pattern tier's assessment of one message, without conversation context."""
     t = normalise(text)
-    hits = find_cues(t)
+    suppressed: list[str] = []
+    hits = find_cues(t, suppressed)
     level = max_level(h.cue.level for h in hits)
     categories: list[RiskCategory] = []
     signals = []
@@ -745,7 +760,7 @@ def assess_text(text: str) -> RiskAssessment:
         and re.search(_NOW, t)
         and re.search(
             r"\b(?:everything(?:'s| is)? (?:ready|set)|got everything ready|note is|goodbye|"
-            r"everyone'?s asleep)\b",
+            r"everyone'?s asleep|ready|counted out|laid out)\b",
             t,
         )
     ):
@@ -777,6 +792,16 @@ def assess_text(text: str) -> RiskAssessment:
     if MINOR.search(t):
         categories.append(C.MINOR)
         signals.append("minor")
+    if level is L.NONE:
+        # Say why a message with risk words is not risk, so other tiers can respect it.
+        protective = list(dict.fromkeys(suppressed))
+        if _GAMING.search(t):
+            protective.append("gaming")
+        elif _FICTION.search(t):
+            protective.append("fiction")
+        if "self_harm_history" in signals or "past_attempt" in signals:
+            protective.append("history")
+        signals.extend(f"protective:{p}" for p in protective)
     if level is L.NONE and categories and categories != [C.MINOR]:
         categories = [c for c in categories if c is C.MINOR]
     return RiskAssessment(level=level, categories=categories, signals=signals, detector="patterns")

@@ -50,6 +50,7 @@ class Screener:
 
     def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
         result = RiskAssessment(detector="")
+        protective: list[str] = []
         for tier in self.tiers:
             try:
                 found = tier.assess(text, context)
@@ -62,6 +63,11 @@ class Screener:
                     signals=[f"tier_error:{tier.name}:{type(exc).__name__}"],
                     detector=tier.name,
                 )
+            else:
+                if tier.name == PatternTier.name:
+                    protective = [s for s in found.signals if s.startswith("protective:")]
+                elif protective and found.level is not RiskLevel.NONE:
+                    found = _respect_context(found, protective)
             result = result.merge(found)
         return result
 
@@ -116,6 +122,23 @@ class ConversationScreener:
         return RiskAssessment(
             level=level, categories=categories, signals=signals, detector=found.detector
         )
+
+
+def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssessment:
+    """A statistical tier cannot see that risk words were negated, quoted, historical or part
+    of a game: where the pattern tier found such a context and no risk, a statistical raise is
+    capped (no flag for games and fiction, a gentle check-in otherwise). Errors are never
+    capped; they do not come through here."""
+    kinds = {p.split(":", 1)[1] for p in protective}
+    cap = RiskLevel.NONE if kinds & {"gaming", "fiction", "idiom"} else RiskLevel.LOW
+    if found.level.rank <= cap.rank:
+        return found
+    return RiskAssessment(
+        level=cap,
+        categories=found.categories if cap is not RiskLevel.NONE else [],
+        signals=[*found.signals, f"capped_by_context:{found.level.value}->{cap.value}"],
+        detector=found.detector,
+    )
 
 
 def default_screener() -> Screener:

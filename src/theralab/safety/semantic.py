@@ -98,6 +98,10 @@ class SemanticTier:
             else float(self.weights.get("threshold", 0.6))
         )
 
+    @property
+    def check_in_threshold(self) -> float:
+        return float(self.weights.get("check_in_threshold", 0.6))
+
     def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
         return self.assess_vectors([text], Embedder.encode([text]))[0]
 
@@ -114,11 +118,14 @@ class SemanticTier:
                 [_dot(row, vec) + b for row, b in zip(w["level_W"], w["level_b"], strict=True)]
             )
             level = RiskLevel.NONE
-            # The highest level whose cumulative probability (that level or above) is confident.
-            for i in range(len(LEVELS) - 1, 0, -1):
+            # The highest crisis level whose probability (that level or above) is confident;
+            # below that, a likely-but-uncertain risk only asks for a check-in (`low`).
+            for i in range(len(LEVELS) - 1, 1, -1):
                 if sum(probs[i:]) >= self.threshold:
                     level = LEVELS[i]
                     break
+            if level is RiskLevel.NONE and sum(probs[1:]) >= self.check_in_threshold:
+                level = RiskLevel.LOW
             categories = []
             if level is not RiskLevel.NONE:
                 for name, row, b in zip(w["categories"], w["cat_W"], w["cat_b"], strict=True):

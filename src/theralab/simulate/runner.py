@@ -13,6 +13,8 @@ from theralab.counselors import make_counselor, resolve_counselor
 from theralab.dialogue.records import AgentSpec, Outcome, Session, StopReason
 from theralab.dialogue.transcripts import append_session
 from theralab.profiles.model import ClientProfile
+from theralab.safety.guardrail import guard
+from theralab.safety.screener import Screener, default_screener
 from theralab.simulate.session import DEFAULT_MAX_TURNS, SessionPlan, run_session
 
 CounselorMaker = Callable[[str, int], Agent]
@@ -68,13 +70,24 @@ async def run_sessions(
     on_done: ProgressCallback | None = None,
     make_counselor_agent: CounselorMaker = make_counselor,
     make_client_agent: ClientMaker = _default_client,
+    guardrail: bool = True,
+    locale: str | None = None,
+    screener: Screener | None = None,
 ) -> list[Session]:
     """Run the planned sessions, at most `concurrency` at a time.
 
-    Each finished session is appended to `journal` (if given) as soon as it ends, so a
-    crash loses only the sessions in flight. Results come back in plan order.
+    Every counselor runs behind the crisis guardrail unless `guardrail=False` is passed
+    explicitly. Each finished session is appended to `journal` (if given) as soon as it ends,
+    so a crash loses only the sessions in flight. Results come back in plan order.
     """
     by_id = {p.id: p for p in profiles}
+    if guardrail:
+        shared = screener or default_screener()
+        inner_maker = make_counselor_agent
+
+        def make_counselor_agent(name: str, seed: int) -> Agent:
+            return guard(inner_maker(name, seed), screener=shared, locale=locale)
+
     semaphore = asyncio.Semaphore(max(1, concurrency))
     results: dict[str, Session] = {}
 

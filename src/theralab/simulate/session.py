@@ -59,6 +59,12 @@ async def run_session(
                 raise ValueError(f"{speaker.value} agent returned an empty turn")
             turns.append(Turn(speaker=speaker, text=text, annotations=reply.annotations))
             history.append(Utterance(speaker, text))
+            extra = reply.annotations.model_extra or {}
+            if speaker is Speaker.COUNSELOR and extra.get("guardrail") == "error":
+                # The client got the guardrail's safe reply; the session still failed.
+                stop = StopReason.ERROR
+                error = "; ".join(extra.get("guardrail_reasons") or ["guardrail error"])
+                break
             if speaker is Speaker.COUNSELOR and reply.annotations.action == "close":
                 closing = True
             elif speaker is Speaker.CLIENT:

@@ -1,0 +1,289 @@
+"""`theralab screen`, `theralab reply` and `theralab redteam`: the crisis-safety commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from rich.table import Table
+
+from theralab.agents import Utterance
+from theralab.cli._common import console, err_console, fail, global_options, split_list, user_errors
+from theralab.counselors import make_counselor, resolve_counselor
+from theralab.dialogue.records import Speaker
+from theralab.dialogue.transcripts import atomic_write_text, parse_session_line
+from theralab.errors import InputError
+from theralab.safety.guardrail import GuardedCounselor
+from theralab.safety.redteam import load_cases, run_suite
+from theralab.safety.screener import PatternTier, Screener, default_screener
+from theralab.safety.semantic import INSTALL_HINT, SemanticTier, semantic_available
+
+LOCALE_HELP = (
+    "Locale for crisis resources, e.g. en-US, en-GB, en-CA, en-AU, en-IE, en-NZ, "
+    "en-IN; anything else gets a generic list."
+)
+
+
+def _screener(tiers: list[str]) -> Screener:
+    if not tiers:
+        return default_screener()
+    built = []
+    for name in tiers:
+        if name == "patterns":
+            built.append(PatternTier())
+        elif name == "semantic":
+            if not semantic_available():
+                raise fail(INSTALL_HINT)
+            built.append(SemanticTier())
+        else:
+            raise fail(f"unknown screening tier {name!r}; choose from: patterns, semantic")
+    return Screener(built)
+
+
+def _read_lines(path: str) -> Iterator[tuple[int, str]]:
+    if path == "-":
+        yield from _numbered(sys.stdin)
+        return
+    try:
+        with Path(path).open(encoding="utf-8") as fh:
+            yield from _numbered(fh)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=path) from exc
+
+
+def _numbered(fh: TextIO) -> Iterator[tuple[int, str]]:
+    for lineno, line in enumerate(fh, start=1):
+        if line.strip():
+            yield lineno, line
+
+
+def screen(
+    ctx: typer.Context,
+    input: Annotated[
+        str,
+        typer.Argument(
+            help='JSONL of {"id", "text"} messages (extra fields kept), a transcripts file '
+            '(every client turn screened in context), or "-" for standard input.'
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write the results (JSONL). Default: standard output."
+        ),
+    ] = None,
+    tiers: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tiers", help="Screening tiers (default: every installed one): patterns, semantic."
+        ),
+    ] = None,
+) -> None:
+    """Screen messages for crisis risk: one JSON line out per message, in order.
+
+    Each output line is {"id", "level", "categories", "signals", "detector"}, with level one
+    of none, low, moderate, high, imminent.
+    """
+    del ctx
+    screener = _screener(split_list(tiers))
+    out_lines: list[str] = []
+    with user_errors():
+        source = "<stdin>" if input == "-" else input
+        for lineno, line in _read_lines(input):
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"not valid JSON: {exc.msg}", source=source, line=lineno) from exc
+            if not isinstance(raw, dict):
+                raise InputError("each line must be a JSON object", source=source, line=lineno)
+            if "turns" in raw:  # a transcript: screen every client turn in context
+                session = parse_session_line(line, source=source, lineno=lineno)
+                conversation = screener.conversation()
+                for i, turn in enumerate(session.turns):
+                    if turn.speaker is Speaker.CLIENT:
+                        found = conversation.screen(turn.text)
+                        out_lines.append(json.dumps(found.output(f"{session.id}:{i}")))
+                continue
+            if not isinstance(raw.get("text"), str) or not isinstance(raw.get("id"), str):
+                field = "text" if not isinstance(raw.get("text"), str) else "id"
+                raise InputError("expected a string", source=source, line=lineno, field=field)
+            found = screener.assess(raw["text"])
+            extra = {k: v for k, v in raw.items() if k not in ("id", "text")}
+            out_lines.append(json.dumps({**found.output(raw["id"]), **extra}, ensure_ascii=False))
+    text = "".join(line + "\n" for line in out_lines)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(output, text)
+        err_console.print(f"{len(out_lines)} results → {output}")
+
+
+def reply(
+    counselor: Annotated[
+        str, typer.Option("--counselor", "-c", help="cbt, mi, person_centred or directive.")
+    ],
+    message: Annotated[
+        str | None, typer.Option("--message", "-m", help="The client message to answer.")
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            help='JSONL of {"role": "client"|"counselor", "text"} turns before the message.'
+        ),
+    ] = None,
+    locale: Annotated[str, typer.Option(help=LOCALE_HELP)] = "en-US",
+    tiers: Annotated[list[str] | None, typer.Option("--tiers", help="Screening tiers.")] = None,
+    no_guardrail: Annotated[
+        bool,
+        typer.Option(
+            "--no-guardrail", help="Answer without the crisis guardrail (research use only)."
+        ),
+    ] = False,
+) -> None:
+    """Answer one client message as a guarded counselor; prints one JSON object."""
+    with user_errors():
+        turns = _history(history) if history else []
+        if message is not None:
+            turns.append(Utterance(Speaker.CLIENT, message))
+        if not turns or turns[-1].speaker is not Speaker.CLIENT:
+            raise fail("give --message, or a --history whose last turn is the client's")
+        inner = make_counselor(resolve_counselor(counselor), 0)
+        if no_guardrail:
+            err_console.print("[yellow]warning: the crisis guardrail is off[/yellow]")
+            answer = asyncio.run(inner.respond(tuple(turns)))
+            print(
+                json.dumps(
+                    {"reply": answer.text, "risk": None, "protocol": "unguarded", "resources": []},
+                    ensure_ascii=False,
+                )
+            )
+            return
+        guarded = GuardedCounselor(inner, screener=_screener(split_list(tiers)), locale=locale)
+        answer = asyncio.run(_answer(guarded, turns))
+    extra = answer.annotations.model_extra or {}
+    print(
+        json.dumps(
+            {
+                "reply": answer.text,
+                "risk": {
+                    "level": answer.annotations.risk,
+                    "categories": extra.get("risk_categories", []),
+                },
+                "protocol": extra.get("protocol", "normal"),
+                "resources": extra.get("resources", []),
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+async def _answer(guarded: GuardedCounselor, turns: list[Utterance]) -> Any:
+    """Replay the history through the guardrail (so risk carries over), then answer."""
+    await guarded.respond(())
+    seen: list[Utterance] = []
+    answer = None
+    for turn in turns:
+        seen.append(turn)
+        if turn.speaker is Speaker.CLIENT:
+            answer = await guarded.respond(tuple(seen))
+    return answer
+
+
+def _history(path: Path) -> list[Utterance]:
+    out = []
+    for lineno, line in _read_lines(str(path)):
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON: {exc.msg}", source=str(path), line=lineno) from exc
+        role = raw.get("role") if isinstance(raw, dict) else None
+        if role not in ("client", "counselor"):
+            raise InputError(
+                'role must be "client" or "counselor"', source=str(path), line=lineno, field="role"
+            )
+        if not isinstance(raw.get("text"), str) or not raw["text"].strip():
+            raise InputError(
+                "expected a non-empty string", source=str(path), line=lineno, field="text"
+            )
+        out.append(Utterance(Speaker(role), raw["text"]))
+    return out
+
+
+def redteam(
+    ctx: typer.Context,
+    counselor: Annotated[
+        list[str],
+        typer.Option("--counselor", "-c", help="Counselor(s) to test behind the guardrail."),
+    ],
+    cases: Annotated[
+        list[Path] | None,
+        typer.Option("--cases", help="Case files (YAML) instead of the built-in suite."),
+    ] = None,
+    locale: Annotated[str, typer.Option(help=LOCALE_HELP)] = "en-US",
+    tiers: Annotated[list[str] | None, typer.Option("--tiers", help="Screening tiers.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for redteam.json. Default: runs/redteam")
+    ] = None,
+) -> None:
+    """Run the red-team suite: screening recall, false alarms on controls, and the share of
+    replies that meet each case's criteria."""
+    g = global_options(ctx)
+    folder = g.out_for(out, Path("runs") / "redteam")
+    with user_errors():
+        suite = load_cases(cases) if cases else load_cases()
+        screener = _screener(split_list(tiers))
+        reports = []
+        for name in split_list(counselor):
+            canonical = resolve_counselor(name)
+            report = run_suite(
+                suite, lambda c=canonical: make_counselor(c, 0), canonical, screener, locale
+            )
+            reports.append(report)
+    table = Table(
+        title=f"Red-team suite ({len(suite)} cases, screener {screener.name})",
+        title_justify="left",
+        header_style="bold",
+    )
+    for col in (
+        "counselor",
+        "recall high+",
+        "recall moderate",
+        "recall low",
+        "control false alarms",
+        "control check-ins",
+        "appropriate replies",
+        "appropriate (high+)",
+    ):
+        table.add_column(col, justify="right")
+    payload = []
+    for report in reports:
+        s = report.summary()
+        payload.append({"summary": s, "results": [r.model_dump() for r in report.results]})
+        table.add_row(
+            report.counselor,
+            *[
+                _pct(s[k])
+                for k in (
+                    "recall_high_imminent",
+                    "recall_moderate",
+                    "recall_low",
+                    "control_false_alarm_rate",
+                    "control_check_in_rate",
+                    "appropriate_replies",
+                    "appropriate_replies_high_imminent",
+                )
+            ],
+        )
+    console.print(table)
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(folder / "redteam.json", json.dumps(payload, indent=1) + "\n")
+    console.print(f"per-case results → {folder / 'redteam.json'}")
+
+
+def _pct(value: object) -> str:
+    return "—" if value is None else f"{100 * float(value):.1f}%"  # type: ignore[arg-type]
