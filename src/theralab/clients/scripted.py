@@ -93,6 +93,15 @@ _GENERIC = {
     ),
 }
 
+_SAFETY_PLAN_ANSWERS = (
+    ("just before things get this bad", "It's worse late at night when I'm on my own."),
+    ("on your own, even for ten minutes", "Going for a walk sometimes helps a bit."),
+    ("who or where could you be", "I could go round to my sister's place."),
+    ("one person you trust", "Maybe my friend from work. She'd listen."),
+    ("contact a crisis line or your doctor", "Okay. I could call them tonight."),
+    ("distance between yourself", "I can ask my flatmate to keep hold of things for now."),
+)
+
 _STAGE_ACTIONS = {
     # (stage, talk): action label of the Consistent-MI client action space
     (Stage.PRECONTEMPLATION, "sustain"): ("deny", "downplay", "blame"),
@@ -184,6 +193,10 @@ class ScriptedClient:
             and rng.random() < 0.4
         ):
             return ["I don't know."], "engage", TalkType.NEUTRAL
+        if "safety" in act.targets:
+            return self._safety_answer(act)
+        if self._ready_to_disclose_risk(act, asked):
+            return self._disclose_risk()
         if "summary" in targets and asked:
             good = s.trust >= 0.55 and s.distress < p.baseline_distress
             return (
@@ -226,6 +239,64 @@ class ScriptedClient:
         if asked:
             return [self._next_disclosure()], "inform", TalkType.NEUTRAL
         return self._acknowledge(act)
+
+    # --- risk ---------------------------------------------------------------------------------
+
+    def _ready_to_disclose_risk(self, act: CodedUtterance, asked: bool) -> bool:
+        """At-risk clients disclose once trust allows: when invited to say more or asked how
+        they feel, or unprompted later in the session."""
+        p, s = self.profile, self.state
+        if p.risk.level.value == "none" or s.has_prefix("risk:"):
+            return False
+        invited = asked and bool(
+            {"feeling", "situation", "agenda"} & act.targets
+            or act.primary is MiscCode.OPEN_QUESTION
+        )
+        client_turns = sum(1 for d in s.disclosed if d.startswith(("complaint", "situation")))
+        return (s.trust >= 0.5 and invited) or (
+            s.trust >= 0.45 and client_turns >= 4 and self.rng.random() < 0.5
+        )
+
+    def _disclose_risk(self) -> tuple[list[str], str, TalkType]:
+        line = self._take("risk", self.profile.risk.disclosures)
+        self.state.shift(distress=0.5, trust=0.02)
+        return [line], "inform", TalkType.NEUTRAL
+
+    def _safety_answer(self, act: CodedUtterance) -> tuple[list[str], str, TalkType]:
+        """Answers to a crisis protocol's questions, true to the profile's risk."""
+        level = self.profile.risk.level.value
+        text = " ".join(s.text.lower() for s in act.sentences)
+        if level == "none":
+            return (
+                [
+                    self.rng.choice(
+                        (
+                            "No, nothing like that. I'm just really stressed.",
+                            "No, I'm safe. It's just been a hard few weeks.",
+                        )
+                    )
+                ],
+                "inform",
+                TalkType.NEUTRAL,
+            )
+        if not self.state.has_prefix("risk:"):
+            return self._disclose_risk()
+        direct = "are you thinking about ending your life" in text
+        for key, answer in () if direct else _SAFETY_PLAN_ANSWERS:
+            if key in text:
+                self.state.shift(distress=-0.3, trust=0.02)
+                return [answer], "engage", TalkType.NEUTRAL
+        if "plan" in text or "anything with you" in text:
+            answer = {
+                "low": "No, nothing like that. I just wish I could disappear sometimes.",
+                "moderate": "No plan. The thoughts just keep coming back.",
+            }.get(level, "I have thought about how. I haven't done anything yet.")
+            return [answer], "inform", TalkType.NEUTRAL
+        answer = {
+            "low": "Not really. I just wish I could disappear for a while.",
+            "moderate": "Sometimes, yes. I don't have a plan though.",
+        }.get(level, "Yes. I've been thinking about it a lot.")
+        return [answer], "inform", TalkType.NEUTRAL
 
     def _open(self) -> tuple[list[str], str, TalkType]:
         self.state.disclose("complaint:0")

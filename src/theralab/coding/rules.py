@@ -84,7 +84,9 @@ _INFORMATION = _rx(
     r"\bin cbt\b|\b(?:thinking|thought) (?:trap|pattern|habit)s?\b|\bthoughts, feelings and\b|"
     r"\bour thoughts (?:affect|shape|influence)|\bour minds?\b|\bthe brain\b|"
     r"\b(?:feelings|thoughts|anxiety|worry|avoiding something) (?:are|is|rises|brings|tends)\b|"
-    r"\bwhen we(?:'re| are)\b|\bwe tend to\b|\bmost of life\b|\brigid rules\b"
+    r"\bwhen we(?:'re| are)\b|\bwe tend to\b|\bmost of life\b|\brigid rules\b|"
+    r"\byou can (?:reach|call|text|contact)\b|\bif you are in immediate danger\b|"
+    r"\bi'?m an ai\b"
 )
 _SUPPORT = _rx(
     r"^(?:(?:that|this|it) (?:sounds|must be|must have been|is|seems) (?:really |so |very |"
@@ -212,6 +214,13 @@ TARGETS: dict[str, re.Pattern[str]] = {
         r"brings you|bring you|get out of (?:our|today|this))"
     ),
     "summary": _rx(r"\b(?:summari[sz]e|recap|to sum up|what we covered|looking back on today)"),
+    "safety": _rx(
+        r"\b(?:are you (?:safe|somewhere safe|thinking about (?:ending|suicide|killing|acting))|"
+        r"thoughts? of (?:ending your life|hurting yourself|suicide)|ending your life|hurting "
+        r"yourself|hurt yourself|do you have a plan|safety plan|willing to contact|crisis line|"
+        r"just before things get this bad|on your own, even for ten minutes|who or where could "
+        r"you be|one person you trust|distance between yourself)"
+    ),
     "closing": _CLOSING,
 }
 

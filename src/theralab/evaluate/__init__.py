@@ -1,6 +1,6 @@
 """Offline evaluation: evaluators (pluggable), per-session scores and per-counselor summaries.
 
-Importing this package registers the built-in evaluators (miti, outcome, coverage).
+Importing this package registers the built-in evaluators (miti, outcome, coverage, safety).
 """
 
 from theralab.evaluate.base import (
@@ -23,6 +23,7 @@ from theralab.evaluate.results import (
     evaluate_sessions,
     score_sessions,
 )
+from theralab.evaluate.safety import SafetyEvaluator
 from theralab.evaluate.stats import Estimate, bootstrap_mean
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "MitiEvaluator",
     "OutcomeEvaluator",
     "Results",
+    "SafetyEvaluator",
     "SessionResult",
     "SessionScores",
     "aggregate",

@@ -1,5 +1,8 @@
 """MITI-style summary scores, coded offline from the counselor's text.
 
+Turns the crisis guardrail answered (annotated `protocol: crisis`) are left out: they are the
+protocol's words, not the counselor's; the safety evaluator counts them instead.
+
 Thresholds are MITI's usual "fair" / "good" proficiency levels: R:Q ≥ 1 / ≥ 2; % complex
 reflections ≥ 40 / ≥ 50; % open questions ≥ 50 / ≥ 70 (MITI 3); % MI-adherent ≥ 90 / ≥ 98
 (MITI 3); % counselor talk < 60 / < 50.
@@ -70,6 +73,8 @@ class MitiEvaluator:
                 client_words += word_count(turn.text)
                 previous_client = turn.text
                 continue
+            if (turn.annotations.model_extra or {}).get("protocol") == "crisis":
+                continue  # the crisis protocol speaks, not the counselor: not MI to be coded
             counselor_words += word_count(turn.text)
             coded = self.coder.code_counselor(turn.text, previous_client)
             counts.update(coded.codes)

@@ -22,6 +22,7 @@ LEADERBOARD_COLUMNS = (
     "trust_end",
     "disengaged",
     "stage_coverage",
+    "escalated",
 )
 SHORT_LABELS = {
     "r_q": "R:Q",
@@ -34,6 +35,7 @@ SHORT_LABELS = {
     "trust_end": "trust",
     "disengaged": "left",
     "stage_coverage": "stages",
+    "escalated": "crisis",
 }
 _BAND_STYLE = {"good": "green", "fair": "yellow", "below": "red"}
 

@@ -225,6 +225,7 @@ class CrisisProtocol:
                 resource_sentence,
                 f"{AI_LINE} Please reach out to one of them or to someone you trust today.",
                 danger,
+                "Take care of yourself; I'm glad you stayed and talked.",
             ]
             return self._reply(parts, "handoff", lines, closes=True)
         parts = [opening, question, danger, resource_sentence, AI_LINE, human]
