@@ -27,11 +27,15 @@ def shared_data() -> Path:
 
 
 def simulate(
-    counselors: list[str], profile_ids: list[str] | None = None, seed: int = 1, **kw: object
+    counselors: list[str],
+    profile_ids: list[str] | None = None,
+    seed: int = 1,
+    guardrail: bool = True,
+    **kw: object,
 ) -> list[Session]:
     profiles = [get_profile(p) for p in profile_ids] if profile_ids else list(builtin_profiles())
     plans = plan_sessions(counselors, profiles, seed, **kw)  # type: ignore[arg-type]
-    return asyncio.run(run_sessions(plans, profiles))
+    return asyncio.run(run_sessions(plans, profiles, guardrail=guardrail))
 
 
 @pytest.fixture(scope="session")

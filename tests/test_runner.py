@@ -9,7 +9,7 @@ from pathlib import Path
 from theralab.agents import Reply, Utterance
 from theralab.counselors import make_counselor
 from theralab.dialogue import AgentSpec, Speaker, StopReason, read_sessions, session_to_json
-from theralab.profiles import get_profile
+from theralab.profiles import builtin_profiles, get_profile
 from theralab.simulate import derive_seed, plan_sessions, run_sessions
 
 from .conftest import simulate
@@ -150,3 +150,23 @@ def test_behind_the_guardrail_a_crash_gets_a_safe_reply_and_a_failed_session() -
     assert last.speaker is Speaker.COUNSELOR
     assert "I'm an AI" in last.text and "988" not in last.text  # no locale: generic resources
     assert (last.annotations.model_extra or {}).get("guardrail") == "error"
+
+
+def test_guardrail_is_on_by_default_and_off_only_when_asked() -> None:
+    risky = next(p for p in builtin_profiles() if p.risk.level.value == "high")
+    [guarded] = simulate(["mi"], [risky.id])
+    assert guarded.counselor.params.get("guardrail") is True
+    crisis = [
+        t for t in guarded.turns if (t.annotations.model_extra or {}).get("protocol") == "crisis"
+    ]
+    assert crisis, "a high-risk client's disclosure must reach the crisis protocol"
+    disclosure = next(
+        i
+        for i, t in enumerate(guarded.turns)
+        if t.annotations.state and any(d.startswith("risk:") for d in t.annotations.state.disclosed)
+    )
+    answer = guarded.turns[disclosure + 1]
+    assert (answer.annotations.model_extra or {}).get("protocol") == "crisis"
+    [bare] = simulate(["mi"], [risky.id], guardrail=False)
+    assert "guardrail" not in bare.counselor.params
+    assert not any("protocol" in (t.annotations.model_extra or {}) for t in bare.turns)

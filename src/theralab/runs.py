@@ -54,6 +54,8 @@ class RunConfig(BaseModel):
     max_turns: int = Field(default=DEFAULT_MAX_TURNS, ge=2, le=400)
     concurrency: int = Field(default=8, ge=1)
     evaluators: list[str] | None = None
+    guardrail: bool = Field(default=True, description="Crisis guardrail around every counselor.")
+    locale: str | None = Field(default=None, description="Locale for crisis resources.")
     rank_by: str = DEFAULT_RANK_BY
     theralab_version: str = __version__
     transcript_schema_version: int = SCHEMA_VERSION
@@ -143,6 +145,8 @@ def execute_run(
             concurrency=config.concurrency,
             journal=journal,
             on_done=on_session,
+            guardrail=config.guardrail,
+            locale=config.locale,
         )
     )
     write_sessions(journal, sessions)  # final order: the plan's, whatever finished first

@@ -83,6 +83,17 @@ def run(
         str, typer.Option(help="Metric that orders the leaderboard.")
     ] = "distress_reduction",
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
+    locale: Annotated[
+        str | None, typer.Option(help="Locale for crisis resources (e.g. en-US, en-GB).")
+    ] = None,
+    no_guardrail: Annotated[
+        bool,
+        typer.Option(
+            "--no-guardrail",
+            help="Run counselors without the crisis guardrail (research on unguarded agents "
+            "only; never for anything a person reads).",
+        ),
+    ] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Run the benchmark: simulate, evaluate, print a leaderboard, write a run directory.
@@ -104,11 +115,15 @@ def run(
                 max_turns=max_turns,
                 concurrency=concurrency,
                 rank_by=rank_by,
+                locale=locale,
+                guardrail=not no_guardrail,
             )
         parent = g.out_for(out, Path("runs"))
         run_dir = parent / (run_id or new_run_id(cfg))
         if run_dir.exists() and any(run_dir.iterdir()):
             raise fail(f"{run_dir} already exists and is not empty; choose another --run-id")
+        if not cfg.guardrail:
+            err_console.print("[yellow]warning: the crisis guardrail is off for this run[/yellow]")
         t0 = time.perf_counter()
         with (
             interrupt_message(run_dir / "transcripts.jsonl"),

@@ -52,6 +52,13 @@ def simulate(
         Path | None, typer.Option(help="Transcripts file to write. Default: transcripts.jsonl")
     ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    locale: Annotated[
+        str | None, typer.Option(help="Locale for crisis resources (e.g. en-US, en-GB).")
+    ] = None,
+    no_guardrail: Annotated[
+        bool,
+        typer.Option("--no-guardrail", help="Run counselors without the crisis guardrail."),
+    ] = False,
 ) -> None:
     """Simulate sessions and write them as transcripts JSONL (no evaluation)."""
     g = global_options(ctx)
@@ -80,7 +87,13 @@ def simulate(
             start(len(plans))
             sessions = asyncio.run(
                 run_sessions(
-                    plans, panel, concurrency=concurrency, journal=journal, on_done=advance
+                    plans,
+                    panel,
+                    concurrency=concurrency,
+                    journal=journal,
+                    on_done=advance,
+                    guardrail=not no_guardrail,
+                    locale=locale,
                 )
             )
         write_sessions(path, sessions)
