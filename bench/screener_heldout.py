@@ -29,8 +29,11 @@ def main() -> None:
     for gold, counts in got.items():
         total = sum(counts.values())
         crisis = sum(n for lv, n in counts.items() if RiskLevel(lv).at_least(RiskLevel.MODERATE))
-        print(f"  {gold:<9}" + "".join(f"{counts[lv.value]:>10}" for lv in RiskLevel)
-              + f"   {crisis / total:.3f}")
+        print(
+            f"  {gold:<9}"
+            + "".join(f"{counts[lv.value]:>10}" for lv in RiskLevel)
+            + f"   {crisis / total:.3f}"
+        )
 
 
 if __name__ == "__main__":
