@@ -25,10 +25,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from theralab import __version__
 from theralab.counselors import DEFAULT_COUNSELORS, resolve_counselor
-from theralab.dialogue.records import SCHEMA_VERSION, Session
-from theralab.dialogue.transcripts import atomic_write_text, write_sessions
+from theralab.dialogue.records import SCHEMA_VERSION, Session, StopReason
+from theralab.dialogue.transcripts import atomic_write_text, parse_session_line, write_sessions
 from theralab.errors import InputError
 from theralab.evaluate.results import DEFAULT_RANK_BY, Results, evaluate_sessions
+from theralab.model.cache import DEFAULT_CACHE
+from theralab.model.roles import ModelRoles
+from theralab.model.usage import UsageTracker
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
 from theralab.profiles.model import ClientProfile
 from theralab.report import write_report
@@ -56,6 +59,15 @@ class RunConfig(BaseModel):
     evaluators: list[str] | None = None
     guardrail: bool = Field(default=True, description="Crisis guardrail around every counselor.")
     locale: str | None = Field(default=None, description="Locale for crisis resources.")
+    model_roles: dict[str, str] = Field(
+        default_factory=dict, description="Roles bound to model specs; unbound = scripted."
+    )
+    base_url: str | None = None
+    max_connections: int = Field(default=8, ge=1)
+    cache: bool = True
+    cost_limit: float | None = Field(default=None, gt=0)
+    max_session_tokens: int | None = Field(default=None, ge=1)
+    max_retries: int = Field(default=6, ge=0, description="Retries per model call.")
     rank_by: str = DEFAULT_RANK_BY
     theralab_version: str = __version__
     transcript_schema_version: int = SCHEMA_VERSION
@@ -82,7 +94,17 @@ class RunConfig(BaseModel):
         return config, profiles
 
     def digest(self) -> str:
-        payload = self.model_dump(exclude={"theralab_version", "concurrency"})
+        payload = self.model_dump(
+            exclude={
+                "theralab_version",
+                "concurrency",
+                "max_connections",
+                "cache",
+                "cost_limit",
+                "base_url",
+                "max_retries",
+            }
+        )
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -117,6 +139,31 @@ class RunOutcome:
     config: RunConfig
     sessions: list[Session]
     results: Results
+    planned: int = 0
+    resumed: int = 0
+    usage: dict[str, dict[str, float | int]] | None = None
+
+    @property
+    def unfinished(self) -> int:
+        """Planned sessions not run (a cost limit stopped the run): resume to finish them."""
+        return self.planned - len(self.sessions)
+
+
+def _finished_sessions(journal: Path) -> dict[str, Session]:
+    """Sessions already finished in a run's journal; failed ones are redone on resume."""
+    done: dict[str, Session] = {}
+    if not journal.exists():
+        return done
+    for lineno, line in enumerate(journal.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            session = parse_session_line(line, source=str(journal), lineno=lineno)
+        except InputError:
+            continue  # a line cut short by a crash: that session simply runs again
+        if session.stop_reason is not StopReason.ERROR:
+            done[session.id] = session
+    return done
 
 
 def execute_run(
@@ -126,29 +173,75 @@ def execute_run(
     on_session: Callable[[Session], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     report: bool = True,
+    resume: bool = False,
 ) -> RunOutcome:
-    """Simulate, evaluate and report into `run_dir` (created if needed)."""
+    """Simulate, evaluate and report into `run_dir` (created if needed).
+
+    With `resume`, a run directory with the same configuration keeps its finished sessions
+    and runs only the rest (failed sessions run again).
+    """
     config, profiles = config.resolved()
     run_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(run_dir / "config.json", config.model_dump_json(indent=2) + "\n")
-    plans = plan_sessions(
-        config.counselors, profiles, config.seed, config.repeats, config.max_turns
-    )
-    if on_start:
-        on_start(len(plans))
     journal = run_dir / "transcripts.jsonl"
-    journal.unlink(missing_ok=True)
-    sessions = asyncio.run(
-        run_sessions(
-            plans,
-            profiles,
-            concurrency=config.concurrency,
-            journal=journal,
-            on_done=on_session,
-            guardrail=config.guardrail,
-            locale=config.locale,
-        )
+    previous = run_dir / "config.json"
+    if resume and previous.exists():
+        old = load_config(previous)
+        if old.resolved()[0].digest() != config.digest():
+            raise InputError(
+                "the run's configuration differs from this command's; resume "
+                "with the same options (or --config the run's config.json)",
+                source=str(previous),
+            )
+        done = _finished_sessions(journal)
+    else:
+        done = {}
+        journal.unlink(missing_ok=True)
+    atomic_write_text(previous, config.model_dump_json(indent=2) + "\n")
+    plans = plan_sessions(
+        config.counselors,
+        profiles,
+        config.seed,
+        config.repeats,
+        config.max_turns,
+        config.max_session_tokens,
     )
+    todo = [p for p in plans if p.session_id not in done]
+    if done:
+        write_sessions(journal, [done[p.session_id] for p in plans if p.session_id in done])
+    if on_start:
+        on_start(len(todo))
+    roles = (
+        ModelRoles(
+            specs=config.model_roles,
+            base_url=config.base_url,
+            max_connections=config.max_connections,
+            cache_path=DEFAULT_CACHE if config.cache else None,
+            usage=UsageTracker(cost_limit=config.cost_limit),
+            max_retries=config.max_retries,
+        )
+        if config.model_roles
+        else None
+    )
+
+    async def go() -> list[Session]:
+        try:
+            return await run_sessions(
+                todo,
+                profiles,
+                concurrency=config.concurrency,
+                journal=journal,
+                on_done=on_session,
+                guardrail=config.guardrail,
+                locale=config.locale,
+                roles=roles,
+            )
+        finally:
+            if roles is not None:
+                await roles.aclose()
+
+    fresh = {s.id: s for s in asyncio.run(go())}
+    merged = {**done, **fresh}
+    sessions = [merged[p.session_id] for p in plans if p.session_id in merged]
     write_sessions(journal, sessions)  # final order: the plan's, whatever finished first
     atomic_write_text(
         run_dir / "timings.jsonl",
@@ -166,7 +259,12 @@ def execute_run(
             title=f"TheraLab run {run_dir.name}",
             config=config.model_dump(),
         )
-    return RunOutcome(run_dir, config, sessions, results)
+    usage = roles.usage.summary() if roles is not None else None
+    if usage is not None:
+        atomic_write_text(run_dir / "usage.json", json.dumps(usage, indent=1) + "\n")
+    return RunOutcome(
+        run_dir, config, sessions, results, planned=len(plans), resumed=len(done), usage=usage
+    )
 
 
 def write_results(path: Path, results: Results) -> None:

@@ -19,6 +19,7 @@ from theralab.cli._common import (
     user_errors,
 )
 from theralab.counselors import DEFAULT_COUNSELORS
+from theralab.model.roles import parse_role_bindings
 from theralab.report.console import print_leaderboard
 from theralab.runs import (
     DEFAULT_CLIENTS,
@@ -95,6 +96,38 @@ def run(
         ),
     ] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    model_role: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model-role",
+            help="Bind a role to a model: counselor=openai/gpt-4o-mini, client=vllm/<model>, "
+            "screener=…, judge=…; repeat for several. Unbound roles stay scripted.",
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL or provider's)."),
+    ] = None,
+    max_connections: Annotated[
+        int, typer.Option(min=1, help="Model requests in flight per server.")
+    ] = 8,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
+    ] = False,
+    cost_limit: Annotated[
+        float | None,
+        typer.Option(help="Stop starting sessions once this many dollars are spent."),
+    ] = None,
+    max_session_tokens: Annotated[
+        int | None, typer.Option(min=1, help="Token budget per session (model roles).")
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue the run in --run-id: keep finished sessions, redo failed ones.",
+        ),
+    ] = False,
 ) -> None:
     """Run the benchmark: simulate, evaluate, print a leaderboard, write a run directory.
 
@@ -117,11 +150,22 @@ def run(
                 rank_by=rank_by,
                 locale=locale,
                 guardrail=not no_guardrail,
+                model_roles=parse_role_bindings(model_role),
+                base_url=base_url,
+                max_connections=max_connections,
+                cache=not no_cache,
+                cost_limit=cost_limit,
+                max_session_tokens=max_session_tokens,
             )
         parent = g.out_for(out, Path("runs"))
+        if resume and not run_id:
+            raise fail("--resume needs the --run-id of the run to continue")
         run_dir = parent / (run_id or new_run_id(cfg))
-        if run_dir.exists() and any(run_dir.iterdir()):
-            raise fail(f"{run_dir} already exists and is not empty; choose another --run-id")
+        if not resume and run_dir.exists() and any(run_dir.iterdir()):
+            raise fail(
+                f"{run_dir} already exists and is not empty; choose another --run-id "
+                "or add --resume to continue it"
+            )
         if not cfg.guardrail:
             err_console.print("[yellow]warning: the crisis guardrail is off for this run[/yellow]")
         t0 = time.perf_counter()
@@ -132,13 +176,28 @@ def run(
                 advance,
             ),
         ):
-            outcome = execute_run(cfg, run_dir, on_session=advance, on_start=start, report=report)
+            outcome = execute_run(
+                cfg, run_dir, on_session=advance, on_start=start, report=report, resume=resume
+            )
         elapsed = time.perf_counter() - t0
     print_leaderboard(outcome.results, console)
     errors = sum(s.errors for s in outcome.results.counselors)
     if errors:
         err_console.print(f"[yellow]{errors} session(s) ended in error; see results.json[/yellow]")
     n = len(outcome.sessions)
-    console.print(f"\n{n} sessions in {elapsed:.1f}s → [bold]{run_dir}[/bold]")
+    kept = f" ({outcome.resumed} kept from before)" if outcome.resumed else ""
+    console.print(f"\n{n} sessions{kept} in {elapsed:.1f}s → [bold]{run_dir}[/bold]")
+    for role, u in (outcome.usage or {}).items():
+        console.print(
+            f"model {role}: {u['calls']} calls ({u['cached_calls']} cached, "
+            f"{u['failed_calls']} failed), {u['input_tokens']}+{u['output_tokens']} "
+            f"tokens, ${u['dollars']:.4f}"
+        )
+    if outcome.unfinished:
+        err_console.print(
+            f"[yellow]{outcome.unfinished} session(s) not started: the cost "
+            f"limit was reached; rerun with --resume --run-id {run_dir.name} "
+            "to finish[/yellow]"
+        )
     if report:
         console.print(f"report: {run_dir / 'report.html'}")

@@ -25,6 +25,8 @@ DESCRIPTIONS: dict[str, str] = {
     "mi": "Motivational interviewing: engage, focus, evoke change talk, plan.",
     "person_centred": "Person-centred: reflective listening, no advice.",
     "directive": "Negative control: closed questions and unsolicited advice (do not deploy).",
+    "act": "Acceptance and commitment therapy (model-backed only).",
+    "pfa": "Psychological first aid, look-listen-link (model-backed only).",
 }
 DEFAULT_COUNSELORS = ("cbt", "mi", "person_centred", "directive")
 NEGATIVE_CONTROLS = frozenset({"directive"})  # in runs to show the metrics can tell, never deploy
@@ -40,23 +42,34 @@ def counselor_names() -> list[str]:
     return list(SCRIPTED_COUNSELORS)
 
 
+# Modalities that exist only as model-backed counselors (bind --model-role counselor=…).
+MODEL_ONLY = ("act", "pfa")
+
+
 def resolve_counselor(name: str) -> str:
     """The canonical name of a counselor, accepting common aliases."""
     key = ALIASES.get(name.strip().lower(), name.strip().lower())
-    if key not in SCRIPTED_COUNSELORS:
-        known = ", ".join(SCRIPTED_COUNSELORS)
+    if key not in SCRIPTED_COUNSELORS and key not in MODEL_ONLY:
+        known = ", ".join([*SCRIPTED_COUNSELORS, *MODEL_ONLY])
         raise KeyError(f"unknown counselor {name!r}; choose from: {known}")
     return key
 
 
 def make_counselor(name: str, seed: int) -> Agent:
-    """A fresh counselor agent for one session."""
-    return SCRIPTED_COUNSELORS[resolve_counselor(name)](seed)
+    """A fresh scripted counselor agent for one session."""
+    key = resolve_counselor(name)
+    if key in MODEL_ONLY:
+        raise KeyError(
+            f"the {key} counselor is model-backed only: bind a model with "
+            f"--model-role counselor=<spec>"
+        )
+    return SCRIPTED_COUNSELORS[key](seed)
 
 
 __all__ = [
     "DEFAULT_COUNSELORS",
     "DESCRIPTIONS",
+    "MODEL_ONLY",
     "NEGATIVE_CONTROLS",
     "SCRIPTED_COUNSELORS",
     "TECHNIQUES",

@@ -29,6 +29,7 @@ class StopReason(StrEnum):
     CLIENT_ENDED = "client_ended"
     CLIENT_DISENGAGED = "client_disengaged"
     MAX_TURNS = "max_turns"
+    TOKEN_BUDGET = "token_budget"
     ERROR = "error"
 
 

@@ -55,7 +55,7 @@ class GuardedCounselor:
         params = {**inner.params, "guardrail": True, "locale": self.locale}
         return AgentSpec(name=inner.name, engine=inner.engine, params=params)
 
-    def _screen(self, history: Sequence[Utterance]) -> RiskAssessment:
+    async def _screen(self, history: Sequence[Utterance]) -> RiskAssessment:
         if self._conversation is None:
             from theralab.safety.screener import default_screener
 
@@ -63,7 +63,7 @@ class GuardedCounselor:
         client_turns = [u.text for u in history if u.speaker is Speaker.CLIENT]
         risk = RiskAssessment()
         for text in client_turns[self._screened :]:
-            risk = self._conversation.screen(text)
+            risk = await self._conversation.screen_async(text)
         if self._screened == len(client_turns) and client_turns:
             risk = RiskAssessment(
                 level=self._conversation.peak,
@@ -76,7 +76,7 @@ class GuardedCounselor:
 
     async def respond(self, history: Sequence[Utterance]) -> Reply:
         try:
-            risk = self._screen(history)
+            risk = await self._screen(history)
         except Exception as exc:  # the screener itself broke: treat as risk
             risk = RiskAssessment(
                 level=FAIL_CLOSED_LEVEL,

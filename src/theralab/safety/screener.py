@@ -8,12 +8,16 @@ the crisis protocol, never past it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from theralab.safety.patterns import assess_text, escalate_in_context
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
+
+if TYPE_CHECKING:
+    from theralab.model.roles import ModelRoles
 
 FAIL_CLOSED_LEVEL = RiskLevel.MODERATE
 
@@ -49,26 +53,49 @@ class Screener:
         return "+".join(t.name for t in self.tiers)
 
     def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
-        result = RiskAssessment(detector="")
-        protective: list[str] = []
+        """Every tier, synchronously (model tiers block: prefer `assess_async` in a loop)."""
+        found: list[RiskAssessment | BaseException] = []
         for tier in self.tiers:
             try:
-                found = tier.assess(text, context)
-                if not isinstance(found, RiskAssessment):
-                    raise TypeError(f"tier returned {type(found).__name__}")
-            except Exception as exc:  # fail closed: an unknown is treated as risk
-                found = RiskAssessment(
+                found.append(tier.assess(text, context))
+            except Exception as exc:
+                found.append(exc)
+        return self._combine(found)
+
+    async def assess_async(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
+        """Every tier; tiers with an `assess_async` (model calls) run concurrently."""
+
+        async def one(tier: ScreeningTier) -> RiskAssessment | BaseException:
+            try:
+                if hasattr(tier, "assess_async"):
+                    return await tier.assess_async(text, context)  # type: ignore[attr-defined]
+                return tier.assess(text, context)
+            except Exception as exc:
+                return exc
+
+        return self._combine(list(await asyncio.gather(*(one(t) for t in self.tiers))))
+
+    def _combine(self, found: list[RiskAssessment | BaseException]) -> RiskAssessment:
+        result = RiskAssessment(detector="")
+        protective: list[str] = []
+        for tier, item in zip(self.tiers, found, strict=True):
+            if not isinstance(item, RiskAssessment):  # fail closed: an unknown is risk
+                kind = (
+                    type(item).__name__
+                    if isinstance(item, BaseException)
+                    else f"returned {type(item).__name__}"
+                )
+                item = RiskAssessment(
                     level=FAIL_CLOSED_LEVEL,
                     categories=[RiskCategory.SUICIDE],
-                    signals=[f"tier_error:{tier.name}:{type(exc).__name__}"],
+                    signals=[f"tier_error:{tier.name}:{kind}"],
                     detector=tier.name,
                 )
-            else:
-                if tier.name == PatternTier.name:
-                    protective = [s for s in found.signals if s.startswith("protective:")]
-                elif protective and found.level is not RiskLevel.NONE:
-                    found = _respect_context(found, protective)
-            result = result.merge(found)
+            elif tier.name == PatternTier.name:
+                protective = [s for s in item.signals if s.startswith("protective:")]
+            elif protective and item.level is not RiskLevel.NONE:
+                item = _respect_context(item, protective)
+            result = result.merge(item)
         return result
 
     def conversation(self) -> ConversationScreener:
@@ -92,7 +119,13 @@ class ConversationScreener:
     stressor_seen: bool = False
 
     def screen(self, text: str) -> RiskAssessment:
-        found = self.screener.assess(text, tuple(self.history))
+        return self._in_context(text, self.screener.assess(text, tuple(self.history)))
+
+    async def screen_async(self, text: str) -> RiskAssessment:
+        found = await self.screener.assess_async(text, tuple(self.history))
+        return self._in_context(text, found)
+
+    def _in_context(self, text: str, found: RiskAssessment) -> RiskAssessment:
         signals = list(found.signals)
         level = found.level
         at_risk_before = self.stressor_seen or self.peak.at_least(RiskLevel.LOW)
@@ -141,16 +174,20 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
     )
 
 
-def default_screener() -> Screener:
-    """The screener the guardrail uses unless told otherwise: every available offline tier.
+def default_screener(roles: ModelRoles | None = None) -> Screener:
+    """The screener the guardrail uses unless told otherwise: every available offline tier,
+    plus a model tier when the run binds the `screener` role.
 
     The semantic tier joins when its optional dependencies are installed; when they are not,
-    the pattern tier alone decides.
+    the pattern tier alone decides (with the model tier, if bound).
     """
+    from theralab.safety.model_tier import ModelTier
     from theralab.safety.semantic import semantic_tier_if_available
 
     tiers: list[ScreeningTier] = [PatternTier()]
     semantic = semantic_tier_if_available()
     if semantic is not None:
         tiers.append(semantic)
+    if roles is not None and roles.bound("screener"):
+        tiers.append(ModelTier(roles.model("screener")))
     return Screener(tiers)

@@ -8,10 +8,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from theralab.agents import Agent
+from theralab.clients.llm import LLMClient
 from theralab.clients.scripted import ScriptedClient
 from theralab.counselors import make_counselor, resolve_counselor
+from theralab.counselors.llm import LLMCounselor
 from theralab.dialogue.records import AgentSpec, Outcome, Session, StopReason
 from theralab.dialogue.transcripts import append_session
+from theralab.model.roles import ModelRoles
 from theralab.profiles.model import ClientProfile
 from theralab.safety.guardrail import guard
 from theralab.safety.screener import Screener, default_screener
@@ -34,6 +37,7 @@ def plan_sessions(
     seed: int,
     repeats: int = 1,
     max_turns: int = DEFAULT_MAX_TURNS,
+    max_tokens: int | None = None,
 ) -> list[SessionPlan]:
     """One plan per (counselor, repeat, profile), in that order: the whole panel comes before
     any repeat. Ids (`counselor--profile--repeat`) and seeds do not depend on the order."""
@@ -52,6 +56,7 @@ def plan_sessions(
                         counselor_seed=derive_seed(session_seed, "counselor"),
                         client_seed=derive_seed(session_seed, "client"),
                         max_turns=max_turns,
+                        max_tokens=max_tokens,
                     )
                 )
     return plans
@@ -73,6 +78,7 @@ async def run_sessions(
     guardrail: bool = True,
     locale: str | None = None,
     screener: Screener | None = None,
+    roles: ModelRoles | None = None,
 ) -> list[Session]:
     """Run the planned sessions, at most `concurrency` at a time.
 
@@ -81,8 +87,18 @@ async def run_sessions(
     so a crash loses only the sessions in flight. Results come back in plan order.
     """
     by_id = {p.id: p for p in profiles}
+    if roles is not None and roles.bound("counselor"):
+
+        def make_counselor_agent(name: str, seed: int) -> Agent:
+            return LLMCounselor(name, roles.model("counselor"), seed)
+
+    if roles is not None and roles.bound("client"):
+
+        def make_client_agent(profile: ClientProfile, seed: int) -> Agent:
+            return LLMClient(profile, roles.model("client"), seed)
+
     if guardrail:
-        shared = screener or default_screener()
+        shared = screener or default_screener(roles)
         inner_maker = make_counselor_agent
 
         def make_counselor_agent(name: str, seed: int) -> Agent:
@@ -93,6 +109,8 @@ async def run_sessions(
 
     async def one(plan: SessionPlan) -> None:
         async with semaphore:
+            if roles is not None and roles.over_budget():
+                return  # --cost-limit reached: leave the rest for a resumed run
             profile = by_id[plan.profile_id]
             session = await _guarded(plan, profile, make_counselor_agent, make_client_agent)
             results[plan.session_id] = session
@@ -102,7 +120,7 @@ async def run_sessions(
                 on_done(session)
 
     await asyncio.gather(*(one(p) for p in plans))
-    return [results[p.session_id] for p in plans]
+    return [results[p.session_id] for p in plans if p.session_id in results]
 
 
 async def _guarded(

@@ -31,6 +31,7 @@ class SessionPlan:
     counselor_seed: int
     client_seed: int
     max_turns: int = DEFAULT_MAX_TURNS
+    max_tokens: int | None = None  # model tokens per session, both roles together
 
 
 async def run_session(
@@ -49,6 +50,7 @@ async def run_session(
     stop: StopReason | None = None
     error: str | None = None
     closing = False
+    tokens = 0
     try:
         while len(turns) < plan.max_turns:
             speaker = Speaker.COUNSELOR if len(turns) % 2 == 0 else Speaker.CLIENT
@@ -60,6 +62,8 @@ async def run_session(
             turns.append(Turn(speaker=speaker, text=text, annotations=reply.annotations))
             history.append(Utterance(speaker, text))
             extra = reply.annotations.model_extra or {}
+            usage = extra.get("usage") or {}
+            tokens += int(usage.get("input_tokens", 0)) + int(usage.get("output_tokens", 0))
             if speaker is Speaker.COUNSELOR and extra.get("guardrail") == "error":
                 # The client got the guardrail's safe reply; the session still failed.
                 stop = StopReason.ERROR
@@ -70,6 +74,9 @@ async def run_session(
             elif speaker is Speaker.CLIENT:
                 if closing:
                     stop = StopReason.COUNSELOR_CLOSED
+                    break
+                if plan.max_tokens is not None and tokens >= plan.max_tokens:
+                    stop = StopReason.TOKEN_BUDGET
                     break
                 if reply.ends_session:
                     stop = (

@@ -1,0 +1,236 @@
+"""Model-backed counselors: CBT (with a Cactus-style planner), MI (with per-turn inference of
+the client's stage and a MISC strategy, CAMI-style), person-centred, ACT and PFA (with stage
+control). Each turn is one structured call that returns the strategy chosen, the stage, the
+reply and whether the counselor is closing; the strategy is recorded on the turn."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from theralab.agents import Reply, Utterance
+from theralab.counselors.techniques import TECHNIQUE_NAMES
+from theralab.dialogue.records import AgentSpec, Annotations, Speaker
+from theralab.model.model import Model
+from theralab.model.types import ChatMessage, GenerateConfig
+from theralab.prompts import render, version
+
+
+@dataclass(frozen=True)
+class Modality:
+    name: str
+    title: str
+    brief: str
+    strategies: tuple[str, ...]
+    stages: tuple[str, ...] = ()
+    infers_client_stage: bool = False
+
+
+MODALITIES: dict[str, Modality] = {
+    "cbt": Modality(
+        "cbt",
+        "cognitive behavioural therapy (CBT)",
+        "Set a focus, explore a recent situation, elicit the automatic thought, examine it "
+        "with your planned technique, help the client reach a balanced alternative, agree "
+        "homework and summarise.",
+        (
+            "reflection",
+            "socratic_question",
+            "psychoeducation",
+            "examine_thought",
+            "alternative_thought",
+            "homework",
+            "summary",
+            "close",
+        ),
+        ("agenda", "explore", "elicit_thought", "examine", "alternative", "action_plan", "close"),
+    ),
+    "mi": Modality(
+        "mi",
+        "motivational interviewing (MI)",
+        "Engage, agree a focus, evoke the client's own reasons for change and plan only when "
+        "they are ready. Reflect more than you ask; reflect change talk; meet sustain talk "
+        "with double-sided reflections and autonomy support; advise only with permission.",
+        (
+            "open_question",
+            "closed_question",
+            "simple_reflection",
+            "complex_reflection",
+            "affirm",
+            "seek_collaboration",
+            "emphasize_autonomy",
+            "give_information",
+            "advise_with_permission",
+            "structure",
+            "support",
+        ),
+        ("engage", "focus", "evoke", "plan", "close"),
+        infers_client_stage=True,
+    ),
+    "person_centred": Modality(
+        "person_centred",
+        "person-centred",
+        "Offer empathy, unconditional positive regard and genuineness; follow the client, "
+        "reflect feelings and meanings, and give no advice.",
+        ("reflect_feeling", "reflect_meaning", "open_question", "affirm", "summary", "close"),
+    ),
+    "act": Modality(
+        "act",
+        "acceptance and commitment therapy (ACT)",
+        "Help the client make room for difficult thoughts and feelings, notice thoughts as "
+        "thoughts, connect with the present and with their values, and choose a small "
+        "committed action.",
+        (
+            "acceptance",
+            "defusion",
+            "present_moment",
+            "self_as_context",
+            "values",
+            "committed_action",
+            "reflection",
+            "close",
+        ),
+        ("open_up", "be_present", "do_what_matters", "close"),
+    ),
+    "pfa": Modality(
+        "pfa",
+        "psychological first aid (PFA, PM+ style)",
+        "Look (check safety and urgent needs), listen (let the client tell what happened, "
+        "without pressing for detail), link (practical needs, their supports and services).",
+        (
+            "safety_check",
+            "listen_reflect",
+            "practical_needs",
+            "connect_support",
+            "psychoeducation",
+            "close",
+        ),
+        ("look", "listen", "link", "close"),
+    ),
+}
+CLIENT_STAGES = ("precontemplation", "contemplation", "preparation")
+
+
+def turn_schema(modality: Modality) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "strategy": {"enum": list(modality.strategies)},
+        "reply": {"type": "string", "minLength": 1, "maxLength": 800},
+        "end_session": {"type": "boolean"},
+    }
+    required = ["strategy", "reply", "end_session"]
+    if modality.stages:
+        props["stage"] = {"enum": list(modality.stages)}
+        required.append("stage")
+    if modality.infers_client_stage:
+        props["client_stage"] = {"enum": list(CLIENT_STAGES)}
+        required.insert(0, "client_stage")
+    return {"type": "object", "properties": props, "required": required}
+
+
+PLAN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "technique": {"enum": list(TECHNIQUE_NAMES)},
+        "plan": {"type": "string", "minLength": 1, "maxLength": 800},
+    },
+    "required": ["technique", "plan"],
+}
+
+
+class LLMCounselor:
+    """A counselor agent on a model. One instance per session."""
+
+    def __init__(
+        self,
+        modality: str,
+        model: Model,
+        seed: int,
+        max_exchanges: int = 14,
+        temperature: float = 0.7,
+        max_tokens: int = 300,
+    ) -> None:
+        if modality not in MODALITIES:
+            raise KeyError(
+                f"no model-backed counselor {modality!r}; choose from: {', '.join(MODALITIES)}"
+            )
+        self.modality = MODALITIES[modality]
+        self.model = model
+        self.seed = seed
+        self.max_exchanges = max_exchanges
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.plan: str | None = None
+        self.technique: str | None = None
+        self.turn = 0
+
+    @property
+    def spec(self) -> AgentSpec:
+        return AgentSpec(
+            name=self.modality.name,
+            engine=self.model.spec,
+            params={"seed": self.seed, "prompt_version": version("counselor")},
+        )
+
+    async def respond(self, history: Sequence[Utterance]) -> Reply:
+        self.turn += 1
+        notes: dict[str, Any] = {}
+        client_turns = [u.text for u in history if u.speaker is Speaker.CLIENT]
+        if self.modality.name == "cbt" and self.plan is None and client_turns:
+            planned = await self.model.generate(
+                [
+                    ChatMessage(
+                        role="user",
+                        content=render(
+                            "cbt_planner", first_turn=client_turns[0], techniques=TECHNIQUE_NAMES
+                        ),
+                    )
+                ],
+                GenerateConfig(
+                    json_schema=PLAN_SCHEMA,
+                    schema_name="plan",
+                    seed=self.seed,
+                    temperature=0.2,
+                    max_tokens=300,
+                ),
+            )
+            assert planned.parsed is not None
+            self.technique, self.plan = planned.parsed["technique"], planned.parsed["plan"]
+            notes["plan"] = f"Technique: {self.technique}. {self.plan}"
+        system = render(
+            "counselor",
+            modality_name=self.modality.title,
+            modality_brief=self.modality.brief,
+            plan=notes.get("plan", self.plan),
+            strategies=self.modality.strategies,
+            stages=self.modality.stages,
+            max_exchanges=self.max_exchanges,
+        )
+        messages = [ChatMessage(role="system", content=system)]
+        for u in history:
+            role = "assistant" if u.speaker is Speaker.COUNSELOR else "user"
+            messages.append(ChatMessage(role=role, content=u.text))
+        if not history:
+            messages.append(ChatMessage(role="user", content="(The client has just sat down.)"))
+        out = await self.model.generate(
+            messages,
+            GenerateConfig(
+                json_schema=turn_schema(self.modality),
+                schema_name="turn",
+                seed=self.seed + self.turn,
+                temperature=self.temperature,
+                max_tokens=self.max_tokens,
+            ),
+        )
+        answer = out.parsed or {}
+        if self.technique:
+            notes["technique"] = self.technique
+        if "client_stage" in answer:
+            notes["inferred_client_stage"] = answer["client_stage"]
+        notes["usage"] = out.usage.model_dump()
+        annotations = Annotations(
+            stage=answer.get("stage") or self.modality.name, strategy=answer["strategy"], **notes
+        )
+        if answer.get("end_session"):
+            annotations.action = "close"
+        return Reply(text=answer["reply"].strip(), annotations=annotations)

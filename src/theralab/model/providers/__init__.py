@@ -1,0 +1,1 @@
+"""Model providers, imported lazily by `theralab.model.api.get_model_api`."""

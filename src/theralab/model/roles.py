@@ -1,0 +1,83 @@
+"""Binding run roles (`counselor`, `client`, `judge`, `screener`) to model specs.
+
+`--model-role counselor=openai/gpt-4o-mini --model-role client=vllm/Qwen2.5-7B-Instruct`:
+each bound role gets its own `Model` (sharing the run's cache, usage tracker and per-server
+concurrency limits); a role left unbound uses the scripted engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from theralab.model.api import parse_spec
+from theralab.model.cache import DEFAULT_CACHE, ResponseCache
+from theralab.model.model import Model
+from theralab.model.usage import UsageTracker
+
+ROLES = ("counselor", "client", "judge", "screener")
+
+
+def parse_role_bindings(items: list[str] | None) -> dict[str, str]:
+    """['counselor=openai/m', 'client=local'] → {'counselor': 'openai/m', 'client': 'local'}."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        role, sep, spec = item.partition("=")
+        role, spec = role.strip(), spec.strip()
+        if not sep or not role or not spec:
+            raise ValueError(
+                f"--model-role takes ROLE=SPEC, e.g. counselor=openai/gpt-4o-mini; got {item!r}"
+            )
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+        parse_spec(spec)  # fail early on a bad spec
+        out[role] = spec
+    return out
+
+
+@dataclass
+class ModelRoles:
+    """The models of one run, built lazily, one per role."""
+
+    specs: dict[str, str] = field(default_factory=dict)
+    base_url: str | None = None
+    api_key: str | None = None
+    max_connections: int = 8
+    cache_path: Path | None = DEFAULT_CACHE
+    usage: UsageTracker = field(default_factory=UsageTracker)
+    timeout: float = 120.0
+    max_retries: int = 6
+    _models: dict[str, Model] = field(default_factory=dict)
+    _cache: ResponseCache | None = None
+
+    def bound(self, role: str) -> bool:
+        return role in self.specs
+
+    def over_budget(self) -> bool:
+        limit = self.usage.cost_limit
+        return limit is not None and self.usage.dollars >= limit
+
+    def model(self, role: str) -> Model:
+        if role not in self._models:
+            if self.cache_path is not None and self._cache is None:
+                self._cache = ResponseCache(self.cache_path)
+            self._models[role] = Model.from_spec(
+                self.specs[role],
+                base_url=self.base_url,
+                api_key=self.api_key,
+                role=role,
+                max_connections=self.max_connections,
+                cache=self._cache,
+                usage=self.usage,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+            )
+        return self._models[role]
+
+    async def aclose(self) -> None:
+        for model in self._models.values():
+            await model.aclose()
+        self._models.clear()
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None

@@ -1,0 +1,222 @@
+"""A stub OpenAI-compatible server on loopback, for tests, benchmarks and dry runs.
+
+It answers `/v1/chat/completions` deterministically (schema-shaped JSON when a schema is
+asked for, otherwise a short echo), after an optional latency, and injects faults on a
+schedule or at a rate: 429 with Retry-After, 500, a stalled response, a malformed body, or
+content that is not the JSON asked for. It counts requests and the peak number in flight.
+
+    python -m theralab.model.stub_server --port 8001 --latency 0.05 --fail-rate 0.2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+FAULTS = ("429", "500", "stall", "malformed", "not_json")
+
+
+def sample_for(schema: dict[str, Any]) -> Any:
+    """A small value that satisfies a (simple) JSON schema: enums pick their first value."""
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        return {k: sample_for(v) for k, v in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [sample_for(schema.get("items", {}))] * int(schema.get("minItems", 0))
+    if kind == "integer":
+        return int(schema.get("minimum", 0))
+    if kind == "number":
+        return float(schema.get("minimum", 0))
+    if kind == "boolean":
+        return False
+    return "Thank you for telling me."
+
+
+class StubServer:
+    """Run with `with StubServer(...) as server:`; `server.base_url` ends in `/v1`."""
+
+    def __init__(
+        self,
+        *,
+        latency: float = 0.0,
+        fail_rate: float = 0.0,
+        faults: Iterable[str] = (),
+        stall: float = 30.0,
+        seed: int = 0,
+        reply: str | None = None,
+    ) -> None:
+        self.latency = latency
+        self.fail_rate = fail_rate
+        self.schedule: deque[str] = deque(faults)
+        self.stall = stall
+        self.reply = reply
+        self.rng = random.Random(seed)
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self.faults_sent: list[str] = []
+        self.bodies: list[dict[str, Any]] = []
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        assert self._httpd is not None, "server not started"
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def next_fault(self) -> str | None:
+        with self.lock:
+            if self.schedule:
+                fault = self.schedule.popleft()
+                return None if fault == "ok" else fault
+            if self.fail_rate and self.rng.random() < self.fail_rate:
+                return self.rng.choice(("429", "500"))
+            return None
+
+    def start(self, port: int = 0) -> StubServer:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # quiet
+                return None
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with server.lock:
+                    server.requests += 1
+                    server.in_flight += 1
+                    server.peak_in_flight = max(server.peak_in_flight, server.in_flight)
+                    server.bodies.append(body)
+                try:
+                    server._answer(self, body)
+                finally:
+                    with server.lock:
+                        server.in_flight -= 1
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def _answer(self, handler: BaseHTTPRequestHandler, body: dict[str, Any]) -> None:
+        if self.latency:
+            time.sleep(self.latency)
+        fault = self.next_fault()
+        if fault:
+            with self.lock:
+                self.faults_sent.append(fault)
+        if fault == "429":
+            return _send(handler, 429, {"error": "slow down"}, {"Retry-After": "0"})
+        if fault == "500":
+            return _send(handler, 500, {"error": "boom"})
+        if fault == "stall":
+            time.sleep(self.stall)
+        if fault == "malformed":
+            return _send_raw(handler, 200, b'{"choices": [')
+        content = self._content(body, broken=fault == "not_json")
+        words = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", []))
+        _send(
+            handler,
+            200,
+            {
+                "id": f"stub-{self.requests}",
+                "object": "chat.completion",
+                "model": body.get("model", "stub"),
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": content},
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": words,
+                    "completion_tokens": len(content.split()),
+                    "total_tokens": words + len(content.split()),
+                },
+            },
+        )
+
+    def _content(self, body: dict[str, Any], broken: bool) -> str:
+        fmt = body.get("response_format") or {}
+        schema = fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema")
+        if schema is not None:
+            return "Sure! Here you go." if broken else json.dumps(sample_for(schema))
+        if self.reply is not None:
+            return self.reply
+        last = next(
+            (
+                m.get("content", "")
+                for m in reversed(body.get("messages", []))
+                if m.get("role") == "user"
+            ),
+            "",
+        )
+        return f"It sounds like {str(last)[:60].rstrip('.?!')}."
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> StubServer:
+        return self.start() if self._httpd is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _send(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    payload: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> None:
+    _send_raw(handler, status, json.dumps(payload).encode(), headers)
+
+
+def _send_raw(
+    handler: BaseHTTPRequestHandler, status: int, data: bytes, headers: dict[str, str] | None = None
+) -> None:
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    for key, value in (headers or {}).items():
+        handler.send_header(key, value)
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--fail-rate", type=float, default=0.0)
+    args = parser.parse_args()
+    server = StubServer(latency=args.latency, fail_rate=args.fail_rate).start(args.port)
+    print(f"stub OpenAI-compatible server at {server.base_url} (Ctrl-C to stop)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

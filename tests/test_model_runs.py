@@ -1,0 +1,124 @@
+"""Runs with model-backed roles against a real HTTP server on loopback: LLM counselors and
+clients, failures recorded with their reason, resume, cost limit, token budget."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from theralab.dialogue import Speaker, StopReason, read_sessions
+from theralab.model.roles import parse_role_bindings
+from theralab.model.stub_server import StubServer
+from theralab.runs import RunConfig, execute_run
+
+PANEL = ["work-stress-nurse-amara", "grief-postal-worker-ulla", "panic-student-imani"]
+
+
+def config(server: StubServer, **kw: object) -> RunConfig:
+    base = {
+        "counselors": ["mi", "act"],
+        "profiles": PANEL,
+        "max_turns": 8,
+        "cache": False,
+        "model_roles": {"counselor": "vllm/stub"},
+        "base_url": server.base_url,
+    }
+    base.update(kw)
+    return RunConfig(**base)  # type: ignore[arg-type]
+
+
+def test_role_bindings_parse_and_refuse_nonsense() -> None:
+    assert parse_role_bindings(["counselor=openai/gpt-4o-mini", "client=local"]) == {
+        "counselor": "openai/gpt-4o-mini",
+        "client": "local",
+    }
+    for bad in ("counselor", "therapist=openai/x", "client=nope/x"):
+        with pytest.raises(ValueError):
+            parse_role_bindings([bad])
+
+
+def test_llm_counselor_and_llm_client_hold_a_session(tmp_path: Path) -> None:
+    with StubServer() as server:
+        cfg = config(
+            server,
+            model_roles={"counselor": "vllm/stub", "client": "vllm/stub"},
+            counselors=["cbt"],
+            profiles=PANEL[:1],
+        )
+        outcome = execute_run(cfg, tmp_path / "r", report=False)
+    [session] = outcome.sessions
+    assert session.client.engine == "vllm/stub" and session.counselor.engine == "vllm/stub"
+    speakers = [t.speaker for t in session.turns]
+    assert all(a is not b for a, b in itertools.pairwise(speakers))
+    counselor_turns = [t for t in session.turns if t.speaker is Speaker.COUNSELOR]
+    assert all(t.annotations.strategy for t in counselor_turns)
+    assert any("plan" in (t.annotations.model_extra or {}) for t in counselor_turns)
+    assert outcome.usage and outcome.usage["counselor"]["calls"] > 0
+    assert (tmp_path / "r" / "usage.json").is_file()
+
+
+def test_failures_are_recorded_then_resume_redoes_only_them(tmp_path: Path) -> None:
+    run_dir = tmp_path / "flaky"
+    with StubServer(fail_rate=0.35, seed=3) as server:
+        first = execute_run(config(server, max_retries=0), run_dir, report=False)
+    failed = [s for s in first.sessions if s.stop_reason is StopReason.ERROR]
+    finished = {
+        s.id: s.model_dump_json(exclude={"timing"})
+        for s in first.sessions
+        if s.stop_reason is not StopReason.ERROR
+    }
+    assert len(first.sessions) == 6 and failed and finished
+    for s in failed:
+        assert s.outcome is not None and (
+            "rate_limit" in (s.outcome.error or "") or "transient" in (s.outcome.error or "")
+        )
+    with StubServer() as healthy:
+        again = execute_run(config(healthy, max_retries=0), run_dir, report=False, resume=True)
+        served = healthy.requests
+    assert again.resumed == len(finished)
+    assert all(s.stop_reason is not StopReason.ERROR for s in again.sessions)
+    per_session = served / len(failed)
+    assert per_session <= 8  # only the failed sessions were asked again
+    kept = {
+        s.id: s.model_dump_json(exclude={"timing"})
+        for s in read_sessions(run_dir / "transcripts.jsonl")
+        if s.id in finished
+    }
+    assert kept == finished
+
+
+def test_resume_refuses_a_different_configuration(tmp_path: Path) -> None:
+    with StubServer() as server:
+        execute_run(config(server), tmp_path / "r", report=False)
+        with pytest.raises(Exception, match="configuration differs"):
+            execute_run(config(server, max_turns=10), tmp_path / "r", report=False, resume=True)
+
+
+def test_cost_limit_stops_starting_sessions_and_resume_finishes(tmp_path: Path) -> None:
+    with StubServer() as server:
+        cfg = config(
+            server, model_roles={"counselor": "openai/gpt-4o"}, cost_limit=0.0001, concurrency=1
+        )
+        first = execute_run(cfg, tmp_path / "c", report=False)
+        assert 0 < len(first.sessions) < 6 and first.unfinished > 0
+        second = execute_run(
+            cfg.model_copy(update={"cost_limit": 10.0}), tmp_path / "c", report=False, resume=True
+        )
+    assert len(second.sessions) == 6 and second.unfinished == 0
+
+
+def test_token_budget_stops_a_session(tmp_path: Path) -> None:
+    with StubServer() as server:
+        out = execute_run(
+            config(
+                server, max_turns=40, max_session_tokens=400, counselors=["mi"], profiles=PANEL[:1]
+            ),
+            tmp_path / "t",
+            report=False,
+        )
+    assert out.sessions[0].stop_reason is StopReason.TOKEN_BUDGET
+    saved = json.loads((tmp_path / "t" / "config.json").read_text())
+    assert saved["max_session_tokens"] == 400
