@@ -122,3 +122,12 @@ def test_token_budget_stops_a_session(tmp_path: Path) -> None:
     assert out.sessions[0].stop_reason is StopReason.TOKEN_BUDGET
     saved = json.loads((tmp_path / "t" / "config.json").read_text())
     assert saved["max_session_tokens"] == 400
+
+
+def test_llm_and_scripted_counselors_side_by_side(tmp_path: Path) -> None:
+    with StubServer() as server:
+        out = execute_run(config(server, counselors=["cbt", "llm:cbt"], profiles=PANEL[:2]),
+                          tmp_path / "mix", report=False)
+    engines = {s.counselor.name: s.counselor.engine for s in out.sessions}
+    assert engines == {"cbt": "scripted", "llm:cbt": "vllm/stub"}
+    assert set(out.results.leaderboard) == {"cbt", "llm:cbt"}

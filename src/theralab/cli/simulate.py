@@ -16,7 +16,11 @@ from theralab.cli._common import (
     split_list,
     user_errors,
 )
+from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import write_sessions
+from theralab.model.cache import DEFAULT_CACHE
+from theralab.model.roles import ModelRoles, parse_role_bindings
+from theralab.model.usage import UsageTracker
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
 from theralab.runs import DEFAULT_SEED
 from theralab.simulate.runner import plan_sessions, run_sessions
@@ -59,6 +63,20 @@ def simulate(
         bool,
         typer.Option("--no-guardrail", help="Run counselors without the crisis guardrail."),
     ] = False,
+    model_role: Annotated[
+        list[str] | None,
+        typer.Option("--model-role", help="ROLE=SPEC, e.g. counselor=openai/gpt-4o-mini."),
+    ] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")] = None,
+    max_connections: Annotated[
+        int, typer.Option(min=1, help="Model requests in flight per server.")
+    ] = 8,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = (
+        False
+    ),
+    cost_limit: Annotated[
+        float | None, typer.Option(help="Stop starting sessions after this many dollars.")
+    ] = None,
 ) -> None:
     """Simulate sessions and write them as transcripts JSONL (no evaluation)."""
     g = global_options(ctx)
@@ -85,17 +103,30 @@ def simulate(
         journal.unlink(missing_ok=True)
         with interrupt_message(journal), session_progress(progress) as (start, advance):
             start(len(plans))
-            sessions = asyncio.run(
-                run_sessions(
-                    plans,
-                    panel,
-                    concurrency=concurrency,
-                    journal=journal,
-                    on_done=advance,
-                    guardrail=not no_guardrail,
-                    locale=locale,
-                )
+            roles = ModelRoles(
+                specs=parse_role_bindings(model_role),
+                base_url=base_url,
+                max_connections=max_connections,
+                cache_path=None if no_cache else DEFAULT_CACHE,
+                usage=UsageTracker(cost_limit=cost_limit),
             )
+
+            async def go() -> list[Session]:
+                try:
+                    return await run_sessions(
+                        plans,
+                        panel,
+                        concurrency=concurrency,
+                        journal=journal,
+                        on_done=advance,
+                        guardrail=not no_guardrail,
+                        locale=locale,
+                        roles=roles if roles.specs else None,
+                    )
+                finally:
+                    await roles.aclose()
+
+            sessions = asyncio.run(go())
         write_sessions(path, sessions)
         journal.unlink(missing_ok=True)
     console.print(f"{len(sessions)} sessions → [bold]{path}[/bold]")

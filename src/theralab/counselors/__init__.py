@@ -46,19 +46,35 @@ def counselor_names() -> list[str]:
 MODEL_ONLY = ("act", "pfa")
 
 
+MODEL_PREFIX = "llm:"
+
+
 def resolve_counselor(name: str) -> str:
-    """The canonical name of a counselor, accepting common aliases."""
-    key = ALIASES.get(name.strip().lower(), name.strip().lower())
+    """The canonical name of a counselor, accepting common aliases.
+
+    `llm:<modality>` names a model-backed counselor (the run's `counselor` role), so a run can
+    put `cbt` and `llm:cbt` side by side.
+    """
+    raw = name.strip().lower()
+    prefix = MODEL_PREFIX if raw.startswith(MODEL_PREFIX) else ""
+    base = raw.removeprefix(MODEL_PREFIX)
+    key = ALIASES.get(base, base)
     if key not in SCRIPTED_COUNSELORS and key not in MODEL_ONLY:
         known = ", ".join([*SCRIPTED_COUNSELORS, *MODEL_ONLY])
-        raise KeyError(f"unknown counselor {name!r}; choose from: {known}")
-    return key
+        raise KeyError(
+            f"unknown counselor {name!r}; choose from: {known} (prefix llm: for a model-backed one)"
+        )
+    return prefix + key
+
+
+def is_model_backed(name: str) -> bool:
+    return name.startswith(MODEL_PREFIX) or name in MODEL_ONLY
 
 
 def make_counselor(name: str, seed: int) -> Agent:
     """A fresh scripted counselor agent for one session."""
     key = resolve_counselor(name)
-    if key in MODEL_ONLY:
+    if is_model_backed(key):
         raise KeyError(
             f"the {key} counselor is model-backed only: bind a model with "
             f"--model-role counselor=<spec>"
@@ -70,6 +86,7 @@ __all__ = [
     "DEFAULT_COUNSELORS",
     "DESCRIPTIONS",
     "MODEL_ONLY",
+    "MODEL_PREFIX",
     "NEGATIVE_CONTROLS",
     "SCRIPTED_COUNSELORS",
     "TECHNIQUES",
@@ -83,6 +100,7 @@ __all__ = [
     "ScriptedCounselor",
     "Technique",
     "counselor_names",
+    "is_model_backed",
     "make_counselor",
     "resolve_counselor",
 ]

@@ -149,6 +149,7 @@ class LLMCounselor:
         max_exchanges: int = 14,
         temperature: float = 0.7,
         max_tokens: int = 300,
+        label: str | None = None,
     ) -> None:
         if modality not in MODALITIES:
             raise KeyError(
@@ -160,6 +161,7 @@ class LLMCounselor:
         self.max_exchanges = max_exchanges
         self.temperature = temperature
         self.max_tokens = max_tokens
+        self.label = label or modality
         self.plan: str | None = None
         self.technique: str | None = None
         self.turn = 0
@@ -167,7 +169,7 @@ class LLMCounselor:
     @property
     def spec(self) -> AgentSpec:
         return AgentSpec(
-            name=self.modality.name,
+            name=self.label,
             engine=self.model.spec,
             params={"seed": self.seed, "prompt_version": version("counselor")},
         )

