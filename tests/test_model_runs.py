@@ -126,8 +126,11 @@ def test_token_budget_stops_a_session(tmp_path: Path) -> None:
 
 def test_llm_and_scripted_counselors_side_by_side(tmp_path: Path) -> None:
     with StubServer() as server:
-        out = execute_run(config(server, counselors=["cbt", "llm:cbt"], profiles=PANEL[:2]),
-                          tmp_path / "mix", report=False)
+        out = execute_run(
+            config(server, counselors=["cbt", "llm:cbt"], profiles=PANEL[:2]),
+            tmp_path / "mix",
+            report=False,
+        )
     engines = {s.counselor.name: s.counselor.engine for s in out.sessions}
     assert engines == {"cbt": "scripted", "llm:cbt": "vllm/stub"}
     assert set(out.results.leaderboard) == {"cbt", "llm:cbt"}
