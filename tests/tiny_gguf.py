@@ -56,23 +56,14 @@ MERGES = (
     ("i", "s"),
     ("Ġ", "I"),
 )
-# Whole multi-character tokens that a JSON grammar can pick (never produced by tokenization).
-JSON_PIECES = (
-    '{"',
-    '"}',
-    '": "',
-    '", "',
-    '{"level": "',
-    '", "reply": "',
-    "level",
-    "reply",
-    "none",
-    "low",
-)
+# Whole multi-character tokens that a JSON grammar can pick (never produced by tokenization):
+# structural pieces, favoured so that a schema's skeleton takes few tokens, and plain words.
+JSON_PIECES = ('{"', '"}', '": "', '", "', '{"level": "', '", "reply": "')
+WORDS = ("level", "reply", "none", "low", "calm", "sleep", "okay")
 
 # Per-token logit offsets (the output layer's bias), before the random part.
 BIAS_PRINTABLE = 4.0  # printable ASCII other than space and backslash
-BIAS_PIECE = 7.0  # the multi-character JSON tokens
+BIAS_PIECE = 6.0  # the structural JSON tokens
 BIAS_EOS = 2.0  # below printable (plain text runs on), above whitespace (JSON ends cleanly)
 BIAS_SPACE = 0.0
 BIAS_OTHER = -6.0  # control bytes, non-ASCII bytes, backslash, BOS, <|im_start|>
@@ -121,12 +112,12 @@ def vocabulary() -> tuple[list[str], list[int], list[str], list[float]]:
         tokens.append(left + right)
         types.append(TokenType.NORMAL)
         biases.append(BIAS_PRINTABLE)
-    for piece in JSON_PIECES:
+    for piece in (*JSON_PIECES, *WORDS):
         spelled = spell(piece)
         if spelled not in tokens:
             tokens.append(spelled)
             types.append(TokenType.NORMAL)
-            biases.append(BIAS_PIECE)
+            biases.append(BIAS_PIECE if piece in JSON_PIECES else BIAS_PRINTABLE)
     for special in SPECIAL_TOKENS:
         tokens.append(special)
         types.append(TokenType.CONTROL)

@@ -115,10 +115,9 @@ CLIENT_STAGES = ("precontemplation", "contemplation", "preparation")
 def turn_schema(modality: Modality) -> dict[str, Any]:
     props: dict[str, Any] = {
         "strategy": {"enum": list(modality.strategies)},
-        "reply": {"type": "string", "minLength": 1, "maxLength": 800},
         "end_session": {"type": "boolean"},
     }
-    required = ["strategy", "reply", "end_session"]
+    required = ["strategy", "end_session"]
     if modality.stages:
         props["stage"] = {"enum": list(modality.stages)}
         required.append("stage")
@@ -162,6 +161,7 @@ class LLMCounselor:
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.label = label or modality
+        self.min_turns = max(2, max_exchanges // 2)
         self.plan: str | None = None
         self.technique: str | None = None
         self.turn = 0
@@ -214,25 +214,73 @@ class LLMCounselor:
             messages.append(ChatMessage(role=role, content=u.text))
         if not history:
             messages.append(ChatMessage(role="user", content="(The client has just sat down.)"))
-        out = await self.model.generate(
-            messages,
+        # Step 1 (CAMI-style): infer the client's state and choose a strategy and stage, as a
+        # small constrained answer that even a tiny model gets right.
+        decision = await self.model.generate(
+            [
+                *messages,
+                ChatMessage(
+                    role="user",
+                    content=(
+                        "(Before you answer: choose your strategy"
+                        + (", your stage" if self.modality.stages else "")
+                        + (
+                            ", the client's stage of change"
+                            if self.modality.infers_client_stage
+                            else ""
+                        )
+                        + " and whether this is your closing turn.)"
+                    ),
+                ),
+            ],
             GenerateConfig(
                 json_schema=turn_schema(self.modality),
-                schema_name="turn",
+                schema_name="decision",
                 seed=self.seed + self.turn,
-                temperature=self.temperature,
-                max_tokens=self.max_tokens,
+                temperature=0.3,
+                max_tokens=80,
             ),
         )
-        answer = out.parsed or {}
+        answer = decision.parsed or {}
+        closing = bool(answer.get("end_session")) and self.turn >= self.min_turns
+        # Step 2: the reply itself, in plain text, carrying out that strategy.
+        stage = answer.get("stage")
+        instruction = (
+            f"(Reply to the client now in one to three sentences, using the strategy "
+            f"'{answer['strategy']}'"
+            + (f" in the '{stage}' stage" if stage else "")
+            + ("; this is your closing turn: summarise briefly and say goodbye" if closing else "")
+            + ". Write only what you say to the client.)"
+        )
+        out = await self.model.generate(
+            [*messages, ChatMessage(role="user", content=instruction)],
+            GenerateConfig(
+                seed=self.seed + self.turn, temperature=self.temperature, max_tokens=self.max_tokens
+            ),
+        )
+        text = _clean(out.text)
+        if not text:
+            raise ValueError("the model returned an empty counselor reply")
         if self.technique:
             notes["technique"] = self.technique
         if "client_stage" in answer:
             notes["inferred_client_stage"] = answer["client_stage"]
-        notes["usage"] = out.usage.model_dump()
+        notes["usage"] = {
+            "input_tokens": decision.usage.input_tokens + out.usage.input_tokens,
+            "output_tokens": decision.usage.output_tokens + out.usage.output_tokens,
+        }
         annotations = Annotations(
-            stage=answer.get("stage") or self.modality.name, strategy=answer["strategy"], **notes
+            stage=stage or self.modality.name, strategy=answer["strategy"], **notes
         )
-        if answer.get("end_session"):
+        if closing:
             annotations.action = "close"
-        return Reply(text=answer["reply"].strip(), annotations=annotations)
+        return Reply(text=text, annotations=annotations)
+
+
+def _clean(text: str) -> str:
+    """The reply as the client should see it: no quotes, role labels or trailing fragments."""
+    t = text.strip().strip('"').strip()
+    for label in ("Counselor:", "Counsellor:", "Therapist:", "Assistant:"):
+        if t.startswith(label):
+            t = t[len(label) :].strip()
+    return t.split("\nClient:")[0].split("\nUser:")[0].strip()
