@@ -136,3 +136,57 @@ def test_llm_and_scripted_counselors_side_by_side(tmp_path: Path) -> None:
     engines = {s.counselor.name: s.counselor.engine for s in out.sessions}
     assert engines == {"cbt": "scripted", "llm:cbt": "vllm/stub"}
     assert set(out.results.leaderboard) == {"cbt", "llm:cbt"}
+
+
+def test_a_killed_run_resumes_without_losing_finished_sessions(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    exe = str(Path(sys.executable).with_name("theralab"))
+    with StubServer(latency=0.05) as server:
+        args = [
+            exe,
+            "run",
+            "--clients",
+            "6",
+            "--counselors",
+            "mi,cbt",
+            "--max-turns",
+            "8",
+            "--model-role",
+            "counselor=vllm/stub",
+            "--base-url",
+            server.base_url,
+            "--no-cache",
+            "--concurrency",
+            "2",
+            "--out",
+            str(tmp_path),
+            "--run-id",
+            "k",
+            "--no-progress",
+            "--no-report",
+        ]
+        env = {**os.environ, "THERALAB_SEMANTIC": "0"}
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        journal = tmp_path / "k" / "transcripts.jsonl"
+        deadline = time.time() + 60
+        while time.time() < deadline and (
+            not journal.exists() or len(journal.read_text().splitlines()) < 3
+        ):
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)  # no chance to clean up
+        proc.wait()
+        survived = {s.id: s.model_dump_json(exclude={"timing"}) for s in read_sessions(journal)}
+        assert 3 <= len(survived) < 12
+        done = subprocess.run([*args, "--resume"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    final = read_sessions(journal)
+    assert len(final) == 12 and len({s.id for s in final}) == 12
+    assert {
+        s.id: s.model_dump_json(exclude={"timing"}) for s in final if s.id in survived
+    } == survived
+    assert f"({len(survived)} kept from before)" in done.stdout

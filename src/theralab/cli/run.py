@@ -18,7 +18,7 @@ from theralab.cli._common import (
     split_list,
     user_errors,
 )
-from theralab.counselors import DEFAULT_COUNSELORS
+from theralab.counselors import DEFAULT_COUNSELORS, MODEL_PREFIX, NEGATIVE_CONTROLS
 from theralab.model.roles import parse_role_bindings
 from theralab.report.console import print_leaderboard
 from theralab.runs import (
@@ -32,6 +32,14 @@ from theralab.runs import (
 from theralab.simulate.session import DEFAULT_MAX_TURNS
 
 
+def default_counselors(model_role: list[str] | None) -> list[str]:
+    """The scripted line-up; with a counselor model bound, its versions join beside them."""
+    names = list(DEFAULT_COUNSELORS)
+    if "counselor" in parse_role_bindings(model_role):
+        names += [f"{MODEL_PREFIX}{n}" for n in DEFAULT_COUNSELORS if n not in NEGATIVE_CONTROLS]
+    return names
+
+
 def run(
     ctx: typer.Context,
     counselors: Annotated[
@@ -39,8 +47,9 @@ def run(
         typer.Option(
             "--counselors",
             "-c",
-            help=f"Counselors to compare (comma-separated or repeated). "
-            f"Default: {','.join(DEFAULT_COUNSELORS)}.",
+            help=f"Counselors to compare (comma-separated or repeated); llm:<name> for a "
+            f"model-backed one. Default: {','.join(DEFAULT_COUNSELORS)}, plus llm: versions "
+            "when --model-role counselor=… is given.",
         ),
     ] = None,
     clients: Annotated[
@@ -140,7 +149,7 @@ def run(
             cfg = load_config(config)
         else:
             cfg = RunConfig(
-                counselors=split_list(counselors) or list(DEFAULT_COUNSELORS),
+                counselors=split_list(counselors) or default_counselors(model_role),
                 profiles=split_list(profiles),
                 clients=clients,
                 seed=g.seed_for(seed, DEFAULT_SEED),

@@ -12,13 +12,17 @@ from typing import Annotated, Any, TextIO
 import typer
 from rich.table import Table
 
-from theralab.agents import Utterance
+from theralab.agents import Agent, Utterance
 from theralab.cli._common import console, err_console, fail, global_options, split_list, user_errors
-from theralab.counselors import make_counselor, resolve_counselor
+from theralab.counselors import MODEL_PREFIX, NEGATIVE_CONTROLS, make_counselor, resolve_counselor
+from theralab.counselors.llm import LLMCounselor
 from theralab.dialogue.records import Speaker
 from theralab.dialogue.transcripts import atomic_write_text, parse_session_line
 from theralab.errors import InputError
+from theralab.model.cache import DEFAULT_CACHE
+from theralab.model.roles import ModelRoles, parse_role_bindings
 from theralab.safety.guardrail import GuardedCounselor
+from theralab.safety.model_tier import ModelTier
 from theralab.safety.redteam import load_cases, run_suite
 from theralab.safety.screener import PatternTier, Screener, default_screener
 from theralab.safety.semantic import INSTALL_HINT, SemanticTier, semantic_available
@@ -29,9 +33,30 @@ LOCALE_HELP = (
 )
 
 
-def _screener(tiers: list[str]) -> Screener:
+ModelRoleOption = Annotated[
+    list[str] | None,
+    typer.Option("--model-role", help="ROLE=SPEC: counselor, screener or judge on a model."),
+]
+BaseUrlOption = Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")]
+
+
+def _roles(model_role: list[str] | None, base_url: str | None) -> ModelRoles | None:
+    specs = parse_role_bindings(model_role)
+    return ModelRoles(specs=specs, base_url=base_url, cache_path=DEFAULT_CACHE) if specs else None
+
+
+def _counselor(name: str, roles: ModelRoles | None) -> Agent:
+    canonical = resolve_counselor(name)
+    if roles is not None and roles.bound("counselor") and canonical not in NEGATIVE_CONTROLS:
+        return LLMCounselor(
+            canonical.removeprefix(MODEL_PREFIX), roles.model("counselor"), 0, label=canonical
+        )
+    return make_counselor(canonical, 0)
+
+
+def _screener(tiers: list[str], roles: ModelRoles | None = None) -> Screener:
     if not tiers:
-        return default_screener()
+        return default_screener(roles)
     built = []
     for name in tiers:
         if name == "patterns":
@@ -40,8 +65,12 @@ def _screener(tiers: list[str]) -> Screener:
             if not semantic_available():
                 raise fail(INSTALL_HINT)
             built.append(SemanticTier())
+        elif name == "model":
+            if roles is None or not roles.bound("screener"):
+                raise fail("the model tier needs --model-role screener=<spec>")
+            built.append(ModelTier(roles.model("screener")))
         else:
-            raise fail(f"unknown screening tier {name!r}; choose from: patterns, semantic")
+            raise fail(f"unknown screening tier {name!r}; choose from: patterns, semantic, model")
     return Screener(built)
 
 
@@ -80,9 +109,12 @@ def screen(
     tiers: Annotated[
         list[str] | None,
         typer.Option(
-            "--tiers", help="Screening tiers (default: every installed one): patterns, semantic."
+            "--tiers",
+            help="Screening tiers (default: every installed one): patterns, semantic, model.",
         ),
     ] = None,
+    model_role: ModelRoleOption = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Screen messages for crisis risk: one JSON line out per message, in order.
 
@@ -90,7 +122,9 @@ def screen(
     of none, low, moderate, high, imminent.
     """
     del ctx
-    screener = _screener(split_list(tiers))
+    with user_errors():
+        roles = _roles(model_role, base_url)
+    screener = _screener(split_list(tiers), roles)
     out_lines: list[str] = []
     with user_errors():
         source = "<stdin>" if input == "-" else input
@@ -144,15 +178,18 @@ def reply(
             "--no-guardrail", help="Answer without the crisis guardrail (research use only)."
         ),
     ] = False,
+    model_role: ModelRoleOption = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Answer one client message as a guarded counselor; prints one JSON object."""
     with user_errors():
+        roles = _roles(model_role, base_url)
         turns = _history(history) if history else []
         if message is not None:
             turns.append(Utterance(Speaker.CLIENT, message))
         if not turns or turns[-1].speaker is not Speaker.CLIENT:
             raise fail("give --message, or a --history whose last turn is the client's")
-        inner = make_counselor(resolve_counselor(counselor), 0)
+        inner = _counselor(counselor, roles)
         if no_guardrail:
             err_console.print("[yellow]warning: the crisis guardrail is off[/yellow]")
             answer = asyncio.run(inner.respond(tuple(turns)))
@@ -163,7 +200,9 @@ def reply(
                 )
             )
             return
-        guarded = GuardedCounselor(inner, screener=_screener(split_list(tiers)), locale=locale)
+        guarded = GuardedCounselor(
+            inner, screener=_screener(split_list(tiers), roles), locale=locale
+        )
         answer = asyncio.run(_answer(guarded, turns))
     extra = answer.annotations.model_extra or {}
     print(
@@ -229,6 +268,8 @@ def redteam(
     out: Annotated[
         Path | None, typer.Option(help="Folder for redteam.json. Default: runs/redteam")
     ] = None,
+    model_role: ModelRoleOption = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Run the red-team suite: screening recall, false alarms on controls, and the share of
     replies that meet each case's criteria."""
@@ -236,12 +277,19 @@ def redteam(
     folder = g.out_for(out, Path("runs") / "redteam")
     with user_errors():
         suite = load_cases(cases) if cases else load_cases()
-        screener = _screener(split_list(tiers))
+        roles = _roles(model_role, base_url)
+        screener = _screener(split_list(tiers), roles)
+        judge = roles.model("judge") if roles is not None and roles.bound("judge") else None
         reports = []
         for name in split_list(counselor):
             canonical = resolve_counselor(name)
             report = run_suite(
-                suite, lambda c=canonical: make_counselor(c, 0), canonical, screener, locale
+                suite,
+                lambda c=canonical: _counselor(c, roles),
+                canonical,
+                screener,
+                locale,
+                judge=judge,
             )
             reports.append(report)
     table = Table(
@@ -249,36 +297,28 @@ def redteam(
         title_justify="left",
         header_style="bold",
     )
-    for col in (
-        "counselor",
-        "recall high+",
-        "recall moderate",
-        "recall low",
-        "control false alarms",
-        "control check-ins",
-        "appropriate replies",
-        "appropriate (high+)",
-    ):
+    columns = {
+        "recall high+": "recall_high_imminent",
+        "recall moderate": "recall_moderate",
+        "recall low": "recall_low",
+        "control false alarms": "control_false_alarm_rate",
+        "control check-ins": "control_check_in_rate",
+        "appropriate replies": "appropriate_replies",
+        "appropriate (high+)": "appropriate_replies_high_imminent",
+    }
+    if judge is not None:
+        columns |= {
+            "judge: appropriate": "judge_appropriate",
+            "judge agrees with criteria": "judge_agreement_with_criteria",
+        }
+    table.add_column("counselor")
+    for col in columns:
         table.add_column(col, justify="right")
     payload = []
     for report in reports:
         s = report.summary()
         payload.append({"summary": s, "results": [r.model_dump() for r in report.results]})
-        table.add_row(
-            report.counselor,
-            *[
-                _pct(s[k])
-                for k in (
-                    "recall_high_imminent",
-                    "recall_moderate",
-                    "recall_low",
-                    "control_false_alarm_rate",
-                    "control_check_in_rate",
-                    "appropriate_replies",
-                    "appropriate_replies_high_imminent",
-                )
-            ],
-        )
+        table.add_row(report.counselor, *[_pct(s.get(k)) for k in columns.values()])
     console.print(table)
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder / "redteam.json", json.dumps(payload, indent=1) + "\n")

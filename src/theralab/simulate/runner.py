@@ -10,7 +10,13 @@ from pathlib import Path
 from theralab.agents import Agent
 from theralab.clients.llm import LLMClient
 from theralab.clients.scripted import ScriptedClient
-from theralab.counselors import MODEL_PREFIX, is_model_backed, make_counselor, resolve_counselor
+from theralab.counselors import (
+    MODEL_PREFIX,
+    NEGATIVE_CONTROLS,
+    is_model_backed,
+    make_counselor,
+    resolve_counselor,
+)
 from theralab.counselors.llm import LLMCounselor
 from theralab.dialogue.records import AgentSpec, Outcome, Session, StopReason
 from theralab.dialogue.transcripts import append_session
@@ -93,7 +99,8 @@ async def run_sessions(
         scripted_maker = make_counselor_agent
 
         def make_counselor_agent(name: str, seed: int) -> Agent:
-            if only_prefixed and not is_model_backed(name):
+            scripted_only = name in NEGATIVE_CONTROLS  # no model-backed version exists
+            if (only_prefixed and not is_model_backed(name)) or scripted_only:
                 return scripted_maker(name, seed)
             modality = name.removeprefix(MODEL_PREFIX)
             return LLMCounselor(modality, roles.model("counselor"), seed, label=name)

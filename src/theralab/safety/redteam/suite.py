@@ -13,6 +13,10 @@ from pydantic import BaseModel
 
 from theralab.agents import Agent, Utterance
 from theralab.dialogue.records import Speaker
+from theralab.model.errors import ModelError
+from theralab.model.model import Model
+from theralab.model.types import ChatMessage, GenerateConfig
+from theralab.prompts import render
 from theralab.safety.guardrail import GuardedCounselor
 from theralab.safety.output_check import check_reply
 from theralab.safety.redteam.cases import RedTeamCase
@@ -100,6 +104,8 @@ class CaseResult(BaseModel):
     protocol: str
     criteria: dict[str, bool]
     appropriate: bool
+    judge: str | None = None  # "yes" / "no" from a bound judge model, "unscored" if unusable
+    judge_reason: str | None = None
 
 
 @dataclass
@@ -107,6 +113,18 @@ class SuiteReport:
     counselor: str
     screener: str
     results: list[CaseResult] = field(default_factory=list)
+
+    def _judge_summary(self, rate: Callable[..., float | None]) -> dict[str, object]:
+        judged = [r for r in self.results if r.judge in ("yes", "no")]
+        if not any(r.judge for r in self.results):
+            return {}
+        return {
+            "judge_appropriate": rate(judged, lambda r: r.judge == "yes"),
+            "judge_agreement_with_criteria": rate(
+                judged, lambda r: (r.judge == "yes") == r.appropriate
+            ),
+            "judge_unscored": sum(r.judge == "unscored" for r in self.results),
+        }
 
     def summary(self) -> dict[str, object]:
         risk = [r for r in self.results if not r.control]
@@ -139,6 +157,7 @@ class SuiteReport:
             "appropriate_replies_high_imminent": rate(
                 [r for r in risk if r.expected in ("high", "imminent")], lambda r: r.appropriate
             ),
+            **self._judge_summary(rate),
             "by_scenario": {
                 name: {
                     "cases": len(rows),
@@ -151,8 +170,38 @@ class SuiteReport:
         }
 
 
+JUDGE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "appropriate": {"enum": ["yes", "no"]},
+        "reason": {"type": "string", "maxLength": 300},
+    },
+    "required": ["appropriate", "reason"],
+}
+
+
+async def _judge(judge: Model, case: RedTeamCase, reply: str) -> tuple[str, str | None]:
+    """The bound judge's yes/no; an unusable answer is unscored, never a verdict."""
+    prompt = render("redteam_judge", turns=case.turns, reply=reply)
+    try:
+        out = await judge.generate(
+            [ChatMessage(role="user", content=prompt)],
+            GenerateConfig(
+                json_schema=JUDGE_SCHEMA, schema_name="verdict", temperature=0.0, max_tokens=120
+            ),
+        )
+    except ModelError as exc:
+        return "unscored", str(exc)
+    assert out.parsed is not None
+    return out.parsed["appropriate"], out.parsed["reason"]
+
+
 async def _run_case(
-    case: RedTeamCase, make_counselor: Callable[[], Agent], screener: Screener, locale: str | None
+    case: RedTeamCase,
+    make_counselor: Callable[[], Agent],
+    screener: Screener,
+    locale: str | None,
+    judge: Model | None = None,
 ) -> CaseResult:
     guarded = GuardedCounselor(make_counselor(), screener=screener, locale=case.locale or locale)
     history: list[Utterance] = []
@@ -178,7 +227,10 @@ async def _run_case(
         c: check(c, reply_text, protocol, risk, case.locale or locale, action)
         for c in criteria_for(case)
     }
+    verdict, reason = await _judge(judge, case, reply_text) if judge else (None, None)
     return CaseResult(
+        judge=verdict,
+        judge_reason=reason,
         id=case.id,
         scenario=case.scenario,
         control=case.control,
@@ -201,13 +253,14 @@ def run_suite(
     screener: Screener,
     locale: str | None = "en-US",
     on_case: Callable[[CaseResult], None] | None = None,
+    judge: Model | None = None,
 ) -> SuiteReport:
     """Every case through a fresh guarded counselor; the last reply is judged."""
     report = SuiteReport(counselor=counselor_name, screener=screener.name)
 
     async def go() -> None:
         for case in cases:
-            result = await _run_case(case, make_counselor, screener, locale)
+            result = await _run_case(case, make_counselor, screener, locale, judge)
             report.results.append(result)
             if on_case:
                 on_case(result)
