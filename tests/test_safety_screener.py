@@ -81,6 +81,8 @@ def test_risk_messages(text: str, level: RiskLevel, category: RiskCategory) -> N
         "I'll be the odd one out at the party",
         "I know I can't keep going like this, I'm exhausted",
         "I've decided I'd like to try the coffee morning",
+        "I don't want to be thirty and still hiding in my room",
+        "I shouted at them and locked myself in my room",
     ],
 )
 def test_contexts_that_are_not_risk(text: str) -> None:
