@@ -16,13 +16,16 @@ from theralab.coding import RuleCoder
 from theralab.counselors import make_counselor
 from theralab.dialogue import Session, Turn, read_sessions, write_sessions
 from theralab.evaluate import Results, evaluate_sessions
+from theralab.model import Model
 from theralab.profiles import ClientProfile, builtin_profiles, get_profile
 from theralab.report import render_report, write_report
 from theralab.runs import RunConfig, execute_run
+from theralab.safety import default_screener, guard
 from theralab.simulate import plan_sessions, run_sessions
 
 __all__ = [
     "ClientProfile",
+    "Model",
     "Results",
     "RuleCoder",
     "RunConfig",
@@ -31,9 +34,11 @@ __all__ = [
     "Turn",
     "__version__",
     "builtin_profiles",
+    "default_screener",
     "evaluate_sessions",
     "execute_run",
     "get_profile",
+    "guard",
     "make_counselor",
     "plan_sessions",
     "read_sessions",

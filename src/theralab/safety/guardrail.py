@@ -19,7 +19,12 @@ from theralab.dialogue.records import AgentSpec, Annotations, Speaker
 from theralab.safety.output_check import check_reply
 from theralab.safety.protocol import CrisisProtocol, check_in, safe_reply
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
-from theralab.safety.screener import FAIL_CLOSED_LEVEL, ConversationScreener, Screener
+from theralab.safety.screener import (
+    FAIL_CLOSED_LEVEL,
+    ConversationScreener,
+    Screener,
+    default_screener,
+)
 
 _CODER = RuleCoder()
 
@@ -57,8 +62,6 @@ class GuardedCounselor:
 
     async def _screen(self, history: Sequence[Utterance]) -> RiskAssessment:
         if self._conversation is None:
-            from theralab.safety.screener import default_screener
-
             self._conversation = (self._screener or default_screener()).conversation()
         client_turns = [u.text for u in history if u.speaker is Speaker.CLIENT]
         risk = RiskAssessment()
