@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument(
         "--check-in",
         type=float,
-        default=0.6,
+        default=0.85,
         help="probability of any risk at which the tier asks for a check-in",
     )
     args = parser.parse_args()

@@ -100,7 +100,7 @@ class SemanticTier:
 
     @property
     def check_in_threshold(self) -> float:
-        return float(self.weights.get("check_in_threshold", 0.6))
+        return float(self.weights.get("check_in_threshold", 0.85))
 
     def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
         return self.assess_vectors([text], Embedder.encode([text]))[0]
