@@ -147,7 +147,7 @@ class LLMCounselor:
         seed: int,
         max_exchanges: int = 14,
         temperature: float = 0.7,
-        max_tokens: int = 300,
+        max_tokens: int = 150,
         label: str | None = None,
     ) -> None:
         if modality not in MODALITIES:
