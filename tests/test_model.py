@@ -180,3 +180,13 @@ def test_missing_optional_dependency_gives_an_install_hint(
     monkeypatch.setitem(sys.modules, "llama_cpp", None)  # as if not installed
     with pytest.raises(ImportError, match="pip install"):
         get_model_api("llamacpp/model.gguf")
+
+
+def test_providers_without_native_schemas_get_the_schema_in_the_prompt() -> None:
+    from theralab.model.providers.mock import MockModel
+
+    mock = MockModel(outputs=['{"level": "low", "why": "a wish to disappear"}'])
+    out = run(Model(mock).generate(HELLO, GenerateConfig(json_schema=SCHEMA)))
+    assert out.parsed == {"level": "low", "why": "a wish to disappear"}
+    sent = mock.calls[0][0][-1].content
+    assert "JSON schema" in sent and '"level"' in sent

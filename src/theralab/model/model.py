@@ -114,7 +114,8 @@ class Model:
             try:
                 async with semaphore:
                     output = await asyncio.wait_for(
-                        self.api.generate(messages, self._effective(config)), self.timeout
+                        self.api.generate(self._with_schema_prompt(messages, config), config),
+                        self.timeout,
                     )
                 self.usage.record(self.role, self.spec, output.usage, cached=False)
                 return output
@@ -132,9 +133,13 @@ class Model:
             f"gave up after {self.max_retries + 1} attempts: {last}", last.kind, status=last.status
         )
 
-    def _effective(self, config: GenerateConfig) -> GenerateConfig:
-        """Providers without native schemas get the schema in the prompt instead."""
-        return config
+    def _with_schema_prompt(
+        self, messages: Sequence[ChatMessage], config: GenerateConfig
+    ) -> Sequence[ChatMessage]:
+        """Providers that cannot enforce a schema get it spelled out in the prompt instead."""
+        if config.json_schema is None or self.api.native_json_schema:
+            return messages
+        return [*messages, ChatMessage(role="user", content=schema_instruction(config.json_schema))]
 
     async def _structured(
         self, messages: Sequence[ChatMessage], config: GenerateConfig, output: ModelOutput
