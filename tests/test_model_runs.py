@@ -190,3 +190,16 @@ def test_a_killed_run_resumes_without_losing_finished_sessions(tmp_path: Path) -
         s.id: s.model_dump_json(exclude={"timing"}) for s in final if s.id in survived
     } == survived
     assert f"({len(survived)} kept from before)" in done.stdout
+
+
+def test_llm_counselor_stages_only_move_forward_one_at_a_time() -> None:
+    from theralab.counselors.llm import LLMCounselor
+    from theralab.model import Model
+    from theralab.model.providers.mock import MockModel
+
+    c = LLMCounselor("pfa", Model(MockModel()), seed=0)
+    assert c._controlled_stage("link", closing=False) == "listen"  # no skipping
+    assert c._controlled_stage("look", closing=False) == "listen"  # no going back
+    assert c._controlled_stage("link", closing=False) == "link"
+    assert c._controlled_stage("close", closing=False) == "link"  # close only when closing
+    assert c._controlled_stage("look", closing=True) == "close"

@@ -161,6 +161,7 @@ class LLMCounselor:
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.label = label or modality
+        self.stage_index = 0
         self.min_turns = max(2, max_exchanges // 2)
         self.plan: str | None = None
         self.technique: str | None = None
@@ -173,6 +174,20 @@ class LLMCounselor:
             engine=self.model.spec,
             params={"seed": self.seed, "prompt_version": version("counselor")},
         )
+
+    def _controlled_stage(self, proposed: str | None, closing: bool) -> str | None:
+        """Stage control: stages move forward one at a time (the model may propose to stay or
+        advance, never to go back or skip ahead); the last stage only when closing."""
+        stages = self.modality.stages
+        if not stages:
+            return None
+        if closing:
+            self.stage_index = len(stages) - 1
+            return stages[-1]
+        wanted = _stage_index(self.modality, proposed)
+        if wanted > self.stage_index and self.stage_index + 1 < len(stages) - 1:
+            self.stage_index += 1
+        return stages[self.stage_index]
 
     async def respond(self, history: Sequence[Utterance]) -> Reply:
         self.turn += 1
@@ -244,7 +259,7 @@ class LLMCounselor:
         answer = decision.parsed or {}
         closing = bool(answer.get("end_session")) and self.turn >= self.min_turns
         # Step 2: the reply itself, in plain text, carrying out that strategy.
-        stage = answer.get("stage")
+        stage = self._controlled_stage(answer.get("stage"), closing)
         instruction = (
             f"(Reply to the client now in one to three sentences, using the strategy "
             f"'{answer['strategy']}'"
@@ -275,6 +290,10 @@ class LLMCounselor:
         if closing:
             annotations.action = "close"
         return Reply(text=text, annotations=annotations)
+
+
+def _stage_index(modality: Modality, stage: str | None) -> int:
+    return modality.stages.index(stage) if stage in modality.stages else -1
 
 
 def _clean(text: str) -> str:
