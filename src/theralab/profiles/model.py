@@ -14,6 +14,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from theralab.safety.risk import RiskLevel
+
 Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=400)]
 
 
@@ -56,16 +58,6 @@ class Emotion(StrEnum):
     GUILTY = "guilty"
     HURT = "hurt"
     SUSPICIOUS = "suspicious"
-
-
-class RiskLevel(StrEnum):
-    """The C-SSRS-aligned risk ladder."""
-
-    NONE = "none"
-    LOW = "low"
-    MODERATE = "moderate"
-    HIGH = "high"
-    IMMINENT = "imminent"
 
 
 class _Strict(BaseModel):
