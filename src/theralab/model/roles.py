@@ -16,6 +16,7 @@ from theralab.model.model import Model
 from theralab.model.usage import UsageTracker
 
 ROLES = ("counselor", "client", "judge", "screener")
+IN_PROCESS = frozenset({"llamacpp", "local"})
 
 
 def parse_role_bindings(items: list[str] | None) -> dict[str, str]:
@@ -52,6 +53,14 @@ class ModelRoles:
 
     def bound(self, role: str) -> bool:
         return role in self.specs
+
+    def in_process(self) -> bool:
+        """Whether a bound session role (counselor or client) runs a model in this process."""
+        return any(
+            parse_spec(self.specs[r])[0] in IN_PROCESS
+            for r in ("counselor", "client")
+            if r in self.specs
+        )
 
     def over_budget(self) -> bool:
         limit = self.usage.cost_limit

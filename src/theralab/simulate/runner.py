@@ -117,6 +117,10 @@ async def run_sessions(
         def make_counselor_agent(name: str, seed: int) -> Agent:
             return guard(inner_maker(name, seed), screener=shared, locale=locale)
 
+    if roles is not None and roles.in_process():
+        # One in-process model serves one call at a time; running its sessions one after the
+        # other lets llama.cpp reuse the cached prompt prefix from turn to turn.
+        concurrency = 1
     semaphore = asyncio.Semaphore(max(1, concurrency))
     results: dict[str, Session] = {}
 
