@@ -203,3 +203,11 @@ def test_llm_counselor_stages_only_move_forward_one_at_a_time() -> None:
     assert c._controlled_stage("link", closing=False) == "link"
     assert c._controlled_stage("close", closing=False) == "link"  # close only when closing
     assert c._controlled_stage("look", closing=True) == "close"
+
+
+def test_in_process_roles_are_recognised() -> None:
+    from theralab.model.roles import ModelRoles
+
+    assert ModelRoles(specs={"counselor": "local"}).in_process()
+    assert ModelRoles(specs={"client": "llamacpp/m.gguf"}).in_process()
+    assert not ModelRoles(specs={"counselor": "openai/gpt-4o-mini", "judge": "local"}).in_process()
