@@ -211,3 +211,17 @@ def test_in_process_roles_are_recognised() -> None:
     assert ModelRoles(specs={"counselor": "local"}).in_process()
     assert ModelRoles(specs={"client": "llamacpp/m.gguf"}).in_process()
     assert not ModelRoles(specs={"counselor": "openai/gpt-4o-mini", "judge": "local"}).in_process()
+
+
+def test_llm_counselor_closes_at_its_planned_length(tmp_path: Path) -> None:
+    with StubServer() as server:  # the stub never asks to end the session
+        out = execute_run(
+            config(server, max_turns=80, counselors=["pfa"], profiles=PANEL[:1]),
+            tmp_path / "len",
+            report=False,
+        )
+    [session] = out.sessions
+    assert session.stop_reason is StopReason.COUNSELOR_CLOSED
+    counselor_turns = [t for t in session.turns if t.speaker is Speaker.COUNSELOR]
+    assert len(counselor_turns) == 14
+    assert counselor_turns[-1].annotations.stage == "close"

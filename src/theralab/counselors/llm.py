@@ -257,7 +257,10 @@ class LLMCounselor:
             ),
         )
         answer = decision.parsed or {}
-        closing = bool(answer.get("end_session")) and self.turn >= self.min_turns
+        # The model may close from half the planned length on; at the planned length it closes.
+        closing = (bool(answer.get("end_session")) and self.turn >= self.min_turns) or (
+            self.turn >= self.max_exchanges
+        )
         # Step 2: the reply itself, in plain text, carrying out that strategy.
         stage = self._controlled_stage(answer.get("stage"), closing)
         instruction = (
