@@ -195,3 +195,24 @@ def test_smollm2_counselor_reply() -> None:
     out = run(model, messages, GenerateConfig(max_tokens=24, temperature=0.0, seed=0))
     assert out.provider == "local"
     assert out.text.strip()
+
+
+def test_faults_injected_in_front_of_the_real_server_are_survived(llama_server: str) -> None:
+    """A loopback proxy in front of the real llama.cpp server injects 429 (Retry-After),
+    500, a malformed body and a stall; `Model` retries through all of them, then repairs an
+    answer the proxy turned into non-JSON."""
+    from theralab.model.stub_server import StubServer
+
+    async def no_sleep(_: float) -> None:
+        return None
+
+    faults = ["429", "500", "malformed", "stall", "not_json", "ok"]
+    with StubServer(upstream=llama_server, faults=faults, stall=3.0) as proxy:
+        api = get_model_api("llamacpp-server/tiny", base_url=proxy.base_url)
+        model = Model(api, max_retries=5, timeout=1.5, sleep=no_sleep)
+        out = run(model, MESSAGES, STRUCTURED)
+        assert proxy.faults_sent == ["429", "500", "malformed", "stall", "not_json"]
+        assert proxy.requests == 6
+    assert out.parsed is not None and out.repaired
+    jsonschema.validate(out.parsed, SCHEMA)
+    assert model.retries == 4

@@ -1,4 +1,5 @@
-"""A stub OpenAI-compatible server on loopback, for tests, benchmarks and dry runs.
+"""A stub OpenAI-compatible server on loopback, for tests, benchmarks and dry runs — or, with
+`upstream=`, a fault-injecting proxy in front of a real server (e.g. llama_cpp.server).
 
 It answers `/v1/chat/completions` deterministically (schema-shaped JSON when a schema is
 asked for, otherwise a short echo), after an optional latency, and injects faults on a
@@ -15,6 +16,8 @@ import json
 import random
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections import deque
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -53,12 +56,14 @@ class StubServer:
         stall: float = 30.0,
         seed: int = 0,
         reply: str | None = None,
+        upstream: str | None = None,
     ) -> None:
         self.latency = latency
         self.fail_rate = fail_rate
         self.schedule: deque[str] = deque(faults)
         self.stall = stall
         self.reply = reply
+        self.upstream = upstream.rstrip("/") if upstream else None
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
         self.requests = 0
@@ -129,6 +134,8 @@ class StubServer:
             time.sleep(self.stall)
         if fault == "malformed":
             return _send_raw(handler, 200, b'{"choices": [')
+        if self.upstream is not None:
+            return self._forward(handler, body, broken=fault == "not_json")
         content = self._content(body, broken=fault == "not_json")
         words = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", []))
         _send(
@@ -152,6 +159,25 @@ class StubServer:
                 },
             },
         )
+
+    def _forward(self, handler: BaseHTTPRequestHandler, body: dict[str, Any], broken: bool) -> None:
+        """Pass the request to the real server; `broken` swaps its answer for non-JSON text."""
+        request = urllib.request.Request(
+            f"{self.upstream}/chat/completions",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                status, data = response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            status, data = exc.code, exc.read()
+        if broken and status == 200:
+            payload = json.loads(data)
+            payload["choices"][0]["message"]["content"] = "Sure! Here you go."
+            data = json.dumps(payload).encode()
+        _send_raw(handler, status, data)
 
     def _content(self, body: dict[str, Any], broken: bool) -> str:
         fmt = body.get("response_format") or {}
