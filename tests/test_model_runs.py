@@ -225,3 +225,21 @@ def test_llm_counselor_closes_at_its_planned_length(tmp_path: Path) -> None:
     counselor_turns = [t for t in session.turns if t.speaker is Speaker.COUNSELOR]
     assert len(counselor_turns) == 14
     assert counselor_turns[-1].annotations.stage == "close"
+
+
+def test_a_resumed_mixed_run_keeps_scripted_counselors_scripted() -> None:
+    import asyncio
+
+    from theralab.model.roles import ModelRoles
+    from theralab.profiles import get_profile
+    from theralab.simulate import plan_sessions, run_sessions
+
+    profiles = [get_profile(PANEL[0])]
+    only_scripted_left = plan_sessions(["cbt"], profiles, seed=1, max_turns=4)
+    roles = ModelRoles(specs={"counselor": "mock/m"}, cache_path=None)
+    [s] = asyncio.run(
+        run_sessions(only_scripted_left, profiles, roles=roles, counselor_lineup=["cbt", "llm:cbt"])
+    )
+    assert s.counselor.engine == "scripted"
+    [t] = asyncio.run(run_sessions(only_scripted_left, profiles, roles=roles))
+    assert t.counselor.engine == "mock/m"  # a line-up without llm: names is all model-backed

@@ -234,6 +234,7 @@ def execute_run(
                 guardrail=config.guardrail,
                 locale=config.locale,
                 roles=roles,
+                counselor_lineup=config.counselors,
             )
         finally:
             if roles is not None:

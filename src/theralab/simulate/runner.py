@@ -85,6 +85,7 @@ async def run_sessions(
     locale: str | None = None,
     screener: Screener | None = None,
     roles: ModelRoles | None = None,
+    counselor_lineup: Sequence[str] | None = None,
 ) -> list[Session]:
     """Run the planned sessions, at most `concurrency` at a time.
 
@@ -95,7 +96,10 @@ async def run_sessions(
     by_id = {p.id: p for p in profiles}
     if roles is not None and roles.bound("counselor"):
         # With llm:<modality> names in the plan only those are model-backed; without, all are.
-        only_prefixed = any(p.counselor.startswith(MODEL_PREFIX) for p in plans)
+        # Decided on the whole line-up (`counselor_lineup`), not on the plans at hand, so a
+        # resumed run that only has scripted sessions left keeps them scripted.
+        lineup = counselor_lineup if counselor_lineup is not None else [p.counselor for p in plans]
+        only_prefixed = any(name.startswith(MODEL_PREFIX) for name in lineup)
         scripted_maker = make_counselor_agent
 
         def make_counselor_agent(name: str, seed: int) -> Agent:
