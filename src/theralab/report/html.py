@@ -18,7 +18,6 @@ from theralab.counselors import NEGATIVE_CONTROLS
 from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, QUESTIONS, REFLECTIONS, MiscCode
 from theralab.dialogue.records import Session, Speaker
 from theralab.dialogue.transcripts import atomic_write_text
-from theralab.evaluate.base import threshold_band
 from theralab.evaluate.results import CounselorSummary, MetricInfo, Results
 from theralab.report.charts import (
     BarRow,
@@ -132,7 +131,7 @@ def _cell(m: MetricInfo, est: Mapping[str, Any] | None) -> dict[str, Any]:
         return {"unscored": True, "mean": "—", "ci": "", "band": None, "tip": "unscored"}
     lo, hi = est.get("ci_low"), est.get("ci_high")
     ci = f"[{fmt_number(lo, m.unit)}, {fmt_number(hi, m.unit)}]" if lo is not None else ""
-    band = threshold_band(mean, m.fair, m.good, m.higher_is_better)
+    band = m.band(mean)
     n, unscored = est.get("n"), est.get("unscored") or 0
     tip = f"mean over {n} sessions" if n is not None else "mean"
     if unscored:
