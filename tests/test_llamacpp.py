@@ -131,7 +131,7 @@ def llama_server(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         "--port",
         str(port),
         "--n_ctx",
-        "512",
+        "4096",
     ]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
@@ -216,3 +216,70 @@ def test_faults_injected_in_front_of_the_real_server_are_survived(llama_server: 
     assert out.parsed is not None and out.repaired
     jsonschema.validate(out.parsed, SCHEMA)
     assert model.retries == 4
+
+
+def test_rubric_judging_end_to_end_against_the_real_server(
+    llama_server: str, tmp_path: Path
+) -> None:
+    """The judge protocol against the real server: schema-valid answers (grammar-constrained),
+    every answer the proxy breaks counted as unscored, and a rerun answered from the cache."""
+    from theralab.dialogue.records import AgentSpec, Session, Speaker, Turn
+    from theralab.evaluate.judge import judge_sessions
+    from theralab.model.cache import ResponseCache
+    from theralab.model.stub_server import StubServer
+    from theralab.rubrics import parse_rubric
+
+    rubric = parse_rubric(
+        """
+id: tiny
+version: 1
+name: Tiny rubric
+description: Two items for a test.
+source: test
+scale: {min: 1, max: 3}
+items:
+  - {id: warmth, name: Warmth, question: Was the counselor warm}
+  - {id: focus, name: Focus, question: Did the counselor stay on topic}
+"""
+    )
+    session = Session(
+        id="s1",
+        counselor=AgentSpec(name="c", engine="scripted"),
+        client=AgentSpec(name="k", engine="scripted"),
+        turns=[
+            Turn(speaker=Speaker.COUNSELOR, text="Hello, what brings you here?"),
+            Turn(speaker=Speaker.CLIENT, text="Work has been hard."),
+            Turn(speaker=Speaker.COUNSELOR, text="Work has been weighing on you."),
+        ],
+    )
+
+    async def go(base_url: str, cache: ResponseCache | None) -> tuple[object, Model]:
+        api = get_model_api("llamacpp-server/tiny", base_url=base_url)
+        model = Model(api, spec="llamacpp-server/tiny", max_retries=0, timeout=60, cache=cache)
+        try:
+            out = await judge_sessions([session], [rubric], [model], repeats=2, seed=1)
+        finally:
+            await model.aclose()
+        return out, model
+
+    cache = ResponseCache(tmp_path / "cache.sqlite")
+    calls = 2 * 2  # two items, two repeats
+    with StubServer(upstream=llama_server) as proxy:
+        clean, _ = asyncio.run(go(proxy.base_url, cache))
+        requests = proxy.requests
+        assert requests >= calls
+        # the rerun (same endpoint, same rubric version) is answered from the cache
+        again, _ = asyncio.run(go(proxy.base_url, cache))
+        assert proxy.requests == requests
+    assert all(r.cached for r in again.ratings)  # type: ignore[attr-defined]
+    cache.close()
+    assert clean.counts["tiny"].get("scored", 0) == calls, clean.ratings  # type: ignore[attr-defined]
+    for r in clean.ratings:  # type: ignore[attr-defined]
+        assert r.answer in (1, 2, 3) and all(0 <= e <= 2 for e in r.evidence)
+    assert clean.scores["s1"]["tiny.mean"] is not None  # type: ignore[attr-defined]
+
+    with StubServer(upstream=llama_server, faults=["not_json"] * 20) as proxy:
+        broken, _ = asyncio.run(go(proxy.base_url, None))
+        assert proxy.requests == 2 * calls  # each answer and its one repair
+    assert broken.counts["tiny"] == {"unparseable": calls}  # type: ignore[attr-defined]
+    assert broken.scores["s1"]["tiny.mean"] is None  # type: ignore[attr-defined]

@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from theralab import __version__
+from theralab.cli import compare as _compare
 from theralab.cli import evaluate as _evaluate
 from theralab.cli import profiles as _profiles
+from theralab.cli import report as _report
 from theralab.cli import run as _run
 from theralab.cli import safety as _safety
 from theralab.cli import show as _show
@@ -61,6 +63,8 @@ def root(
 app.command("run")(_run.run)
 app.command("simulate")(_simulate.simulate)
 app.command("evaluate")(_evaluate.evaluate)
+app.command("compare")(_compare.compare)
+app.command("report")(_report.report)
 app.command("show")(_show.show)
 app.command("screen")(_safety.screen)
 app.command("reply")(_safety.reply)

@@ -123,3 +123,33 @@ def interrupt_message(journal: Path) -> Iterator[None]:
             f"[yellow]interrupted: {kept} finished session(s) kept in {journal}[/yellow]"
         )
         raise typer.Exit(130) from None
+
+
+@contextmanager
+def count_progress(
+    label: str, unit: str, enabled: bool = True
+) -> Iterator[tuple[Callable[[int], None], Callable[[], None]]]:
+    """A progress bar over any countable work on stderr; yields (start(total), advance())."""
+    progress = Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not enabled,
+        transient=False,
+    )
+    task: TaskID | None = None
+
+    def start(total: int) -> None:
+        nonlocal task
+        task = progress.add_task(unit, total=total)
+
+    def advance() -> None:
+        if task is not None:
+            progress.advance(task)
+
+    with progress:
+        yield start, advance

@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from theralab.cli._common import console, global_options, split_list, user_errors
-from theralab.dialogue.transcripts import read_sessions
+from theralab.cli._common import (
+    console,
+    count_progress,
+    err_console,
+    fail,
+    global_options,
+    split_list,
+    user_errors,
+)
+from theralab.cli._judging import (
+    BaseUrlOption,
+    CostLimitOption,
+    JudgeOption,
+    MaxConnectionsOption,
+    NoCacheOption,
+    judge_panel,
+)
+from theralab.dialogue.records import Session
+from theralab.dialogue.transcripts import atomic_write_text, read_sessions
+from theralab.evaluate.judge import JudgeOutcome, judge_sessions
 from theralab.evaluate.results import DEFAULT_RANK_BY, evaluate_sessions
 from theralab.report import write_report
-from theralab.report.console import print_leaderboard
+from theralab.report.console import print_judging, print_leaderboard
+from theralab.rubrics import Rubric, resolve_rubrics
 from theralab.runs import write_results
+
+DEFAULT_RUBRICS = "ctrs,panas,wai,miti"
 
 
 def evaluate(
@@ -32,31 +55,85 @@ def evaluate(
     evaluators: Annotated[
         list[str] | None,
         typer.Option(
-            "--evaluators", "-e", help="Evaluators to run (default: all): miti, outcome, coverage."
+            "--evaluators",
+            "-e",
+            help="Offline evaluators to run (default: all): miti, outcome, coverage, safety.",
         ),
     ] = None,
+    judge: JudgeOption = None,
+    rubric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rubric",
+            "-r",
+            help="Rubrics for the judges: built-in ids (ctrs, panas, wai, miti, cpsycoune, "
+            "preference, safety_checks) or rubric YAML files. Default with --judge: "
+            + DEFAULT_RUBRICS
+            + ".",
+        ),
+    ] = None,
+    repeats: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Ratings per judge and item (distinct seeds); agreement needs 2 or more raters.",
+        ),
+    ] = 1,
+    judge_temperature: Annotated[
+        float | None,
+        typer.Option(help="Judge temperature. Default: 0 for one repeat, 0.7 for several."),
+    ] = None,
+    base_url: BaseUrlOption = None,
+    max_connections: MaxConnectionsOption = 8,
+    no_cache: NoCacheOption = False,
+    cost_limit: CostLimitOption = None,
     rank_by: Annotated[
-        str, typer.Option(help="Metric that orders the leaderboard.")
+        str, typer.Option(help="Metric that orders the leaderboard (e.g. ctrs.mean).")
     ] = DEFAULT_RANK_BY,
-    seed: Annotated[int | None, typer.Option(help="Seed of the bootstrap intervals.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the bootstrap and judges.")] = None,
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar while judging.")] = True,
 ) -> None:
     """Score transcripts and write results.json (and report.html).
 
+    Offline evaluators always run. With `--judge`, LLM judges also rate each session on the
+    chosen rubrics — one call per item, repeated with `--repeats`, agreement reported beside
+    every score; unparseable or refused answers are counted as unscored, never scored.
     A malformed line is reported with its file, line number and field.
     """
     g = global_options(ctx)
     path = transcripts / "transcripts.jsonl" if transcripts.is_dir() else transcripts
     folder = g.out_for(out, path.parent)
+    run_seed = g.seed_for(seed, 0)
     with user_errors():
         sessions = read_sessions(path)
         if not sessions:
             raise ValueError(f"{path}: no sessions to evaluate")
+        rubrics = resolve_rubrics(split_list(rubric) or split_list([DEFAULT_RUBRICS]))
+        if rubric and not judge:
+            raise fail("rubrics are scored by LLM judges: add --judge SPEC (e.g. openai/gpt-4o)")
+        judged = None
+        if judge:
+            judged = _judge(
+                sessions,
+                rubrics,
+                split_list(judge),
+                repeats=repeats,
+                temperature=judge_temperature,
+                seed=run_seed,
+                base_url=base_url,
+                max_connections=max_connections,
+                no_cache=no_cache,
+                cost_limit=cost_limit,
+                progress=progress,
+            )
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(
+                folder / "judgements.jsonl",
+                "".join(json.dumps(r.as_dict()) + "\n" for r in judged.ratings),
+            )
         results = evaluate_sessions(
-            sessions,
-            split_list(evaluators) or None,
-            rank_by,
-            seed=g.seed_for(seed, 0),
+            sessions, split_list(evaluators) or None, rank_by, seed=run_seed, judged=judged
         )
         folder.mkdir(parents=True, exist_ok=True)
         write_results(folder / "results.json", results)
@@ -68,4 +145,60 @@ def evaluate(
                 title=f"TheraLab evaluation of {path.name}",
             )
     print_leaderboard(results, console)
+    if judged is not None:
+        print_judging(results, console)
     console.print(f"\n{len(sessions)} sessions → [bold]{folder / 'results.json'}[/bold]")
+
+
+def _judge(
+    sessions: list[Session],
+    rubrics: list[Rubric],
+    specs: list[str],
+    *,
+    repeats: int,
+    temperature: float | None,
+    seed: int,
+    base_url: str | None,
+    max_connections: int,
+    no_cache: bool,
+    cost_limit: float | None,
+    progress: bool,
+) -> JudgeOutcome:
+    async def go() -> JudgeOutcome:
+        async with judge_panel(
+            specs,
+            base_url=base_url,
+            max_connections=max_connections,
+            no_cache=no_cache,
+            cost_limit=cost_limit,
+        ) as (models, usage):
+            with count_progress("judging", "calls", progress) as (start, advance):
+                calls = _count_calls(sessions, rubrics) * len(models) * repeats
+                start(calls)
+                outcome = await judge_sessions(
+                    sessions,
+                    rubrics,
+                    models,
+                    repeats=repeats,
+                    temperature=temperature,
+                    seed=seed,
+                    on_rating=lambda _r: advance(),
+                )
+            for role, u in usage.summary().items():
+                err_console.print(f"judge usage ({role}): {u}")
+            return outcome
+
+    return asyncio.run(go())
+
+
+def _count_calls(sessions: list[Session], rubrics: list[Rubric]) -> int:
+    total = 0
+    for s in sessions:
+        for r in rubrics:
+            units = (
+                sum(t.speaker.value == "counselor" for t in s.turns)
+                if r.unit == "reply"
+                else len(r.phases)
+            )
+            total += units * len(r.items)
+    return total

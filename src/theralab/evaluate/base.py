@@ -25,6 +25,7 @@ class Metric(BaseModel):
     good: float | None = None
     unit: str = ""
     description: str = ""
+    item: bool = False  # a single rubric item: detail behind a group score, not a headline
 
     def __init__(
         self,

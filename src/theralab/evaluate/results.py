@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from theralab import __version__
 from theralab.dialogue.records import Session
 from theralab.evaluate.base import Evaluator, Metric, get_evaluators
+from theralab.evaluate.judge import JudgeOutcome
 from theralab.evaluate.stats import bootstrap_mean
 
 RESULTS_SCHEMA_VERSION = 1
@@ -56,6 +57,16 @@ class Results(BaseModel):
     leaderboard: list[str]
     counselors: list[CounselorSummary]
     sessions: list[SessionResult]
+    judges: list[dict[str, Any]] = Field(
+        default_factory=list, description="LLM judges: spec, repeats, temperature, prompt, rubrics."
+    )
+    agreement: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Inter-rater agreement per judged metric."
+    )
+    judge_counts: dict[str, dict[str, int]] = Field(
+        default_factory=dict,
+        description="Per rubric: judge calls scored, n/a, unparseable, refused, error.",
+    )
 
     def counselor(self, name: str) -> CounselorSummary:
         for c in self.counselors:
@@ -101,9 +112,23 @@ def aggregate(
     evaluators: Sequence[Evaluator],
     rank_by: str = DEFAULT_RANK_BY,
     seed: int = 0,
+    judged: JudgeOutcome | None = None,
 ) -> Results:
-    """Per-counselor means with bootstrap intervals, and a leaderboard ordered by `rank_by`."""
+    """Per-counselor means with bootstrap intervals, and a leaderboard ordered by `rank_by`.
+
+    `judged` adds LLM-judge rubric scores (merged into each session's metrics), their
+    agreement and their unscored counts.
+    """
     infos: list[MetricInfo] = [_info(m, ev.name) for ev in evaluators for m in ev.metrics]
+    if judged is not None:
+        infos += [_info(m, "judge") for m in judged.metrics]
+        for r in results:
+            r.metrics.update(
+                {
+                    k: None if v is None else round(v, 4)
+                    for k, v in judged.scores.get(r.id, {}).items()
+                }
+            )
     keys = [m.key for m in infos]
     if rank_by not in keys:
         raise KeyError(f"cannot rank by {rank_by!r}; metrics: {', '.join(keys)}")
@@ -147,6 +172,9 @@ def aggregate(
         leaderboard=leaderboard,
         counselors=summaries,
         sessions=list(results),
+        judges=judged.judges if judged else [],
+        agreement=judged.agreement if judged else {},
+        judge_counts=judged.counts if judged else {},
     )
 
 
@@ -155,10 +183,11 @@ def evaluate_sessions(
     evaluator_names: list[str] | None = None,
     rank_by: str = DEFAULT_RANK_BY,
     seed: int = 0,
+    judged: JudgeOutcome | None = None,
 ) -> Results:
     """Score sessions with the named evaluators (all by default) and aggregate them."""
     evaluators = get_evaluators(evaluator_names)
-    return aggregate(score_sessions(sessions, evaluators), evaluators, rank_by, seed)
+    return aggregate(score_sessions(sessions, evaluators), evaluators, rank_by, seed, judged)
 
 
 def _info(m: Metric, evaluator: str) -> MetricInfo:

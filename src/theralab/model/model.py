@@ -11,6 +11,7 @@ and usage and cost per role with a run-wide cost limit. Providers only make sing
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import random
 import re
@@ -198,9 +199,19 @@ def _parse(text: str, schema: dict[str, Any]) -> tuple[dict[str, Any] | None, st
             return None, f"invalid JSON ({exc.msg})"
     if not isinstance(value, dict):
         return None, "the answer is not a JSON object"
-    try:
-        jsonschema.validate(value, schema)
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "<root>"
-        return None, f"{where}: {exc.message}"
+    error = jsonschema.exceptions.best_match(
+        _validator(json.dumps(schema, sort_keys=True)).iter_errors(value)
+    )
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "<root>"
+        return None, f"{where}: {error.message}"
     return value, ""
+
+
+@functools.lru_cache(maxsize=256)
+def _validator(schema_json: str) -> Any:
+    """A validator per schema, checked once: checking a schema costs far more than using it."""
+    schema = json.loads(schema_json)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)

@@ -26,6 +26,10 @@ class GenerateConfig(BaseModel):
     stop: list[str] | None = None
     json_schema: dict[str, Any] | None = None
     schema_name: str = "answer"
+    cache_tag: str | None = Field(
+        default=None,
+        description="Identity that belongs in the cache key but is never sent (a rubric version).",
+    )
 
 
 class Usage(BaseModel):

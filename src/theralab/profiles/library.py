@@ -8,72 +8,16 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
 from theralab.errors import InputError
 from theralab.profiles.model import ClientProfile
+from theralab.yamlfiles import parse_yaml_model
 
 _DATA_PACKAGE = "theralab.profiles"
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that remembers the line each mapping key starts on."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
-    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
-    mapping["__lines__"] = lines
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _strip_lines(obj: object) -> object:
-    if isinstance(obj, dict):
-        return {k: _strip_lines(v) for k, v in obj.items() if k != "__lines__"}
-    if isinstance(obj, list):
-        return [_strip_lines(v) for v in obj]
-    return obj
-
-
-def _line_of(raw: object, loc: Sequence[int | str]) -> int | None:
-    """The deepest known line for a pydantic error location inside the raw YAML tree."""
-    line = None
-    node = raw
-    for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            line = node.get("__lines__", {}).get(part, line)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-        else:
-            break
-    return line
-
-
 def parse_profile(text: str, source: str = "<string>") -> ClientProfile:
     """Parse one profile from YAML (or JSON) text; errors name the source, line and field."""
-    try:
-        raw = yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise InputError(f"not valid YAML: {exc}", source=source, line=line) from exc
-    if not isinstance(raw, dict):
-        raise InputError("a profile must be a mapping of fields", source=source, line=1)
-    try:
-        return ClientProfile.model_validate(_strip_lines(raw))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = first["loc"]
-        field = ".".join(str(p) for p in loc) or "<root>"
-        more = f" (and {exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
-        raise InputError(
-            f"{first['msg']}{more}", source=source, line=_line_of(raw, loc), field=field
-        ) from exc
+    return parse_yaml_model(text, ClientProfile, source, what="profile")
 
 
 def load_profile(path: str | Path) -> ClientProfile:

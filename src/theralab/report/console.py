@@ -122,3 +122,52 @@ def print_session(
             )
         if notes:
             console.print(Text("           " + " · ".join(notes), style="dim"))
+
+
+def judged_columns(results: Results) -> list[str]:
+    """Judged group scores (mean, subscales, subsets) worth a column; before/after rubrics
+    show the after score and the change."""
+    return [
+        m.key
+        for m in results.metrics
+        if m.evaluator == "judge" and not m.item and not m.key.endswith("_before")
+    ]
+
+
+def judging_table(results: Results) -> Table:
+    """Judged rubric scores per counselor, with each score's inter-rater agreement."""
+    columns = judged_columns(results)
+    table = Table(
+        title="LLM-judged rubrics — mean per counselor; α = Krippendorff's alpha between raters",
+        title_justify="left",
+        header_style="bold",
+    )
+    table.add_column("counselor")
+    for key in columns:
+        table.add_column(results.metric(key).label, justify="right")
+    for name in results.leaderboard:
+        summary = results.counselor(name)
+        cells: list[str] = [name]
+        for key in columns:
+            est = summary.metrics.get(key, {})
+            cells.append(fmt_number(est.get("mean"), ""))
+        table.add_row(*cells)
+    alphas = []
+    for key in columns:
+        a = results.agreement.get(key, {}).get("alpha")
+        alphas.append("—" if a is None else f"α {a:.2f}")
+    table.add_row(Text("agreement", style="dim"), *[Text(a, style="dim") for a in alphas])
+    return table
+
+
+def print_judging(results: Results, console: Console | None = None) -> None:
+    console = console or Console()
+    console.print(judging_table(results))
+    for rubric, counts in results.judge_counts.items():
+        total = sum(counts.values())
+        unscored = sum(counts.get(k, 0) for k in ("unparseable", "refused", "error"))
+        console.print(
+            f"{rubric}: {total} judge calls — {counts.get('scored', 0)} scored, "
+            f"{counts.get('n/a', 0)} n/a, {unscored} unscored "
+            f"({', '.join(f'{k} {v}' for k, v in counts.items() if k not in ('scored', 'n/a'))})"
+        )

@@ -431,8 +431,12 @@ def render_report(
     *,
     title: str = "TheraLab run report",
     config: dict[str, Any] | None = None,
+    pairwise: dict[str, Any] | None = None,
 ) -> str:
-    """Render the whole report as one self-contained HTML document."""
+    """Render the whole report as one self-contained HTML document.
+
+    `pairwise` is the content of a `compare.json` (`theralab compare`), shown when given.
+    """
     names = [s.counselor for s in _ordered(results)]
     names += sorted({s.counselor.name for s in sessions} - set(names))
     colors = counselor_colors(names)
@@ -487,6 +491,7 @@ def render_report(
                 f"{e.get('name')} v{e.get('version')}" for e in results.evaluators
             ),
             negative_controls=sorted(NEGATIVE_CONTROLS & set(names)),
+            pairwise=pairwise,
         )
     )
 

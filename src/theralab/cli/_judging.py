@@ -1,0 +1,68 @@
+"""Options and model construction shared by the commands that use LLM judges."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import typer
+
+from theralab.model.cache import DEFAULT_CACHE, ResponseCache
+from theralab.model.model import Model
+from theralab.model.usage import UsageTracker
+
+JudgeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--judge",
+        "-j",
+        help="Judge model SPEC (e.g. openai/gpt-4o, vllm/Qwen2.5-7B-Instruct, local); repeat "
+        "the option for a judge panel.",
+    ),
+]
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option(help="OpenAI-compatible endpoint for the judges (or OPENAI_BASE_URL)."),
+]
+MaxConnectionsOption = Annotated[
+    int, typer.Option(min=1, help="Concurrent requests per judge endpoint.")
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
+]
+CostLimitOption = Annotated[
+    float | None, typer.Option(help="Stop judging cleanly once this many dollars are spent.")
+]
+
+
+@asynccontextmanager
+async def judge_panel(
+    specs: list[str],
+    *,
+    base_url: str | None,
+    max_connections: int,
+    no_cache: bool,
+    cost_limit: float | None,
+) -> AsyncIterator[tuple[list[Model], UsageTracker]]:
+    """Models for every judge spec, sharing one cache and usage tracker; closed afterwards."""
+    cache = None if no_cache else ResponseCache(DEFAULT_CACHE)
+    usage = UsageTracker(cost_limit=cost_limit)
+    models = [
+        Model.from_spec(
+            spec,
+            base_url=base_url,
+            role="judge",
+            max_connections=max_connections,
+            cache=cache,
+            usage=usage,
+        )
+        for spec in specs
+    ]
+    try:
+        yield models, usage
+    finally:
+        for m in models:
+            await m.aclose()
+        if cache is not None:
+            cache.close()

@@ -1,0 +1,163 @@
+"""`theralab compare`: pairwise judging of counselors, both orders, into a rating leaderboard."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from theralab.cli._common import (
+    console,
+    count_progress,
+    fail,
+    global_options,
+    split_list,
+    user_errors,
+)
+from theralab.cli._judging import (
+    BaseUrlOption,
+    CostLimitOption,
+    JudgeOption,
+    MaxConnectionsOption,
+    NoCacheOption,
+    judge_panel,
+)
+from theralab.dialogue.records import Session
+from theralab.dialogue.transcripts import atomic_write_text, read_sessions
+from theralab.evaluate.compare import compare_pairs, make_pairs, summarise
+
+COMPARE_FILE = "compare.json"
+
+
+def transcripts_of(path: Path) -> Path:
+    return path / "transcripts.jsonl" if path.is_dir() else path
+
+
+def compare(
+    ctx: typer.Context,
+    runs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Run directories or transcript files. One run compares its counselors with "
+            "each other; several runs compare every counselor of every run."
+        ),
+    ],
+    judge: JudgeOption = None,
+    rubric: Annotated[
+        str,
+        typer.Option(help="Rubric whose items are the comparison's principles."),
+    ] = "preference",
+    max_pairs: Annotated[
+        int | None, typer.Option(min=1, help="Judge at most this many pairs (the first ones).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help=f"Folder for {COMPARE_FILE}. Default: the first run's folder."),
+    ] = None,
+    base_url: BaseUrlOption = None,
+    max_connections: MaxConnectionsOption = 8,
+    no_cache: NoCacheOption = False,
+    cost_limit: CostLimitOption = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the judges and the bootstrap.")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Compare counselors head to head: sessions with the same client are judged in both
+    orders (position bias cancels: a win needs both orders), and the verdicts become a
+    Bradley–Terry leaderboard on the Elo scale with bootstrap confidence intervals.
+
+    `theralab report RUN` shows the result beside the run's other evaluations.
+    """
+    g = global_options(ctx)
+    if not judge:
+        raise fail("compare needs a judge: --judge SPEC (e.g. openai/gpt-4o)")
+    run_seed = g.seed_for(seed, 0)
+    first = runs[0]
+    folder = g.out_for(out, first if first.is_dir() else first.parent)
+    with user_errors():
+        groups: list[tuple[str, list[Session]]] = []
+        for r in runs:
+            path = transcripts_of(r)
+            groups.append((r.name if r.is_dir() else r.stem, read_sessions(path)))
+        counselors = {(label, s.counselor.name) for label, sessions in groups for s in sessions}
+        names = [c for _, c in counselors]
+        label_runs = len(runs) > 1 and len(names) != len(set(names))
+        pairs = make_pairs(groups, label_runs)
+        if max_pairs is not None:
+            pairs = pairs[:max_pairs]
+        if not pairs:
+            raise ValueError(
+                "no pairs to compare: the runs need sessions of two or more counselors with "
+                "the same client profiles"
+            )
+        summary = _run(
+            pairs,
+            split_list(judge),
+            rubric=rubric,
+            seed=run_seed,
+            base_url=base_url,
+            max_connections=max_connections,
+            no_cache=no_cache,
+            cost_limit=cost_limit,
+            progress=progress,
+        )
+        summary["runs"] = [str(r) for r in runs]
+        summary["rubric"] = rubric
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(folder / COMPARE_FILE, json.dumps(summary, indent=2) + "\n")
+    console.print(pairwise_table(summary))
+    console.print(f"\n{summary['pairs']} pairs → [bold]{folder / COMPARE_FILE}[/bold]")
+
+
+def _run(pairs: list[Any], specs: list[str], **kw: Any) -> dict[str, Any]:
+    progress = kw.pop("progress")
+
+    async def go() -> dict[str, Any]:
+        async with judge_panel(
+            specs,
+            base_url=kw["base_url"],
+            max_connections=kw["max_connections"],
+            no_cache=kw["no_cache"],
+            cost_limit=kw["cost_limit"],
+        ) as (models, _usage):
+            with count_progress("comparing", "pairs", progress) as (start, advance):
+                start(len(pairs) * len(models))
+                comparisons = await compare_pairs(
+                    pairs, models, rubric=kw["rubric"], seed=kw["seed"], on_done=advance
+                )
+        return summarise(comparisons, seed=kw["seed"])
+
+    return asyncio.run(go())
+
+
+def pairwise_table(summary: dict[str, Any]) -> Table:
+    consistency = summary.get("position_consistency")
+    table = Table(
+        title="Pairwise leaderboard — Bradley–Terry rating (Elo scale) [95% bootstrap CI]",
+        title_justify="left",
+        header_style="bold",
+        caption=(
+            f"{summary['scored']} of {summary['pairs']} pairs scored ({summary['unscored']} "
+            "unscored); judge agreed with itself across orders in "
+            + ("—" if consistency is None else f"{consistency:.0%}")
+            + " of pairs; a win needs both orders"
+        ),
+        caption_justify="left",
+    )
+    for col in ("#", "counselor", "rating", "95% CI", "W", "L", "T", "online Elo"):
+        table.add_column(col, justify="left" if col == "counselor" else "right")
+    for i, r in enumerate(summary["leaderboard"], start=1):
+        table.add_row(
+            str(i),
+            r["player"],
+            f"{r['rating']:.0f}",
+            f"[{r['low']:.0f}, {r['high']:.0f}]",
+            f"{r['wins']:g}",
+            f"{r['losses']:g}",
+            str(r["ties"]),
+            f"{r['elo']:.0f}",
+        )
+    return table
