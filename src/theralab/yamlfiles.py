@@ -13,6 +13,15 @@ from theralab.errors import InputError
 M = TypeVar("M", bound=BaseModel)
 
 
+class LocatedError(ValueError):
+    """Raised by a model validator to point at the field at fault (e.g. ("items", 2, "anchors"))
+    rather than at the whole document."""
+
+    def __init__(self, message: str, loc: Sequence[int | str]) -> None:
+        super().__init__(message)
+        self.loc = tuple(loc)
+
+
 class _LineLoader(yaml.SafeLoader):
     """A YAML loader that remembers the line each mapping key starts on."""
 
@@ -65,8 +74,13 @@ def parse_yaml_model(text: str, model: type[M], source: str = "<string>", what: 
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = first["loc"]
+        message = first["msg"]
+        cause = (first.get("ctx") or {}).get("error")
+        if isinstance(cause, LocatedError):
+            loc = (*loc, *cause.loc)
+            message = str(cause)
         field = ".".join(str(p) for p in loc) or "<root>"
         more = f" (and {exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
         raise InputError(
-            f"{first['msg']}{more}", source=source, line=_line_of(raw, loc), field=field
+            f"{message}{more}", source=source, line=_line_of(raw, loc), field=field
         ) from exc

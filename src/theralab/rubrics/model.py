@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from theralab.yamlfiles import LocatedError
+
 Slug = Field(pattern=r"^[a-z][a-z0-9_]*$")
 
 
@@ -82,18 +84,25 @@ class Rubric(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Rubric:
         ids = [i.id for i in self.items]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate item ids: {', '.join(dupes)}")
+        for n, item_id in enumerate(ids):
+            if item_id in ids[:n]:
+                raise LocatedError(f"duplicate item id {item_id!r}", ("items", n, "id"))
         for name, members in self.subsets.items():
             unknown = [m for m in members if m not in ids]
             if unknown:
-                raise ValueError(f"subset {name!r} names unknown items: {', '.join(unknown)}")
-        for item in self.items:
+                raise LocatedError(
+                    f"subset {name!r} names unknown items: {', '.join(unknown)}",
+                    ("subsets", name),
+                )
+        for n, item in enumerate(self.items):
             scale = self.scale_of(item)
             bad = [k for k in item.anchors if not scale.min <= k <= scale.max]
             if bad:
-                raise ValueError(f"item {item.id!r}: anchor points {bad} outside the scale")
+                raise LocatedError(
+                    f"item {item.id!r}: anchor points {bad} fall outside the scale "
+                    f"{scale.min}–{scale.max}",
+                    ("items", n, "anchors"),
+                )
         if len(set(self.phases)) != len(self.phases):
             raise ValueError("phases repeat")
         if "session" in self.phases and len(self.phases) > 1:
@@ -102,7 +111,9 @@ class Rubric(BaseModel):
             raise ValueError("reply-level rubrics are rated once per reply (phases: [session])")
         groups = set(self.groups)
         if self.headline not in groups:
-            raise ValueError(f"headline {self.headline!r} is not one of {sorted(groups)}")
+            raise LocatedError(
+                f"headline {self.headline!r} is not one of {sorted(groups)}", ("headline",)
+            )
         return self
 
     @property
