@@ -76,7 +76,13 @@ def append_session(path: str | Path, session: Session) -> None:
     The line is in the operating system's hands when this returns, so killing the process
     never loses or truncates it; only a power cut before the OS writes back could.
     """
-    data = (session_to_json(session) + "\n").encode("utf-8")
+    append_line(path, session_to_json(session))
+
+
+def append_line(path: str | Path, line: str) -> None:
+    """Append one line in a single unbuffered write: a killed process never leaves half a
+    line behind (see `append_session`)."""
+    data = (line.rstrip("\n") + "\n").encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
         view = memoryview(data)

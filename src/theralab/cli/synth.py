@@ -1,0 +1,225 @@
+"""`theralab synth …` (make a dataset) and `theralab export` (write it for fine-tuning)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from theralab.cli._common import (
+    console,
+    count_progress,
+    err_console,
+    fail,
+    global_options,
+    split_list,
+    user_errors,
+)
+from theralab.model.cache import DEFAULT_CACHE
+from theralab.model.roles import ModelRoles, parse_role_bindings
+from theralab.synth.config import SynthConfig
+from theralab.synth.estimate import estimate
+from theralab.synth.export import FORMATS, export_dataset, parse_split
+from theralab.synth.pipeline import Executor, LocalExecutor, synthesize
+
+app = typer.Typer(
+    help="Synthesise counseling datasets: resumable (rerun the same command to continue), "
+    "filtered, de-duplicated, with a data card. Export them with `theralab export`.",
+    no_args_is_help=True,
+)
+
+
+@app.command("cactus")
+def cactus(
+    ctx: typer.Context,
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of dialogues to make.")] = 100,
+    counselor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--counselor",
+            "-c",
+            help="Counselor(s), used in turn: cbt, mi, person_centred, magnet … (llm:cbt for "
+            "the model-backed one when --model-role counselor= is bound).",
+        ),
+    ] = None,
+    model_role: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model-role", help="ROLE=SPEC for counselor, client or judge (judge: --rubric)."
+        ),
+    ] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")] = None,
+    quota: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--quota",
+            help="DIMENSION=even or DIMENSION=a:0.5,b:0.5 over problem, style, attitude, "
+            "stage, core_belief (repeatable).",
+        ),
+    ] = None,
+    filter_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--filter",
+            help="Keep rows where FIELD OP NUMBER holds, e.g. 'turns>=16', 'r_q>=1', "
+            "'ctrs.mean>=4' (repeatable; judged fields need --rubric).",
+        ),
+    ] = None,
+    profiles: Annotated[
+        str,
+        typer.Option(
+            help="compose: new profiles composed from the library's components; library: the "
+            "built-in profiles as they are."
+        ),
+    ] = "compose",
+    with_risk: Annotated[
+        bool,
+        typer.Option(help="Include at-risk clients (their rows go to the at-risk split)."),
+    ] = False,
+    max_turns: Annotated[int, typer.Option(min=4, help="Utterances per dialogue at most.")] = 24,
+    rubric: Annotated[
+        list[str] | None, typer.Option("--rubric", help="Rubrics the bound judge scores.")
+    ] = None,
+    score: Annotated[
+        str, typer.Option(help="Offline evaluators that score every row (comma-separated).")
+    ] = "miti,outcome",
+    dedup_threshold: Annotated[
+        float,
+        typer.Option(min=0.01, max=1.0, help="Jaccard similarity that counts as a duplicate."),
+    ] = 0.8,
+    reference: Annotated[
+        Path | None,
+        typer.Option(help="JSONL of existing dialogues: near-duplicates of them are dropped."),
+    ] = None,
+    locale: Annotated[str | None, typer.Option(help="Locale for crisis resources.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Dataset folder. Default: datasets/<recipe>-<configuration hash>."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Dataset seed.")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Rows made at once (per worker).")] = 8,
+    executor: Annotated[
+        str, typer.Option(help="local (asyncio, default) or dask (needs --address or starts one).")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://127.0.0.1:8786.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option(help="Estimate time, tokens and cost from a small sample; make nothing.")
+    ] = False,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Cactus-style CBT dialogues (or any modality): profiles with quotas → guarded sessions →
+    screening → scores → filters → near-duplicate removal → dataset + data card.
+
+    Rows are written as they finish; killing the command loses only the rows in flight, and
+    rerunning it continues (failed rows are redone). At-risk conversations go to their own
+    split, never silently into the dataset.
+    """
+    g = global_options(ctx)
+    with user_errors():
+        if profiles not in ("compose", "library"):
+            raise fail("--profiles is compose or library")
+        roles_spec = parse_role_bindings(model_role)
+        config = SynthConfig(
+            n=n,
+            counselors=split_list(counselor) or ["cbt"],
+            seed=g.seed_for(seed, 0),
+            quotas=list(quota or []),
+            filters=list(filter_ or []),
+            profiles=profiles,  # type: ignore[arg-type]
+            with_risk=with_risk,
+            max_turns=max_turns,
+            model_roles=roles_spec,
+            base_url=base_url,
+            rubrics=split_list(rubric),
+            score=split_list([score]),
+            dedup_threshold=dedup_threshold,
+            reference=str(reference) if reference else None,
+            locale=locale,
+        )
+        folder = out or config.default_folder(g.out or Path("datasets"))
+        if dry_run:
+            _print_estimate(estimate(config, concurrency))
+            return
+        runner = _executor(executor, address, concurrency, roles_spec, base_url)
+        started = time.perf_counter()
+        with count_progress("synthesising", "rows", progress) as (start, advance):
+            failures = 0
+
+            def on_start(done: int, todo: int) -> None:
+                if done:
+                    err_console.print(f"resuming: {done} rows already made, {todo} to go")
+                start(todo)
+
+            def on_row(row: dict[str, Any]) -> None:
+                nonlocal failures
+                if row.get("status") != "ok":
+                    failures += 1
+                advance()
+
+            result = synthesize(config, folder, runner, on_progress=on_row, on_start=on_start)
+    card = result.card
+    took = time.perf_counter() - started
+    console.print(
+        f"{result.made} rows made in {took:.1f} s ({result.failed} failed) → "
+        f"[bold]{folder}[/bold]: {card['kept']} kept, {card['at_risk_split']} at-risk, "
+        f"{sum(card['dropped'].values())} dropped ({', '.join(f'{k} {v}' for k, v in card['dropped'].items()) or 'none'})"
+    )
+    console.print(f"data card: {folder / 'DATACARD.md'}")
+
+
+def _executor(
+    name: str, address: str | None, concurrency: int, roles: dict[str, str], base_url: str | None
+) -> Executor:
+    if name == "local":
+        model_roles = (
+            ModelRoles(specs=roles, base_url=base_url, cache_path=DEFAULT_CACHE) if roles else None
+        )
+        return LocalExecutor(concurrency=concurrency, roles=model_roles)
+    if name == "dask":
+        from theralab.synth.dask_executor import DaskExecutor
+
+        return DaskExecutor(address=address, concurrency=concurrency)
+    raise fail(f"unknown executor {name!r}; choose local or dask")
+
+
+def _print_estimate(e: dict[str, Any]) -> None:
+    table = Table(title="Dry run — estimate from a sample (nothing written)", title_justify="left")
+    table.add_column("what")
+    table.add_column("estimate", justify="right")
+    for k, v in e.items():
+        table.add_row(k, str(v))
+    console.print(table)
+
+
+def export(
+    ctx: typer.Context,
+    dataset: Annotated[Path, typer.Argument(help="A dataset folder made by `theralab synth`.")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")
+    ] = "openai",
+    split: Annotated[
+        str, typer.Option(help="train,validation,test fractions (by a hash of each row id).")
+    ] = "0.9,0.05,0.05",
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder. Default: DATASET/export-<format>.")
+    ] = None,
+    include_at_risk: Annotated[
+        bool, typer.Option(help="Also export the at-risk split, into at_risk.* files.")
+    ] = False,
+) -> None:
+    """Write the dataset for fine-tuning: OpenAI chat (`messages`), ShareGPT
+    (`conversations`, roles alternate), Hugging Face JSONL with a dataset card, or Parquet.
+    Every example starts with a system prompt and ends on a counselor turn."""
+    global_options(ctx)
+    with user_errors():
+        fractions = parse_split(split)
+        target = out or dataset / f"export-{fmt}"
+        counts = export_dataset(dataset, fmt, target, fractions, include_at_risk)
+    console.print(
+        f"{fmt} → [bold]{target}[/bold]: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )

@@ -1,0 +1,228 @@
+"""The data card written with every dataset: what is in it, how it was made and filtered.
+
+Everything is accumulated in one pass over the rows with bounded memory: counts and sums for
+the distributions and scores, and a fixed-size seeded sample of dialogues for the diversity
+statistics (distinct-n and, when the embedding model is installed, embedding spread).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import re
+from collections import Counter
+from typing import Any
+
+from theralab import __version__
+from theralab.prompts import version
+from theralab.synth.config import SynthConfig
+
+SAMPLE = 500
+_WORD = re.compile(r"[a-z0-9']+")
+
+LICENCE_NOTE = (
+    "Client profiles are composed from TheraLab's own original profile library (Apache-2.0). "
+    "Dialogues written by a model are subject to that model's licence and terms of use; "
+    "scripted dialogues are TheraLab output. Synthetic counseling data is for research and "
+    "training: it is not clinical advice and not a record of real people."
+)
+
+
+class CardBuilder:
+    def __init__(self, config: SynthConfig) -> None:
+        self.config = config
+        self.seen = 0
+        self.missing = 0
+        self.reference_rows = 0
+        self.drops: Counter[str] = Counter()
+        self.kept = 0
+        self.at_risk = 0
+        self.dist: dict[str, Counter[str]] = {
+            k: Counter()
+            for k in ("counselor", "problem", "style", "attitude", "stage", "core_belief", "risk")
+        }
+        self.turns: list[int] = []
+        self.sums: dict[str, tuple[float, float, int]] = {}
+        self.rng = random.Random(config.seed)
+        self.sample: list[list[str]] = []
+
+    def drop(self, reason: str) -> None:
+        self.drops[reason] += 1
+
+    def keep(self, row: dict[str, Any]) -> None:
+        self.kept += 1
+        screen = row["screen"]
+        if screen["at_risk"]:
+            self.at_risk += 1
+        p = row["profile"]
+        self.dist["counselor"][row["counselor"]] += 1
+        self.dist["problem"][p["presenting_problem"]] += 1
+        self.dist["style"][p["style"]] += 1
+        self.dist["attitude"][p["attitude"]] += 1
+        self.dist["stage"][p["stage"]] += 1
+        for cat in ("helpless", "unlovable", "worthless"):
+            if p["core_beliefs"].get(cat):
+                self.dist["core_belief"][cat] += 1
+        self.dist["risk"][screen["level"]] += 1
+        turns = row["session"]["turns"]
+        self.turns.append(len(turns))
+        for k, v in (row.get("scores") or {}).items():
+            if v is None or k.startswith("n_"):
+                continue
+            s, ss, n = self.sums.get(k, (0.0, 0.0, 0))
+            self.sums[k] = (s + v, ss + v * v, n + 1)
+        counselor_text = [t["text"] for t in turns if t["speaker"] == "counselor"]
+        # reservoir sample: every kept row equally likely, memory fixed
+        if len(self.sample) < SAMPLE:
+            self.sample.append(counselor_text)
+        else:
+            j = self.rng.randrange(self.kept)
+            if j < SAMPLE:
+                self.sample[j] = counselor_text
+
+    def finish(self) -> dict[str, Any]:
+        cfg = self.config
+        turns = sorted(self.turns)
+        scores = {
+            k: {
+                "mean": round(s / n, 4),
+                "sd": round(math.sqrt(max(0.0, ss / n - (s / n) ** 2)), 4),
+                "n": n,
+            }
+            for k, (s, ss, n) in sorted(self.sums.items())
+        }
+        return {
+            "theralab_version": __version__,
+            "recipe": cfg.recipe,
+            "config_hash": cfg.digest(),
+            "requested": cfg.n,
+            "rows_seen": self.seen,
+            "rows_missing": self.missing,
+            "kept": self.kept - self.at_risk,
+            "at_risk_split": self.at_risk,
+            "dropped": dict(self.drops.most_common()),
+            "filters": list(cfg.filters),
+            "quotas": list(cfg.quotas),
+            "dedup": {
+                "method": "MinHash (64 permutations, 16 bands) over 5-word shingles",
+                "threshold": cfg.dedup_threshold,
+                "reference": cfg.reference,
+                "reference_rows": self.reference_rows,
+            },
+            "distributions": {k: dict(sorted(v.items())) for k, v in self.dist.items()},
+            "turns": {
+                "mean": round(sum(turns) / len(turns), 2) if turns else None,
+                "min": turns[0] if turns else None,
+                "median": turns[len(turns) // 2] if turns else None,
+                "max": turns[-1] if turns else None,
+            },
+            "scores": scores,
+            "diversity": diversity(self.sample),
+            "models": dict(cfg.model_roles) or {"all roles": "scripted engine"},
+            "prompts": {
+                name: f"v{version(name)}"
+                for name in ("counselor", "client", "cbt_planner", "judge_item")
+            },
+            "profiles": cfg.profiles,
+            "counselors": list(cfg.counselors),
+            "seed": cfg.seed,
+            "licence": LICENCE_NOTE,
+        }
+
+    def markdown(self, d: dict[str, Any]) -> str:
+        lines = [
+            f"# Data card — {d['recipe']} dataset {d['config_hash']}",
+            "",
+            f"Made by TheraLab {d['theralab_version']} with seed {d['seed']}. "
+            f"Counselors: {', '.join(d['counselors'])}. Profiles: {d['profiles']}. "
+            f"Models: {', '.join(f'{k}={v}' for k, v in d['models'].items())}.",
+            "",
+            "## Counts",
+            "",
+            "| | rows |",
+            "|---|---|",
+            f"| requested | {d['requested']} |",
+            f"| kept (dataset.jsonl) | {d['kept']} |",
+            f"| at-risk split (at_risk.jsonl) | {d['at_risk_split']} |",
+            f"| not made yet | {d['rows_missing']} |",
+            *[f"| dropped: {k} | {v} |" for k, v in d["dropped"].items()],
+            "",
+            "Rows whose conversation raised any risk are routed to `at_risk.jsonl` and never "
+            "mixed into the dataset.",
+            "",
+            "## Distributions (kept rows)",
+            "",
+        ]
+        for name, counts in d["distributions"].items():
+            total = sum(counts.values()) or 1
+            shown = ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in counts.items())
+            lines.append(f"- **{name}**: {shown}")
+        t = d["turns"]
+        lines += [
+            "",
+            f"Turns per dialogue: mean {t['mean']}, min {t['min']}, median {t['median']}, "
+            f"max {t['max']}.",
+            "",
+            "## Quality scores (kept rows)",
+            "",
+            "| score | mean | sd | n |",
+            "|---|---|---|---|",
+            *[f"| {k} | {v['mean']} | {v['sd']} | {v['n']} |" for k, v in d["scores"].items()],
+            "",
+            "## Diversity",
+            "",
+            *[f"- {k}: {v}" for k, v in d["diversity"].items()],
+            "",
+            "## Filters and de-duplication",
+            "",
+            f"- quotas: {', '.join(d['quotas']) or 'none'}",
+            f"- filters: {', '.join(d['filters']) or 'none'}",
+            f"- near-duplicates: {d['dedup']['method']}, Jaccard ≥ {d['dedup']['threshold']}"
+            + (
+                f", also against {d['dedup']['reference']} ({d['dedup']['reference_rows']} rows)"
+                if d["dedup"]["reference"]
+                else ""
+            ),
+            f"- prompt versions: {', '.join(f'{k} {v}' for k, v in d['prompts'].items())}",
+            "",
+            "## Licence",
+            "",
+            d["licence"],
+            "",
+        ]
+        return "\n".join(lines)
+
+
+def distinct_n(texts: list[list[str]], n: int) -> float | None:
+    grams: list[tuple[str, ...]] = []
+    for turns in texts:
+        for turn in turns:
+            words = _WORD.findall(turn.lower())
+            grams += [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return round(len(set(grams)) / len(grams), 4) if grams else None
+
+
+def diversity(sample: list[list[str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "sample_dialogues": len(sample),
+        "distinct_1": distinct_n(sample, 1),
+        "distinct_2": distinct_n(sample, 2),
+        "distinct_3": distinct_n(sample, 3),
+    }
+    out["embedding_spread"] = _embedding_spread(sample)
+    return out
+
+
+def _embedding_spread(sample: list[list[str]]) -> float | str:
+    """Mean cosine distance between dialogue embeddings (counselor side) in the sample."""
+    from theralab.safety.semantic import Embedder, semantic_available
+
+    if os.environ.get("THERALAB_SEMANTIC") == "0" or not semantic_available() or len(sample) < 2:
+        return "not computed (needs the semantic extra)"
+    import numpy as np
+
+    v = np.asarray(Embedder.encode([" ".join(t)[:2000] for t in sample[:200]]))
+    sims = v @ v.T  # unit vectors: cosine similarity
+    n = len(v)
+    return round(float((n * n - sims.sum()) / (n * (n - 1))), 4)

@@ -1,0 +1,225 @@
+"""Exporting a dataset for fine-tuning: ShareGPT, OpenAI chat, Hugging Face JSONL, Parquet.
+
+Splits are decided by a hash of each row's id, so a row stays in its split however the
+dataset grows. The counselor is the assistant (`gpt`); the client is the user (`human`).
+Consecutive turns by the same speaker (which TheraLab's runner never produces, but foreign
+data might) are merged so roles always alternate. The at-risk split is exported only on
+request, into files of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from theralab.dialogue.transcripts import atomic_write_text
+from theralab.errors import InputError
+from theralab.synth.pipeline import AT_RISK_FILE, DATASET_FILE
+
+Format = Literal["sharegpt", "openai", "hf", "parquet"]
+FORMATS: tuple[str, ...] = ("sharegpt", "openai", "hf", "parquet")
+SPLIT_NAMES = ("train", "validation", "test")
+
+SYSTEM_PROMPT = {
+    "cbt": "You are a cognitive behavioural therapy counselor. Listen, reflect, and help the "
+    "client examine their thoughts collaboratively. You are an AI, not a clinician.",
+    "mi": "You are a motivational interviewing counselor. Reflect, ask open questions, and "
+    "evoke the client's own reasons for change. You are an AI, not a clinician.",
+    "person_centred": "You are a person-centred counselor. Listen closely, reflect feelings "
+    "and meaning, and follow the client's lead. You are an AI, not a clinician.",
+}
+DEFAULT_SYSTEM = "You are a supportive counselor. You are an AI, not a clinician."
+
+
+def parse_split(text: str) -> tuple[float, ...]:
+    try:
+        parts = tuple(float(p) for p in text.split(","))
+    except ValueError:
+        raise ValueError(f"--split takes fractions like 0.9,0.05,0.05; got {text!r}") from None
+    if not 1 <= len(parts) <= 3 or any(p < 0 for p in parts) or abs(sum(parts) - 1) > 1e-6:
+        raise ValueError(f"--split needs 1–3 non-negative fractions summing to 1; got {text!r}")
+    return parts
+
+
+def split_of(row_id: str, fractions: tuple[float, ...]) -> str:
+    x = int.from_bytes(hashlib.sha256(row_id.encode()).digest()[:8], "big") / 2**64
+    edge = 0.0
+    for name, f in zip(SPLIT_NAMES, fractions, strict=False):
+        edge += f
+        if x < edge:
+            return name
+    return SPLIT_NAMES[len(fractions) - 1]
+
+
+def messages(row: dict[str, Any]) -> list[dict[str, str]]:
+    """OpenAI chat messages: system, then alternating assistant / user, ending on assistant."""
+    counselor = row.get("counselor", "").removeprefix("llm:")
+    out = [{"role": "system", "content": SYSTEM_PROMPT.get(counselor, DEFAULT_SYSTEM)}]
+    for turn in row["session"]["turns"]:
+        role = "assistant" if turn["speaker"] == "counselor" else "user"
+        text = turn["text"].strip()
+        if not text:
+            continue
+        if out[-1]["role"] == role:
+            out[-1] = {"role": role, "content": out[-1]["content"] + "\n\n" + text}
+        else:
+            out.append({"role": role, "content": text})
+    while len(out) > 1 and out[-1]["role"] != "assistant":
+        out.pop()  # a training example ends on what the model should learn to say
+    return out
+
+
+def to_record(row: dict[str, Any], fmt: str) -> dict[str, Any]:
+    msgs = messages(row)
+    if fmt == "openai":
+        return {"messages": msgs}
+    if fmt == "sharegpt":
+        names = {"system": "system", "user": "human", "assistant": "gpt"}
+        return {
+            "id": row["id"],
+            "conversations": [{"from": names[m["role"]], "value": m["content"]} for m in msgs],
+        }
+    # hf / parquet: messages plus flat metadata columns
+    p = row["profile"]
+    return {
+        "id": row["id"],
+        "messages": msgs,
+        "counselor": row["counselor"],
+        "problem": p["presenting_problem"],
+        "style": p["style"],
+        "attitude": p["attitude"],
+        "stage": p["stage"],
+        "risk": row["screen"]["level"],
+        "turns": len(row["session"]["turns"]),
+    }
+
+
+def iter_rows(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def export_dataset(
+    folder: Path,
+    fmt: str,
+    out: Path,
+    fractions: tuple[float, ...] = (0.9, 0.05, 0.05),
+    include_at_risk: bool = False,
+) -> dict[str, int]:
+    """Write one file per split (and `at_risk` on request); returns rows per file."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    source = folder / DATASET_FILE
+    if not source.exists():
+        raise InputError(
+            "no dataset.jsonl here: make the dataset with `theralab synth` first",
+            source=str(folder),
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    names = list(SPLIT_NAMES[: len(fractions)])
+    sources = [(source, None)]
+    if include_at_risk and (folder / AT_RISK_FILE).exists():
+        names.append("at_risk")
+        sources.append((folder / AT_RISK_FILE, "at_risk"))
+    writers = {n: _writer(out / n, fmt) for n in names}
+    try:
+        for path, fixed in sources:
+            for row in iter_rows(path):
+                name = fixed or split_of(row["id"], fractions)
+                writers[name].write(to_record(row, fmt))
+        counts = {n: w.close() for n, w in writers.items()}
+    except BaseException:
+        for w in writers.values():
+            w.abort()
+        raise
+    if fmt in ("hf", "parquet"):
+        atomic_write_text(out / "README.md", _hf_card(folder, fmt, counts))
+    return counts
+
+
+class _JsonlWriter:
+    """Streams records to `<name>.jsonl` under a temporary name; renamed when complete."""
+
+    def __init__(self, stem: Path) -> None:
+        self.path = stem.with_suffix(".jsonl")
+        self.tmp = stem.with_name(f".{stem.name}.jsonl.tmp")
+        self.fh = self.tmp.open("w", encoding="utf-8")
+        self.count = 0
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.count += 1
+
+    def close(self) -> int:
+        self.fh.close()
+        self.tmp.replace(self.path)
+        return self.count
+
+    def abort(self) -> None:
+        self.fh.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+class _ParquetWriter:
+    """Streams records to `<name>.parquet` in row groups of `batch` records."""
+
+    def __init__(self, stem: Path, batch: int = 1000) -> None:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError as exc:
+            raise ImportError("Parquet export needs pyarrow: pip install -e '.[synth]'") from exc
+        self.path = stem.with_suffix(".parquet")
+        self.tmp = stem.with_name(f".{stem.name}.parquet.tmp")
+        self.batch = batch
+        self.pending: list[dict[str, Any]] = []
+        self.writer: Any = None
+        self.count = 0
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self.pending:
+            return
+        table = pa.Table.from_pylist(self.pending)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.tmp, table.schema)
+        self.writer.write_table(table)
+        self.pending = []
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.pending.append(record)
+        self.count += 1
+        if len(self.pending) >= self.batch:
+            self._flush()
+
+    def close(self) -> int:
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+            self.tmp.replace(self.path)
+        return self.count
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def _writer(stem: Path, fmt: str) -> _JsonlWriter | _ParquetWriter:
+    return _ParquetWriter(stem) if fmt == "parquet" else _JsonlWriter(stem)
+
+
+def _hf_card(folder: Path, fmt: str, counts: dict[str, int]) -> str:
+    ext = "parquet" if fmt == "parquet" else "jsonl"
+    files = "\n".join(
+        f"  - split: {name}\n    path: {name}.{ext}" for name in counts if counts[name]
+    )
+    card = folder / "DATACARD.md"
+    body = card.read_text(encoding="utf-8") if card.exists() else ""
+    return f"---\nconfigs:\n- config_name: default\n  data_files:\n{files}\n---\n\n{body}"

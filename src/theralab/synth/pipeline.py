@@ -1,0 +1,279 @@
+"""The synthesis pipeline: rows (profile → simulate → screen → score) made by an executor and
+appended as they finish, then one streaming pass that gates, filters, de-duplicates, routes
+at-risk rows to their own split and writes the dataset and its data card.
+
+Folder layout:
+    synth.json        the configuration (its hash names the default folder)
+    rows.jsonl        every row as it finished, ok or failed (failed rows keep the error and
+                      the raw output); the journal a rerun resumes from
+    dataset.jsonl     the kept rows, in index order
+    at_risk.jsonl     kept rows whose conversation raised risk: never mixed into the dataset
+    dropped.jsonl     index, id and reasons of every row left out
+    datacard.json, DATACARD.md
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+from theralab.dialogue.transcripts import append_line, atomic_write_text
+from theralab.errors import InputError
+from theralab.model.roles import ModelRoles
+from theralab.synth.card import CardBuilder
+from theralab.synth.config import CONFIG_FILE, SynthConfig, load_config
+from theralab.synth.dedup import MinHasher, NearDuplicateIndex, dialogue_text
+from theralab.synth.filters import Filter, row_values, structural_problems
+from theralab.synth.rows import RowMaker
+
+ROWS_FILE = "rows.jsonl"
+DATASET_FILE = "dataset.jsonl"
+AT_RISK_FILE = "at_risk.jsonl"
+DROPPED_FILE = "dropped.jsonl"
+
+OnRow = Callable[[dict[str, Any]], None]
+
+
+class Executor(Protocol):
+    """Makes the rows for `indices` and hands each finished row to `on_row` (in any order)."""
+
+    def run(self, config: SynthConfig, indices: list[int], on_row: OnRow) -> None: ...
+
+
+@dataclass
+class LocalExecutor:
+    """Rows made concurrently on this machine's event loop (the default)."""
+
+    concurrency: int = 8
+    roles: ModelRoles | None = None
+
+    def run(self, config: SynthConfig, indices: list[int], on_row: OnRow) -> None:
+        asyncio.run(make_rows(config, indices, on_row, self.concurrency, self.roles))
+
+
+async def make_rows(
+    config: SynthConfig,
+    indices: Iterable[int],
+    on_row: OnRow,
+    concurrency: int = 8,
+    roles: ModelRoles | None = None,
+) -> None:
+    """A fixed pool of workers pulling indices: memory stays flat however many rows."""
+    maker = RowMaker(config, roles)
+    todo = iter(indices)
+
+    async def worker() -> None:
+        for index in todo:
+            on_row(await maker.make(index))
+
+    try:
+        await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+    finally:
+        if roles is not None:
+            await roles.aclose()
+
+
+def prepare_folder(config: SynthConfig, folder: Path) -> None:
+    """Create the folder, or check it holds the same configuration (then `n` may change)."""
+    existing = load_config(folder)
+    if existing is not None and existing.digest() != config.digest():
+        raise InputError(
+            f"this folder holds a dataset made with another configuration "
+            f"({existing.digest()} ≠ {config.digest()}); choose another --out, or rerun with "
+            "the same options to continue it",
+            source=str(folder),
+        )
+    if existing is None and folder.exists() and any(folder.iterdir()):
+        raise InputError(
+            "the folder is not empty and is not a TheraLab dataset", source=str(folder)
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(folder / CONFIG_FILE, config.model_dump_json(indent=2) + "\n")
+
+
+def scan_rows(path: Path) -> dict[int, tuple[str, int]]:
+    """index → (status, byte offset) of the latest line for each row. A torn last line (a
+    kill during a write on a filesystem that allows it) is ignored."""
+    latest: dict[int, tuple[str, int]] = {}
+    if not path.exists():
+        return latest
+    with path.open("rb") as fh:
+        offset = 0
+        for raw in fh:
+            try:
+                row = json.loads(raw)
+                latest[int(row["index"])] = (str(row["status"]), offset)
+            except (ValueError, KeyError, TypeError):
+                pass
+            offset += len(raw)
+    return latest
+
+
+def read_row(fh: Any, offset: int) -> dict[str, Any]:
+    fh.seek(offset)
+    return json.loads(fh.readline())
+
+
+@dataclass
+class SynthResult:
+    folder: Path
+    made: int
+    failed: int
+    card: dict[str, Any]
+
+
+def synthesize(
+    config: SynthConfig,
+    folder: Path,
+    executor: Executor,
+    *,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> SynthResult:
+    """Make every missing or failed row of `config` in `folder`, then finalise the dataset."""
+    for f in config.filters:
+        Filter.parse(f)  # fail before any work on a bad filter or quota
+    RowMaker(config).quota_plan  # noqa: B018
+    prepare_folder(config, folder)
+    rows_path = folder / ROWS_FILE
+    _end_with_newline(rows_path)
+    latest = scan_rows(rows_path)
+    todo = [i for i in range(config.n) if latest.get(i, ("", 0))[0] != "ok"]
+    if on_start is not None:
+        on_start(config.n - len(todo), len(todo))
+    made = failed = 0
+
+    def on_row(row: dict[str, Any]) -> None:
+        nonlocal made, failed
+        append_line(rows_path, json.dumps(row, ensure_ascii=False))
+        made += 1
+        failed += row.get("status") != "ok"
+        if on_progress is not None:
+            on_progress(row)
+
+    if todo:
+        executor.run(config, todo, on_row)
+    card = finalize(config, folder)
+    return SynthResult(folder, made, failed, card)
+
+
+def _end_with_newline(path: Path) -> None:
+    """After a torn write (disk full, power cut), start the next row on a line of its own."""
+    if path.exists() and path.stat().st_size:
+        with path.open("rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            torn = fh.read(1) != b"\n"
+        if torn:
+            append_line(path, "")
+
+
+@contextmanager
+def _atomic_lines(path: Path) -> Iterator[TextIO]:
+    """A file written line by line under a temporary name and renamed when complete."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def finalize(config: SynthConfig, folder: Path) -> dict[str, Any]:
+    """Gate, filter, de-duplicate and route the finished rows; write the data card."""
+    latest = scan_rows(folder / ROWS_FILE)
+    filters = [Filter.parse(f) for f in config.filters]
+    hasher = MinHasher()
+    index = NearDuplicateIndex(threshold=config.dedup_threshold)
+    card = CardBuilder(config)
+    if config.reference:
+        for n, text in enumerate(reference_texts(Path(config.reference))):
+            index.add(f"reference:{n}", hasher.signature(text))
+            card.reference_rows += 1
+    with (
+        (folder / ROWS_FILE).open("rb") as rows,
+        _atomic_lines(folder / DATASET_FILE) as kept,
+        _atomic_lines(folder / AT_RISK_FILE) as at_risk,
+        _atomic_lines(folder / DROPPED_FILE) as dropped,
+    ):
+        for i in range(config.n):
+            if i not in latest:
+                card.missing += 1
+                continue
+            row = read_row(rows, latest[i][1])
+            reasons = _reasons(row, filters, card)
+            if not reasons:
+                signature = hasher.signature(dialogue_text(row["session"]["turns"]))
+                dup = index.add(row["id"], signature)
+                if dup is not None:
+                    kind = "reference" if dup.startswith("reference:") else "dataset"
+                    reasons.append(f"near-duplicate of {dup}")
+                    card.drop(f"near-duplicate ({kind})")
+            if reasons:
+                dropped.write(json.dumps({"index": i, "id": row["id"], "reasons": reasons}) + "\n")
+                continue
+            target = at_risk if row["screen"]["at_risk"] else kept
+            target.write(json.dumps(row, ensure_ascii=False) + "\n")
+            card.keep(row)
+    data = card.finish()
+    atomic_write_text(folder / "datacard.json", json.dumps(data, indent=2) + "\n")
+    atomic_write_text(folder / "DATACARD.md", card.markdown(data))
+    return data
+
+
+def _reasons(row: dict[str, Any], filters: list[Filter], card: CardBuilder) -> list[str]:
+    card.seen += 1
+    if row.get("status") != "ok":
+        card.drop(f"failed ({row.get('step', 'unknown')})")
+        return [f"failed: {row.get('error', '')}"]
+    from theralab.dialogue.transcripts import parse_session_line
+
+    session = parse_session_line(json.dumps(row["session"]))
+    problems = structural_problems(session)
+    if problems:
+        card.drop("structural")
+        return [f"structural: {p}" for p in problems]
+    values = row_values(row)
+    failing = [f.text for f in filters if not f.passes(values)]
+    for f in failing:
+        card.drop(f"filter {f}")
+    return [f"filter: {f}" for f in failing]
+
+
+def reference_texts(path: Path) -> Iterator[str]:
+    """Dialogue text from a reference JSONL: TheraLab sessions or dataset rows, ShareGPT
+    (`conversations`) or OpenAI chat (`messages`) lines."""
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError as exc:
+                raise InputError(f"not JSON: {exc}", source=str(path), line=lineno) from exc
+            if "session" in obj:
+                obj = obj["session"]
+            if "turns" in obj:
+                yield dialogue_text(obj["turns"])
+            elif "conversations" in obj:
+                yield "\n".join(str(m.get("value", "")) for m in obj["conversations"])
+            elif "messages" in obj:
+                yield "\n".join(
+                    str(m.get("content", "")) for m in obj["messages"] if m.get("role") != "system"
+                )
+            else:
+                raise InputError(
+                    "a reference line needs turns, session, conversations or messages",
+                    source=str(path),
+                    line=lineno,
+                )

@@ -1,0 +1,171 @@
+"""Making one dataset row: a profile for the row's index, a guarded session, its screening
+and its scores. Every row is a pure function of the configuration and its index, so any
+executor (local or a cluster) produces the same row for the same index."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from theralab.counselors import resolve_counselor
+from theralab.dialogue.records import Session, Speaker
+from theralab.dialogue.transcripts import session_to_json
+from theralab.evaluate.base import get_evaluators
+from theralab.evaluate.judge import judge_sessions
+from theralab.model.roles import ModelRoles
+from theralab.profiles.model import ClientProfile
+from theralab.rubrics import resolve_rubrics
+from theralab.safety.risk import RiskLevel
+from theralab.safety.screener import Screener, default_screener
+from theralab.simulate.runner import derive_seed, run_sessions
+from theralab.simulate.session import SessionPlan
+from theralab.synth.compose import compose_profile, library_pool
+from theralab.synth.config import SynthConfig
+from theralab.synth.quotas import Quota, QuotaPlan
+
+AT_RISK_ACTIONS = frozenset({"crisis", "check_in", "blocked"})
+
+
+def row_id(config: SynthConfig, index: int) -> str:
+    return f"{config.recipe}-{index:06d}"
+
+
+@dataclass
+class RowMaker:
+    """Everything shared by the rows of one worker: profiles, quotas, models, screener."""
+
+    config: SynthConfig
+    roles: ModelRoles | None = None
+    _screener: Screener | None = field(default=None, repr=False)
+
+    @cached_property
+    def pool(self) -> list[ClientProfile]:
+        return library_pool(self.config.with_risk)
+
+    @cached_property
+    def quota_plan(self) -> QuotaPlan:
+        return QuotaPlan(
+            tuple(Quota.parse(q) for q in self.config.quotas),
+            tuple(sorted({p.presenting_problem for p in self.pool})),
+            self.config.seed,
+        )
+
+    @cached_property
+    def counselors(self) -> list[str]:
+        return [resolve_counselor(c) for c in self.config.counselors]
+
+    @property
+    def screener(self) -> Screener:
+        if self._screener is None:
+            self._screener = default_screener(self.roles)
+        return self._screener
+
+    def profile(self, index: int) -> ClientProfile:
+        wanted = self.quota_plan.values(index)
+        if self.config.profiles == "library":
+            matches = [
+                p
+                for p in self.pool
+                if all(_attribute(p, dim) == value for dim, value in wanted.items())
+            ]
+            if not matches:
+                raise ValueError(f"no library profile matches the quotas {wanted} (row {index})")
+            return matches[derive_seed(self.config.seed, "library", index) % len(matches)]
+        return compose_profile(index, self.config.seed, self.pool, wanted)
+
+    def counselor(self, index: int) -> str:
+        return self.counselors[index % len(self.counselors)]
+
+    async def make(self, index: int) -> dict[str, Any]:
+        """The row for `index`: status "ok", or "failed" with the error and raw output."""
+        rid = row_id(self.config, index)
+        base: dict[str, Any] = {"index": index, "id": rid}
+        try:
+            profile = self.profile(index)
+        except Exception as exc:  # a bad quota/profile combination fails the row, not the run
+            return {**base, "status": "failed", "step": "profile", "error": str(exc)}
+        counselor = self.counselor(index)
+        seed = derive_seed(self.config.seed, "row", index)
+        plan = SessionPlan(
+            session_id=rid,
+            counselor=counselor,
+            profile_id=profile.id,
+            seed=seed,
+            counselor_seed=derive_seed(seed, "counselor"),
+            client_seed=derive_seed(seed, "client"),
+            max_turns=self.config.max_turns,
+        )
+        [session] = await run_sessions(
+            [plan],
+            [profile],
+            concurrency=1,
+            guardrail=True,
+            locale=self.config.locale,
+            screener=self.screener,
+            roles=self.roles,
+            counselor_lineup=self.counselors,
+        )
+        row = {
+            **base,
+            "counselor": counselor,
+            "profile": json.loads(profile.model_dump_json()),
+            "session": json.loads(session_to_json(session)),
+        }
+        if session.stop_reason is not None and session.stop_reason.value == "error":
+            error = session.outcome.error if session.outcome else "unknown error"
+            return {**row, "status": "failed", "step": "simulate", "error": error}
+        row["screen"] = screening(session)
+        try:
+            row["scores"] = await self.scores(session)
+        except Exception as exc:
+            return {**row, "status": "failed", "step": "score", "error": f"{exc}"}
+        row["status"] = "ok"
+        return row
+
+    async def scores(self, session: Session) -> dict[str, float | None]:
+        out: dict[str, float | None] = {}
+        for ev in get_evaluators(self.config.score):
+            values = ev.evaluate(session).values
+            out.update({k: None if v is None else round(float(v), 4) for k, v in values.items()})
+        if self.config.rubrics:
+            if self.roles is None or not self.roles.bound("judge"):
+                raise ValueError("rubric scores need --model-role judge=SPEC")
+            judged = await judge_sessions(
+                [session], resolve_rubrics(self.config.rubrics), [self.roles.model("judge")]
+            )
+            out.update(judged.scores[session.id])
+        return out
+
+
+def screening(session: Session) -> dict[str, Any]:
+    """The highest risk the guardrail saw, its categories and whether the row is at risk."""
+    level = RiskLevel.NONE
+    categories: set[str] = set()
+    actions: set[str] = set()
+    for t in session.turns:
+        if t.speaker is not Speaker.COUNSELOR:
+            continue
+        extra = t.annotations.model_extra or {}
+        if t.annotations.risk:
+            level = max(level, RiskLevel(t.annotations.risk), key=lambda r: r.rank)
+        categories.update(extra.get("risk_categories") or [])
+        if extra.get("guardrail"):
+            actions.add(str(extra["guardrail"]))
+    at_risk = level is not RiskLevel.NONE or bool(actions & AT_RISK_ACTIONS)
+    return {
+        "level": level.value,
+        "categories": sorted(categories),
+        "guardrail": sorted(actions),
+        "at_risk": at_risk,
+    }
+
+
+def _attribute(profile: ClientProfile, dimension: str) -> str:
+    if dimension == "problem":
+        return profile.presenting_problem
+    if dimension == "core_belief":
+        cats = profile.core_beliefs.categories()
+        return cats[0] if cats else ""
+    return str(getattr(profile, dimension).value)
