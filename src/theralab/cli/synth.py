@@ -141,33 +141,123 @@ def cactus(
             reference=str(reference) if reference else None,
             locale=locale,
         )
-        folder = out or config.default_folder(g.out or Path("datasets"))
+    _run(g.out, config, out, dry_run, executor, address, concurrency, progress)
+
+
+def _rewrite_command(recipe: str, what: str, fields: str) -> Any:
+    def command(
+        ctx: typer.Context,
+        source: Annotated[Path, typer.Argument(help="Input JSONL (fields: see above).")],
+        n: Annotated[
+            int | None,
+            typer.Option("--n", min=1, help="Dialogues to write (default: one per item)."),
+        ] = None,
+        model_role: Annotated[
+            list[str] | None,
+            typer.Option("--model-role", help="counselor=SPEC writes the dialogues (required)."),
+        ] = None,
+        base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")] = None,
+        filter_: Annotated[
+            list[str] | None, typer.Option("--filter", help="Keep rows where FIELD OP NUMBER.")
+        ] = None,
+        max_turns: Annotated[int, typer.Option(min=8, help="Turns per dialogue at most.")] = 24,
+        rubric: Annotated[
+            list[str] | None, typer.Option("--rubric", help="Rubrics the bound judge scores.")
+        ] = None,
+        score: Annotated[str, typer.Option(help="Offline evaluators (comma-separated).")] = (
+            "miti,outcome"
+        ),
+        dedup_threshold: Annotated[
+            float, typer.Option(min=0.01, max=1.0, help="Jaccard that counts as a duplicate.")
+        ] = 0.8,
+        reference: Annotated[
+            Path | None, typer.Option(help="JSONL of dialogues to drop near-duplicates of.")
+        ] = None,
+        out: Annotated[Path | None, typer.Option(help="Dataset folder.")] = None,
+        seed: Annotated[int | None, typer.Option(help="Dataset seed.")] = None,
+        concurrency: Annotated[int, typer.Option(min=1, help="Rows made at once.")] = 8,
+        executor: Annotated[str, typer.Option(help="local or dask.")] = "local",
+        address: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
+        dry_run: Annotated[bool, typer.Option(help="Estimate only.")] = False,
+        progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    ) -> None:
+        g = global_options(ctx)
+        with user_errors():
+            from theralab.synth.recipes import SourceItems
+
+            items = len(SourceItems(source, recipe))
+            config = SynthConfig(
+                recipe=recipe,  # type: ignore[arg-type]
+                source=str(source),
+                n=n or items,
+                counselors=[f"{recipe}-writer"],
+                seed=g.seed_for(seed, 0),
+                filters=list(filter_ or []),
+                max_turns=max_turns,
+                model_roles=parse_role_bindings(model_role),
+                base_url=base_url,
+                rubrics=split_list(rubric),
+                score=split_list([score]),
+                dedup_threshold=dedup_threshold,
+                reference=str(reference) if reference else None,
+            )
+        _run(g.out, config, out, dry_run, executor, address, concurrency, progress)
+
+    command.__doc__ = (
+        f"Rewrite {what} into multi-turn dialogues with the model bound to the counselor role, "
+        "then screen, score, filter and de-duplicate them like any other rows. Resumable.\n\n"
+        f"Input lines: {fields}."
+    )
+    return command
+
+
+app.command("expand")(
+    _rewrite_command(
+        "expand", "single-turn Q&A (SMILE-style expansion)", '{"id", "question", "answer"}'
+    )
+)
+app.command("from-notes")(
+    _rewrite_command(
+        "from-notes", "counseling notes or reports (CPsyCoun-style)", '{"id", "notes"}'
+    )
+)
+
+
+def _run(
+    root: Path | None,
+    config: SynthConfig,
+    out: Path | None,
+    dry_run: bool,
+    executor: str,
+    address: str | None,
+    concurrency: int,
+    progress: bool,
+) -> None:
+    """Estimate, or make the dataset and print where it is."""
+    with user_errors():
+        folder = out or config.default_folder(root or Path("datasets"))
         if dry_run:
             _print_estimate(estimate(config, concurrency))
             return
-        runner = _executor(executor, address, concurrency, roles_spec, base_url)
+        runner = _executor(executor, address, concurrency, config.model_roles, config.base_url)
         started = time.perf_counter()
         with count_progress("synthesising", "rows", progress) as (start, advance):
-            failures = 0
 
             def on_start(done: int, todo: int) -> None:
                 if done:
                     err_console.print(f"resuming: {done} rows already made, {todo} to go")
                 start(todo)
 
-            def on_row(row: dict[str, Any]) -> None:
-                nonlocal failures
-                if row.get("status") != "ok":
-                    failures += 1
-                advance()
-
-            result = synthesize(config, folder, runner, on_progress=on_row, on_start=on_start)
+            result = synthesize(
+                config, folder, runner, on_progress=lambda _row: advance(), on_start=on_start
+            )
     card = result.card
     took = time.perf_counter() - started
+    drops = ", ".join(f"{k} {v}" for k, v in card["dropped"].items()) or "none"
     console.print(
         f"{result.made} rows made in {took:.1f} s ({result.failed} failed) → "
         f"[bold]{folder}[/bold]: {card['kept']} kept, {card['at_risk_split']} at-risk, "
-        f"{sum(card['dropped'].values())} dropped ({', '.join(f'{k} {v}' for k, v in card['dropped'].items()) or 'none'})"
+        f"{sum(card['dropped'].values())} dropped ({drops})"
     )
     console.print(f"data card: {folder / 'DATACARD.md'}")
 

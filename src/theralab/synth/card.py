@@ -55,15 +55,16 @@ class CardBuilder:
         screen = row["screen"]
         if screen["at_risk"]:
             self.at_risk += 1
-        p = row["profile"]
+        p = row.get("profile")
         self.dist["counselor"][row["counselor"]] += 1
-        self.dist["problem"][p["presenting_problem"]] += 1
-        self.dist["style"][p["style"]] += 1
-        self.dist["attitude"][p["attitude"]] += 1
-        self.dist["stage"][p["stage"]] += 1
-        for cat in ("helpless", "unlovable", "worthless"):
-            if p["core_beliefs"].get(cat):
-                self.dist["core_belief"][cat] += 1
+        if p is not None:  # rewritten dialogues (expand, from-notes) have no profile
+            self.dist["problem"][p["presenting_problem"]] += 1
+            self.dist["style"][p["style"]] += 1
+            self.dist["attitude"][p["attitude"]] += 1
+            self.dist["stage"][p["stage"]] += 1
+            for cat in ("helpless", "unlovable", "worthless"):
+                if p["core_beliefs"].get(cat):
+                    self.dist["core_belief"][cat] += 1
         self.dist["risk"][screen["level"]] += 1
         turns = row["session"]["turns"]
         self.turns.append(len(turns))
@@ -122,10 +123,18 @@ class CardBuilder:
             "models": dict(cfg.model_roles) or {"all roles": "scripted engine"},
             "prompts": {
                 name: f"v{version(name)}"
-                for name in ("counselor", "client", "cbt_planner", "judge_item")
+                for name in (
+                    "counselor",
+                    "client",
+                    "cbt_planner",
+                    "judge_item",
+                    "synth_expand",
+                    "synth_notes",
+                )
             },
             "profiles": cfg.profiles,
             "counselors": list(cfg.counselors),
+            "source": cfg.source,
             "seed": cfg.seed,
             "licence": LICENCE_NOTE,
         }

@@ -12,19 +12,22 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from theralab import __version__
 from theralab.errors import InputError
 
-RECIPES = ("cactus",)
+RECIPES = ("cactus", "expand", "from-notes")
 CONFIG_FILE = "synth.json"
 
 
 class SynthConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    recipe: Literal["cactus"] = "cactus"
+    recipe: Literal["cactus", "expand", "from-notes"] = "cactus"
+    source: str | None = Field(
+        default=None, description="Input JSONL for expand (question/answer) or from-notes (notes)."
+    )
     n: int = Field(ge=1)
     counselors: list[str] = Field(min_length=1)
     seed: int = 0
@@ -43,6 +46,18 @@ class SynthConfig(BaseModel):
     reference: str | None = Field(default=None, description="JSONL of dialogues to dedup against.")
     locale: str | None = None
     theralab_version: str = __version__
+
+    @model_validator(mode="after")
+    def _recipe_inputs(self) -> SynthConfig:
+        if self.recipe != "cactus":
+            if not self.source:
+                raise ValueError(f"the {self.recipe} recipe needs a source file")
+            if "counselor" not in self.model_roles:
+                raise ValueError(
+                    f"the {self.recipe} recipe writes dialogues with a model: bind one with "
+                    "--model-role counselor=SPEC"
+                )
+        return self
 
     def digest(self) -> str:
         """Hash of what determines the rows (not n, not the version that made them)."""

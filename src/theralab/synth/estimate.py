@@ -24,6 +24,9 @@ SAMPLE_ROWS = 6
 
 
 def estimate(config: SynthConfig, concurrency: int = 8) -> dict[str, Any]:
+    if config.recipe != "cactus":
+        # a rewritten dialogue costs one writer call: the source length in, the dialogue out
+        config = config.model_copy(update={"recipe": "cactus", "source": None})
     scripted = config.model_copy(update={"model_roles": {}, "rubrics": [], "base_url": None})
     maker = RowMaker(scripted)
     k = min(SAMPLE_ROWS, config.n)

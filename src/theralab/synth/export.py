@@ -83,15 +83,15 @@ def to_record(row: dict[str, Any], fmt: str) -> dict[str, Any]:
             "conversations": [{"from": names[m["role"]], "value": m["content"]} for m in msgs],
         }
     # hf / parquet: messages plus flat metadata columns
-    p = row["profile"]
+    p = row.get("profile") or {}
     return {
         "id": row["id"],
         "messages": msgs,
         "counselor": row["counselor"],
-        "problem": p["presenting_problem"],
-        "style": p["style"],
-        "attitude": p["attitude"],
-        "stage": p["stage"],
+        "problem": p.get("presenting_problem"),
+        "style": p.get("style"),
+        "attitude": p.get("attitude"),
+        "stage": p.get("stage"),
         "risk": row["screen"]["level"],
         "turns": len(row["session"]["turns"]),
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from theralab.counselors import resolve_counselor
@@ -24,6 +25,7 @@ from theralab.simulate.session import SessionPlan
 from theralab.synth.compose import compose_profile, library_pool
 from theralab.synth.config import SynthConfig
 from theralab.synth.quotas import Quota, QuotaPlan
+from theralab.synth.recipes import SourceItems, write_dialogue
 
 AT_RISK_ACTIONS = frozenset({"crisis", "check_in", "blocked"})
 
@@ -78,8 +80,15 @@ class RowMaker:
     def counselor(self, index: int) -> str:
         return self.counselors[index % len(self.counselors)]
 
+    @cached_property
+    def source(self) -> SourceItems:
+        assert self.config.source is not None
+        return SourceItems(Path(self.config.source), self.config.recipe)
+
     async def make(self, index: int) -> dict[str, Any]:
         """The row for `index`: status "ok", or "failed" with the error and raw output."""
+        if self.config.recipe != "cactus":
+            return await self.rewrite(index)
         rid = row_id(self.config, index)
         base: dict[str, Any] = {"index": index, "id": rid}
         try:
@@ -124,6 +133,38 @@ class RowMaker:
         row["status"] = "ok"
         return row
 
+    async def rewrite(self, index: int) -> dict[str, Any]:
+        """expand / from-notes: the bound counselor model writes the whole dialogue."""
+        rid = row_id(self.config, index)
+        item = self.source.get(index)
+        base: dict[str, Any] = {
+            "index": index,
+            "id": rid,
+            "counselor": f"{self.config.recipe}-writer",
+            "source_id": item.get("id"),
+            "profile": None,
+        }
+        if self.roles is None or not self.roles.bound("counselor"):
+            return {**base, "status": "failed", "step": "write", "error": "no counselor model"}
+        seed = derive_seed(self.config.seed, "row", index)
+        session, error, raw = await write_dialogue(
+            self.config.recipe,
+            item,
+            self.roles.model("counselor"),
+            seed,
+            rid,
+            self.config.max_turns,
+        )
+        if session is None:
+            return {**base, "status": "failed", "step": "write", "error": error, "raw": raw}
+        row = {**base, "session": json.loads(session_to_json(session))}
+        row["screen"] = await screen_turns(session, self.screener)
+        try:
+            row["scores"] = await self.scores(session)
+        except Exception as exc:
+            return {**row, "status": "failed", "step": "score", "error": f"{exc}"}
+        return {**row, "status": "ok"}
+
     async def scores(self, session: Session) -> dict[str, float | None]:
         out: dict[str, float | None] = {}
         for ev in get_evaluators(self.config.score):
@@ -159,6 +200,25 @@ def screening(session: Session) -> dict[str, Any]:
         "categories": sorted(categories),
         "guardrail": sorted(actions),
         "at_risk": at_risk,
+    }
+
+
+async def screen_turns(session: Session, screener: Screener) -> dict[str, Any]:
+    """Screen every client turn of a dialogue that no guardrail saw (a rewritten one), with
+    the conversation's state carried from turn to turn."""
+    level = RiskLevel.NONE
+    categories: set[str] = set()
+    conversation = screener.conversation()
+    for t in session.turns:
+        if t.speaker is Speaker.CLIENT:
+            risk = await conversation.screen_async(t.text)
+            level = max(level, risk.level, key=lambda r: r.rank)
+            categories.update(c.value for c in risk.categories)
+    return {
+        "level": level.value,
+        "categories": sorted(categories),
+        "guardrail": [],
+        "at_risk": level is not RiskLevel.NONE,
     }
 
 
