@@ -135,3 +135,48 @@ def test_a_rewritten_dialogue_that_raises_risk_is_routed_to_the_at_risk_split(
     row = asyncio.run(RowMaker(cfg, roles).make(0))
     assert row["status"] == "ok"
     assert row["screen"]["at_risk"] and row["screen"]["level"] in ("moderate", "high")
+
+
+def test_llm_profiles_are_validated_and_duplicates_dropped(tmp_path: Path) -> None:
+    from theralab.profiles import builtin_profiles
+    from theralab.synth import synthesize
+    from theralab.synth.pipeline import LocalExecutor
+
+    template = next(p for p in builtin_profiles() if p.risk.level.value == "none")
+    valid = template.model_dump_json()
+    cfg = SynthConfig(
+        n=3, counselors=["cbt"], profiles="llm", model_roles={"client": "mock/p"}, max_turns=8
+    )
+    roles = ModelRoles(specs=cfg.model_roles, cache_path=None)
+    # the same profile every time: validated, then two of the three rows are duplicates
+    def client_model(messages: Sequence[ChatMessage], config: GenerateConfig) -> str:
+        if any("client profile for a counseling simulation" in m.content for m in messages):
+            return valid
+        reply = f"That is part {len(messages)} of what has been going on for me."
+        return json.dumps({"reply": reply, "end_session": False})
+
+    roles._models["client"] = Model(MockModel(outputs=client_model), spec="mock/p")
+    maker = RowMaker(cfg, roles)
+    row = asyncio.run(maker.make(2))
+    assert row["status"] == "ok" and row["profile"]["id"] == "llm-000002"
+
+    class Fixed:
+        def run(self, config, indices, on_row):  # type: ignore[no-untyped-def]
+            async def go() -> None:
+                for i in indices:
+                    on_row(await maker.make(i))
+
+            asyncio.run(go())
+
+    synthesize(cfg, tmp_path / "ds", Fixed())  # type: ignore[arg-type]
+    card = json.loads((tmp_path / "ds" / "datacard.json").read_text())
+    assert card["dropped"].get("duplicate profile") == 2
+
+    broken = ModelRoles(specs=cfg.model_roles, cache_path=None)
+    broken._models["client"] = Model(
+        MockModel(outputs=['{"id": "x", "name": "Only a name"}']), spec="mock/p", max_retries=0
+    )
+    failed = asyncio.run(RowMaker(cfg, broken).make(0))
+    assert failed["status"] == "failed" and failed["step"] == "profile"
+    assert failed["raw"]
+    assert LocalExecutor  # the default executor exists beside custom ones

@@ -72,7 +72,7 @@ def cactus(
         str,
         typer.Option(
             help="compose: new profiles composed from the library's components; library: the "
-            "built-in profiles as they are."
+            "built-in profiles as they are; llm: original profiles written by the client model."
         ),
     ] = "compose",
     with_risk: Annotated[
@@ -121,8 +121,8 @@ def cactus(
     """
     g = global_options(ctx)
     with user_errors():
-        if profiles not in ("compose", "library"):
-            raise fail("--profiles is compose or library")
+        if profiles not in ("compose", "library", "llm"):
+            raise fail("--profiles is compose, library or llm")
         roles_spec = parse_role_bindings(model_role)
         config = SynthConfig(
             n=n,

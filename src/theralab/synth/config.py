@@ -33,7 +33,7 @@ class SynthConfig(BaseModel):
     seed: int = 0
     quotas: list[str] = Field(default_factory=list)
     filters: list[str] = Field(default_factory=list)
-    profiles: Literal["compose", "library"] = "compose"
+    profiles: Literal["compose", "library", "llm"] = "compose"
     with_risk: bool = Field(
         default=False, description="Include at-risk library clients (routed to their own split)."
     )
@@ -49,6 +49,8 @@ class SynthConfig(BaseModel):
 
     @model_validator(mode="after")
     def _recipe_inputs(self) -> SynthConfig:
+        if self.profiles == "llm" and "client" not in self.model_roles:
+            raise ValueError("--profiles llm asks a model: bind --model-role client=SPEC")
         if self.recipe != "cactus":
             if not self.source:
                 raise ValueError(f"the {self.recipe} recipe needs a source file")

@@ -15,6 +15,7 @@ Folder layout:
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import tempfile
@@ -196,6 +197,7 @@ def finalize(config: SynthConfig, folder: Path) -> dict[str, Any]:
     hasher = MinHasher()
     index = NearDuplicateIndex(threshold=config.dedup_threshold)
     card = CardBuilder(config)
+    profiles: dict[str, str] = {}  # profile content hash → first row id
     if config.reference:
         for n, text in enumerate(reference_texts(Path(config.reference))):
             index.add(f"reference:{n}", hasher.signature(text))
@@ -212,6 +214,13 @@ def finalize(config: SynthConfig, folder: Path) -> dict[str, Any]:
                 continue
             row = read_row(rows, latest[i][1])
             reasons = _reasons(row, filters, card)
+            if not reasons and row.get("profile"):
+                key = _profile_key(row["profile"])
+                if key in profiles:
+                    reasons.append(f"duplicate profile of {profiles[key]}")
+                    card.drop("duplicate profile")
+                else:
+                    profiles[key] = row["id"]
             if not reasons:
                 signature = hasher.signature(dialogue_text(row["session"]["turns"]))
                 dup = index.add(row["id"], signature)
@@ -229,6 +238,11 @@ def finalize(config: SynthConfig, folder: Path) -> dict[str, Any]:
     atomic_write_text(folder / "datacard.json", json.dumps(data, indent=2) + "\n")
     atomic_write_text(folder / "DATACARD.md", card.markdown(data))
     return data
+
+
+def _profile_key(profile: dict[str, Any]) -> str:
+    content = {k: v for k, v in profile.items() if k != "id"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _reasons(row: dict[str, Any], filters: list[Filter], card: CardBuilder) -> list[str]:

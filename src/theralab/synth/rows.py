@@ -15,8 +15,12 @@ from theralab.dialogue.records import Session, Speaker
 from theralab.dialogue.transcripts import session_to_json
 from theralab.evaluate.base import get_evaluators
 from theralab.evaluate.judge import judge_sessions
+from theralab.model.errors import ErrorKind, ModelError
+from theralab.model.model import Model
 from theralab.model.roles import ModelRoles
+from theralab.model.types import ChatMessage, GenerateConfig
 from theralab.profiles.model import ClientProfile
+from theralab.prompts import render
 from theralab.rubrics import resolve_rubrics
 from theralab.safety.risk import RiskLevel
 from theralab.safety.screener import Screener, default_screener
@@ -64,6 +68,19 @@ class RowMaker:
             self._screener = default_screener(self.roles)
         return self._screener
 
+    async def aprofile(self, index: int) -> ClientProfile:
+        """The row's profile; `profiles: llm` asks the model bound to the client role."""
+        if self.config.profiles != "llm":
+            return self.profile(index)
+        if self.roles is None or not self.roles.bound("client"):
+            raise ValueError("--profiles llm asks the client model: bind --model-role client=SPEC")
+        return await generate_profile(
+            self.roles.model("client"),
+            self.quota_plan.values(index),
+            f"llm-{index:06d}",
+            derive_seed(self.config.seed, "profile", index),
+        )
+
     def profile(self, index: int) -> ClientProfile:
         wanted = self.quota_plan.values(index)
         if self.config.profiles == "library":
@@ -92,7 +109,15 @@ class RowMaker:
         rid = row_id(self.config, index)
         base: dict[str, Any] = {"index": index, "id": rid}
         try:
-            profile = self.profile(index)
+            profile = await self.aprofile(index)
+        except ModelError as exc:
+            return {
+                **base,
+                "status": "failed",
+                "step": "profile",
+                "error": str(exc),
+                "raw": exc.raw,
+            }
         except Exception as exc:  # a bad quota/profile combination fails the row, not the run
             return {**base, "status": "failed", "step": "profile", "error": str(exc)}
         counselor = self.counselor(index)
@@ -178,6 +203,35 @@ class RowMaker:
             )
             out.update(judged.scores[session.id])
         return out
+
+
+async def generate_profile(
+    model: Model, wanted: dict[str, str], profile_id: str, seed: int
+) -> ClientProfile:
+    """An original profile written by a model, validated against the profile schema (one
+    repair attempt by the model layer; a profile that still fails is a failed row)."""
+    schema = ClientProfile.model_json_schema()
+    out = await model.generate(
+        [
+            ChatMessage(
+                role="user",
+                content=render(
+                    "synth_profile", wanted=wanted, profile_id=profile_id, variation=seed
+                ),
+            )
+        ],
+        GenerateConfig(
+            temperature=0.9, seed=seed, max_tokens=3000, json_schema=schema, schema_name="profile"
+        ),
+    )
+    data = dict(out.parsed or {})
+    data["id"] = profile_id
+    try:
+        return ClientProfile.model_validate(data)
+    except ValueError as exc:
+        raise ModelError(
+            f"the generated profile does not validate: {exc}", ErrorKind.UNPARSEABLE, raw=out.text
+        ) from exc
 
 
 def screening(session: Session) -> dict[str, Any]:
