@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from theralab.errors import InputError
@@ -84,3 +86,19 @@ def test_broken_rubrics_name_the_field(patch: str, field: str) -> None:
     with pytest.raises(InputError) as err:
         parse_rubric(head + patch, source="r.yaml")
     assert err.value.field == field and err.value.line is not None
+
+
+def test_rubrics_commands_list_and_validate(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from theralab.cli import app
+
+    runner = CliRunner()
+    listed = runner.invoke(app, ["rubrics", "list"])
+    assert listed.exit_code == 0 and "ctrs" in listed.output and "wai" in listed.output
+    shown = runner.invoke(app, ["rubrics", "show", "wai"])
+    assert shown.exit_code == 0 and "task_doubt (reversed)" in shown.output
+    bad = tmp_path / "r.yaml"
+    bad.write_text("id: r\nversion: 0\n")
+    result = runner.invoke(app, ["rubrics", "show", str(bad)])
+    assert result.exit_code == 2 and f"{bad}:2" in result.output
