@@ -44,8 +44,10 @@ def test_evaluate_with_a_judge_writes_scores_agreement_and_judgements(
     before = server.requests
     result = runner.invoke(
         app,
-        ["evaluate", str(run_dir), "--out", str(tmp_path), "--rubric", "wai,miti"]
-        + ["--repeats", "2", *judge_args(server)],
+        [
+            *("evaluate", str(run_dir), "--out", str(tmp_path), "--rubric", "wai,miti"),
+            *("--repeats", "2", *judge_args(server)),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "LLM-judged rubrics" in result.output
@@ -99,8 +101,10 @@ def test_user_rubric_file_is_judged_like_a_builtin(
     )
     result = runner.invoke(
         app,
-        ["evaluate", str(run_dir), "--out", str(tmp_path / "o"), "--rubric", str(mine)]
-        + judge_args(server),
+        [
+            *("evaluate", str(run_dir), "--out", str(tmp_path / "o"), "--rubric", str(mine)),
+            *judge_args(server),
+        ],
     )
     assert result.exit_code == 0, result.output
     results = json.loads((tmp_path / "o" / "results.json").read_text())

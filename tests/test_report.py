@@ -73,7 +73,7 @@ def test_leaderboard_in_order(run: tuple[Results, list[Session]], page: str) -> 
 
 
 def test_every_chart_section_has_svg(page: str) -> None:
-    assert _section(page, "miti").count("<svg") == 5
+    assert _section(page, "miti").count("<svg") == 6  # five MITI scores + the coder check
     assert _section(page, "outcomes").count("<svg") == 3
     assert _section(page, "trajectories").count("<svg") >= 2
     for svg in re.findall(r"<svg.*?</svg>", page, re.S):

@@ -666,3 +666,547 @@ def line_chart(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+# --------------------------------------------------------------------------- radar chart
+
+
+@dataclass(frozen=True)
+class RadarAxis:
+    """One spoke: its label and an optional second line (e.g. the raters' agreement)."""
+
+    label: str
+    note: str = ""
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap to lines of about `width` characters (a long word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def radar_chart(
+    title: str,
+    axes: Sequence[RadarAxis],
+    series: Mapping[str, Sequence[float | None]],
+    *,
+    domain: tuple[float, float],
+    colors: Mapping[str, str] | None = None,
+    radius: float = 135,
+    wrap: int = 22,
+    min_width: float = 420,
+) -> str:
+    """A spider chart: one spoke per axis, one polygon per counselor, centre = scale minimum.
+
+    Spokes start at the top and run clockwise. Rings mark whole scale points (or nice steps
+    on a long scale) and are labelled along the first spoke. A counselor with a missing value
+    is drawn as an open outline with a gap at that spoke (never pulled to the centre), and
+    every vertex has a tooltip, so no value is shown by shape alone. The width follows the
+    labels: long item names widen the chart rather than run off its edge.
+    """
+    colors = colors or counselor_colors(series)
+    names = list(series)
+    n = len(axes)
+    d0, d1 = domain
+    line_h, gap, label_size = 13.0, 12.0, 11.5
+
+    def angle(k: int) -> float:
+        return -math.pi / 2 + 2 * math.pi * k / max(n, 1)
+
+    def anchor_of(k: int) -> str:
+        c = math.cos(angle(k))
+        return "middle" if abs(c) < 0.15 else ("start" if c > 0 else "end")
+
+    # Wrapped labels; the horizontal room they need decides the width and the centre.
+    labels = [(_wrap(a.label, wrap), a.note) for a in axes]
+
+    def extent(k: int) -> float:
+        lines, note = labels[k]
+        return max([_text_width(t, label_size) * 1.06 for t in lines] + [_text_width(note, 10.5)])
+
+    left_need = right_need = radius + gap
+    for k in range(n):
+        reach = (radius + gap) * abs(math.cos(angle(k)))
+        anchor = anchor_of(k)
+        if anchor == "start":
+            right_need = max(right_need, reach + extent(k))
+        elif anchor == "end":
+            left_need = max(left_need, reach + extent(k))
+        else:
+            left_need = max(left_need, extent(k) / 2)
+            right_need = max(right_need, extent(k) / 2)
+    width = max(min_width, left_need + right_need + 16)
+    cx = 8 + left_need + (width - 16 - left_need - right_need) / 2
+
+    # Legend, wrapped to the width, above the plot.
+    legend: list[tuple[str, str, float, float]] = []
+    lx, ly = 8.0, 16.0
+    for i, name in enumerate(names):
+        w = 26 + _text_width(name, 12) + 18
+        if lx + w > width - 8 and lx > 8:
+            lx, ly = 8.0, ly + 18
+        legend.append((name, colors.get(name, PALETTE[i % len(PALETTE)]), lx, ly))
+        lx += w
+
+    def rows_of(k: int) -> int:
+        return len(labels[k][0]) + (1 if labels[k][1] else 0)
+
+    above = max(
+        [rows_of(k) * line_h - (radius + gap) * (1 + math.sin(angle(k))) for k in range(n)] + [0.0]
+    )
+    below = max(
+        [rows_of(k) * line_h - (radius + gap) * (1 - math.sin(angle(k))) for k in range(n)] + [0.0]
+    )
+    cy = ly + 16 + above + radius + gap
+    height = cy + radius + gap + below + 14
+
+    def point(k: int, value: float) -> tuple[float, float]:
+        r = _Scale(d0, d1, 0.0, radius)(value)
+        return cx + r * math.cos(angle(k)), cy + r * math.sin(angle(k))
+
+    desc_bits = []
+    for name in names:
+        vals = [
+            f"{a.label} {fmt_number(v)}"
+            for a, v in zip(axes, series[name], strict=False)
+            if v is not None
+        ]
+        desc_bits.append(f"{name}: " + (", ".join(vals) if vals else "unscored"))
+    scale_note = f"Scale {fmt_threshold(d0)} (centre) to {fmt_threshold(d1)} (rim). "
+    svg = _open_svg(width, height, title, scale_note + "; ".join(desc_bits) + ".", "radar")
+    # never drawn larger than its natural size, so labels keep the page's type size
+    parts = [svg.replace("<svg ", f'<svg style="max-width: {_n(width)}px" ', 1)]
+
+    # Rings and spokes.
+    span = d1 - d0
+    rings = [float(v) for v in range(math.ceil(d0), math.floor(d1) + 1)] if span <= 10 else []
+    if not rings:
+        rings = _ticks_within(d0, d1)
+    rings = [v for v in rings if v > d0]
+    for v in rings:
+        pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in (point(k, v) for k in range(n)))
+        strong = v == d1
+        parts.append(
+            f'<polygon points="{pts}" fill="{"#fafbfc" if strong else "none"}" '
+            f'fill-opacity="{0.6 if strong else 1}" stroke="{"#cbd2da" if strong else GRID}"/>'
+        )
+    for k in range(n):
+        x, y = point(k, d1)
+        parts.append(
+            f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" stroke="{GRID}"/>'
+        )
+    # Axis labels, outside the rim; the note (agreement) on a muted last line.
+    for k, (lines, note) in enumerate(labels):
+        a = angle(k)
+        lx_ = cx + (radius + gap) * math.cos(a)
+        ly_ = cy + (radius + gap) * math.sin(a)
+        anchor = anchor_of(k)
+        rows = rows_of(k)
+        if anchor == "middle":
+            y0 = ly_ - (rows - 1) * line_h if math.sin(a) < 0 else ly_ + 10
+        else:
+            # centred on the spoke's end, nudged away from the horizontal
+            y0 = ly_ + 4 - (rows - 1) * line_h / 2 + math.sin(a) * line_h / 2
+        spans = []
+        for j, text in enumerate(lines):
+            spans.append(
+                f'<tspan x="{_n(lx_)}" y="{_n(y0 + j * line_h)}" font-weight="600">'
+                f"{escape(text)}</tspan>"
+            )
+        if note:
+            spans.append(
+                f'<tspan x="{_n(lx_)}" y="{_n(y0 + len(lines) * line_h)}" fill="{MUTED}" '
+                f'font-size="10.5">{escape(note)}</tspan>'
+            )
+        parts.append(
+            f'<text text-anchor="{anchor}" font-size="{label_size}">{"".join(spans)}</text>'
+        )
+
+    # One shape per counselor.
+    for i, name in enumerate(names):
+        color = colors.get(name, PALETTE[i % len(PALETTE)])
+        values = list(series[name]) + [None] * (n - len(series[name]))
+        pts = [point(k, v) if v is not None else None for k, v in enumerate(values[:n])]
+        parts.append(f"<g><title>{escape(name)}</title>")
+        if all(p is not None for p in pts) and n >= 3:
+            poly = " ".join(f"{_n(p[0])},{_n(p[1])}" for p in pts if p is not None)
+            parts.append(
+                f'<polygon points="{poly}" fill="{color}" fill-opacity="0.1" stroke="{color}" '
+                f'stroke-width="2.2" stroke-linejoin="round"/>'
+            )
+        else:
+            segs = []
+            for k in range(n):
+                p, q = pts[k], pts[(k + 1) % n]
+                if p is not None and q is not None and (k + 1 < n or n >= 3):
+                    segs.append(f"M{_n(p[0])} {_n(p[1])}L{_n(q[0])} {_n(q[1])}")
+            if segs:
+                parts.append(
+                    f'<path d="{"".join(segs)}" fill="none" stroke="{color}" '
+                    f'stroke-width="2.2" stroke-dasharray="5 3"/>'
+                )
+        for k, p in enumerate(pts):
+            if p is None:
+                continue
+            tip = f"{name} · {axes[k].label}: {fmt_number(values[k])}"
+            parts.append(
+                f'<circle cx="{_n(p[0])}" cy="{_n(p[1])}" r="3" fill="{color}" stroke="#fff" '
+                f'stroke-width="0.8"><title>{escape(tip)}</title></circle>'
+            )
+        parts.append("</g>")
+
+    # Ring values on top of the shapes, haloed so they stay legible.
+    step = rings[1] - rings[0] if len(rings) > 1 else 1.0
+    for v in [d0, *rings]:
+        _, y = point(0, v)
+        parts.append(
+            f'<text x="{_n(cx + 4)}" y="{_n(y + 3.5)}" font-size="10" fill="{MUTED}" '
+            f'stroke="#fff" stroke-width="3" paint-order="stroke">'
+            f"{escape(_tick_label(v, step))}</text>"
+        )
+
+    for name, color, x, y in legend:
+        parts.append(
+            f'<rect x="{_n(x)}" y="{_n(y - 9)}" width="20" height="10" rx="2" fill="{color}" '
+            f'fill-opacity="0.15" stroke="{color}" stroke-width="2"/>'
+            f'<text x="{_n(x + 26)}" y="{_n(y)}" font-weight="600">{escape(name)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- dumbbell chart
+
+
+@dataclass(frozen=True)
+class Dumbbell:
+    """One counselor's score before and after, each with an optional interval, and the change."""
+
+    name: str
+    before: float | None
+    after: float | None
+    before_low: float | None = None
+    before_high: float | None = None
+    after_low: float | None = None
+    after_high: float | None = None
+    change: float | None = None
+    change_low: float | None = None
+    change_high: float | None = None
+
+
+def _signed(value: float | None, digits: int = 2) -> str:
+    """A change with its sign: +0.53, −0.21, 0.00."""
+    text = fmt_number(value, digits=digits)
+    return "+" + text if value is not None and value > 0 and text.strip("0.") else text
+
+
+def _scale_ticks(d0: float, d1: float) -> list[float]:
+    """Every point of a short whole-number rating scale (1–7, 0–6 …), nice steps otherwise."""
+    if float(d0).is_integer() and float(d1).is_integer() and 0 < d1 - d0 <= 10:
+        return [float(v) for v in range(int(d0), int(d1) + 1)]
+    return _ticks_within(d0, d1)
+
+
+def dumbbell_chart(
+    title: str,
+    rows: Sequence[Dumbbell],
+    *,
+    domain: tuple[float, float],
+    axis_label: str = "",
+    higher_is_better: bool | None = True,
+    colors: Mapping[str, str] | None = None,
+    width: float = 600,
+) -> str:
+    """Before → after per counselor: a hollow dot (before), a filled dot (after) and a bar
+    between them, each dot with its 95% interval (before above the line, after below). The
+    change and its interval are printed at the right, marked better / worse in words."""
+    colors = colors or counselor_colors(r.name for r in rows)
+    left, right, top, bottom, row_h = 118.0, 120.0, 34.0, 44.0, 42.0
+    n_rows = max(1, len(rows))
+    height = top + row_h * n_rows + bottom
+    x0, x1 = left, width - right
+    y_top, y_bottom = top, top + row_h * n_rows
+    d0, d1 = domain
+    sx = _Scale(d0, d1, x0, x1)
+    ticks = _scale_ticks(d0, d1)
+
+    def verdict(change: float | None) -> str:
+        if change is None or higher_is_better is None or abs(change) < 0.005:
+            return ""
+        better = (change > 0) == bool(higher_is_better)
+        return "better" if better else "worse"
+
+    desc_bits = []
+    for r in rows:
+        if r.before is None and r.after is None:
+            desc_bits.append(f"{r.name}: unscored")
+            continue
+        bit = f"{r.name}: {fmt_number(r.before)} before, {fmt_number(r.after)} after"
+        if r.change is not None:
+            bit += f", change {_signed(r.change)}"
+            if r.change_low is not None and r.change_high is not None:
+                bit += f" (95% CI {fmt_number(r.change_low)} to {fmt_number(r.change_high)})"
+            if verdict(r.change):
+                bit += f", {verdict(r.change)}"
+        desc_bits.append(bit)
+    parts = [_open_svg(width, height, title, "; ".join(desc_bits) + ".", "dumbbell")]
+    for i in range(n_rows):
+        if i % 2 == 1:
+            parts.append(
+                f'<rect x="{_n(x0)}" y="{_n(y_top + row_h * i)}" width="{_n(x1 - x0)}" '
+                f'height="{_n(row_h)}" fill="#f8fafc"/>'
+            )
+    parts += _x_axis(sx, ticks, y_top, y_bottom, axis_label)
+
+    # Key above the plot.
+    ky = y_top - 14
+    parts.append(
+        f'<circle cx="{_n(x0 + 5)}" cy="{_n(ky - 4)}" r="4.5" fill="#fff" stroke="{INK}" '
+        f'stroke-width="1.8"/><text x="{_n(x0 + 14)}" y="{_n(ky)}" font-size="11" '
+        f'fill="{MUTED}">before</text>'
+        f'<circle cx="{_n(x0 + 70)}" cy="{_n(ky - 4)}" r="4.5" fill="{INK}"/>'
+        f'<text x="{_n(x0 + 79)}" y="{_n(ky)}" font-size="11" fill="{MUTED}">after</text>'
+        f'<path d="M{_n(x0 + 126)} {_n(ky - 7)}v6M{_n(x0 + 126)} {_n(ky - 4)}h16'
+        f'M{_n(x0 + 142)} {_n(ky - 7)}v6" stroke="{MUTED}" stroke-width="1.3" fill="none"/>'
+        f'<text x="{_n(x0 + 148)} " y="{_n(ky)}" font-size="11" fill="{MUTED}">95% interval'
+        f"</text>"
+    )
+    if higher_is_better is not None:
+        parts.append(
+            f'<text x="{_n(x1 + 10)}" y="{_n(ky)}" font-size="11" fill="{MUTED}">change</text>'
+        )
+
+    def whisker(lo: float | None, hi: float | None, y: float) -> str:
+        if lo is None or hi is None:
+            return ""
+        a, b = sx(lo), sx(hi)
+        return (
+            f'<path d="M{_n(a)} {_n(y - 3)}v6M{_n(a)} {_n(y)}H{_n(b)}M{_n(b)} {_n(y - 3)}v6" '
+            f'stroke="{INK}" stroke-opacity="0.55" stroke-width="1.2" fill="none"/>'
+        )
+
+    for i, r in enumerate(rows):
+        cy = y_top + row_h * i + row_h / 2
+        color = colors.get(r.name, PALETTE[i % len(PALETTE)])
+        parts.append(
+            f'<text x="{_n(x0 - 10)}" y="{_n(cy + 4)}" text-anchor="end" font-weight="600">'
+            f"{escape(r.name)}</text>"
+        )
+        if r.before is None and r.after is None:
+            parts.append(
+                f'<text x="{_n(x0 + 6)}" y="{_n(cy + 4)}" fill="{MUTED}" font-style="italic">'
+                f"unscored</text>"
+            )
+            continue
+        tip = f"{r.name}: before {fmt_number(r.before)}"
+        if r.before_low is not None and r.before_high is not None:
+            tip += f" [{fmt_number(r.before_low)}, {fmt_number(r.before_high)}]"
+        tip += f" → after {fmt_number(r.after)}"
+        if r.after_low is not None and r.after_high is not None:
+            tip += f" [{fmt_number(r.after_low)}, {fmt_number(r.after_high)}]"
+        parts.append(f"<g><title>{escape(tip)}</title>")
+        parts.append(whisker(r.before_low, r.before_high, cy - 10))
+        parts.append(whisker(r.after_low, r.after_high, cy + 10))
+        if r.before is not None and r.after is not None:
+            xb, xa = sx(r.before), sx(r.after)
+            parts.append(
+                f'<line x1="{_n(xb)}" x2="{_n(xa)}" y1="{_n(cy)}" y2="{_n(cy)}" '
+                f'stroke="{color}" stroke-width="4" stroke-opacity="0.45" '
+                f'stroke-linecap="round"/>'
+            )
+            if abs(xa - xb) > 14:  # an arrowhead just short of the after dot
+                d = 1 if xa > xb else -1
+                tip_x = xa - d * 7
+                parts.append(
+                    f'<path d="M{_n(tip_x)} {_n(cy)}l{_n(-d * 7)} -4.5v9z" fill="{color}"/>'
+                )
+        if r.before is not None:
+            parts.append(
+                f'<circle cx="{_n(sx(r.before))}" cy="{_n(cy)}" r="5.5" fill="#fff" '
+                f'stroke="{color}" stroke-width="2.4"/>'
+            )
+        if r.after is not None:
+            parts.append(
+                f'<circle cx="{_n(sx(r.after))}" cy="{_n(cy)}" r="5.5" fill="{color}" '
+                f'stroke="#fff" stroke-width="1"/>'
+            )
+        parts.append("</g>")
+        word = verdict(r.change)
+        ink = BAND_INK["good"] if word == "better" else BAND_INK["below"] if word else INK
+        parts.append(
+            f'<text x="{_n(x1 + 10)}" y="{_n(cy + 1)}" font-weight="700" fill="{ink}">'
+            f"{escape(_signed(r.change))}"
+            + (f'<tspan dx="5" font-size="10.5" font-weight="600">{word}</tspan>' if word else "")
+            + "</text>"
+        )
+        if r.change_low is not None and r.change_high is not None:
+            parts.append(
+                f'<text x="{_n(x1 + 10)}" y="{_n(cy + 14)}" font-size="10.5" fill="{MUTED}">'
+                f"[{escape(fmt_number(r.change_low))}, {escape(fmt_number(r.change_high))}]"
+                "</text>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- interval plot
+
+
+@dataclass(frozen=True)
+class IntervalRow:
+    """One estimate in an interval plot: a label (may be empty), mean and interval."""
+
+    label: str
+    mean: float | None
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class IntervalGroup:
+    """A counselor (or player) and its estimates, drawn as consecutive rows in its colour."""
+
+    name: str
+    rows: Sequence[IntervalRow]
+
+
+def interval_plot(
+    title: str,
+    groups: Sequence[IntervalGroup],
+    *,
+    domain: tuple[float, float] | None = None,
+    axis_label: str = "",
+    unit: str = "",
+    digits: int | None = None,
+    reference: float | None = None,
+    reference_label: str = "",
+    colors: Mapping[str, str] | None = None,
+    width: float = 600,
+) -> str:
+    """Dots with 95% interval whiskers, grouped: a forest plot when each group has one row,
+    several labelled sub-rows (e.g. task / bond / goal) per counselor otherwise. Values and
+    intervals are printed at the right; a missing estimate reads "unscored"."""
+    colors = colors or counselor_colors(g.name for g in groups)
+    multi = any(len(g.rows) > 1 or bool(g.rows and g.rows[0].label) for g in groups)
+    left = 168.0 if multi else 118.0
+    right, top, bottom = 118.0, 26.0 if reference_label else 14.0, 44.0
+    sub_h = 24.0 if multi else 32.0
+    gap = 10.0 if multi else 0.0
+    n_rows = sum(max(1, len(g.rows)) for g in groups)
+    plot_h = sub_h * max(1, n_rows) + gap * max(0, len(groups) - 1)
+    height = top + plot_h + bottom
+    x0, x1 = left, width - right
+    y_top, y_bottom = top, top + plot_h
+
+    values = [v for g in groups for r in g.rows for v in (r.mean, r.low, r.high) if v is not None]
+    if domain is not None:
+        d0, d1 = domain
+        ticks = _scale_ticks(d0, d1)
+    else:
+        lo, hi = min(values, default=0.0), max(values, default=1.0)
+        if reference is not None:
+            lo, hi = min(lo, reference), max(hi, reference)
+        pad = 0.06 * (hi - lo or 1.0)
+        d0, d1, ticks = nice_domain(lo - pad, hi + pad)
+    sx = _Scale(d0, d1, x0, x1)
+
+    def show(v: float | None) -> str:
+        return fmt_number(v, unit, digits=digits) + ("%" if unit == "%" and v is not None else "")
+
+    desc_bits = []
+    for g in groups:
+        for r in g.rows:
+            who = f"{g.name} {r.label}".strip()
+            if r.mean is None:
+                desc_bits.append(f"{who}: unscored")
+            elif r.low is not None and r.high is not None:
+                desc_bits.append(f"{who}: {show(r.mean)} (95% CI {show(r.low)} to {show(r.high)})")
+            else:
+                desc_bits.append(f"{who}: {show(r.mean)}")
+    parts = [_open_svg(width, height, title, "; ".join(desc_bits) + ".", "intervals")]
+
+    y = y_top
+    spans: list[tuple[IntervalGroup, float, int]] = []
+    for g in groups:
+        spans.append((g, y, max(1, len(g.rows))))
+        y += sub_h * max(1, len(g.rows)) + gap
+    for k, (_, gy, count) in enumerate(spans):
+        if k % 2 == 1:
+            parts.append(
+                f'<rect x="{_n(x0)}" y="{_n(gy - gap / 2)}" width="{_n(x1 - x0)}" '
+                f'height="{_n(sub_h * count + gap)}" fill="#f8fafc"/>'
+            )
+    parts += _x_axis(sx, ticks, y_top, y_bottom, axis_label)
+    if reference is not None and d0 <= reference <= d1:
+        xr = _n(sx(reference))
+        parts.append(
+            f'<line x1="{xr}" x2="{xr}" y1="{_n(y_top - 4)}" y2="{_n(y_bottom)}" '
+            f'stroke="{MUTED}" stroke-width="1.2" stroke-dasharray="4 3"/>'
+        )
+        if reference_label:
+            parts.append(
+                f'<text x="{xr}" y="{_n(y_top - 8)}" text-anchor="middle" font-size="10.5" '
+                f'fill="{MUTED}">{escape(reference_label)}</text>'
+            )
+
+    for k, (g, gy, count) in enumerate(spans):
+        color = colors.get(g.name, PALETTE[k % len(PALETTE)])
+        name_y = gy + sub_h * count / 2 + 4
+        if multi:
+            parts.append(
+                f'<text x="{_n(16)}" y="{_n(name_y)}" font-weight="600">{escape(g.name)}</text>'
+            )
+        for j, r in enumerate(g.rows):
+            cy = gy + sub_h * j + sub_h / 2
+            if multi:
+                parts.append(
+                    f'<text x="{_n(x0 - 10)}" y="{_n(cy + 4)}" text-anchor="end" '
+                    f'font-size="11.5" fill="{MUTED}">{escape(r.label)}</text>'
+                )
+            else:
+                parts.append(
+                    f'<text x="{_n(x0 - 10)}" y="{_n(cy + 4)}" text-anchor="end" '
+                    f'font-weight="600">{escape(g.name)}</text>'
+                )
+            if r.mean is None:
+                parts.append(
+                    f'<text x="{_n(x0 + 6)}" y="{_n(cy + 4)}" fill="{MUTED}" '
+                    f'font-style="italic">unscored</text>'
+                    f'<text x="{_n(x1 + 10)}" y="{_n(cy + 4)}" fill="{MUTED}">—</text>'
+                )
+                continue
+            who = f"{g.name} {r.label}".strip()
+            tip = f"{who}: {show(r.mean)}"
+            ci = r.low is not None and r.high is not None
+            if ci:
+                tip += f" [{show(r.low)}, {show(r.high)}]"
+            parts.append(f"<g><title>{escape(tip)}</title>")
+            if r.low is not None and r.high is not None:
+                lo, hi = sx(r.low), sx(r.high)
+                parts.append(
+                    f'<path d="M{_n(lo)} {_n(cy - 5)}v10M{_n(lo)} {_n(cy)}H{_n(hi)}'
+                    f'M{_n(hi)} {_n(cy - 5)}v10" stroke="{color}" stroke-width="2" '
+                    f'fill="none"/>'
+                )
+            parts.append(
+                f'<circle cx="{_n(sx(r.mean))}" cy="{_n(cy)}" r="5" fill="{color}" '
+                f'stroke="#fff" stroke-width="1.2"/></g>'
+            )
+            parts.append(
+                f'<text x="{_n(x1 + 10)}" y="{_n(cy + 4)}"><tspan font-weight="700">'
+                f"{escape(show(r.mean))}</tspan>"
+                + (
+                    f'<tspan dx="5" font-size="10.5" fill="{MUTED}">'
+                    f"[{escape(show(r.low))}, {escape(show(r.high))}]</tspan>"
+                    if ci
+                    else ""
+                )
+                + "</text>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)

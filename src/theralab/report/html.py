@@ -1,4 +1,5 @@
-"""A self-contained HTML report of one run: leaderboard, MITI profile, outcomes, transcripts.
+"""A self-contained HTML report of one run: leaderboard, MITI profile, judged rubrics,
+pairwise ratings, outcomes, transcripts.
 
 The page is a single file with inline CSS, inline SVG charts (`theralab.report.charts`) and
 a few lines of vanilla JavaScript that only filter the transcript list. It loads nothing
@@ -30,6 +31,17 @@ from theralab.report.charts import (
     threshold_bars,
 )
 from theralab.report.console import LEADERBOARD_COLUMNS as LEADERBOARD_KEYS
+from theralab.report.judged import (
+    ONE_RATER,
+    alliance,
+    before_after,
+    code_agreement,
+    judge_calls,
+    judges,
+    one_rater,
+    pairwise_view,
+    rubric_profiles,
+)
 
 TEMPLATE = "report.html.j2"
 
@@ -436,8 +448,11 @@ def render_report(
     """Render the whole report as one self-contained HTML document.
 
     `pairwise` is the content of a `compare.json` (`theralab compare`), shown when given.
+    Rubric scores from LLM judges (`Results.judges`, `agreement`, `judge_counts`) get their
+    own sections; a section without data is left out.
     """
-    names = [s.counselor for s in _ordered(results)]
+    summaries = _ordered(results)
+    names = [s.counselor for s in summaries]
     names += sorted({s.counselor.name for s in sessions} - set(names))
     colors = counselor_colors(names)
     headers, rows = _leaderboard(results)
@@ -491,7 +506,15 @@ def render_report(
                 f"{e.get('name')} v{e.get('version')}" for e in results.evaluators
             ),
             negative_controls=sorted(NEGATIVE_CONTROLS & set(names)),
-            pairwise=pairwise,
+            pairwise=pairwise_view(pairwise, colors),
+            code_check=code_agreement(results, summaries, colors),
+            rubric_cards=rubric_profiles(results, summaries, colors),
+            judge_calls=judge_calls(results),
+            judges=judges(results),
+            one_rater=one_rater(results),
+            one_rater_text=ONE_RATER,
+            before_after=before_after(results, summaries, colors),
+            alliance=alliance(results, summaries, colors),
         )
     )
 
