@@ -13,7 +13,7 @@ setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet -e '.[dev,semantic,bench]'
+	$(PIP) install --quiet -e '.[dev,semantic,bench,synth,serve,browser,dask]'
 	@$(MAKE) --no-print-directory llamacpp || \
 	  echo "warning: llama.cpp extras did not install; the tests that need them will skip"
 	@touch $(STAMP)

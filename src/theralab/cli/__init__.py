@@ -12,10 +12,13 @@ from theralab.cli import compare as _compare
 from theralab.cli import evaluate as _evaluate
 from theralab.cli import profiles as _profiles
 from theralab.cli import report as _report
+from theralab.cli import rubrics as _rubrics
 from theralab.cli import run as _run
 from theralab.cli import safety as _safety
+from theralab.cli import serve as _serve
 from theralab.cli import show as _show
 from theralab.cli import simulate as _simulate
+from theralab.cli import synth as _synth
 from theralab.cli._common import GlobalOptions
 
 app = typer.Typer(
@@ -70,6 +73,11 @@ app.command("screen")(_safety.screen)
 app.command("reply")(_safety.reply)
 app.command("redteam")(_safety.redteam)
 app.add_typer(_profiles.app, name="profiles")
+app.add_typer(_synth.app, name="synth")
+app.add_typer(_rubrics.app, name="rubrics")
+app.command("export")(_synth.export)
+app.command("serve")(_serve.serve)
+app.add_typer(_serve.keys_app, name="keys")
 
 
 def main() -> None:

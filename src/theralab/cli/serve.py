@@ -1,0 +1,213 @@
+"""`theralab serve` and `theralab keys`: the counselor chat API and web UI, and its API keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from theralab.cli._common import console, err_console, fail
+from theralab.serve import INSTALL_HINT, missing_dependencies
+
+if TYPE_CHECKING:
+    from theralab.serve.store import Store
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="THERALAB_DB",
+        help="Database URL: sqlite:///path.db or postgresql://user@host/db. "
+        "Default: SQLite in ~/.local/share/theralab.",
+    ),
+]
+
+
+def _require_extra() -> None:
+    if missing_dependencies():
+        err_console.print(INSTALL_HINT, highlight=False, markup=False)
+        raise typer.Exit(1)
+
+
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    store_text: Annotated[
+        bool,
+        typer.Option(
+            "--store-text/--no-store-text",
+            help="Store what people and counselors say (off: metadata only).",
+        ),
+    ] = False,
+    memory: Annotated[
+        bool,
+        typer.Option(
+            "--memory/--no-memory",
+            help="Recall a content-free summary of a user's last conversation.",
+        ),
+    ] = True,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact/--no-redact",
+            help="Redact names, emails, phone numbers and addresses before text goes to a model.",
+        ),
+    ] = True,
+    rate_limit: Annotated[
+        int, typer.Option(help="Requests per minute per API key (a key's own rate wins).")
+    ] = 120,
+    burst: Annotated[int, typer.Option(help="Requests a key may send at once.")] = 30,
+    max_message_chars: Annotated[int, typer.Option(help="Longest message accepted.")] = 4000,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            help="A model spec conversations may choose besides the scripted counselors "
+            "(repeatable), e.g. openai/gpt-4o-mini.",
+        ),
+    ] = None,
+    client_model: Annotated[
+        str | None, typer.Option(help="Model spec for LLM clients in practice mode.")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint for the models.")
+    ] = None,
+    runs_dir: Annotated[
+        Path, typer.Option(help="Folder of run directories for the report viewer.")
+    ] = Path("runs"),
+    ui: Annotated[bool, typer.Option("--ui/--no-ui", help="Serve the web UI.")] = True,
+) -> None:
+    """Serve guarded counselors over HTTP (API under /v1, web UI with practice mode).
+
+    The crisis guardrail is always on. Without `--store-text` only metadata is stored.
+    API clients need a key: `theralab keys create --name NAME`.
+    """
+    _require_extra()
+    import uvicorn
+
+    from theralab.model.api import parse_spec
+    from theralab.serve.app import create_app
+    from theralab.serve.db import redacted_url
+    from theralab.serve.settings import ServeSettings
+
+    try:
+        for spec in [*(model or []), *([client_model] if client_model else [])]:
+            parse_spec(spec)
+        fields: dict[str, object] = {
+            "host": host,
+            "port": port,
+            "store_text": store_text,
+            "memory": memory,
+            "redact_pii": redact,
+            "rate_per_minute": rate_limit,
+            "burst": burst,
+            "max_message_chars": max_message_chars,
+            "counselor_models": tuple(model or ()),
+            "client_model": client_model,
+            "base_url": base_url,
+            "runs_dir": runs_dir,
+            "ui": ui,
+        }
+        if db:
+            fields["db_url"] = db
+        settings = ServeSettings(**fields)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    err_console.print(
+        f"opening {redacted_url(settings.db_url)} and loading the crisis screener…", highlight=False
+    )
+    try:
+        app = create_app(settings)
+    except Exception as exc:
+        raise fail(f"cannot open the database {redacted_url(settings.db_url)}: {exc}") from None
+    base = f"http://{host}:{port}"
+    console.print(
+        f"[bold]TheraLab serve[/bold] · database {app.state.database} "
+        f"(schema {app.state.schema_revision}) · text {'stored' if store_text else 'not stored'}",
+        highlight=False,
+    )
+    console.print(f"API     {base}/v1   (OpenAPI: {base}/openapi.json)", highlight=False)
+    if ui:
+        console.print(
+            f"Web UI  {base}/login?token={app.state.ui.token}   (open this link; new every start)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(
+            "[yellow]warning: listening beyond loopback; put TLS in front of it[/yellow]"
+        )
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+keys_app = typer.Typer(
+    help="API keys for `theralab serve` (stored hashed; a key is shown once).",
+    no_args_is_help=True,
+)
+
+
+def _store(db: str | None) -> Store:
+    _require_extra()
+    from theralab.serve.db import make_engine, migrate
+    from theralab.serve.settings import ServeSettings
+    from theralab.serve.store import Store
+
+    url = db or ServeSettings().db_url
+    engine = make_engine(url)
+    migrate(engine)
+    return Store(engine)
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="What the key is for, e.g. pilot.")],
+    rate: Annotated[
+        int | None, typer.Option(help="Requests per minute for this key (default: the server's).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Create an API key and print it (once: only its hash is kept)."""
+    from theralab.serve.auth import create_key
+
+    store = _store(db)
+    try:
+        key, plain = create_key(store, name, rate)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    err_console.print(f"created key {key.prefix}… ({key.name}); copy it now, it is not shown again")
+    print(plain)
+
+
+@keys_app.command("list")
+def keys_list(db: DbOption = None) -> None:
+    """List API keys (prefixes only)."""
+    store = _store(db)
+    table = Table(header_style="bold")
+    for col in ("prefix", "name", "created", "last used", "rate/min", "status"):
+        table.add_column(col)
+    for key in store.api_keys():
+        table.add_row(
+            key.prefix + "…",
+            key.name,
+            f"{key.created_at:%Y-%m-%d %H:%M}",
+            f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "—",
+            str(key.rate_per_minute or "default"),
+            "revoked" if key.revoked_at else "active",
+        )
+    console.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key: Annotated[str, typer.Argument(help="The key's prefix (tl_…), id or name.")],
+    db: DbOption = None,
+) -> None:
+    """Revoke a key; requests with it fail within seconds."""
+    revoked = _store(db).revoke_key(key.removesuffix("…"))
+    if not revoked:
+        raise fail(f"no active key with prefix, id or name {key!r}")
+    for k in revoked:
+        console.print(f"revoked {k.prefix}… ({k.name})", highlight=False)

@@ -1,0 +1,143 @@
+"""API keys (stored as SHA-256 only) and the web UI's login.
+
+An API key is `tl_` + 43 random URL-safe characters (256 bits): too long to guess, so one
+unsalted SHA-256 is enough to make a leaked database useless for calling the API.
+
+The web UI has no password: `theralab serve` prints a login link with a random token (like
+Jupyter). Opening it sets an HttpOnly, SameSite=Strict session cookie; pages embed a CSRF token
+that every state-changing API call from the UI must send back in `X-CSRF-Token`. UI sessions
+live in the server's memory and end when it stops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from theralab.serve.models import ApiKey
+from theralab.serve.store import Store
+
+KEY_PREFIX = "tl_"
+UI_COOKIE = "theralab_ui"
+CSRF_HEADER = "x-csrf-token"
+KEY_CACHE_SECONDS = 10.0  # a revoked key stops working within this time
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: an API key, or the web UI acting for the operator."""
+
+    key_id: str
+    name: str
+    kind: str  # api | ui
+    rate_per_minute: int | None = None
+
+
+def create_key(store: Store, name: str, rate_per_minute: int | None = None) -> tuple[ApiKey, str]:
+    """A new API key; the plain key is returned once and never stored."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise ValueError("a key needs a name of 1–80 characters")
+    if rate_per_minute is not None and rate_per_minute < 1:
+        raise ValueError("the rate must be at least 1 request a minute")
+    plain = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(
+        id=uuid.uuid4().hex,
+        name=name,
+        kind="api",
+        prefix=plain[: len(KEY_PREFIX) + 6],
+        key_hash=hash_key(plain),
+        rate_per_minute=rate_per_minute,
+    )
+    return store.add_key(key), plain
+
+
+def ensure_ui_key(store: Store) -> ApiKey:
+    """The key row the web UI's conversations belong to (its hash matches no real key)."""
+    existing = store.ui_key()
+    if existing is not None:
+        return existing
+    key = ApiKey(
+        id=uuid.uuid4().hex,
+        name="web-ui",
+        kind="ui",
+        prefix="ui",
+        key_hash=hash_key("ui-only:" + secrets.token_hex(32)),
+    )
+    return store.add_key(key)
+
+
+@dataclass
+class KeyCache:
+    """Key lookups by hash, cached briefly so the database is not hit on every request."""
+
+    store: Store
+    ttl: float = KEY_CACHE_SECONDS
+    _cache: dict[str, tuple[float, Principal | None]] = field(default_factory=dict)
+
+    def cached(self, key: str) -> tuple[bool, Principal | None]:
+        """(True, principal) when the answer is known without the database."""
+        if not key.startswith(KEY_PREFIX) or len(key) > 100:
+            return True, None
+        hit = self._cache.get(hash_key(key))
+        if hit is not None and time.monotonic() - hit[0] < self.ttl:
+            return True, hit[1]
+        return False, None
+
+    def lookup(self, key: str) -> Principal | None:
+        """The principal for a presented key, or None (unknown or revoked)."""
+        known, principal = self.cached(key)
+        if known:
+            return principal
+        digest = hash_key(key)
+        now = time.monotonic()
+        row = self.store.key_by_hash(digest)
+        principal = None
+        if row is not None and row.revoked_at is None and row.kind == "api":
+            principal = Principal(row.id, row.name, "api", row.rate_per_minute)
+            self.store.touch_key(row.id)
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[digest] = (now, principal)
+        return principal
+
+
+@dataclass
+class UISession:
+    id: str
+    csrf: str
+    created: float
+
+
+@dataclass
+class UIAuth:
+    """The login token printed at start and the cookie sessions it opens."""
+
+    token: str
+    principal: Principal
+    sessions: dict[str, UISession] = field(default_factory=dict)
+    max_sessions: int = 1000
+
+    def check_token(self, presented: str) -> bool:
+        return hmac.compare_digest(presented.encode(), self.token.encode())
+
+    def open_session(self) -> UISession:
+        if len(self.sessions) >= self.max_sessions:  # drop the oldest
+            oldest = min(self.sessions.values(), key=lambda s: s.created)
+            del self.sessions[oldest.id]
+        session = UISession(secrets.token_urlsafe(32), secrets.token_urlsafe(24), time.time())
+        self.sessions[session.id] = session
+        return session
+
+    def session(self, cookie: str | None) -> UISession | None:
+        if not cookie:
+            return None
+        return self.sessions.get(cookie)

@@ -1,0 +1,63 @@
+"""What an operator sets for `theralab serve`: where data lives, what is stored, the limits."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def default_data_dir() -> Path:
+    """`$XDG_DATA_HOME/theralab`, else `~/.local/share/theralab`."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "theralab"
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{default_data_dir() / 'theralab.db'}"
+
+
+class ServeSettings(BaseModel):
+    """The server's configuration; every field has a safe default."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    db_url: str = Field(default_factory=default_db_url, description="SQLAlchemy database URL.")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    store_text: bool = Field(
+        default=False,
+        description="Store what users and counselors say. Off: only metadata (sizes, risk "
+        "levels, timings) is kept.",
+    )
+    memory: bool = Field(
+        default=True,
+        description="Carry a short, content-free summary (themes, feelings named, peak risk) "
+        "of a user's last conversation into their next one.",
+    )
+    redact_pii: bool = Field(
+        default=True,
+        description="Replace names, emails, phone numbers and addresses before any text is "
+        "sent to a model-backed role.",
+    )
+    rate_per_minute: int = Field(default=120, ge=1, description="Default per-key request rate.")
+    burst: int = Field(default=30, ge=1, description="Requests a key may send at once.")
+    max_message_chars: int = Field(default=4000, ge=1)
+    max_body_bytes: int = Field(default=64 * 1024, ge=256)
+    max_client_messages: int = Field(
+        default=500, ge=1, description="Messages per conversation before it must be ended."
+    )
+    live_conversations: int = Field(
+        default=10_000, ge=1, description="Conversations kept in memory (least recent evicted)."
+    )
+    counselor_models: tuple[str, ...] = Field(
+        default=(), description="Model specs a conversation may ask for (besides scripted)."
+    )
+    client_model: str | None = Field(default=None, description="Model spec for LLM clients.")
+    base_url: str | None = None
+    runs_dir: Path = Field(default=Path("runs"), description="Where the report viewer looks.")
+    ui: bool = True
+    ui_token: str | None = Field(
+        default=None, description="Login token for the web UI; random per start when unset."
+    )

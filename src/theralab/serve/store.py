@@ -1,0 +1,369 @@
+"""Everything the server keeps in its database, behind one small synchronous class.
+
+The API calls these methods in a worker thread. Writes on SQLite go through one lock (SQLite
+has a single writer anyway; the lock turns "database is locked" retries into a short queue).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from theralab.serve.models import (
+    ApiKey,
+    AuditEvent,
+    Conversation,
+    Memory,
+    Message,
+    PracticeSession,
+    PracticeTurn,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One turn to store: `text` is dropped unless the conversation stores text."""
+
+    speaker: str
+    text: str
+    risk: str | None = None
+    protocol: str | None = None
+    guardrail: str | None = None
+    codes: Sequence[str] = ()
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else _NullLock()
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with self._write_lock, self.sessions.begin() as session:
+            yield session
+
+    def _read(self) -> Session:
+        return self.sessions()
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def add_key(self, key: ApiKey) -> ApiKey:
+        with self._write() as s:
+            s.add(key)
+            s.add(AuditEvent(event="key.created", key_id=key.id, detail={"name": key.name}))
+        return key
+
+    def key_by_hash(self, key_hash: str) -> ApiKey | None:
+        with self._read() as s:
+            return s.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
+
+    def api_keys(self, include_revoked: bool = True) -> list[ApiKey]:
+        with self._read() as s:
+            query = select(ApiKey).where(ApiKey.kind == "api").order_by(ApiKey.created_at)
+            if not include_revoked:
+                query = query.where(ApiKey.revoked_at.is_(None))
+            return list(s.scalars(query))
+
+    def ui_key(self) -> ApiKey | None:
+        with self._read() as s:
+            return s.scalar(select(ApiKey).where(ApiKey.kind == "ui"))
+
+    def revoke_key(self, id_or_name: str) -> list[ApiKey]:
+        """Revoke the key with this id, prefix or name; returns what was revoked."""
+        with self._write() as s:
+            found = list(
+                s.scalars(
+                    select(ApiKey).where(
+                        ApiKey.kind == "api",
+                        ApiKey.revoked_at.is_(None),
+                        (ApiKey.id == id_or_name)
+                        | (ApiKey.prefix == id_or_name)
+                        | (ApiKey.name == id_or_name),
+                    )
+                )
+            )
+            for key in found:
+                key.revoked_at = utcnow()
+                s.add(AuditEvent(event="key.revoked", key_id=key.id, detail={"name": key.name}))
+            return found
+
+    def touch_key(self, key_id: str) -> None:
+        with self._write() as s:
+            s.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=utcnow()))
+
+    # --- audit ------------------------------------------------------------------------------
+
+    def audit(
+        self,
+        event: str,
+        key_id: str | None = None,
+        subject_id: str | None = None,
+        **detail: Any,
+    ) -> None:
+        with self._write() as s:
+            s.add(AuditEvent(event=event, key_id=key_id, subject_id=subject_id, detail=detail))
+
+    def audit_events(self, limit: int = 1000, event: str | None = None) -> list[AuditEvent]:
+        with self._read() as s:
+            query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+            if event:
+                query = query.where(AuditEvent.event == event)
+            return list(s.scalars(query))
+
+    # --- conversations ----------------------------------------------------------------------
+
+    def add_conversation(self, conversation: Conversation, greeting: TurnRecord) -> None:
+        with self._write() as s:
+            s.add(conversation)
+            s.flush()
+            s.add(_message(conversation.id, 0, greeting, conversation.store_text))
+            s.add(
+                AuditEvent(
+                    event="conversation.created",
+                    key_id=conversation.key_id,
+                    subject_id=conversation.id,
+                    detail={
+                        "modality": conversation.modality,
+                        "model": conversation.model,
+                        "locale": conversation.locale,
+                        "memory": conversation.user_ref is not None,
+                    },
+                )
+            )
+
+    def conversation(self, key_id: str, conversation_id: str) -> Conversation | None:
+        with self._read() as s:
+            return s.scalar(
+                select(Conversation).where(
+                    Conversation.id == conversation_id, Conversation.key_id == key_id
+                )
+            )
+
+    def conversations(
+        self,
+        key_id: str,
+        user_ref: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[Conversation], int]:
+        with self._read() as s:
+            where = [Conversation.key_id == key_id]
+            if user_ref is not None:
+                where.append(Conversation.user_ref == user_ref)
+            if status is not None:
+                where.append(Conversation.status == status)
+            total = s.scalar(select(func.count()).select_from(Conversation).where(*where)) or 0
+            rows = s.scalars(
+                select(Conversation)
+                .where(*where)
+                .order_by(Conversation.created_at.desc(), Conversation.id)
+                .limit(limit)
+                .offset(offset)
+            )
+            return list(rows), int(total)
+
+    def messages(self, conversation_id: str) -> list[Message]:
+        with self._read() as s:
+            return list(
+                s.scalars(
+                    select(Message)
+                    .where(Message.conversation_id == conversation_id)
+                    .order_by(Message.seq)
+                )
+            )
+
+    def record_exchange(
+        self,
+        conversation: Conversation,
+        first_seq: int,
+        turns: Sequence[TurnRecord],
+        risk_peak: str,
+        crisis: bool,
+        detail: dict[str, Any],
+    ) -> None:
+        """The client's message and the reply, the conversation's counters and an audit
+        event, in one transaction (Core statements: this runs once per message)."""
+        now = utcnow()
+        events = [
+            {
+                "at": now,
+                "event": "message.processed",
+                "key_id": conversation.key_id,
+                "subject_id": conversation.id,
+                "detail": detail,
+            }
+        ]
+        if crisis:
+            events.append(
+                {
+                    "at": now,
+                    "event": "crisis.protocol",
+                    "key_id": conversation.key_id,
+                    "subject_id": conversation.id,
+                    "detail": {"risk": detail.get("risk"), "seq": first_seq},
+                }
+            )
+        rows = [
+            {
+                "conversation_id": conversation.id,
+                "seq": first_seq + i,
+                "speaker": turn.speaker,
+                "text": turn.text if conversation.store_text else None,
+                "chars": len(turn.text),
+                "risk": turn.risk,
+                "protocol": turn.protocol,
+                "guardrail": turn.guardrail,
+                "created_at": now,
+            }
+            for i, turn in enumerate(turns)
+        ]
+        with self._write_lock, self.engine.begin() as conn:
+            conn.execute(insert(Message), rows)
+            conn.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation.id)
+                .values(
+                    client_messages=Conversation.client_messages + 1,
+                    crisis_turns=Conversation.crisis_turns + (1 if crisis else 0),
+                    risk_peak=risk_peak,
+                )
+            )
+            conn.execute(insert(AuditEvent), events)
+
+    def end_conversation(
+        self, conversation: Conversation, memory: dict[str, Any] | None
+    ) -> datetime:
+        ended = utcnow()
+        with self._write() as s:
+            s.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation.id)
+                .values(status="ended", ended_at=ended)
+            )
+            if memory is not None and conversation.user_ref is not None:
+                s.add(
+                    Memory(
+                        key_id=conversation.key_id,
+                        user_ref=conversation.user_ref,
+                        conversation_id=conversation.id,
+                        summary=memory,
+                    )
+                )
+            s.add(
+                AuditEvent(
+                    event="conversation.ended",
+                    key_id=conversation.key_id,
+                    subject_id=conversation.id,
+                    detail={"memory_saved": memory is not None},
+                )
+            )
+        return ended
+
+    def latest_memory(self, key_id: str, user_ref: str) -> Memory | None:
+        with self._read() as s:
+            return s.scalar(
+                select(Memory)
+                .where(Memory.key_id == key_id, Memory.user_ref == user_ref)
+                .order_by(Memory.created_at.desc(), Memory.id.desc())
+                .limit(1)
+            )
+
+    # --- practice ---------------------------------------------------------------------------
+
+    def add_practice(self, practice: PracticeSession) -> None:
+        with self._write() as s:
+            s.add(practice)
+            s.flush()
+            s.add(
+                AuditEvent(
+                    event="practice.created",
+                    key_id=practice.key_id,
+                    subject_id=practice.id,
+                    detail={"profile": practice.profile_id, "client": practice.client_engine},
+                )
+            )
+
+    def practice(self, key_id: str, practice_id: str) -> PracticeSession | None:
+        with self._read() as s:
+            return s.scalar(
+                select(PracticeSession).where(
+                    PracticeSession.id == practice_id, PracticeSession.key_id == key_id
+                )
+            )
+
+    def record_practice(
+        self, practice: PracticeSession, first_seq: int, turns: Sequence[TurnRecord]
+    ) -> None:
+        now = utcnow()
+        rows = [
+            {
+                "practice_id": practice.id,
+                "seq": first_seq + i,
+                "speaker": turn.speaker,
+                "text": turn.text if practice.store_text else None,
+                "chars": len(turn.text),
+                "codes": list(turn.codes),
+                "created_at": now,
+            }
+            for i, turn in enumerate(turns)
+        ]
+        with self._write_lock, self.engine.begin() as conn:
+            conn.execute(insert(PracticeTurn), rows)
+            conn.execute(
+                update(PracticeSession)
+                .where(PracticeSession.id == practice.id)
+                .values(utterances=PracticeSession.utterances + 1)
+            )
+
+    def end_practice(self, practice: PracticeSession, scorecard: dict[str, Any]) -> None:
+        with self._write() as s:
+            s.execute(
+                update(PracticeSession)
+                .where(PracticeSession.id == practice.id)
+                .values(status="ended", ended_at=utcnow(), scorecard=scorecard)
+            )
+            s.add(
+                AuditEvent(
+                    event="practice.ended",
+                    key_id=practice.key_id,
+                    subject_id=practice.id,
+                    detail={"utterances": scorecard.get("utterances")},
+                )
+            )
+
+    # --- counts (health, tests) -------------------------------------------------------------
+
+    def count(self, table: type[Any]) -> int:
+        with self._read() as s:
+            return int(s.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def _message(conversation_id: str, seq: int, turn: TurnRecord, store_text: bool) -> Message:
+    return Message(
+        conversation_id=conversation_id,
+        seq=seq,
+        speaker=turn.speaker,
+        text=turn.text if store_text else None,
+        chars=len(turn.text),
+        risk=turn.risk,
+        protocol=turn.protocol,
+        guardrail=turn.guardrail,
+    )
+
+
+class _NullLock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None

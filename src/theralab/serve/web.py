@@ -1,0 +1,193 @@
+"""The web UI: login link, chat, practice mode and the run-report viewer.
+
+Pages are server-rendered shells; their scripts (static/, no CDN, no external fonts) call the
+same /v1 API as any client, authenticated by the UI session cookie plus a CSRF token.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from theralab import __version__
+from theralab.serve.auth import UI_COOKIE, UIAuth, UISession
+from theralab.serve.gate import ui_session_id
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+router = APIRouter(include_in_schema=False)
+
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# Reports are self-contained HTML with inline scripts: they run sandboxed in an opaque origin,
+# so nothing in a report can reach the app's cookies or API.
+REPORT_CSP = (
+    "sandbox allow-scripts allow-popups; default-src 'none'; script-src 'unsafe-inline'; "
+    "style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'"
+)
+_RUN_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
+_PAGES = ("chat", "practice", "reports")
+
+
+def mount_static(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+
+def _ui(request: Request) -> UIAuth:
+    ui = request.app.state.ui
+    assert ui is not None
+    return ui  # type: ignore[no-any-return]
+
+
+def _session(request: Request) -> UISession | None:
+    return _ui(request).session(ui_session_id(request.scope))
+
+
+def _page_headers() -> dict[str, str]:
+    return {"content-security-policy": PAGE_CSP, "cache-control": "no-store"}
+
+
+def _login_needed(request: Request) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        "login.html",
+        {"version": __version__},
+        status_code=401,
+        headers=_page_headers(),
+    )
+
+
+def _render(request: Request, page: str, context: dict[str, Any]) -> Response:
+    session = _session(request)
+    if session is None:
+        return _login_needed(request)
+    settings = request.app.state.settings
+    return templates.TemplateResponse(
+        request,
+        f"{page}.html",
+        {
+            "page": page,
+            "csrf": session.csrf,
+            "version": __version__,
+            "store_text": settings.store_text,
+            **context,
+        },
+        headers=_page_headers(),
+    )
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    if _session(request) is None:
+        return _login_needed(request)
+    return RedirectResponse("/chat", status_code=303)
+
+
+@router.get("/login")
+async def login(
+    request: Request,
+    token: str = Query(default="", max_length=200),
+    next: str = Query(default="chat", max_length=20),
+) -> Response:
+    ui = _ui(request)
+    if not token or not ui.check_token(token):
+        return _login_needed(request)
+    session = ui.open_session()
+    target = next if next in _PAGES else "chat"
+    response = RedirectResponse(f"/{target}", status_code=303)
+    response.set_cookie(
+        UI_COOKIE,
+        session.id,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    await anyio.to_thread.run_sync(request.app.state.store.audit, "ui.login", ui.principal.key_id)
+    return response
+
+
+@router.get("/logout")
+async def logout(request: Request) -> Response:
+    session = _session(request)
+    if session is not None:
+        _ui(request).sessions.pop(session.id, None)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(UI_COOKIE, path="/")
+    return response
+
+
+@router.get("/chat")
+async def chat_page(request: Request) -> Response:
+    return _render(request, "chat", {})
+
+
+@router.get("/practice")
+async def practice_page(request: Request) -> Response:
+    return _render(request, "practice", {})
+
+
+def _runs(folder: Path) -> list[dict[str, Any]]:
+    if not folder.is_dir():
+        return []
+    runs = []
+    for run in folder.iterdir():
+        report = run / "report.html"
+        if not (_RUN_ID.match(run.name) and report.is_file()):
+            continue
+        info: dict[str, Any] = {
+            "id": run.name,
+            "modified": datetime.fromtimestamp(report.stat().st_mtime, UTC),
+            "counselors": [],
+            "clients": None,
+        }
+        try:
+            config = json.loads((run / "config.json").read_text(encoding="utf-8"))
+            info["counselors"] = [str(c) for c in config.get("counselors", [])][:8]
+            info["clients"] = config.get("clients")
+        except (OSError, ValueError, AttributeError):
+            pass
+        runs.append(info)
+    return sorted(runs, key=lambda r: r["modified"], reverse=True)
+
+
+@router.get("/reports")
+async def reports_page(
+    request: Request, run: str | None = Query(default=None, max_length=128)
+) -> Response:
+    runs = _runs(Path(request.app.state.settings.runs_dir))
+    selected = run if run and any(r["id"] == run for r in runs) else None
+    return _render(
+        request,
+        "reports",
+        {"runs": runs, "selected": selected, "runs_dir": str(request.app.state.settings.runs_dir)},
+    )
+
+
+@router.get("/reports/{run_id}/report.html")
+async def report_file(request: Request, run_id: str) -> Response:
+    if _session(request) is None:
+        return _login_needed(request)
+    root = Path(request.app.state.settings.runs_dir).resolve()
+    if not _RUN_ID.match(run_id):
+        return HTMLResponse("not found", status_code=404)
+    path = (root / run_id / "report.html").resolve()
+    if root not in path.parents or not path.is_file():
+        return HTMLResponse("not found", status_code=404)
+    return FileResponse(
+        path,
+        media_type="text/html",
+        headers={"content-security-policy": REPORT_CSP, "cache-control": "no-store"},
+    )
