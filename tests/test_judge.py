@@ -92,6 +92,7 @@ def test_judging_counts_unscored_and_never_invents_a_score(sessions) -> None:  #
         assert scores["wai.task_doubt"] == 6  # answer 2, reverse-scored on 1–7
         assert scores["panas.interested_before"] == 2 and scores["panas.interested_after"] == 4
         assert scores["panas.positive_change"] == pytest.approx((4 - 2) / 10)
+    assert out.agreement["panas.positive_change"]["raters"] == 2
 
 
 def test_agreement_is_reported_per_metric(sessions) -> None:  # type: ignore[no-untyped-def]
@@ -119,6 +120,7 @@ def test_results_carry_scores_agreement_and_counts(sessions) -> None:  # type: i
     assert results.judges[0]["judge"] == "mock/judge"
     assert results.judges[0]["rubrics"] == ["wai@v1"]
     assert "wai.bond" in results.agreement
+    assert results.rubrics[0]["id"] == "wai" and len(results.rubrics[0]["items"]) == 12
 
 
 def test_cache_hits_on_rerun_and_misses_when_the_rubric_version_changes(

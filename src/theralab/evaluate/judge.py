@@ -81,6 +81,7 @@ class JudgeOutcome:
     counts: dict[str, dict[str, int]]
     metrics: list[Metric]
     judges: list[dict[str, Any]] = field(default_factory=list)
+    rubrics: list[dict[str, Any]] = field(default_factory=list)  # each rubric as judged
 
 
 def transcript_view(
@@ -294,6 +295,7 @@ def summarise(
             cells[(rt.rubric, rt.phase, rt.item)][rt.unit][rt.rater] = rt.score
 
     scores: dict[str, dict[str, float | None]] = {sid: {} for sid in session_ids}
+    group_cells: dict[tuple[str, str, str], dict[str, dict[str, float]]] = {}
     agree: dict[str, dict[str, Any]] = {}
     metrics: list[Metric] = []
     for rubric in rubrics:
@@ -327,8 +329,16 @@ def summarise(
                     item_scores = [scores[sid].get(f"{rubric.id}.{i.id}{suffix}") for i in members]
                     scores[sid][key] = _mean(v for v in item_scores if v is not None)
                 agree[key] = _agreement(group_cell, raters, binary=False)
+                group_cells[(rubric.id, group, phase)] = group_cell
         if {"before", "after"} <= set(rubric.phases):
             for group in rubric.groups:
+                before = group_cells.get((rubric.id, group, "before"), {})
+                after = group_cells.get((rubric.id, group, "after"), {})
+                change_cell: dict[str, dict[str, float]] = {
+                    u: {r: after[u][r] - before[u][r] for r in after[u] if r in before.get(u, {})}
+                    for u in after
+                }
+                agree[f"{rubric.id}.{group}_change"] = _agreement(change_cell, raters, False)
                 for sid in session_ids:
                     b = scores[sid].get(f"{rubric.id}.{group}_before")
                     a = scores[sid].get(f"{rubric.id}.{group}_after")
@@ -336,6 +346,7 @@ def summarise(
                         None if a is None or b is None else a - b
                     )
     return JudgeOutcome(
+        rubrics=[r.model_dump(mode="json") for r in rubrics],
         ratings=list(ratings),
         scores=scores,
         agreement=agree,

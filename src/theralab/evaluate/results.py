@@ -63,6 +63,9 @@ class Results(BaseModel):
     agreement: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Inter-rater agreement per judged metric."
     )
+    rubrics: list[dict[str, Any]] = Field(
+        default_factory=list, description="The rubrics judged, in full (scale, items, groups)."
+    )
     judge_counts: dict[str, dict[str, int]] = Field(
         default_factory=dict,
         description="Per rubric: judge calls scored, n/a, unparseable, refused, error.",
@@ -175,6 +178,7 @@ def aggregate(
         judges=judged.judges if judged else [],
         agreement=judged.agreement if judged else {},
         judge_counts=judged.counts if judged else {},
+        rubrics=judged.rubrics if judged else [],
     )
 
 
