@@ -148,6 +148,7 @@ def test_llm_profiles_are_validated_and_duplicates_dropped(tmp_path: Path) -> No
         n=3, counselors=["cbt"], profiles="llm", model_roles={"client": "mock/p"}, max_turns=8
     )
     roles = ModelRoles(specs=cfg.model_roles, cache_path=None)
+
     # the same profile every time: validated, then two of the three rows are duplicates
     def client_model(messages: Sequence[ChatMessage], config: GenerateConfig) -> str:
         if any("client profile for a counseling simulation" in m.content for m in messages):

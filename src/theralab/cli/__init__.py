@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from theralab import __version__
+from theralab.cli import bench as _bench
 from theralab.cli import compare as _compare
 from theralab.cli import evaluate as _evaluate
 from theralab.cli import profiles as _profiles
@@ -78,6 +79,7 @@ app.add_typer(_rubrics.app, name="rubrics")
 app.command("export")(_synth.export)
 app.command("serve")(_serve.serve)
 app.add_typer(_serve.keys_app, name="keys")
+app.add_typer(_bench.app, name="bench")
 
 
 def main() -> None:

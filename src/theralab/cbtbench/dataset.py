@@ -1,0 +1,68 @@
+"""The Shreevastava & Foltz (2021) cognitive-distortion data (research data, read in place —
+nothing from it ships) and its fixed, deterministic held-out split.
+
+Each row's text is the whole "Patient Question"; its gold labels are the dominant distortion
+plus the optional secondary one, mapped to TheraLab's names ("No Distortion" → no label).
+The held-out part is every row whose normalised text hashes to 0 modulo 5 (about 20%): the
+split depends on the text alone, not on row order, and duplicated texts land on one side.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from theralab.cbtbench.labels import map_shreevastava
+from theralab.errors import InputError
+
+DEFAULT_PATH = Path("cognitive_distortions") / "shreevastava_dev.csv"
+HELDOUT_MODULUS = 5
+COLUMNS = ("Id_Number", "Patient Question", "Dominant Distortion")
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    text: str
+    labels: tuple[str, ...]
+
+
+def heldout(text: str) -> bool:
+    """Whether a text belongs to the fixed held-out part (about one in five)."""
+    key = " ".join(text.lower().split()).encode("utf-8")
+    return int(hashlib.sha256(key).hexdigest()[:12], 16) % HELDOUT_MODULUS == 0
+
+
+def load_rows(path: str | Path) -> list[Row]:
+    """Read the CSV; labels are mapped, unknown label names are an error naming the line."""
+    path = Path(path)
+    rows: list[Row] = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(f"missing column(s): {', '.join(missing)}", source=str(path))
+        secondary_col = next(
+            (c for c in reader.fieldnames or [] if c.startswith("Secondary Distortion")), None
+        )
+        for lineno, raw in enumerate(reader, start=2):
+            names = [raw["Dominant Distortion"]]
+            if secondary_col and (raw.get(secondary_col) or "").strip():
+                names.append(raw[secondary_col])
+            try:
+                mapped = [map_shreevastava(n) for n in names]
+            except KeyError as exc:
+                raise InputError(str(exc.args[0]), source=str(path), line=lineno) from None
+            labels = tuple(dict.fromkeys(m for m in mapped if m is not None))
+            rows.append(Row(raw["Id_Number"], raw["Patient Question"].strip(), labels))
+    return rows
+
+
+def split(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
+    """(training part, held-out part), each in file order."""
+    train = [r for r in rows if not heldout(r.text)]
+    test = [r for r in rows if heldout(r.text)]
+    return train, test

@@ -1,0 +1,116 @@
+"""Benchmark items in, predictions out: JSONL with one object per line.
+
+Input: `{"id": "a1", "text": "…", "labels": ["mind reading"]}` — `labels` optional (gold; an
+empty list means no distortion / no core belief). Output: `{"id": "a1", "labels": [...]}`, or
+`{"id": "a1", "labels": null, "unscored": "<why>"}` when a model's answer was unusable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from theralab.cbtbench.labels import Task
+from theralab.errors import InputError
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str | int
+    text: str
+    gold: tuple[str, ...] | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Prediction:
+    id: str | int
+    labels: tuple[str, ...] | None
+    unscored: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.labels is None:
+            return {"id": self.id, "labels": None, "unscored": self.unscored or "no answer"}
+        return {"id": self.id, "labels": list(self.labels)}
+
+
+def _lines(path: str) -> Iterator[tuple[int, str]]:
+    def numbered(fh: TextIO) -> Iterator[tuple[int, str]]:
+        for lineno, line in enumerate(fh, start=1):
+            if line.strip():
+                yield lineno, line
+
+    if path == "-":
+        yield from numbered(sys.stdin)
+        return
+    try:
+        with Path(path).open(encoding="utf-8") as fh:
+            yield from numbered(fh)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=path) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text: {exc.reason}", source=path) from exc
+
+
+def parse_item(line: str, task: Task, source: str, lineno: int) -> Item:
+    """One input line → Item; InputError naming the file, line and field otherwise."""
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", source=source, line=lineno) from exc
+    if not isinstance(raw, dict):
+        raise InputError(
+            'each line must be a JSON object like {"id": …, "text": …}', source=source, line=lineno
+        )
+    item_id = raw.get("id")
+    if isinstance(item_id, bool) or not isinstance(item_id, str | int) or item_id == "":
+        raise InputError(
+            "expected a non-empty string or an integer", source=source, line=lineno, field="id"
+        )
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("expected a non-empty string", source=source, line=lineno, field="text")
+    gold: tuple[str, ...] | None = None
+    labels = raw.get("labels")
+    if labels is not None:
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+            raise InputError(
+                f"expected a list of label strings (empty for {task.none_name})",
+                source=source,
+                line=lineno,
+                field="labels",
+            )
+        try:
+            gold = tuple(dict.fromkeys(task.normalise(x) for x in labels))
+        except ValueError as exc:
+            raise InputError(str(exc), source=source, line=lineno, field="labels") from None
+    return Item(item_id, text, gold, lineno)
+
+
+def read_items(path: str, task: Task) -> list[Item]:
+    """All items of a JSONL file ("-" for standard input); ids must be unique."""
+    source = "<stdin>" if path == "-" else path
+    items: list[Item] = []
+    seen: dict[str | int, int] = {}
+    for lineno, line in _lines(path):
+        item = parse_item(line, task, source, lineno)
+        if item.id in seen:
+            raise InputError(
+                f"duplicate id {item.id!r} (first on line {seen[item.id]})",
+                source=source,
+                line=lineno,
+                field="id",
+            )
+        seen[item.id] = lineno
+        items.append(item)
+    if not items:
+        raise InputError('no items: expected JSONL lines like {"id": …, "text": …}', source=source)
+    return items
+
+
+def dump_predictions(predictions: Iterable[Prediction]) -> str:
+    return "".join(json.dumps(p.to_json(), ensure_ascii=False) + "\n" for p in predictions)

@@ -1,0 +1,93 @@
+"""The model-backed classifier: one structured call per item over any bound model.
+
+The answer schema is bounded — an object whose `labels` is an array of the task's enum labels,
+unique, at most `task.max_labels` long — so a valid answer is always a usable label set. An
+answer that never validates (after the `Model` wrapper's one repair), a refusal, or a failed
+call is *unscored*: it keeps `labels=None` and a reason, and is never read as "no label".
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from theralab.cbtbench.io import Item, Prediction
+from theralab.cbtbench.labels import Task
+from theralab.model.errors import ModelError
+from theralab.model.model import Model
+from theralab.model.types import ChatMessage, GenerateConfig
+from theralab.prompts import render, version
+
+REFUSAL_STOPS = frozenset({"content_filter", "refusal"})
+
+
+def answer_schema(task: Task) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "labels": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(task.labels)},
+                "uniqueItems": True,
+                "maxItems": task.max_labels,
+            }
+        },
+        "required": ["labels"],
+        "additionalProperties": False,
+    }
+
+
+class LLMClassifier:
+    """Labels texts with a bound model (`--model-role classifier=SPEC`)."""
+
+    def __init__(
+        self, model: Model, task: Task, *, temperature: float = 0.0, max_tokens: int = 120
+    ) -> None:
+        self.model = model
+        self.task = task
+        self.config = GenerateConfig(
+            json_schema=answer_schema(task),
+            schema_name=task.name.replace("-", "_"),
+            temperature=temperature,
+            max_tokens=max_tokens,
+        )
+
+    @property
+    def prompt_version(self) -> str:
+        return version(self.task.prompt)
+
+    @property
+    def name(self) -> str:
+        return f"model {self.model.spec} (prompt {self.task.prompt} v{self.prompt_version})"
+
+    def describe(self) -> str:
+        return self.name
+
+    def messages(self, text: str) -> list[ChatMessage]:
+        prompt = render(self.task.prompt, text=text, max_labels=self.task.max_labels)
+        return [ChatMessage(role="user", content=prompt)]
+
+    async def classify(self, item: Item) -> Prediction:
+        try:
+            out = await self.model.generate(self.messages(item.text), self.config)
+        except ModelError as exc:
+            return Prediction(item.id, None, str(exc))
+        if out.stop_reason in REFUSAL_STOPS:
+            return Prediction(item.id, None, f"refused (finish reason {out.stop_reason})")
+        if out.parsed is None:  # the wrapper validates; this guards providers that do not
+            return Prediction(item.id, None, "unparseable: no structured answer")
+        return Prediction(item.id, tuple(dict.fromkeys(out.parsed["labels"])))
+
+    async def classify_all(
+        self, items: Sequence[Item], on_done: Callable[[Prediction], None] | None = None
+    ) -> list[Prediction]:
+        """Every item, concurrently (the model's per-server limit applies), in input order."""
+
+        async def one(item: Item) -> Prediction:
+            found = await self.classify(item)
+            if on_done is not None:
+                on_done(found)
+            return found
+
+        return list(await asyncio.gather(*(one(i) for i in items)))
