@@ -8,6 +8,7 @@ from theralab.agents import Agent
 from theralab.counselors.base import Draft, ScriptedCounselor
 from theralab.counselors.cbt import CBTCounselor
 from theralab.counselors.directive import DirectiveCounselor
+from theralab.counselors.magnet import MagnetCounselor
 from theralab.counselors.mi import MICounselor
 from theralab.counselors.person_centred import PersonCentredCounselor
 from theralab.counselors.techniques import TECHNIQUE_NAMES, TECHNIQUES, Technique
@@ -19,12 +20,15 @@ SCRIPTED_COUNSELORS: dict[str, CounselorFactory] = {
     "mi": MICounselor,
     "person_centred": PersonCentredCounselor,
     "directive": DirectiveCounselor,
+    "magnet": MagnetCounselor,
 }
 DESCRIPTIONS: dict[str, str] = {
     "cbt": "Cognitive behavioural therapy: agenda, automatic thought, technique, homework.",
     "mi": "Motivational interviewing: engage, focus, evoke change talk, plan.",
     "person_centred": "Person-centred: reflective listening, no advice.",
     "directive": "Negative control: closed questions and unsolicited advice (do not deploy).",
+    "magnet": "MAGneT-style multi-agent: a technique selector picks 1-3 of reflection, "
+    "questioning, solutions, normalising and psycho-education each turn; a merger joins them.",
     "act": "Acceptance and commitment therapy (model-backed only).",
     "pfa": "Psychological first aid, look-listen-link (model-backed only).",
 }
@@ -96,6 +100,7 @@ __all__ = [
     "DirectiveCounselor",
     "Draft",
     "MICounselor",
+    "MagnetCounselor",
     "PersonCentredCounselor",
     "ScriptedCounselor",
     "Technique",

@@ -108,7 +108,19 @@ MODALITIES: dict[str, Modality] = {
         ),
         ("look", "listen", "link", "close"),
     ),
+    # Multi-agent: turns are made by `theralab.counselors.magnet.llm.MagnetLLMCounselor`.
+    "magnet": Modality(
+        "magnet",
+        "MAGneT multi-agent CBT",
+        "A technique agent picks one to three of reflection, questioning, solutions, "
+        "normalising and psycho-education; specialised agents draft those parts and a "
+        "response agent merges them into one reply.",
+        ("reflection", "normalising", "psychoeducation", "solutions", "questioning", "close"),
+        ("engage", "explore", "work", "plan", "close"),
+    ),
 }
+# Modalities whose turns take several model calls, served by their own class.
+MULTI_AGENT = frozenset({"magnet"})
 CLIENT_STAGES = ("precontemplation", "contemplation", "preparation")
 
 
@@ -138,7 +150,18 @@ PLAN_SCHEMA: dict[str, Any] = {
 
 
 class LLMCounselor:
-    """A counselor agent on a model. One instance per session."""
+    """A counselor agent on a model. One instance per session.
+
+    `LLMCounselor("magnet", ...)` builds the multi-agent MAGneT counselor (a subclass), so
+    every place that makes model-backed counselors by modality name gets it too.
+    """
+
+    def __new__(cls, modality: str, *args: Any, **kwargs: Any) -> LLMCounselor:
+        if cls is LLMCounselor and modality in MULTI_AGENT:
+            from theralab.counselors.magnet.llm import MagnetLLMCounselor  # imports this module
+
+            return super().__new__(MagnetLLMCounselor)
+        return super().__new__(cls)
 
     def __init__(
         self,
