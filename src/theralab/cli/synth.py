@@ -107,6 +107,14 @@ def cactus(
     address: Annotated[
         str | None, typer.Option(help="Dask scheduler address, e.g. tcp://127.0.0.1:8786.")
     ] = None,
+    endpoint: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--endpoint",
+            help="OpenAI-compatible base URL for the dask executor (repeatable): shards go to "
+            "them in turn, overriding --base-url. With the local executor use --base-url.",
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option(help="Estimate time, tokens and cost from a small sample; make nothing.")
     ] = False,
@@ -141,7 +149,7 @@ def cactus(
             reference=str(reference) if reference else None,
             locale=locale,
         )
-    _run(g.out, config, out, dry_run, executor, address, concurrency, progress)
+    _run(g.out, config, out, dry_run, executor, address, concurrency, progress, endpoint)
 
 
 def _rewrite_command(recipe: str, what: str, fields: str) -> Any:
@@ -188,7 +196,7 @@ def _rewrite_command(recipe: str, what: str, fields: str) -> Any:
             items = len(SourceItems(source, recipe))
             config = SynthConfig(
                 recipe=recipe,  # type: ignore[arg-type]
-                source=str(source),
+                source=str(source.resolve()),  # workers elsewhere need an absolute path
                 n=n or items,
                 counselors=[f"{recipe}-writer"],
                 seed=g.seed_for(seed, 0),
@@ -232,6 +240,7 @@ def _run(
     address: str | None,
     concurrency: int,
     progress: bool,
+    endpoints: list[str] | None = None,
 ) -> None:
     """Estimate, or make the dataset and print where it is."""
     with user_errors():
@@ -239,7 +248,9 @@ def _run(
         if dry_run:
             _print_estimate(estimate(config, concurrency))
             return
-        runner = _executor(executor, address, concurrency, config.model_roles, config.base_url)
+        runner = _executor(
+            executor, address, concurrency, config.model_roles, config.base_url, endpoints
+        )
         started = time.perf_counter()
         with count_progress("synthesising", "rows", progress) as (start, advance):
 
@@ -263,9 +274,21 @@ def _run(
 
 
 def _executor(
-    name: str, address: str | None, concurrency: int, roles: dict[str, str], base_url: str | None
+    name: str,
+    address: str | None,
+    concurrency: int,
+    roles: dict[str, str],
+    base_url: str | None,
+    endpoints: list[str] | None = None,
 ) -> Executor:
     if name == "local":
+        if endpoints:
+            # one process talks to one server: spreading shards over servers is the dask
+            # executor's job, and quietly using only the first endpoint would mislead
+            raise fail(
+                "--endpoint spreads shards over servers and needs --executor dask; "
+                "with the local executor give one server with --base-url"
+            )
         model_roles = (
             ModelRoles(specs=roles, base_url=base_url, cache_path=DEFAULT_CACHE) if roles else None
         )
@@ -273,7 +296,7 @@ def _executor(
     if name == "dask":
         from theralab.synth.dask_executor import DaskExecutor
 
-        return DaskExecutor(address=address, concurrency=concurrency)
+        return DaskExecutor(address=address, concurrency=concurrency, endpoints=endpoints)
     raise fail(f"unknown executor {name!r}; choose local or dask")
 
 

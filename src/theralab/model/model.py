@@ -15,6 +15,7 @@ import functools
 import json
 import random
 import re
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -26,17 +27,20 @@ from theralab.model.errors import ErrorKind, ModelError
 from theralab.model.types import ChatMessage, GenerateConfig, ModelOutput
 from theralab.model.usage import UsageTracker
 
-_SEMAPHORES: dict[str, tuple[int, asyncio.Semaphore]] = {}
+# loop → connection key → (limit, semaphore); a closed loop's entries go with it
+_SEMAPHORES: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[str, tuple[int, asyncio.Semaphore]]
+] = weakref.WeakKeyDictionary()
 _JSON_BLOCK = re.compile(r"\{.*\}", re.DOTALL)
 
 
 def _semaphore(key: str, limit: int) -> asyncio.Semaphore:
     """One semaphore per connection key and event loop (asyncio primitives bind to a loop)."""
-    loop_key = f"{key}@{id(asyncio.get_running_loop())}"
-    found = _SEMAPHORES.get(loop_key)
+    per_loop = _SEMAPHORES.setdefault(asyncio.get_running_loop(), {})
+    found = per_loop.get(key)
     if found is None or found[0] != limit:
         found = (limit, asyncio.Semaphore(limit))
-        _SEMAPHORES[loop_key] = found
+        per_loop[key] = found
     return found[1]
 
 

@@ -1,7 +1,7 @@
 """Near-duplicate detection with MinHash + LSH over word shingles.
 
 Signatures are small (`perms` integers per document) and are all that is kept in memory, so
-de-duplicating 10,000 dialogues costs a few megabytes. Candidates from the LSH buckets are
+de-duplicating 10,000 dialogues costs about 20 MB. Candidates from the LSH buckets are
 confirmed with the signatures' Jaccard estimate. NumPy is used when installed (the `semantic`
 extra brings it); otherwise the same hashes are computed in pure Python, more slowly.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from array import array
 from collections.abc import Iterable, Sequence
 
 _PRIME = (1 << 31) - 1  # a·h + b stays below 2^63 for 32-bit h: fits NumPy uint64
@@ -61,36 +61,61 @@ def jaccard(a: Sequence[int], b: Sequence[int]) -> float:
 
 
 class NearDuplicateIndex:
-    """LSH over signatures: `add` returns the key of an earlier near-duplicate, if any."""
+    """LSH over signatures: `add` returns the key of an earlier near-duplicate, if any.
+
+    Signatures live in one flat array of 32-bit values; each band's bucket key is the band's
+    values packed into one integer (exact), mapping to the first row's position, or to a list
+    of positions on collisions — about 2 KB per indexed row.
+    """
 
     def __init__(self, threshold: float = 0.8, perms: int = 64, bands: int = 16) -> None:
         if perms % bands:
             raise ValueError("perms must be a multiple of bands")
         self.threshold = threshold
+        self.perms = perms
         self.bands = bands
         self.rows = perms // bands
-        self.buckets: dict[tuple[int, tuple[int, ...]], list[str]] = defaultdict(list)
-        self.signatures: dict[str, tuple[int, ...]] = {}
+        self.keys: list[str] = []
+        self.values = array("I")
+        self.buckets: list[dict[int, int | list[int]]] = [{} for _ in range(bands)]
+
+    def _band_key(self, signature: Sequence[int], band: int) -> int:
+        key = 0
+        for v in signature[band * self.rows : (band + 1) * self.rows]:
+            key = (key << 32) | v
+        return key
 
     def query(self, signature: Sequence[int]) -> str | None:
-        seen: set[str] = set()
+        seen: set[int] = set()
         for band in range(self.bands):
-            key = (band, tuple(signature[band * self.rows : (band + 1) * self.rows]))
-            for other in self.buckets.get(key, ()):
+            found = self.buckets[band].get(self._band_key(signature, band))
+            if found is None:
+                continue
+            for other in (found,) if isinstance(found, int) else found:
                 if other in seen:
                     continue
                 seen.add(other)
-                if jaccard(signature, self.signatures[other]) >= self.threshold:
-                    return other
+                stored = self.values[other * self.perms : (other + 1) * self.perms]
+                if jaccard(signature, stored) >= self.threshold:
+                    return self.keys[other]
         return None
 
     def add(self, key: str, signature: Sequence[int], *, index: bool = True) -> str | None:
         dup = self.query(signature)
         if dup is None and index:
-            self.signatures[key] = tuple(signature)
+            position = len(self.keys)
+            self.keys.append(key)
+            self.values.extend(signature)
             for band in range(self.bands):
-                bkey = (band, tuple(signature[band * self.rows : (band + 1) * self.rows]))
-                self.buckets[bkey].append(key)
+                bucket = self.buckets[band]
+                bkey = self._band_key(signature, band)
+                found = bucket.get(bkey)
+                if found is None:
+                    bucket[bkey] = position
+                elif isinstance(found, int):
+                    bucket[bkey] = [found, position]
+                else:
+                    found.append(position)
         return dup
 
 
