@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from theralab import __version__
+from theralab.cli import annotate as _annotate
 from theralab.cli import bench as _bench
+from theralab.cli import coder as _coder
 from theralab.cli import compare as _compare
 from theralab.cli import evaluate as _evaluate
 from theralab.cli import profiles as _profiles
@@ -74,6 +76,8 @@ app.command("screen")(_safety.screen)
 app.command("reply")(_safety.reply)
 app.command("redteam")(_safety.redteam)
 app.add_typer(_profiles.app, name="profiles")
+app.add_typer(_annotate.app, name="annotate")
+app.add_typer(_coder.app, name="coder")
 app.add_typer(_synth.app, name="synth")
 app.add_typer(_rubrics.app, name="rubrics")
 app.command("export")(_synth.export)

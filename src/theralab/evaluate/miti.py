@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from theralab.coding.mi_coder import MICoderLike, RuleMICoder, default_mi_coder
 from theralab.coding.rules import RuleCoder
 from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, MiscCode
 from theralab.dialogue.records import Session, Speaker
@@ -54,34 +55,49 @@ METRICS = (
 
 
 class MitiEvaluator:
-    """Codes every counselor sentence with the rule coder and computes MITI summary scores."""
+    """Codes every counselor sentence from its text and computes MITI summary scores.
+
+    The coder is `default_mi_coder()`: the AnnoMI-trained coder when the semantic extra is
+    installed (and `$THERALAB_SEMANTIC` is not "0"), else the rule coder. MITI counts
+    utterances in its own sense (a complete thought), so each sentence of a counselor turn is
+    one unit, coded with the conversation before the turn as context (its previous utterance
+    is the client's turn the counselor answers). A whole session is coded in one batch.
+    """
 
     name = "miti"
     version = "1"
     metrics = METRICS
 
-    def __init__(self, coder: RuleCoder | None = None) -> None:
-        self.coder = coder or RuleCoder()
+    def __init__(self, coder: MICoderLike | RuleCoder | None = None) -> None:
+        self.coder: MICoderLike = (
+            RuleMICoder(coder) if isinstance(coder, RuleCoder) else coder or default_mi_coder()
+        )
 
     def evaluate(self, session: Session) -> SessionScores:
         counts: Counter[MiscCode] = Counter()
         counselor_words = client_words = 0
         agree = compared = 0
-        previous_client = ""
+        history: list[tuple[str, str]] = []
+        units: list[tuple[list[MiscCode] | None, list[tuple[str, str]], str]] = []
         for turn in session.turns:
             if turn.speaker is Speaker.CLIENT:
                 client_words += word_count(turn.text)
-                previous_client = turn.text
+                history.append(("client", turn.text))
                 continue
             if (turn.annotations.model_extra or {}).get("protocol") == "crisis":
                 continue  # the crisis protocol speaks, not the counselor: not MI to be coded
             counselor_words += word_count(turn.text)
-            coded = self.coder.code_counselor(turn.text, previous_client)
-            counts.update(coded.codes)
-            intended = turn.annotations.codes
-            if intended and len(intended) == len(coded.codes):
+            units.append((turn.annotations.codes, list(history), turn.text))
+            history.append(("counselor", turn.text))
+        coded_turns = self.coder.code_counselor_sentences(
+            [text for _, _, text in units], [context for _, context, _ in units]
+        )
+        for (intended, _, _), coded_turn in zip(units, coded_turns, strict=True):
+            coded = [c.code for c in coded_turn]
+            counts.update(coded)
+            if intended and len(intended) == len(coded):
                 compared += len(intended)
-                agree += sum(a == b for a, b in zip(intended, coded.codes, strict=True))
+                agree += sum(a == b for a, b in zip(intended, coded, strict=True))
         reflections = counts[MiscCode.SIMPLE_REFLECTION] + counts[MiscCode.COMPLEX_REFLECTION]
         questions = counts[MiscCode.OPEN_QUESTION] + counts[MiscCode.CLOSED_QUESTION]
         adherent = sum(counts[c] for c in MI_ADHERENT)

@@ -1,0 +1,219 @@
+"""The research corpora the trained coders learn from, and their fixed held-out splits.
+
+AnnoMI (expert-annotated MI transcripts) and EPITOME (Reddit empathy annotations) are read
+from the shared data folder beside the checkout (or `$THERALAB_SHARED_DATA`). Nothing of
+them is copied into the project: the benchmarks and the training code read them in place.
+
+Splits are by *conversation*, never by utterance, and deterministic. AnnoMI: within each MI
+quality stratum (high / low), transcripts are ordered by a hash of their id and the first
+fifth is held out. EPITOME: a (seeker, response) pair is held out when a hash of the seeker
+post's id falls in the first fifth of the hash range, so every response to one seeker post is
+on the same side. Model selection uses grouped
+cross-validation on the rest; the held-out part is only ever scored.
+
+Repeated annotations are kept honest: AnnoMI has a few transcripts coded by all ten
+annotators, and EPITOME a few pairs coded twice. Each utterance stays one record with all of
+its annotations; training weighs every annotation by 1/(number of annotations), evaluation
+scores against the majority label (ties: the first in the label order below).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import theralab
+from theralab.errors import InputError
+
+SHARED_DATA_ENV = "THERALAB_SHARED_DATA"
+HELDOUT_FRACTION = 0.2
+
+BEHAVIOURS = ("question", "reflection", "therapist_input", "other")
+TALK_TYPES = ("change", "neutral", "sustain")
+QUESTION_TYPES = ("open", "closed")
+REFLECTION_TYPES = ("simple", "complex")
+INPUT_TYPES = ("information", "advice", "negotiation", "options")
+MECHANISMS = ("emotional_reactions", "interpretations", "explorations")
+_EPITOME_FILES = {
+    "emotional_reactions": "emotional-reactions-reddit_dev.csv",
+    "interpretations": "interpretations-reddit_dev.csv",
+    "explorations": "explorations-reddit_dev.csv",
+}
+
+
+def shared_data_dir() -> Path:
+    """`$THERALAB_SHARED_DATA`, else the `shared/data` folder beside the checkout."""
+    env = os.environ.get(SHARED_DATA_ENV)
+    if env:
+        return Path(env)
+    # src/theralab/__init__.py → parents[2] is the checkout; shared/ sits beside it.
+    return Path(theralab.__file__).resolve().parents[3] / "shared" / "data"
+
+
+def _require(path: Path, what: str) -> Path:
+    if not path.is_file():
+        raise InputError(
+            f"{what} not found at {path}; point --data (or ${SHARED_DATA_ENV}) at the folder "
+            "that holds annomi/ and epitome/",
+            source=str(path),
+        )
+    return path
+
+
+def _unit_hash(group: str, salt: str) -> float:
+    """A stable number in [0, 1) for a group id (no randomness, no Python hash seed)."""
+    digest = hashlib.sha256(f"{salt}:{group}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def held_out(group: str, salt: str, fraction: float = HELDOUT_FRACTION) -> bool:
+    """Whether a group id falls in the held-out part of the hash range."""
+    return _unit_hash(group, salt) < fraction
+
+
+def majority(labels: Sequence[str], order: Sequence[str]) -> str:
+    """The most frequent label; ties go to the label that comes first in `order`."""
+    counts = Counter(labels)
+    best = max(counts.values())
+    return next(label for label in order if counts.get(label) == best)
+
+
+# --- AnnoMI ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MIAnnotation:
+    """One annotator's codes for one utterance ("" where AnnoMI says n/a)."""
+
+    behaviour: str = ""
+    talk_type: str = ""
+    question: str = ""
+    reflection: str = ""
+    therapist_input: str = ""
+
+
+@dataclass
+class MIUtterance:
+    transcript_id: str
+    index: int
+    speaker: str  # "counselor" or "client"
+    text: str
+    mi_quality: str
+    annotations: list[MIAnnotation] = field(default_factory=list)
+
+    def label(self, attribute: str, order: Sequence[str]) -> str:
+        """Majority label of one attribute over the annotators who gave one ("" if none)."""
+        given = [getattr(a, attribute) for a in self.annotations if getattr(a, attribute)]
+        return majority(given, order) if given else ""
+
+    def weighted(self, attribute: str) -> list[tuple[str, float]]:
+        """(label, weight) per annotation that has one; weights sum to 1 per utterance."""
+        given = [getattr(a, attribute) for a in self.annotations if getattr(a, attribute)]
+        return [(g, 1 / len(given)) for g in given]
+
+
+@dataclass
+class MITranscript:
+    id: str
+    mi_quality: str
+    utterances: list[MIUtterance]
+
+
+def _na(value: str) -> str:
+    return "" if value in ("n/a", "", "nan") else value
+
+
+def read_annomi(path: Path | None = None) -> list[MITranscript]:
+    """AnnoMI transcripts in order, one record per utterance with all its annotations."""
+    csv_path = _require(path or shared_data_dir() / "annomi" / "annomi_dev.csv", "AnnoMI")
+    by_key: dict[tuple[str, int], MIUtterance] = {}
+    with csv_path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            key = (row["transcript_id"], int(row["utterance_id"]))
+            utt = by_key.get(key)
+            if utt is None:
+                speaker = "counselor" if row["interlocutor"] == "therapist" else "client"
+                utt = MIUtterance(key[0], key[1], speaker, row["utterance_text"], row["mi_quality"])
+                by_key[key] = utt
+            utt.annotations.append(
+                MIAnnotation(
+                    behaviour=_na(row["main_therapist_behaviour"]),
+                    talk_type=_na(row["client_talk_type"]),
+                    question=_na(row["question_subtype"]),
+                    reflection=_na(row["reflection_subtype"]),
+                    therapist_input=_na(row["therapist_input_subtype"]),
+                )
+            )
+    grouped: dict[str, list[MIUtterance]] = {}
+    for key in sorted(by_key, key=lambda k: (int(k[0]), k[1])):
+        grouped.setdefault(key[0], []).append(by_key[key])
+    return [MITranscript(tid, utts[0].mi_quality, utts) for tid, utts in grouped.items()]
+
+
+def split_annomi(
+    transcripts: Iterable[MITranscript],
+) -> tuple[list[MITranscript], list[MITranscript]]:
+    """(development, held-out) transcripts: per MI-quality stratum, the first fifth of the
+    transcripts in hash order is held out."""
+    items = list(transcripts)
+    chosen: set[str] = set()
+    for quality in sorted({t.mi_quality for t in items}):
+        stratum = sorted(
+            (t for t in items if t.mi_quality == quality), key=lambda t: _unit_hash(t.id, "annomi")
+        )
+        chosen.update(t.id for t in stratum[: round(len(stratum) * HELDOUT_FRACTION)])
+    return [t for t in items if t.id not in chosen], [t for t in items if t.id in chosen]
+
+
+# --- EPITOME -----------------------------------------------------------------------------
+
+
+@dataclass
+class EmpathyPair:
+    seeker_id: str
+    response_id: str
+    seeker: str
+    response: str
+    levels: dict[str, list[str]] = field(default_factory=dict)
+
+    def label(self, mechanism: str) -> int:
+        """Majority level (ties: the lower level)."""
+        return int(majority(self.levels[mechanism], ("0", "1", "2")))
+
+    def weighted(self, mechanism: str) -> list[tuple[int, float]]:
+        given = self.levels[mechanism]
+        return [(int(g), 1 / len(given)) for g in given]
+
+    @property
+    def heldout(self) -> bool:
+        return held_out(self.seeker_id, "epitome")
+
+
+def read_epitome(folder: Path | None = None) -> list[EmpathyPair]:
+    """(seeker post, response) pairs with the levels of all three mechanisms."""
+    base = folder or shared_data_dir() / "epitome"
+    pairs: dict[tuple[str, str], EmpathyPair] = {}
+    for mechanism, name in _EPITOME_FILES.items():
+        with _require(base / name, "EPITOME").open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                key = (row["sp_id"], row["rp_id"])
+                pair = pairs.get(key)
+                if pair is None:
+                    pair = EmpathyPair(key[0], key[1], row["seeker_post"], row["response_post"])
+                    pairs[key] = pair
+                pair.levels.setdefault(mechanism, []).append(row["level"].strip())
+    return [p for p in pairs.values() if all(m in p.levels for m in MECHANISMS)]
+
+
+def split_epitome(pairs: Iterable[EmpathyPair]) -> tuple[list[EmpathyPair], list[EmpathyPair]]:
+    """(development, held-out) pairs, split by seeker post."""
+    dev: list[EmpathyPair] = []
+    test: list[EmpathyPair] = []
+    for p in pairs:
+        (test if p.heldout else dev).append(p)
+    return dev, test

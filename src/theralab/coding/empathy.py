@@ -1,0 +1,101 @@
+"""An empathy coder: EPITOME's three communication mechanisms of a support response.
+
+For a (seeker post, response) pair it scores emotional reactions, interpretations and
+explorations, each 0 (none), 1 (weak) or 2 (strong), as in Sharma et al. (EMNLP 2020). One
+logistic-regression head per mechanism over all-MiniLM-L6-v2 embeddings of the response and
+the seeker post, cues of form of the response and hashed n-grams; trained by
+`theralab coder train empathy` on EPITOME's Reddit annotations.
+
+Needs the `semantic` extra. The heads are derived from EPITOME, which is licensed for
+non-commercial academic research with attribution (see `theralab/coding/data/README.md`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from theralab.coding.corpora import MECHANISMS
+
+if TYPE_CHECKING:
+    from theralab.coding.vectors import EmbeddingCache, Head
+
+EMPATHY_HEADS = "empathy_heads"
+
+
+def heads_path() -> Path:
+    return Path(str(resources.files("theralab.coding") / "data" / EMPATHY_HEADS))
+
+
+def empathy_coder_available(heads: Path | None = None) -> bool:
+    from theralab.safety.semantic import semantic_available
+
+    path = heads or heads_path()
+    return semantic_available() and path.with_suffix(".npz").is_file()
+
+
+@dataclass(frozen=True)
+class EmpathyScores:
+    """EPITOME levels (0 none, 1 weak, 2 strong) and the probability of each level chosen."""
+
+    emotional_reactions: int
+    interpretations: int
+    explorations: int
+    confidence: tuple[float, float, float]
+
+    def levels(self) -> dict[str, int]:
+        return {m: getattr(self, m) for m in MECHANISMS}
+
+
+class EmpathyCoder:
+    """Scores (seeker post, response) pairs on EPITOME's three mechanisms."""
+
+    def __init__(self, heads: Path | None = None) -> None:
+        self.heads_file = heads or heads_path()
+
+    @cached_property
+    def _loaded(self) -> tuple[dict[str, Head], dict[str, Any]]:
+        from theralab.coding.vectors import load_heads
+
+        return load_heads(self.heads_file)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """What the heads were trained on and their validation figures."""
+        return self._loaded[1]
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name", "epitome-minilm"))
+
+    @cached_property
+    def _cache(self) -> EmbeddingCache:
+        from theralab.coding.vectors import EmbeddingCache
+
+        return EmbeddingCache()
+
+    def score_batch(self, pairs: Sequence[tuple[str, str]]) -> list[EmpathyScores]:
+        """Score (seeker, response) pairs, all in one batch."""
+        if not pairs:
+            return []
+        from theralab.coding.vectors import empathy_features
+
+        x = empathy_features([s for s, _ in pairs], [r for _, r in pairs], self._cache.encode)
+        heads = self._loaded[0]
+        probs = {m: heads[m].proba(x) for m in MECHANISMS}
+        out = []
+        for i in range(len(pairs)):
+            picks = [int(probs[m][i].argmax()) for m in MECHANISMS]
+            levels = [int(heads[m].labels[k]) for m, k in zip(MECHANISMS, picks, strict=True)]
+            conf = tuple(
+                round(float(probs[m][i, k]), 4) for m, k in zip(MECHANISMS, picks, strict=True)
+            )
+            out.append(EmpathyScores(*levels, confidence=conf))  # type: ignore[arg-type]
+        return out
+
+    def score(self, seeker: str, response: str) -> EmpathyScores:
+        return self.score_batch([(seeker, response)])[0]

@@ -1,0 +1,154 @@
+"""Scoring coders on the held-out parts of AnnoMI and EPITOME (see `corpora` for the splits).
+
+Used by the training code (figures recorded beside the heads) and by the benchmarks, so both
+report the same numbers the same way: macro-F1 over every class, per-class F1, accuracy.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from theralab.coding.corpora import (
+    BEHAVIOURS,
+    INPUT_TYPES,
+    MECHANISMS,
+    QUESTION_TYPES,
+    REFLECTION_TYPES,
+    TALK_TYPES,
+    EmpathyPair,
+    MITranscript,
+)
+from theralab.coding.empathy import EmpathyCoder
+from theralab.coding.mi_coder import MICoder, MICoderLike
+from theralab.coding.scores import accuracy, macro_f1, per_class_f1
+
+CONTEXT_SIZE = 2
+
+
+@dataclass
+class Scored:
+    """Gold and predicted labels of one task, with its label set."""
+
+    labels: tuple[str, ...]
+    gold: list[str] = field(default_factory=list)
+    pred: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)  # conversation of each item
+
+    def macro_f1_interval(self, n: int = 1000, seed: int = 0) -> tuple[float, float]:
+        """95% bootstrap interval of macro-F1, resampling whole conversations (groups)."""
+        by_group: dict[str, list[int]] = {}
+        for i, g in enumerate(self.groups or [str(i) for i in range(len(self.gold))]):
+            by_group.setdefault(g, []).append(i)
+        keys = sorted(by_group)
+        rng = random.Random(seed)
+        stats = []
+        for _ in range(n):
+            idx = [i for k in rng.choices(keys, k=len(keys)) for i in by_group[k]]
+            gold = [self.gold[i] for i in idx]
+            pred = [self.pred[i] for i in idx]
+            stats.append(macro_f1(gold, pred, self.labels))
+        stats.sort()
+        return stats[int(0.025 * n)], stats[int(0.975 * n) - 1]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "n": len(self.gold),
+            "macro_f1": round(macro_f1(self.gold, self.pred, self.labels), 4),
+            "accuracy": round(accuracy(self.gold, self.pred), 4),
+            "per_class_f1": {
+                k: round(v, 4) for k, v in per_class_f1(self.gold, self.pred, self.labels).items()
+            },
+        }
+
+
+@dataclass
+class MIHeldout:
+    therapist: Scored
+    client: Scored
+    subtypes: dict[str, Scored] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "therapist_behaviour": self.therapist.summary(),
+            "client_talk_type": self.client.summary(),
+            "subtypes_given_gold_behaviour": {k: v.summary() for k, v in self.subtypes.items()},
+        }
+
+
+def _units(
+    transcripts: Sequence[MITranscript], speaker: str
+) -> tuple[list[str], list[list[tuple[str, str]]], list[Any]]:
+    texts: list[str] = []
+    contexts: list[list[tuple[str, str]]] = []
+    utterances: list[Any] = []
+    for t in transcripts:
+        for i, u in enumerate(t.utterances):
+            if u.speaker == speaker:
+                texts.append(u.text)
+                contexts.append(
+                    [(v.speaker, v.text) for v in t.utterances[max(0, i - CONTEXT_SIZE) : i]]
+                )
+                utterances.append(u)
+    return texts, contexts, utterances
+
+
+def mi_heldout(coder: MICoderLike, transcripts: Sequence[MITranscript]) -> MIHeldout:
+    """Code every utterance of the transcripts (with the two before it as context) and
+    compare with the majority expert label."""
+    texts, contexts, utts = _units(transcripts, "counselor")
+    coded = coder.code_counselor_batch(texts, contexts)
+    therapist = Scored(
+        BEHAVIOURS,
+        [u.label("behaviour", BEHAVIOURS) for u in utts],
+        [c.behaviour.value for c in coded],
+        [u.transcript_id for u in utts],
+    )
+    ctexts, ccontexts, cutts = _units(transcripts, "client")
+    client = Scored(
+        TALK_TYPES,
+        [u.label("talk_type", TALK_TYPES) for u in cutts],
+        [c.talk_type.value for c in coder.code_client_batch(ctexts, ccontexts)],
+        [u.transcript_id for u in cutts],
+    )
+    result = MIHeldout(therapist, client)
+    if isinstance(coder, MICoder):
+        x = coder.features(texts, contexts)
+        for name, labels in (
+            ("question", QUESTION_TYPES),
+            ("reflection", REFLECTION_TYPES),
+            ("therapist_input", INPUT_TYPES),
+        ):
+            head = coder.heads[name]
+            probs = head.proba(x)
+            scored = Scored(labels)
+            for i, u in enumerate(utts):
+                gold = u.label(name, labels)
+                if gold:
+                    scored.gold.append(gold)
+                    scored.pred.append(head.labels[int(probs[i].argmax())])
+            result.subtypes[name] = scored
+    return result
+
+
+@dataclass
+class EmpathyHeldout:
+    mechanisms: dict[str, Scored]
+
+    def summary(self) -> dict[str, Any]:
+        return {m: s.summary() for m, s in self.mechanisms.items()}
+
+
+def empathy_heldout(coder: EmpathyCoder, pairs: Sequence[EmpathyPair]) -> EmpathyHeldout:
+    scores = coder.score_batch([(p.seeker, p.response) for p in pairs])
+    out = {}
+    for m in MECHANISMS:
+        out[m] = Scored(
+            ("0", "1", "2"),
+            [str(p.label(m)) for p in pairs],
+            [str(getattr(s, m)) for s in scores],
+            [p.seeker_id for p in pairs],
+        )
+    return EmpathyHeldout(out)

@@ -1,0 +1,371 @@
+"""Motivational-interviewing coders with one interface: counselor utterances → MISC code,
+AnnoMI behaviour and confidence; client utterances → talk type and confidence.
+
+* `MICoder`: trained on AnnoMI (expert-annotated MI transcripts). Linear heads over
+  all-MiniLM-L6-v2 embeddings of the utterance and of the previous utterance, plus cues of
+  form (question mark, interrogative / auxiliary opening, reflection stems...) and hashed
+  n-grams. Needs the `semantic` extra; heads ship in `theralab/coding/data/`.
+* `RuleMICoder`: the transparent `RuleCoder` behind the same interface (no numpy, no torch).
+
+`default_mi_coder()` picks the trained coder when it can run and `$THERALAB_SEMANTIC` is not
+"0", else the rule coder.
+
+How the fine MISC code is read (kept honest to what AnnoMI annotates):
+
+* The behaviour head decides question / reflection / therapist_input / other.
+* AnnoMI's subtypes come from their own heads: question open / closed → open / closed
+  question; reflection simple / complex → simple / complex reflection; therapist input
+  information → give information, advice → advise (with permission when permission was
+  asked in this or the previous counselor utterance, else without), options → advise with
+  permission (a menu of options is MI's way of advising), negotiation → seek collaboration.
+* Codes AnnoMI does not annotate (affirm, support, emphasize autonomy, structure, confront,
+  warn, persuade, raise concern, direct; seek collaboration for a permission question) come
+  from the rule coder's reading of the same text, and only when they fit the trained
+  behaviour (`RULE_REFINES`); otherwise "other" stays `other`.
+* Confidence is the model's probability of the code: P(behaviour) × P(subtype | behaviour),
+  or P(behaviour) where the rule coder refined it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from theralab.coding.rules import RuleCoder
+from theralab.dialogue.codes import Behaviour, MiscCode, TalkType, behaviour_of
+from theralab.text.perspective import split_sentences
+
+if TYPE_CHECKING:
+    from theralab.coding.vectors import EmbeddingCache, Features, Head
+
+Context = Sequence[tuple[str, str]]
+"""Earlier utterances, oldest first, as (speaker, text); speaker "counselor" or "client"."""
+
+MI_HEADS = "mi_heads"
+COUNSELOR = "counselor"
+CLIENT = "client"
+_SPEAKERS = {"counselor": COUNSELOR, "therapist": COUNSELOR, "client": CLIENT}
+
+# Rule codes accepted as a finer reading of each trained behaviour.
+RULE_REFINES: dict[Behaviour, frozenset[MiscCode]] = {
+    Behaviour.QUESTION: frozenset({MiscCode.SEEK_COLLABORATION, MiscCode.PERSUADE}),
+    Behaviour.REFLECTION: frozenset(),
+    Behaviour.THERAPIST_INPUT: frozenset(
+        {
+            MiscCode.STRUCTURE,
+            MiscCode.CONFRONT,
+            MiscCode.WARN,
+            MiscCode.PERSUADE,
+            MiscCode.RAISE_CONCERN,
+            MiscCode.DIRECT,
+            MiscCode.EMPHASIZE_AUTONOMY,
+        }
+    ),
+    Behaviour.OTHER: frozenset(
+        {
+            MiscCode.AFFIRM,
+            MiscCode.SUPPORT,
+            MiscCode.EMPHASIZE_AUTONOMY,
+            MiscCode.SEEK_COLLABORATION,
+            MiscCode.STRUCTURE,
+        }
+    ),
+}
+_SUBTYPE_CODES: dict[str, MiscCode] = {
+    "open": MiscCode.OPEN_QUESTION,
+    "closed": MiscCode.CLOSED_QUESTION,
+    "simple": MiscCode.SIMPLE_REFLECTION,
+    "complex": MiscCode.COMPLEX_REFLECTION,
+    "information": MiscCode.GIVE_INFORMATION,
+    "advice": MiscCode.ADVISE_WITHOUT_PERMISSION,
+    "options": MiscCode.ADVISE_WITH_PERMISSION,
+    "negotiation": MiscCode.SEEK_COLLABORATION,
+}
+_SUBTYPE_HEAD = {
+    Behaviour.QUESTION: "question",
+    Behaviour.REFLECTION: "reflection",
+    Behaviour.THERAPIST_INPUT: "therapist_input",
+}
+_PERMISSION = re.compile(
+    r"\b(?:would it be (?:ok|okay|alright|all right)|may i|can i (?:share|offer|suggest|tell|"
+    r"give)|mind if i|would you like (?:me to|some|to hear)|is it (?:ok|okay|alright) if i|"
+    r"would you be open to)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CounselorCode:
+    """One counselor unit: fine MISC code, AnnoMI behaviour, and the coder's confidence."""
+
+    code: MiscCode
+    behaviour: Behaviour
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ClientCode:
+    talk_type: TalkType
+    confidence: float
+
+
+class MICoderLike(Protocol):
+    """What the MITI evaluator and `theralab annotate mi` need from a coder."""
+
+    name: str
+
+    def code_counselor_batch(
+        self, texts: Sequence[str], contexts: Sequence[Context] | None = None
+    ) -> list[CounselorCode]: ...
+
+    def code_client_batch(
+        self, texts: Sequence[str], contexts: Sequence[Context] | None = None
+    ) -> list[ClientCode]: ...
+
+    def code_counselor_sentences(
+        self, texts: Sequence[str], contexts: Sequence[Context] | None = None
+    ) -> list[list[CounselorCode]]: ...
+
+
+def heads_path() -> Path:
+    """Where the shipped MI heads live (`mi_heads.npz` + `mi_heads.json`)."""
+    return Path(str(resources.files("theralab.coding") / "data" / MI_HEADS))
+
+
+def _contexts(
+    texts: Sequence[str], contexts: Sequence[Context] | None
+) -> list[list[tuple[str, str]]]:
+    if contexts is None:
+        return [[] for _ in texts]
+    if len(contexts) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
+    out = []
+    for ctx in contexts:
+        turns = []
+        for speaker, text in ctx:
+            role = _SPEAKERS.get(str(speaker).lower())
+            if role is None:
+                raise ValueError(f"unknown speaker {speaker!r} in context (counselor or client)")
+            turns.append((role, text))
+        out.append(turns)
+    return out
+
+
+def _last(ctx: Sequence[tuple[str, str]], speaker: str) -> str:
+    return next((text for who, text in reversed(ctx) if who == speaker), "")
+
+
+def _main_behaviour(codes: Sequence[MiscCode]) -> tuple[MiscCode, Behaviour]:
+    """AnnoMI-style main behaviour of a multi-sentence utterance (reflection > question >
+    therapist input > other) and the first code that shows it."""
+    for behaviour in (Behaviour.REFLECTION, Behaviour.QUESTION, Behaviour.THERAPIST_INPUT):
+        for code in codes:
+            if behaviour_of(code) is behaviour:
+                return code, behaviour
+    for code in codes:  # an MI-relevant "other" (affirm, support...) beats plain other
+        if code is not MiscCode.OTHER:
+            return code, Behaviour.OTHER
+    return MiscCode.OTHER, Behaviour.OTHER
+
+
+class RuleMICoder:
+    """The rule coder behind the trained coder's interface.
+
+    It has no probabilities; its confidence is the precision the rule coder reaches for
+    that behaviour / talk type on AnnoMI's held-out transcripts (`bench/coder_annomi.py`).
+    """
+
+    name = "rules-v1"
+    # Precision per predicted label on the AnnoMI held-out split (bench/coder_annomi.py).
+    PRECISION: ClassVar[dict[str, float]] = {
+        "question": 0.81,
+        "reflection": 0.45,
+        "therapist_input": 0.42,
+        "other": 0.62,
+        "change": 0.42,
+        "neutral": 0.69,
+        "sustain": 0.30,
+    }
+
+    def __init__(self, coder: RuleCoder | None = None) -> None:
+        self.rules = coder or RuleCoder()
+
+    def code_counselor_batch(
+        self, texts: Sequence[str], contexts: Sequence[Context] | None = None
+    ) -> list[CounselorCode]:
+        out = []
+        for text, ctx in zip(texts, _contexts(texts, contexts), strict=True):
+            codes = self.rules.code_counselor(text, _last(ctx, CLIENT)).codes
+            code, behaviour = _main_behaviour(codes)
+            out.append(CounselorCode(code, behaviour, self.PRECISION[behaviour.value]))
+        return out
+
+    def code_client_batch(
+        self, texts: Sequence[str], contexts: Sequence[Context] | None = None
+    ) -> list[ClientCode]:
+        _contexts(texts, contexts)  # validate
+        out = []
+        for text in texts:
+            talk = self.rules.code_client(text)
+            out.append(ClientCode(talk, self.PRECISION[talk.value]))
+        return out
+
+    def code_counselor_sentences(
+        self, texts: Sequence[str], contexts: Sequence[Context] | None = None
+    ) -> list[list[CounselorCode]]:
+        """Each sentence of each counselor turn, exactly as `RuleCoder.code_counselor`."""
+        out = []
+        for text, ctx in zip(texts, _contexts(texts, contexts), strict=True):
+            coded = self.rules.code_counselor(text, _last(ctx, CLIENT))
+            out.append(
+                [
+                    CounselorCode(c, behaviour_of(c), self.PRECISION[behaviour_of(c).value])
+                    for c in coded.codes
+                ]
+            )
+        return out
+
+
+class MICoder:
+    """The trained MI coder (AnnoMI heads over MiniLM embeddings and surface features)."""
+
+    def __init__(self, heads: Path | None = None) -> None:
+        self.heads_file = heads or heads_path()
+        self.rules = RuleCoder()
+
+    @cached_property
+    def _loaded(self) -> tuple[dict[str, Head], dict[str, Any]]:
+        from theralab.coding.vectors import load_heads
+
+        return load_heads(self.heads_file)
+
+    @property
+    def heads(self) -> dict[str, Head]:
+        return self._loaded[0]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """What the heads were trained on and their validation figures."""
+        return self._loaded[1]
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name", "annomi-minilm"))
+
+    @cached_property
+    def _cache(self) -> EmbeddingCache:
+        from theralab.coding.vectors import EmbeddingCache
+
+        return EmbeddingCache()
+
+    def features(self, texts: Sequence[str], contexts: Sequence[Context] | None) -> Features:
+        """The feature rows the heads read (`theralab.coding.vectors.mi_features`)."""
+        from theralab.coding.vectors import mi_features
+
+        ctxs = _contexts(texts, contexts)
+        previous = [ctx[-1] if ctx else None for ctx in ctxs]
+        return mi_features(texts, previous, self._cache.encode)
+
+    def code_counselor_batch(
+        self, texts: Sequence[str], contexts: Sequence[Context] | None = None
+    ) -> list[CounselorCode]:
+        if not texts:
+            return []
+        ctxs = _contexts(texts, contexts)
+        x = self.features(texts, ctxs)
+        behaviour_head = self.heads["behaviour"]
+        p_behaviour = behaviour_head.proba(x)
+        subtypes = {name: self.heads[name].proba(x) for name in _SUBTYPE_HEAD.values()}
+        out = []
+        for i, (text, ctx) in enumerate(zip(texts, ctxs, strict=True)):
+            j = int(p_behaviour[i].argmax())
+            behaviour = Behaviour(behaviour_head.labels[j])
+            confidence = float(p_behaviour[i, j])
+            code = MiscCode.OTHER
+            head_name = _SUBTYPE_HEAD.get(behaviour)
+            if head_name is not None:
+                probs = subtypes[head_name][i]
+                k = int(probs.argmax())
+                code = _SUBTYPE_CODES[self.heads[head_name].labels[k]]
+                confidence *= float(probs[k])
+            rule_codes = self.rules.code_counselor(text, _last(ctx, CLIENT)).codes
+            refined = next((c for c in rule_codes if c in RULE_REFINES[behaviour]), None)
+            if code is MiscCode.ADVISE_WITHOUT_PERMISSION and (
+                MiscCode.ADVISE_WITH_PERMISSION in rule_codes
+                or _PERMISSION.search(text)
+                or _PERMISSION.search(_last(ctx, COUNSELOR))
+            ):
+                code = MiscCode.ADVISE_WITH_PERMISSION
+            elif refined is not None and code not in (
+                MiscCode.ADVISE_WITH_PERMISSION,
+                MiscCode.GIVE_INFORMATION,
+            ):
+                code, confidence = refined, float(p_behaviour[i, j])
+            out.append(CounselorCode(code, behaviour, round(confidence, 4)))
+        return out
+
+    def code_client_batch(
+        self, texts: Sequence[str], contexts: Sequence[Context] | None = None
+    ) -> list[ClientCode]:
+        if not texts:
+            return []
+        head = self.heads["talk_type"]
+        probs = head.proba(self.features(texts, contexts))
+        return [
+            ClientCode(TalkType(head.labels[int(p.argmax())]), round(float(p.max()), 4))
+            for p in probs
+        ]
+
+    def code_counselor_sentences(
+        self, texts: Sequence[str], contexts: Sequence[Context] | None = None
+    ) -> list[list[CounselorCode]]:
+        """Each sentence of each counselor turn, all turns in one batch. A sentence is coded
+        with the turn's context (the conversation before the turn), as MITI codes each
+        utterance of a turn in response to what the client said."""
+        ctxs = _contexts(texts, contexts)
+        units: list[str] = []
+        unit_ctx: list[list[tuple[str, str]]] = []
+        sizes: list[int] = []
+        for text, ctx in zip(texts, ctxs, strict=True):
+            sentences = split_sentences(text) or [text]
+            units += sentences
+            unit_ctx += [ctx] * len(sentences)
+            sizes.append(len(sentences))
+        coded = self.code_counselor_batch(units, unit_ctx)
+        out, start = [], 0
+        for n in sizes:
+            out.append(coded[start : start + n])
+            start += n
+        return out
+
+
+def mi_coder_available(heads: Path | None = None) -> bool:
+    """Whether the trained coder can run here: semantic extra installed and heads present."""
+    from theralab.safety.semantic import semantic_available
+
+    path = heads or heads_path()
+    return (
+        semantic_available()
+        and path.with_suffix(".npz").is_file()
+        and path.with_suffix(".json").is_file()
+    )
+
+
+_INSTANCES: dict[str, MICoderLike] = {}
+
+
+def default_mi_coder() -> MICoderLike:
+    """The trained coder when it can run and `$THERALAB_SEMANTIC` is not "0", else the rule
+    coder behind the same interface. One instance of each per process (the trained one
+    keeps its embedding cache)."""
+    trained = os.environ.get("THERALAB_SEMANTIC", "1") != "0" and mi_coder_available()
+    key = "trained" if trained else "rules"
+    if key not in _INSTANCES:
+        _INSTANCES[key] = MICoder() if trained else RuleMICoder()
+    return _INSTANCES[key]
