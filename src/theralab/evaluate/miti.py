@@ -30,7 +30,8 @@ METRICS = (
         90,
         98,
         "%",
-        "MI-adherent among adherent + non-adherent behaviours.",
+        "MI-adherent among adherent + non-adherent behaviours (rule coder: AnnoMI-trained "
+        "coders do not separate these codes).",
     ),
     Metric(
         "pct_counselor_talk",
@@ -92,6 +93,14 @@ class MitiEvaluator:
         coded_turns = self.coder.code_counselor_sentences(
             [text for _, _, text in units], [context for _, context, _ in units]
         )
+        # MI-adherent / non-adherent behaviours (affirm, seek collaboration, emphasize
+        # autonomy, support; confront, direct, warn …) are told apart by the rule coder only:
+        # AnnoMI's labels, and so the trained coder, have no such codes.
+        rules = RuleCoder()
+        stance: Counter[MiscCode] = Counter()
+        for _, context, text in units:
+            previous = next((t for who, t in reversed(context) if who == "client"), "")
+            stance.update(rules.code_counselor(text, previous).codes)
         for (intended, _, _), coded_turn in zip(units, coded_turns, strict=True):
             coded = [c.code for c in coded_turn]
             counts.update(coded)
@@ -100,8 +109,8 @@ class MitiEvaluator:
                 agree += sum(a == b for a, b in zip(intended, coded, strict=True))
         reflections = counts[MiscCode.SIMPLE_REFLECTION] + counts[MiscCode.COMPLEX_REFLECTION]
         questions = counts[MiscCode.OPEN_QUESTION] + counts[MiscCode.CLOSED_QUESTION]
-        adherent = sum(counts[c] for c in MI_ADHERENT)
-        non_adherent = sum(counts[c] for c in MI_NON_ADHERENT)
+        adherent = sum(stance[c] for c in MI_ADHERENT)
+        non_adherent = sum(stance[c] for c in MI_NON_ADHERENT)
         values = {
             "r_q": ratio(reflections, questions),
             "pct_complex_reflections": ratio(counts[MiscCode.COMPLEX_REFLECTION], reflections, 100),
