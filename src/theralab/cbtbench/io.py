@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from theralab.cbtbench.labels import Task
+from theralab.dialogue.transcripts import json_object
 from theralab.errors import InputError
 
 
@@ -58,14 +59,7 @@ def _lines(path: str) -> Iterator[tuple[int, str]]:
 
 def parse_item(line: str, task: Task, source: str, lineno: int) -> Item:
     """One input line → Item; InputError naming the file, line and field otherwise."""
-    try:
-        raw = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", source=source, line=lineno) from exc
-    if not isinstance(raw, dict):
-        raise InputError(
-            'each line must be a JSON object like {"id": …, "text": …}', source=source, line=lineno
-        )
+    raw = json_object(line, source=source, lineno=lineno, shape=' like {"id": …, "text": …}')
     item_id = raw.get("id")
     if isinstance(item_id, bool) or not isinstance(item_id, str | int) or item_id == "":
         raise InputError(

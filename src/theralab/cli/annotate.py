@@ -21,7 +21,7 @@ from theralab.coding.mi_coder import (
     default_mi_coder,
     mi_coder_available,
 )
-from theralab.dialogue.transcripts import atomic_write_text
+from theralab.dialogue.transcripts import atomic_write_text, json_object
 from theralab.errors import InputError
 from theralab.safety.semantic import INSTALL_HINT, semantic_available
 
@@ -72,15 +72,7 @@ def read_objects(path: str) -> list[tuple[int, dict[str, Any]]]:
 def _parse(fh: TextIO, source: str) -> list[tuple[int, dict[str, Any]]]:
     out = []
     for lineno, line in _numbered(fh):
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"not valid JSON: {exc.msg} (column {exc.colno})", source=source, line=lineno
-            ) from exc
-        if not isinstance(raw, dict):
-            raise InputError("each line must be a JSON object", source=source, line=lineno)
-        out.append((lineno, raw))
+        out.append((lineno, json_object(line, source=source, lineno=lineno)))
     return out
 
 

@@ -17,7 +17,7 @@ from theralab.cli._common import console, err_console, fail, global_options, spl
 from theralab.counselors import MODEL_PREFIX, NEGATIVE_CONTROLS, make_counselor, resolve_counselor
 from theralab.counselors.llm import LLMCounselor
 from theralab.dialogue.records import Speaker
-from theralab.dialogue.transcripts import atomic_write_text, parse_session_line
+from theralab.dialogue.transcripts import atomic_write_text, json_object, parse_session_line
 from theralab.errors import InputError
 from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.roles import ModelRoles, parse_role_bindings
@@ -129,12 +129,7 @@ def screen(
     with user_errors():
         source = "<stdin>" if input == "-" else input
         for lineno, line in _read_lines(input):
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON: {exc.msg}", source=source, line=lineno) from exc
-            if not isinstance(raw, dict):
-                raise InputError("each line must be a JSON object", source=source, line=lineno)
+            raw = json_object(line, source=source, lineno=lineno)
             if "turns" in raw:  # a transcript: screen every client turn in context
                 session = parse_session_line(line, source=source, lineno=lineno)
                 conversation = screener.conversation()
@@ -236,11 +231,8 @@ async def _answer(guarded: GuardedCounselor, turns: list[Utterance]) -> Any:
 def _history(path: Path) -> list[Utterance]:
     out = []
     for lineno, line in _read_lines(str(path)):
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON: {exc.msg}", source=str(path), line=lineno) from exc
-        role = raw.get("role") if isinstance(raw, dict) else None
+        raw = json_object(line, source=str(path), lineno=lineno)
+        role = raw.get("role")
         if role not in ("client", "counselor"):
             raise InputError(
                 'role must be "client" or "counselor"', source=str(path), line=lineno, field="role"

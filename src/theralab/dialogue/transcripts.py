@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -26,8 +27,11 @@ def session_to_json(session: Session) -> str:
     )
 
 
-def parse_session_line(line: str, *, source: str = "<string>", lineno: int = 1) -> Session:
-    """Parse one JSONL line; errors name the source, line and field."""
+def json_object(
+    line: str | bytes, *, source: str = "<string>", lineno: int = 1, shape: str = ""
+) -> dict[str, Any]:
+    """One JSONL line that must hold a JSON object; errors name the source and line.
+    `shape` completes the message "each line must be a JSON object…" (e.g. " (one session)")."""
     try:
         raw = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -35,9 +39,13 @@ def parse_session_line(line: str, *, source: str = "<string>", lineno: int = 1) 
             f"not valid JSON: {exc.msg} (column {exc.colno})", source=source, line=lineno
         ) from exc
     if not isinstance(raw, dict):
-        raise InputError(
-            "each line must be a JSON object (one session)", source=source, line=lineno
-        )
+        raise InputError(f"each line must be a JSON object{shape}", source=source, line=lineno)
+    return raw
+
+
+def parse_session_line(line: str, *, source: str = "<string>", lineno: int = 1) -> Session:
+    """Parse one JSONL line; errors name the source, line and field."""
+    raw = json_object(line, source=source, lineno=lineno, shape=" (one session)")
     try:
         return Session.model_validate(raw)
     except ValidationError as exc:

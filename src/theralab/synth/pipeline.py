@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from theralab.dialogue.transcripts import append_line, atomic_write_text
+from theralab.dialogue.transcripts import append_line, atomic_write_text, json_object
 from theralab.errors import InputError
 from theralab.model.roles import ModelRoles
 from theralab.synth.card import CardBuilder
@@ -271,10 +271,7 @@ def reference_texts(path: Path) -> Iterator[str]:
         for lineno, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
-            try:
-                obj = json.loads(line)
-            except ValueError as exc:
-                raise InputError(f"not JSON: {exc}", source=str(path), line=lineno) from exc
+            obj = json_object(line, source=str(path), lineno=lineno)
             if "session" in obj:
                 obj = obj["session"]
             if "turns" in obj:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from theralab.dialogue.records import AgentSpec, Outcome, Session, Speaker, StopReason, Turn
+from theralab.dialogue.transcripts import json_object
 from theralab.errors import InputError
 from theralab.model.errors import ModelError
 from theralab.model.model import Model
@@ -67,12 +68,7 @@ class SourceItems:
             offset = 0
             for lineno, raw in enumerate(fh, start=1):
                 if raw.strip():
-                    try:
-                        item = json.loads(raw)
-                    except ValueError as exc:
-                        raise InputError(
-                            f"not JSON: {exc}", source=str(self.path), line=lineno
-                        ) from exc
+                    item = json_object(raw, source=str(self.path), lineno=lineno)
                     missing = [k for k in need if not str(item.get(k, "")).strip()]
                     if missing:
                         raise InputError(
