@@ -55,7 +55,7 @@ def _row(name: str, scored: Scored) -> str:
     if scored.groups:
         lo, hi = scored.macro_f1_interval()
         ci = f" [{lo:.2f}, {hi:.2f}]"
-    return f"  {name:<28} macro-F1 {s['macro_f1']:.3f}{ci:<13} acc {s['accuracy']:.3f}   {per}"
+    return f"  {name:<34} macro-F1 {s['macro_f1']:.3f}{ci:<13} acc {s['accuracy']:.3f}   {per}"
 
 
 def _majority(gold: list[str], train_majority: str, labels: tuple[str, ...]) -> Scored:
@@ -111,7 +111,7 @@ def main(base: Path) -> None:
             print(_row(name, getattr(result, attr)))
         idx = 0 if attr == "therapist" else 1
         for name, figures in ANCHORS.items():
-            print(f"  {name:<28} macro-F1 {figures[idx]:.2f}  (published, full AnnoMI)")
+            print(f"  {name:<34} macro-F1 {figures[idx]:.2f}  (published, full AnnoMI)")
         print(f"  target for this text-only CPU coder: ≥ {TARGET[idx]:.2f}")
 
     if trained is not None:

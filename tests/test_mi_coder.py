@@ -4,6 +4,9 @@ corpus splits and the MITI evaluator on top. Utterances here are written for the
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,6 +82,18 @@ def test_miti_accepts_a_rule_coder_and_keeps_its_metric_keys() -> None:
     values = MitiEvaluator(RuleCoder()).evaluate(sessions[0]).values
     assert {"r_q", "pct_open_questions", "pct_mi_adherent", "code_agreement"} <= set(values)
     assert values["code_agreement"] is not None and values["code_agreement"] > 50
+
+
+def test_the_rule_path_needs_no_numpy() -> None:
+    code = (
+        "import sys, theralab.cli, theralab.evaluate.miti\n"
+        "from theralab.coding import default_mi_coder\n"
+        "default_mi_coder().code_counselor_batch(['Hello there.'])\n"
+        "assert not {'numpy', 'torch', 'sklearn'} & set(sys.modules)\n"
+    )
+    env = {**os.environ, "THERALAB_SEMANTIC": "0"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_form_features_see_question_form() -> None:

@@ -76,36 +76,35 @@ def user_errors() -> Iterator[None]:
         raise fail(str(exc)) from None
 
 
-@contextmanager
-def session_progress(
-    enabled: bool = True,
-) -> Iterator[tuple[Callable[[int], None], Callable[[Session], None]]]:
-    """A progress bar over sessions on stderr; yields (start(total), advance(session))."""
-    progress = Progress(
-        TextColumn("[bold]simulating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("sessions"),
+def progress_bar(description: str, unit: str = "", enabled: bool = True) -> Progress:
+    """The one progress-bar layout of every command, on stderr: `description` is a rich
+    template (e.g. "[bold]simulating", or "[bold]{task.description}" for one bar per phase)."""
+    columns = [TextColumn(description), BarColumn(), MofNCompleteColumn()]
+    if unit:
+        columns.append(TextColumn(unit))
+    return Progress(
+        *columns,
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=err_console,
         disable=not enabled,
         transient=False,
     )
-    task: TaskID | None = None
 
-    def start(total: int) -> None:
-        nonlocal task
-        task = progress.add_task("sessions", total=total)
 
-    def advance(session: Session) -> None:
-        if session.stop_reason and session.stop_reason.value == "error":
-            err = session.outcome.error if session.outcome else "unknown error"
-            progress.console.print(f"[yellow]session {session.id} failed: {err}[/yellow]")
-        if task is not None:
-            progress.advance(task)
+@contextmanager
+def session_progress(
+    enabled: bool = True,
+) -> Iterator[tuple[Callable[[int], None], Callable[[Session], None]]]:
+    """A progress bar over sessions on stderr; yields (start(total), advance(session))."""
+    with count_progress("simulating", "sessions", enabled) as (start, step):
 
-    with progress:
+        def advance(session: Session) -> None:
+            if session.stop_reason and session.stop_reason.value == "error":
+                err = session.outcome.error if session.outcome else "unknown error"
+                err_console.print(f"[yellow]session {session.id} failed: {err}[/yellow]")
+            step()
+
         yield start, advance
 
 
@@ -128,28 +127,33 @@ def interrupt_message(journal: Path) -> Iterator[None]:
 @contextmanager
 def count_progress(
     label: str, unit: str, enabled: bool = True
-) -> Iterator[tuple[Callable[[int], None], Callable[[], None]]]:
-    """A progress bar over any countable work on stderr; yields (start(total), advance())."""
-    progress = Progress(
-        TextColumn(f"[bold]{label}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn(unit),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        disable=not enabled,
-        transient=False,
-    )
+) -> Iterator[tuple[Callable[[int], None], Callable[..., None]]]:
+    """A progress bar over any countable work; yields (start(total), advance(n=1))."""
+    progress = progress_bar(f"[bold]{label}", unit, enabled)
     task: TaskID | None = None
 
     def start(total: int) -> None:
         nonlocal task
         task = progress.add_task(unit, total=total)
 
-    def advance() -> None:
+    def advance(n: int = 1) -> None:
         if task is not None:
-            progress.advance(task)
+            progress.advance(task, n)
 
     with progress:
         yield start, advance
+
+
+@contextmanager
+def phase_progress(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
+    """Yields update(phase, done, total): one bar per phase (lines coded, folds fitted …)."""
+    progress = progress_bar("[bold]{task.description}", "", enabled)
+    tasks: dict[str, TaskID] = {}
+
+    def update(phase: str, done: int, total: int) -> None:
+        if phase not in tasks:
+            tasks[phase] = progress.add_task(phase, total=total)
+        progress.update(tasks[phase], completed=done, total=total)
+
+    with progress:
+        yield update

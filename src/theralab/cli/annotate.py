@@ -11,8 +11,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from theralab.cli._common import err_console, fail, user_errors
-from theralab.cli._progress import item_progress
+from theralab.cli._common import err_console, fail, phase_progress, user_errors
 from theralab.coding.empathy import EmpathyCoder, empathy_coder_available
 from theralab.coding.mi_coder import (
     MICoder,
@@ -188,7 +187,7 @@ def annotate_mi(
         items = [(raw, *parse_mi_line(raw, source, n)) for n, raw in read_objects(input)]
     mi = _mi_coder(coder)
     results: list[str] = []
-    with user_errors(), item_progress(not no_progress) as update:
+    with user_errors(), phase_progress(not no_progress) as update:
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
             counselor = [i for i, it in enumerate(chunk) if it[1] == "counselor"]
@@ -250,7 +249,7 @@ def annotate_empathy(
         raise fail("the empathy heads are missing; train them with `theralab coder train empathy`")
     coder = EmpathyCoder()
     results: list[str] = []
-    with user_errors(), item_progress(not no_progress) as update:
+    with user_errors(), phase_progress(not no_progress) as update:
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
             scores = coder.score_batch([(s, r) for _, s, r in chunk])

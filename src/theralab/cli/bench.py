@@ -13,14 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from theralab.cbtbench.baseline import (
@@ -33,7 +25,7 @@ from theralab.cbtbench.io import Item, Prediction, dump_predictions, read_items
 from theralab.cbtbench.labels import CORE_BELIEF_TASK, DISTORTION_TASK, Task
 from theralab.cbtbench.llm import LLMClassifier
 from theralab.cbtbench.metrics import Metrics, score
-from theralab.cli._common import console, err_console, fail, user_errors
+from theralab.cli._common import console, count_progress, err_console, fail, user_errors
 from theralab.dialogue.transcripts import atomic_write_text
 from theralab.model.api import parse_spec
 from theralab.model.cache import DEFAULT_CACHE
@@ -114,19 +106,9 @@ def classifier_spec(model_role: list[str] | None) -> str | None:
 
 @contextmanager
 def item_progress(enabled: bool, total: int) -> Iterator[Callable[[int], None]]:
-    progress = Progress(
-        TextColumn("[bold]classifying"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("items"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        disable=not enabled,
-    )
-    with progress:
-        task = progress.add_task("items", total=total)
-        yield lambda n: progress.advance(task, n)
+    with count_progress("classifying", "items", enabled) as (start, advance):
+        start(total)
+        yield advance
 
 
 def _offline(task: Task, items: list[Item], progress: bool) -> tuple[list[Prediction], Baseline]:

@@ -11,8 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from theralab.cli._common import console, err_console, fail, user_errors
-from theralab.cli._progress import item_progress
+from theralab.cli._common import console, err_console, fail, phase_progress, user_errors
 from theralab.safety.semantic import INSTALL_HINT, semantic_available
 
 app = typer.Typer(
@@ -80,7 +79,7 @@ def train(
         )
     target = _files(which, out)
     trainer = train_mi if which is Which.mi else train_empathy
-    with user_errors(), item_progress(not no_progress) as update:
+    with user_errors(), phase_progress(not no_progress) as update:
         meta = trainer(base, target, update)
     _print_figures(meta)
     err_console.print(f"wrote {target.with_suffix('.npz')} and {target.with_suffix('.json')}")

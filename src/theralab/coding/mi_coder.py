@@ -185,12 +185,12 @@ class RuleMICoder:
     # Precision per predicted label on the AnnoMI held-out split (bench/coder_annomi.py).
     PRECISION: ClassVar[dict[str, float]] = {
         "question": 0.81,
-        "reflection": 0.45,
-        "therapist_input": 0.42,
-        "other": 0.62,
-        "change": 0.42,
-        "neutral": 0.69,
-        "sustain": 0.30,
+        "reflection": 0.49,
+        "therapist_input": 0.67,
+        "other": 0.63,
+        "change": 0.62,
+        "neutral": 0.70,
+        "sustain": 0.29,
     }
 
     def __init__(self, coder: RuleCoder | None = None) -> None:
