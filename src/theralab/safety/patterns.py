@@ -95,6 +95,83 @@ _NOW = (
     r"asleep)|as soon as|before (?:morning|sunrise|they get back)|this weekend|tomorrow)"
 )
 
+# Condition cues (psychosis, mania, eating disorders, OCD): shared pieces.
+_VOICE = (
+    r"(?:voices?|(?:a |the )?voice in my head|(?:the )?(?:devil|demons?|spirits?)|something in "
+    r"my head|(?:they|it)(?= (?:keeps? |are |is |have been |has been |won'?t stop )?(?:order|"
+    r"command|instruct)))(?: (?:that|which|who))?"
+)
+_COMMAND = (
+    r"(?: (?:keeps?|are|is|have been|has been|started|won'?t stop|always|just|keep on))*"
+    r" (?:tell(?:s|ing)?|told|order(?:s|ing|ed)?|command(?:s|ing|ed)?|instruct(?:s|ing|ed)?|"
+    r"wants?|demand(?:s|ing)?|say(?:s|ing)?|said|scream(?:s|ing)?|whisper(?:s|ing)?|urg(?:e|es|"
+    r"ing)|push(?:es|ing)?)(?: me)?(?: (?:again|constantly|all day|every night|over and "
+    r"over|all the time))?,?(?: that)? (?:to|i (?:should|must|have to|need to|ought to|deserve "
+    r"to|am meant to|'m meant to))(?: just| go| go and)? (?:\w+ ){0,2}?"
+)
+_SELF_TARGET = (
+    r"(?:(?:kill|hurt|harm|cut|burn|punish|drown|hang|starve) (?:myself|my ?self)|end (?:it|my "
+    r"life|things)|die\b|jump\b|(?:walk|step|run) (?:out )?(?:in(?:to)?|in front of|onto) "
+    r"(?:the |a |an )?(?:traffic|road|motorway|highway|cars?|trains?|tracks|bus(?:es)?|"
+    r"lorr(?:y|ies)|trucks?)|(?:throw|drive) (?:myself|my car)|stop (?:eating|breathing))"
+)
+_OTHER_TARGET = (
+    r"(?:kill|hurt|harm|stab|attack|poison|strangle|push|hit|punish|drown|smother|shoot|burn|"
+    r"choke) (?:my (?:\w+ )?(?:mum|mom|mother|dad|father|brother|sister|son|daughter|baby|kids?|"
+    r"children|wife|husband|partner|gran\w*|grandma|grandad|nan|aunt|uncle|cousin|nephew|niece|"
+    r"neighbou?rs?|flatmate|roommate|boss|family|friends?|girlfriend|boyfriend)|him|her|them|"
+    r"someone|somebody|people|everyone|a stranger|strangers|the (?:baby|kids|neighbou?rs?|man|"
+    r"woman|children))"
+)
+_SLEEPLESS = (
+    r"(?:(?:haven'?t|have not|hasn'?t|not|barely|hardly)(?: really| properly| even)? slept "
+    r"(?:in|for|since)|(?:don'?t|do not|doesn'?t|haven'?t|didn'?t) need(?:ed)? (?:to |any )?"
+    r"sleep|no sleep (?:in|for|since)|"
+    r"(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth) (?:night|day) (?:awake|without "
+    r"(?:sleep|sleeping)|(?:with )?no sleep|in a row (?:awake|without sleep))|up for days|"
+    r"awake (?:for )?(?:days|\d+ (?:days|nights)|(?:two|three|four|five) (?:days|nights))|"
+    r"(?:days|nights) "
+    r"without (?:sleep|sleeping)|(?:who|why would i) needs? sleep|sleep is for|no food,? no "
+    r"sleep|no sleep,? no food|(?:slept|sleeping) (?:maybe |about |only |like )?(?:an hour|\d+ "
+    r"hours?|two hours|three hours) (?:in|all|this|a) (?:\w+ )?(?:days|week|night))"
+)
+_MANIC = (
+    r"(?:racing thoughts|(?:mind|thoughts|brain) (?:is|are|keeps?) (?:racing|going (?:so )?fast)|"
+    r"invincible|unstoppable|like a god|limitless|untouchable|genius|million(?:-| )dollar|"
+    r"(?:grand|genius|brilliant|big) (?:plans?|ideas?)|start(?:ing|ed)? (?:\d+|two|three|four|"
+    r"five|ten|a few|several) (?:companies|businesses|projects|bands|books)|theory of everything|"
+    r"my destiny|can'?t stop talking|million miles an hour|(?:so much|endless|boundless|"
+    r"insane) energy|best i'?ve ever felt|feel(?:ing)? (?:amazing|incredible|electric|on fire|"
+    r"so alive|this alive|alive)|never felt (?:better|sharper|so alive|more alive|so awake)|"
+    r"buzzing|biggest \w+ (?:on earth|in the world|ever)|(?:on|at) top of the "
+    r"world|nothing can (?:go wrong|stop me)|overflowing with)"
+)
+_GRANDIOSE = (
+    r"(?:racing thoughts|invincible|unstoppable|like a god|limitless|untouchable|million miles an "
+    r"hour|my destiny|nothing can (?:go wrong|stop me)|biggest \w+ (?:on earth|in the world|ever)|"
+    r"million(?:-| )dollar|genius|chosen)"
+)
+_RISKY_ACT = (
+    r"(?:base ?jump\w*|skydiv\w*|wingsuit\w*|free ?solo\w*|(?:jump|leap)(?:ing)? (?:off|from) "
+    r"(?:a |the )?(?:roof|bridge|cliff|building|crane|tower)|climb(?:ing)? (?:a |the |up )?"
+    r"(?:crane|tower|bridge|building|roof)|\d+ ?mph|(?:invest|put|sink|bet|gamble|stake)"
+    r"(?:ing|ed)? (?:all |everything|every penny|(?:\d+|\w+) (?:grand|thousand|k\b))|(?:my |our "
+    r"|the )?(?:whole|entire) (?:pension|savings|inheritance|salary|house deposit|student loan)|"
+    r"crypto\w*|bitcoin|meme ?coins?|day trading|on (?:finance|credit)|driv(?:e|ing) "
+    r"(?:\w+ ){0,3}(?:across|all night|through the night|no stops|non-?stop)|(?:take|took|"
+    r"taking) out (?:a )?loans?|"
+    r"(?:sports car|supercar|new car|boat|house|franchise) (?:to|i should|i'?ll) buy|"
+    r"buy (?:a |an )?(?:second|new|bigger|another|\w+) (?:house|car|flat|boat|business)|"
+    r"(?:into|on) (?:crypto|bitcoin|a coin|stocks?|options|one stock|the market|a horse|red|"
+    r"black)|stopped (?:taking )?(?:my |them|the )(?:meds|medication|lithium|mood stabili[sz]"
+    r"ers?|pills)?|quit my job|booked flights|signed a lease|remortgag\w*|(?:buy|bought|buying) "
+    r"(?:a |an |\d+ )?(?:new )?(?:cars?|house|boat|flat|shop|company|franchise)|(?:spend|spent|"
+    r"spending) (?:\d+|thousands|loads|everything|all)|cash(?:ed|ing)? out|(?:spent|blew|maxed "
+    r"out|emptied|gambled|bet) (?:all (?:of )?)?(?:my|our|the) (?:savings|credit cards?|pension|"
+    r"inheritance|house deposit|retirement|life savings)|maxed (?:out )?(?:both |all |my )?"
+    r"(?:credit )?cards|(?:gave|giving) (?:away )?(?:my|all my) (?:savings|money))"
+)
+
 CUES: tuple[Cue, ...] = (
     # passive ideation (low)
     _cue(
@@ -113,7 +190,8 @@ CUES: tuple[Cue, ...] = (
         r"running out the clock|hop(?:e|ed|ing) (?:it|the plane|the car) (?:would )?(?:just )?"
         r"(?:go(?:es)? down|crash(?:es)?|kill(?:s)? me|turns? into something serious)|"
         r"(?:don'?t|wouldn'?t) (?:really )?mind (?:if i|dying|not waking)|ready to go\b|"
-        r"so i won'?t have to keep going)",
+        r"so i won'?t have to keep going|wish (?:that )?i (?:didn'?t|did not|never) "
+        r"exist(?:ed)?)",
         L.LOW,
         C.SUICIDE,
     ),
@@ -165,7 +243,7 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "want_die",
-        r"\b(?:want(?:ed)? to die|wanna die|ready to die|(?:would|'d) rather be "
+        r"\b(?:want(?:ed|ing)? to die|wanna die|ready to die|(?:would|'d) rather be "
         r"dead|want (?:to )?(?:be )?dead|i should (?:just )?die|let me die|deserve to die)",
         L.MODERATE,
         C.SUICIDE,
@@ -173,7 +251,9 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "suicidal",
         r"\b(?:i(?:'m| am| feel| have been|'ve been) (?:so |really |pretty |very |"
-        r"a bit |kind of |kinda )?suicidal|suicidal (?:thoughts|feelings|again|urges)|"
+        r"a bit |kind of |kinda )?suicidal|(?:i(?:'m| am|'ve been| have been| was| feel| felt| "
+        r"get| got)|feeling|getting) (?:\w+ ){1,2}suicidal|suicidal (?:thoughts|feelings|again|urge"
+        r"s)|"
         r"thoughts? (?:of|about) (?:suicide|killing|ending|dying)|think(?:ing)? (?:about|of) "
         r"(?:suicide|killing myself|ending it|ending my life|dying|death) (?:a lot|again|"
         r"constantly|every day|all the time)?|(?:my|the) suicid(?:e|al) (?:thoughts|urges|"
@@ -277,6 +357,23 @@ CUES: tuple[Cue, ...] = (
         L.HIGH,
         C.SUICIDE,
     ),
+    _cue(
+        "postponed_attempt",
+        r"\b(?:(?:was|were|i'?m|am) (?:going|gonna|about|planning|ready) to (?:kill myself|end "
+        r"(?:it|my life|things|everything)|take my (?:own )?life|jump|overdose|take (?:them|the "
+        r"pills|all (?:of )?(?:them|my \w+))|go through with it|hang "
+        r"myself)\b[^.!?]{0,60}?\b(?:but|until|then)\b|(?:almost|nearly|came close to|so close to) "
+        r"(?:killed myself|killing myself|ended (?:it|my life)|ending (?:it|my life)|jumped|"
+        r"jumping|went through with it|going through with it|took (?:them all|all (?:the|my) \w+)|"
+        r"overdosed|hanged myself|hanging myself|took my (?:own )?life|taking my (?:own )?life)|"
+        r"(?:put|putting|pushed|pushing) (?:off|back) (?:killing myself|ending it|ending my life|"
+        r"my attempt|the date)|postpon\w+ (?:it|the plan|the date|my attempt|killing myself|ending "
+        r"it)|(?:not|won'?t (?:do it|kill myself|end it)) tonight,? (?:maybe|probably) (?:tomorrow|"
+        r"next week|this weekend|soon))",
+        L.HIGH,
+        C.SUICIDE,
+        negatable=False,
+    ),
     # imminent
     _cue(
         "act_underway",
@@ -362,21 +459,68 @@ CUES: tuple[Cue, ...] = (
         C.ABUSE,
         personal=False,
     ),
+    # Psychosis. A belief stated plainly is `low` (explore it, don't confirm it); bizarre
+    # control, surveillance through devices, impostors and a belief acted on are `moderate`;
+    # voices are `moderate`; voices commanding harm are `high`.
+    _cue(
+        "delusion",
+        r"\b(?:(?<!feel like )(?<!feels like )(?<!as if )(?<!like )(?:they|people|someone|"
+        r"somebody|everyone|everybody|strangers|men in \w+|a gang|(?:my|the) (?:neighbou?rs|"
+        r"family|coworkers|colleagues|boss|landlord|ex)|the (?:government|police|council))"
+        r"(?: (?:from|at|in|on|across|next|down|over) (?:[\w']+ ){0,3}?[\w']+)? "
+        r"(?:are|is|keep|have been|'ve been|'re|'s been|has been)(?: \w+)? (?:watching|following|"
+        r"stalking|tracking|spying on|monitoring|recording|filming|plotting against|conspiring "
+        r"against|out to get|after(?= me\b(?! to\b))|poisoning|trying to (?:get|hurt|kill|"
+        r"poison|frame)) (?:me\b|my "
+        r"(?:food|drinks?|tea|coffee|water|meals?)\b)(?! (?:like a hawk|closely|carefully|to see|"
+        r"around the (?:flat|house|room))| (?:on|around) "
+        r"(?:insta\w*|twitter|tiktok|social|x\b|facebook|youtube|twitch))|(?:i'?m|i am|i(?:'ve| "
+        r"have) been) (?:being )?(?:watched|followed|stalked|tracked|monitored|spied on|"
+        r"targeted|gang ?stalked)(?! (?:on|by) (?:insta\w*|twitter|tiktok|social|a (?:debt|bill)))|"
+        r"gang ?stalk\w*|(?:everyone|people|others|strangers|they)(?: (?:on|in|at|around) "
+        r"(?:[\w']+ ){0,2}?[\w']+)? (?:can )?(?:hear|"
+        r"read|know) (?:exactly )?(?:what |everything |all )?(?:i'?m thinking|my thoughts|what i "
+        r"think|i think)|my "
+        r"thoughts (?:are|get|keep) (?:being )?(?:broadcast\w*|heard|leaking|read out|played)|"
+        r"broadcast\w* my thoughts|i can (?:hear|read) (?:what )?(?:people|everyone|others|"
+        r"strangers)(?:'s| are)? (?:thinking|thoughts|minds)|(?:i have|i've got|i got|i(?:'ve| have"
+        r")? been given|i was "
+        r"given) (?:special|secret|divine|"
+        r"magic(?:al)?|psychic) (?:powers?|gifts?|abilities)|i(?:'m| am) (?:the (?:messiah|"
+        r"prophet|chosen one)|a (?:prophet|god|messiah))|(?:my (?:partner|husband|wife|boyfriend|"
+        r"girlfriend)) is (?:secretly )?(?:poisoning me|an? (?:spy|agent|impostor|imposter|"
+        r"robot)))",
+        L.LOW,
+        C.PSYCHOSIS,
+    ),
     _cue(
         "psychosis",
         r"\b(?:(?:they|the government|the police|people|neighbou?rs|my family|"
         r"everyone|the tv|the radio|someone|cia|fbi|mi5|aliens) (?:are|is|keep|have been) "
-        r"(?:watching|following|tracking|spying on|poisoning|monitoring|listening to|reading|"
-        r"controlling|sending|putting|implant)|hear(?:ing)? (?:voices|things that aren'?t)|"
-        r"(?:the )?voices? (?:tell|told|telling|say|says|said|keep|are|is|in my head)|"
-        r"(?:chip|tracker|device|camera) in my (?:head|brain|body|teeth|tooth)|implanted|"
-        r"(?:special|secret|divine) (?:mission|message|powers?)|chosen one|(?:god|the devil|"
+        r"(?:poisoning|controlling|sending|putting|implant|reading)|(?:(?:they|people|someone|"
+        r"somebody|everyone|[\w']+) (?:are|is|keep|have been|'ve been|'re|'s been|has been) )?"
+        r"(?:watching|following|tracking|"
+        r"spying on|monitoring|listening to|recording|filming) (?:me|us|my \w+)[^.]{0,20}\b(?:"
+        r"through|via|with|using|from|in) (?:the |my |a |their )?(?:tv|television|radio|phone|"
+        r"walls?|cameras?|satellites?|wi-?fi|microwaves?|smart meter|laptop|computer|mirrors?|"
+        r"vents?|chip|implant|fillings?|light fittings?|smoke alarm)|(?:i'?m |i am |i(?:'ve| have) "
+        r"been )?being (?:watched|monitored|"
+        r"recorded|filmed|listened to|tracked)[^.]{0,20}\b(?:"
+        r"through|via|with|using|from|in) (?:the |my |a |their )?(?:tv|television|radio|phone|"
+        r"walls?|cameras?|satellites?|wi-?fi|microwaves?|smart meter|laptop|computer|mirrors?|"
+        r"vents?|chip|implant|fillings?|light fittings?|smoke alarm)|(?:cia|fbi|mi5|mi6|aliens|the "
+        r"illuminati|the freemasons) (?:are|is|have been|keep) \w+ing (?:me|my)|"
+        r"(?:chip|tracker|device|camera|transmitter|implant) in (?:my|me)(?: [\w']+)? (?:head|"
+        r"brain|body|teeth|tooth|arm|neck|skin|ear|eye|back)|implanted|"
+        r"(?:special|secret|divine) (?:mission|message)|chosen one|(?:god|the devil|"
         r"angels?|spirits?|demons?) (?:is|are) (?:talking|speaking|sending|telling)|"
         r"messages? (?:for me )?(?:in|from|through) (?:the )?(?:tv|radio|numbers|plates|songs|"
         r"ads)|read(?:ing)? my (?:mind|thoughts)|(?:controlling|inserting|stealing) my "
         r"thoughts|(?:isn'?t|aren'?t|not) (?:really )?my (?:real )?(?:family|parents|"
-        r"mum|mom|dad|husband|wife)|replaced by (?:an )?(?:impostor|imposter|double)|"
-        r"(?:they|someone)(?:'re| are) (?:out to get|after) me|(?:cameras?|bugs?|microphones?|"
+        r"mum|mom|dad|husband|wife)|(?:(?:my|our) (?:[\w']+ ){0,2}(?:was|were|has been|have been|"
+        r"is|are|got) )?(?:replaced by (?:an? )?(?:impostor|imposter|double|clone|copy|robot)|"
+        r"swapped (?:for|with) (?:an? )?(?:impostor|imposter|double|clone|copy))|"
+        r"(?:cameras?|bugs?|microphones?|"
         r"wires?|listening devices?) (?:in|inside|hidden in) (?:my|the) (?:smoke|light|walls?|"
         r"ceiling|phone|flat|house|room)|(?:has|have) chosen me|chosen me to|swapped (?:for|"
         r"with) (?:copies|clones|doubles)|(?:coded|secret|hidden) (?:messages?|msgs|signals?|"
@@ -384,32 +528,123 @@ CUES: tuple[Cue, ...] = (
         r"tv|newsreader|the news|adverts?)[^.]{0,40}(?:answering|talking to|speaking to|"
         r"looking at|signal(?:ling)? to) me|signal we agreed|the mission (?:has to|comes)|"
         r"(?:god|the universe) (?:has|is) (?:chosen|speaking|talking)|answering (?:the )?"
-        r"(?:questions|thoughts) in my head|answering my thoughts)",
+        r"(?:questions|thoughts) in my head|answering my thoughts|(?:watching|following|"
+        r"stalking|out to get|after) me\b[^.?!]{0,60}\b(?:bought a (?:knife|weapon|bat|gun)|"
+        r"(?:going to|gonna|will) (?:confront|stop|deal with) (?:them|him|her)|(?:can'?t|don'?t|"
+        r"won'?t) (?:leave|go out|eat)|stopped (?:eating|going out|leaving))|(?:can'?t be "
+        r"(?:a )?coincidence|you (?:see|saw|believe|notice[sd]?) (?:it|me|that) too|just "
+        r"(?:say|confirm) (?:yes|it|i'?m right)|(?:can you|just|please) confirm)[^.?!]{0,80}"
+        r"(?:watching|following|stalking|messages?|signals?|chosen|special))",
         L.MODERATE,
         C.PSYCHOSIS,
         negatable=False,
     ),
     _cue(
+        "voices",
+        r"\b(?:hear(?:ing)? (?:voices|things that aren'?t)|hear(?:ing)? (?:someone|people|a "
+        r"(?:man|woman|child|voice)|them) (?:whisper(?:ing)?|talk(?:ing)?|call(?:ing)?|say(?:ing)?|"
+        r"mutter(?:ing)?|shout(?:ing)?) (?:my name|to me|at me|about me|things)|(?:god|the devil|"
+        r"angels?|spirits?|demons?|jesus|the universe) (?:talks?|speaks?|spoke|talked|whispers?) "
+        r"to me (?:out loud|directly|every|at night|in (?:my|the))|(?:see|seeing|saw) (?:shadow "
+        r"people|shadowy figures|people who aren'?t there|things that aren'?t there|figures? "
+        r"(?:standing|in the corner))"
+        r"|(?:the )?voices? (?![^.]{0,25}(?:i'?m|i am) (?:not good enough|useless|worthless|"
+        r"stupid|a failure|fat|ugly|lazy|a disappointment)\b)(?:tell|told|telling|"
+        r"say|says|said|keep|are|is|in my head))",
+        L.MODERATE,
+        C.PSYCHOSIS,
+        negatable=False,
+    ),
+    _cue(
+        "command_hallucination_self",
+        rf"\b(?:{_VOICE}{_COMMAND}{_SELF_TARGET}|voices?[^.?!]{{0,30}}\b(?:kill|hurt|cut) "
+        rf"yourself)",
+        L.HIGH,
+        C.PSYCHOSIS,
+        C.SUICIDE,
+        negatable=False,
+    ),
+    _cue(
+        "command_hallucination_others",
+        rf"\b{_VOICE}{_COMMAND}{_OTHER_TARGET}",
+        L.HIGH,
+        C.PSYCHOSIS,
+        C.HARM_TO_OTHERS,
+        negatable=False,
+    ),
+    _cue(
+        "dead_belief",
+        r"\b(?:(?:know|believe|convinced|sure|certain|realis(?:e|ed)|realiz(?:e|ed)|found out|"
+        r"think|feel like)(?: that)? i(?:'m| am| was| have| 've)? (?:actually |already |really |"
+        r"secretly |technically |been )?dead\b|i(?:'m| am) (?:actually|already|really|secretly|"
+        r"technically) dead\b|i (?:died|passed away|passed on) (?:last (?:week|month|year|night|"
+        r"spring|summer|winter|autumn|fall)|yesterday|(?:a few|a couple of|some|\w+) (?:days|"
+        r"weeks|months|years) ago|in (?:my sleep|the (?:accident|crash|fire|hospital|operation|"
+        r"surgery|night)|january|february|march|april|may|june|july|august|september|october|"
+        r"november|december))|i(?:'m| am) (?:just )?(?:a (?:ghost|corpse|walking corpse|dead "
+        r"(?:body|man|woman|person|thing)))|my (?:body|brain|heart|organs?|insides|blood) "
+        r"(?:(?:is|are|has|have) (?:already )?(?:dead|died|rotting|rotted|stopped)|(?:already )?"
+        r"(?:died|is rotting|rotted))|(?:everyone|people)(?:'s| is| are)? (?:treats?|treating|"
+        r"acts?|acting|talks? to) (?:me )?(?:like|as if|as though|so normally)[^.]{0,40}i(?:'m| "
+        r"am) (?:still )?(?:alive|dead))(?! (?:tired|inside|on my feet|to the world|serious|set|"
+        r"sure|lol|bored|broke|wrong|right))",
+        L.MODERATE,
+        C.PSYCHOSIS,
+        C.SUICIDE,
+        negatable=False,
+    ),
+    # Mania: one sign is `low`; lost sleep with another sign, or a risky act with a manic sign,
+    # or money/safety already at stake, is `moderate`.
+    _cue(
         "mania",
-        r"\b(?:(?:haven'?t|have not|hasn'?t|not|barely) slept (?:in|for) (?:days|"
-        r"\d+ (?:days|nights)|(?:two|three|four|five|several) (?:days|nights))|don'?t need "
-        r"(?:to )?sleep|no sleep (?:in|for) (?:days|\d+)|racing thoughts|(?:my )?(?:mind|"
-        r"thoughts) (?:is|are|keeps?) racing|feel(?:ing)? (?:invincible|unstoppable|like a "
-        r"god|limitless)|(?:spent|spending|blew|maxed out|emptied) (?:all )?(?:my|our|the) "
-        r"(?:savings|credit cards?|rent|pension|inheritance)|start(?:ing)? (?:\d+|two|three|"
-        r"four|five|ten) (?:companies|businesses)|million(?:-| )dollar idea|can'?t stop "
-        r"talking|(?:grand|genius) (?:plan|idea)s?|(?:haven'?t|not) (?:really )?slept since|"
-        r"(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) night (?:awake|without sleep|no "
-        r"sleep)|up for days|no (?:food|sleep),? no (?:sleep|food)|(?:a )?million miles an hour|"
-        r"my destiny|maxed (?:out )?(?:both |all |my )?(?:credit )?cards|(?:gave|giving) "
-        r"(?:away )?(?:my|all my) (?:savings|money)|(?:house|home) deposit|theory of everything|"
-        r"biggest \w+ (?:on earth|in the world|ever)|nothing can go wrong|stopped (?:taking )?my "
-        r"(?:meds|medication|lithium)[^.]{0,40}(?:unstoppable|amazing|alive|best|energy)|"
-        r"overflowing with (?:energy|ideas)|(?:painted|cleaned|rebuilt) the whole[^.]{0,30}"
-        r"overnight)",
+        r"\b(?:(?:don'?t|do not|doesn'?t|haven'?t|didn'?t) need(?:ed)? (?:to |any )?sleep|(?:who|"
+        r"why would i) needs? sleep|sleep is for|(?:mind|thoughts|brain) (?:is|are|keeps?) "
+        r"(?:racing|going) (?:so fast|faster than|"
+        r"a mile a minute)|(?:i'?m|i am) (?:invincible|unstoppable|untouchable|limitless)|start"
+        r"(?:ing)? (?:\d+|two|three|four|five|ten) (?:companies|businesses)|million(?:-| )dollar "
+        r"idea|can'?t stop talking|(?:grand|genius) (?:plan|idea)s?|(?:a )?million miles an hour|"
+        r"theory of everything|overflowing with (?:energy|ideas)|(?:painted|cleaned|rebuilt|wrote) "
+        r"the whole[^.]{0,30}overnight|(?:written|wrote|sent|made|recorded) (?:\d+|\w+ty|a hundred)"
+        r" (?:pages|songs|emails|business plans|chapters)(?: of ideas)? (?:since|overnight|today|"
+        r"in (?:a|one) (?:day|night))|(?:most )?(?:brilliant|genius|greatest|best) idea (?:of my "
+        r"life|anyone'?s ever had|in history)|(?:can )?see (?:exactly )?how (?:it all|everything) "
+        r"(?:fits|connects)|everything is connected|i finally understand (?:it all|everything)|"
+        rf"{_SLEEPLESS}[^.!?]{{0,60}}\b(?:and|but) (?:i'?m )?(?:still )?(?:feel(?:ing)? (?:great|"
+        r"amazing|fine|incredible|energi[sz]ed)|getting (?:everything|so much|loads) done|(?:not|"
+        r"never) tired|(?:so much|loads of) energy))",
+        L.LOW,
+        C.MANIA,
+        negatable=False,
+    ),
+    _cue(
+        "mania_risk",
+        rf"\b(?:{_SLEEPLESS}(?=.*\b{_MANIC})|{_SLEEPLESS}(?=.*\b{_RISKY_ACT})|{_MANIC}"
+        rf"(?=.*\b{_SLEEPLESS})|{_RISKY_ACT}(?=.*\b{_SLEEPLESS})|{_GRANDIOSE}(?=.*\b{_RISKY_ACT})|"
+        rf"{_RISKY_ACT}(?=.*\b{_GRANDIOSE})|stopped (?:taking )?my (?:meds|medication|lithium)"
+        r"[^.]{0,40}(?:unstoppable|amazing|alive|best|energy))",
         L.MODERATE,
         C.MANIA,
         negatable=False,
+    ),
+    # Eating disorders: thoughts are `low`; restriction, purging and compensating are
+    # `moderate` (`high` with fainting or heart symptoms, below).
+    _cue(
+        "eating_disorder_thoughts",
+        r"\b(?:(?:feel|felt|feeling) (?:so |really )?(?:fat|disgusting|huge|gross) (?:after|when|"
+        r"whenever|every time) (?:i )?(?:eat|eating|ate)|(?:scared|terrified|afraid) (?:of|to) "
+        r"(?:gain(?:ing)? (?:weight|a pound|any weight)|eat(?:ing)?)|count(?:ing)? every (?:single "
+        r")?calorie|(?:guilty|guilt|ashamed) (?:after|about|for|when) (?:i )?(?:eat|eating|ate|"
+        r"every meal)|(?:earn|deserve) (?:my )?(?:food|meals|dinner)|(?:need|have|want) to (?:lose|"
+        r"drop) (?:\d+|a lot of|so much) (?:weight|kg|kilos|pounds|lbs|stone) (?:fast|quickly|by|"
+        r"before|in a)|(?:suppress|kill) my appetite|(?:stop|ignore) (?:feeling )?(?:hungry|"
+        r"hunger)|fear (?:of )?food|safe foods|(?:fastest|quickest) way to (?:lose|drop) (?:\d+|"
+        r"\w+) (?:kg|kilos|pounds|lbs|stone)|lose (?:\d+|\w+) (?:kg|kilos|pounds|lbs|stone) in "
+        r"(?:a|one|two|three|\d+) (?:weeks?|days)|appetite suppressants?|diet pills|barely "
+        r"eat(?:ing)?|"
+        r"skip(?:ping)? (?:breakfast|lunch|dinner)(?: and (?:breakfast|lunch|dinner))? (?:most|"
+        r"every) days?)",
+        L.LOW,
+        C.EATING_DISORDER,
     ),
     _cue(
         "eating_disorder",
@@ -417,17 +652,60 @@ CUES: tuple[Cue, ...] = (
         r"(?:in|for) (?:days|\d+ days|(?:two|three|four|five) days|a week)|(?:make|made|"
         r"making) myself (?:sick|throw up|vomit|purge)|(?:throw(?:ing)?|threw) up after "
         r"(?:eating|meals|every meal|dinner)|purg(?:e|ed|ing)|laxatives|starv(?:e|ed|ing) "
-        r"myself|(?:only )?(?:eat|ate|eating|allow myself) (?:only )?\d+ calories|"
+        r"myself|(?:only )?(?:eat|ate|eating|allow myself|having|limit myself to|stick to|living "
+        r"on) (?:(?:only|just|about|around|under|maybe|roughly|barely) )*\d{1,3} (?:calories|kcal|"
+        r"cals)\b|(?:a few|"
+        r"a couple of|two|three|four|five|six|seven|eight|\d) hundred calories|(?:under|less than|"
+        r"below) (?:\d{3}|a thousand) (?:calories|kcal|cals)|"
         r"(?:skip|skipping|skipped) (?:every|all|most) meals?|binge(?:d|ing)? and purg|"
         r"pro-?ana|thinspo|(?:too|so) fat to eat|don'?t deserve (?:to eat|food)|"
         r"(?:chew and spit|body check)|(?:only )?let myself eat|don'?t (?:let myself )?eat "
         r"(?:anything )?until|skip (?:the )?whole day|binge[ds]?\b|binging|cancel (?:it|them) "
         r"out|water only|only water|period (?:stopped|has stopped)|chew\w*[^.]{0,30}spit|"
         r"weigh myself (?:constantly|every|\d+ times)|(?:skinnier|thinner|lighter) by|"
-        r"(?:keep|kept) skipping (?:lunch|meals|breakfast|dinner)|(?:feel|felt|look) (?:way )?"
+        r"(?:keep|kept) skipping (?:lunch|meals|breakfast|dinner)|(?:water|juice|dry) fast(?:ing)?|"
+        r"(?:only )?(?:allow|let) myself (?:to eat )?(?:one|an?|half an?) (?:apple|meal|biscuit|"
+        r"cracker|yoghurt|yogurt|snack|piece of fruit)|"
+        r"(?:\w+)-day (?:water )?fast|hid(?:e|ing)? (?:that )?i(?:'m| am)? (?:not|barely) eat"
+        r"(?:ing)?|bmi (?:is |of )?(?:1[0-7]|under 1[78])\b|(?:feel|felt|look) (?:way )?"
         r"too (?:big|fat) to eat|cutting back (?:more and more|on food))",
         L.MODERATE,
         C.EATING_DISORDER,
+    ),
+    # OCD: compulsions, rituals and reassurance seeking are `low`.
+    _cue(
+        "ocd",
+        r"\b(?:check(?:ed|ing|s)? (?:that )?(?:the |my )?(?:stove|oven|cooker|hob|door|front door|"
+        r"back door|locks?|taps?|gas|iron|straighteners|windows?|plugs?|switches|car)(?: is| are)?"
+        r"(?: \w+)?(?: and \w+)? (?:\d+|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|a "
+        r"hundred|hundreds of|dozens of|so many) (?:times|more times)|check(?:ed|ing)? "
+        r"(?:\w+ ){0,4}(?:again and again|over and over)|wash(?:ed|ing)? my hands (?:until|till|so "
+        r"much|so often|\d+|ten|twenty|thirty|"
+        r"forty|fifty|a hundred|over and over|again and again|constantly|raw)|(?:hands|skin) "
+        r"(?:are|is) (?:raw|bleeding|cracked) from (?:washing|scrubbing|cleaning|sanitis|sanitiz)|"
+        r"intrusive thoughts (?:about|of) (?:harm\w*|hurt\w*|kill\w*|stab\w*|push\w*|germs|"
+        r"contamination|dirt|disease)|(?:can'?t stop|keep having|constant) intrusive thoughts|"
+        r"my ocd|(?:counting|tapping|checking|washing|cleaning|praying) "
+        r"rituals?|(?:my|the) (?:rituals?|compulsions?)|(?:can'?t|cannot|couldn'?t) stop "
+        r"(?:checking|washing|counting|cleaning|scrubbing|tapping|re-?reading)|if i (?:don'?t|do "
+        r"not) [^.?!]{0,80}?(?:something (?:bad|terrible|awful) will happen|(?:someone|they|my "
+        r"\w+) (?:will|could) (?:die|get hurt|get sick))|(?:before i can|or (?:else )?|otherwise )"
+        r"[^.?!]{0,40}?(?:something (?:bad|terrible|awful) will happen|(?:someone|my \w+|they) "
+        r"(?:will|could|might) (?:die|get hurt|get sick))|(?:tell|promise|reassure) me (?:one more "
+        r"time|again|once more),? (?:that )?(?:i|it|they|nothing)|(?:contaminat\w+|germs) (?:everyw"
+        r"here|on "
+        r"everything|on my)|(?:feel|felt|still) contaminated|reassure me (?:again )?(?:that )?"
+        r"(?:i|it)|tell me (?:again )?(?:that )?i (?:definitely )?(?:locked|turned off|didn'?t "
+        r"(?:leave|hit|hurt))|(?:strongest|most powerful|hospital[- ]grade|best) (?:antibacterial "
+        r"|antiseptic )?(?:soap|hand ?wash|sanitis\w+|sanitiz\w+|disinfectant|cleaner) (?:for|to|i "
+        r"can|that)|until it feels (?:just )?right|(?:terrified|scared|worried|afraid|possible|"
+        r"sure|certain) (?:that )?i (?:hit|ran over|knocked (?:over|down)|ran into) (?:someone|"
+        r"somebody|a (?:person|pedestrian|child|cyclist))|need to (?:know|be) (?:for )?(?:sure|"
+        r"certain|100%) (?:that )?(?:i|it|they) (?:won'?t|didn'?t|haven'?t|will not|am not|"
+        r"isn'?t|is)|need to hear it (?:one more time|again))",
+        L.LOW,
+        C.OCD,
+        negatable=False,
     ),
     _cue(
         "overdose",
@@ -474,18 +752,46 @@ _IDIOMS = re.compile(
     r"nearly died (?:laughing|of)|drop dead|make a killing|killer (?:workout|app|view))"
 )
 _EARNEST = re.compile(r"\b(?:for real|not joking|i mean it|seriously|no joke|fr fr|deadass)\b")
-_GAMING = re.compile(
-    r"\b(?:in (?:the )?game|in[- ]game|minecraft|fortnite|roblox|valorant|apex|cod|warzone|"
-    r"elden ring|dark souls|league|lol match|respawn(?:ed|ing)?|spawn|boss fight|the boss|"
-    r"speedrun|my character|my avatar|npc|pvp|raid|lobby|ranked|hardcore mode|noob|"
-    r"headshot|fall damage|lava|creeper|hp|health bar|checkpoint|glitch|mod|hardcore|seed|"
-    r"restart|save file|world)\b"
+# Game words that settle it alone, and everyday words ("world", "boss", "level", "mod")
+# that only count as gaming next to a plain game word in the same sentence.
+_GAMING_STRONG = (
+    r"in (?:the |this |that |a )?game|in[- ]game|video ?games?|minecraft|fortnite|roblox|"
+    r"valorant|apex legends|call of duty|warzone|elden ring|dark souls|league of legends|"
+    r"respawn(?:ed|ing|s)?|spawn ?(?:point|camp\w*|kill\w*)|boss fight|speedrun\w*|"
+    r"my (?:character|avatar|toon)|npcs?|pvp|headshot|fall damage|creeper|health bar|"
+    r"save file|hardcore mode|noob|lol match|ranked match"
 )
+_GAMING_WEAK = (
+    r"(?:raid|lobby|ranked|server|glitch|checkpoint|seed|hp|lava|boss|level|world|restart|"
+    r"mods?|hardcore|squad|match|grenade|map)"
+)
+# Two of these in one sentence are a game too ("restart on a better seed in hardcore").
+_GAMING_JARGON = (
+    r"(?:raid|lobby|ranked|server|glitch|checkpoint|seed|hp|lava|restart|respawn|mods?|"
+    r"hardcore|grenade|loot|nerf|xp|dungeon|speedrun)"
+)
+_GAMING = re.compile(
+    r"\b(?:"
+    + _GAMING_STRONG
+    + r"|(?:games?|gaming|played|playing)\b[^.!?]{0,60}\b"
+    + _GAMING_WEAK
+    + r"|"
+    + _GAMING_WEAK
+    + r"\b[^.!?]{0,60}\b(?:games?|gaming|played|playing)|"
+    + _GAMING_JARGON
+    + r"\b[^.!?]{0,80}\b"
+    + _GAMING_JARGON
+    + r")\b"
+)
+# Fiction needs a work being written or watched, not "my story" (a life) or "writing a" (a note).
 _FICTION = re.compile(
-    r"\b(?:my (?:novel|story|book|screenplay|script|play|poem|fanfic|manuscript|short story)|"
-    r"(?:a|the|this) (?:novel|story|book|screenplay|script|film|movie|show|series|episode|"
-    r"play|poem|song|character|scene|plot|season finale|protagonist|villain)|writing a|"
-    r"(?:main|the) character|fictional|fanfic|in the (?:book|film|movie|show|series))\b"
+    r"\b(?:my (?:novel|book|screenplay|script|play|poem|fanfic|manuscript|short story|"
+    r"story'?s? (?:character|protagonist|chapter|plot))|(?:a|the|this) (?:novel|screenplay|script|"
+    r"film|movie|show|series|episode|poem|song|character|plot|season finale|protagonist|"
+    r"villain)|(?:writing|wrote|write) (?:a|my|the) (?:novel|story|book|screenplay|script|poem|"
+    r"song|scene|chapter|fanfic|play|character)|(?:main|the) character|fictional|fanfic|"
+    r"in the (?:book|film|movie|show|series|story|novel|song|lyrics)|in (?:my|this|the) "
+    r"(?:novel|story|fanfic|screenplay|script)|chapter \w+)\b"
 )
 _ACADEMIC = re.compile(
     r"\b(?:research|study|studies|statistics|stats|rates?|prevalence|epidemiology|essay|"
@@ -534,7 +840,10 @@ MEANS_INQUIRY = re.compile(
     r"(?:\w+ ){0,4}(?:fastest|express|doesn'?t stop)|car exhaust|(?:deep|cold) enough to "
     r"drown|which (?:veins?|arteries?|artery)|(?:can|could) you die (?:from|of|if)|"
     r"what (?:happens|would happen) if (?:you|i|someone) (?:took|take|swallowed|jumped|mixed)|"
-    r"(?:is|would) (?:it|that) be (?:enough|fatal|lethal) to)"
+    r"(?:is|would) (?:it|that) be (?:enough|fatal|lethal) to|(?:would|could|will|does|can) "
+    r"(?:a |the |that |this )?(?:fall(?:ing)?|jump(?:ing)?|drop|(?:\w+ )?(?:pills|tablets|"
+    r"overdose)|that (?:many|much)|\d+ \w+)\b[^.?!]{0,50}\b(?:kill|be fatal|be lethal|be enough "
+    r"to kill) (?:me|you|someone|somebody|a person|anyone))"
 )
 # A question about something that could be a means (medication, heights, water, rail, weapons,
 # lethality). Harmless alone; `high` after a stressor or any earlier risk.
@@ -564,6 +873,7 @@ STRESSOR = re.compile(
     r"the)|off the course|biopsy|(?:it'?s|its) not good|lost custody|took the kids|my fault|"
     r"relapsed|everyone saw|(?:pics|photos|video) (?:he|she|they) (?:posted|shared)|outed|"
     r"kicked me out|bank is taking|went under|owe everyone|won'?t even look at me|"
+    r"lost (?:my|the|our) (?:flat|apartment|place)|"
     r"lost my (?:job|house|home|wife|husband|partner|son|daughter|baby|mum|mom|dad|"
     r"mother|father|best friend|business|savings|everything)|(?:got|been|was|just got) "
     r"(?:fired|laid off|sacked|let go|dumped|evicted|kicked out|expelled|rejected)|"
@@ -582,14 +892,21 @@ PERSONA_OVERRIDE = re.compile(
     r"no (?:filters|restrictions|rules)|stop being (?:a )?(?:therapist|counsel?lor)|"
     r"just answer the question|i'?m (?:a|an) (?:nurse|doctor|pharmacist|researcher) so)\b"
 )
+_AGE_WORD = r"(?:1[0-7]|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)"
+# `minor` is earned: the speaker states an age under 18 or a present school-age context. Not
+# "I'm 15 minutes away", "my son is 15 years old", "when I was in high school".
 MINOR = re.compile(
-    r"\b(?:(?:my|our) (?:pe|form|homeroom) teacher|school nurse|my (?:gcse|a-level)s?\b|"
-    r"i'?m (?:only |just )?(?:1[0-7]|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    r"seventeen)(?: years old| yrs? old| y/?o| yo)?\b(?! (?:years|yrs) (?:ago|married|"
-    r"sober|clean))|\b(?:1[0-7]) ?(?:y/?o|yrs? old|years old)\b|i'?m in (?:year|grade) "
-    r"(?:[4-9]|1[0-2]|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|in (?:middle|junior "
-    r"high|high) school|(?:my )?(?:mum|mom|parents) (?:won'?t|will not|don'?t) let me|"
-    r"(?:year|grade) (?:[4-9]|1[0-2]) (?:student|exams?)|(?:gcses?|sats) (?:are|next))"
+    r"\b(?:(?:my|our) (?:pe|form|homeroom) teacher|my (?:gcse|a-level)s?\b|"
+    r"(?:i'?m|i am) (?:only |just |a |an )?" + _AGE_WORD + r"(?:[- ](?:years?|yrs?)[- ]old| ?"
+    r"y/?o\b| yo\b)?(?=\s*(?:$|[,.!?;:)]|and\b|but\b|so\b|&|-|years? old|yrs? old|y/?o\b|yo\b|"
+    r"(?:girl|boy|kid|teen)\b))|(?:^|(?<=[.!?]\s)|(?<=\bme )|(?<=\bi ))"
+    + _AGE_WORD
+    + r" ?(?:y/?o|yrs? old|years old)\b|i'?m in (?:year|grade) (?:[4-9]|1[0-2]|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve)\b|(?:i'?m|i am) in (?:the )?(?:[4-9]th|1[0-2]th) grade|(?:i'?m|"
+    r"i am) (?:a |an )?(?:freshman|sophomore|junior|senior) in high school|(?:i'?m|i am|i'?m still|"
+    r"currently) (?:in|at) (?:middle|junior high|high|secondary|primary|elementary) school|(?:year|"
+    r"grade) (?:[4-9]|1[0-2]) (?:student|exams?)|(?:my )?(?:gcses?|sats) (?:are|next))|"
+    r"[(\[]\s*(?:1[0-7] ?[mf]|[mf] ?1[0-7])\s*[)\]]|\b(?:i|me) [(\[]1[0-7][)\]]"
 )
 
 
@@ -621,19 +938,17 @@ class CueHit:
 def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
     """Cues in normalised text that survive negation, idiom and context checks.
 
-    The reasons cues were turned off are appended to `suppressed` (negated, reported,
-    idiom, context).
+    Every check is scoped to the cue's own sentence or clause, so a game, a story, a quoted
+    friend or a "didn't" in one sentence does not protect a disclosure in another. The reasons
+    cues were turned off are appended to `suppressed` (negated, reported, idiom, supporter,
+    gaming, fiction, context, addressed).
     """
     hits: list[CueHit] = []
     why = suppressed if suppressed is not None else []
-    impersonal_context = bool(
-        _GAMING.search(text) or _FICTION.search(text) or _ACADEMIC.search(text)
-    )
-    third_party = bool(_THIRD_PARTY.search(text))
     for cue in CUES:
         for m in cue.pattern.finditer(text):
             before, after = text[: m.start()], text[m.end() :]
-            if cue.negatable and _NEGATION.search(_clause(before)):
+            if cue.negatable and _negated(before, m.group(0)):
                 why.append("negated")
                 continue
             if _REPORTED_QUESTION.search(before):
@@ -642,12 +957,27 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
             if _IDIOM_AFTER.search(after) and not _EARNEST.search(text):
                 why.append("idiom")
                 continue
+            sentence, offset = _sentence(text, m.start(), m.end())
+            if cue.personal and _supporter_frame(sentence, m.start() - offset):
+                why.append("supporter")
+                continue
             if (
                 cue.personal
-                and (impersonal_context or third_party)
+                and (
+                    _GAMING.search(sentence)
+                    or _FICTION.search(sentence)
+                    or _ACADEMIC.search(sentence)
+                    or _THIRD_PARTY.search(sentence)
+                )
                 and not _owned(text, m.start(), m.end(), cue)
             ):
-                why.append("context")
+                why.append(
+                    "gaming"
+                    if _GAMING.search(sentence)
+                    else "fiction"
+                    if _FICTION.search(sentence)
+                    else "context"
+                )
                 continue
             if cue.personal and _addressed_to_someone_else(text, m.start(), m.end()):
                 why.append("addressed")
@@ -660,17 +990,28 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
 _SECOND = re.compile(r"\b(?:you|your|you'?re|you'?ve|you'?ll|yourself|u|ur)\b")
 
 
-def _addressed_to_someone_else(text: str, start: int, end: int) -> bool:
-    """A cue in a sentence spoken to someone else ("if you cut, clean it", "you won't always
-    want to die") with no first person in it is about them, not the speaker."""
+def _sentence(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence around text[start:end], and where it starts."""
     sent_start = (
         max(text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start)) + 1
     )
     ends = [i for i in (text.find(".", end), text.find("!", end), text.find("?", end)) if i >= 0]
-    sentence = text[sent_start : min(ends) if ends else len(text)]
+    return text[sent_start : min(ends) if ends else len(text)], sent_start
+
+
+def _addressed_to_someone_else(text: str, start: int, end: int) -> bool:
+    """A cue in a clause spoken to someone else ("if you cut, clean it", "you won't always
+    want to die") with no first person in it is about them, not the speaker."""
     if _SELF_INCLUDED.search(text):
         return False  # "is it normal to think about killing yourself? asking because I do"
-    return bool(_SECOND.search(sentence)) and not _FIRST_PERSON_CLAUSE.search(sentence)
+    sentence, offset = _sentence(text, start, end)
+    if _SECOND.search(sentence) and not _FIRST_PERSON_CLAUSE.search(sentence):
+        return True
+    clause = _clause_around(sentence, start - offset, end - offset)
+    return bool(
+        re.match(r"\W*(?:if|when|whenever|once|even if|and if)\s+(?:you|u)\b", clause)
+        and not _FIRST_PERSON_CLAUSE.search(clause)
+    )
 
 
 _SELF_INCLUDED = re.compile(
@@ -678,10 +1019,74 @@ _SELF_INCLUDED = re.compile(
     r"been doing (?:it|that)|i do (?:it|that) too|like me|i feel the same)\b"
 )
 
+# Where a clause ends, for negation and supporter framing: punctuation, conjunctions and
+# question words start a new clause ("I didn't sleep, I want to die"; "I don't know why I
+# want to die").
+_CLAUSE_SPLIT = re.compile(
+    r"[.!?;,:()]|\s[-–—]+\s|\b(?:but|and|so|because|cause|cuz|coz|since|though|although|yet|"
+    r"why|how|when|whenever|where|until|till|unless|except|just|then|plus|or)\b"
+)
+
 
 def _clause(before: str) -> str:
     """The part of the preceding text in the same clause as the cue."""
-    return re.split(r"[.!?;]|\bbut\b|,\s*(?:and|so)\b", before)[-1]
+    return _CLAUSE_SPLIT.split(before)[-1]
+
+
+def _clause_around(sentence: str, start: int, end: int) -> str:
+    """The clause of a sentence that holds sentence[start:end]."""
+    left = _CLAUSE_SPLIT.split(sentence[:start])[-1]
+    right = _CLAUSE_SPLIT.split(sentence[end:])[0]
+    return left + sentence[start:end] + right
+
+
+# A new subject after the negation starts a new statement ("no one knows I want to die"),
+# unless it follows a verb of thinking ("I don't think I'd ever kill myself").
+_NEW_SUBJECT = re.compile(
+    r"(?<!think )(?<!guess )(?<!sure )(?<!say )(?<!mean )(?<!believe )(?<!suppose )"
+    r"(?<!that )(?<!saying )(?<!said )\bi(?:'m|'d|'ll|'ve)?\b"
+)
+_SUBJECT_LEAD = re.compile(r"(?:i|i'm|i've|me|my)\b")
+
+
+def _negated(before: str, matched: str) -> bool:
+    """Whether a negation governs the cue: in its own clause, within three words, with no new
+    subject between ("I didn't sleep, I want to die" and "no one knows I want to die" are not
+    negated). A cue that starts at its subject ("I never considered suicide") is checked
+    inside too."""
+    clause = _clause(before)
+    if _SUBJECT_LEAD.match(matched):
+        clause += " " + matched.rsplit(" ", 1)[0] + " "
+    m = _NEGATION.search(clause)
+    return bool(m) and not _NEW_SUBJECT.search(clause[m.start() :].split(" ", 1)[-1])
+
+
+# Words that frame a cue as someone else's: quoting a poster back, advice to "you" or to
+# "anyone who", pleas to a stranger.
+_QUOTING_BACK = re.compile(
+    r"\b(?:you(?:'ve| have)? (?:said|say|says|mentioned|mention|wrote|write|posted|post|told "
+    r"(?:me|us)|talked about|talk about|describe[sd]?|admitted)|when you say|(?:your|op'?s|the "
+    r"op'?s) (?:post|message|words|comment)|op (?:said|says|wrote|mentioned))\b"
+)
+_ADVICE_LEAD = re.compile(
+    r"(?:^|\W)(?:if|when|whenever|once|even if)\s+(?:you|u|anyone|someone|somebody|a friend|"
+    r"people|they)\b|\b(?:anyone|anybody|people|those|someone|somebody) who\b|\bfor "
+    r"(?:anyone|people|those)\b|\bplease (?:don'?t|do not|never)\b|\bi(?:'m| am)? beg(?:ging)? "
+    r"you\b|\b(?:are|have) you (?:been )?(?:having|thinking|feeling|had|thought|felt)\b"
+)
+
+
+def _supporter_frame(sentence: str, start: int) -> bool:
+    """A cue the speaker says to or about someone else: "you said you want to end it",
+    "if you ever feel like killing yourself, call…", "please don't kill yourself", "do you
+    ever think about suicide?"."""
+    lead = sentence[:start]
+    if _SELF_INCLUDED.search(sentence):
+        return False  # "if someone like me wanted to end things…"
+    quoted = _QUOTING_BACK.search(lead)
+    if quoted and not re.search(r"\bbut\b|;", lead[quoted.end() :]):
+        return True
+    return bool(_ADVICE_LEAD.search(_clause(lead) if _clause(lead).strip() else lead[-40:]))
 
 
 def _owned(text: str, start: int, end: int, cue: Cue) -> bool:
@@ -714,6 +1119,219 @@ def _owned(text: str, start: int, end: int, cue: Cue) -> bool:
     return bool(_FIRST_PERSON_CLAUSE.search(sentence)) or cue.level.at_least(L.HIGH)
 
 
+# --- supporter, history and own-risk helpers ------------------------------------------------
+
+# Told as history: a past frame in the cue's sentence, a recovery statement, nothing current.
+_BETTER_NOW = re.compile(
+    r"\b(?:(?:now|today|these days) i'?m (?:\w+ ){0,2}(?:better|okay|ok|fine|good|happy|glad|"
+    r"grateful|thriving|stable|in a (?:good|better) place)|(?:i'?m|i am) (?:doing )?(?:so |much "
+    r"|a lot )?(?:better|well) now|doing (?:much |so |a lot |way )?better|in a (?:good|better) "
+    r"place|it gets (?:better|easier)|it got (?:better|easier)|got (?:help|better|through it)|"
+    r"(?:therapy|meds|medication|treatment|counsel\w*) (?:really )?help(?:ed|s)|recovered|"
+    r"in recovery|glad i'?m (?:still )?(?:here|alive)|glad i (?:didn'?t|stayed|survived|failed|"
+    r"lived)|(?:years?|months?) (?:clean|free|sober)|(?:clean|free|sober) (?:for|since))\b"
+)
+# A supporter sharing their own past to reassure a reader.
+_REASSURING = re.compile(
+    r"\b(?:i'?ve been (?:there|where you are|in your shoes)|i know (?:exactly )?how (?:it|you|"
+    r"that) feels?|(?:been|was|were) in your (?:shoes|position)|you'?re not alone|hang in "
+    r"there|you can get through (?:this|it)|you will get through|it will get better|things "
+    r"will get better)\b"
+)
+_PAST_FRAME = re.compile(
+    r"\b(?:used to|years? ago|(?:back|long time) ago|when i was|as a (?:teen|teenager|kid|"
+    r"child)|in my (?:teens|twenties|20s|thirties|30s)|in the past|at (?:my|the) (?:worst|lowest)|"
+    r"back (?:then|in)|at the time|(?:wanted|attempted|tried|was|were|thought|felt|considered|"
+    r"had|cut|burned|planned)\b)"
+)
+_CURRENT = re.compile(
+    r"\b(?:still (?:want|wanna|think|feel|have|get|struggle|can'?t|do)|again|lately|these days "
+    r"i (?:want|think|feel|can'?t)|nowadays i|right now|(?:it'?s|they'?re|the thoughts are|it "
+    r"is) (?:back|coming back|getting worse)|came back|coming back|worse than ever|currently|"
+    r"tonight|starting to (?:want|think|feel))\b"
+)
+_HISTORY_CUES = frozenset(
+    {
+        "attempt",
+        "self_harm",
+        "want_die",
+        "kill_self",
+        "suicidal",
+        "wish_dead",
+        "no_point_living",
+        "better_off",
+        "method_thoughts",
+        "not_wake_up",
+    }
+)
+
+
+def _told_as_history(t: str, hits: list[CueHit]) -> bool:
+    """Every risk cue is past ("when I was 19 I wanted to die"), the speaker says it is behind
+    them ("I'm in a good place now"), and nothing says it is current."""
+    if not hits or _RECENT.search(t) or _CURRENT.search(t):
+        return False
+    if not (
+        _BETTER_NOW.search(t)
+        or _REASSURING.search(t)
+        or (_RECOVERY.search(t) and {h.cue.name for h in hits} <= {"attempt", "self_harm"})
+    ):
+        return False
+    return all(_PAST_FRAME.search(_sentence(t, h.start, h.end)[0]) for h in hits)
+
+
+def _own_matches(rx: re.Pattern[str], t: str) -> list[re.Match[str]]:
+    """Matches the speaker says about themselves, not to or about a reader they support."""
+    out = []
+    for m in rx.finditer(t):
+        sentence, offset = _sentence(t, m.start(), m.end())
+        if _supporter_frame(sentence, m.start() - offset):
+            continue
+        if _addressed_to_someone_else(t, m.start(), m.end()):
+            continue
+        if _NEGATION.search(_clause(t[: m.start()])):
+            continue
+        out.append(m)
+    return out
+
+
+# Access to means: a firearm at hand, medication saved up, injection equipment with drugs,
+# a ligature or charcoal bought. Harmless alone (many homes hold a gun); `high` with ideation.
+_GUN = r"(?:guns?|rifles?|shotguns?|handguns?|pistols?|revolvers?|firearms?)"
+_MEANS_ACCESS = re.compile(
+    r"\b(?:(?:a|the|my|his|her|our|their|dad'?s|mum'?s|mom'?s|\w+'s) (?:loaded )?"
+    + _GUN
+    + r"\b[^.!?]{0,40}\b(?:in (?:the|my|our|his|her) (?:house|home|room|closet|wardrobe|drawer|"
+    r"safe|car|garage|nightstand|bedroom|cupboard|attic|basement|shed)|at home|under (?:the|my) "
+    r"bed|(?:is|are|'s) loaded|where the (?:key|code|ammo|bullets)|the (?:key|code|combination))"
+    r"|(?:there'?s|there is|we have|we'?ve got|i have|i'?ve got|i own|i bought|i got|i keep|"
+    r"access to|(?:dad|mum|mom|he|she) (?:keeps|has|owns)) (?:a |an |my |his |her |the |some )?"
+    r"(?:loaded )?" + _GUN + r"|(?:stockpil\w+|sav(?:ed|ing) up|hoard\w*|stash(?:ed|ing)?|"
+    r"(?:a |my )?stash of|hid(?:den|ing)?|collect(?:ed|ing)) (?:\w+ ){0,3}(?:"
+    + _PILLS
+    + r"|heroin|fentanyl|morphine|methadone)|(?:a month'?s?|a week'?s?|weeks'?|months'?|enough|"
+    r"a (?:whole|full) (?:bottle|box|pack)s?) (?:worth )?(?:of )?(?:my |his |her )?"
+    + _PILLS
+    + r"|(?:needles?|syringes?|rigs?|works)\b[^.!?]{0,40}\b(?:heroin|fentanyl|dope|gear|insulin|"
+    r"meth|drugs|morphine)|(?:heroin|fentanyl|dope|insulin|morphine)\b[^.!?]{0,40}\b(?:needles?|"
+    r"syringes?)|(?:bought|buying|got|ordered|picked up) (?:a |some |the )?(?:rope|charcoal|"
+    r"noose|helium|hosepipe|tubing|razor blades)|(?:blades?|razors?)\b[^.!?]{0,30}\b(?:within "
+    r"reach|at hand|next to me|beside me|right here|in (?:my|the) (?:room|drawer|bag|pocket|"
+    r"bathroom|desk))|(?:have|got|keeping|kept|hid|hidden|hiding) (?:a |my |the |some )?(?:new )?"
+    r"(?:blades?|razors?)|(?:have|got|keep|kept|hid|hidden|put) (?:\w+'s |my |his |her |the |"
+    r"some |all (?:my |the )?){0,2}(?:"
+    + _PILLS
+    + r") (?:in|under|with|next to|beside|by) (?:me|my|the) ?(?:room|bag|drawer|bed|pocket|car|"
+    r"bathroom|desk|hand|bedside)?)\b"
+)
+# Preparation: acts that settle affairs. One alone is ambiguous (a holiday, a house move);
+# two, or one with finality or ideation, are `high`.
+_PREP_ACTS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"\b(?:arrang\w+|sort(?:ed|ing) out|made sure|making sure|found|finding|ask(?:ed|ing)|"
+        r"set(?:ting)? up) (?:\w+ ){0,6}?(?:take care of|look after|looks after|take|takes|have|"
+        r"raise|feed|keep|adopt|be there for) (?:my|the) (?:kids|children|son|daughter|boys|girls|"
+        r"baby|babies|dogs?|cats?|pets?|puppy|kitten|rabbit|horse)\b",
+        r"\b(?:(?:a )?new (?:home|owners?) for (?:my|the) (?:dogs?|cats?|pets?|puppy|kitten|"
+        r"rabbit|horse)|rehom\w+ (?:my|the) (?:dogs?|cats?|pets?)|(?:found|finding) (?:my|the) "
+        r"(?:dogs?|cats?|pets?) a (?:new )?home)\b",
+        r"\b(?:wrote|writing|written|write|left|leaving|finished) (?:a |the |some |my )?"
+        r"(?:letters?|notes?|messages?|cards?) (?:to|for) (?:each of |all of )?(?:my|everyone|"
+        r"every|the (?:kids|family))",
+        r"\b(?:giv(?:e|ing)|gave|given) (?:away )?(?:all |most )?(?:of )?(?:my|our) (?:\w+ ){0,2}"
+        r"(?:stuff|things|belongings|possessions|clothes|games|books|guitar|jewell?e?ry|savings|"
+        r"console|records|collection|plants)\b",
+        r"\b(?:(?:say(?:ing)?|said|text(?:ed|ing)?|sent|sending) (?:my )?goodbyes?|goodbye "
+        r"(?:letters?|messages?|notes?|texts?|videos?)|(?:saw|see(?:ing)?|visit(?:ed|ing)?|"
+        r"call(?:ed|ing)?|hug(?:ged|ging)?) (?:everyone|all my \w+|my (?:\w+ ){0,2}\w+) (?:one )?"
+        r"(?:last|final) time)\b",
+        r"\b(?:(?:updat\w+|wr(?:o|i)te|written|writing|made|making|sort\w*|finish\w*) (?:out )?"
+        r"(?:my|a) (?:will|funeral (?:plans?|wishes))|(?:beneficiary|passwords?|pin numbers?) "
+        r"(?:\w+ ){0,4}(?:so|for) my (?:family|wife|husband|partner|kids|mum|mom|parents))\b",
+    )
+)
+_PREP_ORDINARY = re.compile(
+    r"\b(?:while i'?m (?:away|on holiday|at work|in hospital|travell?ing)|holiday|vacation|"
+    r"trip|moving (?:house|out|abroad|away)|move house|declutter\w*|charity|donat\w+|wedding|"
+    r"christmas|birthday|thank[- ]you|retir\w+|new baby|pregnan\w+|surgery|deployment|"
+    r"business trip)\b"
+)
+_FINALITY = re.compile(
+    r"\b(?:just in case|in case (?:anything|something) (?:happens|happened)|when i'?m (?:gone|"
+    r"not here|not around)|after i'?m gone|once i'?m gone|won'?t (?:need|be needing) (?:them|it|"
+    r"any of (?:it|this|them))|for good|forever|permanently|one last|(?:last|final) time|before "
+    r"i go|won'?t be (?:here|around)|(?:be|are) (?:ok|okay|fine|better off|looked after|taken "
+    r"care of) without me|finally (?:rest|be at peace|get some peace|be free|sleep)|at peace|"
+    r"no longer (?:be )?a burden|tie up (?:loose ends|everything))\b"
+)
+# A postponed or aborted attempt in plain words is a cue (`postponed_attempt`); these vaguer
+# forms ("was going to do it last night but…", "not tonight, maybe next week") are `high`
+# when ideation is in the same message or earlier in the conversation.
+_POSTPONED_VAGUE = re.compile(
+    r"\b(?:(?:was|were) (?:going|gonna|about|planning|ready) to do it (?:\w+ ){0,4}?(?:but|"
+    r"until|then)|(?:almost|nearly|so close to|came close to) (?:did|doing|do) it|not "
+    r"(?:tonight|today|yet)[,.]? (?:maybe|probably|but) (?:tomorrow|next week|soon|this weekend|"
+    r"next month|after)|(?:backed|chickened|pulled|bottled) out (?:last|at the last|again|this "
+    r"time|yesterday)|(?:stopped|talked) myself (?:out of it|at the last)|couldn'?t go through "
+    r"with it|gave myself (?:until|till|a deadline|one more)|(?:put|putting|pushed|pushing) it "
+    r"(?:off|back) (?:until|till|to|again))\b"
+)
+_YOU_ASKED = re.compile(
+    r"\b(?:(?:do|did|have|are|were|could|can|will|would) (?:you|u) (?:still )?(?:have|got|take|"
+    r"took|taken|keep|hold|holding|near|at|on|with|put|give|hand|lock|get rid|throw|flush|move|"
+    r"bring|store|leave|need)|(?:you|u)(?:'ve| have)? (?:got|taken|took|still have)|your (?:\w+ )?"
+    r"(?:pills|meds|medication|tablets|gun|rifle|rope|knife|blades?|razors?|stash|place|house|"
+    r"room|flat|home|car))\b"
+)
+_LETHAL = re.compile(
+    r"\b(?:lethal|fatal|to die|kill|painless|overdose|die|dying|survive|bleed out|drown|deadly|"
+    r"enough to|hurt the least)\b"
+)
+
+
+def _means_asked_of_other(t: str) -> bool:
+    """A supporter's safety question about the reader's means ("do you have the pills with
+    you?", "how many did you take?"): second person, no first person, no lethality."""
+    found = [m for rx in (MEANS_WORDS, MEANS_INQUIRY) for m in rx.finditer(t)]
+    if not found:
+        return False
+    for m in found:
+        sentence, _ = _sentence(t, m.start(), m.end())
+        if (
+            not _YOU_ASKED.search(sentence)
+            or _FIRST_PERSON_CLAUSE.search(sentence)
+            or _LETHAL.search(sentence)
+        ):
+            return False
+    return True
+
+
+def _own_stressor(t: str) -> bool:
+    """A stressor the speaker reports for themselves, not one a supporter names back to the
+    reader ("your girlfriend leaving you must hurt")."""
+    for m in STRESSOR.finditer(t):
+        sentence, offset = _sentence(t, m.start(), m.end())
+        if _SECOND.search(sentence) and not _FIRST_PERSON_CLAUSE.search(sentence):
+            continue
+        if _supporter_frame(sentence, m.start() - offset):
+            continue
+        return True
+    return False
+
+
+def _in_game(t: str, rx: re.Pattern[str]) -> bool:
+    """Every sentence where rx matches is about a game (not a game elsewhere in the post)."""
+    found = [_sentence(t, m.start(), m.end())[0] for m in rx.finditer(t)]
+    return bool(found) and all(_GAMING.search(sentence) for sentence in found)
+
+
+# A time for the act ("tonight", "in an hour"), not the everyday "now I feel".
+_SOON = _NOW.replace("|now|", "|")
+
+_SHORT = 40  # words: one sentence this short is framed as a whole by a game, story or idiom
+
+
 def assess_text(text: str) -> RiskAssessment:
     """The pattern tier's assessment of one message, without conversation context."""
     t = normalise(text)
@@ -739,6 +1357,42 @@ def assess_text(text: str) -> RiskAssessment:
         and not re.search(r"\b(?:urge|want(?:ing)? to|again|relapse)", t)
     ):
         level, categories, signals = L.NONE, [], ["self_harm_history"]
+    elif names and names <= _HISTORY_CUES and _told_as_history(t, hits):
+        # Past ideation or an attempt told as recovered history (often by a supporter): a
+        # risk factor to note, not the speaker's current risk.
+        if "attempt" in names:
+            level, signals = L.LOW, ["past_attempt", "history"]
+        else:
+            level, categories, signals = L.NONE, [], ["history"]
+        names = set()
+    ideation = (
+        bool(names)
+        and level.at_least(L.LOW)
+        and any(c in (C.SUICIDE, C.SELF_HARM) for c in categories)
+    )
+    # Access to means alongside any ideation is high; with a time, imminent.
+    if _own_matches(_MEANS_ACCESS, t):
+        signals.append("means_access")
+        if ideation:
+            level = max_level([level, L.IMMINENT if re.search(_SOON, t) else L.HIGH])
+            signals.append("means_access_with_ideation")
+    # Preparation: two acts, or one with finality or ideation, is high; with a time, imminent.
+    acts = [rx for rx in _PREP_ACTS if _own_matches(rx, t)]
+    if acts and not _PREP_ORDINARY.search(t):
+        if len(acts) >= 2 or ideation or _FINALITY.search(t) or "preparatory" in names:
+            level = max_level([level, L.IMMINENT if re.search(_SOON, t) else L.HIGH])
+            signals.append("preparation")
+            if C.SUICIDE not in categories:
+                categories.append(C.SUICIDE)
+        else:
+            signals.append("possible_preparation")
+    # An attempt only postponed ("was going to do it last night but…") is high.
+    if _own_matches(_POSTPONED_VAGUE, t):
+        if ideation or _FINALITY.search(t):
+            level = max_level([level, L.HIGH])
+            signals.append("postponed_attempt")
+        else:
+            signals.append("possible_postponed_attempt")
     # Plan + means + time is imminent.
     if (
         names & {"plan_intent", "preparatory", "kill_self", "want_die"}
@@ -771,9 +1425,13 @@ def assess_text(text: str) -> RiskAssessment:
         if C.SUICIDE not in categories:
             categories.append(C.SUICIDE)
         signals.append("self_harm_with_suicidal_intent")
-    if MEANS_QUESTION.search(t) and MEANS_WORDS.search(t) and not _GAMING.search(t):
-        signals.append("means_question")
-    means = MEANS_INQUIRY.search(t)
+    asks = bool(MEANS_QUESTION.search(t) and MEANS_WORDS.search(t)) or bool(MEANS_INQUIRY.search(t))
+    asked_of_other = asks and _means_asked_of_other(t)
+    if MEANS_QUESTION.search(t) and MEANS_WORDS.search(t) and not _in_game(t, MEANS_WORDS):
+        # A supporter's "do you have the pills with you?" is about the reader, not a means
+        # question of the speaker's own.
+        signals.append("means_question_about_other" if asked_of_other else "means_question")
+    means = None if asked_of_other else MEANS_INQUIRY.search(t)
     asks_means = bool(means) or "means_question" in signals
     if asks_means and level.at_least(L.LOW):
         level = max_level([level, L.HIGH])  # a method or means question alongside risk
@@ -803,7 +1461,7 @@ def assess_text(text: str) -> RiskAssessment:
     ):
         level = L.IMMINENT
         signals.append("plan_ready_now")
-    if means and not _GAMING.search(t):
+    if means and not _in_game(t, MEANS_INQUIRY):
         signals.append("means_inquiry")
         lethal = re.search(
             r"\b(?:lethal|fatal|to die|kill|painless|overdose|die from|survive|"
@@ -813,7 +1471,7 @@ def assess_text(text: str) -> RiskAssessment:
         level = max_level([level, L.MODERATE if lethal else L.LOW])
         if C.SUICIDE not in categories:
             categories.append(C.SUICIDE)
-    if STRESSOR.search(t):
+    if _own_stressor(t):
         signals.append("stressor")
         if means or "means_question" in signals:
             level = max_level([level, L.HIGH])
@@ -831,19 +1489,37 @@ def assess_text(text: str) -> RiskAssessment:
         signals.append("minor")
     if level is L.NONE:
         # Say why a message with risk words is not risk, so other tiers can respect it.
-        protective = list(dict.fromkeys(suppressed))
-        if _IDIOMS.search(t):
+        # A game, story, idiom or negation frames a short message; in a long post it frames
+        # only its own sentence, so it says nothing about the rest.
+        short = len(t.split()) <= _SHORT and len(re.findall(r"[.!?]+\s+\w", t)) == 0
+        protective = [
+            p
+            for p in dict.fromkeys(suppressed)
+            if short or p not in ("negated", "idiom", "gaming", "fiction")
+        ]
+        if short and _IDIOMS.search(t):
             protective.append("idiom")
-        if _GAMING.search(t):
+        if short and _GAMING.search(t):
             protective.append("gaming")
-        elif _FICTION.search(t):
+        elif short and _FICTION.search(t):
             protective.append("fiction")
-        if "self_harm_history" in signals or "past_attempt" in signals:
+        if {"self_harm_history", "past_attempt", "history"} & set(signals):
             protective.append("history")
+        if "supporter" in suppressed or "addressed" in suppressed or asked_of_other:
+            signals.append("supporter")
+        protective = list(dict.fromkeys(protective))
         signals.extend(f"protective:{p}" for p in protective)
     if level is L.NONE and categories and categories != [C.MINOR]:
         categories = [c for c in categories if c is C.MINOR]
     return RiskAssessment(level=level, categories=categories, signals=signals, detector="patterns")
+
+
+# After voices or a delusion were disclosed, "they keep telling me to ..." is a command.
+_COMMAND_IN_CONTEXT = re.compile(
+    rf"\b(?:they|it|he|she|the voices?){_COMMAND}(?:{_SELF_TARGET}|{_OTHER_TARGET})"
+)
+# After signs of mania, lost sleep or a risky act makes it an episode to act on.
+_MANIA_IN_CONTEXT = re.compile(rf"\b(?:{_SLEEPLESS}|{_RISKY_ACT})")
 
 
 def escalate_in_context(text: str, earlier: list[RiskCategory]) -> tuple[RiskLevel, str] | None:
@@ -854,6 +1530,10 @@ def escalate_in_context(text: str, earlier: list[RiskCategory]) -> tuple[RiskLev
         return L.HIGH, "abuse_danger_now"
     if RiskCategory.EATING_DISORDER in earlier and _MEDICAL_DANGER.search(t):
         return L.HIGH, "eating_disorder_medical_danger"
+    if RiskCategory.PSYCHOSIS in earlier and _COMMAND_IN_CONTEXT.search(t):
+        return L.HIGH, "command_hallucination_in_context"
+    if RiskCategory.MANIA in earlier and _MANIA_IN_CONTEXT.search(t):
+        return L.MODERATE, "mania_in_context"
     if RiskCategory.OVERDOSE in earlier and _SYMPTOMS.search(t):
         return L.IMMINENT, "overdose_with_symptoms"
     return None

@@ -47,6 +47,8 @@ class RiskCategory(StrEnum):
     MANIA = "mania"
     EATING_DISORDER = "eating_disorder"
     OVERDOSE = "overdose"
+    SUBSTANCE = "substance"
+    OCD = "ocd"
     MINOR = "minor"
 
 

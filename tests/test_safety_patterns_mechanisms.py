@@ -1,0 +1,403 @@
+"""The pattern tier's mechanisms for suicide and self-harm risk (issue 11): contexts scoped to
+their own sentence, negation scoped to its own clause, supporters' words kept apart from the
+speaker's own, access to means, preparation and postponed attempts, means questions across
+turns, and categories (and resources) that are earned.
+
+Every sentence here was written for this test file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from theralab.safety import PatternTier, RiskAssessment, RiskCategory, RiskLevel, Screener
+from theralab.safety.patterns import assess_text
+from theralab.safety.protocol import CrisisProtocol
+
+SCREENER = Screener([PatternTier()])
+L, C = RiskLevel, RiskCategory
+
+
+def _level(text: str) -> RiskLevel:
+    return assess_text(text).level
+
+
+# --- 1. context filters need real evidence, in the cue's own sentence ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The world feels so heavy lately and I want to die.",
+        "My boss moved me to a new level of the project and honestly I want to die.",
+        "I finally told my story to my therapist. I still think about killing myself most nights.",
+        "I'm reading a novel about a lighthouse keeper. Honestly I want to die.",
+        "Just died in Minecraft again lol. Anyway. Been thinking about ending my life for real.",
+        "The mod deleted my post. Want to kill myself, nobody listens anywhere.",
+    ],
+)
+def test_everyday_words_and_other_sentences_do_not_make_a_game_or_a_story(text: str) -> None:
+    found = assess_text(text)
+    assert found.level.at_least(L.MODERATE), (found.level, found.signals)
+    assert C.SUICIDE in found.categories
+    assert not any(s in found.signals for s in ("protective:gaming", "protective:fiction"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I killed myself in Minecraft by jumping into lava",
+        "gonna kill myself on the boss fight again, third time tonight",
+        "In my novel the main character wants to die after the war",
+        "kms, the server glitch reset my whole raid lobby",
+    ],
+)
+def test_games_and_fiction_still_protect_their_own_sentence(text: str) -> None:
+    found = assess_text(text)
+    assert found.level is L.NONE, (found.level, found.signals)
+
+
+def test_a_game_in_a_long_post_does_not_silence_other_tiers() -> None:
+    text = (
+        "I used to play games with my brother every weekend and we had a whole world built "
+        "together. He moved away last spring and since then the days just blur. I wake up, I go "
+        "to work, I come home, I lie on the floor. I don't know what the point of any of it is "
+        "anymore and I feel like a ghost in my own flat."
+    )
+    found = assess_text(text)
+    assert not any(s.startswith("protective:") for s in found.signals), found.signals
+
+
+# --- 2. negation scopes to its own clause --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't want to die but I can't stop thinking about killing myself",
+        "I didn't sleep, I want to die",
+        "I don't know why I want to die so much lately",
+        "Therapy helped for a while but I'm not okay, I'm back to wanting to die.",
+        "I'm not sure what happened this week but I've been extremely suicidal.",
+        "No one would even notice, I want to kill myself",
+        "I'm not okay I want to die",
+        "didn't eat today and I want to end my life",
+    ],
+)
+def test_a_negation_does_not_cancel_a_statement_in_another_clause(text: str) -> None:
+    found = assess_text(text)
+    assert found.level is L.MODERATE, (found.level, found.signals)
+    assert C.SUICIDE in found.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't want to die, I just want the noise to stop for a bit",
+        "I would never kill myself, my kids need me",
+        "I never considered suicide myself, but I want to understand what my uncle went through",
+        "I'm not suicidal, just worn out from the night shifts",
+        "I'm not really suicidal, more numb than anything",
+    ],
+)
+def test_a_negation_still_cancels_its_own_clause(text: str) -> None:
+    found = assess_text(text)
+    assert found.level is L.NONE, (found.level, found.signals)
+
+
+# --- 3. supporters' words are not the speaker's own -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You said you want to end it all. I hear you, and I'm staying right here with you.",
+        "When you say you want to die, I believe you, and I'm glad you posted.",
+        "If you ever feel like killing yourself, call 988 or text a friend right away.",
+        "If you ever think about ending your life, I'm here and you can message me.",
+        "Please don't kill yourself, you matter to so many people here.",
+        "Please don't end it all tonight. I'm a stranger but I care what happens to you.",
+        "Do you have the pills with you right now? Can you put them in another room?",
+        "How many pills did you take? Please call an ambulance, I'll wait here.",
+    ],
+)
+def test_supporters_words_do_not_raise_the_speakers_level(text: str) -> None:
+    found = assess_text(text)
+    assert found.level is L.NONE, (found.level, found.signals)
+    assert C.SUICIDE not in found.categories
+
+
+def test_quoting_a_poster_back_is_marked_as_a_supporter() -> None:
+    found = assess_text("You wrote that you want to die. That took courage to say.")
+    assert found.level is L.NONE
+    assert "supporter" in found.signals
+    asked = assess_text("Do you have the pills with you? I can stay on while you move them.")
+    assert "means_question_about_other" in asked.signals and "means_question" not in asked.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When I was 19 I wanted to die every single day. Therapy helped and I'm in a good place "
+        "now.",
+        "Years ago I thought about killing myself a lot. I got help and it got easier, I promise.",
+        "I've been there. When I was at uni I wanted to kill myself for a whole year. You're not "
+        "alone.",
+    ],
+)
+def test_past_ideation_told_as_recovered_history_is_not_current_risk(text: str) -> None:
+    found = assess_text(text)
+    assert found.level is L.NONE, (found.level, found.signals)
+    assert "history" in found.signals
+
+
+def test_a_past_attempt_told_as_history_is_a_risk_factor_not_a_crisis() -> None:
+    found = assess_text("I attempted years ago, now I'm doing better and I promise it gets easier.")
+    assert not found.is_crisis, (found.level, found.signals)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When I was 19 I wanted to die. It came back this winter and I want to die again.",
+        "I used to cut myself and last night I did it again.",
+        "Years ago I tried to end my life. Lately I keep thinking about killing myself.",
+        "I've been there. I want to kill myself most days too.",
+    ],
+)
+def test_history_that_has_come_back_is_current_risk(text: str) -> None:
+    assert _level(text).at_least(L.MODERATE)
+
+
+def test_a_real_disclosure_inside_a_long_supportive_post_still_counts() -> None:
+    text = (
+        "My friend has been having a hard time and she told me about her exams and her breakup. "
+        "I've tried to be there for her and I said she can call me whenever. But honestly I'm "
+        "not doing well either. Most nights I lie awake and I want to kill myself, and I haven't "
+        "told anyone."
+    )
+    found = assess_text(text)
+    assert found.level.at_least(L.MODERATE), (found.level, found.signals)
+
+
+# --- 4. access to means, preparation, postponed attempts ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("There's a gun in the house and I keep thinking about ending it", L.HIGH),
+        ("I've saved up a month of my sleeping pills and some days I wish I wasn't here", L.HIGH),
+        (
+            "I've got needles and a stash of heroin and honestly I just don't want to wake up "
+            "anymore",
+            L.HIGH,
+        ),
+        (
+            "I want to die. My dad's rifle is in the closet and I know where the key is. Tonight.",
+            L.IMMINENT,
+        ),
+        (
+            "If I'm honest I don't want to be here anymore and I have my dad's pills in my room",
+            L.HIGH,
+        ),
+        ("I have this urge to self-harm and the blades are right here next to me", L.HIGH),
+    ],
+)
+def test_access_to_means_with_ideation(text: str, level: RiskLevel) -> None:
+    found = assess_text(text)
+    assert found.level is level, (found.level, found.signals)
+    assert "means_access" in found.signals
+    assert {C.SUICIDE, C.SELF_HARM} & set(found.categories)
+
+
+def test_access_to_means_alone_is_noted_but_not_risk() -> None:
+    found = assess_text("We keep a shotgun in the garage for the foxes on the farm.")
+    assert found.level is L.NONE and "means_access" in found.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        (
+            "I've arranged for my sister to take the kids and found a new home for the dog. "
+            "Tonight I can finally rest.",
+            L.IMMINENT,
+        ),
+        ("Been giving my stuff away to friends, my guitar, my books. Won't need them.", L.HIGH),
+        ("Updated my will last week, just in case.", L.HIGH),
+        ("I wrote letters to my mum and my brother and put them in my desk drawer", L.HIGH),
+        (
+            "Spent the weekend saying goodbye to everyone one last time. They didn't notice.",
+            L.HIGH,
+        ),
+        ("Made sure someone will look after my cat. I'm so tired of living.", L.HIGH),
+    ],
+)
+def test_preparation_is_high(text: str, level: RiskLevel) -> None:
+    found = assess_text(text)
+    assert found.level is level, (found.level, found.signals)
+    assert C.SUICIDE in found.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My neighbour will look after my cat while I'm away on holiday next week.",
+        "We gave away most of our books to charity before the house move.",
+    ],
+)
+def test_ordinary_arrangements_are_not_preparation(text: str) -> None:
+    assert _level(text) is L.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was going to end it last night but my phone rang and I lost my nerve",
+        "not tonight, maybe next week. i'm so done with life",
+        "I almost jumped yesterday, I was right at the railing",
+        "I was going to kill myself on Sunday but then my sister turned up",
+    ],
+)
+def test_a_postponed_attempt_is_high(text: str) -> None:
+    found = assess_text(text)
+    assert found.level.at_least(L.HIGH), (found.level, found.signals)
+    assert C.SUICIDE in found.categories
+
+
+def test_a_vague_postponement_counts_only_after_the_speakers_own_risk() -> None:
+    vague = "I was going to do it last night but I fell asleep on the sofa."
+    assert _level(vague) is L.NONE
+    conv = SCREENER.conversation()
+    conv.screen("Some days I wish I was dead.")
+    later = conv.screen(vague)
+    assert later.level is L.HIGH, later.signals
+    conv = SCREENER.conversation()
+    conv.screen("Some days I wish I was dead.")
+    assert conv.screen("my uncle has a gun in his house").level is L.HIGH
+    arranging = "Asked my neighbour to feed my cats from Friday."
+    assert _level(arranging) is L.NONE
+    conv = SCREENER.conversation()
+    conv.screen("I'm so tired of being alive.")
+    later = conv.screen(arranging)
+    assert later.level is L.HIGH and "means_or_preparation_after_risk" in later.signals
+
+
+# --- 5. means questions across turns ---------------------------------------------------------
+
+
+def test_a_supporters_means_question_after_quoting_a_poster_is_not_high() -> None:
+    conv = SCREENER.conversation()
+    first = conv.screen("You said you want to die, I'm so sorry you're carrying this.")
+    assert first.level is L.NONE
+    later = conv.screen("Do you have the pills with you?")
+    assert later.level is L.NONE, later.signals
+    assert "means_after_risk_or_stressor" not in later.signals
+
+
+def test_a_supporter_naming_a_readers_stressor_does_not_arm_the_means_check() -> None:
+    conv = SCREENER.conversation()
+    conv.screen("Your girlfriend leaving you must hurt so much.")
+    later = conv.screen("Is the bridge near your place?")
+    assert later.level is L.NONE and "means_after_risk_or_stressor" not in later.signals
+
+
+def test_a_supporter_history_does_not_arm_the_means_check() -> None:
+    conv = SCREENER.conversation()
+    conv.screen("When I was younger I wanted to die too. Therapy helped and I'm doing better now.")
+    later = conv.screen("Did you take your meds today? Are they somewhere safe?")
+    assert not later.level.at_least(L.MODERATE), later.signals
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ["I lost my job and my girlfriend left me.", "nice weather", "how tall is the bridge?"],
+        ["I want to die.", "anyway", "how many pills would it take?"],
+        ["I keep thinking about ending it", "which floor of a car park is high enough?"],
+    ],
+)
+def test_own_stressor_or_risk_then_a_means_question_is_high(turns: list[str]) -> None:
+    conv = SCREENER.conversation()
+    for t in turns:
+        last = conv.screen(t)
+    assert last.level.at_least(L.HIGH), last.signals
+    assert "means_after_risk_or_stressor" in last.signals
+
+
+def test_a_lethality_question_about_a_fall_is_a_means_inquiry() -> None:
+    found = assess_text("Lost my flat in March and I'm done. Would a jump from the roof kill me?")
+    assert found.level is L.HIGH and "means_inquiry" in found.signals
+    assert C.SUICIDE in found.categories
+
+
+# --- 6. categories and resources are earned ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When I was in high school I wanted to disappear, but I'm 34 now and doing fine",
+        "I'm 15 minutes from the hospital, can I still make my appointment?",
+        "My son is 15 years old and he's being bullied at school",
+        "My mom won't let me forget my divorce",
+    ],
+)
+def test_minor_needs_a_stated_age_or_school_context(text: str) -> None:
+    assert C.MINOR not in assess_text(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im 15 and i want to die",
+        "(16f) can't do this anymore, I want to die",
+        "I'm in year 9 and I keep thinking about killing myself",
+        "I'm a sophomore in high school and I cut myself last night",
+    ],
+)
+def test_a_stated_age_or_school_context_is_minor(text: str) -> None:
+    found = assess_text(text)
+    assert C.MINOR in found.categories and found.level.at_least(L.MODERATE)
+
+
+def test_a_statistical_minor_guess_is_not_kept_in_a_conversation() -> None:
+    class GuessingTier:
+        name = "guess"
+
+        def assess(self, text: str, context: object = ()) -> RiskAssessment:
+            return RiskAssessment(level=L.MODERATE, categories=[C.SUICIDE, C.MINOR], signals=["g"])
+
+    conv = Screener([PatternTier(), GuessingTier()]).conversation()
+    found = conv.screen("I can't keep going like this")
+    assert C.MINOR not in found.categories and C.SUICIDE in found.categories
+
+
+def test_resources_follow_the_categories_found() -> None:
+    suicide = CrisisProtocol(locale="en-US").respond(
+        RiskAssessment(level=L.MODERATE, categories=[C.SUICIDE])
+    )
+    assert "988" in suicide.text
+    assert "Child" not in suicide.text and "Domestic Violence" not in suicide.text
+    with_abuse = CrisisProtocol(locale="en-US").respond(
+        RiskAssessment(level=L.MODERATE, categories=[C.SUICIDE, C.ABUSE])
+    )
+    assert "988" in with_abuse.text and "1-800-799-7233" in with_abuse.text
+    assert "Childhelp" not in with_abuse.text
+    minor = CrisisProtocol(locale="en-GB").respond(
+        RiskAssessment(level=L.MODERATE, categories=[C.SUICIDE, C.MINOR])
+    )
+    assert "Childline" in minor.text and "Samaritans" in minor.text
+    adult_gb = CrisisProtocol(locale="en-GB").respond(
+        RiskAssessment(level=L.HIGH, categories=[C.SUICIDE])
+    )
+    assert "Childline" not in adult_gb.text and "Domestic Abuse" not in adult_gb.text
+
+
+def test_the_crisis_reply_to_an_adult_lists_no_youth_line() -> None:
+    conv = SCREENER.conversation()
+    risk = conv.screen("My mom won't let me forget it. I'm 34 and I want to kill myself.")
+    assert C.MINOR not in risk.categories
+    reply = CrisisProtocol(locale="en-US").respond(risk)
+    assert "Childhelp" not in reply.text and "988" in reply.text
