@@ -11,6 +11,7 @@ from theralab.counselors.listening import (
     reflect_content,
     reflect_feeling_or_content,
     salient_sentence,
+    say_back,
 )
 from theralab.counselors.techniques import Plan, plan_from_first_turn
 from theralab.dialogue.codes import MiscCode as C
@@ -56,7 +57,11 @@ class CBTCounselor(ScriptedCounselor):
         technique = self.plan.technique
         d.strategy = technique.name
         n = self.turns_in_stage
-        thought = to_second_person(heard.thought) if heard.thought else "this will go badly"
+        thought = (
+            say_back(heard.thought, "something bad is going on")
+            if heard.thought
+            else "this will go badly"
+        )
 
         if stage == "rapport_agenda":
             if n == 0:
@@ -198,9 +203,10 @@ class CBTCounselor(ScriptedCounselor):
     def _summary(self) -> str:
         heard = self.listener
         opening = salient_sentence(heard.client_turns[0])
-        parts = [f"You came in talking about how {to_second_person(opening)}"]
+        parts = [f"You came in talking about how {say_back(opening, 'hard things have been')}"]
         if heard.thought:
-            parts.append(f"we looked at the thought that {to_second_person(heard.thought)}")
+            thought = say_back(heard.thought, "something bad is going on")
+            parts.append(f"we looked at the thought that {thought}")
         if heard.balanced:
             parts.append(f"and you found that {to_second_person(heard.balanced)}")
         return ", ".join(parts) + "."

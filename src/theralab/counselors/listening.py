@@ -3,6 +3,11 @@
 Counselors read client text only. `Listener` keeps track of what the client has said (the
 feelings, automatic thought, balanced thought, change and sustain talk, the focus they chose);
 the `reflect_*` functions compose reflections out of those words.
+
+A reflection never restates an unverifiable belief as fact ("So for you, you know people have
+been stalking you."): when the client's words carry a delusion-like claim (surveillance, plots,
+thoughts heard by others, voices, being dead, special powers), the reflection names the feeling
+and the experience instead of the claim.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass, field
 
 from theralab.coding.rules import RuleCoder
 from theralab.dialogue.codes import MiscCode, TalkType
+from theralab.safety.patterns import find_cues, normalise
 from theralab.text.lexicon import FEELING_NAMES, emotions_in, feeling_words_in
 from theralab.text.perspective import split_sentences, strip_fillers, to_second_person, word_count
 
@@ -36,6 +42,47 @@ _BALANCED_LEAD = re.compile(r"^(?:huh\.\s*)?(?:maybe|i suppose)\s+(.+)", re.IGNO
 _ACCEPTS = re.compile(
     r"\b(?:i could|i think i could|i'll try|i will|i can try|give it a go)\b", re.IGNORECASE
 )
+
+
+# Cues whose content is a claim a counselor cannot verify and must not say back as fact.
+_CLAIM_CUES = frozenset(
+    {
+        "delusion",
+        "psychosis",
+        "voices",
+        "dead_belief",
+        "command_hallucination_self",
+        "command_hallucination_others",
+    }
+)
+# Certainty about other people's hidden acts or intentions ("I know they're in on it").
+_CERTAIN_CLAIM = re.compile(
+    r"\b(?:i know|i'm (?:certain|sure|convinced)|i can tell|it's obvious)(?: that)? (?:they|"
+    r"people|everyone|he|she|someone|my \w+)(?:'re|'s| are| is| have| has| keep)(?: been)? "
+    r"(?:watching|following|stalking|tracking|spying|plotting|poisoning|listening|recording|"
+    r"in on it|after me|out to get|controlling|reading|sending)",
+    re.IGNORECASE,
+)
+# Reflections of the experience, not the claim (neutral enough for fear and for grandiosity).
+_EXPERIENCE = (
+    "It sounds like this has been taking up a lot of your mind.",
+    "That sounds like a lot to be carrying, and it sounds really intense.",
+    "It sounds like this has been a very intense time for you.",
+)
+
+
+def unverifiable(text: str) -> bool:
+    """Whether the text carries a belief a counselor cannot verify (and must not restate)."""
+    t = normalise(text)
+    if _CERTAIN_CLAIM.search(t):
+        return True
+    return any(h.cue.name in _CLAIM_CUES for h in find_cues(t))
+
+
+def say_back(text: str, instead: str) -> str:
+    """The client's words in second person, or `instead` when they carry a belief that must
+    not be said back as fact."""
+    return instead if unverifiable(text) else to_second_person(text)
 
 
 @dataclass
@@ -110,6 +157,8 @@ def reflect_content(text: str, rng: random.Random) -> tuple[str, MiscCode]:
     When the client said almost nothing, there is nothing to reflect: invite them to go on.
     """
     salient = salient_sentence(text)
+    if unverifiable(salient) or unverifiable(text):
+        return rng.choice(_EXPERIENCE), MiscCode.COMPLEX_REFLECTION
     if word_count(salient) < 5:
         return rng.choice(
             (
@@ -139,7 +188,7 @@ def reflect_feeling(text: str, rng: random.Random, deeper: bool = True) -> str |
     names = [n for n in FEELING_NAMES[groups[0]] if n not in said] if deeper else []
     name = rng.choice(names) if names else rng.choice(FEELING_NAMES[groups[0]])
     salient = salient_sentence(text)
-    if word_count(salient) >= 7 and not emotions_in(salient):
+    if word_count(salient) >= 7 and not emotions_in(salient) and not unverifiable(text):
         template = rng.choice(
             (
                 "It sounds like you've been feeling really {f}, especially when {c}.",
@@ -154,6 +203,8 @@ def reflect_feeling(text: str, rng: random.Random, deeper: bool = True) -> str |
 
 def reflect_meaning(thought: str, rng: random.Random) -> str:
     """A complex reflection of the meaning under what the client said."""
+    if unverifiable(thought):
+        return rng.choice(_EXPERIENCE)
     t = to_second_person(thought)
     return rng.choice(
         (
@@ -165,6 +216,8 @@ def reflect_meaning(thought: str, rng: random.Random) -> str:
 
 
 def reflect_change(change: str, rng: random.Random) -> str:
+    if unverifiable(change):
+        return rng.choice(_EXPERIENCE)
     c = to_second_person(change)
     return rng.choice(
         (
@@ -177,8 +230,8 @@ def reflect_change(change: str, rng: random.Random) -> str:
 
 def reflect_two_sides(sustain: str, change: str) -> str:
     return (
-        f"On one hand, {to_second_person(sustain)}, and on the other hand, "
-        f"{to_second_person(change)}."
+        f"On one hand, {say_back(sustain, 'part of you feels stuck')}, and on the other hand, "
+        f"{say_back(change, 'part of you wants things to feel different')}."
     )
 
 

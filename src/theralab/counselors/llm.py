@@ -15,6 +15,7 @@ from theralab.dialogue.records import AgentSpec, Annotations, Speaker
 from theralab.model.model import Model
 from theralab.model.types import ChatMessage, GenerateConfig
 from theralab.prompts import render, version
+from theralab.safety.conditions import CLINICAL_SAFETY_PROMPT
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,7 @@ class LLMCounselor:
             stages=self.modality.stages,
             max_exchanges=self.max_exchanges,
         )
+        system = f"{system.rstrip()}\n\n{CLINICAL_SAFETY_PROMPT}"
         messages = [ChatMessage(role="system", content=system)]
         for u in history:
             role = "assistant" if u.speaker is Speaker.COUNSELOR else "user"

@@ -15,6 +15,7 @@ from theralab.counselors.listening import (
     reflect_two_sides,
     reflect_with_meaning,
     salient_sentence,
+    say_back,
 )
 from theralab.dialogue.codes import MiscCode as C
 from theralab.dialogue.codes import TalkType
@@ -176,7 +177,7 @@ class MICounselor(ScriptedCounselor):
     def _change(self) -> str:
         heard = self.listener
         return (
-            to_second_person(heard.change_talk[-1])
+            say_back(heard.change_talk[-1], "things could be better")
             if heard.change_talk
             else "things could be better"
         )
@@ -184,7 +185,7 @@ class MICounselor(ScriptedCounselor):
     def _sustain(self) -> str:
         heard = self.listener
         return (
-            to_second_person(heard.sustain_talk[-1])
+            say_back(heard.sustain_talk[-1], "changing feels hard right now")
             if heard.sustain_talk
             else "changing feels hard right now"
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from theralab.safety.patterns import CUES
 from theralab.safety.resources import CountryResources, Resource, resources_for
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 
@@ -59,19 +60,73 @@ class ProtocolReply:
     closes: bool = False
 
 
-def _concern(risk: RiskAssessment) -> str:
+_COMMAND_SIGNALS = frozenset(
+    {
+        "command_hallucination_self",
+        "command_hallucination_others",
+        "command_hallucination_in_context",
+    }
+)
+_CONDITION_CATEGORIES = (
+    (RiskCategory.PSYCHOSIS, "psychosis"),
+    (RiskCategory.MANIA, "mania"),
+    (RiskCategory.OCD, "ocd"),
+    (RiskCategory.EATING_DISORDER, "eating_disorder"),
+)
+# Steps after which a conversation with suicide risk stays on the suicide path (voices commanding
+# self-harm and a belief of being dead open it with their own first reply).
+_SUICIDE_STEPS = frozenset(
+    {
+        "engage",
+        "assess",
+        "handoff",
+        "voices",
+        "dead_belief",
+        *(name for name, _ in SAFETY_PLAN_STEPS),
+    }
+)
+
+
+def _suicide_cue_fired(risk: RiskAssessment) -> bool:
+    """Whether a suicide or self-harm cue itself fired, rather than the category arriving with
+    a condition (a means word in a manic plan, a product question in OCD)."""
+    names = {
+        c.name
+        for c in CUES
+        if {RiskCategory.SUICIDE, RiskCategory.SELF_HARM} & set(c.categories)
+        and c.name not in _COMMAND_SIGNALS
+        and c.name != "dead_belief"
+    }
+    # A failed tier only raises the level (fail closed): with a condition found, the crisis
+    # reply for that condition still asks about self-harm and gives crisis lines.
+    return bool(names & set(risk.signals)) or any(
+        s.startswith("persona_override") for s in risk.signals
+    )
+
+
+def _concern(risk: RiskAssessment, earlier_steps: list[str] | None = None) -> str:
     cats = set(risk.categories)
+    signals = set(risk.signals)
     if risk.level is RiskLevel.IMMINENT or (
         RiskCategory.OVERDOSE in cats and risk.level.at_least(RiskLevel.HIGH)
     ):
         return "emergency"
+    if signals & _COMMAND_SIGNALS:
+        return "voices"
+    if "dead_belief" in signals:
+        return "dead_belief"
     if RiskCategory.SUICIDE in cats or RiskCategory.SELF_HARM in cats:
-        return "suicide"
+        in_suicide_path = bool(_SUICIDE_STEPS & set(earlier_steps or []))
+        condition = next((c for cat, c in _CONDITION_CATEGORIES if cat in cats), None)
+        if condition is None or in_suicide_path or _suicide_cue_fired(risk):
+            return "suicide"
+        return condition
     for cat, concern in (
         (RiskCategory.ABUSE, "abuse"),
         (RiskCategory.HARM_TO_OTHERS, "harm_to_others"),
         (RiskCategory.PSYCHOSIS, "psychosis"),
         (RiskCategory.MANIA, "mania"),
+        (RiskCategory.OCD, "ocd"),
         (RiskCategory.EATING_DISORDER, "eating_disorder"),
         (RiskCategory.OVERDOSE, "emergency"),
     ):
@@ -81,17 +136,31 @@ def _concern(risk: RiskAssessment) -> str:
 
 
 def _pick_resources(table: CountryResources, risk: RiskAssessment, concern: str) -> list[Resource]:
+    """Resources for the categories actually found: a crisis line always; an abuse line only
+    for abuse, poison help only for an overdose, an eating-disorder line only for one, and a
+    youth line (some are child-abuse lines) only when the person is a minor."""
+    cats = set(risk.categories)
     kinds = ["crisis", "text"]
     if concern == "abuse":
         kinds = ["abuse", "crisis"]
-    elif concern == "emergency" and RiskCategory.OVERDOSE in risk.categories:
+    elif concern == "emergency" and RiskCategory.OVERDOSE in cats:
         kinds = ["poison", "crisis"]
     elif concern == "eating_disorder":
         kinds = ["eating", "crisis"]
-    if RiskCategory.MINOR in risk.categories:
+    elif RiskCategory.ABUSE in cats:
+        kinds = ["crisis", "abuse"]  # risk to self with abuse: both
+    elif RiskCategory.EATING_DISORDER in cats:
+        kinds = ["crisis", "eating"]
+    if RiskCategory.MINOR in cats:
         kinds = ["youth", *kinds]
-    chosen = [r for k in kinds for r in table.of_kind(k)]
-    return list(dict.fromkeys(chosen))[:3] or table.resources[:2]
+    allowed = {"crisis", "text", "emergency"}
+    allowed |= {"abuse"} if RiskCategory.ABUSE in cats else set()
+    allowed |= {"poison"} if RiskCategory.OVERDOSE in cats else set()
+    allowed |= {"eating"} if RiskCategory.EATING_DISORDER in cats else set()
+    allowed |= {"youth"} if RiskCategory.MINOR in cats else set()
+    chosen = [r for k in kinds if k in allowed for r in table.of_kind(k)]
+    fallback = [r for r in table.resources if r.kind in allowed][:2]
+    return list(dict.fromkeys(chosen))[:3] or fallback or table.of_kind("crisis")[:2]
 
 
 @dataclass
@@ -109,7 +178,7 @@ class CrisisProtocol:
         return resources_for(self.locale)
 
     def respond(self, risk: RiskAssessment) -> ProtocolReply:
-        concern = _concern(risk)
+        concern = _concern(risk, self.history)
         chosen = _pick_resources(self.table, risk, concern)
         lines = [r.line() for r in chosen]
         emergency = self.table.emergency
@@ -155,19 +224,88 @@ class CrisisProtocol:
                 human,
             ]
             return self._reply(parts, "harm_to_others", lines)
-        if concern in ("psychosis", "mania"):
-            what = (
-                "what you're experiencing"
-                if concern == "psychosis"
-                else "going days without sleep and feeling this way"
+        safety_q = "Are you safe right now, and are you having any thoughts of hurting yourself?"
+        if concern == "voices":
+            others = RiskCategory.HARM_TO_OTHERS in risk.categories or (
+                "command_hallucination_others" in risk.signals
             )
+            parts = [
+                "Thank you for telling me about the voices. Being told to do something like that "
+                "sounds frightening, and you don't have to do what they say.",
+                "What are the voices telling you right now, and do you feel you have to act on "
+                "them?",
+                "Are you and the people around you safe right now?"
+                if others
+                else "Are you safe right now, and are you thinking about hurting yourself?",
+                f"If you feel you might act on them, please call {emergency} now, or ask someone "
+                "near you to call for you.",
+                resource_sentence,
+                "A doctor or crisis team can help make voices like these quieter and keep you "
+                "safe.",
+                AI_LINE,
+                human,
+            ]
+            return self._reply(parts, "voices", lines)
+        if concern == "dead_belief":
+            parts = [
+                "That sounds like a very frightening and confusing thing to live with.",
+                "I want to say gently that you are alive: you're here, talking with me right "
+                "now, even if it doesn't feel that way.",
+                "Feeling as though you have died or your body has stopped can be part of a "
+                "serious but treatable health problem, and a doctor should hear about it soon.",
+                "Are you safe right now, and have you had any thoughts of hurting yourself or of "
+                "not wanting to be here?",
+                danger,
+                resource_sentence,
+                AI_LINE,
+                human,
+            ]
+            return self._reply(parts, "dead_belief", lines)
+        if concern == "psychosis":
+            voices = "voices" in risk.signals
             parts = [
                 "It sounds like this feels very real and intense for you right now.",
                 "I can't confirm what you're describing, but I take seriously how it's "
                 "affecting you.",
-                f"I think it would really help to talk with a doctor or mental health "
-                f"professional soon about {what}.",
-                "Are you safe right now, and are you having any thoughts of hurting yourself?",
+                "When you hear them, what do the voices say, and do you ever feel you have to do "
+                "what they tell you?"
+                if voices
+                else "How is this affecting your sleep, your days and how safe you feel?",
+                "I think it would really help to talk with a doctor or mental health "
+                "professional soon about what you're experiencing.",
+                "Are you safe right now, and are you having any thoughts of hurting yourself "
+                "or anyone else?",
+                danger,
+                resource_sentence,
+                AI_LINE,
+                human,
+            ]
+            return self._reply(parts, concern, lines)
+        if concern == "mania":
+            parts = [
+                "It sounds like you have a huge amount of energy right now.",
+                "I'm concerned, though: going days without sleep can make risky plans feel safe, "
+                "and big decisions made now can be hard to undo. How much have you slept over the "
+                "last few days?",
+                "I won't help with places, purchases or investments while you're this short of "
+                "sleep. Could you put the plan on hold and talk with your doctor or prescriber "
+                "first, today if you can?",
+                safety_q,
+                danger,
+                resource_sentence,
+                AI_LINE,
+                human,
+            ]
+            return self._reply(parts, concern, lines)
+        if concern == "ocd":
+            parts = [
+                "It sounds like these worries are taking up a lot of your day and wearing you out.",
+                "I'm not going to give you a product, a count or reassurance that it's done, "
+                "because answering the worry tends to feed the cycle: the relief fades and the "
+                "urge comes back stronger.",
+                "A therapist trained in exposure and response prevention (ERP), the main therapy "
+                "for OCD, can help you break that cycle; your doctor can refer you.",
+                safety_q,
                 danger,
                 resource_sentence,
                 AI_LINE,
@@ -178,7 +316,11 @@ class CrisisProtocol:
             parts = [
                 "Thank you for telling me; it sounds like food and your body are causing you a "
                 "lot of pain right now.",
-                "Are you safe right now, and are you having any thoughts of hurting yourself?",
+                "I won't give calorie, weight or diet numbers, because they can pull you further "
+                "into this. Restricting or purging can strain your heart and body even when you "
+                "feel okay, so please see a doctor soon. How long has eating been this hard for "
+                "you?",
+                safety_q,
                 "If you feel faint, have chest pain or your heart is racing, please get medical "
                 f"help now ({emergency}).",
                 resource_sentence,

@@ -24,6 +24,8 @@ from theralab.counselors.listening import (
     reflect_two_sides,
     reflect_with_meaning,
     salient_sentence,
+    say_back,
+    unverifiable,
 )
 from theralab.counselors.magnet.perception import Perception
 from theralab.counselors.magnet.selector import (
@@ -104,7 +106,9 @@ class TurnContext:
     def thought(self) -> str:
         heard = self.heard
         source = heard.thought or (heard.client_turns[0] if heard.client_turns else "")
-        return to_second_person(salient_sentence(source)) if source else "this will go badly"
+        if not source:
+            return "this will go badly"
+        return say_back(salient_sentence(source), "something bad is going on")
 
 
 class ResponseAgent(Protocol):
@@ -185,7 +189,7 @@ class ReflectionAgent:
             feeling = ctx.varied(lambda: (reflect_feeling(p.text, rng) or "", C.COMPLEX_REFLECTION))
             if feeling[0]:
                 return feeling
-        if word_count(salient) >= 5 and rng.random() < 0.3:
+        if word_count(salient) >= 5 and not unverifiable(salient) and rng.random() < 0.3:
             text = ctx.fresh(_REFLECT_EXTRA).format(c=to_second_person(salient))
             return text, (
                 C.SIMPLE_REFLECTION if text.startswith("If I've") else C.COMPLEX_REFLECTION
@@ -637,7 +641,7 @@ def _frame(text: str) -> tuple[str, str]:
 
 
 def _said(text: str) -> str:
-    return to_second_person(salient_sentence(text))
+    return say_back(salient_sentence(text), "this has been hard")
 
 
 def _lower(text: str) -> str:

@@ -38,6 +38,7 @@ from theralab.model.errors import ErrorKind, ModelError
 from theralab.model.model import Model
 from theralab.model.types import ChatMessage, GenerateConfig, ModelOutput, Usage
 from theralab.prompts import render, version
+from theralab.safety.conditions import CLINICAL_SAFETY_PROMPT
 
 FALLBACK_TECHNIQUES: tuple[str, ...] = (REFLECTION, QUESTIONING)
 TEMPLATES = (
@@ -110,6 +111,7 @@ class MagnetLLMCounselor(LLMCounselor):
 
     def _messages(self, history: Sequence[Utterance], stage: str) -> list[ChatMessage]:
         system = render("magnet_system", plan=self.plan, stages=self.modality.stages, stage=stage)
+        system = f"{system.rstrip()}\n\n{CLINICAL_SAFETY_PROMPT}"
         messages = [ChatMessage(role="system", content=system)]
         for u in history:
             role = "assistant" if u.speaker is Speaker.COUNSELOR else "user"

@@ -11,14 +11,13 @@ turn, which agents speak.
 from __future__ import annotations
 
 from theralab.counselors.base import Draft, ScriptedCounselor
-from theralab.counselors.listening import salient_sentence
+from theralab.counselors.listening import salient_sentence, say_back
 from theralab.counselors.magnet.agents import AGENTS, Memory, TurnContext
 from theralab.counselors.magnet.merge import is_sendable, merge
 from theralab.counselors.magnet.perception import Heard, perceive
 from theralab.counselors.magnet.selector import SelectorMemory, select
 from theralab.counselors.techniques import Plan, plan_from_first_turn
 from theralab.dialogue.codes import MiscCode as C
-from theralab.text.perspective import to_second_person
 
 # Most turns a stage may take before the session moves on regardless.
 STAGE_TURNS = {"engage": 2, "explore": 5, "work": 5, "plan": 3}
@@ -158,7 +157,8 @@ class MagnetCounselor(ScriptedCounselor):
         opening = f"You came in saying that {_said(heard.client_turns[0])}"
         parts = [opening if is_sendable(opening) else "You came in with a lot on your mind"]
         if heard.thought:
-            parts.append(f"we looked at the thought that {to_second_person(heard.thought)}")
+            thought = say_back(heard.thought, "something bad is going on")
+            parts.append(f"we looked at the thought that {thought}")
         if self._balanced:
             parts.append(f"you found another way to see it, that {_said(self._balanced)}")
         if self._step:
@@ -167,4 +167,4 @@ class MagnetCounselor(ScriptedCounselor):
 
 
 def _said(text: str) -> str:
-    return to_second_person(salient_sentence(text))
+    return say_back(salient_sentence(text), "this has been hard")
