@@ -10,6 +10,7 @@ import typer
 from theralab import __version__
 from theralab.cli import annotate as _annotate
 from theralab.cli import bench as _bench
+from theralab.cli import check as _check
 from theralab.cli import coder as _coder
 from theralab.cli import compare as _compare
 from theralab.cli import evaluate as _evaluate
@@ -75,6 +76,7 @@ app.command("show")(_show.show)
 app.command("screen")(_safety.screen)
 app.command("reply")(_safety.reply)
 app.command("redteam")(_safety.redteam)
+app.command("check")(_check.check)
 app.add_typer(_profiles.app, name="profiles")
 app.add_typer(_annotate.app, name="annotate")
 app.add_typer(_coder.app, name="coder")

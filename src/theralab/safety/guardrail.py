@@ -6,6 +6,11 @@ whole conversation. At `moderate` or above the crisis protocol answers instead o
 answers, its reply passes the output check, and at `low` a direct check-in question is added.
 Whatever fails — the screener, the counselor, the check — the client receives a deterministic
 safe reply: the guardrail fails closed.
+
+Below the crisis threshold, a conversation that carries psychosis, mania, OCD or an eating
+disorder is answered by the condition responder (`theralab.safety.conditions`) instead of the
+counselor: no counselor, scripted or model-backed, gets to reflect a delusion back, feed a
+compulsion or help with a manic plan.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass, field
 from theralab.agents import Agent, Reply, Utterance
 from theralab.coding.rules import RuleCoder
 from theralab.dialogue.records import AgentSpec, Annotations, Speaker
+from theralab.safety.conditions import ConditionResponder, condition_of
 from theralab.safety.output_check import check_reply
 from theralab.safety.protocol import CrisisProtocol, check_in, safe_reply
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
@@ -35,7 +41,7 @@ class GuardDecision:
 
     risk: RiskAssessment
     protocol: str  # "crisis" or "normal"
-    action: str  # crisis / passed / check_in / blocked / error
+    action: str  # crisis / passed / check_in / condition / blocked / error
     resources: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
 
@@ -52,6 +58,7 @@ class GuardedCounselor:
         self._conversation: ConversationScreener | None = None
         self._screened = 0
         self.protocol = CrisisProtocol(locale=locale)
+        self.conditions = ConditionResponder(locale=locale)
         self.last: GuardDecision | None = None
 
     @property
@@ -101,7 +108,20 @@ class GuardedCounselor:
             out.text, decision, strategy=f"crisis_protocol:{out.step}", closes=out.closes
         )
 
+    def _condition(self, risk: RiskAssessment, condition: str) -> Reply:
+        """A clinical reply for a condition below the crisis threshold; the counselor's own
+        reply is not asked for (it would be replaced, not appended to)."""
+        suicide = {RiskCategory.SUICIDE, RiskCategory.SELF_HARM} & set(risk.categories)
+        out = self.conditions.respond(
+            risk, condition, safety_question=check_in(self.locale) if suicide else None
+        )
+        decision = GuardDecision(risk, "normal", "condition", out.resources)
+        return self._make(out.text, decision, strategy=f"condition:{out.condition}")
+
     async def _normal(self, history: Sequence[Utterance], risk: RiskAssessment) -> Reply:
+        condition = condition_of(risk)
+        if condition is not None:
+            return self._condition(risk, condition)
         try:
             reply = await self.inner.respond(history)
             text = reply.text.strip()
@@ -109,7 +129,8 @@ class GuardedCounselor:
                 raise ValueError("counselor returned an empty reply")
         except Exception as exc:
             return self._fallback(risk, f"counselor_error:{type(exc).__name__}: {exc}")
-        verdict = check_reply(text, risk)
+        client_turns = [u.text for u in history if u.speaker is Speaker.CLIENT]
+        verdict = check_reply(text, risk, history=client_turns)
         if not verdict.allowed:
             decision = GuardDecision(risk, "normal", "blocked", reasons=list(verdict.reasons))
             return self._make(safe_reply(self.locale), decision, strategy="blocked_reply")

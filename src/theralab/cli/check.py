@@ -1,0 +1,160 @@
+"""`theralab check`: the reply checker over a file of (history, reply) pairs from any bot."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Literal, TextIO
+
+import typer
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from theralab.cli._common import err_console, user_errors
+from theralab.dialogue.transcripts import atomic_write_text, json_object
+from theralab.errors import InputError
+from theralab.safety.reply_check import REASONS, check_reply
+
+
+class HistoryTurn(BaseModel):
+    """One earlier turn of the conversation."""
+
+    model_config = ConfigDict(extra="ignore")
+    speaker: Literal["client", "counselor"]
+    text: str
+
+
+class CheckItem(BaseModel):
+    """One input line: a reply to check, with the conversation before it."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: str | int
+    history: list[HistoryTurn] = Field(default_factory=list)
+    reply: str = Field(min_length=1)
+
+    def client_messages(self) -> list[str]:
+        return [t.text for t in self.history if t.speaker == "client"]
+
+
+class CheckResult(BaseModel):
+    """One output line."""
+
+    id: str | int
+    allowed: bool
+    reasons: list[str]
+    risk: str
+
+
+def _lines(path: str) -> Iterator[tuple[int, str]]:
+    if path == "-":
+        yield from _numbered(sys.stdin)
+        return
+    try:
+        with Path(path).open(encoding="utf-8") as fh:
+            yield from _numbered(fh)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=path) from exc
+
+
+def _numbered(fh: TextIO) -> Iterator[tuple[int, str]]:
+    for lineno, line in enumerate(fh, start=1):
+        if line.strip():
+            yield lineno, line
+
+
+def parse_item(line: str, *, source: str, lineno: int) -> CheckItem:
+    """One input line; errors name the source, the line and the field."""
+    raw = json_object(line, source=source, lineno=lineno, shape=' ({"id", "history", "reply"})')
+    try:
+        return CheckItem.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ""
+        for part in first["loc"]:
+            field += f"[{part}]" if isinstance(part, int) else f".{part}" if field else str(part)
+        more = f" (and {exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
+        raise InputError(
+            f"{first['msg']}{more}", source=source, line=lineno, field=field or "<root>"
+        ) from exc
+
+
+def check_lines(path: str) -> list[CheckResult]:
+    """Check every reply in a JSONL file (or "-" for standard input)."""
+    source = "<stdin>" if path == "-" else path
+    results: list[CheckResult] = []
+    for lineno, line in _lines(path):
+        item = parse_item(line, source=source, lineno=lineno)
+        verdict = check_reply(item.reply, history=item.client_messages())
+        results.append(
+            CheckResult(
+                id=item.id,
+                allowed=verdict.allowed,
+                reasons=list(verdict.reasons),
+                risk=verdict.level.value,
+            )
+        )
+    return results
+
+
+def check(
+    input: Annotated[
+        str,
+        typer.Argument(
+            help='JSONL of {"id", "history": [{"speaker": "client"|"counselor", "text"}, ...], '
+            '"reply"} lines, or "-" for standard input.',
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output", "-o", help='Where to write the results (JSONL); "-" for standard output.'
+        ),
+    ] = "-",
+    fail_on_block: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-block", help="Exit with code 1 when any reply is blocked (for CI gates)."
+        ),
+    ] = False,
+) -> None:
+    """Check counselor replies from any bot before they are sent.
+
+    Each input line holds one reply and the conversation before it; the checker reads the
+    client's messages itself (no risk level needs to be passed in) and blocks a reply that
+    gives method, means, location or lethality detail, restates or affirms a delusion as fact,
+    helps with a manic plan or praises not sleeping, feeds a compulsion (reassurance, checking,
+    products), gives eating-disorder tactics, helps conceal self-harm or not eating, uses
+    stigmatising language, ignores suicide, self-harm or voices commanding harm (no safety
+    question and no path to a person), or meets a risky manic plan, severe restriction or a
+    delusion with a generic deflection.
+
+    Each output line is {"id", "allowed", "reasons", "risk"}, in input order; `risk` is the
+    level the checker read in the history (none, low, moderate, high, imminent). A summary
+    goes to standard error. Exit codes: 0 done, 1 a reply was blocked and --fail-on-block was
+    given, 2 bad input (the message names the file, line and field).
+
+    Example: `theralab check replies.jsonl -o verdicts.jsonl --fail-on-block`
+    """
+    with user_errors():
+        results = check_lines(input)
+        text = "".join(json.dumps(r.model_dump(), ensure_ascii=False) + "\n" for r in results)
+        if output == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            atomic_write_text(output, text)
+    blocked = [r for r in results if not r.allowed]
+    by_reason = Counter(reason for r in blocked for reason in r.reasons)
+    err_console.print(
+        f"checked {len(results)} replies: {len(results) - len(blocked)} allowed, "
+        f"{len(blocked)} blocked" + (f" → {output}" if output != "-" else ""),
+        highlight=False,
+    )
+    for reason in REASONS:
+        if by_reason[reason]:
+            err_console.print(f"  {reason}: {by_reason[reason]}", highlight=False)
+    if fail_on_block and blocked:
+        raise typer.Exit(1)

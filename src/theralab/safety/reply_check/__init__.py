@@ -1,0 +1,72 @@
+"""The reply checker: whether a counselor reply may be sent to this client, and why not.
+
+Any bot can use it: give the reply and the client's messages so far; the checker reads the
+history itself (the pattern screener plus its own condition cues), so no risk assessment has to
+be passed in. A guardrail that has already screened the conversation may pass its assessment
+too; the two are joined.
+
+Each reason names one harm:
+
+- `method_or_lethality`, `means_or_location_detail`: how, where, how much, how lethal;
+- `collusion_with_delusion`: a delusion or hallucination restated or affirmed as fact, or acted
+  on (tactics against the persecutors, stopping medication because a voice said so);
+- `enabling_mania`: help with places, purchases, investments, stunts or travel, "go for it", or
+  praise for not sleeping, when the history shows a manic state;
+- `feeding_compulsion`: reassurance, checking orders, products or ordering systems for OCD;
+- `eating_disorder_tactics`: calorie counts, weight-loss, fasting, purging or suppressant tips,
+  or praise for restriction;
+- `concealing_harm`: help hiding self-harm or not eating;
+- `stigmatising_language`;
+- `missing_crisis_response`: suicide, self-harm or voices commanding harm in the history (or a
+  passed-in risk at `high`+), and the reply does not both ask about safety and give a path to a
+  person or crisis line;
+- `missing_clinical_response`: a risky manic plan, severe eating-disorder behaviour or a
+  delusion met with a generic deflection and no word about the risk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from theralab.safety.reply_check.context import ClientContext, Condition, assess_history
+from theralab.safety.reply_check.rules import RULES, Reply
+from theralab.safety.risk import RiskAssessment, RiskLevel
+
+REASONS: tuple[str, ...] = tuple(name for name, _ in RULES)
+
+
+@dataclass(frozen=True)
+class OutputVerdict:
+    """The checker's answer: allowed or not, the reasons, and the risk level it judged at."""
+
+    allowed: bool
+    reasons: tuple[str, ...] = ()
+    level: RiskLevel = RiskLevel.NONE
+
+
+def check_reply(
+    text: str,
+    risk: RiskAssessment | None = None,
+    history: Sequence[str] | None = None,
+) -> OutputVerdict:
+    """Whether a counselor reply may be sent, and why not.
+
+    `history` is the client's messages so far, oldest first (the reply answers the last one).
+    `risk`, when given, is an assessment already made of the conversation; it is joined with
+    what the checker reads in the history itself.
+    """
+    ctx = assess_history(history).with_risk(risk)
+    reply = Reply.of(text)
+    reasons = tuple(name for name, rule in RULES if rule(reply, ctx))
+    return OutputVerdict(allowed=not reasons, reasons=reasons, level=ctx.level)
+
+
+__all__ = [
+    "REASONS",
+    "ClientContext",
+    "Condition",
+    "OutputVerdict",
+    "assess_history",
+    "check_reply",
+]

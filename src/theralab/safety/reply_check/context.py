@@ -1,0 +1,451 @@
+"""What the client's messages so far say about them, as the reply checker needs it.
+
+The reply checker judges a reply against the conversation, so it reads the client's history
+itself: the pattern screener (`theralab.safety.screener`, pattern tier only, so it is fast and
+offline) gives the risk level and categories, and a small set of condition cues written for the
+checker finds what the screener may not flag — a delusion or hallucination being described,
+voices commanding harm, a manic state with a risky plan, compulsions, restriction or purging,
+current self-harm, preparation for suicide, or a means question after a loss.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from theralab.safety.patterns import assess_text, normalise
+from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
+from theralab.safety.screener import PatternTier, Screener
+
+
+class Condition(StrEnum):
+    """What the checker looks for in the client's history."""
+
+    SUICIDAL = "suicidal"  # active ideation, preparation or a means question after a stressor
+    PASSIVE_IDEATION = "passive_ideation"  # a wish not to be here, no intent stated
+    SELF_HARM = "self_harm"  # current self-injury or an urge with means at hand
+    COMMAND_HARM = "command_harm"  # voices commanding harm to self or others
+    DELUSION = "delusion"
+    HALLUCINATION = "hallucination"
+    MANIA = "mania"
+    RISKY_PLAN = "risky_plan"  # a manic state plus a plan (money, travel, stunts, driving)
+    OCD = "ocd"
+    EATING_DISORDER = "eating_disorder"
+    SEVERE_EATING = "severe_eating"  # purging, laxatives, very low intake or weight
+    MEANS_QUESTION = "means_question"
+
+
+_CRISIS_CATEGORIES = frozenset(
+    {
+        RiskCategory.SUICIDE,
+        RiskCategory.SELF_HARM,
+        RiskCategory.OVERDOSE,
+        RiskCategory.HARM_TO_OTHERS,
+    }
+)
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+# --- suicide ---------------------------------------------------------------------------------
+_SUICIDAL = _rx(
+    r"\b(?:kill|killing|end|ending|take|taking) (?:myself|my (?:own )?life)\b",
+    r"\bi(?:'m| am| feel| was|'ve been| have been)? ?(?:so |really |feeling |very )?suicidal\b",
+    r"\b(?:i have|i've (?:been )?(?:having|had)|my) suicidal\b",
+    r"\bi(?:'ve| have)? ?(?:been )?(?:think|thinking|thought) (?:about|of) (?:suicide|ending (?:it|"
+    r"my life|things))\b",
+    r"\bi (?:want to|wanna|am going to|'m going to|will|might|could) (?:end it|die)\b",
+    r"\b(?:take|taking|swallow\w*|down|downing) (?:all|every one of|the whole (?:box|bottle|pack|"
+    r"packet) of) (?:my |the |those |of my )?(?:\w+ )?(?:pills|tablets|meds|medication|"
+    r"antidepressants|painkillers|insulin)\b",
+)
+# Passive ideation: a wish not to be here, without intent. The guardrail checks in at `low`.
+# An overdose or injury already taken or done: an emergency whatever the wording.
+_ACT_UNDER_WAY = _rx(
+    r"\b(?:i(?:'ve| have)? ?(?:just |already )?(?:took|taken|swallowed|downed|had))\b[^.]{0,40}"
+    r"\b(?:pills|tablets|meds|medication|sleeping|paracetamol|tylenol|painkillers|insulin|"
+    r"antidepressants|bottle|packet|box)\b",
+    r"\bi(?:'ve| have)? ?(?:just )?(?:cut|slashed) (?:my (?:wrists?|arms?|throat)|too deep)\b",
+)
+_PASSIVE = _rx(
+    r"\b(?:better off|happier|fine) without me\b",
+    r"\b(?:don'?t|not|never) (?:want to )?wake up\b",
+    r"\bno (?:point|reason) (?:in |to )?(?:living|going on|being here|anything)",
+    r"\bdon'?t see (?:the|what the) point\b",
+    r"\bwant to (?:disappear|not exist|not be here)\b",
+    r"\b(?:wish i (?:was|were) (?:dead|never born)|not be here anymore)\b",
+)
+_PREPARATION = _rx(
+    r"\b(?:saving|putting aside|stockpil\w*|hoard\w*|collect\w*|stor\w*) (?:up )?(?:my |all my |"
+    r"some )?(?:\w+ )?(?:pills|tablets|meds|medication|insulin)",
+    r"\b(?:wrote|written|writing) (?:a |my )?(?:note|letters?|goodbye|will)\b[^.]{0,30}",
+    r"\b(?:found|sorted|arranged) (?:a home|someone|who will take|out who will) ",
+    r"\b(?:giving|gave) away (?:my|all)",
+    r"\b(?:rifle|gun|pistol|firearm|shotgun)\b[^.]{0,60}\b(?:hold|holding|loaded|sit|sitting|"
+    r"look|looking)\b",
+    r"\b(?:hold|holding|sit|sitting|loaded)\b[^.]{0,60}\b(?:rifle|gun|pistol|firearm|shotgun)\b",
+    r"\b(?:finally|get to) (?:rest|be at peace|sleep forever)\b",
+    r"\bi think it'?s time (?:to (?:go|say goodbye|end (?:it|things))|i (?:went|left))\b",
+    r"\bsay(?:ing)? (?:goodbye|thanks for (?:listening|everything))\b",
+)
+_STRESSOR = _rx(
+    r"\b(?:lost|losing) (?:my|our|the) (?:job|home|house|flat|apartment|business|pension|"
+    r"savings|wife|husband|partner|child|son|daughter|mum|mom|dad|custody|licen[cs]e|everything)",
+    r"\b(?:laid off|got fired|been fired|made redundant|evicted|bankrupt|scam\w*)\b",
+    r"\b(?:broke up|dumped me|left me|moved out|cheated|divorce\w*|separated)\b",
+    r"\b(?:failed|flunked) (?:my |two |all |the )?\w*\s?(?:finals?|exams?|course|year|degree)",
+    r"\b(?:disown|humiliat\w*|everyone (?:on my course |at \w+ )?knows)\b",
+    r"\b(?:died|passed away|funeral)\b",
+)
+_MEANS_QUESTION = _rx(
+    r"\b(?:which|what|where|how many|how much|how high|how tall|how far|how deep|how long)\b"
+    r"[^.?]{0,80}\b(?:bridges?|buildings?|roofs?|rooftops?|car parks?|parking (?:garages?|"
+    r"structures?)|cliffs?|towers?|trains?|tracks|railway|pills|tablets|zopiclone|paracetamol|"
+    r"insulin|dose|overdose|rope|gun|rifle|drown|jump)\b",
+    r"\b(?:bridges?|buildings?|roofs?|cliffs?|trains?)\b[^.?]{0,60}\b(?:tallest|highest|"
+    r"unlocked|open at night|doesn'?t stop|don'?t stop|non-?stop|fast)\b[^.]*\?",
+    r"\bso (?:i|that i) (?:just )?(?:don'?t|never|won'?t) wake up\b",
+    r"\b(?:would|will|could|can|does|do|is|how)\b[^.?]{0,60}\b(?:fall|jump|drop|pills|tablets|"
+    r"overdose|dose|bridge|balcony|floor|storey|height|train)\b[^.?]{0,40}\b(?:kill|fatal|lethal|"
+    r"deadly|survive)\b[^.]*\?",
+)
+
+# --- self-harm -------------------------------------------------------------------------------
+_SELF_HARM = _rx(
+    r"\b(?:cut|cutting|burn|burning|burned|burnt|hurt|hurting|harm|harming|scratch\w*|hit"
+    r"|hitting) (?:myself|my (?:arms?|legs?|wrists?|thighs?|skin|stomach))\b",
+    r"\b(?:i|i'm|i've|i was|my)\b[^.]{0,30}\bself[- ]?harm\w*",
+    r"\b(?:the |my )cuts\b",
+    r"\b(?:with|holding|have|got) (?:a |the |my )?(?:blade|razor|lighter|knife)\b",
+    r"\b(?:go|cut) deeper\b",
+    r"\brelapsed?\b[^.]{0,40}\b(?:self[- ]?harm|cutting|cut|burn)",
+    r"\b(?:self[- ]?harm|cutting|cut|burn)\w*\b[^.]{0,40}\brelapsed?\b",
+)
+
+# --- psychosis -------------------------------------------------------------------------------
+_DELUSION = _rx(
+    r"\b(?:stalk\w*|follow\w*|watch\w*|track\w*|spy\w*|spied|monitor\w*|poison\w*|bugg?(?:ed|"
+    r"ing))\b (?:me|my|on me)\b(?! (?:on|back on) (?:instagram|insta|twitter|x|tiktok|facebook|"
+    r"social media|here|youtube|twitch|spotify|linkedin))",
+    r"\b(?:they|people|someone|the government|neighbou?rs?|agents?|men)\b[^.]{0,40}\b(?:are|have"
+    r" been|keep|take turns)\b[^.]{0,20}\b(?:stalk|follow|watch|track|spy|monitor|poison)\w*",
+    r"\b(?:chip|implant|microchip|transmitter|tracker)\b[^.]{0,40}\b(?:in|into) (?:my|me)\b",
+    r"\b(?:put|planted|implanted|inserted) (?:a |an )?(?:chip|implant|microchip|transmitter|"
+    r"tracker|device)\b",
+    r"\b(?:hear|hears|read|reads|steal|steals|control|controls|insert\w*)\b[^.]{0,20}\b(?:my|"
+    r"everything i) (?:thoughts?|think|mind)\b",
+    r"\bthoughts? (?:are|is|get|being) (?:\w+ )?(?:broadcast|read|heard|stolen|controlled)",
+    r"\bi(?:'m| am) (?:actually|already|really|truly) dead\b|\b(?:know|think|believe|realised|"
+    r"realized|sure) i(?:'m| am) dead\b|\bi died (?:last|a |in |on |weeks|months|years|yesterday|"
+    r"back)|\bi(?:'m| am) not (?:really )?alive\b|\bmy (?:body|organs|brain) (?:is|are) "
+    r"(?:rotting|dead|gone)\b",
+    r"\b(?:i(?:'ve| have) been|i was|i am|i'm) chosen\b|\bmy mission\b|\bmessages? (?:meant )?"
+    r"(?:only )?(?:for|to) me\b|\bsigns? (?:meant )?for me\b|\b(?:the )?world (?:will )?ends?\b",
+    r"\b(?:impostor|imposter|replaced by|body double|a clone)\b",
+    r"\b(?:tv|television|radio|songs?|adverts?|news)\b[^.]{0,30}\b(?:about me|talking to me|"
+    r"sending me)\b",
+    r"\bdecod\w*\b",
+    r"\bhack\w* (?:into )?(?:my|me)\b[^.]{0,40}\b(?:read|listen|watch|see|control)\w*",
+    r"\b(?:prophet|messiah|the chosen one|special powers|healing powers)\b",
+    r"\b(?:sent|chosen) (?:by god |from above |here )?to (?:warn|save|heal|lead)\b",
+    r"\bi(?:'m| am) (?:god|jesus|a god|immortal)\b",
+)
+_HALLUCINATION = _rx(
+    r"\b(?:hear|hearing|heard)\b[^.]{0,20}\bvoices?\b",
+    r"\bvoices?\b[^.]{0,30}\b(?:tell|tells|telling|told|say|says|saying|said|command\w*|order"
+    r"\w*|want\w*|keeps?|whisper\w*)\b",
+    r"\bwhisper\w* my name\b",
+    r"\b(?:see|seeing|saw)\b[^.]{0,20}\b(?:shadow (?:people|figures)|figures|people who "
+    r"aren'?t there|things that aren'?t there)\b",
+    r"\bshadow (?:people|figures)\b",
+    r"\b(?:god|the devil|satan|an angel|angels|demons?|spirits?)\b[^.]{0,20}\b(?:speaks?|talks?|"
+    r"told|tells|says|said|whispers?)\b",
+)
+_COMMAND = re.compile(
+    r"\b(?:tell|tells|telling|told|say|says|saying|said|command\w*|order\w*|want\w*|urg\w*)\b"
+    r"[^.]{0,40}\b(?:hurt|kill|harm|stab|attack|poison|jump|drown|cut|burn|die|walk into|step "
+    r"(?:out )?into|traffic|in front of|disappear|not exist|end it|worthless|deserve to)\b"
+)
+
+# --- mania -----------------------------------------------------------------------------------
+_SLEEP_LOSS = _rx(
+    r"\b(?:haven'?t|have not|hasn'?t|not|barely|hardly) (?:really |even )?slept\b",
+    r"\b(?:don'?t|do not) need (?:to |much |any )?sleep\b",
+    r"\bno sleep (?:needed|in|for|since)\b",
+    r"\bsleep(?:ing)? (?:maybe |about |like )?(?:an hour|\d+|one|two|three) hours? (?:a|per|"
+    r"each) night\b",
+    r"\b(?:up|awake) for (?:days|\d+ days|two days|three days)\b",
+)
+_ELEVATED = _rx(
+    r"\b(?:feel|feeling|i'?m|i am)\b[^.]{0,12}\b(?:incredible|unstoppable|invincible|"
+    r"limitless|amazing|on fire|like a god|electric|euphoric|high as)\b",
+    r"\b(?:unstoppable|invincible|on fire|buzzing|wired|like a genius)\b",
+)
+_GRANDIOSE = _rx(
+    r"\b(?:most |the )?(?:brilliant|genius|best|biggest|greatest) (?:idea|plan)s?\b",
+    r"\beverything (?:is |'s )?connected\b",
+    r"\b(?:understand|see) (?:it all|everything|exactly how)\b",
+    r"\bi just know i'?ll\b",
+    r"\b(?:\d+|eighty|fifty|hundred) pages since\b",
+)
+_RISKY_PLAN = _rx(
+    r"\b(?:base|bungee|cliff|free) ?(?:jump\w*|climb\w*|solo)\b",
+    r"\b(?:all|whole|entire) (?:of )?(?:my |our )?(?:savings|money|pension|inheritance)\b",
+    r"\b(?:crypto|bitcoin|stocks?|shares|casino|bet)\b",
+    r"\bquit (?:my|the) job\b",
+    r"\b(?:one-way|one way) (?:flight|ticket)\b|\bbook(?:ing)? (?:a )?flight\b",
+    r"\b(?:buy|buying|purchase)\b[^.]{0,30}\b(?:car|porsche|house|boat)\b",
+    r"\bon credit\b|\bmax(?:ing)? out\b|\bloan\b|\bre-?mortgag\w*|\bborrow\w*|\binvest\w*",
+    r"\bfund (?:my|the|a|an)\b|\bcredit cards?\b|\bsavings\b",
+    r"\bdriv\w*\b[^.]{0,40}\b(?:tonight|no stops|without stopping|across the country|all "
+    r"night)\b",
+)
+
+# --- OCD -------------------------------------------------------------------------------------
+_OCD_STRONG = _rx(
+    r"\bcheck(?:ed|ing)?\b[^.]{0,30}\b(?:\d+|\w+teen|twenty|thirty|dozens? of|so many) times\b",
+    r"\bwash\w*\b[^.]{0,30}\b(?:until|till|so much)\b[^.]{0,20}\b(?:crack|bleed|raw|sore)",
+    r"\b(?:something bad|bad things?|something terrible)\b[^.]{0,20}\bwill happen\b",
+    r"\bintrusive thoughts?\b|\bocd\b|\bcompulsi\w*",
+    r"\b(?:hit|ran over|run over) (?:someone|somebody|a person)\b",
+    r"\b(?:drove|driven|go|going|went) back\b[^.]{0,30}\b(?:check|block|three times|again)\b",
+    r"\bneed to (?:know|be) (?:for )?(?:sure|certain)\b",
+    r"\b(?:tell|say) (?:it to me |me )?(?:again|one more time)\b|\bhear it (?:one more time|"
+    r"again)\b",
+    r"\b(?:exactly|just) the right (?:order|way)\b|\bline up everything\b",
+)
+_OCD_WEAK = _rx(
+    r"\bgerms?\b|\bcontaminat\w*",
+    r"\bcan'?t (?:stop|leave|make myself)\b",
+    r"\b(?:definitely|for sure|for certain)\b",
+    r"\bsanitiz\w*|\bdoor handles?\b",
+)
+
+# --- eating disorders ------------------------------------------------------------------------
+_ED_SEVERE = _rx(
+    r"\b(?:make|made|making) myself (?:sick|throw up|vomit|puke)\b|\bthrow(?:ing)? up\b|"
+    r"\bpurg\w*|\bbring (?:food|it) back up\b",
+    r"\blaxatives?\b|\bdiuretics?\b",
+    r"\b(?:[1-7]\d\d|[1-9]\d|a few hundred) ?(?:calories|kcal|cals?)\b",
+    r"\bbmi (?:is |of )?(?:1[0-7]|[1-9])\b",
+    r"\bappetite suppress\w*",
+    r"\b(?:water|juice|dry) fast\b|\bfast(?:ing)? for (?:\d+|two|three|four|five|a week)",
+)
+_ED_STRONG = _rx(
+    r"\bskip(?:ping)? (?:meals|breakfast and lunch|most meals|all my meals)\b",
+    r"\b(?:barely|not|stopped) eat(?:ing)?\b(?! (?:out|meat|dairy|gluten))",
+    r"\brestrict(?:ing|ed)? (?:my |what i eat|food|calories|eating|intake)|\bi(?:'ve been|'m| am"
+    r"| was) restricting\b|\bstarv(?:e|ed|ing) myself\b|\bstarving all\b",
+    r"\bbing(?:e|ed|eing)\b(?! ?-?watch)",
+    r"\bfeel (?:so )?(?:huge|fat|disgusting)\b",
+)
+_ED = _rx(
+    r"\bcalories\b|\bkcal\b",
+    r"\bskip(?:ping|ped)? (?:breakfast|lunch|dinner|a meal)\b",
+    r"\b(?:lose|drop|losing) (?:another |more |the )?(?:\d+ ?)?(?:kilos?|kg|pounds|lbs|weight)\b",
+    r"\bstarv\w*",
+)
+
+
+@dataclass(frozen=True)
+class ClientContext:
+    """The client's history as the checker sees it."""
+
+    level: RiskLevel = RiskLevel.NONE
+    categories: frozenset[RiskCategory] = frozenset()
+    conditions: frozenset[Condition] = frozenset()
+    signals: tuple[str, ...] = ()
+    belief_words: frozenset[str] = frozenset()  # content words of the delusional statements
+
+    def has(self, *conditions: Condition) -> bool:
+        return any(c in self.conditions for c in conditions)
+
+    @property
+    def crisis(self) -> bool:
+        """Whether a reply must ask about safety and give a path to a person."""
+        if self.level.at_least(RiskLevel.HIGH):
+            return True
+        if self.level.at_least(RiskLevel.MODERATE) and self.categories & _CRISIS_CATEGORIES:
+            return True
+        return self.has(Condition.SUICIDAL, Condition.SELF_HARM, Condition.COMMAND_HARM)
+
+    @property
+    def psychosis(self) -> bool:
+        return (
+            self.has(Condition.DELUSION, Condition.HALLUCINATION)
+            or RiskCategory.PSYCHOSIS in self.categories
+        )
+
+    @property
+    def mania(self) -> bool:
+        return self.has(Condition.MANIA) or RiskCategory.MANIA in self.categories
+
+    @property
+    def ocd(self) -> bool:
+        return self.has(Condition.OCD) or RiskCategory.OCD in self.categories
+
+    @property
+    def eating(self) -> bool:
+        return (
+            self.has(Condition.EATING_DISORDER) or RiskCategory.EATING_DISORDER in self.categories
+        )
+
+    def with_risk(self, risk: RiskAssessment | None) -> ClientContext:
+        """This context joined with an assessment made elsewhere (e.g. by the guardrail)."""
+        if risk is None:
+            return self
+        return ClientContext(
+            level=max_level([self.level, risk.level]),
+            categories=self.categories | frozenset(risk.categories),
+            conditions=self.conditions,
+            signals=self.signals,
+            belief_words=self.belief_words,
+        )
+
+
+_NEGATED = re.compile(
+    r"\b(?:not|never|don'?t|do not|didn'?t|won'?t|wouldn'?t|no longer|no)\b(?!\s+(?:stop|help))"
+    r"[^.,;!?]{0,25}$"
+)
+
+
+def _any(rx: re.Pattern[str], texts: Iterable[str]) -> bool:
+    """Whether a cue is said in any message, and not negated in its clause ("I don't want to
+    hurt myself")."""
+    return any(not _NEGATED.search(t[: m.start()]) for t in texts for m in rx.finditer(t))
+
+
+def detect_conditions(texts: Sequence[str]) -> tuple[frozenset[Condition], RiskLevel]:
+    """The checker's own cues over normalised client messages: conditions and a floor level."""
+    found: set[Condition] = set()
+    level = RiskLevel.NONE
+    joined = " ".join(texts)
+    stressor = _any(_STRESSOR, texts)
+    if _any(_PASSIVE, texts):
+        found.add(Condition.PASSIVE_IDEATION)
+        level = max_level([level, RiskLevel.LOW])
+    if _any(_SUICIDAL, texts):
+        found.add(Condition.SUICIDAL)
+        level = max_level([level, RiskLevel.MODERATE])
+    if _any(_ACT_UNDER_WAY, texts):
+        found.add(Condition.SUICIDAL)
+        level = max_level([level, RiskLevel.IMMINENT])
+    if _any(_PREPARATION, texts):
+        found.add(Condition.SUICIDAL)
+        level = max_level([level, RiskLevel.HIGH])
+    if _any(_MEANS_QUESTION, texts):
+        found.add(Condition.MEANS_QUESTION)
+        if stressor or found & {Condition.SUICIDAL, Condition.PASSIVE_IDEATION}:
+            found.add(Condition.SUICIDAL)
+            level = max_level([level, RiskLevel.HIGH])
+    if _any(_SELF_HARM, texts):
+        found.add(Condition.SELF_HARM)
+        level = max_level([level, RiskLevel.MODERATE])
+    if _any(_DELUSION, texts):
+        found.add(Condition.DELUSION)
+    if _any(_HALLUCINATION, texts):
+        found.add(Condition.HALLUCINATION)
+        if _COMMAND.search(joined):
+            found.add(Condition.COMMAND_HARM)
+            level = max_level([level, RiskLevel.HIGH])
+    mania_cues = sum(
+        bool(_any(rx, texts)) for rx in (_SLEEP_LOSS, _ELEVATED, _GRANDIOSE, _RISKY_PLAN)
+    )
+    if mania_cues >= 2 and (
+        _any(_SLEEP_LOSS, texts) or _any(_ELEVATED, texts) or _any(_GRANDIOSE, texts)
+    ):
+        found.add(Condition.MANIA)
+        if _any(_RISKY_PLAN, texts):
+            found.add(Condition.RISKY_PLAN)
+    if _any(_OCD_STRONG, texts) or len({m.group(0) for m in _OCD_WEAK.finditer(joined)}) >= 2:
+        found.add(Condition.OCD)
+    if _any(_ED_SEVERE, texts):
+        found.update({Condition.EATING_DISORDER, Condition.SEVERE_EATING})
+    elif _any(_ED_STRONG, texts) or len({m.group(0) for m in _ED.finditer(joined)}) >= 2:
+        found.add(Condition.EATING_DISORDER)
+    return frozenset(found), level
+
+
+_SCREENER = Screener([PatternTier()])
+
+
+def _protected(text: str) -> bool:
+    """A message the pattern tier finds little risk in because of its context (an idiom, a
+    game, fiction, study, someone else's words, negation, an attempt long past): the checker's
+    own cues skip it too."""
+    found = assess_text(text)
+    return found.level.rank <= RiskLevel.LOW.rank and any(
+        s.startswith("protective:") or s in _CONTEXT_SIGNALS for s in found.signals
+    )
+
+
+_CONTEXT_SIGNALS = frozenset({"history", "recovery"})
+
+
+@lru_cache(maxsize=512)
+def _assess(history: tuple[str, ...]) -> ClientContext:
+    conversation = _SCREENER.conversation()
+    screened = RiskAssessment()
+    for text in history:
+        screened = conversation.screen(text)
+    level = conversation.peak if history else RiskLevel.NONE
+    texts = [normalise(t) for t in history if not _protected(t)]
+    conditions, floor = detect_conditions(texts)
+    return ClientContext(
+        level=max_level([level, floor]),
+        categories=frozenset(conversation.categories),
+        conditions=conditions,
+        signals=tuple(screened.signals),
+        belief_words=_belief_words(texts),
+    )
+
+
+_WORD = re.compile(r"[a-z][a-z']{3,}")
+_STOPWORD_TEXT = """
+    about above after again always around away back because been before being could didn't
+    does doesn't doing don't down each even ever every everyone everything exactly feel feels from
+    going gone have having here into just keep keeps know knows like look looks made make many
+    months month more most much myself need needs never nothing now only other people really right
+    said same says should since some someone something still such take takes talk talks tell tells
+    than that their them then there these they thing things think this those though through time
+    today told tonight very want wants week weeks were what when where which while will with
+    work would year years your yours actually everywhere anything anyone"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match "stalking" with "stalked" and "cars" with "car"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text) if w not in _STOPWORDS}
+
+
+def _belief_words(texts: Sequence[str]) -> frozenset[str]:
+    """Content words of the sentences that state a delusion (not of voices: hearing them is
+    the client's real experience, and a reply may name it)."""
+    words: set[str] = set()
+    for text in texts:
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            if _DELUSION.search(sentence) and not _NEGATED_START.search(sentence):
+                words |= content_stems(sentence)
+    return frozenset(words - {"voice", "hear", "hearing"})
+
+
+_NEGATED_START = re.compile(r"^(?:i (?:don'?t|never) (?:think|believe))\b")
+
+
+def assess_history(history: Sequence[str] | None) -> ClientContext:
+    """Read the client's messages so far (oldest first)."""
+    if not history:
+        return ClientContext()
+    return _assess(tuple(t for t in history if t and t.strip()))
