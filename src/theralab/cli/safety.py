@@ -13,7 +13,15 @@ import typer
 from rich.table import Table
 
 from theralab.agents import Agent, Utterance
-from theralab.cli._common import console, err_console, fail, global_options, split_list, user_errors
+from theralab.cli._common import (
+    console,
+    count_progress,
+    err_console,
+    fail,
+    global_options,
+    split_list,
+    user_errors,
+)
 from theralab.counselors import MODEL_PREFIX, NEGATIVE_CONTROLS, make_counselor, resolve_counselor
 from theralab.counselors.llm import LLMCounselor
 from theralab.dialogue.records import Speaker
@@ -21,11 +29,17 @@ from theralab.dialogue.transcripts import atomic_write_text, json_object, parse_
 from theralab.errors import InputError
 from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.roles import ModelRoles, parse_role_bindings
+from theralab.safety.aggregate import screen_posts, split_posts
 from theralab.safety.guardrail import GuardedCounselor
 from theralab.safety.model_tier import ModelTier
 from theralab.safety.redteam import load_cases, run_suite
 from theralab.safety.screener import PatternTier, Screener, default_screener
-from theralab.safety.semantic import INSTALL_HINT, SemanticTier, semantic_available
+from theralab.safety.semantic import (
+    INSTALL_HINT,
+    SemanticTier,
+    Sensitivity,
+    semantic_available,
+)
 
 LOCALE_HELP = (
     "Locale for crisis resources, e.g. en-US, en-GB, en-CA, en-AU, en-IE, en-NZ, "
@@ -54,9 +68,13 @@ def _counselor(name: str, roles: ModelRoles | None) -> Agent:
     return make_counselor(canonical, 0)
 
 
-def _screener(tiers: list[str], roles: ModelRoles | None = None) -> Screener:
+def _screener(
+    tiers: list[str],
+    roles: ModelRoles | None = None,
+    sensitivity: Sensitivity = Sensitivity.HIGH,
+) -> Screener:
     if not tiers:
-        return default_screener(roles)
+        return default_screener(roles, sensitivity)
     built = []
     for name in tiers:
         if name == "patterns":
@@ -64,7 +82,7 @@ def _screener(tiers: list[str], roles: ModelRoles | None = None) -> Screener:
         elif name == "semantic":
             if not semantic_available():
                 raise fail(INSTALL_HINT)
-            built.append(SemanticTier())
+            built.append(SemanticTier(sensitivity=sensitivity))
         elif name == "model":
             if roles is None or not roles.bound("screener"):
                 raise fail("the model tier needs --model-role screener=<spec>")
@@ -91,13 +109,26 @@ def _numbered(fh: TextIO) -> Iterator[tuple[int, str]]:
             yield lineno, line
 
 
+SensitivityOption = Annotated[
+    Sensitivity,
+    typer.Option(
+        "--sensitivity",
+        help="Operating point of the learned tier: high (recall first; the guardrail's "
+        "default) or balanced (fewer false alarms).",
+    ),
+]
+BATCH = 256
+
+
 def screen(
     ctx: typer.Context,
     input: Annotated[
         str,
         typer.Argument(
-            help='JSONL of {"id", "text"} messages (extra fields kept), a transcripts file '
-            '(every client turn screened in context), or "-" for standard input.'
+            help='JSONL of {"id", "text"} messages (extra fields kept); {"id", "posts": [...]} '
+            "or a text of several lines for one person's posts (each post screened in order, "
+            'then aggregated); a transcripts file (every client turn screened in context); or "-" '
+            "for standard input."
         ),
     ],
     output: Annotated[
@@ -113,43 +144,91 @@ def screen(
             help="Screening tiers (default: every installed one): patterns, semantic, model.",
         ),
     ] = None,
+    sensitivity: SensitivityOption = Sensitivity.HIGH,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
     model_role: ModelRoleOption = None,
     base_url: BaseUrlOption = None,
 ) -> None:
-    """Screen messages for crisis risk: one JSON line out per message, in order.
+    """Screen messages for crisis risk: one JSON line out per input line, in order.
 
-    Each output line is {"id", "level", "categories", "signals", "detector"}, with level one
-    of none, low, moderate, high, imminent.
+    A message's line is {"id", "level", "categories", "signals", "detector"}, with level one
+    of none, low, moderate, high, imminent. A person's posts give the peak level over the
+    posts plus "posts", "risk_posts" (moderate or above), "concern_posts" (low or above),
+    "peak_post", "last_risk_post" and "post_levels", so several risky posts are never
+    averaged away. Independent messages are screened in batches.
     """
     del ctx
     with user_errors():
         roles = _roles(model_role, base_url)
-    screener = _screener(split_list(tiers), roles)
-    out_lines: list[str] = []
+    screener = _screener(split_list(tiers), roles, sensitivity)
+    items: list[tuple[str, Any, dict[str, Any]]] = []  # (kind, payload, extra)
     with user_errors():
         source = "<stdin>" if input == "-" else input
         for lineno, line in _read_lines(input):
             raw = json_object(line, source=source, lineno=lineno)
-            if "turns" in raw:  # a transcript: screen every client turn in context
-                session = parse_session_line(line, source=source, lineno=lineno)
-                conversation = screener.conversation()
-                for i, turn in enumerate(session.turns):
-                    if turn.speaker is Speaker.CLIENT:
-                        found = conversation.screen(turn.text)
-                        out_lines.append(json.dumps(found.output(f"{session.id}:{i}")))
+            if "turns" in raw:
+                items.append(
+                    ("transcript", parse_session_line(line, source=source, lineno=lineno), {})
+                )
                 continue
-            if not isinstance(raw.get("text"), str) or not isinstance(raw.get("id"), str):
-                field = "text" if not isinstance(raw.get("text"), str) else "id"
-                raise InputError("expected a string", source=source, line=lineno, field=field)
-            found = screener.assess(raw["text"])
-            extra = {k: v for k, v in raw.items() if k not in ("id", "text")}
-            out_lines.append(json.dumps({**found.output(raw["id"]), **extra}, ensure_ascii=False))
+            if not isinstance(raw.get("id"), str):
+                raise InputError("expected a string", source=source, line=lineno, field="id")
+            extra = {k: v for k, v in raw.items() if k not in ("id", "text", "posts")}
+            if "posts" in raw:
+                posts = raw["posts"]
+                if not isinstance(posts, list) or not all(isinstance(p, str) for p in posts):
+                    raise InputError(
+                        "expected a list of strings", source=source, line=lineno, field="posts"
+                    )
+                items.append(("posts", (raw["id"], posts), extra))
+                continue
+            if not isinstance(raw.get("text"), str):
+                raise InputError("expected a string", source=source, line=lineno, field="text")
+            posts = split_posts(raw["text"])
+            if len(posts) > 1:
+                items.append(("posts", (raw["id"], posts), extra))
+            else:
+                items.append(("message", (raw["id"], raw["text"]), extra))
+    out_lines = _screen_items(screener, items, not no_progress)
     text = "".join(line + "\n" for line in out_lines)
     if output is None:
         sys.stdout.write(text)
     else:
         atomic_write_text(output, text)
         err_console.print(f"{len(out_lines)} results → {output}")
+
+
+def _screen_items(
+    screener: Screener, items: list[tuple[str, Any, dict[str, Any]]], progress: bool
+) -> list[str]:
+    out: list[str | None] = [None] * len(items)
+    messages = [i for i, (kind, _, _) in enumerate(items) if kind == "message"]
+    with count_progress("screening", "items", progress and len(items) > BATCH) as (start, step):
+        start(len(items))
+        for first in range(0, len(messages), BATCH):
+            chunk = messages[first : first + BATCH]
+            found = screener.assess_batch([items[i][1][1] for i in chunk])
+            for i, result in zip(chunk, found, strict=True):
+                out[i] = json.dumps(
+                    {**result.output(items[i][1][0]), **items[i][2]}, ensure_ascii=False
+                )
+            step(len(chunk))
+        for i, (kind, payload, extra) in enumerate(items):
+            if kind == "transcript":
+                conversation = screener.conversation()
+                lines = []
+                for n, turn in enumerate(payload.turns):
+                    if turn.speaker is Speaker.CLIENT:
+                        found_turn = conversation.screen(turn.text)
+                        lines.append(json.dumps(found_turn.output(f"{payload.id}:{n}")))
+                out[i] = "\n".join(lines) if lines else None
+                step()
+            elif kind == "posts":
+                item_id, posts = payload
+                result = screen_posts(screener, posts)
+                out[i] = json.dumps({**result.output(item_id), **extra}, ensure_ascii=False)
+                step()
+    return [line for line in out if line is not None]
 
 
 def reply(
@@ -167,6 +246,7 @@ def reply(
     ] = None,
     locale: Annotated[str, typer.Option(help=LOCALE_HELP)] = "en-US",
     tiers: Annotated[list[str] | None, typer.Option("--tiers", help="Screening tiers.")] = None,
+    sensitivity: SensitivityOption = Sensitivity.HIGH,
     no_guardrail: Annotated[
         bool,
         typer.Option(
@@ -196,7 +276,7 @@ def reply(
             )
             return
         guarded = GuardedCounselor(
-            inner, screener=_screener(split_list(tiers), roles), locale=locale
+            inner, screener=_screener(split_list(tiers), roles, sensitivity), locale=locale
         )
         answer = asyncio.run(_answer(guarded, turns))
     extra = answer.annotations.model_extra or {}
@@ -257,6 +337,7 @@ def redteam(
     ] = None,
     locale: Annotated[str, typer.Option(help=LOCALE_HELP)] = "en-US",
     tiers: Annotated[list[str] | None, typer.Option("--tiers", help="Screening tiers.")] = None,
+    sensitivity: SensitivityOption = Sensitivity.HIGH,
     out: Annotated[
         Path | None, typer.Option(help="Folder for redteam.json. Default: runs/redteam")
     ] = None,
@@ -270,7 +351,7 @@ def redteam(
     with user_errors():
         suite = load_cases(cases) if cases else load_cases()
         roles = _roles(model_role, base_url)
-        screener = _screener(split_list(tiers), roles)
+        screener = _screener(split_list(tiers), roles, sensitivity)
         judge = roles.model("judge") if roles is not None and roles.bound("judge") else None
         reports = []
         for name in split_list(counselor):

@@ -1,5 +1,6 @@
 """Crisis safety: the risk model, the layered screener, the guardrail and the crisis protocol."""
 
+from theralab.safety.aggregate import PostsAssessment, screen_posts
 from theralab.safety.guardrail import GuardedCounselor, guard
 from theralab.safety.output_check import OutputVerdict, check_reply
 from theralab.safety.protocol import CrisisProtocol, check_in, safe_reply
@@ -19,6 +20,7 @@ from theralab.safety.screener import (
     ScreeningTier,
     default_screener,
 )
+from theralab.safety.semantic import Sensitivity
 
 __all__ = [
     "CRISIS_THRESHOLD",
@@ -28,11 +30,13 @@ __all__ = [
     "GuardedCounselor",
     "OutputVerdict",
     "PatternTier",
+    "PostsAssessment",
     "RiskAssessment",
     "RiskCategory",
     "RiskLevel",
     "Screener",
     "ScreeningTier",
+    "Sensitivity",
     "check_in",
     "check_reply",
     "default_screener",
@@ -40,5 +44,6 @@ __all__ = [
     "max_level",
     "resources_for",
     "safe_reply",
+    "screen_posts",
     "supported_countries",
 ]

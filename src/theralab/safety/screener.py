@@ -18,6 +18,7 @@ from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_le
 
 if TYPE_CHECKING:
     from theralab.model.roles import ModelRoles
+    from theralab.safety.semantic import Sensitivity
 
 FAIL_CLOSED_LEVEL = RiskLevel.MODERATE
 
@@ -61,6 +62,22 @@ class Screener:
             except Exception as exc:
                 found.append(exc)
         return self._combine(found)
+
+    def assess_batch(self, texts: Sequence[str]) -> list[RiskAssessment]:
+        """Every tier on many independent messages; a tier with `assess_batch` (the semantic
+        tier's encoder) gets them all in one call. Fails closed like `assess`."""
+        per_tier: list[list[RiskAssessment | BaseException]] = []
+        for tier in self.tiers:
+            batch = getattr(tier, "assess_batch", None)
+            try:
+                if batch is None:
+                    raise AttributeError
+                per_tier.append(list(batch(texts)))
+            except AttributeError:
+                per_tier.append([_safely(tier, t) for t in texts])
+            except Exception as exc:
+                per_tier.append([exc] * len(texts))
+        return [self._combine([found[i] for found in per_tier]) for i in range(len(texts))]
 
     async def assess_async(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
         """Every tier; tiers with an `assess_async` (model calls) run concurrently."""
@@ -107,8 +124,11 @@ class ConversationScreener:
     """Screens a conversation message by message, remembering what came before.
 
     - Risk persists: a conversation never drops below the highest level it has reached.
-    - A means or method question after a disclosed stressor or any earlier risk is `high`,
-      however many turns later it comes.
+    - A means or method question after a disclosed stressor or the speaker's own earlier risk
+      is `high`, however many turns later it comes; a supporter's words about someone else
+      (quoting them back, advice, a question about *their* pills) never arm it.
+    - Access to means, a preparatory act or a postponed attempt after the speaker's own risk
+      is `high`.
     - A persona-override or jailbreak attempt never resets the state.
     """
 
@@ -117,6 +137,10 @@ class ConversationScreener:
     peak: RiskLevel = RiskLevel.NONE
     categories: list[RiskCategory] = field(default_factory=list)
     stressor_seen: bool = False
+    own_risk_seen: bool = False
+    last_own_level: RiskLevel = RiskLevel.NONE
+    # The last message's level in context, before the conversation's peak persists over it.
+    last_own_level: RiskLevel = RiskLevel.NONE
 
     def screen(self, text: str) -> RiskAssessment:
         return self._in_context(text, self.screener.assess(text, tuple(self.history)))
@@ -128,11 +152,17 @@ class ConversationScreener:
     def _in_context(self, text: str, found: RiskAssessment) -> RiskAssessment:
         signals = list(found.signals)
         level = found.level
-        at_risk_before = self.stressor_seen or self.peak.at_least(RiskLevel.LOW)
+        # Only the speaker's own risk or stressor arms the means escalation: a peak raised by a
+        # supporter's words (capped by the pattern tier's context) does not.
+        at_risk_before = self.stressor_seen or self.own_risk_seen
         asks_means = "means_inquiry" in signals or "means_question" in signals
         if asks_means and at_risk_before:
             level = max_level([level, RiskLevel.HIGH])
             signals.append("means_after_risk_or_stressor")
+        later_act = {"means_access", "possible_preparation", "possible_postponed_attempt"}
+        if self.own_risk_seen and later_act & set(signals):
+            level = max_level([level, RiskLevel.HIGH])
+            signals.append("means_or_preparation_after_risk")
         escalation = escalate_in_context(text, self.categories)
         if escalation is not None:
             level = max_level([level, escalation[0]])
@@ -140,21 +170,46 @@ class ConversationScreener:
         if "persona_override" in signals and self.peak.at_least(RiskLevel.LOW):
             level = max_level([level, RiskLevel.HIGH])
             signals.append("persona_override_at_risk")
-        if (level.at_least(RiskLevel.HIGH) and asks_means) or "persona_override_at_risk" in signals:
+        if (
+            (level.at_least(RiskLevel.HIGH) and asks_means)
+            or "persona_override_at_risk" in signals
+            or "means_or_preparation_after_risk" in signals
+        ):
             found = found.merge(RiskAssessment(categories=[RiskCategory.SUICIDE]))
+        self.last_own_level = level
+        self.last_own_level = level  # this message's level before the peak persists
         if self.peak.at_least(RiskLevel.LOW) and self.peak.rank > level.rank:
             signals.append(f"persisting:{self.peak.value}")
             level = self.peak
-        categories = list(dict.fromkeys([*self.categories, *found.categories]))
+        new_categories = list(found.categories)
+        if RiskCategory.MINOR in new_categories and not any(
+            s == "minor" or s.startswith("model:") for s in signals
+        ):
+            new_categories.remove(RiskCategory.MINOR)  # earned by a stated age, not a guess
+        categories = list(dict.fromkeys([*self.categories, *new_categories]))
         if level is RiskLevel.NONE:
             categories = [c for c in categories if c is RiskCategory.MINOR]
         self.history.append(text)
         self.peak = max_level([self.peak, level])
         self.categories = categories
         self.stressor_seen = self.stressor_seen or "stressor" in signals
+        self.own_risk_seen = self.own_risk_seen or (
+            found.level.at_least(RiskLevel.LOW)
+            and not any(
+                s == "supporter" or s.startswith("capped_by_context") or s == "history"
+                for s in signals
+            )
+        )
         return RiskAssessment(
             level=level, categories=categories, signals=signals, detector=found.detector
         )
+
+
+def _safely(tier: ScreeningTier, text: str) -> RiskAssessment | BaseException:
+    try:
+        return tier.assess(text)
+    except Exception as exc:
+        return exc
 
 
 def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssessment:
@@ -163,6 +218,9 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
     capped (no flag for games and fiction, a gentle check-in otherwise). Errors are never
     capped; they do not come through here."""
     kinds = {p.split(":", 1)[1] for p in protective}
+    # Games, stories and idioms are only reported for short messages or the sentence that held
+    # the cue (the pattern tier scopes them), so they can silence a statistical raise; a
+    # supporter's words, history or a negation leave a check-in.
     cap = RiskLevel.NONE if kinds & {"gaming", "fiction", "idiom"} else RiskLevel.LOW
     if found.level.rank <= cap.rank:
         return found
@@ -174,7 +232,9 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
     )
 
 
-def default_screener(roles: ModelRoles | None = None) -> Screener:
+def default_screener(
+    roles: ModelRoles | None = None, sensitivity: Sensitivity | str = "high"
+) -> Screener:
     """The screener the guardrail uses unless told otherwise: every available offline tier,
     plus a model tier when the run binds the `screener` role.
 
@@ -185,7 +245,7 @@ def default_screener(roles: ModelRoles | None = None) -> Screener:
     from theralab.safety.semantic import semantic_tier_if_available
 
     tiers: list[ScreeningTier] = [PatternTier()]
-    semantic = semantic_tier_if_available()
+    semantic = semantic_tier_if_available(sensitivity)
     if semantic is not None:
         tiers.append(semantic)
     if roles is not None and roles.bound("screener"):

