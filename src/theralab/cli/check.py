@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Annotated, Literal, TextIO
+from typing import Annotated, Literal
 
 import typer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from theralab.cli._common import err_console, user_errors
+from theralab.cli._common import err_console, read_lines, user_errors
 from theralab.dialogue.transcripts import atomic_write_text, json_object
 from theralab.errors import InputError
 from theralab.safety.reply_check import REASONS, check_reply
@@ -47,23 +45,6 @@ class CheckResult(BaseModel):
     risk: str
 
 
-def _lines(path: str) -> Iterator[tuple[int, str]]:
-    if path == "-":
-        yield from _numbered(sys.stdin)
-        return
-    try:
-        with Path(path).open(encoding="utf-8") as fh:
-            yield from _numbered(fh)
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=path) from exc
-
-
-def _numbered(fh: TextIO) -> Iterator[tuple[int, str]]:
-    for lineno, line in enumerate(fh, start=1):
-        if line.strip():
-            yield lineno, line
-
-
 def parse_item(line: str, *, source: str, lineno: int) -> CheckItem:
     """One input line; errors name the source, the line and the field."""
     raw = json_object(line, source=source, lineno=lineno, shape=' ({"id", "history", "reply"})')
@@ -84,7 +65,7 @@ def check_lines(path: str) -> list[CheckResult]:
     """Check every reply in a JSONL file (or "-" for standard input)."""
     source = "<stdin>" if path == "-" else path
     results: list[CheckResult] = []
-    for lineno, line in _lines(path):
+    for lineno, line in read_lines(path):
         item = parse_item(line, source=source, lineno=lineno)
         verdict = check_reply(item.reply, history=item.client_messages())
         results.append(

