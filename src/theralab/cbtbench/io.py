@@ -8,14 +8,12 @@ empty list means no distortion / no core belief). Output: `{"id": "a1", "labels"
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from theralab.cbtbench.labels import Task
-from theralab.dialogue.transcripts import json_object
+from theralab.dialogue.transcripts import json_object, read_lines
 from theralab.errors import InputError
 
 
@@ -37,24 +35,6 @@ class Prediction:
         if self.labels is None:
             return {"id": self.id, "labels": None, "unscored": self.unscored or "no answer"}
         return {"id": self.id, "labels": list(self.labels)}
-
-
-def _lines(path: str) -> Iterator[tuple[int, str]]:
-    def numbered(fh: TextIO) -> Iterator[tuple[int, str]]:
-        for lineno, line in enumerate(fh, start=1):
-            if line.strip():
-                yield lineno, line
-
-    if path == "-":
-        yield from numbered(sys.stdin)
-        return
-    try:
-        with Path(path).open(encoding="utf-8") as fh:
-            yield from numbered(fh)
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=path) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text: {exc.reason}", source=path) from exc
 
 
 def parse_item(line: str, task: Task, source: str, lineno: int) -> Item:
@@ -90,7 +70,7 @@ def read_items(path: str, task: Task) -> list[Item]:
     source = "<stdin>" if path == "-" else path
     items: list[Item] = []
     seen: dict[str | int, int] = {}
-    for lineno, line in _lines(path):
+    for lineno, line in read_lines(path):
         item = parse_item(line, task, source, lineno)
         if item.id in seen:
             raise InputError(

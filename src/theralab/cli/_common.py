@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 import typer
 from rich.console import Console
@@ -22,7 +21,7 @@ from rich.progress import (
 )
 
 from theralab.dialogue.records import Session
-from theralab.errors import InputError, TheraLabError
+from theralab.errors import TheraLabError
 
 # Logs and pipes get a wide console so tables stay readable; terminals use their own width.
 console = Console(width=None if sys.stdout.isatty() else 150)
@@ -158,22 +157,3 @@ def phase_progress(enabled: bool = True) -> Iterator[Callable[[str, int, int], N
 
     with progress:
         yield update
-
-
-def read_lines(path: str) -> Iterator[tuple[int, str]]:
-    """(line number, line) for every non-blank line of a file, or of standard input for "-";
-    an unreadable file is an input error naming it."""
-    if path == "-":
-        yield from _numbered(sys.stdin)
-        return
-    try:
-        with Path(path).open(encoding="utf-8") as fh:
-            yield from _numbered(fh)
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=path) from exc
-
-
-def _numbered(fh: TextIO) -> Iterator[tuple[int, str]]:
-    for lineno, line in enumerate(fh, start=1):
-        if line.strip():
-            yield lineno, line

@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 import typer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from theralab.cli._common import err_console, read_lines, user_errors
-from theralab.dialogue.transcripts import atomic_write_text, json_object
+from theralab.cli._common import err_console, user_errors
+from theralab.dialogue.transcripts import atomic_write_text, json_object, read_lines
 from theralab.errors import InputError
 from theralab.safety.reply_check import REASONS, check_reply
 

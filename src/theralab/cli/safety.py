@@ -18,14 +18,18 @@ from theralab.cli._common import (
     err_console,
     fail,
     global_options,
-    read_lines,
     split_list,
     user_errors,
 )
 from theralab.counselors import MODEL_PREFIX, NEGATIVE_CONTROLS, make_counselor, resolve_counselor
 from theralab.counselors.llm import LLMCounselor
 from theralab.dialogue.records import Speaker
-from theralab.dialogue.transcripts import atomic_write_text, json_object, parse_session_line
+from theralab.dialogue.transcripts import (
+    atomic_write_text,
+    json_object,
+    parse_session_line,
+    read_lines,
+)
 from theralab.errors import InputError
 from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.roles import ModelRoles, parse_role_bindings

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
@@ -121,3 +122,24 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def read_lines(path: str) -> Iterator[tuple[int, str]]:
+    """(line number, line) for every non-blank line of a file, or of standard input for "-";
+    an unreadable or non-UTF-8 file is an input error naming it."""
+
+    def numbered(fh: TextIO) -> Iterator[tuple[int, str]]:
+        for lineno, line in enumerate(fh, start=1):
+            if line.strip():
+                yield lineno, line
+
+    if path == "-":
+        yield from numbered(sys.stdin)
+        return
+    try:
+        with Path(path).open(encoding="utf-8") as fh:
+            yield from numbered(fh)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=path) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text: {exc.reason}", source=path) from exc
