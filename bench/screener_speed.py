@@ -19,12 +19,19 @@ from collections.abc import Sequence
 
 from theralab.safety import PatternTier, Screener, default_screener
 from theralab.safety.corpus import cssrs_default_path, load_corpus, read_cssrs, split_frozen
-from theralab.safety.semantic import SemanticTier, semantic_available
+from theralab.safety.semantic import (
+    SCREENER_PRECISION,
+    SemanticTier,
+    semantic_available,
+    windows,
+)
+from theralab.text.encoder import Encoder, Precision
 
 
 def single(screener: Screener, texts: Sequence[str]) -> tuple[float, float]:
-    for text in texts[:10]:
-        screener.assess(text)  # warm up (model load, first allocations)
+    for text in ("warm up", "model load and first allocations"):
+        screener.assess(text)
+    Encoder.get(SCREENER_PRECISION).clear_cache()  # every message is new to the screener
     times = []
     for text in texts:
         t0 = time.perf_counter()
@@ -42,6 +49,8 @@ def batched(screener: Screener, texts: Sequence[str]) -> float:
 
 
 def run(label: str, texts: Sequence[str]) -> None:
+    if semantic_available():
+        encoders(texts)
     words = statistics.mean(len(t.split()) for t in texts)
     print(f"\n{label}: {len(texts)} messages, mean {words:.0f} words")
     screeners = {"patterns": Screener([PatternTier()])}
@@ -51,16 +60,43 @@ def run(label: str, texts: Sequence[str]) -> None:
     base_rate = None
     for name, screener in screeners.items():
         p50, p99 = single(screener, texts)
-        if name != "patterns":
-            from theralab.safety.semantic import Embedder
-
-            Embedder._cache.clear()  # batched figures without the cache the single pass filled
+        Encoder.get(SCREENER_PRECISION).clear_cache()  # nor for the batched pass
         rate = batched(screener, texts)
         base_rate = base_rate or rate
         print(
             f"  {name:<30} p50 {p50:6.2f} ms  p99 {p99:6.2f} ms   batched {rate:7.0f} msg/s "
             f"({rate / base_rate:.2f}× patterns)"
         )
+
+
+def encoders(texts: Sequence[str]) -> None:
+    """The encoder alone on the screener's windows: torch (sentence-transformers, the back end
+    before ONNX) as the baseline, then the ONNX precisions the package uses."""
+    pieces = [w for t in texts for w in windows(t)]
+    print(f"  encoder alone on {len(pieces)} windows:")
+    rates: dict[str, float] = {}
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        from theralab.text.encoder import model_source
+
+        model = SentenceTransformer(str(model_source()), device="cpu")
+        model.encode(pieces[:8])
+        t0 = time.perf_counter()
+        model.encode(pieces, batch_size=64, normalize_embeddings=True)
+        rates["torch fp32 (sentence-transformers)"] = len(pieces) / (time.perf_counter() - t0)
+    except ImportError:
+        pass
+    for precision in Precision:
+        encoder = Encoder(precision)  # a fresh one: nothing cached
+        encoder.encode_array(pieces[:8])
+        encoder.clear_cache()
+        t0 = time.perf_counter()
+        encoder.encode_array(pieces)
+        rates[f"onnx {precision.value}"] = len(pieces) / (time.perf_counter() - t0)
+    base = next(iter(rates.values()))
+    for name, rate in rates.items():
+        print(f"    {name:<36} {rate:7.0f} windows/s ({rate / base:.2f}×)")
 
 
 def main() -> None:

