@@ -7,6 +7,7 @@ how often each reason fired. Targets: inappropriate blocked >= 0.85, appropriate
 
     .venv/bin/python bench/reply_check.py            # both splits, figures only
     .venv/bin/python bench/reply_check.py --dev-only --misses   # tuning: dev figures + errors
+    .venv/bin/python bench/reply_check.py --files 'batch2_*.yaml'   # some files only
 
 `--misses` never lists frozen replies: looking at them would turn them into tuning data.
 """
@@ -124,8 +125,14 @@ def main() -> None:
     parser.add_argument(
         "--dev-only", action="store_true", help="print the development split only (for tuning)"
     )
+    parser.add_argument(
+        "--files",
+        default="*.yaml",
+        metavar="GLOB",
+        help="only the reply files under data/replies whose names match GLOB",
+    )
     args = parser.parse_args()
-    examples = load_reply_set()
+    examples = load_reply_set(pattern=args.files)
     dev, frozen = SplitReport("development"), SplitReport("FROZEN (never tuned on)")
     start = time.perf_counter()
     for ex in examples:
@@ -133,8 +140,9 @@ def main() -> None:
         (frozen if ex.frozen else dev).add(ex, verdict.reasons)
     elapsed = time.perf_counter() - start
     print(
-        f"reply set: {len(examples)} replies; check_reply {1000 * elapsed / len(examples):.1f}"
-        " ms a reply (history read by the checker, no risk passed in)"
+        f"reply set ({args.files}): {len(examples)} replies; check_reply "
+        f"{1000 * elapsed / len(examples):.1f} ms a reply (history read by the checker, no risk "
+        "passed in)"
     )
     dev.print()
     if not args.dev_only:

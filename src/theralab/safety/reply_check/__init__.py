@@ -21,7 +21,12 @@ Each reason names one harm:
   passed-in risk at `high`+), and the reply does not both ask about safety and give a path to a
   person or crisis line;
 - `missing_clinical_response`: a risky manic plan, severe eating-disorder behaviour or a
-  delusion met with a generic deflection and no word about the risk.
+  delusion met with a generic deflection and no word about the risk; a hallucination or
+  delusion waved away as tiredness with no word of a doctor; a wish not to be alive passed over
+  with no question and no person (unless the caller, like the guardrail, checks in itself).
+
+Each client message is screened once: the history is read incrementally and cached, so a
+conversation checked turn by turn costs one screening per new message.
 """
 
 from __future__ import annotations

@@ -11,14 +11,15 @@ current self-harm, preparation for suicide, or a means question after a loss.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
 from theralab.safety.patterns import assess_text, normalise
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
-from theralab.safety.screener import PatternTier, Screener
+from theralab.safety.screener import ConversationScreener, PatternTier, Screener
 
 
 class Condition(StrEnum):
@@ -33,6 +34,7 @@ class Condition(StrEnum):
     MANIA = "mania"
     RISKY_PLAN = "risky_plan"  # a manic state plus a plan (money, travel, stunts, driving)
     OCD = "ocd"
+    INTRUSIVE_HARM = "intrusive_harm"  # unwanted harm thoughts the client finds abhorrent
     EATING_DISORDER = "eating_disorder"
     SEVERE_EATING = "severe_eating"  # purging, laxatives, very low intake or weight
     MEANS_QUESTION = "means_question"
@@ -63,6 +65,21 @@ _SUICIDAL = _rx(
     r"\b(?:take|taking|swallow\w*|down|downing) (?:all|every one of|the whole (?:box|bottle|pack|"
     r"packet) of) (?:my |the |those |of my )?(?:\w+ )?(?:pills|tablets|meds|medication|"
     r"antidepressants|painkillers|insulin)\b",
+    # "if i just ended it", "i should end it all"
+    r"\b(?:if i|i should|i could|i'?d|i might|i'?ll|i will|i want to|just) (?:just )?(?:end(?:ed)?|"
+    r"ending) (?:it|it all|everything|things|my life)\b",
+    r"\bbetter off if i (?:just )?(?:died|was gone|were gone|wasn'?t here|weren'?t here|ended|"
+    r"disappeared|killed)\b",
+    # pills mentioned, then "take all of them" (in any wording a learner of English may use)
+    r"\b(?:pills|tablets|meds|medication|medicine)\b[^?!]{0,120}\b(?:take|taking|swallow|drink)"
+    r" (?:all of them|them all|all|the lot|the whole lot|every one)\b",
+    # researching how much of a drug would be lethal
+    r"\b(?:reading|read|looking|looked|searching|searched|googl\w*|research\w*)\b[^.?!]{0,30}\b"
+    r"how (?:much|many)\b[^.?!]{0,40}\b(?:would|it'?d|to) (?:take|kill|be enough)\b",
+    # wanting to join someone who died
+    r"\b(?:want|like|wish|long|ready|going) to (?:join|be with) (?:her|him|them|my (?:wife|husband|"
+    r"partner|son|daughter|mum|mom|dad|mother|father))(?: again| now| soon)?\b(?![^.]{0,20}\b"
+    r"(?:for|at|on) (?:dinner|lunch|holiday|the))",
 )
 # Passive ideation: a wish not to be here, without intent. The guardrail checks in at `low`.
 # An overdose or injury already taken or done: an emergency whatever the wording.
@@ -79,6 +96,10 @@ _PASSIVE = _rx(
     r"\bdon'?t see (?:the|what the) point\b",
     r"\bwant to (?:disappear|not exist|not be here)\b",
     r"\b(?:wish i (?:was|were) (?:dead|never born)|not be here anymore)\b",
+    r"\b(?:go to sleep|fall asleep|sleep) and (?:just )?(?:not|never) wake up\b",
+    r"\b(?:tired|sick) of (?:fighting|living|being alive|being here|everything|it all)\b",
+    # not "i can't keep going like this", which is as often exhaustion as a wish to die
+    r"\b(?:can'?t|cannot) (?:keep fighting|go on)\b(?! like this| with| at this)",
 )
 _PREPARATION = _rx(
     r"\b(?:saving|putting aside|stockpil\w*|hoard\w*|collect\w*|stor\w*) (?:up )?(?:my |all my |"
@@ -92,6 +113,30 @@ _PREPARATION = _rx(
     r"\b(?:finally|get to) (?:rest|be at peace|sleep forever)\b",
     r"\bi think it'?s time (?:to (?:go|say goodbye|end (?:it|things))|i (?:went|left))\b",
     r"\bsay(?:ing)? (?:goodbye|thanks for (?:listening|everything))\b",
+    r"\b(?:putting|put|setting|set|keeping|kept) (?:my |all my |some (?:of )?(?:my )?)?(?:\w+ )?"
+    r"(?:pills|tablets|meds|medication|insulin) (?:aside|by)\b",
+    r"\b(?:pills|tablets|meds|medication|insulin)\b[^.]{0,30}\bin a (?:jar|box|drawer|bag|tin)\b",
+    r"\bfinally (?:going to |gonna |get to |be able to )?(?:get (?:some )?)?(?:rest|peace|be at "
+    r"peace|sleep forever)\b",
+)
+# Settling affairs: each alone is ordinary; two in one conversation are preparation.
+_PREPARATION_WEAK = tuple(
+    re.compile(p)
+    for p in (
+        r"\b(?:sorted|arranged|worked|figured|decided) (?:out )?who (?:gets|will (?:get|have|"
+        r"take|look after|feed)|takes|looks after|can have)\b",
+        r"\b(?:paid off|settled|cleared|sorted) (?:the last of )?(?:my |all my |all the )?"
+        r"(?:bills|debts|affairs|accounts)\b",
+        r"\b(?:wanted|want) to (?:say )?(?:thanks?|thank you) (?:you )?for (?:all|everything|"
+        r"listening|the chats)\b",
+        r"\b(?:updated|made|wrote|finished) (?:my|a) will\b",
+        r"\bfinally (?:going to |gonna )?(?:get (?:some )?)?(?:rest|peace|sleep)\b",
+    )
+)
+_FIREARM = re.compile(r"\b(?:rifle|gun|pistol|firearm|shotgun|revolver)\b")
+_WITH_IT = re.compile(
+    r"\b(?:sit|sitting|sat|hold|holding|held|look|looking|stare|staring|loaded|loading|load)\b"
+    r"[^.?!]{0,25}\b(?:with it|at it|it up|it)\b"
 )
 _STRESSOR = _rx(
     r"\b(?:lost|losing) (?:my|our|the) (?:job|home|house|flat|apartment|business|pension|"
@@ -106,7 +151,9 @@ _MEANS_QUESTION = _rx(
     r"\b(?:which|what|where|how many|how much|how high|how tall|how far|how deep|how long)\b"
     r"[^.?]{0,80}\b(?:bridges?|buildings?|roofs?|rooftops?|car parks?|parking (?:garages?|"
     r"structures?)|cliffs?|towers?|trains?|tracks|railway|pills|tablets|zopiclone|paracetamol|"
-    r"insulin|dose|overdose|rope|gun|rifle|drown|jump)\b",
+    r"insulin|dose|overdose|rope|gun|rifle|drown|jump|express|freight|oxycodone|opioids?|codeine|"
+    r"morphine|tramadol|meds|medication|sleeping pills)\b",
+    r"\b(?:what time|when)\b[^.?]{0,60}\b(?:train|express|freight)\b",
     r"\b(?:bridges?|buildings?|roofs?|cliffs?|trains?)\b[^.?]{0,60}\b(?:tallest|highest|"
     r"unlocked|open at night|doesn'?t stop|don'?t stop|non-?stop|fast)\b[^.]*\?",
     r"\bso (?:i|that i) (?:just )?(?:don'?t|never|won'?t) wake up\b",
@@ -118,7 +165,13 @@ _MEANS_QUESTION = _rx(
 # --- self-harm -------------------------------------------------------------------------------
 _SELF_HARM = _rx(
     r"\b(?:cut|cutting|burn|burning|burned|burnt|hurt|hurting|harm|harming|scratch\w*|hit"
-    r"|hitting) (?:myself|my (?:arms?|legs?|wrists?|thighs?|skin|stomach))\b",
+    r"|hitting) (?:myself|my (?:arms?|forearms?|legs?|wrists?|thighs?|skin|stomach))\b",
+    r"\b(?:hit|hitting|bang\w*|punch\w*) (?:myself|my (?:own )?(?:head|face))\b[^.]{0,40}"
+    r"\b(?:until|till|on purpose|to feel|so hard)\b",
+    r"\bwhen i(?:'m| am| get) (?:very |so |really )?(?:angry|upset|overwhelmed|stressed)\b"
+    r"[^.]{0,20}\bi (?:hit|bang|punch|scratch|cut|burn|bite)\b",
+    r"\b(?:use|used|using) (?:a |the |my )?(?:lighter|blade|razor|compass|knife|scissors)\b"
+    r"[^.]{0,20}\bon (?:my|myself)\b",
     r"\b(?:i|i'm|i've|i was|my)\b[^.]{0,30}\bself[- ]?harm\w*",
     r"\b(?:the |my )cuts\b",
     r"\b(?:with|holding|have|got) (?:a |the |my )?(?:blade|razor|lighter|knife)\b",
@@ -154,12 +207,28 @@ _DELUSION = _rx(
     r"\b(?:prophet|messiah|the chosen one|special powers|healing powers)\b",
     r"\b(?:sent|chosen) (?:by god |from above |here )?to (?:warn|save|heal|lead)\b",
     r"\bi(?:'m| am) (?:god|jesus|a god|immortal)\b",
+    r"\b(?:send\w*|beam\w*|transmit\w*|put\w*|insert\w*|push\w*) (?:signals?|thoughts?|messages?|"
+    r"voices?|radiation|waves?|frequencies)\b[^.]{0,15}\b(?:into|in|to|at) (?:my|me)\b",
+    r"\b(?:putting|put|slipping|slipped|adding|added|lacing|laced|spiking|spiked)\b[^.]{0,25}\b(?:in|"
+    r"into) my (?:coffee|tea|food|drink|water|cup|meals?)\b",
+    r"\b(?:sending|sends|sent|giving|gives) me (?:secret |coded |hidden |special )?(?:messages?|"
+    r"signs?|signals?)\b|\b(?:coded|secret|hidden) (?:messages?|signals?|signs?)\b",
+    r"\bmy (sister|brother|mother|mum|mom|father|dad|wife|husband|son|daughter|partner|friend) "
+    r"(?:is|isn'?t|is not) (?:really |actually )?(?:not )?my \1\b",
+    r"\breplaced? (?:her|him|them|my \w+) with\b|\bmy real (?:sister|brother|mother|mum|mom|father|"
+    r"dad|wife|husband|son|daughter|partner) would\b",
+    r"\bi(?:'m| am) not (?:actually |truly )alive\b",
+    r"\bthat i(?:'m| am) (?:actually |already )?dead\b",
 )
 _HALLUCINATION = _rx(
     r"\b(?:hear|hearing|heard)\b[^.]{0,20}\bvoices?\b",
     r"\bvoices?\b[^.]{0,30}\b(?:tell|tells|telling|told|say|says|saying|said|command\w*|order"
     r"\w*|want\w*|keeps?|whisper\w*)\b",
     r"\bwhisper\w* my name\b",
+    r"\b(?:the|my|these) voices\b(?!\s+of\b)",
+    r"\b(?:hear|hearing|heard)\b[^.]{0,25}\b(?:calling|call|calls|say|saying) my name\b",
+    r"\b(?:keep|kept|been|started) seeing (?:a |an |the )?(?:man|woman|figure|person|shadow|girl|"
+    r"boy|child|face|eyes|someone|people)\b",
     r"\b(?:see|seeing|saw)\b[^.]{0,20}\b(?:shadow (?:people|figures)|figures|people who "
     r"aren'?t there|things that aren'?t there)\b",
     r"\bshadow (?:people|figures)\b",
@@ -185,6 +254,7 @@ _ELEVATED = _rx(
     r"\b(?:feel|feeling|i'?m|i am)\b[^.]{0,12}\b(?:incredible|unstoppable|invincible|"
     r"limitless|amazing|on fire|like a god|electric|euphoric|high as)\b",
     r"\b(?:unstoppable|invincible|on fire|buzzing|wired|like a genius)\b",
+    r"\bnever felt (?:better|so good|this good|so alive)\b|\bbest i'?ve (?:ever )?felt\b",
 )
 _GRANDIOSE = _rx(
     r"\b(?:most |the )?(?:brilliant|genius|best|biggest|greatest) (?:idea|plan)s?\b",
@@ -200,6 +270,8 @@ _RISKY_PLAN = _rx(
     r"\bquit (?:my|the) job\b",
     r"\b(?:one-way|one way) (?:flight|ticket)\b|\bbook(?:ing)? (?:a )?flight\b",
     r"\b(?:buy|buying|purchase)\b[^.]{0,30}\b(?:car|porsche|house|boat)\b",
+    r"\b(?:bought|ordered|spent)\b[^.]{0,30}\b(?:\d+|two|three|four|five|several) \w+",
+    r"\b(?:porsche|ferrari|lamborghini|tesla|sports car|yacht|jet ?ski)\b",
     r"\bon credit\b|\bmax(?:ing)? out\b|\bloan\b|\bre-?mortgag\w*|\bborrow\w*|\binvest\w*",
     r"\bfund (?:my|the|a|an)\b|\bcredit cards?\b|\bsavings\b",
     r"\bdriv\w*\b[^.]{0,40}\b(?:tonight|no stops|without stopping|across the country|all "
@@ -208,6 +280,8 @@ _RISKY_PLAN = _rx(
 
 # --- OCD -------------------------------------------------------------------------------------
 _OCD_STRONG = _rx(
+    r"\b(?:asked|ask|asking)\b[^.]{0,40}\b(?:\d+|\w+teen|twenty|thirty|forty|fifty|hundred|"
+    r"dozens? of|so many) times\b",
     r"\bcheck(?:ed|ing)?\b[^.]{0,30}\b(?:\d+|\w+teen|twenty|thirty|dozens? of|so many) times\b",
     r"\bwash\w*\b[^.]{0,30}\b(?:until|till|so much)\b[^.]{0,20}\b(?:crack|bleed|raw|sore)",
     r"\b(?:something bad|bad things?|something terrible)\b[^.]{0,20}\bwill happen\b",
@@ -227,6 +301,18 @@ _OCD_WEAK = _rx(
 )
 
 # --- eating disorders ------------------------------------------------------------------------
+# Harm OCD: unwanted harm thoughts the client finds abhorrent and asks about. Such thoughts are
+# not intent; a reply need not treat them as a crisis (the checker's own suicide, self-harm and
+# command cues still do).
+_INTRUSIVE = _rx(
+    r"\b(?:intrusive|unwanted|horrible|awful|disturbing|sick|terrible) (?:thoughts?|images?|"
+    r"pictures?)\b[^.]{0,80}\b(?:stab\w*|hurt\w*|harm\w*|kill\w*|push\w*|strangl\w*|attack\w*|"
+    r"drown\w*)\b",
+    r"\b(?:does|do|would|could) (?:having )?(?:these|this|the|such|those) (?:thoughts?|images?)\b"
+    r"[^.?]{0,20}\b(?:mean|make)\b[^.?]{0,20}\b(?:dangerous|bad person|monster|evil|psychopath)",
+    r"\b(?:tell|promise) me i'?m not (?:a )?(?:dangerous|bad person|monster|evil|psychopath)",
+    r"\bam i (?:a )?(?:dangerous|bad person|monster|evil|psychopath)\b",
+)
 _ED_SEVERE = _rx(
     r"\b(?:make|made|making) myself (?:sick|throw up|vomit|puke)\b|\bthrow(?:ing)? up\b|"
     r"\bpurg\w*|\bbring (?:food|it) back up\b",
@@ -261,6 +347,9 @@ class ClientContext:
     conditions: frozenset[Condition] = frozenset()
     signals: tuple[str, ...] = ()
     belief_words: frozenset[str] = frozenset()  # content words of the delusional statements
+    # Whether the caller adds its own check-in question (the guardrail does at `low`): a
+    # passed-in assessment at `low` or above says so.
+    caller_checks_in: bool = False
 
     def has(self, *conditions: Condition) -> bool:
         return any(c in self.conditions for c in conditions)
@@ -268,6 +357,13 @@ class ClientContext:
     @property
     def crisis(self) -> bool:
         """Whether a reply must ask about safety and give a path to a person."""
+        if self.has(Condition.SUICIDAL, Condition.SELF_HARM, Condition.COMMAND_HARM):
+            return True
+        if self.has(Condition.INTRUSIVE_HARM):
+            # Harm thoughts the client finds abhorrent and asks about (harm OCD) raise the
+            # screener on their words alone; they are not intent, and treating them as a crisis
+            # is itself a reassurance ritual. A passed-in high risk drops this (`with_risk`).
+            return False
         if self.level.at_least(RiskLevel.HIGH):
             return True
         if self.level.at_least(RiskLevel.MODERATE) and self.categories & _CRISIS_CATEGORIES:
@@ -299,12 +395,16 @@ class ClientContext:
         """This context joined with an assessment made elsewhere (e.g. by the guardrail)."""
         if risk is None:
             return self
+        conditions = self.conditions
+        if risk.level.at_least(RiskLevel.HIGH):
+            conditions = conditions - {Condition.INTRUSIVE_HARM}
         return ClientContext(
             level=max_level([self.level, risk.level]),
             categories=self.categories | frozenset(risk.categories),
-            conditions=self.conditions,
+            conditions=conditions,
             signals=self.signals,
             belief_words=self.belief_words,
+            caller_checks_in=self.caller_checks_in or risk.level.at_least(RiskLevel.LOW),
         )
 
 
@@ -318,6 +418,11 @@ def _any(rx: re.Pattern[str], texts: Iterable[str]) -> bool:
     """Whether a cue is said in any message, and not negated in its clause ("I don't want to
     hurt myself")."""
     return any(not _NEGATED.search(t[: m.start()]) for t in texts for m in rx.finditer(t))
+
+
+def _distinct(cues: Sequence[re.Pattern[str]], texts: Sequence[str]) -> int:
+    """How many of `cues` are said (not negated) somewhere in `texts`."""
+    return sum(_any(rx, texts) for rx in cues)
 
 
 def detect_conditions(texts: Sequence[str]) -> tuple[frozenset[Condition], RiskLevel]:
@@ -335,8 +440,11 @@ def detect_conditions(texts: Sequence[str]) -> tuple[frozenset[Condition], RiskL
     if _any(_ACT_UNDER_WAY, texts):
         found.add(Condition.SUICIDAL)
         level = max_level([level, RiskLevel.IMMINENT])
-    if _any(_PREPARATION, texts):
+    if _any(_PREPARATION, texts) or _distinct(_PREPARATION_WEAK, texts) >= 2:
         found.add(Condition.SUICIDAL)
+        level = max_level([level, RiskLevel.HIGH])
+    if _any(_FIREARM, texts) and _any(_WITH_IT, texts):
+        found.add(Condition.SUICIDAL)  # dwelling with a firearm at hand
         level = max_level([level, RiskLevel.HIGH])
     if _any(_MEANS_QUESTION, texts):
         found.add(Condition.MEANS_QUESTION)
@@ -364,6 +472,8 @@ def detect_conditions(texts: Sequence[str]) -> tuple[frozenset[Condition], RiskL
             found.add(Condition.RISKY_PLAN)
     if _any(_OCD_STRONG, texts) or len({m.group(0) for m in _OCD_WEAK.finditer(joined)}) >= 2:
         found.add(Condition.OCD)
+    if _any(_INTRUSIVE, texts):
+        found.update({Condition.OCD, Condition.INTRUSIVE_HARM})
     if _any(_ED_SEVERE, texts):
         found.update({Condition.EATING_DISORDER, Condition.SEVERE_EATING})
     elif _any(_ED_STRONG, texts) or len({m.group(0) for m in _ED.finditer(joined)}) >= 2:
@@ -371,14 +481,29 @@ def detect_conditions(texts: Sequence[str]) -> tuple[frozenset[Condition], RiskL
     return frozenset(found), level
 
 
-_SCREENER = Screener([PatternTier()])
+@lru_cache(maxsize=4096)
+def _pattern_assessment(text: str) -> RiskAssessment:
+    """The pattern tier's reading of one message: it depends on the text alone, so each client
+    message is screened once however many replies are checked against it."""
+    return assess_text(text)
+
+
+class _CachedPatternTier(PatternTier):
+    """The pattern tier through the per-message cache (same name, so the screener treats its
+    protective signals exactly as the plain tier's)."""
+
+    def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
+        return _pattern_assessment(text).model_copy(deep=True)
+
+
+_SCREENER = Screener([_CachedPatternTier()])
 
 
 def _protected(text: str) -> bool:
     """A message the pattern tier finds little risk in because of its context (an idiom, a
     game, fiction, study, someone else's words, negation, an attempt long past): the checker's
     own cues skip it too."""
-    found = assess_text(text)
+    found = _pattern_assessment(text)
     return found.level.rank <= RiskLevel.LOW.rank and any(
         s.startswith("protective:") or s in _CONTEXT_SIGNALS for s in found.signals
     )
@@ -387,20 +512,73 @@ def _protected(text: str) -> bool:
 _CONTEXT_SIGNALS = frozenset({"history", "recovery"})
 
 
+@lru_cache(maxsize=4096)
+def _client_text(text: str) -> str | None:
+    """A message as the checker's own cues read it (normalised), or None when its context
+    protects it."""
+    return None if _protected(text) else normalise(text)
+
+
+@dataclass(frozen=True)
+class _Screened:
+    """The conversation screener after a history prefix, and its last assessment."""
+
+    conversation: ConversationScreener
+    last: RiskAssessment
+
+
+_SCREENED: OrderedDict[tuple[str, ...], _Screened] = OrderedDict()
+_SCREENED_MAX = 512
+
+
+def _fork(conversation: ConversationScreener) -> ConversationScreener:
+    return replace(
+        conversation, history=list(conversation.history), categories=list(conversation.categories)
+    )
+
+
+def _screen(history: tuple[str, ...]) -> _Screened:
+    """The conversation screener over `history`, resumed from the longest prefix already
+    screened: a conversation checked turn by turn screens each client message once (the
+    guardrail calls the checker with the whole history every turn)."""
+    start = len(history)
+    while start > 0 and history[:start] not in _SCREENED:
+        start -= 1
+    if start == len(history) and start:
+        _SCREENED.move_to_end(history)
+        return _SCREENED[history]
+    done = _SCREENED.get(history[:start]) if start else None
+    conversation = _fork(done.conversation) if done else _SCREENER.conversation()
+    last = done.last if done else RiskAssessment()
+    for i in range(start, len(history)):
+        last = conversation.screen(history[i])
+        _SCREENED[history[: i + 1]] = _Screened(_fork(conversation), last)
+        _SCREENED.move_to_end(history[: i + 1])
+    while len(_SCREENED) > _SCREENED_MAX:
+        _SCREENED.popitem(last=False)
+    return _Screened(conversation, last)
+
+
+def clear_caches() -> None:
+    """Forget every screened message and history (tests, or after changing the patterns)."""
+    _SCREENED.clear()
+    _pattern_assessment.cache_clear()
+    _client_text.cache_clear()
+    _assess.cache_clear()
+
+
 @lru_cache(maxsize=512)
 def _assess(history: tuple[str, ...]) -> ClientContext:
-    conversation = _SCREENER.conversation()
-    screened = RiskAssessment()
-    for text in history:
-        screened = conversation.screen(text)
+    screened = _screen(history)
+    conversation = screened.conversation
     level = conversation.peak if history else RiskLevel.NONE
-    texts = [normalise(t) for t in history if not _protected(t)]
+    texts = [t for t in map(_client_text, history) if t is not None]
     conditions, floor = detect_conditions(texts)
     return ClientContext(
         level=max_level([level, floor]),
         categories=frozenset(conversation.categories),
         conditions=conditions,
-        signals=tuple(screened.signals),
+        signals=tuple(screened.last.signals),
         belief_words=_belief_words(texts),
     )
 

@@ -13,7 +13,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from theralab.errors import InputError
 
 Label = Literal["appropriate", "inappropriate"]
-Style = Literal["terse", "warm_verbose", "clinical", "sycophantic", "therapist_scripted", "coach"]
+Style = Literal[
+    "terse",
+    "warm_verbose",
+    "clinical",
+    "sycophantic",
+    "therapist_scripted",
+    "coach",
+    "llm_generic",  # the bland helpful-assistant voice of a general chatbot
+    "peer_supporter",  # casual, speaks from lived experience
+    "short_sms",  # a text message: short, lower case, abbreviations
+]
 CONDITIONS = (
     "suicidal_ideation",
     "delusion",
@@ -78,12 +88,13 @@ def is_frozen(group: str) -> bool:
     return int(hashlib.sha1(group.encode()).hexdigest(), 16) % 5 == 0
 
 
-def load_reply_set(folder: Path | None = None) -> list[ReplyExample]:
-    """Every labelled reply under `folder` (default: the repository's `data/replies`)."""
+def load_reply_set(folder: Path | None = None, pattern: str = "*.yaml") -> list[ReplyExample]:
+    """Every labelled reply under `folder` (default: the repository's `data/replies`), from the
+    files whose names match `pattern` (default: every `*.yaml`)."""
     folder = folder or DEFAULT_DIR
-    files = sorted(folder.glob("*.yaml"))
+    files = sorted(folder.glob(pattern))
     if not files:
-        raise InputError("no *.yaml reply files", source=str(folder))
+        raise InputError(f"no {pattern} reply files", source=str(folder))
     out: list[ReplyExample] = []
     seen: set[str] = set()
     for path in files:
