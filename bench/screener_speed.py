@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from theralab.safety import PatternTier, Screener, default_screener
 from theralab.safety.corpus import cssrs_default_path, load_corpus, read_cssrs, split_frozen
 from theralab.safety.semantic import (
-    SCREENER_PRECISION,
     SemanticTier,
+    screener_encoder,
     semantic_available,
     windows,
 )
@@ -31,7 +31,7 @@ from theralab.text.encoder import Encoder, Precision
 def single(screener: Screener, texts: Sequence[str]) -> tuple[float, float]:
     for text in ("warm up", "model load and first allocations"):
         screener.assess(text)
-    Encoder.get(SCREENER_PRECISION).clear_cache()  # every message is new to the screener
+    screener_encoder().clear_cache()  # every message is new to the screener
     times = []
     for text in texts:
         t0 = time.perf_counter()
@@ -60,7 +60,7 @@ def run(label: str, texts: Sequence[str]) -> None:
     base_rate = None
     for name, screener in screeners.items():
         p50, p99 = single(screener, texts)
-        Encoder.get(SCREENER_PRECISION).clear_cache()  # nor for the batched pass
+        screener_encoder().clear_cache()  # nor for the batched pass
         rate = batched(screener, texts)
         base_rate = base_rate or rate
         print(

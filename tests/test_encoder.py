@@ -67,7 +67,7 @@ def test_a_failed_build_leaves_no_model_file(
 ) -> None:
     monkeypatch.setenv("THERALAB_MODEL_DIR", str(tmp_path))
 
-    def crash(path: str) -> None:
+    def crash(path: str, adapter: Path | None = None) -> None:
         Path(path).write_bytes(b"half a model")
         raise KeyboardInterrupt
 
@@ -83,3 +83,25 @@ def test_model_files_are_keyed_by_recipe(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert f".r{enc.RECIPE}.int8." in enc.onnx_path(Precision.INT8).name
     with pytest.raises(ValueError):
         enc.onnx_path("fp16")
+
+
+def test_fine_tuned_layers_build_their_own_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    np = pytest.importorskip("numpy")
+    pytest.importorskip("torch")
+    monkeypatch.setenv("THERALAB_MODEL_DIR", str(tmp_path / "models"))
+    adapter = tmp_path / "top.npz"
+    # a changed last layer: the model built from it must encode differently
+    np.savez(adapter, **{"encoder.layer.5.output.dense.bias": np.full(384, 0.5, np.float32)})
+    path = enc.build(Precision.FP32, adapter, quiet=True)
+    assert path == enc.onnx_path(Precision.FP32, adapter) != enc.onnx_path(Precision.FP32)
+    tuned = Encoder(Precision.FP32, adapter).encode_array(SENTENCES[:2])
+    plain = Encoder.get().encode_array(SENTENCES[:2])
+    assert np.all((tuned * plain).sum(axis=1) < 0.999)
+    # a file for another model is refused, not half-loaded
+    wrong = tmp_path / "wrong.npz"
+    np.savez(wrong, **{"encoder.layer.9.output.dense.bias": np.zeros(384, np.float32)})
+    with pytest.raises(ValueError, match="does not fit"):
+        enc.build(Precision.FP32, wrong, quiet=True)
+    assert not enc.onnx_path(Precision.FP32, wrong).exists()

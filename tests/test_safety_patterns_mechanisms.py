@@ -401,3 +401,14 @@ def test_the_crisis_reply_to_an_adult_lists_no_youth_line() -> None:
     assert C.MINOR not in risk.categories
     reply = CrisisProtocol(locale="en-US").respond(risk)
     assert "Childhelp" not in reply.text and "988" in reply.text
+
+
+def test_a_panic_attack_is_a_check_in_but_a_farewell_stays_imminent() -> None:
+    from theralab.safety.patterns import assess_text
+    from theralab.safety.risk import RiskLevel
+
+    panic = assess_text("my heart is racing and I can't breathe, this is it, I'm going to faint")
+    assert panic.level is RiskLevel.LOW and panic.signals == ["panic_symptoms"]
+    farewell = assess_text("This is it. Goodbye everyone, my chest is tight writing this")
+    assert farewell.level is RiskLevel.IMMINENT
+    assert assess_text("this is it, I've taken all my pills").level is RiskLevel.IMMINENT

@@ -820,6 +820,13 @@ _RECOVERY = re.compile(
     r"(?:back|long time) ago|in the past|these days i'?m (?:ok|okay|fine|good|better)|"
     r"doing (?:much )?better now)\b"
 )
+# A panic attack in the body's words: "this is it" / "I'm dying" there is fear of a medical
+# catastrophe, not a farewell.
+_PANIC = re.compile(
+    r"\b(?:panic attack|panicking|heart (?:is )?(?:racing|pounding|beating so fast)|can'?t "
+    r"(?:catch my )?breathe?|can'?t get (?:enough )?air|chest (?:is )?(?:tight|hurts|pain)|"
+    r"hands? (?:are |is )?(?:numb|tingling|shaking)|heart attack|going to faint|dizzy)\b"
+)
 _RECENT = re.compile(
     r"\b(?:last (?:night|week|weekend|month)|yesterday|(?:a )?(?:few|couple of|two|three) "
     r"(?:days|weeks) ago|this (?:week|month)|recently|again|(?:a )?month ago)\b"
@@ -1365,6 +1372,13 @@ def assess_text(text: str) -> RiskAssessment:
         else:
             level, categories, signals = L.NONE, [], ["history"]
         names = set()
+    if (
+        names == {"act_underway"}
+        and all(t[h.start : h.end] == "this is it" for h in hits)
+        and _PANIC.search(t)
+    ):
+        # "My heart is pounding, I can't breathe, this is it": a check-in, not the protocol.
+        level, categories, signals, names = L.LOW, [], ["panic_symptoms"], set()
     ideation = (
         bool(names)
         and level.at_least(L.LOW)

@@ -32,12 +32,21 @@ from typing import TYPE_CHECKING, Any
 
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 from theralab.text.encoder import INSTALL_HINT as INSTALL_HINT
-from theralab.text.encoder import Encoder, Precision, encoder_available, onnx_path
+from theralab.text.encoder import (
+    Encoder,
+    Precision,
+    adapter_tag,
+    encoder_available,
+    onnx_path,
+)
 
 if TYPE_CHECKING:
     import numpy as np
 
 CLASSIFIER_FILE = "semantic_classifier.json"  # metadata; the heads are in the .npz beside it
+# The encoder's top layers fine-tuned for screening (scripts/train_screener.py --fine-tune);
+# without the file the screener encodes with the published model.
+ADAPTER_FILE = "screener_encoder.npz"
 NGRAM_BUCKETS = 2**14
 LEVELS = tuple(RiskLevel)
 # The heads are trained on int8 vectors (scripts/train_screener.py records it in the weights'
@@ -71,7 +80,7 @@ def semantic_available() -> bool:
     """The encoder can run here: its run-time packages are installed and its ONNX file is
     built, or can be (torch and onnx present)."""
     return encoder_available() and (
-        onnx_path(SCREENER_PRECISION).is_file()
+        onnx_path(SCREENER_PRECISION, screener_adapter()).is_file()
         or (find_spec("torch") is not None and find_spec("onnx") is not None)
     )
 
@@ -79,6 +88,21 @@ def semantic_available() -> bool:
 def semantic_enabled() -> bool:
     """False when `$THERALAB_SEMANTIC` is "0": the one place that variable is read."""
     return os.environ.get("THERALAB_SEMANTIC", "1") != "0"
+
+
+def screener_adapter() -> Path | None:
+    path = Path(str(resources.files("theralab.safety") / "data" / ADAPTER_FILE))
+    return path if path.is_file() else None
+
+
+def screener_encoder() -> Encoder:
+    """The process's encoder for screening: int8, with the fine-tuned top layers if shipped."""
+    return Encoder.get(SCREENER_PRECISION, screener_adapter())
+
+
+def encoder_id() -> str:
+    """What the heads must have been trained on: precision and fine-tuned layers' digest."""
+    return SCREENER_PRECISION.value + adapter_tag(screener_adapter())
 
 
 def classifier_path() -> Path:
@@ -146,7 +170,7 @@ def features(texts: Sequence[str]) -> tuple[np.ndarray, list[dict[int, float]]]:
 
     from theralab.text.ngrams import hashed_ngrams
 
-    vectors = Encoder.get(SCREENER_PRECISION).encode_array(texts)
+    vectors = screener_encoder().encode_array(texts)
     extra = np.asarray([voice(t) for t in texts], dtype=np.float32).reshape(
         len(texts), VOICE_FEATURES
     )
@@ -170,11 +194,11 @@ class SemanticTier:
     @cached_property
     def weights(self) -> dict[str, Any]:
         weights = json.loads(self.weights_path.read_text(encoding="utf-8"))
-        trained_on = weights.get("encoder", Precision.FP32.value)
-        if trained_on != SCREENER_PRECISION.value:
+        trained_on, runs_on = weights.get("encoder", Precision.FP32.value), encoder_id()
+        if trained_on != runs_on:
             raise ValueError(
                 f"{self.weights_path}: heads trained on {trained_on} vectors, the screener "
-                f"encodes with {SCREENER_PRECISION.value}; retrain: scripts/train_screener.py"
+                f"encodes with {runs_on}; retrain: scripts/train_screener.py"
             )
         return weights
 
@@ -290,3 +314,10 @@ class SemanticTier:
         return RiskAssessment(
             level=level, categories=categories, signals=signals, detector=self.name
         )
+
+
+if __name__ == "__main__":  # `make setup`: build the encoders the package uses, once
+    from theralab.text.encoder import build
+
+    for path in (build(Precision.FP32), build(SCREENER_PRECISION, screener_adapter())):
+        print(path)

@@ -20,6 +20,8 @@ process that only encodes imports torch.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 import os
@@ -70,8 +72,23 @@ def model_dir() -> Path:
     return Path(base) / "theralab" / "encoders"
 
 
-def onnx_path(precision: Precision | str) -> Path:
-    return model_dir() / f"all-MiniLM-L6-v2.r{RECIPE}.{Precision(precision).value}.onnx"
+def adapter_tag(adapter: Path | None) -> str:
+    """A short digest of a fine-tuned layers file: models built from it are named by it, so a
+    retrained adapter never reuses a stale model."""
+    if adapter is None:
+        return ""
+    stat = adapter.stat()
+    return _digest(str(adapter), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    return "." + hashlib.sha1(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def onnx_path(precision: Precision | str, adapter: Path | None = None) -> Path:
+    tag = adapter_tag(adapter)
+    return model_dir() / f"all-MiniLM-L6-v2.r{RECIPE}{tag}.{Precision(precision).value}.onnx"
 
 
 def _write_atomically(path: Path, write: Any) -> None:
@@ -87,15 +104,21 @@ def _write_atomically(path: Path, write: Any) -> None:
             os.unlink(tmp)
 
 
-def build(precision: Precision | str = Precision.INT8, *, quiet: bool = False) -> Path:
+def build(
+    precision: Precision | str = Precision.INT8,
+    adapter: Path | None = None,
+    *,
+    quiet: bool = False,
+) -> Path:
     """Export the installed model to ONNX (fp32), and quantize it (int8); returns the file.
-    Idempotent: an existing file of this recipe is kept."""
+    `adapter`: an .npz of fine-tuned weights (state-dict names → arrays) that replace the
+    model's own before export. Idempotent: an existing file of this recipe is kept."""
     precision = Precision(precision)
-    target = onnx_path(precision)
+    target = onnx_path(precision, adapter)
     if target.is_file():
         return target
     if precision is Precision.INT8:
-        source = build(Precision.FP32, quiet=quiet)
+        source = build(Precision.FP32, adapter, quiet=quiet)
         try:
             from onnxruntime.quantization import QuantType, quantize_dynamic
         except ImportError as exc:
@@ -124,11 +147,27 @@ def build(precision: Precision | str = Precision.INT8, *, quiet: bool = False) -
         return target
     if not quiet:
         print(f"theralab: exporting the sentence encoder once → {target}", file=sys.stderr)
-    _write_atomically(target, _export_fp32)
+    _write_atomically(target, lambda tmp: _export_fp32(tmp, adapter))
     return target
 
 
-def _export_fp32(path: str) -> None:
+def load_adapter(model: Any, adapter: Path) -> None:
+    """Replace `model`'s weights by those in `adapter` (every name must exist, every shape
+    match: a file for another model is an error, not a silent partial load)."""
+    import numpy as np
+    import torch
+
+    state = model.state_dict()
+    with np.load(adapter) as arrays:
+        update = {}
+        for name in arrays.files:
+            if name not in state or tuple(state[name].shape) != arrays[name].shape:
+                raise ValueError(f"{adapter}: {name} does not fit all-MiniLM-L6-v2")
+            update[name] = torch.from_numpy(arrays[name].astype(np.float32))
+    model.load_state_dict(update, strict=False)
+
+
+def _export_fp32(path: str, adapter: Path | None = None) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
@@ -140,6 +179,8 @@ def _export_fp32(path: str) -> None:
     hf_logging.disable_progress_bar()
     source = str(model_source())
     bert = AutoModel.from_pretrained(source).eval()
+    if adapter is not None:
+        load_adapter(bert, adapter)
     sample = AutoTokenizer.from_pretrained(source)([PROBE], return_tensors="pt")
 
     class MeanPooled(torch.nn.Module):
@@ -182,24 +223,29 @@ class Encoder:
     MAX_CACHED = 20_000
     BATCH = 8  # measured best on 2 cores: larger batches pad more than they gain
 
-    _instances: ClassVar[dict[Precision, Encoder]] = {}
+    _instances: ClassVar[dict[tuple[Precision, Path | None], Encoder]] = {}
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self, precision: Precision | str = Precision.FP32) -> None:
+    def __init__(
+        self, precision: Precision | str = Precision.FP32, adapter: Path | None = None
+    ) -> None:
         self.precision = Precision(precision)
+        self.adapter = adapter
         self._session: Any = None
         self._tokenizer: Any = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._guard = threading.Lock()
 
     @classmethod
-    def get(cls, precision: Precision | str = Precision.FP32) -> Encoder:
-        """The process's one encoder of this precision."""
-        precision = Precision(precision)
+    def get(
+        cls, precision: Precision | str = Precision.FP32, adapter: Path | None = None
+    ) -> Encoder:
+        """The process's one encoder of this precision (and fine-tuned layers, if any)."""
+        key = (Precision(precision), adapter)
         with cls._lock:
-            if precision not in cls._instances:
-                cls._instances[precision] = cls(precision)
-            return cls._instances[precision]
+            if key not in cls._instances:
+                cls._instances[key] = cls(*key)
+            return cls._instances[key]
 
     def _load(self) -> None:
         if self._session is not None:
@@ -209,7 +255,7 @@ class Encoder:
             from tokenizers import Tokenizer
         except ImportError as exc:
             raise ImportError(INSTALL_HINT) from exc
-        path = build(self.precision)
+        path = build(self.precision, self.adapter)
         options = ort.SessionOptions()
         # More threads than cores collapse under contention on small machines; spinning
         # threads steal the core another process (or our own event loop) needs.

@@ -1,0 +1,154 @@
+"""Fine-tuning the top layers of all-MiniLM-L6-v2 for the screener (used by
+`scripts/train_screener.py --fine-tune`; needs torch, i.e. the `semantic` extra).
+
+The lower layers stay as published and their output is computed once per window; only the top
+`layers` transformer layers learn, under an ordinal head (P(level ≥ low / moderate / high /
+imminent), class-balanced), for a few epochs. What is kept is the top layers' weights: the
+package's encoder rebuilds the model with them (`theralab.text.encoder.build(adapter=…)`) and
+the screener's linear heads are then trained on its vectors as before.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import AutoModel, AutoTokenizer
+from transformers.utils import logging as hf_logging
+
+from theralab.text.encoder import DIM, MAX_TOKENS, model_source
+
+State = dict[str, torch.Tensor]
+
+
+class TopLayerTuner:
+    def __init__(self, layers: int = 3, epochs: int = 5, seed: int = 0) -> None:
+        hf_logging.disable_progress_bar()
+        torch.set_num_threads(2)
+        self.layers, self.epochs, self.seed = layers, epochs, seed
+        source = str(model_source())
+        self.tokenizer = AutoTokenizer.from_pretrained(source)
+        self.model = AutoModel.from_pretrained(source).eval()
+        total = len(self.model.encoder.layer)
+        self.first_tuned = total - layers
+        self.base: State = {k: v.clone() for k, v in self.top.state_dict().items()}
+        self.hidden: dict[str, torch.Tensor] = {}  # window → lower layers' output (fp16)
+
+    @property
+    def top(self) -> torch.nn.ModuleList:
+        return torch.nn.ModuleList(self.model.encoder.layer[self.first_tuned :])
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Run the frozen lower layers once per new window."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self.hidden]
+        if not todo:
+            return
+        started = time.time()
+        ids = self.tokenizer(todo, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+        order = np.argsort([len(i) for i in ids])
+        with torch.no_grad():
+            for start in range(0, len(order), 64):
+                rows = order[start : start + 64]
+                batch = self.tokenizer.pad(
+                    {"input_ids": [ids[i] for i in rows]}, return_tensors="pt"
+                )
+                out = self.model(
+                    input_ids=batch["input_ids"],
+                    attention_mask=batch["attention_mask"],
+                    output_hidden_states=True,
+                )
+                states = out.hidden_states[self.first_tuned]
+                for r, i in enumerate(rows):
+                    n = len(ids[i])
+                    self.hidden[todo[i]] = states[r, :n].to(torch.float16).clone()
+        print(
+            f"  lower layers run on {len(todo)} windows in {time.time() - started:.0f} s",
+            file=sys.stderr,
+        )
+
+    def _forward(self, texts: Sequence[str]) -> torch.Tensor:
+        width = max(self.hidden[t].shape[0] for t in texts)
+        h = torch.zeros(len(texts), width, DIM)
+        mask = torch.zeros(len(texts), width)
+        for r, t in enumerate(texts):
+            n = self.hidden[t].shape[0]
+            h[r, :n] = self.hidden[t].float()
+            mask[r, :n] = 1
+        additive = (1.0 - mask)[:, None, None, :] * -1e9
+        for layer in self.top:
+            out = layer(h, attention_mask=additive)
+            h = out[0] if isinstance(out, tuple) else out
+        pooled = (h * mask.unsqueeze(-1)).sum(1) / mask.sum(1, keepdim=True)
+        return torch.nn.functional.normalize(pooled, dim=-1)
+
+    def fit(self, texts: Sequence[str], ranks: Sequence[int], weights: Sequence[float]) -> State:
+        """Fine-tune from the published weights on windows labelled with their message's rank;
+        returns the top layers' weights (the model is left as published)."""
+        self.prepare(texts)
+        torch.manual_seed(self.seed)
+        rng = np.random.default_rng(self.seed)
+        self.top.load_state_dict(self.base)
+        head = torch.nn.Linear(DIM, 4)
+        optimiser = torch.optim.AdamW(
+            [
+                {"params": self.top.parameters(), "lr": 4e-5},
+                {"params": head.parameters(), "lr": 1e-3},
+            ],
+            weight_decay=0.01,
+        )
+        rank = torch.tensor(np.asarray(ranks))
+        target = torch.stack([(rank >= s).float() for s in (1, 2, 3, 4)], 1)
+        weight = torch.tensor(np.asarray(weights), dtype=torch.float32)
+        pos_weight = (1 - target).sum(0) / target.sum(0).clamp(min=1)
+        by_length = sorted(range(len(texts)), key=lambda i: self.hidden[texts[i]].shape[0])
+        batches = [by_length[s : s + 16] for s in range(0, len(by_length), 16)]
+        for epoch in range(self.epochs):
+            self.top.train()
+            rng.shuffle(batches)
+            started, total = time.time(), 0.0
+            for rows in batches:
+                emb = self._forward([texts[i] for i in rows])
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                    head(emb * 10), target[rows], pos_weight=pos_weight, reduction="none"
+                )
+                loss = (loss.mean(1) * weight[rows]).sum() / weight[rows].sum()
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+                total += float(loss.detach())
+            print(
+                f"  fine-tune epoch {epoch + 1}/{self.epochs}: loss {total / len(batches):.3f} "
+                f"({time.time() - started:.0f} s)",
+                file=sys.stderr,
+            )
+        self.top.eval()
+        state = {k: v.detach().clone() for k, v in self.top.state_dict().items()}
+        self.top.load_state_dict(self.base)
+        return state
+
+    def embed(self, texts: Sequence[str], state: State) -> np.ndarray:
+        """Unit vectors of `texts` under fine-tuned top layers `state` (fp32, torch)."""
+        self.prepare(texts)
+        self.top.load_state_dict(state)
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: self.hidden[texts[i]].shape[0])
+        with torch.no_grad():
+            for start in range(0, len(order), 64):
+                rows = order[start : start + 64]
+                out[rows] = self._forward([texts[i] for i in rows]).numpy()
+        self.top.load_state_dict(self.base)
+        return out
+
+    def save_adapter(self, state: State, path: Path) -> None:
+        """The top layers' weights under the model's own state-dict names (float16)."""
+        arrays = {
+            f"encoder.layer.{self.first_tuned + int(k.split('.')[0])}.{k.split('.', 1)[1]}": (
+                v.numpy().astype(np.float16)
+            )
+            for k, v in state.items()
+        }
+        np.savez_compressed(path, **arrays)
