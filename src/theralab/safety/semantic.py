@@ -105,6 +105,14 @@ def encoder_id() -> str:
     return SCREENER_PRECISION.value + adapter_tag(screener_adapter())
 
 
+def build_encoders() -> list[Path]:
+    """Build, once, the encoder files the package uses (the coders' fp32 and the screener's);
+    `make setup` calls it so no first run pays for it."""
+    from theralab.text.encoder import build
+
+    return [build(Precision.FP32), build(SCREENER_PRECISION, screener_adapter())]
+
+
 def classifier_path() -> Path:
     return Path(str(resources.files("theralab.safety") / "data" / CLASSIFIER_FILE))
 
@@ -314,10 +322,3 @@ class SemanticTier:
         return RiskAssessment(
             level=level, categories=categories, signals=signals, detector=self.name
         )
-
-
-if __name__ == "__main__":  # `make setup`: build the encoders the package uses, once
-    from theralab.text.encoder import build
-
-    for path in (build(Precision.FP32), build(SCREENER_PRECISION, screener_adapter())):
-        print(path)
