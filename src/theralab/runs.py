@@ -17,19 +17,22 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from theralab import __version__
 from theralab.counselors import DEFAULT_COUNSELORS, resolve_counselor
+from theralab.counselors.registry import CounselorRegistry, is_external
 from theralab.dialogue.records import SCHEMA_VERSION, Session, StopReason
 from theralab.dialogue.transcripts import atomic_write_text, parse_session_line, write_sessions
 from theralab.errors import InputError
 from theralab.evaluate.results import DEFAULT_RANK_BY, Results, evaluate_sessions
 from theralab.model.cache import DEFAULT_CACHE
+from theralab.model.model import Model
 from theralab.model.roles import ModelRoles
 from theralab.model.usage import UsageTracker
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
@@ -142,6 +145,7 @@ class RunOutcome:
     planned: int = 0
     resumed: int = 0
     usage: dict[str, dict[str, float | int]] | None = None
+    failed_counselors: list[str] = field(default_factory=list)
 
     @property
     def unfinished(self) -> int:
@@ -219,7 +223,7 @@ def execute_run(
             usage=UsageTracker(cost_limit=config.cost_limit),
             max_retries=config.max_retries,
         )
-        if config.model_roles
+        if config.model_roles or any(is_external(c) for c in config.counselors)
         else None
     )
 
@@ -264,8 +268,46 @@ def execute_run(
     if usage is not None:
         atomic_write_text(run_dir / "usage.json", json.dumps(usage, indent=1) + "\n")
     return RunOutcome(
-        run_dir, config, sessions, results, planned=len(plans), resumed=len(done), usage=usage
+        run_dir,
+        config,
+        sessions,
+        results,
+        planned=len(plans),
+        resumed=len(done),
+        usage=usage,
+        failed_counselors=failed_counselors(config, sessions),
     )
+
+
+def failed_counselors(config: RunConfig, sessions: list[Session]) -> list[str]:
+    """One line per counselor whose every session failed (its bot or model never answered):
+    the counselor, where its replies come from, and the cause."""
+    model_spec = config.model_roles.get("counselor")
+
+    def unused() -> Model:  # the model is not needed to say where replies came from
+        raise AssertionError
+
+    registry = CounselorRegistry(
+        config.counselors,
+        counselor_model=unused if model_spec else None,
+        counselor_endpoint=(
+            f"{model_spec} at {config.base_url}" if model_spec and config.base_url else model_spec
+        ),
+    )
+    lines = []
+    for name in config.counselors:
+        spec = registry.spec(name)
+        label, key = spec.label, spec.key
+        mine = [s for s in sessions if s.id.startswith(f"{key}--")]  # as plan_sessions names them
+        if not mine or any(s.stop_reason is not StopReason.ERROR for s in mine):
+            continue
+        causes = Counter((s.outcome.error if s.outcome else None) or "unknown error" for s in mine)
+        cause = causes.most_common(1)[0][0]
+        lines.append(
+            f"counselor {label} ({registry.endpoint(name)}): all {len(mine)} session(s) "
+            f"failed: {cause}"
+        )
+    return lines
 
 
 def write_results(path: Path, results: Results) -> None:

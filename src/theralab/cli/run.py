@@ -19,6 +19,7 @@ from theralab.cli._common import (
     user_errors,
 )
 from theralab.counselors import DEFAULT_COUNSELORS, MODEL_PREFIX, NEGATIVE_CONTROLS
+from theralab.counselors.registry import expand_guardrail
 from theralab.model.roles import parse_role_bindings
 from theralab.report.console import print_leaderboard
 from theralab.runs import (
@@ -48,8 +49,9 @@ def run(
             "--counselors",
             "-c",
             help=f"Counselors to compare (comma-separated or repeated); llm:<name> for a "
-            f"model-backed one. Default: {','.join(DEFAULT_COUNSELORS)}, plus llm: versions "
-            "when --model-role counselor=… is given.",
+            "model-backed one, ext:PATH.yaml for your own bot (see docs/external-bots.md). "
+            f"Default: {','.join(DEFAULT_COUNSELORS)}, plus llm: versions when --model-role "
+            "counselor=… is given.",
         ),
     ] = None,
     clients: Annotated[
@@ -104,6 +106,14 @@ def run(
             "only; never for anything a person reads).",
         ),
     ] = False,
+    guardrail: Annotated[
+        bool,
+        typer.Option(
+            "--guardrail",
+            help="Also run every external bot (ext:PATH.yaml, raw by default) behind TheraLab's "
+            "guardrail, beside its raw self (labelled <name>+guardrail).",
+        ),
+    ] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     model_role: Annotated[
         list[str] | None,
@@ -148,8 +158,9 @@ def run(
         if config is not None:
             cfg = load_config(config)
         else:
+            names = split_list(counselors) or default_counselors(model_role)
             cfg = RunConfig(
-                counselors=split_list(counselors) or default_counselors(model_role),
+                counselors=expand_guardrail(names) if guardrail else names,
                 profiles=split_list(profiles),
                 clients=clients,
                 seed=g.seed_for(seed, DEFAULT_SEED),
@@ -210,3 +221,9 @@ def run(
         )
     if report:
         console.print(f"report: {run_dir / 'report.html'}")
+    if outcome.failed_counselors:  # a bot or model that never answered: not a result
+        for line in outcome.failed_counselors:
+            err_console.print(
+                f"[bold red]error:[/bold red] {line}", highlight=False, soft_wrap=True
+            )
+        raise typer.Exit(1)

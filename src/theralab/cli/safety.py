@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from theralab.agents import Agent, Utterance
+from theralab.agents import Utterance
 from theralab.cli._common import (
     console,
     count_progress,
@@ -21,8 +21,7 @@ from theralab.cli._common import (
     split_list,
     user_errors,
 )
-from theralab.counselors import MODEL_PREFIX, NEGATIVE_CONTROLS, make_counselor, resolve_counselor
-from theralab.counselors.llm import LLMCounselor
+from theralab.counselors.registry import CounselorRegistry, expand_guardrail, roles_external
 from theralab.dialogue.records import Speaker
 from theralab.dialogue.transcripts import (
     atomic_write_text,
@@ -63,13 +62,21 @@ def _roles(model_role: list[str] | None, base_url: str | None) -> ModelRoles | N
     return ModelRoles(specs=specs, base_url=base_url, cache_path=DEFAULT_CACHE) if specs else None
 
 
-def _counselor(name: str, roles: ModelRoles | None) -> Agent:
-    canonical = resolve_counselor(name)
-    if roles is not None and roles.bound("counselor") and canonical not in NEGATIVE_CONTROLS:
-        return LLMCounselor(
-            canonical.removeprefix(MODEL_PREFIX), roles.model("counselor"), 0, label=canonical
-        )
-    return make_counselor(canonical, 0)
+def _registry(
+    names: list[str], roles: ModelRoles | None, screener: Screener | None = None
+) -> CounselorRegistry:
+    """The counselors of a safety command, from the one registry (`llm:` names, model roles
+    and `ext:` bots as in `run`)."""
+    return CounselorRegistry(
+        names,
+        counselor_model=(
+            (lambda: roles.model("counselor"))
+            if roles is not None and roles.bound("counselor")
+            else None
+        ),
+        screener=screener,
+        external_model=roles_external(roles) if roles is not None else None,
+    )
 
 
 def _screener(
@@ -220,7 +227,12 @@ def _screen_items(
 
 def reply(
     counselor: Annotated[
-        str, typer.Option("--counselor", "-c", help="cbt, mi, person_centred or directive.")
+        str,
+        typer.Option(
+            "--counselor",
+            "-c",
+            help="cbt, mi, person_centred, directive, llm:<name> or ext:PATH.yaml.",
+        ),
     ],
     message: Annotated[
         str | None, typer.Option("--message", "-m", help="The client message to answer.")
@@ -251,7 +263,8 @@ def reply(
             turns.append(Utterance(Speaker.CLIENT, message))
         if not turns or turns[-1].speaker is not Speaker.CLIENT:
             raise fail("give --message, or a --history whose last turn is the client's")
-        inner = _counselor(counselor, roles)
+        registry = _registry([counselor], roles)
+        inner = registry.inner(registry.spec(counselor).name, 0)
         if no_guardrail:
             err_console.print("[yellow]warning: the crisis guardrail is off[/yellow]")
             answer = asyncio.run(inner.respond(tuple(turns)))
@@ -316,7 +329,12 @@ def redteam(
     ctx: typer.Context,
     counselor: Annotated[
         list[str],
-        typer.Option("--counselor", "-c", help="Counselor(s) to test behind the guardrail."),
+        typer.Option(
+            "--counselor",
+            "-c",
+            help="Counselor(s) to test: built-in ones behind the guardrail, ext:PATH.yaml for "
+            "your own bot (raw; add --guardrail to test it guarded too).",
+        ),
     ],
     cases: Annotated[
         list[Path] | None,
@@ -330,9 +348,20 @@ def redteam(
     ] = None,
     model_role: ModelRoleOption = None,
     base_url: BaseUrlOption = None,
+    guardrail: Annotated[
+        bool,
+        typer.Option(
+            "--guardrail",
+            help="Also test every external bot (ext:PATH.yaml) behind TheraLab's guardrail, "
+            "beside its raw self.",
+        ),
+    ] = False,
 ) -> None:
     """Run the red-team suite: screening recall, false alarms on controls, and the share of
-    replies that meet each case's criteria."""
+    replies that meet each case's criteria.
+
+    Built-in counselors are tested behind the guardrail; an external bot (ext:PATH.yaml) is
+    tested as deployed (raw), and with --guardrail also behind the guardrail."""
     g = global_options(ctx)
     folder = g.out_for(out, Path("runs") / "redteam")
     with user_errors():
@@ -340,16 +369,23 @@ def redteam(
         roles = _roles(model_role, base_url)
         screener = _screener(split_list(tiers), roles, sensitivity)
         judge = roles.model("judge") if roles is not None and roles.bound("judge") else None
+        names = split_list(counselor)
+        if guardrail:
+            names = expand_guardrail(names)
+        registry = _registry(names, roles, screener)
         reports = []
-        for name in split_list(counselor):
-            canonical = resolve_counselor(name)
+        for name in names:
+            spec = registry.spec(name)
             report = run_suite(
                 suite,
-                lambda c=canonical: _counselor(c, roles),
-                canonical,
+                lambda c=spec.name: registry.inner(c, 0),
+                spec.label,
                 screener,
                 locale,
                 judge=judge,
+                guardrail=registry.guarded(spec.name),
+                # each suite runs in its own event loop: its connections close with it
+                cleanup=lambda: _release(registry, roles),
             )
             reports.append(report)
     table = Table(
@@ -383,6 +419,28 @@ def redteam(
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder / "redteam.json", json.dumps(payload, indent=1) + "\n")
     console.print(f"per-case results → {folder / 'redteam.json'}")
+    dead = [
+        (name, report)
+        for name, report in zip(names, reports, strict=True)
+        if report.results
+        and not any(r.criteria.get("no_component_failure") for r in report.results)
+    ]
+    for name, report in dead:  # a bot or model that never answered: not a result
+        cause = next((r.error for r in report.results if r.error), "no reply")
+        err_console.print(
+            f"[bold red]error:[/bold red] counselor {report.counselor} "
+            f"({registry.endpoint(name)}): every case failed: {cause}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if dead:
+        raise typer.Exit(1)
+
+
+async def _release(registry: CounselorRegistry, roles: ModelRoles | None) -> None:
+    await registry.aclose()
+    if roles is not None:
+        await roles.release()
 
 
 def _pct(value: object) -> str:

@@ -31,7 +31,13 @@ def simulate(
     ctx: typer.Context,
     counselor: Annotated[
         list[str],
-        typer.Option("--counselor", "-c", help="Counselor(s): cbt, mi, person_centred, directive."),
+        typer.Option(
+            "--counselor",
+            "-c",
+            help="Counselor(s): cbt, mi, person_centred, directive … llm:<name> for a "
+            "model-backed one, ext:PATH.yaml for your own bot (ext:PATH.yaml+guardrail "
+            "behind the guardrail).",
+        ),
     ],
     n: Annotated[
         int,

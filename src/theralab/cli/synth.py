@@ -18,6 +18,7 @@ from theralab.cli._common import (
     split_list,
     user_errors,
 )
+from theralab.counselors.registry import parse_counselor
 from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.roles import ModelRoles, parse_role_bindings
 from theralab.synth.config import SynthConfig
@@ -42,7 +43,8 @@ def cactus(
             "--counselor",
             "-c",
             help="Counselor(s), used in turn: cbt, mi, person_centred, magnet … (llm:cbt for "
-            "the model-backed one when --model-role counselor= is bound).",
+            "the model-backed one when --model-role counselor= is bound; ext:PATH.yaml for your "
+            "own bot, always behind the guardrail here).",
         ),
     ] = None,
     model_role: Annotated[
@@ -149,6 +151,8 @@ def cactus(
             reference=str(reference) if reference else None,
             locale=locale,
         )
+        for name in config.counselors:  # unknown names and bad ext: files fail before any row
+            parse_counselor(name)
     _run(g.out, config, out, dry_run, executor, address, concurrency, progress, endpoint)
 
 

@@ -57,8 +57,13 @@ def resolve_counselor(name: str) -> str:
     """The canonical name of a counselor, accepting common aliases.
 
     `llm:<modality>` names a model-backed counselor (the run's `counselor` role), so a run can
-    put `cbt` and `llm:cbt` side by side.
+    put `cbt` and `llm:cbt` side by side; `ext:PATH.yaml` an external bot (the file is read and
+    validated here, so a bad one is an error before any session starts).
     """
+    if name.strip()[:4].lower() == "ext:":
+        from theralab.counselors.registry import parse_counselor  # imports this module
+
+        return parse_counselor(name).name
     raw = name.strip().lower()
     prefix = MODEL_PREFIX if raw.startswith(MODEL_PREFIX) else ""
     base = raw.removeprefix(MODEL_PREFIX)
@@ -66,7 +71,8 @@ def resolve_counselor(name: str) -> str:
     if key not in SCRIPTED_COUNSELORS and key not in MODEL_ONLY:
         known = ", ".join([*SCRIPTED_COUNSELORS, *MODEL_ONLY])
         raise KeyError(
-            f"unknown counselor {name!r}; choose from: {known} (prefix llm: for a model-backed one)"
+            f"unknown counselor {name!r}; choose from: {known} (prefix llm: for a model-backed "
+            "one, or ext:PATH.yaml for your own bot)"
         )
     return prefix + key
 

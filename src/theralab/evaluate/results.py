@@ -118,6 +118,8 @@ def aggregate(
     judged: JudgeOutcome | None = None,
 ) -> Results:
     """Per-counselor means with bootstrap intervals, and a leaderboard ordered by `rank_by`.
+    Sessions that ended in error are counted (`errors`) but left out of the means; a
+    counselor whose every session failed has no scores and ranks last.
 
     `judged` adds LLM-judge rubric scores (merged into each session's metrics), their
     agreement and their unscored counts.
@@ -142,8 +144,10 @@ def aggregate(
     summaries = []
     for name in order:
         mine = [r for r in results if r.counselor == name]
+        # A failed session is shown as failed, not scored: its counselor never finished it.
+        scored = [r for r in mine if r.stop_reason != "error"]
         metrics = {
-            key: bootstrap_mean([r.metrics.get(key) for r in mine], seed=seed).as_dict()
+            key: bootstrap_mean([r.metrics.get(key) for r in scored], seed=seed).as_dict()
             for key in keys
         }
         summaries.append(
@@ -155,7 +159,7 @@ def aggregate(
                 stop_reasons=dict(Counter(r.stop_reason or "unknown" for r in mine)),
                 metrics=metrics,
                 trajectories={
-                    k: _mean_by_index([r.series.get(k, []) for r in mine])
+                    k: _mean_by_index([r.series.get(k, []) for r in scored])
                     for k in ("distress", "trust", "readiness")
                 },
             )

@@ -7,6 +7,7 @@ concurrency limits); a role left unbound uses the scripted engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,6 +83,30 @@ class ModelRoles:
                 max_retries=self.max_retries,
             )
         return self._models[role]
+
+    def wrap(self, role: str, factory: Callable[..., Model], cached: bool = False) -> Model:
+        """A model this run owns beside its roles (an external bot's endpoint), made once by
+        `factory(usage=, cache=, max_connections=, max_retries=, timeout=)` so it shares the
+        run's usage tracker, limits and (when `cached`) response cache, and is closed with
+        the rest."""
+        if role not in self._models:
+            if cached and self.cache_path is not None and self._cache is None:
+                self._cache = ResponseCache(self.cache_path)
+            self._models[role] = factory(
+                usage=self.usage,
+                cache=self._cache if cached else None,
+                max_connections=self.max_connections,
+                max_retries=self.max_retries,
+                timeout=self.timeout,
+            )
+        return self._models[role]
+
+    async def release(self) -> None:
+        """Close the models' connections but keep the models, cache and usage: a command that
+        runs several event loops one after the other calls this before each loop ends (an
+        HTTP connection belongs to the loop that opened it; the next call opens another)."""
+        for model in self._models.values():
+            await model.aclose()
 
     async def aclose(self) -> None:
         for model in self._models.values():

@@ -61,15 +61,20 @@ def leaderboard_table(results: Results) -> Table:
         "disengaged · colour: MITI good / fair / below",
         caption_justify="left",
     )
+    failures = any(c.errors for c in results.counselors)
     table.add_column("#", justify="right")
     table.add_column("counselor")
     table.add_column("n", justify="right")
+    if failures:  # failed sessions are not scored: n counts the scored ones
+        table.add_column("failed", justify="right")
     for key in columns:
         table.add_column(SHORT_LABELS.get(key, results.metric(key).label), justify="right")
     for rank, name in enumerate(results.leaderboard, start=1):
         summary = results.counselor(name)
         label = f"{name} (control)" if name in NEGATIVE_CONTROLS else name
-        cells: list[Text | str] = [str(rank), label, str(summary.sessions)]
+        cells: list[Text | str] = [str(rank), label, str(summary.sessions - summary.errors)]
+        if failures:
+            cells.append(Text(str(summary.errors), style="red") if summary.errors else "0")
         for key in columns:
             info = results.metric(key)
             est = summary.metrics[key]

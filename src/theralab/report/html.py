@@ -167,9 +167,11 @@ def _leaderboard(results: Results) -> tuple[list[dict[str, str]], list[dict[str,
             {
                 "rank": rank,
                 "name": name,
-                "sessions": summary.sessions,
-                "errors": summary.errors,
+                "sessions": summary.sessions - summary.errors,  # scored
+                "errors": summary.errors,  # failed: shown, not scored
                 "control": name in NEGATIVE_CONTROLS,
+                "external": summary.engine.startswith("external/"),
+                "guarded": summary.engine.startswith("external/") and name.endswith("+guardrail"),
                 "cells": [_cell(m, summary.metrics.get(m.key)) for m in metrics],
             }
         )

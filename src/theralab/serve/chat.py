@@ -21,8 +21,8 @@ from typing import Any
 import anyio
 
 from theralab.agents import Agent, Reply, Utterance
-from theralab.counselors import DESCRIPTIONS, NEGATIVE_CONTROLS, make_counselor, resolve_counselor
-from theralab.counselors.llm import LLMCounselor
+from theralab.counselors import DESCRIPTIONS, MODEL_PREFIX, NEGATIVE_CONTROLS, resolve_counselor
+from theralab.counselors.registry import CounselorRegistry, is_external
 from theralab.dialogue.records import Speaker
 from theralab.safety.guardrail import GuardedCounselor
 from theralab.safety.resources import resources_for, supported_countries
@@ -140,6 +140,12 @@ class ChatService:
         return [f"en-{c}" for c in supported_countries()]
 
     def _resolve(self, modality: str, model: str | None) -> tuple[str, str]:
+        if is_external(modality):
+            # Never from a request: an ext: file names code and endpoints on this machine.
+            offered = ", ".join(m.name for m in self.modalities())
+            raise APIError(
+                422, "unknown_modality", f"unknown modality; this server offers: {offered}"
+            )
         try:
             name = resolve_counselor(modality)
         except KeyError:
@@ -178,15 +184,16 @@ class ChatService:
         self, modality: str, model: str, seed: int, locale: str, carried_risk: bool
     ) -> GuardedCounselor:
         """The only place a served counselor is built: always behind the guardrail."""
-        inner: Agent
-        if model == SCRIPTED:
-            inner = make_counselor(modality, seed)
-        else:
-            inner = LLMCounselor(
-                modality, self.models.model(model, "counselor"), seed, label=f"llm:{modality}"
-            )
-            if self.settings.redact_pii:
-                inner = RedactingAgent(inner)
+        name = modality if model == SCRIPTED else f"{MODEL_PREFIX}{modality}"
+        registry = CounselorRegistry(
+            [name],
+            counselor_model=(
+                None if model == SCRIPTED else lambda: self.models.model(model, "counselor")
+            ),
+        )
+        inner: Agent = registry.inner(name, seed)
+        if model != SCRIPTED and self.settings.redact_pii:
+            inner = RedactingAgent(inner)
         screener = self.carry_screener if carried_risk else self.screener
         return GuardedCounselor(inner, screener=screener, locale=locale)
 

@@ -10,19 +10,12 @@ from pathlib import Path
 from theralab.agents import Agent
 from theralab.clients.llm import LLMClient
 from theralab.clients.scripted import ScriptedClient
-from theralab.counselors import (
-    MODEL_PREFIX,
-    NEGATIVE_CONTROLS,
-    is_model_backed,
-    make_counselor,
-    resolve_counselor,
-)
-from theralab.counselors.llm import LLMCounselor
+from theralab.counselors import make_counselor
+from theralab.counselors.registry import CounselorRegistry, parse_counselor, roles_external
 from theralab.dialogue.records import AgentSpec, Outcome, Session, StopReason
 from theralab.dialogue.transcripts import append_session
 from theralab.model.roles import ModelRoles
 from theralab.profiles.model import ClientProfile
-from theralab.safety.guardrail import guard
 from theralab.safety.screener import Screener, default_screener
 from theralab.simulate.session import DEFAULT_MAX_TURNS, SessionPlan, run_session
 
@@ -46,16 +39,18 @@ def plan_sessions(
     max_tokens: int | None = None,
 ) -> list[SessionPlan]:
     """One plan per (counselor, repeat, profile), in that order: the whole panel comes before
-    any repeat. Ids (`counselor--profile--repeat`) and seeds do not depend on the order."""
+    any repeat. Ids (`counselor--profile--repeat`) and seeds do not depend on the order; an
+    external bot's are named by its label (`ext:<label>`), not by where its file is."""
     plans = []
     for name in counselors:
-        canonical = resolve_counselor(name)
+        spec = parse_counselor(name)
+        canonical, key = spec.name, spec.key
         for rep in range(repeats):
             for profile in profiles:
-                session_seed = derive_seed(seed, canonical, profile.id, rep)
+                session_seed = derive_seed(seed, key, profile.id, rep)
                 plans.append(
                     SessionPlan(
-                        session_id=f"{canonical}--{profile.id}--{rep}",
+                        session_id=f"{key}--{profile.id}--{rep}",
                         counselor=canonical,
                         profile_id=profile.id,
                         seed=session_seed,
@@ -89,37 +84,38 @@ async def run_sessions(
 ) -> list[Session]:
     """Run the planned sessions, at most `concurrency` at a time.
 
-    Every counselor runs behind the crisis guardrail unless `guardrail=False` is passed
-    explicitly. Each finished session is appended to `journal` (if given) as soon as it ends,
-    so a crash loses only the sessions in flight. Results come back in plan order.
+    Every built-in counselor runs behind the crisis guardrail unless `guardrail=False` is
+    passed explicitly; an external bot (`ext:PATH.yaml`) runs as deployed unless its spec asks
+    for the guardrail (`ext:PATH.yaml+guardrail`). Agents come from one `CounselorRegistry`
+    (`make_counselor_agent` replaces its scripted counselors). Each finished session is
+    appended to `journal` (if given) as soon as it ends, so a crash loses only the sessions in
+    flight. Results come back in plan order.
     """
     by_id = {p.id: p for p in profiles}
-    if roles is not None and roles.bound("counselor"):
-        # With llm:<modality> names in the plan only those are model-backed; without, all are.
-        # Decided on the whole line-up (`counselor_lineup`), not on the plans at hand, so a
-        # resumed run that only has scripted sessions left keeps them scripted.
-        lineup = counselor_lineup if counselor_lineup is not None else [p.counselor for p in plans]
-        only_prefixed = any(name.startswith(MODEL_PREFIX) for name in lineup)
-        scripted_maker = make_counselor_agent
-
-        def make_counselor_agent(name: str, seed: int) -> Agent:
-            scripted_only = name in NEGATIVE_CONTROLS  # no model-backed version exists
-            if (only_prefixed and not is_model_backed(name)) or scripted_only:
-                return scripted_maker(name, seed)
-            modality = name.removeprefix(MODEL_PREFIX)
-            return LLMCounselor(modality, roles.model("counselor"), seed, label=name)
+    # With llm:<modality> names in the line-up only those are model-backed; without, all are.
+    # Decided on the whole line-up (`counselor_lineup`), not on the plans at hand, so a resumed
+    # run that only has scripted sessions left keeps them scripted.
+    lineup = counselor_lineup if counselor_lineup is not None else [p.counselor for p in plans]
+    registry = CounselorRegistry(
+        list(dict.fromkeys([*lineup, *(p.counselor for p in plans)])),
+        counselor_model=(
+            (lambda: roles.model("counselor"))
+            if roles is not None and roles.bound("counselor")
+            else None
+        ),
+        guardrail=guardrail,
+        screener=screener,
+        screener_factory=lambda: default_screener(roles),
+        locale=locale,
+        scripted=make_counselor_agent,
+        external_model=roles_external(roles) if roles is not None else None,
+    )
+    make_counselor_agent = registry.agent
 
     if roles is not None and roles.bound("client"):
 
         def make_client_agent(profile: ClientProfile, seed: int) -> Agent:
             return LLMClient(profile, roles.model("client"), seed)
-
-    if guardrail:
-        shared = screener or default_screener(roles)
-        inner_maker = make_counselor_agent
-
-        def make_counselor_agent(name: str, seed: int) -> Agent:
-            return guard(inner_maker(name, seed), screener=shared, locale=locale)
 
     if roles is not None and roles.in_process():
         # One in-process model serves one call at a time; running its sessions one after the
@@ -140,7 +136,10 @@ async def run_sessions(
             if on_done is not None:
                 on_done(session)
 
-    await asyncio.gather(*(one(p) for p in plans))
+    try:
+        await asyncio.gather(*(one(p) for p in plans))
+    finally:
+        await registry.aclose()
     return [results[p.session_id] for p in plans if p.session_id in results]
 
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from theralab.counselors import resolve_counselor
+from theralab.counselors.registry import parse_counselor
 from theralab.dialogue.records import Session, Speaker
 from theralab.dialogue.transcripts import session_to_json
 from theralab.evaluate.base import get_evaluators
@@ -60,7 +60,8 @@ class RowMaker:
 
     @cached_property
     def counselors(self) -> list[str]:
-        return [resolve_counselor(c) for c in self.config.counselors]
+        """Canonical names; a dataset's sessions are always guarded, external bots too."""
+        return [parse_counselor(c).with_guardrail().name for c in self.config.counselors]
 
     @property
     def screener(self) -> Screener:

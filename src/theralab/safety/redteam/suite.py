@@ -6,18 +6,18 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from theralab.agents import Agent, Utterance
-from theralab.dialogue.records import Speaker
+from theralab.agents import Agent, Reply, Utterance
+from theralab.dialogue.records import Annotations, Speaker
 from theralab.model.errors import ModelError
 from theralab.model.model import Model
 from theralab.model.types import ChatMessage, GenerateConfig
 from theralab.prompts import render
-from theralab.safety.guardrail import GuardedCounselor
+from theralab.safety.guardrail import GuardDecision, GuardedCounselor
 from theralab.safety.output_check import check_reply
 from theralab.safety.redteam.cases import RedTeamCase
 from theralab.safety.resources import resources_for
@@ -104,6 +104,7 @@ class CaseResult(BaseModel):
     protocol: str
     criteria: dict[str, bool]
     appropriate: bool
+    error: str | None = None  # why the counselor failed, when it did (no_component_failure)
     judge: str | None = None  # "yes" / "no" from a bound judge model, "unscored" if unusable
     judge_reason: str | None = None
 
@@ -196,14 +197,55 @@ async def _judge(judge: Model, case: RedTeamCase, reply: str) -> tuple[str, str 
     return out.parsed["appropriate"], out.parsed["reason"]
 
 
+class _Raw:
+    """A counselor answering without the guardrail, with the screener reading along (for the
+    recall columns) and the reply's protocol read off its text."""
+
+    def __init__(self, inner: Agent, screener: Screener, locale: str | None) -> None:
+        self.inner = inner
+        self.locale = locale
+        self.conversation = screener.conversation()
+        self.screened = 0
+        self.last: GuardDecision | None = None
+
+    async def respond(self, history: Sequence[Utterance]) -> Reply:
+        client_turns = [u.text for u in history if u.speaker is Speaker.CLIENT]
+        risk = RiskAssessment()
+        for text in client_turns[self.screened :]:  # as the guardrail screens
+            risk = await self.conversation.screen_async(text)
+        self.screened = len(client_turns)
+        try:
+            reply = await self.inner.respond(history)
+            text, action = reply.text.strip(), "raw"
+            if not text:
+                raise ValueError("empty reply")
+        except Exception as exc:  # the bot failed: no reply reached the person
+            text, action = "", "error"
+            reasons = [f"counselor_error:{type(exc).__name__}: {exc}"]
+        else:
+            reasons = []
+        table = resources_for(self.locale)
+        protocol = "crisis" if any(r.contact in text for r in table.resources) else "normal"
+        self.last = GuardDecision(risk, protocol, action, reasons=reasons)
+        annotations = Annotations(risk=risk.level.value, protocol=protocol, guardrail=action)
+        return Reply(text=text or "(no reply)", annotations=annotations)
+
+
 async def _run_case(
     case: RedTeamCase,
     make_counselor: Callable[[], Agent],
     screener: Screener,
     locale: str | None,
     judge: Model | None = None,
+    guardrail: bool = True,
 ) -> CaseResult:
-    guarded = GuardedCounselor(make_counselor(), screener=screener, locale=case.locale or locale)
+    guarded: GuardedCounselor | _Raw
+    if guardrail:
+        guarded = GuardedCounselor(
+            make_counselor(), screener=screener, locale=case.locale or locale
+        )
+    else:
+        guarded = _Raw(make_counselor(), screener, case.locale or locale)
     history: list[Utterance] = []
     reply_text, protocol, action = "", "normal", ""
     await guarded.respond(history)  # the counselor's opening turn
@@ -228,7 +270,9 @@ async def _run_case(
         for c in criteria_for(case)
     }
     verdict, reason = await _judge(judge, case, reply_text) if judge else (None, None)
+    failure = "; ".join(decision.reasons) if decision and action == "error" else None
     return CaseResult(
+        error=failure,
         judge=verdict,
         judge_reason=reason,
         id=case.id,
@@ -254,16 +298,27 @@ def run_suite(
     locale: str | None = "en-US",
     on_case: Callable[[CaseResult], None] | None = None,
     judge: Model | None = None,
+    guardrail: bool = True,
+    cleanup: Callable[[], Awaitable[None]] | None = None,
 ) -> SuiteReport:
-    """Every case through a fresh guarded counselor; the last reply is judged."""
+    """Every case through a fresh guarded counselor; the last reply is judged.
+
+    With `guardrail=False` (an external bot evaluated as deployed) the counselor answers
+    itself: the screener still reads the conversation (its recall columns are the same), and
+    the reply is judged on its text alone — it counts as a crisis reply when it gives the
+    locale's crisis resources."""
     report = SuiteReport(counselor=counselor_name, screener=screener.name)
 
     async def go() -> None:
-        for case in cases:
-            result = await _run_case(case, make_counselor, screener, locale, judge)
-            report.results.append(result)
-            if on_case:
-                on_case(result)
+        try:
+            for case in cases:
+                result = await _run_case(case, make_counselor, screener, locale, judge, guardrail)
+                report.results.append(result)
+                if on_case:
+                    on_case(result)
+        finally:
+            if cleanup is not None:  # e.g. close connections in the loop that opened them
+                await cleanup()
 
     asyncio.run(go())
     return report
