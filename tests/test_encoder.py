@@ -105,3 +105,12 @@ def test_fine_tuned_layers_build_their_own_model(
     with pytest.raises(ValueError, match="does not fit"):
         enc.build(Precision.FP32, wrong, quiet=True)
     assert not enc.onnx_path(Precision.FP32, wrong).exists()
+
+
+def test_more_texts_than_the_cache_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    encoder = Encoder(Precision.FP32)
+    monkeypatch.setattr(encoder, "MAX_CACHED", 3)
+    texts = [f"sentence number {i}" for i in range(8)]
+    vectors = encoder.encode_array(texts)
+    assert vectors.shape == (8, enc.DIM) and len(encoder._cache) == 3
+    assert (vectors[7] == encoder.encode_array([texts[7]])[0]).all()

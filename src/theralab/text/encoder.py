@@ -296,17 +296,18 @@ class Encoder:
         """One unit vector per text (rows in order), each text encoded once per process."""
         import numpy as np
 
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
         with self._guard:
             self._load()
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+            missing = list(dict.fromkeys(t for t in texts if t not in found))
             if missing:
-                for text, vec in zip(missing, self._run(missing), strict=True):
-                    self._cache[text] = vec
-                while len(self._cache) > self.MAX_CACHED:
+                found.update(zip(missing, self._run(missing), strict=True))
+                self._cache.update((t, found[t]) for t in missing)
+                while len(self._cache) > self.MAX_CACHED:  # oldest first; this call's are kept
                     self._cache.popitem(last=False)
-            if not texts:
-                return np.zeros((0, DIM), dtype=np.float32)
-            return np.stack([self._cache[t] for t in texts])
+            return np.stack([found[t] for t in texts])
 
 
 def _main(argv: Sequence[str]) -> int:
