@@ -8,6 +8,7 @@ Skipped when llama-cpp-python or gguf is not installed (`make local` or
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import importlib.util
 import json
@@ -111,27 +112,26 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def llama_server(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def serve_tiny(model: Path, log: Path, n_ctx: int) -> Iterator[str]:
     """A real `python -m llama_cpp.server` serving the tiny model; yields its /v1 base URL."""
     try:
         importlib.import_module("llama_cpp.server.app")
     except ImportError as exc:
         pytest.skip(f"llama_cpp.server needs the [server] extras: {exc}")
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
     command = [
         sys.executable,
         "-m",
         "llama_cpp.server",
         "--model",
-        str(tiny_model),
+        str(model),
         "--host",
         "127.0.0.1",
         "--port",
         str(port),
         "--n_ctx",
-        "4096",
+        str(n_ctx),
     ]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
@@ -157,6 +157,13 @@ def llama_server(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def llama_server(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with serve_tiny(tiny_model, log, n_ctx=4096) as base_url:
+        yield base_url
 
 
 def server_model(base_url: str) -> Model:
@@ -283,3 +290,39 @@ items:
         assert proxy.requests == 2 * calls  # each answer and its one repair
     assert broken.counts["tiny"] == {"unparseable": calls}  # type: ignore[attr-defined]
     assert broken.scores["s1"]["tiny.mean"] is None  # type: ignore[attr-defined]
+
+
+def test_a_long_llm_cbt_session_on_a_small_context_server(tiny_model: Path, tmp_path: Path) -> None:
+    """An `llm:cbt` session of ~20 turns against a real llama.cpp server whose context holds
+    the system prompt and only a few turns (the tiny model's byte-level tokenizer spends a
+    token per character or so): the server's refusals teach the window and the tokenizer's
+    density, prompts are fitted from then on, and the session completes. The counselor is
+    bound as `openai/…`, so the server's 500 for `json_schema` is also learnt once."""
+    from theralab.dialogue import StopReason
+    from theralab.model.context import OMITTED, forget_endpoints
+    from theralab.model.stub_server import StubServer
+    from theralab.runs import RunConfig, execute_run
+
+    forget_endpoints()
+    with (
+        serve_tiny(tiny_model, tmp_path / "server.log", n_ctx=3072) as upstream,
+        StubServer(upstream=upstream) as proxy,  # counts and records what is sent
+    ):
+        cfg = RunConfig(
+            counselors=["llm:cbt"],
+            profiles=["work-stress-nurse-amara"],
+            max_turns=20,
+            cache=False,
+            model_roles={"counselor": "openai/tiny"},
+            base_url=proxy.base_url,
+            max_retries=1,
+        )
+        outcome = execute_run(cfg, tmp_path / "run", report=False)
+        bodies = list(proxy.bodies)
+    forget_endpoints()
+    [session] = outcome.sessions
+    assert session.stop_reason is not StopReason.ERROR, session.outcome
+    assert len(session.turns) >= 16
+    kinds = [b["response_format"]["type"] for b in bodies if "response_format" in b]
+    assert kinds.count("json_schema") == 1 and kinds[0] == "json_schema"
+    assert any(OMITTED in str(b["messages"][0]["content"]) for b in bodies)

@@ -71,6 +71,9 @@ class RunConfig(BaseModel):
     cost_limit: float | None = Field(default=None, gt=0)
     max_session_tokens: int | None = Field(default=None, ge=1)
     max_retries: int = Field(default=6, ge=0, description="Retries per model call.")
+    context_window: int | None = Field(
+        default=None, ge=64, description="Model server's context window in tokens."
+    )
     rank_by: str = DEFAULT_RANK_BY
     theralab_version: str = __version__
     transcript_schema_version: int = SCHEMA_VERSION
@@ -106,6 +109,7 @@ class RunConfig(BaseModel):
                 "cost_limit",
                 "base_url",
                 "max_retries",
+                "context_window",
             }
         )
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -222,6 +226,7 @@ def execute_run(
             cache_path=DEFAULT_CACHE if config.cache else None,
             usage=UsageTracker(cost_limit=config.cost_limit),
             max_retries=config.max_retries,
+            context_window=config.context_window,
         )
         if config.model_roles or any(is_external(c) for c in config.counselors)
         else None

@@ -140,6 +140,15 @@ def run(
     max_session_tokens: Annotated[
         int | None, typer.Option(min=1, help="Token budget per session (model roles).")
     ] = None,
+    context_window: Annotated[
+        int | None,
+        typer.Option(
+            min=64,
+            help="Context window of the model server in tokens (e.g. 2048 for a default "
+            "llama.cpp server): prompts are fitted to it, keeping system prompt, plan and "
+            "recent turns. Default: what the server says when a prompt is too long.",
+        ),
+    ] = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -176,6 +185,7 @@ def run(
                 cache=not no_cache,
                 cost_limit=cost_limit,
                 max_session_tokens=max_session_tokens,
+                context_window=context_window,
             )
         parent = g.out_for(out, Path("runs"))
         if resume and not run_id:

@@ -83,6 +83,15 @@ def simulate(
     cost_limit: Annotated[
         float | None, typer.Option(help="Stop starting sessions after this many dollars.")
     ] = None,
+    context_window: Annotated[
+        int | None,
+        typer.Option(
+            min=64,
+            help="Context window of the model server in tokens (e.g. 2048 for a default "
+            "llama.cpp server): prompts are fitted to it, keeping system prompt, plan and "
+            "recent turns. Default: what the server says when a prompt is too long.",
+        ),
+    ] = None,
 ) -> None:
     """Simulate sessions and write them as transcripts JSONL (no evaluation)."""
     g = global_options(ctx)
@@ -115,6 +124,7 @@ def simulate(
                 max_connections=max_connections,
                 cache_path=None if no_cache else DEFAULT_CACHE,
                 usage=UsageTracker(cost_limit=cost_limit),
+                context_window=context_window,
             )
 
             async def go() -> list[Session]:

@@ -6,6 +6,12 @@ classification (a 429 is retried, never turned into a score), structured output 
 where the provider has it, client-side validation always, at most one repair attempt, and an
 explicit `unparseable` failure after that), the SQLite response cache (errors never cached),
 and usage and cost per role with a run-wide cost limit. Providers only make single calls.
+
+It also copes with small, picky servers: the way an endpoint takes a JSON schema is learnt
+once (`json_schema`, then `json_object` with the schema, then the schema in the prompt); an
+empty reply is asked again with a new seed; prompts are fitted to the context window (kept:
+system messages and the latest turns), and a "context length exceeded" answer halves the
+turns kept and retries once.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import logging
+import math
 import random
 import re
 import weakref
@@ -23,6 +31,13 @@ import jsonschema
 
 from theralab.model.api import ModelAPI, get_model_api
 from theralab.model.cache import ResponseCache, cache_key
+from theralab.model.context import (
+    SCHEMA_MODES,
+    endpoint,
+    fit_messages,
+    next_schema_mode,
+    reserve_for,
+)
 from theralab.model.errors import ErrorKind, ModelError
 from theralab.model.types import ChatMessage, GenerateConfig, ModelOutput
 from theralab.model.usage import UsageTracker
@@ -31,6 +46,8 @@ from theralab.model.usage import UsageTracker
 _SEMAPHORES: weakref.WeakKeyDictionary[
     asyncio.AbstractEventLoop, dict[str, tuple[int, asyncio.Semaphore]]
 ] = weakref.WeakKeyDictionary()
+logger = logging.getLogger("theralab.model")
+EMPTY_RETRIES = 2  # an empty reply is asked again with a new seed at most this often
 _JSON_BLOCK = re.compile(r"\{.*\}", re.DOTALL)
 
 
@@ -62,6 +79,7 @@ class Model:
         usage: UsageTracker | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
+        context_window: int | None = None,
     ) -> None:
         self.api = api
         self.spec = spec or f"{api.provider}/{api.model_name}"
@@ -76,6 +94,7 @@ class Model:
         self._sleep = sleep
         self._rng = rng or random.Random(0)
         self.retries = 0
+        self._context_window = context_window
 
     @classmethod
     def from_spec(
@@ -112,39 +131,172 @@ class Model:
             self.cache.put(key, output)
         return output
 
+    @property
+    def endpoint_key(self) -> str:
+        return f"{self.api.connection_key}#{self.api.model_name}"
+
+    @property
+    def context_window(self) -> int | None:
+        """The window prompts are fitted to: the smallest of the configured one, the
+        provider's own and the one the server stated in an error."""
+        known = [
+            w
+            for w in (
+                self._context_window,
+                getattr(self.api, "context_window", None),
+                endpoint(self.endpoint_key).context_window,
+            )
+            if isinstance(w, int) and w > 0
+        ]
+        return min(known) if known else None
+
+    def _schema_mode(self, config: GenerateConfig) -> str | None:
+        if config.json_schema is None:
+            return None
+        if not self.api.native_json_schema:
+            return "prompt"
+        learnt = endpoint(self.endpoint_key).schema_mode
+        return learnt or getattr(self.api, "schema_style", None) or "json_schema"
+
+    def _refuse_mode(self, mode: str, error: ModelError) -> None:
+        """The endpoint refused this way of sending a schema: every later call (from any
+        role) starts at the next one."""
+        state = endpoint(self.endpoint_key)
+        fallback = next_schema_mode(mode)
+        current = state.schema_mode or getattr(self.api, "schema_style", None) or "json_schema"
+        if fallback is not None and SCHEMA_MODES.index(current) <= SCHEMA_MODES.index(mode):
+            state.schema_mode = fallback
+        logger.info("%s refused response_format %s (%s)", self.endpoint_key, mode, error)
+
+    def _accept_mode(self, mode: str) -> None:
+        state = endpoint(self.endpoint_key)
+        default = getattr(self.api, "schema_style", None) or "json_schema"
+        if mode == default or not self.api.native_json_schema:
+            return
+        state.schema_mode = mode
+        if not state.announced:
+            state.announced = True
+            how = {"json_object": "response_format json_object with the schema"}.get(
+                mode, "the schema in the prompt, no response_format"
+            )
+            logger.warning(
+                "%s does not accept response_format %s; using %s for this endpoint",
+                self.endpoint_key,
+                default,
+                how,
+            )
+
+    def _request(
+        self, messages: Sequence[ChatMessage], config: GenerateConfig, mode: str | None, bump: int
+    ) -> tuple[list[ChatMessage], GenerateConfig]:
+        """The messages and settings one attempt sends: the schema where the endpoint takes
+        it, and after an empty reply a new seed."""
+        update: dict[str, Any] = {}
+        prompt = list(messages)
+        if mode == "prompt":
+            prompt.append(ChatMessage(role="user", content=schema_instruction(config.json_schema)))  # type: ignore[arg-type]
+            if self.api.native_json_schema:
+                update["json_schema"] = None
+        elif mode is not None:
+            update["schema_style"] = mode
+        if bump and config.seed is not None:
+            update["seed"] = config.seed + 7919 * bump
+        return prompt, config.model_copy(update=update) if update else config
+
+    def _fit(
+        self, messages: list[ChatMessage], config: GenerateConfig, max_kept: int | None
+    ) -> tuple[list[ChatMessage], int]:
+        window = self.context_window
+        budget = math.inf if window is None else window - reserve_for(window, config.max_tokens)
+        cpt = endpoint(self.endpoint_key).chars_per_token
+        fitted, kept = fit_messages(messages, budget, max_kept, cpt)
+        if len(fitted) < len(messages):
+            logger.debug(
+                "%s: %d earlier turns left out to fit", self.role, len(messages) - len(fitted)
+            )
+        return fitted, kept
+
     async def _call(self, messages: Sequence[ChatMessage], config: GenerateConfig) -> ModelOutput:
         semaphore = _semaphore(self.api.connection_key, self.max_connections)
         last: ModelError | None = None
-        for attempt in range(self.max_retries + 1):
+        attempt = 0
+        bump = 0  # empty replies so far: each retry gets a new seed
+        max_kept: int | None = None  # turns kept, after the server said the prompt was too long
+        shrunk = False
+        probe: str | None = None  # a schema form tried after bare 500s to a json_schema request
+        probed = False
+        bare_500s = 0
+        while True:
+            mode = probe or self._schema_mode(config)
+            prompt, call_config = self._request(messages, config, mode, bump)
+            prompt, kept = self._fit(prompt, call_config, max_kept)
+            wait = True
             try:
                 async with semaphore:
                     output = await asyncio.wait_for(
-                        self.api.generate(self._with_schema_prompt(messages, config), config),
-                        self.timeout,
+                        self.api.generate(prompt, call_config), self.timeout
                     )
                 self.usage.record(self.role, self.spec, output.usage, cached=False)
-                return output
+                endpoint(self.endpoint_key).calibrate(
+                    sum(len(m.content) for m in prompt), output.usage.input_tokens
+                )
+                if output.text.strip():
+                    if mode is not None:
+                        self._accept_mode(mode)
+                    return output
+                bump += 1
+                last = ModelError(f"the model returned an empty reply ({bump}x)", ErrorKind.EMPTY)
+                wait = False  # nothing wrong with the server: ask again at once
+                if bump > EMPTY_RETRIES:
+                    if config.json_schema is not None:
+                        return output  # validation turns it into an `unparseable` failure
+                    raise last
             except TimeoutError:
                 last = ModelError(f"no answer within {self.timeout:.0f}s", ErrorKind.TRANSIENT)
             except ModelError as exc:
+                if exc.kind is ErrorKind.UNSUPPORTED_FORMAT and probe is not None:
+                    probe = None  # the probed form is refused too: back to the learnt one
+                    continue
+                if exc.kind is ErrorKind.UNSUPPORTED_FORMAT and mode in (
+                    "json_schema",
+                    "json_object",
+                ):
+                    self._refuse_mode(mode, exc)
+                    continue  # a different request, not a retry of this one
+                if exc.kind is ErrorKind.CONTEXT_LENGTH and not shrunk:
+                    shrunk = True
+                    state = endpoint(self.endpoint_key)
+                    if exc.context_window:
+                        state.context_window = min(
+                            exc.context_window, state.context_window or exc.context_window
+                        )
+                    if exc.prompt_tokens:
+                        state.calibrate(sum(len(m.content) for m in prompt), exc.prompt_tokens)
+                    max_kept = kept // 2
+                    self.retries += 1
+                    self.usage.record_retry(self.role)
+                    continue
                 if not exc.retryable:
                     raise
+                if probe is not None:
+                    probe = None  # the other form failed too: it was the server, not the form
+                elif mode == "json_schema" and exc.status == 500 and not probed:
+                    bare_500s += 1
+                    if bare_500s >= 3:  # a server that fails json_schema without saying why
+                        probe, probed = "json_object", True
                 last = exc
-            if attempt < self.max_retries:
-                self.retries += 1
-                await self._sleep(self.backoff(attempt, last.retry_after))
+            # an empty reply is asked again once even when retries are off
+            if attempt >= (self.max_retries if wait else max(1, self.max_retries)):
+                break
+            attempt += 1
+            self.retries += 1
+            self.usage.record_retry(self.role)
+            if wait:
+                await self._sleep(self.backoff(attempt - 1, last.retry_after))
         assert last is not None
         raise ModelError(
-            f"gave up after {self.max_retries + 1} attempts: {last}", last.kind, status=last.status
+            f"gave up after {attempt + 1} attempts: {last}", last.kind, status=last.status
         )
-
-    def _with_schema_prompt(
-        self, messages: Sequence[ChatMessage], config: GenerateConfig
-    ) -> Sequence[ChatMessage]:
-        """Providers that cannot enforce a schema get it spelled out in the prompt instead."""
-        if config.json_schema is None or self.api.native_json_schema:
-            return messages
-        return [*messages, ChatMessage(role="user", content=schema_instruction(config.json_schema))]
 
     async def _structured(
         self, messages: Sequence[ChatMessage], config: GenerateConfig, output: ModelOutput

@@ -49,6 +49,7 @@ class ModelRoles:
     usage: UsageTracker = field(default_factory=UsageTracker)
     timeout: float = 120.0
     max_retries: int = 6
+    context_window: int | None = None  # tokens; None: learnt from the server's errors
     _models: dict[str, Model] = field(default_factory=dict)
     _cache: ResponseCache | None = None
 
@@ -81,6 +82,7 @@ class ModelRoles:
                 usage=self.usage,
                 timeout=self.timeout,
                 max_retries=self.max_retries,
+                context_window=self.context_window,
             )
         return self._models[role]
 

@@ -4,7 +4,10 @@
 It answers `/v1/chat/completions` deterministically (schema-shaped JSON when a schema is
 asked for, otherwise a short echo), after an optional latency, and injects faults on a
 schedule or at a rate: 429 with Retry-After, 500, a stalled response, a malformed body, or
-content that is not the JSON asked for. It counts requests and the peak number in flight.
+content that is not the JSON asked for, or an empty reply. Like some real servers it can
+refuse OpenAI's `json_schema` response_format with a 500 (as llama-cpp-python's server does)
+and refuse prompts longer than a context window with OpenAI's `context_length_exceeded`
+error. It counts requests and the peak number in flight.
 
     python -m theralab.model.stub_server --port 8001 --latency 0.05 --fail-rate 0.2
 """
@@ -23,7 +26,8 @@ from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-FAULTS = ("429", "500", "stall", "malformed", "not_json")
+FAULTS = ("429", "500", "stall", "malformed", "not_json", "empty")
+CHARS_PER_TOKEN = 3.0  # the stub's tokenizer: stricter than TheraLab's estimate on purpose
 
 
 def sample_for(schema: dict[str, Any]) -> Any:
@@ -57,6 +61,8 @@ class StubServer:
         seed: int = 0,
         reply: str | None = None,
         upstream: str | None = None,
+        reject_json_schema: bool = False,
+        context_window: int | None = None,
     ) -> None:
         self.latency = latency
         self.fail_rate = fail_rate
@@ -64,6 +70,9 @@ class StubServer:
         self.stall = stall
         self.reply = reply
         self.upstream = upstream.rstrip("/") if upstream else None
+        self.reject_json_schema = reject_json_schema
+        self.context_window = context_window
+        self.refused: list[str] = []  # why requests were refused: "json_schema", "context"
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
         self.requests = 0
@@ -122,6 +131,9 @@ class StubServer:
     def _answer(self, handler: BaseHTTPRequestHandler, body: dict[str, Any]) -> None:
         if self.latency:
             time.sleep(self.latency)
+        refusal = self._refusal(body)
+        if refusal is not None:
+            return _send(handler, *refusal)
         fault = self.next_fault()
         if fault:
             with self.lock:
@@ -134,31 +146,46 @@ class StubServer:
             time.sleep(self.stall)
         if fault == "malformed":
             return _send_raw(handler, 200, b'{"choices": [')
+        if fault == "empty":
+            return _send(handler, 200, _completion(body, "  \n", self.requests))
         if self.upstream is not None:
             return self._forward(handler, body, broken=fault == "not_json")
         content = self._content(body, broken=fault == "not_json")
-        words = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", []))
-        _send(
-            handler,
-            200,
-            {
-                "id": f"stub-{self.requests}",
-                "object": "chat.completion",
-                "model": body.get("model", "stub"),
-                "choices": [
-                    {
-                        "index": 0,
-                        "finish_reason": "stop",
-                        "message": {"role": "assistant", "content": content},
+        _send(handler, 200, _completion(body, content, self.requests))
+
+    def _refusal(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        """What a picky or small server says before answering, if anything."""
+        fmt = body.get("response_format") or {}
+        if self.reject_json_schema and fmt.get("type") == "json_schema":
+            with self.lock:
+                self.refused.append("json_schema")
+            message = (
+                "1 validation error: ('body', 'response_format', 'type'): Input should be "
+                "'text' or 'json_object'"
+            )
+            return 500, {"error": {"message": message, "type": "internal_server_error"}}
+        if self.context_window is not None:
+            chars = sum(len(str(m.get("content", ""))) for m in body.get("messages", []))
+            prompt = int(chars / CHARS_PER_TOKEN) + 4 * len(body.get("messages", []))
+            wanted = prompt + int(body.get("max_tokens") or 0)
+            if wanted > self.context_window:
+                with self.lock:
+                    self.refused.append("context")
+                message = (
+                    f"This model's maximum context length is {self.context_window} tokens. "
+                    f"However, you requested {wanted} tokens ({prompt} in the messages, "
+                    f"{wanted - prompt} in the completion). Please reduce the length of the "
+                    "messages or completion."
+                )
+                return 400, {
+                    "error": {
+                        "message": message,
+                        "type": "invalid_request_error",
+                        "param": "messages",
+                        "code": "context_length_exceeded",
                     }
-                ],
-                "usage": {
-                    "prompt_tokens": words,
-                    "completion_tokens": len(content.split()),
-                    "total_tokens": words + len(content.split()),
-                },
-            },
-        )
+                }
+        return None
 
     def _forward(self, handler: BaseHTTPRequestHandler, body: dict[str, Any], broken: bool) -> None:
         """Pass the request to the real server; `broken` swaps its answer for non-JSON text."""
@@ -207,6 +234,27 @@ class StubServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _completion(body: dict[str, Any], content: str, number: int) -> dict[str, Any]:
+    words = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", []))
+    return {
+        "id": f"stub-{number}",
+        "object": "chat.completion",
+        "model": body.get("model", "stub"),
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
+        "usage": {
+            "prompt_tokens": words,
+            "completion_tokens": len(content.split()),
+            "total_tokens": words + len(content.split()),
+        },
+    }
 
 
 def _send(

@@ -26,6 +26,10 @@ class GenerateConfig(BaseModel):
     stop: list[str] | None = None
     json_schema: dict[str, Any] | None = None
     schema_name: str = "answer"
+    schema_style: Literal["json_schema", "json_object"] | None = Field(
+        default=None,
+        description="How the schema is sent; set by `Model` from what the endpoint accepts.",
+    )
     cache_tag: str | None = Field(
         default=None,
         description="Identity that belongs in the cache key but is never sent (a rubric version).",

@@ -29,6 +29,7 @@ class RoleUsage:
     calls: int = 0
     cached_calls: int = 0
     failed_calls: int = 0
+    retries: int = 0  # calls sent again: server errors, timeouts, empty replies, context
     input_tokens: int = 0
     output_tokens: int = 0
     dollars: float = 0.0
@@ -56,6 +57,10 @@ class UsageTracker:
     def record_failure(self, role: str) -> None:
         with self._lock:
             self.roles.setdefault(role, RoleUsage()).failed_calls += 1
+
+    def record_retry(self, role: str) -> None:
+        with self._lock:
+            self.roles.setdefault(role, RoleUsage()).retries += 1
 
     @property
     def dollars(self) -> float:

@@ -260,7 +260,8 @@ class MagnetLLMCounselor(LLMCounselor):
         except ModelError as exc:
             if exc.kind is ErrorKind.COST_LIMIT:
                 raise
-            notes.setdefault("agent_errors", {})[technique] = str(exc)
+            empty = exc.kind is ErrorKind.EMPTY  # asked again with new seeds: still nothing
+            notes.setdefault("agent_errors", {})[technique] = "empty draft" if empty else str(exc)
             return None
         text = _clean(out.text)
         if not text:

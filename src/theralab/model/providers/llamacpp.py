@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from theralab.model.errors import ErrorKind, MissingDependency, ModelError
+from theralab.model.errors import ErrorKind, MissingDependency, ModelError, context_error
 from theralab.model.types import ChatMessage, GenerateConfig, ModelOutput, Usage
 
 LLAMA_HINT = (
@@ -69,6 +69,10 @@ class LlamaCpp:
     def native_json_schema(self) -> bool:
         return True
 
+    @property
+    def context_window(self) -> int:
+        return self.n_ctx
+
     def _llama(self) -> Any:
         key = (str(self.path.resolve()), self.n_ctx)
         with self._load_lock:
@@ -96,7 +100,9 @@ class LlamaCpp:
             try:
                 data = self._llama().create_chat_completion(**kwargs)
             except ValueError as exc:  # e.g. prompt longer than the context
-                raise ModelError(str(exc), ErrorKind.FATAL) from exc
+                too_long, window, _ = context_error(str(exc))
+                kind = ErrorKind.CONTEXT_LENGTH if too_long else ErrorKind.FATAL
+                raise ModelError(str(exc), kind, context_window=window or self.n_ctx) from exc
         choice = data["choices"][0]
         usage = data.get("usage") or {}
         return ModelOutput(

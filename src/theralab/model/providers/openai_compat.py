@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from theralab.model.errors import ErrorKind, ModelError
+from theralab.model.errors import ErrorKind, ModelError, context_error, format_refused
 from theralab.model.types import ChatMessage, GenerateConfig, ModelOutput, Usage
 
 DEFAULT_BASE_URLS = {
@@ -76,7 +76,7 @@ class OpenAICompatible:
             if value is not None:
                 body[key] = value
         if config.json_schema is not None:
-            if self.schema_style == "json_object":
+            if (config.schema_style or self.schema_style) == "json_object":
                 body["response_format"] = {"type": "json_object", "schema": config.json_schema}
             else:
                 body["response_format"] = {
@@ -90,16 +90,15 @@ class OpenAICompatible:
     ) -> ModelOutput:
         url = f"{self.base_url}/chat/completions"
         headers = {"Authorization": f"Bearer {self.api_key}"}
+        body = self.request_body(messages, config)
         try:
-            response = await self.client.post(
-                url, json=self.request_body(messages, config), headers=headers
-            )
+            response = await self.client.post(url, json=body, headers=headers)
         except httpx.TimeoutException as exc:
             raise ModelError(f"timed out talking to {self.base_url}", ErrorKind.TRANSIENT) from exc
         except httpx.TransportError as exc:
             raise ModelError(f"cannot reach {self.base_url}: {exc}", ErrorKind.TRANSIENT) from exc
         if response.status_code != 200:
-            raise _classify(response)
+            raise _classify(response, sent_format="response_format" in body)
         try:
             data = response.json()
             choice = data["choices"][0]
@@ -129,9 +128,23 @@ class OpenAICompatible:
             self._client = None
 
 
-def _classify(response: httpx.Response) -> ModelError:
+def _classify(response: httpx.Response, sent_format: bool = False) -> ModelError:
     status = response.status_code
     detail = response.text[:300]
+    if status >= 400 and status != 429:
+        too_long, window, prompt_tokens = context_error(response.text[:2000])
+        if too_long:
+            return ModelError(
+                f"prompt too long for the context: {detail}",
+                ErrorKind.CONTEXT_LENGTH,
+                status=status,
+                context_window=window,
+                prompt_tokens=prompt_tokens,
+            )
+    if sent_format and status in (400, 415, 422, 500, 501) and format_refused(response.text[:2000]):
+        return ModelError(
+            f"response_format refused: {detail}", ErrorKind.UNSUPPORTED_FORMAT, status=status
+        )
     if status == 429:
         return ModelError(
             f"rate limited: {detail}",
