@@ -1,5 +1,7 @@
-"""Text helpers shared by the scripted agents and the offline coders."""
+"""Text helpers shared by the scripted agents and the offline coders, and the one sentence
+encoder every learned part uses."""
 
+from theralab.text.encoder import Encoder, Precision
 from theralab.text.lexicon import (
     CHANGE_TALK,
     EMOTION_WORDS,
@@ -23,6 +25,8 @@ __all__ = [
     "EMOTION_WORDS",
     "FEELING_NAMES",
     "SUSTAIN_TALK",
+    "Encoder",
+    "Precision",
     "emotions_in",
     "ensure_period",
     "feeling_words_in",
