@@ -57,6 +57,8 @@ def _line_of(raw: object, loc: Sequence[int | str]) -> int | None:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
+            if isinstance(node, dict):  # a list item: where its first key is
+                line = min(node.get("__lines__", {}).values(), default=line)
         else:
             break
     return line
@@ -118,3 +120,13 @@ def parse_yaml_list(
                 f"{what} {i + 1}: {first['msg']}", source=source, line=line, field=field
             ) from exc
     return out
+
+
+def line_of(text: str, loc: Sequence[int | str]) -> int | None:
+    """The line of the field at `loc` (e.g. ("checks", 2, "metric")) in YAML text already
+    parsed once: for errors found after validation, against data the file refers to."""
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError:
+        return None
+    return _line_of(raw, loc)

@@ -14,6 +14,7 @@ from theralab.cli import check as _check
 from theralab.cli import coder as _coder
 from theralab.cli import compare as _compare
 from theralab.cli import evaluate as _evaluate
+from theralab.cli import gate as _gate
 from theralab.cli import profiles as _profiles
 from theralab.cli import report as _report
 from theralab.cli import rubrics as _rubrics
@@ -77,6 +78,7 @@ app.command("screen")(_safety.screen)
 app.command("reply")(_safety.reply)
 app.command("redteam")(_safety.redteam)
 app.command("check")(_check.check)
+app.command("gate")(_gate.gate)
 app.add_typer(_profiles.app, name="profiles")
 app.add_typer(_annotate.app, name="annotate")
 app.add_typer(_coder.app, name="coder")
