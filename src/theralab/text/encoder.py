@@ -98,6 +98,7 @@ def _write_atomically(path: Path, write: Any) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)  # a model, not a secret: readable by the machine's other users
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
