@@ -7,7 +7,6 @@ Needs numpy (the `semantic` extra); only the trained path imports this module.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,26 +22,16 @@ NGRAM_BUCKETS = 2**14
 
 
 class EmbeddingCache:
-    """all-MiniLM-L6-v2 vectors (the shared fp32 `Encoder`) with a bounded text → vector
-    cache: simulated counselors repeat their sentences, so a run encodes each one once."""
-
-    def __init__(self, max_items: int = 50_000) -> None:
-        self.max_items = max_items
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+    """all-MiniLM-L6-v2 vectors from the process's shared fp32 `Encoder` (which caches by
+    text, so a run encodes each repeated counselor sentence once); "" is the zero vector."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text, in order; "" gives the zero vector."""
-        missing = list(dict.fromkeys(t for t in texts if t and t not in self._cache))
-        if missing:
-            vectors = Encoder.get().encode_array(missing)
-            for text, vec in zip(missing, vectors, strict=True):
-                self._cache[text] = vec
-            while len(self._cache) > self.max_items:
-                self._cache.popitem(last=False)
-        zero = np.zeros(EMBED_DIM, dtype=np.float32)
-        return np.stack([self._cache.get(t, zero) if t else zero for t in texts]).reshape(
-            len(texts), EMBED_DIM
-        )
+        out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
+        rows = [i for i, t in enumerate(texts) if t]
+        if rows:
+            out[rows] = Encoder.get().encode_array([texts[i] for i in rows])
+        return out
 
 
 @dataclass
