@@ -15,6 +15,7 @@ from theralab.cli import coder as _coder
 from theralab.cli import compare as _compare
 from theralab.cli import evaluate as _evaluate
 from theralab.cli import gate as _gate
+from theralab.cli import guard as _guard
 from theralab.cli import profiles as _profiles
 from theralab.cli import report as _report
 from theralab.cli import rubrics as _rubrics
@@ -87,6 +88,7 @@ app.add_typer(_rubrics.app, name="rubrics")
 app.command("export")(_synth.export)
 app.command("serve")(_serve.serve)
 app.add_typer(_serve.keys_app, name="keys")
+app.command("guard")(_guard.guard)
 app.add_typer(_bench.app, name="bench")
 
 

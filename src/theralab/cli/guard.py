@@ -1,0 +1,87 @@
+"""`theralab guard`: the crisis guardrail as an OpenAI-compatible proxy in front of any model."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from theralab.cli._common import console, err_console, fail
+from theralab.cli.serve import DbOption, _require_extra
+
+
+def guard(
+    upstream: Annotated[
+        str,
+        typer.Option(
+            help="The upstream OpenAI-compatible base URL (OpenAI, vLLM, Ollama, llama.cpp), "
+            "e.g. http://127.0.0.1:8080/v1."
+        ),
+    ],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8100,
+    no_auth: Annotated[
+        bool,
+        typer.Option(
+            "--no-auth", help="Accept requests without a TheraLab API key (local use only)."
+        ),
+    ] = False,
+    locale: Annotated[
+        str,
+        typer.Option(help="Locale for crisis resources (a request's X-TheraLab-Locale wins)."),
+    ] = "en-US",
+    upstream_key_env: Annotated[
+        str,
+        typer.Option(help="Environment variable holding the upstream's API key, if it needs one."),
+    ] = "THERALAB_UPSTREAM_API_KEY",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for upstream.")] = 60.0,
+    rate_limit: Annotated[
+        int, typer.Option(help="Requests per minute per API key (a key's own rate wins).")
+    ] = 120,
+    burst: Annotated[int, typer.Option(help="Requests a key may send at once.")] = 30,
+    db: DbOption = None,
+) -> None:
+    """Put TheraLab's crisis guardrail in front of any OpenAI-compatible model.
+
+    Clients use the proxy as their OpenAI base URL and a key from `theralab keys create` as
+    their API key. Crisis messages get the crisis protocol and never reach upstream; upstream
+    replies are checked and blocked replies replaced; an upstream outage gives a safe reply.
+    """
+    _require_extra()
+    import uvicorn
+
+    from theralab.serve.guard import GuardSettings, create_guard_app
+
+    if not upstream.startswith(("http://", "https://")):
+        raise fail(f"--upstream must be an http(s) URL, got {upstream!r}")
+    settings = GuardSettings(
+        upstream=upstream,
+        auth=not no_auth,
+        db_url=db,
+        locale=locale,
+        upstream_api_key=os.environ.get(upstream_key_env) or None,
+        timeout=timeout,
+        rate_per_minute=rate_limit,
+        burst=burst,
+    )
+    err_console.print("loading the crisis screener…", highlight=False)
+    try:
+        app = create_guard_app(settings)
+    except Exception as exc:
+        raise fail(f"cannot start the guard: {exc}") from None
+    base = f"http://{host}:{port}/v1"
+    console.print(
+        f"[bold]TheraLab guard[/bold] · {base} → {upstream} · "
+        f"{'no auth (local use only)' if no_auth else 'API keys from `theralab keys create`'}",
+        highlight=False,
+    )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(
+            "[yellow]warning: listening beyond loopback; put TLS in front of it[/yellow]"
+        )
+        if no_auth:
+            err_console.print(
+                "[yellow]warning: --no-auth beyond loopback: anyone can call it[/yellow]"
+            )
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -1,0 +1,263 @@
+"""`theralab guard`: the guardrail as an OpenAI-compatible proxy, tested end to end on loopback.
+
+The stub OpenAI-compatible server is the upstream; the proxy runs in a real uvicorn; the
+official `openai` SDK (when installed) is the client.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.serve_support import LiveServer, needs_serve
+from theralab.model.stub_server import StubServer
+
+pytestmark = needs_serve
+
+ORDINARY = "I had a long day at work and I feel a bit flat."
+CRISIS = "I want to kill myself tonight."
+TRIGGER = "What should I cook for dinner tonight?"
+METHOD_REPLY = (
+    "A lethal dose of paracetamol is about 40 tablets; take them all at once with alcohol."
+)
+
+
+class ScriptedStub(StubServer):
+    """The stub, with a method-detail reply for one prompt (as a bad model might give)."""
+
+    def _content(self, body: dict[str, Any], broken: bool) -> str:
+        users = [m for m in body.get("messages", []) if m.get("role") == "user"]
+        if users and users[-1].get("content") == TRIGGER:
+            return METHOD_REPLY
+        return super()._content(body, broken)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _app(db: Path, upstream: str, auth: bool = True, **kw: Any) -> Any:
+    from theralab.serve.guard import GuardSettings, create_guard_app
+
+    return create_guard_app(
+        GuardSettings(upstream=upstream, auth=auth, db_url=f"sqlite:///{db}", timeout=5.0, **kw)
+    )
+
+
+def _key(app: Any) -> str:
+    from theralab.serve.auth import create_key
+
+    return create_key(app.state.store, "guard-test")[1]
+
+
+@pytest.fixture
+def stub() -> Any:
+    with ScriptedStub() as server:
+        yield server
+
+
+@pytest.fixture
+def proxy(tmp_path: Path, stub: StubServer) -> Any:
+    app = _app(tmp_path / "guard.db", stub.base_url)
+    with LiveServer(app) as server:
+        server.key = _key(app)  # type: ignore[attr-defined]
+        server.store = app.state.store  # type: ignore[attr-defined]
+        yield server
+
+
+def _post(proxy: Any, messages: list[dict[str, str]], key: str | None = None, **extra: Any):
+    import httpx
+
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return httpx.post(
+        f"{proxy.url}/v1/chat/completions",
+        json={"model": "stub", "messages": messages, **extra.pop("body", {})},
+        headers={**headers, **extra.pop("headers", {})},
+        timeout=15,
+    )
+
+
+def _user(text: str) -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": "You are a kind helper."},
+        {"role": "user", "content": text},
+    ]
+
+
+def test_ordinary_message_passes_through(proxy: Any, stub: StubServer) -> None:
+    r = _post(proxy, _user(ORDINARY), proxy.key)
+    assert r.status_code == 200
+    body = r.json()
+    assert r.headers["x-theralab-action"] == "passed"
+    assert r.headers["x-theralab-risk"] == "none"
+    assert body["theralab"] == {"risk": "none", "action": "passed"}
+    assert body["choices"][0]["message"]["content"].startswith("It sounds like I had a long day")
+    assert stub.requests == 1
+    # forwarded unchanged: the system prompt and the model reach upstream as sent
+    assert stub.bodies[0]["messages"][0]["content"] == "You are a kind helper."
+    assert stub.bodies[0]["model"] == "stub"
+
+
+def test_crisis_gets_protocol_and_never_reaches_upstream(proxy: Any, stub: StubServer) -> None:
+    r = _post(proxy, _user(CRISIS), proxy.key)
+    assert r.status_code == 200
+    body = r.json()
+    assert r.headers["x-theralab-action"] == "crisis"
+    assert body["theralab"]["action"] == "crisis"
+    assert body["theralab"]["risk"] in ("moderate", "high", "imminent")
+    assert body["theralab"]["resources"]
+    text = body["choices"][0]["message"]["content"]
+    assert "988" in text  # the US line (default resources)
+    assert stub.requests == 0
+
+
+def test_crisis_earlier_in_the_conversation_persists(proxy: Any, stub: StubServer) -> None:
+    messages = [
+        {"role": "user", "content": CRISIS},
+        {"role": "assistant", "content": "I'm here with you."},
+        {"role": "user", "content": "Anyway, what's the weather like?"},
+    ]
+    r = _post(proxy, messages, proxy.key)
+    assert r.headers["x-theralab-action"] == "crisis"
+    assert stub.requests == 0
+
+
+def test_locale_header_picks_resources(proxy: Any, stub: StubServer) -> None:
+    us = _post(proxy, _user(CRISIS), proxy.key).json()["choices"][0]["message"]["content"]
+    gb = _post(proxy, _user(CRISIS), proxy.key, headers={"X-TheraLab-Locale": "en-GB"})
+    assert gb.headers["x-theralab-action"] == "crisis"
+    assert "988" in us
+    assert "116 123" in gb.json()["choices"][0]["message"]["content"]
+    assert stub.requests == 0
+
+
+def test_method_detail_from_upstream_is_blocked(proxy: Any, stub: StubServer) -> None:
+    from theralab.safety.protocol import safe_reply
+
+    r = _post(proxy, _user(TRIGGER), proxy.key)
+    assert r.status_code == 200
+    body = r.json()
+    assert r.headers["x-theralab-action"] == "blocked"
+    assert body["theralab"]["action"] == "blocked"
+    assert "method_or_lethality" in body["theralab"]["reasons"]
+    text = body["choices"][0]["message"]["content"]
+    assert text == safe_reply("en-US")
+    assert "paracetamol" not in r.text
+    assert stub.requests == 1
+
+
+def test_upstream_down_gives_safe_reply_not_500(tmp_path: Path) -> None:
+    from theralab.safety.protocol import safe_reply
+
+    app = _app(tmp_path / "g.db", f"http://127.0.0.1:{_closed_port()}/v1")
+    with LiveServer(app) as proxy:
+        r = _post(proxy, _user(ORDINARY), _key(app))
+        assert r.status_code == 200
+        assert r.headers["x-theralab-action"] == "upstream_error"
+        assert r.json()["theralab"]["action"] == "upstream_error"
+        assert r.json()["choices"][0]["message"]["content"] == safe_reply("en-US")
+
+
+def test_upstream_http_error_gives_safe_reply(tmp_path: Path) -> None:
+    with StubServer(faults=["500", "malformed"]) as stub:
+        app = _app(tmp_path / "g.db", stub.base_url)
+        with LiveServer(app) as proxy:
+            key = _key(app)
+            for _ in range(2):
+                r = _post(proxy, _user(ORDINARY), key)
+                assert r.status_code == 200
+                assert r.headers["x-theralab-action"] == "upstream_error"
+        assert stub.faults_sent == ["500", "malformed"]
+
+
+def test_auth_required_unless_no_auth(tmp_path: Path, proxy: Any, stub: StubServer) -> None:
+    assert _post(proxy, _user(ORDINARY)).status_code == 401
+    assert _post(proxy, _user(ORDINARY), "tl_not-a-real-key").status_code == 401
+    assert stub.requests == 0
+    app = _app(tmp_path / "open.db", stub.base_url, auth=False)
+    with LiveServer(app) as open_proxy:
+        r = _post(open_proxy, _user(ORDINARY))
+        assert r.status_code == 200
+        assert r.headers["x-theralab-action"] == "passed"
+
+
+def test_audit_log_has_no_content(proxy: Any) -> None:
+    _post(proxy, _user(CRISIS), proxy.key)
+    _post(proxy, _user(ORDINARY), proxy.key)
+    events = proxy.store.audit_events(event="guard.completion")
+    assert {e.detail["action"] for e in events} == {"crisis", "passed"}
+    dumped = json.dumps([e.detail for e in events])
+    assert "kill" not in dumped and "work" not in dumped
+
+
+def test_models_endpoint_never_fails(proxy: Any) -> None:
+    import httpx
+
+    r = httpx.get(
+        f"{proxy.url}/v1/models", headers={"Authorization": f"Bearer {proxy.key}"}, timeout=10
+    )
+    assert r.status_code == 200  # the stub has no /models: an empty list, not an error
+    assert r.json()["object"] == "list"
+
+
+def test_streaming_releases_checked_sentences(proxy: Any, stub: StubServer) -> None:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {proxy.key}"}
+    payload = {"model": "stub", "messages": _user(TRIGGER), "stream": True}
+    with httpx.stream(
+        "POST", f"{proxy.url}/v1/chat/completions", json=payload, headers=headers, timeout=15
+    ) as r:
+        assert r.headers["x-theralab-action"] == "blocked"
+        lines = [line for line in r.iter_lines() if line.startswith("data: ")]
+    assert lines[-1] == "data: [DONE]"
+    text = "".join(
+        json.loads(line[6:])["choices"][0]["delta"].get("content") or "" for line in lines[:-1]
+    )
+    assert "paracetamol" not in text and "988" in text
+
+
+openai = pytest.importorskip("openai", reason="the openai SDK is not installed")
+
+
+def test_openai_sdk_sync_async_and_streaming(proxy: Any, stub: StubServer) -> None:
+    import asyncio
+
+    client = openai.OpenAI(base_url=f"{proxy.url}/v1", api_key=proxy.key, max_retries=0)
+    raw = client.chat.completions.with_raw_response.create(model="stub", messages=_user(ORDINARY))
+    assert raw.headers["x-theralab-action"] == "passed"
+    done = raw.parse()
+    assert done.choices[0].message.content.startswith("It sounds like")
+    assert done.model_extra["theralab"]["action"] == "passed"
+
+    crisis = client.chat.completions.create(model="stub", messages=_user(CRISIS))
+    assert "988" in crisis.choices[0].message.content
+    assert crisis.model_extra["theralab"]["action"] == "crisis"
+    assert stub.requests == 1
+
+    blocked = client.chat.completions.create(model="stub", messages=_user(TRIGGER))
+    assert blocked.model_extra["theralab"]["action"] == "blocked"
+    assert "paracetamol" not in blocked.choices[0].message.content
+
+    stream = client.chat.completions.create(model="stub", messages=_user(CRISIS), stream=True)
+    streamed = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+    assert "988" in streamed
+    assert stub.requests == 2
+
+    async def call() -> str:
+        aclient = openai.AsyncOpenAI(base_url=f"{proxy.url}/v1", api_key=proxy.key, max_retries=0)
+        out = await aclient.chat.completions.create(model="stub", messages=_user(ORDINARY))
+        await aclient.close()
+        return out.choices[0].message.content or ""
+
+    assert asyncio.run(call()).startswith("It sounds like")
+
+    bad = openai.OpenAI(base_url=f"{proxy.url}/v1", api_key="tl_wrong", max_retries=0)
+    with pytest.raises(openai.AuthenticationError):
+        bad.chat.completions.create(model="stub", messages=_user(ORDINARY))
