@@ -261,3 +261,18 @@ def test_openai_sdk_sync_async_and_streaming(proxy: Any, stub: StubServer) -> No
     bad = openai.OpenAI(base_url=f"{proxy.url}/v1", api_key="tl_wrong", max_retries=0)
     with pytest.raises(openai.AuthenticationError):
         bad.chat.completions.create(model="stub", messages=_user(ORDINARY))
+
+
+def test_the_proxy_is_the_same_guardrail_as_the_counselors(proxy: Any, stub: StubServer) -> None:
+    """A passive wish gets upstream's reply plus the guardrail's check-in; a compulsion below
+    the crisis level gets the condition responder, without asking upstream."""
+    r = _post(proxy, _user("Some days I wish I could just disappear for a while."), proxy.key)
+    assert r.status_code == 200 and r.headers["x-theralab-action"] == "check_in"
+    assert r.headers["x-theralab-risk"] == "low" and stub.requests == 1
+    text = r.json()["choices"][0]["message"]["content"]
+    assert text.startswith("It sounds like")  # upstream's reply, kept
+    assert "check in" in text and "988" in text  # then the guardrail's check-in
+    r = _post(proxy, _user("I have to check the stove thirty times before I can leave."), proxy.key)
+    assert r.headers["x-theralab-action"] == "condition" and stub.requests == 1
+    reply = r.json()["choices"][0]["message"]["content"]
+    assert "OCD" in reply and "stove" not in reply  # the responder, not upstream's echo

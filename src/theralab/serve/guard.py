@@ -4,16 +4,23 @@ A client (the official `openai` SDK, or anything that speaks the chat-completion
 its `base_url` at the proxy and sends a key from `theralab keys create` as its API key. For
 each `POST /v1/chat/completions`:
 
+Each request goes through `GuardedCounselor` — the same guardrail TheraLab's own counselors
+run behind — with upstream as the counselor:
+
 1. The user turns of `messages` are screened in order by one conversation screener (risk
-   persists: the peak of the conversation counts, not only the latest message).
-2. At crisis level (`moderate`+, as the guardrail defines it) the crisis protocol answers, with
-   resources for the locale (`X-TheraLab-Locale` header, else `--locale`); upstream is never
-   called.
+   persists: the peak of the conversation counts, not only the latest message); a broken
+   screener fails closed.
+2. At crisis level (`moderate`+) the crisis protocol answers, with resources for the locale
+   (`X-TheraLab-Locale` header, else `--locale`); a condition below it (delusion, voices,
+   mania, OCD, eating disorder) gets the condition responder. Upstream is not called.
 3. Otherwise the request goes to upstream unchanged (except `stream`, see below); the reply is
-   checked with `check_reply` against the conversation and, if blocked, replaced by the
-   guardrail's safe reply.
+   checked with the reply checker against the conversation and, if blocked, replaced by the
+   safe reply; at `low` the guardrail's check-in is appended (action `check_in`).
 4. Any upstream failure (refused connection, timeout, HTTP error, a body that is not a chat
-   completion) yields the safe reply with HTTP 200 — never a 500.
+   completion, an empty reply) yields the safe reply with HTTP 200 — never a 500.
+
+The proxy keeps no state between requests: the crisis protocol starts from its first step on
+each request.
 
 Every answer carries `X-TheraLab-Risk` / `X-TheraLab-Action` headers and a `theralab: {risk,
 action}` field. Streaming requests (`stream: true`) are answered as server-sent events, but the
@@ -45,10 +52,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope, Send
 
 from theralab import __version__
-from theralab.safety.output_check import check_reply
-from theralab.safety.protocol import CrisisProtocol, safe_reply
-from theralab.safety.risk import RiskAssessment, RiskCategory
-from theralab.safety.screener import FAIL_CLOSED_LEVEL, Screener, default_screener
+from theralab.agents import Reply, Utterance
+from theralab.dialogue.records import AgentSpec, Speaker
+from theralab.safety.guardrail import GuardedCounselor
+from theralab.safety.risk import RiskAssessment
+from theralab.safety.screener import Screener, default_screener
 from theralab.serve.auth import KeyCache, Principal
 from theralab.serve.errors import error_response, http_error_handler
 from theralab.serve.gate import RequestGate, principal_of
@@ -56,7 +64,7 @@ from theralab.serve.limits import RateLimiter
 from theralab.serve.screening import serving_screener
 
 LOCALE_HEADER = "x-theralab-locale"
-ACTIONS = ("passed", "crisis", "blocked", "upstream_error")
+ACTIONS = ("passed", "check_in", "condition", "crisis", "blocked", "upstream_error", "error")
 LOCAL_PRINCIPAL = Principal("local", "no-auth", "api")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
@@ -126,6 +134,53 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE.split(text.strip()) if s]
 
 
+def conversation_of(messages: Sequence[Any]) -> list[Utterance]:
+    """The chat as the guardrail sees it: user turns as the client's, assistant turns as the
+    counselor's (system and tool messages are the bot's business, not the conversation)."""
+    speakers = {"user": Speaker.CLIENT, "assistant": Speaker.COUNSELOR}
+    return [
+        Utterance(speakers[m["role"]], _text_of(m.get("content")))
+        for m in messages
+        if isinstance(m, dict) and m.get("role") in speakers
+    ]
+
+
+class _Upstream:
+    """Upstream as the guardrail's inner counselor: one call with the client's own request
+    (TheraLab adds nothing to it); its body is kept for the answer, its failure named."""
+
+    spec = AgentSpec(name="upstream", engine="external")
+
+    def __init__(self, guard: Guard, body: dict[str, Any]) -> None:
+        self.guard = guard
+        self.body = {**body, "stream": False}
+        self.body.pop("stream_options", None)
+        self.data: dict[str, Any] | None = None
+        self.status: int | None = None
+        self.error: str | None = None
+
+    async def respond(self, history: Sequence[Utterance]) -> Reply:
+        try:
+            response = await self.guard.client.post(
+                f"{self.guard.base}/chat/completions",
+                json=self.body,
+                headers=self.guard._upstream_headers(),
+                timeout=self.guard.settings.timeout,
+            )
+            self.status = response.status_code
+            if self.status != 200:
+                raise ValueError(f"upstream answered HTTP {self.status}")
+            data = response.json()
+            text = data["choices"][0]["message"]["content"]
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError("upstream returned an empty reply")
+        except Exception as exc:
+            self.error = f"upstream_error:{type(exc).__name__}"
+            raise
+        self.data = data
+        return Reply(text=text)
+
+
 class Guard:
     """The proxy's logic, independent of HTTP framing (one instance per app)."""
 
@@ -146,65 +201,31 @@ class Guard:
             headers["Authorization"] = f"Bearer {self.settings.upstream_api_key}"
         return headers
 
-    async def screen(self, turns: Sequence[str]) -> RiskAssessment:
-        """Screen the user turns in order; the peak persists. A broken screener fails closed."""
-        try:
-            conversation = self.screener.conversation()
-            risk = RiskAssessment()
-            for text in turns:
-                risk = await conversation.screen_async(text)
-            return risk
-        except Exception as exc:
-            return RiskAssessment(
-                level=FAIL_CLOSED_LEVEL,
-                categories=[RiskCategory.SUICIDE],
-                signals=[f"screener_error:{type(exc).__name__}"],
-                detector="guard",
-            )
-
     async def complete(self, body: dict[str, Any], locale: str | None) -> GuardResult:
-        turns = user_turns(body.get("messages") or [])
-        risk = await self.screen(turns)
-        if risk.is_crisis:
-            out = CrisisProtocol(locale=locale).respond(risk)
-            return GuardResult(out.text, risk, "crisis", resources=tuple(out.resources))
-        forwarded = {**body, "stream": False}
-        forwarded.pop("stream_options", None)
-        status: int | None = None
-        try:
-            response = await self.client.post(
-                f"{self.base}/chat/completions",
-                json=forwarded,
-                headers=self._upstream_headers(),
-                timeout=self.settings.timeout,
-            )
-            status = response.status_code
-            if status != 200:
-                raise ValueError(f"upstream answered HTTP {status}")
-            data = response.json()
-            text = data["choices"][0]["message"]["content"]
-            if not isinstance(text, str) or not text.strip():
-                raise ValueError("upstream returned an empty reply")
-        except Exception as exc:
-            reason = f"upstream_error:{type(exc).__name__}"
-            return GuardResult(
-                safe_reply(locale),
-                risk,
-                "upstream_error",
-                reasons=(reason,),
-                upstream_status=status,
-            )
-        verdict = check_reply(text, risk, history=turns)
-        if not verdict.allowed:
-            return GuardResult(
-                safe_reply(locale),
-                risk,
-                "blocked",
-                upstream=data,
-                reasons=verdict.reasons,
-                upstream_status=status,
-            )
-        return GuardResult(text, risk, "passed", upstream=data, upstream_status=status)
+        """One completion through the same guardrail TheraLab's counselors run behind
+        (`GuardedCounselor`): the crisis protocol, the condition responder, the reply check
+        and the check-in at `low` — with upstream as the counselor."""
+        upstream = _Upstream(self, body)
+        guarded = GuardedCounselor(upstream, screener=self.screener, locale=locale)
+        reply = await guarded.respond(conversation_of(body.get("messages") or []))
+        decision = guarded.last
+        if decision is None:  # never: every path records its decision
+            raise RuntimeError("the guardrail recorded no decision")
+        action = decision.action
+        if action == "error" and upstream.error is not None:
+            action = "upstream_error"
+        reasons = tuple(decision.reasons)
+        if upstream.error is not None and action == "upstream_error":
+            reasons = (upstream.error,)
+        return GuardResult(
+            reply.text,
+            decision.risk,
+            action,
+            upstream=upstream.data if action in ("passed", "check_in", "blocked") else None,
+            resources=tuple(decision.resources),
+            reasons=reasons,
+            upstream_status=upstream.status,
+        )
 
     async def models(self) -> dict[str, Any]:
         try:
