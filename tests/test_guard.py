@@ -223,11 +223,10 @@ def test_streaming_releases_checked_sentences(proxy: Any, stub: StubServer) -> N
     assert "paracetamol" not in text and "988" in text
 
 
-openai = pytest.importorskip("openai", reason="the openai SDK is not installed")
-
-
 def test_openai_sdk_sync_async_and_streaming(proxy: Any, stub: StubServer) -> None:
     import asyncio
+
+    openai = pytest.importorskip("openai", reason="the openai SDK is not installed")
 
     client = openai.OpenAI(base_url=f"{proxy.url}/v1", api_key=proxy.key, max_retries=0)
     raw = client.chat.completions.with_raw_response.create(model="stub", messages=_user(ORDINARY))
