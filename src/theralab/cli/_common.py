@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -26,6 +27,18 @@ from theralab.errors import TheraLabError
 # Logs and pipes get a wide console so tables stay readable; terminals use their own width.
 console = Console(width=None if sys.stdout.isatty() else 150)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
+
+
+# The model server's context window, for commands whose roles may run on a model.
+ContextWindowOption = Annotated[
+    int | None,
+    typer.Option(
+        min=64,
+        help="Context window of the model server in tokens (e.g. 2048 for a default "
+        "llama.cpp server): prompts are fitted to it, keeping system prompt, plan and "
+        "recent turns. Default: what the server says when a prompt is too long.",
+    ),
+]
 
 
 @dataclass

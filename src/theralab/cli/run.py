@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from theralab.cli._common import (
+    ContextWindowOption,
     console,
     err_console,
     fail,
@@ -140,15 +141,7 @@ def run(
     max_session_tokens: Annotated[
         int | None, typer.Option(min=1, help="Token budget per session (model roles).")
     ] = None,
-    context_window: Annotated[
-        int | None,
-        typer.Option(
-            min=64,
-            help="Context window of the model server in tokens (e.g. 2048 for a default "
-            "llama.cpp server): prompts are fitted to it, keeping system prompt, plan and "
-            "recent turns. Default: what the server says when a prompt is too long.",
-        ),
-    ] = None,
+    context_window: ContextWindowOption = None,
     resume: Annotated[
         bool,
         typer.Option(

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from theralab.cli._common import (
+    ContextWindowOption,
     console,
     global_options,
     interrupt_message,
@@ -83,15 +84,7 @@ def simulate(
     cost_limit: Annotated[
         float | None, typer.Option(help="Stop starting sessions after this many dollars.")
     ] = None,
-    context_window: Annotated[
-        int | None,
-        typer.Option(
-            min=64,
-            help="Context window of the model server in tokens (e.g. 2048 for a default "
-            "llama.cpp server): prompts are fitted to it, keeping system prompt, plan and "
-            "recent turns. Default: what the server says when a prompt is too long.",
-        ),
-    ] = None,
+    context_window: ContextWindowOption = None,
 ) -> None:
     """Simulate sessions and write them as transcripts JSONL (no evaluation)."""
     g = global_options(ctx)

@@ -405,8 +405,9 @@ class HttpBotAPI:
     @property
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
-            limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
-            self._client = httpx.AsyncClient(timeout=None, limits=limits)
+            from theralab.model.providers.openai_compat import pooled_client
+
+            self._client = pooled_client()
         return self._client
 
     def render(self, messages: Sequence[ChatMessage]) -> Any:

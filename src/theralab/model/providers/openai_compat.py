@@ -30,6 +30,13 @@ DEFAULT_BASE_URLS = {
 SCHEMA_STYLE = {"llamacpp-server": "json_object", "ollama": "json_schema"}
 
 
+def pooled_client() -> httpx.AsyncClient:
+    """The HTTP client a provider opens on first use: no client-side timeout (the `Model`
+    wrapper owns timeouts) and a pool sized for many concurrent sessions."""
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
+    return httpx.AsyncClient(timeout=None, limits=limits)
+
+
 class OpenAICompatible:
     def __init__(
         self,
@@ -60,8 +67,7 @@ class OpenAICompatible:
     @property
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
-            limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
-            self._client = httpx.AsyncClient(timeout=None, limits=limits)
+            self._client = pooled_client()
         return self._client
 
     def request_body(
