@@ -120,15 +120,6 @@ def _text_of(content: Any) -> str:
     return ""
 
 
-def user_turns(messages: Sequence[Any]) -> list[str]:
-    """The user's messages, oldest first (what the screener and the reply check read)."""
-    return [
-        _text_of(m.get("content"))
-        for m in messages
-        if isinstance(m, dict) and m.get("role") == "user"
-    ]
-
-
 def sentences(text: str) -> list[str]:
     """Split a reply into sentences (kept with their punctuation) for streaming."""
     return [s for s in _SENTENCE.split(text.strip()) if s]
@@ -425,5 +416,4 @@ __all__ = [
     "completion_body",
     "create_guard_app",
     "sentences",
-    "user_turns",
 ]

@@ -11,8 +11,8 @@ Two precisions:
   ~2.5× the speed of torch on 2 cores. The screener's heads are trained on these vectors
   (`scripts/train_screener.py`), so the guardrail stays cheap.
 
-The ONNX files are built once from the installed model (`python -m theralab.text.encoder`,
-which `make setup` runs; otherwise on first use) into `$THERALAB_MODEL_DIR`, or
+The ONNX files are built once from the installed model (`make setup` does it through
+`theralab.safety.semantic.build_encoders()`; otherwise on first use) into `$THERALAB_MODEL_DIR`, or
 `$XDG_CACHE_HOME/theralab/encoders`, or `~/.cache/theralab/encoders`. Building needs torch and
 onnx (the `semantic` extra); running needs only onnxruntime, tokenizers and numpy, so no
 process that only encodes imports torch.
@@ -312,7 +312,8 @@ class Encoder:
 
 
 def _main(argv: Sequence[str]) -> int:
-    """Build both ONNX files and check them against the reference model."""
+    """`python -m theralab.text.encoder [--check-torch]`: build the published model's two
+    files and print how closely int8 (and, with torch, fp32 vs sentence-transformers) agree."""
     import numpy as np
 
     for precision in Precision:
