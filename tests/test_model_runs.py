@@ -243,3 +243,68 @@ def test_a_resumed_mixed_run_keeps_scripted_counselors_scripted() -> None:
     assert s.counselor.engine == "scripted"
     [t] = asyncio.run(run_sessions(only_scripted_left, profiles, roles=roles))
     assert t.counselor.engine == "mock/m"  # a line-up without llm: names is all model-backed
+
+
+def test_a_run_with_some_failed_sessions_exits_non_zero_and_resume_clears_it(
+    tmp_path: Path,
+) -> None:
+    """Any session in error fails the command (one line per counselor, with the cause and
+    how to redo them); once `--resume` has redone them the command succeeds."""
+    from typer.testing import CliRunner
+
+    from theralab.cli import app
+
+    runner = CliRunner()
+    args = ["run", "--out", str(tmp_path), "--run-id", "flaky", "--no-report"]
+    cfg_file = tmp_path / "cfg.json"
+    with StubServer(fail_rate=0.1, seed=3) as server:
+        cfg_file.write_text(config(server, max_retries=0, concurrency=1).model_dump_json())
+        first = runner.invoke(app, [*args, "--config", str(cfg_file)])
+    assert first.exit_code == 1, first.output
+    lines = [line for line in first.output.splitlines() if "session(s) failed" in line]
+    assert lines and all(" of 3 session(s) failed: " in line for line in lines), first.output
+    assert any("vllm/stub at http://127.0.0.1:" in line for line in lines)
+    assert "--resume --run-id flaky" in first.output
+    with StubServer() as healthy:
+        cfg_file.write_text(config(healthy, max_retries=0, concurrency=1).model_dump_json())
+        again = runner.invoke(app, [*args, "--config", str(cfg_file), "--resume"])
+    assert again.exit_code == 0, again.output
+    assert "session(s) failed" not in again.output
+
+
+def test_resume_names_an_edited_profile(tmp_path: Path) -> None:
+    from theralab.profiles.library import builtin_profiles
+
+    [profile] = [p for p in builtin_profiles() if p.id == PANEL[0]]
+    path = tmp_path / "client.json"
+    path.write_text(profile.model_dump_json())
+    with StubServer() as server:
+        cfg = config(server, profiles=[str(path)], counselors=["mi"], max_turns=4)
+        execute_run(cfg, tmp_path / "r", report=False)
+        execute_run(cfg, tmp_path / "r", report=False, resume=True)  # unchanged: fine
+        edited = json.loads(path.read_text())
+        edited["summary"] = str(edited["summary"]) + " Recently moved house."
+        path.write_text(json.dumps(edited))
+        with pytest.raises(Exception, match=f"client profile {PANEL[0]} has changed"):
+            execute_run(cfg, tmp_path / "r", report=False, resume=True)
+
+
+def test_resume_notices_an_edited_external_bot_but_not_a_moved_endpoint(tmp_path: Path) -> None:
+    """The bot's digest covers what makes it that bot (here: its function and greeting), not
+    how it is reached, so fixing a timeout still resumes while a new bot is refused."""
+    (tmp_path / "echo_bot_for_resume.py").write_text(
+        "def reply(history):\n    return 'I hear you. ' + history[-1].text[:30]\n"
+    )
+    bot = tmp_path / "echo.yaml"
+    head = "kind: python\nfunction: echo_bot_for_resume:reply\npath: .\n"
+    bot.write_text(head)
+    cfg = RunConfig(counselors=[f"ext:{bot}"], profiles=PANEL[:1], max_turns=4)
+    execute_run(cfg, tmp_path / "r", report=False)
+    saved = json.loads((tmp_path / "r" / "config.json").read_text())
+    assert list(saved["bot_digests"]) == ["echo"]
+    bot.write_text(head + "timeout: 30\n")
+    again = execute_run(cfg, tmp_path / "r", report=False, resume=True)
+    assert again.resumed == 1
+    bot.write_text(head + "greeting: Welcome, what brings you here?\n")
+    with pytest.raises(Exception, match="external bot echo has changed"):
+        execute_run(cfg, tmp_path / "r", report=False, resume=True)

@@ -26,7 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from theralab import __version__
 from theralab.counselors import DEFAULT_COUNSELORS, resolve_counselor
-from theralab.counselors.registry import CounselorRegistry, is_external
+from theralab.counselors.external import ExternalBot
+from theralab.counselors.registry import CounselorRegistry, is_external, parse_counselor
 from theralab.dialogue.records import SCHEMA_VERSION, Session, StopReason
 from theralab.dialogue.transcripts import atomic_write_text, parse_session_line, write_sessions
 from theralab.errors import InputError
@@ -80,6 +81,10 @@ class RunConfig(BaseModel):
     profile_digests: dict[str, str] = Field(
         default_factory=dict, description="sha256 of each profile used, to detect edits."
     )
+    bot_digests: dict[str, str] = Field(
+        default_factory=dict,
+        description="sha256 of what defines each external bot (not where it is served).",
+    )
 
     def resolved(self) -> tuple[RunConfig, list[ClientProfile]]:
         """Canonical counselor names and an explicit, digested profile list."""
@@ -89,12 +94,18 @@ class RunConfig(BaseModel):
         else:
             profiles = sample_panel(min(self.clients, len(builtin_profiles())), self.seed)
         digests = {p.id: profile_digest(p) for p in profiles}
+        bots = {
+            spec.label: bot_digest(spec.bot)
+            for spec in map(parse_counselor, counselors)
+            if spec.bot is not None
+        }
         config = self.model_copy(
             update={
                 "counselors": counselors,
                 "profiles": [p.id for p in profiles] if not self.profiles else self.profiles,
                 "clients": len(profiles),
                 "profile_digests": digests,
+                "bot_digests": bots,
             }
         )
         return config, profiles
@@ -117,6 +128,28 @@ class RunConfig(BaseModel):
 
 def profile_digest(profile: ClientProfile) -> str:
     return hashlib.sha256(profile.model_dump_json().encode()).hexdigest()[:16]
+
+
+# Where and how an external bot is reached: editing these (a fixed URL, a longer timeout)
+# does not make it another bot, so a run can be resumed after such a fix.
+_TRANSPORT_KEYS = {
+    "base_url",
+    "url",
+    "headers",
+    "api_key_env",
+    "timeout",
+    "max_retries",
+    "max_connections",
+    "cache",
+    "description",
+}
+
+
+def bot_digest(bot: ExternalBot) -> str:
+    """What makes an external bot the bot it is (kind, model, system prompt, request
+    template, reply path, function…), so `--resume` notices a bot edited mid-run."""
+    payload = bot.config.model_dump(mode="json", exclude=_TRANSPORT_KEYS)
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def load_config(path: str | Path) -> RunConfig:
@@ -149,7 +182,8 @@ class RunOutcome:
     planned: int = 0
     resumed: int = 0
     usage: dict[str, dict[str, float | int]] | None = None
-    failed_counselors: list[str] = field(default_factory=list)
+    # (counselors whose every session failed, counselors with some failed sessions)
+    failures: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
 
     @property
     def unfinished(self) -> int:
@@ -174,6 +208,34 @@ def _finished_sessions(journal: Path) -> dict[str, Session]:
     return done
 
 
+def _check_unchanged(old: RunConfig, new: RunConfig, source: Path) -> None:
+    """Resume only what this command would run: the same options, the same client profiles
+    and the same external bots as the run's recorded config (edits are named)."""
+    for label, digest in new.bot_digests.items():
+        before = old.bot_digests.get(label)
+        if before is not None and before != digest:
+            raise InputError(
+                f"the external bot {label} has changed since this run started (its model, "
+                "prompt, request template or reply path); its finished sessions came from "
+                "the old bot: start a new run, or restore the bot's file",
+                source=str(source),
+            )
+    for pid, digest in new.profile_digests.items():
+        before = old.profile_digests.get(pid)
+        if before is not None and before != digest:
+            raise InputError(
+                f"the client profile {pid} has changed since this run started; its finished "
+                "sessions used the old profile: start a new run, or restore the profile",
+                source=str(source),
+            )
+    if old.digest() != new.digest():
+        raise InputError(
+            "the run's configuration differs from this command's; resume "
+            "with the same options (or --config the run's config.json)",
+            source=str(source),
+        )
+
+
 def execute_run(
     config: RunConfig,
     run_dir: Path,
@@ -194,12 +256,7 @@ def execute_run(
     previous = run_dir / "config.json"
     if resume and previous.exists():
         old = load_config(previous)
-        if old.resolved()[0].digest() != config.digest():
-            raise InputError(
-                "the run's configuration differs from this command's; resume "
-                "with the same options (or --config the run's config.json)",
-                source=str(previous),
-            )
+        _check_unchanged(old, config, previous)
         done = _finished_sessions(journal)
     else:
         done = {}
@@ -280,39 +337,51 @@ def execute_run(
         planned=len(plans),
         resumed=len(done),
         usage=usage,
-        failed_counselors=failed_counselors(config, sessions),
+        failures=session_failures(
+            config.counselors, sessions, config.model_roles.get("counselor"), config.base_url
+        ),
     )
 
 
-def failed_counselors(config: RunConfig, sessions: list[Session]) -> list[str]:
-    """One line per counselor whose every session failed (its bot or model never answered):
-    the counselor, where its replies come from, and the cause."""
-    model_spec = config.model_roles.get("counselor")
+def session_failures(
+    counselors: list[str],
+    sessions: list[Session],
+    model_spec: str | None = None,
+    base_url: str | None = None,
+) -> tuple[list[str], list[str]]:
+    """What failed, one line per counselor, split in two: counselors whose every session
+    failed (their bot or model never answered: no result at all) and counselors with some
+    failed sessions (scored without them; `--resume` redoes them). Each line names the
+    counselor, where its replies come from, and the most common cause."""
 
     def unused() -> Model:  # the model is not needed to say where replies came from
         raise AssertionError
 
     registry = CounselorRegistry(
-        config.counselors,
+        counselors,
         counselor_model=unused if model_spec else None,
         counselor_endpoint=(
-            f"{model_spec} at {config.base_url}" if model_spec and config.base_url else model_spec
+            f"{model_spec} at {base_url}" if model_spec and base_url else model_spec
         ),
     )
-    lines = []
-    for name in config.counselors:
+    total: list[str] = []
+    partial: list[str] = []
+    for name in counselors:
         spec = registry.spec(name)
-        label, key = spec.label, spec.key
-        mine = [s for s in sessions if s.id.startswith(f"{key}--")]  # as plan_sessions names them
-        if not mine or any(s.stop_reason is not StopReason.ERROR for s in mine):
+        mine = [s for s in sessions if s.id.startswith(f"{spec.key}--")]  # plan_sessions' ids
+        failed = [s for s in mine if s.stop_reason is StopReason.ERROR]
+        if not failed:
             continue
-        causes = Counter((s.outcome.error if s.outcome else None) or "unknown error" for s in mine)
-        cause = causes.most_common(1)[0][0]
-        lines.append(
-            f"counselor {label} ({registry.endpoint(name)}): all {len(mine)} session(s) "
-            f"failed: {cause}"
+        causes = Counter(
+            (s.outcome.error if s.outcome else None) or "unknown error" for s in failed
         )
-    return lines
+        cause = causes.most_common(1)[0][0]
+        where = f"counselor {spec.label} ({registry.endpoint(name)})"
+        if len(failed) == len(mine):
+            total.append(f"{where}: all {len(mine)} session(s) failed: {cause}")
+        else:
+            partial.append(f"{where}: {len(failed)} of {len(mine)} session(s) failed: {cause}")
+    return total, partial
 
 
 def write_results(path: Path, results: Results) -> None:

@@ -76,6 +76,29 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def exit_on_failures(
+    total: list[str], partial: list[str], *, resume_hint: str | None = None
+) -> None:
+    """Exit 1 when any session ended in error, one line per counselor (see
+    `runs.session_failures`): a run with failed sessions did not do its whole job."""
+    for line in total:  # a bot or model that never answered: not a result
+        err_console.print(f"[bold red]error:[/bold red] {line}", highlight=False, soft_wrap=True)
+    for line in partial:
+        err_console.print(
+            f"[bold red]error:[/bold red] {line} (left out of the scores)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if total or partial:
+        if resume_hint:
+            err_console.print(
+                f"rerun with --resume --run-id {resume_hint} to redo the failed sessions",
+                highlight=False,
+                soft_wrap=True,
+            )
+        raise typer.Exit(1)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn TheraLab's input errors and unknown names into one clear line and exit code 2."""

@@ -12,6 +12,7 @@ from theralab.cli._common import (
     ContextWindowOption,
     console,
     err_console,
+    exit_on_failures,
     fail,
     global_options,
     interrupt_message,
@@ -204,9 +205,6 @@ def run(
             )
         elapsed = time.perf_counter() - t0
     print_leaderboard(outcome.results, console)
-    errors = sum(s.errors for s in outcome.results.counselors)
-    if errors:
-        err_console.print(f"[yellow]{errors} session(s) ended in error; see results.json[/yellow]")
     n = len(outcome.sessions)
     kept = f" ({outcome.resumed} kept from before)" if outcome.resumed else ""
     console.print(f"\n{n} sessions{kept} in {elapsed:.1f}s → [bold]{run_dir}[/bold]")
@@ -224,9 +222,4 @@ def run(
         )
     if report:
         console.print(f"report: {run_dir / 'report.html'}")
-    if outcome.failed_counselors:  # a bot or model that never answered: not a result
-        for line in outcome.failed_counselors:
-            err_console.print(
-                f"[bold red]error:[/bold red] {line}", highlight=False, soft_wrap=True
-            )
-        raise typer.Exit(1)
+    exit_on_failures(*outcome.failures, resume_hint=run_dir.name)

@@ -11,6 +11,7 @@ import typer
 from theralab.cli._common import (
     ContextWindowOption,
     console,
+    exit_on_failures,
     global_options,
     interrupt_message,
     session_progress,
@@ -23,7 +24,7 @@ from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.roles import ModelRoles, parse_role_bindings
 from theralab.model.usage import UsageTracker
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
-from theralab.runs import DEFAULT_SEED
+from theralab.runs import DEFAULT_SEED, session_failures
 from theralab.simulate.runner import plan_sessions, run_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS
 
@@ -139,3 +140,5 @@ def simulate(
         write_sessions(path, sessions)
         journal.unlink(missing_ok=True)
     console.print(f"{len(sessions)} sessions → [bold]{path}[/bold]")
+    bindings = parse_role_bindings(model_role)
+    exit_on_failures(*session_failures(names, sessions, bindings.get("counselor"), base_url))
