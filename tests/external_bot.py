@@ -5,11 +5,18 @@ conversation (what the person said first, how many turns there have been), and a
 deterministically. It speaks two protocols:
 
 - `POST /v1/chat/completions`, the OpenAI chat format (stateless: the whole conversation
-  each time; the conversation is recognised by its first user message);
+  each time; the conversation is recognised by its first user message); with
+  `"stream": true` in the body it answers with OpenAI-style server-sent events
+  (`choices.0.delta.content` pieces, then `data: [DONE]`);
 - `POST /api/chat`, a JSON API of its own (stateful: `{"session", "text"}` in,
-  `{"data": {"reply"}}` out, an `Authorization` header required).
+  `{"data": {"reply"}}` out, an `Authorization` header required);
+- `POST /api/stream`, the same stateful API answering with server-sent events: a comment, a
+  `meta` event without text, the reply in `{"delta": {"text"}}` pieces (one event's JSON split
+  over two `data:` lines), `data: [DONE]`, then one more piece, `AFTER_DONE`, that a reader
+  honouring the done marker never sees; `POST /api/stream/empty` sends comments only.
 
-Every request body is kept in `bodies` so tests can check what TheraLab sent.
+Every request body is kept in `bodies` (and the `Accept` header of each request in `accepts`)
+so tests can check what TheraLab sent.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from typing import Any
 OWN_SYSTEM_PROMPT = "You are Sunny, the support assistant of Example Health."
 NAME = OWN_SYSTEM_PROMPT.split(",")[0].removeprefix("You are ")  # its persona, from its prompt
 API_KEY = "test-secret-key"
+AFTER_DONE = " [sent after the done marker]"
 
 
 class ExternalBot:
@@ -30,6 +38,7 @@ class ExternalBot:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.bodies: list[dict[str, Any]] = []
+        self.accepts: list[tuple[str, str | None]] = []  # (path, Accept header)
         self.memory: dict[str, dict[str, Any]] = {}  # conversation → what the bot remembers
         self._httpd: ThreadingHTTPServer | None = None
 
@@ -73,8 +82,24 @@ class ExternalBot:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with bot.lock:
                     bot.bodies.append({"path": self.path, **body})
-                if self.path == "/v1/chat/completions":
+                    bot.accepts.append((self.path, self.headers.get("Accept")))
+                if self.path == "/v1/chat/completions" and body.get("stream"):
+                    self._openai_stream(body)
+                elif self.path == "/v1/chat/completions":
                     self._openai(body)
+                elif self.path == "/api/stream":
+                    reply = bot.answer(body["session"], body["text"])
+                    words = reply.split(" ")
+                    pieces = [w if i == 0 else " " + w for i, w in enumerate(words)]
+                    events = [": the bot is thinking", 'event: meta\ndata: {"type": "start"}']
+                    first = json.dumps({"delta": {"text": pieces[0]}})
+                    events.append(f"data: {first[:10]}\ndata: {first[10:]}")  # a split event
+                    events += [f"data: {json.dumps({'delta': {'text': p}})}" for p in pieces[1:]]
+                    events.append("data: [DONE]")
+                    events.append(f"data: {json.dumps({'delta': {'text': AFTER_DONE}})}")
+                    self._sse(events)
+                elif self.path == "/api/stream/empty":
+                    self._sse([": nothing to say", ": still nothing"])
                 elif self.path == "/api/chat":
                     if self.headers.get("Authorization") != f"Bearer {API_KEY}":
                         self._send(401, {"error": "bad key"})
@@ -107,6 +132,27 @@ class ExternalBot:
                         "usage": {"prompt_tokens": 20, "completion_tokens": 12},
                     },
                 )
+
+            def _openai_stream(self, body: dict[str, Any]) -> None:
+                users = [m["content"] for m in body.get("messages") or [] if m["role"] == "user"]
+                reply = bot.answer(users[0], users[-1])
+                chunks: list[dict[str, Any]] = [{"role": "assistant"}]
+                chunks += [{"content": reply[i : i + 12]} for i in range(0, len(reply), 12)]
+                events = []
+                for n, delta in enumerate([*chunks, {}]):
+                    end = None if delta else "stop"
+                    choice = {"index": 0, "delta": delta, "finish_reason": end}
+                    chunk = {"id": f"chatcmpl-{n}", "object": "chat.completion.chunk"}
+                    events.append(f"data: {json.dumps({**chunk, 'choices': [choice]})}")
+                self._sse([*events, "data: [DONE]"])
+
+            def _sse(self, events: list[str]) -> None:
+                data = "".join(e + "\n\n" for e in events).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()

@@ -1,6 +1,7 @@
 """External counselors (`ext:PATH.yaml`) end to end, against a real bot on 127.0.0.1: the
 one counselor registry, red-team and benchmark runs raw and guarded, the crisis protocol in
-front of the bot, configuration errors with file/line/field, a dead endpoint, a Python bot."""
+front of the bot, configuration errors with file/line/field, a dead endpoint, a Python bot,
+an HTTP bot answering with server-sent events."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.external_bot import API_KEY, ExternalBot
+from tests.external_bot import AFTER_DONE, API_KEY, ExternalBot
 from theralab.agents import Utterance
 from theralab.cli import app
 from theralab.counselors.external import ExternalCounselor, load_external
@@ -29,6 +30,8 @@ from theralab.errors import InputError
 from theralab.model.errors import ModelError
 
 runner = CliRunner()
+# an http bot without a reply_path (lines 1–5): each SSE case adds its own keys from line 6
+SSE = "kind: http\nurl: http://x/chat\nstateful: true\nbody:\n  id: '{{ conversation_id }}'\n"
 OK = "kind: openai-chat\nbase_url: http://127.0.0.1:9/v1\nmodel: m\n"  # three good lines
 YAML_PROMPT = "You are Sunny. Be brief and kind."
 CASES = """\
@@ -277,8 +280,36 @@ def test_a_crisis_message_to_the_guarded_bot_gets_the_protocol(
             "body.text",
             "unknown placeholder",
         ),
+        (f"{SSE}stream: websocket\n", 6, "stream", "Input should be 'sse'"),
+        (f"{SSE}stream: sse\n", 6, "stream", "needs delta_path"),
+        (f"{SSE}delta_path: delta.text\n", 6, "delta_path", "add stream: sse"),
+        (f"{SSE}done_marker: END\n", 6, "done_marker", "add stream: sse"),
+        (
+            f"{SSE}stream: sse\ndelta_path: delta.text\nreply_path: data.reply\n",
+            8,
+            "reply_path",
+            "instead of reply_path",
+        ),
+        (f"{SSE}stream: sse\ndelta_path: delta..text\n", 7, "delta_path", "dotted path"),
+        (
+            f"{SSE}stream: sse\ndelta_path: delta.text\ndone_marker: ''\n",
+            8,
+            "done_marker",
+            "at least 1",
+        ),
+        (SSE, 1, "reply_path", "Field required"),
+        (
+            SSE.replace("http://x/chat", "http://${THERALAB_NO_SUCH_HOST}/chat"),
+            2,
+            "url",
+            "THERALAB_NO_SUCH_HOST is not set",
+        ),
     ],
-    ids=["value", "kind", "missing", "url", "extra", "syntax", "python", "env", "template"],
+    ids=[
+        *("value", "kind", "missing", "url", "extra", "syntax", "python", "env", "template"),
+        *("sse-kind", "sse-no-delta", "delta-alone", "done-alone", "sse-and-reply-path"),
+        *("sse-bad-path", "sse-empty-done", "no-reply-path", "url-env"),
+    ],
 )
 def test_a_malformed_file_names_file_line_and_field(
     tmp_path: Path, text: str, line: int, field: str | None, message: str
@@ -463,3 +494,154 @@ def test_the_built_in_red_team_suite_runs_on_the_raw_bot(bot: ExternalBot, tmp_p
     # raw, a bot that only reflects meets none of the crisis criteria
     assert summary["appropriate_replies_high_imminent"] == 0.0
     assert not any(r["error"] for r in report["results"])
+
+
+# --- server-sent events --------------------------------------------------------------------------
+
+
+def sse_bot(folder: Path, url: str, name: str = "streamy", **extra: str) -> Path:
+    """A stateful http bot on the test bot's streaming API (`extra` adds or replaces keys)."""
+    keys = {
+        "kind": "http",
+        "name": name,
+        "url": url,
+        "body": '{session: "{{ conversation_id }}", text: "{{ message }}"}',
+        "stateful": "true",
+        "stream": "sse",
+        "delta_path": "delta.text",
+        "max_retries": "0",
+        **extra,
+    }
+    path = folder / f"{name}.yaml"
+    path.write_text("".join(f"{k}: {v}\n" for k, v in keys.items()))
+    return path
+
+
+def test_a_stateful_sse_bot_is_evaluated_end_to_end(bot: ExternalBot, tmp_path: Path) -> None:
+    path = sse_bot(tmp_path, f"{bot.url}/api/stream")
+    profiles = ["anger-cook-gustavo", "burnout-operations-manager-renata"]
+    before = len(bot.bodies)
+    result = runner.invoke(
+        app,
+        [
+            *("run", "--counselors", f"ext:{path}", "--profiles", ",".join(profiles)),
+            *("--max-turns", "6", "--out", str(tmp_path), "--run-id", "sse", "--no-progress"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    sessions = read_sessions(tmp_path / "sse/transcripts.jsonl")
+    assert sorted(s.profile_id or "" for s in sessions) == profiles
+    assert all(s.stop_reason is StopReason.MAX_TURNS for s in sessions)
+    for session in sessions:
+        replies = [t.text for t in session.turns if t.speaker is Speaker.COUNSELOR][1:]
+        assert len(replies) == 2  # greeting, then two streamed replies
+        assert replies[0].startswith("I'm Sunny. Thanks for telling me.")
+        assert replies[1].startswith("Earlier you said") and "(turn 2)?" in replies[1]
+        assert not any(AFTER_DONE in r for r in replies)  # the done marker ends the reply
+    sent = [b for b in bot.bodies[before:] if b["path"] == "/api/stream"]
+    assert len(sent) == 4 and all(set(b) == {"path", "session", "text"} for b in sent)
+    assert len({b["session"] for b in sent}) == 2  # one conversation id per session
+    assert ("/api/stream", "text/event-stream") in bot.accepts
+    results = json.loads((tmp_path / "sse/results.json").read_text())
+    assert results["counselors"][0]["engine"] == "external/http"
+
+
+def test_an_openai_style_stream_stateless_and_a_done_marker(
+    bot: ExternalBot, tmp_path: Path
+) -> None:
+    stateless = sse_bot(
+        tmp_path,
+        f"{bot.base_url}/chat/completions",
+        name="oaistream",
+        body='{model: sunny-1, stream: true, messages: "{{ history }}"}',
+        stateful="false",
+        delta_path="choices.0.delta.content",
+    )
+    marker = sse_bot(tmp_path, f"{bot.url}/api/stream", name="nomarker", done_marker="'[END]'")
+    history = (
+        Utterance(Speaker.COUNSELOR, "Hi."),
+        Utterance(Speaker.CLIENT, "my sister moved away last month"),
+    )
+    registry = CounselorRegistry()
+
+    async def ask(path: Path) -> str:
+        return (await registry.inner(f"ext:{path}", 0).respond(history)).text
+
+    whole = asyncio.run(ask(stateless))
+    assert whole == (
+        "I'm Sunny. Thanks for telling me. It sounds like my sister moved away last month "
+        "is weighing on you. What happened?"
+    )  # twelve-character pieces, joined
+    assert bot.bodies[-1]["stream"] is True and len(bot.bodies[-1]["messages"]) == 2
+    # a marker the bot never sends: the reply runs to the end of the stream
+    assert asyncio.run(ask(marker)).endswith("What happened?" + AFTER_DONE)
+    asyncio.run(registry.aclose())
+
+
+@pytest.mark.parametrize(
+    ("route", "extra", "field", "message"),
+    [
+        ("/api/stream", {"delta_path": "choices.0.delta.content"}, "delta_path", "found nothing"),
+        ("/api/stream", {"delta_path": "delta"}, "delta_path", "found a dict, not text, in event"),
+        ("/api/stream/empty", {}, "stream", "no server-sent events"),
+        ("/v1/chat/completions", {}, "stream", "expects a text/event-stream reply"),
+    ],
+    ids=["path-finds-nothing", "path-finds-an-object", "no-events", "json-reply"],
+)
+def test_an_unreadable_stream_names_the_file_and_the_field(
+    bot: ExternalBot,
+    tmp_path: Path,
+    route: str,
+    extra: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    body = '{session: "{{ conversation_id }}", text: "{{ message }}", messages: []}'
+    if route.startswith("/v1"):  # answers JSON: the bot needs a user message to reply at all
+        body = '{session: "{{ conversation_id }}", messages: [{role: user, content: hi}]}'
+    path = sse_bot(tmp_path, f"{bot.url}{route}", body=body, **extra)
+    agent = CounselorRegistry().inner(f"ext:{path}", 0)
+    history = (Utterance(Speaker.CLIENT, "work has been stressful lately"),)
+    with pytest.raises(ModelError) as err:
+        asyncio.run(agent.respond(history))
+    assert f"{path}, field '{field}'" in str(err.value) and message in str(err.value)
+    assert err.value.kind.value == "fatal"  # the file's fault: not retried
+
+
+def test_a_run_on_a_misread_stream_fails_with_a_named_cause(
+    bot: ExternalBot, tmp_path: Path
+) -> None:
+    path = sse_bot(tmp_path, f"{bot.url}/api/stream", name="misread", delta_path="delta.txt")
+    result = runner.invoke(
+        app,
+        [
+            *("run", "--counselors", f"cbt,ext:{path}", "--clients", "2", "--max-turns", "6"),
+            *("--out", str(tmp_path), "--run-id", "misread", "--no-progress"),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    [line] = [ln for ln in result.output.splitlines() if ln.startswith("error:")]
+    assert "counselor misread" in line and "all 2 session(s) failed" in line
+    assert f"{path}, field 'delta_path': 'delta.txt' found nothing in any of the" in line
+    results = json.loads((tmp_path / "misread/results.json").read_text())
+    assert [c["errors"] for c in results["counselors"]] == [0, 2]  # cbt ran; the bot failed
+
+
+def test_environment_defaults_in_urls(
+    bot: ExternalBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("THERALAB_TEST_BOT", raising=False)
+    path = write_bot(tmp_path, "${THERALAB_TEST_BOT:-http://127.0.0.1:9}/v1", name="envbot")
+    load_external(path)  # unset, with a default: valid
+    monkeypatch.setenv("THERALAB_TEST_BOT", bot.url)
+    registry = CounselorRegistry()
+    reply = asyncio.run(
+        registry.inner(f"ext:{path}", 0).respond((Utterance(Speaker.CLIENT, "hello, I'm tired"),))
+    )
+    assert reply.text.startswith("I'm Sunny")  # the variable wins over the default
+    asyncio.run(registry.aclose())
+    monkeypatch.setenv("THERALAB_TEST_BOT", "ftp://elsewhere")
+    path.write_text(path.read_text() + "\n")  # read again
+    with pytest.raises(InputError, match="http:// or https://") as err:
+        load_external(path)
+    assert err.value.field == "base_url" and err.value.line == 3

@@ -23,6 +23,9 @@ def _ruff() -> str:
 @pytest.mark.parametrize("args", [["check"], ["format", "--check"]], ids=" ".join)
 def test_ruff(args: list[str]) -> None:
     result = subprocess.run(
-        [_ruff(), *args, "src", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+        [_ruff(), *args, "src", "tests", "bench", "scripts", "examples"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -13,6 +13,7 @@ from theralab.cli import bench as _bench
 from theralab.cli import check as _check
 from theralab.cli import coder as _coder
 from theralab.cli import compare as _compare
+from theralab.cli import doctor as _doctor
 from theralab.cli import evaluate as _evaluate
 from theralab.cli import gate as _gate
 from theralab.cli import guard as _guard
@@ -80,6 +81,7 @@ app.command("reply")(_safety.reply)
 app.command("redteam")(_safety.redteam)
 app.command("check")(_check.check)
 app.command("gate")(_gate.gate)
+app.command("doctor")(_doctor.doctor)
 app.add_typer(_profiles.app, name="profiles")
 app.add_typer(_annotate.app, name="annotate")
 app.add_typer(_coder.app, name="coder")

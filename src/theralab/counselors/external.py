@@ -9,7 +9,12 @@ The YAML file says how to reach the bot (`kind`):
   `Utterance` records (and `conversation_id=` if it takes one); it returns the reply text.
 - `http`: any JSON API: `url`, `headers` (with `${ENV}` secrets), a `body` template with
   `{{ message }}`, `{{ conversation_id }}`, `{{ turn }}` and `{{ history }}`, the reply's
-  `reply_path`, and `stateful` (the bot keeps the conversation by id) or not.
+  `reply_path`, and `stateful` (the bot keeps the conversation by id) or not. With
+  `stream: sse` the bot answers with server-sent events: `delta_path` finds the text in each
+  event, the pieces are joined, and a `done_marker` event (default `[DONE]`) ends the reply.
+
+`${NAME}` in a URL or a header is read from the environment when the bot is called;
+`${NAME:-default}` falls back to `default` when NAME is unset or empty.
 
 Every kind is a `ModelAPI` behind the package's one `Model` wrapper, so timeouts, retries,
 per-endpoint concurrency and usage come from there. A file is validated in full — kind, keys,
@@ -29,7 +34,7 @@ import os
 import re
 import sys
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,7 +51,7 @@ from theralab.yamlfiles import LocatedError, parse_yaml_model
 EXT_PREFIX = "ext:"
 KINDS = ("openai-chat", "python", "http")
 DEFAULT_GREETING = "Hello, I'm here to listen. What would you like to talk about today?"
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 PLACEHOLDERS = ("message", "conversation_id", "turn", "history")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -91,21 +96,46 @@ class _Common(BaseModel):
         return value
 
 
-def _env_names(text: str) -> list[str]:
-    return _ENV.findall(text)
-
-
 def _missing_env(text: str) -> list[str]:
-    return [n for n in _env_names(text) if n not in os.environ]
+    """The variables `text` names that are unset and have no `:-default`."""
+    return [
+        m.group(1)
+        for m in _ENV.finditer(text)
+        if m.group(2) is None and m.group(1) not in os.environ
+    ]
 
 
 def expand_env(text: str) -> str:
-    return _ENV.sub(lambda m: os.environ[m.group(1)], text)
+    """`${NAME}` and `${NAME:-default}` from the environment (check `_missing_env` first)."""
+
+    def one(m: re.Match[str]) -> str:
+        value = os.environ.get(m.group(1), "")
+        return value if value or m.group(2) is None else m.group(2)
+
+    return _ENV.sub(one, text)
+
+
+def _check_url(value: str) -> str:
+    """A URL that may name environment variables: every one set (or defaulted), and http(s)
+    once expanded."""
+    if missing := _missing_env(value):
+        raise ValueError(f"the environment variable {missing[0]} is not set")
+    if not re.match(r"^https?://[^\s/]+", expand_env(value)):
+        raise ValueError("expected an http:// or https:// URL, e.g. http://127.0.0.1:8080/v1")
+    return value
+
+
+def _check_path(value: str | None) -> str | None:
+    if value is not None and any(not part for part in value.split(".")):
+        raise ValueError("expected a dotted path such as data.reply or choices.0.text")
+    return value
 
 
 class OpenAIChatBot(_Common):
     kind: Literal["openai-chat"]
-    base_url: str = Field(description="The endpoint, e.g. http://127.0.0.1:8080/v1")
+    base_url: str = Field(
+        description="The endpoint, e.g. http://127.0.0.1:8080/v1 (may name ${ENV} variables)."
+    )
     model: str = Field(min_length=1)
     system_prompt: str | None = None
     api_key_env: str | None = Field(
@@ -117,9 +147,7 @@ class OpenAIChatBot(_Common):
     @field_validator("base_url")
     @classmethod
     def _url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("expected an http:// or https:// URL, e.g. http://127.0.0.1:8080/v1")
-        return value.rstrip("/")
+        return _check_url(value).rstrip("/")
 
     @field_validator("api_key_env")
     @classmethod
@@ -155,20 +183,31 @@ class HttpBot(_Common):
     url: str
     headers: dict[str, str] = Field(default_factory=dict)
     body: dict[str, Any] = Field(description="JSON body template with {{ placeholders }}.")
-    reply_path: str = Field(min_length=1, description="Where the reply is, e.g. data.reply")
+    reply_path: str | None = Field(
+        default=None, min_length=1, description="Where the reply is, e.g. data.reply"
+    )
     stateful: bool = Field(
         default=False,
         description="The bot keeps the conversation by id (send the latest message only).",
+    )
+    stream: Literal["sse"] | None = Field(
+        default=None, description="sse: the bot answers with server-sent events."
+    )
+    delta_path: str | None = Field(
+        default=None,
+        min_length=1,
+        description="With stream: sse, where each event's piece of the reply is.",
+    )
+    done_marker: str | None = Field(
+        default=None,
+        min_length=1,
+        description="With stream: sse, the event data that ends the reply (default [DONE]).",
     )
 
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("expected an http:// or https:// URL")
-        if missing := _missing_env(value):
-            raise ValueError(f"the environment variable {missing[0]} is not set")
-        return value
+        return _check_url(value)
 
     @field_validator("headers")
     @classmethod
@@ -202,12 +241,10 @@ class HttpBot(_Common):
         walk(value, ())
         return value
 
-    @field_validator("reply_path")
+    @field_validator("reply_path", "delta_path")
     @classmethod
-    def _path(cls, value: str) -> str:
-        if any(not part for part in value.split(".")):
-            raise ValueError("expected a dotted path such as data.reply or choices.0.text")
-        return value
+    def _path(cls, value: str | None) -> str | None:
+        return _check_path(value)
 
     @model_validator(mode="after")
     def _state(self) -> HttpBot:
@@ -224,7 +261,34 @@ class HttpBot(_Common):
             )
         if self.stateful and self.cache:
             raise LocatedError("a stateful bot cannot be cached", ("cache",))
+        if self.stream is None:
+            for key in ("delta_path", "done_marker"):
+                if getattr(self, key) is not None:
+                    raise LocatedError(f"{key} is for streamed replies: add stream: sse", (key,))
+            if self.reply_path is None:
+                raise LocatedError(
+                    "Field required: where the reply is in the response JSON, e.g. data.reply "
+                    "(or stream: sse with delta_path for a streamed reply)",
+                    ("reply_path",),
+                )
+        else:
+            if self.reply_path is not None:
+                raise LocatedError(
+                    "a streamed reply is joined from its events: use delta_path (the text in "
+                    "each event) instead of reply_path",
+                    ("reply_path",),
+                )
+            if self.delta_path is None:
+                raise LocatedError(
+                    "stream: sse needs delta_path, where each event's piece of the reply is "
+                    "(e.g. choices.0.delta.content)",
+                    ("stream",),
+                )
         return self
+
+    @property
+    def done(self) -> str:
+        return self.done_marker or "[DONE]"
 
     def endpoint(self) -> str:
         return self.url
@@ -386,7 +450,8 @@ class PythonBotAPI:
 
 
 class HttpBotAPI:
-    """One POST per turn to a JSON API, the body rendered from the file's template."""
+    """One POST per turn to a JSON API, the body rendered from the file's template; the reply
+    is read from the response JSON, or joined from its server-sent events (`stream: sse`)."""
 
     provider = "http"
     native_json_schema = False
@@ -394,6 +459,7 @@ class HttpBotAPI:
     def __init__(self, bot: ExternalBot, client: httpx.AsyncClient | None = None) -> None:
         assert isinstance(bot.config, HttpBot)
         self.config = bot.config
+        self.source = bot.source
         self.model_name = bot.label
         self.url = expand_env(bot.config.url)
         self._client = client
@@ -435,14 +501,25 @@ class HttpBotAPI:
 
         return fill(self.config.body)
 
+    def _fault(self, key: str, message: str, raw: str | None = None) -> ModelError:
+        """A reply the file's `key` cannot read: the bot's failure, not retried, naming the
+        file and the field."""
+        return ModelError(f"{self.source}, field {key!r}: {message}", ErrorKind.FATAL, raw=raw)
+
     async def generate(
         self, messages: Sequence[ChatMessage], config: GenerateConfig
     ) -> ModelOutput:
         from theralab.model.providers.openai_compat import _classify
 
         headers = {k: expand_env(v) for k, v in self.config.headers.items()}
+        body = self.render(messages)
+        if self.config.stream == "sse":
+            if not any(k.lower() == "accept" for k in headers):
+                headers["Accept"] = "text/event-stream"
+            text = await self._streamed(body, headers)
+            return ModelOutput(text=text, provider=self.provider, model=self.model_name)
         try:
-            response = await self.client.post(self.url, json=self.render(messages), headers=headers)
+            response = await self.client.post(self.url, json=body, headers=headers)
         except httpx.TimeoutException as exc:
             raise ModelError(f"timed out talking to {self.url}", ErrorKind.TRANSIENT) from exc
         except httpx.TransportError as exc:
@@ -455,21 +532,102 @@ class HttpBotAPI:
             raise ModelError(
                 "the reply is not JSON", ErrorKind.TRANSIENT, raw=response.text[:500]
             ) from exc
+        assert self.config.reply_path is not None  # validated: JSON replies have one
         text = find_path(data, self.config.reply_path)
         if not isinstance(text, str):
-            raise ModelError(
-                f"reply_path {self.config.reply_path!r} found "
-                + ("nothing" if text is None else type(text).__name__)
+            raise self._fault(
+                "reply_path",
+                f"{self.config.reply_path!r} found "
+                + ("nothing" if text is None else f"a {type(text).__name__}, not text,")
                 + " in the response",
-                ErrorKind.FATAL,
                 raw=response.text[:500],
             )
         return ModelOutput(text=text, provider=self.provider, model=self.model_name)
+
+    async def _streamed(self, body: Any, headers: dict[str, str]) -> str:
+        """POST, then read server-sent events until the done marker (or the end of the
+        stream), joining the text `delta_path` finds in each event."""
+        from theralab.model.providers.openai_compat import _classify
+
+        try:
+            async with self.client.stream("POST", self.url, json=body, headers=headers) as response:
+                if response.status_code >= 300:
+                    await response.aread()
+                    raise _classify(response)
+                kind = response.headers.get("content-type", "")
+                if kind.split(";")[0].strip().lower() != "text/event-stream":
+                    await response.aread()
+                    raise self._fault(
+                        "stream",
+                        "stream: sse expects a text/event-stream reply, got "
+                        + (kind or "no content type"),
+                        raw=response.text[:500],
+                    )
+                return self._join(await _sse_events(response.aiter_lines(), self.config.done))
+        except httpx.TimeoutException as exc:
+            raise ModelError(f"timed out talking to {self.url}", ErrorKind.TRANSIENT) from exc
+        except httpx.TransportError as exc:
+            raise ModelError(f"cannot reach {self.url}: {exc}", ErrorKind.TRANSIENT) from exc
+
+    def _join(self, events: list[str]) -> str:
+        path = self.config.delta_path
+        assert path is not None  # validated: stream: sse has one
+        if not events:
+            raise self._fault("stream", "the reply had no server-sent events (no data lines)")
+        pieces: list[str] = []
+        not_json = 0
+        for n, data in enumerate(events, start=1):
+            try:
+                event = json.loads(data)
+            except ValueError:
+                not_json += 1
+                continue
+            piece = find_path(event, path)
+            if isinstance(piece, str):
+                pieces.append(piece)
+            elif piece is not None:
+                raise self._fault(
+                    "delta_path",
+                    f"{path!r} found a {type(piece).__name__}, not text, in event {n}",
+                    raw=data[:500],
+                )
+        if not pieces:
+            detail = f" ({not_json} not JSON)" if not_json else ""
+            raise self._fault(
+                "delta_path",
+                f"{path!r} found nothing in any of the {len(events)} event(s){detail}",
+                raw="\n".join(events)[:500],
+            )
+        return "".join(pieces)
 
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+async def _sse_events(lines: AsyncIterator[str], done: str) -> list[str]:
+    """The data of each server-sent event, up to the one whose data is `done`: `data:` lines
+    joined with newlines, an event ended by a blank line; comments, `event:`, `id:` and
+    `retry:` fields are skipped."""
+    events: list[str] = []
+    data: list[str] | None = None
+    async for line in lines:
+        if not line:
+            if data is not None:
+                if "\n".join(data).strip() == done:
+                    return events
+                events.append("\n".join(data))
+            data = None
+            continue
+        if line.startswith(":"):
+            continue
+        name, _, value = line.partition(":")
+        if name == "data":
+            data = [*(data or []), value.removeprefix(" ")]
+    if data is not None and "\n".join(data).strip() != done:
+        events.append("\n".join(data))
+    return events
 
 
 def find_path(data: Any, path: str) -> Any:
@@ -497,7 +655,9 @@ def external_api(bot: ExternalBot) -> Any:
 
         key = os.environ[config.api_key_env] if config.api_key_env else "not-needed"
         # An explicit key: the user's OPENAI_API_KEY is never sent to a third-party bot.
-        return OpenAICompatible("openai", config.model, base_url=config.base_url, api_key=key)
+        return OpenAICompatible(
+            "openai", config.model, base_url=expand_env(config.base_url), api_key=key
+        )
     if isinstance(config, PythonBot):
         return PythonBotAPI(bot)
     return HttpBotAPI(bot)
