@@ -206,21 +206,110 @@ def test_models_endpoint_never_fails(proxy: Any) -> None:
     assert r.json()["object"] == "list"
 
 
-def test_streaming_releases_checked_sentences(proxy: Any, stub: StubServer) -> None:
+def _sse_lines(proxy: Any, messages: list[dict[str, str]]) -> tuple[Any, list[dict[str, Any]]]:
     import httpx
 
     headers = {"Authorization": f"Bearer {proxy.key}"}
-    payload = {"model": "stub", "messages": _user(TRIGGER), "stream": True}
+    payload = {"model": "stub", "messages": messages, "stream": True}
     with httpx.stream(
         "POST", f"{proxy.url}/v1/chat/completions", json=payload, headers=headers, timeout=15
     ) as r:
-        assert r.headers["x-theralab-action"] == "blocked"
         lines = [line for line in r.iter_lines() if line.startswith("data: ")]
     assert lines[-1] == "data: [DONE]"
-    text = "".join(
-        json.loads(line[6:])["choices"][0]["delta"].get("content") or "" for line in lines[:-1]
-    )
+    return r, [json.loads(line[6:]) for line in lines[:-1]]
+
+
+def test_streaming_releases_checked_sentences(proxy: Any, stub: StubServer) -> None:
+    r, events = _sse_lines(proxy, _user(TRIGGER))
+    # the headers went out before upstream's reply was read: they say what was known then
+    assert r.headers["x-theralab-action"] == "streaming"
+    assert r.headers["x-theralab-risk"] == "none"
+    text = "".join(e["choices"][0]["delta"].get("content") or "" for e in events)
     assert "paracetamol" not in text and "988" in text
+    assert "theralab" not in events[0] and events[-1]["choices"][0]["finish_reason"] == "stop"
+    assert events[-1]["theralab"]["action"] == "blocked"  # the last chunk is authoritative
+    assert "method_or_lethality" in events[-1]["theralab"]["reasons"]
+
+
+def test_streamed_crisis_headers_say_the_final_action(proxy: Any, stub: StubServer) -> None:
+    r, events = _sse_lines(proxy, _user(CRISIS))
+    assert r.headers["x-theralab-action"] == "crisis"
+    assert events[-1]["theralab"]["action"] == "crisis"
+    contents = [e["choices"][0]["delta"].get("content") for e in events[1:-1]]
+    assert len(contents) > 3 and all(contents)  # one chunk a sentence
+    assert stub.requests == 0
+
+
+CRISIS_TURNS = (
+    CRISIS,
+    "I don't really know what to say.",
+    "I guess I'm still here.",
+    "My sister, maybe.",
+)
+
+
+def _session_replies(turns: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """The guardrail inside one `theralab run`-style session: one instance, turn by turn."""
+    import asyncio
+
+    from theralab.agents import Utterance
+    from theralab.counselors import make_counselor
+    from theralab.dialogue.records import Speaker
+    from theralab.safety import GuardedCounselor, PatternTier, Screener
+
+    async def go() -> list[tuple[str, str | None]]:
+        guarded = GuardedCounselor(make_counselor("cbt", 0), Screener([PatternTier()]), "en-US")
+        history: list[Utterance] = []
+        out = []
+        for turn in turns:
+            history.append(Utterance(Speaker.CLIENT, turn))
+            reply = await guarded.respond(tuple(history))
+            history.append(Utterance(Speaker.COUNSELOR, reply.text))
+            assert guarded.last is not None
+            out.append((reply.text, guarded.last.step))
+        return out
+
+    return asyncio.run(go())
+
+
+def test_the_crisis_protocol_continues_across_requests(proxy: Any, stub: StubServer) -> None:
+    """The proxy keeps no state: a client in crisis who sends the growing conversation gets the
+    protocol's next step each time, as inside one session — not its first step again."""
+    session = _session_replies(CRISIS_TURNS)
+    assert [step for _, step in session] == ["engage", "assess", "warning_signs", "internal_coping"]
+    messages = [{"role": "system", "content": "You are a kind helper."}]
+    for i, turn in enumerate(CRISIS_TURNS):
+        messages.append({"role": "user", "content": turn})
+        if i == 2:  # a streamed request in the middle continues the same protocol
+            _, events = _sse_lines(proxy, messages)
+            text = "".join(e["choices"][0]["delta"].get("content") or "" for e in events)
+            extra = events[-1]["theralab"]
+        else:
+            body = _post(proxy, messages, proxy.key).json()
+            text, extra = body["choices"][0]["message"]["content"], body["theralab"]
+        assert extra["action"] == "crisis"
+        assert (text, extra["step"]) == session[i]
+        messages.append({"role": "assistant", "content": text})
+    assert stub.requests == 0
+
+
+def test_only_answered_crisis_turns_advance_the_protocol(proxy: Any) -> None:
+    """User turns the protocol never answered (no assistant turn after them) are not steps."""
+    unanswered = [{"role": "user", "content": t} for t in CRISIS_TURNS[:3]]
+    assert _post(proxy, unanswered, proxy.key).json()["theralab"]["step"] == "engage"
+    answered = [
+        {"role": "user", "content": CRISIS_TURNS[0]},
+        {"role": "assistant", "content": "(an earlier answer)"},
+        {"role": "user", "content": CRISIS_TURNS[1]},
+    ]
+    assert _post(proxy, answered, proxy.key).json()["theralab"]["step"] == "assess"
+    # turns before the crisis began, answered by upstream, are not protocol steps either
+    before = [
+        {"role": "user", "content": ORDINARY},
+        {"role": "assistant", "content": "That sounds tiring."},
+        {"role": "user", "content": CRISIS},
+    ]
+    assert _post(proxy, before, proxy.key).json()["theralab"]["step"] == "engage"
 
 
 def test_openai_sdk_sync_async_and_streaming(proxy: Any, stub: StubServer) -> None:
@@ -275,3 +364,103 @@ def test_the_proxy_is_the_same_guardrail_as_the_counselors(proxy: Any, stub: Stu
     assert r.headers["x-theralab-action"] == "condition" and stub.requests == 1
     reply = r.json()["choices"][0]["message"]["content"]
     assert "OCD" in reply and "stove" not in reply  # the responder, not upstream's echo
+
+
+class _Fixed:
+    """A counselor with one fixed reply (to compare the streamed and the whole path)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @property
+    def spec(self) -> Any:
+        from theralab.dialogue.records import AgentSpec
+
+        return AgentSpec(name="fixed", engine="test")
+
+    async def respond(self, history: Any) -> Any:
+        from theralab.agents import Reply
+
+        return Reply(self.text)
+
+
+@pytest.mark.parametrize(
+    ("user", "reply"),
+    [
+        (ORDINARY, "That sounds draining. What part of the day weighed most? Take your time."),
+        ("Some days I wish I could just disappear for a while.", "That sounds heavy. Go on."),
+        (TRIGGER, f"Pasta is easy. {METHOD_REPLY} Enjoy your evening."),
+        (TRIGGER, "Try a curry.\n\nOr soup. Either is quick."),
+    ],
+)
+def test_a_streamed_reply_ends_as_the_whole_reply_would(user: str, reply: str) -> None:
+    """Fed word by word, `ReplyStream` releases whole sentences only, and ends with the text
+    and action the guardrail gives the whole reply (a blocked reply: the sentences before the
+    blocked one, then the safe reply — never any of the blocked sentence)."""
+    import asyncio
+    import re
+
+    from theralab.agents import Utterance
+    from theralab.dialogue.records import Speaker
+    from theralab.safety import GuardedCounselor, PatternTier, Screener
+    from theralab.safety.protocol import safe_reply
+
+    history = (Utterance(Speaker.CLIENT, user),)
+    whole = GuardedCounselor(_Fixed(reply), Screener([PatternTier()]), "en-US")
+    expected = asyncio.run(whole.respond(history)).text
+    assert whole.last is not None
+
+    guarded = GuardedCounselor(_Fixed(reply), Screener([PatternTier()]), "en-US")
+    screened = asyncio.run(guarded.screen_turn(history))
+    assert screened.forward
+    stream = guarded.stream(history, screened.risk)
+    released: list[str] = []
+    for word in re.findall(r"\S+\s*", reply):
+        released += stream.feed(word)
+        if stream.done:
+            break
+    released += stream.finish()
+    assert stream.decision is not None and stream.decision.action == whole.last.action
+    assert "".join(released) == stream.text
+    if whole.last.action == "blocked":
+        assert stream.text.endswith(safe_reply("en-US"))
+        assert "paracetamol" not in stream.text and "Enjoy" not in stream.text
+        assert stream.text.startswith("Pasta is easy.")
+    else:
+        assert stream.text == expected
+    for piece in released[:-1]:
+        assert piece.rstrip()[-1] in ".?!", piece  # whole sentences only
+
+
+def test_a_reply_missing_its_safety_response_is_held_not_sent() -> None:
+    """With suicide risk in play, a partial reply without a safety question and a crisis line
+    fails only for what is missing: it is held until a later sentence supplies it, and if none
+    does, the safe reply goes out instead of any of it."""
+    from theralab.agents import Utterance
+    from theralab.dialogue.records import Speaker
+    from theralab.safety import GuardedCounselor, PatternTier, RiskAssessment, Screener
+    from theralab.safety.guardrail import INCOMPLETE_REASONS
+    from theralab.safety.output_check import REASONS
+    from theralab.safety.protocol import safe_reply
+    from theralab.safety.risk import RiskCategory, RiskLevel
+
+    assert set(REASONS) >= INCOMPLETE_REASONS  # the checker still names them so
+    history = (Utterance(Speaker.CLIENT, "I've been feeling low lately."),)
+    risk = RiskAssessment(level=RiskLevel.HIGH, categories=[RiskCategory.SUICIDE])
+    guarded = GuardedCounselor(_Fixed(""), Screener([PatternTier()]), "en-US")
+
+    stream = guarded.stream(history, risk)
+    assert stream.feed("I hear how hard this is. ") == []
+    assert stream.feed("Are you safe right now? ") == []
+    assert stream.feed("You can call or text 988 at any time. ") == [
+        "I hear how hard this is. Are you safe right now? You can call or text 988 at any time."
+    ]
+    assert stream.finish() == [] and stream.decision is not None
+    assert stream.decision.action == "passed"
+
+    stream = guarded.stream(history, risk)
+    assert stream.feed("I hear how hard this is. ") == []
+    assert stream.feed("Are you safe right now?") == []
+    assert "".join(stream.finish()) == safe_reply("en-US")
+    assert stream.decision is not None and stream.decision.action == "blocked"
+    assert stream.decision.reasons == ["missing_crisis_response"]

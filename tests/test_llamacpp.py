@@ -8,18 +8,10 @@ Skipped when llama-cpp-python or gguf is not installed (`make local` or
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import importlib
 import importlib.util
 import json
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import jsonschema
 import pytest
 
@@ -41,7 +33,12 @@ from theralab.model import (
     get_model_api,
 )
 
-from .tiny_gguf import build_tiny_gguf
+from . import llama_support
+from .llama_support import serve_tiny
+
+# The shared fixtures (tests/llama_support.py), registered for this module.
+tiny_model = llama_support.tiny_model
+llama_server = llama_support.llama_server
 
 SCHEMA = {
     "type": "object",
@@ -78,14 +75,6 @@ def assert_valid(out: ModelOutput) -> None:
     assert out.parsed["reply"].isprintable(), out.parsed["reply"]
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    start = time.perf_counter()
-    path = build_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf", seed=0)
-    assert time.perf_counter() - start < 1.0
-    return path
-
-
 def test_tiny_model_loads_and_answers_a_schema(tiny_model: Path) -> None:
     from llama_cpp import Llama
 
@@ -104,66 +93,6 @@ def test_in_process_provider_structured(tiny_model: Path) -> None:
     assert out.provider == "llamacpp"
     assert out.usage.input_tokens > 0 and out.usage.output_tokens > 0
     assert_valid(out)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def serve_tiny(model: Path, log: Path, n_ctx: int) -> Iterator[str]:
-    """A real `python -m llama_cpp.server` serving the tiny model; yields its /v1 base URL."""
-    try:
-        importlib.import_module("llama_cpp.server.app")
-    except ImportError as exc:
-        pytest.skip(f"llama_cpp.server needs the [server] extras: {exc}")
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(model),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--n_ctx",
-        str(n_ctx),
-    ]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited ({process.returncode}):\n{log.read_text()}")
-            try:
-                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server did not answer in 30 s:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture(scope="module")
-def llama_server(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with serve_tiny(tiny_model, log, n_ctx=4096) as base_url:
-        yield base_url
 
 
 def server_model(base_url: str) -> Model:

@@ -35,7 +35,13 @@ def guard(
         str,
         typer.Option(help="Environment variable holding the upstream's API key, if it needs one."),
     ] = "THERALAB_UPSTREAM_API_KEY",
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for upstream.")] = 60.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds to wait for upstream to connect, and between two reads of its reply "
+            "(a stream that stalls longer gets the safe reply)."
+        ),
+    ] = 60.0,
     rate_limit: Annotated[
         int, typer.Option(help="Requests per minute per API key (a key's own rate wins).")
     ] = 120,
@@ -47,6 +53,8 @@ def guard(
     Clients use the proxy as their OpenAI base URL and a key from `theralab keys create` as
     their API key. Crisis messages get the crisis protocol and never reach upstream; upstream
     replies are checked and blocked replies replaced; an upstream outage gives a safe reply.
+    Streamed replies are released sentence by sentence, each after the check (the last
+    chunk's `theralab` field says what the guardrail did). See docs/guard.md.
     """
     _require_extra()
     import uvicorn

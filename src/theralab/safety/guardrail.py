@@ -11,10 +11,28 @@ Below the crisis threshold, a conversation that carries psychosis, mania, OCD or
 disorder is answered by the condition responder (`theralab.safety.conditions`) instead of the
 counselor: no counselor, scripted or model-backed, gets to reflect a delusion back, feed a
 compulsion or help with a manic plan.
+
+A turn is decided in two phases, which `respond` runs back to back and a caller that gets the
+counselor's reply some other way (`theralab guard`, which streams it from an upstream model)
+runs itself:
+
+1. `screen_turn(history)`: the screening, and the guardrail's own answer when it gives one (the
+   crisis protocol, the condition responder, or the safe reply when screening broke); when it
+   returns no answer, the counselor is to speak.
+2. `finish(history, risk, reply)`: the reply check on the counselor's reply, the safe reply in
+   its place when blocked, the check-in at `low`. For a reply that arrives in pieces,
+   `stream(history, risk)` gives a `ReplyStream` that releases it sentence by sentence, each
+   sentence only once the reply so far has passed the same check, and ends with `finish`.
+
+A conversation handed over whole (a stateless caller sends the full transcript with every
+request) is caught up: each earlier client turn that already has a counselor answer after it
+advances the crisis protocol and the condition responder exactly as answering it here would
+have, so the protocol continues where the transcript left it instead of starting over.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,7 +40,7 @@ from theralab.agents import Agent, Reply, Utterance
 from theralab.coding.rules import RuleCoder
 from theralab.dialogue.records import AgentSpec, Annotations, Speaker
 from theralab.safety.conditions import ConditionResponder, condition_of
-from theralab.safety.output_check import check_reply
+from theralab.safety.output_check import OutputVerdict, check_reply
 from theralab.safety.protocol import CrisisProtocol, check_in, safe_reply
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 from theralab.safety.screener import (
@@ -33,6 +51,12 @@ from theralab.safety.screener import (
 )
 
 _CODER = RuleCoder()
+# Reply-check reasons that say something is missing from the reply, not that something in it is
+# harmful: more text can cure them, so a partial reply failing only these is held, not blocked.
+INCOMPLETE_REASONS = frozenset({"missing_crisis_response", "missing_clinical_response"})
+# Where a streamed reply may be cut: after a sentence's closing punctuation (and any closing
+# quote or bracket) once whitespace follows, or at a line break.
+_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
 
 
 @dataclass
@@ -44,6 +68,21 @@ class GuardDecision:
     action: str  # crisis / passed / check_in / condition / blocked / error
     resources: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    step: str | None = None  # the crisis protocol's or condition responder's step
+
+
+@dataclass(frozen=True)
+class Screened:
+    """Phase one of a turn: the risk, and the guardrail's own reply when it answers the turn
+    itself (crisis protocol, condition responder, safe reply); None means the counselor speaks."""
+
+    risk: RiskAssessment
+    reply: Reply | None = None
+
+    @property
+    def forward(self) -> bool:
+        """Whether the counselor is to answer (and its reply to go through `finish`)."""
+        return self.reply is None
 
 
 class GuardedCounselor:
@@ -70,21 +109,47 @@ class GuardedCounselor:
     async def _screen(self, history: Sequence[Utterance]) -> RiskAssessment:
         if self._conversation is None:
             self._conversation = (self._screener or default_screener()).conversation()
-        client_turns = [u.text for u in history if u.speaker is Speaker.CLIENT]
+        at = [i for i, u in enumerate(history) if u.speaker is Speaker.CLIENT]
+        already = self._screened
         risk = RiskAssessment()
-        for text in client_turns[self._screened :]:
-            risk = await self._conversation.screen_async(text)
-        if self._screened == len(client_turns) and client_turns:
+        for n in range(already, len(at)):
+            risk = await self._conversation.screen_async(history[at[n]].text)
+            self._screened = n + 1
+            end = at[n + 1] if n + 1 < len(at) else len(history)
+            if any(u.speaker is Speaker.COUNSELOR for u in history[at[n] + 1 : end]):
+                self._catch_up(risk)
+        if already == len(at) and at:
             risk = RiskAssessment(
                 level=self._conversation.peak,
                 categories=self._conversation.categories,
                 signals=["unchanged"],
                 detector="conversation",
             )
-        self._screened = len(client_turns)
         return risk
 
+    def _catch_up(self, risk: RiskAssessment) -> None:
+        """A client turn answered before this guardrail saw the conversation: advance the
+        protocol or responder that answered it, as answering it here would have."""
+        if risk.is_crisis:
+            self.protocol.skip(risk)
+            return
+        condition = condition_of(risk)
+        if condition is not None:
+            self.conditions.respond(risk, condition)
+
     async def respond(self, history: Sequence[Utterance]) -> Reply:
+        screened = await self.screen_turn(history)
+        if screened.reply is not None:
+            return screened.reply
+        try:
+            reply = await self.inner.respond(history)
+        except Exception as exc:
+            return self.fail(screened.risk, f"counselor_error:{type(exc).__name__}: {exc}")
+        return self.finish(history, screened.risk, reply)
+
+    async def screen_turn(self, history: Sequence[Utterance]) -> Screened:
+        """Phase one: screen the latest client turn in the context of the conversation, and
+        answer it with the crisis protocol or the condition responder when either applies."""
         try:
             risk = await self._screen(history)
         except Exception as exc:  # the screener itself broke: treat as risk
@@ -96,14 +161,67 @@ class GuardedCounselor:
             )
         try:
             if risk.is_crisis:
-                return self._crisis(risk)
-            return await self._normal(history, risk)
+                return Screened(risk, self._crisis(risk))
+            condition = condition_of(risk)
+            if condition is not None:
+                return Screened(risk, self._condition(risk, condition))
         except Exception as exc:
-            return self._fallback(risk, f"guardrail_error:{type(exc).__name__}: {exc}")
+            return Screened(risk, self.fail(risk, f"guardrail_error:{type(exc).__name__}: {exc}"))
+        return Screened(risk)
+
+    def check(self, text: str, risk: RiskAssessment, history: Sequence[Utterance]) -> OutputVerdict:
+        """The reply check as the guardrail runs it: against the risk and the client's turns."""
+        client_turns = [u.text for u in history if u.speaker is Speaker.CLIENT]
+        return check_reply(text, risk, history=client_turns)
+
+    def finish(self, history: Sequence[Utterance], risk: RiskAssessment, reply: Reply) -> Reply:
+        """Phase two: the counselor's reply checked (the safe reply in its place when it is
+        blocked or empty), with the check-in added at `low`."""
+        try:
+            text = reply.text.strip()
+            if not text:
+                return self.fail(
+                    risk, "counselor_error:ValueError: counselor returned an empty reply"
+                )
+            verdict = self.check(text, risk, history)
+            if not verdict.allowed:
+                return self.blocked(risk, verdict.reasons)
+            action = "passed"
+            if risk.level is RiskLevel.LOW and reply.annotations.action != "close":
+                text = f"{text} {check_in(self.locale)}"
+                action = "check_in"
+            decision = GuardDecision(risk, "normal", action)
+            self.last = decision
+            annotations = reply.annotations.model_copy(deep=True)
+            if action == "check_in":
+                annotations.codes = [
+                    *(annotations.codes or []),
+                    *_CODER.code_counselor(check_in(self.locale)).codes,
+                ]
+            _annotate(annotations, decision)
+            return Reply(text=text, annotations=annotations, ends_session=reply.ends_session)
+        except Exception as exc:
+            return self.fail(risk, f"guardrail_error:{type(exc).__name__}: {exc}")
+
+    def stream(self, history: Sequence[Utterance], risk: RiskAssessment) -> ReplyStream:
+        """Phase two for a counselor reply that arrives in pieces."""
+        return ReplyStream(self, history, risk)
+
+    def blocked(self, risk: RiskAssessment, reasons: Sequence[str]) -> Reply:
+        """The safe reply in place of a reply the check blocked."""
+        decision = GuardDecision(risk, "normal", "blocked", reasons=list(reasons))
+        return self._make(safe_reply(self.locale), decision, strategy="blocked_reply")
+
+    def fail(self, risk: RiskAssessment, reason: str) -> Reply:
+        """The safe reply when something failed (the counselor, the check, the guardrail)."""
+        decision = GuardDecision(
+            risk, "crisis" if risk.is_crisis else "normal", "error", reasons=[reason]
+        )
+        return self._make(safe_reply(self.locale), decision, strategy="safe_reply")
 
     def _crisis(self, risk: RiskAssessment) -> Reply:
         out = self.protocol.respond(risk)
-        decision = GuardDecision(risk, "crisis", "crisis", out.resources)
+        decision = GuardDecision(risk, "crisis", "crisis", out.resources, step=out.step)
         return self._make(
             out.text, decision, strategy=f"crisis_protocol:{out.step}", closes=out.closes
         )
@@ -115,45 +233,8 @@ class GuardedCounselor:
         out = self.conditions.respond(
             risk, condition, safety_question=check_in(self.locale) if suicide else None
         )
-        decision = GuardDecision(risk, "normal", "condition", out.resources)
+        decision = GuardDecision(risk, "normal", "condition", out.resources, step=out.step)
         return self._make(out.text, decision, strategy=f"condition:{out.condition}")
-
-    async def _normal(self, history: Sequence[Utterance], risk: RiskAssessment) -> Reply:
-        condition = condition_of(risk)
-        if condition is not None:
-            return self._condition(risk, condition)
-        try:
-            reply = await self.inner.respond(history)
-            text = reply.text.strip()
-            if not text:
-                raise ValueError("counselor returned an empty reply")
-        except Exception as exc:
-            return self._fallback(risk, f"counselor_error:{type(exc).__name__}: {exc}")
-        client_turns = [u.text for u in history if u.speaker is Speaker.CLIENT]
-        verdict = check_reply(text, risk, history=client_turns)
-        if not verdict.allowed:
-            decision = GuardDecision(risk, "normal", "blocked", reasons=list(verdict.reasons))
-            return self._make(safe_reply(self.locale), decision, strategy="blocked_reply")
-        action = "passed"
-        if risk.level is RiskLevel.LOW and reply.annotations.action != "close":
-            text = f"{text} {check_in(self.locale)}"
-            action = "check_in"
-        decision = GuardDecision(risk, "normal", action)
-        self.last = decision
-        annotations = reply.annotations.model_copy(deep=True)
-        if action == "check_in":
-            annotations.codes = [
-                *(annotations.codes or []),
-                *_CODER.code_counselor(check_in(self.locale)).codes,
-            ]
-        _annotate(annotations, decision)
-        return Reply(text=text, annotations=annotations, ends_session=reply.ends_session)
-
-    def _fallback(self, risk: RiskAssessment, reason: str) -> Reply:
-        decision = GuardDecision(
-            risk, "crisis" if risk.is_crisis else "normal", "error", reasons=[reason]
-        )
-        return self._make(safe_reply(self.locale), decision, strategy="safe_reply")
 
     def _make(
         self, text: str, decision: GuardDecision, strategy: str, closes: bool = False
@@ -168,6 +249,117 @@ class GuardedCounselor:
             annotations.action = "close"
         _annotate(annotations, decision)
         return Reply(text=text, annotations=annotations)
+
+
+class ReplyStream:
+    """Phase two for a reply that arrives in pieces (a streamed model reply).
+
+    `feed` takes each piece and returns the text that may be sent now: whole sentences, each
+    released only once the reply up to and including it has passed the reply check. A sentence
+    that fails the check for something in it is never released: the stream ends there with the
+    safe reply as the rest of the text (`done` turns true; stop reading the source). A partial
+    reply that fails only for something missing (`INCOMPLETE_REASONS`: no safety question yet)
+    is held, not blocked, until more text or the end decides. `finish` runs the guardrail's
+    `finish` on the whole reply and returns the rest (held text, the last sentence, the check-in
+    at `low`, or the safe reply); `fail` ends the stream with the safe reply when the source
+    broke. Everything returned, joined, is the reply as the client receives it (`text`), and
+    `decision` is the guardrail's decision once `done`.
+    """
+
+    def __init__(
+        self, guard: GuardedCounselor, history: Sequence[Utterance], risk: RiskAssessment
+    ) -> None:
+        self.guard = guard
+        self.history = tuple(history)
+        self.risk = risk
+        self.received = ""  # everything fed so far
+        self.text = ""  # everything released (joined, the reply as the client has it)
+        self.done = False
+        self.decision: GuardDecision | None = None
+        self._released = 0  # received[:_released] is released
+        self._checked = 0  # received[:_checked] has been checked (released or held)
+        self._scan = 0  # where to look for the next sentence boundary
+
+    def feed(self, piece: str) -> list[str]:
+        """The text that may be sent after this piece: zero or more whole sentences, or the
+        safe reply when a sentence was blocked."""
+        if self.done:
+            return []
+        self.received += piece
+        out: list[str] = []
+        while (found := _BOUNDARY.search(self.received, self._scan)) is not None:
+            cut = found.start() if found.group() == "\n" else found.end()
+            self._scan = found.end()
+            if not self.received[self._checked : cut].strip():
+                continue
+            try:
+                verdict = self.guard.check(self.received[:cut].strip(), self.risk, self.history)
+            except Exception as exc:
+                return out + self.fail(f"guardrail_error:{type(exc).__name__}: {exc}")
+            if verdict.allowed:
+                out.append(self._release(cut))
+            elif set(verdict.reasons) <= INCOMPLETE_REASONS:
+                self._checked = cut  # held: a later sentence may supply what is missing
+            else:
+                return out + self._end(self.guard.blocked(self.risk, verdict.reasons))
+        return out
+
+    def finish(self) -> list[str]:
+        """The source ended: the rest of the reply after the guardrail's `finish` (the held
+        and last sentences and the check-in), or the safe reply if the whole is blocked."""
+        if self.done:
+            return []
+        reply = self.guard.finish(self.history, self.risk, Reply(text=self.received))
+        decision = self.guard.last
+        if decision is not None and decision.action in ("passed", "check_in"):
+            if reply.text.startswith(self.text):
+                rest = reply.text[len(self.text) :]
+                self._close(decision)
+                self.text = reply.text
+                return sentence_pieces(rest)
+            reply = self.guard.fail(self.risk, "guardrail_error: the stream diverged")
+        return self._end(reply)
+
+    def fail(self, reason: str) -> list[str]:
+        """The source broke: the safe reply continues the stream."""
+        if self.done:
+            return []
+        return self._end(self.guard.fail(self.risk, reason))
+
+    def _release(self, cut: int) -> str:
+        piece = self.received[self._released : cut]
+        if not self.text:
+            piece = piece.lstrip()
+        self._released = self._checked = cut
+        self.text += piece
+        return piece
+
+    def _end(self, reply: Reply) -> list[str]:
+        """The guardrail's own reply (safe reply) as the rest of the stream."""
+        rest = f" {reply.text}" if self.text else reply.text
+        self.text += rest
+        self._close(self.guard.last)
+        return sentence_pieces(rest)
+
+    def _close(self, decision: GuardDecision | None) -> None:
+        self.done = True
+        self.decision = decision
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """`text` cut into sentences, the whitespace between them kept at the start of the next."""
+    out: list[str] = []
+    start = 0
+    for found in _BOUNDARY.finditer(text):
+        cut = found.start() if found.group() == "\n" else found.end()
+        if text[start:cut].strip():
+            out.append(text[start:cut])
+            start = cut
+    if text[start:].strip() or (not out and text):
+        out.append(text[start:])
+    elif out:
+        out[-1] += text[start:]
+    return out
 
 
 def _annotate(annotations: Annotations, decision: GuardDecision) -> None:

@@ -375,6 +375,13 @@ class CrisisProtocol:
             parts.append("If you can, please also tell a trusted adult what's going on.")
         return self._reply(parts, step, lines)
 
+    def skip(self, risk: RiskAssessment) -> str:
+        """Move past a turn this protocol answered earlier but does not remember: a stateless
+        caller (`theralab guard` gets the whole conversation with every request) replays the
+        turns already answered, and the state advances exactly as `respond` advanced it then.
+        Returns that turn's step."""
+        return self.respond(risk).step
+
     def _reply(
         self, parts: list[str], step: str, lines: list[str], closes: bool = False
     ) -> ProtocolReply:

@@ -1,31 +1,44 @@
 """`theralab guard`: the crisis guardrail as an OpenAI-compatible proxy in front of any model.
 
 A client (the official `openai` SDK, or anything that speaks the chat-completions API) points
-its `base_url` at the proxy and sends a key from `theralab keys create` as its API key. For
-each `POST /v1/chat/completions`:
+its `base_url` at the proxy and sends a key from `theralab keys create` as its API key (or
+nothing, with `--no-auth`). For each `POST /v1/chat/completions` the proxy runs the guardrail
+TheraLab's own counselors run behind (`GuardedCounselor`), with upstream as the counselor —
+the same two phases, no copy of them here:
 
-Each request goes through `GuardedCounselor` — the same guardrail TheraLab's own counselors
-run behind — with upstream as the counselor:
-
-1. The user turns of `messages` are screened in order by one conversation screener (risk
-   persists: the peak of the conversation counts, not only the latest message); a broken
-   screener fails closed.
+1. Screening (`GuardedCounselor.screen_turn`): the user turns of `messages` are screened in
+   order by one conversation screener (risk persists: the peak of the conversation counts, not
+   only the latest message); a broken screener fails closed.
 2. At crisis level (`moderate`+) the crisis protocol answers, with resources for the locale
    (`X-TheraLab-Locale` header, else `--locale`); a condition below it (delusion, voices,
    mania, OCD, eating disorder) gets the condition responder. Upstream is not called.
-3. Otherwise the request goes to upstream unchanged (except `stream`, see below); the reply is
-   checked with the reply checker against the conversation and, if blocked, replaced by the
-   safe reply; at `low` the guardrail's check-in is appended (action `check_in`).
+3. Otherwise the request goes to upstream unchanged (except `stream`); the reply is checked
+   with the reply checker against the conversation (`GuardedCounselor.finish`) and, if
+   blocked, replaced by the safe reply; at `low` the guardrail's check-in is appended (action
+   `check_in`).
 4. Any upstream failure (refused connection, timeout, HTTP error, a body that is not a chat
-   completion, an empty reply) yields the safe reply with HTTP 200 — never a 500.
+   completion, an empty reply, a stream that breaks off) yields the safe reply with HTTP 200 —
+   never a 500, never a broken event stream.
 
-The proxy keeps no state between requests: the crisis protocol starts from its first step on
-each request.
+The proxy keeps no state between requests, so the crisis protocol's place is read from the
+`messages` array: every earlier user turn that already has an assistant answer after it
+advances the protocol (and the condition responder) as answering it did, so a client who stays
+in crisis across requests gets the protocol's next step (engage → assess → safety plan →
+hand-off), exactly as inside one `theralab run` session.
 
-Every answer carries `X-TheraLab-Risk` / `X-TheraLab-Action` headers and a `theralab: {risk,
-action}` field. Streaming requests (`stream: true`) are answered as server-sent events, but the
-proxy reads the whole upstream reply first and checks it before releasing it sentence by
-sentence: a blocked sentence is never sent (the latency gain of upstream streaming is given up).
+Every answer carries `X-TheraLab-Risk` / `X-TheraLab-Action` headers and a `theralab` field
+(`risk`, `action`, and when there are any `resources`, `reasons`, the protocol `step`).
+
+Streaming (`stream: true`) streams from upstream: its text is held until a sentence ends, the
+reply so far is checked (`ReplyStream`), and the sentence is released only if it passed. A
+blocked sentence is never sent: the proxy stops reading upstream (closes that connection) and
+sends the safe reply as the rest of the content. A partial reply that lacks only something a
+later sentence can add (a safety question) is held until the end decides. Upstream breaking
+off mid-stream continues the stream with the safe reply. Headers go out before the reply is
+known: `X-TheraLab-Risk` is final (screening is done), and `X-TheraLab-Action` is the final
+action for an answer the guardrail gives itself (`crisis`, `condition`, `error`) but
+`streaming` for a forwarded reply; the `theralab` field of the last chunk (the one with
+`finish_reason`) is authoritative.
 
 Keys, per-key rate limits and the body size limit are `theralab serve`'s (`RequestGate`,
 `KeyCache`, `RateLimiter`, same database). The audit log gets one `guard.completion` event per
@@ -35,8 +48,8 @@ request with the risk level, action, upstream status and timing — never any te
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
-import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -54,7 +67,7 @@ from starlette.types import Scope, Send
 from theralab import __version__
 from theralab.agents import Reply, Utterance
 from theralab.dialogue.records import AgentSpec, Speaker
-from theralab.safety.guardrail import GuardedCounselor
+from theralab.safety.guardrail import GuardDecision, GuardedCounselor, Screened, sentence_pieces
 from theralab.safety.risk import RiskAssessment
 from theralab.safety.screener import Screener, default_screener
 from theralab.serve.auth import KeyCache, Principal
@@ -64,9 +77,13 @@ from theralab.serve.limits import RateLimiter
 from theralab.serve.screening import serving_screener
 
 LOCALE_HEADER = "x-theralab-locale"
+# The `theralab.action` values of an answer; `X-TheraLab-Action` of a forwarded streamed reply
+# is STREAMING instead (sent before the reply is known).
 ACTIONS = ("passed", "check_in", "condition", "crisis", "blocked", "upstream_error", "error")
+STREAMING = "streaming"
+CLIENT_CLOSED = "client_closed"  # audit only: the client left before the stream ended
 LOCAL_PRINCIPAL = Principal("local", "no-auth", "api")
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+")
+UPSTREAM_POOLS = 8  # HTTP clients to upstream, used in turn (see `Guard`)
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,7 @@ class GuardSettings:
     db_url: str | None = None  # the key store (serve's); default: serve's default database
     locale: str | None = "en-US"
     upstream_api_key: str | None = None  # sent to upstream; the client's key never is
-    timeout: float = 60.0
+    timeout: float = 60.0  # seconds: to connect, and between two reads from upstream
     rate_per_minute: int = 120
     burst: int = 30
     max_body_bytes: int = 256 * 1024
@@ -95,6 +112,9 @@ class GuardResult:
     resources: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
     upstream_status: int | None = None
+    step: str | None = None
+    finish_reason: str = "stop"
+    usage: dict[str, Any] | None = None
 
 
 class _LocalGate(RequestGate):
@@ -120,11 +140,6 @@ def _text_of(content: Any) -> str:
     return ""
 
 
-def sentences(text: str) -> list[str]:
-    """Split a reply into sentences (kept with their punctuation) for streaming."""
-    return [s for s in _SENTENCE.split(text.strip()) if s]
-
-
 def conversation_of(messages: Sequence[Any]) -> list[Utterance]:
     """The chat as the guardrail sees it: user turns as the client's, assistant turns as the
     counselor's (system and tool messages are the bot's business, not the conversation)."""
@@ -136,25 +151,64 @@ def conversation_of(messages: Sequence[Any]) -> list[Utterance]:
     ]
 
 
+class _Chunks:
+    """Reads upstream's `chat.completion.chunk` events: content deltas, usage, the end."""
+
+    def __init__(self) -> None:
+        self.ended = False  # `[DONE]` or a finish_reason arrived
+        self.finish_reason: str | None = None
+        self.usage: dict[str, Any] | None = None
+
+    def line(self, line: str) -> str:
+        """The content in one line of the event stream ('' for none)."""
+        if not line.startswith("data:"):
+            return ""  # blank lines, comments, `event:` / `id:` fields
+        data = line[5:].strip()
+        if data == "[DONE]":
+            self.ended = True
+            return ""
+        event = json.loads(data)
+        if not isinstance(event, dict) or event.get("error") or event.get("object") == "error":
+            raise ValueError("upstream sent an error event")
+        if isinstance(event.get("usage"), dict):
+            self.usage = event["usage"]
+        choices = event.get("choices") or []
+        if not choices:
+            return ""
+        choice = choices[0]
+        if choice.get("finish_reason"):
+            self.finish_reason = str(choice["finish_reason"])
+            self.ended = True
+        content = (choice.get("delta") or {}).get("content")
+        return content if isinstance(content, str) else ""
+
+
 class _Upstream:
-    """Upstream as the guardrail's inner counselor: one call with the client's own request
+    """Upstream as the guardrail's inner counselor: called with the client's own request
     (TheraLab adds nothing to it); its body is kept for the answer, its failure named."""
 
     spec = AgentSpec(name="upstream", engine="external")
 
     def __init__(self, guard: Guard, body: dict[str, Any]) -> None:
         self.guard = guard
-        self.body = {**body, "stream": False}
-        self.body.pop("stream_options", None)
+        self.request = body
         self.data: dict[str, Any] | None = None
         self.status: int | None = None
         self.error: str | None = None
+        self.finish_reason: str | None = None
+        self.usage: dict[str, Any] | None = None
+
+    def _failed(self, exc: Exception) -> None:
+        self.error = self.error or f"upstream_error:{type(exc).__name__}"
 
     async def respond(self, history: Sequence[Utterance]) -> Reply:
+        """The whole reply at once (`stream: false` to upstream)."""
+        body = {**self.request, "stream": False}
+        body.pop("stream_options", None)
         try:
             response = await self.guard.client.post(
                 f"{self.guard.base}/chat/completions",
-                json=self.body,
+                json=body,
                 headers=self.guard._upstream_headers(),
                 timeout=self.guard.settings.timeout,
             )
@@ -166,25 +220,155 @@ class _Upstream:
             if not isinstance(text, str) or not text.strip():
                 raise ValueError("upstream returned an empty reply")
         except Exception as exc:
-            self.error = f"upstream_error:{type(exc).__name__}"
+            self._failed(exc)
             raise
         self.data = data
         return Reply(text=text)
 
+    async def deltas(self) -> AsyncIterator[str]:
+        """The reply as upstream streams it (`stream: true`); an upstream that answers with one
+        JSON body instead is read whole. Raises when upstream fails or the stream breaks off."""
+        body = {**self.request, "stream": True}
+        chunks = _Chunks()
+        try:
+            async with self.guard.client.stream(
+                "POST",
+                f"{self.guard.base}/chat/completions",
+                json=body,
+                headers=self.guard._upstream_headers(),
+                timeout=self.guard.settings.timeout,
+            ) as response:
+                self.status = response.status_code
+                if self.status != 200:
+                    raise ValueError(f"upstream answered HTTP {self.status}")
+                if "text/event-stream" in response.headers.get("content-type", ""):
+                    async for line in response.aiter_lines():
+                        if text := chunks.line(line):
+                            yield text
+                else:
+                    raw = (await response.aread()).decode()
+                    if raw.lstrip().startswith("data:"):  # an event stream, mislabelled
+                        for line in raw.splitlines():
+                            if text := chunks.line(line):
+                                yield text
+                    else:
+                        data = json.loads(raw)
+                        text = data["choices"][0]["message"]["content"]
+                        if not isinstance(text, str):
+                            raise ValueError("upstream's reply has no text")
+                        chunks.ended = True
+                        chunks.finish_reason = data["choices"][0].get("finish_reason")
+                        chunks.usage = data.get("usage")
+                        yield text
+            if not chunks.ended:
+                raise ValueError("upstream's stream ended before the reply did")
+        except Exception as exc:
+            self._failed(exc)
+            raise
+        self.finish_reason = chunks.finish_reason
+        self.usage = chunks.usage
+
+
+def _result(
+    decision: GuardDecision | None, text: str, upstream: _Upstream, body: bool = True
+) -> GuardResult:
+    """The answer's record from the guardrail's decision (an upstream failure named)."""
+    if decision is None:  # never: every path records its decision
+        raise RuntimeError("the guardrail recorded no decision")
+    action = decision.action
+    reasons = tuple(decision.reasons)
+    if action == "error" and upstream.error is not None:
+        action, reasons = "upstream_error", (upstream.error,)
+    forwarded = action in ("passed", "check_in", "blocked")
+    return GuardResult(
+        text,
+        decision.risk,
+        action,
+        upstream=upstream.data if forwarded and body else None,
+        resources=tuple(decision.resources),
+        reasons=reasons,
+        upstream_status=upstream.status,
+        step=decision.step,
+        finish_reason=(upstream.finish_reason or "stop") if action == "passed" else "stop",
+        usage=upstream.usage if forwarded else None,
+    )
+
+
+class GuardStream:
+    """One streamed completion: screened before the response starts (so its headers can say
+    the risk), then the reply as pieces of text; `result` once the last piece is out."""
+
+    def __init__(self, guard: Guard, body: dict[str, Any], locale: str | None) -> None:
+        self.upstream = _Upstream(guard, body)
+        self.guarded = GuardedCounselor(self.upstream, screener=guard.screener, locale=locale)
+        self.history = conversation_of(body.get("messages") or [])
+        self.screened: Screened | None = None
+        self.result: GuardResult | None = None
+
+    async def screen(self) -> Screened:
+        self.screened = await self.guarded.screen_turn(self.history)
+        return self.screened
+
+    @property
+    def header_action(self) -> str:
+        """What `X-TheraLab-Action` can say before the reply: the guardrail's own answer's
+        action, or `streaming` for a reply still to come from upstream."""
+        assert self.screened is not None
+        if self.screened.reply is None or self.guarded.last is None:
+            return STREAMING
+        return _result(self.guarded.last, "", self.upstream).action
+
+    async def pieces(self) -> AsyncIterator[str]:
+        screened = self.screened or await self.screen()
+        if screened.reply is not None:  # crisis protocol, condition responder, safe reply
+            for piece in sentence_pieces(screened.reply.text):
+                yield piece
+            self.result = _result(self.guarded.last, screened.reply.text, self.upstream)
+            return
+        reply = self.guarded.stream(self.history, screened.risk)
+        try:
+            async with contextlib.aclosing(self.upstream.deltas()) as deltas:
+                async for delta in deltas:
+                    for piece in reply.feed(delta):
+                        yield piece
+                    if reply.done:  # blocked: stop reading upstream
+                        break
+            if not reply.done and not reply.received.strip():
+                self.upstream.error = "upstream_error:ValueError"
+                raise ValueError("upstream returned an empty reply")
+            for piece in reply.finish():
+                yield piece
+        except Exception as exc:
+            for piece in reply.fail(self.upstream.error or f"guardrail_error:{type(exc).__name__}"):
+                yield piece
+        self.result = _result(reply.decision, reply.text, self.upstream, body=False)
+
 
 class Guard:
-    """The proxy's logic, independent of HTTP framing (one instance per app)."""
+    """The proxy's logic, independent of HTTP framing (one instance per app).
+
+    Upstream calls go through a few HTTP clients taken in turn rather than one: the work
+    httpx's connection pool does per request grows with its connections times its waiting
+    requests, so one pool at 50 concurrent streams spends more CPU on bookkeeping than on
+    the requests (about 8x fewer requests a second here); small pools side by side do not.
+    """
 
     def __init__(
         self,
         settings: GuardSettings,
         screener: Screener,
-        client: httpx.AsyncClient,
+        client: httpx.AsyncClient | Sequence[httpx.AsyncClient],
     ) -> None:
         self.settings = settings
         self.screener = screener
-        self.client = client
+        self.clients = [client] if isinstance(client, httpx.AsyncClient) else list(client)
+        self._turn = itertools.cycle(self.clients)
         self.base = settings.upstream.rstrip("/")
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The next upstream client (in turn)."""
+        return next(self._turn)
 
     def _upstream_headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json"}
@@ -199,24 +383,13 @@ class Guard:
         upstream = _Upstream(self, body)
         guarded = GuardedCounselor(upstream, screener=self.screener, locale=locale)
         reply = await guarded.respond(conversation_of(body.get("messages") or []))
-        decision = guarded.last
-        if decision is None:  # never: every path records its decision
-            raise RuntimeError("the guardrail recorded no decision")
-        action = decision.action
-        if action == "error" and upstream.error is not None:
-            action = "upstream_error"
-        reasons = tuple(decision.reasons)
-        if upstream.error is not None and action == "upstream_error":
-            reasons = (upstream.error,)
-        return GuardResult(
-            reply.text,
-            decision.risk,
-            action,
-            upstream=upstream.data if action in ("passed", "check_in", "blocked") else None,
-            resources=tuple(decision.resources),
-            reasons=reasons,
-            upstream_status=upstream.status,
-        )
+        return _result(guarded.last, reply.text, upstream)
+
+    async def stream(self, body: dict[str, Any], locale: str | None) -> GuardStream:
+        """A streamed completion, screened (its pieces are read from `GuardStream.pieces`)."""
+        stream = GuardStream(self, body, locale)
+        await stream.screen()
+        return stream
 
     async def models(self) -> dict[str, Any]:
         try:
@@ -233,6 +406,8 @@ class Guard:
 
 def _extra(result: GuardResult) -> dict[str, Any]:
     extra: dict[str, Any] = {"risk": result.risk.level.value, "action": result.action}
+    if result.step:
+        extra["step"] = result.step
     if result.resources:
         extra["resources"] = list(result.resources)
     if result.reasons:
@@ -240,10 +415,10 @@ def _extra(result: GuardResult) -> dict[str, Any]:
     return extra
 
 
-def _headers(result: GuardResult) -> dict[str, str]:
+def _headers(risk: RiskAssessment, action: str) -> dict[str, str]:
     return {
-        "X-TheraLab-Risk": result.risk.level.value,
-        "X-TheraLab-Action": result.action,
+        "X-TheraLab-Risk": risk.level.value,
+        "X-TheraLab-Action": action,
         "Cache-Control": "no-store",
     }
 
@@ -275,27 +450,35 @@ def completion_body(result: GuardResult, model: str) -> dict[str, Any]:
     return body
 
 
-async def _sse(result: GuardResult, model: str) -> AsyncIterator[bytes]:
-    """The (already checked) reply as chat.completion.chunk events, one per sentence."""
+async def _sse(stream: GuardStream, model: str, include_usage: bool) -> AsyncIterator[bytes]:
+    """The reply as chat.completion.chunk events, a checked sentence per content chunk; the
+    last chunk (with `finish_reason`) carries the `theralab` field."""
     ident = f"chatcmpl-theralab-{uuid.uuid4().hex[:24]}"
     created = int(time.time())
 
-    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
+    def chunk(choices: list[dict[str, Any]], **extra: Any) -> bytes:
         payload = {
             "id": ident,
             "object": "chat.completion.chunk",
             "created": created,
             "model": model,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            "choices": choices,
             **extra,
         }
         return f"data: {json.dumps(payload)}\n\n".encode()
 
-    yield chunk({"role": "assistant", "content": ""})
-    parts = sentences(result.text)
-    for i, sentence in enumerate(parts):
-        yield chunk({"content": sentence if i == 0 else " " + sentence})
-    yield chunk({}, "stop", theralab=_extra(result))
+    def delta(content: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
+        return chunk([{"index": 0, "delta": content, "finish_reason": finish}], **extra)
+
+    yield delta({"role": "assistant", "content": ""})
+    async for piece in stream.pieces():
+        yield delta({"content": piece})
+    result = stream.result
+    assert result is not None
+    yield delta({}, result.finish_reason, theralab=_extra(result))
+    if include_usage:
+        usage = result.usage or {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+        yield chunk([], usage=usage)
     yield b"data: [DONE]\n\n"
 
 
@@ -317,13 +500,18 @@ def create_guard_app(
         store = Store(engine)
     screener = serving_screener(screener or default_screener())
     screener.assess("Hello.")  # load any model tier now, not on the first message
-    client = httpx.AsyncClient(transport=transport, timeout=settings.timeout)
-    guard = Guard(settings, screener, client)
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+    clients = [
+        httpx.AsyncClient(transport=transport, timeout=settings.timeout, limits=limits)
+        for _ in range(1 if transport is not None else UPSTREAM_POOLS)
+    ]
+    guard = Guard(settings, screener, clients)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        await client.aclose()
+        for client in clients:
+            await client.aclose()
         if engine is not None:
             engine.dispose()
 
@@ -338,15 +526,22 @@ def create_guard_app(
     app.state.store = store
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
 
-    async def audit(principal: Principal | None, result: GuardResult, started: float) -> None:
+    async def audit(
+        principal: Principal | None,
+        result: GuardResult,
+        started: float,
+        streamed: bool = False,
+    ) -> None:
         if store is None:
             return
-        detail = {
+        detail: dict[str, Any] = {
             "risk": result.risk.level.value,
             "action": result.action,
             "upstream_status": result.upstream_status,
             "ms": round((time.perf_counter() - started) * 1000, 1),
         }
+        if streamed:
+            detail["stream"] = True
         if result.reasons:
             detail["reasons"] = list(result.reasons)
         key_id = principal.key_id if principal and principal.kind == "api" else None
@@ -378,14 +573,36 @@ def create_guard_app(
                 400, "invalid_request", "the body needs a non-empty `messages` array"
             )
         locale = request.headers.get(LOCALE_HEADER) or settings.locale
-        result = await guard.complete(body, locale)
-        await audit(principal_of(request.scope), result, started)
         model = str(body.get("model") or "theralab-guard")
-        if body.get("stream"):
-            return StreamingResponse(
-                _sse(result, model), media_type="text/event-stream", headers=_headers(result)
+        principal = principal_of(request.scope)
+        if not body.get("stream"):
+            result = await guard.complete(body, locale)
+            await audit(principal, result, started)
+            return JSONResponse(
+                completion_body(result, model), headers=_headers(result.risk, result.action)
             )
-        return JSONResponse(completion_body(result, model), headers=_headers(result))
+        stream = await guard.stream(body, locale)
+        options = body.get("stream_options")
+        include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
+        assert stream.screened is not None
+
+        async def events() -> AsyncIterator[bytes]:
+            try:
+                async for event in _sse(stream, model, include_usage):
+                    yield event
+            finally:
+                with anyio.CancelScope(shield=True):
+                    assert stream.screened is not None
+                    result = stream.result or GuardResult(
+                        "", stream.screened.risk, CLIENT_CLOSED, upstream_status=None
+                    )
+                    await audit(principal, result, started, streamed=True)
+
+        return StreamingResponse(
+            events(),
+            media_type="text/event-stream",
+            headers=_headers(stream.screened.risk, stream.header_action),
+        )
 
     limiter = RateLimiter(settings.rate_per_minute, settings.burst)
     if settings.auth:
@@ -410,10 +627,12 @@ def create_guard_app(
 
 __all__ = [
     "ACTIONS",
+    "STREAMING",
     "Guard",
     "GuardResult",
     "GuardSettings",
+    "GuardStream",
     "completion_body",
+    "conversation_of",
     "create_guard_app",
-    "sentences",
 ]
