@@ -17,6 +17,7 @@ from theralab.cli import doctor as _doctor
 from theralab.cli import evaluate as _evaluate
 from theralab.cli import gate as _gate
 from theralab.cli import guard as _guard
+from theralab.cli import measures as _measures
 from theralab.cli import profiles as _profiles
 from theralab.cli import report as _report
 from theralab.cli import rubrics as _rubrics
@@ -87,6 +88,7 @@ app.add_typer(_annotate.app, name="annotate")
 app.add_typer(_coder.app, name="coder")
 app.add_typer(_synth.app, name="synth")
 app.add_typer(_rubrics.app, name="rubrics")
+app.add_typer(_measures.app, name="measures")
 app.command("export")(_synth.export)
 app.command("serve")(_serve.serve)
 app.add_typer(_serve.keys_app, name="keys")

@@ -1,0 +1,177 @@
+"""Answers, totals and change: scoring an instrument, severity bands, prorating, reliable
+change (Jacobson–Truax), response and remission.
+
+Every instrument here is a symptom measure: a higher total is worse, so a reliable fall is an
+improvement.
+
+Prorating (TheraLab's rule, the same for every instrument): a total is given when every item
+is answered, or when at most `scoring.max_missing` items are unscored; then the total is the
+sum of the answered items scaled to the full item count, rounded half up:
+floor(sum × items / answered + 0.5). PHQ-9 and GAD-7 allow one missing item; the screening
+checks allow none. Otherwise the total is left out (None) — never filled in with a default.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from theralab.measures.model import Instrument
+
+AnswerStatus = Literal["answered", "unparseable", "out_of_range", "refused", "error", "missing"]
+
+
+class ItemAnswer(BaseModel):
+    """One item's answer, or why there is none (never a default)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    item: str
+    status: AnswerStatus
+    answer: int | None = None
+    reason: str = ""
+
+
+class MeasureAnswers(BaseModel):
+    """A respondent's answers to one instrument at one moment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    instrument: str = Field(description="The instrument's tag (id@vN).")
+    respondent: Literal["scripted", "model"]
+    answers: list[ItemAnswer]
+    calls: int = Field(default=0, description="Model calls made (one per item).")
+
+    @property
+    def unscored(self) -> int:
+        return sum(1 for a in self.answers if a.status != "answered")
+
+    def values(self) -> dict[str, int | None]:
+        return {a.item: a.answer if a.status == "answered" else None for a in self.answers}
+
+
+class MeasureScore(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    instrument: str
+    total: int | None = Field(description="None when too many items are unscored.")
+    band: str | None
+    clinical: bool | None = Field(description="Total at or above the clinical cut-off.")
+    answered: int
+    unscored: int
+    unscored_items: list[str]
+    prorated: bool
+    complete: bool = Field(description="Every item answered.")
+
+
+class Change(StrEnum):
+    IMPROVED = "improved"
+    DETERIORATED = "deteriorated"
+    NO_CHANGE = "no_change"
+
+
+def score(
+    instrument: Instrument, answers: MeasureAnswers | Mapping[str, int | None]
+) -> MeasureScore:
+    """Total, band and counts. An item is unscored when its answer is missing, None, or not
+    one of the item's option scores; see the module docstring for the prorating rule."""
+    if isinstance(answers, MeasureAnswers):
+        if answers.instrument != instrument.tag:
+            raise ValueError(f"answers are for {answers.instrument}, not {instrument.tag}")
+        values = answers.values()
+    else:
+        values = dict(answers)
+    known = {i.id for i in instrument.items}
+    stray = sorted(set(values) - known)
+    if stray:
+        raise ValueError(f"{instrument.id} has no item(s) {', '.join(stray)}")
+    raw = 0
+    unscored: list[str] = []
+    for item in instrument.items:
+        value = values.get(item.id)
+        if type(value) is not int or value not in instrument.scores_of(item):  # bool: no
+            unscored.append(item.id)
+            continue
+        raw += instrument.scored(item, value)
+    n = len(instrument.items)
+    answered = n - len(unscored)
+    total: int | None
+    if not unscored:
+        total = raw
+    elif len(unscored) <= instrument.scoring.max_missing:
+        total = math.floor(raw * n / answered + 0.5)
+    else:
+        total = None
+    return MeasureScore(
+        instrument=instrument.tag,
+        total=total,
+        band=instrument.band_of(total).label if total is not None else None,
+        clinical=total >= instrument.cutoff if total is not None else None,
+        answered=answered,
+        unscored=len(unscored),
+        unscored_items=unscored,
+        prorated=bool(unscored) and total is not None,
+        complete=not unscored,
+    )
+
+
+def _total(value: MeasureScore | int | None) -> int | None:
+    return value.total if isinstance(value, MeasureScore) else value
+
+
+def rci(
+    instrument: Instrument, before: MeasureScore | int, after: MeasureScore | int
+) -> float | None:
+    """The Jacobson–Truax reliable change index (after − before) / S_diff, when the instrument
+    gives reliability and SD and both totals exist."""
+    b, a = _total(before), _total(after)
+    s = instrument.reliable_change.s_diff
+    if a is None or b is None or s is None:
+        return None
+    return (a - b) / s
+
+
+def reliable_change(
+    instrument: Instrument, before: MeasureScore | int | None, after: MeasureScore | int | None
+) -> Change | None:
+    """Improved (a reliable fall), deteriorated (a reliable rise) or no reliable change;
+    None when either total is missing."""
+    b, a = _total(before), _total(after)
+    if a is None or b is None:
+        return None
+    change = a - b
+    if not instrument.reliable_change.is_reliable(change):
+        return Change.NO_CHANGE
+    return Change.IMPROVED if change < 0 else Change.DETERIORATED
+
+
+def response(before: MeasureScore | int | None, after: MeasureScore | int | None) -> bool | None:
+    """Treatment response: the total fell by at least half of its starting value."""
+    b, a = _total(before), _total(after)
+    if a is None or b is None or b <= 0:
+        return None
+    return (b - a) >= 0.5 * b
+
+
+def remission(instrument: Instrument, after: MeasureScore | int | None) -> bool | None:
+    """Remission: the total is below the clinical cut-off."""
+    a = _total(after)
+    return None if a is None else a < instrument.cutoff
+
+
+def reliable_recovery(
+    instrument: Instrument, before: MeasureScore | int | None, after: MeasureScore | int | None
+) -> bool | None:
+    """Started at or above the cut-off, ended below it, and improved reliably."""
+    b, a = _total(before), _total(after)
+    if a is None or b is None:
+        return None
+    return (
+        b >= instrument.cutoff
+        and a < instrument.cutoff
+        and reliable_change(instrument, b, a) is Change.IMPROVED
+    )
