@@ -755,6 +755,18 @@ def main() -> None:
         "frozen": message_figures(floor_frozen.rank, fz_ranks),
     }
     pred_high = floor.combine(levels_at(probs, thresholds["high"]))
+    # The corpus grows in batches (groups named `bN_…` from the fourth on): figures per batch
+    # show whether new data made the model better on the data it had before, out of fold.
+    batch = np.array(
+        [
+            b if (b := ex.group.split("_")[0])[:1] == "b" and b[1:].isdigit() else "earlier"
+            for ex in corpus_dev
+        ]
+    )
+    report["high_dev_cv_by_corpus_batch"] = {
+        str(b): message_figures(pred_high[batch == b], ranks[batch == b])
+        for b in sorted(set(batch.tolist()))
+    }
     by_source: dict[str, list[int]] = {}
     for ex, lv in zip(corpus_dev, pred_high, strict=True):
         if ex.rank == 0:
