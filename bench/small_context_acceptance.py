@@ -90,6 +90,13 @@ def main() -> None:
     parser.add_argument("--fail-rate", type=float, default=0.2)
     parser.add_argument("--out", type=Path, default=Path("runs"))
     parser.add_argument("--run-id", default="small-context-acceptance")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        help="sessions at once (default 1: llama.cpp's server answers one request at a time "
+        "and keeps one prompt prefix, so interleaved sessions re-read their whole prompt)",
+    )
     parser.add_argument("--max-turns", type=int, help="for a quick smoke run (default: run's own)")
     args = parser.parse_args()
 
@@ -106,6 +113,7 @@ def main() -> None:
             base += ["--clients", str(clients), "--repeats", str(repeats)]
             base += ["--model-role", "counselor=openai/smollm2", "--base-url", proxy.base_url]
             base += ["--out", str(args.out), "--run-id", args.run_id, "--no-report"]
+            base += ["--concurrency", str(args.concurrency)]
             base += ["--max-turns", str(args.max_turns)] if args.max_turns else []
             for round_no, extra in enumerate(([], ["--resume"]), start=1):
                 t0 = time.perf_counter()
