@@ -91,6 +91,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("runs"))
     parser.add_argument("--run-id", default="small-context-acceptance")
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an existing run (only the `--resume` round), e.g. after a fix",
+    )
+    parser.add_argument(
         "--concurrency",
         type=int,
         default=1,
@@ -115,7 +120,8 @@ def main() -> None:
             base += ["--out", str(args.out), "--run-id", args.run_id, "--no-report"]
             base += ["--concurrency", str(args.concurrency)]
             base += ["--max-turns", str(args.max_turns)] if args.max_turns else []
-            for round_no, extra in enumerate(([], ["--resume"]), start=1):
+            rounds = [["--resume"]] if args.resume else [[], ["--resume"]]
+            for round_no, extra in enumerate(rounds, start=1):
                 t0 = time.perf_counter()
                 requests, faults = proxy.requests, len(proxy.faults_sent)
                 seen = len(proxy.bodies)

@@ -190,3 +190,15 @@ def test_providers_without_native_schemas_get_the_schema_in_the_prompt() -> None
     assert out.parsed == {"level": "low", "why": "a wish to disappear"}
     sent = mock.calls[0][0][-1].content
     assert "JSON schema" in sent and '"level"' in sent
+
+
+def test_raw_control_characters_inside_json_strings_are_tolerated() -> None:
+    """llama.cpp's grammar lets raw control characters into strings: the answer is still
+    parsed (line breaks kept, other control characters dropped) instead of failing a session."""
+    from theralab.model.model import _parse
+
+    schema = {"type": "object", "properties": {"why": {"type": "string"}}, "required": ["why"]}
+    parsed, error = _parse('{"why": "first\x01 line\nsecond\tline"}', schema)
+    assert error == "" and parsed == {"why": "first line\nsecond\tline"}
+    parsed, error = _parse('{"why": "unterminated', schema)
+    assert parsed is None and error

@@ -308,3 +308,23 @@ def test_resume_notices_an_edited_external_bot_but_not_a_moved_endpoint(tmp_path
     bot.write_text(head + "greeting: Welcome, what brings you here?\n")
     with pytest.raises(Exception, match="external bot echo has changed"):
         execute_run(cfg, tmp_path / "r", report=False, resume=True)
+
+
+def test_an_llm_counselor_whose_model_never_writes_valid_json_still_counsels(
+    tmp_path: Path,
+) -> None:
+    """The plan and the per-turn decision are auxiliary: when their JSON never parses (a small
+    model), the session goes on without them and each turn says so, instead of failing."""
+    with StubServer(faults=["not_json"] * 400) as server:
+        out = execute_run(
+            config(server, counselors=["llm:cbt"], profiles=PANEL[:1], max_turns=8),
+            tmp_path / "r",
+            report=False,
+        )
+    [session] = out.sessions
+    assert session.stop_reason is not StopReason.ERROR, session.outcome
+    turns = [t for t in session.turns if t.speaker is Speaker.COUNSELOR]
+    extra = [t.annotations.model_extra or {} for t in turns]
+    assert len(turns) >= 3 and all(e.get("decision_failed") for e in extra[1:])
+    assert any("plan_failed" in e for e in extra)
+    assert all(t.text.strip() for t in turns)

@@ -12,8 +12,9 @@ from typing import Any
 from theralab.agents import Reply, Utterance
 from theralab.counselors.techniques import TECHNIQUE_NAMES
 from theralab.dialogue.records import AgentSpec, Annotations, Speaker
+from theralab.model.errors import ErrorKind, ModelError
 from theralab.model.model import Model
-from theralab.model.types import ChatMessage, GenerateConfig
+from theralab.model.types import ChatMessage, GenerateConfig, ModelOutput
 from theralab.prompts import render, version
 from theralab.safety.conditions import CLINICAL_SAFETY_PROMPT
 
@@ -218,31 +219,42 @@ class LLMCounselor:
         notes: dict[str, Any] = {}
         client_turns = [u.text for u in history if u.speaker is Speaker.CLIENT]
         if self.modality.name == "cbt" and self.plan is None and client_turns:
-            planned = await self.model.generate(
-                [
-                    ChatMessage(
-                        role="user",
-                        content=render(
-                            "cbt_planner", first_turn=client_turns[0], techniques=TECHNIQUE_NAMES
-                        ),
-                    )
-                ],
-                GenerateConfig(
-                    json_schema=PLAN_SCHEMA,
-                    schema_name="plan",
-                    seed=self.seed,
-                    temperature=0.2,
-                    max_tokens=300,
-                ),
-            )
-            assert planned.parsed is not None
-            self.technique, self.plan = planned.parsed["technique"], planned.parsed["plan"]
-            notes["plan"] = f"Technique: {self.technique}. {self.plan}"
+            try:
+                planned = await self.model.generate(
+                    [
+                        ChatMessage(
+                            role="user",
+                            content=render(
+                                "cbt_planner",
+                                first_turn=client_turns[0],
+                                techniques=TECHNIQUE_NAMES,
+                            ),
+                        )
+                    ],
+                    GenerateConfig(
+                        json_schema=PLAN_SCHEMA,
+                        schema_name="plan",
+                        seed=self.seed,
+                        temperature=0.2,
+                        max_tokens=300,
+                    ),
+                )
+            except ModelError as exc:
+                if exc.kind is not ErrorKind.UNPARSEABLE:
+                    raise
+                # A model too small to write the plan as JSON still counsels, without one;
+                # the turn says so (`plan_failed`), and the plan is not asked for again.
+                self.plan = ""
+                notes["plan_failed"] = str(exc)[:200]
+            else:
+                assert planned.parsed is not None
+                self.technique, self.plan = planned.parsed["technique"], planned.parsed["plan"]
+                notes["plan"] = f"Technique: {self.technique}. {self.plan}"
         system = render(
             "counselor",
             modality_name=self.modality.title,
             modality_brief=self.modality.brief,
-            plan=notes.get("plan", self.plan),
+            plan=notes.get("plan", self.plan) or None,
             strategies=self.modality.strategies,
             stages=self.modality.stages,
             max_exchanges=self.max_exchanges,
@@ -256,32 +268,13 @@ class LLMCounselor:
             messages.append(ChatMessage(role="user", content="(The client has just sat down.)"))
         # Step 1 (CAMI-style): infer the client's state and choose a strategy and stage, as a
         # small constrained answer that even a tiny model gets right.
-        decision = await self.model.generate(
-            [
-                *messages,
-                ChatMessage(
-                    role="user",
-                    content=(
-                        "(Before you answer: choose your strategy"
-                        + (", your stage" if self.modality.stages else "")
-                        + (
-                            ", the client's stage of change"
-                            if self.modality.infers_client_stage
-                            else ""
-                        )
-                        + " and whether this is your closing turn.)"
-                    ),
-                ),
-            ],
-            GenerateConfig(
-                json_schema=turn_schema(self.modality),
-                schema_name="decision",
-                seed=self.seed + self.turn,
-                temperature=0.3,
-                max_tokens=80,
-            ),
-        )
-        answer = decision.parsed or {}
+        decision = await self._decide(messages)
+        answer = decision.parsed if decision is not None else None
+        if answer is None:
+            # The decision could not be parsed even after its repair: carry on with the
+            # modality's first strategy and the controlled stage; the turn records it.
+            answer = {"strategy": self.modality.strategies[0]}
+            notes["decision_failed"] = True
         # The model may close from half the planned length on; at the planned length it closes.
         closing = (bool(answer.get("end_session")) and self.turn >= self.min_turns) or (
             self.turn >= self.max_exchanges
@@ -308,9 +301,10 @@ class LLMCounselor:
             notes["technique"] = self.technique
         if "client_stage" in answer:
             notes["inferred_client_stage"] = answer["client_stage"]
+        decided = decision.usage if decision is not None else None
         notes["usage"] = {
-            "input_tokens": decision.usage.input_tokens + out.usage.input_tokens,
-            "output_tokens": decision.usage.output_tokens + out.usage.output_tokens,
+            "input_tokens": (decided.input_tokens if decided else 0) + out.usage.input_tokens,
+            "output_tokens": (decided.output_tokens if decided else 0) + out.usage.output_tokens,
         }
         annotations = Annotations(
             stage=stage or self.modality.name, strategy=answer["strategy"], **notes
@@ -318,6 +312,40 @@ class LLMCounselor:
         if closing:
             annotations.action = "close"
         return Reply(text=text, annotations=annotations)
+
+    async def _decide(self, messages: list[ChatMessage]) -> ModelOutput | None:
+        """Step 1 (CAMI-style): infer the client's state and choose a strategy and stage, as a
+        small constrained answer; None when it never parsed (other failures propagate)."""
+        try:
+            return await self.model.generate(
+                [
+                    *messages,
+                    ChatMessage(
+                        role="user",
+                        content=(
+                            "(Before you answer: choose your strategy"
+                            + (", your stage" if self.modality.stages else "")
+                            + (
+                                ", the client's stage of change"
+                                if self.modality.infers_client_stage
+                                else ""
+                            )
+                            + " and whether this is your closing turn.)"
+                        ),
+                    ),
+                ],
+                GenerateConfig(
+                    json_schema=turn_schema(self.modality),
+                    schema_name="decision",
+                    seed=self.seed + self.turn,
+                    temperature=0.3,
+                    max_tokens=80,
+                ),
+            )
+        except ModelError as exc:
+            if exc.kind is not ErrorKind.UNPARSEABLE:
+                raise
+            return None
 
 
 def _stage_index(modality: Modality, stage: str | None) -> int:

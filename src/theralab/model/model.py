@@ -339,18 +339,37 @@ def schema_instruction(schema: dict[str, Any]) -> str:
     )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _loads(text: str) -> Any:
+    """JSON, tolerating raw control characters inside strings (llama.cpp's grammar lets them
+    through): line breaks and tabs are kept as written, the others dropped."""
+    return _clean_strings(json.loads(text, strict=False))
+
+
+def _clean_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, list):
+        return [_clean_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean_strings(v) for k, v in value.items()}
+    return value
+
+
 def _parse(text: str, schema: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
     candidate = text.strip()
     if candidate.startswith("```"):
         candidate = candidate.strip("`").removeprefix("json").strip()
     try:
-        value = json.loads(candidate)
+        value = _loads(candidate)
     except json.JSONDecodeError:
         match = _JSON_BLOCK.search(candidate)
         if not match:
             return None, "no JSON object found"
         try:
-            value = json.loads(match.group(0))
+            value = _loads(match.group(0))
         except json.JSONDecodeError as exc:
             return None, f"invalid JSON ({exc.msg})"
     if not isinstance(value, dict):
