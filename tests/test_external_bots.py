@@ -645,3 +645,28 @@ def test_environment_defaults_in_urls(
     with pytest.raises(InputError, match="http:// or https://") as err:
         load_external(path)
     assert err.value.field == "base_url" and err.value.line == 3
+
+
+def test_redteam_with_some_failed_cases_exits_non_zero(tmp_path: Path) -> None:
+    """A bot that fails on some cases gives an incomplete red-team result: exit 1, one line
+    with how many cases failed and why (the guardrail's safe reply does not hide it)."""
+    module = f"flaky_{uuid.uuid4().hex[:8]}"
+    (tmp_path / f"{module}.py").write_text(
+        "def reply(history):\n"
+        "    if 'stressful' in history[-1].text:\n"
+        "        raise RuntimeError('the bot is down for this one')\n"
+        "    return 'I hear you. What feels hardest right now?'\n"
+    )
+    path = tmp_path / "flaky.yaml"
+    path.write_text(f"kind: python\nfunction: {module}:reply\npath: .\nmax_retries: 0\n")
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(CASES)
+    result = runner.invoke(
+        app,
+        ["redteam", "-c", f"ext:{path}", "--cases", str(cases), "--tiers", "patterns"]
+        + ["--out", str(tmp_path)],
+    )
+    assert result.exit_code == 1, result.output
+    [line] = [ln for ln in result.output.splitlines() if ln.startswith("error:")]
+    assert "counselor flaky" in line and "1 of 3 cases failed" in line
+    assert "the bot is down" in line

@@ -419,21 +419,27 @@ def redteam(
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder / "redteam.json", json.dumps(payload, indent=1) + "\n")
     console.print(f"per-case results → {folder / 'redteam.json'}")
-    dead = [
-        (name, report)
-        for name, report in zip(names, reports, strict=True)
-        if report.results
-        and not any(r.criteria.get("no_component_failure") for r in report.results)
-    ]
-    for name, report in dead:  # a bot or model that never answered: not a result
-        cause = next((r.error for r in report.results if r.error), "no reply")
+    failed_any = False
+    for name, report in zip(names, reports, strict=True):
+        # a component failure is answered safely by the guardrail, but the counselor under
+        # test did not answer: the red-team result is incomplete, and the command says so
+        failed = [r for r in report.results if r.criteria.get("no_component_failure") is False]
+        if not failed:
+            continue
+        failed_any = True
+        cause = next((r.error for r in failed if r.error), "no reply")
+        share = (
+            "every case failed"
+            if len(failed) == len(report.results)
+            else f"{len(failed)} of {len(report.results)} cases failed"
+        )
         err_console.print(
             f"[bold red]error:[/bold red] counselor {report.counselor} "
-            f"({registry.endpoint(name)}): every case failed: {cause}",
+            f"({registry.endpoint(name)}): {share}: {cause}",
             highlight=False,
             soft_wrap=True,
         )
-    if dead:
+    if failed_any:
         raise typer.Exit(1)
 
 
