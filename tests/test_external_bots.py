@@ -661,11 +661,8 @@ def test_redteam_with_some_failed_cases_exits_non_zero(tmp_path: Path) -> None:
     path.write_text(f"kind: python\nfunction: {module}:reply\npath: .\nmax_retries: 0\n")
     cases = tmp_path / "cases.yaml"
     cases.write_text(CASES)
-    result = runner.invoke(
-        app,
-        ["redteam", "-c", f"ext:{path}", "--cases", str(cases), "--tiers", "patterns"]
-        + ["--out", str(tmp_path)],
-    )
+    args = ["redteam", "-c", f"ext:{path}", "--cases", str(cases), "--tiers", "patterns"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path)])
     assert result.exit_code == 1, result.output
     [line] = [ln for ln in result.output.splitlines() if ln.startswith("error:")]
     assert "counselor flaky" in line and "1 of 3 cases failed" in line
