@@ -229,6 +229,7 @@ def test_heads_metadata_records_training_and_heldout(trained: MICoder) -> None:
         "question",
         "reflection",
         "therapist_input",
+        "other",
         "talk_type",
     }
     held = meta["heldout"]

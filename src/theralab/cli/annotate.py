@@ -27,7 +27,8 @@ from theralab.safety.semantic import INSTALL_HINT, semantic_available
 app = typer.Typer(
     help=(
         "Code utterances offline. `mi`: MISC behaviour codes of counselor utterances and "
-        "change / neutral / sustain talk of client utterances (trained on AnnoMI). "
+        "change / neutral / sustain talk of client utterances (trained on AnnoMI, ESConv and "
+        "MI-Welivita). "
         "`empathy`: EPITOME's emotional reactions, interpretations and explorations (0–2) of "
         "support responses (trained on EPITOME)."
     ),

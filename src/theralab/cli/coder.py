@@ -42,7 +42,9 @@ def _files(which: Which, out: Path | None) -> Path:
 
 @app.command("train")
 def train(
-    which: Annotated[Which, typer.Argument(help="mi (AnnoMI) or empathy (EPITOME).")],
+    which: Annotated[
+        Which, typer.Argument(help="mi (AnnoMI, ESConv, MI-Welivita) or empathy (EPITOME).")
+    ],
     data: Annotated[
         Path | None,
         typer.Option(

@@ -217,3 +217,230 @@ def split_epitome(pairs: Iterable[EmpathyPair]) -> tuple[list[EmpathyPair], list
     for p in pairs:
         (test if p.heldout else dev).append(p)
     return dev, test
+
+
+# --- Counselor behaviour from other corpora: the label mapping ----------------------------
+#
+# Every corpus's counselor labels are mapped onto the heads of the MI coder: the coarse
+# AnnoMI behaviour (question / reflection / therapist_input / other) and, where the corpus
+# says it, a subtype (open / closed question, simple / complex reflection, information /
+# advice input, and for "other": affirm / support / self_disclosure / other). A subtype the
+# corpus does not distinguish is left out (that head does not learn from the unit), never
+# guessed. docs/evaluation.md has the same table.
+
+OTHER_TYPES = ("affirm", "support", "self_disclosure", "other")
+
+Mapped = tuple[str, dict[str, list[tuple[str, float]]]]
+"""(behaviour, {subtype head: [(label, weight)]}) for one source label."""
+
+ESCONV_MAP: dict[str, Mapped] = {
+    "Question": ("question", {}),
+    "Restatement or Paraphrasing": ("reflection", {}),
+    "Reflection of feelings": ("reflection", {}),
+    "Providing Suggestions": ("therapist_input", {"therapist_input": [("advice", 1.0)]}),
+    "Information": ("therapist_input", {"therapist_input": [("information", 1.0)]}),
+    # ESConv merges MITI's affirm and support (reassurance): half a vote to each.
+    "Affirmation and Reassurance": ("other", {"other": [("affirm", 0.5), ("support", 0.5)]}),
+    "Self-disclosure": ("other", {"other": [("self_disclosure", 1.0)]}),
+    "Others": ("other", {"other": [("other", 1.0)]}),
+}
+"""ESConv supporter strategies (Liu et al. 2021) → MI coder labels."""
+
+WELIVITA_MAP: dict[str, Mapped] = {
+    "Closed Question": ("question", {"question": [("closed", 1.0)]}),
+    "Open Question": ("question", {"question": [("open", 1.0)]}),
+    "Simple Reflection": ("reflection", {"reflection": [("simple", 1.0)]}),
+    "Complex Reflection": ("reflection", {"reflection": [("complex", 1.0)]}),
+    "Give Information": ("therapist_input", {"therapist_input": [("information", 1.0)]}),
+    "Advise with Permission": ("therapist_input", {"therapist_input": [("advice", 1.0)]}),
+    "Advise without Permission": ("therapist_input", {"therapist_input": [("advice", 1.0)]}),
+    "Direct": ("therapist_input", {}),
+    "Warn": ("therapist_input", {}),
+    "Confront": ("therapist_input", {}),
+    "Affirm": ("other", {"other": [("affirm", 1.0)]}),
+    "Support": ("other", {"other": [("support", 1.0)]}),
+    "Self-Disclose": ("other", {"other": [("self_disclosure", 1.0)]}),
+    "Emphasize Autonomy": ("other", {"other": [("other", 1.0)]}),
+    "Other": ("other", {"other": [("other", 1.0)]}),
+}
+"""MI-Welivita gold sentences (Welivita & Pu 2023, MITI-based 15 codes) → MI coder labels.
+Direct / warn / confront are MISC therapist input without an AnnoMI input subtype; emphasize
+autonomy has no subtype of its own (the rule coder refines it at run time)."""
+
+EPITOME_RULE = (
+    "explorations >= 1 and interpretations = 0 → question; emotional reactions >= 1, "
+    "explorations = 0 and interpretations = 0 → other / support; everything else left out "
+    "(interpretations mix reflections with shared experience, so no single code fits)"
+)
+
+
+def epitome_mapped(pair: EmpathyPair) -> Mapped | None:
+    """The coder labels of one EPITOME response (majority levels), or None (left out)."""
+    er, ip, ex = (pair.label(m) for m in MECHANISMS)
+    if ip == 0 and ex >= 1:
+        return ("question", {})
+    if ip == 0 and ex == 0 and er >= 1:
+        return ("other", {"other": [("support", 1.0)]})
+    return None
+
+
+CORPORA = ("annomi", "esconv", "welivita", "epitome")
+
+
+@dataclass
+class CodedUnit:
+    """One counselor unit of any corpus, with its mapped labels.
+
+    `labels[head]` holds (label, weight) votes summing to 1 (several annotators, or a source
+    label split between two codes); a head missing from `labels` does not learn from it."""
+
+    corpus: str
+    group: str  # transcript / conversation / seeker post / sentence: never split across folds
+    text: str
+    previous: tuple[str, str] | None  # (speaker, text) of the utterance before, if any
+    source_label: str
+    labels: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
+    def gold(self, head: str, order: Sequence[str]) -> str:
+        votes = self.labels.get(head)
+        if not votes:
+            return ""
+        totals: Counter[str] = Counter()
+        for label, w in votes:
+            totals[label] += w
+        best = max(totals.values())
+        return next(label for label in order if totals.get(label) == best)
+
+
+def _unit(
+    corpus: str,
+    group: str,
+    text: str,
+    previous: tuple[str, str] | None,
+    source: str,
+    mapped: Mapped,
+) -> CodedUnit:
+    behaviour, subtypes = mapped
+    labels = {"behaviour": [(behaviour, 1.0)], **{k: list(v) for k, v in subtypes.items()}}
+    return CodedUnit(corpus, group, text, previous, source, labels)
+
+
+def annomi_units(transcripts: Iterable[MITranscript]) -> list[CodedUnit]:
+    """AnnoMI counselor utterances with all annotators' votes (each weighing 1/annotators)."""
+    out = []
+    for t in transcripts:
+        for i, u in enumerate(t.utterances):
+            if u.speaker != "counselor":
+                continue
+            prev = t.utterances[i - 1] if i else None
+            labels = {
+                head: u.weighted(head)
+                for head in ("behaviour", "question", "reflection", "therapist_input")
+                if u.weighted(head)
+            }
+            out.append(
+                CodedUnit(
+                    "annomi",
+                    t.id,
+                    u.text,
+                    (prev.speaker, prev.text) if prev else None,
+                    u.label("behaviour", BEHAVIOURS),
+                    labels,
+                )
+            )
+    return out
+
+
+def read_esconv(path: Path) -> list[CodedUnit]:
+    """Supporter turns of one ESConv file (`train.jsonl`, `valid.jsonl`...), each with the
+    utterance before it. A conversation's id is its file name and line number."""
+    import json
+
+    out = []
+    with _require(path, "ESConv").open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            dialog = json.loads(line)["dialog"]
+            group = f"{path.stem}:{lineno}"
+            for i, turn in enumerate(dialog):
+                strategy = turn.get("strategy")
+                if turn["speaker"] != "sys" or strategy not in ESCONV_MAP:
+                    continue
+                prev = dialog[i - 1] if i else None
+                previous = (
+                    ("counselor" if prev["speaker"] == "sys" else "client", prev["text"])
+                    if prev
+                    else None
+                )
+                out.append(
+                    _unit("esconv", group, turn["text"], previous, strategy, ESCONV_MAP[strategy])
+                )
+    return out
+
+
+def read_welivita(path: Path) -> list[CodedUnit]:
+    """MI-Welivita's gold-labelled sentences (no context). Identical sentences share a group."""
+    out = []
+    with _require(path, "MI-Welivita").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            label = row["Ground truth"].strip()
+            if label in WELIVITA_MAP:
+                text = row["Text"]
+                group = hashlib.sha256(text.strip().lower().encode()).hexdigest()[:16]
+                out.append(_unit("welivita", group, text, None, label, WELIVITA_MAP[label]))
+    return out
+
+
+def epitome_units(pairs: Iterable[EmpathyPair]) -> list[CodedUnit]:
+    """EPITOME responses that map onto one code (`EPITOME_RULE`), the seeker post as context."""
+    out = []
+    for p in pairs:
+        mapped = epitome_mapped(p)
+        if mapped is not None:
+            source = "/".join(str(p.label(m)) for m in MECHANISMS)
+            out.append(
+                _unit("epitome", p.seeker_id, p.response, ("client", p.seeker), source, mapped)
+            )
+    return out
+
+
+def split_units(units: Iterable[CodedUnit], corpus: str) -> tuple[list[CodedUnit], list[CodedUnit]]:
+    """(development, frozen) units of a corpus read from one file: a group is frozen when
+    a hash of its id falls in the first fifth of the range."""
+    dev: list[CodedUnit] = []
+    frozen: list[CodedUnit] = []
+    for u in units:
+        (frozen if held_out(u.group, corpus) else dev).append(u)
+    return dev, frozen
+
+
+def counselor_corpora(
+    base: Path | None = None, corpora: Sequence[str] = CORPORA
+) -> dict[str, tuple[list[CodedUnit], list[CodedUnit]]]:
+    """{corpus: (development units, frozen units)} with the fixed splits:
+
+    * AnnoMI: `split_annomi` (by transcript, per MI-quality stratum);
+    * ESConv: `train.jsonl` is development, `valid.jsonl` frozen (by conversation, as
+      released);
+    * MI-Welivita: by a hash of the sentence (`split_units`);
+    * EPITOME: `split_epitome` (by seeker post), the same split as the empathy heads.
+    """
+    root = base or shared_data_dir()
+    out: dict[str, tuple[list[CodedUnit], list[CodedUnit]]] = {}
+    if "annomi" in corpora:
+        dev_t, test_t = split_annomi(read_annomi(root / "annomi" / "annomi_dev.csv"))
+        out["annomi"] = (annomi_units(dev_t), annomi_units(test_t))
+    if "esconv" in corpora:
+        out["esconv"] = (
+            read_esconv(root / "esconv" / "train.jsonl"),
+            read_esconv(root / "esconv" / "valid.jsonl"),
+        )
+    if "welivita" in corpora:
+        out["welivita"] = split_units(
+            read_welivita(root / "mi_welivita" / "mi_gold_test_output.csv"), "welivita"
+        )
+    if "epitome" in corpora:
+        dev_p, test_p = split_epitome(read_epitome(root / "epitome"))
+        out["epitome"] = (epitome_units(dev_p), epitome_units(test_p))
+    return out

@@ -1,4 +1,4 @@
-"""Scoring coders on the held-out parts of AnnoMI and EPITOME (see `corpora` for the splits).
+"""Scoring coders on the held-out (frozen) parts of the corpora (see `corpora` for the splits).
 
 Used by the training code (figures recorded beside the heads) and by the benchmarks, so both
 report the same numbers the same way: macro-F1 over every class, per-class F1, accuracy.
@@ -18,12 +18,13 @@ from theralab.coding.corpora import (
     QUESTION_TYPES,
     REFLECTION_TYPES,
     TALK_TYPES,
+    CodedUnit,
     EmpathyPair,
     MITranscript,
 )
 from theralab.coding.empathy import EmpathyCoder
 from theralab.coding.mi_coder import MICoder, MICoderLike
-from theralab.coding.scores import accuracy, macro_f1, per_class_f1
+from theralab.coding.scores import accuracy, macro_f1, per_class_f1, precision
 
 CONTEXT_SIZE = 2
 
@@ -62,6 +63,54 @@ class Scored:
                 k: round(v, 4) for k, v in per_class_f1(self.gold, self.pred, self.labels).items()
             },
         }
+
+    def confusion(self) -> dict[str, dict[str, int]]:
+        """{gold label: {predicted label: count}}: every label, and any other label coded."""
+        coded = [*self.labels, *sorted({p for p in self.pred} - set(self.labels))]
+        out = {g: dict.fromkeys(coded, 0) for g in self.labels}
+        for g, p in zip(self.gold, self.pred, strict=True):
+            out[g][p] += 1
+        return out
+
+    def detail(self) -> dict[str, Any]:
+        """`summary()` plus per-class precision and recall and the confusion matrix."""
+        return {
+            **self.summary(),
+            "precision": {k: round(precision(self.gold, self.pred, k), 4) for k in self.labels},
+            "recall": {k: round(precision(self.pred, self.gold, k), 4) for k in self.labels},
+            "confusion": self.confusion(),
+        }
+
+
+def r_q(labels: Sequence[str]) -> float | None:
+    """Reflections per question among behaviour labels (None without questions)."""
+    questions = sum(x == "question" for x in labels)
+    return round(sum(x == "reflection" for x in labels) / questions, 4) if questions else None
+
+
+@dataclass
+class BehaviourScored(Scored):
+    """Therapist behaviour of counselor units of one corpus, with R:Q of gold and coder."""
+
+    def summary(self) -> dict[str, Any]:
+        return {**super().summary(), "r_q_gold": r_q(self.gold), "r_q_coded": r_q(self.pred)}
+
+
+def units_heldout(coder: MICoderLike, units: Sequence[CodedUnit]) -> BehaviourScored:
+    """Code counselor units of any corpus (with the utterance before each as context) and
+    compare the behaviour with the mapped gold label."""
+    coded = coder.code_counselor_batch(
+        [u.text for u in units], [[u.previous] if u.previous else [] for u in units]
+    )
+    return behaviour_scored(units, [c.behaviour.value for c in coded])
+
+
+def behaviour_scored(units: Sequence[CodedUnit], pred: Sequence[str]) -> BehaviourScored:
+    """Scored over the behaviours the corpus's gold uses (EPITOME's mapping has only
+    question and other, so its macro-F1 is over those two)."""
+    gold = [u.gold("behaviour", BEHAVIOURS) for u in units]
+    labels = tuple(b for b in BEHAVIOURS if b in gold)
+    return BehaviourScored(labels, gold, list(pred), [u.group for u in units])
 
 
 @dataclass

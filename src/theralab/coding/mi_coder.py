@@ -1,10 +1,12 @@
 """Motivational-interviewing coders with one interface: counselor utterances → MISC code,
 AnnoMI behaviour and confidence; client utterances → talk type and confidence.
 
-* `MICoder`: trained on AnnoMI (expert-annotated MI transcripts). Linear heads over
-  all-MiniLM-L6-v2 embeddings of the utterance and of the previous utterance, plus cues of
-  form (question mark, interrogative / auxiliary opening, reflection stems...) and hashed
-  n-grams. Needs the `semantic` extra; heads ship in `theralab/coding/data/`.
+* `MICoder`: counselor heads trained on AnnoMI, ESConv and MI-Welivita (labels mapped onto
+  AnnoMI's behaviours, every corpus the same weight; `theralab.coding.corpora`), client talk
+  head on AnnoMI. Linear heads over all-MiniLM-L6-v2 embeddings of the utterance and of the
+  previous utterance, plus cues of form (question mark, interrogative / auxiliary opening,
+  reflection stems...) and hashed n-grams. Needs the `semantic` extra; heads ship in
+  `theralab/coding/data/`.
 * `RuleMICoder`: the transparent `RuleCoder` behind the same interface (no numpy, no torch).
 
 `default_mi_coder()` picks the trained coder when it can run and `$THERALAB_SEMANTIC` is not
@@ -18,10 +20,14 @@ How the fine MISC code is read (kept honest to what AnnoMI annotates):
   information → give information, advice → advise (with permission when permission was
   asked in this or the previous counselor utterance, else without), options → advise with
   permission (a menu of options is MI's way of advising), negotiation → seek collaboration.
-* Codes AnnoMI does not annotate (affirm, support, emphasize autonomy, structure, confront,
-  warn, persuade, raise concern, direct; seek collaboration for a permission question) come
-  from the rule coder's reading of the same text, and only when they fit the trained
-  behaviour (`RULE_REFINES`); otherwise "other" stays `other`.
+* Behaviour "other" has its own subtype head (trained on ESConv and MI-Welivita): affirm,
+  support, self-disclosure or other. They are never reflections, so R:Q is not inflated by
+  them.
+* Codes no corpus trains (emphasize autonomy, structure, confront, warn, persuade, raise
+  concern, direct; seek collaboration for a permission question) come from the rule coder's
+  reading of the same text, and only when they fit the trained behaviour (`RULE_REFINES`;
+  for "other", only where the subtype head says plain other). Heads without an "other"
+  subtype head (older files) take affirm / support from the rules as before.
 * Confidence is the model's probability of the code: P(behaviour) × P(subtype | behaviour),
   or P(behaviour) where the rule coder refined it.
 """
@@ -77,6 +83,11 @@ RULE_REFINES: dict[Behaviour, frozenset[MiscCode]] = {
         }
     ),
 }
+# With an "other" subtype head (trained on corpora that code affirm, support and
+# self-disclosure), affirm / support come from it, not from the rules.
+_OTHER_REFINES = frozenset(
+    {MiscCode.EMPHASIZE_AUTONOMY, MiscCode.SEEK_COLLABORATION, MiscCode.STRUCTURE}
+)
 _SUBTYPE_CODES: dict[str, MiscCode] = {
     "open": MiscCode.OPEN_QUESTION,
     "closed": MiscCode.CLOSED_QUESTION,
@@ -86,11 +97,16 @@ _SUBTYPE_CODES: dict[str, MiscCode] = {
     "advice": MiscCode.ADVISE_WITHOUT_PERMISSION,
     "options": MiscCode.ADVISE_WITH_PERMISSION,
     "negotiation": MiscCode.SEEK_COLLABORATION,
+    "affirm": MiscCode.AFFIRM,
+    "support": MiscCode.SUPPORT,
+    "self_disclosure": MiscCode.SELF_DISCLOSE,
+    "other": MiscCode.OTHER,
 }
 _SUBTYPE_HEAD = {
     Behaviour.QUESTION: "question",
     Behaviour.REFLECTION: "reflection",
     Behaviour.THERAPIST_INPUT: "therapist_input",
+    Behaviour.OTHER: "other",
 }
 _PERMISSION = re.compile(
     r"\b(?:would it be (?:ok|okay|alright|all right)|may i|can i (?:share|offer|suggest|tell|"
@@ -161,7 +177,7 @@ def _last(ctx: Sequence[tuple[str, str]], speaker: str) -> str:
     return next((text for who, text in reversed(ctx) if who == speaker), "")
 
 
-def _main_behaviour(codes: Sequence[MiscCode]) -> tuple[MiscCode, Behaviour]:
+def main_behaviour(codes: Sequence[MiscCode]) -> tuple[MiscCode, Behaviour]:
     """AnnoMI-style main behaviour of a multi-sentence utterance (reflection > question >
     therapist input > other) and the first code that shows it."""
     for behaviour in (Behaviour.REFLECTION, Behaviour.QUESTION, Behaviour.THERAPIST_INPUT):
@@ -202,7 +218,7 @@ class RuleMICoder:
         out = []
         for text, ctx in zip(texts, _contexts(texts, contexts), strict=True):
             codes = self.rules.code_counselor(text, _last(ctx, CLIENT)).codes
-            code, behaviour = _main_behaviour(codes)
+            code, behaviour = main_behaviour(codes)
             out.append(CounselorCode(code, behaviour, self.PRECISION[behaviour.value]))
         return out
 
@@ -233,7 +249,7 @@ class RuleMICoder:
 
 
 class MICoder:
-    """The trained MI coder (AnnoMI heads over MiniLM embeddings and surface features)."""
+    """The trained MI coder (linear heads over MiniLM embeddings and surface features)."""
 
     def __init__(self, heads: Path | None = None) -> None:
         self.heads_file = heads or heads_path()
@@ -281,7 +297,9 @@ class MICoder:
         x = self.features(texts, ctxs)
         behaviour_head = self.heads["behaviour"]
         p_behaviour = behaviour_head.proba(x)
-        subtypes = {name: self.heads[name].proba(x) for name in _SUBTYPE_HEAD.values()}
+        subtypes = {
+            name: self.heads[name].proba(x) for name in _SUBTYPE_HEAD.values() if name in self.heads
+        }
         out = []
         for i, (text, ctx) in enumerate(zip(texts, ctxs, strict=True)):
             j = int(p_behaviour[i].argmax())
@@ -289,13 +307,16 @@ class MICoder:
             confidence = float(p_behaviour[i, j])
             code = MiscCode.OTHER
             head_name = _SUBTYPE_HEAD.get(behaviour)
-            if head_name is not None:
+            if head_name in subtypes:
                 probs = subtypes[head_name][i]
                 k = int(probs.argmax())
                 code = _SUBTYPE_CODES[self.heads[head_name].labels[k]]
                 confidence *= float(probs[k])
             rule_codes = self.rules.code_counselor(text, _last(ctx, CLIENT)).codes
-            refined = next((c for c in rule_codes if c in RULE_REFINES[behaviour]), None)
+            accepted = RULE_REFINES[behaviour]
+            if behaviour is Behaviour.OTHER and head_name in subtypes:
+                accepted = _OTHER_REFINES if code is MiscCode.OTHER else frozenset()
+            refined = next((c for c in rule_codes if c in accepted), None)
             if code is MiscCode.ADVISE_WITHOUT_PERMISSION and (
                 MiscCode.ADVISE_WITH_PERMISSION in rule_codes
                 or _PERMISSION.search(text)

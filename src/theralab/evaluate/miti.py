@@ -3,6 +3,12 @@
 Turns the crisis guardrail answered (annotated `protocol: crisis`) are left out: they are the
 protocol's words, not the counselor's; the safety evaluator counts them instead.
 
+Low confidence: the coder is validated on its training corpora (AnnoMI, ESConv and
+MI-Welivita; EPITOME as a transfer test). When a session's coded behaviour mix (the behaviour
+of every coded counselor sentence) is far from every training corpus's mix
+(`theralab.coding.domain`), `miti_low_confidence` is 1 and the label
+`miti_low_confidence_reason` says why; `miti_code_divergence` is the divergence itself.
+
 Thresholds are MITI's usual "fair" / "good" proficiency levels: R:Q ≥ 1 / ≥ 2; % complex
 reflections ≥ 40 / ≥ 50; % open questions ≥ 50 / ≥ 70 (MITI 3); % MI-adherent ≥ 90 / ≥ 98
 (MITI 3); % counselor talk < 60 / < 50.
@@ -12,6 +18,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from theralab.coding.domain import check as domain_check
+from theralab.coding.domain import shipped_reference
 from theralab.coding.mi_coder import MICoderLike, RuleMICoder, default_mi_coder
 from theralab.coding.rules import RuleCoder
 from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, MiscCode
@@ -41,6 +49,16 @@ METRICS = (
         50,
         "%",
         "Counselor words as a share of all words.",
+    ),
+    Metric(
+        "miti_low_confidence",
+        "MITI low confidence",
+        False,
+        None,
+        None,
+        "",
+        "1 when the session's coded behaviour mix is far from the coder's training corpora "
+        "(its MITI figures are outside what the coder was validated on), else 0.",
     ),
     Metric(
         "code_agreement",
@@ -107,6 +125,7 @@ class MitiEvaluator:
             if intended and len(intended) == len(coded):
                 compared += len(intended)
                 agree += sum(a == b for a, b in zip(intended, coded, strict=True))
+        # R:Q counts reflections only: affirm, support and self-disclosure are codes of their own.
         reflections = counts[MiscCode.SIMPLE_REFLECTION] + counts[MiscCode.COMPLEX_REFLECTION]
         questions = counts[MiscCode.OPEN_QUESTION] + counts[MiscCode.CLOSED_QUESTION]
         adherent = sum(stance[c] for c in MI_ADHERENT)
@@ -120,7 +139,15 @@ class MitiEvaluator:
             "code_agreement": ratio(agree, compared, 100),
         }
         values.update({f"n_{code.value}": float(counts[code]) for code in MiscCode})
-        return SessionScores(values=values)
+        domain = domain_check(
+            [c.behaviour.value for turn in coded_turns for c in turn], shipped_reference()
+        )
+        values["miti_code_divergence"] = domain.divergence
+        values["miti_low_confidence"] = (
+            None if domain.divergence is None else float(domain.low_confidence)
+        )
+        labels = {"miti_low_confidence_reason": domain.reason} if domain.low_confidence else {}
+        return SessionScores(values=values, labels=labels)
 
 
 register_evaluator("miti")(MitiEvaluator)

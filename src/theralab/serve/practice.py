@@ -83,6 +83,7 @@ CODE_LABELS: dict[MiscCode, str] = {
     MiscCode.WARN: "Warn",
     MiscCode.STRUCTURE: "Structure",
     MiscCode.SUPPORT: "Support",
+    MiscCode.SELF_DISCLOSE: "Self-disclosure",
     MiscCode.OTHER: "Other",
 }
 

@@ -1,0 +1,152 @@
+"""Does the MI coder's therapist-behaviour coding transfer across corpora?
+
+Needs ../shared/data (AnnoMI, ESConv, MI-Welivita, EPITOME; research data, nothing of it is
+copied into the project). Each corpus has a fixed split (`theralab.coding.corpora`):
+development parts train the heads and choose their settings by grouped cross-validation;
+frozen parts (AnnoMI's held-out transcripts, ESConv's valid.jsonl, a sentence hash for
+MI-Welivita, a seeker-post hash for EPITOME) are only ever scored.
+
+Prints, per corpus, for the coarse behaviour (question / reflection / therapist_input /
+other; each corpus's labels mapped as documented in docs/evaluation.md):
+
+1. DEVELOPMENT figures — what the recipe was chosen on:
+   * within: grouped 5-fold CV of the shipped recipe on all development parts (recorded by
+     `theralab coder train mi` in mi_heads.json), scored per corpus;
+   * leave-one-corpus-out (LOCO): the behaviour head fitted on the other training corpora's
+     development parts, scored on this corpus's development part. EPITOME is not a training
+     corpus (see `theralab.coding.train.EPITOME_LEFT_OUT`): its LOCO figures are the
+     shipped heads'.
+2. FROZEN figures — scored once, nothing tuned on them:
+   * within: the shipped heads (trained on every corpus's development part, this one's
+     included) on this corpus's frozen part;
+   * LOCO: the behaviour head fitted on the other corpora's development parts, on this
+     corpus's frozen part.
+   Each with macro-F1, per-class precision / recall, the confusion matrix and R:Q of gold vs
+   coded (reflections per question, one behaviour per utterance).
+3. AnnoMI held-out transcripts through the full coder: therapist behaviour and client talk.
+
+    .venv/bin/python bench/coder_transfer.py [path/to/shared/data]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from theralab.coding.corpora import (
+    BEHAVIOURS,
+    CodedUnit,
+    counselor_corpora,
+    read_annomi,
+    shared_data_dir,
+    split_annomi,
+)
+from theralab.coding.heldout import BehaviourScored, behaviour_scored, mi_heldout
+from theralab.coding.mi_coder import MICoder, mi_coder_available
+
+COMMAND = ".venv/bin/python bench/coder_transfer.py"
+# The issue's acceptance figures (ESConv, AnnoMI held-out transcripts).
+TARGETS = {"esconv_macro_f1": 0.60, "esconv_reflection_precision": 0.6, "rq_tolerance": 0.20}
+
+
+def _behaviour(head: Any, units: list[CodedUnit], cache: Any) -> list[str]:
+    from theralab.coding.vectors import mi_features
+
+    x = mi_features([u.text for u in units], [u.previous for u in units], cache.encode)
+    return [head.labels[int(p.argmax())] for p in head.proba(x)]
+
+
+def _scored(units: list[CodedUnit], pred: list[str]) -> BehaviourScored:
+    return behaviour_scored(units, pred)
+
+
+def _line(name: str, d: dict[str, Any]) -> str:
+    rq_g, rq_c = d.get("r_q_gold"), d.get("r_q_coded")
+    rq = ""
+    if rq_g and rq_c is not None:
+        rq = f"   R:Q gold {rq_g:.2f} coded {rq_c:.2f} ({(rq_c / rq_g - 1) * 100:+.0f}%)"
+    refl = "reflection n/a (not in this corpus's gold)"
+    if "reflection" in d["precision"]:
+        refl = f"reflection P {d['precision']['reflection']:.2f} R {d['recall']['reflection']:.2f}"
+    return f"  {name:<22} n={d['n']:<6} macro-F1 {d['macro_f1']:.3f}   {refl}{rq}"
+
+
+def _detail(d: dict[str, Any]) -> list[str]:
+    labels = list(d["precision"])
+    out = ["      per class     " + "  ".join(f"{b[:12]:>12}" for b in labels)]
+    for key in ("precision", "recall", "per_class_f1"):
+        name = {"per_class_f1": "F1"}.get(key, key)
+        out.append(f"      {name:<13} " + "  ".join(f"{d[key][b]:>12.2f}" for b in labels))
+    coded = [b for b in BEHAVIOURS if b in next(iter(d["confusion"].values()))]
+    out.append("      confusion (rows gold, columns coded: " + " / ".join(coded) + "):")
+    for g, row in d["confusion"].items():
+        out.append(f"        {g:<16}" + "".join(f"{row[p]:>8}" for p in coded))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    if not mi_coder_available():
+        print("the trained MI coder is not available (pip install -e '.[semantic]')")
+        return 1
+    from theralab.coding.train import TRAINING_CORPORA, fit_counselor_head
+    from theralab.coding.vectors import EmbeddingCache
+
+    base = Path(argv[1]) if len(argv) > 1 else shared_data_dir()
+    started = time.perf_counter()
+    corpora = counselor_corpora(base)
+    coder = MICoder()
+    meta = coder.meta
+    c = float(meta["heads_report"]["behaviour"]["C"])
+    cache = EmbeddingCache(max_items=1_000_000)
+    print(f"MI coder {coder.name}: behaviour head C={c:g}; corpora: " + ", ".join(corpora))
+    print(f"command: {COMMAND}\n")
+
+    loco_dev: dict[str, dict[str, Any]] = {}
+    loco_frozen: dict[str, dict[str, Any]] = {}
+    for held in corpora:
+        if held not in TRAINING_CORPORA:
+            head = coder.heads["behaviour"]  # the shipped heads never saw this corpus
+        else:
+            train = [u for n in TRAINING_CORPORA if n != held for u in corpora[n][0]]
+            head = fit_counselor_head(train, cache, c)
+        dev, frozen = corpora[held]
+        loco_dev[held] = _scored(dev, _behaviour(head, dev, cache)).detail()
+        loco_frozen[held] = _scored(frozen, _behaviour(head, frozen, cache)).detail()
+
+    print("=== DEVELOPMENT figures (recipe and settings chosen on these) ===")
+    cv = meta["heads_report"]["behaviour"].get("cv_per_corpus", {})
+    for name in corpora:
+        print(f"{name}:")
+        if name in cv:
+            print(_line("within (grouped CV)", cv[name]))
+        print(_line("LOCO (dev part)", loco_dev[name]))
+
+    print("\n=== FROZEN figures (scored once; nothing tuned on them) ===")
+    for name, (_, frozen) in corpora.items():
+        print(f"{name}:")
+        if name in TRAINING_CORPORA:
+            within = _scored(frozen, _behaviour(coder.heads["behaviour"], frozen, cache))
+            print(_line("within (shipped heads)", within.detail()))
+            print(*_detail(within.detail()), sep="\n")
+        print(
+            _line(
+                "LOCO" + (" = shipped" if name not in TRAINING_CORPORA else ""), loco_frozen[name]
+            )
+        )
+        print(*_detail(loco_frozen[name]), sep="\n")
+
+    _, test = split_annomi(read_annomi(base / "annomi" / "annomi_dev.csv"))
+    held = mi_heldout(coder, test)
+    print("\nAnnoMI held-out transcripts, full coder (frozen):")
+    for name, scored in (("therapist behaviour", held.therapist), ("client talk", held.client)):
+        s = scored.summary()
+        per = "  ".join(f"{k} {v:.2f}" for k, v in s["per_class_f1"].items())
+        print(f"  {name:<22} n={s['n']:<6} macro-F1 {s['macro_f1']:.3f}   {per}")
+    print(f"\n({time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
