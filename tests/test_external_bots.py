@@ -667,3 +667,25 @@ def test_redteam_with_some_failed_cases_exits_non_zero(tmp_path: Path) -> None:
     [line] = [ln for ln in result.output.splitlines() if ln.startswith("error:")]
     assert "counselor flaky" in line and "1 of 3 cases failed" in line
     assert "the bot is down" in line
+
+
+def test_errors_name_the_url_as_written_not_its_secret_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed call's cause is kept in transcripts and results: a `${VARIABLE}` in the URL
+    (an API key in a query string) must not be expanded there."""
+    monkeypatch.setenv("QUERY_KEY_FOR_TEST", "s3cr3t-value")
+    port = free_port()
+    path = tmp_path / "querybot.yaml"
+    path.write_text(
+        f"kind: http\nurl: http://127.0.0.1:{port}/chat?key=${{QUERY_KEY_FOR_TEST}}\n"
+        "body:\n  text: '{{ message }}'\n  history: '{{ history }}'\n"
+        "reply_path: reply\nmax_retries: 0\n"
+    )
+    args = ["redteam", "-c", f"ext:{path}", "--cases", str(tmp_path / "cases.yaml")]
+    (tmp_path / "cases.yaml").write_text(CASES)
+    result = runner.invoke(app, [*args, "--tiers", "patterns", "--out", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "cannot reach" in result.output and "${QUERY_KEY_FOR_TEST}" in result.output
+    saved = (tmp_path / "redteam.json").read_text()
+    assert "s3cr3t-value" not in result.output + saved

@@ -462,6 +462,9 @@ class HttpBotAPI:
         self.source = bot.source
         self.model_name = bot.label
         self.url = expand_env(bot.config.url)
+        # errors (kept in transcripts and results) name the URL as written, never with the
+        # values of its ${VARIABLES}, which may be secrets
+        self.shown_url = bot.config.url
         self._client = client
 
     @property
@@ -521,9 +524,9 @@ class HttpBotAPI:
         try:
             response = await self.client.post(self.url, json=body, headers=headers)
         except httpx.TimeoutException as exc:
-            raise ModelError(f"timed out talking to {self.url}", ErrorKind.TRANSIENT) from exc
+            raise ModelError(f"timed out talking to {self.shown_url}", ErrorKind.TRANSIENT) from exc
         except httpx.TransportError as exc:
-            raise ModelError(f"cannot reach {self.url}: {exc}", ErrorKind.TRANSIENT) from exc
+            raise ModelError(f"cannot reach {self.shown_url}: {exc}", ErrorKind.TRANSIENT) from exc
         if response.status_code >= 300:
             raise _classify(response)
         try:
@@ -565,9 +568,9 @@ class HttpBotAPI:
                     )
                 return self._join(await _sse_events(response.aiter_lines(), self.config.done))
         except httpx.TimeoutException as exc:
-            raise ModelError(f"timed out talking to {self.url}", ErrorKind.TRANSIENT) from exc
+            raise ModelError(f"timed out talking to {self.shown_url}", ErrorKind.TRANSIENT) from exc
         except httpx.TransportError as exc:
-            raise ModelError(f"cannot reach {self.url}: {exc}", ErrorKind.TRANSIENT) from exc
+            raise ModelError(f"cannot reach {self.shown_url}: {exc}", ErrorKind.TRANSIENT) from exc
 
     def _join(self, events: list[str]) -> str:
         path = self.config.delta_path
