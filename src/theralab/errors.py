@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 
 class TheraLabError(Exception):
     """Base class for TheraLab's own errors."""
@@ -31,3 +35,23 @@ class InputError(TheraLabError):
         parts = [p for p in (where, f"field '{self.field}'" if self.field else "") if p]
         prefix = ", ".join(parts)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+def read_text_input(path: str | Path, what: str) -> str:
+    """A user-named file's text; an unreadable file is an InputError naming it and `what`
+    it was meant to be ("cannot read rubric: No such file or directory")."""
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", source=str(p)) from exc
+
+
+def read_json_input(path: str | Path, what: str) -> Any:
+    """A user-named JSON file, parsed; unreadable or malformed JSON is an InputError naming
+    the file (and the line of a JSON error)."""
+    text = read_text_input(path, what)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", source=str(path), line=exc.lineno) from exc

@@ -30,7 +30,7 @@ from theralab.counselors.external import ExternalBot
 from theralab.counselors.registry import CounselorRegistry, is_external, parse_counselor
 from theralab.dialogue.records import SCHEMA_VERSION, Session, StopReason
 from theralab.dialogue.transcripts import atomic_write_text, parse_session_line, write_sessions
-from theralab.errors import InputError
+from theralab.errors import InputError, read_json_input
 from theralab.evaluate.results import DEFAULT_RANK_BY, Results, evaluate_sessions
 from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.model import Model
@@ -154,12 +154,7 @@ def bot_digest(bot: ExternalBot) -> str:
 
 def load_config(path: str | Path) -> RunConfig:
     p = Path(path)
-    try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read config: {exc.strerror}", source=str(p)) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", source=str(p), line=exc.lineno) from exc
+    raw = read_json_input(p, "config")
     try:
         return RunConfig.model_validate(raw)
     except ValidationError as exc:

@@ -23,7 +23,6 @@ the metric's direction; a metric with no direction fails when it moves either wa
 from __future__ import annotations
 
 import difflib
-import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from theralab.errors import InputError
+from theralab.errors import InputError, read_json_input, read_text_input
 from theralab.evaluate.base import get_evaluators
 from theralab.evaluate.results import Results
 from theralab.yamlfiles import line_of, parse_yaml_model
@@ -165,12 +164,7 @@ def parse_gate(text: str, source: str = "<string>") -> Gate:
 
 
 def load_gate(path: str | Path) -> Gate:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the gate file: {exc.strerror}", source=str(p)) from exc
-    return parse_gate(text, str(p))
+    return parse_gate(read_text_input(path, "the gate file"), str(Path(path)))
 
 
 @dataclass(frozen=True)
@@ -309,12 +303,7 @@ def load_result(path: str | Path) -> GateResult:
                 "neither results.json (a run) nor redteam.json (a red-team result) is here",
                 source=str(path),
             )
-    try:
-        payload = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read the result: {exc.strerror}", source=str(p)) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", source=str(p), line=exc.lineno) from exc
+    payload = read_json_input(p, "the result")
     if isinstance(payload, list):
         return _from_redteam(payload, str(p))
     if isinstance(payload, dict) and "counselors" in payload and "metrics" in payload:

@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from theralab.errors import InputError
+from theralab.errors import InputError, read_text_input
 from theralab.measures.model import Instrument
 from theralab.yamlfiles import parse_yaml_model
 
@@ -21,12 +21,7 @@ def parse_instrument(text: str, source: str = "<string>") -> Instrument:
 
 
 def load_instrument(path: str | Path) -> Instrument:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read measure: {exc.strerror}", source=str(p)) from exc
-    return parse_instrument(text, source=str(p))
+    return parse_instrument(read_text_input(path, "measure"), source=str(Path(path)))
 
 
 @cache

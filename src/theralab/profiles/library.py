@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from theralab.errors import InputError
+from theralab.errors import InputError, read_text_input
 from theralab.profiles.model import ClientProfile
 from theralab.yamlfiles import parse_yaml_model
 
@@ -22,12 +22,7 @@ def parse_profile(text: str, source: str = "<string>") -> ClientProfile:
 
 def load_profile(path: str | Path) -> ClientProfile:
     """Load one profile file."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read profile: {exc.strerror}", source=str(p)) from exc
-    return parse_profile(text, source=str(p))
+    return parse_profile(read_text_input(path, "profile"), source=str(Path(path)))
 
 
 @cache

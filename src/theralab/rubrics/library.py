@@ -6,7 +6,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from theralab.errors import InputError
+from theralab.errors import InputError, read_text_input
 from theralab.rubrics.model import Rubric
 from theralab.yamlfiles import parse_yaml_model
 
@@ -17,12 +17,7 @@ def parse_rubric(text: str, source: str = "<string>") -> Rubric:
 
 
 def load_rubric(path: str | Path) -> Rubric:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read rubric: {exc.strerror}", source=str(p)) from exc
-    return parse_rubric(text, source=str(p))
+    return parse_rubric(read_text_input(path, "rubric"), source=str(Path(path)))
 
 
 @cache
