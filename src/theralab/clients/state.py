@@ -10,7 +10,8 @@ of their own, and are recorded in the transcripts' annotations so their effects 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 from theralab.coding.rules import CodedUtterance
 from theralab.dialogue.codes import MiscCode
@@ -52,6 +53,9 @@ class LatentState:
     disclosed: list[str] = field(default_factory=list)
     closed_chain: int = 0
     high_resistance_turns: int = 0
+    # Severity (0–1) of each clinical condition the client carries (psychosis, mania…), as
+    # it moves with how the counselor meets it; the symptom checks read it.
+    conditions: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def initial(cls, profile: ClientProfile) -> LatentState:
@@ -63,6 +67,23 @@ class LatentState:
             receptivity=profile.receptivity,
             patience=_PATIENCE.get(profile.style, DEFAULT_PATIENCE),
         )
+
+    def to_carry(self) -> dict[str, Any]:
+        """The exact state as JSON-ready data (floats unrounded), for the next session."""
+        return asdict(self)
+
+    @classmethod
+    def from_carry(cls, data: dict[str, Any]) -> LatentState:
+        """The state `to_carry` wrote (unknown keys are an error: a record from another
+        version must not be half-read)."""
+        names = {f.name for f in fields(cls)}
+        stray = sorted(set(data) - names)
+        if stray:
+            raise ValueError(f"unknown client state field(s): {', '.join(stray)}")
+        values = dict(data)
+        values["disclosed"] = list(values.get("disclosed", []))
+        values["conditions"] = dict(values.get("conditions", {}))
+        return cls(**values)
 
     @property
     def stage(self) -> Stage:

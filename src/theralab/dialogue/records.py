@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from theralab.dialogue.codes import MiscCode, TalkType
+from theralab.dialogue.courses import CourseSlot
 
 SCHEMA_VERSION = 1
 
@@ -110,6 +111,9 @@ class Session(BaseModel):
     turns: list[Turn] = Field(default_factory=list)
     stop_reason: StopReason | None = None
     outcome: Outcome | None = None
+    course: CourseSlot | None = Field(
+        default=None, description="For a session of a course: its place and what it carried."
+    )
     timing: Timing | None = Field(
         default=None,
         description="Wall-clock timing; kept out of transcripts.jsonl so they stay reproducible.",
