@@ -6,11 +6,11 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from theralab.agents import Reply, Utterance
+from theralab.agents import CourseContext, Reply, Utterance
 from theralab.counselors.listening import Listener
 from theralab.dialogue.codes import MiscCode
 from theralab.dialogue.records import AgentSpec, Annotations, Speaker
-from theralab.text.perspective import split_sentences
+from theralab.text.perspective import split_sentences, to_second_person
 
 
 @dataclass
@@ -55,6 +55,28 @@ class ScriptedCounselor:
         self.turn = 0
         self._entered: list[str] = []
         self._spec = AgentSpec(name=self.modality, engine="scripted", params={"seed": seed})
+        self.course: CourseContext | None = None
+
+    def begin_course(self, course: CourseContext) -> None:
+        """Take part in a course: `course` says which session this is and holds the notes
+        from the earlier ones. A session of a one-session course runs as a lone session."""
+        self.course = course if course.of > 1 else None
+
+    @property
+    def course_phase(self) -> str | None:
+        """This session's phase in the modality's course plan (None outside a course)."""
+        if self.course is None:
+            return None
+        return self.phase_for(self.course.index, self.course.of)
+
+    def phase_for(self, index: int, of: int) -> str:
+        """The course-plan phase of session `index` of `of`; subclasses name their own."""
+        return "session"
+
+    @property
+    def returning(self) -> bool:
+        """A later session of a course: it opens with a review of the last one."""
+        return self.course is not None and self.course.index > 1
 
     @property
     def spec(self) -> AgentSpec:
@@ -73,7 +95,7 @@ class ScriptedCounselor:
             self.listener.hear(history[-1].text)
         self._entered = [self.stage]
         if self.turn == 0:
-            draft, advance = self.open(), False
+            draft, advance = (self.open_review() if self.returning else self.open()), False
         else:
             draft, advance = self.compose(self.stage)
         stage = self.stage
@@ -85,6 +107,8 @@ class ScriptedCounselor:
         if advance and self.stage_index + 1 < len(self.stages):
             self.stage_index += 1
             self.turns_in_stage = 0
+        if self.course is not None and self.turn == 1:
+            draft.notes["course_phase"] = self.course_phase
         annotations = Annotations(
             codes=draft.codes, stage=stage, strategy=draft.strategy, **draft.notes
         )
@@ -111,6 +135,28 @@ class ScriptedCounselor:
 
     def open(self) -> Draft:
         raise NotImplementedError
+
+    def open_review(self) -> Draft:
+        """A later session's opening: welcome back, what was worked on last time and the
+        homework, and how it went (asked openly, so the client can say it did not)."""
+        assert self.course is not None
+        last = self.course.notes[-1] if self.course.notes else None
+        d = Draft(strategy="review")
+        d.add(
+            self.pick("Welcome back, it's good to see you again.", "Hi, welcome back."),
+            MiscCode.OTHER,
+        )
+        if last is not None and last.focus:
+            d.add(
+                f"Last time we worked on how to {to_second_person(last.focus)}.",
+                MiscCode.SIMPLE_REFLECTION,
+            )
+        if last is not None and last.homework:
+            d.add(f"The plan was that {last.homework}.", MiscCode.SIMPLE_REFLECTION)
+            d.add("How did that go since we last met?", MiscCode.OPEN_QUESTION)
+        else:
+            d.add("How have things been since we last met?", MiscCode.OPEN_QUESTION)
+        return d
 
     def compose(self, stage: str) -> tuple[Draft, bool]:
         raise NotImplementedError

@@ -35,6 +35,15 @@ class CBTCounselor(ScriptedCounselor):
         self.plan: Plan | None = None
         self._asked_permission = False
 
+    def phase_for(self, index: int, of: int) -> str:
+        """A CBT course (Beck): assessment and formulation first, then interventions, and
+        relapse prevention in the last session of a course of three or more."""
+        if index == 1:
+            return "assessment"
+        if index == of and of >= 3:
+            return "relapse_prevention"
+        return "intervention"
+
     def open(self) -> Draft:
         return (
             Draft(strategy="greeting")
@@ -178,6 +187,13 @@ class CBTCounselor(ScriptedCounselor):
         heard = self.listener
         if not self._asked_permission:
             self._asked_permission = True
+            if self.course_phase == "assessment":
+                d.add(self._formulation(), C.COMPLEX_REFLECTION)
+            elif self.course_phase == "relapse_prevention":
+                d.add(
+                    "As this is our last session, it's worth planning for the weeks ahead.",
+                    C.STRUCTURE,
+                )
             d.add(
                 "Would it be okay if I suggested something to try this week?", C.SEEK_COLLABORATION
             )
@@ -194,11 +210,42 @@ class CBTCounselor(ScriptedCounselor):
             d.add(self._summary(), C.COMPLEX_REFLECTION)
             d.add("Looking back on today, how was this session for you?", C.OPEN_QUESTION)
             return d, False
-        d.add(
-            f"One option is to {self.plan.technique.homework} this week.", C.ADVISE_WITH_PERMISSION
-        )
+        d.add(f"One option is to {self._homework()} this week.", C.ADVISE_WITH_PERMISSION)
         d.add("How does that sound to you as a first step?", C.OPEN_QUESTION)
         return d, False
+
+    def _homework(self) -> str:
+        """This session's homework: self-monitoring after an assessment, a plan for
+        setbacks at the end of a course, otherwise the technique's own."""
+        assert self.plan is not None
+        phase = self.course_phase
+        if phase == "assessment":
+            return (
+                "jot down, whenever things get hard, what was happening, what you felt and "
+                "what went through your mind"
+            )
+        if phase == "relapse_prevention":
+            return (
+                "write down what has helped most, the early signs that things are slipping, "
+                "and what you will do when you notice them"
+            )
+        return self.plan.technique.homework
+
+    def _formulation(self) -> str:
+        """The assessment session's working formulation: situation → thought → feeling →
+        what the client does, in the client's own words where they were heard."""
+        heard = self.listener
+        thought = say_back(heard.thought, "something bad is going on") if heard.thought else None
+        feeling = " and ".join(heard.feelings[:2]) if heard.feelings else "upset"
+        if thought:
+            return (
+                f"From what you've told me, when things get hard the thought that {thought} "
+                f"comes up, you feel {feeling}, and that shapes what you do next."
+            )
+        return (
+            f"From what you've told me, when things get hard you feel {feeling}, and that "
+            "shapes what you do next."
+        )
 
     def _summary(self) -> str:
         heard = self.listener

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from theralab.agents import Reply, Utterance
+from theralab.agents import CourseContext, Reply, Utterance
 from theralab.counselors.techniques import TECHNIQUE_NAMES
 from theralab.dialogue.records import AgentSpec, Annotations, Speaker
 from theralab.model.errors import ErrorKind, ModelError
@@ -191,6 +191,17 @@ class LLMCounselor:
         self.plan: str | None = None
         self.technique: str | None = None
         self.turn = 0
+        self.course: CourseContext | None = None
+
+    def begin_course(self, course: CourseContext) -> None:
+        """A session of a course: the notes from earlier sessions go into the prompt."""
+        self.course = course if course.of > 1 else None
+
+    @property
+    def course_phase(self) -> str | None:
+        if self.course is None:
+            return None
+        return "first" if self.course.first else "last" if self.course.last else "middle"
 
     @property
     def spec(self) -> AgentSpec:
@@ -259,7 +270,7 @@ class LLMCounselor:
             stages=self.modality.stages,
             max_exchanges=self.max_exchanges,
         )
-        system = f"{system.rstrip()}\n\n{CLINICAL_SAFETY_PROMPT}"
+        system = f"{system.rstrip()}\n\n{CLINICAL_SAFETY_PROMPT}{course_prompt(self.course)}"
         messages = [ChatMessage(role="system", content=system)]
         for u in history:
             role = "assistant" if u.speaker is Speaker.COUNSELOR else "user"
@@ -346,6 +357,27 @@ class LLMCounselor:
             if exc.kind is not ErrorKind.UNPARSEABLE:
                 raise
             return None
+
+
+def course_prompt(course: CourseContext | None) -> str:
+    """The prompt's course part: which session this is and the counselor's notes so far
+    (empty outside a course). Starts with a blank line so it can be appended."""
+    if course is None:
+        return ""
+    lines = [f"\n\nThis is session {course.index} of {course.of} with this client."]
+    if course.notes:
+        lines.append("Your notes from earlier sessions:")
+        lines.extend(f"- {n.render()}" for n in course.notes)
+        lines.append(
+            "Open by welcoming them back and briefly reviewing the last session and how the "
+            "homework went; build on what was done, do not start over."
+        )
+    if course.last:
+        lines.append(
+            "This is the last session: review what has helped, the early signs of a "
+            "setback and what they will do then."
+        )
+    return "\n".join(lines)
 
 
 def _stage_index(modality: Modality, stage: str | None) -> int:

@@ -39,6 +39,15 @@ class MICounselor(ScriptedCounselor):
         super().__init__(seed)
         self._evocative_asked = 0
 
+    def phase_for(self, index: int, of: int) -> str:
+        """MI's processes across a course: engage, focus, evoke, plan (Miller & Rollnick),
+        the first session engaging and the last planning."""
+        if index == 1:
+            return "engage"
+        if index == of:
+            return "plan"
+        return ("focus", "evoke")[min(1, index - 2)]
+
     def open(self) -> Draft:
         return (
             Draft(strategy="engage")
@@ -55,7 +64,8 @@ class MICounselor(ScriptedCounselor):
         if stage == "engage":
             if n == 0:
                 d.add(*reflect_feeling_or_content(last, self.rng))
-                return d, False
+                # A returning client is already engaged: one reflection, then the focus.
+                return d, self.returning
             if n == 1:
                 d.add(*reflect_with_meaning(last, self.rng))
                 d.add(reflect_feeling(last, self.rng), C.COMPLEX_REFLECTION)
@@ -145,7 +155,11 @@ class MICounselor(ScriptedCounselor):
                 )
             else:
                 d.add(*reflect_feeling_or_content(last, self.rng))
-        enough = (len(heard.change_talk) >= 3 and n >= 3) or n >= 7
+        enough = (
+            (len(heard.change_talk) >= 3 and n >= 3)
+            or n >= 7
+            or (self.course_phase == "plan" and n >= 3)
+        )
         if enough:
             d.add(
                 self.pick(

@@ -45,8 +45,12 @@ class Between(_Record):
     homework: Homework
     homework_text: str | None = None
     life_event: LifeEvent | None = None
-    distress_before: float = Field(description="Distress at the end of the previous session.")
-    distress_after: float = Field(description="Distress at the start of this one.")
+    distress_before: float | None = Field(
+        default=None, description="Distress at the end of the previous session (scripted)."
+    )
+    distress_after: float | None = Field(
+        default=None, description="Distress at the start of this one (scripted)."
+    )
 
 
 class SessionNotes(_Record):

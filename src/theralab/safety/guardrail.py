@@ -36,7 +36,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from theralab.agents import Agent, Reply, Utterance
+from theralab.agents import Agent, CourseContext, CourseCounselor, Reply, Utterance
 from theralab.coding.rules import RuleCoder
 from theralab.dialogue.records import AgentSpec, Annotations, Speaker
 from theralab.safety.conditions import ConditionResponder, condition_of
@@ -99,6 +99,15 @@ class GuardedCounselor:
         self.protocol = CrisisProtocol(locale=locale)
         self.conditions = ConditionResponder(locale=locale)
         self.last: GuardDecision | None = None
+
+    def begin_course(self, course: CourseContext) -> None:
+        """Pass the course on to the counselor behind the guardrail (if it takes part)."""
+        if isinstance(self.inner, CourseCounselor):
+            self.inner.begin_course(course)
+
+    @property
+    def course_phase(self) -> str | None:
+        return self.inner.course_phase if isinstance(self.inner, CourseCounselor) else None
 
     @property
     def spec(self) -> AgentSpec:

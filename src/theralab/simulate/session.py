@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 import traceback
 from dataclasses import dataclass
@@ -20,6 +21,23 @@ from theralab.dialogue.records import (
 DEFAULT_MAX_TURNS = 40
 
 
+def derive_seed(run_seed: int, *parts: object) -> int:
+    """A stable 31-bit seed from the run seed and any labels (same on every machine)."""
+    key = "/".join([str(run_seed), *map(str, parts)]).encode()
+    return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") & 0x7FFFFFFF
+
+
+@dataclass(frozen=True)
+class CourseSpot:
+    """Where a planned session sits in its course, and the questionnaires the client fills
+    in (instrument ids or files: before the session, and after it when it is the last)."""
+
+    course_id: str
+    index: int
+    of: int
+    instruments: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class SessionPlan:
     """Everything needed to run (and rerun) one session."""
@@ -32,6 +50,7 @@ class SessionPlan:
     client_seed: int
     max_turns: int = DEFAULT_MAX_TURNS
     max_tokens: int | None = None  # model tokens per session, both roles together
+    course: CourseSpot | None = None  # a session of a course (see simulate.course)
 
 
 async def run_session(

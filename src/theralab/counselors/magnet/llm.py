@@ -20,7 +20,7 @@ from typing import Any
 
 from theralab.agents import Reply, Utterance
 from theralab.coding.rules import RuleCoder
-from theralab.counselors.llm import PLAN_SCHEMA, LLMCounselor, _clean
+from theralab.counselors.llm import PLAN_SCHEMA, LLMCounselor, _clean, course_prompt
 from theralab.counselors.magnet.agents import Candidate
 from theralab.counselors.magnet.merge import MAX_SENTENCES, merge
 from theralab.counselors.magnet.selector import (
@@ -111,7 +111,7 @@ class MagnetLLMCounselor(LLMCounselor):
 
     def _messages(self, history: Sequence[Utterance], stage: str) -> list[ChatMessage]:
         system = render("magnet_system", plan=self.plan, stages=self.modality.stages, stage=stage)
-        system = f"{system.rstrip()}\n\n{CLINICAL_SAFETY_PROMPT}"
+        system = f"{system.rstrip()}\n\n{CLINICAL_SAFETY_PROMPT}{course_prompt(self.course)}"
         messages = [ChatMessage(role="system", content=system)]
         for u in history:
             role = "assistant" if u.speaker is Speaker.COUNSELOR else "user"
