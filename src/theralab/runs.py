@@ -32,6 +32,7 @@ from theralab.dialogue.records import SCHEMA_VERSION, Session, StopReason
 from theralab.dialogue.transcripts import atomic_write_text, parse_session_line, write_sessions
 from theralab.errors import InputError, read_json_input
 from theralab.evaluate.results import DEFAULT_RANK_BY, Results, evaluate_sessions
+from theralab.measures import resolve_instruments
 from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.model import Model
 from theralab.model.roles import ModelRoles
@@ -58,6 +59,14 @@ class RunConfig(BaseModel):
     clients: int = Field(default=DEFAULT_CLIENTS, ge=1)
     seed: int = DEFAULT_SEED
     repeats: int = Field(default=1, ge=1)
+    sessions: int = Field(
+        default=1, ge=1, le=52, description="Sessions per course (each client, each counselor)."
+    )
+    measures: list[str] | None = Field(
+        default=None,
+        description="Questionnaires (ids or files) before each session and after the last; "
+        "None = PHQ-9 and GAD-7 (plus a condition's check) for courses, none for one session.",
+    )
     max_turns: int = Field(default=DEFAULT_MAX_TURNS, ge=2, le=400)
     concurrency: int = Field(default=8, ge=1)
     evaluators: list[str] | None = None
@@ -93,6 +102,8 @@ class RunConfig(BaseModel):
             profiles = load_profiles(self.profiles)
         else:
             profiles = sample_panel(min(self.clients, len(builtin_profiles())), self.seed)
+        if self.measures:
+            resolve_instruments(self.measures)  # an unknown or malformed one fails here
         digests = {p.id: profile_digest(p) for p in profiles}
         bots = {
             spec.label: bot_digest(spec.bot)
@@ -176,14 +187,16 @@ class RunOutcome:
     results: Results
     planned: int = 0
     resumed: int = 0
+    dropped: int = 0  # sessions of courses the client had dropped out of: never held
     usage: dict[str, dict[str, float | int]] | None = None
     # (counselors whose every session failed, counselors with some failed sessions)
     failures: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
 
     @property
     def unfinished(self) -> int:
-        """Planned sessions not run (a cost limit stopped the run): resume to finish them."""
-        return self.planned - len(self.sessions)
+        """Planned sessions not run (a cost limit stopped the run, or an earlier session of
+        their course failed): resume to finish them. Dropouts' sessions are not counted."""
+        return self.planned - len(self.sessions) - self.dropped
 
 
 def _finished_sessions(journal: Path) -> dict[str, Session]:
@@ -264,6 +277,8 @@ def execute_run(
         config.repeats,
         config.max_turns,
         config.max_session_tokens,
+        sessions=config.sessions,
+        measures=config.measures,
     )
     todo = [p for p in plans if p.session_id not in done]
     if done:
@@ -296,6 +311,7 @@ def execute_run(
                 locale=config.locale,
                 roles=roles,
                 counselor_lineup=config.counselors,
+                finished=list(done.values()),
             )
         finally:
             if roles is not None:
@@ -331,6 +347,11 @@ def execute_run(
         results,
         planned=len(plans),
         resumed=len(done),
+        dropped=sum(
+            s.course.of - s.course.index
+            for s in sessions
+            if s.course is not None and s.course.carry.dropped_out
+        ),
         usage=usage,
         failures=session_failures(
             config.counselors, sessions, config.model_roles.get("counselor"), config.base_url

@@ -63,6 +63,16 @@ def global_options(ctx: typer.Context) -> GlobalOptions:
     return obj if isinstance(obj, GlobalOptions) else GlobalOptions()
 
 
+def parse_measures(values: list[str] | None) -> list[str] | None:
+    """--measures as given: None (the default set), [] for 'none', else the listed ones."""
+    names = split_list(values)
+    if not names:
+        return None
+    if [n.lower() for n in names] == ["none"]:
+        return []
+    return names
+
+
 def split_list(values: list[str] | None) -> list[str]:
     """Accept repeated options and comma-separated lists alike."""
     out: list[str] = []
@@ -193,3 +203,24 @@ def phase_progress(enabled: bool = True) -> Iterator[Callable[[str, int, int], N
 
     with progress:
         yield update
+
+
+SessionsOption = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=52,
+        help="Sessions per course: each client sees each counselor this many times, "
+        "remembering the earlier sessions, and fills in questionnaires before each session "
+        "and after the last (see docs/courses.md).",
+    ),
+]
+MeasuresOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--measures",
+        help="Questionnaires for courses: ids (phq9, gad7, psychosis_check, mania_check) or "
+        "YAML files; 'none' for none. Default with --sessions > 1: phq9,gad7 plus a "
+        "condition's check. Given with one session: before and after it.",
+    ),
+]

@@ -10,12 +10,15 @@ import typer
 
 from theralab.cli._common import (
     ContextWindowOption,
+    MeasuresOption,
+    SessionsOption,
     console,
     err_console,
     exit_on_failures,
     fail,
     global_options,
     interrupt_message,
+    parse_measures,
     session_progress,
     split_list,
     user_errors,
@@ -69,6 +72,8 @@ def run(
         ),
     ] = None,
     repeats: Annotated[int, typer.Option(min=1, help="Sessions per counselor × client.")] = 1,
+    sessions: SessionsOption = 1,
+    measures: MeasuresOption = None,
     max_turns: Annotated[
         int, typer.Option(min=2, help="Stop a session after this many utterances.")
     ] = DEFAULT_MAX_TURNS,
@@ -168,6 +173,8 @@ def run(
                 clients=clients,
                 seed=g.seed_for(seed, DEFAULT_SEED),
                 repeats=repeats,
+                sessions=sessions,
+                measures=parse_measures(measures),
                 max_turns=max_turns,
                 concurrency=concurrency,
                 rank_by=rank_by,
@@ -214,11 +221,13 @@ def run(
             f"{u['failed_calls']} failed), {u['input_tokens']}+{u['output_tokens']} "
             f"tokens, ${u['dollars']:.4f}"
         )
+    if outcome.dropped:
+        console.print(f"{outcome.dropped} session(s) not held: their clients dropped out")
     if outcome.unfinished:
         err_console.print(
-            f"[yellow]{outcome.unfinished} session(s) not started: the cost "
-            f"limit was reached; rerun with --resume --run-id {run_dir.name} "
-            "to finish[/yellow]"
+            f"[yellow]{outcome.unfinished} session(s) not started (the cost limit was reached, "
+            f"or an earlier session of their course failed); rerun with --resume --run-id "
+            f"{run_dir.name} to finish[/yellow]"
         )
     if report:
         console.print(f"report: {run_dir / 'report.html'}")

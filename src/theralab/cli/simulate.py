@@ -10,16 +10,20 @@ import typer
 
 from theralab.cli._common import (
     ContextWindowOption,
+    MeasuresOption,
+    SessionsOption,
     console,
     exit_on_failures,
     global_options,
     interrupt_message,
+    parse_measures,
     session_progress,
     split_list,
     user_errors,
 )
 from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import write_sessions
+from theralab.measures import resolve_instruments
 from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.roles import ModelRoles, parse_role_bindings
 from theralab.model.usage import UsageTracker
@@ -46,8 +50,9 @@ def simulate(
         typer.Option(
             "--n",
             min=1,
-            help="Sessions per counselor. Clients are sampled from the built-in library, "
-            "all different while the library lasts, then again with new seeds.",
+            help="Sessions (with --sessions: courses) per counselor. Clients are sampled from "
+            "the built-in library, all different while the library lasts, then again with new "
+            "seeds.",
         ),
     ] = 12,
     profiles: Annotated[
@@ -57,6 +62,8 @@ def simulate(
     repeats: Annotated[
         int, typer.Option(min=1, help="Sessions per counselor × client (with --profiles).")
     ] = 1,
+    sessions: SessionsOption = 1,
+    measures: MeasuresOption = None,
     max_turns: Annotated[int, typer.Option(min=2, help="Utterance limit.")] = DEFAULT_MAX_TURNS,
     concurrency: Annotated[int, typer.Option(min=1, help="Sessions run at once.")] = 8,
     seed: Annotated[int | None, typer.Option(help="Run seed.")] = None,
@@ -96,16 +103,35 @@ def simulate(
     with user_errors():
         chosen = split_list(profiles)
         names = split_list(counselor)
+        chosen_measures = parse_measures(measures)
+        if chosen_measures:
+            resolve_instruments(chosen_measures)  # fail before any session runs
         if chosen:
             panel = load_profiles(chosen)
-            plans = plan_sessions(names, panel, run_seed, repeats, max_turns)
+            plans = plan_sessions(
+                names,
+                panel,
+                run_seed,
+                repeats,
+                max_turns,
+                sessions=sessions,
+                measures=chosen_measures,
+            )
         else:
             panel = sample_panel(min(n, len(builtin_profiles())), run_seed)
             rounds = -(-n // len(panel))
             plans = [
                 plan
                 for name in names
-                for plan in plan_sessions([name], panel, run_seed, rounds, max_turns)[:n]
+                for plan in plan_sessions(
+                    [name],
+                    panel,
+                    run_seed,
+                    rounds,
+                    max_turns,
+                    sessions=sessions,
+                    measures=chosen_measures,
+                )[: n * sessions]
             ]
         path.parent.mkdir(parents=True, exist_ok=True)
         journal = path.with_name(path.name + ".partial")

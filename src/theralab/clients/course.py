@@ -38,7 +38,7 @@ HOMEWORK_EFFECT = {  # (distress, readiness)
 SETBACK_CHANCE = 0.12
 LIFT_CHANCE = 0.08
 _SETBACKS = (
-    "It's been a rough week. Something at home blew up and I've been on edge since.",
+    "It's been a rough week. There was a big argument at home and I haven't felt settled since.",
     "I had some bad news this week and it knocked me back a bit.",
     "I barely slept a couple of nights this week, and everything felt heavier.",
     "There was a row with someone close to me, and I'm still shaken by it.",
