@@ -18,6 +18,11 @@ from theralab.profiles.library import get_profile
 from theralab.runs import RunConfig, execute_run
 from theralab.simulate.runner import plan_sessions, run_sessions
 
+from . import llama_support
+
+llama_server = llama_support.llama_server
+tiny_model = llama_support.tiny_model
+
 PANEL = ["work-stress-nurse-amara", "grief-postal-worker-ulla", "panic-student-imani"]
 
 
@@ -225,3 +230,58 @@ def test_a_one_session_run_is_unchanged_by_courses(tmp_path: Path) -> None:
     assert session.course is None
     assert '"course"' not in (tmp_path / "r" / "transcripts.jsonl").read_text()
     assert [s.id for s in read_sessions(tmp_path / "r" / "transcripts.jsonl")] == [session.id]
+
+
+def test_a_model_backed_client_forgets_older_sessions_by_a_seeded_rule() -> None:
+    from theralab.agents import ClientCourse
+    from theralab.clients.llm import LLMClient
+    from theralab.dialogue import MemoryEntry
+    from theralab.model.api import get_model_api
+    from theralab.model.model import Model
+
+    model = Model(get_model_api("openai/stub", base_url="http://127.0.0.1:9/v1", api_key="x"))
+    memory = tuple(MemoryEntry(session=k, summary=f"memory of session {k}") for k in range(1, 9))
+    kept: list[list[int]] = []
+    for seed in range(40):
+        client = LLMClient(get_profile(PANEL[0]), model, seed)
+        client.begin_course(ClientCourse(9, 10, None, memory))
+        kept.append([m.session for m in client.recalled])
+        assert "memory of session 8" in client.system and "memory of session 7" in client.system
+    assert all(7 in k and 8 in k for k in kept)  # the last two are always recalled
+    recall_1 = sum(1 in k for k in kept) / len(kept)
+    recall_6 = sum(6 in k for k in kept) / len(kept)
+    assert recall_1 < recall_6  # older sessions are forgotten more often
+    again = LLMClient(get_profile(PANEL[0]), model, 3)
+    again.begin_course(ClientCourse(9, 10, None, memory))
+    assert [m.session for m in again.recalled] == kept[3]
+
+
+def test_the_real_llamacpp_server_plays_a_client_through_a_course(
+    llama_server: str, tmp_path: Path
+) -> None:
+    """Random weights, bounded schemas: questionnaires answered or counted unscored, a
+    memory written (or honestly left empty), both sessions held."""
+    cfg = RunConfig(
+        counselors=["cbt"],
+        profiles=PANEL[:1],
+        sessions=2,
+        max_turns=4,
+        measures=["phq9"],
+        cache=False,
+        model_roles={"client": "llamacpp-server/tiny"},
+        base_url=llama_server,
+        max_retries=0,
+    )
+    outcome = execute_run(cfg, tmp_path / "r", report=False)
+    assert [s.course.index for s in outcome.sessions if s.course] == [1, 2], [
+        s.outcome for s in outcome.sessions
+    ]
+    last = outcome.sessions[-1]
+    assert last.course is not None
+    phq = [a for a in last.course.measures if a.score.instrument == "phq9@v1"]
+    assert [a.when for a in phq] == ["pre", "post"]
+    for a in phq:
+        assert a.answers.respondent == "model" and a.answers.calls == 9
+        assert a.score.answered + a.score.unscored == 9
+        for item in a.answers.answers:
+            assert (item.status == "answered") == (item.answer is not None)
