@@ -154,6 +154,9 @@ class ScriptedCounselor:
         if last is not None and last.homework:
             d.add(f"The plan was that {last.homework}.", MiscCode.SIMPLE_REFLECTION)
             d.add("How did that go since we last met?", MiscCode.OPEN_QUESTION)
+        elif last is not None and last.homework_agreed:
+            d.add("Last time you planned to try something before we met again.", MiscCode.OTHER)
+            d.add("How did that go?", MiscCode.OPEN_QUESTION)
         else:
             d.add("How have things been since we last met?", MiscCode.OPEN_QUESTION)
         return d

@@ -58,13 +58,15 @@ def notes_from_session(
             except ValueError:
                 continue
             peak = max(peak, level, key=lambda r: r.rank)
+    homework = _homework(session, listener)
     return SessionNotes(
         session=index,
         phase=phase,
         focus=focus,
         thought=listener.thought,
         balanced=listener.balanced,
-        homework=_homework(session, listener),
+        homework=homework,
+        homework_agreed=homework is not None,
         techniques=techniques[:6],
         risk=peak.value,
         ended=session.stop_reason.value if session.stop_reason else None,
@@ -99,6 +101,6 @@ def content_free(notes: SessionNotes) -> SessionNotes:
             "focus": None,
             "thought": None,
             "balanced": None,
-            "homework": "agreed (not stored)" if notes.homework else None,
+            "homework": None,
         }
     )

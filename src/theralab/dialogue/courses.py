@@ -66,6 +66,9 @@ class SessionNotes(_Record):
     thought: str | None = Field(default=None, description="The automatic thought worked on.")
     balanced: str | None = Field(default=None, description="The alternative the client reached.")
     homework: str | None = Field(default=None, description="What the client agreed to try.")
+    homework_agreed: bool = Field(
+        default=False, description="Homework was agreed (kept when its text is not)."
+    )
     techniques: list[str] = Field(default_factory=list)
     risk: str | None = Field(default=None, description="Highest screened risk in the session.")
     ended: str | None = Field(default=None, description="How the session ended.")
@@ -81,7 +84,10 @@ class SessionNotes(_Record):
             parts.append(f"Alternative reached: {self.balanced}")
         if self.techniques:
             parts.append("Techniques: " + ", ".join(self.techniques) + ".")
-        parts.append(f"Homework: {self.homework}" if self.homework else "No homework agreed.")
+        if self.homework:
+            parts.append(f"Homework: {self.homework}")
+        else:
+            parts.append("Homework agreed." if self.homework_agreed else "No homework agreed.")
         if self.risk and self.risk != "none":
             parts.append(f"Risk screened: {self.risk}.")
         if self.ended and self.ended != "counselor_closed":
