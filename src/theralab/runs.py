@@ -327,7 +327,13 @@ def execute_run(
             json.dumps({"id": s.id, **s.timing.model_dump()}) + "\n" for s in sessions if s.timing
         ),
     )
-    results = evaluate_sessions(sessions, config.evaluators, config.rank_by, seed=config.seed)
+    results = evaluate_sessions(
+        sessions,
+        config.evaluators,
+        config.rank_by,
+        seed=config.seed,
+        instruments=resolve_instruments(config.measures) if config.measures else (),
+    )
     write_results(run_dir / "results.json", results)
     if report:
         write_report(

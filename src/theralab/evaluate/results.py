@@ -6,13 +6,15 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from theralab import __version__
 from theralab.dialogue.records import Session
 from theralab.evaluate.base import Evaluator, Metric, get_evaluators
+from theralab.evaluate.courses import CourseResults, evaluate_courses
 from theralab.evaluate.judge import JudgeOutcome
 from theralab.evaluate.stats import bootstrap_mean
+from theralab.measures.model import Instrument
 
 RESULTS_SCHEMA_VERSION = 1
 DEFAULT_RANK_BY = "distress_reduction"
@@ -70,6 +72,18 @@ class Results(BaseModel):
         default_factory=dict,
         description="Per rubric: judge calls scored, n/a, unparseable, refused, error.",
     )
+    courses: CourseResults | None = Field(
+        default=None, description="Outcomes over courses of sessions (runs with courses only)."
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_empty_courses(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A run without courses writes the same results.json as before courses existed
+        # (a wrap serializer, not `exclude_if`, which needs pydantic 2.11).
+        data = handler(self)
+        if data.get("courses", 0) is None:
+            del data["courses"]
+        return data
 
     def counselor(self, name: str) -> CounselorSummary:
         for c in self.counselors:
@@ -192,10 +206,14 @@ def evaluate_sessions(
     rank_by: str = DEFAULT_RANK_BY,
     seed: int = 0,
     judged: JudgeOutcome | None = None,
+    instruments: Sequence[Instrument] = (),
 ) -> Results:
-    """Score sessions with the named evaluators (all by default) and aggregate them."""
+    """Score sessions with the named evaluators (all by default) and aggregate them; sessions
+    of courses also give course outcomes (`instruments`: user instrument files they used)."""
     evaluators = get_evaluators(evaluator_names)
-    return aggregate(score_sessions(sessions, evaluators), evaluators, rank_by, seed, judged)
+    results = aggregate(score_sessions(sessions, evaluators), evaluators, rank_by, seed, judged)
+    results.courses = evaluate_courses(sessions, instruments=instruments, seed=seed)
+    return results
 
 
 def _info(m: Metric, evaluator: str) -> MetricInfo:

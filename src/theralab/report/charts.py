@@ -1210,3 +1210,234 @@ def interval_plot(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+# --------------------------------------------------------------------------- course trajectory
+
+
+@dataclass(frozen=True)
+class ClientLine:
+    """One client's totals over a course, by administration index (None: not given)."""
+
+    label: str
+    values: Sequence[float | None]
+    complete: bool = True
+    dropped_out: bool = False
+
+
+def administration_labels(count: int) -> list[str]:
+    """Tick labels for administration indices 0 … count − 1: "before 1" … "before K",
+    "after K" (K = count − 1); bare numbers (sessions completed) past seven points."""
+    if count > 7:
+        return [str(k) for k in range(count)]
+    return [f"before {k + 1}" for k in range(count - 1)] + [f"after {count - 1}"]
+
+
+def course_trajectory(
+    title: str,
+    clients: Sequence[ClientLine],
+    mean: Sequence[float | None],
+    low: Sequence[float | None],
+    high: Sequence[float | None],
+    *,
+    color: str = PALETTE[0],
+    y_domain: tuple[float, float] | None = None,
+    y_label: str = "",
+    x_labels: Sequence[str] | None = None,
+    x_label: str = "",
+    reference: float | None = None,
+    reference_label: str = "",
+    width: float = 460,
+    height: float = 290,
+) -> str:
+    """A spaghetti plot: one thin line per client (dashed for an incomplete course, a hollow
+    end marker for a dropout), the mean as a thick line with markers and its 95% interval as
+    a shaded band. x is the administration index (before session 1 … after the last); the
+    optional reference line marks e.g. the clinical cut-off. Gaps are not bridged."""
+    points = max([len(mean), *(len(c.values) for c in clients)], default=0)
+    points = max(points, 2)
+    labels = list(x_labels) if x_labels is not None else administration_labels(points)
+    labels += [str(k) for k in range(len(labels), points)]
+    left, right, top, bottom = 46.0, 16.0, 34.0, 58.0 if x_label else 42.0
+    x0, x1 = left, width - right
+    y_top, y_bottom = top, height - bottom
+
+    values = [v for c in clients for v in c.values if v is not None]
+    values += [v for seq in (mean, low, high) for v in seq if v is not None]
+    if y_domain is not None:
+        d0, d1 = y_domain
+        yticks = _ticks_within(d0, d1)
+    else:
+        lo, hi = min(values, default=0.0), max(values, default=1.0)
+        if reference is not None:
+            lo, hi = min(lo, reference), max(hi, reference)
+        d0, d1, yticks = nice_domain(lo, hi)
+    sy = _Scale(d0, d1, y_bottom, y_top)
+    sx = _Scale(0, points - 1, x0 + 10, x1 - 10)
+
+    scored = [m for m in mean if m is not None]
+    n_complete = sum(c.complete for c in clients)
+    desc = (
+        f"{len(clients)} clients ({n_complete} complete courses); mean "
+        + (
+            f"from {fmt_number(scored[0])} to {fmt_number(scored[-1])}"
+            if scored
+            else "not available"
+        )
+        + f" over {points} administrations."
+    )
+    parts = [_open_svg(width, height, title, desc, "trajectory")]
+
+    ystep = yticks[1] - yticks[0] if len(yticks) > 1 else 1.0
+    for t in yticks:
+        y = _n(sy(t))
+        parts.append(f'<line x1="{_n(x0)}" x2="{_n(x1)}" y1="{y}" y2="{y}" stroke="{GRID}"/>')
+        parts.append(
+            f'<text x="{_n(x0 - 8)}" y="{_n(sy(t) + 4)}" text-anchor="end" font-size="11" '
+            f'fill="{MUTED}">{escape(_tick_label(t, ystep))}</text>'
+        )
+    for k in range(points):
+        x = _n(sx(k))
+        parts.append(
+            f'<line x1="{x}" x2="{x}" y1="{_n(y_bottom)}" y2="{_n(y_bottom + 4)}" '
+            f'stroke="#9ca3af"/>'
+            f'<text x="{x}" y="{_n(y_bottom + 17)}" text-anchor="middle" font-size="10.5" '
+            f'fill="{MUTED}">{escape(labels[k])}</text>'
+        )
+    parts.append(
+        f'<line x1="{_n(x0)}" x2="{_n(x1)}" y1="{_n(y_bottom)}" y2="{_n(y_bottom)}" '
+        f'stroke="#9ca3af"/>'
+        f'<line x1="{_n(x0)}" x2="{_n(x0)}" y1="{_n(y_top)}" y2="{_n(y_bottom)}" '
+        f'stroke="#9ca3af"/>'
+    )
+    if x_label:
+        parts.append(
+            f'<text x="{_n((x0 + x1) / 2)}" y="{_n(height - 8)}" text-anchor="middle" '
+            f'font-size="11.5" fill="{MUTED}">{escape(x_label)}</text>'
+        )
+    if y_label:
+        cy = (y_top + y_bottom) / 2
+        parts.append(
+            f'<text transform="translate(12 {_n(cy)}) rotate(-90)" text-anchor="middle" '
+            f'font-size="11.5" fill="{MUTED}">{escape(y_label)}</text>'
+        )
+    if reference is not None and d0 <= reference <= d1:
+        yr = _n(sy(reference))
+        parts.append(
+            f'<line x1="{_n(x0)}" x2="{_n(x1)}" y1="{yr}" y2="{yr}" stroke="{MUTED}" '
+            f'stroke-width="1.2" stroke-dasharray="4 3"/>'
+        )
+        if reference_label:
+            parts.append(
+                f'<text x="{_n(x1 - 2)}" y="{_n(sy(reference) - 4)}" text-anchor="end" '
+                f'font-size="10.5" fill="{MUTED}">{escape(reference_label)}</text>'
+            )
+
+    # The mean's interval: one band per run of indices that have both ends.
+    run: list[tuple[int, float, float]] = []
+    bands: list[list[tuple[int, float, float]]] = []
+    for k in range(points):
+        lo_v = low[k] if k < len(low) else None
+        hi_v = high[k] if k < len(high) else None
+        if lo_v is None or hi_v is None:
+            if run:
+                bands.append(run)
+            run = []
+            continue
+        run.append((k, lo_v, hi_v))
+    if run:
+        bands.append(run)
+    for band in bands:
+        upper = [f"{_n(sx(k))} {_n(sy(h))}" for k, _, h in band]
+        lower = [f"{_n(sx(k))} {_n(sy(lo_))}" for k, lo_, _ in reversed(band)]
+        if len(band) == 1:  # a single point: a short bar instead of a polygon
+            k, lo_, h = band[0]
+            parts.append(
+                f'<rect x="{_n(sx(k) - 4)}" y="{_n(sy(h))}" width="8" '
+                f'height="{_n(max(sy(lo_) - sy(h), 1))}" fill="{color}" fill-opacity="0.18"/>'
+            )
+            continue
+        parts.append(
+            f'<path d="M{"L".join(upper + lower)}Z" fill="{color}" fill-opacity="0.18" '
+            f'stroke="none"/>'
+        )
+
+    # One thin line per client.
+    parts.append(f'<g fill="none" stroke="{color}" stroke-width="1.1" stroke-opacity="0.4">')
+    for c in clients:
+        segs: list[str] = []
+        prev: tuple[float, float] | None = None
+        last: tuple[float, float] | None = None
+        for k, v in enumerate(c.values):
+            if v is None:
+                prev = None
+                continue
+            x, y = sx(k), sy(v)
+            segs.append(f"{'L' if prev is not None else 'M'}{_n(x)} {_n(y)}")
+            prev = last = (x, y)
+        if not segs:
+            continue
+        shown = ", ".join("—" if v is None else fmt_number(v, digits=0) for v in c.values)
+        note = "" if c.complete else " (incomplete course)"
+        note += " (dropped out)" if c.dropped_out else ""
+        dash = "" if c.complete else ' stroke-dasharray="3 3"'
+        parts.append(
+            f'<path d="{"".join(segs)}"{dash}><title>{escape(c.label)}{escape(note)}: '
+            f"{escape(shown)}</title></path>"
+        )
+        if c.dropped_out and last is not None:
+            parts.append(
+                f'<circle cx="{_n(last[0])}" cy="{_n(last[1])}" r="3" fill="#fff" '
+                f'stroke-opacity="0.9"><title>{escape(c.label)}: dropped out</title></circle>'
+            )
+    parts.append("</g>")
+
+    # The mean.
+    segs = []
+    dots = []
+    prev_ok = False
+    for k, v in enumerate(mean):
+        if v is None:
+            prev_ok = False
+            continue
+        x, y = sx(k), sy(v)
+        segs.append(f"{'L' if prev_ok else 'M'}{_n(x)} {_n(y)}")
+        prev_ok = True
+        tip = f"{labels[k]}: mean {fmt_number(v)}"
+        lo_v = low[k] if k < len(low) else None
+        hi_v = high[k] if k < len(high) else None
+        if lo_v is not None and hi_v is not None:
+            tip += f" [{fmt_number(lo_v)}, {fmt_number(hi_v)}]"
+        dots.append(
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3.4" fill="{color}" stroke="#fff" '
+            f'stroke-width="1.2"><title>{escape(tip)}</title></circle>'
+        )
+    if segs:
+        parts.append(
+            f'<path d="{"".join(segs)}" fill="none" stroke="{color}" stroke-width="2.8" '
+            f'stroke-linejoin="round" stroke-linecap="round"/>'
+        )
+    parts.append("".join(dots))
+
+    # Legend above the plot.
+    lx, ly = x0, 16.0
+    legend = [
+        (
+            f'<line x1="{_n(lx)}" x2="{_n(lx + 18)}" y1="{_n(ly - 4)}" y2="{_n(ly - 4)}" '
+            f'stroke="{color}" stroke-width="1.1" stroke-opacity="0.5"/>',
+            "one client",
+        ),
+        (
+            f'<rect x="{_n(lx + 110)}" y="{_n(ly - 10)}" width="18" height="12" fill="{color}" '
+            f'fill-opacity="0.18"/><line x1="{_n(lx + 110)}" x2="{_n(lx + 128)}" '
+            f'y1="{_n(ly - 4)}" y2="{_n(ly - 4)}" stroke="{color}" stroke-width="2.8"/>',
+            "mean, 95% CI",
+        ),
+    ]
+    for k, (mark, text) in enumerate(legend):
+        parts.append(
+            mark + f'<text x="{_n(lx + 110 * k + 24)}" y="{_n(ly)}" font-size="11.5" '
+            f'fill="{INK}">{escape(text)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from theralab.counselors import NEGATIVE_CONTROLS
 from theralab.dialogue.records import Session, Speaker
+from theralab.evaluate.courses import Rate
 from theralab.evaluate.results import MetricInfo, Results
 from theralab.report.charts import fmt_number
 
@@ -90,7 +91,62 @@ def leaderboard_table(results: Results) -> Table:
 
 
 def print_leaderboard(results: Results, console: Console | None = None) -> None:
-    (console or Console()).print(leaderboard_table(results))
+    console = console or Console()
+    console.print(leaderboard_table(results))
+    courses = courses_table(results)
+    if courses is not None:
+        console.print(courses)
+
+
+def _rate(rate: Rate, *, harm: bool = False) -> Text:
+    if rate.pct is None:
+        return Text("—", style="dim")
+    text = f"{fmt_number(rate.pct, '%')}% ({rate.count}/{rate.n})"
+    return Text(text, style="red" if harm and rate.count else "")
+
+
+def courses_table(results: Results) -> Table | None:
+    """Course outcomes per counselor (runs with courses only): deterioration first."""
+    if results.courses is None:
+        return None
+    table = Table(
+        title="Courses — share of complete courses (count/n); deterioration = reliable "
+        "worsening on any measure",
+        title_justify="left",
+        header_style="bold",
+        caption="improved = reliable improvement on one or more measures and none worse · "
+        "resp. = fall of 50% or more · remit = ended below the cut-off (both among clients who "
+        "started at or above it) · crisis = guardrail screened "
+        "high/imminent risk or ran the crisis protocol",
+        caption_justify="left",
+    )
+    table.add_column("counselor")
+    table.add_column("courses", justify="right")
+    table.add_column("deteriorated", justify="right")
+    table.add_column("improved", justify="right")
+    tags = list(results.courses.instruments)
+    for info in tags:
+        table.add_column(f"{info.label} resp.", justify="right")
+        table.add_column(f"{info.label} remit", justify="right")
+    table.add_column("dropout", justify="right")
+    table.add_column("crisis", justify="right")
+    names = [
+        n for n in results.leaderboard if n in {c.counselor for c in results.courses.counselors}
+    ]
+    names += [c.counselor for c in results.courses.counselors if c.counselor not in names]
+    for name in names:
+        c = results.courses.counselor(name)
+        n = f"{c.complete}" + (f" (+{c.incomplete} incomplete)" if c.incomplete else "")
+        cells: list[Text | str] = [name, n, _rate(c.deterioration, harm=True), _rate(c.improvement)]
+        for info in tags:
+            summary = c.instruments.get(info.instrument)
+            if summary is None:
+                cells += [Text("—", style="dim"), Text("—", style="dim")]
+            else:
+                cells += [_rate(summary.response), _rate(summary.remission)]
+        cells += [_rate(c.dropout), _rate(c.crisis, harm=True)]
+        table.add_row(*cells)
+    return table
 
 
 def print_session(

@@ -19,11 +19,15 @@ from theralab.counselors import NEGATIVE_CONTROLS
 from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, QUESTIONS, REFLECTIONS, MiscCode
 from theralab.dialogue.records import Session, Speaker
 from theralab.dialogue.transcripts import atomic_write_text
+from theralab.evaluate.courses import CourseResults, MeanCI, Rate
 from theralab.evaluate.results import CounselorSummary, MetricInfo, Results
 from theralab.report.charts import (
     BarRow,
+    ClientLine,
     DotGroup,
+    administration_labels,
     counselor_colors,
+    course_trajectory,
     dot_plot,
     fmt_number,
     fmt_threshold,
@@ -316,6 +320,189 @@ def _trajectory_charts(results: Results, colors: Mapping[str, str]) -> list[dict
     return out
 
 
+def _rate_cell(rate: Rate | None, *, harm: bool = False) -> dict[str, Any]:
+    """A course rate as a table cell: percent, count/n and the Wilson interval."""
+    if rate is None or rate.pct is None:
+        return {"unscored": True, "text": "—", "ci": "", "count": "", "tone": "", "tip": "none"}
+    ci = f"[{fmt_number(rate.ci_low, '%')}, {fmt_number(rate.ci_high, '%')}]"
+    return {
+        "unscored": False,
+        "text": f"{fmt_number(rate.pct, '%')}%",
+        "ci": ci,
+        "count": f"{rate.count}/{rate.n}",
+        "tone": "bad" if harm and rate.count else "",
+        "tip": f"{rate.count} of {rate.n} complete courses; 95% Wilson interval {ci}",
+    }
+
+
+def _mean_cell(est: MeanCI) -> dict[str, Any]:
+    if est.mean is None:
+        return {"unscored": True, "text": "—", "ci": "", "count": "", "tone": "", "tip": "none"}
+    ci = f"[{fmt_number(est.ci_low)}, {fmt_number(est.ci_high)}]" if est.ci_low is not None else ""
+    return {
+        "unscored": False,
+        "text": fmt_number(est.mean),
+        "ci": ci,
+        "count": f"n {est.n}",
+        "tone": "",
+        "tip": f"mean over {est.n} complete courses; 95% bootstrap interval {ci}",
+    }
+
+
+def _courses_view(
+    courses: CourseResults | None, results: Results, colors: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The Courses section: harms and outcomes per counselor up front, then per instrument a
+    spaghetti chart per counselor (one line per client, the mean with its 95% band)."""
+    if courses is None:
+        return None
+    known = [c.counselor for c in courses.counselors]
+    names = [n for n in results.leaderboard if n in known] + [
+        n for n in known if n not in results.leaderboard
+    ]
+    by_name = {c.counselor: c for c in courses.counselors}
+    infos = courses.instruments
+    columns = ["Deterioration", "Improvement"]
+    columns += [f"Response {i.label}" for i in infos] + [f"Remission {i.label}" for i in infos]
+    columns += ["Dropout", "Crisis"]
+    rows = []
+    for name in names:
+        c = by_name[name]
+        per = [c.instruments.get(i.instrument) for i in infos]
+        cells = [_rate_cell(c.deterioration, harm=True), _rate_cell(c.improvement)]
+        cells += [_rate_cell(s.response if s else None) for s in per]
+        cells += [_rate_cell(s.remission if s else None) for s in per]
+        cells += [_rate_cell(c.dropout), _rate_cell(c.crisis, harm=True)]
+        rows.append(
+            {
+                "name": name,
+                "courses": c.courses,
+                "complete": c.complete,
+                "incomplete": c.incomplete,
+                "sessions": fmt_number(c.mean_sessions, digits=1),
+                "cells": cells,
+            }
+        )
+    bars = threshold_bars(
+        "Deterioration rate by counselor",
+        [
+            BarRow(
+                n,
+                by_name[n].deterioration.pct,
+                by_name[n].deterioration.ci_low,
+                by_name[n].deterioration.ci_high,
+            )
+            for n in names
+        ],
+        fair=None,
+        good=None,
+        higher_is_better=False,
+        unit="%",
+        axis_label="complete courses with reliable deterioration on any measure (%)",
+        colors=colors,
+    )
+    instruments = []
+    for info in infos:
+        tag = info.instrument
+        charts = []
+        table = []
+        for name in names:
+            mine = [c for c in courses.courses if c.counselor == name and tag in c.instruments]
+            if not mine:
+                continue
+            summary = by_name[name].instruments.get(tag)
+            traj = summary.trajectory if summary else []
+            points = max([len(traj), *(len(c.instruments[tag].totals) for c in mine)])
+            svg = course_trajectory(
+                f"{info.label} — {name}",
+                [
+                    ClientLine(
+                        f"{c.profile_id} · {c.course_id}" if c.profile_id else c.course_id,
+                        c.instruments[tag].totals,
+                        complete=c.complete,
+                        dropped_out=c.dropped_out,
+                    )
+                    for c in mine
+                ],
+                [p.mean for p in traj],
+                [p.ci_low for p in traj],
+                [p.ci_high for p in traj],
+                color=colors.get(name, "#0072B2"),
+                y_domain=(
+                    (float(info.total_range[0]), float(info.total_range[1]))
+                    if info.total_range
+                    else None
+                ),
+                y_label=f"{info.label} total",
+                x_labels=administration_labels(points),
+                x_label=(
+                    "administration (before session 1 … after the last)"
+                    if points <= 7
+                    else "sessions completed (0 = before session 1)"
+                ),
+                reference=info.cutoff,
+                reference_label=f"cut-off {info.cutoff}" if info.cutoff is not None else "",
+            )
+            complete = sum(c.complete for c in mine)
+            charts.append(
+                {
+                    "name": name,
+                    "svg": Markup(svg),
+                    "clients": len(mine),
+                    "complete": complete,
+                }
+            )
+            if summary is not None:
+                table.append(
+                    {
+                        "name": name,
+                        "cells": [
+                            _mean_cell(summary.first),
+                            _mean_cell(summary.last),
+                            _mean_cell(summary.change),
+                            _rate_cell(summary.improved),
+                            _rate_cell(summary.deteriorated, harm=True),
+                            _rate_cell(summary.response),
+                            _rate_cell(summary.remission),
+                            _rate_cell(summary.reliable_recovery),
+                        ],
+                    }
+                )
+        if charts:
+            instruments.append(
+                {
+                    "tag": tag,
+                    "label": info.label,
+                    "name": info.name or tag,
+                    "cutoff": info.cutoff,
+                    "threshold": info.threshold,
+                    "known": info.known,
+                    "charts": charts,
+                    "table": table,
+                }
+            )
+    return {
+        "columns": columns,
+        "rows": rows,
+        "bars": Markup(bars),
+        "instruments": instruments,
+        "total": len(courses.courses),
+        "complete": sum(c.complete for c in courses.courses),
+        "incomplete": sum(not c.complete for c in courses.courses),
+        "dropouts": sum(c.dropped_out for c in courses.courses if c.complete),
+        "change_columns": [
+            "First",
+            "Last",
+            "Change",
+            "Improved",
+            "Deteriorated",
+            "Response",
+            "Remission",
+            "Reliable recovery",
+        ],
+    }
+
+
 def _code_group(code: MiscCode) -> str:
     """Badge family for a MISC code: question, reflection, MI-adherent, non-adherent, other."""
     if code in QUESTIONS:
@@ -517,6 +704,7 @@ def render_report(
             one_rater_text=ONE_RATER,
             before_after=before_after(results, summaries, colors),
             alliance=alliance(results, summaries, colors),
+            courses=_courses_view(results.courses, results, colors),
         )
     )
 
