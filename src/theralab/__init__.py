@@ -6,7 +6,7 @@ The common path in code::
     outcome = execute_run(RunConfig(counselors=["cbt", "mi"], clients=12), Path("runs/x"))
 
 Subpackages hold the parts: `profiles`, `dialogue`, `coding`, `clients`, `counselors`,
-`simulate`, `evaluate`, `report`.
+`simulate` (sessions and courses of sessions), `measures`, `evaluate`, `report`.
 """
 
 __version__ = "0.1.0"
@@ -14,8 +14,8 @@ __version__ = "0.1.0"
 from theralab.clients import ScriptedClient
 from theralab.coding import RuleCoder
 from theralab.counselors import make_counselor
-from theralab.dialogue import Session, Turn, read_sessions, write_sessions
-from theralab.evaluate import Results, evaluate_sessions
+from theralab.dialogue import CourseSlot, Session, SessionNotes, Turn, read_sessions, write_sessions
+from theralab.evaluate import CourseResults, Results, evaluate_courses, evaluate_sessions
 from theralab.model import Model
 from theralab.profiles import ClientProfile, builtin_profiles, get_profile
 from theralab.report import render_report, write_report
@@ -25,16 +25,20 @@ from theralab.simulate import plan_sessions, run_sessions
 
 __all__ = [
     "ClientProfile",
+    "CourseResults",
+    "CourseSlot",
     "Model",
     "Results",
     "RuleCoder",
     "RunConfig",
     "ScriptedClient",
     "Session",
+    "SessionNotes",
     "Turn",
     "__version__",
     "builtin_profiles",
     "default_screener",
+    "evaluate_courses",
     "evaluate_sessions",
     "execute_run",
     "get_profile",

@@ -11,6 +11,12 @@ from theralab.evaluate.base import (
     get_evaluators,
     register_evaluator,
 )
+from theralab.evaluate.courses import (
+    CounselorCourses,
+    CourseOutcome,
+    CourseResults,
+    evaluate_courses,
+)
 from theralab.evaluate.miti import MitiEvaluator
 from theralab.evaluate.outcome import CoverageEvaluator, OutcomeEvaluator
 from theralab.evaluate.results import (
@@ -29,7 +35,10 @@ from theralab.evaluate.stats import Estimate, bootstrap_mean
 __all__ = [
     "DEFAULT_RANK_BY",
     "EVALUATORS",
+    "CounselorCourses",
     "CounselorSummary",
+    "CourseOutcome",
+    "CourseResults",
     "CoverageEvaluator",
     "Estimate",
     "Evaluator",
@@ -43,6 +52,7 @@ __all__ = [
     "SessionScores",
     "aggregate",
     "bootstrap_mean",
+    "evaluate_courses",
     "evaluate_sessions",
     "get_evaluators",
     "register_evaluator",
