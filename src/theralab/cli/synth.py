@@ -82,6 +82,16 @@ def cactus(
         typer.Option(help="Include at-risk clients (their rows go to the at-risk split)."),
     ] = False,
     max_turns: Annotated[int, typer.Option(min=4, help="Utterances per dialogue at most.")] = 24,
+    sessions: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=52,
+            help="Make courses: each client sees its counselor this many times (memory, notes, "
+            "homework, PHQ-9/GAD-7 before each session); a course is that many consecutive "
+            "rows, --n counts rows (sessions).",
+        ),
+    ] = 1,
     rubric: Annotated[
         list[str] | None, typer.Option("--rubric", help="Rubrics the bound judge scores.")
     ] = None,
@@ -143,6 +153,7 @@ def cactus(
             profiles=profiles,  # type: ignore[arg-type]
             with_risk=with_risk,
             max_turns=max_turns,
+            sessions=sessions,
             model_roles=roles_spec,
             base_url=base_url,
             rubrics=split_list(rubric),

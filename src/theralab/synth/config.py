@@ -38,6 +38,12 @@ class SynthConfig(BaseModel):
         default=False, description="Include at-risk library clients (routed to their own split)."
     )
     max_turns: int = Field(default=24, ge=4)
+    sessions: int = Field(
+        default=1,
+        ge=1,
+        le=52,
+        description="Sessions per course: rows come in courses of this many consecutive rows.",
+    )
     model_roles: dict[str, str] = Field(default_factory=dict)
     base_url: str | None = None
     rubrics: list[str] = Field(default_factory=list)
@@ -64,6 +70,8 @@ class SynthConfig(BaseModel):
     def digest(self) -> str:
         """Hash of what determines the rows (not n, not the version that made them)."""
         content = self.model_dump(exclude={"n", "theralab_version"})
+        if self.sessions == 1:  # datasets made before courses keep their folder and digest
+            content.pop("sessions")
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:12]
 
     def default_folder(self, root: Path = Path("datasets")) -> Path:

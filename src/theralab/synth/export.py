@@ -15,6 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+from theralab.agents import CourseContext
+from theralab.counselors.llm import course_prompt
+from theralab.dialogue.courses import CourseSlot
 from theralab.dialogue.transcripts import atomic_write_text
 from theralab.errors import InputError
 from theralab.synth.pipeline import AT_RISK_FILE, DATASET_FILE
@@ -54,10 +57,25 @@ def split_of(row_id: str, fractions: tuple[float, ...]) -> str:
     return SPLIT_NAMES[len(fractions) - 1]
 
 
+def split_key(row: dict[str, Any]) -> str:
+    """What decides a row's split: its course for a session of a course (so one client's
+    sessions never straddle train and test), else the row itself."""
+    course = (row.get("session") or {}).get("course")
+    return f"course:{course['course_id']}" if course else str(row["id"])
+
+
 def messages(row: dict[str, Any]) -> list[dict[str, str]]:
-    """OpenAI chat messages: system, then alternating assistant / user, ending on assistant."""
+    """OpenAI chat messages: system, then alternating assistant / user, ending on assistant.
+    A later session of a course gets the counselor's notes from the earlier ones in its system
+    prompt, as a model-backed counselor gets them in a run."""
     counselor = row.get("counselor", "").removeprefix("llm:")
-    out = [{"role": "system", "content": SYSTEM_PROMPT.get(counselor, DEFAULT_SYSTEM)}]
+    system = SYSTEM_PROMPT.get(counselor, DEFAULT_SYSTEM)
+    course = (row.get("session") or {}).get("course")
+    if course and course.get("of", 1) > 1:
+        slot = CourseSlot.model_validate(course)
+        earlier = tuple(n for n in slot.carry.notes if n.session < slot.index)
+        system += course_prompt(CourseContext(slot.index, slot.of, earlier))
+    out = [{"role": "system", "content": system}]
     for turn in row["session"]["turns"]:
         role = "assistant" if turn["speaker"] == "counselor" else "user"
         text = turn["text"].strip()
@@ -130,7 +148,7 @@ def export_dataset(
     try:
         for path, fixed in sources:
             for row in iter_rows(path):
-                name = fixed or split_of(row["id"], fractions)
+                name = fixed or split_of(split_key(row), fractions)
                 writers[name].write(to_record(row, fmt))
         counts = {n: w.close() for n, w in writers.items()}
     except BaseException:

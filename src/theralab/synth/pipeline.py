@@ -99,6 +99,10 @@ def prepare_folder(config: SynthConfig, folder: Path) -> None:
     atomic_write_text(folder / CONFIG_FILE, config.model_dump_json(indent=2) + "\n")
 
 
+# Row statuses that are final: made, or (in a course) not to be made — the client dropped out.
+DONE = frozenset({"ok", "skipped"})
+
+
 def scan_rows(path: Path) -> dict[int, tuple[str, int]]:
     """index → (status, byte offset) of the latest line for each row. A torn last line (a
     kill during a write on a filesystem that allows it) is ignored."""
@@ -146,7 +150,7 @@ def synthesize(
     rows_path = folder / ROWS_FILE
     _end_with_newline(rows_path)
     latest = scan_rows(rows_path)
-    todo = [i for i in range(config.n) if latest.get(i, ("", 0))[0] != "ok"]
+    todo = [i for i in range(config.n) if latest.get(i, ("", 0))[0] not in DONE]
     if on_start is not None:
         on_start(config.n - len(todo), len(todo))
     made = failed = 0
@@ -155,7 +159,7 @@ def synthesize(
         nonlocal made, failed
         append_line(rows_path, json.dumps(row, ensure_ascii=False))
         made += 1
-        failed += row.get("status") != "ok"
+        failed += row.get("status") not in DONE
         if on_progress is not None:
             on_progress(row)
 
@@ -215,7 +219,9 @@ def finalize(config: SynthConfig, folder: Path) -> dict[str, Any]:
             row = read_row(rows, latest[i][1])
             reasons = _reasons(row, filters, card)
             if not reasons and row.get("profile"):
-                key = _profile_key(row["profile"])
+                # the sessions of one course share their client: a duplicate is a second
+                # course (or a second lone dialogue) with the same profile
+                key = _profile_key(row["profile"], row.get("course"))
                 if key in profiles:
                     reasons.append(f"duplicate profile of {profiles[key]}")
                     card.drop("duplicate profile")
@@ -240,13 +246,17 @@ def finalize(config: SynthConfig, folder: Path) -> dict[str, Any]:
     return data
 
 
-def _profile_key(profile: dict[str, Any]) -> str:
+def _profile_key(profile: dict[str, Any], course: dict[str, Any] | None = None) -> str:
     content = {k: v for k, v in profile.items() if k != "id"}
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
+    key = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
+    return key if course is None else f"{key}/{course.get('session')}"
 
 
 def _reasons(row: dict[str, Any], filters: list[Filter], card: CardBuilder) -> list[str]:
     card.seen += 1
+    if row.get("status") == "skipped":
+        card.drop("client dropped out of the course")
+        return [f"skipped: {row.get('reason', '')}"]
     if row.get("status") != "ok":
         card.drop(f"failed ({row.get('step', 'unknown')})")
         return [f"failed: {row.get('error', '')}"]

@@ -4,6 +4,7 @@ executor (local or a cluster) produces the same row for the same index."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from theralab.counselors.registry import parse_counselor
-from theralab.dialogue.records import Session, Speaker
+from theralab.dialogue.records import Session, Speaker, StopReason
 from theralab.dialogue.transcripts import session_to_json
 from theralab.evaluate.base import get_evaluators
 from theralab.evaluate.judge import judge_sessions
@@ -24,8 +25,8 @@ from theralab.prompts import render
 from theralab.rubrics import resolve_rubrics
 from theralab.safety.risk import RiskLevel
 from theralab.safety.screener import Screener, default_screener
-from theralab.simulate.runner import derive_seed, run_sessions
-from theralab.simulate.session import SessionPlan
+from theralab.simulate.runner import course_instruments, derive_seed, run_sessions
+from theralab.simulate.session import CourseSpot, SessionPlan
 from theralab.synth.compose import compose_profile, library_pool
 from theralab.synth.config import SynthConfig
 from theralab.synth.quotas import Quota, QuotaPlan
@@ -45,6 +46,9 @@ class RowMaker:
     config: SynthConfig
     roles: ModelRoles | None = None
     _screener: Screener | None = field(default=None, repr=False)
+    _courses: dict[int, Any] = field(default_factory=dict, repr=False)
+    _course_locks: dict[int, asyncio.Lock] = field(default_factory=dict, repr=False)
+    _course_taken: dict[int, int] = field(default_factory=dict, repr=False)
 
     @cached_property
     def pool(self) -> list[ClientProfile]:
@@ -104,9 +108,12 @@ class RowMaker:
         return SourceItems(Path(self.config.source), self.config.recipe)
 
     async def make(self, index: int) -> dict[str, Any]:
-        """The row for `index`: status "ok", or "failed" with the error and raw output."""
+        """The row for `index`: status "ok", or "failed" with the error and raw output (or,
+        in a course, "skipped": the client had dropped out before this session)."""
         if self.config.recipe != "cactus":
             return await self.rewrite(index)
+        if self.config.sessions > 1:
+            return await self.course_row(index)
         rid = row_id(self.config, index)
         base: dict[str, Any] = {"index": index, "id": rid}
         try:
@@ -158,6 +165,103 @@ class RowMaker:
             return {**row, "status": "failed", "step": "score", "error": f"{exc}"}
         row["status"] = "ok"
         return row
+
+    # --- courses ----------------------------------------------------------------------------
+
+    async def course_row(self, index: int) -> dict[str, Any]:
+        """Row `index` of a dataset of courses: session k of course c, where the K rows of a
+        course are consecutive (row = c·K + k − 1). A course is simulated once per worker,
+        when its first row is asked for, and kept until all its rows are taken; its profile
+        and counselor are those of its first row."""
+        k_total = self.config.sessions
+        c, k = divmod(index, k_total)
+        rid = row_id(self.config, index)
+        base: dict[str, Any] = {"index": index, "id": rid}
+        lock = self._course_locks.setdefault(c, asyncio.Lock())
+        async with lock:
+            if c not in self._courses:
+                self._courses[c] = await self._simulate_course(c)
+        made = self._courses[c]
+        self._course_taken[c] = self._course_taken.get(c, 0) + 1
+        if self._course_taken[c] >= k_total:  # every row of it is out: forget it
+            self._courses.pop(c, None)
+            self._course_locks.pop(c, None)
+            self._course_taken.pop(c, None)
+        if isinstance(made, dict):  # the course's profile could not be made
+            return {**base, **made}
+        profile, counselor, sessions = made
+        row = {
+            **base,
+            "counselor": counselor,
+            "profile": json.loads(profile.model_dump_json()),
+            "course": {"course": c, "session": k + 1, "of": k_total},
+        }
+        if k >= len(sessions):
+            last = sessions[-1] if sessions else None
+            if last is not None and last.stop_reason is StopReason.ERROR:
+                return {
+                    **row,
+                    "status": "failed",
+                    "step": "course",
+                    "error": "an earlier session of this course failed",
+                }
+            return {**row, "status": "skipped", "reason": "the client dropped out of the course"}
+        session = sessions[k]
+        row["session"] = json.loads(session_to_json(session))
+        if session.stop_reason is not None and session.stop_reason.value == "error":
+            error = session.outcome.error if session.outcome else "unknown error"
+            return {**row, "status": "failed", "step": "simulate", "error": error}
+        row["screen"] = screening(session)
+        try:
+            row["scores"] = await self.scores(session)
+        except Exception as exc:
+            return {**row, "status": "failed", "step": "score", "error": f"{exc}"}
+        row["status"] = "ok"
+        return row
+
+    async def _simulate_course(
+        self, c: int
+    ) -> tuple[ClientProfile, str, list[Session]] | dict[str, Any]:
+        first = c * self.config.sessions
+        try:
+            profile = await self.aprofile(first)
+        except ModelError as exc:
+            return {"status": "failed", "step": "profile", "error": str(exc), "raw": exc.raw}
+        except Exception as exc:
+            return {"status": "failed", "step": "profile", "error": str(exc)}
+        counselor = self.counselors[c % len(self.counselors)]
+        course_seed = derive_seed(self.config.seed, "course", c)
+        plans = []
+        for k in range(1, self.config.sessions + 1):
+            seed = derive_seed(course_seed, "session", k)
+            plans.append(
+                SessionPlan(
+                    session_id=row_id(self.config, first + k - 1),
+                    counselor=counselor,
+                    profile_id=profile.id,
+                    seed=seed,
+                    counselor_seed=derive_seed(seed, "counselor"),
+                    client_seed=derive_seed(seed, "client"),
+                    max_turns=self.config.max_turns,
+                    course=CourseSpot(
+                        f"{self.config.recipe}-course-{c:06d}",
+                        k,
+                        self.config.sessions,
+                        course_instruments(profile),
+                    ),
+                )
+            )
+        sessions = await run_sessions(
+            plans,
+            [profile],
+            concurrency=1,
+            guardrail=True,
+            locale=self.config.locale,
+            screener=self.screener,
+            roles=self.roles,
+            counselor_lineup=self.counselors,
+        )
+        return profile, counselor, sessions
 
     async def rewrite(self, index: int) -> dict[str, Any]:
         """expand / from-notes: the bound counselor model writes the whole dialogue."""
