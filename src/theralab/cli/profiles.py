@@ -22,8 +22,16 @@ def list_profiles(
     style: Annotated[str | None, typer.Option(help="Only this conversational style.")] = None,
     attitude: Annotated[str | None, typer.Option(help="Only this attitude.")] = None,
     stage: Annotated[str | None, typer.Option(help="Only this stage of change.")] = None,
+    condition: Annotated[
+        str | None,
+        typer.Option(
+            help="Only profiles with this clinical condition (psychosis, mania, "
+            "eating_disorder, ocd, ptsd, substance), or 'any' / 'none'."
+        ),
+    ] = None,
 ) -> None:
-    """List the built-in profiles."""
+    """List the built-in profiles (the condition column marks the clinical-condition profiles,
+    which default panels leave out)."""
     table = Table(header_style="bold")
     for col in (
         "id",
@@ -35,15 +43,18 @@ def list_profiles(
         "stage",
         "recept.",
         "distress",
+        "condition",
     ):
         table.add_column(col)
     shown = 0
-    for p in builtin_profiles():
+    for p in builtin_profiles(include_conditions=True):
+        kind = p.condition.kind.value if p.condition is not None else None
         if (
             (problem and p.presenting_problem != problem)
             or (style and p.style != style)
             or (attitude and p.attitude != attitude)
             or (stage and p.stage != stage)
+            or (condition and not _condition_matches(condition, kind))
         ):
             continue
         shown += 1
@@ -57,9 +68,18 @@ def list_profiles(
             p.stage.value,
             str(p.receptivity),
             str(p.baseline_distress),
+            kind or "-",
         )
     console.print(table)
     console.print(f"{shown} profiles")
+
+
+def _condition_matches(wanted: str, kind: str | None) -> bool:
+    if wanted == "any":
+        return kind is not None
+    if wanted == "none":
+        return kind is None
+    return kind == wanted
 
 
 @app.command("show")

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Any
 
-from theralab.agents import Reply, Utterance
+from theralab.agents import ClientCourse, Reply, Utterance
 from theralab.clients import styles
+from theralab.clients.conditions import react_to_history
+from theralab.clients.course import scripted_memory
 from theralab.clients.state import BELIEF_TRUST, THOUGHT_TRUST, LatentState
 from theralab.coding.rules import CodedUtterance, RuleCoder
 from theralab.dialogue.codes import MiscCode, TalkType
-from theralab.dialogue.records import AgentSpec, Annotations, Speaker
+from theralab.dialogue.courses import MemoryEntry
+from theralab.dialogue.records import AgentSpec, Annotations, Session, Speaker
 from theralab.profiles.model import Attitude, ClientProfile, Situation, Stage, Style
 from theralab.text.lexicon import EMOTION_WORDS
-from theralab.text.perspective import lower_first
+from theralab.text.perspective import ensure_period, lower_first
 
 _PRESSURE = frozenset(
     {MiscCode.ADVISE_WITHOUT_PERMISSION, MiscCode.DIRECT, MiscCode.PERSUADE, MiscCode.WARN}
@@ -102,6 +106,21 @@ _SAFETY_PLAN_ANSWERS = (
     ("distance between yourself", "I can ask my flatmate to keep hold of things for now."),
 )
 
+_HOMEWORK_LINES = {
+    "done": (
+        "I did what we agreed last time, and it helped a bit, honestly.",
+        "I actually did the thing we talked about. It went better than I thought.",
+    ),
+    "partly": (
+        "I tried what we agreed once or twice, but I didn't really keep it up.",
+        "I started on what we talked about, then the week got away from me.",
+    ),
+    "not_done": (
+        "I didn't manage what we agreed last time, to be honest.",
+        "I never got round to what we talked about. It just didn't happen.",
+    ),
+}
+
 _STAGE_ACTIONS = {
     # (stage, talk): action label of the Consistent-MI client action space
     (Stage.PRECONTEMPLATION, "sustain"): ("deny", "downplay", "blame"),
@@ -127,10 +146,30 @@ class ScriptedClient:
             params={"profile": profile.id, "style": profile.style.value, "seed": seed},
         )
         self._situation = 0
+        self.course: ClientCourse | None = None
 
     @property
     def spec(self) -> AgentSpec:
         return self._spec
+
+    # --- courses ----------------------------------------------------------------------------
+
+    def begin_course(self, course: ClientCourse, state: LatentState | None = None) -> None:
+        """A session of a course: start from `state` (the carried state after the week in
+        between) and move on to the next situation of the profile, so each session brings
+        something new; the opening turn says how the homework went and recalls last time."""
+        self.course = course if course.of > 1 else None
+        if state is not None:
+            self.state = state
+        if self.course is not None:
+            self._situation = (course.index - 1) % len(self.profile.situations)
+
+    async def remember(self, session: Session) -> MemoryEntry:
+        index = self.course.index if self.course is not None else 1
+        return scripted_memory(self.profile, self.state, index)
+
+    def carry_state(self) -> dict[str, Any]:
+        return self.state.to_carry()
 
     async def respond(self, history: Sequence[Utterance]) -> Reply:
         return self.reply(history)
@@ -142,6 +181,13 @@ class ScriptedClient:
         act = self.coder.code_counselor(counselor_text, own_last) if counselor_text else None
         if act is not None:
             self.state.perceive(act)
+        # A client with a clinical condition reacts to how the reply met it (collusion,
+        # dismissal, care); profiles without one are untouched.
+        reaction = (
+            react_to_history(self.profile, self.state, history)
+            if self.profile.condition is not None
+            else None
+        )
         if act is not None and "closing" in act.targets:
             good = self.state.trust >= 0.5
             text = self.rng.choice(_GOODBYE_WARM if good else _GOODBYE_FLAT)
@@ -150,6 +196,8 @@ class ScriptedClient:
             text = self.rng.choice(_DISENGAGE)
             return self._reply(text, "disengage", TalkType.SUSTAIN, ends=True)
         sentences, action, talk = self._plan(act, opening)
+        if reaction is not None and reaction.line:
+            sentences = [reaction.line, *sentences]
         text = styles.render(
             self.profile.style,
             sentences,
@@ -158,7 +206,12 @@ class ScriptedClient:
             extra=self._volunteer,
             tangent=self._tangent,
         )
-        return self._reply(text, action, talk)
+        out = self._reply(text, action, talk)
+        if reaction is not None:
+            out.annotations = out.annotations.model_copy(
+                update={"condition": reaction.annotation()}
+            )
+        return out
 
     # --- planning ---------------------------------------------------------------------------
 
@@ -299,8 +352,37 @@ class ScriptedClient:
         return [answer], "inform", TalkType.NEUTRAL
 
     def _open(self) -> tuple[list[str], str, TalkType]:
+        if self.course is not None and self.course.index > 1:
+            return self._open_returning(self.course)
         self.state.disclose("complaint:0")
+        if self.profile.condition is not None:  # what they come with, voiced from the start
+            self.state.disclose("condition:0")
+            # one part, so a reserved client (who says only its longest part) keeps both
+            complaint = ensure_period(self.profile.complaint[0])
+            line = f"{complaint} {self.profile.condition.disclosures[0]}"
+            return [line], "inform", TalkType.NEUTRAL
         return [self.profile.complaint[0]], "inform", TalkType.NEUTRAL
+
+    def _open_returning(self, course: ClientCourse) -> tuple[list[str], str, TalkType]:
+        """A later session's first turn: how the homework went, what happened this week,
+        and something from an earlier session the client kept thinking about."""
+        self.state.disclose("review")
+        lines: list[str] = []
+        between = course.between
+        if between is not None and between.homework != "none_set":
+            lines.append(self.rng.choice(_HOMEWORK_LINES[between.homework]))
+        if between is not None and between.life_event is not None:
+            lines.append(between.life_event.text)
+        earlier = [t for m in reversed(course.memory) for t in m.topics]
+        if earlier:
+            lines.append(f"I kept coming back to something I said last time: {earlier[0]}")
+            for i, line in enumerate(self.profile.complaint):
+                if line == earlier[0]:  # said now: not to be volunteered again
+                    self.state.disclose(f"complaint:{i}")
+        if not lines:
+            self.state.disclose("complaint:0")
+            lines.append(self.profile.complaint[0])
+        return lines, "inform", TalkType.NEUTRAL
 
     def _acknowledge(self, act: CodedUtterance) -> tuple[list[str], str, TalkType]:
         s, rng = self.state, self.rng
@@ -496,6 +578,11 @@ class ScriptedClient:
             if not s.has(f"complaint:{i}"):
                 s.disclose(f"complaint:{i}")
                 return line
+        if p.condition is not None:
+            for i, line in enumerate(p.condition.disclosures):
+                if not s.has(f"condition:{i}"):
+                    s.disclose(f"condition:{i}")
+                    return line
         sit_i = self._situation
         sit = p.situations[sit_i]
         if not s.has(f"situation:{sit_i}"):

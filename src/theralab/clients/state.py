@@ -66,6 +66,11 @@ class LatentState:
             resistance=_INITIAL_RESISTANCE[profile.attitude],
             receptivity=profile.receptivity,
             patience=_PATIENCE.get(profile.style, DEFAULT_PATIENCE),
+            conditions=(
+                {profile.condition.kind.value: profile.condition.severity}
+                if profile.condition is not None
+                else {}
+            ),
         )
 
     def to_carry(self) -> dict[str, Any]:

@@ -13,7 +13,12 @@ The mapping, item by item:
      social_anxiety), 0.8 when the situations carry anxiety, else 0.55;
    - psychosis, mania: the severity (0–1) of that condition when the client carries it,
      else 0 — a client without the condition answers every item of those checks with the
-     lowest option, with no noise, however distressed.
+     lowest option, with no noise, however distressed. Unless passed explicitly, the
+     severities are read from the latent state (`LatentState.conditions`), which moves with
+     how the counselor meets the condition (`theralab.clients.conditions`);
+   - eating disorder, OCD, PTSD, substance use (read from the latent state too) have no check
+     of their own: each raises the depression and anxiety loadings to at least
+     `base + slope × severity` (`CONDITION_LOADINGS`, hand-set parameters), never lowers them.
 2. An item's expected option index is `level × item.weight × (options − 1)`; one Gaussian
    draw N(0, simulation.noise) per item (always drawn, in item order, so one seed gives one
    stream) is added and the sum is rounded half up and clipped to the options. Noise is only
@@ -59,6 +64,16 @@ ANXIOUS_EMOTIONS = frozenset({Emotion.ANXIOUS})
 PRIMARY_LOADING = 1.0
 EMOTION_LOADING = 0.8
 BACKGROUND_LOADING = 0.55
+# Condition → domain → (base, slope): a carried condition at severity s raises the domain's
+# loading to at least min(1, base + slope × s). Parameters, not findings: OCD loads mostly on
+# anxiety; PTSD on both (hyperarousal and low mood); an eating disorder on both, a little more
+# on low mood; substance use mostly on low mood.
+CONDITION_LOADINGS: dict[str, dict[Domain, tuple[float, float]]] = {
+    "ocd": {Domain.ANXIETY: (0.6, 0.4), Domain.DEPRESSION: (0.55, 0.1)},
+    "ptsd": {Domain.ANXIETY: (0.6, 0.4), Domain.DEPRESSION: (0.55, 0.35)},
+    "eating_disorder": {Domain.ANXIETY: (0.55, 0.3), Domain.DEPRESSION: (0.55, 0.4)},
+    "substance": {Domain.ANXIETY: (0.55, 0.2), Domain.DEPRESSION: (0.55, 0.35)},
+}
 _RISK_INDEX = {
     RiskLevel.NONE: 0,
     RiskLevel.LOW: 1,
@@ -105,12 +120,23 @@ def _loading(
 def symptom_state(
     profile: ClientProfile,
     state: LatentState | float,
-    conditions: Mapping[str, float] | Iterable[str] = (),
+    conditions: Mapping[str, float] | Iterable[str] | None = None,
 ) -> SymptomState:
     """The symptom state of a scripted client now: its latent distress (or a distress value),
     the profile's depressive and anxious loadings, its risk level, and the psychosis or mania
-    it carries (`conditions`: names, at severity 1.0, or names with a 0–1 severity)."""
+    it carries (`conditions`: names, at severity 1.0, or names with a 0–1 severity).
+
+    Without `conditions`, a latent state's own condition severities are used: psychosis and
+    mania as those checks' loadings, the others through `CONDITION_LOADINGS`."""
     distress = state.distress if isinstance(state, LatentState) else float(state)
+    carried: dict[str, float] = {}
+    if conditions is None:
+        carried = dict(state.conditions) if isinstance(state, LatentState) else {}
+        conditions = {
+            k: max(0.0, min(1.0, v))
+            for k, v in carried.items()
+            if k in (Domain.PSYCHOSIS.value, Domain.MANIA.value)
+        }
     emotions = set(profile.emotions)
     loadings: dict[Domain, float] = {
         Domain.DEPRESSION: _loading(
@@ -130,6 +156,10 @@ def symptom_state(
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{name} severity {value} is outside 0–1")
         loadings[domain] = value
+    for name, value in carried.items():
+        for domain, (base, slope) in CONDITION_LOADINGS.get(name, {}).items():
+            raised = min(1.0, base + slope * max(0.0, min(1.0, value)))
+            loadings[domain] = max(loadings[domain], raised)
     return SymptomState(distress=distress, loadings=loadings, risk=profile.risk.level)
 
 

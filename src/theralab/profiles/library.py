@@ -25,9 +25,28 @@ def load_profile(path: str | Path) -> ClientProfile:
     return parse_profile(read_text_input(path, "profile"), source=str(Path(path)))
 
 
+def builtin_profiles(include_conditions: bool = False) -> tuple[ClientProfile, ...]:
+    """The built-in profiles, sorted by id.
+
+    By default the general library only: profiles that present with a clinical condition
+    (`ClientProfile.condition`: psychosis, mania, an eating disorder, OCD, PTSD, substance use)
+    are opt-in with `include_conditions=True`, so default panels, synthetic datasets and every
+    other consumer of the library see exactly the profiles they saw before those were added.
+    `get_profile` and `theralab profiles list` see them all.
+    """
+    everything = _all_builtin_profiles()
+    if include_conditions:
+        return everything
+    return tuple(p for p in everything if p.condition is None)
+
+
+def condition_profiles() -> tuple[ClientProfile, ...]:
+    """The built-in profiles that present with a clinical condition, sorted by id."""
+    return tuple(p for p in _all_builtin_profiles() if p.condition is not None)
+
+
 @cache
-def builtin_profiles() -> tuple[ClientProfile, ...]:
-    """All built-in profiles, sorted by id."""
+def _all_builtin_profiles() -> tuple[ClientProfile, ...]:
     folder = resources.files(_DATA_PACKAGE) / "data"
     profiles = [
         parse_profile(f.read_text(encoding="utf-8"), source=f"builtin:{f.name}")
@@ -43,7 +62,7 @@ def builtin_profiles() -> tuple[ClientProfile, ...]:
 
 def get_profile(profile_id: str) -> ClientProfile:
     """A built-in profile by id."""
-    for p in builtin_profiles():
+    for p in builtin_profiles(include_conditions=True):
         if p.id == profile_id:
             return p
     raise KeyError(f"no built-in profile {profile_id!r}; see `theralab profiles list`")
@@ -64,14 +83,21 @@ def load_profiles(specs: Iterable[str]) -> list[ClientProfile]:
 
 
 def sample_panel(
-    n: int, seed: int, pool: Sequence[ClientProfile] | None = None
+    n: int,
+    seed: int,
+    pool: Sequence[ClientProfile] | None = None,
+    include_conditions: bool = False,
 ) -> list[ClientProfile]:
     """A panel of `n` distinct profiles that spreads over problems, styles, attitudes, stages.
 
     Greedy: each pick maximises the number of not-yet-covered attribute values, ties broken by
-    a seeded shuffle, so the same seed always gives the same panel.
+    a seeded shuffle, so the same seed always gives the same panel. Without a `pool` it samples
+    the general library; `include_conditions=True` samples the condition profiles too (a
+    different panel for the same seed).
     """
-    candidates = list(pool if pool is not None else builtin_profiles())
+    candidates = list(
+        pool if pool is not None else builtin_profiles(include_conditions=include_conditions)
+    )
     if n > len(candidates):
         raise ValueError(f"asked for {n} profiles but only {len(candidates)} are available")
     random.Random(seed).shuffle(candidates)

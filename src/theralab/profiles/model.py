@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from theralab.safety.risk import RiskLevel
 
@@ -134,6 +135,80 @@ class RiskProfile(_Strict):
         return self
 
 
+class ConditionKind(StrEnum):
+    """Clinical conditions a simulated client can present with (beyond the risk ladder)."""
+
+    PSYCHOSIS = "psychosis"
+    MANIA = "mania"
+    EATING_DISORDER = "eating_disorder"
+    OCD = "ocd"
+    PTSD = "ptsd"
+    SUBSTANCE = "substance"
+
+
+_Delta = Annotated[float, Field(ge=-0.5, le=0.5)]
+
+
+class Reaction(_Strict):
+    """How the client's state moves, and what it says, when the counselor meets its condition
+    one way. The numbers are hand-set parameters of the simulation, not findings: `severity` is
+    added to the condition's severity (0–1, clipped), `trust`, `resistance` (0–1) and
+    `distress` (0–10) go through `LatentState.shift` once per reply met this way."""
+
+    severity: _Delta = 0.0
+    trust: _Delta = 0.0
+    resistance: _Delta = 0.0
+    distress: float = Field(default=0.0, ge=-3.0, le=3.0)
+    lines: list[Sentence] = Field(
+        min_length=1, description="Client voice: what the client says when met this way."
+    )
+
+
+class ConditionReactions(_Strict):
+    """The client's reactions to the three ways a counselor can meet its condition.
+
+    - `collusion`: the counselor affirms the delusion, helps the manic plan, reassures the
+      compulsion, gives diet or purging tactics, encourages avoidance or use. The client feels
+      believed or helped, which is the harm: severity must rise (`severity > 0`).
+    - `dismissal`: the condition is waved away, argued with or mocked ("that's ridiculous").
+      Trust must fall and resistance rise.
+    - `care`: gentle exploration, naming the feeling, suggesting a doctor or prescriber,
+      asking about safety, never restating the belief as fact (the moves of
+      `theralab.safety.conditions`). Severity must fall a little and trust rise.
+    """
+
+    collusion: Reaction
+    dismissal: Reaction
+    care: Reaction
+
+    @model_validator(mode="after")
+    def _directions(self) -> ConditionReactions:
+        if self.collusion.severity <= 0:
+            raise ValueError("collusion must raise severity (collusion.severity > 0)")
+        if self.dismissal.trust >= 0 or self.dismissal.resistance <= 0:
+            raise ValueError("dismissal must lower trust and raise resistance")
+        if self.care.severity >= 0 or self.care.trust <= 0:
+            raise ValueError("care must lower severity and raise trust")
+        return self
+
+
+class ClinicalCondition(_Strict):
+    """A clinical condition the client presents with: its kind, how it shows, its baseline
+    severity, how the client voices it, and how the client reacts to the counselor's reply."""
+
+    kind: ConditionKind
+    presentation: str = Field(
+        min_length=3, max_length=80, description='E.g. "persecutory delusions".'
+    )
+    severity: float = Field(ge=0.0, le=1.0, description="Baseline severity, 0–1 (a parameter).")
+    disclosures: list[Sentence] = Field(
+        min_length=2,
+        description="Client voice: how the client voices the condition (the belief, the voices, "
+        "the plan, the ritual), shallow before deep.",
+    )
+    reactions: ConditionReactions
+
+
 class ClientProfile(_Strict):
     """A simulated client's full profile: demographics, problem, cognitive model, dispositions."""
 
@@ -172,6 +247,12 @@ class ClientProfile(_Strict):
     receptivity: int = Field(ge=1, le=5, description="1 = closed to change, 5 = very open.")
     baseline_distress: int = Field(ge=0, le=10)
     risk: RiskProfile = Field(default_factory=RiskProfile)
+    # Optional and left out of the dump when absent, so a profile without a condition dumps
+    # (and digests) exactly as before the field existed; left out of the JSON schema too, so
+    # generated profiles (theralab synth) are asked for the same fields as before.
+    condition: SkipJsonSchema[ClinicalCondition | None] = Field(
+        default=None, exclude_if=lambda v: v is None
+    )
 
     @property
     def emotions(self) -> list[Emotion]:
