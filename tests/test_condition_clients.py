@@ -416,3 +416,18 @@ def test_the_client_voices_its_condition_and_others_are_untouched(
     second = plain.reply(history)
     for reply in (first, second):
         assert "condition" not in (reply.annotations.model_extra or {})
+
+
+def test_model_backed_clients_and_their_questionnaires_know_the_condition() -> None:
+    from theralab.clients.llm import LLMClient
+    from theralab.measures import persona_context
+    from theralab.model.api import get_model_api
+    from theralab.model.model import Model
+    from theralab.profiles.library import condition_profiles
+
+    model = Model(get_model_api("openai/stub", base_url="http://127.0.0.1:9/v1", api_key="x"))
+    for profile in condition_profiles():
+        assert profile.condition is not None
+        first = profile.condition.disclosures[0]
+        assert first in LLMClient(profile, model, 1).system
+        assert first in persona_context(profile)

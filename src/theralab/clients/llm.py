@@ -48,6 +48,21 @@ _HOMEWORK_TEXT = {
 }
 
 
+def condition_text(profile: ClientProfile) -> str:
+    """The prompt's part for a client with a clinical condition: what it lives with, how it
+    voices it, and how it takes being believed, dismissed or cared for."""
+    c = profile.condition
+    assert c is not None
+    return (
+        f"You live with {c.presentation}. This is real to you; you do not see it as a "
+        "symptom. How you talk about it, in your own words: "
+        + " ".join(c.disclosures)
+        + " If the counselor goes along with it, you feel relieved and more certain. If they "
+        "brush it off, you feel unheard and pull back. If they take your feelings seriously "
+        "without arguing, you open up a little."
+    )
+
+
 class LLMClient:
     def __init__(
         self,
@@ -64,6 +79,8 @@ class LLMClient:
         self.max_tokens = max_tokens
         self.turn = 0
         self.system = render("client", p=profile, style_hint=STYLE_HINTS[profile.style])
+        if profile.condition is not None:
+            self.system = f"{self.system.rstrip()}\n\n{condition_text(profile)}"
         self.course: ClientCourse | None = None
         self.recalled: list[MemoryEntry] = []
 

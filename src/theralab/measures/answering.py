@@ -223,6 +223,11 @@ def persona_context(profile: ClientProfile, notes: str = "") -> str:
     ]
     if profile.risk.level is not RiskLevel.NONE:
         lines.append("You also carry this: " + " ".join(profile.risk.disclosures))
+    if profile.condition is not None:
+        lines.append(
+            f"You live with {profile.condition.presentation}: "
+            + " ".join(profile.condition.disclosures)
+        )
     if notes.strip():
         lines.append(notes.strip())
     return "\n".join(lines)
