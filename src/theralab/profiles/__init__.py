@@ -2,6 +2,7 @@
 
 from theralab.profiles.library import (
     builtin_profiles,
+    condition_profiles,
     get_profile,
     load_profile,
     load_profiles,
@@ -11,6 +12,9 @@ from theralab.profiles.library import (
 from theralab.profiles.model import (
     Attitude,
     ClientProfile,
+    ClinicalCondition,
+    ConditionKind,
+    ConditionReactions,
     CoreBeliefs,
     Demographics,
     Emotion,
@@ -25,6 +29,9 @@ from theralab.profiles.model import (
 __all__ = [
     "Attitude",
     "ClientProfile",
+    "ClinicalCondition",
+    "ConditionKind",
+    "ConditionReactions",
     "CoreBeliefs",
     "Demographics",
     "Emotion",
@@ -35,6 +42,7 @@ __all__ = [
     "Stage",
     "Style",
     "builtin_profiles",
+    "condition_profiles",
     "get_profile",
     "load_profile",
     "load_profiles",
