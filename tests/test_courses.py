@@ -285,3 +285,22 @@ def test_the_real_llamacpp_server_plays_a_client_through_a_course(
         assert a.score.answered + a.score.unscored == 9
         for item in a.answers.answers:
             assert (item.status == "answered") == (item.answer is not None)
+
+
+def test_the_directive_control_makes_more_clients_reliably_worse() -> None:
+    """The harm figure can tell: over the default panel, the confrontational negative
+    control's deterioration rate is above every real counselor's, its improvement below."""
+    from theralab.evaluate.courses import evaluate_courses
+    from theralab.profiles.library import sample_panel
+
+    panel = sample_panel(16, 7)
+    counselors = ["cbt", "mi", "person_centred", "directive"]
+    plans = plan_sessions(counselors, panel, 7, sessions=2)
+    results = evaluate_courses(asyncio.run(run_sessions(plans, panel)))
+    assert results is not None
+    by_name = {c.counselor: c for c in results.counselors}
+    directive = by_name["directive"]
+    assert directive.deterioration.count > 0
+    for name in ("cbt", "mi", "person_centred"):
+        assert directive.deterioration.pct > by_name[name].deterioration.pct, name
+        assert directive.improvement.pct < by_name[name].improvement.pct, name
