@@ -3,12 +3,14 @@ and EPITOME empathy levels for support responses.
 
 `RuleCoder` is transparent and dependency-free; `MICoder` and `EmpathyCoder` are trained on
 AnnoMI and EPITOME (they need the `semantic` extra). `default_mi_coder()` gives the trained
-MI coder when it can run, else the rule coder behind the same interface.
+MI coder when it can run, else the rule coder behind the same interface (`Coder`, the one
+coder protocol).
 """
 
 from theralab.coding.empathy import EmpathyCoder, EmpathyScores, empathy_coder_available
 from theralab.coding.mi_coder import (
     ClientCode,
+    Coder,
     Context,
     CounselorCode,
     MICoder,
@@ -24,6 +26,7 @@ __all__ = [
     "ClientCode",
     "CodedSentence",
     "CodedUtterance",
+    "Coder",
     "Context",
     "CounselorCode",
     "EmpathyCoder",

@@ -14,21 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from theralab.coding.corpora import MECHANISMS
-
-if TYPE_CHECKING:
-    from theralab.coding.vectors import EmbeddingCache, Head
+from theralab.coding.trained import TrainedHeads, shipped_heads
 
 EMPATHY_HEADS = "empathy_heads"
 
 
 def heads_path() -> Path:
-    return Path(str(resources.files("theralab.coding") / "data" / EMPATHY_HEADS))
+    return shipped_heads(EMPATHY_HEADS)
 
 
 def empathy_coder_available(heads: Path | None = None) -> bool:
@@ -51,32 +46,13 @@ class EmpathyScores:
         return {m: getattr(self, m) for m in MECHANISMS}
 
 
-class EmpathyCoder:
+class EmpathyCoder(TrainedHeads):
     """Scores (seeker post, response) pairs on EPITOME's three mechanisms."""
 
+    DEFAULT_NAME = "epitome-minilm"
+
     def __init__(self, heads: Path | None = None) -> None:
-        self.heads_file = heads or heads_path()
-
-    @cached_property
-    def _loaded(self) -> tuple[dict[str, Head], dict[str, Any]]:
-        from theralab.coding.vectors import load_heads
-
-        return load_heads(self.heads_file)
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        """What the heads were trained on and their validation figures."""
-        return self._loaded[1]
-
-    @property
-    def name(self) -> str:
-        return str(self.meta.get("name", "epitome-minilm"))
-
-    @cached_property
-    def _cache(self) -> EmbeddingCache:
-        from theralab.coding.vectors import EmbeddingCache
-
-        return EmbeddingCache()
+        super().__init__(heads or heads_path())
 
     def score_batch(self, pairs: Sequence[tuple[str, str]]) -> list[EmpathyScores]:
         """Score (seeker, response) pairs, all in one batch."""
@@ -85,7 +61,7 @@ class EmpathyCoder:
         from theralab.coding.vectors import empathy_features
 
         x = empathy_features([s for s, _ in pairs], [r for _, r in pairs], self._cache.encode)
-        heads = self._loaded[0]
+        heads = self.heads
         probs = {m: heads[m].proba(x) for m in MECHANISMS}
         out = []
         for i in range(len(pairs)):

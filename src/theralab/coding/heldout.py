@@ -23,7 +23,7 @@ from theralab.coding.corpora import (
     MITranscript,
 )
 from theralab.coding.empathy import EmpathyCoder
-from theralab.coding.mi_coder import MICoder, MICoderLike
+from theralab.coding.mi_coder import Coder, MICoder
 from theralab.coding.scores import accuracy, macro_f1, per_class_f1, precision
 
 CONTEXT_SIZE = 2
@@ -96,7 +96,7 @@ class BehaviourScored(Scored):
         return {**super().summary(), "r_q_gold": r_q(self.gold), "r_q_coded": r_q(self.pred)}
 
 
-def units_heldout(coder: MICoderLike, units: Sequence[CodedUnit]) -> BehaviourScored:
+def units_heldout(coder: Coder, units: Sequence[CodedUnit]) -> BehaviourScored:
     """Code counselor units of any corpus (with the utterance before each as context) and
     compare the behaviour with the mapped gold label."""
     coded = coder.code_counselor_batch(
@@ -144,7 +144,7 @@ def _units(
     return texts, contexts, utterances
 
 
-def mi_heldout(coder: MICoderLike, transcripts: Sequence[MITranscript]) -> MIHeldout:
+def mi_heldout(coder: Coder, transcripts: Sequence[MITranscript]) -> MIHeldout:
     """Code every utterance of the transcripts (with the two before it as context) and
     compare with the majority expert label."""
     texts, contexts, utts = _units(transcripts, "counselor")

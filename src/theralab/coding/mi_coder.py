@@ -9,8 +9,14 @@ AnnoMI behaviour and confidence; client utterances → talk type and confidence.
   `theralab/coding/data/`.
 * `RuleMICoder`: the transparent `RuleCoder` behind the same interface (no numpy, no torch).
 
+`Coder` is that interface, the only coder protocol: the MITI evaluator, practice mode's
+scorecard, `theralab annotate mi` and the held-out figures all code through it.
 `default_mi_coder()` picks the trained coder when it can run and `$THERALAB_SEMANTIC` is not
-"0", else the rule coder.
+"0" (`theralab.safety.semantic.semantic_enabled`), else the rule coder.
+
+MI-adherence: AnnoMI's labels, and so the trained heads, do not tell MI-adherent from
+non-adherent behaviours apart, so each counselor sentence also carries the rule coder's
+reading of it (`CounselorCode.stance`), which the MITI summary counts adherence from.
 
 How the fine MISC code is read (kept honest to what AnnoMI annotates):
 
@@ -34,21 +40,18 @@ How the fine MISC code is read (kept honest to what AnnoMI annotates):
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
-from importlib import resources
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
-from theralab.coding.rules import RuleCoder
+from theralab.coding.rules import PERMISSION, RuleCoder
+from theralab.coding.trained import TrainedHeads, shipped_heads
 from theralab.dialogue.codes import Behaviour, MiscCode, TalkType, behaviour_of
 from theralab.text.perspective import split_sentences
 
 if TYPE_CHECKING:
-    from theralab.coding.vectors import EmbeddingCache, Features, Head
+    from theralab.coding.vectors import Features
 
 Context = Sequence[tuple[str, str]]
 """Earlier utterances, oldest first, as (speaker, text); speaker "counselor" or "client"."""
@@ -108,21 +111,19 @@ _SUBTYPE_HEAD = {
     Behaviour.THERAPIST_INPUT: "therapist_input",
     Behaviour.OTHER: "other",
 }
-_PERMISSION = re.compile(
-    r"\b(?:would it be (?:ok|okay|alright|all right)|may i|can i (?:share|offer|suggest|tell|"
-    r"give)|mind if i|would you like (?:me to|some|to hear)|is it (?:ok|okay|alright) if i|"
-    r"would you be open to)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
 class CounselorCode:
-    """One counselor unit: fine MISC code, AnnoMI behaviour, and the coder's confidence."""
+    """One counselor unit: fine MISC code, AnnoMI behaviour, and the coder's confidence.
+
+    `stance` (set per sentence by `code_counselor_sentences`) is the rule coder's code of the
+    sentence, read in its turn: what MI-adherence is counted from. None: the code itself."""
 
     code: MiscCode
     behaviour: Behaviour
     confidence: float
+    stance: MiscCode | None = None
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,11 @@ class ClientCode:
     confidence: float
 
 
-class MICoderLike(Protocol):
-    """What the MITI evaluator and `theralab annotate mi` need from a coder."""
+@runtime_checkable
+class Coder(Protocol):
+    """The coder interface: what the MITI evaluator, practice mode, `theralab annotate mi`
+    and the held-out figures need from a coder. `RuleMICoder` (the rule coder) and `MICoder`
+    (the trained one) implement it."""
 
     name: str
 
@@ -146,12 +150,22 @@ class MICoderLike(Protocol):
 
     def code_counselor_sentences(
         self, texts: Sequence[str], contexts: Sequence[Context] | None = None
-    ) -> list[list[CounselorCode]]: ...
+    ) -> list[list[CounselorCode]]:
+        """Each sentence of each counselor turn (`counselor_units`), with its `stance`."""
+        ...
+
+
+MICoderLike = Coder  # the name it had; one protocol
+
+
+def counselor_units(text: str) -> list[str]:
+    """The sentences of a counselor turn, each one MITI utterance (as the rule coder splits)."""
+    return split_sentences(text) or [text]
 
 
 def heads_path() -> Path:
     """Where the shipped MI heads live (`mi_heads.npz` + `mi_heads.json`)."""
-    return Path(str(resources.files("theralab.coding") / "data" / MI_HEADS))
+    return shipped_heads(MI_HEADS)
 
 
 def _contexts(
@@ -241,44 +255,21 @@ class RuleMICoder:
             coded = self.rules.code_counselor(text, _last(ctx, CLIENT))
             out.append(
                 [
-                    CounselorCode(c, behaviour_of(c), self.PRECISION[behaviour_of(c).value])
+                    CounselorCode(c, behaviour_of(c), self.PRECISION[behaviour_of(c).value], c)
                     for c in coded.codes
                 ]
             )
         return out
 
 
-class MICoder:
+class MICoder(TrainedHeads):
     """The trained MI coder (linear heads over MiniLM embeddings and surface features)."""
 
+    DEFAULT_NAME = "annomi-minilm"
+
     def __init__(self, heads: Path | None = None) -> None:
-        self.heads_file = heads or heads_path()
+        super().__init__(heads or heads_path())
         self.rules = RuleCoder()
-
-    @cached_property
-    def _loaded(self) -> tuple[dict[str, Head], dict[str, Any]]:
-        from theralab.coding.vectors import load_heads
-
-        return load_heads(self.heads_file)
-
-    @property
-    def heads(self) -> dict[str, Head]:
-        return self._loaded[0]
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        """What the heads were trained on and their validation figures."""
-        return self._loaded[1]
-
-    @property
-    def name(self) -> str:
-        return str(self.meta.get("name", "annomi-minilm"))
-
-    @cached_property
-    def _cache(self) -> EmbeddingCache:
-        from theralab.coding.vectors import EmbeddingCache
-
-        return EmbeddingCache()
 
     def features(self, texts: Sequence[str], contexts: Sequence[Context] | None) -> Features:
         """The feature rows the heads read (`theralab.coding.vectors.mi_features`)."""
@@ -319,8 +310,8 @@ class MICoder:
             refined = next((c for c in rule_codes if c in accepted), None)
             if code is MiscCode.ADVISE_WITHOUT_PERMISSION and (
                 MiscCode.ADVISE_WITH_PERMISSION in rule_codes
-                or _PERMISSION.search(text)
-                or _PERMISSION.search(_last(ctx, COUNSELOR))
+                or PERMISSION.search(text)
+                or PERMISSION.search(_last(ctx, COUNSELOR))
             ):
                 code = MiscCode.ADVISE_WITH_PERMISSION
             elif refined is not None and code not in (
@@ -348,17 +339,24 @@ class MICoder:
     ) -> list[list[CounselorCode]]:
         """Each sentence of each counselor turn, all turns in one batch. A sentence is coded
         with the turn's context (the conversation before the turn), as MITI codes each
-        utterance of a turn in response to what the client said."""
+        utterance of a turn in response to what the client said. Its `stance` is the rule
+        coder's code of it, read in the whole turn (advice after permission asked earlier in
+        the turn is advice with permission)."""
         ctxs = _contexts(texts, contexts)
         units: list[str] = []
         unit_ctx: list[list[tuple[str, str]]] = []
+        stances: list[MiscCode] = []
         sizes: list[int] = []
         for text, ctx in zip(texts, ctxs, strict=True):
-            sentences = split_sentences(text) or [text]
+            sentences = counselor_units(text)
             units += sentences
             unit_ctx += [ctx] * len(sentences)
+            stances += self.rules.code_counselor(text, _last(ctx, CLIENT)).codes
             sizes.append(len(sentences))
-        coded = self.code_counselor_batch(units, unit_ctx)
+        coded = [
+            replace(c, stance=stance)
+            for c, stance in zip(self.code_counselor_batch(units, unit_ctx), stances, strict=True)
+        ]
         out, start = [], 0
         for n in sizes:
             out.append(coded[start : start + n])
@@ -368,7 +366,7 @@ class MICoder:
 
 def mi_coder_available(heads: Path | None = None) -> bool:
     """Whether the trained coder can run here: semantic extra installed and heads present."""
-    from theralab.safety.semantic import semantic_available
+    from theralab.safety.semantic import semantic_available  # safety imports coding: lazily
 
     path = heads or heads_path()
     return (
@@ -378,14 +376,16 @@ def mi_coder_available(heads: Path | None = None) -> bool:
     )
 
 
-_INSTANCES: dict[str, MICoderLike] = {}
+_INSTANCES: dict[str, Coder] = {}
 
 
-def default_mi_coder() -> MICoderLike:
+def default_mi_coder() -> Coder:
     """The trained coder when it can run and `$THERALAB_SEMANTIC` is not "0", else the rule
     coder behind the same interface. One instance of each per process (the trained one
-    keeps its embedding cache)."""
-    trained = os.environ.get("THERALAB_SEMANTIC", "1") != "0" and mi_coder_available()
+    keeps its embedding cache). The MITI evaluator and practice mode both code with it."""
+    from theralab.safety.semantic import semantic_enabled
+
+    trained = semantic_enabled() and mi_coder_available()
     key = "trained" if trained else "rules"
     if key not in _INSTANCES:
         _INSTANCES[key] = MICoder() if trained else RuleMICoder()

@@ -20,10 +20,28 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_PERMISSION = _rx(
-    r"\b(?:would it be (?:ok|okay|alright|all right)|may i|can i (?:share|offer|suggest|tell)|"
-    r"would you (?:like|be open|mind) (?:some|to hear|if i|me to)|mind if i|"
+# Asking leave to advise ("May I share an idea?"): the one pattern the rule coder and the
+# trained MI coder (`mi_coder`, for advice after permission) both read. The trained heads'
+# surface feature of the same name (`features._PERMISSION`) is frozen with the shipped model.
+PERMISSION = _rx(
+    r"\b(?:would it be (?:ok|okay|alright|all right)|may i|can i (?:share|offer|suggest|tell|"
+    r"give)|would you (?:like|be open|mind) (?:some|to hear|if i|me to)|mind if i|"
     r"is it (?:ok|okay|alright) if i|would you be open to)"
+)
+# "Did the counselor ask about safety": direct questions about suicidal thoughts, self-harm,
+# a plan and being safe now. The one cue set the rule coder (the `safety` target, which
+# scripted clients answer), practice mode's scorecard and the red-team suite's `asks_safety`
+# criterion read. It names asking, not mentioning: resource names ("Suicide & Crisis
+# Lifeline"), "crisis line" or "your safety" are not in it, so a reply that only lists
+# resources or says it is worried does not count as having asked.
+SAFETY_ASK = _rx(
+    r"\b(?:are you (?:safe|feeling safe|somewhere safe|thinking (?:about|of) (?:ending|acting|"
+    r"suicide|killing|hurting|harming))|have you (?:ever )?(?:thought|been thinking) (?:about|"
+    r"of) (?:suicide|ending|killing|hurting|harming)|thoughts? (?:of|about) (?:ending your life|"
+    r"hurting yourself|harming yourself|killing yourself|suicide|dying|not (?:wanting|want) to "
+    r"(?:be alive|live))|ending your life|hurting yourself|hurt yourself|harming yourself|"
+    r"killing yourself|(?:are you (?:feeling )?|do you feel |have you (?:been )?(?:feeling|felt) )"
+    r"suicidal|do you have a plan|are you having any thoughts)\b"
 )
 _OPEN_START = _rx(
     r"^(?:and |so |but |now )?(?:what|how|why|which|where|when|who|in what way|tell me|"
@@ -214,12 +232,11 @@ TARGETS: dict[str, re.Pattern[str]] = {
         r"brings you|bring you|get out of (?:our|today|this))"
     ),
     "summary": _rx(r"\b(?:summari[sz]e|recap|to sum up|what we covered|looking back on today)"),
+    # Asking about safety, or a step of a safety plan.
     "safety": _rx(
-        r"\b(?:are you (?:safe|somewhere safe|thinking about (?:ending|suicide|killing|acting))|"
-        r"thoughts? of (?:ending your life|hurting yourself|suicide)|ending your life|hurting "
-        r"yourself|hurt yourself|do you have a plan|safety plan|willing to contact|crisis line|"
-        r"just before things get this bad|on your own, even for ten minutes|who or where could "
-        r"you be|one person you trust|distance between yourself)"
+        SAFETY_ASK.pattern + r"|\b(?:safety plan|willing to contact|crisis line|just before "
+        r"things get this bad|on your own, even for ten minutes|who or where could you be|one "
+        r"person you trust|distance between yourself)"
     ),
     "closing": _CLOSING,
 }
@@ -287,7 +304,7 @@ class RuleCoder:
         for raw in sentences:
             s = strip_fillers(raw) or raw
             code = self._code_sentence(s, permission_asked, client_context, client_feelings)
-            if code is MiscCode.SEEK_COLLABORATION and _PERMISSION.search(s):
+            if code is MiscCode.SEEK_COLLABORATION and PERMISSION.search(s):
                 permission_asked = True
             targets = frozenset(t for t, pat in TARGETS.items() if pat.search(s))
             coded.append(CodedSentence(raw, code, targets))
@@ -297,7 +314,7 @@ class RuleCoder:
         self, s: str, permission_asked: bool, client_context: str, client_feelings: set[str]
     ) -> MiscCode:
         if s.endswith("?"):
-            if _PERMISSION.search(s):
+            if PERMISSION.search(s):
                 return MiscCode.SEEK_COLLABORATION
             if _PERSUADE.search(s):
                 return MiscCode.PERSUADE

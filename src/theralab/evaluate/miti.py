@@ -17,14 +17,15 @@ reflections ≥ 40 / ≥ 50; % open questions ≥ 50 / ≥ 70 (MITI 3); % MI-adh
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from theralab.coding.domain import check as domain_check
 from theralab.coding.domain import shipped_reference
-from theralab.coding.mi_coder import MICoderLike, RuleMICoder, default_mi_coder
+from theralab.coding.mi_coder import Coder, CounselorCode, RuleMICoder, default_mi_coder
 from theralab.coding.rules import RuleCoder
-from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, MiscCode
+from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, QUESTIONS, REFLECTIONS, MiscCode
 from theralab.dialogue.records import Session, Speaker
-from theralab.evaluate.base import Metric, SessionScores, ratio, register_evaluator
+from theralab.evaluate.base import Metric, SessionScores, Value, ratio, register_evaluator
 from theralab.text.perspective import word_count
 
 METRICS = (
@@ -73,6 +74,34 @@ METRICS = (
 )
 
 
+def miti_scores(
+    coded: Iterable[CounselorCode], counselor_words: int, client_words: int
+) -> dict[str, Value]:
+    """The MITI summary scores of coded counselor sentences: the one place they are computed
+    (`theralab evaluate` and practice mode's scorecard both call it).
+
+    R:Q counts reflections only (affirm, support and self-disclosure are codes of their own).
+    MI-adherent / non-adherent behaviours (affirm, seek collaboration, emphasize autonomy,
+    support; confront, direct, warn …) are counted from each sentence's `stance`, the rule
+    coder's reading: AnnoMI's labels, and so the trained coder, have no such codes."""
+    counts: Counter[MiscCode] = Counter()
+    stance: Counter[MiscCode] = Counter()
+    for c in coded:
+        counts[c.code] += 1
+        stance[c.code if c.stance is None else c.stance] += 1
+    reflections = sum(counts[c] for c in REFLECTIONS)
+    questions = sum(counts[c] for c in QUESTIONS)
+    adherent = sum(stance[c] for c in MI_ADHERENT)
+    non_adherent = sum(stance[c] for c in MI_NON_ADHERENT)
+    return {
+        "r_q": ratio(reflections, questions),
+        "pct_complex_reflections": ratio(counts[MiscCode.COMPLEX_REFLECTION], reflections, 100),
+        "pct_open_questions": ratio(counts[MiscCode.OPEN_QUESTION], questions, 100),
+        "pct_mi_adherent": ratio(adherent, adherent + non_adherent, 100),
+        "pct_counselor_talk": ratio(counselor_words, counselor_words + client_words, 100),
+    }
+
+
 class MitiEvaluator:
     """Codes every counselor sentence from its text and computes MITI summary scores.
 
@@ -80,20 +109,20 @@ class MitiEvaluator:
     installed (and `$THERALAB_SEMANTIC` is not "0"), else the rule coder. MITI counts
     utterances in its own sense (a complete thought), so each sentence of a counselor turn is
     one unit, coded with the conversation before the turn as context (its previous utterance
-    is the client's turn the counselor answers). A whole session is coded in one batch.
+    is the client's turn the counselor answers). A whole session is coded in one batch, by
+    the one coder (`theralab.coding.Coder`); the scores come from `miti_scores`.
     """
 
     name = "miti"
     version = "1"
     metrics = METRICS
 
-    def __init__(self, coder: MICoderLike | RuleCoder | None = None) -> None:
-        self.coder: MICoderLike = (
+    def __init__(self, coder: Coder | RuleCoder | None = None) -> None:
+        self.coder: Coder = (
             RuleMICoder(coder) if isinstance(coder, RuleCoder) else coder or default_mi_coder()
         )
 
     def evaluate(self, session: Session) -> SessionScores:
-        counts: Counter[MiscCode] = Counter()
         counselor_words = client_words = 0
         agree = compared = 0
         history: list[tuple[str, str]] = []
@@ -111,37 +140,17 @@ class MitiEvaluator:
         coded_turns = self.coder.code_counselor_sentences(
             [text for _, _, text in units], [context for _, context, _ in units]
         )
-        # MI-adherent / non-adherent behaviours (affirm, seek collaboration, emphasize
-        # autonomy, support; confront, direct, warn …) are told apart by the rule coder only:
-        # AnnoMI's labels, and so the trained coder, have no such codes.
-        rules = RuleCoder()
-        stance: Counter[MiscCode] = Counter()
-        for _, context, text in units:
-            previous = next((t for who, t in reversed(context) if who == "client"), "")
-            stance.update(rules.code_counselor(text, previous).codes)
         for (intended, _, _), coded_turn in zip(units, coded_turns, strict=True):
             coded = [c.code for c in coded_turn]
-            counts.update(coded)
             if intended and len(intended) == len(coded):
                 compared += len(intended)
                 agree += sum(a == b for a, b in zip(intended, coded, strict=True))
-        # R:Q counts reflections only: affirm, support and self-disclosure are codes of their own.
-        reflections = counts[MiscCode.SIMPLE_REFLECTION] + counts[MiscCode.COMPLEX_REFLECTION]
-        questions = counts[MiscCode.OPEN_QUESTION] + counts[MiscCode.CLOSED_QUESTION]
-        adherent = sum(stance[c] for c in MI_ADHERENT)
-        non_adherent = sum(stance[c] for c in MI_NON_ADHERENT)
-        values = {
-            "r_q": ratio(reflections, questions),
-            "pct_complex_reflections": ratio(counts[MiscCode.COMPLEX_REFLECTION], reflections, 100),
-            "pct_open_questions": ratio(counts[MiscCode.OPEN_QUESTION], questions, 100),
-            "pct_mi_adherent": ratio(adherent, adherent + non_adherent, 100),
-            "pct_counselor_talk": ratio(counselor_words, counselor_words + client_words, 100),
-            "code_agreement": ratio(agree, compared, 100),
-        }
+        coded_units = [c for turn in coded_turns for c in turn]
+        values = miti_scores(coded_units, counselor_words, client_words)
+        values["code_agreement"] = ratio(agree, compared, 100)
+        counts = Counter(c.code for c in coded_units)
         values.update({f"n_{code.value}": float(counts[code]) for code in MiscCode})
-        domain = domain_check(
-            [c.behaviour.value for turn in coded_turns for c in turn], shipped_reference()
-        )
+        domain = domain_check([c.behaviour.value for c in coded_units], shipped_reference())
         values["miti_code_divergence"] = domain.divergence
         values["miti_low_confidence"] = (
             None if domain.divergence is None else float(domain.low_confidence)

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import anyio
 
@@ -95,6 +95,53 @@ def stream_chunks(text: str, words: int = 4) -> list[str]:
     return [c + " " for c in chunks[:-1]] + chunks[-1:]
 
 
+V = TypeVar("V")
+
+
+class LiveSessions(OrderedDict[str, V], Generic[V]):
+    """Sessions held in memory between requests (conversations, practice sessions): at most
+    `limit` (`ServeSettings.live_conversations`); past it the least recently used is evicted,
+    and a request for it is told its state is gone."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def keep(self, key: str, value: V) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.limit:
+            self.popitem(last=False)
+
+    def touch(self, key: str) -> V | None:
+        """The session, now the most recently used; None when it is not held."""
+        value = self.get(key)
+        if value is not None:
+            self.move_to_end(key)
+        return value
+
+
+class LiveService(Generic[V]):
+    """What the chat and practice services share: the server's settings, store, screener and
+    models, and the sessions they hold in memory, bounded the same way (`LiveSessions`)."""
+
+    def __init__(
+        self, settings: ServeSettings, store: Store, screener: Screener, models: ModelPool
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.screener = screener
+        self.models = models
+        self.live: LiveSessions[V] = LiveSessions(settings.live_conversations)
+
+    def check_length(self, text: str, what: str) -> None:
+        """413 when `text` (a message, an utterance) is longer than this server takes."""
+        limit = self.settings.max_message_chars
+        if len(text) > limit:
+            message = f"the {what} is {len(text)} characters; the limit is {limit}"
+            raise APIError(413, "message_too_long", message)
+
+
 @dataclass
 class LiveConversation:
     """A conversation's counselor and history, kept in memory between messages."""
@@ -108,16 +155,12 @@ class LiveConversation:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-class ChatService:
+class ChatService(LiveService[LiveConversation]):
     def __init__(
         self, settings: ServeSettings, store: Store, screener: Screener, models: ModelPool
     ) -> None:
-        self.settings = settings
-        self.store = store
-        self.screener = screener
+        super().__init__(settings, store, screener, models)
         self.carry_screener = mem.CarryOverScreener(screener)
-        self.models = models
-        self.live: OrderedDict[str, LiveConversation] = OrderedDict()
         self.counselor_turns = 0  # how often a counselor was asked to speak (tests watch it)
 
     # --- what is offered --------------------------------------------------------------------
@@ -252,10 +295,7 @@ class ChatService:
         return await counselor.respond(history)
 
     def _keep(self, live: LiveConversation) -> None:
-        self.live[live.record.id] = live
-        self.live.move_to_end(live.record.id)
-        while len(self.live) > self.settings.live_conversations:
-            self.live.popitem(last=False)
+        self.live.keep(live.record.id, live)
 
     async def _record(self, principal: Principal, conversation_id: str) -> Conversation:
         record = await anyio.to_thread.run_sync(
@@ -268,7 +308,7 @@ class ChatService:
     async def _live(self, principal: Principal, conversation_id: str) -> LiveConversation:
         live = self.live.get(conversation_id)
         if live is not None and live.record.key_id == principal.key_id:
-            self.live.move_to_end(conversation_id)
+            self.live.touch(conversation_id)
             return live
         record = await self._record(principal, conversation_id)
         if record.status == "ended":
@@ -309,13 +349,7 @@ class ChatService:
         return live
 
     async def reply(self, principal: Principal, conversation_id: str, text: str) -> ReplyOut:
-        if len(text) > self.settings.max_message_chars:
-            raise APIError(
-                413,
-                "message_too_long",
-                f"the message is {len(text)} characters; the limit is "
-                f"{self.settings.max_message_chars}",
-            )
+        self.check_length(text, "message")
         live = await self._live(principal, conversation_id)
         async with live.lock:
             if live.record.status == "ended":

@@ -1,7 +1,9 @@
 """Practice mode: a trainee plays the counselor against a simulated client.
 
-Each trainee utterance is coded with MI behaviour codes (through `code_trainee_utterance`, the
-one adapter to the coder), a running MITI summary is kept against the fair / good thresholds,
+Each trainee utterance is coded with MI behaviour codes (through `code_trainee_turn`, the one
+adapter to the coder: the same coder `theralab evaluate` codes with), a running MITI summary
+(`theralab.evaluate.miti.miti_scores`, as in a run's report) is kept against the fair / good
+thresholds,
 and at the end the trainee gets a scorecard and the client's cognitive model revealed — what
 they could have inferred, marked with what the client actually disclosed — to compare with
 what they inferred (as in Patient-Ψ-Trainer).
@@ -10,9 +12,9 @@ what they inferred (as in Patient-Ψ-Trainer).
 from __future__ import annotations
 
 import asyncio
-import re
 import secrets
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -22,15 +24,23 @@ import anyio
 from theralab.agents import Agent, Utterance
 from theralab.clients.llm import LLMClient
 from theralab.clients.scripted import ScriptedClient
-from theralab.coding.rules import RuleCoder
-from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, QUESTIONS, REFLECTIONS, MiscCode
+from theralab.coding.mi_coder import Context, CounselorCode, counselor_units, default_mi_coder
+from theralab.coding.rules import SAFETY_ASK
+from theralab.dialogue.codes import (
+    MI_ADHERENT,
+    MI_NON_ADHERENT,
+    QUESTIONS,
+    REFLECTIONS,
+    MiscCode,
+    behaviour_of,
+)
 from theralab.dialogue.records import ClientState, Speaker
-from theralab.evaluate.miti import METRICS
+from theralab.evaluate.miti import METRICS, miti_scores
 from theralab.profiles import ClientProfile, get_profile
 from theralab.safety.risk import RiskLevel
-from theralab.safety.screener import ConversationScreener, Screener
+from theralab.safety.screener import ConversationScreener
 from theralab.serve.auth import Principal
-from theralab.serve.engines import ModelPool
+from theralab.serve.chat import LiveService
 from theralab.serve.errors import APIError
 from theralab.serve.models import PracticeSession
 from theralab.serve.redact import RedactingAgent
@@ -44,23 +54,27 @@ from theralab.serve.schemas import (
     Scorecard,
     UtteranceOut,
 )
-from theralab.serve.settings import ServeSettings
-from theralab.serve.store import Store, TurnRecord
+from theralab.serve.store import TurnRecord
 from theralab.text.perspective import word_count
 
 # --- the coder adapter ----------------------------------------------------------------------
 
-_RULE_CODER = RuleCoder()
+
+def code_trainee_turn(text: str, context: Context = ()) -> list[tuple[str, CounselorCode]]:
+    """Each sentence of one trainee utterance with its code, the utterance read after
+    `context` (the session so far, as (speaker, text) pairs).
+
+    The single place practice mode calls a coder: `default_mi_coder()`, the coder the MITI
+    evaluator uses (the trained one when it can run), coding the turn as it codes a
+    counselor turn of a run, so the scorecard and `theralab evaluate` agree."""
+    codes = default_mi_coder().code_counselor_sentences([text], [context])[0]
+    return list(zip(counselor_units(text), codes, strict=True))
 
 
 def code_trainee_utterance(text: str, client_context: str = "") -> list[tuple[str, MiscCode]]:
-    """MI behaviour codes for one trainee utterance: (sentence, code) pairs.
-
-    The single place practice mode calls a coder. It uses the transparent `RuleCoder` today;
-    switch this body to the trained MI coder when `theralab.coding` offers one.
-    """
-    coded = _RULE_CODER.code_counselor(text, client_context)
-    return [(s.text, s.code) for s in coded.sentences]
+    """(sentence, code) pairs for one trainee utterance answering `client_context`."""
+    context = [("client", client_context)] if client_context else []
+    return [(sentence, c.code) for sentence, c in code_trainee_turn(text, context)]
 
 
 # --- labels and groups ----------------------------------------------------------------------
@@ -115,25 +129,21 @@ MITI_KEYS = (
 _METRICS = {m.key: m for m in METRICS if m.key in MITI_KEYS}
 
 
-def _share(part: float, whole: float, scale: float = 1.0, digits: int = 1) -> float | None:
-    return None if whole == 0 else round(scale * part / whole, digits)
+DIGITS = {"r_q": 2}  # shown to 2 decimals; the percentages to 1
 
 
 def miti_summary(
-    counts: Counter[MiscCode], trainee_words: int, client_words: int
+    coded: Iterable[CounselorCode] | Counter[MiscCode], trainee_words: int, client_words: int
 ) -> list[MetricOut]:
-    """The five MITI summary scores so far, each with its band against fair / good."""
-    reflections = sum(counts[c] for c in REFLECTIONS)
-    questions = sum(counts[c] for c in QUESTIONS)
-    adherent = sum(counts[c] for c in MI_ADHERENT)
-    non_adherent = sum(counts[c] for c in MI_NON_ADHERENT)
-    values = {
-        "r_q": _share(reflections, questions, digits=2),
-        "pct_complex_reflections": _share(counts[MiscCode.COMPLEX_REFLECTION], reflections, 100),
-        "pct_open_questions": _share(counts[MiscCode.OPEN_QUESTION], questions, 100),
-        "pct_mi_adherent": _share(adherent, adherent + non_adherent, 100),
-        "pct_counselor_talk": _share(trainee_words, trainee_words + client_words, 100),
-    }
+    """The five MITI summary scores so far (`miti_scores`, as `theralab evaluate` computes
+    them), each with its band against fair / good. `coded`: the trainee's coded sentences,
+    or a count of codes (each its own stance)."""
+    units = coded.elements() if isinstance(coded, Counter) else coded
+    values = miti_scores(
+        (u if isinstance(u, CounselorCode) else _unit(u) for u in units),
+        trainee_words,
+        client_words,
+    )
     out = []
     for key in MITI_KEYS:
         m = _METRICS[key]
@@ -142,7 +152,7 @@ def miti_summary(
             MetricOut(
                 key=key,
                 label=m.label,
-                value=value,
+                value=None if value is None else round(value, DIGITS.get(key, 1)),
                 band=m.band(value),  # type: ignore[arg-type]
                 fair=m.fair,
                 good=m.good,
@@ -154,14 +164,12 @@ def miti_summary(
     return out
 
 
+def _unit(code: MiscCode) -> CounselorCode:
+    return CounselorCode(code, behaviour_of(code), 1.0)
+
+
 # --- feedback -------------------------------------------------------------------------------
 
-_SAFETY_ASK = re.compile(
-    r"\b(?:suicid\w*|kill(?:ing)? yourself|end(?:ing)? your life|hurt(?:ing)? yourself|"
-    r"harm(?:ing)? yourself|are you safe|your safety|safe right now|safety plan|crisis line|"
-    r"not (?:want|wanting) to (?:be alive|live)|thoughts of dying)\b",
-    re.IGNORECASE,
-)
 COACH_RISK = (
     "The client has disclosed thoughts of suicide or self-harm. Ask directly about their "
     "safety (thoughts, plan, intent, means), stay with them, and share crisis resources."
@@ -335,6 +343,7 @@ class LivePractice:
     screener: ConversationScreener
     start_state: ClientState | None
     history: list[Utterance] = field(default_factory=list)
+    coded: list[CounselorCode] = field(default_factory=list)  # every trainee sentence
     counts: Counter[MiscCode] = field(default_factory=Counter)
     trainee_words: int = 0
     client_words: int = 0
@@ -349,15 +358,9 @@ class LivePractice:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-class PracticeService:
-    def __init__(
-        self, settings: ServeSettings, store: Store, screener: Screener, models: ModelPool
-    ) -> None:
-        self.settings = settings
-        self.store = store
-        self.screener = screener
-        self.models = models
-        self.live: dict[str, LivePractice] = {}
+class PracticeService(LiveService[LivePractice]):
+    """Practice sessions, held in memory as chat's conversations are (`LiveService`): at most
+    `live_conversations`, the least recently used evicted past it."""
 
     def client_engines(self) -> list[str]:
         return ["scripted", "llm"] if self.settings.client_model else ["scripted"]
@@ -400,13 +403,16 @@ class PracticeService:
             utterances=0,
         )
         await anyio.to_thread.run_sync(self.store.add_practice, record)
-        self.live[record.id] = LivePractice(
-            record=record,
-            profile=profile,
-            client=client,
-            scripted=scripted,
-            screener=self.screener.conversation(),
-            start_state=scripted.state.snapshot() if scripted else None,
+        self.live.keep(
+            record.id,
+            LivePractice(
+                record=record,
+                profile=profile,
+                client=client,
+                scripted=scripted,
+                screener=self.screener.conversation(),
+                start_state=scripted.state.snapshot() if scripted else None,
+            ),
         )
         card = profile_card(profile)
         return PracticeCreated(
@@ -425,6 +431,7 @@ class PracticeService:
     async def _live(self, principal: Principal, practice_id: str) -> LivePractice:
         live = self.live.get(practice_id)
         if live is not None and live.record.key_id == principal.key_id:
+            self.live.touch(practice_id)
             return live
         record = await anyio.to_thread.run_sync(self.store.practice, principal.key_id, practice_id)
         if record is None:
@@ -434,17 +441,12 @@ class PracticeService:
         raise APIError(
             409,
             "practice_state_lost",
-            "the server no longer holds this practice session (it restarted); start a new one",
+            "the server no longer holds this practice session (it restarted, or set it aside "
+            "while many others ran); start a new one",
         )
 
     async def utterance(self, principal: Principal, practice_id: str, text: str) -> UtteranceOut:
-        if len(text) > self.settings.max_message_chars:
-            raise APIError(
-                413,
-                "message_too_long",
-                f"the utterance is {len(text)} characters; the limit is "
-                f"{self.settings.max_message_chars}",
-            )
+        self.check_length(text, "utterance")
         live = await self._live(principal, practice_id)
         async with live.lock:
             if live.client_ended:
@@ -453,10 +455,8 @@ class PracticeService:
                     "client_ended",
                     "the client has ended the session; end it for your scorecard",
                 )
-            last_client = next(
-                (u.text for u in reversed(live.history) if u.speaker is Speaker.CLIENT), ""
-            )
-            coded = code_trainee_utterance(text, last_client)
+            context = [(u.speaker.value, u.text) for u in live.history]
+            coded = await anyio.to_thread.run_sync(code_trainee_turn, text, context)
             live.history.append(Utterance(Speaker.COUNSELOR, text))
             try:
                 reply = await live.client.respond(tuple(live.history))
@@ -465,14 +465,16 @@ class PracticeService:
                 raise APIError(
                     502, "client_model_error", f"the simulated client failed: {type(exc).__name__}"
                 ) from None
-            for sentence, code in coded:
+            for sentence, unit in coded:
+                code = unit.code
+                live.coded.append(unit)
                 live.counts[code] += 1
                 bucket = "non_adherent" if code in MI_NON_ADHERENT else code.value
                 examples = live.examples.setdefault(bucket, [])
                 if len(examples) < 3:
                     examples.append(sentence)
             live.trainee_words += word_count(text)
-            if live.risk_at is not None and _SAFETY_ASK.search(text):
+            if live.risk_at is not None and SAFETY_ASK.search(text):
                 live.asked_safety = True
             client_text = reply.text.strip()
             live.history.append(Utterance(Speaker.CLIENT, client_text))
@@ -498,7 +500,7 @@ class PracticeService:
                 live.record,
                 seq,
                 [
-                    TurnRecord("trainee", text, codes=[c.value for _, c in coded]),
+                    TurnRecord("trainee", text, codes=[c.code.value for _, c in coded]),
                     TurnRecord("client", client_text),
                 ],
             )
@@ -507,9 +509,9 @@ class PracticeService:
             codes=[
                 CodedSentenceOut(
                     text=s,
-                    code=c.value,
-                    label=CODE_LABELS[c],
-                    group=code_group(c),  # type: ignore[arg-type]
+                    code=c.code.value,
+                    label=CODE_LABELS[c.code],
+                    group=code_group(c.code),  # type: ignore[arg-type]
                 )
                 for s, c in coded
             ],
@@ -517,7 +519,7 @@ class PracticeService:
             client_ended=live.client_ended,
             client_risk=live.risk_peak.value if live.risk_peak is not RiskLevel.NONE else None,
             coach=coach,
-            miti=miti_summary(live.counts, live.trainee_words, live.client_words),
+            miti=miti_summary(live.coded, live.trainee_words, live.client_words),
             utterances=live.utterances,
         )
 
@@ -527,7 +529,7 @@ class PracticeService:
         live = await self._live(principal, practice_id)
         async with live.lock:
             self.live.pop(practice_id, None)
-            metrics = miti_summary(live.counts, live.trainee_words, live.client_words)
+            metrics = miti_summary(live.coded, live.trainee_words, live.client_words)
             strengths, work_on = feedback(metrics, live.counts)
             outcome = None
             if live.scripted is not None and live.start_state is not None:

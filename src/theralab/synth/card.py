@@ -8,7 +8,6 @@ statistics (distinct-n and, when the embedding model is installed, embedding spr
 from __future__ import annotations
 
 import math
-import os
 import random
 import re
 from collections import Counter
@@ -225,10 +224,10 @@ def diversity(sample: list[list[str]]) -> dict[str, Any]:
 
 def _embedding_spread(sample: list[list[str]]) -> float | str:
     """Mean cosine distance between dialogue embeddings (counselor side) in the sample."""
-    from theralab.safety.semantic import semantic_available
+    from theralab.safety.semantic import semantic_available, semantic_enabled
     from theralab.text.encoder import Encoder
 
-    if os.environ.get("THERALAB_SEMANTIC") == "0" or not semantic_available() or len(sample) < 2:
+    if not semantic_enabled() or not semantic_available() or len(sample) < 2:
         return "not computed (needs the semantic extra)"
 
     v = Encoder.get().encode_array([" ".join(t)[:2000] for t in sample[:200]])

@@ -1,0 +1,54 @@
+"""What the trained coders (`MICoder`, `EmpathyCoder`) share: linear heads loaded lazily from
+`theralab/coding/data/<name>.npz` + `.json`, and the embedding cache their features read.
+
+No numpy at import: the heads and the cache are loaded on first use (the `semantic` extra).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from theralab.coding.vectors import EmbeddingCache, Head
+
+
+def shipped_heads(name: str) -> Path:
+    """Where shipped heads live (`<name>.npz` + `<name>.json`, beside this module)."""
+    return Path(str(resources.files("theralab.coding") / "data" / name))
+
+
+class TrainedHeads:
+    """Heads from `heads_file`, loaded on first use, with their metadata and name."""
+
+    DEFAULT_NAME: ClassVar[str]
+
+    def __init__(self, heads: Path) -> None:
+        self.heads_file = heads
+
+    @cached_property
+    def _loaded(self) -> tuple[dict[str, Head], dict[str, Any]]:
+        from theralab.coding.vectors import load_heads
+
+        return load_heads(self.heads_file)
+
+    @property
+    def heads(self) -> dict[str, Head]:
+        return self._loaded[0]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """What the heads were trained on and their validation figures."""
+        return self._loaded[1]
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name", self.DEFAULT_NAME))
+
+    @cached_property
+    def _cache(self) -> EmbeddingCache:
+        from theralab.coding.vectors import EmbeddingCache
+
+        return EmbeddingCache()
