@@ -324,3 +324,35 @@ def test_model_backed_counselor_gets_redacted_text_and_stays_guarded(tmp_path: P
             calls = stub.requests
             _, done = say(c, cid, CRISIS)
             assert done["crisis"] is True and stub.requests == calls  # no model call in crisis
+
+
+def test_a_returning_user_continues_the_course_from_content_free_notes(
+    server: tuple[Any, LiveServer], client: httpx.Client
+) -> None:
+    """The same notes mechanism as simulated courses: the next conversation opens with a
+    review (one welcome, not two) and the counselor's notes never quote the user."""
+    app, _ = server
+    first = start(client, modality="cbt", user_id="course-user")
+    cid = first["conversation"]["id"]
+    secret = "I keep thinking Priyanka at work hates me and I could try asking her for lunch"
+    say(client, cid, secret)
+    say(client, cid, "Yes, I think I could try that this week.")
+    client.post(f"/v1/conversations/{cid}/end")
+    second = start(client, modality="cbt", user_id="course-user")
+    greeting = second["greeting"]
+    assert greeting.count("Welcome back") + greeting.count("welcome back") == 1
+    assert "since we last met" in greeting or "How did that go" in greeting
+    client.post(f"/v1/conversations/{second['conversation']['id']}/end")
+    from theralab.serve.memory import notes_of
+    from theralab.serve.models import Memory
+
+    with app.state.store.sessions() as s:
+        mine = [
+            m.summary
+            for m in s.query(Memory).order_by(Memory.created_at, Memory.id).all()
+            if m.summary.get("notes")
+        ]
+        everything = json.dumps([m.summary for m in s.query(Memory).all()])
+    assert "Priyanka" not in everything and "lunch" not in everything
+    indices = [n.session for n in map(notes_of, mine) if n is not None]
+    assert indices[-2:] == [1, 2]

@@ -48,6 +48,7 @@ class CourseContext:
     index: int
     of: int
     notes: tuple[SessionNotes, ...] = ()
+    welcomed: bool = False  # someone already said "welcome back" (serve's memory recap)
 
     @property
     def first(self) -> bool:

@@ -142,10 +142,11 @@ class ScriptedCounselor:
         assert self.course is not None
         last = self.course.notes[-1] if self.course.notes else None
         d = Draft(strategy="review")
-        d.add(
-            self.pick("Welcome back, it's good to see you again.", "Hi, welcome back."),
-            MiscCode.OTHER,
-        )
+        if not self.course.welcomed:
+            d.add(
+                self.pick("Welcome back, it's good to see you again.", "Hi, welcome back."),
+                MiscCode.OTHER,
+            )
         if last is not None and last.focus:
             d.add(
                 f"Last time we worked on how to {to_second_person(last.focus)}.",

@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 import anyio
 
-from theralab.agents import Agent, Reply, Utterance
+from theralab.agents import Agent, CourseContext, CourseCounselor, Reply, Utterance
 from theralab.counselors import DESCRIPTIONS, MODEL_PREFIX, NEGATIVE_CONTROLS, resolve_counselor
 from theralab.counselors.registry import CounselorRegistry, is_external
 from theralab.dialogue.records import Speaker
@@ -224,9 +224,16 @@ class ChatService(LiveService[LiveConversation]):
         return name, engine
 
     def _counselor(
-        self, modality: str, model: str, seed: int, locale: str, carried_risk: bool
+        self,
+        modality: str,
+        model: str,
+        seed: int,
+        locale: str,
+        carried_risk: bool,
+        course: CourseContext | None = None,
     ) -> GuardedCounselor:
-        """The only place a served counselor is built: always behind the guardrail."""
+        """The only place a served counselor is built: always behind the guardrail. With
+        `course` (a returning user's notes) it works as in a later session of a course."""
         name = modality if model == SCRIPTED else f"{MODEL_PREFIX}{modality}"
         registry = CounselorRegistry(
             [name],
@@ -235,6 +242,8 @@ class ChatService(LiveService[LiveConversation]):
             ),
         )
         inner: Agent = registry.inner(name, seed)
+        if course is not None and isinstance(inner, CourseCounselor):
+            inner.begin_course(course)
         if model != SCRIPTED and self.settings.redact_pii:
             inner = RedactingAgent(inner)
         screener = self.carry_screener if carried_risk else self.screener
@@ -251,7 +260,13 @@ class ChatService(LiveService[LiveConversation]):
             summary = found.summary if found is not None else None
         carried = mem.carries_risk(summary)
         seed = secrets.randbelow(2**31)
-        counselor = self._counselor(modality, model, seed, body.locale, carried)
+        notes = mem.notes_of(summary)
+        course = (
+            CourseContext(notes.session + 1, notes.session + 2, (notes,), welcomed=True)
+            if notes is not None
+            else None
+        )
+        counselor = self._counselor(modality, model, seed, body.locale, carried, course)
         opening = await self._speak(counselor, ())
         recap = mem.recap(summary) if summary else None
         greeting = " ".join(p for p in (AI_DISCLOSURE, recap, opening.text) if p)
@@ -432,6 +447,18 @@ class ChatService(LiveService[LiveConversation]):
             summary = mem.summarise(
                 client_texts, modality=record.modality, risk_peak=peak, client_messages=count
             )
+            before = await anyio.to_thread.run_sync(
+                self.store.latest_memory, principal.key_id, record.user_ref
+            )
+            earlier = mem.notes_of(before.summary if before is not None else None)
+            notes = mem.session_notes(
+                live.history if live is not None else [],
+                index=earlier.session + 1 if earlier is not None else 1,
+                phase=live.counselor.course_phase if live is not None else None,
+                risk_peak=peak,
+                previous=earlier,
+            )
+            summary["notes"] = notes.model_dump(mode="json")
         await anyio.to_thread.run_sync(self.store.end_conversation, record, summary)
         updated = await self._record(principal, conversation_id)
         return EndOut(conversation=conversation_out(updated), memory_saved=summary is not None)

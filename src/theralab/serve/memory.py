@@ -1,5 +1,10 @@
 """Multi-session memory: a short summary of a user's last conversation, carried into the next.
 
+With it go the counselor's notes on that conversation (`session_notes`, the mechanism of
+simulated courses), so the next conversation continues the course: a scripted counselor opens
+with a review and follows its course plan, a model-backed one gets the notes in its prompt.
+The notes are content-free like the rest of the summary, whatever the operator stores.
+
 The summary holds no sentences of the conversation — only the themes it touched (from a small
 topic lexicon), up to three feeling words the user used, the modality, its length and the peak
 risk level — so it can be kept even when the operator does not store conversation text. The
@@ -11,10 +16,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from theralab.agents import Utterance
+from theralab.counselors.notes import content_free, notes_from_session
+from theralab.dialogue.courses import SessionNotes
+from theralab.dialogue.records import AgentSpec, Session, Turn
 from theralab.safety.risk import RiskLevel
 from theralab.safety.screener import ConversationScreener, Screener
 from theralab.text.lexicon import feeling_words_in
@@ -95,6 +104,41 @@ def recap(summary: dict[str, Any]) -> str:
     elif risk is RiskLevel.LOW:
         parts.append("I remember things felt heavy for you last time.")
     return " ".join(parts)
+
+
+def notes_of(summary: dict[str, Any] | None) -> SessionNotes | None:
+    """The counselor's notes kept with a summary (None for summaries without them, or
+    unreadable ones: memory must never stop a conversation from starting)."""
+    raw = (summary or {}).get("notes")
+    if not raw:
+        return None
+    try:
+        return SessionNotes.model_validate(raw)
+    except ValueError:
+        return None
+
+
+def session_notes(
+    history: Sequence[Utterance],
+    *,
+    index: int,
+    phase: str | None,
+    risk_peak: RiskLevel,
+    previous: SessionNotes | None,
+) -> SessionNotes:
+    """The counselor's notes on a conversation, by the same mechanism as a simulated
+    course's (`counselors.notes`), kept content-free (phase, techniques, whether homework was
+    agreed, peak risk) whether or not the operator stores text: the memory outlives the
+    conversation and its retention, so it never quotes the user."""
+    session = Session(
+        id="conversation",
+        counselor=AgentSpec(name="counselor"),
+        client=AgentSpec(name="user"),
+        turns=[Turn(speaker=u.speaker, text=u.text) for u in history if u.text.strip()],
+    )
+    notes = notes_from_session(session, index, phase, previous)
+    notes = notes.model_copy(update={"risk": risk_peak.value, "ended": None})
+    return content_free(notes)
 
 
 def carries_risk(summary: dict[str, Any] | None) -> bool:
