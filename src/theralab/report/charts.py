@@ -597,23 +597,7 @@ def line_chart(
             f'<text x="{x}" y="{_n(y_bottom + 17)}" text-anchor="middle" font-size="11" '
             f'fill="{MUTED}">{int(t)}</text>'
         )
-    parts.append(
-        f'<line x1="{_n(x0)}" x2="{_n(x1)}" y1="{_n(y_bottom)}" y2="{_n(y_bottom)}" '
-        f'stroke="#9ca3af"/>'
-        f'<line x1="{_n(x0)}" x2="{_n(x0)}" y1="{_n(y_top)}" y2="{_n(y_bottom)}" '
-        f'stroke="#9ca3af"/>'
-    )
-    if x_label:
-        parts.append(
-            f'<text x="{_n((x0 + x1) / 2)}" y="{_n(height - 8)}" text-anchor="middle" '
-            f'font-size="11.5" fill="{MUTED}">{escape(x_label)}</text>'
-        )
-    if y_label:
-        cy = (y_top + y_bottom) / 2
-        parts.append(
-            f'<text transform="translate(14 {_n(cy)}) rotate(-90)" text-anchor="middle" '
-            f'font-size="11.5" fill="{MUTED}">{escape(y_label)}</text>'
-        )
+    parts.extend(_frame(x0, x1, y_top, y_bottom, height, x_label, y_label, 14))
 
     for i, name in enumerate(names):
         color = colors.get(name, PALETTE[i % len(PALETTE)])
@@ -1304,23 +1288,7 @@ def course_trajectory(
             f'<text x="{x}" y="{_n(y_bottom + 17)}" text-anchor="middle" font-size="10.5" '
             f'fill="{MUTED}">{escape(labels[k])}</text>'
         )
-    parts.append(
-        f'<line x1="{_n(x0)}" x2="{_n(x1)}" y1="{_n(y_bottom)}" y2="{_n(y_bottom)}" '
-        f'stroke="#9ca3af"/>'
-        f'<line x1="{_n(x0)}" x2="{_n(x0)}" y1="{_n(y_top)}" y2="{_n(y_bottom)}" '
-        f'stroke="#9ca3af"/>'
-    )
-    if x_label:
-        parts.append(
-            f'<text x="{_n((x0 + x1) / 2)}" y="{_n(height - 8)}" text-anchor="middle" '
-            f'font-size="11.5" fill="{MUTED}">{escape(x_label)}</text>'
-        )
-    if y_label:
-        cy = (y_top + y_bottom) / 2
-        parts.append(
-            f'<text transform="translate(12 {_n(cy)}) rotate(-90)" text-anchor="middle" '
-            f'font-size="11.5" fill="{MUTED}">{escape(y_label)}</text>'
-        )
+    parts.extend(_frame(x0, x1, y_top, y_bottom, height, x_label, y_label, 12))
     if reference is not None and d0 <= reference <= d1:
         yr = _n(sy(reference))
         parts.append(
@@ -1441,3 +1409,34 @@ def course_trajectory(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _frame(
+    x0: float,
+    x1: float,
+    y_top: float,
+    y_bottom: float,
+    height: float,
+    x_label: str | None,
+    y_label: str | None,
+    y_label_x: float,
+) -> list[str]:
+    """A chart's axis lines and its axis titles."""
+    parts = [
+        f'<line x1="{_n(x0)}" x2="{_n(x1)}" y1="{_n(y_bottom)}" y2="{_n(y_bottom)}" '
+        f'stroke="#9ca3af"/>'
+        f'<line x1="{_n(x0)}" x2="{_n(x0)}" y1="{_n(y_top)}" y2="{_n(y_bottom)}" '
+        f'stroke="#9ca3af"/>'
+    ]
+    if x_label:
+        parts.append(
+            f'<text x="{_n((x0 + x1) / 2)}" y="{_n(height - 8)}" text-anchor="middle" '
+            f'font-size="11.5" fill="{MUTED}">{escape(x_label)}</text>'
+        )
+    if y_label:
+        cy = (y_top + y_bottom) / 2
+        parts.append(
+            f'<text transform="translate({_n(y_label_x)} {_n(cy)}) rotate(-90)" '
+            f'text-anchor="middle" font-size="11.5" fill="{MUTED}">{escape(y_label)}</text>'
+        )
+    return parts

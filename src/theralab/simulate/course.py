@@ -30,7 +30,7 @@ from theralab.dialogue.courses import (
     CourseSlot,
     MemoryEntry,
 )
-from theralab.dialogue.records import AgentSpec, Outcome, Session, StopReason
+from theralab.dialogue.records import Outcome, Session, StopReason
 from theralab.measures import (
     Instrument,
     answer_scripted,
@@ -41,7 +41,7 @@ from theralab.measures import (
 )
 from theralab.model.model import Model
 from theralab.profiles.model import ClientProfile
-from theralab.simulate.session import SessionPlan, derive_seed, run_session
+from theralab.simulate.session import SessionPlan, derive_seed, failed_session, run_session
 
 # A client who walks out of a session with trust below this does not come back.
 DROPOUT_TRUST = 0.4
@@ -100,15 +100,7 @@ async def run_course_session(
         counselor = make_counselor(plan.counselor, plan.counselor_seed)
         client = make_client(profile, plan.client_seed)
     except Exception as exc:
-        return Session(
-            id=plan.session_id,
-            counselor=AgentSpec(name=plan.counselor, engine="unknown"),
-            client=AgentSpec(name="client", engine="unknown"),
-            profile_id=plan.profile_id,
-            seed=plan.seed,
-            stop_reason=StopReason.ERROR,
-            outcome=Outcome(turns=0, error=f"{type(exc).__name__}: {exc}"),
-        )
+        return failed_session(plan, f"{type(exc).__name__}: {exc}")
     last_notes = carry.notes[-1] if carry.notes else None
     between: Between | None = None
     state: LatentState | None = None
@@ -138,7 +130,8 @@ async def run_course_session(
     try:
         measures = await administer(instruments, "pre", profile, client, plan.seed, measure_model)
     except Exception as exc:  # a questionnaire failure fails the session, like a turn would
-        return _failed(plan, counselor, client, f"questionnaire: {type(exc).__name__}: {exc}")
+        error = f"questionnaire: {type(exc).__name__}: {exc}"
+        return failed_session(plan, error, counselor, client)
     session = await run_session(plan, counselor, client)
     slot = CourseSlot(
         course_id=spot.course_id,
@@ -189,21 +182,3 @@ async def run_course_session(
         }
     )
     return session
-
-
-def _failed(plan: SessionPlan, counselor: Agent, client: Agent, error: str) -> Session:
-    def spec(agent: Agent, fallback: str) -> AgentSpec:
-        try:
-            return agent.spec
-        except Exception:
-            return AgentSpec(name=fallback, engine="unknown")
-
-    return Session(
-        id=plan.session_id,
-        counselor=spec(counselor, plan.counselor),
-        client=spec(client, "client"),
-        profile_id=plan.profile_id,
-        seed=plan.seed,
-        stop_reason=StopReason.ERROR,
-        outcome=Outcome(turns=0, error=error),
-    )

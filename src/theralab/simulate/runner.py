@@ -11,7 +11,7 @@ from theralab.clients.llm import LLMClient
 from theralab.clients.scripted import ScriptedClient
 from theralab.counselors import make_counselor
 from theralab.counselors.registry import CounselorRegistry, parse_counselor, roles_external
-from theralab.dialogue.records import AgentSpec, Outcome, Session, StopReason
+from theralab.dialogue.records import Session, StopReason
 from theralab.dialogue.transcripts import append_session
 from theralab.measures import Instrument, resolve_instruments
 from theralab.model.roles import ModelRoles
@@ -23,6 +23,7 @@ from theralab.simulate.session import (
     CourseSpot,
     SessionPlan,
     derive_seed,
+    failed_session,
     run_session,
 )
 
@@ -243,13 +244,5 @@ async def _guarded(
         counselor = make_counselor_agent(plan.counselor, plan.counselor_seed)
         client = make_client_agent(profile, plan.client_seed)
     except Exception as exc:
-        return Session(
-            id=plan.session_id,
-            counselor=AgentSpec(name=plan.counselor, engine="unknown"),
-            client=AgentSpec(name="client", engine="unknown"),
-            profile_id=plan.profile_id,
-            seed=plan.seed,
-            stop_reason=StopReason.ERROR,
-            outcome=Outcome(turns=0, error=f"{type(exc).__name__}: {exc}"),
-        )
+        return failed_session(plan, f"{type(exc).__name__}: {exc}")
     return await run_session(plan, counselor, client)

@@ -124,7 +124,28 @@ async def run_session(
     )
 
 
-def _spec(agent: Agent, fallback: str) -> AgentSpec:
+def failed_session(
+    plan: SessionPlan,
+    error: str,
+    counselor: Agent | None = None,
+    client: Agent | None = None,
+) -> Session:
+    """The record of a session that failed before it could start (agents that could not be
+    built, a questionnaire that failed): no turns, stop reason `error`, the error."""
+    return Session(
+        id=plan.session_id,
+        counselor=_spec(counselor, plan.counselor),
+        client=_spec(client, "client"),
+        profile_id=plan.profile_id,
+        seed=plan.seed,
+        stop_reason=StopReason.ERROR,
+        outcome=Outcome(turns=0, error=error),
+    )
+
+
+def _spec(agent: Agent | None, fallback: str) -> AgentSpec:
+    if agent is None:
+        return AgentSpec(name=fallback, engine="unknown")
     try:
         return agent.spec
     except Exception:  # an agent too broken to describe itself is still recorded

@@ -153,9 +153,14 @@ class RowMaker:
             **base,
             "counselor": counselor,
             "profile": json.loads(profile.model_dump_json()),
-            "session": json.loads(session_to_json(session)),
         }
-        if session.stop_reason is not None and session.stop_reason.value == "error":
+        return await self.finish(row, session)
+
+    async def finish(self, row: dict[str, Any], session: Session) -> dict[str, Any]:
+        """A simulated session's row: the session, then screening and scores — or "failed"
+        with the step and error."""
+        row = {**row, "session": json.loads(session_to_json(session))}
+        if session.stop_reason is StopReason.ERROR:
             error = session.outcome.error if session.outcome else "unknown error"
             return {**row, "status": "failed", "step": "simulate", "error": error}
         row["screen"] = screening(session)
@@ -206,18 +211,7 @@ class RowMaker:
                     "error": "an earlier session of this course failed",
                 }
             return {**row, "status": "skipped", "reason": "the client dropped out of the course"}
-        session = sessions[k]
-        row["session"] = json.loads(session_to_json(session))
-        if session.stop_reason is not None and session.stop_reason.value == "error":
-            error = session.outcome.error if session.outcome else "unknown error"
-            return {**row, "status": "failed", "step": "simulate", "error": error}
-        row["screen"] = screening(session)
-        try:
-            row["scores"] = await self.scores(session)
-        except Exception as exc:
-            return {**row, "status": "failed", "step": "score", "error": f"{exc}"}
-        row["status"] = "ok"
-        return row
+        return await self.finish(row, sessions[k])
 
     async def _simulate_course(
         self, c: int
