@@ -249,7 +249,7 @@ def test_one_reader_of_the_semantic_flag() -> None:
         for path in SRC.rglob("*.py")
         for _ in re.finditer(r"environ(?:\.get)?\(\s*[\"']THERALAB_SEMANTIC", path.read_text())
     ]
-    assert reads == ["safety/semantic.py"]
+    assert reads == ["text/encoder.py"]  # a leaf module: coding need not import safety
 
 
 def test_the_default_coder_follows_the_flag(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -281,3 +281,13 @@ def test_practice_sessions_are_bounded_like_conversations(
     assert c.post(f"/v1/practice/{ids[1]}/utterances", json={"text": "Hello."}).status_code == 200
     c.post("/v1/practice", json={"profile_id": "grief-pharmacist-hamid"})
     assert ids[1] in app.state.practice.live and ids[2] not in app.state.practice.live
+
+
+def test_coding_does_not_import_safety() -> None:
+    """Layers point one way: safety uses the coders, the coders never reach into safety."""
+    offenders = [
+        path.relative_to(SRC).as_posix()
+        for path in (SRC / "coding").rglob("*.py")
+        if re.search(r"^\s*(?:from|import) theralab\.safety", path.read_text(), re.M)
+    ]
+    assert offenders == []

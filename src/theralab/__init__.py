@@ -9,8 +9,6 @@ Subpackages hold the parts: `profiles`, `dialogue`, `coding`, `clients`, `counse
 `simulate` (sessions and courses of sessions), `measures`, `evaluate`, `report`.
 """
 
-__version__ = "0.1.0"
-
 from theralab.clients import ScriptedClient
 from theralab.coding import RuleCoder
 from theralab.counselors import make_counselor
@@ -22,6 +20,7 @@ from theralab.report import render_report, write_report
 from theralab.runs import RunConfig, execute_run
 from theralab.safety import default_screener, guard
 from theralab.simulate import plan_sessions, run_sessions
+from theralab.version import __version__
 
 __all__ = [
     "ClientProfile",

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from theralab import __version__
 from theralab.counselors import DEFAULT_COUNSELORS, resolve_counselor
 from theralab.counselors.external import ExternalBot
 from theralab.counselors.registry import CounselorRegistry, is_external, parse_counselor
@@ -42,6 +41,7 @@ from theralab.profiles.model import ClientProfile
 from theralab.report import write_report
 from theralab.simulate.runner import plan_sessions, run_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS
+from theralab.version import __version__
 
 DEFAULT_CLIENTS = 16
 DEFAULT_SEED = 7

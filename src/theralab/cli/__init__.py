@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from theralab import __version__
 from theralab.cli import annotate as _annotate
 from theralab.cli import bench as _bench
 from theralab.cli import check as _check
@@ -28,6 +27,7 @@ from theralab.cli import show as _show
 from theralab.cli import simulate as _simulate
 from theralab.cli import synth as _synth
 from theralab.cli._common import GlobalOptions
+from theralab.version import __version__
 
 app = typer.Typer(
     name="theralab",

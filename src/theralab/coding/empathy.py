@@ -18,6 +18,7 @@ from pathlib import Path
 
 from theralab.coding.corpora import MECHANISMS
 from theralab.coding.trained import TrainedHeads, shipped_heads
+from theralab.text.encoder import Precision, encoder_runnable
 
 EMPATHY_HEADS = "empathy_heads"
 
@@ -27,10 +28,8 @@ def heads_path() -> Path:
 
 
 def empathy_coder_available(heads: Path | None = None) -> bool:
-    from theralab.safety.semantic import semantic_available
-
     path = heads or heads_path()
-    return semantic_available() and path.with_suffix(".npz").is_file()
+    return encoder_runnable(Precision.FP32) and path.with_suffix(".npz").is_file()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ AnnoMI behaviour and confidence; client utterances → talk type and confidence.
 `Coder` is that interface, the only coder protocol: the MITI evaluator, practice mode's
 scorecard, `theralab annotate mi` and the held-out figures all code through it.
 `default_mi_coder()` picks the trained coder when it can run and `$THERALAB_SEMANTIC` is not
-"0" (`theralab.safety.semantic.semantic_enabled`), else the rule coder.
+"0" (`theralab.text.encoder.semantic_enabled`), else the rule coder.
 
 MI-adherence: AnnoMI's labels, and so the trained heads, do not tell MI-adherent from
 non-adherent behaviours apart, so each counselor sentence also carries the rule coder's
@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 from theralab.coding.rules import PERMISSION, RuleCoder
 from theralab.coding.trained import TrainedHeads, shipped_heads
 from theralab.dialogue.codes import Behaviour, MiscCode, TalkType, behaviour_of
+from theralab.text.encoder import Precision, encoder_runnable, semantic_enabled
 from theralab.text.perspective import split_sentences
 
 if TYPE_CHECKING:
@@ -366,11 +367,9 @@ class MICoder(TrainedHeads):
 
 def mi_coder_available(heads: Path | None = None) -> bool:
     """Whether the trained coder can run here: semantic extra installed and heads present."""
-    from theralab.safety.semantic import semantic_available  # safety imports coding: lazily
-
     path = heads or heads_path()
     return (
-        semantic_available()
+        encoder_runnable(Precision.FP32)
         and path.with_suffix(".npz").is_file()
         and path.with_suffix(".json").is_file()
     )
@@ -383,8 +382,6 @@ def default_mi_coder() -> Coder:
     """The trained coder when it can run and `$THERALAB_SEMANTIC` is not "0", else the rule
     coder behind the same interface. One instance of each per process (the trained one
     keeps its embedding cache). The MITI evaluator and practice mode both code with it."""
-    from theralab.safety.semantic import semantic_enabled
-
     trained = semantic_enabled() and mi_coder_available()
     key = "trained" if trained else "rules"
     if key not in _INSTANCES:

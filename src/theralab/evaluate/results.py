@@ -8,13 +8,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
-from theralab import __version__
 from theralab.dialogue.records import Session
 from theralab.evaluate.base import Evaluator, Metric, get_evaluators
 from theralab.evaluate.courses import CourseResults, evaluate_courses
 from theralab.evaluate.judge import JudgeOutcome
 from theralab.evaluate.stats import bootstrap_mean
 from theralab.measures.model import Instrument
+from theralab.version import __version__
 
 RESULTS_SCHEMA_VERSION = 1
 DEFAULT_RANK_BY = "distress_reduction"

@@ -20,13 +20,11 @@ pattern tier alone; with it, both tiers run and either can raise risk.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Sequence
 from enum import StrEnum
 from functools import cached_property
 from importlib import resources
-from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,9 +34,9 @@ from theralab.text.encoder import (
     Encoder,
     Precision,
     adapter_tag,
-    encoder_available,
-    onnx_path,
+    encoder_runnable,
 )
+from theralab.text.encoder import semantic_enabled as semantic_enabled
 
 if TYPE_CHECKING:
     import numpy as np
@@ -77,17 +75,8 @@ class Sensitivity(StrEnum):
 
 
 def semantic_available() -> bool:
-    """The encoder can run here: its run-time packages are installed and its ONNX file is
-    built, or can be (torch and onnx present)."""
-    return encoder_available() and (
-        onnx_path(SCREENER_PRECISION, screener_adapter()).is_file()
-        or (find_spec("torch") is not None and find_spec("onnx") is not None)
-    )
-
-
-def semantic_enabled() -> bool:
-    """False when `$THERALAB_SEMANTIC` is "0": the one place that variable is read."""
-    return os.environ.get("THERALAB_SEMANTIC", "1") != "0"
+    """The screener's encoder can run here (`text.encoder.encoder_runnable`)."""
+    return encoder_runnable(SCREENER_PRECISION, screener_adapter())
 
 
 def screener_adapter() -> Path | None:

@@ -13,7 +13,6 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from theralab import __version__
 from theralab.safety.screener import Screener, default_screener
 from theralab.serve import api, web
 from theralab.serve.auth import KeyCache, Principal, UIAuth, ensure_ui_key
@@ -32,6 +31,7 @@ from theralab.serve.practice import PracticeService
 from theralab.serve.screening import serving_screener
 from theralab.serve.settings import ServeSettings
 from theralab.serve.store import Store
+from theralab.version import __version__
 
 DESCRIPTION = """
 A counselor chat API with the crisis guardrail always on, and a practice mode in which a

