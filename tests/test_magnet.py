@@ -28,6 +28,7 @@ from theralab.counselors.magnet.llm import MagnetLLMCounselor
 from theralab.counselors.magnet.merge import MAX_SENTENCES, merge
 from theralab.counselors.magnet.perception import Heard, perceive
 from theralab.counselors.magnet.selector import SelectorMemory
+from theralab.counselors.model_backed import llm_counselor
 from theralab.dialogue import MI_NON_ADHERENT, MiscCode, Session, Speaker, StopReason
 from theralab.evaluate import evaluate_sessions
 from theralab.model import Model
@@ -80,9 +81,9 @@ def test_magnet_is_registered_in_both_engines_but_not_in_the_default_line_up() -
     assert resolve_counselor("llm:magnet") == "llm:magnet" and is_model_backed("llm:magnet")
     assert isinstance(make_counselor("magnet", 0), MagnetCounselor)
     assert "magnet" in DESCRIPTIONS and "magnet" not in DEFAULT_COUNSELORS
-    c = LLMCounselor("magnet", Model(MockModel()), seed=0, label="llm:magnet")
+    c = llm_counselor("magnet", Model(MockModel()), seed=0, label="llm:magnet")
     assert isinstance(c, MagnetLLMCounselor) and c.spec.name == "llm:magnet"
-    assert type(LLMCounselor("pfa", Model(MockModel()), seed=0)) is LLMCounselor
+    assert type(llm_counselor("pfa", Model(MockModel()), seed=0)) is LLMCounselor
     for name in ("system", "selector", "merge", *MAGNET_TECHNIQUES):
         assert version(f"magnet_{name}") == "1"
 
@@ -438,7 +439,7 @@ def test_llm_magnet_selects_then_one_call_per_agent_then_merges() -> None:
             _selection_json("normalising", "reflection", stage="work"),
         ]
     )
-    c = LLMCounselor("magnet", Model(mock), seed=1, label="llm:magnet")
+    c = llm_counselor("magnet", Model(mock), seed=1, label="llm:magnet")
     assert isinstance(c, MagnetLLMCounselor)
     greeting, first, second = _talk(
         c, "I keep having attacks and I don't know what's happening to me.", "I feel so ashamed."

@@ -154,16 +154,9 @@ PLAN_SCHEMA: dict[str, Any] = {
 class LLMCounselor:
     """A counselor agent on a model. One instance per session.
 
-    `LLMCounselor("magnet", ...)` builds the multi-agent MAGneT counselor (a subclass), so
-    every place that makes model-backed counselors by modality name gets it too.
+    Build model-backed counselors by modality name with `counselors.model_backed.
+    llm_counselor`, which gives the multi-agent modalities (MAGneT) their own class.
     """
-
-    def __new__(cls, modality: str, *args: Any, **kwargs: Any) -> LLMCounselor:
-        if cls is LLMCounselor and modality in MULTI_AGENT:
-            from theralab.counselors.magnet.llm import MagnetLLMCounselor  # imports this module
-
-            return super().__new__(MagnetLLMCounselor)
-        return super().__new__(cls)
 
     def __init__(
         self,
@@ -178,6 +171,11 @@ class LLMCounselor:
         if modality not in MODALITIES:
             raise KeyError(
                 f"no model-backed counselor {modality!r}; choose from: {', '.join(MODALITIES)}"
+            )
+        if modality in MULTI_AGENT and type(self) is LLMCounselor:
+            raise TypeError(
+                f"{modality} is a multi-agent counselor: build it with "
+                "theralab.counselors.model_backed.llm_counselor"
             )
         self.modality = MODALITIES[modality]
         self.model = model

@@ -210,7 +210,7 @@ class CounselorRegistry:
             assert spec.bot is not None
             return ExternalCounselor(spec.bot, self.external_model(spec.bot), seed, spec.label)
         if engine == "model":
-            from theralab.counselors.llm import LLMCounselor
+            from theralab.counselors.model_backed import llm_counselor
 
             if self.counselor_model is None:
                 raise KeyError(
@@ -218,7 +218,7 @@ class CounselorRegistry:
                     f"--model-role counselor=<spec>"
                 )
             label = spec.name
-            return LLMCounselor(
+            return llm_counselor(
                 spec.modality or spec.name, self.counselor_model(), seed, label=label
             )
         return self.scripted(spec.name, seed)
