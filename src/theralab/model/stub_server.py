@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-FAULTS = ("429", "500", "stall", "malformed", "not_json", "empty")
 CHARS_PER_TOKEN = 3.0  # the stub's tokenizer: stricter than TheraLab's estimate on purpose
 
 

@@ -49,7 +49,3 @@ class RateLimiter:
             self.buckets[key_id] = bucket
         wait = bucket.take()
         return 0 if wait == 0.0 else max(1, math.ceil(wait))
-
-
-class BodyTooLarge(Exception):
-    """The request body grew past the limit while it was being read."""

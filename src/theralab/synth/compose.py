@@ -127,19 +127,6 @@ def compose_profile(
     return ClientProfile.model_validate_json(text)
 
 
-def component_key(profile: ClientProfile) -> tuple[str, ...]:
-    """What makes a composed profile distinct (for de-duplication counts)."""
-    base = profile.id.rsplit("-c", 1)[0]
-    return (
-        base,
-        json.dumps(profile.core_beliefs.model_dump(), sort_keys=True),
-        profile.style.value,
-        profile.attitude.value,
-        profile.stage.value,
-        profile.name,
-    )
-
-
 def library_pool(with_risk: bool) -> list[ClientProfile]:
     from theralab.profiles import builtin_profiles
 

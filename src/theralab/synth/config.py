@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from theralab.errors import InputError
 from theralab.version import __version__
 
-RECIPES = ("cactus", "expand", "from-notes")
 CONFIG_FILE = "synth.json"
 
 
