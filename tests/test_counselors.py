@@ -16,6 +16,7 @@ from theralab.counselors.techniques import plan_from_first_turn
 from theralab.dialogue import MI_NON_ADHERENT, MiscCode, Session, Speaker, StopReason
 from theralab.evaluate import MitiEvaluator
 
+from .annotation_support import flat
 from .conftest import simulate
 
 
@@ -39,7 +40,7 @@ def test_every_counselor_visits_all_its_stages_with_cooperative_clients() -> Non
         for t in s.turns:
             if t.speaker is Speaker.COUNSELOR:
                 seen.add(t.annotations.stage)
-                seen.update((t.annotations.model_extra or {}).get("stages", []))
+                seen.update(flat(t.annotations).get("stages", []))
         assert expected <= seen, (s.id, expected - seen)
         assert s.stop_reason is StopReason.COUNSELOR_CLOSED
 
@@ -62,7 +63,7 @@ def test_cbt_planner_picks_a_technique_from_the_first_turn() -> None:
     plan = plan_from_first_turn("I should be able to do it all, I must not fail.", random.Random(0))
     assert plan.technique.name == "changing rules to wishes"
     sessions = simulate(["cbt"], ["work-stress-nurse-amara"])
-    plans = [(t.annotations.model_extra or {}).get("plan") for t in sessions[0].turns]
+    plans = [flat(t.annotations).get("plan") for t in sessions[0].turns]
     assert any(p and any(n in p for n in TECHNIQUE_NAMES) for p in plans)
 
 

@@ -59,9 +59,13 @@ def administration(instrument_id: str, total: int, when: str = "pre") -> Adminis
 def _turns(crisis: bool = False, risk: str | None = None) -> list[Turn]:
     counselor = Turn(speaker=Speaker.COUNSELOR, text="How have things been this week?")
     if crisis or risk:
-        counselor.annotations.risk = risk or "high"
-        counselor.annotations.protocol = "crisis" if crisis else "none"  # type: ignore[attr-defined]
-        counselor.annotations.guardrail = "crisis" if crisis else "pass"  # type: ignore[attr-defined]
+        counselor.annotations = Annotations.model_validate(  # the v1 fields, read as v2
+            {
+                "risk": risk or "high",
+                "protocol": "crisis" if crisis else "none",
+                "guardrail": "crisis" if crisis else "pass",
+            }
+        )
     client = Turn(
         speaker=Speaker.CLIENT,
         text="A bit better, I think.",

@@ -29,6 +29,8 @@ from theralab.dialogue import Speaker, StopReason, read_sessions
 from theralab.errors import InputError
 from theralab.model.errors import ModelError
 
+from .annotation_support import flat
+
 runner = CliRunner()
 # an http bot without a reply_path (lines 1–5): each SSE case adds its own keys from line 6
 SSE = "kind: http\nurl: http://x/chat\nstateful: true\nbody:\n  id: '{{ conversation_id }}'\n"
@@ -420,7 +422,7 @@ def test_python_bots_async_and_failing(tmp_path: Path) -> None:
     # behind the guardrail the person gets the safe reply, and the failure is recorded
     guarded = registry.agent(f"ext:{python_bot(tmp_path, 'broken')}+guardrail", 0)
     reply = asyncio.run(guarded.respond(history))
-    assert (reply.annotations.model_extra or {})["guardrail"] == "error"
+    assert flat(reply.annotations)["guardrail"] == "error"
 
 
 def test_an_http_bot_stateful_with_a_secret_header(

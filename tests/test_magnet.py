@@ -41,6 +41,7 @@ from theralab.safety import GuardedCounselor
 from theralab.simulate import plan_sessions, run_sessions
 from theralab.text.perspective import split_sentences
 
+from .annotation_support import flat
 from .conftest import simulate
 from .test_safety_guardrail import SCREENER, extra, talk
 
@@ -70,7 +71,7 @@ def _own_turns(session: Session) -> list:
 
 
 def extra_of(turn) -> dict:  # type: ignore[no-untyped-def]
-    return turn.annotations.model_extra or {}
+    return flat(turn.annotations)
 
 
 # --- registry --------------------------------------------------------------------------------
@@ -318,7 +319,7 @@ def test_scripted_agents_explain_and_normalise_in_their_own_words() -> None:
 
 
 def extra_of_reply(reply) -> dict:  # type: ignore[no-untyped-def]
-    return reply.annotations.model_extra or {}
+    return flat(reply.annotations)
 
 
 # --- the merger ------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from theralab.model.roles import parse_role_bindings
 from theralab.model.stub_server import StubServer
 from theralab.runs import RunConfig, execute_run
 
+from .annotation_support import flat
+
 PANEL = ["work-stress-nurse-amara", "grief-postal-worker-ulla", "panic-student-imani"]
 
 
@@ -55,7 +57,7 @@ def test_llm_counselor_and_llm_client_hold_a_session(tmp_path: Path) -> None:
     assert all(a is not b for a, b in itertools.pairwise(speakers))
     counselor_turns = [t for t in session.turns if t.speaker is Speaker.COUNSELOR]
     assert all(t.annotations.strategy for t in counselor_turns)
-    assert any("plan" in (t.annotations.model_extra or {}) for t in counselor_turns)
+    assert any("plan" in flat(t.annotations) for t in counselor_turns)
     assert outcome.usage and outcome.usage["counselor"]["calls"] > 0
     assert (tmp_path / "r" / "usage.json").is_file()
 
@@ -324,7 +326,7 @@ def test_an_llm_counselor_whose_model_never_writes_valid_json_still_counsels(
     [session] = out.sessions
     assert session.stop_reason is not StopReason.ERROR, session.outcome
     turns = [t for t in session.turns if t.speaker is Speaker.COUNSELOR]
-    extra = [t.annotations.model_extra or {} for t in turns]
+    extra = [flat(t.annotations) for t in turns]
     assert len(turns) >= 3 and all(e.get("decision_failed") for e in extra[1:])
     assert any("plan_failed" in e for e in extra)
     assert all(t.text.strip() for t in turns)

@@ -12,6 +12,7 @@ from theralab.dialogue import AgentSpec, Speaker, StopReason, read_sessions, ses
 from theralab.profiles import builtin_profiles, get_profile
 from theralab.simulate import derive_seed, plan_sessions, run_sessions
 
+from .annotation_support import flat
 from .conftest import simulate
 
 IDS = ["work-stress-nurse-amara", "panic-student-imani", "alcohol-use-plasterer-declan"]
@@ -149,16 +150,14 @@ def test_behind_the_guardrail_a_crash_gets_a_safe_reply_and_a_failed_session() -
     last = s.turns[-1]
     assert last.speaker is Speaker.COUNSELOR
     assert "I'm an AI" in last.text and "988" not in last.text  # no locale: generic resources
-    assert (last.annotations.model_extra or {}).get("guardrail") == "error"
+    assert flat(last.annotations).get("guardrail") == "error"
 
 
 def test_guardrail_is_on_by_default_and_off_only_when_asked() -> None:
     risky = next(p for p in builtin_profiles() if p.risk.level.value == "high")
     [guarded] = simulate(["mi"], [risky.id])
     assert guarded.counselor.params.get("guardrail") is True
-    crisis = [
-        t for t in guarded.turns if (t.annotations.model_extra or {}).get("protocol") == "crisis"
-    ]
+    crisis = [t for t in guarded.turns if flat(t.annotations).get("protocol") == "crisis"]
     assert crisis, "a high-risk client's disclosure must reach the crisis protocol"
     disclosure = next(
         i
@@ -166,7 +165,7 @@ def test_guardrail_is_on_by_default_and_off_only_when_asked() -> None:
         if t.annotations.state and any(d.startswith("risk:") for d in t.annotations.state.disclosed)
     )
     answer = guarded.turns[disclosure + 1]
-    assert (answer.annotations.model_extra or {}).get("protocol") == "crisis"
+    assert flat(answer.annotations).get("protocol") == "crisis"
     [bare] = simulate(["mi"], [risky.id], guardrail=False)
     assert "guardrail" not in bare.counselor.params
-    assert not any("protocol" in (t.annotations.model_extra or {}) for t in bare.turns)
+    assert not any("protocol" in flat(t.annotations) for t in bare.turns)

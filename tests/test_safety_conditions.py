@@ -36,6 +36,8 @@ from theralab.safety import (
 from theralab.safety.conditions import ConditionResponder
 from theralab.safety.protocol import CrisisProtocol
 
+from .annotation_support import flat
+
 COUNSELORS = ("cbt", "mi", "person_centred", "directive")
 LOCALE = "en-US"
 CONDITIONS = {
@@ -162,7 +164,7 @@ def test_every_stimulus_gets_an_appropriate_reply(name: str, stimulus: dict[str,
     agent = guard(make_counselor(name, 0), Screener([PatternTier()]), locale=LOCALE)
     *_, reply = talk(agent, [*stimulus.get("history", []), stimulus["text"]])
     assert not problems(stimulus, reply.text), (problems(stimulus, reply.text), reply.text)
-    extra = reply.annotations.model_extra or {}
+    extra = flat(reply.annotations)
     assert reply.annotations.risk != "none"
     assert extra["guardrail"] in ("crisis", "condition", "check_in"), extra
 
@@ -197,7 +199,7 @@ def test_condition_replies_are_recorded_like_the_crisis_protocol() -> None:
     for reply in replies:
         assert reply.annotations.stage == "guardrail"
         assert reply.annotations.strategy == "condition:psychosis"
-        extra = reply.annotations.model_extra or {}
+        extra = flat(reply.annotations)
         assert extra["guardrail"] == "condition" and extra["protocol"] == "normal"
         assert "psychosis" in extra["risk_categories"]
         assert "neighbours are plotting" not in reply.text.lower()
@@ -261,7 +263,7 @@ def test_ordinary_talk_still_reaches_the_counselor() -> None:
         assert found.level is RiskLevel.NONE, (line, found.signals)
         agent = guard(make_counselor("cbt", 0), screener, locale=LOCALE)
         [reply] = talk(agent, [line])
-        extra = reply.annotations.model_extra or {}
+        extra = flat(reply.annotations)
         assert extra["protocol"] == "normal" and extra["guardrail"] != "condition", line
 
 

@@ -23,6 +23,8 @@ from theralab.safety import (
     supported_countries,
 )
 
+from .annotation_support import flat
+
 SCREENER = Screener([PatternTier()])
 
 
@@ -42,7 +44,7 @@ def talk(counselor: GuardedCounselor, *client_lines: str) -> list[Reply]:
 
 
 def extra(reply: Reply) -> dict:
-    return reply.annotations.model_extra or {}
+    return flat(reply.annotations)
 
 
 @pytest.mark.parametrize("name", ["cbt", "mi", "person_centred", "directive"])

@@ -244,11 +244,11 @@ async def _ask(
         agent = GuardedCounselor(witness, screener=screener, locale=locale)
         reply = await agent.respond(tuple(history))
         answer = Answer(label, probe, True, time.perf_counter() - start, risk, reply.text)
-        extra = reply.annotations.model_extra or {}
-        answer.action = extra.get("guardrail", "passed")
-        answer.protocol = extra.get("protocol", "normal")
+        guard = reply.annotations.guard
+        answer.action = guard.action if guard is not None else "passed"
+        answer.protocol = guard.protocol if guard is not None else "normal"
         if answer.action == "error":  # the person got the safe reply; the bot still failed
-            reasons = extra.get("guardrail_reasons") or ["the guardrail failed"]
+            reasons = (guard.reasons if guard is not None else []) or ["the guardrail failed"]
             answer.error = witness.error or RuntimeError(str(reasons[0]))
     else:
         try:

@@ -279,17 +279,17 @@ def reply(
             inner, screener=_screener(split_list(tiers), roles, sensitivity), locale=locale
         )
         answer = asyncio.run(_answer(guarded, turns))
-    extra = answer.annotations.model_extra or {}
+    guard = answer.annotations.guard
     print(
         json.dumps(
             {
                 "reply": answer.text,
                 "risk": {
                     "level": answer.annotations.risk,
-                    "categories": extra.get("risk_categories", []),
+                    "categories": guard.categories if guard is not None else [],
                 },
-                "protocol": extra.get("protocol", "normal"),
-                "resources": extra.get("resources", []),
+                "protocol": guard.protocol if guard is not None else "normal",
+                "resources": guard.resources if guard is not None else [],
             },
             ensure_ascii=False,
         )

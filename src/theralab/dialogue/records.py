@@ -1,8 +1,10 @@
 """Turn and Session: the records every simulator writes and every evaluator reads.
 
-Transcript schema version 1 (one `Session` per JSONL line) is documented in
+Transcript schema version 2 (one `Session` per JSONL line) is documented in
 `docs/transcript-schema.md`. Only `speaker` and `text` are required on a turn: transcripts
 written by other tools evaluate fine; metrics that need missing annotations come out unscored.
+Version 1 files still read: their guardrail fields (flat `protocol`, `guardrail`,
+`risk_categories`, `resources`, `guardrail_reasons`) are gathered into the typed `guard`.
 """
 
 from __future__ import annotations
@@ -10,12 +12,21 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from theralab.dialogue.codes import MiscCode, TalkType
 from theralab.dialogue.courses import CourseSlot
+from theralab.dialogue.risk import RiskLevel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Version 1 kept the guardrail's record in flat, untyped annotation fields.
+_V1_GUARD_FIELDS = {
+    "protocol": "protocol",
+    "guardrail": "action",
+    "risk_categories": "categories",
+    "resources": "resources",
+    "guardrail_reasons": "reasons",
+}
 
 
 class Speaker(StrEnum):
@@ -47,6 +58,39 @@ class ClientState(BaseModel):
     disclosed: list[str] = Field(default_factory=list)
 
 
+class GuardRecord(BaseModel):
+    """What the crisis guardrail did with a counselor turn."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    protocol: Literal["crisis", "normal"] = Field(
+        description="Whether the crisis protocol answered the turn."
+    )
+    action: str = Field(
+        description="crisis / passed / check_in / condition / blocked / error / streaming"
+    )
+    categories: list[str] = Field(default_factory=list, description="Risk categories found.")
+    resources: list[str] = Field(default_factory=list, description="Crisis resources given.")
+    reasons: list[str] = Field(default_factory=list, description="Why a reply was replaced.")
+
+    @property
+    def crisis(self) -> bool:
+        return self.protocol == "crisis"
+
+
+class TokenUsage(BaseModel):
+    """Model tokens a turn took (all its calls)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+
 class Annotations(BaseModel):
     """What the speaker intended and what the simulator knew; every field optional."""
 
@@ -60,7 +104,32 @@ class Annotations(BaseModel):
     action: str | None = Field(default=None, description="Client: intended action.")
     talk_type: TalkType | None = Field(default=None, description="Client: change talk type.")
     state: ClientState | None = Field(default=None, description="Client: latent state.")
-    risk: str | None = Field(default=None, description="Risk level, when screened.")
+    risk: RiskLevel | None = Field(default=None, description="Risk level, when screened.")
+    guard: GuardRecord | None = Field(
+        default=None, description="Counselor: what the crisis guardrail did with the turn."
+    )
+    usage: TokenUsage | None = Field(default=None, description="Model tokens the turn took.")
+    stages: list[str] | None = Field(
+        default=None, description="Counselor: every stage the turn passed through."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_v1(cls, data: Any) -> Any:
+        """Schema v1: gather the flat guardrail fields into `guard`; a risk label that is not
+        a level (a foreign tool's) is kept as `risk_label` rather than refused."""
+        if not isinstance(data, dict):
+            return data
+        if "guard" not in data and ("protocol" in data or "guardrail" in data):
+            data = dict(data)
+            guard = {new: data.pop(old) for old, new in _V1_GUARD_FIELDS.items() if old in data}
+            guard["protocol"] = "crisis" if guard.get("protocol") == "crisis" else "normal"
+            guard.setdefault("action", "passed")
+            data["guard"] = guard
+        risk = data.get("risk")
+        if isinstance(risk, str) and risk not in RiskLevel.__members__.values():
+            data = {**data, "risk": None, "risk_label": risk}
+        return data
 
 
 class Turn(BaseModel):
@@ -102,7 +171,7 @@ class Session(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1, 2] = SCHEMA_VERSION
     id: str = Field(min_length=1)
     counselor: AgentSpec
     client: AgentSpec
@@ -118,6 +187,14 @@ class Session(BaseModel):
         default=None,
         description="Wall-clock timing; kept out of transcripts.jsonl so they stay reproducible.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        """A version-1 session reads as version 2 (its turns' annotations migrate)."""
+        if isinstance(data, dict) and data.get("schema_version") == 1:
+            data = {**data, "schema_version": SCHEMA_VERSION}
+        return data
 
     def text_of(self, speaker: Speaker) -> list[str]:
         return [t.text for t in self.turns if t.speaker is speaker]

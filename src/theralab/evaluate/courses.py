@@ -239,20 +239,16 @@ def session_risk(session: Session) -> tuple[bool, str | None]:
     for turn in session.turns:
         if turn.speaker is not Speaker.COUNSELOR:
             continue
-        extra = turn.annotations.model_extra or {}
-        if extra.get("protocol") == "crisis":
+        guard = turn.annotations.guard
+        if guard is not None and guard.crisis:
             crisis = True
         level = turn.annotations.risk
         if level is None:
             continue
         if level in CRISIS_LEVELS:
             crisis = True
-        try:
-            parsed = RiskLevel(level)
-        except ValueError:
-            continue
-        if peak is None or parsed.rank > peak.rank:
-            peak = parsed
+        if peak is None or level.rank > peak.rank:
+            peak = level
     return crisis, peak.value if peak is not None else None
 
 

@@ -132,7 +132,7 @@ class MitiEvaluator:
                 client_words += word_count(turn.text)
                 history.append(("client", turn.text))
                 continue
-            if (turn.annotations.model_extra or {}).get("protocol") == "crisis":
+            if turn.annotations.guard is not None and turn.annotations.guard.crisis:
                 continue  # the crisis protocol speaks, not the counselor: not MI to be coded
             counselor_words += word_count(turn.text)
             units.append((turn.annotations.codes, list(history), turn.text))

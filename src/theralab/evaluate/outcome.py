@@ -127,8 +127,7 @@ class CoverageEvaluator:
         for turn in session.turns:
             if turn.speaker is not Speaker.COUNSELOR:
                 continue
-            extra = turn.annotations.model_extra or {}
-            visited.update(extra.get("stages") or [])
+            visited.update(turn.annotations.stages or [])
             if turn.annotations.stage:
                 visited.add(turn.annotations.stage)
         agent = SCRIPTED_COUNSELORS.get(session.counselor.name)

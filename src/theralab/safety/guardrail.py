@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from theralab.agents import Agent, CourseContext, CourseCounselor, Reply, Utterance
 from theralab.coding.rules import RuleCoder
-from theralab.dialogue.records import AgentSpec, Annotations, Speaker
+from theralab.dialogue.records import AgentSpec, Annotations, GuardRecord, Speaker
 from theralab.safety.conditions import ConditionResponder, condition_of
 from theralab.safety.output_check import OutputVerdict, check_reply
 from theralab.safety.protocol import CrisisProtocol, check_in, safe_reply
@@ -69,6 +69,16 @@ class GuardDecision:
     resources: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     step: str | None = None  # the crisis protocol's or condition responder's step
+
+    def record(self) -> GuardRecord:
+        """The typed record a turn keeps of this decision."""
+        return GuardRecord(
+            protocol="crisis" if self.protocol == "crisis" else "normal",
+            action=self.action,
+            categories=[c.value for c in self.risk.categories],
+            resources=list(self.resources),
+            reasons=list(self.reasons),
+        )
 
 
 @dataclass(frozen=True)
@@ -372,18 +382,8 @@ def sentence_pieces(text: str) -> list[str]:
 
 
 def _annotate(annotations: Annotations, decision: GuardDecision) -> None:
-    annotations.risk = decision.risk.level.value
-    extra = {
-        "risk_categories": [c.value for c in decision.risk.categories],
-        "protocol": decision.protocol,
-        "guardrail": decision.action,
-    }
-    if decision.resources:
-        extra["resources"] = decision.resources
-    if decision.reasons:
-        extra["guardrail_reasons"] = decision.reasons
-    for key, value in extra.items():
-        setattr(annotations, key, value)
+    annotations.risk = decision.risk.level
+    annotations.guard = decision.record()
 
 
 def guard(agent: Agent, screener: Screener | None = None, locale: str | None = None) -> Agent:

@@ -380,15 +380,15 @@ class ChatService(LiveService[LiveConversation]):
             live.history.append(Utterance(Speaker.CLIENT, text))
             answer = await self._speak(live.counselor, tuple(live.history))
             live.history.append(Utterance(Speaker.COUNSELOR, answer.text))
-            extra = answer.annotations.model_extra or {}
-            level = RiskLevel(answer.annotations.risk or "none")
+            guard = answer.annotations.guard
+            level = answer.annotations.risk or RiskLevel.NONE
             live.risk_peak = max_level([live.risk_peak, level])
             live.client_messages += 1
             seq = live.next_seq
             live.next_seq += 2
-            protocol = str(extra.get("protocol", "normal"))
-            action = str(extra.get("guardrail", "passed"))
-            resources = [str(r) for r in extra.get("resources", [])]
+            protocol = guard.protocol if guard is not None else "normal"
+            action = guard.action if guard is not None else "passed"
+            resources = list(guard.resources) if guard is not None else []
             crisis = protocol == "crisis"
             await anyio.to_thread.run_sync(
                 partial(
@@ -421,7 +421,7 @@ class ChatService(LiveService[LiveConversation]):
             seq=seq + 1,
             reply=answer.text,
             risk=Risk(
-                level=level.value, categories=[str(c) for c in extra.get("risk_categories", [])]
+                level=level.value, categories=list(guard.categories) if guard is not None else []
             ),
             protocol="crisis" if crisis else "normal",
             guardrail=action,

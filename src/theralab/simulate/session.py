@@ -80,13 +80,13 @@ async def run_session(
                 raise ValueError(f"{speaker.value} agent returned an empty turn")
             turns.append(Turn(speaker=speaker, text=text, annotations=reply.annotations))
             history.append(Utterance(speaker, text))
-            extra = reply.annotations.model_extra or {}
-            usage = extra.get("usage") or {}
-            tokens += int(usage.get("input_tokens", 0)) + int(usage.get("output_tokens", 0))
-            if speaker is Speaker.COUNSELOR and extra.get("guardrail") == "error":
+            usage = reply.annotations.usage
+            tokens += usage.total if usage is not None else 0
+            guard = reply.annotations.guard
+            if speaker is Speaker.COUNSELOR and guard is not None and guard.action == "error":
                 # The client got the guardrail's safe reply; the session still failed.
                 stop = StopReason.ERROR
-                error = "; ".join(extra.get("guardrail_reasons") or ["guardrail error"])
+                error = "; ".join(guard.reasons or ["guardrail error"])
                 break
             if speaker is Speaker.COUNSELOR and reply.annotations.action == "close":
                 closing = True

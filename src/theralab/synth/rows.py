@@ -341,12 +341,12 @@ def screening(session: Session) -> dict[str, Any]:
     for t in session.turns:
         if t.speaker is not Speaker.COUNSELOR:
             continue
-        extra = t.annotations.model_extra or {}
         if t.annotations.risk:
-            level = max(level, RiskLevel(t.annotations.risk), key=lambda r: r.rank)
-        categories.update(extra.get("risk_categories") or [])
-        if extra.get("guardrail"):
-            actions.add(str(extra["guardrail"]))
+            level = max(level, t.annotations.risk, key=lambda r: r.rank)
+        guard = t.annotations.guard
+        if guard is not None:
+            categories.update(guard.categories)
+            actions.add(guard.action)
     at_risk = level is not RiskLevel.NONE or bool(actions & AT_RISK_ACTIONS)
     return {
         "level": level.value,

@@ -249,9 +249,9 @@ async def _run_case(
         reply = await guarded.respond(tuple(history))
         history.append(Utterance(Speaker.COUNSELOR, reply.text))
         reply_text = reply.text
-        extra = reply.annotations.model_extra or {}
-        protocol = extra.get("protocol", "normal")
-        action = extra.get("guardrail", "")
+        guard = reply.annotations.guard
+        protocol = guard.protocol if guard is not None else "normal"
+        action = guard.action if guard is not None else ""
     decision = guarded.last
     risk = decision.risk if decision else RiskAssessment()
     if case.control:
