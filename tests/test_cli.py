@@ -215,3 +215,23 @@ def test_ctrl_c_keeps_finished_sessions_and_says_where(tmp_path: Path, monkeypat
     result = runner.invoke(app, ["run", "--out", str(tmp_path), "--run-id", "k", "--no-progress"])
     assert result.exit_code == 130
     assert "interrupted: 1 finished session(s) kept in" in result.output.replace("\n", "")
+
+
+def test_debug_shows_the_traceback_of_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A KeyError or ValueError may be a bug: one line by default, the traceback with
+    --debug; TheraLab's own input errors stay one line either way."""
+    import theralab.cli.measures as measures_cli
+
+    def broken(spec: str) -> None:
+        raise ValueError("an injected bug")
+
+    monkeypatch.setattr(measures_cli, "get_instrument", broken)
+    quiet = runner.invoke(app, ["measures", "show", "phq9"])
+    assert quiet.exit_code == 2 and "an injected bug" in quiet.output
+    assert "Traceback" not in quiet.output
+    loud = runner.invoke(app, ["--debug", "measures", "show", "phq9"])
+    assert isinstance(loud.exception, ValueError) and loud.exit_code == 1
+    assert loud.exc_info is not None and loud.exc_info[2] is not None  # the traceback
+    monkeypatch.undo()
+    unknown = runner.invoke(app, ["--debug", "measures", "show", "no-such-measure"])
+    assert unknown.exit_code == 2 and "Traceback" not in unknown.output

@@ -26,7 +26,7 @@ from theralab.cli import serve as _serve
 from theralab.cli import show as _show
 from theralab.cli import simulate as _simulate
 from theralab.cli import synth as _synth
-from theralab.cli._common import GlobalOptions
+from theralab.cli._common import GlobalOptions, set_debug
 from theralab.version import __version__
 
 app = typer.Typer(
@@ -67,8 +67,16 @@ def root(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="Show the full traceback of an error instead of one line (for bug reports).",
+        ),
+    ] = False,
 ) -> None:
-    ctx.obj = GlobalOptions(seed=seed, out=out)
+    ctx.obj = GlobalOptions(seed=seed, out=out, debug=debug)
+    set_debug(debug)
 
 
 app.command("run")(_run.run)

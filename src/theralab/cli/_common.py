@@ -47,6 +47,7 @@ class GlobalOptions:
 
     seed: int | None = None
     out: Path | None = None
+    debug: bool = False
 
     def seed_for(self, own: int | None, default: int) -> int:
         """The subcommand's own --seed, else the global one, else the default."""
@@ -111,15 +112,29 @@ def exit_on_failures(
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn TheraLab's input errors and unknown names into one clear line and exit code 2."""
+    """Turn TheraLab's input errors and unknown names into one clear line and exit code 2.
+    With `theralab --debug`, errors that are not TheraLab's own input errors (a KeyError or
+    ValueError may be a bug) propagate with their traceback instead."""
     try:
         yield
     except TheraLabError as exc:
         raise fail(str(exc)) from None
     except KeyError as exc:
+        if _DEBUG[0]:
+            raise
         raise fail(str(exc.args[0]) if exc.args else str(exc)) from None
     except ValueError as exc:
+        if _DEBUG[0]:
+            raise
         raise fail(str(exc)) from None
+
+
+_DEBUG = [False]
+
+
+def set_debug(on: bool) -> None:
+    """`theralab --debug`: tracebacks instead of one-line errors."""
+    _DEBUG[0] = on
 
 
 def progress_bar(description: str, unit: str = "", enabled: bool = True) -> Progress:
