@@ -159,8 +159,12 @@ def test_distortion_baseline_through_the_cli(tmp_path: Path) -> None:
         "I planted tomatoes this morning and watered the herbs.",
     ]
     result = runner.invoke(
-        app, ["bench", "distortions", str(_write(tmp_path / "d.jsonl", texts)), "--no-progress"]
-    )
+        app,
+        [
+            "bench", "distortions", str(_write(tmp_path / "d.jsonl", texts)), "--no-progress",
+            "--whole-text-baseline",
+        ],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["t0", "t1", "t2"]

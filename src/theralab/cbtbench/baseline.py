@@ -24,11 +24,19 @@ from typing import Any
 
 import yaml
 
-from theralab.cbtbench.labels import CORE_BELIEF_TASK, DISTORTION_TASK, Task
+from theralab.cbtbench.labels import (
+    CORE_BELIEF_FINE_TASK,
+    CORE_BELIEF_TASK,
+    DISTORTION_TASK,
+    FINE_CORE_BELIEFS_BY_CATEGORY,
+    FINE_TO_CATEGORY,
+    Task,
+)
 from theralab.model.errors import MissingDependency
 
 HEAD_FILE = "distortions_head.json"
 PROTOTYPES_FILE = "core_belief_prototypes.yaml"
+FINE_PROTOTYPES_FILE = "core_belief_fine_prototypes.yaml"
 CORE_FILE = "core_beliefs_calibration.json"
 INSTALL_HINT = "the offline baselines need the semantic extra: pip install -e '.[semantic]'"
 BATCH = 32
@@ -209,8 +217,75 @@ class CoreBeliefBaseline:
         return self.predict_vectors(embed(texts, on_batch))
 
 
+def load_fine_prototypes(path: Path | None = None) -> dict[str, list[str]]:
+    """The 19 fine-grained beliefs' statements, checked against the label set."""
+    raw = yaml.safe_load((path or data_path(FINE_PROTOTYPES_FILE)).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or set(raw) != set(FINE_CORE_BELIEFS_BY_CATEGORY):
+        raise ValueError(
+            f"fine prototypes need the categories: {', '.join(CORE_BELIEF_TASK.labels)}"
+        )
+    out: dict[str, list[str]] = {}
+    for category, beliefs in raw.items():
+        if not isinstance(beliefs, dict) or set(beliefs) != set(
+            FINE_CORE_BELIEFS_BY_CATEGORY[category]
+        ):
+            raise ValueError(f"fine prototypes under {category!r} need exactly its beliefs")
+        out.update(
+            {b: [str(x) for x in beliefs[b]] for b in FINE_CORE_BELIEFS_BY_CATEGORY[category]}
+        )
+    return {b: out[b] for b in CORE_BELIEF_FINE_TASK.labels}
+
+
+class FineCoreBeliefBaseline(CoreBeliefBaseline):
+    """Zero-shot fine-grained core beliefs (CBT-Bench's 19) by similarity to prototype
+    statements. No labelled fine-grained data was available: its threshold and margin are the
+    three-category baseline's calibration, and it is only measured at category level (a fine
+    belief counts as its category) — see `bench/cbt_core_beliefs_fine.py`."""
+
+    name = "offline zero-shot baseline (all-MiniLM-L6-v2 + fine-grained prototype statements)"
+    task: Task = CORE_BELIEF_FINE_TASK
+
+    def __init__(
+        self,
+        prototypes: Mapping[str, Sequence[str]] | None = None,
+        threshold: float | None = None,
+        margin: float | None = None,
+    ) -> None:
+        super().__init__(
+            prototypes if prototypes is not None else load_fine_prototypes(), threshold, margin
+        )
+
+    @property
+    def validation(self) -> dict[str, Any]:
+        return {"note": "no labelled fine-grained data: fine-level accuracy unmeasured"}
+
+    def describe(self) -> str:
+        return (
+            f"{self.name}: threshold {self.threshold:.2f} and margin {self.margin} borrowed from "
+            "the three-category calibration; no labelled fine-grained data was available, so "
+            "fine-level accuracy is unmeasured (category-level figures: "
+            "bench/cbt_core_beliefs_fine.py)"
+        )
+
+    def predict_vectors(self, vectors: Vectors) -> list[list[str]]:
+        found = super().predict_vectors(vectors)
+        return [labels[: self.task.max_labels] for labels in found]
+
+
+def categories_of(fine: Sequence[str]) -> list[str]:
+    """Fine-grained beliefs → their categories, in order, without repeats."""
+    return list(dict.fromkeys(FINE_TO_CATEGORY[b] for b in fine))
+
+
 Baseline = DistortionBaseline | CoreBeliefBaseline
 
 
-def baseline_for(task: Task) -> Baseline:
-    return DistortionBaseline() if task is DISTORTION_TASK else CoreBeliefBaseline()
+def baseline_for(task: Task) -> Any:
+    """The default offline classifier of a task (the span-trained one for distortions)."""
+    if task is DISTORTION_TASK:
+        from theralab.cbtbench.spans import SpanDistortionClassifier
+
+        return SpanDistortionClassifier()
+    if task is CORE_BELIEF_FINE_TASK:
+        return FineCoreBeliefBaseline()
+    return CoreBeliefBaseline()

@@ -2,7 +2,8 @@
 nothing from it ships) and its fixed, deterministic held-out split.
 
 Each row's text is the whole "Patient Question"; its gold labels are the dominant distortion
-plus the optional secondary one, mapped to TheraLab's names ("No Distortion" → no label).
+plus the optional secondary one, mapped to TheraLab's names ("No Distortion" → no label); its
+`span` is the annotated "Distorted part" (whitespace-normalised; empty without a distortion).
 The held-out part is every row whose normalised text hashes to 0 modulo 5 (about 20%): the
 split depends on the text alone, not on row order, and duplicated texts land on one side.
 """
@@ -23,11 +24,15 @@ HELDOUT_MODULUS = 5
 COLUMNS = ("Id_Number", "Patient Question", "Dominant Distortion")
 
 
+SPAN_COLUMN = "Distorted part"
+
+
 @dataclass(frozen=True)
 class Row:
     id: str
     text: str
     labels: tuple[str, ...]
+    span: str = ""  # the annotated distorted part ("" when none: always so without a distortion)
 
 
 def heldout(text: str) -> bool:
@@ -57,7 +62,8 @@ def load_rows(path: str | Path) -> list[Row]:
             except KeyError as exc:
                 raise InputError(str(exc.args[0]), source=str(path), line=lineno) from None
             labels = tuple(dict.fromkeys(m for m in mapped if m is not None))
-            rows.append(Row(raw["Id_Number"], raw["Patient Question"].strip(), labels))
+            span = " ".join((raw.get(SPAN_COLUMN) or "").split())
+            rows.append(Row(raw["Id_Number"], raw["Patient Question"].strip(), labels, span))
     return rows
 
 
@@ -66,3 +72,38 @@ def split(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
     train = [r for r in rows if not heldout(r.text)]
     test = [r for r in rows if heldout(r.text)]
     return train, test
+
+
+NEAR_DUPLICATE = 0.95  # whole-text cosine at or above which two questions are one group
+
+
+def groups(rows: Sequence[Row], vectors: Sequence[Sequence[float]]) -> list[int]:
+    """A group id per row: rows with equal normalised texts, or whole-text embeddings (unit
+    vectors) at cosine >= NEAR_DUPLICATE, share one. The data has no patient or thread ids,
+    so these are its only groups. Needs numpy."""
+    import numpy as np
+
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for i, r in enumerate(rows):
+        j = first.setdefault(" ".join(r.text.lower().split()), i)
+        parent[find(i)] = find(j)
+    x = np.asarray(vectors, dtype=np.float64)
+    sims = np.triu(x @ x.T, 1)
+    for i, j in zip(*np.nonzero(sims >= NEAR_DUPLICATE), strict=True):
+        parent[find(int(i))] = find(int(j))
+    return [find(i) for i in range(len(rows))]
+
+
+def frozen(rows: Sequence[Row], group_ids: Sequence[int]) -> list[bool]:
+    """The FROZEN part: the fixed held-out rule (`heldout`), extended to whole groups — a group
+    with one held-out row is held out whole. Everything else is DEV."""
+    held = {g for r, g in zip(rows, group_ids, strict=True) if heldout(r.text)}
+    return [g in held for g in group_ids]

@@ -10,16 +10,49 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from importlib import resources
 from typing import Any
 
+import jinja2
+
 from theralab.cbtbench.io import Item, Prediction
-from theralab.cbtbench.labels import Task
+from theralab.cbtbench.labels import FINE_CORE_BELIEFS_BY_CATEGORY, Task
 from theralab.model.errors import ModelError
 from theralab.model.model import Model
 from theralab.model.types import ChatMessage, GenerateConfig
 from theralab.prompts import render, version
 
 REFUSAL_STOPS = frozenset({"content_filter", "refusal"})
+LOCAL_PROMPTS = "data"  # templates of this package (theralab.cbtbench/data/NAME.j2)
+
+
+def _local_template(name: str) -> str | None:
+    path = resources.files("theralab.cbtbench") / LOCAL_PROMPTS / f"{name}.j2"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def render_task_prompt(task: Task, text: str) -> str:
+    """The task's prompt: a template of this package if it has one, else theralab.prompts."""
+    context: dict[str, Any] = {
+        "text": text,
+        "max_labels": task.max_labels,
+        "categories": FINE_CORE_BELIEFS_BY_CATEGORY,
+    }
+    local = _local_template(task.prompt)
+    if local is None:
+        return render(task.prompt, **context)
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False
+    )
+    return env.from_string(local).render(**context).strip()
+
+
+def task_prompt_version(task: Task) -> str:
+    local = _local_template(task.prompt)
+    if local is None:
+        return version(task.prompt)
+    first = local.splitlines()[0]
+    return first.split("version:")[1].strip(" #}") if "version:" in first else "0"
 
 
 def answer_schema(task: Task) -> dict[str, Any]:
@@ -55,7 +88,7 @@ class LLMClassifier:
 
     @property
     def prompt_version(self) -> str:
-        return version(self.task.prompt)
+        return task_prompt_version(self.task)
 
     @property
     def name(self) -> str:
@@ -65,7 +98,7 @@ class LLMClassifier:
         return self.name
 
     def messages(self, text: str) -> list[ChatMessage]:
-        prompt = render(self.task.prompt, text=text, max_labels=self.task.max_labels)
+        prompt = render_task_prompt(self.task, text)
         return [ChatMessage(role="user", content=prompt)]
 
     async def classify(self, item: Item) -> Prediction:

@@ -1,11 +1,11 @@
 """`theralab bench distortions` and `theralab bench core-beliefs`: CBT-Bench-style
-classification tasks, offline by default, or over any model bound as the `classifier` role."""
+classification tasks, offline by default, or over any model bound as the `classifier` role;
+`theralab bench mcq`: multiple-choice knowledge exams answered by a model bound as `answerer`."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,13 +17,27 @@ from rich.table import Table
 
 from theralab.cbtbench.baseline import (
     INSTALL_HINT,
-    Baseline,
+    DistortionBaseline,
     baseline_for,
     embeddings_available,
 )
 from theralab.cbtbench.io import Item, Prediction, dump_predictions, read_items
-from theralab.cbtbench.labels import CORE_BELIEF_TASK, DISTORTION_TASK, Task
+from theralab.cbtbench.labels import (
+    CORE_BELIEF_FINE_TASK,
+    CORE_BELIEF_TASK,
+    DISTORTION_TASK,
+    Task,
+)
 from theralab.cbtbench.llm import LLMClassifier
+from theralab.cbtbench.mcq import (
+    PROMPT_VERSION,
+    MCQAnswer,
+    MCQAnswerer,
+    MCQScore,
+    TopicScore,
+    read_mcq_items,
+    score_mcq,
+)
 from theralab.cbtbench.metrics import Metrics, score
 from theralab.cli._common import console, count_progress, err_console, fail, user_errors
 from theralab.dialogue.transcripts import atomic_write_text
@@ -36,12 +50,15 @@ ROLE = "classifier"
 
 app = typer.Typer(
     help=(
-        "CBT-Bench-style classification tasks: cognitive distortions and core beliefs.\n\n"
-        'Input is JSONL, one {"id", "text", "labels"?} object per line; output is one '
-        '{"id", "labels"} line per item. With gold `labels` in the input, precision / recall / '
-        "F1 per label, macro-F1, exact match and a no-label line are printed.\n\n"
-        "Offline by default (an embedding baseline; needs the `semantic` extra); "
-        "`--model-role classifier=SPEC` classifies with a model instead."
+        "CBT-Bench-style tasks: cognitive distortions and core beliefs (classification), and "
+        "multiple-choice knowledge exams (`mcq`).\n\n"
+        'Classification input is JSONL, one {"id", "text", "labels"?} object per line; output '
+        'is one {"id", "labels"} line per item. With gold `labels` in the input, precision / '
+        "recall / F1 per label, macro-F1, exact match and a no-label line are printed. Offline "
+        "by default (embedding classifiers; need the `semantic` extra); `--model-role "
+        "classifier=SPEC` classifies with a model instead.\n\n"
+        '`mcq` takes {"id", "topic", "question", "options", "answer"} items and a model bound '
+        "as `--model-role answerer=SPEC`; see docs/cbtbench.md."
     ),
     no_args_is_help=True,
     rich_markup_mode="markdown",
@@ -87,21 +104,26 @@ NoCacheOpt = Annotated[
 ProgressOpt = Annotated[bool, typer.Option(help="Show a progress bar.")]
 
 
-def classifier_spec(model_role: list[str] | None) -> str | None:
-    """The spec bound to `classifier`, or None; the benchmark has no other role."""
+def role_spec(model_role: list[str] | None, only: str) -> str | None:
+    """The spec bound to the command's one role `only`, or None."""
     spec: str | None = None
     for item in model_role or []:
         role, sep, value = item.partition("=")
         role, value = role.strip(), value.strip()
         if not sep or not role or not value:
             raise ValueError(
-                f"--model-role takes ROLE=SPEC, e.g. {ROLE}=openai/gpt-4o-mini; got {item!r}"
+                f"--model-role takes ROLE=SPEC, e.g. {only}=openai/gpt-4o-mini; got {item!r}"
             )
-        if role != ROLE:
-            raise ValueError(f"unknown role {role!r}: the benchmark has one role, {ROLE}")
+        if role != only:
+            raise ValueError(f"unknown role {role!r}: the benchmark has one role, {only}")
         parse_spec(value)
         spec = value
     return spec
+
+
+def classifier_spec(model_role: list[str] | None) -> str | None:
+    """The spec bound to `classifier`, or None; the benchmark has no other role."""
+    return role_spec(model_role, ROLE)
 
 
 @contextmanager
@@ -111,15 +133,19 @@ def item_progress(enabled: bool, total: int) -> Iterator[Callable[[int], None]]:
         yield advance
 
 
-def _offline(task: Task, items: list[Item], progress: bool) -> tuple[list[Prediction], Baseline]:
-    if os.environ.get("THERALAB_SEMANTIC", "1") == "0":
+def _offline(
+    task: Task, items: list[Item], progress: bool, whole_text: bool = False
+) -> tuple[list[Prediction], Any]:
+    from theralab.safety.semantic import semantic_enabled
+
+    if not semantic_enabled():
         raise fail(
             "the offline baseline is turned off (THERALAB_SEMANTIC=0); unset it, or classify "
             f"with a model: --model-role {ROLE}=SPEC"
         )
     if not embeddings_available():
         raise fail(f"{INSTALL_HINT} (or classify with a model: --model-role {ROLE}=SPEC)")
-    baseline = baseline_for(task)
+    baseline = DistortionBaseline() if whole_text else baseline_for(task)
     try:
         with item_progress(progress, len(items)) as advance:
             labels = baseline.predict([i.text for i in items], advance)
@@ -208,6 +234,7 @@ def run_task(
     max_connections: int,
     no_cache: bool,
     progress: bool,
+    whole_text: bool = False,
 ) -> None:
     with user_errors():
         spec = classifier_spec(model_role)
@@ -217,7 +244,7 @@ def run_task(
         raise fail("--json prints metrics, but no input line has gold `labels` to score against")
     usage: dict[str, Any] | None = None
     if spec is None:
-        predictions, classifier = _offline(task, items, progress)
+        predictions, classifier = _offline(task, items, progress, whole_text)
     else:
         predictions, classifier, usage = _with_model(
             task, items, spec, base_url, max_connections, no_cache, progress
@@ -275,6 +302,14 @@ def distortions(
     max_connections: MaxConnOpt = 8,
     no_cache: NoCacheOpt = False,
     progress: ProgressOpt = True,
+    whole_text: Annotated[
+        bool,
+        typer.Option(
+            "--whole-text-baseline",
+            help="Use the first offline baseline (a head over the whole text's embedding) "
+            "instead of the span-trained classifier.",
+        ),
+    ] = False,
 ) -> None:
     """Label cognitive distortions (CBT-Bench's CBT-CD task).
 
@@ -283,11 +318,13 @@ def distortions(
     personalization; an empty list means no distortion. A model answer that cannot be parsed,
     or a refusal, is reported as unscored — never as "no distortion".
 
-    The offline baseline is a small head trained on patients' questions to therapists
-    (Shreevastava & Foltz 2021); its held-out figures are printed beside its predictions.
-    Short single thoughts are outside its domain (it mostly answers "no distortion" there):
-    bind a model for those.
+    The offline classifier is trained on patients' questions to therapists and on the
+    annotated distorted spans in them (Shreevastava & Foltz 2021): a whole-text model and a
+    sentence model, so short single thoughts are read too. Its DEV and FROZEN figures are
+    printed beside its predictions; `--whole-text-baseline` uses the first, weaker baseline.
     """
+    if whole_text and model_role:
+        raise fail("--whole-text-baseline is an offline classifier: drop --model-role")
     run_task(
         DISTORTION_TASK,
         input,
@@ -298,6 +335,7 @@ def distortions(
         max_connections,
         no_cache,
         progress,
+        whole_text,
     )
 
 
@@ -326,3 +364,183 @@ def core_beliefs(
         no_cache,
         progress,
     )
+
+
+@app.command("core-beliefs-fine")
+def core_beliefs_fine(
+    input: InputArg,
+    output: OutputOpt = None,
+    as_json: JsonOpt = False,
+    model_role: ModelRoleOpt = None,
+    base_url: BaseUrlOpt = None,
+    max_connections: MaxConnOpt = 8,
+    no_cache: NoCacheOpt = False,
+    progress: ProgressOpt = True,
+) -> None:
+    """Label CBT-Bench's 19 fine-grained core beliefs (its CBT-FC task): "I am incompetent",
+    "I am helpless", … "I don't deserve to live" (gold labels may omit the final full stop
+    and differ in case); an empty list means none. Best with a bound model. The offline
+    baseline is zero-shot (prototype statements) and unmeasured at the fine level — no
+    labelled fine-grained data was available; see docs/cbtbench.md."""
+    run_task(
+        CORE_BELIEF_FINE_TASK,
+        input,
+        output,
+        as_json,
+        model_role,
+        base_url,
+        max_connections,
+        no_cache,
+        progress,
+    )
+
+
+# --- multiple-choice knowledge exams -----------------------------------------------------------
+
+ANSWERER = "answerer"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+def print_mcq(result: MCQScore, answerer: str) -> None:
+    table = Table(title=f"mcq: {answerer}", title_justify="left", header_style="bold")
+    for col in ("topic", "items", "scored", "correct", "accuracy", "95% CI", "unscored"):
+        table.add_column(col, justify="left" if col == "topic" else "right")
+
+    def row(name: str, s: TopicScore) -> None:
+        ci = s.ci95
+        table.add_row(
+            name,
+            str(s.items),
+            str(s.scored),
+            str(s.correct),
+            _pct(s.accuracy),
+            "—" if ci is None else f"{100 * ci[0]:.0f}–{100 * ci[1]:.0f}%",
+            str(s.unscored),
+        )
+
+    for topic, s in result.topics.items():
+        row(topic, s)
+    table.add_section()
+    row("(all)", result.overall)
+    console.print(table)
+    o = result.overall
+    console.print(
+        f"accuracy [bold]{_pct(o.accuracy)}[/bold] over {o.scored} scored of {o.keyed} keyed "
+        f"items (coverage {_pct(o.coverage)}); a uniform guess would score "
+        f"{_pct(result.chance)}",
+        highlight=False,
+    )
+
+
+@app.command("mcq")
+def mcq(
+    input: Annotated[
+        str,
+        typer.Argument(
+            help='JSONL file of {"id", "topic", "question", "options", "answer"} objects, or '
+            '"-" for standard input.',
+            show_default=False,
+        ),
+    ],
+    model_role: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model-role",
+            help="answerer=SPEC (required): the model that takes the exam, e.g. "
+            "answerer=openai/gpt-4o-mini, answerer=llamacpp-server/qwen, answerer=local.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "--output", "-o", help="Write per-item results and per-topic scores (JSON)."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the scores as JSON instead of a table.")
+    ] = False,
+    base_url: BaseUrlOpt = None,
+    max_connections: MaxConnOpt = 8,
+    no_cache: NoCacheOpt = False,
+    progress: ProgressOpt = True,
+) -> None:
+    """Multiple-choice knowledge exam (CBT-Bench's CBT-QA, CounselingBench-style items),
+    answered by a bound model and scored per topic.
+
+    One JSON object per line: `{"id": "q1", "topic": "distortions", "question": "…",
+    "options": {"A": "…", "B": "…", …}, "answer": "B"}` — `topic` optional ("general"),
+    `options` an object keyed A, B, … or a list, `answer` the key's letter (optional: an item
+    without it is answered but not scored). The model must answer `{"answer": LETTER}` from
+    an enum of the item's letters. An unparseable answer, a refusal or a failed call is
+    unscored — counted and reported, never read as wrong or as a default letter. Accuracy is
+    correct / scored with a Wilson 95% interval, per topic and overall. Exit code 1 when no
+    item could be answered.
+    """
+    with user_errors():
+        spec = role_spec(model_role, ANSWERER)
+        items = read_mcq_items(input)
+    if spec is None:
+        raise fail(
+            f"bind the model that takes the exam: --model-role {ANSWERER}=SPEC "
+            f"(e.g. {ANSWERER}=openai/gpt-4o-mini or {ANSWERER}=llamacpp-server/NAME "
+            "--base-url http://127.0.0.1:8080/v1)"
+        )
+    roles = ModelRoles(
+        specs={ANSWERER: spec},
+        base_url=base_url,
+        max_connections=max_connections,
+        cache_path=None if no_cache else DEFAULT_CACHE,
+    )
+    try:
+        with user_errors():
+            answerer = MCQAnswerer(roles.model(ANSWERER))
+    except MissingDependency as exc:
+        raise fail(str(exc)) from None
+
+    async def go(advance: Callable[[int], None]) -> list[MCQAnswer]:
+        try:
+            return await answerer.answer_all(items, lambda _: advance(1))
+        finally:
+            await roles.aclose()
+
+    with count_progress("answering", "items", progress) as (start, advance):
+        start(len(items))
+        answers = asyncio.run(go(advance))
+    result = score_mcq(items, answers)
+    usage = roles.usage.summary()
+    payload = {
+        "input": input,
+        "answerer": answerer.name,
+        "model": spec,
+        "prompt_version": PROMPT_VERSION,
+        **result.to_dict(),
+        "usage": usage,
+        "items": [a.to_json() for a in answers],
+    }
+    if out is not None:
+        atomic_write_text(out, json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+    if as_json:
+        sys.stdout.write(json.dumps({k: v for k, v in payload.items() if k != "items"}, indent=1))
+        sys.stdout.write("\n")
+    else:
+        print_mcq(result, answerer.name)
+    for role, u in usage.items():
+        err_console.print(
+            f"model {role}: {u['calls']} calls ({u['cached_calls']} cached, {u['failed_calls']} "
+            f"failed), {u['input_tokens']}+{u['output_tokens']} tokens, ${u['dollars']:.4f}",
+            highlight=False,
+        )
+    unscored = [a for a in answers if a.status != "answered"]
+    if unscored:
+        err_console.print(
+            f"[yellow]{len(unscored)} of {len(answers)} answers unscored (not counted as wrong "
+            f"or as any letter); first: {unscored[0].id!r}: {unscored[0].reason}[/yellow]",
+            highlight=False,
+        )
+    if out is not None:
+        err_console.print(f"{len(answers)} results → {out}", highlight=False)
+    if len(unscored) == len(answers):
+        raise fail(f"no item could be answered; first: {unscored[0].reason}", code=1)
