@@ -1,6 +1,7 @@
 """Offline evaluation: evaluators (pluggable), per-session scores and per-counselor summaries.
 
-Importing this package registers the built-in evaluators (miti, outcome, coverage, safety).
+Importing this package registers the built-in evaluators (miti, outcome, coverage, safety by
+default; quality when asked for).
 """
 
 from theralab.evaluate.base import (
@@ -19,6 +20,7 @@ from theralab.evaluate.courses import (
 )
 from theralab.evaluate.miti import MitiEvaluator
 from theralab.evaluate.outcome import CoverageEvaluator, OutcomeEvaluator
+from theralab.evaluate.quality import QualityEvaluator
 from theralab.evaluate.results import (
     DEFAULT_RANK_BY,
     CounselorSummary,
@@ -46,6 +48,7 @@ __all__ = [
     "MetricInfo",
     "MitiEvaluator",
     "OutcomeEvaluator",
+    "QualityEvaluator",
     "Results",
     "SafetyEvaluator",
     "SessionResult",

@@ -84,21 +84,32 @@ class Evaluator(Protocol):
 
 
 EVALUATORS: dict[str, Callable[[], Evaluator]] = {}
+# Registered but only run when named (costly, or weights under another licence).
+OPT_IN: set[str] = set()
 
 
-def register_evaluator(name: str) -> Callable[[Callable[[], Evaluator]], Callable[[], Evaluator]]:
-    """Register an evaluator factory under a name (used by `--evaluators`)."""
+def register_evaluator(
+    name: str, default: bool = True
+) -> Callable[[Callable[[], Evaluator]], Callable[[], Evaluator]]:
+    """Register an evaluator factory under a name (used by `--evaluators`); with
+    `default=False` it runs only when named."""
 
     def deco(factory: Callable[[], Evaluator]) -> Callable[[], Evaluator]:
         EVALUATORS[name] = factory
+        if not default:
+            OPT_IN.add(name)
         return factory
 
     return deco
 
 
+def default_evaluators() -> list[str]:
+    return [n for n in EVALUATORS if n not in OPT_IN]
+
+
 def get_evaluators(names: list[str] | None = None) -> list[Evaluator]:
-    """Instantiate evaluators by name (all registered ones by default)."""
-    names = names or list(EVALUATORS)
+    """Instantiate evaluators by name (the default ones when none are named)."""
+    names = names or default_evaluators()
     unknown = [n for n in names if n not in EVALUATORS]
     if unknown:
         raise KeyError(f"unknown evaluator(s) {', '.join(unknown)}; known: {', '.join(EVALUATORS)}")
