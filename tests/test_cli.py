@@ -235,3 +235,28 @@ def test_debug_shows_the_traceback_of_a_bug(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.undo()
     unknown = runner.invoke(app, ["--debug", "measures", "show", "no-such-measure"])
     assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+
+
+def test_a_run_re_evaluates_to_the_same_results_with_the_default_seed(tmp_path: Path) -> None:
+    """One seed default for every command: `theralab evaluate` on a run's transcripts gives
+    the run's own results.json (the bootstrap intervals included)."""
+    run_args = ["run", "-c", "cbt,mi", "--clients", "6", "--out", str(tmp_path), "--run-id", "r"]
+    run = runner.invoke(app, [*run_args, "--no-progress", "--no-report"])
+    assert run.exit_code == 0, run.output
+    transcripts = str(tmp_path / "r" / "transcripts.jsonl")
+    again = runner.invoke(
+        app, ["evaluate", transcripts, "--out", str(tmp_path / "e"), "--no-report"]
+    )
+    assert again.exit_code == 0, again.output
+    first = json.loads((tmp_path / "r" / "results.json").read_text())
+    second = json.loads((tmp_path / "e" / "results.json").read_text())
+    assert first["counselors"] == second["counselors"]
+    other = runner.invoke(
+        app, ["evaluate", transcripts, "--out", str(tmp_path / "o"), "--no-report", "--seed", "0"]
+    )
+    assert other.exit_code == 0, other.output
+    # the intervals do depend on the seed: the equality above is the default's doing
+    assert (
+        json.loads((tmp_path / "o" / "results.json").read_text())["counselors"]
+        != second["counselors"]
+    )

@@ -41,7 +41,9 @@ SPEAKERS = ("counselor", "client")
 InputArg = Annotated[str, typer.Argument(help='JSONL input file, or "-" for standard input.')]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Where to write the JSONL results. Default: stdout."),
+    typer.Option(
+        "--out", "--output", "-o", help="Where to write the JSONL results. Default: stdout."
+    ),
 ]
 NoProgressOpt = Annotated[bool, typer.Option("--no-progress", help="Do not show the progress bar.")]
 

@@ -75,6 +75,7 @@ InputArg = Annotated[
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
+        "--out",
         "--output",
         "-o",
         help="Write the predictions (JSONL) here. Without it they go to standard output when "

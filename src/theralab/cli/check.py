@@ -91,7 +91,10 @@ def check(
     output: Annotated[
         str,
         typer.Option(
-            "--output", "-o", help='Where to write the results (JSONL); "-" for standard output.'
+            "--out",
+            "--output",
+            "-o",
+            help='Where to write the results (JSONL); "-" for standard output.',
         ),
     ] = "-",
     fail_on_block: Annotated[

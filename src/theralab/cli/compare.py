@@ -29,6 +29,7 @@ from theralab.cli._judging import (
 from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import atomic_write_text, read_sessions
 from theralab.evaluate.compare import compare_pairs, make_pairs, summarise
+from theralab.runs import DEFAULT_SEED
 
 COMPARE_FILE = "compare.json"
 
@@ -62,7 +63,10 @@ def compare(
     max_connections: MaxConnectionsOption = 8,
     no_cache: NoCacheOption = False,
     cost_limit: CostLimitOption = None,
-    seed: Annotated[int | None, typer.Option(help="Seed of the judges and the bootstrap.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Seed of the judges and the bootstrap. Default 7, as for runs."),
+    ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Compare counselors head to head: sessions with the same client are judged in both
@@ -74,7 +78,7 @@ def compare(
     g = global_options(ctx)
     if not judge:
         raise fail("compare needs a judge: --judge SPEC (e.g. openai/gpt-4o)")
-    run_seed = g.seed_for(seed, 0)
+    run_seed = g.seed_for(seed, DEFAULT_SEED)
     first = runs[0]
     folder = g.out_for(out, first if first.is_dir() else first.parent)
     with user_errors():

@@ -33,7 +33,7 @@ from theralab.evaluate.results import DEFAULT_RANK_BY, evaluate_sessions
 from theralab.report import write_report
 from theralab.report.console import print_judging, print_leaderboard
 from theralab.rubrics import Rubric, resolve_rubrics
-from theralab.runs import write_results
+from theralab.runs import DEFAULT_SEED, write_results
 
 DEFAULT_RUBRICS = "ctrs,panas,wai,miti"
 
@@ -90,7 +90,13 @@ def evaluate(
     rank_by: Annotated[
         str, typer.Option(help="Metric that orders the leaderboard (e.g. ctrs.mean).")
     ] = DEFAULT_RANK_BY,
-    seed: Annotated[int | None, typer.Option(help="Seed of the bootstrap and judges.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Seed of the bootstrap and judges. Default 7, as for runs (a run re-evaluates "
+            "to the same intervals)."
+        ),
+    ] = None,
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     progress: Annotated[bool, typer.Option(help="Show a progress bar while judging.")] = True,
 ) -> None:
@@ -104,7 +110,7 @@ def evaluate(
     g = global_options(ctx)
     path = transcripts / "transcripts.jsonl" if transcripts.is_dir() else transcripts
     folder = g.out_for(out, path.parent)
-    run_seed = g.seed_for(seed, 0)
+    run_seed = g.seed_for(seed, DEFAULT_SEED)
     with user_errors():
         sessions = read_sessions(path)
         if not sessions:

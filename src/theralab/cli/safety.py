@@ -128,7 +128,10 @@ def screen(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Where to write the results (JSONL). Default: standard output."
+            "--out",
+            "--output",
+            "-o",
+            help="Where to write the results (JSONL). Default: standard output.",
         ),
     ] = None,
     tiers: Annotated[

@@ -66,7 +66,7 @@ def simulate(
     measures: MeasuresOption = None,
     max_turns: Annotated[int, typer.Option(min=2, help="Utterance limit.")] = DEFAULT_MAX_TURNS,
     concurrency: Annotated[int, typer.Option(min=1, help="Sessions run at once.")] = 8,
-    seed: Annotated[int | None, typer.Option(help="Run seed.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Run seed. Default 7.")] = None,
     out: Annotated[
         Path | None, typer.Option(help="Transcripts file to write. Default: transcripts.jsonl")
     ] = None,

@@ -21,6 +21,7 @@ from theralab.cli._common import (
 from theralab.counselors.registry import parse_counselor
 from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.roles import ModelRoles, parse_role_bindings
+from theralab.runs import DEFAULT_SEED
 from theralab.synth.config import SynthConfig
 from theralab.synth.estimate import estimate
 from theralab.synth.export import FORMATS, export_dataset, parse_split
@@ -111,7 +112,12 @@ def cactus(
         Path | None,
         typer.Option(help="Dataset folder. Default: datasets/<recipe>-<configuration hash>."),
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Dataset seed.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Dataset seed. Default 7 (datasets made before 2026-12-04 without --seed used 0)."
+        ),
+    ] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Rows made at once (per worker).")] = 8,
     executor: Annotated[
         str, typer.Option(help="local (asyncio, default) or dask (needs --address or starts one).")
@@ -147,7 +153,7 @@ def cactus(
         config = SynthConfig(
             n=n,
             counselors=split_list(counselor) or ["cbt"],
-            seed=g.seed_for(seed, 0),
+            seed=g.seed_for(seed, DEFAULT_SEED),
             quotas=list(quota or []),
             filters=list(filter_ or []),
             profiles=profiles,  # type: ignore[arg-type]
@@ -197,7 +203,13 @@ def _rewrite_command(recipe: str, what: str, fields: str) -> Any:
             Path | None, typer.Option(help="JSONL of dialogues to drop near-duplicates of.")
         ] = None,
         out: Annotated[Path | None, typer.Option(help="Dataset folder.")] = None,
-        seed: Annotated[int | None, typer.Option(help="Dataset seed.")] = None,
+        seed: Annotated[
+            int | None,
+            typer.Option(
+                help="Dataset seed. Default 7 (datasets made before 2026-12-04 "
+                "without --seed used 0)."
+            ),
+        ] = None,
         concurrency: Annotated[int, typer.Option(min=1, help="Rows made at once.")] = 8,
         executor: Annotated[str, typer.Option(help="local or dask.")] = "local",
         address: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
@@ -214,7 +226,7 @@ def _rewrite_command(recipe: str, what: str, fields: str) -> Any:
                 source=str(source.resolve()),  # workers elsewhere need an absolute path
                 n=n or items,
                 counselors=[f"{recipe}-writer"],
-                seed=g.seed_for(seed, 0),
+                seed=g.seed_for(seed, DEFAULT_SEED),
                 filters=list(filter_ or []),
                 max_turns=max_turns,
                 model_roles=parse_role_bindings(model_role),
