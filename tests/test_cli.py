@@ -260,3 +260,18 @@ def test_a_run_re_evaluates_to_the_same_results_with_the_default_seed(tmp_path: 
         json.loads((tmp_path / "o" / "results.json").read_text())["counselors"]
         != second["counselors"]
     )
+
+
+def test_run_config_refuses_options_it_would_ignore(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.json"
+    cfg.write_text(json.dumps({"counselors": ["cbt"], "clients": 1}))
+    refused = runner.invoke(
+        app, ["run", "--config", str(cfg), "--seed", "3", "--clients", "4", "--out", str(tmp_path)]
+    )
+    assert refused.exit_code == 2
+    assert "--seed" in refused.output and "--clients" in refused.output
+    assert not any(tmp_path.glob("*/transcripts.jsonl"))
+    ran = runner.invoke(
+        app, ["run", "--config", str(cfg), "--out", str(tmp_path), "--run-id", "x", "--no-report"]
+    )
+    assert ran.exit_code == 0, ran.output

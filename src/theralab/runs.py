@@ -32,10 +32,8 @@ from theralab.dialogue.transcripts import atomic_write_text, parse_session_line,
 from theralab.errors import InputError, read_json_input
 from theralab.evaluate.results import DEFAULT_RANK_BY, Results, evaluate_sessions
 from theralab.measures import resolve_instruments
-from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.model import Model
 from theralab.model.roles import ModelRoles
-from theralab.model.usage import UsageTracker
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
 from theralab.profiles.model import ClientProfile
 from theralab.report import write_report
@@ -286,12 +284,12 @@ def execute_run(
     if on_start:
         on_start(len(todo))
     roles = (
-        ModelRoles(
-            specs=config.model_roles,
+        ModelRoles.from_options(
+            config.model_roles,
             base_url=config.base_url,
             max_connections=config.max_connections,
-            cache_path=DEFAULT_CACHE if config.cache else None,
-            usage=UsageTracker(cost_limit=config.cost_limit),
+            cache=config.cache,
+            cost_limit=config.cost_limit,
             max_retries=config.max_retries,
             context_window=config.context_window,
         )

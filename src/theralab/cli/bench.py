@@ -42,7 +42,6 @@ from theralab.cbtbench.metrics import Metrics, score
 from theralab.cli._common import console, count_progress, err_console, fail, user_errors
 from theralab.dialogue.transcripts import atomic_write_text
 from theralab.model.api import parse_spec
-from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.errors import MissingDependency
 from theralab.model.roles import ModelRoles
 
@@ -164,11 +163,8 @@ def _with_model(
     no_cache: bool,
     progress: bool,
 ) -> tuple[list[Prediction], LLMClassifier, dict[str, Any]]:
-    roles = ModelRoles(
-        specs={ROLE: spec},
-        base_url=base_url,
-        max_connections=max_connections,
-        cache_path=None if no_cache else DEFAULT_CACHE,
+    roles = ModelRoles.from_options(
+        {ROLE: spec}, base_url=base_url, max_connections=max_connections, cache=not no_cache
     )
 
     try:
@@ -489,11 +485,8 @@ def mcq(
             f"(e.g. {ANSWERER}=openai/gpt-4o-mini or {ANSWERER}=llamacpp-server/NAME "
             "--base-url http://127.0.0.1:8080/v1)"
         )
-    roles = ModelRoles(
-        specs={ANSWERER: spec},
-        base_url=base_url,
-        max_connections=max_connections,
-        cache_path=None if no_cache else DEFAULT_CACHE,
+    roles = ModelRoles.from_options(
+        {ANSWERER: spec}, base_url=base_url, max_connections=max_connections, cache=not no_cache
     )
     try:
         with user_errors():

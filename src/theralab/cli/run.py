@@ -38,6 +38,17 @@ from theralab.runs import (
 from theralab.simulate.session import DEFAULT_MAX_TURNS
 
 
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether the option was given on the command line (not defaulted). By name: typer may
+    bring its own copy of click's ParameterSource."""
+    source = ctx.get_parameter_source(name)
+    return getattr(source, "name", "") == "COMMANDLINE"
+
+
+# Options that say where and how to run, not what: they combine with --config.
+_WITH_CONFIG = frozenset({"config", "out", "run_id", "resume", "report", "progress"})
+
+
 def default_counselors(model_role: list[str] | None) -> list[str]:
     """The scripted line-up; with a counselor model bound, its versions join beside them."""
     names = list(DEFAULT_COUNSELORS)
@@ -94,8 +105,8 @@ def run(
     config: Annotated[
         Path | None,
         typer.Option(
-            help="Rerun from a run's config.json (other options are ignored, --out and --run-id "
-            "excepted)."
+            help="Rerun from a run's config.json; only --out, --run-id, --resume, --report and "
+            "--progress combine with it (other options are refused, not ignored)."
         ),
     ] = None,
     rank_by: Annotated[
@@ -164,6 +175,16 @@ def run(
     g = global_options(ctx)
     with user_errors():
         if config is not None:
+            ignored = [
+                "--" + name.replace("_", "-")
+                for name, value in ctx.params.items()
+                if name not in _WITH_CONFIG and _given(ctx, name)
+            ]
+            if ignored:
+                raise fail(
+                    "--config reruns a run's configuration as it was; it cannot be combined "
+                    f"with {', '.join(ignored)} (edit the config.json, or drop --config)"
+                )
             cfg = load_config(config)
         else:
             names = split_list(counselors) or default_counselors(model_role)

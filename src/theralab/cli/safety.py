@@ -30,7 +30,6 @@ from theralab.dialogue.transcripts import (
     read_lines,
 )
 from theralab.errors import InputError
-from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.roles import ModelRoles, parse_role_bindings
 from theralab.safety.aggregate import screen_posts, split_posts
 from theralab.safety.guardrail import GuardedCounselor
@@ -59,7 +58,7 @@ BaseUrlOption = Annotated[str | None, typer.Option(help="OpenAI-compatible endpo
 
 def _roles(model_role: list[str] | None, base_url: str | None) -> ModelRoles | None:
     specs = parse_role_bindings(model_role)
-    return ModelRoles(specs=specs, base_url=base_url, cache_path=DEFAULT_CACHE) if specs else None
+    return ModelRoles.from_options(specs, base_url=base_url) if specs else None
 
 
 def _registry(

@@ -24,9 +24,7 @@ from theralab.cli._common import (
 from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import write_sessions
 from theralab.measures import resolve_instruments
-from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.roles import ModelRoles, parse_role_bindings
-from theralab.model.usage import UsageTracker
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
 from theralab.runs import DEFAULT_SEED, session_failures
 from theralab.simulate.runner import plan_sessions, run_sessions
@@ -138,12 +136,12 @@ def simulate(
         journal.unlink(missing_ok=True)
         with interrupt_message(journal), session_progress(progress) as (start, advance):
             start(len(plans))
-            roles = ModelRoles(
-                specs=parse_role_bindings(model_role),
+            roles = ModelRoles.from_options(
+                parse_role_bindings(model_role),
                 base_url=base_url,
                 max_connections=max_connections,
-                cache_path=None if no_cache else DEFAULT_CACHE,
-                usage=UsageTracker(cost_limit=cost_limit),
+                cache=not no_cache,
+                cost_limit=cost_limit,
                 context_window=context_window,
             )
 

@@ -19,7 +19,6 @@ from theralab.cli._common import (
     user_errors,
 )
 from theralab.counselors.registry import parse_counselor
-from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.roles import ModelRoles, parse_role_bindings
 from theralab.runs import DEFAULT_SEED
 from theralab.synth.config import SynthConfig
@@ -316,9 +315,7 @@ def _executor(
                 "--endpoint spreads shards over servers and needs --executor dask; "
                 "with the local executor give one server with --base-url"
             )
-        model_roles = (
-            ModelRoles(specs=roles, base_url=base_url, cache_path=DEFAULT_CACHE) if roles else None
-        )
+        model_roles = ModelRoles.from_options(roles, base_url=base_url) if roles else None
         return LocalExecutor(concurrency=concurrency, roles=model_roles)
     if name == "dask":
         from theralab.synth.dask_executor import DaskExecutor

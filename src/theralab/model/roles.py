@@ -53,6 +53,30 @@ class ModelRoles:
     _models: dict[str, Model] = field(default_factory=dict)
     _cache: ResponseCache | None = None
 
+    @classmethod
+    def from_options(
+        cls,
+        specs: dict[str, str],
+        *,
+        base_url: str | None = None,
+        max_connections: int = 8,
+        cache: bool = True,
+        cost_limit: float | None = None,
+        max_retries: int = 6,
+        context_window: int | None = None,
+    ) -> ModelRoles:
+        """The roles as the command line and run configs give them: role bindings, the
+        endpoint, connections, whether to use the response cache, a cost limit."""
+        return cls(
+            specs=dict(specs),
+            base_url=base_url,
+            max_connections=max_connections,
+            cache_path=DEFAULT_CACHE if cache else None,
+            usage=UsageTracker(cost_limit=cost_limit),
+            max_retries=max_retries,
+            context_window=context_window,
+        )
+
     def bound(self, role: str) -> bool:
         return role in self.specs
 

@@ -37,7 +37,6 @@ from itertools import islice
 from typing import Any
 
 from theralab.errors import TheraLabError
-from theralab.model.cache import DEFAULT_CACHE
 from theralab.model.roles import ModelRoles
 from theralab.synth.config import SynthConfig
 from theralab.synth.pipeline import OnRow, make_rows
@@ -181,10 +180,10 @@ def make_shard(
     config = SynthConfig.model_validate_json(config_json)
     roles = None
     if config.model_roles:
-        roles = ModelRoles(
-            specs=dict(config.model_roles),
+        roles = ModelRoles.from_options(
+            config.model_roles,
             base_url=base_url,
-            cache_path=DEFAULT_CACHE if cache else None,
+            cache=cache,
             # every row of the shard may be waiting on the model at once: a lower limit
             # would only queue them (and the limit's semaphore is per event loop anyway)
             max_connections=max(8, concurrency),
