@@ -275,3 +275,24 @@ def test_run_config_refuses_options_it_would_ignore(tmp_path: Path) -> None:
         app, ["run", "--config", str(cfg), "--out", str(tmp_path), "--run-id", "x", "--no-report"]
     )
     assert ran.exit_code == 0, ran.output
+
+
+def test_simulate_resumes_like_run(tmp_path: Path) -> None:
+    """An interrupted simulate (its journal cut mid-line) continues with --resume into the
+    same bytes; a journal made by other options is refused, naming the file."""
+    out = tmp_path / "t.jsonl"
+    args = ["simulate", "-c", "cbt,mi", "--n", "3", "--sessions", "2", "--no-progress"]
+    whole = runner.invoke(app, [*args, "--out", str(out)])
+    assert whole.exit_code == 0, whole.output
+    reference = out.read_text()
+    lines = reference.splitlines(keepends=True)
+    journal = tmp_path / "t.jsonl.partial"
+    journal.write_text("".join(lines[:5]) + lines[5][:40])
+    out.unlink()
+    resumed = runner.invoke(app, [*args, "--out", str(out), "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert "5 kept from before" in resumed.output
+    assert out.read_text() == reference and not journal.exists()
+    journal.write_text("".join(lines[:3]))
+    other = runner.invoke(app, [*args, "--out", str(out), "--resume", "--seed", "8"])
+    assert other.exit_code == 2 and "t.jsonl.partial" in other.output

@@ -197,7 +197,7 @@ class RunOutcome:
         return self.planned - len(self.sessions) - self.dropped
 
 
-def _finished_sessions(journal: Path) -> dict[str, Session]:
+def finished_sessions(journal: Path) -> dict[str, Session]:
     """Sessions already finished in a run's journal; failed ones are redone on resume."""
     done: dict[str, Session] = {}
     if not journal.exists():
@@ -263,7 +263,7 @@ def execute_run(
     if resume and previous.exists():
         old = load_config(previous)
         _check_unchanged(old, config, previous)
-        done = _finished_sessions(journal)
+        done = finished_sessions(journal)
     else:
         done = {}
         journal.unlink(missing_ok=True)

@@ -103,7 +103,7 @@ def exit_on_failures(
     if total or partial:
         if resume_hint:
             err_console.print(
-                f"rerun with --resume --run-id {resume_hint} to redo the failed sessions",
+                f"rerun with {resume_hint} to redo the failed sessions",
                 highlight=False,
                 soft_wrap=True,
             )

@@ -252,4 +252,4 @@ def run(
         )
     if report:
         console.print(f"report: {run_dir / 'report.html'}")
-    exit_on_failures(*outcome.failures, resume_hint=run_dir.name)
+    exit_on_failures(*outcome.failures, resume_hint=f"--resume --run-id {run_dir.name}")

@@ -23,12 +23,13 @@ from theralab.cli._common import (
 )
 from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import write_sessions
+from theralab.errors import InputError
 from theralab.measures import resolve_instruments
 from theralab.model.roles import ModelRoles, parse_role_bindings
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
-from theralab.runs import DEFAULT_SEED, session_failures
+from theralab.runs import DEFAULT_SEED, finished_sessions, session_failures
 from theralab.simulate.runner import plan_sessions, run_sessions
-from theralab.simulate.session import DEFAULT_MAX_TURNS
+from theralab.simulate.session import DEFAULT_MAX_TURNS, SessionPlan
 
 
 def simulate(
@@ -91,6 +92,14 @@ def simulate(
         float | None, typer.Option(help="Stop starting sessions after this many dollars.")
     ] = None,
     context_window: ContextWindowOption = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted simulate into the same --out with the same options: "
+            "keep its finished sessions, redo failed ones.",
+        ),
+    ] = False,
 ) -> None:
     """Simulate sessions and write them as transcripts JSONL (no evaluation)."""
     g = global_options(ctx)
@@ -133,9 +142,15 @@ def simulate(
             ]
         path.parent.mkdir(parents=True, exist_ok=True)
         journal = path.with_name(path.name + ".partial")
-        journal.unlink(missing_ok=True)
+        done: dict[str, Session] = {}
+        if resume:
+            done = _resumable(journal if journal.exists() else path, plans)
+            write_sessions(journal, [done[p.session_id] for p in plans if p.session_id in done])
+        else:
+            journal.unlink(missing_ok=True)
+        todo = [p for p in plans if p.session_id not in done]
         with interrupt_message(journal), session_progress(progress) as (start, advance):
-            start(len(plans))
+            start(len(todo))
             roles = ModelRoles.from_options(
                 parse_role_bindings(model_role),
                 base_url=base_url,
@@ -148,7 +163,7 @@ def simulate(
             async def go() -> list[Session]:
                 try:
                     return await run_sessions(
-                        plans,
+                        todo,
                         panel,
                         concurrency=concurrency,
                         journal=journal,
@@ -156,13 +171,35 @@ def simulate(
                         guardrail=not no_guardrail,
                         locale=locale,
                         roles=roles if roles.specs else None,
+                        finished=list(done.values()),
                     )
                 finally:
                     await roles.aclose()
 
-            sessions = asyncio.run(go())
-        write_sessions(path, sessions)
+            fresh = {s.id: s for s in asyncio.run(go())}
+        merged = {**done, **fresh}
+        made = [merged[p.session_id] for p in plans if p.session_id in merged]
+        write_sessions(path, made)
         journal.unlink(missing_ok=True)
-    console.print(f"{len(sessions)} sessions → [bold]{path}[/bold]")
+    kept = f" ({len(done)} kept from before)" if done else ""
+    console.print(f"{len(made)} sessions{kept} → [bold]{path}[/bold]")
     bindings = parse_role_bindings(model_role)
-    exit_on_failures(*session_failures(names, sessions, bindings.get("counselor"), base_url))
+    exit_on_failures(
+        *session_failures(names, made, bindings.get("counselor"), base_url),
+        resume_hint="the same options and --resume",
+    )
+
+
+def _resumable(source: Path, plans: list[SessionPlan]) -> dict[str, Session]:
+    """The finished sessions of an interrupted (or failed) simulate, if they are this
+    command's: every one must be a planned session with the planned seed."""
+    done = finished_sessions(source)
+    planned = {p.session_id: p.seed for p in plans}
+    foreign = [s.id for s in done.values() if planned.get(s.id, -1) != s.seed]
+    if foreign:
+        raise InputError(
+            f"{len(foreign)} finished session(s) were not made by these options (e.g. "
+            f"{foreign[0]}); resume with the options that started it, or drop --resume",
+            source=str(source),
+        )
+    return done
