@@ -296,3 +296,23 @@ def test_simulate_resumes_like_run(tmp_path: Path) -> None:
     journal.write_text("".join(lines[:3]))
     other = runner.invoke(app, [*args, "--out", str(out), "--resume", "--seed", "8"])
     assert other.exit_code == 2 and "t.jsonl.partial" in other.output
+
+
+def test_the_global_out_reaches_report_and_export(tmp_path: Path) -> None:
+    run = runner.invoke(
+        app, ["run", "-c", "cbt", "--clients", "2", "--out", str(tmp_path), "--run-id", "r"]
+    )
+    assert run.exit_code == 0, run.output
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    rebuilt = runner.invoke(app, ["--out", str(folder), "report", str(tmp_path / "r")])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert (folder / "report.html").is_file()
+    made = runner.invoke(
+        app,
+        ["synth", "cactus", "--n", "2", "--out", str(tmp_path / "ds"), "--no-progress"],
+    )
+    assert made.exit_code == 0, made.output
+    exported = runner.invoke(app, ["--out", str(tmp_path / "ex"), "export", str(tmp_path / "ds")])
+    assert exported.exit_code == 0, exported.output
+    assert (tmp_path / "ex" / "train.jsonl").is_file()

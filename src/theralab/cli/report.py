@@ -26,8 +26,11 @@ def report(
     """Rebuild report.html from a run directory: its transcripts, its results.json (offline
     evaluation is redone when it is missing) and, when present, compare.json from
     `theralab compare` and the judged rubrics from `theralab evaluate --judge`."""
-    global_options(ctx)
+    g = global_options(ctx)
     with user_errors():
+        target = g.out_for(out, run / "report.html")
+        if target.is_dir():
+            target = target / "report.html"
         if not run.is_dir():
             raise ValueError(f"{run}: not a run directory")
         sessions = read_sessions(run / "transcripts.jsonl")
@@ -47,7 +50,7 @@ def report(
         if (run / "config.json").exists():
             config = json.loads((run / "config.json").read_text(encoding="utf-8"))
         path = write_report(
-            out or run / "report.html",
+            target,
             results,
             sessions,
             title=f"TheraLab run {run.name}",

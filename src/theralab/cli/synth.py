@@ -352,10 +352,10 @@ def export(
     """Write the dataset for fine-tuning: OpenAI chat (`messages`), ShareGPT
     (`conversations`, roles alternate), Hugging Face JSONL with a dataset card, or Parquet.
     Every example starts with a system prompt and ends on a counselor turn."""
-    global_options(ctx)
+    g = global_options(ctx)
     with user_errors():
         fractions = parse_split(split)
-        target = out or dataset / f"export-{fmt}"
+        target = g.out_for(out, dataset / f"export-{fmt}")
         counts = export_dataset(dataset, fmt, target, fractions, include_at_risk)
     console.print(
         f"{fmt} → [bold]{target}[/bold]: " + ", ".join(f"{k} {v}" for k, v in counts.items())
