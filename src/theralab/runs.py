@@ -1,6 +1,8 @@
 """A run: its configuration, its directory, and the end-to-end job (simulate → evaluate → report).
 
-A run directory holds:
+A run directory (`theralab.rundir.RunDir` owns its file names) holds:
+- `run.json`: the run record — status (running / complete / failed / partial / interrupted),
+  planned and finished sessions
 - `config.json`: everything needed to rerun it (`theralab run --config runs/<id>/config.json`)
 - `transcripts.jsonl`: one session per line, in plan order; a pure function of the config
 - `timings.jsonl`: wall-clock timing per session (kept apart so transcripts stay reproducible)
@@ -37,6 +39,7 @@ from theralab.model.roles import ModelRoles
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
 from theralab.profiles.model import ClientProfile
 from theralab.report import write_report
+from theralab.rundir import RunDir, RunRecord
 from theralab.simulate.runner import plan_sessions, run_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS
 from theralab.version import __version__
@@ -258,8 +261,9 @@ def execute_run(
     """
     config, profiles = config.resolved()
     run_dir.mkdir(parents=True, exist_ok=True)
-    journal = run_dir / "transcripts.jsonl"
-    previous = run_dir / "config.json"
+    rd = RunDir(run_dir)
+    journal = rd.transcripts
+    previous = rd.config
     if resume and previous.exists():
         old = load_config(previous)
         _check_unchanged(old, config, previous)
@@ -315,12 +319,20 @@ def execute_run(
             if roles is not None:
                 await roles.aclose()
 
-    fresh = {s.id: s for s in asyncio.run(go())}
+    record = RunRecord(
+        status="running", config_digest=config.digest(), planned=len(plans), resumed=len(done)
+    )
+    rd.write_record(record)
+    try:
+        fresh = {s.id: s for s in asyncio.run(go())}
+    except BaseException as exc:  # Ctrl-C, a crash: the record says the run did not finish
+        rd.write_record(record.interrupted(f"{type(exc).__name__}: {exc}".rstrip(": ")))
+        raise
     merged = {**done, **fresh}
     sessions = [merged[p.session_id] for p in plans if p.session_id in merged]
     write_sessions(journal, sessions)  # final order: the plan's, whatever finished first
     atomic_write_text(
-        run_dir / "timings.jsonl",
+        rd.timings,
         "".join(
             json.dumps({"id": s.id, **s.timing.model_dump()}) + "\n" for s in sessions if s.timing
         ),
@@ -332,18 +344,31 @@ def execute_run(
         seed=config.seed,
         instruments=resolve_instruments(config.measures) if config.measures else (),
     )
-    write_results(run_dir / "results.json", results)
+    write_results(rd.results, results)
+    dropped = sum(
+        s.course.of - s.course.index
+        for s in sessions
+        if s.course is not None and s.course.carry.dropped_out
+    )
+    record = record.done(
+        finished=len(sessions),
+        failed=sum(s.stop_reason is StopReason.ERROR for s in sessions),
+        dropped=dropped,
+        unfinished=len(plans) - len(sessions) - dropped,
+    )
     if report:
         write_report(
-            run_dir / "report.html",
+            rd.report,
             results,
             sessions,
             title=f"TheraLab run {run_dir.name}",
             config=config.model_dump(),
+            status=(record.status, record.message),
         )
     usage = roles.usage.summary() if roles is not None else None
     if usage is not None:
-        atomic_write_text(run_dir / "usage.json", json.dumps(usage, indent=1) + "\n")
+        atomic_write_text(rd.usage, json.dumps(usage, indent=1) + "\n")
+    rd.write_record(record)
     return RunOutcome(
         run_dir,
         config,
@@ -351,11 +376,7 @@ def execute_run(
         results,
         planned=len(plans),
         resumed=len(done),
-        dropped=sum(
-            s.course.of - s.course.index
-            for s in sessions
-            if s.course is not None and s.course.carry.dropped_out
-        ),
+        dropped=dropped,
         usage=usage,
         failures=session_failures(
             config.counselors, sessions, config.model_roles.get("counselor"), config.base_url

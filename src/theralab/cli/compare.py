@@ -29,13 +29,14 @@ from theralab.cli._judging import (
 from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import atomic_write_text, read_sessions
 from theralab.evaluate.compare import compare_pairs, make_pairs, summarise
+from theralab.rundir import RunDir
 from theralab.runs import DEFAULT_SEED
 
-COMPARE_FILE = "compare.json"
+COMPARE_FILE = RunDir.COMPARE
 
 
 def transcripts_of(path: Path) -> Path:
-    return path / "transcripts.jsonl" if path.is_dir() else path
+    return RunDir.transcripts_of(path)
 
 
 def compare(

@@ -33,6 +33,7 @@ from theralab.evaluate.results import DEFAULT_RANK_BY, evaluate_sessions
 from theralab.report import write_report
 from theralab.report.console import print_judging, print_leaderboard
 from theralab.rubrics import Rubric, resolve_rubrics
+from theralab.rundir import RunDir
 from theralab.runs import DEFAULT_SEED, write_results
 
 DEFAULT_RUBRICS = "ctrs,panas,wai,miti"
@@ -108,7 +109,7 @@ def evaluate(
     A malformed line is reported with its file, line number and field.
     """
     g = global_options(ctx)
-    path = transcripts / "transcripts.jsonl" if transcripts.is_dir() else transcripts
+    path = RunDir.transcripts_of(transcripts)
     folder = g.out_for(out, path.parent)
     run_seed = g.seed_for(seed, DEFAULT_SEED)
     with user_errors():
@@ -142,10 +143,10 @@ def evaluate(
             sessions, split_list(evaluators) or None, rank_by, seed=run_seed, judged=judged
         )
         folder.mkdir(parents=True, exist_ok=True)
-        write_results(folder / "results.json", results)
+        write_results(RunDir(folder).results, results)
         if report:
             write_report(
-                folder / "report.html",
+                RunDir(folder).report,
                 results,
                 sessions,
                 title=f"TheraLab evaluation of {path.name}",

@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 
 from theralab.cli._common import console, global_options, user_errors
-from theralab.cli.compare import COMPARE_FILE
 from theralab.dialogue.transcripts import read_sessions
 from theralab.evaluate.results import Results, evaluate_sessions
 from theralab.report import write_report
+from theralab.rundir import RunDir
 from theralab.runs import write_results
 
 
@@ -28,13 +28,14 @@ def report(
     `theralab compare` and the judged rubrics from `theralab evaluate --judge`."""
     g = global_options(ctx)
     with user_errors():
-        target = g.out_for(out, run / "report.html")
+        rd = RunDir(run)
+        target = g.out_for(out, rd.report)
         if target.is_dir():
-            target = target / "report.html"
+            target = target / RunDir.REPORT
         if not run.is_dir():
             raise ValueError(f"{run}: not a run directory")
-        sessions = read_sessions(run / "transcripts.jsonl")
-        results_path = run / "results.json"
+        sessions = read_sessions(rd.transcripts)
+        results_path = rd.results
         if results_path.exists():
             try:
                 results = Results.model_validate_json(results_path.read_text(encoding="utf-8"))
@@ -44,11 +45,12 @@ def report(
             results = evaluate_sessions(sessions)
             write_results(results_path, results)
         pairwise = None
-        if (run / COMPARE_FILE).exists():
-            pairwise = json.loads((run / COMPARE_FILE).read_text(encoding="utf-8"))
+        if rd.compare.exists():
+            pairwise = json.loads(rd.compare.read_text(encoding="utf-8"))
         config = None
-        if (run / "config.json").exists():
-            config = json.loads((run / "config.json").read_text(encoding="utf-8"))
+        if rd.config.exists():
+            config = json.loads(rd.config.read_text(encoding="utf-8"))
+        record = rd.read_record()
         path = write_report(
             target,
             results,
@@ -56,5 +58,6 @@ def report(
             title=f"TheraLab run {run.name}",
             config=config,
             pairwise=pairwise,
+            status=(record.status, record.message) if record is not None else None,
         )
     console.print(f"report → [bold]{path}[/bold]")

@@ -27,6 +27,7 @@ from theralab.counselors import DEFAULT_COUNSELORS, MODEL_PREFIX, NEGATIVE_CONTR
 from theralab.counselors.registry import expand_guardrail
 from theralab.model.roles import parse_role_bindings
 from theralab.report.console import print_leaderboard
+from theralab.rundir import RunDir
 from theralab.runs import (
     DEFAULT_CLIENTS,
     DEFAULT_SEED,
@@ -222,7 +223,7 @@ def run(
             err_console.print("[yellow]warning: the crisis guardrail is off for this run[/yellow]")
         t0 = time.perf_counter()
         with (
-            interrupt_message(run_dir / "transcripts.jsonl"),
+            interrupt_message(RunDir(run_dir).transcripts),
             session_progress(progress) as (
                 start,
                 advance,

@@ -10,6 +10,7 @@ import typer
 from theralab.cli._common import console, fail, user_errors
 from theralab.dialogue.transcripts import iter_sessions
 from theralab.report.console import print_session
+from theralab.rundir import RunDir
 
 
 def show(
@@ -24,7 +25,7 @@ def show(
     state: Annotated[bool, typer.Option(help="Show the simulated client's state.")] = False,
 ) -> None:
     """Pretty-print a session: who said what, with codes and (optionally) client state."""
-    path = transcripts / "transcripts.jsonl" if transcripts.is_dir() else transcripts
+    path = RunDir.transcripts_of(transcripts)
     with user_errors():
         if list_ids:
             for s in iter_sessions(path):

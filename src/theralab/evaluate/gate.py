@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from theralab.errors import InputError, read_json_input, read_text_input
 from theralab.evaluate.base import get_evaluators
 from theralab.evaluate.results import Results
+from theralab.rundir import RunDir
 from theralab.yamlfiles import line_of, parse_yaml_model
 
 Kind = Literal["run", "redteam"]
@@ -294,7 +295,7 @@ def load_result(path: str | Path) -> GateResult:
     """A run directory (or its results.json), or a red-team JSON file (or its folder)."""
     p = Path(path)
     if p.is_dir():
-        for name in ("results.json", "redteam.json"):
+        for name in (RunDir.RESULTS, "redteam.json"):
             if (p / name).is_file():
                 p = p / name
                 break

@@ -633,8 +633,12 @@ def render_report(
     title: str = "TheraLab run report",
     config: dict[str, Any] | None = None,
     pairwise: dict[str, Any] | None = None,
+    status: tuple[str, str | None] | None = None,
 ) -> str:
     """Render the whole report as one self-contained HTML document.
+
+    `status` is the run record's (status, message): a run that is not `complete` says so
+    at the top, so its figures are not read as a finished run's.
 
     `pairwise` is the content of a `compare.json` (`theralab compare`), shown when given.
     Rubric scores from LLM judges (`Results.judges`, `agreement`, `judge_counts`) get their
@@ -666,6 +670,7 @@ def render_report(
         .render(
             title=title,
             results=results,
+            run_status=status if status is not None and status[0] != "complete" else None,
             config_items=_config_items(config, results),
             colors=colors,
             names=names,

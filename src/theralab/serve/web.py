@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from theralab.rundir import RunDir
 from theralab.serve.auth import UI_COOKIE, UIAuth, UISession
 from theralab.serve.gate import ui_session_id
 from theralab.version import __version__
@@ -144,7 +145,7 @@ def _runs(folder: Path) -> list[dict[str, Any]]:
         return []
     runs = []
     for run in folder.iterdir():
-        report = run / "report.html"
+        report = RunDir(run).report
         if not (_RUN_ID.match(run.name) and report.is_file()):
             continue
         info: dict[str, Any] = {
@@ -154,7 +155,7 @@ def _runs(folder: Path) -> list[dict[str, Any]]:
             "clients": None,
         }
         try:
-            config = json.loads((run / "config.json").read_text(encoding="utf-8"))
+            config = json.loads(RunDir(run).config.read_text(encoding="utf-8"))
             info["counselors"] = [str(c) for c in config.get("counselors", [])][:8]
             info["clients"] = config.get("clients")
         except (OSError, ValueError, AttributeError):
@@ -183,7 +184,7 @@ async def report_file(request: Request, run_id: str) -> Response:
     root = Path(request.app.state.settings.runs_dir).resolve()
     if not _RUN_ID.match(run_id):
         return HTMLResponse("not found", status_code=404)
-    path = (root / run_id / "report.html").resolve()
+    path = RunDir(root / run_id).report.resolve()
     if root not in path.parents or not path.is_file():
         return HTMLResponse("not found", status_code=404)
     return FileResponse(
