@@ -11,7 +11,6 @@ so reports of custom rubrics still render.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,13 +32,13 @@ from theralab.report.charts import (
     threshold_bars,
 )
 from theralab.rubrics import builtin_rubrics
+from theralab.rubrics.model import Rubric
 
 ONE_RATER = "1 rater — run with --repeats 2+ for agreement"
 UNSCORED_STATUSES: tuple[str, ...] = ("unparseable", "refused", "error")
 ALLIANCE_RUBRIC = "wai"
 # Krippendorff's (2004) rules of thumb: α ≥ .800 reliable, ≥ .667 for tentative conclusions.
 ALPHA_GOOD, ALPHA_FAIR = 0.8, 0.667
-_SCALE = re.compile(r"scale (-?\d+(?:\.\d+)?)–(-?\d+(?:\.\d+)?)")
 _PHASES = ("before", "after")
 
 
@@ -95,10 +94,29 @@ def _judged_tags(results: Results) -> dict[str, str]:
     return tags
 
 
+def _from_results(results: Results, rid: str, tag: str | None) -> RubricView | None:
+    """The rubric as recorded in the results (`Results.rubrics`: the rubrics judged, in
+    full, user files included)."""
+    for raw in results.rubrics:
+        if raw.get("id") != rid:
+            continue
+        try:
+            rubric = Rubric.model_validate(raw)
+        except ValueError:
+            continue
+        if tag is None or tag == rubric.tag:
+            return _view(rubric)
+    return None
+
+
 def _from_builtin(rid: str, tag: str | None) -> RubricView | None:
     rubric = builtin_rubrics().get(rid)
     if rubric is None or (tag is not None and tag != rubric.tag):
         return None
+    return _view(rubric)
+
+
+def _view(rubric: Rubric) -> RubricView:
     return RubricView(
         id=rubric.id,
         label=rubric.label,
@@ -129,18 +147,15 @@ def _from_metrics(results: Results, rid: str, tag: str | None) -> RubricView | N
     groups = [bare(m) for m in first if not m.item and not m.key.endswith("_change")]
     labels = [m.label for m in items]
     prefix = _common_words(labels) if len(labels) > 1 else rid
-    lo_hi = next((_SCALE.search(m.description) for m in mine if _SCALE.search(m.description)), None)
-    if lo_hi:
-        lo, hi = float(lo_hi.group(1)), float(lo_hi.group(2))
-    else:
-        values = [
-            v
-            for c in results.counselors
-            for m in items
-            for v in [(c.metrics.get(m.key) or {}).get("mean")]
-            if v is not None
-        ]
-        lo, hi = (min(values, default=0.0), max(values, default=1.0))
+    # results without the rubric itself (older files): the scale is the observed range
+    values = [
+        v
+        for c in results.counselors
+        for m in items
+        for v in [(c.metrics.get(m.key) or {}).get("mean")]
+        if v is not None
+    ]
+    lo, hi = (min(values, default=0.0), max(values, default=1.0))
     strip = f" ({phases[0]})" if suffix else ""
     return RubricView(
         id=rid,
@@ -173,7 +188,12 @@ def judged_rubrics(results: Results) -> list[RubricView]:
     tags = _judged_tags(results)
     out = []
     for rid in _rubric_ids(results):
-        view = _from_builtin(rid, tags.get(rid)) or _from_metrics(results, rid, tags.get(rid))
+        tag = tags.get(rid)
+        view = (
+            _from_results(results, rid, tag)
+            or _from_builtin(rid, tag)
+            or _from_metrics(results, rid, tag)
+        )
         if view is not None:
             out.append(view)
     return out
