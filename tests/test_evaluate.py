@@ -112,3 +112,21 @@ def test_evaluators_are_pluggable() -> None:
     assert [e.name for e in get_evaluators(["outcome"])] == ["outcome"]
     with pytest.raises(KeyError):
         get_evaluators(["ctrs-judge"])
+
+
+def test_stage_coverage_is_read_from_the_transcript() -> None:
+    """The counselor's stages travel with its spec; a renamed or foreign scripted counselor
+    is covered by what its own transcript says."""
+    from theralab.dialogue import AgentSpec, Annotations, Session, Speaker, Turn
+    from theralab.evaluate.outcome import CoverageEvaluator
+
+    session = Session(
+        id="x",
+        counselor=AgentSpec(name="my-protocol", engine="scripted", params={"stages": ["a", "b"]}),
+        client=AgentSpec(name="c"),
+        turns=[
+            Turn(speaker=Speaker.COUNSELOR, text="Hello.", annotations=Annotations(stage="a")),
+            Turn(speaker=Speaker.CLIENT, text="Hi."),
+        ],
+    )
+    assert CoverageEvaluator().evaluate(session).values["stage_coverage"] == 50.0

@@ -54,7 +54,13 @@ class ScriptedCounselor:
         self.turns_in_stage = 0
         self.turn = 0
         self._entered: list[str] = []
-        self._spec = AgentSpec(name=self.modality, engine="scripted", params={"seed": seed})
+        # The protocol's stages travel with the transcript, so stage coverage is read from
+        # the session itself, not from this package's registry.
+        self._spec = AgentSpec(
+            name=self.modality,
+            engine="scripted",
+            params={"seed": seed, "stages": list(self.stages)},
+        )
         self.course: CourseContext | None = None
 
     def begin_course(self, course: CourseContext) -> None:

@@ -130,10 +130,11 @@ class CoverageEvaluator:
             visited.update(turn.annotations.stages or [])
             if turn.annotations.stage:
                 visited.add(turn.annotations.stage)
-        agent = SCRIPTED_COUNSELORS.get(session.counselor.name)
-        expected = (
-            getattr(agent, "stages", None) if session.counselor.engine == "scripted" else None
-        )
+        expected = session.counselor.params.get("stages")
+        if expected is None and session.counselor.engine == "scripted":
+            # transcripts written before the stages were recorded on the counselor's spec
+            agent = SCRIPTED_COUNSELORS.get(session.counselor.name)
+            expected = getattr(agent, "stages", None)
         coverage = ratio(len(visited & set(expected)), len(expected), 100) if expected else None
         return SessionScores(
             values={
