@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from theralab.safety.risk import RiskLevel
+from theralab.dialogue.risk import RiskLevel
 
 Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=400)]
 
