@@ -243,3 +243,19 @@ def test_training_conversations_are_in_range(live: QualityEvaluator, shared_data
             assert 0 <= value <= 1
             scored += 1
     assert scored >= 5
+
+
+def test_the_report_shows_the_estimate_beside_the_miti_profile_with_its_validation() -> None:
+    from theralab.evaluate import evaluate_sessions
+    from theralab.report import render_report
+
+    sessions = simulate(["cbt"], ["work-stress-nurse-amara", "panic-student-imani"])
+    chosen = ["miti", "outcome", "coverage", "safety", "quality"]
+    page = render_report(evaluate_sessions(sessions, chosen), sessions)
+    section = page.split('id="session-quality"', 1)[1].split("</section>", 1)[0]
+    assert "How far to trust it" in section and "non-commercial" in section
+    figures = card()["figures"]
+    assert f"{figures['frozen']['annomi_auc']:.2f}" in section
+    assert f"{figures['dev']['esconv_rating_spearman']:.2f}" in section
+    plain = render_report(evaluate_sessions(sessions), sessions)
+    assert 'id="session-quality"' not in plain

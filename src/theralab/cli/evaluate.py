@@ -58,7 +58,8 @@ def evaluate(
         typer.Option(
             "--evaluators",
             "-e",
-            help="Offline evaluators to run (default: all): miti, outcome, coverage, safety.",
+            help="Offline evaluators to run (default: miti, outcome, coverage, safety); add "
+            "quality for the session quality estimator (slower; non-commercial weights).",
         ),
     ] = None,
     judge: JudgeOption = None,

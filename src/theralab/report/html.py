@@ -236,6 +236,66 @@ def _miti_charts(results: Results, colors: Mapping[str, str]) -> list[dict[str, 
     return out
 
 
+QUALITY_KEY = "session_quality"
+
+
+def _quality_card(results: Results, colors: Mapping[str, str]) -> dict[str, Any] | None:
+    """The session quality estimator beside the MITI profile, when it was run: the bars,
+    the sessions it left unscored, and its own validation figures (DEV and FROZEN) from its
+    card — how far to trust it."""
+    m = _metric_or_none(results, QUALITY_KEY)
+    if m is None:
+        return None
+    from theralab.evaluate.quality import card
+
+    summaries = _ordered(results)
+    rows = [
+        BarRow(
+            s.counselor,
+            (s.metrics.get(QUALITY_KEY) or {}).get("mean"),
+            (s.metrics.get(QUALITY_KEY) or {}).get("ci_low"),
+            (s.metrics.get(QUALITY_KEY) or {}).get("ci_high"),
+        )
+        for s in summaries
+    ]
+    svg = threshold_bars(
+        "Estimated session quality by counselor",
+        rows,
+        fair=None,
+        good=None,
+        higher_is_better=True,
+        axis_label="estimated quality (0–1)",
+        colors=colors,
+        domain=(0.0, 1.0),
+    )
+    unscored = {
+        s.counselor: int((s.metrics.get(QUALITY_KEY) or {}).get("unscored") or 0) for s in summaries
+    }
+    figures = card().get("figures") or {}
+
+    def fig(split: str, key: str) -> str:
+        value = (figures.get(split) or {}).get(key)
+        return f"{value:.2f}" if isinstance(value, int | float) else "—"
+
+    return {
+        "svg": Markup(svg),
+        "description": m.description,
+        "unscored": {k: v for k, v in unscored.items() if v},
+        "validation": [
+            (
+                "AnnoMI high vs low quality, AUC",
+                fig("dev", "annomi_auc"),
+                fig("frozen", "annomi_auc"),
+            ),
+            (
+                "ESConv seekers' own ratings, Spearman ρ",
+                fig("dev", "esconv_rating_spearman"),
+                fig("frozen", "esconv_rating_spearman"),
+            ),
+        ],
+    }
+
+
 def _outcome_charts(results: Results, colors: Mapping[str, str]) -> list[dict[str, Any]]:
     out = []
     summaries = _ordered(results)
@@ -687,6 +747,7 @@ def render_report(
             headers=headers,
             rows=rows,
             miti_charts=_miti_charts(results, colors),
+            quality=_quality_card(results, colors),
             outcome_charts=_outcome_charts(results, colors),
             stop_reasons=[
                 {"key": r, "label": _pretty_stop(r), "tone": STOP_TONE.get(r, "neutral")}
