@@ -24,7 +24,6 @@ scored, with a Wilson 95% interval; coverage (scored / keyed) is reported beside
 from __future__ import annotations
 
 import asyncio
-import math
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from typing import Any
 
 from theralab.dialogue.transcripts import json_object, read_lines
 from theralab.errors import InputError
+from theralab.evaluate.stats import wilson
 from theralab.model.errors import ErrorKind, ModelError
 from theralab.model.model import Model
 from theralab.model.types import ChatMessage, GenerateConfig
@@ -40,7 +40,6 @@ LETTERS = string.ascii_uppercase[:10]
 MIN_OPTIONS = 2
 DEFAULT_TOPIC = "general"
 REFUSAL_STOPS = frozenset({"content_filter", "refusal"})
-Z95 = 1.959963984540054
 SHAPE = ' like {"id", "topic", "question", "options": {"A": …, "B": …}, "answer"}'
 
 # The prompt, versioned: a change of wording bumps PROMPT_VERSION (it is in every result file).
@@ -259,16 +258,6 @@ class MCQAnswerer:
             return found
 
         return list(await asyncio.gather(*(one(i) for i in items)))
-
-
-def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float] | None:
-    """Wilson score interval of a proportion k/n (None when n = 0)."""
-    if n == 0:
-        return None
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 @dataclass

@@ -31,7 +31,6 @@ rate and the crisis incidence.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
@@ -39,14 +38,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from theralab.dialogue.courses import Administration
 from theralab.dialogue.records import Session, Speaker, StopReason
-from theralab.evaluate.stats import Estimate, bootstrap_mean
+from theralab.evaluate.stats import Estimate, bootstrap_mean, wilson
 from theralab.measures.library import builtin_instruments
 from theralab.measures.model import Instrument
 from theralab.measures.scoring import reliable_change, reliable_recovery, remission, response
 from theralab.safety.risk import RiskLevel
 
 CRISIS_LEVELS = frozenset({"high", "imminent"})
-Z95 = 1.959963984540054
 ChangeLabel = Literal["improved", "deteriorated", "no_change"]
 
 
@@ -70,7 +68,9 @@ class Rate(_Record):
         count, n = sum(known), len(known)
         if n == 0:
             return cls(count=0, n=0, pct=None, ci_low=None, ci_high=None)
-        lo, hi = wilson(count, n)
+        interval = wilson(count, n)
+        assert interval is not None  # n > 0
+        lo, hi = interval
         return cls(
             count=count,
             n=n,
@@ -218,17 +218,6 @@ class CourseResults(_Record):
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def wilson(count: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval of a proportion (as fractions)."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = count / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def session_risk(session: Session) -> tuple[bool, str | None]:

@@ -56,3 +56,18 @@ def bootstrap_mean(
     lo = means[int(alpha * resamples)]
     hi = means[min(resamples - 1, int((1 - alpha) * resamples))]
     return Estimate(mean, lo, hi, n, unscored)
+
+
+Z95 = 1.959963984540054  # the two-sided 95% normal quantile
+
+
+def wilson(count: int, n: int, z: float = Z95) -> tuple[float, float] | None:
+    """The Wilson score interval of the proportion count/n, as fractions (None when n is 0):
+    sound at 0% and 100% and with few observations, where the normal interval is not."""
+    if n <= 0:
+        return None
+    p = count / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
