@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 
-from theralab.clients.state import LatentState
+from theralab.clients.state import LatentState, clip
 from theralab.dialogue.courses import Between, Homework, LifeEvent, MemoryEntry
 from theralab.profiles.model import Attitude, ClientProfile
 
@@ -50,13 +50,9 @@ _LIFTS = (
 )
 
 
-def _clip(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
-    return max(lo, min(hi, x))
-
-
 def homework_chance(profile: ClientProfile, readiness: float) -> float:
     """The chance a client does (at least part of) the agreed homework."""
-    return _clip(
+    return clip(
         HOMEWORK_BASE
         + HOMEWORK_READINESS * readiness
         + HOMEWORK_ATTITUDE[profile.attitude]
@@ -96,12 +92,20 @@ def draw_life_event(rng: random.Random) -> LifeEvent | None:
     return None
 
 
+def draw_week(
+    profile: ClientProfile, readiness: float, homework: str | None, rng: random.Random
+) -> tuple[Homework, LifeEvent | None]:
+    """The week's draws, in their fixed order: whether the homework got done (at this
+    readiness), then a life event. A client without a latent state (model-backed) gets the
+    same week from its profile's starting readiness."""
+    return draw_homework(profile, readiness, homework, rng), draw_life_event(rng)
+
+
 def between_sessions(
     profile: ClientProfile,
     state: LatentState,
     homework: str | None,
     rng: random.Random,
-    readiness_for_homework: float | None = None,
 ) -> tuple[LatentState, Between]:
     """The client's state at the start of the next session, and what happened in between.
 
@@ -112,21 +116,19 @@ def between_sessions(
     start = LatentState.initial(profile)
     before = state.distress
     nxt = LatentState.from_carry(state.to_carry())
-    nxt.distress = _clip(nxt.distress + DISTRESS_DRIFT * (start.distress - nxt.distress), 0.0, 10.0)
-    nxt.trust = _clip(nxt.trust - TRUST_DRIFT * (nxt.trust - start.trust))
-    nxt.resistance = _clip(nxt.resistance + RESISTANCE_RESET * (start.resistance - nxt.resistance))
-    nxt.readiness = _clip(nxt.readiness - READINESS_DRIFT * (nxt.readiness - start.readiness))
+    nxt.distress = clip(nxt.distress + DISTRESS_DRIFT * (start.distress - nxt.distress), 0.0, 10.0)
+    nxt.trust = clip(nxt.trust - TRUST_DRIFT * (nxt.trust - start.trust))
+    nxt.resistance = clip(nxt.resistance + RESISTANCE_RESET * (start.resistance - nxt.resistance))
+    nxt.readiness = clip(nxt.readiness - READINESS_DRIFT * (nxt.readiness - start.readiness))
     for name, severity in nxt.conditions.items():
         base = start.conditions.get(name, severity)
-        nxt.conditions[name] = _clip(severity + CONDITION_DRIFT * (base - severity))
-    readiness = nxt.readiness if readiness_for_homework is None else readiness_for_homework
-    done = draw_homework(profile, readiness, homework, rng)
+        nxt.conditions[name] = clip(severity + CONDITION_DRIFT * (base - severity))
+    done, event = draw_week(profile, nxt.readiness, homework, rng)
     d_distress, d_readiness = HOMEWORK_EFFECT[done]
-    nxt.distress = _clip(nxt.distress + d_distress, 0.0, 10.0)
-    nxt.readiness = _clip(nxt.readiness + d_readiness)
-    event = draw_life_event(rng)
+    nxt.distress = clip(nxt.distress + d_distress, 0.0, 10.0)
+    nxt.readiness = clip(nxt.readiness + d_readiness)
     if event is not None:
-        nxt.distress = _clip(nxt.distress + event.distress, 0.0, 10.0)
+        nxt.distress = clip(nxt.distress + event.distress, 0.0, 10.0)
     nxt.disclosed = []
     nxt.closed_chain = 0
     nxt.high_resistance_turns = 0

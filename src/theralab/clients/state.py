@@ -36,7 +36,7 @@ _PATIENCE = {Style.PLEASING: 7, Style.UPSET: 2}
 DEFAULT_PATIENCE = 3
 
 
-def _clip(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
+def clip(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
     return max(lo, min(hi, x))
 
 
@@ -186,10 +186,10 @@ class LatentState:
             trust *= 1.6 * (1.0 - self.trust)
         if distress < 0:  # relief is proportional: the calmer the client, the less is left
             distress *= 1.2 * self.distress / 10.0
-        self.trust = _clip(self.trust + trust)
-        self.resistance = _clip(self.resistance + resistance)
-        self.distress = _clip(self.distress + distress, 0.0, 10.0)
-        self.readiness = _clip(self.readiness + readiness)
+        self.trust = clip(self.trust + trust)
+        self.resistance = clip(self.resistance + resistance)
+        self.distress = clip(self.distress + distress, 0.0, 10.0)
+        self.readiness = clip(self.readiness + readiness)
 
     def after_change_talk(self) -> None:
         """Hearing oneself argue for change nudges readiness (self-perception)."""

@@ -14,7 +14,7 @@ from theralab.counselors.listening import Listener
 from theralab.dialogue.codes import TalkType
 from theralab.dialogue.courses import SessionNotes
 from theralab.dialogue.records import Session, Speaker
-from theralab.safety.risk import RiskLevel
+from theralab.dialogue.risk import max_level
 from theralab.text.perspective import to_second_person
 
 _STEP = re.compile(r"\bI(?: think I)? (?:could|will|'ll|can)\b.*", re.IGNORECASE)
@@ -46,18 +46,11 @@ def notes_from_session(
     if focus is None and previous is not None and previous.focus:
         focus = previous.focus
     techniques: list[str] = []
-    peak = RiskLevel.NONE
     for turn in session.turns:
-        a = turn.annotations
-        strategy = a.strategy if turn.speaker is Speaker.COUNSELOR else None
+        strategy = turn.annotations.strategy if turn.speaker is Speaker.COUNSELOR else None
         if strategy and strategy not in _NOT_TECHNIQUES and strategy not in techniques:
             techniques.append(strategy)
-        if a.risk:
-            try:
-                level = RiskLevel(a.risk)
-            except ValueError:
-                continue
-            peak = max(peak, level, key=lambda r: r.rank)
+    peak = max_level(t.annotations.risk for t in session.turns if t.annotations.risk)
     homework = _homework(session, listener)
     return SessionNotes(
         session=index,

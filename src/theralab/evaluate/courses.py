@@ -38,11 +38,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from theralab.dialogue.courses import Administration
 from theralab.dialogue.records import Session, Speaker, StopReason
+from theralab.dialogue.risk import RiskLevel, max_level
 from theralab.evaluate.stats import Estimate, bootstrap_mean, wilson
 from theralab.measures.library import builtin_instruments
 from theralab.measures.model import Instrument
 from theralab.measures.scoring import reliable_change, reliable_recovery, remission, response
-from theralab.safety.risk import RiskLevel
 
 CRISIS_LEVELS = frozenset({"high", "imminent"})
 ChangeLabel = Literal["improved", "deteriorated", "no_change"]
@@ -223,22 +223,12 @@ class CourseResults(_Record):
 def session_risk(session: Session) -> tuple[bool, str | None]:
     """Whether the guardrail ran the crisis protocol or screened high/imminent risk in a
     session, and the highest level it screened (None when no turn was screened)."""
-    crisis = False
-    peak: RiskLevel | None = None
-    for turn in session.turns:
-        if turn.speaker is not Speaker.COUNSELOR:
-            continue
-        guard = turn.annotations.guard
-        if guard is not None and guard.crisis:
-            crisis = True
-        level = turn.annotations.risk
-        if level is None:
-            continue
-        if level in CRISIS_LEVELS:
-            crisis = True
-        if peak is None or level.rank > peak.rank:
-            peak = level
-    return crisis, peak.value if peak is not None else None
+    turns = [t.annotations for t in session.turns if t.speaker is Speaker.COUNSELOR]
+    levels = [a.risk for a in turns if a.risk is not None]
+    crisis = any(a.guard is not None and a.guard.crisis for a in turns) or any(
+        level in CRISIS_LEVELS for level in levels
+    )
+    return crisis, max_level(levels).value if levels else None
 
 
 def _instrument_for(tag: str, given: Mapping[str, Instrument]) -> Instrument | None:
@@ -292,13 +282,10 @@ def _course(
     # last, or a dropout), and none of them failed.
     indices = [s.course.index for s in ordered if s.course is not None]
     finished = indices == list(range(1, len(indices) + 1)) and last.course.last
-    crisis = False
-    peak: str | None = None
-    for s in ordered:
-        c, p = session_risk(s)
-        crisis = crisis or c
-        if p is not None and (peak is None or RiskLevel(p).rank > RiskLevel(peak).rank):
-            peak = p
+    risks = [session_risk(s) for s in ordered]
+    crisis = any(c for c, _ in risks)
+    peaks = [RiskLevel(p) for _, p in risks if p is not None]
+    peak = max_level(peaks).value if peaks else None
     tags: list[str] = []
     for _, a in admins:
         if a.score.instrument not in tags:

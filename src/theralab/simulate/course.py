@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from theralab.agents import Agent, ClientCourse, CourseClient, CourseContext, CourseCounselor
-from theralab.clients.course import between_sessions
+from theralab.clients.course import between_sessions, draw_week
 from theralab.clients.scripted import ScriptedClient
 from theralab.clients.state import LatentState
 from theralab.counselors.notes import notes_from_session
@@ -116,9 +116,9 @@ async def run_course_session(
                 else LatentState.initial(profile)
             )
             state, between = between_sessions(profile, before, homework, rng)
-        else:  # no latent state to move: the homework is drawn on the profile's readiness
-            _, between = between_sessions(profile, LatentState.initial(profile), homework, rng)
-            between = between.model_copy(update={"distress_before": None, "distress_after": None})
+        else:  # no latent state to move: the same week, from the profile's starting readiness
+            done, event = draw_week(profile, LatentState.initial(profile).readiness, homework, rng)
+            between = Between(homework=done, homework_text=homework, life_event=event)
     client_course = ClientCourse(spot.index, spot.of, between, tuple(carry.memory))
     if isinstance(client, ScriptedClient):
         client.begin_course(client_course, state)

@@ -66,13 +66,11 @@ def plan_sessions(
                         course_seed if sessions == 1 else derive_seed(course_seed, "session", k)
                     )
                     plans.append(
-                        SessionPlan(
-                            session_id=course_id if sessions == 1 else f"{course_id}--s{k}",
-                            counselor=canonical,
-                            profile_id=profile.id,
-                            seed=session_seed,
-                            counselor_seed=derive_seed(session_seed, "counselor"),
-                            client_seed=derive_seed(session_seed, "client"),
+                        SessionPlan.seeded(
+                            course_id if sessions == 1 else f"{course_id}--s{k}",
+                            canonical,
+                            profile.id,
+                            session_seed,
                             max_turns=max_turns,
                             max_tokens=max_tokens,
                             course=(
@@ -93,7 +91,7 @@ def course_instruments(
     """The questionnaires a course's client fills in: `measures` (default PHQ-9 and GAD-7;
     an empty list for none) plus the symptom check for a condition the profile carries."""
     chosen = list(DEFAULT_COURSE_MEASURES if measures is None else measures)
-    condition = getattr(profile, "condition", None)
+    condition = profile.condition
     extra = _CONDITION_MEASURES.get(condition.kind.value) if condition is not None else None
     if chosen and extra is not None and extra not in chosen:
         chosen.append(extra)
@@ -167,17 +165,21 @@ async def run_sessions(
     semaphore = asyncio.Semaphore(max(1, concurrency))
     results: dict[str, Session] = {}
 
+    def done(plan: SessionPlan, session: Session) -> None:
+        """A finished session: kept, journaled at once, reported."""
+        results[plan.session_id] = session
+        if journal is not None:
+            append_session(journal, session)
+        if on_done is not None:
+            on_done(session)
+
     async def one(plan: SessionPlan) -> None:
         async with semaphore:
             if roles is not None and roles.over_budget():
                 return  # --cost-limit reached: leave the rest for a resumed run
             profile = by_id[plan.profile_id]
             session = await _guarded(plan, profile, make_counselor_agent, make_client_agent)
-            results[plan.session_id] = session
-            if journal is not None:
-                append_session(journal, session)
-            if on_done is not None:
-                on_done(session)
+            done(plan, session)
 
     slots: dict[tuple[str, int], Session] = {
         (s.course.course_id, s.course.index): s
@@ -210,11 +212,7 @@ async def run_sessions(
                 )
             if session is None:
                 return  # the client dropped out of the course
-            results[plan.session_id] = session
-            if journal is not None:
-                append_session(journal, session)
-            if on_done is not None:
-                on_done(session)
+            done(plan, session)
             if session.stop_reason is StopReason.ERROR:
                 return
             slots[(spot.course_id, spot.index)] = session

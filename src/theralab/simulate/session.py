@@ -52,6 +52,32 @@ class SessionPlan:
     max_tokens: int | None = None  # model tokens per session, both roles together
     course: CourseSpot | None = None  # a session of a course (see simulate.course)
 
+    @classmethod
+    def seeded(
+        cls,
+        session_id: str,
+        counselor: str,
+        profile_id: str,
+        seed: int,
+        *,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        max_tokens: int | None = None,
+        course: CourseSpot | None = None,
+    ) -> SessionPlan:
+        """A plan whose counselor and client seeds derive from the session seed: the one
+        rule every planner (runs, datasets) follows, so a session is a function of its seed."""
+        return cls(
+            session_id=session_id,
+            counselor=counselor,
+            profile_id=profile_id,
+            seed=seed,
+            counselor_seed=derive_seed(seed, "counselor"),
+            client_seed=derive_seed(seed, "client"),
+            max_turns=max_turns,
+            max_tokens=max_tokens,
+            course=course,
+        )
+
 
 async def run_session(
     plan: SessionPlan, counselor: Agent, client: Agent, profile_id: str | None = None

@@ -130,15 +130,7 @@ class RowMaker:
             return {**base, "status": "failed", "step": "profile", "error": str(exc)}
         counselor = self.counselor(index)
         seed = derive_seed(self.config.seed, "row", index)
-        plan = SessionPlan(
-            session_id=rid,
-            counselor=counselor,
-            profile_id=profile.id,
-            seed=seed,
-            counselor_seed=derive_seed(seed, "counselor"),
-            client_seed=derive_seed(seed, "client"),
-            max_turns=self.config.max_turns,
-        )
+        plan = SessionPlan.seeded(rid, counselor, profile.id, seed, max_turns=self.config.max_turns)
         [session] = await run_sessions(
             [plan],
             [profile],
@@ -229,13 +221,11 @@ class RowMaker:
         for k in range(1, self.config.sessions + 1):
             seed = derive_seed(course_seed, "session", k)
             plans.append(
-                SessionPlan(
-                    session_id=row_id(self.config, first + k - 1),
-                    counselor=counselor,
-                    profile_id=profile.id,
-                    seed=seed,
-                    counselor_seed=derive_seed(seed, "counselor"),
-                    client_seed=derive_seed(seed, "client"),
+                SessionPlan.seeded(
+                    row_id(self.config, first + k - 1),
+                    counselor,
+                    profile.id,
+                    seed,
                     max_turns=self.config.max_turns,
                     course=CourseSpot(
                         f"{self.config.recipe}-course-{c:06d}",
