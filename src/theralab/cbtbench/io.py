@@ -8,9 +8,9 @@ empty list means no distortion / no core belief). Output: `{"id": "a1", "labels"
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from theralab.cbtbench.labels import Task
 from theralab.dialogue.transcripts import json_object, read_lines
@@ -67,11 +67,30 @@ def parse_item(line: str, task: Task, source: str, lineno: int) -> Item:
 
 def read_items(path: str, task: Task) -> list[Item]:
     """All items of a JSONL file ("-" for standard input); ids must be unique."""
+    return read_unique(
+        path,
+        lambda line, source, lineno: parse_item(line, task, source, lineno),
+        'like {"id": …, "text": …}',
+    )
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str | int: ...
+
+
+T = TypeVar("T", bound=_HasId)
+
+
+def read_unique(path: str, parse: Callable[[str, str, int], T], shape: str) -> list[T]:
+    """The items of a JSONL file ("-" for standard input), each line read by
+    `parse(line, source, lineno)`; ids must be unique and the file not empty (errors name
+    the file and line; `shape` completes "expected JSONL lines …")."""
     source = "<stdin>" if path == "-" else path
-    items: list[Item] = []
+    items: list[T] = []
     seen: dict[str | int, int] = {}
     for lineno, line in read_lines(path):
-        item = parse_item(line, task, source, lineno)
+        item = parse(line, source, lineno)
         if item.id in seen:
             raise InputError(
                 f"duplicate id {item.id!r} (first on line {seen[item.id]})",
@@ -82,7 +101,7 @@ def read_items(path: str, task: Task) -> list[Item]:
         seen[item.id] = lineno
         items.append(item)
     if not items:
-        raise InputError('no items: expected JSONL lines like {"id": …, "text": …}', source=source)
+        raise InputError(f"no items: expected JSONL lines {shape.strip()}", source=source)
     return items
 
 

@@ -29,7 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from theralab.dialogue.transcripts import json_object, read_lines
+from theralab.cbtbench.io import read_unique
+from theralab.dialogue.transcripts import json_object
 from theralab.errors import InputError
 from theralab.evaluate.stats import wilson
 from theralab.model.errors import ErrorKind, ModelError
@@ -139,23 +140,7 @@ def parse_mcq_item(line: str, source: str, lineno: int) -> MCQItem:
 
 def read_mcq_items(path: str) -> list[MCQItem]:
     """Every item of a JSONL file ("-" for standard input); ids must be unique."""
-    source = "<stdin>" if path == "-" else path
-    items: list[MCQItem] = []
-    seen: dict[str | int, int] = {}
-    for lineno, line in read_lines(path):
-        item = parse_mcq_item(line, source, lineno)
-        if item.id in seen:
-            raise InputError(
-                f"duplicate id {item.id!r} (first on line {seen[item.id]})",
-                source=source,
-                line=lineno,
-                field="id",
-            )
-        seen[item.id] = lineno
-        items.append(item)
-    if not items:
-        raise InputError(f"no items: expected JSONL lines{SHAPE}", source=source)
-    return items
+    return read_unique(path, parse_mcq_item, SHAPE)
 
 
 def answer_schema(letters: Sequence[str]) -> dict[str, Any]:
