@@ -104,7 +104,8 @@ def predict_head(head: Mapping[str, Any], vectors: Vectors, max_labels: int) -> 
 
 
 @cache
-def _load_json(path: Path) -> dict[str, Any]:
+def load_json(path: Path) -> dict[str, Any]:
+    """A shipped head or card, read once per process."""
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -119,7 +120,7 @@ class DistortionBaseline:
 
     @property
     def head(self) -> dict[str, Any]:
-        return _load_json(self.head_path)
+        return load_json(self.head_path)
 
     @property
     def validation(self) -> dict[str, Any]:
@@ -176,7 +177,7 @@ class CoreBeliefBaseline:
     ) -> None:
         self.prototypes = dict(prototypes) if prototypes is not None else load_prototypes()
         path = calibration or data_path(CORE_FILE)
-        self.calibration: dict[str, Any] = _load_json(path) if path.is_file() else {}
+        self.calibration: dict[str, Any] = load_json(path) if path.is_file() else {}
         self.threshold = (
             threshold if threshold is not None else float(self.calibration.get("threshold", 0.5))
         )

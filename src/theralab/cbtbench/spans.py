@@ -19,14 +19,12 @@ figures): no text of the training data.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from theralab.cbtbench.baseline import Progress, data_path, embed
+from theralab.cbtbench.baseline import Progress, data_path, embed, load_json
 from theralab.cbtbench.labels import DISTORTION_TASK, Task
 from theralab.text.ngrams import hashed_ngrams
 from theralab.text.perspective import split_sentences
@@ -123,11 +121,6 @@ def decide(
     return chosen[: min(max_labels, int(head.get("max_labels", max_labels)))]
 
 
-@cache
-def _load(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 class SpanDistortionClassifier:
     """The span-trained distortion classifier over sentence embeddings."""
 
@@ -140,11 +133,11 @@ class SpanDistortionClassifier:
 
     @property
     def head(self) -> dict[str, Any]:
-        return _load(self.head_path)
+        return load_json(self.head_path)
 
     @property
     def card(self) -> dict[str, Any]:
-        return _load(self.card_path) if self.card_path.is_file() else {}
+        return load_json(self.card_path) if self.card_path.is_file() else {}
 
     @property
     def validation(self) -> dict[str, Any]:
