@@ -316,3 +316,36 @@ def test_the_global_out_reaches_report_and_export(tmp_path: Path) -> None:
     exported = runner.invoke(app, ["--out", str(tmp_path / "ex"), "export", str(tmp_path / "ds")])
     assert exported.exit_code == 0, exported.output
     assert (tmp_path / "ex" / "train.jsonl").is_file()
+
+
+def test_the_progress_bar_ends_full_when_clients_drop_out(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A dropout's unheld sessions count as done on the bar: it does not stop short."""
+    from theralab.cli import _common
+
+    steps: list[int] = []
+    totals: list[int] = []
+
+    class Recorder:
+        def __init__(self, *args: object, **kwargs: object) -> None: ...
+
+        def __enter__(self) -> Recorder:
+            return self
+
+        def __exit__(self, *exc: object) -> None: ...
+
+        def add_task(self, unit: str, total: int) -> int:
+            totals.append(total)
+            return 0
+
+        def advance(self, task: int, n: int) -> None:
+            steps.append(n)
+
+    monkeypatch.setattr(_common, "progress_bar", lambda *a, **k: Recorder())
+    result = runner.invoke(
+        app,
+        ["simulate", "-c", "directive", "--n", "3", "--sessions", "3", "--out", str(tmp_path)],
+    )
+    assert result.exit_code == 0, result.output
+    assert totals == [9] and sum(steps) == 9 and any(n > 1 for n in steps)

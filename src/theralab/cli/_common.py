@@ -21,7 +21,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from theralab.dialogue.records import Session
+from theralab.dialogue.records import Session, StopReason
 from theralab.errors import TheraLabError
 
 # Logs and pipes get a wide console so tables stay readable; terminals use their own width.
@@ -157,14 +157,20 @@ def progress_bar(description: str, unit: str = "", enabled: bool = True) -> Prog
 def session_progress(
     enabled: bool = True,
 ) -> Iterator[tuple[Callable[[int], None], Callable[[Session], None]]]:
-    """A progress bar over sessions on stderr; yields (start(total), advance(session))."""
+    """A progress bar over sessions on stderr; yields (start(total), advance(session)).
+
+    A course's last session held — its client dropped out, or it failed — also counts the
+    course's sessions that will not run now, so the bar still ends full."""
     with count_progress("simulating", "sessions", enabled) as (start, step):
 
         def advance(session: Session) -> None:
-            if session.stop_reason and session.stop_reason.value == "error":
+            failed = session.stop_reason is StopReason.ERROR
+            if failed:
                 err = session.outcome.error if session.outcome else "unknown error"
                 err_console.print(f"[yellow]session {session.id} failed: {err}[/yellow]")
-            step()
+            course = session.course
+            ends = course is not None and (failed or course.carry.dropped_out)
+            step(1 + (course.of - course.index if ends and course is not None else 0))
 
         yield start, advance
 
