@@ -133,3 +133,23 @@ def test_a_foreign_risk_label_is_kept_not_refused() -> None:
 
     a = Annotations.model_validate({"risk": "severe"})
     assert a.risk is None and a.model_extra == {"risk_label": "severe"}
+
+
+def test_writing_to_a_special_file_writes_through_it(tmp_path: Path) -> None:
+    """`--out /dev/null` (or a named pipe) must not be replaced by a regular file."""
+    import os
+    import stat
+    import threading
+
+    from theralab.dialogue.transcripts import atomic_write_text
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+    reader.start()
+    atomic_write_text(fifo, "through the pipe\n")
+    reader.join(timeout=10)
+    assert got == ["through the pipe\n"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert not list(tmp_path.glob(".pipe.*"))

@@ -102,8 +102,14 @@ def append_line(path: str | Path, line: str) -> None:
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write a text file via a temporary file and rename, so readers never see half a file."""
+    """Write a text file via a temporary file and rename, so readers never see half a file.
+    A target that exists but is not a regular file (`/dev/null`, a named pipe) is written
+    to as it is: renaming over it would replace the device or pipe with a file."""
     p = Path(path)
+    if p.exists() and not p.is_file():
+        with p.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+        return
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     try:
