@@ -218,8 +218,8 @@ def test_ctrl_c_keeps_finished_sessions_and_says_where(tmp_path: Path, monkeypat
 
 
 def test_debug_shows_the_traceback_of_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A KeyError or ValueError may be a bug: one line by default, the traceback with
-    --debug; TheraLab's own input errors stay one line either way."""
+    """Only TheraLab's own errors are user errors (exit 2, one line). A bare KeyError or
+    ValueError is a bug: exit 1 with one line saying so, or its traceback with --debug."""
     import theralab.cli.measures as measures_cli
 
     def broken(spec: str) -> None:
@@ -227,7 +227,8 @@ def test_debug_shows_the_traceback_of_a_bug(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(measures_cli, "get_instrument", broken)
     quiet = runner.invoke(app, ["measures", "show", "phq9"])
-    assert quiet.exit_code == 2 and "an injected bug" in quiet.output
+    assert quiet.exit_code == 1 and "an injected bug" in quiet.output
+    assert "internal error" in quiet.output and "--debug" in quiet.output
     assert "Traceback" not in quiet.output
     loud = runner.invoke(app, ["--debug", "measures", "show", "phq9"])
     assert isinstance(loud.exception, ValueError) and loud.exit_code == 1
@@ -235,6 +236,19 @@ def test_debug_shows_the_traceback_of_a_bug(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.undo()
     unknown = runner.invoke(app, ["--debug", "measures", "show", "no-such-measure"])
     assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+
+
+def test_unknown_names_and_bad_values_are_user_errors() -> None:
+    """Names and values the user typed raise TheraLab's own errors (exit 2, one line that
+    lists what is known), never a bare KeyError or ValueError that would read as a bug."""
+    bad_counselor = runner.invoke(app, ["simulate", "-c", "no-such-counselor", "--n", "1"])
+    assert bad_counselor.exit_code == 2, bad_counselor.output
+    assert "unknown counselor 'no-such-counselor'" in bad_counselor.output
+    assert "internal error" not in bad_counselor.output
+    bad_role = runner.invoke(app, ["run", "--model-role", "nonsense", "--no-progress"])
+    assert bad_role.exit_code == 2 and "ROLE=SPEC" in bad_role.output
+    bad_rank = runner.invoke(app, ["run", "--rank-by", "no.such.metric", "--no-progress"])
+    assert bad_rank.exit_code == 2, bad_rank.output
 
 
 def test_a_run_re_evaluates_to_the_same_results_with_the_default_seed(tmp_path: Path) -> None:

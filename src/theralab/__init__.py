@@ -13,6 +13,7 @@ from theralab.clients import ScriptedClient
 from theralab.coding import RuleCoder
 from theralab.counselors import make_counselor
 from theralab.dialogue import CourseSlot, Session, SessionNotes, Turn, read_sessions, write_sessions
+from theralab.errors import BadValue, InputError, TheraLabError, UnknownName
 from theralab.evaluate import CourseResults, Results, evaluate_courses, evaluate_sessions
 from theralab.model import Model
 from theralab.profiles import ClientProfile, builtin_profiles, get_profile
@@ -23,9 +24,11 @@ from theralab.simulate import plan_sessions, run_sessions
 from theralab.version import __version__
 
 __all__ = [
+    "BadValue",
     "ClientProfile",
     "CourseResults",
     "CourseSlot",
+    "InputError",
     "Model",
     "Results",
     "RuleCoder",
@@ -33,7 +36,9 @@ __all__ = [
     "ScriptedClient",
     "Session",
     "SessionNotes",
+    "TheraLabError",
     "Turn",
+    "UnknownName",
     "__version__",
     "builtin_profiles",
     "default_screener",

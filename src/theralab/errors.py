@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class TheraLabError(Exception):
     """Base class for TheraLab's own errors."""
+
+
+class UnknownName(TheraLabError, KeyError):
+    """A name the user gave (a counselor, profile, evaluator, metric…) is not known; the
+    message lists the known ones. Also a KeyError, for callers that look names up."""
+
+    def __str__(self) -> str:  # KeyError's str() would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class BadValue(TheraLabError, ValueError):
+    """A value the user gave (an option, a spec, a setting) is malformed or out of range; the
+    message says what is expected. Also a ValueError, for callers that validate values."""
 
 
 class InputError(TheraLabError):
@@ -55,3 +72,17 @@ def read_json_input(path: str | Path, what: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", source=str(path), line=exc.lineno) from exc
+
+
+def validated(model: type[M], what: str, **values: Any) -> M:
+    """`model(**values)` for values the user gave (command-line options): a validation
+    failure is a BadValue naming `what` and each bad field in one line, not a bug."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error.get("loc", ()))
+            message = str(error.get("msg", "")).removeprefix("Value error, ")
+            problems.append(f"{where}: {message}" if where else message)
+        raise BadValue(f"{what}: {'; '.join(problems)}") from exc

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from theralab.errors import BadValue
+
 DISTORTIONS: tuple[str, ...] = (
     "all-or-nothing thinking",
     "overgeneralization",
@@ -118,7 +120,7 @@ class Task:
         for ours in self.labels:
             if _fold(ours) == key:
                 return ours
-        raise ValueError(f"unknown label {label!r}; choose from: {', '.join(self.labels)}")
+        raise BadValue(f"unknown label {label!r}; choose from: {', '.join(self.labels)}")
 
 
 DISTORTION_TASK = Task(

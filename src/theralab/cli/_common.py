@@ -20,6 +20,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from typer.exceptions import TyperException
 
 from theralab.dialogue.records import Session, StopReason
 from theralab.errors import TheraLabError
@@ -112,21 +113,23 @@ def exit_on_failures(
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn TheraLab's input errors and unknown names into one clear line and exit code 2.
-    With `theralab --debug`, errors that are not TheraLab's own input errors (a KeyError or
-    ValueError may be a bug) propagate with their traceback instead."""
+    """Turn TheraLab's own errors (bad input, unknown names, bad values: `TheraLabError`) into
+    one clear line and exit code 2. Anything else is a bug: one line naming it and exit 1, or
+    with `theralab --debug` its traceback."""
     try:
         yield
     except TheraLabError as exc:
         raise fail(str(exc)) from None
-    except KeyError as exc:
+    except (typer.Exit, typer.Abort, TyperException):
+        raise
+    except Exception as exc:
         if _DEBUG[0]:
             raise
-        raise fail(str(exc.args[0]) if exc.args else str(exc)) from None
-    except ValueError as exc:
-        if _DEBUG[0]:
-            raise
-        raise fail(str(exc)) from None
+        raise fail(
+            f"internal error ({type(exc).__name__}: {exc}). This is a bug in TheraLab: run "
+            "the same command as `theralab --debug …` for the traceback and report it.",
+            code=1,
+        ) from None
 
 
 _DEBUG = [False]

@@ -41,6 +41,7 @@ from theralab.cbtbench.mcq import (
 from theralab.cbtbench.metrics import Metrics, score
 from theralab.cli._common import console, count_progress, err_console, fail, user_errors
 from theralab.dialogue.transcripts import atomic_write_text
+from theralab.errors import BadValue
 from theralab.model.api import parse_spec
 from theralab.model.errors import MissingDependency
 from theralab.model.roles import ModelRoles
@@ -111,11 +112,11 @@ def role_spec(model_role: list[str] | None, only: str) -> str | None:
         role, sep, value = item.partition("=")
         role, value = role.strip(), value.strip()
         if not sep or not role or not value:
-            raise ValueError(
+            raise BadValue(
                 f"--model-role takes ROLE=SPEC, e.g. {only}=openai/gpt-4o-mini; got {item!r}"
             )
         if role != only:
-            raise ValueError(f"unknown role {role!r}: the benchmark has one role, {only}")
+            raise BadValue(f"unknown role {role!r}: the benchmark has one role, {only}")
         parse_spec(value)
         spec = value
     return spec

@@ -28,6 +28,7 @@ from theralab.cli._judging import (
 )
 from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import atomic_write_text, read_sessions
+from theralab.errors import BadValue
 from theralab.evaluate.compare import compare_pairs, make_pairs, summarise
 from theralab.rundir import RunDir
 from theralab.runs import DEFAULT_SEED
@@ -94,7 +95,7 @@ def compare(
         if max_pairs is not None:
             pairs = pairs[:max_pairs]
         if not pairs:
-            raise ValueError(
+            raise BadValue(
                 "no pairs to compare: the runs need sessions of two or more counselors with "
                 "the same client profiles"
             )

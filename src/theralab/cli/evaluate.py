@@ -28,6 +28,7 @@ from theralab.cli._judging import (
 )
 from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import atomic_write_text, read_sessions
+from theralab.errors import InputError
 from theralab.evaluate.judge import JudgeOutcome, judge_sessions
 from theralab.evaluate.results import DEFAULT_RANK_BY, evaluate_sessions
 from theralab.report import write_report
@@ -116,7 +117,7 @@ def evaluate(
     with user_errors():
         sessions = read_sessions(path)
         if not sessions:
-            raise ValueError(f"{path}: no sessions to evaluate")
+            raise InputError("no sessions to evaluate", source=str(path))
         rubrics = resolve_rubrics(split_list(rubric) or split_list([DEFAULT_RUBRICS]))
         if rubric and not judge:
             raise fail("rubrics are scored by LLM judges: add --judge SPEC (e.g. openai/gpt-4o)")

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from theralab.cli._common import console, err_console, fail
+from theralab.cli._common import console, err_console, fail, user_errors
 from theralab.cli.serve import DbOption, _require_extra
+from theralab.errors import validated
 
 
 def guard(
@@ -63,16 +64,19 @@ def guard(
 
     if not upstream.startswith(("http://", "https://")):
         raise fail(f"--upstream must be an http(s) URL, got {upstream!r}")
-    settings = GuardSettings(
-        upstream=upstream,
-        auth=not no_auth,
-        db_url=db,
-        locale=locale,
-        upstream_api_key=os.environ.get(upstream_key_env) or None,
-        timeout=timeout,
-        rate_per_minute=rate_limit,
-        burst=burst,
-    )
+    with user_errors():
+        settings = validated(
+            GuardSettings,
+            "guard options",
+            upstream=upstream,
+            auth=not no_auth,
+            db_url=db,
+            locale=locale,
+            upstream_api_key=os.environ.get(upstream_key_env) or None,
+            timeout=timeout,
+            rate_per_minute=rate_limit,
+            burst=burst,
+        )
     err_console.print("loading the crisis screener…", highlight=False)
     try:
         app = create_guard_app(settings)

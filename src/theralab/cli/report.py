@@ -10,6 +10,7 @@ import typer
 
 from theralab.cli._common import console, global_options, user_errors
 from theralab.dialogue.transcripts import read_sessions
+from theralab.errors import InputError
 from theralab.evaluate.results import Results, evaluate_sessions
 from theralab.report import write_report
 from theralab.rundir import RunDir
@@ -33,14 +34,16 @@ def report(
         if target.is_dir():
             target = target / RunDir.REPORT
         if not run.is_dir():
-            raise ValueError(f"{run}: not a run directory")
+            raise InputError("not a run directory", source=str(run))
         sessions = read_sessions(rd.transcripts)
         results_path = rd.results
         if results_path.exists():
             try:
                 results = Results.model_validate_json(results_path.read_text(encoding="utf-8"))
             except ValueError as exc:
-                raise ValueError(f"{results_path}: not a TheraLab results file ({exc})") from exc
+                raise InputError(
+                    f"not a TheraLab results file ({exc})", source=str(results_path)
+                ) from exc
         else:
             results = evaluate_sessions(sessions)
             write_results(results_path, results)

@@ -25,6 +25,7 @@ from theralab.cli._common import (
 )
 from theralab.counselors import DEFAULT_COUNSELORS, MODEL_PREFIX, NEGATIVE_CONTROLS
 from theralab.counselors.registry import expand_guardrail
+from theralab.errors import validated
 from theralab.model.roles import parse_role_bindings
 from theralab.report.console import print_leaderboard
 from theralab.rundir import RunDir
@@ -189,7 +190,9 @@ def run(
             cfg = load_config(config)
         else:
             names = split_list(counselors) or default_counselors(model_role)
-            cfg = RunConfig(
+            cfg = validated(
+                RunConfig,
+                "run options",
                 counselors=expand_guardrail(names) if guardrail else names,
                 profiles=split_list(profiles),
                 clients=clients,

@@ -19,6 +19,7 @@ from theralab.cli._common import (
     user_errors,
 )
 from theralab.counselors.registry import parse_counselor
+from theralab.errors import validated
 from theralab.model.roles import ModelRoles, parse_role_bindings
 from theralab.runs import DEFAULT_SEED
 from theralab.synth.config import SynthConfig
@@ -149,7 +150,9 @@ def cactus(
         if profiles not in ("compose", "library", "llm"):
             raise fail("--profiles is compose, library or llm")
         roles_spec = parse_role_bindings(model_role)
-        config = SynthConfig(
+        config = validated(
+            SynthConfig,
+            "synth options",
             n=n,
             counselors=split_list(counselor) or ["cbt"],
             seed=g.seed_for(seed, DEFAULT_SEED),
@@ -220,7 +223,9 @@ def _rewrite_command(recipe: str, what: str, fields: str) -> Any:
             from theralab.synth.recipes import SourceItems
 
             items = len(SourceItems(source, recipe))
-            config = SynthConfig(
+            config = validated(
+                SynthConfig,
+                f"synth {recipe} options",
                 recipe=recipe,  # type: ignore[arg-type]
                 source=str(source.resolve()),  # workers elsewhere need an absolute path
                 n=n or items,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from theralab.errors import BadValue
 from theralab.profiles.model import ClientProfile, Style
 from theralab.text.perspective import ensure_period, lower_first
 
@@ -94,4 +95,4 @@ def render(
                 digression = before + (lower_first(drift) if before.endswith("but ") else drift)
                 return " ".join([*parts, ensure_period(digression) + after])
         return " ".join(parts)
-    raise ValueError(f"unknown style {style!r}")
+    raise BadValue(f"unknown style {style!r}")

@@ -12,6 +12,7 @@ from theralab.counselors.magnet import MagnetCounselor
 from theralab.counselors.mi import MICounselor
 from theralab.counselors.person_centred import PersonCentredCounselor
 from theralab.counselors.techniques import TECHNIQUE_NAMES, TECHNIQUES, Technique
+from theralab.errors import UnknownName
 
 CounselorFactory = Callable[[int], Agent]
 
@@ -66,7 +67,7 @@ def resolve_counselor(name: str) -> str:
     key = ALIASES.get(base, base)
     if key not in SCRIPTED_COUNSELORS and key not in MODEL_ONLY:
         known = ", ".join([*SCRIPTED_COUNSELORS, *MODEL_ONLY])
-        raise KeyError(
+        raise UnknownName(
             f"unknown counselor {name!r}; choose from: {known} (prefix llm: for a model-backed "
             "one, or ext:PATH.yaml for your own bot)"
         )
@@ -81,7 +82,7 @@ def make_counselor(name: str, seed: int) -> Agent:
     """A fresh scripted counselor agent for one session."""
     key = resolve_counselor(name)
     if is_model_backed(key):
-        raise KeyError(
+        raise UnknownName(
             f"the {key} counselor is model-backed only: bind a model with "
             f"--model-role counselor=<spec>"
         )

@@ -15,6 +15,7 @@ from typing import Any
 from theralab.agents import CourseContext, Reply, Utterance
 from theralab.counselors.techniques import TECHNIQUE_NAMES
 from theralab.dialogue.records import AgentSpec, Annotations, Speaker
+from theralab.errors import UnknownName
 from theralab.model.errors import ErrorKind, ModelError
 from theralab.model.model import Model
 from theralab.model.types import ChatMessage, GenerateConfig, ModelOutput
@@ -172,7 +173,7 @@ class LLMCounselor:
         label: str | None = None,
     ) -> None:
         if modality not in MODALITIES:
-            raise KeyError(
+            raise UnknownName(
                 f"no model-backed counselor {modality!r}; choose from: {', '.join(MODALITIES)}"
             )
         if modality in MULTI_AGENT and type(self) is LLMCounselor:

@@ -31,7 +31,7 @@ from theralab.counselors import (
     resolve_counselor,
 )
 from theralab.counselors.external import EXT_PREFIX, ExternalBot, load_external
-from theralab.errors import InputError
+from theralab.errors import InputError, UnknownName
 from theralab.model.model import Model
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def parse_counselor(text: str) -> CounselorSpec:
         guarded = path.endswith(GUARD_SUFFIX)
         path = path.removesuffix(GUARD_SUFFIX)
         if not path:
-            raise KeyError("ext: needs a YAML file: ext:PATH.yaml")
+            raise UnknownName("ext: needs a YAML file: ext:PATH.yaml")
         bot = load_external(path)
         return CounselorSpec(
             name=EXT_PREFIX + path + (GUARD_SUFFIX if guarded else ""),
@@ -213,7 +213,7 @@ class CounselorRegistry:
             from theralab.counselors.model_backed import llm_counselor
 
             if self.counselor_model is None:
-                raise KeyError(
+                raise UnknownName(
                     f"the {spec.name} counselor is model-backed only: bind a model with "
                     f"--model-role counselor=<spec>"
                 )

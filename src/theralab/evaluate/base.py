@@ -9,6 +9,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 
 from theralab.dialogue.records import Session
+from theralab.errors import UnknownName
 
 Value = float | None
 
@@ -112,7 +113,9 @@ def get_evaluators(names: list[str] | None = None) -> list[Evaluator]:
     names = names or default_evaluators()
     unknown = [n for n in names if n not in EVALUATORS]
     if unknown:
-        raise KeyError(f"unknown evaluator(s) {', '.join(unknown)}; known: {', '.join(EVALUATORS)}")
+        raise UnknownName(
+            f"unknown evaluator(s) {', '.join(unknown)}; known: {', '.join(EVALUATORS)}"
+        )
     return [EVALUATORS[n]() for n in names]
 
 

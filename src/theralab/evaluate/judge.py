@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from theralab.dialogue.records import Session, Speaker
+from theralab.errors import BadValue
 from theralab.evaluate.agreement import agreement
 from theralab.evaluate.base import Metric
 from theralab.model.errors import ErrorKind, ModelError
@@ -241,9 +242,9 @@ async def judge_sessions(
 ) -> JudgeOutcome:
     """Rate every session on every rubric item with every judge, `repeats` times each."""
     if not judges:
-        raise ValueError("judging needs at least one judge model")
+        raise BadValue("judging needs at least one judge model")
     if repeats < 1:
-        raise ValueError("repeats must be at least 1")
+        raise BadValue("repeats must be at least 1")
     temp = temperature if temperature is not None else (0.7 if repeats > 1 else 0.0)
     tasks = _tasks(sessions, rubrics, judges, repeats)
 

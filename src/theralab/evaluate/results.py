@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from theralab.dialogue.records import Session
+from theralab.errors import UnknownName
 from theralab.evaluate.base import Evaluator, Metric, get_evaluators
 from theralab.evaluate.courses import CourseResults, evaluate_courses
 from theralab.evaluate.judge import JudgeOutcome
@@ -150,7 +151,7 @@ def aggregate(
             )
     keys = [m.key for m in infos]
     if rank_by not in keys:
-        raise KeyError(f"cannot rank by {rank_by!r}; metrics: {', '.join(keys)}")
+        raise UnknownName(f"cannot rank by {rank_by!r}; metrics: {', '.join(keys)}")
     order: list[str] = []
     for r in results:
         if r.counselor not in order:

@@ -46,6 +46,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from theralab.clients.state import LatentState
+from theralab.errors import BadValue
 from theralab.measures.model import Domain, Instrument, MeasureItem
 from theralab.measures.scoring import AnswerStatus, ItemAnswer, MeasureAnswers
 from theralab.model.errors import ErrorKind, ModelError
@@ -151,10 +152,10 @@ def symptom_state(
     )
     for name, value in severity.items():
         if name not in (Domain.PSYCHOSIS.value, Domain.MANIA.value):
-            raise ValueError(f"conditions are psychosis or mania, not {name!r}")
+            raise BadValue(f"conditions are psychosis or mania, not {name!r}")
         domain = Domain(name)
         if not 0.0 <= value <= 1.0:
-            raise ValueError(f"{name} severity {value} is outside 0–1")
+            raise BadValue(f"{name} severity {value} is outside 0–1")
         loadings[domain] = value
     for name, value in carried.items():
         for domain, (base, slope) in CONDITION_LOADINGS.get(name, {}).items():

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from theralab.dialogue.measurements import AnswerStatus, ItemAnswer, MeasureAnswers, MeasureScore
+from theralab.errors import BadValue
 from theralab.measures.model import Instrument
 
 __all__ = [
@@ -48,14 +49,14 @@ def score(
     one of the item's option scores; see the module docstring for the prorating rule."""
     if isinstance(answers, MeasureAnswers):
         if answers.instrument != instrument.tag:
-            raise ValueError(f"answers are for {answers.instrument}, not {instrument.tag}")
+            raise BadValue(f"answers are for {answers.instrument}, not {instrument.tag}")
         values = answers.values()
     else:
         values = dict(answers)
     known = {i.id for i in instrument.items}
     stray = sorted(set(values) - known)
     if stray:
-        raise ValueError(f"{instrument.id} has no item(s) {', '.join(stray)}")
+        raise BadValue(f"{instrument.id} has no item(s) {', '.join(stray)}")
     raw = 0
     unscored: list[str] = []
     for item in instrument.items:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from theralab.errors import BadValue
 from theralab.model.types import ChatMessage, GenerateConfig, ModelOutput
 
 
@@ -78,13 +79,13 @@ def parse_spec(spec: str) -> tuple[str, str]:
     """'openai/gpt-4o-mini' → ('openai', 'gpt-4o-mini'); 'local' → ('local', '')."""
     spec = spec.strip()
     if not spec:
-        raise ValueError("empty model spec")
+        raise BadValue("empty model spec")
     provider, _, name = spec.partition("/")
     if provider not in PROVIDERS:
         known = ", ".join(sorted(PROVIDERS))
-        raise ValueError(f"unknown model provider {provider!r} in {spec!r}; known: {known}")
+        raise BadValue(f"unknown model provider {provider!r} in {spec!r}; known: {known}")
     if not name and provider not in ("local",):
-        raise ValueError(f"model spec {spec!r} needs a model name: {provider}/<model>")
+        raise BadValue(f"model spec {spec!r} needs a model name: {provider}/<model>")
     return provider, name
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from theralab.errors import BadValue
 from theralab.model.api import parse_spec
 from theralab.model.cache import DEFAULT_CACHE, ResponseCache
 from theralab.model.model import Model
@@ -27,11 +28,11 @@ def parse_role_bindings(items: list[str] | None) -> dict[str, str]:
         role, sep, spec = item.partition("=")
         role, spec = role.strip(), spec.strip()
         if not sep or not role or not spec:
-            raise ValueError(
+            raise BadValue(
                 f"--model-role takes ROLE=SPEC, e.g. counselor=openai/gpt-4o-mini; got {item!r}"
             )
         if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+            raise BadValue(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
         parse_spec(spec)  # fail early on a bad spec
         out[role] = spec
     return out

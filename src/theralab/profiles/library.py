@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from theralab.errors import InputError, read_text_input
+from theralab.errors import BadValue, InputError, UnknownName, read_text_input
 from theralab.profiles.model import ClientProfile
 from theralab.yamlfiles import parse_yaml_model
 
@@ -65,7 +65,7 @@ def get_profile(profile_id: str) -> ClientProfile:
     for p in builtin_profiles(include_conditions=True):
         if p.id == profile_id:
             return p
-    raise KeyError(f"no built-in profile {profile_id!r}; see `theralab profiles list`")
+    raise UnknownName(f"no built-in profile {profile_id!r}; see `theralab profiles list`")
 
 
 def load_profiles(specs: Iterable[str]) -> list[ClientProfile]:
@@ -99,7 +99,7 @@ def sample_panel(
         pool if pool is not None else builtin_profiles(include_conditions=include_conditions)
     )
     if n > len(candidates):
-        raise ValueError(f"asked for {n} profiles but only {len(candidates)} are available")
+        raise BadValue(f"asked for {n} profiles but only {len(candidates)} are available")
     random.Random(seed).shuffle(candidates)
     covered: set[tuple[str, str]] = set()
     panel: list[ClientProfile] = []

@@ -15,6 +15,7 @@ import random
 import re
 from collections.abc import Sequence
 
+from theralab.errors import BadValue
 from theralab.profiles.model import Attitude, ClientProfile, CoreBeliefs, Stage, Style
 from theralab.safety.risk import RiskLevel
 
@@ -99,7 +100,7 @@ def compose_profile(
         p for p in pool if "problem" not in wanted or p.presenting_problem == wanted["problem"]
     ]
     if not bases:
-        raise ValueError(f"no library profile has the problem {wanted['problem']!r}")
+        raise BadValue(f"no library profile has the problem {wanted['problem']!r}")
     base = _rng(seed, index, "base").choice(sorted(bases, key=lambda p: p.id))
     data = json.loads(base.model_dump_json())
 

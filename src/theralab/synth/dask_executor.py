@@ -36,7 +36,7 @@ from importlib.util import find_spec
 from itertools import islice
 from typing import Any
 
-from theralab.errors import TheraLabError
+from theralab.errors import BadValue, TheraLabError
 from theralab.model.roles import ModelRoles
 from theralab.synth.config import SynthConfig
 from theralab.synth.pipeline import OnRow, make_rows
@@ -69,7 +69,7 @@ class DaskExecutor:
         if not dask_available():
             raise ClusterError(INSTALL_HINT)
         if self.concurrency < 1 or self.shard_size < 1 or self.n_workers < 1:
-            raise ValueError("concurrency, shard_size and n_workers must be at least 1")
+            raise BadValue("concurrency, shard_size and n_workers must be at least 1")
         if self.endpoints is not None and not self.endpoints:
             self.endpoints = None
 

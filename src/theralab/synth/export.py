@@ -19,7 +19,7 @@ from theralab.agents import CourseContext
 from theralab.counselors.llm import course_prompt
 from theralab.dialogue.courses import CourseSlot
 from theralab.dialogue.transcripts import atomic_write_text
-from theralab.errors import InputError
+from theralab.errors import BadValue, InputError
 from theralab.synth.pipeline import AT_RISK_FILE, DATASET_FILE
 
 Format = Literal["sharegpt", "openai", "hf", "parquet"]
@@ -41,9 +41,9 @@ def parse_split(text: str) -> tuple[float, ...]:
     try:
         parts = tuple(float(p) for p in text.split(","))
     except ValueError:
-        raise ValueError(f"--split takes fractions like 0.9,0.05,0.05; got {text!r}") from None
+        raise BadValue(f"--split takes fractions like 0.9,0.05,0.05; got {text!r}") from None
     if not 1 <= len(parts) <= 3 or any(p < 0 for p in parts) or abs(sum(parts) - 1) > 1e-6:
-        raise ValueError(f"--split needs 1–3 non-negative fractions summing to 1; got {text!r}")
+        raise BadValue(f"--split needs 1–3 non-negative fractions summing to 1; got {text!r}")
     return parts
 
 
@@ -131,7 +131,7 @@ def export_dataset(
 ) -> dict[str, int]:
     """Write one file per split (and `at_risk` on request); returns rows per file."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        raise BadValue(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     source = folder / DATASET_FILE
     if not source.exists():
         raise InputError(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from theralab.dialogue.records import Session, Speaker
+from theralab.errors import BadValue
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -34,7 +35,7 @@ class Filter:
     def parse(cls, text: str) -> Filter:
         m = _EXPR.match(text)
         if not m:
-            raise ValueError(
+            raise BadValue(
                 f"a filter is FIELD OP NUMBER with OP one of >= <= == != > <, e.g. "
                 f"'turns>=16' or 'ctrs.mean>=4'; got {text!r}"
             )

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from functools import cached_property
 
+from theralab.errors import BadValue
 from theralab.profiles.model import Attitude, Stage, Style
 
 DIMENSIONS = ("problem", "style", "attitude", "stage", "core_belief")
@@ -28,11 +29,9 @@ class Quota:
         dim, sep, spec = text.partition("=")
         dim, spec = dim.strip(), spec.strip()
         if not sep or not dim or not spec:
-            raise ValueError(f"a quota is DIMENSION=even or DIMENSION=a:0.5,b:0.5; got {text!r}")
+            raise BadValue(f"a quota is DIMENSION=even or DIMENSION=a:0.5,b:0.5; got {text!r}")
         if dim not in DIMENSIONS:
-            raise ValueError(
-                f"unknown quota dimension {dim!r}; choose from {', '.join(DIMENSIONS)}"
-            )
+            raise BadValue(f"unknown quota dimension {dim!r}; choose from {', '.join(DIMENSIONS)}")
         if spec == "even":
             return cls(dim, ())
         weights = []
@@ -43,10 +42,10 @@ class Quota:
             except ValueError:
                 weight = -1.0
             if not colon or weight < 0:
-                raise ValueError(f"quota {text!r}: '{part}' is not VALUE:WEIGHT")
+                raise BadValue(f"quota {text!r}: '{part}' is not VALUE:WEIGHT")
             weights.append((value.strip(), weight))
         if sum(w for _, w in weights) <= 0:
-            raise ValueError(f"quota {text!r}: weights sum to zero")
+            raise BadValue(f"quota {text!r}: weights sum to zero")
         return cls(dim, tuple(weights))
 
 
@@ -74,7 +73,7 @@ class QuotaPlan:
             values = known_values(q.dimension, list(self.problems))
             unknown = [v for v, _ in q.weights if v not in values]
             if unknown:
-                raise ValueError(
+                raise BadValue(
                     f"quota {q.dimension}: unknown value(s) {', '.join(unknown)}; "
                     f"known: {', '.join(values)}"
                 )

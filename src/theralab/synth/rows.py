@@ -14,6 +14,7 @@ from typing import Any
 from theralab.counselors.registry import parse_counselor
 from theralab.dialogue.records import Session, Speaker, StopReason
 from theralab.dialogue.transcripts import session_to_json
+from theralab.errors import BadValue
 from theralab.evaluate.base import get_evaluators
 from theralab.evaluate.judge import judge_sessions
 from theralab.model.errors import ErrorKind, ModelError
@@ -78,7 +79,7 @@ class RowMaker:
         if self.config.profiles != "llm":
             return self.profile(index)
         if self.roles is None or not self.roles.bound("client"):
-            raise ValueError("--profiles llm asks the client model: bind --model-role client=SPEC")
+            raise BadValue("--profiles llm asks the client model: bind --model-role client=SPEC")
         return await generate_profile(
             self.roles.model("client"),
             self.quota_plan.values(index),
@@ -95,7 +96,7 @@ class RowMaker:
                 if all(_attribute(p, dim) == value for dim, value in wanted.items())
             ]
             if not matches:
-                raise ValueError(f"no library profile matches the quotas {wanted} (row {index})")
+                raise BadValue(f"no library profile matches the quotas {wanted} (row {index})")
             return matches[derive_seed(self.config.seed, "library", index) % len(matches)]
         return compose_profile(index, self.config.seed, self.pool, wanted)
 
@@ -286,7 +287,7 @@ class RowMaker:
             out.update({k: None if v is None else round(float(v), 4) for k, v in values.items()})
         if self.config.rubrics:
             if self.roles is None or not self.roles.bound("judge"):
-                raise ValueError("rubric scores need --model-role judge=SPEC")
+                raise BadValue("rubric scores need --model-role judge=SPEC")
             judged = await judge_sessions(
                 [session], resolve_rubrics(self.config.rubrics), [self.roles.model("judge")]
             )
