@@ -121,7 +121,17 @@ def test_unknown_counselor_is_a_clear_error(tmp_path: Path) -> None:
 def test_simulate_then_evaluate_then_show(tmp_path: Path) -> None:
     transcripts = tmp_path / "t.jsonl"
     sim = runner.invoke(
-        app, ["simulate", "-c", "mi", "--n", "2", "--out", str(transcripts), "--no-progress"]
+        app,
+        [
+            "simulate",
+            "-c",
+            "mi",
+            "--per-counselor",
+            "2",
+            "--out",
+            str(transcripts),
+            "--no-progress",
+        ],
     )
     assert sim.exit_code == 0, sim.output
     assert len(transcripts.read_text().splitlines()) == 2
@@ -140,6 +150,8 @@ def test_simulate_then_evaluate_then_show(tmp_path: Path) -> None:
 
 
 def test_simulate_n_counts_sessions_per_counselor(tmp_path: Path) -> None:
+    """`--n` is the old name of `--per-counselor` (it counts rows in `synth`): it still works
+    and says so."""
     out = tmp_path / "many.jsonl"
     result = runner.invoke(
         app,
@@ -161,6 +173,7 @@ def test_simulate_n_counts_sessions_per_counselor(tmp_path: Path) -> None:
     assert len(ids) == 90 and len(set(ids)) == 90
     cbt_profiles = [i.split("--")[1] for i in ids if i.startswith("cbt--")]
     assert len(set(cbt_profiles[:42])) == 42  # every client once before any repeat
+    assert "--per-counselor" in result.output.replace("\n", "")
 
 
 def test_evaluate_reports_the_malformed_line(tmp_path: Path) -> None:

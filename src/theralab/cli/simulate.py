@@ -13,6 +13,7 @@ from theralab.cli._common import (
     MeasuresOption,
     SessionsOption,
     console,
+    err_console,
     exit_on_failures,
     global_options,
     interrupt_message,
@@ -44,16 +45,25 @@ def simulate(
             "behind the guardrail).",
         ),
     ],
-    n: Annotated[
+    per_counselor: Annotated[
         int,
         typer.Option(
-            "--n",
+            "--per-counselor",
             min=1,
             help="Sessions (with --sessions: courses) per counselor. Clients are sampled from "
             "the built-in library, all different while the library lasts, then again with new "
             "seeds.",
         ),
     ] = 12,
+    n_old: Annotated[
+        int | None,
+        typer.Option(
+            "--n",
+            min=1,
+            hidden=True,
+            help="Old name of --per-counselor (`--n` counts rows in `synth`).",
+        ),
+    ] = None,
     profiles: Annotated[
         list[str] | None,
         typer.Option("--profiles", "-p", help="Explicit clients: profile ids, files or folders."),
@@ -107,6 +117,14 @@ def simulate(
     path = g.out_for(out, Path("transcripts.jsonl"))
     if path.is_dir():
         path = path / "transcripts.jsonl"
+    n = per_counselor
+    if n_old is not None:
+        err_console.print(
+            "[yellow]note:[/yellow] `simulate --n` is now `--per-counselor` (sessions per "
+            "counselor; `--n` counts rows in `synth`)",
+            highlight=False,
+        )
+        n = n_old
     with user_errors():
         chosen = split_list(profiles)
         names = split_list(counselor)
