@@ -24,6 +24,7 @@ from typer.exceptions import TyperException
 
 from theralab.dialogue.records import Session, StopReason
 from theralab.errors import TheraLabError
+from theralab.runs import DEFAULT_SEED
 
 # Logs and pipes get a wide console so tables stay readable; terminals use their own width.
 console = Console(width=None if sys.stdout.isatty() else 150)
@@ -229,6 +230,35 @@ def phase_progress(enabled: bool = True) -> Iterator[Callable[[str, int, int], N
         yield update
 
 
+SeedOption = Annotated[
+    int | None,
+    typer.Option(
+        help=f"Seed: every random choice derives from it. Default {DEFAULT_SEED} "
+        "(or `theralab --seed N` for every command)."
+    ),
+]
+ProgressOption = Annotated[bool, typer.Option(help="Show a progress bar.")]
+LocaleOption = Annotated[
+    str | None, typer.Option(help="Locale for crisis resources (e.g. en-US, en-GB).")
+]
+ModelRoleOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--model-role",
+        help="Bind a role to a model: counselor=openai/gpt-4o-mini, client=vllm/<model>, "
+        "screener=…, judge=…; repeat for several. Unbound roles stay scripted.",
+    ),
+]
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option(help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL or provider's)."),
+]
+MaxConnectionsOption = Annotated[
+    int, typer.Option(min=1, help="Model requests in flight per server.")
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
+]
 SessionsOption = Annotated[
     int,
     typer.Option(

@@ -11,6 +11,8 @@ import typer
 from rich.table import Table
 
 from theralab.cli._common import (
+    ProgressOption,
+    SeedOption,
     console,
     count_progress,
     fail,
@@ -65,11 +67,8 @@ def compare(
     max_connections: MaxConnectionsOption = 8,
     no_cache: NoCacheOption = False,
     cost_limit: CostLimitOption = None,
-    seed: Annotated[
-        int | None,
-        typer.Option(help="Seed of the judges and the bootstrap. Default 7, as for runs."),
-    ] = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    seed: SeedOption = None,
+    progress: ProgressOption = True,
 ) -> None:
     """Compare counselors head to head: sessions with the same client are judged in both
     orders (position bias cancels: a win needs both orders), and the verdicts become a

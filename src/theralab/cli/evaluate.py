@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from theralab.cli._common import (
+    SeedOption,
     console,
     count_progress,
     err_console,
@@ -93,13 +94,7 @@ def evaluate(
     rank_by: Annotated[
         str, typer.Option(help="Metric that orders the leaderboard (e.g. ctrs.mean).")
     ] = DEFAULT_RANK_BY,
-    seed: Annotated[
-        int | None,
-        typer.Option(
-            help="Seed of the bootstrap and judges. Default 7, as for runs (a run re-evaluates "
-            "to the same intervals)."
-        ),
-    ] = None,
+    seed: SeedOption = None,
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     progress: Annotated[bool, typer.Option(help="Show a progress bar while judging.")] = True,
 ) -> None:

@@ -9,8 +9,15 @@ from typing import Annotated
 import typer
 
 from theralab.cli._common import (
+    BaseUrlOption,
     ContextWindowOption,
+    LocaleOption,
+    MaxConnectionsOption,
     MeasuresOption,
+    ModelRoleOption,
+    NoCacheOption,
+    ProgressOption,
+    SeedOption,
     SessionsOption,
     console,
     err_console,
@@ -91,12 +98,7 @@ def run(
         int, typer.Option(min=2, help="Stop a session after this many utterances.")
     ] = DEFAULT_MAX_TURNS,
     concurrency: Annotated[int, typer.Option(min=1, help="Sessions run at once.")] = 8,
-    seed: Annotated[
-        int | None,
-        typer.Option(
-            help=f"Run seed; every session's seeds derive from it. Default {DEFAULT_SEED}."
-        ),
-    ] = None,
+    seed: SeedOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Parent folder for run directories. Default: runs/")
     ] = None,
@@ -115,9 +117,7 @@ def run(
         str, typer.Option(help="Metric that orders the leaderboard.")
     ] = "distress_reduction",
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
-    locale: Annotated[
-        str | None, typer.Option(help="Locale for crisis resources (e.g. en-US, en-GB).")
-    ] = None,
+    locale: LocaleOption = None,
     no_guardrail: Annotated[
         bool,
         typer.Option(
@@ -134,25 +134,11 @@ def run(
             "guardrail, beside its raw self (labelled <name>+guardrail).",
         ),
     ] = False,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
-    model_role: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--model-role",
-            help="Bind a role to a model: counselor=openai/gpt-4o-mini, client=vllm/<model>, "
-            "screener=…, judge=…; repeat for several. Unbound roles stay scripted.",
-        ),
-    ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL or provider's)."),
-    ] = None,
-    max_connections: Annotated[
-        int, typer.Option(min=1, help="Model requests in flight per server.")
-    ] = 8,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
-    ] = False,
+    progress: ProgressOption = True,
+    model_role: ModelRoleOption = None,
+    base_url: BaseUrlOption = None,
+    max_connections: MaxConnectionsOption = 8,
+    no_cache: NoCacheOption = False,
     cost_limit: Annotated[
         float | None,
         typer.Option(help="Stop starting sessions once this many dollars are spent."),

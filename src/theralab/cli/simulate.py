@@ -9,8 +9,15 @@ from typing import Annotated
 import typer
 
 from theralab.cli._common import (
+    BaseUrlOption,
     ContextWindowOption,
+    LocaleOption,
+    MaxConnectionsOption,
     MeasuresOption,
+    ModelRoleOption,
+    NoCacheOption,
+    ProgressOption,
+    SeedOption,
     SessionsOption,
     console,
     err_console,
@@ -75,29 +82,20 @@ def simulate(
     measures: MeasuresOption = None,
     max_turns: Annotated[int, typer.Option(min=2, help="Utterance limit.")] = DEFAULT_MAX_TURNS,
     concurrency: Annotated[int, typer.Option(min=1, help="Sessions run at once.")] = 8,
-    seed: Annotated[int | None, typer.Option(help="Run seed. Default 7.")] = None,
+    seed: SeedOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Transcripts file to write. Default: transcripts.jsonl")
     ] = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
-    locale: Annotated[
-        str | None, typer.Option(help="Locale for crisis resources (e.g. en-US, en-GB).")
-    ] = None,
+    progress: ProgressOption = True,
+    locale: LocaleOption = None,
     no_guardrail: Annotated[
         bool,
         typer.Option("--no-guardrail", help="Run counselors without the crisis guardrail."),
     ] = False,
-    model_role: Annotated[
-        list[str] | None,
-        typer.Option("--model-role", help="ROLE=SPEC, e.g. counselor=openai/gpt-4o-mini."),
-    ] = None,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")] = None,
-    max_connections: Annotated[
-        int, typer.Option(min=1, help="Model requests in flight per server.")
-    ] = 8,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = (
-        False
-    ),
+    model_role: ModelRoleOption = None,
+    base_url: BaseUrlOption = None,
+    max_connections: MaxConnectionsOption = 8,
+    no_cache: NoCacheOption = False,
     cost_limit: Annotated[
         float | None, typer.Option(help="Stop starting sessions after this many dollars.")
     ] = None,

@@ -10,6 +10,11 @@ import typer
 from rich.table import Table
 
 from theralab.cli._common import (
+    BaseUrlOption,
+    LocaleOption,
+    ModelRoleOption,
+    ProgressOption,
+    SeedOption,
     console,
     count_progress,
     err_console,
@@ -48,13 +53,8 @@ def cactus(
             "own bot, always behind the guardrail here).",
         ),
     ] = None,
-    model_role: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--model-role", help="ROLE=SPEC for counselor, client or judge (judge: --rubric)."
-        ),
-    ] = None,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")] = None,
+    model_role: ModelRoleOption = None,
+    base_url: BaseUrlOption = None,
     quota: Annotated[
         list[str] | None,
         typer.Option(
@@ -107,17 +107,12 @@ def cactus(
         Path | None,
         typer.Option(help="JSONL of existing dialogues: near-duplicates of them are dropped."),
     ] = None,
-    locale: Annotated[str | None, typer.Option(help="Locale for crisis resources.")] = None,
+    locale: LocaleOption = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Dataset folder. Default: datasets/<recipe>-<configuration hash>."),
     ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option(
-            help="Dataset seed. Default 7 (datasets made before 2026-12-04 without --seed used 0)."
-        ),
-    ] = None,
+    seed: SeedOption = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Rows made at once (per worker).")] = 8,
     executor: Annotated[
         str, typer.Option(help="local (asyncio, default) or dask (needs --address or starts one).")
@@ -136,14 +131,15 @@ def cactus(
     dry_run: Annotated[
         bool, typer.Option(help="Estimate time, tokens and cost from a small sample; make nothing.")
     ] = False,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    progress: ProgressOption = True,
 ) -> None:
     """Cactus-style CBT dialogues (or any modality): profiles with quotas → guarded sessions →
     screening → scores → filters → near-duplicate removal → dataset + data card.
 
     Rows are written as they finish; killing the command loses only the rows in flight, and
     rerunning it continues (failed rows are redone). At-risk conversations go to their own
-    split, never silently into the dataset.
+    split, never silently into the dataset. Datasets made before 2026-12-04 without --seed
+    used seed 0: pass `--seed 0` to continue or remake one.
     """
     g = global_options(ctx)
     with user_errors():
@@ -187,7 +183,7 @@ def _rewrite_command(recipe: str, what: str, fields: str) -> Any:
             list[str] | None,
             typer.Option("--model-role", help="counselor=SPEC writes the dialogues (required)."),
         ] = None,
-        base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")] = None,
+        base_url: BaseUrlOption = None,
         filter_: Annotated[
             list[str] | None, typer.Option("--filter", help="Keep rows where FIELD OP NUMBER.")
         ] = None,
@@ -205,18 +201,12 @@ def _rewrite_command(recipe: str, what: str, fields: str) -> Any:
             Path | None, typer.Option(help="JSONL of dialogues to drop near-duplicates of.")
         ] = None,
         out: Annotated[Path | None, typer.Option(help="Dataset folder.")] = None,
-        seed: Annotated[
-            int | None,
-            typer.Option(
-                help="Dataset seed. Default 7 (datasets made before 2026-12-04 "
-                "without --seed used 0)."
-            ),
-        ] = None,
+        seed: SeedOption = None,
         concurrency: Annotated[int, typer.Option(min=1, help="Rows made at once.")] = 8,
         executor: Annotated[str, typer.Option(help="local or dask.")] = "local",
         address: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
         dry_run: Annotated[bool, typer.Option(help="Estimate only.")] = False,
-        progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+        progress: ProgressOption = True,
     ) -> None:
         g = global_options(ctx)
         with user_errors():
