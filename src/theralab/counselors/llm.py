@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from theralab.agents import CourseContext, Reply, Utterance
-from theralab.counselors.techniques import TECHNIQUE_NAMES
+from theralab.counselors.planning import write_cbt_plan
 from theralab.dialogue.records import AgentSpec, Annotations, Speaker
 from theralab.errors import UnknownName
 from theralab.model.errors import ErrorKind, ModelError
@@ -145,16 +145,6 @@ def turn_schema(modality: Modality) -> dict[str, Any]:
     return {"type": "object", "properties": props, "required": required}
 
 
-PLAN_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "technique": {"enum": list(TECHNIQUE_NAMES)},
-        "plan": {"type": "string", "minLength": 1, "maxLength": 800},
-    },
-    "required": ["technique", "plan"],
-}
-
-
 class LLMCounselor:
     """A counselor agent on a model. One instance per session.
 
@@ -232,37 +222,11 @@ class LLMCounselor:
         notes: dict[str, Any] = {}
         client_turns = [u.text for u in history if u.speaker is Speaker.CLIENT]
         if self.modality.name == "cbt" and self.plan is None and client_turns:
-            try:
-                planned = await self.model.generate(
-                    [
-                        ChatMessage(
-                            role="user",
-                            content=render(
-                                "cbt_planner",
-                                first_turn=client_turns[0],
-                                techniques=TECHNIQUE_NAMES,
-                            ),
-                        )
-                    ],
-                    GenerateConfig(
-                        json_schema=PLAN_SCHEMA,
-                        schema_name="plan",
-                        seed=self.seed,
-                        temperature=0.2,
-                        max_tokens=300,
-                    ),
-                )
-            except ModelError as exc:
-                if exc.kind is not ErrorKind.UNPARSEABLE:
-                    raise
-                # A model too small to write the plan as JSON still counsels, without one;
-                # the turn says so (`plan_failed`), and the plan is not asked for again.
-                self.plan = ""
-                notes["plan_failed"] = str(exc)[:200]
-            else:
-                assert planned.parsed is not None
-                self.technique, self.plan = planned.parsed["technique"], planned.parsed["plan"]
-                notes["plan"] = f"Technique: {self.technique}. {self.plan}"
+            planned = await write_cbt_plan(self.model.generate, client_turns[0], self.seed, notes)
+            self.plan = planned.plan if planned else ""
+            if planned:
+                self.technique = planned.technique
+                notes["plan"] = planned.text
         system = render(
             "counselor",
             modality_name=self.modality.title,

@@ -20,7 +20,7 @@ from typing import Any
 
 from theralab.agents import Reply, Utterance
 from theralab.coding.rules import RuleCoder
-from theralab.counselors.llm import PLAN_SCHEMA, LLMCounselor, _clean, course_prompt
+from theralab.counselors.llm import LLMCounselor, _clean, course_prompt
 from theralab.counselors.magnet.agents import Candidate
 from theralab.counselors.magnet.merge import MAX_SENTENCES, merge
 from theralab.counselors.magnet.selector import (
@@ -32,6 +32,7 @@ from theralab.counselors.magnet.selector import (
     TECHNIQUE_BRIEFS,
     order,
 )
+from theralab.counselors.planning import write_cbt_plan
 from theralab.counselors.techniques import TECHNIQUES
 from theralab.dialogue.records import AgentSpec, Annotations, Speaker
 from theralab.model.errors import ErrorKind, ModelError
@@ -167,36 +168,11 @@ class MagnetLLMCounselor(LLMCounselor):
 
     async def _plan(self, first_turn: str, notes: dict[str, Any]) -> None:
         """MAGneT's CBT agent: a technique and a plan from the client's first words."""
-        try:
-            planned = await self._generate(
-                [
-                    ChatMessage(
-                        role="user",
-                        content=render(
-                            "cbt_planner",
-                            first_turn=first_turn,
-                            techniques=[t.name for t in TECHNIQUES],
-                        ),
-                    )
-                ],
-                GenerateConfig(
-                    json_schema=PLAN_SCHEMA,
-                    schema_name="plan",
-                    seed=self.seed,
-                    temperature=0.2,
-                    max_tokens=300,
-                ),
-            )
-        except ModelError as exc:
-            if exc.kind is not ErrorKind.UNPARSEABLE:
-                raise
-            self.plan = ""  # planned without success: do not ask again
-            notes["plan_error"] = str(exc)
-            return
-        assert planned.parsed is not None
-        self.technique = planned.parsed["technique"]
-        self.plan = f"Technique: {self.technique}. {planned.parsed['plan']}"
-        notes["plan"] = self.plan
+        planned = await write_cbt_plan(self._generate, first_turn, self.seed, notes)
+        self.plan = planned.text if planned else ""  # "" = planned without success: not again
+        if planned:
+            self.technique = planned.technique
+            notes["plan"] = self.plan
 
     async def _select(
         self, history: Sequence[Utterance], stage: str, notes: dict[str, Any]
