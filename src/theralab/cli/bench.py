@@ -39,7 +39,17 @@ from theralab.cbtbench.mcq import (
     score_mcq,
 )
 from theralab.cbtbench.metrics import Metrics, score
-from theralab.cli._common import console, count_progress, err_console, fail, user_errors
+from theralab.cli._common import (
+    BaseUrlOption,
+    MaxConnectionsOption,
+    NoCacheOption,
+    ProgressOption,
+    console,
+    count_progress,
+    err_console,
+    fail,
+    user_errors,
+)
 from theralab.dialogue.transcripts import atomic_write_text
 from theralab.errors import BadValue
 from theralab.model.api import parse_spec
@@ -94,15 +104,6 @@ ModelRoleOpt = Annotated[
         "classifier=vllm/Qwen2.5-7B-Instruct, classifier=local. Default: the offline baseline.",
     ),
 ]
-BaseUrlOpt = Annotated[
-    str | None,
-    typer.Option(help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL or provider's)."),
-]
-MaxConnOpt = Annotated[int, typer.Option(min=1, help="Model requests in flight per server.")]
-NoCacheOpt = Annotated[
-    bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
-]
-ProgressOpt = Annotated[bool, typer.Option(help="Show a progress bar.")]
 
 
 def role_spec(model_role: list[str] | None, only: str) -> str | None:
@@ -296,10 +297,10 @@ def distortions(
     output: OutputOpt = None,
     as_json: JsonOpt = False,
     model_role: ModelRoleOpt = None,
-    base_url: BaseUrlOpt = None,
-    max_connections: MaxConnOpt = 8,
-    no_cache: NoCacheOpt = False,
-    progress: ProgressOpt = True,
+    base_url: BaseUrlOption = None,
+    max_connections: MaxConnectionsOption = 8,
+    no_cache: NoCacheOption = False,
+    progress: ProgressOption = True,
     whole_text: Annotated[
         bool,
         typer.Option(
@@ -337,60 +338,44 @@ def distortions(
     )
 
 
-@app.command("core-beliefs")
-def core_beliefs(
-    input: InputArg,
-    output: OutputOpt = None,
-    as_json: JsonOpt = False,
-    model_role: ModelRoleOpt = None,
-    base_url: BaseUrlOpt = None,
-    max_connections: MaxConnOpt = 8,
-    no_cache: NoCacheOpt = False,
-    progress: ProgressOpt = True,
-) -> None:
+def _label_command(name: str, task: Task, doc: str) -> None:
+    """A `theralab bench NAME` command that labels texts for `task` (offline or with a bound
+    classifier model); the commands differ only in their task and help."""
+
+    def command(
+        input: InputArg,
+        output: OutputOpt = None,
+        as_json: JsonOpt = False,
+        model_role: ModelRoleOpt = None,
+        base_url: BaseUrlOption = None,
+        max_connections: MaxConnectionsOption = 8,
+        no_cache: NoCacheOption = False,
+        progress: ProgressOption = True,
+    ) -> None:
+        run_task(
+            task, input, output, as_json, model_role, base_url, max_connections, no_cache, progress
+        )
+
+    command.__doc__ = doc
+    app.command(name)(command)
+
+
+_label_command(
+    "core-beliefs",
+    CORE_BELIEF_TASK,
     """Label core-belief categories (CBT-Bench's CBT-PC task): helpless, unlovable,
     worthless; an empty list means none. The offline baseline is zero-shot (prototype
-    statements, threshold calibrated on the built-in profile library)."""
-    run_task(
-        CORE_BELIEF_TASK,
-        input,
-        output,
-        as_json,
-        model_role,
-        base_url,
-        max_connections,
-        no_cache,
-        progress,
-    )
-
-
-@app.command("core-beliefs-fine")
-def core_beliefs_fine(
-    input: InputArg,
-    output: OutputOpt = None,
-    as_json: JsonOpt = False,
-    model_role: ModelRoleOpt = None,
-    base_url: BaseUrlOpt = None,
-    max_connections: MaxConnOpt = 8,
-    no_cache: NoCacheOpt = False,
-    progress: ProgressOpt = True,
-) -> None:
+    statements, threshold calibrated on the built-in profile library).""",
+)
+_label_command(
+    "core-beliefs-fine",
+    CORE_BELIEF_FINE_TASK,
     """Label CBT-Bench's 19 fine-grained core beliefs (its CBT-FC task): "I am incompetent",
     "I am helpless", … "I don't deserve to live" (gold labels may omit the final full stop
     and differ in case); an empty list means none. Best with a bound model. The offline
     baseline is zero-shot (prototype statements) and unmeasured at the fine level — no
-    labelled fine-grained data was available; see docs/cbtbench.md."""
-    run_task(
-        CORE_BELIEF_FINE_TASK,
-        input,
-        output,
-        as_json,
-        model_role,
-        base_url,
-        max_connections,
-        no_cache,
-        progress,
-    )
+    labelled fine-grained data was available; see docs/cbtbench.md.""",
+)
 
 
 # --- multiple-choice knowledge exams -----------------------------------------------------------
@@ -460,10 +445,10 @@ def mcq(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the scores as JSON instead of a table.")
     ] = False,
-    base_url: BaseUrlOpt = None,
-    max_connections: MaxConnOpt = 8,
-    no_cache: NoCacheOpt = False,
-    progress: ProgressOpt = True,
+    base_url: BaseUrlOption = None,
+    max_connections: MaxConnectionsOption = 8,
+    no_cache: NoCacheOption = False,
+    progress: ProgressOption = True,
 ) -> None:
     """Multiple-choice knowledge exam (CBT-Bench's CBT-QA, CounselingBench-style items),
     answered by a bound model and scored per topic.
