@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from theralab.errors import InputError
+from theralab.errors import InputError, read_text_input
 
 M = TypeVar("M", bound=BaseModel)
+
+
+L = TypeVar("L", bound=BaseModel)
 
 
 class LocatedError(ValueError):
@@ -130,3 +135,67 @@ def line_of(text: str, loc: Sequence[int | str]) -> int | None:
     except yaml.YAMLError:
         return None
     return _line_of(raw, loc)
+
+
+class YamlLibrary(Generic[L]):
+    """The one registry of a kind of YAML-defined thing (measures, rubrics): built-in files
+    shipped in `<package>/data`, by id, and the user's own files by path.
+
+    `what` names the kind in messages ("unknown measure 'x'; built-in: …").
+    """
+
+    SUFFIXES = (".yaml", ".yml", ".json")
+
+    def __init__(self, package: str, model: type[L], what: str) -> None:
+        self.package = package
+        self.model = model
+        self.what = what
+        self._builtin: dict[str, L] | None = None
+
+    def parse(self, text: str, source: str = "<string>") -> L:
+        """One item from YAML text; errors name the source, line and field."""
+        return parse_yaml_model(text, self.model, source, what=self.what)
+
+    def load(self, path: str | Path) -> L:
+        return self.parse(read_text_input(path, self.what), source=str(Path(path)))
+
+    def builtin(self) -> dict[str, L]:
+        """The shipped items by id, in file-name order (read once)."""
+        if self._builtin is None:
+            folder = resources.files(self.package) / "data"
+            out: dict[str, L] = {}
+            for f in sorted(folder.iterdir(), key=lambda f: f.name):
+                if f.name.endswith(self.SUFFIXES):
+                    item = self.parse(f.read_text(encoding="utf-8"), source=f"builtin:{f.name}")
+                    if item.id in out:
+                        raise InputError(
+                            f"duplicate built-in {self.what} id {item.id!r}", source=f.name
+                        )
+                    out[item.id] = item
+            self._builtin = out
+        return self._builtin
+
+    def get(self, spec: str) -> L:
+        """A built-in item by id, or an item file by path."""
+        path = Path(spec)
+        if path.suffix in self.SUFFIXES:
+            if not path.exists():
+                raise InputError(f"no such {self.what} file", source=spec)
+            return self.load(path)
+        known = self.builtin()
+        if spec not in known:
+            raise InputError(
+                f"unknown {self.what} {spec!r}; built-in: {', '.join(known)} (or give a .yaml file)"
+            )
+        return known[spec]
+
+    def resolve(self, specs: Iterable[str]) -> list[L]:
+        """Items for a list of specs (ids or files; comma-separated lists allowed); an id
+        named twice is an error."""
+        names = [s.strip() for spec in specs for s in spec.split(",") if s.strip()]
+        out = [self.get(s) for s in names]
+        ids = [item.id for item in out]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise InputError(f"{self.what} ids given twice: {', '.join(dupes)}")
+        return out
