@@ -340,9 +340,9 @@ def _session(
     session = asyncio.run(run_session(plan, counselor, client))
     assert session.outcome.error is None, session.outcome.error
     responses = [
-        (t.annotations.model_extra or {})["condition"]["response"]
+        t.annotations.condition.response
         for t in session.turns
-        if t.speaker is Speaker.CLIENT and "condition" in (t.annotations.model_extra or {})
+        if t.speaker is Speaker.CLIENT and t.annotations.condition is not None
     ]
     return client, responses
 

@@ -44,7 +44,7 @@ from enum import StrEnum
 
 from theralab.agents import Utterance
 from theralab.clients.state import LatentState
-from theralab.dialogue.records import Speaker
+from theralab.dialogue.records import ConditionRecord, Speaker
 from theralab.profiles.model import ClientProfile, ConditionKind, Reaction
 from theralab.safety.patterns import normalise
 from theralab.safety.reply_check import check_reply
@@ -313,13 +313,13 @@ class ConditionReaction:
     severity: float  # after the reply
     line: str | None = None
 
-    def annotation(self) -> dict[str, object]:
-        return {
-            "kind": self.kind.value,
-            "response": self.response.value,
-            "reasons": list(self.reasons),
-            "severity": round(self.severity, 3),
-        }
+    def annotation(self) -> ConditionRecord:
+        return ConditionRecord(
+            kind=self.kind.value,
+            response=self.response.value,
+            reasons=list(self.reasons),
+            severity=round(self.severity, 3),
+        )
 
 
 def react(

@@ -78,6 +78,17 @@ class GuardRecord(BaseModel):
         return self.protocol == "crisis"
 
 
+class ConditionRecord(BaseModel):
+    """Client with a clinical condition: what it made of the counselor's last reply."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description="The condition: psychosis, mania, eating_disorder, ocd …")
+    response: str = Field(description="collusion / dismissal / care / neutral")
+    reasons: list[str] = Field(default_factory=list, description="What in the reply counted.")
+    severity: float = Field(description="The condition's severity after the reply (0–1).")
+
+
 class TokenUsage(BaseModel):
     """Model tokens a turn took (all its calls)."""
 
@@ -111,6 +122,9 @@ class Annotations(BaseModel):
     usage: TokenUsage | None = Field(default=None, description="Model tokens the turn took.")
     stages: list[str] | None = Field(
         default=None, description="Counselor: every stage the turn passed through."
+    )
+    condition: ConditionRecord | None = Field(
+        default=None, description="Client with a condition: its reaction to the last reply."
     )
 
     @model_validator(mode="before")
