@@ -28,6 +28,34 @@ def test_a_finished_run_is_complete(tmp_path: Path) -> None:
     assert "This run is" not in (tmp_path / "r" / "report.html").read_text()
 
 
+def test_the_record_describes_the_run_and_the_report_reads_it(tmp_path: Path) -> None:
+    """run.json is self-describing (version 2): the configuration, the usage and the files
+    beside it; `theralab report` takes the configuration from it; a version-1 record (no
+    configuration in it) still reads, and the report then falls back to config.json."""
+    cfg = RunConfig(counselors=["cbt"], profiles=PANEL[:2], cache=False, seed=11)
+    execute_run(cfg, tmp_path / "r")
+    rd = RunDir(tmp_path / "r")
+    record = rd.read_record()
+    assert record is not None and record.schema_version == 2
+    assert record.config == json.loads(rd.config.read_text())
+    assert record.config is not None and record.config["seed"] == 11
+    assert {"config.json", "transcripts.jsonl", "results.json", "report.html"} <= set(
+        record.files
+    )
+    assert record.usage is None  # no model roles: nothing used
+    rd.config.unlink()  # the report needs only the record now
+    rd.report.unlink()
+    rebuilt = CliRunner().invoke(app, ["report", str(tmp_path / "r")])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "<dt>Seed</dt><dd>11</dd>" in rd.report.read_text()
+    old = json.loads(rd.record.read_text())
+    for key in ("config", "usage", "files"):
+        old.pop(key)
+    rd.record.write_text(json.dumps({**old, "schema_version": 1}))
+    v1 = rd.read_record()
+    assert v1 is not None and v1.status == "complete" and v1.config is None
+
+
 def test_a_run_with_failed_sessions_says_so_in_its_record_and_report(tmp_path: Path) -> None:
     with StubServer(fail_rate=0.3, seed=5) as server:
         cfg = RunConfig(

@@ -2,8 +2,10 @@
 
 `runs/<id>/` holds:
 
-- `run.json` — the run record: its status (`running`, `complete`, `failed`, `partial`,
-  `interrupted`), what was planned and what finished, when, and with which TheraLab;
+- `run.json` — the run record, the one file that describes the run: its status (`running`,
+  `complete`, `failed`, `partial`, `interrupted`), what was planned and what finished, when,
+  with which TheraLab, its configuration, its model usage, and which other files it wrote
+  (the report reads it);
 - `config.json` — everything needed to rerun it (`theralab run --config …`);
 - `transcripts.jsonl` — one session per line, in plan order (the journal while it runs);
 - `timings.jsonl`, `results.json`, `report.html`, `usage.json` (model roles only),
@@ -17,14 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from theralab.dialogue.transcripts import atomic_write_text
 from theralab.version import __version__
 
-RUN_RECORD_VERSION = 1
+RUN_RECORD_VERSION = 2
 RunStatus = Literal["running", "complete", "failed", "partial", "interrupted"]
 
 
@@ -84,6 +86,19 @@ class RunDir:
         p = Path(path)
         return p / RunDir.TRANSCRIPTS if p.is_dir() else p
 
+    def files(self) -> list[str]:
+        """The run's files that exist now, besides its record, in a fixed order."""
+        names = (
+            self.CONFIG,
+            self.TRANSCRIPTS,
+            self.TIMINGS,
+            self.RESULTS,
+            self.REPORT,
+            self.USAGE,
+            self.COMPARE,
+        )
+        return [name for name in names if (self.path / name).is_file()]
+
     def read_record(self) -> RunRecord | None:
         """The run record, or None for runs made before records (or a garbled one)."""
         if not self.record.is_file():
@@ -106,7 +121,7 @@ class RunRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal[1] = RUN_RECORD_VERSION
+    schema_version: Literal[1, 2] = RUN_RECORD_VERSION
     status: RunStatus
     theralab_version: str = __version__
     config_digest: str
@@ -119,6 +134,15 @@ class RunRecord(BaseModel):
     dropped: int = Field(default=0, description="Course sessions not held: dropouts.")
     unfinished: int = Field(default=0, description="Planned sessions not run (resume them).")
     message: str | None = Field(default=None, description="Why the run is not complete.")
+    config: dict[str, Any] | None = Field(
+        default=None, description="The run's configuration, as in config.json (version 2)."
+    )
+    usage: dict[str, Any] | None = Field(
+        default=None, description="Model calls and tokens by role, as in usage.json."
+    )
+    files: list[str] = Field(
+        default_factory=list, description="The files the run wrote beside this record."
+    )
 
     def done(
         self,

@@ -2,7 +2,7 @@
 
 A run directory (`theralab.rundir.RunDir` owns its file names) holds:
 - `run.json`: the run record — status (running / complete / failed / partial / interrupted),
-  planned and finished sessions
+  planned and finished sessions, the configuration, model usage and the files written
 - `config.json`: everything needed to rerun it (`theralab run --config runs/<id>/config.json`)
 - `transcripts.jsonl`: one session per line, in plan order; a pure function of the config
 - `timings.jsonl`: wall-clock timing per session (kept apart so transcripts stay reproducible)
@@ -320,7 +320,11 @@ def execute_run(
                 await roles.aclose()
 
     record = RunRecord(
-        status="running", config_digest=config.digest(), planned=len(plans), resumed=len(done)
+        status="running",
+        config_digest=config.digest(),
+        planned=len(plans),
+        resumed=len(done),
+        config=config.model_dump(mode="json"),
     )
     rd.write_record(record)
     try:
@@ -368,7 +372,7 @@ def execute_run(
     usage = roles.usage.summary() if roles is not None else None
     if usage is not None:
         atomic_write_text(rd.usage, json.dumps(usage, indent=1) + "\n")
-    rd.write_record(record)
+    rd.write_record(record.model_copy(update={"usage": usage, "files": rd.files()}))
     return RunOutcome(
         run_dir,
         config,

@@ -50,10 +50,10 @@ def report(
         pairwise = None
         if rd.compare.exists():
             pairwise = json.loads(rd.compare.read_text(encoding="utf-8"))
-        config = None
-        if rd.config.exists():
-            config = json.loads(rd.config.read_text(encoding="utf-8"))
         record = rd.read_record()
+        config = record.config if record is not None else None
+        if config is None and rd.config.exists():  # runs recorded before run.json held it
+            config = json.loads(rd.config.read_text(encoding="utf-8"))
         path = write_report(
             target,
             results,
