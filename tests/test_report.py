@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from theralab.dialogue import Session, Speaker
 from theralab.evaluate import Results, evaluate_sessions
+from theralab.evaluate.results import MetricInfo
 from theralab.profiles import builtin_profiles
 from theralab.report.charts import (
     BarRow,
@@ -167,3 +170,29 @@ def test_number_format() -> None:
     assert fmt_number(-0.001) == "0.00"
     assert fmt_number(-0.74) == "−0.74"
     assert fmt_number(None) == "—"
+
+
+def test_how_far_to_trust_the_miti_numbers(run: tuple[Results, list[Session]]) -> None:
+    """With the trained coder (its low-confidence metric in the results), the report shows
+    the coder's FROZEN validation per corpus and each counselor's share of low-confidence
+    sessions; with the rule coder (no such metric) it shows no such card."""
+    results, sessions = run
+    assert 'id="coder-trust"' not in render_report(results, sessions)
+    trained = results.model_copy(deep=True)
+    trained.metrics.append(
+        MetricInfo(key="miti_low_confidence", label="MITI low confidence", evaluator="miti")
+    )
+    for share, summary in zip((0.0, 0.25, 0.75), trained.counselors, strict=True):
+        summary.metrics["miti_low_confidence"] = {"mean": share, "n": 4, "unscored": 0}
+    assert 'id="coder-trust"' not in render_report(trained, sessions)  # not its coder
+    card = json.loads((resources.files("theralab.coding") / "data" / "mi_heads.json").read_text())
+    for session in trained.sessions:
+        session.labels["miti_coder"] = card["name"]  # the trained coder's own name
+    page = render_report(trained, sessions)
+    card = re.sub(r"<[^>]+>", " ", page[page.index('id="coder-trust"') :][:6000])
+    assert "How far to trust these numbers" in card
+    for corpus in ("AnnoMI", "ESConv", "MI-Welivita"):
+        assert corpus in card
+    names = [s.counselor for s in trained.counselors]
+    assert f"{names[1]} 25%" in card and f"{names[2]} 75%" in card
+    assert re.search(r"ESConv[^\n]*?\s0\.\d\d\s", card)  # a macro-F1 from the coder's card

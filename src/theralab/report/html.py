@@ -296,6 +296,69 @@ def _quality_card(results: Results, colors: Mapping[str, str]) -> dict[str, Any]
     }
 
 
+CODER_CORPORA = {
+    "annomi": "AnnoMI (MI sessions)",
+    "esconv": "ESConv (emotional-support chats)",
+    "welivita": "MI-Welivita (peer support, MI codes)",
+    "epitome": "EPITOME (peer support; never trained on)",
+}
+
+
+def _coder_trust(results: Results) -> dict[str, Any] | None:
+    """How far to trust the MITI numbers: the trained MI coder's own validation on transcripts
+    it never saw (FROZEN, per corpus), and the share of each counselor's sessions whose coded
+    behaviour mix lies outside what it was validated on. None when the trained coder did not
+    score this run (sessions name their coder in the `miti_coder` label; the rule coder has
+    no such card, see docs/evaluation.md)."""
+    key = "miti_low_confidence"
+    if _metric_or_none(results, key) is None:
+        return None
+    low = {
+        s.counselor: (s.metrics.get(key) or {}).get("mean")
+        for s in _ordered(results)
+        if (s.metrics.get(key) or {}).get("mean") is not None
+    }
+    if not low:
+        return None
+    import json
+    from importlib import resources
+
+    card = json.loads(
+        (resources.files("theralab.coding") / "data" / "mi_heads.json").read_text("utf-8")
+    )
+    if card.get("name") not in {s.labels.get("miti_coder") for s in results.sessions}:
+        return None  # scored by another coder (the rule coder): these figures are not its own
+    frozen = card.get("frozen_behaviour") or {}
+
+    def f1(figures: Mapping[str, Any], cls: str) -> str:
+        value = (figures.get("per_class_f1") or {}).get(cls)
+        return f"{value:.2f}" if isinstance(value, int | float) else "—"
+
+    rows = []
+    for corpus, label in CODER_CORPORA.items():
+        figures = frozen.get(corpus)
+        if not figures:
+            continue
+        gold, coded = figures.get("r_q_gold"), figures.get("r_q_coded")
+        rows.append(
+            {
+                "corpus": label,
+                "n": str(figures.get("n", "—")),
+                "macro_f1": f"{figures['macro_f1']:.2f}" if "macro_f1" in figures else "—",
+                "question": f1(figures, "question"),
+                "reflection": f1(figures, "reflection"),
+                "input": f1(figures, "therapist_input"),
+                "r_q": f"{coded:.2f} vs {gold:.2f}" if gold and coded is not None else "—",
+            }
+        )
+    talk = (card.get("heldout") or {}).get("client_talk_type") or {}
+    return {
+        "rows": rows,
+        "client_talk_f1": f"{talk['macro_f1']:.2f}" if "macro_f1" in talk else None,
+        "low_confidence": [(name, f"{100 * share:.0f}%") for name, share in low.items()],
+    }
+
+
 def _outcome_charts(results: Results, colors: Mapping[str, str]) -> list[dict[str, Any]]:
     out = []
     summaries = _ordered(results)
@@ -748,6 +811,7 @@ def render_report(
             rows=rows,
             miti_charts=_miti_charts(results, colors),
             quality=_quality_card(results, colors),
+            coder_trust=_coder_trust(results),
             outcome_charts=_outcome_charts(results, colors),
             stop_reasons=[
                 {"key": r, "label": _pretty_stop(r), "tone": STOP_TONE.get(r, "neutral")}
