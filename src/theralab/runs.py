@@ -35,11 +35,11 @@ from theralab.errors import InputError, read_json_input
 from theralab.evaluate.results import DEFAULT_RANK_BY, Results, evaluate_sessions
 from theralab.measures import resolve_instruments
 from theralab.model.model import Model
-from theralab.model.roles import ModelRoles
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
 from theralab.profiles.model import ClientProfile
 from theralab.report import write_report
 from theralab.rundir import RunDir, RunRecord
+from theralab.simulate.distributed import SessionCluster, model_roles, run_sessions_on_cluster
 from theralab.simulate.runner import plan_sessions, run_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS
 from theralab.version import __version__
@@ -253,11 +253,13 @@ def execute_run(
     on_start: Callable[[int], None] | None = None,
     report: bool = True,
     resume: bool = False,
+    cluster: SessionCluster | None = None,
 ) -> RunOutcome:
     """Simulate, evaluate and report into `run_dir` (created if needed).
 
     With `resume`, a run directory with the same configuration keeps its finished sessions
-    and runs only the rest (failed sessions run again).
+    and runs only the rest (failed sessions run again). With `cluster`, the sessions run on a
+    Dask cluster (`theralab.simulate.distributed`); the transcripts are the same.
     """
     config, profiles = config.resolved()
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -287,19 +289,21 @@ def execute_run(
         write_sessions(journal, [done[p.session_id] for p in plans if p.session_id in done])
     if on_start:
         on_start(len(todo))
-    roles = (
-        ModelRoles.from_options(
-            config.model_roles,
-            base_url=config.base_url,
-            max_connections=config.max_connections,
-            cache=config.cache,
-            cost_limit=config.cost_limit,
-            max_retries=config.max_retries,
-            context_window=config.context_window,
-        )
+    role_options = (
+        {
+            "specs": config.model_roles,
+            "base_url": config.base_url,
+            "max_connections": config.max_connections,
+            "cache": config.cache,
+            "cost_limit": config.cost_limit,
+            "max_retries": config.max_retries,
+            "context_window": config.context_window,
+        }
         if config.model_roles or any(is_external(c) for c in config.counselors)
         else None
     )
+    roles = model_roles(role_options) if role_options is not None and cluster is None else None
+    cluster_usage: dict[str, dict[str, float | int]] | None = None
 
     async def go() -> list[Session]:
         try:
@@ -328,7 +332,23 @@ def execute_run(
     )
     rd.write_record(record)
     try:
-        fresh = {s.id: s for s in asyncio.run(go())}
+        if cluster is None:
+            ran = asyncio.run(go())
+        else:
+            ran, cluster_usage = run_sessions_on_cluster(
+                cluster,
+                todo,
+                profiles,
+                concurrency=config.concurrency,
+                journal=journal,
+                on_done=on_session,
+                guardrail=config.guardrail,
+                locale=config.locale,
+                role_options=role_options,
+                counselor_lineup=config.counselors,
+                finished=list(done.values()),
+            )
+        fresh = {s.id: s for s in ran}
     except BaseException as exc:  # Ctrl-C, a crash: the record says the run did not finish
         rd.write_record(record.interrupted(f"{type(exc).__name__}: {exc}".rstrip(": ")))
         raise
@@ -369,7 +389,7 @@ def execute_run(
             config=config.model_dump(),
             status=(record.status, record.message),
         )
-    usage = roles.usage.summary() if roles is not None else None
+    usage = roles.usage.summary() if roles is not None else cluster_usage
     if usage is not None:
         atomic_write_text(rd.usage, json.dumps(usage, indent=1) + "\n")
     rd.write_record(record.model_copy(update={"usage": usage, "files": rd.files()}))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -24,6 +24,9 @@ from typer.exceptions import TyperException
 
 from theralab.dialogue.records import Session, StopReason
 from theralab.errors import TheraLabError
+
+if TYPE_CHECKING:
+    from theralab.simulate.distributed import SessionCluster
 from theralab.runs import DEFAULT_SEED
 
 # Logs and pipes get a wide console so tables stay readable; terminals use their own width.
@@ -259,6 +262,48 @@ MaxConnectionsOption = Annotated[
 NoCacheOption = Annotated[
     bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
 ]
+ExecutorOption = Annotated[
+    str,
+    typer.Option(
+        help="local (this process, default) or dask: sessions in shards on a Dask cluster "
+        "(--address, or a LocalCluster here); the transcripts are the same.",
+    ),
+]
+AddressOption = Annotated[
+    str | None, typer.Option(help="Dask scheduler address, e.g. tcp://127.0.0.1:8786.")
+]
+EndpointOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--endpoint",
+        help="OpenAI-compatible base URL for the dask executor (repeatable): shards go to "
+        "them in turn, overriding --base-url. With the local executor use --base-url.",
+    ),
+]
+
+
+def session_cluster(
+    executor: str, address: str | None, endpoints: list[str] | None
+) -> SessionCluster | None:
+    """The cluster that `--executor dask` names (None: run here), or a clear error."""
+    from theralab.simulate.distributed import SessionCluster
+
+    if executor == "local":
+        if endpoints or address:
+            raise fail(
+                "--address and --endpoint spread sessions over a Dask cluster and need "
+                "--executor dask; with the local executor give one server with --base-url"
+            )
+        return None
+    if executor != "dask":
+        raise fail(f"unknown executor {executor!r}; choose local or dask")
+    from theralab.cluster import INSTALL_HINT, dask_available
+
+    if not dask_available():
+        raise fail(INSTALL_HINT)
+    return SessionCluster(address=address, endpoints=endpoints)
+
+
 SessionsOption = Annotated[
     int,
     typer.Option(

@@ -9,8 +9,11 @@ from typing import Annotated
 import typer
 
 from theralab.cli._common import (
+    AddressOption,
     BaseUrlOption,
     ContextWindowOption,
+    EndpointOption,
+    ExecutorOption,
     LocaleOption,
     MaxConnectionsOption,
     MeasuresOption,
@@ -26,6 +29,7 @@ from theralab.cli._common import (
     global_options,
     interrupt_message,
     parse_measures,
+    session_cluster,
     session_progress,
     split_list,
     user_errors,
@@ -55,7 +59,9 @@ def _given(ctx: typer.Context, name: str) -> bool:
 
 
 # Options that say where and how to run, not what: they combine with --config.
-_WITH_CONFIG = frozenset({"config", "out", "run_id", "resume", "report", "progress"})
+_WITH_CONFIG = frozenset(
+    {"config", "out", "run_id", "resume", "report", "progress", "executor", "address", "endpoint"}
+)
 
 
 def default_counselors(model_role: list[str] | None) -> list[str]:
@@ -154,6 +160,9 @@ def run(
             help="Continue the run in --run-id: keep finished sessions, redo failed ones.",
         ),
     ] = False,
+    executor: ExecutorOption = "local",
+    address: AddressOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Run the benchmark: simulate, evaluate, print a leaderboard, write a run directory.
 
@@ -208,6 +217,7 @@ def run(
                 f"{run_dir} already exists and is not empty; choose another --run-id "
                 "or add --resume to continue it"
             )
+        cluster = session_cluster(executor, address, endpoint)
         if not cfg.guardrail:
             err_console.print("[yellow]warning: the crisis guardrail is off for this run[/yellow]")
         t0 = time.perf_counter()
@@ -219,7 +229,13 @@ def run(
             ),
         ):
             outcome = execute_run(
-                cfg, run_dir, on_session=advance, on_start=start, report=report, resume=resume
+                cfg,
+                run_dir,
+                on_session=advance,
+                on_start=start,
+                report=report,
+                resume=resume,
+                cluster=cluster,
             )
         elapsed = time.perf_counter() - t0
     print_leaderboard(outcome.results, console)

@@ -9,8 +9,11 @@ from typing import Annotated
 import typer
 
 from theralab.cli._common import (
+    AddressOption,
     BaseUrlOption,
     ContextWindowOption,
+    EndpointOption,
+    ExecutorOption,
     LocaleOption,
     MaxConnectionsOption,
     MeasuresOption,
@@ -25,6 +28,7 @@ from theralab.cli._common import (
     global_options,
     interrupt_message,
     parse_measures,
+    session_cluster,
     session_progress,
     split_list,
     user_errors,
@@ -33,9 +37,10 @@ from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import write_sessions
 from theralab.errors import InputError
 from theralab.measures import resolve_instruments
-from theralab.model.roles import ModelRoles, parse_role_bindings
+from theralab.model.roles import parse_role_bindings
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
 from theralab.runs import DEFAULT_SEED, finished_sessions, session_failures
+from theralab.simulate.distributed import model_roles, run_sessions_on_cluster
 from theralab.simulate.runner import plan_sessions, run_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS, SessionPlan
 
@@ -108,6 +113,9 @@ def simulate(
             "keep its finished sessions, redo failed ones.",
         ),
     ] = False,
+    executor: ExecutorOption = "local",
+    address: AddressOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Simulate sessions and write them as transcripts JSONL (no evaluation)."""
     g = global_options(ctx)
@@ -124,6 +132,7 @@ def simulate(
         )
         n = n_old
     with user_errors():
+        cluster = session_cluster(executor, address, endpoint)
         chosen = split_list(profiles)
         names = split_list(counselor)
         chosen_measures = parse_measures(measures)
@@ -167,32 +176,51 @@ def simulate(
         todo = [p for p in plans if p.session_id not in done]
         with interrupt_message(journal), session_progress(progress) as (start, advance):
             start(len(todo))
-            roles = ModelRoles.from_options(
-                parse_role_bindings(model_role),
-                base_url=base_url,
-                max_connections=max_connections,
-                cache=not no_cache,
-                cost_limit=cost_limit,
-                context_window=context_window,
-            )
+            role_options = {
+                "specs": parse_role_bindings(model_role),
+                "base_url": base_url,
+                "max_connections": max_connections,
+                "cache": not no_cache,
+                "cost_limit": cost_limit,
+                "context_window": context_window,
+            }
+            if not role_options["specs"]:
+                role_options = None
+            if cluster is not None:
+                ran, _ = run_sessions_on_cluster(
+                    cluster,
+                    todo,
+                    panel,
+                    concurrency=concurrency,
+                    journal=journal,
+                    on_done=advance,
+                    guardrail=not no_guardrail,
+                    locale=locale,
+                    role_options=role_options,
+                    finished=list(done.values()),
+                )
+            else:
+                roles = model_roles(role_options) if role_options is not None else None
 
-            async def go() -> list[Session]:
-                try:
-                    return await run_sessions(
-                        todo,
-                        panel,
-                        concurrency=concurrency,
-                        journal=journal,
-                        on_done=advance,
-                        guardrail=not no_guardrail,
-                        locale=locale,
-                        roles=roles if roles.specs else None,
-                        finished=list(done.values()),
-                    )
-                finally:
-                    await roles.aclose()
+                async def go() -> list[Session]:
+                    try:
+                        return await run_sessions(
+                            todo,
+                            panel,
+                            concurrency=concurrency,
+                            journal=journal,
+                            on_done=advance,
+                            guardrail=not no_guardrail,
+                            locale=locale,
+                            roles=roles,
+                            finished=list(done.values()),
+                        )
+                    finally:
+                        if roles is not None:
+                            await roles.aclose()
 
-            fresh = {s.id: s for s in asyncio.run(go())}
+                ran = asyncio.run(go())
+            fresh = {s.id: s for s in ran}
         merged = {**done, **fresh}
         made = [merged[p.session_id] for p in plans if p.session_id in merged]
         write_sessions(path, made)
