@@ -128,3 +128,32 @@ def test_simulate_on_a_cluster_and_resume(scheduler: str, tmp_path: Path) -> Non
     assert resumed.exit_code == 0, resumed.output
     assert "2 kept from before" in resumed.output
     assert there_path.read_bytes() == (tmp_path / "here.jsonl").read_bytes()
+
+
+@needs_dask
+@pytest.mark.timeout(300)
+def test_evaluate_on_a_cluster_gives_the_same_results(scheduler: str, tmp_path: Path) -> None:
+    """Scoring in shards of 3 sessions on the cluster, aggregating here: results.json is the
+    local executor's, byte for byte (courses included)."""
+    cfg = RunConfig(counselors=["cbt", "directive"], profiles=PANEL, sessions=2, cache=False)
+    execute_run(cfg, tmp_path / "run", report=False)
+    transcripts = str(tmp_path / "run" / "transcripts.jsonl")
+    common = ["evaluate", transcripts, "--no-report"]
+    here = runner.invoke(app, [*common, "--out", str(tmp_path / "here")])
+    assert here.exit_code == 0, here.output
+    from theralab.dialogue import read_sessions
+    from theralab.evaluate import evaluate_sessions
+    from theralab.evaluate.distributed import evaluate_on_cluster
+
+    sessions = read_sessions(Path(transcripts))
+    cluster = SessionCluster(address=scheduler, shard_size=3)
+    remote = evaluate_on_cluster(cluster, sessions, seed=7)
+    assert remote.model_dump_json() == evaluate_sessions(sessions, seed=7).model_dump_json()
+    there = runner.invoke(
+        app,
+        [*common, "--out", str(tmp_path / "there"), "--executor", "dask", "--address", scheduler],
+    )
+    assert there.exit_code == 0, there.output
+    assert (tmp_path / "there" / "results.json").read_bytes() == (
+        tmp_path / "here" / "results.json"
+    ).read_bytes()

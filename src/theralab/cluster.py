@@ -23,11 +23,12 @@ import types
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from importlib.util import find_spec
 from itertools import islice
 from typing import Any, TypeVar
 
-from theralab.errors import TheraLabError
+from theralab.errors import BadValue, TheraLabError
 
 INSTALL_HINT = "the dask executor needs Dask: pip install -e '.[dask]'"
 
@@ -40,6 +41,36 @@ class ClusterError(TheraLabError):
 
 def dask_available() -> bool:
     return find_spec("distributed") is not None
+
+
+@dataclass
+class ClusterSpec:
+    """Where a job runs: the scheduler at `address`, or a LocalCluster of `n_workers`
+    processes on 127.0.0.1 for the job; work goes out in shards of about `shard_size` items,
+    and `endpoints` (model servers) are given to shards in turn."""
+
+    address: str | None = None
+    endpoints: list[str] | None = None
+    shard_size: int = 16
+    n_workers: int = 2
+    connect_timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.shard_size < 1 or self.n_workers < 1:
+            raise BadValue("shard_size and n_workers must be at least 1")
+        if self.endpoints is not None and not self.endpoints:
+            self.endpoints = None
+
+    def endpoint(self, base_url: str | None, shard_number: int) -> str | None:
+        if self.endpoints:
+            return self.endpoints[shard_number % len(self.endpoints)]
+        return base_url
+
+    def client(self) -> Any:
+        """`dask_client` for this spec (a context manager)."""
+        return dask_client(
+            self.address, n_workers=self.n_workers, connect_timeout=self.connect_timeout
+        )
 
 
 @contextmanager

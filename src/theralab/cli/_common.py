@@ -265,8 +265,8 @@ NoCacheOption = Annotated[
 ExecutorOption = Annotated[
     str,
     typer.Option(
-        help="local (this process, default) or dask: sessions in shards on a Dask cluster "
-        "(--address, or a LocalCluster here); the transcripts are the same.",
+        help="local (this process, default) or dask: the work in shards on a Dask cluster "
+        "(--address, or a LocalCluster here); the results are the same.",
     ),
 ]
 AddressOption = Annotated[
@@ -282,10 +282,11 @@ EndpointOption = Annotated[
 ]
 
 
-def session_cluster(
+def chosen_cluster(
     executor: str, address: str | None, endpoints: list[str] | None
 ) -> SessionCluster | None:
-    """The cluster that `--executor dask` names (None: run here), or a clear error."""
+    """The cluster that `--executor dask` names (None: run here), or a clear error; sessions
+    shard it as `SessionCluster.shards` says, other work in slices of `shard_size`."""
     from theralab.simulate.distributed import SessionCluster
 
     if executor == "local":

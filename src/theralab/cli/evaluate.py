@@ -10,7 +10,10 @@ from typing import Annotated
 import typer
 
 from theralab.cli._common import (
+    AddressOption,
+    ExecutorOption,
     SeedOption,
+    chosen_cluster,
     console,
     count_progress,
     err_console,
@@ -97,6 +100,8 @@ def evaluate(
     seed: SeedOption = None,
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     progress: Annotated[bool, typer.Option(help="Show a progress bar while judging.")] = True,
+    executor: ExecutorOption = "local",
+    address: AddressOption = None,
 ) -> None:
     """Score transcripts and write results.json (and report.html).
 
@@ -110,6 +115,7 @@ def evaluate(
     folder = g.out_for(out, path.parent)
     run_seed = g.seed_for(seed, DEFAULT_SEED)
     with user_errors():
+        cluster = chosen_cluster(executor, address, None)
         sessions = read_sessions(path)
         if not sessions:
             raise InputError("no sessions to evaluate", source=str(path))
@@ -136,9 +142,21 @@ def evaluate(
                 folder / "judgements.jsonl",
                 "".join(json.dumps(r.as_dict()) + "\n" for r in judged.ratings),
             )
-        results = evaluate_sessions(
-            sessions, split_list(evaluators) or None, rank_by, seed=run_seed, judged=judged
-        )
+        if cluster is None:
+            results = evaluate_sessions(
+                sessions, split_list(evaluators) or None, rank_by, seed=run_seed, judged=judged
+            )
+        else:
+            from theralab.evaluate.distributed import evaluate_on_cluster
+
+            results = evaluate_on_cluster(
+                cluster,
+                sessions,
+                split_list(evaluators) or None,
+                rank_by,
+                seed=run_seed,
+                judged=judged,
+            )
         folder.mkdir(parents=True, exist_ok=True)
         write_results(RunDir(folder).results, results)
         if report:

@@ -22,6 +22,7 @@ from theralab.cli._common import (
     ProgressOption,
     SeedOption,
     SessionsOption,
+    chosen_cluster,
     console,
     err_console,
     exit_on_failures,
@@ -29,7 +30,6 @@ from theralab.cli._common import (
     global_options,
     interrupt_message,
     parse_measures,
-    session_cluster,
     session_progress,
     split_list,
     user_errors,
@@ -217,7 +217,7 @@ def run(
                 f"{run_dir} already exists and is not empty; choose another --run-id "
                 "or add --resume to continue it"
             )
-        cluster = session_cluster(executor, address, endpoint)
+        cluster = chosen_cluster(executor, address, endpoint)
         if not cfg.guardrail:
             err_console.print("[yellow]warning: the crisis guardrail is off for this run[/yellow]")
         t0 = time.perf_counter()

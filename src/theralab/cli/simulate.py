@@ -22,13 +22,13 @@ from theralab.cli._common import (
     ProgressOption,
     SeedOption,
     SessionsOption,
+    chosen_cluster,
     console,
     err_console,
     exit_on_failures,
     global_options,
     interrupt_message,
     parse_measures,
-    session_cluster,
     session_progress,
     split_list,
     user_errors,
@@ -132,7 +132,7 @@ def simulate(
         )
         n = n_old
     with user_errors():
-        cluster = session_cluster(executor, address, endpoint)
+        cluster = chosen_cluster(executor, address, endpoint)
         chosen = split_list(profiles)
         names = split_list(counselor)
         chosen_measures = parse_measures(measures)

@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from theralab.cluster import dask_client, map_shards
+from theralab.cluster import ClusterSpec, map_shards
 from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import append_session
-from theralab.errors import BadValue
 from theralab.model.roles import ModelRoles
 from theralab.profiles.model import ClientProfile
 from theralab.simulate.runner import run_sessions
@@ -39,21 +38,8 @@ from theralab.simulate.session import SessionPlan
 
 
 @dataclass
-class SessionCluster:
-    """Where sessions run: the scheduler at `address`, or a LocalCluster of `n_workers`
-    processes on 127.0.0.1 for the run; `endpoints` spread model calls over servers."""
-
-    address: str | None = None
-    endpoints: list[str] | None = None
-    shard_size: int = 16
-    n_workers: int = 2
-    connect_timeout: float = 30.0
-
-    def __post_init__(self) -> None:
-        if self.shard_size < 1 or self.n_workers < 1:
-            raise BadValue("shard_size and n_workers must be at least 1")
-        if self.endpoints is not None and not self.endpoints:
-            self.endpoints = None
+class SessionCluster(ClusterSpec):
+    """Where sessions run (see `ClusterSpec`), and how a plan is cut into shards."""
 
     def shards(self, plans: Sequence[SessionPlan]) -> list[list[SessionPlan]]:
         """Plans in shards of about `shard_size` sessions, in plan order; a course is never
@@ -69,11 +55,6 @@ class SessionCluster:
             else:
                 shards.append(list(unit))
         return shards
-
-    def endpoint(self, base_url: str | None, shard_number: int) -> str | None:
-        if self.endpoints:
-            return self.endpoints[shard_number % len(self.endpoints)]
-        return base_url
 
 
 def run_sessions_on_cluster(
@@ -135,9 +116,7 @@ def run_sessions_on_cluster(
         if shard_usage is not None:
             usage = _add_usage(usage or {}, shard_usage)
 
-    with dask_client(
-        cluster.address, n_workers=cluster.n_workers, connect_timeout=cluster.connect_timeout
-    ) as client:
+    with cluster.client() as client:
         map_shards(
             client,
             run_session_shard,

@@ -1,0 +1,63 @@
+"""Evaluation on a Dask cluster (`theralab evaluate --executor dask`): the sessions go out in
+shards, each worker scores its shard with the same evaluators (the coders are CPU-bound, so
+this is where more machines help), and the scores are aggregated here — per-session scores
+do not depend on which worker made them, so results.json is the local executor's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from theralab.cluster import ClusterSpec, map_shards
+from theralab.dialogue.records import Session
+from theralab.evaluate.base import get_evaluators
+from theralab.evaluate.courses import evaluate_courses
+from theralab.evaluate.judge import JudgeOutcome
+from theralab.evaluate.results import (
+    DEFAULT_RANK_BY,
+    Results,
+    SessionResult,
+    aggregate,
+    score_sessions,
+)
+from theralab.measures.model import Instrument
+
+
+def evaluate_on_cluster(
+    cluster: ClusterSpec,
+    sessions: Sequence[Session],
+    evaluator_names: list[str] | None = None,
+    rank_by: str = DEFAULT_RANK_BY,
+    seed: int = 0,
+    judged: JudgeOutcome | None = None,
+    instruments: Sequence[Instrument] = (),
+) -> Results:
+    """`evaluate_sessions` with the per-session scoring done on the cluster."""
+    evaluators = get_evaluators(evaluator_names)  # fail on an unknown name before any work
+    size = cluster.shard_size
+    shards = [list(sessions[i : i + size]) for i in range(0, len(sessions), size)]
+    scored: dict[int, list[SessionResult]] = {}
+
+    def collect(number: int, lines: list[str]) -> None:
+        scored[number] = [SessionResult.model_validate_json(line) for line in lines]
+
+    with cluster.client() as client:
+        map_shards(
+            client,
+            score_shard,
+            shards,
+            lambda number, shard: ([s.model_dump_json() for s in shard], evaluator_names),
+            collect,
+            kind="evaluate",
+            describe=lambda n: f"shard {n}: sessions {shards[n][0].id} … {shards[n][-1].id}",
+            rerun_hint="nothing was written; rerun the command",
+        )
+    in_order = [r for n in range(len(shards)) for r in scored[n]]
+    results = aggregate(in_order, evaluators, rank_by, seed, judged)
+    results.courses = evaluate_courses(sessions, instruments=instruments, seed=seed)
+    return results
+
+
+def score_shard(session_lines: list[str], evaluator_names: list[str] | None) -> list[str]:
+    """Run on a worker: every evaluator on one shard's sessions, each result as JSON."""
+    sessions = [Session.model_validate_json(line) for line in session_lines]
+    return [r.model_dump_json() for r in score_sessions(sessions, get_evaluators(evaluator_names))]
