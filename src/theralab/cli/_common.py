@@ -24,10 +24,10 @@ from typer.exceptions import TyperException
 
 from theralab.dialogue.records import Session, StopReason
 from theralab.errors import TheraLabError
+from theralab.runs import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from theralab.simulate.distributed import SessionCluster
-from theralab.runs import DEFAULT_SEED
 
 # Logs and pipes get a wide console so tables stay readable; terminals use their own width.
 console = Console(width=None if sys.stdout.isatty() else 150)
