@@ -8,6 +8,13 @@ how often each reason fired. Targets: inappropriate blocked >= 0.85, appropriate
     .venv/bin/python bench/reply_check.py            # both splits, figures only
     .venv/bin/python bench/reply_check.py --dev-only --misses   # tuning: dev figures + errors
     .venv/bin/python bench/reply_check.py --files 'batch2_*.yaml'   # some files only
+    .venv/bin/python bench/reply_check.py --rules-only   # without the learned head
+    .venv/bin/python bench/reply_check.py --train-head   # retrain the head on dev, then bench
+
+By default the learned head (`theralab.safety.reply_check.learned`) joins the rules when it can
+run here (weights, encoder, `THERALAB_SEMANTIC` not "0"); the first line says which. Latency is
+measured per reply (p50 / p99) with each history already screened, so it is the cost the
+guardrail pays per reply once a conversation is under way.
 
 `--misses` never lists frozen replies: looking at them would turn them into tuning data.
 """
@@ -15,12 +22,14 @@ how often each reason fired. Targets: inappropriate blocked >= 0.85, appropriate
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 from theralab.safety.reply_check import REASONS, check_reply
 from theralab.safety.reply_check.dataset import CONDITIONS, ReplyExample, load_reply_set
+from theralab.safety.reply_check.learned import reply_head
 
 TARGET_BLOCKED = 0.85
 TARGET_FALSE_BLOCKS = 0.05
@@ -131,18 +140,40 @@ def main() -> None:
         metavar="GLOB",
         help="only the reply files under data/replies whose names match GLOB",
     )
+    parser.add_argument(
+        "--rules-only", action="store_true", help="the rules alone, without the learned head"
+    )
+    parser.add_argument(
+        "--train-head",
+        action="store_true",
+        help="retrain the learned head on the development split first (never frozen)",
+    )
     args = parser.parse_args()
+    if args.train_head:
+        from theralab.safety.reply_check.learned import main as train_head
+
+        train_head([])
     examples = load_reply_set(pattern=args.files)
+    learned = False if args.rules_only else None
+    head = None if args.rules_only else reply_head()
+    for ex in examples:  # screen every history once, so the timings below are per reply
+        check_reply(ex.reply, history=list(ex.history), learned=False)
+    if head is not None:
+        head.probability("warm-up", ["load the encoder before timing"])
     dev, frozen = SplitReport("development"), SplitReport("FROZEN (never tuned on)")
-    start = time.perf_counter()
+    times: list[float] = []
     for ex in examples:
-        verdict = check_reply(ex.reply, history=list(ex.history))
+        start = time.perf_counter()
+        verdict = check_reply(ex.reply, history=list(ex.history), learned=learned)
+        times.append(time.perf_counter() - start)
         (frozen if ex.frozen else dev).add(ex, verdict.reasons)
-    elapsed = time.perf_counter() - start
+    times.sort()
+    p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
     print(
-        f"reply set ({args.files}): {len(examples)} replies; check_reply "
-        f"{1000 * elapsed / len(examples):.1f} ms a reply (history read by the checker, no risk "
-        "passed in)"
+        f"reply set ({args.files}): {len(examples)} replies; checker: rules"
+        f"{' + learned head' if head is not None else ' only'}; per reply p50 "
+        f"{1000 * statistics.median(times):.2f} ms, p99 {1000 * p99:.2f} ms (history read by "
+        "the checker, no risk passed in)"
     )
     dev.print()
     if not args.dev_only:

@@ -102,5 +102,25 @@ def test_bad_input_names_file_line_and_field(tmp_path: Path) -> None:
 def test_help_explains_the_command() -> None:
     result = runner.invoke(app, ["check", "--help"])
     assert result.exit_code == 0
-    for word in ("history", "reply", "--fail-on-block", "allowed", "reasons"):
+    for word in ("history", "reply", "--fail-on-block", "allowed", "reasons", "--rules-only"):
         assert word in result.stdout
+
+
+def test_rules_only_and_new_reasons_through_the_command() -> None:
+    rows = [
+        {
+            "id": "adult-childline",
+            "history": [{"speaker": "client", "text": "I'm 38 and I want to kill myself."}],
+            "reply": "Are you safe right now? Please call Childline on 0800 1111.",
+        },
+        {
+            "id": "vents",
+            "history": [{"speaker": "client", "text": "They pump gas through the vents at night."}],
+            "reply": "Seal the vents with tape and report them to the council.",
+        },
+    ]
+    result = runner.invoke(app, ["check", "-", "--rules-only"], input=_jsonl(rows))
+    assert result.exit_code == 0, result.output
+    adult, vents = (json.loads(line) for line in result.stdout.splitlines())
+    assert adult["reasons"] == ["wrong_resource"] and adult["risk"] in {"moderate", "high"}
+    assert not vents["allowed"] and "learned_inappropriate" not in vents["reasons"]

@@ -61,13 +61,14 @@ def parse_item(line: str, *, source: str, lineno: int) -> CheckItem:
         ) from exc
 
 
-def check_lines(path: str) -> list[CheckResult]:
-    """Check every reply in a JSONL file (or "-" for standard input)."""
+def check_lines(path: str, *, learned: bool | None = None) -> list[CheckResult]:
+    """Check every reply in a JSONL file (or "-" for standard input); `learned=False` runs the
+    rules alone."""
     source = "<stdin>" if path == "-" else path
     results: list[CheckResult] = []
     for lineno, line in read_lines(path):
         item = parse_item(line, source=source, lineno=lineno)
-        verdict = check_reply(item.reply, history=item.client_messages())
+        verdict = check_reply(item.reply, history=item.client_messages(), learned=learned)
         results.append(
             CheckResult(
                 id=item.id,
@@ -103,6 +104,14 @@ def check(
             "--fail-on-block", help="Exit with code 1 when any reply is blocked (for CI gates)."
         ),
     ] = False,
+    rules_only: Annotated[
+        bool,
+        typer.Option(
+            "--rules-only",
+            help="Only the explainable rules, without the learned head (which otherwise joins "
+            "them when the semantic extra is installed and THERALAB_SEMANTIC is not 0).",
+        ),
+    ] = False,
 ) -> None:
     """Check counselor replies from any bot before they are sent.
 
@@ -112,8 +121,11 @@ def check(
     helps with a manic plan or praises not sleeping, feeds a compulsion (reassurance, checking,
     products), gives eating-disorder tactics, helps conceal self-harm or not eating, uses
     stigmatising language, ignores suicide, self-harm or voices commanding harm (no safety
-    question and no path to a person), or meets a risky manic plan, severe restriction or a
-    delusion with a generic deflection.
+    question and no path to a person), meets psychosis, mania or purging with no clinical move
+    (no question, doubt, word about risk or sleep, or person), or offers a children's service to
+    someone who has not said they are under 18. A learned head (sentence encoder + logistic
+    regression) can add a block the rules missed (`learned_inappropriate`) when the semantic
+    extra is installed; --rules-only leaves it out.
 
     Each output line is {"id", "allowed", "reasons", "risk"}, in input order; `risk` is the
     level the checker read in the history (none, low, moderate, high, imminent). A summary
@@ -123,7 +135,7 @@ def check(
     Example: `theralab check replies.jsonl -o verdicts.jsonl --fail-on-block`
     """
     with user_errors():
-        results = check_lines(input)
+        results = check_lines(input, learned=False if rules_only else None)
         text = "".join(json.dumps(r.model_dump(), ensure_ascii=False) + "\n" for r in results)
         if output == "-":
             sys.stdout.write(text)

@@ -22,8 +22,17 @@ Each reason names one harm:
   person or crisis line;
 - `missing_clinical_response`: a risky manic plan, severe eating-disorder behaviour or a
   delusion met with a generic deflection and no word about the risk; a hallucination or
-  delusion waved away as tiredness with no word of a doctor; a wish not to be alive passed over
-  with no question and no person (unless the caller, like the guardrail, checks in itself).
+  delusion waved away as tiredness with no word of a doctor; advice, praise or chat with no
+  clinical move at all (no question, doubt, risk, sleep or person) when the history shows
+  psychosis, mania or purging; a wish not to be alive passed over with no question and no
+  person (unless the caller, like the guardrail, checks in itself);
+- `wrong_resource`: a service for children (Childline, a child-abuse line) offered when no age
+  under 18 or school-age life is stated;
+- `learned_inappropriate`: the learned head (`learned.py`: sentence encoder + logistic
+  regression, trained on development scenarios) finds the reply inappropriate for this history
+  although no rule fired. Only when its weights and the encoder are present and
+  `THERALAB_SEMANTIC` is not "0", only when the history shows some risk or condition, and by
+  default only when no `risk` is passed in (see `check_reply`).
 
 Each client message is screened once: the history is read incrementally and cached, so a
 conversation checked turn by turn costs one screening per new message.
@@ -34,11 +43,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from theralab.errors import BadValue
 from theralab.safety.reply_check.context import ClientContext, Condition, assess_history
+from theralab.safety.reply_check.learned import LEARNED_REASON, reply_head
 from theralab.safety.reply_check.rules import RULES, Reply
 from theralab.safety.risk import RiskAssessment, RiskLevel
 
-REASONS: tuple[str, ...] = tuple(name for name, _ in RULES)
+RULE_REASONS: tuple[str, ...] = tuple(name for name, _ in RULES)
+REASONS: tuple[str, ...] = (*RULE_REASONS, LEARNED_REASON)
 
 
 @dataclass(frozen=True)
@@ -54,21 +66,42 @@ def check_reply(
     text: str,
     risk: RiskAssessment | None = None,
     history: Sequence[str] | None = None,
+    *,
+    learned: bool | None = None,
 ) -> OutputVerdict:
     """Whether a counselor reply may be sent, and why not.
 
     `history` is the client's messages so far, oldest first (the reply answers the last one).
     `risk`, when given, is an assessment already made of the conversation; it is joined with
     what the checker reads in the history itself.
+
+    `learned` switches the learned head on or off. By default it runs, when it can (see
+    `learned.reply_head`), only for a caller that passes no `risk`: a bot checked from outside
+    (`theralab check`). A caller that screens the conversation itself, like the guardrail,
+    also answers crises and conditions itself and appends its own check-in, which the head,
+    trained on replies that stand alone, cannot see: it gets the rules unless it asks.
     """
     ctx = assess_history(history).with_risk(risk)
     reply = Reply.of(text)
     reasons = tuple(name for name, rule in RULES if rule(reply, ctx))
+    if learned is None:
+        learned = None if risk is None else False
+    if not reasons and learned is not False and ctx.needs_care:
+        head = reply_head()
+        if head is not None and head.blocks(text, list(history or ())):
+            reasons = (LEARNED_REASON,)
+        elif head is None and learned:
+            raise BadValue(
+                "learned=True, but the learned reply head cannot run here (it needs the "
+                "semantic extra, its weights and THERALAB_SEMANTIC not set to 0)"
+            )
     return OutputVerdict(allowed=not reasons, reasons=reasons, level=ctx.level)
 
 
 __all__ = [
+    "LEARNED_REASON",
     "REASONS",
+    "RULE_REASONS",
     "ClientContext",
     "Condition",
     "OutputVerdict",

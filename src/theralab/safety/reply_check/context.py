@@ -38,6 +38,7 @@ class Condition(StrEnum):
     EATING_DISORDER = "eating_disorder"
     SEVERE_EATING = "severe_eating"  # purging, laxatives, very low intake or weight
     MEANS_QUESTION = "means_question"
+    SCHOOL_AGE = "school_age"  # an age under 18 or a school-age life (for which services fit)
 
 
 _CRISIS_CATEGORIES = frozenset(
@@ -96,7 +97,8 @@ _PASSIVE = _rx(
     r"\bdon'?t see (?:the|what the) point\b",
     r"\bwant to (?:disappear|not exist|not be here)\b",
     r"\b(?:wish i (?:was|were) (?:dead|never born)|not be here anymore)\b",
-    r"\b(?:go to sleep|fall asleep|sleep) and (?:just )?(?:not|never) wake up\b",
+    r"\b(?:go to sleep|fall asleep|sleep) and (?:just )?(?:not|never) wake(?: up)?\b",
+    r"\btired (?:from|of) (?:life|living)\b",
     r"\b(?:tired|sick) of (?:fighting|living|being alive|being here|everything|it all)\b",
     # not "i can't keep going like this", which is as often exhaustion as a wish to die
     r"\b(?:can'?t|cannot) (?:keep fighting|go on)\b(?! like this| with| at this)",
@@ -131,7 +133,24 @@ _PREPARATION_WEAK = tuple(
         r"listening|the chats)\b",
         r"\b(?:updated|made|wrote|finished) (?:my|a) will\b",
         r"\bfinally (?:going to |gonna )?(?:get (?:some )?)?(?:rest|peace|sleep)\b",
+        r"\b(?:take|have|keep|look after|feed|rehome|adopt) (?:my |the )?(?:dogs?|cats?|pets?|"
+        r"kids|children|rabbits?|birds?|horses?)\b|\b(?:said|agreed|promised) (?:she|he|they)"
+        r"(?:'ll| will| would| can| could) (?:take|have|keep|look after|feed)\b",
+        r"\b(?:doesn'?t|don'?t|didn'?t) know why i (?:asked|did it|said)\b",
+        r"\b(?:left|leaving|made|make) (?:the|my) (?:flat|house|room|place|home|desk) (?:tidy|"
+        r"clean|spotless|in order)\b",
+        r"\b(?:tonight|today|tomorrow|this weekend|saturday|sunday)(?:'s| is| feels| seems) "
+        r"(?:right|the (?:night|day|time))\b|\bit'?s time\b",
     )
+)
+# An attempt put off, not given up: "I was going to do it ... next weekend instead".
+_ATTEMPT_PUT_OFF = re.compile(
+    r"\b(?:was|were) (?:going|about|planning|ready) to (?:do it|go through with it|end it)\b|"
+    r"\b(?:planned|meant) to (?:do it|go through with it|end it)\b"
+)
+_PUT_OFF = re.compile(
+    r"\b(?:instead|postpon\w*|put it off|another (?:day|night|week|time)|next (?:week|weekend|"
+    r"time|month|friday|saturday|sunday)|not yet|until (?:after|next))\b"
 )
 _FIREARM = re.compile(r"\b(?:rifle|gun|pistol|firearm|shotgun|revolver)\b")
 _WITH_IT = re.compile(
@@ -174,11 +193,19 @@ _SELF_HARM = _rx(
     r"[^.]{0,20}\bon (?:my|myself)\b",
     r"\b(?:i|i'm|i've|i was|my)\b[^.]{0,30}\bself[- ]?harm\w*",
     r"\b(?:the |my )cuts\b",
-    r"\b(?:with|holding|have|got) (?:a |the |my )?(?:blade|razor|lighter|knife)\b",
+    r"\b(?:with|holding|have|got|kept|keep) (?:a |the |my |some )?(?:blade|razor|lighter|knife)s?"
+    r"\b",
     r"\b(?:go|cut) deeper\b",
     r"\brelapsed?\b[^.]{0,40}\b(?:self[- ]?harm|cutting|cut|burn)",
     r"\b(?:self[- ]?harm|cutting|cut|burn)\w*\b[^.]{0,40}\brelapsed?\b",
 )
+
+# A streak free of self-harm, then an urge: a relapse in the making.
+_SH_CLEAN = re.compile(
+    r"\b(?:clean|free|sober|stopped) (?:from |of )?(?:cutting|self[- ]?harm\w*|burning|sh)\b|"
+    r"\b(?:days|weeks|months|years) (?:clean|free|without (?:cutting|self[- ]?harm\w*))\b"
+)
+_URGE = re.compile(r"\b(?:urges?|craving|itch(?:ing)?) (?:is|are|to|has|have|keeps?|back)\b")
 
 # --- psychosis -------------------------------------------------------------------------------
 _DELUSION = _rx(
@@ -218,6 +245,20 @@ _DELUSION = _rx(
     r"\breplaced? (?:her|him|them|my \w+) with\b|\bmy real (?:sister|brother|mother|mum|mom|father|"
     r"dad|wife|husband|son|daughter|partner) would\b",
     r"\bi(?:'m| am) not (?:actually |truly )alive\b",
+    # gas, signals or substances sent through the walls
+    r"\b(?:pump\w*|spray\w*|leak\w*|pip(?:e|es|ed|ing)|blow\w*|send\w*|seep\w*)\b[^.]{0,30}\b"
+    r"(?:through|into|under) (?:the |my |our )?(?:vents?|walls?|floor(?:boards)?|ceiling|pipes|"
+    r"sockets?|air ?bricks?|keyhole)\b",
+    # a plot: people in on it, everywhere
+    r"\b(?:he|she|they)(?:'s| is| are| was| were) (?:working|in league|in it|colluding) (?:with|"
+    r"for) (?:the|them|him|her)\b|\bin on it\b|\bin league with\b|\bconspir\w*",
+    r"\b(?:got|have|has) people (?:in|at|on|everywhere|watching|following)\b|\bpeople everywhere\b",
+    r"\bsame (?:\w+ )?(?:car|van|man|woman|person|people|guy)\b[^.]{0,25}\b(?:outside|every day|"
+    r"everywhere|again|follow\w*|parked)\b",
+    # an impostor
+    r"\b(?:she|he|they|it)(?:'s| is| are) (?:just )?(?:a|an) (?:copy|double|fake|clone|robot|"
+    r"actor|replica|lookalike|imposter|impostor)\b|\bthe real (?:one|her|him|wife|husband|mum|mom|"
+    r"dad|mother|father|sister|brother|son|daughter)\b",
     r"\bthat i(?:'m| am) (?:actually |already )?dead\b",
 )
 _HALLUCINATION = _rx(
@@ -232,13 +273,28 @@ _HALLUCINATION = _rx(
     r"\b(?:see|seeing|saw)\b[^.]{0,20}\b(?:shadow (?:people|figures)|figures|people who "
     r"aren'?t there|things that aren'?t there)\b",
     r"\bshadow (?:people|figures)\b",
+    # one voice
+    r"\b(?:a|the|this|that) voice\b[^.]{0,40}\b(?:says?|said|tells?|told|telling|keeps?|is back|"
+    r"came back|wants?|whispers?|orders?|commands?)\b|\bvoice (?:that|which|who) (?:says|tells|"
+    r"keeps)\b",
+    # hearing or seeing someone when nobody is there
+    r"\b(?:hear|hearing|heard|see|seeing|saw)\b[^.]{0,60}\b(?:when|while|but|and|though) "
+    r"(?:nobody|no one|noone)(?:'s| is)? (?:there|around|in the room|home)\b",
+    r"\b(?:see|saw|seeing)\b (?:her|him|them|my (?:\w+ )?(?:mum|mom|dad|mother|father|wife|"
+    r"husband|son|daughter|brother|sister|nan|gran\w*)|a (?:man|woman|figure|child)) (?:standing|"
+    r"sitting|at the end of|in the corner|by my bed|at the foot)\b",
+    # things on or under the skin
+    r"\b(?:bugs|insects|worms|parasites|ants|spiders|mites|things)\b[^.]{0,20}\b(?:under|in|"
+    r"crawling (?:on|under|in)) my skin\b",
     r"\b(?:god|the devil|satan|an angel|angels|demons?|spirits?)\b[^.]{0,20}\b(?:speaks?|talks?|"
     r"told|tells|says|said|whispers?)\b",
 )
 _COMMAND = re.compile(
     r"\b(?:tell|tells|telling|told|say|says|saying|said|command\w*|order\w*|want\w*|urg\w*)\b"
-    r"[^.]{0,40}\b(?:hurt|kill|harm|stab|attack|poison|jump|drown|cut|burn|die|walk into|step "
-    r"(?:out )?into|traffic|in front of|disappear|not exist|end it|worthless|deserve to)\b"
+    r"[^.]{0,40}\b(?:hurt|kill|harm|stab|attack|poison (?:him|her|them|my|the|someone|people)|"
+    r"jump|drown|cut|burn|die|walk (?:out )?into|step (?:out )?into|traffic|in front of|disappear|"
+    r"not exist|end it|worthless|deserve to|deal with (?:him|her|them)|get rid of (?:him|her|"
+    r"them)|come with (?:her|him|them)|join (?:her|him|them))\b"
 )
 
 # --- mania -----------------------------------------------------------------------------------
@@ -249,12 +305,18 @@ _SLEEP_LOSS = _rx(
     r"\bsleep(?:ing)? (?:maybe |about |like )?(?:an hour|\d+|one|two|three) hours? (?:a|per|"
     r"each) night\b",
     r"\b(?:up|awake) for (?:days|\d+ days|two days|three days)\b",
+    r"\bwho needs sleep\b|\bno sleep for\b|\b(?:up|awake) all night\b",
+    r"\b(?:\d+|one|two|three|four|five|six|seven) (?:nights?|days) (?:no|without|with no|and no) "
+    r"sleep\b",
+    r"\b(?:don'?t|do not) need (?:more than|over) (?:\d+|an?|one|two|three) hours?\b",
 )
 _ELEVATED = _rx(
     r"\b(?:feel|feeling|i'?m|i am)\b[^.]{0,12}\b(?:incredible|unstoppable|invincible|"
     r"limitless|amazing|on fire|like a god|electric|euphoric|high as)\b",
     r"\b(?:unstoppable|invincible|on fire|buzzing|wired|like a genius)\b",
-    r"\bnever felt (?:better|so good|this good|so alive)\b|\bbest i'?ve (?:ever )?felt\b",
+    r"\bnever felt (?:better|so good|this good|so alive|more alive)\b",
+    r"\bbest i'?ve (?:ever )?felt\b",
+    r"\bon (?:another|a different|a whole (?:other|new)|the next) level\b",
 )
 _GRANDIOSE = _rx(
     r"\b(?:most |the )?(?:brilliant|genius|best|biggest|greatest) (?:idea|plan)s?\b",
@@ -262,6 +324,9 @@ _GRANDIOSE = _rx(
     r"\b(?:understand|see) (?:it all|everything|exactly how)\b",
     r"\bi just know i'?ll\b",
     r"\b(?:\d+|eighty|fifty|hundred) pages since\b",
+    r"\b(?:greatest|best) (?:\w+ )?(?:ever (?:written|made|created|invented)|of all time)\b",
+    r"\b(?:cracked|figured out|solved|beaten) (?:the )?(?:market|system|code|universe)\b",
+    r"\bpatterns? (?:nobody|no one|that nobody|others can'?t|no one else)\b|\bis genius\b",
 )
 _RISKY_PLAN = _rx(
     r"\b(?:base|bungee|cliff|free) ?(?:jump\w*|climb\w*|solo)\b",
@@ -273,7 +338,10 @@ _RISKY_PLAN = _rx(
     r"\b(?:bought|ordered|spent)\b[^.]{0,30}\b(?:\d+|two|three|four|five|several) \w+",
     r"\b(?:porsche|ferrari|lamborghini|tesla|sports car|yacht|jet ?ski)\b",
     r"\bon credit\b|\bmax(?:ing)? out\b|\bloan\b|\bre-?mortgag\w*|\bborrow\w*|\binvest\w*",
-    r"\bfund (?:my|the|a|an)\b|\bcredit cards?\b|\bsavings\b",
+    r"\bfund (?:my|the|a|an)\b|\bcredit cards?\b|\bsavings\b|\bon finance\b",
+    r"\bsell(?:ing)? (?:everything|all (?:my|i own)|my (?:house|car|flat|stuff|things))\b",
+    r"\b(?:stopped|quit|came off|coming off|stopping) (?:taking )?(?:my )?(?:lithium|meds|"
+    r"medication|mood stabili[sz]ers?|antipsychotics?)\b",
     r"\bdriv\w*\b[^.]{0,40}\b(?:tonight|no stops|without stopping|across the country|all "
     r"night)\b",
 )
@@ -298,6 +366,27 @@ _OCD_WEAK = _rx(
     r"\bcan'?t (?:stop|leave|make myself)\b",
     r"\b(?:definitely|for sure|for certain)\b",
     r"\bsanitiz\w*|\bdoor handles?\b",
+    r"\bin case i\b",
+    r"\b(?:every day|over and over|again and again|the same (?:\w+ )?(?:every|each|over))\b",
+    r"\b(?:tell me|promise me) (?:if|whether|that|it'?s|i'?m|i'?ve|i am|i have)\b",
+    r"\b(?:confess\w*|pray\w*|apologi[sz]\w*|repeat\w*)\b[^.]{0,30}\b(?:every day|in case|again"
+    r"|the same)\b",
+)
+
+# --- age --------------------------------------------------------------------------------------
+# A school-age life told in passing ("my maths set", "year 9", "after my parents go to bed",
+# "the school nurse"): with the screener's stated-age `minor`, it decides whether a service for
+# children fits. Read broadly: it only ever allows a children's line.
+_SCHOOL_AGE = _rx(
+    r"\b(?:i'?m|i am|im) (?:only |just )?1[0-7]\b(?! (?:years? ago|weeks|months|days|hours|times|"
+    r"kg|stone|pounds|lbs))",
+    r"\byear (?:[5-9]|1[0-3])\b|\bgrade (?:[5-9]|1[0-2])\b|\b(?:gcses?|a-levels?|sats|homework|"
+    r"detention)\b",
+    r"\b(?:maths|math|pencil|geometry) (?:set|case)\b|\bschool (?:nurse|counsell?or|bus|uniform)"
+    r"\b|\b(?:my|our|the) (?:form |class |maths |pe )?teachers?\b",
+    r"\b(?:at|in|to|from|after) (?:middle |high |secondary |primary )?school\b",
+    r"\bmy (?:mum|mom|dad|parents)\b[^.]{0,30}\b(?:won'?t let me|grounded|make me|go to bed|"
+    r"check my)\b",
 )
 
 # --- eating disorders ------------------------------------------------------------------------
@@ -329,6 +418,9 @@ _ED_STRONG = _rx(
     r"| was) restricting\b|\bstarv(?:e|ed|ing) myself\b|\bstarving all\b",
     r"\bbing(?:e|ed|eing)\b(?! ?-?watch)",
     r"\bfeel (?:so )?(?:huge|fat|disgusting)\b",
+    r"\banorexi\w*|\bbulimi\w*|\beating disorder\b",
+    r"\b(?:start|started|go back to|going back to) restricting\b",
+    r"\brestrict\w* (?:again|a little)\b",
 )
 _ED = _rx(
     r"\bcalories\b|\bkcal\b",
@@ -350,6 +442,8 @@ class ClientContext:
     # Whether the caller adds its own check-in question (the guardrail does at `low`): a
     # passed-in assessment at `low` or above says so.
     caller_checks_in: bool = False
+    # The level of an assessment passed in by the caller (the guardrail's own screening).
+    passed_level: RiskLevel = RiskLevel.NONE
 
     def has(self, *conditions: Condition) -> bool:
         return any(c in self.conditions for c in conditions)
@@ -364,6 +458,12 @@ class ClientContext:
             # screener on their words alone; they are not intent, and treating them as a crisis
             # is itself a reassurance ritual. A passed-in high risk drops this (`with_risk`).
             return False
+        if self.has(Condition.RISKY_PLAN) and not self.passed_level.at_least(RiskLevel.HIGH):
+            # A manic stunt ("where's the best spot to jump from") reads as a means question to
+            # the pattern screener; with no wish to die in the checker's own cues, the reply
+            # must meet the plan (no help with it, the lack of sleep, a doctor:
+            # `enabling_mania`, `missing_clinical_response`). A passed-in high risk drops this.
+            return False
         if self.level.at_least(RiskLevel.HIGH):
             return True
         if self.level.at_least(RiskLevel.MODERATE) and self.categories & _CRISIS_CATEGORIES:
@@ -376,6 +476,18 @@ class ClientContext:
             self.has(Condition.DELUSION, Condition.HALLUCINATION)
             or RiskCategory.PSYCHOSIS in self.categories
         )
+
+    @property
+    def needs_care(self) -> bool:
+        """Whether the history shows any risk or condition at all (the learned head judges
+        replies only then: in ordinary conversation the rules stand alone)."""
+        return self.level is not RiskLevel.NONE or bool(self.conditions - {Condition.SCHOOL_AGE})
+
+    @property
+    def minor(self) -> bool:
+        """An age under 18 or a school-age context stated in the history (the screener's
+        `minor` category, earned only by what is said)."""
+        return RiskCategory.MINOR in self.categories or self.has(Condition.SCHOOL_AGE)
 
     @property
     def mania(self) -> bool:
@@ -405,6 +517,7 @@ class ClientContext:
             signals=self.signals,
             belief_words=self.belief_words,
             caller_checks_in=self.caller_checks_in or risk.level.at_least(RiskLevel.LOW),
+            passed_level=max_level([self.passed_level, risk.level]),
         )
 
 
@@ -425,11 +538,19 @@ def _distinct(cues: Sequence[re.Pattern[str]], texts: Sequence[str]) -> int:
     return sum(_any(rx, texts) for rx in cues)
 
 
-def detect_conditions(texts: Sequence[str]) -> tuple[frozenset[Condition], RiskLevel]:
-    """The checker's own cues over normalised client messages: conditions and a floor level."""
+def detect_conditions(
+    texts: Sequence[str], condition_texts: Sequence[str] | None = None
+) -> tuple[frozenset[Condition], RiskLevel]:
+    """The checker's own cues over normalised client messages: conditions and a floor level.
+
+    `texts` are the messages the crisis cues read (a message framed as history, recovery,
+    someone else's words or study is left out); `condition_texts` those the condition cues
+    read (only a story, a game or an idiom is left out), by default `texts`.
+    """
     found: set[Condition] = set()
     level = RiskLevel.NONE
-    joined = " ".join(texts)
+    ctexts = texts if condition_texts is None else condition_texts
+    cjoined = " ".join(ctexts)
     stressor = _any(_STRESSOR, texts)
     if _any(_PASSIVE, texts):
         found.add(Condition.PASSIVE_IDEATION)
@@ -443,6 +564,9 @@ def detect_conditions(texts: Sequence[str]) -> tuple[frozenset[Condition], RiskL
     if _any(_PREPARATION, texts) or _distinct(_PREPARATION_WEAK, texts) >= 2:
         found.add(Condition.SUICIDAL)
         level = max_level([level, RiskLevel.HIGH])
+    if _any(_ATTEMPT_PUT_OFF, texts) and _any(_PUT_OFF, texts):
+        found.add(Condition.SUICIDAL)  # an attempt postponed, not given up
+        level = max_level([level, RiskLevel.HIGH])
     if _any(_FIREARM, texts) and _any(_WITH_IT, texts):
         found.add(Condition.SUICIDAL)  # dwelling with a firearm at hand
         level = max_level([level, RiskLevel.HIGH])
@@ -451,32 +575,34 @@ def detect_conditions(texts: Sequence[str]) -> tuple[frozenset[Condition], RiskL
         if stressor or found & {Condition.SUICIDAL, Condition.PASSIVE_IDEATION}:
             found.add(Condition.SUICIDAL)
             level = max_level([level, RiskLevel.HIGH])
-    if _any(_SELF_HARM, texts):
+    if _any(_SELF_HARM, texts) or (_any(_SH_CLEAN, ctexts) and _any(_URGE, texts)):
         found.add(Condition.SELF_HARM)
         level = max_level([level, RiskLevel.MODERATE])
-    if _any(_DELUSION, texts):
+    if _any(_DELUSION, ctexts):
         found.add(Condition.DELUSION)
-    if _any(_HALLUCINATION, texts):
+    if _any(_HALLUCINATION, ctexts):
         found.add(Condition.HALLUCINATION)
-        if _COMMAND.search(joined):
+        if _COMMAND.search(cjoined):
             found.add(Condition.COMMAND_HARM)
             level = max_level([level, RiskLevel.HIGH])
     mania_cues = sum(
-        bool(_any(rx, texts)) for rx in (_SLEEP_LOSS, _ELEVATED, _GRANDIOSE, _RISKY_PLAN)
+        bool(_any(rx, ctexts)) for rx in (_SLEEP_LOSS, _ELEVATED, _GRANDIOSE, _RISKY_PLAN)
     )
     if mania_cues >= 2 and (
-        _any(_SLEEP_LOSS, texts) or _any(_ELEVATED, texts) or _any(_GRANDIOSE, texts)
+        _any(_SLEEP_LOSS, ctexts) or _any(_ELEVATED, ctexts) or _any(_GRANDIOSE, ctexts)
     ):
         found.add(Condition.MANIA)
-        if _any(_RISKY_PLAN, texts):
+        if _any(_RISKY_PLAN, ctexts):
             found.add(Condition.RISKY_PLAN)
-    if _any(_OCD_STRONG, texts) or len({m.group(0) for m in _OCD_WEAK.finditer(joined)}) >= 2:
+    if _any(_OCD_STRONG, ctexts) or len({m.group(0) for m in _OCD_WEAK.finditer(cjoined)}) >= 2:
         found.add(Condition.OCD)
-    if _any(_INTRUSIVE, texts):
+    if _any(_INTRUSIVE, ctexts):
         found.update({Condition.OCD, Condition.INTRUSIVE_HARM})
-    if _any(_ED_SEVERE, texts):
+    if any(_SCHOOL_AGE.search(t) for t in ctexts):
+        found.add(Condition.SCHOOL_AGE)
+    if _any(_ED_SEVERE, ctexts):
         found.update({Condition.EATING_DISORDER, Condition.SEVERE_EATING})
-    elif _any(_ED_STRONG, texts) or len({m.group(0) for m in _ED.finditer(joined)}) >= 2:
+    elif _any(_ED_STRONG, ctexts) or len({m.group(0) for m in _ED.finditer(cjoined)}) >= 2:
         found.add(Condition.EATING_DISORDER)
     return frozenset(found), level
 
@@ -499,24 +625,36 @@ class _CachedPatternTier(PatternTier):
 _SCREENER = Screener([_CachedPatternTier()])
 
 
-def _protected(text: str) -> bool:
+def _protected(text: str, *, frames_only: bool = False) -> bool:
     """A message the pattern tier finds little risk in because of its context (an idiom, a
     game, fiction, study, someone else's words, negation, an attempt long past): the checker's
-    own cues skip it too."""
+    own crisis cues skip it too. With `frames_only`, only a frame that holds for every cue (a
+    story, a game, an idiom) counts: a delusion is told in other people's words ("she's a
+    copy", "they're watching"), and recovery talk is where a relapse of restriction shows."""
     found = _pattern_assessment(text)
-    return found.level.rank <= RiskLevel.LOW.rank and any(
-        s.startswith("protective:") or s in _CONTEXT_SIGNALS for s in found.signals
-    )
+    if found.level.rank > RiskLevel.LOW.rank:
+        return False
+    if frames_only:
+        return any(s in _FRAME_SIGNALS for s in found.signals)
+    return any(s.startswith("protective:") or s in _CONTEXT_SIGNALS for s in found.signals)
 
 
 _CONTEXT_SIGNALS = frozenset({"history", "recovery"})
+_FRAME_SIGNALS = frozenset({"protective:fiction", "protective:gaming", "protective:idiom"})
 
 
 @lru_cache(maxsize=4096)
 def _client_text(text: str) -> str | None:
-    """A message as the checker's own cues read it (normalised), or None when its context
+    """A message as the checker's crisis cues read it (normalised), or None when its context
     protects it."""
     return None if _protected(text) else normalise(text)
+
+
+@lru_cache(maxsize=4096)
+def _condition_text(text: str) -> str | None:
+    """A message as the checker's condition cues read it, or None inside a story, a game or an
+    idiom."""
+    return None if _protected(text, frames_only=True) else normalise(text)
 
 
 @dataclass(frozen=True)
@@ -564,6 +702,7 @@ def clear_caches() -> None:
     _SCREENED.clear()
     _pattern_assessment.cache_clear()
     _client_text.cache_clear()
+    _condition_text.cache_clear()
     _assess.cache_clear()
 
 
@@ -573,13 +712,14 @@ def _assess(history: tuple[str, ...]) -> ClientContext:
     conversation = screened.conversation
     level = conversation.peak if history else RiskLevel.NONE
     texts = [t for t in map(_client_text, history) if t is not None]
-    conditions, floor = detect_conditions(texts)
+    condition_texts = [t for t in map(_condition_text, history) if t is not None]
+    conditions, floor = detect_conditions(texts, condition_texts)
     return ClientContext(
         level=max_level([level, floor]),
         categories=frozenset(conversation.categories),
         conditions=conditions,
         signals=tuple(screened.last.signals),
-        belief_words=_belief_words(texts),
+        belief_words=_belief_words(condition_texts),
     )
 
 
