@@ -39,9 +39,7 @@ def test_the_record_describes_the_run_and_the_report_reads_it(tmp_path: Path) ->
     assert record is not None and record.schema_version == 2
     assert record.config == json.loads(rd.config.read_text())
     assert record.config is not None and record.config["seed"] == 11
-    assert {"config.json", "transcripts.jsonl", "results.json", "report.html"} <= set(
-        record.files
-    )
+    assert {"config.json", "transcripts.jsonl", "results.json", "report.html"} <= set(record.files)
     assert record.usage is None  # no model roles: nothing used
     rd.config.unlink()  # the report needs only the record now
     rd.report.unlink()
