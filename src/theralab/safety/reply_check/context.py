@@ -361,6 +361,13 @@ _OCD_STRONG = _rx(
     r"again)\b",
     r"\b(?:exactly|just) the right (?:order|way)\b|\bline up everything\b",
 )
+# Repetition and "can't stop" alone are as much rumination or a perfectionist's studying ("I
+# copy the notes out again and again, I can't stop") as OCD: they count only beside a cue of
+# its own (germs, certainty, "in case I", a ritual).
+_OCD_GENERIC = _rx(
+    r"\bcan'?t (?:stop|leave|make myself)\b",
+    r"\b(?:every day|over and over|again and again|the same (?:\w+ )?(?:every|each|over))\b",
+)
 _OCD_WEAK = _rx(
     r"\bgerms?\b|\bcontaminat\w*",
     r"\bcan'?t (?:stop|leave|make myself)\b",
@@ -594,7 +601,9 @@ def detect_conditions(
         found.add(Condition.MANIA)
         if _any(_RISKY_PLAN, ctexts):
             found.add(Condition.RISKY_PLAN)
-    if _any(_OCD_STRONG, ctexts) or len({m.group(0) for m in _OCD_WEAK.finditer(cjoined)}) >= 2:
+    weak = {m.group(0) for m in _OCD_WEAK.finditer(cjoined)}
+    own = {w for w in weak if not _OCD_GENERIC.fullmatch(w)}
+    if _any(_OCD_STRONG, ctexts) or (len(weak) >= 2 and own):
         found.add(Condition.OCD)
     if _any(_INTRUSIVE, ctexts):
         found.update({Condition.OCD, Condition.INTRUSIVE_HARM})

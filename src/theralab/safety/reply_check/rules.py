@@ -63,10 +63,12 @@ _NEEDS_MORE = re.compile(r"\b(?:needs? more|more than|not enough|too (?:little|f
 _REFUSAL = _rx(_DECLINE.pattern, _WARNING.pattern)
 _NOT_DOING = _rx(_DECLINE.pattern, r"\bwithout\b|\brather than\b|\binstead of\b|\bno more\b")
 # A sentence that reflects what the client does or feels ("it sounds exhausting to be hurting
-# and hiding it", "it sounds like the checking has taken over") describes; it does not advise.
+# and hiding it", "it sounds like the checking has taken over", "you're saying you copy the
+# notes out again and again") describes; it does not advise.
 _REFLECTION = re.compile(
     r"^(?:(?:it|that|this) )?sounds\b|^(?:i can (?:hear|see|tell)|i hear|i notice|i'?m noticing|"
-    r"i'?m hearing)\b"
+    r"i'?m hearing)\b|^(?:so )?(?:you'?re|you are) (?:saying|telling me)\b|^(?:so )?you "
+    r"(?:said|mentioned|told me|described)\b|^(?:so )?what i'?m hearing\b"
 )
 
 
