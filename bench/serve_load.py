@@ -3,14 +3,16 @@ crisis guardrail on, reply streamed as server-sent events, metadata and audit ev
 SQLite per message) at 50 concurrent conversations, beside a bare FastAPI echo endpoint measured
 in the same run on the same machine: the physical limit of one uvicorn worker here.
 
-Each server runs alone in its own process (one uvicorn worker: a conversation's counselor lives
-in its worker's memory), on 127.0.0.1, with the load generator beside it on the same 2 cores.
+Each server runs alone in its own process (one uvicorn worker, or `--workers N` for both: any
+worker continues any conversation from its saved state), on 127.0.0.1, with the load generator
+beside it on the same 2 cores.
 The load generator is `wrk` with a Lua script when installed (`apt-get install wrk`): 50
 connections over 2 threads, each thread cycling through its 25 of the 50 conversations. Without
 wrk an httpx async generator runs 50 tasks, one conversation each (it tops out well below wrk,
 so its echo figure is the generator's limit, not the server's).
 
     .venv/bin/python bench/serve_load.py [--seconds 10] [--conversations 50] [--patterns-only]
+                                         [--workers N]
 
 `--patterns-only` screens with the pattern tier alone (the semantic tier, when installed, adds
 a sentence embedding per message).
@@ -58,20 +60,45 @@ def echo_app() -> Any:
     return app
 
 
-def theralab_app(db_url: str) -> Any:
-    from theralab.serve.app import create_app
+def theralab_settings(db_url: str, workers: int = 1) -> Any:
     from theralab.serve.settings import ServeSettings
 
-    return create_app(
-        ServeSettings(db_url=db_url, ui=False, max_client_messages=1_000_000, rate_per_minute=60)
+    return ServeSettings(
+        db_url=db_url,
+        ui=False,
+        max_client_messages=1_000_000,
+        rate_per_minute=60,
+        workers=workers,
     )
 
 
-def child(kind: str, port: int, db_url: str) -> None:
+def theralab_app(db_url: str) -> Any:
+    from theralab.serve.app import create_app
+
+    return create_app(theralab_settings(db_url))
+
+
+def child(kind: str, port: int, db_url: str, workers: int = 1) -> None:
     import uvicorn
 
-    app = echo_app() if kind == "echo" else theralab_app(db_url)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    options: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "log_level": "warning",
+        "access_log": False,
+    }
+    if workers == 1:
+        app = echo_app() if kind == "echo" else theralab_app(db_url)
+        uvicorn.run(app, **options)
+        return
+    if kind == "echo":
+        target = "serve_load:echo_app"
+    else:
+        from theralab.serve.app import SETTINGS_ENV
+
+        os.environ[SETTINGS_ENV] = theralab_settings(db_url, workers).model_dump_json()
+        target = "theralab.serve.app:create_app_from_env"
+    uvicorn.run(target, factory=True, workers=workers, **options)
 
 
 def free_port() -> int:
@@ -81,13 +108,24 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, kind: str, db_url: str, patterns_only: bool) -> None:
+    def __init__(self, kind: str, db_url: str, patterns_only: bool, workers: int = 1) -> None:
         self.port = free_port()
         env = dict(os.environ)
         if patterns_only:
             env["THERALAB_SEMANTIC"] = "0"
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--child", kind, "--port", str(self.port), "--db", db_url],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                kind,
+                "--port",
+                str(self.port),
+                "--db",
+                db_url,
+                "--workers",
+                str(workers),
+            ],
             env=env,
         )
         self.url = f"http://127.0.0.1:{self.port}"
@@ -111,6 +149,7 @@ WRK_SCRIPT = """
 local paths = {%(paths)s}
 local bodies = {%(bodies)s}
 local per_thread = %(per_thread)d
+local distinct = %(distinct)s
 local counter = 0
 local next_thread = 0
 function setup(thread)
@@ -123,6 +162,9 @@ end
 function request()
   local i = first + (counter %% per_thread) + 1
   local body = bodies[(counter %% #bodies) + 1]
+  if distinct then
+    body = string.gsub(body, '"}$', ' (' .. first .. '-' .. counter .. ')"}')
+  end
   counter = counter + 1
   return wrk.format("POST", paths[i], {["Content-Type"] = "application/json",
     ["Authorization"] = "%(auth)s"}, body)
@@ -130,13 +172,16 @@ end
 """
 
 
-def run_wrk(url: str, paths: list[str], bodies: list[str], auth: str, seconds: int) -> dict:
+def run_wrk(
+    url: str, paths: list[str], bodies: list[str], auth: str, seconds: int, distinct: bool = False
+) -> dict:
     threads = 2
     script = WRK_SCRIPT % {
         "paths": ", ".join(json.dumps(p) for p in paths),
         "bodies": ", ".join("[[" + b + "]]" for b in bodies),
         "per_thread": max(1, len(paths) // threads),
         "auth": auth,
+        "distinct": "true" if distinct else "false",
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(script)
@@ -181,7 +226,9 @@ def parse_wrk(out: str) -> dict:
     }
 
 
-async def run_httpx(url: str, paths: list[str], bodies: list[str], auth: str, seconds: int) -> dict:
+async def run_httpx(
+    url: str, paths: list[str], bodies: list[str], auth: str, seconds: int, distinct: bool = False
+) -> dict:
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=len(paths), max_keepalive_connections=len(paths))
@@ -195,7 +242,11 @@ async def run_httpx(url: str, paths: list[str], bodies: list[str], auth: str, se
                 t0 = time.perf_counter()
                 r = await client.post(
                     path,
-                    content=bodies[i % len(bodies)],
+                    content=(
+                        bodies[i % len(bodies)][:-2] + f' ({path[-8:]}-{i})"}}'
+                        if distinct
+                        else bodies[i % len(bodies)]
+                    ),
                     headers={"content-type": "application/json", "authorization": auth},
                 )
                 latencies.append(1000 * (time.perf_counter() - t0))
@@ -217,15 +268,22 @@ async def run_httpx(url: str, paths: list[str], bodies: list[str], auth: str, se
 
 
 def load(
-    url: str, paths: list[str], bodies: list[str], auth: str, seconds: int, gen: str, warmup: int
+    url: str,
+    paths: list[str],
+    bodies: list[str],
+    auth: str,
+    seconds: int,
+    gen: str,
+    warmup: int,
+    distinct: bool = False,
 ) -> dict:
     if gen == "wrk":
         if warmup:
-            run_wrk(url, paths, bodies, auth, warmup)
-        return run_wrk(url, paths, bodies, auth, seconds)
+            run_wrk(url, paths, bodies, auth, warmup, distinct)
+        return run_wrk(url, paths, bodies, auth, seconds, distinct)
     if warmup:
-        asyncio.run(run_httpx(url, paths, bodies, auth, warmup))
-    return asyncio.run(run_httpx(url, paths, bodies, auth, seconds))
+        asyncio.run(run_httpx(url, paths, bodies, auth, warmup, distinct))
+    return asyncio.run(run_httpx(url, paths, bodies, auth, seconds, distinct))
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -239,12 +297,19 @@ def main() -> None:
     parser.add_argument("--patterns-only", action="store_true")
     parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
     parser.add_argument("--generator", choices=("auto", "wrk", "httpx"), default="auto")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per server.")
+    parser.add_argument(
+        "--distinct-messages",
+        action="store_true",
+        help="Make every message's text unique (a counter appended), so no cache in the "
+        "screener's sentence encoder answers for it: what real traffic looks like.",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.port, args.db)
+        child(args.child, args.port, args.db, args.workers)
         return
 
     gen = args.generator
@@ -265,16 +330,23 @@ def main() -> None:
     auth = f"Bearer {key}"
 
     results: dict[str, dict] = {}
-    echo = Server("echo", db_url, args.patterns_only)
+    echo = Server("echo", db_url, args.patterns_only, args.workers)
     try:
         body = json.dumps({"text": MESSAGES[0]})
         results["echo"] = load(
-            echo.url, ["/echo"] * n, [body], auth, args.seconds, gen, args.warmup
+            echo.url,
+            ["/echo"] * n,
+            [body],
+            auth,
+            args.seconds,
+            gen,
+            args.warmup,
+            args.distinct_messages,
         )
     finally:
         echo.stop()
 
-    chat = Server("theralab", db_url, args.patterns_only)
+    chat = Server("theralab", db_url, args.patterns_only, args.workers)
     try:
         screener = httpx.get(chat.url + "/health").json()["screener"]
         paths = []
@@ -292,7 +364,9 @@ def main() -> None:
             made = c.post("/v1/conversations", json={"modality": "cbt"})
             paths[0] = f"/v1/conversations/{made.json()['conversation']['id']}/messages"
         bodies = [json.dumps({"text": m}) for m in MESSAGES]
-        results["chat"] = load(chat.url, paths, bodies, auth, args.seconds, gen, args.warmup)
+        results["chat"] = load(
+            chat.url, paths, bodies, auth, args.seconds, gen, args.warmup, args.distinct_messages
+        )
     finally:
         chat.stop()
     shutil.rmtree(folder, ignore_errors=True)
@@ -300,7 +374,9 @@ def main() -> None:
     load1, load5, _ = os.getloadavg()
     print(
         f"load generator: {gen}, {n} concurrent connections/conversations, {args.seconds} s "
-        f"after a {args.warmup} s warm-up; one uvicorn worker per server; screener: {screener}; "
+        f"after a {args.warmup} s warm-up; {args.workers} uvicorn worker(s) per server; "
+        f"screener: {screener}; "
+        f"{'distinct' if args.distinct_messages else 'four repeated'} message texts; "
         f"{os.cpu_count()} cores, load average {load1:.1f} / {load5:.1f}"
     )
     print(f"{'endpoint':58} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
@@ -321,6 +397,8 @@ def main() -> None:
             "conversations": n,
             "seconds": args.seconds,
             "screener": screener,
+            "workers": args.workers,
+            "distinct_messages": args.distinct_messages,
             "load_average": [load1, load5],
             "results": results,
             "ratio": ratio,

@@ -89,3 +89,80 @@ def sse_events(body: str) -> list[tuple[str, dict[str, Any]]]:
         if data:
             out.append((name, json.loads("\n".join(data))))
     return out
+
+
+class ServeProcess:
+    """`theralab serve` as a real subprocess on 127.0.0.1 (e.g. with `--workers 2`):
+    `start()` waits for /health, `stop()` sends SIGTERM and waits for a graceful exit."""
+
+    def __init__(self, args: list[str], port: int | None = None, env: dict[str, str] | None = None):
+        import os
+        import socket
+
+        if port is None:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = int(s.getsockname()[1])
+        self.port = port
+        self.args = args
+        self.env = {**os.environ, **(env or {})}
+        self.proc: Any = None
+        self.log = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90.0) -> ServeProcess:
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        import httpx
+
+        cli = Path(sys.executable).with_name("theralab")
+        command = [str(cli), "serve", "--port", str(self.port)]
+        self.proc = subprocess.Popen(
+            [*command, *self.args],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.log = self.proc.stdout.read()
+                raise RuntimeError(f"theralab serve exited {self.proc.returncode}:\n{self.log}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"theralab serve did not become healthy:\n{self.log}")
+
+    def stop(self, timeout: float = 60.0) -> int:
+        import signal
+        import subprocess
+
+        if self.proc is None:
+            return 0
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log = self.proc.stdout.read() if self.proc.stdout else ""
+        code = int(self.proc.returncode)
+        self.proc = None
+        return code
+
+    def __enter__(self) -> ServeProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

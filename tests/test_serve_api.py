@@ -52,7 +52,10 @@ def say(client: httpx.Client, cid: str, text: str) -> tuple[str, dict[str, Any]]
 def test_health_says_the_guardrail_is_on(client: httpx.Client) -> None:
     health = client.get("/health").json()
     assert health["status"] == "ok" and health["guardrail"] == "on"
-    assert health["schema_revision"] == "0001"
+    from theralab.serve.db import head_revision
+
+    assert health["schema_revision"] == head_revision() == "0002"
+    assert health["checks"] == {"database": "ok", "screener": "ok"}
 
 
 def test_openapi_documents_the_versioned_endpoints(client: httpx.Client) -> None:
@@ -294,7 +297,13 @@ def test_conversations_survive_a_restart_when_text_is_stored(tmp_path: Path) -> 
     with (
         LiveServer(make_app(meta_db)) as live,
         httpx.Client(base_url=live.url, headers=headers) as c,
-    ):
+    ):  # without stored text the encrypted saved state continues it (issue 16)
+        kept = c.post(f"/v1/conversations/{cid}/messages", json={"text": "hello"})
+        assert kept.status_code == 200, kept.text
+    with (
+        LiveServer(make_app(meta_db, state_key_file=tmp_path / "other.key")) as live,
+        httpx.Client(base_url=live.url, headers=headers) as c,
+    ):  # a server whose state keys changed cannot read it, and says so
         lost = c.post(f"/v1/conversations/{cid}/messages", json={"text": "hello"})
         assert lost.status_code == 409
         assert lost.json()["error"]["code"] == "conversation_state_lost"

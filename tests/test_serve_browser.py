@@ -249,3 +249,39 @@ def test_report_viewer_lists_runs_and_sandboxes_reports(
         assert frame.locator("#ran").inner_text() == "report script ran"
         assert page.title() != "reached parent"
     page.screenshot(path=str(shots / "reports.png"))
+
+
+def test_a_ui_conversation_survives_a_server_restart(browser: Any, tmp_path: Path) -> None:
+    """`theralab serve --workers 2` as a real process: a conversation in the open page goes on
+    after the server restarts — the signed session cookie still works, and the screener still
+    remembers the stressor disclosed before (a means question is answered as a crisis)."""
+    from tests.serve_support import ServeProcess
+
+    token = "browser-restart-token"
+    args = ["--db", f"sqlite:///{tmp_path / 'ui.db'}", "--workers", "2"]
+    env = {"THERALAB_UI_TOKEN": token, "THERALAB_STATE_KEYS": ""}
+    server = ServeProcess(args, env=env).start()
+    context = browser.new_context(viewport={"width": 1380, "height": 860})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{server.url}/login?token={token}&next=chat")
+        assert page.url.endswith("/chat")
+        page.select_option("#modality", "cbt")
+        page.select_option("#locale", "en-GB")
+        page.click("#start")
+        page.locator(".msg-counselor").first.wait_for()
+        send(page, "I lost my job last week and my partner moved out.")
+        assert server.stop() == 0
+        server = ServeProcess(args, port=server.port, env=env).start()
+        crisis = send(page, "How many of my sleeping tablets would it take?")
+        page.locator("#resources").wait_for(state="visible")
+        assert "msg-crisis" in (crisis.get_attribute("class") or "")
+        assert "Samaritans" in page.inner_text("#resources")
+        assert page.locator(".msg-error").count() == 0
+    finally:
+        context.close()
+        server.stop()
+    assert not errors, errors

@@ -116,8 +116,8 @@ def test_migrations_on_postgres_match_the_models(pg_url: str) -> None:
     from theralab.serve.models import Base
 
     engine = make_engine(_fresh_database(pg_url, "migrations"))
-    assert migrate(engine) == "0001"
-    assert migrate(engine) == "0001"
+    assert migrate(engine) == "0002"
+    assert migrate(engine) == "0002"
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     engine.dispose()

@@ -128,8 +128,8 @@ def test_migrations_match_the_models_and_are_idempotent(tmp_path: Path) -> None:
     from theralab.serve.models import Base
 
     engine = make_engine(f"sqlite:///{tmp_path / 'deep' / 'm.db'}")
-    assert migrate(engine) == head_revision() == "0001"
-    assert migrate(engine) == "0001"
+    assert migrate(engine) == head_revision() == "0002"
+    assert migrate(engine) == "0002"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []

@@ -79,18 +79,66 @@ def serve(
         Path, typer.Option(help="Folder of run directories for the report viewer.")
     ] = Path("runs"),
     ui: Annotated[bool, typer.Option("--ui/--no-ui", help="Serve the web UI.")] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes. Any worker continues any conversation (its state is in "
+            "the database); rate limits apply per worker.",
+        ),
+    ] = 1,
+    state_key_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="File of the keys that encrypt conversation state (created 0600 at first "
+            "start; default: next to a SQLite database, else in ~/.local/share/theralab). "
+            "THERALAB_STATE_KEYS (comma-separated, newest first) takes precedence.",
+        ),
+    ] = None,
+    retention_hours: Annotated[
+        float,
+        typer.Option(
+            min=0.01,
+            help="A conversation without a message for this long ends; its saved state is deleted.",
+        ),
+    ] = 24.0,
+    log_format: Annotated[
+        str,
+        typer.Option(help="text, or json: one JSON object a line (never conversation content)."),
+    ] = "text",
+    graceful_timeout: Annotated[
+        int,
+        typer.Option(help="Seconds a stop waits for requests in flight to finish."),
+    ] = 30,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Validate the configuration, print what will be stored where, and exit "
+            "(non-zero when something is wrong). Creates nothing.",
+        ),
+    ] = False,
 ) -> None:
     """Serve guarded counselors over HTTP (API under /v1, web UI with practice mode).
 
-    The crisis guardrail is always on. Without `--store-text` only metadata is stored.
+    The crisis guardrail is always on. Without `--store-text` only metadata is stored;
+    what a conversation needs to continue is kept encrypted until it ends, so any worker can
+    continue it and a restart does not lose it. `/health` checks the database and the
+    screener; `/metrics` is in Prometheus' text format.
     API clients need a key: `theralab keys create --name NAME`.
     """
     _require_extra()
+    import os
+    import secrets
+
     import uvicorn
 
     from theralab.model.api import parse_spec
-    from theralab.serve.app import create_app
+    from theralab.serve.app import SETTINGS_ENV, create_app
+    from theralab.serve.check import check_configuration
     from theralab.serve.db import redacted_url
+    from theralab.serve.observe import configure_logging, reset_metrics_dir
     from theralab.serve.settings import ServeSettings
 
     try:
@@ -110,29 +158,47 @@ def serve(
             "base_url": base_url,
             "runs_dir": runs_dir,
             "ui": ui,
+            "workers": workers,
+            "state_key_file": state_key_file,
+            "state_retention_hours": retention_hours,
+            "log_format": log_format,
         }
         if db:
             fields["db_url"] = db
+        if ui and not check:  # one login token for every worker
+            fields["ui_token"] = os.environ.get("THERALAB_UI_TOKEN") or secrets.token_urlsafe(24)
         settings = ServeSettings(**fields)  # type: ignore[arg-type]
     except ValueError as exc:
         raise fail(str(exc)) from None
+    if check:
+        report = check_configuration(settings, prepare=False)
+        table = Table(show_header=False, box=None)
+        for name, value in report.facts:
+            table.add_row(f"[bold]{name}[/bold]", value)
+        console.print(table)
+        for problem in report.problems:
+            err_console.print(f"[bold red]problem:[/bold red] {problem}", highlight=False)
+        if not report.ok:
+            raise typer.Exit(1)
+        console.print("configuration OK", highlight=False)
+        return
     err_console.print(
         f"opening {redacted_url(settings.db_url)} and loading the crisis screener…", highlight=False
     )
-    try:
-        app = create_app(settings)
-    except Exception as exc:
-        raise fail(f"cannot open the database {redacted_url(settings.db_url)}: {exc}") from None
+    prepared = check_configuration(settings, prepare=True)  # migrate and make keys, once
+    if not prepared.ok:
+        raise fail("; ".join(prepared.problems))
+    configure_logging(settings.log_format)
     base = f"http://{host}:{port}"
     console.print(
-        f"[bold]TheraLab serve[/bold] · database {app.state.database} "
-        f"(schema {app.state.schema_revision}) · text {'stored' if store_text else 'not stored'}",
+        f"[bold]TheraLab serve[/bold] · database {redacted_url(settings.db_url)} "
+        f"· text {'stored' if store_text else 'not stored'} · {workers} worker(s)",
         highlight=False,
     )
     console.print(f"API     {base}/v1   (OpenAPI: {base}/openapi.json)", highlight=False)
     if ui:
         console.print(
-            f"Web UI  {base}/login?token={app.state.ui.token}   (open this link; new every start)",
+            f"Web UI  {base}/login?token={settings.ui_token}   (open this link; new every start)",
             highlight=False,
             soft_wrap=True,
         )
@@ -140,7 +206,29 @@ def serve(
         err_console.print(
             "[yellow]warning: listening beyond loopback; put TLS in front of it[/yellow]"
         )
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    reset_metrics_dir()
+    options: dict[str, object] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "access_log": False,
+        "timeout_graceful_shutdown": graceful_timeout,
+        "log_config": None,
+    }
+    if workers == 1:
+        try:
+            app = create_app(settings)
+        except Exception as exc:
+            raise fail(f"cannot start: {exc}") from None
+        uvicorn.run(app, **options)  # type: ignore[arg-type]
+        return
+    os.environ[SETTINGS_ENV] = settings.model_dump_json()
+    uvicorn.run(
+        "theralab.serve.app:create_app_from_env",
+        factory=True,
+        workers=workers,
+        **options,  # type: ignore[arg-type]
+    )
 
 
 keys_app = typer.Typer(

@@ -120,6 +120,18 @@ class GuardedCounselor:
         return self.inner.course_phase if isinstance(self.inner, CourseCounselor) else None
 
     @property
+    def screening(self) -> tuple[ConversationScreener | None, int]:
+        """The conversation's screener (None before the first client turn) and how many client
+        turns it has screened: with `protocol` and `conditions`, what a saved guardrail needs."""
+        return self._conversation, self._screened
+
+    def resume(self, conversation: ConversationScreener | None, screened: int) -> None:
+        """Continue a conversation saved elsewhere: its screener's memory and how many client
+        turns were screened (set `protocol` and `conditions` alongside)."""
+        self._conversation = conversation
+        self._screened = screened
+
+    @property
     def spec(self) -> AgentSpec:
         inner = self.inner.spec
         params = {**inner.params, "guardrail": True, "locale": self.locale}

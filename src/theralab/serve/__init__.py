@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from theralab.serve.settings import ServeSettings
 
 INSTALL_HINT = "theralab serve needs the serve extra: pip install 'theralab[serve]'"
-REQUIRED = ("fastapi", "uvicorn", "sqlalchemy", "alembic")
+REQUIRED = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "cryptography")
 
 
 def missing_dependencies() -> list[str]:

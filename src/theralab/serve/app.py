@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import secrets
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -26,7 +29,16 @@ from theralab.serve.errors import (
     validation_error_handler,
 )
 from theralab.serve.gate import RequestGate
+from theralab.serve.keyring import load_keys
 from theralab.serve.limits import RateLimiter
+from theralab.serve.observe import (
+    Metrics,
+    ObserveMiddleware,
+    collect,
+    configure_logging,
+    exposition,
+    write_snapshot,
+)
 from theralab.serve.practice import PracticeService
 from theralab.serve.screening import serving_screener
 from theralab.serve.settings import ServeSettings
@@ -42,6 +54,20 @@ Errors are JSON: `{"error": {"status", "code", "message"}}`.
 """
 
 
+SETTINGS_ENV = "THERALAB_SERVE_SETTINGS"
+HEALTH_PROBE = "Hello, I had a long day."
+log = logging.getLogger("theralab.serve")
+
+
+def create_app_from_env() -> FastAPI:
+    """The app factory each worker process calls (`theralab serve --workers N`): the settings
+    come as JSON in THERALAB_SERVE_SETTINGS, written by the command that started them."""
+    raw = os.environ.get(SETTINGS_ENV)
+    settings = ServeSettings.model_validate_json(raw) if raw else ServeSettings()
+    configure_logging(settings.log_format)
+    return create_app(settings)
+
+
 def create_app(settings: ServeSettings | None = None, screener: Screener | None = None) -> FastAPI:
     """Build the app: migrate the database, wire the services, mount the API and the UI."""
     settings = settings or ServeSettings()
@@ -49,13 +75,40 @@ def create_app(settings: ServeSettings | None = None, screener: Screener | None 
     revision = migrate(engine)
     store = Store(engine)
     ui_key = ensure_ui_key(store)
+    keys = load_keys(settings.key_file())
     screener = serving_screener(screener or default_screener())
     screener.assess("Hello.")  # load any model tier now, not on the first person's message
     models = ModelPool(settings.counselor_models, settings.client_model, settings.base_url)
+    sweep_every = min(300.0, settings.state_retention_hours * 3600 / 4)
+    metrics = Metrics()
+
+    async def snapshots() -> None:
+        """This worker's metrics where the other workers' `/metrics` can add them up."""
+        while True:
+            await anyio.sleep(2)
+            with suppress(OSError):
+                await anyio.to_thread.run_sync(write_snapshot, metrics)
+
+    async def sweep() -> None:
+        """End conversations whose saved state outlived the retention time."""
+        while True:
+            try:
+                ended = await anyio.to_thread.run_sync(store.expire_states)
+                if ended:
+                    log.info("expired conversations", extra={"event": "expired", "n": len(ended)})
+            except Exception as exc:  # a busy database must not stop the server
+                log.warning("expiry sweep failed: %s", type(exc).__name__)
+            await anyio.sleep(sweep_every)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(sweep)
+            tasks.start_soon(snapshots)
+            yield
+            tasks.cancel_scope.cancel()
+        with suppress(OSError):
+            write_snapshot(metrics)
         await models.aclose()
         engine.dispose()
 
@@ -71,6 +124,7 @@ def create_app(settings: ServeSettings | None = None, screener: Screener | None 
         UIAuth(
             token=settings.ui_token or secrets.token_urlsafe(24),
             principal=Principal(ui_key.id, ui_key.name, "ui"),
+            secret=keys.derive("ui-session"),
         )
         if settings.ui
         else None
@@ -79,7 +133,9 @@ def create_app(settings: ServeSettings | None = None, screener: Screener | None 
     app.state.store = store
     app.state.schema_revision = revision
     app.state.screener = screener
-    app.state.chat = ChatService(settings, store, screener, models)
+    app.state.state_keys = keys
+    app.state.metrics = metrics
+    app.state.chat = ChatService(settings, store, screener, models, keys, metrics)
     app.state.practice = PracticeService(settings, store, screener, models)
     app.state.ui = ui
     app.state.database = redacted_url(settings.db_url)
@@ -92,24 +148,50 @@ def create_app(settings: ServeSettings | None = None, screener: Screener | None 
         app.include_router(web.router)
         web.mount_static(app)
 
-    @app.get("/health", tags=["service"])
-    async def health(request: Request) -> dict[str, Any]:
-        """Liveness and what is running: database, schema revision, guardrail, screener."""
+    @app.get("/health", tags=["service"], response_model=None)
+    async def health(request: Request) -> dict[str, Any] | JSONResponse:
+        """Readiness: the database answers and the screener screens (503 when either fails),
+        and what is running: schema revision, guardrail, screener, worker."""
 
         def ping() -> None:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
 
-        await anyio.to_thread.run_sync(ping)
-        return {
-            "status": "ok",
+        checks: dict[str, str] = {}
+        try:
+            with anyio.fail_after(10):
+                await anyio.to_thread.run_sync(ping)
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"failed: {type(exc).__name__}"
+        try:
+            with anyio.fail_after(10):
+                await screener.assess_async(HEALTH_PROBE)
+            checks["screener"] = "ok"
+        except Exception as exc:
+            checks["screener"] = f"failed: {type(exc).__name__}"
+        ok = all(v == "ok" for v in checks.values())
+        body = {
+            "status": "ok" if ok else "failing",
+            "checks": checks,
             "version": __version__,
             "database": engine.dialect.name,
             "schema_revision": request.app.state.schema_revision,
             "guardrail": "on",
             "screener": screener.name,
             "store_text": settings.store_text,
+            "worker": os.getpid(),
         }
+        return body if ok else JSONResponse(body, status_code=503)
+
+    @app.get("/metrics", tags=["service"], response_class=PlainTextResponse)
+    async def metrics_page() -> PlainTextResponse:
+        """Prometheus text format: requests, latency histograms, guardrail actions by level,
+        model errors; summed over every worker. No content, no ids."""
+        merged = await anyio.to_thread.run_sync(collect, metrics)
+        return PlainTextResponse(
+            exposition(merged), media_type="text/plain; version=0.0.4; charset=utf-8"
+        )
 
     gate_keys = KeyCache(store)
     app.add_middleware(
@@ -118,5 +200,8 @@ def create_app(settings: ServeSettings | None = None, screener: Screener | None 
         limiter=RateLimiter(settings.rate_per_minute, settings.burst),
         max_body_bytes=settings.max_body_bytes,
         ui=ui,
+    )
+    app.add_middleware(
+        ObserveMiddleware, metrics=metrics, log_requests=settings.log_format == "json"
     )
     return app

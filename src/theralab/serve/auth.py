@@ -5,12 +5,14 @@ unsalted SHA-256 is enough to make a leaked database useless for calling the API
 
 The web UI has no password: `theralab serve` prints a login link with a random token (like
 Jupyter). Opening it sets an HttpOnly, SameSite=Strict session cookie; pages embed a CSRF token
-that every state-changing API call from the UI must send back in `X-CSRF-Token`. UI sessions
-live in the server's memory and end when it stops.
+that every state-changing API call from the UI must send back in `X-CSRF-Token`. UI session
+cookies are signed with a secret derived from the server's state key, so every worker accepts
+them and they survive a restart (for a day).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -117,27 +119,57 @@ class UISession:
     created: float
 
 
+UI_SESSION_SECONDS = 24 * 3600.0
+
+
+def _mac(secret: bytes, text: str) -> str:
+    digest = hmac.new(secret, text.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+
 @dataclass
 class UIAuth:
-    """The login token printed at start and the cookie sessions it opens."""
+    """The login token printed at start and the cookie sessions it opens.
+
+    A session cookie is signed (`id.issued.mac`) with `secret`, which the server derives from
+    its state key: every worker accepts it, and it outlives a restart, for `max_age` seconds.
+    Nothing is kept per session; logging out revokes the cookie in this process and deletes
+    it from the browser."""
 
     token: str
     principal: Principal
-    sessions: dict[str, UISession] = field(default_factory=dict)
-    max_sessions: int = 1000
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    max_age: float = UI_SESSION_SECONDS
+    revoked: set[str] = field(default_factory=set)
 
     def check_token(self, presented: str) -> bool:
         return hmac.compare_digest(presented.encode(), self.token.encode())
 
+    def _csrf(self, cookie: str) -> str:
+        return _mac(self.secret, "csrf:" + cookie)
+
     def open_session(self) -> UISession:
-        if len(self.sessions) >= self.max_sessions:  # drop the oldest
-            oldest = min(self.sessions.values(), key=lambda s: s.created)
-            del self.sessions[oldest.id]
-        session = UISession(secrets.token_urlsafe(32), secrets.token_urlsafe(24), time.time())
-        self.sessions[session.id] = session
-        return session
+        issued = int(time.time())
+        body = f"{secrets.token_urlsafe(24)}.{issued}"
+        cookie = f"{body}.{_mac(self.secret, body)}"
+        return UISession(cookie, self._csrf(cookie), float(issued))
 
     def session(self, cookie: str | None) -> UISession | None:
-        if not cookie:
+        if not cookie or len(cookie) > 200 or cookie in self.revoked:
             return None
-        return self.sessions.get(cookie)
+        body, _, mac = cookie.rpartition(".")
+        _, _, issued = body.partition(".")
+        if not hmac.compare_digest(mac.encode(), _mac(self.secret, body).encode()):
+            return None
+        try:
+            when = float(int(issued))
+        except ValueError:
+            return None
+        if not 0 <= time.time() - when <= self.max_age:
+            return None
+        return UISession(cookie, self._csrf(cookie), when)
+
+    def close(self, session: UISession) -> None:
+        if len(self.revoked) > 10_000:
+            self.revoked.clear()
+        self.revoked.add(session.id)

@@ -9,12 +9,15 @@ is streamed, so a stream never carries text the output check has not seen.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import logging
 import secrets
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, Generic, TypeVar
 
@@ -23,6 +26,7 @@ import anyio
 from theralab.agents import Agent, CourseContext, CourseCounselor, Reply, Utterance
 from theralab.counselors import DESCRIPTIONS, MODEL_PREFIX, NEGATIVE_CONTROLS, resolve_counselor
 from theralab.counselors.registry import CounselorRegistry, is_external
+from theralab.dialogue.courses import SessionNotes
 from theralab.dialogue.records import Speaker
 from theralab.safety.guardrail import GuardedCounselor
 from theralab.safety.resources import resources_for, supported_countries
@@ -32,7 +36,9 @@ from theralab.serve import memory as mem
 from theralab.serve.auth import Principal
 from theralab.serve.engines import ModelPool
 from theralab.serve.errors import APIError
+from theralab.serve.keyring import StateKeys, StateUnreadable
 from theralab.serve.models import Conversation, Message
+from theralab.serve.observe import Metrics
 from theralab.serve.redact import RedactingAgent
 from theralab.serve.schemas import (
     ConversationCreate,
@@ -49,7 +55,17 @@ from theralab.serve.schemas import (
     Risk,
 )
 from theralab.serve.settings import ServeSettings
-from theralab.serve.store import Store, TurnRecord
+from theralab.serve.state import (
+    AskedRecorder,
+    ConversationState,
+    capture,
+    recorder_of,
+    restore_counselor,
+    restore_guard,
+)
+from theralab.serve.store import SavedState, StaleState, StateWrite, Store, TurnRecord
+
+log = logging.getLogger("theralab.serve")
 
 AI_DISCLOSURE = (
     "I'm an AI counselor, not a person. I can listen and help you think things through, but "
@@ -152,16 +168,55 @@ class LiveConversation:
     risk_peak: RiskLevel
     client_messages: int
     next_seq: int
+    version: int = 0  # the saved state's version this copy matches (0: none saved)
+    course_notes: SessionNotes | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def state(self) -> ConversationState:
+        return capture(
+            self.counselor,
+            self.history,
+            risk_peak=self.risk_peak,
+            client_messages=self.client_messages,
+            next_seq=self.next_seq,
+            course_notes=self.course_notes,
+        )
 
 
 class ChatService(LiveService[LiveConversation]):
     def __init__(
-        self, settings: ServeSettings, store: Store, screener: Screener, models: ModelPool
+        self,
+        settings: ServeSettings,
+        store: Store,
+        screener: Screener,
+        models: ModelPool,
+        keys: StateKeys,
+        metrics: Metrics | None = None,
     ) -> None:
         super().__init__(settings, store, screener, models)
+        self.keys = keys
+        self.metrics = metrics or Metrics()
         self.carry_screener = mem.CarryOverScreener(screener)
         self.counselor_turns = 0  # how often a counselor was asked to speak (tests watch it)
+        self.rebuilt = 0  # conversations rebuilt from saved state (tests watch it)
+        self.caught_up = 0  # copies brought up to date by replaying only the newer turns
+        self.conflict_retries = 3  # a turn another worker overtook is computed again this often
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _turn_lock(self, conversation_id: str) -> asyncio.Lock:
+        """This conversation's lock in this worker (kept while anybody holds or awaits it)."""
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = self._locks[conversation_id] = asyncio.Lock()
+        return lock
+
+    # --- saved state ------------------------------------------------------------------------
+
+    def _state_write(self, live: LiveConversation) -> StateWrite:
+        """The conversation's state, encrypted, to write with the turn (call in a thread)."""
+        payload = self.keys.encrypt(live.state().model_dump_json().encode())
+        expires = datetime.now(UTC) + timedelta(hours=self.settings.state_retention_hours)
+        return StateWrite(payload=payload, version=live.version, expires_at=expires)
 
     # --- what is offered --------------------------------------------------------------------
 
@@ -246,6 +301,8 @@ class ChatService(LiveService[LiveConversation]):
             inner.begin_course(course)
         if model != SCRIPTED and self.settings.redact_pii:
             inner = RedactingAgent(inner)
+        if model == SCRIPTED:
+            inner = AskedRecorder(inner)  # what to replay when another worker continues it
         screener = self.carry_screener if carried_risk else self.screener
         return GuardedCounselor(inner, screener=screener, locale=locale)
 
@@ -268,6 +325,7 @@ class ChatService(LiveService[LiveConversation]):
         )
         counselor = self._counselor(modality, model, seed, body.locale, carried, course)
         opening = await self._speak(counselor, ())
+        notes_kept = notes if course is not None else None
         recap = mem.recap(summary) if summary else None
         greeting = " ".join(p for p in (AI_DISCLOSURE, recap, opening.text) if p)
         record = Conversation(
@@ -285,19 +343,24 @@ class ChatService(LiveService[LiveConversation]):
             crisis_turns=0,
             risk_peak=RiskLevel.NONE.value,
         )
-        await anyio.to_thread.run_sync(
-            self.store.add_conversation, record, TurnRecord("counselor", greeting)
+        live = LiveConversation(
+            record=record,
+            counselor=counselor,
+            history=[Utterance(Speaker.COUNSELOR, greeting)],
+            risk_peak=RiskLevel.NONE,
+            client_messages=0,
+            next_seq=1,
+            course_notes=notes_kept,
         )
-        self._keep(
-            LiveConversation(
-                record=record,
-                counselor=counselor,
-                history=[Utterance(Speaker.COUNSELOR, greeting)],
-                risk_peak=RiskLevel.NONE,
-                client_messages=0,
-                next_seq=1,
+
+        def add() -> None:
+            self.store.add_conversation(
+                record, TurnRecord("counselor", greeting), self._state_write(live)
             )
-        )
+
+        await anyio.to_thread.run_sync(add)
+        live.version = 1
+        self._keep(live)
         return ConversationCreated(
             conversation=conversation_out(record),
             greeting=greeting,
@@ -321,17 +384,126 @@ class ChatService(LiveService[LiveConversation]):
         return record
 
     async def _live(self, principal: Principal, conversation_id: str) -> LiveConversation:
+        """The conversation as this worker holds it, rebuilt from its saved state when this
+        worker does not hold it or holds an older turn than the database (another worker
+        answered since, or the server restarted)."""
+        version = await anyio.to_thread.run_sync(self.store.state_version, conversation_id)
         live = self.live.get(conversation_id)
-        if live is not None and live.record.key_id == principal.key_id:
+        current = live is not None and (
+            live.version == version or (version is None and live.version == 0)
+        )
+        if live is not None and current and live.record.key_id == principal.key_id:
             self.live.touch(conversation_id)
             return live
         record = await self._record(principal, conversation_id)
         if record.status == "ended":
+            self.live.pop(conversation_id, None)
             raise APIError(409, "conversation_ended", "this conversation has ended")
-        return await self._rebuild(record)
+        saved = await anyio.to_thread.run_sync(self.store.saved_state, conversation_id)
+        if saved is None:
+            return await self._rebuild(record)
+        behind = live if live is not None and live.record.key_id == principal.key_id else None
+        return await self._restore(record, saved, behind)
+
+    async def _restore(
+        self, record: Conversation, saved: SavedState, behind: LiveConversation | None = None
+    ) -> LiveConversation:
+        """Rebuild a conversation from its saved state: a model-backed counselor from its
+        saved plan and stage (no model call), a scripted one by replaying to it what it was
+        asked; the guardrail's memory from the saved screener and protocol state. A copy this
+        worker holds that is only `behind` (another worker answered the last turns) catches up
+        by replaying just those turns to its scripted counselor."""
+        expires = aware(saved.expires_at)
+        if expires is not None and expires < datetime.now(UTC):
+            await anyio.to_thread.run_sync(self.store.expire_states)
+            raise APIError(
+                409,
+                "conversation_ended",
+                f"this conversation ended after {self.settings.state_retention_hours:g} hours "
+                "without a message",
+            )
+        try:
+            raw = await anyio.to_thread.run_sync(self.keys.decrypt, saved.payload)
+        except StateUnreadable:
+            raise APIError(
+                409,
+                "conversation_state_lost",
+                "this server cannot read the conversation's saved state (its state keys "
+                "changed); please start a new conversation",
+            ) from None
+        state = ConversationState.model_validate_json(raw)
+        history = state.utterances()
+        if behind is not None and await self._catch_up(behind, state, history, saved.version):
+            return behind
+        notes = state.course_notes
+        course = (
+            CourseContext(notes.session + 1, notes.session + 2, (notes,), welcomed=True)
+            if notes is not None
+            else None
+        )
+        counselor = self._counselor(
+            record.modality, record.model, record.seed, record.locale, record.carried_risk, course
+        )
+        recorder = recorder_of(counselor.inner)
+        if state.counselor is not None:
+            restore_counselor(counselor, state.counselor)
+        elif recorder is not None:
+            await recorder.replay(history, state.asked)
+        screener = self.carry_screener if record.carried_risk else self.screener
+        restore_guard(counselor, state.guard, screener)
+        live = LiveConversation(
+            record=record,
+            counselor=counselor,
+            history=history,
+            risk_peak=state.risk_peak,
+            client_messages=state.client_messages,
+            next_seq=state.next_seq,
+            version=saved.version,
+            course_notes=notes,
+        )
+        self.rebuilt += 1
+        self.metrics.inc("theralab_conversations_restored_total")
+        self._keep(live)
+        return live
+
+    async def _catch_up(
+        self,
+        live: LiveConversation,
+        state: ConversationState,
+        history: list[Utterance],
+        version: int,
+    ) -> bool:
+        """Bring a copy that is behind up to `state` in place; False when it cannot (it is
+        not a prefix of the saved conversation), and the caller rebuilds."""
+        n = len(live.history)
+        recorder = recorder_of(live.counselor.inner)
+        if n > len(history) or live.history != history[:n]:
+            return False
+        if state.counselor is not None:
+            restore_counselor(live.counselor, state.counselor)
+        elif recorder is not None:
+            done = len(recorder.asked)
+            if recorder.asked != state.asked[:done]:
+                return False
+            await recorder.replay(history, state.asked[done:])
+            recorder.asked = list(state.asked)
+        else:
+            return False
+        screener = self.carry_screener if live.record.carried_risk else self.screener
+        restore_guard(live.counselor, state.guard, screener)
+        live.history = history
+        live.risk_peak = state.risk_peak
+        live.client_messages = state.client_messages
+        live.next_seq = state.next_seq
+        live.version = version
+        self.caught_up += 1
+        self.metrics.inc("theralab_conversations_restored_total")
+        self.live.touch(live.record.id)
+        return True
 
     async def _rebuild(self, record: Conversation) -> LiveConversation:
-        """A conversation not in memory (after a restart): replay it when that is possible."""
+        """A conversation without saved state (started before states were kept): replay it
+        when its text is stored."""
         if not (record.store_text and record.model == SCRIPTED):
             raise APIError(
                 409,
@@ -364,9 +536,28 @@ class ChatService(LiveService[LiveConversation]):
         return live
 
     async def reply(self, principal: Principal, conversation_id: str, text: str) -> ReplyOut:
+        """Answer one message. When another worker answered a message of this conversation
+        while this one was being answered, the turn is computed again on the newer state (a
+        few times), so both messages are answered in order; then 409 `conversation_busy`."""
         self.check_length(text, "message")
-        live = await self._live(principal, conversation_id)
-        async with live.lock:
+        for attempt in range(self.conflict_retries + 1):
+            try:
+                return await self._turn(principal, conversation_id, text)
+            except StaleState:
+                self.metrics.inc("theralab_conversation_conflicts_total")
+                await anyio.sleep(0.005 * (attempt + 1) * (1 + secrets.randbelow(4)))
+        raise APIError(
+            409,
+            "conversation_busy",
+            "other messages in this conversation are being answered at the same time; "
+            "send yours again",
+        )
+
+    async def _turn(self, principal: Principal, conversation_id: str, text: str) -> ReplyOut:
+        # One turn at a time per conversation in this worker: the saved version is compared
+        # and the turn written under the same lock (other workers: the version check).
+        async with self._turn_lock(conversation_id):
+            live = await self._live(principal, conversation_id)
             if live.record.status == "ended":
                 raise APIError(409, "conversation_ended", "this conversation has ended")
             if live.client_messages >= self.settings.max_client_messages:
@@ -390,9 +581,10 @@ class ChatService(LiveService[LiveConversation]):
             action = guard.action if guard is not None else "passed"
             resources = list(guard.resources) if guard is not None else []
             crisis = protocol == "crisis"
-            await anyio.to_thread.run_sync(
-                partial(
-                    self.store.record_exchange,
+            saved = live.version > 0
+
+            def write() -> None:
+                self.store.record_exchange(
                     live.record,
                     seq,
                     [
@@ -415,8 +607,35 @@ class ChatService(LiveService[LiveConversation]):
                         "guardrail": action,
                         "ms": round(1000 * (time.perf_counter() - started), 1),
                     },
+                    self._state_write(live) if saved else None,
                 )
-            )
+
+            try:
+                await anyio.to_thread.run_sync(write)
+            except StaleState:
+                self.live.pop(conversation_id, None)  # this copy is behind: rebuild next time
+                raise
+            except BaseException:
+                self.live.pop(conversation_id, None)  # not saved: never continue from it
+                raise
+            if saved:
+                live.version += 1
+        self.metrics.inc("theralab_guardrail_actions_total", action=action, level=level.value)
+        reasons = guard.reasons if guard is not None else []
+        if any(r.startswith("counselor_error:") for r in reasons):
+            self.metrics.inc("theralab_model_errors_total", modality=live.record.modality)
+        log.info(
+            "message answered",
+            extra={
+                "event": "message",
+                "conversation": conversation_id,
+                "modality": live.record.modality,
+                "risk": level.value,
+                "protocol": protocol,
+                "guardrail": action,
+                "ms": round(1000 * (time.perf_counter() - started), 1),
+            },
+        )
         return ReplyOut(
             seq=seq + 1,
             reply=answer.text,
@@ -434,6 +653,8 @@ class ChatService(LiveService[LiveConversation]):
         record = await self._record(principal, conversation_id)
         if record.status == "ended":
             raise APIError(409, "conversation_ended", "this conversation has already ended")
+        with contextlib.suppress(APIError):  # its history and counselor, for the memory
+            await self._live(principal, conversation_id)
         live = self.live.pop(conversation_id, None)
         if live is not None:
             record = live.record

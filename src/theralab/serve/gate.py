@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import os
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -20,6 +21,7 @@ from theralab.serve.errors import error_body
 from theralab.serve.limits import RateLimiter
 
 API_PREFIX = "/v1/"
+WORKER_HEADER = b"x-theralab-worker"  # which worker process answered (its pid)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _COMMON_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -86,6 +88,7 @@ class RequestGate:
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
         self.ui = ui
+        self.worker = str(os.getpid()).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,7 +97,8 @@ class RequestGate:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *_COMMON_HEADERS]}
+                extra = [*_COMMON_HEADERS, (WORKER_HEADER, self.worker)]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         headers = {k.lower(): v for k, v in scope.get("headers", [])}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -61,3 +62,29 @@ class ServeSettings(BaseModel):
     ui_token: str | None = Field(
         default=None, description="Login token for the web UI; random per start when unset."
     )
+    state_key_file: Path | None = Field(
+        default=None,
+        description="File of the keys that encrypt conversation state (created 0600 at first "
+        "start). Default: next to a SQLite database, else in the data folder. Ignored when "
+        "THERALAB_STATE_KEYS is set.",
+    )
+    state_retention_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="A conversation without a message for this long ends, and its saved state "
+        "is deleted.",
+    )
+    workers: int = Field(default=1, ge=1, le=64, description="Worker processes.")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="json: one JSON object a line, without content."
+    )
+
+    def key_file(self) -> Path:
+        """Where the state keys are kept when THERALAB_STATE_KEYS is unset."""
+        if self.state_key_file is not None:
+            return self.state_key_file.expanduser()
+        if self.db_url.startswith("sqlite:///") and ":memory:" not in self.db_url:
+            return Path(self.db_url.removeprefix("sqlite:///")).expanduser().with_suffix(".key")
+        if "://" not in self.db_url:
+            return Path(self.db_url).expanduser().with_suffix(".key")
+        return default_data_dir() / "state.key"

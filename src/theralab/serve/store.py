@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from theralab.serve.models import (
     ApiKey,
     AuditEvent,
     Conversation,
+    ConversationStateRow,
     Memory,
     Message,
     PracticeSession,
@@ -38,6 +39,29 @@ class TurnRecord:
     protocol: str | None = None
     guardrail: str | None = None
     codes: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class SavedState:
+    """A conversation's encrypted state and how many times it has been written."""
+
+    version: int
+    payload: bytes
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class StateWrite:
+    """The state to write with a turn: `version` is the one the writer read (the write
+    succeeds only if nobody wrote since)."""
+
+    payload: bytes
+    version: int
+    expires_at: datetime
+
+
+class StaleState(Exception):
+    """Another worker wrote this conversation's state since it was read."""
 
 
 class Store:
@@ -121,11 +145,22 @@ class Store:
 
     # --- conversations ----------------------------------------------------------------------
 
-    def add_conversation(self, conversation: Conversation, greeting: TurnRecord) -> None:
+    def add_conversation(
+        self, conversation: Conversation, greeting: TurnRecord, state: StateWrite | None = None
+    ) -> None:
         with self._write() as s:
             s.add(conversation)
             s.flush()
             s.add(_message(conversation.id, 0, greeting, conversation.store_text))
+            if state is not None:
+                s.add(
+                    ConversationStateRow(
+                        conversation_id=conversation.id,
+                        version=1,
+                        payload=state.payload,
+                        expires_at=state.expires_at,
+                    )
+                )
             s.add(
                 AuditEvent(
                     event="conversation.created",
@@ -182,6 +217,53 @@ class Store:
                 )
             )
 
+    def state_version(self, conversation_id: str) -> int | None:
+        """The version of a conversation's saved state; None when there is none (it ended or
+        expired, or was started before states were kept)."""
+        with self.engine.connect() as conn:
+            return conn.scalar(
+                select(ConversationStateRow.version).where(
+                    ConversationStateRow.conversation_id == conversation_id
+                )
+            )
+
+    def saved_state(self, conversation_id: str) -> SavedState | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    ConversationStateRow.version,
+                    ConversationStateRow.payload,
+                    ConversationStateRow.expires_at,
+                ).where(ConversationStateRow.conversation_id == conversation_id)
+            ).first()
+        return None if row is None else SavedState(int(row[0]), bytes(row[1]), row[2])
+
+    def expire_states(self, now: datetime | None = None) -> list[str]:
+        """End every conversation whose state outlived the retention time; their ids."""
+        now = now or utcnow()
+        with self._write() as s:
+            ids = list(
+                s.scalars(
+                    select(ConversationStateRow.conversation_id).where(
+                        ConversationStateRow.expires_at < now
+                    )
+                )
+            )
+            if not ids:
+                return []
+            s.execute(
+                delete(ConversationStateRow).where(ConversationStateRow.conversation_id.in_(ids))
+            )
+            s.execute(
+                update(Conversation)
+                .where(Conversation.id.in_(ids), Conversation.status == "active")
+                .values(status="ended", ended_at=now)
+            )
+            s.add_all(
+                AuditEvent(event="conversation.expired", subject_id=cid, detail={}) for cid in ids
+            )
+        return ids
+
     def record_exchange(
         self,
         conversation: Conversation,
@@ -190,9 +272,11 @@ class Store:
         risk_peak: str,
         crisis: bool,
         detail: dict[str, Any],
+        state: StateWrite | None = None,
     ) -> None:
-        """The client's message and the reply, the conversation's counters and an audit
-        event, in one transaction (Core statements: this runs once per message)."""
+        """The client's message and the reply, the conversation's counters, its new state and
+        an audit event, in one transaction (Core statements: this runs once per message).
+        Raises `StaleState` (writing nothing) when another worker wrote the state first."""
         now = utcnow()
         events = [
             {
@@ -228,6 +312,22 @@ class Store:
             for i, turn in enumerate(turns)
         ]
         with self._write_lock, self.engine.begin() as conn:
+            if state is not None:
+                written = conn.execute(
+                    update(ConversationStateRow)
+                    .where(
+                        ConversationStateRow.conversation_id == conversation.id,
+                        ConversationStateRow.version == state.version,
+                    )
+                    .values(
+                        version=state.version + 1,
+                        payload=state.payload,
+                        updated_at=now,
+                        expires_at=state.expires_at,
+                    )
+                )
+                if written.rowcount != 1:
+                    raise StaleState(conversation.id)
             conn.execute(insert(Message), rows)
             conn.execute(
                 update(Conversation)
@@ -245,6 +345,11 @@ class Store:
     ) -> datetime:
         ended = utcnow()
         with self._write() as s:
+            s.execute(
+                delete(ConversationStateRow).where(
+                    ConversationStateRow.conversation_id == conversation.id
+                )
+            )
             s.execute(
                 update(Conversation)
                 .where(Conversation.id == conversation.id)

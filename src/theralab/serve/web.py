@@ -124,7 +124,7 @@ async def login(
 async def logout(request: Request) -> Response:
     session = _session(request)
     if session is not None:
-        _ui(request).sessions.pop(session.id, None)
+        _ui(request).close(session)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(UI_COOKIE, path="/")
     return response
