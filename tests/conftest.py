@@ -17,6 +17,9 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 # The guardrail's default screener is the pattern tier here; the semantic tier has tests of
 # its own (tests/test_semantic.py), so the rest of the suite does not pay for loading it.
 os.environ.setdefault("THERALAB_SEMANTIC", "0")
+# Commands that keep sentence vectors on disk (evaluate, annotate) keep them out of the home
+# folder in tests; the tests of that store give it a file of their own.
+os.environ.setdefault("THERALAB_EMBEDDING_CACHE", "0")
 
 
 @pytest.fixture(scope="session")

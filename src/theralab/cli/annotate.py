@@ -23,6 +23,7 @@ from theralab.coding.mi_coder import (
 from theralab.dialogue.transcripts import atomic_write_text, json_object
 from theralab.errors import InputError
 from theralab.safety.semantic import INSTALL_HINT, semantic_available
+from theralab.text.embedding_store import disk_cache
 
 app = typer.Typer(
     help=(
@@ -46,6 +47,14 @@ OutputOpt = Annotated[
     ),
 ]
 NoProgressOpt = Annotated[bool, typer.Option("--no-progress", help="Do not show the progress bar.")]
+EmbeddingCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        help="Keep sentence vectors on disk (~/.cache/theralab/embeddings.sqlite, or "
+        "$THERALAB_EMBEDDING_CACHE) so texts seen before are not encoded again; the results "
+        "are the same either way."
+    ),
+]
 
 
 class CoderChoice(StrEnum):
@@ -173,6 +182,7 @@ def annotate_mi(
         ),
     ] = CoderChoice.auto,
     no_progress: NoProgressOpt = False,
+    embedding_cache: EmbeddingCacheOpt = True,
 ) -> None:
     """Code counselor and client utterances with MI behaviour codes.
 
@@ -190,7 +200,11 @@ def annotate_mi(
         items = [(raw, *parse_mi_line(raw, source, n)) for n, raw in read_objects(input)]
     mi = _mi_coder(coder)
     results: list[str] = []
-    with user_errors(), phase_progress(not no_progress) as update:
+    with (
+        user_errors(),
+        disk_cache(embedding_cache and isinstance(mi, MICoder)),
+        phase_progress(not no_progress) as update,
+    ):
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
             counselor = [i for i, it in enumerate(chunk) if it[1] == "counselor"]
@@ -225,6 +239,7 @@ def annotate_empathy(
     input: InputArg,
     output: OutputOpt = None,
     no_progress: NoProgressOpt = False,
+    embedding_cache: EmbeddingCacheOpt = True,
 ) -> None:
     """Score support responses on EPITOME's three empathy mechanisms (0 none, 1 weak,
     2 strong).
@@ -252,7 +267,7 @@ def annotate_empathy(
         raise fail("the empathy heads are missing; train them with `theralab coder train empathy`")
     coder = EmpathyCoder()
     results: list[str] = []
-    with user_errors(), phase_progress(not no_progress) as update:
+    with user_errors(), disk_cache(embedding_cache), phase_progress(not no_progress) as update:
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
             scores = coder.score_batch([(s, r) for _, s, r in chunk])

@@ -40,6 +40,8 @@ from theralab.report.console import print_judging, print_leaderboard
 from theralab.rubrics import Rubric, resolve_rubrics
 from theralab.rundir import RunDir
 from theralab.runs import DEFAULT_SEED, write_results
+from theralab.text.embedding_store import disk_cache
+from theralab.text.encoder import semantic_enabled
 
 DEFAULT_RUBRICS = "ctrs,panas,wai,miti"
 
@@ -100,6 +102,14 @@ def evaluate(
     seed: SeedOption = None,
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     progress: Annotated[bool, typer.Option(help="Show a progress bar while judging.")] = True,
+    embedding_cache: Annotated[
+        bool,
+        typer.Option(
+            help="Keep the MI coder's sentence vectors on disk (~/.cache/theralab/"
+            "embeddings.sqlite, or $THERALAB_EMBEDDING_CACHE) so re-evaluating the same "
+            "transcripts encodes nothing again; the results are the same either way."
+        ),
+    ] = True,
     executor: ExecutorOption = "local",
     address: AddressOption = None,
 ) -> None:
@@ -143,9 +153,10 @@ def evaluate(
                 "".join(json.dumps(r.as_dict()) + "\n" for r in judged.ratings),
             )
         if cluster is None:
-            results = evaluate_sessions(
-                sessions, split_list(evaluators) or None, rank_by, seed=run_seed, judged=judged
-            )
+            with disk_cache(embedding_cache and semantic_enabled()):
+                results = evaluate_sessions(
+                    sessions, split_list(evaluators) or None, rank_by, seed=run_seed, judged=judged
+                )
         else:
             from theralab.evaluate.distributed import evaluate_on_cluster
 

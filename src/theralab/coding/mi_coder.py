@@ -335,6 +335,14 @@ class MICoder(TrainedHeads):
             for p in probs
         ]
 
+    def prime_sentences(
+        self, texts: Sequence[str], contexts: Sequence[Context] | None = None
+    ) -> None:
+        """Encode, in one call, every text `code_counselor_sentences(texts, contexts)` reads,
+        so that coding many sessions one by one afterwards finds them cached: the encoder
+        sorts the whole lot by length, so its batches pad far less than one session's."""
+        self._cache.encode(list(dict.fromkeys(t for t in sentence_inputs(texts, contexts) if t)))
+
     def code_counselor_sentences(
         self, texts: Sequence[str], contexts: Sequence[Context] | None = None
     ) -> list[list[CounselorCode]]:
@@ -363,6 +371,26 @@ class MICoder(TrainedHeads):
             out.append(coded[start : start + n])
             start += n
         return out
+
+
+def sentence_inputs(texts: Sequence[str], contexts: Sequence[Context] | None = None) -> list[str]:
+    """The texts `code_counselor_sentences(texts, contexts)` encodes: every sentence of every
+    turn and the utterance before the turn (the features' previous utterance)."""
+    out: list[str] = []
+    for text, ctx in zip(texts, _contexts(texts, contexts), strict=True):
+        out += counselor_units(text)
+        if ctx:
+            out.append(ctx[-1][1])
+    return out
+
+
+def prime_coder(
+    coder: Coder, texts: Sequence[str], contexts: Sequence[Context] | None = None
+) -> None:
+    """Encode now, in one batch, every text a later `code_counselor_sentences(texts,
+    contexts)` on `coder` will need (nothing for a coder without an encoder)."""
+    if isinstance(coder, MICoder):
+        coder.prime_sentences(texts, contexts)
 
 
 def mi_coder_available(heads: Path | None = None) -> bool:

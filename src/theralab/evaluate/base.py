@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -82,6 +82,24 @@ class Evaluator(Protocol):
     metrics: tuple[Metric, ...]
 
     def evaluate(self, session: Session) -> SessionScores: ...
+
+
+@runtime_checkable
+class Prepares(Protocol):
+    """An evaluator that can do, for many sessions at once, work its `evaluate` would do one
+    session at a time (the MITI evaluator encodes every counselor sentence in one batch)."""
+
+    def prepare(self, sessions: Sequence[Session]) -> None: ...
+
+
+PREPARE_SESSIONS = 128  # sessions prepared together: large batches, bounded memory
+
+
+def prepare_evaluators(evaluators: Sequence[Evaluator], sessions: Sequence[Session]) -> None:
+    """Let every evaluator that can prepare for these sessions do so (results unchanged)."""
+    for ev in evaluators:
+        if isinstance(ev, Prepares):
+            ev.prepare(sessions)
 
 
 EVALUATORS: dict[str, Callable[[], Evaluator]] = {}

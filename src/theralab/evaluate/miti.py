@@ -17,11 +17,17 @@ reflections ≥ 40 / ≥ 50; % open questions ≥ 50 / ≥ 70 (MITI 3); % MI-adh
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from theralab.coding.domain import check as domain_check
 from theralab.coding.domain import shipped_reference
-from theralab.coding.mi_coder import Coder, CounselorCode, RuleMICoder, default_mi_coder
+from theralab.coding.mi_coder import (
+    Coder,
+    CounselorCode,
+    RuleMICoder,
+    default_mi_coder,
+    prime_coder,
+)
 from theralab.coding.rules import RuleCoder
 from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, QUESTIONS, REFLECTIONS, MiscCode
 from theralab.dialogue.records import Session, Speaker
@@ -122,21 +128,21 @@ class MitiEvaluator:
             RuleMICoder(coder) if isinstance(coder, RuleCoder) else coder or default_mi_coder()
         )
 
+    def prepare(self, sessions: Sequence[Session]) -> None:
+        """Encode, in one large batch, everything `evaluate` will encode for these sessions
+        (their counselor sentences and the turns before them): evaluating them one by one
+        afterwards finds it all cached. Results are the same as without it."""
+        texts: list[str] = []
+        contexts: list[list[tuple[str, str]]] = []
+        for session in sessions:
+            units, _, _ = _counselor_units(session)
+            texts += [text for _, _, text in units]
+            contexts += [context[-1:] for _, context, _ in units]
+        prime_coder(self.coder, texts, contexts)
+
     def evaluate(self, session: Session) -> SessionScores:
-        counselor_words = client_words = 0
         agree = compared = 0
-        history: list[tuple[str, str]] = []
-        units: list[tuple[list[MiscCode] | None, list[tuple[str, str]], str]] = []
-        for turn in session.turns:
-            if turn.speaker is Speaker.CLIENT:
-                client_words += word_count(turn.text)
-                history.append(("client", turn.text))
-                continue
-            if turn.annotations.guard is not None and turn.annotations.guard.crisis:
-                continue  # the crisis protocol speaks, not the counselor: not MI to be coded
-            counselor_words += word_count(turn.text)
-            units.append((turn.annotations.codes, list(history), turn.text))
-            history.append(("counselor", turn.text))
+        units, counselor_words, client_words = _counselor_units(session)
         coded_turns = self.coder.code_counselor_sentences(
             [text for _, _, text in units], [context for _, context, _ in units]
         )
@@ -157,6 +163,29 @@ class MitiEvaluator:
         )
         labels = {"miti_low_confidence_reason": domain.reason} if domain.low_confidence else {}
         return SessionScores(values=values, labels=labels)
+
+
+Unit = tuple[list[MiscCode] | None, list[tuple[str, str]], str]
+"""A counselor turn to code: the codes it meant, the conversation before it, its text."""
+
+
+def _counselor_units(session: Session) -> tuple[list[Unit], int, int]:
+    """The counselor turns MITI codes (not the crisis protocol's), each with the conversation
+    before it, and the counselor's and client's word counts."""
+    counselor_words = client_words = 0
+    history: list[tuple[str, str]] = []
+    units: list[Unit] = []
+    for turn in session.turns:
+        if turn.speaker is Speaker.CLIENT:
+            client_words += word_count(turn.text)
+            history.append(("client", turn.text))
+            continue
+        if turn.annotations.guard is not None and turn.annotations.guard.crisis:
+            continue  # the crisis protocol speaks, not the counselor: not MI to be coded
+        counselor_words += word_count(turn.text)
+        units.append((turn.annotations.codes, list(history), turn.text))
+        history.append(("counselor", turn.text))
+    return units, counselor_words, client_words
 
 
 register_evaluator("miti")(MitiEvaluator)

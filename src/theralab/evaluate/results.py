@@ -10,7 +10,13 @@ from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_seri
 
 from theralab.dialogue.records import Session
 from theralab.errors import UnknownName
-from theralab.evaluate.base import Evaluator, Metric, get_evaluators
+from theralab.evaluate.base import (
+    PREPARE_SESSIONS,
+    Evaluator,
+    Metric,
+    get_evaluators,
+    prepare_evaluators,
+)
 from theralab.evaluate.courses import CourseResults, evaluate_courses
 from theralab.evaluate.judge import JudgeOutcome
 from theralab.evaluate.stats import bootstrap_mean
@@ -103,9 +109,12 @@ def score_sessions(
     sessions: Sequence[Session], evaluators: Sequence[Evaluator]
 ) -> list[SessionResult]:
     """Run every evaluator on every session. A session that ended in error is still scored
-    on what it has; its error is carried into the result."""
+    on what it has; its error is carried into the result. Evaluators that can prepare for
+    many sessions at once (one large encoder batch) do so per PREPARE_SESSIONS sessions."""
     out = []
-    for s in sessions:
+    for n, s in enumerate(sessions):
+        if n % PREPARE_SESSIONS == 0:
+            prepare_evaluators(evaluators, sessions[n : n + PREPARE_SESSIONS])
         result = SessionResult(
             id=s.id,
             counselor=s.counselor.name,

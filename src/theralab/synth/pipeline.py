@@ -21,10 +21,11 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import append_line, atomic_write_text, json_object
 from theralab.errors import InputError
 from theralab.model.roles import ModelRoles
@@ -59,23 +60,71 @@ class LocalExecutor:
         asyncio.run(make_rows(config, indices, on_row, self.concurrency, self.roles))
 
 
+# Rows whose sessions are scored together when no model is bound (scripted rows are CPU-bound:
+# the MI coder encodes all their counselor sentences in one large batch, which pads less than
+# one session's); memory stays bounded, and a crash loses at most this many simulated rows
+# besides those in flight. Rows that wait on a model are scored one by one, as they end: the
+# encoder is a small part of their time, and each is journaled (and counted) at once.
+SCORE_SHARD = 32
+
+
+def score_shard(config: SynthConfig) -> int:
+    return 1 if config.model_roles else SCORE_SHARD
+
+
+@dataclass
+class ScoringShard:
+    """Simulated rows waiting to be screened and scored together, then handed to `on_row`
+    in the order they arrived."""
+
+    maker: RowMaker
+    on_row: OnRow
+    size: int = SCORE_SHARD
+    waiting: list[tuple[dict[str, Any], Session]] = field(default_factory=list)
+
+    async def add(self, row: dict[str, Any], session: Session) -> None:
+        self.waiting.append((row, session))
+        if len(self.waiting) >= self.size:
+            await self.flush()
+
+    async def flush(self) -> None:
+        batch, self.waiting = self.waiting, []
+        if not batch:
+            return
+        self.maker.prepare_scores([session for _, session in batch])
+        # concurrently: rubric judges (model calls) overlap as they did row by row
+        rows = await asyncio.gather(*(self.maker.finish(r, s) for r, s in batch))
+        for row in rows:
+            self.on_row(row)
+
+
 async def make_rows(
     config: SynthConfig,
     indices: Iterable[int],
     on_row: OnRow,
     concurrency: int = 8,
     roles: ModelRoles | None = None,
+    shard: int | None = None,
 ) -> None:
-    """A fixed pool of workers pulling indices: memory stays flat however many rows."""
+    """A fixed pool of workers pulling indices: memory stays flat however many rows. Sessions
+    are scored per shard of `shard` rows (default `score_shard(config)`; 1: each row as its
+    session ends); a worker goes on to its next row while its last one waits for the shard."""
     maker = RowMaker(config, roles)
     todo = iter(indices)
+    size = score_shard(config) if shard is None else max(1, shard)
+    scoring = ScoringShard(maker, on_row, size)
 
     async def worker() -> None:
         for index in todo:
-            on_row(await maker.make(index))
+            row, session = await maker.simulate(index)
+            if session is None:
+                on_row(row)
+            else:
+                await scoring.add(row, session)
 
     try:
         await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+        await scoring.flush()
     finally:
         if roles is not None:
             await roles.aclose()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +16,7 @@ from theralab.counselors.registry import parse_counselor
 from theralab.dialogue.records import Session, Speaker, StopReason
 from theralab.dialogue.transcripts import session_to_json
 from theralab.errors import BadValue
-from theralab.evaluate.base import get_evaluators
+from theralab.evaluate.base import get_evaluators, prepare_evaluators
 from theralab.evaluate.judge import judge_sessions
 from theralab.model.errors import ErrorKind, ModelError
 from theralab.model.model import Model
@@ -111,8 +112,15 @@ class RowMaker:
     async def make(self, index: int) -> dict[str, Any]:
         """The row for `index`: status "ok", or "failed" with the error and raw output (or,
         in a course, "skipped": the client had dropped out before this session)."""
+        row, session = await self.simulate(index)
+        return row if session is None else await self.finish(row, session)
+
+    async def simulate(self, index: int) -> tuple[dict[str, Any], Session | None]:
+        """The row for `index` up to its session: (row, session) to `finish` (screen and
+        score), or (the final row, None) when there is nothing to score (a failed profile, a
+        skipped course session) or the recipe does it all (rewrites)."""
         if self.config.recipe != "cactus":
-            return await self.rewrite(index)
+            return await self.rewrite(index), None
         if self.config.sessions > 1:
             return await self.course_row(index)
         rid = row_id(self.config, index)
@@ -120,15 +128,10 @@ class RowMaker:
         try:
             profile = await self.aprofile(index)
         except ModelError as exc:
-            return {
-                **base,
-                "status": "failed",
-                "step": "profile",
-                "error": str(exc),
-                "raw": exc.raw,
-            }
+            failed = {**base, "status": "failed", "step": "profile", "error": str(exc)}
+            return {**failed, "raw": exc.raw}, None
         except Exception as exc:  # a bad quota/profile combination fails the row, not the run
-            return {**base, "status": "failed", "step": "profile", "error": str(exc)}
+            return {**base, "status": "failed", "step": "profile", "error": str(exc)}, None
         counselor = self.counselor(index)
         seed = derive_seed(self.config.seed, "row", index)
         plan = SessionPlan.seeded(rid, counselor, profile.id, seed, max_turns=self.config.max_turns)
@@ -147,7 +150,13 @@ class RowMaker:
             "counselor": counselor,
             "profile": json.loads(profile.model_dump_json()),
         }
-        return await self.finish(row, session)
+        return row, session
+
+    def prepare_scores(self, sessions: Sequence[Session]) -> None:
+        """Before `finish` on many rows: let the scoring evaluators do their shared work for
+        all of these sessions at once (the MI coder encodes every counselor sentence in one
+        large batch). The scores are the same as without it."""
+        prepare_evaluators(get_evaluators(self.config.score), sessions)
 
     async def finish(self, row: dict[str, Any], session: Session) -> dict[str, Any]:
         """A simulated session's row: the session, then screening and scores — or "failed"
@@ -166,7 +175,7 @@ class RowMaker:
 
     # --- courses ----------------------------------------------------------------------------
 
-    async def course_row(self, index: int) -> dict[str, Any]:
+    async def course_row(self, index: int) -> tuple[dict[str, Any], Session | None]:
         """Row `index` of a dataset of courses: session k of course c, where the K rows of a
         course are consecutive (row = c·K + k − 1). A course is simulated once per worker,
         when its first row is asked for, and kept until all its rows are taken; its profile
@@ -186,7 +195,7 @@ class RowMaker:
             self._course_locks.pop(c, None)
             self._course_taken.pop(c, None)
         if isinstance(made, dict):  # the course's profile could not be made
-            return {**base, **made}
+            return {**base, **made}, None
         profile, counselor, sessions = made
         row = {
             **base,
@@ -197,14 +206,11 @@ class RowMaker:
         if k >= len(sessions):
             last = sessions[-1] if sessions else None
             if last is not None and last.stop_reason is StopReason.ERROR:
-                return {
-                    **row,
-                    "status": "failed",
-                    "step": "course",
-                    "error": "an earlier session of this course failed",
-                }
-            return {**row, "status": "skipped", "reason": "the client dropped out of the course"}
-        return await self.finish(row, sessions[k])
+                error = "an earlier session of this course failed"
+                return {**row, "status": "failed", "step": "course", "error": error}, None
+            skipped = "the client dropped out of the course"
+            return {**row, "status": "skipped", "reason": skipped}, None
+        return row, sessions[k]
 
     async def _simulate_course(
         self, c: int

@@ -1,6 +1,7 @@
 """Text helpers shared by the scripted agents and the offline coders, and the one sentence
 encoder every learned part uses."""
 
+from theralab.text.embedding_store import EmbeddingStore, disk_cache
 from theralab.text.encoder import Encoder, Precision
 from theralab.text.lexicon import (
     CHANGE_TALK,
@@ -25,8 +26,10 @@ __all__ = [
     "EMOTION_WORDS",
     "FEELING_NAMES",
     "SUSTAIN_TALK",
+    "EmbeddingStore",
     "Encoder",
     "Precision",
+    "disk_cache",
     "emotions_in",
     "ensure_period",
     "feeling_words_in",

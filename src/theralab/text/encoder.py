@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     import numpy as np
 
+    from theralab.text.embedding_store import EmbeddingStore
+
 DIM = 384
 MAX_TOKENS = 256  # the model's max_seq_length
 RECIPE = 1  # bump when the export or quantization recipe changes: old files are rebuilt
@@ -251,6 +253,8 @@ class Encoder:
         self._tokenizer: Any = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._guard = threading.Lock()
+        self.store: EmbeddingStore | None = None
+        self._tag = ""  # the model file's identity: what stored vectors are filed under
 
     @classmethod
     def get(
@@ -283,11 +287,20 @@ class Encoder:
         tokenizer = Tokenizer.from_file(str(model_source() / "tokenizer.json"))
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.no_padding()
+        stat = path.stat()
+        self._tag = f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
         self._tokenizer, self._session = tokenizer, session
 
     def clear_cache(self) -> None:
+        """Forget the vectors kept in memory (a disk store, if any, keeps its own)."""
         with self._guard:
             self._cache.clear()
+
+    def use_store(self, store: EmbeddingStore | None) -> None:
+        """Also keep vectors on disk (`theralab.text.embedding_store`): texts found there are
+        not encoded again, in this process or the next. None: memory only."""
+        with self._guard:
+            self.store = store
 
     def _run(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
@@ -318,11 +331,18 @@ class Encoder:
             self._load()
             found = {t: self._cache[t] for t in texts if t in self._cache}
             missing = list(dict.fromkeys(t for t in texts if t not in found))
+            if missing and self.store is not None:
+                stored = self.store.get_many(self._tag, missing)
+                found.update(stored)
+                self._cache.update(stored)
+                missing = [t for t in missing if t not in stored]
             if missing:
                 found.update(zip(missing, self._run(missing), strict=True))
                 self._cache.update((t, found[t]) for t in missing)
-                while len(self._cache) > self.MAX_CACHED:  # oldest first; this call's are kept
-                    self._cache.popitem(last=False)
+                if self.store is not None:
+                    self.store.put_many(self._tag, ((t, found[t]) for t in missing))
+            while len(self._cache) > self.MAX_CACHED:  # oldest first; this call's are kept
+                self._cache.popitem(last=False)
             return np.stack([found[t] for t in texts])
 
 

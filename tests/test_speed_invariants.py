@@ -1,0 +1,158 @@
+"""Speed changes must not change results: the same seed gives byte-identical datasets, and
+evaluation and annotation give byte-identical outputs, however the encoder calls are batched
+or cached (issue 15).
+
+The golden digests were recorded from the code before the batching and the embedding cache
+were added. Evaluate and annotate read fixed inputs, `tests/data/speed_sessions.jsonl` (six
+sessions TheraLab made, no ../shared), so their digests depend only on the MI heads, the fp32
+encoder and the evaluators. A dataset's digest depends on the whole tree (the guardrail, the
+counselors, the screener's weights, all changed by other work): the synth goldens hold while a
+dataset made without the learned parts still hashes as recorded and the screener's weights are
+the same; otherwise they are skipped with the reason, and the same-run comparison of batched
+and per-row scoring (`tests/test_speed_batching.py`) still holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from theralab.coding.mi_coder import mi_coder_available
+from theralab.dialogue.transcripts import parse_session_line
+from theralab.safety.semantic import classifier_path, screener_adapter, semantic_available
+from theralab.synth.config import SynthConfig
+from theralab.synth.pipeline import LocalExecutor, synthesize
+
+# Recorded before the change (see the module's docstring).
+GOLDEN_PLAIN_DATASET = "ab87cfdf5d7062de02bef60301defa5af860dbe782a02bdb0a3d60645acba50e"
+GOLDEN_EVALUATE = "68980b90c8ee2dee70c2fe2effd8e26e72f78e7c043956475dbbf6eca633f8f5"
+GOLDEN_ANNOTATE = "43289730f9688831fbf45dc004fce261a7fd5ad78d3851a0bd7ee0f3033f0d98"
+GOLDEN_SEMANTIC_DATASET = "f97922743a1a0c0f40d4e225e8f8cc7313fa474589ac0bfc2dd555ad49649e5f"
+GOLDEN_SEMANTIC_CARD = "f2e7e182a98b703a5088e26b6e0411a29ca19430aca25db6ed46990c98c528ba"
+SCREENER_WEIGHTS = "74fd391f718c44ea"  # the screener weights the semantic goldens were made with
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def screener_weights_digest() -> str:
+    parts = [classifier_path().read_bytes(), classifier_path().with_suffix(".npz").read_bytes()]
+    adapter = screener_adapter()
+    if adapter is not None:
+        parts.append(adapter.read_bytes())
+    return sha(b"".join(parts))[:16]
+
+
+def fresh_encoders() -> None:
+    """Forget every embedding computed earlier in this process (other tests): results must
+    not depend on what was encoded before."""
+    from theralab.coding import mi_coder
+    from theralab.text.encoder import Encoder
+
+    for encoder in Encoder._instances.values():
+        encoder.clear_cache()
+    mi_coder._INSTANCES.clear()
+
+
+SESSIONS = Path(__file__).parent / "data" / "speed_sessions.jsonl"
+
+
+def make_dataset(folder: Path, n: int, seed: int) -> Path:
+    config = SynthConfig(n=n, counselors=["cbt", "mi"], seed=seed)
+    synthesize(config, folder, LocalExecutor(concurrency=4))
+    return folder
+
+
+def annotate_input(sessions: list[str]) -> str:
+    out = []
+    for line in sessions:
+        session = json.loads(line)
+        previous = None
+        for n, turn in enumerate(session["turns"]):
+            item = {"id": f"{session['id']}:{n}", "speaker": turn["speaker"], "text": turn["text"]}
+            if previous is not None:
+                item["context"] = [previous]
+            out.append(json.dumps(item))
+            previous = {"speaker": turn["speaker"], "text": turn["text"]}
+    return "".join(line + "\n" for line in out)
+
+
+@pytest.fixture
+def semantic(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    if not (mi_coder_available() and semantic_available()):
+        pytest.skip("needs the semantic extra and the MI heads")
+    from theralab.text.encoder import model_dir
+
+    monkeypatch.setenv("THERALAB_SEMANTIC", "1")
+    monkeypatch.setenv("THERALAB_MODEL_DIR", str(model_dir()))  # the built models, kept
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # anything else: fresh
+    monkeypatch.setenv("THERALAB_EMBEDDING_CACHE", str(tmp_path / "embeddings.sqlite"))
+    fresh_encoders()
+
+
+@pytest.fixture(scope="module")
+def fixed_sessions() -> list[str]:
+    return SESSIONS.read_text(encoding="utf-8").splitlines()
+
+
+def test_evaluate_output_unchanged(semantic: None, fixed_sessions: list[str]) -> None:
+    """Cold (nothing cached), then warm (every vector read back from the disk store)."""
+    from theralab.evaluate.results import evaluate_sessions
+    from theralab.text.embedding_store import disk_cache
+
+    sessions = [parse_session_line(line) for line in fixed_sessions]
+    with disk_cache() as store:
+        assert store is not None
+        for _ in ("cold", "warm"):
+            results = evaluate_sessions(sessions, seed=7)
+            assert sha(results.model_dump_json(indent=1).encode()) == GOLDEN_EVALUATE
+            fresh_encoders()
+        assert len(store) > 100
+
+
+def test_annotate_output_unchanged(
+    semantic: None, fixed_sessions: list[str], tmp_path: Path
+) -> None:
+    from theralab.cli import app
+
+    source = tmp_path / "utterances.jsonl"
+    source.write_text(annotate_input(fixed_sessions), encoding="utf-8")
+    out = tmp_path / "coded.jsonl"
+    result = CliRunner().invoke(
+        app, ["annotate", "mi", str(source), "--out", str(out), "--no-progress"]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text(encoding="utf-8").splitlines()) > 100
+    assert sha(out.read_bytes()) == GOLDEN_ANNOTATE
+
+
+def tree_unchanged(tmp_path: Path) -> str | None:
+    """Why the synth goldens cannot hold any more, or None."""
+    if screener_weights_digest() != SCREENER_WEIGHTS:
+        return "the screener's weights changed since the golden was recorded"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("THERALAB_SEMANTIC", "0")
+    try:
+        folder = make_dataset(tmp_path / "plain", n=6, seed=11)
+    finally:
+        mp.undo()
+    if sha((folder / "dataset.jsonl").read_bytes()) != GOLDEN_PLAIN_DATASET:
+        return "the sessions themselves changed (guardrail, counselors or clients)"
+    return None
+
+
+def test_semantic_dataset_unchanged(semantic: None, tmp_path: Path) -> None:
+    reason = tree_unchanged(tmp_path)
+    if reason is not None:
+        pytest.skip(reason)
+    fresh_encoders()
+    folder = make_dataset(tmp_path / "ds", n=8, seed=7)
+    assert sha((folder / "dataset.jsonl").read_bytes()) == GOLDEN_SEMANTIC_DATASET
+    card = json.loads((folder / "datacard.json").read_text(encoding="utf-8"))
+    card.pop("theralab_version")
+    assert sha(json.dumps(card, sort_keys=True).encode()) == GOLDEN_SEMANTIC_CARD
