@@ -110,6 +110,10 @@ def test_evaluate_output_unchanged(semantic: None, fixed_sessions: list[str]) ->
         assert store is not None
         for _ in ("cold", "warm"):
             results = evaluate_sessions(sessions, seed=7)
+            # added after the golden was recorded: each session names the coder that scored it
+            assert {r.labels.pop("miti_coder") for r in results.sessions} == {
+                "mi-transfer-minilm-v2"
+            }
             assert sha(results.model_dump_json(indent=1).encode()) == GOLDEN_EVALUATE
             fresh_encoders()
         assert len(store) > 100

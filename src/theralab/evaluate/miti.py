@@ -161,7 +161,9 @@ class MitiEvaluator:
         values["miti_low_confidence"] = (
             None if domain.divergence is None else float(domain.low_confidence)
         )
-        labels = {"miti_low_confidence_reason": domain.reason} if domain.low_confidence else {}
+        labels = {"miti_coder": self.coder.name}  # whose validation the figures carry
+        if domain.low_confidence:
+            labels["miti_low_confidence_reason"] = domain.reason
         return SessionScores(values=values, labels=labels)
 
 
