@@ -130,3 +130,32 @@ def test_stage_coverage_is_read_from_the_transcript() -> None:
         ],
     )
     assert CoverageEvaluator().evaluate(session).values["stage_coverage"] == 50.0
+
+
+def test_negative_controls_are_read_from_the_transcript(full_run) -> None:  # type: ignore[no-untyped-def]
+    """The directive counselor's transcripts say it is a negative control; the results and
+    the leaderboard take that from them, not from TheraLab's registry — so a session of a bot
+    of the user's own that is flagged counts too, and one merely named "directive" does not."""
+    from theralab.report.console import leaderboard_table
+
+    directive = [s for s in full_run if s.counselor.name == "directive"]
+    assert directive and all(s.counselor.control for s in directive)
+    assert not any(s.counselor.control for s in full_run if s.counselor.name != "directive")
+    assert evaluate_sessions(full_run).controls == {"directive"}
+    renamed = [
+        s.model_copy(update={"counselor": AgentSpec(name="directive", engine="external/x")})
+        if s.counselor.name == "directive"
+        else s
+        for s in full_run
+    ]
+    flagged = [
+        s.model_copy(update={"counselor": AgentSpec(name="mybot", params={"control": True})})
+        if s.counselor.name == "cbt"
+        else s
+        for s in renamed
+    ]
+    results = evaluate_sessions(flagged)
+    assert results.controls == {"mybot"}
+    cells = [str(c) for col in leaderboard_table(results).columns for c in col._cells]
+    assert "mybot (control)" in cells and "directive (control)" not in cells
+    assert "directive" in cells  # still on the board, as an ordinary counselor

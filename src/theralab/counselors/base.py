@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from theralab.agents import CourseContext, Reply, Utterance
 from theralab.counselors.listening import Listener
@@ -46,6 +47,7 @@ class ScriptedCounselor:
 
     modality: str = ""
     stages: tuple[str, ...] = ()
+    control: bool = False  # a negative control: in runs to show the metrics can tell, never served
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
@@ -56,11 +58,10 @@ class ScriptedCounselor:
         self._entered: list[str] = []
         # The protocol's stages travel with the transcript, so stage coverage is read from
         # the session itself, not from this package's registry.
-        self._spec = AgentSpec(
-            name=self.modality,
-            engine="scripted",
-            params={"seed": seed, "stages": list(self.stages)},
-        )
+        params: dict[str, Any] = {"seed": seed, "stages": list(self.stages)}
+        if self.control:  # travels with the transcript, so reports need no registry
+            params["control"] = True
+        self._spec = AgentSpec(name=self.modality, engine="scripted", params=params)
         self.course: CourseContext | None = None
 
     def begin_course(self, course: CourseContext) -> None:

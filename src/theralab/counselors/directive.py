@@ -34,6 +34,7 @@ _WARN = ("If you don't change something soon, you'll end up feeling a lot worse.
 class DirectiveCounselor(ScriptedCounselor):
     modality = "directive"
     stages = ("assess", "prescribe", "close")
+    control = True
 
     def open(self) -> Draft:
         return (

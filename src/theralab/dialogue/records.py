@@ -165,6 +165,12 @@ class AgentSpec(BaseModel):
     engine: str = "scripted"
     params: dict[str, Any] = Field(default_factory=dict)
 
+    @property
+    def control(self) -> bool:
+        """A negative control (`params.control`): run to show the metrics can tell a bad
+        counselor, never to be deployed."""
+        return bool(self.params.get("control"))
+
 
 class Outcome(BaseModel):
     """End-of-session summary recorded by the simulator (not by an evaluator)."""

@@ -25,6 +25,7 @@ from theralab.version import __version__
 
 RESULTS_SCHEMA_VERSION = 1
 DEFAULT_RANK_BY = "distress_reduction"
+NEGATIVE_CONTROL = "negative_control"  # the session label of a negative control's sessions
 
 
 class SessionResult(BaseModel):
@@ -92,6 +93,11 @@ class Results(BaseModel):
             del data["courses"]
         return data
 
+    @property
+    def controls(self) -> set[str]:
+        """The counselors that are negative controls (their sessions' transcripts say so)."""
+        return {r.counselor for r in self.sessions if r.labels.get(NEGATIVE_CONTROL)}
+
     def counselor(self, name: str) -> CounselorSummary:
         for c in self.counselors:
             if c.counselor == name:
@@ -123,6 +129,8 @@ def score_sessions(
             stop_reason=s.stop_reason.value if s.stop_reason else None,
             error=s.outcome.error if s.outcome else None,
         )
+        if s.counselor.control:  # from the transcript: reports mark it "(control)"
+            result.labels[NEGATIVE_CONTROL] = "yes"
         for ev in evaluators:
             scores = ev.evaluate(s)
             result.metrics.update(

@@ -6,7 +6,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from theralab.counselors import NEGATIVE_CONTROLS
 from theralab.dialogue.records import Session, Speaker
 from theralab.evaluate.courses import Rate
 from theralab.evaluate.results import MetricInfo, Results
@@ -70,9 +69,10 @@ def leaderboard_table(results: Results) -> Table:
         table.add_column("failed", justify="right")
     for key in columns:
         table.add_column(SHORT_LABELS.get(key, results.metric(key).label), justify="right")
+    controls = results.controls
     for rank, name in enumerate(results.leaderboard, start=1):
         summary = results.counselor(name)
-        label = f"{name} (control)" if name in NEGATIVE_CONTROLS else name
+        label = f"{name} (control)" if name in controls else name
         cells: list[Text | str] = [str(rank), label, str(summary.sessions - summary.errors)]
         if failures:
             cells.append(Text(str(summary.errors), style="red") if summary.errors else "0")

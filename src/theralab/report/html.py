@@ -15,7 +15,6 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from theralab.counselors import NEGATIVE_CONTROLS
 from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, QUESTIONS, REFLECTIONS, MiscCode
 from theralab.dialogue.records import Session, Speaker
 from theralab.dialogue.transcripts import atomic_write_text
@@ -173,7 +172,7 @@ def _leaderboard(results: Results) -> tuple[list[dict[str, str]], list[dict[str,
                 "name": name,
                 "sessions": summary.sessions - summary.errors,  # scored
                 "errors": summary.errors,  # failed: shown, not scored
-                "control": name in NEGATIVE_CONTROLS,
+                "control": name in results.controls,
                 "external": summary.engine.startswith("external/"),
                 "guarded": summary.engine.startswith("external/") and name.endswith("+guardrail"),
                 "cells": [_cell(m, summary.metrics.get(m.key)) for m in metrics],
@@ -824,7 +823,7 @@ def render_report(
             evaluators=", ".join(
                 f"{e.get('name')} v{e.get('version')}" for e in results.evaluators
             ),
-            negative_controls=sorted(NEGATIVE_CONTROLS & set(names)),
+            negative_controls=sorted(results.controls & set(names)),
             pairwise=pairwise_view(pairwise, colors),
             code_check=code_agreement(results, summaries, colors),
             rubric_cards=rubric_profiles(results, summaries, colors),
