@@ -15,7 +15,6 @@ at the end the file is rewritten in plan order. An interrupted run keeps every f
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import json
@@ -39,8 +38,8 @@ from theralab.profiles.library import builtin_profiles, load_profiles, sample_pa
 from theralab.profiles.model import ClientProfile
 from theralab.report import write_report
 from theralab.rundir import RunDir, RunRecord
-from theralab.simulate.distributed import SessionCluster, model_roles, run_sessions_on_cluster
-from theralab.simulate.runner import plan_sessions, run_sessions
+from theralab.simulate.distributed import SessionCluster, run_plans
+from theralab.simulate.runner import plan_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS
 from theralab.version import __version__
 
@@ -302,27 +301,6 @@ def execute_run(
         if config.model_roles or any(is_external(c) for c in config.counselors)
         else None
     )
-    roles = model_roles(role_options) if role_options is not None and cluster is None else None
-    cluster_usage: dict[str, dict[str, float | int]] | None = None
-
-    async def go() -> list[Session]:
-        try:
-            return await run_sessions(
-                todo,
-                profiles,
-                concurrency=config.concurrency,
-                journal=journal,
-                on_done=on_session,
-                guardrail=config.guardrail,
-                locale=config.locale,
-                roles=roles,
-                counselor_lineup=config.counselors,
-                finished=list(done.values()),
-            )
-        finally:
-            if roles is not None:
-                await roles.aclose()
-
     record = RunRecord(
         status="running",
         config_digest=config.digest(),
@@ -332,22 +310,19 @@ def execute_run(
     )
     rd.write_record(record)
     try:
-        if cluster is None:
-            ran = asyncio.run(go())
-        else:
-            ran, cluster_usage = run_sessions_on_cluster(
-                cluster,
-                todo,
-                profiles,
-                concurrency=config.concurrency,
-                journal=journal,
-                on_done=on_session,
-                guardrail=config.guardrail,
-                locale=config.locale,
-                role_options=role_options,
-                counselor_lineup=config.counselors,
-                finished=list(done.values()),
-            )
+        ran, usage = run_plans(
+            todo,
+            profiles,
+            cluster=cluster,
+            role_options=role_options,
+            concurrency=config.concurrency,
+            journal=journal,
+            on_done=on_session,
+            guardrail=config.guardrail,
+            locale=config.locale,
+            counselor_lineup=config.counselors,
+            finished=list(done.values()),
+        )
         fresh = {s.id: s for s in ran}
     except BaseException as exc:  # Ctrl-C, a crash: the record says the run did not finish
         rd.write_record(record.interrupted(f"{type(exc).__name__}: {exc}".rstrip(": ")))
@@ -389,7 +364,6 @@ def execute_run(
             config=config.model_dump(),
             status=(record.status, record.message),
         )
-    usage = roles.usage.summary() if roles is not None else cluster_usage
     if usage is not None:
         atomic_write_text(rd.usage, json.dumps(usage, indent=1) + "\n")
     rd.write_record(record.model_copy(update={"usage": usage, "files": rd.files()}))

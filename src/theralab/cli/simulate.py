@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
@@ -40,8 +39,8 @@ from theralab.measures import resolve_instruments
 from theralab.model.roles import parse_role_bindings
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
 from theralab.runs import DEFAULT_SEED, finished_sessions, session_failures
-from theralab.simulate.distributed import model_roles, run_sessions_on_cluster
-from theralab.simulate.runner import plan_sessions, run_sessions
+from theralab.simulate.distributed import run_plans
+from theralab.simulate.runner import plan_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS, SessionPlan
 
 
@@ -186,40 +185,18 @@ def simulate(
             }
             if not role_options["specs"]:
                 role_options = None
-            if cluster is not None:
-                ran, _ = run_sessions_on_cluster(
-                    cluster,
-                    todo,
-                    panel,
-                    concurrency=concurrency,
-                    journal=journal,
-                    on_done=advance,
-                    guardrail=not no_guardrail,
-                    locale=locale,
-                    role_options=role_options,
-                    finished=list(done.values()),
-                )
-            else:
-                roles = model_roles(role_options) if role_options is not None else None
-
-                async def go() -> list[Session]:
-                    try:
-                        return await run_sessions(
-                            todo,
-                            panel,
-                            concurrency=concurrency,
-                            journal=journal,
-                            on_done=advance,
-                            guardrail=not no_guardrail,
-                            locale=locale,
-                            roles=roles,
-                            finished=list(done.values()),
-                        )
-                    finally:
-                        if roles is not None:
-                            await roles.aclose()
-
-                ran = asyncio.run(go())
+            ran, _ = run_plans(
+                todo,
+                panel,
+                cluster=cluster,
+                role_options=role_options,
+                concurrency=concurrency,
+                journal=journal,
+                on_done=advance,
+                guardrail=not no_guardrail,
+                locale=locale,
+                finished=list(done.values()),
+            )
             fresh = {s.id: s for s in ran}
         merged = {**done, **fresh}
         made = [merged[p.session_id] for p in plans if p.session_id in merged]

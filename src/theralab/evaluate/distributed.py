@@ -9,14 +9,13 @@ from collections.abc import Sequence
 
 from theralab.cluster import ClusterSpec, map_shards
 from theralab.dialogue.records import Session
-from theralab.evaluate.base import get_evaluators
-from theralab.evaluate.courses import evaluate_courses
+from theralab.evaluate.base import Evaluator, get_evaluators
 from theralab.evaluate.judge import JudgeOutcome
 from theralab.evaluate.results import (
     DEFAULT_RANK_BY,
     Results,
     SessionResult,
-    aggregate,
+    evaluate_sessions,
     score_sessions,
 )
 from theralab.measures.model import Instrument
@@ -32,7 +31,19 @@ def evaluate_on_cluster(
     instruments: Sequence[Instrument] = (),
 ) -> Results:
     """`evaluate_sessions` with the per-session scoring done on the cluster."""
-    evaluators = get_evaluators(evaluator_names)  # fail on an unknown name before any work
+
+    def scorer(sessions: Sequence[Session], evaluators: Sequence[Evaluator]) -> list[SessionResult]:
+        return score_on_cluster(cluster, sessions, evaluator_names)
+
+    return evaluate_sessions(
+        sessions, evaluator_names, rank_by, seed, judged, instruments, scorer=scorer
+    )
+
+
+def score_on_cluster(
+    cluster: ClusterSpec, sessions: Sequence[Session], evaluator_names: list[str] | None
+) -> list[SessionResult]:
+    """Every session scored on the cluster by the named evaluators, in session order."""
     size = cluster.shard_size
     shards = [list(sessions[i : i + size]) for i in range(0, len(sessions), size)]
     scored: dict[int, list[SessionResult]] = {}
@@ -51,10 +62,7 @@ def evaluate_on_cluster(
             describe=lambda n: f"shard {n}: sessions {shards[n][0].id} … {shards[n][-1].id}",
             rerun_hint="nothing was written; rerun the command",
         )
-    in_order = [r for n in range(len(shards)) for r in scored[n]]
-    results = aggregate(in_order, evaluators, rank_by, seed, judged)
-    results.courses = evaluate_courses(sessions, instruments=instruments, seed=seed)
-    return results
+    return [r for n in range(len(shards)) for r in scored[n]]
 
 
 def score_shard(session_lines: list[str], evaluator_names: list[str] | None) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
@@ -109,6 +109,10 @@ class Results(BaseModel):
             if m.key == key:
                 return m
         raise KeyError(key)
+
+
+Scorer = Callable[[Sequence[Session], Sequence[Evaluator]], list[SessionResult]]
+"""Scores every session with the evaluators: `score_sessions`, or the same on a cluster."""
 
 
 def score_sessions(
@@ -225,11 +229,14 @@ def evaluate_sessions(
     seed: int = 0,
     judged: JudgeOutcome | None = None,
     instruments: Sequence[Instrument] = (),
+    scorer: Scorer | None = None,
 ) -> Results:
     """Score sessions with the named evaluators (all by default) and aggregate them; sessions
-    of courses also give course outcomes (`instruments`: user instrument files they used)."""
+    of courses also give course outcomes (`instruments`: user instrument files they used).
+    `scorer` scores the sessions elsewhere (`evaluate.distributed`); the default is here."""
     evaluators = get_evaluators(evaluator_names)
-    results = aggregate(score_sessions(sessions, evaluators), evaluators, rank_by, seed, judged)
+    scored = (scorer or score_sessions)(sessions, evaluators)
+    results = aggregate(scored, evaluators, rank_by, seed, judged)
     results.courses = evaluate_courses(sessions, instruments=instruments, seed=seed)
     return results
 

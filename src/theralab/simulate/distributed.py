@@ -57,6 +57,49 @@ class SessionCluster(ClusterSpec):
         return shards
 
 
+def run_plans(
+    plans: Sequence[SessionPlan],
+    profiles: Sequence[ClientProfile],
+    *,
+    cluster: SessionCluster | None = None,
+    role_options: dict[str, Any] | None = None,
+    concurrency: int = 8,
+    journal: Path | None = None,
+    on_done: Callable[[Session], None] | None = None,
+    guardrail: bool = True,
+    locale: str | None = None,
+    counselor_lineup: Sequence[str] | None = None,
+    finished: Sequence[Session] = (),
+) -> tuple[list[Session], dict[str, dict[str, float | int]] | None]:
+    """Run `plans` here (`run_sessions` with model roles made from `role_options`) or, with
+    `cluster`, on the cluster; returns the sessions in plan order and the model usage (None
+    without model roles). The one entry point of `theralab run` and `theralab simulate`."""
+    common: dict[str, Any] = {
+        "concurrency": concurrency,
+        "journal": journal,
+        "on_done": on_done,
+        "guardrail": guardrail,
+        "locale": locale,
+        "counselor_lineup": counselor_lineup,
+        "finished": finished,
+    }
+    if cluster is not None:
+        return run_sessions_on_cluster(
+            cluster, plans, profiles, role_options=role_options, **common
+        )
+
+    async def go() -> tuple[list[Session], dict[str, dict[str, float | int]] | None]:
+        roles = model_roles(role_options) if role_options is not None else None
+        try:
+            sessions = await run_sessions(plans, profiles, roles=roles, **common)
+            return sessions, roles.usage.summary() if roles is not None else None
+        finally:
+            if roles is not None:
+                await roles.aclose()
+
+    return asyncio.run(go())
+
+
 def run_sessions_on_cluster(
     cluster: SessionCluster,
     plans: Sequence[SessionPlan],
