@@ -8,6 +8,10 @@ pattern was chosen by looking at them. The default screener (patterns + learned 
 `high`, what the guardrail runs) is scored as `theralab screen` would score each message.
 
     .venv/bin/python bench/screener_challenge.py [--sensitivity high|balanced]
+    .venv/bin/python bench/screener_challenge.py --folder data/screener_batch4   # batch 4
+
+`--folder` scores another set kept out of training the same way: `data/screener_batch4/`
+(2,003 messages of the corpus's fourth batch, not trained on by default; docs/safety.md).
 """
 
 from __future__ import annotations
@@ -40,14 +44,15 @@ def headline(messages: list[LabelledMessage], levels: list[RiskLevel]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sensitivity", default="high", choices=["high", "balanced"])
+    parser.add_argument("--folder", type=Path, default=FOLDER, help="a set never trained on")
     args = parser.parse_args()
     messages: list[LabelledMessage] = []
-    for path in sorted(FOLDER.glob("*.yaml")):
+    for path in sorted(args.folder.glob("*.yaml")):
         messages += load_corpus_file(path)
     screener = default_screener(sensitivity=args.sensitivity)
     tiers = ", ".join(type(t).__name__ for t in screener.tiers)
     levels = [r.level for r in screener.assess_batch([m.text for m in messages])]
-    print(f"challenge set: {len(messages)} messages never trained on; screener: {tiers}")
+    print(f"{args.folder.name}: {len(messages)} messages never trained on; screener: {tiers}")
 
     negatives: dict[str, list[RiskLevel]] = defaultdict(list)
     positives: dict[str, list[RiskLevel]] = defaultdict(list)

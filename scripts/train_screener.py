@@ -3,7 +3,8 @@
 Data (never mixed across a split):
 - the screener corpus written for TheraLab (`data/screener/*.yaml`, the package's older
   `screener_train.yaml`), each message in a group (author or template);
-- the built-in client profiles' ordinary distress, as negatives;
+- the built-in client profiles' ordinary distress, as negatives (weighted `--calm-weight`, 3:
+  the talk the guardrail meets most, and the 0.5% budget the thresholds are held to);
 - with `--cssrs`, the development split of the C-SSRS Reddit users (research data, read from
   ../shared; nothing is copied): supporters' posts as hard negatives, and from each at-risk
   user the window the model scores highest as a weak positive (multiple-instance learning).
@@ -20,7 +21,13 @@ package rebuilds its int8 encoder from it. Not the default: measured with 3 laye
 it cut false alarms on our corpus (frozen `none` escalated 10.5% vs 13.8%) but lost recall and
 supporter separation on real C-SSRS users (see docs/safety.md), so the published encoder stays.
 
-    .venv/bin/python scripts/train_screener.py [--cssrs PATH] [--out FILE]
+The report gives figures and threshold-free separation per corpus batch, out of fold (groups
+`b4_…` and later form their own batch); `--without GLOB` leaves files out, so the same folds of
+the earlier data can be compared with and without them. The fourth batch
+(`data/screener_batch4/`) is not read: training on it was measured and not shipped (copy its
+files into `data/screener/` to train on them; docs/safety.md).
+
+    .venv/bin/python scripts/train_screener.py [--cssrs PATH] [--out FILE] [--without GLOB]
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +74,8 @@ from theralab.text.ngrams import hashed_ngrams
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "theralab" / "safety" / "data"
-CACHE = ROOT / ".cache" / f"screener_vectors.{SCREENER_PRECISION.value}.npz"  # published encoder
+# one text per encoder call (int8 vectors do not depend on their batch): `.single` files
+CACHE = ROOT / ".cache" / f"screener_vectors.{SCREENER_PRECISION.value}.single.npz"
 STEPS = ("low", "moderate", "high", "imminent")
 CATEGORIES = [c.value for c in RiskCategory if c is not RiskCategory.MINOR]
 RANK = {lv.value: i for i, lv in enumerate(RiskLevel)}
@@ -79,6 +88,11 @@ TARGETS = {
 # crisis takeover persists for the rest of a conversation, so a per-message false alarm of a
 # few percent would end most sessions in the crisis protocol.
 CALM_BUDGET = {"low": 0.03, "moderate": 0.005, "high": 0.003, "imminent": 0.002}
+# Weight of a window of ordinary counseling talk (the built-in clients) against one of the
+# corpus: the talk the guardrail meets most, and the budget the thresholds are held to. With
+# the fourth batch (data/screener_batch4/, not trained on by default) 6 was best (DEV CV); without
+# it, 3 (docs/safety.md, "Batch 4").
+CALM_WEIGHT = 3.0
 CSSRS_WEAK = {"Ideation": "moderate", "Behavior": "high", "Attempt": "high"}
 
 
@@ -249,7 +263,7 @@ def _fit(x: np.ndarray, y: np.ndarray, c: float, weight: np.ndarray | None = Non
 
 
 def training_rows(
-    examples: Sequence[Example], first: Heads | None
+    examples: Sequence[Example], first: Heads | None, calm_weight: float = CALM_WEIGHT
 ) -> tuple[sp.csr_matrix, np.ndarray, list[list[str]], np.ndarray, np.ndarray]:
     """Window rows: every window of a negative; for a positive of several windows, the window
     the first-pass model finds riskiest (all of them without a first pass)."""
@@ -272,7 +286,7 @@ def training_rows(
             ranks.append(ex.rank)
             cats.append(ex.categories)
             owners.append(ex.owner)
-            calm = 3.0 if ex.meta.get("source") == "profiles" else 1.0  # the deployment's talk
+            calm = calm_weight if ex.meta.get("source") == "profiles" else 1.0  # deployment talk
             weights.append(calm / max(1, len(keep)) ** 0.5)
     if first is not None:
         by_user: dict[str, list[Example]] = {}
@@ -297,9 +311,13 @@ def training_rows(
 
 
 def fit_heads(
-    examples: Sequence[Example], c: float, first: Heads | None = None, steps: int = 4
+    examples: Sequence[Example],
+    c: float,
+    first: Heads | None = None,
+    steps: int = 4,
+    calm_weight: float = CALM_WEIGHT,
 ) -> Heads:
-    x, ranks, cats, owners, w = training_rows(examples, first)
+    x, ranks, cats, owners, w = training_rows(examples, first, calm_weight)
     ow, ob = [], []
     for step in range(1, steps + 1):
         clf = _fit(x, (ranks >= step).astype(int), c, w)
@@ -330,10 +348,11 @@ def fit_heads(
     )
 
 
-def train(examples: Sequence[Example], c: float) -> Heads:
+def train(examples: Sequence[Example], c: float, calm_weight: float = CALM_WEIGHT) -> Heads:
     """Two passes: the first on everything, to choose the riskiest window of long positives
     and of at-risk users for the second."""
-    return fit_heads(examples, c, fit_heads(examples, c, steps=2))
+    first = fit_heads(examples, c, steps=2, calm_weight=calm_weight)
+    return fit_heads(examples, c, first, calm_weight=calm_weight)
 
 
 def platt(scores: np.ndarray, target: np.ndarray) -> tuple[float, float]:
@@ -427,6 +446,32 @@ def choose_thresholds(
                 break
         chosen[step - 1] = within
     return chosen, why
+
+
+def separation(p_moderate: np.ndarray, ranks: np.ndarray) -> dict[str, float]:
+    """How well the learned tier's out-of-fold P(level ≥ moderate) separates `none` from risk,
+    whatever the thresholds: ROC AUC, and the recall of high+imminent messages at the
+    threshold that escalates 5% of the `none` ones (an operating point matched across models,
+    so two trainings compare on separation, not on where their thresholds happened to land)."""
+    from sklearn.metrics import roc_auc_score
+
+    none, hi, risky = p_moderate[ranks == 0], p_moderate[ranks >= 3], p_moderate[ranks >= 2]
+    if not len(none) or not len(hi):
+        return {}
+    cut = float(np.quantile(none, 0.95))
+    return {
+        "auc_none_vs_high_imminent": round(
+            float(roc_auc_score(np.r_[np.zeros(len(none)), np.ones(len(hi))], np.r_[none, hi])), 4
+        ),
+        "auc_none_vs_moderate_plus": round(
+            float(
+                roc_auc_score(np.r_[np.zeros(len(none)), np.ones(len(risky))], np.r_[none, risky])
+            ),
+            4,
+        ),
+        "high_imminent_recall_at_5pct_none_escalated": round(float(np.mean(hi > cut)), 4),
+        "moderate_plus_recall_at_5pct_none_escalated": round(float(np.mean(risky > cut)), 4),
+    }
 
 
 def message_figures(pred: np.ndarray, ranks: np.ndarray) -> dict[str, float]:
@@ -609,6 +654,12 @@ def main() -> None:
     parser.add_argument("--cssrs", type=Path, default=cssrs_default_path())
     parser.add_argument("--no-cssrs", action="store_true")
     parser.add_argument("--C", type=float, default=1.0)
+    parser.add_argument(
+        "--calm-weight",
+        type=float,
+        default=CALM_WEIGHT,
+        help="weight of ordinary counseling talk (the built-in clients) in training",
+    )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--report", type=Path, default=None, help="also write figures here")
     parser.add_argument("--no-learning-curve", action="store_true", help="skip it (faster)")
@@ -621,9 +672,17 @@ def main() -> None:
         "scores stay honest; 3 was measured, ~45 min); 0 (default): the published encoder",
     )
     parser.add_argument("--epochs", type=int, default=5, help="fine-tuning epochs")
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out corpus files whose name matches GLOB (e.g. 'b4_*'), to measure what a "
+        "batch adds against the same folds of the earlier data",
+    )
     args = parser.parse_args()
 
-    messages = load_corpus()
+    messages = [m for m in load_corpus() if not any(fnmatch(m.source, g) for g in args.without)]
     dev_msgs, frozen_msgs = split_frozen(messages)
     dev_msgs += profile_negatives()
     print(
@@ -694,7 +753,7 @@ def main() -> None:
     fold_heads: list[Heads] = []
     for f in range(args.folds):
         seen = fold_dev[f]
-        heads = train([seen[i] for i, g in enumerate(folds) if g != f], args.C)
+        heads = train([seen[i] for i, g in enumerate(folds) if g != f], args.C, args.calm_weight)
         fold_heads.append(heads)
         held = [i for i, g in enumerate(folds) if g == f]
         for i, lg in zip(held, message_logits(heads, [seen[i] for i in held]), strict=True):
@@ -730,13 +789,13 @@ def main() -> None:
             if frac == 1.0:
                 lg = np.stack([oof[id(ex)] for ex in corpus_dev if fold_of[id(ex)] == f])
             else:
-                lg = message_logits(train(train_ex, args.C), held)
+                lg = message_logits(train(train_ex, args.C, args.calm_weight), held)
             held_floor = PatternFloor([ex.meta["text"] for ex in held])
             preds.append(held_floor.combine(levels_at(calibrated(lg, cal), thresholds["high"])))
             golds.append(np.array([ex.rank for ex in held]))
         curve[f"{frac:.2f}"] = message_figures(np.concatenate(preds), np.concatenate(golds))
 
-    final = train(dev, args.C)
+    final = train(dev, args.C, args.calm_weight)
     report: dict[str, object] = {"learning_curve_dev_cv": curve}
     floor_frozen = PatternFloor([ex.meta["text"] for ex in frozen])
     fz_probs = calibrated(message_logits(final, frozen), cal)
@@ -765,6 +824,10 @@ def main() -> None:
     )
     report["high_dev_cv_by_corpus_batch"] = {
         str(b): message_figures(pred_high[batch == b], ranks[batch == b])
+        for b in sorted(set(batch.tolist()))
+    }
+    report["separation_dev_cv_by_corpus_batch"] = {
+        str(b): separation(probs[batch == b, 1], ranks[batch == b])
         for b in sorted(set(batch.tolist()))
     }
     by_source: dict[str, list[int]] = {}

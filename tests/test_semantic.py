@@ -49,6 +49,17 @@ def test_weights_record_training_thresholds_and_honest_validation(tier: Semantic
     assert w["trained_on"]["frozen_messages_never_trained"] > 0
 
 
+def test_weights_report_separation_and_the_learning_curve(tier: SemanticTier) -> None:
+    """Out-of-fold figures per corpus batch, threshold-free separation per batch, and the
+    learning curve travel with the weights."""
+    v = tier.weights["validation"]
+    assert "earlier" in v["high_dev_cv_by_corpus_batch"]
+    sep = v["separation_dev_cv_by_corpus_batch"]["earlier"]
+    assert 0.5 < sep["auc_none_vs_high_imminent"] <= 1.0
+    assert 0.0 < sep["high_imminent_recall_at_5pct_none_escalated"] <= 1.0
+    assert set(v["learning_curve_dev_cv"]) == {"0.25", "0.50", "1.00"}
+
+
 def test_batch_matches_single(tier: SemanticTier) -> None:
     texts = ["I want to die", "the weather is nice today", FILLER * 4]
     assert [a.level for a in tier.assess_batch(texts)] == [tier.assess(t).level for t in texts]
@@ -109,3 +120,61 @@ def test_a_dead_semantic_tier_fails_closed(
     assert calm.is_crisis  # unknown counts as risk
     batch = Screener([PatternTier(), tier]).assess_batch(["nice weather", "fine thanks"])
     assert all(found.is_crisis for found in batch)
+
+
+# --- the screener corpus the tier is trained on ---------------------------------------------
+
+
+def test_corpus_labels_follow_the_scheme() -> None:
+    """A `none` message carries no category but `minor`; a risk level is always the speaker's
+    own and names at least one category; only negatives say what kind of negative they are."""
+    from theralab.safety.corpus import Owner, batch4_dir, load_corpus
+
+    messages = load_corpus(legacy=False) + load_corpus(batch4_dir(), legacy=False)
+    assert len(messages) >= 4800  # 2,824 first written + the 2,003 of batch 4
+    for m in messages:
+        if m.level is RiskLevel.NONE:
+            assert {c.value for c in m.categories} <= {"minor"}, m.id
+        else:
+            assert m.owner is Owner.SELF and m.categories and not m.kind, m.id
+
+
+def test_batch_four_is_hard_negatives_and_hidden_positives_in_many_author_groups() -> None:
+    """The fourth batch: ≥ 150 author groups; negatives talking about risk (history, denial,
+    humour, medication, worry, support) beside positives at every level."""
+    from collections import Counter
+
+    from theralab.safety.corpus import batch4_dir, load_corpus
+
+    batch = load_corpus(batch4_dir(), legacy=False)
+    assert all(m.group.startswith("b4_") for m in batch)
+    assert len(batch) >= 2000 and len({m.group for m in batch}) >= 150
+    levels = Counter(m.level.value for m in batch)
+    assert all(levels[lv] >= 100 for lv in ("low", "moderate", "high", "imminent"))
+    kinds = Counter(m.kind for m in batch if m.level is RiskLevel.NONE)
+    for kind in ("history", "denial", "humour", "medical", "worried_other", "supporter"):
+        assert kinds[kind] >= 90, kind
+    # a `minor` category is earned: the speaker states an age under 18 or a school year
+    for m in batch:
+        if any(c.value == "minor" for c in m.categories):
+            text = m.text.lower()
+            school = "year " in text or "yr " in text
+            assert school or any(str(age) in text for age in range(11, 18)), m.id
+
+
+def test_batch_four_holds_no_near_copy_of_another_message() -> None:
+    """Character n-gram cosine below 0.75 between every batch-4 message and every other one
+    (earlier batches included): new wording, not paraphrases."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from theralab.safety.corpus import batch4_dir, load_corpus
+
+    messages = load_corpus() + load_corpus(batch4_dir(), legacy=False)
+    new = [i for i, m in enumerate(messages) if m.group.startswith("b4_")]
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit([m.text for m in messages])
+    x = vec.transform([m.text for m in messages])
+    sims = (x[new] @ x.T).toarray()
+    for row, i in enumerate(new):
+        sims[row, i] = 0.0
+    worst = divmod(int(sims.argmax()), sims.shape[1])
+    assert sims.max() < 0.75, (messages[new[worst[0]]].id, messages[worst[1]].id)

@@ -64,6 +64,13 @@ def corpus_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "data" / "screener"
 
 
+def batch4_dir() -> Path:
+    """`data/screener_batch4/`: 2,003 messages written for the corpus's fourth batch, kept out
+    of training (training on them was measured and not shipped, docs/safety.md) and so a
+    held-out set of their own."""
+    return corpus_dir().with_name("screener_batch4")
+
+
 def load_corpus_file(path: Path) -> list[LabelledMessage]:
     messages = parse_yaml_list(
         path.read_text(encoding="utf-8"), LabelledMessage, str(path), what="message"
