@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from theralab.cli._common import BaseUrlOption, MaxConnectionsOption, NoCacheOption
 from theralab.model.cache import DEFAULT_CACHE, ResponseCache
 from theralab.model.model import Model
 from theralab.model.usage import UsageTracker
@@ -21,18 +22,18 @@ JudgeOption = Annotated[
         "the option for a judge panel.",
     ),
 ]
-BaseUrlOption = Annotated[
-    str | None,
-    typer.Option(help="OpenAI-compatible endpoint for the judges (or OPENAI_BASE_URL)."),
-]
-MaxConnectionsOption = Annotated[
-    int, typer.Option(min=1, help="Concurrent requests per judge endpoint.")
-]
-NoCacheOption = Annotated[
-    bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
-]
 CostLimitOption = Annotated[
     float | None, typer.Option(help="Stop judging cleanly once this many dollars are spent.")
+]
+
+
+__all__ = [
+    "BaseUrlOption",
+    "CostLimitOption",
+    "JudgeOption",
+    "MaxConnectionsOption",
+    "NoCacheOption",
+    "judge_panel",
 ]
 
 
