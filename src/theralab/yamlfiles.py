@@ -69,14 +69,19 @@ def _line_of(raw: object, loc: Sequence[int | str]) -> int | None:
     return line
 
 
-def parse_yaml_model(text: str, model: type[M], source: str = "<string>", what: str = "file") -> M:
-    """Parse YAML (or JSON) text into `model`; errors name the source, line and field."""
+def _load(text: str, source: str) -> object:
+    """YAML text with each mapping's key lines; a syntax error names the source and line."""
     try:
-        raw = yaml.load(text, Loader=_LineLoader)
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise InputError(f"not valid YAML: {exc}", source=source, line=line) from exc
+
+
+def parse_yaml_model(text: str, model: type[M], source: str = "<string>", what: str = "file") -> M:
+    """Parse YAML (or JSON) text into `model`; errors name the source, line and field."""
+    raw = _load(text, source)
     if not isinstance(raw, dict):
         raise InputError(f"a {what} must be a mapping of fields", source=source, line=1)
     try:
@@ -100,12 +105,7 @@ def parse_yaml_list(
     text: str, model: type[M], source: str = "<string>", what: str = "entry"
 ) -> list[M]:
     """Parse a YAML list of mappings into `model` records; errors name source, line, field."""
-    try:
-        raw = yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise InputError(f"not valid YAML: {exc}", source=source, line=line) from exc
+    raw = _load(text, source)
     if raw is None:
         return []
     if not isinstance(raw, list):

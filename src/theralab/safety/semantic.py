@@ -222,14 +222,7 @@ class SemanticTier:
         return self.assess_batch([text])[0]
 
     def assess_batch(self, texts: Sequence[str]) -> list[RiskAssessment]:
-        spans: list[tuple[int, int]] = []
-        pieces: list[str] = []
-        for text in texts:
-            parts = windows(text)
-            spans.append((len(pieces), len(pieces) + len(parts)))
-            pieces.extend(parts)
-        logits = self._logits(*features(pieces))
-        return [self._judge(logits[a:b]) for a, b in spans]
+        return [self._judge(logits) for logits in self.window_logits(texts)]
 
     def window_logits(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Per text, every head's logit per window (ladder steps, whose risk, categories)."""
