@@ -30,6 +30,18 @@ RUN_RECORD_VERSION = 2
 RunStatus = Literal["running", "complete", "failed", "partial", "interrupted"]
 
 
+class _File:
+    """A file of the run directory, by name: `RunDir(path).results` is `path / "results.json"`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, run: RunDir | None, owner: type | None = None) -> Path:
+        if run is None:
+            raise AttributeError("a run directory's file needs the run directory")
+        return run.path / self.name
+
+
 class RunDir:
     """The paths of one run directory."""
 
@@ -48,37 +60,14 @@ class RunDir:
     def __truediv__(self, name: str) -> Path:
         return self.path / name
 
-    @property
-    def record(self) -> Path:
-        return self.path / self.RECORD
-
-    @property
-    def config(self) -> Path:
-        return self.path / self.CONFIG
-
-    @property
-    def transcripts(self) -> Path:
-        return self.path / self.TRANSCRIPTS
-
-    @property
-    def timings(self) -> Path:
-        return self.path / self.TIMINGS
-
-    @property
-    def results(self) -> Path:
-        return self.path / self.RESULTS
-
-    @property
-    def report(self) -> Path:
-        return self.path / self.REPORT
-
-    @property
-    def usage(self) -> Path:
-        return self.path / self.USAGE
-
-    @property
-    def compare(self) -> Path:
-        return self.path / self.COMPARE
+    record = _File(RECORD)
+    config = _File(CONFIG)
+    transcripts = _File(TRANSCRIPTS)
+    timings = _File(TIMINGS)
+    results = _File(RESULTS)
+    report = _File(REPORT)
+    usage = _File(USAGE)
+    compare = _File(COMPARE)
 
     @staticmethod
     def transcripts_of(path: str | Path) -> Path:
@@ -88,15 +77,8 @@ class RunDir:
 
     def files(self) -> list[str]:
         """The run's files that exist now, besides its record, in a fixed order."""
-        names = (
-            self.CONFIG,
-            self.TRANSCRIPTS,
-            self.TIMINGS,
-            self.RESULTS,
-            self.REPORT,
-            self.USAGE,
-            self.COMPARE,
-        )
+        names = (self.CONFIG, self.TRANSCRIPTS, self.TIMINGS, self.RESULTS, self.REPORT)
+        names += (self.USAGE, self.COMPARE)
         return [name for name in names if (self.path / name).is_file()]
 
     def read_record(self) -> RunRecord | None:
