@@ -75,6 +75,19 @@ class RowMaker:
             self._screener = default_screener(self.roles)
         return self._screener
 
+    async def _run(self, plans: list[SessionPlan], profile: ClientProfile) -> list[Session]:
+        """A row's sessions, one after the other, guarded, on this maker's screener and roles."""
+        return await run_sessions(
+            plans,
+            [profile],
+            concurrency=1,
+            guardrail=True,
+            locale=self.config.locale,
+            screener=self.screener,
+            roles=self.roles,
+            counselor_lineup=self.counselors,
+        )
+
     async def aprofile(self, index: int) -> ClientProfile:
         """The row's profile; `profiles: llm` asks the model bound to the client role."""
         if self.config.profiles != "llm":
@@ -135,16 +148,7 @@ class RowMaker:
         counselor = self.counselor(index)
         seed = derive_seed(self.config.seed, "row", index)
         plan = SessionPlan.seeded(rid, counselor, profile.id, seed, max_turns=self.config.max_turns)
-        [session] = await run_sessions(
-            [plan],
-            [profile],
-            concurrency=1,
-            guardrail=True,
-            locale=self.config.locale,
-            screener=self.screener,
-            roles=self.roles,
-            counselor_lineup=self.counselors,
-        )
+        [session] = await self._run([plan], profile)
         row = {
             **base,
             "counselor": counselor,
@@ -242,16 +246,7 @@ class RowMaker:
                     ),
                 )
             )
-        sessions = await run_sessions(
-            plans,
-            [profile],
-            concurrency=1,
-            guardrail=True,
-            locale=self.config.locale,
-            screener=self.screener,
-            roles=self.roles,
-            counselor_lineup=self.counselors,
-        )
+        sessions = await self._run(plans, profile)
         return profile, counselor, sessions
 
     async def rewrite(self, index: int) -> dict[str, Any]:
