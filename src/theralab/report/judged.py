@@ -61,6 +61,20 @@ class RubricView:
     def suffixes(self) -> list[str]:
         return [""] if self.phases == ["session"] else [f"_{p}" for p in self.phases]
 
+    @property
+    def scale(self) -> str:
+        return f"{fmt_number(self.lo, digits=0)}–{fmt_number(self.hi, digits=0)}"
+
+    def heading(self) -> dict[str, str]:
+        """What every card about the rubric starts with: its id, names, version and scale."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "name": self.name,
+            "version": self.version,
+            "scale": self.scale,
+        }
+
     def group_label(self, group: str) -> str:
         if group == "mean":
             return "Mean of all items"
@@ -333,7 +347,7 @@ def rubric_profiles(
                     for s in summaries
                 ],
                 domain=(rv.lo, rv.hi),
-                axis_label=f"score ({fmt_number(rv.lo, digits=0)}–{fmt_number(rv.hi, digits=0)})",
+                axis_label=f"score ({rv.scale})",
                 colors=colors,
             )
         rows = []
@@ -360,11 +374,7 @@ def rubric_profiles(
             )
         out.append(
             {
-                "id": rv.id,
-                "label": rv.label,
-                "name": rv.name,
-                "version": rv.version,
-                "scale": f"{fmt_number(rv.lo, digits=0)}–{fmt_number(rv.hi, digits=0)}",
+                **rv.heading(),
                 "unit": "each counselor reply" if rv.unit == "reply" else "the whole session",
                 "phase": suffix.lstrip("_"),
                 "svg": Markup(svg),
@@ -471,11 +481,7 @@ def before_after(
         if charts:
             out.append(
                 {
-                    "id": rv.id,
-                    "label": rv.label,
-                    "name": rv.name,
-                    "version": rv.version,
-                    "scale": f"{fmt_number(rv.lo, digits=0)}–{fmt_number(rv.hi, digits=0)}",
+                    **rv.heading(),
                     "charts": charts,
                     "agreement": agreement_rows,
                     "calls": _calls(results, rv.id),
@@ -509,15 +515,12 @@ def alliance(
         f"{rv.label} {' / '.join(subscales)} by counselor",
         groups,
         domain=(rv.lo, rv.hi),
-        axis_label=f"score ({fmt_number(rv.lo, digits=0)}–{fmt_number(rv.hi, digits=0)})",
+        axis_label=f"score ({rv.scale})",
         colors=colors,
     )
     keys = [*subscales, *(["mean"] if "mean" in rv.groups else [])]
     return {
-        "label": rv.label,
-        "name": rv.name,
-        "version": rv.version,
-        "scale": f"{fmt_number(rv.lo, digits=0)}–{fmt_number(rv.hi, digits=0)}",
+        **rv.heading(),
         "svg": Markup(svg),
         "columns": [rv.group_label(g) if g == "mean" else g.capitalize() for g in keys],
         "agreement": [agreement_cell(results.agreement.get(f"{rv.id}.{g}{suffix}")) for g in keys],
