@@ -138,7 +138,6 @@ class ConversationScreener:
     categories: list[RiskCategory] = field(default_factory=list)
     stressor_seen: bool = False
     own_risk_seen: bool = False
-    last_own_level: RiskLevel = RiskLevel.NONE
     # The last message's level in context, before the conversation's peak persists over it.
     last_own_level: RiskLevel = RiskLevel.NONE
 

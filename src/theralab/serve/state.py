@@ -15,8 +15,9 @@ model again. The guardrail is restored from its saved memory in both cases.
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +30,7 @@ from theralab.safety.risk import RiskCategory, RiskLevel
 from theralab.safety.screener import Screener
 
 STATE_VERSION = 1
+T = TypeVar("T")
 
 
 class _Record(BaseModel):
@@ -129,45 +131,45 @@ class AskedRecorder:
         self.asked = list(asked)
 
 
-def recorder_of(agent: Agent) -> AskedRecorder | None:
-    seen = 0
-    while not isinstance(agent, AskedRecorder) and hasattr(agent, "inner") and seen < 5:
+def _inside(agent: Agent, kind: type[T]) -> T | None:
+    """The agent of `kind` inside the wrappers around `agent` (guardrail, redaction), if any."""
+    for _ in range(6):
+        if isinstance(agent, kind):
+            return agent
+        if not hasattr(agent, "inner"):
+            return None
         agent = agent.inner
-        seen += 1
-    return agent if isinstance(agent, AskedRecorder) else None
+    return None
+
+
+def recorder_of(agent: Agent) -> AskedRecorder | None:
+    return _inside(agent, AskedRecorder)
 
 
 def model_counselor(agent: Agent) -> LLMCounselor | None:
     """The model-backed counselor inside the wrappers (redaction), if there is one."""
-    seen = 0
-    while not isinstance(agent, LLMCounselor) and hasattr(agent, "inner") and seen < 5:
-        agent = agent.inner
-        seen += 1
-    return agent if isinstance(agent, LLMCounselor) else None
+    return _inside(agent, LLMCounselor)
+
+
+def _fields(record: type[_Record], source: object) -> dict[str, Any]:
+    """`record`'s fields read from the live object that has the same attributes (copied)."""
+    return {name: copy.copy(getattr(source, name)) for name in record.model_fields}
+
+
+def _put(record: _Record, target: object) -> None:
+    """The saved fields set back on the live object they were read from (copied)."""
+    for name in type(record).model_fields:
+        setattr(target, name, copy.copy(getattr(record, name)))
 
 
 def guard_state(counselor: GuardedCounselor) -> GuardState:
     conversation, screened = counselor.screening
-    screener = None
-    if conversation is not None:
-        screener = ScreenerState(
-            history=list(conversation.history),
-            peak=conversation.peak,
-            categories=list(conversation.categories),
-            stressor_seen=conversation.stressor_seen,
-            own_risk_seen=conversation.own_risk_seen,
-            last_own_level=conversation.last_own_level,
-        )
-    protocol = counselor.protocol
     return GuardState(
-        screener=screener,
+        screener=ScreenerState(**_fields(ScreenerState, conversation))
+        if conversation is not None
+        else None,
         screened=screened,
-        protocol=ProtocolState(
-            turns=protocol.turns,
-            plan_step=protocol.plan_step,
-            asked_about_plan=protocol.asked_about_plan,
-            history=list(protocol.history),
-        ),
+        protocol=ProtocolState(**_fields(ProtocolState, counselor.protocol)),
         condition_turns=dict(counselor.conditions.turns),
     )
 
@@ -176,20 +178,10 @@ def restore_guard(counselor: GuardedCounselor, state: GuardState, screener: Scre
     """Put the saved guardrail memory into a freshly built `counselor`."""
     conversation = None
     if state.screener is not None:
-        saved = state.screener
         conversation = screener.conversation()
-        conversation.history = list(saved.history)
-        conversation.peak = saved.peak
-        conversation.categories = list(saved.categories)
-        conversation.stressor_seen = saved.stressor_seen
-        conversation.own_risk_seen = saved.own_risk_seen
-        conversation.last_own_level = saved.last_own_level
+        _put(state.screener, conversation)
     counselor.resume(conversation, state.screened)
-    protocol = counselor.protocol
-    protocol.turns = state.protocol.turns
-    protocol.plan_step = state.protocol.plan_step
-    protocol.asked_about_plan = state.protocol.asked_about_plan
-    protocol.history = list(state.protocol.history)
+    _put(state.protocol, counselor.protocol)
     counselor.conditions.turns = dict(state.condition_turns)
 
 
