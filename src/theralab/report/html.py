@@ -161,6 +161,7 @@ def _leaderboard(results: Results) -> tuple[list[dict[str, str]], list[dict[str,
     metrics = [m for m in (_metric_or_none(results, k) for k in keys) if m is not None]
     headers = [_header(m) for m in metrics]
     rows = []
+    controls = results.controls
     for rank, name in enumerate(results.leaderboard, start=1):
         try:
             summary = results.counselor(name)
@@ -172,7 +173,7 @@ def _leaderboard(results: Results) -> tuple[list[dict[str, str]], list[dict[str,
                 "name": name,
                 "sessions": summary.sessions - summary.errors,  # scored
                 "errors": summary.errors,  # failed: shown, not scored
-                "control": name in results.controls,
+                "control": name in controls,
                 "external": summary.engine.startswith("external/"),
                 "guarded": summary.engine.startswith("external/") and name.endswith("+guardrail"),
                 "cells": [_cell(m, summary.metrics.get(m.key)) for m in metrics],
@@ -320,11 +321,10 @@ def _coder_trust(results: Results) -> dict[str, Any] | None:
     if not low:
         return None
     import json
-    from importlib import resources
 
-    card = json.loads(
-        (resources.files("theralab.coding") / "data" / "mi_heads.json").read_text("utf-8")
-    )
+    from theralab.coding.mi_coder import heads_path
+
+    card = json.loads(heads_path().with_suffix(".json").read_text(encoding="utf-8"))
     if card.get("name") not in {s.labels.get("miti_coder") for s in results.sessions}:
         return None  # scored by another coder (the rule coder): these figures are not its own
     frozen = card.get("frozen_behaviour") or {}
