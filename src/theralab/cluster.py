@@ -144,8 +144,11 @@ def map_shards(
     failure: BaseException | None = None
     failed_shard = -1
 
+    numbers: dict[str, int] = {}  # task key → shard number
+
     def submit(number: int, shard: S) -> Any:
         key = f"theralab-{kind}-shard-{number}-{uuid.uuid4().hex[:12]}"
+        numbers[key] = number
         return client.submit(task, *arguments(number, shard), key=key)
 
     queue = as_completed(
@@ -155,9 +158,9 @@ def map_shards(
         if future.status != "finished":
             if failure is None:
                 failure = _exception_of(future, result)
-                failed_shard = _shard_number(future.key)
+                failed_shard = numbers.get(str(future.key), -1)
             continue
-        on_result(_shard_number(future.key), result)
+        on_result(numbers[str(future.key)], result)
         del result
         if failure is None and (nxt := next(pending, None)) is not None:
             queue.add(submit(*nxt))
@@ -193,12 +196,6 @@ def _exception_of(future: Any, result: Any) -> BaseException:
         if isinstance(exc, BaseException):
             return exc
     return RuntimeError(f"shard task ended as {future.status}")
-
-
-def _shard_number(key: Any) -> int:
-    with suppress(ValueError, IndexError, AttributeError):
-        return int(str(key).split("-")[3])
-    return -1
 
 
 def _explain(exc: BaseException, where: str, rerun_hint: str) -> str:
