@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -135,6 +135,25 @@ def line_of(text: str, loc: Sequence[int | str]) -> int | None:
     except yaml.YAMLError:
         return None
     return _line_of(raw, loc)
+
+
+class Versioned:
+    """What a YAML-defined document (a measure, a rubric) shows of itself in tables, results
+    and cache keys; mixed into its pydantic model, which declares the fields."""
+
+    if TYPE_CHECKING:
+        id: str
+        version: int
+        short: str
+
+    @property
+    def label(self) -> str:
+        return self.short or self.id
+
+    @property
+    def tag(self) -> str:
+        """Identity for results and cache keys: id and version."""
+        return f"{self.id}@v{self.version}"
 
 
 class YamlLibrary(Generic[L]):

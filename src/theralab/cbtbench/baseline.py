@@ -167,6 +167,7 @@ class CoreBeliefBaseline:
 
     name = "offline zero-shot baseline (all-MiniLM-L6-v2 + prototype statements)"
     task: Task = CORE_BELIEF_TASK
+    default_prototypes = staticmethod(load_prototypes)
 
     def __init__(
         self,
@@ -175,7 +176,7 @@ class CoreBeliefBaseline:
         margin: float | None = None,
         calibration: Path | None = None,
     ) -> None:
-        self.prototypes = dict(prototypes) if prototypes is not None else load_prototypes()
+        self.prototypes = dict(prototypes) if prototypes is not None else self.default_prototypes()
         path = calibration or data_path(CORE_FILE)
         self.calibration: dict[str, Any] = load_json(path) if path.is_file() else {}
         self.threshold = (
@@ -245,16 +246,7 @@ class FineCoreBeliefBaseline(CoreBeliefBaseline):
 
     name = "offline zero-shot baseline (all-MiniLM-L6-v2 + fine-grained prototype statements)"
     task: Task = CORE_BELIEF_FINE_TASK
-
-    def __init__(
-        self,
-        prototypes: Mapping[str, Sequence[str]] | None = None,
-        threshold: float | None = None,
-        margin: float | None = None,
-    ) -> None:
-        super().__init__(
-            prototypes if prototypes is not None else load_fine_prototypes(), threshold, margin
-        )
+    default_prototypes = staticmethod(load_fine_prototypes)
 
     @property
     def validation(self) -> dict[str, Any]:

@@ -7,8 +7,9 @@ empty list means no distortion / no core belief). Output: `{"id": "a1", "labels"
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -107,3 +108,22 @@ def read_unique(path: str, parse: Callable[[str, str, int], T], shape: str) -> l
 
 def dump_predictions(predictions: Iterable[Prediction]) -> str:
     return "".join(json.dumps(p.to_json(), ensure_ascii=False) + "\n" for p in predictions)
+
+
+In = TypeVar("In")
+R = TypeVar("R")
+
+
+async def each_in_order(
+    items: Sequence[In], work: Callable[[In], Awaitable[R]], on_done: Callable[[R], None] | None
+) -> list[R]:
+    """`work` on every item concurrently (a model's per-server limit applies), the results in
+    input order; `on_done` sees each result as it arrives (a progress bar)."""
+
+    async def one(item: In) -> R:
+        found = await work(item)
+        if on_done is not None:
+            on_done(found)
+        return found
+
+    return list(await asyncio.gather(*(one(i) for i in items)))

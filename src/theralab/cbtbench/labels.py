@@ -110,7 +110,7 @@ class Task:
     labels: tuple[str, ...]
     none_name: str
     prompt: str
-    max_labels: int
+    max_labels: int = 3
 
     def normalise(self, label: str) -> str:
         """A user's spelling of a label → ours; ValueError naming the choices otherwise.
@@ -128,21 +128,18 @@ DISTORTION_TASK = Task(
     labels=DISTORTIONS,
     none_name="no distortion",
     prompt="cbt_distortions",
-    max_labels=3,
 )
 CORE_BELIEF_TASK = Task(
     name="core-beliefs",
     labels=CORE_BELIEFS,
     none_name="no core belief",
     prompt="cbt_core_beliefs",
-    max_labels=3,
 )
 CORE_BELIEF_FINE_TASK = Task(
     name="core-beliefs-fine",
     labels=FINE_CORE_BELIEFS,
     none_name="no core belief",
     prompt="cbt_core_beliefs_fine",
-    max_labels=3,
 )
 TASKS: dict[str, Task] = {
     t.name: t for t in (DISTORTION_TASK, CORE_BELIEF_TASK, CORE_BELIEF_FINE_TASK)

@@ -8,14 +8,13 @@ call is *unscored*: it keeps `labels=None` and a reason, and is never read as "n
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
 
 import jinja2
 
-from theralab.cbtbench.io import Item, Prediction
+from theralab.cbtbench.io import Item, Prediction, each_in_order
 from theralab.cbtbench.labels import FINE_CORE_BELIEFS_BY_CATEGORY, Task
 from theralab.model.errors import ModelError
 from theralab.model.model import Model
@@ -116,11 +115,4 @@ class LLMClassifier:
         self, items: Sequence[Item], on_done: Callable[[Prediction], None] | None = None
     ) -> list[Prediction]:
         """Every item, concurrently (the model's per-server limit applies), in input order."""
-
-        async def one(item: Item) -> Prediction:
-            found = await self.classify(item)
-            if on_done is not None:
-                on_done(found)
-            return found
-
-        return list(await asyncio.gather(*(one(i) for i in items)))
+        return await each_in_order(items, self.classify, on_done)

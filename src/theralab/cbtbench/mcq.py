@@ -23,13 +23,12 @@ scored, with a Wilson 95% interval; coverage (scored / keyed) is reported beside
 
 from __future__ import annotations
 
-import asyncio
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from theralab.cbtbench.io import read_unique
+from theralab.cbtbench.io import each_in_order, read_unique
 from theralab.dialogue.transcripts import json_object
 from theralab.errors import InputError
 from theralab.evaluate.stats import wilson
@@ -235,14 +234,7 @@ class MCQAnswerer:
         self, items: Sequence[MCQItem], on_done: Callable[[MCQAnswer], None] | None = None
     ) -> list[MCQAnswer]:
         """Every item, concurrently (the model's per-server limit applies), in input order."""
-
-        async def one(item: MCQItem) -> MCQAnswer:
-            found = await self.answer(item)
-            if on_done is not None:
-                on_done(found)
-            return found
-
-        return list(await asyncio.gather(*(one(i) for i in items)))
+        return await each_in_order(items, self.answer, on_done)
 
 
 @dataclass

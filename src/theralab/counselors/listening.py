@@ -201,31 +201,33 @@ def reflect_feeling(text: str, rng: random.Random, deeper: bool = True) -> str |
     ).format(f=name)
 
 
+_MEANING = (
+    "It's as if part of you believes {x}.",
+    "Underneath all of it, there's a worry that {x}.",
+    "And deep down, part of you is saying {x}.",
+)
+_CHANGE = (
+    "Part of you is really saying {x}.",
+    "So this matters to you: {x}.",
+    "It sounds like you've had enough, and {x}.",
+)
+
+
+def _reflect_with(templates: tuple[str, ...], said: str, rng: random.Random) -> str:
+    """One of `templates` around what the client said, in the second person (or a plain
+    acknowledgement when it cannot be reflected back as fact)."""
+    if unverifiable(said):
+        return rng.choice(_EXPERIENCE)
+    return rng.choice(templates).format(x=to_second_person(said))
+
+
 def reflect_meaning(thought: str, rng: random.Random) -> str:
     """A complex reflection of the meaning under what the client said."""
-    if unverifiable(thought):
-        return rng.choice(_EXPERIENCE)
-    t = to_second_person(thought)
-    return rng.choice(
-        (
-            "It's as if part of you believes {t}.",
-            "Underneath all of it, there's a worry that {t}.",
-            "And deep down, part of you is saying {t}.",
-        )
-    ).format(t=t)
+    return _reflect_with(_MEANING, thought, rng)
 
 
 def reflect_change(change: str, rng: random.Random) -> str:
-    if unverifiable(change):
-        return rng.choice(_EXPERIENCE)
-    c = to_second_person(change)
-    return rng.choice(
-        (
-            "Part of you is really saying {c}.",
-            "So this matters to you: {c}.",
-            "It sounds like you've had enough, and {c}.",
-        )
-    ).format(c=c)
+    return _reflect_with(_CHANGE, change, rng)
 
 
 def reflect_two_sides(sustain: str, change: str) -> str:

@@ -184,6 +184,10 @@ class LLMCounselor:
         self.technique: str | None = None
         self.turn = 0
         self.course: CourseContext | None = None
+        self._fresh_state()
+
+    def _fresh_state(self) -> None:
+        """Where a subclass sets up state of its own (called at the end of `__init__`)."""
 
     def begin_course(self, course: CourseContext) -> None:
         """A session of a course: the notes from earlier sessions go into the prompt."""
@@ -222,7 +226,7 @@ class LLMCounselor:
         notes: dict[str, Any] = {}
         client_turns = [u.text for u in history if u.speaker is Speaker.CLIENT]
         if self.modality.name == "cbt" and self.plan is None and client_turns:
-            planned = await write_cbt_plan(self.model.generate, client_turns[0], self.seed, notes)
+            planned = await write_cbt_plan(self._generate, client_turns[0], self.seed, notes)
             self.plan = planned.plan if planned else ""
             if planned:
                 self.technique = planned.technique
@@ -265,7 +269,7 @@ class LLMCounselor:
             + ("; this is your closing turn: summarise briefly and say goodbye" if closing else "")
             + ". Write only what you say to the client.)"
         )
-        out = await self.model.generate(
+        out = await self._generate(
             [*messages, ChatMessage(role="user", content=instruction)],
             GenerateConfig(
                 seed=self.seed + self.turn, temperature=self.temperature, max_tokens=self.max_tokens
@@ -293,36 +297,53 @@ class LLMCounselor:
     async def _decide(self, messages: list[ChatMessage]) -> ModelOutput | None:
         """Step 1 (CAMI-style): infer the client's state and choose a strategy and stage, as a
         small constrained answer; None when it never parsed (other failures propagate)."""
-        try:
-            return await self.model.generate(
-                [
-                    *messages,
-                    ChatMessage(
-                        role="user",
-                        content=(
-                            "(Before you answer: choose your strategy"
-                            + (", your stage" if self.modality.stages else "")
-                            + (
-                                ", the client's stage of change"
-                                if self.modality.infers_client_stage
-                                else ""
-                            )
-                            + " and whether this is your closing turn.)"
-                        ),
+        found = await self._choose(
+            [
+                *messages,
+                ChatMessage(
+                    role="user",
+                    content=(
+                        "(Before you answer: choose your strategy"
+                        + (", your stage" if self.modality.stages else "")
+                        + (
+                            ", the client's stage of change"
+                            if self.modality.infers_client_stage
+                            else ""
+                        )
+                        + " and whether this is your closing turn.)"
                     ),
-                ],
+                ),
+            ],
+            turn_schema(self.modality),
+            "decision",
+            max_tokens=80,
+        )
+        return None if isinstance(found, ModelError) else found
+
+    async def _generate(self, messages: list[ChatMessage], config: GenerateConfig) -> ModelOutput:
+        """Every call this counselor makes goes through here (a subclass counts them)."""
+        return await self.model.generate(messages, config)
+
+    async def _choose(
+        self, messages: list[ChatMessage], schema: dict[str, Any], name: str, *, max_tokens: int
+    ) -> ModelOutput | ModelError:
+        """A small constrained choice (temperature 0.3, seeded by turn): the answer, or the
+        error when the model never produced one that parses (other failures propagate)."""
+        try:
+            return await self._generate(
+                messages,
                 GenerateConfig(
-                    json_schema=turn_schema(self.modality),
-                    schema_name="decision",
+                    json_schema=schema,
+                    schema_name=name,
                     seed=self.seed + self.turn,
                     temperature=0.3,
-                    max_tokens=80,
+                    max_tokens=max_tokens,
                 ),
             )
         except ModelError as exc:
             if exc.kind is not ErrorKind.UNPARSEABLE:
                 raise
-            return None
+            return exc
 
 
 def course_prompt(course: CourseContext | None) -> str:

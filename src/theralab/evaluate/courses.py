@@ -205,16 +205,10 @@ class CourseResults(_Record):
     courses: list[CourseOutcome]
 
     def counselor(self, name: str) -> CounselorCourses:
-        for c in self.counselors:
-            if c.counselor == name:
-                return c
-        raise KeyError(name)
+        return {c.counselor: c for c in self.counselors}[name]
 
     def course(self, course_id: str) -> CourseOutcome:
-        for c in self.courses:
-            if c.course_id == course_id:
-                return c
-        raise KeyError(course_id)
+        return {c.course_id: c for c in self.courses}[course_id]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -414,10 +408,7 @@ def evaluate_courses(
             )
         )
     labels = {i.instrument: i.label for i in infos}
-    order: list[str] = []
-    for c in courses:
-        if c.counselor not in order:
-            order.append(c.counselor)
+    order = list(dict.fromkeys(c.counselor for c in courses))  # first-seen order
     summaries = []
     for name in order:
         mine = [c for c in courses if c.counselor == name]

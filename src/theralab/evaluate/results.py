@@ -99,16 +99,10 @@ class Results(BaseModel):
         return {r.counselor for r in self.sessions if r.labels.get(NEGATIVE_CONTROL)}
 
     def counselor(self, name: str) -> CounselorSummary:
-        for c in self.counselors:
-            if c.counselor == name:
-                return c
-        raise KeyError(name)
+        return {c.counselor: c for c in self.counselors}[name]
 
     def metric(self, key: str) -> MetricInfo:
-        for m in self.metrics:
-            if m.key == key:
-                return m
-        raise KeyError(key)
+        return {m.key: m for m in self.metrics}[key]
 
 
 Scorer = Callable[[Sequence[Session], Sequence[Evaluator]], list[SessionResult]]
@@ -173,10 +167,7 @@ def aggregate(
     keys = [m.key for m in infos]
     if rank_by not in keys:
         raise UnknownName(f"cannot rank by {rank_by!r}; metrics: {', '.join(keys)}")
-    order: list[str] = []
-    for r in results:
-        if r.counselor not in order:
-            order.append(r.counselor)
+    order = list(dict.fromkeys(r.counselor for r in results))  # first-seen order
     summaries = []
     for name in order:
         mine = [r for r in results if r.counselor == name]

@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from theralab.yamlfiles import LocatedError
+from theralab.yamlfiles import LocatedError, Versioned
 
 Slug = Field(pattern=r"^[a-z][a-z0-9_]*$")
 Z_RELIABLE = 1.96  # two-tailed 95 % criterion of Jacobson & Truax (1991)
@@ -171,7 +171,7 @@ class Simulation(_Strict):
     noise: float = Field(default=0.6, ge=0.0, le=3.0)
 
 
-class Instrument(_Strict):
+class Instrument(_Strict, Versioned):
     id: str = Slug
     version: int = Field(ge=1)
     name: str = Field(min_length=2)
@@ -255,10 +255,8 @@ class Instrument(_Strict):
         return lo, hi
 
     def item(self, item_id: str) -> MeasureItem:
-        for i in self.items:
-            if i.id == item_id:
-                return i
-        raise KeyError(item_id)
+        """The item with this id (KeyError when there is none)."""
+        return {i.id: i for i in self.items}[item_id]
 
     def scored(self, item: MeasureItem, answer: int) -> int:
         """An answer as it counts toward the total (reverse items flipped)."""
@@ -270,12 +268,3 @@ class Instrument(_Strict):
             if b.min <= total <= b.max:
                 return b
         raise ValueError(f"total {total} is outside {self.id}'s range {self.total_range}")
-
-    @property
-    def label(self) -> str:
-        return self.short or self.id
-
-    @property
-    def tag(self) -> str:
-        """Identity for results and cache keys: id and version."""
-        return f"{self.id}@v{self.version}"

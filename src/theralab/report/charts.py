@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from theralab.evaluate.base import threshold_band
 
@@ -201,6 +202,78 @@ def _x_axis(
     return parts
 
 
+def _stripes(x0: float, x1: float, bands: Iterable[tuple[float, float]]) -> list[str]:
+    """Light background rectangles behind every other row band `(y, height)`."""
+    return [
+        f'<rect x="{_n(x0)}" y="{_n(y)}" width="{_n(x1 - x0)}" height="{_n(h)}" fill="#f8fafc"/>'
+        for k, (y, h) in enumerate(bands)
+        if k % 2 == 1
+    ]
+
+
+def _vertical_reference(
+    scale: _Scale, reference: float | None, label: str, y_top: float, y_bottom: float
+) -> list[str]:
+    """A dashed vertical line at `reference` (when inside the scale's domain), titled above."""
+    if reference is None or not scale.d0 <= reference <= scale.d1:
+        return []
+    xr = _n(scale(reference))
+    parts = [
+        f'<line x1="{xr}" x2="{xr}" y1="{_n(y_top - 4)}" y2="{_n(y_bottom)}" '
+        f'stroke="{MUTED}" stroke-width="1.2" stroke-dasharray="4 3"/>'
+    ]
+    if label:
+        parts.append(
+            f'<text x="{xr}" y="{_n(y_top - 8)}" text-anchor="middle" font-size="10.5" '
+            f'fill="{MUTED}">{escape(label)}</text>'
+        )
+    return parts
+
+
+def _y_grid(scale: _Scale, ticks: Sequence[float], x0: float, x1: float) -> list[str]:
+    """Horizontal gridlines with tick labels left of the plot."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    parts = []
+    for t in ticks:
+        y = _n(scale(t))
+        parts.append(f'<line x1="{_n(x0)}" x2="{_n(x1)}" y1="{y}" y2="{y}" stroke="{GRID}"/>')
+        parts.append(
+            f'<text x="{_n(x0 - 8)}" y="{_n(scale(t) + 4)}" text-anchor="end" font-size="11" '
+            f'fill="{MUTED}">{escape(_tick_label(t, step))}</text>'
+        )
+    return parts
+
+
+def _x_tick(x: float, y_bottom: float, label: str, font_size: float) -> str:
+    """A short tick below the plot with its label (for charts whose x positions are counts)."""
+    return (
+        f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{_n(y_bottom)}" y2="{_n(y_bottom + 4)}" '
+        f'stroke="#9ca3af"/>'
+        f'<text x="{_n(x)}" y="{_n(y_bottom + 17)}" text-anchor="middle" font-size="{font_size}" '
+        f'fill="{MUTED}">{escape(label)}</text>'
+    )
+
+
+def _row_name(x0: float, cy: float, name: str) -> str:
+    """A row's name, right-aligned left of the plot."""
+    return (
+        f'<text x="{_n(x0 - 10)}" y="{_n(cy + 4)}" text-anchor="end" font-weight="600">'
+        f"{escape(name)}</text>"
+    )
+
+
+def _unscored(x0: float, x1: float | None, cy: float) -> str:
+    """ "unscored" in the plot area, and a dash in the value column when `x1` is given."""
+    return (
+        f'<text x="{_n(x0 + 6)}" y="{_n(cy + 4)}" fill="{MUTED}" font-style="italic">'
+        f"unscored</text>"
+    ) + (
+        f'<text x="{_n(x1 + 10)}" y="{_n(cy + 4)}" fill="{MUTED}">—</text>'
+        if x1 is not None
+        else ""
+    )
+
+
 # --------------------------------------------------------------------------- threshold bars
 
 
@@ -212,6 +285,11 @@ class BarRow:
     mean: float | None
     low: float | None = None
     high: float | None = None
+
+    @classmethod
+    def of(cls, name: str, estimate: Mapping[str, Any]) -> BarRow:
+        """From a results estimate: `{"mean", "ci_low", "ci_high"}`, any of them missing."""
+        return cls(name, estimate.get("mean"), estimate.get("ci_low"), estimate.get("ci_high"))
 
 
 def threshold_bars(
@@ -313,16 +391,9 @@ def threshold_bars(
     for i, r in enumerate(rows):
         cy = y_top + row_h * i + row_h / 2
         color = colors.get(r.name, PALETTE[i % len(PALETTE)])
-        parts.append(
-            f'<text x="{_n(x0 - 10)}" y="{_n(cy + 4)}" text-anchor="end" font-weight="600">'
-            f"{escape(r.name)}</text>"
-        )
+        parts.append(_row_name(x0, cy, r.name))
         if r.mean is None:
-            parts.append(
-                f'<text x="{_n(x0 + 6)}" y="{_n(cy + 4)}" fill="{MUTED}" font-style="italic">'
-                f"unscored</text>"
-            )
-            parts.append(f'<text x="{_n(x1 + 10)}" y="{_n(cy + 4)}" fill="{MUTED}">—</text>')
+            parts.append(_unscored(x0, x1, cy))
             continue
         band = threshold_band(r.mean, fair, good, higher_is_better)
         xm = sx(r.mean)
@@ -420,32 +491,14 @@ def dot_plot(
         for g, m in zip(groups, means, strict=True)
     )
     parts = [_open_svg(width, height, title, desc + ".", "dots")]
-    for i in range(n_rows):
-        if i % 2 == 1:
-            parts.append(
-                f'<rect x="{_n(x0)}" y="{_n(y_top + row_h * i)}" width="{_n(x1 - x0)}" '
-                f'height="{_n(row_h)}" fill="#f8fafc"/>'
-            )
+    parts += _stripes(x0, x1, ((y_top + row_h * i, row_h) for i in range(n_rows)))
     parts += _x_axis(sx, ticks, y_top, y_bottom, axis_label)
-    if reference is not None and d0 <= reference <= d1:
-        xr = _n(sx(reference))
-        parts.append(
-            f'<line x1="{xr}" x2="{xr}" y1="{_n(y_top - 4)}" y2="{_n(y_bottom)}" '
-            f'stroke="{MUTED}" stroke-width="1.2" stroke-dasharray="4 3"/>'
-        )
-        if reference_label:
-            parts.append(
-                f'<text x="{xr}" y="{_n(y_top - 8)}" text-anchor="middle" font-size="10.5" '
-                f'fill="{MUTED}">{escape(reference_label)}</text>'
-            )
+    parts += _vertical_reference(sx, reference, reference_label, y_top, y_bottom)
 
     for i, (g, mean) in enumerate(zip(groups, means, strict=True)):
         cy = y_top + row_h * i + row_h / 2
         color = colors.get(g.name, PALETTE[i % len(PALETTE)])
-        parts.append(
-            f'<text x="{_n(x0 - 10)}" y="{_n(cy + 4)}" text-anchor="end" font-weight="600">'
-            f"{escape(g.name)}</text>"
-        )
+        parts.append(_row_name(x0, cy, g.name))
         if mean is not None and g.low is not None and g.high is not None:
             parts.append(
                 f'<rect x="{_n(sx(g.low))}" y="{_n(cy - amp - 3)}" '
@@ -467,11 +520,7 @@ def dot_plot(
             )
         parts.append("</g>")
         if mean is None:
-            parts.append(
-                f'<text x="{_n(x0 + 6)}" y="{_n(cy + 4)}" fill="{MUTED}" font-style="italic">'
-                f"unscored</text>"
-            )
-            parts.append(f'<text x="{_n(x1 + 10)}" y="{_n(cy + 4)}" fill="{MUTED}">—</text>')
+            parts.append(_unscored(x0, x1, cy))
             continue
         xm = _n(sx(mean))
         parts.append(
@@ -581,22 +630,8 @@ def line_chart(
             desc_bits.append(f"{name}: no data")
     parts = [_open_svg(width, height, title, "; ".join(desc_bits) + ".", "lines")]
 
-    ystep = yticks[1] - yticks[0] if len(yticks) > 1 else 1.0
-    for t in yticks:
-        y = _n(sy(t))
-        parts.append(f'<line x1="{_n(x0)}" x2="{_n(x1)}" y1="{y}" y2="{y}" stroke="{GRID}"/>')
-        parts.append(
-            f'<text x="{_n(x0 - 8)}" y="{_n(sy(t) + 4)}" text-anchor="end" font-size="11" '
-            f'fill="{MUTED}">{escape(_tick_label(t, ystep))}</text>'
-        )
-    for t in xticks:
-        x = _n(sx(t))
-        parts.append(
-            f'<line x1="{x}" x2="{x}" y1="{_n(y_bottom)}" y2="{_n(y_bottom + 4)}" '
-            f'stroke="#9ca3af"/>'
-            f'<text x="{x}" y="{_n(y_bottom + 17)}" text-anchor="middle" font-size="11" '
-            f'fill="{MUTED}">{int(t)}</text>'
-        )
+    parts += _y_grid(sy, yticks, x0, x1)
+    parts += [_x_tick(sx(t), y_bottom, str(int(t)), 11) for t in xticks]
     parts.extend(_frame(x0, x1, y_top, y_bottom, height, x_label, y_label, 14))
 
     for i, name in enumerate(names):
@@ -939,12 +974,7 @@ def dumbbell_chart(
                 bit += f", {verdict(r.change)}"
         desc_bits.append(bit)
     parts = [_open_svg(width, height, title, "; ".join(desc_bits) + ".", "dumbbell")]
-    for i in range(n_rows):
-        if i % 2 == 1:
-            parts.append(
-                f'<rect x="{_n(x0)}" y="{_n(y_top + row_h * i)}" width="{_n(x1 - x0)}" '
-                f'height="{_n(row_h)}" fill="#f8fafc"/>'
-            )
+    parts += _stripes(x0, x1, ((y_top + row_h * i, row_h) for i in range(n_rows)))
     parts += _x_axis(sx, ticks, y_top, y_bottom, axis_label)
 
     # Key above the plot.
@@ -977,15 +1007,9 @@ def dumbbell_chart(
     for i, r in enumerate(rows):
         cy = y_top + row_h * i + row_h / 2
         color = colors.get(r.name, PALETTE[i % len(PALETTE)])
-        parts.append(
-            f'<text x="{_n(x0 - 10)}" y="{_n(cy + 4)}" text-anchor="end" font-weight="600">'
-            f"{escape(r.name)}</text>"
-        )
+        parts.append(_row_name(x0, cy, r.name))
         if r.before is None and r.after is None:
-            parts.append(
-                f'<text x="{_n(x0 + 6)}" y="{_n(cy + 4)}" fill="{MUTED}" font-style="italic">'
-                f"unscored</text>"
-            )
+            parts.append(_unscored(x0, None, cy))
             continue
         tip = f"{r.name}: before {fmt_number(r.before)}"
         if r.before_low is not None and r.before_high is not None:
@@ -1119,24 +1143,9 @@ def interval_plot(
     for g in groups:
         spans.append((g, y, max(1, len(g.rows))))
         y += sub_h * max(1, len(g.rows)) + gap
-    for k, (_, gy, count) in enumerate(spans):
-        if k % 2 == 1:
-            parts.append(
-                f'<rect x="{_n(x0)}" y="{_n(gy - gap / 2)}" width="{_n(x1 - x0)}" '
-                f'height="{_n(sub_h * count + gap)}" fill="#f8fafc"/>'
-            )
+    parts += _stripes(x0, x1, ((gy - gap / 2, sub_h * count + gap) for _, gy, count in spans))
     parts += _x_axis(sx, ticks, y_top, y_bottom, axis_label)
-    if reference is not None and d0 <= reference <= d1:
-        xr = _n(sx(reference))
-        parts.append(
-            f'<line x1="{xr}" x2="{xr}" y1="{_n(y_top - 4)}" y2="{_n(y_bottom)}" '
-            f'stroke="{MUTED}" stroke-width="1.2" stroke-dasharray="4 3"/>'
-        )
-        if reference_label:
-            parts.append(
-                f'<text x="{xr}" y="{_n(y_top - 8)}" text-anchor="middle" font-size="10.5" '
-                f'fill="{MUTED}">{escape(reference_label)}</text>'
-            )
+    parts += _vertical_reference(sx, reference, reference_label, y_top, y_bottom)
 
     for k, (g, gy, count) in enumerate(spans):
         color = colors.get(g.name, PALETTE[k % len(PALETTE)])
@@ -1153,16 +1162,9 @@ def interval_plot(
                     f'font-size="11.5" fill="{MUTED}">{escape(r.label)}</text>'
                 )
             else:
-                parts.append(
-                    f'<text x="{_n(x0 - 10)}" y="{_n(cy + 4)}" text-anchor="end" '
-                    f'font-weight="600">{escape(g.name)}</text>'
-                )
+                parts.append(_row_name(x0, cy, g.name))
             if r.mean is None:
-                parts.append(
-                    f'<text x="{_n(x0 + 6)}" y="{_n(cy + 4)}" fill="{MUTED}" '
-                    f'font-style="italic">unscored</text>'
-                    f'<text x="{_n(x1 + 10)}" y="{_n(cy + 4)}" fill="{MUTED}">—</text>'
-                )
+                parts.append(_unscored(x0, x1, cy))
                 continue
             who = f"{g.name} {r.label}".strip()
             tip = f"{who}: {show(r.mean)}"
@@ -1272,22 +1274,8 @@ def course_trajectory(
     )
     parts = [_open_svg(width, height, title, desc, "trajectory")]
 
-    ystep = yticks[1] - yticks[0] if len(yticks) > 1 else 1.0
-    for t in yticks:
-        y = _n(sy(t))
-        parts.append(f'<line x1="{_n(x0)}" x2="{_n(x1)}" y1="{y}" y2="{y}" stroke="{GRID}"/>')
-        parts.append(
-            f'<text x="{_n(x0 - 8)}" y="{_n(sy(t) + 4)}" text-anchor="end" font-size="11" '
-            f'fill="{MUTED}">{escape(_tick_label(t, ystep))}</text>'
-        )
-    for k in range(points):
-        x = _n(sx(k))
-        parts.append(
-            f'<line x1="{x}" x2="{x}" y1="{_n(y_bottom)}" y2="{_n(y_bottom + 4)}" '
-            f'stroke="#9ca3af"/>'
-            f'<text x="{x}" y="{_n(y_bottom + 17)}" text-anchor="middle" font-size="10.5" '
-            f'fill="{MUTED}">{escape(labels[k])}</text>'
-        )
+    parts += _y_grid(sy, yticks, x0, x1)
+    parts += [_x_tick(sx(k), y_bottom, labels[k], 10.5) for k in range(points)]
     parts.extend(_frame(x0, x1, y_top, y_bottom, height, x_label, y_label, 12))
     if reference is not None and d0 <= reference <= d1:
         yr = _n(sy(reference))

@@ -201,15 +201,7 @@ def _miti_charts(results: Results, colors: Mapping[str, str]) -> list[dict[str, 
         m = _metric_or_none(results, key)
         if m is None:
             continue
-        rows = [
-            BarRow(
-                s.counselor,
-                (s.metrics.get(key) or {}).get("mean"),
-                (s.metrics.get(key) or {}).get("ci_low"),
-                (s.metrics.get(key) or {}).get("ci_high"),
-            )
-            for s in summaries
-        ]
+        rows = [BarRow.of(s.counselor, s.metrics.get(key) or {}) for s in summaries]
         svg = threshold_bars(
             f"{m.label} by counselor",
             rows,
@@ -249,15 +241,7 @@ def _quality_card(results: Results, colors: Mapping[str, str]) -> dict[str, Any]
     from theralab.evaluate.quality import card
 
     summaries = _ordered(results)
-    rows = [
-        BarRow(
-            s.counselor,
-            (s.metrics.get(QUALITY_KEY) or {}).get("mean"),
-            (s.metrics.get(QUALITY_KEY) or {}).get("ci_low"),
-            (s.metrics.get(QUALITY_KEY) or {}).get("ci_high"),
-        )
-        for s in summaries
-    ]
+    rows = [BarRow.of(s.counselor, s.metrics.get(QUALITY_KEY) or {}) for s in summaries]
     svg = threshold_bars(
         "Estimated session quality by counselor",
         rows,

@@ -549,15 +549,7 @@ def code_agreement(
         m = results.metric(CODE_AGREEMENT)
     except KeyError:
         return None
-    rows = [
-        BarRow(
-            s.counselor,
-            _est(s, m.key).get("mean"),
-            _est(s, m.key).get("ci_low"),
-            _est(s, m.key).get("ci_high"),
-        )
-        for s in summaries
-    ]
+    rows = [BarRow.of(s.counselor, _est(s, m.key)) for s in summaries]
     if all(r.mean is None for r in rows):
         return None
     svg = threshold_bars(

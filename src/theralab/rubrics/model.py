@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from theralab.yamlfiles import LocatedError
+from theralab.yamlfiles import LocatedError, Versioned
 
 Slug = Field(pattern=r"^[a-z][a-z0-9_]*$")
 
@@ -58,7 +58,7 @@ class Item(BaseModel):
     scale: Scale | None = Field(default=None, description="This item's own scale, if it differs.")
 
 
-class Rubric(BaseModel):
+class Rubric(BaseModel, Versioned):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Slug
@@ -139,20 +139,9 @@ class Rubric(BaseModel):
     def scale_of(self, item: Item) -> Scale:
         return item.scale or self.scale
 
-    @property
-    def label(self) -> str:
-        return self.short or self.id
-
-    @property
-    def tag(self) -> str:
-        """Identity that goes into cache keys and results: id and version."""
-        return f"{self.id}@v{self.version}"
-
     def item(self, item_id: str) -> Item:
-        for i in self.items:
-            if i.id == item_id:
-                return i
-        raise KeyError(item_id)
+        """The item with this id (KeyError when there is none)."""
+        return {i.id: i for i in self.items}[item_id]
 
     def score(self, item: Item, answer: int) -> float:
         """An answer as scored: reverse-scored items flip around the scale's midpoint."""

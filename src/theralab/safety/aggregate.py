@@ -34,12 +34,9 @@ class PostsAssessment(BaseModel):
 
     def output(self, item_id: str) -> dict[str, object]:
         """The `theralab screen` output line for a multi-post item."""
+        peak = RiskAssessment(**self.model_dump(include=set(RiskAssessment.model_fields)))
         return {
-            "id": item_id,
-            "level": self.level.value,
-            "categories": [c.value for c in self.categories],
-            "signals": self.signals,
-            "detector": self.detector,
+            **peak.output(item_id),
             "posts": self.posts,
             "risk_posts": self.risk_posts,
             "concern_posts": self.concern_posts,

@@ -36,7 +36,6 @@ from theralab.counselors.planning import write_cbt_plan
 from theralab.counselors.techniques import TECHNIQUES
 from theralab.dialogue.records import AgentSpec, Annotations, Speaker
 from theralab.model.errors import ErrorKind, ModelError
-from theralab.model.model import Model
 from theralab.model.types import ChatMessage, GenerateConfig, ModelOutput, Usage
 from theralab.prompts import render, version
 from theralab.safety.conditions import CLINICAL_SAFETY_PROMPT
@@ -74,17 +73,7 @@ def selection_schema(stages: Sequence[str]) -> dict[str, Any]:
 class MagnetLLMCounselor(LLMCounselor):
     """MAGneT on a model: technique agent → response agents → response (merge) agent."""
 
-    def __init__(
-        self,
-        modality: str,
-        model: Model,
-        seed: int,
-        max_exchanges: int = 14,
-        temperature: float = 0.7,
-        max_tokens: int = 150,
-        label: str | None = None,
-    ) -> None:
-        super().__init__(modality, model, seed, max_exchanges, temperature, max_tokens, label)
+    def _fresh_state(self) -> None:
         self.permission_asked = False
         self._usage = Usage()
         self._calls = 0
@@ -185,22 +174,15 @@ class MagnetLLMCounselor(LLMCounselor):
             max_exchanges=self.max_exchanges,
             turn=self.turn,
         )
-        try:
-            out = await self._generate(
-                [*self._messages(history, stage), ChatMessage(role="user", content=instruction)],
-                GenerateConfig(
-                    json_schema=selection_schema(self.modality.stages),
-                    schema_name="selection",
-                    seed=self.seed + self.turn,
-                    temperature=0.3,
-                    max_tokens=120,
-                ),
-            )
-        except ModelError as exc:
-            if exc.kind is not ErrorKind.UNPARSEABLE:
-                raise
+        out = await self._choose(
+            [*self._messages(history, stage), ChatMessage(role="user", content=instruction)],
+            selection_schema(self.modality.stages),
+            "selection",
+            max_tokens=120,
+        )
+        if isinstance(out, ModelError):
             notes["selection"] = "fallback"
-            notes["selection_error"] = str(exc)
+            notes["selection_error"] = str(out)
             notes["rationale"] = "selection unparseable: reflection and questioning by default"
             return FALLBACK_TECHNIQUES, {}
         answer = out.parsed or {}
