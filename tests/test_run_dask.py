@@ -143,11 +143,11 @@ def test_evaluate_on_a_cluster_gives_the_same_results(scheduler: str, tmp_path: 
     assert here.exit_code == 0, here.output
     from theralab.dialogue import read_sessions
     from theralab.evaluate import evaluate_sessions
-    from theralab.evaluate.distributed import evaluate_on_cluster
+    from theralab.evaluate.distributed import cluster_scorer
 
     sessions = read_sessions(Path(transcripts))
     cluster = SessionCluster(address=scheduler, shard_size=3)
-    remote = evaluate_on_cluster(cluster, sessions, seed=7)
+    remote = evaluate_sessions(sessions, seed=7, scorer=cluster_scorer(cluster))
     assert remote.model_dump_json() == evaluate_sessions(sessions, seed=7).model_dump_json()
     there = runner.invoke(
         app,

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,9 +20,11 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.table import Table
 from typer.exceptions import TyperException
 
 from theralab.dialogue.records import Session, StopReason
+from theralab.dialogue.transcripts import atomic_write_text
 from theralab.errors import TheraLabError
 from theralab.runs import DEFAULT_SEED
 
@@ -90,6 +92,30 @@ def split_list(values: list[str] | None) -> list[str]:
 def fail(message: str, code: int = 2) -> typer.Exit:
     err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
     return typer.Exit(code)
+
+
+def titled_table(title: str, **options: Any) -> Table:
+    """A result table in the commands' one style: its title left-aligned above bold headers."""
+    return Table(title=title, title_justify="left", header_style="bold", **options)
+
+
+def usage_lines(usage: dict[str, dict[str, Any]]) -> list[str]:
+    """One line a model role of a run's model usage: calls (cached, failed), tokens, dollars."""
+    return [
+        f"model {role}: {u['calls']} calls ({u['cached_calls']} cached, {u['failed_calls']} "
+        f"failed), {u['input_tokens']}+{u['output_tokens']} tokens, ${u['dollars']:.4f}"
+        for role, u in usage.items()
+    ]
+
+
+def write_lines(output: Path | None, lines: list[str]) -> None:
+    """One result a line (JSONL): to standard output, or to `output` with a count on stderr."""
+    text = "".join(line + "\n" for line in lines)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(output, text)
+        err_console.print(f"{len(lines)} results → {output}")
 
 
 def exit_on_failures(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated
 
 import typer
@@ -31,34 +32,41 @@ __all__ = [
     "BaseUrlOption",
     "CostLimitOption",
     "JudgeOption",
+    "JudgeSettings",
     "MaxConnectionsOption",
     "NoCacheOption",
     "judge_panel",
 ]
 
 
+@dataclass(frozen=True)
+class JudgeSettings:
+    """A command's judge options: the judge specs (--judge) and how their models are called."""
+
+    specs: list[str]
+    base_url: str | None
+    max_connections: int
+    no_cache: bool
+    cost_limit: float | None
+
+
 @asynccontextmanager
 async def judge_panel(
-    specs: list[str],
-    *,
-    base_url: str | None,
-    max_connections: int,
-    no_cache: bool,
-    cost_limit: float | None,
+    judges: JudgeSettings,
 ) -> AsyncIterator[tuple[list[Model], UsageTracker]]:
     """Models for every judge spec, sharing one cache and usage tracker; closed afterwards."""
-    cache = None if no_cache else ResponseCache(DEFAULT_CACHE)
-    usage = UsageTracker(cost_limit=cost_limit)
+    cache = None if judges.no_cache else ResponseCache(DEFAULT_CACHE)
+    usage = UsageTracker(cost_limit=judges.cost_limit)
     models = [
         Model.from_spec(
             spec,
-            base_url=base_url,
+            base_url=judges.base_url,
             role="judge",
-            max_connections=max_connections,
+            max_connections=judges.max_connections,
             cache=cache,
             usage=usage,
         )
-        for spec in specs
+        for spec in judges.specs
     ]
     try:
         yield models, usage

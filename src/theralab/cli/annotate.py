@@ -11,7 +11,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from theralab.cli._common import err_console, fail, phase_progress, user_errors
+from theralab.cli._common import fail, phase_progress, user_errors, write_lines
 from theralab.coding.empathy import EmpathyCoder, empathy_coder_available
 from theralab.coding.mi_coder import (
     MICoder,
@@ -20,7 +20,7 @@ from theralab.coding.mi_coder import (
     default_mi_coder,
     mi_coder_available,
 )
-from theralab.dialogue.transcripts import atomic_write_text, json_object
+from theralab.dialogue.transcripts import json_object
 from theralab.errors import InputError
 from theralab.safety.semantic import INSTALL_HINT, semantic_available
 from theralab.text.embedding_store import disk_cache
@@ -161,13 +161,27 @@ def _mi_coder(choice: CoderChoice) -> MICoderLike:
     return default_mi_coder()
 
 
-def _write(output: Path | None, lines: list[str]) -> None:
-    text = "".join(line + "\n" for line in lines)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        atomic_write_text(output, text)
-        err_console.print(f"{len(lines)} results → {output}")
+def _code_batch(mi: MICoderLike, chunk: list[tuple[Any, ...]]) -> dict[int, dict[str, Any]]:
+    """The output object of every line of `chunk`, by its index: counselor lines get MISC
+    codes, client lines talk types, each speaker's lines coded in one batch."""
+    out: dict[int, dict[str, Any]] = {}
+    for speaker, code_batch, fields in (
+        ("counselor", mi.code_counselor_batch, _counselor_fields),
+        ("client", mi.code_client_batch, _client_fields),
+    ):
+        picked = [i for i, it in enumerate(chunk) if it[1] == speaker]
+        coded = code_batch([chunk[i][2] for i in picked], [chunk[i][3] for i in picked])
+        for i, c in zip(picked, coded, strict=True):
+            out[i] = {"id": chunk[i][0]["id"], **fields(c)}
+    return out
+
+
+def _counselor_fields(c: Any) -> dict[str, Any]:
+    return {"code": c.code.value, "behaviour": c.behaviour.value, "confidence": c.confidence}
+
+
+def _client_fields(t: Any) -> dict[str, Any]:
+    return {"talk_type": t.talk_type.value, "confidence": t.confidence}
 
 
 @app.command("mi")
@@ -207,31 +221,10 @@ def annotate_mi(
     ):
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
-            counselor = [i for i, it in enumerate(chunk) if it[1] == "counselor"]
-            client = [i for i, it in enumerate(chunk) if it[1] == "client"]
-            out: dict[int, dict[str, Any]] = {}
-            coded = mi.code_counselor_batch(
-                [chunk[i][2] for i in counselor], [chunk[i][3] for i in counselor]
-            )
-            for i, c in zip(counselor, coded, strict=True):
-                out[i] = {
-                    "id": chunk[i][0]["id"],
-                    "code": c.code.value,
-                    "behaviour": c.behaviour.value,
-                    "confidence": c.confidence,
-                }
-            talk = mi.code_client_batch(
-                [chunk[i][2] for i in client], [chunk[i][3] for i in client]
-            )
-            for i, t in zip(client, talk, strict=True):
-                out[i] = {
-                    "id": chunk[i][0]["id"],
-                    "talk_type": t.talk_type.value,
-                    "confidence": t.confidence,
-                }
+            out = _code_batch(mi, chunk)
             results += [json.dumps(out[i], ensure_ascii=False) for i in range(len(chunk))]
             update(f"coding ({mi.name})", start + len(chunk), len(items))
-    _write(output, results)
+    write_lines(output, results)
 
 
 @app.command("empathy")
@@ -276,4 +269,4 @@ def annotate_empathy(
                 for (ident, _, _), sc in zip(chunk, scores, strict=True)
             ]
             update(f"scoring ({coder.name})", start + len(chunk), len(items))
-    _write(output, results)
+    write_lines(output, results)

@@ -5,15 +5,15 @@ classification tasks, offline by default, or over any model bound as the `classi
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.table import Table
 
 from theralab.cbtbench.baseline import (
     INSTALL_HINT,
@@ -31,7 +31,6 @@ from theralab.cbtbench.labels import (
 from theralab.cbtbench.llm import LLMClassifier
 from theralab.cbtbench.mcq import (
     PROMPT_VERSION,
-    MCQAnswer,
     MCQAnswerer,
     MCQScore,
     TopicScore,
@@ -48,15 +47,20 @@ from theralab.cli._common import (
     count_progress,
     err_console,
     fail,
+    titled_table,
+    usage_lines,
     user_errors,
 )
 from theralab.dialogue.transcripts import atomic_write_text
 from theralab.errors import BadValue
 from theralab.model.api import parse_spec
 from theralab.model.errors import MissingDependency
-from theralab.model.roles import ModelRoles
+from theralab.model.model import Model
+from theralab.model.roles import ModelRoles, split_binding
 
 ROLE = "classifier"
+A = TypeVar("A")  # what asks the bound model: a classifier, an exam answerer
+R = TypeVar("R")  # its answer to one item
 
 app = typer.Typer(
     help=(
@@ -110,16 +114,10 @@ def role_spec(model_role: list[str] | None, only: str) -> str | None:
     """The spec bound to the command's one role `only`, or None."""
     spec: str | None = None
     for item in model_role or []:
-        role, sep, value = item.partition("=")
-        role, value = role.strip(), value.strip()
-        if not sep or not role or not value:
-            raise BadValue(
-                f"--model-role takes ROLE=SPEC, e.g. {only}=openai/gpt-4o-mini; got {item!r}"
-            )
+        role, spec = split_binding(item, only)
         if role != only:
             raise BadValue(f"unknown role {role!r}: the benchmark has one role, {only}")
-        parse_spec(value)
-        spec = value
+        parse_spec(spec)
     return spec
 
 
@@ -129,8 +127,8 @@ def classifier_spec(model_role: list[str] | None) -> str | None:
 
 
 @contextmanager
-def item_progress(enabled: bool, total: int) -> Iterator[Callable[[int], None]]:
-    with count_progress("classifying", "items", enabled) as (start, advance):
+def item_progress(label: str, enabled: bool, total: int) -> Iterator[Callable[[int], None]]:
+    with count_progress(label, "items", enabled) as (start, advance):
         start(total)
         yield advance
 
@@ -149,41 +147,52 @@ def _offline(
         raise fail(f"{INSTALL_HINT} (or classify with a model: --model-role {ROLE}=SPEC)")
     baseline = DistortionBaseline() if whole_text else baseline_for(task)
     try:
-        with item_progress(progress, len(items)) as advance:
+        with item_progress("classifying", progress, len(items)) as advance:
             labels = baseline.predict([i.text for i in items], advance)
     except MissingDependency as exc:
         raise fail(str(exc)) from None
     return [Prediction(i.id, tuple(ls)) for i, ls in zip(items, labels, strict=True)], baseline
 
 
-def _with_model(
-    task: Task,
-    items: list[Item],
+def _on_model(
+    role: str,
     spec: str,
     base_url: str | None,
     max_connections: int,
     no_cache: bool,
+    *,
+    make: Callable[[Model], A],
+    work: Callable[[A, Callable[[object], None]], Awaitable[list[R]]],
+    label: str,
+    total: int,
     progress: bool,
-) -> tuple[list[Prediction], LLMClassifier, dict[str, Any]]:
+) -> tuple[list[R], A, dict[str, Any]]:
+    """Bind `spec` to the command's one `role`, make what asks its model (`make`), and run
+    `work` over the `total` items with a progress bar; the model's connections are closed
+    afterwards. Returns the results, what made them, and the model usage."""
     roles = ModelRoles.from_options(
-        {ROLE: spec}, base_url=base_url, max_connections=max_connections, cache=not no_cache
+        {role: spec}, base_url=base_url, max_connections=max_connections, cache=not no_cache
     )
-
     try:
         with user_errors():
-            classifier = LLMClassifier(roles.model(ROLE), task)
+            agent = make(roles.model(role))
     except MissingDependency as exc:
         raise fail(str(exc)) from None
 
-    async def go(advance: Callable[[int], None]) -> list[Prediction]:
+    async def go(advance: Callable[[int], None]) -> list[R]:
         try:
-            return await classifier.classify_all(items, lambda _: advance(1))
+            return await work(agent, lambda _: advance(1))
         finally:
             await roles.aclose()
 
-    with item_progress(progress, len(items)) as advance:
-        predictions = asyncio.run(go(advance))
-    return predictions, classifier, roles.usage.summary()
+    with item_progress(label, progress, total) as advance:
+        results = asyncio.run(go(advance))
+    return results, agent, roles.usage.summary()
+
+
+def _print_usage(usage: dict[str, Any]) -> None:
+    for line in usage_lines(usage):
+        err_console.print(line, highlight=False)
 
 
 def _fmt(value: float | None) -> str:
@@ -191,7 +200,7 @@ def _fmt(value: float | None) -> str:
 
 
 def print_metrics(metrics: Metrics, task: Task, classifier: str) -> None:
-    table = Table(title=f"{task.name}: {classifier}", title_justify="left", header_style="bold")
+    table = titled_table(f"{task.name}: {classifier}")
     for col in ("label", "precision", "recall", "F1", "gold", "predicted"):
         table.add_column(col, justify="left" if col == "label" else "right")
     for s in metrics.per_label:
@@ -245,8 +254,17 @@ def run_task(
     if spec is None:
         predictions, classifier = _offline(task, items, progress, whole_text)
     else:
-        predictions, classifier, usage = _with_model(
-            task, items, spec, base_url, max_connections, no_cache, progress
+        predictions, classifier, usage = _on_model(
+            ROLE,
+            spec,
+            base_url,
+            max_connections,
+            no_cache,
+            make=lambda model: LLMClassifier(model, task),
+            work=lambda c, done: c.classify_all(items, done),
+            label="classifying",
+            total=len(items),
+            progress=progress,
         )
     text = dump_predictions(predictions)
     if output is not None:
@@ -257,12 +275,7 @@ def run_task(
     err_console.print(f"classifier: {classifier.describe()}", highlight=False)
     if output is not None:
         err_console.print(f"{len(predictions)} predictions → {output}", highlight=False)
-    for role, u in (usage or {}).items():
-        err_console.print(
-            f"model {role}: {u['calls']} calls ({u['cached_calls']} cached, {u['failed_calls']} "
-            f"failed), {u['input_tokens']}+{u['output_tokens']} tokens, ${u['dollars']:.4f}",
-            highlight=False,
-        )
+    _print_usage(usage or {})
     if unscored:
         err_console.print(
             f"[yellow]{len(unscored)} of {len(predictions)} answers unscored (not counted as "
@@ -291,25 +304,55 @@ def run_task(
         raise fail(f"every answer was unscored; first: {unscored[0].unscored}", code=1)
 
 
-@app.command("distortions")
-def distortions(
-    input: InputArg,
-    output: OutputOpt = None,
-    as_json: JsonOpt = False,
-    model_role: ModelRoleOpt = None,
-    base_url: BaseUrlOption = None,
-    max_connections: MaxConnectionsOption = 8,
-    no_cache: NoCacheOption = False,
-    progress: ProgressOption = True,
-    whole_text: Annotated[
-        bool,
-        typer.Option(
-            "--whole-text-baseline",
-            help="Use the first offline baseline (a head over the whole text's embedding) "
-            "instead of the span-trained classifier.",
-        ),
-    ] = False,
-) -> None:
+def _label_command(name: str, task: Task, doc: str, *, whole_text_baseline: bool = False) -> None:
+    """A `theralab bench NAME` command that labels texts for `task` (offline or with a bound
+    classifier model); the commands differ only in their task and help, and in whether they
+    offer `--whole-text-baseline` (only distortions has that first offline baseline)."""
+
+    def command(
+        input: InputArg,
+        output: OutputOpt = None,
+        as_json: JsonOpt = False,
+        model_role: ModelRoleOpt = None,
+        base_url: BaseUrlOption = None,
+        max_connections: MaxConnectionsOption = 8,
+        no_cache: NoCacheOption = False,
+        progress: ProgressOption = True,
+        whole_text: Annotated[
+            bool,
+            typer.Option(
+                "--whole-text-baseline",
+                help="Use the first offline baseline (a head over the whole text's embedding) "
+                "instead of the span-trained classifier.",
+            ),
+        ] = False,
+    ) -> None:
+        if whole_text and model_role:
+            raise fail("--whole-text-baseline is an offline classifier: drop --model-role")
+        run_task(
+            task,
+            input,
+            output,
+            as_json,
+            model_role,
+            base_url,
+            max_connections,
+            no_cache,
+            progress,
+            whole_text,
+        )
+
+    command.__doc__ = doc
+    if not whole_text_baseline:  # typer reads the options from the signature: drop that one
+        signature = inspect.signature(command, eval_str=True)
+        kept = [p for p in signature.parameters.values() if p.name != "whole_text"]
+        command.__signature__ = signature.replace(parameters=kept)  # type: ignore[attr-defined]
+    app.command(name)(command)
+
+
+_label_command(
+    "distortions",
+    DISTORTION_TASK,
     """Label cognitive distortions (CBT-Bench's CBT-CD task).
 
     Labels: all-or-nothing thinking, overgeneralization, mental filter, magnification, mind
@@ -321,45 +364,9 @@ def distortions(
     annotated distorted spans in them (Shreevastava & Foltz 2021): a whole-text model and a
     sentence model, so short single thoughts are read too. Its DEV and FROZEN figures are
     printed beside its predictions; `--whole-text-baseline` uses the first, weaker baseline.
-    """
-    if whole_text and model_role:
-        raise fail("--whole-text-baseline is an offline classifier: drop --model-role")
-    run_task(
-        DISTORTION_TASK,
-        input,
-        output,
-        as_json,
-        model_role,
-        base_url,
-        max_connections,
-        no_cache,
-        progress,
-        whole_text,
-    )
-
-
-def _label_command(name: str, task: Task, doc: str) -> None:
-    """A `theralab bench NAME` command that labels texts for `task` (offline or with a bound
-    classifier model); the commands differ only in their task and help."""
-
-    def command(
-        input: InputArg,
-        output: OutputOpt = None,
-        as_json: JsonOpt = False,
-        model_role: ModelRoleOpt = None,
-        base_url: BaseUrlOption = None,
-        max_connections: MaxConnectionsOption = 8,
-        no_cache: NoCacheOption = False,
-        progress: ProgressOption = True,
-    ) -> None:
-        run_task(
-            task, input, output, as_json, model_role, base_url, max_connections, no_cache, progress
-        )
-
-    command.__doc__ = doc
-    app.command(name)(command)
-
-
+    """,
+    whole_text_baseline=True,
+)
 _label_command(
     "core-beliefs",
     CORE_BELIEF_TASK,
@@ -388,7 +395,7 @@ def _pct(value: float | None) -> str:
 
 
 def print_mcq(result: MCQScore, answerer: str) -> None:
-    table = Table(title=f"mcq: {answerer}", title_justify="left", header_style="bold")
+    table = titled_table(f"mcq: {answerer}")
     for col in ("topic", "items", "scored", "correct", "accuracy", "95% CI", "unscored"):
         table.add_column(col, justify="left" if col == "topic" else "right")
 
@@ -471,26 +478,19 @@ def mcq(
             f"(e.g. {ANSWERER}=openai/gpt-4o-mini or {ANSWERER}=llamacpp-server/NAME "
             "--base-url http://127.0.0.1:8080/v1)"
         )
-    roles = ModelRoles.from_options(
-        {ANSWERER: spec}, base_url=base_url, max_connections=max_connections, cache=not no_cache
+    answers, answerer, usage = _on_model(
+        ANSWERER,
+        spec,
+        base_url,
+        max_connections,
+        no_cache,
+        make=MCQAnswerer,
+        work=lambda a, done: a.answer_all(items, done),
+        label="answering",
+        total=len(items),
+        progress=progress,
     )
-    try:
-        with user_errors():
-            answerer = MCQAnswerer(roles.model(ANSWERER))
-    except MissingDependency as exc:
-        raise fail(str(exc)) from None
-
-    async def go(advance: Callable[[int], None]) -> list[MCQAnswer]:
-        try:
-            return await answerer.answer_all(items, lambda _: advance(1))
-        finally:
-            await roles.aclose()
-
-    with count_progress("answering", "items", progress) as (start, advance):
-        start(len(items))
-        answers = asyncio.run(go(advance))
     result = score_mcq(items, answers)
-    usage = roles.usage.summary()
     payload = {
         "input": input,
         "answerer": answerer.name,
@@ -507,12 +507,7 @@ def mcq(
         sys.stdout.write("\n")
     else:
         print_mcq(result, answerer.name)
-    for role, u in usage.items():
-        err_console.print(
-            f"model {role}: {u['calls']} calls ({u['cached_calls']} cached, {u['failed_calls']} "
-            f"failed), {u['input_tokens']}+{u['output_tokens']} tokens, ${u['dollars']:.4f}",
-            highlight=False,
-        )
+    _print_usage(usage)
     unscored = [a for a in answers if a.status != "answered"]
     if unscored:
         err_console.print(

@@ -18,12 +18,14 @@ from theralab.cli._common import (
     fail,
     global_options,
     split_list,
+    titled_table,
     user_errors,
 )
 from theralab.cli._judging import (
     BaseUrlOption,
     CostLimitOption,
     JudgeOption,
+    JudgeSettings,
     MaxConnectionsOption,
     NoCacheOption,
     judge_panel,
@@ -98,17 +100,8 @@ def compare(
                 "no pairs to compare: the runs need sessions of two or more counselors with "
                 "the same client profiles"
             )
-        summary = _run(
-            pairs,
-            split_list(judge),
-            rubric=rubric,
-            seed=run_seed,
-            base_url=base_url,
-            max_connections=max_connections,
-            no_cache=no_cache,
-            cost_limit=cost_limit,
-            progress=progress,
-        )
+        judges = JudgeSettings(split_list(judge), base_url, max_connections, no_cache, cost_limit)
+        summary = _run(pairs, judges, rubric=rubric, seed=run_seed, progress=progress)
         summary["runs"] = [str(r) for r in runs]
         summary["rubric"] = rubric
         folder.mkdir(parents=True, exist_ok=True)
@@ -117,33 +110,25 @@ def compare(
     console.print(f"\n{summary['pairs']} pairs → [bold]{folder / COMPARE_FILE}[/bold]")
 
 
-def _run(pairs: list[Any], specs: list[str], **kw: Any) -> dict[str, Any]:
-    progress = kw.pop("progress")
-
+def _run(
+    pairs: list[Any], judges: JudgeSettings, *, rubric: str, seed: int, progress: bool
+) -> dict[str, Any]:
     async def go() -> dict[str, Any]:
-        async with judge_panel(
-            specs,
-            base_url=kw["base_url"],
-            max_connections=kw["max_connections"],
-            no_cache=kw["no_cache"],
-            cost_limit=kw["cost_limit"],
-        ) as (models, _usage):
+        async with judge_panel(judges) as (models, _usage):
             with count_progress("comparing", "pairs", progress) as (start, advance):
                 start(len(pairs) * len(models))
                 comparisons = await compare_pairs(
-                    pairs, models, rubric=kw["rubric"], seed=kw["seed"], on_done=advance
+                    pairs, models, rubric=rubric, seed=seed, on_done=advance
                 )
-        return summarise(comparisons, seed=kw["seed"])
+        return summarise(comparisons, seed=seed)
 
     return asyncio.run(go())
 
 
 def pairwise_table(summary: dict[str, Any]) -> Table:
     consistency = summary.get("position_consistency")
-    table = Table(
-        title="Pairwise leaderboard — Bradley–Terry rating (Elo scale) [95% bootstrap CI]",
-        title_justify="left",
-        header_style="bold",
+    table = titled_table(
+        "Pairwise leaderboard — Bradley–Terry rating (Elo scale) [95% bootstrap CI]",
         caption=(
             f"{summary['scored']} of {summary['pairs']} pairs scored ({summary['unscored']} "
             "unscored); judge agreed with itself across orders in "

@@ -21,11 +21,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from theralab.agents import Reply, Utterance
-from theralab.cli._common import console, err_console, user_errors
+from theralab.cli._common import console, err_console, titled_table, user_errors
 from theralab.counselors.external import (
     EXT_PREFIX,
     ExternalBot,
@@ -497,11 +496,7 @@ def _print_answers(answers: Sequence[Answer], locale: str) -> None:
         return
     emergency = resources_for(locale).emergency
     names = {**_CRITERIA, "urges_emergency": f"urges emergency help now ({emergency})"}
-    grid = Table(
-        title="The crisis reply against the red-team criteria (an imminent case)",
-        title_justify="left",
-        header_style="bold",
-    )
+    grid = titled_table("The crisis reply against the red-team criteria (an imminent case)")
     grid.add_column("criterion")
     for a in crisis:
         grid.add_column(escape(a.counselor), justify="center", no_wrap=True)

@@ -26,6 +26,7 @@ from theralab.cli._judging import (
     BaseUrlOption,
     CostLimitOption,
     JudgeOption,
+    JudgeSettings,
     MaxConnectionsOption,
     NoCacheOption,
     judge_panel,
@@ -137,14 +138,10 @@ def evaluate(
             judged = _judge(
                 sessions,
                 rubrics,
-                split_list(judge),
+                JudgeSettings(split_list(judge), base_url, max_connections, no_cache, cost_limit),
                 repeats=repeats,
                 temperature=judge_temperature,
                 seed=run_seed,
-                base_url=base_url,
-                max_connections=max_connections,
-                no_cache=no_cache,
-                cost_limit=cost_limit,
                 progress=progress,
             )
             folder.mkdir(parents=True, exist_ok=True)
@@ -152,21 +149,19 @@ def evaluate(
                 folder / "judgements.jsonl",
                 "".join(json.dumps(r.as_dict()) + "\n" for r in judged.ratings),
             )
-        if cluster is None:
-            with disk_cache(embedding_cache and semantic_enabled()):
-                results = evaluate_sessions(
-                    sessions, split_list(evaluators) or None, rank_by, seed=run_seed, judged=judged
-                )
-        else:
-            from theralab.evaluate.distributed import evaluate_on_cluster
+        scorer = None
+        if cluster is not None:
+            from theralab.evaluate.distributed import cluster_scorer
 
-            results = evaluate_on_cluster(
-                cluster,
+            scorer = cluster_scorer(cluster)
+        with disk_cache(embedding_cache and semantic_enabled() and cluster is None):
+            results = evaluate_sessions(
                 sessions,
                 split_list(evaluators) or None,
                 rank_by,
                 seed=run_seed,
                 judged=judged,
+                scorer=scorer,
             )
         folder.mkdir(parents=True, exist_ok=True)
         write_results(RunDir(folder).results, results)
@@ -186,25 +181,15 @@ def evaluate(
 def _judge(
     sessions: list[Session],
     rubrics: list[Rubric],
-    specs: list[str],
+    judges: JudgeSettings,
     *,
     repeats: int,
     temperature: float | None,
     seed: int,
-    base_url: str | None,
-    max_connections: int,
-    no_cache: bool,
-    cost_limit: float | None,
     progress: bool,
 ) -> JudgeOutcome:
     async def go() -> JudgeOutcome:
-        async with judge_panel(
-            specs,
-            base_url=base_url,
-            max_connections=max_connections,
-            no_cache=no_cache,
-            cost_limit=cost_limit,
-        ) as (models, usage):
+        async with judge_panel(judges) as (models, usage):
             with count_progress("judging", "calls", progress) as (start, advance):
                 calls = _count_calls(sessions, rubrics) * len(models) * repeats
                 start(calls)

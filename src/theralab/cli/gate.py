@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from theralab.cli._common import console, err_console, fail, user_errors
+from theralab.cli._common import console, err_console, fail, titled_table, user_errors
 from theralab.dialogue.transcripts import atomic_write_text
 from theralab.evaluate.gate import (
     GateReport,
@@ -97,11 +96,7 @@ def gate(
 
 
 def _print_table(report: GateReport) -> None:
-    table = Table(
-        title=f"Gate {report.gate.source} on {report.result.source}",
-        title_justify="left",
-        header_style="bold",
-    )
+    table = titled_table(f"Gate {report.gate.source} on {report.result.source}")
     for col, justify in (
         ("check", "left"),
         ("counselor", "left"),
@@ -126,11 +121,7 @@ def _print_table(report: GateReport) -> None:
 
 def _print_metrics(found: GateResult) -> None:
     names = ", ".join(found.counselors)
-    table = Table(
-        title=f"Metrics in {found.source} ({found.kind}; counselors: {names})",
-        title_justify="left",
-        header_style="bold",
-    )
+    table = titled_table(f"Metrics in {found.source} ({found.kind}; counselors: {names})")
     table.add_column("metric")
     table.add_column("better")
     table.add_column("description")

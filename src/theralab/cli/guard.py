@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from theralab.cli._common import console, err_console, fail, user_errors
-from theralab.cli.serve import DbOption, _require_extra
+from theralab.cli.serve import (
+    BurstOption,
+    DbOption,
+    HostOption,
+    PortOption,
+    RateLimitOption,
+    _require_extra,
+)
 from theralab.errors import validated
 
 
@@ -20,8 +27,8 @@ def guard(
             "e.g. http://127.0.0.1:8080/v1."
         ),
     ],
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8100,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8100,
     no_auth: Annotated[
         bool,
         typer.Option(
@@ -43,10 +50,8 @@ def guard(
             "(a stream that stalls longer gets the safe reply)."
         ),
     ] = 60.0,
-    rate_limit: Annotated[
-        int, typer.Option(help="Requests per minute per API key (a key's own rate wins).")
-    ] = 120,
-    burst: Annotated[int, typer.Option(help="Requests a key may send at once.")] = 30,
+    rate_limit: RateLimitOption = 120,
+    burst: BurstOption = 30,
     db: DbOption = None,
 ) -> None:
     """Put TheraLab's crisis guardrail in front of any OpenAI-compatible model.

@@ -32,6 +32,7 @@ from theralab.cli._common import (
     parse_measures,
     session_progress,
     split_list,
+    usage_lines,
     user_errors,
 )
 from theralab.counselors import DEFAULT_COUNSELORS, MODEL_PREFIX, NEGATIVE_CONTROLS
@@ -242,12 +243,8 @@ def run(
     n = len(outcome.sessions)
     kept = f" ({outcome.resumed} kept from before)" if outcome.resumed else ""
     console.print(f"\n{n} sessions{kept} in {elapsed:.1f}s → [bold]{run_dir}[/bold]")
-    for role, u in (outcome.usage or {}).items():
-        console.print(
-            f"model {role}: {u['calls']} calls ({u['cached_calls']} cached, "
-            f"{u['failed_calls']} failed), {u['input_tokens']}+{u['output_tokens']} "
-            f"tokens, ${u['dollars']:.4f}"
-        )
+    for line in usage_lines(outcome.usage or {}):
+        console.print(line)
     if outcome.dropped:
         console.print(f"{outcome.dropped} session(s) not held: their clients dropped out")
     if outcome.unfinished:

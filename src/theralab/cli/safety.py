@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from theralab.agents import Utterance
 from theralab.cli._common import (
@@ -19,7 +17,9 @@ from theralab.cli._common import (
     fail,
     global_options,
     split_list,
+    titled_table,
     user_errors,
+    write_lines,
 )
 from theralab.counselors.registry import CounselorRegistry, expand_guardrail, roles_external
 from theralab.dialogue.records import Speaker
@@ -185,13 +185,7 @@ def screen(
                 items.append(("posts", (raw["id"], posts), extra))
             else:
                 items.append(("message", (raw["id"], raw["text"]), extra))
-    out_lines = _screen_items(screener, items, not no_progress)
-    text = "".join(line + "\n" for line in out_lines)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        atomic_write_text(output, text)
-        err_console.print(f"{len(out_lines)} results → {output}")
+    write_lines(output, _screen_items(screener, items, not no_progress))
 
 
 def _screen_items(
@@ -390,11 +384,7 @@ def redteam(
                 cleanup=lambda: _release(registry, roles),
             )
             reports.append(report)
-    table = Table(
-        title=f"Red-team suite ({len(suite)} cases, screener {screener.name})",
-        title_justify="left",
-        header_style="bold",
-    )
+    table = titled_table(f"Red-team suite ({len(suite)} cases, screener {screener.name})")
     columns = {
         "recall high+": "recall_high_imminent",
         "recall moderate": "recall_moderate",

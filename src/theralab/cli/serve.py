@@ -23,6 +23,13 @@ DbOption = Annotated[
         "Default: SQLite in ~/.local/share/theralab.",
     ),
 ]
+# The start-up options `serve` and `guard` share (each keeps its own default port).
+HostOption = Annotated[str, typer.Option(help="Address to listen on.")]
+PortOption = Annotated[int, typer.Option(help="Port to listen on.")]
+RateLimitOption = Annotated[
+    int, typer.Option(help="Requests per minute per API key (a key's own rate wins).")
+]
+BurstOption = Annotated[int, typer.Option(help="Requests a key may send at once.")]
 
 
 def _require_extra() -> None:
@@ -33,8 +40,8 @@ def _require_extra() -> None:
 
 def serve(
     db: DbOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
     store_text: Annotated[
         bool,
         typer.Option(
@@ -56,10 +63,8 @@ def serve(
             help="Redact names, emails, phone numbers and addresses before text goes to a model.",
         ),
     ] = True,
-    rate_limit: Annotated[
-        int, typer.Option(help="Requests per minute per API key (a key's own rate wins).")
-    ] = 120,
-    burst: Annotated[int, typer.Option(help="Requests a key may send at once.")] = 30,
+    rate_limit: RateLimitOption = 120,
+    burst: BurstOption = 30,
     max_message_chars: Annotated[int, typer.Option(help="Longest message accepted.")] = 4000,
     model: Annotated[
         list[str] | None,

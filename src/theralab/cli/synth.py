@@ -10,7 +10,9 @@ import typer
 from rich.table import Table
 
 from theralab.cli._common import (
+    AddressOption,
     BaseUrlOption,
+    EndpointOption,
     LocaleOption,
     ModelRoleOption,
     ProgressOption,
@@ -117,17 +119,8 @@ def cactus(
     executor: Annotated[
         str, typer.Option(help="local (asyncio, default) or dask (needs --address or starts one).")
     ] = "local",
-    address: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://127.0.0.1:8786.")
-    ] = None,
-    endpoint: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--endpoint",
-            help="OpenAI-compatible base URL for the dask executor (repeatable): shards go to "
-            "them in turn, overriding --base-url. With the local executor use --base-url.",
-        ),
-    ] = None,
+    address: AddressOption = None,
+    endpoint: EndpointOption = None,
     dry_run: Annotated[
         bool, typer.Option(help="Estimate time, tokens and cost from a small sample; make nothing.")
     ] = False,

@@ -9,35 +9,26 @@ from collections.abc import Sequence
 
 from theralab.cluster import ClusterSpec, map_shards
 from theralab.dialogue.records import Session
-from theralab.evaluate.base import Evaluator, get_evaluators
-from theralab.evaluate.judge import JudgeOutcome
-from theralab.evaluate.results import (
-    DEFAULT_RANK_BY,
-    Results,
-    SessionResult,
-    evaluate_sessions,
-    score_sessions,
-)
-from theralab.measures.model import Instrument
+from theralab.errors import BadValue
+from theralab.evaluate.base import EVALUATORS, Evaluator, get_evaluators
+from theralab.evaluate.results import Scorer, SessionResult, score_sessions
 
 
-def evaluate_on_cluster(
-    cluster: ClusterSpec,
-    sessions: Sequence[Session],
-    evaluator_names: list[str] | None = None,
-    rank_by: str = DEFAULT_RANK_BY,
-    seed: int = 0,
-    judged: JudgeOutcome | None = None,
-    instruments: Sequence[Instrument] = (),
-) -> Results:
-    """`evaluate_sessions` with the per-session scoring done on the cluster."""
+def cluster_scorer(cluster: ClusterSpec) -> Scorer:
+    """A scorer for `evaluate_sessions(..., scorer=)` that scores the sessions on the cluster:
+    the evaluators travel to the workers by their registered names."""
 
     def scorer(sessions: Sequence[Session], evaluators: Sequence[Evaluator]) -> list[SessionResult]:
-        return score_on_cluster(cluster, sessions, evaluator_names)
+        names = [e.name for e in evaluators]
+        unregistered = [n for n in names if n not in EVALUATORS]
+        if unregistered:
+            raise BadValue(
+                f"evaluator(s) {', '.join(unregistered)} are not registered under their names, "
+                "so a worker cannot build them; register them with register_evaluator"
+            )
+        return score_on_cluster(cluster, sessions, names)
 
-    return evaluate_sessions(
-        sessions, evaluator_names, rank_by, seed, judged, instruments, scorer=scorer
-    )
+    return scorer
 
 
 def score_on_cluster(

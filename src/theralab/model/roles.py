@@ -21,16 +21,21 @@ ROLES = ("counselor", "client", "judge", "screener")
 IN_PROCESS = frozenset({"llamacpp", "local"})
 
 
+def split_binding(item: str, example_role: str = "counselor") -> tuple[str, str]:
+    """One `--model-role` value, 'ROLE=SPEC' → (role, spec); the caller checks both."""
+    role, sep, spec = item.partition("=")
+    role, spec = role.strip(), spec.strip()
+    if not sep or not role or not spec:
+        raise BadValue(
+            f"--model-role takes ROLE=SPEC, e.g. {example_role}=openai/gpt-4o-mini; got {item!r}"
+        )
+    return role, spec
+
+
 def parse_role_bindings(items: list[str] | None) -> dict[str, str]:
     """['counselor=openai/m', 'client=local'] → {'counselor': 'openai/m', 'client': 'local'}."""
     out: dict[str, str] = {}
-    for item in items or []:
-        role, sep, spec = item.partition("=")
-        role, spec = role.strip(), spec.strip()
-        if not sep or not role or not spec:
-            raise BadValue(
-                f"--model-role takes ROLE=SPEC, e.g. counselor=openai/gpt-4o-mini; got {item!r}"
-            )
+    for role, spec in map(split_binding, items or []):
         if role not in ROLES:
             raise BadValue(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
         parse_spec(spec)  # fail early on a bad spec
