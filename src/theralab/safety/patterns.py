@@ -900,21 +900,64 @@ PERSONA_OVERRIDE = re.compile(
     r"just answer the question|i'?m (?:a|an) (?:nurse|doctor|pharmacist|researcher) so)\b"
 )
 _AGE_WORD = r"(?:1[0-7]|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)"
-# `minor` is earned: the speaker states an age under 18 or a present school-age context. Not
-# "I'm 15 minutes away", "my son is 15 years old", "when I was in high school".
-MINOR = re.compile(
-    r"\b(?:(?:my|our) (?:pe|form|homeroom) teacher|my (?:gcse|a-level)s?\b|"
-    r"(?:i'?m|i am) (?:only |just |a |an )?" + _AGE_WORD + r"(?:[- ](?:years?|yrs?)[- ]old| ?"
-    r"y/?o\b| yo\b)?(?=\s*(?:$|[,.!?;:)]|and\b|but\b|so\b|&|-|years? old|yrs? old|y/?o\b|yo\b|"
-    r"(?:girl|boy|kid|teen)\b))|(?:^|(?<=[.!?]\s)|(?<=\bme )|(?<=\bi ))"
-    + _AGE_WORD
-    + r" ?(?:y/?o|yrs? old|years old)\b|i'?m in (?:year|grade) (?:[4-9]|1[0-2]|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve)\b|(?:i'?m|i am) in (?:the )?(?:[4-9]th|1[0-2]th) grade|(?:i'?m|"
-    r"i am) (?:a |an )?(?:freshman|sophomore|junior|senior) in high school|(?:i'?m|i am|i'?m still|"
-    r"currently) (?:in|at) (?:middle|junior high|high|secondary|primary|elementary) school|(?:year|"
-    r"grade) (?:[4-9]|1[0-2]) (?:student|exams?)|(?:my )?(?:gcses?|sats) (?:are|next))|"
-    r"[(\[]\s*(?:1[0-7] ?[mf]|[mf] ?1[0-7])\s*[)\]]|\b(?:i|me) [(\[]1[0-7][)\]]"
+# What may follow a stated age: the end of a clause, "years old", "girl"... Not "minutes", "kg".
+_AGE_END = (
+    r"(?=\s*(?:$|[,.!?;:)]|and\b|but\b|so\b|&|-|i\b|years? old|yrs? old|y/?o\b|yo\b|"
+    r"(?:girl|boy|kid|teen)\b))"
 )
+# A school year: "year 9", "yr10", "grade 8". Not a music grade ("grade 5 piano") nor a year of
+# a degree or of training ("year 5 medical student", "year 4 of my apprenticeship").
+_SCHOOL_YEAR = (
+    r"(?:year|yr|grade) ?(?:[4-9]|1[0-3]|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+    r"(?! ?(?:piano|violin|viola|cello|guitar|flute|clarinet|trumpet|sax\w*|drums|singing|"
+    r"ballet|theory|music|of\b|in (?:piano|violin|music|ballet|singing)|med\w*|nursing|vet\w*|"
+    r"dental|law|uni\w*|college|phd|postgrad\w*|apprentic\w*|trainee|resident|registrar|"
+    r"undergrad\w*))"
+)
+_GRADER = (
+    r"(?:[4-9]th|1[0-2]th|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)"
+    r"[- ]grader"
+)
+_STAFF = (
+    r"(?! ?(?:teacher|tutor|form tutor|head|lead|coordinator|ta|teaching|parent|mum|mom|dad)s?\b)"
+)
+# A sentence that looks back ("when I was in year 9"), or is said by staff or a parent ("I teach
+# year 9", "my daughter is in year 9"): its school year is not the speaker's present.
+_NOT_MY_SCHOOL_YEAR = (
+    r"(?:^|(?<=[.!?]\s))(?![^.!?]*\b(?:when i was|back (?:when|in|then)|used to|years ago|as a "
+    r"(?:kid|child|teen\w*)|i teach|teaching|my (?:students|pupils|son|daughter|kids?|child|boy|"
+    r"girl|nephew|niece|step(?:son|daughter|kids?|child))|i'?m (?:a|an|the|their) (?:\w+ )?"
+    r"(?:teacher|tutor|ta|lecturer|head|senco)|head of year)\b)"
+)
+# `minor` is earned: the speaker states an age under 18 or a present school-age context. Not
+# "I'm 15 minutes away", "my son is 15 years old", "when I was in high school", "I teach year 9".
+_MINOR_PARTS = (
+    r"\b(?:my|our) (?:pe|form|homeroom) teacher\b|\bmy (?:gcse|a-level)s?\b",
+    # "I'm 15", "i'm only 14 and", "we're both 16"
+    r"\b(?:i'?m|i am|we'?re (?:both |all )?) ?(?:only |just |a |an )?" + _AGE_WORD + r"(?:[- ]"
+    r"(?:years?|yrs?)[- ]old| ?y/?o\b| yo\b)?" + _AGE_END,
+    r"(?:^|(?<=[.!?]\s)|(?<=\bme )|(?<=\bi ))" + _AGE_WORD + r" ?(?:y/?o|yrs? old|years old)\b",
+    r"\b(?:i'?m|i am) in (?:the )?(?:[4-9]th|1[0-2]th) grade",
+    r"\b(?:i'?m|i am) (?:a |an )?(?:freshman|sophomore|junior|senior) in high school",
+    r"\b(?:i'?m|i am|i'?m still|currently) (?:in|at) (?:middle|junior high|high|secondary|primary|"
+    r"elementary) school",
+    r"\b(?:year|grade) (?:[4-9]|1[0-2]) (?:student|exams?)|\b(?:my )?(?:gcses?|sats) (?:are|next)",
+    # "I'm in year 9", "im a year 8", "i'm yr10" (not "I'm a year 9 teacher")
+    r"\b(?:i'?m|i am) (?:only |just |now |still )?(?:a |an |in |in the )?" + _SCHOOL_YEAR + _STAFF,
+    # "I'm an eighth grader", "8th grader here"
+    r"\b(?:i'?m|i am) (?:only |just )?(?:a |an )?" + _GRADER + r"\b",
+    r"(?:^|(?<=[.!?]\s))" + _GRADER + r" here\b",
+    # "Just started year 7", "currently in grade 8", "going into year 10"
+    _NOT_MY_SCHOOL_YEAR + r"(?:i'?m |i )?(?:(?:only |just |about to |now )?(?:started|starting|"
+    r"going into|moving up to|go into|start)|currently in|still in) (?:the )?" + _SCHOOL_YEAR,
+    # "my year 10 mocks", "my yr 9 options"
+    _NOT_MY_SCHOOL_YEAR + r"[^.!?]*?\bmy " + _SCHOOL_YEAR + r" ?(?:mocks?|exams?|options|sats|"
+    r"tests?|report|trip|disco|prom|formal|residential|coursework|assessments?|group ?chat|form "
+    r"group|tutor group|timetable|homework)\b",
+    # Reddit-style "(16f)", "i (15) ..."
+    r"[(\[]\s*(?:1[0-7] ?[mf]|[mf] ?1[0-7])\s*[)\]]|\b(?:i|me) [(\[]1[0-7][)\]]",
+)
+MINOR = re.compile("|".join(f"(?:{p})" for p in _MINOR_PARTS))
 
 
 _SYMPTOMS = re.compile(

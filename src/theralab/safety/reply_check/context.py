@@ -77,6 +77,10 @@ _SUICIDAL = _rx(
     # researching how much of a drug would be lethal
     r"\b(?:reading|read|looking|looked|searching|searched|googl\w*|research\w*)\b[^.?!]{0,30}\b"
     r"how (?:much|many)\b[^.?!]{0,40}\b(?:would|it'?d|to) (?:take|kill|be enough)\b",
+    # how easy a means at hand would make it ("how easy it would be with the insulin")
+    r"\bhow (?:easy|simple|quick|easily) (?:it )?(?:would|could|'d|might) be\b[^.?!]{0,30}\b"
+    r"(?:with|using|to use) (?:the |my |all (?:the |my )?)?(?:insulin|pills|tablets|meds|"
+    r"medication|rifle|gun|rope|knife|car|train)\b",
     # wanting to join someone who died
     r"\b(?:want|like|wish|long|ready|going) to (?:join|be with) (?:her|him|them|my (?:wife|husband|"
     r"partner|son|daughter|mum|mom|dad|mother|father))(?: again| now| soon)?\b(?![^.]{0,20}\b"
@@ -95,10 +99,14 @@ _PASSIVE = _rx(
     r"\b(?:don'?t|not|never) (?:want to )?wake up\b",
     r"\bno (?:point|reason) (?:in |to )?(?:living|going on|being here|anything)",
     r"\bdon'?t see (?:the|what the) point\b",
+    r"\b(?:everyone|everybody|my family|my kids)(?: would|'d| will|'ll) be better off(?= *(?:$|"
+    r"[.,!?;]|without me|if i\b|anyway|honestly|tbh))",
     r"\bwant to (?:disappear|not exist|not be here)\b",
     r"\b(?:wish i (?:was|were) (?:dead|never born)|not be here anymore)\b",
     r"\b(?:go to sleep|fall asleep|sleep) and (?:just )?(?:not|never) wake(?: up)?\b",
     r"\btired (?:from|of) (?:life|living)\b",
+    r"\b(?:fine|okay|ok|a relief|better|easier|nice|good|peaceful) if i (?:just )?(?:didn'?t|did "
+    r"not|never|don'?t|wouldn'?t) wake(?: up)?\b",
     r"\b(?:tired|sick) of (?:fighting|living|being alive|being here|everything|it all)\b",
     # not "i can't keep going like this", which is as often exhaustion as a wish to die
     r"\b(?:can'?t|cannot) (?:keep fighting|go on)\b(?! like this| with| at this)",
@@ -118,6 +126,10 @@ _PREPARATION = _rx(
     r"\b(?:putting|put|setting|set|keeping|kept) (?:my |all my |some (?:of )?(?:my )?)?(?:\w+ )?"
     r"(?:pills|tablets|meds|medication|insulin) (?:aside|by)\b",
     r"\b(?:pills|tablets|meds|medication|insulin)\b[^.]{0,30}\bin a (?:jar|box|drawer|bag|tin)\b",
+    # tablets bought a few at a time from several shops (each shop sells only a small pack)
+    r"\b(?:pills|tablets|paracetamol|acetaminophen|tylenol|painkillers|aspirin|ibuprofen|packs?|"
+    r"packets?|boxes)\b[^.]{0,50}\bfrom (?:(?:different|several|separate|multiple|various|a few|"
+    r"two|three|four|five|other) ){1,2}(?:shops|stores|pharmacies|chemists|places|supermarkets)\b",
     r"\bfinally (?:going to |gonna |get to |be able to )?(?:get (?:some )?)?(?:rest|peace|be at "
     r"peace|sleep forever)\b",
 )
@@ -176,6 +188,15 @@ _MEANS_QUESTION = _rx(
     r"\b(?:bridges?|buildings?|roofs?|cliffs?|trains?)\b[^.?]{0,60}\b(?:tallest|highest|"
     r"unlocked|open at night|doesn'?t stop|don'?t stop|non-?stop|fast)\b[^.]*\?",
     r"\bso (?:i|that i) (?:just )?(?:don'?t|never|won'?t) wake up\b",
+    # looking up the tallest or highest place
+    r"\b(?:looking|looked|searching|searched|googl\w*|research\w*|checking)\b[^.?!]{0,30}\b"
+    r"(?:tallest|highest)\b[^.?!]{0,30}\b(?:bridges?|buildings?|car parks?|multi-?storeys?|"
+    r"cliffs?|towers?|blocks?|roofs?)\b",
+    # dwelling on a lethal means at hand ("I keep thinking about the rope in the garage"); like a
+    # question about one, it is suicidal beside a stressor or a wish not to be here
+    r"\b(?:keep|kept|been|can'?t stop|always) (?:thinking|dreaming) (?:about|of) (?:the|my|that|"
+    r"those|dad'?s|his|her) (?:\w+ )?(?:rope|noose|rifle|gun|shotgun|pistol|bridge|tracks|railway|"
+    r"ledge|balcony|cliff|insulin|stash|stockpile)\b",
     r"\b(?:would|will|could|can|does|do|is|how)\b[^.?]{0,60}\b(?:fall|jump|drop|pills|tablets|"
     r"overdose|dose|bridge|balcony|floor|storey|height|train)\b[^.?]{0,40}\b(?:kill|fatal|lethal|"
     r"deadly|survive)\b[^.]*\?",
@@ -230,6 +251,9 @@ _DELUSION = _rx(
     r"\b(?:tv|television|radio|songs?|adverts?|news)\b[^.]{0,30}\b(?:about me|talking to me|"
     r"sending me)\b",
     r"\bdecod\w*\b",
+    r"\b(?:at|to|for) me in (?:a )?(?:secret |hidden |special )?code\b|\b(?:blink\w*|wink\w*|"
+    r"nod\w*|signall?\w*|gestur\w*)\b[^.]{0,20}\b(?:at|to) me\b[^.]{0,30}\b(?:code|message|"
+    r"telling me)\b",
     r"\bhack\w* (?:into )?(?:my|me)\b[^.]{0,40}\b(?:read|listen|watch|see|control)\w*",
     r"\b(?:prophet|messiah|the chosen one|special powers|healing powers)\b",
     r"\b(?:sent|chosen) (?:by god |from above |here )?to (?:warn|save|heal|lead)\b",
@@ -306,6 +330,11 @@ _SLEEP_LOSS = _rx(
     r"each) night\b",
     r"\b(?:up|awake) for (?:days|\d+ days|two days|three days)\b",
     r"\bwho needs sleep\b|\bno sleep for\b|\b(?:up|awake) all night\b",
+    # a night's activity said as routine ("I'm painting all night", "writing through the night"),
+    # not distress ("I've been crying all night")
+    r"\b(?:i'?m|i am|i'?ve been|been) (?!(?:crying|sobbing|worrying|panicking|shaking|lying|"
+    r"tossing|vomiting|coughing|throwing|being|feeling|sitting|waiting)\b)\w+ing (?:all|through "
+    r"the) night\b",
     r"\b(?:\d+|one|two|three|four|five|six|seven) (?:nights?|days) (?:no|without|with no|and no) "
     r"sleep\b",
     r"\b(?:don'?t|do not) need (?:more than|over) (?:\d+|an?|one|two|three) hours?\b",
@@ -316,6 +345,10 @@ _ELEVATED = _rx(
     r"\b(?:unstoppable|invincible|on fire|buzzing|wired|like a genius)\b",
     r"\bnever felt (?:better|so good|this good|so alive|more alive)\b",
     r"\bbest i'?ve (?:ever )?felt\b",
+    r"\b(?:feel|feeling|felt) (?:so much )?better than i (?:have|'ve|did) (?:felt )?in (?:years|"
+    r"ages|a decade|my life)\b",
+    r"\b(?:my )?(?:mind|thoughts|brain) (?:is|are|'s) (?:so |really |going )?(?:fast|racing|"
+    r"flying)\b",
     r"\bon (?:another|a different|a whole (?:other|new)|the next) level\b",
 )
 _GRANDIOSE = _rx(
@@ -332,7 +365,8 @@ _RISKY_PLAN = _rx(
     r"\b(?:base|bungee|cliff|free) ?(?:jump\w*|climb\w*|solo)\b",
     r"\b(?:all|whole|entire) (?:of )?(?:my |our )?(?:savings|money|pension|inheritance)\b",
     r"\b(?:crypto|bitcoin|stocks?|shares|casino|bet)\b",
-    r"\bquit (?:my|the) job\b",
+    r"\b(?:quit|quitting|drop(?:ping)? out of|walk(?:ing)? out of) (?:my |the )?(?:job|uni|"
+    r"university|college|course|degree|marriage)\b|\bhand(?:ing)? in my notice\b",
     r"\b(?:one-way|one way) (?:flight|ticket)\b|\bbook(?:ing)? (?:a )?flight\b",
     r"\b(?:buy|buying|purchase)\b[^.]{0,30}\b(?:car|porsche|house|boat)\b",
     r"\b(?:bought|ordered|spent)\b[^.]{0,30}\b(?:\d+|two|three|four|five|several) \w+",
@@ -344,13 +378,16 @@ _RISKY_PLAN = _rx(
     r"medication|mood stabili[sz]ers?|antipsychotics?)\b",
     r"\bdriv\w*\b[^.]{0,40}\b(?:tonight|no stops|without stopping|across the country|all "
     r"night)\b",
+    r"\b(?:email\w*|messag\w*|post\w*|send\w*)\b[^.]{0,30}\b(?:the )?(?:whole|entire|all the|"
+    r"everyone (?:in|at) the) (?:company|office|staff|team|department|school|family|firm)\b",
 )
 
 # --- OCD -------------------------------------------------------------------------------------
 _OCD_STRONG = _rx(
     r"\b(?:asked|ask|asking)\b[^.]{0,40}\b(?:\d+|\w+teen|twenty|thirty|forty|fifty|hundred|"
     r"dozens? of|so many) times\b",
-    r"\bcheck(?:ed|ing)?\b[^.]{0,30}\b(?:\d+|\w+teen|twenty|thirty|dozens? of|so many) times\b",
+    r"\b(?:check|count|tapp?|touch)(?:ed|ing|s|es)?\b[^.]{0,30}\b(?:\d+|\w+teen|"
+    r"twenty|thirty|forty|fifty|dozens? of|so many) times\b",
     r"\bwash\w*\b[^.]{0,30}\b(?:until|till|so much)\b[^.]{0,20}\b(?:crack|bleed|raw|sore)",
     r"\b(?:something bad|bad things?|something terrible)\b[^.]{0,20}\bwill happen\b",
     r"\bintrusive thoughts?\b|\bocd\b|\bcompulsi\w*",
@@ -378,6 +415,10 @@ _OCD_WEAK = _rx(
     r"\b(?:tell me|promise me) (?:if|whether|that|it'?s|i'?m|i'?ve|i am|i have)\b",
     r"\b(?:confess\w*|pray\w*|apologi[sz]\w*|repeat\w*)\b[^.]{0,30}\b(?:every day|in case|again"
     r"|the same)\b",
+    r"\b(?:already )?(?:told|asked|confessed to|apologi[sz]ed to) (?:her|him|them|my \w+) (?:twice|"
+    r"three times|\d+ times|so many times)\b",
+    r"\ball i can think about\b",
+    r"\bkeep (?:confessing|apologi[sz]ing|asking (?:for forgiveness|if i))\b",
 )
 
 # --- age --------------------------------------------------------------------------------------
@@ -411,6 +452,7 @@ _INTRUSIVE = _rx(
 )
 _ED_SEVERE = _rx(
     r"\b(?:make|made|making) myself (?:sick|throw up|vomit|puke)\b|\bthrow(?:ing)? up\b|"
+    r"\b(?:threw|thrown) up after (?:lunch|dinner|tea|breakfast|eating|meals?|every meal|food)\b|"
     r"\bpurg\w*|\bbring (?:food|it) back up\b",
     r"\blaxatives?\b|\bdiuretics?\b",
     r"\b(?:[1-7]\d\d|[1-9]\d|a few hundred) ?(?:calories|kcal|cals?)\b",
@@ -428,11 +470,18 @@ _ED_STRONG = _rx(
     r"\banorexi\w*|\bbulimi\w*|\beating disorder\b",
     r"\b(?:start|started|go back to|going back to) restricting\b",
     r"\brestrict\w* (?:again|a little)\b",
+    r"\bspit(?:ting)? (?:out )?(?:my |the |all my )?food\b|\bchew(?:ing)? and spit\w*",
 )
 _ED = _rx(
     r"\bcalories\b|\bkcal\b",
     r"\bskip(?:ping|ped)? (?:breakfast|lunch|dinner|a meal)\b",
-    r"\b(?:lose|drop|losing) (?:another |more |the )?(?:\d+ ?)?(?:kilos?|kg|pounds|lbs|weight)\b",
+    r"\b(?:lose|drop|losing|lost|dropped) (?:another |more |the )?(?:\d+ ?)?(?:kilos?|kg|pounds|"
+    r"lbs|weight)\b",
+    r"\b(?:one|1|a single) meal a day\b|\bomad\b",
+    r"\bdown (?:another |more than |over )?\d+ ?(?:kilos?|kg|pounds|lbs|stone)\b",
+    r"\b(?:make|making|made) (?:the )?(?:weight|lightweight)\b",
+    r"\b(?:running|run|ran|training|exercis\w*|sweat\w*) in (?:bin bags|bin liners|plastic|a "
+    r"sweat ?suit|sauna suits?)\b",
     r"\bstarv\w*",
 )
 
@@ -741,7 +790,8 @@ _STOPWORD_TEXT = """
     said same says should since some someone something still such take takes talk talks tell tells
     than that their them then there these they thing things think this those though through time
     today told tonight very want wants week weeks were what when where which while will with
-    work would year years your yours actually everywhere anything anyone"""
+    work would year years your yours actually everywhere anything anyone night nights morning
+    evening wake woke waking"""
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
