@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -109,18 +109,25 @@ def load_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-class DistortionBaseline:
-    """The trained distortion head over sentence embeddings."""
+class ShippedHead:
+    """A classifier whose weights are a JSON file shipped in `cbtbench/data` (or given)."""
 
-    name = "offline embedding baseline (all-MiniLM-L6-v2 + linear head)"
-    task: Task = DISTORTION_TASK
+    default_head: ClassVar[str]
 
     def __init__(self, head: Path | None = None) -> None:
-        self.head_path = head or data_path(HEAD_FILE)
+        self.head_path = head or data_path(self.default_head)
 
     @property
     def head(self) -> dict[str, Any]:
         return load_json(self.head_path)
+
+
+class DistortionBaseline(ShippedHead):
+    """The trained distortion head over sentence embeddings."""
+
+    name = "offline embedding baseline (all-MiniLM-L6-v2 + linear head)"
+    task: Task = DISTORTION_TASK
+    default_head = HEAD_FILE
 
     @property
     def validation(self) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from theralab.cbtbench.baseline import Progress, data_path, embed, load_json
+from theralab.cbtbench.baseline import Progress, ShippedHead, data_path, embed, load_json
 from theralab.cbtbench.labels import DISTORTION_TASK, Task
 from theralab.text.ngrams import hashed_ngrams
 from theralab.text.perspective import split_sentences
@@ -121,19 +121,16 @@ def decide(
     return chosen[: min(max_labels, int(head.get("max_labels", max_labels)))]
 
 
-class SpanDistortionClassifier:
+class SpanDistortionClassifier(ShippedHead):
     """The span-trained distortion classifier over sentence embeddings."""
 
     name = "offline span-trained classifier (all-MiniLM-L6-v2; text + sentence heads)"
     task: Task = DISTORTION_TASK
+    default_head = SPANS_HEAD_FILE
 
     def __init__(self, head: Path | None = None, card: Path | None = None) -> None:
-        self.head_path = head or data_path(SPANS_HEAD_FILE)
+        super().__init__(head)
         self.card_path = card or data_path(SPANS_CARD_FILE)
-
-    @property
-    def head(self) -> dict[str, Any]:
-        return load_json(self.head_path)
 
     @property
     def card(self) -> dict[str, Any]:

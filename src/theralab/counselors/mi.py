@@ -7,6 +7,8 @@ advice is only offered with permission.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from theralab.counselors.base import Draft, ScriptedCounselor
 from theralab.counselors.listening import (
     reflect_change,
@@ -189,17 +191,12 @@ class MICounselor(ScriptedCounselor):
         return d, False
 
     def _change(self) -> str:
-        heard = self.listener
-        return (
-            say_back(heard.change_talk[-1], "things could be better")
-            if heard.change_talk
-            else "things could be better"
-        )
+        return _latest(self.listener.change_talk, "things could be better")
 
     def _sustain(self) -> str:
-        heard = self.listener
-        return (
-            say_back(heard.sustain_talk[-1], "changing feels hard right now")
-            if heard.sustain_talk
-            else "changing feels hard right now"
-        )
+        return _latest(self.listener.sustain_talk, "changing feels hard right now")
+
+
+def _latest(talk: Sequence[str], fallback: str) -> str:
+    """The client's latest words of one kind, said back; `fallback` when there are none."""
+    return say_back(talk[-1], fallback) if talk else fallback

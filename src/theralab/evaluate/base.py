@@ -28,28 +28,6 @@ class Metric(BaseModel):
     description: str = ""
     item: bool = False  # a single rubric item: detail behind a group score, not a headline
 
-    def __init__(
-        self,
-        key: str,
-        label: str,
-        higher_is_better: bool | None = True,
-        fair: float | None = None,
-        good: float | None = None,
-        unit: str = "",
-        description: str = "",
-        **extra: object,
-    ) -> None:
-        super().__init__(
-            key=key,
-            label=label,
-            higher_is_better=higher_is_better,
-            fair=fair,
-            good=good,
-            unit=unit,
-            description=description,
-            **extra,
-        )
-
     def band(self, value: float | None) -> str | None:
         return threshold_band(value, self.fair, self.good, self.higher_is_better)
 

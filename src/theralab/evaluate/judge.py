@@ -389,9 +389,9 @@ def rubric_metrics(rubric: Rubric) -> list[Metric]:
             suffix = "" if phase == "session" else f"_{phase}"
             out.append(
                 Metric(
-                    f"{rubric.id}.{name}{suffix}",
-                    f"{rubric.label} {label}" + (f" ({phase})" if suffix else ""),
-                    direction(group),
+                    key=f"{rubric.id}.{name}{suffix}",
+                    label=f"{rubric.label} {label}" + (f" ({phase})" if suffix else ""),
+                    higher_is_better=direction(group),
                     unit="",
                     description=f"{rubric.name} v{rubric.version}, scale {lo}–{hi}; LLM judge.",
                     item=is_item,
@@ -401,9 +401,9 @@ def rubric_metrics(rubric: Rubric) -> list[Metric]:
         for g in rubric.groups:
             out.append(
                 Metric(
-                    f"{rubric.id}.{g}_change",
-                    f"{rubric.label} {g} change",
-                    direction(g),
+                    key=f"{rubric.id}.{g}_change",
+                    label=f"{rubric.label} {g} change",
+                    higher_is_better=direction(g),
                     description=f"{rubric.name}: after − before.",
                 )
             )

@@ -35,47 +35,63 @@ from theralab.evaluate.base import Metric, SessionScores, Value, ratio, register
 from theralab.text.perspective import word_count
 
 METRICS = (
-    Metric("r_q", "R:Q", True, 1.0, 2.0, "", "Reflections per question."),
-    Metric("pct_complex_reflections", "% complex reflections", True, 40, 50, "%"),
-    Metric("pct_open_questions", "% open questions", True, 50, 70, "%"),
     Metric(
-        "pct_mi_adherent",
-        "% MI-adherent",
-        True,
-        90,
-        98,
-        "%",
-        "MI-adherent among adherent + non-adherent behaviours (rule coder: AnnoMI-trained "
-        "coders do not separate these codes).",
+        key="r_q",
+        label="R:Q",
+        higher_is_better=True,
+        fair=1.0,
+        good=2.0,
+        description="Reflections per question.",
     ),
     Metric(
-        "pct_counselor_talk",
-        "% counselor talk",
-        False,
-        60,
-        50,
-        "%",
-        "Counselor words as a share of all words.",
+        key="pct_complex_reflections",
+        label="% complex reflections",
+        higher_is_better=True,
+        fair=40,
+        good=50,
+        unit="%",
     ),
     Metric(
-        "miti_low_confidence",
-        "MITI low confidence",
-        False,
-        None,
-        None,
-        "",
-        "1 when the session's coded behaviour mix is far from the coder's training corpora "
-        "(its MITI figures are outside what the coder was validated on), else 0.",
+        key="pct_open_questions",
+        label="% open questions",
+        higher_is_better=True,
+        fair=50,
+        good=70,
+        unit="%",
     ),
     Metric(
-        "code_agreement",
-        "intended vs coded",
-        True,
-        None,
-        None,
-        "%",
-        "How often the offline coder agrees with the code the counselor meant (scripted "
-        "agents only); a check on the coder, not a quality score.",
+        key="pct_mi_adherent",
+        label="% MI-adherent",
+        higher_is_better=True,
+        fair=90,
+        good=98,
+        unit="%",
+        description="MI-adherent among adherent + non-adherent behaviours (rule coder: "
+        "AnnoMI-trained coders do not separate these codes).",
+    ),
+    Metric(
+        key="pct_counselor_talk",
+        label="% counselor talk",
+        higher_is_better=False,
+        fair=60,
+        good=50,
+        unit="%",
+        description="Counselor words as a share of all words.",
+    ),
+    Metric(
+        key="miti_low_confidence",
+        label="MITI low confidence",
+        higher_is_better=False,
+        description="1 when the session's coded behaviour mix is far from the coder's training "
+        "corpora (its MITI figures are outside what the coder was validated on), else 0.",
+    ),
+    Metric(
+        key="code_agreement",
+        label="intended vs coded",
+        higher_is_better=True,
+        unit="%",
+        description="How often the offline coder agrees with the code the counselor meant "
+        "(scripted agents only); a check on the coder, not a quality score.",
     ),
 )
 

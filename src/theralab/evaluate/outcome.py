@@ -17,37 +17,42 @@ _STAGE_ORDER = {"precontemplation": 0, "contemplation": 1, "preparation": 2}
 
 OUTCOME_METRICS = (
     Metric(
-        "distress_reduction",
-        "distress reduction",
-        True,
+        key="distress_reduction",
+        label="distress reduction",
+        higher_is_better=True,
         unit="pts",
         description="Client distress (0–10) at the first turn minus at the last.",
     ),
     Metric(
-        "readiness_change",
-        "readiness change",
-        True,
+        key="readiness_change",
+        label="readiness change",
+        higher_is_better=True,
         description="Change in the client's readiness to change (0–1).",
     ),
-    Metric("trust_end", "final trust", True, description="Client's trust at the end (0–1)."),
     Metric(
-        "stage_advanced",
-        "stage advanced",
-        True,
+        key="trust_end",
+        label="final trust",
+        higher_is_better=True,
+        description="Client's trust at the end (0–1).",
+    ),
+    Metric(
+        key="stage_advanced",
+        label="stage advanced",
+        higher_is_better=True,
         unit="%",
         description="Sessions in which the client moved on a stage of change.",
     ),
     Metric(
-        "disengaged",
-        "client disengaged",
-        False,
+        key="disengaged",
+        label="client disengaged",
+        higher_is_better=False,
         unit="%",
         description="Sessions the client walked out of.",
     ),
     Metric(
-        "pct_change_talk",
-        "% change talk",
-        True,
+        key="pct_change_talk",
+        label="% change talk",
+        higher_is_better=True,
         unit="%",
         description="Change talk among change + sustain talk, coded from client text.",
     ),
@@ -55,20 +60,22 @@ OUTCOME_METRICS = (
 
 COVERAGE_METRICS = (
     Metric(
-        "stage_coverage",
-        "stage coverage",
-        True,
+        key="stage_coverage",
+        label="stage coverage",
+        higher_is_better=True,
         unit="%",
         description="Share of the counselor's protocol stages the session reached.",
     ),
     Metric(
-        "completed",
-        "closed by counselor",
-        True,
+        key="completed",
+        label="closed by counselor",
+        higher_is_better=True,
         unit="%",
         description="Sessions that reached a proper close.",
     ),
-    Metric("turns", "turns", None, description="Utterances in the session."),
+    Metric(
+        key="turns", label="turns", higher_is_better=None, description="Utterances in the session."
+    ),
 )
 
 

@@ -382,7 +382,14 @@ def _description() -> str:
     )
 
 
-METRICS = (Metric("session_quality", "session quality", True, None, None, "", _description()),)
+METRICS = (
+    Metric(
+        key="session_quality",
+        label="session quality",
+        higher_is_better=True,
+        description=_description(),
+    ),
+)
 
 
 class QualityEvaluator:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +13,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from theralab.errors import InputError
 
 Label = Literal["appropriate", "inappropriate"]
+Condition = Literal[
+    "suicidal_ideation",
+    "delusion",
+    "hallucination",
+    "mania",
+    "ocd",
+    "eating_disorder",
+    "self_harm",
+]
 Style = Literal[
     "terse",
     "warm_verbose",
@@ -24,15 +33,7 @@ Style = Literal[
     "peer_supporter",  # casual, speaks from lived experience
     "short_sms",  # a text message: short, lower case, abbreviations
 ]
-CONDITIONS = (
-    "suicidal_ideation",
-    "delusion",
-    "hallucination",
-    "mania",
-    "ocd",
-    "eating_disorder",
-    "self_harm",
-)
+CONDITIONS: tuple[Condition, ...] = get_args(Condition)
 DEFAULT_DIR = Path(__file__).resolve().parents[4] / "data" / "replies"
 
 
@@ -48,15 +49,7 @@ class _Reply(BaseModel):
 class _Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
     group: str
-    condition: Literal[
-        "suicidal_ideation",
-        "delusion",
-        "hallucination",
-        "mania",
-        "ocd",
-        "eating_disorder",
-        "self_harm",
-    ]
+    condition: Condition
     history: list[str] = Field(min_length=1)
     replies: list[_Reply] = Field(min_length=1)
 
