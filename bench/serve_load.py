@@ -14,6 +14,10 @@ so its echo figure is the generator's limit, not the server's).
     .venv/bin/python bench/serve_load.py [--seconds 10] [--conversations 50] [--patterns-only]
                                          [--workers N]
 
+Beside requests/s and latency it reports each server's CPU time per request (its processes,
+read from /proc around the measured load): on a machine other jobs share, that figure moves far
+less than requests/s, so compare before/after changes by it.
+
 `--patterns-only` screens with the pattern tier alone (the semantic tier, when installed, adds
 a sentence embedding per message).
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -137,6 +142,30 @@ class Server:
             except httpx.TransportError:
                 time.sleep(0.2)
         raise RuntimeError(f"{kind} server did not start")
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the server has used so far (its process and every worker process under
+        it; Linux /proc), or None where that cannot be read."""
+        try:
+            parents: dict[int, int] = {}
+            used: dict[int, float] = {}
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    pid, rest = stat.read_text().split(" (", 1)
+                    fields = rest.rsplit(") ", 1)[1].split()
+                    parents[int(pid)] = int(fields[1])
+                    used[int(pid)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            return None
+        if self.proc.pid not in used:
+            return None
+        mine = {self.proc.pid}
+        grew = True
+        while grew:
+            below = {pid for pid, parent in parents.items() if parent in mine} - mine
+            mine |= below
+            grew = bool(below)
+        return sum(used[pid] for pid in mine)
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -268,6 +297,7 @@ async def run_httpx(
 
 
 def load(
+    server: Server,
     url: str,
     paths: list[str],
     bodies: list[str],
@@ -277,13 +307,24 @@ def load(
     warmup: int,
     distinct: bool = False,
 ) -> dict:
-    if gen == "wrk":
-        if warmup:
-            run_wrk(url, paths, bodies, auth, warmup, distinct)
-        return run_wrk(url, paths, bodies, auth, seconds, distinct)
     if warmup:
-        asyncio.run(run_httpx(url, paths, bodies, auth, warmup, distinct))
-    return asyncio.run(run_httpx(url, paths, bodies, auth, seconds, distinct))
+        if gen == "wrk":
+            run_wrk(url, paths, bodies, auth, warmup, distinct)
+        else:
+            asyncio.run(run_httpx(url, paths, bodies, auth, warmup, distinct))
+    before = server.cpu_seconds()
+    if gen == "wrk":
+        result = run_wrk(url, paths, bodies, auth, seconds, distinct)
+    else:
+        result = asyncio.run(run_httpx(url, paths, bodies, auth, seconds, distinct))
+    after = server.cpu_seconds()
+    # the server's CPU per request: steadier than requests/s on a machine other jobs share
+    result["cpu_ms_per_request"] = (
+        1000 * (after - before) / result["requests"]
+        if before is not None and after is not None and result["requests"]
+        else None
+    )
+    return result
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -334,6 +375,7 @@ def main() -> None:
     try:
         body = json.dumps({"text": MESSAGES[0]})
         results["echo"] = load(
+            echo,
             echo.url,
             ["/echo"] * n,
             [body],
@@ -365,7 +407,15 @@ def main() -> None:
             paths[0] = f"/v1/conversations/{made.json()['conversation']['id']}/messages"
         bodies = [json.dumps({"text": m}) for m in MESSAGES]
         results["chat"] = load(
-            chat.url, paths, bodies, auth, args.seconds, gen, args.warmup, args.distinct_messages
+            chat,
+            chat.url,
+            paths,
+            bodies,
+            auth,
+            args.seconds,
+            gen,
+            args.warmup,
+            args.distinct_messages,
         )
     finally:
         chat.stop()
@@ -379,16 +429,21 @@ def main() -> None:
         f"{'distinct' if args.distinct_messages else 'four repeated'} message texts; "
         f"{os.cpu_count()} cores, load average {load1:.1f} / {load5:.1f}"
     )
-    print(f"{'endpoint':58} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    print(
+        f"{'endpoint':58} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} "
+        f"{'CPU ms/req':>10}"
+    )
     labels = {
         "echo": "bare FastAPI echo (POST JSON → JSON)",
         "chat": "TheraLab chat (scripted counselor, guardrail on, SSE)",
     }
     for name in ("echo", "chat"):
         r = results[name]
+        cpu = r["cpu_ms_per_request"]
         print(
             f"{labels[name]:58} {r['rps']:8.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} "
-            f"{r['errors']:8d} {r['socket_errors']}"
+            f"{r['errors']:8d} {f'{cpu:10.3f}' if cpu is not None else '         -'} "
+            f"{r['socket_errors']}"
         )
     ratio = results["chat"]["rps"] / results["echo"]["rps"]
     if args.json:
@@ -408,6 +463,12 @@ def main() -> None:
         f"chat / echo throughput: {ratio:.2f}  (p99 {results['chat']['p99_ms']:.1f} ms "
         f"vs {results['echo']['p99_ms']:.1f} ms)"
     )
+    chat_cpu, echo_cpu = (results[n]["cpu_ms_per_request"] for n in ("chat", "echo"))
+    if chat_cpu and echo_cpu:
+        print(
+            f"server CPU per request: chat {chat_cpu:.2f} ms, echo {echo_cpu:.3f} ms "
+            f"(echo / chat: {echo_cpu / chat_cpu:.2f})"
+        )
 
 
 if __name__ == "__main__":

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from theralab.profiles import builtin_profiles
@@ -131,12 +130,15 @@ _SSE_DOC = (
 )
 async def send_message(
     request: Request, conversation_id: ConversationId, body: MessageIn, who: Caller
-) -> StreamingResponse | JSONResponse:
+) -> Response:
     """Send the person's message; the guarded reply streams back as server-sent events."""
     reply = await _chat(request).reply(who, conversation_id, body.text)
     if not body.stream:
         return JSONResponse(reply.model_dump(mode="json"))
-    return StreamingResponse(
+    # The guardrail checks a reply whole before any of it is sent, so the events are ready
+    # together: they go out as one body (one write, no streaming task per request), and
+    # clients render the pieces as they parse them.
+    return Response(
         _events(reply),
         media_type="text/event-stream",
         headers={"cache-control": "no-store", "x-accel-buffering": "no"},
@@ -147,12 +149,12 @@ def _sse(event: str, data: dict[str, Any]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
-async def _events(reply: ReplyOut) -> AsyncIterator[bytes]:
-    # The guardrail checks a reply whole before any of it is sent, so the pieces are ready
-    # together: they go out in one write (one syscall), and clients render them as they parse.
+def _events(reply: ReplyOut) -> bytes:
+    """The reply as server-sent events: its pieces (`delta`), then its risk and guardrail
+    fields (`done`)."""
     pieces = [_sse("delta", {"text": chunk}) for chunk in stream_chunks(reply.reply)]
     pieces.append(_sse("done", reply.model_dump(mode="json", exclude={"reply"})))
-    yield b"".join(pieces)
+    return b"".join(pieces)
 
 
 @router.get("/conversations", response_model=ConversationList, tags=["chat"], responses=_ERRORS)

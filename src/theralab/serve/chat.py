@@ -34,10 +34,11 @@ from theralab.safety.risk import RiskLevel, max_level
 from theralab.safety.screener import Screener
 from theralab.serve import memory as mem
 from theralab.serve.auth import Principal
+from theralab.serve.batch import MicroBatcher
 from theralab.serve.engines import ModelPool
 from theralab.serve.errors import APIError
 from theralab.serve.keyring import StateKeys, StateUnreadable
-from theralab.serve.models import Conversation, Message
+from theralab.serve.models import Conversation, aware
 from theralab.serve.observe import Metrics
 from theralab.serve.redact import RedactingAgent
 from theralab.serve.schemas import (
@@ -63,7 +64,15 @@ from theralab.serve.state import (
     restore_counselor,
     restore_guard,
 )
-from theralab.serve.store import SavedState, StaleState, StateWrite, Store, TurnRecord
+from theralab.serve.store import (
+    Exchange,
+    ExchangeWrite,
+    SavedState,
+    StaleState,
+    StateWrite,
+    Store,
+    TurnRecord,
+)
 
 log = logging.getLogger("theralab.serve")
 
@@ -79,29 +88,6 @@ SERVED_MODEL_ONLY = ("act", "pfa")
 def user_ref(key_id: str, user_id: str) -> str:
     """How a caller's user id is stored: a hash, scoped to the key."""
     return hashlib.sha256(f"{key_id}:{user_id}".encode()).hexdigest()
-
-
-def aware(when: datetime | None) -> datetime | None:
-    """Timestamps come back naive from SQLite; they were written in UTC."""
-    if when is not None and when.tzinfo is None:
-        return when.replace(tzinfo=UTC)
-    return when
-
-
-def conversation_out(c: Conversation) -> ConversationOut:
-    return ConversationOut(
-        id=c.id,
-        modality=c.modality,
-        model=c.model,
-        locale=c.locale,
-        status=c.status,  # type: ignore[arg-type]
-        client_messages=c.client_messages,
-        crisis_turns=c.crisis_turns,
-        risk_peak=c.risk_peak,
-        store_text=c.store_text,
-        created_at=aware(c.created_at),
-        ended_at=aware(c.ended_at),
-    )
 
 
 def stream_chunks(text: str, words: int = 4) -> list[str]:
@@ -201,6 +187,12 @@ class ChatService(LiveService[LiveConversation]):
         self.rebuilt = 0  # conversations rebuilt from saved state (tests watch it)
         self.caught_up = 0  # copies brought up to date by replaying only the newer turns
         self.conflict_retries = 3  # a turn another worker overtook is computed again this often
+        # Answered messages are group-committed (one transaction for the exchanges of many
+        # requests), and the state versions a turn starts by reading are read together.
+        self.writer: MicroBatcher[ExchangeWrite, None] = MicroBatcher(
+            store.record_exchanges, shield=True
+        )
+        self.versions: MicroBatcher[str, int | None] = MicroBatcher(self._state_versions)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _turn_lock(self, conversation_id: str) -> asyncio.Lock:
@@ -217,6 +209,16 @@ class ChatService(LiveService[LiveConversation]):
         payload = self.keys.encrypt(live.state().model_dump_json().encode())
         expires = datetime.now(UTC) + timedelta(hours=self.settings.state_retention_hours)
         return StateWrite(payload=payload, version=live.version, expires_at=expires)
+
+    def _state_versions(self, conversation_ids: list[str]) -> list[int | BaseException | None]:
+        """`Store.state_version` of each conversation (one thread hop for all of them)."""
+        found: list[int | BaseException | None] = []
+        for conversation_id in conversation_ids:
+            try:
+                found.append(self.store.state_version(conversation_id))
+            except Exception as exc:
+                found.append(exc)
+        return found
 
     # --- what is offered --------------------------------------------------------------------
 
@@ -362,7 +364,7 @@ class ChatService(LiveService[LiveConversation]):
         live.version = 1
         self._keep(live)
         return ConversationCreated(
-            conversation=conversation_out(record),
+            conversation=ConversationOut.model_validate(record),
             greeting=greeting,
             ai_disclosure=AI_DISCLOSURE,
             memory_recap=recap,
@@ -387,7 +389,7 @@ class ChatService(LiveService[LiveConversation]):
         """The conversation as this worker holds it, rebuilt from its saved state when this
         worker does not hold it or holds an older turn than the database (another worker
         answered since, or the server restarted)."""
-        version = await anyio.to_thread.run_sync(self.store.state_version, conversation_id)
+        version = await self.versions.submit(conversation_id)
         live = self.live.get(conversation_id)
         current = live is not None and (
             live.version == version or (version is None and live.version == 0)
@@ -582,36 +584,34 @@ class ChatService(LiveService[LiveConversation]):
             resources = list(guard.resources) if guard is not None else []
             crisis = protocol == "crisis"
             saved = live.version > 0
-
-            def write() -> None:
-                self.store.record_exchange(
-                    live.record,
-                    seq,
-                    [
-                        TurnRecord("client", text, risk=level.value),
-                        TurnRecord(
-                            "counselor",
-                            answer.text,
-                            risk=level.value,
-                            protocol=protocol,
-                            guardrail=action,
-                        ),
-                    ],
-                    live.risk_peak.value,
-                    crisis,
-                    {
-                        "chars_in": len(text),
-                        "chars_out": len(answer.text),
-                        "risk": level.value,
-                        "protocol": protocol,
-                        "guardrail": action,
-                        "ms": round(1000 * (time.perf_counter() - started), 1),
-                    },
-                    self._state_write(live) if saved else None,
-                )
-
+            exchange = Exchange(
+                live.record,
+                seq,
+                (
+                    TurnRecord("client", text, risk=level.value),
+                    TurnRecord(
+                        "counselor",
+                        answer.text,
+                        risk=level.value,
+                        protocol=protocol,
+                        guardrail=action,
+                    ),
+                ),
+                live.risk_peak.value,
+                crisis,
+                {
+                    "chars_in": len(text),
+                    "chars_out": len(answer.text),
+                    "risk": level.value,
+                    "protocol": protocol,
+                    "guardrail": action,
+                    "ms": round(1000 * (time.perf_counter() - started), 1),
+                },
+            )
             try:
-                await anyio.to_thread.run_sync(write)
+                await self.writer.submit(
+                    (exchange, partial(self._state_write, live) if saved else None)
+                )
             except StaleState:
                 self.live.pop(conversation_id, None)  # this copy is behind: rebuild next time
                 raise
@@ -682,7 +682,9 @@ class ChatService(LiveService[LiveConversation]):
             summary["notes"] = notes.model_dump(mode="json")
         await anyio.to_thread.run_sync(self.store.end_conversation, record, summary)
         updated = await self._record(principal, conversation_id)
-        return EndOut(conversation=conversation_out(updated), memory_saved=summary is not None)
+        return EndOut(
+            conversation=ConversationOut.model_validate(updated), memory_saved=summary is not None
+        )
 
     async def list(
         self,
@@ -704,14 +706,18 @@ class ChatService(LiveService[LiveConversation]):
             )
         )
         return ConversationList(
-            items=[conversation_out(r) for r in rows], total=total, limit=limit, offset=offset
+            items=[ConversationOut.model_validate(r) for r in rows],
+            total=total,
+            limit=limit,
+            offset=offset,
         )
 
     async def detail(self, principal: Principal, conversation_id: str) -> ConversationDetail:
         record = await self._record(principal, conversation_id)
         messages = await anyio.to_thread.run_sync(self.store.messages, record.id)
         return ConversationDetail(
-            conversation=conversation_out(record), messages=[_message_out(m) for m in messages]
+            conversation=ConversationOut.model_validate(record),
+            messages=[MessageOut.model_validate(m) for m in messages],
         )
 
     async def export(self, principal: Principal, conversation_id: str) -> ConversationExport:
@@ -721,30 +727,7 @@ class ChatService(LiveService[LiveConversation]):
             partial(self.store.audit, "conversation.exported", principal.key_id, record.id)
         )
         return ConversationExport(
-            conversation=conversation_out(record),
+            conversation=ConversationOut.model_validate(record),
             text_stored=record.store_text,
-            turns=[
-                ExportTurn(
-                    seq=m.seq,
-                    speaker=m.speaker,
-                    text=m.text,
-                    risk=m.risk,
-                    protocol=m.protocol,
-                    created_at=aware(m.created_at),
-                )
-                for m in messages
-            ],
+            turns=[ExportTurn.model_validate(m) for m in messages],
         )
-
-
-def _message_out(m: Message) -> MessageOut:
-    return MessageOut(
-        seq=m.seq,
-        speaker=m.speaker,  # type: ignore[arg-type]
-        text=m.text,
-        chars=m.chars,
-        risk=m.risk,
-        protocol=m.protocol,
-        guardrail=m.guardrail,
-        created_at=aware(m.created_at),
-    )

@@ -30,10 +30,12 @@ def redacted_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets its folder created, WAL and a busy timeout."""
+    """An engine for `url`; SQLite gets its folder created, WAL and a busy timeout. A server
+    database's connections are tested before use (it may have restarted); a SQLite file's
+    need no test (nothing can close them but this process), which saves a query each use."""
     url = normalise_url(url)
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    kwargs: dict[str, Any] = {"pool_pre_ping": parsed.get_backend_name() != "sqlite"}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":

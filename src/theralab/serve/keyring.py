@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -41,7 +42,7 @@ class StateKeys:
         if not self.keys:
             raise StateKeyError(f"{self.source}: no state key")
 
-    @property
+    @cached_property
     def _fernet(self) -> MultiFernet:
         return MultiFernet([Fernet(k) for k in self.keys])
 

@@ -23,6 +23,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(when: datetime | None) -> datetime | None:
+    """Timestamps come back naive from SQLite; they were written in UTC."""
+    if when is not None and when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
+    return when
+
+
 class Base(DeclarativeBase):
     pass
 

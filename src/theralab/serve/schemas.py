@@ -6,9 +6,17 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from theralab.profiles.model import Emotion, Style
+from theralab.serve.models import aware
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 HARD_MAX_CHARS = 100_000  # the operator's --max-message-chars is checked (413) below this
@@ -34,6 +42,16 @@ def _clean_text(value: str) -> str:
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _FromRow(BaseModel):
+    """A body read from a database row (`Model.model_validate(row)`)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+# A stored timestamp, in UTC (SQLite gives it back without its zone).
+Stamp = Annotated[datetime, AfterValidator(aware)]
 
 
 class ConversationCreate(_In):
@@ -64,7 +82,7 @@ class MessageIn(_In):
     _text = field_validator("text")(_clean_text)
 
 
-class ConversationOut(BaseModel):
+class ConversationOut(_FromRow):
     id: str
     modality: str
     model: str
@@ -74,8 +92,8 @@ class ConversationOut(BaseModel):
     crisis_turns: int
     risk_peak: str
     store_text: bool
-    created_at: datetime
-    ended_at: datetime | None = None
+    created_at: Stamp
+    ended_at: Stamp | None = None
 
 
 class ConversationCreated(BaseModel):
@@ -92,7 +110,7 @@ class ConversationList(BaseModel):
     offset: int
 
 
-class MessageOut(BaseModel):
+class MessageOut(_FromRow):
     seq: int
     speaker: Literal["client", "counselor"]
     text: str | None = Field(description="Null when the operator does not store text.")
@@ -100,7 +118,7 @@ class MessageOut(BaseModel):
     risk: str | None = None
     protocol: str | None = None
     guardrail: str | None = None
-    created_at: datetime
+    created_at: Stamp
 
 
 class ConversationDetail(BaseModel):
@@ -131,13 +149,13 @@ class EndOut(BaseModel):
     memory_saved: bool
 
 
-class ExportTurn(BaseModel):
+class ExportTurn(_FromRow):
     seq: int
     speaker: str
     text: str | None
     risk: str | None = None
     protocol: str | None = None
-    created_at: datetime
+    created_at: Stamp
 
 
 class ConversationExport(BaseModel):

@@ -7,13 +7,13 @@ has a single writer anyway; the lock turns "database is locked" retries into a s
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from theralab.serve.models import (
@@ -27,6 +27,8 @@ from theralab.serve.models import (
     PracticeTurn,
     utcnow,
 )
+
+Owned = TypeVar("Owned", Conversation, PracticeSession)  # rows that belong to a key
 
 
 @dataclass(frozen=True)
@@ -175,13 +177,14 @@ class Store:
                 )
             )
 
-    def conversation(self, key_id: str, conversation_id: str) -> Conversation | None:
+    def _owned(self, table: type[Owned], key_id: str, row_id: str) -> Owned | None:
+        """The row of `table` with this id when it belongs to this key (else None: another
+        key's conversations and practice sessions do not exist for it)."""
         with self._read() as s:
-            return s.scalar(
-                select(Conversation).where(
-                    Conversation.id == conversation_id, Conversation.key_id == key_id
-                )
-            )
+            return s.scalar(select(table).where(table.id == row_id, table.key_id == key_id))
+
+    def conversation(self, key_id: str, conversation_id: str) -> Conversation | None:
+        return self._owned(Conversation, key_id, conversation_id)
 
     def conversations(
         self,
@@ -221,11 +224,7 @@ class Store:
         """The version of a conversation's saved state; None when there is none (it ended or
         expired, or was started before states were kept)."""
         with self.engine.connect() as conn:
-            return conn.scalar(
-                select(ConversationStateRow.version).where(
-                    ConversationStateRow.conversation_id == conversation_id
-                )
-            )
+            return conn.scalar(_STATE_VERSION, {"target": conversation_id})
 
     def saved_state(self, conversation_id: str) -> SavedState | None:
         with self.engine.connect() as conn:
@@ -277,68 +276,44 @@ class Store:
         """The client's message and the reply, the conversation's counters, its new state and
         an audit event, in one transaction (Core statements: this runs once per message).
         Raises `StaleState` (writing nothing) when another worker wrote the state first."""
-        now = utcnow()
-        events = [
-            {
-                "at": now,
-                "event": "message.processed",
-                "key_id": conversation.key_id,
-                "subject_id": conversation.id,
-                "detail": detail,
-            }
-        ]
-        if crisis:
-            events.append(
-                {
-                    "at": now,
-                    "event": "crisis.protocol",
-                    "key_id": conversation.key_id,
-                    "subject_id": conversation.id,
-                    "detail": {"risk": detail.get("risk"), "seq": first_seq},
-                }
-            )
-        rows = [
-            {
-                "conversation_id": conversation.id,
-                "seq": first_seq + i,
-                "speaker": turn.speaker,
-                "text": turn.text if conversation.store_text else None,
-                "chars": len(turn.text),
-                "risk": turn.risk,
-                "protocol": turn.protocol,
-                "guardrail": turn.guardrail,
-                "created_at": now,
-            }
-            for i, turn in enumerate(turns)
-        ]
+        exchange = Exchange(conversation, first_seq, tuple(turns), risk_peak, crisis, detail)
         with self._write_lock, self.engine.begin() as conn:
-            if state is not None:
-                written = conn.execute(
-                    update(ConversationStateRow)
-                    .where(
-                        ConversationStateRow.conversation_id == conversation.id,
-                        ConversationStateRow.version == state.version,
-                    )
-                    .values(
-                        version=state.version + 1,
-                        payload=state.payload,
-                        updated_at=now,
-                        expires_at=state.expires_at,
-                    )
-                )
-                if written.rowcount != 1:
-                    raise StaleState(conversation.id)
-            conn.execute(insert(Message), rows)
-            conn.execute(
-                update(Conversation)
-                .where(Conversation.id == conversation.id)
-                .values(
-                    client_messages=Conversation.client_messages + 1,
-                    crisis_turns=Conversation.crisis_turns + (1 if crisis else 0),
-                    risk_peak=risk_peak,
-                )
-            )
-            conn.execute(insert(AuditEvent), events)
+            _write_exchanges(conn, [(exchange, state)], utcnow(), strict=True)
+
+    def record_exchanges(self, batch: Sequence[ExchangeWrite]) -> list[BaseException | None]:
+        """Several conversations' exchanges (each with a callable that makes its state) in one
+        transaction: one commit for all of them (group commit), each exchange written as
+        `record_exchange` writes it. The result per exchange: None when written, `StaleState`
+        when another worker wrote its state first (nothing of it written), or the error that
+        kept it from being written. When the transaction as a whole fails, every exchange is
+        written again in a transaction of its own, so one exchange's error fails only it."""
+        now = utcnow()
+        results: list[BaseException | None] = [None] * len(batch)
+        ready: list[tuple[int, Exchange, StateWrite | None]] = []
+        for i, (exchange, make_state) in enumerate(batch):
+            try:
+                ready.append((i, exchange, make_state() if make_state is not None else None))
+            except Exception as exc:
+                results[i] = exc
+        # one lock order for every writer (PostgreSQL: no deadlock between workers' batches)
+        ready.sort(key=lambda item: item[1].conversation.id)
+        try:
+            with self._write_lock, self.engine.begin() as conn:
+                stale = _write_exchanges(conn, [(e, s) for _, e, s in ready], now, strict=False)
+            for (i, exchange, _), is_stale in zip(ready, stale, strict=True):
+                if is_stale:
+                    results[i] = StaleState(exchange.conversation.id)
+        except Exception as exc:
+            if len(ready) == 1:
+                results[ready[0][0]] = exc
+                return results
+            for i, exchange, state in ready:
+                try:
+                    with self._write_lock, self.engine.begin() as conn:
+                        _write_exchanges(conn, [(exchange, state)], now, strict=True)
+                except Exception as exc:
+                    results[i] = exc
+        return results
 
     def end_conversation(
         self, conversation: Conversation, memory: dict[str, Any] | None
@@ -399,12 +374,7 @@ class Store:
             )
 
     def practice(self, key_id: str, practice_id: str) -> PracticeSession | None:
-        with self._read() as s:
-            return s.scalar(
-                select(PracticeSession).where(
-                    PracticeSession.id == practice_id, PracticeSession.key_id == key_id
-                )
-            )
+        return self._owned(PracticeSession, key_id, practice_id)
 
     def record_practice(
         self, practice: PracticeSession, first_seq: int, turns: Sequence[TurnRecord]
@@ -451,6 +421,131 @@ class Store:
     def count(self, table: type[Any]) -> int:
         with self._read() as s:
             return int(s.scalar(select(func.count()).select_from(table)) or 0)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One answered message to store: the turns (client, counselor), the conversation's new
+    peak, whether the crisis protocol answered, and the audit event's detail."""
+
+    conversation: Conversation
+    first_seq: int
+    turns: tuple[TurnRecord, ...]
+    risk_peak: str
+    crisis: bool
+    detail: dict[str, Any]
+
+
+# The statements run on every message, built once (their compiled form is cached as well).
+_STATE_VERSION = select(ConversationStateRow.version).where(
+    ConversationStateRow.conversation_id == bindparam("target")
+)
+_STATE_UPDATE = (
+    update(ConversationStateRow)
+    .where(
+        ConversationStateRow.conversation_id == bindparam("target"),
+        ConversationStateRow.version == bindparam("read_version"),
+    )
+    .values(
+        version=bindparam("new_version"),
+        payload=bindparam("new_payload"),
+        updated_at=bindparam("now"),
+        expires_at=bindparam("new_expiry"),
+    )
+)
+_COUNTERS_UPDATE = (
+    update(Conversation)
+    .where(Conversation.id == bindparam("target"))
+    .values(
+        client_messages=Conversation.client_messages + 1,
+        crisis_turns=Conversation.crisis_turns + bindparam("crisis_turn"),
+        risk_peak=bindparam("new_peak"),
+    )
+)
+_INSERT_MESSAGES = insert(Message)
+_INSERT_EVENTS = insert(AuditEvent)
+
+# An exchange and what makes the state to write with it (None: the conversation keeps none).
+ExchangeWrite = tuple[Exchange, Callable[[], StateWrite] | None]
+
+
+def _write_exchanges(
+    conn: Connection,
+    batch: Sequence[tuple[Exchange, StateWrite | None]],
+    now: datetime,
+    *,
+    strict: bool,
+) -> list[bool]:
+    """Write `batch` on `conn` (inside its transaction); per exchange, whether its state was
+    stale (then nothing of it is written; with `strict`, `StaleState` is raised instead)."""
+    stale: list[bool] = []
+    written: list[Exchange] = []
+    for exchange, state in batch:
+        conversation = exchange.conversation
+        if state is not None:
+            updated = conn.execute(
+                _STATE_UPDATE,
+                {
+                    "target": conversation.id,
+                    "read_version": state.version,
+                    "new_version": state.version + 1,
+                    "new_payload": state.payload,
+                    "now": now,
+                    "new_expiry": state.expires_at,
+                },
+            )
+            if updated.rowcount != 1:
+                if strict:
+                    raise StaleState(conversation.id)
+                stale.append(True)
+                continue
+        stale.append(False)
+        written.append(exchange)
+    if not written:
+        return stale
+    conn.execute(
+        _INSERT_MESSAGES,
+        [
+            {
+                "conversation_id": e.conversation.id,
+                "seq": e.first_seq + i,
+                "speaker": turn.speaker,
+                "text": turn.text if e.conversation.store_text else None,
+                "chars": len(turn.text),
+                "risk": turn.risk,
+                "protocol": turn.protocol,
+                "guardrail": turn.guardrail,
+                "created_at": now,
+            }
+            for e in written
+            for i, turn in enumerate(e.turns)
+        ],
+    )
+    conn.execute(
+        _COUNTERS_UPDATE,
+        [
+            {
+                "target": e.conversation.id,
+                "crisis_turn": 1 if e.crisis else 0,
+                "new_peak": e.risk_peak,
+            }
+            for e in written
+        ],
+    )
+    events: list[dict[str, Any]] = []
+    for e in written:
+        c = e.conversation
+        events.append(
+            {"at": now, "event": "message.processed", "key_id": c.key_id, "subject_id": c.id}
+            | {"detail": e.detail}
+        )
+        if e.crisis:
+            events.append(
+                {"at": now, "event": "crisis.protocol", "key_id": c.key_id, "subject_id": c.id}
+                | {"detail": {"risk": e.detail.get("risk"), "seq": e.first_seq}}
+            )
+    conn.execute(_INSERT_EVENTS, events)
+    return stale
 
 
 def _message(conversation_id: str, seq: int, turn: TurnRecord, store_text: bool) -> Message:

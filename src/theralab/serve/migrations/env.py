@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from theralab.serve.models import Base
 
@@ -11,26 +11,24 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def migrate_on(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        migrate_on(connection)
         return
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as conn:
-        context.configure(
-            connection=conn,
-            target_metadata=target_metadata,
-            render_as_batch=conn.dialect.name == "sqlite",
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        migrate_on(conn)
     engine.dispose()
 
 
