@@ -35,34 +35,18 @@ from theralab.evaluate.base import Metric, SessionScores, Value, ratio, register
 from theralab.text.perspective import word_count
 
 METRICS = (
-    Metric(
-        key="r_q",
-        label="R:Q",
-        higher_is_better=True,
-        fair=1.0,
-        good=2.0,
-        description="Reflections per question.",
-    ),
+    Metric(key="r_q", label="R:Q", fair=1.0, good=2.0, description="Reflections per question."),
     Metric(
         key="pct_complex_reflections",
         label="% complex reflections",
-        higher_is_better=True,
         fair=40,
         good=50,
         unit="%",
     ),
-    Metric(
-        key="pct_open_questions",
-        label="% open questions",
-        higher_is_better=True,
-        fair=50,
-        good=70,
-        unit="%",
-    ),
+    Metric(key="pct_open_questions", label="% open questions", fair=50, good=70, unit="%"),
     Metric(
         key="pct_mi_adherent",
         label="% MI-adherent",
-        higher_is_better=True,
         fair=90,
         good=98,
         unit="%",
@@ -88,7 +72,6 @@ METRICS = (
     Metric(
         key="code_agreement",
         label="intended vs coded",
-        higher_is_better=True,
         unit="%",
         description="How often the offline coder agrees with the code the counselor meant "
         "(scripted agents only); a check on the coder, not a quality score.",

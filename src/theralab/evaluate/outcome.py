@@ -19,26 +19,18 @@ OUTCOME_METRICS = (
     Metric(
         key="distress_reduction",
         label="distress reduction",
-        higher_is_better=True,
         unit="pts",
         description="Client distress (0–10) at the first turn minus at the last.",
     ),
     Metric(
         key="readiness_change",
         label="readiness change",
-        higher_is_better=True,
         description="Change in the client's readiness to change (0–1).",
     ),
-    Metric(
-        key="trust_end",
-        label="final trust",
-        higher_is_better=True,
-        description="Client's trust at the end (0–1).",
-    ),
+    Metric(key="trust_end", label="final trust", description="Client's trust at the end (0–1)."),
     Metric(
         key="stage_advanced",
         label="stage advanced",
-        higher_is_better=True,
         unit="%",
         description="Sessions in which the client moved on a stage of change.",
     ),
@@ -52,7 +44,6 @@ OUTCOME_METRICS = (
     Metric(
         key="pct_change_talk",
         label="% change talk",
-        higher_is_better=True,
         unit="%",
         description="Change talk among change + sustain talk, coded from client text.",
     ),
@@ -62,14 +53,12 @@ COVERAGE_METRICS = (
     Metric(
         key="stage_coverage",
         label="stage coverage",
-        higher_is_better=True,
         unit="%",
         description="Share of the counselor's protocol stages the session reached.",
     ),
     Metric(
         key="completed",
         label="closed by counselor",
-        higher_is_better=True,
         unit="%",
         description="Sessions that reached a proper close.",
     ),

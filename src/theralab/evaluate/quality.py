@@ -382,14 +382,7 @@ def _description() -> str:
     )
 
 
-METRICS = (
-    Metric(
-        key="session_quality",
-        label="session quality",
-        higher_is_better=True,
-        description=_description(),
-    ),
-)
+METRICS = (Metric(key="session_quality", label="session quality", description=_description()),)
 
 
 class QualityEvaluator:
