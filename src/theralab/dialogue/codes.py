@@ -72,6 +72,30 @@ MI_NON_ADHERENT = frozenset(
     }
 )
 
+
+class CodeFamily(StrEnum):
+    """How a MISC code reads at a glance (report badges, practice mode's colours)."""
+
+    QUESTION = "question"
+    REFLECTION = "reflection"
+    ADHERENT = "adherent"
+    NON_ADHERENT = "non_adherent"
+    INPUT = "input"  # information, structure, advice without a stance: the counselor's input
+    OTHER = "other"
+
+
+def code_family(code: MiscCode) -> CodeFamily:
+    if code in QUESTIONS:
+        return CodeFamily.QUESTION
+    if code in REFLECTIONS:
+        return CodeFamily.REFLECTION
+    if code in MI_ADHERENT:
+        return CodeFamily.ADHERENT
+    if code in MI_NON_ADHERENT:
+        return CodeFamily.NON_ADHERENT
+    return CodeFamily.OTHER if code is MiscCode.OTHER else CodeFamily.INPUT
+
+
 _BEHAVIOUR = {
     MiscCode.OPEN_QUESTION: Behaviour.QUESTION,
     MiscCode.CLOSED_QUESTION: Behaviour.QUESTION,

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, QUESTIONS, REFLECTIONS, MiscCode
+from theralab.dialogue.codes import CodeFamily, MiscCode, code_family
 from theralab.dialogue.records import Session, Speaker
 from theralab.dialogue.transcripts import atomic_write_text
 from theralab.evaluate.courses import CourseResults, MeanCI, Rate
@@ -609,17 +609,17 @@ def _courses_view(
     }
 
 
+_BADGE = {
+    CodeFamily.QUESTION: "q",
+    CodeFamily.REFLECTION: "r",
+    CodeFamily.ADHERENT: "a",
+    CodeFamily.NON_ADHERENT: "n",
+}
+
+
 def _code_group(code: MiscCode) -> str:
     """Badge family for a MISC code: question, reflection, MI-adherent, non-adherent, other."""
-    if code in QUESTIONS:
-        return "q"
-    if code in REFLECTIONS:
-        return "r"
-    if code in MI_ADHERENT:
-        return "a"
-    if code in MI_NON_ADHERENT:
-        return "n"
-    return "o"
+    return _BADGE.get(code_family(code), "o")
 
 
 def _lengths(results: Results) -> list[dict[str, Any]]:

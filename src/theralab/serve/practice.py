@@ -27,12 +27,11 @@ from theralab.clients.scripted import ScriptedClient
 from theralab.coding.mi_coder import Context, CounselorCode, counselor_units, default_mi_coder
 from theralab.coding.rules import SAFETY_ASK
 from theralab.dialogue.codes import (
-    MI_ADHERENT,
     MI_NON_ADHERENT,
-    QUESTIONS,
     REFLECTIONS,
     MiscCode,
     behaviour_of,
+    code_family,
 )
 from theralab.dialogue.records import ClientState, Speaker
 from theralab.evaluate.miti import METRICS, miti_scores
@@ -104,17 +103,7 @@ CODE_LABELS: dict[MiscCode, str] = {
 
 def code_group(code: MiscCode) -> str:
     """The colour group of a code in the UI."""
-    if code in QUESTIONS:
-        return "question"
-    if code in REFLECTIONS:
-        return "reflection"
-    if code in MI_ADHERENT:
-        return "adherent"
-    if code in MI_NON_ADHERENT:
-        return "non_adherent"
-    if code is MiscCode.OTHER:
-        return "other"
-    return "input"
+    return code_family(code).value
 
 
 # --- the running MITI summary ---------------------------------------------------------------
