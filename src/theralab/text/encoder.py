@@ -9,7 +9,12 @@ Two precisions:
 - `int8`: the fp32 graph with its matrix products quantized per channel (dynamic int8,
   reduced range so results do not depend on whether the CPU has VNNI); cosine ≈ 0.99 to fp32,
   ~2.5× the speed of torch on 2 cores. The screener's heads are trained on these vectors
-  (`scripts/train_screener.py`), so the guardrail stays cheap.
+  (`scripts/train_screener.py`), so the guardrail stays cheap. Dynamic quantization takes one
+  activation scale per call over the whole batch, so int8 encodes ONE text per call (a text's
+  vector never depends on its neighbours); many texts run as one-text calls side by side, one
+  per core, each on one thread (the same vectors bit for bit). Static quantization (fixed
+  scales, so batches could come back) was measured and not shipped:
+  bench/encoder_quantization.py.
 
 The ONNX files are built once from the installed model (`make setup` does it through
 `theralab.safety.semantic.build_encoders()`; otherwise on first use) into `$THERALAB_MODEL_DIR`, or
@@ -31,6 +36,7 @@ import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from importlib.util import find_spec
 from pathlib import Path
@@ -253,6 +259,8 @@ class Encoder:
         self._tokenizer: Any = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._guard = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None  # int8: one-text calls side by side
+        self._narrow: Any = None  # int8: the one-thread session those calls run on (or its maker)
         self.store: EmbeddingStore | None = None
         self._tag = ""  # the model file's identity: what stored vectors are filed under
 
@@ -279,7 +287,8 @@ class Encoder:
         options = ort.SessionOptions()
         # More threads than cores collapse under contention on small machines; spinning
         # threads steal the core another process (or our own event loop) needs.
-        options.intra_op_num_threads = max(1, min(os.cpu_count() or 1, 4))
+        cores = max(1, min(os.cpu_count() or 1, 4))
+        options.intra_op_num_threads = cores
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
@@ -289,6 +298,18 @@ class Encoder:
         tokenizer.no_padding()
         stat = path.stat()
         self._tag = f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
+        if self.precision is Precision.INT8 and cores > 1:
+            # int8 runs one text per call, too small to split well across threads: many texts
+            # run as one-thread calls side by side, one per core, on a second session (made on
+            # the first call with several texts: a process that screens one message at a time
+            # never pays its memory); a lone text (the guardrail's message) keeps every core.
+            # The vectors are the same bit for bit (tests/test_encoder_batching.py,
+            # bench/encoder_quantization.py).
+            options.intra_op_num_threads = 1
+            self._narrow = functools.partial(
+                ort.InferenceSession, str(path), options, providers=["CPUExecutionProvider"]
+            )
+            self._pool = ThreadPoolExecutor(cores, thread_name_prefix="theralab-int8")
         self._tokenizer, self._session = tokenizer, session
 
     def clear_cache(self) -> None:
@@ -307,11 +328,27 @@ class Encoder:
 
         encodings = self._tokenizer.encode_batch(list(texts))
         out = np.zeros((len(texts), DIM), dtype=np.float32)
+        if self.precision is Precision.INT8:
+            # int8 quantizes activations with one scale per call, so a text's vector would
+            # depend on the texts batched with it (cosine down to 0.98, and 1.5% of screening
+            # levels changed between `theralab screen` and the guardrail): int8 encodes one
+            # text a call, the same call alone or among many; many run side by side.
+            def one(i: int, session: Any) -> None:
+                ids = np.asarray([encodings[i].ids], dtype=np.int64)
+                mask = np.ones_like(ids)
+                feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": 0 * ids}
+                out[i] = session.run(None, feeds)[0][0]
+
+            if self._pool is None or len(texts) == 1:
+                for i in range(len(texts)):
+                    one(i, self._session)
+            else:
+                if isinstance(self._narrow, functools.partial):
+                    self._narrow = self._narrow()
+                list(self._pool.map(one, range(len(texts)), [self._narrow] * len(texts)))
+            return out
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        # int8 quantizes activations with one scale per call, so a text's vector would depend
-        # on the texts batched with it (cosine down to 0.98, and 1.5% of screening levels
-        # changed between `theralab screen` and the guardrail): int8 encodes one text a call.
-        batch = 1 if self.precision is Precision.INT8 else self.BATCH
+        batch = self.BATCH
         for start in range(0, len(order), batch):
             rows = order[start : start + batch]
             width = max(len(encodings[i].ids) for i in rows)
