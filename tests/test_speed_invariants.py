@@ -34,7 +34,7 @@ GOLDEN_EVALUATE = "68980b90c8ee2dee70c2fe2effd8e26e72f78e7c043956475dbbf6eca633f
 GOLDEN_ANNOTATE = "43289730f9688831fbf45dc004fce261a7fd5ad78d3851a0bd7ee0f3033f0d98"
 GOLDEN_SEMANTIC_DATASET = "e3f5aa4cc1cb08eba2dbf288dfa1080c7334f5974c40a8aa455c64849bc47042"
 GOLDEN_SEMANTIC_CARD = "cce8934274e221e79731bdbefb2a2bd3fc1157205ae7b63aadb779d817c83ad1"
-SCREENER_WEIGHTS = "98f302100f1ebcf8"  # the screener weights the semantic goldens were made with
+SCREENER_WEIGHTS = "8baf89897d752e0d"  # the screener weights the semantic goldens were made with
 
 
 def sha(data: bytes) -> str:

@@ -33,8 +33,8 @@ from theralab.text.encoder import INSTALL_HINT as INSTALL_HINT
 from theralab.text.encoder import (
     Encoder,
     Precision,
-    adapter_tag,
     encoder_runnable,
+    vectors_id,
 )
 from theralab.text.encoder import semantic_enabled as semantic_enabled
 
@@ -90,8 +90,9 @@ def screener_encoder() -> Encoder:
 
 
 def encoder_id() -> str:
-    """What the heads must have been trained on: precision and fine-tuned layers' digest."""
-    return SCREENER_PRECISION.value + adapter_tag(screener_adapter())
+    """What the heads must have been trained on: model, precision, recipe and the fine-tuned
+    layers' digest."""
+    return vectors_id(SCREENER_PRECISION, screener_adapter())
 
 
 def build_encoders() -> list[Path]:
@@ -191,7 +192,7 @@ class SemanticTier:
     @cached_property
     def weights(self) -> dict[str, Any]:
         weights = json.loads(self.weights_path.read_text(encoding="utf-8"))
-        trained_on, runs_on = weights.get("encoder", Precision.FP32.value), encoder_id()
+        trained_on, runs_on = weights.get("encoder", "unrecorded"), encoder_id()
         if trained_on != runs_on:
             raise ValueError(
                 f"{self.weights_path}: heads trained on {trained_on} vectors, the screener "

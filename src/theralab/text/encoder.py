@@ -95,6 +95,13 @@ def model_dir() -> Path:
     return Path(base) / "theralab" / "encoders"
 
 
+def vectors_id(precision: Precision | str, adapter: Path | None = None) -> str:
+    """What a head trained on this encoder's vectors records and checks before it runs: the
+    model, the precision, the export and quantization recipe, and any fine-tuned layers (a
+    head never runs silently on vectors from another recipe)."""
+    return f"all-MiniLM-L6-v2/{Precision(precision).value}.r{RECIPE}{adapter_tag(adapter)}"
+
+
 def adapter_tag(adapter: Path | None) -> str:
     """A short digest of a fine-tuned layers file: models built from it are named by it, so a
     retrained adapter never reuses a stale model."""

@@ -26,7 +26,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from theralab.text.encoder import Encoder, Precision, encoder_runnable, semantic_enabled
+from theralab.text.encoder import (
+    Encoder,
+    Precision,
+    encoder_runnable,
+    semantic_enabled,
+    vectors_id,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -79,6 +85,12 @@ def _load(path: Path) -> ReplyHead | None:
     import numpy as np
 
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    trained_on, runs_on = meta.get("encoder", "unrecorded"), vectors_id(PRECISION)
+    if trained_on != runs_on:
+        raise ValueError(
+            f"{path}: the reply head was trained on {trained_on} vectors, the checker encodes "
+            f"with {runs_on}; retrain: .venv/bin/python bench/reply_check.py --train-head"
+        )
     arrays = np.load(path)
     return ReplyHead(
         coef=arrays["coef"].astype(np.float32),
@@ -174,7 +186,7 @@ def save(head: ReplyHead, figures: CvFigures, n: int, path: Path = WEIGHTS) -> N
     np.savez_compressed(path, coef=head.coef, bias=np.float32(head.bias))
     meta = {
         "threshold": head.threshold,
-        "encoder": f"all-MiniLM-L6-v2/{PRECISION.value}",
+        "encoder": vectors_id(PRECISION),
         "features": "reply, last client messages, their product",
         "history_messages": HISTORY_MESSAGES,
         "max_false_blocks": MAX_FALSE_BLOCKS,

@@ -1,0 +1,57 @@
+"""Heads trained on encoder vectors record which vectors (model, precision, recipe) and refuse
+to run on others: a new quantization recipe cannot silently feed a head trained on the old."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from theralab.safety.reply_check import learned
+from theralab.safety.semantic import SemanticTier, classifier_path, encoder_id
+from theralab.text.encoder import RECIPE, Precision, vectors_id
+
+
+def test_the_id_names_model_precision_and_recipe() -> None:
+    assert vectors_id(Precision.INT8) == f"all-MiniLM-L6-v2/int8.r{RECIPE}"
+    assert vectors_id("fp32") != vectors_id("int8")
+    assert encoder_id().startswith(vectors_id(Precision.INT8))
+
+
+def test_the_shipped_heads_were_trained_on_the_vectors_they_run_on() -> None:
+    screener = json.loads(classifier_path().read_text(encoding="utf-8"))
+    assert screener["encoder"] == encoder_id()
+    reply = json.loads(learned.WEIGHTS.with_suffix(".json").read_text(encoding="utf-8"))
+    assert reply["encoder"] == vectors_id(learned.PRECISION)
+
+
+def test_a_screener_head_from_another_recipe_is_refused(tmp_path: Path) -> None:
+    weights = json.loads(classifier_path().read_text(encoding="utf-8"))
+    weights["encoder"] = "all-MiniLM-L6-v2/int8.r0"
+    path = tmp_path / "semantic_classifier.json"
+    path.write_text(json.dumps(weights), encoding="utf-8")
+    with pytest.raises(ValueError, match="retrain"):
+        _ = SemanticTier(weights=path).weights
+
+
+def test_a_reply_head_from_another_recipe_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("numpy")
+    meta = json.loads(learned.WEIGHTS.with_suffix(".json").read_text(encoding="utf-8"))
+
+    def head_with(encoder: str | None, folder: str) -> Path:
+        # one folder a case: `_load` is cached by path
+        head = tmp_path / folder / "reply_head.npz"
+        head.parent.mkdir()
+        shutil.copy(learned.WEIGHTS, head)
+        if encoder is not None:
+            text = json.dumps({**meta, "encoder": encoder})
+            head.with_suffix(".json").write_text(text, encoding="utf-8")
+        return head
+
+    assert learned._load(head_with(None, "bare")) is None  # no metadata beside it: no head
+    with pytest.raises(ValueError, match="retrain"):
+        learned._load(head_with("all-MiniLM-L6-v2/int8.r0", "old"))
+    loaded = learned._load(head_with(vectors_id(learned.PRECISION), "same"))
+    assert loaded is not None and loaded.threshold == meta["threshold"]
