@@ -70,6 +70,21 @@ def _key(url: str) -> str:
         engine.dispose()
 
 
+def _two_workers(url: str, model_url: str) -> list[str]:
+    """`theralab serve` options: two workers on `url`, a model-backed counselor, no web UI."""
+    return [
+        "--db",
+        url,
+        "--workers",
+        "2",
+        "--model",
+        "vllm/stub",
+        "--base-url",
+        model_url,
+        "--no-ui",
+    ]
+
+
 def _send(server: ServeProcess, key: str, cid: str, text: str) -> tuple[dict[str, Any], str]:
     """One message on a new connection (so the kernel may hand it to either worker)."""
     response = httpx.post(
@@ -109,19 +124,7 @@ def readable(url: str, words: tuple[str, ...]) -> list[str]:
 def hold_a_conversation_across_workers_and_a_restart(url: str, tmp_path: Path) -> None:
     key = _key(url)
     with AdvancingStub(reply="That sounds like a lot to carry; what has been hardest?") as stub:
-        args = [
-            "--db",
-            url,
-            "--workers",
-            "2",
-            "--model",
-            "vllm/stub",
-            "--base-url",
-            stub.base_url,
-            "--state-key-file",
-            str(tmp_path / "state.key"),
-            "--no-ui",
-        ]
+        args = [*_two_workers(url, stub.base_url), "--state-key-file", str(tmp_path / "state.key")]
         server = ServeProcess(args, env={"THERALAB_STATE_KEYS": ""}).start()
         try:
             created = httpx.post(
@@ -213,19 +216,7 @@ def test_a_stop_finishes_the_reply_in_flight_and_logs_are_json_without_content(
     url = f"sqlite:///{tmp_path / 'stop.db'}"
     key = _key(url)
     with StubServer(latency=0.8, reply="That sounds hard; tell me more.") as stub:
-        args = [
-            "--db",
-            url,
-            "--workers",
-            "2",
-            "--model",
-            "vllm/stub",
-            "--base-url",
-            stub.base_url,
-            "--no-ui",
-            "--log-format",
-            "json",
-        ]
+        args = [*_two_workers(url, stub.base_url), "--log-format", "json"]
         server = ServeProcess(args, env={"THERALAB_STATE_KEYS": ""}).start()
         try:
             created = httpx.post(

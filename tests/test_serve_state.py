@@ -289,43 +289,29 @@ def test_serve_check_prints_what_is_stored_where_and_fails_on_bad_config(tmp_pat
 
     command = Path(sys.executable).with_name("theralab")
     env = {**os.environ, "THERALAB_SEMANTIC": "0", "THERALAB_STATE_KEYS": ""}
-    good = subprocess.run(
-        [str(command), "serve", "--check", "--db", f"sqlite:///{tmp_path / 'c.db'}"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+
+    def check(*args: str, **more_env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(command), "serve", "--check", *args],
+            capture_output=True,
+            text=True,
+            env={**env, **more_env},
+            timeout=120,
+        )
+
+    good = check("--db", f"sqlite:///{tmp_path / 'c.db'}")
     assert good.returncode == 0, good.stderr
     for words in ("conversation text", "not stored", "encrypted", "configuration OK", "workers"):
         assert words in good.stdout, good.stdout
     assert not (tmp_path / "c.key").exists()  # --check creates no key
     assert not (tmp_path / "c.db").exists()  # nor the database
-    bad = subprocess.run(
-        [str(command), "serve", "--check", "--db", f"sqlite:///{tmp_path / 'c.db'}"],
-        capture_output=True,
-        text=True,
-        env={**env, "THERALAB_STATE_KEYS": "not-a-key"},
-        timeout=120,
-    )
+    bad = check("--db", f"sqlite:///{tmp_path / 'c.db'}", THERALAB_STATE_KEYS="not-a-key")
     assert bad.returncode == 1
     assert "THERALAB_STATE_KEYS, line 1: not a Fernet key" in bad.stderr.replace("\n", " ")
-    unreachable = subprocess.run(
-        [str(command), "serve", "--check", "--db", "postgresql://nobody@127.0.0.1:1/none"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    unreachable = check("--db", "postgresql://nobody@127.0.0.1:1/none")
     assert unreachable.returncode == 1
     assert "cannot open the database" in unreachable.stderr.replace("\n", " ")
-    wrong = subprocess.run(
-        [str(command), "serve", "--check", "--log-format", "xml"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    wrong = check("--log-format", "xml")
     assert wrong.returncode != 0
 
 
