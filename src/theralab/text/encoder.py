@@ -35,7 +35,7 @@ import tempfile
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from importlib.util import find_spec
@@ -267,7 +267,8 @@ class Encoder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._guard = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None  # int8: one-text calls side by side
-        self._narrow: Any = None  # int8: the one-thread session those calls run on (or its maker)
+        self._make_narrow: Callable[[], Any] | None = None  # int8: makes the one-thread session
+        self._narrow: Any = None  # the one-thread session the side-by-side calls run on
         self.store: EmbeddingStore | None = None
         self._tag = ""  # the model file's identity: what stored vectors are filed under
 
@@ -313,7 +314,7 @@ class Encoder:
             # The vectors are the same bit for bit (tests/test_encoder_batching.py,
             # bench/encoder_quantization.py).
             options.intra_op_num_threads = 1
-            self._narrow = functools.partial(
+            self._make_narrow = functools.partial(
                 ort.InferenceSession, str(path), options, providers=["CPUExecutionProvider"]
             )
             self._pool = ThreadPoolExecutor(cores, thread_name_prefix="theralab-int8")
@@ -346,13 +347,14 @@ class Encoder:
                 feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": 0 * ids}
                 out[i] = session.run(None, feeds)[0][0]
 
-            if self._pool is None or len(texts) == 1:
+            if self._pool is None or self._make_narrow is None or len(texts) == 1:
                 for i in range(len(texts)):
                     one(i, self._session)
             else:
-                if isinstance(self._narrow, functools.partial):
-                    self._narrow = self._narrow()
-                list(self._pool.map(one, range(len(texts)), [self._narrow] * len(texts)))
+                if self._narrow is None:  # under `_guard`, like every `_run`
+                    self._narrow = self._make_narrow()
+                narrow = self._narrow
+                list(self._pool.map(lambda i: one(i, narrow), range(len(texts))))
             return out
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         batch = self.BATCH
