@@ -155,9 +155,9 @@ def main(argv: list[str]) -> int:
     featurizer = Featurizer()
     sample = [s.turns for s in fz[-20:]]
     featurizer.blocks(sample[0])  # warm the encoder
-    from theralab.text.encoder import Encoder
+    from theralab.text.encoder import CODER_PRECISION, Encoder
 
-    Encoder.get().clear_cache()  # no text of the sample is cached
+    Encoder.get(CODER_PRECISION).clear_cache()  # no text of the sample is cached
     t0 = time.perf_counter()
     for turns in sample:
         model.score(featurizer.blocks(turns))

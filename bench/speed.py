@@ -13,11 +13,11 @@ semantic tier and the trained coders on — their defaults):
 Baselines, measured in this run on the same texts:
 
 * the raw encoder (`theralab.text.encoder.Encoder`, cache cleared, one `encode_array` call
-  over the deduplicated texts) — the physical limit of an embedding path: fp32 for the
-  coders (evaluate, annotate), int8 for the screener. The ratio printed is the command's
-  texts/s over the encoder's on the texts that command encodes (≤ 1; 1 means all the time
-  is spent encoding), and in brackets the same in CPU time (the encoder's CPU seconds over
-  the command's), which the machine's load moves less;
+  over the deduplicated texts) — the physical limit of an embedding path: the coders'
+  (`CODER_PRECISION`, for evaluate and annotate), the screener's (for screen). The ratio
+  printed is the command's texts/s over the encoder's on the texts that command encodes
+  (≤ 1; 1 means all the time is spent encoding), and in brackets the same in CPU time (the
+  encoder's CPU seconds over the command's), which the machine's load moves less;
 * for synth: the same command with `THERALAB_SEMANTIC=0` (pattern screener, rule coder, no
   embedding spread) — what the embedding parts cost on top;
 * for evaluate and annotate, run twice on a fresh on-disk embedding store
@@ -179,14 +179,14 @@ class Raw:
     cpu: float  # CPU seconds for all of them (every thread of this process)
 
 
-def raw_encoder(texts: Sequence[str], precision: str) -> Raw:
-    """The bare encoder on `texts` (deduplicated, cache cleared, model already loaded);
-    int8 is the screener's (with its fine-tuned layers, if shipped)."""
+def raw_encoder(texts: Sequence[str], encoder_of: str) -> Raw:
+    """The bare encoder on `texts` (deduplicated, cache cleared, model already loaded):
+    "coders" (`CODER_PRECISION`) or "screener" (with its fine-tuned layers, if shipped)."""
     from theralab.safety.semantic import screener_encoder
-    from theralab.text.encoder import Encoder
+    from theralab.text.encoder import CODER_PRECISION, Encoder
 
     unique = list(dict.fromkeys(texts))
-    encoder = screener_encoder() if precision == "int8" else Encoder.get(precision)
+    encoder = screener_encoder() if encoder_of == "screener" else Encoder.get(CODER_PRECISION)
     encoder.encode_array(["warm up the session"])
     encoder.clear_cache()
     t0, c0 = time.perf_counter(), time.process_time()
@@ -268,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 warm,
                 same,
                 texts,
-                "fp32",
+                "coders",
                 GOALS["evaluate"],
             )
         if "annotate" in only:
@@ -286,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 warm,
                 same,
                 texts,
-                "fp32",
+                "coders",
                 GOALS["annotate"],
             )
         if "screen" in only:
@@ -299,11 +299,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 encoding="utf-8",
             )
             timed = run_cli(["screen", str(path), "--out", str(work / "sc.jsonl"), "--no-progress"])
-            limit = raw_encoder(messages, "int8")
+            limit = raw_encoder(messages, "screener")
             rate = len(messages) / timed.seconds
             print(
                 f"| screen, {len(messages)} short client messages | {rate:.0f} msg/s ({timed}) "
-                f"| raw int8 encoder {limit.rate:.0f} msg/s ({limit.cpu:.1f} s CPU) | "
+                f"| raw screener's encoder {limit.rate:.0f} msg/s ({limit.cpu:.1f} s CPU) | "
                 f"{rate / limit.rate:.2f} (CPU {limit.cpu / timed.cpu:.2f}) | "
                 f"{GOALS['screen']} |"
             )
@@ -343,15 +343,15 @@ def encoder_row(
     warm: Timed,
     same: bool,
     texts: Sequence[str],
-    precision: str,
+    encoder_of: str,
     goal: str,
 ) -> None:
     """A command over n items, first with an empty embedding store (cold), then again (warm),
     beside the raw encoder on the texts it encodes."""
-    limit = raw_encoder(texts, precision)
+    limit = raw_encoder(texts, encoder_of)
     unique = len(set(texts))
     print(
-        f"| {label}, cold store | {n / cold.seconds:.1f} {unit}/s ({cold}) | raw {precision} "
+        f"| {label}, cold store | {n / cold.seconds:.1f} {unit}/s ({cold}) | raw {encoder_of}' "
         f"encoder {limit.rate:.0f} texts/s ({limit.cpu:.1f} s CPU) on its {unique} texts | "
         f"{unique / cold.seconds / limit.rate:.2f} (CPU {limit.cpu / cold.cpu:.2f}) | {goal} |"
     )

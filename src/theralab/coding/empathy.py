@@ -18,7 +18,7 @@ from pathlib import Path
 
 from theralab.coding.corpora import MECHANISMS
 from theralab.coding.trained import TrainedHeads, shipped_heads
-from theralab.text.encoder import Precision, encoder_runnable
+from theralab.text.encoder import CODER_PRECISION, encoder_runnable
 
 EMPATHY_HEADS = "empathy_heads"
 
@@ -29,7 +29,7 @@ def heads_path() -> Path:
 
 def empathy_coder_available(heads: Path | None = None) -> bool:
     path = heads or heads_path()
-    return encoder_runnable(Precision.FP32) and path.with_suffix(".npz").is_file()
+    return encoder_runnable(CODER_PRECISION) and path.with_suffix(".npz").is_file()
 
 
 @dataclass(frozen=True)

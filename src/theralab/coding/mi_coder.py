@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 from theralab.coding.rules import PERMISSION, RuleCoder
 from theralab.coding.trained import TrainedHeads, shipped_heads
 from theralab.dialogue.codes import Behaviour, MiscCode, TalkType, behaviour_of
-from theralab.text.encoder import Precision, encoder_runnable, semantic_enabled
+from theralab.text.encoder import CODER_PRECISION, encoder_runnable, semantic_enabled
 from theralab.text.perspective import split_sentences
 
 if TYPE_CHECKING:
@@ -397,7 +397,7 @@ def mi_coder_available(heads: Path | None = None) -> bool:
     """Whether the trained coder can run here: semantic extra installed and heads present."""
     path = heads or heads_path()
     return (
-        encoder_runnable(Precision.FP32)
+        encoder_runnable(CODER_PRECISION)
         and path.with_suffix(".npz").is_file()
         and path.with_suffix(".json").is_file()
     )

@@ -15,15 +15,16 @@ from typing import Any
 import numpy as np
 
 from theralab.coding.features import form_features, hashed_ngrams
-from theralab.text.encoder import Encoder
+from theralab.text.encoder import CODER_PRECISION, Encoder, vectors_id
 
 EMBED_DIM = 384
 NGRAM_BUCKETS = 2**14
 
 
 class EmbeddingCache:
-    """all-MiniLM-L6-v2 vectors from the process's shared fp32 `Encoder` (which caches by
-    text, so a run encodes each repeated counselor sentence once); "" is the zero vector.
+    """all-MiniLM-L6-v2 vectors from the process's shared `CODER_PRECISION` `Encoder` (which
+    caches by text, so a run encodes each repeated counselor sentence once); "" is the zero
+    vector.
 
     With `max_items` (training), the cache also keeps up to that many vectors itself, beyond
     the encoder's bounded cache, so a corpus larger than it is encoded once."""
@@ -38,7 +39,9 @@ class EmbeddingCache:
         missing = list(dict.fromkeys(t for t in texts if t and t not in self._memo))
         fresh: dict[str, np.ndarray] = {}
         if missing:
-            fresh = dict(zip(missing, Encoder.get().encode_array(missing), strict=True))
+            fresh = dict(
+                zip(missing, Encoder.get(CODER_PRECISION).encode_array(missing), strict=True)
+            )
             if len(self._memo) + len(fresh) <= self.max_items:
                 self._memo.update(fresh)
         for i, t in enumerate(texts):
@@ -118,19 +121,37 @@ class Head:
 
 
 def save_heads(path: Path, heads: Mapping[str, Head], meta: dict[str, Any]) -> None:
-    """Write `<path>.npz` (float32 weights) and `<path>.json` (labels, training, figures)."""
+    """Write `<path>.npz` (float32 weights) and `<path>.json` (labels, training, figures, and
+    the vectors they were trained on)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, np.ndarray] = {}
     for name, head in heads.items():
         arrays[f"{name}.W"] = head.W.astype(np.float32)
         arrays[f"{name}.b"] = head.b.astype(np.float32)
     np.savez_compressed(path.with_suffix(".npz"), **arrays)  # type: ignore[arg-type]
-    meta = {**meta, "heads": {name: list(head.labels) for name, head in heads.items()}}
+    meta = {
+        **meta,
+        "encoder": vectors_id(CODER_PRECISION),
+        "heads": {name: list(head.labels) for name, head in heads.items()},
+    }
     path.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 
+class HeadsMismatch(ValueError):
+    """Heads trained on vectors other than the ones the coders encode with here."""
+
+
 def load_heads(path: Path) -> tuple[dict[str, Head], dict[str, Any]]:
+    """The heads and their metadata; refused (`HeadsMismatch`) when they were trained on other
+    vectors than `CODER_PRECISION`'s: a linear head on vectors of another precision or recipe
+    codes plausibly and wrongly."""
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    trained_on, runs_on = meta.get("encoder", "unrecorded"), vectors_id(CODER_PRECISION)
+    if trained_on != runs_on:
+        raise HeadsMismatch(
+            f"{path.with_suffix('.json')}: these heads were trained on {trained_on} vectors; "
+            f"the coders encode with {runs_on}. Retrain: theralab coder train mi|empathy"
+        )
     with np.load(path.with_suffix(".npz")) as data:
         heads = {
             name: Head(tuple(labels), data[f"{name}.W"], data[f"{name}.b"])

@@ -2,7 +2,7 @@
 
 A linear scorer over features computed from the transcript only, so it runs on any session:
 
-* mean sentence embeddings (all-MiniLM-L6-v2, the coders' fp32 encoder) of the counselor's
+* mean sentence embeddings (all-MiniLM-L6-v2, the coders' encoder) of the counselor's
   turns, of the client's turns, and of the client's last three turns;
 * the trained MI coder's code mix (behaviours and MISC codes per counselor sentence, R:Q,
   % complex reflections, % open questions, client talk types);
@@ -292,8 +292,19 @@ class QualityModel:
     def load(cls, path: Path | None = None) -> QualityModel:
         import numpy as np
 
+        from theralab.text.encoder import CODER_PRECISION, vectors_id
+
         file = path or weights_path()
         meta = card(file)
+        trained_on, runs_on = (
+            meta["features"].get("vectors", "unrecorded"),
+            vectors_id(CODER_PRECISION),
+        )
+        if trained_on != runs_on:
+            raise ValueError(
+                f"{file.with_suffix('.json')}: the quality scorer was trained on {trained_on} "
+                f"vectors; the coders encode with {runs_on}. Retrain: scripts/train_quality.py"
+            )
         with np.load(file.with_suffix(".npz")) as data:
             arrays = {k: data[k].astype(np.float64) for k in data.files}
         return cls(

@@ -96,11 +96,13 @@ def encoder_id() -> str:
 
 
 def build_encoders() -> list[Path]:
-    """Build, once, the encoder files the package uses (the coders' fp32 and the screener's);
+    """Build, once, the encoder files the package uses (the fp32 export, which CBT-Bench's
+    baseline reads and the int8 files are quantized from; the coders' int8; the screener's);
     `make setup` calls it so no first run pays for it."""
-    from theralab.text.encoder import build
+    from theralab.text.encoder import CODER_PRECISION, build
 
-    return [build(Precision.FP32), build(SCREENER_PRECISION, screener_adapter())]
+    files = [build(Precision.FP32), build(CODER_PRECISION)]
+    return list(dict.fromkeys([*files, build(SCREENER_PRECISION, screener_adapter())]))
 
 
 def classifier_path() -> Path:

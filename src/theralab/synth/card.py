@@ -225,12 +225,12 @@ def diversity(sample: list[list[str]]) -> dict[str, Any]:
 def _embedding_spread(sample: list[list[str]]) -> float | str:
     """Mean cosine distance between dialogue embeddings (counselor side) in the sample."""
     from theralab.safety.semantic import semantic_available, semantic_enabled
-    from theralab.text.encoder import Encoder
+    from theralab.text.encoder import CODER_PRECISION, Encoder
 
     if not semantic_enabled() or not semantic_available() or len(sample) < 2:
         return "not computed (needs the semantic extra)"
 
-    v = Encoder.get().encode_array([" ".join(t)[:2000] for t in sample[:200]])
+    v = Encoder.get(CODER_PRECISION).encode_array([" ".join(t)[:2000] for t in sample[:200]])
     sims = v @ v.T  # unit vectors: cosine similarity
     n = len(v)
     return round(float((n * n - sims.sum()) / (n * (n - 1))), 4)

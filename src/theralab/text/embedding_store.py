@@ -169,14 +169,15 @@ class EmbeddingStore:
 
 @contextlib.contextmanager
 def disk_cache(enabled: bool = True) -> Iterator[EmbeddingStore | None]:
-    """Within the block, the coders' sentence vectors (the process's fp32 encoder) are also
-    kept on disk, in `default_path()`; `enabled=False` (or `$THERALAB_EMBEDDING_CACHE=0`):
-    memory only. `theralab evaluate` and `theralab annotate` run inside one."""
-    from theralab.text.encoder import DIM, Encoder, Precision
+    """Within the block, the coders' sentence vectors (the process's `CODER_PRECISION`
+    encoder) are also kept on disk, in `default_path()`; `enabled=False` (or
+    `$THERALAB_EMBEDDING_CACHE=0`): memory only. `theralab evaluate` and `theralab
+    annotate` run inside one."""
+    from theralab.text.encoder import CODER_PRECISION, DIM, Encoder
 
     path = default_path() if enabled else None
     store = EmbeddingStore(path, DIM) if path is not None else None
-    encoder = Encoder.get(Precision.FP32)
+    encoder = Encoder.get(CODER_PRECISION)
     previous = encoder.store
     encoder.use_store(store)
     try:

