@@ -3,6 +3,8 @@
 Rows (each a real `theralab` command in a process of its own, as a user runs it, with the
 semantic tier and the trained coders on — their defaults):
 
+* `run` (the main job: 64 sessions, evaluation, report): wall time and peak RSS, beside the
+  same command with `THERALAB_SEMANTIC=0`;
 * `synth cactus --n N` (scripted, guarded, scored): rows/s and the command's peak RSS;
 * `evaluate` on ESConv's 195 validation chats converted to transcripts: sessions/s;
 * `annotate mi` on AnnoMI's utterances (each with its previous utterance as context):
@@ -30,7 +32,10 @@ machine the wall time mostly measures the other jobs; CPU time is what the comma
 Texts come from ../shared/data (research data: read, never copied into the project). The
 machine is shared: absolute figures vary with its load (printed first); the ratios less.
 
-    .venv/bin/python bench/speed.py [--n 60] [--only synth,evaluate,annotate,screen]
+    .venv/bin/python bench/speed.py [--n 60] [--only run,synth,evaluate,annotate,screen]
+
+The table's last row, `make run` on a fresh clone (install included), needs a clone and pip:
+`git clone … && time make run` (README's figures table).
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 THERALAB = [sys.executable, "-c", "from theralab.cli import main; main()"]
 GOALS = {
+    "run": "≤ 20 s",
     "synth": "≥ 5 rows/s, ≤ 600 MB",
     "evaluate": "≥ 10 sessions/s",
     "annotate": "≥ 300 utterances/s",
@@ -222,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=60, help="synth rows")
     parser.add_argument("--messages", type=int, default=3100, help="screen: messages")
     parser.add_argument("--latency-messages", type=int, default=300)
-    parser.add_argument("--only", default="synth,evaluate,annotate,screen")
+    parser.add_argument("--only", default="run,synth,evaluate,annotate,screen")
     parser.add_argument("--data", type=Path, default=None, help="../shared/data")
     args = parser.parse_args(argv)
     os.environ["THERALAB_SEMANTIC"] = "1"
@@ -248,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         work = Path(tmp)
         # a fresh embedding store: the first evaluate / annotate run is cold, the second warm
         os.environ["THERALAB_EMBEDDING_CACHE"] = str(work / "embeddings.sqlite")
+        if "run" in only:
+            run_row(work)
         if "synth" in only:
             synth_row(args.n, work)
         if "evaluate" in only:
@@ -316,6 +324,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
     print(f"load after: {os.getloadavg()[0]:.2f} (1 min)")
     return 0
+
+
+def run_row(work: Path) -> None:
+    """The main job with its defaults against the same command without the learned parts."""
+    full = run_cli(["run", "--out", str(work / "runs1")])
+    plain = run_cli(["run", "--out", str(work / "runs0")], env={"THERALAB_SEMANTIC": "0"})
+    print(
+        f"| theralab run (defaults: 64 sessions, report) | {full.seconds:.1f} s ({full}), peak "
+        f"RSS {full.peak_rss_mb:.0f} MB | {plain.seconds:.1f} s without the learned parts "
+        f"({plain}) | {plain.seconds / full.seconds:.2f} (CPU {plain.cpu / full.cpu:.2f}) | "
+        f"{GOALS['run']} |"
+    )
 
 
 def synth_row(n: int, work: Path) -> None:

@@ -147,3 +147,4 @@ def test_coder_info_shows_heldout_figures() -> None:
     result = runner.invoke(app, ["coder", "info", "mi"])
     assert result.exit_code == 0, result.output
     assert "therapist_behaviour" in result.output and "macro-F1" in result.output
+    assert "vectors: all-MiniLM-L6-v2/" in result.output  # what the heads were trained on

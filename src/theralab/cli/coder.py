@@ -101,6 +101,7 @@ def info(
         console.print_json(data=meta)
         return
     console.print(f"[bold]{meta.get('name')}[/bold]: {meta.get('model')}")
+    console.print(f"vectors: {meta.get('encoder', 'unrecorded')}")
     console.print(f"classifier: {meta.get('classifier')}")
     console.print(f"split: {meta.get('training_data', {}).get('split')}")
     _print_figures(meta)
