@@ -155,9 +155,10 @@ def main(argv: list[str]) -> int:
     featurizer = Featurizer()
     sample = [s.turns for s in fz[-20:]]
     featurizer.blocks(sample[0])  # warm the encoder
-    from theralab.text.encoder import CODER_PRECISION, Encoder
+    from theralab.text.encoder import Encoder, Precision
 
-    Encoder.get(CODER_PRECISION).clear_cache()  # no text of the sample is cached
+    for precision in Precision:  # the MI coder's int8, the empathy coder's fp32
+        Encoder.get(precision).clear_cache()  # no text of the sample is cached
     t0 = time.perf_counter()
     for turns in sample:
         model.score(featurizer.blocks(turns))

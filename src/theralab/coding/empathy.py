@@ -18,9 +18,13 @@ from pathlib import Path
 
 from theralab.coding.corpora import MECHANISMS
 from theralab.coding.trained import TrainedHeads, shipped_heads
-from theralab.text.encoder import CODER_PRECISION, encoder_runnable
+from theralab.text.encoder import Precision, encoder_runnable
 
 EMPATHY_HEADS = "empathy_heads"
+# The empathy heads read fp32 vectors: retrained on the MI coder's int8 ones (2026-12-05, same
+# recipe), held-out explorations fell 0.685 -> 0.661 macro-F1 (paired 95% interval -0.047 to
+# -0.008), past issue 15's +-0.01, and the empathy coder is on no default path that int8 speeds.
+EMPATHY_PRECISION = Precision.FP32
 
 
 def heads_path() -> Path:
@@ -29,7 +33,7 @@ def heads_path() -> Path:
 
 def empathy_coder_available(heads: Path | None = None) -> bool:
     path = heads or heads_path()
-    return encoder_runnable(CODER_PRECISION) and path.with_suffix(".npz").is_file()
+    return encoder_runnable(EMPATHY_PRECISION) and path.with_suffix(".npz").is_file()
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class EmpathyCoder(TrainedHeads):
     """Scores (seeker post, response) pairs on EPITOME's three mechanisms."""
 
     DEFAULT_NAME = "epitome-minilm"
+    PRECISION = EMPATHY_PRECISION
 
     def __init__(self, heads: Path | None = None) -> None:
         super().__init__(heads or heads_path())

@@ -458,12 +458,12 @@ def train_empathy(
     data: Path | None = None, out: Path | None = None, progress: Progress = _quiet
 ) -> dict[str, Any]:
     """Train the three EPITOME heads on the development pairs and write them to `out`."""
-    from theralab.coding.empathy import EmpathyCoder, heads_path
+    from theralab.coding.empathy import EMPATHY_PRECISION, EmpathyCoder, heads_path
 
     base = data or shared_data_dir()
     pairs = read_epitome(base / "epitome")
     dev, test = split_epitome(pairs)
-    cache = EmbeddingCache(max_items=1_000_000)
+    cache = EmbeddingCache(max_items=1_000_000, precision=EMPATHY_PRECISION)
     _warm(cache, [p.response for p in dev] + [p.seeker for p in dev], progress)
     x = empathy_features([p.seeker for p in dev], [p.response for p in dev], cache.encode)
     groups = [p.seeker_id for p in dev]
@@ -503,13 +503,13 @@ def train_empathy(
         },
         "heads_report": report,
     }
-    save_heads(target, heads, meta)
+    save_heads(target, heads, meta, EMPATHY_PRECISION)
     from theralab.coding.heldout import empathy_heldout
 
     progress("scoring held-out", 0, 1)
     meta["heldout"] = empathy_heldout(EmpathyCoder(target), test).summary()
     progress("scoring held-out", 1, 1)
-    save_heads(target, heads, meta)
+    save_heads(target, heads, meta, EMPATHY_PRECISION)
     return meta
 
 

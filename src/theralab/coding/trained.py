@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from theralab.text.encoder import CODER_PRECISION, Precision
+
 if TYPE_CHECKING:
     from theralab.coding.vectors import EmbeddingCache, Head
 
@@ -24,6 +26,7 @@ class TrainedHeads:
     """Heads from `heads_file`, loaded on first use, with their metadata and name."""
 
     DEFAULT_NAME: ClassVar[str]
+    PRECISION: ClassVar[Precision] = CODER_PRECISION  # the vectors the heads read
 
     def __init__(self, heads: Path) -> None:
         self.heads_file = heads
@@ -32,7 +35,7 @@ class TrainedHeads:
     def _loaded(self) -> tuple[dict[str, Head], dict[str, Any]]:
         from theralab.coding.vectors import load_heads
 
-        return load_heads(self.heads_file)
+        return load_heads(self.heads_file, self.PRECISION)
 
     @property
     def heads(self) -> dict[str, Head]:
@@ -51,4 +54,4 @@ class TrainedHeads:
     def _cache(self) -> EmbeddingCache:
         from theralab.coding.vectors import EmbeddingCache
 
-        return EmbeddingCache()
+        return EmbeddingCache(precision=self.PRECISION)

@@ -15,22 +15,23 @@ from typing import Any
 import numpy as np
 
 from theralab.coding.features import form_features, hashed_ngrams
-from theralab.text.encoder import CODER_PRECISION, Encoder, vectors_id
+from theralab.text.encoder import CODER_PRECISION, Encoder, Precision, vectors_id
 
 EMBED_DIM = 384
 NGRAM_BUCKETS = 2**14
 
 
 class EmbeddingCache:
-    """all-MiniLM-L6-v2 vectors from the process's shared `CODER_PRECISION` `Encoder` (which
+    """all-MiniLM-L6-v2 vectors from the process's shared `Encoder` of `precision` (which
     caches by text, so a run encodes each repeated counselor sentence once); "" is the zero
     vector.
 
     With `max_items` (training), the cache also keeps up to that many vectors itself, beyond
     the encoder's bounded cache, so a corpus larger than it is encoded once."""
 
-    def __init__(self, max_items: int = 0) -> None:
+    def __init__(self, max_items: int = 0, precision: Precision = CODER_PRECISION) -> None:
         self.max_items = max_items
+        self.precision = precision
         self._memo: dict[str, np.ndarray] = {}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -40,7 +41,7 @@ class EmbeddingCache:
         fresh: dict[str, np.ndarray] = {}
         if missing:
             fresh = dict(
-                zip(missing, Encoder.get(CODER_PRECISION).encode_array(missing), strict=True)
+                zip(missing, Encoder.get(self.precision).encode_array(missing), strict=True)
             )
             if len(self._memo) + len(fresh) <= self.max_items:
                 self._memo.update(fresh)
@@ -120,9 +121,14 @@ class Head:
         return cls(tuple(str(x) for x in labels), coef[order], intercept[order])
 
 
-def save_heads(path: Path, heads: Mapping[str, Head], meta: dict[str, Any]) -> None:
+def save_heads(
+    path: Path,
+    heads: Mapping[str, Head],
+    meta: dict[str, Any],
+    precision: Precision = CODER_PRECISION,
+) -> None:
     """Write `<path>.npz` (float32 weights) and `<path>.json` (labels, training, figures, and
-    the vectors they were trained on)."""
+    the vectors they were trained on: `precision`'s)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, np.ndarray] = {}
     for name, head in heads.items():
@@ -131,7 +137,7 @@ def save_heads(path: Path, heads: Mapping[str, Head], meta: dict[str, Any]) -> N
     np.savez_compressed(path.with_suffix(".npz"), **arrays)  # type: ignore[arg-type]
     meta = {
         **meta,
-        "encoder": vectors_id(CODER_PRECISION),
+        "encoder": vectors_id(precision),
         "heads": {name: list(head.labels) for name, head in heads.items()},
     }
     path.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
@@ -141,12 +147,14 @@ class HeadsMismatch(ValueError):
     """Heads trained on vectors other than the ones the coders encode with here."""
 
 
-def load_heads(path: Path) -> tuple[dict[str, Head], dict[str, Any]]:
+def load_heads(
+    path: Path, precision: Precision = CODER_PRECISION
+) -> tuple[dict[str, Head], dict[str, Any]]:
     """The heads and their metadata; refused (`HeadsMismatch`) when they were trained on other
-    vectors than `CODER_PRECISION`'s: a linear head on vectors of another precision or recipe
-    codes plausibly and wrongly."""
+    vectors than `precision`'s, which their coder encodes with: a linear head on vectors of
+    another precision or recipe codes plausibly and wrongly."""
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    trained_on, runs_on = meta.get("encoder", "unrecorded"), vectors_id(CODER_PRECISION)
+    trained_on, runs_on = meta.get("encoder", "unrecorded"), vectors_id(precision)
     if trained_on != runs_on:
         raise HeadsMismatch(
             f"{path.with_suffix('.json')}: these heads were trained on {trained_on} vectors; "

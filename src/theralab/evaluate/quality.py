@@ -2,7 +2,7 @@
 
 A linear scorer over features computed from the transcript only, so it runs on any session:
 
-* mean sentence embeddings (all-MiniLM-L6-v2, the coders' encoder) of the counselor's
+* mean sentence embeddings (all-MiniLM-L6-v2, the MI coder's encoder) of the counselor's
   turns, of the client's turns, and of the client's last three turns;
 * the trained MI coder's code mix (behaviours and MISC codes per counselor sentence, R:Q,
   % complex reflections, % open questions, client talk types);

@@ -169,20 +169,22 @@ class EmbeddingStore:
 
 @contextlib.contextmanager
 def disk_cache(enabled: bool = True) -> Iterator[EmbeddingStore | None]:
-    """Within the block, the coders' sentence vectors (the process's `CODER_PRECISION`
-    encoder) are also kept on disk, in `default_path()`; `enabled=False` (or
-    `$THERALAB_EMBEDDING_CACHE=0`): memory only. `theralab evaluate` and `theralab
-    annotate` run inside one."""
-    from theralab.text.encoder import CODER_PRECISION, DIM, Encoder
+    """Within the block, the coders' sentence vectors (the process's encoders, int8 and fp32;
+    each file's vectors filed under its own identity) are also kept on disk, in
+    `default_path()`; `enabled=False` (or `$THERALAB_EMBEDDING_CACHE=0`): memory only.
+    `theralab evaluate` and `theralab annotate` run inside one."""
+    from theralab.text.encoder import DIM, Encoder, Precision
 
     path = default_path() if enabled else None
     store = EmbeddingStore(path, DIM) if path is not None else None
-    encoder = Encoder.get(CODER_PRECISION)
-    previous = encoder.store
-    encoder.use_store(store)
+    encoders = [Encoder.get(precision) for precision in Precision]
+    previous = [encoder.store for encoder in encoders]
+    for encoder in encoders:
+        encoder.use_store(store)
     try:
         yield store
     finally:
-        encoder.use_store(previous)
+        for encoder, before in zip(encoders, previous, strict=True):
+            encoder.use_store(before)
         if store is not None:
             store.close()

@@ -59,9 +59,10 @@ class Precision(StrEnum):
     INT8 = "int8"
 
 
-# What the trained coders (MI, empathy) and the session quality estimator encode with. int8,
-# one text a call, is deterministic per text and 2.5x the fp32 rate here (bench/speed.py), and
-# it is the screener's precision too, so a process that screens and codes loads one model.
+# What the MI coder and the session quality estimator's embeddings encode with. int8, one text
+# a call, is deterministic per text and 2.5x the fp32 rate here (bench/speed.py), and it is the
+# screener's precision too, so a process that screens and codes loads one model. (The empathy
+# coder stays on fp32: its heads retrained on int8 lost on held-out explorations.)
 CODER_PRECISION = Precision.INT8
 
 
