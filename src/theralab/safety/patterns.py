@@ -9,9 +9,11 @@ to die" is treated as active ideation): a false alarm costs a check-in, a miss c
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
+from theralab.safety.prefilter import Prefiltered
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
 
 L, C = RiskLevel, RiskCategory
@@ -49,15 +51,21 @@ _SLANG = (
     (r"\bpls\b|\bplz\b", "please"),
     (r"\bmyslef\b|\bmyelf\b|\bmysef\b", "myself"),
 )
-_SLANG_RX = [(re.compile(p, re.IGNORECASE), r) for p, r in _SLANG]  # type: ignore[misc]
+# Each substitution is skipped when its needles are absent (most messages hold no slang).
+_SLANG_RX = [(Prefiltered(p, re.IGNORECASE), r) for p, r in _SLANG]  # type: ignore[misc]
+_SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=256)
 def normalise(text: str) -> str:
-    """Lower case, plain apostrophes, common slang and misspellings expanded, one space."""
+    """Lower case, plain apostrophes, common slang and misspellings expanded, one space.
+
+    Cached: the screener, the conversation's escalation check and the reply checks normalise
+    the same message more than once."""
     t = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
     for rx, repl in _SLANG_RX:
         t = rx.sub(repl, t)
-    return re.sub(r"\s+", " ", t).strip()
+    return _SPACES.sub(" ", t).strip()
 
 
 # --- cues ---------------------------------------------------------------------------------
@@ -731,6 +739,9 @@ CUES: tuple[Cue, ...] = (
     ),
 )
 
+# Which cues could match a text at all, without scanning it (`theralab.safety.prefilter`).
+_CUE_FILTERS = tuple(Prefiltered(cue.pattern) for cue in CUES)
+
 # Contexts that modify cues.
 _NEGATION = re.compile(
     r"\b(?:(?<!or )not|never|no|don'?t|do not|didn'?t|won'?t|wouldn'?t|would never|isn'?t|am not|"
@@ -744,14 +755,14 @@ _IDIOM_AFTER = re.compile(
     r"(?:in|on) (?:a|the) (?:fall|stairs|match|pitch)|falling|cooking|at work))"
 )
 # Everyday death-and-violence idioms; recognised so a statistical tier does not read them as risk.
-_IDIOMS = re.compile(
+_IDIOMS = Prefiltered(
     r"\b(?:(?:is|are|'s|'re|will|gonna|going to) (?:literally |actually )?kill (?:me|us)\b|"
     r"(?:is|are|was) killing me|could (?:murder|kill) (?:a|an|some|for)|dying (?:to|for)|"
     r"to die for|died laughing|dead tired|bored to death|scared to death|shoot me now|"
     r"kill(?:ing|ed)? it\b|kill (?:some )?time|over my dead body|i'?m dead\b|"
     r"nearly died (?:laughing|of)|drop dead|make a killing|killer (?:workout|app|view))"
 )
-_EARNEST = re.compile(r"\b(?:for real|not joking|i mean it|seriously|no joke|fr fr|deadass)\b")
+_EARNEST = Prefiltered(r"\b(?:for real|not joking|i mean it|seriously|no joke|fr fr|deadass)\b")
 # Game words that settle it alone, and everyday words ("world", "boss", "level", "mod")
 # that only count as gaming next to a plain game word in the same sentence.
 _GAMING_STRONG = (
@@ -770,7 +781,7 @@ _GAMING_JARGON = (
     r"(?:raid|lobby|ranked|server|glitch|checkpoint|seed|hp|lava|restart|respawn|mods?|"
     r"hardcore|grenade|loot|nerf|xp|dungeon|speedrun)"
 )
-_GAMING = re.compile(
+_GAMING = Prefiltered(
     r"\b(?:"
     + _GAMING_STRONG
     + r"|(?:games?|gaming|played|playing)\b[^.!?]{0,60}\b"
@@ -784,7 +795,7 @@ _GAMING = re.compile(
     + r")\b"
 )
 # Fiction needs a work being written or watched, not "my story" (a life) or "writing a" (a note).
-_FICTION = re.compile(
+_FICTION = Prefiltered(
     r"\b(?:my (?:novel|book|screenplay|script|play|poem|fanfic|manuscript|short story|"
     r"story'?s? (?:character|protagonist|chapter|plot))|(?:a|the|this) (?:novel|screenplay|script|"
     r"film|movie|show|series|episode|poem|song|character|plot|season finale|protagonist|"
@@ -793,14 +804,14 @@ _FICTION = re.compile(
     r"in the (?:book|film|movie|show|series|story|novel|song|lyrics)|in (?:my|this|the) "
     r"(?:novel|story|fanfic|screenplay|script)|chapter \w+)\b"
 )
-_ACADEMIC = re.compile(
+_ACADEMIC = Prefiltered(
     r"\b(?:research|study|studies|statistics|stats|rates?|prevalence|epidemiology|essay|"
     r"assignment|coursework|dissertation|thesis|lecture|module|exam question|policy|"
     r"prevention|public health|journal|paper on|literature|data on|clinicians?|nursing "
     r"(?:school|student|course)|psychology (?:class|course|student)|training|textbook|"
     r"according to|how do (?:therapists|clinicians|counsel?lors))\b"
 )
-_THIRD_PARTY = re.compile(
+_THIRD_PARTY = Prefiltered(
     r"\b(?:(?:my|a|our) (?:\w+ )?(?:coworker|colleague|friend|son|daughter|student|"
     r"teammate|patient|client) (?:said|says|told|texted|posted|mentioned|keeps|has|is)|"
     r"my (?:\w+ )?(?:friend|best friend|mate|bf|gf|boyfriend|girlfriend|partner|husband|wife|son|"
@@ -813,7 +824,7 @@ _FIRST_PERSON_CLAUSE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself)\b")
 _REPORTED_QUESTION = re.compile(
     r"\b(?:asked|asking|asks|ask) (?:me )?(?:earlier |again |today )?(?:if|whether)\b[^.?!]*$"
 )
-_RECOVERY = re.compile(
+_RECOVERY = Prefiltered(
     r"\b(?:used to|years? ago|(?:years?|months?) since|(?:asked|asking|ask) (?:me )?"
     r"(?:earlier )?(?:if|whether)|when i was (?:younger|a (?:teen|kid|child)|\d+|in school)|"
     r"(?:clean|free|sober) (?:for|since)|in recovery|recovered|haven'?t (?:\w+ ){0,2}since|"
@@ -822,17 +833,17 @@ _RECOVERY = re.compile(
 )
 # A panic attack in the body's words: "this is it" / "I'm dying" there is fear of a medical
 # catastrophe, not a farewell.
-_PANIC = re.compile(
+_PANIC = Prefiltered(
     r"\b(?:panic attack|panicking|heart (?:is )?(?:racing|pounding|beating so fast)|can'?t "
     r"(?:catch my )?breathe?|can'?t get (?:enough )?air|chest (?:is )?(?:tight|hurts|pain)|"
     r"hands? (?:are |is )?(?:numb|tingling|shaking)|heart attack|going to faint|dizzy)\b"
 )
-_RECENT = re.compile(
+_RECENT = Prefiltered(
     r"\b(?:last (?:night|week|weekend|month)|yesterday|(?:a )?(?:few|couple of|two|three) "
     r"(?:days|weeks) ago|this (?:week|month)|recently|again|(?:a )?month ago)\b"
 )
 
-MEANS_INQUIRY = re.compile(
+MEANS_INQUIRY = Prefiltered(
     r"\b(?:how many " + _PILLS + r"|lethal (?:dose|amount)|fatal (?:dose|amount)|overdose "
     r"on|how much (?:\w+ ){0,4}(?:to (?:die|kill|overdose)|would kill|is (?:fatal|lethal|"
     r"deadly|too much))|(?:tallest|highest) (?:bridges?|buildings?|cliffs?|towers?|"
@@ -854,12 +865,12 @@ MEANS_INQUIRY = re.compile(
 )
 # A question about something that could be a means (medication, heights, water, rail, weapons,
 # lethality). Harmless alone; `high` after a stressor or any earlier risk.
-MEANS_QUESTION = re.compile(
+MEANS_QUESTION = Prefiltered(
     r"\?|\b(?:how (?:long|high|deep|far|many|much|do|does|can|would|fast)|which|where(?:'s| is|"
     r" are| can| do)?|what (?:happens|would|if|kind)|is (?:the|it|there|this)|are (?:the|there)|"
     r"does (?:the|it|a)|do (?:you|they|i)|can (?:you|i|someone)|help me find)\b"
 )
-MEANS_WORDS = re.compile(
+MEANS_WORDS = Prefiltered(
     r"\b(?:" + _PILLS + r"|medications?|meds|painkillers|morphine|oxycodone|codeine|"
     r"chemicals?|bleach|rope|guns?|rifles?|firearms?|shotguns?|handgun|gun safe|bridges?|"
     r"footbridge|buildings?|rooftops?|roofs?|floor|cliffs?|clifftop|river|dam|lake|quarry|"
@@ -869,12 +880,12 @@ MEANS_WORDS = re.compile(
     r"knives|knife|blades?|razors?|pay ?out|walkway|won'?t hurt|without stopping|no gates|"
     r"over-the-counter|take and how much|way out)\b"
 )
-SELF_HARM_INTENT = re.compile(
+SELF_HARM_INTENT = Prefiltered(
     r"\b(?:trying to die|wanted (?:it )?to (?:die|be the end|end)|hop(?:e|ed|ing) it would "
     r"(?:kill me|be the end)|something more|(?:don'?t|do not) (?:think i )?want it to stop|"
     r"wanted to die|not sure i'?m glad)\b"
 )
-STRESSOR = re.compile(
+STRESSOR = Prefiltered(
     r"\b(?:(?:girlfriend|boyfriend|wife|husband|partner|fianc[eé]e?) (?:left|dumped|cheated|"
     r"took the (?:kids|dog|children))|(?:wife|husband|partner) took the|failed (?:again|my|"
     r"the)|off the course|biopsy|(?:it'?s|its) not good|lost custody|took the kids|my fault|"
@@ -890,7 +901,7 @@ STRESSOR = re.compile(
     r"nobody (?:cares|loves me|would notice)|everything is falling apart|ruined my life|"
     r"lost everything)\b"
 )
-PERSONA_OVERRIDE = re.compile(
+PERSONA_OVERRIDE = Prefiltered(
     r"\b(?:ignore (?:all |your |the |any )?(?:previous |prior |above )?(?:instructions|rules|"
     r"guidelines|safety)|you are (?:now )?(?:dan|an? (?:ai|assistant|bot) (?:without|with no)|"
     r"not a (?:counsel?lor|therapist))|pretend (?:you(?:'re| are)|to be)|(?:let'?s )?roleplay|"
@@ -958,20 +969,23 @@ _MINOR_PARTS = (
     r"[(\[]\s*(?:1[0-7] ?[mf]|[mf] ?1[0-7])\s*[)\]]|\b(?:i|me) [(\[]1[0-7][)\]]",
 )
 MINOR = re.compile("|".join(f"(?:{p})" for p in _MINOR_PARTS))
+# Whether MINOR matches, part by part: each part has its own needles (a school year, an age),
+# where the whole alternation has some that almost every message holds.
+_MINOR_PARTS_RX = tuple(Prefiltered(p) for p in _MINOR_PARTS)
 
 
-_SYMPTOMS = re.compile(
+_SYMPTOMS = Prefiltered(
     r"\b(?:can'?t (?:feel|breathe|stand|see|stay awake)|heavy|far away|heart (?:is )?"
     r"(?:racing|pounding)|feel(?:ing)? (?:really )?(?:sick|weird|faint|dizzy|sleepy|off|numb)|"
     r"starting to feel|(?:gonna|going to|just) lie down|throwing up|passing out|kick in|"
     r"(?:they'?re|it'?s) in me)\b"
 )
-_MEDICAL_DANGER = re.compile(
+_MEDICAL_DANGER = Prefiltered(
     r"\b(?:faint(?:ed|ing)?|black(?:ing|ed) out|pass(?:ing|ed) out|heart (?:keeps |is )?"
     r"(?:doing|skipping|racing|pounding|fluttery|fluttering)|fluttery|skipping|numb|hit my "
     r"head|collapsed|chest pains?|can'?t stand up)\b"
 )
-_DANGER_NOW = re.compile(
+_DANGER_NOW = Prefiltered(
     r"\b(?:outside|banging on the door|locked in|pulled up|just (?:choked|hit|beat|attacked)|"
     r"when he gets back|coming (?:up|home|back|over)|against the door|(?:i'?m|im) here on my "
     r"own|right now|tonight|hiding)\b"
@@ -995,7 +1009,9 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
     """
     hits: list[CueHit] = []
     why = suppressed if suppressed is not None else []
-    for cue in CUES:
+    for cue, prefilter in zip(CUES, _CUE_FILTERS, strict=True):
+        if not prefilter.may_match(text):
+            continue
         for m in cue.pattern.finditer(text):
             before, after = text[: m.start()], text[m.end() :]
             if cue.negatable and _negated(before, m.group(0)):
@@ -1064,7 +1080,7 @@ def _addressed_to_someone_else(text: str, start: int, end: int) -> bool:
     )
 
 
-_SELF_INCLUDED = re.compile(
+_SELF_INCLUDED = Prefiltered(
     r"\b(?:asking (?:because|for myself|for me)|me too|same here|same for me|i(?:'ve| have) "
     r"been doing (?:it|that)|i do (?:it|that) too|like me|i feel the same)\b"
 )
@@ -1172,7 +1188,7 @@ def _owned(text: str, start: int, end: int, cue: Cue) -> bool:
 # --- supporter, history and own-risk helpers ------------------------------------------------
 
 # Told as history: a past frame in the cue's sentence, a recovery statement, nothing current.
-_BETTER_NOW = re.compile(
+_BETTER_NOW = Prefiltered(
     r"\b(?:(?:now|today|these days) i'?m (?:\w+ ){0,2}(?:better|okay|ok|fine|good|happy|glad|"
     r"grateful|thriving|stable|in a (?:good|better) place)|(?:i'?m|i am) (?:doing )?(?:so |much "
     r"|a lot )?(?:better|well) now|doing (?:much |so |a lot |way )?better|in a (?:good|better) "
@@ -1182,19 +1198,19 @@ _BETTER_NOW = re.compile(
     r"lived)|(?:years?|months?) (?:clean|free|sober)|(?:clean|free|sober) (?:for|since))\b"
 )
 # A supporter sharing their own past to reassure a reader.
-_REASSURING = re.compile(
+_REASSURING = Prefiltered(
     r"\b(?:i'?ve been (?:there|where you are|in your shoes)|i know (?:exactly )?how (?:it|you|"
     r"that) feels?|(?:been|was|were) in your (?:shoes|position)|you'?re not alone|hang in "
     r"there|you can get through (?:this|it)|you will get through|it will get better|things "
     r"will get better)\b"
 )
-_PAST_FRAME = re.compile(
+_PAST_FRAME = Prefiltered(
     r"\b(?:used to|years? ago|(?:back|long time) ago|when i was|as a (?:teen|teenager|kid|"
     r"child)|in my (?:teens|twenties|20s|thirties|30s)|in the past|at (?:my|the) (?:worst|lowest)|"
     r"back (?:then|in)|at the time|(?:wanted|attempted|tried|was|were|thought|felt|considered|"
     r"had|cut|burned|planned)\b)"
 )
-_CURRENT = re.compile(
+_CURRENT = Prefiltered(
     r"\b(?:still (?:want|wanna|think|feel|have|get|struggle|can'?t|do)|again|lately|these days "
     r"i (?:want|think|feel|can'?t)|nowadays i|right now|(?:it'?s|they'?re|the thoughts are|it "
     r"is) (?:back|coming back|getting worse)|came back|coming back|worse than ever|currently|"
@@ -1230,7 +1246,7 @@ def _told_as_history(t: str, hits: list[CueHit]) -> bool:
     return all(_PAST_FRAME.search(_sentence(t, h.start, h.end)[0]) for h in hits)
 
 
-def _own_matches(rx: re.Pattern[str], t: str) -> list[re.Match[str]]:
+def _own_matches(rx: Prefiltered, t: str) -> list[re.Match[str]]:
     """Matches the speaker says about themselves, not to or about a reader they support."""
     out = []
     for m in rx.finditer(t):
@@ -1248,7 +1264,7 @@ def _own_matches(rx: re.Pattern[str], t: str) -> list[re.Match[str]]:
 # Access to means: a firearm at hand, medication saved up, injection equipment with drugs,
 # a ligature or charcoal bought. Harmless alone (many homes hold a gun); `high` with ideation.
 _GUN = r"(?:guns?|rifles?|shotguns?|handguns?|pistols?|revolvers?|firearms?)"
-_MEANS_ACCESS = re.compile(
+_MEANS_ACCESS = Prefiltered(
     r"\b(?:(?:a|the|my|his|her|our|their|dad'?s|mum'?s|mom'?s|\w+'s) (?:loaded )?"
     + _GUN
     + r"\b[^.!?]{0,40}\b(?:in (?:the|my|our|his|her) (?:house|home|room|closet|wardrobe|drawer|"
@@ -1276,8 +1292,8 @@ _MEANS_ACCESS = re.compile(
 )
 # Preparation: acts that settle affairs. One alone is ambiguous (a holiday, a house move);
 # two, or one with finality or ideation, are `high`.
-_PREP_ACTS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p)
+_PREP_ACTS: tuple[Prefiltered, ...] = tuple(
+    Prefiltered(p)
     for p in (
         r"\b(?:arrang\w+|sort(?:ed|ing) out|made sure|making sure|found|finding|ask(?:ed|ing)|"
         r"set(?:ting)? up) (?:\w+ ){0,6}?(?:take care of|look after|looks after|take|takes|have|"
@@ -1301,13 +1317,13 @@ _PREP_ACTS: tuple[re.Pattern[str], ...] = tuple(
         r"(?:\w+ ){0,4}(?:so|for) my (?:family|wife|husband|partner|kids|mum|mom|parents))\b",
     )
 )
-_PREP_ORDINARY = re.compile(
+_PREP_ORDINARY = Prefiltered(
     r"\b(?:while i'?m (?:away|on holiday|at work|in hospital|travell?ing)|holiday|vacation|"
     r"trip|moving (?:house|out|abroad|away)|move house|declutter\w*|charity|donat\w+|wedding|"
     r"christmas|birthday|thank[- ]you|retir\w+|new baby|pregnan\w+|surgery|deployment|"
     r"business trip)\b"
 )
-_FINALITY = re.compile(
+_FINALITY = Prefiltered(
     r"\b(?:just in case|in case (?:anything|something) (?:happens|happened)|when i'?m (?:gone|"
     r"not here|not around)|after i'?m gone|once i'?m gone|won'?t (?:need|be needing) (?:them|it|"
     r"any of (?:it|this|them))|for good|forever|permanently|one last|(?:last|final) time|before "
@@ -1318,7 +1334,7 @@ _FINALITY = re.compile(
 # A postponed or aborted attempt in plain words is a cue (`postponed_attempt`); these vaguer
 # forms ("was going to do it last night but…", "not tonight, maybe next week") are `high`
 # when ideation is in the same message or earlier in the conversation.
-_POSTPONED_VAGUE = re.compile(
+_POSTPONED_VAGUE = Prefiltered(
     r"\b(?:(?:was|were) (?:going|gonna|about|planning|ready) to do it (?:\w+ ){0,4}?(?:but|"
     r"until|then)|(?:almost|nearly|so close to|came close to) (?:did|doing|do) it|not "
     r"(?:tonight|today|yet)[,.]? (?:maybe|probably|but) (?:tomorrow|next week|soon|this weekend|"
@@ -1327,14 +1343,14 @@ _POSTPONED_VAGUE = re.compile(
     r"with it|gave myself (?:until|till|a deadline|one more)|(?:put|putting|pushed|pushing) it "
     r"(?:off|back) (?:until|till|to|again))\b"
 )
-_YOU_ASKED = re.compile(
+_YOU_ASKED = Prefiltered(
     r"\b(?:(?:do|did|have|are|were|could|can|will|would) (?:you|u) (?:still )?(?:have|got|take|"
     r"took|taken|keep|hold|holding|near|at|on|with|put|give|hand|lock|get rid|throw|flush|move|"
     r"bring|store|leave|need)|(?:you|u)(?:'ve| have)? (?:got|taken|took|still have)|your (?:\w+ )?"
     r"(?:pills|meds|medication|tablets|gun|rifle|rope|knife|blades?|razors?|stash|place|house|"
     r"room|flat|home|car))\b"
 )
-_LETHAL = re.compile(
+_LETHAL = Prefiltered(
     r"\b(?:lethal|fatal|to die|kill|painless|overdose|die|dying|survive|bleed out|drown|deadly|"
     r"enough to|hurt the least)\b"
 )
@@ -1370,7 +1386,7 @@ def _own_stressor(t: str) -> bool:
     return False
 
 
-def _in_game(t: str, rx: re.Pattern[str]) -> bool:
+def _in_game(t: str, rx: Prefiltered) -> bool:
     """Every sentence where rx matches is about a game (not a game elsewhere in the post)."""
     found = [_sentence(t, m.start(), m.end())[0] for m in rx.finditer(t)]
     return bool(found) and all(_GAMING.search(sentence) for sentence in found)
@@ -1541,7 +1557,7 @@ def assess_text(text: str) -> RiskAssessment:
             level = max_level([level, L.HIGH])
             if C.SUICIDE not in categories:
                 categories.append(C.SUICIDE)
-    if MINOR.search(t):
+    if any(part.search(t) for part in _MINOR_PARTS_RX):
         categories.append(C.MINOR)
         signals.append("minor")
     if level is L.NONE:
@@ -1572,11 +1588,11 @@ def assess_text(text: str) -> RiskAssessment:
 
 
 # After voices or a delusion were disclosed, "they keep telling me to ..." is a command.
-_COMMAND_IN_CONTEXT = re.compile(
+_COMMAND_IN_CONTEXT = Prefiltered(
     rf"\b(?:they|it|he|she|the voices?){_COMMAND}(?:{_SELF_TARGET}|{_OTHER_TARGET})"
 )
 # After signs of mania, lost sleep or a risky act makes it an episode to act on.
-_MANIA_IN_CONTEXT = re.compile(rf"\b(?:{_SLEEPLESS}|{_RISKY_ACT})")
+_MANIA_IN_CONTEXT = Prefiltered(rf"\b(?:{_SLEEPLESS}|{_RISKY_ACT})")
 
 
 def escalate_in_context(text: str, earlier: list[RiskCategory]) -> tuple[RiskLevel, str] | None:

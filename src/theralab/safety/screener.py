@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from theralab.safety.patterns import assess_text, escalate_in_context
+from theralab.safety.prefilter import prepare
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
 
 if TYPE_CHECKING:
@@ -243,6 +244,7 @@ def default_screener(
     from theralab.safety.model_tier import ModelTier
     from theralab.safety.semantic import semantic_tier_if_available
 
+    prepare()  # the pattern tier's prefilters, derived now rather than on the first message
     tiers: list[ScreeningTier] = [PatternTier()]
     semantic = semantic_tier_if_available(sensitivity)
     if semantic is not None:

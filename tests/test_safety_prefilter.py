@@ -1,0 +1,97 @@
+"""The pattern tier's prefilter never skips a regex that would match (it only saves time).
+
+`theralab.safety.prefilter` derives, from each regex's syntax, strings of which a text must hold
+one for the regex to match; the pattern tier skips the regex when none is there. A wrong
+derivation would silently drop cues, so every prefiltered regex of the pattern tier is checked
+against the repository's own corpora: wherever the regex matches, its prefilter must pass.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+
+from theralab.safety import patterns as P
+from theralab.safety.corpus import batch4_dir, corpus_dir, load_corpus
+from theralab.safety.prefilter import Prefiltered, needles
+from theralab.safety.redteam.cases import load_cases
+
+
+def _filters() -> dict[str, Prefiltered]:
+    found = {f"cue:{c.name}": f for c, f in zip(P.CUES, P._CUE_FILTERS, strict=True)}
+    found |= {name: v for name, v in vars(P).items() if isinstance(v, Prefiltered)}
+    found |= {f"_PREP_ACTS[{i}]": f for i, f in enumerate(P._PREP_ACTS)}
+    found |= {f"_MINOR_PARTS_RX[{i}]": f for i, f in enumerate(P._MINOR_PARTS_RX)}
+    found |= {f"_SLANG_RX[{i}]": f for i, (f, _) in enumerate(P._SLANG_RX)}
+    return found
+
+
+@cache
+def _texts(form: str) -> tuple[str, ...]:
+    """The corpora's messages as the regexes see them: lowered (the slang substitutions) or
+    normalised (everything else)."""
+    messages = [
+        *load_corpus(),
+        *load_corpus(batch4_dir(), legacy=False),
+        *load_corpus(corpus_dir().with_name("screener_challenge"), legacy=False),
+    ]
+    texts = [m.text for m in messages] + [t for case in load_cases() for t in case.turns]
+    change = str.lower if form == "lowered" else P.normalise
+    return tuple(dict.fromkeys(change(t) for t in texts))
+
+
+def test_the_corpora_are_there() -> None:
+    assert len(_texts("normalised")) > 5000  # a checkout: data/screener, batch 4, challenge set
+
+
+@pytest.mark.parametrize("name", sorted(_filters()))
+def test_the_prefilter_passes_wherever_its_regex_matches(name: str) -> None:
+    prefiltered = _filters()[name]
+    texts = _texts("lowered" if name.startswith("_SLANG") else "normalised")
+    missed = [t for t in texts if prefiltered.regex.search(t) and not prefiltered.may_match(t)]
+    assert not missed, f"{name} skipped {len(missed)} matching texts, e.g. {missed[0]!r}"
+    assert prefiltered.needles is None or prefiltered.needles  # never an empty set
+
+
+def test_the_prefilter_skips_most_cues_on_an_ordinary_message() -> None:
+    text = P.normalise("Had a long day at work, going to cook pasta and watch the match tonight.")
+    skipped = [f for f in P._CUE_FILTERS if not f.may_match(text)]
+    assert len(skipped) > len(P.CUES) // 2
+    assert all(f.search(text) is None for f in skipped)
+
+
+def test_needles_follow_the_pattern() -> None:
+    assert needles(re.compile(r"\bkill(?:ing)? myself\b")) == {"kill myself", "killing myself"}
+    # One needle per alternative; a part that may be absent gives none.
+    assert needles(re.compile(r"\b(?:wanna die|want(?:ed)? to die)\b")) == {
+        "wanna die",
+        "want to die",
+        "wanted to die",
+    }
+    assert needles(re.compile(r"(?:voices?)? tell me")) == {" tell me"}
+    # `k+m+s+` holds "km" and "ms"; a lookahead's text is in the text too.
+    assert needles(re.compile(r"\bk+m+s+\b")) in ({"km"}, {"ms"})
+    assert needles(re.compile(r"\bi (?=.*\bnobody cares)")) == {"nobody cares"}
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"\w+", r"(?:a|b)?", r"[^.]{3}", r"(?P<a>x?)(?P=a)", r"(?i:kill)"]
+)
+def test_patterns_with_nothing_certain_have_no_needles(pattern: str) -> None:
+    assert needles(re.compile(pattern)) is None
+    assert Prefiltered(pattern).may_match("")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["SUICIDE", "su1cide", "ſuicide", "suicıde", "sewer slide", "S*icide", "nothing here"],
+)
+def test_ignorecase_prefilter_agrees_with_its_regex(text: str) -> None:
+    # Unicode case folding maps the long s onto s: non-ASCII text always runs the regex.
+    pattern = r"\bsewer ?slide\b|\bsu[i1!]c[i1!]d[e3]\b|\bs[u*]ic[i*]de\b"
+    prefiltered = Prefiltered(pattern, re.IGNORECASE)
+    expected = re.compile(pattern, re.IGNORECASE).sub("x", text)
+    assert prefiltered.sub("x", text) == expected
+    assert bool(prefiltered.search(text)) == bool(re.search(pattern, text, re.IGNORECASE))
