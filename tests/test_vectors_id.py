@@ -97,8 +97,9 @@ def test_a_quality_scorer_from_other_vectors_is_refused(tmp_path: Path) -> None:
     pytest.importorskip("numpy")
     from theralab.evaluate.quality import QualityModel, card, weights_path
 
-    meta = {**card()}  # a copy: card() is cached
-    meta["features"] = {**meta["features"], "vectors": "all-MiniLM-L6-v2/fp32.r1"}
+    meta = card()
+    meta["features"]["vectors"] = "all-MiniLM-L6-v2/fp32.r1"
+    assert card()["features"]["vectors"] != meta["features"]["vectors"]  # a copy each call
     shutil.copy(weights_path().with_suffix(".npz"), tmp_path / "quality.npz")
     (tmp_path / "quality.json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ValueError, match="Retrain"):

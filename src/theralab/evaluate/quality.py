@@ -32,6 +32,7 @@ and MI-Welivita: non-commercial research use only (see `evaluate/data/README.md`
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -105,9 +106,10 @@ def _read_card(path: str) -> dict[str, Any]:
 
 
 def card(path: Path | None = None) -> dict[str, Any]:
-    """The model card: training data, licence, DEV and FROZEN figures (empty without one)."""
+    """The model card: training data, licence, DEV and FROZEN figures (empty without one).
+    A copy: the file is read once per process, and a caller's edits stay its own."""
     file = (path or weights_path()).with_suffix(".json")
-    return _read_card(str(file)) if file.is_file() else {}
+    return copy.deepcopy(_read_card(str(file))) if file.is_file() else {}
 
 
 def why_unavailable(path: Path | None = None) -> str | None:
