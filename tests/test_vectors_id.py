@@ -75,7 +75,8 @@ def test_the_coders_heads_and_the_quality_scorer_record_the_coders_vectors() -> 
 def test_coder_heads_from_other_vectors_are_refused(tmp_path: Path) -> None:
     pytest.importorskip("numpy")
     from theralab.coding.mi_coder import heads_path
-    from theralab.coding.vectors import HeadsMismatch, load_heads
+    from theralab.coding.vectors import load_heads
+    from theralab.text.encoder import VectorsMismatch
 
     meta = json.loads(heads_path().with_suffix(".json").read_text(encoding="utf-8"))
     shutil.copy(heads_path().with_suffix(".npz"), tmp_path / "mi_heads.npz")
@@ -84,12 +85,12 @@ def test_coder_heads_from_other_vectors_are_refused(tmp_path: Path) -> None:
         if encoder is not None:
             stale["encoder"] = encoder
         (tmp_path / "mi_heads.json").write_text(json.dumps(stale), encoding="utf-8")
-        with pytest.raises(HeadsMismatch, match="Retrain"):
+        with pytest.raises(VectorsMismatch, match="retrain: theralab coder train"):
             load_heads(tmp_path / "mi_heads")
     (tmp_path / "mi_heads.json").write_text(json.dumps(meta), encoding="utf-8")
     heads, _ = load_heads(tmp_path / "mi_heads")
     assert "behaviour" in heads
-    with pytest.raises(HeadsMismatch, match="Retrain"):  # read as fp32 heads: refused
+    with pytest.raises(VectorsMismatch, match="retrain"):  # read as fp32 heads: refused
         load_heads(tmp_path / "mi_heads", Precision.FP32)
 
 
@@ -102,6 +103,6 @@ def test_a_quality_scorer_from_other_vectors_is_refused(tmp_path: Path) -> None:
     assert card()["features"]["vectors"] != meta["features"]["vectors"]  # a copy each call
     shutil.copy(weights_path().with_suffix(".npz"), tmp_path / "quality.npz")
     (tmp_path / "quality.json").write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(ValueError, match="Retrain"):
+    with pytest.raises(ValueError, match=r"retrain: scripts/train_quality\.py"):
         QualityModel.load(tmp_path / "quality")
     assert QualityModel.load().blocks  # the shipped one loads

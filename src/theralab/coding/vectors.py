@@ -15,7 +15,13 @@ from typing import Any
 import numpy as np
 
 from theralab.coding.features import form_features, hashed_ngrams
-from theralab.text.encoder import CODER_PRECISION, Encoder, Precision, vectors_id
+from theralab.text.encoder import (
+    CODER_PRECISION,
+    Encoder,
+    Precision,
+    require_vectors,
+    vectors_id,
+)
 
 EMBED_DIM = 384
 NGRAM_BUCKETS = 2**14
@@ -143,23 +149,18 @@ def save_heads(
     path.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 
-class HeadsMismatch(ValueError):
-    """Heads trained on vectors other than the ones the coders encode with here."""
-
-
 def load_heads(
     path: Path, precision: Precision = CODER_PRECISION
 ) -> tuple[dict[str, Head], dict[str, Any]]:
-    """The heads and their metadata; refused (`HeadsMismatch`) when they were trained on other
-    vectors than `precision`'s, which their coder encodes with: a linear head on vectors of
-    another precision or recipe codes plausibly and wrongly."""
+    """The heads and their metadata; refused (`VectorsMismatch`) when they were trained on
+    other vectors than `precision`'s, which their coder encodes with."""
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    trained_on, runs_on = meta.get("encoder", "unrecorded"), vectors_id(precision)
-    if trained_on != runs_on:
-        raise HeadsMismatch(
-            f"{path.with_suffix('.json')}: these heads were trained on {trained_on} vectors; "
-            f"the coders encode with {runs_on}. Retrain: theralab coder train mi|empathy"
-        )
+    require_vectors(
+        meta.get("encoder"),
+        vectors_id(precision),
+        path.with_suffix(".json"),
+        "theralab coder train mi|empathy",
+    )
     with np.load(path.with_suffix(".npz")) as data:
         heads = {
             name: Head(tuple(labels), data[f"{name}.W"], data[f"{name}.b"])

@@ -294,19 +294,16 @@ class QualityModel:
     def load(cls, path: Path | None = None) -> QualityModel:
         import numpy as np
 
-        from theralab.text.encoder import CODER_PRECISION, vectors_id
+        from theralab.text.encoder import CODER_PRECISION, require_vectors, vectors_id
 
         file = path or weights_path()
         meta = card(file)
-        trained_on, runs_on = (
-            meta["features"].get("vectors", "unrecorded"),
+        require_vectors(
+            meta["features"].get("vectors"),
             vectors_id(CODER_PRECISION),
+            file.with_suffix(".json"),
+            "scripts/train_quality.py",
         )
-        if trained_on != runs_on:
-            raise ValueError(
-                f"{file.with_suffix('.json')}: the quality scorer was trained on {trained_on} "
-                f"vectors; the coders encode with {runs_on}. Retrain: scripts/train_quality.py"
-            )
         with np.load(file.with_suffix(".npz")) as data:
             arrays = {k: data[k].astype(np.float64) for k in data.files}
         return cls(

@@ -34,6 +34,7 @@ from theralab.text.encoder import (
     Encoder,
     Precision,
     encoder_runnable,
+    require_vectors,
     vectors_id,
 )
 from theralab.text.encoder import semantic_enabled as semantic_enabled
@@ -194,12 +195,9 @@ class SemanticTier:
     @cached_property
     def weights(self) -> dict[str, Any]:
         weights = json.loads(self.weights_path.read_text(encoding="utf-8"))
-        trained_on, runs_on = weights.get("encoder", "unrecorded"), encoder_id()
-        if trained_on != runs_on:
-            raise ValueError(
-                f"{self.weights_path}: heads trained on {trained_on} vectors, the screener "
-                f"encodes with {runs_on}; retrain: scripts/train_screener.py"
-            )
+        require_vectors(
+            weights.get("encoder"), encoder_id(), self.weights_path, "scripts/train_screener.py"
+        )
         return weights
 
     @cached_property

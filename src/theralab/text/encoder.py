@@ -109,6 +109,21 @@ def vectors_id(precision: Precision | str, adapter: Path | None = None) -> str:
     return f"all-MiniLM-L6-v2/{Precision(precision).value}.r{RECIPE}{adapter_tag(adapter)}"
 
 
+class VectorsMismatch(ValueError):
+    """Weights trained on other vectors than the ones they would run on."""
+
+
+def require_vectors(recorded: str | None, runs_on: str, where: Path, retrain: str) -> None:
+    """Refuse (`VectorsMismatch`) weights at `where` whose recorded `vectors_id` is not the
+    one of the encoder they would run on: a linear head on another precision's or recipe's
+    vectors scores plausibly and wrongly. `retrain`: the command that makes new ones."""
+    if recorded != runs_on:
+        raise VectorsMismatch(
+            f"{where}: trained on {recorded or 'unrecorded'} vectors, would run on {runs_on}; "
+            f"retrain: {retrain}"
+        )
+
+
 def adapter_tag(adapter: Path | None) -> str:
     """A short digest of a fine-tuned layers file: models built from it are named by it, so a
     retrained adapter never reuses a stale model."""

@@ -30,6 +30,7 @@ from theralab.text.encoder import (
     Encoder,
     Precision,
     encoder_runnable,
+    require_vectors,
     semantic_enabled,
     vectors_id,
 )
@@ -85,12 +86,12 @@ def _load(path: Path) -> ReplyHead | None:
     import numpy as np
 
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    trained_on, runs_on = meta.get("encoder", "unrecorded"), vectors_id(PRECISION)
-    if trained_on != runs_on:
-        raise ValueError(
-            f"{path}: the reply head was trained on {trained_on} vectors, the checker encodes "
-            f"with {runs_on}; retrain: .venv/bin/python bench/reply_check.py --train-head"
-        )
+    require_vectors(
+        meta.get("encoder"),
+        vectors_id(PRECISION),
+        path,
+        ".venv/bin/python bench/reply_check.py --train-head",
+    )
     arrays = np.load(path)
     return ReplyHead(
         coef=arrays["coef"].astype(np.float32),
