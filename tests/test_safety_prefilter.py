@@ -95,3 +95,23 @@ def test_ignorecase_prefilter_agrees_with_its_regex(text: str) -> None:
     expected = re.compile(pattern, re.IGNORECASE).sub("x", text)
     assert prefiltered.sub("x", text) == expected
     assert bool(prefiltered.search(text)) == bool(re.search(pattern, text, re.IGNORECASE))
+
+
+def test_a_tree_it_cannot_read_runs_the_regex_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from theralab.safety import prefilter
+
+    def changed_shape(items: object) -> object:
+        raise TypeError("a parser of another Python")
+
+    monkeypatch.setattr(prefilter, "_sequence", changed_shape)
+    assert needles(re.compile(r"\bkill myself\b")) is None
+    cue = Prefiltered(r"\bkill myself\b")
+    assert cue.may_match("nothing here") and cue.search("i want to kill myself")
+
+
+def test_without_the_private_parser_every_regex_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from theralab.safety import prefilter
+
+    monkeypatch.setattr(prefilter, "_READABLE", False)
+    assert needles(re.compile(r"\bend it all\b")) is None
+    assert Prefiltered(r"\bend it all\b").may_match("an ordinary day")

@@ -21,8 +21,17 @@ import itertools
 import re
 import threading
 from collections.abc import Callable, Iterator
-from re import _constants as sre
-from re import _parser as sre_parse
+
+# The syntax tree comes from CPython's own regex parser, a private module. A Python without it,
+# or a tree this reader cannot read, gives no needles: the regex then always runs (slower,
+# never a missed match).
+try:
+    from re import _constants as sre
+    from re import _parser as sre_parse
+
+    _READABLE = True
+except ImportError:  # pragma: no cover - CPython 3.11+ has both
+    _READABLE = False
 
 # Bounds on the literal sets grown from alternations, optional parts and small classes.
 _MAX_EXACT = 64  # strings one part of a pattern can match exactly
@@ -39,8 +48,13 @@ def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
 
     IGNORECASE is ignored here: `Prefiltered` lowers the needles and uses them on ASCII text.
     """
-    tree = sre_parse.parse(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-    _, required = _sequence(list(tree))
+    if not _READABLE:
+        return None
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+        _, required = _sequence(list(tree))
+    except Exception:  # a parser that changed shape: run the regex every time
+        return None
     return _simplify(required) if required else None
 
 
