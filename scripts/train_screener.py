@@ -14,8 +14,8 @@ never used to choose a threshold; its figures are printed apart. Everything else
 grouped 5-fold cross-validation (no author, template or user on both sides). Calibration
 (Platt, per ladder step) and the operating thresholds come from the out-of-fold scores.
 
-`--fine-tune LAYERS` fine-tunes the encoder's top layers for screening (scripts/
-screener_finetune.py) — once per fold without that fold, so out-of-fold scores stay honest,
+`--fine-tune LAYERS` fine-tunes the encoder's top layers for screening
+(`theralab.text.finetune`) — once per fold without that fold, so out-of-fold scores stay honest,
 then on all development data; the result ships as `safety/data/screener_encoder.npz` and the
 package rebuilds its int8 encoder from it. Not the default: measured with 3 layers × 5 epochs
 it cut false alarms on our corpus (frozen `none` escalated 10.5% vs 13.8%) but lost recall and
@@ -673,6 +673,13 @@ def main() -> None:
     )
     parser.add_argument("--epochs", type=int, default=5, help="fine-tuning epochs")
     parser.add_argument(
+        "--tune-on-cssrs",
+        action="store_true",
+        help="with --fine-tune: the C-SSRS development users join the encoder's objective "
+        "(supporters' windows as `none`; each at-risk user's riskiest window, chosen by the "
+        "fold's heads on the published encoder, at the weak level)",
+    )
+    parser.add_argument(
         "--without",
         action="append",
         default=[],
@@ -709,11 +716,13 @@ def main() -> None:
     # Per fold, the development examples as that fold's model sees them: with fine-tuning, the
     # encoder is tuned again without the fold, so no held-out message shaped its vectors.
     fold_dev: list[list[Example]] = []
-    adapter = DATA / ADAPTER_FILE
+    adapter = args.out.parent / ADAPTER_FILE
     if args.fine_tune:
-        from screener_finetune import TopLayerTuner
+        from theralab.text.finetune import TopLayerTuner
 
         tuner = TopLayerTuner(args.fine_tune, args.epochs)
+        published = development(VectorStore(CACHE)) if args.tune_on_cssrs else []
+        post_windows = [windows(post) for u in users_dev for post in u.posts]
 
         def tune(keep: Callable[[int], bool]) -> Any:
             texts, labels, weights = [], [], []
@@ -723,6 +732,32 @@ def main() -> None:
                         texts.append(w)
                         labels.append(RANK[m.level.value])
                         weights.append(3.0 if m.source == "profiles" else 1.0)
+            if args.tune_on_cssrs:
+                n = len(dev_msgs)
+                kept = [i for i in range(len(published)) if keep(i)]
+                first = fit_heads([published[i] for i in kept], args.C, steps=2)
+                support: Counter[str] = Counter()
+                risky: dict[str, list[int]] = {}
+                for i in (k for k in kept if k >= n):  # C-SSRS posts follow the messages
+                    ex = published[i]
+                    if ex.kind == "cssrs_support" and support[ex.group] < 30:
+                        for w in post_windows[i - n][: 30 - support[ex.group]]:
+                            texts.append(w)
+                            labels.append(0)
+                            weights.append(1.0)
+                            support[ex.group] += 1
+                    elif ex.meta.get("label") in CSSRS_WEAK:
+                        risky.setdefault(ex.group, []).append(i)
+                for posts in risky.values():
+                    scored = [
+                        (float(first.logits(published[i].vectors)[k, 1]), i, k)
+                        for i in posts
+                        for k in range(published[i].vectors.shape[0])
+                    ]
+                    _, i, k = max(scored)
+                    texts.append(post_windows[i - n][k])
+                    labels.append(RANK[CSSRS_WEAK[published[i].meta["label"]]])
+                    weights.append(1.0)
             return tuner.fit(texts, labels, weights)
 
         for f in range(args.folds):

@@ -1,11 +1,12 @@
-"""Fine-tuning the top layers of all-MiniLM-L6-v2 for the screener (used by
-`scripts/train_screener.py --fine-tune`; needs torch, i.e. the `semantic` extra).
+"""Fine-tuning the top layers of all-MiniLM-L6-v2 for a task (needs torch, i.e. the `semantic`
+extra): the screener (`scripts/train_screener.py --fine-tune`) and the reply checker's learned
+head (`python -m theralab.safety.reply_check.learned`).
 
-The lower layers stay as published and their output is computed once per window; only the top
-`layers` transformer layers learn, under an ordinal head (P(level ≥ low / moderate / high /
-imminent), class-balanced), for a few epochs. What is kept is the top layers' weights: the
-package's encoder rebuilds the model with them (`theralab.text.encoder.build(adapter=…)`) and
-the screener's linear heads are then trained on its vectors as before.
+The lower layers stay as published and their output is computed once per text; only the top
+`layers` transformer layers learn, under an ordinal head (P(level ≥ step) for each of `steps`
+steps, class-balanced; one step is a yes/no label), for a few epochs. What is kept is the top
+layers' weights: the package's encoder rebuilds the model with them
+(`theralab.text.encoder.build(adapter=…)`) and a linear head is then trained on its vectors.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ State = dict[str, torch.Tensor]
 
 
 class TopLayerTuner:
-    def __init__(self, layers: int = 3, epochs: int = 5, seed: int = 0) -> None:
+    def __init__(self, layers: int = 3, epochs: int = 5, seed: int = 0, steps: int = 4) -> None:
         hf_logging.disable_progress_bar()
         torch.set_num_threads(2)
         self.layers, self.epochs, self.seed = layers, epochs, seed
+        self.steps = steps  # ordinal outputs: 4 for the risk ladder, 1 for a yes/no label
         source = str(model_source())
         self.tokenizer = AutoTokenizer.from_pretrained(source)
         self.model = AutoModel.from_pretrained(source).eval()
@@ -92,7 +94,7 @@ class TopLayerTuner:
         torch.manual_seed(self.seed)
         rng = np.random.default_rng(self.seed)
         self.top.load_state_dict(self.base)
-        head = torch.nn.Linear(DIM, 4)
+        head = torch.nn.Linear(DIM, self.steps)
         optimiser = torch.optim.AdamW(
             [
                 {"params": self.top.parameters(), "lr": 4e-5},
@@ -101,7 +103,7 @@ class TopLayerTuner:
             weight_decay=0.01,
         )
         rank = torch.tensor(np.asarray(ranks))
-        target = torch.stack([(rank >= s).float() for s in (1, 2, 3, 4)], 1)
+        target = torch.stack([(rank >= s).float() for s in range(1, self.steps + 1)], 1)
         weight = torch.tensor(np.asarray(weights), dtype=torch.float32)
         pos_weight = (1 - target).sum(0) / target.sum(0).clamp(min=1)
         by_length = sorted(range(len(texts)), key=lambda i: self.hidden[texts[i]].shape[0])
