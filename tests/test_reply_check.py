@@ -455,3 +455,41 @@ def test_learned_head_is_off_in_tests_and_only_adds_blocks_when_on(
     assert check_reply(bad, history=calm).allowed
     verdict = check_reply(bad, history=history)
     assert not verdict.allowed and set(verdict.reasons) <= set(RULE_REASONS) | {LEARNED_REASON}
+
+
+def test_the_learned_screener_opens_the_head_where_the_rules_read_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rules' reading of a history is pattern-based; where it finds nothing, the head still
+    judges the reply when the learned screener finds risk in a client message."""
+    import theralab.safety.reply_check as rc
+
+    class Blocks:
+        def blocks(self, reply: str, history: list[str]) -> bool:
+            return True
+
+    calm = ["Work was fine today, I made pasta and watched a film."]
+    assert not rc.assess_history(calm).needs_care
+    monkeypatch.setattr(rc, "reply_head", lambda: Blocks())
+    monkeypatch.setattr(rc, "history_at_risk", lambda history: False)
+    assert check_reply("Sounds like a good evening.", history=calm).allowed
+    monkeypatch.setattr(rc, "history_at_risk", lambda history: history == calm)
+    verdict = check_reply("Sounds like a good evening.", history=calm)
+    assert not verdict.allowed and verdict.reasons == (rc.LEARNED_REASON,)
+    # a caller that screens the conversation itself (the guardrail) still gets the rules only
+    assert check_reply("Sounds like a good evening.", history=calm, risk=RiskAssessment()).allowed
+
+
+def test_history_at_risk_reads_the_learned_screener(monkeypatch: pytest.MonkeyPatch) -> None:
+    from theralab.safety.reply_check.learned import history_at_risk
+
+    crisis = ["I took all of my pills an hour ago and I feel really strange."]
+    assert not history_at_risk(crisis)  # THERALAB_SEMANTIC=0 in tests: no learned screener
+    monkeypatch.setenv("THERALAB_SEMANTIC", "1")
+    from theralab.safety.semantic import semantic_tier_if_available
+
+    if semantic_tier_if_available() is None:
+        pytest.skip("the learned screener is not installed here")
+    assert history_at_risk(crisis)
+    assert not history_at_risk(["Work was fine today, I made pasta and watched a film."])
+    assert not history_at_risk([])

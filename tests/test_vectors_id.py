@@ -24,7 +24,8 @@ def test_the_shipped_heads_were_trained_on_the_vectors_they_run_on() -> None:
     screener = json.loads(classifier_path().read_text(encoding="utf-8"))
     assert screener["encoder"] == encoder_id()
     reply = json.loads(learned.WEIGHTS.with_suffix(".json").read_text(encoding="utf-8"))
-    assert reply["encoder"] == vectors_id(learned.PRECISION)
+    assert reply["encoder"] == vectors_id(learned.PRECISION, learned.ADAPTER)
+    assert reply["adapter"] == learned.ADAPTER.name and learned.ADAPTER.is_file()
 
 
 def test_a_screener_head_from_another_recipe_is_refused(tmp_path: Path) -> None:
@@ -40,21 +41,30 @@ def test_a_reply_head_from_another_recipe_is_refused(tmp_path: Path) -> None:
     pytest.importorskip("numpy")
     meta = json.loads(learned.WEIGHTS.with_suffix(".json").read_text(encoding="utf-8"))
 
-    def head_with(encoder: str | None, folder: str) -> Path:
+    def head_with(encoder: str | None, folder: str, layers: bytes | None = b"") -> Path:
         # one folder a case: `_load` is cached by path
         head = tmp_path / folder / "reply_head.npz"
         head.parent.mkdir()
         shutil.copy(learned.WEIGHTS, head)
+        if layers is not None:  # the fine-tuned layers beside it, changed by `layers`
+            adapter = head.parent / learned.ADAPTER.name
+            adapter.write_bytes(learned.ADAPTER.read_bytes() + layers)
         if encoder is not None:
             text = json.dumps({**meta, "encoder": encoder})
             head.with_suffix(".json").write_text(text, encoding="utf-8")
         return head
 
+    assert meta["adapter"] == learned.ADAPTER.name
     assert learned._load(head_with(None, "bare")) is None  # no metadata beside it: no head
+    # without its fine-tuned layers the head cannot run: the rules stand alone
+    assert learned._load(head_with(meta["encoder"], "no-layers", layers=None)) is None
     with pytest.raises(ValueError, match="retrain"):
         learned._load(head_with("all-MiniLM-L6-v2/int8.r0", "old"))
-    loaded = learned._load(head_with(vectors_id(learned.PRECISION), "same"))
+    with pytest.raises(ValueError, match="retrain"):  # layers other than the head's
+        learned._load(head_with(meta["encoder"], "other-layers", layers=b"\0"))
+    loaded = learned._load(head_with(meta["encoder"], "same"))
     assert loaded is not None and loaded.threshold == meta["threshold"]
+    assert loaded.adapter == tmp_path / "same" / learned.ADAPTER.name
 
 
 def test_the_coders_heads_and_the_quality_scorer_record_the_coders_vectors() -> None:

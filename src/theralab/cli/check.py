@@ -123,9 +123,10 @@ def check(
     stigmatising language, ignores suicide, self-harm or voices commanding harm (no safety
     question and no path to a person), meets psychosis, mania or purging with no clinical move
     (no question, doubt, word about risk or sleep, or person), or offers a children's service to
-    someone who has not said they are under 18. A learned head (sentence encoder + logistic
-    regression) can add a block the rules missed (`learned_inappropriate`) when the semantic
-    extra is installed; --rules-only leaves it out.
+    someone who has not said they are under 18. A learned head (the client's last messages and
+    the reply read together by a fine-tuned sentence encoder) can add a block the rules missed
+    (`learned_inappropriate`) when the history shows risk or a condition and the semantic extra
+    is installed; --rules-only leaves it out.
 
     Each output line is {"id", "allowed", "reasons", "risk"}, in input order; `risk` is the
     level the checker read in the history (none, low, moderate, high, imminent). A summary

@@ -98,12 +98,18 @@ def encoder_id() -> str:
 
 def build_encoders() -> list[Path]:
     """Build, once, the encoder files the package uses (the fp32 export, which CBT-Bench's
-    baseline reads and the int8 files are quantized from; the coders' int8; the screener's);
-    `make setup` calls it so no first run pays for it."""
+    baseline reads and the int8 files are quantized from; the coders' int8; the screener's;
+    the reply checker's, with its fine-tuned layers); `make setup` calls it so no first run
+    pays for it."""
+    from theralab.safety.reply_check.learned import ADAPTER
+    from theralab.safety.reply_check.learned import PRECISION as REPLY_PRECISION
     from theralab.text.encoder import CODER_PRECISION, build
 
     files = [build(Precision.FP32), build(CODER_PRECISION)]
-    return list(dict.fromkeys([*files, build(SCREENER_PRECISION, screener_adapter())]))
+    files.append(build(SCREENER_PRECISION, screener_adapter()))
+    if ADAPTER.is_file():
+        files.append(build(REPLY_PRECISION, ADAPTER))
+    return list(dict.fromkeys(files))
 
 
 def classifier_path() -> Path:

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 from theralab.errors import BadValue
 from theralab.safety.reply_check.context import ClientContext, Condition, assess_history
-from theralab.safety.reply_check.learned import LEARNED_REASON, reply_head
+from theralab.safety.reply_check.learned import LEARNED_REASON, history_at_risk, reply_head
 from theralab.safety.reply_check.rules import RULES, Reply
 from theralab.safety.risk import RiskAssessment, RiskLevel
 
@@ -86,15 +86,17 @@ def check_reply(
     reasons = tuple(name for name, rule in RULES if rule(reply, ctx))
     if learned is None:
         learned = None if risk is None else False
-    if not reasons and learned is not False and ctx.needs_care:
+    if not reasons and learned is not False:
         head = reply_head()
-        if head is not None and head.blocks(text, list(history or ())):
+        client = list(history or ())
+        if head is None:
+            if learned:
+                raise BadValue(
+                    "learned=True, but the learned reply head cannot run here (it needs the "
+                    "semantic extra, its weights and THERALAB_SEMANTIC not set to 0)"
+                )
+        elif (ctx.needs_care or history_at_risk(client)) and head.blocks(text, client):
             reasons = (LEARNED_REASON,)
-        elif head is None and learned:
-            raise BadValue(
-                "learned=True, but the learned reply head cannot run here (it needs the "
-                "semantic extra, its weights and THERALAB_SEMANTIC not set to 0)"
-            )
     return OutputVerdict(allowed=not reasons, reasons=reasons, level=ctx.level)
 
 

@@ -1,19 +1,28 @@
 """A small learned reply checker on top of the rules.
 
 The rules name each harm and explain it; they also fit the wording they were written next to.
-This head reads a reply against the client's last messages in the project's sentence encoder
-(`theralab.text.encoder`, int8 all-MiniLM-L6-v2) and gives the probability that the reply is
-inappropriate: features are the reply's vector, the history's vector and their element-wise
-product, into one logistic regression. It can only add a block (reason `learned_inappropriate`)
-to a reply the rules let through, and only when the history shows something to be careful about
-(a risk level above `none` or a condition the checker reads); its threshold is chosen on
-held-out scenarios for few false blocks.
+This head reads the client's last messages and the reply *together*, as one text
+("history [SEP] reply"), through the project's sentence encoder (`theralab.text.encoder`, int8
+all-MiniLM-L6-v2) with its top three layers fine-tuned for this task
+(`theralab.text.finetune`; the fine-tuned layers ship as `data/reply_encoder.npz` and the
+encoder is rebuilt from them once), and gives the probability that the reply is
+inappropriate from one logistic regression over that vector. Reading the pair in one pass lets
+attention relate the reply to what the client said (a method named to ask about safety vs to
+explain it; a belief questioned vs restated); the earlier head, a logistic regression over
+separately encoded reply and history vectors, found 0.62 of the inappropriate replies in
+held-out scenarios at 1% false blocks, this one 0.85 (grouped CV, `docs/safety.md`).
+
+It can only add a block (reason `learned_inappropriate`) to a reply the rules let through,
+and only when the history shows something to be careful about (a risk level above `none` or a
+condition the checker reads); its threshold is chosen on held-out scenarios for few false
+blocks.
 
 Trained on the development scenarios of `data/replies` only (frozen groups are never loaded),
-with grouped cross-validation by scenario; `python -m theralab.safety.reply_check.learned`
-retrains it and prints its development figures. Weights ship beside this file
-(`data/reply_head.npz` and `.json`); without them, the encoder or with `THERALAB_SEMANTIC=0`,
-the checker runs on its rules alone.
+with grouped cross-validation by scenario (the encoder fine-tuned again in every fold, so no
+held-out scenario shaped the vectors it is scored on); `python -m
+theralab.safety.reply_check.learned` retrains it (≈ 10 min on 2 cores) and prints its
+development figures. Without its files, the encoder or with `THERALAB_SEMANTIC=0`, the checker
+runs on its rules alone.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from theralab.safety.risk import RiskLevel
 from theralab.text.encoder import (
     Encoder,
     Precision,
@@ -39,44 +49,63 @@ if TYPE_CHECKING:
     import numpy as np
 
     from theralab.safety.reply_check.dataset import ReplyExample
+    from theralab.safety.semantic import SemanticTier
 
 LEARNED_REASON = "learned_inappropriate"
 PRECISION = Precision.INT8
 HISTORY_MESSAGES = 2  # the client's last messages the head reads with the reply
+# Of those, the last words kept, so that history and reply stay within the encoder's 256 word
+# pieces for replies of up to about 100 words (a longer reply loses its tail to the head, never
+# to the rules, which read all of it).
+HISTORY_WORDS = 120
 MAX_FALSE_BLOCKS = 0.03  # the threshold's budget on held-out appropriate replies
-WEIGHTS = Path(__file__).resolve().parent / "data" / "reply_head.npz"
+TUNED_LAYERS = 3  # the encoder's top layers fine-tuned for the head
+EPOCHS = 5
+DATA = Path(__file__).resolve().parent / "data"
+WEIGHTS = DATA / "reply_head.npz"
+ADAPTER = DATA / "reply_encoder.npz"
 
 
 @dataclass(frozen=True)
 class ReplyHead:
-    """The trained head: weights, bias and the threshold at which it blocks."""
+    """The trained head: weights and bias over the pair's vector, the calibration of its score
+    (Platt, fitted on held-out scenarios) and the calibrated probability at which it blocks."""
 
     coef: np.ndarray
     bias: float
     threshold: float
+    calibration: tuple[float, float] = (1.0, 0.0)
+    adapter: Path | None = ADAPTER
 
     def probability(self, reply: str, history: Sequence[str]) -> float:
-        import numpy as np
-
-        x = features([reply], [history])[0]
-        return float(1.0 / (1.0 + np.exp(-(float(x @ self.coef) + self.bias))))
+        x = features([reply], [history], self.adapter)[0]
+        return _calibrated(float(x @ self.coef) + self.bias, self.calibration)
 
     def blocks(self, reply: str, history: Sequence[str]) -> bool:
         return self.probability(reply, history) >= self.threshold
 
 
-def _history_text(history: Sequence[str]) -> str:
-    return " ".join(t.strip() for t in history[-HISTORY_MESSAGES:] if t and t.strip())
+def _calibrated(score: float, calibration: tuple[float, float]) -> float:
+    import math
+
+    a, b = calibration
+    return 1.0 / (1.0 + math.exp(-(a * score + b)))
 
 
-def features(replies: Sequence[str], histories: Sequence[Sequence[str]]) -> np.ndarray:
-    """[reply, history, reply × history] for each pair (unit vectors from the int8 encoder)."""
-    import numpy as np
+def pair_text(reply: str, history: Sequence[str]) -> str:
+    """What the head reads: the client's last messages, then the reply."""
+    recent = " ".join(t.strip() for t in history[-HISTORY_MESSAGES:] if t and t.strip())
+    words = recent.split()[-HISTORY_WORDS:]
+    return f"{' '.join(words) or '.'} [SEP] {reply}"
 
-    encoder = Encoder.get(PRECISION)
-    r = encoder.encode_array(list(replies))
-    h = encoder.encode_array([_history_text(h) or "." for h in histories])
-    return np.hstack([r, h, r * h]).astype(np.float32)
+
+def features(
+    replies: Sequence[str], histories: Sequence[Sequence[str]], adapter: Path | None = ADAPTER
+) -> np.ndarray:
+    """The encoder's unit vector of each (history, reply) pair."""
+    encoder = Encoder.get(PRECISION, adapter)
+    pairs = [pair_text(r, h) for r, h in zip(replies, histories, strict=True)]
+    return encoder.encode_array(pairs)
 
 
 @cache
@@ -86,9 +115,12 @@ def _load(path: Path) -> ReplyHead | None:
     import numpy as np
 
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    adapter = path.parent / meta["adapter"] if meta.get("adapter") else None
+    if adapter is not None and not adapter.is_file():
+        return None
     require_vectors(
         meta.get("encoder"),
-        vectors_id(PRECISION),
+        vectors_id(PRECISION, adapter),
         path,
         ".venv/bin/python bench/reply_check.py --train-head",
     )
@@ -97,15 +129,50 @@ def _load(path: Path) -> ReplyHead | None:
         coef=arrays["coef"].astype(np.float32),
         bias=float(arrays["bias"]),
         threshold=float(meta["threshold"]),
+        calibration=tuple(meta.get("calibration", (1.0, 0.0))),  # type: ignore[arg-type]
+        adapter=adapter,
     )
 
 
 def reply_head(path: Path = WEIGHTS) -> ReplyHead | None:
-    """The head when it can run here (weights present, encoder installed, semantic parts not
-    switched off with `THERALAB_SEMANTIC=0`), else None: the rules then stand alone."""
-    if not semantic_enabled() or not encoder_runnable(PRECISION):
+    """The head when it can run here (weights and fine-tuned layers present, encoder
+    installed, semantic parts not switched off with `THERALAB_SEMANTIC=0`), else None: the
+    rules then stand alone."""
+    if not semantic_enabled() or not encoder_runnable(PRECISION, _adapter_beside(path)):
         return None
     return _load(path)
+
+
+def history_at_risk(history: Sequence[str]) -> bool:
+    """Whether the learned screener finds any risk (`low` or above) in one of the client's
+    messages. The head judges a reply when this or the rules' own reading of the history finds
+    something to be careful about: that reading rests on the pattern tier, which misses much
+    risk said in new words (the learned tier reaches several times more of the challenge set's
+    high-risk messages, `docs/safety.md`)."""
+    texts = tuple(t for t in history if t and t.strip())
+    tier = _screening_tier()
+    if tier is None or not texts:
+        return False
+    return any(found.level is not RiskLevel.NONE for found in tier.assess_batch(texts))
+
+
+_TIER: list[SemanticTier] = []  # made once, when the learned tier can run
+
+
+def _screening_tier() -> SemanticTier | None:
+    from theralab.safety.semantic import semantic_tier_if_available
+
+    if not _TIER:
+        tier = semantic_tier_if_available()
+        if tier is None:
+            return None
+        _TIER.append(tier)
+    return _TIER[0] if semantic_enabled() else None
+
+
+def _adapter_beside(path: Path) -> Path | None:
+    adapter = path.parent / ADAPTER.name
+    return adapter if adapter.is_file() else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,42 +198,51 @@ def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
-def _threshold(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> float:
-    """The threshold that blocks at most `MAX_FALSE_BLOCKS` of appropriate replies in scenarios
-    held out of an inner grouped cross-validation."""
-    import numpy as np
-    from sklearn.model_selection import GroupKFold
+def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
 
-    scores = np.zeros(len(y))
-    for fit, held in GroupKFold(5).split(x, y, groups):
-        coef, bias = _fit(x[fit], y[fit], c)
-        scores[held] = x[held] @ coef + bias
-    negatives = np.sort(scores[y == 0])
-    logit = negatives[int(np.ceil((1 - MAX_FALSE_BLOCKS) * len(negatives))) - 1] + 1e-6
-    return float(1.0 / (1.0 + np.exp(-logit)))
+    model = LogisticRegression(C=100.0, max_iter=2000).fit(scores.reshape(-1, 1), y)
+    return float(model.coef_[0][0]), float(model.intercept_[0])
 
 
-def train(examples: Sequence[ReplyExample], c: float = 1.0) -> tuple[ReplyHead, CvFigures]:
-    """Fit the head on development examples (frozen ones are refused) and measure it by
-    grouped cross-validation."""
+def train(
+    examples: Sequence[ReplyExample],
+    c: float = 1.0,
+    adapter: Path = ADAPTER,
+    layers: int = TUNED_LAYERS,
+    epochs: int = EPOCHS,
+) -> tuple[ReplyHead, CvFigures]:
+    """Fine-tune the encoder's top layers and fit the head on development examples (frozen
+    ones are refused), writing the fine-tuned layers to `adapter`; measured by grouped
+    cross-validation with the encoder fine-tuned again without each held-out fold. The
+    threshold is the calibrated out-of-fold probability that blocks at most
+    `MAX_FALSE_BLOCKS` of the appropriate replies."""
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
     from theralab.safety.reply_check import check_reply
+    from theralab.text.finetune import TopLayerTuner
 
     if any(e.frozen for e in examples):
         raise ValueError("frozen scenarios are never trained on")
-    x = features([e.reply for e in examples], [e.history for e in examples])
+    texts = [pair_text(e.reply, e.history) for e in examples]
     y = np.array([e.inappropriate for e in examples], dtype=int)
     groups = np.array([e.group for e in examples])
     rules = np.array(
         [not check_reply(e.reply, history=list(e.history), learned=False).allowed for e in examples]
     )
-    head_blocks = np.zeros(len(y), dtype=bool)
-    for fit, held in GroupKFold(5).split(x, y, groups):
-        coef, bias = _fit(x[fit], y[fit], c)
-        threshold = _threshold(x[fit], y[fit], groups[fit], c)
-        head_blocks[held] = 1.0 / (1.0 + np.exp(-(x[held] @ coef + bias))) >= threshold
+    tuner = TopLayerTuner(layers, epochs, steps=1)
+    scores = np.zeros(len(y))
+    for fit, held in GroupKFold(5).split(texts, y, groups):
+        state = tuner.fit([texts[i] for i in fit], y[fit].tolist(), [1.0] * len(fit))
+        vectors = tuner.embed(texts, state)
+        coef, bias = _fit(vectors[fit], y[fit], c)
+        scores[held] = vectors[held] @ coef + bias
+    calibration = _platt(scores, y)
+    probs = np.array([_calibrated(float(v), calibration) for v in scores])
+    negatives = np.sort(probs[y == 0])
+    threshold = float(negatives[int(np.ceil((1 - MAX_FALSE_BLOCKS) * len(negatives))) - 1]) + 1e-6
+    head_blocks = probs >= threshold
     joined = head_blocks | rules
     bad = y == 1
     figures = CvFigures(
@@ -176,20 +252,29 @@ def train(examples: Sequence[ReplyExample], c: float = 1.0) -> tuple[ReplyHead, 
         joined_blocked=float(joined[bad].mean()),
         joined_false_blocks=float(joined[~bad].mean()),
     )
-    coef, bias = _fit(x, y, c)
-    return ReplyHead(coef, bias, _threshold(x, y, groups, c)), figures
+    tuner.save_adapter(tuner.fit(texts, y.tolist(), [1.0] * len(texts)), adapter)
+    vectors = Encoder(PRECISION, adapter).encode_array(texts)  # as the head will run
+    coef, bias = _fit(vectors, y, c)
+    return ReplyHead(coef, bias, threshold, calibration, adapter), figures
 
 
 def save(head: ReplyHead, figures: CvFigures, n: int, path: Path = WEIGHTS) -> None:
     import numpy as np
 
+    if head.adapter is None or head.adapter.parent != path.parent:
+        raise ValueError(f"the fine-tuned layers must be written beside {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, coef=head.coef, bias=np.float32(head.bias))
     meta = {
         "threshold": head.threshold,
-        "encoder": vectors_id(PRECISION),
-        "features": "reply, last client messages, their product",
+        "calibration": list(head.calibration),
+        "encoder": vectors_id(PRECISION, head.adapter),
+        "adapter": head.adapter.name,
+        "features": "the pair 'last client messages [SEP] reply' through the fine-tuned encoder",
         "history_messages": HISTORY_MESSAGES,
+        "history_words": HISTORY_WORDS,
+        "tuned_layers": TUNED_LAYERS,
+        "epochs": EPOCHS,
         "max_false_blocks": MAX_FALSE_BLOCKS,
         "trained_on": f"{n} development replies of data/replies (frozen groups never loaded)",
         "dev_grouped_cv": figures.__dict__,
@@ -207,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from theralab.safety.reply_check.dataset import load_reply_set
 
     dev = [e for e in load_reply_set() if not e.frozen]
-    head, figures = train(dev, c=args.c)
+    head, figures = train(dev, c=args.c, adapter=args.out.parent / ADAPTER.name)
     save(head, figures, len(dev), args.out)
     print(
         f"DEV grouped {figures.folds}-fold CV over {len(dev)} replies: head alone blocks "
