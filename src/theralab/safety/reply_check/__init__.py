@@ -86,7 +86,7 @@ def check_reply(
     reasons = tuple(name for name, rule in RULES if rule(reply, ctx))
     if learned is None:
         learned = None if risk is None else False
-    if not reasons and learned is not False:
+    if not reasons and learned is not False and (learned or history):
         head = reply_head()
         client = list(history or ())
         if head is None:

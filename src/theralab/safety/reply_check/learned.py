@@ -13,14 +13,15 @@ separately encoded reply and history vectors, found 0.62 of the inappropriate re
 held-out scenarios at 1% false blocks, this one 0.85 (grouped CV, `docs/safety.md`).
 
 It can only add a block (reason `learned_inappropriate`) to a reply the rules let through,
-and only when the history shows something to be careful about (a risk level above `none` or a
-condition the checker reads); its threshold is chosen on held-out scenarios for few false
+and only when the history shows something to be careful about: a risk level above `none` or a
+condition in the rules' reading of it, or any risk the learned screener finds in a client
+message (`history_at_risk`). Its threshold is chosen on held-out scenarios for few false
 blocks.
 
 Trained on the development scenarios of `data/replies` only (frozen groups are never loaded),
 with grouped cross-validation by scenario (the encoder fine-tuned again in every fold, so no
 held-out scenario shaped the vectors it is scored on); `python -m
-theralab.safety.reply_check.learned` retrains it (≈ 10 min on 2 cores) and prints its
+theralab.safety.reply_check.learned` retrains it (≈ 12 min on 2 cores) and prints its
 development figures. Without its files, the encoder or with `THERALAB_SEMANTIC=0`, the checker
 runs on its rules alone.
 """
@@ -150,8 +151,8 @@ def history_at_risk(history: Sequence[str]) -> bool:
     risk said in new words (the learned tier reaches several times more of the challenge set's
     high-risk messages, `docs/safety.md`)."""
     texts = tuple(t for t in history if t and t.strip())
-    tier = _screening_tier()
-    if tier is None or not texts:
+    tier = _screening_tier() if texts else None
+    if tier is None:
         return False
     return any(found.level is not RiskLevel.NONE for found in tier.assess_batch(texts))
 
