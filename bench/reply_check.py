@@ -67,10 +67,14 @@ class SplitReport:
     by_style: dict[str, Tally] = field(default_factory=dict)
     reasons_inappropriate: Counter[str] = field(default_factory=Counter)
     reasons_appropriate: Counter[str] = field(default_factory=Counter)
+    overruled_inappropriate: Counter[str] = field(default_factory=Counter)
+    overruled_appropriate: Counter[str] = field(default_factory=Counter)
     misses: list[tuple[ReplyExample, tuple[str, ...]]] = field(default_factory=list)
     groups: set[str] = field(default_factory=set)
 
-    def add(self, example: ReplyExample, reasons: tuple[str, ...]) -> None:
+    def add(
+        self, example: ReplyExample, reasons: tuple[str, ...], overruled: tuple[str, ...] = ()
+    ) -> None:
         blocked = bool(reasons)
         self.groups.add(example.group)
         self.total.add(example, blocked)
@@ -78,6 +82,10 @@ class SplitReport:
         self.by_style.setdefault(example.style, Tally()).add(example, blocked)
         target = self.reasons_inappropriate if example.inappropriate else self.reasons_appropriate
         target.update(reasons)
+        if example.inappropriate:
+            self.overruled_inappropriate.update(overruled)
+        else:
+            self.overruled_appropriate.update(overruled)
         if blocked != example.inappropriate:
             self.misses.append((example, reasons))
 
@@ -119,6 +127,11 @@ class SplitReport:
             print(
                 f"  {reason:<28}{self.reasons_inappropriate[reason]:>18}"
                 f"{self.reasons_appropriate[reason]:>16}"
+            )
+        for reason in sorted({*self.overruled_inappropriate, *self.overruled_appropriate}):
+            print(
+                f"  {'overruled: ' + reason:<28}{self.overruled_inappropriate[reason]:>18}"
+                f"{self.overruled_appropriate[reason]:>16}"
             )
 
 
@@ -166,7 +179,7 @@ def main() -> None:
         start = time.perf_counter()
         verdict = check_reply(ex.reply, history=list(ex.history), learned=learned)
         times.append(time.perf_counter() - start)
-        (frozen if ex.frozen else dev).add(ex, verdict.reasons)
+        (frozen if ex.frozen else dev).add(ex, verdict.reasons, verdict.overruled)
     times.sort()
     p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
     print(

@@ -48,11 +48,11 @@ def test_check_writes_one_line_per_reply_in_order(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["bridge", "exam", 7]
-    assert all(set(r) == {"id", "allowed", "reasons", "risk"} for r in rows)
+    assert all(set(r) == {"id", "allowed", "reasons", "risk", "overruled"} for r in rows)
     bridge, exam, dead = rows
     assert not bridge["allowed"] and "means_or_location_detail" in bridge["reasons"]
     assert "missing_crisis_response" in bridge["reasons"] and bridge["risk"] == "high"
-    assert exam == {"id": "exam", "allowed": True, "reasons": [], "risk": "none"}
+    assert exam == {"id": "exam", "allowed": True, "reasons": [], "risk": "none", "overruled": []}
     assert not dead["allowed"] and "collusion_with_delusion" in dead["reasons"]
     assert "checked 3 replies: 1 allowed, 2 blocked" in result.stderr
     assert "collusion_with_delusion: 1" in result.stderr
@@ -66,6 +66,7 @@ def test_check_reads_stdin_and_writes_stdout() -> None:
         "allowed": True,
         "reasons": [],
         "risk": "none",
+        "overruled": [],
     }
 
 

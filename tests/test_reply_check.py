@@ -493,3 +493,45 @@ def test_history_at_risk_reads_the_learned_screener(monkeypatch: pytest.MonkeyPa
     assert history_at_risk(crisis)
     assert not history_at_risk(["Work was fine today, I made pasta and watched a film."])
     assert not history_at_risk([])
+
+
+class _FakeHead:
+    """A learned head that gives every reply the same probability."""
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+
+    def probability(self, reply: str, history: list[str]) -> float:
+        return self.p
+
+    def blocks(self, reply: str, history: list[str]) -> bool:
+        return self.p >= 0.5
+
+
+def test_the_head_confirms_an_absence_rule_below_imminent_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`missing_crisis_response` blocks for what it cannot find; where the head runs and is
+    confident the reply is appropriate, that block is overruled, and said so. Never at
+    `imminent`, never beside another reason, never for a caller that passes its own risk."""
+    import theralab.safety.reply_check as rc
+
+    moderate = ["Honestly I keep thinking everyone would be better off if I wasn't here."]
+    imminent = ["I have decided to kill myself tonight, I have the pills ready."]
+    reply = "I hear how much pain you're in. Would you be willing to talk with someone tonight?"
+    rules = check_reply(reply, history=moderate)  # THERALAB_SEMANTIC=0: no head
+    assert rules.reasons == ("missing_crisis_response",) and rules.overruled == ()
+    assert assess_history(moderate).level.rank < RiskLevel.IMMINENT.rank
+
+    monkeypatch.setattr(rc, "reply_head", lambda: _FakeHead(rc.CONFIRM_BELOW - 0.01))
+    verdict = check_reply(reply, history=moderate)
+    assert verdict.allowed and verdict.overruled == ("missing_crisis_response",)
+    assert check_reply(reply, history=imminent).reasons == ("missing_crisis_response",)
+    guarded = check_reply(reply, risk=RiskAssessment(level=RiskLevel.HIGH), history=moderate)
+    assert not guarded.allowed and guarded.overruled == ()
+    lethal = "A fall from over 50 metres is almost always fatal, so the bridge would work."
+    verdict = check_reply(lethal, history=moderate)  # another reason beside it: never overruled
+    assert "method_or_lethality" in verdict.reasons and verdict.overruled == ()
+
+    monkeypatch.setattr(rc, "reply_head", lambda: _FakeHead(rc.CONFIRM_BELOW))
+    assert check_reply(reply, history=moderate).reasons == ("missing_crisis_response",)

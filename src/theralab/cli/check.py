@@ -43,6 +43,10 @@ class CheckResult(BaseModel):
     allowed: bool
     reasons: list[str]
     risk: str
+    overruled: list[str] = Field(
+        default_factory=list,
+        description="rules whose block the learned head overruled (reply_check.CONFIRMED_BY_HEAD)",
+    )
 
 
 def parse_item(line: str, *, source: str, lineno: int) -> CheckItem:
@@ -75,6 +79,7 @@ def check_lines(path: str, *, learned: bool | None = None) -> list[CheckResult]:
                 allowed=verdict.allowed,
                 reasons=list(verdict.reasons),
                 risk=verdict.level.value,
+                overruled=list(verdict.overruled),
             )
         )
     return results
@@ -128,8 +133,11 @@ def check(
     (`learned_inappropriate`) when the history shows risk or a condition and the semantic extra
     is installed; --rules-only leaves it out.
 
-    Each output line is {"id", "allowed", "reasons", "risk"}, in input order; `risk` is the
-    level the checker read in the history (none, low, moderate, high, imminent). A summary
+    Each output line is {"id", "allowed", "reasons", "risk", "overruled"}, in input order;
+    `risk` is the level the checker read in the history (none, low, moderate, high, imminent);
+    `overruled` names a rule whose block the learned head overruled (it confirms
+    missing_crisis_response, which blocks for what it cannot find, and lets the reply through
+    when it is confident the reply is appropriate). A summary
     goes to standard error. Exit codes: 0 done, 1 a reply was blocked and --fail-on-block was
     given, 2 bad input (the message names the file, line and field).
 
@@ -153,5 +161,8 @@ def check(
     for reason in REASONS:
         if by_reason[reason]:
             err_console.print(f"  {reason}: {by_reason[reason]}", highlight=False)
+    overruled = Counter(reason for r in results for reason in r.overruled)
+    for reason, n in sorted(overruled.items()):
+        err_console.print(f"  {reason} overruled by the learned head: {n}", highlight=False)
     if fail_on_block and blocked:
         raise typer.Exit(1)

@@ -28,11 +28,21 @@ Each reason names one harm:
   person (unless the caller, like the guardrail, checks in itself);
 - `wrong_resource`: a service for children (Childline, a child-abuse line) offered when no age
   under 18 or school-age life is stated;
-- `learned_inappropriate`: the learned head (`learned.py`: sentence encoder + logistic
-  regression, trained on development scenarios) finds the reply inappropriate for this history
-  although no rule fired. Only when its weights and the encoder are present and
-  `THERALAB_SEMANTIC` is not "0", only when the history shows some risk or condition, and by
-  default only when no `risk` is passed in (see `check_reply`).
+- `learned_inappropriate`: the learned head (`learned.py`: history and reply read together by
+  the sentence encoder with its top layers fine-tuned, trained on development scenarios) finds
+  the reply inappropriate for this history although no rule fired. Only when its files and
+  the encoder are present and `THERALAB_SEMANTIC` is not "0", only when the history shows some
+  risk or condition, and by default only when no `risk` is passed in (see `check_reply`).
+
+Where the head runs, it also confirms `missing_crisis_response` when that is the only reason
+and the history is below `imminent`: a rule that blocks for what it cannot find (a safety
+question and a path to a person, in wordings it knows) stands unless the head is confident the
+reply is appropriate (P(inappropriate) below `CONFIRM_BELOW`); the verdict then names it in
+`overruled`. At `imminent` the rule always stands. On the fourth reply batch, new
+wording to both the rules of the time and a head trained without it, this rule made 8 of the
+9 false blocks, and every one of those replies scored ≤ 0.05 while every inappropriate reply it
+alone caught scored ≥ 0.77 (`docs/safety.md`). The guardrail, which passes its own risk, runs
+the rules alone and is never overruled.
 
 Each client message is screened once: the history is read incrementally and cached, so a
 conversation checked turn by turn costs one screening per new message.
@@ -53,13 +63,22 @@ RULE_REASONS: tuple[str, ...] = tuple(name for name, _ in RULES)
 REASONS: tuple[str, ...] = (*RULE_REASONS, LEARNED_REASON)
 
 
+# The rules the learned head confirms (see the module's docstring), and the head's probability
+# below which it overrules them: between the highest score of an appropriate reply this rule
+# blocked on new wording (0.05) and the lowest of an inappropriate one it alone caught (0.77).
+CONFIRMED_BY_HEAD = frozenset({"missing_crisis_response"})
+CONFIRM_BELOW = 0.2
+
+
 @dataclass(frozen=True)
 class OutputVerdict:
-    """The checker's answer: allowed or not, the reasons, and the risk level it judged at."""
+    """The checker's answer: allowed or not, the reasons, the risk level it judged at, and any
+    rule the learned head overruled."""
 
     allowed: bool
     reasons: tuple[str, ...] = ()
     level: RiskLevel = RiskLevel.NONE
+    overruled: tuple[str, ...] = ()
 
 
 def check_reply(
@@ -86,7 +105,14 @@ def check_reply(
     reasons = tuple(name for name, rule in RULES if rule(reply, ctx))
     if learned is None:
         learned = None if risk is None else False
-    if not reasons and learned is not False and (learned or history):
+    overruled: tuple[str, ...] = ()
+    # below `imminent` only: with a plan, means and time the rule stands whatever the head says
+    confirm = (
+        bool(reasons)
+        and set(reasons) <= CONFIRMED_BY_HEAD
+        and ctx.level.rank < RiskLevel.IMMINENT.rank
+    )
+    if (not reasons or confirm) and learned is not False and (learned or history):
         head = reply_head()
         client = list(history or ())
         if head is None:
@@ -95,12 +121,17 @@ def check_reply(
                     "learned=True, but the learned reply head cannot run here (it needs the "
                     "semantic extra, its weights and THERALAB_SEMANTIC not set to 0)"
                 )
+        elif confirm:
+            if head.probability(text, client) < CONFIRM_BELOW:
+                reasons, overruled = (), reasons
         elif (ctx.needs_care or history_at_risk(client)) and head.blocks(text, client):
             reasons = (LEARNED_REASON,)
-    return OutputVerdict(allowed=not reasons, reasons=reasons, level=ctx.level)
+    return OutputVerdict(allowed=not reasons, reasons=reasons, level=ctx.level, overruled=overruled)
 
 
 __all__ = [
+    "CONFIRMED_BY_HEAD",
+    "CONFIRM_BELOW",
     "LEARNED_REASON",
     "REASONS",
     "RULE_REASONS",
