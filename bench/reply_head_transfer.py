@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from theralab.safety.reply_check import assess_history, learned
+from theralab.safety.reply_check import assess_history, head_may_judge, learned
 from theralab.safety.reply_check.dataset import ReplyExample, load_reply_set
 
 
@@ -25,7 +25,7 @@ def head_alone(head: learned.ReplyHead, rows: list[ReplyExample]) -> tuple[float
     bad = np.array([e.inappropriate for e in rows])
     blocked = np.array(
         [
-            (assess_history(list(e.history)).needs_care or learned.history_at_risk(list(e.history)))
+            head_may_judge(assess_history(list(e.history)), list(e.history))
             and head.blocks(e.reply, list(e.history))
             for e in rows
         ]

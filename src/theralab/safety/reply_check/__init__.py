@@ -124,9 +124,16 @@ def check_reply(
         elif confirm:
             if head.probability(text, client) < CONFIRM_BELOW:
                 reasons, overruled = (), reasons
-        elif (ctx.needs_care or history_at_risk(client)) and head.blocks(text, client):
+        elif head_may_judge(ctx, client) and head.blocks(text, client):
             reasons = (LEARNED_REASON,)
     return OutputVerdict(allowed=not reasons, reasons=reasons, level=ctx.level, overruled=overruled)
+
+
+def head_may_judge(ctx: ClientContext, client: Sequence[str]) -> bool:
+    """Whether the learned head may add a block for this history: the rules' own reading of it
+    (`ctx`) or the learned screener (`learned.history_at_risk`) finds something to be careful
+    about."""
+    return ctx.needs_care or history_at_risk(client)
 
 
 __all__ = [
@@ -140,4 +147,5 @@ __all__ = [
     "OutputVerdict",
     "assess_history",
     "check_reply",
+    "head_may_judge",
 ]
