@@ -11,7 +11,14 @@ pattern was chosen by looking at them. The default screener (patterns + learned 
     .venv/bin/python bench/screener_challenge.py --folder data/screener_batch4   # batch 4
 
 `--folder` scores another set kept out of training the same way: `data/screener_batch4/`
-(2,003 messages of the corpus's fourth batch, not trained on by default; docs/safety.md).
+(2,003 messages of the corpus's fourth batch, not trained on by default; docs/safety.md) or
+`data/screener_conditions/` (819 messages about psychosis, mania, OCD and eating disorders,
+with their hard negatives, by an author who never saw the screener's data).
+
+The last section is what the guardrail does with a condition: per labelled condition
+(psychosis, mania, OCD, eating disorder), the share of messages whose assessment carries that
+category (the condition responder or the crisis protocol's wording for it), the share taken
+over as a crisis without it, and the share of `none` messages given any condition category.
 """
 
 from __future__ import annotations
@@ -21,12 +28,18 @@ from collections import defaultdict
 from pathlib import Path
 
 from theralab.safety.corpus import LabelledMessage, load_corpus_file
-from theralab.safety.risk import RiskLevel
+from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 from theralab.safety.screener import Screener, default_screener
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "screener_challenge"
 ORDER = list(RiskLevel)
 HIGH = ("high", "imminent")
+CONDITIONS = (
+    RiskCategory.PSYCHOSIS,
+    RiskCategory.MANIA,
+    RiskCategory.OCD,
+    RiskCategory.EATING_DISORDER,
+)
 
 
 def at_least(level: RiskLevel, floor: RiskLevel) -> bool:
@@ -51,7 +64,8 @@ def main() -> None:
         messages += load_corpus_file(path)
     screener = default_screener(sensitivity=args.sensitivity)
     tiers = ", ".join(type(t).__name__ for t in screener.tiers)
-    levels = [r.level for r in screener.assess_batch([m.text for m in messages])]
+    found = screener.assess_batch([m.text for m in messages])
+    levels = [r.level for r in found]
     print(f"{args.folder.name}: {len(messages)} messages never trained on; screener: {tiers}")
 
     negatives: dict[str, list[RiskLevel]] = defaultdict(list)
@@ -82,6 +96,32 @@ def main() -> None:
     for tier in screener.tiers:  # each tier alone: which one raises the false alarms
         alone = [r.level for r in Screener([tier]).assess_batch([m.text for m in messages])]
         print(f"  {type(tier).__name__ + ' alone':28s} {headline(messages, alone)}")
+    conditions(messages, found)
+
+
+def conditions(messages: list[LabelledMessage], found: list[RiskAssessment]) -> None:
+    """Per labelled condition: found (its category in the assessment), a crisis without it,
+    or missed; and `none` messages given a condition category."""
+    if not any(c in m.categories for m in messages for c in CONDITIONS):
+        return
+    print("\nconditions: category found / crisis without it / missed (neither)")
+    for category in CONDITIONS:
+        pairs = [(m, r) for m, r in zip(messages, found, strict=True) if category in m.categories]
+        if not pairs:
+            continue
+        hit = sum(category in r.categories for _, r in pairs)
+        crisis = sum(category not in r.categories and r.is_crisis for _, r in pairs)
+        n = len(pairs)
+        print(
+            f"  {category.value:16s} n={n:4d}  found {hit / n:.3f}  crisis only "
+            f"{crisis / n:.3f}  missed {(n - hit - crisis) / n:.3f}"
+        )
+    none = [r for m, r in zip(messages, found, strict=True) if m.level is RiskLevel.NONE]
+    false = sum(any(c in r.categories for c in CONDITIONS) for r in none)
+    print(
+        f"  {'none messages':16s} n={len(none):4d}  given a condition category "
+        f"{false / max(1, len(none)):.3f}"
+    )
 
 
 if __name__ == "__main__":

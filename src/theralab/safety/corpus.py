@@ -71,6 +71,15 @@ def batch4_dir() -> Path:
     return corpus_dir().with_name("screener_batch4")
 
 
+def conditions_dir() -> Path:
+    """`data/screener_conditions/`: 819 messages about psychosis, mania, OCD and eating
+    disorders with their hard negatives, by an author who never saw the screener's data. The
+    ladder is not trained on them (training on them was measured and not shipped,
+    docs/safety.md); the condition heads train on their development groups
+    (`scripts/train_conditions.py`), and their frozen groups stay held out."""
+    return corpus_dir().with_name("screener_conditions")
+
+
 def load_corpus_file(path: Path) -> list[LabelledMessage]:
     messages = parse_yaml_list(
         path.read_text(encoding="utf-8"), LabelledMessage, str(path), what="message"

@@ -47,6 +47,9 @@ CLASSIFIER_FILE = "semantic_classifier.json"  # metadata; the heads are in the .
 # without the file the screener encodes with the published model.
 ADAPTER_FILE = "screener_encoder.npz"
 NGRAM_BUCKETS = 2**14
+# The condition heads (scripts/train_conditions.py): a condition named at any risk level.
+CONDITION_FILE = "condition_heads"  # .json (thresholds, figures) + .npz (weights)
+CONDITIONS = ("psychosis", "mania", "ocd", "eating_disorder")
 LEVELS = tuple(RiskLevel)
 # The heads are trained on int8 vectors (scripts/train_screener.py records it in the weights'
 # metadata): the guardrail screens every message, so it takes the fast encoder.
@@ -207,12 +210,35 @@ class SemanticTier:
         return weights
 
     @cached_property
+    def conditions(self) -> dict[str, Any] | None:
+        """The condition heads' metadata (`scripts/train_conditions.py`), when their files sit
+        beside the ladder's weights: psychosis, mania, OCD and eating disorders named at any
+        risk level."""
+        path = self.weights_path.with_name(f"{CONDITION_FILE}.json")
+        if not path.is_file() or not path.with_suffix(".npz").is_file():
+            return None
+        meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        require_vectors(meta.get("encoder"), encoder_id(), path, "scripts/train_conditions.py")
+        return meta
+
+    @cached_property
     def _arrays(self) -> dict[str, np.ndarray]:
         import numpy as np
 
         w = self.weights
         with np.load(self.weights_path.with_suffix(".npz")) as heads:
             matrix, bias = heads["W"].astype(np.float32), heads["b"].astype(np.float32)
+        conditions = self.conditions
+        condition_thresholds = np.zeros(0, dtype=np.float32)
+        if conditions is not None:  # their rows join the same matrix product
+            path = self.weights_path.with_name(f"{CONDITION_FILE}.npz")
+            with np.load(path) as heads:
+                matrix = np.vstack([matrix, heads["W"].astype(np.float32)])
+                bias = np.concatenate([bias, heads["b"].astype(np.float32)])
+            condition_thresholds = np.asarray(
+                [conditions["thresholds"][name] for name in conditions["conditions"]],
+                dtype=np.float32,
+            )
         dense = matrix.shape[1] - NGRAM_BUCKETS
         return {
             "dense": np.ascontiguousarray(matrix[:, :dense]),
@@ -223,6 +249,7 @@ class SemanticTier:
                 [w["thresholds"][self.sensitivity.value][lv] for lv in w["steps"]],
                 dtype=np.float32,
             ),
+            "conditions": condition_thresholds,
         }
 
     def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
@@ -232,7 +259,8 @@ class SemanticTier:
         return [self._judge(logits) for logits in self.window_logits(texts)]
 
     def window_logits(self, texts: Sequence[str]) -> list[np.ndarray]:
-        """Per text, every head's logit per window (ladder steps, whose risk, categories)."""
+        """Per text, every head's logit per window (ladder steps, whose risk, categories, then
+        the condition heads when present)."""
         spans: list[tuple[int, int]] = []
         pieces: list[str] = []
         for text in texts:
@@ -263,7 +291,8 @@ class SemanticTier:
         return float(head["thresholds"][self.sensitivity.value]) if head else 0.5
 
     def _logits(self, dense: np.ndarray, grams: Sequence[dict[int, float]]) -> np.ndarray:
-        """Every head's logit per window: ladder steps, then whose risk, then categories."""
+        """Every head's logit per window: ladder steps, then whose risk, then categories, then
+        the condition heads (when present)."""
         import numpy as np
 
         a = self._arrays
@@ -297,17 +326,45 @@ class SemanticTier:
         other = float(1.0 / (1.0 + np.exp(-window[steps])))
         signals: list[str] = []
         categories: list[RiskCategory] = []
+        names = self.weights["categories"]
+        end = steps + 1 + len(names)
         if level is not RiskLevel.NONE:
             signals.append(f"semantic:{level.value}:{float(peak[LEVELS.index(level) - 1]):.2f}")
             categories = [
                 RiskCategory(name)
-                for name, z in zip(self.weights["categories"], window[steps + 1 :], strict=True)
+                for name, z in zip(names, window[steps + 1 : end], strict=True)
                 if z >= CATEGORY_LOGIT.get(name, 0.0)
             ]
             if not categories:
                 categories.append(RiskCategory.SUICIDE)
+        found = self._conditions_found(logits[:, end:])
+        if found:
+            # A condition named by its own head, at any level: the guardrail answers it with
+            # the condition responder. Said without danger, the ladder's `none` becomes `low`.
+            if level is RiskLevel.NONE:
+                level = RiskLevel.LOW
+            for name, p in found:
+                signals.append(f"semantic_condition:{name}:{p:.2f}")
+                if RiskCategory(name) not in categories:
+                    categories.append(RiskCategory(name))
         if other >= OTHER_SIGNAL and peak[0] >= 0.5:
             signals.append(f"semantic_about_other:{other:.2f}")
         return RiskAssessment(
             level=level, categories=categories, signals=signals, detector=self.name
         )
+
+    def _conditions_found(self, logits: np.ndarray) -> list[tuple[str, float]]:
+        """The conditions whose head reaches its threshold in some window, with P."""
+        import numpy as np
+
+        conditions = self.conditions
+        if conditions is None or not logits.shape[1]:
+            return []
+        peak = 1.0 / (1.0 + np.exp(-logits.max(axis=0)))
+        return [
+            (name, float(p))
+            for name, p, t in zip(
+                conditions["conditions"], peak, self._arrays["conditions"], strict=True
+            )
+            if p >= t
+        ]
