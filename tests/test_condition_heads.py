@@ -153,3 +153,24 @@ def test_behind_the_guardrail_a_named_condition_gets_the_condition_responder(
     assert guarded.last is not None and guarded.last.action in {"condition", "crisis"}
     assert "second card" not in reply.text
     assert "sleep" in reply.text.lower()
+
+
+def test_the_condition_set_is_new_wording_by_condition_and_thread() -> None:
+    """819 messages in 200+ author threads, every condition with its hard negatives, and no
+    near copy of a corpus message (character n-gram cosine below 0.75)."""
+    from collections import Counter
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from theralab.safety.corpus import conditions_dir, load_corpus, load_corpus_file
+
+    batch = [m for p in sorted(conditions_dir().glob("*.yaml")) for m in load_corpus_file(p)]
+    assert len(batch) >= 800 and len({m.group for m in batch}) >= 200
+    named = Counter(c.value for m in batch for c in m.categories)
+    assert all(named[c] >= 90 for c in CONDITIONS), named
+    assert sum(m.level is RiskLevel.NONE for m in batch) >= 300
+    corpus = load_corpus()
+    texts = [m.text for m in corpus] + [m.text for m in batch]
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit(texts)
+    sims = vec.transform([m.text for m in batch]) @ vec.transform([m.text for m in corpus]).T
+    assert sims.max() < 0.75
