@@ -27,7 +27,7 @@ import argparse
 from collections import defaultdict
 from pathlib import Path
 
-from theralab.safety.corpus import LabelledMessage, load_corpus_file
+from theralab.safety.corpus import LabelledMessage, is_frozen, load_corpus_file
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 from theralab.safety.screener import Screener, default_screener
 
@@ -58,15 +58,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sensitivity", default="high", choices=["high", "balanced"])
     parser.add_argument("--folder", type=Path, default=FOLDER, help="a set never trained on")
+    parser.add_argument(
+        "--frozen-only",
+        action="store_true",
+        help="only the frozen author groups (for a set whose other groups trained a part, as "
+        "data/screener_conditions/ trains the condition heads)",
+    )
     args = parser.parse_args()
     messages: list[LabelledMessage] = []
     for path in sorted(args.folder.glob("*.yaml")):
         messages += load_corpus_file(path)
+    if args.frozen_only:
+        messages = [m for m in messages if is_frozen(m.group)]
     screener = default_screener(sensitivity=args.sensitivity)
     tiers = ", ".join(type(t).__name__ for t in screener.tiers)
     found = screener.assess_batch([m.text for m in messages])
     levels = [r.level for r in found]
-    print(f"{args.folder.name}: {len(messages)} messages never trained on; screener: {tiers}")
+    part = "messages of frozen groups" if args.frozen_only else "messages"
+    print(f"{args.folder.name}: {len(messages)} {part} never trained on; screener: {tiers}")
 
     negatives: dict[str, list[RiskLevel]] = defaultdict(list)
     positives: dict[str, list[RiskLevel]] = defaultdict(list)
