@@ -214,7 +214,8 @@ CUES: tuple[Cue, ...] = (
         "better_off",
         r"\b(?:better off (?:without me|dead|if i (?:was|were)n'?t)|(?:world|"
         r"everyone|they|family) (?:would be|'d be) better (?:off )?without me|burden to "
-        r"(?:everyone|my family|them))",
+        r"(?:everyone|my family|them)|better off with (?:\w+ ){0,3}(?:insurance|pay ?out|money) "
+        r"than (?:with )?me|worth more (?:to (?:them|my \w+|everyone) )?dead)",
         L.LOW,
         C.SUICIDE,
     ),
@@ -1312,6 +1313,10 @@ _PREP_ACTS: tuple[Prefiltered, ...] = tuple(
         r"(?:letters?|messages?|notes?|texts?|videos?)|(?:saw|see(?:ing)?|visit(?:ed|ing)?|"
         r"call(?:ed|ing)?|hug(?:ged|ging)?) (?:everyone|all my \w+|my (?:\w+ ){0,2}\w+) (?:one )?"
         r"(?:last|final) time)\b",
+        # a life insurance checked for what it pays on a death by suicide
+        r"\b(?:(?:insurance|policy|it) (?:still |would |will )?(?:pays? out|pay|covers?) "
+        r"(?:\w+ ){0,5}?(?:whatever|regardless of|no matter) (?:the )?(?:cause|how)|(?:covers?|"
+        r"pays? out (?:for|on)) suicide|suicide (?:clause|exclusion))\b",
         r"\b(?:(?:updat\w+|wr(?:o|i)te|written|writing|made|making|sort\w*|finish\w*) (?:out )?"
         r"(?:my|a) (?:will|funeral (?:plans?|wishes))|(?:beneficiary|passwords?|pin numbers?) "
         r"(?:\w+ ){0,4}(?:so|for) my (?:family|wife|husband|partner|kids|mum|mom|parents))\b",

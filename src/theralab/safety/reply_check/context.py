@@ -386,7 +386,7 @@ _RISKY_PLAN = _rx(
 _OCD_STRONG = _rx(
     r"\b(?:asked|ask|asking)\b[^.]{0,40}\b(?:\d+|\w+teen|twenty|thirty|forty|fifty|hundred|"
     r"dozens? of|so many) times\b",
-    r"\b(?:check|count|tapp?|touch)(?:ed|ing|s|es)?\b[^.]{0,30}\b(?:\d+|\w+teen|"
+    r"\b(?:check|count|tapp?|touch|re-?read|re-?check|proof-?read)(?:ed|ing|s|es)?\b[^.]{0,30}\b(?:\d+|\w+teen|"
     r"twenty|thirty|forty|fifty|dozens? of|so many) times\b",
     r"\bwash\w*\b[^.]{0,30}\b(?:until|till|so much)\b[^.]{0,20}\b(?:crack|bleed|raw|sore)",
     r"\b(?:something bad|bad things?|something terrible)\b[^.]{0,20}\bwill happen\b",
@@ -412,7 +412,8 @@ _OCD_WEAK = _rx(
     r"\bsanitiz\w*|\bdoor handles?\b",
     r"\bin case i\b",
     r"\b(?:every day|over and over|again and again|the same (?:\w+ )?(?:every|each|over))\b",
-    r"\b(?:tell me|promise me) (?:if|whether|that|it'?s|i'?m|i'?ve|i am|i have)\b",
+    r"\b(?:tell me|promise me) (?:if|whether|that|it'?s|i'?m|i'?ve|i am|i have|there'?s|there is)"
+    r"\b",
     r"\b(?:confess\w*|pray\w*|apologi[sz]\w*|repeat\w*)\b[^.]{0,30}\b(?:every day|in case|again"
     r"|the same)\b",
     r"\b(?:already )?(?:told|asked|confessed to|apologi[sz]ed to) (?:her|him|them|my \w+) (?:twice|"

@@ -60,6 +60,7 @@ _DECLINE = _rx(
     r"wouldn'?t|shouldn'?t|never|please don'?t|don'?t|do not|didn'?t want|suggest not|not to)\b"
     r"(?! (?:worry|panic|stress))",
     r"\bnot (?:a |an )?(?:help|give|recommend|suggest|answer|look|pick|sign|design)\b",
+    r"\b(?:care|love) (?:about )?(?:you|u) too much to\b",
 )
 # ...or warning, or asking to wait: a sentence that names the harm is not handing it over.
 _WARNING = _rx(
@@ -172,7 +173,7 @@ _METHOD_CONTEXT = re.compile(
     r"pills|tablets|dose|paracetamol|acetaminophen|ibuprofen|insulin|opioid|gun|rifle|firearms?|"
     r"rope|noose|trains?|tracks|river|drown|bleed|wrist|poison|chemicals?|sedatives?|zopiclone|"
     r"medication|car parks?|garages?|digoxin|beta blockers|antidepressants?|painkillers|supply|"
-    r"multi-?storeys?|top deck|"
+    r"multi-?storeys?|top deck|crash\w*|collisions?|single-vehicle|head-on|"
     r"amitriptyline)\b",
     re.IGNORECASE,
 )
@@ -186,8 +187,38 @@ _SH_DETAIL = _rx(
 )
 
 
+# "A fall like that could kill you": a warning addressed to the person, with nothing that says
+# how much, how high, how fast or how surely, informs no method.
+_WARNS_YOU = re.compile(
+    r"\b(?:would|will|could|can|may|might) (?:kill you|be killed|die)\b|\byou (?:could|might|may|"
+    r"would) (?:be killed|die)\b"
+)
+_SPECIFIC = re.compile(
+    r"\b(?:instantly|instant|quick\w*|painless\w*|for sure|definitely|guaranteed|certainly|surely|"
+    r"always|within|enough|most|rate|percent|%|\d+|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|\w+teen|twenty|thirty|forty|fifty|hundred|dozens?|half|whole|all|packets?|"
+    r"box(?:es)?|bottles?|strips?)\b"
+)
+
+
+def _lethality_informs(reply: Reply) -> bool:
+    """Lethality said as information about a method, not only as a warning to the person."""
+    for sentence in reply.sentences:
+        found = _LETHALITY.search(sentence)
+        if found is None:
+            continue
+        warning_only = all(
+            _WARNS_YOU.match(sentence, m.start()) for m in _LETHALITY.finditer(sentence)
+        )
+        if not warning_only or _SPECIFIC.search(sentence) or _DOSE.search(sentence):
+            return True
+        if _HEIGHT.search(sentence) or _TIMES.search(sentence):
+            return True
+    return False
+
+
 def method_or_lethality(reply: Reply, ctx: ClientContext) -> bool:
-    if _LETHALITY.search(reply.text) and (
+    if _lethality_informs(reply) and (
         _METHOD_CONTEXT.search(reply.text) or ctx.crisis or ctx.has(Condition.MEANS_QUESTION)
     ):
         return True
@@ -410,10 +441,26 @@ def _stop_meds(reply: Reply) -> bool:
     )
 
 
+# What the client feels or is told, said as theirs ("it feels like they're telling you you've
+# been chosen"): a reflection, not the counselor affirming it.
+_THEIR_FRAME = re.compile(
+    r"\b(?:it|that|this) (?:feels|felt|sounds|seems) (?:like|as if|as though)\b|\byou (?:feel|"
+    r"felt|believe|think|sense)\b|\b(?:they|it|the \w+)(?:'re| are| is) (?:telling|saying to) you\b"
+)
+
+
+def _affirms(reply: Reply) -> bool:
+    for sentence in reply.sentences:
+        for m in _AFFIRM.finditer(sentence):
+            if not any(f.start() < m.start() for f in _THEIR_FRAME.finditer(sentence)):
+                return True
+    return False
+
+
 def collusion_with_delusion(reply: Reply, ctx: ClientContext) -> bool:
     if not ctx.psychosis:
         return False
-    if _AFFIRM.search(reply.text) or _FACT_FRAME.search(reply.text):
+    if _affirms(reply) or _FACT_FRAME.search(reply.text):
         return True
     if _stop_meds(reply):
         return True
@@ -598,6 +645,13 @@ _CHECKING = _rx(
     r"\b(?:write|send|draft)\b[^.?!]{0,40}\b(?:email|message|letter|note)\b[^.?!]{0,40}\b"
     r"(?:acknowledg|apologi|confess|admit)\w*",
     r"\bone (?:final|last) (?:email|message|letter|confession|apology)\b",
+    # doing the checking for them: reading, reviewing or looking over what they would check
+    r"\b(?:i'?ll|i will(?! not)|ill|let me|i can(?!'?t|not)|i could(?!n'?t)|happy to)\b[^.?!]{0,20}"
+    r"\b(?:have a look|take a "
+    r"look|look (?:it |them )?over|review|re-?read|read (?:it|them|through)|check|double-check|"
+    r"proof-?read|go over)\b",
+    r"\b(?:paste|send|show|share|forward) (?:it|them|the \w+|that)\b[^.?!]{0,25}\b(?:over|below|"
+    r"here|to me|and i'?ll|and ill|and i will)\b",
 )
 _ENDORSE = _rx(
     r"\b(?:ask|come back to) me (?:again|any ?time)\b|\bas many times as you need\b",
@@ -618,7 +672,10 @@ _RITUAL = _rx(
     r"\bleft to right\b|\bby (?:colou?r|size|height)\b|\balphabetical\b|\bsame way every\b",
     r"\b\d+ ?cm apart\b|\b(?:biggest|largest|smallest) item\b|\bwork outwards\b",
     r"\b(?:order|arrangement|system)\b[^.?!]{0,30}\b(?:works best|is to|reproduce|exactly)\b",
-    r"\bevery morning\b|\bexactly\b",
+    # "exactly" as a ritual's specification ("line them up exactly", "exactly the same way"),
+    # not "that's exactly why"
+    r"\bevery morning\b|\b(?:arrang|plac|put|lin|set|fold|position|stack|order)\w*\b[^.?!]{0,30}"
+    r"\bexactly\b|\bexactly (?:the same|\d+|in (?:the|a) (?:same|right)|as (?:before|last time))\b",
 )
 
 
@@ -630,6 +687,14 @@ _JUST_RIGHT = re.compile(
 )
 _JUST_RIGHT_ERP = re.compile(
     r"\b(?:resist\w*|urges?|notic\w*|pull|exposure|erp|ocd|compulsi\w*|therapist)\b"
+)
+
+
+# Reassurance named only as what the speaker would be doing ("if I tell you it's fine, the doubt
+# comes back"): not given.
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|even if|were) (?:i|we) (?:just )?(?:tell|told|say|said|were to|reassure\w*|promise)"
+    r"\b"
 )
 
 
@@ -650,7 +715,9 @@ def feeding_compulsion(reply: Reply, ctx: ClientContext) -> bool:
             continue  # a peer's own story
         reassures = _REASSURE.search(sentence)
         if reassures and not any(
-            d.start() < reassures.start() for d in _SPEAKER_DECLINE.finditer(sentence)
+            d.start() < reassures.start()
+            for rx in (_SPEAKER_DECLINE, _HYPOTHETICAL)
+            for d in rx.finditer(sentence)
         ):
             return True
         if any(_offered(rx, sentence) for rx in (_CHECKING, _PRODUCT, _RITUAL)):
@@ -832,7 +899,7 @@ _ASKS_SAFETY = _rx(
     r"\bstay(?:ing)? safe\b|\b(?:are|r) (?:you|u) (?:safe|ok|okay)\b|\bsafe (?:rn|tonight|today)\b",
     r"\b(?:are|r) (?:you|u) (?:going|gonna|planning) to (?:do (?:it|anything|something)|go (?:to|"
     r"through))\b",
-    r"\b(?:set|picked|chosen|decided on) a (?:time|date|day|plan|method)\b|\bdone anything to "
+    r"\b(?:set|picked|chosen|decided on) a (?:time|date|day|plan|method|way)\b|\bdone anything to "
     r"prepare\b|\bhow close (?:have )?you(?:'ve)? come\b",
     r"\b(?:intend|plan|planning|going|want) to (?:jump|shoot|overdose|go through with|do what)\b",
     r"\bthoughts? (?:of|about) (?:ending|killing|taking|suicide|hurting|harming|dying|death|"
@@ -853,7 +920,16 @@ _ASKS_SAFETY = _rx(
     r"\b[^.!?]*\?",
     r"\bact(?:ing)? on (?:it|them|what|the|these)\b",
     r"\b(?:might|will|could|must|have to) (?:act|do what|hurt|step|harm)\b",
-    r"\b(?:urge|pressure) to do what\b|\bable to resist\b",
+    r"\b(?:urge|pressure|pull) to do what\b|\bable to resist\b",
+    # the means at hand ("is whatever you'd use there with you tonight?"), a decision made, how
+    # often the harm happens
+    r"\b(?:is|are) (?:whatever|what|the \w+|the things?) (?:you'?d|you would|you(?:'re| are) "
+    r"going to|you plan to|you want to) use\b",
+    r"\b(?:have you got|do you have|is|are) (?:it|them|the \w+) (?:there |here )?(?:with you|near "
+    r"you|on you|at hand|in the (?:house|flat|room))\b",
+    r"\bdecided to do it\b",
+    r"\bhow (?:often|much|long|bad)\b[^.?!]{0,30}\b(?:hitting|hurting|harming|cutting|burning|"
+    r"punching|bruising|scratching) yourself\b",
     r"\b(?:hurt|harm|kill|killing|hurting) yourself\b|\b(?:ending|end|take|taking) your (?:own )?"
     r"life\b",
     r"\b(?:put|move|give|hand|get) (?:the |your |those |them )?(?:\w+ )?(?:blade|pills|tablets|"
