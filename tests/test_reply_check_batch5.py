@@ -51,6 +51,12 @@ def test_rereading_counted_is_checking() -> None:
         (OCD, "send it over n ill have a look", False),
         (
             OCD,
+            "I won't read it for you. Could you send it as it is? I'll check in with you "
+            "tomorrow about how the waiting went.",
+            True,
+        ),
+        (
+            OCD,
             "I'm going to gently not read it, because if I tell you it's fine the doubt comes "
             "back. Could you let it be probably fine? An ERP therapist can help.",
             True,

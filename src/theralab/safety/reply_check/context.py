@@ -386,8 +386,8 @@ _RISKY_PLAN = _rx(
 _OCD_STRONG = _rx(
     r"\b(?:asked|ask|asking)\b[^.]{0,40}\b(?:\d+|\w+teen|twenty|thirty|forty|fifty|hundred|"
     r"dozens? of|so many) times\b",
-    r"\b(?:check|count|tapp?|touch|re-?read|re-?check|proof-?read)(?:ed|ing|s|es)?\b[^.]{0,30}\b(?:\d+|\w+teen|"
-    r"twenty|thirty|forty|fifty|dozens? of|so many) times\b",
+    r"\b(?:check|count|tapp?|touch|re-?read|re-?check|proof-?read)(?:ed|ing|s|es)?\b[^.]{0,30}\b"
+    r"(?:\d+|\w+teen|twenty|thirty|forty|fifty|dozens? of|so many) times\b",
     r"\bwash\w*\b[^.]{0,30}\b(?:until|till|so much)\b[^.]{0,20}\b(?:crack|bleed|raw|sore)",
     r"\b(?:something bad|bad things?|something terrible)\b[^.]{0,20}\bwill happen\b",
     r"\bintrusive thoughts?\b|\bocd\b|\bcompulsi\w*",

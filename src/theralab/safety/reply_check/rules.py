@@ -647,9 +647,9 @@ _CHECKING = _rx(
     r"\bone (?:final|last) (?:email|message|letter|confession|apology)\b",
     # doing the checking for them: reading, reviewing or looking over what they would check
     r"\b(?:i'?ll|i will(?! not)|ill|let me|i can(?!'?t|not)|i could(?!n'?t)|happy to)\b[^.?!]{0,20}"
-    r"\b(?:have a look|take a "
-    r"look|look (?:it |them )?over|review|re-?read|read (?:it|them|through)|check|double-check|"
-    r"proof-?read|go over)\b",
+    r"\b(?:have a look|take a look|(?:look|read|go) (?:it|them|this|that|the \w+|your \w+) over|"
+    r"(?:review|re-?read|read(?: through)?|check|double-check|proof-?read|go over|look over) (?:it|"
+    r"them|this|that|the \w+|your \w+))\b",
     r"\b(?:paste|send|show|share|forward) (?:it|them|the \w+|that)\b[^.?!]{0,25}\b(?:over|below|"
     r"here|to me|and i'?ll|and ill|and i will)\b",
 )
