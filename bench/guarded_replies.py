@@ -28,10 +28,9 @@ import argparse
 import asyncio
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 
-from theralab.agents import Reply, Utterance
-from theralab.dialogue.records import AgentSpec, Speaker
+from theralab.agents import FixedReply, Utterance
+from theralab.dialogue.records import Speaker
 from theralab.safety import PatternTier, Screener, default_screener
 from theralab.safety.guardrail import GuardedCounselor
 from theralab.safety.reply_check.dataset import ReplyExample, load_reply_set
@@ -39,24 +38,10 @@ from theralab.safety.reply_check.dataset import ReplyExample, load_reply_set
 TAKEN_OVER = ("crisis", "condition")
 
 
-class FixedBot:
-    """A bot that answers with one given reply."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    @property
-    def spec(self) -> AgentSpec:
-        return AgentSpec(name="fixed-reply", engine="bench")
-
-    async def respond(self, history: Sequence[Utterance]) -> Reply:
-        return Reply(text=self.text)
-
-
 def outcome(example: ReplyExample, screener: Screener) -> str:
     """What the guardrail did with this reply: passed, check_in, blocked, crisis, condition or
     error (the guardrail's own action names)."""
-    guarded = GuardedCounselor(FixedBot(example.reply), screener=screener)
+    guarded = GuardedCounselor(FixedReply(example.reply), screener=screener)
     history = [Utterance(Speaker.CLIENT, t) for t in example.history]
     asyncio.run(guarded.respond(history))
     assert guarded.last is not None

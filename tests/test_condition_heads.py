@@ -7,14 +7,13 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from theralab.agents import Reply, Utterance
-from theralab.dialogue.records import AgentSpec, Speaker
+from theralab.agents import FixedReply, Utterance
+from theralab.dialogue.records import Speaker
 from theralab.safety import PatternTier, RiskCategory, RiskLevel, Screener
 from theralab.safety.guardrail import GuardedCounselor
 from theralab.safety.semantic import (
@@ -130,24 +129,14 @@ def test_heads_trained_on_other_vectors_are_refused(tmp_path: Path) -> None:
         SemanticTier(weights=tmp_path / CLASSIFIER_FILE).assess("hello")
 
 
-class _Bot:
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    @property
-    def spec(self) -> AgentSpec:
-        return AgentSpec(name="fixed")
-
-    async def respond(self, history: Sequence[Utterance]) -> Reply:
-        return Reply(text=self.text)
-
-
 def test_behind_the_guardrail_a_named_condition_gets_the_condition_responder(
     tier: SemanticTier,
 ) -> None:
     """A bot that would help a manic plan along is not asked: the condition responder answers
     (no plan help, the lack of sleep named)."""
-    bot = _Bot("Love the energy! Put the rest on the second card and book the studio tonight.")
+    bot = FixedReply(
+        "Love the energy! Put the rest on the second card and book the studio tonight."
+    )
     guarded = GuardedCounselor(bot, screener=Screener([PatternTier(), tier]))
     reply = asyncio.run(guarded.respond([Utterance(Speaker.CLIENT, CONDITION_MESSAGES[0][0])]))
     assert guarded.last is not None and guarded.last.action in {"condition", "crisis"}

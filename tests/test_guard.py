@@ -366,24 +366,6 @@ def test_the_proxy_is_the_same_guardrail_as_the_counselors(proxy: Any, stub: Stu
     assert "OCD" in reply and "stove" not in reply  # the responder, not upstream's echo
 
 
-class _Fixed:
-    """A counselor with one fixed reply (to compare the streamed and the whole path)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    @property
-    def spec(self) -> Any:
-        from theralab.dialogue.records import AgentSpec
-
-        return AgentSpec(name="fixed", engine="test")
-
-    async def respond(self, history: Any) -> Any:
-        from theralab.agents import Reply
-
-        return Reply(self.text)
-
-
 @pytest.mark.parametrize(
     ("user", "reply"),
     [
@@ -400,17 +382,17 @@ def test_a_streamed_reply_ends_as_the_whole_reply_would(user: str, reply: str) -
     import asyncio
     import re
 
-    from theralab.agents import Utterance
+    from theralab.agents import FixedReply, Utterance
     from theralab.dialogue.records import Speaker
     from theralab.safety import GuardedCounselor, PatternTier, Screener
     from theralab.safety.protocol import safe_reply
 
     history = (Utterance(Speaker.CLIENT, user),)
-    whole = GuardedCounselor(_Fixed(reply), Screener([PatternTier()]), "en-US")
+    whole = GuardedCounselor(FixedReply(reply), Screener([PatternTier()]), "en-US")
     expected = asyncio.run(whole.respond(history)).text
     assert whole.last is not None
 
-    guarded = GuardedCounselor(_Fixed(reply), Screener([PatternTier()]), "en-US")
+    guarded = GuardedCounselor(FixedReply(reply), Screener([PatternTier()]), "en-US")
     screened = asyncio.run(guarded.screen_turn(history))
     assert screened.forward
     stream = guarded.stream(history, screened.risk)
@@ -436,7 +418,7 @@ def test_a_reply_missing_its_safety_response_is_held_not_sent() -> None:
     """With suicide risk in play, a partial reply without a safety question and a crisis line
     fails only for what is missing: it is held until a later sentence supplies it, and if none
     does, the safe reply goes out instead of any of it."""
-    from theralab.agents import Utterance
+    from theralab.agents import FixedReply, Utterance
     from theralab.dialogue.records import Speaker
     from theralab.safety import GuardedCounselor, PatternTier, RiskAssessment, Screener
     from theralab.safety.guardrail import INCOMPLETE_REASONS
@@ -447,7 +429,7 @@ def test_a_reply_missing_its_safety_response_is_held_not_sent() -> None:
     assert set(REASONS) >= INCOMPLETE_REASONS  # the checker still names them so
     history = (Utterance(Speaker.CLIENT, "I've been feeling low lately."),)
     risk = RiskAssessment(level=RiskLevel.HIGH, categories=[RiskCategory.SUICIDE])
-    guarded = GuardedCounselor(_Fixed(""), Screener([PatternTier()]), "en-US")
+    guarded = GuardedCounselor(FixedReply(""), Screener([PatternTier()]), "en-US")
 
     stream = guarded.stream(history, risk)
     assert stream.feed("I hear how hard this is. ") == []

@@ -41,6 +41,22 @@ class Agent(Protocol):
 
 
 @dataclass(frozen=True)
+class FixedReply:
+    """An agent that answers every turn with one given text: what the guardrail or an
+    evaluator does with a particular reply (benchmarks, tests, probes)."""
+
+    text: str
+    name: str = "fixed"
+
+    @property
+    def spec(self) -> AgentSpec:
+        return AgentSpec(name=self.name, engine="fixed")
+
+    async def respond(self, history: Sequence[Utterance]) -> Reply:
+        return Reply(text=self.text)
+
+
+@dataclass(frozen=True)
 class CourseContext:
     """What an agent knows at the start of one session of a course: which session this is,
     and — for the counselor — its notes from the earlier ones (oldest first)."""
