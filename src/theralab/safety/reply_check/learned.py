@@ -139,9 +139,12 @@ def reply_head(path: Path = WEIGHTS) -> ReplyHead | None:
     """The head when it can run here (weights and fine-tuned layers present, encoder
     installed, semantic parts not switched off with `THERALAB_SEMANTIC=0`), else None: the
     rules then stand alone."""
-    if not semantic_enabled() or not encoder_runnable(PRECISION, _adapter_beside(path)):
+    if not semantic_enabled():
         return None
-    return _load(path)
+    head = _load(path)
+    if head is None or not encoder_runnable(PRECISION, head.adapter):
+        return None
+    return head
 
 
 def history_at_risk(history: Sequence[str]) -> bool:
@@ -169,11 +172,6 @@ def _screening_tier() -> SemanticTier | None:
             return None
         _TIER.append(tier)
     return _TIER[0] if semantic_enabled() else None
-
-
-def _adapter_beside(path: Path) -> Path | None:
-    adapter = path.parent / ADAPTER.name
-    return adapter if adapter.is_file() else None
 
 
 # ---------------------------------------------------------------------------------------------
