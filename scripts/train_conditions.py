@@ -43,14 +43,12 @@ import train_screener as ts
 
 from theralab.safety.corpus import (
     LabelledMessage,
-    Owner,
     conditions_dir,
     grouped_folds,
     load_corpus,
     load_corpus_file,
     split_frozen,
 )
-from theralab.safety.risk import RiskLevel
 from theralab.safety.semantic import (
     CONDITION_FILE,
     CONDITIONS,
@@ -69,33 +67,13 @@ FOLDS = 5
 
 def profile_talk() -> list[LabelledMessage]:
     """Every client turn of scripted sessions with the default profiles (all risk levels, three
-    seeds): talk in which no condition is present, as the guardrail meets it most."""
-    import asyncio
-
-    from theralab.counselors import DEFAULT_COUNSELORS
-    from theralab.dialogue import Speaker
+    seeds), grouped by profile: talk in which no condition is present, as the guardrail meets
+    it most."""
     from theralab.profiles import builtin_profiles
-    from theralab.simulate import plan_sessions, run_sessions
 
-    profiles = list(builtin_profiles())
-    lines: dict[str, str] = {}
-    for seed in (0, 1, 2):
-        plans = plan_sessions(list(DEFAULT_COUNSELORS), profiles, seed=seed)
-        for session in asyncio.run(run_sessions(plans, profiles, guardrail=False)):
-            for turn in session.turns:
-                if turn.speaker is Speaker.CLIENT:
-                    lines.setdefault(turn.text, session.profile_id)
-    return [
-        LabelledMessage(
-            id=f"profile_talk_{i}",
-            group=f"profile:{profile}",
-            text=text,
-            level=RiskLevel.NONE,
-            owner=Owner.NONE,
-            source="profiles",
-        )
-        for i, (text, profile) in enumerate(lines.items())
-    ]
+    return ts.profile_messages(
+        builtin_profiles(), (0, 1, 2), "profile_talk", lambda _, profile: f"profile:{profile}"
+    )
 
 
 def rows(examples: list[ts.Example]) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:

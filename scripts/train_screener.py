@@ -184,33 +184,48 @@ def examples_from(messages: Sequence[LabelledMessage], store: VectorStore) -> li
     return out
 
 
-def profile_negatives() -> list[LabelledMessage]:
-    """Everyday counseling talk without risk, as TheraLab's simulated clients say it: every
-    client turn of scripted sessions with the built-in profiles that carry no risk."""
+def profile_messages(
+    profiles: Sequence[Any],
+    seeds: Sequence[int],
+    prefix: str,
+    group: Callable[[int, str], str],
+) -> list[LabelledMessage]:
+    """Every distinct client turn of scripted sessions (every default counselor, guardrail off)
+    with `profiles`, once per seed, as a `none` message: `{prefix}_{i}`, in the group
+    `group(i, profile id)` of the profile that first said it."""
     import asyncio
 
     from theralab.counselors import DEFAULT_COUNSELORS
     from theralab.dialogue import Speaker
-    from theralab.profiles import builtin_profiles
     from theralab.simulate import plan_sessions, run_sessions
 
-    calm = [p for p in builtin_profiles() if p.risk.level.value == "none"]
-    plans = plan_sessions(list(DEFAULT_COUNSELORS), calm, seed=0)
-    sessions = asyncio.run(run_sessions(plans, calm, guardrail=False))
-    lines = list(
-        dict.fromkeys(t.text for s in sessions for t in s.turns if t.speaker is Speaker.CLIENT)
-    )
+    lines: dict[str, str] = {}
+    for seed in seeds:
+        plans = plan_sessions(list(DEFAULT_COUNSELORS), list(profiles), seed=seed)
+        for session in asyncio.run(run_sessions(plans, list(profiles), guardrail=False)):
+            for turn in session.turns:
+                if turn.speaker is Speaker.CLIENT:
+                    lines.setdefault(turn.text, session.profile_id or "")
     return [
         LabelledMessage(
-            id=f"profile_{i}",
-            group=f"profiles_{i % 40}",
+            id=f"{prefix}_{i}",
+            group=group(i, profile),
             text=text,
             level=RiskLevel.NONE,
             owner=Owner.NONE,
             source="profiles",
         )
-        for i, text in enumerate(lines)
+        for i, (text, profile) in enumerate(lines.items())
     ]
+
+
+def profile_negatives() -> list[LabelledMessage]:
+    """Everyday counseling talk without risk, as TheraLab's simulated clients say it: every
+    client turn of scripted sessions with the built-in profiles that carry no risk."""
+    from theralab.profiles import builtin_profiles
+
+    calm = [p for p in builtin_profiles() if p.risk.level.value == "none"]
+    return profile_messages(calm, (0,), "profile", lambda i, _: f"profiles_{i % 40}")
 
 
 def cssrs_examples(users: Sequence[CssrsUser], store: VectorStore) -> list[Example]:
