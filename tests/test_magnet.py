@@ -151,7 +151,11 @@ def test_sessions_open_with_an_agenda_close_with_a_summary_and_advise_only_with_
         s for s in closed if not any(extra_of(t).get("protocol") == "crisis" for t in s.turns)
     ]
     for s in normal:
-        turns = _counselor_turns(s)
+        # the guardrail's check-in, when it holds a close said on a wish to disappear, is not
+        # the counselor's own turn (tests/test_guardrail_low_risk.py)
+        turns = [
+            t for t in _counselor_turns(s) if t.annotations.strategy != "check_in_before_close"
+        ]
         assert MiscCode.STRUCTURE in (turns[0].annotations.codes or [])
         assert [t.annotations.strategy for t in turns[-2:]] == ["magnet:summary", "magnet:close"]
         assert {t.annotations.stage for t in turns} == set(MagnetCounselor.stages)

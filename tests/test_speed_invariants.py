@@ -32,13 +32,16 @@ from theralab.synth.pipeline import LocalExecutor, synthesize
 # evaluate, annotate and the semantic dataset's scores and card again on 2026-12-05, when the
 # coders moved from fp32 to int8 vectors and their heads were retrained (held-out figures in
 # docs/evaluation.md). The dataset's sessions and screening did not change then: the digest of
-# its rows without their scores is the same before and after, and stays pinned here.
+# its rows without their scores is the same before and after, and stays pinned here. The card
+# again on 2026-12-05 evening, when the guardrail stopped repeating the check-in question after
+# every message at `low`: a session that the structural filter had dropped for that repeated
+# turn is now kept in the at-risk split (2 → 3); the kept rows are byte for byte the same.
 GOLDEN_PLAIN_DATASET = "ab87cfdf5d7062de02bef60301defa5af860dbe782a02bdb0a3d60645acba50e"
 GOLDEN_EVALUATE = "43261a9bca647b4d2ccab1c36a506404bb75ad3740244253b00912f2dc918055"
 GOLDEN_ANNOTATE = "93bae1d382b164a8e765a7fce3ea43f2a844a1d7ac3c2c1dc751499298965727"
 GOLDEN_SEMANTIC_SESSIONS = "8ae46a7e4ebe3c6e1c39d188835ddf4e7551460da5dd638ec7c56a9b2108974b"
 GOLDEN_SEMANTIC_DATASET = "ca750c10257bd2eb1bfc57eabf353d67ca1a0211cf8638e6118802b46ac293ea"
-GOLDEN_SEMANTIC_CARD = "2609f4bfb6c94743f271cd3fe5d2682e86494b57ef6bf0637d81b686fbd3662e"
+GOLDEN_SEMANTIC_CARD = "b9382ccb5645413e9d1124656a6f9e4f54ef26ff9e8bd01f2bd899244441ae10"
 SCREENER_WEIGHTS = "8baf89897d752e0d"  # the screener weights the semantic goldens were made with
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from theralab.coding.rules import RuleCoder
 from theralab.dialogue.codes import MiscCode, TalkType
 from theralab.safety.patterns import find_cues, normalise
+from theralab.safety.risk import RiskLevel
 from theralab.text.lexicon import FEELING_NAMES, emotions_in, feeling_words_in
 from theralab.text.perspective import split_sentences, strip_fillers, to_second_person, word_count
 
@@ -79,6 +80,11 @@ def unverifiable(text: str) -> bool:
     return any(h.cue.name in _CLAIM_CUES for h in find_cues(t))
 
 
+def shows_risk(text: str) -> bool:
+    """Whether the pattern tier finds a risk cue (`low` or above) in the text."""
+    return any(h.cue.level is not RiskLevel.NONE for h in find_cues(normalise(text)))
+
+
 def say_back(text: str, instead: str) -> str:
     """The client's words in second person, or `instead` when they carry a belief that must
     not be said back as fact."""
@@ -120,7 +126,10 @@ class Listener:
                 self.balanced = m.group(1).rstrip(".")
             if self.focus is None and (m := _FOCUS_LEAD.search(clean)):
                 self.focus = m.group(1)
-        self.last_talk = self.coder.code_client(text)
+        # A wish to die or disappear said as "I wish I could…" reads as change talk and as a
+        # step taken on ("I could…"): a message that shows risk is never either, so no
+        # counselor affirms it, evokes more of it or names it as the client's plan.
+        self.last_talk = TalkType.NEUTRAL if shows_risk(text) else self.coder.code_client(text)
         salient = salient_sentence(text)
         if self.last_talk is TalkType.CHANGE:
             self.change_talk.append(salient)
@@ -243,7 +252,9 @@ def reflect_with_meaning(text: str, rng: random.Random) -> tuple[str, MiscCode]:
     if code is not MiscCode.SIMPLE_REFLECTION:
         return reflection, code
     meaning = rng.choice(
-        (
+        (", and it's been weighing on you.", ", and underneath it you're worn out.")
+        if shows_risk(text)  # never "that really matters to you" about a wish to disappear
+        else (
             ", and that really matters to you.",
             ", and part of you wants something different.",
             ", and underneath it you're worn out.",

@@ -41,7 +41,7 @@ from theralab.coding.rules import RuleCoder
 from theralab.dialogue.records import AgentSpec, Annotations, GuardRecord, Speaker
 from theralab.safety.conditions import ConditionResponder, condition_of
 from theralab.safety.output_check import OutputVerdict, check_reply
-from theralab.safety.protocol import CrisisProtocol, check_in, safe_reply
+from theralab.safety.protocol import CrisisProtocol, check_in, check_in_again, safe_reply
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 from theralab.safety.screener import (
     FAIL_CLOSED_LEVEL,
@@ -51,6 +51,9 @@ from theralab.safety.screener import (
 )
 
 _CODER = RuleCoder()
+# At `low`, the check-in question is not asked again while one of the counselor's last this many
+# turns asked it (`GuardedCounselor._at_low`).
+CHECK_IN_RECENT = 3
 # Reply-check reasons that say something is missing from the reply, not that something in it is
 # harmful: more text can cure them, so a partial reply failing only these is held, not blocked.
 INCOMPLETE_REASONS = frozenset({"missing_crisis_response", "missing_clinical_response"})
@@ -207,7 +210,7 @@ class GuardedCounselor:
 
     def finish(self, history: Sequence[Utterance], risk: RiskAssessment, reply: Reply) -> Reply:
         """Phase two: the counselor's reply checked (the safe reply in its place when it is
-        blocked or empty), with the check-in added at `low`."""
+        blocked or empty), with the guardrail's own words added at `low` (`_at_low`)."""
         try:
             text = reply.text.strip()
             if not text:
@@ -217,22 +220,62 @@ class GuardedCounselor:
             verdict = self.check(text, risk, history)
             if not verdict.allowed:
                 return self.blocked(risk, verdict.reasons)
-            action = "passed"
-            if risk.level is RiskLevel.LOW and reply.annotations.action != "close":
-                text = f"{text} {check_in(self.locale)}"
-                action = "check_in"
-            decision = GuardDecision(risk, "normal", action)
+            closing = reply.annotations.action == "close"
+            added, held = (
+                self._at_low(history, risk, closing)
+                if risk.level is RiskLevel.LOW
+                else (None, False)
+            )
+            action = "check_in" if added else "passed"
+            if added:
+                text = added if held else f"{text} {added}"
+            decision = GuardDecision(
+                risk, "normal", action, reasons=["close_held_for_check_in"] if held else []
+            )
             self.last = decision
             annotations = reply.annotations.model_copy(deep=True)
-            if action == "check_in":
+            if held:  # the close is not sent: the check-in alone, and the session goes on
+                annotations.action = None
+                annotations.stage = "guardrail"
+                annotations.strategy = "check_in_before_close"
+                annotations.codes = _CODER.code_counselor(text).codes
+            elif added:
                 annotations.codes = [
                     *(annotations.codes or []),
-                    *_CODER.code_counselor(check_in(self.locale)).codes,
+                    *_CODER.code_counselor(added).codes,
                 ]
             _annotate(annotations, decision)
-            return Reply(text=text, annotations=annotations, ends_session=reply.ends_session)
+            return Reply(
+                text=text, annotations=annotations, ends_session=reply.ends_session and not held
+            )
         except Exception as exc:
             return self.fail(risk, f"guardrail_error:{type(exc).__name__}: {exc}")
+
+    def _at_low(
+        self, history: Sequence[Utterance], risk: RiskAssessment, closing: bool
+    ) -> tuple[str | None, bool]:
+        """What the guardrail adds to a counselor reply at `low`, and whether it holds back a
+        closing reply (sends the addition alone, and the session stays open).
+
+        The check-in question is asked, unless one of the counselor's last
+        `CHECK_IN_RECENT` turns asked it already: then a message that shows the risk again
+        gets the crisis line again in other words (`check_in_again`), not the same question
+        after every message, and a message that shows none (the level only persists from an
+        earlier one) gets nothing more. A close on a message that itself shows the risk (a
+        wish to disappear said as the session ends) is held for the check-in when it was not
+        asked lately, and otherwise goes with the crisis line added: nobody leaves on a goodbye
+        alone. A close while the level only persists goes as written."""
+        question = check_in(self.locale)
+        recent = [u.text for u in history if u.speaker is Speaker.COUNSELOR][-CHECK_IN_RECENT:]
+        asked = any(question in said for said in recent)
+        raised = _raised_now(risk)
+        if closing:
+            if not raised:
+                return None, False
+            return (check_in_again(self.locale), False) if asked else (question, True)
+        if not asked:
+            return question, False
+        return (check_in_again(self.locale), False) if raised else (None, False)
 
     def stream(self, history: Sequence[Utterance], risk: RiskAssessment) -> ReplyStream:
         """Phase two for a counselor reply that arrives in pieces."""
@@ -280,6 +323,12 @@ class GuardedCounselor:
             annotations.action = "close"
         _annotate(annotations, decision)
         return Reply(text=text, annotations=annotations)
+
+
+def _raised_now(risk: RiskAssessment) -> bool:
+    """Whether the latest message itself shows the risk, rather than the level persisting
+    from an earlier one (the conversation screener then adds a `persisting:` signal)."""
+    return not any(s.startswith("persisting:") for s in risk.signals)
 
 
 class ReplyStream:

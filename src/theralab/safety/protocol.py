@@ -401,6 +401,18 @@ def check_in(locale: str | None) -> str:
     )
 
 
+def check_in_again(locale: str | None) -> str:
+    """Added at `low` instead of the check-in when the client shows the risk again soon after
+    being asked: the way to a person and the crisis line again, not the same question."""
+    table = resources_for(locale)
+    crisis = (table.of_kind("crisis") or table.resources)[0]
+    return (
+        "That sounds really heavy, and I'm glad you're telling me. If it ever turns into "
+        "thoughts of ending your life, or you don't feel safe, please tell me, or reach "
+        f"{crisis.name} ({crisis.contact}) at any time."
+    )
+
+
 def safe_reply(locale: str | None, reason: str = "") -> str:
     """The deterministic reply sent when a component fails or a reply is blocked."""
     table = resources_for(locale)
