@@ -78,7 +78,7 @@ def test_the_wish_again_after_the_check_in_closes_with_the_crisis_line_added() -
     guard = GuardedCounselor(Closer(close_from=0), SCREENER, "en-US")
     held, closing = talk(guard, WISH, WISH)
     assert held.text == check_in("en-US")
-    assert closing.text.startswith(GOODBYE) and closing.text.endswith(check_in_again("en-US"))
+    assert closing.text.startswith(GOODBYE) and closing.text.endswith(check_in_again("en-US", 2))
     assert "988" in closing.text and closing.annotations.action == "close"
 
 
@@ -92,12 +92,15 @@ def test_a_close_once_the_message_shows_no_risk_goes_as_written() -> None:
 def test_the_check_in_is_not_repeated_after_every_message() -> None:
     guard = GuardedCounselor(Closer(close_from=99), SCREENER, "en-US")
     replies = talk(guard, *[WISH] * (CHECK_IN_RECENT + 2))
-    question, again = check_in("en-US"), check_in_again("en-US")
+    question = check_in("en-US")
     asked = [i for i, r in enumerate(replies) if question in r.text]
     assert asked == [0, CHECK_IN_RECENT + 1]  # asked, then asked again once it is no longer recent
     for i, r in enumerate(replies):
+        again = check_in_again("en-US", i + 1)  # the opening turn is the counselor's first
         assert (question in r.text) != (again in r.text), i  # every turn has one of the two
         assert "988" in r.text
+    # the crisis line again, not the same sentence after every message
+    assert replies[1].text != replies[2].text
 
 
 def test_a_scripted_session_never_ends_on_the_wish_with_a_goodbye_alone() -> None:

@@ -266,16 +266,17 @@ class GuardedCounselor:
         asked lately, and otherwise goes with the crisis line added: nobody leaves on a goodbye
         alone. A close while the level only persists goes as written."""
         question = check_in(self.locale)
-        recent = [u.text for u in history if u.speaker is Speaker.COUNSELOR][-CHECK_IN_RECENT:]
-        asked = any(question in said for said in recent)
+        said = [u.text for u in history if u.speaker is Speaker.COUNSELOR]
+        asked = any(question in text for text in said[-CHECK_IN_RECENT:])
+        again = check_in_again(self.locale, len(said))
         raised = _raised_now(risk)
         if closing:
             if not raised:
                 return None, False
-            return (check_in_again(self.locale), False) if asked else (question, True)
+            return (again, False) if asked else (question, True)
         if not asked:
             return question, False
-        return (check_in_again(self.locale), False) if raised else (None, False)
+        return (again, False) if raised else (None, False)
 
     def stream(self, history: Sequence[Utterance], risk: RiskAssessment) -> ReplyStream:
         """Phase two for a counselor reply that arrives in pieces."""

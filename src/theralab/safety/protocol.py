@@ -401,16 +401,25 @@ def check_in(locale: str | None) -> str:
     )
 
 
-def check_in_again(locale: str | None) -> str:
+_AGAIN = (
+    "That sounds really heavy, and I'm glad you're telling me. If it ever turns into thoughts "
+    "of ending your life, or you don't feel safe, please tell me, or reach {line} at any time.",
+    "I'm still thinking about what you said about wanting to disappear, or not to be here. "
+    "If those thoughts get stronger, please tell me, or reach {line}: someone is there at any "
+    "hour.",
+    "Thank you for being honest about how low this gets. You don't have to carry it alone: "
+    "if it ever feels unsafe, reach {line}, or tell someone close to you.",
+)
+
+
+def check_in_again(locale: str | None, turn: int = 0) -> str:
     """Added at `low` instead of the check-in when the client shows the risk again soon after
-    being asked: the way to a person and the crisis line again, not the same question."""
+    being asked: the way to a person and the crisis line again, not the same question. `turn`
+    (the counselor's turns so far) picks one of a few wordings, so the same sentence does not
+    follow every message."""
     table = resources_for(locale)
     crisis = (table.of_kind("crisis") or table.resources)[0]
-    return (
-        "That sounds really heavy, and I'm glad you're telling me. If it ever turns into "
-        "thoughts of ending your life, or you don't feel safe, please tell me, or reach "
-        f"{crisis.name} ({crisis.contact}) at any time."
-    )
+    return _AGAIN[turn % len(_AGAIN)].format(line=f"{crisis.name} ({crisis.contact})")
 
 
 def safe_reply(locale: str | None, reason: str = "") -> str:
