@@ -13,6 +13,16 @@ from theralab.safety.reply_check import RULE_REASONS, Condition, assess_history,
 from theralab.safety.reply_check.dataset import is_frozen, load_reply_set
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 
+
+@pytest.fixture(autouse=True)
+def _rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests pin the rules' verdicts, so the learned head is off here whatever the
+    environment says (a test that needs it turns it on itself). With the head on, `theralab
+    check` also blocks some replies these tests call appropriate; its figures are in
+    bench/reply_check.py."""
+    monkeypatch.setenv("THERALAB_SEMANTIC", "0")
+
+
 # (reason, client history, a reply that must be blocked for it, an appropriate reply)
 CASES: list[tuple[str, list[str], str, str]] = [
     (
