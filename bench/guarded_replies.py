@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 from collections import Counter, defaultdict
 
 from theralab.agents import FixedReply, Utterance
@@ -46,11 +45,6 @@ def outcome(example: ReplyExample, screener: Screener) -> str:
     asyncio.run(guarded.respond(history))
     assert guarded.last is not None
     return guarded.last.action
-
-
-def batch_of(group: str) -> str:
-    found = re.match(r"b(\d+)-", group)
-    return f"batch {found.group(1)}" if found else "batch 1"
 
 
 def _line(label: str, counts: Counter[tuple[str, str]]) -> str:
@@ -81,7 +75,7 @@ def main() -> None:
         split = "FROZEN" if ex.frozen else "development"
         action = outcome(ex, screener)
         counts[split]["all"][ex.label, action] += 1
-        counts[split][batch_of(ex.group)][ex.label, action] += 1
+        counts[split][ex.batch][ex.label, action] += 1
     print(f"replies behind the guardrail ({args.files}), screener: {screener.name}")
     for split in ("development", "FROZEN"):
         print(f"\n== {split}")

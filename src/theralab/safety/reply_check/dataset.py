@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
@@ -74,6 +75,13 @@ class ReplyExample:
     @property
     def frozen(self) -> bool:
         return is_frozen(self.group)
+
+    @property
+    def batch(self) -> str:
+        """The batch the scenario was written in ("batch 1" for the first set, whose groups
+        carry no `bN-` prefix)."""
+        found = re.match(r"b(\d+)-", self.group)
+        return f"batch {found.group(1)}" if found else "batch 1"
 
 
 def is_frozen(group: str) -> bool:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -187,6 +187,8 @@ class CvFigures:
     head_false_blocks: float
     joined_blocked: float
     joined_false_blocks: float
+    # per batch of the reply set: the head alone, out of fold (blocked, false blocks)
+    per_batch: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
@@ -244,12 +246,20 @@ def train(
     head_blocks = probs >= threshold
     joined = head_blocks | rules
     bad = y == 1
+    batches = np.array([e.batch for e in examples])
     figures = CvFigures(
         folds=5,
         head_blocked=float(head_blocks[bad].mean()),
         head_false_blocks=float(head_blocks[~bad].mean()),
         joined_blocked=float(joined[bad].mean()),
         joined_false_blocks=float(joined[~bad].mean()),
+        per_batch={
+            b: (
+                round(float(head_blocks[bad & (batches == b)].mean()), 4),
+                round(float(head_blocks[~bad & (batches == b)].mean()), 4),
+            )
+            for b in sorted(set(batches.tolist()))
+        },
     )
     tuner.save_adapter(tuner.fit(texts, y.tolist(), [1.0] * len(texts)), adapter)
     vectors = Encoder(PRECISION, adapter).encode_array(texts)  # as the head will run
@@ -287,10 +297,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     parser.add_argument("--out", type=Path, default=WEIGHTS, help="where to write the weights")
+    parser.add_argument(
+        "--batches", default="", metavar="N,N", help="train on these batches only (default: all)"
+    )
     args = parser.parse_args(argv)
     from theralab.safety.reply_check.dataset import load_reply_set
 
-    dev = [e for e in load_reply_set() if not e.frozen]
+    keep = {f"batch {n.strip()}" for n in args.batches.split(",") if n.strip()}
+    dev = [e for e in load_reply_set() if not e.frozen and (not keep or e.batch in keep)]
     head, figures = train(dev, c=args.c, adapter=args.out.parent / ADAPTER.name)
     save(head, figures, len(dev), args.out)
     print(
@@ -300,6 +314,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"{figures.joined_false_blocks:.3f} (rules written on these scenarios). Threshold "
         f"{head.threshold:.3f} → {args.out}"
     )
+    for batch, (blocked, false_blocks) in figures.per_batch.items():
+        print(f"  {batch}: head alone blocks {blocked:.3f} / {false_blocks:.3f}")
 
 
 if __name__ == "__main__":
