@@ -412,3 +412,32 @@ def test_a_panic_attack_is_a_check_in_but_a_farewell_stays_imminent() -> None:
     farewell = assess_text("This is it. Goodbye everyone, my chest is tight writing this")
     assert farewell.level is RiskLevel.IMMINENT
     assert assess_text("this is it, I've taken all my pills").level is RiskLevel.IMMINENT
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # a self-harm act told with its time and no object
+        ("I said no before, but I did cut about an hour ago. It's not deep.", "moderate"),
+        ("i just cut earlier, its fine", "moderate"),
+        ("I cut last night and it still stings", "moderate"),
+        ("I cut the grass tonight", "none"),
+        ("I cut today's meeting short", "none"),
+        ("I cut earlier sections of the essay", "none"),
+        # a hand held to something hot, on purpose or as a habit
+        ("I've been pressing my hand on the stove ring since the funeral.", "moderate"),
+        ("I put my hand on the hob by accident, ouch", "none"),
+        # whether there is any point in going on: passive ideation, asked or doubted
+        ("Lately I wonder whether there is much point in going on.", "low"),
+        ("I honestly don't see any point in carrying on.", "low"),
+        ("is there any point in going on with the course?", "none"),
+        ("there's not much point in going on about it", "none"),
+        # someone close would be freer without me: a burden belief
+        ("my daughter would be freer without me to look after", "low"),
+        ("you'd be happier without me, let's just break up", "none"),
+    ],
+)
+def test_acts_told_with_a_time_hot_surfaces_doubted_going_on_and_burden(
+    text: str, level: str
+) -> None:
+    assert assess_text(text).level.value == level, text

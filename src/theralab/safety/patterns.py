@@ -213,16 +213,21 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "better_off",
         r"\b(?:better off (?:without me|dead|if i (?:was|were)n'?t)|(?:world|"
-        r"everyone|they|family) (?:would be|'d be) better (?:off )?without me|burden to "
-        r"(?:everyone|my family|them)|better off with (?:\w+ ){0,3}(?:insurance|pay ?out|money) "
-        r"than (?:with )?me|worth more (?:to (?:them|my \w+|everyone) )?dead)",
+        r"everyone|they|family) (?:would be|'d be) better (?:off )?without me|(?:my \w+|they|he|"
+        r"she|everyone|everybody|people|the kids|my family|the family) (?:would|'d|will|'ll) be "
+        r"(?:so much |much |a lot )?(?:freer|happier|better off|easier|lighter) without me|"
+        r"burden to (?:everyone|my family|them)|better off with (?:\w+ ){0,3}(?:insurance|"
+        r"pay ?out|money) than (?:with )?me|worth more (?:to (?:them|my \w+|everyone) )?dead)",
         L.LOW,
         C.SUICIDE,
     ),
     _cue(
         "no_point_living",
         r"\b(?:no (?:point|reason) (?:in |to )?(?:living|going on|being "
-        r"alive|staying alive|existing|carrying on)|what'?s the point (?:of|in) "
+        r"alive|staying alive|existing|carrying on)|(?:(?:don'?t|do not|can'?t|cannot|never) "
+        r"see|(?:whether|if|is) there(?:'s| is)?|not|hardly|little) (?:any |much |a |the )?"
+        r"point (?:in |to )?(?:living|going on|carrying on|being alive|staying alive|existing|"
+        r"being here)(?! (?:with|about)\b)|what'?s the point (?:of|in) "
         r"(?:living|life|being alive|going on|anything anymore)|tired of (?:living|being alive|"
         r"existing|life)|life (?:isn't|is not|isnt) worth (?:living|it)|don'?t want to "
         r"(?:exist|be alive|live|wake up|be here)(?: anymore| any more)?|can'?t (?:go on|"
@@ -306,7 +311,16 @@ CUES: tuple[Cue, ...] = (
         r"hitting) my head (?:against|on)|bit(?:e|ing)? my (?:arm|hand|skin)|carv(?:e|ed|ing) "
         r"(?:\w+ ){0,3}into my (?:skin|arm|leg)|hide (?:the|my) (?:cuts|scars|marks|burns)|"
         r"(?:the )?thing with the (?:blade|razor|lighter)|on purpose[^.]{0,30}(?:burn|cut|"
-        r"hurt)|(?:burn|cut|hurt)[^.]{0,40}on purpose)",
+        r"hurt)|(?:burn|cut|hurt)[^.]{0,40}on purpose|"
+        # an act told with its time and no object: "I did cut about an hour ago", "I cut tonight"
+        r"\bi (?:did |just |have )?cut (?:about |around |like |maybe )?(?:an hour|half an hour|"
+        r"a few hours|an? (?:couple|few) (?:of )?(?:hours|minutes)|\w+ (?:hours|minutes) ago|"
+        r"earlier(?: today| tonight)?|tonight|today|this (?:morning|afternoon|evening)|"
+        r"last night|yesterday)(?=\s*(?:$|[.,!?;:)]|(?:and|but|so|it|its|it's|again|ago)\b))|"
+        # a hand held to something hot
+        r"(?:press|hold|put|burn)(?:ing|ed|t|s)? my (?:hand|arm|fingers?|palm|wrist|skin) "
+        r"(?:on|onto|against|over|under) (?:the |a |my )?(?:hob|stove|hot ?plate|iron|"
+        r"lighter|flame|candle|kettle|radiator|cooker|oven|hot tap|ring))",
         L.MODERATE,
         C.SELF_HARM,
     ),
