@@ -404,9 +404,8 @@ def check_in(locale: str | None) -> str:
 _AGAIN = (
     "That sounds really heavy, and I'm glad you're telling me. If it ever turns into thoughts "
     "of ending your life, or you don't feel safe, please tell me, or reach {line} at any time.",
-    "I'm still thinking about what you said about wanting to disappear, or not to be here. "
-    "If those thoughts get stronger, please tell me, or reach {line}: someone is there at any "
-    "hour.",
+    "I haven't forgotten what you told me about how low things feel. If those thoughts get "
+    "stronger, please tell me, or reach {line}: someone is there at any hour.",
     "Thank you for being honest about how low this gets. You don't have to carry it alone: "
     "if it ever feels unsafe, reach {line}, or tell someone close to you.",
 )
