@@ -435,9 +435,15 @@ def test_a_panic_attack_is_a_check_in_but_a_farewell_stays_imminent() -> None:
         # someone close would be freer without me: a burden belief
         ("my daughter would be freer without me to look after", "low"),
         ("you'd be happier without me, let's just break up", "none"),
+        # taking all of one's pills thought of as a way out, not adherence talk
+        ("honestly I could just take all my tablets and be done", "moderate"),
+        ("I might as well swallow the whole bottle of painkillers", "moderate"),
+        ("I should take all my meds with food, the doctor said", "none"),
+        ("I would never take all my pills, I promise", "none"),
+        ("Years ago I thought about taking all my pills, but I'm in a good place now.", "none"),
     ],
 )
-def test_acts_told_with_a_time_hot_surfaces_doubted_going_on_and_burden(
+def test_acts_told_with_a_time_hot_surfaces_doubted_going_on_burden_and_pills(
     text: str, level: str
 ) -> None:
     assert assess_text(text).level.value == level, text

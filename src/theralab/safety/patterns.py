@@ -295,6 +295,18 @@ CUES: tuple[Cue, ...] = (
         C.SUICIDE,
         negatable=False,
     ),
+    # taking all of one's pills thought of as a way out: "I could just take all my pills"
+    _cue(
+        "pills_thought",
+        r"\b(?:could|should|might|may as well|might as well|wanna|want to|tempted to|"
+        r"thinking of|thought about|feel like) (?:just )?(?:take|taking|swallow(?:ing)?|"
+        r"down(?:ing)?) (?:all|every one|the (?:whole|entire) (?:box|bottle|packet|pack|lot)) "
+        r"(?:of )?(?:my |the |these |those |them )?" + _PILLS + r"(?! (?:as prescribed|on time|"
+        r"with (?:food|water|a meal|breakfast|dinner)|in the morning|at night|every day|daily|"
+        r"before|after|properly|like (?:i'?m|the doctor|my doctor)))",
+        L.MODERATE,
+        C.SUICIDE,
+    ),
     # self-harm (moderate)
     _cue(
         "self_harm",
@@ -1242,6 +1254,7 @@ _HISTORY_CUES = frozenset(
         "no_point_living",
         "better_off",
         "method_thoughts",
+        "pills_thought",
         "not_wake_up",
     }
 )
