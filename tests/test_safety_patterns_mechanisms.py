@@ -447,3 +447,16 @@ def test_acts_told_with_a_time_hot_surfaces_doubted_going_on_burden_and_pills(
     text: str, level: str
 ) -> None:
     assert assess_text(text).level.value == level, text
+
+
+def test_a_future_in_which_nothing_matters_after_suicidal_talk_is_high() -> None:
+    talk = SCREENER.conversation()
+    talk.screen("Some nights I lie there hoping I won't wake up.")
+    talk.screen("No, I wouldn't actually do anything.")
+    later = talk.screen("Once the move is done on Saturday it won't matter anyway.")
+    assert later.level is RiskLevel.HIGH and "nothing_matters_after_risk" in later.signals
+    calm = SCREENER.conversation()
+    calm.screen("Work has been a lot this month.")
+    assert calm.screen("Once the move is done on Saturday it won't matter anyway.").level is (
+        RiskLevel.NONE
+    )

@@ -1625,11 +1625,19 @@ _COMMAND_IN_CONTEXT = Prefiltered(
 )
 # After signs of mania, lost sleep or a risky act makes it an episode to act on.
 _MANIA_IN_CONTEXT = Prefiltered(rf"\b(?:{_SLEEPLESS}|{_RISKY_ACT})")
+# After suicidal talk, a future in which nothing matters any more: "after her wedding on the
+# 14th it won't matter anyway", "it won't matter soon".
+_NO_LONGER_MATTERS = Prefiltered(
+    r"\b(?:it|nothing|none of (?:it|this)|that|this) (?:won'?t|wont|will not|isn'?t going to|"
+    r"is not going to|is n't going to) matter (?:soon|anyway|much longer|for long|any ?more|"
+    r"after|by (?:then|next|the|friday|monday|tomorrow))"
+)
 
 
 def escalate_in_context(text: str, earlier: list[RiskCategory]) -> tuple[RiskLevel, str] | None:
     """A later message that turns earlier disclosed risk into an emergency: danger arriving
-    after abuse, fainting after restriction, symptoms after an overdose."""
+    after abuse, fainting after restriction, symptoms after an overdose, a future in which
+    nothing matters after suicidal talk."""
     t = normalise(text)
     if RiskCategory.ABUSE in earlier and _DANGER_NOW.search(t):
         return L.HIGH, "abuse_danger_now"
@@ -1639,6 +1647,8 @@ def escalate_in_context(text: str, earlier: list[RiskCategory]) -> tuple[RiskLev
         return L.HIGH, "command_hallucination_in_context"
     if RiskCategory.MANIA in earlier and _MANIA_IN_CONTEXT.search(t):
         return L.MODERATE, "mania_in_context"
+    if RiskCategory.SUICIDE in earlier and _NO_LONGER_MATTERS.search(t):
+        return L.HIGH, "nothing_matters_after_risk"
     if RiskCategory.OVERDOSE in earlier and _SYMPTOMS.search(t):
         return L.IMMINENT, "overdose_with_symptoms"
     return None
