@@ -30,13 +30,8 @@ from theralab.safety.protocol import check_in_again
 _ENDORSING = ("a step that fits", "thought this through", "that really matters to you")
 
 
-def crisis_line(locale: str | None = None) -> str:
-    table = resources_for(locale)
-    return (table.of_kind("crisis") or table.resources)[0].name
-
-
 def count(sessions: list[Session]) -> Counter[str]:
-    question, line = check_in(None), crisis_line()
+    question, line = check_in(None), resources_for(None).crisis_line().name
     again = {check_in_again(None, turn) for turn in range(12)}  # every wording
     out: Counter[str] = Counter()
     for s in sessions:

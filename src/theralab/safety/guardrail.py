@@ -268,15 +268,14 @@ class GuardedCounselor:
         question = check_in(self.locale)
         said = [u.text for u in history if u.speaker is Speaker.COUNSELOR]
         asked = any(question in text for text in said[-CHECK_IN_RECENT:])
-        again = check_in_again(self.locale, len(said))
         raised = _raised_now(risk)
-        if closing:
-            if not raised:
-                return None, False
-            return (again, False) if asked else (question, True)
+        if closing and not raised:
+            return None, False
         if not asked:
-            return question, False
-        return (again, False) if raised else (None, False)
+            return question, closing
+        if not raised:
+            return None, False
+        return check_in_again(self.locale, len(said)), False
 
     def stream(self, history: Sequence[Utterance], risk: RiskAssessment) -> ReplyStream:
         """Phase two for a counselor reply that arrives in pieces."""

@@ -392,8 +392,7 @@ class CrisisProtocol:
 
 def check_in(locale: str | None) -> str:
     """Added to a counselor's reply at `low` risk: a gentle, direct question and a resource."""
-    table = resources_for(locale)
-    crisis = (table.of_kind("crisis") or table.resources)[0]
+    crisis = resources_for(locale).crisis_line()
     return (
         "I want to check in about something you said, because it matters: are you having "
         "any thoughts of ending your life? If you ever are, you can reach "
@@ -416,15 +415,14 @@ def check_in_again(locale: str | None, turn: int = 0) -> str:
     being asked: the way to a person and the crisis line again, not the same question. `turn`
     (the counselor's turns so far) picks one of a few wordings, so the same sentence does not
     follow every message."""
-    table = resources_for(locale)
-    crisis = (table.of_kind("crisis") or table.resources)[0]
+    crisis = resources_for(locale).crisis_line()
     return _AGAIN[turn % len(_AGAIN)].format(line=f"{crisis.name} ({crisis.contact})")
 
 
 def safe_reply(locale: str | None, reason: str = "") -> str:
     """The deterministic reply sent when a component fails or a reply is blocked."""
     table = resources_for(locale)
-    crisis = (table.of_kind("crisis") or table.resources)[0]
+    crisis = table.crisis_line()
     return (
         "I'm sorry, I can't respond to that properly right now. I'm an AI, and I want to "
         "make sure you're safe: are you having any thoughts of hurting yourself? If you "

@@ -31,6 +31,11 @@ class CountryResources(BaseModel):
     def of_kind(self, *kinds: str) -> list[Resource]:
         return [r for r in self.resources if r.kind in kinds]
 
+    def crisis_line(self) -> Resource:
+        """The line the guardrail's own sentences name: the first crisis line (any first
+        resource where the country lists none)."""
+        return (self.of_kind("crisis") or self.resources)[0]
+
 
 @cache
 def _table() -> dict[str, CountryResources]:
