@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from theralab.safety.reply_check.dataset import load_reply_set
 
 
@@ -26,3 +28,14 @@ def test_batch6_is_well_formed_and_split_like_the_others() -> None:
     assert all(len(e.history) >= 2 for e in batch)
     frozen = {e.group for e in batch if e.frozen}
     assert frozen and len(frozen) < len(groups)
+
+
+def test_retraining_on_a_batch_the_set_does_not_have_is_refused_before_any_work(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from theralab.safety.reply_check.learned import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--batches", "6,9", "--out", "/nonexistent/reply_head.npz"])
+    assert stop.value.code == 2
+    assert "no batch 9 in the reply set (it has 1, 2, 3, 4, 5, 6)" in capsys.readouterr().err

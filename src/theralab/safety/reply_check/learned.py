@@ -304,7 +304,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     from theralab.safety.reply_check.dataset import load_reply_set
 
     keep = {f"batch {n.strip()}" for n in args.batches.split(",") if n.strip()}
-    dev = [e for e in load_reply_set() if not e.frozen and (not keep or e.batch in keep)]
+    every = [e for e in load_reply_set() if not e.frozen]
+    unknown = keep - {e.batch for e in every}
+    if unknown:
+        known = ", ".join(sorted({e.batch.split()[1] for e in every}, key=int))
+        missing = ", ".join(sorted(unknown))
+        parser.error(f"--batches: no {missing} in the reply set (it has {known})")
+    dev = [e for e in every if not keep or e.batch in keep]
     head, figures = train(dev, c=args.c, adapter=args.out.parent / ADAPTER.name)
     save(head, figures, len(dev), args.out)
     print(
