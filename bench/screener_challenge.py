@@ -13,7 +13,9 @@ pattern was chosen by looking at them. The default screener (patterns + learned 
 `--folder` scores another set kept out of training the same way: `data/screener_batch4/`
 (2,003 messages of the corpus's fourth batch, not trained on by default; docs/safety.md) or
 `data/screener_conditions/` (819 messages about psychosis, mania, OCD and eating disorders,
-with their hard negatives, by an author who never saw the screener's data).
+with their hard negatives, by an author who never saw the screener's data) or
+`data/screener_medication/` (400 messages about medication: ordinary talk and risk in the same
+frames, written 2026-12-05 and not trained on; `--frozen-only` for its frozen groups).
 
 The last section is what the guardrail does with a condition: per labelled condition
 (psychosis, mania, OCD, eating disorder), the share of messages whose assessment carries that

@@ -863,11 +863,14 @@ def main() -> None:
         "frozen": message_figures(floor_frozen.rank, fz_ranks),
     }
     pred_high = floor.combine(levels_at(probs, thresholds["high"]))
-    # The corpus grows in batches (groups named `bN_…` from the fourth on): figures per batch
+    # The corpus grows in batches (groups named `bN_…` from the fourth on, `meds_…` for the
+    # medication talk written 2026-12-05): figures per batch
     # show whether new data made the model better on the data it had before, out of fold.
     batch = np.array(
         [
-            b if (b := ex.group.split("_")[0])[:1] == "b" and b[1:].isdigit() else "earlier"
+            b
+            if ((b := ex.group.split("_")[0])[:1] == "b" and b[1:].isdigit()) or b == "meds"
+            else "earlier"
             for ex in corpus_dev
         ]
     )

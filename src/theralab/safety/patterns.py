@@ -13,6 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from theralab.safety.medication import routine_medication
 from theralab.safety.prefilter import Prefiltered
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
 
@@ -96,6 +97,15 @@ _ME = r"(?:myself|my ?self|my own life|my life)"
 _PILLS = (
     r"(?:pills|tablets|meds|medication|paracetamol|tylenol|sleeping pills|painkillers|"
     r"insulin|antidepressants|xanax|benzos|opioids|oxy|fentanyl)"
+)
+# Said of taking medication as it is meant to be taken ("all my tablets with breakfast, like the
+# doctor said"): a routine, not an overdose.
+_AS_PRESCRIBED = (
+    r"(?! (?:(?:this|in the|every|each) (?:morning|evening) |today |at (?:breakfast|night) )?"
+    r"(?:with (?:food|water|a meal|breakfast|lunch|dinner|my (?:breakfast|coffee))|as "
+    r"(?:prescribed|directed|usual|normal|always)|like (?:the|my) (?:doctor|gp|pharmacist|"
+    r"psychiatrist|nurse) (?:said|told me|says)|like (?:normal|always|usual|i'?m supposed to)|"
+    r"on time|for the day))"
 )
 _NOW = (
     r"(?:tonight|today|right now|now|this (?:morning|afternoon|evening)|in (?:an|a few|\w+) "
@@ -415,8 +425,8 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:i(?:'ve| have)? (?:just )?(?:taken|took|swallowed|downed|had) "
         r"(?:all|the whole|a whole|a bottle|a bunch|a handful|loads|lots|too many|\d+|twenty|"
         r"thirty|fifty)(?: of)?(?: my| the| these)? ?(?:bottle )?(?:of )?(?:my |the |his |her )?"
-        r"(?:[\w']+ )?" + _PILLS + r"|by the time (?:anyone|you|someone) (?:reads|sees|finds) "
-        r"this|"
+        r"(?:[\w']+ )?" + _PILLS + _AS_PRESCRIBED + r"|by the time (?:anyone|you|someone) "
+        r"(?:reads|sees|finds) this|"
         r"standing on (?:the )?(?:ledge|edge|bridge|roof|railing|platform)|(?:i'?m|i am) (?:on|"
         r"at) (?:the )?(?:bridge|roof|ledge|cliff|tracks)|(?:rope|noose) is (?:ready|up|tied|"
         r"around)|(?:loaded|holding) (?:the|my|a) gun|(?:can'?t stop|won'?t stop) (?:the )?"
@@ -1610,6 +1620,15 @@ def assess_text(text: str) -> RiskAssessment:
             protective.append("fiction")
         if {"self_harm_history", "past_attempt", "history"} & set(signals):
             protective.append("history")
+        # A question about ordinary use ("is it ok with my sertraline?") stays a means question
+        # for the conversation (after a stressor it is risk); alone it is medication talk.
+        if (
+            not hits
+            and set(signals) <= {"means_question"}
+            and not suppressed
+            and routine_medication(t)
+        ):
+            protective.append("medication")
         if "supporter" in suppressed or "addressed" in suppressed or asked_of_other:
             signals.append("supporter")
         protective = list(dict.fromkeys(protective))

@@ -220,7 +220,8 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
     kinds = {p.split(":", 1)[1] for p in protective}
     # Games, stories and idioms are only reported for short messages or the sentence that held
     # the cue (the pattern tier scopes them), so they can silence a statistical raise; a
-    # supporter's words, history or a negation leave a check-in.
+    # supporter's words, history, a negation or ordinary medication talk leave a check-in
+    # (with the crisis line: a passive wish can hide in talk about tablets).
     cap = RiskLevel.NONE if kinds & {"gaming", "fiction", "idiom"} else RiskLevel.LOW
     if found.level.rank <= cap.rank:
         return found
