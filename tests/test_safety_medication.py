@@ -149,3 +149,48 @@ def test_the_medication_set_follows_the_corpus_scheme() -> None:
             assert not m.categories, m.id
         else:
             assert m.owner is Owner.SELF and m.categories and not m.kind, m.id
+
+
+# --- a long message: the learned tier's windows ---------------------------------------------
+
+ROUTINE_PART = (
+    "Quick update on the meds. My psychiatrist upped my sertraline to 100mg last month and the "
+    "side effects are milder than I feared, a bit of nausea in the mornings, so I take it with "
+    "breakfast now and that helps."
+)
+OTHER_PART = (
+    "Work has been chaotic with the restructure and my manager keeps moving deadlines, but my "
+    "neighbour and I have started walking her dog on Sundays and the park by the river is "
+    "lovely at this time of year, with the leaves turning and the cafe open again."
+)
+
+
+def test_a_routine_window_of_a_long_message_is_held_to_low_and_no_other() -> None:
+    import numpy as np
+
+    from theralab.safety.semantic import WINDOW_WORDS, _hold_routine_windows, windows
+
+    text = f"{ROUTINE_PART} {OTHER_PART} {OTHER_PART}"
+    parts = windows(text)
+    assert len(parts) >= 2 and len(text.split()) > WINDOW_WORDS
+    logits = np.full((len(parts), 8), 5.0, dtype=np.float32)
+    held = _hold_routine_windows(text, logits)
+    assert held[0, 0] == 5.0 and (held[0, 1:4] < -10).all()  # `low` stays possible
+    assert (held[1:] == 5.0).all()  # the other windows count in full
+    assert (logits == 5.0).all()  # the caller's array is not changed
+    # one window: the pattern tier's context decides, not this
+    short = np.full((1, 8), 5.0, dtype=np.float32)
+    assert (_hold_routine_windows(ROUTINE_PART, short) == 5.0).all()
+
+
+def test_a_plan_in_another_window_of_a_long_post_about_medication_still_counts() -> None:
+    from theralab.safety.semantic import SemanticTier, semantic_available
+
+    if not semantic_available():
+        pytest.skip("needs: pip install -e '.[semantic]'")
+    plan = (
+        "I have kept the old boxes with the new ones in a bag in the car and I have decided to "
+        "take them all on Saturday when the house is empty."
+    )
+    found = SemanticTier().assess(f"{ROUTINE_PART} {OTHER_PART} {plan}")
+    assert found.level.at_least(L.MODERATE)

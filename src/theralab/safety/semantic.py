@@ -187,6 +187,29 @@ def features(texts: Sequence[str]) -> tuple[np.ndarray, list[dict[int, float]]]:
     return np.hstack([vectors, extra]), [hashed_ngrams(t, NGRAM_BUCKETS) for t in texts]
 
 
+def _hold_routine_windows(text: str, logits: np.ndarray) -> np.ndarray:
+    """In a message of several windows, a window that is plainly ordinary medication talk
+    (`theralab.safety.medication`) raises the message to `low` at most: a long post about side
+    effects and refills is not a crisis for its pill words, while a plan in another window
+    still counts in full. (A message of one window is held by the pattern tier's
+    `protective:medication` context instead, which also asks that no cue fired.)"""
+    if len(logits) < 2:
+        return logits
+    from theralab.safety.medication import routine_medication
+    from theralab.safety.patterns import normalise
+
+    parts = windows(text)
+    held = [i for i, w in enumerate(parts) if routine_medication(normalise(w), WINDOW_WORDS)]
+    if not held:
+        return logits
+    logits = logits.copy()
+    logits[held, 1 : len(LEVELS) - 1] = _HELD_LOGIT  # P(≥ moderate) ≈ 0 in those windows
+    return logits
+
+
+_HELD_LOGIT = -50.0
+
+
 class SemanticTier:
     """Levels from calibrated ordinal heads over sentence windows; categories and whose risk
     it is from the window that carries the most risk."""
@@ -256,7 +279,10 @@ class SemanticTier:
         return self.assess_batch([text])[0]
 
     def assess_batch(self, texts: Sequence[str]) -> list[RiskAssessment]:
-        return [self._judge(logits) for logits in self.window_logits(texts)]
+        return [
+            self._judge(_hold_routine_windows(text, logits))
+            for text, logits in zip(texts, self.window_logits(texts), strict=True)
+        ]
 
     def window_logits(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Per text, every head's logit per window (ladder steps, whose risk, categories, then
