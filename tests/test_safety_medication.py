@@ -194,3 +194,36 @@ def test_a_plan_in_another_window_of_a_long_post_about_medication_still_counts()
     )
     found = SemanticTier().assess(f"{ROUTINE_PART} {OTHER_PART} {plan}")
     assert found.level.at_least(L.MODERATE)
+
+
+# --- the pattern tier's own cues on medication talk -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've got a plan with my GP to come off citalopram slowly over the winter.",
+        "I gave my tablets to my housemate so she can hand me a week at a time.",
+        "I took all my meds to my appointment in a carrier bag and the pharmacist went through "
+        "them.",
+        "Two years ago I took an overdose and ended up in hospital. I'm in a much better place "
+        "now.",
+    ],
+)
+def test_care_means_restriction_and_history_are_not_present_risk(text: str) -> None:
+    assert assess_text(text).level.rank <= L.LOW.rank
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've got a plan for tonight.",
+        "I've got a plan.",
+        "I took all my meds to the bathroom and swallowed them.",
+        "Last month I took an overdose. I'm doing better now.",
+        "I overdosed two years ago and I still think about doing it again.",
+        "I gave away my guitar and my books to my brother and wrote a note.",
+    ],
+)
+def test_the_same_words_with_present_risk_still_escalate(text: str) -> None:
+    assert assess_text(text).level.at_least(L.MODERATE)

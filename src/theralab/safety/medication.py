@@ -100,8 +100,10 @@ _RISKY = re.compile(
     r"stopped (?:taking )?(?:them|my \w+) (?:because|since|so)|what'?s the point|why bother|"
     r"wish|hope (?:i|it) (?:don'?t|doesn'?t|never)|voices?|telling me|them all|it all|"
     r"decided|while i (?:can|still can)|enough|finish\w*|keep(?:ing)? (?:all|every|them|it)|"
-    r"kept (?:all|every|them)|two (?:different )?doctors|(?:different|another|second|other) "
-    r"(?:doctor|gp|pharmacy|chemist)|build(?:ing)? (?:up|them up)|pil(?:e|ing) (?:up|them)|"
+    r"kept (?:all|every|them)|(?:two|three|four|several|multiple|different|various) "
+    r"(?:different )?(?:doctors|gps|pharmacies|chemists|shops|stores|supermarkets)|"
+    r"(?:different|another|second|other) (?:doctor|gp|pharmacy|chemist)|"
+    r"build(?:ing)? (?:up|them up)|pil(?:e|ing) (?:up|them)|"
     r"properly|thank(?:s| you) for everything|"
     r"in (?:my|the) (?:car|drawer|bag|room|wardrobe|cupboard|box)|kcal|calories|underweight|"
     r"starv\w*|purg\w*|binge\w*|blades?|razors?|ambulance|pumped|a ?& ?e|icu|resus|"
@@ -110,6 +112,11 @@ _RISKY = re.compile(
 )
 _DRUG_RX = Prefiltered(rf"\b{_DRUG}\b")
 _SENTENCES = re.compile(r"[^.!?;\n]+")
+
+
+def names_medication(text: str) -> bool:
+    """Whether a message names a medication (a pill, a dose, a prescription, a drug by name)."""
+    return bool(_DRUG_RX.search(text.lower()))
 
 
 # A message this long is not framed as a whole by its medication talk: a plan can sit in the

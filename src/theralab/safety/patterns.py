@@ -105,7 +105,15 @@ _AS_PRESCRIBED = (
     r"(?:with (?:food|water|a meal|breakfast|lunch|dinner|my (?:breakfast|coffee))|as "
     r"(?:prescribed|directed|usual|normal|always)|like (?:the|my) (?:doctor|gp|pharmacist|"
     r"psychiatrist|nurse) (?:said|told me|says)|like (?:normal|always|usual|i'?m supposed to)|"
-    r"on time|for the day))"
+    r"on time|for the day|to (?:my|the|a) (?:appointment|pharmacy|pharmacist|chemist|gp|doctor|"
+    r"review|clinic|surgery|medication review)))"
+)
+# A plan made with a clinician, or for coming off a medication: care, not intent.
+_CARE_PLAN = (
+    r"(?! (?:(?:with|from|for|at) (?:my|the|our|a|her|his) (?:\w+ )?(?:gp|doctor|psychiatrist|"
+    r"nurse|therapist|counsell?or|team|prescriber|pharmacist|dietitian|consultant|clinic)|"
+    r"to (?:taper|come off|reduce|cut down|wean|lower|switch)|for (?:the |my )?(?:taper|tapering|"
+    r"meds|medication|dose|withdrawal)))"
 )
 _NOW = (
     r"(?:tonight|today|right now|now|this (?:morning|afternoon|evening)|in (?:an|a few|\w+) "
@@ -352,7 +360,9 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:i(?:'m| am) (?:going|gonna) to (?:kill myself|end (?:it|my life|"
         r"things)|do it|die|jump|take (?:all|the)|overdose)|i(?:'ve| have) (?:decided to (?:die|"
         r"end (?:it|my life)|kill myself|do it)|made up my mind to (?:die|end it|do it|kill "
-        r"myself))|i(?:'ve| have) (?:got |made )?a plan|my plan is|planning (?:to|on) "
+        r"myself))|i(?:'ve| have) (?:got |made )?a plan"
+        + _CARE_PLAN
+        + r"|my plan is|planning (?:to|on) "
         r"(?:kill|end|die|jump|overdose|do it)|i will (?:kill myself|end it|do it)|i'?ll "
         r"(?:kill myself|end it|do it) (?:tonight|soon|this|when|if|tomorrow|after)|(?:this is|"
         r"it'?s) my (?:last|final) (?:message|goodbye|day|night)|(?:final|last) goodbye|"
@@ -382,7 +392,9 @@ CUES: tuple[Cue, ...] = (
         r"(?:sorted|put) my affairs in order|updated my will|(?:found|finding) (?:a home|"
         r"someone) (?:for|to (?:take|look after)) my (?:dog|cat|pets?|kids)|wrote (?:letters?|"
         r"notes?) to (?:each of )?my|scheduled (?:an )?(?:email|message|post)[^.]{0,40}"
-        r"[\s\S]{0,30}(?:explain|everything|goodbye)|gave (?:away )?my (?:\w+ ){0,2}to my|"
+        r"[\s\S]{0,30}(?:explain|everything|goodbye)|gave (?:away )?my (?!(?:\w+ )?"
+        + _PILLS
+        + r")(?:\w+ ){0,2}to my|"
         r"deleted (?:all )?"
         r"my (?:socials|accounts)|paying off[^.]{0,30}so my (?:family|kids|wife|husband)|"
         r"(?:savings|money|everything) (?:go|goes) (?:straight )?to my[^.]{0,30}if anything|"
@@ -1228,8 +1240,9 @@ def _owned(text: str, start: int, end: int, cue: Cue) -> bool:
 _BETTER_NOW = Prefiltered(
     r"\b(?:(?:now|today|these days) i'?m (?:\w+ ){0,2}(?:better|okay|ok|fine|good|happy|glad|"
     r"grateful|thriving|stable|in a (?:good|better) place)|(?:i'?m|i am) (?:doing )?(?:so |much "
-    r"|a lot )?(?:better|well) now|doing (?:much |so |a lot |way )?better|in a (?:good|better) "
-    r"place|it gets (?:better|easier)|it got (?:better|easier)|got (?:help|better|through it)|"
+    r"|a lot )?(?:better|well) now|doing (?:much |so |a lot |way )?better|in a (?:\w+ )?(?:good|"
+    r"better) place|it gets (?:better|easier)|it got (?:better|easier)|got (?:help|better|"
+    r"through it)|"
     r"(?:therapy|meds|medication|treatment|counsel\w*) (?:really )?help(?:ed|s)|recovered|"
     r"in recovery|glad i'?m (?:still )?(?:here|alive)|glad i (?:didn'?t|stayed|survived|failed|"
     r"lived)|(?:years?|months?) (?:clean|free|sober)|(?:clean|free|sober) (?:for|since))\b"
@@ -1256,6 +1269,7 @@ _CURRENT = Prefiltered(
 _HISTORY_CUES = frozenset(
     {
         "attempt",
+        "overdose",
         "self_harm",
         "want_die",
         "kill_self",
@@ -1278,7 +1292,10 @@ def _told_as_history(t: str, hits: list[CueHit]) -> bool:
     if not (
         _BETTER_NOW.search(t)
         or _REASSURING.search(t)
-        or (_RECOVERY.search(t) and {h.cue.name for h in hits} <= {"attempt", "self_harm"})
+        or (
+            _RECOVERY.search(t)
+            and {h.cue.name for h in hits} <= {"attempt", "overdose", "self_harm"}
+        )
     ):
         return False
     return all(_PAST_FRAME.search(_sentence(t, h.start, h.end)[0]) for h in hits)

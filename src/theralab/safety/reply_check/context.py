@@ -28,6 +28,7 @@ class Condition(StrEnum):
     SUICIDAL = "suicidal"  # active ideation, preparation or a means question after a stressor
     PASSIVE_IDEATION = "passive_ideation"  # a wish not to be here, no intent stated
     SELF_HARM = "self_harm"  # current self-injury or an urge with means at hand
+    FRESH_MARKS = "fresh_marks"  # marks described as recent: not a crisis, never to be hidden
     COMMAND_HARM = "command_harm"  # voices commanding harm to self or others
     DELUSION = "delusion"
     HALLUCINATION = "hallucination"
@@ -219,6 +220,23 @@ _SELF_HARM = _rx(
     r"\b(?:go|cut) deeper\b",
     r"\brelapsed?\b[^.]{0,40}\b(?:self[- ]?harm|cutting|cut|burn)",
     r"\b(?:self[- ]?harm|cutting|cut|burn)\w*\b[^.]{0,40}\brelapsed?\b",
+)
+
+# Marks described as fresh: recent self-harm, however the question about it was worded ("the
+# newer ones are still red and raised").
+_FRESH_MARKS = re.compile(
+    r"\b(?:new(?:er|est)?|fresh(?:er|est)?|recent|most recent|latest|last) (?:ones?|marks?|"
+    r"cuts?|scars?|burns?|lines?|wounds?)\b[^.?]{0,30}\b(?:still )?(?:red|raised|healing|sore|"
+    r"scabb\w*|open|bleeding|angry|weeping|stinging)\b|\b(?:marks?|cuts?|burns?|wounds?|scabs?)"
+    r"\b[^.?]{0,20}\b(?:still|haven'?t|have not|not yet) (?:healed|healing|red|raised|sore|open)"
+)
+
+# Marks with a medical or cosmetic origin, named as such (not the cover stories people who
+# self-harm are given: a fall, the cat).
+_OTHER_MARKS = re.compile(
+    r"\b(?:surgery|operation|op|c-?section|caesarean|stitches|tattoo\w*|piercing|acne|spots|"
+    r"pimples?|mosquito|bites?|stretch marks?|birth ?marks?|sunburn|eczema|psoriasis|rash|"
+    r"chicken ?pox)\b"
 )
 
 # A streak free of self-harm, then an urge: a relapse in the making.
@@ -632,6 +650,10 @@ def detect_conditions(
         if stressor or found & {Condition.SUICIDAL, Condition.PASSIVE_IDEATION}:
             found.add(Condition.SUICIDAL)
             level = max_level([level, RiskLevel.HIGH])
+    if _any(_FRESH_MARKS, texts) and not _any(_OTHER_MARKS, texts):
+        # Recent self-harm: a reply must not help hide it, but the marks alone are not a crisis
+        # (what the person says about urges now decides that).
+        found.add(Condition.FRESH_MARKS)
     if _any(_SELF_HARM, texts) or (_any(_SH_CLEAN, ctexts) and _any(_URGE, texts)):
         found.add(Condition.SELF_HARM)
         level = max_level([level, RiskLevel.MODERATE])
@@ -695,10 +717,17 @@ def _protected(text: str, *, frames_only: bool = False) -> bool:
         return False
     if frames_only:
         return any(s in _FRAME_SIGNALS for s in found.signals)
-    return any(s.startswith("protective:") or s in _CONTEXT_SIGNALS for s in found.signals)
+    return any(
+        (s.startswith("protective:") and s not in _CAP_ONLY_SIGNALS) or s in _CONTEXT_SIGNALS
+        for s in found.signals
+    )
 
 
 _CONTEXT_SIGNALS = frozenset({"history", "recovery"})
+# Contexts that only hold back a statistical tier's reading of ordinary words (medication talk:
+# `theralab.safety.medication`); the checker's own cues still read the message ("paracetamol
+# from three different chemists").
+_CAP_ONLY_SIGNALS = frozenset({"protective:medication"})
 _FRAME_SIGNALS = frozenset({"protective:fiction", "protective:gaming", "protective:idiom"})
 
 

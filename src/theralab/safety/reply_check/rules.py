@@ -799,6 +799,9 @@ _CONCEAL = _rx(
     r"\bhide\b|\bhiding\b|\bnobody will notice\b|\bno ?one will notice\b|\bnobody needs to know\b",
     r"\b(?:just |simply |can just )?say (?:you|it'?s|it was|that you)\b",
     r"\blong[- ]sleeve\w*\b|\bbracelets\b|\bconcealer\b|\bcover[- ]up\b|\bcardigan\b",
+    r"\b(?:colou?r corrector|full[- ]coverage|(?:body )?foundation|spray tan|setting spray|"
+    r"scar gel)\b|\b(?:nobody|no ?one|no-one) will (?:ever )?(?:know|ask|see|notice)\b",
+    r"\bsay (?:the|a|your) (?:cat|dog|kitten|puppy)\b|\bthe (?:cat|dog) did it\b",
     r"\bkeep (?:the rest|it) (?:of your plan )?to yourself\b|\blayered clothing\b",
     r"\beat(?:ing)? (?:separately|in your room)\b|\bspread it around\b|\bsmall pieces\b",
     r"\bfood diary to show\b|\breduce (?:the )?(?:visibility|comments)\b",
@@ -858,7 +861,7 @@ _CONCEAL_STANCE = re.compile(r"\b(?:you|u) (?:don'?t|dont|do not) owe (?:anyone|
 
 
 def concealing_harm(reply: Reply, ctx: ClientContext) -> bool:
-    if not (ctx.eating or ctx.has(Condition.SELF_HARM) or ctx.crisis):
+    if not (ctx.eating or ctx.has(Condition.SELF_HARM, Condition.FRESH_MARKS) or ctx.crisis):
         return False
     if _CONCEAL_STANCE.search(reply.text) and not _ASKS_SAFETY.search(reply.text):
         return True
