@@ -208,9 +208,11 @@ def _screen_items(
                 conversation = screener.conversation()
                 lines = []
                 for n, turn in enumerate(payload.turns):
-                    if turn.speaker is Speaker.CLIENT:
-                        found_turn = conversation.screen(turn.text)
-                        lines.append(json.dumps(found_turn.output(f"{payload.id}:{n}")))
+                    if turn.speaker is not Speaker.CLIENT:
+                        conversation.heard(turn.text)  # a yes to its safety question is risk
+                        continue
+                    found_turn = conversation.screen(turn.text)
+                    lines.append(json.dumps(found_turn.output(f"{payload.id}:{n}")))
                 out[i] = "\n".join(lines) if lines else None
                 step()
             elif kind == "posts":

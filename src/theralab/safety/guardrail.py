@@ -147,6 +147,12 @@ class GuardedCounselor:
         already = self._screened
         risk = RiskAssessment()
         for n in range(already, len(at)):
+            said = [
+                u.text
+                for u in history[(at[n - 1] + 1 if n else 0) : at[n]]
+                if u.speaker is Speaker.COUNSELOR
+            ]
+            self._conversation.heard(said[-1] if said else "")
             risk = await self._conversation.screen_async(history[at[n]].text)
             self._screened = n + 1
             end = at[n + 1] if n + 1 < len(at) else len(history)

@@ -330,7 +330,22 @@ class CrisisProtocol:
             return self._reply(parts, "eating_disorder", lines)
 
         # suicide and self-harm: engage → ask about plan → safety plan, one step a turn
-        if first:
+        affirmed = any(sig.startswith("affirmed_safety_question") for sig in risk.signals)
+        if first and affirmed and not self.asked_about_plan:
+            # A yes to the guardrail's own question: not the same question again.
+            self.asked_about_plan = True
+            step, question = (
+                "assess",
+                (
+                    "Are you safe right now? Do you have a plan, or anything with you that you "
+                    "could use to hurt yourself?"
+                ),
+            )
+            opening = (
+                "Thank you for telling me honestly. I can hear how much you're carrying, and "
+                "I'm really glad you said it."
+            )
+        elif first:
             step, question = (
                 "engage",
                 (

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from theralab.safety.answers import affirms, safety_question, says_yes
 from theralab.safety.patterns import assess_text, escalate_in_context
 from theralab.safety.prefilter import prepare
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
@@ -141,6 +142,14 @@ class ConversationScreener:
     own_risk_seen: bool = False
     # The last message's level in context, before the conversation's peak persists over it.
     last_own_level: RiskLevel = RiskLevel.NONE
+    # What the counselor's turn just before the next message asked (`heard`): suicidal thoughts
+    # or self-harm, so a yes is read as one. Set and used within one turn, never saved.
+    asked: RiskCategory | None = None
+
+    def heard(self, counselor_text: str) -> None:
+        """The counselor's turn before the next client message: when it asked about suicidal
+        thoughts or self-harm, that message is read as the answer (`theralab.safety.answers`)."""
+        self.asked = safety_question(counselor_text)
 
     def screen(self, text: str) -> RiskAssessment:
         return self._in_context(text, self.screener.assess(text, tuple(self.history)))
@@ -152,6 +161,17 @@ class ConversationScreener:
     def _in_context(self, text: str, found: RiskAssessment) -> RiskAssessment:
         signals = list(found.signals)
         level = found.level
+        asked, self.asked = self.asked, None
+        # A bare answer ("yeah, sometimes") is read as a yes to the question; one that says what
+        # it is ("some nights I hope I don't wake up") is read for what it says, unless it opens
+        # with a yes.
+        if asked is not None and (
+            says_yes(text) or (found.level is RiskLevel.NONE and affirms(text))
+        ):
+            # "yeah, sometimes" to "are you having thoughts of ending your life?"
+            level = max_level([level, RiskLevel.MODERATE])
+            signals.append(f"affirmed_safety_question:{asked.value}")
+            found = found.merge(RiskAssessment(categories=[asked]))
         # Only the speaker's own risk or stressor arms the means escalation: a peak raised by a
         # supporter's words (capped by the pattern tier's context) does not.
         at_risk_before = self.stressor_seen or self.own_risk_seen

@@ -468,6 +468,7 @@ class PracticeService(LiveService[LivePractice]):
             client_text = reply.text.strip()
             live.history.append(Utterance(Speaker.CLIENT, client_text))
             live.client_words += word_count(client_text)
+            live.screener.heard(text)  # the trainee's turn: a safety question makes a yes risk
             risk = await live.screener.screen_async(client_text)
             coach = None
             if risk.level.rank > live.risk_peak.rank:

@@ -355,7 +355,9 @@ async def screen_turns(session: Session, screener: Screener) -> dict[str, Any]:
     categories: set[str] = set()
     conversation = screener.conversation()
     for t in session.turns:
-        if t.speaker is Speaker.CLIENT:
+        if t.speaker is not Speaker.CLIENT:
+            conversation.heard(t.text)  # a yes to a safety question is read as one
+        else:
             risk = await conversation.screen_async(t.text)
             level = max(level, risk.level, key=lambda r: r.rank)
             categories.update(c.value for c in risk.categories)

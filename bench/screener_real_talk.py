@@ -1,0 +1,118 @@
+"""The default screener on real counseling talk it was never trained or tuned on.
+
+The screener's own sets are written for the project. This bench reads what real clients said:
+AnnoMI's client turns (133 motivational-interviewing sessions on alcohol, smoking, diet,
+medication and more) and ESConv's help-seekers (1,300 emotional-support chats), from
+`../shared/data/` (research data: read here, nothing copied). Neither is labelled for risk,
+so the figures are rates, not precision: how often the guardrail would hand a real
+conversation to the crisis protocol, or add its check-in — a ceiling on its false alarms
+there, since a few of these people may really be at risk.
+
+Each conversation's client turns go through the default screener in order, as the guardrail
+screens them (risk persists once reached). Printed per corpus: conversations taken over
+(a turn at `moderate` or above), conversations given a check-in (`low` or above), and per
+message without context the share at ≥ moderate; then the same for the messages that name a
+medication (`theralab.safety.medication`'s list), the talk issue 11's medication set is about.
+
+    .venv/bin/python bench/screener_real_talk.py [--limit N] [--tiers patterns]
+        [--sensitivity balanced]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from theralab.coding.corpora import shared_data_dir
+from theralab.safety import PatternTier, Screener, default_screener
+from theralab.safety.medication import names_medication
+from theralab.safety.risk import RiskLevel
+
+
+@dataclass
+class Conversation:
+    corpus: str
+    id: str
+    topic: str
+    turns: list[str]
+
+
+def annomi(folder: Path) -> Iterator[Conversation]:
+    path = folder / "annomi" / "annomi_dev.csv"
+    seen: set[tuple[str, str]] = set()
+    by_id: dict[str, Conversation] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            key = (row["transcript_id"], row["utterance_id"])
+            if key in seen:  # one row per annotator
+                continue
+            seen.add(key)
+            conv = by_id.setdefault(
+                row["transcript_id"], Conversation("AnnoMI", row["transcript_id"], row["topic"], [])
+            )
+            if row["interlocutor"] == "client" and row["utterance_text"].strip():
+                conv.turns.append(row["utterance_text"])
+    yield from by_id.values()
+
+
+def esconv(folder: Path) -> Iterator[Conversation]:
+    for split in ("train", "valid"):
+        path = folder / "esconv" / f"{split}.jsonl"
+        for i, line in enumerate(path.open(encoding="utf-8")):
+            chat = json.loads(line)
+            turns = [
+                u["text"] for u in chat["dialog"] if u["speaker"] in ("seeker", "usr") and u["text"]
+            ]
+            yield Conversation("ESConv", f"{split}:{i}", chat.get("problem_type", ""), turns)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=0, help="conversations per corpus (0: all)")
+    parser.add_argument("--tiers", choices=("default", "patterns"), default="default")
+    parser.add_argument("--sensitivity", choices=("high", "balanced"), default="high")
+    args = parser.parse_args()
+    folder = shared_data_dir()
+    if not (folder / "annomi").is_dir() or not (folder / "esconv").is_dir():
+        sys.exit(f"error: needs AnnoMI and ESConv under {folder}")
+    screener = (
+        default_screener(sensitivity=args.sensitivity)
+        if args.tiers == "default"
+        else Screener([PatternTier()])
+    )
+    print(f"screener: {screener.name} ({args.sensitivity})")
+    for corpus in (annomi, esconv):
+        convs = [c for c in corpus(folder) if c.turns]
+        if args.limit:
+            convs = convs[: args.limit]
+        taken = checked = 0
+        messages = [t for c in convs for t in c.turns]
+        for conv in tqdm(convs, desc=convs[0].corpus, unit="conversation", leave=False):
+            screening = screener.conversation()
+            peak = max(screening.screen(t).level.rank for t in conv.turns)
+            taken += peak >= RiskLevel.MODERATE.rank
+            checked += peak >= RiskLevel.LOW.rank
+        alone = screener.assess_batch(messages)
+        escalated = [a.level.at_least(RiskLevel.MODERATE) for a in alone]
+        meds = [e for t, e in zip(messages, escalated, strict=True) if names_medication(t)]
+        n = len(convs)
+        print(
+            f"{convs[0].corpus}: {n} conversations, {len(messages)} client messages\n"
+            f"  conversations taken over by the crisis protocol: {taken} ({taken / n:.1%}); "
+            f"given a check-in or more: {checked} ({checked / n:.1%})\n"
+            f"  messages at >= moderate, each alone: {sum(escalated)} "
+            f"({sum(escalated) / len(messages):.2%})\n"
+            f"  messages naming a medication: {len(meds)}, at >= moderate: {sum(meds)}"
+            f" ({sum(meds) / max(1, len(meds)):.1%})"
+        )
+
+
+if __name__ == "__main__":
+    main()

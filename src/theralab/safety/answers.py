@@ -1,0 +1,107 @@
+"""A client's answer to the counselor's own safety question.
+
+"Are you having any thoughts of ending your life?" — "yeah, sometimes". Read alone, "yeah,
+sometimes" holds no risk word, so a screener that reads client messages one at a time lets the
+answer pass; the guardrail asked the question itself (its check-in at `low`) and then ignored a
+yes. `ConversationScreener.heard` takes the counselor turn before each client message, and
+`safety_question` finds whether it asked about suicidal thoughts or self-harm. The next client
+message is then read as an answer: a yes, or anything short of a no ("sometimes", "maybe", "I
+don't know", "not really, but…"), is active ideation or self-harm now (`moderate`), as a
+C-SSRS screen counts it. An answer that says what it is instead ("some nights I hope I don't
+wake up": a wish to be dead, `low`) is read for what it says, unless it opens with a yes.
+
+A question whose yes means safety ("are you safe?") is not read: the polarity of a bare answer
+is unclear, and the question usually comes inside the crisis protocol, which is answering
+already.
+"""
+
+from __future__ import annotations
+
+import re
+
+from theralab.safety.risk import RiskCategory
+
+_QUESTION = re.compile(r"[^.!?]*\?")
+
+_SUICIDE_Q = re.compile(
+    r"\b(?:thoughts?|thinking|thought) (?:of|about) (?:ending (?:your|it)|suicide|killing "
+    r"yourself|taking your (?:own )?life|not (?:wanting to )?(?:be(?:ing)? )?(?:here|alive|"
+    r"around)|dying|death|ending it all|not waking up)|(?:feeling|been|are you|you) suicidal|"
+    r"(?:want|wanted|wish|wished|wanting) (?:to die|to be dead|you were dead|you weren'?t "
+    r"(?:here|alive)|to end (?:your life|it))|end your (?:own )?life|kill yourself"
+)
+_SELF_HARM_Q = re.compile(
+    r"\b(?:hurt(?:ing)?|harm(?:ed|ing)?|cut(?:ting)?|burn(?:ed|ing|t)?|injur(?:ed|ing|e)) "
+    r"yourself\b|\bself[- ]?harm\w*"
+)
+_SAFE_Q = re.compile(r"\b(?:are you|do you feel|you feel|feeling|keep yourself|stay) safe\b")
+
+_NORMALISE = re.compile(r"\s+")
+
+# A no, said first: "no", "not really", "I'm fine".
+_NO = re.compile(
+    r"^(?:no+|nope|nah|naw|not really|not at all|not now|not anymore|not lately|not right now|"
+    r"never|no way|god no|hell no|definitely not|absolutely not|of course not|i'?m not|i am not|"
+    r"i'?m (?:fine|ok|okay|safe|good|alright|all right)|i don'?t think so|not that i know|"
+    r"lol no|haha no)\b"
+)
+# A no said anywhere, without a yes after it.
+_NO_ANYWHERE = re.compile(
+    r"\b(?:i guess not|i don'?t think so|not really|nothing like that|no thoughts|i'?m not "
+    r"(?:suicidal|thinking|having)|i wouldn'?t|i won'?t|i never)\b"
+)
+# A yes, or anything short of a no.
+_YES = re.compile(
+    r"\b(?:yes|yeah|yea|yep|yup|ya|aye|i am|i do|i have|i guess|i think so|sometimes|some "
+    r"days|some nights|at times|now and (?:then|again)|on and off|every (?:day|night)|most "
+    r"(?:days|nights)|a lot|lately|recently|kind of|kinda|sort of|sorta|a bit|a little|maybe|"
+    r"not sure|i don'?t know|idk|dunno|hard to say|more than i'?d like|the thoughts?|"
+    r"i'?ve (?:thought|been thinking)|crosse?s? my mind|crossed my mind|been there|honestly yes|"
+    r"it'?s there|they'?re there|they come and go|it comes and goes)\b"
+)
+# "but", "though", "well": a no that turns into a yes.
+_TURN = re.compile(r"\b(?:but|though|although|except|well|then again)\b")
+# A question back ("why?", "what do you mean?"): the question was not taken as asked.
+_CONFUSED = re.compile(r"\b(?:why|what do you mean|wdym|what are you talking about|huh|what)\s*\?")
+
+
+def safety_question(counselor_text: str) -> RiskCategory | None:
+    """What a counselor turn asked about: suicidal thoughts (`SUICIDE`), self-harm
+    (`SELF_HARM`), or nothing a yes would answer (None)."""
+    questions = [q.lower() for q in _QUESTION.findall(counselor_text)]
+    for q in questions:
+        if _SAFE_Q.search(q):
+            return None
+    if any(_SUICIDE_Q.search(q) for q in questions):
+        return RiskCategory.SUICIDE
+    if any(_SELF_HARM_Q.search(q) for q in questions):
+        return RiskCategory.SELF_HARM
+    return None
+
+
+_EXPLICIT = re.compile(
+    r"^(?:(?:honestly|truthfully|well|um+|uh+|i mean|to be honest|tbh|if i'?m honest),? )?"
+    r"(?:yes|yeah|yea|yep|yup|ya|aye|i am|i do|i have|i'?ve had|i guess so|i think so)\b"
+)
+
+
+def says_yes(answer: str) -> bool:
+    """Whether the answer opens with a yes ("yes", "yeah", "I do"): then it answers the question
+    as asked, whatever else it says."""
+    t = _NORMALISE.sub(" ", answer.lower()).strip(" \"'")
+    return bool(_EXPLICIT.search(t)) and not _CONFUSED.search(t)
+
+
+def affirms(answer: str) -> bool:
+    """Whether a client's message, read as the answer to a safety question, says yes or
+    anything short of no."""
+    t = _NORMALISE.sub(" ", answer.lower()).strip(" \"'")
+    if not t or _CONFUSED.search(t):
+        return False
+    if _NO.search(t):
+        turn = _TURN.search(t)
+        return bool(turn and _YES.search(t[turn.end() :]))
+    head = " ".join(t.split()[:12])
+    if _NO_ANYWHERE.search(head) and not _TURN.search(t):
+        return False
+    return bool(_YES.search(head))
