@@ -41,7 +41,7 @@ _ROUTINE = (
     + _DRUG
     + r"\b[^.!?]{0,25}\b(?:was|were|got|been|is being|are being) (?:upped|raised|increased|"
     r"lowered|reduced|decreased|changed|adjusted|halved|doubled|switched)"
-    r"|(?:doctor|gp|psychiatrist|prescriber|nurse|pharmacist|consultant|dr \w+|"
+    r"|(?:doctor|docs?|gp|psychiatrist|psych|prescriber|nurse|pharmacist|consultant|dr \w+|"
     r"specialist|care team)\b[^.!?]{0,40}\b(?:upped|raised|increased|lowered|reduced|"
     r"changed?|adjusted|switched|put me on|started me on|prescribed|wants? (?:me )?to|"
     r"said|says|suggested|recommended|told me|gave me|give me|gives me)"
@@ -70,6 +70,15 @@ _ROUTINE = (
     r"|(?:ok|okay|safe|fine|alright|normal) to (?:take|have|use|drink coffee|eat) (?:\w+ ){0,3}"
     r"(?:with|while on|on) (?:my |the |a )?(?:\w+ )?"
     + _DRUG
+    + r"|(?:have|has|got|need|needs|had) to (?:keep )?tak(?:e|ing) (?:\w+ ){0,2}"
+    + _DRUG
+    + r"|(?:take|taking|on|use|using) (?:\w+ )?(?:regular|daily|usual|normal|prescribed) "
+    + _DRUG
+    + r"|the only "
+    + _DRUG
+    + r" i (?:take|use|have)|"
+    + _DRUG
+    + r" (?:for the rest of my life|long[- ]term|for life)"
     + r"|(?:started|starting|been on|put me on|switched to|switching to|coming off|came off|"
     r"weaning off|tapering off) (?:a |the |my |some )?(?:new |low dose |higher dose )?"
     r"(?:\w+ )?" + _DRUG + r")"
