@@ -168,3 +168,28 @@ def test_model_roles_in_the_safety_commands(tmp_path: Path) -> None:
         # the crisis case is answered by the protocol whatever the counselor is
         crisis = next(r for r in report["results"] if r["id"] == "c1")
         assert crisis["protocol"] == "crisis" and crisis["appropriate"]
+
+
+def test_screen_on_transcripts_reads_a_yes_to_the_counselors_safety_question(
+    tmp_path: Path,
+) -> None:
+    """The client's "yeah, sometimes" holds no risk word; after "are you having any thoughts of
+    ending your life?" it is a yes (written for this test)."""
+    session = json.loads(
+        simulate(["mi"], ["grief-postal-worker-ulla"])[0].model_dump_json(exclude={"timing"})
+    )
+    session["turns"] = [
+        {"speaker": "client", "text": "work has been a lot lately"},
+        {
+            "speaker": "counselor",
+            "text": "That sounds heavy. Are you having any thoughts of ending your life?",
+        },
+        {"speaker": "client", "text": "yeah, sometimes"},
+    ]
+    transcripts = tmp_path / "t.jsonl"
+    transcripts.write_text(json.dumps(session) + "\n")
+    result = runner.invoke(app, ["screen", str(transcripts), "--tiers", "patterns"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["level"] for r in rows] == ["none", "moderate"]
+    assert "affirmed_safety_question:suicide" in rows[1]["signals"]
