@@ -227,3 +227,14 @@ def test_care_means_restriction_and_history_are_not_present_risk(text: str) -> N
 )
 def test_the_same_words_with_present_risk_still_escalate(text: str) -> None:
     assert assess_text(text).level.at_least(L.MODERATE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "going through a rough patch every night lately",  # not a nicotine patch
+        "I have to take all my pills",  # "have to take" is a frame, "all" of them is not
+    ],
+)
+def test_ordinary_words_and_all_of_them_do_not_make_medication_talk(text: str) -> None:
+    assert not routine_medication(normalise(text))

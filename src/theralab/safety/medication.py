@@ -29,7 +29,8 @@ _DRUG = (
     r"diazepam|lorazepam|clonazepam|zopiclone|zolpidem|melatonin|metformin|levothyroxine|"
     r"thyroxine|ibuprofen|paracetamol|acetaminophen|tylenol|codeine|naproxen|antibiotics?|"
     r"birth control|contraceptives?|methadone|buprenorphine|subutex|suboxone|vitamins?|"
-    r"iron tablets|statins?|beta blockers?|steroids?|hrt|patch(?:es)?)"
+    r"iron tablets|statins?|beta blockers?|steroids?|hrt|(?:nicotine|hrt|oestrogen|estrogen|"
+    r"fentanyl|contraceptive|the) patch(?:es)?)"
 )
 
 # How medication enters an ordinary day.
@@ -70,7 +71,7 @@ _ROUTINE = (
     r"|(?:ok|okay|safe|fine|alright|normal) to (?:take|have|use|drink coffee|eat) (?:\w+ ){0,3}"
     r"(?:with|while on|on) (?:my |the |a )?(?:\w+ )?"
     + _DRUG
-    + r"|(?:have|has|got|need|needs|had) to (?:keep )?tak(?:e|ing) (?:\w+ ){0,2}"
+    + r"|(?:have|has|got|need|needs|had) to (?:keep )?tak(?:e|ing) (?:(?!all\b)\w+ ){0,2}"
     + _DRUG
     + r"|(?:take|taking|on|use|using) (?:\w+ )?(?:regular|daily|usual|normal|prescribed) "
     + _DRUG
