@@ -58,7 +58,7 @@ def headline(messages: list[LabelledMessage], levels: list[RiskLevel]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sensitivity", default="high", choices=["high", "balanced"])
+    parser.add_argument("--sensitivity", default="high", choices=["high", "balanced", "ask"])
     parser.add_argument("--folder", type=Path, default=FOLDER, help="a set never trained on")
     parser.add_argument(
         "--frozen-only",

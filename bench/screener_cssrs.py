@@ -50,7 +50,7 @@ def report(name: str, users: Sequence[CssrsUser], screener: Screener) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("data", nargs="?", type=Path, default=cssrs_default_path())
-    parser.add_argument("--sensitivity", choices=["high", "balanced"], default="high")
+    parser.add_argument("--sensitivity", choices=["high", "balanced", "ask"], default="high")
     args = parser.parse_args()
     if not args.data.is_file():
         sys.exit(f"needs the C-SSRS Reddit data at {args.data}")

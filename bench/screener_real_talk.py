@@ -15,7 +15,7 @@ message without context the share at ≥ moderate; then the same for the message
 medication (`theralab.safety.medication`'s list), the talk issue 11's medication set is about.
 
     .venv/bin/python bench/screener_real_talk.py [--limit N] [--tiers patterns]
-        [--sensitivity balanced]
+        [--sensitivity balanced|ask]
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from theralab.coding.corpora import shared_data_dir
 from theralab.safety import PatternTier, Screener, default_screener
 from theralab.safety.medication import names_medication
 from theralab.safety.risk import RiskLevel
+from theralab.safety.semantic import Sensitivity
 
 
 @dataclass
@@ -77,7 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=0, help="conversations per corpus (0: all)")
     parser.add_argument("--tiers", choices=("default", "patterns"), default="default")
-    parser.add_argument("--sensitivity", choices=("high", "balanced"), default="high")
+    parser.add_argument("--sensitivity", choices=[s.value for s in Sensitivity], default="high")
     args = parser.parse_args()
     folder = shared_data_dir()
     if not (folder / "annomi").is_dir() or not (folder / "esconv").is_dir():

@@ -178,3 +178,32 @@ def test_batch_four_holds_no_near_copy_of_another_message() -> None:
         sims[row, i] = 0.0
     worst = divmod(int(sims.argmax()), sims.shape[1])
     assert sims.max() < 0.75, (messages[new[worst[0]]].id, messages[worst[1]].id)
+
+
+def test_ask_keeps_what_it_is_sure_of_and_asks_about_the_rest(tier: SemanticTier) -> None:
+    """`ask` uses `high`'s thresholds; a raise to `moderate`+ below P 0.5 becomes `low` (the
+    guardrail's safety question), a confident one stands, and the pattern floor is untouched."""
+    from theralab.safety.semantic import ASK_BELOW
+
+    ask = SemanticTier(sensitivity=Sensitivity.ASK)
+    texts = [
+        "I keep thinking about killing myself, every single night",
+        "the pills are counted out on my desk for tonight",
+        "some days I wish I could just not wake up",
+        "honestly everything is too much lately and I don't see where it ends",
+        "we finally fixed the leak in the shed roof",
+        FILLER + "I don't know how much longer I can keep doing any of this.",
+    ]
+    for text, h, a in zip(texts, tier.assess_batch(texts), ask.assess_batch(texts), strict=True):
+        assert a.level.rank <= h.level.rank, text
+        unsure = [s for s in a.signals if s.startswith("semantic_unsure:")]
+        if unsure:
+            assert a.level is RiskLevel.LOW and float(unsure[0].rsplit(":", 1)[1]) < ASK_BELOW
+        elif h.level.at_least(RiskLevel.MODERATE):
+            assert a.level.at_least(RiskLevel.MODERATE), text
+    assert ask.assess(texts[0]).level.at_least(RiskLevel.MODERATE)  # sure: stands
+    # the shipped heads are unsure of the long one (P(high) ≈ 0.2): asked about
+    assert any(s.startswith("semantic_unsure:") for s in ask.assess(texts[-1]).signals)
+    assert Sensitivity.ASK.thresholds == "high" and Sensitivity.BALANCED.thresholds == "balanced"
+    floor = Screener([PatternTier(), ask]).assess("I'm going to kill myself tonight")
+    assert floor.level.at_least(RiskLevel.HIGH)

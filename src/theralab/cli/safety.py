@@ -107,7 +107,8 @@ SensitivityOption = Annotated[
     typer.Option(
         "--sensitivity",
         help="Operating point of the learned tier: high (recall first; the guardrail's "
-        "default) or balanced (fewer false alarms).",
+        "default), balanced (fewer false alarms) or ask (high, but a crisis the learned tier "
+        "is unsure of, p < 0.5, gets the safety question first; a yes is a crisis).",
     ),
 ]
 BATCH = 256

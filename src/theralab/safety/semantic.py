@@ -72,10 +72,23 @@ CATEGORY_LOGIT = {
 
 class Sensitivity(StrEnum):
     """The operator's choice of operating point: `high` (recall first; the guardrail's
-    default) or `balanced` (fewer false alarms, a few more misses)."""
+    default), `balanced` (fewer false alarms, a few more misses) or `ask` (`high`'s thresholds,
+    but a raise to `moderate` or above that the learned tier is not sure of, P < `ASK_BELOW`,
+    stays `low`: the guardrail asks its safety question instead of handing the conversation to
+    the crisis protocol, and a yes to it is a crisis; docs/safety.md, "Real counseling talk")."""
 
     HIGH = "high"
     BALANCED = "balanced"
+    ASK = "ask"
+
+    @property
+    def thresholds(self) -> str:
+        """The trained operating point this setting uses."""
+        return "high" if self is Sensitivity.ASK else self.value
+
+
+# `ask`: the probability a learned raise to `moderate` or above needs to stand on its own.
+ASK_BELOW = 0.5
 
 
 def semantic_available() -> bool:
@@ -269,7 +282,7 @@ class SemanticTier:
             "b": bias,
             "platt": np.asarray(w["calibration"], dtype=np.float32),
             "thresholds": np.asarray(
-                [w["thresholds"][self.sensitivity.value][lv] for lv in w["steps"]],
+                [w["thresholds"][self.sensitivity.thresholds][lv] for lv in w["steps"]],
                 dtype=np.float32,
             ),
             "conditions": condition_thresholds,
@@ -314,7 +327,7 @@ class SemanticTier:
 
     def person_threshold(self) -> float:
         head = self.person_head
-        return float(head["thresholds"][self.sensitivity.value]) if head else 0.5
+        return float(head["thresholds"][self.sensitivity.thresholds]) if head else 0.5
 
     def _logits(self, dense: np.ndarray, grams: Sequence[dict[int, float]]) -> np.ndarray:
         """Every head's logit per window: ladder steps, then whose risk, then categories, then
@@ -348,6 +361,15 @@ class SemanticTier:
         peak = probs.max(axis=0)
         reached = np.nonzero(peak >= a["thresholds"])[0]
         level = LEVELS[int(reached.max()) + 1] if len(reached) else RiskLevel.NONE
+        unsure = ""
+        if self.sensitivity is Sensitivity.ASK and level.at_least(RiskLevel.MODERATE):
+            sure = np.nonzero(peak >= np.maximum(a["thresholds"], ASK_BELOW))[0]
+            confident = LEVELS[int(sure.max()) + 1] if len(sure) else RiskLevel.NONE
+            if not confident.at_least(RiskLevel.MODERATE):
+                p = float(peak[LEVELS.index(level) - 1])
+                unsure, level = f"semantic_unsure:{level.value}:{p:.2f}", RiskLevel.LOW
+            else:
+                level = confident
         window = logits[int(np.argmax(probs[:, 0]))]
         other = float(1.0 / (1.0 + np.exp(-window[steps])))
         signals: list[str] = []
@@ -355,7 +377,10 @@ class SemanticTier:
         names = self.weights["categories"]
         end = steps + 1 + len(names)
         if level is not RiskLevel.NONE:
-            signals.append(f"semantic:{level.value}:{float(peak[LEVELS.index(level) - 1]):.2f}")
+            signals.append(
+                # `ask`: a raise it is unsure of is asked about, not handed to the protocol
+                unsure or f"semantic:{level.value}:{float(peak[LEVELS.index(level) - 1]):.2f}"
+            )
             categories = [
                 RiskCategory(name)
                 for name, z in zip(names, window[steps + 1 : end], strict=True)
