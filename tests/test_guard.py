@@ -446,3 +446,21 @@ def test_a_reply_missing_its_safety_response_is_held_not_sent() -> None:
     assert "".join(stream.finish()) == safe_reply("en-US")
     assert stream.decision is not None and stream.decision.action == "blocked"
     assert stream.decision.reasons == ["missing_crisis_response"]
+
+
+def test_the_operating_point_reaches_the_guards_screener(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`theralab guard --sensitivity ask` screens with that operating point."""
+    import theralab.serve.guard as guard_module
+    from theralab.safety import PatternTier, Screener
+
+    asked: list[object] = []
+
+    def fake_default(roles: object = None, sensitivity: object = "high") -> Screener:
+        asked.append(sensitivity)
+        return Screener([PatternTier()])
+
+    monkeypatch.setattr(guard_module, "default_screener", fake_default)
+    _app(tmp_path / "k.db", "http://127.0.0.1:9/v1", auth=False, sensitivity="ask")
+    assert [str(s) for s in asked] == ["ask"]

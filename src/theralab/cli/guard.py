@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from theralab.cli._common import console, err_console, fail, user_errors
+from theralab.cli.safety import SensitivityOption
 from theralab.cli.serve import (
     BurstOption,
     DbOption,
@@ -17,6 +18,7 @@ from theralab.cli.serve import (
     _require_extra,
 )
 from theralab.errors import validated
+from theralab.safety.semantic import Sensitivity
 
 
 def guard(
@@ -53,6 +55,7 @@ def guard(
     rate_limit: RateLimitOption = 120,
     burst: BurstOption = 30,
     db: DbOption = None,
+    sensitivity: SensitivityOption = Sensitivity.HIGH,
 ) -> None:
     """Put TheraLab's crisis guardrail in front of any OpenAI-compatible model.
 
@@ -81,6 +84,7 @@ def guard(
             timeout=timeout,
             rate_per_minute=rate_limit,
             burst=burst,
+            sensitivity=sensitivity,
         )
     err_console.print("loading the crisis screener…", highlight=False)
     try:

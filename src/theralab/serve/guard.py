@@ -69,6 +69,7 @@ from theralab.dialogue.records import AgentSpec, Speaker
 from theralab.safety.guardrail import GuardDecision, GuardedCounselor, Screened, sentence_pieces
 from theralab.safety.risk import RiskAssessment
 from theralab.safety.screener import Screener, default_screener
+from theralab.safety.semantic import Sensitivity
 from theralab.serve.auth import KeyCache, Principal
 from theralab.serve.errors import error_response, http_error_handler
 from theralab.serve.gate import RequestGate, principal_of
@@ -99,6 +100,9 @@ class GuardSettings:
     rate_per_minute: int = 120
     burst: int = 30
     max_body_bytes: int = 256 * 1024
+    # the learned tier's operating point: high (recall first), balanced, or ask (a crisis the
+    # learned tier is unsure of gets the safety question first; docs/safety.md)
+    sensitivity: Sensitivity = Sensitivity.HIGH
 
 
 @dataclass(frozen=True)
@@ -498,7 +502,7 @@ def create_guard_app(
         engine = make_engine(settings.db_url or default_db_url())
         migrate(engine)
         store = Store(engine)
-    screener = serving_screener(screener or default_screener())
+    screener = serving_screener(screener or default_screener(sensitivity=settings.sensitivity))
     screener.assess("Hello.")  # load any model tier now, not on the first message
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
     clients = [
