@@ -313,6 +313,9 @@ def test_serve_check_prints_what_is_stored_where_and_fails_on_bad_config(tmp_pat
     assert "cannot open the database" in unreachable.stderr.replace("\n", " ")
     wrong = check("--log-format", "xml")
     assert wrong.returncode != 0
+    ask = check("--db", f"sqlite:///{tmp_path / 'c.db'}", "--sensitivity", "ask")
+    assert ask.returncode == 0 and "sensitivity ask" in ask.stdout, ask.stdout
+    assert "sensitivity high" in good.stdout
 
 
 def test_a_rebuilt_scripted_counselor_answers_as_the_original_would() -> None:
@@ -384,3 +387,24 @@ def test_metrics_count_requests_by_route_template_without_ids_or_content(tmp_pat
     assert 'theralab_guardrail_actions_total{action="passed",level="none"} 1' in text
     assert "# TYPE theralab_request_seconds histogram" in text
     assert cid not in text and "plumtreeward" not in text
+
+
+def test_serve_passes_its_operating_point_to_the_screener(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`theralab serve --sensitivity ask` screens with that operating point too."""
+    import theralab.serve.app as app_module
+    from theralab.safety import PatternTier, Screener
+    from theralab.serve.settings import ServeSettings
+
+    asked: list[object] = []
+
+    def fake_default(roles: object = None, sensitivity: object = "high") -> Screener:
+        asked.append(sensitivity)
+        return Screener([PatternTier()])
+
+    monkeypatch.setattr(app_module, "default_screener", fake_default)
+    monkeypatch.setenv("THERALAB_STATE_KEYS", "")
+    settings = ServeSettings(db_url=f"sqlite:///{tmp_path / 's.db'}", sensitivity="ask", ui=False)
+    app_module.create_app(settings)
+    assert [str(s) for s in asked] == ["ask"]

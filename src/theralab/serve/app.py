@@ -76,7 +76,7 @@ def create_app(settings: ServeSettings | None = None, screener: Screener | None 
     store = Store(engine)
     ui_key = ensure_ui_key(store)
     keys = load_keys(settings.key_file())
-    screener = serving_screener(screener or default_screener())
+    screener = serving_screener(screener or default_screener(sensitivity=settings.sensitivity))
     screener.assess("Hello.")  # load any model tier now, not on the first person's message
     models = ModelPool(settings.counselor_models, settings.client_model, settings.base_url)
     sweep_every = min(300.0, settings.state_retention_hours * 3600 / 4)

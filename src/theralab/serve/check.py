@@ -121,6 +121,17 @@ def check_configuration(settings: ServeSettings, *, prepare: bool = True) -> Con
             f"({settings.rate_per_minute}/min, burst {settings.burst} each)",
         )
     )
+    add(
+        (
+            "crisis screener",
+            f"sensitivity {settings.sensitivity.value}"
+            + (
+                " (an unsure learned raise gets the safety question first)"
+                if settings.sensitivity.value == "ask"
+                else ""
+            ),
+        )
+    )
     add(("logs", f"{settings.log_format}, without conversation content"))
     if settings.host not in ("127.0.0.1", "localhost", "::1"):
         add(("listening", f"{settings.host}:{settings.port} — put TLS in front of it"))

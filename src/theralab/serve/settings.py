@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from theralab.safety.semantic import Sensitivity
+
 
 def default_data_dir() -> Path:
     """`$XDG_DATA_HOME/theralab`, else `~/.local/share/theralab`."""
@@ -41,6 +43,11 @@ class ServeSettings(BaseModel):
         default=True,
         description="Replace names, emails, phone numbers and addresses before any text is "
         "sent to a model-backed role.",
+    )
+    sensitivity: Sensitivity = Field(
+        default=Sensitivity.HIGH,
+        description="The learned screener's operating point: high (recall first), balanced, or "
+        "ask (a crisis the learned tier is unsure of gets the safety question first).",
     )
     rate_per_minute: int = Field(default=120, ge=1, description="Default per-key request rate.")
     burst: int = Field(default=30, ge=1, description="Requests a key may send at once.")
