@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from theralab.cli._common import console, err_console, fail
+from theralab.cli.safety import SensitivityOption
 from theralab.safety.semantic import Sensitivity
 from theralab.serve import INSTALL_HINT, missing_dependencies
 
@@ -117,15 +118,7 @@ def serve(
         int,
         typer.Option(help="Seconds a stop waits for requests in flight to finish."),
     ] = 30,
-    sensitivity: Annotated[
-        Sensitivity,
-        typer.Option(
-            "--sensitivity",
-            help="Operating point of the learned screener: high (recall first; default), "
-            "balanced, or ask (a crisis the learned tier is unsure of, p < 0.5, gets the safety "
-            "question first; a yes is a crisis).",
-        ),
-    ] = Sensitivity.HIGH,
+    sensitivity: SensitivityOption = Sensitivity.HIGH,
     check: Annotated[
         bool,
         typer.Option(
