@@ -174,13 +174,13 @@ def test_a_routine_window_of_a_long_message_is_held_to_low_and_no_other() -> Non
     parts = windows(text)
     assert len(parts) >= 2 and len(text.split()) > WINDOW_WORDS
     logits = np.full((len(parts), 8), 5.0, dtype=np.float32)
-    held = _hold_routine_windows(text, logits)
+    held = _hold_routine_windows(parts, logits)
     assert held[0, 0] == 5.0 and (held[0, 1:4] < -10).all()  # `low` stays possible
     assert (held[1:] == 5.0).all()  # the other windows count in full
     assert (logits == 5.0).all()  # the caller's array is not changed
     # one window: the pattern tier's context decides, not this
     short = np.full((1, 8), 5.0, dtype=np.float32)
-    assert (_hold_routine_windows(ROUTINE_PART, short) == 5.0).all()
+    assert (_hold_routine_windows(windows(ROUTINE_PART), short) == 5.0).all()
 
 
 def test_a_plan_in_another_window_of_a_long_post_about_medication_still_counts() -> None:

@@ -28,6 +28,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from theralab.safety.medication import routine_medication
+from theralab.safety.patterns import normalise
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 from theralab.text.encoder import INSTALL_HINT as INSTALL_HINT
 from theralab.text.encoder import (
@@ -200,7 +202,7 @@ def features(texts: Sequence[str]) -> tuple[np.ndarray, list[dict[int, float]]]:
     return np.hstack([vectors, extra]), [hashed_ngrams(t, NGRAM_BUCKETS) for t in texts]
 
 
-def _hold_routine_windows(text: str, logits: np.ndarray) -> np.ndarray:
+def _hold_routine_windows(parts: Sequence[str], logits: np.ndarray) -> np.ndarray:
     """In a message of several windows, a window that is plainly ordinary medication talk
     (`theralab.safety.medication`) raises the message to `low` at most: a long post about side
     effects and refills is not a crisis for its pill words, while a plan in another window
@@ -208,10 +210,6 @@ def _hold_routine_windows(text: str, logits: np.ndarray) -> np.ndarray:
     `protective:medication` context instead, which also asks that no cue fired.)"""
     if len(logits) < 2:
         return logits
-    from theralab.safety.medication import routine_medication
-    from theralab.safety.patterns import normalise
-
-    parts = windows(text)
     held = [i for i, w in enumerate(parts) if routine_medication(normalise(w), WINDOW_WORDS)]
     if not held:
         return logits
@@ -293,21 +291,25 @@ class SemanticTier:
 
     def assess_batch(self, texts: Sequence[str]) -> list[RiskAssessment]:
         return [
-            self._judge(_hold_routine_windows(text, logits))
-            for text, logits in zip(texts, self.window_logits(texts), strict=True)
+            self._judge(_hold_routine_windows(parts, logits))
+            for parts, logits in self._windowed(texts)
         ]
 
     def window_logits(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Per text, every head's logit per window (ladder steps, whose risk, categories, then
         the condition heads when present)."""
-        spans: list[tuple[int, int]] = []
-        pieces: list[str] = []
-        for text in texts:
-            parts = windows(text)
-            spans.append((len(pieces), len(pieces) + len(parts)))
-            pieces.extend(parts)
-        logits = self._logits(*features(pieces))
-        return [logits[a:b] for a, b in spans]
+        return [logits for _, logits in self._windowed(texts)]
+
+    def _windowed(self, texts: Sequence[str]) -> list[tuple[list[str], np.ndarray]]:
+        """Per text, its windows and every head's logit per window, all texts' windows in one
+        encoder call."""
+        per_text = [windows(text) for text in texts]
+        logits = self._logits(*features([w for parts in per_text for w in parts]))
+        out, start = [], 0
+        for parts in per_text:
+            out.append((parts, logits[start : start + len(parts)]))
+            start += len(parts)
+        return out
 
     @property
     def person_head(self) -> dict[str, Any] | None:
