@@ -21,6 +21,9 @@ import re
 
 from theralab.safety.risk import RiskCategory
 
+# The signal a yes leaves on the assessment (`AFFIRMED:suicide` or `AFFIRMED:self_harm`).
+AFFIRMED = "affirmed_safety_question"
+
 _QUESTION = re.compile(r"[^.!?]*\?")
 
 _SUICIDE_Q = re.compile(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from theralab.safety.answers import AFFIRMED
 from theralab.safety.patterns import CUES
 from theralab.safety.resources import CountryResources, Resource, resources_for
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
@@ -161,6 +162,13 @@ def _pick_resources(table: CountryResources, risk: RiskAssessment, concern: str)
     chosen = [r for k in kinds if k in allowed for r in table.of_kind(k)]
     fallback = [r for r in table.resources if r.kind in allowed][:2]
     return list(dict.fromkeys(chosen))[:3] or fallback or table.of_kind("crisis")[:2]
+
+
+# The protocol's second step: plan and means.
+_PLAN_QUESTION = (
+    "Are you safe right now? Do you have a plan, or anything with you that you could use to hurt "
+    "yourself?"
+)
 
 
 @dataclass
@@ -330,17 +338,11 @@ class CrisisProtocol:
             return self._reply(parts, "eating_disorder", lines)
 
         # suicide and self-harm: engage → ask about plan → safety plan, one step a turn
-        affirmed = any(sig.startswith("affirmed_safety_question") for sig in risk.signals)
+        affirmed = any(sig.startswith(f"{AFFIRMED}:") for sig in risk.signals)
         if first and affirmed and not self.asked_about_plan:
             # A yes to the guardrail's own question: not the same question again.
             self.asked_about_plan = True
-            step, question = (
-                "assess",
-                (
-                    "Are you safe right now? Do you have a plan, or anything with you that you "
-                    "could use to hurt yourself?"
-                ),
-            )
+            step, question = "assess", _PLAN_QUESTION
             opening = (
                 "Thank you for telling me honestly. I can hear how much you're carrying, and "
                 "I'm really glad you said it."
@@ -359,13 +361,7 @@ class CrisisProtocol:
             )
         elif not self.asked_about_plan:
             self.asked_about_plan = True
-            step, question = (
-                "assess",
-                (
-                    "Are you safe right now? Do you have a plan, or anything with you that you "
-                    "could use to hurt yourself?"
-                ),
-            )
+            step, question = "assess", _PLAN_QUESTION
             opening = "Thank you for staying and talking with me."
         elif self.plan_step < len(SAFETY_PLAN_STEPS):
             step, question = SAFETY_PLAN_STEPS[self.plan_step]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from theralab.safety.answers import affirms, safety_question, says_yes
+from theralab.safety.answers import AFFIRMED, affirms, safety_question, says_yes
 from theralab.safety.patterns import assess_text, escalate_in_context
 from theralab.safety.prefilter import prepare
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
@@ -170,7 +170,7 @@ class ConversationScreener:
         ):
             # "yeah, sometimes" to "are you having thoughts of ending your life?"
             level = max_level([level, RiskLevel.MODERATE])
-            signals.append(f"affirmed_safety_question:{asked.value}")
+            signals.append(f"{AFFIRMED}:{asked.value}")
             found = found.merge(RiskAssessment(categories=[asked]))
         # Only the speaker's own risk or stressor arms the means escalation: a peak raised by a
         # supporter's words (capped by the pattern tier's context) does not.
