@@ -166,3 +166,18 @@ class ServeProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def sensitivities_asked(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[object]:
+    """Replace `module.default_screener` with a pattern-tier screener that records the
+    operating point it was asked for; returns the record."""
+    from theralab.safety import PatternTier, Screener
+
+    asked: list[object] = []
+
+    def fake_default(roles: object = None, sensitivity: object = "high") -> Screener:
+        asked.append(sensitivity)
+        return Screener([PatternTier()])
+
+    monkeypatch.setattr(module, "default_screener", fake_default)
+    return asked

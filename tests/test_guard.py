@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.serve_support import LiveServer, needs_serve
+from tests.serve_support import LiveServer, needs_serve, sensitivities_asked
 from theralab.model.stub_server import StubServer
 
 pytestmark = needs_serve
@@ -453,14 +453,7 @@ def test_the_operating_point_reaches_the_guards_screener(
 ) -> None:
     """`theralab guard --sensitivity ask` screens with that operating point."""
     import theralab.serve.guard as guard_module
-    from theralab.safety import PatternTier, Screener
 
-    asked: list[object] = []
-
-    def fake_default(roles: object = None, sensitivity: object = "high") -> Screener:
-        asked.append(sensitivity)
-        return Screener([PatternTier()])
-
-    monkeypatch.setattr(guard_module, "default_screener", fake_default)
+    asked = sensitivities_asked(monkeypatch, guard_module)
     _app(tmp_path / "k.db", "http://127.0.0.1:9/v1", auth=False, sensitivity="ask")
     assert [str(s) for s in asked] == ["ask"]

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.serve_support import LiveServer, make_app, needs_serve, new_key
+from tests.serve_support import LiveServer, make_app, needs_serve, new_key, sensitivities_asked
 
 pytestmark = needs_serve
 
@@ -394,16 +394,9 @@ def test_serve_passes_its_operating_point_to_the_screener(
 ) -> None:
     """`theralab serve --sensitivity ask` screens with that operating point too."""
     import theralab.serve.app as app_module
-    from theralab.safety import PatternTier, Screener
     from theralab.serve.settings import ServeSettings
 
-    asked: list[object] = []
-
-    def fake_default(roles: object = None, sensitivity: object = "high") -> Screener:
-        asked.append(sensitivity)
-        return Screener([PatternTier()])
-
-    monkeypatch.setattr(app_module, "default_screener", fake_default)
+    asked = sensitivities_asked(monkeypatch, app_module)
     monkeypatch.setenv("THERALAB_STATE_KEYS", "")
     settings = ServeSettings(db_url=f"sqlite:///{tmp_path / 's.db'}", sensitivity="ask", ui=False)
     app_module.create_app(settings)

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from theralab.safety.semantic import Sensitivity
 from theralab.serve.settings import ServeSettings
 
 
@@ -127,7 +128,7 @@ def check_configuration(settings: ServeSettings, *, prepare: bool = True) -> Con
             f"sensitivity {settings.sensitivity.value}"
             + (
                 " (an unsure learned raise gets the safety question first)"
-                if settings.sensitivity.value == "ask"
+                if settings.sensitivity is Sensitivity.ASK
                 else ""
             ),
         )
