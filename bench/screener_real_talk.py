@@ -21,7 +21,6 @@ medication (`theralab.safety.medication`'s list), the talk issue 11's medication
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from theralab.coding.corpora import shared_data_dir
+from theralab.coding.corpora import read_annomi, shared_data_dir
 from theralab.safety import PatternTier, Screener, default_screener
 from theralab.safety.medication import names_medication
 from theralab.safety.risk import RiskLevel
@@ -41,26 +40,13 @@ from theralab.safety.semantic import Sensitivity
 class Conversation:
     corpus: str
     id: str
-    topic: str
     turns: list[str]
 
 
 def annomi(folder: Path) -> Iterator[Conversation]:
-    path = folder / "annomi" / "annomi_dev.csv"
-    seen: set[tuple[str, str]] = set()
-    by_id: dict[str, Conversation] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            key = (row["transcript_id"], row["utterance_id"])
-            if key in seen:  # one row per annotator
-                continue
-            seen.add(key)
-            conv = by_id.setdefault(
-                row["transcript_id"], Conversation("AnnoMI", row["transcript_id"], row["topic"], [])
-            )
-            if row["interlocutor"] == "client" and row["utterance_text"].strip():
-                conv.turns.append(row["utterance_text"])
-    yield from by_id.values()
+    for transcript in read_annomi(folder / "annomi" / "annomi_dev.csv"):
+        turns = [u.text for u in transcript.utterances if u.speaker == "client" and u.text.strip()]
+        yield Conversation("AnnoMI", transcript.id, turns)
 
 
 def esconv(folder: Path) -> Iterator[Conversation]:
@@ -71,7 +57,7 @@ def esconv(folder: Path) -> Iterator[Conversation]:
             turns = [
                 u["text"] for u in chat["dialog"] if u["speaker"] in ("seeker", "usr") and u["text"]
             ]
-            yield Conversation("ESConv", f"{split}:{i}", chat.get("problem_type", ""), turns)
+            yield Conversation("ESConv", f"{split}:{i}", turns)
 
 
 def main() -> None:
