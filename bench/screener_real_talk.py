@@ -14,6 +14,13 @@ screens them (risk persists once reached). Printed per corpus: conversations tak
 message without context the share at ≥ moderate; then the same for the messages that name a
 medication (`theralab.safety.medication`'s list), the talk issue 11's medication set is about.
 
+ESConv's two files are reported apart: decisions about the screener's training have been made
+on `train` since 2026-12-05 (nothing of it is trained on); `valid` and AnnoMI stay checks.
+
+With `data/screener_talk/` present (ordinary conversations written for the project, turn by
+turn, labelled per message), its conversations are scored the same way, development and frozen
+groups apart: conversations without a risk turn taken over, and the risk turns reached.
+
     .venv/bin/python bench/screener_real_talk.py [--limit N] [--tiers patterns]
         [--sensitivity balanced|ask]
 """
@@ -31,9 +38,12 @@ from tqdm import tqdm
 
 from theralab.coding.corpora import read_annomi, shared_data_dir
 from theralab.safety import PatternTier, Screener, default_screener
+from theralab.safety.corpus import LabelledMessage, is_frozen, load_corpus
 from theralab.safety.medication import names_medication
 from theralab.safety.risk import RiskLevel
 from theralab.safety.semantic import Sensitivity
+
+TALK = Path(__file__).resolve().parents[1] / "data" / "screener_talk"
 
 
 @dataclass
@@ -49,15 +59,54 @@ def annomi(folder: Path) -> Iterator[Conversation]:
         yield Conversation("AnnoMI", transcript.id, turns)
 
 
-def esconv(folder: Path) -> Iterator[Conversation]:
-    for split in ("train", "valid"):
-        path = folder / "esconv" / f"{split}.jsonl"
-        for i, line in enumerate(path.open(encoding="utf-8")):
-            chat = json.loads(line)
-            turns = [
-                u["text"] for u in chat["dialog"] if u["speaker"] in ("seeker", "usr") and u["text"]
-            ]
-            yield Conversation("ESConv", f"{split}:{i}", turns)
+def esconv(folder: Path, split: str) -> Iterator[Conversation]:
+    path = folder / "esconv" / f"{split}.jsonl"
+    for i, line in enumerate(path.open(encoding="utf-8")):
+        chat = json.loads(line)
+        turns = [
+            u["text"] for u in chat["dialog"] if u["speaker"] in ("seeker", "usr") and u["text"]
+        ]
+        yield Conversation(f"ESConv {split}", f"{split}:{i}", turns)
+
+
+def written_talk(screener: Screener, frozen: bool) -> None:
+    """The project's own ordinary conversations, labelled per turn: how many conversations
+    without a risk turn are taken over, and how many risk turns reach their level's floor."""
+    messages = [m for m in load_corpus(TALK, legacy=False) if is_frozen(m.group) == frozen]
+    conversations: dict[str, list[LabelledMessage]] = {}
+    for m in messages:
+        conversations.setdefault(m.group, []).append(m)
+    calm = taken = risky = reached = 0
+    for turns in conversations.values():
+        screening = screener.conversation()
+        levels = [screening.screen(m.text).level for m in turns]
+        if all(m.level is RiskLevel.NONE for m in turns):
+            calm += 1
+            taken += max(lv.rank for lv in levels) >= RiskLevel.MODERATE.rank
+        for m, lv in zip(turns, levels, strict=True):
+            if m.level is not RiskLevel.NONE:
+                risky += 1
+                floor = RiskLevel.MODERATE if m.level.at_least(RiskLevel.MODERATE) else m.level
+                reached += lv.at_least(floor)
+    alone = screener.assess_batch([m.text for m in messages])
+    none = [a for m, a in zip(messages, alone, strict=True) if m.level is RiskLevel.NONE]
+    escalated = sum(a.level.at_least(RiskLevel.MODERATE) for a in none)
+    reached_alone = sum(
+        a.level.at_least(RiskLevel.MODERATE if m.level.at_least(RiskLevel.MODERATE) else m.level)
+        for m, a in zip(messages, alone, strict=True)
+        if m.level is not RiskLevel.NONE
+    )
+    print(
+        f"written talk ({'FROZEN' if frozen else 'DEV'}): {len(conversations)} conversations, "
+        f"{len(messages)} messages\n"
+        f"  conversations without a risk turn taken over: {taken} of {calm} "
+        f"({taken / max(1, calm):.1%})\n"
+        f"  risk turns reaching their level (moderate for moderate and above): in order "
+        f"{reached} of {risky} (a takeover earlier in the conversation counts), each alone "
+        f"{reached_alone}\n"
+        f"  `none` messages at >= moderate, each alone: {escalated} of {len(none)} "
+        f"({escalated / max(1, len(none)):.2%})"
+    )
 
 
 def main() -> None:
@@ -75,8 +124,13 @@ def main() -> None:
         else Screener([PatternTier()])
     )
     print(f"screener: {screener.name} ({args.sensitivity})")
-    for corpus in (annomi, esconv):
-        convs = [c for c in corpus(folder) if c.turns]
+    corpora = (
+        lambda: annomi(folder),
+        lambda: esconv(folder, "train"),
+        lambda: esconv(folder, "valid"),
+    )
+    for corpus in corpora:
+        convs = [c for c in corpus() if c.turns]
         if args.limit:
             convs = convs[: args.limit]
         taken = checked = 0
@@ -99,6 +153,9 @@ def main() -> None:
             f"  messages naming a medication: {len(meds)}, at >= moderate: {sum(meds)}"
             f" ({sum(meds) / max(1, len(meds)):.1%})"
         )
+    if TALK.is_dir():
+        for frozen in (False, True):
+            written_talk(screener, frozen)
 
 
 if __name__ == "__main__":

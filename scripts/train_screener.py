@@ -93,6 +93,16 @@ CALM_BUDGET = {"low": 0.03, "moderate": 0.005, "high": 0.003, "imminent": 0.002}
 # it, 3 (docs/safety.md, "Batch 4").
 CALM_WEIGHT = 3.0
 CSSRS_WEAK = {"Ideation": "moderate", "Behavior": "high", "Attempt": "high"}
+# Corpus kinds written as whole ordinary conversations (data/screener_talk/, trained on only
+# with `--with`): their `none` turns weigh in training like the built-in clients' talk.
+TALK_KINDS = frozenset({"session_talk", "chat_talk"})
+
+
+def deployment_talk(meta: dict[str, str], level: str) -> bool:
+    """Whether a message is ordinary talk of the kind the guardrail meets most, weighted
+    `--calm-weight` in training: a built-in client's turn, or a `none` turn of a written
+    ordinary conversation."""
+    return meta.get("source") == "profiles" or (level == "none" and meta.get("kind") in TALK_KINDS)
 
 
 # --- vectors ---------------------------------------------------------------------------------
@@ -300,7 +310,7 @@ def training_rows(
             ranks.append(ex.rank)
             cats.append(ex.categories)
             owners.append(ex.owner)
-            calm = calm_weight if ex.meta.get("source") == "profiles" else 1.0  # deployment talk
+            calm = calm_weight if deployment_talk(ex.meta, ex.level) else 1.0
             weights.append(calm / max(1, len(keep)) ** 0.5)
     if first is not None:
         by_user: dict[str, list[Example]] = {}
@@ -701,9 +711,20 @@ def main() -> None:
         help="leave out corpus files whose name matches GLOB (e.g. 'b4_*'), to measure what a "
         "batch adds against the same folds of the earlier data",
     )
+    parser.add_argument(
+        "--with",
+        dest="with_",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FOLDER",
+        help="also train on the corpus files of FOLDER (e.g. data/screener_talk), split into "
+        "development and frozen groups like the corpus",
+    )
     args = parser.parse_args()
 
-    messages = [m for m in load_corpus() if not any(fnmatch(m.source, g) for g in args.without)]
+    messages = load_corpus() + [m for folder in args.with_ for m in load_corpus(folder, False)]
+    messages = [m for m in messages if not any(fnmatch(m.source, g) for g in args.without)]
     dev_msgs, frozen_msgs = split_frozen(messages)
     dev_msgs += profile_negatives()
     print(
@@ -814,6 +835,7 @@ def main() -> None:
     cal = [platt(oof_corpus[:, s], (ranks >= s + 1).astype(int)) for s in range(4)]
     probs = calibrated(oof_corpus, cal)
     floor = PatternFloor([ex.meta["text"] for ex in corpus_dev])
+    # the false-alarm budget is held on the built-in clients' talk (`theralab run`'s sessions)
     calm = np.array([ex.meta.get("source") == "profiles" for ex in corpus_dev])
     thresholds, chosen_by = {}, {}
     for name, targets in TARGETS.items():
