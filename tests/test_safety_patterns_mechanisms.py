@@ -460,3 +460,74 @@ def test_a_future_in_which_nothing_matters_after_suicidal_talk_is_high() -> None
     assert calm.screen("Once the move is done on Saturday it won't matter anyway.").level is (
         RiskLevel.NONE
     )
+
+
+# --- ordinary conversation (data/screener_talk/, 2026-12-05) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When I was seventeen I swallowed a handful of pills after a breakup. That was over "
+        "twenty years ago and I got a lot of help.",
+        "Nine years ago. The overdose. I can say it now.",
+        "I took a load of my mum's tablets once. That was, what, fifteen years ago now.",
+    ],
+)
+def test_an_act_years_back_in_a_life_story_is_a_past_attempt_not_an_act_under_way(
+    text: str,
+) -> None:
+    found = assess_text(text)
+    assert found.level is L.LOW and "past_attempt" in found.signals, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took a handful of my tablets twenty minutes ago. Years ago I did the same.",
+        "I've just taken a bunch of pills, I tried years ago too.",
+        "I swallowed a handful of pills. When I was nineteen I did it as well.",
+        "I took an overdose when I was 19 and again a few weeks ago.",
+    ],
+)
+def test_a_recent_or_present_act_beside_an_old_one_keeps_its_level(text: str) -> None:
+    assert _level(text).at_least(L.HIGH)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Honestly some nights if I just didn't wake up, that'd be fine by me.",
+        "I keep wishing I could stop existing for a bit.",
+        "sometimes i think it better if i am not here anymore",
+        "I wouldn't mind much if I didn't make it home some night.",
+    ],
+)
+def test_passive_wishes_as_people_say_them_reach_low(text: str) -> None:
+    assert _level(text) is L.LOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If I didn't wake up on time I'd miss the bus again.",
+        "I didn't wake up till eleven on Sunday.",
+    ],
+)
+def test_ordinary_talk_about_waking_up_is_not_a_wish(text: str) -> None:
+    assert _level(text) is L.NONE
+
+
+def test_i_could_kill_him_is_an_idiom_but_wanting_to_is_not() -> None:
+    assert _level("he broke my phone again, i could kill him honestly") is L.NONE
+    assert _level("I want to kill him, I keep picturing it").at_least(L.MODERATE)
+
+
+def test_hitting_a_vape_is_not_being_hit() -> None:
+    assert _level("I'm hitting the vape in bed now, even in the night") is L.NONE
+    assert assess_text("I'm being hit at home by my stepdad").level.at_least(L.MODERATE)
+
+
+def test_the_inner_critics_voice_is_not_a_voice_heard() -> None:
+    assert _level("There's this other voice saying I failed her, and that voice is loud") is L.NONE
+    assert _level("the voices are telling me I have to jump").at_least(L.HIGH)

@@ -204,18 +204,25 @@ CUES: tuple[Cue, ...] = (
         "wish_dead",
         r"\b(?:wish(?:ed)? (?:i (?:was|were)|to be) dead|wish i (?:was|were)n'?t "
         r"(?:alive|born|here)|wish i could (?:just )?(?:disappear|vanish|sleep forever|not "
-        r"exist|stop existing)|wish i (?:would|could) (?:just )?(?:not wake up|die)|"
+        r"exist|stop existing)|wish(?:ing|ed)? (?:that )?i could (?:just )?(?:stop existing|not "
+        r"exist|disappear for good)|wish i (?:would|could) (?:just )?(?:not wake up|die)|"
         r"(?:hop(?:e|es|ed|ing)|pray(?:s|ed|ing)?|wish(?:ed|ing)?) (?:that )?i (?:don'?t|do not|"
         r"never|won'?t|will not|wouldn'?t|would not) (?:ever )?wake up"
         r"(?! (?:late|early|in time|on time|too late|too early|for)\b)|"
         r"wish (?:i'?d|i had) never (?:been born|woken up)|"
-        r"(?:easier|better|a relief) if i (?:just )?(?:didn'?t|did not|wasn'?t) "
-        r"(?:exist|wake up|here|around|alive)|(?:pray|hope|wish) (?:the lord|god|allah|"
+        r"(?:easier|better|a relief) if i (?:just )?(?:didn'?t|did not|wasn'?t|(?:am|was|'m) not) "
+        r"(?:exist|wake up|here|around|alive)|"
+        # "if I just didn't wake up in the morning, that'd be alright"
+        r"if i (?:just )?(?:didn'?t|did not|never) wake up\b[^.!?]{0,40}?\b(?:that'?d|that "
+        r"would|it would|it'?d|would(?:n'?t)? (?:be|mind)|be) (?:be )?(?:alright|all right|fine|"
+        r"ok|okay|a relief|no bad thing|easier|better|nice|peaceful)|"
+        r"(?:pray|hope|wish) (?:the lord|god|allah|"
         r"someone|something) (?:would )?(?:just )?takes? me|(?:if|when) (?:a bus|a car|"
         r"something|a truck|a train) (?:hit|hits|ran|runs) (?:me|over me)|waiting to die|"
         r"running out the clock|hop(?:e|ed|ing) (?:it|the plane|the car) (?:would )?(?:just )?"
         r"(?:go(?:es)? down|crash(?:es)?|kill(?:s)? me|turns? into something serious)|"
-        r"(?:don'?t|wouldn'?t) (?:really )?mind (?:if i|dying|not waking)|ready to go\b|"
+        r"(?:don'?t|wouldn'?t) (?:really )?mind (?:(?:much|too much|that much) )?(?:if i|dying|not "
+        r"waking)|ready to go\b|"
         r"so i won'?t have to keep going|wish (?:that )?i (?:didn'?t|did not|never) "
         r"exist(?:ed)?)",
         L.LOW,
@@ -456,7 +463,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "harm_others_thought",
         r"\b(?:(?:want(?:ed)? to|wanna|urge to|thoughts? (?:of|about)|"
-        r"think(?:ing)? about|fantasi[sz](?:e|ing) about|could) (?:kill(?:ing)?|hurt(?:ing)?|"
+        r"think(?:ing)? about|fantasi[sz](?:e|ing) about) (?:kill(?:ing)?|hurt(?:ing)?|"
         r"stab(?:bing)?|strangl(?:e|ing)|shoot(?:ing)?|beat(?:ing)? up|smash(?:ing)?) (?:him|"
         r"her|them|my (?:\w+ ){0,2}(?:boss|wife|husband|partner|dad|father|mum|mom|mother|"
         r"brother|sister|son|daughter|baby|kid|neighbou?r|teacher|ex|roommate|flatmate|"
@@ -494,7 +501,7 @@ CUES: tuple[Cue, ...] = (
         r"forced|locks?|locked|threaten(?:s|ed)|strangle[sd]?|shov(?:es|ed)|push(?:es|ed)|"
         r"takes? all my money|won'?t let me (?:leave|eat|see|go out)) (?:me|my|us)|"
         r"(?:i(?:'m| am) (?:being )?|being )(?:abused|beaten|hit|raped|molested|hurt at "
-        r"home)|afraid (?:to go|of going) home|scared (?:of|to be around) (?:my|him|her)|"
+        r"home)\b|afraid (?:to go|of going) home|scared (?:of|to be around) (?:my|him|her)|"
         r"(?:he|she) (?:said|says|threatened|swore) (?:he|she)(?:'ll| will| would|'d) "
         r"(?:kill|hurt) me|bruises? (?:from|he|she|where)|domestic (?:violence|abuse)|"
         r"(?:he|she|they|my (?:\w+ )?(?:dad|father|mum|mom|stepdad|partner|husband|wife|"
@@ -605,8 +612,10 @@ CUES: tuple[Cue, ...] = (
         r"to me (?:out loud|directly|every|at night|in (?:my|the))|(?:see|seeing|saw) (?:shadow "
         r"people|shadowy figures|people who aren'?t there|things that aren'?t there|figures? "
         r"(?:standing|in the corner))"
-        r"|(?:the )?voices? (?![^.]{0,25}(?:i'?m|i am) (?:not good enough|useless|worthless|"
-        r"stupid|a failure|fat|ugly|lazy|a disappointment)\b)(?:tell|told|telling|"
+        # "that other voice is louder": the inner critic, not a voice heard
+        r"|(?<!that )(?<!this )(?<!other )(?<!inner )(?<!little )(?<!small )(?<!nagging )"
+        r"(?<!critical )(?:the )?voices? (?![^.]{0,25}(?:i'?m|i am) (?:not good enough|useless|"
+        r"worthless|stupid|a failure|fat|ugly|lazy|a disappointment)\b)(?:tell|told|telling|"
         r"say|says|said|keep|are|is|in my head))",
         L.MODERATE,
         C.PSYCHOSIS,
@@ -1266,6 +1275,51 @@ _CURRENT = Prefiltered(
     r"is) (?:back|coming back|getting worse)|came back|coming back|worse than ever|currently|"
     r"tonight|starting to (?:want|think|feel))\b"
 )
+# A time years back: "twenty-two years ago", "back when I was nineteen", "in 2009".
+_DISTANT_PAST = re.compile(
+    r"\b(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|(?:twenty|thirty|forty)[- ]\w+|many|several|a (?:few|couple of)|some) years? "
+    r"(?:ago|back)|(?:back )?when i was (?:\d+|a (?:teen(?:ager)?|kid|student)|younger|in "
+    r"(?:school|uni|college)|(?:thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"twenty|(?:twenty|thirty)[- ]\w+))|in (?:19|20)\d\d|as a teenager|in my (?:teens|twenties|"
+    r"20s|thirties|30s))\b"
+)
+# Said of the act as it happens, not as a story: "I've just taken", "I have taken".
+_ACT_NOW = re.compile(r"\b(?:just|i'?ve|i have|now|right now|tonight|today)\b")
+# A time within the day: "an hour ago", "earlier", "this morning".
+_HOURS_AGO = re.compile(
+    r"\b(?:(?:\w+ )?(?:minutes?|hours?|mins?|hrs?) ago|earlier|this (?:morning|afternoon|"
+    r"evening)|last night|a (?:little )?while ago)\b"
+)
+
+
+def _years_back(t: str, hits: list[CueHit]) -> bool:
+    """Every act is told with a time years back: in its own sentence ("when I was nineteen I
+    took…"), in a bare time just before it ("Eight years ago. The overdose."), or in a "that was
+    … years ago" after it — in a message that names no recent or coming time."""
+    if (
+        _RECENT.search(t)
+        or _CURRENT.search(t)
+        or _HOURS_AGO.search(t)
+        or re.search(_SOON, t)
+        or re.search(r"\bstill\b", t)  # "…and I still don't want to stop it"
+    ):
+        return False
+
+    def dated(h: CueHit) -> bool:
+        own, offset = _sentence(t, h.start, h.end)
+        if _DISTANT_PAST.search(own):
+            return True
+        before = _sentence(t, offset - 2, offset - 1)[0] if offset > 1 else ""
+        if before.strip() and _DISTANT_PAST.fullmatch(before.strip(" ,")):
+            return True
+        after = t[offset + len(own) : offset + len(own) + 60]
+        return bool(_THAT_WAS.match(after) and _DISTANT_PAST.search(after))
+
+    return all(not _ACT_NOW.search(t[h.start : h.end]) and dated(h) for h in hits)
+
+
+_THAT_WAS = re.compile(r"[.!?]?\s*(?:and )?(?:that|this|it) (?:was|were)\b")
 _HISTORY_CUES = frozenset(
     {
         "attempt",
@@ -1482,6 +1536,12 @@ def assess_text(text: str) -> RiskAssessment:
         and not re.search(r"\b(?:urge|want(?:ing)? to|again|relapse)", t)
     ):
         level, categories, signals = L.NONE, [], ["self_harm_history"]
+    elif names and names <= {"overdose", "act_underway"} and _years_back(t, hits):
+        # An overdose years back, told as part of a life story ("I took a bunch of pills one
+        # night, that was twenty-two years ago"): a risk factor to ask about, not an act under
+        # way. (An `attempt` keeps its own rule above: an old attempt told as a warning sign of
+        # now stays high.)
+        level, categories, signals, names = L.LOW, [C.SUICIDE], ["past_attempt", "years_ago"], set()
     elif names and names <= _HISTORY_CUES and _told_as_history(t, hits):
         # Past ideation or an attempt told as recovered history (often by a supporter): a
         # risk factor to note, not the speaker's current risk.
