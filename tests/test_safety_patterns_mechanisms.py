@@ -531,3 +531,22 @@ def test_hitting_a_vape_is_not_being_hit() -> None:
 def test_the_inner_critics_voice_is_not_a_voice_heard() -> None:
     assert _level("There's this other voice saying I failed her, and that voice is loud") is L.NONE
     assert _level("the voices are telling me I have to jump").at_least(L.HIGH)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if i went off the multistorey would you survive that",
+        "are sertraline and my sleeping tablets deadly together",
+        "how do people make sure they don't survive it",
+    ],
+)
+def test_lethality_asked_in_plain_words_is_a_means_inquiry(text: str) -> None:
+    assert "means_inquiry" in assess_text(text).signals
+
+
+def test_climbing_over_now_is_under_way_but_climbing_a_fence_is_not() -> None:
+    assert _level("im climbing over now. sorry everyone") is L.IMMINENT
+    assert _level("on the ledge. bye") is L.IMMINENT
+    assert _level("climbing over the fence to get the football back") is L.NONE
+    assert _level("On the roof, fixing the gutter with dad") is L.NONE

@@ -446,7 +446,11 @@ CUES: tuple[Cue, ...] = (
         r"thirty|fifty)(?: of)?(?: my| the| these)? ?(?:bottle )?(?:of )?(?:my |the |his |her )?"
         r"(?:[\w']+ )?" + _PILLS + _AS_PRESCRIBED + r"|by the time (?:anyone|you|someone) "
         r"(?:reads|sees|finds) this|"
-        r"standing on (?:the )?(?:ledge|edge|bridge|roof|railing|platform)|(?:i'?m|i am) (?:on|"
+        r"standing on (?:the )?(?:ledge|edge|bridge|roof|railing|platform)|"
+        # a message that opens with where they stand, or what they are doing there
+        r"^(?:i'?m |im |i am )?on (?:the |a )?(?:ledge|cliff edge)(?: now)?\s*(?:[.!,]|$)|"
+        r"climbing over now|"
+        r"(?:i'?m|i am) (?:on|"
         r"at) (?:the )?(?:bridge|roof|ledge|cliff|tracks)|(?:rope|noose) is (?:ready|up|tied|"
         r"around)|(?:loaded|holding) (?:the|my|a) gun|(?:can'?t stop|won'?t stop) (?:the )?"
         r"bleeding|bleeding (?:a lot|everywhere|badly)|started (?:the car|cutting) (?:in|and)|"
@@ -919,7 +923,10 @@ MEANS_INQUIRY = Prefiltered(
     r"(?:is|would) (?:it|that) be (?:enough|fatal|lethal) to|(?:would|could|will|does|can) "
     r"(?:a |the |that |this )?(?:fall(?:ing)?|jump(?:ing)?|drop|(?:\w+ )?(?:pills|tablets|"
     r"overdose)|that (?:many|much)|\d+ \w+)\b[^.?!]{0,50}\b(?:kill|be fatal|be lethal|be enough "
-    r"to kill) (?:me|you|someone|somebody|a person|anyone))"
+    r"to kill) (?:me|you|someone|somebody|a person|anyone)|would (?:u|you|i|someone|a person|"
+    r"anyone) survive (?:it|that|the fall|a fall|jumping)|(?:deadly|lethal|fatal) (?:together|"
+    r"combined|mixed)|make sure (?:they|you|i|people|someone) (?:don'?t|do not|wouldn'?t|won'?t) "
+    r"survive)"
 )
 # A question about something that could be a means (medication, heights, water, rail, weapons,
 # lethality). Harmless alone; `high` after a stressor or any earlier risk.
