@@ -518,8 +518,13 @@ def test_ordinary_talk_about_waking_up_is_not_a_wish(text: str) -> None:
     assert _level(text) is L.NONE
 
 
-def test_i_could_kill_him_is_an_idiom_but_wanting_to_is_not() -> None:
-    assert _level("he broke my phone again, i could kill him honestly") is L.NONE
+def test_i_could_hurt_them_stays_a_harm_thought_even_beside_idioms() -> None:
+    """ "I could kill him" is often an idiom, but "I'm scared I could hurt my baby" and "I could
+    kill him, I've got a knife" are not: the cue stays, and "lol" after it is the idiom filter's."""
+    assert _level("I'm scared I could hurt my baby").at_least(L.MODERATE)
+    assert _level("I swear I could kill him if he comes back, I've got a knife").at_least(
+        L.MODERATE
+    )
     assert _level("I want to kill him, I keep picturing it").at_least(L.MODERATE)
 
 

@@ -467,7 +467,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "harm_others_thought",
         r"\b(?:(?:want(?:ed)? to|wanna|urge to|thoughts? (?:of|about)|"
-        r"think(?:ing)? about|fantasi[sz](?:e|ing) about) (?:kill(?:ing)?|hurt(?:ing)?|"
+        r"think(?:ing)? about|fantasi[sz](?:e|ing) about|could) (?:kill(?:ing)?|hurt(?:ing)?|"
         r"stab(?:bing)?|strangl(?:e|ing)|shoot(?:ing)?|beat(?:ing)? up|smash(?:ing)?) (?:him|"
         r"her|them|my (?:\w+ ){0,2}(?:boss|wife|husband|partner|dad|father|mum|mom|mother|"
         r"brother|sister|son|daughter|baby|kid|neighbou?r|teacher|ex|roommate|flatmate|"
@@ -1298,6 +1298,8 @@ _HOURS_AGO = re.compile(
     r"\b(?:(?:\w+ )?(?:minutes?|hours?|mins?|hrs?) ago|earlier|this (?:morning|afternoon|"
     r"evening)|last night|a (?:little )?while ago)\b"
 )
+# "…one night. That was twenty years ago."
+_THAT_WAS = re.compile(r"[.!?]?\s*(?:and )?(?:that|this|it) (?:was|were)\b")
 
 
 def _years_back(t: str, hits: list[CueHit]) -> bool:
@@ -1326,7 +1328,6 @@ def _years_back(t: str, hits: list[CueHit]) -> bool:
     return all(not _ACT_NOW.search(t[h.start : h.end]) and dated(h) for h in hits)
 
 
-_THAT_WAS = re.compile(r"[.!?]?\s*(?:and )?(?:that|this|it) (?:was|were)\b")
 _HISTORY_CUES = frozenset(
     {
         "attempt",
