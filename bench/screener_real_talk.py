@@ -11,8 +11,10 @@ there, since a few of these people may really be at risk.
 Each conversation's client turns go through the default screener in order, as the guardrail
 screens them (risk persists once reached). Printed per corpus: conversations taken over
 (a turn at `moderate` or above), conversations given a check-in (`low` or above), and per
-message without context the share at ≥ moderate; then the same for the messages that name a
-medication (`theralab.safety.medication`'s list), the talk issue 11's medication set is about.
+message without context the share at ≥ moderate, and the share of all client turns the crisis
+protocol answers (from each takeover to the end of its conversation); then the same for the
+messages that name a medication (`theralab.safety.medication`'s list), the talk issue 11's
+medication set is about.
 
 ESConv's two files are reported apart: decisions about the screener's training have been made
 on `train` since 2026-12-05 (nothing of it is trained on); `valid` and AnnoMI stay checks.
@@ -133,13 +135,16 @@ def main() -> None:
         convs = [c for c in corpus() if c.turns]
         if args.limit:
             convs = convs[: args.limit]
-        taken = checked = 0
+        taken = checked = answered = 0
         messages = [t for c in convs for t in c.turns]
         for conv in tqdm(convs, desc=convs[0].corpus, unit="conversation", leave=False):
             screening = screener.conversation()
-            peak = max(screening.screen(t).level.rank for t in conv.turns)
-            taken += peak >= RiskLevel.MODERATE.rank
-            checked += peak >= RiskLevel.LOW.rank
+            ranks = [screening.screen(t).level.rank for t in conv.turns]
+            crisis = [r >= RiskLevel.MODERATE.rank for r in ranks]
+            taken += any(crisis)
+            checked += max(ranks) >= RiskLevel.LOW.rank
+            # the protocol answers from the turn that reached it to the end
+            answered += len(crisis) - crisis.index(True) if any(crisis) else 0
         alone = screener.assess_batch(messages)
         escalated = [a.level.at_least(RiskLevel.MODERATE) for a in alone]
         meds = [e for t, e in zip(messages, escalated, strict=True) if names_medication(t)]
@@ -148,6 +153,8 @@ def main() -> None:
             f"{convs[0].corpus}: {n} conversations, {len(messages)} client messages\n"
             f"  conversations taken over by the crisis protocol: {taken} ({taken / n:.1%}); "
             f"given a check-in or more: {checked} ({checked / n:.1%})\n"
+            f"  client turns answered by the crisis protocol (from the takeover on): {answered} "
+            f"({answered / len(messages):.1%})\n"
             f"  messages at >= moderate, each alone: {sum(escalated)} "
             f"({sum(escalated) / len(messages):.2%})\n"
             f"  messages naming a medication: {len(meds)}, at >= moderate: {sum(meds)}"
