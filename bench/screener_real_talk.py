@@ -71,6 +71,12 @@ def esconv(folder: Path, split: str) -> Iterator[Conversation]:
         yield Conversation(f"ESConv {split}", f"{split}:{i}", turns)
 
 
+def _floor(level: RiskLevel) -> RiskLevel:
+    """What a risk turn must reach to count: its own level, or the crisis threshold for
+    moderate and above."""
+    return RiskLevel.MODERATE if level.at_least(RiskLevel.MODERATE) else level
+
+
 def written_talk(screener: Screener, frozen: bool) -> None:
     """The project's own ordinary conversations, labelled per turn: how many conversations
     without a risk turn are taken over, and how many risk turns reach their level's floor."""
@@ -88,13 +94,12 @@ def written_talk(screener: Screener, frozen: bool) -> None:
         for m, lv in zip(turns, levels, strict=True):
             if m.level is not RiskLevel.NONE:
                 risky += 1
-                floor = RiskLevel.MODERATE if m.level.at_least(RiskLevel.MODERATE) else m.level
-                reached += lv.at_least(floor)
+                reached += lv.at_least(_floor(m.level))
     alone = screener.assess_batch([m.text for m in messages])
     none = [a for m, a in zip(messages, alone, strict=True) if m.level is RiskLevel.NONE]
     escalated = sum(a.level.at_least(RiskLevel.MODERATE) for a in none)
     reached_alone = sum(
-        a.level.at_least(RiskLevel.MODERATE if m.level.at_least(RiskLevel.MODERATE) else m.level)
+        a.level.at_least(_floor(m.level))
         for m, a in zip(messages, alone, strict=True)
         if m.level is not RiskLevel.NONE
     )

@@ -88,17 +88,21 @@ _EXPLICIT = re.compile(
 )
 
 
+def _clean(answer: str) -> str:
+    return _NORMALISE.sub(" ", answer.lower()).strip(" \"'")
+
+
 def says_yes(answer: str) -> bool:
     """Whether the answer opens with a yes ("yes", "yeah", "I do"): then it answers the question
     as asked, whatever else it says."""
-    t = _NORMALISE.sub(" ", answer.lower()).strip(" \"'")
+    t = _clean(answer)
     return bool(_EXPLICIT.search(t)) and not _CONFUSED.search(t)
 
 
 def affirms(answer: str) -> bool:
     """Whether a client's message, read as the answer to a safety question, says yes or
     anything short of no."""
-    t = _NORMALISE.sub(" ", answer.lower()).strip(" \"'")
+    t = _clean(answer)
     if not t or _CONFUSED.search(t):
         return False
     if _NO.search(t):
