@@ -722,6 +722,9 @@ def main() -> None:
         "development and frozen groups like the corpus",
     )
     args = parser.parse_args()
+    for folder in args.with_:
+        if not any(folder.glob("*.yaml")):
+            parser.error(f"--with {folder}: no corpus files (*.yaml) there")
 
     messages = load_corpus() + [m for folder in args.with_ for m in load_corpus(folder, False)]
     messages = [m for m in messages if not any(fnmatch(m.source, g) for g in args.without)]
