@@ -30,7 +30,6 @@ groups apart: conversations without a risk turn taken over, and the risk turns r
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from theralab.coding.corpora import read_annomi, shared_data_dir
+from theralab.coding.corpora import esconv_seeker_turns, read_annomi, shared_data_dir
 from theralab.safety import PatternTier, Screener, default_screener
 from theralab.safety.corpus import LabelledMessage, is_frozen, load_corpus
 from theralab.safety.medication import names_medication
@@ -62,12 +61,7 @@ def annomi(folder: Path) -> Iterator[Conversation]:
 
 
 def esconv(folder: Path, split: str) -> Iterator[Conversation]:
-    path = folder / "esconv" / f"{split}.jsonl"
-    for i, line in enumerate(path.open(encoding="utf-8")):
-        chat = json.loads(line)
-        turns = [
-            u["text"] for u in chat["dialog"] if u["speaker"] in ("seeker", "usr") and u["text"]
-        ]
+    for i, turns in enumerate(esconv_seeker_turns(folder / "esconv" / f"{split}.jsonl")):
         yield Conversation(f"ESConv {split}", f"{split}:{i}", turns)
 
 

@@ -147,16 +147,15 @@ def annomi_lines(out: Path) -> tuple[int, list[str]]:
 
 def short_messages(data: Path, n: int) -> list[str]:
     """Seeker turns of ESConv's training chats of at most SHORT_WORDS words, in file order."""
-    found: list[str] = []
-    with (data / "esconv" / "train.jsonl").open(encoding="utf-8") as fh:
-        for raw in fh:
-            for t in json.loads(raw)["dialog"]:
-                text = t["text"].strip()
-                if t["speaker"] == "usr" and text and len(text.split()) <= SHORT_WORDS:
-                    found.append(text)
-                    if len(found) == n:
-                        return found
-    return found
+    from theralab.coding.corpora import esconv_seeker_turns
+
+    found = [
+        text.strip()
+        for chat in esconv_seeker_turns(data / "esconv" / "train.jsonl")
+        for text in chat
+        if len(text.split()) <= SHORT_WORDS
+    ]
+    return found[:n]
 
 
 def counselor_units_of(transcripts: Path) -> list[str]:

@@ -4,6 +4,7 @@ Utterances here are written for the tests; the corpora are read only where ../sh
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from theralab.coding.corpora import (
     CodedUnit,
     EmpathyPair,
     epitome_mapped,
+    esconv_seeker_turns,
 )
 from theralab.coding.domain import build_reference, check, distribution, js_divergence
 from theralab.coding.mi_coder import (
@@ -235,3 +237,20 @@ def test_esconv_strategies_are_all_mapped_and_splits_are_disjoint(shared_data: P
     for dev, frozen in corpora.values():
         assert dev and frozen
         assert not {u.group for u in dev} & {u.group for u in frozen}
+
+
+def test_esconv_seeker_turns_keep_each_chats_seeker_messages_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "chats.jsonl"
+    chats = [
+        [("usr", "first"), ("sys", "a reply"), ("usr", "  "), ("usr", "second")],
+        [("seeker", "older naming"), ("supporter", "hello")],
+        [("sys", "only the supporter spoke")],
+    ]
+    path.write_text(
+        "\n".join(
+            json.dumps({"dialog": [{"speaker": s, "text": t} for s, t in chat]}) for chat in chats
+        )
+        + "\n\n",
+        encoding="utf-8",
+    )
+    assert esconv_seeker_turns(path) == [["first", "second"], ["older naming"], []]

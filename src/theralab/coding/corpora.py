@@ -379,6 +379,26 @@ def read_esconv(path: Path) -> list[CodedUnit]:
     return out
 
 
+def esconv_seeker_turns(path: Path) -> list[list[str]]:
+    """Each chat's help-seeker messages of one ESConv file, in order (blank ones left out):
+    the client side the screener benches read."""
+    import json
+
+    chats = []
+    with _require(path, "ESConv").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                dialog = json.loads(line)["dialog"]
+                chats.append(
+                    [
+                        t["text"]
+                        for t in dialog
+                        if t["speaker"] in ("seeker", "usr") and t["text"].strip()
+                    ]
+                )
+    return chats
+
+
 def read_welivita(path: Path) -> list[CodedUnit]:
     """MI-Welivita's gold-labelled sentences (no context). Identical sentences share a group."""
     out = []
