@@ -555,3 +555,54 @@ def test_climbing_over_now_is_under_way_but_climbing_a_fence_is_not() -> None:
     assert _level("on the ledge. bye") is L.IMMINENT
     assert _level("climbing over the fence to get the football back") is L.NONE
     assert _level("On the roof, fixing the gutter with dad") is L.NONE
+
+
+# --- everyday phrasings that share words with a cue (ordinary support chats) --------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two jobs and a night class this term, honestly I've burned myself out.",
+        "Our shifts got cut again this month and rent is due Friday.",
+        "Their overtime was cut again, so my partner is stressed too.",
+        "I need to find a way to take the pressure off myself before the exams.",
+        "Some weeks I drown myself in work so I don't have to think about the divorce.",
+        "After the funeral I kind of drowned myself in booze for a while, I know.",
+        "I'm going to end things with him tonight, I can't keep being lied to.",
+        "We sat down on Sunday and agreed to end things between us.",
+        "Honestly I'm thinking about ending things with my girlfriend.",
+        "My cousins always leave me out of planned outings and it stings.",
+        "I'm applying for a summer job at a suicide hotline, which feels meaningful.",
+        "My sleep is so bad I fall asleep at my desk. Which doctor should I ask?",
+    ],
+)
+def test_everyday_phrasings_that_share_a_cues_words_are_not_risk(text: str) -> None:
+    assert _level(text) is L.NONE, assess_text(text).signals
+
+
+@pytest.mark.parametrize(
+    ("text", "floor"),
+    [
+        ("Some days I just want to off myself and be done.", L.MODERATE),
+        ("I keep thinking I could drown myself in the river by the mill.", L.MODERATE),
+        ("I burned myself with a lighter again last night.", L.MODERATE),
+        ("I've been cutting again since the weekend.", L.MODERATE),
+        ("I'm going to end things tonight, I'm done.", L.HIGH),
+        ("I'm going to end it with the pills in the drawer tonight.", L.IMMINENT),
+        ("I've already planned out how and when.", L.HIGH),
+        ("I'm thinking about ending things with the rope in the garage.", L.MODERATE),
+    ],
+)
+def test_the_same_words_about_ones_own_death_stay_risk(text: str, floor: RiskLevel) -> None:
+    assert _level(text).at_least(floor), assess_text(text).signals
+
+
+def test_a_fall_is_still_a_means_though_falling_asleep_is_not() -> None:
+    assert (
+        "means_question" in assess_text("How far would I have to fall from the car park?").signals
+    )
+    assert (
+        "means_question"
+        not in assess_text("Which doctor do I see if I fall asleep at work?").signals
+    )

@@ -94,6 +94,36 @@ def _cue(
 
 
 _ME = r"(?:myself|my ?self|my own life|my life)"
+# "off myself" is slang for killing oneself, unless something is taken off ("take some pressure
+# off myself")
+_OFF_MYSELF = (
+    "".join(
+        f"(?<!{w} )"
+        for w in (
+            "pressure",
+            "weight",
+            "load",
+            "stress",
+            "strain",
+            "burden",
+            "blame",
+            "heat",
+            "edge",
+        )
+    )
+    + "off myself"
+)
+# ending things with a partner is a break-up ("end things with him", "between us")
+_BREAK_UP = (
+    r"(?! (?:with (?:him|her|them|each other|my (?:boyfriend|girlfriend|partner|husband|wife|"
+    r"fianc[eé]e?|ex|bf|gf)|the (?:guy|girl))|between (?:us|them))\b)"
+)
+# drowning oneself in drink, work or tears is coping, not a method
+_NOT_DROWNED_IN = (
+    r"(?! in (?:(?:the |my )?(?:booze|alcohol|drink|drinks|drinking|wine|beer|vodka|whisky|"
+    r"whiskey|weed|cannabis|work|chores|studies|study|sorrows?|tears|food|tv|games|music|"
+    r"coffee|books)\b))"
+)
 _PILLS = (
     r"(?:pills|tablets|meds|medication|paracetamol|tylenol|sleeping pills|painkillers|"
     r"insulin|antidepressants|xanax|benzos|opioids|oxy|fentanyl)"
@@ -270,12 +300,15 @@ CUES: tuple[Cue, ...] = (
         "kill_self",
         rf"\b(?:kill(?:ing)? {_ME}|end(?:ing)? {_ME}|end(?:ing)? it all|tak(?:e|ing) "
         rf"(?:my (?:own )?life)|(?:feel like|thinking about|think about|thought about) ending "
-        rf"(?:it|things|everything)|(?:think|thinking|thoughts?) (?:about|of) (?:killing|ending) "
-        rf"(?:yourself|your life)|(?:brain|head|mind|voice|thoughts?) (?:goes|says|tells me|"
-        rf"keeps? saying)[^.]{{0,20}}kill yourself|end (?:things|everything)(?: for good)?|"
+        rf"(?:it|things|everything){_BREAK_UP}|"
+        rf"(?:think|thinking|thoughts?) (?:about|of) (?:killing|ending) (?:yourself|your life)|"
+        rf"(?:brain|head|mind|voice|thoughts?) (?:goes|says|tells me|"
+        rf"keeps? saying)[^.]{{0,20}}kill yourself|end (?:things|everything)(?: for good)?"
+        rf"{_BREAK_UP}|"
         rf"not (?:be|being) "
-        rf"(?:here|around|alive) (?:anymore|any more|much longer)|off myself|hang(?:ing)? "
-        rf"myself|drown(?:ing)? myself|shoot(?:ing)? myself|jump(?:ing)? (?:off|in front)|"
+        rf"(?:here|around|alive) (?:anymore|any more|much longer)|{_OFF_MYSELF}|hang(?:ing)? "
+        rf"myself|drown(?:ing)? myself{_NOT_DROWNED_IN}|shoot(?:ing)? myself|"
+        rf"jump(?:ing)? (?:off|in front)|"
         rf"throw myself (?:off|in front)|die by suicide|commit(?:ting)? suicide)",
         L.MODERATE,
         C.SUICIDE,
@@ -299,7 +332,7 @@ CUES: tuple[Cue, ...] = (
         r"ideation)|considering suicide|contemplating suicide|(?:taking|take|thinking about|"
         r"think about) (?:the )?suicide|dark thoughts|(?:kinda|kind of|a bit|pretty|so|very|"
         r"feeling|been|feel|getting) suicidal|(?:i|i'm|i've|me|my)\b[^.?!]{0,40}"
-        r"\bsuicide\b)",
+        r"\bsuicide\b(?! (?:hotline|helpline|prevention|awareness)\b))",
         L.MODERATE,
         C.SUICIDE,
     ),
@@ -336,13 +369,17 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "self_harm",
         r"\b(?:cut(?:ting|s)? (?:myself|my (?:arms?|wrists?|legs?|thighs?|skin))|"
-        r"burn(?:ed|ing|t)? (?:myself|my (?:arms?|skin))|hurt(?:ing)? myself|harm(?:ing|ed)? "
-        r"myself|self harm|hit(?:ting)? myself|punch(?:ing)? (?:myself|walls? until)|"
+        r"burn(?:ed|ing|t)? (?:myself(?! out)|my (?:arms?|skin))|hurt(?:ing)? myself|"
+        r"harm(?:ing|ed)? myself|self harm|hit(?:ting)? myself|"
+        r"punch(?:ing)? (?:myself|walls? until)|"
         r"scratch(?:ing|ed)? (?:myself|my (?:arms?|skin)) (?:until|till|raw)|relapsed "
         r"(?:with |on |into )?(?:self harm|cutting|hurting myself)|(?:self harm|cutting) "
         r"relapse|(?:the )?urge to (?:cut|hurt myself|burn)|(?:hid|hide|hiding|bought|keep|"
         r"kept) (?:a |the |my )?(?:blades?|razors?)|my (?:fresh |new )?(?:cuts|scars) "
-        r"(?:are|keep|won'?t)|cut(?:ting)? again|i (?:cut|burned|burnt) (?:myself |my )?(?:last|"
+        r"(?:are|keep|won'?t)|cutting again|"
+        # not "my hours were cut again"
+        r"(?<!was )(?<!were )(?<!got )(?<!get )(?<!been )(?<!being )(?<!be )(?<!is )(?<!are )"
+        r"cut again|i (?:cut|burned|burnt) (?:myself |my )?(?:last|"
         r"again|(?:my )?(?:arm|wrist|thigh|leg)s?)|cut (?:my )?(?:wrists?|arms?|thighs?)|"
         r"(?:my )?cutting (?:keeps|is getting)|cut (?:way )?too deep|(?:bang|banging|hit|"
         r"hitting) my head (?:against|on)|bit(?:e|ing)? my (?:arm|hand|skin)|carv(?:e|ed|ing) "
@@ -365,7 +402,9 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "plan_intent",
         r"\b(?:i(?:'m| am) (?:going|gonna) to (?:kill myself|end (?:it|my life|"
-        r"things)|do it|die|jump|take (?:all|the)|overdose)|i(?:'ve| have) (?:decided to (?:die|"
+        r"things)"
+        + _BREAK_UP
+        + r"|do it|die|jump|take (?:all|the)|overdose)|i(?:'ve| have) (?:decided to (?:die|"
         r"end (?:it|my life)|kill myself|do it)|made up my mind to (?:die|end it|do it|kill "
         r"myself))|i(?:'ve| have) (?:got |made )?a plan"
         + _CARE_PLAN
@@ -376,10 +415,12 @@ CUES: tuple[Cue, ...] = (
         r"goodbye (?:forever|everyone|world)|won'?t (?:be (?:here|around)|see (?:you|"
         r"tomorrow|the morning))|when i'?m gone|after i'?m gone|won'?t be a (?:problem|"
         r"burden) (?:for (?:anyone|anybody) )?(?:much longer|for long|anymore)|set a date|"
-        r"picked (?:a|my) (?:\w+ )?(?:date|day|spot|place)|(?:already )?planned (?:it|how|out|"
+        r"picked (?:a|my) (?:\w+ )?(?:date|day|spot|place)|(?:already )?planned (?:it|how|out\b|"
         r"when|where)|have it (?:all )?planned|worked out (?:exactly )?(?:how|when|where)|the "
         r"plan is to|(?:intend|mean|going) to (?:go through with it|kill myself|end (?:it|my "
-        r"life)|take my (?:own )?life)|go through with it|(?:doing|do) it (?:tonight|today|"
+        r"life)"
+        + _BREAK_UP
+        + r"|take my (?:own )?life)|go through with it|(?:doing|do) it (?:tonight|today|"
         r"now|soon|this|after)|log(?:ging)? off permanently|permanent solution|by the time "
         r"(?:anyone|you|someone) (?:reads|sees|finds) this|(?:tell|let) my (?:\w+ ){0,2}"
         r"(?:know )?(?:i love|that i loved) (?:her|him|them)|(?:got|have|is) everything "
@@ -939,7 +980,9 @@ MEANS_WORDS = Prefiltered(
     r"\b(?:" + _PILLS + r"|medications?|meds|painkillers|morphine|oxycodone|codeine|"
     r"chemicals?|bleach|rope|guns?|rifles?|firearms?|shotguns?|handgun|gun safe|bridges?|"
     r"footbridge|buildings?|rooftops?|roofs?|floor|cliffs?|clifftop|river|dam|lake|quarry|"
-    r"railway|crossings?|trains?|tracks|motorway|highway|overpass|car park|fall|falls|height|"
+    r"railway|crossings?|trains?|tracks|motorway|highway|overpass|car park|"
+    # a fall, not falling asleep, apart or behind
+    r"falls?(?! asleep| apart| behind| ill| sick| pregnant| in love)|height|"
     r"high enough|deep enough|deep|drown\w*|bleed\w*|too many|too much|without (?:eating|"
     r"drinking|food|water)|life insurance|dangerous|deadly|lethal|fatal|survive|feel anything|"
     r"knives|knife|blades?|razors?|pay ?out|walkway|won'?t hurt|without stopping|no gates|"
@@ -1625,9 +1668,10 @@ def assess_text(text: str) -> RiskAssessment:
         if C.SUICIDE not in categories:
             categories.append(C.SUICIDE)
         signals.append("self_harm_with_suicidal_intent")
-    asks = bool(MEANS_QUESTION.search(t) and MEANS_WORDS.search(t)) or bool(MEANS_INQUIRY.search(t))
+    asks_of_means = bool(MEANS_QUESTION.search(t) and MEANS_WORDS.search(t))
+    asks = asks_of_means or bool(MEANS_INQUIRY.search(t))
     asked_of_other = asks and _means_asked_of_other(t)
-    if MEANS_QUESTION.search(t) and MEANS_WORDS.search(t) and not _in_game(t, MEANS_WORDS):
+    if asks_of_means and not _in_game(t, MEANS_WORDS):
         # A supporter's "do you have the pills with you?" is about the reader, not a means
         # question of the speaker's own.
         signals.append("means_question_about_other" if asked_of_other else "means_question")
