@@ -96,6 +96,9 @@ CSSRS_WEAK = {"Ideation": "moderate", "Behavior": "high", "Attempt": "high"}
 # Corpus kinds written as whole ordinary conversations (data/screener_talk/, trained on only
 # with `--with`): their `none` turns weigh in training like the built-in clients' talk.
 TALK_KINDS = frozenset({"session_talk", "chat_talk"})
+# Group-name prefixes of the sets written after the corpus (trained on only with `--with`),
+# reported apart from the earlier messages so a comparison stays on the same data.
+LATER_SETS = frozenset({"meds", "talk", "pairs"})
 
 
 def deployment_talk(meta: dict[str, str], level: str) -> bool:
@@ -888,13 +891,13 @@ def main() -> None:
         "frozen": message_figures(floor_frozen.rank, fz_ranks),
     }
     pred_high = floor.combine(levels_at(probs, thresholds["high"]))
-    # The corpus grows in batches (groups named `bN_…` from the fourth on, `meds_…` for the
-    # medication talk written 2026-12-05): figures per batch
-    # show whether new data made the model better on the data it had before, out of fold.
+    # The corpus grows in batches (groups named `bN_…` from the fourth on; `meds_…`, `talk_…`
+    # and `pairs_…` for the sets of data/screener_medication, _talk and _pairs): figures per
+    # batch show whether new data made the model better on the data it had before, out of fold.
     batch = np.array(
         [
             b
-            if ((b := ex.group.split("_")[0])[:1] == "b" and b[1:].isdigit()) or b == "meds"
+            if ((b := ex.group.split("_")[0])[:1] == "b" and b[1:].isdigit()) or b in LATER_SETS
             else "earlier"
             for ex in corpus_dev
         ]
