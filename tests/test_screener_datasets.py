@@ -33,3 +33,32 @@ def test_the_conversation_set_keeps_each_conversation_whole_and_in_order() -> No
         else:
             assert m.owner is Owner.SELF and m.categories and m.kind == "disclosure", m.id
         previous = m
+
+
+PAIRS = TALK.with_name("screener_pairs")
+
+
+@pytest.mark.skipif(not PAIRS.is_dir(), reason="the twin set is not in this checkout")
+def test_the_twin_set_holds_one_distress_and_one_risk_twin_per_group() -> None:
+    """Minimal pairs: each group is one person's two messages about one situation, one with
+    distress and no risk (`none`), one with the speaker's own risk added; the distress twin
+    never uses the words the risk twin may add."""
+    import re
+
+    from theralab.safety.corpus import Owner, load_corpus
+
+    messages = load_corpus(PAIRS, legacy=False)
+    groups: dict[str, list] = {}
+    for m in messages:
+        groups.setdefault(m.group, []).append(m)
+    assert len(groups) >= 300
+    death_words = re.compile(r"\b(?:suicid\w*|kill\w*|die|dying|end it)\b", re.IGNORECASE)
+    for group, pair in groups.items():
+        assert len(pair) == 2, group
+        calm = [m for m in pair if m.kind == "distress_twin"]
+        risk = [m for m in pair if m.kind == "risk_twin"]
+        assert len(calm) == len(risk) == 1, group
+        assert calm[0].level is L.NONE and not calm[0].categories, group
+        assert calm[0].owner is Owner.NONE and not death_words.search(calm[0].text), group
+        assert risk[0].level is not L.NONE and risk[0].owner is Owner.SELF, group
+        assert risk[0].categories and calm[0].style == risk[0].style, group
