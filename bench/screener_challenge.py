@@ -15,7 +15,9 @@ pattern was chosen by looking at them. The default screener (patterns + learned 
 `data/screener_conditions/` (819 messages about psychosis, mania, OCD and eating disorders,
 with their hard negatives, by an author who never saw the screener's data) or
 `data/screener_medication/` (400 messages about medication: ordinary talk and risk in the same
-frames, written 2026-12-05 and not trained on; `--frozen-only` for its frozen groups).
+frames, written 2026-12-05 and not trained on; `--frozen-only` for its frozen groups) or
+`data/screener_pairs/` (380 minimal pairs: one person's distress without risk and the same
+message with their own risk added; `--dev-only` for the groups a decision may look at).
 
 The last section is what the guardrail does with a condition: per labelled condition
 (psychosis, mania, OCD, eating disorder), the share of messages whose assessment carries that
@@ -66,17 +68,30 @@ def main() -> None:
         help="only the frozen author groups (for a set whose other groups trained a part, as "
         "data/screener_conditions/ trains the condition heads)",
     )
+    parser.add_argument(
+        "--dev-only",
+        action="store_true",
+        help="only the development groups (the part a decision may look at)",
+    )
     args = parser.parse_args()
+    if args.frozen_only and args.dev_only:
+        parser.error("--frozen-only and --dev-only exclude each other")
     messages: list[LabelledMessage] = []
     for path in sorted(args.folder.glob("*.yaml")):
         messages += load_corpus_file(path)
-    if args.frozen_only:
-        messages = [m for m in messages if is_frozen(m.group)]
+    if args.frozen_only or args.dev_only:
+        messages = [m for m in messages if is_frozen(m.group) == args.frozen_only]
     screener = default_screener(sensitivity=args.sensitivity)
     tiers = ", ".join(type(t).__name__ for t in screener.tiers)
     found = screener.assess_batch([m.text for m in messages])
     levels = [r.level for r in found]
-    part = "messages of frozen groups" if args.frozen_only else "messages"
+    part = (
+        "messages of frozen groups"
+        if args.frozen_only
+        else "messages of development groups"
+        if args.dev_only
+        else "messages"
+    )
     print(f"{args.folder.name}: {len(messages)} {part} never trained on; screener: {tiers}")
 
     negatives: dict[str, list[RiskLevel]] = defaultdict(list)
