@@ -691,6 +691,14 @@ def main() -> None:
     parser.add_argument("--report", type=Path, default=None, help="also write figures here")
     parser.add_argument("--no-learning-curve", action="store_true", help="skip it (faster)")
     parser.add_argument(
+        "--save-oof",
+        type=Path,
+        default=None,
+        metavar="NPZ",
+        help="also save the development messages' out-of-fold probabilities, levels, pattern "
+        "floor and batch, to compare operating points offline",
+    )
+    parser.add_argument(
         "--fine-tune",
         type=int,
         default=0,
@@ -902,6 +910,16 @@ def main() -> None:
             for ex in corpus_dev
         ]
     )
+    if args.save_oof:
+        np.savez(
+            args.save_oof,
+            probs=probs,
+            ranks=ranks,
+            floor_rank=floor.rank,
+            floor_cap=floor.cap,
+            batch=batch,
+            calm=calm,
+        )
     report["high_dev_cv_by_corpus_batch"] = {
         str(b): message_figures(pred_high[batch == b], ranks[batch == b])
         for b in sorted(set(batch.tolist()))
