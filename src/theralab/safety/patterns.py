@@ -1559,6 +1559,31 @@ def _in_game(t: str, rx: Prefiltered) -> bool:
 # A time for the act ("tonight", "in an hour"), not the everyday "now I feel".
 _SOON = _NOW.replace("|now|", "|")
 
+# A message made only of greetings, thanks, goodbyes, good wishes and acknowledgements ("Hi,
+# how's it going?", "ok thanks, have a good christmas", "Goodbye!"): nothing in it for a
+# statistical tier to read risk from. Its raise is capped to a check-in; "thank you for
+# everything" and "I'm going now" are not in the list (finality), and the pattern tier's own
+# cues ("goodbye forever", "final goodbye") are never capped.
+_PLEASANTRY_PART = (
+    r"(?:hi|hello|hey|hiya|heya|yo|there|good (?:morning|afternoon|evening|night)|"
+    r"how(?:'?s| is| are)? (?:it going|things|you|u|your day)(?: doing| today)?|how r u|"
+    r"what'?s up|sup|nice to (?:meet|talk to) you|thanks?(?: you| u)?(?: so much| very much| "
+    r"a lot| again)?(?: for (?:your|the|all your|all the) (?:help|time|advice|chat|talk|"
+    r"listening|support|tips|ideas))?|thank u|thx|ty|cheers|bye(?: bye)?|good ?bye|"
+    r"see (?:you|ya|u)(?: later| soon| around)?|take care(?: of yourself)?|talk (?:to you )?"
+    r"(?:later|soon)|later|cya|ttyl|have a (?:good|nice|great|wonderful|lovely|blessed|happy) "
+    r"(?:day|night|evening|weekend|one|christmas|xmas|holiday|holidays|new year|thanksgiving|"
+    r"week|morning|afternoon)|(?:merry|happy) (?:christmas|xmas|holidays|new year|"
+    r"thanksgiving|easter|diwali|eid)|you too|same to you|"
+    r"(?:and |what about |how about )?(?:you|u)|ok(?:ay)?|k|kk|sure|yes|"
+    r"yeah|yep|yup|no|nope|cool|great|awesome|nice|lol|haha|hah|amen|god bless(?: you)?|"
+    r"sounds (?:good|great)|will do|i will|(?:i'?m|im|i am) (?:good|fine|ok|okay|well|"
+    r"alright)|you'?re welcome|np|no problem|same|me too|and|so|well|oh|ah|um|hmm|"
+    r"(?:that'?s|thats|that is) (?:great|good|helpful|a good idea|very helpful)(?: advice| "
+    r"idea| tip)?|"
+    r"[:;]-?[)(dp]|<3|\W)"
+)
+_PLEASANTRY = re.compile(rf"(?:{_PLEASANTRY_PART}[\s,.!?~]*)+")
 _SHORT = 40  # words: one sentence this short is framed as a whole by a game, story or idiom
 
 
@@ -1758,6 +1783,8 @@ def assess_text(text: str) -> RiskAssessment:
             and routine_medication(t)
         ):
             protective.append("medication")
+        if not hits and not signals and _PLEASANTRY.fullmatch(t):
+            protective.append("pleasantry")
         if "supporter" in suppressed or "addressed" in suppressed or asked_of_other:
             signals.append("supporter")
         protective = list(dict.fromkeys(protective))
