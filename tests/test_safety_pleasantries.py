@@ -37,6 +37,7 @@ NOT_PLEASANTRIES = [
     "Hello. I took all my pills an hour ago.",
     "thanks for listening, I'm going now",
     "bye, this is my last message",
+    "bye \U0001f48a\U0001f48a",  # pills: a symbol can carry risk, so only a few emoticons count
 ]
 
 

@@ -1581,7 +1581,8 @@ _PLEASANTRY_PART = (
     r"alright)|you'?re welcome|np|no problem|same|me too|and|so|well|oh|ah|um|hmm|"
     r"(?:that'?s|thats|that is) (?:great|good|helpful|a good idea|very helpful)(?: advice| "
     r"idea| tip)?|"
-    r"[:;]-?[)(dp]|<3|\W)"
+    # a few emoticons; not any symbol: an emoji (a knife, pills) can carry risk
+    r"[:;]-?[)(dp]|<3|\.\.\.|…)"
 )
 _PLEASANTRY = re.compile(rf"(?:{_PLEASANTRY_PART}[\s,.!?~]*)+")
 _SHORT = 40  # words: one sentence this short is framed as a whole by a game, story or idiom
