@@ -589,6 +589,7 @@ def test_everyday_phrasings_that_share_a_cues_words_are_not_risk(text: str) -> N
         ("I burned myself with a lighter again last night.", L.MODERATE),
         ("I've been cutting again since the weekend.", L.MODERATE),
         ("I'm going to end things tonight, I'm done.", L.HIGH),
+        ("I'm going to end my life with them all watching.", L.HIGH),
         ("I'm going to end it with the pills in the drawer tonight.", L.IMMINENT),
         ("I've already planned out how and when.", L.HIGH),
         ("I'm thinking about ending things with the rope in the garage.", L.MODERATE),

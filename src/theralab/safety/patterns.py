@@ -401,10 +401,9 @@ CUES: tuple[Cue, ...] = (
     # plan / intent / preparatory / attempt (high)
     _cue(
         "plan_intent",
-        r"\b(?:i(?:'m| am) (?:going|gonna) to (?:kill myself|end (?:it|my life|"
-        r"things)"
+        r"\b(?:i(?:'m| am) (?:going|gonna) to (?:kill myself|end (?:my life|(?:it|things)"
         + _BREAK_UP
-        + r"|do it|die|jump|take (?:all|the)|overdose)|i(?:'ve| have) (?:decided to (?:die|"
+        + r")|do it|die|jump|take (?:all|the)|overdose)|i(?:'ve| have) (?:decided to (?:die|"
         r"end (?:it|my life)|kill myself|do it)|made up my mind to (?:die|end it|do it|kill "
         r"myself))|i(?:'ve| have) (?:got |made )?a plan"
         + _CARE_PLAN
@@ -417,10 +416,10 @@ CUES: tuple[Cue, ...] = (
         r"burden) (?:for (?:anyone|anybody) )?(?:much longer|for long|anymore)|set a date|"
         r"picked (?:a|my) (?:\w+ )?(?:date|day|spot|place)|(?:already )?planned (?:it|how|out\b|"
         r"when|where)|have it (?:all )?planned|worked out (?:exactly )?(?:how|when|where)|the "
-        r"plan is to|(?:intend|mean|going) to (?:go through with it|kill myself|end (?:it|my "
-        r"life)"
+        r"plan is to|(?:intend|mean|going) to (?:go through with it|kill myself|end (?:my "
+        r"life|it"
         + _BREAK_UP
-        + r"|take my (?:own )?life)|go through with it|(?:doing|do) it (?:tonight|today|"
+        + r")|take my (?:own )?life)|go through with it|(?:doing|do) it (?:tonight|today|"
         r"now|soon|this|after)|log(?:ging)? off permanently|permanent solution|by the time "
         r"(?:anyone|you|someone) (?:reads|sees|finds) this|(?:tell|let) my (?:\w+ ){0,2}"
         r"(?:know )?(?:i love|that i loved) (?:her|him|them)|(?:got|have|is) everything "
