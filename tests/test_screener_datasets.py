@@ -62,3 +62,23 @@ def test_the_twin_set_holds_one_distress_and_one_risk_twin_per_group() -> None:
         assert calm[0].owner is Owner.NONE and not death_words.search(calm[0].text), group
         assert risk[0].level is not L.NONE and risk[0].owner is Owner.SELF, group
         assert risk[0].categories and calm[0].style == risk[0].style, group
+
+
+SHORT = TALK.with_name("screener_short")
+
+
+@pytest.mark.skipif(not SHORT.is_dir(), reason="the short-line set is not in this checkout")
+def test_the_short_line_set_is_short_and_labelled_by_kind() -> None:
+    """Chat lines of one to ten words: ordinary and dark-sounding lines carry no risk and no
+    category; a risk line is the speaker's own, with a category."""
+    from theralab.safety.corpus import Owner, load_corpus
+
+    messages = load_corpus(SHORT, legacy=False)
+    assert len(messages) >= 500
+    for m in messages:
+        assert 1 <= len(m.text.split()) <= 10, m.id
+        if m.kind in ("short_ordinary", "short_hard"):
+            assert m.level is L.NONE and not m.categories and m.owner is Owner.NONE, m.id
+        else:
+            assert m.kind == "short_risk", m.id
+            assert m.level is not L.NONE and m.categories and m.owner is Owner.SELF, m.id
