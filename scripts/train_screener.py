@@ -98,7 +98,7 @@ CSSRS_WEAK = {"Ideation": "moderate", "Behavior": "high", "Attempt": "high"}
 TALK_KINDS = frozenset({"session_talk", "chat_talk"})
 # Group-name prefixes of the sets written after the corpus (trained on only with `--with`),
 # reported apart from the earlier messages so a comparison stays on the same data.
-LATER_SETS = frozenset({"meds", "talk", "pairs"})
+LATER_SETS = frozenset({"meds", "talk", "pairs", "short"})
 
 
 def deployment_talk(meta: dict[str, str], level: str) -> bool:
@@ -900,7 +900,7 @@ def main() -> None:
     }
     pred_high = floor.combine(levels_at(probs, thresholds["high"]))
     # The corpus grows in batches (groups named `bN_…` from the fourth on; `meds_…`, `talk_…`
-    # and `pairs_…` for the sets of data/screener_medication, _talk and _pairs): figures per
+    # `pairs_…` and `short_…` for data/screener_medication, _talk, _pairs and _short): figures per
     # batch show whether new data made the model better on the data it had before, out of fold.
     batch = np.array(
         [
