@@ -34,6 +34,7 @@ from pathlib import Path
 from theralab.safety.corpus import LabelledMessage, is_frozen, load_corpus_file
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 from theralab.safety.screener import Screener, default_screener
+from theralab.safety.semantic import Sensitivity
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "screener_challenge"
 ORDER = list(RiskLevel)
@@ -60,7 +61,7 @@ def headline(messages: list[LabelledMessage], levels: list[RiskLevel]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sensitivity", default="high", choices=["high", "balanced", "ask"])
+    parser.add_argument("--sensitivity", default="high", choices=[s.value for s in Sensitivity])
     parser.add_argument("--folder", type=Path, default=FOLDER, help="a set never trained on")
     parser.add_argument(
         "--frozen-only",

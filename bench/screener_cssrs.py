@@ -26,7 +26,7 @@ from pathlib import Path
 from theralab.safety import PatternTier, RiskLevel, Screener, default_screener
 from theralab.safety.aggregate import screen_posts
 from theralab.safety.corpus import CssrsUser, cssrs_default_path, is_frozen, read_cssrs
-from theralab.safety.semantic import SemanticTier, semantic_available
+from theralab.safety.semantic import SemanticTier, Sensitivity, semantic_available
 
 LEVELS = [lv.value for lv in RiskLevel]
 
@@ -50,7 +50,7 @@ def report(name: str, users: Sequence[CssrsUser], screener: Screener) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("data", nargs="?", type=Path, default=cssrs_default_path())
-    parser.add_argument("--sensitivity", choices=["high", "balanced", "ask"], default="high")
+    parser.add_argument("--sensitivity", choices=[s.value for s in Sensitivity], default="high")
     args = parser.parse_args()
     if not args.data.is_file():
         sys.exit(f"needs the C-SSRS Reddit data at {args.data}")

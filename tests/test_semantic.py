@@ -207,3 +207,43 @@ def test_ask_keeps_what_it_is_sure_of_and_asks_about_the_rest(tier: SemanticTier
     assert Sensitivity.ASK.thresholds == "high" and Sensitivity.BALANCED.thresholds == "balanced"
     floor = Screener([PatternTier(), ask]).assess("I'm going to kill myself tonight")
     assert floor.level.at_least(RiskLevel.HIGH)
+
+
+def test_ask_moderate_asks_only_where_the_learned_tier_stops_at_moderate(
+    tier: SemanticTier,
+) -> None:
+    """`ask-moderate` uses `high`'s thresholds; a learned `moderate` below P 0.5 becomes `low`
+    (the safety question), while every learned `high` or `imminent` keeps the protocol, sure
+    or not — the difference from `ask`."""
+    from theralab.safety.semantic import ASK_BELOW
+
+    narrow = SemanticTier(sensitivity=Sensitivity.ASK_MODERATE)
+    ask = SemanticTier(sensitivity=Sensitivity.ASK)
+    texts = [
+        "I keep thinking about killing myself, every single night",
+        "the pills are counted out on my desk for tonight",
+        "some days I wish I could just not wake up",
+        "we finally fixed the leak in the shed roof",
+        "i live alone now since the divorce",
+        FILLER + "I don't know how much longer I can keep doing any of this.",
+    ]
+    found = zip(texts, tier.assess_batch(texts), narrow.assess_batch(texts), strict=True)
+    for text, h, n in found:
+        unsure = [s for s in n.signals if s.startswith("semantic_unsure:")]
+        if h.level.at_least(RiskLevel.HIGH):
+            assert n.level is h.level and not unsure, text  # high and imminent stand
+        elif unsure:
+            assert h.level is RiskLevel.MODERATE and n.level is RiskLevel.LOW, text
+            assert unsure[0].startswith("semantic_unsure:moderate:")
+            assert float(unsure[0].rsplit(":", 1)[1]) < ASK_BELOW
+        else:
+            assert n.level is h.level, text
+    assert Sensitivity.ASK_MODERATE.thresholds == "high" and Sensitivity.ASK_MODERATE.asks_first
+    assert not Sensitivity.HIGH.asks_first
+    # the shipped heads: a plain line about living alone is an unsure `moderate` (asked), the
+    # long one an unsure `high` (asked by `ask`, the protocol under `ask-moderate`)
+    alone, long = texts[-2], texts[-1]
+    assert tier.assess(alone).level is RiskLevel.MODERATE
+    assert narrow.assess(alone).level is RiskLevel.LOW
+    assert tier.assess(long).level is RiskLevel.HIGH
+    assert ask.assess(long).level is RiskLevel.LOW and narrow.assess(long).level is RiskLevel.HIGH

@@ -107,8 +107,10 @@ SensitivityOption = Annotated[
     typer.Option(
         "--sensitivity",
         help="Operating point of the learned tier: high (recall first; the guardrail's "
-        "default), balanced (fewer false alarms) or ask (high, but a crisis the learned tier "
-        "is unsure of, p < 0.5, gets the safety question first; a yes is a crisis).",
+        "default), balanced (fewer false alarms), ask (high, but a crisis the learned tier "
+        "is unsure of, p < 0.5, gets the safety question first; a yes is a crisis) or "
+        "ask-moderate (the same only where the learned tier stops at moderate; its high and "
+        "imminent keep the crisis protocol).",
     ),
 ]
 BATCH = 256

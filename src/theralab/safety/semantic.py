@@ -77,16 +77,24 @@ class Sensitivity(StrEnum):
     default), `balanced` (fewer false alarms, a few more misses) or `ask` (`high`'s thresholds,
     but a raise to `moderate` or above that the learned tier is not sure of, P < `ASK_BELOW`,
     stays `low`: the guardrail asks its safety question instead of handing the conversation to
-    the crisis protocol, and a yes to it is a crisis; docs/safety.md, "Real counseling talk")."""
+    the crisis protocol, and a yes to it is a crisis; docs/safety.md, "Real counseling talk")
+    or `ask-moderate` (the same, but only where the learned tier itself stops at `moderate`:
+    its `high` and `imminent` raises keep the protocol whatever their probability)."""
 
     HIGH = "high"
     BALANCED = "balanced"
     ASK = "ask"
+    ASK_MODERATE = "ask-moderate"
 
     @property
     def thresholds(self) -> str:
         """The trained operating point this setting uses."""
-        return "high" if self is Sensitivity.ASK else self.value
+        return "high" if self.asks_first else self.value
+
+    @property
+    def asks_first(self) -> bool:
+        """Whether a learned raise it is unsure of gets the safety question first."""
+        return self in (Sensitivity.ASK, Sensitivity.ASK_MODERATE)
 
 
 # `ask`: the probability a learned raise to `moderate` or above needs to stand on its own.
@@ -372,6 +380,10 @@ class SemanticTier:
                 unsure, level = f"semantic_unsure:{level.value}:{p:.2f}", RiskLevel.LOW
             else:
                 level = confident
+        elif self.sensitivity is Sensitivity.ASK_MODERATE and level is RiskLevel.MODERATE:
+            p = float(peak[LEVELS.index(level) - 1])  # P(level ≥ moderate)
+            if p < ASK_BELOW:
+                unsure, level = f"semantic_unsure:{level.value}:{p:.2f}", RiskLevel.LOW
         window = logits[int(np.argmax(probs[:, 0]))]
         other = float(1.0 / (1.0 + np.exp(-window[steps])))
         signals: list[str] = []

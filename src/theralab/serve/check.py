@@ -11,7 +11,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from theralab.safety.semantic import Sensitivity
 from theralab.serve.settings import ServeSettings
 
 
@@ -128,7 +127,7 @@ def check_configuration(settings: ServeSettings, *, prepare: bool = True) -> Con
             f"sensitivity {settings.sensitivity.value}"
             + (
                 " (an unsure learned raise gets the safety question first)"
-                if settings.sensitivity is Sensitivity.ASK
+                if settings.sensitivity.asks_first
                 else ""
             ),
         )

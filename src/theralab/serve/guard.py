@@ -100,8 +100,9 @@ class GuardSettings:
     rate_per_minute: int = 120
     burst: int = 30
     max_body_bytes: int = 256 * 1024
-    # the learned tier's operating point: high (recall first), balanced, or ask (a crisis the
-    # learned tier is unsure of gets the safety question first; docs/safety.md)
+    # the learned tier's operating point: high (recall first), balanced, ask (a crisis the
+    # learned tier is unsure of gets the safety question first; docs/safety.md) or ask-moderate
+    # (the same, only where the learned tier stops at moderate)
     sensitivity: Sensitivity = Sensitivity.HIGH
 
 

@@ -46,8 +46,9 @@ class ServeSettings(BaseModel):
     )
     sensitivity: Sensitivity = Field(
         default=Sensitivity.HIGH,
-        description="The learned screener's operating point: high (recall first), balanced, or "
-        "ask (a crisis the learned tier is unsure of gets the safety question first).",
+        description="The learned screener's operating point: high (recall first), balanced, "
+        "ask (a crisis the learned tier is unsure of gets the safety question first) or "
+        "ask-moderate (the same, only where the learned tier stops at moderate).",
     )
     rate_per_minute: int = Field(default=120, ge=1, description="Default per-key request rate.")
     burst: int = Field(default=30, ge=1, description="Requests a key may send at once.")
