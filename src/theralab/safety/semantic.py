@@ -372,7 +372,13 @@ class SemanticTier:
         reached = np.nonzero(peak >= a["thresholds"])[0]
         level = LEVELS[int(reached.max()) + 1] if len(reached) else RiskLevel.NONE
         unsure = ""
-        if self.sensitivity is Sensitivity.ASK and level.at_least(RiskLevel.MODERATE):
+        # `ask` weighs every raise to `moderate` or above; `ask-moderate` only one that stops at
+        # `moderate` (its `high` and `imminent` stand)
+        asks = level.at_least(RiskLevel.MODERATE) and (
+            self.sensitivity is Sensitivity.ASK
+            or (self.sensitivity is Sensitivity.ASK_MODERATE and level is RiskLevel.MODERATE)
+        )
+        if asks:
             sure = np.nonzero(peak >= np.maximum(a["thresholds"], ASK_BELOW))[0]
             confident = LEVELS[int(sure.max()) + 1] if len(sure) else RiskLevel.NONE
             if not confident.at_least(RiskLevel.MODERATE):
@@ -380,10 +386,6 @@ class SemanticTier:
                 unsure, level = f"semantic_unsure:{level.value}:{p:.2f}", RiskLevel.LOW
             else:
                 level = confident
-        elif self.sensitivity is Sensitivity.ASK_MODERATE and level is RiskLevel.MODERATE:
-            p = float(peak[LEVELS.index(level) - 1])  # P(level ≥ moderate)
-            if p < ASK_BELOW:
-                unsure, level = f"semantic_unsure:{level.value}:{p:.2f}", RiskLevel.LOW
         window = logits[int(np.argmax(probs[:, 0]))]
         other = float(1.0 / (1.0 + np.exp(-window[steps])))
         signals: list[str] = []
