@@ -40,7 +40,7 @@ from theralab.safety.screener import PatternTier, Screener
 from theralab.safety.semantic import SemanticTier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screener_real_talk import Conversation, annomi, esconv
+from screener_real_talk import Conversation, annomi, esconv, screen_in_order
 
 STEPS = ("low", "moderate", "high", "imminent")
 MODERATE = RiskLevel.MODERATE.rank
@@ -62,10 +62,10 @@ def dev_figures(ranks: np.ndarray, levels: np.ndarray) -> str:
 
 
 def taken_over(screener: Screener, conversations: list[Conversation]) -> float:
-    taken = 0
-    for conv in conversations:
-        screening = screener.conversation()
-        taken += max(screening.screen(t).level.rank for t in conv.turns) >= MODERATE
+    taken = sum(
+        max(lv.rank for lv in screen_in_order(screener, conv.turns)) >= MODERATE
+        for conv in conversations
+    )
     return taken / max(1, len(conversations))
 
 

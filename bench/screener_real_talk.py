@@ -65,6 +65,12 @@ def esconv(folder: Path, split: str) -> Iterator[Conversation]:
         yield Conversation(f"ESConv {split}", f"{split}:{i}", turns)
 
 
+def screen_in_order(screener: Screener, turns: list[str]) -> list[RiskLevel]:
+    """Each turn's level as the guardrail screens a conversation: in order, risk persisting."""
+    screening = screener.conversation()
+    return [screening.screen(t).level for t in turns]
+
+
 def _floor(level: RiskLevel) -> RiskLevel:
     """What a risk turn must reach to count: its own level, or the crisis threshold for
     moderate and above."""
@@ -80,8 +86,7 @@ def written_talk(screener: Screener, frozen: bool) -> None:
         conversations.setdefault(m.group, []).append(m)
     calm = taken = risky = reached = 0
     for turns in conversations.values():
-        screening = screener.conversation()
-        levels = [screening.screen(m.text).level for m in turns]
+        levels = screen_in_order(screener, [m.text for m in turns])
         if all(m.level is RiskLevel.NONE for m in turns):
             calm += 1
             taken += max(lv.rank for lv in levels) >= RiskLevel.MODERATE.rank
@@ -137,8 +142,7 @@ def main() -> None:
         taken = checked = answered = 0
         messages = [t for c in convs for t in c.turns]
         for conv in tqdm(convs, desc=convs[0].corpus, unit="conversation", leave=False):
-            screening = screener.conversation()
-            ranks = [screening.screen(t).level.rank for t in conv.turns]
+            ranks = [lv.rank for lv in screen_in_order(screener, conv.turns)]
             crisis = [r >= RiskLevel.MODERATE.rank for r in ranks]
             taken += any(crisis)
             checked += max(ranks) >= RiskLevel.LOW.rank
