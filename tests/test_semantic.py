@@ -180,20 +180,29 @@ def test_batch_four_holds_no_near_copy_of_another_message() -> None:
     assert sims.max() < 0.75, (messages[new[worst[0]]].id, messages[worst[1]].id)
 
 
+# Messages for the `ask` operating points: sure risk, a passive wish, ordinary talk, and two the
+# shipped heads are unsure of — a plain line about living alone (`moderate`, P ≈ 0.4) and a
+# long post ending in despair (`high`, P ≈ 0.2).
+LIVES_ALONE = "i live alone now since the divorce"
+LONG_UNSURE = FILLER + "I don't know how much longer I can keep doing any of this."
+ASK_PROBES = [
+    "I keep thinking about killing myself, every single night",
+    "the pills are counted out on my desk for tonight",
+    "some days I wish I could just not wake up",
+    "honestly everything is too much lately and I don't see where it ends",
+    "we finally fixed the leak in the shed roof",
+    LIVES_ALONE,
+    LONG_UNSURE,
+]
+
+
 def test_ask_keeps_what_it_is_sure_of_and_asks_about_the_rest(tier: SemanticTier) -> None:
     """`ask` uses `high`'s thresholds; a raise to `moderate`+ below P 0.5 becomes `low` (the
     guardrail's safety question), a confident one stands, and the pattern floor is untouched."""
     from theralab.safety.semantic import ASK_BELOW
 
     ask = SemanticTier(sensitivity=Sensitivity.ASK)
-    texts = [
-        "I keep thinking about killing myself, every single night",
-        "the pills are counted out on my desk for tonight",
-        "some days I wish I could just not wake up",
-        "honestly everything is too much lately and I don't see where it ends",
-        "we finally fixed the leak in the shed roof",
-        FILLER + "I don't know how much longer I can keep doing any of this.",
-    ]
+    texts = ASK_PROBES
     for text, h, a in zip(texts, tier.assess_batch(texts), ask.assess_batch(texts), strict=True):
         assert a.level.rank <= h.level.rank, text
         unsure = [s for s in a.signals if s.startswith("semantic_unsure:")]
@@ -203,7 +212,7 @@ def test_ask_keeps_what_it_is_sure_of_and_asks_about_the_rest(tier: SemanticTier
             assert a.level.at_least(RiskLevel.MODERATE), text
     assert ask.assess(texts[0]).level.at_least(RiskLevel.MODERATE)  # sure: stands
     # the shipped heads are unsure of the long one (P(high) ≈ 0.2): asked about
-    assert any(s.startswith("semantic_unsure:") for s in ask.assess(texts[-1]).signals)
+    assert any(s.startswith("semantic_unsure:") for s in ask.assess(LONG_UNSURE).signals)
     assert Sensitivity.ASK.thresholds == "high" and Sensitivity.BALANCED.thresholds == "balanced"
     floor = Screener([PatternTier(), ask]).assess("I'm going to kill myself tonight")
     assert floor.level.at_least(RiskLevel.HIGH)
@@ -219,14 +228,7 @@ def test_ask_moderate_asks_only_where_the_learned_tier_stops_at_moderate(
 
     narrow = SemanticTier(sensitivity=Sensitivity.ASK_MODERATE)
     ask = SemanticTier(sensitivity=Sensitivity.ASK)
-    texts = [
-        "I keep thinking about killing myself, every single night",
-        "the pills are counted out on my desk for tonight",
-        "some days I wish I could just not wake up",
-        "we finally fixed the leak in the shed roof",
-        "i live alone now since the divorce",
-        FILLER + "I don't know how much longer I can keep doing any of this.",
-    ]
+    texts = ASK_PROBES
     found = zip(texts, tier.assess_batch(texts), narrow.assess_batch(texts), strict=True)
     for text, h, n in found:
         unsure = [s for s in n.signals if s.startswith("semantic_unsure:")]
@@ -242,7 +244,7 @@ def test_ask_moderate_asks_only_where_the_learned_tier_stops_at_moderate(
     assert not Sensitivity.HIGH.asks_first
     # the shipped heads: a plain line about living alone is an unsure `moderate` (asked), the
     # long one an unsure `high` (asked by `ask`, the protocol under `ask-moderate`)
-    alone, long = texts[-2], texts[-1]
+    alone, long = LIVES_ALONE, LONG_UNSURE
     assert tier.assess(alone).level is RiskLevel.MODERATE
     assert narrow.assess(alone).level is RiskLevel.LOW
     assert tier.assess(long).level is RiskLevel.HIGH
