@@ -12,6 +12,7 @@ import pytest
 
 from theralab.coding.corpora import (
     BEHAVIOURS,
+    CHATS_MAP,
     ESCONV_MAP,
     INPUT_TYPES,
     OTHER_TYPES,
@@ -47,7 +48,7 @@ SUBTYPES = {
 # --- the label mapping ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("mapping", [ESCONV_MAP, WELIVITA_MAP])
+@pytest.mark.parametrize("mapping", [ESCONV_MAP, WELIVITA_MAP, CHATS_MAP])
 def test_every_mapped_label_is_a_head_label_and_votes_sum_to_one(mapping: dict) -> None:
     for source, (behaviour, subtypes) in mapping.items():
         assert behaviour in BEHAVIOURS, source

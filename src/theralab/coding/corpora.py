@@ -26,9 +26,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
 
 import theralab
 from theralab.errors import InputError
+from theralab.yamlfiles import parse_yaml_list
 
 SHARED_DATA_ENV = "THERALAB_SHARED_DATA"
 HELDOUT_FRACTION = 0.2
@@ -284,7 +288,113 @@ def epitome_mapped(pair: EmpathyPair) -> Mapped | None:
     return None
 
 
-CORPORA = ("annomi", "esconv", "welivita", "epitome")
+# --- support chats written for TheraLab (data/coder_chats/) ---------------------------
+
+ChatCode = Literal[
+    "question_open",
+    "question_closed",
+    "reflection_simple",
+    "reflection_complex",
+    "affirm",
+    "support",
+    "self_disclosure",
+    "advice",
+    "information",
+    "other",
+]
+
+CHATS_MAP: dict[str, Mapped] = {
+    "question_open": ("question", {"question": [("open", 1.0)]}),
+    "question_closed": ("question", {"question": [("closed", 1.0)]}),
+    "reflection_simple": ("reflection", {"reflection": [("simple", 1.0)]}),
+    "reflection_complex": ("reflection", {"reflection": [("complex", 1.0)]}),
+    "affirm": ("other", {"other": [("affirm", 1.0)]}),
+    "support": ("other", {"other": [("support", 1.0)]}),
+    "self_disclosure": ("other", {"other": [("self_disclosure", 1.0)]}),
+    "advice": ("therapist_input", {"therapist_input": [("advice", 1.0)]}),
+    "information": ("therapist_input", {"therapist_input": [("information", 1.0)]}),
+    "other": ("other", {"other": [("other", 1.0)]}),
+}
+"""The written chats' ten segment codes → MI coder labels (data/coder_chats/README.md)."""
+
+
+class ChatTurn(BaseModel):
+    """One turn: a seeker's message, or a supporter's turn as [code, text] segments."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seeker: str | None = None
+    supporter: list[tuple[ChatCode, str]] | None = None
+
+    @model_validator(mode="after")
+    def _one_side(self) -> ChatTurn:
+        if (self.seeker is None) == (self.supporter is None):
+            raise ValueError("a turn is either `seeker: text` or `supporter: [[code, text], ...]`")
+        if self.seeker is not None and not self.seeker.strip():
+            raise ValueError("empty seeker message")
+        if self.supporter is not None and (
+            not self.supporter or any(not text.strip() for _, text in self.supporter)
+        ):
+            raise ValueError("a supporter turn needs at least one non-empty [code, text]")
+        return self
+
+
+class SupportChat(BaseModel):
+    """One written support conversation; seeker and supporter turns alternate."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    style: str
+    topic: str
+    turns: list[ChatTurn]
+
+    @model_validator(mode="after")
+    def _alternating(self) -> SupportChat:
+        if not self.turns or self.turns[0].seeker is None:
+            raise ValueError("a conversation starts with a seeker turn")
+        for a, b in zip(self.turns, self.turns[1:], strict=False):
+            if (a.seeker is None) == (b.seeker is None):
+                raise ValueError("seeker and supporter turns must alternate")
+        return self
+
+
+def chats_dir() -> Path:
+    """`data/coder_chats/` of a source checkout."""
+    return Path(theralab.__file__).resolve().parents[2] / "data" / "coder_chats"
+
+
+def read_chats(folder: Path | None = None) -> list[SupportChat]:
+    """Every written conversation of `folder` (files sorted by name); ids must be unique."""
+    chats: list[SupportChat] = []
+    seen: set[str] = set()
+    for path in sorted((folder or chats_dir()).glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        for chat in parse_yaml_list(text, SupportChat, str(path), what="conversation"):
+            if chat.id in seen:
+                raise InputError(f"duplicate conversation id {chat.id!r}", source=str(path))
+            seen.add(chat.id)
+            chats.append(chat)
+    return chats
+
+
+def chat_units(chats: Iterable[SupportChat]) -> list[CodedUnit]:
+    """One unit per supporter segment (a segment is one MITI utterance, as the coder codes
+    a turn sentence by sentence), its context the seeker's message before the turn."""
+    out = []
+    for chat in chats:
+        last_seeker: str | None = None
+        for turn in chat.turns:
+            if turn.seeker is not None:
+                last_seeker = turn.seeker
+                continue
+            previous = ("client", last_seeker) if last_seeker else None
+            for code, text in turn.supporter or []:
+                out.append(_unit("chats", chat.id, text, previous, code, CHATS_MAP[code]))
+    return out
+
+
+CORPORA = ("annomi", "esconv", "welivita", "epitome", "chats")
 
 
 @dataclass
@@ -444,7 +554,9 @@ def counselor_corpora(
     * ESConv: `train.jsonl` is development, `valid.jsonl` frozen (by conversation, as
       released);
     * MI-Welivita: by a hash of the sentence (`split_units`);
-    * EPITOME: `split_epitome` (by seeker post), the same split as the empathy heads.
+    * EPITOME: `split_epitome` (by seeker post), the same split as the empathy heads;
+    * the written chats (`data/coder_chats/`, in the checkout, not under `base`): by a hash
+      of the conversation id (`split_units`); left out when the folder is absent.
     """
     root = base or shared_data_dir()
     out: dict[str, tuple[list[CodedUnit], list[CodedUnit]]] = {}
@@ -463,4 +575,6 @@ def counselor_corpora(
     if "epitome" in corpora:
         dev_p, test_p = split_epitome(read_epitome(root / "epitome"))
         out["epitome"] = (epitome_units(dev_p), epitome_units(test_p))
+    if "chats" in corpora and chats_dir().is_dir():
+        out["chats"] = split_units(chat_units(read_chats()), "chats")
     return out

@@ -1,0 +1,122 @@
+"""The support chats written for the MI coder (data/coder_chats/): reading, clear errors on
+bad files, and the scheme of the shipped files. Needs no ../shared."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from theralab.coding.corpora import (
+    BEHAVIOURS,
+    CHATS_MAP,
+    OTHER_TYPES,
+    chat_units,
+    chats_dir,
+    read_chats,
+    split_units,
+)
+from theralab.errors import InputError
+
+GOOD = """\
+- id: t_c001
+  style: peer_chat
+  topic: exams
+  turns:
+  - seeker: "failed my resit. again."
+  - supporter:
+    - [support, "Oh no, I'm sorry."]
+    - [question_open, "How are you taking it?"]
+  - seeker: "badly"
+  - supporter:
+    - [reflection_complex, "It sounds like it knocked your confidence."]
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "chats_t.yaml") -> Path:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_each_segment_is_one_unit_with_the_seekers_message_before_its_turn(
+    tmp_path: Path,
+) -> None:
+    units = chat_units(read_chats(_write(tmp_path, GOOD)))
+    assert [u.text for u in units] == [
+        "Oh no, I'm sorry.",
+        "How are you taking it?",
+        "It sounds like it knocked your confidence.",
+    ]
+    assert [u.previous for u in units] == [
+        ("client", "failed my resit. again."),
+        ("client", "failed my resit. again."),
+        ("client", "badly"),
+    ]
+    assert {u.group for u in units} == {"t_c001"} and {u.corpus for u in units} == {"chats"}
+    assert units[0].gold("behaviour", BEHAVIOURS) == "other"
+    assert units[0].gold("other", OTHER_TYPES) == "support"
+    assert units[1].gold("question", ("open", "closed")) == "open"
+    assert units[2].gold("behaviour", BEHAVIOURS) == "reflection"
+
+
+def test_support_affirm_and_self_disclosure_are_never_reflections() -> None:
+    for code in ("affirm", "support", "self_disclosure"):
+        assert CHATS_MAP[code][0] == "other"
+    assert CHATS_MAP["advice"][0] == CHATS_MAP["information"][0] == "therapist_input"
+
+
+@pytest.mark.parametrize(
+    ("broken", "message", "line"),
+    [
+        (GOOD.replace("[support,", "[sympathy,"), "turns.1.supporter.0.0", 5),
+        (GOOD.replace('  - seeker: "badly"\n', ""), "alternate", 1),
+        (GOOD.replace('  - seeker: "failed my resit. again."\n', ""), "starts with a seeker", 1),
+        (GOOD.replace("  topic: exams\n", ""), "topic", 1),
+    ],
+)
+def test_a_bad_file_names_the_file_the_line_and_what_is_wrong(
+    tmp_path: Path, broken: str, message: str, line: int
+) -> None:
+    folder = _write(tmp_path, broken)
+    with pytest.raises(InputError) as err:
+        read_chats(folder)
+    text = str(err.value)
+    assert "chats_t.yaml" in text and message in text
+    assert err.value.line is not None and err.value.line >= line
+
+
+def test_a_conversation_id_used_twice_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path, GOOD, "a.yaml")
+    _write(tmp_path, GOOD, "b.yaml")
+    with pytest.raises(InputError, match="duplicate conversation id 't_c001'"):
+        read_chats(tmp_path)
+
+
+# --- the shipped files -------------------------------------------------------------------
+
+
+def _shipped() -> list:
+    if not chats_dir().is_dir():
+        pytest.skip("no data/coder_chats in this checkout")
+    return read_chats()
+
+
+def test_the_shipped_chats_follow_the_scheme_and_use_every_code() -> None:
+    chats = _shipped()
+    assert len(chats) >= 150
+    units = chat_units(chats)
+    counts = Counter(u.source_label for u in units)
+    assert set(counts) == set(CHATS_MAP)
+    for code, n in counts.items():  # no code is a token presence
+        assert n >= 0.03 * len(units), code
+    for chat in chats:
+        assert chat.id.startswith(chat.id.split("_c")[0] + "_c")
+        assert sum(t.supporter is not None for t in chat.turns) >= 3, chat.id
+
+
+def test_the_shipped_chats_split_by_conversation_about_a_fifth_frozen() -> None:
+    dev, frozen = split_units(chat_units(_shipped()), "chats")
+    assert not {u.group for u in dev} & {u.group for u in frozen}
+    share = len({u.group for u in frozen}) / len({u.group for u in dev + frozen})
+    assert 0.1 < share < 0.3
