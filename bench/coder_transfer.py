@@ -109,7 +109,8 @@ def main(argv: list[str]) -> int:
         if held not in TRAINING_CORPORA:
             head = coder.heads["behaviour"]  # the shipped heads never saw this corpus
         else:
-            train = [u for n in TRAINING_CORPORA if n != held for u in corpora[n][0]]
+            others = [n for n in TRAINING_CORPORA if n != held and n in corpora]
+            train = [u for n in others for u in corpora[n][0]]
             head = fit_counselor_head(train, cache, c)
         dev, frozen = corpora[held]
         loco_dev[held] = _scored(dev, _behaviour(head, dev, cache)).detail()
