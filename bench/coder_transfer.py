@@ -23,7 +23,9 @@ other; each corpus's labels mapped as documented in docs/evaluation.md):
      corpus's frozen part.
    Each with macro-F1, per-class precision / recall, the confusion matrix and R:Q of gold vs
    coded (reflections per question, one behaviour per utterance).
-3. AnnoMI held-out transcripts through the full coder: therapist behaviour and client talk.
+3. AnnoMI held-out transcripts through the full coder: therapist behaviour and client talk;
+   and client talk on the MI sessions written for TheraLab (`data/client_talk/`, never
+   trained on).
 
     .venv/bin/python bench/coder_transfer.py [path/to/shared/data]
 """
@@ -40,8 +42,11 @@ from theralab.coding.corpora import (
     CodedUnit,
     counselor_corpora,
     read_annomi,
+    read_talk_sessions,
     shared_data_dir,
     split_annomi,
+    talk_dir,
+    talk_transcripts,
 )
 from theralab.coding.heldout import BehaviourScored, behaviour_scored, mi_heldout
 from theralab.coding.mi_coder import MICoder, mi_coder_available
@@ -145,6 +150,12 @@ def main(argv: list[str]) -> int:
         s = scored.summary()
         per = "  ".join(f"{k} {v:.2f}" for k, v in s["per_class_f1"].items())
         print(f"  {name:<22} n={s['n']:<6} macro-F1 {s['macro_f1']:.3f}   {per}")
+    if talk_dir().is_dir():
+        written = mi_heldout(coder, talk_transcripts(read_talk_sessions())).client.summary()
+        per = "  ".join(f"{k} {v:.2f}" for k, v in written["per_class_f1"].items())
+        print("\nWritten MI sessions (data/client_talk/, never trained on), full coder:")
+        n, f1 = written["n"], written["macro_f1"]
+        print(f"  {'client talk':<22} n={n:<6} macro-F1 {f1:.3f}   {per}")
     print(f"\n({time.perf_counter() - started:.0f} s)")
     return 0
 

@@ -1,5 +1,6 @@
-"""The support chats written for the MI coder (data/coder_chats/): reading, clear errors on
-bad files, and the scheme of the shipped files. Needs no ../shared."""
+"""The data written for the MI coder — support chats (data/coder_chats/) and MI sessions with
+client talk labels (data/client_talk/): reading, clear errors on bad files, and the scheme of
+the shipped files. Needs no ../shared."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ from theralab.coding.corpora import (
     BEHAVIOURS,
     CHATS_MAP,
     OTHER_TYPES,
+    TALK_TYPES,
     chat_units,
     chats_dir,
     read_chats,
+    read_talk_sessions,
     split_units,
+    talk_dir,
+    talk_transcripts,
 )
 from theralab.errors import InputError
 
@@ -120,3 +125,68 @@ def test_the_shipped_chats_split_by_conversation_about_a_fifth_frozen() -> None:
     assert not {u.group for u in dev} & {u.group for u in frozen}
     share = len({u.group for u in frozen}) / len({u.group for u in dev + frozen})
     assert 0.1 < share < 0.3
+
+
+# --- written MI sessions with client talk labels (data/client_talk/) ---------------------
+
+TALK = """\
+- id: t_s001
+  style: spoken_mi
+  topic: smoking
+  target: quitting smoking
+  turns:
+  - counselor: "What brings you in?"
+  - client: [neutral, "My GP asked me to come."]
+  - counselor: "You came because she asked."
+  - client: [sustain, "Honestly it's the only break I get at work."]
+"""
+
+
+def test_written_sessions_read_as_transcripts_with_one_talk_label_per_client_turn(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "talk_t.yaml").write_text(TALK, encoding="utf-8")
+    [transcript] = talk_transcripts(read_talk_sessions(tmp_path))
+    assert [u.speaker for u in transcript.utterances] == [
+        "counselor",
+        "client",
+        "counselor",
+        "client",
+    ]
+    client = [u for u in transcript.utterances if u.speaker == "client"]
+    assert [u.label("talk_type", TALK_TYPES) for u in client] == ["neutral", "sustain"]
+    assert transcript.utterances[0].annotations == []
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (TALK.replace("[sustain,", "[resistance,"), "turns.3.client.0"),
+        (TALK.replace('  - counselor: "What brings you in?"\n', ""), "starts with a counselor"),
+        (TALK.replace("  target: quitting smoking\n", ""), "target"),
+    ],
+)
+def test_a_bad_session_file_names_the_file_line_and_field(
+    tmp_path: Path, broken: str, message: str
+) -> None:
+    (tmp_path / "talk_t.yaml").write_text(broken, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_talk_sessions(tmp_path)
+    assert "talk_t.yaml" in str(err.value) and message in str(err.value)
+    assert err.value.line is not None
+
+
+def test_the_shipped_sessions_have_plenty_of_each_talk_type() -> None:
+    if not talk_dir().is_dir():
+        pytest.skip("no data/client_talk in this checkout")
+    transcripts = talk_transcripts(read_talk_sessions())
+    assert len(transcripts) >= 100
+    labels = Counter(
+        u.label("talk_type", TALK_TYPES)
+        for t in transcripts
+        for u in t.utterances
+        if u.speaker == "client"
+    )
+    total = sum(labels.values())
+    assert set(labels) == set(TALK_TYPES)
+    assert all(n >= 0.2 * total for n in labels.values()), labels

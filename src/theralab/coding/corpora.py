@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -339,12 +339,20 @@ class ChatTurn(BaseModel):
         return self
 
 
-class SupportChat(BaseModel):
-    """One written support conversation; seeker and supporter turns alternate."""
+class _Written(BaseModel):
+    """A record of a data set written for TheraLab: unique `id`, no unknown fields."""
 
     model_config = ConfigDict(extra="forbid")
 
     id: str
+
+
+_W = TypeVar("_W", bound=_Written)
+
+
+class SupportChat(_Written):
+    """One written support conversation; seeker and supporter turns alternate."""
+
     style: str
     topic: str
     turns: list[ChatTurn]
@@ -364,18 +372,23 @@ def chats_dir() -> Path:
     return Path(theralab.__file__).resolve().parents[2] / "data" / "coder_chats"
 
 
+def _read_unique(folder: Path, model: type[_W], what: str) -> list[_W]:
+    """Every record of the YAML files of `folder` (sorted by name); ids must be unique."""
+    records: list[_W] = []
+    seen: set[str] = set()
+    for path in sorted(folder.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        for record in parse_yaml_list(text, model, str(path), what=what):
+            if record.id in seen:
+                raise InputError(f"duplicate {what} id {record.id!r}", source=str(path))
+            seen.add(record.id)
+            records.append(record)
+    return records
+
+
 def read_chats(folder: Path | None = None) -> list[SupportChat]:
     """Every written conversation of `folder` (files sorted by name); ids must be unique."""
-    chats: list[SupportChat] = []
-    seen: set[str] = set()
-    for path in sorted((folder or chats_dir()).glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        for chat in parse_yaml_list(text, SupportChat, str(path), what="conversation"):
-            if chat.id in seen:
-                raise InputError(f"duplicate conversation id {chat.id!r}", source=str(path))
-            seen.add(chat.id)
-            chats.append(chat)
-    return chats
+    return _read_unique(folder or chats_dir(), SupportChat, "conversation")
 
 
 def chat_units(chats: Iterable[SupportChat]) -> list[CodedUnit]:
@@ -391,6 +404,74 @@ def chat_units(chats: Iterable[SupportChat]) -> list[CodedUnit]:
             previous = ("client", last_seeker) if last_seeker else None
             for code, text in turn.supporter or []:
                 out.append(_unit("chats", chat.id, text, previous, code, CHATS_MAP[code]))
+    return out
+
+
+# --- MI sessions with client talk labels, written for TheraLab (data/client_talk/) -----
+
+TalkType = Literal["change", "neutral", "sustain"]
+
+
+class TalkTurn(BaseModel):
+    """One turn: the counselor's words, or the client's as [talk type, text]."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    counselor: str | None = None
+    client: tuple[TalkType, str] | None = None
+
+    @model_validator(mode="after")
+    def _one_side(self) -> TalkTurn:
+        if (self.counselor is None) == (self.client is None):
+            raise ValueError("a turn is either `counselor: text` or `client: [talk type, text]`")
+        text = self.counselor if self.client is None else self.client[1]
+        if not (text or "").strip():
+            raise ValueError("empty turn")
+        return self
+
+
+class TalkSession(_Written):
+    """One written MI session about one target behaviour; counselor and client alternate."""
+
+    style: str
+    topic: str
+    target: str
+    turns: list[TalkTurn]
+
+    @model_validator(mode="after")
+    def _alternating(self) -> TalkSession:
+        if not self.turns or self.turns[0].counselor is None:
+            raise ValueError("a session starts with a counselor turn")
+        for a, b in zip(self.turns, self.turns[1:], strict=False):
+            if (a.counselor is None) == (b.counselor is None):
+                raise ValueError("counselor and client turns must alternate")
+        return self
+
+
+def talk_dir() -> Path:
+    """`data/client_talk/` of a source checkout."""
+    return chats_dir().with_name("client_talk")
+
+
+def read_talk_sessions(folder: Path | None = None) -> list[TalkSession]:
+    """Every written MI session of `folder` (files sorted by name); ids must be unique."""
+    return _read_unique(folder or talk_dir(), TalkSession, "session")
+
+
+def talk_transcripts(sessions: Iterable[TalkSession]) -> list[MITranscript]:
+    """The written sessions as transcripts: each client turn one utterance with one
+    annotation (its talk type), counselor turns unannotated, quality unknown ("")."""
+    out = []
+    for session in sessions:
+        utterances = []
+        for i, turn in enumerate(session.turns):
+            if turn.client is not None:
+                talk, text = turn.client
+                notes = [MIAnnotation(talk_type=talk)]
+                utterances.append(MIUtterance(session.id, i, "client", text, "", notes))
+            else:
+                utterances.append(MIUtterance(session.id, i, "counselor", turn.counselor or "", ""))
+        out.append(MITranscript(session.id, "", utterances))
     return out
 
 
