@@ -8,6 +8,8 @@ DEV and FROZEN side by side, measured afresh.
   the figures recorded in the card at training are printed; `--recompute-dev` re-runs the
   cross-validation of the chosen recipe and of the old recipe (~15 minutes on two cores, most
   of it embedding every sentence; `--cache FILE` keeps the embeddings for the next run).
+- Written messages: 600 ask-a-therapist messages written for TheraLab (`data/distortions/`, by
+  five writers who never saw the dataset), each with its distortions; never trained on.
 - Short single thoughts: a handful of thoughts written for this script (not from any data
   set), one per distortion plus neutral ones — indicative only, it shows whether a classifier
   reads short thoughts at all (the old head mostly answers "no distortion" there).
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from theralab.cbtbench.baseline import DistortionBaseline, embed, embeddings_available
-from theralab.cbtbench.dataset import DEFAULT_PATH, frozen, groups, load_rows
+from theralab.cbtbench.dataset import DEFAULT_PATH, frozen, groups, load_rows, load_written
 from theralab.cbtbench.labels import DISTORTION_TASK, DISTORTIONS
 from theralab.cbtbench.metrics import Metrics, score
 from theralab.cbtbench.spans import SpanDistortionClassifier
@@ -142,6 +144,22 @@ def main() -> None:
         ]
         print(
             f"  {label:<24}" + "".join("     —   " if c is None else f"   {c:.3f} " for c in cells)
+        )
+
+    written = load_written()
+    if written:
+        gold_w = [set(r.labels) for r in written]
+        texts_w = [r.text for r in written]
+        print(
+            f"\nWritten messages — {len(written)} in data/distortions/ (five writers who never "
+            "saw the dataset; never trained on)"
+        )
+        for name, clf in (("span-trained classifier", new), ("whole-text baseline", old)):
+            print(
+                line(name, score(gold_w, [set(p) for p in clf.predict(texts_w)], DISTORTION_TASK))
+            )
+        print(
+            line("always 'no distortion'", score(gold_w, [set() for _ in written], DISTORTION_TASK))
         )
 
     gold_t = [set(g) for _, g in THOUGHTS]

@@ -16,8 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from theralab.cbtbench.labels import map_shreevastava
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from theralab.cbtbench.labels import DISTORTIONS, map_shreevastava
 from theralab.errors import InputError
+from theralab.yamlfiles import parse_yaml_list
 
 DEFAULT_PATH = Path("cognitive_distortions") / "shreevastava_dev.csv"
 HELDOUT_MODULUS = 5
@@ -107,3 +110,61 @@ def frozen(rows: Sequence[Row], group_ids: Sequence[int]) -> list[bool]:
     with one held-out row is held out whole. Everything else is DEV."""
     held = {g for r, g in zip(rows, group_ids, strict=True) if heldout(r.text)}
     return [g in held for g in group_ids]
+
+
+# --- messages written for TheraLab (data/distortions/): a check set ----------------------
+
+NO_DISTORTION = "no distortion"
+
+
+class WrittenItem(BaseModel):
+    """One written message with its dominant (and optional secondary) distortion and the
+    exact words that carry the dominant one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    text: str
+    dominant: str
+    secondary: str | None = None
+    span: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WrittenItem:
+        names = (*DISTORTIONS, NO_DISTORTION)
+        if self.dominant not in names:
+            raise ValueError(f"dominant must be one of {', '.join(names)}")
+        if self.secondary is not None and (
+            self.secondary not in DISTORTIONS or self.secondary == self.dominant
+        ):
+            raise ValueError("secondary must be another of the ten distortions, or null")
+        if self.dominant == NO_DISTORTION and (self.secondary or self.span):
+            raise ValueError("a message without a distortion has no secondary and no span")
+        if self.dominant != NO_DISTORTION and (not self.span or self.span not in self.text):
+            raise ValueError("span must be words copied exactly from text")
+        return self
+
+    def row(self) -> Row:
+        if self.dominant == NO_DISTORTION:
+            return Row(self.id, self.text, (), "")
+        labels = (self.dominant, *([self.secondary] if self.secondary else []))
+        return Row(self.id, self.text, labels, " ".join((self.span or "").split()))
+
+
+def written_dir() -> Path:
+    """`data/distortions/` of a source checkout."""
+    return Path(__file__).resolve().parents[3] / "data" / "distortions"
+
+
+def load_written(folder: Path | None = None) -> list[Row]:
+    """The written messages of `folder` (files sorted by name) as rows; ids must be unique."""
+    rows: list[Row] = []
+    seen: set[str] = set()
+    for path in sorted((folder or written_dir()).glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        for item in parse_yaml_list(text, WrittenItem, str(path), what="message"):
+            if item.id in seen:
+                raise InputError(f"duplicate message id {item.id!r}", source=str(path))
+            seen.add(item.id)
+            rows.append(item.row())
+    return rows
