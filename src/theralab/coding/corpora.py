@@ -25,6 +25,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -350,6 +351,14 @@ class _Written(BaseModel):
 _W = TypeVar("_W", bound=_Written)
 
 
+def _alternate(opener_side: list[bool], what: str, opener: str, other: str) -> None:
+    """Turns start with `opener` and alternate (`opener_side[i]`: turn i is the opener's)."""
+    if not opener_side or not opener_side[0]:
+        raise ValueError(f"a {what} starts with a {opener} turn")
+    if any(a == b for a, b in pairwise(opener_side)):
+        raise ValueError(f"{opener} and {other} turns must alternate")
+
+
 class SupportChat(_Written):
     """One written support conversation; seeker and supporter turns alternate."""
 
@@ -359,11 +368,9 @@ class SupportChat(_Written):
 
     @model_validator(mode="after")
     def _alternating(self) -> SupportChat:
-        if not self.turns or self.turns[0].seeker is None:
-            raise ValueError("a conversation starts with a seeker turn")
-        for a, b in zip(self.turns, self.turns[1:], strict=False):
-            if (a.seeker is None) == (b.seeker is None):
-                raise ValueError("seeker and supporter turns must alternate")
+        _alternate(
+            [t.seeker is not None for t in self.turns], "conversation", "seeker", "supporter"
+        )
         return self
 
 
@@ -440,11 +447,7 @@ class TalkSession(_Written):
 
     @model_validator(mode="after")
     def _alternating(self) -> TalkSession:
-        if not self.turns or self.turns[0].counselor is None:
-            raise ValueError("a session starts with a counselor turn")
-        for a, b in zip(self.turns, self.turns[1:], strict=False):
-            if (a.counselor is None) == (b.counselor is None):
-                raise ValueError("counselor and client turns must alternate")
+        _alternate([t.counselor is not None for t in self.turns], "session", "counselor", "client")
         return self
 
 
