@@ -191,7 +191,7 @@ def test_how_far_to_trust_the_miti_numbers(run: tuple[Results, list[Session]]) -
     page = render_report(trained, sessions)
     card = re.sub(r"<[^>]+>", " ", page[page.index('id="coder-trust"') :][:6000])
     assert "How far to trust these numbers" in card
-    for corpus in ("AnnoMI", "ESConv", "MI-Welivita"):
+    for corpus in ("AnnoMI", "ESConv", "MI-Welivita", "support chats written for TheraLab"):
         assert corpus in card
     names = [s.counselor for s in trained.counselors]
     assert f"{names[1]} 25%" in card and f"{names[2]} 75%" in card

@@ -285,6 +285,7 @@ CODER_CORPORA = {
     "esconv": "ESConv (emotional-support chats)",
     "welivita": "MI-Welivita (peer support, MI codes)",
     "epitome": "EPITOME (peer support; never trained on)",
+    "chats": "support chats written for TheraLab (volunteers to chatbots)",
 }
 
 
