@@ -4,6 +4,7 @@ the shipped files. Needs no ../shared."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def test_the_shipped_chats_follow_the_scheme_and_use_every_code() -> None:
     for code, n in counts.items():  # no code is a token presence
         assert n >= 0.03 * len(units), code
     for chat in chats:
-        assert chat.id.startswith(chat.id.split("_c")[0] + "_c")
+        assert re.fullmatch(r"chats_[a-z]_c\d{3}", chat.id), chat.id
         assert sum(t.supporter is not None for t in chat.turns) >= 3, chat.id
 
 
