@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from theralab.errors import InputError, read_text_input
 
@@ -125,6 +125,31 @@ def parse_yaml_list(
                 f"{what} {i + 1}: {first['msg']}", source=source, line=line, field=field
             ) from exc
     return out
+
+
+class IdRecord(BaseModel):
+    """A record of a data set kept as YAML files: a unique `id`, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+
+
+R = TypeVar("R", bound=IdRecord)
+
+
+def parse_yaml_folder(folder: Path, model: type[R], what: str = "entry") -> list[R]:
+    """Every record of the `*.yaml` files of `folder` (files sorted by name); an id used twice
+    is an error naming the file."""
+    records: list[R] = []
+    seen: set[str] = set()
+    for path in sorted(folder.glob("*.yaml")):
+        for record in parse_yaml_list(path.read_text(encoding="utf-8"), model, str(path), what):
+            if record.id in seen:
+                raise InputError(f"duplicate {what} id {record.id!r}", source=str(path))
+            seen.add(record.id)
+            records.append(record)
+    return records
 
 
 def line_of(text: str, loc: Sequence[int | str]) -> int | None:

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
 from theralab.cbtbench.labels import DISTORTIONS, map_shreevastava
 from theralab.errors import InputError
-from theralab.yamlfiles import parse_yaml_list
+from theralab.yamlfiles import IdRecord, parse_yaml_folder
 
 DEFAULT_PATH = Path("cognitive_distortions") / "shreevastava_dev.csv"
 HELDOUT_MODULUS = 5
@@ -117,13 +117,10 @@ def frozen(rows: Sequence[Row], group_ids: Sequence[int]) -> list[bool]:
 NO_DISTORTION = "no distortion"
 
 
-class WrittenItem(BaseModel):
+class WrittenItem(IdRecord):
     """One written message with its dominant (and optional secondary) distortion and the
     exact words that carry the dominant one."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
     text: str
     dominant: str
     secondary: str | None = None
@@ -158,13 +155,5 @@ def written_dir() -> Path:
 
 def load_written(folder: Path | None = None) -> list[Row]:
     """The written messages of `folder` (files sorted by name) as rows; ids must be unique."""
-    rows: list[Row] = []
-    seen: set[str] = set()
-    for path in sorted((folder or written_dir()).glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        for item in parse_yaml_list(text, WrittenItem, str(path), what="message"):
-            if item.id in seen:
-                raise InputError(f"duplicate message id {item.id!r}", source=str(path))
-            seen.add(item.id)
-            rows.append(item.row())
-    return rows
+    items = parse_yaml_folder(folder or written_dir(), WrittenItem, "message")
+    return [item.row() for item in items]

@@ -27,13 +27,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 import theralab
 from theralab.errors import InputError
-from theralab.yamlfiles import parse_yaml_list
+from theralab.yamlfiles import IdRecord, parse_yaml_folder
 
 SHARED_DATA_ENV = "THERALAB_SHARED_DATA"
 HELDOUT_FRACTION = 0.2
@@ -340,17 +340,6 @@ class ChatTurn(BaseModel):
         return self
 
 
-class _Written(BaseModel):
-    """A record of a data set written for TheraLab: unique `id`, no unknown fields."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-
-
-_W = TypeVar("_W", bound=_Written)
-
-
 def _alternate(opener_side: list[bool], what: str, opener: str, other: str) -> None:
     """Turns start with `opener` and alternate (`opener_side[i]`: turn i is the opener's)."""
     if not opener_side or not opener_side[0]:
@@ -359,7 +348,7 @@ def _alternate(opener_side: list[bool], what: str, opener: str, other: str) -> N
         raise ValueError(f"{opener} and {other} turns must alternate")
 
 
-class SupportChat(_Written):
+class SupportChat(IdRecord):
     """One written support conversation; seeker and supporter turns alternate."""
 
     style: str
@@ -379,23 +368,9 @@ def chats_dir() -> Path:
     return Path(theralab.__file__).resolve().parents[2] / "data" / "coder_chats"
 
 
-def _read_unique(folder: Path, model: type[_W], what: str) -> list[_W]:
-    """Every record of the YAML files of `folder` (sorted by name); ids must be unique."""
-    records: list[_W] = []
-    seen: set[str] = set()
-    for path in sorted(folder.glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        for record in parse_yaml_list(text, model, str(path), what=what):
-            if record.id in seen:
-                raise InputError(f"duplicate {what} id {record.id!r}", source=str(path))
-            seen.add(record.id)
-            records.append(record)
-    return records
-
-
 def read_chats(folder: Path | None = None) -> list[SupportChat]:
     """Every written conversation of `folder` (files sorted by name); ids must be unique."""
-    return _read_unique(folder or chats_dir(), SupportChat, "conversation")
+    return parse_yaml_folder(folder or chats_dir(), SupportChat, "conversation")
 
 
 def chat_units(chats: Iterable[SupportChat]) -> list[CodedUnit]:
@@ -437,7 +412,7 @@ class TalkTurn(BaseModel):
         return self
 
 
-class TalkSession(_Written):
+class TalkSession(IdRecord):
     """One written MI session about one target behaviour; counselor and client alternate."""
 
     style: str
@@ -458,7 +433,7 @@ def talk_dir() -> Path:
 
 def read_talk_sessions(folder: Path | None = None) -> list[TalkSession]:
     """Every written MI session of `folder` (files sorted by name); ids must be unique."""
-    return _read_unique(folder or talk_dir(), TalkSession, "session")
+    return parse_yaml_folder(folder or talk_dir(), TalkSession, "session")
 
 
 def talk_transcripts(sessions: Iterable[TalkSession]) -> list[MITranscript]:
