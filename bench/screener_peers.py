@@ -359,17 +359,15 @@ def main() -> None:
         print("\n[all development users: the peers never saw them; TheraLab trained on them]")
         for name, flag in peers.items():
             print(user_figures(users, peer_user(flag)).line(name))
-        cv = (
-            SemanticTier(sensitivity=args.sensitivity)
-            .weights["validation"][args.sensitivity]
-            .get("cssrs_dev_cv_users")
-        )
+        key = Sensitivity(args.sensitivity).thresholds  # `ask…` screens at `high`'s
+        head = SemanticTier().weights["validation"].get(key, {}).get("cssrs_person_head", {})
+        cv = head.get("dev_cv_users")
         if cv:
             print(
-                f"  {ours + ', CV by user':<34} at-risk flagged "
-                f"{cv['at_risk_reach_moderate_plus']:.3f}   Supportive flagged "
-                f"{cv['supportive_escalated_moderate_plus']:.3f} (recorded at training, "
-                "out of fold)"
+                f"  {'TheraLab default (' + key + '), CV by user':<34} at-risk flagged "
+                f"{cv['at_risk_reach_moderate_plus']:.3f} (of {cv['at_risk_users']})   "
+                f"Supportive flagged {cv['supportive_escalated']:.3f} (of "
+                f"{cv['supportive_users']}): recorded at training, out of fold"
             )
     else:
         print(f"(no C-SSRS data at {args.cssrs}: that part skipped)")

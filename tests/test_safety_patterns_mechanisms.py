@@ -607,3 +607,68 @@ def test_a_fall_is_still_a_means_though_falling_asleep_is_not() -> None:
         "means_question"
         not in assess_text("Which doctor do I see if I fall asleep at work?").signals
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ten years building up the practice and now I don't know who I'd be without it?",
+        "Is it mad that I've been building the shed all summer instead of studying?",
+        "Do you think I'm too much for people? Everyone says I'm intense.",
+        "Is it too much to ask for one quiet weekend?",
+    ],
+)
+def test_building_a_career_or_being_too_much_is_no_means_question(text: str) -> None:
+    """Read on an outside benchmark's ordinary conversations: a career being built and a person
+    who worries they are "too much" were means questions, and after a stressor `high`."""
+    assert "means_question" not in assess_text(text).signals
+    conv = SCREENER.conversation()
+    conv.screen("I lost my job on Friday and I'm scared about the rent.")
+    assert conv.screen(text).level is L.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How tall is the building by the station?",
+        "Which building has roof access at night?",
+        "If I took too many of these would it be over?",
+        "Would too much of my insulin do it?",
+        "Is the office building high enough?",
+    ],
+)
+def test_a_building_as_a_place_and_too_much_of_a_drug_stay_means_questions(text: str) -> None:
+    assert "means_question" in assess_text(text).signals
+    conv = SCREENER.conversation()
+    conv.screen("I lost my job on Friday and I'm scared about the rent.")
+    assert conv.screen(text).level.at_least(L.HIGH)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it's not like I want to die or anything, I'm just knackered",
+        "not like i want to hurt myself, i'm just fed up with the commute",
+    ],
+)
+def test_not_like_i_want_to_is_a_denial(text: str) -> None:
+    found = assess_text(text)
+    assert found.level is L.NONE and "protective:negated" in found.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's not like I want to be here anyway. I want to die.",
+        "Not like anyone would care. I want to die.",
+        "I'm not okay, it feels like I want to die every morning",
+    ],
+)
+def test_a_wish_said_after_a_denial_of_something_else_stays(text: str) -> None:
+    assert _level(text).at_least(L.MODERATE), assess_text(text).signals
+
+
+def test_a_grandparents_wish_is_not_the_speakers() -> None:
+    found = assess_text("My grandma told the nurse she was ready to die at home, with us there.")
+    assert found.level is L.NONE
+    assert _level("My grandma died last year and now I'm ready to die too.").at_least(L.MODERATE)

@@ -847,7 +847,8 @@ _CUE_FILTERS = tuple(Prefiltered(cue.pattern) for cue in CUES)
 # Contexts that modify cues.
 _NEGATION = re.compile(
     r"\b(?:(?<!or )not|never|no|don'?t|do not|didn'?t|won'?t|wouldn'?t|would never|isn'?t|am not|"
-    r"i'?m not|nothing like|no longer|not going to|not planning|no plans? to|no intention)\b"
+    r"i'?m not|nothing like|no longer|not going to|not planning|no plans? to|no intention|"
+    r"not like i)\b"
     r"(?:\W+\w+){0,3}\W*$"
 )
 _IDIOM_AFTER = re.compile(
@@ -918,7 +919,8 @@ _THIRD_PARTY = Prefiltered(
     r"teammate|patient|client) (?:said|says|told|texted|posted|mentioned|keeps|has|is)|"
     r"my (?:\w+ )?(?:friend|best friend|mate|bf|gf|boyfriend|girlfriend|partner|husband|wife|son|"
     r"daughter|kid|child|brother|sister|sibling|cousin|mum|mom|mother|dad|father|student|"
-    r"colleague|coworker|roommate|flatmate|patient|client|neighbou?r|nephew|niece|uncle|aunt)|"
+    r"colleague|coworker|roommate|flatmate|patient|client|neighbou?r|nephew|niece|uncle|aunt|"
+    r"gran|granny|nan|nana|grandma|grandpa|grandad|granddad|grandmother|grandfather)|"
     r"(?:he|she|they)(?:'s| is| are| has| have| keeps?| said| says| told me| mentioned| "
     r"posted| texted)|someone i know|a friend|how (?:do|can) i (?:help|support))\b"
 )
@@ -978,11 +980,19 @@ MEANS_QUESTION = Prefiltered(
 MEANS_WORDS = Prefiltered(
     r"\b(?:" + _PILLS + r"|medications?|meds|painkillers|morphine|oxycodone|codeine|"
     r"chemicals?|bleach|rope|guns?|rifles?|firearms?|shotguns?|handgun|gun safe|bridges?|"
-    r"footbridge|buildings?|rooftops?|roofs?|floor|cliffs?|clifftop|river|dam|lake|quarry|"
+    # a building as a place, not "building this career"
+    r"footbridge|buildings|(?:the|a|an|this|that|my|our|his|her|their|tall|taller|tallest|high|"
+    r"higher|highest|office|apartment|parking|empty|abandoned|nearest|next|which|what) building|"
+    r"rooftops?|roofs?|floor|cliffs?|clifftop|river|dam|lake|quarry|"
     r"railway|crossings?|trains?|tracks|motorway|highway|overpass|car park|"
     # a fall, not falling asleep, apart or behind
     r"falls?(?! asleep| apart| behind| ill| sick| pregnant| in love)|height|"
-    r"high enough|deep enough|deep|drown\w*|bleed\w*|too many|too much|without (?:eating|"
+    # too much or too many of something taken, not "am I being too much?"
+    r"high enough|deep enough|deep|drown\w*|bleed\w*|(?:tak(?:e|es|ing|en)|took|swallow(?:s|ed|"
+    r"ing)?|drink|drank|drunk|mix(?:ed|ing)?|had|have) (?:\w+ ){0,3}too (?:many|much)|too "
+    r"(?:many|much) (?:of )?(?:my |the |these |those |your |his |her |their )?(?:\w+ )?"
+    + _PILLS
+    + r"|without (?:eating|"
     r"drinking|food|water)|life insurance|dangerous|deadly|lethal|fatal|survive|feel anything|"
     r"knives|knife|blades?|razors?|pay ?out|walkway|won'?t hurt|without stopping|no gates|"
     r"over-the-counter|take and how much|way out)\b"
@@ -1231,7 +1241,12 @@ def _negated(before: str, matched: str) -> bool:
     if _SUBJECT_LEAD.match(matched):
         clause += " " + matched.rsplit(" ", 1)[0] + " "
     m = _NEGATION.search(clause)
-    return bool(m) and not _NEW_SUBJECT.search(clause[m.start() :].split(" ", 1)[-1])
+    if not m:
+        return False
+    rest = clause[m.start() :]
+    # "(it's) not like I want to die": the denial names its own subject
+    rest = rest[len("not like i") :] if rest.startswith("not like i ") else rest.split(" ", 1)[-1]
+    return not _NEW_SUBJECT.search(rest)
 
 
 # Words that frame a cue as someone else's: quoting a poster back, advice to "you" or to
