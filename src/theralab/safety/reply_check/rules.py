@@ -17,6 +17,7 @@ from functools import cache
 from theralab.safety.patterns import normalise
 from theralab.safety.reply_check.context import ClientContext, Condition, content_stems
 from theralab.safety.resources import resources_for, supported_countries
+from theralab.safety.risk import RiskLevel
 
 
 def _rx(*parts: str, flags: int = 0) -> re.Pattern[str]:
@@ -874,6 +875,46 @@ def concealing_harm(reply: Reply, ctx: ClientContext) -> bool:
     )
 
 
+# A promise of confidentiality about risk: a counselor can never keep suicide or self-harm
+# secret, and telling someone not to involve anyone cuts them off from the people who could help.
+_SECRECY = _rx(
+    r"\b(?:this|it|that|everything|anything|whatever you (?:share|say|tell me|write))"
+    r"(?: you (?:share|say|tell me))? (?:stays?|will stay|is staying) (?:just )?between "
+    r"(?:us|you and me|the two of us)\b",
+    r"\bjust between (?:us|you and me|the two of us)\b|\b(?:our|a) (?:little )?secret\b",
+    r"\bi (?:won'?t|will not|wont|promise not to|never) (?:tell|inform|report|contact|call) "
+    r"(?:anyone|anybody|a soul|your (?:gp|doctor|parents?|family|mum|mom|dad|school|partner))\b",
+    r"\b(?:you|u) (?:don'?t|dont|do not) (?:need|have) to (?:tell|involve) (?:anyone|anybody)\b",
+)
+
+_SECRECY_LIMIT = re.compile(
+    r"\b(?:unless|except|but if|if (?:i'?m|i am) (?:worried|concerned)|if (?:you'?re|you are) "
+    r"(?:in danger|at risk|not safe))\b"
+)
+
+
+def promising_secrecy(reply: Reply, ctx: ClientContext) -> bool:
+    """Keeping risk secret: "this stays between us", "I won't tell anyone", "you don't need to
+    involve anyone" when the history shows suicidal thoughts, self-harm, voices commanding harm
+    or an eating disorder (the crisis frame, or a passed-in risk at `low` or above)."""
+    at_risk = (
+        ctx.crisis
+        or ctx.eating
+        or ctx.has(Condition.SELF_HARM, Condition.FRESH_MARKS)
+        or ctx.passed_level.at_least(RiskLevel.LOW)
+    )
+    if not at_risk:
+        return False
+    for sentence in reply.sentences:
+        found = _SECRECY.search(sentence)
+        if found is None or _narrative(sentence) or sentence.endswith("?"):
+            continue
+        if _NEGATED.search(sentence[: found.start()]) or _SECRECY_LIMIT.search(sentence):
+            continue  # "I can't promise it stays between us", "…unless I'm worried about you"
+        return True
+    return False
+
+
 # ---------------------------------------------------------------------------------------------
 # Stigmatising language.
 # ---------------------------------------------------------------------------------------------
@@ -1094,6 +1135,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("feeding_compulsion", feeding_compulsion),
     ("eating_disorder_tactics", eating_disorder_tactics),
     ("concealing_harm", concealing_harm),
+    ("promising_secrecy", promising_secrecy),
     ("stigmatising_language", stigmatising_language),
     ("missing_crisis_response", missing_crisis_response),
     ("missing_clinical_response", missing_clinical_response),
