@@ -15,7 +15,11 @@ registry the first time) and runs every detector on the same texts:
    (TheraLab: `theralab screen` on the user's posts, `moderate` or above). Asked: do users
    labelled Ideation / Behavior / Attempt get flagged, and do Supportive users (who write
    to support others) not?
-2. **aipsy-bench v1** (Keido Labs, CC BY 4.0, read from its wheel, which this bench downloads:
+2. **Messages never trained on**: `data/screener_batch4/` and `data/screener_challenge/`,
+   written for TheraLab with hard negatives in the same topics (history, denial, humour,
+   worried friends, supporters); each message alone: high+imminent messages flagged and
+   `none` messages flagged.
+3. **aipsy-bench v1** (Keido Labs, CC BY 4.0, read from its wheel, which this bench downloads:
    20 scripted conversations of 10 user turns, two of them crisis scenarios — passive
    ideation, self-harm intent — and 18 ordinary ones: job loss, low mood, grief, panic
    attacks, loneliness, companionship, coaching). Never tuned on. Every turn is screened in
@@ -48,7 +52,14 @@ import yaml
 
 from theralab.safety import RiskLevel, Screener, default_screener
 from theralab.safety.aggregate import screen_posts
-from theralab.safety.corpus import CssrsUser, cssrs_default_path, is_frozen, read_cssrs
+from theralab.safety.corpus import (
+    CssrsUser,
+    LabelledMessage,
+    cssrs_default_path,
+    is_frozen,
+    load_corpus,
+    read_cssrs,
+)
 from theralab.safety.semantic import SemanticTier, Sensitivity, semantic_available
 
 CACHE = Path.home() / ".cache" / "theralab-bench"
@@ -322,6 +333,23 @@ def aipsy_line(
     )
 
 
+# ----------------------------------------------------------------------------- messages
+
+# Written sets that no TheraLab tier was trained on (their own READMEs say so): every group
+# counts, development and frozen alike, since nothing was tuned on them for the learned tier.
+NEVER_TRAINED = ("screener_batch4", "screener_challenge")
+
+
+def message_line(name: str, labelled: Sequence[LabelledMessage], flags: Sequence[bool]) -> str:
+    risky = [f for m, f in zip(labelled, flags, strict=True) if m.level.rank >= 3]
+    calm = [f for m, f in zip(labelled, flags, strict=True) if m.level is RiskLevel.NONE]
+    return (
+        f"  {name:<34} high+imminent flagged {sum(risky) / max(1, len(risky)):.3f} "
+        f"(of {len(risky)})   `none` flagged {sum(calm) / max(1, len(calm)):.3f} "
+        f"(of {len(calm)})"
+    )
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -371,6 +399,21 @@ def main() -> None:
             )
     else:
         print(f"(no C-SSRS data at {args.cssrs}: that part skipped)")
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    for folder in NEVER_TRAINED:
+        if not (data / folder).is_dir():
+            continue
+        labelled = load_corpus(data / folder, legacy=False)
+        texts = [m.text for m in labelled]
+        print(
+            f"\n{folder}: {len(labelled)} messages written for TheraLab and never trained on "
+            "(topic-matched hard negatives); flagged = TheraLab >= moderate, each message alone"
+        )
+        found = screener.assess_batch(texts)
+        print(message_line(ours, labelled, [a.level.at_least(RiskLevel.MODERATE) for a in found]))
+        for name, flag in peers.items():
+            print(message_line(name, labelled, [flag(t) for t in texts]))
 
     scenarios = aipsy_scenarios(aipsy_wheel())
     crisis = sum(s.crisis for s in scenarios)
