@@ -114,8 +114,8 @@ def pantheon() -> Flag:
 
 def rrt_advocate() -> Flag:
     """rrt-advocate's three layers and assessor; flagged at its `high` level or above (its
-    ladder: stable, elevated, high, critical, emergency). A fresh detector per text, so its
-    sliding-window layers see one person's posts only (reset per user by the caller)."""
+    ladder: stable, elevated, high, critical, emergency). One detector, reset before each
+    user or conversation (`flag.reset`), so its sliding-window layers see one person's texts."""
     detector_mod = importlib.import_module("rrt_advocate.crisis_detector")
     assessor_mod = importlib.import_module("rrt_advocate.crisis_assessor")
     types_mod = importlib.import_module("rrt_advocate.types")
@@ -251,9 +251,7 @@ def user_figures(users: Sequence[CssrsUser], flagged: Callable[[CssrsUser], bool
 
 def peer_user(flag: Flag) -> Callable[[CssrsUser], bool]:
     def flagged(user: CssrsUser) -> bool:
-        reset = getattr(flag, "reset", None)
-        if reset is not None:
-            reset()
+        _reset(flag)
         return any(flag(post) for post in user.posts)
 
     return flagged
@@ -296,16 +294,28 @@ def ours_turns(screener: Screener, turns: Sequence[str]) -> tuple[list[bool], li
     return in_order, alone
 
 
-def peer_turns(flag: Flag, turns: Sequence[str]) -> tuple[list[bool], list[bool]]:
+def _reset(flag: Flag) -> None:
     reset = getattr(flag, "reset", None)
     if reset is not None:
         reset()
-    alone = [flag(t) for t in turns]
+
+
+def alone(flag: Flag, text: str) -> bool:
+    """A peer's verdict on one text with no history (rrt-advocate keeps a window)."""
+    _reset(flag)
+    return flag(text)
+
+
+def peer_turns(flag: Flag, turns: Sequence[str]) -> tuple[list[bool], list[bool]]:
+    """Per turn: flagged by now in its conversation (the peer's own memory, if any, on), and
+    flagged alone."""
+    each = [alone(flag, t) for t in turns]
+    _reset(flag)
     seen, in_order = False, []
-    for f in alone:
-        seen = seen or f
+    for t in turns:
+        seen = flag(t) or seen
         in_order.append(seen)
-    return in_order, alone
+    return in_order, each
 
 
 def aipsy_line(
@@ -413,7 +423,7 @@ def main() -> None:
         found = screener.assess_batch(texts)
         print(message_line(ours, labelled, [a.level.at_least(RiskLevel.MODERATE) for a in found]))
         for name, flag in peers.items():
-            print(message_line(name, labelled, [flag(t) for t in texts]))
+            print(message_line(name, labelled, [alone(flag, t) for t in texts]))
 
     scenarios = aipsy_scenarios(aipsy_wheel())
     crisis = sum(s.crisis for s in scenarios)
