@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import model_validator
 
 from theralab.cbtbench.labels import DISTORTIONS, map_shreevastava
+from theralab.checkout import checkout_data
 from theralab.errors import InputError
 from theralab.yamlfiles import IdRecord, parse_yaml_folder
 
@@ -150,7 +151,7 @@ class WrittenItem(IdRecord):
 
 def written_dir() -> Path:
     """`data/distortions/` of a source checkout."""
-    return Path(__file__).resolve().parents[3] / "data" / "distortions"
+    return checkout_data("distortions")
 
 
 def load_written(folder: Path | None = None) -> list[Row]:

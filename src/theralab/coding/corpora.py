@@ -31,7 +31,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-import theralab
+from theralab.checkout import checkout_data, shared_root
 from theralab.errors import InputError
 from theralab.yamlfiles import IdRecord, parse_yaml_folder
 
@@ -56,8 +56,7 @@ def shared_data_dir() -> Path:
     env = os.environ.get(SHARED_DATA_ENV)
     if env:
         return Path(env)
-    # src/theralab/__init__.py → parents[2] is the checkout; shared/ sits beside it.
-    return Path(theralab.__file__).resolve().parents[3] / "shared" / "data"
+    return shared_root() / "data"
 
 
 def _require(path: Path, what: str) -> Path:
@@ -365,7 +364,7 @@ class SupportChat(IdRecord):
 
 def chats_dir() -> Path:
     """`data/coder_chats/` of a source checkout."""
-    return Path(theralab.__file__).resolve().parents[2] / "data" / "coder_chats"
+    return checkout_data("coder_chats")
 
 
 def read_chats(folder: Path | None = None) -> list[SupportChat]:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from theralab.checkout import checkout_data, shared_root
 from theralab.safety.risk import RiskCategory, RiskLevel
 from theralab.yamlfiles import parse_yaml_list
 
@@ -61,7 +62,7 @@ def is_frozen(group: str) -> bool:
 
 def corpus_dir() -> Path:
     """`data/screener/` of a source checkout."""
-    return Path(__file__).resolve().parents[3] / "data" / "screener"
+    return checkout_data("screener")
 
 
 def batch4_dir() -> Path:
@@ -178,8 +179,7 @@ def read_cssrs(path: Path) -> list[CssrsUser]:
 
 
 def cssrs_default_path() -> Path:
-    shared = Path(__file__).resolve().parents[4] / "shared"
-    return shared / "data" / "cssrs_reddit" / "cssrs_dev.csv"
+    return shared_root() / "data" / "cssrs_reddit" / "cssrs_dev.csv"
 
 
 def grouped_folds(groups: Iterable[str], k: int = 5) -> list[int]:

@@ -11,6 +11,7 @@ from typing import Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from theralab.checkout import checkout_data
 from theralab.errors import InputError
 
 Label = Literal["appropriate", "inappropriate"]
@@ -35,7 +36,7 @@ Style = Literal[
     "short_sms",  # a text message: short, lower case, abbreviations
 ]
 CONDITIONS: tuple[Condition, ...] = get_args(Condition)
-DEFAULT_DIR = Path(__file__).resolve().parents[4] / "data" / "replies"
+DEFAULT_DIR = checkout_data("replies")
 
 
 class _Reply(BaseModel):
