@@ -71,7 +71,12 @@ Flag = Callable[[str], bool]
 
 
 def _pip(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "--quiet", *args], check=True)
+    command = [sys.executable, "-m", "pip", "--quiet", *args]
+    if subprocess.run(command).returncode != 0:
+        sys.exit(
+            f"error: could not {args[0]} {' '.join(a for a in args if '==' in a)} (pip needs "
+            "the package registry the first time; see pip's message above)"
+        )
 
 
 def peer_folder(skip_lstm: bool) -> Path:
