@@ -4,9 +4,12 @@ benchmarks and training scripts)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-__all__ = ["checkout_data", "checkout_root", "shared_root"]
+__all__ = ["SHARED_DATA_ENV", "checkout_data", "checkout_root", "shared_data_dir", "shared_root"]
+
+SHARED_DATA_ENV = "THERALAB_SHARED_DATA"
 
 
 def checkout_root() -> Path:
@@ -22,3 +25,11 @@ def checkout_data(name: str) -> Path:
 def shared_root() -> Path:
     """The `shared/` folder beside the checkout."""
     return checkout_root().parent / "shared"
+
+
+def shared_data_dir() -> Path:
+    """`$THERALAB_SHARED_DATA`, else the `shared/data` folder beside the checkout."""
+    env = os.environ.get(SHARED_DATA_ENV)
+    if env:
+        return Path(env)
+    return shared_root() / "data"

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,11 +30,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from theralab.checkout import checkout_data, shared_root
+from theralab.checkout import SHARED_DATA_ENV, checkout_data, shared_data_dir
 from theralab.errors import InputError
 from theralab.yamlfiles import IdRecord, parse_yaml_folder
 
-SHARED_DATA_ENV = "THERALAB_SHARED_DATA"
 HELDOUT_FRACTION = 0.2
 
 BEHAVIOURS = ("question", "reflection", "therapist_input", "other")
@@ -49,14 +47,6 @@ _EPITOME_FILES = {
     "interpretations": "interpretations-reddit_dev.csv",
     "explorations": "explorations-reddit_dev.csv",
 }
-
-
-def shared_data_dir() -> Path:
-    """`$THERALAB_SHARED_DATA`, else the `shared/data` folder beside the checkout."""
-    env = os.environ.get(SHARED_DATA_ENV)
-    if env:
-        return Path(env)
-    return shared_root() / "data"
 
 
 def _require(path: Path, what: str) -> Path:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from theralab.checkout import checkout_data, shared_root
+from theralab.checkout import checkout_data, shared_data_dir
 from theralab.safety.risk import RiskCategory, RiskLevel
 from theralab.yamlfiles import parse_yaml_list
 
@@ -179,7 +179,9 @@ def read_cssrs(path: Path) -> list[CssrsUser]:
 
 
 def cssrs_default_path() -> Path:
-    return shared_root() / "data" / "cssrs_reddit" / "cssrs_dev.csv"
+    """The C-SSRS development users under the shared data folder (`$THERALAB_SHARED_DATA`, else
+    `shared/data` beside the checkout)."""
+    return shared_data_dir() / "cssrs_reddit" / "cssrs_dev.csv"
 
 
 def grouped_folds(groups: Iterable[str], k: int = 5) -> list[int]:
