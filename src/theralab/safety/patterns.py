@@ -13,6 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from theralab.safety.language import read_foreign
 from theralab.safety.medication import routine_medication
 from theralab.safety.prefilter import Prefiltered
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
@@ -1771,6 +1772,11 @@ def assess_text(text: str) -> RiskAssessment:
     if any(part.search(t) for part in _MINOR_PARTS_RX):
         categories.append(C.MINOR)
         signals.append("minor")
+    foreign = read_foreign(text)  # no cue above reads another language
+    if foreign is not None:
+        level = max_level([level, foreign.level])
+        categories.extend(c for c in foreign.categories if c not in categories)
+        signals.extend(foreign.signals)
     if level is L.NONE:
         # Say why a message with risk words is not risk, so other tiers can respect it.
         # A game, story, idiom or negation frames a short message; in a long post it frames
