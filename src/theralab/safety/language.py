@@ -29,6 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from theralab.safety.prefilter import Prefiltered
 from theralab.safety.risk import RiskCategory, RiskLevel
 
 __all__ = [
@@ -145,18 +146,24 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
     "ar": [(r"انتحار|أريد أن أموت|اريد ان اموت|أقتل نفسي|اقتل نفسي", _S)],
     "hi": [(r"आत्महत्या|मरना चाहत|खुद को मार", _S)],
 }
+# Each phrase runs only when a string it must contain is in the text (the pattern tier's
+# prefilters): English text holds none of them, so it costs a look-up, not a scan.
 _COMPILED = [
-    (lang, re.compile(rx), category) for lang, items in _PHRASES.items() for rx, category in items
+    (lang, Prefiltered(rx), category) for lang, items in _PHRASES.items() for rx, category in items
 ]
 
 
 def _fold(text: str) -> str:
     """Lower case without accents (Latin letters only; other scripts are kept as they are)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _non_latin_share(text: str) -> float:
+    if text.isascii():
+        return 0.0
     letters = [ch for ch in text[:_SCAN_CHARS] if ch.isalpha()]
     if not letters:
         return 0.0
