@@ -55,13 +55,15 @@ class InputError(TheraLabError):
 
 
 def read_text_input(path: str | Path, what: str) -> str:
-    """A user-named file's text; an unreadable file is an InputError naming it and `what`
-    it was meant to be ("cannot read rubric: No such file or directory")."""
+    """A user-named file's text; an unreadable or non-UTF-8 file is an InputError naming it
+    and `what` it was meant to be ("cannot read rubric: No such file or directory")."""
     p = Path(path)
     try:
         return p.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read {what}: {exc.strerror}", source=str(p)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text: {exc.reason}", source=str(p)) from exc
 
 
 def read_json_input(path: str | Path, what: str) -> Any:

@@ -157,7 +157,18 @@ class RunRecord(BaseModel):
             }
         )
 
-    def interrupted(self, why: str) -> RunRecord:
+    def interrupted(
+        self, why: str, *, finished: int, failed: int, dropped: int, unfinished: int
+    ) -> RunRecord:
+        """The record of a run stopped before its end, with what its journal kept."""
         return self.model_copy(
-            update={"status": "interrupted", "finished_at": _now(), "message": why}
+            update={
+                "status": "interrupted",
+                "finished_at": _now(),
+                "message": why,
+                "finished": finished,
+                "failed": failed,
+                "dropped": dropped,
+                "unfinished": unfinished,
+            }
         )

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +29,12 @@ from theralab.counselors import DEFAULT_COUNSELORS, resolve_counselor
 from theralab.counselors.external import ExternalBot
 from theralab.counselors.registry import CounselorRegistry, is_external, parse_counselor
 from theralab.dialogue.records import SCHEMA_VERSION, Session, StopReason
-from theralab.dialogue.transcripts import atomic_write_text, parse_session_line, write_sessions
+from theralab.dialogue.transcripts import (
+    append_line,
+    atomic_write_text,
+    parse_session_line,
+    write_sessions,
+)
 from theralab.errors import InputError, read_json_input
 from theralab.evaluate.results import DEFAULT_RANK_BY, Results, evaluate_sessions
 from theralab.measures import resolve_instruments
@@ -201,9 +206,18 @@ class RunOutcome:
 
 def finished_sessions(journal: Path) -> dict[str, Session]:
     """Sessions already finished in a run's journal; failed ones are redone on resume."""
-    done: dict[str, Session] = {}
+    return {
+        sid: s
+        for sid, s in journal_sessions(journal).items()
+        if s.stop_reason is not StopReason.ERROR
+    }
+
+
+def journal_sessions(journal: Path) -> dict[str, Session]:
+    """Every session of a run's journal, failed ones too (the latest line of each id)."""
+    found: dict[str, Session] = {}
     if not journal.exists():
-        return done
+        return found
     for lineno, line in enumerate(journal.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -211,9 +225,40 @@ def finished_sessions(journal: Path) -> dict[str, Session]:
             session = parse_session_line(line, source=str(journal), lineno=lineno)
         except InputError:
             continue  # a line cut short by a crash: that session simply runs again
-        if session.stop_reason is not StopReason.ERROR:
-            done[session.id] = session
-    return done
+        found[session.id] = session
+    return found
+
+
+def _timing_line(session: Session) -> str | None:
+    """A session's line of timings.jsonl (None for a session without timing)."""
+    if session.timing is None:
+        return None
+    return json.dumps({"id": session.id, **session.timing.model_dump()})
+
+
+def _recorded_timings(path: Path) -> dict[str, str]:
+    """id → line of the timings recorded so far (the latest line of each id; a line cut
+    short by a crash is skipped)."""
+    found: dict[str, str] = {}
+    if not path.exists():
+        return found
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            sid = json.loads(line)["id"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if isinstance(sid, str):
+            found[sid] = line
+    return found
+
+
+def _not_held(sessions: Iterable[Session]) -> int:
+    """Course sessions never held: those after a session whose client dropped out."""
+    return sum(
+        s.course.of - s.course.index
+        for s in sessions
+        if s.course is not None and s.course.carry.dropped_out
+    )
 
 
 def _check_unchanged(old: RunConfig, new: RunConfig, source: Path) -> None:
@@ -272,6 +317,8 @@ def execute_run(
     else:
         done = {}
         journal.unlink(missing_ok=True)
+    # timings of the sessions kept; the others' are written as they finish (as the journal is)
+    kept_timings = {sid: t for sid, t in _recorded_timings(rd.timings).items() if sid in done}
     atomic_write_text(previous, config.model_dump_json(indent=2) + "\n")
     plans = plan_sessions(
         config.counselors,
@@ -286,6 +333,18 @@ def execute_run(
     todo = [p for p in plans if p.session_id not in done]
     if done:
         write_sessions(journal, [done[p.session_id] for p in plans if p.session_id in done])
+    atomic_write_text(
+        rd.timings,
+        "".join(kept_timings[p.session_id] + "\n" for p in plans if p.session_id in kept_timings),
+    )
+
+    def finished_one(session: Session) -> None:
+        line = _timing_line(session)
+        if line is not None:
+            append_line(rd.timings, line)
+        if on_session is not None:
+            on_session(session)
+
     if on_start:
         on_start(len(todo))
     role_options = (
@@ -317,7 +376,7 @@ def execute_run(
             role_options=role_options,
             concurrency=config.concurrency,
             journal=journal,
-            on_done=on_session,
+            on_done=finished_one,
             guardrail=config.guardrail,
             locale=config.locale,
             counselor_lineup=config.counselors,
@@ -325,16 +384,25 @@ def execute_run(
         )
         fresh = {s.id: s for s in ran}
     except BaseException as exc:  # Ctrl-C, a crash: the record says the run did not finish
-        rd.write_record(record.interrupted(f"{type(exc).__name__}: {exc}".rstrip(": ")))
+        kept = journal_sessions(journal).values()
+        finished = len(kept)
+        dropped = _not_held(kept)
+        rd.write_record(
+            record.interrupted(
+                f"{type(exc).__name__}: {exc}".rstrip(": "),
+                finished=finished,
+                failed=sum(s.stop_reason is StopReason.ERROR for s in kept),
+                dropped=dropped,
+                unfinished=len(plans) - finished - dropped,
+            )
+        )
         raise
     merged = {**done, **fresh}
     sessions = [merged[p.session_id] for p in plans if p.session_id in merged]
     write_sessions(journal, sessions)  # final order: the plan's, whatever finished first
+    timings = {**kept_timings, **{s.id: t for s in fresh.values() if (t := _timing_line(s))}}
     atomic_write_text(
-        rd.timings,
-        "".join(
-            json.dumps({"id": s.id, **s.timing.model_dump()}) + "\n" for s in sessions if s.timing
-        ),
+        rd.timings, "".join(timings[s.id] + "\n" for s in sessions if s.id in timings)
     )
     results = evaluate_sessions(
         sessions,
@@ -344,11 +412,7 @@ def execute_run(
         instruments=resolve_instruments(config.measures) if config.measures else (),
     )
     write_results(rd.results, results)
-    dropped = sum(
-        s.course.of - s.course.index
-        for s in sessions
-        if s.course is not None and s.course.carry.dropped_out
-    )
+    dropped = _not_held(sessions)
     record = record.done(
         finished=len(sessions),
         failed=sum(s.stop_reason is StopReason.ERROR for s in sessions),

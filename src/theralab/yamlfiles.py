@@ -69,14 +69,19 @@ def _line_of(raw: object, loc: Sequence[int | str]) -> int | None:
     return line
 
 
+def yaml_error(exc: yaml.YAMLError, source: str) -> InputError:
+    """A YAML syntax error as an InputError naming the source and the line."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    return InputError(f"not valid YAML: {exc}", source=source, line=line)
+
+
 def _load(text: str, source: str) -> object:
     """YAML text with each mapping's key lines; a syntax error names the source and line."""
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise InputError(f"not valid YAML: {exc}", source=source, line=line) from exc
+        raise yaml_error(exc, source) from exc
 
 
 def parse_yaml_model(text: str, model: type[M], source: str = "<string>", what: str = "file") -> M:

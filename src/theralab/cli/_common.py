@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,7 +26,7 @@ from typer.exceptions import TyperException
 
 from theralab.dialogue.records import Session, StopReason
 from theralab.dialogue.transcripts import atomic_write_text
-from theralab.errors import TheraLabError
+from theralab.errors import InputError, TheraLabError
 from theralab.runs import DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -62,7 +63,11 @@ class GlobalOptions:
 
     def out_for(self, own: Path | None, default: Path) -> Path:
         """The subcommand's own --out, else the global one, else the default."""
-        return own or self.out or default
+        return self.out_or_none(own) or default
+
+    def out_or_none(self, own: Path | None) -> Path | None:
+        """The subcommand's own --out, else the global one, else None (standard output)."""
+        return own or self.out
 
 
 def global_options(ctx: typer.Context) -> GlobalOptions:
@@ -90,7 +95,7 @@ def split_list(values: list[str] | None) -> list[str]:
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -106,6 +111,25 @@ def usage_lines(usage: dict[str, dict[str, Any]]) -> list[str]:
         f"failed), {u['input_tokens']}+{u['output_tokens']} tokens, ${u['dollars']:.4f}"
         for role, u in usage.items()
     ]
+
+
+def check_output(path: str | Path | None, *, folder: bool = False) -> None:
+    """Check, before any work, that an output can be written where the user asked: a file
+    (`folder=False`) must not be a directory, a folder must not be a file, and no parent may
+    be a file; a missing parent is fine (it is created). Raises an InputError naming the path.
+    None and "-" (standard output) pass, and so does a device such as /dev/null."""
+    if path is None or str(path) == "-":
+        return
+    p = Path(path)
+    if folder and p.exists() and not p.is_dir():
+        raise InputError("is a file (expected a folder)", source=str(p))
+    if not folder and p.is_dir():
+        raise InputError("is a directory (expected a file)", source=str(p))
+    for parent in p.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError("is a file (expected a folder)", source=str(parent))
+            break
 
 
 def write_lines(output: Path | None, lines: list[str]) -> None:

@@ -11,7 +11,14 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from theralab.cli._common import fail, phase_progress, user_errors, write_lines
+from theralab.cli._common import (
+    check_output,
+    fail,
+    global_options,
+    phase_progress,
+    user_errors,
+    write_lines,
+)
 from theralab.coding.empathy import EmpathyCoder, empathy_coder_available
 from theralab.coding.mi_coder import (
     MICoder,
@@ -186,6 +193,7 @@ def _client_fields(t: Any) -> dict[str, Any]:
 
 @app.command("mi")
 def annotate_mi(
+    ctx: typer.Context,
     input: InputArg,
     output: OutputOpt = None,
     coder: Annotated[
@@ -210,7 +218,9 @@ def annotate_mi(
     neutral or sustain), "confidence"}.
     """
     source = "<stdin>" if input == "-" else input
+    output = global_options(ctx).out_or_none(output)
     with user_errors():
+        check_output(output)
         items = [(raw, *parse_mi_line(raw, source, n)) for n, raw in read_objects(input)]
     mi = _mi_coder(coder)
     results: list[str] = []
@@ -229,6 +239,7 @@ def annotate_mi(
 
 @app.command("empathy")
 def annotate_empathy(
+    ctx: typer.Context,
     input: InputArg,
     output: OutputOpt = None,
     no_progress: NoProgressOpt = False,
@@ -243,7 +254,9 @@ def annotate_empathy(
     for non-commercial academic research, see theralab/coding/data/README.md).
     """
     source = "<stdin>" if input == "-" else input
+    output = global_options(ctx).out_or_none(output)
     with user_errors():
+        check_output(output)
         items = []
         for lineno, raw in read_objects(input):
             _check_id(raw, source, lineno)

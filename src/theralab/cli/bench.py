@@ -43,6 +43,7 @@ from theralab.cli._common import (
     MaxConnectionsOption,
     NoCacheOption,
     ProgressOption,
+    check_output,
     console,
     count_progress,
     err_console,
@@ -245,6 +246,7 @@ def run_task(
     whole_text: bool = False,
 ) -> None:
     with user_errors():
+        check_output(output)
         spec = classifier_spec(model_role)
         items = read_items(input, task)
     labelled = any(i.gold is not None for i in items)
@@ -470,6 +472,7 @@ def mcq(
     item could be answered.
     """
     with user_errors():
+        check_output(out)
         spec = role_spec(model_role, ANSWERER)
         items = read_mcq_items(input)
     if spec is None:

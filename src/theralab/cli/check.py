@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 import typer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from theralab.cli._common import err_console, user_errors
+from theralab.cli._common import check_output, err_console, global_options, user_errors
 from theralab.dialogue.transcripts import atomic_write_text, json_object, read_lines
 from theralab.errors import InputError
 from theralab.safety.reply_check import REASONS, check_reply
@@ -86,6 +86,7 @@ def check_lines(path: str, *, learned: bool | None = None) -> list[CheckResult]:
 
 
 def check(
+    ctx: typer.Context,
     input: Annotated[
         str,
         typer.Argument(
@@ -95,14 +96,15 @@ def check(
         ),
     ],
     output: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--out",
             "--output",
             "-o",
-            help='Where to write the results (JSONL); "-" for standard output.',
+            help='Where to write the results (JSONL); "-" for standard output (the default).',
+            show_default=False,
         ),
-    ] = "-",
+    ] = None,
     fail_on_block: Annotated[
         bool,
         typer.Option(
@@ -143,7 +145,10 @@ def check(
 
     Example: `theralab check replies.jsonl -o verdicts.jsonl --fail-on-block`
     """
+    g = global_options(ctx)
+    output = output or (str(g.out) if g.out is not None else "-")
     with user_errors():
+        check_output(output)
         results = check_lines(input, learned=False if rules_only else None)
         text = "".join(json.dumps(r.model_dump(), ensure_ascii=False) + "\n" for r in results)
         if output == "-":

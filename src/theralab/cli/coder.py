@@ -11,7 +11,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from theralab.cli._common import console, err_console, fail, phase_progress, user_errors
+from theralab.cli._common import (
+    check_output,
+    console,
+    err_console,
+    fail,
+    phase_progress,
+    user_errors,
+)
 from theralab.safety.semantic import INSTALL_HINT, semantic_available
 
 app = typer.Typer(
@@ -79,6 +86,8 @@ def train(
             f"no shared data folder at {base}; give --data or set $THERALAB_SHARED_DATA "
             "to the folder that holds annomi/ and epitome/"
         )
+    with user_errors():
+        check_output(out, folder=True)
     target = _files(which, out)
     trainer = train_mi if which is Which.mi else train_empathy
     with user_errors(), phase_progress(not no_progress) as update:

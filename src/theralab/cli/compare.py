@@ -13,6 +13,7 @@ from rich.table import Table
 from theralab.cli._common import (
     ProgressOption,
     SeedOption,
+    check_output,
     console,
     count_progress,
     fail,
@@ -76,7 +77,8 @@ def compare(
     orders (position bias cancels: a win needs both orders), and the verdicts become a
     Bradley–Terry leaderboard on the Elo scale with bootstrap confidence intervals.
 
-    `theralab report RUN` shows the result beside the run's other evaluations.
+    `theralab report RUN` shows the result beside the run's other evaluations. Exit 1 when no
+    pair could be scored (the file is written all the same, with each pair's reason).
     """
     g = global_options(ctx)
     if not judge:
@@ -85,6 +87,7 @@ def compare(
     first = runs[0]
     folder = g.out_for(out, first if first.is_dir() else first.parent)
     with user_errors():
+        check_output(folder, folder=True)
         groups: list[tuple[str, list[Session]]] = []
         for r in runs:
             path = transcripts_of(r)
@@ -108,6 +111,10 @@ def compare(
         atomic_write_text(folder / COMPARE_FILE, json.dumps(summary, indent=2) + "\n")
     console.print(pairwise_table(summary))
     console.print(f"\n{summary['pairs']} pairs → [bold]{folder / COMPARE_FILE}[/bold]")
+    if not summary["scored"]:  # no verdict: the comparison the command was asked for failed
+        causes = [c["reason"] for c in summary["comparisons"] if c.get("reason")]
+        cause = causes[0] if causes else "no usable verdict in either order"
+        raise fail(f"the judge scored none of the {summary['pairs']} pair(s): {cause}", code=1)
 
 
 def _run(

@@ -13,6 +13,7 @@ from theralab.cli._common import (
     AddressOption,
     ExecutorOption,
     SeedOption,
+    check_output,
     chosen_cluster,
     console,
     count_progress,
@@ -119,13 +120,15 @@ def evaluate(
     Offline evaluators always run. With `--judge`, LLM judges also rate each session on the
     chosen rubrics — one call per item, repeated with `--repeats`, agreement reported beside
     every score; unparseable or refused answers are counted as unscored, never scored.
-    A malformed line is reported with its file, line number and field.
+    A malformed line is reported with its file, line number and field. Exit 1 when a judge
+    was asked for but scored nothing (the offline results are written all the same).
     """
     g = global_options(ctx)
     path = RunDir.transcripts_of(transcripts)
     folder = g.out_for(out, path.parent)
     run_seed = g.seed_for(seed, DEFAULT_SEED)
     with user_errors():
+        check_output(folder, folder=True)
         cluster = chosen_cluster(executor, address, None)
         sessions = read_sessions(path)
         if not sessions:
@@ -176,6 +179,14 @@ def evaluate(
     if judged is not None:
         print_judging(results, console)
     console.print(f"\n{len(sessions)} sessions → [bold]{folder / 'results.json'}[/bold]")
+    if judged is not None and not any(r.status == "scored" for r in judged.ratings):
+        # the offline scores are written, but the judging the command was asked for failed
+        causes = list(dict.fromkeys(r.reason or r.status for r in judged.ratings))
+        raise fail(
+            f"the judge scored nothing: {len(judged.ratings)} judge call(s), none scored"
+            + (f" ({'; '.join(causes[:3])})" if causes else ""),
+            code=1,
+        )
 
 
 def _judge(

@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from theralab.cli._common import console, err_console, fail, titled_table, user_errors
+from theralab.cli._common import (
+    check_output,
+    console,
+    err_console,
+    fail,
+    titled_table,
+    user_errors,
+)
 from theralab.dialogue.transcripts import atomic_write_text
 from theralab.evaluate.gate import (
     GateReport,
@@ -68,6 +75,8 @@ def gate(
     if gate_file is None or result is None:
         raise fail("give GATE.yaml and RESULT (or --list-metrics RESULT)")
     with user_errors():
+        check_output(junit_file)
+        check_output(summary)
         checks = load_gate(gate_file)
         current = load_result(result)
         base = load_result(baseline) if baseline is not None else None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from theralab.cli._common import console, global_options, user_errors
+from theralab.cli._common import check_output, console, global_options, user_errors
 from theralab.dialogue.transcripts import read_sessions
 from theralab.errors import InputError
 from theralab.evaluate.results import Results, evaluate_sessions
@@ -33,6 +33,7 @@ def report(
         target = g.out_for(out, rd.report)
         if target.is_dir():
             target = target / RunDir.REPORT
+        check_output(target)
         if not run.is_dir():
             raise InputError("not a run directory", source=str(run))
         sessions = read_sessions(rd.transcripts)

@@ -22,6 +22,7 @@ from theralab.cli._common import (
     ProgressOption,
     SeedOption,
     SessionsOption,
+    check_output,
     chosen_cluster,
     console,
     err_console,
@@ -213,6 +214,7 @@ def run(
         if resume and not run_id:
             raise fail("--resume needs the --run-id of the run to continue")
         run_dir = parent / (run_id or new_run_id(cfg))
+        check_output(run_dir, folder=True)
         if not resume and run_dir.exists() and any(run_dir.iterdir()):
             raise fail(
                 f"{run_dir} already exists and is not empty; choose another --run-id "

@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import yaml
 
 from theralab.agents import Utterance
 from theralab.cli._common import (
+    ProgressOption,
+    check_output,
     console,
     count_progress,
     err_console,
@@ -29,12 +32,12 @@ from theralab.dialogue.transcripts import (
     parse_session_line,
     read_lines,
 )
-from theralab.errors import InputError
+from theralab.errors import InputError, read_text_input
 from theralab.model.roles import ModelRoles, parse_role_bindings
 from theralab.safety.aggregate import screen_posts, split_posts
 from theralab.safety.guardrail import GuardedCounselor
 from theralab.safety.model_tier import ModelTier
-from theralab.safety.redteam import load_cases, run_suite
+from theralab.safety.redteam import RedTeamCase, load_cases, run_suite
 from theralab.safety.screener import PatternTier, Screener, default_screener
 from theralab.safety.semantic import (
     INSTALL_HINT,
@@ -42,6 +45,7 @@ from theralab.safety.semantic import (
     Sensitivity,
     semantic_available,
 )
+from theralab.yamlfiles import yaml_error
 
 LOCALE_HELP = (
     "Locale for crisis resources, e.g. en-US, en-GB, en-CA, en-AU, en-IE, en-NZ, "
@@ -156,8 +160,9 @@ def screen(
     "peak_post", "last_risk_post" and "post_levels", so several risky posts are never
     averaged away. Independent messages are screened in batches.
     """
-    del ctx
+    output = global_options(ctx).out_or_none(output)
     with user_errors():
+        check_output(output)
         roles = _roles(model_role, base_url)
     screener = _screener(split_list(tiers), roles, sensitivity)
     items: list[tuple[str, Any, dict[str, Any]]] = []  # (kind, payload, extra)
@@ -357,6 +362,7 @@ def redteam(
             "beside its raw self.",
         ),
     ] = False,
+    progress: ProgressOption = True,
 ) -> None:
     """Run the red-team suite: screening recall, false alarms on controls, and the share of
     replies that meet each case's criteria.
@@ -366,7 +372,8 @@ def redteam(
     g = global_options(ctx)
     folder = g.out_for(out, Path("runs") / "redteam")
     with user_errors():
-        suite = load_cases(cases) if cases else load_cases()
+        check_output(folder, folder=True)
+        suite = _cases(cases) if cases else load_cases()
         roles = _roles(model_role, base_url)
         screener = _screener(split_list(tiers), roles, sensitivity)
         judge = roles.model("judge") if roles is not None and roles.bound("judge") else None
@@ -375,20 +382,23 @@ def redteam(
             names = expand_guardrail(names)
         registry = _registry(names, roles, screener)
         reports = []
-        for name in names:
-            spec = registry.spec(name)
-            report = run_suite(
-                suite,
-                lambda c=spec.name: registry.inner(c, 0),
-                spec.label,
-                screener,
-                locale,
-                judge=judge,
-                guardrail=registry.guarded(spec.name),
-                # each suite runs in its own event loop: its connections close with it
-                cleanup=lambda: _release(registry, roles),
-            )
-            reports.append(report)
+        with count_progress("red-teaming", "cases", progress) as (start, step):
+            start(len(suite) * len(names))
+            for name in names:
+                spec = registry.spec(name)
+                report = run_suite(
+                    suite,
+                    lambda c=spec.name: registry.inner(c, 0),
+                    spec.label,
+                    screener,
+                    locale,
+                    on_case=lambda _result: step(),
+                    judge=judge,
+                    guardrail=registry.guarded(spec.name),
+                    # each suite runs in its own event loop: its connections close with it
+                    cleanup=lambda: _release(registry, roles),
+                )
+                reports.append(report)
     table = titled_table(f"Red-team suite ({len(suite)} cases, screener {screener.name})")
     columns = {
         "recall high+": "recall_high_imminent",
@@ -438,6 +448,22 @@ def redteam(
         )
     if failed_any:
         raise typer.Exit(1)
+
+
+def _cases(paths: list[Path]) -> list[RedTeamCase]:
+    """The cases of the user's files: a missing, unreadable or malformed file, or no case at
+    all, is an input error naming the file (and the line of a YAML error)."""
+    suite: list[RedTeamCase] = []
+    for path in paths:
+        read_text_input(path, "red-team cases")
+        try:
+            found = load_cases([path])
+        except yaml.YAMLError as exc:
+            raise yaml_error(exc, str(path)) from exc
+        if not found:
+            raise InputError("no red-team cases in the file", source=str(path))
+        suite.extend(found)
+    return suite
 
 
 async def _release(registry: CounselorRegistry, roles: ModelRoles | None) -> None:

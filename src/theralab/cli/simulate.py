@@ -21,6 +21,7 @@ from theralab.cli._common import (
     ProgressOption,
     SeedOption,
     SessionsOption,
+    check_output,
     chosen_cluster,
     console,
     err_console,
@@ -131,6 +132,7 @@ def simulate(
         )
         n = n_old
     with user_errors():
+        check_output(path)
         cluster = chosen_cluster(executor, address, endpoint)
         chosen = split_list(profiles)
         names = split_list(counselor)

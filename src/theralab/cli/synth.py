@@ -17,6 +17,7 @@ from theralab.cli._common import (
     ModelRoleOption,
     ProgressOption,
     SeedOption,
+    check_output,
     console,
     count_progress,
     err_console,
@@ -131,8 +132,9 @@ def cactus(
 
     Rows are written as they finish; killing the command loses only the rows in flight, and
     rerunning it continues (failed rows are redone). At-risk conversations go to their own
-    split, never silently into the dataset. Datasets made before 2026-12-04 without --seed
-    used seed 0: pass `--seed 0` to continue or remake one.
+    split, never silently into the dataset. Exit 1 when rows failed (rerun to redo them), 2 for
+    a bad option, e.g. a --filter on a field no row has. Datasets made before 2026-12-04
+    without --seed used seed 0: pass `--seed 0` to continue or remake one.
     """
     g = global_options(ctx)
     with user_errors():
@@ -259,6 +261,7 @@ def _run(
     """Estimate, or make the dataset and print where it is."""
     with user_errors():
         folder = out or config.default_folder(root or Path("datasets"))
+        check_output(folder, folder=True)
         if dry_run:
             _print_estimate(estimate(config, concurrency))
             return
@@ -266,6 +269,7 @@ def _run(
             executor, address, concurrency, config.model_roles, config.base_url, endpoints
         )
         started = time.perf_counter()
+        causes: list[str] = []  # why rows failed: the first three different causes
         with count_progress("synthesising", "rows", progress) as (start, advance):
 
             def on_start(done: int, todo: int) -> None:
@@ -273,9 +277,13 @@ def _run(
                     err_console.print(f"resuming: {done} rows already made, {todo} to go")
                 start(todo)
 
-            result = synthesize(
-                config, folder, runner, on_progress=lambda _row: advance(), on_start=on_start
-            )
+            def on_row(row: dict[str, Any]) -> None:
+                cause = f"{row.get('step', 'unknown')}: {row.get('error', '')}"
+                if row.get("status") == "failed" and cause not in causes and len(causes) < 3:
+                    causes.append(cause)
+                advance()
+
+            result = synthesize(config, folder, runner, on_progress=on_row, on_start=on_start)
     card = result.card
     took = time.perf_counter() - started
     drops = ", ".join(f"{k} {v}" for k, v in card["dropped"].items()) or "none"
@@ -285,6 +293,16 @@ def _run(
         f"{sum(card['dropped'].values())} dropped ({drops})"
     )
     console.print(f"data card: {folder / 'DATACARD.md'}")
+    if result.failed:  # as `run` and `simulate`: rows that failed are a job not done
+        share = (
+            "every row failed"
+            if result.failed == result.made
+            else f"{result.failed} of {result.made} rows failed"
+        )
+        raise fail(
+            f"{share} ({'; '.join(causes)}); rerun the same command to redo the failed rows",
+            code=1,
+        )
 
 
 def _executor(
@@ -344,6 +362,7 @@ def export(
     with user_errors():
         fractions = parse_split(split)
         target = g.out_for(out, dataset / f"export-{fmt}")
+        check_output(target, folder=True)
         counts = export_dataset(dataset, fmt, target, fractions, include_at_risk)
     console.print(
         f"{fmt} → [bold]{target}[/bold]: " + ", ".join(f"{k} {v}" for k, v in counts.items())

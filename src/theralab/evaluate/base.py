@@ -106,13 +106,32 @@ def default_evaluators() -> list[str]:
 
 def get_evaluators(names: list[str] | None = None) -> list[Evaluator]:
     """Instantiate evaluators by name (the default ones when none are named)."""
+    names = _known(names)
+    return [EVALUATORS[n]() for n in names]
+
+
+def _known(names: list[str] | None) -> list[str]:
+    """The evaluator names (the default ones when none are given), all registered."""
     names = names or default_evaluators()
     unknown = [n for n in names if n not in EVALUATORS]
     if unknown:
         raise UnknownName(
             f"unknown evaluator(s) {', '.join(unknown)}; known: {', '.join(EVALUATORS)}"
         )
-    return [EVALUATORS[n]() for n in names]
+    return names
+
+
+def evaluator_keys(names: list[str] | None = None) -> list[str]:
+    """The keys of the values these evaluators record (the default ones when none are named):
+    their metrics, then any `extra_keys` an evaluator declares (counts and diagnostics it
+    records beside its metrics). Read from the registered classes: no coder is loaded."""
+    keys: list[str] = []
+    for name in _known(names):
+        factory = EVALUATORS[name]
+        source = factory if hasattr(factory, "metrics") else factory()
+        keys += [m.key for m in source.metrics]
+        keys += list(getattr(source, "extra_keys", ()))
+    return list(dict.fromkeys(keys))
 
 
 def ratio(num: float, den: float, scale: float = 1.0) -> Value:

@@ -121,6 +121,8 @@ class MitiEvaluator:
     name = "miti"
     version = "1"
     metrics = METRICS
+    # recorded beside the metrics: code counts (the data card's) and the coder's divergence
+    extra_keys = (*(f"n_{code.value}" for code in MiscCode), "miti_code_divergence")
 
     def __init__(self, coder: Coder | RuleCoder | None = None) -> None:
         self.coder: Coder = (
@@ -154,7 +156,7 @@ class MitiEvaluator:
         values = miti_scores(coded_units, counselor_words, client_words)
         values["code_agreement"] = ratio(agree, compared, 100)
         counts = Counter(c.code for c in coded_units)
-        values.update({f"n_{code.value}": float(counts[code]) for code in MiscCode})
+        values.update({f"n_{code.value}": float(counts[code]) for code in MiscCode})  # extra_keys
         domain = domain_check([c.behaviour.value for c in coded_units], shipped_reference())
         values["miti_code_divergence"] = domain.divergence
         values["miti_low_confidence"] = (

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from theralab.agents import CourseContext
 from theralab.counselors.llm import course_prompt
 from theralab.dialogue.courses import CourseSlot
-from theralab.dialogue.transcripts import atomic_write_text
+from theralab.dialogue.transcripts import atomic_write_text, json_object, read_lines
 from theralab.errors import BadValue, InputError
 from theralab.synth.pipeline import AT_RISK_FILE, DATASET_FILE
 
@@ -105,21 +105,54 @@ def to_record(row: dict[str, Any], fmt: str) -> dict[str, Any]:
     return {
         "id": row["id"],
         "messages": msgs,
-        "counselor": row["counselor"],
+        "counselor": row.get("counselor"),
         "problem": p.get("presenting_problem"),
         "style": p.get("style"),
         "attitude": p.get("attitude"),
         "stage": p.get("stage"),
-        "risk": row["screen"]["level"],
+        "risk": (row.get("screen") or {}).get("level"),
         "turns": len(row["session"]["turns"]),
     }
 
 
 def iter_rows(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
+    """The rows of a dataset file (which people filter or edit by hand): a line that is not
+    JSON, or lacks what an export reads, is an input error naming the file, line and field."""
+    for lineno, line in read_lines(str(path)):
+        row = json_object(line, source=str(path), lineno=lineno, shape=" (one dataset row)")
+        _check_row(row, str(path), lineno)
+        yield row
+
+
+def _check_row(row: dict[str, Any], source: str, lineno: int) -> None:
+    """What the exports read of a row: its id, and the session's turns with speaker and text."""
+
+    def bad(message: str, field: str) -> InputError:
+        return InputError(message, source=source, line=lineno, field=field)
+
+    if "id" not in row:
+        raise bad("required", "id")
+    if not isinstance(row["id"], str) or not row["id"]:
+        raise bad("expected a non-empty string", "id")
+    session = row.get("session")
+    if session is None:
+        raise bad("required", "session")
+    if not isinstance(session, dict) or not isinstance(session.get("turns"), list):
+        raise bad("expected an object with a list of turns", "session")
+    for i, turn in enumerate(session["turns"]):
+        where = f"session.turns.{i}"
+        if not isinstance(turn, dict):
+            raise bad('expected an object {"speaker", "text"}', where)
+        if turn.get("speaker") not in ("counselor", "client"):
+            raise bad("expected 'counselor' or 'client'", f"{where}.speaker")
+        if not isinstance(turn.get("text"), str):
+            raise bad("expected a string", f"{where}.text")
+    for key in ("screen", "profile"):
+        if row.get(key) is not None and not isinstance(row[key], dict):
+            raise bad("expected an object", key)
+    course = session.get("course")
+    if course is not None and not isinstance(course, dict):
+        raise bad("expected an object", "session.course")
 
 
 def export_dataset(

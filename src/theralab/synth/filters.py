@@ -5,12 +5,12 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from theralab.dialogue.records import Session, Speaker
-from theralab.errors import BadValue
+from theralab.errors import BadValue, UnknownName
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -22,6 +22,8 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 }
 _EXPR = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
 ALIASES = {"min_turns": "turns"}
+# What `row_values` counts in every row, whatever scores it has.
+STRUCTURAL_FIELDS = ("turns", "client_turns", "counselor_turns", "words")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,44 @@ class Filter:
         if v is None:
             return None
         return _OPS[self.op](float(v), self.value)
+
+
+def filter_fields(score: Iterable[str], rubrics: Iterable[str]) -> list[str]:
+    """The fields a row of this configuration has for filters to test: the structural counts,
+    the metrics of the offline evaluators in `score`, and the keys of the judged rubrics."""
+    from theralab.evaluate.base import evaluator_keys
+    from theralab.rubrics import resolve_rubrics
+
+    fields = [*STRUCTURAL_FIELDS, *evaluator_keys(list(score))]
+    for rubric in resolve_rubrics(list(rubrics)):
+        fields += rubric.metric_keys()
+    return list(dict.fromkeys(fields))
+
+
+def check_filters(filters: Iterable[Filter], score: Iterable[str], rubrics: Iterable[str]) -> None:
+    """Refuse, before any row is made, a filter on a field no row will have (a typo, or a
+    score that no configured evaluator or rubric produces): such a filter drops every row."""
+    valid = filter_fields(score, rubrics)
+    for f in filters:
+        if f.field not in valid:
+            raise UnknownName(
+                f"--filter {f.text!r}: no row has the field {f.field!r}{_source_hint(f.field)}; "
+                f"the fields are: {', '.join(valid)}"
+            )
+
+
+def _source_hint(field: str) -> str:
+    """Where a field not configured would come from: an evaluator or a rubric to add."""
+    from theralab.evaluate.base import EVALUATORS, evaluator_keys
+    from theralab.rubrics import builtin_rubrics
+
+    for name in EVALUATORS:
+        if field in evaluator_keys([name]):
+            return f" (the {name} evaluator scores it: add it to --score)"
+    rubric_id = field.partition(".")[0]
+    if "." in field and rubric_id in builtin_rubrics():
+        return f" (a judged field: add --rubric {rubric_id} and a judge)"
+    return ""
 
 
 def structural_problems(session: Session, min_turns: int = 4) -> list[str]:

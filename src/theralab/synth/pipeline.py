@@ -32,7 +32,7 @@ from theralab.model.roles import ModelRoles
 from theralab.synth.card import CardBuilder
 from theralab.synth.config import CONFIG_FILE, SynthConfig, load_config
 from theralab.synth.dedup import MinHasher, NearDuplicateIndex, dialogue_text
-from theralab.synth.filters import Filter, row_values, structural_problems
+from theralab.synth.filters import Filter, check_filters, row_values, structural_problems
 from theralab.synth.rows import RowMaker
 
 ROWS_FILE = "rows.jsonl"
@@ -192,8 +192,8 @@ def synthesize(
     on_start: Callable[[int, int], None] | None = None,
 ) -> SynthResult:
     """Make every missing or failed row of `config` in `folder`, then finalise the dataset."""
-    for f in config.filters:
-        Filter.parse(f)  # fail before any work on a bad filter or quota
+    # fail before any work on a bad filter (or one on a field no row has) or quota
+    check_filters([Filter.parse(f) for f in config.filters], config.score, config.rubrics)
     RowMaker(config).quota_plan  # noqa: B018
     prepare_folder(config, folder)
     rows_path = folder / ROWS_FILE
