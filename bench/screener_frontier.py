@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from theralab.coding.corpora import shared_data_dir
+from theralab.safety.corpus import esconv_train_half
 from theralab.safety.risk import RiskLevel
 from theralab.safety.screener import PatternTier, Screener
 from theralab.safety.semantic import SemanticTier
@@ -74,12 +75,23 @@ def main() -> None:
     parser.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
     parser.add_argument("--factors", default="0.85,1,1.15,1.3", help="threshold scale factors")
     parser.add_argument("--checks", action="store_true", help="also AnnoMI and ESConv valid")
+    parser.add_argument(
+        "--esconv-half",
+        choices=("A", "B"),
+        default=None,
+        help="only this half of ESConv train (theralab.safety.corpus.esconv_train_half): B "
+        "when a model was trained with --real-negatives (half A)",
+    )
     args = parser.parse_args()
     factors = [float(f) for f in args.factors.split(",")]
     folder = shared_data_dir()
     if not (folder / "esconv").is_dir():
         sys.exit(f"error: needs ESConv under {folder}")
-    talk = {"ESConv train": [c for c in esconv(folder, "train") if c.turns]}
+    train = [c for c in esconv(folder, "train") if c.turns]
+    if args.esconv_half:
+        # `esconv(…)` numbers the chats "train:<index>" in file order
+        train = [c for c in train if esconv_train_half(int(c.id.split(":")[1])) == args.esconv_half]
+    talk = {f"ESConv train{' ' + args.esconv_half if args.esconv_half else ''}": train}
     if args.checks:
         talk["ESConv valid"] = [c for c in esconv(folder, "valid") if c.turns]
         talk["AnnoMI"] = [c for c in annomi(folder) if c.turns]

@@ -53,6 +53,7 @@ from theralab.safety.corpus import (
     LabelledMessage,
     Owner,
     cssrs_default_path,
+    esconv_train_half,
     grouped_folds,
     is_frozen,
     load_corpus,
@@ -241,7 +242,39 @@ def profile_negatives() -> list[LabelledMessage]:
     return profile_messages(calm, (0,), "profile", lambda i, _: f"profiles_{i % 40}")
 
 
+def real_negatives(min_words: int) -> list[LabelledMessage]:
+    """Real ordinary talk as `none` examples (`--real-negatives`, measured, not shipped): every
+    seeker message of at least `min_words` words of ESConv train's half-A chats
+    (`esconv_train_half`) in which the pattern tier finds no risk at all (a chat with any `low`
+    or higher message is left out whole), grouped by chat. ESConv is research data: read here,
+    never copied."""
+    from theralab.coding.corpora import esconv_seeker_turns, shared_data_dir
+    from theralab.safety import PatternTier
+
+    tier = PatternTier()
+    out = []
+    chats = esconv_seeker_turns(shared_data_dir() / "esconv" / "train.jsonl")
+    for i, turns in enumerate(chats):
+        if esconv_train_half(i) != "A" or any(tier.assess(t).level.rank > 0 for t in turns):
+            continue
+        out += [
+            LabelledMessage(
+                id=f"realneg_{i}_{j}",
+                group=f"realneg_{i}",
+                text=text,
+                level=RiskLevel.NONE,
+                owner=Owner.NONE,
+                source="real_talk",
+            )
+            for j, text in enumerate(turns)
+            if len(text.split()) >= min_words
+        ]
+    return out
+
+
 def cssrs_examples(users: Sequence[CssrsUser], store: VectorStore) -> list[Example]:
+    if not users:  # --no-cssrs, or no C-SSRS file where it was looked for
+        return []
     store.get([w for u in users for post in u.posts for w in windows(post)])  # one batch
     out = []
     for u in users:
@@ -314,6 +347,8 @@ def training_rows(
             cats.append(ex.categories)
             owners.append(ex.owner)
             calm = calm_weight if deployment_talk(ex.meta, ex.level) else 1.0
+            if ex.meta.get("source") == "real_talk":
+                calm = REAL_NEGATIVE_WEIGHT
             weights.append(calm / max(1, len(keep)) ** 0.5)
     if first is not None:
         by_user: dict[str, list[Example]] = {}
@@ -375,7 +410,14 @@ def fit_heads(
     )
 
 
+# `--real-negatives`: examples added to every training set (each CV fold's and the final one)
+# and never scored, so the development figures stay on the same messages with and without them.
+EXTRA_TRAINING: list[Example] = []
+REAL_NEGATIVE_WEIGHT = 1.0
+
+
 def train(examples: Sequence[Example], c: float, calm_weight: float = CALM_WEIGHT) -> Heads:
+    examples = [*examples, *EXTRA_TRAINING]
     """Two passes: the first on everything, to choose the riskiest window of long positives
     and of at-risk users for the second."""
     first = fit_heads(examples, c, steps=2, calm_weight=calm_weight)
@@ -723,6 +765,23 @@ def main() -> None:
         "batch adds against the same folds of the earlier data",
     )
     parser.add_argument(
+        "--real-negatives",
+        action="store_true",
+        help="measured, not shipped (docs/safety.md): also train on ESConv train's half-A "
+        "chats with no pattern-tier risk, every seeker message a `none` example (never "
+        "scored); decide with bench/screener_frontier.py --esconv-half B",
+    )
+    parser.add_argument(
+        "--real-negative-weight", type=float, default=1.0, help="their weight in training"
+    )
+    parser.add_argument(
+        "--real-negative-min-words",
+        type=int,
+        default=10,
+        help="only messages of at least this many words (shorter ones cost recall on short "
+        "chat lines: docs/safety.md)",
+    )
+    parser.add_argument(
         "--with",
         dest="with_",
         action="append",
@@ -733,6 +792,8 @@ def main() -> None:
         "development and frozen groups like the corpus",
     )
     args = parser.parse_args()
+    global REAL_NEGATIVE_WEIGHT
+    REAL_NEGATIVE_WEIGHT = args.real_negative_weight
     for folder in args.with_:
         if not any(folder.glob("*.yaml")):
             parser.error(f"--with {folder}: no corpus files (*.yaml) there")
@@ -748,7 +809,13 @@ def main() -> None:
     )
     users_dev: list[CssrsUser] = []
     users_frozen: list[CssrsUser] = []
-    if not args.no_cssrs and args.cssrs.is_file():
+    if not args.no_cssrs and not args.cssrs.is_file():
+        # the shipped weights are trained with these users: never drop them silently
+        parser.error(
+            f"no C-SSRS users at {args.cssrs}: give --cssrs PATH, set $THERALAB_SHARED_DATA, or "
+            "train without them with --no-cssrs"
+        )
+    if not args.no_cssrs:
         users = read_cssrs(args.cssrs)
         users_dev = [u for u in users if not is_frozen(f"cssrs:{u.user}")]
         users_frozen = [u for u in users if is_frozen(f"cssrs:{u.user}")]
@@ -820,6 +887,10 @@ def main() -> None:
         adapter.unlink(missing_ok=True)
         store = VectorStore(CACHE, Encoder.get(SCREENER_PRECISION).encode_array)
     dev = development(store)
+    if args.real_negatives:
+        negatives = real_negatives(args.real_negative_min_words)
+        EXTRA_TRAINING.extend(examples_from(negatives, store))
+        print(f"real-talk negatives: {len(negatives)} messages", file=sys.stderr)
     frozen = examples_from(frozen_msgs, store)
     store.save()
     if not fold_dev:

@@ -60,6 +60,15 @@ def is_frozen(group: str) -> bool:
     return int(digest, 16) % FROZEN_MODULUS == 0
 
 
+def esconv_train_half(index: int) -> str:
+    """ "A" or "B" for the chat at `index` of ESConv's `train.jsonl` (by hash): an experiment
+    may train the screener on half A's ordinary talk and decide on half B's takeovers
+    (`scripts/train_screener.py --real-negatives`, `bench/screener_frontier.py --esconv-half B`);
+    `valid.jsonl` stays a check."""
+    digest = hashlib.sha1(f"esconv-half:{index}".encode()).hexdigest()
+    return "A" if int(digest, 16) % 2 == 0 else "B"
+
+
 def corpus_dir() -> Path:
     """`data/screener/` of a source checkout."""
     return checkout_data("screener")
