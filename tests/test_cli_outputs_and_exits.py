@@ -250,7 +250,7 @@ def test_redteam_takes_no_progress(tmp_path: Path) -> None:
             b'{"id": "zz", "session": {"turns": [{"speaker": "bot", "text": "hi"}]}}\n',
             ":3, field 'session.turns.0.speaker'",
         ),
-        (b"\xff\xfe\n", ": not UTF-8 text"),
+        (b"\xff\xfe\n", ":3: not UTF-8 text"),
     ],
 )
 def test_export_names_the_file_and_line_of_a_bad_dataset_row(

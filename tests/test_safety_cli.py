@@ -73,7 +73,8 @@ def test_reply_prints_the_stable_json_object(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert set(out) == {"reply", "risk", "protocol", "resources"}
+    assert set(out) == {"reply", "risk", "protocol", "resources", "fallback", "reasons"}
+    assert out["fallback"] is False
     assert out["protocol"] == "crisis" and out["risk"]["level"] == "high"
     assert any("988" in r for r in out["resources"])
     assert "bridge" not in out["reply"].lower()

@@ -76,6 +76,29 @@ def read_json_input(path: str | Path, what: str) -> Any:
         raise InputError(f"not valid JSON: {exc.msg}", source=str(path), line=exc.lineno) from exc
 
 
+def validation_error(
+    exc: ValidationError, source: str | None = None, line: int | None = None, prefix: str = ""
+) -> InputError:
+    """A pydantic ValidationError of something the user gave, as one InputError line: the
+    first problem's field and message (and how many more), never pydantic's block of text."""
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first.get("loc", ())) or "<root>"
+    message = str(first.get("msg", "")).removeprefix("Value error, ")
+    more = f" (and {exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
+    return InputError(f"{prefix}{message}{more}", source=source, line=line, field=field)
+
+
+def read_json_model(path: str | Path, model: type[M], what: str) -> M:
+    """A user-named JSON file read as `model` (a run's results.json, a dataset's synth.json):
+    unreadable, malformed or invalid, it is an InputError naming the file (and the field:
+    `results.json, field 'counselors.0.sessions': not a TheraLab results file: …`)."""
+    raw = read_json_input(path, what)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise validation_error(exc, str(path), prefix=f"not a TheraLab {what}: ") from exc
+
+
 def validated(model: type[M], what: str, **values: Any) -> M:
     """`model(**values)` for values the user gave (command-line options): a validation
     failure is a BadValue naming `what` and each bad field in one line, not a bug."""

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from theralab.counselors import DEFAULT_COUNSELORS, resolve_counselor
 from theralab.counselors.external import ExternalBot
@@ -35,7 +35,7 @@ from theralab.dialogue.transcripts import (
     parse_session_line,
     write_sessions,
 )
-from theralab.errors import InputError, read_json_input
+from theralab.errors import BadValue, InputError, read_json_model
 from theralab.evaluate.results import DEFAULT_RANK_BY, Results, evaluate_sessions
 from theralab.measures import resolve_instruments
 from theralab.model.model import Model
@@ -106,7 +106,15 @@ class RunConfig(BaseModel):
         if self.profiles:
             profiles = load_profiles(self.profiles)
         else:
-            profiles = sample_panel(min(self.clients, len(builtin_profiles())), self.seed)
+            library = len(builtin_profiles())
+            if self.clients > library:  # a panel is of different clients: never cut silently
+                raise BadValue(
+                    f"--clients {self.clients}: the built-in library has {library} clients "
+                    "(a panel's clients all differ); for more sessions per client add "
+                    f"--repeats (e.g. --clients {library} --repeats "
+                    f"{-(-self.clients // library)}), or give your own --profiles"
+                )
+            profiles = sample_panel(self.clients, self.seed)
         if self.measures:
             resolve_instruments(self.measures)  # an unknown or malformed one fails here
         digests = {p.id: profile_digest(p) for p in profiles}
@@ -169,14 +177,7 @@ def bot_digest(bot: ExternalBot) -> str:
 
 
 def load_config(path: str | Path) -> RunConfig:
-    p = Path(path)
-    raw = read_json_input(p, "config")
-    try:
-        return RunConfig.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(x) for x in first["loc"])
-        raise InputError(first["msg"], source=str(p), field=field) from exc
+    return read_json_model(Path(path), RunConfig, "run configuration")
 
 
 def new_run_id(config: RunConfig) -> str:

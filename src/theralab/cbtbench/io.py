@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from theralab.cbtbench.labels import Task
-from theralab.dialogue.transcripts import json_object, read_lines
+from theralab.dialogue.transcripts import check_unique_id, json_object, read_lines
 from theralab.errors import InputError
 
 
@@ -92,14 +92,7 @@ def read_unique(path: str, parse: Callable[[str, str, int], T], shape: str) -> l
     seen: dict[str | int, int] = {}
     for lineno, line in read_lines(path):
         item = parse(line, source, lineno)
-        if item.id in seen:
-            raise InputError(
-                f"duplicate id {item.id!r} (first on line {seen[item.id]})",
-                source=source,
-                line=lineno,
-                field="id",
-            )
-        seen[item.id] = lineno
+        check_unique_id(item.id, lineno, seen, source)
         items.append(item)
     if not items:
         raise InputError(f"no items: expected JSONL lines {shape.strip()}", source=source)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.rich_utils
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -33,8 +34,13 @@ if TYPE_CHECKING:
     from theralab.simulate.distributed import SessionCluster
 
 # Logs and pipes get a wide console so tables stay readable; terminals use their own width.
-console = Console(width=None if sys.stdout.isatty() else 150)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
+PIPE_WIDTH = 150
+console = Console(width=None if sys.stdout.isatty() else PIPE_WIDTH)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else PIPE_WIDTH)
+# `--help` is drawn by typer's own console, 80 columns wide in a pipe, where it cuts option
+# names (`--max-connectio…`): give it the same width ($TERMINAL_WIDTH still wins).
+if typer.rich_utils.MAX_WIDTH is None and not sys.stdout.isatty():
+    typer.rich_utils.MAX_WIDTH = PIPE_WIDTH
 
 
 # The model server's context window, for commands whose roles may run on a model.
@@ -95,7 +101,10 @@ def split_list(values: list[str] | None) -> list[str]:
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
+    # the message carries what the user named (files, bots): never read as markup or emoji
+    err_console.print(
+        f"[bold red]error:[/bold red] {escape(message)}", highlight=False, emoji=False
+    )
     return typer.Exit(code)
 
 
@@ -111,6 +120,13 @@ def usage_lines(usage: dict[str, dict[str, Any]]) -> list[str]:
         f"failed), {u['input_tokens']}+{u['output_tokens']} tokens, ${u['dollars']:.4f}"
         for role, u in usage.items()
     ]
+
+
+def print_usage(target: Console, usage: dict[str, dict[str, Any]]) -> None:
+    """Print `usage_lines` as they are: a role is named by what the user named (`ext:boom:`
+    is a bot's label, not the :boom: emoji, and `[x]` is not markup)."""
+    for line in usage_lines(usage):
+        target.print(line, markup=False, emoji=False, highlight=False)
 
 
 def check_output(path: str | Path | None, *, folder: bool = False) -> None:
@@ -148,12 +164,18 @@ def exit_on_failures(
     """Exit 1 when any session ended in error, one line per counselor (see
     `runs.session_failures`): a run with failed sessions did not do its whole job."""
     for line in total:  # a bot or model that never answered: not a result
-        err_console.print(f"[bold red]error:[/bold red] {line}", highlight=False, soft_wrap=True)
-    for line in partial:
         err_console.print(
-            f"[bold red]error:[/bold red] {line} (left out of the scores)",
+            f"[bold red]error:[/bold red] {escape(line)}",
             highlight=False,
             soft_wrap=True,
+            emoji=False,
+        )
+    for line in partial:
+        err_console.print(
+            f"[bold red]error:[/bold red] {escape(line)} (left out of the scores)",
+            highlight=False,
+            soft_wrap=True,
+            emoji=False,
         )
     if total or partial:
         if resume_hint:
@@ -224,7 +246,10 @@ def session_progress(
             failed = session.stop_reason is StopReason.ERROR
             if failed:
                 err = session.outcome.error if session.outcome else "unknown error"
-                err_console.print(f"[yellow]session {session.id} failed: {err}[/yellow]")
+                err_console.print(
+                    f"[yellow]session {escape(session.id)} failed: {escape(str(err))}[/yellow]",
+                    emoji=False,
+                )
             course = session.course
             ends = course is not None and (failed or course.carry.dropped_out)
             step(1 + (course.of - course.index if ends and course is not None else 0))
@@ -298,7 +323,7 @@ ModelRoleOption = Annotated[
     list[str] | None,
     typer.Option(
         "--model-role",
-        help="Bind a role to a model: counselor=openai/gpt-4o-mini, client=vllm/<model>, "
+        help="Bind a role to a model: counselor=openai/gpt-4o-mini, client=`vllm/<model>`, "
         "screener=…, judge=…; repeat for several. Unbound roles stay scripted.",
     ),
 ]

@@ -48,8 +48,8 @@ from theralab.cli._common import (
     count_progress,
     err_console,
     fail,
+    print_usage,
     titled_table,
-    usage_lines,
     user_errors,
 )
 from theralab.dialogue.transcripts import atomic_write_text
@@ -192,8 +192,7 @@ def _on_model(
 
 
 def _print_usage(usage: dict[str, Any]) -> None:
-    for line in usage_lines(usage):
-        err_console.print(line, highlight=False)
+    print_usage(err_console, usage)
 
 
 def _fmt(value: float | None) -> str:

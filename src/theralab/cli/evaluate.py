@@ -32,7 +32,7 @@ from theralab.cli._judging import (
     NoCacheOption,
     judge_panel,
 )
-from theralab.dialogue.records import Session
+from theralab.dialogue.records import SCHEMA_VERSION, Session
 from theralab.dialogue.transcripts import atomic_write_text, read_sessions
 from theralab.errors import InputError
 from theralab.evaluate.judge import JudgeOutcome, judge_sessions
@@ -53,7 +53,8 @@ def evaluate(
     transcripts: Annotated[
         Path,
         typer.Argument(
-            help="Transcripts JSONL (schema v1: docs/transcript-schema.md), or a run directory."
+            help=f"Transcripts JSONL (schema v{SCHEMA_VERSION}, version 1 still read: "
+            "docs/transcript-schema.md), or a run directory."
         ),
     ],
     out: Annotated[

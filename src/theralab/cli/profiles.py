@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import yaml
+from rich.markup import escape
 from rich.table import Table
 
 from theralab.cli._common import console, err_console, fail, user_errors
@@ -29,24 +32,19 @@ def list_profiles(
             "eating_disorder, ocd, ptsd, substance), or 'any' / 'none'."
         ),
     ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="One JSON object a line (the table's fields) instead of the table, for "
+            "scripts: `theralab profiles list --json | jq -r .id`.",
+        ),
+    ] = False,
 ) -> None:
     """List the built-in profiles (the condition column marks the clinical-condition profiles,
-    which default panels leave out)."""
-    table = Table(header_style="bold")
-    for col in (
-        "id",
-        "name",
-        "age",
-        "problem",
-        "style",
-        "attitude",
-        "stage",
-        "recept.",
-        "distress",
-        "condition",
-    ):
-        table.add_column(col)
-    shown = 0
+    which default panels leave out). Ids are shown whole (other columns wrap): they are what
+    `--profiles` takes."""
+    rows: list[dict[str, Any]] = []
     for p in builtin_profiles(include_conditions=True):
         kind = p.condition.kind.value if p.condition is not None else None
         if (
@@ -57,21 +55,34 @@ def list_profiles(
             or (condition and not _condition_matches(condition, kind))
         ):
             continue
-        shown += 1
-        table.add_row(
-            p.id,
-            p.name,
-            str(p.demographics.age),
-            p.presenting_problem,
-            p.style.value,
-            p.attitude.value,
-            p.stage.value,
-            str(p.receptivity),
-            str(p.baseline_distress),
-            kind or "-",
+        rows.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "age": p.demographics.age,
+                "problem": p.presenting_problem,
+                "style": p.style.value,
+                "attitude": p.attitude.value,
+                "stage": p.stage.value,
+                "receptivity": p.receptivity,
+                "distress": p.baseline_distress,
+                "condition": kind,
+            }
         )
+    if as_json:
+        sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        return
+    table = Table(header_style="bold")
+    widest = max((len(r["id"]) for r in rows), default=2)
+    table.add_column("id", no_wrap=True, min_width=widest)  # never cut: `-p` needs it whole
+    # the other columns, in the rows' order, wrap when the width runs short
+    headers = ("name", "age", "problem", "style", "attitude", "stage", "recept.", "distress")
+    for header in (*headers, "condition"):
+        table.add_column(header, overflow="fold")
+    for r in rows:
+        table.add_row(*(escape(str(v)) if v is not None else "-" for v in r.values()))
     console.print(table)
-    console.print(f"{shown} profiles")
+    console.print(f"{len(rows)} profiles")
 
 
 def _condition_matches(wanted: str, kind: str | None) -> bool:

@@ -10,7 +10,7 @@ import typer
 
 from theralab.cli._common import check_output, console, global_options, user_errors
 from theralab.dialogue.transcripts import read_sessions
-from theralab.errors import InputError
+from theralab.errors import InputError, read_json_model
 from theralab.evaluate.results import Results, evaluate_sessions
 from theralab.report import write_report
 from theralab.rundir import RunDir
@@ -39,12 +39,7 @@ def report(
         sessions = read_sessions(rd.transcripts)
         results_path = rd.results
         if results_path.exists():
-            try:
-                results = Results.model_validate_json(results_path.read_text(encoding="utf-8"))
-            except ValueError as exc:
-                raise InputError(
-                    f"not a TheraLab results file ({exc})", source=str(results_path)
-                ) from exc
+            results = read_json_model(results_path, Results, "results file")
         else:
             results = evaluate_sessions(sessions)
             write_results(results_path, results)

@@ -31,9 +31,9 @@ from theralab.cli._common import (
     global_options,
     interrupt_message,
     parse_measures,
+    print_usage,
     session_progress,
     split_list,
-    usage_lines,
     user_errors,
 )
 from theralab.counselors import DEFAULT_COUNSELORS, MODEL_PREFIX, NEGATIVE_CONTROLS
@@ -81,14 +81,19 @@ def run(
         typer.Option(
             "--counselors",
             "-c",
-            help=f"Counselors to compare (comma-separated or repeated); llm:<name> for a "
+            help=f"Counselors to compare (comma-separated or repeated); `llm:<name>` for a "
             "model-backed one, ext:PATH.yaml for your own bot (see docs/external-bots.md). "
             f"Default: {','.join(DEFAULT_COUNSELORS)}, plus llm: versions when --model-role "
             "counselor=… is given.",
         ),
     ] = None,
     clients: Annotated[
-        int, typer.Option(min=1, help="Size of the client panel sampled from the built-in library.")
+        int,
+        typer.Option(
+            min=1,
+            help="Size of the client panel: that many different clients sampled from the "
+            "built-in library (48; more is refused: add --repeats for more sessions per client).",
+        ),
     ] = DEFAULT_CLIENTS,
     profiles: Annotated[
         list[str] | None,
@@ -96,7 +101,8 @@ def run(
             "--profiles",
             "-p",
             help="Explicit client panel: profile ids, profile files or folders (overrides "
-            "--clients).",
+            "--clients). The clients must differ: a profile id given twice is refused "
+            "(--repeats gives more sessions with one client).",
         ),
     ] = None,
     repeats: Annotated[int, typer.Option(min=1, help="Sessions per counselor × client.")] = 1,
@@ -139,7 +145,7 @@ def run(
         typer.Option(
             "--guardrail",
             help="Also run every external bot (ext:PATH.yaml, raw by default) behind TheraLab's "
-            "guardrail, beside its raw self (labelled <name>+guardrail).",
+            "guardrail, beside its raw self (labelled `<name>+guardrail`).",
         ),
     ] = False,
     progress: ProgressOption = True,
@@ -245,8 +251,7 @@ def run(
     n = len(outcome.sessions)
     kept = f" ({outcome.resumed} kept from before)" if outcome.resumed else ""
     console.print(f"\n{n} sessions{kept} in {elapsed:.1f}s → [bold]{run_dir}[/bold]")
-    for line in usage_lines(outcome.usage or {}):
-        console.print(line)
+    print_usage(console, outcome.usage or {})
     if outcome.dropped:
         console.print(f"{outcome.dropped} session(s) not held: their clients dropped out")
     if outcome.unfinished:

@@ -38,6 +38,7 @@ from theralab.safety.aggregate import screen_posts, split_posts
 from theralab.safety.guardrail import GuardedCounselor
 from theralab.safety.model_tier import ModelTier
 from theralab.safety.redteam import RedTeamCase, load_cases, run_suite
+from theralab.safety.resources import resources_for
 from theralab.safety.screener import PatternTier, Screener, default_screener
 from theralab.safety.semantic import (
     INSTALL_HINT,
@@ -125,10 +126,12 @@ def screen(
     input: Annotated[
         str,
         typer.Argument(
-            help='JSONL of {"id", "text"} messages (extra fields kept); {"id", "posts": [...]} '
-            "or a text of several lines for one person's posts (each post screened in order, "
-            'then aggregated); a transcripts file (every client turn screened in context); or "-" '
-            "for standard input."
+            help='JSONL of {"id", "text"} messages (extra fields kept; a "text" of several '
+            'lines is one person\'s posts, one a line); {"id", "posts": [...]} for one '
+            "person's posts (each post screened in order, then aggregated); a transcripts file "
+            "(every client turn screened in context); or a plain text file of one person's "
+            "posts, one post a line (a file whose first non-blank line does not start with "
+            '"{"; its id is the file name). "-" reads standard input.'
         ),
     ],
     output: Annotated[
@@ -168,7 +171,12 @@ def screen(
     items: list[tuple[str, Any, dict[str, Any]]] = []  # (kind, payload, extra)
     with user_errors():
         source = "<stdin>" if input == "-" else input
-        for lineno, line in read_lines(input):
+        lines = list(read_lines(input))
+        if lines and not lines[0][1].lstrip("\ufeff \t").startswith("{"):
+            # plain text, not JSONL: one person's posts, one a line, named by the file
+            items.append(("posts", (input, [text.strip() for _, text in lines]), {}))
+            lines = []
+        for lineno, line in lines:
             raw = json_object(line, source=source, lineno=lineno)
             if "turns" in raw:
                 items.append(
@@ -237,7 +245,7 @@ def reply(
         typer.Option(
             "--counselor",
             "-c",
-            help="cbt, mi, person_centred, directive, llm:<name> or ext:PATH.yaml.",
+            help="cbt, mi, person_centred, directive, `llm:<name>` or ext:PATH.yaml.",
         ),
     ],
     message: Annotated[
@@ -246,7 +254,8 @@ def reply(
     history: Annotated[
         Path | None,
         typer.Option(
-            help='JSONL of {"role": "client"|"counselor", "text"} turns before the message.'
+            help='JSONL of {"speaker": "client"|"counselor", "text"} turns before the message, '
+            "as in transcripts and `theralab check` (the older name `role` is read too)."
         ),
     ] = None,
     locale: Annotated[str, typer.Option(help=LOCALE_HELP)] = "en-US",
@@ -261,7 +270,14 @@ def reply(
     model_role: ModelRoleOption = None,
     base_url: BaseUrlOption = None,
 ) -> None:
-    """Answer one client message as a guarded counselor; prints one JSON object."""
+    """Answer one client message as a guarded counselor; prints one JSON object:
+    {"reply", "risk", "protocol", "resources", "fallback", "reasons"}.
+
+    "fallback" is true when the reply is the guardrail's safe reply in place of the
+    counselor's: the counselor failed, or its reply was blocked ("reasons" says which, and
+    "resources" the crisis line the safe reply gives). Exit 1 when the counselor (or the
+    guardrail) failed: the reply printed is then the fallback, not the counselor's answer.
+    """
     with user_errors():
         roles = _roles(model_role, base_url)
         turns = _history(history) if history else []
@@ -273,10 +289,22 @@ def reply(
         inner = registry.inner(registry.spec(counselor).name, 0)
         if no_guardrail:
             err_console.print("[yellow]warning: the crisis guardrail is off[/yellow]")
-            answer = asyncio.run(inner.respond(tuple(turns)))
+            try:
+                answer = asyncio.run(inner.respond(tuple(turns)))
+            except Exception as exc:  # the counselor's failure, not TheraLab's
+                raise fail(
+                    f"counselor {counselor} failed: {type(exc).__name__}: {exc}", code=1
+                ) from None
             print(
                 json.dumps(
-                    {"reply": answer.text, "risk": None, "protocol": "unguarded", "resources": []},
+                    {
+                        "reply": answer.text,
+                        "risk": None,
+                        "protocol": "unguarded",
+                        "resources": [],
+                        "fallback": False,
+                        "reasons": [],
+                    },
                     ensure_ascii=False,
                 )
             )
@@ -286,6 +314,12 @@ def reply(
         )
         answer = asyncio.run(_answer(guarded, turns))
     guard = answer.annotations.guard
+    fallback = guard is not None and guard.action in FALLBACK_ACTIONS
+    resources = guard.resources if guard is not None else []
+    if fallback and not resources:
+        # the safe reply names the locale's crisis line (`CountryResources.crisis_line`); the
+        # guardrail's record of a fallback does not list it, so it is added here
+        resources = [resources_for(locale).crisis_line().line()]
     print(
         json.dumps(
             {
@@ -295,11 +329,24 @@ def reply(
                     "categories": guard.categories if guard is not None else [],
                 },
                 "protocol": guard.protocol if guard is not None else "normal",
-                "resources": guard.resources if guard is not None else [],
+                "resources": resources,
+                "fallback": fallback,
+                "reasons": guard.reasons if fallback and guard is not None else [],
             },
             ensure_ascii=False,
         )
     )
+    if guard is not None and guard.action == "error":
+        cause = guard.reasons[0] if guard.reasons else "no reply"
+        raise fail(
+            f"counselor {counselor} gave no reply ({cause}); the guardrail's safe reply was "
+            "printed in its place",
+            code=1,
+        )
+
+
+# What the guardrail did when the reply it sends is its safe reply, not the counselor's.
+FALLBACK_ACTIONS = frozenset({"error", "blocked"})
 
 
 async def _answer(guarded: GuardedCounselor, turns: list[Utterance]) -> Any:
@@ -315,19 +362,28 @@ async def _answer(guarded: GuardedCounselor, turns: list[Utterance]) -> Any:
 
 
 def _history(path: Path) -> list[Utterance]:
+    """The turns of a --history file: {"speaker", "text"} as everywhere else (the older
+    {"role", "text"} is read too; a line giving both must agree)."""
     out = []
-    for lineno, line in read_lines(str(path)):
-        raw = json_object(line, source=str(path), lineno=lineno)
-        role = raw.get("role")
-        if role not in ("client", "counselor"):
+    source = str(path)
+    for lineno, line in read_lines(source):
+        raw = json_object(line, source=source, lineno=lineno)
+        given = {k: raw[k] for k in ("speaker", "role") if k in raw}
+        field = "speaker" if "speaker" in given or not given else "role"
+        if len(set(map(str, given.values()))) > 1:
             raise InputError(
-                'role must be "client" or "counselor"', source=str(path), line=lineno, field="role"
+                "speaker and role disagree (give one)", source=source, line=lineno, field="role"
+            )
+        who = given.get(field)
+        if who not in ("client", "counselor"):
+            raise InputError(
+                f'{field} must be "client" or "counselor"', source=source, line=lineno, field=field
             )
         if not isinstance(raw.get("text"), str) or not raw["text"].strip():
             raise InputError(
-                "expected a non-empty string", source=str(path), line=lineno, field="text"
+                "expected a non-empty string", source=source, line=lineno, field="text"
             )
-        out.append(Utterance(Speaker(role), raw["text"]))
+        out.append(Utterance(Speaker(who), raw["text"]))
     return out
 
 

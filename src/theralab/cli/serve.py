@@ -10,6 +10,7 @@ from rich.table import Table
 
 from theralab.cli._common import console, err_console, fail
 from theralab.cli.safety import SensitivityOption
+from theralab.errors import validated
 from theralab.safety.semantic import Sensitivity
 from theralab.serve import INSTALL_HINT, missing_dependencies
 
@@ -27,7 +28,7 @@ DbOption = Annotated[
 ]
 # The start-up options `serve` and `guard` share (each keeps its own default port).
 HostOption = Annotated[str, typer.Option(help="Address to listen on.")]
-PortOption = Annotated[int, typer.Option(help="Port to listen on.")]
+PortOption = Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")]
 RateLimitOption = Annotated[
     int, typer.Option(help="Requests per minute per API key (a key's own rate wins).")
 ]
@@ -176,7 +177,7 @@ def serve(
             fields["db_url"] = db
         if ui and not check:  # one login token for every worker
             fields["ui_token"] = os.environ.get("THERALAB_UI_TOKEN") or secrets.token_urlsafe(24)
-        settings = ServeSettings(**fields)  # type: ignore[arg-type]
+        settings = validated(ServeSettings, "serve options", **fields)
     except ValueError as exc:
         raise fail(str(exc)) from None
     if check:

@@ -52,7 +52,7 @@ def simulate(
         typer.Option(
             "--counselor",
             "-c",
-            help="Counselor(s): cbt, mi, person_centred, directive … llm:<name> for a "
+            help="Counselor(s): cbt, mi, person_centred, directive … `llm:<name>` for a "
             "model-backed one, ext:PATH.yaml for your own bot (ext:PATH.yaml+guardrail "
             "behind the guardrail).",
         ),
@@ -78,7 +78,12 @@ def simulate(
     ] = None,
     profiles: Annotated[
         list[str] | None,
-        typer.Option("--profiles", "-p", help="Explicit clients: profile ids, files or folders."),
+        typer.Option(
+            "--profiles",
+            "-p",
+            help="Explicit clients: profile ids, files or folders. The clients must differ: a "
+            "profile id given twice is refused (--repeats gives more sessions with one client).",
+        ),
     ] = None,
     repeats: Annotated[
         int, typer.Option(min=1, help="Sessions per counselor × client (with --profiles).")

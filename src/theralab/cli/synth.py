@@ -113,7 +113,7 @@ def cactus(
     locale: LocaleOption = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Dataset folder. Default: datasets/<recipe>-<configuration hash>."),
+        typer.Option(help="Dataset folder. Default: `datasets/<recipe>-<configuration hash>`."),
     ] = None,
     seed: SeedOption = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Rows made at once (per worker).")] = 8,
@@ -349,7 +349,7 @@ def export(
         str, typer.Option(help="train,validation,test fractions (by a hash of each row id).")
     ] = "0.9,0.05,0.05",
     out: Annotated[
-        Path | None, typer.Option(help="Output folder. Default: DATASET/export-<format>.")
+        Path | None, typer.Option(help="Output folder. Default: `DATASET/export-<format>`.")
     ] = None,
     include_at_risk: Annotated[
         bool, typer.Option(help="Also export the at-risk split, into at_risk.* files.")
@@ -357,13 +357,21 @@ def export(
 ) -> None:
     """Write the dataset for fine-tuning: OpenAI chat (`messages`), ShareGPT
     (`conversations`, roles alternate), Hugging Face JSONL with a dataset card, or Parquet.
-    Every example starts with a system prompt and ends on a counselor turn."""
+    Every example starts with a system prompt and ends on a counselor turn. Exit 1, with no
+    file written, when the dataset has no row to export."""
     g = global_options(ctx)
     with user_errors():
         fractions = parse_split(split)
         target = g.out_for(out, dataset / f"export-{fmt}")
         check_output(target, folder=True)
         counts = export_dataset(dataset, fmt, target, fractions, include_at_risk)
+    if not any(counts.values()):  # the export the command was asked for did not happen
+        which = "dataset.jsonl" + (" and at_risk.jsonl" if include_at_risk else "")
+        raise fail(
+            f"nothing to export: {which} in {dataset} has no rows, so no file was written "
+            f"(datacard.json says why rows were dropped)",
+            code=1,
+        )
     console.print(
         f"{fmt} → [bold]{target}[/bold]: " + ", ".join(f"{k} {v}" for k, v in counts.items())
     )

@@ -8,12 +8,12 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from pydantic import ValidationError
 
 from theralab.dialogue.records import Session
-from theralab.errors import InputError
+from theralab.errors import InputError, validation_error
 
 _VOLATILE = {"timing"}
 
@@ -50,23 +50,33 @@ def parse_session_line(line: str, *, source: str = "<string>", lineno: int = 1) 
     try:
         return Session.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "<root>"
-        more = f" (and {exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
-        raise InputError(f"{first['msg']}{more}", source=source, line=lineno, field=field) from exc
+        raise validation_error(exc, source, lineno) from exc
 
 
 def iter_sessions(path: str | Path) -> Iterator[Session]:
-    """Stream sessions from a transcripts JSONL file; blank lines are skipped."""
-    p = Path(path)
-    try:
-        fh = p.open(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read transcripts: {exc.strerror}", source=str(p)) from exc
-    with fh:
-        for lineno, line in enumerate(fh, start=1):
-            if line.strip():
-                yield parse_session_line(line, source=str(p), lineno=lineno)
+    """Stream sessions from a transcripts JSONL file; blank lines are skipped. Ids are unique
+    within a file: a repeated id is an input error naming its line and the first one."""
+    source = str(Path(path))
+    first: dict[str | int, int] = {}
+    for lineno, line in read_lines(source, what="transcripts"):
+        session = parse_session_line(line, source=source, lineno=lineno)
+        check_unique_id(session.id, lineno, first, source)
+        yield session
+
+
+def check_unique_id(
+    item_id: str | int, lineno: int, first: dict[str | int, int], source: str
+) -> None:
+    """Record `item_id` as read on `lineno` in `first` (id -> line), or raise the input error
+    of a repeated id: `FILE:LINE, field 'id': duplicate id 'x' (first on line N)`."""
+    if item_id in first:
+        raise InputError(
+            f"duplicate id {item_id!r} (first on line {first[item_id]})",
+            source=source,
+            line=lineno,
+            field="id",
+        )
+    first[item_id] = lineno
 
 
 def read_sessions(path: str | Path) -> list[Session]:
@@ -130,22 +140,36 @@ def _umask() -> int:
     return mask
 
 
-def read_lines(path: str) -> Iterator[tuple[int, str]]:
+def read_lines(path: str, what: str = "") -> Iterator[tuple[int, str]]:
     """(line number, line) for every non-blank line of a file, or of standard input for "-";
-    an unreadable or non-UTF-8 file is an input error naming it."""
+    an unreadable file is an input error naming it (and `what` it was meant to be), a line
+    that is not UTF-8 one naming the file and the line."""
+    source = "<stdin>" if path == "-" else path
 
-    def numbered(fh: TextIO) -> Iterator[tuple[int, str]]:
-        for lineno, line in enumerate(fh, start=1):
+    def numbered(lines: Iterable[bytes | str]) -> Iterator[tuple[int, str]]:
+        for lineno, raw in enumerate(lines, start=1):
+            if isinstance(raw, bytes):  # decoded a line at a time: an error knows its line
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise InputError(
+                        f"not UTF-8 text: {exc.reason}", source=source, line=lineno
+                    ) from exc
+                if line.endswith("\r\n"):
+                    line = line[:-2] + "\n"
+            else:
+                line = raw
             if line.strip():
                 yield lineno, line
 
-    if path == "-":
-        yield from numbered(sys.stdin)
-        return
     try:
-        with Path(path).open(encoding="utf-8") as fh:
+        if path == "-":
+            yield from numbered(getattr(sys.stdin, "buffer", sys.stdin))
+            return
+        with Path(path).open("rb") as fh:
             yield from numbered(fh)
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=path) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text: {exc.reason}", source=path) from exc
+        what = f" {what}" if what else ""
+        raise InputError(f"cannot read{what}: {exc.strerror}", source=source) from exc
+    except UnicodeDecodeError as exc:  # a text-only standard input decodes ahead of the line
+        raise InputError(f"not UTF-8 text: {exc.reason}", source=source) from exc

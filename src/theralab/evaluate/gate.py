@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from theralab.errors import InputError, read_json_input, read_text_input
+from theralab.errors import InputError, read_json_input, read_text_input, validation_error
 from theralab.evaluate.base import get_evaluators
 from theralab.evaluate.results import Results
 from theralab.rundir import RunDir
@@ -311,12 +311,7 @@ def load_result(path: str | Path) -> GateResult:
         try:
             return _from_run(Results.model_validate(payload), str(p))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise InputError(
-                f"not a TheraLab results file: {first['msg']}",
-                source=str(p),
-                field=".".join(str(x) for x in first["loc"]),
-            ) from exc
+            raise validation_error(exc, str(p), prefix="not a TheraLab results file: ") from exc
     raise InputError(
         "not a run's results.json nor a red-team redteam.json (from `theralab run` / "
         "`theralab redteam`)",

@@ -69,16 +69,30 @@ def get_profile(profile_id: str) -> ClientProfile:
 
 
 def load_profiles(specs: Iterable[str]) -> list[ClientProfile]:
-    """Resolve profile ids, profile files or folders of profile files."""
+    """Resolve profile ids, profile files or folders of profile files: a panel of different
+    clients. A profile id met twice (the same id given twice, or two files with one `id:`) is
+    an input error naming both: session ids are `counselor--profile--repeat`, so a repeated
+    client would give two sessions one id (`--repeats` gives more sessions with one client)."""
     out: list[ClientProfile] = []
+    first: dict[str, str] = {}  # profile id -> where it came from
     for spec in specs:
         path = Path(spec)
         if path.is_dir():
-            out.extend(load_profile(f) for f in sorted(path.glob("*.y*ml")))
+            found = [(load_profile(f), str(f)) for f in sorted(path.glob("*.y*ml"))]
         elif path.suffix in {".yaml", ".yml", ".json"} and path.exists():
-            out.append(load_profile(path))
+            found = [(load_profile(path), str(path))]
         else:
-            out.append(get_profile(spec))
+            found = [(get_profile(spec), "built-in")]
+        for profile, where in found:
+            if profile.id in first:
+                both = "" if first[profile.id] == where else f" ({first[profile.id]} and {where})"
+                raise InputError(
+                    f"profile id {profile.id!r} is given twice{both}: a panel's clients must "
+                    "differ; for more sessions with one client use --repeats",
+                    source="--profiles",
+                )
+            first[profile.id] = where
+            out.append(profile)
     return out
 
 

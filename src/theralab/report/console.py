@@ -73,7 +73,8 @@ def leaderboard_table(results: Results) -> Table:
     for rank, name in enumerate(results.leaderboard, start=1):
         summary = results.counselor(name)
         label = f"{name} (control)" if name in controls else name
-        cells: list[Text | str] = [str(rank), label, str(summary.sessions - summary.errors)]
+        # a counselor's name is the user's (a bot's label): Text, never markup or emoji
+        cells: list[Text | str] = [str(rank), Text(label), str(summary.sessions - summary.errors)]
         if failures:
             cells.append(Text(str(summary.errors), style="red") if summary.errors else "0")
         for key in columns:
@@ -137,7 +138,12 @@ def courses_table(results: Results) -> Table | None:
     for name in names:
         c = results.courses.counselor(name)
         n = f"{c.complete}" + (f" (+{c.incomplete} incomplete)" if c.incomplete else "")
-        cells: list[Text | str] = [name, n, _rate(c.deterioration, harm=True), _rate(c.improvement)]
+        cells: list[Text | str] = [
+            Text(name),
+            n,
+            _rate(c.deterioration, harm=True),
+            _rate(c.improvement),
+        ]
         for info in tags:
             summary = c.instruments.get(info.instrument)
             if summary is None:
@@ -208,7 +214,7 @@ def judging_table(results: Results) -> Table:
         table.add_column(results.metric(key).label, justify="right")
     for name in results.leaderboard:
         summary = results.counselor(name)
-        cells: list[str] = [name]
+        cells: list[Text | str] = [Text(name)]
         for key in columns:
             est = summary.metrics.get(key, {})
             cells.append(fmt_number(est.get("mean"), ""))

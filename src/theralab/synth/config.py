@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from theralab.errors import InputError
+from theralab.errors import read_json_model
 from theralab.version import __version__
 
 CONFIG_FILE = "synth.json"
@@ -81,7 +81,4 @@ def load_config(folder: Path) -> SynthConfig | None:
     path = folder / CONFIG_FILE
     if not path.exists():
         return None
-    try:
-        return SynthConfig.model_validate_json(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise InputError(f"not a TheraLab dataset configuration: {exc}", source=str(path)) from exc
+    return read_json_model(path, SynthConfig, "dataset configuration")

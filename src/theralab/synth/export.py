@@ -162,7 +162,8 @@ def export_dataset(
     fractions: tuple[float, ...] = (0.9, 0.05, 0.05),
     include_at_risk: bool = False,
 ) -> dict[str, int]:
-    """Write one file per split (and `at_risk` on request); returns rows per file."""
+    """Write one file per split (and `at_risk` on request); returns rows per file. With no
+    row to export at all, nothing is written and every count is 0."""
     if fmt not in FORMATS:
         raise BadValue(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     source = folder / DATASET_FILE
@@ -171,12 +172,14 @@ def export_dataset(
             "no dataset.jsonl here: make the dataset with `theralab synth` first",
             source=str(folder),
         )
-    out.mkdir(parents=True, exist_ok=True)
     names = list(SPLIT_NAMES[: len(fractions)])
     sources = [(source, None)]
     if include_at_risk and (folder / AT_RISK_FILE).exists():
         names.append("at_risk")
         sources.append((folder / AT_RISK_FILE, "at_risk"))
+    if not any(_has_rows(path) for path, _ in sources):
+        return dict.fromkeys(names, 0)
+    out.mkdir(parents=True, exist_ok=True)
     writers = {n: _writer(out / n, fmt) for n in names}
     try:
         for path, fixed in sources:
@@ -191,6 +194,12 @@ def export_dataset(
     if fmt in ("hf", "parquet"):
         atomic_write_text(out / "README.md", _hf_card(folder, fmt, counts))
     return counts
+
+
+def _has_rows(path: Path) -> bool:
+    """Whether a dataset file has a row (a non-blank line), read no further than the first."""
+    with path.open("rb") as fh:
+        return any(line.strip() for line in fh)
 
 
 class _JsonlWriter:
