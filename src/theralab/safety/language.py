@@ -15,10 +15,11 @@ few crisis phrases it knows in other languages; the pattern tier turns that into
   `--model-role screener=…`).
 
 Language identification is py3langid's naive Bayes model (97 languages, ~0.04 ms a message).
-It is loaded on the first message that does not read as English at a glance (two or more
-English function words), so English-only runs never load it. Thresholds were set on real
-English chat and counseling talk (ESConv and AnnoMI, 41,282 messages: none flagged at the
-chosen confidence) and are checked in `tests/test_safety_language.py`.
+It is loaded on the first message that does not read as English at a glance (two English
+function words, or one in five words or fewer), so most English-only runs never load it.
+Thresholds were set on real English chat and counseling talk (ESConv and AnnoMI, 41,282
+messages: none flagged at the chosen confidence) and are checked in
+`tests/test_safety_language.py`.
 """
 
 from __future__ import annotations
@@ -46,16 +47,23 @@ MIN_CONFIDENCE = 0.7
 # … and one of four words or more with no English function word at all: 0 of the 41,282.
 MIN_CONFIDENCE_NO_ENGLISH = 0.4
 _SCAN_CHARS = 2000  # a long post is judged on its start
-_WORD = re.compile(r"[a-z']+")
-# Words that are English and not also common words of the languages the identifier confuses
-# with English in short chat (so "no", "me", "a", "die", "will", "is", "was" are left out).
+_SHORT = 5  # words: a reply this short with one English function word is English
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")  # words of any alphabet ("çok", not "ok")
+# Words that are English and not also common words of other languages written in Latin
+# letters (so "no", "me", "a", "i", "to", "do", "on", "so", "or", "he", "die", "will", "is",
+# "was" and "ok" are left out).
 _ENGLISH_WORDS = (
     "the and you your i i'm im i've ive i'd i'll it's its that this with have has had just "
     "don't dont can't cant won't wont not what when where why how who because about would "
     "could should been being they them their there here from were are my myself feel feeling "
     "really very think know want like get got going doing today tonight anymore anything "
-    "nothing something everything thanks thank yeah yes okay ok of to for at on be do did "
-    "he she we our us his her him if or but so all any some more much too"
+    "nothing something everything thanks thank yeah yes of for at be did she we our us his "
+    "her him if but all any some much too which every again without after before first "
+    "maybe sure honestly right fine that's what's there's let's you're we're they're "
+    "doesn't didn't isn't wasn't couldn't wouldn't shouldn't own last well still even never "
+    "always than then into over only other people time work home said told tell make made "
+    "take took keep kept back way good bad lot little yet while though since until these "
+    "those such asked feels felt pretty"
 )
 _ENGLISH = frozenset(_ENGLISH_WORDS.split())
 
@@ -185,8 +193,9 @@ def _identifier() -> Any:
 
 def not_english(text: str) -> str | None:
     """The language of `text` when it is confidently not English, else None. A text in
-    another script (Cyrillic, Han, Arabic…) is never English; a Latin-script text needs two
-    words or more, fewer than two English function words, and the identifier's probability
+    another script (Cyrillic, Han, Arabic…) is never English; a Latin-script text needs four
+    words or more (two with letters outside ASCII), fewer than two English function words
+    (none in five words or fewer), and the identifier's probability
     ≥ MIN_CONFIDENCE (≥ MIN_CONFIDENCE_NO_ENGLISH for four words or more without any)."""
     head = text[:_SCAN_CHARS]
     if _non_latin_share(head) >= 0.5:
@@ -194,8 +203,10 @@ def not_english(text: str) -> str | None:
         return str(lang) if lang != "en" else "other-script"
     words = _WORD.findall(head.lower())
     hints = sum(1 for w in set(words) if w in _ENGLISH)
-    if len(words) < 2 or hints >= 2:
-        return None
+    if len(words) < 2 or hints >= 2 or (hints and len(words) <= _SHORT):
+        return None  # English at a glance: the identifier is not even loaded
+    if len(words) < 4 and head.isascii():
+        return None  # two or three plain words: too short for the identifier to be sure
     lang, probability = _identifier().classify(head)
     if lang == "en":
         return None
