@@ -23,6 +23,14 @@ CRISIS = [
     ("Я больше не хочу жить", "ru", RiskCategory.SUICIDE),
     ("我真的不想活了", "zh", RiskCategory.SUICIDE),
     ("もう死にたい", "ja", RiskCategory.SUICIDE),
+    ("मैं अब और जीना नहीं, बस मरना चाहता हूँ", "hi", RiskCategory.SUICIDE),
+    ("কাল রাতে আত্মহত্যার কথা ভাবছিলাম", "bn", RiskCategory.SUICIDE),
+    ("Bazen intihar etmeyi düşünüyorum", "tr", RiskCategory.SUICIDE),
+    ("Coraz częściej myślę o samobójstwie", "pl", RiskCategory.SUICIDE),
+    ("Rasanya aku ingin mati saja", "id", RiskCategory.SUICIDE),
+    ("Σκέφτομαι συνέχεια την αυτοκτονία", "el", RiskCategory.SUICIDE),
+    ("אני כבר רוצה למות", "he", RiskCategory.SUICIDE),
+    ("ช่วงนี้อยากตายมาก", "th", RiskCategory.SUICIDE),
 ]
 
 UNREAD = [

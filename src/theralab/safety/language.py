@@ -7,7 +7,8 @@ few crisis phrases it knows in other languages; the pattern tier turns that into
 
 - a crisis phrase of another language (wanting to die or to kill oneself, suicide, self-harm in
   Spanish, Portuguese, French, German, Italian, Dutch, Russian, Chinese, Japanese, Korean,
-  Arabic or Hindi) is `moderate`, with signal `crisis_phrase:<language>`;
+  Arabic, Hindi, Turkish, Polish, Indonesian, Tagalog, Swahili, Ukrainian, Greek, Hebrew,
+  Thai, Persian or Bengali) is `moderate`, with signal `crisis_phrase:<language>`;
 - any other message confidently not English is `low`, with signal `unread_language:<language>`:
   the guardrail then asks its safety question with the crisis line instead of answering as if
   nothing could be wrong. The screener cannot tell distress from risk in that language; an
@@ -153,6 +154,17 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
     "ko": [(r"죽고 싶|자살", _S), (r"자해", _H)],
     "ar": [(r"انتحار|أريد أن أموت|اريد ان اموت|أقتل نفسي|اقتل نفسي", _S)],
     "hi": [(r"आत्महत्या|मरना चाहत|खुद को मार", _S)],
+    "tr": [(r"\b(?:olmek istiyorum|intihar\w*|kendimi oldur\w*)", _S)],
+    "pl": [(r"\b(?:chce umrzec|samoboj\w*|zabic sie)\b", _S)],
+    "id": [(r"\b(?:bunuh diri|ingin mati|mau mati)\b", _S)],
+    "tl": [(r"\b(?:magpakamatay|gusto ko nang mamatay)\b", _S)],
+    "sw": [(r"\b(?:kujiua|nataka kufa)\b", _S)],
+    "uk": [(r"самогубств|хочу померти|не хочу жити|вбити себе", _S)],
+    "el": [(r"αυτοκτον|θελω να πεθανω", _S)],
+    "he": [(r"התאבד|רוצה למות", _S)],
+    "th": [(r"ฆ่าตัวตาย|อยากตาย", _S)],
+    "fa": [(r"خودکشی", _S)],
+    "bn": [(r"আত্মহত্যা", _S)],
 }
 # Each phrase runs only when a string it must contain is in the text (the pattern tier's
 # prefilters): English text holds none of them, so it costs a look-up, not a scan.
@@ -226,8 +238,14 @@ def not_english(text: str) -> str | None:
 def read_foreign(text: str) -> ForeignReading | None:
     """A crisis phrase of another language (`moderate`), else a message confidently not English
     (`low`, unread), else None (English, or too short to tell)."""
-    folded = _fold(text[:_SCAN_CHARS])
-    found = [(lang, category) for lang, rx, category in _COMPILED if rx.search(folded)]
+    lowered = text[:_SCAN_CHARS].lower()
+    folded = _fold(lowered)  # Latin phrases are written without accents
+    found = [
+        (lang, category)
+        for lang, rx, category in _COMPILED
+        # Devanagari, Bengali… lose their vowel signs and viramas to folding: read as written too
+        if rx.search(folded) or (folded != lowered and rx.search(lowered))
+    ]
     if found:
         categories = tuple(dict.fromkeys(category for _, category in found))
         languages = dict.fromkeys(lang for lang, _ in found)
