@@ -326,3 +326,18 @@ def test_corrupt_results_and_synth_configuration_name_the_field(tmp_path: Path) 
     out = flat(synth)
     assert f"error: {folder / 'synth.json'}, field 'n': not a TheraLab dataset configuration" in out
     assert "errors.pydantic.dev" not in out
+
+
+def test_screen_refuses_a_repeated_message_id(tmp_path: Path) -> None:
+    """Results are matched back to their inputs by id: a repeated one is an input error that
+    names its line and the first."""
+    messages = tmp_path / "m.jsonl"
+    messages.write_text(
+        '{"id": "a", "text": "good morning"}\n'
+        '{"id": "b", "text": "hi there"}\n'
+        '{"id": "a", "text": "me again"}\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["screen", str(messages), "--tiers", "patterns"])
+    assert result.exit_code == 2
+    assert "m.jsonl:3" in result.output and "duplicate id 'a' (first on line 1)" in result.output

@@ -28,6 +28,7 @@ from theralab.counselors.registry import CounselorRegistry, expand_guardrail, ro
 from theralab.dialogue.records import Speaker
 from theralab.dialogue.transcripts import (
     atomic_write_text,
+    check_unique_id,
     json_object,
     parse_session_line,
     read_lines,
@@ -176,15 +177,17 @@ def screen(
             # plain text, not JSONL: one person's posts, one a line, named by the file
             items.append(("posts", (input, [text.strip() for _, text in lines]), {}))
             lines = []
+        first: dict[str | int, int] = {}  # id -> line: results are matched back by id
         for lineno, line in lines:
             raw = json_object(line, source=source, lineno=lineno)
             if "turns" in raw:
-                items.append(
-                    ("transcript", parse_session_line(line, source=source, lineno=lineno), {})
-                )
+                session = parse_session_line(line, source=source, lineno=lineno)
+                check_unique_id(session.id, lineno, first, source)
+                items.append(("transcript", session, {}))
                 continue
             if not isinstance(raw.get("id"), str):
                 raise InputError("expected a string", source=source, line=lineno, field="id")
+            check_unique_id(raw["id"], lineno, first, source)
             extra = {k: v for k, v in raw.items() if k not in ("id", "text", "posts")}
             if "posts" in raw:
                 posts = raw["posts"]
