@@ -197,6 +197,17 @@ def test_a_failing_counselor_gets_a_deterministic_safe_reply() -> None:
     assert extra(a)["guardrail"] == "error"
 
 
+def test_a_fallback_records_the_crisis_line_its_text_gives() -> None:
+    """The safe reply names the locale's crisis line; the turn's record says so too, blocked
+    or failed, so whoever reads the transcript (or `theralab reply`) sees what was given."""
+    failed = talk(GuardedCounselor(CrashingCounselor(), SCREENER, "en-GB"), "hello")[1]
+    blocked = talk(GuardedCounselor(LeakyCounselor(), SCREENER, "en-GB"), "which bridge?")[1]
+    for reply in (failed, blocked):
+        guard = reply.annotations.guard
+        assert guard is not None and guard.action in ("error", "blocked")
+        assert guard.resources and guard.resources[0].split(":")[0] in reply.text
+
+
 class ExplodingScreenerTier:
     name = "exploding"
 

@@ -39,7 +39,6 @@ from theralab.safety.aggregate import screen_posts, split_posts
 from theralab.safety.guardrail import GuardedCounselor
 from theralab.safety.model_tier import ModelTier
 from theralab.safety.redteam import RedTeamCase, load_cases, run_suite
-from theralab.safety.resources import resources_for
 from theralab.safety.screener import PatternTier, Screener, default_screener
 from theralab.safety.semantic import (
     INSTALL_HINT,
@@ -319,10 +318,6 @@ def reply(
     guard = answer.annotations.guard
     fallback = guard is not None and guard.action in FALLBACK_ACTIONS
     resources = guard.resources if guard is not None else []
-    if fallback and not resources:
-        # the safe reply names the locale's crisis line (`CountryResources.crisis_line`); the
-        # guardrail's record of a fallback does not list it, so it is added here
-        resources = [resources_for(locale).crisis_line().line()]
     print(
         json.dumps(
             {

@@ -42,6 +42,7 @@ from theralab.dialogue.records import AgentSpec, Annotations, GuardRecord, Speak
 from theralab.safety.conditions import ConditionResponder, condition_of
 from theralab.safety.output_check import OutputVerdict, check_reply
 from theralab.safety.protocol import CrisisProtocol, check_in, check_in_again, safe_reply
+from theralab.safety.resources import resources_for
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 from theralab.safety.screener import (
     FAIL_CLOSED_LEVEL,
@@ -289,15 +290,25 @@ class GuardedCounselor:
 
     def blocked(self, risk: RiskAssessment, reasons: Sequence[str]) -> Reply:
         """The safe reply in place of a reply the check blocked."""
-        decision = GuardDecision(risk, "normal", "blocked", reasons=list(reasons))
+        decision = GuardDecision(
+            risk, "normal", "blocked", self._safe_resources(), reasons=list(reasons)
+        )
         return self._make(safe_reply(self.locale), decision, strategy="blocked_reply")
 
     def fail(self, risk: RiskAssessment, reason: str) -> Reply:
         """The safe reply when something failed (the counselor, the check, the guardrail)."""
         decision = GuardDecision(
-            risk, "crisis" if risk.is_crisis else "normal", "error", reasons=[reason]
+            risk,
+            "crisis" if risk.is_crisis else "normal",
+            "error",
+            self._safe_resources(),
+            reasons=[reason],
         )
         return self._make(safe_reply(self.locale), decision, strategy="safe_reply")
+
+    def _safe_resources(self) -> list[str]:
+        """What the safe reply gives: the locale's crisis line (`safe_reply` names it)."""
+        return [resources_for(self.locale).crisis_line().line()]
 
     def _crisis(self, risk: RiskAssessment) -> Reply:
         out = self.protocol.respond(risk)
