@@ -417,9 +417,9 @@ REAL_NEGATIVE_WEIGHT = 1.0
 
 
 def train(examples: Sequence[Example], c: float, calm_weight: float = CALM_WEIGHT) -> Heads:
-    examples = [*examples, *EXTRA_TRAINING]
     """Two passes: the first on everything, to choose the riskiest window of long positives
-    and of at-risk users for the second."""
+    and of at-risk users for the second (with `EXTRA_TRAINING` added to `examples`)."""
+    examples = [*examples, *EXTRA_TRAINING]
     first = fit_heads(examples, c, steps=2, calm_weight=calm_weight)
     return fit_heads(examples, c, first, calm_weight=calm_weight)
 
