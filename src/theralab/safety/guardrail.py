@@ -40,9 +40,10 @@ from theralab.agents import Agent, CourseContext, CourseCounselor, Reply, Uttera
 from theralab.coding.rules import RuleCoder
 from theralab.dialogue.records import AgentSpec, Annotations, GuardRecord, Speaker
 from theralab.safety.conditions import ConditionResponder, condition_of
+from theralab.safety.language import UNREAD_LANGUAGE
 from theralab.safety.output_check import OutputVerdict, check_reply
 from theralab.safety.protocol import CrisisProtocol, check_in, check_in_again, safe_reply
-from theralab.safety.resources import resources_for
+from theralab.safety.resources import directory, resources_for
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 from theralab.safety.screener import (
     FAIL_CLOSED_LEVEL,
@@ -206,6 +207,10 @@ class GuardedCounselor:
             condition = condition_of(risk)
             if condition is not None:
                 return Screened(risk, self._condition(risk, condition))
+            if risk.level is RiskLevel.LOW and any(
+                s.startswith(UNREAD_LANGUAGE) for s in risk.signals
+            ):
+                return Screened(risk, self._unread(risk, history))
         except Exception as exc:
             return Screened(risk, self.fail(risk, f"guardrail_error:{type(exc).__name__}: {exc}"))
         return Screened(risk)
@@ -326,6 +331,30 @@ class GuardedCounselor:
         )
         decision = GuardDecision(risk, "normal", "condition", out.resources, step=out.step)
         return self._make(out.text, decision, strategy=f"condition:{out.condition}")
+
+    def _unread(self, risk: RiskAssessment, history: Sequence[Utterance]) -> Reply:
+        """A message the screener cannot read (another language, `theralab.safety.language`):
+        the counselor would answer words it does not understand (a reflection of the foreign
+        text, advice on what was never said), so the guardrail says it reads English, asks for
+        a few words in English and gives the crisis line and where to find one in the person's
+        own language; the check-in question too, unless it was asked lately."""
+        question = check_in(self.locale)
+        said = [u.text for u in history if u.speaker is Speaker.COUNSELOR]
+        asked = any(question in text for text in said[-CHECK_IN_RECENT:])
+        crisis = resources_for(self.locale).crisis_line()
+        parts = [
+            "I'm sorry: I can only read English well, so I may not have understood what you "
+            "wrote. Could you tell me in English, even in a few words?",
+            question
+            if not asked
+            else f"If you're thinking of ending your life or you're in danger, please reach "
+            f"{crisis.name} ({crisis.contact}).",
+            f"For a crisis line in your own language, {directory().contact}.",
+        ]
+        decision = GuardDecision(
+            risk, "normal", "check_in", [crisis.line(), directory().line()], step="unread_language"
+        )
+        return self._make(" ".join(parts), decision, strategy="unread_language")
 
     def _make(
         self, text: str, decision: GuardDecision, strategy: str, closes: bool = False

@@ -37,10 +37,13 @@ from theralab.safety.risk import RiskCategory, RiskLevel
 __all__ = [
     "MIN_CONFIDENCE",
     "MIN_CONFIDENCE_NO_ENGLISH",
+    "UNREAD_LANGUAGE",
     "ForeignReading",
     "not_english",
     "read_foreign",
 ]
+
+UNREAD_LANGUAGE = "unread_language:"  # the signal of a message read as another language
 
 # The identifier's probability a Latin-script message must reach before it is called another
 # language. Chosen on real English talk (41,282 messages): the identifier alone flagged 22 at
@@ -259,4 +262,4 @@ def read_foreign(text: str) -> ForeignReading | None:
     lang = not_english(text)
     if lang is None:
         return None
-    return ForeignReading(lang, RiskLevel.LOW, (), (f"unread_language:{lang}",))
+    return ForeignReading(lang, RiskLevel.LOW, (), (f"{UNREAD_LANGUAGE}{lang}",))

@@ -56,6 +56,18 @@ _SLANG = (
 # Each substitution is skipped when its needles are absent (most messages hold no slang).
 _SLANG_RX = [(Prefiltered(p, re.IGNORECASE), r) for p, r in _SLANG]  # type: ignore[misc]
 _SPACES = re.compile(r"\s+")
+# Words spelt out to slip past a filter: "s u i c i d e", "k.i.l.l", "d-i-e" (four or more single
+# letters, one separator between each, the same throughout) are read as the word; a star inside a
+# word ("sui*cide", "k*ll") is dropped.
+_SPELT = re.compile(r"(?<![\w'])[a-z](?P<sep>[ .*_-])[a-z](?:(?P=sep)[a-z]){2,}(?![\w'])")
+_STARRED = re.compile(r"(?<=[a-z])\*+(?=[a-z])")
+_KLL = re.compile(r"\bk(?:ll|!ll|1ll)\b")
+
+
+def _unspell(t: str) -> str:
+    if "*" in t:
+        t = _KLL.sub("kill", _STARRED.sub("", t))
+    return _SPELT.sub(lambda m: m.group(0).replace(m.group("sep"), ""), t)
 
 
 @functools.lru_cache(maxsize=256)
@@ -64,7 +76,7 @@ def normalise(text: str) -> str:
 
     Cached: the screener, the conversation's escalation check and the reply checks normalise
     the same message more than once."""
-    t = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
+    t = _unspell(text.lower().replace("’", "'").replace("‘", "'").replace("`", "'"))
     for rx, repl in _SLANG_RX:
         t = rx.sub(repl, t)
     return _SPACES.sub(" ", t).strip()
@@ -331,7 +343,9 @@ CUES: tuple[Cue, ...] = (
         r"(?:suicide|killing myself|ending it|ending my life|dying|death) (?:a lot|again|"
         r"constantly|every day|all the time)?|(?:my|the) suicid(?:e|al) (?:thoughts|urges|"
         r"ideation)|considering suicide|contemplating suicide|(?:taking|take|thinking about|"
-        r"think about) (?:the )?suicide|dark thoughts|(?:kinda|kind of|a bit|pretty|so|very|"
+        r"think about) (?:the )?suicide|(?:suicide|killing myself|ending my life|ending it all) "
+        r"(?:(?!not |never |no )\w+ ){0,3}(?:on|in|crossing|crosses|across|out of) my (?:mind|"
+        r"head)|dark thoughts|(?:kinda|kind of|a bit|pretty|so|very|"
         r"feeling|been|feel|getting) suicidal|(?:i|i'm|i've|me|my)\b[^.?!]{0,40}"
         r"\bsuicide\b(?! (?:hotline|helpline|prevention|awareness)\b))",
         L.MODERATE,
@@ -846,11 +860,18 @@ CUES: tuple[Cue, ...] = (
 _CUE_FILTERS = tuple(Prefiltered(cue.pattern) for cue in CUES)
 
 # Contexts that modify cues.
-_NEGATION = re.compile(
+_NEGATORS = (
     r"\b(?:(?<!or )not|never|no|don'?t|do not|didn'?t|won'?t|wouldn'?t|would never|isn'?t|am not|"
     r"i'?m not|nothing like|no longer|not going to|not planning|no plans? to|no intention|"
     r"not like i)\b"
-    r"(?:\W+\w+){0,3}\W*$"
+)
+_NEGATION = re.compile(_NEGATORS + r"(?:\W+\w+){0,3}\W*$")
+_NEGATOR = re.compile(_NEGATORS)
+# A negation of stopping is no denial: "I can not stop thinking about suicide", "I never stop
+# wanting to die", "couldn't shake the thought of killing myself".
+_NOT_A_DENIAL = re.compile(
+    r"\W*(?:(?:seem|seems|seemed) to |even |really |just )?(?:stop|quit|help|shake|escape|"
+    r"ignore|get rid of|get (?:it|this|that|them|those thoughts|the thoughts?) out)\b"
 )
 _IDIOM_AFTER = re.compile(
     r"^\W*(?:of (?:embarrassment|shame|boredom|laughter|cringe)|laughing|lol|lmao|haha|😂|🤣|"
@@ -1243,6 +1264,9 @@ def _negated(before: str, matched: str) -> bool:
         clause += " " + matched.rsplit(" ", 1)[0] + " "
     m = _NEGATION.search(clause)
     if not m:
+        return False
+    head = _NEGATOR.match(clause, m.start())
+    if head and _NOT_A_DENIAL.match(clause, head.end()):
         return False
     rest = clause[m.start() :]
     # "(it's) not like I want to die": the denial names its own subject

@@ -88,6 +88,17 @@ _SUICIDE_STEPS = frozenset(
 )
 
 
+# The pattern cues that state a thought or intent to hurt someone else (voices commanding it
+# have their own reply).
+_HARM_OTHERS_SIGNALS = frozenset(
+    c.name
+    for c in CUES
+    if RiskCategory.HARM_TO_OTHERS in c.categories and c.name not in _COMMAND_SIGNALS
+)
+# Signals that a weapon or other means is at hand.
+_MEANS_SIGNALS = frozenset({"means_access", "means_access_with_ideation", "plan_means_time"})
+
+
 def _suicide_cue_fired(risk: RiskAssessment) -> bool:
     """Whether a suicide or self-harm cue itself fired, rather than the category arriving with
     a condition (a means word in a manic plan, a product question in OCD)."""
@@ -116,6 +127,11 @@ def _concern(risk: RiskAssessment, earlier_steps: list[str] | None = None) -> st
         return "voices"
     if "dead_belief" in signals:
         return "dead_belief"
+    if RiskCategory.HARM_TO_OTHERS in cats and signals & _HARM_OTHERS_SIGNALS:
+        # A stated thought or intent to hurt someone: the reply must speak to the danger to
+        # others (its own reply asks about the person's own safety too: risk to others and to
+        # self often come together, and the learned tier may name suicide beside it).
+        return "harm_to_others"
     if RiskCategory.SUICIDE in cats or RiskCategory.SELF_HARM in cats:
         in_suicide_path = bool(_SUICIDE_STEPS & set(earlier_steps or []))
         condition = next((c for cat, c in _CONDITION_CATEGORIES if cat in cats), None)
@@ -199,16 +215,31 @@ class CrisisProtocol:
             "while you do."
         )
 
+        others = RiskCategory.HARM_TO_OTHERS in risk.categories and bool(
+            set(risk.signals) & _HARM_OTHERS_SIGNALS
+        )
+        means = bool(set(risk.signals) & _MEANS_SIGNALS)
         if concern == "emergency":
             parts = [
                 "I'm really glad you told me, and I'm worried about your safety right now.",
                 f"Please call {emergency} now, or ask someone near you to call for you.",
-                "If you've taken something, don't wait to see how you feel: emergency help works "
-                "best early.",
-                "Are you somewhere safe, and is anyone with you?",
-                resource_sentence,
-                AI_LINE,
             ]
+            if RiskCategory.OVERDOSE in risk.categories:
+                parts.append(
+                    "If you've taken something, don't wait to see how you feel: emergency help "
+                    "works best early."
+                )
+            if others:
+                parts.append(
+                    "Please move away from the person you're thinking of hurting, and put any "
+                    "weapon down and out of reach."
+                )
+            elif means:
+                parts.append(
+                    "If there's anything near you that you could use to hurt yourself, please "
+                    "put it out of reach, or ask someone to take it away for now."
+                )
+            parts += ["Are you somewhere safe, and is anyone with you?", resource_sentence, AI_LINE]
             return self._reply(parts, "emergency", lines)
         if concern == "abuse":
             parts = [
@@ -222,11 +253,28 @@ class CrisisProtocol:
             ]
             return self._reply(parts, "abuse_safety", lines)
         if concern == "harm_to_others":
+            urgent = risk.level.at_least(RiskLevel.HIGH)
             parts = [
-                "Thank you for being honest about this; these thoughts can be frightening to "
-                "carry.",
-                "Are you thinking about acting on them, and are you safe yourself right now?",
-                f"If anyone is in immediate danger, please call {emergency}.",
+                "Thank you for telling me; I'm taking what you said seriously."
+                if urgent
+                else "Thank you for being honest about this; these thoughts can be frightening "
+                "to carry.",
+                "Are you thinking about acting on this, and is anyone in danger right now?",
+                f"If you feel you might act on it, or anyone is in immediate danger, please call "
+                f"{emergency} now."
+                if urgent
+                else f"If anyone is in immediate danger, please call {emergency}.",
+            ]
+            if means:
+                parts.append(
+                    "If there's a weapon or anything else you could use near you, please put "
+                    "distance between yourself and it, or ask someone you trust to hold on to it "
+                    "for now."
+                )
+            if urgent:
+                parts.append("Could you stay away from the person until you've talked to someone?")
+            parts += [
+                "And are you safe yourself: are you having any thoughts of ending your own life?",
                 resource_sentence,
                 AI_LINE,
                 human,

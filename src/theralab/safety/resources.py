@@ -59,5 +59,11 @@ def resources_for(locale: str | None) -> CountryResources:
     return _table()[country_of(locale)]
 
 
+def directory() -> Resource:
+    """The international directory of crisis lines (the generic table's first line), for
+    someone whose country or language TheraLab does not know."""
+    return _table()["GENERIC"].crisis_line()
+
+
 def supported_countries() -> list[str]:
     return [c for c in _table() if c != "GENERIC"]
