@@ -178,6 +178,7 @@ def mi_heldout(coder: Coder, transcripts: Sequence[MITranscript]) -> MIHeldout:
                 if gold:
                     scored.gold.append(gold)
                     scored.pred.append(head.labels[int(probs[i].argmax())])
+                    scored.groups.append(u.transcript_id)
             result.subtypes[name] = scored
     return result
 
