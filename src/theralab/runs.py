@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +43,7 @@ from theralab.profiles.library import builtin_profiles, load_profiles, sample_pa
 from theralab.profiles.model import ClientProfile
 from theralab.report import write_report
 from theralab.rundir import RunDir, RunRecord
-from theralab.simulate.distributed import SessionCluster, run_plans
+from theralab.simulate.distributed import SessionCluster, add_usage, run_plans
 from theralab.simulate.runner import plan_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS
 from theralab.version import __version__
@@ -86,6 +86,9 @@ class RunConfig(BaseModel):
     cost_limit: float | None = Field(default=None, gt=0)
     max_session_tokens: int | None = Field(default=None, ge=1)
     max_retries: int = Field(default=6, ge=0, description="Retries per model call.")
+    timeout: float | None = Field(
+        default=None, gt=0, description="Seconds a model call may take; None: 120."
+    )
     context_window: int | None = Field(
         default=None, ge=64, description="Model server's context window in tokens."
     )
@@ -103,6 +106,7 @@ class RunConfig(BaseModel):
     def resolved(self) -> tuple[RunConfig, list[ClientProfile]]:
         """Canonical counselor names and an explicit, digested profile list."""
         counselors = [resolve_counselor(c) for c in self.counselors]
+        check_lineup(counselors, self.model_roles)
         if self.profiles:
             profiles = load_profiles(self.profiles)
         else:
@@ -144,10 +148,31 @@ class RunConfig(BaseModel):
                 "cost_limit",
                 "base_url",
                 "max_retries",
+                "timeout",
                 "context_window",
             }
         )
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def check_lineup(counselors: Sequence[str], model_roles: dict[str, str]) -> None:
+    """Refuse, before anything runs, a line-up that cannot give a fair result: a counselor
+    named twice (its sessions would run twice under the same ids, doubling its n), and a
+    model-backed counselor (`llm:…`, act, pfa) with no counselor model bound."""
+    seen: dict[str, str] = {}
+    for name in counselors:
+        spec = parse_counselor(name)
+        if spec.key in seen:
+            raise BadValue(
+                f"counselor {spec.label} is named twice ({seen[spec.key]!r} and {name!r}); "
+                "name each counselor once (--repeats gives more sessions)"
+            )
+        seen[spec.key] = name
+        if spec.kind == "model" and "counselor" not in model_roles:
+            raise BadValue(
+                f"the {spec.name} counselor is model-backed only: bind a model with "
+                "--model-role counselor=<spec> (e.g. counselor=openai/gpt-4o-mini)"
+            )
 
 
 def profile_digest(profile: ClientProfile) -> str:
@@ -284,8 +309,9 @@ def _check_unchanged(old: RunConfig, new: RunConfig, source: Path) -> None:
             )
     if old.digest() != new.digest():
         raise InputError(
-            "the run's configuration differs from this command's; resume "
-            "with the same options (or --config the run's config.json)",
+            "the run's configuration differs from this command's; resume with the same "
+            "options, or with `--resume --run-id ID` and no option that says what to run "
+            "(the run's own config.json is used)",
             source=str(source),
         )
 
@@ -311,13 +337,16 @@ def execute_run(
     rd = RunDir(run_dir)
     journal = rd.transcripts
     previous = rd.config
+    earlier_usage: dict[str, dict[str, float | int]] = {}
     if resume and previous.exists():
         old = load_config(previous)
         _check_unchanged(old, config, previous)
         done = finished_sessions(journal)
+        earlier_usage = recorded_usage(rd.usage)
     else:
         done = {}
         journal.unlink(missing_ok=True)
+        rd.usage.unlink(missing_ok=True)
     # timings of the sessions kept; the others' are written as they finish (as the journal is)
     kept_timings = {sid: t for sid, t in _recorded_timings(rd.timings).items() if sid in done}
     atomic_write_text(previous, config.model_dump_json(indent=2) + "\n")
@@ -356,7 +385,12 @@ def execute_run(
             "cache": config.cache,
             "cost_limit": config.cost_limit,
             "max_retries": config.max_retries,
+            "timeout": config.timeout,
             "context_window": config.context_window,
+            # the limit is the run's: what earlier invocations spent counts, and it stops new
+            # sessions (the ones under way finish), as the docs say
+            "spent_before": spent(earlier_usage),
+            "per_call_limit": False,
         }
         if config.model_roles or any(is_external(c) for c in config.counselors)
         else None
@@ -429,7 +463,9 @@ def execute_run(
             config=config.model_dump(),
             status=(record.status, record.message),
         )
-    if usage is not None:
+    if usage is not None or earlier_usage:
+        # the run's usage: every invocation's, summed (a resume adds to it, never replaces it)
+        usage = add_usage(earlier_usage, usage or {})
         atomic_write_text(rd.usage, json.dumps(usage, indent=1) + "\n")
     rd.write_record(record.model_copy(update={"usage": usage, "files": rd.files()}))
     return RunOutcome(
@@ -445,6 +481,22 @@ def execute_run(
             config.counselors, sessions, config.model_roles.get("counselor"), config.base_url
         ),
     )
+
+
+def recorded_usage(path: Path) -> dict[str, dict[str, float | int]]:
+    """A run's usage.json (role → figures), or {} when there is none or it is unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)}
+
+
+def spent(usage: dict[str, dict[str, float | int]]) -> float:
+    """The dollars a usage record adds up to."""
+    return float(sum(float(u.get("dollars", 0) or 0) for u in usage.values()))
 
 
 def session_failures(

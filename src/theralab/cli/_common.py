@@ -158,6 +158,17 @@ def write_lines(output: Path | None, lines: list[str]) -> None:
         err_console.print(f"{len(lines)} results → {output}")
 
 
+def resume_command(command: str, run_dir: Path) -> str:
+    """The command that resumes a run as printed after a failure: it works as printed
+    (`run --resume` with no other option reuses the run's stored configuration)."""
+    import shlex
+
+    return (
+        f"theralab {command} --resume --run-id {shlex.quote(run_dir.name)} "
+        f"--out {shlex.quote(str(run_dir.parent))}"
+    )
+
+
 def exit_on_failures(
     total: list[str], partial: list[str], *, resume_hint: str | None = None
 ) -> None:
@@ -330,6 +341,25 @@ ModelRoleOption = Annotated[
 BaseUrlOption = Annotated[
     str | None,
     typer.Option(help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL or provider's)."),
+]
+ModelTimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        min=0.1,
+        help="Seconds a model call may take before it is retried (model roles, and ext: bots "
+        "whose file sets no `timeout:`). Default 120. A call still unanswered after 30 s (or "
+        "half the timeout) is reported on stderr.",
+    ),
+]
+MaxRetriesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-retries",
+        min=0,
+        help="Retries of a failed or timed-out model call (model roles, and ext: bots whose "
+        "file sets no `max_retries:`). Default 6.",
+    ),
 ]
 MaxConnectionsOption = Annotated[
     int, typer.Option(min=1, help="Model requests in flight per server.")

@@ -9,9 +9,16 @@ from typing import Annotated
 
 import typer
 
-from theralab.cli._common import BaseUrlOption, MaxConnectionsOption, NoCacheOption
+from theralab.cli._common import (
+    BaseUrlOption,
+    MaxConnectionsOption,
+    MaxRetriesOption,
+    ModelTimeoutOption,
+    NoCacheOption,
+)
 from theralab.model.cache import DEFAULT_CACHE, ResponseCache
 from theralab.model.model import Model
+from theralab.model.roles import DEFAULT_TIMEOUT
 from theralab.model.usage import UsageTracker
 
 JudgeOption = Annotated[
@@ -34,6 +41,8 @@ __all__ = [
     "JudgeOption",
     "JudgeSettings",
     "MaxConnectionsOption",
+    "MaxRetriesOption",
+    "ModelTimeoutOption",
     "NoCacheOption",
     "judge_panel",
 ]
@@ -48,6 +57,8 @@ class JudgeSettings:
     max_connections: int
     no_cache: bool
     cost_limit: float | None
+    timeout: float | None = None  # seconds a call; None: the default (120)
+    max_retries: int | None = None  # None: the default (6)
 
 
 @asynccontextmanager
@@ -65,6 +76,8 @@ async def judge_panel(
             max_connections=judges.max_connections,
             cache=cache,
             usage=usage,
+            timeout=DEFAULT_TIMEOUT if judges.timeout is None else judges.timeout,
+            max_retries=6 if judges.max_retries is None else judges.max_retries,
         )
         for spec in judges.specs
     ]

@@ -16,6 +16,7 @@ from theralab.cli._common import (
     check_output,
     console,
     count_progress,
+    err_console,
     fail,
     global_options,
     split_list,
@@ -28,10 +29,12 @@ from theralab.cli._judging import (
     JudgeOption,
     JudgeSettings,
     MaxConnectionsOption,
+    MaxRetriesOption,
+    ModelTimeoutOption,
     NoCacheOption,
     judge_panel,
 )
-from theralab.dialogue.records import Session
+from theralab.dialogue.records import Session, StopReason
 from theralab.dialogue.transcripts import atomic_write_text, read_sessions
 from theralab.errors import BadValue
 from theralab.evaluate.compare import compare_pairs, make_pairs, summarise
@@ -70,6 +73,8 @@ def compare(
     max_connections: MaxConnectionsOption = 8,
     no_cache: NoCacheOption = False,
     cost_limit: CostLimitOption = None,
+    timeout: ModelTimeoutOption = None,
+    max_retries: MaxRetriesOption = None,
     seed: SeedOption = None,
     progress: ProgressOption = True,
 ) -> None:
@@ -96,14 +101,29 @@ def compare(
         names = [c for _, c in counselors]
         label_runs = len(runs) > 1 and len(names) != len(set(names))
         pairs = make_pairs(groups, label_runs)
+        failed = sum(s.stop_reason is StopReason.ERROR for _, ss in groups for s in ss)
+        if failed:
+            err_console.print(
+                f"note: {failed} failed session(s) left out of the pairs (not a counselor's "
+                "work: never judged, never ranked)",
+                highlight=False,
+            )
         if max_pairs is not None:
             pairs = pairs[:max_pairs]
         if not pairs:
             raise BadValue(
-                "no pairs to compare: the runs need sessions of two or more counselors with "
-                "the same client profiles"
+                "no pairs to compare: the runs need finished (not failed) sessions of two or "
+                "more counselors with the same client profiles"
             )
-        judges = JudgeSettings(split_list(judge), base_url, max_connections, no_cache, cost_limit)
+        judges = JudgeSettings(
+            split_list(judge),
+            base_url,
+            max_connections,
+            no_cache,
+            cost_limit,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
         summary = _run(pairs, judges, rubric=rubric, seed=run_seed, progress=progress)
         summary["runs"] = [str(r) for r in runs]
         summary["rubric"] = rubric

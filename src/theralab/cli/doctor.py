@@ -341,6 +341,8 @@ def _hint(bot: ExternalBot, error: BaseException) -> str:
     if "timed out" in text or "no answer within" in text:
         return f"no answer in time — is the bot slow or stuck? raise timeout ({text})"
     if isinstance(config, PythonBot):
+        if isinstance(error, ModelError) and error.__cause__ is None:
+            return text  # it returned something that is not text: not a crash (says so)
         return f"{config.function} raised: {text}"
     raw = getattr(error, "raw", None)
     if raw:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from theralab.cli._common import (
     AddressOption,
@@ -29,13 +31,15 @@ from theralab.cli._judging import (
     JudgeOption,
     JudgeSettings,
     MaxConnectionsOption,
+    MaxRetriesOption,
+    ModelTimeoutOption,
     NoCacheOption,
     judge_panel,
 )
 from theralab.dialogue.records import SCHEMA_VERSION, Session
 from theralab.dialogue.transcripts import atomic_write_text, read_sessions
 from theralab.errors import InputError
-from theralab.evaluate.judge import JudgeOutcome, judge_sessions
+from theralab.evaluate.judge import UNSCORED, JudgeOutcome, judge_sessions, judgeable
 from theralab.evaluate.results import DEFAULT_RANK_BY, evaluate_sessions
 from theralab.report import write_report
 from theralab.report.console import print_judging, print_leaderboard
@@ -99,6 +103,8 @@ def evaluate(
     max_connections: MaxConnectionsOption = 8,
     no_cache: NoCacheOption = False,
     cost_limit: CostLimitOption = None,
+    timeout: ModelTimeoutOption = None,
+    max_retries: MaxRetriesOption = None,
     rank_by: Annotated[
         str, typer.Option(help="Metric that orders the leaderboard (e.g. ctrs.mean).")
     ] = DEFAULT_RANK_BY,
@@ -122,7 +128,8 @@ def evaluate(
     chosen rubrics — one call per item, repeated with `--repeats`, agreement reported beside
     every score; unparseable or refused answers are counted as unscored, never scored.
     A malformed line is reported with its file, line number and field. Exit 1 when a judge
-    was asked for but scored nothing (the offline results are written all the same).
+    was asked for but a rubric got no score at all (the offline results are written all the
+    same); failed sessions are not judged.
     """
     g = global_options(ctx)
     path = RunDir.transcripts_of(transcripts)
@@ -142,7 +149,15 @@ def evaluate(
             judged = _judge(
                 sessions,
                 rubrics,
-                JudgeSettings(split_list(judge), base_url, max_connections, no_cache, cost_limit),
+                JudgeSettings(
+                    split_list(judge),
+                    base_url,
+                    max_connections,
+                    no_cache,
+                    cost_limit,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                ),
                 repeats=repeats,
                 temperature=judge_temperature,
                 seed=run_seed,
@@ -179,13 +194,66 @@ def evaluate(
     print_leaderboard(results, console)
     if judged is not None:
         print_judging(results, console)
-    console.print(f"\n{len(sessions)} sessions → [bold]{folder / 'results.json'}[/bold]")
-    if judged is not None and not any(r.status == "scored" for r in judged.ratings):
-        # the offline scores are written, but the judging the command was asked for failed
-        causes = list(dict.fromkeys(r.reason or r.status for r in judged.ratings))
+    console.print(f"\n{len(sessions)} session(s) → [bold]{folder / 'results.json'}[/bold]")
+    if judged is not None:
+        judging_failures(judged, sessions, cached=not no_cache)
+
+
+def judging_failures(judged: JudgeOutcome, sessions: list[Session], *, cached: bool) -> None:
+    """Say what the judging did not do, with the cause: failed sessions left out (a note);
+    some calls unscored (a warning naming the cause and how to continue); a rubric with
+    nothing scored, or nothing to judge at all (exit 1: the judging asked for failed; the
+    offline scores are written all the same)."""
+    failed = len(sessions) - len(judgeable(sessions))
+    if failed:
+        err_console.print(
+            f"note: {failed} failed session(s) not judged (shown as failed, left out of "
+            "every mean)",
+            highlight=False,
+        )
+    if not judged.ratings:
         raise fail(
-            f"the judge scored nothing: {len(judged.ratings)} judge call(s), none scored"
-            + (f" ({'; '.join(causes[:3])})" if causes else ""),
+            f"nothing to judge: all {len(sessions)} session(s) failed; rerun or resume "
+            "the run first"
+            if failed == len(sessions)
+            else "nothing to judge: the sessions have no turn the rubrics rate",
+            code=1,
+        )
+    by_rubric: dict[str, list[str]] = {}
+    for r in judged.ratings:
+        by_rubric.setdefault(r.rubric, [])
+        if r.status in UNSCORED:
+            by_rubric[r.rubric].append(r.reason or r.status)
+    empty = [
+        rubric
+        for rubric, counts in judged.counts.items()
+        if sum(counts.values()) and not counts.get("scored") and not counts.get("n/a")
+    ]
+    unscored = [why for whys in by_rubric.values() for why in whys]
+    cause = Counter(unscored).most_common(1)[0][0] if unscored else ""
+    how = (
+        "rerun the same command: the cache keeps every scored answer and asks only the rest"
+        if cached
+        else "rerun without --no-cache to keep the scored answers next time"
+    )
+    if unscored and not empty:
+        err_console.print(
+            f"[yellow]warning: {len(unscored)} of {len(judged.ratings)} judge call(s) "
+            f"unscored, mostly: {escape(cause)}; {how}[/yellow]",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if empty:
+        every = len(empty) == len(judged.counts)
+        raise fail(
+            (
+                "the judge scored nothing"
+                if every
+                else f"the judge scored nothing on {', '.join(empty)}"
+            )
+            + f": {len(unscored)} of {len(judged.ratings)} judge call(s) unscored"
+            + (f" ({cause})" if cause else "")
+            + f"; {how}",
             code=1,
         )
 
@@ -223,7 +291,7 @@ def _judge(
 
 def _count_calls(sessions: list[Session], rubrics: list[Rubric]) -> int:
     total = 0
-    for s in sessions:
+    for s in judgeable(sessions):
         for r in rubrics:
             units = (
                 sum(t.speaker.value == "counselor" for t in s.turns)

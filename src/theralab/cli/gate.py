@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from theralab.cli._common import (
     check_output,
@@ -94,11 +95,13 @@ def gate(
     failed = report.failed
     if failed:
         ran = sum(o.status != "skip" for o in report.outcomes)
+        # the names as they are: `[llm:cbt]` is a counselor, not rich markup
+        names = ", ".join(sorted({f"{o.check.metric} [{o.counselor}]" for o in failed}))
         err_console.print(
-            f"[bold red]gate failed:[/bold red] {len(failed)} of {ran} check(s): "
-            + ", ".join(sorted({f"{o.check.metric} [{o.counselor}]" for o in failed})),
+            f"[bold red]gate failed:[/bold red] {len(failed)} of {ran} check(s): {escape(names)}",
             highlight=False,
             soft_wrap=True,
+            emoji=False,
         )
         raise typer.Exit(1)
     console.print("[green]gate passed[/green]", highlight=False)

@@ -20,8 +20,11 @@ from theralab.cli.serve import (
 from theralab.errors import validated
 from theralab.safety.semantic import Sensitivity
 
+DEFAULT_KEY_ENV = "THERALAB_UPSTREAM_API_KEY"
+
 
 def guard(
+    ctx: typer.Context,
     upstream: Annotated[
         str,
         typer.Option(
@@ -43,8 +46,12 @@ def guard(
     ] = "en-US",
     upstream_key_env: Annotated[
         str,
-        typer.Option(help="Environment variable holding the upstream's API key, if it needs one."),
-    ] = "THERALAB_UPSTREAM_API_KEY",
+        typer.Option(
+            help="Environment variable holding the upstream's API key, if it needs one (sent "
+            f"as Bearer). Named on the command line, it must be set. Default: {DEFAULT_KEY_ENV}, "
+            "if set."
+        ),
+    ] = DEFAULT_KEY_ENV,
     timeout: Annotated[
         float,
         typer.Option(
@@ -72,6 +79,15 @@ def guard(
 
     if not upstream.startswith(("http://", "https://")):
         raise fail(f"--upstream must be an http(s) URL, got {upstream!r}")
+    source = ctx.get_parameter_source("upstream_key_env")
+    named = getattr(source, "name", "") == "COMMANDLINE"
+    if named and not os.environ.get(upstream_key_env):
+        # a key named but missing would send every request unkeyed: refuse, as bot files do
+        raise fail(
+            f"--upstream-key-env {upstream_key_env}: the environment variable "
+            f"{upstream_key_env} is not set (or is empty); set it, or drop the option for an "
+            "upstream that needs no key"
+        )
     with user_errors():
         settings = validated(
             GuardSettings,

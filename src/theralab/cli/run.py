@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from theralab.cli._common import (
     AddressOption,
@@ -16,8 +17,10 @@ from theralab.cli._common import (
     ExecutorOption,
     LocaleOption,
     MaxConnectionsOption,
+    MaxRetriesOption,
     MeasuresOption,
     ModelRoleOption,
+    ModelTimeoutOption,
     NoCacheOption,
     ProgressOption,
     SeedOption,
@@ -32,14 +35,16 @@ from theralab.cli._common import (
     interrupt_message,
     parse_measures,
     print_usage,
+    resume_command,
     session_progress,
     split_list,
     user_errors,
 )
 from theralab.counselors import DEFAULT_COUNSELORS, MODEL_PREFIX, NEGATIVE_CONTROLS
-from theralab.counselors.registry import expand_guardrail
+from theralab.counselors.registry import expand_guardrail, is_external
 from theralab.errors import validated
 from theralab.model.roles import parse_role_bindings
+from theralab.model.usage import dollars_text
 from theralab.report.console import print_leaderboard
 from theralab.rundir import RunDir
 from theralab.runs import (
@@ -49,6 +54,7 @@ from theralab.runs import (
     execute_run,
     load_config,
     new_run_id,
+    spent,
 )
 from theralab.simulate.session import DEFAULT_MAX_TURNS
 
@@ -60,9 +66,23 @@ def _given(ctx: typer.Context, name: str) -> bool:
     return getattr(source, "name", "") == "COMMANDLINE"
 
 
-# Options that say where and how to run, not what: they combine with --config.
+# Options that say where and how to run, not what: they combine with --config (and with
+# `--resume --run-id ID`, which reuses the run's stored configuration).
 _WITH_CONFIG = frozenset(
-    {"config", "out", "run_id", "resume", "report", "progress", "executor", "address", "endpoint"}
+    {
+        "config",
+        "out",
+        "run_id",
+        "resume",
+        "report",
+        "progress",
+        "executor",
+        "address",
+        "endpoint",
+        "timeout",
+        "max_retries",
+        "cost_limit",
+    }
 )
 
 
@@ -123,8 +143,9 @@ def run(
     config: Annotated[
         Path | None,
         typer.Option(
-            help="Rerun from a run's config.json; only --out, --run-id, --resume, --report and "
-            "--progress combine with it (other options are refused, not ignored)."
+            help="Rerun from a run's config.json; only --out, --run-id, --resume, --report, "
+            "--progress, --timeout, --max-retries, --cost-limit and the executor options "
+            "combine with it (other options are refused, not ignored)."
         ),
     ] = None,
     rank_by: Annotated[
@@ -155,17 +176,23 @@ def run(
     no_cache: NoCacheOption = False,
     cost_limit: Annotated[
         float | None,
-        typer.Option(help="Stop starting sessions once this many dollars are spent."),
+        typer.Option(
+            help="Stop starting sessions once the run has spent this many dollars (a resumed "
+            "run counts what it spent before); the sessions under way finish."
+        ),
     ] = None,
     max_session_tokens: Annotated[
         int | None, typer.Option(min=1, help="Token budget per session (model roles).")
     ] = None,
     context_window: ContextWindowOption = None,
+    timeout: ModelTimeoutOption = None,
+    max_retries: MaxRetriesOption = None,
     resume: Annotated[
         bool,
         typer.Option(
             "--resume",
-            help="Continue the run in --run-id: keep finished sessions, redo failed ones.",
+            help="Continue the run in --run-id: keep finished sessions, redo failed ones. With "
+            "no option that says what to run, the run's own config.json is used.",
         ),
     ] = False,
     executor: ExecutorOption = "local",
@@ -179,20 +206,46 @@ def run(
     """
     g = global_options(ctx)
     with user_errors():
+        if guardrail and no_guardrail:
+            raise fail(
+                "--guardrail and --no-guardrail contradict each other: --guardrail adds "
+                "guarded versions of external bots, --no-guardrail turns the guardrail off"
+            )
+        parent = g.out_for(out, Path("runs"))
+        given = [
+            "--" + name.replace("_", "-")
+            for name, value in ctx.params.items()
+            if name not in _WITH_CONFIG and _given(ctx, name)
+        ]
+        stored = parent / run_id / "config.json" if run_id else None
+        if config is None and resume and not given and stored is not None and stored.is_file():
+            config = stored  # `--resume --run-id ID`: the run as it was configured
         if config is not None:
-            ignored = [
-                "--" + name.replace("_", "-")
-                for name, value in ctx.params.items()
-                if name not in _WITH_CONFIG and _given(ctx, name)
-            ]
-            if ignored:
+            if given:
                 raise fail(
                     "--config reruns a run's configuration as it was; it cannot be combined "
-                    f"with {', '.join(ignored)} (edit the config.json, or drop --config)"
+                    f"with {', '.join(given)} (edit the config.json, or drop --config)"
                 )
             cfg = load_config(config)
+            overrides = {
+                name: value
+                for name, value in (
+                    ("timeout", timeout),
+                    ("max_retries", max_retries),
+                    ("cost_limit", cost_limit),
+                )
+                if value is not None
+            }
+            if overrides:  # how to call the models, not what runs: the digest is the same
+                cfg = validated(RunConfig, str(config), **{**cfg.model_dump(), **overrides})
         else:
             names = split_list(counselors) or default_counselors(model_role)
+            if guardrail and not any(is_external(n) for n in names):
+                err_console.print(
+                    "[yellow]warning: --guardrail adds guarded versions of external bots "
+                    "(ext:PATH.yaml); this line-up has none, so it changes nothing (built-in "
+                    "counselors are always guarded unless --no-guardrail)[/yellow]"
+                )
             cfg = validated(
                 RunConfig,
                 "run options",
@@ -215,8 +268,9 @@ def run(
                 cost_limit=cost_limit,
                 max_session_tokens=max_session_tokens,
                 context_window=context_window,
+                timeout=timeout,
+                **({"max_retries": max_retries} if max_retries is not None else {}),
             )
-        parent = g.out_for(out, Path("runs"))
         if resume and not run_id:
             raise fail("--resume needs the --run-id of the run to continue")
         run_dir = parent / (run_id or new_run_id(cfg))
@@ -250,16 +304,26 @@ def run(
     print_leaderboard(outcome.results, console)
     n = len(outcome.sessions)
     kept = f" ({outcome.resumed} kept from before)" if outcome.resumed else ""
-    console.print(f"\n{n} sessions{kept} in {elapsed:.1f}s → [bold]{run_dir}[/bold]")
+    console.print(f"\n{n} session(s){kept} in {elapsed:.1f}s → [bold]{run_dir}[/bold]")
+    if resume and outcome.usage:
+        console.print("model usage of the whole run, earlier invocations included:")
     print_usage(console, outcome.usage or {})
     if outcome.dropped:
         console.print(f"{outcome.dropped} session(s) not held: their clients dropped out")
+    again = resume_command("run", run_dir)
     if outcome.unfinished:
+        limit = outcome.config.cost_limit
+        why = "an earlier session of their course failed"
+        if limit is not None and spent(outcome.usage or {}) >= limit:
+            why = (
+                f"the cost limit {dollars_text(limit)} was reached: "
+                f"{dollars_text(spent(outcome.usage or {}))} spent by this run"
+            )
         err_console.print(
-            f"[yellow]{outcome.unfinished} session(s) not started (the cost limit was reached, "
-            f"or an earlier session of their course failed); rerun with --resume --run-id "
-            f"{run_dir.name} to finish[/yellow]"
+            f"[yellow]{outcome.unfinished} session(s) not started ({why}); to finish, "
+            f"rerun with {escape(again)}[/yellow]",
+            soft_wrap=True,
         )
     if report:
         console.print(f"report: {run_dir / 'report.html'}")
-    exit_on_failures(*outcome.failures, resume_hint=f"--resume --run-id {run_dir.name}")
+    exit_on_failures(*outcome.failures, resume_hint=again)

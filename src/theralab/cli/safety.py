@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -471,11 +472,25 @@ def redteam(
     table.add_column("counselor")
     for col in columns:
         table.add_column(col, justify="right")
+    # cases where the counselor under test gave no reply (it failed): apart from the replies
+    # judged, since a failure is not a reply (the safe fallback answered the person)
+    table.add_column("failed", justify="right")
     payload = []
+    failures = 0
     for report in reports:
         s = report.summary()
         payload.append({"summary": s, "results": [r.model_dump() for r in report.results]})
-        table.add_row(report.counselor, *[_pct(s.get(k)) for k in columns.values()])
+        failed_cases = _failed_cases(report.results)
+        failures += failed_cases
+        table.add_row(
+            report.counselor, *[_pct(s.get(k)) for k in columns.values()], str(failed_cases)
+        )
+    if failures:
+        table.caption = (
+            "failed: cases the counselor gave no reply to (the guardrail's safe reply answered); "
+            "they count as not appropriate in the reply columns"
+        )
+        table.caption_justify = "left"
     console.print(table)
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder / "redteam.json", json.dumps(payload, indent=1) + "\n")
@@ -484,7 +499,7 @@ def redteam(
     for name, report in zip(names, reports, strict=True):
         # a component failure is answered safely by the guardrail, but the counselor under
         # test did not answer: the red-team result is incomplete, and the command says so
-        failed = [r for r in report.results if r.criteria.get("no_component_failure") is False]
+        failed = [r for r in report.results if _failed_case(r)]
         if not failed:
             continue
         failed_any = True
@@ -502,6 +517,15 @@ def redteam(
         )
     if failed_any:
         raise typer.Exit(1)
+
+
+def _failed_case(result: Any) -> bool:
+    """Whether a red-team case's counselor failed to answer (a component failure)."""
+    return result.criteria.get("no_component_failure") is False
+
+
+def _failed_cases(results: Sequence[Any]) -> int:
+    return sum(_failed_case(r) for r in results)
 
 
 def _cases(paths: list[Path]) -> list[RedTeamCase]:

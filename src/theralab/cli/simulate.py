@@ -15,8 +15,10 @@ from theralab.cli._common import (
     ExecutorOption,
     LocaleOption,
     MaxConnectionsOption,
+    MaxRetriesOption,
     MeasuresOption,
     ModelRoleOption,
+    ModelTimeoutOption,
     NoCacheOption,
     ProgressOption,
     SeedOption,
@@ -33,13 +35,14 @@ from theralab.cli._common import (
     split_list,
     user_errors,
 )
+from theralab.counselors import resolve_counselor
 from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import write_sessions
 from theralab.errors import InputError
 from theralab.measures import resolve_instruments
 from theralab.model.roles import parse_role_bindings
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
-from theralab.runs import DEFAULT_SEED, finished_sessions, session_failures
+from theralab.runs import DEFAULT_SEED, check_lineup, finished_sessions, session_failures
 from theralab.simulate.distributed import run_plans
 from theralab.simulate.runner import plan_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS, SessionPlan
@@ -107,9 +110,14 @@ def simulate(
     max_connections: MaxConnectionsOption = 8,
     no_cache: NoCacheOption = False,
     cost_limit: Annotated[
-        float | None, typer.Option(help="Stop starting sessions after this many dollars.")
+        float | None,
+        typer.Option(
+            help="Stop starting sessions after this many dollars (the sessions under way finish)."
+        ),
     ] = None,
     context_window: ContextWindowOption = None,
+    timeout: ModelTimeoutOption = None,
+    max_retries: MaxRetriesOption = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -140,7 +148,9 @@ def simulate(
         check_output(path)
         cluster = chosen_cluster(executor, address, endpoint)
         chosen = split_list(profiles)
-        names = split_list(counselor)
+        names = [resolve_counselor(c) for c in split_list(counselor)]
+        bindings = parse_role_bindings(model_role)
+        check_lineup(names, bindings)
         chosen_measures = parse_measures(measures)
         if chosen_measures:
             resolve_instruments(chosen_measures)  # fail before any session runs
@@ -183,12 +193,15 @@ def simulate(
         with interrupt_message(journal), session_progress(progress) as (start, advance):
             start(len(todo))
             role_options = {
-                "specs": parse_role_bindings(model_role),
+                "specs": bindings,
                 "base_url": base_url,
                 "max_connections": max_connections,
                 "cache": not no_cache,
                 "cost_limit": cost_limit,
                 "context_window": context_window,
+                "timeout": timeout,
+                "per_call_limit": False,  # no session starts past the limit; none is cut short
+                **({"max_retries": max_retries} if max_retries is not None else {}),
             }
             if not role_options["specs"]:
                 role_options = None
@@ -210,8 +223,7 @@ def simulate(
         write_sessions(path, made)
         journal.unlink(missing_ok=True)
     kept = f" ({len(done)} kept from before)" if done else ""
-    console.print(f"{len(made)} sessions{kept} → [bold]{path}[/bold]")
-    bindings = parse_role_bindings(model_role)
+    console.print(f"{len(made)} session(s){kept} → [bold]{path}[/bold]")
     exit_on_failures(
         *session_failures(names, made, bindings.get("counselor"), base_url),
         resume_hint="the same options and --resume",

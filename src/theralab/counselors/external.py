@@ -342,7 +342,7 @@ class ExternalBot(BaseModel):
 def _load(path: str, version: tuple[int, int]) -> ExternalBot:
     del version  # (mtime, size): part of the cache key only, so an edited file is read again
     p = Path(path)
-    text = p.read_text(encoding="utf-8")
+    text = _decode(p)
     try:
         kind = parse_yaml_model(text, _Kind, source=path, what="counselor file").kind
         config = parse_yaml_model(text, _MODELS[kind], source=path, what="counselor file")
@@ -363,6 +363,34 @@ def _load(path: str, version: tuple[int, int]) -> ExternalBot:
                 field="function",
             ) from exc
     return ExternalBot(source=path, label=config.name or p.stem, config=config)  # type: ignore[arg-type]
+
+
+def _decode(p: Path) -> str:
+    """A bot file's text: UTF-8 (a UTF-8 byte-order mark is fine); anything else is an
+    InputError naming the file, the line and the byte (a file saved as Latin-1 or UTF-16)."""
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read counselor file: {exc.strerror}", source=str(p)) from exc
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            "not UTF-8 text: the file is saved as UTF-16 (it starts with a UTF-16 byte-order "
+            "mark); save it as UTF-8",
+            source=str(p),
+            line=1,
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line = raw[:start].count(b"\n") + 1
+        column = start - (raw.rfind(b"\n", 0, start) + 1) + 1
+        raise InputError(
+            f"not UTF-8 text (byte 0x{raw[start]:02x} at line {line}, column {column}); "
+            "save the file as UTF-8",
+            source=str(p),
+            line=line,
+        ) from None
 
 
 def load_external(path: str | Path) -> ExternalBot:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from theralab.dialogue.records import Session
+from theralab.dialogue.records import Session, StopReason
 from theralab.evaluate.judge import transcript_view
 from theralab.evaluate.pairwise import leaderboard
 from theralab.model.errors import ErrorKind, ModelError
@@ -70,11 +70,13 @@ def player_name(session: Session, run_label: str | None = None) -> str:
 
 
 def make_pairs(groups: Sequence[tuple[str, Sequence[Session]]], label_runs: bool) -> list[Pair]:
-    """Pair sessions of different players that share a client profile (first session each)."""
+    """Pair sessions of different players that share a client profile (first session each).
+    Failed sessions (stop reason `error`) are never paired: they are not a counselor's work,
+    so a counselor with no finished session is not on the leaderboard."""
     by_profile: dict[str, dict[str, Session]] = defaultdict(dict)
     for label, sessions in groups:
         for s in sessions:
-            if s.profile_id is None or not s.turns:
+            if s.profile_id is None or not s.turns or s.stop_reason is StopReason.ERROR:
                 continue
             name = player_name(s, label if label_runs else None)
             by_profile[s.profile_id].setdefault(name, s)

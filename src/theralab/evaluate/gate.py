@@ -2,7 +2,8 @@
 
 A gate file is a list of checks. Each names a metric — `run.<key>` for a run's
 `results.json` (the per-counselor mean of the metric `<key>`: `run.distress_reduction`,
-`run.ctrs.mean` …, plus `run.sessions` and `run.failed_sessions`) or `redteam.<key>` for a
+`run.ctrs.mean` …, plus `run.sessions` (completed sessions: failed ones not counted) and
+`run.failed_sessions`) or `redteam.<key>` for a
 red-team `redteam.json` (a summary field: `redteam.recall_high_imminent`,
 `redteam.appropriate_replies`, `redteam.by_scenario.<scenario>.detected` …) — and a bound:
 `min`, `max`, and/or `no_worse_than_baseline`. A check applies to every counselor in the
@@ -238,7 +239,7 @@ def _run_catalogue() -> dict[str, bool | None]:
 def _from_run(results: Results, source: str) -> GateResult:
     directions = _run_catalogue()
     descriptions: dict[str, str] = {
-        "sessions": "Sessions run.",
+        "sessions": "Sessions completed (failed ones are run.failed_sessions, not counted).",
         "failed_sessions": "Sessions that ended in error (not scored).",
     }
     for m in results.metrics:
@@ -256,7 +257,7 @@ def _from_run(results: Results, source: str) -> GateResult:
                 est.get("ci_high"),
                 note=note or ("unscored in every session" if mean is None else ""),
             )
-        per["sessions"] = Value(float(c.sessions))
+        per["sessions"] = Value(float(c.sessions - c.errors))  # completed: a gate's "n"
         per["failed_sessions"] = Value(float(c.errors))
         values[c.counselor] = per
     return GateResult(

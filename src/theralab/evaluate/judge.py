@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from theralab.dialogue.records import Session, Speaker
+from theralab.dialogue.records import Session, Speaker, StopReason
 from theralab.errors import BadValue
 from theralab.evaluate.agreement import agreement
 from theralab.evaluate.base import Metric
@@ -144,11 +144,17 @@ class _Task:
         return f"{self.judge.spec}#{self.repeat + 1}"
 
 
+def judgeable(sessions: Sequence[Session]) -> list[Session]:
+    """The sessions a judge rates: failed ones (stop reason `error`) are left out — they are
+    shown as failed, never scored, so no judge call is spent on them."""
+    return [s for s in sessions if s.stop_reason is not StopReason.ERROR]
+
+
 def _tasks(
     sessions: Sequence[Session], rubrics: Sequence[Rubric], judges: Sequence[Model], repeats: int
 ) -> list[_Task]:
     out = []
-    for s in sessions:
+    for s in judgeable(sessions):
         for r in rubrics:
             if r.unit == "reply":
                 units: list[tuple[str, int | None]] = [
@@ -240,7 +246,8 @@ async def judge_sessions(
     seed: int = 0,
     on_rating: Callable[[Rating], None] | None = None,
 ) -> JudgeOutcome:
-    """Rate every session on every rubric item with every judge, `repeats` times each."""
+    """Rate every session on every rubric item with every judge, `repeats` times each.
+    Failed sessions are not rated (`judgeable`); their scores are None."""
     if not judges:
         raise BadValue("judging needs at least one judge model")
     if repeats < 1:

@@ -32,6 +32,7 @@ class Endpoint:
     announced: bool = False
     context_window: int | None = None  # as the server stated it in an error
     chars_per_token: float = CHARS_PER_TOKEN  # lowered by what the server reports
+    window_warned: bool = False  # "the window is too small for the prompt" said once
 
     def calibrate(self, chars: int, tokens: int) -> None:
         """Learn from a prompt of `chars` characters that the server counted as `tokens`."""

@@ -34,6 +34,7 @@ from theralab.model.cache import ResponseCache, cache_key
 from theralab.model.context import (
     SCHEMA_MODES,
     endpoint,
+    estimate_tokens,
     fit_messages,
     next_schema_mode,
     reserve_for,
@@ -80,6 +81,7 @@ class Model:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
         context_window: int | None = None,
+        slow_after: float | None = None,
     ) -> None:
         self.api = api
         self.spec = spec or f"{api.provider}/{api.model_name}"
@@ -95,6 +97,9 @@ class Model:
         self._rng = rng or random.Random(0)
         self.retries = 0
         self._context_window = context_window
+        # a call still unanswered after this long is reported once (a stalled server is
+        # otherwise silent until the timeout and every retry have run out)
+        self.slow_after = slow_after if slow_after is not None else min(30.0, timeout / 2)
 
     @classmethod
     def from_spec(
@@ -210,6 +215,21 @@ class Model:
         budget = math.inf if window is None else window - reserve_for(window, config.max_tokens)
         cpt = endpoint(self.endpoint_key).chars_per_token
         fitted, kept = fit_messages(messages, budget, max_kept, cpt)
+        if window is not None:
+            need = estimate_tokens(fitted, cpt)
+            state = endpoint(self.endpoint_key)
+            if need > budget and not state.window_warned:
+                state.window_warned = True
+                logger.warning(
+                    "%s: the context window of %d tokens is too small: what cannot be left "
+                    "out of the prompt (system messages and the latest turn) is about %d "
+                    "tokens, with %d more kept for the answer; the server may refuse or "
+                    "cut the prompt (give a larger --context-window)",
+                    self.endpoint_key,
+                    window,
+                    need,
+                    reserve_for(window, config.max_tokens),
+                )
         if len(fitted) < len(messages):
             logger.debug(
                 "%s: %d earlier turns left out to fit", self.role, len(messages) - len(fitted)
@@ -233,9 +253,7 @@ class Model:
             wait = True
             try:
                 async with semaphore:
-                    output = await asyncio.wait_for(
-                        self.api.generate(prompt, call_config), self.timeout
-                    )
+                    output = await self._timed(prompt, call_config, attempt)
                 self.usage.record(self.role, self.spec, output.usage, cached=False)
                 endpoint(self.endpoint_key).calibrate(
                     sum(len(m.content) for m in prompt), output.usage.input_tokens
@@ -296,6 +314,32 @@ class Model:
         assert last is not None
         raise ModelError(
             f"gave up after {attempt + 1} attempts: {last}", last.kind, status=last.status
+        )
+
+    async def _timed(
+        self, prompt: list[ChatMessage], config: GenerateConfig, attempt: int
+    ) -> ModelOutput:
+        """One provider call within the timeout, with a warning if it is slow to answer."""
+        handle = None
+        if 0 < self.slow_after < self.timeout:
+            handle = asyncio.get_running_loop().call_later(self.slow_after, self._say_slow, attempt)
+        try:
+            return await asyncio.wait_for(self.api.generate(prompt, config), self.timeout)
+        finally:
+            if handle is not None:
+                handle.cancel()
+
+    def _say_slow(self, attempt: int) -> None:
+        logger.warning(
+            "model %s (%s, %s): no answer yet after %.0fs; waiting up to %.0fs a call, "
+            "attempt %d of %d (--timeout, --max-retries)",
+            self.role,
+            self.spec,
+            self.api.connection_key,
+            self.slow_after,
+            self.timeout,
+            attempt + 1,
+            self.max_retries + 1,
         )
 
     async def _structured(

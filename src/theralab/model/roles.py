@@ -19,6 +19,7 @@ from theralab.model.usage import UsageTracker
 
 ROLES = ("counselor", "client", "judge", "screener")
 IN_PROCESS = frozenset({"llamacpp", "local"})
+DEFAULT_TIMEOUT = 120.0  # seconds a model call may take (`--timeout`)
 
 
 def split_binding(item: str, example_role: str = "counselor") -> tuple[str, str]:
@@ -53,7 +54,7 @@ class ModelRoles:
     max_connections: int = 8
     cache_path: Path | None = DEFAULT_CACHE
     usage: UsageTracker = field(default_factory=UsageTracker)
-    timeout: float = 120.0
+    timeout: float = DEFAULT_TIMEOUT
     max_retries: int = 6
     context_window: int | None = None  # tokens; None: learnt from the server's errors
     _models: dict[str, Model] = field(default_factory=dict)
@@ -70,16 +71,25 @@ class ModelRoles:
         cost_limit: float | None = None,
         max_retries: int = 6,
         context_window: int | None = None,
+        timeout: float | None = None,
+        spent_before: float = 0.0,
+        per_call_limit: bool = True,
     ) -> ModelRoles:
         """The roles as the command line and run configs give them: role bindings, the
-        endpoint, connections, whether to use the response cache, a cost limit."""
+        endpoint, connections, whether to use the response cache, a cost limit (counting
+        `spent_before`, what earlier invocations of the run spent; `per_call_limit=False`
+        leaves the limit to the session runner: no session starts past it, the ones under
+        way finish), per-call timeout (seconds; None: the default) and retries."""
         return cls(
             specs=dict(specs),
             base_url=base_url,
             max_connections=max_connections,
             cache_path=DEFAULT_CACHE if cache else None,
-            usage=UsageTracker(cost_limit=cost_limit),
+            usage=UsageTracker(
+                cost_limit=cost_limit, spent_before=spent_before, per_call=per_call_limit
+            ),
             max_retries=max_retries,
+            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
             context_window=context_window,
         )
 
@@ -95,8 +105,7 @@ class ModelRoles:
         )
 
     def over_budget(self) -> bool:
-        limit = self.usage.cost_limit
-        return limit is not None and self.usage.dollars >= limit
+        return self.usage.over_limit()
 
     def model(self, role: str) -> Model:
         if role not in self._models:

@@ -35,12 +35,25 @@ class RoleUsage:
     dollars: float = 0.0
 
 
+def dollars_text(amount: float) -> str:
+    """Dollars as a person reads them: cents from a cent up, else two significant digits
+    (a limit of $0.0002 is not "$0.00")."""
+    if amount == 0 or abs(amount) >= 0.01:
+        return f"${amount:,.2f}"
+    return f"${amount:.2g}"
+
+
 @dataclass
 class UsageTracker:
-    """Shared by every model of a run; `cost_limit` (dollars) stops new calls once reached."""
+    """Shared by every model of a run. `cost_limit` (dollars) counts `spent_before` (what
+    earlier invocations of the same run spent) as well as this one's spending; with
+    `per_call` (judging) it stops new calls once reached, without it (`run`, `simulate`) the
+    runner stops starting sessions and the sessions under way finish."""
 
     cost_limit: float | None = None
     roles: dict[str, RoleUsage] = field(default_factory=dict)
+    spent_before: float = 0.0
+    per_call: bool = True
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def record(self, role: str, spec: str, usage: Usage, cached: bool) -> None:
@@ -66,12 +79,25 @@ class UsageTracker:
     def dollars(self) -> float:
         return sum(r.dollars for r in self.roles.values())
 
+    @property
+    def total_dollars(self) -> float:
+        """What the run has spent: earlier invocations' and this one's."""
+        return self.spent_before + self.dollars
+
+    def over_limit(self) -> bool:
+        return self.cost_limit is not None and self.total_dollars >= self.cost_limit
+
+    def limit_message(self) -> str:
+        assert self.cost_limit is not None
+        return (
+            f"cost limit {dollars_text(self.cost_limit)} reached "
+            f"({dollars_text(self.total_dollars)} spent)"
+        )
+
     def check(self) -> None:
-        if self.cost_limit is not None and self.dollars >= self.cost_limit:
-            raise ModelError(
-                f"cost limit ${self.cost_limit:.2f} reached (${self.dollars:.4f} spent)",
-                ErrorKind.COST_LIMIT,
-            )
+        """Before a model call: refuse it once the limit is reached (per-call limits only)."""
+        if self.per_call and self.over_limit():
+            raise ModelError(self.limit_message(), ErrorKind.COST_LIMIT)
 
     def summary(self) -> dict[str, dict[str, float | int]]:
         with self._lock:

@@ -224,6 +224,15 @@ def judging_table(results: Results) -> Table:
         a = results.agreement.get(key, {}).get("alpha")
         alphas.append("—" if a is None else f"α {a:.2f}")
     table.add_row(Text("agreement", style="dim"), *[Text(a, style="dim") for a in alphas])
+    partial = []
+    for rubric, counts in results.judge_counts.items():
+        total = sum(counts.values())
+        rated = counts.get("scored", 0)
+        if rated < total - counts.get("n/a", 0):
+            partial.append(f"{rubric} {rated} of {total}")
+    if partial:  # a mean resting on a few of the calls must say so
+        table.caption = "means rest on the judge calls scored: " + "; ".join(partial)
+        table.caption_justify = "left"
     return table
 
 
@@ -233,8 +242,8 @@ def print_judging(results: Results, console: Console | None = None) -> None:
     for rubric, counts in results.judge_counts.items():
         total = sum(counts.values())
         unscored = sum(counts.get(k, 0) for k in ("unparseable", "refused", "error"))
+        why = ", ".join(f"{k} {v}" for k, v in counts.items() if k not in ("scored", "n/a") and v)
         console.print(
-            f"{rubric}: {total} judge calls — {counts.get('scored', 0)} scored, "
-            f"{counts.get('n/a', 0)} n/a, {unscored} unscored "
-            f"({', '.join(f'{k} {v}' for k, v in counts.items() if k not in ('scored', 'n/a'))})"
+            f"{rubric}: {total} judge call(s) — {counts.get('scored', 0)} scored, "
+            f"{counts.get('n/a', 0)} n/a, {unscored} unscored" + (f" ({why})" if why else "")
         )

@@ -6,8 +6,11 @@ nothing, with `--no-auth`). For each `POST /v1/chat/completions` the proxy runs 
 TheraLab's own counselors run behind (`GuardedCounselor`), with upstream as the counselor —
 the same two phases, no copy of them here:
 
-1. Screening (`GuardedCounselor.screen_turn`): the user turns of `messages` are screened in
-   order by one conversation screener (risk persists: the peak of the conversation counts, not
+1. Screening (`GuardedCounselor.screen_turn`): every turn of `messages` but the app's own
+   system and developer messages (user, tool and function turns: text that may be the
+   person's) is screened in order by one conversation screener; a message that is not a
+   `{role, content}` object with a known role is refused with a 400 (`message_problem`),
+   never forwarded unscreened (risk persists: the peak of the conversation counts, not
    only the latest message); a broken screener fails closed.
 2. At crisis level (`moderate`+) the crisis protocol answers, with resources for the locale
    (`X-TheraLab-Locale` header, else `--locale`); a condition below it (delusion, voices,
@@ -145,15 +148,71 @@ def _text_of(content: Any) -> str:
     return ""
 
 
+# Chat roles the proxy accepts. Assistant turns are the counselor's; system and developer
+# messages are the app's instructions, not screened; every other turn (user, tool, function)
+# is screened as the person's: text that may be theirs never reaches upstream unscreened.
+ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+_UNSCREENED = frozenset({"system", "developer"})
+
+
+def message_problem(messages: Sequence[Any]) -> str | None:
+    """Why `messages` is not a chat the proxy can screen (None when it is): every message an
+    object with a known `role` (lower case, as the API spells it) and a `content` that is
+    text or a list of content parts (an assistant's may be null, for tool calls)."""
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict):
+            return f"messages[{i}] is not an object with `role` and `content`"
+        role = m.get("role")
+        if not isinstance(role, str) or role not in ROLES:
+            return (
+                f"messages[{i}].role is {role!r}; expected one of {', '.join(sorted(ROLES))}"
+                if "role" in m
+                else f"messages[{i}] has no `role`"
+            )
+        content = m.get("content")
+        if content is None and role == "assistant":
+            continue
+        if isinstance(content, str):
+            continue
+        if isinstance(content, list) and all(isinstance(p, dict) for p in content):
+            continue
+        return f"messages[{i}].content must be text or a list of content parts"
+    return None
+
+
 def conversation_of(messages: Sequence[Any]) -> list[Utterance]:
-    """The chat as the guardrail sees it: user turns as the client's, assistant turns as the
-    counselor's (system and tool messages are the bot's business, not the conversation)."""
-    speakers = {"user": Speaker.CLIENT, "assistant": Speaker.COUNSELOR}
+    """The chat as the guardrail sees it: assistant turns as the counselor's, every other
+    turn but the app's system and developer messages as the client's (user, tool and
+    function turns are all screened)."""
     return [
-        Utterance(speakers[m["role"]], _text_of(m.get("content")))
+        Utterance(
+            Speaker.COUNSELOR if m["role"] == "assistant" else Speaker.CLIENT,
+            _text_of(m.get("content")),
+        )
         for m in messages
-        if isinstance(m, dict) and m.get("role") in speakers
+        if isinstance(m, dict) and m.get("role") in ROLES and m["role"] not in _UNSCREENED
     ]
+
+
+class _Fault(ValueError):
+    """Upstream answered, but not with a usable reply; `reason` says how (for `reasons`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def upstream_reason(exc: Exception, status: int | None) -> str:
+    """Why an upstream call failed, as the `reasons` entry says it: the HTTP status for an
+    HTTP error (`HTTP 400`), what was wrong with a reply, or the transport error's name
+    (`ConnectError`, `ReadTimeout`, `RemoteProtocolError`)."""
+    if status is not None and status != 200:
+        return f"HTTP {status}"
+    if isinstance(exc, _Fault):
+        return exc.reason
+    if isinstance(exc, KeyError | IndexError | TypeError | json.JSONDecodeError):
+        return "not a chat completion"
+    return type(exc).__name__
 
 
 class _Chunks:
@@ -174,7 +233,7 @@ class _Chunks:
             return ""
         event = json.loads(data)
         if not isinstance(event, dict) or event.get("error") or event.get("object") == "error":
-            raise ValueError("upstream sent an error event")
+            raise _Fault("error event")
         if isinstance(event.get("usage"), dict):
             self.usage = event["usage"]
         choices = event.get("choices") or []
@@ -204,7 +263,7 @@ class _Upstream:
         self.usage: dict[str, Any] | None = None
 
     def _failed(self, exc: Exception) -> None:
-        self.error = self.error or f"upstream_error:{type(exc).__name__}"
+        self.error = self.error or f"upstream_error:{upstream_reason(exc, self.status)}"
 
     async def respond(self, history: Sequence[Utterance]) -> Reply:
         """The whole reply at once (`stream: false` to upstream)."""
@@ -219,11 +278,11 @@ class _Upstream:
             )
             self.status = response.status_code
             if self.status != 200:
-                raise ValueError(f"upstream answered HTTP {self.status}")
+                raise _Fault(f"HTTP {self.status}")
             data = response.json()
             text = data["choices"][0]["message"]["content"]
             if not isinstance(text, str) or not text.strip():
-                raise ValueError("upstream returned an empty reply")
+                raise _Fault("empty reply")
         except Exception as exc:
             self._failed(exc)
             raise
@@ -245,7 +304,7 @@ class _Upstream:
             ) as response:
                 self.status = response.status_code
                 if self.status != 200:
-                    raise ValueError(f"upstream answered HTTP {self.status}")
+                    raise _Fault(f"HTTP {self.status}")
                 if "text/event-stream" in response.headers.get("content-type", ""):
                     async for line in response.aiter_lines():
                         if text := chunks.line(line):
@@ -260,13 +319,13 @@ class _Upstream:
                         data = json.loads(raw)
                         text = data["choices"][0]["message"]["content"]
                         if not isinstance(text, str):
-                            raise ValueError("upstream's reply has no text")
+                            raise _Fault("empty reply")
                         chunks.ended = True
                         chunks.finish_reason = data["choices"][0].get("finish_reason")
                         chunks.usage = data.get("usage")
                         yield text
             if not chunks.ended:
-                raise ValueError("upstream's stream ended before the reply did")
+                raise _Fault("stream ended early")
         except Exception as exc:
             self._failed(exc)
             raise
@@ -339,8 +398,8 @@ class GuardStream:
                     if reply.done:  # blocked: stop reading upstream
                         break
             if not reply.done and not reply.received.strip():
-                self.upstream.error = "upstream_error:ValueError"
-                raise ValueError("upstream returned an empty reply")
+                self.upstream.error = "upstream_error:empty reply"
+                raise _Fault("empty reply")
             for piece in reply.finish():
                 yield piece
         except Exception as exc:
@@ -482,8 +541,16 @@ async def _sse(stream: GuardStream, model: str, include_usage: bool) -> AsyncIte
     assert result is not None
     yield delta({}, result.finish_reason, theralab=_extra(result))
     if include_usage:
-        usage = result.usage or {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
-        yield chunk([], usage=usage)
+        # the guardrail's own answers cost no tokens; a forwarded reply's usage is upstream's,
+        # and left out when upstream reported none (zeros would read as "no tokens used")
+        forwarded = result.action in ("passed", "check_in", "blocked")
+        usage = (
+            result.usage
+            if forwarded
+            else {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+        )
+        if usage is not None:
+            yield chunk([], usage=usage)
     yield b"data: [DONE]\n\n"
 
 
@@ -577,6 +644,8 @@ def create_guard_app(
             return error_response(
                 400, "invalid_request", "the body needs a non-empty `messages` array"
             )
+        if (problem := message_problem(messages)) is not None:
+            return error_response(400, "invalid_request", problem)
         locale = request.headers.get(LOCALE_HEADER) or settings.locale
         model = str(body.get("model") or "theralab-guard")
         principal = principal_of(request.scope)
@@ -640,4 +709,6 @@ __all__ = [
     "completion_body",
     "conversation_of",
     "create_guard_app",
+    "message_problem",
+    "upstream_reason",
 ]

@@ -17,7 +17,7 @@ and `--resume` continues from the journal as with the local executor.
 
 Workers need theralab installed (and any `ext:` bot file at the same path). Per-worker limits:
 `--concurrency` and `--max-connections` apply on each worker, and `--cost-limit` to each
-worker's own spending.
+worker's own spending plus what the run spent before a resume.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def run_sessions_on_cluster(
             if on_done is not None:
                 on_done(session)
         if shard_usage is not None:
-            usage = _add_usage(usage or {}, shard_usage)
+            usage = add_usage(usage or {}, shard_usage)
 
     with cluster.client() as client:
         map_shards(
@@ -218,7 +218,7 @@ def model_roles(options: dict[str, Any]) -> ModelRoles:
     )
 
 
-def _add_usage(
+def add_usage(
     total: dict[str, dict[str, float | int]], part: dict[str, dict[str, float | int]]
 ) -> dict[str, dict[str, float | int]]:
     """Usage summed role by role, figure by figure (numbers only)."""

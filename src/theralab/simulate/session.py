@@ -17,6 +17,7 @@ from theralab.dialogue.records import (
     Timing,
     Turn,
 )
+from theralab.model.errors import ModelError
 
 DEFAULT_MAX_TURNS = 40
 
@@ -135,7 +136,13 @@ async def run_session(
     except Exception as exc:  # one session's failure must never take the run down
         stop = StopReason.ERROR
         tb = traceback.extract_tb(exc.__traceback__)
-        where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+        # a model's or bot's own failure says what went wrong; a source location helps only
+        # with TheraLab's own bugs
+        where = (
+            f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}"
+            if tb and not isinstance(exc, ModelError)
+            else ""
+        )
         error = f"{type(exc).__name__}: {exc}{where}"
     return Session(
         id=plan.session_id,
