@@ -203,3 +203,30 @@ def test_english_after_another_language_goes_back_to_the_counselor() -> None:
     )
     assert "I can only read English well" in replies[0].text
     assert "I can only read English well" not in replies[1].text
+
+
+# --- someone else's overdose -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I'm a nurse and one of my patients died of an overdose today; it was hard.",
+        "Two of my students overdosed at a festival and I keep thinking about them.",
+    ],
+)
+def test_an_overdose_reported_of_others_is_not_the_speakers(line: str) -> None:
+    assert not assess_text(line).level.at_least(RiskLevel.MODERATE), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I overdosed last night and nobody knows",
+        "I nearly died of an overdose last night",
+        "My brother died from an overdose and I want to join him",
+        "One of my friends said I should just kill myself",
+    ],
+)
+def test_the_speakers_own_overdose_or_wish_is_still_read(line: str) -> None:
+    assert assess_text(line).level.at_least(RiskLevel.MODERATE), line

@@ -944,7 +944,9 @@ _THIRD_PARTY = Prefiltered(
     r"colleague|coworker|roommate|flatmate|patient|client|neighbou?r|nephew|niece|uncle|aunt|"
     r"gran|granny|nan|nana|grandma|grandpa|grandad|granddad|grandmother|grandfather)|"
     r"(?:he|she|they)(?:'s| is| are| has| have| keeps?| said| says| told me| mentioned| "
-    r"posted| texted)|someone i know|a friend|how (?:do|can) i (?:help|support))\b"
+    r"posted| texted)|someone i know|a friend|how (?:do|can) i (?:help|support)|(?:one|some|"
+    r"two|three|several|many|a few|a couple|most|all) of (?:my|our|the) (?:\w+ )?(?:patients|"
+    r"clients|students|friends|colleagues|coworkers|residents|kids|children))\b"
 )
 _FIRST_PERSON_CLAUSE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself)\b")
 _REPORTED_QUESTION = re.compile(
