@@ -47,8 +47,13 @@ GOLDEN_PLAIN_DATASET = "ab87cfdf5d7062de02bef60301defa5af860dbe782a02bdb0a3d6064
 GOLDEN_EVALUATE = "6bde63d51ce60b32c1dfae7af3434dc82cf801e87499f35b4fbc5cd11a42b3ea"
 GOLDEN_ANNOTATE = "3d1b0c522e34200f6e8a63f3f79cf3a7359c1f47156224daf4ed3084623550e9"
 GOLDEN_SEMANTIC_SESSIONS = "8ae46a7e4ebe3c6e1c39d188835ddf4e7551460da5dd638ec7c56a9b2108974b"
-GOLDEN_SEMANTIC_DATASET = "41bf936675d43751f4a8aee387e7a066b5e5679f49ab469f4aba93f6f8852aa5"
-GOLDEN_SEMANTIC_CARD = "7e8197ca63837e5ee00488a02d59321c27e638d95c774abc18fba709db4c6564"
+# The semantic dataset's scores and card again on 2026-12-06, when the MI coder let the rule
+# coder's emphasize-autonomy override a trained "reflection" (practice-mode finding 5): two MI
+# sessions' "it's your call what, if anything, to do about it" / "it's up to you" became
+# emphasize autonomy (R:Q and % complex reflections move with it; code agreement with the
+# counselors' own codes rises). The sessions (their digest, pinned) did not change.
+GOLDEN_SEMANTIC_DATASET = "0bc15717ac450bfaa04b3d81b5677deacde60263b32c39814726c95b67eb7824"
+GOLDEN_SEMANTIC_CARD = "9d2c24fe7edf13335fd892a419b08e696c3ca1873c24255c74c2ac1a49439232"
 SCREENER_WEIGHTS = "ff3fa5143d27a10a"  # the screener weights the semantic goldens were made with
 
 

@@ -34,6 +34,10 @@ How the fine MISC code is read (kept honest to what AnnoMI annotates):
   reading of the same text, and only when they fit the trained behaviour (`RULE_REFINES`;
   for "other", only where the subtype head says plain other). Heads without an "other"
   subtype head (older files) take affirm / support from the rules as before.
+* A few rule codes decide a one-sentence unit whatever the trained behaviour (`_decisive`):
+  confront and warn (labelling, blaming, "you're in denial", "if you keep … you'll lose …"),
+  advice asked as a question ("Why don't you just stop?") and emphasize autonomy read as a
+  reflection. A double-sided reflection ("on the one hand … on the other") is complex.
 * Confidence is the model's probability of the code: P(behaviour) × P(subtype | behaviour),
   or P(behaviour) where the rule coder refined it.
 """
@@ -45,7 +49,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
-from theralab.coding.rules import PERMISSION, RuleCoder
+from theralab.coding.rules import DOUBLE_SIDED, PERMISSION, RuleCoder
 from theralab.coding.trained import TrainedHeads, shipped_heads
 from theralab.dialogue.codes import Behaviour, MiscCode, TalkType, behaviour_of
 from theralab.text.encoder import CODER_PRECISION, encoder_runnable, semantic_enabled
@@ -205,6 +209,35 @@ def main_behaviour(codes: Sequence[MiscCode]) -> tuple[MiscCode, Behaviour]:
     return MiscCode.OTHER, Behaviour.OTHER
 
 
+# Rule codes that decide a one-sentence unit whatever the trained behaviour says. AnnoMI has no
+# confront or warn, so its heads read "You're in denial" or "If you keep drinking you'll lose
+# your job" as a reflection (second person, about the client) and "Why don't you just stop?"
+# as an open question; MISC codes them confront, warn and advise, never reflections or
+# questions. The rule coder reads those only from its anchored cues (the counselor's own
+# voice, not a reflection of what the client fears), so the override is narrow.
+_DECISIVE = frozenset({MiscCode.CONFRONT, MiscCode.WARN})
+
+
+def _decisive(text: str, rule_codes: Sequence[MiscCode], behaviour: Behaviour) -> MiscCode | None:
+    """The rule code that overrides the trained coding of one sentence, if any: confront and
+    warn always; advice asked as a question ("Why don't you …?") over a trained question;
+    emphasize autonomy ("It's up to you what you decide") over a trained reflection."""
+    if len(rule_codes) != 1:
+        return None
+    (rule,) = rule_codes
+    if rule in _DECISIVE:
+        return rule
+    if (
+        rule in (MiscCode.ADVISE_WITHOUT_PERMISSION, MiscCode.ADVISE_WITH_PERMISSION)
+        and behaviour is Behaviour.QUESTION
+        and text.rstrip().endswith("?")
+    ):
+        return rule
+    if rule is MiscCode.EMPHASIZE_AUTONOMY and behaviour is Behaviour.REFLECTION:
+        return rule
+    return None
+
+
 class RuleMICoder:
     """The rule coder behind the trained coder's interface.
 
@@ -309,7 +342,21 @@ class MICoder(TrainedHeads):
             if behaviour is Behaviour.OTHER and head_name in subtypes:
                 accepted = _OTHER_REFINES if code is MiscCode.OTHER else frozenset()
             refined = next((c for c in rule_codes if c in accepted), None)
-            if code is MiscCode.ADVISE_WITHOUT_PERMISSION and (
+            decisive = _decisive(text, rule_codes, behaviour)
+            if decisive is not None:
+                code, behaviour = decisive, behaviour_of(decisive)
+                confidence = RuleMICoder.PRECISION[behaviour.value]
+                if code is MiscCode.ADVISE_WITHOUT_PERMISSION and PERMISSION.search(
+                    _last(ctx, COUNSELOR)
+                ):
+                    code = MiscCode.ADVISE_WITH_PERMISSION
+            elif (
+                code is MiscCode.SIMPLE_REFLECTION
+                and MiscCode.COMPLEX_REFLECTION in rule_codes
+                and DOUBLE_SIDED.search(text)
+            ):
+                code = MiscCode.COMPLEX_REFLECTION  # both sides of the ambivalence: complex
+            elif code is MiscCode.ADVISE_WITHOUT_PERMISSION and (
                 MiscCode.ADVISE_WITH_PERMISSION in rule_codes
                 or PERMISSION.search(text)
                 or PERMISSION.search(_last(ctx, COUNSELOR))

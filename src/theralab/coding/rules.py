@@ -41,7 +41,9 @@ SAFETY_ASK = _rx(
     r"hurting yourself|harming yourself|killing yourself|suicide|dying|not (?:wanting|want) to "
     r"(?:be alive|live))|ending your life|hurting yourself|hurt yourself|harming yourself|"
     r"killing yourself|(?:are you (?:feeling )?|do you feel |have you (?:been )?(?:feeling|felt) )"
-    r"suicidal|do you have a plan|are you having any thoughts)\b"
+    r"suicidal|do you have a plan|are you having any thoughts|"
+    r"(?:act|acting) on (?:those|these|them|the|your|any|such) (?:thoughts|feelings|urges)|"
+    r"(?:might|would|could|will|going to) act on (?:it|them|those|these)\b)\b"
 )
 _OPEN_START = _rx(
     r"^(?:and |so |but |now )?(?:what|how|why|which|where|when|who|in what way|tell me|"
@@ -57,7 +59,85 @@ _CONFRONT = _rx(
     r"be honest with yourself|you(?:'re| are) not (?:even )?trying|you need to face|"
     r"that's (?:just )?an excuse|you(?:'re| are) kidding yourself)"
 )
+# What a counselor may say before a confrontation or a warning ("Honestly, I think you're ...",
+# "Let's be honest, if you ..."): the lead-in changes nothing about what follows.
+_LEAD_IN = (
+    r"^(?:(?:look|listen|honestly|frankly|seriously|come on|well|okay|ok|so|and|but|now|"
+    r"to be (?:honest|frank|blunt)|let's be honest|let's face it|face it|the (?:truth|fact|"
+    r"reality|problem) is(?: that)?|i (?:think|feel|believe|reckon|have to say|'ll be honest)|"
+    r"i(?:'m| am) sorry,? but|i(?:'m| am) not going to lie)[,:;]?\s+)*"
+)
+# MISC confront: labelling, blaming, shaming, moralising, disputing or doubting the client,
+# demanding an admission. Anchored at the start of the sentence (after a lead-in), where the
+# counselor speaks in their own voice: a reflection of what the client fears or was told
+# ("You're worried people think you're in denial") begins otherwise and stays a reflection.
+_LABEL_NOUN = (
+    r"(?:an? )?(?:(?:real|total|complete|functioning|raging|hopeless|typical) )?(?:alcoholic|"
+    r"addict|drunk(?:ard)?|junkie|liar|failure|loser|hypocrite|coward|bully|abuser|cheat|"
+    r"hopeless case|lost cause|disgrace|mess)\b"
+)
+_CONFRONT_OWN = _rx(
+    _LEAD_IN
+    + r"(?:you(?:'re| are)(?: (?:clearly|obviously|just|simply|still|so|being))? (?:in denial\b|"
+    + _LABEL_NOUN
+    + r"|(?:(?:so|really|completely|totally|utterly|very|incredibly|pretty|just|being) )?"
+    r"(?:selfish|irresponsible|lazy|weak|stubborn|pathetic|childish|ridiculous|"
+    r"unreasonable|dramatic|lying|deluding yourself|fooling yourself|kidding yourself|"
+    r"making excuses|wasting|throwing away|ruining|destroying|letting (?:\w+ ){0,3}down)\b)|"
+    r"you(?:'ve| have) (?:let (?:\w+ ){0,3}down|(?:ruined|wrecked|destroyed|thrown away)\b)|"
+    r"(?:it's|it is|this is|that's|that is) (?:all )?(?:your (?:own )?fault|on you)\b|"
+    r"you (?:only )?have (?:only )?yourself to blame|you brought (?:this|it) on yourself|"
+    r"you should be ashamed|shame on you|"
+    r"(?:you (?:need|have|ought|must|'ve got|have got) to |just )?(?:admit|accept|face) "
+    r"(?:it|that|the (?:fact|truth|facts)|you(?:'re| are| have)|(?:that )?you)\b|"
+    r"you (?:don't|do not) (?:really )?(?:care|want to (?:change|get better|stop))\b|"
+    r"i (?:don't|do not) believe you|you(?:'re| are) lying)"
+)
+# Confrontation in the form of a question: rhetorical disapproval, never a real question.
+_CONFRONT_QUESTION = _rx(
+    _LEAD_IN
+    + r"(?:why (?:can't|won't|couldn't|wouldn't|can you not|will you not) you (?:just |simply )?|"
+    r"what(?:'s| is) wrong with you|what were you thinking|how could you\b|"
+    r"(?:don't|do) you (?:even )?(?:care|realise|realize|see|understand) "
+    r"(?:about |what |how |that )|"
+    r"can't you see|are you (?:even )?(?:listening|serious)\b|who are you (?:kidding|fooling)|"
+    r"(?:isn't|is) it (?:about )?time you|(?:when|how long) (?:are|will) you (?:going to )?"
+    r"(?:admit|accept|face|stop|grow up|wake up))"
+)
+# A suggestion asked as a question ("Why don't you just stop?", "Shouldn't you cut down?"):
+# MISC codes it advise (without permission unless it was asked), not a question. Questions
+# about the client's own wants and views ("Why don't you want to ...?") are questions, and so
+# is "Have you tried ...?" (a closed question, as the directive control codes its own).
+_ADVICE_QUESTION = _rx(
+    _LEAD_IN
+    + r"(?:why (?:don't|do not) you (?!(?:\w+ )?(?:want|feel|think|know|believe|like|trust|"
+    r"see|agree|say|tell|remember|understand)\b)|why not (?:just |simply )?(?!you\b)[a-z]+ "
+    r"\w|shouldn't you\b|wouldn't it be (?:better|best|wise) (?:to|if you)\b)"
+)
 _WARN = _rx(r"\b(?:if you don't[^.]*(?:you will|you'll|you're going to)|or else|you could end up)")
+# MISC warn: a threat or prediction of a bad outcome unless the client changes ("If you keep
+# drinking you'll lose your job", "Keep this up and you'll end up in hospital").
+_BAD_OUTCOME = (
+    r"(?:lose|losing|die|dying|dead|end up|kill|ruin|destroy|wreck|damage|regret|fail|"
+    r"hurt|harm|suffer|pay for|go to (?:jail|prison)|get (?:fired|sacked|sick|ill|worse|"
+    r"arrested|hurt|kicked out|thrown out)|be (?:fired|sacked|dead|alone|homeless|sorry|"
+    r"finished)|never (?:get|see|be|have|work|recover)|leave you|walk out|take (?:the|your) "
+    r"(?:kids|children)|in (?:serious )?trouble|(?:won't|will not) (?:be|have) (?:a|any) )"
+)
+_WARN_OWN = _rx(
+    _LEAD_IN + r"(?:(?:if you (?:keep|carry on|continue|go on|don't|do not|won't|will not|can't|"
+    r"refuse|stay|never|still)|unless you)\b[^.?!]*?\b(?:you(?:'ll| will| are going to|"
+    r"'re going to|'re gonna| could| might| may| would)|it(?:'ll| will| could| is going to)|"
+    r"(?:your|the) \w+(?: \w+)? (?:will|could|is going to|are going to))\b[^.?!]*?\b"
+    + _BAD_OUTCOME
+    + r"|(?:keep|carry on|go on|continue) (?:\w+ ){0,4}(?:and|&) (?:you(?:'ll| will|'re going "
+    r"to| are going to)|it(?:'ll| will))\b[^.?!]*?\b"
+    + _BAD_OUTCOME
+    + r"|you(?:'ll| will|'re going to| are going to| could| might) (?:\w+ ){0,4}?"
+    + _BAD_OUTCOME
+    + r"[^.?!]*? (?:if|unless) you (?:keep|carry on|continue|go on|don't|do not|won't|"
+    r"will not|can't|refuse|stay|never|still)\b)"
+)
 _ADVISE = _rx(
     r"(?:\byou (?:should|need to|must|have to|ought to|had better)\b|\bi (?:suggest|recommend)\b|"
     r"\bmy advice\b|^(?:just )?try (?:to )?\w+|^(?:stop|start|avoid|don't|do not|make sure|go|"
@@ -128,6 +208,12 @@ _REFLECT_START = _rx(
     r"there's (?:a|so much|real)\b|underneath|deep down|(?:this|that|it) (?:really )?"
     r"(?:matters|left you|made you|leaves you|makes you)|your \w+)"
 )
+# A double-sided reflection (both sides of the client's ambivalence in one statement): MISC
+# codes it a complex reflection whatever its wording otherwise suggests.
+DOUBLE_SIDED = _rx(
+    r"\b(?:on (?:the )?one hand\b.*\bon the other|part of you\b.*\b(?:another|other) part|"
+    r"part of you\b.*\band part|(?:while|although) part of you)"
+)
 # A statement about the client in second person that no rule above claimed is a reflection.
 _SECOND_PERSON = _rx(r"\b(?:you|your|you're|you've|yourself)\b")
 _COMPLEX_MARKERS = _rx(
@@ -162,7 +248,9 @@ _STATEMENT_RULES: tuple[tuple[re.Pattern[str], MiscCode], ...] = (
     (_GREETING, MiscCode.OTHER),
     (_REFLECT_STEM, MiscCode.SIMPLE_REFLECTION),
     (_CONFRONT, MiscCode.CONFRONT),
+    (_CONFRONT_OWN, MiscCode.CONFRONT),
     (_WARN, MiscCode.WARN),
+    (_WARN_OWN, MiscCode.WARN),
     (_PERSUADE, MiscCode.PERSUADE),
     (_CONCERN, MiscCode.RAISE_CONCERN),
     (_AUTONOMY, MiscCode.EMPHASIZE_AUTONOMY),
@@ -318,6 +406,12 @@ class RuleCoder:
                 return MiscCode.SEEK_COLLABORATION
             if _PERSUADE.search(s):
                 return MiscCode.PERSUADE
+            if _CONFRONT_QUESTION.search(s) or _CONFRONT_OWN.search(s):
+                return MiscCode.CONFRONT
+            if _ADVICE_QUESTION.search(s):
+                if permission_asked:
+                    return MiscCode.ADVISE_WITH_PERMISSION
+                return MiscCode.ADVISE_WITHOUT_PERMISSION
             if any(_OPEN_START.search(clause.strip()) for clause in s.split(",")):
                 return MiscCode.OPEN_QUESTION
             return MiscCode.CLOSED_QUESTION
