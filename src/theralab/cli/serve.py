@@ -68,7 +68,15 @@ def serve(
     ] = True,
     rate_limit: RateLimitOption = 120,
     burst: BurstOption = 30,
-    max_message_chars: Annotated[int, typer.Option(help="Longest message accepted.")] = 4000,
+    max_message_chars: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=100_000,
+            help="Longest message accepted (characters); the request body limit (64 KiB) "
+            "grows to fit it.",
+        ),
+    ] = 4000,
     model: Annotated[
         list[str] | None,
         typer.Option(
@@ -117,7 +125,9 @@ def serve(
     ] = "text",
     graceful_timeout: Annotated[
         int,
-        typer.Option(help="Seconds a stop waits for requests in flight to finish."),
+        typer.Option(
+            min=0, max=3600, help="Seconds a stop waits for requests in flight to finish."
+        ),
     ] = 30,
     sensitivity: SensitivityOption = Sensitivity.HIGH,
     check: Annotated[
@@ -247,13 +257,22 @@ keys_app = typer.Typer(
 )
 
 
-def _store(db: str | None) -> Store:
+def _store(db: str | None, *, create: bool = True) -> Store:
+    """The key store; without `create`, a SQLite file that does not exist is an error (a
+    typo in --db must not quietly make a new, empty database)."""
     _require_extra()
-    from theralab.serve.db import make_engine, migrate
+    from theralab.serve.check import sqlite_file
+    from theralab.serve.db import make_engine, migrate, redacted_url
     from theralab.serve.settings import ServeSettings
     from theralab.serve.store import Store
 
     url = db or ServeSettings().db_url
+    found = sqlite_file(url)
+    if not create and found is not None and not found.exists():
+        raise fail(
+            f"no database at {redacted_url(url)} (check --db; `theralab keys create` or "
+            "`theralab serve` creates it)"
+        )
     engine = make_engine(url)
     migrate(engine)
     return Store(engine)
@@ -271,6 +290,14 @@ def keys_create(
     from theralab.serve.auth import create_key
 
     store = _store(db)
+    taken = store.active_keys_named(name.strip())
+    if taken:
+        prefixes = ", ".join(f"{k.prefix}…" for k in taken)
+        raise fail(
+            f"an active key is already named {name.strip()!r} ({prefixes}); names must be "
+            "unique so that `keys revoke NAME` revokes exactly one key: choose another name "
+            "(e.g. pilot-2), or revoke the old key first"
+        )
     try:
         key, plain = create_key(store, name, rate)
     except ValueError as exc:
@@ -282,7 +309,7 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(db: DbOption = None) -> None:
     """List API keys (prefixes only)."""
-    store = _store(db)
+    store = _store(db, create=False)
     table = Table(header_style="bold")
     for col in ("prefix", "name", "created", "last used", "rate/min", "status"):
         table.add_column(col)
@@ -303,8 +330,14 @@ def keys_revoke(
     key: Annotated[str, typer.Argument(help="The key's prefix (tl_…), id or name.")],
     db: DbOption = None,
 ) -> None:
-    """Revoke a key; requests with it fail within seconds."""
-    revoked = _store(db).revoke_key(key.removesuffix("…"))
+    """Revoke a key; requests with it fail within seconds. A name (or prefix) shared by
+    several active keys revokes none of them: give the prefix."""
+    from theralab.serve.store import AmbiguousKey
+
+    try:
+        revoked = _store(db, create=False).revoke_key(key.removesuffix("…"))
+    except AmbiguousKey as exc:
+        raise fail(str(exc)) from None
     if not revoked:
         raise fail(f"no active key with prefix, id or name {key!r}")
     for k in revoked:

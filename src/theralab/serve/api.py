@@ -14,7 +14,16 @@ from theralab.serve.auth import Principal
 from theralab.serve.chat import ChatService, stream_chunks
 from theralab.serve.errors import APIError
 from theralab.serve.gate import principal_of
-from theralab.serve.practice import PracticeService, profile_card
+from theralab.serve.practice import (
+    PracticeCreatedOut,
+    PracticeDetail,
+    PracticeList,
+    PracticeProfileCard,
+    PracticeScorecard,
+    PracticeService,
+    PracticeUtteranceOut,
+    intake_card,
+)
 from theralab.serve.schemas import (
     ConversationCreate,
     ConversationCreated,
@@ -25,15 +34,12 @@ from theralab.serve.schemas import (
     MessageIn,
     Options,
     PracticeCreate,
-    PracticeCreated,
     PracticeEndIn,
-    ProfileCard,
     ReplyOut,
-    Scorecard,
     UtteranceIn,
-    UtteranceOut,
 )
 
+MAX_OFFSET = 1_000_000_000  # beyond any list; keeps the database's integers in range (422)
 _bearer = HTTPBearer(auto_error=False, description="An API key from `theralab keys create`.")
 
 
@@ -164,7 +170,7 @@ async def list_conversations(
     user_id: Annotated[str | None, Query(max_length=128)] = None,
     status: Annotated[Literal["active", "ended"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ConversationList:
     """This key's conversations, newest first."""
     return await _chat(request).list(who, user_id, status, limit, offset)
@@ -213,46 +219,89 @@ async def end_conversation(
     return await _chat(request).end(who, conversation_id)
 
 
-@router.get("/profiles", response_model=list[ProfileCard], tags=["practice"], responses=_ERRORS)
-async def list_profiles(_who: Caller) -> list[ProfileCard]:
+@router.get(
+    "/profiles", response_model=list[PracticeProfileCard], tags=["practice"], responses=_ERRORS
+)
+async def list_profiles(
+    _who: Caller,
+    show_risk: Annotated[
+        bool,
+        Query(
+            description="Say which clients may disclose suicide or self-harm risk (a trainer's "
+            "view). By default it is hidden, so a trainee meets a risk cue unprepared."
+        ),
+    ] = False,
+) -> list[PracticeProfileCard]:
     """The simulated clients a trainee can practise with."""
-    return [profile_card(p) for p in builtin_profiles()]
+    return [intake_card(p, show_risk) for p in builtin_profiles()]
 
 
 @router.post(
     "/practice",
-    response_model=PracticeCreated,
+    response_model=PracticeCreatedOut,
     status_code=201,
     tags=["practice"],
     responses=_ERRORS,
 )
-async def create_practice(request: Request, body: PracticeCreate, who: Caller) -> PracticeCreated:
+async def create_practice(
+    request: Request, body: PracticeCreate, who: Caller
+) -> PracticeCreatedOut:
     """Start a practice session: the trainee is the counselor, a simulated client answers."""
     return await _practice(request).create(who, body)
 
 
 @router.post(
     "/practice/{practice_id}/utterances",
-    response_model=UtteranceOut,
+    response_model=PracticeUtteranceOut,
     tags=["practice"],
     responses=_ERRORS,
 )
 async def practice_utterance(
     request: Request, practice_id: PracticeId, body: UtteranceIn, who: Caller
-) -> UtteranceOut:
+) -> PracticeUtteranceOut:
     """The trainee speaks: MI codes for what they said, the client's reply, the running MITI."""
     return await _practice(request).utterance(who, practice_id, body.text)
 
 
 @router.post(
     "/practice/{practice_id}/end",
-    response_model=Scorecard,
+    response_model=PracticeScorecard,
     tags=["practice"],
     responses=_ERRORS,
 )
 async def end_practice(
     request: Request, practice_id: PracticeId, who: Caller, body: PracticeEndIn | None = None
-) -> Scorecard:
+) -> PracticeScorecard:
     """End the session: the scorecard, and the client's cognitive model revealed."""
     inferred = body.inferred if body is not None else None
     return await _practice(request).end(who, practice_id, inferred)
+
+
+@router.get("/practice", response_model=PracticeList, tags=["practice"], responses=_ERRORS)
+async def list_practice(
+    request: Request,
+    who: Caller,
+    status: Annotated[Literal["active", "ended"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+) -> PracticeList:
+    """This key's practice sessions, newest first (a trainer's list; `flagged` when something
+    in the trainee's words was flagged)."""
+    return await _practice(request).list(who, status, limit, offset)
+
+
+@router.get(
+    "/practice/{practice_id}",
+    response_model=PracticeDetail,
+    tags=["practice"],
+    responses=_ERRORS,
+)
+async def get_practice(
+    request: Request,
+    practice_id: PracticeId,
+    who: Caller,
+    show_risk: Annotated[bool, Query(description="As for GET /v1/profiles.")] = False,
+) -> PracticeDetail:
+    """A practice session: once ended, its scorecard (for the trainer, at any time later);
+    while active, its transcript so far and running MITI (to resume it on any worker)."""
+    return await _practice(request).detail(who, practice_id, show_risk)

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from theralab.safety.screener import Screener, default_screener
 from theralab.serve import api, web
-from theralab.serve.auth import KeyCache, Principal, UIAuth, ensure_ui_key
+from theralab.serve.auth import KeyCache, Principal, UIAuth, UISessionKeys, ensure_ui_key
 from theralab.serve.chat import ChatService
 from theralab.serve.db import make_engine, migrate, redacted_url
 from theralab.serve.engines import ModelPool
@@ -138,6 +138,7 @@ def create_app(settings: ServeSettings | None = None, screener: Screener | None 
     app.state.chat = ChatService(settings, store, screener, models, keys, metrics)
     app.state.practice = PracticeService(settings, store, screener, models)
     app.state.ui = ui
+    app.state.ui_keys = UISessionKeys(store) if ui is not None else None
     app.state.database = redacted_url(settings.db_url)
 
     app.add_exception_handler(APIError, api_error_handler)
@@ -200,6 +201,7 @@ def create_app(settings: ServeSettings | None = None, screener: Screener | None 
         limiter=RateLimiter(settings.rate_per_minute, settings.burst),
         max_body_bytes=settings.max_body_bytes,
         ui=ui,
+        ui_keys=app.state.ui_keys,
     )
     app.add_middleware(
         ObserveMiddleware, metrics=metrics, log_requests=settings.log_format == "json"

@@ -8,6 +8,10 @@ Jupyter). Opening it sets an HttpOnly, SameSite=Strict session cookie; pages emb
 that every state-changing API call from the UI must send back in `X-CSRF-Token`. UI session
 cookies are signed with a secret derived from the server's state key, so every worker accepts
 them and they survive a restart (for a day).
+
+Each UI sign-in session is its own identity: its own key row (kind `ui-session`, derived from
+the cookie's random part), so its conversations, its memory namespace (a pseudonym typed in
+one session never reaches another session's history) and its rate-limit bucket are its own.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from theralab.serve.store import Store
 
 KEY_PREFIX = "tl_"
 UI_COOKIE = "theralab_ui"
+UI_SESSION_KIND = "ui-session"  # the key row of one UI sign-in session
 CSRF_HEADER = "x-csrf-token"
 KEY_CACHE_SECONDS = 10.0  # a revoked key stops working within this time
 
@@ -118,6 +123,11 @@ class UISession:
     csrf: str
     created: float
 
+    @property
+    def nonce(self) -> str:
+        """The cookie's random part: what makes this session its own identity."""
+        return self.id.partition(".")[0]
+
 
 UI_SESSION_SECONDS = 24 * 3600.0
 
@@ -173,3 +183,56 @@ class UIAuth:
         if len(self.revoked) > 10_000:
             self.revoked.clear()
         self.revoked.add(session.id)
+
+    def key_id(self, session: UISession) -> str:
+        """The id of this session's own key row (the same in every worker and after a
+        restart, like the cookie; unguessable without the server's secret)."""
+        digest = hmac.new(self.secret, ("ui-key:" + session.nonce).encode(), hashlib.sha256)
+        return "uis" + digest.hexdigest()[:29]
+
+    def principal_for(self, session: UISession) -> Principal:
+        """Who a UI session is: its own identity, with the server's default rate."""
+        return Principal(self.key_id(session), self.principal.name, "ui")
+
+
+def ui_session_key(key_id: str) -> ApiKey:
+    """The key row a UI session's conversations and memory belong to (no bearer key
+    matches its hash)."""
+    return ApiKey(
+        id=key_id,
+        name="web-ui session",
+        kind=UI_SESSION_KIND,
+        prefix="ui-session",
+        key_hash=hash_key("ui-session:" + key_id + secrets.token_hex(16)),
+    )
+
+
+@dataclass
+class UISessionKeys:
+    """Makes sure a UI session's key row exists (created on first use, in whichever worker
+    sees the session first) and has not been signed out; cached briefly like API keys, so
+    a sign-out in one worker reaches the others within `ttl` seconds."""
+
+    store: Store
+    ttl: float = KEY_CACHE_SECONDS
+    _cache: dict[str, tuple[float, bool]] = field(default_factory=dict)
+
+    def cached(self, key_id: str) -> bool | None:
+        hit = self._cache.get(key_id)
+        if hit is not None and time.monotonic() - hit[0] < self.ttl:
+            return hit[1]
+        return None
+
+    def usable(self, key_id: str) -> bool:
+        """True when the session's key row exists (now) and is not revoked."""
+        known = self.cached(key_id)
+        if known is not None:
+            return known
+        ok = self.store.ensure_ui_session_key(ui_session_key(key_id))
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[key_id] = (time.monotonic(), ok)
+        return ok
+
+    def forget(self, key_id: str) -> None:
+        self._cache.pop(key_id, None)

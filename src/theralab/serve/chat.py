@@ -19,7 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 import anyio
 
@@ -100,6 +100,10 @@ def stream_chunks(text: str, words: int = 4) -> list[str]:
 V = TypeVar("V")
 
 
+def _expired(expires_at: datetime | None) -> bool:
+    return expires_at is not None and expires_at < datetime.now(UTC)
+
+
 class LiveSessions(OrderedDict[str, V], Generic[V]):
     """Sessions held in memory between requests (conversations, practice sessions): at most
     `limit` (`ServeSettings.live_conversations`); past it the least recently used is evicted,
@@ -156,6 +160,7 @@ class LiveConversation:
     next_seq: int
     version: int = 0  # the saved state's version this copy matches (0: none saved)
     course_notes: SessionNotes | None = None
+    expires_at: datetime | None = None  # when its saved state outlives the retention time
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def state(self) -> ConversationState:
@@ -208,6 +213,7 @@ class ChatService(LiveService[LiveConversation]):
         """The conversation's state, encrypted, to write with the turn (call in a thread)."""
         payload = self.keys.encrypt(live.state().model_dump_json().encode())
         expires = datetime.now(UTC) + timedelta(hours=self.settings.state_retention_hours)
+        live.expires_at = expires
         return StateWrite(payload=payload, version=live.version, expires_at=expires)
 
     def _state_versions(self, conversation_ids: list[str]) -> list[int | BaseException | None]:
@@ -395,6 +401,9 @@ class ChatService(LiveService[LiveConversation]):
             live.version == version or (version is None and live.version == 0)
         )
         if live is not None and current and live.record.key_id == principal.key_id:
+            if _expired(live.expires_at):  # the sweep has not reached it yet
+                self.live.pop(conversation_id, None)
+                await self._expire()
             self.live.touch(conversation_id)
             return live
         record = await self._record(principal, conversation_id)
@@ -407,6 +416,16 @@ class ChatService(LiveService[LiveConversation]):
         behind = live if live is not None and live.record.key_id == principal.key_id else None
         return await self._restore(record, saved, behind)
 
+    async def _expire(self) -> NoReturn:
+        """End what outlived the retention time, and tell the caller this one ended."""
+        await anyio.to_thread.run_sync(self.store.expire_states)
+        raise APIError(
+            409,
+            "conversation_ended",
+            f"this conversation ended after {self.settings.state_retention_hours:g} hours "
+            "without a message",
+        )
+
     async def _restore(
         self, record: Conversation, saved: SavedState, behind: LiveConversation | None = None
     ) -> LiveConversation:
@@ -415,15 +434,8 @@ class ChatService(LiveService[LiveConversation]):
         asked; the guardrail's memory from the saved screener and protocol state. A copy this
         worker holds that is only `behind` (another worker answered the last turns) catches up
         by replaying just those turns to its scripted counselor."""
-        expires = aware(saved.expires_at)
-        if expires is not None and expires < datetime.now(UTC):
-            await anyio.to_thread.run_sync(self.store.expire_states)
-            raise APIError(
-                409,
-                "conversation_ended",
-                f"this conversation ended after {self.settings.state_retention_hours:g} hours "
-                "without a message",
-            )
+        if _expired(aware(saved.expires_at)):
+            await self._expire()
         try:
             raw = await anyio.to_thread.run_sync(self.keys.decrypt, saved.payload)
         except StateUnreadable:
@@ -436,6 +448,7 @@ class ChatService(LiveService[LiveConversation]):
         state = ConversationState.model_validate_json(raw)
         history = state.utterances()
         if behind is not None and await self._catch_up(behind, state, history, saved.version):
+            behind.expires_at = aware(saved.expires_at)
             return behind
         notes = state.course_notes
         course = (
@@ -462,6 +475,7 @@ class ChatService(LiveService[LiveConversation]):
             next_seq=state.next_seq,
             version=saved.version,
             course_notes=notes,
+            expires_at=aware(saved.expires_at),
         )
         self.rebuilt += 1
         self.metrics.inc("theralab_conversations_restored_total")

@@ -30,7 +30,7 @@ class _Skip(Exception):
     pass
 
 
-def _sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
     from sqlalchemy.engine import make_url
 
     from theralab.serve.db import normalise_url
@@ -58,10 +58,10 @@ def check_configuration(settings: ServeSettings, *, prepare: bool = True) -> Con
     report = ConfigReport()
     add = report.facts.append
     add(("database", redacted_url(settings.db_url)))
-    sqlite_file = _sqlite_file(settings.db_url)
+    db_file = sqlite_file(settings.db_url)
     try:
-        if not prepare and sqlite_file is not None and not sqlite_file.exists():
-            add(("schema", f"{sqlite_file} does not exist yet (created on first start)"))
+        if not prepare and db_file is not None and not db_file.exists():
+            add(("schema", f"{db_file} does not exist yet (created on first start)"))
             raise _Skip
         engine = make_engine(settings.db_url)
         try:

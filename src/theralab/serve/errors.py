@@ -55,8 +55,16 @@ async def api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status, exc.code, exc.message, exc.headers, **exc.extra)
 
 
+# FastAPI's words when a JSON body cannot be decoded at all (e.g. it is not UTF-8)
+_UNDECODABLE_BODY = "There was an error parsing the body"
+
+
 async def http_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _UNDECODABLE_BODY:
+        return error_response(
+            400, "malformed_json", "the request body is not valid JSON (JSON must be UTF-8)"
+        )
     code = _CODES.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
     return error_response(exc.status_code, code, message, getattr(exc, "headers", None))

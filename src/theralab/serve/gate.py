@@ -16,12 +16,24 @@ from typing import Any
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from theralab.serve.auth import CSRF_HEADER, UI_COOKIE, KeyCache, Principal, UIAuth
+from theralab.serve.auth import (
+    CSRF_HEADER,
+    UI_COOKIE,
+    KeyCache,
+    Principal,
+    UIAuth,
+    UISession,
+    UISessionKeys,
+)
 from theralab.serve.errors import error_body
 from theralab.serve.limits import RateLimiter
 
 API_PREFIX = "/v1/"
 WORKER_HEADER = b"x-theralab-worker"  # which worker process answered (its pid)
+UI_SIGNED_OUT = (
+    "this web UI sign-in is no longer valid (a sign-in lasts 24 hours, and signing out in "
+    "another tab ends it too); open the sign-in link again"
+)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _COMMON_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -37,7 +49,8 @@ async def _send_error(
     message: str,
     headers: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
-    body = json.dumps(error_body(status, code, message)).encode()
+    # the same bytes JSONResponse writes for the app's errors
+    body = json.dumps(error_body(status, code, message), separators=(",", ":")).encode()
     await send(
         {
             "type": "http.response.start",
@@ -82,8 +95,10 @@ class RequestGate:
         limiter: RateLimiter,
         max_body_bytes: int,
         ui: UIAuth | None,
+        ui_keys: UISessionKeys | None = None,
     ) -> None:
         self.app = app
+        self.ui_keys = ui_keys
         self.keys = keys
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
@@ -162,14 +177,25 @@ class RequestGate:
                     [(b"www-authenticate", b"Bearer")],
                 )
             return principal
-        session = self.ui.session(ui_session_id(scope)) if self.ui is not None else None
-        if session is None:
+        cookie = ui_session_id(scope)
+        session = self.ui.session(cookie) if self.ui is not None else None
+        principal = (
+            await self._ui_principal(self.ui, session)
+            if self.ui is not None and session is not None
+            else None
+        )
+        if session is None or principal is None:
+            message = (
+                UI_SIGNED_OUT
+                if cookie is not None and self.ui is not None
+                else "missing API key: send Authorization: Bearer <key> "
+                "(create one with `theralab keys create --name NAME`)"
+            )
             await _send_error(
                 send,
                 401,
                 "unauthenticated",
-                "missing API key: send Authorization: Bearer <key> "
-                "(create one with `theralab keys create --name NAME`)",
+                message,
                 [(b"www-authenticate", b"Bearer")],
             )
             return None
@@ -180,8 +206,17 @@ class RequestGate:
                     send, 403, "csrf", "missing or wrong X-CSRF-Token for this UI session"
                 )
                 return None
-        assert self.ui is not None
-        return self.ui.principal
+        return principal
+
+    async def _ui_principal(self, ui: UIAuth, session: UISession) -> Principal | None:
+        """The UI session's own identity, once its key row exists and is not signed out."""
+        principal = ui.principal_for(session)
+        if self.ui_keys is None:
+            return principal
+        usable = self.ui_keys.cached(principal.key_id)
+        if usable is None:
+            usable = await anyio.to_thread.run_sync(self.ui_keys.usable, principal.key_id)
+        return principal if usable else None
 
     async def _read_bounded(self, receive: Receive) -> bytes | None:
         chunks: list[bytes] = []

@@ -17,9 +17,10 @@ from pydantic import (
 
 from theralab.profiles.model import Emotion, Style
 from theralab.serve.models import aware
+from theralab.serve.settings import HARD_MAX_CHARS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-HARD_MAX_CHARS = 100_000  # the operator's --max-message-chars is checked (413) below this
+# the operator's --max-message-chars (at most this) is checked (413) below this
 
 Locale = Annotated[
     str,

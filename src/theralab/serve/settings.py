@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from theralab.safety.semantic import Sensitivity
+
+HARD_MAX_CHARS = 100_000  # as schemas.HARD_MAX_CHARS (the schema's own bound)
+DEFAULT_BODY_BYTES = 64 * 1024
+_JSON_ROOM = 1024  # the braces, the field names, "stream": false
+
+
+def min_body_bytes(max_message_chars: int) -> int:
+    """The body a message of the longest length needs: every character may take 4 bytes in
+    UTF-8, plus the JSON around it."""
+    return 4 * max_message_chars + _JSON_ROOM
+
+
+def body_bytes_for(max_message_chars: int) -> int:
+    """The default body limit for a message limit (64 KiB, or more when messages need it)."""
+    return max(DEFAULT_BODY_BYTES, min_body_bytes(max_message_chars))
 
 
 def default_data_dir() -> Path:
@@ -52,8 +67,18 @@ class ServeSettings(BaseModel):
     )
     rate_per_minute: int = Field(default=120, ge=1, description="Default per-key request rate.")
     burst: int = Field(default=30, ge=1, description="Requests a key may send at once.")
-    max_message_chars: int = Field(default=4000, ge=1)
-    max_body_bytes: int = Field(default=64 * 1024, ge=256)
+    max_message_chars: int = Field(
+        default=4000,
+        ge=1,
+        le=HARD_MAX_CHARS,
+        description="Longest message or practice utterance accepted (characters).",
+    )
+    max_body_bytes: int = Field(
+        default=DEFAULT_BODY_BYTES,
+        ge=256,
+        description="Largest request body; unset, it grows with max_message_chars so that "
+        "any message under that limit fits (4 bytes a character in UTF-8, plus the JSON).",
+    )
     max_client_messages: int = Field(
         default=500, ge=1, description="Messages per conversation before it must be ended."
     )
@@ -86,6 +111,27 @@ class ServeSettings(BaseModel):
     log_format: Literal["text", "json"] = Field(
         default="text", description="json: one JSON object a line, without content."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _body_fits_messages(cls, data: Any) -> Any:
+        """Unless the body limit is given, make it large enough for the longest message."""
+        if isinstance(data, dict) and "max_body_bytes" not in data:
+            chars = data.get("max_message_chars")
+            if isinstance(chars, int) and chars > 0:
+                data = {**data, "max_body_bytes": body_bytes_for(chars)}
+        return data
+
+    @model_validator(mode="after")
+    def _messages_fit_body(self) -> ServeSettings:
+        needed = min_body_bytes(self.max_message_chars)
+        if self.max_body_bytes < needed:
+            raise ValueError(
+                f"max_body_bytes {self.max_body_bytes} is too small for messages of "
+                f"{self.max_message_chars} characters (needs {needed}: 4 bytes a character "
+                "in UTF-8 plus the JSON around it)"
+            )
+        return self
 
     def key_file(self) -> Path:
         """Where the state keys are kept when THERALAB_STATE_KEYS is unset."""

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from theralab.serve.models import (
@@ -66,6 +67,17 @@ class StaleState(Exception):
     """Another worker wrote this conversation's state since it was read."""
 
 
+class AmbiguousKey(Exception):
+    """A name or prefix given to revoke matches more than one active key."""
+
+    def __init__(self, given: str, keys: Sequence[ApiKey]) -> None:
+        prefixes = ", ".join(f"{k.prefix}… (created {k.created_at:%Y-%m-%d %H:%M})" for k in keys)
+        super().__init__(
+            f"{given!r} matches {len(keys)} active keys: {prefixes}; revoke one by its prefix"
+        )
+        self.keys = list(keys)
+
+
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -103,8 +115,18 @@ class Store:
         with self._read() as s:
             return s.scalar(select(ApiKey).where(ApiKey.kind == "ui"))
 
+    def active_keys_named(self, name: str) -> list[ApiKey]:
+        """The active API keys with this name."""
+        with self._read() as s:
+            query = select(ApiKey).where(
+                ApiKey.kind == "api", ApiKey.revoked_at.is_(None), ApiKey.name == name
+            )
+            return list(s.scalars(query))
+
     def revoke_key(self, id_or_name: str) -> list[ApiKey]:
-        """Revoke the key with this id, prefix or name; returns what was revoked."""
+        """Revoke the key with this id, prefix or name; returns what was revoked. When the
+        name (or prefix) matches several active keys, nothing is revoked and
+        `AmbiguousKey` names them: revoking one key must never take down another."""
         with self._write() as s:
             found = list(
                 s.scalars(
@@ -117,10 +139,37 @@ class Store:
                     )
                 )
             )
+            if len(found) > 1:
+                raise AmbiguousKey(id_or_name, found)
             for key in found:
                 key.revoked_at = utcnow()
                 s.add(AuditEvent(event="key.revoked", key_id=key.id, detail={"name": key.name}))
             return found
+
+    def ensure_ui_session_key(self, key: ApiKey) -> bool:
+        """Add a UI session's key row unless it exists; False when it was signed out."""
+        with self._read() as s:
+            existing = s.scalar(select(ApiKey).where(ApiKey.id == key.id))
+        if existing is not None:
+            return existing.revoked_at is None
+        try:
+            with self._write() as s:
+                s.add(key)
+        except IntegrityError:  # another worker added it at the same moment
+            with self._read() as s:
+                existing = s.scalar(select(ApiKey).where(ApiKey.id == key.id))
+            return existing is not None and existing.revoked_at is None
+        return True
+
+    def sign_out_ui_session(self, key_id: str) -> None:
+        """Mark a UI session's key row signed out (every worker refuses it from then on)."""
+        with self._write() as s:
+            s.execute(
+                update(ApiKey)
+                .where(ApiKey.id == key_id, ApiKey.kind != "api", ApiKey.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+            s.add(AuditEvent(event="ui.logout", key_id=key_id, detail={}))
 
     def touch_key(self, key_id: str) -> None:
         with self._write() as s:

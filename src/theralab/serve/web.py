@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from theralab.rundir import RunDir
+from theralab.safety.resources import resources_for
 from theralab.serve.auth import UI_COOKIE, UIAuth, UISession
 from theralab.serve.gate import ui_session_id
 from theralab.version import __version__
@@ -52,26 +53,73 @@ def _ui(request: Request) -> UIAuth:
     return ui  # type: ignore[no-any-return]
 
 
-def _session(request: Request) -> UISession | None:
-    return _ui(request).session(ui_session_id(request.scope))
+async def _session(request: Request) -> UISession | None:
+    """The request's UI session: signed, not expired, and not signed out in any worker."""
+    ui = _ui(request)
+    session = ui.session(ui_session_id(request.scope))
+    if session is None:
+        return None
+    keys = request.app.state.ui_keys
+    usable = keys.cached(ui.key_id(session))
+    if usable is None:
+        usable = await anyio.to_thread.run_sync(keys.usable, ui.key_id(session))
+    return session if usable else None
 
 
 def _page_headers() -> dict[str, str]:
     return {"content-security-policy": PAGE_CSP, "cache-control": "no-store"}
 
 
-def _login_needed(request: Request) -> HTMLResponse:
+_REASONS = {
+    "expired": "Your sign-in has ended. A sign-in lasts 24 hours, and signing out in another "
+    "tab ends it too.",
+    "signed-out": "You have signed out. Conversations from that sign-in are no longer shown "
+    "in this browser.",
+}
+
+
+def crisis_lines() -> dict[str, dict[str, Any]]:
+    """Each offered locale's emergency number and crisis resources (and the generic list
+    under "en"), embedded in the chat page so it can show them even when the server cannot
+    be reached."""
+    from theralab.serve.chat import ChatService
+
+    lines: dict[str, dict[str, Any]] = {}
+    for locale in [*ChatService.locales(), "en"]:
+        found = resources_for(locale)
+        lines[locale] = {
+            "emergency": found.emergency,
+            "resources": [r.line() for r in found.resources],
+        }
+    return lines
+
+
+def emergency_numbers() -> list[tuple[str, str]]:
+    """(country, emergency number) for each country with resources, for the sign-in page."""
+    from theralab.serve.chat import ChatService
+
+    return [
+        (resources_for(locale).name, resources_for(locale).emergency)
+        for locale in ChatService.locales()
+    ]
+
+
+def _login_needed(request: Request, reason: str | None = None) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         "login.html",
-        {"version": __version__},
+        {
+            "version": __version__,
+            "reason": _REASONS.get(reason or ""),
+            "emergency_numbers": emergency_numbers(),
+        },
         status_code=401,
         headers=_page_headers(),
     )
 
 
-def _render(request: Request, page: str, context: dict[str, Any]) -> Response:
-    session = _session(request)
+async def _render(request: Request, page: str, context: dict[str, Any]) -> Response:
+    session = await _session(request)
     if session is None:
         return _login_needed(request)
     settings = request.app.state.settings
@@ -90,9 +138,11 @@ def _render(request: Request, page: str, context: dict[str, Any]) -> Response:
 
 
 @router.get("/")
-async def home(request: Request) -> Response:
-    if _session(request) is None:
-        return _login_needed(request)
+async def home(
+    request: Request, reason: str | None = Query(default=None, max_length=20)
+) -> Response:
+    if await _session(request) is None:
+        return _login_needed(request, reason)
     return RedirectResponse("/chat", status_code=303)
 
 
@@ -116,28 +166,36 @@ async def login(
         secure=request.url.scheme == "https",
         path="/",
     )
-    await anyio.to_thread.run_sync(request.app.state.store.audit, "ui.login", ui.principal.key_id)
+    key_id = ui.key_id(session)  # this sign-in's own identity
+    await anyio.to_thread.run_sync(request.app.state.ui_keys.usable, key_id)
+    await anyio.to_thread.run_sync(request.app.state.store.audit, "ui.login", key_id)
     return response
 
 
 @router.get("/logout")
 async def logout(request: Request) -> Response:
-    session = _session(request)
+    session = await _session(request)
     if session is not None:
-        _ui(request).close(session)
-    response = RedirectResponse("/", status_code=303)
+        ui = _ui(request)
+        ui.close(session)
+        key_id = ui.key_id(session)
+        await anyio.to_thread.run_sync(request.app.state.store.sign_out_ui_session, key_id)
+        request.app.state.ui_keys.forget(key_id)
+    response = RedirectResponse("/?reason=signed-out", status_code=303)
     response.delete_cookie(UI_COOKIE, path="/")
+    # the chat page keeps what the person saw in the tab's sessionStorage: clear it
+    response.headers["clear-site-data"] = '"storage"'
     return response
 
 
 @router.get("/chat")
 async def chat_page(request: Request) -> Response:
-    return _render(request, "chat", {})
+    return await _render(request, "chat", {"crisis_lines": crisis_lines()})
 
 
 @router.get("/practice")
 async def practice_page(request: Request) -> Response:
-    return _render(request, "practice", {})
+    return await _render(request, "practice", {})
 
 
 def _runs(folder: Path) -> list[dict[str, Any]]:
@@ -170,7 +228,7 @@ async def reports_page(
 ) -> Response:
     runs = _runs(Path(request.app.state.settings.runs_dir))
     selected = run if run and any(r["id"] == run for r in runs) else None
-    return _render(
+    return await _render(
         request,
         "reports",
         {"runs": runs, "selected": selected, "runs_dir": str(request.app.state.settings.runs_dir)},
@@ -179,7 +237,7 @@ async def reports_page(
 
 @router.get("/reports/{run_id}/report.html")
 async def report_file(request: Request, run_id: str) -> Response:
-    if _session(request) is None:
+    if await _session(request) is None:
         return _login_needed(request)
     root = Path(request.app.state.settings.runs_dir).resolve()
     if not _RUN_ID.match(run_id):

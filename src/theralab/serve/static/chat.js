@@ -1,4 +1,8 @@
 // The chat page: start a conversation, stream replies, show crisis resources when given.
+//
+// What the person and the counselor said is kept only in this browser tab (sessionStorage),
+// so a reload of the tab shows it again even when the server stores no text; it is forgotten
+// when the conversation ends, when the person signs out, and when the tab is closed.
 "use strict";
 
 const REGIONS = {
@@ -9,11 +13,56 @@ const MODALITY_NAMES = {
   cbt: "Cognitive behavioural (CBT)", mi: "Motivational interviewing", person_centred: "Person-centred",
   act: "Acceptance & commitment (ACT)", pfa: "Psychological first aid",
 };
+const RISK_ORDER = ["none", "low", "moderate", "high", "imminent"];
+const NOT_KEPT = "(not shown: this server keeps no conversation text, and this browser tab did not keep it either)";
+const TAB = { current: "theralab.chat.current", draft: "theralab.chat.draft", turns: (id) => `theralab.chat.turns.${id}` };
 
 const $ = (id) => document.getElementById(id);
 const state = { options: null, current: null, busy: false };
+// Every locale's emergency number and crisis lines, sent with the page: shown when sending
+// fails even if the server cannot be reached.
+const CRISIS_LINES = JSON.parse($("crisis-lines").textContent);
 
 function modalityName(m) { return MODALITY_NAMES[m] || titleCase(m); }
+
+function linesFor(locale) { return CRISIS_LINES[locale] || CRISIS_LINES.en; }
+
+function currentLocale() {
+  if (state.current) return state.current.locale;
+  return $("locale").value || guessLocale() || "en";
+}
+
+function guessLocale() {
+  const lang = (navigator.language || "").toLowerCase();
+  return Object.keys(CRISIS_LINES).find((l) => l.toLowerCase() === lang);
+}
+
+// --- what this tab keeps ----------------------------------------------------------------------
+
+function tabGet(key) {
+  try { return JSON.parse(sessionStorage.getItem(key) || "null"); } catch (_) { return null; }
+}
+
+function tabSet(key, value) {
+  try { sessionStorage.setItem(key, JSON.stringify(value)); } catch (_) { /* storage may be off or full */ }
+}
+
+function tabDrop(key) {
+  try { sessionStorage.removeItem(key); } catch (_) { /* storage may be off */ }
+}
+
+function keepTurn(id, seq, speaker, text) {
+  const turns = tabGet(TAB.turns(id)) || {};
+  turns[seq] = { speaker, text };
+  tabSet(TAB.turns(id), turns);
+}
+
+function forgetConversation(id) {
+  tabDrop(TAB.turns(id));
+  if (tabGet(TAB.current) === id) tabDrop(TAB.current);
+}
+
+// --- the page ---------------------------------------------------------------------------------
 
 function fillOptions(options) {
   state.options = options;
@@ -28,7 +77,7 @@ function fillOptions(options) {
   const guess = navigator.language && options.locales.find((l) => l.toLowerCase() === navigator.language.toLowerCase());
   locale.value = guess || "en-US";
   fillModels();
-  $("input").maxLength = options.max_message_chars;
+  updateCounter();
 }
 
 function fillModels() {
@@ -39,14 +88,22 @@ function fillModels() {
 
 function addMessage(speaker, text, extra = {}) {
   $("empty")?.remove();
-  const bubble = el("div", { class: "bubble", text: text ?? "" });
-  if (text === null) { bubble.textContent = "(text not stored)"; bubble.classList.add("muted"); }
+  const bubble = el("div", { class: "bubble", dir: "auto", text: text ?? "" });
+  if (text === null) { bubble.textContent = NOT_KEPT; bubble.classList.add("muted"); }
   const meta = el("div", { class: "meta" });
   const node = el("div", { class: `msg msg-${speaker}${extra.crisis ? " msg-crisis" : ""}` },
     el("div", { class: "who", text: speaker === "client" ? "You" : "Counselor (AI)" }), bubble, meta);
   $("messages").append(node);
   node.scrollIntoView({ block: "end" });
   return { node, bubble, meta };
+}
+
+// A line from the page itself (never labelled as the counselor's words).
+function addSystemLine(text) {
+  const line = el("div", { class: "msg-system", text });
+  $("messages").append(line);
+  line.scrollIntoView({ block: "end" });
+  return line;
 }
 
 function markMeta(meta, info) {
@@ -56,18 +113,33 @@ function markMeta(meta, info) {
   else if (info.guardrail === "blocked") meta.append(el("span", { class: "tag", text: "Reply replaced by guardrail" }));
 }
 
-function showResources(done) {
-  if (!done.resources || !done.resources.length) return;
-  $("emergency").textContent = done.emergency ? `If you are in immediate danger, call ${done.emergency} now.` : "";
-  $("resource-list").replaceChildren(...done.resources.map((r) => el("li", { text: r })));
+// lines: {emergency, resources} (a reply's `done` event, or the locale's lines from the page)
+function showResources(lines) {
+  if (!lines || !lines.resources || !lines.resources.length) return;
+  $("emergency").textContent = lines.emergency ? `If you are in immediate danger, call ${lines.emergency} now.` : "";
+  $("resource-list").replaceChildren(...lines.resources.map((r) => el("li", { text: r })));
   $("resources").hidden = false;
   $("messages").scrollTop = $("messages").scrollHeight;
 }
 
+// A failure the person must see: in plain words, with the crisis lines beside it.
+function showSendError(message, { signIn = false, resources = true } = {}) {
+  $("send-error-text").textContent = message;
+  $("sign-in-again").hidden = !signIn;
+  $("send-error").hidden = false;
+  if (resources) showResources(linesFor(currentLocale()));
+}
+
+function hideSendError() { $("send-error").hidden = true; }
+
+// The composer stays readable when it is off, so a message that could not be sent can
+// still be read and copied.
 function setComposer(enabled) {
-  $("input").disabled = !enabled;
+  const input = $("input");
+  input.readOnly = !enabled;
+  input.disabled = !enabled && !input.value;
   $("send").disabled = !enabled;
-  if (enabled) $("input").focus();
+  if (enabled) input.focus();
 }
 
 function setHeader(conversation) {
@@ -80,11 +152,29 @@ function setHeader(conversation) {
   $("export").href = `/v1/conversations/${conversation.id}/export`;
   $("export").setAttribute("download", `${conversation.id}.json`);
   $("end").hidden = conversation.status === "ended";
+  $("chat-layout").classList.add("has-conversation");
+  showSidebar(false);
+}
+
+function showSidebar(show) {
+  $("chat-layout").classList.toggle("show-sidebar", show);
+  $("show-list").setAttribute("aria-expanded", String(show));
 }
 
 function resetView() {
   $("messages").replaceChildren();
   $("resources").hidden = true;
+  hideSendError();
+}
+
+function markEnded(message) {
+  if (state.current) {
+    state.current = { ...state.current, status: "ended" };
+    setHeader(state.current);
+    forgetConversation(state.current.id);
+  }
+  setComposer(false);
+  addSystemLine(message);
 }
 
 async function startConversation(event) {
@@ -105,54 +195,87 @@ async function startConversation(event) {
     let greeting = created.greeting;
     if (greeting.startsWith(created.ai_disclosure)) greeting = greeting.slice(created.ai_disclosure.length).trim();
     addMessage("counselor", greeting);
+    tabSet(TAB.current, created.conversation.id);
+    keepTurn(created.conversation.id, 0, "counselor", greeting);
+    state.busy = false;
     setComposer(true);
     loadList();
   } catch (err) {
-    alertError(err);
+    handleFailure(err, "the conversation was not started");
   } finally {
     state.busy = false;
     $("start").disabled = false;
   }
 }
 
-function alertError(err) {
-  const box = addMessage("counselor", err.message);
-  box.node.classList.add("msg-error");
-  box.meta.append(el("span", { class: "tag tag-risk", text: `Error ${err.status || ""}`.trim() }));
+// Show a failed request for what it is: a notice from the page, with the crisis lines.
+function handleFailure(err, what) {
+  const message = plainError(err, what);
+  if (err instanceof ApiError && err.status === 401) {
+    setComposer(false);
+    showSendError(`${message} Open the sign-in link again to continue.`, { signIn: true });
+  } else if (err instanceof ApiError && err.code === "conversation_ended") {
+    markEnded("This conversation has ended. Start a new conversation to keep talking.");
+    showSendError(message);
+  } else {
+    showSendError(message);
+  }
+}
+
+function codePoints(text) { return [...text].length; }
+
+function tooLong(text) {
+  const max = state.options ? state.options.max_message_chars : Infinity;
+  const n = codePoints(text);
+  return n > max ? `Your message is ${n.toLocaleString()} characters; the limit is ${max.toLocaleString()}. Please shorten it or send it in parts — nothing was cut off.` : null;
 }
 
 async function send(event) {
   event.preventDefault();
   const text = $("input").value;
   if (!text.trim() || !state.current || state.busy) return;
+  const over = tooLong(text);
+  if (over) { showSendError(over, { resources: false }); return; }
   state.busy = true;
   setComposer(false);
-  $("input").value = "";
-  updateCounter();
-  addMessage("client", text);
+  hideSendError();
+  const conversation = state.current;
+  const mine = addMessage("client", text);
   const reply = addMessage("counselor", "");
   reply.bubble.classList.add("typing");
+  // one announcement for the whole reply, not one per streamed piece
+  $("messages").setAttribute("aria-busy", "true");
+  let done = null;
   try {
-    await streamPost(`/v1/conversations/${state.current.id}/messages`, { text }, async (name, data) => {
+    await streamPost(`/v1/conversations/${conversation.id}/messages`, { text }, async (name, data) => {
       if (name === "delta") {
         reply.bubble.textContent += data.text;
         reply.node.scrollIntoView({ block: "end" });
         await pause(22);
       } else if (name === "done") {
-        reply.bubble.classList.remove("typing");
-        reply.node.dataset.risk = data.risk.level;
-        if (data.crisis) reply.node.classList.add("msg-crisis");
-        markMeta(reply.meta, data);
-        showResources(data);
+        done = data;
       }
     });
+    if (!done) throw new ApiError(0, null);  // the reply was cut off on the way
+    reply.node.dataset.risk = done.risk.level;
+    if (done.crisis) reply.node.classList.add("msg-crisis");
+    markMeta(reply.meta, done);
+    showResources(done);
+    keepTurn(conversation.id, done.seq - 1, "client", text);
+    keepTurn(conversation.id, done.seq, "counselor", reply.bubble.textContent);
+    $("input").value = "";  // only now: the message was answered
+    tabDrop(TAB.draft);
+    updateCounter();
   } catch (err) {
+    mine.node.remove();
     reply.node.remove();
-    alertError(err);
+    handleFailure(err, "your message was not sent (it is still in the box below)");
   } finally {
     reply.bubble.classList.remove("typing");
+    $("messages").removeAttribute("aria-busy");
     state.busy = false;
-    setComposer(state.current && state.current.status !== "ended");
+    const open = state.current && state.current.status === "active" && $("sign-in-again").hidden;
+    setComposer(Boolean(open));
     loadList();
   }
 }
@@ -161,29 +284,54 @@ async function endConversation() {
   if (!state.current) return;
   try {
     const out = await api(`/v1/conversations/${state.current.id}/end`, { method: "POST" });
+    forgetConversation(state.current.id);
     state.current = out.conversation;
     setHeader(out.conversation);
     setComposer(false);
-    $("messages").append(el("div", { class: "empty-state small", text: out.memory_saved
+    addSystemLine(out.memory_saved
       ? "Conversation ended. A short summary (themes only) will be recalled next time."
-      : "Conversation ended." }));
+      : "Conversation ended.");
     loadList();
-  } catch (err) { alertError(err); }
+  } catch (err) { handleFailure(err, "the conversation was not ended"); }
 }
+
+function atLeastModerate(level) { return RISK_ORDER.indexOf(level) >= RISK_ORDER.indexOf("moderate"); }
 
 async function openConversation(id) {
   try {
     const detail = await api(`/v1/conversations/${id}`);
-    state.current = detail.conversation;
+    const conversation = detail.conversation;
+    state.current = conversation;
     resetView();
-    setHeader(detail.conversation);
+    setHeader(conversation);
     $("disclosure").hidden = true;
+    const kept = tabGet(TAB.turns(id)) || {};
+    let missing = 0;
     for (const m of detail.messages) {
-      const box = addMessage(m.speaker, m.text, { crisis: m.protocol === "crisis" });
+      const text = m.text ?? (kept[m.seq] ? kept[m.seq].text : null);
+      if (text === null) missing += 1;
+      const box = addMessage(m.speaker, text, { crisis: m.protocol === "crisis" });
       markMeta(box.meta, m);
     }
-    setComposer(detail.conversation.status === "active");
-  } catch (err) { alertError(err); }
+    if (missing) {
+      $("messages").prepend(el("div", { class: "msg-system", text: "This server does not store what is said in conversations, so messages this browser tab did not keep cannot be shown." }));
+    }
+    // a conversation that reached a crisis shows its resources straight away
+    if (conversation.crisis_turns > 0 || atLeastModerate(conversation.risk_peak)) showResources(linesFor(conversation.locale));
+    if (conversation.status === "active") tabSet(TAB.current, id);
+    else {
+      addSystemLine("This conversation has ended.");
+      forgetConversation(id);  // what the tab kept goes when the conversation ends
+    }
+    setComposer(conversation.status === "active");
+    loadList();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      forgetConversation(id);  // another sign-in's conversation, or gone
+      return;
+    }
+    handleFailure(err, "the conversation could not be opened");
+  }
 }
 
 async function loadList() {
@@ -203,20 +351,53 @@ async function loadList() {
 }
 
 function updateCounter() {
-  const n = $("input").value.length;
+  const n = codePoints($("input").value);
   const max = state.options ? state.options.max_message_chars : 0;
-  $("counter").textContent = n > max * 0.8 ? `${n} / ${max}` : "";
+  const counter = $("counter");
+  counter.classList.toggle("over", max > 0 && n > max);
+  if (max > 0 && n > max) counter.textContent = `${n} / ${max} — too long`;
+  else counter.textContent = max && n > max * 0.8 ? `${n} / ${max}` : "";
+}
+
+function onInput() {
+  updateCounter();
+  tabSet(TAB.draft, $("input").value);
+}
+
+// The page's options; when the server is busy or unreachable, say so and try again.
+async function loadOptions() {
+  for (;;) {
+    try {
+      fillOptions(await api("/v1/options"));
+      hideSendError();
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        showSendError(`${plainError(err, "this page could not load")} Open the sign-in link again to continue.`, { signIn: true, resources: false });
+        return false;
+      }
+      const wait = (err.retryAfter || 5);
+      const lines = linesFor(guessLocale() || "en");
+      showSendError(`${plainError(err, "this page could not load yet")} Trying again in ${wait} s. If you are in danger, call ${lines.emergency} now.`, { resources: false });
+      await pause(wait * 1000);
+    }
+  }
 }
 
 async function init() {
-  fillOptions(await api("/v1/options"));
   $("modality").addEventListener("change", fillModels);
   $("new-conversation").addEventListener("submit", startConversation);
   $("composer").addEventListener("submit", send);
   $("end").addEventListener("click", endConversation);
-  $("input").addEventListener("input", updateCounter);
+  $("input").addEventListener("input", onInput);
+  $("show-list").addEventListener("click", () => showSidebar(!$("chat-layout").classList.contains("show-sidebar")));
   submitOnEnter($("input"), $("composer"));
+  const draft = tabGet(TAB.draft);
+  if (typeof draft === "string") $("input").value = draft;
+  if (!(await loadOptions())) return;
   loadList();
+  const reopen = tabGet(TAB.current);  // the conversation this tab was in before a reload
+  if (typeof reopen === "string") await openConversation(reopen);
 }
 
 init();

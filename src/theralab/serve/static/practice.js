@@ -15,6 +15,39 @@ const CODE_GROUPS = {
 // The scale each gauge is drawn on.
 const SCALE = { r_q: 3, pct_complex_reflections: 100, pct_open_questions: 100, pct_mi_adherent: 100, pct_counselor_talk: 100 };
 const state = { profiles: [], practice: null, counts: {}, labels: {}, busy: false };
+const SAVED = "theralab.practice";  // the session this browser is in, to resume after a reload
+const params = new URLSearchParams(window.location.search);
+// A trainer's view says which clients may disclose risk (/practice?show_risk=1); hidden by default.
+const SHOW_RISK = ["1", "true", "yes"].includes((params.get("show_risk") || "").toLowerCase());
+
+function remember(id) { try { if (id) localStorage.setItem(SAVED, id); else localStorage.removeItem(SAVED); } catch (_) { /* storage off */ } }
+function remembered() { try { return localStorage.getItem(SAVED); } catch (_) { return null; } }
+
+function problem(err, what) {
+  return typeof plainError === "function" ? plainError(err, what) : `${what}: ${err.message}`;
+}
+
+function setupError(text) {
+  $("setup-error").textContent = text || "";
+  $("setup-error").hidden = !text;
+}
+
+// The coaching note stands until the trainee addresses it (the server says when: coach_open).
+function setCoach(text) {
+  $("coach").textContent = text || "";
+  $("coach").hidden = !text;
+}
+
+function flagNotes(flags) {
+  return (flags || []).map((f) => el("div", { class: "notice notice-coach small", role: f.kind === "trainee_crisis" ? "alert" : null, text: f.message }));
+}
+
+function seedValue() {
+  const raw = $("seed").value.trim();
+  if (!raw) return null;
+  if (!/^[0-9]{1,10}$/.test(raw) || Number(raw) >= 2 ** 31) throw new Error("The seed is a whole number from 0 to 2147483647.");
+  return Number(raw);
+}
 
 function codeLabel(code) { return state.labels[code] || titleCase(code); }
 
@@ -122,30 +155,79 @@ function clientCard(p, engine) {
   ];
 }
 
+function enterSession(practice, intro) {
+  state.practice = practice;
+  state.counts = {};
+  remember(practice.id);
+  $("setup").hidden = true;
+  $("scorecard").hidden = true;
+  $("session").hidden = false;
+  $("client-card").classList.add("client-card");
+  $("client-card").replaceChildren(...clientCard(practice.profile, practice.client));
+  $("practice-title").textContent = `Session with ${practice.profile.name}`;
+  $("practice-sub").textContent = `${practice.profile.presenting_problem} · ${practice.client} client · ${practice.style} style · seed ${practice.seed}`;
+  $("p-messages").replaceChildren(el("div", { class: "notice notice-inline", text: intro }));
+  renderMiti(emptyMetrics(), 0);
+  renderTally();
+  setCoach(null);
+}
+
 async function start(profile) {
   if (state.busy) return;
   state.busy = true;
+  setupError(null);
   try {
     const body = { profile_id: profile.id, client: $("client-engine").value };
     if ($("style").value) body.style = $("style").value;
+    const seed = seedValue();
+    if (seed !== null) body.seed = seed;
     const created = await api("/v1/practice", { method: "POST", body });
-    state.practice = created;
-    state.counts = {};
-    $("setup").hidden = true;
-    $("session").hidden = false;
-    $("client-card").classList.add("client-card");
-    $("client-card").replaceChildren(...clientCard(created.profile, created.client));
-    $("practice-title").textContent = `Session with ${created.profile.name}`;
-    $("practice-sub").textContent = `${created.profile.presenting_problem} · ${created.client} client · ${created.style} style`;
-    $("p-messages").replaceChildren(el("div", { class: "notice notice-inline", text: created.instructions }));
-    renderMiti(emptyMetrics(), 0);
-    renderTally();
+    enterSession(created, created.instructions);
     $("p-input").focus();
   } catch (err) {
-    window.alert(err.message);
+    setupError(err instanceof ApiError ? problem(err, "the session did not start") : err.message);
   } finally {
     state.busy = false;
   }
+}
+
+function codeChips(codes, several) {
+  return el("div", { class: "codes" }, ...codes.map((c) =>
+    el("div", { class: "coded", title: c.text || c.label },
+      several && c.text ? el("span", { class: "sentence", text: shorten(c.text, 70) }) : null,
+      chip(c.group, c.label))));
+}
+
+// Resume a session after a reload (or open one by ?session=ID): active ones continue where
+// they were, on any worker; ended ones show their stored scorecard.
+async function resume(id) {
+  const detail = await api(`/v1/practice/${encodeURIComponent(id)}${SHOW_RISK ? "?show_risk=true" : ""}`);
+  if (detail.status === "ended") {
+    remember(null);
+    if (detail.scorecard) renderScorecard(detail.scorecard);
+    return detail.scorecard !== null;
+  }
+  enterSession(detail, "Session resumed where you left it.");
+  for (const turn of detail.transcript || []) {
+    const node = addTurn(turn.speaker, turn.text);
+    if (turn.speaker === "trainee") {
+      node.node.append(codeChips(turn.codes, false));
+      for (const c of turn.codes) {
+        state.counts[c.code] = (state.counts[c.code] || 0) + 1;
+        state.labels[c.code] = c.label;
+      }
+    }
+  }
+  renderTally();
+  if (detail.miti) renderMiti(detail.miti, detail.utterances);
+  setCoach(detail.coach_open);
+  if (detail.client_ended) clientEnded();
+  return true;
+}
+
+function clientEnded() {
+  $("p-messages").append(el("div", { class: "empty-state small", text: "The client has ended the session. End it to see your scorecard." }));
+  $("p-input").disabled = true;
 }
 
 function emptyMetrics() {
@@ -168,12 +250,7 @@ async function speak(event) {
   const mine = addTurn("trainee", text);
   try {
     const out = await api(`/v1/practice/${state.practice.id}/utterances`, { method: "POST", body: { text } });
-    const several = out.codes.length > 1;
-    const codes = el("div", { class: "codes" }, ...out.codes.map((c) =>
-      el("div", { class: "coded", title: c.text },
-        several ? el("span", { class: "sentence", text: shorten(c.text, 70) }) : null,
-        chip(c.group, c.label))));
-    mine.node.append(codes);
+    mine.node.append(codeChips(out.codes, out.codes.length > 1), ...flagNotes(out.flags));
     for (const c of out.codes) {
       state.counts[c.code] = (state.counts[c.code] || 0) + 1;
       state.labels[c.code] = c.label;
@@ -184,13 +261,11 @@ async function speak(event) {
       await pause(250);
       addTurn("client", out.client_reply);
     }
-    if (out.coach) { $("coach").textContent = out.coach; $("coach").hidden = false; }
-    if (out.client_ended) {
-      $("p-messages").append(el("div", { class: "empty-state small", text: "The client has ended the session. End it to see your scorecard." }));
-      $("p-input").disabled = true;
-    }
+    setCoach(out.coach_open !== undefined ? out.coach_open : out.coach);
+    if (out.client_ended) clientEnded();
   } catch (err) {
-    mine.node.append(el("div", { class: "meta" }, el("span", { class: "tag tag-risk", text: err.message })));
+    mine.node.append(el("div", { class: "meta" }, el("span", { class: "tag tag-risk", text: problem(err, "this was not sent") })));
+    if ($("p-input").value === "") $("p-input").value = text;  // keep what the trainee wrote
   } finally {
     state.busy = false;
     $("p-send").disabled = false;
@@ -213,9 +288,10 @@ async function endSession() {
   try {
     const inferred = inference();
     const card = await api(`/v1/practice/${state.practice.id}/end`, { method: "POST", body: inferred ? { inferred } : {} });
+    remember(null);
     renderScorecard(card);
   } catch (err) {
-    window.alert(err.message);
+    window.alert(problem(err, "the session was not ended"));
   } finally {
     state.busy = false;
   }
@@ -298,6 +374,10 @@ function renderScorecard(card) {
         el("ul", { class: "feedback" }, ...list.map((s) => el("li", { text: s })))))));
   }
   if (card.client_outcome) left.push(el("section", { class: "card" }, el("h2", { text: "How the client moved" }), outcome(card.client_outcome)));
+  if (card.flags && card.flags.length) {
+    left.unshift(el("section", { class: "card", role: "alert" }, el("h2", { text: "Flagged for your trainer" }),
+      el("ul", { class: "feedback feedback-work" }, ...card.flags.map((f) => el("li", { text: `Utterance ${f.utterance}: ${f.message}` })))));
+  }
   if (card.risk) {
     const r = card.risk;
     const lines = [];
@@ -305,6 +385,8 @@ function renderScorecard(card) {
       lines.push(el("p", { text: `The client disclosed risk (${r.peak}) at utterance ${r.at_utterance}.` }));
       lines.push(el("p", { class: r.asked_about_safety ? "hit" : "miss",
         text: r.asked_about_safety ? "You asked directly about their safety afterwards." : "You did not ask directly about their safety afterwards: ask about thoughts, plan and intent, and share crisis resources." }));
+      if (r.resources_without_asking) lines.push(el("p", { class: "miss", text: "You gave a crisis line without asking: resources go with asking, not instead of it." }));
+      if (r.safety_questions_not_in_rq) lines.push(el("p", { class: "small muted", text: `${r.safety_questions_not_in_rq} safety question${r.safety_questions_not_in_rq === 1 ? "" : "s"} after the risk cue ${r.safety_questions_not_in_rq === 1 ? "is" : "are"} not counted in R:Q.` }));
     } else {
       lines.push(el("p", { text: "This client carries a risk they did not disclose in this session — disclosure follows trust." }));
     }
@@ -317,25 +399,47 @@ function renderScorecard(card) {
       el("div", {}, el("h1", { text: `Scorecard — session with ${card.profile.name}` }),
         el("p", { class: "muted", text: `${card.utterances} utterance${card.utterances === 1 ? "" : "s"} · `
           + `${card.miti.filter((m) => m.band === "good" || m.band === "fair").length} of ${card.miti.length} MITI scores at fair or better`
-          + " · codes from the offline rule coder" })),
-      el("button", { class: "btn btn-primary", type: "button", onclick: () => window.location.reload(), text: "Practise again" })),
+          + ` · session ${card.id}${card.seed !== null && card.seed !== undefined ? ` · seed ${card.seed}` : ""}`
+          + (card.status === "expired" ? " · ended after a long pause" : "") })),
+      el("div", { class: "chat-actions" },
+        el("button", { class: "btn", type: "button", onclick: () => window.print(), text: "Print" }),
+        el("button", { class: "btn btn-primary", type: "button", onclick: practiseAgain, text: "Practise again" }))),
     el("div", { class: "score-grid" }, el("div", {}, ...left), el("div", {}, ...right)));
   root.hidden = false;
   root.scrollTop = 0;
 }
 
+function practiseAgain() {
+  remember(null);
+  const keep = SHOW_RISK ? "?show_risk=1" : "";
+  window.location.assign(`/practice${keep}`);
+}
+
 async function init() {
   $("emotion-checks").replaceChildren(...EMOTIONS.map((e) =>
     el("label", { class: "check" }, el("input", { type: "checkbox", name: "emo", value: e }), titleCase(e))));
-  const [options, profiles] = await Promise.all([api("/v1/options"), api("/v1/profiles")]);
-  $("client-engine").replaceChildren(...options.client_engines.map((c) =>
-    el("option", { value: c, text: c === "scripted" ? "Scripted" : "LLM" })));
-  state.profiles = profiles;
-  renderProfiles();
   $("filter").addEventListener("input", renderProfiles);
   $("p-composer").addEventListener("submit", speak);
   $("end-practice").addEventListener("click", endSession);
   submitOnEnter($("p-input"), $("p-composer"));
+  try {
+    const [options, profiles] = await Promise.all([api("/v1/options"), api(`/v1/profiles${SHOW_RISK ? "?show_risk=true" : ""}`)]);
+    $("client-engine").replaceChildren(...options.client_engines.map((c) =>
+      el("option", { value: c, text: c === "scripted" ? "Scripted" : "LLM" })));
+    state.profiles = profiles;
+    renderProfiles();
+  } catch (err) {
+    setupError(problem(err, "the clients could not be loaded"));
+  }
+  const wanted = params.get("session") || remembered();
+  if (wanted && /^prac_[0-9a-f]{24}$/.test(wanted)) {
+    try {
+      await resume(wanted);
+    } catch (err) {
+      remember(null);
+      setupError(problem(err, "the earlier session could not be resumed"));
+    }
+  }
 }
 
 init();
