@@ -792,6 +792,10 @@ def main() -> None:
         "development and frozen groups like the corpus",
     )
     args = parser.parse_args()
+    try:  # the weights are written after minutes of training: a bad folder fails now
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        parser.error(f"--out {args.out}: {exc}")
     global REAL_NEGATIVE_WEIGHT
     REAL_NEGATIVE_WEIGHT = args.real_negative_weight
     for folder in args.with_:
