@@ -691,3 +691,25 @@ def test_errors_name_the_url_as_written_not_its_secret_values(
     assert "cannot reach" in result.output and "${QUERY_KEY_FOR_TEST}" in result.output
     saved = (tmp_path / "redteam.json").read_text()
     assert "s3cr3t-value" not in result.output + saved
+
+
+def test_two_python_bots_with_the_same_module_name_each_run_their_own(tmp_path: Path) -> None:
+    """Two bots in different folders may both say `function: bot:reply`: each runs its own
+    bot.py, never the module another one (or anything else) imported first under that name."""
+    from theralab.counselors.external import resolve_function
+
+    configs = []
+    for name in ("alpha", "beta"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "bot.py").write_text(f"def reply(history):\n    return 'I am {name}.'\n")
+        path = folder / "bot.yaml"
+        path.write_text(f"kind: python\nname: {name}\nfunction: bot:reply\npath: .\n")
+        configs.append((load_external(path), folder))
+    replies = [resolve_function(bot.config, folder)([]) for bot, folder in configs]
+    assert replies == ["I am alpha.", "I am beta."]
+    # and again in the other order, with both already loaded
+    assert [resolve_function(b.config, f)([]) for b, f in reversed(configs)] == [
+        "I am beta.",
+        "I am alpha.",
+    ]

@@ -406,15 +406,50 @@ def load_external(path: str | Path) -> ExternalBot:
 
 
 def resolve_function(config: PythonBot, base: Path) -> Callable[..., Any]:
-    if config.path is not None:
-        folder = str((base / config.path).resolve())
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
     module_name, _, attr = config.function.partition(":")
-    fn = getattr(importlib.import_module(module_name), attr)
+    module = None
+    if config.path is not None:
+        folder = (base / config.path).resolve()
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))  # the bot's own imports of its sibling modules
+        module = _module_in(folder, module_name)
+    fn = getattr(module or importlib.import_module(module_name), attr)
     if not callable(fn):
         raise TypeError(f"{config.function} is not callable")
     return fn  # type: ignore[no-any-return]
+
+
+def _module_in(folder: Path, name: str) -> Any:
+    """The module `name` as its file in `folder` (None when it is not there): two bots' files in
+    different folders may both name `bot:reply`, and each must run its own `bot.py`, never the
+    module of that name another bot (or anything else) imported first."""
+    import hashlib
+    import importlib.util
+
+    stem = folder.joinpath(*name.split("."))
+    file = stem / "__init__.py" if stem.is_dir() else stem.with_suffix(".py")
+    if not file.is_file():
+        return None
+    loaded = sys.modules.get(name)
+    if loaded is not None and Path(getattr(loaded, "__file__", "") or "").resolve() == file:
+        return loaded
+    digest = hashlib.sha1(str(file).encode()).hexdigest()[:12]
+    key = f"theralab_ext_{digest}_{name.replace('.', '_')}"
+    if key in sys.modules:
+        return sys.modules[key]
+    spec = importlib.util.spec_from_file_location(
+        key, file, submodule_search_locations=[str(stem)] if file.name == "__init__.py" else None
+    )
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[key] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[key]
+        raise
+    return module
 
 
 # --- the providers (single calls; Model does the rest) ------------------------------------------
