@@ -21,7 +21,6 @@ scored with both coders. Needs ../shared/data (research data; nothing is copied)
 from __future__ import annotations
 
 import argparse
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,7 @@ from theralab.coding.corpora import (
     shared_data_dir,
     split_annomi,
 )
-from theralab.coding.heldout import Scored, mi_heldout, units_heldout
+from theralab.coding.heldout import Scored, group_resamples, mi_heldout, units_heldout
 from theralab.coding.mi_coder import MICoder, heads_path
 from theralab.coding.scores import macro_f1
 from theralab.text.encoder import Precision
@@ -66,15 +65,10 @@ class Paired:
         if self.int8.gold != self.fp32.gold:
             raise ValueError(f"{self.name}: the two coders were scored on different items")
         groups = self.int8.groups or [str(i) for i in range(len(self.int8.gold))]
-        by_group: dict[str, list[int]] = {}
-        for i, g in enumerate(groups):
-            by_group.setdefault(g, []).append(i)
-        keys = sorted(by_group)
-        rng = random.Random(seed)
-        stats = []
-        for _ in range(n):
-            idx = [i for k in rng.choices(keys, k=len(keys)) for i in by_group[k]]
-            stats.append(_resampled(self.int8, idx) - _resampled(self.fp32, idx))
+        stats = [
+            _resampled(self.int8, idx) - _resampled(self.fp32, idx)
+            for idx in group_resamples(groups, n, seed)
+        ]
         stats.sort()
         return stats[int(0.025 * n)], stats[int(0.975 * n) - 1]
 

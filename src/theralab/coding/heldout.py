@@ -7,7 +7,7 @@ report the same numbers the same way: macro-F1 over every class, per-class F1, a
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,19 @@ from theralab.coding.scores import accuracy, macro_f1, per_class_f1, precision
 CONTEXT_SIZE = 2
 
 
+def group_resamples(groups: Sequence[str], n: int, seed: int = 0) -> Iterator[list[int]]:
+    """`n` bootstrap resamples of item indices, whole groups (conversations) at a time; the
+    same `seed` gives the same resamples, so two coders scored on the same items can be
+    compared resample by resample."""
+    by_group: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        by_group.setdefault(g, []).append(i)
+    keys = sorted(by_group)
+    rng = random.Random(seed)
+    for _ in range(n):
+        yield [i for k in rng.choices(keys, k=len(keys)) for i in by_group[k]]
+
+
 @dataclass
 class Scored:
     """Gold and predicted labels of one task, with its label set."""
@@ -40,14 +53,8 @@ class Scored:
 
     def macro_f1_interval(self, n: int = 1000, seed: int = 0) -> tuple[float, float]:
         """95% bootstrap interval of macro-F1, resampling whole conversations (groups)."""
-        by_group: dict[str, list[int]] = {}
-        for i, g in enumerate(self.groups or [str(i) for i in range(len(self.gold))]):
-            by_group.setdefault(g, []).append(i)
-        keys = sorted(by_group)
-        rng = random.Random(seed)
         stats = []
-        for _ in range(n):
-            idx = [i for k in rng.choices(keys, k=len(keys)) for i in by_group[k]]
+        for idx in group_resamples(self.groups or [str(i) for i in range(len(self.gold))], n, seed):
             gold = [self.gold[i] for i in idx]
             pred = [self.pred[i] for i in idx]
             stats.append(macro_f1(gold, pred, self.labels))
