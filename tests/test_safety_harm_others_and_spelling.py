@@ -230,3 +230,17 @@ def test_an_overdose_reported_of_others_is_not_the_speakers(line: str) -> None:
 )
 def test_the_speakers_own_overdose_or_wish_is_still_read(line: str) -> None:
     assert assess_text(line).level.at_least(RiskLevel.MODERATE), line
+
+
+def test_a_multilingual_counselor_answers_another_language_with_the_check_in_added() -> None:
+    """Behind `theralab guard` the operator's model may read the language: it answers, and the
+    guardrail adds its check-in (the screener could not read the message)."""
+    counselor = GuardedCounselor(
+        make_counselor("person_centred", 0),
+        Screener([PatternTier()]),
+        locale="en-US",
+        multilingual=True,
+    )
+    (reply,) = answers(counselor, "Hoy fui al mercado con mi hermana y compramos fruta.")
+    assert "I can only read English well" not in reply.text
+    assert "are you having any thoughts of ending your life" in reply.text

@@ -104,10 +104,20 @@ class GuardedCounselor:
     """A counselor behind the crisis guardrail. One instance per conversation."""
 
     def __init__(
-        self, inner: Agent, screener: Screener | None = None, locale: str | None = None
+        self,
+        inner: Agent,
+        screener: Screener | None = None,
+        locale: str | None = None,
+        *,
+        multilingual: bool = False,
     ) -> None:
+        """`multilingual`: the counselor behind reads other languages (an operator's own model
+        behind `theralab guard`): a message the screener cannot read goes to it, with the
+        check-in added, instead of the guardrail's "I can only read English" reply
+        (`_unread`), which is right for TheraLab's own English-only counselors."""
         self.inner = inner
         self.locale = locale
+        self.multilingual = multilingual
         self._screener = screener
         self._conversation: ConversationScreener | None = None
         self._screened = 0
@@ -207,8 +217,10 @@ class GuardedCounselor:
             condition = condition_of(risk)
             if condition is not None:
                 return Screened(risk, self._condition(risk, condition))
-            if risk.level is RiskLevel.LOW and any(
-                s.startswith(UNREAD_LANGUAGE) for s in risk.signals
+            if (
+                not self.multilingual
+                and risk.level is RiskLevel.LOW
+                and any(s.startswith(UNREAD_LANGUAGE) for s in risk.signals)
             ):
                 return Screened(risk, self._unread(risk, history))
         except Exception as exc:

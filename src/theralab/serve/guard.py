@@ -364,7 +364,10 @@ class GuardStream:
 
     def __init__(self, guard: Guard, body: dict[str, Any], locale: str | None) -> None:
         self.upstream = _Upstream(guard, body)
-        self.guarded = GuardedCounselor(self.upstream, screener=guard.screener, locale=locale)
+        # the operator's model may read other languages: it answers them (check-in added)
+        self.guarded = GuardedCounselor(
+            self.upstream, screener=guard.screener, locale=locale, multilingual=True
+        )
         self.history = conversation_of(body.get("messages") or [])
         self.screened: Screened | None = None
         self.result: GuardResult | None = None
@@ -445,7 +448,9 @@ class Guard:
         (`GuardedCounselor`): the crisis protocol, the condition responder, the reply check
         and the check-in at `low` — with upstream as the counselor."""
         upstream = _Upstream(self, body)
-        guarded = GuardedCounselor(upstream, screener=self.screener, locale=locale)
+        guarded = GuardedCounselor(
+            upstream, screener=self.screener, locale=locale, multilingual=True
+        )
         reply = await guarded.respond(conversation_of(body.get("messages") or []))
         return _result(guarded.last, reply.text, upstream)
 
