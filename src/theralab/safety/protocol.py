@@ -252,6 +252,36 @@ class CrisisProtocol:
                 human,
             ]
             return self._reply(parts, "abuse_safety", lines)
+        if concern == "harm_to_others" and "harm_to_others" in self.history:
+            # Said again, or answered: the next steps, not the same questions again (two
+            # wordings in turn, so no reply repeats the one before it).
+            again = self.history.count("harm_to_others_next") % 2
+            parts = (
+                [
+                    "Thank you for staying and talking with me about this.",
+                    f"If there is any chance you might act on it, please call {emergency} now, "
+                    "or ask someone near you to call, and keep away from the person and from "
+                    "anything you could use to hurt them.",
+                    "Is there someone you trust who could be with you right now, while this "
+                    "feels so strong?",
+                ]
+                if not again
+                else [
+                    "I'm still worried about what might happen, and I'm glad you're still here "
+                    "talking with me.",
+                    "What has helped you step back before, when anger or hurt got this strong?",
+                    "Please keep away from the person and from anything you could use, and call "
+                    f"{emergency} if you feel you might act.",
+                ]
+            )
+            parts += [
+                "And how are you doing yourself: are you having any thoughts of ending your own "
+                "life?",
+                resource_sentence,
+                AI_LINE,
+                human,
+            ]
+            return self._reply(parts, "harm_to_others_next", lines)
         if concern == "harm_to_others":
             urgent = risk.level.at_least(RiskLevel.HIGH)
             parts = [
