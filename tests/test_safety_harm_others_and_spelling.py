@@ -266,3 +266,27 @@ def test_a_threat_said_again_gets_next_steps_and_no_reply_repeats_the_one_before
             signals=["harm_others_intent"],
         )
         assert check_reply(text, risk).allowed
+
+
+# --- nobody would miss me --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "nobody would miss me.",
+        "No one would even notice if I was gone",
+        "Honestly no one would care if I died",
+    ],
+)
+def test_nobody_would_miss_me_gets_the_check_in(line: str) -> None:
+    found = assess_text(line)
+    assert found.level is RiskLevel.LOW and "better_off" in found.signals, (line, found)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["nobody would miss me at the party lol", "no one will miss me if I skip the meeting"],
+)
+def test_being_missed_at_an_event_is_ordinary(line: str) -> None:
+    assert assess_text(line).level is RiskLevel.NONE, line

@@ -284,7 +284,11 @@ CUES: tuple[Cue, ...] = (
         r"everyone|they|family) (?:would be|'d be) better (?:off )?without me|(?:my \w+|they|he|"
         r"she|everyone|everybody|people|the kids|my family|the family) (?:would|'d|will|'ll) be "
         r"(?:so much |much |a lot )?(?:freer|happier|better off|easier|lighter) without me|"
-        r"burden to (?:everyone|my family|them)|better off with (?:\w+ ){0,3}(?:insurance|"
+        r"burden to (?:everyone|my family|them)|(?:no ?one|nobody) (?:would|'d|will|'ll) "
+        r"(?:even |really )?(?:miss me\b(?! (?:at|in|on|for|during|if i (?:skip|miss|don'?t go)))|"
+        r"notice (?:if|when|that) i(?:'m| was| were| am)? (?:gone|dead|not here|not around|"
+        r"disappeared?)|care (?:if|when) i (?:died|was gone|were gone|disappeared|wasn'?t here|"
+        r"weren'?t here|wasn'?t around|weren'?t around))|better off with (?:\w+ ){0,3}(?:insurance|"
         r"pay ?out|money) than (?:with )?me|worth more (?:to (?:them|my \w+|everyone) )?dead)",
         L.LOW,
         C.SUICIDE,
