@@ -21,7 +21,6 @@ by replaying the saved transcript to it (it is deterministic given its profile a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import re
 import secrets
@@ -35,7 +34,7 @@ from typing import Any, Literal
 
 import anyio
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select
 
 from theralab.agents import Agent, Utterance
 from theralab.clients.llm import LLMClient
@@ -63,7 +62,7 @@ from theralab.serve.chat import LiveService
 from theralab.serve.engines import ModelPool
 from theralab.serve.errors import APIError
 from theralab.serve.keyring import StateKeys, StateUnreadable, load_keys
-from theralab.serve.models import PracticeSession, PracticeTurn, aware
+from theralab.serve.models import PracticeSession, aware
 from theralab.serve.redact import RedactingAgent
 from theralab.serve.schemas import (
     CodedSentenceOut,
@@ -1142,35 +1141,9 @@ class PracticeService(LiveService[LivePractice]):
         """The utterance's turns and the new state in one transaction, only if nobody saved
         an utterance of this session since `version` was read (else `StalePractice`)."""
         token = self._encrypt(state)
-        now = datetime.now(UTC)
-        lock = getattr(self.store, "_write_lock", None) or contextlib.nullcontext()
-        with lock, self.store.engine.begin() as conn:
-            updated = conn.execute(
-                update(PracticeSession)
-                .where(
-                    PracticeSession.id == record.id,
-                    PracticeSession.utterances == version,
-                    PracticeSession.status == "active",
-                )
-                .values(utterances=version + 1, scorecard=_saved_json(token, state))
-            )
-            if updated.rowcount != 1:
-                raise StalePractice(record.id)
-            conn.execute(
-                insert(PracticeTurn),
-                [
-                    {
-                        "practice_id": record.id,
-                        "seq": first_seq + i,
-                        "speaker": turn.speaker,
-                        "text": turn.text if record.store_text else None,
-                        "chars": len(turn.text),
-                        "codes": list(turn.codes),
-                        "created_at": now,
-                    }
-                    for i, turn in enumerate(turns)
-                ],
-            )
+        saved = _saved_json(token, state)
+        if not self.store.record_practice(record, version, first_seq, turns, saved):
+            raise StalePractice(record.id)
 
     def _audit_flags(self, record: PracticeSession, flags: list[TraineeFlag]) -> None:
         for flag in flags:

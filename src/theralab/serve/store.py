@@ -426,8 +426,16 @@ class Store:
         return self._owned(PracticeSession, key_id, practice_id)
 
     def record_practice(
-        self, practice: PracticeSession, first_seq: int, turns: Sequence[TurnRecord]
-    ) -> None:
+        self,
+        practice: PracticeSession,
+        version: int,
+        first_seq: int,
+        turns: Sequence[TurnRecord],
+        scorecard: dict[str, Any],
+    ) -> bool:
+        """One practice utterance: its turns and the session's new saved state (`scorecard`)
+        in one transaction, only if no other worker saved an utterance since `version` was
+        read. False (nothing written) when one did."""
         now = utcnow()
         rows = [
             {
@@ -442,12 +450,19 @@ class Store:
             for i, turn in enumerate(turns)
         ]
         with self._write_lock, self.engine.begin() as conn:
-            conn.execute(insert(PracticeTurn), rows)
-            conn.execute(
+            updated = conn.execute(
                 update(PracticeSession)
-                .where(PracticeSession.id == practice.id)
-                .values(utterances=PracticeSession.utterances + 1)
+                .where(
+                    PracticeSession.id == practice.id,
+                    PracticeSession.utterances == version,
+                    PracticeSession.status == "active",
+                )
+                .values(utterances=version + 1, scorecard=scorecard)
             )
+            if updated.rowcount != 1:
+                return False
+            conn.execute(insert(PracticeTurn), rows)
+        return True
 
     def end_practice(self, practice: PracticeSession, scorecard: dict[str, Any]) -> None:
         with self._write() as s:
