@@ -61,7 +61,7 @@ from theralab.serve.auth import Principal
 from theralab.serve.chat import LiveService
 from theralab.serve.engines import ModelPool
 from theralab.serve.errors import APIError
-from theralab.serve.keyring import StateKeys, StateUnreadable, load_keys
+from theralab.serve.keyring import StateKeys, StateUnreadable
 from theralab.serve.models import PracticeSession, aware
 from theralab.serve.redact import RedactingAgent
 from theralab.serve.schemas import (
@@ -774,11 +774,10 @@ class PracticeService(LiveService[LivePractice]):
         store: Store,
         screener: Screener,
         models: ModelPool,
-        keys: StateKeys | None = None,
+        keys: StateKeys,
     ) -> None:
         super().__init__(settings, store, screener, models)
-        # the app's state keys (the same environment variable or key file, so one key set)
-        self.keys = keys if keys is not None else load_keys(settings.key_file())
+        self.keys = keys  # the app's state keys: practice state is encrypted like chat's
         self.conflict_retries = 4
         self.rebuilt = 0  # sessions rebuilt from saved state (tests watch it)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
