@@ -283,7 +283,7 @@ async def list_practice(
     who: Caller,
     status: Annotated[Literal["active", "ended"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PracticeList:
     """This key's practice sessions, newest first (a trainer's list; `flagged` when something
     in the trainee's words was flagged)."""
