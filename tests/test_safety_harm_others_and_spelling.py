@@ -6,14 +6,12 @@ back as if understood. Every sentence here was written for this test."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 
 import pytest
 
-from theralab.agents import Reply, Utterance
+from theralab.agents import Reply
 from theralab.counselors import make_counselor
-from theralab.dialogue import Speaker
 from theralab.safety import (
     CrisisProtocol,
     GuardedCounselor,
@@ -26,6 +24,8 @@ from theralab.safety import (
 )
 from theralab.safety.patterns import assess_text, normalise
 
+from .test_safety_guardrail import talk
+
 SUICIDE_ENGAGE = "are you thinking about ending your life?"
 
 
@@ -34,17 +34,8 @@ def guarded(name: str = "cbt") -> GuardedCounselor:
 
 
 def answers(counselor: GuardedCounselor, *client_lines: str) -> list[Reply]:
-    async def go() -> list[Reply]:
-        history: list[Utterance] = [Utterance(Speaker.COUNSELOR, "Hello, what brings you here?")]
-        out = []
-        for line in client_lines:
-            history.append(Utterance(Speaker.CLIENT, line))
-            reply = await counselor.respond(tuple(history))
-            history.append(Utterance(Speaker.COUNSELOR, reply.text))
-            out.append(reply)
-        return out
-
-    return asyncio.run(go())
+    """The guarded counselor's replies to each line, after its own opening."""
+    return talk(counselor, *client_lines)[1:]
 
 
 # --- harm to others ------------------------------------------------------------------------
