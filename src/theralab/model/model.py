@@ -215,10 +215,10 @@ class Model:
         budget = math.inf if window is None else window - reserve_for(window, config.max_tokens)
         cpt = endpoint(self.endpoint_key).chars_per_token
         fitted, kept = fit_messages(messages, budget, max_kept, cpt)
-        if window is not None:
+        state = endpoint(self.endpoint_key)
+        if window is not None and not state.window_warned:
             need = estimate_tokens(fitted, cpt)
-            state = endpoint(self.endpoint_key)
-            if need > budget and not state.window_warned:
+            if need > budget:
                 state.window_warned = True
                 logger.warning(
                     "%s: the context window of %d tokens is too small: what cannot be left "
