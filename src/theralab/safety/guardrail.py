@@ -289,9 +289,7 @@ class GuardedCounselor:
         wish to disappear said as the session ends) is held for the check-in when it was not
         asked lately, and otherwise goes with the crisis line added: nobody leaves on a goodbye
         alone. A close while the level only persists goes as written."""
-        question = check_in(self.locale)
-        said = [u.text for u in history if u.speaker is Speaker.COUNSELOR]
-        asked = any(question in text for text in said[-CHECK_IN_RECENT:])
+        question, turns, asked = self._check_in_asked(history)
         raised = _raised_now(risk)
         if closing and not raised:
             return None, False
@@ -299,7 +297,14 @@ class GuardedCounselor:
             return question, closing
         if not raised:
             return None, False
-        return check_in_again(self.locale, len(said)), False
+        return check_in_again(self.locale, turns), False
+
+    def _check_in_asked(self, history: Sequence[Utterance]) -> tuple[str, int, bool]:
+        """The check-in question, how many turns the counselor has had, and whether one of
+        its last `CHECK_IN_RECENT` turns asked that question."""
+        question = check_in(self.locale)
+        said = [u.text for u in history if u.speaker is Speaker.COUNSELOR]
+        return question, len(said), any(question in t for t in said[-CHECK_IN_RECENT:])
 
     def stream(self, history: Sequence[Utterance], risk: RiskAssessment) -> ReplyStream:
         """Phase two for a counselor reply that arrives in pieces."""
@@ -350,9 +355,7 @@ class GuardedCounselor:
         text, advice on what was never said), so the guardrail says it reads English, asks for
         a few words in English and gives the crisis line and where to find one in the person's
         own language; the check-in question too, unless it was asked lately."""
-        question = check_in(self.locale)
-        said = [u.text for u in history if u.speaker is Speaker.COUNSELOR]
-        asked = any(question in text for text in said[-CHECK_IN_RECENT:])
+        question, _, asked = self._check_in_asked(history)
         crisis = resources_for(self.locale).crisis_line()
         parts = [
             "I'm sorry: I can only read English well, so I may not have understood what you "
