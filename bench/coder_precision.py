@@ -114,6 +114,10 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000, help="bootstrap resamples")
     args = parser.parse_args()
     fp32_path = args.fp32_heads / heads_path().name if args.fp32_heads.is_dir() else args.fp32_heads
+    if not fp32_path.with_suffix(".json").is_file():
+        parser.error(
+            f"{fp32_path}.json: no heads there; train them first (see this script's docstring)"
+        )
     int8, fp32 = MICoder(heads_path()), FP32Coder(fp32_path)
     print(f"int8 heads: {heads_path()} ({int8.meta.get('encoder')})")
     print(f"fp32 heads: {fp32_path} ({fp32.meta.get('encoder')})")
