@@ -1,18 +1,24 @@
-"""`theralab annotate mi|empathy`: code utterances offline, one JSON line out per line in."""
+"""`theralab annotate mi|empathy`: code utterances offline, one JSON line out per line in.
+
+Input is checked whole before anything is coded: every problem (up to `MAX_ERRORS`) is listed
+in line order, and nothing is written. Utterances in a language the coders cannot read (they
+are trained on English only) keep their code but are marked `"unread_language": true` with
+their `"language"`, and a warning counts them (`theralab.coding.language`)."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
 
 from theralab.cli._common import (
     check_output,
+    err_console,
     fail,
     global_options,
     phase_progress,
@@ -20,6 +26,7 @@ from theralab.cli._common import (
     write_lines,
 )
 from theralab.coding.empathy import EmpathyCoder, empathy_coder_available
+from theralab.coding.language import unread_language
 from theralab.coding.mi_coder import (
     MICoder,
     MICoderLike,
@@ -28,7 +35,7 @@ from theralab.coding.mi_coder import (
     mi_coder_available,
 )
 from theralab.dialogue.transcripts import json_object
-from theralab.errors import InputError
+from theralab.errors import InputError, TheraLabError
 from theralab.safety.semantic import INSTALL_HINT, semantic_available
 from theralab.text.embedding_store import disk_cache
 
@@ -45,6 +52,8 @@ app = typer.Typer(
 
 BATCH = 256
 SPEAKERS = ("counselor", "client")
+MAX_ERRORS = 20  # problems listed before the check of the input stops
+T = TypeVar("T")
 
 InputArg = Annotated[str, typer.Argument(help='JSONL input file, or "-" for standard input.')]
 OutputOpt = Annotated[
@@ -77,7 +86,19 @@ def _numbered(fh: TextIO) -> Iterator[tuple[int, str]]:
 
 
 def read_objects(path: str) -> list[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line; errors name file:line."""
+    """(line number, object) for each non-blank line; errors name file:line (the first bad
+    line raises; `checked_lines` lists them all)."""
+    out = []
+    for lineno, raw in _raw_lines(path):
+        if isinstance(raw, InputError):
+            raise raw
+        out.append((lineno, raw))
+    return out
+
+
+def _raw_lines(path: str) -> list[tuple[int, dict[str, Any] | InputError]]:
+    """(line number, object or the error of a line that is no JSON object) of each non-blank
+    line of `path` ("-": standard input)."""
     if path == "-":
         return _parse(sys.stdin, "<stdin>")
     try:
@@ -85,13 +106,90 @@ def read_objects(path: str) -> list[tuple[int, dict[str, Any]]]:
             return _parse(fh, path)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=path) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text: {exc.reason}", source=path) from exc
 
 
-def _parse(fh: TextIO, source: str) -> list[tuple[int, dict[str, Any]]]:
-    out = []
+def _parse(fh: TextIO, source: str) -> list[tuple[int, dict[str, Any] | InputError]]:
+    out: list[tuple[int, dict[str, Any] | InputError]] = []
     for lineno, line in _numbered(fh):
-        out.append((lineno, json_object(line, source=source, lineno=lineno)))
+        try:
+            out.append((lineno, json_object(line, source=source, lineno=lineno)))
+        except InputError as exc:
+            out.append((lineno, exc))
     return out
+
+
+class InputProblems(TheraLabError):
+    """Every problem found in an input file (up to `MAX_ERRORS`), in line order."""
+
+    def __init__(self, source: str, problems: list[InputError], more: bool) -> None:
+        self.problems = problems
+        listed = "\n".join(f"  {p}" for p in problems)
+        head = (
+            f"{len(problems)} problem(s) in {source}"
+            if not more
+            else f"the first {len(problems)} problems in {source} (the check stopped there)"
+        )
+        super().__init__(f"{head} (nothing was coded):\n{listed}")
+
+
+def checked_lines(
+    path: str,
+    parse: Callable[[dict[str, Any], str, int], T],
+    *,
+    what: str,
+) -> list[T]:
+    """`parse(object, source, line)` of every non-blank line of `path`, in order; raises
+    `InputProblems` listing every bad line (up to `MAX_ERRORS`), with a hint when the file is
+    a transcripts file, and an input error when there is no line at all (`what` is what the
+    lines should hold)."""
+    source = "<stdin>" if path == "-" else path
+    parsed: list[T] = []
+    problems: list[InputError] = []
+    session_lines: list[int] = []  # lines holding a whole session (a transcripts file)
+    lines = _raw_lines(path)
+    checked = 0
+    more = False
+    for lineno, raw in lines:
+        if len(problems) >= MAX_ERRORS:
+            more = True  # the check stops here
+            break
+        checked += 1
+        if isinstance(raw, InputError):
+            problems.append(raw)
+            continue
+        if _looks_like_session(raw):
+            session_lines.append(lineno)
+        try:
+            parsed.append(parse(raw, source, lineno))
+        except InputError as exc:
+            problems.append(exc)
+    if problems and session_lines and len(session_lines) * 2 >= checked:
+        # one problem a session line says nothing the hint does not: name the first only
+        raise TheraLabError(f"{problems[0]}\n{TRANSCRIPTS_HINT.format(source=source)}")
+    if len(problems) == 1:
+        raise problems[0]  # one problem reads as one line, as everywhere else
+    if problems:
+        raise InputProblems(source, problems, more)
+    if not parsed:
+        raise InputError(f"no {what} to code: the input is empty", source=source)
+    return parsed
+
+
+TRANSCRIPTS_HINT = (
+    "hint: this looks like a transcripts file (one whole session a line); annotate takes "
+    'utterance lines, one a line ({{"id", "speaker", "text"}} for `annotate mi`, {{"id", '
+    '"seeker", "response"}} for `annotate empathy`). To code a transcripts file\'s counselor '
+    "turns use `theralab evaluate {source}` (its MITI scores code every counselor turn), or "
+    "write one line per turn."
+)
+
+
+def _looks_like_session(raw: dict[str, Any]) -> bool:
+    return isinstance(raw.get("turns"), list) or (
+        isinstance(raw.get("counselor"), dict) and isinstance(raw.get("client"), dict)
+    )
 
 
 def _check_id(raw: dict[str, Any], source: str, lineno: int) -> None:
@@ -191,6 +289,58 @@ def _client_fields(t: Any) -> dict[str, Any]:
     return {"talk_type": t.talk_type.value, "confidence": t.confidence}
 
 
+def parse_empathy_line(raw: dict[str, Any], source: str, lineno: int) -> tuple[Any, str, str]:
+    """(id, seeker, response) of one `annotate empathy` input line; every field is checked and
+    the problems of the line raised together."""
+    found: list[InputError] = []
+    for check in (
+        lambda: _check_id(raw, source, lineno),
+        lambda: _text(raw, "seeker", source, lineno),
+        lambda: _text(raw, "response", source, lineno),
+    ):
+        try:
+            check()
+        except InputError as exc:
+            found.append(exc)
+    if found:
+        raise found[0] if len(found) == 1 else _LineProblems(found)
+    return raw["id"], raw["seeker"], raw["response"]
+
+
+class _LineProblems(InputError):
+    """Several problems of one line (each field's), reported as one entry per field."""
+
+    def __init__(self, problems: list[InputError]) -> None:
+        first = problems[0]
+        super().__init__(first.message, source=first.source, line=first.line, field=first.field)
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n  ".join(InputError.__str__(p) for p in self.problems)
+
+
+def _mark_language(line: dict[str, Any], lang: str | None, languages: dict[str, int]) -> None:
+    """Mark a result whose text the coder cannot read (its code is kept)."""
+    if lang is None:
+        return
+    line["language"] = lang
+    line["unread_language"] = True
+    languages[lang] = languages.get(lang, 0) + 1
+
+
+def _warn_unread(languages: dict[str, int], total: int, what: str) -> None:
+    unread = sum(languages.values())
+    if not unread:
+        return
+    named = ", ".join(f"{lang} {k}" for lang, k in sorted(languages.items(), key=lambda x: -x[1]))
+    err_console.print(
+        f"[yellow]warning:[/yellow] {unread} of {total} {what}(s) are not English ({named}): "
+        'the coder reads English only; their codes are kept but marked "unread_language": '
+        "true and mean nothing",
+        highlight=False,
+    )
+
+
 @app.command("mi")
 def annotate_mi(
     ctx: typer.Context,
@@ -217,13 +367,15 @@ def annotate_mi(
     therapist_input or other, as AnnoMI), "confidence"}; client: {"id", "talk_type" (change,
     neutral or sustain), "confidence"}.
     """
-    source = "<stdin>" if input == "-" else input
     output = global_options(ctx).out_or_none(output)
     with user_errors():
         check_output(output)
-        items = [(raw, *parse_mi_line(raw, source, n)) for n, raw in read_objects(input)]
+        items = checked_lines(
+            input, lambda raw, src, n: (raw, *parse_mi_line(raw, src, n)), what="utterances"
+        )
     mi = _mi_coder(coder)
     results: list[str] = []
+    languages: dict[str, int] = {}
     with (
         user_errors(),
         disk_cache(embedding_cache and isinstance(mi, MICoder)),
@@ -232,9 +384,12 @@ def annotate_mi(
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
             out = _code_batch(mi, chunk)
+            for i, item in enumerate(chunk):
+                _mark_language(out[i], unread_language(item[2]), languages)
             results += [json.dumps(out[i], ensure_ascii=False) for i in range(len(chunk))]
             update(f"coding ({mi.name})", start + len(chunk), len(items))
     write_lines(output, results)
+    _warn_unread(languages, len(items), "utterance")
 
 
 @app.command("empathy")
@@ -253,33 +408,28 @@ def annotate_empathy(
     "explorations"}. Needs the `semantic` extra; the heads are trained on EPITOME (licensed
     for non-commercial academic research, see theralab/coding/data/README.md).
     """
-    source = "<stdin>" if input == "-" else input
     output = global_options(ctx).out_or_none(output)
     with user_errors():
         check_output(output)
-        items = []
-        for lineno, raw in read_objects(input):
-            _check_id(raw, source, lineno)
-            items.append(
-                (
-                    raw["id"],
-                    _text(raw, "seeker", source, lineno),
-                    _text(raw, "response", source, lineno),
-                )
-            )
+        items = checked_lines(input, parse_empathy_line, what="responses")
     if not semantic_available():
         raise fail(INSTALL_HINT)
     if not empathy_coder_available():
         raise fail("the empathy heads are missing; train them with `theralab coder train empathy`")
     coder = EmpathyCoder()
     results: list[str] = []
+    languages: dict[str, int] = {}
     with user_errors(), disk_cache(embedding_cache), phase_progress(not no_progress) as update:
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
             scores = coder.score_batch([(s, r) for _, s, r in chunk])
-            results += [
-                json.dumps({"id": ident, **sc.levels()}, ensure_ascii=False)
-                for (ident, _, _), sc in zip(chunk, scores, strict=True)
-            ]
+            for (ident, seeker, response), sc in zip(chunk, scores, strict=True):
+                line = {"id": ident, **sc.levels()}
+                # the response is what is scored; a seeker post it cannot read also misleads it
+                _mark_language(
+                    line, unread_language(response) or unread_language(seeker), languages
+                )
+                results.append(json.dumps(line, ensure_ascii=False))
             update(f"scoring ({coder.name})", start + len(chunk), len(items))
     write_lines(output, results)
+    _warn_unread(languages, len(items), "response")

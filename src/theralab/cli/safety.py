@@ -156,7 +156,13 @@ def screen(
     model_role: ModelRoleOption = None,
     base_url: BaseUrlOption = None,
 ) -> None:
-    """Screen messages for crisis risk: one JSON line out per input line, in order.
+    """Screen messages for crisis risk: JSON lines out, in input order.
+
+    What is written for each input: a message line ({"id", "text"}) gives one line; a line
+    of one person's posts ({"id", "posts"}, or a "text" of several lines) gives one line; a
+    transcripts line (one session) gives one line per client turn (id SESSION:TURN),
+    none for a session without client turns; a plain text file gives one line for the whole
+    file. The count on standard error says how many lines were written, and of which inputs.
 
     A message's line is {"id", "level", "categories", "signals", "detector"}, with level one
     of none, low, moderate, high, imminent. A person's posts give the peak level over the
@@ -204,13 +210,35 @@ def screen(
                 items.append(("posts", (raw["id"], posts), extra))
             else:
                 items.append(("message", (raw["id"], raw["text"]), extra))
-    write_lines(output, _screen_items(screener, items, not no_progress))
+        if not items:
+            raise InputError("no messages to screen: the input is empty", source=source)
+    lines_out = _screen_items(screener, items, not no_progress)
+    if output is None:
+        write_lines(None, lines_out)
+        return
+    atomic_write_text(output, "".join(line + "\n" for line in lines_out))
+    err_console.print(f"{_written(items, len(lines_out))} → {output}", highlight=False)
+
+
+def _written(items: list[tuple[str, Any, dict[str, Any]]], n_lines: int) -> str:
+    """What `screen` wrote: its line count and the inputs they came from."""
+    kinds = {kind: sum(k == kind for k, _, _ in items) for kind in ("message", "posts")}
+    sessions = [payload for kind, payload, _ in items if kind == "transcript"]
+    parts = []
+    if kinds["message"]:
+        parts.append(f"{kinds['message']} message(s)")
+    if kinds["posts"]:
+        parts.append(f"posts of {kinds['posts']} person(s)")
+    if sessions:
+        turns = sum(t.speaker is Speaker.CLIENT for s in sessions for t in s.turns)
+        parts.append(f"{len(sessions)} transcript(s): {turns} client turn(s)")
+    return f"{n_lines} line(s) written ({'; '.join(parts)})"
 
 
 def _screen_items(
     screener: Screener, items: list[tuple[str, Any, dict[str, Any]]], progress: bool
 ) -> list[str]:
-    out: list[str | None] = [None] * len(items)
+    out: list[str | list[str] | None] = [None] * len(items)
     messages = [i for i, (kind, _, _) in enumerate(items) if kind == "message"]
     with count_progress("screening", "items", progress and len(items) > BATCH) as (start, step):
         start(len(items))
@@ -232,14 +260,20 @@ def _screen_items(
                         continue
                     found_turn = conversation.screen(turn.text)
                     lines.append(json.dumps(found_turn.output(f"{payload.id}:{n}")))
-                out[i] = "\n".join(lines) if lines else None
+                out[i] = lines
                 step()
             elif kind == "posts":
                 item_id, posts = payload
                 result = screen_posts(screener, posts)
                 out[i] = json.dumps({**result.output(item_id), **extra}, ensure_ascii=False)
                 step()
-    return [line for line in out if line is not None]
+    # one line a message or person, one a client turn of a transcript
+    return [
+        line
+        for found in out
+        if found is not None
+        for line in ([found] if isinstance(found, str) else found)
+    ]
 
 
 def reply(

@@ -36,13 +36,22 @@ from theralab.cli._common import (
     user_errors,
 )
 from theralab.counselors import resolve_counselor
-from theralab.dialogue.records import Session
+from theralab.counselors.registry import CounselorRegistry
+from theralab.dialogue.records import Session, StopReason
 from theralab.dialogue.transcripts import write_sessions
 from theralab.errors import InputError
 from theralab.measures import resolve_instruments
+from theralab.model.api import parse_spec
 from theralab.model.roles import parse_role_bindings
 from theralab.profiles.library import builtin_profiles, load_profiles, sample_panel
-from theralab.runs import DEFAULT_SEED, check_lineup, finished_sessions, session_failures
+from theralab.profiles.model import ClientProfile
+from theralab.runs import (
+    DEFAULT_SEED,
+    check_lineup,
+    finished_sessions,
+    journal_sessions,
+    session_failures,
+)
 from theralab.simulate.distributed import run_plans
 from theralab.simulate.runner import plan_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS, SessionPlan
@@ -123,7 +132,17 @@ def simulate(
         typer.Option(
             "--resume",
             help="Continue an interrupted simulate into the same --out with the same options: "
-            "keep its finished sessions, redo failed ones.",
+            "keep its finished sessions, redo failed ones. Sessions made with other options "
+            "(seed, counselors, clients, --sessions, --measures, --max-turns, --no-guardrail, "
+            "--locale, --model-role) are refused.",
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite an --out that already holds sessions (without it, simulate refuses "
+            "to replace them: use --resume to continue that file).",
         ),
     ] = False,
     executor: ExecutorOption = "local",
@@ -146,6 +165,8 @@ def simulate(
         n = n_old
     with user_errors():
         check_output(path)
+        if not resume and not force:
+            _refuse_overwrite(path)
         cluster = chosen_cluster(executor, address, endpoint)
         chosen = split_list(profiles)
         names = [resolve_counselor(c) for c in split_list(counselor)]
@@ -185,7 +206,15 @@ def simulate(
         journal = path.with_name(path.name + ".partial")
         done: dict[str, Session] = {}
         if resume:
-            done = _resumable(journal if journal.exists() else path, plans)
+            expected = _Expected(
+                names,
+                {p.id: p for p in panel},
+                bindings,
+                guardrail=not no_guardrail,
+                locale=locale,
+                max_turns=max_turns,
+            )
+            done = _resumable(journal if journal.exists() else path, plans, expected)
             write_sessions(journal, [done[p.session_id] for p in plans if p.session_id in done])
         else:
             journal.unlink(missing_ok=True)
@@ -216,6 +245,9 @@ def simulate(
                 guardrail=not no_guardrail,
                 locale=locale,
                 finished=list(done.values()),
+                # the whole line-up decides which counselors are model-backed, so a resumed
+                # run whose remaining sessions are all scripted ones keeps them scripted
+                counselor_lineup=[p.counselor for p in plans],
             )
             fresh = {s.id: s for s in ran}
         merged = {**done, **fresh}
@@ -230,16 +262,216 @@ def simulate(
     )
 
 
-def _resumable(source: Path, plans: list[SessionPlan]) -> dict[str, Session]:
+def _refuse_overwrite(path: Path) -> None:
+    """Without --resume or --force, refuse an --out that already holds something: simulate
+    would replace its sessions without a word."""
+    if not path.is_file():
+        return
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return  # a device such as /dev/null, or unreadable: writing will say what is wrong
+    if not text.strip():
+        return
+    held = len(journal_sessions(path))
+    what = f"already holds {held} session(s)" if held else "already exists and is not empty"
+    raise InputError(
+        f"{what}; pass --resume (with the options that made it) to continue it, --force to "
+        "overwrite it, or choose another --out",
+        source=str(path),
+    )
+
+
+class _Expected:
+    """What a session made by this command's options records, to tell a finished session of
+    a resumed file that other options made (each difference names its option)."""
+
+    def __init__(
+        self,
+        lineup: list[str],
+        profiles: dict[str, ClientProfile],
+        bindings: dict[str, str],
+        *,
+        guardrail: bool,
+        locale: str | None,
+        max_turns: int,
+    ) -> None:
+        def unused() -> None:  # never called: only which engine a counselor uses is asked
+            raise AssertionError
+
+        self.registry = CounselorRegistry(
+            lineup,
+            counselor_model=unused if "counselor" in bindings else None,  # type: ignore[arg-type]
+            guardrail=guardrail,
+            locale=locale,
+        )
+        self.profiles = profiles
+        self.bindings = bindings
+        self.locale = locale
+        self.max_turns = max_turns
+        self._tags: dict[tuple[str, ...], list[str]] = {}
+
+    def differences(self, plan: SessionPlan, session: Session) -> list[tuple[str, str]]:
+        """(option, what differs) for each option the session was not made with."""
+        out: list[tuple[str, str]] = []
+        params = session.counselor.params
+        guarded = self.registry.guarded(plan.counselor)
+        was_guarded = bool(params.get("guardrail"))
+        if was_guarded != guarded:
+            out.append(
+                (
+                    "--no-guardrail",
+                    f"made {'with' if was_guarded else 'without'} the crisis guardrail, "
+                    f"this command runs {'with' if guarded else 'without'} it",
+                )
+            )
+        elif guarded and params.get("locale") != self.locale:
+            out.append(
+                (
+                    "--locale",
+                    f"made with locale {params.get('locale')!r}, this command has {self.locale!r}",
+                )
+            )
+        turns = len(session.turns)
+        if turns > self.max_turns or (
+            session.stop_reason is StopReason.MAX_TURNS and turns != self.max_turns
+        ):
+            out.append(
+                (
+                    "--max-turns",
+                    f"stopped at {turns} utterances ({session.stop_reason}), this command has "
+                    f"--max-turns {self.max_turns}",
+                )
+            )
+        engine = self.registry.engine(plan.counselor)
+        recorded = session.counselor.engine
+        if engine == "model":
+            wanted = self.bindings.get("counselor")
+            if not _same_model(recorded, wanted):
+                out.append(
+                    (
+                        "--model-role counselor",
+                        f"counselor made by {recorded!r}, this command binds {wanted!r}",
+                    )
+                )
+        elif engine == "scripted" and recorded != "scripted":
+            out.append(
+                (
+                    "--model-role counselor",
+                    f"counselor made by {recorded!r}, this command runs it scripted",
+                )
+            )
+        wanted_client = self.bindings.get("client")
+        client_engine = session.client.engine
+        if wanted_client is None and client_engine != "scripted":
+            out.append(
+                (
+                    "--model-role client",
+                    f"client played by {client_engine!r}, this command uses the scripted client",
+                )
+            )
+        elif wanted_client is not None and not _same_model(client_engine, wanted_client):
+            out.append(
+                (
+                    "--model-role client",
+                    f"client played by {client_engine!r}, this command binds {wanted_client!r}",
+                )
+            )
+        profile = self.profiles.get(plan.profile_id)
+        style = session.client.params.get("style")
+        if (
+            profile is not None
+            and client_engine == "scripted"
+            and style is not None
+            and style != profile.style.value
+        ):
+            out.append(
+                (
+                    "--profiles",
+                    f"client profile {plan.profile_id} had style {style!r}, now "
+                    f"{profile.style.value!r} (the profile changed)",
+                )
+            )
+        spot, slot = plan.course, session.course
+        if (spot is None) != (slot is None):
+            out.append(
+                (
+                    "--sessions/--measures",
+                    "made as a course session" if slot is not None else "made as a single session",
+                )
+            )
+        elif spot is not None and slot is not None:
+            if slot.of != spot.of:
+                out.append(
+                    (
+                        "--sessions",
+                        f"made in a course of {slot.of} session(s), this command plans {spot.of}",
+                    )
+                )
+            else:
+                had = sorted(a.answers.instrument for a in slot.measures if a.when == "pre")
+                wanted_tags = self._instrument_tags(spot.instruments)
+                if had != wanted_tags:
+                    out.append(
+                        (
+                            "--measures",
+                            f"questionnaires {', '.join(had) or 'none'}, this command gives "
+                            f"{', '.join(wanted_tags) or 'none'}",
+                        )
+                    )
+        return out
+
+    def _instrument_tags(self, instruments: tuple[str, ...]) -> list[str]:
+        if instruments not in self._tags:
+            self._tags[instruments] = sorted(i.tag for i in resolve_instruments(instruments))
+        return self._tags[instruments]
+
+
+def _same_model(recorded: str, bound: str | None) -> bool:
+    if bound is None:
+        return False
+    if recorded == bound:
+        return True
+    try:
+        return parse_spec(recorded) == parse_spec(bound)
+    except Exception:  # a recorded engine that is no model spec at all
+        return False
+
+
+def _resumable(
+    source: Path, plans: list[SessionPlan], expected: _Expected | None = None
+) -> dict[str, Session]:
     """The finished sessions of an interrupted (or failed) simulate, if they are this
-    command's: every one must be a planned session with the planned seed."""
+    command's: every one must be a planned session with the planned seed, made with the same
+    options (guardrail, locale, max turns, model roles, course length and questionnaires)."""
     done = finished_sessions(source)
     planned = {p.session_id: p.seed for p in plans}
     foreign = [s.id for s in done.values() if planned.get(s.id, -1) != s.seed]
     if foreign:
         raise InputError(
             f"{len(foreign)} finished session(s) were not made by these options (e.g. "
-            f"{foreign[0]}); resume with the options that started it, or drop --resume",
+            f"{foreign[0]}); resume with the options that started it, or start the file afresh "
+            "with --force instead of --resume",
+            source=str(source),
+        )
+    if expected is None:
+        return done
+    differing: dict[str, list[tuple[str, str]]] = {}
+    for plan in plans:
+        session = done.get(plan.session_id)
+        if session is None:
+            continue
+        for option, why in expected.differences(plan, session):
+            differing.setdefault(option, []).append((session.id, why))
+    if differing:
+        parts = [
+            f"{option}: {len(found)} session(s), e.g. {found[0][0]}: {found[0][1]}"
+            for option, found in differing.items()
+        ]
+        raise InputError(
+            f"{sum(len(f) for f in differing.values())} finished session(s) were made with "
+            f"other options than this command's ({'; '.join(parts)}); resume with the options "
+            "that started it, or start the file afresh with --force instead of --resume",
             source=str(source),
         )
     return done
