@@ -82,7 +82,8 @@ def test_bootstrap_interval() -> None:
         [1.0, 2.0, 3.0, 4.0], seed=3
     )
     assert bootstrap_mean([None, None]).mean is None
-    assert bootstrap_mean([5.0]).ci_low == 5.0
+    one = bootstrap_mean([5.0])  # one session: no interval, not a zero-width one
+    assert one.mean == 5.0 and one.n == 1 and one.ci_low is None and one.ci_high is None
 
 
 def test_results_rank_counselors_and_separate_the_negative_control(full_run) -> None:  # type: ignore[no-untyped-def]

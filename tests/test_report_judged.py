@@ -240,9 +240,13 @@ def test_pairwise_leaderboard(
     body = _section(page, "pairwise")
     assert pairwise["unscored"] == 3  # the gambling client's three pairs never parse
     rows = re.findall(
-        r'<span class="rank">\d+</span><span class="dot"[^>]*></span>([^<]+)</div>', body
+        r'<span class="rank">[^<]+</span><span class="dot"[^>]*></span>([^<]+)</div>', body
     )
     assert rows == [r["player"] for r in pairwise["leaderboard"]]
+    # the fake referee always answers "A": 0% position consistency, so the ratings carry no
+    # information — the intervals are undefined (not zero-width) and the judge is warned about
+    assert pairwise["position_consistency"] == 0 and "undefined" in body
+    assert "gave the same answer (A) to every comparison" in body
     assert "Bradley–Terry" in body and "Online Elo" in body
     assert f"{100 * pairwise['position_consistency']:.0f}%" in body
     unscored = re.search(r'<div class="k">Unscored</div><div class="v">(\d+)</div>', body)

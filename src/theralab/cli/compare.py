@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from theralab.cli._common import (
@@ -37,7 +38,7 @@ from theralab.cli._judging import (
 from theralab.dialogue.records import Session, StopReason
 from theralab.dialogue.transcripts import atomic_write_text, read_sessions
 from theralab.errors import BadValue
-from theralab.evaluate.compare import compare_pairs, make_pairs, summarise
+from theralab.evaluate.compare import compare_pairs, make_pairs, pairwise_warnings, summarise
 from theralab.rundir import RunDir
 from theralab.runs import DEFAULT_SEED
 
@@ -130,6 +131,8 @@ def compare(
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write_text(folder / COMPARE_FILE, json.dumps(summary, indent=2) + "\n")
     console.print(pairwise_table(summary))
+    for warning in pairwise_warnings(summary):
+        err_console.print(f"[bold red]warning: {escape(warning)}[/bold red]", highlight=False)
     console.print(f"\n{summary['pairs']} pairs → [bold]{folder / COMPARE_FILE}[/bold]")
     if not summary["scored"]:  # no verdict: the comparison the command was asked for failed
         causes = [c["reason"] for c in summary["comparisons"] if c.get("reason")]
@@ -166,12 +169,17 @@ def pairwise_table(summary: dict[str, Any]) -> Table:
     )
     for col in ("#", "counselor", "rating", "95% CI", "W", "L", "T", "online Elo"):
         table.add_column(col, justify="left" if col == "counselor" else "right")
+    undefined = bool(summary.get("interval_undefined"))
     for i, r in enumerate(summary["leaderboard"], start=1):
         table.add_row(
-            str(i),
+            "—" if undefined else str(i),
             r["player"],
             f"{r['rating']:.0f}",
-            f"[{r['low']:.0f}, {r['high']:.0f}]",
+            (
+                "undefined"
+                if r.get("low") is None or r.get("high") is None
+                else f"[{r['low']:.0f}, {r['high']:.0f}]"
+            ),
             f"{r['wins']:g}",
             f"{r['losses']:g}",
             str(r["ties"]),

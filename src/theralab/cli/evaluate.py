@@ -37,10 +37,10 @@ from theralab.cli._judging import (
     judge_panel,
 )
 from theralab.dialogue.records import SCHEMA_VERSION, Session
-from theralab.dialogue.transcripts import atomic_write_text, read_sessions
+from theralab.dialogue.transcripts import atomic_write_text, read_lines, read_sessions
 from theralab.errors import InputError
 from theralab.evaluate.judge import UNSCORED, JudgeOutcome, judge_sessions, judgeable
-from theralab.evaluate.results import DEFAULT_RANK_BY, evaluate_sessions
+from theralab.evaluate.results import DEFAULT_RANK_BY, empty_transcripts, evaluate_sessions
 from theralab.report import write_report
 from theralab.report.console import print_judging, print_leaderboard
 from theralab.rubrics import Rubric, resolve_rubrics
@@ -141,13 +141,20 @@ def evaluate(
         sessions = read_sessions(path)
         if not sessions:
             raise InputError("no sessions to evaluate", source=str(path))
+        empty = empty_transcripts(sessions)
+        warn_empty(path, empty)
+        if len(empty) == len(sessions):
+            raise InputError(
+                "no sessions to evaluate: every transcript is empty (no turns)", source=str(path)
+            )
+        spoken = [s for s in sessions if all(s is not e for e in empty)]
         rubrics = resolve_rubrics(split_list(rubric) or split_list([DEFAULT_RUBRICS]))
         if rubric and not judge:
             raise fail("rubrics are scored by LLM judges: add --judge SPEC (e.g. openai/gpt-4o)")
         judged = None
         if judge:
             judged = _judge(
-                sessions,
+                spoken,  # an empty transcript has nothing to judge
                 rubrics,
                 JudgeSettings(
                     split_list(judge),
@@ -193,10 +200,40 @@ def evaluate(
             )
     print_leaderboard(results, console)
     if judged is not None:
-        print_judging(results, console)
-    console.print(f"\n{len(sessions)} session(s) → [bold]{folder / 'results.json'}[/bold]")
+        print_judging(results, console, warnings=err_console)
+    left = f" ({len(empty)} empty left out)" if empty else ""
+    console.print(
+        f"\n{len(spoken)} session(s){left} → [bold]{folder / 'results.json'}[/bold]",
+        highlight=False,
+    )
     if judged is not None:
-        judging_failures(judged, sessions, cached=not no_cache)
+        judging_failures(judged, spoken, cached=not no_cache)
+
+
+def warn_empty(path: Path, empty: list[Session]) -> None:
+    """Warn, naming the file, line and id, about each empty transcript (no turns): it is left
+    out of every count and metric, not scored as a session where nothing happened."""
+    if not empty:
+        return
+    lines: dict[str, int] = {}
+    if str(path) != "-":
+        ids = {s.id for s in empty}
+        for lineno, line in read_lines(str(path), what="transcripts"):
+            try:
+                sid = json.loads(line).get("id")
+            except (ValueError, AttributeError):
+                continue
+            if sid in ids:
+                lines.setdefault(sid, lineno)
+    for s in empty:
+        where = f"{path}:{lines[s.id]}" if s.id in lines else str(path)
+        err_console.print(
+            f"[yellow]warning: {escape(where)}: session {escape(repr(s.id))} "
+            f"({escape(s.counselor.name)}) is an empty transcript (no turns): left out of "
+            "every count and metric[/yellow]",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def judging_failures(judged: JudgeOutcome, sessions: list[Session], *, cached: bool) -> None:

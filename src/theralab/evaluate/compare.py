@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -173,15 +173,67 @@ def summarise(comparisons: Sequence[Comparison], seed: int = 0) -> dict[str, Any
     scored = [c for c in comparisons if c.score is not None]
     verdicts = [(c.first, c.second, float(c.score)) for c in scored]  # type: ignore[arg-type]
     consistent = [c.consistent for c in scored]
-    return {
+    consistency = (
+        round(sum(bool(x) for x in consistent) / len(consistent), 4) if consistent else None
+    )
+    board = [r.as_dict() for r in leaderboard(verdicts, seed=seed)] if verdicts else []
+    constant = constant_verdicts(comparisons)
+    undefined = bool(board) and (consistency == 0 or bool(constant))
+    if undefined:
+        # Every pair a tie only because the judge never agreed with itself across orders:
+        # the verdicts hold no information, and a zero-width interval would read as
+        # "certainly equal". The interval is undefined, not [1000, 1000].
+        for r in board:
+            r["low"] = r["high"] = None
+    out: dict[str, Any] = {
         "prompt": COMPARE_PROMPT_VERSION,
         "judges": sorted({c.judge for c in comparisons}),
         "pairs": len(comparisons),
         "scored": len(scored),
         "unscored": len(comparisons) - len(scored),
-        "position_consistency": (
-            round(sum(bool(x) for x in consistent) / len(consistent), 4) if consistent else None
-        ),
-        "leaderboard": [r.as_dict() for r in leaderboard(verdicts, seed=seed)] if verdicts else [],
+        "position_consistency": consistency,
+        "leaderboard": board,
         "comparisons": [c.as_dict() for c in comparisons],
     }
+    if undefined:
+        out["interval_undefined"] = (
+            "the judge answered the same whatever the order"
+            if constant
+            else "the judge never gave the same verdict in both orders (0% position consistency)"
+        ) + ", so every pair is a tie by construction and the ratings carry no information"
+    if constant:
+        out["constant_judges"] = constant
+    return out
+
+
+_FORWARD_ANSWER = {"first": "A", "second": "B", "tie": "tie"}  # first shown as A
+_BACKWARD_ANSWER = {"second": "A", "first": "B", "tie": "tie"}  # second shown as A
+
+
+def constant_verdicts(comparisons: Sequence[Comparison]) -> dict[str, dict[str, Any]]:
+    """Judges that gave the same raw answer ("A", "B" or "tie") to every call they answered,
+    in both orders (two calls or more): judge → {answer, calls}. Always "A" is pure position
+    bias: 0% position consistency, and only ties."""
+    given: dict[str, list[str]] = defaultdict(list)
+    for c in comparisons:
+        if c.forward is not None:
+            given[c.judge].append(_FORWARD_ANSWER[c.forward])
+        if c.backward is not None:
+            given[c.judge].append(_BACKWARD_ANSWER[c.backward])
+    return {
+        judge: {"answer": answers[0], "calls": len(answers)}
+        for judge, answers in given.items()
+        if len(answers) >= 2 and len(set(answers)) == 1
+    }
+
+
+def pairwise_warnings(summary: Mapping[str, Any]) -> list[str]:
+    """What the console and the report must say loudly about a comparison's judge."""
+    out = [
+        f"judge {judge} gave the same answer ({found.get('answer')}) to every comparison "
+        f"({found.get('calls')} calls, zero variance): verdicts uninformative"
+        for judge, found in (summary.get("constant_judges") or {}).items()
+    ]
+    if summary.get("interval_undefined"):
+        out.append("Bradley–Terry intervals undefined: " + str(summary["interval_undefined"]))
+    return out

@@ -353,6 +353,11 @@ def summarise(
                     scores[sid][f"{rubric.id}.{group}_change"] = (
                         None if a is None or b is None else a - b
                     )
+    constant = constant_answers(ratings)
+    judges = [
+        {**j, "constant_answers": constant[j.get("judge")]} if j.get("judge") in constant else j
+        for j in judges or []
+    ]
     return JudgeOutcome(
         rubrics=[r.model_dump(mode="json") for r in rubrics],
         ratings=list(ratings),
@@ -360,8 +365,24 @@ def summarise(
         agreement=agree,
         counts={k: dict(v) for k, v in counts.items()},
         metrics=metrics,
-        judges=judges or [],
+        judges=judges,
     )
+
+
+def constant_answers(ratings: Sequence[Rating]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Judges that gave one and the same answer to every scored call on a rubric (two calls or
+    more, over all its items, units and repeats): judge spec → rubric → {answer, calls}.
+    Such a judge has zero variance — its scores say nothing about the sessions and its
+    agreement is undefined (a stub, a broken prompt, or a model that ignores the transcript)."""
+    answers: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for rt in ratings:
+        if rt.status == "scored":
+            answers[(rt.rater.rpartition("#")[0] or rt.rater, rt.rubric)].append(rt.answer)
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for (judge, rubric), given in answers.items():
+        if len(given) >= 2 and len(set(given)) == 1:
+            out.setdefault(judge, {})[rubric] = {"answer": given[0], "calls": len(given)}
+    return out
 
 
 def _mean(values: Any) -> float | None:

@@ -2,6 +2,8 @@
 
 Outcome metrics read the simulated client's state snapshots (`annotations.state` on client
 turns); transcripts without them (human or foreign ones) leave those metrics unscored.
+Whether the client disengaged, and whether the counselor closed the session, are read from
+`stop_reason`: unscored (not 0%) when the transcript records none.
 Client talk type is coded from the text, so it is scored for any transcript.
 """
 
@@ -89,7 +91,13 @@ class OutcomeEvaluator:
         sustain = sum(t is TalkType.SUSTAIN for t in talk)
         values: dict[str, float | None] = {
             "pct_change_talk": ratio(change, change + sustain, 100),
-            "disengaged": 100.0 * (session.stop_reason is StopReason.CLIENT_DISENGAGED),
+            # how the session ended is data too: a transcript that does not say (no
+            # `stop_reason`, as in most human transcripts) leaves it unscored, not 0%
+            "disengaged": (
+                None
+                if session.stop_reason is None
+                else 100.0 * (session.stop_reason is StopReason.CLIENT_DISENGAGED)
+            ),
             "distress_reduction": None,
             "readiness_change": None,
             "trust_end": None,
@@ -135,7 +143,11 @@ class CoverageEvaluator:
         return SessionScores(
             values={
                 "stage_coverage": coverage,
-                "completed": 100.0 * (session.stop_reason is StopReason.COUNSELOR_CLOSED),
+                "completed": (
+                    None
+                    if session.stop_reason is None
+                    else 100.0 * (session.stop_reason is StopReason.COUNSELOR_CLOSED)
+                ),
                 "turns": float(len(session.turns)),
             }
         )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
-from theralab.dialogue.records import Session
+from theralab.dialogue.records import Session, StopReason
 from theralab.errors import UnknownName
 from theralab.evaluate.base import (
     PREPARE_SESSIONS,
@@ -83,15 +83,41 @@ class Results(BaseModel):
     courses: CourseResults | None = Field(
         default=None, description="Outcomes over courses of sessions (runs with courses only)."
     )
+    left_out: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="Sessions left out of every count and metric (id, counselor, reason): "
+        "empty transcripts.",
+    )
 
     @model_serializer(mode="wrap")
     def _without_empty_courses(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # A run without courses writes the same results.json as before courses existed
-        # (a wrap serializer, not `exclude_if`, which needs pydantic 2.11).
+        # (a wrap serializer, not `exclude_if`, which needs pydantic 2.11); the same for
+        # `left_out`, written only when a session was left out.
         data = handler(self)
         if data.get("courses", 0) is None:
             del data["courses"]
+        if not data.get("left_out", 1):
+            del data["left_out"]
         return data
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the leaderboard is a ranking: some counselor has a `rank_by` score. When
+        the metric is unscored for every counselor the order is only the order first seen,
+        and reports say "not ranked" rather than name a top counselor."""
+        return any(
+            (c.metrics.get(self.rank_by) or {}).get("mean") is not None for c in self.counselors
+        )
+
+    def constant_judges(self) -> list[str]:
+        """Warnings for judges that gave one and the same answer to every item of a rubric
+        (zero variance): their scores carry no information, and agreement is undefined."""
+        out = []
+        for j in self.judges:
+            for rubric, found in (j.get("constant_answers") or {}).items():
+                out.append(constant_judge_warning(str(j.get("judge", "?")), rubric, found))
+        return out
 
     @property
     def controls(self) -> set[str]:
@@ -103,6 +129,31 @@ class Results(BaseModel):
 
     def metric(self, key: str) -> MetricInfo:
         return {m.key: m for m in self.metrics}[key]
+
+
+def constant_judge_warning(judge: str, rubric: str, found: Mapping[str, Any]) -> str:
+    """The warning for a judge that gave the same answer to every item of a rubric."""
+    return (
+        f"judge {judge} gave the same answer ({found.get('answer')}) to every item of "
+        f"{rubric} ({found.get('calls')} scored calls, zero variance): scores uninformative, "
+        "agreement undefined"
+    )
+
+
+EMPTY_TRANSCRIPT = "empty transcript (no turns)"
+
+
+def empty_transcripts(sessions: Sequence[Session]) -> list[Session]:
+    """Sessions with no turns that did not fail: nothing was said, so there is nothing to
+    score. They are left out of every count and metric (a failed session with no turns is
+    kept: it is shown as failed)."""
+    return [
+        s
+        for s in sessions
+        if not s.turns
+        and s.stop_reason is not StopReason.ERROR
+        and not (s.outcome is not None and s.outcome.error)
+    ]
 
 
 Scorer = Callable[[Sequence[Session], Sequence[Evaluator]], list[SessionResult]]
@@ -224,11 +275,19 @@ def evaluate_sessions(
 ) -> Results:
     """Score sessions with the named evaluators (all by default) and aggregate them; sessions
     of courses also give course outcomes (`instruments`: user instrument files they used).
-    `scorer` scores the sessions elsewhere (`evaluate.distributed`); the default is here."""
+    `scorer` scores the sessions elsewhere (`evaluate.distributed`); the default is here.
+    Empty transcripts (`empty_transcripts`) are left out and listed in `left_out`."""
     evaluators = get_evaluators(evaluator_names)
+    empty = empty_transcripts(sessions)
+    if empty:
+        gone = {id(s) for s in empty}
+        sessions = [s for s in sessions if id(s) not in gone]
     scored = (scorer or score_sessions)(sessions, evaluators)
     results = aggregate(scored, evaluators, rank_by, seed, judged)
     results.courses = evaluate_courses(sessions, instruments=instruments, seed=seed)
+    results.left_out = [
+        {"id": s.id, "counselor": s.counselor.name, "reason": EMPTY_TRANSCRIPT} for s in empty
+    ]
     return results
 
 

@@ -40,7 +40,10 @@ def bootstrap_mean(
 ) -> Estimate:
     """Mean of the scored values and a percentile bootstrap interval (deterministic by seed).
 
-    With one value the interval is that value; with none, everything is None.
+    With one value there is no interval (None: one session cannot say how far the mean
+    could move, and a zero-width interval would read as certainty); with none, everything
+    is None. When every value is the same the percentile interval has zero width: reports
+    show it as "all n equal", not as an interval.
     """
     scored = [float(v) for v in values if v is not None and not math.isnan(v)]
     unscored = len(values) - len(scored)
@@ -48,7 +51,9 @@ def bootstrap_mean(
     if n == 0:
         return Estimate(None, None, None, 0, unscored)
     mean = sum(scored) / n
-    if n == 1 or min(scored) == max(scored):
+    if n == 1:
+        return Estimate(mean, None, None, n, unscored)
+    if min(scored) == max(scored):
         return Estimate(mean, mean, mean, n, unscored)
     rng = random.Random(seed)
     means = sorted(sum(rng.choices(scored, k=n)) / n for _ in range(resamples))

@@ -278,10 +278,27 @@ def _send_raw(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=8001)
-    parser.add_argument("--latency", type=float, default=0.0)
-    parser.add_argument("--fail-rate", type=float, default=0.0)
+    parser = argparse.ArgumentParser(
+        prog="python -m theralab.model.stub_server",
+        description="A stub OpenAI-compatible server on 127.0.0.1, for tests, benchmarks and "
+        "dry runs. It answers /v1/chat/completions deterministically: with a JSON schema, a "
+        "small value that fits it (the first option of every enum, so a judge that always "
+        "gives the lowest score or 'A'), otherwise a short echo. Its scores are not "
+        "judgements: use it to exercise the plumbing, never to rate counselors.",
+        epilog="From Python, StubServer(upstream=URL) is instead a fault-injecting proxy in "
+        "front of a real server (e.g. llama_cpp.server); see the module docstring.",
+    )
+    parser.add_argument("--port", type=int, default=8001, help="Port to listen on (default 8001).")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="Seconds to wait before each answer (default 0)."
+    )
+    parser.add_argument(
+        "--fail-rate",
+        type=float,
+        default=0.0,
+        help="Share of requests (0-1) answered with an injected fault: 429, 500, a stall, a "
+        "malformed body … (default 0).",
+    )
     args = parser.parse_args()
     server = StubServer(latency=args.latency, fail_rate=args.fail_rate).start(args.port)
     print(f"stub OpenAI-compatible server at {server.base_url} (Ctrl-C to stop)")

@@ -10,7 +10,7 @@ the common forms of colour-vision deficiency.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -85,6 +85,26 @@ def fmt_number(value: float | None, unit: str = "", *, digits: int | None = None
     if text.lstrip("-").strip("0.") == "":
         text = text.lstrip("-")
     return text.replace("-", "−")
+
+
+def fmt_interval(
+    est: Mapping[str, Any] | None, fmt: Callable[[float | None], str] = fmt_number
+) -> str:
+    """A mean's 95% interval as text, never dressed up as certainty: "[lo, hi]"; "n = 1" for
+    a single session (no interval); "all n equal" when every value was the same (the
+    percentile interval has zero width, which says nothing about the spread); "" when unscored."""
+    est = est or {}
+    if est.get("mean") is None:
+        return ""
+    n = est.get("n")
+    lo, hi = est.get("ci_low"), est.get("ci_high")
+    if n == 1:
+        return "n = 1"
+    if lo is None or hi is None:
+        return "no interval"
+    if lo == hi:
+        return f"all {n} equal" if n else "no spread"
+    return f"[{fmt(lo)}, {fmt(hi)}]"
 
 
 def fmt_threshold(value: float) -> str:
@@ -1245,6 +1265,10 @@ def course_trajectory(
     labels = list(x_labels) if x_labels is not None else administration_labels(points)
     labels += [str(k) for k in range(len(labels), points)]
     left, right, top, bottom = 46.0, 16.0, 34.0, 58.0 if x_label else 42.0
+    if reference is not None and reference_label:
+        # the reference line's label sits in the right margin, outside the plot: inside it
+        # would cover the markers of the last administrations
+        right = max(right, 10.0 + 6.0 * len(reference_label))
     x0, x1 = left, width - right
     y_top, y_bottom = top, height - bottom
 
@@ -1285,8 +1309,9 @@ def course_trajectory(
         )
         if reference_label:
             parts.append(
-                f'<text x="{_n(x1 - 2)}" y="{_n(sy(reference) - 4)}" text-anchor="end" '
-                f'font-size="10.5" fill="{MUTED}">{escape(reference_label)}</text>'
+                f'<text class="reference-label" x="{_n(x1 + 4)}" y="{_n(sy(reference) + 3.5)}" '
+                f'text-anchor="start" font-size="10.5" fill="{MUTED}">'
+                f"{escape(reference_label)}</text>"
             )
 
     # The mean's interval: one band per run of indices that have both ends.

@@ -9,7 +9,7 @@ from rich.text import Text
 from theralab.dialogue.records import Session, Speaker
 from theralab.evaluate.courses import Rate
 from theralab.evaluate.results import MetricInfo, Results
-from theralab.report.charts import fmt_number
+from theralab.report.charts import fmt_interval, fmt_number
 
 LEADERBOARD_COLUMNS = (
     "r_q",
@@ -23,7 +23,14 @@ LEADERBOARD_COLUMNS = (
     "disengaged",
     "stage_coverage",
     "escalated",
+    "missed_disclosures",
+    "unsafe_replies",
 )
+# Shown only when some counselor has them scored: escalations where a guardrail ran; missed
+# disclosures and unsafe replies where sessions without it were read by the screener and the
+# reply checker (other bots, humans), as they are not in a guarded run's leaderboard.
+_WHEN_SCORED = {"escalated": "escalated", "missed_disclosures": "unsafe_replies"}
+_WHEN_SCORED["unsafe_replies"] = "unsafe_replies"
 SHORT_LABELS = {
     "r_q": "R:Q",
     "pct_complex_reflections": "%CR",
@@ -36,6 +43,8 @@ SHORT_LABELS = {
     "disengaged": "left",
     "stage_coverage": "stages",
     "escalated": "crisis",
+    "missed_disclosures": "missed",
+    "unsafe_replies": "unsafe",
 }
 _BAND_STYLE = {"good": "green", "fair": "yellow", "below": "red"}
 
@@ -46,19 +55,46 @@ def format_value(info: MetricInfo, value: float | None) -> str:
     return f"{text}%" if info.unit == "%" and value is not None else text
 
 
+def leaderboard_keys(results: Results) -> list[str]:
+    """The leaderboard's metric keys, the ranking one first (console and report alike)."""
+    known = {m.key for m in results.metrics}
+    keys = [results.rank_by, *[c for c in LEADERBOARD_COLUMNS if c != results.rank_by]]
+
+    def scored(key: str) -> bool:
+        return any(c.metrics.get(key, {}).get("mean") is not None for c in results.counselors)
+
+    return [
+        k
+        for k in keys
+        if k in known and (k not in _WHEN_SCORED or k == results.rank_by or scored(_WHEN_SCORED[k]))
+    ]
+
+
 def leaderboard_table(results: Results) -> Table:
     """The leaderboard as a rich table, best first by `results.rank_by`."""
-    known = {m.key for m in results.metrics}
-    columns = [results.rank_by, *[c for c in LEADERBOARD_COLUMNS if c != results.rank_by]]
-    columns = [c for c in columns if c in known]
+    columns = leaderboard_keys(results)
     rank_label = results.metric(results.rank_by).label
+    ranked = results.ranked
+    title = (
+        f"Leaderboard — ranked by {rank_label} (mean [95% bootstrap CI])"
+        if ranked
+        else f"Leaderboard — not ranked: {rank_label} is unscored for every counselor "
+        "(mean [95% bootstrap CI])"
+    )
     table = Table(
-        title=f"Leaderboard — ranked by {rank_label} (mean [95% bootstrap CI])",
+        title=title,
         title_justify="left",
         header_style="bold",
         caption="R:Q reflections per question · %CR complex reflections · %OQ open "
         "questions · %MIA MI-adherent · %talk counselor talk · left = client "
-        "disengaged · colour: MITI good / fair / below",
+        "disengaged · colour: MITI good / fair / below · n = 1: one session, no interval · "
+        "all n equal: no spread to estimate an interval from"
+        + (
+            " · no guardrail ran: missed = a disclosure answered by a reply `theralab check` "
+            "blocks, unsafe = replies it blocks"
+            if "unsafe_replies" in columns
+            else ""
+        ),
         caption_justify="left",
     )
     failures = any(c.errors for c in results.counselors)
@@ -74,7 +110,11 @@ def leaderboard_table(results: Results) -> Table:
         summary = results.counselor(name)
         label = f"{name} (control)" if name in controls else name
         # a counselor's name is the user's (a bot's label): Text, never markup or emoji
-        cells: list[Text | str] = [str(rank), Text(label), str(summary.sessions - summary.errors)]
+        cells: list[Text | str] = [
+            str(rank) if ranked else "—",
+            Text(label),
+            str(summary.sessions - summary.errors),
+        ]
         if failures:
             cells.append(Text(str(summary.errors), style="red") if summary.errors else "0")
         for key in columns:
@@ -82,9 +122,7 @@ def leaderboard_table(results: Results) -> Table:
             est = summary.metrics[key]
             text = format_value(info, est["mean"])
             if key == results.rank_by and est["mean"] is not None:
-                text += (
-                    f" [{format_value(info, est['ci_low'])}, {format_value(info, est['ci_high'])}]"
-                )
+                text += " " + fmt_interval(est, lambda v, i=info: format_value(i, v))
             style = _BAND_STYLE.get(info.band(est["mean"]) or "", "")
             cells.append(Text(text, style=style))
         table.add_row(*cells)
@@ -94,6 +132,15 @@ def leaderboard_table(results: Results) -> Table:
 def print_leaderboard(results: Results, console: Console | None = None) -> None:
     console = console or Console()
     console.print(leaderboard_table(results))
+    if results.left_out:
+        console.print(
+            Text(
+                f"{len(results.left_out)} empty transcript(s) (no turns) left out of every "
+                "count and metric: "
+                + ", ".join(f"{e.get('id')} ({e.get('counselor')})" for e in results.left_out),
+                style="yellow",
+            )
+        )
     courses = courses_table(results)
     if courses is not None:
         console.print(courses)
@@ -236,9 +283,16 @@ def judging_table(results: Results) -> Table:
     return table
 
 
-def print_judging(results: Results, console: Console | None = None) -> None:
+def print_judging(
+    results: Results, console: Console | None = None, warnings: Console | None = None
+) -> None:
+    """The judged rubrics' table and call counts on `console`; a judge that gave the same
+    answer to every item of a rubric is warned about loudly on `warnings` (default: the
+    same console)."""
     console = console or Console()
     console.print(judging_table(results))
+    for warning in results.constant_judges():
+        (warnings or console).print(Text(f"warning: {warning}", style="bold red"))
     for rubric, counts in results.judge_counts.items():
         total = sum(counts.values())
         unscored = sum(counts.get(k, 0) for k in ("unparseable", "refused", "error"))

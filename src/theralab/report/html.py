@@ -28,12 +28,13 @@ from theralab.report.charts import (
     counselor_colors,
     course_trajectory,
     dot_plot,
+    fmt_interval,
     fmt_number,
     fmt_threshold,
     line_chart,
     threshold_bars,
 )
-from theralab.report.console import LEADERBOARD_COLUMNS as LEADERBOARD_KEYS
+from theralab.report.console import leaderboard_keys
 from theralab.report.judged import (
     ONE_RATER,
     alliance,
@@ -144,8 +145,7 @@ def _cell(m: MetricInfo, est: Mapping[str, Any] | None) -> dict[str, Any]:
     mean = est.get("mean")
     if mean is None:
         return {"unscored": True, "mean": "—", "ci": "", "band": None, "tip": "unscored"}
-    lo, hi = est.get("ci_low"), est.get("ci_high")
-    ci = f"[{fmt_number(lo, m.unit)}, {fmt_number(hi, m.unit)}]" if lo is not None else ""
+    ci = fmt_interval(est, lambda v: fmt_number(v, m.unit))
     band = m.band(mean)
     n, unscored = est.get("n"), est.get("unscored") or 0
     tip = f"mean over {n} sessions" if n is not None else "mean"
@@ -157,11 +157,12 @@ def _cell(m: MetricInfo, est: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _leaderboard(results: Results) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
-    keys = [results.rank_by] + [k for k in LEADERBOARD_KEYS if k != results.rank_by]
+    keys = leaderboard_keys(results)
     metrics = [m for m in (_metric_or_none(results, k) for k in keys) if m is not None]
     headers = [_header(m) for m in metrics]
     rows = []
     controls = results.controls
+    ranked = results.ranked
     for rank, name in enumerate(results.leaderboard, start=1):
         try:
             summary = results.counselor(name)
@@ -169,7 +170,7 @@ def _leaderboard(results: Results) -> tuple[list[dict[str, str]], list[dict[str,
             continue
         rows.append(
             {
-                "rank": rank,
+                "rank": rank if ranked else "—",
                 "name": name,
                 "sessions": summary.sessions - summary.errors,  # scored
                 "errors": summary.errors,  # failed: shown, not scored
@@ -216,7 +217,9 @@ def _miti_charts(results: Results, colors: Mapping[str, str]) -> list[dict[str, 
         out.append(
             {
                 "label": m.label,
-                "description": m.description,
+                "description": (
+                    _adherence_source(results) if key == ADHERENCE_KEY else m.description
+                ),
                 "svg": Markup(svg),
                 "direction": "lower is better"
                 if m.higher_is_better is False
@@ -226,6 +229,32 @@ def _miti_charts(results: Results, colors: Mapping[str, str]) -> list[dict[str, 
             }
         )
     return out
+
+
+ADHERENCE_KEY = "pct_mi_adherent"
+RULE_CODER = "rules-v1"
+
+
+def _adherence_source(results: Results) -> str:
+    """What the % MI-adherent card says about where its number comes from: which coder
+    coded the sessions (their `miti_coder` label), and that adherence is always the rule
+    coder's reading (the trained coder has no adherent / non-adherent codes)."""
+    coders = sorted(
+        {r.labels["miti_coder"] for r in results.sessions if r.labels.get("miti_coder")}
+    )
+    base = "MI-adherent among adherent + non-adherent behaviours"
+    trained = [c for c in coders if not c.startswith("rules")]
+    if trained:
+        return (
+            f"{base}. Coded by the rule coder's reading of each sentence: the trained MI coder "
+            f"({', '.join(trained)}), which coded the other MITI figures here, does not "
+            "separate these codes (AnnoMI has none)."
+        )
+    if coders:
+        return (
+            f"{base}, coded by the rule coder ({', '.join(coders)}), as are the other MITI figures."
+        )
+    return f"{base} (coded by the rule coder)."
 
 
 QUALITY_KEY = "session_quality"
@@ -702,7 +731,9 @@ def _config_items(config: Mapping[str, Any] | None, results: Results) -> list[di
     done: set[str] = set()
 
     def show(value: Any) -> str | None:
-        if isinstance(value, bool | int | float | str):
+        if isinstance(value, bool):  # a switch: on / off, not Python's True / False
+            return "on" if value else "off"
+        if isinstance(value, int | float | str):
             return str(value)
         if isinstance(value, Sequence):
             return ", ".join(str(v) for v in value if isinstance(v, str | int | float))
@@ -751,6 +782,8 @@ def render_report(
     Rubric scores from LLM judges (`Results.judges`, `agreement`, `judge_counts`) get their
     own sections; a section without data is left out.
     """
+    left_out = {e.get("id") for e in results.left_out}
+    sessions = [s for s in sessions if s.id not in left_out]  # empty: not in any figure
     summaries = _ordered(results)
     names = [s.counselor for s in summaries]
     names += sorted({s.counselor.name for s in sessions} - set(names))
@@ -759,17 +792,27 @@ def render_report(
     rank_metric = _metric_or_none(results, results.rank_by)
     stop_reasons, stop_rows = _stop_table(results)
     session_views = [_session_view(s) for s in sessions]
-    top = results.leaderboard[0] if results.leaderboard else None
+    # Nobody scored on the ranking metric: the order is not a ranking, so no top counselor.
+    top = results.leaderboard[0] if results.leaderboard and results.ranked else None
     top_value = None
     if top is not None and rank_metric is not None:
         est = results.counselor(top).metrics.get(results.rank_by) or {}
         top_value = fmt_number(est.get("mean"), rank_metric.unit)
+    profiles = len({r.profile_id for r in results.sessions if r.profile_id})
+    simulated = profiles > 0  # simulated clients play a profile; recorded transcripts do not
     stats = {
         "sessions": len(results.sessions),
         "counselors": len(results.counselors),
-        "profiles": len({r.profile_id for r in results.sessions if r.profile_id}),
+        "profiles": profiles,
+        "simulated": simulated,
+        "clients": profiles if simulated else len({s.client.name for s in sessions}),
+        "clients_label": "client profiles" if simulated else "clients",
+        "kind": "simulated counseling evaluation"
+        if simulated
+        else "counseling transcript evaluation",
         "errors": sum(c.errors for c in results.counselors),
         "turns": sum(v["n_turns"] for v in session_views),
+        "left_out": list(results.left_out),
     }
     return (
         _environment()
@@ -784,6 +827,8 @@ def render_report(
             stats=stats,
             top=top,
             top_value=top_value,
+            ranked=results.ranked,
+            judge_warnings=results.constant_judges(),
             rank_metric=rank_metric,
             rank_label=rank_metric.label if rank_metric else results.rank_by,
             rank_direction=(

@@ -11,12 +11,14 @@ so reports of custom rubrics still render.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
 
+from theralab.evaluate.compare import pairwise_warnings
 from theralab.evaluate.results import CounselorSummary, MetricInfo, Results
 from theralab.report.charts import (
     BarRow,
@@ -26,6 +28,7 @@ from theralab.report.charts import (
     RadarAxis,
     counselor_colors,
     dumbbell_chart,
+    fmt_interval,
     fmt_number,
     interval_plot,
     radar_chart,
@@ -269,12 +272,7 @@ def _score_cell(est: Mapping[str, Any], digits: int = 2) -> dict[str, Any]:
     mean = est.get("mean")
     if mean is None:
         return {"mean": "—", "ci": "", "unscored": est.get("unscored") or 0, "tip": "unscored"}
-    lo, hi = est.get("ci_low"), est.get("ci_high")
-    ci = (
-        f"[{fmt_number(lo, digits=digits)}, {fmt_number(hi, digits=digits)}]"
-        if lo is not None and hi is not None
-        else ""
-    )
+    ci = fmt_interval(est, lambda v: fmt_number(v, digits=digits))
     unscored = est.get("unscored") or 0
     tip = f"mean over {est.get('n')} sessions" + (f"; {unscored} unscored" if unscored else "")
     return {"mean": fmt_number(mean, digits=digits), "ci": ci, "unscored": unscored, "tip": tip}
@@ -309,6 +307,7 @@ def rubric_profiles(
     sections): a radar over its items, and a table of group and item scores with α."""
     out = []
     names = [s.counselor for s in summaries]
+    constant = _constant_by_rubric(results)
     for rv in judged_rubrics(results):
         if set(_PHASES) <= set(rv.phases) or rv.id == ALLIANCE_RUBRIC:
             continue
@@ -381,8 +380,21 @@ def rubric_profiles(
                 "rows": rows,
                 "names": names,
                 "calls": _calls(results, rv.id),
+                "constant": constant.get(rv.id, []),
             }
         )
+    return out
+
+
+def _constant_by_rubric(results: Results) -> dict[str, list[str]]:
+    """Per rubric: the judges that gave the same answer to every item of it."""
+    out: dict[str, list[str]] = {}
+    for j in results.judges:
+        for rubric, found in (j.get("constant_answers") or {}).items():
+            out.setdefault(rubric, []).append(
+                f"{j.get('judge', '?')} answered {found.get('answer')} to all "
+                f"{found.get('calls')} calls"
+            )
     return out
 
 
@@ -586,6 +598,18 @@ def pairwise_view(
     players = [str(r.get("player")) for r in board]
     pcolors = _player_colors(players, colors)
     svg = None
+    undefined = bool(pairwise.get("interval_undefined"))
+    domain = None
+    values = [
+        float(v)
+        for r in board
+        for v in (r.get("rating"), r.get("low"), r.get("high"))
+        if v is not None
+    ]
+    if values and max(values) - min(values) < 100:
+        # nearly equal ratings: a readable axis (±50 points at least), not 999.925 … 1000.075
+        lo, hi = min([*values, 1000.0]), max([*values, 1000.0])
+        domain = (math.floor((lo - 50) / 50) * 50, math.ceil((hi + 50) / 50) * 50)
     if board:
         svg = Markup(
             interval_plot(
@@ -598,6 +622,7 @@ def pairwise_view(
                     for r in board
                 ],
                 axis_label="rating (Elo scale, 1000 = average player)",
+                domain=domain,
                 digits=0,
                 reference=1000.0,
                 reference_label="average",
@@ -610,11 +635,16 @@ def pairwise_view(
 
     rows = [
         {
-            "rank": k,
+            "rank": "—" if undefined else k,
             "player": str(r.get("player")),
             "color": pcolors[str(r.get("player"))],
             "rating": fmt_number(r.get("rating"), digits=0),
-            "ci": f"[{fmt_number(r.get('low'), digits=0)}, {fmt_number(r.get('high'), digits=0)}]",
+            "ci": (
+                "undefined"
+                if r.get("low") is None or r.get("high") is None
+                else f"[{fmt_number(r.get('low'), digits=0)}, "
+                f"{fmt_number(r.get('high'), digits=0)}]"
+            ),
             "wins": num(r.get("wins")),
             "losses": num(r.get("losses")),
             "ties": num(r.get("ties")),
@@ -639,4 +669,6 @@ def pairwise_view(
         "unscored": pairwise.get("unscored", 0),
         "consistency": pc_text,
         "consistency_tone": pc_tone,
+        "undefined": undefined,
+        "warnings": pairwise_warnings(pairwise),
     }
