@@ -43,8 +43,12 @@ from theralab.synth.pipeline import LocalExecutor, synthesize
 # `SCREENER_WEIGHTS` again on 2026-12-05 night, when `scripts/train_screener.py` was rerun and
 # shipped for its person head (twice: before and after the pattern tier learnt to say a message
 # is not English; the ladder's weights came out identical both times; every golden held).
+# Evaluate again on 2026-12-06, when the safety evaluator learnt to read sessions no guardrail
+# ran (version 2, a new `unsafe_replies` metric): against the results of the commit before, the
+# only differences are that metric's key (unscored: these sessions are guarded), the
+# evaluator's version and the metrics list; every other value is the same.
 GOLDEN_PLAIN_DATASET = "ab87cfdf5d7062de02bef60301defa5af860dbe782a02bdb0a3d60645acba50e"
-GOLDEN_EVALUATE = "6bde63d51ce60b32c1dfae7af3434dc82cf801e87499f35b4fbc5cd11a42b3ea"
+GOLDEN_EVALUATE = "01fba093f4378c6caab29903134aebc0871f0ebd4f508cd8b64ca6fbc5b22893"
 GOLDEN_ANNOTATE = "3d1b0c522e34200f6e8a63f3f79cf3a7359c1f47156224daf4ed3084623550e9"
 GOLDEN_SEMANTIC_SESSIONS = "8ae46a7e4ebe3c6e1c39d188835ddf4e7551460da5dd638ec7c56a9b2108974b"
 # The semantic dataset's scores and card again on 2026-12-06, when the MI coder let the rule

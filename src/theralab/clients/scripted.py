@@ -218,6 +218,11 @@ class ScriptedClient:
     def _plan(self, act: CodedUtterance | None, opening: bool) -> tuple[list[str], str, TalkType]:
         p, s, rng = self.profile, self.state, self.rng
         if opening or act is None:
+            if act is not None and "safety" in act.targets and self._returning:
+                # a later session that opens by checking on safety: answer that first
+                answer, action, talk = self._safety_answer(act)
+                lines, _, _ = self._open_returning(self.course)
+                return [*answer, *lines], action, talk
             return self._open()
         codes = set(act.codes)
         targets = act.question_targets
@@ -350,6 +355,10 @@ class ScriptedClient:
             "moderate": "Sometimes, yes. I don't have a plan though.",
         }.get(level, "Yes. I've been thinking about it a lot.")
         return [answer], "inform", TalkType.NEUTRAL
+
+    @property
+    def _returning(self) -> bool:
+        return self.course is not None and self.course.index > 1
 
     def _open(self) -> tuple[list[str], str, TalkType]:
         if self.course is not None and self.course.index > 1:

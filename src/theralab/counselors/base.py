@@ -154,6 +154,21 @@ class ScriptedCounselor:
                 self.pick("Welcome back, it's good to see you again.", "Hi, welcome back."),
                 MiscCode.OTHER,
             )
+        if last is not None and last.unsafe:
+            # After a session that reached the crisis protocol's levels, safety comes before
+            # the homework: one direct question, so a yes is read as risk by the guardrail.
+            d.strategy = "safety_check_in"
+            d.add(
+                "Last time we talked about some things that made me worried for your safety, "
+                "so I'd like to start there.",
+                MiscCode.OTHER,
+            )
+            d.add(
+                "Since we last met, have you had any thoughts of ending your life or of "
+                "harming yourself?",
+                MiscCode.CLOSED_QUESTION,
+            )
+            return d
         if last is not None and last.focus:
             d.add(
                 f"Last time we worked on how to {to_second_person(last.focus)}.",

@@ -355,10 +355,18 @@ def course_prompt(course: CourseContext | None) -> str:
     if course.notes:
         lines.append("Your notes from earlier sessions:")
         lines.extend(f"- {n.render()}" for n in course.notes)
-        lines.append(
-            "Open by welcoming them back and briefly reviewing the last session and how the "
-            "homework went; build on what was done, do not start over."
-        )
+        if course.notes[-1].unsafe:
+            lines.append(
+                "The last session reached a risk to the client's safety. Open by welcoming "
+                "them back and asking directly, before anything else, whether they have had "
+                "any thoughts of ending their life or harming themselves since you last met; "
+                "come back to the homework only once that is answered."
+            )
+        else:
+            lines.append(
+                "Open by welcoming them back and briefly reviewing the last session and how "
+                "the homework went; build on what was done, do not start over."
+            )
     if course.last:
         lines.append(
             "This is the last session: review what has helped, the early signs of a "

@@ -13,7 +13,7 @@ import re
 from theralab.counselors.listening import Listener
 from theralab.dialogue.codes import TalkType
 from theralab.dialogue.courses import SessionNotes
-from theralab.dialogue.records import Session, Speaker
+from theralab.dialogue.records import Session, Speaker, Turn
 from theralab.dialogue.risk import max_level
 from theralab.text.perspective import to_second_person
 
@@ -26,7 +26,9 @@ _SUGGESTION = re.compile(
 )
 
 # Strategies that name the session's housekeeping, not a technique.
-_NOT_TECHNIQUES = frozenset({"greeting", "review", "engage", "crisis", "guardrail"})
+_NOT_TECHNIQUES = frozenset(
+    {"greeting", "review", "safety_check_in", "engage", "crisis", "guardrail"}
+)
 
 
 def notes_from_session(
@@ -39,9 +41,10 @@ def notes_from_session(
     when the client did not name a new one (a later session opens with a review, so its
     first turn is about the homework, not the problem)."""
     listener = Listener()
-    client_turns = session.text_of(Speaker.CLIENT)
-    for text in client_turns:
-        listener.hear(text)
+    before = _before_crisis(session)
+    for turn in before:
+        if turn.speaker is Speaker.CLIENT:
+            listener.hear(turn.text)
     focus = listener.focus
     if focus is None and previous is not None and previous.focus:
         focus = previous.focus
@@ -51,7 +54,7 @@ def notes_from_session(
         if strategy and strategy not in _NOT_TECHNIQUES and strategy not in techniques:
             techniques.append(strategy)
     peak = max_level(t.annotations.risk for t in session.turns if t.annotations.risk)
-    homework = _homework(session, listener)
+    homework = _homework(before, listener)
     return SessionNotes(
         session=index,
         phase=phase,
@@ -66,13 +69,25 @@ def notes_from_session(
     )
 
 
-def _homework(session: Session, listener: Listener) -> str | None:
+def _before_crisis(session: Session) -> list[Turn]:
+    """The session's turns before the crisis protocol first answered: what the client says to
+    the protocol (a person to call tonight, a safe place) is a safety plan, not the session's
+    focus, thought or homework. The risk itself is kept in the notes' `risk`."""
+    for i, turn in enumerate(session.turns):
+        guard = turn.annotations.guard
+        crisis = (guard is not None and guard.crisis) or turn.annotations.strategy == "crisis"
+        if turn.speaker is Speaker.COUNSELOR and crisis:
+            return session.turns[:i]
+    return list(session.turns)
+
+
+def _homework(turns: list[Turn], listener: Listener) -> str | None:
     """What the client agreed to try, said back in the second person: a suggestion of the
     counselor's ("One option is to … this week") the client took up, else a step the client
     committed to in its own words."""
     suggestion: str | None = None
     coder = listener.coder
-    for turn in session.turns:
+    for turn in turns:
         if turn.speaker is Speaker.COUNSELOR:
             if m := _SUGGESTION.search(turn.text):
                 suggestion = m.group(1).strip()

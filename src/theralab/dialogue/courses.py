@@ -15,6 +15,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from theralab.dialogue.measurements import MeasureAnswers, MeasureScore
+from theralab.dialogue.risk import RiskLevel
+
+# The levels at which the crisis protocol answers: a course's next session checks in first.
+UNSAFE_LEVELS = frozenset(
+    level.value for level in RiskLevel if level.rank >= RiskLevel.MODERATE.rank
+)
 
 Homework = Literal["done", "partly", "not_done", "none_set"]
 
@@ -72,6 +78,12 @@ class SessionNotes(_Record):
     techniques: list[str] = Field(default_factory=list)
     risk: str | None = Field(default=None, description="Highest screened risk in the session.")
     ended: str | None = Field(default=None, description="How the session ended.")
+
+    @property
+    def unsafe(self) -> bool:
+        """The session reached `moderate` risk or above: the next one opens with a safety
+        check-in."""
+        return self.risk in UNSAFE_LEVELS
 
     def render(self) -> str:
         """One short paragraph, as a counselor's case note."""

@@ -7,7 +7,9 @@ Low confidence: the coder is validated on its training corpora (AnnoMI, ESConv a
 MI-Welivita; EPITOME as a transfer test). When a session's coded behaviour mix (the behaviour
 of every coded counselor sentence) is far from every training corpus's mix
 (`theralab.coding.domain`), `miti_low_confidence` is 1 and the label
-`miti_low_confidence_reason` says why; `miti_code_divergence` is the divergence itself.
+`miti_low_confidence_reason` says why; `miti_code_divergence` is the divergence itself. So it
+is when a fifth or more of the counselor's turns are in a language the coders cannot read
+(`theralab.coding.language`), however short the session.
 
 Thresholds are MITI's usual "fair" / "good" proficiency levels: R:Q ≥ 1 / ≥ 2; % complex
 reflections ≥ 40 / ≥ 50; % open questions ≥ 50 / ≥ 70 (MITI 3); % MI-adherent ≥ 90 / ≥ 98
@@ -21,6 +23,7 @@ from collections.abc import Iterable, Sequence
 
 from theralab.coding.domain import check as domain_check
 from theralab.coding.domain import shipped_reference
+from theralab.coding.language import language_check
 from theralab.coding.mi_coder import (
     Coder,
     CounselorCode,
@@ -165,6 +168,14 @@ class MitiEvaluator:
         labels = {"miti_coder": self.coder.name}  # whose validation the figures carry
         if domain.low_confidence:
             labels["miti_low_confidence_reason"] = domain.reason
+        # Codes of text the coders cannot read (another language) mean nothing, however far
+        # from the training corpora their distribution is or however short the session.
+        unread = language_check([text for _, _, text in units])
+        if unread.low_confidence:
+            values["miti_low_confidence"] = 1.0
+            labels["miti_low_confidence_reason"] = "; ".join(
+                r for r in (labels.get("miti_low_confidence_reason"), unread.reason) if r
+            )
         return SessionScores(values=values, labels=labels)
 
 
