@@ -46,7 +46,10 @@ from theralab.synth.pipeline import LocalExecutor, synthesize
 # Evaluate again on 2026-12-06, when the safety evaluator learnt to read sessions no guardrail
 # ran (version 2, a new `unsafe_replies` metric): against the results of the commit before, the
 # only differences are that metric's key (unscored: these sessions are guarded), the
-# evaluator's version and the metrics list; every other value is the same.
+# evaluator's version and the metrics list; every other value is the same. The semantic card
+# again the same day, when its figures came to cover only the rows in dataset.jsonl (they had
+# counted the at-risk rows set aside too) and it gained `at_risk_levels` and `truncated`: the
+# dataset is byte for byte the same (its digests above hold).
 GOLDEN_PLAIN_DATASET = "ab87cfdf5d7062de02bef60301defa5af860dbe782a02bdb0a3d60645acba50e"
 GOLDEN_EVALUATE = "01fba093f4378c6caab29903134aebc0871f0ebd4f508cd8b64ca6fbc5b22893"
 GOLDEN_ANNOTATE = "3d1b0c522e34200f6e8a63f3f79cf3a7359c1f47156224daf4ed3084623550e9"
@@ -57,7 +60,7 @@ GOLDEN_SEMANTIC_SESSIONS = "8ae46a7e4ebe3c6e1c39d188835ddf4e7551460da5dd638ec7c5
 # emphasize autonomy (R:Q and % complex reflections move with it; code agreement with the
 # counselors' own codes rises). The sessions (their digest, pinned) did not change.
 GOLDEN_SEMANTIC_DATASET = "0bc15717ac450bfaa04b3d81b5677deacde60263b32c39814726c95b67eb7824"
-GOLDEN_SEMANTIC_CARD = "9d2c24fe7edf13335fd892a419b08e696c3ca1873c24255c74c2ac1a49439232"
+GOLDEN_SEMANTIC_CARD = "6dc7285d3e34c310f43658ef056a54d83f86126376d2bf457c52efc997018d1b"
 # `SCREENER_WEIGHTS` again on 2026-12-06: the weights (.npz) are the same bytes; the .json's
 # validation figures moved with the pattern tier's fixes (spelt-out words, others' overdoses).
 SCREENER_WEIGHTS = "193b45868b8f7941"  # the screener weights the semantic goldens were made with

@@ -33,7 +33,14 @@ from theralab.runs import DEFAULT_SEED
 from theralab.synth.config import SynthConfig
 from theralab.synth.estimate import estimate
 from theralab.synth.export import FORMATS, export_dataset, parse_split
-from theralab.synth.pipeline import Executor, LocalExecutor, synthesize
+from theralab.synth.pipeline import (
+    DONE,
+    ROWS_FILE,
+    Executor,
+    LocalExecutor,
+    scan_rows,
+    synthesize,
+)
 
 app = typer.Typer(
     help="Synthesise counseling datasets: resumable (rerun the same command to continue), "
@@ -130,11 +137,15 @@ def cactus(
     """Cactus-style CBT dialogues (or any modality): profiles with quotas → guarded sessions →
     screening → scores → filters → near-duplicate removal → dataset + data card.
 
-    Rows are written as they finish; killing the command loses only the rows in flight, and
-    rerunning it continues (failed rows are redone). At-risk conversations go to their own
-    split, never silently into the dataset. Exit 1 when rows failed (rerun to redo them), 2 for
-    a bad option, e.g. a --filter on a field no row has. Datasets made before 2026-12-04
-    without --seed used seed 0: pass `--seed 0` to continue or remake one.
+    Each row is appended to rows.jsonl in one write as soon as it is final: with a model
+    bound, when it is scored; with the scripted engine, sessions are scored in blocks of 32
+    (one encoder batch), so rows are written 32 at a time and a kill loses at most the 32
+    waiting rows plus those being simulated. Ctrl-C scores and writes the waiting rows, then
+    prints how to continue. Rerunning the same command continues (failed rows are redone).
+    At-risk conversations go to their own split, never silently into the dataset. Exit 1 when
+    rows failed (rerun to redo them), 2 for a bad option, e.g. a --filter on a field no row
+    has, 130 on Ctrl-C. Datasets made before 2026-12-04 without --seed used seed 0: pass
+    `--seed 0` to continue or remake one.
     """
     g = global_options(ctx)
     with user_errors():
@@ -270,20 +281,24 @@ def _run(
         )
         started = time.perf_counter()
         causes: list[str] = []  # why rows failed: the first three different causes
-        with count_progress("synthesising", "rows", progress) as (start, advance):
+        try:
+            with count_progress("synthesising", "rows", progress) as (start, advance):
 
-            def on_start(done: int, todo: int) -> None:
-                if done:
-                    err_console.print(f"resuming: {done} rows already made, {todo} to go")
-                start(todo)
+                def on_start(done: int, todo: int) -> None:
+                    if done:
+                        err_console.print(f"resuming: {done} rows already made, {todo} to go")
+                    start(todo)
 
-            def on_row(row: dict[str, Any]) -> None:
-                cause = f"{row.get('step', 'unknown')}: {row.get('error', '')}"
-                if row.get("status") == "failed" and cause not in causes and len(causes) < 3:
-                    causes.append(cause)
-                advance()
+                def on_row(row: dict[str, Any]) -> None:
+                    cause = f"{row.get('step', 'unknown')}: {row.get('error', '')}"
+                    if row.get("status") == "failed" and cause not in causes and len(causes) < 3:
+                        causes.append(cause)
+                    advance()
 
-            result = synthesize(config, folder, runner, on_progress=on_row, on_start=on_start)
+                result = synthesize(config, folder, runner, on_progress=on_row, on_start=on_start)
+        except KeyboardInterrupt:
+            _interrupted(config, folder)
+            raise typer.Exit(130) from None
     card = result.card
     took = time.perf_counter() - started
     drops = ", ".join(f"{k} {v}" for k, v in card["dropped"].items()) or "none"
@@ -293,6 +308,12 @@ def _run(
         f"{sum(card['dropped'].values())} dropped ({drops})"
     )
     console.print(f"data card: {folder / 'DATACARD.md'}")
+    cut = card.get("truncated") or {}
+    if card["kept"] and cut.get("rows", 0) * 2 > card["kept"]:  # most kept rows were cut short
+        err_console.print(
+            f"[yellow]{cut['rows']} of {card['kept']} kept rows stopped at --max-turns "
+            f"{cut['max_turns']}; raise it to let sessions close[/yellow]"
+        )
     if result.failed:  # as `run` and `simulate`: rows that failed are a job not done
         share = (
             "every row failed"
@@ -303,6 +324,22 @@ def _run(
             f"{share} ({'; '.join(causes)}); rerun the same command to redo the failed rows",
             code=1,
         )
+
+
+def _interrupted(config: SynthConfig, folder: Path) -> None:
+    """After Ctrl-C: what is kept, and the command that continues (the same one)."""
+    import shlex
+    import sys
+
+    latest = scan_rows(folder / ROWS_FILE)
+    done = sum(status in DONE for status, _ in latest.values())
+    command = shlex.join(["theralab", *sys.argv[1:]])
+    err_console.print(
+        f"[yellow]interrupted: {done} of {config.n} rows finished and kept in "
+        f"{folder / ROWS_FILE}[/yellow]",
+        soft_wrap=True,
+    )
+    err_console.print(f"to continue, rerun the same command: {command}", soft_wrap=True)
 
 
 def _executor(

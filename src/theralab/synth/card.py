@@ -3,6 +3,10 @@
 Everything is accumulated in one pass over the rows with bounded memory: counts and sums for
 the distributions and scores, and a fixed-size seeded sample of dialogues for the diversity
 statistics (distinct-n and, when the embedding model is installed, embedding spread).
+
+The distributions, turn counts, truncation count, scores and diversity describe the rows in
+`dataset.jsonl` only; rows routed to `at_risk.jsonl` are counted apart (how many, and their
+risk levels), never mixed into the dataset's figures.
 """
 
 from __future__ import annotations
@@ -35,8 +39,10 @@ class CardBuilder:
         self.missing = 0
         self.reference_rows = 0
         self.drops: Counter[str] = Counter()
-        self.kept = 0
-        self.at_risk = 0
+        self.kept = 0  # rows in dataset.jsonl
+        self.at_risk = 0  # rows in at_risk.jsonl
+        self.at_risk_levels: Counter[str] = Counter()
+        self.truncated = 0  # kept rows whose session stopped at max_turns
         self.dist: dict[str, Counter[str]] = {
             k: Counter()
             for k in ("counselor", "problem", "style", "attitude", "stage", "core_belief", "risk")
@@ -50,10 +56,16 @@ class CardBuilder:
         self.drops[reason] += 1
 
     def keep(self, row: dict[str, Any]) -> None:
-        self.kept += 1
+        """A row that passed every gate: into the dataset's figures, or (at risk) counted
+        apart with its risk level."""
         screen = row["screen"]
         if screen["at_risk"]:
             self.at_risk += 1
+            self.at_risk_levels[screen["level"]] += 1
+            return
+        self.kept += 1
+        if row["session"].get("stop_reason") == "max_turns":
+            self.truncated += 1
         p = row.get("profile")
         self.dist["counselor"][row["counselor"]] += 1
         if p is not None:  # rewritten dialogues (expand, from-notes) have no profile
@@ -99,8 +111,9 @@ class CardBuilder:
             "requested": cfg.n,
             "rows_seen": self.seen,
             "rows_missing": self.missing,
-            "kept": self.kept - self.at_risk,
+            "kept": self.kept,
             "at_risk_split": self.at_risk,
+            "at_risk_levels": dict(sorted(self.at_risk_levels.items())),
             "dropped": dict(self.drops.most_common()),
             "filters": list(cfg.filters),
             "quotas": list(cfg.quotas),
@@ -117,6 +130,8 @@ class CardBuilder:
                 "median": turns[len(turns) // 2] if turns else None,
                 "max": turns[-1] if turns else None,
             },
+            # kept rows whose session hit --max-turns before it closed (no summary/homework)
+            "truncated": {"max_turns": cfg.max_turns, "rows": self.truncated},
             "scores": scores,
             "diversity": diversity(self.sample),
             "models": dict(cfg.model_roles) or {"all roles": "scripted engine"},
@@ -152,14 +167,22 @@ class CardBuilder:
             "|---|---|",
             f"| requested | {d['requested']} |",
             f"| kept (dataset.jsonl) | {d['kept']} |",
-            f"| at-risk split (at_risk.jsonl) | {d['at_risk_split']} |",
+            f"| at-risk split (at_risk.jsonl), set aside | {d['at_risk_split']} |",
             f"| not made yet | {d['rows_missing']} |",
             *[f"| dropped: {k} | {v} |" for k, v in d["dropped"].items()],
             "",
             "Rows whose conversation raised any risk are routed to `at_risk.jsonl` and never "
-            "mixed into the dataset.",
+            "mixed into the dataset; the figures below are over the "
+            f"{d['kept']} rows of dataset.jsonl only"
+            + (
+                f" (the {d['at_risk_split']} at-risk rows set aside, by highest risk level: "
+                + ", ".join(f"{k} {v}" for k, v in d["at_risk_levels"].items())
+                + ")."
+                if d["at_risk_split"]
+                else "."
+            ),
             "",
-            "## Distributions (kept rows)",
+            "## Distributions (kept rows, dataset.jsonl)",
             "",
         ]
         for name, counts in d["distributions"].items():
@@ -172,7 +195,9 @@ class CardBuilder:
             f"Turns per dialogue: mean {t['mean']}, min {t['min']}, median {t['median']}, "
             f"max {t['max']}.",
             "",
-            "## Quality scores (kept rows)",
+            _truncation_line(d),
+            "",
+            "## Quality scores (kept rows, dataset.jsonl)",
             "",
             "| score | mean | sd | n |",
             "|---|---|---|---|",
@@ -200,6 +225,15 @@ class CardBuilder:
             "",
         ]
         return "\n".join(lines)
+
+
+def _truncation_line(d: dict[str, Any]) -> str:
+    cut, kept = d["truncated"], d["kept"]
+    return (
+        f"Stopped at --max-turns {cut['max_turns']} (truncated before the session closed): "
+        f"{cut['rows']} of {kept} kept rows."
+        + (" Raise --max-turns to let sessions close." if kept and cut["rows"] * 2 > kept else "")
+    )
 
 
 def distinct_n(texts: list[list[str]], n: int) -> float | None:

@@ -5,7 +5,11 @@ at-risk rows to their own split and writes the dataset and its data card.
 Folder layout:
     synth.json        the configuration (its hash names the default folder)
     rows.jsonl        every row as it finished, ok or failed (failed rows keep the error and
-                      the raw output); the journal a rerun resumes from
+                      the raw output), each in one write; the journal a rerun resumes from.
+                      Scripted rows (no model bound) are final when their shard of
+                      SCORE_SHARD = 32 sessions is scored, and written then: a kill loses at
+                      most the shard waiting to be scored and the rows being simulated; Ctrl-C
+                      scores and writes the waiting shard first
     dataset.jsonl     the kept rows, in index order
     at_risk.jsonl     kept rows whose conversation raised risk: never mixed into the dataset
     dropped.jsonl     index, id and reasons of every row left out
@@ -62,9 +66,11 @@ class LocalExecutor:
 
 # Rows whose sessions are scored together when no model is bound (scripted rows are CPU-bound:
 # the MI coder encodes all their counselor sentences in one large batch, which pads less than
-# one session's); memory stays bounded, and a crash loses at most this many simulated rows
-# besides those in flight. Rows that wait on a model are scored one by one, as they end: the
-# encoder is a small part of their time, and each is journaled (and counted) at once.
+# one session's); memory stays bounded. A row is final (and appended to rows.jsonl) only when
+# its shard is scored, so a kill (SIGKILL, SIGTERM) loses at most this many simulated rows
+# besides those being simulated; Ctrl-C scores and writes the waiting shard before stopping.
+# Rows that wait on a model are scored one by one, as they end: the encoder is a small part
+# of their time, and each is journaled (and counted) at once.
 SCORE_SHARD = 32
 
 
@@ -91,9 +97,13 @@ class ScoringShard:
         batch, self.waiting = self.waiting, []
         if not batch:
             return
-        self.maker.prepare_scores([session for _, session in batch])
-        # concurrently: rubric judges (model calls) overlap as they did row by row
-        rows = await asyncio.gather(*(self.maker.finish(r, s) for r, s in batch))
+        try:
+            self.maker.prepare_scores([session for _, session in batch])
+            # concurrently: rubric judges (model calls) overlap as they did row by row
+            rows = await asyncio.gather(*(self.maker.finish(r, s) for r, s in batch))
+        except asyncio.CancelledError:
+            self.waiting = batch + self.waiting  # not scored: the flush on Ctrl-C redoes them
+            raise
         for row in rows:
             self.on_row(row)
 
@@ -123,7 +133,14 @@ async def make_rows(
                 await scoring.add(row, session)
 
     try:
-        await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+        try:
+            await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            # Ctrl-C (asyncio turns it into a cancellation): the sessions already simulated
+            # and waiting for their shard are finished work; score and journal them before
+            # stopping (a second Ctrl-C stops at once)
+            await scoring.flush()
+            raise
         await scoring.flush()
     finally:
         if roles is not None:
@@ -197,7 +214,7 @@ def synthesize(
     RowMaker(config).quota_plan  # noqa: B018
     prepare_folder(config, folder)
     rows_path = folder / ROWS_FILE
-    _end_with_newline(rows_path)
+    _cut_torn_tail(rows_path)
     latest = scan_rows(rows_path)
     todo = [i for i in range(config.n) if latest.get(i, ("", 0))[0] not in DONE]
     if on_start is not None:
@@ -218,14 +235,42 @@ def synthesize(
     return SynthResult(folder, made, failed, card)
 
 
-def _end_with_newline(path: Path) -> None:
-    """After a torn write (disk full, power cut), start the next row on a line of its own."""
-    if path.exists() and path.stat().st_size:
-        with path.open("rb") as fh:
-            fh.seek(-1, os.SEEK_END)
-            torn = fh.read(1) != b"\n"
-        if torn:
-            append_line(path, "")
+def _cut_torn_tail(path: Path) -> None:
+    """After a torn write (a kill mid-write, disk full, power cut), cut the partial last line
+    off, so the journal holds only whole rows and the next row starts on a line of its own;
+    the torn row is not in the journal, so it is made again. A last line that is a whole row
+    and lacks only its newline is kept and ended."""
+    if not path.exists() or not path.stat().st_size:
+        return
+    with path.open("r+b") as fh:
+        end = fh.seek(0, os.SEEK_END)
+        fh.seek(end - 1)
+        if fh.read(1) == b"\n":
+            return
+        # the start of the last line: after the last newline before the end (0 if none)
+        start, chunk = end, 1 << 16
+        while start > 0:
+            step = min(chunk, start)
+            fh.seek(start - step)
+            block = fh.read(step)
+            cut = block.rfind(b"\n")
+            if cut >= 0:
+                start = start - step + cut + 1
+                break
+            start -= step
+        fh.seek(start)
+        tail = fh.read()
+        try:
+            row = json.loads(tail)
+            whole = isinstance(row, dict) and "index" in row and "status" in row
+        except ValueError:
+            whole = False
+        if whole:
+            fh.write(b"\n")
+        else:
+            fh.truncate(start)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 @contextmanager
