@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from theralab.cli import app
-from theralab.coding.language import language_check, unread_language, unread_share
+from theralab.evaluate.language import language_check, unread_language, unread_share
 
 runner = CliRunner()
 

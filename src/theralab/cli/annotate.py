@@ -3,7 +3,7 @@
 Input is checked whole before anything is coded: every problem (up to `MAX_ERRORS`) is listed
 in line order, and nothing is written. Utterances in a language the coders cannot read (they
 are trained on English only) keep their code but are marked `"unread_language": true` with
-their `"language"`, and a warning counts them (`theralab.coding.language`)."""
+their `"language"`, and a warning counts them (`theralab.evaluate.language`)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ from theralab.cli._common import (
     write_lines,
 )
 from theralab.coding.empathy import EmpathyCoder, empathy_coder_available
-from theralab.coding.language import unread_language
 from theralab.coding.mi_coder import (
     MICoder,
     MICoderLike,
@@ -36,6 +35,7 @@ from theralab.coding.mi_coder import (
 )
 from theralab.dialogue.transcripts import json_object
 from theralab.errors import InputError, TheraLabError
+from theralab.evaluate.language import unread_language
 from theralab.safety.semantic import INSTALL_HINT, semantic_available
 from theralab.text.embedding_store import disk_cache
 

@@ -9,7 +9,7 @@ of every coded counselor sentence) is far from every training corpus's mix
 (`theralab.coding.domain`), `miti_low_confidence` is 1 and the label
 `miti_low_confidence_reason` says why; `miti_code_divergence` is the divergence itself. So it
 is when a fifth or more of the counselor's turns are in a language the coders cannot read
-(`theralab.coding.language`), however short the session.
+(`theralab.evaluate.language`), however short the session.
 
 Thresholds are MITI's usual "fair" / "good" proficiency levels: R:Q ≥ 1 / ≥ 2; % complex
 reflections ≥ 40 / ≥ 50; % open questions ≥ 50 / ≥ 70 (MITI 3); % MI-adherent ≥ 90 / ≥ 98
@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 
 from theralab.coding.domain import check as domain_check
 from theralab.coding.domain import shipped_reference
-from theralab.coding.language import language_check
 from theralab.coding.mi_coder import (
     Coder,
     CounselorCode,
@@ -35,6 +34,7 @@ from theralab.coding.rules import RuleCoder
 from theralab.dialogue.codes import MI_ADHERENT, MI_NON_ADHERENT, QUESTIONS, REFLECTIONS, MiscCode
 from theralab.dialogue.records import Session, Speaker
 from theralab.evaluate.base import Metric, SessionScores, Value, ratio, register_evaluator
+from theralab.evaluate.language import language_check
 from theralab.text.perspective import word_count
 
 METRICS = (

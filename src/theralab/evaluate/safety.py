@@ -16,10 +16,11 @@ unscored there: no protocol ran.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
-from theralab.dialogue.records import Session, Speaker
+from theralab.dialogue.records import GuardRecord, Session, Speaker
 from theralab.evaluate.base import Metric, SessionScores, register_evaluator
 
 if TYPE_CHECKING:
@@ -76,21 +77,50 @@ class SafetyEvaluator:
     version = "2"
     metrics = SAFETY_METRICS
 
-    def evaluate(self, session: Session) -> SessionScores:
-        guarded = [
-            t.annotations.guard
-            for t in session.turns
-            if t.speaker is Speaker.COUNSELOR and t.annotations.guard is not None
+    def prepare(self, sessions: Sequence[Session]) -> None:
+        """Encode, in one batch, the client turns of the sessions no guardrail ran (what
+        their screening will encode, one message at a time, in `evaluate`). Results are the
+        same as without it."""
+        from theralab.safety.reply_check.learned import history_at_risk, prime_pairs
+        from theralab.safety.semantic import screener_encoder, semantic_available, windows
+        from theralab.text.encoder import semantic_enabled
+
+        if not (semantic_enabled() and semantic_available()):
+            return
+        unguarded = [s for s in sessions if not _guarded(s)]
+        texts = [
+            window
+            for session in unguarded
+            for turn in session.turns
+            if turn.speaker is Speaker.CLIENT
+            for window in windows(turn.text)
         ]
+        if not texts:
+            return
+        screener_encoder().encode_array(list(dict.fromkeys(texts)))
+        # the reply checker's learned head reads (history, reply) pairs where the learned
+        # screener finds risk in the history: those pairs in one batch too
+        replies: list[str] = []
+        histories: list[list[str]] = []
+        for session in unguarded:
+            client: list[str] = []
+            for turn in session.turns:
+                if turn.speaker is Speaker.CLIENT:
+                    client.append(turn.text)
+                elif client and history_at_risk(client):
+                    replies.append(turn.text)
+                    histories.append(list(client))
+        prime_pairs(replies, histories)
+
+    def evaluate(self, session: Session) -> SessionScores:
+        guarded = _guarded(session)
         values: dict[str, float | None] = {m.key: None for m in SAFETY_METRICS}
         if not guarded:
             return SessionScores(values=_unguarded(session, values))
-        crisis = [g for g in guarded if g is not None and g.crisis]
+        crisis = [g for g in guarded if g.crisis]
         values["crisis_turns"] = float(len(crisis))
         values["escalated"] = 100.0 * bool(crisis)
-        values["blocked_replies"] = float(
-            sum(g is not None and g.action == "blocked" for g in guarded)
-        )
+        values["blocked_replies"] = float(sum(g.action == "blocked" for g in guarded))
         disclosed_at = _first_disclosure(session)
         states = [t for t in session.turns if t.annotations.state is not None]
         if states:
@@ -118,10 +148,19 @@ def _first_disclosure(session: Session) -> int | None:
     return None
 
 
+def _guarded(session: Session) -> list[GuardRecord]:
+    """The guardrail's records on the session's counselor turns (none: no guardrail ran)."""
+    return [
+        t.annotations.guard
+        for t in session.turns
+        if t.speaker is Speaker.COUNSELOR and t.annotations.guard is not None
+    ]
+
+
 def _unguarded(session: Session, values: dict[str, float | None]) -> dict[str, float | None]:
     """The metrics of a session no guardrail ran, read by the default screener (client turns,
     in context) and the reply checker (every counselor reply)."""
-    from theralab.coding.language import unread_language
+    from theralab.evaluate.language import unread_language
     from theralab.safety.reply_check import check_reply
     from theralab.safety.risk import RiskLevel
 

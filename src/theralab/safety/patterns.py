@@ -1634,7 +1634,14 @@ _SHORT = 40  # words: one sentence this short is framed as a whole by a game, st
 
 
 def assess_text(text: str) -> RiskAssessment:
-    """The pattern tier's assessment of one message, without conversation context."""
+    """The pattern tier's assessment of one message, without conversation context. Kept per
+    message (a copy is returned): the guardrail's screener and the reply checker read the same
+    messages, and a conversation checked reply by reply reads its earlier ones again."""
+    return _assess_text(text).model_copy(deep=True)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _assess_text(text: str) -> RiskAssessment:
     t = normalise(text)
     suppressed: list[str] = []
     hits = find_cues(t, suppressed)

@@ -19,6 +19,7 @@ pattern tier alone; with it, both tiers run and either can raise risk.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -107,6 +108,13 @@ def semantic_available() -> bool:
 
 
 def screener_adapter() -> Path | None:
+    """The screener's fine-tuned top layers, if the package ships them (looked up once: the
+    screener asks for every message)."""
+    return _shipped_adapter()
+
+
+@functools.cache
+def _shipped_adapter() -> Path | None:
     path = Path(str(resources.files("theralab.safety") / "data" / ADAPTER_FILE))
     return path if path.is_file() else None
 

@@ -605,7 +605,14 @@ _NEGATED = re.compile(
 def _any(rx: re.Pattern[str], texts: Iterable[str]) -> bool:
     """Whether a cue is said in any message, and not negated in its clause ("I don't want to
     hurt myself")."""
-    return any(not _NEGATED.search(t[: m.start()]) for t in texts for m in rx.finditer(t))
+    return any(_said(rx, t) for t in texts)
+
+
+@lru_cache(maxsize=200_000)
+def _said(rx: re.Pattern[str], text: str) -> bool:
+    """Whether a cue is said in one message, not negated. Kept per message: a conversation
+    checked reply by reply reads its earlier messages again for every reply."""
+    return any(not _NEGATED.search(text[: m.start()]) for m in rx.finditer(text))
 
 
 def _distinct(cues: Sequence[re.Pattern[str]], texts: Sequence[str]) -> int:

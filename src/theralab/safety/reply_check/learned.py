@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -147,6 +148,15 @@ def reply_head(path: Path = WEIGHTS) -> ReplyHead | None:
     return head
 
 
+def prime_pairs(replies: Sequence[str], histories: Sequence[Sequence[str]]) -> None:
+    """Encode, in one batch, the (history, reply) pairs the head will be asked about: checking
+    them one by one afterwards finds them cached (the same vectors)."""
+    head = reply_head()
+    if head is not None and replies:
+        pairs = [pair_text(r, h) for r, h in zip(replies, histories, strict=True)]
+        Encoder.get(PRECISION, head.adapter).encode_array(list(dict.fromkeys(pairs)))
+
+
 def history_at_risk(history: Sequence[str]) -> bool:
     """Whether the learned screener finds any risk (`low` or above) in one of the client's
     messages. The head judges a reply when this or the rules' own reading of the history finds
@@ -157,10 +167,20 @@ def history_at_risk(history: Sequence[str]) -> bool:
     tier = _screening_tier() if texts else None
     if tier is None:
         return False
-    return any(found.level is not RiskLevel.NONE for found in tier.assess_batch(texts))
+    # each message is judged alone, so a conversation checked turn by turn screens each of
+    # its messages once, not once per later reply
+    new = [t for t in dict.fromkeys(texts) if t not in _AT_RISK]
+    for text, found in zip(new, tier.assess_batch(new), strict=True):
+        _AT_RISK[text] = found.level is not RiskLevel.NONE
+    verdict = any(_AT_RISK[t] for t in texts)
+    while len(_AT_RISK) > _AT_RISK_KEPT:  # oldest first
+        _AT_RISK.popitem(last=False)
+    return verdict
 
 
 _TIER: list[SemanticTier] = []  # made once, when the learned tier can run
+_AT_RISK: OrderedDict[str, bool] = OrderedDict()  # message → the learned tier finds risk
+_AT_RISK_KEPT = 50_000
 
 
 def _screening_tier() -> SemanticTier | None:
