@@ -148,15 +148,6 @@ def reply_head(path: Path = WEIGHTS) -> ReplyHead | None:
     return head
 
 
-def prime_pairs(replies: Sequence[str], histories: Sequence[Sequence[str]]) -> None:
-    """Encode, in one batch, the (history, reply) pairs the head will be asked about: checking
-    them one by one afterwards finds them cached (the same vectors)."""
-    head = reply_head()
-    if head is not None and replies:
-        pairs = [pair_text(r, h) for r, h in zip(replies, histories, strict=True)]
-        Encoder.get(PRECISION, head.adapter).encode_array(list(dict.fromkeys(pairs)))
-
-
 def history_at_risk(history: Sequence[str]) -> bool:
     """Whether the learned screener finds any risk (`low` or above) in one of the client's
     messages. The head judges a reply when this or the rules' own reading of the history finds
