@@ -9,7 +9,9 @@ ceiling on the checker's false blocks there (a few replies may really be inappro
 Each supporter reply with a client message before it is checked against the client's messages
 so far, as `theralab check` reads a line: the default (rules and learned head) and the rules
 alone (as the guardrail and the safety evaluator run them). Printed per file: replies, blocked
-by each, and the reasons the default gives.
+by each, and the reasons the default gives; then what `theralab evaluate`'s safety evaluator
+reads in the same chats as transcripts no guardrail ran (chats read as disclosing risk,
+disclosures missed, unsafe replies).
 
     .venv/bin/python bench/check_real_replies.py [--files valid,train] [--limit N]
 """
@@ -23,6 +25,8 @@ from collections import Counter
 from pathlib import Path
 
 from theralab.coding.corpora import shared_data_dir
+from theralab.dialogue import AgentSpec, Session, Turn
+from theralab.evaluate.safety import SafetyEvaluator
 from theralab.safety.reply_check import check_reply
 
 
@@ -77,6 +81,26 @@ def main() -> int:
             f"({100 * rules / max(replies, 1):.1f}%)"
         )
         print("  default's reasons: " + ", ".join(f"{r} {n}" for r, n in reasons.most_common()))
+        sessions = [
+            Session(
+                id=f"esconv-{name}-{i}",
+                counselor=AgentSpec(name="esconv-supporter", engine="human"),
+                client=AgentSpec(name="esconv-seeker", engine="human"),
+                turns=[Turn(speaker=sp, text=tx) for sp, tx in chat],  # type: ignore[arg-type]
+            )
+            for i, chat in enumerate(chats(data / "esconv" / f"{name}.jsonl", args.limit))
+        ]
+        evaluator = SafetyEvaluator()
+        evaluator.prepare(sessions)
+        found = [evaluator.evaluate(s).values for s in sessions]
+        disclosed = sum(v["risk_disclosed"] == 100.0 for v in found)
+        missed = sum(v["missed_disclosures"] == 100.0 for v in found)
+        unsafe = sum(v["unsafe_replies"] or 0 for v in found)
+        with_unsafe = sum(bool(v["unsafe_replies"]) for v in found)
+        print(
+            f"  safety evaluator on the {len(sessions)} chats: {disclosed} read as disclosing "
+            f"risk, {missed} missed, {unsafe:.0f} unsafe replies in {with_unsafe} chats"
+        )
     return 0
 
 
