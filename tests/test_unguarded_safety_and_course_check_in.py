@@ -244,3 +244,24 @@ def test_the_leaderboard_shows_missed_and_unsafe_only_where_no_guardrail_ran() -
     guarded = _session([("counselor", "What brings you here today?"), ("client", "Hi.")], True)
     keys = leaderboard_keys(evaluate_sessions([guarded], seed=1))
     assert "escalated" in keys and "unsafe_replies" not in keys
+
+
+def test_arms_start_a_course_from_the_same_questionnaire_baseline(tmp_path: Path) -> None:
+    """Common random numbers: the same client's answers before its first session are the
+    same whichever counselor it sees (they used to differ by up to 5 PHQ-9 points by draw)."""
+    out = tmp_path / "courses.jsonl"
+    profiles = "relationship-conflict-designer-camila,work-stress-nurse-amara"
+    args = ["simulate", "-c", "cbt,mi,directive", "-p", profiles, "--sessions", "2"]
+    result = CliRunner().invoke(app, [*args, "--out", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    baseline: dict[str, set[str]] = {}
+    later: dict[str, set[str]] = {}
+    for line in out.read_text().splitlines():
+        session = json.loads(line)
+        pre = [m for m in session["course"]["measures"] if m["when"] == "pre"]
+        answers = json.dumps([m["answers"] for m in pre], sort_keys=True)
+        into = baseline if session["course"]["index"] == 1 else later
+        into.setdefault(session["profile_id"], set()).add(answers)
+    assert all(len(found) == 1 for found in baseline.values()), baseline
+    # later occasions share the noise, not the outcome: the arms' states have moved apart
+    assert any(len(found) > 1 for found in later.values())

@@ -128,7 +128,9 @@ async def run_course_session(
         counselor.begin_course(CourseContext(spot.index, spot.of, tuple(carry.notes)))
     phase = counselor.course_phase if isinstance(counselor, CourseCounselor) else None
     try:
-        measures = await administer(instruments, "pre", profile, client, plan.seed, measure_model)
+        measures = await administer(
+            instruments, "pre", profile, client, _measure_seed(plan), measure_model
+        )
     except Exception as exc:  # a questionnaire failure fails the session, like a turn would
         error = f"questionnaire: {type(exc).__name__}: {exc}"
         return failed_session(plan, error, counselor, client)
@@ -161,7 +163,7 @@ async def run_course_session(
         )
         if spot.index == spot.of or dropped:
             measures = measures + await administer(
-                instruments, "post", profile, client, plan.seed, measure_model
+                instruments, "post", profile, client, _measure_seed(plan), measure_model
             )
     except Exception as exc:
         session.stop_reason = StopReason.ERROR
@@ -182,3 +184,10 @@ async def run_course_session(
         }
     )
     return session
+
+
+def _measure_seed(plan: SessionPlan) -> int:
+    """The seed of the questionnaires' answer noise: the course spot's (one client, one
+    occasion, whichever counselor), else the session's own."""
+    spot = plan.course
+    return spot.measure_seed if spot is not None and spot.measure_seed else plan.seed

@@ -74,7 +74,15 @@ def plan_sessions(
                             max_turns=max_turns,
                             max_tokens=max_tokens,
                             course=(
-                                CourseSpot(course_id, k, sessions, instruments) if course else None
+                                CourseSpot(
+                                    course_id,
+                                    k,
+                                    sessions,
+                                    instruments,
+                                    measure_seed=derive_seed(seed, "measures", profile.id, rep, k),
+                                )
+                                if course
+                                else None
                             ),
                         )
                     )

@@ -37,6 +37,10 @@ class CourseSpot:
     index: int
     of: int
     instruments: tuple[str, ...] = ()
+    # The questionnaires' answer noise: the same for one client on one occasion whichever
+    # counselor it sees (common random numbers), so arms start from the same baseline and
+    # differ by what their sessions did, not by the draw. 0: the session's own seed.
+    measure_seed: int = 0
 
 
 @dataclass(frozen=True)
