@@ -193,7 +193,7 @@ def test_constant_rubric_judge_is_warned_about_in_console_and_report() -> None:
         warnings
         and "judge mock/flat gave the same answer (0) to every item of tiny" in (warnings[0])
     )
-    assert "scores uninformative" in warnings[0]
+    assert "cannot tell the sessions apart" in warnings[0]
     from rich.console import Console
 
     console = Console(record=True, width=200)

@@ -369,9 +369,15 @@ def summarise(
     )
 
 
+# A judge's answers to a rubric are called constant from this many scored calls on: with fewer,
+# one answer every time is as likely a fair reading of a few similar sessions.
+MIN_CONSTANT_CALLS = 8
+
+
 def constant_answers(ratings: Sequence[Rating]) -> dict[str, dict[str, dict[str, Any]]]:
-    """Judges that gave one and the same answer to every scored call on a rubric (two calls or
-    more, over all its items, units and repeats): judge spec → rubric → {answer, calls}.
+    """Judges that gave one and the same answer to every scored call on a rubric
+    (`MIN_CONSTANT_CALLS` or more, over all its items, units and repeats): judge spec → rubric
+    → {answer, calls}.
     Such a judge has zero variance — its scores say nothing about the sessions and its
     agreement is undefined (a stub, a broken prompt, or a model that ignores the transcript)."""
     answers: dict[tuple[str, str], list[Any]] = defaultdict(list)
@@ -380,7 +386,7 @@ def constant_answers(ratings: Sequence[Rating]) -> dict[str, dict[str, dict[str,
             answers[(rt.rater.rpartition("#")[0] or rt.rater, rt.rubric)].append(rt.answer)
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for (judge, rubric), given in answers.items():
-        if len(given) >= 2 and len(set(given)) == 1:
+        if len(given) >= MIN_CONSTANT_CALLS and len(set(given)) == 1:
             out.setdefault(judge, {})[rubric] = {"answer": given[0], "calls": len(given)}
     return out
 

@@ -135,8 +135,9 @@ def constant_judge_warning(judge: str, rubric: str, found: Mapping[str, Any]) ->
     """The warning for a judge that gave the same answer to every item of a rubric."""
     return (
         f"judge {judge} gave the same answer ({found.get('answer')}) to every item of "
-        f"{rubric} ({found.get('calls')} scored calls, zero variance): scores uninformative, "
-        "agreement undefined"
+        f"{rubric} ({found.get('calls')} scored calls, zero variance): its scores cannot tell "
+        "the sessions apart and its agreement is undefined; check the judge (a stub, a broken "
+        "prompt, or a model that ignores the transcript)"
     )
 
 
