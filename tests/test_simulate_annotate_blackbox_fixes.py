@@ -327,3 +327,21 @@ def test_screen_help_says_what_each_input_gives() -> None:
     text = flat(result)
     assert "one JSON line out per input line" not in text
     assert "one line per client turn" in text and "one line for the whole file" in text
+
+
+def test_starting_afresh_over_an_interrupted_journal_is_refused(tmp_path: Path) -> None:
+    """The journal of an interrupted simulate (OUT.partial) used to be deleted without a word
+    by a rerun without --resume, losing every session it kept."""
+    out = tmp_path / "t.jsonl"
+    args = ["simulate", "-c", "cbt", "--per-counselor", "2", "--no-progress"]
+    first = runner.invoke(app, [*args, "--out", str(tmp_path / "whole.jsonl")])
+    assert first.exit_code == 0, first.output
+    journal = tmp_path / "t.jsonl.partial"
+    journal.write_text((tmp_path / "whole.jsonl").read_text().splitlines()[0] + "\n")
+    refused = runner.invoke(app, [*args, "--out", str(out)])
+    assert refused.exit_code == 2
+    assert "interrupted simulate" in refused.output and "--resume" in refused.output
+    assert journal.is_file() and not out.exists()
+    forced = runner.invoke(app, [*args, "--out", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert not journal.exists() and len(out.read_text().splitlines()) == 2

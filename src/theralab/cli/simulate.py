@@ -167,6 +167,7 @@ def simulate(
         check_output(path)
         if not resume and not force:
             _refuse_overwrite(path)
+            _refuse_dropping_journal(path.with_name(path.name + ".partial"))
         cluster = chosen_cluster(executor, address, endpoint)
         chosen = split_list(profiles)
         names = [resolve_counselor(c) for c in split_list(counselor)]
@@ -280,6 +281,21 @@ def _refuse_overwrite(path: Path) -> None:
         "overwrite it, or choose another --out",
         source=str(path),
     )
+
+
+def _refuse_dropping_journal(journal: Path) -> None:
+    """Without --resume or --force, refuse to start afresh over the journal of an interrupted
+    simulate (`OUT.partial`): starting afresh deletes it, and with it every session it kept."""
+    if not journal.is_file():
+        return
+    held = len(journal_sessions(journal))
+    if held:
+        raise InputError(
+            f"holds {held} finished session(s) of an interrupted simulate into this --out; "
+            "pass --resume (with the options that started it) to continue it, or --force to "
+            "start afresh and delete it",
+            source=str(journal),
+        )
 
 
 class _Expected:
