@@ -345,3 +345,18 @@ def test_starting_afresh_over_an_interrupted_journal_is_refused(tmp_path: Path) 
     forced = runner.invoke(app, [*args, "--out", str(out), "--force"])
     assert forced.exit_code == 0, forced.output
     assert not journal.exists() and len(out.read_text().splitlines()) == 2
+
+
+def test_screen_lists_every_bad_line_in_order(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"id": "a", "text": "hi"}\nnot json\n{"id": 3, "text": "x"}\n{"id": "b"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "risk.jsonl"
+    result = runner.invoke(app, ["screen", str(bad), "--out", str(out), "--no-progress"])
+    assert result.exit_code == 2
+    text = result.output
+    assert "3 problem(s)" in text
+    assert text.index("bad.jsonl:2") < text.index("bad.jsonl:3") < text.index("bad.jsonl:4")
+    assert not out.exists()

@@ -429,3 +429,20 @@ MeasuresOption = Annotated[
         "condition's check. Given with one session: before and after it.",
     ),
 ]
+
+
+MAX_ERRORS = 20  # problems listed before the check of an input file stops
+
+
+class InputProblems(TheraLabError):
+    """Every problem found in an input file (up to `MAX_ERRORS`), in line order."""
+
+    def __init__(self, source: str, problems: list[InputError], more: bool) -> None:
+        self.problems = problems
+        listed = "\n".join(f"  {p}" for p in problems)
+        head = (
+            f"{len(problems)} problem(s) in {source}"
+            if not more
+            else f"the first {len(problems)} problems in {source} (the check stopped there)"
+        )
+        super().__init__(f"{head} (nothing was written):\n{listed}")

@@ -17,6 +17,8 @@ from typing import Annotated, Any, TextIO, TypeVar
 import typer
 
 from theralab.cli._common import (
+    MAX_ERRORS,
+    InputProblems,
     check_output,
     err_console,
     fail,
@@ -52,7 +54,6 @@ app = typer.Typer(
 
 BATCH = 256
 SPEAKERS = ("counselor", "client")
-MAX_ERRORS = 20  # problems listed before the check of the input stops
 T = TypeVar("T")
 
 InputArg = Annotated[str, typer.Argument(help='JSONL input file, or "-" for standard input.')]
@@ -118,20 +119,6 @@ def _parse(fh: TextIO, source: str) -> list[tuple[int, dict[str, Any] | InputErr
         except InputError as exc:
             out.append((lineno, exc))
     return out
-
-
-class InputProblems(TheraLabError):
-    """Every problem found in an input file (up to `MAX_ERRORS`), in line order."""
-
-    def __init__(self, source: str, problems: list[InputError], more: bool) -> None:
-        self.problems = problems
-        listed = "\n".join(f"  {p}" for p in problems)
-        head = (
-            f"{len(problems)} problem(s) in {source}"
-            if not more
-            else f"the first {len(problems)} problems in {source} (the check stopped there)"
-        )
-        super().__init__(f"{head} (nothing was coded):\n{listed}")
 
 
 def checked_lines(

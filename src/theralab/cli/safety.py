@@ -13,6 +13,8 @@ import yaml
 
 from theralab.agents import Utterance
 from theralab.cli._common import (
+    MAX_ERRORS,
+    InputProblems,
     ProgressOption,
     check_output,
     console,
@@ -184,32 +186,18 @@ def screen(
             items.append(("posts", (input, [text.strip() for _, text in lines]), {}))
             lines = []
         first: dict[str | int, int] = {}  # id -> line: results are matched back by id
+        problems: list[InputError] = []  # every bad line (up to MAX_ERRORS), in line order
         for lineno, line in lines:
-            raw = json_object(line, source=source, lineno=lineno)
-            if "turns" in raw:
-                session = parse_session_line(line, source=source, lineno=lineno)
-                check_unique_id(session.id, lineno, first, source)
-                items.append(("transcript", session, {}))
-                continue
-            if not isinstance(raw.get("id"), str):
-                raise InputError("expected a string", source=source, line=lineno, field="id")
-            check_unique_id(raw["id"], lineno, first, source)
-            extra = {k: v for k, v in raw.items() if k not in ("id", "text", "posts")}
-            if "posts" in raw:
-                posts = raw["posts"]
-                if not isinstance(posts, list) or not all(isinstance(p, str) for p in posts):
-                    raise InputError(
-                        "expected a list of strings", source=source, line=lineno, field="posts"
-                    )
-                items.append(("posts", (raw["id"], posts), extra))
-                continue
-            if not isinstance(raw.get("text"), str):
-                raise InputError("expected a string", source=source, line=lineno, field="text")
-            posts = split_posts(raw["text"])
-            if len(posts) > 1:
-                items.append(("posts", (raw["id"], posts), extra))
-            else:
-                items.append(("message", (raw["id"], raw["text"]), extra))
+            if len(problems) >= MAX_ERRORS:
+                raise InputProblems(source, problems, more=True)
+            try:
+                _read_item(line, source, lineno, first, items)
+            except InputError as exc:
+                problems.append(exc)
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:
+            raise InputProblems(source, problems, more=False)
         if not items:
             raise InputError("no messages to screen: the input is empty", source=source)
     lines_out = _screen_items(screener, items, not no_progress)
@@ -233,6 +221,42 @@ def _written(items: list[tuple[str, Any, dict[str, Any]]], n_lines: int) -> str:
         turns = sum(t.speaker is Speaker.CLIENT for s in sessions for t in s.turns)
         parts.append(f"{len(sessions)} transcript(s): {turns} client turn(s)")
     return f"{n_lines} line(s) written ({'; '.join(parts)})"
+
+
+def _read_item(
+    line: str,
+    source: str,
+    lineno: int,
+    first: dict[str | int, int],
+    items: list[tuple[str, Any, dict[str, Any]]],
+) -> None:
+    """One input line of `screen` into `items` (a message, a person's posts or a session);
+    raises InputError naming the line."""
+    raw = json_object(line, source=source, lineno=lineno)
+    if "turns" in raw:
+        session = parse_session_line(line, source=source, lineno=lineno)
+        check_unique_id(session.id, lineno, first, source)
+        items.append(("transcript", session, {}))
+        return
+    if not isinstance(raw.get("id"), str):
+        raise InputError("expected a string", source=source, line=lineno, field="id")
+    check_unique_id(raw["id"], lineno, first, source)
+    extra = {k: v for k, v in raw.items() if k not in ("id", "text", "posts")}
+    if "posts" in raw:
+        posts = raw["posts"]
+        if not isinstance(posts, list) or not all(isinstance(p, str) for p in posts):
+            raise InputError(
+                "expected a list of strings", source=source, line=lineno, field="posts"
+            )
+        items.append(("posts", (raw["id"], posts), extra))
+        return
+    if not isinstance(raw.get("text"), str):
+        raise InputError("expected a string", source=source, line=lineno, field="text")
+    posts = split_posts(raw["text"])
+    if len(posts) > 1:
+        items.append(("posts", (raw["id"], posts), extra))
+    else:
+        items.append(("message", (raw["id"], raw["text"]), extra))
 
 
 def _screen_items(
