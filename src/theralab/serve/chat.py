@@ -128,16 +128,23 @@ class LiveSessions(OrderedDict[str, V], Generic[V]):
 
 
 class LiveService(Generic[V]):
-    """What the chat and practice services share: the server's settings, store, screener and
-    models, and the sessions they hold in memory, bounded the same way (`LiveSessions`)."""
+    """What the chat and practice services share: the server's settings, store, screener,
+    models and state keys (both encrypt their saved state with them), and the sessions they
+    hold in memory, bounded the same way (`LiveSessions`)."""
 
     def __init__(
-        self, settings: ServeSettings, store: Store, screener: Screener, models: ModelPool
+        self,
+        settings: ServeSettings,
+        store: Store,
+        screener: Screener,
+        models: ModelPool,
+        keys: StateKeys,
     ) -> None:
         self.settings = settings
         self.store = store
         self.screener = screener
         self.models = models
+        self.keys = keys
         self.live: LiveSessions[V] = LiveSessions(settings.live_conversations)
 
     def check_length(self, text: str, what: str) -> None:
@@ -184,8 +191,7 @@ class ChatService(LiveService[LiveConversation]):
         keys: StateKeys,
         metrics: Metrics | None = None,
     ) -> None:
-        super().__init__(settings, store, screener, models)
-        self.keys = keys
+        super().__init__(settings, store, screener, models, keys)
         self.metrics = metrics or Metrics()
         self.carry_screener = mem.CarryOverScreener(screener)
         self.counselor_turns = 0  # how often a counselor was asked to speak (tests watch it)

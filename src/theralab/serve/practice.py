@@ -776,8 +776,7 @@ class PracticeService(LiveService[LivePractice]):
         models: ModelPool,
         keys: StateKeys,
     ) -> None:
-        super().__init__(settings, store, screener, models)
-        self.keys = keys  # the app's state keys: practice state is encrypted like chat's
+        super().__init__(settings, store, screener, models, keys)
         self.conflict_retries = 4
         self.rebuilt = 0  # sessions rebuilt from saved state (tests watch it)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
