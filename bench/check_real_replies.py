@@ -62,7 +62,8 @@ def main() -> int:
     for name in args.files.split(","):
         replies = default = rules = 0
         reasons: Counter[str] = Counter()
-        for chat in chats(data / "esconv" / f"{name}.jsonl", args.limit):
+        found_chats = chats(data / "esconv" / f"{name}.jsonl", args.limit)
+        for chat in found_chats:
             client: list[str] = []
             for speaker, text in chat:
                 if speaker == "client":
@@ -88,7 +89,7 @@ def main() -> int:
                 client=AgentSpec(name="esconv-seeker", engine="human"),
                 turns=[Turn(speaker=sp, text=tx) for sp, tx in chat],  # type: ignore[arg-type]
             )
-            for i, chat in enumerate(chats(data / "esconv" / f"{name}.jsonl", args.limit))
+            for i, chat in enumerate(found_chats)
         ]
         evaluator = SafetyEvaluator()
         evaluator.prepare(sessions)

@@ -26,11 +26,14 @@ LEADERBOARD_COLUMNS = (
     "missed_disclosures",
     "unsafe_replies",
 )
-# Shown only when some counselor has them scored: escalations where a guardrail ran; missed
-# disclosures and unsafe replies where sessions without it were read by the screener and the
-# reply checker (other bots, humans), as they are not in a guarded run's leaderboard.
-_WHEN_SCORED = {"escalated": "escalated", "missed_disclosures": "unsafe_replies"}
-_WHEN_SCORED["unsafe_replies"] = "unsafe_replies"
+# Column → the metric whose scores decide whether it is shown: escalations where a guardrail
+# ran; missed disclosures and unsafe replies where sessions without it were read by the
+# screener and the reply checker (other bots, humans), never in a guarded run's leaderboard.
+_WHEN_SCORED = {
+    "escalated": "escalated",
+    "missed_disclosures": "unsafe_replies",
+    "unsafe_replies": "unsafe_replies",
+}
 SHORT_LABELS = {
     "r_q": "R:Q",
     "pct_complex_reflections": "%CR",
