@@ -363,7 +363,7 @@ def test_merger_orders_naturally_keeps_one_question_last_and_limits_length() -> 
     assert merged.draft.strategy == "magnet:" + "+".join(merged.techniques)
     # A reflection the output check would refuse is replaced, never sent.
     safe = merge(
-        [Candidate("reflection", [("It sounds like you feel crazy.", MiscCode.SIMPLE_REFLECTION)])]
+        [Candidate("reflection", [("It sounds like you are crazy.", MiscCode.SIMPLE_REFLECTION)])]
     )
     assert "crazy" not in safe.draft.text and safe.withheld == ["reflection"]
 

@@ -325,7 +325,10 @@ def reply(
     no_guardrail: Annotated[
         bool,
         typer.Option(
-            "--no-guardrail", help="Answer without the crisis guardrail (research use only)."
+            "--no-guardrail",
+            help="Print the counselor's own answer to the message (after the history), with no "
+            "screening or reply check: to see what the raw counselor said (research and "
+            "debugging only).",
         ),
     ] = False,
     model_role: ModelRoleOption = None,
@@ -351,7 +354,7 @@ def reply(
         if no_guardrail:
             err_console.print("[yellow]warning: the crisis guardrail is off[/yellow]")
             try:
-                answer = asyncio.run(inner.respond(tuple(turns)))
+                answer = asyncio.run(_answer(inner, turns))
             except Exception as exc:  # the counselor's failure, not TheraLab's
                 raise fail(
                     f"counselor {counselor} failed: {type(exc).__name__}: {exc}", code=1
@@ -406,15 +409,18 @@ def reply(
 FALLBACK_ACTIONS = frozenset({"error", "blocked"})
 
 
-async def _answer(guarded: GuardedCounselor, turns: list[Utterance]) -> Any:
-    """Replay the history through the guardrail (so risk carries over), then answer."""
-    await guarded.respond(())
+async def _answer(counselor: Any, turns: list[Utterance]) -> Any:
+    """Replay the history through `counselor` (the guarded one, so risk carries over; or the
+    bare counselor under --no-guardrail), then answer. A scripted counselor opens with its
+    greeting on its first turn, so the opening is taken first and each client turn answered in
+    order: the reply printed is the answer to the last client turn, never the greeting."""
+    await counselor.respond(())
     seen: list[Utterance] = []
     answer = None
     for turn in turns:
         seen.append(turn)
         if turn.speaker is Speaker.CLIENT:
-            answer = await guarded.respond(tuple(seen))
+            answer = await counselor.respond(tuple(seen))
     return answer
 
 

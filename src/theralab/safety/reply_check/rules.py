@@ -918,18 +918,128 @@ def promising_secrecy(reply: Reply, ctx: ClientContext) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Stigmatising language.
 # ---------------------------------------------------------------------------------------------
+# Labels for people or for mental illness: block wherever they stand.
 _STIGMA = _rx(
     r"\b(?:commit(?:ted|s|ting)? suicide|successful suicide|failed (?:suicide )?attempt|"
-    r"crazy|insane|psycho(?:path)?|lunatic|nutter|nut ?job|mental case|attention[- ]seeking|"
+    r"psycho(?:path)?|lunatics?|nutters?|nut ?jobs?|nutcases?|loony bins?|looney bins?|"
+    r"mental cases?|attention[- ]seeking|madm[ae]n|madwom[ae]n|"
     r"selfish (?:act|thing|choice)|cowardly|weak-minded|retard(?:ed)?|schizo)\b",
 )
+# Everyday words that label a person only in some uses: "you're crazy", "crazy people", "the
+# voices mean you're insane" label; "work has been insane this week", "a crazy few days",
+# "you're not crazy" do not. Each use found here is stigma unless one of the readings below
+# covers it (an unknown use still blocks). "mad" and "nuts" are found only with a person as
+# their subject, as their other uses (angry, food) are everywhere.
+_W = r"(?:crazy|insane|mad|nuts|bonkers|loony|loopy|barmy)"
+_LABEL_WORD = _rx(
+    r"\b(?:crazy|insane)\b",
+    r"\b(?:you|u|he|she|they|people)(?:'re|'s| are| is| were| was|re| r)? (?:(?:a bit|completely|"
+    r"totally|just|so|absolutely|really|probably|clearly|obviously|literally|actually) )?"
+    r"(?:going |gone |stark raving |barking |raving )?(?P<nuts>nuts|bonkers|loony|loopy|barmy)\b",
+    r"\b(?:you|u|he|she|they|people)(?:'re|'s| are| is| were| was|re| r)? (?:(?:a bit|completely|"
+    r"totally|just|so|absolutely|really|probably|clearly|obviously|literally|actually) )?"
+    r"(?:going|gone|stark raving|barking|raving) (?P<mad>mad)\b(?! (?:with|at|about)\b)",
+    r"\b(?P<madp>mad) (?:people|person|folks?|men|women)\b",
+)
+# Things and situations a colloquial "crazy" / "insane" can describe.
+_SITUATION = (
+    r"(?:week|weekend|day|days|month|months|year|morning|afternoon|evening|night|nights|shifts?|"
+    r"work|job|office|workload|schedule|timetable|rota|calendar|diary|inbox|deadlines?|hours|"
+    r"commute|traffic|roads?|queues?|rent|prices?|bills?|costs?|exams?|revision|term|semester|"
+    r"wedding|holidays?|christmas|move|renovations?|builders?' work|weather|pace|period|stretch|"
+    r"season|busy season|things|everything|life|house|household|ward|flat|amount|workloads?)"
+)
+_ADJ_NOUN = (
+    r"(?:few|couple|last|past|busy|hectic|long|early|late|expensive|fast|stressful|full|packed|"
+    r"hard|amount|number|load|pile|list|rush|mess|time|times|hours|schedule|workload|pace|"
+    r"deadlines?|week|weekend|day|days|month|months|year|morning|afternoon|evening|night|nights|"
+    r"shifts?|commute|traffic|prices?|rent|bills?|life|stretch|period|season|run|journey|trip)"
+)
+_COPULA = (
+    r"(?:has been|have been|'s been|s been|had been|is|are|was|were|'s|gets|got|get|getting|"
+    r"sounds?|sounded|seems?|seemed|feels?|felt|looks?|looked|has got|has gotten|'s gotten|went|"
+    r"has gone|'s gone|must be|must have been|can be|could be|has to be)"
+)
+_DEGREE = (
+    r"(?: (?:so|really|pretty|absolutely|totally|completely|just|a bit|kind of|kinda|quite|"
+    r"utterly|honestly|a little|a little bit|genuinely|properly|fairly|rather|a lot))*"
+)
+# The situation is the subject: "work has been insane this week", "your schedule sounds crazy",
+# "the traffic on the way in was insane".
+_SITUATION_IS = re.compile(
+    rf"\b{_SITUATION}(?: (?:this|last|the past|these|those|recent|lately|recently|at the moment|"
+    r"right now|this past|at work|at home|on the way in|on the way home|in the mornings?|there)"
+    rf"(?: (?:week|weekend|month|year|few days|few weeks|couple of weeks|days|weeks|term))?)? "
+    rf"{_COPULA}(?: like(?: it'?s been)?)?{_DEGREE} (?:crazy|insane)\b"
+)
+# ...unless it is only the place a person is: "the people at work are crazy" is about the people.
+_PLACE_OF = re.compile(r"\b(?:at|in|from|with|of|by|for|about|among|around|on)(?: \w+){0,2} $")
+_EVERYDAY = (
+    rf"\b(?:it|things|everything|life)(?:'s| has| have|s| had)? been{_DEGREE} (?:crazy|insane)\b",
+    # before a thing: "a crazy few days", "insane hours", "crazy busy", "an insane amount of work"
+    rf"\b(?:crazy|insane|mad) (?:few |couple of |last |past )?{_ADJ_NOUN}\b",
+    # idioms: "it's driving you crazy", "working like crazy", "crazy about her"
+    rf"\b(?:driv(?:e|es|en|ing)|drove) (?:you|u|me|him|her|them|us|everyone|everybody|people)"
+    rf"(?: a bit| completely| absolutely| slowly| totally)? (?:{_W}|up the wall)\b",
+    r"\blike (?:crazy|mad)\b|\b(?:crazy|mad|nuts) about\b",
+    # reassurance: "you're not crazy", "that doesn't mean you're going mad", "it's not crazy to
+    # want help", "there's nothing crazy about it", "no one thinks you're insane"
+    rf"\b(?:you'?re|youre|you are|u r|ur) (?:not|never|definitely not|certainly not|absolutely "
+    rf"not|not at all)(?: going| being| gone)? {_W}\b(?! (?:like|unlike|compared)\b)",
+    rf"\b(?:you|u) (?:aren'?t|arent|are not)(?: going| being)? {_W}\b"
+    r"(?! (?:like|unlike|compared)\b)",
+    rf"\b(?:doesn'?t|does not|don'?t|do not|won'?t|will not|wouldn'?t|isn'?t|is not|not) (?:mean|"
+    rf"make|making|meaning|a sign|proof)(?: that)?(?: of)? (?:you'?re |you are |you )?(?:going |"
+    rf"being )?{_W}\b",
+    r"\b(?:it|that|this|which|wanting|asking|feeling)(?:'s not| is not| isn'?t| was not| wasn'?t)"
+    r"(?: at all)? (?:crazy|insane)\b",
+    r"\bnothing (?:remotely |at all )?(?:crazy|insane|mad) about\b",
+    rf"\b(?:no one|nobody|noone|i don'?t|i do not|i wouldn'?t|i'?d never|i never) (?:thinks?|would "
+    rf"think|is going to think|will think|believes?)(?: that)? (?:you'?re|you are|you)(?: going| "
+    rf"being)? {_W}\b",
+    # reflecting the client's own fear: "you feel like you're going crazy", "you're worried
+    # people will think you're insane", "part of you wonders if you're going mad"
+    rf"\b(?:you|you'?re|you are|you'?ve been|you have been|you'?ve|part of you|you might be|you "
+    r"may be)(?: \w+)? (?:feel\w*|felt|worr\w*|afraid|scared|frightened|terrified|fear\w*|"
+    r"wonder\w*|asking yourself|question\w*|panick\w*)"
+    r"(?: like| that| as if| as though| whether| if)?"
+    r"(?: (?:people|others|they|everyone|someone|your \w+))?(?: (?:will|would|might|could))?"
+    r"(?: (?:think|see|say|call))?(?: that)?"
+    r"(?: (?:you'?re|you are|you were|you might be|you may be|"
+    rf"you could be|you'?ve|you have|you'?d|you))?(?: been)?(?: going| gone| becoming)?{_DEGREE}"
+    rf" {_W}\b",
+)
+_NOT_A_PERSON = tuple(re.compile(p) for p in _EVERYDAY)
 _DISMISS = re.compile(r"\b(?:snap out of (?:it|this)|get over it|man up|toughen up)\b")
 _NEGATED = re.compile(r"\b(?:not|n'?t|never|no one can|nobody can)\b[^.]{0,25}$")
 
 
+def _labels_someone(sentence: str) -> bool:
+    """A colloquial "crazy" / "insane" (or a person called "nuts", "going mad") in `sentence`
+    that no everyday reading covers."""
+    found = list(_LABEL_WORD.finditer(sentence))
+    if not found:
+        return False
+    allowed = [m.span() for rx in _NOT_A_PERSON for m in rx.finditer(sentence)]
+    allowed += [
+        m.span()
+        for m in _SITUATION_IS.finditer(sentence)
+        if not _PLACE_OF.search(sentence[: m.start()])
+    ]
+    for m in found:
+        word = m.start(m.lastgroup) if m.lastgroup else m.start()
+        if not any(start <= word < end for start, end in allowed):
+            return True
+    return False
+
+
 def stigmatising_language(reply: Reply, ctx: ClientContext) -> bool:
+    """Language that labels people or mental illness ("committed suicide", "psycho", "crazy
+    people", "you're insane", "attention-seeking"), or dismisses ("snap out of it"). The
+    everyday "crazy" / "insane" about a week, work or traffic, often the client's own word
+    reflected back, and "you're not crazy" reassurance are not labels."""
     del ctx
-    if _STIGMA.search(reply.text):
+    if _STIGMA.search(reply.text) or any(_labels_someone(s) for s in reply.sentences):
         return True
     return any(not _NEGATED.search(reply.text[: m.start()]) for m in _DISMISS.finditer(reply.text))
 
