@@ -116,6 +116,11 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
         (r"\b(?:matarme|suicidarme|suicidio|suicida)\b", _S),
         (r"\b(?:acabar con|quitarme) (?:mi|la) vida\b", _S),
         (r"\bno quiero (?:seguir )?viv(?:ir|iendo)\b", _S),
+        (
+            r"\b(?:ganas de|quisiera|quiero|deseo|me gustaria) (?:morir|desaparecer para siempre)"
+            r"(?:me)?\b|\bpienso en (?:morir(?:me)?|quitarme la vida)\b",
+            _S,
+        ),
         (r"\b(?:cortarme|me corto|autolesion\w*)\b", _H),
     ],
     "pt": [
@@ -123,10 +128,28 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
         (r"\b(?:me matar|suicidar|suicidio)\b", _S),
         (r"\b(?:tirar|acabar com) (?:a )?minha (?:propria )?vida\b", _S),
         (r"\bnao quero (?:mais )?viver\b", _S),
+        (
+            r"\b(?:vontade de|queria|gostaria de) (?:morrer|me matar)\b|\bsuicida\b|\bpenso em "
+            r"(?:morrer|me matar|suicidio)\b",
+            _S,
+        ),
         (r"\b(?:me cortar|automutila\w*)\b", _H),
     ],
     "fr": [
-        (r"\bje veux mourir\b", _S),
+        (r"\bje (?:veux|voudrais) mourir\b|\bj'?aimerais mourir\b", _S),
+        # thinking about suicide, wanting to die or to end it ("j'ai envie de mourir", "je pense
+        # au suicide", "envie d'en finir")
+        (
+            r"\benvie (?:de (?:mourir|crever|me tuer|me suicider)\b|d'? ?en finir\b(?! avec "
+            r"(?!la vie\b)))",
+            _S,
+        ),
+        (
+            r"\bje (?:pense|songe|reflechis)(?: \w+)? (?:au suicide|a (?:me suicider|me tuer|"
+            r"mourir|en finir|la mort))\b|\bpensees? (?:suicidaires|de mort)\b|"
+            r"\bje veux en finir\b(?! avec (?!la vie\b))",
+            _S,
+        ),
         (r"\b(?:me|m') ?suicider\b|\bsuicidaire\b|\bme tuer\b", _S),
         (r"\bmettre fin a (?:mes jours|ma vie)\b", _S),
         (r"\bje ne veux plus vivre\b", _S),
@@ -136,21 +159,41 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
         (r"\bich (?:will|mochte) sterben\b", _S),
         (r"\b(?:mich umbringen|bringe? mich um|selbstmord\w*|suizid\w*)\b", _S),
         (r"\bmir das leben nehmen\b|\bnicht mehr leben\b", _S),
+        (
+            r"\bich (?:will|mochte|wurde gerne?|wurde lieber) (?:tot sein|sterben)\b|"
+            r"\blieber tot\b|"
+            r"\b(?:will|mochte|wurde) (?:am liebsten )?sterben\b|\bdenke (?:daran|dran),? "
+            r"(?:mich umzubringen|zu sterben|mir das leben zu nehmen)\b",
+            _S,
+        ),
         (r"\b(?:ritze mich|mich ritzen|selbstverletz\w*)\b", _H),
     ],
     "it": [
-        (r"\bvoglio morire\b", _S),
+        (
+            r"\b(?:voglio|vorrei|ho voglia di) morire\b|\bpenso (?:di|a) (?:morire|farla finita)\b|"
+            r"\bsuicida\b",
+            _S,
+        ),
         (r"\b(?:uccidermi|ammazzarmi|suicidarmi|suicidio)\b", _S),
         (r"\btogliermi la vita\b|\bfarla finita\b|\bnon voglio piu vivere\b", _S),
         (r"\b(?:tagliarmi|mi taglio|autolesionis\w*)\b", _H),
     ],
     "nl": [
         (r"\bik wil dood\b|\bzelfmoord\b|\bniet meer leven\b", _S),
+        (
+            r"\bik wil(?: \w+)? (?:sterven|dood zijn)\b|\bzelfdoding\b|\bsuicidaal\b|"
+            r"\bdenk(?:en)? aan (?:suicide|zelfdoding|dood gaan)\b",
+            _S,
+        ),
         (r"\bmezelf (?:van kant maken|doden|ombrengen)\b", _S),
         (r"\bzelfbeschadig\w*\b", _H),
     ],
     "ru": [
-        (r"суицид|покончить с собой|убить себя|хочу умереть|не хочу жить", _S),
+        (
+            r"суицид|самоубийств|покончить с собой|убить себя|хочу умереть|не хочу жить|хочется "
+            r"умереть|хочу покончить",
+            _S,
+        ),
         (r"режу себя|селфхарм", _H),
     ],
     "zh": [(r"自杀|自殺|想死|轻生|輕生|不想活", _S), (r"自残|自殘|割腕", _H)],
@@ -159,8 +202,14 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
     "ar": [(r"انتحار|أريد أن أموت|اريد ان اموت|أقتل نفسي|اقتل نفسي", _S)],
     "hi": [(r"आत्महत्या|मरना चाहत|खुद को मार", _S)],
     "tr": [(r"\b(?:olmek istiyorum|intihar\w*|kendimi oldur\w*)", _S)],
-    "pl": [(r"\b(?:chce umrzec|samoboj\w*|zabic sie)\b", _S)],
-    "id": [(r"\b(?:bunuh diri|ingin mati|mau mati)\b", _S)],
+    "pl": [
+        (
+            r"\b(?:chce umrzec|chcia[lł]a?bym umrzec|samoboj\w*|zabic sie|"
+            r"chce sie zabic)\b",
+            _S,
+        )
+    ],
+    "id": [(r"\b(?:bunuh diri|ingin mati|mau mati|pengen mati|ingin mengakhiri hidup)\b", _S)],
     "tl": [(r"\b(?:magpakamatay|gusto ko nang mamatay)\b", _S)],
     "sw": [(r"\b(?:kujiua|nataka kufa)\b", _S)],
     "uk": [(r"самогубств|хочу померти|не хочу жити|вбити себе", _S)],
@@ -181,7 +230,7 @@ def _fold(text: str) -> str:
     """Lower case without accents (Latin letters only; other scripts are kept as they are)."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

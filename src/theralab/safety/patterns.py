@@ -241,12 +241,24 @@ _RISKY_ACT = (
     r"(?:credit )?cards|(?:gave|giving) (?:away )?(?:my|all my) (?:savings|money))"
 )
 
+# Fillers between "if I" and the verb ("if I just wasn't here", "if I really didn't exist").
+_FILLER = r"(?:(?:just|really|simply|only|even|actually|honestly|all) )?"
+# Not existing, said of oneself: "wasn't here any more", "was gone", "didn't exist".
+_NOT_EXISTING = (
+    r"(?:(?:(?:was|were)n'?t|(?:was|were|am|'m) not) (?:here|around|alive|born|in the picture|"
+    r"in (?:their|your|his|her|the) (?:lives|life|way))|(?:was|were) (?:gone|dead|out of the "
+    r"picture|never born)|(?:didn'?t|did not|never) exist(?:ed)?|(?:disappeared|died|vanished))"
+    # not a time or place away: "if I wasn't here on Fridays", "disappeared for a week"
+    r"(?! (?:on|at(?! all)|during|this|next|today|tomorrow|tonight|for|from|when|while|in "
+    r"(?:the|this|that|my))\b)"
+)
+
 CUES: tuple[Cue, ...] = (
     # passive ideation (low)
     _cue(
         "wish_dead",
-        r"\b(?:wish(?:ed)? (?:i (?:was|were)|to be) dead|wish i (?:was|were)n'?t "
-        r"(?:alive|born|here)|wish i could (?:just )?(?:disappear|vanish|sleep forever|not "
+        rf"\b(?:wish(?:ed)? (?:i (?:was|were)|to be) dead|wish i {_FILLER}(?:was|were)n'?t "
+        r"(?:alive|born|here|around)|wish i could (?:just )?(?:disappear|vanish|sleep forever|not "
         r"exist|stop existing)|wish(?:ing|ed)? (?:that )?i could (?:just )?(?:stop existing|not "
         r"exist|disappear for good)|wish i (?:would|could) (?:just )?(?:not wake up|die)|"
         r"(?:hop(?:e|es|ed|ing)|pray(?:s|ed|ing)?|wish(?:ed|ing)?) (?:that )?i (?:don'?t|do not|"
@@ -254,7 +266,8 @@ CUES: tuple[Cue, ...] = (
         r"(?! (?:late|early|in time|on time|too late|too early|for)\b)|"
         r"wish (?:i'?d|i had) never (?:been born|woken up)|"
         r"(?:easier|better|a relief) if i (?:just )?(?:didn'?t|did not|wasn'?t|(?:am|was|'m) not) "
-        r"(?:exist|wake up|here|around|alive)|"
+        r"(?:exist|wake up|alive|(?:here|around)(?! (?:on|at(?! all)|during|this|next|today|"
+        r"tomorrow|for|from|when|while|in (?:the|this|that|my)|to)\b))|"
         # "if I just didn't wake up in the morning, that'd be alright"
         r"if i (?:just )?(?:didn'?t|did not|never) wake up\b[^.!?]{0,40}?\b(?:that'?d|that "
         r"would|it would|it'?d|would(?:n'?t)? (?:be|mind)|be) (?:be )?(?:alright|all right|fine|"
@@ -266,6 +279,8 @@ CUES: tuple[Cue, ...] = (
         r"(?:go(?:es)? down|crash(?:es)?|kill(?:s)? me|turns? into something serious)|"
         r"(?:don'?t|wouldn'?t) (?:really )?mind (?:(?:much|too much|that much) )?(?:if i|dying|not "
         r"waking)|ready to go\b|"
+        r"(?:i'?m|i am|i'?d be|i would be) (?:ok|okay|fine|alright|all right) with (?:dying|"
+        r"being dead|not waking up)|"
         r"so i won'?t have to keep going|wish (?:that )?i (?:didn'?t|did not|never) "
         r"exist(?:ed)?)",
         L.LOW,
@@ -280,7 +295,10 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "better_off",
-        r"\b(?:better off (?:without me|dead|if i (?:was|were)n'?t)|(?:world|"
+        rf"\b(?:better off (?:without me|dead|if i {_FILLER}(?:was|were)n'?t(?= *(?:[.,!?;:]|$|"
+        rf"any ?more\b))|if i {_FILLER}{_NOT_EXISTING})|(?:better|easier|happier|simpler|"
+        rf"a relief) (?:for (?:everyone|everybody|all of them|them|my \w+|the \w+) )?if i "
+        rf"{_FILLER}{_NOT_EXISTING}|(?:world|"
         r"everyone|they|family) (?:would be|'d be) better (?:off )?without me|(?:my \w+|they|he|"
         r"she|everyone|everybody|people|the kids|my family|the family) (?:would|'d|will|'ll) be "
         r"(?:so much |much |a lot )?(?:freer|happier|better off|easier|lighter) without me|"
@@ -886,7 +904,7 @@ _IDIOM_AFTER = re.compile(
 # Everyday death-and-violence idioms; recognised so a statistical tier does not read them as risk.
 _IDIOMS = Prefiltered(
     r"\b(?:(?:is|are|'s|'re|will|gonna|going to) (?:literally |actually )?kill (?:me|us)\b|"
-    r"(?:is|are|was) killing me|could (?:murder|kill) (?:a|an|some|for)|dying (?:to|for)|"
+    r"(?:is|are|was) killing me|could (?:murder|kill) (?:a|an|some|for)|dying (?:to|for)\b|"
     r"to die for|died laughing|dead tired|bored to death|scared to death|shoot me now|"
     r"kill(?:ing|ed)? it\b|kill (?:some )?time|over my dead body|i'?m dead\b|"
     r"nearly died (?:laughing|of)|drop dead|make a killing|killer (?:workout|app|view))"
@@ -1630,6 +1648,106 @@ _PLEASANTRY_PART = (
     r"[:;]-?[)(dp]|<3|\.\.\.|…)"
 )
 _PLEASANTRY = re.compile(rf"(?:{_PLEASANTRY_PART}[\s,.!?~]*)+")
+
+# A step taken or planned for safety, told in a message that says nothing else: being safe or
+# ok for now, reaching out to someone, staying with someone, or means put out of reach ("I
+# moved the pills to my roommate's room", "my sister has the key now"). A statistical tier
+# reads its words ("tonight", "pills") as an attempt (a protocol's own advice taken was read as
+# an overdose); its raise is capped to a check-in, like a pleasantry's. Only a message made of
+# nothing but such clauses, thanks and acknowledgements counts: "call my sister to say goodbye",
+# "I'm ok but…" and any cue of the pattern tier are not protective.
+_PERSON = (
+    r"(?:(?:my|our|the|a|an) )?(?:(?:best|close|old|good) )?(?:mum|mom|mam|mother|dad|father|"
+    r"parents?|sister|brother|sis|bro|siblings?|partner|husband|wife|boyfriend|girlfriend|bf|gf|"
+    r"fianc[eé]e?|friends?|mates?|roomm?ates?|flatmates?|housemates?|neighbou?rs?|family|aunt|"
+    r"auntie|uncle|cousin|gran|granny|nan|nana|grandma|grandmother|grandad|grandpa|grandparents|"
+    r"son|daughter|kids|therapist|counsell?or|psychiatrist|psychologist|doctor|gp|nurse|"
+    r"key ?worker|care coordinator|crisis (?:team|line|service)|helpline|hotline|samaritans|"
+    r"lifeline|988|111|someone|somebody|(?:a |the )?pharmacy|(?:a |the )?pharmacist|chemist)"
+)
+_MEANS_HELD = (
+    r"(?:(?:the|my|all (?:the|my)|all of (?:the|my)|those|these|the rest of (?:the|my)|every|"
+    r"(?:the )?(?:spare|extra|old|leftover)) )?(?:" + _PILLS + r"|medicines?|tablets|"
+    r"painkillers|(?:the )?bottle|(?:the )?box(?:es)?|knife|knives|blades?|razors?|rope|gun|"
+    r"rifle|car keys|keys?|lighter|them|it)"
+)
+_OUT_OF_REACH = (
+    r"(?: (?:so|and) (?:i can'?t|i cannot|i won'?t be able to) (?:get (?:to|at) (?:them|it)|"
+    r"reach (?:them|it))|(?: so (?:they'?re|it'?s|they are|it is))? (?:out of (?:my )?reach|"
+    r"away from me|not near me))"
+)
+_PERSONS = rf"(?:{_PERSON}(?:'s|s')?(?: (?:room|place|house|flat|car|safe|bag|care))?)"
+_SAFETY_CLAUSE = (
+    r"(?:(?:so |and |but |also |honestly |actually |anyway |right )?(?:i (?:think|guess|feel "
+    r"like|reckon) )?"
+    r"(?:"
+    # being safe or ok for now
+    r"(?:i'?m|i am|im|i feel|i'?ll be|i will be|i should be|i'?m going to be|i'?m gonna be) "
+    r"(?:(?:a bit|a little|much|a lot|so much) )?(?:ok|okay|safe|alright|all right|fine|better|"
+    r"calmer|good)(?: (?:tonight|today|now|right now|for now|for tonight|at the moment|this "
+    r"evening|until (?:morning|tomorrow)))?"
+    # reaching out, not being alone
+    r"|(?:i'?m (?:going to|gonna)|i'?ll|i will|i can|i could|i'?m about to|i'?m) (?:(?:call|ring|"
+    r"phone|text|message|talk to|speak to|see|go to|stay with|stay at|stay over (?:at|with)|"
+    r"sleep over at|go and see|go over to|"
+    r"reach out to|get in touch with)(?:ing)?) " + _PERSONS + r"(?: (?:tonight|today|now|right "
+    r"now|later|tomorrow|in the morning|first thing|this evening|for (?:a bit|a while|the night|"
+    r"tonight)))?"
+    r"|" + _PERSON + r" (?:is|'s|are) (?:home|here|with me|staying (?:with me|over|the night)|"
+    r"coming (?:over|round|around)(?: tonight| later| now)?|on (?:her|his|their|the) way)"
+    # means put out of reach
+    r"|i(?:'ve| have)? (?:moved|put|gave|given|handed|locked|got rid of|threw|"
+    r"thrown|flushed|binned|dropped|returned|left) " + _MEANS_HELD + r"(?: (?:away|over|back|"
+    r"out))?(?: (?:to|with|at|in|into|off at|up in|over to) " + _PERSONS + r"|(?: in| into)? "
+    r"(?:a |the )?(?:locked|lockable) (?:box|drawer|cupboard|cabinet|safe)|(?: down| in)? the "
+    r"(?:toilet|bin|trash|sink))?(?: to (?:look after|keep|hold(?: on to| onto)?|mind)(?: "
+    r"(?:them|it))?(?: for me)?)?" + _OUT_OF_REACH + r"?"
+    r"|i(?:'ve| have)? (?:moved|put|left) " + _MEANS_HELD + r" (?:(?:in|into|out "
+    r"to|to) (?:the |my )?(?:car|boot|shed|garage|attic|loft|basement|office|work))"
+    + _OUT_OF_REACH
+    + r"|i(?:'ve| have)? locked (?:away |up )?"
+    + _MEANS_HELD
+    + r"(?: (?:away|up))?(?: (?:in|"
+    r"into) (?:a |the |my )?(?:box|drawer|cupboard|cabinet|safe|car|shed|garage))?"
+    r"|i gave " + _PERSON + r" (?:the key|" + _MEANS_HELD + r")"
+    r"|"
+    + _PERSON
+    + r" (?:has|'s got|has got|is keeping|is holding|kept|is looking after) "
+    + _MEANS_HELD
+    + r"(?: (?:now|for me|for now|tonight))?"
+    r"|"
+    + _MEANS_HELD
+    + r" (?:is|are|'s|'re) (?:locked (?:away|up)|gone|out of the house|with "
+    + _PERSONS
+    + r"|in "
+    + _PERSONS
+    + r")"
+    r"))"
+)
+# Taking or swallowing anything is never a safety step ("I took the pills to my mum's" may
+# be either; "took" is read as taking them).
+_SAFETY_TOOK = re.compile(
+    r"\b(?:took|taken|take|takes|taking|swallow\w*|down(?:ed|ing)|overdos\w*|od'?d|ate|eaten)\b"
+)
+_SAFETY_STATEMENT = re.compile(rf"(?:(?:{_PLEASANTRY_PART}|{_SAFETY_CLAUSE})[\s,.!?~;:]*)+")
+_OUT_OF_REACH_RX = re.compile(_OUT_OF_REACH)
+_SAFETY_HEDGE = re.compile(
+    r"\b(?:but|though|although|unless|until (?!morning|tomorrow)|except|not|n'?t|goodbye|bye "
+    r"forever|last|one more|for good|before i)\b"
+)
+
+
+def _safety_step(t: str) -> bool:
+    """The whole message is a safety step taken or planned (see `_SAFETY_CLAUSE`), with at
+    least one such clause beyond pleasantries, no hedge and no finality."""
+    unhedged = _OUT_OF_REACH_RX.sub("", t)  # "so I can't get to them" is no hedge
+    if len(t.split()) > 40 or _SAFETY_HEDGE.search(unhedged) or _FINALITY.search(t):
+        return False
+    if _SAFETY_TOOK.search(t) or not _SAFETY_STATEMENT.fullmatch(t):
+        return False
+    return not _PLEASANTRY.fullmatch(t)
+
+
 _SHORT = 40  # words: one sentence this short is framed as a whole by a game, story or idiom
 
 
@@ -1843,6 +1961,9 @@ def _assess_text(text: str) -> RiskAssessment:
             protective.append("medication")
         if not hits and not signals and _PLEASANTRY.fullmatch(t):
             protective.append("pleasantry")
+        elif not hits and set(signals) <= {"means_access"} and _safety_step(t):
+            protective.append("safety_step")
+            signals = [s for s in signals if s != "means_access"]
         if "supporter" in suppressed or "addressed" in suppressed or asked_of_other:
             signals.append("supporter")
         protective = list(dict.fromkeys(protective))

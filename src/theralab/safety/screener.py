@@ -243,11 +243,18 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
     # supporter's words, history, a negation or ordinary medication talk leave a check-in
     # (with the crisis line: a passive wish can hide in talk about tablets).
     cap = RiskLevel.NONE if kinds & {"gaming", "fiction", "idiom"} else RiskLevel.LOW
+    categories = list(found.categories) if cap is not RiskLevel.NONE else []
+    if "safety_step" in kinds:
+        # Means put out of reach, reaching out, being ok for now: a step taken for safety, not
+        # an overdose ("I moved the pills to my roommate's room").
+        categories = [c for c in categories if c is not RiskCategory.OVERDOSE]
     if found.level.rank <= cap.rank:
+        if "safety_step" in kinds:
+            return found.model_copy(update={"categories": categories})
         return found
     return RiskAssessment(
         level=cap,
-        categories=found.categories if cap is not RiskLevel.NONE else [],
+        categories=categories,
         signals=[*found.signals, f"capped_by_context:{found.level.value}->{cap.value}"],
         detector=found.detector,
     )
