@@ -139,6 +139,7 @@ def test_locale_header_picks_resources(proxy: Any, stub: StubServer) -> None:
 
 def test_method_detail_from_upstream_is_blocked(proxy: Any, stub: StubServer) -> None:
     from theralab.safety.protocol import safe_reply
+    from theralab.safety.risk import RiskLevel
 
     r = _post(proxy, _user(TRIGGER), proxy.key)
     assert r.status_code == 200
@@ -147,13 +148,14 @@ def test_method_detail_from_upstream_is_blocked(proxy: Any, stub: StubServer) ->
     assert body["theralab"]["action"] == "blocked"
     assert "method_or_lethality" in body["theralab"]["reasons"]
     text = body["choices"][0]["message"]["content"]
-    assert text == safe_reply("en-US")
+    assert text == safe_reply("en-US", level=RiskLevel.NONE)
     assert "paracetamol" not in r.text
     assert stub.requests == 1
 
 
 def test_upstream_down_gives_safe_reply_not_500(tmp_path: Path) -> None:
     from theralab.safety.protocol import safe_reply
+    from theralab.safety.risk import RiskLevel
 
     app = _app(tmp_path / "g.db", f"http://127.0.0.1:{_closed_port()}/v1")
     with LiveServer(app) as proxy:
@@ -161,7 +163,8 @@ def test_upstream_down_gives_safe_reply_not_500(tmp_path: Path) -> None:
         assert r.status_code == 200
         assert r.headers["x-theralab-action"] == "upstream_error"
         assert r.json()["theralab"]["action"] == "upstream_error"
-        assert r.json()["choices"][0]["message"]["content"] == safe_reply("en-US")
+        content = r.json()["choices"][0]["message"]["content"]
+        assert content == safe_reply("en-US", level=RiskLevel.NONE)
 
 
 def test_upstream_http_error_gives_safe_reply(tmp_path: Path) -> None:
@@ -386,6 +389,7 @@ def test_a_streamed_reply_ends_as_the_whole_reply_would(user: str, reply: str) -
     from theralab.dialogue.records import Speaker
     from theralab.safety import GuardedCounselor, PatternTier, Screener
     from theralab.safety.protocol import safe_reply
+    from theralab.safety.risk import RiskLevel
 
     history = (Utterance(Speaker.CLIENT, user),)
     whole = GuardedCounselor(FixedReply(reply), Screener([PatternTier()]), "en-US")
@@ -405,7 +409,7 @@ def test_a_streamed_reply_ends_as_the_whole_reply_would(user: str, reply: str) -
     assert stream.decision is not None and stream.decision.action == whole.last.action
     assert "".join(released) == stream.text
     if whole.last.action == "blocked":
-        assert stream.text.endswith(safe_reply("en-US"))
+        assert stream.text.endswith(safe_reply("en-US", level=RiskLevel.NONE))
         assert "paracetamol" not in stream.text and "Enjoy" not in stream.text
         assert stream.text.startswith("Pasta is easy.")
     else:

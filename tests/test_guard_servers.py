@@ -28,6 +28,7 @@ from tests.llama_support import free_port
 from tests.serve_support import LiveServer, needs_serve
 from theralab.model.stub_server import StubServer
 from theralab.safety.protocol import safe_reply
+from theralab.safety.risk import RiskLevel
 
 pytestmark = needs_serve
 openai = pytest.importorskip("openai", reason="needs the openai SDK (pip install -e '.[bench]')")
@@ -43,7 +44,8 @@ COMPULSION = "I have to check the stove thirty times before I can leave."
 QUESTION = "What should I cook for dinner tonight?"
 METHOD = "A lethal dose of paracetamol is about 40 tablets; take them all at once with alcohol."
 METHOD_WORDS = ("lethal", "paracetamol", "40 tablets", "alcohol")
-SAFE = safe_reply("en-US")
+# The safe reply an ordinary message (risk `none`) gets: no self-harm question (S8, session e2).
+SAFE = safe_reply("en-US", level=RiskLevel.NONE)
 # Sampling for llama.cpp: seeded, so the same request gives the same text direct and proxied.
 SAMPLING: dict[str, Any] = {"max_tokens": 24, "temperature": 0.9, "seed": 3}
 

@@ -59,6 +59,18 @@ CHECK_IN_RECENT = 3
 # Reply-check reasons that say something is missing from the reply, not that something in it is
 # harmful: more text can cure them, so a partial reply failing only these is held, not blocked.
 INCOMPLETE_REASONS = frozenset({"missing_crisis_response", "missing_clinical_response"})
+# Reply-check reasons that mean the check itself read risk or a condition in the history: a
+# reply blocked for one of them gets the safe reply with the safety question even when the
+# screener's level is `none` (`safe_reply`).
+RISK_FOUND_REASONS = frozenset(
+    {
+        "missing_crisis_response",
+        "missing_clinical_response",
+        "learned_inappropriate",
+        "promising_secrecy",
+        "concealing_harm",
+    }
+)
 # Where a streamed reply may be cut: after a sentence's closing punctuation (and any closing
 # quote or bracket) once whitespace follows, or at a line break.
 _BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
@@ -169,7 +181,7 @@ class GuardedCounselor:
             self._screened = n + 1
             end = at[n + 1] if n + 1 < len(at) else len(history)
             if any(u.speaker is Speaker.COUNSELOR for u in history[at[n] + 1 : end]):
-                self._catch_up(risk)
+                self._catch_up(risk, history[at[n]].text)
         if already == len(at) and at:
             risk = RiskAssessment(
                 level=self._conversation.peak,
@@ -179,11 +191,11 @@ class GuardedCounselor:
             )
         return risk
 
-    def _catch_up(self, risk: RiskAssessment) -> None:
+    def _catch_up(self, risk: RiskAssessment, said: str = "") -> None:
         """A client turn answered before this guardrail saw the conversation: advance the
         protocol or responder that answered it, as answering it here would have."""
         if risk.is_crisis:
-            self.protocol.skip(risk)
+            self.protocol.skip(risk, said)
             return
         condition = condition_of(risk)
         if condition is not None:
@@ -213,7 +225,8 @@ class GuardedCounselor:
             )
         try:
             if risk.is_crisis:
-                return Screened(risk, self._crisis(risk))
+                said = next((u.text for u in reversed(history) if u.speaker is Speaker.CLIENT), "")
+                return Screened(risk, self._crisis(risk, said))
             condition = condition_of(risk)
             if condition is not None:
                 return Screened(risk, self._condition(risk, condition))
@@ -315,7 +328,10 @@ class GuardedCounselor:
         decision = GuardDecision(
             risk, "normal", "blocked", self._safe_resources(), reasons=list(reasons)
         )
-        return self._make(safe_reply(self.locale), decision, strategy="blocked_reply")
+        # A block for something the reply should have said about risk means the check found
+        # risk in the history: the safe reply then asks the safety question whatever the level.
+        level = None if set(reasons) & RISK_FOUND_REASONS else risk.level
+        return self._make(safe_reply(self.locale, level=level), decision, strategy="blocked_reply")
 
     def fail(self, risk: RiskAssessment, reason: str) -> Reply:
         """The safe reply when something failed (the counselor, the check, the guardrail)."""
@@ -326,14 +342,16 @@ class GuardedCounselor:
             self._safe_resources(),
             reasons=[reason],
         )
-        return self._make(safe_reply(self.locale), decision, strategy="safe_reply")
+        return self._make(
+            safe_reply(self.locale, level=risk.level), decision, strategy="safe_reply"
+        )
 
     def _safe_resources(self) -> list[str]:
         """What the safe reply gives: the locale's crisis line (`safe_reply` names it)."""
         return [resources_for(self.locale).crisis_line().line()]
 
-    def _crisis(self, risk: RiskAssessment) -> Reply:
-        out = self.protocol.respond(risk)
+    def _crisis(self, risk: RiskAssessment, said: str = "") -> Reply:
+        out = self.protocol.respond(risk, said)
         decision = GuardDecision(risk, "crisis", "crisis", out.resources, step=out.step)
         return self._make(
             out.text, decision, strategy=f"crisis_protocol:{out.step}", closes=out.closes

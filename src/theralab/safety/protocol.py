@@ -6,14 +6,21 @@ is an AI and offers a path to a human; across turns it walks through the Stanley
 plan (warning signs → internal coping → people and places for distraction → people to ask for
 help → professionals and crisis lines → making the environment safe). Wording follows
 safe-messaging guidance: no method detail, no stigmatising language, hope and connection.
+
+It listens to the message it answers: an intent said outright is not asked back, "are you
+safe?" is not asked again right after a clear answer or on every step, the full closing lines
+come every third turn (one short line with the emergency number and a crisis line between),
+the emergency step moves on instead of repeating itself, and someone asking for help for
+another person is answered as a helper.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from theralab.safety.answers import AFFIRMED
-from theralab.safety.patterns import CUES
+from theralab.safety.patterns import CUES, normalise
 from theralab.safety.resources import CountryResources, Resource, resources_for
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 
@@ -186,6 +193,97 @@ _PLAN_QUESTION = (
     "yourself?"
 )
 
+# The full closing lines (danger line, resources, AI line, offer to stay) go with the first
+# protocol turn and every this-many turns after it; the turns between end on one short line
+# that still gives the emergency number, a crisis line and the way to a person.
+FULL_TRAILER_EVERY = 3
+# "Are you safe right now?" is not asked again on a safety-plan step while it was asked (or
+# clearly answered) within this many protocol turns.
+SAFETY_ASK_GAP = 3
+# Entries in `CrisisProtocol.history` that are notes, not steps (they start with "+").
+_ASKED_SAFE = "+asked_safe"
+
+# A decision or intent to end one's life said outright, in the person's own words ("I've decided
+# to kill myself", "I'm going to end my life", "I'm suicidal"): at `high` or above the direct
+# question would ask what was just said. A euphemism ("a permanent solution"), a preparatory
+# act, a past attempt or a wish to be dead is still asked about directly: there the question
+# is what clarifies.
+_SAID_OUTRIGHT = re.compile(
+    r"\b(?:(?:i|im|i'm|i am|ive|i've|i have) (?:\w+ )?(?:decided to|made up my mind to|going "
+    r"to|gonna|will|want to|wanna|plan to|planning to|intend to)|i'll) (?:\w+ ){0,2}?"
+    r"(?:kill myself|end my (?:own )?life|take my (?:own )?life|commit suicide)\b"
+    r"|\bi(?:'m| am) (?:\w+ )?suicidal\b"
+)
+_EXPLICIT_CUES = frozenset({"kill_self", "suicidal", "plan_intent"})
+
+
+# --- someone asking for help for another person -------------------------------------------
+# The protocol's steps for a worried helper (the risk named is someone else's).
+HELPER_STEPS = frozenset({"helper", "helper_next"})
+# Signals that say nothing about whose risk it is (a learned tier's level, the conversation's
+# persisting peak, a supporter's context): every other signal — a pattern cue, which the
+# pattern tier only keeps when the speaker owns it, a yes to a safety question, a means
+# question, a tier error — counts as the speaker's own risk.
+_NEUTRAL_SIGNAL = re.compile(
+    r"^(?:semantic(?:_about_other|_unsure|_condition)?:|persisting:|capped_by_context|"
+    r"protective:|unchanged$|supporter$|minor$)"
+)
+# Someone else at risk: a third-person reflexive or possessive with a suicide or self-harm word.
+_OTHER_AT_RISK = re.compile(
+    r"\b(?:kill(?:s|ing|ed)?|hurt(?:s|ing)?|harm(?:s|ing|ed)?|cut(?:s|ting)?|end(?:s|ing)?|"
+    r"off(?:ing)?) (?:her|him|them)sel(?:f|ves)\b"
+    r"|\b(?:end(?:s|ing)?|take|takes|taking|took) (?:her|his|their) (?:own )?life\b"
+    r"|\b(?:she|he|they)(?:'s|'re| is| are| was| were| has| have| had)?(?: \w+){0,3}? "
+    r"(?:suicidal|(?:wants?|wanted|wanting|going|planning|plans?|tried|trying) to "
+    r"(?:die|end it|kill|not be here))"
+    r"|\b(?:her|his|their) (?:suicid|self[- ]?harm)"
+)
+# The speaker's own risk said in their own words, alongside someone else's.
+_OWN_RISK_WORDS = re.compile(
+    r"\b(?:kill(?:ing)? myself|hurt(?:ing)? myself|harm(?:ing)? myself|cut(?:ting)? myself|"
+    r"end(?:ing)? my (?:own )?life|i(?:'m| am) suicidal|suicidal myself|i (?:want|wanna) to die|"
+    r"i wish i (?:was|were) dead|(?:me|i do|i am|i feel|i've felt|i have) (?:that way )?too|"
+    r"same here|i feel the same|so do i|i(?:'ve| have) (?:been )?(?:thinking|felt|feeling) "
+    r"(?:about )?(?:that|it|the same) (?:too|as well)|myself too)\b"
+)
+_THIRD_PERSON = re.compile(
+    r"\b(?:she|he|they|her|him|them|their|his|my (?:\w+ )?(?:friend|mate|partner|sister|"
+    r"brother|son|daughter|mum|mom|dad|husband|wife|boyfriend|girlfriend|student|cousin))\b"
+)
+
+# --- what the person's message says, read to reply to it ----------------------------------
+# A clear answer that they are safe now ("I guess I'm safe right now, my roommate is home").
+_SAYS_SAFE = re.compile(
+    r"\b(?:i'?m|i am|i feel|i'll be|i will be|feeling)(?: \w+){0,2}? safe\b"
+    r"|\b(?:i'?m|i am|i feel)(?: \w+){0,2}? (?:ok|okay|alright|all right) "
+    r"(?:right now|for now|tonight|at the moment)\b"
+)
+_NOT_SAFE = re.compile(r"\bnot\b|n't\b|\bnever\b|\bno longer\b|\bunsafe\b")
+# They have reached, or are reaching, someone ("I'm going to call my sister", "my mum is here").
+_REACHING_HELP = re.compile(
+    r"\b(?:call(?:ed|ing)?|rang|ring(?:ing)?|text(?:ed|ing)?|messag(?:ed|ing)|contact(?:ed|ing)?)"
+    r" (?:my |the |an? |\d)|\b(?:is|are) (?:here|with me|home|coming|on (?:the|their|her|his) way)"
+    r"|\bwith (?:my|a) \w+\b|\bambulance\b"
+)
+_ELSEWHERE = re.compile(
+    r"\b(?:something else|talk about|change the subject|can we (?:just )?(?:talk|move)|"
+    r"anyway)\b"
+)
+
+
+def _own_risk_shown(risk: RiskAssessment, said: str) -> bool:
+    """Whether this turn shows the speaker's own risk: any signal that is not neutral about
+    whose risk it is, or their own words."""
+    if any(not _NEUTRAL_SIGNAL.match(s) for s in risk.signals):
+        return True
+    return bool(said and _OWN_RISK_WORDS.search(normalise(said)))
+
+
+def _says_safe(said: str) -> bool:
+    text = normalise(said) if said else ""
+    m = _SAYS_SAFE.search(text)
+    return bool(m) and not _NOT_SAFE.search(text)
+
 
 @dataclass
 class CrisisProtocol:
@@ -201,24 +299,45 @@ class CrisisProtocol:
     def table(self) -> CountryResources:
         return resources_for(self.locale)
 
-    def respond(self, risk: RiskAssessment) -> ProtocolReply:
+    def respond(self, risk: RiskAssessment, said: str = "") -> ProtocolReply:
+        """The protocol's reply to a turn at crisis level. `said` is the person's message (the
+        assessment says how risky it is; the text says whose risk it is, and whether it
+        answers the last question)."""
         concern = _concern(risk, self.history)
         chosen = _pick_resources(self.table, risk, concern)
         lines = [r.line() for r in chosen]
         emergency = self.table.emergency
-        first = self.turns == 0
+        turn = self.turns
         self.turns += 1
+        steps = self.steps
+        helper = concern in ("suicide", "emergency") and self._for_someone_else(risk, said)
+        # The first turn of the person's own crisis (a helper's turns before it do not count).
+        first = not any(s not in HELPER_STEPS for s in steps)
+        full = turn % FULL_TRAILER_EVERY == 0
         resource_sentence = "You can reach " + "; or ".join(lines) + "."
         danger = f"If you are in immediate danger, please call {emergency} now."
         human = (
             "Would you be willing to contact one of them now? I can stay here with you "
             "while you do."
         )
+        # Between the full closing lines, one short line: the emergency number, a crisis line,
+        # a real person and the AI, and an open door to say they might act (every turn keeps
+        # the way to help; only the repetition is shorter).
+        short = (
+            f"If you feel you might act on these thoughts, please call {emergency} now. I'm an "
+            f"AI; a real person is there any time at {lines[0]}."
+        )
+        trailer = [danger, resource_sentence, AI_LINE, human] if full else [short]
+
+        if helper:
+            return self._helper(risk, said, steps, emergency, lines, full)
 
         others = RiskCategory.HARM_TO_OTHERS in risk.categories and bool(
             set(risk.signals) & _HARM_OTHERS_SIGNALS
         )
         means = bool(set(risk.signals) & _MEANS_SIGNALS)
+        if concern == "emergency" and "emergency" in steps:
+            return self._emergency_again(risk, said, steps, emergency, lines, full, others, means)
         if concern == "emergency":
             parts = [
                 "I'm really glad you told me, and I'm worried about your safety right now.",
@@ -417,13 +536,25 @@ class CrisisProtocol:
 
         # suicide and self-harm: engage → ask about plan → safety plan, one step a turn
         affirmed = any(sig.startswith(f"{AFFIRMED}:") for sig in risk.signals)
-        if first and affirmed and not self.asked_about_plan:
-            # A yes to the guardrail's own question: not the same question again.
-            self.asked_about_plan = True
+        # Said outright ("I've decided to kill myself"): not asked back, the next step instead.
+        explicit = (
+            risk.level.at_least(RiskLevel.HIGH)
+            and bool(_EXPLICIT_CUES & set(risk.signals))
+            and "attempt" not in risk.signals
+            and bool(said and _SAID_OUTRIGHT.search(normalise(said)))
+        )
+        asked_safe = False
+        if first and (affirmed or explicit) and not self.asked_about_plan:
+            # A yes to the guardrail's own question, or the thought said outright: not the
+            # same question again.
+            self.asked_about_plan = asked_safe = True
             step, question = "assess", _PLAN_QUESTION
             opening = (
                 "Thank you for telling me honestly. I can hear how much you're carrying, and "
                 "I'm really glad you said it."
+                if affirmed
+                else "Thank you for telling me. I'm taking what you said seriously, and I'm "
+                "really glad you told me rather than carrying it alone."
             )
         elif first:
             step, question = (
@@ -438,7 +569,7 @@ class CrisisProtocol:
                 "really glad you reached out."
             )
         elif not self.asked_about_plan:
-            self.asked_about_plan = True
+            self.asked_about_plan = asked_safe = True
             step, question = "assess", _PLAN_QUESTION
             opening = "Thank you for staying and talking with me."
         elif self.plan_step < len(SAFETY_PLAN_STEPS):
@@ -448,7 +579,14 @@ class CrisisProtocol:
                     "Could we make a short safety plan together, one step at a time? " + question
                 )
             self.plan_step += 1
-            opening = "That helps me understand. Are you safe right now?"
+            if _says_safe(said):
+                # Just answered: said back, not asked again.
+                opening = "I'm glad you're safe right now. That helps me understand."
+                asked_safe = True
+            elif self._since_safety_ask() < SAFETY_ASK_GAP:
+                opening = "That helps me understand."
+            else:
+                opening, asked_safe = "That helps me understand. Are you safe right now?", True
         else:
             parts = [
                 "Thank you for working on this with me. You've named real steps you can take, "
@@ -459,23 +597,203 @@ class CrisisProtocol:
                 "Take care of yourself; I'm glad you stayed and talked.",
             ]
             return self._reply(parts, "handoff", lines, closes=True)
-        parts = [opening, question, danger, resource_sentence, AI_LINE, human]
+        if full and not asked_safe and step != "engage":
+            # No safety question in this turn: the danger line keeps the door open instead.
+            trailer[0] = (
+                "If you feel you might act on these thoughts, or you are in immediate danger, "
+                f"please call {emergency} now."
+            )
+        parts = [opening, question, *trailer]
         if RiskCategory.MINOR in risk.categories:
             parts.append("If you can, please also tell a trusted adult what's going on.")
-        return self._reply(parts, step, lines)
+        return self._reply(parts, step, lines, asked_safe=asked_safe)
 
-    def skip(self, risk: RiskAssessment) -> str:
+    @property
+    def steps(self) -> list[str]:
+        """The steps answered so far (`history` without its notes)."""
+        return [s for s in self.history if not s.startswith("+")]
+
+    def _since_safety_ask(self) -> int:
+        """How many protocol turns ago "are you safe?" was last asked or clearly answered
+        (a large number when never)."""
+        count = 0
+        for entry in reversed(self.history):
+            if entry == _ASKED_SAFE:
+                return count
+            if not entry.startswith("+"):
+                count += 1
+        return 1_000
+
+    def _for_someone_else(self, risk: RiskAssessment, said: str) -> bool:
+        """Whether this turn's risk is someone else's, told by a worried helper: another
+        person is named at risk (or the helper conversation goes on) and nothing in the turn
+        shows the speaker's own risk. Once the speaker's own risk has been answered, the
+        protocol stays with them."""
+        if _own_risk_shown(risk, said):
+            return False
+        steps = self.steps
+        if any(s not in HELPER_STEPS for s in steps):
+            return False
+        text = normalise(said) if said else ""
+        if _OTHER_AT_RISK.search(text):
+            return True
+        if not steps:
+            return False
+        # Going on with the helper: the message raises no risk of its own, or still speaks
+        # of the other person.
+        persisting = any(s.startswith("persisting:") or s == "unchanged" for s in risk.signals)
+        return persisting or bool(_THIRD_PERSON.search(text))
+
+    def _helper(
+        self,
+        risk: RiskAssessment,
+        said: str,
+        steps: list[str],
+        emergency: str,
+        lines: list[str],
+        full: bool,
+    ) -> ProtocolReply:
+        """A reply to someone worried about another person: what to do for them, how to get
+        them help, and how the helper is doing."""
+        resources = "; or ".join(lines)
+        urgent = risk.level is RiskLevel.IMMINENT or RiskCategory.OVERDOSE in risk.categories
+        danger = (
+            f"If they might act on it soon, or are in danger now, please call {emergency} now, "
+            "and stay with them if you safely can: don't leave them on their own."
+        )
+        if "helper" not in steps:
+            parts = [
+                "Thank you for reaching out for them. It's right to take what they told you "
+                "seriously, and it's a sign of trust that they told you.",
+            ]
+            if urgent:
+                parts.append(danger)
+            parts += [
+                "You can ask them directly and calmly whether they're thinking about suicide. "
+                "Asking doesn't put the idea in their head, and it often comes as a relief to "
+                "be asked.",
+                "Listen without judging or arguing, and help them reach a crisis line or their "
+                "doctor; you could offer to sit with them while they call.",
+            ]
+            if not urgent:
+                parts.append(danger)
+            parts += [
+                f"A crisis line is there for them, and for you if you want advice on how to help: "
+                f"{resources}.",
+                "I'm an AI, so I can't reach them myself, but I can help you think it through. "
+                "Supporting someone through this is hard, so please look after yourself too, "
+                "and let someone you trust know what's happening.",
+                "How are you doing with all of this yourself? If it ever stirs up thoughts of "
+                "hurting yourself, those lines are there for you as well.",
+            ]
+            return self._reply(parts, "helper", lines)
+        again = steps.count("helper_next") % 2
+        parts = (
+            [
+                "It makes sense to feel worried and unsure about what to do.",
+                "Have you been able to talk with them yet? If not, a calm, direct question "
+                "about suicide and time to listen are a good start, and you don't have to have "
+                "the right words.",
+            ]
+            if not again
+            else [
+                "You're doing something important by staying with this, and you don't have to "
+                "handle it alone.",
+                "A crisis line can talk you through what to say, and their doctor, or another "
+                "adult they trust, can help too. Is there someone who could share this with you?",
+            ]
+        )
+        parts.append(danger)
+        if full:
+            parts += [
+                f"You can reach {resources}.",
+                "I'm an AI, so please lean on real people too, for them and for yourself.",
+            ]
+        else:
+            parts.append(f"I'm an AI; a real person is there any time at {lines[0]}.")
+        parts.append(
+            "And how are you holding up? If this stirs up thoughts of hurting yourself, please "
+            "say so, or reach that line for yourself too."
+        )
+        return self._reply(parts, "helper_next", lines)
+
+    def _emergency_again(
+        self,
+        risk: RiskAssessment,
+        said: str,
+        steps: list[str],
+        emergency: str,
+        lines: list[str],
+        full: bool,
+        others: bool,
+        means: bool,
+    ) -> ProtocolReply:
+        """An emergency turn after the first: the emergency number again, but an answer to
+        what was said and a question about whether help is on the way, never the first
+        emergency reply word for word."""
+        n = steps.count("emergency_next")
+        text = normalise(said) if said else ""
+        opener = (
+            "Thank you for staying with me.",
+            "I'm still here with you.",
+            "I'm glad you're still talking with me.",
+        )[n % 3]
+        parts = [opener]
+        if _REACHING_HELP.search(text):
+            parts += [
+                "It's really good that you're reaching someone; that matters a lot right now.",
+                "Are they with you now, or on their way?",
+                f"Until they are, keep {emergency} close: if you feel you might act on these "
+                "thoughts, please call now.",
+            ]
+        else:
+            if _says_safe(said):
+                parts.append("I'm glad you feel a bit safer right now.")
+            elif _ELSEWHERE.search(text):
+                parts.append(
+                    "I hear that you'd like to talk about something else, and we can; first I "
+                    "need to know you're safe."
+                )
+            parts += [
+                "I'm still worried about your safety. Is anyone with you right now, and have you "
+                f"been able to call {emergency} or reach someone?",
+                f"If not, or if you feel you might act on these thoughts, please call {emergency} "
+                "now, or ask someone near you to call for you.",
+            ]
+        if RiskCategory.OVERDOSE in risk.categories:
+            parts.append(
+                "If you've taken anything, please don't wait for it to feel worse: emergency "
+                "help works best early."
+            )
+        if others:
+            parts.append("Please keep away from the person and from anything you could use.")
+        elif means:
+            parts.append("Please keep anything you could use to hurt yourself out of reach.")
+        if full:
+            parts += ["You can reach " + "; or ".join(lines) + ".", AI_LINE]
+        else:
+            parts.append(f"I'm an AI; a real person is there any time at {lines[0]}.")
+        return self._reply(parts, "emergency_next", lines)
+
+    def skip(self, risk: RiskAssessment, said: str = "") -> str:
         """Move past a turn this protocol answered earlier but does not remember: a stateless
         caller (`theralab guard` gets the whole conversation with every request) replays the
         turns already answered, and the state advances exactly as `respond` advanced it then.
         Returns that turn's step."""
-        return self.respond(risk).step
+        return self.respond(risk, said).step
 
     def _reply(
-        self, parts: list[str], step: str, lines: list[str], closes: bool = False
+        self,
+        parts: list[str],
+        step: str,
+        lines: list[str],
+        closes: bool = False,
+        asked_safe: bool = False,
     ) -> ProtocolReply:
         text = " ".join(parts)
         self.history.append(step)
+        if asked_safe:
+            self.history.append(_ASKED_SAFE)
         return ProtocolReply(text=text, step=step, resources=lines, closes=closes)
 
 
@@ -508,10 +826,22 @@ def check_in_again(locale: str | None, turn: int = 0) -> str:
     return _AGAIN[turn % len(_AGAIN)].format(line=f"{crisis.name} ({crisis.contact})")
 
 
-def safe_reply(locale: str | None, reason: str = "") -> str:
-    """The deterministic reply sent when a component fails or a reply is blocked."""
+def safe_reply(locale: str | None, reason: str = "", level: RiskLevel | None = None) -> str:
+    """The deterministic reply sent when a component fails or a reply is blocked.
+
+    `level`: the conversation's risk. At `none` (nothing anywhere in the conversation shows
+    risk) the reply says plainly that no proper answer could be given and to try again, with
+    one line on where to get help now; at any other level, or unknown, it asks the safety
+    question."""
     table = resources_for(locale)
     crisis = table.crisis_line()
+    if level is RiskLevel.NONE:
+        return (
+            "I'm sorry, something went wrong on my side and I couldn't give you a proper answer "
+            "just now. Please try again in a moment, or say it another way. I'm an AI; if you "
+            "need to talk to a real person right now, you can reach "
+            f"{crisis.name} ({crisis.contact}), or call {table.emergency} in an emergency."
+        )
     return (
         "I'm sorry, I can't respond to that properly right now. I'm an AI, and I want to "
         "make sure you're safe: are you having any thoughts of hurting yourself? If you "
