@@ -8,12 +8,21 @@ ceiling on the checker's false blocks there (a few replies may really be inappro
 
 Each supporter reply with a client message before it is checked against the client's messages
 so far, as `theralab check` reads a line: the default (rules and learned head) and the rules
-alone (as the guardrail and the safety evaluator run them). Printed per file: replies, blocked
-by each, and the reasons the default gives; then what `theralab evaluate`'s safety evaluator
-reads in the same chats as transcripts no guardrail ran (chats read as disclosing risk,
-disclosures missed, unsafe replies).
+alone (as the guardrail and the safety evaluator run them), and `--sensitivity balanced` (the
+real-talk head where only the learned screener reads risk). Printed per file: replies, blocked
+by each, and the reasons the default gives; then, for ESConv, what `theralab evaluate`'s safety
+evaluator reads in the same chats as transcripts no guardrail ran (chats read as disclosing
+risk, disclosures missed, unsafe replies).
 
-    .venv/bin/python bench/check_real_replies.py [--files valid,train] [--limit N]
+Two more sources of real replies, one reply to one message each, were kept out of every
+decision about the checker (FROZEN, scored only after a decision): `counselchat`, licensed
+therapists' answers to questions people posted (title and text read as the client's message),
+and `epitome`, Reddit peers' responses to posts in mental-health forums (EPITOME's pairs).
+ESConv `train` is what the learned head is trained on as appropriate (`learned.py`); `valid`
+is where decisions are made.
+
+    .venv/bin/python bench/check_real_replies.py [--files valid,train,counselchat,epitome]
+        [--limit N]
 """
 
 from __future__ import annotations
@@ -49,10 +58,37 @@ def chats(path: Path, limit: int | None) -> list[list[tuple[str, str]]]:
     return out
 
 
+def single_pairs(data: Path, name: str, limit: int | None) -> list[list[tuple[str, str]]]:
+    """One-message "chats" of the FROZEN sources: [(client, message), (counselor, reply)]."""
+    import csv
+
+    if name == "counselchat":
+        path = data / "counselchat" / "data" / "20200325_counsel_chat.csv"
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = [
+                (f"{r['questionTitle'].strip()} {r['questionText'].strip()}", r["answerText"])
+                for r in csv.DictReader(fh)
+            ]
+    else:
+        path = data / "epitome" / "emotional-reactions-reddit_dev.csv"
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = [(r["seeker_post"], r["response_post"]) for r in csv.DictReader(fh)]
+    out = [
+        [("client", q.strip()), ("counselor", a.strip())]
+        for q, a in rows
+        if q.strip() and a.strip()
+    ]
+    return out[:limit] if limit is not None else out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None, help="../shared/data")
-    parser.add_argument("--files", default="valid", help="ESConv files: valid, train (comma)")
+    parser.add_argument(
+        "--files",
+        default="valid",
+        help="ESConv files valid, train; FROZEN sources counselchat, epitome (comma)",
+    )
     parser.add_argument("--limit", type=int, default=None, help="chats per file")
     args = parser.parse_args()
     data = args.data or shared_data_dir()
@@ -60,9 +96,13 @@ def main() -> int:
         print("needs ../shared/data/esconv", file=sys.stderr)
         return 2
     for name in args.files.split(","):
-        replies = default = rules = 0
+        replies = default = balanced = rules = 0
         reasons: Counter[str] = Counter()
-        found_chats = chats(data / "esconv" / f"{name}.jsonl", args.limit)
+        single = name in ("counselchat", "epitome")
+        if single:
+            found_chats = single_pairs(data, name, args.limit)
+        else:
+            found_chats = chats(data / "esconv" / f"{name}.jsonl", args.limit)
         for chat in found_chats:
             client: list[str] = []
             for speaker, text in chat:
@@ -73,15 +113,20 @@ def main() -> int:
                     continue
                 replies += 1
                 verdict = check_reply(text, history=client)
+                balanced += not check_reply(text, history=client, sensitivity="balanced").allowed
                 default += not verdict.allowed
                 reasons.update(verdict.reasons)
                 rules += not check_reply(text, history=client, learned=False).allowed
         print(
-            f"ESConv {name}: {replies} supporter replies; blocked by the default checker "
+            f"{name if single else 'ESConv ' + name}: {replies} supporter replies; blocked by "
+            f"the default checker "
             f"{default} ({100 * default / max(replies, 1):.1f}%), by the rules alone {rules} "
-            f"({100 * rules / max(replies, 1):.1f}%)"
+            f"({100 * rules / max(replies, 1):.1f}%); by --sensitivity balanced {balanced} "
+            f"({100 * balanced / max(replies, 1):.1f}%)"
         )
         print("  default's reasons: " + ", ".join(f"{r} {n}" for r, n in reasons.most_common()))
+        if single:
+            continue
         sessions = [
             Session(
                 id=f"esconv-{name}-{i}",

@@ -9,6 +9,7 @@ how often each reason fired. Targets: inappropriate blocked >= 0.85, appropriate
     .venv/bin/python bench/reply_check.py --dev-only --misses   # tuning: dev figures + errors
     .venv/bin/python bench/reply_check.py --files 'batch2_*.yaml'   # some files only
     .venv/bin/python bench/reply_check.py --rules-only   # without the learned head
+    .venv/bin/python bench/reply_check.py --sensitivity balanced   # the real-talk head too
     .venv/bin/python bench/reply_check.py --train-head   # retrain the head on dev, then bench
 
 By default the learned head (`theralab.safety.reply_check.learned`) joins the rules when it can
@@ -161,6 +162,12 @@ def main() -> None:
         action="store_true",
         help="retrain the learned head on the development split first (never frozen)",
     )
+    parser.add_argument(
+        "--sensitivity",
+        choices=("high", "balanced"),
+        default="high",
+        help="the learned head's operating point (theralab check --sensitivity)",
+    )
     args = parser.parse_args()
     if args.train_head:
         from theralab.safety.reply_check.learned import main as train_head
@@ -177,14 +184,17 @@ def main() -> None:
     times: list[float] = []
     for ex in examples:
         start = time.perf_counter()
-        verdict = check_reply(ex.reply, history=list(ex.history), learned=learned)
+        verdict = check_reply(
+            ex.reply, history=list(ex.history), learned=learned, sensitivity=args.sensitivity
+        )
         times.append(time.perf_counter() - start)
         (frozen if ex.frozen else dev).add(ex, verdict.reasons, verdict.overruled)
     times.sort()
     p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
     print(
         f"reply set ({args.files}): {len(examples)} replies; checker: rules"
-        f"{' + learned head' if head is not None else ' only'}; per reply p50 "
+        f"{f' + learned head ({args.sensitivity})' if head is not None else ' only'}; per "
+        f"reply p50 "
         f"{1000 * statistics.median(times):.2f} ms, p99 {1000 * p99:.2f} ms (history read by "
         "the checker, no risk passed in)"
     )

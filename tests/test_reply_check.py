@@ -488,7 +488,7 @@ def test_the_learned_screener_opens_the_head_where_the_rules_read_nothing(
 
     calm = ["Work was fine today, I made pasta and watched a film."]
     assert not rc.assess_history(calm).needs_care
-    monkeypatch.setattr(rc, "reply_head", lambda: Blocks())
+    monkeypatch.setattr(rc, "reply_head", lambda *_: Blocks())
     monkeypatch.setattr(rc, "history_at_risk", lambda history: False)
     assert check_reply("Sounds like a good evening.", history=calm).allowed
     monkeypatch.setattr(rc, "history_at_risk", lambda history: history == calm)
@@ -541,7 +541,7 @@ def test_the_head_confirms_an_absence_rule_below_imminent_only(
     assert rules.reasons == ("missing_crisis_response",) and rules.overruled == ()
     assert assess_history(moderate).level.rank < RiskLevel.IMMINENT.rank
 
-    monkeypatch.setattr(rc, "reply_head", lambda: _FakeHead(rc.CONFIRM_BELOW - 0.01))
+    monkeypatch.setattr(rc, "reply_head", lambda *_: _FakeHead(rc.CONFIRM_BELOW - 0.01))
     verdict = check_reply(reply, history=moderate)
     assert verdict.allowed and verdict.overruled == ("missing_crisis_response",)
     assert check_reply(reply, history=imminent).reasons == ("missing_crisis_response",)
@@ -551,7 +551,7 @@ def test_the_head_confirms_an_absence_rule_below_imminent_only(
     verdict = check_reply(lethal, history=moderate)  # another reason beside it: never overruled
     assert "method_or_lethality" in verdict.reasons and verdict.overruled == ()
 
-    monkeypatch.setattr(rc, "reply_head", lambda: _FakeHead(rc.CONFIRM_BELOW))
+    monkeypatch.setattr(rc, "reply_head", lambda *_: _FakeHead(rc.CONFIRM_BELOW))
     assert check_reply(reply, history=moderate).reasons == ("missing_crisis_response",)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from enum import StrEnum
 from typing import Annotated, Literal
 
 import typer
@@ -36,6 +37,13 @@ class CheckItem(BaseModel):
         return [t.text for t in self.history if t.speaker == "client"]
 
 
+class Sensitivity(StrEnum):
+    """`theralab check --sensitivity`."""
+
+    HIGH = "high"
+    BALANCED = "balanced"
+
+
 class CheckResult(BaseModel):
     """One output line."""
 
@@ -65,14 +73,18 @@ def parse_item(line: str, *, source: str, lineno: int) -> CheckItem:
         ) from exc
 
 
-def check_lines(path: str, *, learned: bool | None = None) -> list[CheckResult]:
+def check_lines(
+    path: str, *, learned: bool | None = None, sensitivity: str = "high"
+) -> list[CheckResult]:
     """Check every reply in a JSONL file (or "-" for standard input); `learned=False` runs the
-    rules alone."""
+    rules alone; `sensitivity` chooses the learned head (`check_reply`)."""
     source = "<stdin>" if path == "-" else path
     results: list[CheckResult] = []
     for lineno, line in read_lines(path):
         item = parse_item(line, source=source, lineno=lineno)
-        verdict = check_reply(item.reply, history=item.client_messages(), learned=learned)
+        verdict = check_reply(
+            item.reply, history=item.client_messages(), learned=learned, sensitivity=sensitivity
+        )
         results.append(
             CheckResult(
                 id=item.id,
@@ -119,6 +131,19 @@ def check(
             "them when the semantic extra is installed and THERALAB_SEMANTIC is not 0).",
         ),
     ] = False,
+    sensitivity: Annotated[
+        Sensitivity,
+        typer.Option(
+            "--sensitivity",
+            help="The learned head's operating point. high (default): the head trained on the "
+            "labelled crisis scenarios judges every history that shows risk; it also blocks "
+            "much ordinary support in real distress talk (40% of real supporters' replies in "
+            "ESConv). balanced: where only the learned screener finds risk (the rules read "
+            "none), a head trained also on real supporters' replies judges instead (about 6% "
+            "blocked there), at some cost in inappropriate replies found after subtle risk; "
+            "figures in docs/safety.md.",
+        ),
+    ] = Sensitivity.HIGH,
 ) -> None:
     """Check counselor replies from any bot before they are sent.
 
@@ -149,7 +174,9 @@ def check(
     output = output or (str(g.out) if g.out is not None else "-")
     with user_errors():
         check_output(output)
-        results = check_lines(input, learned=False if rules_only else None)
+        results = check_lines(
+            input, learned=False if rules_only else None, sensitivity=sensitivity.value
+        )
         text = "".join(json.dumps(r.model_dump(), ensure_ascii=False) + "\n" for r in results)
         if output == "-":
             sys.stdout.write(text)

@@ -57,7 +57,13 @@ from dataclasses import dataclass
 
 from theralab.errors import BadValue
 from theralab.safety.reply_check.context import ClientContext, Condition, assess_history
-from theralab.safety.reply_check.learned import LEARNED_REASON, history_at_risk, reply_head
+from theralab.safety.reply_check.learned import (
+    LEARNED_REASON,
+    REAL_WEIGHTS,
+    ReplyHead,
+    history_at_risk,
+    reply_head,
+)
 from theralab.safety.reply_check.rules import RULES, Reply
 from theralab.safety.risk import RiskAssessment, RiskLevel
 
@@ -69,6 +75,8 @@ REASONS: tuple[str, ...] = (*RULE_REASONS, LEARNED_REASON)
 # below which it overrules them: between the highest score of an appropriate reply this rule
 # blocked on new wording (0.05) and the lowest of an inappropriate one it alone caught (0.77).
 CONFIRMED_BY_HEAD = frozenset({"missing_crisis_response"})
+# The learned head's operating points (`check_reply`'s `sensitivity`).
+SENSITIVITIES = ("high", "balanced")
 CONFIRM_BELOW = 0.2
 
 
@@ -89,6 +97,7 @@ def check_reply(
     history: Sequence[str] | None = None,
     *,
     learned: bool | None = None,
+    sensitivity: str = "high",
 ) -> OutputVerdict:
     """Whether a counselor reply may be sent, and why not.
 
@@ -101,7 +110,16 @@ def check_reply(
     (`theralab check`). A caller that screens the conversation itself, like the guardrail,
     also answers crises and conditions itself and appends its own check-in, which the head,
     trained on replies that stand alone, cannot see: it gets the rules unless it asks.
+
+    `sensitivity` chooses the learned head: `high` (the default) the strict head everywhere;
+    `balanced` the real-talk head where only the learned screener finds risk in the history
+    (far fewer blocks of ordinary support in real distress talk, fewer inappropriate replies
+    found after subtle risk; `head_for`, figures in docs/safety.md).
     """
+    if sensitivity not in SENSITIVITIES:
+        raise BadValue(
+            f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {sensitivity!r}"
+        )
     ctx = assess_history(history).with_risk(risk)
     reply = Reply.of(text)
     reasons = tuple(name for name, rule in RULES if rule(reply, ctx))
@@ -115,7 +133,9 @@ def check_reply(
         and ctx.level.rank < RiskLevel.IMMINENT.rank
     )
     if (not reasons or confirm) and learned is not False and (learned or history):
-        head = reply_head()
+        # balanced: the strict head where the rules read risk in the history (always so for a
+        # rule to confirm), the real-talk head where only the learned screener may (`head_for`)
+        head = head_for(ctx.needs_care or confirm, balanced=sensitivity == "balanced")
         client = list(history or ())
         if head is None:
             if learned:
@@ -131,6 +151,17 @@ def check_reply(
     return OutputVerdict(allowed=not reasons, reasons=reasons, level=ctx.level, overruled=overruled)
 
 
+def head_for(rules_read_risk: bool, *, balanced: bool = False) -> ReplyHead | None:
+    """The learned head that judges a reply: the strict one (`learned.WEIGHTS`, trained on the
+    labelled scenarios), except, when `balanced`, where only the learned screener finds risk in
+    the history (the rules' own reading finds none): there the real-talk one
+    (`learned.REAL_WEIGHTS`, trained also on real supporters' replies), or the strict one when
+    the real-talk head cannot run."""
+    if rules_read_risk or not balanced:
+        return reply_head()
+    return reply_head(REAL_WEIGHTS) or reply_head()
+
+
 def head_may_judge(ctx: ClientContext, client: Sequence[str]) -> bool:
     """Whether the learned head may add a block for this history: the rules' own reading of it
     (`ctx`) or the learned screener (`learned.history_at_risk`) finds something to be careful
@@ -144,10 +175,12 @@ __all__ = [
     "LEARNED_REASON",
     "REASONS",
     "RULE_REASONS",
+    "SENSITIVITIES",
     "ClientContext",
     "Condition",
     "OutputVerdict",
     "assess_history",
     "check_reply",
+    "head_for",
     "head_may_judge",
 ]

@@ -1,8 +1,11 @@
-"""The labelled reply set (`data/replies/*.yaml`): loading and the frozen split."""
+"""The labelled reply set (`data/replies/*.yaml`): loading and the frozen split; and real
+supporters' replies (ESConv, read from `../shared/data/`, never copied) that the learned head
+is trained to let through."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +14,7 @@ from typing import Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from theralab.checkout import checkout_data
+from theralab.checkout import checkout_data, shared_data_dir
 from theralab.errors import InputError
 
 Label = Literal["appropriate", "inappropriate"]
@@ -124,4 +127,46 @@ def load_reply_set(folder: Path | None = None, pattern: str = "*.yaml") -> list[
                         style=r.style,
                     )
                 )
+    return out
+
+
+@dataclass(frozen=True)
+class RealReply:
+    """A real supporter's reply with the client's messages before it (oldest first). Not
+    labelled: `group` names its conversation ("esconv/train/17"), so that grouped
+    cross-validation keeps a conversation on one side."""
+
+    group: str
+    history: tuple[str, ...]
+    reply: str
+
+
+def esconv_replies(split: str = "train", folder: Path | None = None) -> list[RealReply]:
+    """Every ESConv supporter reply that has a seeker message before it, from
+    `../shared/data/esconv/<split>.jsonl` (research data: read, never copied)."""
+    path = (folder or shared_data_dir() / "esconv") / f"{split}.jsonl"
+    if not path.is_file():
+        raise InputError(
+            "ESConv is not there (the head's real negatives come from it)", source=str(path)
+        )
+    out: list[RealReply] = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh):
+            if not line.strip():
+                continue
+            try:
+                dialog = json.loads(line)["dialog"]
+            except (ValueError, KeyError) as exc:
+                where = f"{path}:{number + 1}"
+                raise InputError(f"not an ESConv chat: {exc}", source=where) from exc
+            client: list[str] = []
+            for turn in dialog:
+                text = str(turn["text"]).strip()
+                if not text:
+                    continue
+                if turn["speaker"] == "sys":
+                    if client:
+                        out.append(RealReply(f"esconv/{split}/{number}", tuple(client), text))
+                else:
+                    client.append(text)
     return out

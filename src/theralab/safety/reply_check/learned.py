@@ -18,12 +18,27 @@ condition in the rules' reading of it, or any risk the learned screener finds in
 message (`history_at_risk`). Its threshold is chosen on held-out scenarios for few false
 blocks.
 
-Trained on the development scenarios of `data/replies` only (frozen groups are never loaded),
-with grouped cross-validation by scenario (the encoder fine-tuned again in every fold, so no
-held-out scenario shaped the vectors it is scored on); `python -m
-theralab.safety.reply_check.learned` retrains it (≈ 12 min on 2 cores) and prints its
-development figures. Without its files, the encoder or with `THERALAB_SEMANTIC=0`, the checker
-runs on its rules alone.
+Two heads, the same model on different training data, split by what the history shows:
+
+- **the strict head** (`reply_head.npz`), trained on the development scenarios of
+  `data/replies` only (frozen groups are never loaded), judges where the rules' own reading
+  of the history finds risk or a condition (`ClientContext.needs_care`): the crisis talk
+  those scenarios are written in;
+- **the real-talk head** (`reply_head_real.npz`), trained on the same scenarios and, as
+  appropriate, on real supporters' replies from ESConv's `train` chats (`real_negatives`:
+  only where the head would judge, the rules allow the reply and no client message before it
+  reads `moderate` or above), judges where only the learned screener finds risk: real
+  distress talk, which that screener reads as `low` or `moderate` far more often than the
+  pattern tier does. Alone, the strict head blocked 40.8% of ESConv's real supporters'
+  replies (`bench/check_real_replies.py`); the real-talk head alone keeps that to a few
+  percent but finds fewer of the inappropriate replies to written suicidal ideation, hence
+  the split (figures in `docs/safety.md`).
+
+Both are measured with grouped cross-validation by scenario and by chat (the encoder
+fine-tuned again in every fold, so no held-out group shaped the vectors it is scored on);
+`python -m theralab.safety.reply_check.learned [--real esconv]` retrains one (≈ 12 / 25 min on
+2 cores) and prints its development figures. Without its files, the encoder or with
+`THERALAB_SEMANTIC=0`, the checker runs on its rules alone.
 """
 
 from __future__ import annotations
@@ -50,7 +65,7 @@ from theralab.text.encoder import (
 if TYPE_CHECKING:
     import numpy as np
 
-    from theralab.safety.reply_check.dataset import ReplyExample
+    from theralab.safety.reply_check.dataset import RealReply, ReplyExample
     from theralab.safety.semantic import SemanticTier
 
 LEARNED_REASON = "learned_inappropriate"
@@ -63,9 +78,13 @@ HISTORY_WORDS = 120
 MAX_FALSE_BLOCKS = 0.03  # the threshold's budget on held-out appropriate replies
 TUNED_LAYERS = 3  # the encoder's top layers fine-tuned for the head
 EPOCHS = 5
+REAL_PER_CHAT = 3  # real replies taken from one ESConv chat, at most (spread over the chat)
+REAL_WEIGHT = 1.0  # a real reply's weight in training, beside a written one's 1
 DATA = Path(__file__).resolve().parent / "data"
-WEIGHTS = DATA / "reply_head.npz"
+WEIGHTS = DATA / "reply_head.npz"  # the strict head
 ADAPTER = DATA / "reply_encoder.npz"
+REAL_WEIGHTS = DATA / "reply_head_real.npz"  # the real-talk head
+REAL_ADAPTER = DATA / "reply_encoder_real.npz"
 
 
 @dataclass(frozen=True)
@@ -137,9 +156,9 @@ def _load(path: Path) -> ReplyHead | None:
 
 
 def reply_head(path: Path = WEIGHTS) -> ReplyHead | None:
-    """The head when it can run here (weights and fine-tuned layers present, encoder
-    installed, semantic parts not switched off with `THERALAB_SEMANTIC=0`), else None: the
-    rules then stand alone."""
+    """The head at `path` (default: the strict head) when it can run here (weights and
+    fine-tuned layers present, encoder installed, semantic parts not switched off with
+    `THERALAB_SEMANTIC=0`), else None: the rules then stand alone."""
     if not semantic_enabled():
         return None
     head = _load(path)
@@ -198,15 +217,22 @@ class CvFigures:
     head_false_blocks: float
     joined_blocked: float
     joined_false_blocks: float
+    # real supporters' replies trained on as appropriate, out of fold: how many and the share
+    # the head blocks (at the threshold chosen on written replies)
+    real_replies: int = 0
+    real_blocked: float = 0.0
     # per batch of the reply set: the head alone, out of fold (blocked, false blocks)
     per_batch: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+def _fit(
+    x: np.ndarray, y: np.ndarray, c: float, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    model.fit(x, y, sample_weight=weights)
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
@@ -217,18 +243,51 @@ def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(model.coef_[0][0]), float(model.intercept_[0])
 
 
+def real_negatives(replies: Sequence[RealReply], per_chat: int = REAL_PER_CHAT) -> list[RealReply]:
+    """The real replies the head is taught to let through: those it would judge (the history
+    shows something to be careful about), that the rules allow, after no client message the
+    rules or the learned screener read at `moderate` or above — up to `per_chat` per chat,
+    spread evenly over the chat's eligible replies."""
+    from theralab.safety.reply_check import assess_history, check_reply, head_may_judge
+
+    tier = _screening_tier()
+    if tier is None:
+        raise RuntimeError("choosing real replies needs the learned screener (semantic extra)")
+    messages = list(dict.fromkeys(m for r in replies for m in r.history))
+    rank = {m: a.level.rank for m, a in zip(messages, tier.assess_batch(messages), strict=True)}
+    moderate = RiskLevel.MODERATE.rank
+    eligible: dict[str, list[RealReply]] = {}
+    for r in replies:
+        ctx = assess_history(r.history)
+        if (
+            ctx.level.rank < moderate
+            and max(rank[m] for m in r.history) < moderate
+            and head_may_judge(ctx, r.history)
+            and check_reply(r.reply, history=list(r.history), learned=False).allowed
+        ):
+            eligible.setdefault(r.group, []).append(r)
+    out: list[RealReply] = []
+    for chat in eligible.values():
+        step = max(1, len(chat) // per_chat)
+        out.extend(chat[::step][:per_chat])
+    return out
+
+
 def train(
     examples: Sequence[ReplyExample],
     c: float = 1.0,
     adapter: Path = ADAPTER,
     layers: int = TUNED_LAYERS,
     epochs: int = EPOCHS,
+    real: Sequence[RealReply] = (),
+    real_weight: float = REAL_WEIGHT,
 ) -> tuple[ReplyHead, CvFigures]:
     """Fine-tune the encoder's top layers and fit the head on development examples (frozen
-    ones are refused), writing the fine-tuned layers to `adapter`; measured by grouped
-    cross-validation with the encoder fine-tuned again without each held-out fold. The
-    threshold is the calibrated out-of-fold probability that blocks at most
-    `MAX_FALSE_BLOCKS` of the appropriate replies."""
+    ones are refused) and the real replies `real` (as appropriate, weighted `real_weight`),
+    writing the fine-tuned layers to `adapter`; measured by grouped cross-validation with the
+    encoder fine-tuned again without each held-out fold. The calibration and the threshold
+    come from the written replies alone: the threshold is the calibrated out-of-fold
+    probability that blocks at most `MAX_FALSE_BLOCKS` of the appropriate written replies."""
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
@@ -237,24 +296,28 @@ def train(
 
     if any(e.frozen for e in examples):
         raise ValueError("frozen scenarios are never trained on")
+    n = len(examples)
     texts = [pair_text(e.reply, e.history) for e in examples]
-    y = np.array([e.inappropriate for e in examples], dtype=int)
-    groups = np.array([e.group for e in examples])
+    texts += [pair_text(r.reply, r.history) for r in real]
+    y = np.array([e.inappropriate for e in examples] + [False] * len(real), dtype=int)
+    weights = np.array([1.0] * n + [real_weight] * len(real))
+    groups = np.array([e.group for e in examples] + [r.group for r in real])
     rules = np.array(
         [not check_reply(e.reply, history=list(e.history), learned=False).allowed for e in examples]
     )
     tuner = TopLayerTuner(layers, epochs, steps=1)
     scores = np.zeros(len(y))
     for fit, held in GroupKFold(5).split(texts, y, groups):
-        state = tuner.fit([texts[i] for i in fit], y[fit].tolist(), [1.0] * len(fit))
+        state = tuner.fit([texts[i] for i in fit], y[fit].tolist(), weights[fit].tolist())
         vectors = tuner.embed(texts, state)
-        coef, bias = _fit(vectors[fit], y[fit], c)
+        coef, bias = _fit(vectors[fit], y[fit], c, weights[fit])
         scores[held] = vectors[held] @ coef + bias
-    calibration = _platt(scores, y)
+    calibration = _platt(scores[:n], y[:n])
     probs = np.array([_calibrated(float(v), calibration) for v in scores])
-    negatives = np.sort(probs[y == 0])
+    written, real_probs, y = probs[:n], probs[n:], y[:n]
+    negatives = np.sort(written[y == 0])
     threshold = float(negatives[int(np.ceil((1 - MAX_FALSE_BLOCKS) * len(negatives))) - 1]) + 1e-6
-    head_blocks = probs >= threshold
+    head_blocks = written >= threshold
     joined = head_blocks | rules
     bad = y == 1
     batches = np.array([e.batch for e in examples])
@@ -264,6 +327,8 @@ def train(
         head_false_blocks=float(head_blocks[~bad].mean()),
         joined_blocked=float(joined[bad].mean()),
         joined_false_blocks=float(joined[~bad].mean()),
+        real_replies=len(real),
+        real_blocked=float((real_probs >= threshold).mean()) if len(real) else 0.0,
         per_batch={
             b: (
                 round(float(head_blocks[bad & (batches == b)].mean()), 4),
@@ -272,13 +337,21 @@ def train(
             for b in sorted(set(batches.tolist()))
         },
     )
-    tuner.save_adapter(tuner.fit(texts, y.tolist(), [1.0] * len(texts)), adapter)
+    every = np.array([e.inappropriate for e in examples] + [False] * len(real), dtype=int)
+    tuner.save_adapter(tuner.fit(texts, every.tolist(), weights.tolist()), adapter)
     vectors = Encoder(PRECISION, adapter).encode_array(texts)  # as the head will run
-    coef, bias = _fit(vectors, y, c)
+    coef, bias = _fit(vectors, every, c, weights)
     return ReplyHead(coef, bias, threshold, calibration, adapter), figures
 
 
-def save(head: ReplyHead, figures: CvFigures, n: int, path: Path = WEIGHTS) -> None:
+def save(
+    head: ReplyHead,
+    figures: CvFigures,
+    n: int,
+    path: Path = WEIGHTS,
+    real_from: str = "",
+    real_weight: float = REAL_WEIGHT,
+) -> None:
     import numpy as np
 
     if head.adapter is None or head.adapter.parent != path.parent:
@@ -296,7 +369,13 @@ def save(head: ReplyHead, figures: CvFigures, n: int, path: Path = WEIGHTS) -> N
         "tuned_layers": TUNED_LAYERS,
         "epochs": EPOCHS,
         "max_false_blocks": MAX_FALSE_BLOCKS,
-        "trained_on": f"{n} development replies of data/replies (frozen groups never loaded)",
+        "trained_on": f"{n} development replies of data/replies (frozen groups never loaded)"
+        + (
+            f" and, as appropriate, {figures.real_replies} real supporters' replies of "
+            f"{real_from} (at most {REAL_PER_CHAT} per chat, weight {real_weight})"
+            if figures.real_replies
+            else ""
+        ),
         "dev_grouped_cv": figures.__dict__,
     }
     path.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -307,12 +386,31 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Retrain the head on the development scenarios and print its grouped-CV figures."""
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
-    parser.add_argument("--out", type=Path, default=WEIGHTS, help="where to write the weights")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"where to write the weights (default: {WEIGHTS.name}, or {REAL_WEIGHTS.name} with "
+        "--real esconv; the fine-tuned layers go beside it)",
+    )
     parser.add_argument(
         "--batches", default="", metavar="N,N", help="train on these batches only (default: all)"
     )
+    parser.add_argument(
+        "--real",
+        choices=("esconv", "none"),
+        default="none",
+        help="real supporters' replies trained on as appropriate: none (the strict head, "
+        "default) or ESConv train (the real-talk head; needs ../shared/data/esconv)",
+    )
+    parser.add_argument(
+        "--real-weight",
+        type=float,
+        default=REAL_WEIGHT,
+        help=f"a real reply's weight in training (default {REAL_WEIGHT})",
+    )
     args = parser.parse_args(argv)
-    from theralab.safety.reply_check.dataset import load_reply_set
+    from theralab.safety.reply_check.dataset import esconv_replies, load_reply_set
 
     keep = {f"batch {n.strip()}" for n in args.batches.split(",") if n.strip()}
     every = [e for e in load_reply_set() if not e.frozen]
@@ -322,15 +420,31 @@ def main(argv: Sequence[str] | None = None) -> None:
         missing = ", ".join(sorted(unknown))
         parser.error(f"--batches: no {missing} in the reply set (it has {known})")
     dev = [e for e in every if not keep or e.batch in keep]
-    head, figures = train(dev, c=args.c, adapter=args.out.parent / ADAPTER.name)
-    save(head, figures, len(dev), args.out)
+    real = real_negatives(esconv_replies("train")) if args.real == "esconv" else []
+    out = args.out or (REAL_WEIGHTS if real else WEIGHTS)
+    adapter = out.with_name(out.stem.replace("reply_head", "reply_encoder") + ".npz")
+    if adapter == out:
+        parser.error(f"--out: name the weights reply_head*.npz, not {out.name}")
+    head, figures = train(
+        dev,
+        c=args.c,
+        adapter=adapter,
+        real=real,
+        real_weight=args.real_weight,
+    )
+    save(head, figures, len(dev), out, "ESConv train" if real else "", args.real_weight)
     print(
         f"DEV grouped {figures.folds}-fold CV over {len(dev)} replies: head alone blocks "
         f"{figures.head_blocked:.3f} of inappropriate, {figures.head_false_blocks:.3f} of "
         f"appropriate; with the rules {figures.joined_blocked:.3f} / "
         f"{figures.joined_false_blocks:.3f} (rules written on these scenarios). Threshold "
-        f"{head.threshold:.3f} → {args.out}"
+        f"{head.threshold:.3f} → {out}"
     )
+    if real:
+        print(
+            f"  {len(real)} real supporters' replies (ESConv train, as appropriate): "
+            f"{figures.real_blocked:.3f} blocked out of fold"
+        )
     for batch, (blocked, false_blocks) in figures.per_batch.items():
         print(f"  {batch}: head alone blocks {blocked:.3f} / {false_blocks:.3f}")
 
