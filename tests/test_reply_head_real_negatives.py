@@ -209,3 +209,20 @@ def test_theralab_check_passes_its_sensitivity_to_the_checker(
     assert runner.invoke(app, ["check", str(path), "--sensitivity", "balanced"]).exit_code == 0
     assert seen == ["high", "balanced"]
     assert runner.invoke(app, ["check", str(path), "--sensitivity", "low"]).exit_code == 2
+
+
+def test_balanced_without_the_real_talk_head_says_so(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from theralab.cli import app
+
+    line = {
+        "id": "a",
+        "history": [{"speaker": "client", "text": "Exams next week, a bit tense."}],
+        "reply": "That sounds like a lot. What would help most this week?",
+    }
+    path = tmp_path / "replies.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    # THERALAB_SEMANTIC=0 in tests: no learned head can run
+    result = CliRunner().invoke(app, ["check", str(path), "--sensitivity", "balanced"])
+    assert result.exit_code == 0 and "needs the real-talk head" in result.output

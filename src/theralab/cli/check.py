@@ -172,6 +172,14 @@ def check(
     """
     g = global_options(ctx)
     output = output or (str(g.out) if g.out is not None else "-")
+    if sensitivity is Sensitivity.BALANCED and not rules_only:
+        from theralab.safety.reply_check.learned import REAL_WEIGHTS, reply_head
+
+        if reply_head(REAL_WEIGHTS) is None:
+            err_console.print(
+                "[yellow]warning: --sensitivity balanced needs the real-talk head (the semantic "
+                "extra and its files); checking with the default head[/yellow]"
+            )
     with user_errors():
         check_output(output)
         results = check_lines(
