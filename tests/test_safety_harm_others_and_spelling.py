@@ -181,6 +181,21 @@ def test_another_language_is_not_reflected_back_and_gets_the_crisis_line() -> No
     assert "are you having any thoughts of ending your life" not in second.text
 
 
+def test_a_locale_without_lines_of_its_own_names_the_directory_once() -> None:
+    """fr-FR has no table of its own: its crisis line is the international directory, which the
+    unread-language reply used to name twice ("...Find a Helpline (findahelpline.com...). For a
+    crisis line in your own language, findahelpline.com...")."""
+    counselor = GuardedCounselor(
+        make_counselor("person_centred", 0), Screener([PatternTier()]), locale="fr-FR"
+    )
+    (reply,) = answers(counselor, "Aujourd'hui je suis allée au marché avec ma soeur.")
+    assert "I can only read English well" in reply.text
+    assert reply.text.count("findahelpline.com") == 1
+    assert reply.annotations.guard is not None
+    resources = reply.annotations.guard.resources
+    assert len(resources) == len(set(resources)) == 1
+
+
 def test_a_crisis_phrase_in_another_language_still_reaches_the_protocol() -> None:
     (reply,) = answers(guarded(), "Ya no puedo más, quiero morirme")
     assert "If you are in immediate danger, please call 911" in reply.text

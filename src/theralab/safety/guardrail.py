@@ -382,11 +382,12 @@ class GuardedCounselor:
             if not asked
             else f"If you're thinking of ending your life or you're in danger, please reach "
             f"{crisis.name} ({crisis.contact}).",
-            f"For a crisis line in your own language, {directory().contact}.",
         ]
-        decision = GuardDecision(
-            risk, "normal", "check_in", [crisis.line(), directory().line()], step="unread_language"
-        )
+        resources = [crisis.line()]
+        if crisis != directory():  # a locale with lines of its own: the directory besides them
+            parts.append(f"For a crisis line in your own language, {directory().contact}.")
+            resources.append(directory().line())
+        decision = GuardDecision(risk, "normal", "check_in", resources, step="unread_language")
         return self._make(" ".join(parts), decision, strategy="unread_language")
 
     def _make(
