@@ -91,6 +91,19 @@ def serve(
     base_url: Annotated[
         str | None, typer.Option(help="OpenAI-compatible endpoint for the models.")
     ] = None,
+    model_timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.1,
+            max=600,
+            help="Seconds one model call may take. A call that fails or runs out is retried "
+            "--model-retries times; then the person gets the guardrail's safe reply. A person "
+            "waits at most about timeout × (retries + 1).",
+        ),
+    ] = 60.0,
+    model_retries: Annotated[
+        int, typer.Option(min=0, max=10, help="Retries of a failed or timed-out model call.")
+    ] = 2,
     runs_dir: Annotated[
         Path, typer.Option(help="Folder of run directories for the report viewer.")
     ] = Path("runs"),
@@ -175,6 +188,8 @@ def serve(
             "counselor_models": tuple(model or ()),
             "client_model": client_model,
             "base_url": base_url,
+            "model_timeout": model_timeout,
+            "model_retries": model_retries,
             "runs_dir": runs_dir,
             "ui": ui,
             "workers": workers,

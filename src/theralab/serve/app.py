@@ -78,7 +78,13 @@ def create_app(settings: ServeSettings | None = None, screener: Screener | None 
     keys = load_keys(settings.key_file())
     screener = serving_screener(screener or default_screener(sensitivity=settings.sensitivity))
     screener.assess("Hello.")  # load any model tier now, not on the first person's message
-    models = ModelPool(settings.counselor_models, settings.client_model, settings.base_url)
+    models = ModelPool(
+        settings.counselor_models,
+        settings.client_model,
+        settings.base_url,
+        timeout=settings.model_timeout,
+        max_retries=settings.model_retries,
+    )
     sweep_every = min(300.0, settings.state_retention_hours * 3600 / 4)
     metrics = Metrics()
 

@@ -114,6 +114,15 @@ def check_configuration(settings: ServeSettings, *, prepare: bool = True) -> Con
     add(("PII to models", "redacted" if settings.redact_pii else "NOT redacted (--no-redact)"))
     models = ", ".join(settings.counselor_models) or "none (scripted counselors only)"
     add(("models", f"{models}" + (f" at {settings.base_url}" if settings.base_url else "")))
+    if settings.counselor_models or settings.client_model:
+        add(
+            (
+                "model calls",
+                f"{settings.model_timeout:g} s each, {settings.model_retries} retries: a person "
+                f"waits at most ≈ {settings.model_timeout * (settings.model_retries + 1):g} s "
+                "before the safe reply",
+            )
+        )
     add(
         (
             "workers",

@@ -16,6 +16,8 @@ class ModelPool:
     counselor_specs: tuple[str, ...] = ()
     client_spec: str | None = None
     base_url: str | None = None
+    timeout: float = 60.0  # seconds a call may take (`theralab serve --model-timeout`)
+    max_retries: int = 2
     usage: UsageTracker = field(default_factory=UsageTracker)
     _models: dict[tuple[str, str], Model] = field(default_factory=dict)
 
@@ -29,8 +31,8 @@ class ModelPool:
                 max_connections=16,
                 cache=None,
                 usage=self.usage,
-                timeout=60.0,
-                max_retries=2,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
             )
         return self._models[key]
 

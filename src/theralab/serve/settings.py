@@ -90,6 +90,14 @@ class ServeSettings(BaseModel):
     )
     client_model: str | None = Field(default=None, description="Model spec for LLM clients.")
     base_url: str | None = None
+    model_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        le=600,
+        description="Seconds one model call may take; a call that fails or runs out is retried "
+        "`model_retries` times, then the person gets the guardrail's safe reply.",
+    )
+    model_retries: int = Field(default=2, ge=0, le=10, description="Retries of a model call.")
     runs_dir: Path = Field(default=Path("runs"), description="Where the report viewer looks.")
     ui: bool = True
     ui_token: str | None = Field(
