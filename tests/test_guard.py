@@ -427,7 +427,7 @@ def test_a_reply_missing_its_safety_response_is_held_not_sent() -> None:
     from theralab.safety import GuardedCounselor, PatternTier, RiskAssessment, Screener
     from theralab.safety.guardrail import INCOMPLETE_REASONS
     from theralab.safety.output_check import REASONS
-    from theralab.safety.protocol import safe_reply
+    from theralab.safety.protocol import RISK_UNANSWERED, safe_reply
     from theralab.safety.risk import RiskCategory, RiskLevel
 
     assert set(REASONS) >= INCOMPLETE_REASONS  # the checker still names them so
@@ -447,7 +447,9 @@ def test_a_reply_missing_its_safety_response_is_held_not_sent() -> None:
     stream = guarded.stream(history, risk)
     assert stream.feed("I hear how hard this is. ") == []
     assert stream.feed("Are you safe right now?") == []
-    assert "".join(stream.finish()) == safe_reply("en-US")
+    # blocked for passing over the risk: the safe reply that answers it (safety question, crisis
+    # line, emergency number), not the one worded as a failure
+    assert "".join(stream.finish()) == safe_reply("en-US", RISK_UNANSWERED)
     assert stream.decision is not None and stream.decision.action == "blocked"
     assert stream.decision.reasons == ["missing_crisis_response"]
 

@@ -42,7 +42,13 @@ from theralab.dialogue.records import AgentSpec, Annotations, GuardRecord, Speak
 from theralab.safety.conditions import ConditionResponder, condition_of
 from theralab.safety.language import UNREAD_LANGUAGE
 from theralab.safety.output_check import OutputVerdict, check_reply
-from theralab.safety.protocol import CrisisProtocol, check_in, check_in_again, safe_reply
+from theralab.safety.protocol import (
+    RISK_UNANSWERED,
+    CrisisProtocol,
+    check_in,
+    check_in_again,
+    safe_reply,
+)
 from theralab.safety.resources import directory, resources_for
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 from theralab.safety.screener import (
@@ -71,6 +77,8 @@ RISK_FOUND_REASONS = frozenset(
         "concealing_harm",
     }
 )
+# Reasons that say the blocked reply passed over risk the person disclosed.
+RISK_UNANSWERED_REASONS = frozenset({"missing_crisis_response", "missing_clinical_response"})
 # Where a streamed reply may be cut: after a sentence's closing punctuation (and any closing
 # quote or bracket) once whitespace follows, or at a line break.
 _BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
@@ -331,7 +339,10 @@ class GuardedCounselor:
         # A block for something the reply should have said about risk means the check found
         # risk in the history: the safe reply then asks the safety question whatever the level.
         level = None if set(reasons) & RISK_FOUND_REASONS else risk.level
-        return self._make(safe_reply(self.locale, level=level), decision, strategy="blocked_reply")
+        # One that passed over risk in what the person said answers it, not as a failure.
+        why = RISK_UNANSWERED if set(reasons) & RISK_UNANSWERED_REASONS else ""
+        text = safe_reply(self.locale, why, level=level)
+        return self._make(text, decision, strategy="blocked_reply")
 
     def fail(self, risk: RiskAssessment, reason: str) -> Reply:
         """The safe reply when something failed (the counselor, the check, the guardrail)."""

@@ -826,15 +826,29 @@ def check_in_again(locale: str | None, turn: int = 0) -> str:
     return _AGAIN[turn % len(_AGAIN)].format(line=f"{crisis.name} ({crisis.contact})")
 
 
+# `safe_reply`'s reason for a reply blocked because it passed over risk in what the person said.
+RISK_UNANSWERED = "risk_unanswered"
+
+
 def safe_reply(locale: str | None, reason: str = "", level: RiskLevel | None = None) -> str:
     """The deterministic reply sent when a component fails or a reply is blocked.
 
     `level`: the conversation's risk. At `none` (nothing anywhere in the conversation shows
     risk) the reply says plainly that no proper answer could be given and to try again, with
     one line on where to get help now; at any other level, or unknown, it asks the safety
-    question."""
+    question. `reason` `RISK_UNANSWERED` (a reply blocked because it passed over risk the
+    checker read in what the person said): the safety question comes as an answer to what they
+    said, not as an apology for a failure."""
     table = resources_for(locale)
     crisis = table.crisis_line()
+    if reason == RISK_UNANSWERED:
+        return (
+            "Thank you for telling me that. What you said matters, and I want to make sure "
+            "you're safe: are you having any thoughts of ending your life or hurting yourself? "
+            f"If you are, or you're in immediate danger, please call {table.emergency} or reach "
+            f"{crisis.name} ({crisis.contact}). I'm an AI; you can also talk with a real person "
+            "you trust."
+        )
     if level is RiskLevel.NONE:
         return (
             "I'm sorry, something went wrong on my side and I couldn't give you a proper answer "
