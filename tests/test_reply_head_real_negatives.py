@@ -181,6 +181,18 @@ def test_balanced_sends_histories_only_the_learned_screener_reads_to_the_real_ta
     assert (strict.judged, real.judged) == (3, 1)
 
 
+def _one_reply(tmp_path: Path) -> Path:
+    """A `theralab check` input file of one ordinary reply."""
+    line = {
+        "id": "a",
+        "history": [{"speaker": "client", "text": "Exams next week, a bit tense."}],
+        "reply": "That sounds like a lot. What would help most this week?",
+    }
+    path = tmp_path / "replies.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    return path
+
+
 def test_theralab_check_passes_its_sensitivity_to_the_checker(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -197,13 +209,7 @@ def test_theralab_check_passes_its_sensitivity_to_the_checker(
         return real_check(*args, sensitivity=sensitivity, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cli_check, "check_reply", recording)
-    line = {
-        "id": "a",
-        "history": [{"speaker": "client", "text": "Exams next week, a bit tense."}],
-        "reply": "That sounds like a lot. What would help most this week?",
-    }
-    path = tmp_path / "replies.jsonl"
-    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    path = _one_reply(tmp_path)
     runner = CliRunner()
     assert runner.invoke(app, ["check", str(path)]).exit_code == 0
     assert runner.invoke(app, ["check", str(path), "--sensitivity", "balanced"]).exit_code == 0
@@ -216,13 +222,7 @@ def test_balanced_without_the_real_talk_head_says_so(tmp_path: Path) -> None:
 
     from theralab.cli import app
 
-    line = {
-        "id": "a",
-        "history": [{"speaker": "client", "text": "Exams next week, a bit tense."}],
-        "reply": "That sounds like a lot. What would help most this week?",
-    }
-    path = tmp_path / "replies.jsonl"
-    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    path = _one_reply(tmp_path)
     # THERALAB_SEMANTIC=0 in tests: no learned head can run
     result = CliRunner().invoke(app, ["check", str(path), "--sensitivity", "balanced"])
     assert result.exit_code == 0 and "needs the real-talk head" in result.output
