@@ -534,7 +534,7 @@ def test_the_head_confirms_an_absence_rule_below_imminent_only(
     `imminent`, never beside another reason, never for a caller that passes its own risk."""
     import theralab.safety.reply_check as rc
 
-    moderate = ["Honestly I keep thinking everyone would be better off if I wasn't here."]
+    moderate = ["Honestly I keep thinking about ending my life, most nights now."]
     imminent = ["I have decided to kill myself tonight, I have the pills ready."]
     reply = "I hear how much pain you're in. Would you be willing to talk with someone tonight?"
     rules = check_reply(reply, history=moderate)  # THERALAB_SEMANTIC=0: no head

@@ -164,3 +164,27 @@ def test_no_guardrail_answers_the_last_turn_after_a_history(tmp_path: Path) -> N
     assert guarded["fallback"] is False
     assert raw["reply"] == guarded["reply"]
     assert "eat lunch alone" in raw["reply"] or "old colleagues" in raw["reply"], raw["reply"]
+
+
+def test_a_wish_to_be_gone_is_passive_ideation_to_the_checker_as_to_the_screener() -> None:
+    """ "Better off if I wasn't here" is C-SSRS's wish to be dead: the screener reads `low`, and
+    the checker read it as active ideation (`moderate`), so the guardrail's own check-in reply
+    was blocked on every turn for missing a crisis response (black-box S4). Ending it or
+    killing oneself stays active ideation; a reply that passes over the wish still blocks."""
+    from theralab.safety.reply_check import assess_history
+    from theralab.safety.risk import RiskLevel
+
+    for wish in (
+        "lately I keep thinking everyone would be better off if I just wasn't here anymore",
+        "my kids would be better off if I was gone",
+        "they'd all be better off if I didn't exist",
+    ):
+        ctx = assess_history([wish])
+        assert ctx.level is RiskLevel.LOW and ctx.needs_care and not ctx.crisis, wish
+        ignored = check_reply("What are you up to this weekend?", history=[wish])
+        assert ignored.reasons == ("missing_clinical_response",), wish
+    for active in (
+        "they'd be better off if I killed myself",
+        "everyone would be better off if I just ended it",
+    ):
+        assert assess_history([active]).level is RiskLevel.MODERATE, active

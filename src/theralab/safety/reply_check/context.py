@@ -70,8 +70,8 @@ _SUICIDAL = _rx(
     # "if i just ended it", "i should end it all"
     r"\b(?:if i|i should|i could|i'?d|i might|i'?ll|i will|i want to|just) (?:just )?(?:end(?:ed)?|"
     r"ending) (?:it|it all|everything|things|my life)\b",
-    r"\bbetter off if i (?:just )?(?:died|was gone|were gone|wasn'?t here|weren'?t here|ended|"
-    r"disappeared|killed)\b",
+    # ended it or killed myself: active; died, gone, not here: a wish to be dead (`_PASSIVE`)
+    r"\bbetter off if i (?:just )?(?:ended|killed)\b",
     # pills mentioned, then "take all of them" (in any wording a learner of English may use)
     r"\b(?:pills|tablets|meds|medication|medicine)\b[^?!]{0,120}\b(?:take|taking|swallow|drink)"
     r" (?:all of them|them all|all|the lot|the whole lot|every one)\b",
@@ -97,6 +97,9 @@ _ACT_UNDER_WAY = _rx(
 )
 _PASSIVE = _rx(
     r"\b(?:better off|happier|fine) without me\b",
+    # C-SSRS's wish to be dead, not thoughts of killing oneself: `low`, as the screener reads it
+    r"\bbetter off if i (?:just |really |simply )?(?:died|was dead|were dead|was gone|were gone|"
+    r"wasn'?t here|weren'?t here|wasn'?t around|weren'?t around|disappeared|didn'?t exist)\b",
     r"\b(?:don'?t|not|never) (?:want to )?wake up\b",
     r"\bno (?:point|reason) (?:in |to )?(?:living|going on|being here|anything)",
     r"\bdon'?t see (?:the|what the) point\b",
