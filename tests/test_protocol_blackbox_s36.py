@@ -347,3 +347,19 @@ def test_a_reply_blocked_for_passing_over_risk_answers_what_was_said_not_as_a_fa
     # a block for anything else at a level above none keeps the old wording's question
     other = g.blocked(RiskAssessment(level=RiskLevel.LOW), ["stigmatising_language"])
     assert SELF_HARM_QUESTION in other.text
+
+
+def test_after_the_handoff_the_protocol_stays_without_repeating_its_goodbye() -> None:
+    """Black-box recheck: once the safety plan was handed over, every later message got the
+    same sign-off word for word ("Take care of yourself; I'm glad you stayed and talked.")."""
+    protocol = CrisisProtocol(locale="en-US")
+    moderate = RiskAssessment(level=RiskLevel.MODERATE, categories=[RiskCategory.SUICIDE])
+    out = [protocol.respond(moderate) for _ in range(12)]
+    assert out[8].step == "handoff" and out[8].closes
+    later = out[9:]
+    assert [o.step for o in later] == ["after_handoff"] * 3
+    for before, after in itertools.pairwise([out[8], *later]):
+        assert after.text != before.text and not after.closes
+        assert "Take care of yourself" not in after.text
+        for needed in ("911", "988", "I'm an AI", "real person"):
+            assert needed in after.text

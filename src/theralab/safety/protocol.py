@@ -88,6 +88,7 @@ _SUICIDE_STEPS = frozenset(
         "engage",
         "assess",
         "handoff",
+        "after_handoff",
         "voices",
         "dead_belief",
         *(name for name, _ in SAFETY_PLAN_STEPS),
@@ -587,6 +588,27 @@ class CrisisProtocol:
                 opening = "That helps me understand."
             else:
                 opening, asked_safe = "That helps me understand. Are you safe right now?", True
+        elif "handoff" in self.history:
+            # The person talks on after the plan was handed over: stay with them, the way to
+            # help in every turn, never the goodbye again word for word (two wordings in turn).
+            again = self.history.count("after_handoff") % 2
+            parts = (
+                [
+                    "I'm still here, and I'm glad you're still talking with me.",
+                    "The steps you named are there whenever you need them. If the thoughts get "
+                    f"stronger or you feel you might act on them, please call {emergency} now, "
+                    "or " + resource_sentence[0].lower() + resource_sentence[1:],
+                    f"{AI_LINE} What feels most important to talk about right now?",
+                ]
+                if not again
+                else [
+                    "Thank you for staying in touch with me.",
+                    "If things feel unsafe at any point, please call "
+                    f"{emergency} now, or " + resource_sentence[0].lower() + resource_sentence[1:],
+                    f"{AI_LINE} Tell me more about what's on your mind.",
+                ]
+            )
+            return self._reply(parts, "after_handoff", lines)
         else:
             parts = [
                 "Thank you for working on this with me. You've named real steps you can take, "
