@@ -18,21 +18,22 @@ condition in the rules' reading of it, or any risk the learned screener finds in
 message (`history_at_risk`). Its threshold is chosen on held-out scenarios for few false
 blocks.
 
-Two heads, the same model on different training data, split by what the history shows:
+Two heads, the same model on different training data:
 
 - **the strict head** (`reply_head.npz`), trained on the development scenarios of
-  `data/replies` only (frozen groups are never loaded), judges where the rules' own reading
-  of the history finds risk or a condition (`ClientContext.needs_care`): the crisis talk
-  those scenarios are written in;
+  `data/replies` only (frozen groups are never loaded): by default it judges every history
+  the head may judge;
 - **the real-talk head** (`reply_head_real.npz`), trained on the same scenarios and, as
   appropriate, on real supporters' replies from ESConv's `train` chats (`real_negatives`:
   only where the head would judge, the rules allow the reply and no client message before it
-  reads `moderate` or above), judges where only the learned screener finds risk: real
-  distress talk, which that screener reads as `low` or `moderate` far more often than the
-  pattern tier does. Alone, the strict head blocked 40.8% of ESConv's real supporters'
-  replies (`bench/check_real_replies.py`); the real-talk head alone keeps that to a few
-  percent but finds fewer of the inappropriate replies to written suicidal ideation, hence
-  the split (figures in `docs/safety.md`).
+  reads `moderate` or above; chosen with the rules as they stood on 2026-12-06, before the
+  checker read "better off if I wasn't here" as `low`): with `sensitivity="balanced"` it
+  judges where only the learned screener finds risk (real distress talk, which that screener
+  reads as `low` or `moderate` far more often than the pattern tier does), and the strict head
+  where the rules' own reading finds risk or a condition (`ClientContext.needs_care`). The
+  strict head blocks 40.8% of ESConv's real supporters' replies (`bench/check_real_replies.py`),
+  `balanced` 6.2%, at a cost in inappropriate replies found after subtle risk; hence opt-in
+  (figures in `docs/safety.md`).
 
 Both are measured with grouped cross-validation by scenario and by chat (the encoder
 fine-tuned again in every fold, so no held-out group shaped the vectors it is scored on);
