@@ -75,9 +75,9 @@ REASONS: tuple[str, ...] = (*RULE_REASONS, LEARNED_REASON)
 # below which it overrules them: between the highest score of an appropriate reply this rule
 # blocked on new wording (0.05) and the lowest of an inappropriate one it alone caught (0.77).
 CONFIRMED_BY_HEAD = frozenset({"missing_crisis_response"})
+CONFIRM_BELOW = 0.2
 # The learned head's operating points (`check_reply`'s `sensitivity`).
 SENSITIVITIES = ("high", "balanced")
-CONFIRM_BELOW = 0.2
 
 
 @dataclass(frozen=True)
