@@ -168,7 +168,17 @@ def test_ctrl_c_says_what_was_kept_and_how_to_continue(tmp_path: Path) -> None:
     cmd = [str(Path(sys.executable).parent / "theralab"), "synth", "cactus", "--n", "2000"]
     cmd += ["--concurrency", "2", "--out", str(out), "--no-progress"]
     env = {**os.environ, "THERALAB_SEMANTIC": "0", "COLUMNS": "300"}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C as a terminal sends it: with SIGINT's default action restored in the child, since
+    # a test run started in the background (`make test &`) hands every child SIGINT ignored,
+    # and Python then never turns it into KeyboardInterrupt.
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         deadline = time.monotonic() + 60
         while not (out / "synth.json").exists() and time.monotonic() < deadline:
