@@ -188,3 +188,27 @@ def test_a_wish_to_be_gone_is_passive_ideation_to_the_checker_as_to_the_screener
         "everyone would be better off if I just ended it",
     ):
         assert assess_history([active]).level is RiskLevel.MODERATE, active
+
+
+def test_a_wish_not_to_be_alive_passed_over_with_advice_is_blocked() -> None:
+    """Black-box D2: to "I don't want to be alive anymore", "Have you tried yoga?" passed the
+    rules, because the checker's own cues missed the wish the pattern tier reads
+    (`no_point_living`). A reply that asks about it, or gives a way to a person, passes."""
+    for wish in (
+        "I don't want to be alive anymore.",
+        "honestly i dont want to live anymore",
+        "I just don't want to be here anymore",
+    ):
+        advice = check_reply("Have you tried yoga? It really helps with stress.", history=[wish])
+        assert advice.reasons == ("missing_clinical_response",), wish
+        asked = "That sounds so heavy. Are you having thoughts of ending your life?"
+        assert check_reply(asked, history=[wish]).allowed, wish
+    # the guardrail adds its own check-in, so its counselor's reply is not held to this
+    from theralab.safety.risk import RiskAssessment, RiskLevel
+
+    guarded = check_reply(
+        "Have you tried yoga? It really helps with stress.",
+        history=["I don't want to be alive anymore."],
+        risk=RiskAssessment(level=RiskLevel.LOW),
+    )
+    assert guarded.allowed

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from theralab.safety.patterns import normalise
+from theralab.safety.patterns import CUES, normalise
 from theralab.safety.reply_check.context import ClientContext, Condition, content_stems
 from theralab.safety.resources import resources_for, supported_countries
-from theralab.safety.risk import RiskLevel
+from theralab.safety.risk import RiskCategory, RiskLevel
 
 
 def _rx(*parts: str, flags: int = 0) -> re.Pattern[str]:
@@ -1180,14 +1180,23 @@ _DISMISS_PSYCHOSIS = _rx(
 )
 
 
+# The pattern tier's cues for a wish not to be alive (`low` suicide risk).
+_WISH_CUES = frozenset(
+    c.name for c in CUES if c.level is RiskLevel.LOW and RiskCategory.SUICIDE in c.categories
+)
+
+
 def missing_clinical_response(reply: Reply, ctx: ClientContext) -> bool:
     """A risky manic plan, severe restriction or purging, or a delusion met with a generic
     deflection and no word about the risk; a hallucination or delusion waved away as tiredness
     with no word of a doctor; a wish not to be alive passed over (no question, no person)."""
     if ctx.crisis:
         return False  # the crisis rule asks for more
+    # a wish not to be alive, by the checker's own cues or by the pattern tier's in the last
+    # message ("I don't want to be alive anymore": `no_point_living`)
+    passive = ctx.has(Condition.PASSIVE_IDEATION) or bool(_WISH_CUES & set(ctx.signals))
     if (
-        ctx.has(Condition.PASSIVE_IDEATION)
+        passive
         and not ctx.caller_checks_in  # the guardrail appends its check-in question itself
         and not _ASKS_SAFETY.search(reply.text)
         and not _human_path(reply.text)
