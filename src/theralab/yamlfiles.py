@@ -92,9 +92,15 @@ def parse_yaml_model(text: str, model: type[M], source: str = "<string>", what: 
     try:
         return model.model_validate(_strip_lines(raw))
     except ValidationError as exc:
-        first = exc.errors()[0]
+        errors = exc.errors()
+        # An unknown key first: it is where the typo is, and a field it misspells is then
+        # reported missing at the file's first line ("modle: stub" → "model" missing).
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = first["loc"]
         message = first["msg"]
+        if first["type"] == "extra_forbidden" and loc:
+            guess = _did_you_mean(str(loc[-1]), errors, loc)
+            message = f"{message}: unknown field {str(loc[-1])!r}{guess}"
         cause = (first.get("ctx") or {}).get("error")
         if isinstance(cause, LocatedError):
             loc = (*loc, *cause.loc)
@@ -104,6 +110,18 @@ def parse_yaml_model(text: str, model: type[M], source: str = "<string>", what: 
         raise InputError(
             f"{message}{more}", source=source, line=_line_of(raw, loc), field=field
         ) from exc
+
+
+def _did_you_mean(key: str, errors: list[Any], loc: tuple[Any, ...]) -> str:
+    """ " (did you mean 'model'?)" when a field missing beside the unknown `key` is spelt like
+    it."""
+    import difflib
+
+    missing = [
+        str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == loc[:-1]
+    ]
+    close = difflib.get_close_matches(key, missing, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def parse_yaml_list(
