@@ -77,8 +77,6 @@ RISK_FOUND_REASONS = frozenset(
         "concealing_harm",
     }
 )
-# Reasons that say the blocked reply passed over risk the person disclosed.
-RISK_UNANSWERED_REASONS = frozenset({"missing_crisis_response", "missing_clinical_response"})
 # Where a streamed reply may be cut: after a sentence's closing punctuation (and any closing
 # quote or bracket) once whitespace follows, or at a line break.
 _BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
@@ -339,8 +337,9 @@ class GuardedCounselor:
         # A block for something the reply should have said about risk means the check found
         # risk in the history: the safe reply then asks the safety question whatever the level.
         level = None if set(reasons) & RISK_FOUND_REASONS else risk.level
-        # One that passed over risk in what the person said answers it, not as a failure.
-        why = RISK_UNANSWERED if set(reasons) & RISK_UNANSWERED_REASONS else ""
+        # One that passed over risk in what the person said (a reason for something missing)
+        # answers it, not as a failure.
+        why = RISK_UNANSWERED if set(reasons) & INCOMPLETE_REASONS else ""
         text = safe_reply(self.locale, why, level=level)
         return self._make(text, decision, strategy="blocked_reply")
 
