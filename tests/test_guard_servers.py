@@ -508,7 +508,7 @@ def test_low_risk_stream_ends_with_the_check_in_and_usage_is_passed_on() -> None
     assert streamed.headers["x-theralab-action"] == "streaming"
     assert streamed.text == f"That sounds heavy. Tell me more. {check_in('en-US')}"
     assert streamed.chunks[:2] == ["That sounds heavy.", " Tell me more."]
-    assert streamed.theralab == {"risk": "low", "action": "check_in"}
+    assert streamed.theralab == {"risk": "low", "action": "check_in", "whose": "own"}
     assert streamed.usage is not None and streamed.usage.total_tokens == 12
 
 

@@ -72,6 +72,11 @@ class GuardRecord(BaseModel):
     categories: list[str] = Field(default_factory=list, description="Risk categories found.")
     resources: list[str] = Field(default_factory=list, description="Crisis resources given.")
     reasons: list[str] = Field(default_factory=list, description="Why a reply was replaced.")
+    whose: Literal["other"] | None = Field(
+        None,
+        description="'other' when the risk was someone else's, told by a worried helper "
+        "(absent when it was the speaker's own, or there was none).",
+    )
 
     @property
     def crisis(self) -> bool:

@@ -10,6 +10,7 @@ from theralab.safety.risk import (
     RiskAssessment,
     RiskCategory,
     RiskLevel,
+    Whose,
     max_level,
 )
 from theralab.safety.screener import (
@@ -37,6 +38,7 @@ __all__ = [
     "Screener",
     "ScreeningTier",
     "Sensitivity",
+    "Whose",
     "check_in",
     "check_reply",
     "default_screener",

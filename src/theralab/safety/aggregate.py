@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
+from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose, max_level
 from theralab.safety.screener import Screener
 
 
@@ -23,6 +23,9 @@ class PostsAssessment(BaseModel):
     categories: list[RiskCategory] = Field(default_factory=list)
     signals: list[str] = Field(default_factory=list)
     detector: str = ""
+    whose: Whose = Field(
+        Whose.OWN, description="Someone else's only when every post at `low`+ speaks of another."
+    )
     posts: int = 0
     risk_posts: int = Field(0, description="Posts at the crisis threshold (moderate) or above.")
     concern_posts: int = Field(0, description="Posts at `low` or above.")
@@ -66,11 +69,13 @@ def aggregate(found: Sequence[RiskAssessment]) -> PostsAssessment:
             if d and d not in detectors:
                 detectors.append(d)
     concern = [i for i, lv in enumerate(levels) if lv.at_least(RiskLevel.LOW)]
+    others = concern and all(found[i].whose is Whose.OTHER for i in concern)
     return PostsAssessment(
         level=peak,
         categories=categories,
         signals=signals,
         detector="+".join(detectors),
+        whose=Whose.OTHER if others else Whose.OWN,
         posts=len(levels),
         risk_posts=sum(lv.at_least(RiskLevel.MODERATE) for lv in levels),
         concern_posts=len(concern),

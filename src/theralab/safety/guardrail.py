@@ -50,7 +50,7 @@ from theralab.safety.protocol import (
     safe_reply,
 )
 from theralab.safety.resources import directory, resources_for
-from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
+from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
 from theralab.safety.screener import (
     FAIL_CLOSED_LEVEL,
     ConversationScreener,
@@ -101,6 +101,7 @@ class GuardDecision:
             categories=[c.value for c in self.risk.categories],
             resources=list(self.resources),
             reasons=list(self.reasons),
+            whose="other" if self.risk.whose is Whose.OTHER else None,
         )
 
 
@@ -194,6 +195,7 @@ class GuardedCounselor:
                 categories=self._conversation.categories,
                 signals=["unchanged"],
                 detector="conversation",
+                whose=Whose.OTHER if self._conversation.helping else Whose.OWN,
             )
         return risk
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from theralab.safety.answers import AFFIRMED
 from theralab.safety.patterns import CUES, normalise
 from theralab.safety.resources import CountryResources, Resource, resources_for
-from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
+from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
 
 SAFETY_PLAN_STEPS: tuple[tuple[str, str], ...] = (
     (
@@ -221,36 +221,8 @@ _EXPLICIT_CUES = frozenset({"kill_self", "suicidal", "plan_intent"})
 # --- someone asking for help for another person -------------------------------------------
 # The protocol's steps for a worried helper (the risk named is someone else's).
 HELPER_STEPS = frozenset({"helper", "helper_next"})
-# Signals that say nothing about whose risk it is (a learned tier's level, the conversation's
-# persisting peak, a supporter's context): every other signal — a pattern cue, which the
-# pattern tier only keeps when the speaker owns it, a yes to a safety question, a means
-# question, a tier error — counts as the speaker's own risk.
-_NEUTRAL_SIGNAL = re.compile(
-    r"^(?:semantic(?:_about_other|_unsure|_condition)?:|persisting:|capped_by_context|"
-    r"protective:|unchanged$|supporter$|minor$)"
-)
-# Someone else at risk: a third-person reflexive or possessive with a suicide or self-harm word.
-_OTHER_AT_RISK = re.compile(
-    r"\b(?:kill(?:s|ing|ed)?|hurt(?:s|ing)?|harm(?:s|ing|ed)?|cut(?:s|ting)?|end(?:s|ing)?|"
-    r"off(?:ing)?) (?:her|him|them)sel(?:f|ves)\b"
-    r"|\b(?:end(?:s|ing)?|take|takes|taking|took) (?:her|his|their) (?:own )?life\b"
-    r"|\b(?:she|he|they)(?:'s|'re| is| are| was| were| has| have| had)?(?: \w+){0,3}? "
-    r"(?:suicidal|(?:wants?|wanted|wanting|going|planning|plans?|tried|trying) to "
-    r"(?:die|end it|kill|not be here))"
-    r"|\b(?:her|his|their) (?:suicid|self[- ]?harm)"
-)
-# The speaker's own risk said in their own words, alongside someone else's.
-_OWN_RISK_WORDS = re.compile(
-    r"\b(?:kill(?:ing)? myself|hurt(?:ing)? myself|harm(?:ing)? myself|cut(?:ting)? myself|"
-    r"end(?:ing)? my (?:own )?life|i(?:'m| am) suicidal|suicidal myself|i (?:want|wanna) to die|"
-    r"i wish i (?:was|were) dead|(?:me|i do|i am|i feel|i've felt|i have) (?:that way )?too|"
-    r"same here|i feel the same|so do i|i(?:'ve| have) (?:been )?(?:thinking|felt|feeling) "
-    r"(?:about )?(?:that|it|the same) (?:too|as well)|myself too)\b"
-)
-_THIRD_PERSON = re.compile(
-    r"\b(?:she|he|they|her|him|them|their|his|my (?:\w+ )?(?:friend|mate|partner|sister|"
-    r"brother|son|daughter|mum|mom|dad|husband|wife|boyfriend|girlfriend|student|cousin))\b"
-)
+# Whose risk a turn speaks of is the screener's reading (`RiskAssessment.whose`,
+# `theralab.safety.whose`); the protocol keeps to the person's own crisis once it has begun.
 
 # --- what the person's message says, read to reply to it ----------------------------------
 # A clear answer that they are safe now ("I guess I'm safe right now, my roommate is home").
@@ -270,14 +242,6 @@ _ELSEWHERE = re.compile(
     r"\b(?:something else|talk about|change the subject|can we (?:just )?(?:talk|move)|"
     r"anyway)\b"
 )
-
-
-def _own_risk_shown(risk: RiskAssessment, said: str) -> bool:
-    """Whether this turn shows the speaker's own risk: any signal that is not neutral about
-    whose risk it is, or their own words."""
-    if any(not _NEUTRAL_SIGNAL.match(s) for s in risk.signals):
-        return True
-    return bool(said and _OWN_RISK_WORDS.search(normalise(said)))
 
 
 def _says_safe(said: str) -> bool:
@@ -311,7 +275,7 @@ class CrisisProtocol:
         turn = self.turns
         self.turns += 1
         steps = self.steps
-        helper = concern in ("suicide", "emergency") and self._for_someone_else(risk, said)
+        helper = concern in ("suicide", "emergency") and self._for_someone_else(risk)
         # The first turn of the person's own crisis (a helper's turns before it do not count).
         first = not any(s not in HELPER_STEPS for s in steps)
         full = turn % FULL_TRAILER_EVERY == 0
@@ -646,25 +610,11 @@ class CrisisProtocol:
                 count += 1
         return 1_000
 
-    def _for_someone_else(self, risk: RiskAssessment, said: str) -> bool:
-        """Whether this turn's risk is someone else's, told by a worried helper: another
-        person is named at risk (or the helper conversation goes on) and nothing in the turn
-        shows the speaker's own risk. Once the speaker's own risk has been answered, the
-        protocol stays with them."""
-        if _own_risk_shown(risk, said):
-            return False
-        steps = self.steps
-        if any(s not in HELPER_STEPS for s in steps):
-            return False
-        text = normalise(said) if said else ""
-        if _OTHER_AT_RISK.search(text):
-            return True
-        if not steps:
-            return False
-        # Going on with the helper: the message raises no risk of its own, or still speaks
-        # of the other person.
-        persisting = any(s.startswith("persisting:") or s == "unchanged" for s in risk.signals)
-        return persisting or bool(_THIRD_PERSON.search(text))
+    def _for_someone_else(self, risk: RiskAssessment) -> bool:
+        """Whether this turn's risk is someone else's, told by a worried helper: the screener
+        says so (`RiskAssessment.whose`) and the protocol has not yet answered the speaker's
+        own crisis (once it has, it stays with them)."""
+        return risk.whose is Whose.OTHER and all(s in HELPER_STEPS for s in self.steps)
 
     def _helper(
         self,

@@ -29,6 +29,13 @@ class RiskCategory(StrEnum):
     MINOR = "minor"
 
 
+class Whose(StrEnum):
+    """Whose risk a message speaks of (`theralab.safety.whose` reads it)."""
+
+    OWN = "own"  # the speaker's own, and anything unclear
+    OTHER = "other"  # someone else's, told by a worried helper
+
+
 # The level at which the guardrail hands the turn to the crisis protocol.
 CRISIS_THRESHOLD = RiskLevel.MODERATE
 
@@ -40,6 +47,11 @@ class RiskAssessment(BaseModel):
     categories: list[RiskCategory] = Field(default_factory=list)
     signals: list[str] = Field(default_factory=list, description="Why: named cues that fired.")
     detector: str = Field(default="", description="Which tier(s) produced the result.")
+    whose: Whose = Field(
+        default=Whose.OWN,
+        description="Whose risk it is: the speaker's own (and anything unclear) or someone "
+        "else's, told by a worried helper. The level is the risk in the conversation either way.",
+    )
 
     @property
     def is_crisis(self) -> bool:
@@ -53,6 +65,10 @@ class RiskAssessment(BaseModel):
             categories=_unique([*self.categories, *other.categories]),
             signals=_unique([*self.signals, *other.signals]),
             detector="+".join(_unique(detectors)),
+            # someone else's only when both say so: anything unclear is the speaker's own
+            whose=Whose.OTHER
+            if self.whose is Whose.OTHER and other.whose is Whose.OTHER
+            else Whose.OWN,
         )
 
     def output(self, message_id: str) -> dict[str, object]:
@@ -63,6 +79,7 @@ class RiskAssessment(BaseModel):
             "categories": [c.value for c in self.categories],
             "signals": self.signals,
             "detector": self.detector,
+            "whose": self.whose.value,
         }
 
 

@@ -16,7 +16,20 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from theralab.safety.answers import AFFIRMED, affirms, safety_question, says_yes
 from theralab.safety.patterns import assess_text, escalate_in_context
 from theralab.safety.prefilter import prepare
-from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
+from theralab.safety.risk import (
+    CRISIS_THRESHOLD,
+    RiskAssessment,
+    RiskCategory,
+    RiskLevel,
+    Whose,
+    max_level,
+)
+from theralab.safety.whose import (
+    names_other_at_risk,
+    own_risk_shown,
+    speaks_of_other,
+    whose_in_message,
+)
 
 if TYPE_CHECKING:
     from theralab.model.roles import ModelRoles
@@ -63,7 +76,7 @@ class Screener:
                 found.append(tier.assess(text, context))
             except Exception as exc:
                 found.append(exc)
-        return self._combine(found)
+        return _attributed(self._combine(found), text)
 
     def assess_batch(self, texts: Sequence[str]) -> list[RiskAssessment]:
         """Every tier on many independent messages; a tier with `assess_batch` (the semantic
@@ -79,7 +92,10 @@ class Screener:
                 per_tier.append([_safely(tier, t) for t in texts])
             except Exception as exc:
                 per_tier.append([exc] * len(texts))
-        return [self._combine([found[i] for found in per_tier]) for i in range(len(texts))]
+        return [
+            _attributed(self._combine([found[i] for found in per_tier]), texts[i])
+            for i in range(len(texts))
+        ]
 
     async def assess_async(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
         """Every tier; tiers with an `assess_async` (model calls) run concurrently."""
@@ -92,7 +108,8 @@ class Screener:
             except Exception as exc:
                 return exc
 
-        return self._combine(list(await asyncio.gather(*(one(t) for t in self.tiers))))
+        found = list(await asyncio.gather(*(one(t) for t in self.tiers)))
+        return _attributed(self._combine(found), text)
 
     def _combine(self, found: list[RiskAssessment | BaseException]) -> RiskAssessment:
         result = RiskAssessment(detector="")
@@ -132,6 +149,10 @@ class ConversationScreener:
     - Access to means, a preparatory act or a postponed attempt after the speaker's own risk
       is `high`.
     - A persona-override or jailbreak attempt never resets the state.
+    - Whose risk it is (`theralab.safety.whose`): someone else's when another person is named
+      at risk and nothing shows the speaker's own, and still theirs while a worried helper
+      goes on about them; once the speaker's own risk has reached the crisis threshold, every
+      later turn is the speaker's own.
     """
 
     screener: Screener
@@ -140,6 +161,10 @@ class ConversationScreener:
     categories: list[RiskCategory] = field(default_factory=list)
     stressor_seen: bool = False
     own_risk_seen: bool = False
+    # Whose risk: the speaker's own has reached the crisis threshold (it stays theirs), or the
+    # last turn at risk was a helper's about someone else.
+    own_crisis_seen: bool = False
+    helping: bool = False
     # The last message's level in context, before the conversation's peak persists over it.
     last_own_level: RiskLevel = RiskLevel.NONE
     # What the counselor's turn just before the next message asked (`heard`): suicidal thoughts
@@ -196,7 +221,6 @@ class ConversationScreener:
             or "means_or_preparation_after_risk" in signals
         ):
             found = found.merge(RiskAssessment(categories=[RiskCategory.SUICIDE]))
-        self.last_own_level = level
         self.last_own_level = level  # this message's level before the peak persists
         if self.peak.at_least(RiskLevel.LOW) and self.peak.rank > level.rank:
             signals.append(f"persisting:{self.peak.value}")
@@ -220,9 +244,38 @@ class ConversationScreener:
                 for s in signals
             )
         )
+        whose = self._whose(level, signals, text)
         return RiskAssessment(
-            level=level, categories=categories, signals=signals, detector=found.detector
+            level=level,
+            categories=categories,
+            signals=signals,
+            detector=found.detector,
+            whose=whose,
         )
+
+    def _whose(self, level: RiskLevel, signals: list[str], text: str) -> Whose:
+        """Whose risk this turn speaks of, in the conversation so far (and remembered)."""
+        persisting = any(s.startswith("persisting:") for s in signals)
+        helper_goes_on = self.helping and (persisting or speaks_of_other(text))
+        others = (
+            level is not RiskLevel.NONE
+            and not self.own_crisis_seen
+            and not own_risk_shown(signals, text)
+            and (names_other_at_risk(text) or helper_goes_on)
+        )
+        whose = Whose.OTHER if others else Whose.OWN
+        if level.at_least(CRISIS_THRESHOLD):
+            self.helping = whose is Whose.OTHER
+            self.own_crisis_seen = self.own_crisis_seen or whose is Whose.OWN
+        return whose
+
+
+def _attributed(found: RiskAssessment, text: str) -> RiskAssessment:
+    """A message's assessment with whose risk it speaks of, read on its own."""
+    if found.level is RiskLevel.NONE:
+        return found
+    whose = whose_in_message(found.signals, text)
+    return found if whose is found.whose else found.model_copy(update={"whose": whose})
 
 
 def _safely(tier: ScreeningTier, text: str) -> RiskAssessment | BaseException:

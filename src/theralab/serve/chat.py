@@ -660,7 +660,9 @@ class ChatService(LiveService[LiveConversation]):
             seq=seq + 1,
             reply=answer.text,
             risk=Risk(
-                level=level.value, categories=list(guard.categories) if guard is not None else []
+                level=level.value,
+                categories=list(guard.categories) if guard is not None else [],
+                whose="other" if guard is not None and guard.whose == "other" else "own",
             ),
             protocol="crisis" if crisis else "normal",
             guardrail=action,

@@ -70,7 +70,7 @@ from starlette.types import Scope, Send
 from theralab.agents import Reply, Utterance
 from theralab.dialogue.records import AgentSpec, Speaker
 from theralab.safety.guardrail import GuardDecision, GuardedCounselor, Screened, sentence_pieces
-from theralab.safety.risk import RiskAssessment
+from theralab.safety.risk import RiskAssessment, RiskLevel
 from theralab.safety.screener import Screener, default_screener
 from theralab.safety.semantic import Sensitivity
 from theralab.serve.auth import KeyCache, Principal
@@ -475,6 +475,8 @@ class Guard:
 
 def _extra(result: GuardResult) -> dict[str, Any]:
     extra: dict[str, Any] = {"risk": result.risk.level.value, "action": result.action}
+    if result.risk.level is not RiskLevel.NONE:
+        extra["whose"] = result.risk.whose.value
     if result.step:
         extra["step"] = result.step
     if result.resources:

@@ -130,6 +130,7 @@ class ConversationDetail(BaseModel):
 class Risk(BaseModel):
     level: str
     categories: list[str] = []
+    whose: Literal["own", "other"] = "own"  # someone else's: a worried helper spoke of them
 
 
 class ReplyOut(BaseModel):

@@ -1,0 +1,151 @@
+"""Whose risk a message speaks of: the screener says it (`RiskAssessment.whose`), per message
+and in a conversation, so the protocol, `theralab screen`, the guard proxy and the chat API
+agree on it (black-box finding S2: a worried friend's message was labelled as the friend's
+own crisis everywhere but in the protocol's wording)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+
+from theralab.agents import Utterance
+from theralab.counselors import make_counselor
+from theralab.dialogue.records import Speaker
+from theralab.safety import (
+    GuardedCounselor,
+    PatternTier,
+    RiskAssessment,
+    RiskCategory,
+    RiskLevel,
+    Screener,
+    Whose,
+    screen_posts,
+)
+from theralab.safety.whose import own_risk_shown, whose_in_message
+
+FRIEND = "My friend told me she wants to kill herself. What should I do?"
+
+
+class LearnedStandIn:
+    """Stands in for the learned tier: rates any suicide word `high`, with nothing about whose
+    risk it is (a message-level model cannot tell)."""
+
+    name = "semantic"
+
+    def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
+        lowered = text.lower()
+        if any(w in lowered for w in ("kill", "die", "end his life", "suicid")):
+            return RiskAssessment(
+                level=RiskLevel.HIGH,
+                categories=[RiskCategory.SUICIDE],
+                signals=["semantic:high:0.30"],
+                detector=self.name,
+            )
+        return RiskAssessment(detector=self.name)
+
+
+def screener() -> Screener:
+    return Screener([PatternTier(), LearnedStandIn()])
+
+
+@pytest.mark.parametrize(
+    ("signals", "text", "whose"),
+    [
+        (["semantic:high:0.22"], FRIEND, Whose.OTHER),
+        (
+            ["semantic:imminent:0.9"],
+            "My brother says he is going to end his life tonight",
+            Whose.OTHER,
+        ),
+        (
+            ["semantic:high:0.22", "persisting:high"],
+            "her mum found her cutting herself",
+            Whose.OTHER,
+        ),
+        # a pattern cue (kept only when the speaker owns it) or a tier error is the speaker's
+        (["want_die"], FRIEND, Whose.OWN),
+        (["tier_error:semantic:ValueError"], FRIEND, Whose.OWN),
+        (
+            ["semantic:high:0.4"],
+            "My friend wants to kill herself and I want to die too.",
+            Whose.OWN,
+        ),
+        (["semantic:high:0.4"], "she wants to kill herself. me too honestly", Whose.OWN),
+        # nobody else named at risk: the speaker's own
+        (["semantic:high:0.4"], "I want it all to stop", Whose.OWN),
+        (["semantic:high:0.4"], "my friend is worried about me", Whose.OWN),
+    ],
+)
+def test_whose_risk_a_message_speaks_of(signals: list[str], text: str, whose: Whose) -> None:
+    assert whose_in_message(signals, text) is whose
+
+
+def test_neutral_signals_say_nothing_about_whose_risk_it_is() -> None:
+    for s in ("semantic:high:0.2", "semantic_about_other:0.8", "persisting:high", "supporter"):
+        assert not own_risk_shown([s], "she said it again")
+    assert own_risk_shown(["affirmed:suicide"], "yes")
+
+
+def test_the_screener_labels_a_worried_friends_message_as_someone_elses_risk() -> None:
+    found = screener().assess(FRIEND)
+    assert found.level is RiskLevel.HIGH  # the risk in the conversation is real either way
+    assert found.whose is Whose.OTHER
+    assert found.output("m1")["whose"] == "other"
+    own = screener().assess("I want to kill myself")
+    assert own.whose is Whose.OWN and own.output("m2")["whose"] == "own"
+    batch = screener().assess_batch([FRIEND, "I want to kill myself", "lovely weather"])
+    assert [f.whose for f in batch] == [Whose.OTHER, Whose.OWN, Whose.OWN]
+    assert asyncio.run(screener().assess_async(FRIEND)).whose is Whose.OTHER
+
+
+def test_a_helper_conversation_stays_someone_elses_until_the_speakers_own_risk_shows() -> None:
+    conv = screener().conversation()
+    assert conv.screen(FRIEND).whose is Whose.OTHER
+    follow = conv.screen("how do I even bring it up with her?")
+    assert follow.level is RiskLevel.HIGH and follow.whose is Whose.OTHER  # persisting
+    own = conv.screen("honestly I've been thinking about killing myself too")
+    assert own.whose is Whose.OWN
+    # once the speaker's own crisis has shown, it stays theirs, whoever they speak of next
+    assert conv.screen("ok").whose is Whose.OWN
+    assert conv.screen(FRIEND).whose is Whose.OWN
+
+
+def test_the_speakers_own_crisis_first_is_never_relabelled_a_helpers() -> None:
+    conv = screener().conversation()
+    assert conv.screen("I want to die").whose is Whose.OWN
+    assert conv.screen(FRIEND).whose is Whose.OWN
+
+
+def test_no_risk_is_the_speakers_own_by_default() -> None:
+    found = screener().assess("my friend and I went to the cinema")
+    assert found.level is RiskLevel.NONE and found.whose is Whose.OWN
+
+
+def test_a_persons_posts_are_someone_elses_only_when_every_risky_post_is() -> None:
+    helper = screen_posts(screener(), [FRIEND, "we had a nice day out", "ok thanks"])
+    assert helper.level is RiskLevel.HIGH and helper.whose is Whose.OTHER
+    assert helper.output("u1")["whose"] == "other"
+    mixed = screen_posts(screener(), [FRIEND, "and honestly I want to die too"])
+    assert mixed.whose is Whose.OWN
+
+
+def test_the_guardrails_turn_record_says_when_the_risk_was_someone_elses() -> None:
+    g = GuardedCounselor(make_counselor("person_centred", 0), screener(), locale="en-US")
+
+    async def go(lines: list[str]) -> list:
+        history: list[Utterance] = [Utterance(Speaker.COUNSELOR, (await g.respond(())).text)]
+        records = []
+        for line in lines:
+            history.append(Utterance(Speaker.CLIENT, line))
+            reply = await g.respond(tuple(history))
+            history.append(Utterance(Speaker.COUNSELOR, reply.text))
+            records.append(reply.annotations.guard)
+        return records
+
+    first, second = asyncio.run(go([FRIEND, "I want to kill myself too"]))
+    assert first is not None and first.whose == "other"
+    assert second is not None and second.whose is None  # the speaker's own: absent
+    # absent fields stay out of saved transcripts (byte-identical when nobody is a helper)
+    assert "whose" not in second.model_dump(exclude_none=True)
