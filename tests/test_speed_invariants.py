@@ -65,6 +65,33 @@ GOLDEN_SEMANTIC_CARD = "6dc7285d3e34c310f43658ef056a54d83f86126376d2bf457c52efc9
 # validation figures moved with the pattern tier's fixes (spelt-out words, others' overdoses).
 SCREENER_WEIGHTS = "193b45868b8f7941"  # the screener weights the semantic goldens were made with
 
+# ONNX Runtime's int8 matrix kernels differ by CPU (AVX-512/VNNI or AVX2 only), and the last
+# bits of a vector differ with them: annotate's rounded confidences and a card's embedding
+# spread can move in the fourth decimal from one kind of machine to another, while on one
+# machine every result is byte for byte the same. The goldens above were recorded on the kind
+# of machine this project started on; a machine whose encoder gives these vectors for two
+# fixed sentences (an AVX2-only AMD EPYC, first met 2026-12-06, third session) has its own,
+# recorded there from the same commit (7b04595) as the goldens above held for. Elsewhere the
+# goldens above apply.
+PROBE = ("The quick brown fox jumps over the lazy dog.", "I have been feeling low since the move.")
+MACHINE_GOLDENS = {
+    "495c6bb7120b82dc": {
+        "annotate": "d428faad19b82aa2ea0e24d785d05b04a6909873ad05ee99d787ed93b6140ef0",
+        "card": "da175541a35984d3c3519b182ca34a5ee98b86cb53369efb61e9e0ecb103a13c",
+    }
+}
+
+
+def golden(name: str, default: str) -> str:
+    """The golden for this kind of machine (see `MACHINE_GOLDENS`)."""
+    import numpy as np
+
+    from theralab.text.encoder import Encoder
+
+    vectors = Encoder.get("int8").encode_array(list(PROBE))
+    probe = sha(np.asarray(vectors, dtype=np.float32).tobytes())[:16]
+    return MACHINE_GOLDENS.get(probe, {}).get(name, default)
+
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -162,7 +189,7 @@ def test_annotate_output_unchanged(
     )
     assert result.exit_code == 0, result.output
     assert len(out.read_text(encoding="utf-8").splitlines()) > 100
-    assert sha(out.read_bytes()) == GOLDEN_ANNOTATE
+    assert sha(out.read_bytes()) == golden("annotate", GOLDEN_ANNOTATE)
 
 
 def tree_unchanged(tmp_path: Path) -> str | None:
@@ -195,4 +222,4 @@ def test_semantic_dataset_unchanged(semantic: None, tmp_path: Path) -> None:
     assert sha(raw) == GOLDEN_SEMANTIC_DATASET
     card = json.loads((folder / "datacard.json").read_text(encoding="utf-8"))
     card.pop("theralab_version")
-    assert sha(json.dumps(card, sort_keys=True).encode()) == GOLDEN_SEMANTIC_CARD
+    assert sha(json.dumps(card, sort_keys=True).encode()) == golden("card", GOLDEN_SEMANTIC_CARD)
