@@ -15,6 +15,7 @@ from theralab.safety import (
     RiskCategory,
     RiskLevel,
     Screener,
+    Whose,
 )
 from theralab.safety.redteam import load_cases, run_suite
 
@@ -73,7 +74,6 @@ def test_risk_messages(text: str, level: RiskLevel, category: RiskCategory) -> N
         "I killed myself in minecraft again lol",
         "I'm not suicidal, just exhausted",
         "I used to self harm but I'm two years clean",
-        "my friend said she wants to kill herself, how do I help her?",
         "For my novel, the main character kills himself in chapter ten",
         "What are the suicide rates among farmers, for my dissertation?",
         "I attempted the exam twice before I passed",
@@ -88,6 +88,14 @@ def test_risk_messages(text: str, level: RiskLevel, category: RiskCategory) -> N
 def test_contexts_that_are_not_risk(text: str) -> None:
     found = SCREENER.assess(text)
     assert found.level is RiskLevel.NONE, (found.level, found.signals)
+
+
+def test_a_friends_risk_is_reported_as_someone_elses_not_as_no_risk() -> None:
+    # Once a context that is not risk: the speaker's own risk is none, but the helper needs the
+    # protocol's helper steps, so the report is read at the level it names for the friend.
+    found = SCREENER.assess("my friend said she wants to kill herself, how do I help her?")
+    assert found.level is RiskLevel.MODERATE and found.whose is Whose.OTHER
+    assert found.signals == ["other_at_risk:ideation"]
 
 
 def test_a_minor_is_flagged_without_raising_the_level() -> None:

@@ -149,3 +149,114 @@ def test_the_guardrails_turn_record_says_when_the_risk_was_someone_elses() -> No
     assert second is not None and second.whose is None  # the speaker's own: absent
     # absent fields stay out of saved transcripts (byte-identical when nobody is a helper)
     assert "whose" not in second.model_dump(exclude_none=True)
+
+
+# --- the report of someone else at risk (`other_at_risk`, part of the pattern tier) ---------
+
+PATTERNS = Screener([PatternTier()])
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "kind"),
+    [
+        ("my friend says she doesn't want to live anymore", RiskLevel.MODERATE, "ideation"),
+        ("My teenage son told me he wants to die", RiskLevel.MODERATE, "ideation"),
+        ("my wife said she would be better off dead", RiskLevel.MODERATE, "ideation"),
+        (
+            "my girlfriend has been cutting herself again, how do I help",
+            RiskLevel.MODERATE,
+            "self_harm",
+        ),
+        (
+            "He tried to kill himself last week and is home now, how do I support him?",
+            RiskLevel.HIGH,
+            "attempt",
+        ),
+        ("she says she wants to die and has pills", RiskLevel.HIGH, "ideation"),
+        ("My dad said he has a gun and is going to end it tonight", RiskLevel.IMMINENT, "ideation"),
+        (
+            "My brother is threatening to jump off the bridge right now",
+            RiskLevel.IMMINENT,
+            "ideation",
+        ),
+        (
+            "my roommate swallowed a whole bottle of pills and won't wake up",
+            RiskLevel.IMMINENT,
+            "act_underway",
+        ),
+    ],
+)
+def test_a_report_of_someone_else_at_risk_is_read_at_the_level_it_names(
+    text: str, level: RiskLevel, kind: str
+) -> None:
+    found = PATTERNS.assess(text)
+    assert found.level is level, (found.level, found.signals)
+    assert f"other_at_risk:{kind}" in found.signals
+    assert found.whose is Whose.OTHER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she doesn't want to die",
+        "he's not suicidal anymore",
+        "My mum killed herself last year and I still can't get over it",  # grief
+        "When my brother was suicidal we sat with him every night",  # history
+        "the main character wants to kill herself in the last chapter",  # fiction
+        "what if she wants to kill herself, how would I even know",  # hypothetical
+        "When someone tells you they want to die, listen first",  # anyone in general
+        "To the girl who wrote that she wants to die: please call a helpline",  # a reply
+        "he wants to kill me",  # harm to the speaker, read elsewhere
+        "my friend thinks I want to die",  # the speaker's own
+        "She asked about wanting to die, and I said no",  # a question put to the speaker
+        "my boyfriend is standing on the roof fixing the gutter",
+    ],
+)
+def test_what_is_not_someone_else_at_risk_now(text: str) -> None:
+    assert not any(s.startswith("other_at_risk:") for s in PATTERNS.assess(text).signals)
+
+
+def test_a_friend_who_is_the_speaker_is_the_speakers_own_risk() -> None:
+    found = PATTERNS.assess("asking for a friend: she wants to kill herself. ok it's me")
+    assert found.level.at_least(RiskLevel.MODERATE) and found.whose is Whose.OWN
+
+
+def test_the_helper_of_someone_in_danger_now_is_told_to_call_emergency_services() -> None:
+    g = GuardedCounselor(make_counselor("cbt", 0), PATTERNS, locale="en-US")
+
+    async def go() -> list:
+        history = [Utterance(Speaker.COUNSELOR, (await g.respond(())).text)]
+        out = []
+        for line in (
+            "My dad said he has a gun and is going to end it tonight",
+            "he has the gun in his bedroom, should I take it?",
+        ):
+            history.append(Utterance(Speaker.CLIENT, line))
+            reply = await g.respond(tuple(history))
+            history.append(Utterance(Speaker.COUNSELOR, reply.text))
+            out.append(reply)
+        return out
+
+    first, second = asyncio.run(go())
+    assert first.annotations.strategy == "crisis_protocol:helper"
+    assert "call 911 now" in first.text and "stay with them" in first.text
+    assert "are you thinking about ending your life" not in first.text.lower()
+    # his gun, in a helper's conversation, is still his: the helper is still answered as one
+    assert second.annotations.strategy == "crisis_protocol:helper_next"
+    assert second.annotations.guard is not None and second.annotations.guard.whose == "other"
+
+
+def test_someone_found_after_taking_pills_gets_first_aid_and_the_emergency_call_first() -> None:
+    g = GuardedCounselor(make_counselor("person_centred", 0), PATTERNS, locale="en-US")
+
+    async def go():
+        history = [Utterance(Speaker.COUNSELOR, (await g.respond(())).text)]
+        history.append(
+            Utterance(Speaker.CLIENT, "my roommate swallowed a bottle of pills and won't wake up")
+        )
+        return await g.respond(tuple(history))
+
+    reply = asyncio.run(go())
+    assert reply.text.startswith("Please call 911 now")
+    assert "recovery position" in reply.text and "988" in reply.text
+    assert "what they told you" not in reply.text  # nobody told anything: they are unconscious

@@ -387,6 +387,7 @@ def reply(
                 "risk": {
                     "level": answer.annotations.risk,
                     "categories": guard.categories if guard is not None else [],
+                    "whose": guard.whose if guard is not None and guard.whose else "own",
                 },
                 "protocol": guard.protocol if guard is not None else "normal",
                 "resources": resources,

@@ -23,6 +23,7 @@ from theralab.safety.answers import AFFIRMED
 from theralab.safety.patterns import CUES, normalise
 from theralab.safety.resources import CountryResources, Resource, resources_for
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
+from theralab.safety.whose import OTHER_AT_RISK
 
 SAFETY_PLAN_STEPS: tuple[tuple[str, str], ...] = (
     (
@@ -633,6 +634,21 @@ class CrisisProtocol:
             f"If they might act on it soon, or are in danger now, please call {emergency} now, "
             "and stay with them if you safely can: don't leave them on their own."
         )
+        if "helper" not in steps and f"{OTHER_AT_RISK}act_underway" in risk.signals:
+            # Pills taken and not waking: first aid and the emergency call, nothing else first.
+            parts = [
+                f"Please call {emergency} now: this is a medical emergency, and they need help "
+                "straight away.",
+                "Stay with them. If they are unconscious but breathing, lay them on their side "
+                "(the recovery position) and follow what the call handler tells you; if they "
+                "stop breathing, the call handler will talk you through what to do.",
+                "Don't try to make them sick, and keep any packets or bottles to show the "
+                "paramedics.",
+                f"A crisis line is there for you too: {resources}.",
+                "I'm an AI, so I can't call for them: please call now, and come back to me if "
+                "you want to talk it through afterwards.",
+            ]
+            return self._reply(parts, "helper", lines)
         if "helper" not in steps:
             parts = [
                 "Thank you for reaching out for them. It's right to take what they told you "

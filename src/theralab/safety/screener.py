@@ -25,7 +25,10 @@ from theralab.safety.risk import (
     max_level,
 )
 from theralab.safety.whose import (
+    MEANS_SIGNALS,
+    OTHER_AT_RISK,
     names_other_at_risk,
+    other_at_risk,
     own_risk_shown,
     speaks_of_other,
     whose_in_message,
@@ -53,7 +56,9 @@ class PatternTier:
     name = "patterns"
 
     def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
-        return assess_text(text)
+        found = assess_text(text)
+        other = other_at_risk(text)  # a worried helper's report of someone else at risk
+        return found if other.level is RiskLevel.NONE else found.merge(other)
 
 
 class Screener:
@@ -237,14 +242,15 @@ class ConversationScreener:
         self.peak = max_level([self.peak, level])
         self.categories = categories
         self.stressor_seen = self.stressor_seen or "stressor" in signals
+        whose = self._whose(level, signals, text)
         self.own_risk_seen = self.own_risk_seen or (
             found.level.at_least(RiskLevel.LOW)
+            and whose is Whose.OWN
             and not any(
                 s == "supporter" or s.startswith("capped_by_context") or s == "history"
                 for s in signals
             )
         )
-        whose = self._whose(level, signals, text)
         return RiskAssessment(
             level=level,
             categories=categories,
@@ -256,12 +262,18 @@ class ConversationScreener:
     def _whose(self, level: RiskLevel, signals: list[str], text: str) -> Whose:
         """Whose risk this turn speaks of, in the conversation so far (and remembered)."""
         persisting = any(s.startswith("persisting:") for s in signals)
-        helper_goes_on = self.helping and (persisting or speaks_of_other(text))
+        about_other = speaks_of_other(text)
+        helper_goes_on = self.helping and (persisting or about_other)
+        reported = any(s.startswith(OTHER_AT_RISK) for s in signals)
+        if reported or (helper_goes_on and about_other):
+            # "she has pills in her room": in a helper's conversation the means are the
+            # other person's
+            signals = [s for s in signals if s not in MEANS_SIGNALS]
         others = (
             level is not RiskLevel.NONE
             and not self.own_crisis_seen
             and not own_risk_shown(signals, text)
-            and (names_other_at_risk(text) or helper_goes_on)
+            and (reported or names_other_at_risk(text) or helper_goes_on)
         )
         whose = Whose.OTHER if others else Whose.OWN
         if level.at_least(CRISIS_THRESHOLD):

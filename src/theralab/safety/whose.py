@@ -17,19 +17,36 @@ import re
 from collections.abc import Sequence
 
 from theralab.safety.patterns import normalise
-from theralab.safety.risk import Whose
+from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
 
+OTHER_AT_RISK = "other_at_risk:"  # the signal of `other_at_risk`, with the kind of report
+# Signals of means and preparation: in a helper's conversation, about the person they help
+# ("she has pills in her room") when the message speaks of them.
+MEANS_SIGNALS = frozenset(
+    {
+        "means_question",
+        "means_inquiry",
+        "means_access",
+        "means_after_risk_or_stressor",
+        "means_or_preparation_after_risk",
+        "possible_preparation",
+        "possible_postponed_attempt",
+    }
+)
 # Signals that say nothing about whose risk it is (a learned tier's level, the conversation's
 # persisting peak, a supporter's context): every other signal counts as the speaker's own risk.
 _NEUTRAL_SIGNAL = re.compile(
     r"^(?:semantic(?:_about_other|_unsure|_condition)?:|persisting:|capped_by_context|"
+    r"other_at_risk:|"
     r"protective:|unchanged$|supporter$|minor$)"
 )
 # Someone else at risk: a third-person reflexive or possessive with a suicide or self-harm word.
+# A death that already happened ("she killed herself last year", "he took his own life") is
+# grief, not someone to help now: the speaker's own risk is what the protocol asks about.
 _OTHER_AT_RISK = re.compile(
-    r"\b(?:kill(?:s|ing|ed)?|hurt(?:s|ing)?|harm(?:s|ing|ed)?|cut(?:s|ting)?|end(?:s|ing)?|"
+    r"\b(?:kill(?:s|ing)?|hurt(?:s|ing)?|harm(?:s|ing|ed)?|cut(?:s|ting)?|end(?:s|ing)?|"
     r"off(?:ing)?) (?:her|him|them)sel(?:f|ves)\b"
-    r"|\b(?:end(?:s|ing)?|take|takes|taking|took) (?:her|his|their) (?:own )?life\b"
+    r"|\b(?:end(?:s|ing)?|take|takes|taking) (?:her|his|their) (?:own )?life\b"
     r"|\b(?:she|he|they)(?:'s|'re| is| are| was| were| has| have| had)?(?: \w+){0,3}? "
     r"(?:suicidal|(?:wants?|wanted|wanting|going|planning|plans?|tried|trying) to "
     r"(?:die|end it|kill|not be here))"
@@ -41,7 +58,10 @@ _OWN_RISK_WORDS = re.compile(
     r"end(?:ing)? my (?:own )?life|i(?:'m| am) suicidal|suicidal myself|i (?:want|wanna) to die|"
     r"i wish i (?:was|were) dead|(?:me|i do|i am|i feel|i've felt|i have) (?:that way )?too|"
     r"same here|i feel the same|so do i|i(?:'ve| have) (?:been )?(?:thinking|felt|feeling) "
-    r"(?:about )?(?:that|it|the same) (?:too|as well)|myself too)\b"
+    r"(?:about )?(?:that|it|the same) (?:too|as well)|myself too|"
+    # the friend is the speaker ("asking for a friend… it's me")
+    r"asking for a friend|it'?s (?:really |actually |obviously |just )?me|there'?s no friend|"
+    r"the friend is me|i'?m the friend)\b"
 )
 # Still speaking of another person (a helper's later turns).
 _THIRD_PERSON = re.compile(
@@ -70,6 +90,138 @@ def speaks_of_other(text: str) -> bool:
 
 def whose_in_message(signals: Sequence[str], text: str) -> Whose:
     """Whose risk one message speaks of, read on its own."""
-    if not own_risk_shown(signals, text) and names_other_at_risk(text):
+    reported = any(s.startswith(OTHER_AT_RISK) for s in signals)
+    if reported:  # "my dad said he has a gun and is going to…": the means are the other's
+        signals = [s for s in signals if s not in MEANS_SIGNALS]
+    named = reported or names_other_at_risk(text)
+    if named and not own_risk_shown(signals, text):
         return Whose.OTHER
     return Whose.OWN
+
+
+# --- how much risk a worried helper reports for someone else --------------------------------
+# The pattern tier reads only the speaker's own risk (a cue about a friend is turned off as
+# third-party context), and the screener corpus labels a worried helper's message with the
+# speaker's level. A helper whose friend "is going to end it tonight" still needs the
+# protocol's helper steps — call emergency services, stay with them — so the report of
+# someone else's current risk is read here, with the level it names for them.
+_SUBJECT = (
+    r"(?:she|he|they|(?:my|our|her|his) (?:\w+ )?(?:friend|mate|bf|gf|boyfriend|girlfriend|"
+    r"partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|cousin|mum|mom|mother|"
+    r"dad|father|student|colleague|coworker|roommate|flatmate|nephew|niece|uncle|aunt|"
+    r"grandma|grandpa|grandmother|grandfather))"
+)
+# Between the subject and what they said or did ("my dad said he has a gun and is going to…"):
+# a few words, none of them the speaker (I, myself), a negation, a reader ("you") or an "if".
+_GAP = (
+    r"(?:'s|'re|'d)?(?: (?!(?:i|i'm|i've|i'd|i'll|myself|you|your|not|never|no|nothing|if|"
+    r"unless|whether|ask|asks|asked|asking|about)\b)(?![\w']*n't\b)[\w']+){0,7}?"
+)
+_REFLEXIVE = r"(?:her|him|them)sel(?:f|ves)"
+_IDEATION = (
+    r"(?:wants?|wanted|wanting|wanna|going|gonna|planning|plans?|threaten(?:s|ed|ing)?|decided) "
+    r"to (?:die|kill " + _REFLEXIVE + r"|end (?:it|it all|(?:her|his|their) (?:own )?life)|"
+    r"not (?:be here|be alive|wake up)|take (?:her|his|their) (?:own )?life|jump|overdose|"
+    r"hang " + _REFLEXIVE + r")"
+    r"|(?:doesn'?t|does not|don'?t|didn'?t|did not) want to (?:live|be alive|be here|exist|"
+    r"wake up|go on)"
+    r"|wish(?:es|ed)? (?:she|he|they) (?:was|were|'d|had)? ?(?:been )?(?:dead|never born)"
+    r"|(?:would|'d) be better off dead"
+    r"|(?:feels? |feeling )?suicidal"
+    r"|(?:thinking|thinks|thought|talking|talks|talked) (?:about|of) (?:suicide|killing "
+    + _REFLEXIVE
+    + r"|ending (?:it|(?:her|his|their) life)|taking (?:her|his|their) (?:own )?life)"
+)
+_SELF_HARM = (
+    r"(?:cutting|hurting|harming|burning|starving) " + _REFLEXIVE + r"|self[- ]?harm(?:s|ing)"
+)
+_ATTEMPT = (
+    r"(?:tried|attempted|tries|trying) to (?:kill " + _REFLEXIVE + r"|end (?:it|(?:her|his|their)"
+    r" (?:own )?life)|take (?:her|his|their) (?:own )?life|hang " + _REFLEXIVE + r"|overdose|"
+    r"die)|attempted suicide|(?:took|taken|had) an overdose|overdosed"
+)
+_ACT_UNDERWAY = re.compile(
+    r"\b(?:swallowed|took|has taken|downed|taken)\b[^.!?]{0,40}\b(?:pills|tablets|bottle|"
+    r"packet|overdose)\b[^.!?]{0,60}\b(?:won'?t wake|can'?t wake|not waking|unconscious|not "
+    r"responding|unresponsive|passed out|not breathing)"
+)
+_REPORT = re.compile(
+    r"\b"
+    + _SUBJECT
+    + _GAP
+    + r" (?:(?P<ideation>"
+    + _IDEATION
+    + r")|(?P<self_harm>"
+    + _SELF_HARM
+    + r")|(?P<attempt>"
+    + _ATTEMPT
+    + r"))\b"
+)
+_SOON = re.compile(
+    r"\b(?:tonight|right now|today|this (?:morning|afternoon|evening)|in (?:an|a few|\w+) "
+    r"(?:hours?|minutes?)|at the moment|as we speak)\b"
+)
+_RECENT = re.compile(
+    r"\b(?:last (?:night|week|weekend)|this (?:week|weekend|morning)|yesterday|today|tonight|"
+    r"just|earlier|recently|a few days ago|on (?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday))\b"
+)
+_MEANS = re.compile(r"\b(?:gun|rifle|pistol|pills|tablets|rope|knife|blade|razor)s?\b")
+# Not a person at risk now: a story, a game, a hypothetical, history, a question put to
+# someone, anyone in general ("when someone tells you they want to die"), or a reply to
+# another post's author ("to the girl who wrote she wants to die").
+_NOT_NOW = re.compile(
+    r"\b(?:character|novel|story|book|film|movie|episode|series|show|game|song|lyrics|"
+    r"years ago|used to|back then|when (?:she|he|they|i|my \w+) (?:was|were)\b|as a (?:kid|"
+    r"child|teen|teenager)|what if|if (?:she|he|they|my|your|ur|a|someone|somebody|anyone)\b|"
+    r"in case (?:she|he|they)|whether|someone|somebody|anyone|everyone|people|a person|"
+    r"(?:a|the|my|our) (?:clients?|patients?)|a friend who|(?:the|a) (?:girl|boy|guy|person|"
+    r"young person|kid|dad|mum|mom|man|woman|lady|poster|op) who)\b"
+    r"|^(?:to|replying to|reply to|re:|@)\b"
+)
+
+
+def other_at_risk(text: str) -> RiskAssessment:
+    """The risk a message reports for someone else, at the level it names for them: wanting to
+    die, self-harm or a threat `moderate`; an attempt `moderate`, or `high` when recent; a
+    threat or wish with a time `imminent`, with a means at hand `high`; an act under way (pills
+    taken and not waking) `imminent`. Signals
+    `other_at_risk:<kind>`; `whose` is `other`. Sentence by sentence: a story, a game, a
+    hypothetical or history in the same sentence turns it off. No report: level `none`."""
+    t = normalise(text)
+    level, kinds, categories = RiskLevel.NONE, [], []
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", t):
+        if not sentence or _NOT_NOW.search(sentence):
+            continue
+        if _ACT_UNDERWAY.search(sentence):
+            level = RiskLevel.IMMINENT
+            kinds.append("act_underway")
+            categories.append(RiskCategory.SUICIDE)
+            continue
+        for m in _REPORT.finditer(sentence):
+            if m["ideation"]:
+                found = RiskLevel.MODERATE
+                if _SOON.search(sentence):
+                    found = RiskLevel.IMMINENT
+                elif _MEANS.search(sentence):
+                    found = RiskLevel.HIGH
+                kinds.append("ideation")
+                categories.append(RiskCategory.SUICIDE)
+            elif m["self_harm"]:
+                found = RiskLevel.MODERATE
+                kinds.append("self_harm")
+                categories.append(RiskCategory.SELF_HARM)
+            else:
+                found = RiskLevel.HIGH if _RECENT.search(sentence) else RiskLevel.MODERATE
+                kinds.append("attempt")
+                categories.append(RiskCategory.SUICIDE)
+            level = max(level, found, key=lambda lv: lv.rank)
+    if level is RiskLevel.NONE:
+        return RiskAssessment(detector="patterns")
+    return RiskAssessment(
+        level=level,
+        categories=list(dict.fromkeys(categories)),
+        signals=[f"{OTHER_AT_RISK}{k}" for k in dict.fromkeys(kinds)],
+        detector="patterns",
+        whose=Whose.OTHER,
+    )
