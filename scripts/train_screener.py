@@ -457,7 +457,6 @@ class PatternFloor:
     (`Screener._combine`), so thresholds are chosen for the screener as it runs."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        from theralab.safety.patterns import assess_text
         from theralab.safety.risk import RiskAssessment
         from theralab.safety.screener import PatternTier, Screener
 
@@ -467,11 +466,12 @@ class PatternFloor:
             def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
                 return RiskAssessment()
 
-        screener = Screener([PatternTier(), _Probe()])
+        patterns = PatternTier()  # the tier as it runs: cues and a helper's report of another
+        screener = Screener([patterns, _Probe()])
         self.rank = np.zeros(len(texts), dtype=int)
         self.cap = np.full(len(texts), 4, dtype=int)
         for i, text in enumerate(texts):
-            found = assess_text(text)
+            found = patterns.assess(text)
             self.rank[i] = found.level.rank
             probe = RiskAssessment(level=RiskLevel.IMMINENT, detector="semantic")
             self.cap[i] = (

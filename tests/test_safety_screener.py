@@ -91,10 +91,11 @@ def test_contexts_that_are_not_risk(text: str) -> None:
 
 
 def test_a_friends_risk_is_reported_as_someone_elses_not_as_no_risk() -> None:
-    # Once a context that is not risk: the speaker's own risk is none, but the helper needs the
-    # protocol's helper steps, so the report is read at the level it names for the friend.
+    # Once a context that is not risk: the speaker's own risk is none, but the helper needs a
+    # word on how to help and a line that advises helpers, so the report is read at the level
+    # it names for the friend (`low`: no time, means or act; the counselor goes on).
     found = SCREENER.assess("my friend said she wants to kill herself, how do I help her?")
-    assert found.level is RiskLevel.MODERATE and found.whose is Whose.OTHER
+    assert found.level is RiskLevel.LOW and found.whose is Whose.OTHER
     assert found.signals == ["other_at_risk:ideation"]
 
 

@@ -159,17 +159,17 @@ PATTERNS = Screener([PatternTier()])
 @pytest.mark.parametrize(
     ("text", "level", "kind"),
     [
-        ("my friend says she doesn't want to live anymore", RiskLevel.MODERATE, "ideation"),
-        ("My teenage son told me he wants to die", RiskLevel.MODERATE, "ideation"),
-        ("my wife said she would be better off dead", RiskLevel.MODERATE, "ideation"),
+        ("my friend says she doesn't want to live anymore", RiskLevel.LOW, "ideation"),
+        ("My teenage son told me he wants to die", RiskLevel.LOW, "ideation"),
+        ("my wife said she would be better off dead", RiskLevel.LOW, "ideation"),
         (
             "my girlfriend has been cutting herself again, how do I help",
-            RiskLevel.MODERATE,
+            RiskLevel.LOW,
             "self_harm",
         ),
         (
             "He tried to kill himself last week and is home now, how do I support him?",
-            RiskLevel.HIGH,
+            RiskLevel.MODERATE,
             "attempt",
         ),
         ("she says she wants to die and has pills", RiskLevel.HIGH, "ideation"),
@@ -260,3 +260,27 @@ def test_someone_found_after_taking_pills_gets_first_aid_and_the_emergency_call_
     assert reply.text.startswith("Please call 911 now")
     assert "recovery position" in reply.text and "988" in reply.text
     assert "what they told you" not in reply.text  # nobody told anything: they are unconscious
+
+
+def test_a_helper_at_low_gets_a_line_for_helpers_not_a_question_about_themselves() -> None:
+    g = GuardedCounselor(make_counselor("person_centred", 0), PATTERNS, locale="en-US")
+
+    async def go(lines: list[str]) -> list:
+        history = [Utterance(Speaker.COUNSELOR, (await g.respond(())).text)]
+        out = []
+        for line in lines:
+            history.append(Utterance(Speaker.CLIENT, line))
+            reply = await g.respond(tuple(history))
+            history.append(Utterance(Speaker.COUNSELOR, reply.text))
+            out.append(reply)
+        return out
+
+    first, second = asyncio.run(
+        go(["my friend says she doesn't want to live anymore", "she says it most days now"])
+    )
+    assert first.annotations.guard is not None and first.annotations.guard.action == "check_in"
+    assert "ask them directly" in first.text and "988" in first.text
+    assert "are you having any thoughts of ending your life" not in first.text
+    # the counselor goes on with the helper; the line is not repeated after every message
+    assert "ask them directly" not in second.text
+    assert "thoughts of ending your life" not in second.text

@@ -47,6 +47,7 @@ from theralab.safety.protocol import (
     CrisisProtocol,
     check_in,
     check_in_again,
+    helper_check_in,
     safe_reply,
 )
 from theralab.safety.resources import directory, resources_for
@@ -310,20 +311,24 @@ class GuardedCounselor:
         wish to disappear said as the session ends) is held for the check-in when it was not
         asked lately, and otherwise goes with the crisis line added: nobody leaves on a goodbye
         alone. A close while the level only persists goes as written."""
-        question, turns, asked = self._check_in_asked(history)
+        question, turns, asked = self._check_in_asked(history, risk)
         raised = _raised_now(risk)
         if closing and not raised:
             return None, False
         if not asked:
             return question, closing
-        if not raised:
+        if not raised or risk.whose is Whose.OTHER:  # a helper has had their line
             return None, False
         return check_in_again(self.locale, turns), False
 
-    def _check_in_asked(self, history: Sequence[Utterance]) -> tuple[str, int, bool]:
-        """The check-in question, how many turns the counselor has had, and whether one of
-        its last `CHECK_IN_RECENT` turns asked that question."""
-        question = check_in(self.locale)
+    def _check_in_asked(
+        self, history: Sequence[Utterance], risk: RiskAssessment
+    ) -> tuple[str, int, bool]:
+        """The check-in (for a worried helper, the helper's line), how many turns the counselor
+        has had, and whether one of its last `CHECK_IN_RECENT` turns said it."""
+        question = (
+            helper_check_in(self.locale) if risk.whose is Whose.OTHER else check_in(self.locale)
+        )
         said = [u.text for u in history if u.speaker is Speaker.COUNSELOR]
         return question, len(said), any(question in t for t in said[-CHECK_IN_RECENT:])
 
@@ -385,7 +390,7 @@ class GuardedCounselor:
         text, advice on what was never said), so the guardrail says it reads English, asks for
         a few words in English and gives the crisis line and where to find one in the person's
         own language; the check-in question too, unless it was asked lately."""
-        question, _, asked = self._check_in_asked(history)
+        question, _, asked = self._check_in_asked(history, risk)
         crisis = resources_for(self.locale).crisis_line()
         parts = [
             "I'm sorry: I can only read English well, so I may not have understood what you "

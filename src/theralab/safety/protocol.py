@@ -795,6 +795,18 @@ def check_in(locale: str | None) -> str:
     )
 
 
+def helper_check_in(locale: str | None) -> str:
+    """Added to a counselor's reply at `low` when the risk is someone else's (a worried helper):
+    how to ask, and a line that advises helpers, instead of asking the helper about themselves."""
+    crisis = resources_for(locale).crisis_line()
+    return (
+        "If you're worried about their safety, it's okay to ask them directly whether they're "
+        "thinking about suicide: asking doesn't put the idea in their head. "
+        f"{crisis.name} ({crisis.contact}) can advise you on how to help, and is there for them "
+        "at any time, and for you too."
+    )
+
+
 _AGAIN = (
     "That sounds really heavy, and I'm glad you're telling me. If it ever turns into thoughts "
     "of ending your life, or you don't feel safe, please tell me, or reach {line} at any time.",

@@ -276,8 +276,9 @@ class ConversationScreener:
             and (reported or names_other_at_risk(text) or helper_goes_on)
         )
         whose = Whose.OTHER if others else Whose.OWN
-        if level.at_least(CRISIS_THRESHOLD):
+        if level is not RiskLevel.NONE:
             self.helping = whose is Whose.OTHER
+        if level.at_least(CRISIS_THRESHOLD):
             self.own_crisis_seen = self.own_crisis_seen or whose is Whose.OWN
         return whose
 

@@ -58,10 +58,12 @@ _OWN_RISK_WORDS = re.compile(
     r"end(?:ing)? my (?:own )?life|i(?:'m| am) suicidal|suicidal myself|i (?:want|wanna) to die|"
     r"i wish i (?:was|were) dead|(?:me|i do|i am|i feel|i've felt|i have) (?:that way )?too|"
     r"same here|i feel the same|so do i|i(?:'ve| have) (?:been )?(?:thinking|felt|feeling) "
-    r"(?:about )?(?:that|it|the same) (?:too|as well)|myself too|"
-    # the friend is the speaker ("asking for a friend… it's me")
-    r"asking for a friend|it'?s (?:really |actually |obviously |just )?me|there'?s no friend|"
-    r"the friend is me|i'?m the friend)\b"
+    r"(?:about )?(?:that|it|the same) (?:too|as well)|myself too)\b"
+)
+# The "friend" is the speaker ("asking for a friend… it's me"): their own risk.
+_FRIEND_IS_ME = re.compile(
+    r"\b(?:asking for a friend|it'?s (?:really |actually |obviously |just )?me|there'?s no "
+    r"friend|the friend is me|i'?m the friend)\b"
 )
 # Still speaking of another person (a helper's later turns).
 _THIRD_PERSON = re.compile(
@@ -75,7 +77,8 @@ def own_risk_shown(signals: Sequence[str], text: str) -> bool:
     whose risk it is, or their own words."""
     if any(not _NEUTRAL_SIGNAL.match(s) for s in signals):
         return True
-    return bool(text and _OWN_RISK_WORDS.search(normalise(text)))
+    t = normalise(text) if text else ""
+    return bool(t and (_OWN_RISK_WORDS.search(t) or _FRIEND_IS_ME.search(t)))
 
 
 def names_other_at_risk(text: str) -> bool:
@@ -181,15 +184,25 @@ _NOT_NOW = re.compile(
 )
 
 
+# A clinician's notes on a client or patient: a report for supervision, not a helper's plea.
+_CLINICAL = re.compile(r"\b(?:my|our) (?:clients?|patients?)\b|\bsupervision\b")
+
+
 def other_at_risk(text: str) -> RiskAssessment:
-    """The risk a message reports for someone else, at the level it names for them: wanting to
-    die, self-harm or a threat `moderate`; an attempt `moderate`, or `high` when recent; a
-    threat or wish with a time `imminent`, with a means at hand `high`; an act under way (pills
-    taken and not waking) `imminent`. Signals
+    """The risk a message reports for someone else, at the level it names for them:
+    - wanting to die, thinking about suicide, self-harm, an earlier attempt: `low` (the
+      counselor goes on, and the guardrail adds a line for the helper: ask them directly, and
+      a crisis line that advises helpers; `helper_check_in`);
+    - a recent attempt: `moderate` (the crisis protocol's helper steps);
+    - a threat or wish with a means at hand: `high`; with a time ("tonight", "right now"):
+      `imminent`; an act under way (pills taken and not waking): `imminent`, answered with the
+      emergency call and first aid first. Signals
     `other_at_risk:<kind>`; `whose` is `other`. Sentence by sentence: a story, a game, a
     hypothetical or history in the same sentence turns it off. No report: level `none`."""
     t = normalise(text)
     level, kinds, categories = RiskLevel.NONE, [], []
+    if _CLINICAL.search(t):
+        return RiskAssessment(detector="patterns")
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", t):
         if not sentence or _NOT_NOW.search(sentence):
             continue
@@ -200,7 +213,7 @@ def other_at_risk(text: str) -> RiskAssessment:
             continue
         for m in _REPORT.finditer(sentence):
             if m["ideation"]:
-                found = RiskLevel.MODERATE
+                found = RiskLevel.LOW
                 if _SOON.search(sentence):
                     found = RiskLevel.IMMINENT
                 elif _MEANS.search(sentence):
@@ -208,16 +221,26 @@ def other_at_risk(text: str) -> RiskAssessment:
                 kinds.append("ideation")
                 categories.append(RiskCategory.SUICIDE)
             elif m["self_harm"]:
-                found = RiskLevel.MODERATE
+                found = RiskLevel.LOW
                 kinds.append("self_harm")
                 categories.append(RiskCategory.SELF_HARM)
             else:
-                found = RiskLevel.HIGH if _RECENT.search(sentence) else RiskLevel.MODERATE
+                found = RiskLevel.MODERATE if _RECENT.search(sentence) else RiskLevel.LOW
                 kinds.append("attempt")
                 categories.append(RiskCategory.SUICIDE)
             level = max(level, found, key=lambda lv: lv.rank)
     if level is RiskLevel.NONE:
         return RiskAssessment(detector="patterns")
+    if _FRIEND_IS_ME.search(t):
+        # The risk told of a "friend" is the speaker's own: read on the speaker's scale (a wish
+        # to die or self-harm `moderate`, a recent attempt `high`), never lower than told.
+        own = {RiskLevel.LOW: RiskLevel.MODERATE, RiskLevel.MODERATE: RiskLevel.HIGH}
+        return RiskAssessment(
+            level=own.get(level, level),
+            categories=list(dict.fromkeys(categories)),
+            signals=[f"own_risk_as_other:{k}" for k in dict.fromkeys(kinds)],
+            detector="patterns",
+        )
     return RiskAssessment(
         level=level,
         categories=list(dict.fromkeys(categories)),
