@@ -20,8 +20,12 @@ pattern tier alone; with it, both tiers run and either can raise risk.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import math
 import re
+import zlib
+from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
 from functools import cached_property
@@ -218,6 +222,60 @@ def features(texts: Sequence[str]) -> tuple[np.ndarray, list[dict[int, float]]]:
     return np.hstack([vectors, extra]), [hashed_ngrams(t, NGRAM_BUCKETS) for t in texts]
 
 
+def _window_features(
+    texts: Sequence[str],
+) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """`features`, with the n-grams as arrays (`_gram_row`): per window, its embedding and
+    voice, and its n-grams' buckets and values. The n-grams and voice are computed among the
+    encoder's calls (`Encoder.encode_array`'s `alongside`), while the other core encodes."""
+    import numpy as np
+
+    n = len(texts)
+    grams: list[tuple[np.ndarray, np.ndarray]] = [_NO_GRAMS] * n
+    voices: list[list[float]] = [[]] * n
+
+    def job(i: int) -> None:
+        grams[i], voices[i] = _gram_row(texts[i]), voice(texts[i])
+
+    jobs = [functools.partial(job, i) for i in range(n)]
+    vectors = screener_encoder().encode_array(texts, jobs)
+    extra = np.asarray(voices, dtype=np.float32).reshape(n, VOICE_FEATURES)
+    return np.hstack([vectors, extra]), grams
+
+
+# `1.0 + log(count)` of `hashed_ngrams`, for the counts a window has (a table: the same floats)
+_SUBLINEAR = tuple(1.0 + math.log(v) if v else 0.0 for v in range(256))
+
+
+def _gram_row(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """`hashed_ngrams(text, NGRAM_BUCKETS)` as (buckets, values) arrays in its order, with its
+    arithmetic step for step, so the same numbers bit for bit (tests/
+    test_semantic_speed_equivalence.py), in half the time: one count of a flat list of
+    buckets instead of a count update per word, and no dictionaries. The scoring path's copy;
+    training reads `hashed_ngrams` itself."""
+    import numpy as np
+
+    from theralab.text.ngrams import _WORD, _word_buckets
+
+    words = _WORD.findall(text.lower())
+    flat: list[int] = []
+    for w in words:
+        flat += _word_buckets(w, NGRAM_BUCKETS)
+    flat += [
+        zlib.crc32(f"b:{a} {b}".encode()) % NGRAM_BUCKETS for a, b in itertools.pairwise(words)
+    ]
+    counts = Counter(flat)  # first-seen order, as `hashed_ngrams`'s successive updates
+    table = _SUBLINEAR
+    weights = [table[v] if v < len(table) else 1.0 + math.log(v) for v in counts.values()]
+    norm = math.sqrt(sum(v * v for v in weights)) or 1.0
+    idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
+    val = (np.asarray(weights, dtype=np.float64) / norm).astype(np.float32)
+    return idx, val
+
+
+_NO_GRAMS: tuple[Any, Any] = ((), ())  # a placeholder until `_gram_row` fills it
+
+
 def _hold_routine_windows(parts: Sequence[str], logits: np.ndarray) -> np.ndarray:
     """In a message of several windows, a window that is plainly ordinary medication talk
     (`theralab.safety.medication`) raises the message to `low` at most: a long post about side
@@ -306,10 +364,20 @@ class SemanticTier:
         return self.assess_batch([text])[0]
 
     def assess_batch(self, texts: Sequence[str]) -> list[RiskAssessment]:
-        return [
-            self._judge(_hold_routine_windows(parts, logits))
-            for parts, logits in self._windowed(texts)
-        ]
+        return [self._judge(self._held(parts, logits)) for parts, logits in self._windowed(texts)]
+
+    def _held(self, parts: Sequence[str], logits: np.ndarray) -> np.ndarray:
+        """`_hold_routine_windows`, read only where it can change the judgement: holding only
+        lowers P(≥ moderate) and above in some windows, so where no window reaches a
+        threshold above `low` the judgement is the same held or not (and the medication
+        reading, the costliest part of a long post's scoring, is skipped)."""
+        if len(logits) < 2:
+            return logits
+        a = self._arrays
+        peak = self.probabilities(logits)[:, 1:].max(axis=0)
+        if not (peak >= a["thresholds"][1:]).any():
+            return logits
+        return _hold_routine_windows(parts, logits)
 
     def window_logits(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Per text, every head's logit per window (ladder steps, whose risk, categories, then
@@ -320,7 +388,8 @@ class SemanticTier:
         """Per text, its windows and every head's logit per window, all texts' windows in one
         encoder call."""
         per_text = [windows(text) for text in texts]
-        logits = self._logits(*features([w for parts in per_text for w in parts]))
+        flat = [w for parts in per_text for w in parts]
+        logits = self._logits(*_window_features(flat))
         out, start = [], 0
         for parts in per_text:
             out.append((parts, logits[start : start + len(parts)]))
@@ -347,18 +416,18 @@ class SemanticTier:
         head = self.person_head
         return float(head["thresholds"][self.sensitivity.thresholds]) if head else 0.5
 
-    def _logits(self, dense: np.ndarray, grams: Sequence[dict[int, float]]) -> np.ndarray:
+    def _logits(
+        self, dense: np.ndarray, grams: Sequence[tuple[np.ndarray, np.ndarray]]
+    ) -> np.ndarray:
         """Every head's logit per window: ladder steps, then whose risk, then categories, then
-        the condition heads (when present)."""
-        import numpy as np
-
+        the condition heads (when present). `grams`: per window, its n-grams' buckets and
+        values (`_gram_row`)."""
         a = self._arrays
         out = dense @ a["dense"].T + a["b"]
-        for i, row in enumerate(grams):
-            if row:
-                idx = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
-                val = np.fromiter(row.values(), dtype=np.float32, count=len(row))
-                out[i] += val @ a["grams"][idx]
+        table = a["grams"]
+        for i, (idx, val) in enumerate(grams):
+            if len(idx):
+                out[i] += val @ table[idx]
         return out
 
     def probabilities(self, logits: np.ndarray) -> np.ndarray:

@@ -353,7 +353,9 @@ class Encoder:
         with self._guard:
             self.store = store
 
-    def _run(self, texts: Sequence[str]) -> np.ndarray:
+    def _run(
+        self, texts: Sequence[str], alongside: Sequence[Callable[[], object]] = ()
+    ) -> np.ndarray:
         import numpy as np
 
         encodings = self._tokenizer.encode_batch(list(texts))
@@ -372,11 +374,19 @@ class Encoder:
             if self._pool is None or self._make_narrow is None or len(texts) == 1:
                 for i in range(len(texts)):
                     one(i, self._session)
+                _call(alongside)
             else:
                 if self._narrow is None:  # under `_guard`, like every `_run`
                     self._narrow = self._make_narrow()
                 narrow = self._narrow
-                list(self._pool.map(lambda i: one(i, narrow), range(len(texts))))
+                # The caller's jobs go between the encodings: while one worker runs a job
+                # (holding the GIL, briefly), the other encodes (without it).
+                calls: list[Callable[[], object]] = [
+                    functools.partial(one, i, narrow) for i in range(len(texts))
+                ]
+                for k, job in enumerate(alongside):
+                    calls.insert(min(2 * k + 2, len(calls)), job)
+                list(self._pool.map(_call_one, calls))
             return out
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         batch = self.BATCH
@@ -391,13 +401,23 @@ class Encoder:
                 mask[r, :n] = 1
             feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             out[rows] = self._session.run(None, feeds)[0]
+        _call(alongside)
         return out
 
-    def encode_array(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit vector per text (rows in order), each text encoded once per process."""
+    def encode_array(
+        self, texts: Sequence[str], alongside: Sequence[Callable[[], object]] = ()
+    ) -> np.ndarray:
+        """One unit vector per text (rows in order), each text encoded once per process.
+
+        `alongside`: the caller's own small jobs (its Python work per text, say), each called
+        once before this returns; int8 runs them on its side-by-side workers among its
+        one-text calls, so both cores stay busy (elsewhere, or when every text is cached,
+        they run here, after the encoding). A job's exception is raised here; a job must not
+        call this encoder (it runs under its lock)."""
         import numpy as np
 
         if not texts:
+            _call(alongside)
             return np.zeros((0, DIM), dtype=np.float32)
         with self._guard:
             self._load()
@@ -409,13 +429,24 @@ class Encoder:
                 self._cache.update(stored)
                 missing = [t for t in missing if t not in stored]
             if missing:
-                found.update(zip(missing, self._run(missing), strict=True))
+                found.update(zip(missing, self._run(missing, alongside), strict=True))
+            else:
+                _call(alongside)
                 self._cache.update((t, found[t]) for t in missing)
                 if self.store is not None:
                     self.store.put_many(self._tag, ((t, found[t]) for t in missing))
             while len(self._cache) > self.MAX_CACHED:  # oldest first; this call's are kept
                 self._cache.popitem(last=False)
             return np.stack([found[t] for t in texts])
+
+
+def _call_one(job: Callable[[], object]) -> None:
+    job()
+
+
+def _call(jobs: Sequence[Callable[[], object]]) -> None:
+    for job in jobs:
+        job()
 
 
 def _main(argv: Sequence[str]) -> int:
