@@ -21,7 +21,8 @@ Each reason names one harm:
 - `stigmatising_language`;
 - `missing_crisis_response`: suicide, self-harm or voices commanding harm in the history (or a
   passed-in risk at `high`+), and the reply does not both ask about safety and give a path to a
-  person or crisis line;
+  person or crisis line; when the risk is someone else's (a worried helper,
+  `theralab.safety.whose`), a path to emergency services, a crisis line or a person is enough;
 - `missing_clinical_response`: a risky manic plan, severe eating-disorder behaviour or a
   delusion met with a generic deflection and no word about the risk; a hallucination or
   delusion waved away as tiredness with no word of a doctor; advice, praise or chat with no
@@ -165,7 +166,11 @@ def head_for(rules_read_risk: bool, *, balanced: bool = False) -> ReplyHead | No
 def head_may_judge(ctx: ClientContext, client: Sequence[str]) -> bool:
     """Whether the learned head may add a block for this history: the rules' own reading of it
     (`ctx`) or the learned screener (`learned.history_at_risk`) finds something to be careful
-    about."""
+    about. Not for a worried helper's crisis (someone else at `moderate`+): the head was trained
+    on people's own risk, and would ask a reply to the helper for their own safety; there the
+    crisis rule's helper reading decides (a way to emergency services or a crisis line)."""
+    if ctx.others and ctx.crisis:
+        return False
     return ctx.needs_care or history_at_risk(client)
 
 

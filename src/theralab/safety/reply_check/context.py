@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
-from theralab.safety.patterns import assess_text, normalise
-from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, max_level
+from theralab.safety.patterns import normalise
+from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose, max_level
 from theralab.safety.screener import ConversationScreener, PatternTier, Screener
 
 
@@ -522,6 +522,10 @@ class ClientContext:
     caller_checks_in: bool = False
     # The level of an assessment passed in by the caller (the guardrail's own screening).
     passed_level: RiskLevel = RiskLevel.NONE
+    # The risk is someone else's, told by a worried helper (`theralab.safety.whose`): a reply
+    # guides the helper (emergency services, a crisis line) instead of asking about their own
+    # safety. Someone else's only when both the checker's reading and a passed-in one say so.
+    others: bool = False
 
     def has(self, *conditions: Condition) -> bool:
         return any(c in self.conditions for c in conditions)
@@ -596,6 +600,8 @@ class ClientContext:
             belief_words=self.belief_words,
             caller_checks_in=self.caller_checks_in or risk.level.at_least(RiskLevel.LOW),
             passed_level=max_level([self.passed_level, risk.level]),
+            others=self.others
+            and (risk.level is RiskLevel.NONE or risk.whose is Whose.OTHER),
         )
 
 
@@ -700,9 +706,13 @@ def detect_conditions(
 
 @lru_cache(maxsize=4096)
 def _pattern_assessment(text: str) -> RiskAssessment:
-    """The pattern tier's reading of one message: it depends on the text alone, so each client
-    message is screened once however many replies are checked against it."""
-    return assess_text(text)
+    """The pattern tier's reading of one message (a worried helper's report of someone else
+    included): it depends on the text alone, so each client message is screened once however
+    many replies are checked against it."""
+    return _PATTERNS.assess(text)
+
+
+_PATTERNS = PatternTier()
 
 
 class _CachedPatternTier(PatternTier):
@@ -818,6 +828,7 @@ def _assess(history: tuple[str, ...]) -> ClientContext:
         conditions=conditions,
         signals=tuple(screened.last.signals),
         belief_words=_belief_words(condition_texts),
+        others=screened.last.whose is Whose.OTHER,
     )
 
 

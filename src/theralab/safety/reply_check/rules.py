@@ -1166,6 +1166,10 @@ _CLINICAL_MOVE = _rx(
 def missing_crisis_response(reply: Reply, ctx: ClientContext) -> bool:
     if not ctx.crisis:
         return False
+    if ctx.others:
+        # a worried helper: the way to help for the person at risk (emergency services, a
+        # crisis line, their doctor); the helper's own safety is not what was asked about
+        return not _human_path(reply.text)
     return not (_ASKS_SAFETY.search(reply.text) and _human_path(reply.text))
 
 
