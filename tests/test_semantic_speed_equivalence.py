@@ -78,7 +78,8 @@ def test_jobs_alongside_the_encoder_change_no_vector() -> None:
         got = encoder.encode_array(batch, [functools.partial(calls.append, k) for k in range(7)])
         assert (got == plain[: len(batch)]).all()
         assert sorted(calls) == list(range(7))
-        cached = encoder.encode_array(batch, [functools.partial(calls.append, 99)])  # all cached
+        assert set(batch) <= set(encoder._cache)  # kept, so the next call encodes nothing
+        cached = encoder.encode_array(batch, [functools.partial(calls.append, 99)])
         assert (cached == got).all() and calls.count(99) == 1
 
 

@@ -429,12 +429,13 @@ class Encoder:
                 self._cache.update(stored)
                 missing = [t for t in missing if t not in stored]
             if missing:
-                found.update(zip(missing, self._run(missing, alongside), strict=True))
-            else:
-                _call(alongside)
+                vectors = self._run(missing, alongside) if alongside else self._run(missing)
+                found.update(zip(missing, vectors, strict=True))
                 self._cache.update((t, found[t]) for t in missing)
                 if self.store is not None:
                     self.store.put_many(self._tag, ((t, found[t]) for t in missing))
+            else:
+                _call(alongside)
             while len(self._cache) > self.MAX_CACHED:  # oldest first; this call's are kept
                 self._cache.popitem(last=False)
             return np.stack([found[t] for t in texts])
