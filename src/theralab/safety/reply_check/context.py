@@ -600,8 +600,7 @@ class ClientContext:
             belief_words=self.belief_words,
             caller_checks_in=self.caller_checks_in or risk.level.at_least(RiskLevel.LOW),
             passed_level=max_level([self.passed_level, risk.level]),
-            others=self.others
-            and (risk.level is RiskLevel.NONE or risk.whose is Whose.OTHER),
+            others=self.others and (risk.level is RiskLevel.NONE or risk.whose is Whose.OTHER),
         )
 
 
