@@ -512,6 +512,18 @@ def test_low_risk_stream_ends_with_the_check_in_and_usage_is_passed_on() -> None
     assert streamed.usage is not None and streamed.usage.total_tokens == 12
 
 
+def test_a_worried_helpers_stream_ends_with_the_helpers_line_not_a_question_about_them() -> None:
+    from theralab.safety.protocol import check_in, helper_check_in
+
+    script: list[str | float] = ["That must be frightening. ", "How are you coping?"]
+    with streaming_upstream(script) as (_, base):
+        streamed = stream_sync(base, _user("my friend says she doesn't want to live anymore"))
+    assert streamed.headers["x-theralab-risk"] == "low"
+    assert streamed.text.endswith(helper_check_in("en-US"))
+    assert check_in("en-US") not in streamed.text
+    assert streamed.theralab == {"risk": "low", "action": "check_in", "whose": "other"}
+
+
 def test_a_client_leaving_mid_stream_closes_upstream_and_is_audited(tmp_path: Path) -> None:
     import httpx
 
