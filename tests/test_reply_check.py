@@ -3,15 +3,17 @@ appropriate reply to the same client; the checker reads the history itself."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from theralab.errors import BadValue
 from theralab.safety import OutputVerdict, check_reply
 from theralab.safety.output_check import check_reply as legacy_check_reply
-from theralab.safety.patterns import assess_text
 from theralab.safety.reply_check import RULE_REASONS, Condition, assess_history, context
 from theralab.safety.reply_check.dataset import is_frozen, load_reply_set
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
+from theralab.safety.screener import PatternTier
 
 
 @pytest.fixture(autouse=True)
@@ -359,12 +361,15 @@ def test_a_long_conversation_screens_each_client_message_once(
     history[120] = "Honestly I think everyone would be better off if I just ended it."
     calls: list[str] = []
 
-    def counting(text: str) -> RiskAssessment:
-        calls.append(text)
-        return assess_text(text)
+    tier = PatternTier()
+
+    class Counting:
+        def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
+            calls.append(text)
+            return tier.assess(text)
 
     context.clear_caches()
-    monkeypatch.setattr(context, "assess_text", counting)
+    monkeypatch.setattr(context, "_PATTERNS", Counting())
     verdicts = [check_reply("How was today?", history=history[: n + 1]) for n in range(200)]
     assert len(calls) == 200  # not 200 * 201 / 2: every turn resumes from the last
     assert verdicts[119].allowed and not verdicts[120].allowed and not verdicts[199].allowed
