@@ -20,12 +20,8 @@ pattern tier alone; with it, both tiers run and either can raise risk.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
-import math
 import re
-import zlib
-from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
 from functools import cached_property
@@ -243,34 +239,16 @@ def _window_features(
     return np.hstack([vectors, extra]), grams
 
 
-# `1.0 + log(count)` of `hashed_ngrams`, for the counts a window has (a table: the same floats)
-_SUBLINEAR = tuple(1.0 + math.log(v) if v else 0.0 for v in range(256))
-
-
 def _gram_row(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """`hashed_ngrams(text, NGRAM_BUCKETS)` as (buckets, values) arrays in its order, with its
-    arithmetic step for step, so the same numbers bit for bit (tests/
-    test_semantic_speed_equivalence.py), in half the time: one count of a flat list of
-    buckets instead of a count update per word, and no dictionaries. The scoring path's copy;
-    training reads `hashed_ngrams` itself."""
+    """`hashed_ngrams(text, NGRAM_BUCKETS)` as (buckets, values) arrays in its order, the same
+    numbers bit for bit (tests/test_semantic_speed_equivalence.py), without a dict."""
     import numpy as np
 
-    from theralab.text.ngrams import _WORD, _word_buckets
+    from theralab.text.ngrams import weighted_ngrams
 
-    words = _WORD.findall(text.lower())
-    flat: list[int] = []
-    for w in words:
-        flat += _word_buckets(w, NGRAM_BUCKETS)
-    flat += [
-        zlib.crc32(f"b:{a} {b}".encode()) % NGRAM_BUCKETS for a, b in itertools.pairwise(words)
-    ]
-    counts = Counter(flat)  # first-seen order, as `hashed_ngrams`'s successive updates
-    table = _SUBLINEAR
-    weights = [table[v] if v < len(table) else 1.0 + math.log(v) for v in counts.values()]
-    norm = math.sqrt(sum(v * v for v in weights)) or 1.0
-    idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
-    val = (np.asarray(weights, dtype=np.float64) / norm).astype(np.float32)
-    return idx, val
+    keys, values = weighted_ngrams(text, NGRAM_BUCKETS)
+    idx = np.fromiter(keys, dtype=np.int64, count=len(keys))
+    return idx, np.asarray(values, dtype=np.float64).astype(np.float32)
 
 
 _NO_GRAMS: tuple[Any, Any] = ((), ())  # a placeholder until `_gram_row` fills it

@@ -33,14 +33,27 @@ def _word_buckets(word: str, buckets: int) -> tuple[int, ...]:
     return found
 
 
-def hashed_ngrams(text: str, buckets: int) -> dict[int, float]:
-    """Word 1–2-grams and character 3–5-grams (within words) hashed into `buckets`;
-    sublinear counts, L2-normalised. Returns the non-zero buckets."""
+# `1.0 + log(count)` for the counts a text has (a table: the same floats as computing it)
+_SUBLINEAR = tuple(1.0 + math.log(v) if v else 0.0 for v in range(256))
+
+
+def weighted_ngrams(text: str, buckets: int) -> tuple[list[int], list[float]]:
+    """Word 1–2-grams and character 3–5-grams (within words) hashed into `buckets`: the
+    non-zero buckets in first-seen order and their sublinear counts, L2-normalised. One count
+    of a flat list of buckets (fast enough for the screener's per-message path)."""
     words = _WORD.findall(text.lower())
-    counts: Counter[int] = Counter()
+    flat: list[int] = []
     for w in words:
-        counts.update(_word_buckets(w, buckets))
-    counts.update(zlib.crc32(f"b:{a} {b}".encode()) % buckets for a, b in itertools.pairwise(words))
-    weights = {k: 1.0 + math.log(v) for k, v in counts.items()}
-    norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
-    return {k: v / norm for k, v in weights.items()}
+        flat += _word_buckets(w, buckets)
+    flat += [zlib.crc32(f"b:{a} {b}".encode()) % buckets for a, b in itertools.pairwise(words)]
+    counts = Counter(flat)
+    table = _SUBLINEAR
+    weights = [table[v] if v < len(table) else 1.0 + math.log(v) for v in counts.values()]
+    norm = math.sqrt(sum(v * v for v in weights)) or 1.0
+    return list(counts), [v / norm for v in weights]
+
+
+def hashed_ngrams(text: str, buckets: int) -> dict[int, float]:
+    """`weighted_ngrams` as a dict of the non-zero buckets."""
+    keys, values = weighted_ngrams(text, buckets)
+    return dict(zip(keys, values, strict=True))
