@@ -10,9 +10,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from theralab.agents import Utterance
 from theralab.counselors import make_counselor
-from theralab.dialogue.records import Speaker
 from theralab.safety import (
     GuardedCounselor,
     PatternTier,
@@ -24,6 +22,8 @@ from theralab.safety import (
     screen_posts,
 )
 from theralab.safety.whose import own_risk_shown, whose_in_message
+
+from .test_safety_guardrail import talk
 
 FRIEND = "My friend told me she wants to kill herself. What should I do?"
 
@@ -134,17 +134,8 @@ def test_a_persons_posts_are_someone_elses_only_when_every_risky_post_is() -> No
 def test_the_guardrails_turn_record_says_when_the_risk_was_someone_elses() -> None:
     g = GuardedCounselor(make_counselor("person_centred", 0), screener(), locale="en-US")
 
-    async def go(lines: list[str]) -> list:
-        history: list[Utterance] = [Utterance(Speaker.COUNSELOR, (await g.respond(())).text)]
-        records = []
-        for line in lines:
-            history.append(Utterance(Speaker.CLIENT, line))
-            reply = await g.respond(tuple(history))
-            history.append(Utterance(Speaker.COUNSELOR, reply.text))
-            records.append(reply.annotations.guard)
-        return records
-
-    first, second = asyncio.run(go([FRIEND, "I want to kill myself too"]))
+    _, first_reply, second_reply = talk(g, FRIEND, "I want to kill myself too")
+    first, second = first_reply.annotations.guard, second_reply.annotations.guard
     assert first is not None and first.whose == "other"
     assert second is not None and second.whose is None  # the speaker's own: absent
     # absent fields stay out of saved transcripts (byte-identical when nobody is a helper)
@@ -224,20 +215,11 @@ def test_a_friend_who_is_the_speaker_is_the_speakers_own_risk() -> None:
 def test_the_helper_of_someone_in_danger_now_is_told_to_call_emergency_services() -> None:
     g = GuardedCounselor(make_counselor("cbt", 0), PATTERNS, locale="en-US")
 
-    async def go() -> list:
-        history = [Utterance(Speaker.COUNSELOR, (await g.respond(())).text)]
-        out = []
-        for line in (
-            "My dad said he has a gun and is going to end it tonight",
-            "he has the gun in his bedroom, should I take it?",
-        ):
-            history.append(Utterance(Speaker.CLIENT, line))
-            reply = await g.respond(tuple(history))
-            history.append(Utterance(Speaker.COUNSELOR, reply.text))
-            out.append(reply)
-        return out
-
-    first, second = asyncio.run(go())
+    _, first, second = talk(
+        g,
+        "My dad said he has a gun and is going to end it tonight",
+        "he has the gun in his bedroom, should I take it?",
+    )
     assert first.annotations.strategy == "crisis_protocol:helper"
     assert "call 911 now" in first.text and "stay with them" in first.text
     assert "are you thinking about ending your life" not in first.text.lower()
@@ -249,14 +231,7 @@ def test_the_helper_of_someone_in_danger_now_is_told_to_call_emergency_services(
 def test_someone_found_after_taking_pills_gets_first_aid_and_the_emergency_call_first() -> None:
     g = GuardedCounselor(make_counselor("person_centred", 0), PATTERNS, locale="en-US")
 
-    async def go():
-        history = [Utterance(Speaker.COUNSELOR, (await g.respond(())).text)]
-        history.append(
-            Utterance(Speaker.CLIENT, "my roommate swallowed a bottle of pills and won't wake up")
-        )
-        return await g.respond(tuple(history))
-
-    reply = asyncio.run(go())
+    _, reply = talk(g, "my roommate swallowed a bottle of pills and won't wake up")
     assert reply.text.startswith("Please call 911 now")
     assert "recovery position" in reply.text and "988" in reply.text
     assert "what they told you" not in reply.text  # nobody told anything: they are unconscious
@@ -265,18 +240,8 @@ def test_someone_found_after_taking_pills_gets_first_aid_and_the_emergency_call_
 def test_a_helper_at_low_gets_a_line_for_helpers_not_a_question_about_themselves() -> None:
     g = GuardedCounselor(make_counselor("person_centred", 0), PATTERNS, locale="en-US")
 
-    async def go(lines: list[str]) -> list:
-        history = [Utterance(Speaker.COUNSELOR, (await g.respond(())).text)]
-        out = []
-        for line in lines:
-            history.append(Utterance(Speaker.CLIENT, line))
-            reply = await g.respond(tuple(history))
-            history.append(Utterance(Speaker.COUNSELOR, reply.text))
-            out.append(reply)
-        return out
-
-    first, second = asyncio.run(
-        go(["my friend says she doesn't want to live anymore", "she says it most days now"])
+    _, first, second = talk(
+        g, "my friend says she doesn't want to live anymore", "she says it most days now"
     )
     assert first.annotations.guard is not None and first.annotations.guard.action == "check_in"
     assert "ask them directly" in first.text and "988" in first.text
