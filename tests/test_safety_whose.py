@@ -249,3 +249,16 @@ def test_a_helper_at_low_gets_a_line_for_helpers_not_a_question_about_themselves
     # the counselor goes on with the helper; the line is not repeated after every message
     assert "ask them directly" not in second.text
     assert "thoughts of ending your life" not in second.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she wants to die, how do I show her I care",  # "show" is not a TV show
+        "she read my story and said she wants to die",  # "my story" is not fiction
+        "she says people would be better off without her and she wants to die",
+    ],
+)
+def test_everyday_words_do_not_hide_a_report(text: str) -> None:
+    found = PATTERNS.assess(text)
+    assert "other_at_risk:ideation" in found.signals and found.whose is Whose.OTHER

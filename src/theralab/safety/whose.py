@@ -174,12 +174,18 @@ _MEANS = re.compile(r"\b(?:gun|rifle|pistol|pills|tablets|rope|knife|blade|razor
 # someone, anyone in general ("when someone tells you they want to die"), or a reply to
 # another post's author ("to the girl who wrote she wants to die").
 _NOT_NOW = re.compile(
-    r"\b(?:character|novel|story|book|film|movie|episode|series|show|game|song|lyrics|"
-    r"years ago|used to|back then|when (?:she|he|they|i|my \w+) (?:was|were)\b|as a (?:kid|"
-    r"child|teen|teenager)|what if|if (?:she|he|they|my|your|ur|a|someone|somebody|anyone)\b|"
-    r"in case (?:she|he|they)|whether|someone|somebody|anyone|everyone|people|a person|"
-    r"(?:a|the|my|our) (?:clients?|patients?)|a friend who|(?:the|a) (?:girl|boy|guy|person|"
-    r"young person|kid|dad|mum|mom|man|woman|lady|poster|op) who)\b"
+    # a story, a game or a song ("my story" and "show her I care" are not fiction)
+    r"\b(?:character|novel|lyrics|in (?:the|a|my|this|that|his|her) (?:book|film|movie|show|"
+    r"game|series|story|episode|song|play))\b"
+    # history and hypotheticals
+    r"|\b(?:years ago|used to|back then|when (?:she|he|they|i|my \w+) (?:was|were)|as a (?:kid|"
+    r"child|teen|teenager)|what if|if (?:she|he|they|my|your|ur|a|someone|somebody|anyone)|"
+    r"in case (?:she|he|they)|whether)\b"
+    # anyone in general, or the author of another post
+    r"|\b(?:when|whenever) (?:someone|somebody|people|anyone|a person|a friend|your friend|"
+    r"a loved one|a client|a patient|they)\b"
+    r"|\b(?:someone|somebody|people|anyone|a friend|(?:the|a) (?:girl|boy|guy|person|young "
+    r"person|kid|dad|mum|mom|man|woman|lady|poster|op)) who\b"
     r"|^(?:to|replying to|reply to|re:|@)\b"
 )
 
@@ -196,9 +202,11 @@ def other_at_risk(text: str) -> RiskAssessment:
     - a recent attempt: `moderate` (the crisis protocol's helper steps);
     - a threat or wish with a means at hand: `high`; with a time ("tonight", "right now"):
       `imminent`; an act under way (pills taken and not waking): `imminent`, answered with the
-      emergency call and first aid first. Signals
-    `other_at_risk:<kind>`; `whose` is `other`. Sentence by sentence: a story, a game, a
-    hypothetical or history in the same sentence turns it off. No report: level `none`."""
+      emergency call and first aid first.
+
+    Signals `other_at_risk:<kind>`; `whose` is `other`. Sentence by sentence: a story, a game,
+    a hypothetical, history or anyone in general in the same sentence turns it off; a
+    clinician's notes on a client anywhere in the message. No report: level `none`."""
     t = normalise(text)
     level, kinds, categories = RiskLevel.NONE, [], []
     if _CLINICAL.search(t):
