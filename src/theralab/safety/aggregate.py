@@ -69,7 +69,7 @@ def aggregate(found: Sequence[RiskAssessment]) -> PostsAssessment:
             if d and d not in detectors:
                 detectors.append(d)
     concern = [i for i, lv in enumerate(levels) if lv.at_least(RiskLevel.LOW)]
-    others = concern and all(found[i].whose is Whose.OTHER for i in concern)
+    others = bool(concern) and all(found[i].whose is Whose.OTHER for i in concern)
     return PostsAssessment(
         level=peak,
         categories=categories,
