@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -262,3 +263,29 @@ def test_a_helper_at_low_gets_a_line_for_helpers_not_a_question_about_themselves
 def test_everyday_words_do_not_hide_a_report(text: str) -> None:
     found = PATTERNS.assess(text)
     assert "other_at_risk:ideation" in found.signals and found.whose is Whose.OTHER
+
+
+def test_theralab_screen_writes_whose_risk_on_every_line(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from theralab.cli import app
+
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "helper", "text": "my friend says she doesn't want to live anymore"})
+        + "\n"
+        + json.dumps({"id": "own", "text": "I want to kill myself"})
+        + "\n"
+        + json.dumps({"id": "calm", "text": "we went to the cinema"})
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["screen", str(source), "-o", str(out), "--tiers", "patterns"])
+    assert result.exit_code == 0, result.output
+    lines = {d["id"]: d for d in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert lines["helper"]["whose"] == "other" and lines["helper"]["level"] == "low"
+    assert lines["own"]["whose"] == "own" and lines["own"]["level"] == "moderate"
+    assert lines["calm"]["whose"] == "own" and lines["calm"]["level"] == "none"
