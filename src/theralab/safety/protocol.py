@@ -267,7 +267,7 @@ class CrisisProtocol:
 
     def respond(self, risk: RiskAssessment, said: str = "") -> ProtocolReply:
         """The protocol's reply to a turn at crisis level. `said` is the person's message (the
-        assessment says how risky it is; the text says whose risk it is, and whether it
+        assessment says how risky it is and whose risk it is; the text says whether it
         answers the last question)."""
         concern = _concern(risk, self.history)
         chosen = _pick_resources(self.table, risk, concern)
@@ -296,7 +296,7 @@ class CrisisProtocol:
         trailer = [danger, resource_sentence, AI_LINE, human] if full else [short]
 
         if helper:
-            return self._helper(risk, said, steps, emergency, lines, full)
+            return self._helper(risk, steps, emergency, lines, full)
 
         others = RiskCategory.HARM_TO_OTHERS in risk.categories and bool(
             set(risk.signals) & _HARM_OTHERS_SIGNALS
@@ -620,7 +620,6 @@ class CrisisProtocol:
     def _helper(
         self,
         risk: RiskAssessment,
-        said: str,
         steps: list[str],
         emergency: str,
         lines: list[str],

@@ -24,15 +24,7 @@ from theralab.safety.risk import (
     Whose,
     max_level,
 )
-from theralab.safety.whose import (
-    MEANS_SIGNALS,
-    OTHER_AT_RISK,
-    names_other_at_risk,
-    other_at_risk,
-    own_risk_shown,
-    speaks_of_other,
-    whose_in_message,
-)
+from theralab.safety.whose import other_at_risk, speaks_of_other, whose_in_message
 
 if TYPE_CHECKING:
     from theralab.model.roles import ModelRoles
@@ -262,20 +254,12 @@ class ConversationScreener:
     def _whose(self, level: RiskLevel, signals: list[str], text: str) -> Whose:
         """Whose risk this turn speaks of, in the conversation so far (and remembered)."""
         persisting = any(s.startswith("persisting:") for s in signals)
-        about_other = speaks_of_other(text)
-        helper_goes_on = self.helping and (persisting or about_other)
-        reported = any(s.startswith(OTHER_AT_RISK) for s in signals)
-        if reported or (helper_goes_on and about_other):
-            # "she has pills in her room": in a helper's conversation the means are the
-            # other person's
-            signals = [s for s in signals if s not in MEANS_SIGNALS]
-        others = (
-            level is not RiskLevel.NONE
-            and not self.own_crisis_seen
-            and not own_risk_shown(signals, text)
-            and (reported or names_other_at_risk(text) or helper_goes_on)
+        helping = self.helping and (persisting or speaks_of_other(text))
+        whose = (
+            Whose.OWN
+            if level is RiskLevel.NONE or self.own_crisis_seen
+            else whose_in_message(signals, text, helping)
         )
-        whose = Whose.OTHER if others else Whose.OWN
         if level is not RiskLevel.NONE:
             self.helping = whose is Whose.OTHER
         if level.at_least(CRISIS_THRESHOLD):

@@ -91,12 +91,15 @@ def speaks_of_other(text: str) -> bool:
     return bool(text and _THIRD_PERSON.search(normalise(text)))
 
 
-def whose_in_message(signals: Sequence[str], text: str) -> Whose:
-    """Whose risk one message speaks of, read on its own."""
+def whose_in_message(signals: Sequence[str], text: str, helping: bool = False) -> Whose:
+    """Whose risk one message speaks of. `helping`: the message goes on with a worried
+    helper's conversation (its level persists from it, or it still speaks of the other
+    person), so it stays someone else's unless the speaker's own risk shows."""
     reported = any(s.startswith(OTHER_AT_RISK) for s in signals)
-    if reported:  # "my dad said he has a gun and is going to…": the means are the other's
+    if reported or (helping and speaks_of_other(text)):
+        # "my dad said he has a gun…", "she has pills in her room": the means are the other's
         signals = [s for s in signals if s not in MEANS_SIGNALS]
-    named = reported or names_other_at_risk(text)
+    named = reported or helping or names_other_at_risk(text)
     if named and not own_risk_shown(signals, text):
         return Whose.OTHER
     return Whose.OWN
