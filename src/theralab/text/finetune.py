@@ -1,10 +1,12 @@
 """Fine-tuning the top layers of all-MiniLM-L6-v2 for a task (needs torch, i.e. the `semantic`
-extra): the screener (`scripts/train_screener.py --fine-tune`) and the reply checker's learned
-head (`python -m theralab.safety.reply_check.learned`).
+extra): the screener (`scripts/train_screener.py --fine-tune`), the reply checker's learned
+head (`python -m theralab.safety.reply_check.learned`) and the MI coder (`theralab coder train
+mi`).
 
 The lower layers stay as published and their output is computed once per text; only the top
 `layers` transformer layers learn, under an ordinal head (P(level ≥ step) for each of `steps`
-steps, class-balanced; one step is a yes/no label), for a few epochs. What is kept is the top
+steps, class-balanced; one step is a yes/no label: `fit`) or a softmax head over classes (the
+MI coder's behaviours: `fit_classes`), for a few epochs. What is kept is the top
 layers' weights: the package's encoder rebuilds the model with them
 (`theralab.text.encoder.build(adapter=…)`) and a linear head is then trained on its vectors.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -88,13 +90,57 @@ class TopLayerTuner:
         return torch.nn.functional.normalize(pooled, dim=-1)
 
     def fit(self, texts: Sequence[str], ranks: Sequence[int], weights: Sequence[float]) -> State:
-        """Fine-tune from the published weights on windows labelled with their message's rank;
-        returns the top layers' weights (the model is left as published)."""
+        """Fine-tune from the published weights on windows labelled with their message's rank
+        (an ordinal head of `steps` outputs, class-balanced); returns the top layers' weights
+        (the model is left as published)."""
+        rank = torch.tensor(np.asarray(ranks))
+        target = torch.stack([(rank >= s).float() for s in range(1, self.steps + 1)], 1)
+        pos_weight = (1 - target).sum(0) / target.sum(0).clamp(min=1)
+
+        def loss(logits: torch.Tensor, rows: list[int]) -> torch.Tensor:
+            return torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, target[rows], pos_weight=pos_weight, reduction="none"
+            ).mean(1)
+
+        return self._tune(texts, weights, self.steps, loss)
+
+    def fit_classes(
+        self,
+        texts: Sequence[str],
+        classes: Sequence[int],
+        weights: Sequence[float],
+        n_classes: int,
+    ) -> State:
+        """Fine-tune from the published weights under a softmax head over `n_classes` classes
+        (each class the same total weight before `weights`); returns the top layers'
+        weights (the model is left as published)."""
+        y = torch.tensor(np.asarray(classes), dtype=torch.long)
+        counts = torch.bincount(y, minlength=n_classes).float()
+        balance = 1 / counts.clamp(min=1)
+        balance *= n_classes / balance.sum()
+
+        def loss(logits: torch.Tensor, rows: list[int]) -> torch.Tensor:
+            return torch.nn.functional.cross_entropy(
+                logits, y[rows], weight=balance, reduction="none"
+            )
+
+        return self._tune(texts, weights, n_classes, loss)
+
+    def _tune(
+        self,
+        texts: Sequence[str],
+        weights: Sequence[float],
+        outputs: int,
+        loss_of: Callable[[torch.Tensor, list[int]], torch.Tensor],
+    ) -> State:
+        """The loop both objectives share: top layers from the published weights, a linear
+        head of `outputs`, AdamW, batches of 16 windows of similar length, `epochs` passes;
+        `loss_of(logits, rows)` gives each row's loss, weighted by `weights`."""
         self.prepare(texts)
         torch.manual_seed(self.seed)
         rng = np.random.default_rng(self.seed)
         self.top.load_state_dict(self.base)
-        head = torch.nn.Linear(DIM, self.steps)
+        head = torch.nn.Linear(DIM, outputs)
         optimiser = torch.optim.AdamW(
             [
                 {"params": self.top.parameters(), "lr": 4e-5},
@@ -102,10 +148,7 @@ class TopLayerTuner:
             ],
             weight_decay=0.01,
         )
-        rank = torch.tensor(np.asarray(ranks))
-        target = torch.stack([(rank >= s).float() for s in range(1, self.steps + 1)], 1)
         weight = torch.tensor(np.asarray(weights), dtype=torch.float32)
-        pos_weight = (1 - target).sum(0) / target.sum(0).clamp(min=1)
         by_length = sorted(range(len(texts)), key=lambda i: self.hidden[texts[i]].shape[0])
         batches = [by_length[s : s + 16] for s in range(0, len(by_length), 16)]
         for epoch in range(self.epochs):
@@ -114,10 +157,7 @@ class TopLayerTuner:
             started, total = time.time(), 0.0
             for rows in batches:
                 emb = self._forward([texts[i] for i in rows])
-                loss = torch.nn.functional.binary_cross_entropy_with_logits(
-                    head(emb * 10), target[rows], pos_weight=pos_weight, reduction="none"
-                )
-                loss = (loss.mean(1) * weight[rows]).sum() / weight[rows].sum()
+                loss = (loss_of(head(emb * 10), rows) * weight[rows]).sum() / weight[rows].sum()
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
