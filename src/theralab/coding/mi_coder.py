@@ -305,13 +305,19 @@ class MICoder(TrainedHeads):
         super().__init__(heads or heads_path())
         self.rules = RuleCoder()
 
-    def features(self, texts: Sequence[str], contexts: Sequence[Context] | None) -> Features:
-        """The feature rows the heads read (`theralab.coding.vectors.mi_features`)."""
+    def features(
+        self, texts: Sequence[str], contexts: Sequence[Context] | None, client: bool = False
+    ) -> Features:
+        """The feature rows the heads read (`theralab.coding.vectors.mi_features`): the
+        counselor heads' through the coder's fine-tuned encoder layers, if any; the client
+        talk head's (`client`) through the vectors its metadata names (`client_encoder`: the
+        published encoder's, which the screener also reads)."""
         from theralab.coding.vectors import mi_features
 
         ctxs = _contexts(texts, contexts)
         previous = [ctx[-1] if ctx else None for ctx in ctxs]
-        return mi_features(texts, previous, self._cache.encode)
+        cache = self._published_cache if client and "client_encoder" in self.meta else self._cache
+        return mi_features(texts, previous, cache.encode)
 
     def code_counselor_batch(
         self, texts: Sequence[str], contexts: Sequence[Context] | None = None
@@ -376,7 +382,7 @@ class MICoder(TrainedHeads):
         if not texts:
             return []
         head = self.heads["talk_type"]
-        probs = head.proba(self.features(texts, contexts))
+        probs = head.proba(self.features(texts, contexts, client=True))
         return [
             ClientCode(TalkType(head.labels[int(p.argmax())]), round(float(p.max()), 4))
             for p in probs
@@ -443,11 +449,33 @@ def prime_coder(
 def mi_coder_available(heads: Path | None = None) -> bool:
     """Whether the trained coder can run here: semantic extra installed and heads present."""
     path = heads or heads_path()
-    return (
-        encoder_runnable(CODER_PRECISION)
-        and path.with_suffix(".npz").is_file()
-        and path.with_suffix(".json").is_file()
-    )
+    if not (path.with_suffix(".npz").is_file() and path.with_suffix(".json").is_file()):
+        return False
+    adapter = _adapter_named(path)
+    return adapter is not False and encoder_runnable(CODER_PRECISION, adapter)
+
+
+def coder_adapter(heads: Path | None = None) -> Path | None:
+    """The fine-tuned encoder layers the MI heads at `heads` (default: the shipped ones)
+    read vectors through, when named and present."""
+    adapter = _adapter_named(heads or heads_path())
+    return adapter if isinstance(adapter, Path) else None
+
+
+def _adapter_named(path: Path) -> Path | bool | None:
+    """The fine-tuned encoder layers the heads at `path` name (None: the published
+    encoder), or False when the named file is missing or the metadata unreadable."""
+    import json
+
+    try:
+        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    name = meta.get("adapter") if isinstance(meta, dict) else None
+    if not name:
+        return None
+    adapter = path.parent / str(name)
+    return adapter if adapter.is_file() else False
 
 
 _INSTANCES: dict[str, Coder] = {}

@@ -50,8 +50,23 @@ class TrainedHeads:
     def name(self) -> str:
         return str(self.meta.get("name", self.DEFAULT_NAME))
 
+    @property
+    def adapter(self) -> Path | None:
+        """The fine-tuned encoder layers the heads read vectors through, if any."""
+        from theralab.coding.vectors import heads_adapter
+
+        return heads_adapter(self.heads_file, self.meta)
+
     @cached_property
     def _cache(self) -> EmbeddingCache:
+        from theralab.coding.vectors import EmbeddingCache
+
+        return EmbeddingCache(precision=self.PRECISION, adapter=self.adapter)
+
+    @cached_property
+    def _published_cache(self) -> EmbeddingCache:
+        """The published encoder's vectors at the heads' precision (heads that do not read
+        the fine-tuned layers)."""
         from theralab.coding.vectors import EmbeddingCache
 
         return EmbeddingCache(precision=self.PRECISION)

@@ -28,16 +28,22 @@ NGRAM_BUCKETS = 2**14
 
 
 class EmbeddingCache:
-    """all-MiniLM-L6-v2 vectors from the process's shared `Encoder` of `precision` (which
-    caches by text, so a run encodes each repeated counselor sentence once); "" is the zero
-    vector.
+    """all-MiniLM-L6-v2 vectors from the process's shared `Encoder` of `precision` and
+    fine-tuned top layers `adapter`, if any (the encoder caches by text, so a run encodes each
+    repeated counselor sentence once); "" is the zero vector.
 
     With `max_items` (training), the cache also keeps up to that many vectors itself, beyond
     the encoder's bounded cache, so a corpus larger than it is encoded once."""
 
-    def __init__(self, max_items: int = 0, precision: Precision = CODER_PRECISION) -> None:
+    def __init__(
+        self,
+        max_items: int = 0,
+        precision: Precision = CODER_PRECISION,
+        adapter: Path | None = None,
+    ) -> None:
         self.max_items = max_items
         self.precision = precision
+        self.adapter = adapter
         self._memo: dict[str, np.ndarray] = {}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -46,9 +52,8 @@ class EmbeddingCache:
         missing = list(dict.fromkeys(t for t in texts if t and t not in self._memo))
         fresh: dict[str, np.ndarray] = {}
         if missing:
-            fresh = dict(
-                zip(missing, Encoder.get(self.precision).encode_array(missing), strict=True)
-            )
+            encoder = Encoder.get(self.precision, self.adapter)
+            fresh = dict(zip(missing, encoder.encode_array(missing), strict=True))
             if len(self._memo) + len(fresh) <= self.max_items:
                 self._memo.update(fresh)
         for i, t in enumerate(texts):
@@ -132,9 +137,13 @@ def save_heads(
     heads: Mapping[str, Head],
     meta: dict[str, Any],
     precision: Precision = CODER_PRECISION,
+    adapter: Path | None = None,
 ) -> None:
     """Write `<path>.npz` (float32 weights) and `<path>.json` (labels, training, figures, and
-    the vectors they were trained on: `precision`'s)."""
+    the vectors they were trained on: `precision`'s, with the fine-tuned top layers `adapter`,
+    a file beside the heads, if any)."""
+    if adapter is not None and adapter.parent.resolve() != path.parent.resolve():
+        raise ValueError(f"{adapter}: the fine-tuned layers must lie beside the heads {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, np.ndarray] = {}
     for name, head in heads.items():
@@ -143,7 +152,9 @@ def save_heads(
     np.savez_compressed(path.with_suffix(".npz"), **arrays)  # type: ignore[arg-type]
     meta = {
         **meta,
-        "encoder": vectors_id(precision),
+        "encoder": vectors_id(precision, adapter),
+        **({"adapter": adapter.name} if adapter is not None else {}),
+        **({"client_encoder": vectors_id(precision)} if "talk_type" in heads and adapter else {}),
         "heads": {name: list(head.labels) for name, head in heads.items()},
     }
     path.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
@@ -153,20 +164,45 @@ def load_heads(
     path: Path, precision: Precision = CODER_PRECISION
 ) -> tuple[dict[str, Head], dict[str, Any]]:
     """The heads and their metadata; refused (`VectorsMismatch`) when they were trained on
-    other vectors than `precision`'s, which their coder encodes with."""
+    other vectors than `precision`'s (with the fine-tuned layers the metadata names), which
+    their coder encodes with."""
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    adapter = heads_adapter(path, meta)
     require_vectors(
         meta.get("encoder"),
-        vectors_id(precision),
+        vectors_id(precision, adapter),
         path.with_suffix(".json"),
         "theralab coder train mi|empathy",
     )
+    if "client_encoder" in meta:  # the client talk head reads the published encoder's vectors
+        require_vectors(
+            meta["client_encoder"],
+            vectors_id(precision),
+            path.with_suffix(".json"),
+            "theralab coder train mi|empathy",
+        )
     with np.load(path.with_suffix(".npz")) as data:
         heads = {
             name: Head(tuple(labels), data[f"{name}.W"], data[f"{name}.b"])
             for name, labels in meta["heads"].items()
         }
     return heads, meta
+
+
+def heads_adapter(path: Path, meta: Mapping[str, Any]) -> Path | None:
+    """The fine-tuned top layers the heads at `path` read vectors through (a file beside
+    them, named in their metadata), or None for the published model's vectors. A named file
+    that is missing is an error, never a silent fall-back to other vectors."""
+    name = meta.get("adapter")
+    if not name:
+        return None
+    adapter = path.parent / str(name)
+    if not adapter.is_file():
+        raise FileNotFoundError(
+            f"{path.with_suffix('.json')}: its encoder layers {adapter} are missing; "
+            "retrain: theralab coder train mi"
+        )
+    return adapter
 
 
 Encode = Callable[[Sequence[str]], np.ndarray]

@@ -132,15 +132,19 @@ def encoder_id() -> str:
 
 def build_encoders() -> list[Path]:
     """Build, once, the encoder files the package uses (the fp32 export, which CBT-Bench's
-    baseline reads and the int8 files are quantized from; the coders' int8; the screener's;
-    the reply checker's, with its fine-tuned layers); `make setup` calls it so no first run
-    pays for it."""
+    baseline reads and the int8 files are quantized from; the published int8; the
+    screener's; the MI coder's and the reply checker's, each with its fine-tuned layers);
+    `make setup` calls it so no first run pays for it."""
+    from theralab.coding.mi_coder import coder_adapter
     from theralab.safety.reply_check.learned import ADAPTER
     from theralab.safety.reply_check.learned import PRECISION as REPLY_PRECISION
     from theralab.text.encoder import CODER_PRECISION, build
 
     files = [build(Precision.FP32), build(CODER_PRECISION)]
     files.append(build(SCREENER_PRECISION, screener_adapter()))
+    mi_layers = coder_adapter()
+    if mi_layers is not None:
+        files.append(build(CODER_PRECISION, mi_layers))
     if ADAPTER.is_file():
         files.append(build(REPLY_PRECISION, ADAPTER))
     return list(dict.fromkeys(files))
