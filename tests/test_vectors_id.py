@@ -75,10 +75,19 @@ def test_the_coders_heads_and_the_quality_scorer_record_the_coders_vectors() -> 
     from theralab.evaluate.quality import card
     from theralab.text.encoder import CODER_PRECISION
 
-    for heads, coder in ((mi_heads(), MICoder), (empathy_heads(), EmpathyCoder)):
-        meta = json.loads(heads.with_suffix(".json").read_text(encoding="utf-8"))
-        assert meta["encoder"] == vectors_id(coder.PRECISION), heads
-    assert MICoder.PRECISION == CODER_PRECISION  # the screener's: one model for both
+    empathy = json.loads(empathy_heads().with_suffix(".json").read_text(encoding="utf-8"))
+    assert empathy["encoder"] == vectors_id(EmpathyCoder.PRECISION)
+    assert "adapter" not in empathy  # the published encoder's vectors
+    # The MI heads read the screener's precision through their own fine-tuned top layers,
+    # shipped beside them and named in their metadata
+    mi = json.loads(mi_heads().with_suffix(".json").read_text(encoding="utf-8"))
+    layers = mi_heads().parent / mi["adapter"]
+    assert layers.is_file() and layers.name == "mi_heads_encoder.npz"
+    assert mi["encoder"] == vectors_id(MICoder.PRECISION, layers)
+    assert MICoder().adapter == layers
+    # ...except the client talk head, which reads the published encoder's (the screener's)
+    assert mi["client_encoder"] == vectors_id(MICoder.PRECISION)
+    assert MICoder.PRECISION == CODER_PRECISION
     assert card()["features"]["vectors"] == vectors_id(CODER_PRECISION)
 
 
@@ -90,6 +99,7 @@ def test_coder_heads_from_other_vectors_are_refused(tmp_path: Path) -> None:
 
     meta = json.loads(heads_path().with_suffix(".json").read_text(encoding="utf-8"))
     shutil.copy(heads_path().with_suffix(".npz"), tmp_path / "mi_heads.npz")
+    shutil.copy(heads_path().parent / meta["adapter"], tmp_path / meta["adapter"])
     for encoder in ("all-MiniLM-L6-v2/fp32.r1", None):  # another precision; none recorded
         stale = {k: v for k, v in meta.items() if k != "encoder"}
         if encoder is not None:
@@ -115,4 +125,40 @@ def test_a_quality_scorer_from_other_vectors_is_refused(tmp_path: Path) -> None:
     (tmp_path / "quality.json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ValueError, match=r"retrain: scripts/train_quality\.py"):
         QualityModel.load(tmp_path / "quality")
+    # the right vectors, but features made by other coder heads (the MI coder retrained)
+    meta = card()
+    meta["features"]["coder_heads"] = "0" * 16
+    other = tmp_path / "coders"  # a folder of its own: cards are read once per path
+    other.mkdir()
+    shutil.copy(weights_path().with_suffix(".npz"), other / "quality.npz")
+    (other / "quality.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"other coder heads.*retrain: scripts/train_quality"):
+        QualityModel.load(other / "quality")
     assert QualityModel.load().blocks  # the shipped one loads
+
+
+def test_mi_heads_whose_fine_tuned_layers_are_missing_or_other_are_refused(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("numpy")
+    from theralab.coding.mi_coder import coder_adapter, heads_path, mi_coder_available
+    from theralab.coding.vectors import load_heads
+    from theralab.text.encoder import VectorsMismatch
+
+    meta = json.loads(heads_path().with_suffix(".json").read_text(encoding="utf-8"))
+    shipped_layers = heads_path().parent / meta["adapter"]
+    for suffix in (".npz", ".json"):
+        shutil.copy(heads_path().with_suffix(suffix), tmp_path / f"mi_heads{suffix}")
+    heads = tmp_path / "mi_heads"
+    # the layers the metadata names are not there: an error, and the coder is not available
+    with pytest.raises(FileNotFoundError, match="retrain: theralab coder train mi"):
+        load_heads(heads)
+    assert coder_adapter(heads) is None and not mi_coder_available(heads)
+    # other layers under that name: their digest differs from the one the heads recorded
+    (tmp_path / meta["adapter"]).write_bytes(shipped_layers.read_bytes() + b"\0")
+    with pytest.raises(VectorsMismatch, match="retrain"):
+        load_heads(heads)
+    # the same layers: loaded, and the coder would encode through them
+    (tmp_path / meta["adapter"]).write_bytes(shipped_layers.read_bytes())
+    loaded, _ = load_heads(heads)
+    assert "behaviour" in loaded and coder_adapter(heads) == tmp_path / meta["adapter"]

@@ -112,6 +112,23 @@ def card(path: Path | None = None) -> dict[str, Any]:
     return copy.deepcopy(_read_card(str(file))) if file.is_file() else {}
 
 
+def coder_heads_digest() -> str:
+    """What the code-mix and empathy features depend on besides the vectors: the shipped MI
+    heads with their fine-tuned encoder layers, and the empathy heads. The card records it;
+    weights trained on other coders' features are refused."""
+    import hashlib
+
+    from theralab.coding.empathy import heads_path as empathy_heads
+    from theralab.coding.mi_coder import coder_adapter
+    from theralab.coding.mi_coder import heads_path as mi_heads
+
+    h = hashlib.sha256()
+    for file in (mi_heads().with_suffix(".npz"), coder_adapter(), empathy_heads()):
+        if file is not None:
+            h.update(file.with_suffix(".npz").read_bytes())
+    return h.hexdigest()[:16]
+
+
 def why_unavailable(path: Path | None = None) -> str | None:
     """None when the estimator can run here, else why not (one sentence)."""
     from theralab.coding.empathy import empathy_coder_available
@@ -294,7 +311,12 @@ class QualityModel:
     def load(cls, path: Path | None = None) -> QualityModel:
         import numpy as np
 
-        from theralab.text.encoder import CODER_PRECISION, require_vectors, vectors_id
+        from theralab.text.encoder import (
+            CODER_PRECISION,
+            VectorsMismatch,
+            require_vectors,
+            vectors_id,
+        )
 
         file = path or weights_path()
         meta = card(file)
@@ -304,6 +326,13 @@ class QualityModel:
             file.with_suffix(".json"),
             "scripts/train_quality.py",
         )
+        recorded = meta["features"].get("coder_heads")
+        if recorded != coder_heads_digest():
+            raise VectorsMismatch(
+                f"{file.with_suffix('.json')}: trained on the features of other coder heads "
+                f"({recorded or 'unrecorded'}, installed {coder_heads_digest()}); retrain: "
+                "scripts/train_quality.py"
+            )
         with np.load(file.with_suffix(".npz")) as data:
             arrays = {k: data[k].astype(np.float64) for k in data.files}
         return cls(
