@@ -189,7 +189,7 @@ def test_priming_changes_no_code(monkeypatch: pytest.MonkeyPatch) -> None:
         [],
     ]
     coder = MICoder()
-    encoder = Encoder.get(CODER_PRECISION)
+    encoder = Encoder.get(CODER_PRECISION, coder.adapter)  # its fine-tuned layers
     encoder.clear_cache()
     cold = coder.code_counselor_sentences(texts, contexts)
     encoder.clear_cache()
@@ -256,12 +256,16 @@ def test_the_store_is_detached_after_the_command(
 
     monkeypatch.setenv(ENV, str(tmp_path / "e.sqlite"))
     encoder = Encoder.get(CODER_PRECISION)
-    before = encoder.store
+    before = Encoder._process_store
     with disk_cache() as store:
-        assert store is not None and encoder.store is store
-    assert encoder.store is before
+        # every encoder without a store of its own files into it, one made in the block too
+        assert store is not None and Encoder._process_store is store
+        later = Encoder(CODER_PRECISION)
+        assert later.store is None  # none of its own: it uses the process's
+    assert Encoder._process_store is before
+    assert encoder.store is None  # nothing was attached to the encoder itself
     with disk_cache(enabled=False) as store:
-        assert store is None and encoder.store is None
+        assert store is None and Encoder._process_store is None
     monkeypatch.setenv(ENV, "0")
     with disk_cache() as store:
         assert store is None

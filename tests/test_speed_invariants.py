@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -51,16 +52,12 @@ from theralab.synth.pipeline import LocalExecutor, synthesize
 # counted the at-risk rows set aside too) and it gained `at_risk_levels` and `truncated`: the
 # dataset is byte for byte the same (its digests above hold).
 GOLDEN_PLAIN_DATASET = "ab87cfdf5d7062de02bef60301defa5af860dbe782a02bdb0a3d60645acba50e"
-GOLDEN_EVALUATE = "01fba093f4378c6caab29903134aebc0871f0ebd4f508cd8b64ca6fbc5b22893"
-GOLDEN_ANNOTATE = "3d1b0c522e34200f6e8a63f3f79cf3a7359c1f47156224daf4ed3084623550e9"
 GOLDEN_SEMANTIC_SESSIONS = "8ae46a7e4ebe3c6e1c39d188835ddf4e7551460da5dd638ec7c56a9b2108974b"
 # The semantic dataset's scores and card again on 2026-12-06, when the MI coder let the rule
 # coder's emphasize-autonomy override a trained "reflection" (practice-mode finding 5): two MI
 # sessions' "it's your call what, if anything, to do about it" / "it's up to you" became
 # emphasize autonomy (R:Q and % complex reflections move with it; code agreement with the
 # counselors' own codes rises). The sessions (their digest, pinned) did not change.
-GOLDEN_SEMANTIC_DATASET = "0bc15717ac450bfaa04b3d81b5677deacde60263b32c39814726c95b67eb7824"
-GOLDEN_SEMANTIC_CARD = "6dc7285d3e34c310f43658ef056a54d83f86126376d2bf457c52efc997018d1b"
 # `SCREENER_WEIGHTS` again on 2026-12-06: the weights (.npz) are the same bytes; the .json's
 # validation figures moved with the pattern tier's fixes (spelt-out words, others' overdoses).
 SCREENER_WEIGHTS = "193b45868b8f7941"  # the screener weights the semantic goldens were made with
@@ -68,29 +65,47 @@ SCREENER_WEIGHTS = "193b45868b8f7941"  # the screener weights the semantic golde
 # ONNX Runtime's int8 matrix kernels differ by CPU (AVX-512/VNNI or AVX2 only), and the last
 # bits of a vector differ with them: annotate's rounded confidences and a card's embedding
 # spread can move in the fourth decimal from one kind of machine to another, while on one
-# machine every result is byte for byte the same. The goldens above were recorded on the kind
-# of machine this project started on; a machine whose encoder gives these vectors for two
-# fixed sentences (an AVX2-only AMD EPYC, first met 2026-12-06, third session) has its own,
-# recorded there from the same commit (7b04595) as the goldens above held for. Elsewhere the
-# goldens above apply.
+# machine every result is byte for byte the same. So the goldens of what the coders write are
+# kept per kind of machine, found by the encoder's vectors for two fixed sentences. On
+# 2026-12-06 (fourth session) the MI coder moved to its own fine-tuned encoder layers
+# (`mi-transfer-minilm-v4`): evaluate, annotate and the semantic dataset's scores and card were
+# recorded again, on an AVX2-only AMD EPYC (probe 495c6bb7120b82dc), from the commit that
+# shipped those heads. The sessions themselves (GOLDEN_SEMANTIC_SESSIONS, the plain dataset)
+# did not change and hold on every machine seen. On a kind of machine with no recorded goldens
+# the tests still hold every output to a second, fresh computation (cold against warm
+# caches; a second dataset), and say that no golden was checked.
 PROBE = ("The quick brown fox jumps over the lazy dog.", "I have been feeling low since the move.")
-MACHINE_GOLDENS = {
+GOLDENS: dict[str, dict[str, str]] = {
     "495c6bb7120b82dc": {
-        "annotate": "d428faad19b82aa2ea0e24d785d05b04a6909873ad05ee99d787ed93b6140ef0",
-        "card": "da175541a35984d3c3519b182ca34a5ee98b86cb53369efb61e9e0ecb103a13c",
-    }
+        "evaluate": "266a3e4af5696b972d83d012f924de6ea6bb11098244f30fd8b4ac451483f2af",
+        "annotate": "1e9b8a344718b246f200348c8bedbe5dc941cfab46cae07186fe0b3539b66710",
+        "semantic_dataset": "2a86c2eb346b64e704ad6cedfdef4104857e27aa1600b9dffb17006df887cd77",
+        "card": "125e6ce11d2bf769af9da6c75a2817ff1a798b8a6f415daea3bed40bc2d20933",
+    },
 }
 
 
-def golden(name: str, default: str) -> str:
-    """The golden for this kind of machine (see `MACHINE_GOLDENS`)."""
+def golden(name: str) -> str | None:
+    """The golden for this kind of machine (see `GOLDENS`), or None when none was recorded."""
     import numpy as np
 
     from theralab.text.encoder import Encoder
 
     vectors = Encoder.get("int8").encode_array(list(PROBE))
     probe = sha(np.asarray(vectors, dtype=np.float32).tobytes())[:16]
-    return MACHINE_GOLDENS.get(probe, {}).get(name, default)
+    return GOLDENS.get(probe, {}).get(name)
+
+
+def holds(name: str, digests: list[str]) -> None:
+    """`digests`: the same output computed more than once (cold and warm caches, or twice).
+    All must be equal, and equal to this machine's golden when there is one."""
+    assert len(set(digests)) == 1, f"{name}: {digests}"
+    expected = golden(name)
+    if expected is None:
+        warnings.warn(f"{name}: no golden recorded for this kind of machine", stacklevel=2)
+        print(f"{name}: no golden for this kind of machine; this run gives {digests[0]}")
+    else:
+        assert digests[0] == expected, name
 
 
 def sha(data: bytes) -> str:
@@ -163,17 +178,16 @@ def test_evaluate_output_unchanged(semantic: None, fixed_sessions: list[str]) ->
     from theralab.text.embedding_store import disk_cache
 
     sessions = [parse_session_line(line) for line in fixed_sessions]
+    digests = []
     with disk_cache() as store:
         assert store is not None
         for _ in ("cold", "warm"):
             results = evaluate_sessions(sessions, seed=7)
-            # added after the golden was recorded: each session names the coder that scored it
-            assert {r.labels.pop("miti_coder") for r in results.sessions} == {
-                "mi-transfer-minilm-v3"
-            }
-            assert sha(results.model_dump_json(indent=1).encode()) == GOLDEN_EVALUATE
+            assert {r.labels["miti_coder"] for r in results.sessions} == {"mi-transfer-minilm-v4"}
+            digests.append(sha(results.model_dump_json(indent=1).encode()))
             fresh_encoders()
         assert len(store) > 100
+    holds("evaluate", digests)
 
 
 def test_annotate_output_unchanged(
@@ -183,13 +197,17 @@ def test_annotate_output_unchanged(
 
     source = tmp_path / "utterances.jsonl"
     source.write_text(annotate_input(fixed_sessions), encoding="utf-8")
-    out = tmp_path / "coded.jsonl"
-    result = CliRunner().invoke(
-        app, ["annotate", "mi", str(source), "--out", str(out), "--no-progress"]
-    )
-    assert result.exit_code == 0, result.output
-    assert len(out.read_text(encoding="utf-8").splitlines()) > 100
-    assert sha(out.read_bytes()) == golden("annotate", GOLDEN_ANNOTATE)
+    digests = []
+    for run in ("cold", "warm"):
+        out = tmp_path / f"coded-{run}.jsonl"
+        result = CliRunner().invoke(
+            app, ["annotate", "mi", str(source), "--out", str(out), "--no-progress"]
+        )
+        assert result.exit_code == 0, result.output
+        assert len(out.read_text(encoding="utf-8").splitlines()) > 100
+        digests.append(sha(out.read_bytes()))
+        fresh_encoders()
+    holds("annotate", digests)
 
 
 def tree_unchanged(tmp_path: Path) -> str | None:
@@ -211,15 +229,21 @@ def test_semantic_dataset_unchanged(semantic: None, tmp_path: Path) -> None:
     reason = tree_unchanged(tmp_path)
     if reason is not None:
         pytest.skip(reason)
-    fresh_encoders()
-    folder = make_dataset(tmp_path / "ds", n=8, seed=7)
-    raw = (folder / "dataset.jsonl").read_bytes()
-    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
-    for row in rows:
-        row.pop("scores")  # what the coders add; the rest is sessions and screening
-    sessions = "".join(json.dumps(row, sort_keys=True) + "\n" for row in rows)
-    assert sha(sessions.encode()) == GOLDEN_SEMANTIC_SESSIONS
-    assert sha(raw) == GOLDEN_SEMANTIC_DATASET
-    card = json.loads((folder / "datacard.json").read_text(encoding="utf-8"))
-    card.pop("theralab_version")
-    assert sha(json.dumps(card, sort_keys=True).encode()) == golden("card", GOLDEN_SEMANTIC_CARD)
+    datasets, cards = [], []
+    for run in ("first", "again"):
+        fresh_encoders()
+        folder = make_dataset(tmp_path / f"ds-{run}", n=8, seed=7)
+        raw = (folder / "dataset.jsonl").read_bytes()
+        rows = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
+        for row in rows:
+            row.pop("scores")  # what the coders add; the rest is sessions and screening
+        sessions = "".join(json.dumps(row, sort_keys=True) + "\n" for row in rows)
+        assert sha(sessions.encode()) == GOLDEN_SEMANTIC_SESSIONS  # on every machine
+        datasets.append(sha(raw))
+        card = json.loads((folder / "datacard.json").read_text(encoding="utf-8"))
+        card.pop("theralab_version")
+        cards.append(sha(json.dumps(card, sort_keys=True).encode()))
+        if golden("semantic_dataset") is not None:
+            break  # the goldens say it all; elsewhere the second dataset must match the first
+    holds("semantic_dataset", datasets)
+    holds("card", cards)

@@ -169,22 +169,20 @@ class EmbeddingStore:
 
 @contextlib.contextmanager
 def disk_cache(enabled: bool = True) -> Iterator[EmbeddingStore | None]:
-    """Within the block, the coders' sentence vectors (the process's encoders, int8 and fp32;
-    each file's vectors filed under its own identity) are also kept on disk, in
-    `default_path()`; `enabled=False` (or `$THERALAB_EMBEDDING_CACHE=0`): memory only.
-    `theralab evaluate` and `theralab annotate` run inside one."""
-    from theralab.text.encoder import DIM, Encoder, Precision
+    """Within the block, the sentence vectors of every encoder of the process (int8 and fp32,
+    with or without fine-tuned layers, made before the block or in it; each file's vectors
+    filed under its own identity) are also kept on disk, in `default_path()`, unless an
+    encoder has a store of its own (`Encoder.use_store`); `enabled=False` (or
+    `$THERALAB_EMBEDDING_CACHE=0`): memory only. `theralab evaluate` and `theralab annotate`
+    run inside one."""
+    from theralab.text.encoder import DIM, Encoder
 
     path = default_path() if enabled else None
     store = EmbeddingStore(path, DIM) if path is not None else None
-    encoders = [Encoder.get(precision) for precision in Precision]
-    previous = [encoder.store for encoder in encoders]
-    for encoder in encoders:
-        encoder.use_store(store)
+    previous = Encoder.process_store(store)
     try:
         yield store
     finally:
-        for encoder, before in zip(encoders, previous, strict=True):
-            encoder.use_store(before)
+        Encoder.process_store(previous)
         if store is not None:
             store.close()

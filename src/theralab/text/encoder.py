@@ -61,8 +61,10 @@ class Precision(StrEnum):
 
 # What the MI coder and the session quality estimator's embeddings encode with. int8, one text
 # a call, is deterministic per text and 2.5x the fp32 rate here (bench/speed.py), and it is the
-# screener's precision too, so a process that screens and codes loads one model. (The empathy
-# coder stays on fp32: its heads retrained on int8 lost on held-out explorations.)
+# screener's precision too. The MI coder's counselor heads read it through their own fine-tuned
+# top layers (a second model beside the screener's; its client talk head reads the published
+# one). (The empathy coder stays on fp32: its heads retrained on int8 lost on held-out
+# explorations.)
 CODER_PRECISION = Precision.INT8
 
 
@@ -278,6 +280,8 @@ class Encoder:
 
     _instances: ClassVar[dict[tuple[Precision, Path | None], Encoder]] = {}
     _lock: ClassVar[threading.Lock] = threading.Lock()
+    # The disk store every encoder without one of its own uses (`embedding_store.disk_cache`).
+    _process_store: ClassVar[EmbeddingStore | None] = None
 
     def __init__(
         self, precision: Precision | str = Precision.FP32, adapter: Path | None = None
@@ -349,9 +353,17 @@ class Encoder:
 
     def use_store(self, store: EmbeddingStore | None) -> None:
         """Also keep vectors on disk (`theralab.text.embedding_store`): texts found there are
-        not encoded again, in this process or the next. None: memory only."""
+        not encoded again, in this process or the next. None: the process's store, if any."""
         with self._guard:
             self.store = store
+
+    @classmethod
+    def process_store(cls, store: EmbeddingStore | None) -> EmbeddingStore | None:
+        """Make `store` the disk store of every encoder of the process that has none of its
+        own, those made later included; returns the one it replaces."""
+        with cls._lock:
+            previous, cls._process_store = cls._process_store, store
+        return previous
 
     def _run(
         self, texts: Sequence[str], alongside: Sequence[Callable[[], object]] = ()
@@ -423,8 +435,9 @@ class Encoder:
             self._load()
             found = {t: self._cache[t] for t in texts if t in self._cache}
             missing = list(dict.fromkeys(t for t in texts if t not in found))
-            if missing and self.store is not None:
-                stored = self.store.get_many(self._tag, missing)
+            store = self.store if self.store is not None else Encoder._process_store
+            if missing and store is not None:
+                stored = store.get_many(self._tag, missing)
                 found.update(stored)
                 self._cache.update(stored)
                 missing = [t for t in missing if t not in stored]
@@ -432,8 +445,8 @@ class Encoder:
                 vectors = self._run(missing, alongside) if alongside else self._run(missing)
                 found.update(zip(missing, vectors, strict=True))
                 self._cache.update((t, found[t]) for t in missing)
-                if self.store is not None:
-                    self.store.put_many(self._tag, ((t, found[t]) for t in missing))
+                if store is not None:
+                    store.put_many(self._tag, ((t, found[t]) for t in missing))
             else:
                 _call(alongside)
             while len(self._cache) > self.MAX_CACHED:  # oldest first; this call's are kept
