@@ -1,5 +1,6 @@
-"""Did the MI coder lose anything by reading int8 vectors instead of fp32? Paired differences,
-with intervals, on every held-out figure (issue 15's bound: ±0.01).
+"""Did the MI coder lose anything by reading int8 vectors instead of fp32 — or, in general,
+what does the shipped MI coder gain or lose against another head set? Paired differences,
+with intervals, on every held-out figure (issue 15's bound for speed changes: ±0.01).
 
 The shipped heads read int8 vectors. For the comparison, train the same recipe on fp32
 vectors once, in a scratch tree where `theralab.text.encoder.CODER_PRECISION` is
@@ -11,8 +12,13 @@ then
 
     .venv/bin/python bench/coder_precision.py DIR [--n 1000]
 
+Any other head set works the same way, an earlier version from git for instance (its
+vectors are read from its metadata: fp32, or int8 with the fine-tuned layers it names):
+
+    git show REV:src/theralab/coding/data/mi_heads.npz > DIR/mi_heads.npz   # and .json
+
 Both head sets code the same held-out units in one process (each encodes with the vectors it
-was trained on). For every figure the bench prints int8, fp32, the difference, and a paired
+was trained on). For every figure the bench prints shipped, other, the difference, and a paired
 95% bootstrap interval of the difference: the same resample of whole conversations (AnnoMI
 transcripts, ESConv conversations, EPITOME seeker posts, written chats; MI-Welivita sentences)
 scored with both coders. Needs ../shared/data (research data; nothing is copied).
@@ -21,6 +27,7 @@ scored with both coders. Needs ../shared/data (research data; nothing is copied)
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,22 +58,22 @@ class Paired:
     """One held-out figure scored by both coders on the same items."""
 
     name: str
-    int8: Scored
-    fp32: Scored
+    shipped: Scored
+    other: Scored
 
     def difference(self) -> float:
-        return macro_f1(self.int8.gold, self.int8.pred, self.int8.labels) - macro_f1(
-            self.fp32.gold, self.fp32.pred, self.fp32.labels
+        return macro_f1(self.shipped.gold, self.shipped.pred, self.shipped.labels) - macro_f1(
+            self.other.gold, self.other.pred, self.other.labels
         )
 
     def interval(self, n: int, seed: int = 0) -> tuple[float, float]:
-        """95% bootstrap interval of int8 − fp32 macro-F1, resampling whole groups, the
+        """95% bootstrap interval of shipped − other macro-F1, resampling whole groups, the
         same resample for both."""
-        if self.int8.gold != self.fp32.gold:
+        if self.shipped.gold != self.other.gold:
             raise ValueError(f"{self.name}: the two coders were scored on different items")
-        groups = self.int8.groups or [str(i) for i in range(len(self.int8.gold))]
+        groups = self.shipped.groups or [str(i) for i in range(len(self.shipped.gold))]
         stats = [
-            _resampled(self.int8, idx) - _resampled(self.fp32, idx)
+            _resampled(self.shipped, idx) - _resampled(self.other, idx)
             for idx in group_resamples(groups, n, seed)
         ]
         stats.sort()
@@ -77,9 +84,9 @@ def _resampled(scored: Scored, idx: Sequence[int]) -> float:
     return macro_f1([scored.gold[i] for i in idx], [scored.pred[i] for i in idx], scored.labels)
 
 
-def paired_figures(int8: MICoder, fp32: MICoder, data: Path) -> list[Paired]:
+def paired_figures(shipped: MICoder, other: MICoder, data: Path) -> list[Paired]:
     _, heldout = split_annomi(read_annomi(data / "annomi" / "annomi_dev.csv"))
-    a, b = mi_heldout(int8, heldout), mi_heldout(fp32, heldout)
+    a, b = mi_heldout(shipped, heldout), mi_heldout(other, heldout)
     out = [
         Paired("AnnoMI held-out: therapist behaviour", a.therapist, b.therapist),
         Paired("AnnoMI held-out: client talk", a.client, b.client),
@@ -98,8 +105,8 @@ def paired_figures(int8: MICoder, fp32: MICoder, data: Path) -> list[Paired]:
             out.append(
                 Paired(
                     f"{corpus} frozen: behaviour",
-                    units_heldout(int8, units),
-                    units_heldout(fp32, units),
+                    units_heldout(shipped, units),
+                    units_heldout(other, units),
                 )
             )
     return out
@@ -108,30 +115,36 @@ def paired_figures(int8: MICoder, fp32: MICoder, data: Path) -> list[Paired]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "fp32_heads", type=Path, help="folder holding mi_heads.{npz,json} trained on fp32"
+        "other_heads",
+        type=Path,
+        help="folder holding mi_heads.{npz,json}: trained on fp32, or any other head set",
     )
     parser.add_argument("--data", type=Path, default=None, help="../shared/data by default")
     parser.add_argument("--n", type=int, default=1000, help="bootstrap resamples")
     args = parser.parse_args()
-    fp32_path = args.fp32_heads / heads_path().name if args.fp32_heads.is_dir() else args.fp32_heads
-    if not fp32_path.with_suffix(".json").is_file():
+    path = args.other_heads
+    other_path = path / heads_path().name if path.is_dir() else path
+    if not other_path.with_suffix(".json").is_file():
         parser.error(
-            f"{fp32_path}.json: no heads there; train them first (see this script's docstring)"
+            f"{other_path}.json: no heads there; train them first (see this script's docstring)"
         )
-    int8, fp32 = MICoder(heads_path()), FP32Coder(fp32_path)
-    print(f"int8 heads: {heads_path()} ({int8.meta.get('encoder')})")
-    print(f"fp32 heads: {fp32_path} ({fp32.meta.get('encoder')})")
-    rows = paired_figures(int8, fp32, args.data or shared_data_dir())
-    print(f"\n{'held-out figure':<58} {'int8':>7} {'fp32':>7} {'diff':>8}  95% paired interval")
+    recorded = json.loads(other_path.with_suffix(".json").read_text(encoding="utf-8"))
+    fp32 = "/fp32." in str(recorded.get("encoder", ""))
+    shipped = MICoder(heads_path())
+    other = FP32Coder(other_path) if fp32 else MICoder(other_path)
+    print(f"shipped heads: {heads_path()} ({shipped.meta.get('encoder')})")
+    print(f"other heads: {other_path} ({other.meta.get('encoder')})")
+    rows = paired_figures(shipped, other, args.data or shared_data_dir())
+    print(f"\n{'held-out figure':<58} {'shipped':>7} {'other':>7} {'diff':>8}  95% paired interval")
     for row in rows:
         lo, hi = row.interval(args.n)
-        a = macro_f1(row.int8.gold, row.int8.pred, row.int8.labels)
-        b = macro_f1(row.fp32.gold, row.fp32.pred, row.fp32.labels)
+        a = macro_f1(row.shipped.gold, row.shipped.pred, row.shipped.labels)
+        b = macro_f1(row.other.gold, row.other.pred, row.other.labels)
         flag = "  past the bound" if abs(a - b) > BOUND else ""
         print(f"{row.name:<58} {a:7.4f} {b:7.4f} {a - b:+8.4f}  [{lo:+.4f}, {hi:+.4f}]{flag}")
     print(
-        f"\nBound: |int8 − fp32| ≤ {BOUND} (issue 15). An interval that holds 0 means the "
-        "move is not detectable on these sets."
+        f"\nBound for a speed change: |shipped − other| ≤ {BOUND} (issue 15). An interval that "
+        "holds 0 means the move is not detectable on these sets."
     )
 
 

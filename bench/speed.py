@@ -15,8 +15,9 @@ semantic tier and the trained coders on — their defaults):
 Baselines, measured in this run on the same texts:
 
 * the raw encoder (`theralab.text.encoder.Encoder`, cache cleared, one `encode_array` call
-  over the deduplicated texts) — the physical limit of an embedding path: the coders'
-  (`CODER_PRECISION`, for evaluate and annotate), the screener's (for screen). The ratio
+  over the deduplicated texts) — the physical limit of an embedding path: the MI coder's
+  (`CODER_PRECISION` with its fine-tuned layers, for evaluate and annotate), the screener's
+  (for screen). The ratio
   printed is the command's texts/s over the encoder's on the texts that command encodes
   (≤ 1; 1 means all the time is spent encoding), and in brackets the same in CPU time (the
   encoder's CPU seconds over the command's), which the machine's load moves less;
@@ -186,12 +187,17 @@ class Raw:
 
 def raw_encoder(texts: Sequence[str], encoder_of: str) -> Raw:
     """The bare encoder on `texts` (deduplicated, cache cleared, model already loaded):
-    "coders" (`CODER_PRECISION`) or "screener" (with its fine-tuned layers, if shipped)."""
+    "coders" (the MI coder's: `CODER_PRECISION` with its fine-tuned layers) or "screener"
+    (with its fine-tuned layers, if shipped)."""
+    from theralab.coding.mi_coder import coder_adapter
     from theralab.safety.semantic import screener_encoder
     from theralab.text.encoder import CODER_PRECISION, Encoder
 
     unique = list(dict.fromkeys(texts))
-    encoder = screener_encoder() if encoder_of == "screener" else Encoder.get(CODER_PRECISION)
+    if encoder_of == "screener":
+        encoder = screener_encoder()
+    else:
+        encoder = Encoder.get(CODER_PRECISION, coder_adapter())
     encoder.encode_array(["warm up the session"])
     encoder.clear_cache()
     t0, c0 = time.perf_counter(), time.process_time()

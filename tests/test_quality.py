@@ -18,6 +18,7 @@ from theralab.evaluate.quality import (
     QualityEvaluator,
     QualityModel,
     card,
+    coder_heads_digest,
     merge_turns,
     session_turns,
     weights_path,
@@ -126,7 +127,11 @@ def tiny_model(tmp_path: Path) -> Path:
         train_points=rng.normal(size=(60, 3)).astype(np.float32),  # 2 PCs + residual
     )
     meta = {
-        "features": {"blocks": ["form"], "vectors": vectors_id(CODER_PRECISION)},
+        "features": {
+            "blocks": ["form"],
+            "vectors": vectors_id(CODER_PRECISION),
+            "coder_heads": coder_heads_digest(),
+        },
         "calibration": {"a": 1.0, "c": 0.0},
         "applicability": {"k": 5, "threshold": 1.5, "residual_scale": 1.0},
     }
