@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from theralab.coding.rules import DOUBLE_SIDED, PERMISSION, RuleCoder
-from theralab.coding.trained import TrainedHeads, shipped_heads
+from theralab.coding.trained import TrainedHeads, heads_adapter, shipped_heads
 from theralab.dialogue.codes import Behaviour, MiscCode, TalkType, behaviour_of
 from theralab.text.encoder import CODER_PRECISION, encoder_runnable, semantic_enabled
 from theralab.text.perspective import split_sentences
@@ -469,13 +469,9 @@ def _adapter_named(path: Path) -> Path | bool | None:
 
     try:
         meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return heads_adapter(path, meta) if isinstance(meta, dict) else None
+    except (OSError, ValueError):  # FileNotFoundError: the named layers are missing
         return False
-    name = meta.get("adapter") if isinstance(meta, dict) else None
-    if not name:
-        return None
-    adapter = path.parent / str(name)
-    return adapter if adapter.is_file() else False
 
 
 _INSTANCES: dict[str, Coder] = {}

@@ -6,6 +6,7 @@ No numpy at import: the heads and the cache are loaded on first use (the `semant
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,22 @@ from theralab.text.encoder import CODER_PRECISION, Precision
 
 if TYPE_CHECKING:
     from theralab.coding.vectors import EmbeddingCache, Head
+
+
+def heads_adapter(path: Path, meta: Mapping[str, Any]) -> Path | None:
+    """The fine-tuned top layers the heads at `path` read vectors through (a file beside
+    them, named in their metadata `meta`), or None for the published model's vectors. A named
+    file that is missing is an error, never a silent fall-back to other vectors."""
+    name = meta.get("adapter")
+    if not name:
+        return None
+    adapter = path.parent / str(name)
+    if not adapter.is_file():
+        raise FileNotFoundError(
+            f"{path.with_suffix('.json')}: its encoder layers {adapter} are missing; "
+            "retrain: theralab coder train mi"
+        )
+    return adapter
 
 
 def shipped_heads(name: str) -> Path:
@@ -53,8 +70,6 @@ class TrainedHeads:
     @property
     def adapter(self) -> Path | None:
         """The fine-tuned encoder layers the heads read vectors through, if any."""
-        from theralab.coding.vectors import heads_adapter
-
         return heads_adapter(self.heads_file, self.meta)
 
     @cached_property

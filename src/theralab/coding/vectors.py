@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from theralab.coding.features import form_features, hashed_ngrams
+from theralab.coding.trained import heads_adapter
 from theralab.text.encoder import (
     CODER_PRECISION,
     Encoder,
@@ -187,22 +188,6 @@ def load_heads(
             for name, labels in meta["heads"].items()
         }
     return heads, meta
-
-
-def heads_adapter(path: Path, meta: Mapping[str, Any]) -> Path | None:
-    """The fine-tuned top layers the heads at `path` read vectors through (a file beside
-    them, named in their metadata), or None for the published model's vectors. A named file
-    that is missing is an error, never a silent fall-back to other vectors."""
-    name = meta.get("adapter")
-    if not name:
-        return None
-    adapter = path.parent / str(name)
-    if not adapter.is_file():
-        raise FileNotFoundError(
-            f"{path.with_suffix('.json')}: its encoder layers {adapter} are missing; "
-            "retrain: theralab coder train mi"
-        )
-    return adapter
 
 
 Encode = Callable[[Sequence[str]], np.ndarray]

@@ -326,11 +326,11 @@ class QualityModel:
             file.with_suffix(".json"),
             "scripts/train_quality.py",
         )
-        recorded = meta["features"].get("coder_heads")
-        if recorded != coder_heads_digest():
+        recorded, installed = meta["features"].get("coder_heads"), coder_heads_digest()
+        if recorded != installed:
             raise VectorsMismatch(
                 f"{file.with_suffix('.json')}: trained on the features of other coder heads "
-                f"({recorded or 'unrecorded'}, installed {coder_heads_digest()}); retrain: "
+                f"({recorded or 'unrecorded'}, installed {installed}); retrain: "
                 "scripts/train_quality.py"
             )
         with np.load(file.with_suffix(".npz")) as data:
