@@ -93,3 +93,21 @@ def test_saved_layers_load_into_the_model_under_its_own_names(
     for key, value in state.items():
         name = f"encoder.layer.5.{key.split('.', 1)[1]}"
         assert torch.allclose(loaded[name], value.half().float()), name
+
+
+def test_saving_killed_midway_leaves_no_file(
+    tuned: tuple[TopLayerTuner, dict[str, torch.Tensor], list[str], np.ndarray],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tuner, state, _, _ = tuned
+    path = tmp_path / "layers.npz"
+
+    def dies(fh: object, **arrays: object) -> None:
+        fh.write(b"PK\x03\x04 half an archive")  # type: ignore[attr-defined]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez_compressed", dies)
+    with pytest.raises(KeyboardInterrupt):
+        tuner.save_adapter(state, path)
+    assert list(tmp_path.iterdir()) == []  # neither the file nor a part of it

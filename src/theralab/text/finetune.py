@@ -23,7 +23,7 @@ import torch
 from transformers import AutoModel, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
-from theralab.text.encoder import DIM, MAX_TOKENS, model_source
+from theralab.text.encoder import DIM, MAX_TOKENS, _write_atomically, model_source
 
 State = dict[str, torch.Tensor]
 
@@ -186,11 +186,18 @@ class TopLayerTuner:
         return out
 
     def save_adapter(self, state: State, path: Path) -> None:
-        """The top layers' weights under the model's own state-dict names (float16)."""
+        """The top layers' weights under the model's own state-dict names (float16), written
+        whole or not at all: a run killed while writing leaves no half file that a later
+        `theralab coder train mi --reuse-layers` would take up."""
         arrays = {
             f"encoder.layer.{self.first_tuned + int(k.split('.')[0])}.{k.split('.', 1)[1]}": (
                 v.numpy().astype(np.float16)
             )
             for k, v in state.items()
         }
-        np.savez_compressed(path, **arrays)
+
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as fh:  # a file, so numpy adds no suffix to the name
+                np.savez_compressed(fh, **arrays)
+
+        _write_atomically(path, write)
