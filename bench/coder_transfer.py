@@ -88,10 +88,13 @@ def _loco_cache(train: list[CodedUnit], held: str, fine_tune: bool) -> Any:
 TARGETS = {"esconv_macro_f1": 0.60, "esconv_reflection_precision": 0.6, "rq_tolerance": 0.20}
 
 
-def _behaviour(head: Any, units: list[CodedUnit], cache: Any) -> list[str]:
+def _behaviour(head: Any, units: list[CodedUnit], cache: Any, published: Any = None) -> list[str]:
+    """The coarse behaviour `head` codes; with `published`, previous utterances are encoded
+    by their speaker's encoder (a client's by the published one), as the coder does."""
     from theralab.coding.vectors import mi_features
 
-    x = mi_features([u.text for u in units], [u.previous for u in units], cache.encode)
+    by_speaker = {"counselor": cache.encode, "client": published.encode} if published else None
+    x = mi_features([u.text for u in units], [u.previous for u in units], cache.encode, by_speaker)
     return [head.labels[int(p.argmax())] for p in head.proba(x)]
 
 
@@ -144,6 +147,8 @@ def main(argv: list[str]) -> int:
     c = float(meta["heads_report"]["behaviour"]["C"])
     cache = coder._cache  # the shipped coder's vectors (its fine-tuned layers, if any)
     fine_tuned = coder.adapter is not None
+    # with fine-tuned layers, a client's words are read through the published encoder
+    published = coder._published_cache if meta.get("previous_by_speaker") else None
     print(f"MI coder {coder.name}: behaviour head C={c:g}; corpora: " + ", ".join(corpora))
     print(f"encoder: {meta.get('model')}")
     print(f"command: {COMMAND}\n")
@@ -159,10 +164,12 @@ def main(argv: list[str]) -> int:
             others = [n for n in TRAINING_CORPORA if n != held and n in corpora]
             train = [u for n in others for u in corpora[n][0]]
             held_cache = _loco_cache(train, held, fine_tuned)
-            head = fit_counselor_head(train, held_cache, c)
+            head = fit_counselor_head(train, held_cache, c, published=published)
         dev, frozen = corpora[held]
-        loco_dev[held] = _scored(dev, _behaviour(head, dev, held_cache)).detail()
-        loco_frozen[held] = _scored(frozen, _behaviour(head, frozen, held_cache)).detail()
+        loco_dev[held] = _scored(dev, _behaviour(head, dev, held_cache, published)).detail()
+        loco_frozen[held] = _scored(
+            frozen, _behaviour(head, frozen, held_cache, published)
+        ).detail()
 
     print("=== DEVELOPMENT figures (recipe and settings chosen on these) ===")
     cv = meta["heads_report"]["behaviour"].get("cv_per_corpus", {})
@@ -178,7 +185,8 @@ def main(argv: list[str]) -> int:
     for name, (_, frozen) in corpora.items():
         print(f"{name}:")
         if name in TRAINING_CORPORA:
-            within = _scored(frozen, _behaviour(coder.heads["behaviour"], frozen, cache))
+            shipped = coder.heads["behaviour"]
+            within = _scored(frozen, _behaviour(shipped, frozen, cache, published))
             print(_line("within (shipped heads)", within.detail()))
             print(*_detail(within.detail()), sep="\n")
         if name not in loco_frozen:

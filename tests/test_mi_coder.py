@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -112,6 +113,43 @@ def test_hashed_ngrams_are_stable_and_normalised() -> None:
     assert abs(sum(v * v for v in a.values()) - 1) < 1e-9
     assert all(0 <= k < 1024 for k in a)
     assert a != hashed_ngrams("Tell me about your weekend", 1024)
+
+
+def test_previous_utterances_are_read_by_their_speakers_encoder() -> None:
+    """With an encoder per speaker, each previous utterance goes to its speaker's encoder and
+    only there (so a transcript's texts are each encoded once), no previous utterance gives the
+    zero vector, and the utterances themselves go to the `encode` given."""
+    np = pytest.importorskip("numpy")
+    from theralab.coding.vectors import EMBED_DIM, mi_features
+
+    seen: dict[str, list[str]] = {"own": [], "counselor": [], "client": []}
+
+    def fake(name: str, value: float) -> Any:
+        def encode(texts: list[str]) -> Any:
+            seen[name] += list(texts)
+            return np.full((len(texts), EMBED_DIM), value, dtype=np.float32)
+
+        return encode
+
+    texts = ["How was the week?", "You felt let down.", "Welcome."]
+    previous = [("client", "It was long."), ("counselor", "Tell me more."), None]
+    by_speaker = {"counselor": fake("counselor", 2.0), "client": fake("client", 3.0)}
+    x = mi_features(texts, previous, fake("own", 1.0), by_speaker)
+    assert seen == {
+        "own": texts,
+        "counselor": ["Tell me more."],
+        "client": ["It was long."],
+    }
+    start = EMBED_DIM + len(FORM_FEATURES)
+    prev = x.dense[:, start : start + EMBED_DIM]
+    assert np.all(x.dense[:, :EMBED_DIM] == 1.0)
+    assert np.all(prev[0] == 3.0) and np.all(prev[1] == 2.0) and np.all(prev[2] == 0.0)
+    assert x.dense[:, -2:].tolist() == [[0, 0], [0, 1], [1, 0]]  # none, counselor
+    # one encoder for everything: the utterances and the previous ones in one call
+    seen["own"].clear()
+    one = mi_features(texts, previous, fake("own", 1.0))
+    assert seen["own"] == [*texts, "It was long.", "Tell me more.", ""]
+    assert np.all(one.dense[:2, start : start + EMBED_DIM] == 1.0)
 
 
 def test_scores() -> None:

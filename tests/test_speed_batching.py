@@ -189,16 +189,27 @@ def test_priming_changes_no_code(monkeypatch: pytest.MonkeyPatch) -> None:
         [],
     ]
     coder = MICoder()
-    encoder = Encoder.get(CODER_PRECISION, coder.adapter)  # its fine-tuned layers
-    encoder.clear_cache()
+    own = Encoder.get(CODER_PRECISION, coder.adapter)  # its fine-tuned layers, if any
+    published = Encoder.get(CODER_PRECISION)  # a client's words, with heads read by speaker
+    by_speaker = bool(coder.meta.get("previous_by_speaker"))
+    encoders = {"counselor": own, "client": published if by_speaker else own}
+    for encoder in encoders.values():
+        encoder.clear_cache()
     cold = coder.code_counselor_sentences(texts, contexts)
-    encoder.clear_cache()
+    for encoder in encoders.values():
+        encoder.clear_cache()
     coder.prime_sentences(texts, contexts)
-    needed = [t for t in sentence_inputs(texts, contexts) if t]
-    assert all(t in encoder._cache for t in needed)
+    needed = [(speaker, t) for speaker, t in sentence_inputs(texts, contexts) if t]
+    assert {speaker for speaker, _ in needed} == {"counselor", "client"}
+    assert all(t in encoders[speaker]._cache for speaker, t in needed)
+    if by_speaker:  # each text encoded by its speaker's encoder only
+        assert "I am so tired of my job." not in own._cache
     calls: list[list[str]] = []
-    real_run = encoder._run
-    monkeypatch.setattr(encoder, "_run", lambda t: calls.append(list(t)) or real_run(t))
+    for encoder in dict.fromkeys(encoders.values()):
+        real_run = encoder._run
+        monkeypatch.setattr(
+            encoder, "_run", lambda t, run=real_run: calls.append(list(t)) or run(t)
+        )
     warm = coder.code_counselor_sentences(texts, contexts)
     assert calls == []
     assert [[c.code for c in turn] for turn in warm] == [[c.code for c in turn] for turn in cold]

@@ -56,7 +56,7 @@ from theralab.text.encoder import CODER_PRECISION, encoder_runnable, semantic_en
 from theralab.text.perspective import split_sentences
 
 if TYPE_CHECKING:
-    from theralab.coding.vectors import Features
+    from theralab.coding.vectors import EmbeddingCache, Features
 
 Context = Sequence[tuple[str, str]]
 """Earlier utterances, oldest first, as (speaker, text); speaker "counselor" or "client"."""
@@ -308,16 +308,30 @@ class MICoder(TrainedHeads):
     def features(
         self, texts: Sequence[str], contexts: Sequence[Context] | None, client: bool = False
     ) -> Features:
-        """The feature rows the heads read (`theralab.coding.vectors.mi_features`): the
-        counselor heads' through the coder's fine-tuned encoder layers, if any; the client
-        talk head's (`client`) through the vectors its metadata names (`client_encoder`: the
-        published encoder's, which the screener also reads)."""
+        """The feature rows the heads read (`theralab.coding.vectors.mi_features`). With
+        fine-tuned encoder layers, every text is encoded by its speaker's encoder, whichever
+        head reads it: a counselor's through the layers, a client's (`client`) through the
+        published encoder (`client_encoder` in the metadata; the screener's too), so each
+        text of a transcript is encoded once."""
         from theralab.coding.vectors import mi_features
 
         ctxs = _contexts(texts, contexts)
         previous = [ctx[-1] if ctx else None for ctx in ctxs]
-        cache = self._published_cache if client and "client_encoder" in self.meta else self._cache
-        return mi_features(texts, previous, cache.encode)
+        if not self.meta.get("previous_by_speaker"):  # heads trained with one encoder per head
+            two = client and "client_encoder" in self.meta
+            cache = self._published_cache if two else self._cache
+            return mi_features(texts, previous, cache.encode)
+        by_speaker = {s: self._speaker_cache(s).encode for s in ("counselor", "client")}
+        own = by_speaker["client" if client else "counselor"]
+        return mi_features(texts, previous, own, by_speaker)
+
+    def _speaker_cache(self, speaker: str) -> EmbeddingCache:
+        """The vectors a text said by `speaker` is read through when the counselor heads code
+        a turn: the coder's own (fine-tuned) encoder, except a client's words with heads
+        trained by speaker (`previous_by_speaker`), which the published encoder reads."""
+        if speaker != "counselor" and self.meta.get("previous_by_speaker"):
+            return self._published_cache
+        return self._cache
 
     def code_counselor_batch(
         self, texts: Sequence[str], contexts: Sequence[Context] | None = None
@@ -394,7 +408,10 @@ class MICoder(TrainedHeads):
         """Encode, in one call, every text `code_counselor_sentences(texts, contexts)` reads,
         so that coding many sessions one by one afterwards finds them cached: the encoder
         sorts the whole lot by length, so its batches pad far less than one session's."""
-        self._cache.encode(list(dict.fromkeys(t for t in sentence_inputs(texts, contexts) if t)))
+        inputs = sentence_inputs(texts, contexts)
+        for speaker in dict.fromkeys(speaker for speaker, _ in inputs):
+            wanted = dict.fromkeys(t for s, t in inputs if s == speaker and t)
+            self._speaker_cache(speaker).encode(list(wanted))
 
     def code_counselor_sentences(
         self, texts: Sequence[str], contexts: Sequence[Context] | None = None
@@ -426,14 +443,17 @@ class MICoder(TrainedHeads):
         return out
 
 
-def sentence_inputs(texts: Sequence[str], contexts: Sequence[Context] | None = None) -> list[str]:
-    """The texts `code_counselor_sentences(texts, contexts)` encodes: every sentence of every
-    turn and the utterance before the turn (the features' previous utterance)."""
-    out: list[str] = []
+def sentence_inputs(
+    texts: Sequence[str], contexts: Sequence[Context] | None = None
+) -> list[tuple[str, str]]:
+    """(speaker, text) for every text `code_counselor_sentences(texts, contexts)` encodes:
+    every sentence of every turn (the counselor's) and the utterance before the turn (the
+    features' previous utterance, with its speaker, whose encoder reads it)."""
+    out: list[tuple[str, str]] = []
     for text, ctx in zip(texts, _contexts(texts, contexts), strict=True):
-        out += counselor_units(text)
+        out += [("counselor", unit) for unit in counselor_units(text)]
         if ctx:
-            out.append(ctx[-1][1])
+            out.append(ctx[-1])
     return out
 
 

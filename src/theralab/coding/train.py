@@ -306,16 +306,28 @@ COUNSELOR_HEADS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+def _by_speaker(
+    counselor: EmbeddingCache, published: EmbeddingCache | None
+) -> dict[str, Callable[[Sequence[str]], np.ndarray]] | None:
+    """Previous utterances encoded by their speaker's encoder (the coder's fine-tuned layers
+    for a counselor's, the published encoder for a client's), or None: one encoder."""
+    if published is None:
+        return None
+    return {"counselor": counselor.encode, "client": published.encode}
+
+
 def counselor_heads(
     units: Sequence[CodedUnit],
     cache: EmbeddingCache,
     grid: Sequence[float] = C_GRID,
     progress: Progress = _quiet,
+    published: EmbeddingCache | None = None,
 ) -> tuple[dict[str, Head], dict[str, Any]]:
     """Fit the counselor heads on `units` (any mix of corpora), C chosen per head by grouped
     CV. Used for the shipped heads and by `bench/coder_transfer.py` (within corpus and
     leave-one-corpus-out), so every figure comes from the same recipe."""
-    x = mi_features([u.text for u in units], [u.previous for u in units], cache.encode)
+    by_speaker = _by_speaker(cache, published)
+    x = mi_features([u.text for u in units], [u.previous for u in units], cache.encode, by_speaker)
     tasks = [
         unit_task(name, labels, units, HEAD_CORPORA.get(name)) for name, labels in COUNSELOR_HEADS
     ]
@@ -354,12 +366,17 @@ def fine_tune_encoder(
 
 
 def fit_counselor_head(
-    units: Sequence[CodedUnit], cache: EmbeddingCache, c: float, name: str = "behaviour"
+    units: Sequence[CodedUnit],
+    cache: EmbeddingCache,
+    c: float,
+    name: str = "behaviour",
+    published: EmbeddingCache | None = None,
 ) -> Head:
     """One counselor head fitted on `units` with a given C (no selection): the recipe of the
     shipped heads, for leave-one-corpus-out figures."""
     labels = dict(COUNSELOR_HEADS)[name]
-    x = mi_features([u.text for u in units], [u.previous for u in units], cache.encode)
+    by_speaker = _by_speaker(cache, published)
+    x = mi_features([u.text for u in units], [u.previous for u in units], cache.encode, by_speaker)
     task = unit_task(name, labels, units, HEAD_CORPORA.get(name))
     clf = _fit(x.to_scipy(), task, np.array(task.rows), c)
     return Head.from_sklearn(clf, labels)
@@ -410,13 +427,20 @@ def train_mi(
             progress("fine-tuning the encoder", 1, 1)
     cache = EmbeddingCache(max_items=1_000_000, adapter=adapter)
     published = EmbeddingCache(max_items=1_000_000) if adapter else cache
-    texts = [u.text for u in units] + [u.previous[1] for u in units if u.previous]
-    _warm(cache, texts, progress)
-    _warm(published, [u.text for u, _, _ in client] + [p[1] for _, p, _ in client if p], progress)
+    by_speaker = _by_speaker(cache, published) if adapter else None
+    previous = [u.previous for u in units] + [p for _, p, _ in client]
+    said_by = [(p[0] == "counselor", p[1]) for p in previous if p]
+    counselor_texts = [u.text for u in units] + [t for mine, t in said_by if mine]
+    client_texts = [u.text for u, _, _ in client] + [t for mine, t in said_by if not mine]
+    if published is cache:
+        _warm(cache, counselor_texts + client_texts, progress)
+    else:  # every text by its speaker's encoder
+        _warm(cache, counselor_texts, progress)
+        _warm(published, client_texts, progress)
 
-    heads, report = counselor_heads(units, cache, C_GRID, progress)
+    heads, report = counselor_heads(units, cache, C_GRID, progress, published if adapter else None)
     x_client = mi_features(
-        [u.text for u, _, _ in client], [p for _, p, _ in client], published.encode
+        [u.text for u, _, _ in client], [p for _, p, _ in client], published.encode, by_speaker
     )
     task_client = _task(
         "talk_type",
@@ -430,13 +454,19 @@ def train_mi(
     report.update(client_report)
 
     meta: dict[str, Any] = {
-        "name": "mi-transfer-minilm-v4" if adapter else "mi-transfer-minilm-v3",
+        "name": "mi-transfer-minilm-v5" if adapter else "mi-transfer-minilm-v3",
         "model": MI_MODEL.format(layers=FINE_TUNE_LAYERS) if adapter else MODEL,
         "features": {
             "dense": [
                 "utterance embedding (384)",
                 f"form cues ({len(FORM_FEATURES)})",
-                "previous utterance embedding (384)",
+                "previous utterance embedding (384)"
+                + (
+                    ", by its speaker's encoder (a counselor's: the fine-tuned layers; a"
+                    " client's: the published encoder)"
+                    if adapter
+                    else ""
+                ),
                 "previous speaker: none, counselor (2)",
             ],
             "form_cues": list(FORM_FEATURES),

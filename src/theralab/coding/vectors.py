@@ -155,7 +155,11 @@ def save_heads(
         **meta,
         "encoder": vectors_id(precision, adapter),
         **({"adapter": adapter.name} if adapter is not None else {}),
-        **({"client_encoder": vectors_id(precision)} if "talk_type" in heads and adapter else {}),
+        **(
+            {"client_encoder": vectors_id(precision), "previous_by_speaker": True}
+            if "talk_type" in heads and adapter
+            else {}
+        ),
         "heads": {name: list(head.labels) for name, head in heads.items()},
     }
     path.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
@@ -194,13 +198,35 @@ Encode = Callable[[Sequence[str]], np.ndarray]
 
 
 def mi_features(
-    texts: Sequence[str], previous: Sequence[tuple[str, str] | None], encode: Encode
+    texts: Sequence[str],
+    previous: Sequence[tuple[str, str] | None],
+    encode: Encode,
+    previous_encode: Mapping[str, Encode] | None = None,
 ) -> Features:
     """Rows for the MI heads: [embedding | form cues | previous utterance's embedding |
-    previous speaker (none, counselor)] dense, hashed n-grams of the utterance sparse."""
+    previous speaker (none, counselor)] dense, hashed n-grams of the utterance sparse.
+
+    `encode` gives the utterances' vectors, and the previous utterances' too unless
+    `previous_encode` maps speakers to encoders ("counselor", and "client" for anyone else):
+    then each previous utterance is encoded by its speaker's encoder, so with one encoder
+    per speaker every text of a transcript is encoded once, whichever head reads it."""
     prev_texts = [p[1] if p else "" for p in previous]
-    vectors = encode([*texts, *prev_texts])
     n = len(texts)
+    if previous_encode is None:
+        vectors = encode([*texts, *prev_texts])
+    else:
+        vectors = np.zeros((2 * n, EMBED_DIM), dtype=np.float32)
+        vectors[:n] = encode(texts)
+        for speaker in ("counselor", "client"):
+            rows = [  # no previous utterance: the zero vector, as "" encodes to
+                i
+                for i, p in enumerate(previous)
+                if p is not None and (p[0] == "counselor") == (speaker == "counselor")
+            ]
+            if rows:
+                vectors[[n + i for i in rows]] = previous_encode[speaker](
+                    [prev_texts[i] for i in rows]
+                )
     form = np.array([form_features(t) for t in texts], dtype=np.float32).reshape(n, -1)
     flags = np.array(
         [[p is None, p is not None and p[0] == "counselor"] for p in previous], dtype=np.float32
