@@ -96,6 +96,10 @@ RULE_REFINES: dict[Behaviour, frozenset[MiscCode]] = {
 _OTHER_REFINES = frozenset(
     {MiscCode.EMPHASIZE_AUTONOMY, MiscCode.SEEK_COLLABORATION, MiscCode.STRUCTURE}
 )
+# The head has no class for emphasising autonomy (none of its corpora codes it), so it reads a
+# plain autonomy statement ("You're the one who decides") as the nearest class it has, affirm
+# or support: the rules' autonomy reading stands over those too.
+_OVER_AFFIRM_SUPPORT = frozenset({MiscCode.EMPHASIZE_AUTONOMY})
 _SUBTYPE_CODES: dict[str, MiscCode] = {
     "open": MiscCode.OPEN_QUESTION,
     "closed": MiscCode.CLOSED_QUESTION,
@@ -361,6 +365,8 @@ class MICoder(TrainedHeads):
             accepted = RULE_REFINES[behaviour]
             if behaviour is Behaviour.OTHER and head_name in subtypes:
                 accepted = _OTHER_REFINES if code is MiscCode.OTHER else frozenset()
+                if code in (MiscCode.AFFIRM, MiscCode.SUPPORT):
+                    accepted = _OVER_AFFIRM_SUPPORT
             refined = next((c for c in rule_codes if c in accepted), None)
             decisive = _decisive(text, rule_codes, behaviour)
             if decisive is not None:
