@@ -321,13 +321,11 @@ class MICoder(TrainedHeads):
 
         ctxs = _contexts(texts, contexts)
         previous = [ctx[-1] if ctx else None for ctx in ctxs]
-        if not self.meta.get("previous_by_speaker"):  # heads trained with one encoder per head
-            two = client and "client_encoder" in self.meta
-            cache = self._published_cache if two else self._cache
-            return mi_features(texts, previous, cache.encode)
-        by_speaker = {s: self._speaker_cache(s).encode for s in ("counselor", "client")}
-        own = by_speaker["client" if client else "counselor"]
-        return mi_features(texts, previous, own, by_speaker)
+        own = self._published_cache if client and "client_encoder" in self.meta else self._cache
+        by_speaker = None  # heads trained before: the previous utterance through `own` too
+        if self.meta.get("previous_by_speaker"):
+            by_speaker = {s: self._speaker_cache(s).encode for s in ("counselor", "client")}
+        return mi_features(texts, previous, own.encode, by_speaker)
 
     def _speaker_cache(self, speaker: str) -> EmbeddingCache:
         """The vectors a text said by `speaker` is read through when the counselor heads code
