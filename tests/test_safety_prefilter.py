@@ -8,8 +8,10 @@ against the repository's own corpora: wherever the regex matches, its prefilter 
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -104,6 +106,7 @@ def test_a_tree_it_cannot_read_runs_the_regex_every_time(monkeypatch: pytest.Mon
         raise TypeError("a parser of another Python")
 
     monkeypatch.setattr(prefilter, "_sequence", changed_shape)
+    monkeypatch.setattr(prefilter, "_shipped", dict)  # not the table's needles either
     assert needles(re.compile(r"\bkill myself\b")) is None
     cue = Prefiltered(r"\bkill myself\b")
     assert cue.may_match("nothing here") and cue.search("i want to kill myself")
@@ -113,5 +116,60 @@ def test_without_the_private_parser_every_regex_runs(monkeypatch: pytest.MonkeyP
     from theralab.safety import prefilter
 
     monkeypatch.setattr(prefilter, "_READABLE", False)
+    monkeypatch.setattr(prefilter, "_shipped", dict)
     assert needles(re.compile(r"\bend it all\b")) is None
     assert Prefiltered(r"\bend it all\b").may_match("an ordinary day")
+
+
+def test_the_shipped_table_holds_what_the_reader_derives_now() -> None:
+    """Every prefiltered regex of the pattern tier, medication and language checks is in the
+    package's table with exactly the needles read from its syntax now (the script derives
+    them afresh in a process of its own, so no regex made by a test is counted); a stale
+    table would only cost time (a changed regex is read again), but it should be rewritten."""
+    import subprocess
+    import sys
+
+    from theralab.safety import prefilter
+
+    shipped = json.loads(prefilter.TABLE.read_text(encoding="utf-8"))
+    if shipped["made_by"]["python"] != f"{sys.version_info[0]}.{sys.version_info[1]}":
+        pytest.skip("the table was written under another Python (it is ignored there)")
+    assert shipped["made_by"] == prefilter.reader_version(), "prefilter.py changed"
+    assert len(shipped["needles"]) > 150
+    script = Path(__file__).parents[1] / "scripts" / "prefilter_needles.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_table_is_used_only_for_its_reader_and_its_regexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from theralab.safety import prefilter
+
+    listed = re.compile(r"\bsome listed words\b")
+    unlisted = re.compile(r"\bnot in the table\b")
+    table = {
+        "made_by": prefilter.reader_version(),
+        "needles": {prefilter.key(listed): ["a needle the table chose"]},
+    }
+    path = tmp_path / "needles.json"
+    path.write_text(json.dumps(table), encoding="utf-8")
+    monkeypatch.setattr(prefilter, "TABLE", path)
+    prefilter._shipped.cache_clear()
+    try:
+        # Its reader's table is read as it is (the lookup works)...
+        assert prefilter.derived_or_shipped(listed) == {"a needle the table chose"}
+        # ...a regex it does not hold is read from its syntax...
+        assert prefilter.derived_or_shipped(unlisted) == {"not in the table"}
+        # ...and another reader's table, or a broken file, is not read at all.
+        table["made_by"] = {**table["made_by"], "reader": "another"}
+        path.write_text(json.dumps(table), encoding="utf-8")
+        prefilter._shipped.cache_clear()
+        assert prefilter.derived_or_shipped(listed) == {"some listed words"}
+        path.write_text("{not json", encoding="utf-8")
+        prefilter._shipped.cache_clear()
+        assert prefilter.derived_or_shipped(listed) == {"some listed words"}
+    finally:
+        prefilter._shipped.cache_clear()

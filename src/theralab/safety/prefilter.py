@@ -11,16 +11,28 @@ list: when a pattern changes, so do they, and a construct the reader does not kn
 needles (the regex always runs). The regex itself is unchanged, so results are identical.
 Finding the needles is cheap too: every long needle of every `Prefiltered` is indexed by one of
 its 4-grams, and one look at a text's 4-grams tells which regexes could match it.
+
+Reading the syntax trees of the pattern tier's regexes takes a third of a second, which every
+process that screens paid at start. The derived needles therefore ship with the package
+(`safety/data/prefilter_needles.json`, written by `scripts/prefilter_needles.py`), keyed by
+each regex's flags and text: a regex that changed is not in the table and is read again, and
+the whole table is ignored under another Python minor version or another version of this
+module (its digest is recorded), so the table can only ever hold what the reader would derive
+now. `tests/test_safety_prefilter.py` checks that it does, for every prefiltered regex.
 """
 
 from __future__ import annotations
 
 import collections
 import functools
+import hashlib
 import itertools
+import json
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 # The syntax tree comes from CPython's own regex parser, a private module. A Python without it,
 # or a tree this reader cannot read, gives no needles: the regex then always runs (slower,
@@ -56,6 +68,57 @@ def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
     except Exception:  # a parser that changed shape: run the regex every time
         return None
     return _simplify(required) if required else None
+
+
+TABLE = Path(__file__).parent / "data" / "prefilter_needles.json"
+
+
+def key(pattern: re.Pattern[str]) -> str:
+    """A regex's entry in the shipped table: its flags and its text."""
+    return hashlib.sha256(f"{pattern.flags}\0{pattern.pattern}".encode()).hexdigest()[:24]
+
+
+def reader_version() -> dict[str, str]:
+    """What a table of needles is valid for: this Python's minor version (its regex parser)
+    and this module's source (the reader)."""
+    source = Path(__file__).read_bytes()
+    return {
+        "python": f"{sys.version_info[0]}.{sys.version_info[1]}",
+        "reader": hashlib.sha256(source).hexdigest()[:24],
+    }
+
+
+@functools.cache
+def _shipped() -> dict[str, list[str] | None]:
+    """The shipped table's needles by `key`, or nothing when it is missing, unreadable or made
+    by another reader (then every regex is read again: slower, never wrong)."""
+    try:
+        table = json.loads(TABLE.read_text(encoding="utf-8"))
+        if table.get("made_by") != reader_version():
+            return {}
+        found = table["needles"]
+        return found if isinstance(found, dict) else {}
+    except (OSError, ValueError, KeyError, AttributeError):
+        return {}
+
+
+def derived_or_shipped(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """`needles(pattern)`, from the shipped table when it holds this regex."""
+    known = _shipped()
+    entry = key(pattern)
+    if entry in known:
+        listed = known[entry]
+        return None if listed is None else frozenset(listed)
+    return needles(pattern)
+
+
+def table(patterns: list[re.Pattern[str]]) -> dict[str, object]:
+    """The table `scripts/prefilter_needles.py` writes for these regexes (derived afresh)."""
+    found = {}
+    for pattern in patterns:
+        derived = needles(pattern)
+        found[key(pattern)] = None if derived is None else sorted(derived)
+    return {"made_by": reader_version(), "needles": dict(sorted(found.items()))}
 
 
 def _simplify(found: frozenset[str]) -> frozenset[str] | None:
@@ -303,6 +366,12 @@ def _grams(text: str) -> frozenset[str]:
 # tier; few screen), and then takes them all at once so the index is built once.
 _pending: list[Prefiltered] = []
 _pending_lock = threading.Lock()
+_made: list[Prefiltered] = []  # every one, derived or not (the table's script reads them all)
+
+
+def made() -> tuple[Prefiltered, ...]:
+    """Every Prefiltered made in this process so far."""
+    return tuple(_made)
 
 
 def prepare() -> None:
@@ -335,9 +404,10 @@ class Prefiltered:
         self._ident = -1
         self._ready = False
         _pending.append(self)
+        _made.append(self)
 
     def _derive(self) -> None:
-        found = needles(self.regex)
+        found = derived_or_shipped(self.regex)
         if found and self._ignorecase:
             # A non-ASCII letter can fold onto an ASCII one (the long s onto s): no needles.
             ascii_only = all(n.isascii() for n in found)
