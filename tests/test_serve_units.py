@@ -207,7 +207,14 @@ def test_theralab_serve_command_end_to_end(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "THERALAB_SEMANTIC": "0", "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    scratch = tmp_path / "tmp"  # its own temporary folder: what it leaves there is seen
+    scratch.mkdir()
+    env = {
+        **os.environ,
+        "THERALAB_SEMANTIC": "0",
+        "XDG_DATA_HOME": str(tmp_path / "xdg"),
+        "TMPDIR": str(scratch),
+    }
     command = Path(sys.executable).with_name("theralab")
     if not command.exists():
         pytest.skip("the theralab command is not installed beside this Python")
@@ -240,9 +247,13 @@ def test_theralab_serve_command_end_to_end(tmp_path: Path) -> None:
         with httpx.Client(follow_redirects=True) as c:
             page = c.get(link.group())
             assert page.status_code == 200 and "Start conversation" in page.text
+        assert list(scratch.glob("theralab-metrics-*")), "the workers' metrics folder"
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    # Stopped (SIGTERM, as a service manager stops it), it leaves no folder behind.
+    assert proc.returncode in (0, -15)  # -15: SIGTERM raised again after a clean shutdown
+    assert not list(scratch.glob("theralab-metrics-*"))
 
 
 @needs_serve

@@ -15,6 +15,7 @@ from theralab.safety.semantic import Sensitivity
 from theralab.serve import INSTALL_HINT, missing_dependencies
 
 if TYPE_CHECKING:
+    from theralab.serve.settings import ServeSettings
     from theralab.serve.store import Store
 
 DbOption = Annotated[
@@ -163,11 +164,9 @@ def serve(
     _require_extra()
     import os
     import secrets
-
-    import uvicorn
+    import shutil
 
     from theralab.model.api import parse_spec
-    from theralab.serve.app import SETTINGS_ENV, create_app
     from theralab.serve.check import check_configuration
     from theralab.serve.db import redacted_url
     from theralab.serve.observe import configure_logging, reset_metrics_dir
@@ -241,7 +240,53 @@ def serve(
         err_console.print(
             "[yellow]warning: listening beyond loopback; put TLS in front of it[/yellow]"
         )
-    reset_metrics_dir()
+    metrics_folder = reset_metrics_dir()
+    # The workers' metric snapshots go with the server (the folder is in /tmp). A stop by
+    # signal ends with the signal raised again once uvicorn has shut down (the exit status a
+    # service manager expects), which no `finally` outlives: the handlers uvicorn restores
+    # then remove the folder first.
+    _remove_on_signal(metrics_folder)
+    try:
+        _serve(settings, host, port, workers, graceful_timeout)
+    finally:
+        shutil.rmtree(metrics_folder, ignore_errors=True)
+
+
+def _remove_on_signal(folder: Path) -> None:
+    """On SIGINT or SIGTERM, remove `folder`, then do what the signal did before."""
+    import shutil
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def install(sig: signal.Signals) -> None:
+        before = signal.getsignal(sig)
+
+        def handler(number: int, frame: object) -> None:
+            shutil.rmtree(folder, ignore_errors=True)
+            signal.signal(sig, before)
+            if callable(before):
+                before(number, frame)  # type: ignore[arg-type]
+            elif before == signal.SIG_DFL:
+                signal.raise_signal(sig)
+
+        signal.signal(sig, handler)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        install(sig)
+
+
+def _serve(
+    settings: ServeSettings, host: str, port: int, workers: int, graceful_timeout: int
+) -> None:
+    import os
+
+    import uvicorn
+
+    from theralab.serve.app import SETTINGS_ENV, create_app
+
     options: dict[str, object] = {
         "host": host,
         "port": port,
