@@ -318,18 +318,15 @@ def test_serve_check_prints_what_is_stored_where_and_fails_on_bad_config(tmp_pat
     assert "sensitivity high" in good.stdout
 
 
-def test_a_rebuilt_scripted_counselor_answers_as_the_original_would() -> None:
+def test_a_rebuilt_scripted_counselor_answers_as_the_original_would(tmp_path: Path) -> None:
     """Replaying only what the scripted counselor was asked (not the guardrail) rebuilds it
     exactly: the rebuilt worker's reply is the reply the original would have given."""
-    import tempfile
-
     from theralab.agents import Utterance
     from theralab.dialogue.records import Speaker
     from theralab.serve.auth import Principal
     from theralab.serve.schemas import ConversationCreate
 
-    folder = Path(tempfile.mkdtemp(prefix="theralab-replay-"))
-    a, b = make_app(folder / "r.db"), make_app(folder / "r.db")
+    a, b = make_app(tmp_path / "r.db"), make_app(tmp_path / "r.db")
     key = a.state.store.ui_key()
     who = Principal(key.id, "ui", "api")
     lines = [
