@@ -361,9 +361,9 @@ def _grams(text: str) -> frozenset[str]:
     return frozenset(map("".join, zip(text, text[1:], text[2:], text[3:], strict=False)))
 
 
-# Prefiltered objects whose needles are not derived yet. Deriving them all costs about a tenth
-# of a second, so it waits for the first text (every `theralab` command imports the pattern
-# tier; few screen), and then takes them all at once so the index is built once.
+# Prefiltered objects whose needles are not looked up (or derived) yet. It waits for the first
+# text (every `theralab` command imports the pattern tier; not all screen), and then takes them
+# all at once so the index is built once (with the shipped table, a tenth of a second here).
 _pending: list[Prefiltered] = []
 _pending_lock = threading.Lock()
 _made: list[Prefiltered] = []  # every one, derived or not (the table's script reads them all)
