@@ -263,6 +263,8 @@ def _remove_on_signal(folder: Path) -> None:
 
     def install(sig: signal.Signals) -> None:
         before = signal.getsignal(sig)
+        if before == signal.SIG_IGN:
+            return  # a signal this process ignores does not stop it
 
         def handler(number: int, frame: object) -> None:
             shutil.rmtree(folder, ignore_errors=True)
