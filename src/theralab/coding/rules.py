@@ -15,6 +15,13 @@ from theralab.dialogue.codes import MiscCode, TalkType
 from theralab.text.lexicon import CHANGE_TALK, SUSTAIN_TALK, feeling_words_in
 from theralab.text.perspective import split_sentences, strip_fillers
 
+# Which codes these rules give. Bump it with any change that codes some text differently:
+# tests/test_rule_coder_revision.py records what each revision codes on the project's own
+# written conversations and fails until the bump. What was trained on the coder's output names
+# the revision it saw (the session quality estimator, through
+# `theralab.evaluate.quality.coder_heads_digest`) and refuses another revision's codes.
+RULES_REVISION = 1
+
 
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)

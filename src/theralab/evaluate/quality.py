@@ -114,18 +114,23 @@ def card(path: Path | None = None) -> dict[str, Any]:
 
 def coder_heads_digest() -> str:
     """What the code-mix and empathy features depend on besides the vectors: the shipped MI
-    heads with their fine-tuned encoder layers, and the empathy heads. The card records it;
-    weights trained on other coders' features are refused."""
+    heads with their fine-tuned encoder layers, the empathy heads, and the revision of the
+    rules the MI coder's codes pass through (`theralab.coding.rules.RULES_REVISION`: autonomy,
+    confrontation and warnings stand over a head's code). The card records it; weights
+    trained on other coders' features are refused."""
     import hashlib
 
     from theralab.coding.empathy import heads_path as empathy_heads
     from theralab.coding.mi_coder import coder_adapter
     from theralab.coding.mi_coder import heads_path as mi_heads
+    from theralab.coding.rules import RULES_REVISION
 
     h = hashlib.sha256()
     for file in (mi_heads().with_suffix(".npz"), coder_adapter(), empathy_heads()):
         if file is not None:
             h.update(file.with_suffix(".npz").read_bytes())
+    if RULES_REVISION > 1:  # 1 adds nothing: the shipped card, made on these rules, holds
+        h.update(f"rules:{RULES_REVISION}".encode())
     return h.hexdigest()[:16]
 
 
