@@ -10,7 +10,13 @@ semantic tier and the trained coders on — their defaults):
 * `annotate mi` on AnnoMI's utterances (each with its previous utterance as context):
   utterances/s;
 * `screen` on short client messages (ESConv seeker turns, ≤ 30 words): messages/s, and one
-  message's p50 / p99 latency (the guardrail's call, in this process).
+  message's p50 / p99 latency (the guardrail's call, in this process);
+* `make run` on a fresh clone of this repository's HEAD (committed work only), with
+  `../shared` beside it: install included, with pip's cache off and an empty encoder cache
+  (`XDG_CACHE_HOME`), so packages come from the package index and the encoders are built
+  again, as on a new machine; beside the same clone's second `make run` (nothing reinstalled:
+  the main job alone). Packages come from whatever index pip is configured with: a local
+  mirror makes the install far faster than a download over the internet would be.
 
 Baselines, measured in this run on the same texts:
 
@@ -32,13 +38,6 @@ machine the wall time mostly measures the other jobs; CPU time is what the comma
 
 Texts come from ../shared/data (research data: read, never copied into the project). The
 machine is shared: absolute figures vary with its load (printed first); the ratios less.
-
-* `make run` on a fresh clone of this repository's HEAD (committed work only), with
-  `../shared` beside it: install included, with pip's cache off and an empty encoder cache
-  (`XDG_CACHE_HOME`), so packages come from the package index and the encoders are built
-  again, as on a new machine; beside the same clone's second `make run` (nothing reinstalled:
-  the main job alone). Packages come from whatever index pip is configured with: a local
-  mirror makes the install far faster than a download over the internet would be.
 
     .venv/bin/python bench/speed.py [--n 60] [--only run,synth,evaluate,annotate,screen,fresh]
 """
