@@ -13,32 +13,42 @@ bumped and its digest recorded — and the estimator is then refused until it is
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
-import yaml
 
 from theralab.coding.rules import RULES_REVISION, RuleCoder
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 # What each revision codes: sha256 over every coded counselor sentence and client utterance.
 RECORDED = {1: "6a3014bd1af23332a33058d92c11cea3c16647201418135f640465d1fca8caa0"}
 
 
 def _conversations() -> list[list[tuple[str, str]]]:
-    """Each written conversation as (speaker, text) turns: "counselor" or "client"."""
+    """Each written conversation as (speaker, text) turns, "counselor" or "client", read by
+    the coder corpora's own validated readers: the MI sessions, then the support chats (a
+    supporter's segments joined into one turn)."""
+    from theralab.coding.corpora import chats_dir, read_chats, read_talk_sessions, talk_dir
+
     out = []
-    for path in sorted([*DATA.glob("coder_chats/*.yaml"), *DATA.glob("client_talk/*.yaml")]):
-        for chat in yaml.safe_load(path.read_text(encoding="utf-8")):
-            turns = []
-            for turn in chat["turns"]:
-                ((who, said),) = turn.items()
-                if who in ("supporter", "counselor"):
-                    parts = said if isinstance(said, list) else [[None, said]]
-                    turns.append(("counselor", " ".join(text for _, text in parts)))
-                else:
-                    turns.append(("client", said[1] if isinstance(said, list) else said))
-            out.append(turns)
+    if talk_dir().is_dir():
+        for session in read_talk_sessions():
+            out.append(
+                [
+                    ("client", t.client[1])
+                    if t.client is not None
+                    else ("counselor", t.counselor or "")
+                    for t in session.turns
+                ]
+            )
+    if chats_dir().is_dir():
+        for chat in read_chats():
+            out.append(
+                [
+                    ("client", t.seeker)
+                    if t.seeker is not None
+                    else ("counselor", " ".join(text for _, text in t.supporter or ()))
+                    for t in chat.turns
+                ]
+            )
     return out
 
 
