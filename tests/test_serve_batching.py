@@ -43,10 +43,10 @@ class CountingTier:
 
 
 def test_concurrent_messages_share_batches_with_the_same_results() -> None:
-    from theralab.serve.screening import BatchingTier, serving_screener
+    from theralab.safety.concurrent import BatchingTier, concurrent_screener
 
     inner = CountingTier()
-    screener = serving_screener(Screener([PatternTier(), inner]))
+    screener = concurrent_screener(Screener([PatternTier(), inner]))
     tier = screener.tiers[1]
     assert isinstance(tier, BatchingTier)
     texts = [f"message {i} about the bridge" if i % 5 == 0 else f"message {i}" for i in range(40)]
@@ -67,9 +67,9 @@ def test_concurrent_messages_share_batches_with_the_same_results() -> None:
 
 
 def test_a_failed_batch_fails_every_message_closed() -> None:
-    from theralab.serve.screening import serving_screener
+    from theralab.safety.concurrent import concurrent_screener
 
-    screener = serving_screener(Screener([PatternTier(), CountingTier(fail=True)]))
+    screener = concurrent_screener(Screener([PatternTier(), CountingTier(fail=True)]))
 
     async def run() -> list[RiskAssessment]:
         return list(await asyncio.gather(*(screener.assess_async(f"hi {i}") for i in range(6))))
@@ -83,7 +83,7 @@ def test_a_failed_batch_fails_every_message_closed() -> None:
 def test_batches_never_exceed_the_limit(parallel: int) -> None:
     import anyio
 
-    from theralab.serve.screening import BatchingTier
+    from theralab.safety.concurrent import BatchingTier
 
     inner = CountingTier()
     tier = BatchingTier(inner, anyio.CapacityLimiter(parallel), parallel=parallel, max_batch=8)

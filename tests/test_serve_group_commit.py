@@ -131,7 +131,7 @@ def test_a_cancelled_caller_waits_for_its_write_when_shielded() -> None:
     server's framework cancels) while its exchange is being written is let go only after."""
     import anyio
 
-    from theralab.serve.batch import MicroBatcher
+    from theralab.batching import MicroBatcher
 
     done = threading.Event()
 

@@ -1,6 +1,7 @@
 """Crisis safety: the risk model, the layered screener, the guardrail and the crisis protocol."""
 
 from theralab.safety.aggregate import PostsAssessment, screen_posts
+from theralab.safety.concurrent import concurrent_screener
 from theralab.safety.guardrail import GuardedCounselor, guard
 from theralab.safety.output_check import OutputVerdict, check_reply
 from theralab.safety.protocol import CrisisProtocol, check_in, safe_reply
@@ -41,6 +42,7 @@ __all__ = [
     "Whose",
     "check_in",
     "check_reply",
+    "concurrent_screener",
     "default_screener",
     "guard",
     "max_level",

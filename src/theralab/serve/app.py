@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from theralab.safety.concurrent import concurrent_screener
 from theralab.safety.screener import Screener, default_screener
 from theralab.serve import api, web
 from theralab.serve.auth import KeyCache, Principal, UIAuth, UISessionKeys, ensure_ui_key
@@ -40,7 +41,6 @@ from theralab.serve.observe import (
     write_snapshot,
 )
 from theralab.serve.practice import PracticeService
-from theralab.serve.screening import serving_screener
 from theralab.serve.settings import ServeSettings
 from theralab.serve.store import Store
 from theralab.version import __version__
@@ -76,7 +76,7 @@ def create_app(settings: ServeSettings | None = None, screener: Screener | None 
     store = Store(engine)
     ui_key = ensure_ui_key(store)
     keys = load_keys(settings.key_file())
-    screener = serving_screener(screener or default_screener(sensitivity=settings.sensitivity))
+    screener = concurrent_screener(screener or default_screener(sensitivity=settings.sensitivity))
     screener.assess("Hello.")  # load any model tier now, not on the first person's message
     models = ModelPool(
         settings.counselor_models,

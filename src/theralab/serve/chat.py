@@ -24,6 +24,7 @@ from typing import Any, Generic, NoReturn, TypeVar
 import anyio
 
 from theralab.agents import Agent, CourseContext, CourseCounselor, Reply, Utterance
+from theralab.batching import MicroBatcher
 from theralab.counselors import DESCRIPTIONS, MODEL_PREFIX, NEGATIVE_CONTROLS, resolve_counselor
 from theralab.counselors.registry import CounselorRegistry, is_external
 from theralab.dialogue.courses import SessionNotes
@@ -34,7 +35,6 @@ from theralab.safety.risk import RiskLevel, max_level
 from theralab.safety.screener import Screener
 from theralab.serve import memory as mem
 from theralab.serve.auth import Principal
-from theralab.serve.batch import MicroBatcher
 from theralab.serve.engines import ModelPool
 from theralab.serve.errors import APIError
 from theralab.serve.keyring import StateKeys, StateUnreadable

@@ -69,6 +69,7 @@ from starlette.types import Scope, Send
 
 from theralab.agents import Reply, Utterance
 from theralab.dialogue.records import AgentSpec, Speaker
+from theralab.safety.concurrent import concurrent_screener
 from theralab.safety.guardrail import GuardDecision, GuardedCounselor, Screened, sentence_pieces
 from theralab.safety.risk import RiskAssessment, RiskLevel
 from theralab.safety.screener import Screener, default_screener
@@ -77,7 +78,6 @@ from theralab.serve.auth import KeyCache, Principal
 from theralab.serve.errors import error_response, http_error_handler
 from theralab.serve.gate import RequestGate, principal_of
 from theralab.serve.limits import RateLimiter
-from theralab.serve.screening import serving_screener
 from theralab.version import __version__
 
 LOCALE_HEADER = "x-theralab-locale"
@@ -577,7 +577,7 @@ def create_guard_app(
         engine = make_engine(settings.db_url or default_db_url())
         migrate(engine)
         store = Store(engine)
-    screener = serving_screener(screener or default_screener(sensitivity=settings.sensitivity))
+    screener = concurrent_screener(screener or default_screener(sensitivity=settings.sensitivity))
     screener.assess("Hello.")  # load any model tier now, not on the first message
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
     clients = [

@@ -16,6 +16,7 @@ from theralab.dialogue.transcripts import append_session
 from theralab.measures import Instrument, resolve_instruments
 from theralab.model.roles import ModelRoles
 from theralab.profiles.model import ClientProfile
+from theralab.safety.concurrent import concurrent_screener
 from theralab.safety.screener import Screener, default_screener
 from theralab.simulate.course import run_course_session
 from theralab.simulate.session import (
@@ -154,7 +155,9 @@ async def run_sessions(
         ),
         guardrail=guardrail,
         screener=screener,
-        screener_factory=lambda: default_screener(roles),
+        # one screener for every session of the call, batched across them: while one batch
+        # is encoded, the other sessions go on (their results are the same as one by one)
+        screener_factory=lambda: concurrent_screener(default_screener(roles)),
         locale=locale,
         scripted=make_counselor_agent,
         external_model=roles_external(roles) if roles is not None else None,

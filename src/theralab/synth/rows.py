@@ -25,6 +25,7 @@ from theralab.model.types import ChatMessage, GenerateConfig
 from theralab.profiles.model import ClientProfile
 from theralab.prompts import render
 from theralab.rubrics import resolve_rubrics
+from theralab.safety.concurrent import concurrent_screener
 from theralab.safety.risk import RiskLevel
 from theralab.safety.screener import Screener, default_screener
 from theralab.simulate.runner import course_instruments, derive_seed, run_sessions
@@ -72,7 +73,8 @@ class RowMaker:
     @property
     def screener(self) -> Screener:
         if self._screener is None:
-            self._screener = default_screener(self.roles)
+            # batched across the rows this maker's workers simulate side by side
+            self._screener = concurrent_screener(default_screener(self.roles))
         return self._screener
 
     async def _run(self, plans: list[SessionPlan], profile: ClientProfile) -> list[Session]:

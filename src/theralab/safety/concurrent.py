@@ -1,10 +1,14 @@
-"""The guardrail's screener as the server runs it: model tiers off the event loop.
+"""The screener for many conversations at once: model tiers off the event loop, and batched.
 
-A statistical tier (sentence embeddings) computes synchronously; inside a server that would
-stall every other request while it runs. Here each such tier gets an `assess_async` that runs
-it in a worker thread (at most two at once, the cores this is sized for), which the screener
-awaits, and a tier that can assess a batch is micro-batched across concurrent requests
-(`BatchingTier`). The tiers, their merging and their failing closed are unchanged.
+A statistical tier (sentence embeddings) computes synchronously; inside a server, or a run
+that simulates sessions side by side, that would stall every other conversation while it runs.
+Here each such tier gets an `assess_async` that runs it in a worker thread (at most two at
+once, the cores this is sized for), which the screener awaits, and a tier that can assess a
+batch is micro-batched across the conversations waiting on it (`BatchingTier`): while one batch
+is encoded, the event loop goes on with the other conversations, and their messages go
+together in the next batch. The tiers, their merging, their results and their failing closed
+are unchanged. Used by `theralab serve`, `theralab guard`, and every simulation (`run`,
+`simulate`, `synth`).
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from collections.abc import Sequence
 
 import anyio
 
+from theralab.batching import MicroBatcher
 from theralab.safety.risk import RiskAssessment
 from theralab.safety.screener import PatternTier, Screener, ScreeningTier
-from theralab.serve.batch import MicroBatcher
 
 
 class ThreadedTier:
@@ -37,9 +41,9 @@ class ThreadedTier:
 
 class BatchingTier(ThreadedTier, MicroBatcher[str, RiskAssessment]):
     """A tier with `assess_batch` (the semantic tier's encoder), micro-batched across the
-    concurrent requests of this worker (`MicroBatcher`): while `parallel` batches run in worker
-    threads, new messages wait and go together in the next batch (up to `max_batch`). A lone
-    message goes at once, so batching adds no latency when the server is idle; under load one
+    concurrent conversations of this process (`MicroBatcher`): while `parallel` batches run in
+    worker threads, new messages wait and go together in the next batch (up to `max_batch`). A
+    lone message goes at once, so batching adds no latency when nothing else waits; under load one
     encoder call serves many messages (the semantic tier costs ~7 ms for one message and ~1.2 ms
     a message in a batch of 32 here). The tier's results are the same as one by one (it reads
     each message alone); a failed batch fails every message in it, which the screener turns
@@ -70,9 +74,11 @@ class BatchingTier(ThreadedTier, MicroBatcher[str, RiskAssessment]):
         return await self.submit(text)
 
 
-def serving_screener(base: Screener, threads: int = 2) -> Screener:
+def concurrent_screener(base: Screener, threads: int = 2) -> Screener:
     """The same tiers, with every slow synchronous one moved off the event loop (and
-    micro-batched across requests when it can assess a batch)."""
+    micro-batched across concurrent conversations when it can assess a batch). Make it inside
+    the event loop that will use it; a tier already asynchronous is kept as it is, so wrapping
+    twice changes nothing."""
     limiter = anyio.CapacityLimiter(threads)
     tiers: list[ScreeningTier] = []
     for tier in base.tiers:

@@ -1,10 +1,12 @@
-"""Micro-batching across the concurrent requests of one worker.
+"""Micro-batching across the concurrent callers of one process (a server's requests, the
+sessions a run simulates side by side).
 
 A synchronous call that serves many items at once (the screener's encoder, a database
-transaction) runs in a worker thread; while `parallel` such calls are running, new items wait
-and go together in the next call (up to `max_batch`). A lone item goes at once, so batching adds
-no latency when the server is idle; under load one call, and one thread hop, serves many items,
-and at most `parallel` threads work on them instead of one per request.
+transaction) runs in a worker thread, off the event loop; while `parallel` such calls are
+running, new items wait and go together in the next call (up to `max_batch`). A lone item goes
+at once, so batching adds no latency when nothing else is waiting; under load one call, and one
+thread hop, serves many items, and at most `parallel` threads work on them instead of one per
+caller.
 """
 
 from __future__ import annotations
