@@ -15,13 +15,18 @@ import math
 import random
 import re
 from collections import Counter
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from theralab.prompts import version
 from theralab.synth.config import SynthConfig
 from theralab.version import __version__
 
+if TYPE_CHECKING:
+    import numpy as np
+
 SAMPLE = 500
+SPREAD_DIALOGUES = 200  # the sample's first dialogues, embedded for the embedding spread
 _WORD = re.compile(r"[a-z0-9']+")
 
 LICENCE_NOTE = (
@@ -33,8 +38,13 @@ LICENCE_NOTE = (
 
 
 class CardBuilder:
-    def __init__(self, config: SynthConfig) -> None:
+    def __init__(
+        self,
+        config: SynthConfig,
+        embedded: Callable[[], Mapping[str, np.ndarray]] | None = None,
+    ) -> None:
         self.config = config
+        self.embedded = embedded  # the spread texts embedded already (`synth.warm`)
         self.seen = 0
         self.missing = 0
         self.reference_rows = 0
@@ -133,7 +143,7 @@ class CardBuilder:
             # kept rows whose session hit --max-turns before it closed (no summary/homework)
             "truncated": {"max_turns": cfg.max_turns, "rows": self.truncated},
             "scores": scores,
-            "diversity": diversity(self.sample),
+            "diversity": diversity(self.sample, self.embedded() if self.embedded else None),
             "models": dict(cfg.model_roles) or {"all roles": "scripted engine"},
             "prompts": {
                 name: f"v{version(name)}"
@@ -245,26 +255,44 @@ def distinct_n(texts: list[list[str]], n: int) -> float | None:
     return round(len(set(grams)) / len(grams), 4) if grams else None
 
 
-def diversity(sample: list[list[str]]) -> dict[str, Any]:
+def diversity(
+    sample: list[list[str]], vectors: Mapping[str, np.ndarray] | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "sample_dialogues": len(sample),
         "distinct_1": distinct_n(sample, 1),
         "distinct_2": distinct_n(sample, 2),
         "distinct_3": distinct_n(sample, 3),
     }
-    out["embedding_spread"] = _embedding_spread(sample)
+    out["embedding_spread"] = _embedding_spread(sample, vectors or {})
     return out
 
 
-def _embedding_spread(sample: list[list[str]]) -> float | str:
-    """Mean cosine distance between dialogue embeddings (counselor side) in the sample."""
+def spread_text(counselor_turns: Sequence[str]) -> str:
+    """What the embedding spread embeds of one dialogue: its counselor side."""
+    return " ".join(counselor_turns)[:2000]
+
+
+def spread_enabled() -> bool:
     from theralab.safety.semantic import semantic_available, semantic_enabled
+
+    return semantic_enabled() and semantic_available()
+
+
+def _embedding_spread(sample: list[list[str]], vectors: Mapping[str, np.ndarray]) -> float | str:
+    """Mean cosine distance between dialogue embeddings (counselor side) in the sample;
+    `vectors`: texts embedded already (by the same model, one text a call: the same vectors)."""
+    import numpy as np
+
     from theralab.text.encoder import CODER_PRECISION, Encoder
 
-    if not semantic_enabled() or not semantic_available() or len(sample) < 2:
+    if not spread_enabled() or len(sample) < 2:
         return "not computed (needs the semantic extra)"
 
-    v = Encoder.get(CODER_PRECISION).encode_array([" ".join(t)[:2000] for t in sample[:200]])
+    texts = [spread_text(t) for t in sample[:SPREAD_DIALOGUES]]
+    missing = [t for t in dict.fromkeys(texts) if t not in vectors]
+    found = dict(zip(missing, Encoder.get(CODER_PRECISION).encode_array(missing), strict=True))
+    v = np.stack([vectors[t] if t in vectors else found[t] for t in texts])
     sims = v @ v.T  # unit vectors: cosine similarity
     n = len(v)
     return round(float((n * n - sims.sum()) / (n * (n - 1))), 4)

@@ -23,11 +23,11 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from theralab.dialogue.records import Session
 from theralab.dialogue.transcripts import append_line, atomic_write_text, json_object
@@ -38,6 +38,10 @@ from theralab.synth.config import CONFIG_FILE, SynthConfig, load_config
 from theralab.synth.dedup import MinHasher, NearDuplicateIndex, dialogue_text
 from theralab.synth.filters import Filter, check_filters, row_values, structural_problems
 from theralab.synth.rows import RowMaker
+from theralab.synth.warm import spread_warmer
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ROWS_FILE = "rows.jsonl"
 DATASET_FILE = "dataset.jsonl"
@@ -220,18 +224,26 @@ def synthesize(
     if on_start is not None:
         on_start(config.n - len(todo), len(todo))
     made = failed = 0
+    # the card's dialogue embeddings, made on idle CPU while the rows are made
+    warmer = spread_warmer(config) if todo else None
 
     def on_row(row: dict[str, Any]) -> None:
         nonlocal made, failed
         append_line(rows_path, json.dumps(row, ensure_ascii=False))
         made += 1
         failed += row.get("status") not in DONE
+        if warmer is not None:
+            warmer.offer(row)
         if on_progress is not None:
             on_progress(row)
 
-    if todo:
-        executor.run(config, todo, on_row)
-    card = finalize(config, folder)
+    try:
+        if todo:
+            executor.run(config, todo, on_row)
+        card = finalize(config, folder, warmer.finish if warmer is not None else None)
+    finally:
+        if warmer is not None:
+            warmer.finish()
     return SynthResult(folder, made, failed, card)
 
 
@@ -288,13 +300,19 @@ def _atomic_lines(path: Path) -> Iterator[TextIO]:
         raise
 
 
-def finalize(config: SynthConfig, folder: Path) -> dict[str, Any]:
-    """Gate, filter, de-duplicate and route the finished rows; write the data card."""
+def finalize(
+    config: SynthConfig,
+    folder: Path,
+    embedded: Callable[[], Mapping[str, np.ndarray]] | None = None,
+) -> dict[str, Any]:
+    """Gate, filter, de-duplicate and route the finished rows; write the data card.
+    `embedded`: called when the card needs them, the dialogues it embeds that are embedded
+    already (`synth.warm`)."""
     latest = scan_rows(folder / ROWS_FILE)
     filters = [Filter.parse(f) for f in config.filters]
     hasher = MinHasher()
     index = NearDuplicateIndex(threshold=config.dedup_threshold)
-    card = CardBuilder(config)
+    card = CardBuilder(config, embedded)
     profiles: dict[str, str] = {}  # profile content hash → first row id
     if config.reference:
         for n, text in enumerate(reference_texts(Path(config.reference))):

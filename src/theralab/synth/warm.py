@@ -1,0 +1,105 @@
+"""The data card's dialogue embeddings, made in the background while rows are being made.
+
+The card's embedding spread embeds the counselor side of up to `SPREAD_DIALOGUES` kept
+dialogues (256 word pieces each: a few seconds of encoder work on two cores). For a dataset
+small enough that every kept row is in the card's sample, those dialogues are known as their
+rows are written, so a thread embeds them then, on CPU the simulation leaves idle:
+
+- at the lowest scheduling priority (Linux: the thread's nice value), so it takes only what
+  the run's own work does not;
+- on an encoder of its own (the same model file, one text a call: the same vectors as the
+  card's), so it never holds, or waits for, the lock of the encoder the guardrail screens with.
+
+`finish()` stops it and hands over what it embedded; the card embeds the rest itself, so a
+dataset's card is the same with or without it, whatever the thread got done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import sys
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from theralab.dialogue.transcripts import parse_session_line
+from theralab.synth.card import SAMPLE, SPREAD_DIALOGUES, spread_enabled, spread_text
+from theralab.synth.config import SynthConfig
+from theralab.synth.filters import structural_problems
+
+if TYPE_CHECKING:
+    import numpy as np
+
+LOWEST = 19  # nice value of the thread (Linux)
+
+
+class SpreadWarmer:
+    """Embeds the spread texts of rows offered to it, in a background thread."""
+
+    def __init__(self) -> None:
+        self.vectors: dict[str, np.ndarray] = {}
+        self._queue: queue.SimpleQueue[Mapping[str, Any] | None] = queue.SimpleQueue()
+        self._offered = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="theralab-card", daemon=True)
+        self._thread.start()
+
+    def offer(self, row: Mapping[str, Any]) -> None:
+        """A written row: its dialogue is embedded if the card may keep it (a finished row,
+        not at risk, whole: see `_keepable`), for the first `SPREAD_DIALOGUES` such rows."""
+        if row.get("status") != "ok" or row.get("screen", {}).get("at_risk", True):
+            return
+        if self._offered < SPREAD_DIALOGUES:
+            self._offered += 1
+            self._queue.put(row)
+
+    def finish(self) -> dict[str, np.ndarray]:
+        """Stop (after the text in hand) and return the texts embedded so far."""
+        self._stop.set()
+        self._queue.put(None)
+        self._thread.join()
+        return self.vectors
+
+    def _work(self) -> None:
+        from theralab.text.encoder import CODER_PRECISION, Encoder
+
+        _lowest_priority()
+        encoder = Encoder(CODER_PRECISION)  # its own: made here, so its threads are niced too
+        while not self._stop.is_set():
+            row = self._queue.get()
+            if row is None or self._stop.is_set():
+                return
+            try:
+                if not _keepable(row):
+                    continue
+                turns = row["session"]["turns"]
+                text = spread_text([t["text"] for t in turns if t["speaker"] == "counselor"])
+                if text not in self.vectors:
+                    self.vectors[text] = encoder.encode_array([text])[0]
+            except Exception:  # the card embeds what is missing itself, and reports its error
+                return
+
+
+def _keepable(row: Mapping[str, Any]) -> bool:
+    """Not dropped as structurally unusable (the gate every dataset applies first)."""
+    session = parse_session_line(json.dumps(row["session"]))
+    return not structural_problems(session)
+
+
+def spread_warmer(config: SynthConfig) -> SpreadWarmer | None:
+    """A warmer when the card will embed dialogues and every kept row can be in its sample
+    (at most `SAMPLE` rows); otherwise the sample is known only at the end: None."""
+    if config.n > SAMPLE or not spread_enabled():
+        return None
+    return SpreadWarmer()
+
+
+def _lowest_priority() -> None:
+    """This thread, and the threads it starts, run only on CPU nothing else wants."""
+    if sys.platform != "linux":  # elsewhere the call would name a process, not a thread
+        return
+    with contextlib.suppress(OSError):  # not allowed here: the thread runs as it is
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOWEST)
