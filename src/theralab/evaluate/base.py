@@ -65,12 +65,15 @@ class Evaluator(Protocol):
 @runtime_checkable
 class Prepares(Protocol):
     """An evaluator that can do, for many sessions at once, work its `evaluate` would do one
-    session at a time (the MITI evaluator encodes every counselor sentence in one batch)."""
+    session at a time (the MITI evaluator encodes every counselor sentence in one batch).
+    `score_sessions` calls `prepare` in a worker thread while `evaluate` runs on earlier
+    sessions, so it must be safe beside `evaluate`: fill thread-safe caches (the encoder's),
+    change nothing `evaluate` reads otherwise."""
 
     def prepare(self, sessions: Sequence[Session]) -> None: ...
 
 
-PREPARE_SESSIONS = 128  # sessions prepared together: large batches, bounded memory
+PREPARE_SESSIONS = 32  # sessions prepared together (the next block while one is scored)
 
 
 def prepare_evaluators(evaluators: Sequence[Evaluator], sessions: Sequence[Session]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
@@ -166,30 +167,43 @@ def score_sessions(
 ) -> list[SessionResult]:
     """Run every evaluator on every session. A session that ended in error is still scored
     on what it has; its error is carried into the result. Evaluators that can prepare for
-    many sessions at once (one large encoder batch) do so per PREPARE_SESSIONS sessions."""
-    out = []
-    for n, s in enumerate(sessions):
-        if n % PREPARE_SESSIONS == 0:
-            prepare_evaluators(evaluators, sessions[n : n + PREPARE_SESSIONS])
-        result = SessionResult(
-            id=s.id,
-            counselor=s.counselor.name,
-            engine=s.counselor.engine,
-            profile_id=s.profile_id,
-            stop_reason=s.stop_reason.value if s.stop_reason else None,
-            error=s.outcome.error if s.outcome else None,
-        )
-        if s.counselor.control:  # from the transcript: reports mark it "(control)"
-            result.labels[NEGATIVE_CONTROL] = "yes"
-        for ev in evaluators:
-            scores = ev.evaluate(s)
-            result.metrics.update(
-                {k: None if v is None else round(float(v), 4) for k, v in scores.values.items()}
-            )
-            result.labels.update(scores.labels)
-            result.series.update(scores.series)
-        out.append(result)
+    many sessions at once (one large encoder batch) do so per PREPARE_SESSIONS sessions, the
+    next block in a worker thread while this one is scored: the encoder's batches run on the
+    cores the scoring (mostly Python, one core) leaves idle. Results are the same: preparing
+    only fills caches."""
+    blocks = [sessions[n : n + PREPARE_SESSIONS] for n in range(0, len(sessions), PREPARE_SESSIONS)]
+    out: list[SessionResult] = []
+    if not blocks:
+        return out
+    with ThreadPoolExecutor(1, thread_name_prefix="theralab-prepare") as pool:
+        ready = pool.submit(prepare_evaluators, evaluators, blocks[0])
+        for k, block in enumerate(blocks):
+            ready.result()  # this block's batches are done (their errors are raised here)
+            if k + 1 < len(blocks):
+                ready = pool.submit(prepare_evaluators, evaluators, blocks[k + 1])
+            out += [_score(s, evaluators) for s in block]
     return out
+
+
+def _score(s: Session, evaluators: Sequence[Evaluator]) -> SessionResult:
+    result = SessionResult(
+        id=s.id,
+        counselor=s.counselor.name,
+        engine=s.counselor.engine,
+        profile_id=s.profile_id,
+        stop_reason=s.stop_reason.value if s.stop_reason else None,
+        error=s.outcome.error if s.outcome else None,
+    )
+    if s.counselor.control:  # from the transcript: reports mark it "(control)"
+        result.labels[NEGATIVE_CONTROL] = "yes"
+    for ev in evaluators:
+        scores = ev.evaluate(s)
+        result.metrics.update(
+            {k: None if v is None else round(float(v), 4) for k, v in scores.values.items()}
+        )
+        result.labels.update(scores.labels)
+        result.series.update(scores.series)
+    return result
 
 
 def aggregate(

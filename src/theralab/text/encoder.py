@@ -431,6 +431,13 @@ class Encoder:
         if not texts:
             _call(alongside)
             return np.zeros((0, DIM), dtype=np.float32)
+        try:  # all in memory: no lock, so a long batch another thread encodes never blocks it
+            cached = np.stack([self._cache[t] for t in texts])
+        except KeyError:  # (one evicted meanwhile is a miss too)
+            pass
+        else:
+            _call(alongside)
+            return cached
         with self._guard:
             self._load()
             found = {t: self._cache[t] for t in texts if t in self._cache}
