@@ -6,6 +6,8 @@ semantic tier and the trained coders on — their defaults):
 * `run` (the main job: 64 sessions, evaluation, report): wall time and peak RSS, beside the
   same command with `THERALAB_SEMANTIC=0`;
 * `synth cactus --n N` (scripted, guarded, scored): rows/s and the command's peak RSS;
+* the same synth command beside one other CPU-bound process (a busy shared machine: the
+  issue's figures in brackets), against the quiet run of this bench;
 * `evaluate` on ESConv's 195 validation chats converted to transcripts: sessions/s;
 * `annotate mi` on AnnoMI's utterances (each with its previous utterance as context):
   utterances/s;
@@ -39,7 +41,8 @@ machine the wall time mostly measures the other jobs; CPU time is what the comma
 Texts come from ../shared/data (research data: read, never copied into the project). The
 machine is shared: absolute figures vary with its load (printed first); the ratios less.
 
-    .venv/bin/python bench/speed.py [--n 60] [--only run,synth,evaluate,annotate,screen,fresh]
+    .venv/bin/python bench/speed.py [--n 60]
+        [--only run,synth,busy,evaluate,annotate,screen,fresh]
 """
 
 from __future__ import annotations
@@ -237,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=60, help="synth rows")
     parser.add_argument("--messages", type=int, default=3100, help="screen: messages")
     parser.add_argument("--latency-messages", type=int, default=300)
-    parser.add_argument("--only", default="run,synth,evaluate,annotate,screen,fresh")
+    parser.add_argument("--only", default="run,synth,busy,evaluate,annotate,screen,fresh")
     parser.add_argument("--data", type=Path, default=None, help="../shared/data")
     args = parser.parse_args(argv)
     os.environ["THERALAB_SEMANTIC"] = "1"
@@ -267,8 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_row(work)
         if "fresh" in only:
             fresh_row(work, data)
-        if "synth" in only:
-            synth_row(args.n, work)
+        quiet = synth_row(args.n, work) if "synth" in only else None
+        if "busy" in only:
+            busy_row(args.n, work, quiet)
         if "evaluate" in only:
             transcripts = work / "esconv.jsonl"
             n = esconv_transcripts(data, transcripts)
@@ -393,7 +397,7 @@ def run_row(work: Path) -> None:
     )
 
 
-def synth_row(n: int, work: Path) -> None:
+def synth_row(n: int, work: Path) -> Timed:
     """Defaults (semantic screener, trained coder, embedding spread) against the same command
     without the learned parts; both datasets written, both timed."""
     fast = run_cli(["synth", "cactus", "--n", str(n), "--out", str(work / "s1")])
@@ -407,6 +411,26 @@ def synth_row(n: int, work: Path) -> None:
         f"{fast.peak_rss_mb:.0f} MB | {base:.2f} rows/s without the learned parts ({plain}, "
         f"RSS {plain.peak_rss_mb:.0f} MB) | {rate / base:.2f} (CPU {plain.cpu / fast.cpu:.2f}) "
         f"| {GOALS['synth']} |"
+    )
+    return fast
+
+
+def busy_row(n: int, work: Path, quiet: Timed | None) -> None:
+    """The synth command (defaults) while one other process keeps a core busy, against the
+    same command on the quiet machine (the synth row's run, or one made here)."""
+    if quiet is None:
+        quiet = run_cli(["synth", "cactus", "--n", str(n), "--out", str(work / "sq")])
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.5)  # let it take its core
+        busy = run_cli(["synth", "cactus", "--n", str(n), "--out", str(work / "sb")])
+    finally:
+        hog.kill()
+        hog.wait()
+    print(
+        f"| synth cactus --n {n} beside one CPU-bound process | {n / busy.seconds:.2f} rows/s "
+        f"({busy}) | the quiet run: {n / quiet.seconds:.2f} rows/s ({quiet}) | "
+        f"{quiet.seconds / busy.seconds:.2f} | {GOALS['synth']} |"
     )
 
 
