@@ -38,6 +38,18 @@ def test_split_sentences_and_emotions() -> None:
     assert emotions_in("The bus was late") == []
 
 
+def test_cached_readings_are_not_shared_between_callers() -> None:
+    """`emotions_in` and the coder's targets are cached by text: a caller changing what it
+    got back never changes what the next caller gets."""
+    first = emotions_in("I was so anxious and a bit angry")
+    first.append("joy")
+    assert emotions_in("I was so anxious and a bit angry") == ["anxious", "angry"]
+    [sentence] = CODER.code_counselor("What are you thinking about your drinking?").sentences
+    assert isinstance(sentence.targets, frozenset)
+    [again] = CODER.code_counselor("What are you thinking about your drinking?").sentences
+    assert again.targets == sentence.targets and again.targets
+
+
 CODER = RuleCoder()
 
 

@@ -8,6 +8,7 @@ classifiers validated against expert labels) plug in beside it with the same int
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -381,6 +382,12 @@ class CodedUtterance:
         return self.sentences[-1].code if self.sentences else MiscCode.OTHER
 
 
+@functools.lru_cache(maxsize=20_000)  # a run's counselors say the same sentences again
+def _targets(sentence: str) -> frozenset[str]:
+    """The target behaviours a counselor sentence names."""
+    return frozenset(t for t, pat in TARGETS.items() if pat.search(sentence))
+
+
 class RuleCoder:
     """Codes counselor utterances into MISC codes and client utterances into talk types."""
 
@@ -401,8 +408,7 @@ class RuleCoder:
             code = self._code_sentence(s, permission_asked, client_context, client_feelings)
             if code is MiscCode.SEEK_COLLABORATION and PERMISSION.search(s):
                 permission_asked = True
-            targets = frozenset(t for t, pat in TARGETS.items() if pat.search(s))
-            coded.append(CodedSentence(raw, code, targets))
+            coded.append(CodedSentence(raw, code, _targets(s)))
         return CodedUtterance(tuple(coded))
 
     def _code_sentence(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Words a client may use for each emotion group, and how a counselor names the feeling.
@@ -86,7 +87,12 @@ ALL_FEELING_WORDS = frozenset(
 
 def emotions_in(text: str) -> list[str]:
     """Emotion groups whose words appear in the text, in lexicon order."""
-    return [g for g, pat in _EMOTION_PATTERNS.items() if pat.search(text)]
+    return list(_emotions(text))
+
+
+@functools.lru_cache(maxsize=20_000)  # scripted counselors hear the same sentences again
+def _emotions(text: str) -> tuple[str, ...]:
+    return tuple(g for g, pat in _EMOTION_PATTERNS.items() if pat.search(text))
 
 
 # One pass over the text; the lookahead lets overlapping words ("let down", "down") all match.
