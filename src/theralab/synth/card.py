@@ -94,7 +94,7 @@ class CardBuilder:
                 continue
             s, ss, n = self.sums.get(k, (0.0, 0.0, 0))
             self.sums[k] = (s + v, ss + v * v, n + 1)
-        counselor_text = [t["text"] for t in turns if t["speaker"] == "counselor"]
+        counselor_text = counselor_side(turns)
         # reservoir sample: every kept row equally likely, memory fixed
         if len(self.sample) < SAMPLE:
             self.sample.append(counselor_text)
@@ -266,6 +266,11 @@ def diversity(
     }
     out["embedding_spread"] = _embedding_spread(sample, vectors or {})
     return out
+
+
+def counselor_side(turns: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The counselor's turns of a row's dialogue (what the diversity figures read)."""
+    return [t["text"] for t in turns if t["speaker"] == "counselor"]
 
 
 def spread_text(counselor_turns: Sequence[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from theralab.dialogue.records import Session, Speaker
+from theralab.dialogue.transcripts import parse_session_line
 from theralab.errors import BadValue, UnknownName
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
@@ -115,6 +117,11 @@ def structural_problems(session: Session, min_turns: int = 4) -> list[str]:
     if session.stop_reason is not None and session.stop_reason.value == "error":
         problems.append("session ended in error")
     return problems
+
+
+def row_structural_problems(row: Mapping[str, Any]) -> list[str]:
+    """`structural_problems` of a row's session, as the row holds it (JSON)."""
+    return structural_problems(parse_session_line(json.dumps(row["session"])))
 
 
 def row_values(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from theralab.model.roles import ModelRoles
 from theralab.synth.card import CardBuilder
 from theralab.synth.config import CONFIG_FILE, SynthConfig, load_config
 from theralab.synth.dedup import MinHasher, NearDuplicateIndex, dialogue_text
-from theralab.synth.filters import Filter, check_filters, row_values, structural_problems
+from theralab.synth.filters import Filter, check_filters, row_structural_problems, row_values
 from theralab.synth.rows import RowMaker
 from theralab.synth.warm import spread_warmer
 
@@ -372,10 +372,7 @@ def _reasons(row: dict[str, Any], filters: list[Filter], card: CardBuilder) -> l
     if row.get("status") != "ok":
         card.drop(f"failed ({row.get('step', 'unknown')})")
         return [f"failed: {row.get('error', '')}"]
-    from theralab.dialogue.transcripts import parse_session_line
-
-    session = parse_session_line(json.dumps(row["session"]))
-    problems = structural_problems(session)
+    problems = row_structural_problems(row)
     if problems:
         card.drop("structural")
         return [f"structural: {p}" for p in problems]

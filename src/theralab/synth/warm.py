@@ -17,7 +17,6 @@ dataset's card is the same with or without it, whatever the thread got done.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import queue
 import sys
@@ -25,10 +24,15 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from theralab.dialogue.transcripts import parse_session_line
-from theralab.synth.card import SAMPLE, SPREAD_DIALOGUES, spread_enabled, spread_text
+from theralab.synth.card import (
+    SAMPLE,
+    SPREAD_DIALOGUES,
+    counselor_side,
+    spread_enabled,
+    spread_text,
+)
 from theralab.synth.config import SynthConfig
-from theralab.synth.filters import structural_problems
+from theralab.synth.filters import row_structural_problems
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,8 +52,8 @@ class SpreadWarmer:
         self._thread.start()
 
     def offer(self, row: Mapping[str, Any]) -> None:
-        """A written row: its dialogue is embedded if the card may keep it (a finished row,
-        not at risk, whole: see `_keepable`), for the first `SPREAD_DIALOGUES` such rows."""
+        """A written row: queued if the card may keep it (a finished row, not at risk; the
+        thread skips one the structural gate drops), for the first `SPREAD_DIALOGUES` such."""
         if row.get("status") != "ok" or row.get("screen", {}).get("at_risk", True):
             return
         if self._offered < SPREAD_DIALOGUES:
@@ -73,20 +77,13 @@ class SpreadWarmer:
             if row is None or self._stop.is_set():
                 return
             try:
-                if not _keepable(row):
+                if row_structural_problems(row):  # the gate every dataset applies first
                     continue
-                turns = row["session"]["turns"]
-                text = spread_text([t["text"] for t in turns if t["speaker"] == "counselor"])
+                text = spread_text(counselor_side(row["session"]["turns"]))
                 if text not in self.vectors:
                     self.vectors[text] = encoder.encode_array([text])[0]
             except Exception:  # the card embeds what is missing itself, and reports its error
                 return
-
-
-def _keepable(row: Mapping[str, Any]) -> bool:
-    """Not dropped as structurally unusable (the gate every dataset applies first)."""
-    session = parse_session_line(json.dumps(row["session"]))
-    return not structural_problems(session)
 
 
 def spread_warmer(config: SynthConfig) -> SpreadWarmer | None:
