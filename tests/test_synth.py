@@ -16,7 +16,7 @@ from theralab.synth import LocalExecutor, SynthConfig, compose_profile, synthesi
 from theralab.synth.compose import library_pool
 from theralab.synth.dedup import MinHasher, NearDuplicateIndex, jaccard
 from theralab.synth.filters import Filter
-from theralab.synth.pipeline import OnRow, make_rows, scan_rows
+from theralab.synth.pipeline import OnRow, OnSession, make_rows, scan_rows
 from theralab.synth.quotas import Quota, QuotaPlan
 
 
@@ -117,7 +117,14 @@ class CrashingExecutor:
     def __init__(self, after: int) -> None:
         self.after = after
 
-    def run(self, config: SynthConfig, indices: list[int], on_row: OnRow) -> None:
+    def run(
+        self,
+        config: SynthConfig,
+        indices: list[int],
+        on_row: OnRow,
+        *,
+        on_session: OnSession | None = None,
+    ) -> None:
         seen = 0
 
         def counting(row: dict[str, Any]) -> None:
@@ -127,7 +134,7 @@ class CrashingExecutor:
             if seen >= self.after:
                 raise Killed
 
-        asyncio.run(make_rows(config, indices, counting, concurrency=3))
+        asyncio.run(make_rows(config, indices, counting, concurrency=3, on_session=on_session))
 
 
 def test_killed_midway_and_rerun_gives_no_duplicates_and_no_loss(tmp_path: Path) -> None:

@@ -148,3 +148,68 @@ def test_synthesis_hands_the_card_what_the_warmer_embedded(
     assert (tmp_path / "a" / "datacard.json").read_bytes() == (
         tmp_path / "b" / "datacard.json"
     ).read_bytes()
+
+
+def simulated(n: int = 3) -> list[Any]:
+    """Scripted sessions as a synth run makes them (index → session), before scoring."""
+    import asyncio
+
+    from theralab.synth.rows import RowMaker
+
+    maker = RowMaker(SynthConfig(n=n, counselors=["cbt", "mi"], seed=4, max_turns=8))
+    return [asyncio.run(maker.simulate(i))[1] for i in range(n)]
+
+
+def test_the_warmer_embeds_a_session_it_is_offered_as_the_card_reads_its_row(
+    fake_encoder: type[FakeEncoder],
+) -> None:
+    """A session offered as it ends is embedded under the text the card reads from the row
+    it becomes; one ended in error, at risk or dropped by the structural gate is not, and the
+    written row does not make it embed the same dialogue twice."""
+    import json
+
+    from theralab.dialogue.records import StopReason
+    from theralab.dialogue.transcripts import session_to_json
+    from theralab.safety.risk import RiskLevel
+
+    kept, errored, risky = simulated(3)
+    errored = errored.model_copy(update={"stop_reason": StopReason.ERROR})
+    turns = [t.model_copy(deep=True) for t in risky.turns]
+    counselor_turn = next(t for t in turns if t.speaker.value == "counselor")
+    counselor_turn.annotations.risk = RiskLevel.HIGH
+    risky = risky.model_copy(update={"turns": turns})
+    short = kept.model_copy(update={"turns": kept.turns[:2]})
+    as_row = {
+        "status": "ok",
+        "screen": {"at_risk": False},
+        "session": json.loads(session_to_json(kept)),
+    }
+    warmer = SpreadWarmer()
+    for session in (errored, risky, short, kept):
+        warmer.offer_session(session)
+    warmer.offer(as_row)
+    deadline = time.monotonic() + 30
+    while not warmer.vectors and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # the row offered after it: read, and found embedded already
+    vectors = warmer.finish()
+    assert list(vectors) == [counselor_side(as_row)]
+    [own] = fake_encoder.made
+    assert own.texts == [counselor_side(as_row)]
+
+
+def test_the_local_executor_tells_of_each_session_before_its_row_is_written() -> None:
+    """`on_session` hears of a session before its shard is scored and its row written (the
+    warmer starts on it then), once per simulated session."""
+    from theralab.synth.pipeline import LocalExecutor
+
+    config = SynthConfig(n=5, counselors=["cbt"], seed=3, max_turns=6)
+    heard: list[str] = []
+    written: list[tuple[str, bool]] = []
+
+    def on_row(row: dict[str, Any]) -> None:
+        written.append((row["session"]["id"], row["session"]["id"] in heard))
+
+    LocalExecutor().run(config, list(range(5)), on_row, on_session=lambda s: heard.append(s.id))
+    assert len(written) == 5 and sorted(heard) == sorted(sid for sid, _ in written)
+    assert all(before for _, before in written)

@@ -162,7 +162,7 @@ def test_llm_profiles_are_validated_and_duplicates_dropped(tmp_path: Path) -> No
     assert row["status"] == "ok" and row["profile"]["id"] == "llm-000002"
 
     class Fixed:
-        def run(self, config, indices, on_row):  # type: ignore[no-untyped-def]
+        def run(self, config, indices, on_row, *, on_session=None):  # type: ignore[no-untyped-def]
             async def go() -> None:
                 for i in indices:
                     on_row(await maker.make(i))

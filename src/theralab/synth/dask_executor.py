@@ -35,7 +35,7 @@ from theralab.cluster import (
 from theralab.errors import BadValue
 from theralab.model.roles import ModelRoles
 from theralab.synth.config import SynthConfig
-from theralab.synth.pipeline import OnRow, make_rows
+from theralab.synth.pipeline import OnRow, OnSession, make_rows
 
 # the names this module had before `theralab.cluster` held them
 _main_not_reimported = main_not_reimported
@@ -72,7 +72,16 @@ class DaskExecutor:
             return self.endpoints[shard_number % len(self.endpoints)]
         return config.base_url
 
-    def run(self, config: SynthConfig, indices: list[int], on_row: OnRow) -> None:
+    def run(
+        self,
+        config: SynthConfig,
+        indices: list[int],
+        on_row: OnRow,
+        *,
+        on_session: OnSession | None = None,
+    ) -> None:
+        """`on_session` is not called: sessions are simulated in the workers' processes, and
+        only finished rows come back."""
         shards = self.shards(list(indices))
         payload = config.model_dump_json()
 

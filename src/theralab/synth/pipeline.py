@@ -49,12 +49,24 @@ AT_RISK_FILE = "at_risk.jsonl"
 DROPPED_FILE = "dropped.jsonl"
 
 OnRow = Callable[[dict[str, Any]], None]
+OnSession = Callable[[Session], None]
 
 
 class Executor(Protocol):
-    """Makes the rows for `indices` and hands each finished row to `on_row` (in any order)."""
+    """Makes the rows for `indices` and hands each finished row to `on_row` (in any order).
 
-    def run(self, config: SynthConfig, indices: list[int], on_row: OnRow) -> None: ...
+    `on_session`, if given, is told of each session as soon as it is simulated, before its row
+    is screened and scored (the data card's background embeddings start on it then); an
+    executor whose sessions run in other processes may ignore it."""
+
+    def run(
+        self,
+        config: SynthConfig,
+        indices: list[int],
+        on_row: OnRow,
+        *,
+        on_session: OnSession | None = None,
+    ) -> None: ...
 
 
 @dataclass
@@ -64,8 +76,17 @@ class LocalExecutor:
     concurrency: int = 8
     roles: ModelRoles | None = None
 
-    def run(self, config: SynthConfig, indices: list[int], on_row: OnRow) -> None:
-        asyncio.run(make_rows(config, indices, on_row, self.concurrency, self.roles))
+    def run(
+        self,
+        config: SynthConfig,
+        indices: list[int],
+        on_row: OnRow,
+        *,
+        on_session: OnSession | None = None,
+    ) -> None:
+        asyncio.run(
+            make_rows(config, indices, on_row, self.concurrency, self.roles, on_session=on_session)
+        )
 
 
 # Rows whose sessions are scored together when no model is bound (scripted rows are CPU-bound:
@@ -119,10 +140,13 @@ async def make_rows(
     concurrency: int = 8,
     roles: ModelRoles | None = None,
     shard: int | None = None,
+    *,
+    on_session: OnSession | None = None,
 ) -> None:
     """A fixed pool of workers pulling indices: memory stays flat however many rows. Sessions
     are scored per shard of `shard` rows (default `score_shard(config)`; 1: each row as its
-    session ends); a worker goes on to its next row while its last one waits for the shard."""
+    session ends); a worker goes on to its next row while its last one waits for the shard.
+    `on_session`: told of each session as it is simulated, before it waits for its shard."""
     maker = RowMaker(config, roles)
     todo = iter(indices)
     size = score_shard(config) if shard is None else max(1, shard)
@@ -134,6 +158,8 @@ async def make_rows(
             if session is None:
                 on_row(row)
             else:
+                if on_session is not None:
+                    on_session(session)
                 await scoring.add(row, session)
 
     try:
@@ -239,7 +265,7 @@ def synthesize(
 
     try:
         if todo:
-            executor.run(config, todo, on_row)
+            executor.run(config, todo, on_row, on_session=warmer.offer_session if warmer else None)
         card = finalize(config, folder, warmer.finish if warmer is not None else None)
     finally:
         if warmer is not None:

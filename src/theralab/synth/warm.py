@@ -3,7 +3,9 @@
 The card's embedding spread embeds the counselor side of up to `SPREAD_DIALOGUES` kept
 dialogues (256 word pieces each: a few seconds of encoder work on two cores). For a dataset
 small enough that every kept row is in the card's sample, those dialogues are known as their
-rows are written, so a thread embeds them then, on CPU the simulation leaves idle:
+sessions end (the local executor says so before the session waits for its shard to be scored)
+or, at the latest, as their rows are written, so a thread embeds them then, on CPU the
+simulation leaves idle:
 
 - at the lowest scheduling priority (Linux: the thread's nice value), so it takes only what
   the run's own work does not;
@@ -24,6 +26,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from theralab.dialogue.records import Session, Speaker, StopReason
 from theralab.synth.card import (
     SAMPLE,
     SPREAD_DIALOGUES,
@@ -32,7 +35,8 @@ from theralab.synth.card import (
     spread_text,
 )
 from theralab.synth.config import SynthConfig
-from theralab.synth.filters import row_structural_problems
+from theralab.synth.filters import row_structural_problems, structural_problems
+from theralab.synth.rows import screening
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,20 +49,34 @@ class SpreadWarmer:
 
     def __init__(self) -> None:
         self.vectors: dict[str, np.ndarray] = {}
-        self._queue: queue.SimpleQueue[Mapping[str, Any] | None] = queue.SimpleQueue()
-        self._offered = 0
+        # a spread text (from a session) or a written row; None stops the thread
+        self._queue: queue.SimpleQueue[str | Mapping[str, Any] | None] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._work, name="theralab-card", daemon=True)
         self._thread.start()
 
     def offer(self, row: Mapping[str, Any]) -> None:
         """A written row: queued if the card may keep it (a finished row, not at risk; the
-        thread skips one the structural gate drops), for the first `SPREAD_DIALOGUES` such."""
+        thread skips one the structural gate drops, or whose dialogue it has embedded)."""
         if row.get("status") != "ok" or row.get("screen", {}).get("at_risk", True):
             return
-        if self._offered < SPREAD_DIALOGUES:
-            self._offered += 1
-            self._queue.put(row)
+        self._queue.put(row)
+
+    def offer_session(self, session: Session) -> None:
+        """A session just simulated, before its shard is scored: its dialogue queued if its
+        row may be kept (not ended in error, not at risk, through the structural gate). A
+        row whose scoring then fails is not in the card: its vector is simply not asked
+        for."""
+        if (
+            session.stop_reason is StopReason.ERROR
+            or screening(session)["at_risk"]
+            or structural_problems(session)
+        ):
+            return
+        # `card.counselor_side` of the row this session becomes (its turns' texts, as JSON)
+        self._queue.put(
+            spread_text([t.text for t in session.turns if t.speaker is Speaker.COUNSELOR])
+        )
 
     def finish(self) -> dict[str, np.ndarray]:
         """Stop (after the text in hand) and return the texts embedded so far."""
@@ -73,14 +91,17 @@ class SpreadWarmer:
         _lowest_priority()
         encoder = Encoder(CODER_PRECISION)  # its own: made here, so its threads are niced too
         while not self._stop.is_set():
-            row = self._queue.get()
-            if row is None or self._stop.is_set():
+            item = self._queue.get()
+            if item is None or self._stop.is_set():
                 return
             try:
-                if row_structural_problems(row):  # the gate every dataset applies first
-                    continue
-                text = spread_text(counselor_side(row["session"]["turns"]))
-                if text not in self.vectors:
+                if isinstance(item, str):
+                    text = item
+                else:
+                    text = spread_text(counselor_side(item["session"]["turns"]))
+                    if text in self.vectors or row_structural_problems(item):
+                        continue  # (the gate every dataset applies first)
+                if text not in self.vectors and len(self.vectors) < SPREAD_DIALOGUES:
                     self.vectors[text] = encoder.encode_array([text])[0]
             except Exception:  # the card embeds what is missing itself, and reports its error
                 return
