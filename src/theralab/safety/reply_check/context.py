@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
@@ -613,13 +613,55 @@ _NEGATED = re.compile(
 def _any(rx: re.Pattern[str], texts: Iterable[str]) -> bool:
     """Whether a cue is said in any message, and not negated in its clause ("I don't want to
     hurt myself")."""
-    return any(_said(rx, t) for t in texts)
+    return _in_any(rx, tuple(texts), _said)
+
+
+def _anywhere(rx: re.Pattern[str], texts: Iterable[str]) -> bool:
+    """Whether a cue is found in any message, negated or not."""
+    return _in_any(rx, tuple(texts), _found)
+
+
+# (cue, test, messages) → whether the test holds in any of them. A conversation checked reply
+# by reply asks again with one message more: the answer for the messages before it is found
+# here and extended by the newest alone, instead of every earlier message being read again
+# (linear in the conversation's length, not quadratic). Emptied when full.
+_PREFIX_ANSWERS: dict[tuple[re.Pattern[str], Callable[..., bool], tuple[str, ...]], bool] = {}
+_PREFIX_ANSWERS_MAX = 100_000
+_LOOK_BACK = 8
+
+
+def _in_any(
+    rx: re.Pattern[str], texts: tuple[str, ...], test: Callable[[re.Pattern[str], str], bool]
+) -> bool:
+    if not texts:
+        return False
+    key = (rx, test, texts)
+    answer = _PREFIX_ANSWERS.get(key)
+    if answer is not None:
+        return answer
+    # the answer for the messages before the newest few (a client may write several between
+    # two replies), or for none of them
+    start, before = 0, False
+    for cut in range(len(texts) - 1, max(0, len(texts) - 1 - _LOOK_BACK), -1):
+        known = _PREFIX_ANSWERS.get((rx, test, texts[:cut]))
+        if known is not None:
+            start, before = cut, known
+            break
+    answer = before or any(test(rx, t) for t in texts[start:])
+    if len(_PREFIX_ANSWERS) >= _PREFIX_ANSWERS_MAX:
+        _PREFIX_ANSWERS.clear()
+    _PREFIX_ANSWERS[key] = answer
+    return answer
+
+
+def _found(rx: re.Pattern[str], text: str) -> bool:
+    return rx.search(text) is not None
 
 
 @lru_cache(maxsize=200_000)
 def _said(rx: re.Pattern[str], text: str) -> bool:
-    """Whether a cue is said in one message, not negated. Kept per message: a conversation
-    checked reply by reply reads its earlier messages again for every reply."""
+    """Whether a cue is said in one message, not negated. Kept per message: scripted and
+    templated clients say the same sentences in many conversations."""
     return any(not _NEGATED.search(text[: m.start()]) for m in rx.finditer(text))
 
 
@@ -639,7 +681,8 @@ def detect_conditions(
     """
     found: set[Condition] = set()
     level = RiskLevel.NONE
-    ctexts = texts if condition_texts is None else condition_texts
+    texts = tuple(texts)  # (once: every cue below reads the same messages)
+    ctexts = texts if condition_texts is None else tuple(condition_texts)
     cjoined = " ".join(ctexts)
     stressor = _any(_STRESSOR, texts)
     if _any(_PASSIVE, texts):
@@ -694,7 +737,7 @@ def detect_conditions(
         found.add(Condition.OCD)
     if _any(_INTRUSIVE, ctexts):
         found.update({Condition.OCD, Condition.INTRUSIVE_HARM})
-    if any(_SCHOOL_AGE.search(t) for t in ctexts):
+    if _anywhere(_SCHOOL_AGE, ctexts):
         found.add(Condition.SCHOOL_AGE)
     if _any(_ED_SEVERE, ctexts):
         found.update({Condition.EATING_DISORDER, Condition.SEVERE_EATING})
@@ -807,6 +850,8 @@ def _screen(history: tuple[str, ...]) -> _Screened:
 def clear_caches() -> None:
     """Forget every screened message and history (tests, or after changing the patterns)."""
     _SCREENED.clear()
+    _PREFIX_ANSWERS.clear()
+    _belief_words_in.cache_clear()
     _pattern_assessment.cache_clear()
     _client_text.cache_clear()
     _condition_text.cache_clear()
@@ -860,12 +905,18 @@ def content_stems(text: str) -> set[str]:
 def _belief_words(texts: Sequence[str]) -> frozenset[str]:
     """Content words of the sentences that state a delusion (not of voices: hearing them is
     the client's real experience, and a reply may name it)."""
-    words: set[str] = set()
-    for text in texts:
-        for sentence in re.split(r"(?<=[.!?])\s+", text):
-            if _DELUSION.search(sentence) and not _NEGATED_START.search(sentence):
-                words |= content_stems(sentence)
+    words: set[str] = set().union(*map(_belief_words_in, texts))
     return frozenset(words - {"voice", "hear", "hearing"})
+
+
+@lru_cache(maxsize=4096)
+def _belief_words_in(text: str) -> frozenset[str]:
+    """`_belief_words` of one message (read once however many replies are checked after it)."""
+    words: set[str] = set()
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if _DELUSION.search(sentence) and not _NEGATED_START.search(sentence):
+            words |= content_stems(sentence)
+    return frozenset(words)
 
 
 _NEGATED_START = re.compile(r"^(?:i (?:don'?t|never) (?:think|believe))\b")
