@@ -86,18 +86,20 @@ class Timed:
 def run_cli(args: Sequence[str], env: dict[str, str] | None = None) -> Timed:
     """Run `theralab ARGS` in a fresh process; wall time and that process's peak RSS."""
     full_env = {**os.environ, **(env or {})}
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [*THERALAB, *args],
-        cwd=ROOT,
-        env=full_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    out = proc.stdout.read().decode() if proc.stdout else ""
-    err = proc.stderr.read().decode() if proc.stderr else ""
+    # Output to files, not pipes: `wait4` reaps the process before anything is read, and a
+    # command that wrote more than a pipe holds would block on it forever.
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [*THERALAB, *args], cwd=ROOT, env=full_env, stdout=stdout, stderr=stderr
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        stdout.seek(0)
+        stderr.seek(0)
+        out = stdout.read().decode(errors="replace")
+        err = stderr.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"theralab {' '.join(args)} failed:\n{out[-2000:]}\n{err[-2000:]}")
     return Timed(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
