@@ -134,11 +134,12 @@ def build_encoders() -> list[Path]:
     """Build, once, the encoder files the package uses (the fp32 export, which CBT-Bench's
     baseline reads and the int8 files are quantized from; the published int8; the
     screener's; the MI coder's and the reply checker's, each with its fine-tuned layers);
-    `make setup` calls it so no first run pays for it."""
+    `make setup` calls it so no first run pays for it (nor for reading the word-embedding
+    table the sessions share out of each file: `encoder.shared_embeddings`)."""
     from theralab.coding.mi_coder import coder_adapter
     from theralab.safety.reply_check.learned import ADAPTER
     from theralab.safety.reply_check.learned import PRECISION as REPLY_PRECISION
-    from theralab.text.encoder import CODER_PRECISION, build
+    from theralab.text.encoder import CODER_PRECISION, build, shared_embeddings
 
     files = [build(Precision.FP32), build(CODER_PRECISION)]
     files.append(build(SCREENER_PRECISION, screener_adapter()))
@@ -147,7 +148,10 @@ def build_encoders() -> list[Path]:
         files.append(build(CODER_PRECISION, mi_layers))
     if ADAPTER.is_file():
         files.append(build(REPLY_PRECISION, ADAPTER))
-    return list(dict.fromkeys(files))
+    files = list(dict.fromkeys(files))
+    for model in files:
+        shared_embeddings(model)
+    return files
 
 
 def classifier_path() -> Path:
