@@ -65,6 +65,7 @@ def test_sessions_on_the_shared_table_give_the_same_vectors(
         if precision is Precision.INT8:  # one-text calls side by side, on the narrow session
             e.clear_cache()
             assert (e.encode_array(TEXTS) == shared[precision][0]).all()
+    assert all(e.shares_table for _, e in shared.values())
     assert len(enc._TABLES) == 1  # one table for both precisions' sessions
     monkeypatch.setattr(enc, "shared_embeddings", lambda model: None)
     for precision in Precision:
@@ -119,3 +120,20 @@ def test_without_the_onnx_package_sessions_keep_their_own_table(
     monkeypatch.setitem(sys.modules, "onnx", None)  # `import onnx` fails
     assert enc.shared_embeddings(model) is None
     assert not list(tmp_path.glob("*.npy"))
+
+
+def test_a_table_that_does_not_fit_leaves_the_session_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The shared table is a saving, never a failure (a failed encoder would fail the
+    guardrail closed): a session that cannot take it loads its own, with the same vectors."""
+    np = pytest.importorskip("numpy")
+    ort = pytest.importorskip("onnxruntime")
+    wrong = ort.OrtValue.ortvalue_from_numpy(np.zeros((5, DIM), dtype=np.float32))
+    monkeypatch.setattr(enc, "shared_embeddings", lambda model: wrong)
+    encoder = Encoder(Precision.INT8)
+    fallen_back = encoder.encode_array(TEXTS)
+    assert not encoder.shares_table
+    monkeypatch.setattr(enc, "shared_embeddings", lambda model: None)
+    assert (Encoder(Precision.INT8).encode_array(TEXTS) == fallen_back).all()
+    assert np.abs(fallen_back).sum() > 0

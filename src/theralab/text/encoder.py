@@ -307,8 +307,8 @@ def shared_embeddings(model: Path) -> Any | None:
                 # no copy: the mapped array is kept alive here as long as the process
                 _TABLES[digest] = (table, ort.OrtValue.ortvalue_from_numpy(table))
             return _TABLES[digest][1]
-        except (ImportError, OSError, ValueError, StopIteration):
-            return None
+        except Exception:  # (onnx missing, a read-only folder, a model it cannot read…)
+            return None  # a saving, never a failure: the sessions load their own
 
 
 def _table_path(model: Path, digest: str) -> Path:
@@ -371,6 +371,7 @@ class Encoder:
         self._narrow: Any = None  # the one-thread session the side-by-side calls run on
         self.store: EmbeddingStore | None = None
         self._tag = ""  # the model file's identity: what stored vectors are filed under
+        self.shares_table = False  # its sessions run on the process's shared embedding table
 
     @classmethod
     def get(
@@ -392,21 +393,38 @@ class Encoder:
         except ImportError as exc:
             raise ImportError(INSTALL_HINT) from exc
         path = build(self.precision, self.adapter)
-        options = ort.SessionOptions()
         # More threads than cores collapse under contention on small machines; spinning
         # threads steal the core another process (or our own event loop) needs.
         cores = max(1, min(os.cpu_count() or 1, 4))
-        options.intra_op_num_threads = cores
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.log_severity_level = 3
-        table = shared_embeddings(path)
-        if table is not None:  # (the narrow session below takes these options too)
-            options.add_initializer(EMBEDDINGS, table)
-        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+        def session_options(table: Any | None) -> Any:
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = cores
+            options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            options.log_severity_level = 3
+            if table is not None:  # (the narrow session below takes these options too)
+                options.add_initializer(EMBEDDINGS, table)
+            return options
+
         tokenizer = Tokenizer.from_file(str(model_source() / "tokenizer.json"))
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.no_padding()
+        # The shared table is a saving, never a failure (a failed encoder fails the guardrail
+        # closed): one of another shape than the tokenizer's vocabulary is not used, and a
+        # session that cannot take it loads its own.
+        table = shared_embeddings(path)
+        if table is not None and table.shape() != [tokenizer.get_vocab_size(), DIM]:
+            table = None
+        options = session_options(table)
+        try:
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception:
+            if table is None:
+                raise
+            table, options = None, session_options(None)
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.shares_table = table is not None
         stat = path.stat()
         self._tag = f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
         if self.precision is Precision.INT8 and cores > 1:
