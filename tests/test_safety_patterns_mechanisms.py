@@ -484,6 +484,37 @@ def test_an_act_years_back_in_a_life_story_is_a_past_attempt_not_an_act_under_wa
 @pytest.mark.parametrize(
     "text",
     [
+        "Twenty years ago this week I swallowed all the pills in the bathroom cupboard. I am 41 "
+        "now and a nurse.",
+        "Eight years ago today I took an overdose of my dad's tablets, so I'm celebrating being "
+        "here with cake.",
+        "Three years ago this month I overdosed in my student flat. I wanted to mark it somehow.",
+    ],
+)
+def test_an_anniversary_of_an_old_act_is_the_day_of_the_telling_not_a_recent_act(
+    text: str,
+) -> None:
+    """ "…years ago this week / today" names when the story is told: the act is years back."""
+    found = assess_text(text)
+    assert found.level is L.LOW and "past_attempt" in found.signals, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Twenty years ago tonight I swallowed all the pills in the bathroom cupboard.",
+        "Five years ago today I took an overdose, and today I took the same pills again.",
+        "Two years ago this week I overdosed on my sleeping pills. This week I bought a new box.",
+        "Ten years ago today I swallowed a bottle of pills, and I just did it again an hour ago.",
+    ],
+)
+def test_an_anniversary_beside_a_present_act_or_tonight_keeps_its_level(text: str) -> None:
+    assert _level(text).at_least(L.HIGH)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "I took a handful of my tablets twenty minutes ago. Years ago I did the same.",
         "I've just taken a bunch of pills, I tried years ago too.",
         "I swallowed a handful of pills. When I was nineteen I did it as well.",

@@ -1406,18 +1406,23 @@ _HOURS_AGO = re.compile(
 )
 # "…one night. That was twenty years ago."
 _THAT_WAS = re.compile(r"[.!?]?\s*(?:and )?(?:that|this|it) (?:was|were)\b")
+# An anniversary: "twenty years ago this week", "five years ago today" — the time of the telling,
+# not of the act. ("…years ago tonight" is left as it is: the night itself may be the risk.)
+_ANNIVERSARY = re.compile(r"\b(years? (?:ago|back)),? (?:today|this (?:week|month|weekend))\b")
 
 
 def _years_back(t: str, hits: list[CueHit]) -> bool:
     """Every act is told with a time years back: in its own sentence ("when I was nineteen I
     took…"), in a bare time just before it ("Eight years ago. The overdose."), or in a "that was
-    … years ago" after it — in a message that names no recent or coming time."""
+    … years back" after it — in a message that names no recent or coming time (an anniversary,
+    "twenty years ago this week", names the day of the telling, not a recent one)."""
+    told = _ANNIVERSARY.sub(r"\1", t)
     if (
-        _RECENT.search(t)
-        or _CURRENT.search(t)
-        or _HOURS_AGO.search(t)
-        or re.search(_SOON, t)
-        or re.search(r"\bstill\b", t)  # "…and I still don't want to stop it"
+        _RECENT.search(told)
+        or _CURRENT.search(told)
+        or _HOURS_AGO.search(told)
+        or re.search(_SOON, told)
+        or re.search(r"\bstill\b", told)  # "…and I still don't want to stop it"
     ):
         return False
 
