@@ -484,6 +484,35 @@ def test_an_act_years_back_in_a_life_story_is_a_past_attempt_not_an_act_under_wa
 @pytest.mark.parametrize(
     "text",
     [
+        "I want to kill myself. Inside I'm already gone.",
+        "I want to die. At work nobody even notices me anymore.",
+        "I want to die. Running is the only thing that still gets me out of bed.",
+        "I want to die. Of embarrassment, of everything, I just want it over.",
+    ],
+)
+def test_a_sentence_after_the_cue_does_not_make_it_an_idiom(text: str) -> None:
+    """ "…die of embarrassment", "…killed myself skiing" are idioms in one sentence; after a
+    full stop the next sentence is a statement of its own."""
+    assert _level(text).at_least(L.MODERATE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to die of embarrassment",
+        "i want to die… of embarrassment",
+        "I nearly killed myself skiing yesterday",
+        "i want to die lol",
+        "I want to die!! 😂😂",
+    ],
+)
+def test_idioms_in_one_sentence_and_a_laugh_after_stay_idioms(text: str) -> None:
+    assert _level(text) is L.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Twenty years ago this week I swallowed all the pills in the bathroom cupboard. I am 41 "
         "now and a nurse.",
         "Eight years ago today I took an overdose of my dad's tablets, so I'm celebrating being "

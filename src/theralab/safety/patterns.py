@@ -895,11 +895,16 @@ _NOT_A_DENIAL = re.compile(
     r"\W*(?:(?:seem|seems|seemed) to |even |really |just )?(?:stop|quit|help|shake|escape|"
     r"ignore|get rid of|get (?:it|this|that|them|those thoughts|the thoughts?) out)\b"
 )
+# What makes a cue an idiom when it follows it in the same sentence ("want to die of
+# embarrassment", "nearly killed myself skiing"); a laugh may follow after "!" or a full stop.
+# A sentence that ends first is a statement of its own: "I want to kill myself. Inside I'm
+# already gone." is not an idiom.
 _IDIOM_AFTER = re.compile(
-    r"^\W*(?:of (?:embarrassment|shame|boredom|laughter|cringe)|laughing|lol|lmao|haha|😂|🤣|"
-    r"inside|a little|from (?:embarrassment|cringe)|(?:while |when )?(?:playing|at (?:the )?"
+    r"^(?:[^\w.!?;]*(?:of (?:embarrassment|shame|boredom|laughter|cringe)|laughing|inside|"
+    r"a little|from (?:embarrassment|cringe)|(?:while |when )?(?:playing|at (?:the )?"
     r"(?:gym|game|match|practice|training)|running|lifting|skiing|by accident|accidentally|"
-    r"(?:in|on) (?:a|the) (?:fall|stairs|match|pitch)|falling|cooking|at work))"
+    r"(?:in|on) (?:a|the) (?:fall|stairs|match|pitch)|falling|cooking|at work))|"
+    r"\W*(?:lol|lmao|haha|😂|🤣))"
 )
 # Everyday death-and-violence idioms; recognised so a statistical tier does not read them as risk.
 _IDIOMS = Prefiltered(
