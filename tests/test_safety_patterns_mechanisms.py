@@ -472,6 +472,12 @@ def test_a_future_in_which_nothing_matters_after_suicidal_talk_is_high() -> None
         "twenty years ago and I got a lot of help.",
         "Nine years ago. The overdose. I can say it now.",
         "I took a load of my mum's tablets once. That was, what, fifteen years ago now.",
+        # an anniversary names the day of the telling, not a recent one
+        "Twenty years ago this week I swallowed all the pills in the bathroom cupboard. I am 41 "
+        "now and a nurse.",
+        "Eight years ago today I took an overdose of my dad's tablets, so I'm celebrating being "
+        "here with cake.",
+        "Three years ago this month I overdosed in my student flat. I wanted to mark it somehow.",
     ],
 )
 def test_an_act_years_back_in_a_life_story_is_a_past_attempt_not_an_act_under_way(
@@ -513,41 +519,15 @@ def test_idioms_in_one_sentence_and_a_laugh_after_stay_idioms(text: str) -> None
 @pytest.mark.parametrize(
     "text",
     [
-        "Twenty years ago this week I swallowed all the pills in the bathroom cupboard. I am 41 "
-        "now and a nurse.",
-        "Eight years ago today I took an overdose of my dad's tablets, so I'm celebrating being "
-        "here with cake.",
-        "Three years ago this month I overdosed in my student flat. I wanted to mark it somehow.",
-    ],
-)
-def test_an_anniversary_of_an_old_act_is_the_day_of_the_telling_not_a_recent_act(
-    text: str,
-) -> None:
-    """ "…years ago this week / today" names when the story is told: the act is years back."""
-    found = assess_text(text)
-    assert found.level is L.LOW and "past_attempt" in found.signals, found
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Twenty years ago tonight I swallowed all the pills in the bathroom cupboard.",
-        "Five years ago today I took an overdose, and today I took the same pills again.",
-        "Two years ago this week I overdosed on my sleeping pills. This week I bought a new box.",
-        "Ten years ago today I swallowed a bottle of pills, and I just did it again an hour ago.",
-    ],
-)
-def test_an_anniversary_beside_a_present_act_or_tonight_keeps_its_level(text: str) -> None:
-    assert _level(text).at_least(L.HIGH)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "I took a handful of my tablets twenty minutes ago. Years ago I did the same.",
         "I've just taken a bunch of pills, I tried years ago too.",
         "I swallowed a handful of pills. When I was nineteen I did it as well.",
         "I took an overdose when I was 19 and again a few weeks ago.",
+        # an anniversary beside a present act, or on the night itself
+        "Twenty years ago tonight I swallowed all the pills in the bathroom cupboard.",
+        "Five years ago today I took an overdose, and today I took the same pills again.",
+        "Two years ago this week I overdosed on my sleeping pills. This week I bought a new box.",
+        "Ten years ago today I swallowed a bottle of pills, and I just did it again an hour ago.",
     ],
 )
 def test_a_recent_or_present_act_beside_an_old_one_keeps_its_level(text: str) -> None:
