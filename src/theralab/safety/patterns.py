@@ -1419,7 +1419,7 @@ _ANNIVERSARY = re.compile(r"\b(years? (?:ago|back)),? (?:today|this (?:week|mont
 def _years_back(t: str, hits: list[CueHit]) -> bool:
     """Every act is told with a time years back: in its own sentence ("when I was nineteen I
     took…"), in a bare time just before it ("Eight years ago. The overdose."), or in a "that was
-    … years back" after it — in a message that names no recent or coming time (an anniversary,
+    … years ago" after it — in a message that names no recent or coming time (an anniversary,
     "twenty years ago this week", names the day of the telling, not a recent one)."""
     told = _ANNIVERSARY.sub(r"\1", t)
     if (
