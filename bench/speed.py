@@ -327,7 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             limit = raw_encoder(messages, "screener")
             rate = len(messages) / timed.seconds
             print(
-                f"| screen, {len(messages)} short client messages | {rate:.0f} msg/s ({timed}) "
+                f"| screen, {len(messages)} short client messages | {rate:.0f} msg/s ({timed}), "
+                f"peak RSS {timed.peak_rss_mb:.0f} MB "
                 f"| raw screener's encoder {limit.rate:.0f} msg/s ({limit.cpu:.1f} s CPU) | "
                 f"{rate / limit.rate:.2f} (CPU {limit.cpu / timed.cpu:.2f}) | "
                 f"{GOALS['screen']} |"
@@ -452,7 +453,8 @@ def encoder_row(
     limit = raw_encoder(texts, encoder_of)
     unique = len(set(texts))
     print(
-        f"| {label}, cold store | {n / cold.seconds:.1f} {unit}/s ({cold}) | raw {encoder_of}' "
+        f"| {label}, cold store | {n / cold.seconds:.1f} {unit}/s ({cold}), peak RSS "
+        f"{cold.peak_rss_mb:.0f} MB | raw {encoder_of}' "
         f"encoder {limit.rate:.0f} texts/s ({limit.cpu:.1f} s CPU) on its {unique} texts | "
         f"{unique / cold.seconds / limit.rate:.2f} (CPU {limit.cpu / cold.cpu:.2f}) | {goal} |"
     )
