@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from theralab.dialogue.records import Session, Speaker
 from theralab.prompts import version
 from theralab.synth.config import SynthConfig
 from theralab.version import __version__
@@ -276,6 +277,12 @@ def counselor_side(turns: Sequence[Mapping[str, Any]]) -> list[str]:
 def spread_text(counselor_turns: Sequence[str]) -> str:
     """What the embedding spread embeds of one dialogue: its counselor side."""
     return " ".join(counselor_turns)[:2000]
+
+
+def session_spread_text(session: Session) -> str:
+    """`spread_text(counselor_side(turns))` of the row `session` becomes, read from the session
+    itself (its turns' texts are the row's, JSON keeps them as they are)."""
+    return spread_text([t.text for t in session.turns if t.speaker is Speaker.COUNSELOR])
 
 
 def spread_enabled() -> bool:

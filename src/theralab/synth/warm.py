@@ -26,11 +26,12 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from theralab.dialogue.records import Session, Speaker, StopReason
+from theralab.dialogue.records import Session
 from theralab.synth.card import (
     SAMPLE,
     SPREAD_DIALOGUES,
     counselor_side,
+    session_spread_text,
     spread_enabled,
     spread_text,
 )
@@ -64,19 +65,12 @@ class SpreadWarmer:
 
     def offer_session(self, session: Session) -> None:
         """A session just simulated, before its shard is scored: its dialogue queued if its
-        row may be kept (not ended in error, not at risk, through the structural gate). A
-        row whose scoring then fails is not in the card: its vector is simply not asked
-        for."""
-        if (
-            session.stop_reason is StopReason.ERROR
-            or screening(session)["at_risk"]
-            or structural_problems(session)
-        ):
+        row may be kept (not at risk, through the structural gate, which also drops one that
+        ended in error). A row whose scoring then fails is not in the card: its vector is
+        simply not asked for."""
+        if screening(session)["at_risk"] or structural_problems(session):
             return
-        # `card.counselor_side` of the row this session becomes (its turns' texts, as JSON)
-        self._queue.put(
-            spread_text([t.text for t in session.turns if t.speaker is Speaker.COUNSELOR])
-        )
+        self._queue.put(session_spread_text(session))
 
     def finish(self) -> dict[str, np.ndarray]:
         """Stop (after the text in hand) and return the texts embedded so far."""
@@ -95,14 +89,13 @@ class SpreadWarmer:
             if item is None or self._stop.is_set():
                 return
             try:
-                if isinstance(item, str):
-                    text = item
-                else:
-                    text = spread_text(counselor_side(item["session"]["turns"]))
-                    if text in self.vectors or row_structural_problems(item):
-                        continue  # (the gate every dataset applies first)
-                if text not in self.vectors and len(self.vectors) < SPREAD_DIALOGUES:
-                    self.vectors[text] = encoder.encode_array([text])[0]
+                row = None if isinstance(item, str) else item
+                text = item if row is None else spread_text(counselor_side(row["session"]["turns"]))
+                if text in self.vectors or len(self.vectors) >= SPREAD_DIALOGUES:
+                    continue
+                if row is not None and row_structural_problems(row):
+                    continue  # (the gate every dataset applies first; a session passed it)
+                self.vectors[text] = encoder.encode_array([text])[0]
             except Exception:  # the card embeds what is missing itself, and reports its error
                 return
 
