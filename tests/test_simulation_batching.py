@@ -23,7 +23,7 @@ PROFILES = ["work-stress-nurse-amara", "grief-postal-worker-ulla", "panic-studen
 
 class WordTier:
     """A batch tier standing in for the semantic one: `low` (self-harm) for a message with
-    "sleep" in it, `none` otherwise; it records the size of every call it gets."""
+    "nobody" in it, `none` otherwise; it records the size of every call it gets."""
 
     name = "words"
 
