@@ -738,7 +738,7 @@ def main() -> None:
         default=None,
         metavar="NPZ",
         help="also save the development messages' out-of-fold probabilities, levels, pattern "
-        "floor and batch, to compare operating points offline",
+        "floor, batch and text, to compare operating points offline",
     )
     parser.add_argument(
         "--fine-tune",
@@ -1004,6 +1004,7 @@ def main() -> None:
             floor_cap=floor.cap,
             batch=batch,
             calm=calm,
+            text=np.array([ex.meta["text"] for ex in corpus_dev]),
         )
     report["high_dev_cv_by_corpus_batch"] = {
         str(b): message_figures(pred_high[batch == b], ranks[batch == b])
