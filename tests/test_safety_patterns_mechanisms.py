@@ -712,3 +712,142 @@ def test_a_grandparents_wish_is_not_the_speakers() -> None:
     found = assess_text("My grandma told the nurse she was ready to die at home, with us there.")
     assert found.level is L.NONE
     assert _level("My grandma died last year and now I'm ready to die too.").at_least(L.MODERATE)
+
+
+# --- a whole supply taken, said as done (2026-12-07) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took everything in the medicine drawer, washed em down with rum. feel numb",
+        "I've swallowed the entire strip and half a bottle of gin",
+        "just necked a big handful of my sleeping pills",
+        "Taken the lot with cider. Room won't stop moving, heart going mad",
+        "had two glasses of wine and took everything from my bathroom cupboard",
+        "I took the whole box of my antidepressants an hour ago",
+    ],
+)
+def test_a_whole_supply_taken_is_an_overdose_under_way(text: str) -> None:
+    found = assess_text(text)
+    assert found.level is L.IMMINENT, found.signals
+    assert C.OVERDOSE in found.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took the whole packet of crisps to the party and felt sick on the bus",
+        "took the whole bottle of water on my run, legs feel numb now",
+        "I took a handful of sweets and a beer from the fridge",
+        "I took them all back to the chemist so the meds aren't in the house",
+        "my sister took the lot with vodka last night and she's in hospital",
+        "He swallowed a handful of her pills and is dizzy, what do I do",
+        "I never took all of them, only my usual dose of tablets",
+    ],
+)
+def test_a_supply_of_something_else_or_someone_elses_act_is_no_own_overdose(text: str) -> None:
+    found = assess_text(text)
+    assert "supply_taken" not in found.signals
+    assert not found.level.at_least(L.IMMINENT), found.signals
+
+
+# --- a negation of the manner is no denial ----------------------------------------------------
+
+
+def test_a_negated_manner_neither_counts_nor_frames_a_denial() -> None:
+    found = assess_text("I don't want to die alone in this flat.")
+    assert found.level is L.NONE
+    assert "protective:negated" not in found.signals
+    # beside an act, the act stands
+    act = assess_text("just took a fistful of my meds, chest is tight, don't want to die alone")
+    assert act.level is L.IMMINENT
+    # a plain denial is still a denial
+    plain = assess_text("I don't want to die, I just want the arguments at home to stop.")
+    assert plain.level is L.NONE and "protective:negated" in plain.signals
+
+
+def test_a_negated_manner_no_longer_holds_a_learned_raise_to_a_check_in() -> None:
+    class Learned:
+        name = "semantic"
+
+        def assess(self, text: str, context: object = ()) -> RiskAssessment:
+            return RiskAssessment(level=L.HIGH, categories=[C.SUICIDE], detector="semantic")
+
+    screener = Screener([PatternTier(), Learned()])
+    assert screener.assess("I don't want to die alone.").level is L.HIGH
+    assert screener.assess("I don't want to die.").level is L.LOW
+
+
+# --- a day named with the act -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im ending it saturday. sorry everyone",
+        "ending it all on friday, night shift won't miss me",
+        "attempted last night. didn't tell anyone",
+        "I attempted again on Tuesday and woke up in my car",
+    ],
+)
+def test_ending_it_or_an_attempt_given_a_day_is_high(text: str) -> None:
+    assert _level(text).at_least(L.HIGH), assess_text(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm ending it with him on friday, I've had enough of his lies",
+        "ending it tomorrow with my landlord, moving out at last",
+        "I attempted the driving test on Sunday and failed the parking",
+        "I'm not ending it tonight, I promised my sister",
+    ],
+)
+def test_a_break_up_an_exam_or_a_denial_with_a_day_is_not(text: str) -> None:
+    assert not _level(text).at_least(L.HIGH), assess_text(text).signals
+
+
+def test_looking_up_how_to_die_is_method_thoughts_but_ways_to_go_on_is_not() -> None:
+    assert "method_thoughts" in assess_text("been looking up how to die without it hurting").signals
+    assert _level("looking for ways to go back to college in spring") is L.NONE
+    assert _level("looking at how to end my phone contract early") is L.NONE
+
+
+def test_the_word_suicide_is_not_an_idiom_for_where_the_thought_comes() -> None:
+    assert _level("Suicide keeps crossing my mind at work.").at_least(L.MODERATE)
+    assert _level("I keep having suicidal thoughts at the gym").at_least(L.MODERATE)
+    # a killing idiom at work is still an idiom
+    assert _level("I nearly killed myself at work lifting those boxes") is L.NONE
+
+
+# --- an unguarded drop and where people buy means, after a stressor ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My visa was refused and I can't stay. Which bridges round here have no railings?",
+        "I've been bullied for months. Which tube stations don't have those barrier doors?",
+        "He said he never loved me. Where do people even buy a rope like that?",
+    ],
+)
+def test_an_unguarded_drop_or_where_to_buy_means_after_a_stressor_is_high(text: str) -> None:
+    assert _level(text).at_least(L.HIGH), assess_text(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which stations don't have barrier doors? I need step-free access for my chair.",
+        "Where do people even buy rope for sailing? Just starting lessons.",
+    ],
+)
+def test_the_same_questions_without_a_stressor_are_not_high(text: str) -> None:
+    assert not _level(text).at_least(L.HIGH), assess_text(text).signals
+
+
+def test_a_whole_supply_taken_years_back_is_a_story_not_an_act() -> None:
+    found = assess_text("Eleven years ago I took the whole box of my tablets with gin. Fine now.")
+    assert not found.level.at_least(L.MODERATE), found.signals
+    assert "supply_taken" not in found.signals

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from theralab.safety.language import read_foreign
@@ -378,7 +379,8 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:(?:thought|thinking|think|wondered|wondering|researched|"
         r"googled|looked up|reading) (?:about )?(?:how|ways|methods?) (?:i(?:'d| would| could)? "
         r")?(?:to )?(?:do it|kill|end|die|go)|how i(?:'d| would) do it|ways to (?:die|kill "
-        r"myself|end it|end my life)|(?:painless|quickest|easiest|fastest|surest) way(?:s)? "
+        r"myself|end it|end my life)|look(?:ing|ed|s)?(?: up| at| for| on)? how to (?:die|kill "
+        r"myself|end my life)\b|(?:painless|quickest|easiest|fastest|surest) way(?:s)? "
         r"to (?:die|go|end it|do it|kill)|(?:think|thinking|thought|picture|picturing|imagine|"
         r"imagining|wonder|wondered)(?: about| of)? (?:how easy it'?d be to |myself )?(?:swerv"
         r"\w*|step(?:ping)? (?:off|out|in front)|jump\w*|go(?:ing)? (?:off|over)|driv(?:e|ing) "
@@ -451,9 +453,16 @@ CUES: tuple[Cue, ...] = (
         r"goodbye (?:forever|everyone|world)|won'?t (?:be (?:here|around)|see (?:you|"
         r"tomorrow|the morning))|when i'?m gone|after i'?m gone|won'?t be a (?:problem|"
         r"burden) (?:for (?:anyone|anybody) )?(?:much longer|for long|anymore)|set a date|"
-        r"picked (?:a|my) (?:\w+ )?(?:date|day|spot|place)|(?:already )?planned (?:it|how|out\b|"
-        r"when|where)|have it (?:all )?planned|worked out (?:exactly )?(?:how|when|where)|the "
-        r"plan is to|(?:intend|mean|going) to (?:go through with it|kill myself|end (?:my "
+        r"picked (?:a|my) (?:\w+ )?(?:date|day|spot|place)|picked the (?:date|day|spot|place)"
+        r"(?=\s*(?:$|[.,!?;:]|lol|already|now)\b)|"
+        # "ending it friday night": ending it, given a day
+        r"(?<!not )(?<!never )ending it(?: all)? (?:tonight|tomorrow|today|"
+        r"(?:on |this |next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+        r"this (?:weekend|week)|next week)(?:,? (?:night|morning|evening))?"
+        r"(?! (?:with|between|for (?:the|my|our)|at (?:work|the))\b)|"
+        r"(?:already )?planned (?:it|how|out\b|when|where)|have it (?:all )?planned|"
+        r"worked out (?:exactly )?(?:how|when|where)|the plan is to|"
+        r"(?:intend|mean|going) to (?:go through with it|kill myself|end (?:my "
         r"life|it"
         + _BREAK_UP
         + r")|take my (?:own )?life)|go through with it|(?:doing|do) it (?:tonight|today|"
@@ -493,6 +502,10 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:tried to (?:kill myself|end (?:it|my life|things)|overdose|die|"
         r"hang myself)|(?:made|had) an attempt|(?:drove|crashed|jumped|overdosed)[^.]{0,40}on "
         r"purpose|(?:my|a) (?:suicide )?attempt|attempted (?:suicide|to (?:kill|end|take))|"
+        # "attempted sunday": attempted, given a day
+        r"(?<!not )(?<!never )attempted (?:again )?(?:(?:on |last )?(?:monday|tuesday|"
+        r"wednesday|thursday|friday|saturday|sunday|night|week)|yesterday|last night|"
+        r"this (?:morning|week))\b|"
         r"(?:took|taken) an "
         r"overdose|(?:after|since) i (?:overdosed|tried))",
         L.HIGH,
@@ -535,7 +548,7 @@ CUES: tuple[Cue, ...] = (
         r"(?:the )?(?:wrong side|(?:train |railway )?tracks|edge|ledge)|next (?:one|train) "
         r"(?:comes|is due)|swallowed (?:everything|all)|(?:took|taken|had) (?:a load|a lot|"
         r"loads|lots|all) of (?:[\w']+ ){0,2}" + _PILLS + r"|"
-        r"(?:took|taken) them all)",
+        r"(?:took|taken) them all\b(?! (?:to|back|into|out|off|away|round|around|home)\b))",
         L.IMMINENT,
         C.SUICIDE,
         negatable=False,
@@ -895,6 +908,13 @@ _NOT_A_DENIAL = re.compile(
     r"\W*(?:(?:seem|seems|seemed) to |even |really |just )?(?:stop|quit|help|shake|escape|"
     r"ignore|get rid of|get (?:it|this|that|them|those thoughts|the thoughts?) out)\b"
 )
+# A negation of the manner is no denial of the act: "I don't want to die alone", "not like
+# this". The cue does not count, and nor does the negation: it does not frame the message as
+# a denial (`protective:negated`), which would hold a learned tier's raise to a check-in.
+_MANNER_AFTER = re.compile(
+    r"\W*(?:alone|on my own|by myself|like this|like that|this way|that way|in pain|slowly|"
+    r"here|in (?:a|the|this) (?:hospital|bed|room|place|flat|house))\b"
+)
 # What makes a cue an idiom when it follows it in the same sentence ("want to die of
 # embarrassment", "nearly killed myself skiing"); a laugh may follow after "!" or a full stop.
 # A sentence that ends first is a statement of its own: "I want to kill myself. Inside I'm
@@ -906,6 +926,9 @@ _IDIOM_AFTER = re.compile(
     r"(?:in|on) (?:a|the) (?:fall|stairs|match|pitch)|falling|cooking|at work))|"
     r"\W*(?:lol|lmao|haha|😂|🤣))"
 )
+# Only a laugh makes the word "suicide" itself a joke: "suicide keeps crossing my mind at work"
+# names where the thought comes, not an idiom ("nearly killed myself at work").
+_LAUGH_AFTER = re.compile(r"[^\w]*(?:lol|lmao|haha|😂|🤣)")
 # Everyday death-and-violence idioms; recognised so a statistical tier does not read them as risk.
 _IDIOMS = Prefiltered(
     r"\b(?:(?:is|are|'s|'re|will|gonna|going to) (?:literally |actually )?kill (?:me|us)\b|"
@@ -1005,7 +1028,8 @@ MEANS_INQUIRY = Prefiltered(
     r"car parks?|parking (?:garages?|structures?))|(?:bridges?|buildings?|cliffs?|roofs?|"
     r"towers?) (?:\w+ ){0,4}(?:taller|higher|over|above|more) (?:than )?\d+|how (?:high|tall|far) "
     r"(?:\w+ ){0,5}(?:to die|to survive|fatal|kill|a fall|survive)|(?:survive|die from) "
-    r"(?:a )?(?:fall|jump)|where (?:can|could|do|would) (?:i|you|someone) (?:buy|get|find) "
+    r"(?:a )?(?:fall|jump)|where (?:can|could|do|would) (?:i|you|someone|people|one) "
+    r"(?:even |actually )?(?:buy|get|find) "
     r"(?:a )?(?:gun|rope|noose|pills|" + _PILLS + r"|charcoal|poison|barbiturates)|(?:fastest|"
     r"easiest|quickest|painless|surest|least painful) (?:way|method)s? to (?:die|go|end|do it|"
     r"kill)|does it hurt to (?:die|drown|hang|bleed|jump)|how long (?:\w+ ){0,4}(?:to die|to "
@@ -1046,6 +1070,9 @@ MEANS_WORDS = Prefiltered(
     + r"|without (?:eating|"
     r"drinking|food|water)|life insurance|dangerous|deadly|lethal|fatal|survive|feel anything|"
     r"knives|knife|blades?|razors?|pay ?out|walkway|won'?t hurt|without stopping|no gates|"
+    # a drop or a track left unguarded: "which stations don't have those barrier doors"
+    r"(?:no|without|(?:don'?t|doesn'?t|dont|doesnt) have(?: any)?(?: th(?:e|o)se)?) (?:safety )?"
+    r"(?:barriers?|barrier doors|railings?|fences?|nets?|screen doors)|barrier doors|"
     r"over-the-counter|take and how much|way out)\b"
 )
 SELF_HARM_INTENT = Prefiltered(
@@ -1067,7 +1094,8 @@ STRESSOR = Prefiltered(
     r"bankrupt|in debt|can'?t pay|repossess|foreclos|failed (?:my|the|all my) (?:exams?|"
     r"course|year|degree)|diagnos(?:ed|is)|terminal|custody|arrested|court case|"
     r"nobody (?:cares|loves me|would notice)|everything is falling apart|ruined my life|"
-    r"lost everything)\b"
+    r"lost everything|visa (?:got |was |has been )?(?:refused|denied|rejected)|(?:been|being|"
+    r"get|got) bullied|won'?t (?:speak|talk) to me|never loved me|so ashamed|humiliated)\b"
 )
 PERSONA_OVERRIDE = Prefiltered(
     r"\b(?:ignore (?:all |your |the |any )?(?:previous |prior |above )?(?:instructions|rules|"
@@ -1183,12 +1211,17 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
         for m in cue.pattern.finditer(text):
             before, after = text[: m.start()], text[m.end() :]
             if cue.negatable and _negated(before, m.group(0)):
-                why.append("negated")
+                if not _MANNER_AFTER.match(after):
+                    why.append("negated")
                 continue
             if _REPORTED_QUESTION.search(before):
                 why.append("reported")
                 continue
-            if _IDIOM_AFTER.search(after) and not _EARNEST.search(text):
+            if (
+                _IDIOM_AFTER.search(after)
+                and not _EARNEST.search(text)
+                and (cue.name != "suicidal" or _LAUGH_AFTER.match(after))
+            ):
                 why.append("idiom")
                 continue
             sentence, offset = _sentence(text, m.start(), m.end())
@@ -1416,11 +1449,12 @@ _THAT_WAS = re.compile(r"[.!?]?\s*(?:and )?(?:that|this|it) (?:was|were)\b")
 _ANNIVERSARY = re.compile(r"\b(years? (?:ago|back)),? (?:today|this (?:week|month|weekend))\b")
 
 
-def _years_back(t: str, hits: list[CueHit]) -> bool:
-    """Every act is told with a time years back: in its own sentence ("when I was nineteen I
-    took…"), in a bare time just before it ("Eight years ago. The overdose."), or in a "that was
-    … years ago" after it — in a message that names no recent or coming time (an anniversary,
-    "twenty years ago this week", names the day of the telling, not a recent one)."""
+def _years_back(t: str, hits: Sequence[CueHit | re.Match[str]]) -> bool:
+    """Every act (a cue's hit, or a regex match) is told with a time years back: in its own
+    sentence ("when I was nineteen I took…"), in a bare time just before it ("Eight years ago.
+    The overdose."), or in a "that was … years ago" after it — in a message that names no
+    recent or coming time (an anniversary, "twenty years ago this week", names the day of the
+    telling, not a recent one)."""
     told = _ANNIVERSARY.sub(r"\1", t)
     if (
         _RECENT.search(told)
@@ -1431,8 +1465,8 @@ def _years_back(t: str, hits: list[CueHit]) -> bool:
     ):
         return False
 
-    def dated(h: CueHit) -> bool:
-        own, offset = _sentence(t, h.start, h.end)
+    def dated(start: int, end: int) -> bool:
+        own, offset = _sentence(t, start, end)
         if _DISTANT_PAST.search(own):
             return True
         before = _sentence(t, offset - 2, offset - 1)[0] if offset > 1 else ""
@@ -1441,7 +1475,8 @@ def _years_back(t: str, hits: list[CueHit]) -> bool:
         after = t[offset + len(own) : offset + len(own) + 60]
         return bool(_THAT_WAS.match(after) and _DISTANT_PAST.search(after))
 
-    return all(not _ACT_NOW.search(t[h.start : h.end]) and dated(h) for h in hits)
+    spans = [(h.start, h.end) if isinstance(h, CueHit) else h.span() for h in hits]
+    return all(not _ACT_NOW.search(t[a:b]) and dated(a, b) for a, b in spans)
 
 
 _HISTORY_CUES = frozenset(
@@ -1580,6 +1615,50 @@ _POSTPONED_VAGUE = Prefiltered(
     r"with it|gave myself (?:until|till|a deadline|one more)|(?:put|putting|pushed|pushing) it "
     r"(?:off|back) (?:until|till|to|again))\b"
 )
+# A whole supply taken, said as done, the speaker the subject (said or left out, as in texting:
+# "took everything in the medicine cabinet", "swallowed the whole packet", "taken the lot,
+# washed them down with whisky", "just took a massive handful of my meds"). An overdose under
+# way when the message also speaks of pills, drink or a body's alarm (`_SUPPLY_CONTEXT`).
+_OF_PILLS_OR_END = (
+    r"(?! of (?!(?:my |the |his |her |these |those |all )?(?:[\w']+ )?" + _PILLS + r"))"
+    r"(?! (?:to|for|back|into|out|off|away|round|around|home|with me)\b)"
+)
+_SUPPLY_TAKEN = Prefiltered(
+    r"(?:^|(?<=[.!?,;:] )|(?<=\band )|\bi(?:'ve| have)? )(?:just |already |then )?"
+    r"(?:took|taken|swallowed|downed|necked) (?:(?:the (?:whole |entire )?lot|all of (?:them|em)|"
+    r"(?:them|em) all)\b(?! (?:to|for|back|into|out|off|away|round|around|home|with me)\b)|"
+    r"everything (?:in|from) (?:the|my) (?:\w+ )?(?:cabinet|cupboard|drawer)|"
+    r"the (?:whole|entire) (?:packet|pack|box|bottle|strip|blister|tub|supply|prescription)\b"
+    + _OF_PILLS_OR_END
+    + r"|an? (?:\w+ )?(?:handful|fistful)\b"
+    + _OF_PILLS_OR_END
+    + r")"
+)
+_SUPPLY_CONTEXT = Prefiltered(
+    r"\b(?:" + _PILLS + r"|medicine|cabinet|whisk(?:e)?y|vodka|wine|alcohol|booze|gin|rum|"
+    r"beer|drink|drank|overdos\w*|can'?t feel|chest|spinning|heart|dizzy|sick|sleepy|numb|"
+    r"washed (?:them|it|em) down)\b"
+)
+# Someone else as the subject of the sentence before a taken supply: a worried helper's report.
+_THIRD_SUBJECT = re.compile(
+    r"\b(?:he|she|they|my (?:\w+ )?(?:friend|mate|brother|sister|mum|mom|dad|son|daughter|"
+    r"partner|husband|wife|boyfriend|girlfriend|flatmate|roommate))\b(?![^.!?]*\bi\b)"
+)
+
+
+def _supply_taken(t: str) -> bool:
+    """The speaker took a whole supply (`_SUPPLY_TAKEN`), beside pills, drink or symptoms, and
+    not as a story years back (`_years_back`)."""
+    if not _SUPPLY_CONTEXT.search(t):
+        return False
+    own = [
+        m
+        for m in _own_matches(_SUPPLY_TAKEN, t)
+        if not _THIRD_SUBJECT.search(t[_sentence(t, m.start(), m.end())[1] : m.start()])
+    ]
+    return bool(own) and not _years_back(t, own)
+
+
 _YOU_ASKED = Prefiltered(
     r"\b(?:(?:do|did|have|are|were|could|can|will|would) (?:you|u) (?:still )?(?:have|got|take|"
     r"took|taken|keep|hold|holding|near|at|on|with|put|give|hand|lock|get rid|throw|flush|move|"
@@ -1891,6 +1970,10 @@ def _assess_text(text: str) -> RiskAssessment:
             categories.append(C.OVERDOSE)
         if re.search(r"\b(?:cut|cutting|bleeding)\b", t) and C.SELF_HARM not in categories:
             categories.append(C.SELF_HARM)
+    if _supply_taken(t):
+        level = L.IMMINENT
+        signals.append("supply_taken")
+        categories.extend(c for c in (C.SUICIDE, C.OVERDOSE) if c not in categories)
     if "overdose" in names and _SYMPTOMS.search(t):
         level = max_level([level, L.IMMINENT])
         signals.append("overdose_with_symptoms")
