@@ -1,5 +1,7 @@
-"""The pattern tier on messages it was not written against: the semantic tier's 600 training
-messages (original text, labelled by level), which were never used to write or tune patterns.
+"""The pattern tier on the package's 600 older screener messages (original text, labelled by
+level). They were not used to write or tune patterns until 2026-12-06; on 2026-12-07 the
+development messages' out-of-fold misses, these among them, were read to find the mechanisms
+added then (docs/safety.md), so since then this is a development figure, not a held-out one.
 
 Prints, per gold level, how often the pattern tier reaches `moderate` or above (the crisis
 threshold), and how often `none` messages are escalated.
