@@ -851,3 +851,68 @@ def test_a_whole_supply_taken_years_back_is_a_story_not_an_act() -> None:
     found = assess_text("Eleven years ago I took the whole box of my tablets with gin. Fine now.")
     assert not found.level.at_least(L.MODERATE), found.signals
     assert "supply_taken" not in found.signals
+
+
+# --- acts in plain words, second round (2026-12-07) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "floor"),
+    [
+        ("Set it to post at noon. If you're reading this, I went through with it.", L.IMMINENT),
+        ("so much blood from my wrist and it's still coming. not phoning anyone", L.IMMINENT),
+        ("the cuts are getting deeper. kinda hoping the next one goes too far", L.HIGH),
+        ("Last spring I walked into the river meaning not to come back.", L.HIGH),
+        ("My exams ruined my life. Can I make it look like an accident?", L.HIGH),
+    ],
+)
+def test_acts_and_intent_in_plain_words(text: str, floor: RiskLevel) -> None:
+    assert _level(text).at_least(floor), assess_text(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a lot of blood and it won't stop, my period is awful this month",
+        "If you're reading this, I hope your week is going well!",
+        "We walked into the sea at sunset, it was freezing",
+    ],
+)
+def test_the_same_words_in_ordinary_life_are_not_crisis(text: str) -> None:
+    assert not _level(text).at_least(L.MODERATE), assess_text(text).signals
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("bought a bat. going to wait for him when he comes out of the gym friday", L.HIGH),
+        ("im parked outside her flat. knife's in my bag. dont try and stop me", L.IMMINENT),
+        ("taking my uncle's knife to school tomorrow, they'll be sorry", L.HIGH),
+    ],
+)
+def test_a_weapon_at_hand_and_a_person_waited_for_is_harm_to_others(
+    text: str, level: RiskLevel
+) -> None:
+    found = assess_text(text)
+    assert found.level.at_least(level), found.signals
+    assert C.HARM_TO_OTHERS in found.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "grabbed my bat, waiting for him to text so we can go to cricket practice",
+        "I got a new knife for my cooking class, can't wait for her to taste the curry",
+    ],
+)
+def test_a_bat_or_a_knife_in_ordinary_plans_is_not(text: str) -> None:
+    assert "weapon_and_waiting" not in assess_text(text).signals
+
+
+def test_a_first_person_cue_beside_someone_else_is_the_speakers_own() -> None:
+    # "he is" in the sentence made the whole sentence someone else's
+    assert _level("The man upstairs is loud again. If he is loud once more I will do it.").at_least(
+        L.HIGH
+    )
+    # someone else's words reported without quotation marks stay theirs
+    assert not _level("My dad keeps saying I will do it tonight when he is drunk").at_least(L.HIGH)

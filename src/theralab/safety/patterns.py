@@ -414,7 +414,8 @@ CUES: tuple[Cue, ...] = (
         r"scratch(?:ing|ed)? (?:myself|my (?:arms?|skin)) (?:until|till|raw)|relapsed "
         r"(?:with |on |into )?(?:self harm|cutting|hurting myself)|(?:self harm|cutting) "
         r"relapse|(?:the )?urge to (?:cut|hurt myself|burn)|(?:hid|hide|hiding|bought|keep|"
-        r"kept) (?:a |the |my )?(?:blades?|razors?)|my (?:fresh |new )?(?:cuts|scars) "
+        r"kept) (?:a |the |my )?(?:blades?|razors?)|(?:my|the) cuts (?:are|r) getting deeper|"
+        r"my (?:fresh |new )?(?:cuts|scars) "
         r"(?:are|keep|won'?t)|cutting again|"
         # not "my hours were cut again"
         r"(?<!was )(?<!were )(?<!got )(?<!get )(?<!been )(?<!being )(?<!be )(?<!is )(?<!are )"
@@ -502,6 +503,9 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:tried to (?:kill myself|end (?:it|my life|things)|overdose|die|"
         r"hang myself)|(?:made|had) an attempt|(?:drove|crashed|jumped|overdosed)[^.]{0,40}on "
         r"purpose|(?:my|a) (?:suicide )?attempt|attempted (?:suicide|to (?:kill|end|take))|"
+        r"(?:walked|waded|swam|went) (?:out )?into the (?:sea|river|lake|water|ocean|waves)"
+        r"[^.]{0,40}(?:(?:meaning|intending|planning|wanting) (?:not )?to (?:not )?come back|"
+        r"to (?:die|drown|end it))|"
         # "attempted sunday": attempted, given a day
         r"(?<!not )(?<!never )attempted (?:again )?(?:(?:on |last )?(?:monday|tuesday|"
         r"wednesday|thursday|friday|saturday|sunday|night|week)|yesterday|last night|"
@@ -544,6 +548,13 @@ CUES: tuple[Cue, ...] = (
         r"at) (?:the )?(?:bridge|roof|ledge|cliff|tracks)|(?:rope|noose) is (?:ready|up|tied|"
         r"around)|(?:loaded|holding) (?:the|my|a) gun|(?:can'?t stop|won'?t stop) (?:the )?"
         r"bleeding|bleeding (?:a lot|everywhere|badly)|started (?:the car|cutting) (?:in|and)|"
+        r"(?:more|so much|a lot of) blood (?:than (?:usual|normal|before|ever) )?(?:from|out of|"
+        r"on) my (?:arm|wrist|leg|thigh|cuts?)s?\b[^.]{0,40}(?:still (?:going|coming)|won'?t stop|"
+        r"not stopping|keeps coming)|"
+        # a message left to be read after the act: "if you're reading this, I went through with it"
+        r"if (?:you'?re|you are|anyone is|someone is) reading this,? (?:\w+ ){0,2}(?:i (?:went "
+        r"through with it|did it|(?:am|'?m) (?:already )?(?:gone|dead))|it'?s (?:already )?(?:done|"
+        r"too late))|"
         r"this is it|it'?s (?:done|happening) (?:now|tonight)|(?:standing|sitting) (?:on|by|at) "
         r"(?:the )?(?:wrong side|(?:train |railway )?tracks|edge|ledge)|next (?:one|train) "
         r"(?:comes|is due)|swallowed (?:everything|all)|(?:took|taken|had) (?:a load|a lot|"
@@ -582,7 +593,9 @@ CUES: tuple[Cue, ...] = (
         r"away with|won'?t be walking away)|(?:finds?|find) out what happens when|make (?:him|"
         r"her|them) (?:hurt|pay|suffer|bleed)|get hold of a (?:gun|knife|weapon)|(?:following|"
         r"followed|watching) (?:him|her|them) (?:home|every)|know (?:where|when) (?:he|she|"
-        r"they) (?:parks|lives|works|walks))",
+        r"they) (?:parks|lives|works|walks)|(?:bring|bringing|taking|take|brought|took) (?:a|my|"
+        r"the|\w+'?s?) (?:[\w']+ )?(?:knife|knives|gun|blade|machete|weapon|bat)s? (?:in)?to "
+        r"(?:school|class|college|campus|uni)\b)",
         L.HIGH,
         C.HARM_TO_OTHERS,
     ),
@@ -1043,7 +1056,7 @@ MEANS_INQUIRY = Prefiltered(
     r"to kill) (?:me|you|someone|somebody|a person|anyone)|would (?:u|you|i|someone|a person|"
     r"anyone) survive (?:it|that|the fall|a fall|jumping)|(?:deadly|lethal|fatal) (?:together|"
     r"combined|mixed)|make sure (?:they|you|i|people|someone) (?:don'?t|do not|wouldn'?t|won'?t) "
-    r"survive)"
+    r"survive)|(?:make|making|made) it (?:look|seem) like an accident"
 )
 # A question about something that could be a means (medication, heights, water, rail, weapons,
 # lethality). Harmless alone; `high` after a stressor or any earlier risk.
@@ -1078,7 +1091,8 @@ MEANS_WORDS = Prefiltered(
 SELF_HARM_INTENT = Prefiltered(
     r"\b(?:trying to die|wanted (?:it )?to (?:die|be the end|end)|hop(?:e|ed|ing) it would "
     r"(?:kill me|be the end)|something more|(?:don'?t|do not) (?:think i )?want it to stop|"
-    r"wanted to die|not sure i'?m glad)\b"
+    r"wanted to die|not sure i'?m glad|hop(?:e|es|ed|ing) (?:one|it|this one|the next one) "
+    r"(?:goes|cuts|went) too (?:far|deep))\b"
 )
 STRESSOR = Prefiltered(
     r"\b(?:(?:girlfriend|boyfriend|wife|husband|partner|fianc[eé]e?) (?:left|dumped|cheated|"
@@ -1364,6 +1378,13 @@ def _supporter_frame(sentence: str, start: int) -> bool:
     return bool(_ADVICE_LEAD.search(_clause(lead) if _clause(lead).strip() else lead[-40:]))
 
 
+_REPORTING = re.compile(
+    r"\b(?:said|says|saying|say|told|tells|telling|tell|texted|texts|texting|wrote|writes|"
+    r"messaged|posted|asked|asks|screamed|shouted|yelled|whispered|threatened|threatens|"
+    r"threatening|goes|went|like)\b"
+)
+
+
 def _owned(text: str, start: int, end: int, cue: Cue) -> bool:
     """In a gaming / fiction / academic / third-party context, a cue still counts when the
     speaker plainly owns it: first person in the cue's own sentence, with no game or fiction
@@ -1383,6 +1404,10 @@ def _owned(text: str, start: int, end: int, cue: Cue) -> bool:
         r"\b(?:said|says|told (?:me|us)|wrote|texted|posted|messaged)\s*[:,]?\s*['\"]", lead
     ):
         return False  # quoted speech of someone else
+    if _SUBJECT_LEAD.match(text, start) and not _REPORTING.search(lead):
+        # the cue names its subject, the speaker ("… if he is loud, I will do it"), and no one's
+        # words are reported before it ("he keeps saying I will be gone")
+        return True
     if re.search(r"\bi\b[^.,;!?]{0,25}$", lead):
         return True  # "I picture ...", "I keep ...": the speaker's own
     if _THIRD_PARTY.search(sentence[: start - sent_start]) and not re.search(
@@ -1657,6 +1682,24 @@ def _supply_taken(t: str) -> bool:
         if not _THIRD_SUBJECT.search(t[_sentence(t, m.start(), m.end())[1] : m.start()])
     ]
     return bool(own) and not _years_back(t, own)
+
+
+# A weapon at hand and a person waited for: "bought a bat, going to wait for him after his
+# shift", "outside his work, the knife's in my bag". `high` harm to others; with a time, or
+# "don't try to stop me", `imminent`.
+_WEAPON_AT_HAND = Prefiltered(
+    r"\b(?:(?:bought|got|have|grabbed|took|brought|carrying|holding|with|sharpened) (?:a |my |"
+    r"the |his |her |\w+'s )?(?:baseball )?(?:bat|knife|hammer|machete|crowbar|gun|blade|"
+    r"tyre iron)s?\b|(?:bat|knife|hammer|machete|crowbar|gun)s?(?:'s| is| are)? (?:on|in|under) "
+    r"(?:the|my) (?:back seat|car|bag|pocket|jacket|coat|seat|boot|trunk))"
+)
+_LYING_IN_WAIT = Prefiltered(
+    r"\b(?:wait(?:ing)? for (?:him|her|them)\b(?! to (?:call|text|reply|answer|ring))|"
+    r"(?:i'?m|im|i am) (?:outside|parked (?:outside|near|by)) (?:his|her|their) (?:work|house|"
+    r"place|flat|school|office|gym|door)|go(?:ing)? round to (?:his|her|their)|(?:his|her|their) "
+    r"shift (?:ends|finishes)|when (?:he|she|they) (?:comes?|gets?|walks?) (?:out|home|back))\b"
+)
+_DONT_STOP_ME = Prefiltered(r"\b(?:don'?t|do not|dont) (?:try (?:and|to) )?stop me\b")
 
 
 _YOU_ASKED = Prefiltered(
@@ -1974,6 +2017,12 @@ def _assess_text(text: str) -> RiskAssessment:
         level = L.IMMINENT
         signals.append("supply_taken")
         categories.extend(c for c in (C.SUICIDE, C.OVERDOSE) if c not in categories)
+    if _own_matches(_WEAPON_AT_HAND, t) and _own_matches(_LYING_IN_WAIT, t):
+        soon = re.search(_NOW, t) or re.search(r"\bin \d+\b", t) or _DONT_STOP_ME.search(t)
+        level = max_level([level, L.IMMINENT if soon else L.HIGH])
+        signals.append("weapon_and_waiting")
+        if C.HARM_TO_OTHERS not in categories:
+            categories.append(C.HARM_TO_OTHERS)
     if "overdose" in names and _SYMPTOMS.search(t):
         level = max_level([level, L.IMMINENT])
         signals.append("overdose_with_symptoms")
