@@ -916,3 +916,35 @@ def test_a_first_person_cue_beside_someone_else_is_the_speakers_own() -> None:
     )
     # someone else's words reported without quotation marks stay theirs
     assert not _level("My dad keeps saying I will do it tonight when he is drunk").at_least(L.HIGH)
+
+
+# --- found, then in care; about to go over; a note read after (2026-12-07) --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("my brother found me. we're in A&E now. i'm ok", L.HIGH),
+        ("a security guard grabbed me at the edge, now I'm in a room with a paramedic", L.HIGH),
+        ("im about to step off. sorry mum", L.IMMINENT),
+        ("About to let go. Don't try to stop me.", L.IMMINENT),
+        ("Timed to send at eight. If you are reading it, I went through with it.", L.IMMINENT),
+    ],
+)
+def test_found_then_in_care_or_about_to_go_over(text: str, level: RiskLevel) -> None:
+    assert _level(text).at_least(level), assess_text(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the police found me when I got lost hiking and the ambulance checked me over",
+        "I found me a new hospital job, starting Monday!",
+        "When I was sixteen my mum found me and I was in hospital for a week.",
+        "My brother found me in bed with flu and drove me to the hospital",
+        "I'm about to jump, wish me luck, first skydive!",
+        "about to jump in the pool lol",
+    ],
+)
+def test_care_after_an_accident_or_long_ago_and_a_jump_for_fun_are_not(text: str) -> None:
+    assert not _level(text).at_least(L.HIGH), assess_text(text).signals

@@ -552,9 +552,9 @@ CUES: tuple[Cue, ...] = (
         r"on) my (?:arm|wrist|leg|thigh|cuts?)s?\b[^.]{0,40}(?:still (?:going|coming)|won'?t stop|"
         r"not stopping|keeps coming)|"
         # a message left to be read after the act: "if you're reading this, I went through with it"
-        r"if (?:you'?re|you are|anyone is|someone is) reading this,? (?:\w+ ){0,2}(?:i (?:went "
-        r"through with it|did it|(?:am|'?m) (?:already )?(?:gone|dead))|it'?s (?:already )?(?:done|"
-        r"too late))|"
+        r"if (?:you'?re|you are|anyone is|someone is) reading (?:this|it),? (?:\w+ ){0,2}(?:i "
+        r"(?:went through with it|did it|(?:am|'?m) (?:already )?(?:gone|dead))|it'?s (?:already )?"
+        r"(?:done|too late))|"
         r"this is it|it'?s (?:done|happening) (?:now|tonight)|(?:standing|sitting) (?:on|by|at) "
         r"(?:the )?(?:wrong side|(?:train |railway )?tracks|edge|ledge)|next (?:one|train) "
         r"(?:comes|is due)|swallowed (?:everything|all)|(?:took|taken|had) (?:a load|a lot|"
@@ -1699,7 +1699,36 @@ _LYING_IN_WAIT = Prefiltered(
     r"place|flat|school|office|gym|door)|go(?:ing)? round to (?:his|her|their)|(?:his|her|their) "
     r"shift (?:ends|finishes)|when (?:he|she|they) (?:comes?|gets?|walks?) (?:out|home|back))\b"
 )
-_DONT_STOP_ME = Prefiltered(r"\b(?:don'?t|do not|dont) (?:try (?:and|to) )?stop me\b")
+_DONT_STOP_ME = Prefiltered(
+    r"\b(?:don'?t|do not|dont) (?:want (?:anyone|anybody|you|them) to )?(?:try (?:and|to) )?"
+    r"stop me\b"
+)
+# About to go over an edge ("I'm about to step off"), said with a farewell or "don't stop me":
+# `imminent`. (Alone, "about to jump" is as often a pool or a parachute.)
+_ABOUT_TO_GO_OVER = Prefiltered(
+    r"\babout to (?:step off|jump|let go|go over)(?=\s*(?:[.!,]|$| the (?:edge|ledge|bridge|"
+    r"roof|platform|cliff|railing)))"
+)
+_FAREWELL = Prefiltered(
+    r"\b(?:goodbye|good bye|bye everyone|sorry|i love you|love you all|forgive me|this is it)\b"
+)
+# Found or stopped, then in care: "my sister found me, we're at the ER", "the guard grabbed me,
+# now I'm with two paramedics" — a recent attempt (`high`).
+_FOUND_ME = Prefiltered(
+    r"\b(?:found me(?! (?:a|an|some|the|my|this|that|another|one)\b)|talked me down|pulled me "
+    r"(?:out|back|off)|grabbed me|got me (?:down|off|out))\b"
+)
+# …unless the care was for an accident ("the police found me when I got lost hiking") or is
+# over ("I was in hospital for five weeks")
+_ACCIDENT = Prefiltered(
+    r"\b(?:got lost|accident|accidentally|slipped|tripped|hiking|climbing|skiing|crash(?:ed)? "
+    r"(?:my|the|into)|broke my|concussion|flu|fever|asthma|allergic|(?:was|were) in (?:the )?"
+    r"(?:hospital|ward|icu) for)\b"
+)
+_IN_CARE = Prefiltered(
+    r"\b(?:hospital|er|a&e|a and e|ambulance|paramedics?|icu|intensive care|drip|narcan|charcoal|"
+    r"stomach pumped|psych ward|ward)\b"
+)
 
 
 _YOU_ASKED = Prefiltered(
@@ -2017,6 +2046,21 @@ def _assess_text(text: str) -> RiskAssessment:
         level = L.IMMINENT
         signals.append("supply_taken")
         categories.extend(c for c in (C.SUICIDE, C.OVERDOSE) if c not in categories)
+    if _own_matches(_ABOUT_TO_GO_OVER, t) and (_DONT_STOP_ME.search(t) or _FAREWELL.search(t)):
+        level = L.IMMINENT
+        signals.append("about_to_go_over")
+        if C.SUICIDE not in categories:
+            categories.append(C.SUICIDE)
+    if (
+        _own_matches(_FOUND_ME, t)
+        and _IN_CARE.search(t)
+        and not _DISTANT_PAST.search(t)
+        and not _ACCIDENT.search(t)
+    ):
+        level = max_level([level, L.HIGH])
+        signals.append("found_then_in_care")
+        if C.SUICIDE not in categories:
+            categories.append(C.SUICIDE)
     if _own_matches(_WEAPON_AT_HAND, t) and _own_matches(_LYING_IN_WAIT, t):
         soon = re.search(_NOW, t) or re.search(r"\bin \d+\b", t) or _DONT_STOP_ME.search(t)
         level = max_level([level, L.IMMINENT if soon else L.HIGH])
