@@ -443,6 +443,15 @@ def calibrated(logits: np.ndarray, cal: Sequence[tuple[float, float]]) -> np.nda
     return np.minimum.accumulate(1 / (1 + np.exp(-(a * logits + b))), axis=1)
 
 
+def shipped_thresholds() -> dict[str, list[float]]:
+    """The package's heads' thresholds per sensitivity, in STEPS order ({} when none ship)."""
+    path = DATA / CLASSIFIER_FILE
+    if not path.is_file():
+        return {}
+    found = json.loads(path.read_text(encoding="utf-8")).get("thresholds", {})
+    return {name: [float(t[step]) for step in STEPS] for name, t in found.items()}
+
+
 def levels_at(probs: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
     reached = probs >= np.array(thresholds)
     out = np.zeros(len(probs), dtype=int)
@@ -977,6 +986,13 @@ def main() -> None:
             "frozen_learned_tier_only": message_figures(fz_pred, fz_ranks),
             "dev_cv_builtin_client_talk": message_figures(floor.combine(pred)[calm], ranks[calm]),
         }
+    # The shipped heads' thresholds on these out-of-fold scores: what a change elsewhere (the
+    # pattern tier, whose floor these figures include) does to the screener as it ships.
+    for name, shipped in shipped_thresholds().items():
+        if name in report:
+            report[name]["dev_cv_at_shipped_thresholds"] = message_figures(  # type: ignore[index]
+                floor.combine(levels_at(probs, shipped))[written], ranks[written]
+            )
     report["patterns_only"] = {
         "dev": message_figures(floor.rank[written], ranks[written]),
         "frozen": message_figures(floor_frozen.rank, fz_ranks),
