@@ -948,3 +948,15 @@ def test_found_then_in_care_or_about_to_go_over(text: str, level: RiskLevel) -> 
 )
 def test_care_after_an_accident_or_long_ago_and_a_jump_for_fun_are_not(text: str) -> None:
     assert not _level(text).at_least(L.HIGH), assess_text(text).signals
+
+
+def test_a_command_from_a_heard_source_and_a_secret_goodbye() -> None:
+    found = assess_text(
+        "The signal is clear tonight. It keeps telling me I should walk into the canal."
+    )
+    assert found.level.at_least(L.HIGH) and C.PSYCHOSIS in found.categories, found.signals
+    assert _level("The wifi signal is weak, it says I should restart the router") is L.NONE
+    assert _level("the voices say I should walk into the sea").at_least(L.HIGH)
+    assert _level("I hugged my dad without him knowing it was goodbye. Said my goodbyes.").at_least(
+        L.HIGH
+    )

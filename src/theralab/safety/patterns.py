@@ -183,7 +183,8 @@ _SELF_TARGET = (
     r"(?:(?:kill|hurt|harm|cut|burn|punish|drown|hang|starve) (?:myself|my ?self)|end (?:it|my "
     r"life|things)|die\b|jump\b|(?:walk|step|run) (?:out )?(?:in(?:to)?|in front of|onto) "
     r"(?:the |a |an )?(?:traffic|road|motorway|highway|cars?|trains?|tracks|bus(?:es)?|"
-    r"lorr(?:y|ies)|trucks?)|(?:throw|drive) (?:myself|my car)|stop (?:eating|breathing))"
+    r"lorr(?:y|ies)|trucks?)|(?:walk|step|wade|go) (?:out )?into (?:the |a )?(?:lake|sea|river|"
+    r"water|ocean|canal|waves)|(?:throw|drive) (?:myself|my car)|stop (?:eating|breathing))"
 )
 _OTHER_TARGET = (
     r"(?:kill|hurt|harm|stab|attack|poison|strangle|push|hit|punish|drown|smother|shoot|burn|"
@@ -1626,7 +1627,8 @@ _FINALITY = Prefiltered(
     r"any of (?:it|this|them))|for good|forever|permanently|one last|(?:last|final) time|before "
     r"i go|won'?t be (?:here|around)|(?:be|are) (?:ok|okay|fine|better off|looked after|taken "
     r"care of) without me|finally (?:rest|be at peace|get some peace|be free|sleep)|at peace|"
-    r"no longer (?:be )?a burden|tie up (?:loose ends|everything))\b"
+    r"no longer (?:be )?a burden|tie up (?:loose ends|everything)|without (?:her|him|them|"
+    r"anyone|anybody|my \w+) knowing (?:that )?it was (?:goodbye|the last time))\b"
 )
 # A postponed or aborted attempt in plain words is a cue (`postponed_attempt`); these vaguer
 # forms ("was going to do it last night but…", "not tonight, maybe next week") are `high`
@@ -1699,6 +1701,13 @@ _LYING_IN_WAIT = Prefiltered(
     r"place|flat|school|office|gym|door)|go(?:ing)? round to (?:his|her|their)|(?:his|her|their) "
     r"shift (?:ends|finishes)|when (?:he|she|they) (?:comes?|gets?|walks?) (?:out|home|back))\b"
 )
+# A source a psychosis hears commands from, named in the message: "the static's tuned in… it
+# says I should walk into the lake". Then "it says I should …" is a command hallucination.
+_HALLUCINATED_SOURCE = Prefiltered(
+    r"\b(?:static|signal|transmission|frequency|broadcast(?:ing|s)?|the station|implant|chip in "
+    r"my|voices?)\b"
+)
+_IT_COMMANDS = Prefiltered(rf"\b(?:it|they){_COMMAND}{_SELF_TARGET}")
 _DONT_STOP_ME = Prefiltered(
     r"\b(?:don'?t|do not|dont) (?:want (?:anyone|anybody|you|them) to )?(?:try (?:and|to) )?"
     r"stop me\b"
@@ -2046,6 +2055,14 @@ def _assess_text(text: str) -> RiskAssessment:
         level = L.IMMINENT
         signals.append("supply_taken")
         categories.extend(c for c in (C.SUICIDE, C.OVERDOSE) if c not in categories)
+    if (
+        "command_hallucination_self" not in names
+        and _HALLUCINATED_SOURCE.search(t)
+        and _IT_COMMANDS.search(t)
+    ):
+        level = max_level([level, L.HIGH])
+        signals.append("command_from_hallucinated_source")
+        categories.extend(c for c in (C.PSYCHOSIS, C.SUICIDE) if c not in categories)
     if _own_matches(_ABOUT_TO_GO_OVER, t) and (_DONT_STOP_ME.search(t) or _FAREWELL.search(t)):
         level = L.IMMINENT
         signals.append("about_to_go_over")
