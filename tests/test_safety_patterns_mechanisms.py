@@ -960,3 +960,18 @@ def test_a_command_from_a_heard_source_and_a_secret_goodbye() -> None:
     assert _level("I hugged my dad without him knowing it was goodbye. Said my goodbyes.").at_least(
         L.HIGH
     )
+
+
+def test_the_protocol_answers_the_new_signals_as_their_danger_not_as_suicide() -> None:
+    """A weapon and a person waited for is answered as a danger to others, and a command
+    heard from a source as a command hallucination, even when a learned tier adds a suicide
+    category beside them."""
+    protocol = CrisisProtocol(locale="en-US")
+    weapon = assess_text("bought a bat. going to wait for him when he comes out of the gym friday")
+    weapon = weapon.merge(RiskAssessment(level=L.HIGH, categories=[C.SUICIDE], detector="x"))
+    reply = protocol.respond(weapon).text
+    assert "stay away from the person" in reply, reply
+    heard = assess_text("The signal is clear. It keeps telling me I should walk into the canal.")
+    heard = heard.merge(RiskAssessment(level=L.HIGH, categories=[C.SUICIDE], detector="x"))
+    reply = protocol.respond(heard).text
+    assert "voices" in reply and "act on them" in reply, reply

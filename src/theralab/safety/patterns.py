@@ -1708,6 +1708,10 @@ _HALLUCINATED_SOURCE = Prefiltered(
     r"my|voices?)\b"
 )
 _IT_COMMANDS = Prefiltered(rf"\b(?:it|they){_COMMAND}{_SELF_TARGET}")
+# The signals of the two rules above and below that the crisis protocol answers as a command
+# hallucination and as a danger to others (`theralab.safety.protocol`).
+COMMAND_HEARD = "command_hallucination_heard"
+WEAPON_AND_WAITING = "weapon_and_waiting"
 _DONT_STOP_ME = Prefiltered(
     r"\b(?:don'?t|do not|dont) (?:want (?:anyone|anybody|you|them) to )?(?:try (?:and|to) )?"
     r"stop me\b"
@@ -2061,7 +2065,7 @@ def _assess_text(text: str) -> RiskAssessment:
         and _IT_COMMANDS.search(t)
     ):
         level = max_level([level, L.HIGH])
-        signals.append("command_from_hallucinated_source")
+        signals.append(COMMAND_HEARD)
         categories.extend(c for c in (C.PSYCHOSIS, C.SUICIDE) if c not in categories)
     if _own_matches(_ABOUT_TO_GO_OVER, t) and (_DONT_STOP_ME.search(t) or _FAREWELL.search(t)):
         level = L.IMMINENT
@@ -2081,7 +2085,7 @@ def _assess_text(text: str) -> RiskAssessment:
     if _own_matches(_WEAPON_AT_HAND, t) and _own_matches(_LYING_IN_WAIT, t):
         soon = re.search(_NOW, t) or re.search(r"\bin \d+\b", t) or _DONT_STOP_ME.search(t)
         level = max_level([level, L.IMMINENT if soon else L.HIGH])
-        signals.append("weapon_and_waiting")
+        signals.append(WEAPON_AND_WAITING)
         if C.HARM_TO_OTHERS not in categories:
             categories.append(C.HARM_TO_OTHERS)
     if "overdose" in names and _SYMPTOMS.search(t):

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from theralab.safety.answers import AFFIRMED
-from theralab.safety.patterns import CUES, normalise
+from theralab.safety.patterns import COMMAND_HEARD, CUES, WEAPON_AND_WAITING, normalise
 from theralab.safety.resources import CountryResources, Resource, resources_for
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
 from theralab.safety.whose import OTHER_AT_RISK
@@ -74,6 +74,7 @@ _COMMAND_SIGNALS = frozenset(
         "command_hallucination_self",
         "command_hallucination_others",
         "command_hallucination_in_context",
+        COMMAND_HEARD,
     }
 )
 _CONDITION_CATEGORIES = (
@@ -103,7 +104,7 @@ _HARM_OTHERS_SIGNALS = frozenset(
     c.name
     for c in CUES
     if RiskCategory.HARM_TO_OTHERS in c.categories and c.name not in _COMMAND_SIGNALS
-)
+) | {WEAPON_AND_WAITING}
 # Signals that a weapon or other means is at hand.
 _MEANS_SIGNALS = frozenset({"means_access", "means_access_with_ideation", "plan_means_time"})
 
