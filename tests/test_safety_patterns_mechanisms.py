@@ -975,3 +975,63 @@ def test_the_protocol_answers_the_new_signals_as_their_danger_not_as_suicide() -
     heard = heard.merge(RiskAssessment(level=L.HIGH, categories=[C.SUICIDE], detector="x"))
     reply = protocol.respond(heard).text
     assert "voices" in reply and "act on them" in reply, reply
+
+
+# --- denials after the cue, and someone else's quoted words (2026-12-07) ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Angry about the rent, yes. Wanting to hurt myself, no.",
+        "Am I suicidal? No. Am I fed up with my landlord? Very.",
+        "the GP asked about self-harm and I said no, it's never been me",
+    ],
+)
+def test_a_denial_after_the_cue_or_a_no_to_a_question_is_a_denial(text: str) -> None:
+    assert _level(text) is L.NONE, assess_text(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do I want to die? Yes. Most days.",
+        "I want to kill myself, no one would notice",
+        "the GP asked about self-harm and I said yes, I cut last week",
+    ],
+)
+def test_a_yes_or_a_no_that_is_not_a_denial_stays_risk(text: str) -> None:
+    assert _level(text).at_least(L.MODERATE), assess_text(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'our support then typed "gg i want to die" in team chat',
+        'you keep saying "i wanna kms" and you never laugh when you say it',
+        'Tell your GP "I have been planning to kill myself" and they will listen.',
+    ],
+)
+def test_someone_elses_quoted_words_are_not_the_speakers_risk(text: str) -> None:
+    found = assess_text(text)
+    assert not found.level.at_least(L.MODERATE), found.signals
+    # and they are no reason to hold a learned tier's raise
+    assert not any(s.startswith("protective:") for s in found.signals), found.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'I told my counsellor "I want to die" and she went quiet',
+        '"I want to die" is the only thought I have left',
+        'She said "just kill yourself" and now I want to die',
+    ],
+)
+def test_the_speakers_own_quoted_words_or_words_after_the_quote_stay_risk(text: str) -> None:
+    assert _level(text).at_least(L.MODERATE), assess_text(text).signals
+
+
+def test_a_misspelt_embarrassment_is_still_an_idiom_and_clean_from_is_recovery() -> None:
+    assert _level("i want to die of embarassment, he wore socks with sandals") is L.NONE
+    found = assess_text("Eight years clean from self-harm this spring. Proud of it.")
+    assert not found.level.at_least(L.MODERATE), found.signals

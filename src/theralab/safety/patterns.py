@@ -929,12 +929,46 @@ _MANNER_AFTER = re.compile(
     r"\W*(?:alone|on my own|by myself|like this|like that|this way|that way|in pain|slowly|"
     r"here|in (?:a|the|this) (?:hospital|bed|room|place|flat|house))\b"
 )
+# A denial said after the cue ("Thinking about hurting myself, no."; "Do I want to die? No.")
+# and a question about it answered no ("my therapist asked about self-harm, I said no"). (A
+# reason denied, "not because I want to die, but…", is left alone: it comes with the risk
+# said another way.)
+_DENIED_AFTER = re.compile(r"\s*[,:?-]\s*(?:no|nope|never|not at all|not really)\s*(?:[.!]|$)")
+_ASKED_ABOUT = re.compile(r"\b(?:asked|asks|asking) (?:me )?(?:about|if|whether) (?:any )?$")
+_ANSWERED_NO = re.compile(r"[^.!?]{0,20}?\bi (?:said|told (?:her|him|them)|answered|say) no\b")
+# Words in quotation marks that someone else said, typed or is told to say: "jungler typed
+# "ff i want to die"", "you've been saying "i wanna kms"", "tell them "I'm planning to die"".
+# The speaker's own quoted words ("I told my therapist "I want to die"") stay theirs.
+_QUOTES = frozenset('"“”')
+_REPORTED_BY = re.compile(
+    r"\b(?:(?:said|says|saying|typed|types|typing|wrote|writes|texted|texts|texting|posted|"
+    r"posts|messaged|asked|asks|replied|replies|screamed|yelled|goes|went)(?: [\w']+){0,5}|"
+    r"tell (?:them|him|her|someone|anyone|your \w+|a \w+|the \w+))\s*[:,(]?\s*$"
+)
+_SPEAKER_REPORTS = re.compile(
+    r"\b(?:i|we)(?:'ve|'d| have| had)? (?:\w+ ){0,2}?(?:said|say|told|tell|typed|wrote|texted|"
+    r"posted|messaged|asked|screamed|yelled|replied|keep saying|kept saying)\b"
+)
+
+
+def _quoted_from_someone_else(text: str, start: int) -> bool:
+    """The cue sits inside quotation marks that open after someone else's reporting verb (or
+    an instruction to say it), with no "I said" of the speaker's own before them."""
+    marks = [i for i, c in enumerate(text[:start]) if c in _QUOTES]
+    if len(marks) % 2 == 0:
+        return False
+    lead = text[max(0, marks[-1] - 100) : marks[-1]]
+    lead = re.split(r"[.!?;]", lead)[-1]
+    found = _REPORTED_BY.search(lead)
+    return bool(found) and not _SPEAKER_REPORTS.search(lead)
+
+
 # What makes a cue an idiom when it follows it in the same sentence ("want to die of
 # embarrassment", "nearly killed myself skiing"); a laugh may follow after "!" or a full stop.
 # A sentence that ends first is a statement of its own: "I want to kill myself. Inside I'm
 # already gone." is not an idiom.
 _IDIOM_AFTER = re.compile(
-    r"^(?:[^\w.!?;]*(?:of (?:embarrassment|shame|boredom|laughter|cringe)|laughing|inside|"
+    r"^(?:[^\w.!?;]*(?:of (?:embar+ass?ment|shame|boredom|laughter|cringe)|laughing|inside|"
     r"a little|from (?:embarrassment|cringe)|(?:while |when )?(?:playing|at (?:the )?"
     r"(?:gym|game|match|practice|training)|running|lifting|skiing|by accident|accidentally|"
     r"(?:in|on) (?:a|the) (?:fall|stairs|match|pitch)|falling|cooking|at work))|"
@@ -1019,7 +1053,7 @@ _REPORTED_QUESTION = re.compile(
 _RECOVERY = Prefiltered(
     r"\b(?:used to|years? ago|(?:years?|months?) since|(?:asked|asking|ask) (?:me )?"
     r"(?:earlier )?(?:if|whether)|when i was (?:younger|a (?:teen|kid|child)|\d+|in school)|"
-    r"(?:clean|free|sober) (?:for|since)|in recovery|recovered|haven'?t (?:\w+ ){0,2}since|"
+    r"(?:clean|free|sober) (?:for|since|from)|in recovery|recovered|haven'?t (?:\w+ ){0,2}since|"
     r"(?:back|long time) ago|in the past|these days i'?m (?:ok|okay|fine|good|better)|"
     r"doing (?:much )?better now)\b"
 )
@@ -1229,6 +1263,12 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
                 if not _MANNER_AFTER.match(after):
                     why.append("negated")
                 continue
+            if cue.negatable and (
+                _DENIED_AFTER.match(after)
+                or (_ASKED_ABOUT.search(before) and _ANSWERED_NO.match(after))
+            ):
+                why.append("negated")
+                continue
             if _REPORTED_QUESTION.search(before):
                 why.append("reported")
                 continue
@@ -1263,6 +1303,11 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
                 continue
             if cue.personal and _addressed_to_someone_else(text, m.start(), m.end()):
                 why.append("addressed")
+                continue
+            if cue.personal and _quoted_from_someone_else(text, m.start()):
+                # Not the speaker's words, so the cue does not count; nor is it a reason to hold
+                # a learned tier's raise (no `protective:` signal): a person who quotes someone
+                # may also be speaking of themselves around the quotation.
                 continue
             hits.append(CueHit(cue, m.start(), m.end()))
             break
@@ -1401,10 +1446,13 @@ def _owned(text: str, start: int, end: int, cue: Cue) -> bool:
     ):
         return False
     lead = sentence[: start - sent_start]
-    if re.search(
-        r"\b(?:said|says|told (?:me|us)|wrote|texted|posted|messaged)\s*[:,]?\s*['\"]", lead
-    ):
-        return False  # quoted speech of someone else
+    quoted = re.search(
+        r"\b(?:said|says|told (?:me|us)|wrote|texted|posted|messaged)\s*[:,]?\s*(['\"“])", lead
+    )
+    # quoted speech of someone else — unless the double quotes closed before the cue ("she
+    # said "just kill yourself" and now I want to die")
+    if quoted and (quoted.group(1) == "'" or sum(c in _QUOTES for c in lead) % 2 == 1):
+        return False
     if _SUBJECT_LEAD.match(text, start) and not _REPORTING.search(lead):
         # the cue names its subject, the speaker ("… if he is loud, I will do it"), and no one's
         # words are reported before it ("he keeps saying I will be gone")
