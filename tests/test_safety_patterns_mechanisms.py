@@ -1035,3 +1035,18 @@ def test_a_misspelt_embarrassment_is_still_an_idiom_and_clean_from_is_recovery()
     assert _level("i want to die of embarassment, he wore socks with sandals") is L.NONE
     found = assess_text("Eight years clean from self-harm this spring. Proud of it.")
     assert not found.level.at_least(L.MODERATE), found.signals
+
+
+def test_a_no_the_speaker_takes_back_is_no_denial() -> None:
+    class Learned:
+        name = "semantic"
+
+        def assess(self, text: str, context: object = ()) -> RiskAssessment:
+            return RiskAssessment(level=L.HIGH, categories=[C.SUICIDE], detector="semantic")
+
+    screener = Screener([PatternTier(), Learned()])
+    taken_back = "the nurse asked about self-harm and I said no but honestly I still do it"
+    assert screener.assess(taken_back).level is L.HIGH
+    assert "protective:negated" not in assess_text(taken_back).signals
+    plain = "the nurse asked about self-harm and I said no, it has never been me"
+    assert "protective:negated" in assess_text(plain).signals

@@ -935,7 +935,11 @@ _MANNER_AFTER = re.compile(
 # said another way.)
 _DENIED_AFTER = re.compile(r"\s*[,:?-]\s*(?:no|nope|never|not at all|not really)\s*(?:[.!]|$)")
 _ASKED_ABOUT = re.compile(r"\b(?:asked|asks|asking) (?:me )?(?:about|if|whether) (?:any )?$")
-_ANSWERED_NO = re.compile(r"[^.!?]{0,20}?\bi (?:said|told (?:her|him|them)|answered|say) no\b")
+_ANSWERED_NO = re.compile(
+    r"[^.!?]{0,20}?\bi (?:said|told (?:her|him|them)|answered|say) no\b"
+    # not a "no" the speaker takes back: "…I said no but honestly I think about it daily"
+    r"(?![^.!?]*\b(?:but|though|lied|lying|honestly|actually|truth|really)\b)"
+)
 # Words in quotation marks that someone else said, typed or is told to say: "jungler typed
 # "ff i want to die"", "you've been saying "i wanna kms"", "tell them "I'm planning to die"".
 # The speaker's own quoted words ("I told my therapist "I want to die"") stay theirs.
