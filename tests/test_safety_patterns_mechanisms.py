@@ -1050,3 +1050,11 @@ def test_a_no_the_speaker_takes_back_is_no_denial() -> None:
     assert "protective:negated" not in assess_text(taken_back).signals
     plain = "the nurse asked about self-harm and I said no, it has never been me"
     assert "protective:negated" in assess_text(plain).signals
+
+
+def test_review_mends_the_speakers_supply_and_a_spot_picked_at_a_sentences_end() -> None:
+    # "I took the lot" names the speaker, whoever the sentence named before
+    found = assess_text("My flatmate went out at ten and I took the lot with vodka")
+    assert found.level is L.IMMINENT, found.signals
+    assert _level("picked the spot.").at_least(L.HIGH)
+    assert not _level("We picked the spot.").at_least(L.MODERATE)

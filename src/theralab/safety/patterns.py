@@ -455,8 +455,9 @@ CUES: tuple[Cue, ...] = (
         r"goodbye (?:forever|everyone|world)|won'?t (?:be (?:here|around)|see (?:you|"
         r"tomorrow|the morning))|when i'?m gone|after i'?m gone|won'?t be a (?:problem|"
         r"burden) (?:for (?:anyone|anybody) )?(?:much longer|for long|anymore)|set a date|"
-        r"picked (?:a|my) (?:\w+ )?(?:date|day|spot|place)|picked the (?:date|day|spot|place)"
-        r"(?=\s*(?:$|[.,!?;:]|lol|already|now)\b)|"
+        r"picked (?:a|my) (?:\w+ )?(?:date|day|spot|place)|"
+        r"(?<!we )(?<!they )(?<!he )(?<!she )picked the (?:date|day|spot|place)"
+        r"(?=\s*(?:$|[.,!?;:]|(?:lol|already|now)\b))|"
         # "ending it friday night": ending it, given a day
         r"(?<!not )(?<!never )ending it(?: all)? (?:tonight|tomorrow|today|"
         r"(?:on |this |next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
@@ -1733,7 +1734,9 @@ def _supply_taken(t: str) -> bool:
     own = [
         m
         for m in _own_matches(_SUPPLY_TAKEN, t)
-        if not _THIRD_SUBJECT.search(t[_sentence(t, m.start(), m.end())[1] : m.start()])
+        # "I took the lot" names the speaker, whoever else the sentence names before
+        if m.group(0).startswith("i")
+        or not _THIRD_SUBJECT.search(t[_sentence(t, m.start(), m.end())[1] : m.start()])
     ]
     return bool(own) and not _years_back(t, own)
 
