@@ -1058,3 +1058,14 @@ def test_review_mends_the_speakers_supply_and_a_spot_picked_at_a_sentences_end()
     assert found.level is L.IMMINENT, found.signals
     assert _level("picked the spot.").at_least(L.HIGH)
     assert not _level("We picked the spot.").at_least(L.MODERATE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took them all to the pharmacy to get rid of them, they were making me sick",
+        "took them all back to the chemist, my meds are out of the house now",
+    ],
+)
+def test_meds_taken_back_to_the_pharmacy_are_a_safety_step_not_an_overdose(text: str) -> None:
+    assert not _level(text).at_least(L.MODERATE), assess_text(text).signals

@@ -900,7 +900,8 @@ CUES: tuple[Cue, ...] = (
         + r"|drugs) (?:and|with|on top of) (?:vodka|"
         r"alcohol|wine|beer|booze|drink)|(?:vodka|alcohol|wine|beer|booze|drunk)[^.]{0,40}"
         r"(?:took|taken|had)[^.]{0,30}(?:" + _PILLS + r"|tablets)|took (?:them|the pills|my "
-        r"pills) all|(?:the )?extra pills|before they kick in)",
+        r"pills) all\b(?! (?:to|back|into|out|off|away|round|around|home)\b)|(?:the )?extra pills|"
+        r"before they kick in)",
         L.HIGH,
         C.OVERDOSE,
     ),
