@@ -142,6 +142,9 @@ _PILLS = (
     r"(?:pills|tablets|meds|medication|paracetamol|tylenol|sleeping pills|painkillers|"
     r"insulin|antidepressants|xanax|benzos|opioids|oxy|fentanyl)"
 )
+# "Took them all" said of carrying them somewhere ("…back to the chemist", "…to the pharmacy"),
+# not of swallowing them: what may follow a taken supply for it to be an overdose.
+_TAKEN_ELSEWHERE = r"(?! (?:to|back|into|out|off|away|round|around|home)\b)"
 # Said of taking medication as it is meant to be taken ("all my tablets with breakfast, like the
 # doctor said"): a routine, not an overdose.
 _AS_PRESCRIBED = (
@@ -561,7 +564,7 @@ CUES: tuple[Cue, ...] = (
         r"(?:the )?(?:wrong side|(?:train |railway )?tracks|edge|ledge)|next (?:one|train) "
         r"(?:comes|is due)|swallowed (?:everything|all)|(?:took|taken|had) (?:a load|a lot|"
         r"loads|lots|all) of (?:[\w']+ ){0,2}" + _PILLS + r"|"
-        r"(?:took|taken) them all\b(?! (?:to|back|into|out|off|away|round|around|home)\b))",
+        r"(?:took|taken) them all\b" + _TAKEN_ELSEWHERE + r")",
         L.IMMINENT,
         C.SUICIDE,
         negatable=False,
@@ -900,7 +903,7 @@ CUES: tuple[Cue, ...] = (
         + r"|drugs) (?:and|with|on top of) (?:vodka|"
         r"alcohol|wine|beer|booze|drink)|(?:vodka|alcohol|wine|beer|booze|drunk)[^.]{0,40}"
         r"(?:took|taken|had)[^.]{0,30}(?:" + _PILLS + r"|tablets)|took (?:them|the pills|my "
-        r"pills) all\b(?! (?:to|back|into|out|off|away|round|around|home)\b)|(?:the )?extra pills|"
+        r"pills) all\b" + _TAKEN_ELSEWHERE + r"|(?:the )?extra pills|"
         r"before they kick in)",
         L.HIGH,
         C.OVERDOSE,
@@ -1700,14 +1703,17 @@ _POSTPONED_VAGUE = Prefiltered(
 # "took everything in the medicine cabinet", "swallowed the whole packet", "taken the lot,
 # washed them down with whisky", "just took a massive handful of my meds"). An overdose under
 # way when the message also speaks of pills, drink or a body's alarm (`_SUPPLY_CONTEXT`).
+_NOT_CARRIED = _TAKEN_ELSEWHERE + r"(?! (?:for|with me)\b)"
 _OF_PILLS_OR_END = (
-    r"(?! of (?!(?:my |the |his |her |these |those |all )?(?:[\w']+ )?" + _PILLS + r"))"
-    r"(?! (?:to|for|back|into|out|off|away|round|around|home|with me)\b)"
+    r"(?! of (?!(?:my |the |his |her |these |those |all )?(?:[\w']+ )?"
+    + _PILLS
+    + r"))"
+    + _NOT_CARRIED
 )
 _SUPPLY_TAKEN = Prefiltered(
     r"(?:^|(?<=[.!?,;:] )|(?<=\band )|\bi(?:'ve| have)? )(?:just |already |then )?"
     r"(?:took|taken|swallowed|downed|necked) (?:(?:the (?:whole |entire )?lot|all of (?:them|em)|"
-    r"(?:them|em) all)\b(?! (?:to|for|back|into|out|off|away|round|around|home|with me)\b)|"
+    r"(?:them|em) all)\b" + _NOT_CARRIED + r"|"
     r"everything (?:in|from) (?:the|my) (?:\w+ )?(?:cabinet|cupboard|drawer)|"
     r"the (?:whole|entire) (?:packet|pack|box|bottle|strip|blister|tub|supply|prescription)\b"
     + _OF_PILLS_OR_END
