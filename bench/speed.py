@@ -100,7 +100,7 @@ def run_cli(args: Sequence[str], env: dict[str, str] | None = None) -> Timed:
         stderr.seek(0)
         out = stdout.read().decode(errors="replace")
         err = stderr.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
+    if proc.returncode != 0:
         raise SystemExit(f"theralab {' '.join(args)} failed:\n{out[-2000:]}\n{err[-2000:]}")
     return Timed(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
