@@ -726,6 +726,7 @@ def test_a_grandparents_wish_is_not_the_speakers() -> None:
         "Taken the lot with cider. Room won't stop moving, heart going mad",
         "had two glasses of wine and took everything from my bathroom cupboard",
         "I took the whole box of my antidepressants an hour ago",
+        "swallowed the whole strip for my back pain and now I feel sick",
     ],
 )
 def test_a_whole_supply_taken_is_an_overdose_under_way(text: str) -> None:

@@ -1703,7 +1703,7 @@ _POSTPONED_VAGUE = Prefiltered(
 # "took everything in the medicine cabinet", "swallowed the whole packet", "taken the lot,
 # washed them down with whisky", "just took a massive handful of my meds"). An overdose under
 # way when the message also speaks of pills, drink or a body's alarm (`_SUPPLY_CONTEXT`).
-_NOT_CARRIED = _TAKEN_ELSEWHERE + r"(?! (?:for|with me)\b)"
+_NOT_CARRIED = _TAKEN_ELSEWHERE + r"(?! with me\b)"
 _OF_PILLS_OR_END = (
     r"(?! of (?!(?:my |the |his |her |these |those |all )?(?:[\w']+ )?"
     + _PILLS
