@@ -62,42 +62,89 @@ GOLDEN_SEMANTIC_SESSIONS = "8ae46a7e4ebe3c6e1c39d188835ddf4e7551460da5dd638ec7c5
 # validation figures moved with the pattern tier's fixes (spelt-out words, others' overdoses).
 SCREENER_WEIGHTS = "193b45868b8f7941"  # the screener weights the semantic goldens were made with
 
-# ONNX Runtime's int8 matrix kernels differ by CPU (AVX-512/VNNI or AVX2 only), and the last
-# bits of a vector differ with them: annotate's rounded confidences and a card's embedding
-# spread can move in the fourth decimal from one kind of machine to another, while on one
-# machine every result is byte for byte the same. So the goldens of what the coders write are
-# kept per kind of machine, found by the encoder's vectors for two fixed sentences. On
-# 2026-12-06 (fourth session) the MI coder moved to its own fine-tuned encoder layers
-# (`mi-transfer-minilm-v4`): evaluate, annotate and the semantic dataset's scores and card were
-# recorded again, on an AVX2-only AMD EPYC (probe 495c6bb7120b82dc), from the commit that
+# ONNX Runtime's int8 matrix kernels differ by CPU (AMX, AVX-512 VNNI, AVX-VNNI, AVX-512BW or
+# AVX2 only), and the last bits of a vector differ with them: annotate's rounded confidences
+# and a card's embedding spread can move in the fourth decimal from one kind of machine to
+# another, while on one machine every result is byte for byte the same. So the goldens of what
+# the coders write are kept per kind of machine: the instruction sets the kernels choose
+# between that the CPU has (`KERNEL_FLAGS`), and the published encoder's vectors for two fixed
+# sentences. (Until 2026-12-07 the kind was the vectors alone; they came out the same on an
+# AVX-512/AMX Xeon as on the AVX2 EPYC while annotate's output did not, so that Xeon was held
+# to the EPYC's goldens and failed.) On 2026-12-06 (fourth session) the MI coder moved to its
+# own fine-tuned encoder layers (`mi-transfer-minilm-v4`): evaluate, annotate and the semantic
+# dataset's scores and card were recorded again, on an AVX2-only AMD EPYC, from the commit that
 # shipped those heads; again in the fifth session of that day (`mi-transfer-minilm-v5`: the
 # same layers, each text read by its speaker's encoder, the heads and the quality estimator
 # retrained; the semantic dataset and its card once more after the rules' autonomy reading
-# came to stand over the "other" head's affirm / support), same machine. The sessions
-# themselves (GOLDEN_SEMANTIC_SESSIONS, the plain dataset) did not change and hold on every
-# machine seen. On a kind of machine with no goldens
-# recorded the tests still hold every output to a second, fresh computation (cold against warm
-# caches; a second dataset), and say that no golden was checked.
+# came to stand over the "other" head's affirm / support), same machine. On 2026-12-07 the
+# same code's goldens were recorded on an Intel Xeon with AMX and AVX-512 VNNI (at e763ea8):
+# evaluate and the semantic dataset are the same there, annotate and the card are not. The
+# sessions themselves (GOLDEN_SEMANTIC_SESSIONS, the plain dataset) did not change and hold on
+# every machine seen. On a kind of machine with no goldens recorded the tests still hold every
+# output to a second, fresh computation (cold against warm caches; a second dataset), and say
+# that no golden was checked.
+KERNEL_FLAGS = ("amx_int8", "avx512_vnni", "avx_vnni", "avx512bw", "avx2")
 PROBE = ("The quick brown fox jumps over the lazy dog.", "I have been feeling low since the move.")
+AVX2_EPYC = "avx2/495c6bb7120b82dc"
+AMX_XEON = "amx_int8+avx512_vnni+avx_vnni+avx512bw+avx2/495c6bb7120b82dc"
 GOLDENS: dict[str, dict[str, str]] = {
-    "495c6bb7120b82dc": {
+    AVX2_EPYC: {
         "evaluate": "226ffe605b8a077d8510f865d26153e8a2de70f46b1bd0cbd1b07e904b231a4c",
         "annotate": "995f736f9ee3721f358b4fef35d74db33d9845d51c2818d16da4c39dc6914358",
         "semantic_dataset": "3c56d7aa8a9a8fdf2ee26cb242e3cbfcdc08770ec34f5778badd03ddc4cf8a8d",
         "card": "df8f6b1ee732cba1a76fe5abd0456b22318acaf702a9bcde446339664e603f3e",
     },
+    AMX_XEON: {
+        "evaluate": "226ffe605b8a077d8510f865d26153e8a2de70f46b1bd0cbd1b07e904b231a4c",
+        "annotate": "6f62c30ff3e06a923965a839055cff5ba1affe65c61ffde8ec8e4b84068ad14e",
+        "semantic_dataset": "3c56d7aa8a9a8fdf2ee26cb242e3cbfcdc08770ec34f5778badd03ddc4cf8a8d",
+        "card": "6dc042d2807174a3fd7cfa10a60b21dbfd9f249c0f49c306fe1265d4b84ac271",
+    },
 }
 
 
-def golden(name: str) -> str | None:
-    """The golden for this kind of machine (see `GOLDENS`), or None when none was recorded."""
+def kernel_flags(cpuinfo: str) -> str:
+    """Which of `KERNEL_FLAGS` a Linux /proc/cpuinfo text's first CPU has, joined by "+"
+    ("none" if none, "unknown" without a flags line)."""
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "flags":
+            have = set(value.split())
+            return "+".join(f for f in KERNEL_FLAGS if f in have) or "none"
+    return "unknown"
+
+
+def machine_kind() -> str:
+    """This machine's kind for `GOLDENS`: its kernel flags (`kernel_flags`; the platform's
+    name where there is no /proc/cpuinfo) and the published int8 encoder's vectors for
+    `PROBE`."""
+    import platform
+
     import numpy as np
 
     from theralab.text.encoder import Encoder
 
+    try:
+        flags = kernel_flags(Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        flags = f"{platform.system()}-{platform.machine()}"
     vectors = Encoder.get("int8").encode_array(list(PROBE))
     probe = sha(np.asarray(vectors, dtype=np.float32).tobytes())[:16]
-    return GOLDENS.get(probe, {}).get(name)
+    return f"{flags}/{probe}"
+
+
+def golden(name: str) -> str | None:
+    """The golden for this kind of machine (see `GOLDENS`), or None when none was recorded."""
+    return GOLDENS.get(machine_kind(), {}).get(name)
+
+
+def test_kernel_flags_name_the_machine_kinds_seen() -> None:
+    epyc = "processor\t: 0\nflags\t\t: fpu sse sse2 fma avx avx2 sha_ni\n"
+    xeon = "flags\t: fpu avx2 avx512f avx512bw avx512_vnni avx_vnni amx_tile amx_int8\n"
+    assert f"{kernel_flags(epyc)}/495c6bb7120b82dc" == AVX2_EPYC
+    assert f"{kernel_flags(xeon)}/495c6bb7120b82dc" == AMX_XEON
+    assert kernel_flags("flags : fpu sse2\n") == "none"
+    assert kernel_flags("model name : something\n") == "unknown"
 
 
 def holds(name: str, digests: list[str]) -> None:
