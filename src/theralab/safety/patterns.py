@@ -461,6 +461,16 @@ CUES: tuple[Cue, ...] = (
         r"picked (?:a|my) (?:\w+ )?(?:date|day|spot|place)|"
         r"(?<!we )(?<!they )(?<!he )(?<!she )picked the (?:date|day|spot|place)"
         r"(?=\s*(?:$|[.,!?;:]|(?:lol|already|now)\b))|"
+        # "picked the spot where I'll do it"
+        r"(?<!we )(?<!they )(?<!he )(?<!she )picked (?:out )?the (?:date|day|spot|place|time) "
+        r"(?:where|when) i(?:'ll| will|'m going to| am going to|'m gonna| am gonna|m gonna) "
+        r"(?:do it|end it|jump|die)\b|"
+        # "Tonight I'm ending it": the time said first
+        r"(?:^|(?<=[.!?,;:] )|\band )(?:tonight|tomorrow(?: night)?|today|this (?:weekend|week)|"
+        r"(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)),? "
+        r"i(?:'m| am|m|'ll| will)? (?:going to |gonna )?end(?:ing)? (?:it|things|my life)"
+        r"(?: all)?(?! (?:with|between|early|for (?:the|my|our|today|tonight|now)|at (?:work|"
+        r"the))\b)|"
         # "ending it friday night": ending it, given a day
         r"(?<!not )(?<!never )ending it(?: all)? (?:tonight|tomorrow|today|"
         r"(?:on |this |next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
@@ -475,8 +485,9 @@ CUES: tuple[Cue, ...] = (
         r"now|soon|this|after)|log(?:ging)? off permanently|permanent solution|by the time "
         r"(?:anyone|you|someone) (?:reads|sees|finds) this|(?:tell|let) my (?:\w+ ){0,2}"
         r"(?:know )?(?:i love|that i loved) (?:her|him|them)|(?:got|have|is) everything "
-        r"(?:ready|sorted|in place)|tonight'?s the night|i'?ll be gone|(?:going to|gonna|will) "
-        r"use (?:his|her|my|the|dad'?s|mum'?s|mom'?s) (?:gun|rifle|shotgun|rope|pills)|"
+        r"(?:ready|sorted|in place)|tonight(?:'?s| is) the night|i'?ll be gone|"
+        r"(?:going to|gonna|will) use (?:his|her|my|the|dad'?s|mum'?s|mom'?s) "
+        r"(?:gun|rifle|shotgun|rope|pills)|"
         r"know (?:how|when|where) i(?:'m| am)? (?:going to|gonna|will) do it)",
         L.HIGH,
         C.SUICIDE,
@@ -1726,6 +1737,15 @@ _SUPPLY_CONTEXT = Prefiltered(
     r"beer|drink|drank|overdos\w*|can'?t feel|chest|spinning|heart|dizzy|sick|sleepy|numb|"
     r"washed (?:them|it|em) down)\b"
 )
+# Within the hour, with no food named: "took the whole packet an hour ago" is an overdose told
+# without the pills' name.
+_WITHIN_THE_HOUR = re.compile(
+    r"\b(?:an|half an|(?:a )?(?:few|couple of)|\w+) (?:minutes?|mins?|hours?|hrs?) ago\b"
+)
+_FOOD = re.compile(
+    r"\b(?:crisps|chips|biscuits?|cookies?|sweets|candy|chocolates?|cereal|snacks?|gum|"
+    r"crackers|popcorn|doughnuts?|donuts?|cake|pizza|ice cream|food|ate|eat|eaten)\b"
+)
 # Someone else as the subject of the sentence before a taken supply: a worried helper's report.
 _THIRD_SUBJECT = re.compile(
     r"\b(?:he|she|they|my (?:\w+ )?(?:friend|mate|brother|sister|mum|mom|dad|son|daughter|"
@@ -1734,9 +1754,9 @@ _THIRD_SUBJECT = re.compile(
 
 
 def _supply_taken(t: str) -> bool:
-    """The speaker took a whole supply (`_SUPPLY_TAKEN`), beside pills, drink or symptoms, and
-    not as a story years back (`_years_back`)."""
-    if not _SUPPLY_CONTEXT.search(t):
+    """The speaker took a whole supply (`_SUPPLY_TAKEN`), beside pills, drink or symptoms (or
+    within the hour, no food named), and not as a story years back (`_years_back`)."""
+    if not (_SUPPLY_CONTEXT.search(t) or (_WITHIN_THE_HOUR.search(t) and not _FOOD.search(t))):
         return False
     own = [
         m
@@ -1774,6 +1794,25 @@ _IT_COMMANDS = Prefiltered(rf"\b(?:it|they){_COMMAND}{_SELF_TARGET}")
 # hallucination and as a danger to others (`theralab.safety.protocol`).
 COMMAND_HEARD = "command_hallucination_heard"
 WEAPON_AND_WAITING = "weapon_and_waiting"
+# The rules' signals (below, not cues) that say the speaker's own life is at risk: with one of
+# them a condition found beside it (voices, an eating disorder, OCD) does not take the crisis
+# reply away from suicide (`theralab.safety.protocol`). Not `means_with_risk`: a means word
+# beside a condition's risk is what a manic plan or an OCD product question trips.
+SUICIDE_RULE_SIGNALS = frozenset(
+    {
+        "means_access_with_ideation",
+        "preparation",
+        "postponed_attempt",
+        "plan_means_time",
+        "fiction_as_proxy",
+        "self_harm_with_suicidal_intent",
+        "supply_taken",
+        "about_to_go_over",
+        "found_then_in_care",
+        "overdose_with_symptoms",
+        "plan_ready_now",
+    }
+)
 _DONT_STOP_ME = Prefiltered(
     r"\b(?:don'?t|do not|dont) (?:want (?:anyone|anybody|you|them) to )?(?:try (?:and|to) )?"
     r"stop me\b"

@@ -20,7 +20,13 @@ import re
 from dataclasses import dataclass, field
 
 from theralab.safety.answers import AFFIRMED
-from theralab.safety.patterns import COMMAND_HEARD, CUES, WEAPON_AND_WAITING, normalise
+from theralab.safety.patterns import (
+    COMMAND_HEARD,
+    CUES,
+    SUICIDE_RULE_SIGNALS,
+    WEAPON_AND_WAITING,
+    normalise,
+)
 from theralab.safety.resources import CountryResources, Resource, resources_for
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
 from theralab.safety.whose import OTHER_AT_RISK
@@ -110,8 +116,10 @@ _MEANS_SIGNALS = frozenset({"means_access", "means_access_with_ideation", "plan_
 
 
 def _suicide_cue_fired(risk: RiskAssessment) -> bool:
-    """Whether a suicide or self-harm cue itself fired, rather than the category arriving with
-    a condition (a means word in a manic plan, a product question in OCD)."""
+    """Whether a suicide or self-harm cue itself fired, or a rule that reads the speaker's life
+    at risk (`SUICIDE_RULE_SIGNALS`: a whole supply taken, a note for after, found and in
+    care…), rather than the category arriving with a condition (a means word in a manic plan,
+    a product question in OCD)."""
     names = {
         c.name
         for c in CUES
@@ -121,7 +129,7 @@ def _suicide_cue_fired(risk: RiskAssessment) -> bool:
     }
     # A failed tier only raises the level (fail closed): with a condition found, the crisis
     # reply for that condition still asks about self-harm and gives crisis lines.
-    return bool(names & set(risk.signals)) or any(
+    return bool((names | SUICIDE_RULE_SIGNALS) & set(risk.signals)) or any(
         s.startswith("persona_override") for s in risk.signals
     )
 
