@@ -38,6 +38,7 @@ L = RiskLevel
     [
         "Tonight I'm ending it.",
         "tonight im ending it",
+        "I can't keep going but tonight I'm ending it",
         "Tomorrow I'm going to end it all.",
         "ok. friday i end things",
         "This weekend, I'm ending my life.",
@@ -65,6 +66,7 @@ def test_a_plan_with_its_time_said_first_or_its_place_picked_is_high(text: str) 
         "She picked the spot where she'll do it, the bakery on the corner.",
         "I picked the spot where the tent goes.",
         "Today I end my subscription to that app.",
+        "at the gig tonight i'm ending it with our loudest song",
     ],
 )
 def test_the_same_words_about_other_things_are_not(text: str) -> None:

@@ -466,7 +466,7 @@ CUES: tuple[Cue, ...] = (
         r"(?:where|when) i(?:'ll| will|'m going to| am going to|'m gonna| am gonna|m gonna) "
         r"(?:do it|end it|jump|die)\b|"
         # "Tonight I'm ending it": the time said first
-        r"(?:^|(?<=[.!?,;:] )|\band )(?:tonight|tomorrow(?: night)?|today|this (?:weekend|week)|"
+        r"\b(?:tonight|tomorrow(?: night)?|today|this (?:weekend|week)|"
         r"(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)),? "
         r"i(?:'m| am|m|'ll| will)? (?:going to |gonna )?end(?:ing)? (?:it|things|my life)"
         r"(?: all)?(?! (?:with|between|early|for (?:the|my|our|today|tonight|now)|at (?:work|"
