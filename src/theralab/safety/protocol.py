@@ -213,6 +213,9 @@ FULL_TRAILER_EVERY = 3
 SAFETY_ASK_GAP = 3
 # Entries in `CrisisProtocol.history` that are notes, not steps (they start with "+").
 _ASKED_SAFE = "+asked_safe"
+_ACT = "+act_underway"  # an overdose taken or a wound bleeding, said in an emergency turn
+_IN_CARE_NOTE = "+in_care"  # at the hospital, with paramedics or a nurse
+_OVERDOSE_NOTE = "+overdose"  # the act under way is something taken
 
 # A decision or intent to end one's life said outright, in the person's own words ("I've decided
 # to kill myself", "I'm going to end my life", "I'm suicidal"): at `high` or above the direct
@@ -248,6 +251,42 @@ _REACHING_HELP = re.compile(
     r" (?:my |the |an? |\d)|\b(?:is|are) (?:here|with me|home|coming|on (?:the|their|her|his) way)"
     r"|\bwith (?:my|a) \w+\b|\bambulance\b"
 )
+# They will not, or could not, get help ("I don't want an ambulance", "I'm not calling 999", "I
+# called 988 but hung up", "nobody is coming"): read before `_REACHING_HELP`, which would take
+# the same words for help on its way.
+_REFUSING_HELP = re.compile(
+    r"\b(?:(?:do ?n'?t|do not|won'?t|wont|will not|not going to|not gonna|refuse to|can'?t|"
+    r"cannot) (?:want |need )?(?:to )?(?:an? )?(?:ambulance|call|ring|phone|go (?:to )?(?:the )?"
+    r"(?:hospital|er|a&e|emergency)|tell (?:anyone|anybody|my|them))"
+    r"|(?:i'?m|i am|im) not (?:calling|ringing|phoning|going (?:to (?:the )?)?(?:hospital|er|"
+    r"a&e)|waking|telling)"
+    r"|hung up|(?:nobody|no one|noone)(?:'s| is) coming"
+    r"|(?:don'?t|do not) (?:tell|make) me (?:to )?call)"
+)
+# Already in care: at the hospital, the paramedics or a nurse there, on the way in.
+_IN_CARE = re.compile(
+    r"\b(?:(?:at|in) (?:the )?(?:er|a&e|hospital|emergency (?:room|department)|urgent care)\b"
+    r"|(?:nurses?|doctors?|paramedics?|ambulance|medics) (?:is |are |has |have )?(?:here|with "
+    r"me|came|arrived|just arrived)"
+    r"|(?:driving|taking|rushing) me (?:in|to (?:the )?(?:er|a&e|hospital))"
+    r"|(?:they|the (?:doctors?|nurses?)) (?:took me (?:straight )?in|gave me|are treating me)"
+    r"|waiting (?:for|to see) (?:the |a )?(?:doctor|nurse|psychiatrist))"
+)
+_ASHAMED = re.compile(r"\b(?:ashamed|shame|embarrass\w*|stupid|guilty|humiliat\w*)\b")
+# Afraid of being kept in ("they'll lock me up", "sectioned").
+_LOCKED_UP = re.compile(r"\b(?:lock(?:ed)? me (?:up|away)|section\w*|committed|psych ward)\b")
+# Someone is with them now ("my friend just got here, she's sitting with me").
+_SOMEONE_HERE = re.compile(
+    r"\b(?:(?:is|are|just got|got) here|(?:is|are|sitting|staying) with me|here with me)\b"
+)
+# Signs that an act under way is getting worse.
+_WORSE = re.compile(
+    r"\b(?:sleepy|drowsy|dizzy|faint|heart (?:is )?(?:racing|pounding)|can'?t (?:breathe|stay "
+    r"awake|see straight)|throwing up|been sick|vomit\w*|stomach (?:really )?hurts|"
+    r"(?:stomach|chest) pain|soaked|won'?t stop bleeding|still bleeding|numb|shaking)\b"
+)
+# An act under way: pills taken, a wound bleeding.
+_ACT_SIGNALS = frozenset({"act_underway", "supply_taken", "overdose_with_symptoms", "overdose"})
 _ELSEWHERE = re.compile(
     r"\b(?:something else|talk about|change the subject|can we (?:just )?(?:talk|move)|"
     r"anyway)\b"
@@ -311,7 +350,14 @@ class CrisisProtocol:
             set(risk.signals) & _HARM_OTHERS_SIGNALS
         )
         means = bool(set(risk.signals) & _MEANS_SIGNALS)
-        if concern == "emergency" and "emergency" in steps:
+        if concern == "emergency" and (
+            RiskCategory.OVERDOSE in risk.categories or set(risk.signals) & _ACT_SIGNALS
+        ):
+            self._note(_ACT)  # an act under way: every later emergency turn remembers it
+            if RiskCategory.OVERDOSE in risk.categories:
+                self._note(_OVERDOSE_NOTE)
+        in_care = bool(said and _IN_CARE.search(normalise(said)))
+        if concern == "emergency" and ({"emergency", "emergency_next"} & set(steps) or in_care):
             return self._emergency_again(risk, said, steps, emergency, lines, full, others, means)
         if concern == "emergency":
             parts = [
@@ -604,6 +650,10 @@ class CrisisProtocol:
             parts.append("If you can, please also tell a trusted adult what's going on.")
         return self._reply(parts, step, lines, asked_safe=asked_safe)
 
+    def _note(self, note: str) -> None:
+        if note not in self.history:
+            self.history.append(note)
+
     @property
     def steps(self) -> list[str]:
         """The steps answered so far (`history` without its notes)."""
@@ -735,13 +785,87 @@ class CrisisProtocol:
             "I'm glad you're still talking with me.",
         )[n % 3]
         parts = [opener]
-        if _REACHING_HELP.search(text):
+        act = _ACT in self.history
+        refusing = bool(_REFUSING_HELP.search(text))
+        first_care = _IN_CARE_NOTE not in self.history
+        if _IN_CARE.search(text):
+            self._note(_IN_CARE_NOTE)
+        in_care = _IN_CARE_NOTE in self.history and not refusing
+        first_care = first_care and in_care
+        needs_doctor = (
+            "what you've taken can harm your body even if you feel okay right now, and waiting "
+            "makes it more dangerous"
+            if RiskCategory.OVERDOSE in risk.categories or _OVERDOSE_NOTE in self.history
+            else "this needs a doctor now, even if it feels like it can wait"
+        )
+        if act and _WORSE.search(text):
+            parts.append("What you're feeling now can be a sign that it's getting more dangerous.")
+        if act and re.search(r"\bbleed|\bsoaked\b|\bwound\b|\bcut\b", text):
+            parts.append(
+                "Press firmly on the wound with a clean cloth or towel and keep pressing; if you "
+                "can, raise it above your heart."
+            )
+        if refusing:
             parts += [
-                "It's really good that you're reaching someone; that matters a lot right now.",
-                "Are they with you now, or on their way?",
-                f"Until they are, keep {emergency} close: if you feel you might act on these "
-                "thoughts, please call now.",
+                "I hear that you don't want to call anyone, and I understand it can feel like too "
+                "much right now."
+                if not act
+                else "I hear that you don't want that, and I understand it can feel scary or "
+                "embarrassing.",
+                f"But {needs_doctor}: please call {emergency} now, or wake or tell someone near "
+                "you and let them call for you."
+                if act
+                else f"I'm still really worried about your safety: please call {emergency} now, "
+                "or let someone near you call for you.",
+                "Are you somewhere safe, and is there anyone in your home, or nearby, you could "
+                "tell right now?",
             ]
+        elif in_care:
+            if first_care:
+                parts += [
+                    "I'm really glad you're getting care right now.",
+                    "Please stay with them and tell them everything you took or did, and when, "
+                    "even if it feels embarrassing: it helps them help you."
+                    if act
+                    else "Please stay with them and tell them how you've been feeling, even if it "
+                    "feels hard to say.",
+                ]
+            else:
+                parts.append("I'm glad you're somewhere you can be looked after.")
+            if first_care or _ASHAMED.search(text):
+                parts.append(
+                    "Feeling ashamed or scared is very common, and the staff see this often: "
+                    "they are there to help you, not to judge you."
+                )
+            if _LOCKED_UP.search(text):
+                parts.append(
+                    "It's okay to be scared of what happens next. You can ask them to explain "
+                    "what they're suggesting and why; talking with them is about working out "
+                    "what help you need, and staying is the safest thing you can do right now."
+                )
+            if not first_care:
+                parts.append("How are you feeling right now?")
+        elif _REACHING_HELP.search(text) or _SOMEONE_HERE.search(text):
+            here = bool(_SOMEONE_HERE.search(text)) and not re.search(
+                r"\b(?:coming|on (?:the|their|her|his) way)\b", text
+            )
+            parts.append(
+                "I'm really glad you're not alone right now."
+                if here
+                else "It's really good that you're reaching someone; that matters a lot right now."
+            )
+            if not here:
+                parts.append("Are they with you now, or on their way?")
+            parts.append(
+                f"If no one has called {emergency} yet, please ask them to call now: "
+                f"{needs_doctor}."
+                if act
+                else f"Until they are, keep {emergency} close: if you feel you might act on these "
+                "thoughts, please call now."
+                if not here
+                else f"Could they stay with you for now? If you feel you might act on these "
+                f"thoughts, please call {emergency} together."
+            )
         else:
             if _says_safe(said):
                 parts.append("I'm glad you feel a bit safer right now.")
@@ -750,16 +874,20 @@ class CrisisProtocol:
                     "I hear that you'd like to talk about something else, and we can; first I "
                     "need to know you're safe."
                 )
-            parts += [
-                "I'm still worried about your safety. Is anyone with you right now, and have you "
-                f"been able to call {emergency} or reach someone?",
-                f"If not, or if you feel you might act on these thoughts, please call {emergency} "
-                "now, or ask someone near you to call for you.",
-            ]
-        if RiskCategory.OVERDOSE in risk.categories:
-            parts.append(
-                "If you've taken anything, please don't wait for it to feel worse: emergency "
-                "help works best early."
+            parts += (
+                [
+                    "I'm still worried about your safety. Are you somewhere safe, and is anyone "
+                    "with you right now?",
+                    f"If no one has called yet, please call {emergency} now, or ask someone near "
+                    f"you to call for you: {needs_doctor}.",
+                ]
+                if act
+                else [
+                    "I'm still worried about your safety. Is anyone with you right now, and have "
+                    f"you been able to call {emergency} or reach someone?",
+                    f"If not, or if you feel you might act on these thoughts, please call "
+                    f"{emergency} now, or ask someone near you to call for you.",
+                ]
             )
         if others:
             parts.append("Please keep away from the person and from anything you could use.")
