@@ -1431,6 +1431,13 @@ _ADVICE_LEAD = re.compile(
 )
 
 
+_SPEAKER_AFTER = re.compile(r"\bi(?:'ll|'m|'d| will| am| would|ll|m)? (?!\w+ you\b)")
+# "if you think I want to die…": the reader's reading of the speaker, not the speaker's threat
+_THOUGHT_OF = re.compile(
+    r"\b(?:think|thought|believe|say|said|assume|mean|guess|hear|heard|read|feel like)\b"
+)
+
+
 def _supporter_frame(sentence: str, start: int) -> bool:
     """A cue the speaker says to or about someone else: "you said you want to end it",
     "if you ever feel like killing yourself, call…", "please don't kill yourself", "do you
@@ -1441,7 +1448,15 @@ def _supporter_frame(sentence: str, start: int) -> bool:
     quoted = _QUOTING_BACK.search(lead)
     if quoted and not re.search(r"\bbut\b|;", lead[quoted.end() :]):
         return True
-    return bool(_ADVICE_LEAD.search(_clause(lead) if _clause(lead).strip() else lead[-40:]))
+    segment = _clause(lead) if _clause(lead).strip() else lead[-40:]
+    advice = _ADVICE_LEAD.search(segment)
+    # "if you don't help me I'll kill myself tonight": the speaker is the subject after the
+    # condition put to "you" — a threat of their own, not advice to the reader
+    if not advice:
+        return False
+    # (the cue may start at its subject: "…help me I'll hurt him")
+    condition = segment[advice.end() :] + sentence[start : start + 6]
+    return not _SPEAKER_AFTER.search(condition) or bool(_THOUGHT_OF.search(condition))
 
 
 _REPORTING = re.compile(
