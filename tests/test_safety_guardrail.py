@@ -112,7 +112,9 @@ def test_resources_for_every_required_locale_and_a_fallback() -> None:
     for locale in ("en-US", "en-GB", "en-CA", "en-AU", "en-IE", "en-NZ", "en-IN"):
         table = resources_for(locale)
         assert table.emergency and table.of_kind("crisis"), locale
-    assert resources_for("de-DE").code == "GENERIC"
+    assert resources_for("ja-JP").code == "GENERIC"
+    for locale, emergency in (("de-DE", "112"), ("fr-FR", "112")):  # EU-wide emergency number
+        assert resources_for(locale).emergency.startswith(emergency), locale
     assert resources_for("UK").code == "GB"
     assert resources_for(None).code == "GENERIC"
 

@@ -182,11 +182,12 @@ def test_another_language_is_not_reflected_back_and_gets_the_crisis_line() -> No
 
 
 def test_a_locale_without_lines_of_its_own_names_the_directory_once() -> None:
-    """fr-FR has no table of its own: its crisis line is the international directory, which the
-    unread-language reply used to name twice ("...Find a Helpline (findahelpline.com...). For a
-    crisis line in your own language, findahelpline.com...")."""
+    """A locale with no table of its own (ja-JP; fr-FR had none until 2026-12-07): its crisis
+    line is the international directory, which the unread-language reply used to name twice
+    ("...Find a Helpline (findahelpline.com...). For a crisis line in your own language,
+    findahelpline.com...")."""
     counselor = GuardedCounselor(
-        make_counselor("person_centred", 0), Screener([PatternTier()]), locale="fr-FR"
+        make_counselor("person_centred", 0), Screener([PatternTier()]), locale="ja-JP"
     )
     (reply,) = answers(counselor, "Aujourd'hui je suis allée au marché avec ma soeur.")
     assert "I can only read English well" in reply.text

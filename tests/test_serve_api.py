@@ -96,7 +96,7 @@ def test_greeting_discloses_ai_and_reply_streams(client: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     ("locale", "expect", "emergency"),
-    [("en-GB", "Samaritans", "999"), ("en-US", "988", "911"), ("fr", "Find a Helpline", None)],
+    [("en-GB", "Samaritans", "999"), ("en-US", "988", "911"), ("ja", "Find a Helpline", None)],
 )
 def test_crisis_message_gets_locale_resources(
     client: httpx.Client, locale: str, expect: str, emergency: str | None

@@ -399,6 +399,8 @@ class GuardedCounselor:
             if not asked
             else f"If you're thinking of ending your life or you're in danger, please reach "
             f"{crisis.name} ({crisis.contact}).",
+            # what the words said is unknown: the way to emergency help in every such reply
+            f"If you are in danger right now, please call {resources_for(self.locale).emergency}.",
         ]
         resources = [crisis.line()]
         if crisis != directory():  # a locale with lines of its own: the directory besides them

@@ -187,12 +187,15 @@ def _pick_resources(table: CountryResources, risk: RiskAssessment, concern: str)
     elif RiskCategory.EATING_DISORDER in cats:
         kinds = ["crisis", "eating"]
     if RiskCategory.MINOR in cats:
-        kinds = ["youth", *kinds]
+        # a child-abuse line (`youth_abuse`, e.g. Childhelp in the US) only when abuse was found
+        kinds = ["youth_abuse", "youth", *kinds]
     allowed = {"crisis", "text", "emergency"}
     allowed |= {"abuse"} if RiskCategory.ABUSE in cats else set()
     allowed |= {"poison"} if RiskCategory.OVERDOSE in cats else set()
     allowed |= {"eating"} if RiskCategory.EATING_DISORDER in cats else set()
     allowed |= {"youth"} if RiskCategory.MINOR in cats else set()
+    if RiskCategory.MINOR in cats and RiskCategory.ABUSE in cats:
+        allowed.add("youth_abuse")
     chosen = [r for k in kinds if k in allowed for r in table.of_kind(k)]
     fallback = [r for r in table.resources if r.kind in allowed][:2]
     return list(dict.fromkeys(chosen))[:3] or fallback or table.of_kind("crisis")[:2]
