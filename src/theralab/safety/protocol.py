@@ -111,6 +111,11 @@ _HARM_OTHERS_SIGNALS = frozenset(
     for c in CUES
     if RiskCategory.HARM_TO_OTHERS in c.categories and c.name not in _COMMAND_SIGNALS
 ) | {WEAPON_AND_WAITING}
+_OTHERS_STEPS = frozenset({"harm_to_others", "harm_to_others_next"})
+_ABUSE_SIGNALS = frozenset({"abuse", "abuse_danger_now"})
+_ABUSE_STEPS = frozenset({"abuse_safety", "abuse_danger", "abuse_next"})
+# Condition replies given once in a crisis (the next turn takes the suicide path's steps).
+_ONCE = frozenset({"psychosis", "mania", "ocd", "eating_disorder"})
 # Signals that a weapon or other means is at hand.
 _MEANS_SIGNALS = frozenset({"means_access", "means_access_with_ideation", "plan_means_time"})
 
@@ -145,15 +150,30 @@ def _concern(risk: RiskAssessment, earlier_steps: list[str] | None = None) -> st
         return "voices"
     if "dead_belief" in signals:
         return "dead_belief"
-    if RiskCategory.HARM_TO_OTHERS in cats and signals & _HARM_OTHERS_SIGNALS:
+    seen = set(earlier_steps or [])
+    own_life = _suicide_cue_fired(risk) or any(s.startswith(f"{AFFIRMED}:") for s in signals)
+    if RiskCategory.HARM_TO_OTHERS in cats and (
+        signals & _HARM_OTHERS_SIGNALS or (seen & _OTHERS_STEPS and not own_life)
+    ):
         # A stated thought or intent to hurt someone: the reply must speak to the danger to
         # others (its own reply asks about the person's own safety too: risk to others and to
-        # self often come together, and the learned tier may name suicide beside it).
+        # self often come together, and the learned tier may name suicide beside it). Once
+        # the conversation is about hurting someone, a later turn that names no new danger to
+        # the speaker stays there ("I keep a knife in my car. I know when he leaves").
         return "harm_to_others"
+    if (
+        RiskCategory.ABUSE in cats
+        and (signals & _ABUSE_SIGNALS or seen & _ABUSE_STEPS)
+        and not own_life
+    ):
+        # Abuse said in the person's words (or earlier in the crisis): its own reply, which
+        # asks about their safety and self-harm too, not the suicide path the learned tier's
+        # category alone would choose.
+        return "abuse"
     if RiskCategory.SUICIDE in cats or RiskCategory.SELF_HARM in cats:
-        in_suicide_path = bool(_SUICIDE_STEPS & set(earlier_steps or []))
+        in_suicide_path = bool(_SUICIDE_STEPS & seen)
         condition = next((c for cat, c in _CONDITION_CATEGORIES if cat in cats), None)
-        if condition is None or in_suicide_path or _suicide_cue_fired(risk):
+        if condition is None or in_suicide_path or own_life or condition in seen:
             return "suicide"
         return condition
     for cat, concern in (
@@ -166,7 +186,9 @@ def _concern(risk: RiskAssessment, earlier_steps: list[str] | None = None) -> st
         (RiskCategory.OVERDOSE, "emergency"),
     ):
         if cat in cats:
-            return concern
+            # A condition's own reply once; if the crisis goes on, the suicide path's steps
+            # (asked directly, then plan and safety plan), never the same reply again.
+            return "suicide" if concern in _ONCE and concern in seen else concern
     return "suicide"
 
 
@@ -274,6 +296,24 @@ _IN_CARE = re.compile(
     r"|(?:driving|taking|rushing) me (?:in|to (?:the )?(?:er|a&e|hospital))"
     r"|(?:they|the (?:doctors?|nurses?)) (?:took me (?:straight )?in|gave me|are treating me)"
     r"|waiting (?:for|to see) (?:the |a )?(?:doctor|nurse|psychiatrist))"
+)
+# Said during the safety plan, these bring the danger back to the front: a preparation, a
+# plan, a goodbye, a time given in answer to the plan question.
+_NEW_DANGER_SIGNALS = frozenset(
+    {"possible_preparation", "preparation", "preparatory", "plan_intent", "plan_means_time"}
+)
+_FAREWELL = re.compile(
+    r"\b(?:goodbye|good bye|bye forever|thank you for everything|thanks for everything|this is "
+    r"the last time|take care of (?:my|them|him|her)|tell (?:my|them) (?:\w+ )?i love)\b"
+)
+_SOON_ANSWER = re.compile(
+    r"^(?:\W*(?:yes|yeah|yea|ya|i do|probably|maybe)\W*)?(?P<when>tonight|today|now|right now|"
+    r"soon|this (?:weekend|week|evening)|tomorrow|when (?:they|everyone)'?s? (?:asleep|gone))\b"
+)
+# The abuser near or arriving ("he's coming up the stairs", "he just got home").
+_ABUSER_NEAR = re.compile(
+    r"\b(?:he'?s|she'?s|they'?re|he is|she is|they are) (?:coming|back|home|here|outside|"
+    r"banging|at the door)|(?:just )?(?:got|came) (?:home|back)|coming up the stairs\b"
 )
 _ASHAMED = re.compile(r"\b(?:ashamed|shame|embarrass\w*|stupid|guilty|humiliat\w*)\b")
 # Afraid of being kept in ("they'll lock me up", "sectioned").
@@ -385,6 +425,44 @@ class CrisisProtocol:
             parts += ["Are you somewhere safe, and is anyone with you?", resource_sentence, AI_LINE]
             return self._reply(parts, "emergency", lines)
         if concern == "abuse":
+            text = normalise(said) if said else ""
+            if "abuse_danger_now" in risk.signals or _ABUSER_NEAR.search(text):
+                parts = [
+                    "I'm worried about your safety right now."
+                    if "abuse_safety" in self.history
+                    else "Thank you for telling me. What you're describing is not okay, and it is "
+                    "not your fault, and I'm worried about your safety right now.",
+                    f"If you are in danger, please call {emergency} now. If you can, get to a room "
+                    "you can lock, or out of the house to a neighbour or a public place, and keep "
+                    "your phone with you.",
+                    "If someone checks your phone, you can delete this conversation afterwards.",
+                    "Are you somewhere safe right now?",
+                    resource_sentence,
+                    AI_LINE,
+                ]
+                return self._reply(parts, "abuse_danger", lines)
+            if _ABUSE_STEPS & set(self.history):
+                again = self.history.count("abuse_next") % 2
+                parts = [
+                    "Thank you for telling me more. None of this is your fault. Are you safe "
+                    "right now?"
+                    if not again
+                    else "I'm still here, and I'm glad you're telling me.",
+                    "Is there somewhere safe you could go, or someone you trust who could help "
+                    "if it happens again?"
+                    if not again
+                    else "Do you have a plan for what you'll do, and who you'll call, if you're "
+                    "in danger?",
+                    "The helpline can talk through your options in confidence; you don't have to "
+                    "decide anything now."
+                    if not again
+                    else "And how are you doing yourself: are you having any thoughts of hurting "
+                    "yourself?",
+                    danger if full else trailer[0],
+                ]
+                if full:
+                    parts += [resource_sentence, AI_LINE]
+                return self._reply(parts, "abuse_next", lines)
             parts = [
                 "Thank you for telling me. What you're describing is not okay, and it is not "
                 "your fault.",
@@ -560,6 +638,12 @@ class CrisisProtocol:
 
         # suicide and self-harm: engage → ask about plan → safety plan, one step a turn
         affirmed = any(sig.startswith(f"{AFFIRMED}:") for sig in risk.signals)
+        text = normalise(said) if said else ""
+        new_danger = bool(
+            (set(risk.signals) & _NEW_DANGER_SIGNALS)
+            or _FAREWELL.search(text)
+            or (steps[-1:] in (["assess"], ["reassess"]) and _SOON_ANSWER.match(text))
+        )
         # Said outright ("I've decided to kill myself"): not asked back, the next step instead.
         explicit = (
             risk.level.at_least(RiskLevel.HIGH)
@@ -596,6 +680,34 @@ class CrisisProtocol:
             self.asked_about_plan = asked_safe = True
             step, question = "assess", _PLAN_QUESTION
             opening = "Thank you for staying and talking with me."
+        elif new_danger:
+            # A time, a goodbye or a preparation said after the plan question: not the next
+            # safety-plan step, the danger named and the emergency number without a condition.
+            when = _SOON_ANSWER.match(text) if steps[-1:] == ["assess"] else None
+            if steps[-1:] == ["reassess"]:
+                head = [
+                    "I'm still here with you, and I'm still very worried about you.",
+                    f"Please call {emergency} now, or ask someone near you to call for you; if "
+                    "you can, go to where other people are. Will you do that now?",
+                ]
+            elif when:
+                head = [
+                    "Thank you for telling me honestly. Because it could be "
+                    f"{when.group('when')}, I'm worried about your safety right now.",
+                    f"Please call {emergency} now, or ask someone near you to call for you, and "
+                    "if you can, put anything you could use out of reach.",
+                    "Is anyone with you right now?",
+                ]
+            else:
+                head = [
+                    "Thank you for telling me. I'm really worried by what you just said.",
+                    "Are you planning to end your life soon? If you might act on it, please "
+                    f"call {emergency} now, or ask someone near you to call for you; you don't "
+                    "have to go through this alone.",
+                    "Is anyone with you right now?",
+                ]
+            parts = [*head, resource_sentence, AI_LINE]
+            return self._reply(parts, "reassess", lines, asked_safe=True)
         elif self.plan_step < len(SAFETY_PLAN_STEPS):
             step, question = SAFETY_PLAN_STEPS[self.plan_step]
             if self.plan_step == 0:
@@ -649,6 +761,12 @@ class CrisisProtocol:
                 f"please call {emergency} now."
             )
         parts = [opening, question, *trailer]
+        if "eating_disorder_medical_danger" in risk.signals:
+            parts.insert(
+                1,
+                "Fainting, chest pain or a racing heart mean your body is in danger: please get "
+                f"medical help today, and call {emergency} if it happens again.",
+            )
         if RiskCategory.MINOR in risk.categories:
             parts.append("If you can, please also tell a trusted adult what's going on.")
         return self._reply(parts, step, lines, asked_safe=asked_safe)

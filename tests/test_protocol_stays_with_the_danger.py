@@ -1,0 +1,118 @@
+"""The crisis protocol follows the danger across turns (2026-12-07, black-box tests of crisis
+conversations and of conditions beside danger).
+
+Found: a woman whose husband had choked her and was "coming up the stairs" got suicide
+safety-planning questions; after "I swear I want to make him pay", "I keep a knife in my car. I
+know when he leaves the building" was asked whether they had anything to hurt *themselves*
+with; an eating-disorder conversation got the same reply four times through fainting, letters
+to the family and a goodbye; "yes" to the self-harm question and then "tonight" got the next
+safety-plan exercise.
+"""
+
+from __future__ import annotations
+
+from theralab.counselors import make_counselor
+from theralab.safety import (
+    CrisisProtocol,
+    GuardedCounselor,
+    PatternTier,
+    RiskAssessment,
+    RiskCategory,
+    RiskLevel,
+    Screener,
+)
+
+C = RiskCategory
+L = RiskLevel
+HURT_YOURSELF = "anything with you that you could use to hurt yourself"
+
+
+def guarded(name: str = "cbt", locale: str = "en-US") -> GuardedCounselor:
+    return GuardedCounselor(make_counselor(name, 0), Screener([PatternTier()]), locale=locale)
+
+
+def test_an_abuser_arriving_gets_the_way_to_safety_not_a_safety_plan_exercise() -> None:
+    p = CrisisProtocol(locale="en-US")
+    p.respond(RiskAssessment(level=L.HIGH, categories=[C.ABUSE, C.SUICIDE], signals=["abuse"]))
+    later = p.respond(
+        RiskAssessment(level=L.HIGH, categories=[C.ABUSE, C.SUICIDE], signals=["persisting"]),
+        "he just got home and he's yelling, I can hear him coming up the stairs",
+    )
+    assert later.step == "abuse_danger"
+    assert "call 911 now" in later.text and "room you can lock" in later.text
+    assert HURT_YOURSELF not in later.text and "safety plan" not in later.text
+    assert "Domestic Violence" in later.text
+
+
+def test_abuse_told_again_is_not_answered_with_the_same_words() -> None:
+    p = CrisisProtocol(locale="en-US")
+    risk = RiskAssessment(level=L.HIGH, categories=[C.ABUSE], signals=["abuse"])
+    texts = [p.respond(risk, said).text for said in ("he hits me", "please don't tell", "ok")]
+    assert len(set(texts)) == 3
+    assert all("911" in t for t in texts)
+
+
+def test_a_conversation_about_hurting_someone_stays_there() -> None:
+    p = CrisisProtocol(locale="en-US")
+    first = p.respond(
+        RiskAssessment(level=L.HIGH, categories=[C.HARM_TO_OTHERS], signals=["harm_others_intent"]),
+        "I swear I want to make him pay for it",
+    )
+    assert first.step == "harm_to_others"
+    knife = p.respond(
+        RiskAssessment(
+            level=L.HIGH,
+            categories=[C.HARM_TO_OTHERS, C.SUICIDE],
+            signals=["means_access", "semantic:high:0.6"],
+        ),
+        "I keep a knife in my car. I know when he leaves the building, around 6",
+    )
+    assert knife.step == "harm_to_others_next"
+    assert "keep away from the person" in knife.text and HURT_YOURSELF not in knife.text
+    # the speaker's own life said outright still takes the suicide path
+    own = p.respond(
+        RiskAssessment(
+            level=L.HIGH, categories=[C.HARM_TO_OTHERS, C.SUICIDE], signals=["kill_self"]
+        ),
+        "and then I'll kill myself",
+    )
+    assert own.step not in ("harm_to_others", "harm_to_others_next")
+
+
+def test_a_condition_reply_is_given_once_then_the_danger_is_followed() -> None:
+    p = CrisisProtocol(locale="en-GB")
+    ed = [C.EATING_DISORDER, C.SUICIDE]
+    turns = [
+        (["eating_disorder", "semantic:high:0.5"], "down to 500 cals a day"),
+        (["eating_disorder_medical_danger"], "I fainted in the shower and hit my head"),
+        (["possible_preparation"], "I'm so tired of fighting this. I wrote letters"),
+        (["persisting"], "I just wanted to say thank you and goodbye"),
+    ]
+    replies = [
+        p.respond(RiskAssessment(level=L.HIGH, categories=ed, signals=signals), said)
+        for signals, said in turns
+    ]
+    texts = [r.text for r in replies]
+    assert replies[0].step == "eating_disorder" and "calorie" in texts[0]
+    assert len(set(texts)) == len(texts)  # never the same reply twice
+    fainted, letters, goodbye = texts[1:]
+    assert "calorie" not in fainted
+    assert "Fainting" in fainted and "medical help today" in fainted
+    assert "worried by what you just said" in letters and "999 now" in letters
+    assert "still very worried" in goodbye and "999 now" in goodbye
+
+
+def test_yes_then_tonight_brings_the_emergency_forward() -> None:
+    p = CrisisProtocol(locale="en-US")
+    p.respond(RiskAssessment(level=L.MODERATE, categories=[C.SUICIDE], signals=["want_die"]))
+    assessed = p.respond(
+        RiskAssessment(level=L.MODERATE, categories=[C.SUICIDE], signals=["persisting"]), "yes"
+    )
+    assert assessed.step == "assess"
+    when = p.respond(
+        RiskAssessment(level=L.MODERATE, categories=[C.SUICIDE], signals=["persisting"]),
+        "tonight",
+    )
+    assert when.step == "reassess"
+    assert "it could be tonight" in when.text and "call 911 now" in when.text
+    assert "safety plan" not in when.text
