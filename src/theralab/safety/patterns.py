@@ -604,7 +604,8 @@ CUES: tuple[Cue, ...] = (
         r"to|bought (?:a \w+ |something )?to|going to make (?:him|her|them) pay (?:with))"
         r" ?(?:kill|hurt|stab|shoot|strangle|poison|run (?:him|her|them) over|burn (?:his|"
         r"her|their) (?:house|place))(?! myself)|(?:knife|gun|bat|blade|hammer)[^.]{0,40}"
-        r"(?:using it|use it|on (?:him|her|them))|(?:he|she|they)(?:'s| is| are|'re)? (?:not )?"
+        r"(?:(?:using|use) it(?! (?:to (?:open|cut (?:the|some)|cook|chop|fix|make)|for)\b)|on "
+        r"(?:him|her|them))|(?:he|she|they)(?:'s| is| are|'re)? (?:not )?"
         r"(?:going to|gonna) (?:pay|regret|get what)|(?:he|she)(?:'s| is)? ?(?:not getting "
         r"away with|won'?t be walking away)|(?:finds?|find) out what happens when|make (?:him|"
         r"her|them) (?:hurt|pay|suffer|bleed)|get hold of a (?:gun|knife|weapon)|(?:following|"
@@ -755,7 +756,8 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "command_hallucination_others",
-        rf"\b{_VOICE}{_COMMAND}{_OTHER_TARGET}",
+        rf"\b(?:{_VOICE}{_COMMAND}{_OTHER_TARGET}|voices? (?:in (?:my )?head )?(?:say|says|"
+        rf"tell|tells|told) (?:me|to me) {_OTHER_TARGET})",
         L.HIGH,
         C.PSYCHOSIS,
         C.HARM_TO_OTHERS,
@@ -1745,7 +1747,10 @@ _SUPPLY_TAKEN = Prefiltered(
     + _OF_PILLS_OR_END
     + r"|an? (?:\w+ )?(?:handful|fistful)\b"
     + _OF_PILLS_OR_END
-    + r")"
+    # a count of one's own medicine: "20 of my sertraline", "like 15 of the diazepam"
+    + r"|(?:like |about |around |over |nearly )?(?:[1-9]\d|ten|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|a dozen) of (?:my|the|her|his|mum'?s|mom'?s|dad'?s) (?:\w+(?:ine|ines|ol|en|"
+    r"am|ams|one|ones|ium|ide|ides|ate|il|ex)|" + _PILLS + r")\b" + _NOT_CARRIED + r")"
 )
 _SUPPLY_CONTEXT = Prefiltered(
     r"\b(?:" + _PILLS + r"|medicine|cabinet|whisk(?:e)?y|vodka|wine|alcohol|booze|gin|rum|"
@@ -1807,6 +1812,49 @@ _HALLUCINATED_SOURCE = Prefiltered(
 _IT_COMMANDS = Prefiltered(rf"\b(?:it|they){_COMMAND}{_SELF_TARGET}")
 # The signals of the two rules above and below that the crisis protocol answers as a command
 # hallucination and as a danger to others (`theralab.safety.protocol`).
+# "if I can't have them nobody can", "taking all of us out": the speaker's family with them.
+FAMILY_TOO = "family_too"
+_FAMILY_TOO = Prefiltered(
+    r"\b(?:i(?:'m| am|'ll| will|'ve| have|'d| would)?(?: \w+){0,3}? (?:take|taking|took) "
+    r"(?:all of us|us all|the (?:kids|children)|my (?:kids|children|family|wife|husband)|them "
+    r"all|everyone) (?:out|with me)\b(?! (?:to|on|for|into|in|at|shopping|camping)\b)|if i "
+    r"can'?t have (?:them|her|him|the kids|my kids),? (?:nobody|no one|noone|no-one) (?:can|will|"
+    r"gets? to))"
+)
+# A weapon or means held right now, and the thought of using it ("my dad's gun in my lap…
+# I keep thinking about using it").
+_MEANS_IN_HAND = Prefiltered(
+    r"\b(?:gun|pistol|rifle|shotgun|knife|blade|razor|pills|tablets|rope|noose)s? (?:is |are )?"
+    r"(?:in|on) my (?:lap|hands?|palm)\b|\b(?:holding|i'?m holding|i am holding) (?:a |the |my |"
+    r"\w+'s )?(?:gun|pistol|rifle|shotgun|knife|blade|razor|rope)\b"
+)
+_USING_IT = Prefiltered(
+    r"\b(?:thinking|thought|think) (?:about|of) using (?:it|them)\b|\b(?:want|going|gonna) to "
+    r"use (?:it|them)\b(?! (?:for|to (?:cook|cut (?:the|some)|open|fix|make|chop))\b)"
+)
+# A poison to drink: "I want to drink some [bleach]".
+_POISON = re.compile(
+    r"\b(?:bleach|antifreeze|weed ?killer|drain cleaner|rat poison|pesticide|paraquat)\b"
+)
+_DRINK_IT = Prefiltered(
+    r"\b(?:drink|swallow|drinking|swallowing) (?:it|some|the (?:bleach|antifreeze|weed ?killer|"
+    r"drain cleaner|poison)|bleach|antifreeze|weed ?killer|drain cleaner|rat poison)\b"
+)
+# "get rid of her" after a delusion about her ("my flatmate is a demon").
+DELUSIONAL_THREAT = "delusional_threat"
+_DELUSIONAL_TARGET = re.compile(
+    r"\b(?:is|are|was|'s) (?:a |the )?(?:demon|devil|evil|possessed|an? imposter|an? impostor|"
+    r"replaced|a robot|not (?:really )?(?:my|human))\b"
+)
+_RID_OF = Prefiltered(
+    r"\b(?:got|have|need|must|going|gonna) to (?:get rid of|deal with|stop|destroy) (?:him|her|"
+    r"them|it)\b"
+)
+# "I don't want to be here tomorrow and I won't be."
+_NOT_HERE_TOMORROW = Prefiltered(
+    r"\b(?:don'?t|do not) want to be (?:here|alive|around) (?:tomorrow|anymore|any more)[^.!?]"
+    r"{0,20}\band i won'?t be\b"
+)
 COMMAND_HEARD = "command_hallucination_heard"
 WEAPON_AND_WAITING = "weapon_and_waiting"
 # The rules' signals (below, not cues) that say the speaker's own life is at risk: with one of
@@ -1826,6 +1874,10 @@ SUICIDE_RULE_SIGNALS = frozenset(
         "found_then_in_care",
         "overdose_with_symptoms",
         "plan_ready_now",
+        "means_in_hand_with_intent",
+        "poison_to_drink",
+        "not_here_tomorrow",
+        FAMILY_TOO,
     }
 )
 _DONT_STOP_ME = Prefiltered(
@@ -2175,6 +2227,26 @@ def _assess_text(text: str) -> RiskAssessment:
         level = L.IMMINENT
         signals.append("supply_taken")
         categories.extend(c for c in (C.SUICIDE, C.OVERDOSE) if c not in categories)
+    if _own_matches(_FAMILY_TOO, t):
+        level = max_level([level, L.HIGH])
+        signals.append(FAMILY_TOO)
+        categories.extend(c for c in (C.SUICIDE, C.HARM_TO_OTHERS) if c not in categories)
+    if _own_matches(_MEANS_IN_HAND, t) and _own_matches(_USING_IT, t):
+        level = L.IMMINENT  # held now, with the thought of using it
+        signals += ["means_access", "means_in_hand_with_intent"]
+        categories.extend(c for c in (C.SUICIDE,) if c not in categories)
+    if _POISON.search(t) and _own_matches(_DRINK_IT, t):
+        level = max_level([level, L.HIGH])
+        signals.append("poison_to_drink")
+        categories.extend(c for c in (C.SUICIDE, C.OVERDOSE) if c not in categories)
+    if _DELUSIONAL_TARGET.search(t) and _own_matches(_RID_OF, t):
+        level = max_level([level, L.HIGH])
+        signals.append(DELUSIONAL_THREAT)
+        categories.extend(c for c in (C.PSYCHOSIS, C.HARM_TO_OTHERS) if c not in categories)
+    if _own_matches(_NOT_HERE_TOMORROW, t):
+        level = max_level([level, L.HIGH])
+        signals.append("not_here_tomorrow")
+        categories.extend(c for c in (C.SUICIDE,) if c not in categories)
     if (
         "command_hallucination_self" not in names
         and _HALLUCINATED_SOURCE.search(t)

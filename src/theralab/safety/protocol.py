@@ -23,6 +23,8 @@ from theralab.safety.answers import AFFIRMED
 from theralab.safety.patterns import (
     COMMAND_HEARD,
     CUES,
+    DELUSIONAL_THREAT,
+    FAMILY_TOO,
     SUICIDE_RULE_SIGNALS,
     WEAPON_AND_WAITING,
     normalise,
@@ -110,14 +112,16 @@ _HARM_OTHERS_SIGNALS = frozenset(
     c.name
     for c in CUES
     if RiskCategory.HARM_TO_OTHERS in c.categories and c.name not in _COMMAND_SIGNALS
-) | {WEAPON_AND_WAITING}
+) | {WEAPON_AND_WAITING, FAMILY_TOO, DELUSIONAL_THREAT}
 _OTHERS_STEPS = frozenset({"harm_to_others", "harm_to_others_next"})
 _ABUSE_SIGNALS = frozenset({"abuse", "abuse_danger_now"})
 _ABUSE_STEPS = frozenset({"abuse_safety", "abuse_danger", "abuse_next"})
 # Condition replies given once in a crisis (the next turn takes the suicide path's steps).
 _ONCE = frozenset({"psychosis", "mania", "ocd", "eating_disorder"})
 # Signals that a weapon or other means is at hand.
-_MEANS_SIGNALS = frozenset({"means_access", "means_access_with_ideation", "plan_means_time"})
+_MEANS_SIGNALS = frozenset(
+    {"means_access", "means_access_with_ideation", "plan_means_time", "means_in_hand_with_intent"}
+)
 
 
 def _suicide_cue_fired(risk: RiskAssessment) -> bool:
@@ -597,6 +601,15 @@ class CrisisProtocol:
                 "I won't help with places, purchases or investments while you're this short of "
                 "sleep. Could you put the plan on hold and talk with your doctor or prescriber "
                 "first, today if you can?",
+                *(
+                    [
+                        "If the plan could hurt you, like heights, driving or going into water, "
+                        "please don't do it now: stay where you are, or stop somewhere safe if "
+                        "you're already on your way."
+                    ]
+                    if risk.level.at_least(RiskLevel.HIGH)
+                    else []
+                ),
                 safety_q,
                 danger,
                 resource_sentence,
