@@ -53,7 +53,7 @@ from theralab.yamlfiles import yaml_error
 
 LOCALE_HELP = (
     "Locale for crisis resources, e.g. en-US, en-GB, en-CA, en-AU, en-IE, en-NZ, "
-    "en-IN; anything else gets a generic list."
+    "en-IN, de-DE, fr-FR; anything else gets a generic list."
 )
 
 
