@@ -20,6 +20,7 @@ from theralab.safety import (
     RiskCategory,
     RiskLevel,
     Screener,
+    Whose,
 )
 
 C = RiskCategory
@@ -116,3 +117,18 @@ def test_yes_then_tonight_brings_the_emergency_forward() -> None:
     assert when.step == "reassess"
     assert "it could be tonight" in when.text and "call 911 now" in when.text
     assert "safety plan" not in when.text
+
+
+def test_a_helper_whose_friend_is_out_of_reach_is_told_to_ask_for_a_welfare_check() -> None:
+    other = RiskAssessment(
+        level=L.IMMINENT,
+        categories=[C.SUICIDE],
+        signals=["other_at_risk:ideation"],
+        whose=Whose.OTHER,
+    )
+    p = CrisisProtocol(locale="en-AU")
+    first = p.respond(other, "my mate says he'll kill himself tonight and now he won't answer")
+    assert first.step == "helper" and "ask for someone to check on them" in first.text
+    on_line = p.respond(other, "I've got him on the other phone still, he's on the bridge")
+    assert "keep talking with them" in on_line.text and "another phone" in on_line.text
+    assert "Have you been able to talk with them yet" not in on_line.text

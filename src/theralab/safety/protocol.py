@@ -314,6 +314,17 @@ _SOON_ANSWER = re.compile(
     r"^(?:\W*(?:yes|yeah|yea|ya|i do|probably|maybe)\W*)?(?P<when>tonight|today|now|right now|"
     r"soon|this (?:weekend|week|evening)|tomorrow|when (?:they|everyone)'?s? (?:asleep|gone))\b"
 )
+# The person a helper is worried about is out of reach, or with the helper on the line now.
+_OUT_OF_REACH = re.compile(
+    r"\b(?:won'?t|isn'?t|is not|not|doesn'?t|does not|stopped) (?:answer|answering|picking up|"
+    r"replying|responding|reply)\b|\bcan'?t (?:reach|get hold of|find|get through to)\b|"
+    r"\b(?:don'?t|do not) know where (?:he|she|they) (?:is|are)\b|\bphone(?:'s| is) off\b"
+)
+_ON_THE_LINE = re.compile(
+    r"\b(?:on the (?:other )?(?:phone|line) (?:with me|still)|(?:still )?on the (?:other )?phone"
+    r"|(?:standing|is|he'?s|she'?s|they'?re) on (?:a|the) (?:bridge|roof|ledge|edge|cliff|"
+    r"tracks|railing))\b"
+)
 # The abuser near or arriving ("he's coming up the stairs", "he just got home").
 _ABUSER_NEAR = re.compile(
     r"\b(?:he'?s|she'?s|they'?re|he is|she is|they are) (?:coming|back|home|here|outside|"
@@ -391,7 +402,7 @@ class CrisisProtocol:
         trailer = [danger, resource_sentence, AI_LINE, human] if full else [short]
 
         if helper:
-            return self._helper(risk, steps, emergency, lines, full)
+            return self._helper(risk, steps, emergency, lines, full, said)
 
         others = RiskCategory.HARM_TO_OTHERS in risk.categories and bool(
             set(risk.signals) & _HARM_OTHERS_SIGNALS
@@ -817,10 +828,31 @@ class CrisisProtocol:
         emergency: str,
         lines: list[str],
         full: bool,
+        said: str = "",
     ) -> ProtocolReply:
         """A reply to someone worried about another person: what to do for them, how to get
         them help, and how the helper is doing."""
         resources = "; or ".join(lines)
+        text = normalise(said) if said else ""
+        # Where the other person is decides the first step: out of reach (emergency services
+        # can check on them), or on the phone / at a height right now (keep them talking while
+        # someone else calls).
+        with_them_now = bool(_ON_THE_LINE.search(text))
+        reach = (
+            [
+                f"If they're on the phone with you, keep talking with them and stay on the line; "
+                f"if you can, ask someone near you to call {emergency} with where they are, or "
+                "call from another phone."
+            ]
+            if with_them_now
+            else [
+                f"If you can't reach them and they might act soon, please call {emergency} now "
+                "and ask for someone to check on them; tell them the address or where they might "
+                "be."
+            ]
+            if _OUT_OF_REACH.search(text)
+            else []
+        )
         urgent = risk.level is RiskLevel.IMMINENT or RiskCategory.OVERDOSE in risk.categories
         danger = (
             f"If they might act on it soon, or are in danger now, please call {emergency} now, "
@@ -848,6 +880,7 @@ class CrisisProtocol:
             ]
             if urgent:
                 parts.append(danger)
+            parts += reach
             parts += [
                 "You can ask them directly and calmly whether they're thinking about suicide. "
                 "Asking doesn't put the idea in their head, and it often comes as a relief to "
@@ -869,7 +902,9 @@ class CrisisProtocol:
             return self._reply(parts, "helper", lines)
         again = steps.count("helper_next") % 2
         parts = (
-            [
+            ["It makes sense to feel worried and unsure about what to do.", *reach]
+            if reach
+            else [
                 "It makes sense to feel worried and unsure about what to do.",
                 "Have you been able to talk with them yet? If not, a calm, direct question "
                 "about suicide and time to listen are a good start, and you don't have to have "
