@@ -125,3 +125,10 @@ def test_a_message_from_the_er_after_an_overdose_gets_no_call_now() -> None:
     )[1:]
     assert "call 911 now" in first.text
     assert "getting care" in second.text and "call 911 now" not in second.text
+
+
+def test_near_a_hospital_or_with_the_pills_is_not_care_or_company() -> None:
+    parking = after(OVERDOSE, "I'm at the hospital parking lot, I can't go in")[-1].text
+    assert "please call 911 now" in parking and "getting care" not in parking
+    pills = after(OVERDOSE, "the pills are here next to me")[-1].text
+    assert "not alone" not in pills and "please call 911 now" in pills

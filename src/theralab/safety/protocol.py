@@ -294,7 +294,10 @@ _REFUSING_HELP = re.compile(
 )
 # Already in care: at the hospital, the paramedics or a nurse there, on the way in.
 _IN_CARE = re.compile(
-    r"\b(?:(?:at|in) (?:the )?(?:er|a&e|hospital|emergency (?:room|department)|urgent care)\b"
+    r"\b(?:(?:i'?m|im|i am|we'?re|we are|now|already|(?:took|brought|got) me) (?:(?:now|"
+    r"already|still|just|finally|here|in|straight) ){0,2}"
+    r"(?:at|in|to) (?:the )?(?:er|a&e|hospital|emergency (?:room|department)|urgent care)\b"
+    r"(?! (?:car ?park|parking|roof|bridge|entrance)\b)"
     r"|(?:nurses?|doctors?|paramedics?|ambulance|medics) (?:is |are |has |have )?(?:here|with "
     r"me|came|arrived|just arrived)"
     r"|(?:driving|taking|rushing) me (?:in|to (?:the )?(?:er|a&e|hospital))"
@@ -335,7 +338,8 @@ _ASHAMED = re.compile(r"\b(?:ashamed|shame|embarrass\w*|stupid|guilty|humiliat\w
 _LOCKED_UP = re.compile(r"\b(?:lock(?:ed)? me (?:up|away)|section\w*|committed|psych ward)\b")
 # Someone is with them now ("my friend just got here, she's sitting with me").
 _SOMEONE_HERE = re.compile(
-    r"\b(?:(?:is|are|just got|got) here|(?:is|are|sitting|staying) with me|here with me)\b"
+    r"\b(?:(?:my|our) \w+|mum|mom|dad|someone|somebody|he|she|they)(?:'s|'re| is| are)? "
+    r"(?:just )?(?:(?:got )?here|(?:sitting|staying|here) with me|with me)\b"
 )
 # Signs that an act under way is getting worse.
 _WORSE = re.compile(
