@@ -277,7 +277,8 @@ _NOT_SAFE = re.compile(r"\bnot\b|n't\b|\bnever\b|\bno longer\b|\bunsafe\b")
 # They have reached, or are reaching, someone ("I'm going to call my sister", "my mum is here").
 _REACHING_HELP = re.compile(
     r"\b(?:call(?:ed|ing)?|rang|ring(?:ing)?|text(?:ed|ing)?|messag(?:ed|ing)|contact(?:ed|ing)?)"
-    r" (?:my |the |an? |\d)|\b(?:is|are) (?:here|with me|home|coming|on (?:the|their|her|his) way)"
+    r" (?:my |the |an? |\d)|\b(?:(?:my|our) \w+|mum|mom|dad|someone|somebody|he|she|they)"
+    r"(?:'s|'re| is| are) (?:here|with me|home|coming|on (?:the|their|her|his) way)"
     r"|\bwith (?:my|a) \w+\b|\bambulance\b"
 )
 # They will not, or could not, get help ("I don't want an ambulance", "I'm not calling 999", "I
