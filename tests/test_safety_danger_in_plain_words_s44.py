@@ -105,3 +105,8 @@ def test_a_family_taken_along_is_answered_as_danger_to_them() -> None:
     reply = CrisisProtocol(locale="en-US").respond(found).text
     assert "stay away from the person" in reply or "move away from the person" in reply
     assert "ending your own life" in reply or "911" in reply
+
+
+def test_a_weapon_used_for_revenge_is_still_harm_to_others() -> None:
+    found = assess_text("I have a knife and I'll use it for revenge on him")
+    assert found.level.at_least(L.HIGH) and C.HARM_TO_OTHERS in found.categories

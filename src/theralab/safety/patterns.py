@@ -604,7 +604,7 @@ CUES: tuple[Cue, ...] = (
         r"to|bought (?:a \w+ |something )?to|going to make (?:him|her|them) pay (?:with))"
         r" ?(?:kill|hurt|stab|shoot|strangle|poison|run (?:him|her|them) over|burn (?:his|"
         r"her|their) (?:house|place))(?! myself)|(?:knife|gun|bat|blade|hammer)[^.]{0,40}"
-        r"(?:(?:using|use) it(?! (?:to (?:open|cut (?:the|some)|cook|chop|fix|make)|for)\b)|on "
+        r"(?:(?:using|use) it(?! to (?:open|cut (?:the|some)|cook|chop|fix|make)\b)|on "
         r"(?:him|her|them))|(?:he|she|they)(?:'s| is| are|'re)? (?:not )?"
         r"(?:going to|gonna) (?:pay|regret|get what)|(?:he|she)(?:'s| is)? ?(?:not getting "
         r"away with|won'?t be walking away)|(?:finds?|find) out what happens when|make (?:him|"
@@ -1830,7 +1830,7 @@ _MEANS_IN_HAND = Prefiltered(
 )
 _USING_IT = Prefiltered(
     r"\b(?:thinking|thought|think) (?:about|of) using (?:it|them)\b|\b(?:want|going|gonna) to "
-    r"use (?:it|them)\b(?! (?:for|to (?:cook|cut (?:the|some)|open|fix|make|chop))\b)"
+    r"use (?:it|them)\b(?! to (?:cook|cut (?:the|some)|open|fix|make|chop)\b)"
 )
 # A poison to drink: "I want to drink some [bleach]".
 _POISON = re.compile(
