@@ -110,3 +110,36 @@ def test_a_family_taken_along_is_answered_as_danger_to_them() -> None:
 def test_a_weapon_used_for_revenge_is_still_harm_to_others() -> None:
     found = assess_text("I have a knife and I'll use it for revenge on him")
     assert found.level.at_least(L.HIGH) and C.HARM_TO_OTHERS in found.categories
+
+
+def test_a_bigger_dose_not_caring_what_happens_is_high() -> None:
+    found = assess_text("gonna shoot up a bigger dose than usual tonight and not care what happens")
+    assert found.level.at_least(L.HIGH) and C.OVERDOSE in found.categories
+    assert not assess_text("going to do a bigger line tonight lol").level.at_least(L.MODERATE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to take the kids with me to the park tonight",
+        "I'm going to take the bus home, too tired to walk",
+        "I'm going to take the test again in June",
+    ],
+)
+def test_taking_the_kids_or_the_bus_is_not_a_plan(text: str) -> None:
+    assert "plan_intent" not in assess_text(text).signals
+
+
+def test_taking_them_all_is_still_a_plan() -> None:
+    assert "plan_intent" in assess_text("I'm going to take all of them tonight").signals
+    assert assess_text("I'm going to take the pills tonight").level is L.IMMINENT
+
+
+def test_after_voices_a_duty_to_obey_and_then_a_time_escalate() -> None:
+    from theralab.safety import PatternTier, Screener
+
+    conv = Screener([PatternTier()]).conversation()
+    assert C.PSYCHOSIS in conv.screen("the voices tell me my neighbour's kid is evil").categories
+    obey = conv.screen("I feel like I have to do what they say")
+    assert obey.level.at_least(L.HIGH) and "command_hallucination_in_context" in obey.signals
+    assert conv.screen("they say tonight").level is L.IMMINENT

@@ -447,7 +447,10 @@ CUES: tuple[Cue, ...] = (
         "plan_intent",
         r"\b(?:i(?:'m| am) (?:going|gonna) to (?:kill myself|end (?:my life|(?:it|things)"
         + _BREAK_UP
-        + r")|do it|die|jump|take (?:all|the)|overdose)|i(?:'ve| have) (?:decided to (?:die|"
+        + r")|do it|die|jump|take (?:all|the)(?! (?:kids|children|dogs?|car|bus|train|tube|day|"
+        r"week|test|exam|stairs|lift|elevator|job|offer|risk|chance|lead|class|course|call|bins|"
+        r"rubbish|trash|boat|ferry|plane|flight|long way|scenic|shortcut|afternoon|morning)\b)|"
+        r"overdose)|i(?:'ve| have) (?:decided to (?:die|"
         r"end (?:it|my life)|kill myself|do it)|made up my mind to (?:die|end it|do it|kill "
         r"myself))|i(?:'ve| have) (?:got |made )?a plan"
         + _CARE_PLAN
@@ -1850,6 +1853,17 @@ _RID_OF = Prefiltered(
     r"\b(?:got|have|need|must|going|gonna) to (?:get rid of|deal with|stop|destroy) (?:him|her|"
     r"them|it)\b"
 )
+# A bigger dose than usual, on purpose, not caring what happens ("gonna shoot up a bigger dose
+# than usual tonight and not care what happens").
+_BIGGER_DOSE = Prefiltered(
+    r"\b(?:shoot(?:ing)? up|inject(?:ing)?|do(?:ing)?|take|taking|use|using|snort(?:ing)?|"
+    r"smok(?:e|ing))\b[^.!?]{0,20}\b(?:a )?(?:bigger|double|huge|massive|way bigger|much bigger)"
+    r" (?:dose|shot|hit|amount|line)"
+)
+_NOT_CARING = re.compile(
+    r"\b(?:not care|don'?t care|do not care|whatever happens|see what happens|if i (?:wake|don'?t "
+    r"wake)|hope i don'?t wake|don'?t want to wake)\b"
+)
 # "I don't want to be here tomorrow and I won't be."
 _NOT_HERE_TOMORROW = Prefiltered(
     r"\b(?:don'?t|do not) want to be (?:here|alive|around) (?:tomorrow|anymore|any more)[^.!?]"
@@ -1877,6 +1891,7 @@ SUICIDE_RULE_SIGNALS = frozenset(
         "means_in_hand_with_intent",
         "poison_to_drink",
         "not_here_tomorrow",
+        "bigger_dose_not_caring",
         FAMILY_TOO,
     }
 )
@@ -2243,6 +2258,10 @@ def _assess_text(text: str) -> RiskAssessment:
         level = max_level([level, L.HIGH])
         signals.append(DELUSIONAL_THREAT)
         categories.extend(c for c in (C.PSYCHOSIS, C.HARM_TO_OTHERS) if c not in categories)
+    if _own_matches(_BIGGER_DOSE, t) and _NOT_CARING.search(t):
+        level = max_level([level, L.HIGH])
+        signals.append("bigger_dose_not_caring")
+        categories.extend(c for c in (C.SUICIDE, C.OVERDOSE, C.SUBSTANCE) if c not in categories)
     if _own_matches(_NOT_HERE_TOMORROW, t):
         level = max_level([level, L.HIGH])
         signals.append("not_here_tomorrow")
@@ -2372,6 +2391,19 @@ def _assess_text(text: str) -> RiskAssessment:
 _COMMAND_IN_CONTEXT = Prefiltered(
     rf"\b(?:they|it|he|she|the voices?){_COMMAND}(?:{_SELF_TARGET}|{_OTHER_TARGET})"
 )
+# After voices or a delusion were disclosed, a felt duty to obey them: "I feel like I have to do
+# what he says", "I'll do what they want".
+_OBEY_IN_CONTEXT = Prefiltered(
+    r"\b(?:(?:have|got|need|must|supposed) to (?:do|obey|listen to) (?:what )?(?:he|she|they|it|"
+    r"the voices?|him|her|them)(?: (?:says?|tells? me|wants?))?|(?:i'?ll|i will|gonna|going to) "
+    r"(?:do what|obey) (?:he|she|they|it|the voices?|him|her|them)(?: (?:says?|tells? me|wants?))?)"
+    r"\b"
+)
+_COMMAND_TIME = Prefiltered(
+    r"\b(?:he|she|they|it|the voices?|the voice)(?:'s| is| are)? (?:says?|said|saying|wants?|"
+    r"told me|tells me)(?: (?:it'?s|it has to be|to do it|i have to do it))? (?:tonight|now|"
+    r"right now|today|this (?:morning|afternoon|evening))\b"
+)
 # After signs of mania, lost sleep or a risky act makes it an episode to act on.
 _MANIA_IN_CONTEXT = Prefiltered(rf"\b(?:{_SLEEPLESS}|{_RISKY_ACT})")
 # After suicidal talk, a future in which nothing matters any more: "after her wedding on the
@@ -2392,7 +2424,12 @@ def escalate_in_context(text: str, earlier: list[RiskCategory]) -> tuple[RiskLev
         return L.HIGH, "abuse_danger_now"
     if RiskCategory.EATING_DISORDER in earlier and _MEDICAL_DANGER.search(t):
         return L.HIGH, "eating_disorder_medical_danger"
-    if RiskCategory.PSYCHOSIS in earlier and _COMMAND_IN_CONTEXT.search(t):
+    if RiskCategory.PSYCHOSIS in earlier and _COMMAND_TIME.search(t):
+        # "he says tonight": the voice has named when
+        return L.IMMINENT, "command_hallucination_in_context"
+    if RiskCategory.PSYCHOSIS in earlier and (
+        _COMMAND_IN_CONTEXT.search(t) or _OBEY_IN_CONTEXT.search(t)
+    ):
         return L.HIGH, "command_hallucination_in_context"
     if RiskCategory.MANIA in earlier and _MANIA_IN_CONTEXT.search(t):
         return L.MODERATE, "mania_in_context"
