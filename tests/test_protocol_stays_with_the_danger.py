@@ -11,6 +11,8 @@ safety-plan exercise.
 
 from __future__ import annotations
 
+import itertools
+
 from theralab.counselors import make_counselor
 from theralab.safety import (
     CrisisProtocol,
@@ -22,6 +24,8 @@ from theralab.safety import (
     Screener,
     Whose,
 )
+
+from .test_safety_guardrail import talk
 
 C = RiskCategory
 L = RiskLevel
@@ -132,3 +136,18 @@ def test_a_helper_whose_friend_is_out_of_reach_is_told_to_ask_for_a_welfare_chec
     on_line = p.respond(other, "I've got him on the other phone still, he's on the bridge")
     assert "keep talking with them" in on_line.text and "another phone" in on_line.text
     assert "Have you been able to talk with them yet" not in on_line.text
+
+
+def test_the_safe_reply_in_place_of_a_blocked_one_is_not_sent_twice_in_a_row() -> None:
+    replies = talk(
+        guarded("person_centred", "en-GB"),
+        "I've been restricting again, down to 500 cals a day",
+        "I fainted in the shower this morning and hit my head",
+        "I'm so tired of fighting this. I wrote letters for my family",
+        "I just wanted to say thank you and goodbye",
+    )[1:]
+    texts = [r.text for r in replies]
+    assert all(a != b for a, b in itertools.pairwise(texts)), texts
+    blocked = [r for r in replies if r.annotations.strategy == "blocked_reply"]
+    assert len(blocked) >= 2  # the case this guards: replies blocked turn after turn
+    assert all("ending your life" in r.text and "999" in r.text for r in blocked)

@@ -265,7 +265,7 @@ class GuardedCounselor:
                 )
             verdict = self.check(text, risk, history)
             if not verdict.allowed:
-                return self.blocked(risk, verdict.reasons)
+                return self.blocked(risk, verdict.reasons, history)
             closing = reply.annotations.action == "close"
             added, held = (
                 self._at_low(history, risk, closing)
@@ -336,8 +336,11 @@ class GuardedCounselor:
         """Phase two for a counselor reply that arrives in pieces."""
         return ReplyStream(self, history, risk)
 
-    def blocked(self, risk: RiskAssessment, reasons: Sequence[str]) -> Reply:
-        """The safe reply in place of a reply the check blocked."""
+    def blocked(
+        self, risk: RiskAssessment, reasons: Sequence[str], history: Sequence[Utterance] = ()
+    ) -> Reply:
+        """The safe reply in place of a reply the check blocked (in other words when the last
+        counselor turn of `history` was that reply: never the same words twice in a row)."""
         decision = GuardDecision(
             risk, "normal", "blocked", self._safe_resources(), reasons=list(reasons)
         )
@@ -348,6 +351,9 @@ class GuardedCounselor:
         # answers it, not as a failure.
         why = RISK_UNANSWERED if set(reasons) & INCOMPLETE_REASONS else ""
         text = safe_reply(self.locale, why, level=level)
+        last = [u.text for u in history if u.speaker is Speaker.COUNSELOR][-1:]
+        if last == [text]:
+            text = safe_reply(self.locale, why, level=level, again=True)
         return self._make(text, decision, strategy="blocked_reply")
 
     def fail(self, risk: RiskAssessment, reason: str) -> Reply:
@@ -480,7 +486,7 @@ class ReplyStream:
             elif set(verdict.reasons) <= INCOMPLETE_REASONS:
                 self._checked = cut  # held: a later sentence may supply what is missing
             else:
-                return out + self._end(self.guard.blocked(self.risk, verdict.reasons))
+                return out + self._end(self.guard.blocked(self.risk, verdict.reasons, self.history))
         return out
 
     def finish(self) -> list[str]:

@@ -1140,7 +1140,9 @@ def check_in_again(locale: str | None, turn: int = 0) -> str:
 RISK_UNANSWERED = "risk_unanswered"
 
 
-def safe_reply(locale: str | None, reason: str = "", level: RiskLevel | None = None) -> str:
+def safe_reply(
+    locale: str | None, reason: str = "", level: RiskLevel | None = None, again: bool = False
+) -> str:
     """The deterministic reply sent when a component fails or a reply is blocked.
 
     `level`: the conversation's risk. At `none` (nothing anywhere in the conversation shows
@@ -1148,9 +1150,18 @@ def safe_reply(locale: str | None, reason: str = "", level: RiskLevel | None = N
     one line on where to get help now; at any other level, or unknown, it asks the safety
     question. `reason` `RISK_UNANSWERED` (a reply blocked because it passed over risk the
     checker read in what the person said): the safety question comes as an answer to what they
-    said, not as an apology for a failure."""
+    said, not as an apology for a failure. `again`: the same reply was the last one sent, so
+    other words (at `none`, the same try-again message)."""
     table = resources_for(locale)
     crisis = table.crisis_line()
+    if again and level is not RiskLevel.NONE:
+        return (
+            "I'm still here, and I'm listening. I'm asking because what you've told me matters: "
+            "if you're having any thoughts of ending your life or hurting yourself, please tell "
+            f"me. If you're in immediate danger, please call {table.emergency}, or reach "
+            f"{crisis.name} ({crisis.contact}) any time. Is there someone you trust you could "
+            "talk to today?"
+        )
     if reason == RISK_UNANSWERED:
         return (
             "Thank you for telling me that. What you said matters, and I want to make sure "
