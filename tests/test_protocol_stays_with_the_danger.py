@@ -151,3 +151,17 @@ def test_the_safe_reply_in_place_of_a_blocked_one_is_not_sent_twice_in_a_row() -
     blocked = [r for r in replies if r.annotations.strategy == "blocked_reply"]
     assert len(blocked) >= 2  # the case this guards: replies blocked turn after turn
     assert all("ending your life" in r.text and "999" in r.text for r in blocked)
+
+
+def test_a_relative_reporting_a_deadly_plan_in_psychosis_or_mania_is_a_helper() -> None:
+    screener = Screener([PatternTier()])
+    for text in (
+        "my brother hasn't slept for a week, says he's Jesus and is going to walk into the sea "
+        "tonight to prove it. what should I do",
+        "my roommate is bipolar and just texted me he's going to drive off the bridge tonight",
+    ):
+        found = screener.assess(text)
+        assert found.whose is Whose.OTHER and found.level is L.IMMINENT, found
+        reply = CrisisProtocol(locale="en-GB").respond(found, text)
+        assert reply.step == "helper" and "999" in reply.text
+        assert "are you thinking about ending your life" not in reply.text

@@ -137,6 +137,17 @@ _IDEATION = (
     r"|(?:thinking|thinks|thought|talking|talks|talked) (?:about|of) (?:suicide|killing "
     + _REFLEXIVE
     + r"|ending (?:it|(?:her|his|their) life)|taking (?:her|his|their) (?:own )?life)"
+    # a deadly act said as a plan, often in psychosis or mania ("is going to walk into the sea
+    # tonight to prove it", "is going to drive off the bridge"), or voices telling them to
+    r"|(?:wants?|going|gonna|planning|threaten(?:s|ed|ing)?) to (?:walk|wade|step|run|drive|"
+    r"jump|throw " + _REFLEXIVE + r") (?:out )?(?:into|in front of|off|onto|from) (?:the |a |an "
+    r"|his |her |their )?(?:sea|ocean|river|lake|water|traffic|road|motorway|highway|freeway|"
+    r"bridge|cliff|building|roof|window|balcony|train|tracks)"
+    r"|(?:tell(?:s|ing)?|told|order(?:s|ing|ed)?) (?:her|him|them) to (?:jump|die|kill "
+    + _REFLEXIVE
+    + r"|hurt "
+    + _REFLEXIVE
+    + r")"
 )
 _SELF_HARM = (
     r"(?:cutting|hurting|harming|burning|starving) " + _REFLEXIVE + r"|self[- ]?harm(?:s|ing)"
