@@ -58,7 +58,7 @@ def test_a_message_the_screener_cannot_read_still_gets_the_emergency_number() ->
         guarded = GuardedCounselor(
             make_counselor("cbt", 0), Screener([PatternTier()]), locale=locale
         )
-        reply = talk(guarded, "Ich habe vor einer Stunde alle meine Tabletten genommen")[-1]
+        reply = talk(guarded, "Ich weiss nicht, was ich heute machen soll, alles ist so schwer")[-1]
         assert "I can only read English well" in reply.text
         assert "If you are in danger right now, please call" in reply.text, reply.text
         assert number in reply.text, reply.text

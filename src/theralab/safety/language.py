@@ -107,7 +107,7 @@ class ForeignReading:
     signals: tuple[str, ...]
 
 
-_S, _H = RiskCategory.SUICIDE, RiskCategory.SELF_HARM
+_S, _H, _O = RiskCategory.SUICIDE, RiskCategory.SELF_HARM, RiskCategory.OVERDOSE
 # Crisis phrases, matched on lower-cased text with accents removed. Only phrases that are not
 # English words or parts of them.
 _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
@@ -122,6 +122,13 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
             _S,
         ),
         (r"\b(?:cortarme|me corto|autolesion\w*)\b", _H),
+        # a whole supply taken: the overdose is the emergency ("me tome todas mis pastillas")
+        (
+            r"\b(?:me )?(?:tome|he tomado|trague|me trague) (?:todas (?:mis|las)|demasiadas|una "
+            r"caja (?:entera )?de)\b[^.!?]{0,30}\b(?:pastillas|pildoras|medicamentos|tabletas)\b|"
+            r"\bsobredosis\b",
+            _O,
+        ),
     ],
     "pt": [
         (r"\bquero (?:morrer|me matar)\b", _S),
@@ -154,6 +161,12 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
         (r"\bmettre fin a (?:mes jours|ma vie)\b", _S),
         (r"\bje ne veux plus vivre\b", _S),
         (r"\b(?:me scarifier|scarification|automutil\w*|je me coupe)\b", _H),
+        (
+            r"\b(?:j'? ?ai|je viens d'? ?) ?(?:pris|avale) (?:toutes? (?:mes|les)|trop de|une "
+            r"boite (?:entiere )?de|toute (?:la|ma) (?:boite|plaquette) de)\b[^.!?]{0,30}\b"
+            r"(?:pilules|cachets|comprimes|medicaments|somniferes)\b|\bsurdose\b",
+            _O,
+        ),
     ],
     "de": [
         (r"\bich (?:will|mochte) sterben\b", _S),
@@ -167,6 +180,11 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
             _S,
         ),
         (r"\b(?:ritze mich|mich ritzen|selbstverletz\w*)\b", _H),
+        (
+            r"\b(?:alle|zu viele|die ganze packung|eine ganze packung|die ganze schachtel)\b"
+            r"[^.!?]{0,40}\b(?:genommen|geschluckt|eingenommen)\b|\buberdosis\b",
+            _O,
+        ),
     ],
     "it": [
         (
@@ -289,8 +307,9 @@ def not_english(text: str) -> str | None:
 
 
 def read_foreign(text: str) -> ForeignReading | None:
-    """A crisis phrase of another language (`moderate`), else a message confidently not English
-    (`low`, unread), else None (English, or too short to tell)."""
+    """A crisis phrase of another language (`moderate`; `high` for a whole supply of pills
+    taken, in German, French or Spanish), else a message confidently not English (`low`,
+    unread), else None (English, or too short to tell)."""
     lowered = text[:_SCAN_CHARS].lower()
     folded = _fold(lowered)  # Latin phrases are written without accents
     found = [
@@ -304,7 +323,8 @@ def read_foreign(text: str) -> ForeignReading | None:
         languages = dict.fromkeys(lang for lang, _ in found)
         return ForeignReading(
             next(iter(languages)),
-            RiskLevel.MODERATE,
+            # a whole supply taken is an emergency in any language
+            RiskLevel.HIGH if _O in categories else RiskLevel.MODERATE,
             categories,
             tuple(f"crisis_phrase:{lang}" for lang in languages),
         )
