@@ -397,7 +397,8 @@ class GuardedCounselor:
         a few words in English and gives the crisis line and where to find one in the person's
         own language; the check-in question too, unless it was asked lately."""
         question, _, asked = self._check_in_asked(history, risk)
-        crisis = resources_for(self.locale).crisis_line()
+        table = resources_for(self.locale)
+        crisis = table.crisis_line()
         parts = [
             "I'm sorry: I can only read English well, so I may not have understood what you "
             "wrote. Could you tell me in English, even in a few words?",
@@ -406,7 +407,7 @@ class GuardedCounselor:
             else f"If you're thinking of ending your life or you're in danger, please reach "
             f"{crisis.name} ({crisis.contact}).",
             # what the words said is unknown: the way to emergency help in every such reply
-            f"If you are in danger right now, please call {resources_for(self.locale).emergency}.",
+            f"If you are in danger right now, please call {table.emergency}.",
         ]
         resources = [crisis.line()]
         if crisis != directory():  # a locale with lines of its own: the directory besides them

@@ -155,7 +155,7 @@ def _concern(risk: RiskAssessment, earlier_steps: list[str] | None = None) -> st
     if "dead_belief" in signals:
         return "dead_belief"
     seen = set(earlier_steps or [])
-    own_life = _suicide_cue_fired(risk) or any(s.startswith(f"{AFFIRMED}:") for s in signals)
+    own_life = _suicide_cue_fired(risk) or _affirmed(risk)
     if RiskCategory.HARM_TO_OTHERS in cats and (
         signals & _HARM_OTHERS_SIGNALS or (seen & _OTHERS_STEPS and not own_life)
     ):
@@ -275,10 +275,12 @@ _SAYS_SAFE = re.compile(
 )
 _NOT_SAFE = re.compile(r"\bnot\b|n't\b|\bnever\b|\bno longer\b|\bunsafe\b")
 # They have reached, or are reaching, someone ("I'm going to call my sister", "my mum is here").
+# A person as the subject ("my sister", "she", "someone"): help arriving or company needs one.
+_PERSON = r"(?:(?:my|our) \w+|mum|mom|dad|someone|somebody|he|she|they)"
 _REACHING_HELP = re.compile(
     r"\b(?:call(?:ed|ing)?|rang|ring(?:ing)?|text(?:ed|ing)?|messag(?:ed|ing)|contact(?:ed|ing)?)"
-    r" (?:my |the |an? |\d)|\b(?:(?:my|our) \w+|mum|mom|dad|someone|somebody|he|she|they)"
-    r"(?:'s|'re| is| are) (?:here|with me|home|coming|on (?:the|their|her|his) way)"
+    r" (?:my |the |an? |\d)|\b" + _PERSON + r"(?:'s|'re| is| are) (?:here|with me|home|coming|"
+    r"on (?:the|their|her|his) way)"
     r"|\bwith (?:my|a) \w+\b|\bambulance\b"
 )
 # They will not, or could not, get help ("I don't want an ambulance", "I'm not calling 999", "I
@@ -339,8 +341,8 @@ _ASHAMED = re.compile(r"\b(?:ashamed|shame|embarrass\w*|stupid|guilty|humiliat\w
 _LOCKED_UP = re.compile(r"\b(?:lock(?:ed)? me (?:up|away)|section\w*|committed|psych ward)\b")
 # Someone is with them now ("my friend just got here, she's sitting with me").
 _SOMEONE_HERE = re.compile(
-    r"\b(?:(?:my|our) \w+|mum|mom|dad|someone|somebody|he|she|they)(?:'s|'re| is| are)? "
-    r"(?:just )?(?:(?:got )?here|(?:sitting|staying|here) with me|with me)\b"
+    r"\b" + _PERSON + r"(?:'s|'re| is| are)? (?:just )?(?:(?:got )?here|(?:sitting|staying|here) "
+    r"with me|with me)\b"
 )
 # Signs that an act under way is getting worse.
 _WORSE = re.compile(
@@ -356,8 +358,13 @@ _ELSEWHERE = re.compile(
 )
 
 
-def _says_safe(said: str) -> bool:
-    text = normalise(said) if said else ""
+def _affirmed(risk: RiskAssessment) -> bool:
+    """A yes to the guardrail's own safety question (`theralab.safety.answers`)."""
+    return any(s.startswith(f"{AFFIRMED}:") for s in risk.signals)
+
+
+def _says_safe(text: str) -> bool:
+    """`text`: the person's message, normalised."""
     m = _SAYS_SAFE.search(text)
     return bool(m) and not _NOT_SAFE.search(text)
 
@@ -381,6 +388,7 @@ class CrisisProtocol:
         assessment says how risky it is and whose risk it is; the text says whether it
         answers the last question)."""
         concern = _concern(risk, self.history)
+        text = normalise(said) if said else ""  # the message, read once for every branch
         chosen = _pick_resources(self.table, risk, concern)
         lines = [r.line() for r in chosen]
         emergency = self.table.emergency
@@ -407,7 +415,7 @@ class CrisisProtocol:
         trailer = [danger, resource_sentence, AI_LINE, human] if full else [short]
 
         if helper:
-            return self._helper(risk, steps, emergency, lines, full, said)
+            return self._helper(risk, steps, emergency, lines, full, text)
 
         others = RiskCategory.HARM_TO_OTHERS in risk.categories and bool(
             set(risk.signals) & _HARM_OTHERS_SIGNALS
@@ -419,9 +427,9 @@ class CrisisProtocol:
             self._note(_ACT)  # an act under way: every later emergency turn remembers it
             if RiskCategory.OVERDOSE in risk.categories:
                 self._note(_OVERDOSE_NOTE)
-        in_care = bool(said and _IN_CARE.search(normalise(said)))
+        in_care = bool(_IN_CARE.search(text))
         if concern == "emergency" and ({"emergency", "emergency_next"} & set(steps) or in_care):
-            return self._emergency_again(risk, said, steps, emergency, lines, full, others, means)
+            return self._emergency_again(risk, text, steps, emergency, lines, full, others, means)
         if concern == "emergency":
             parts = [
                 "I'm really glad you told me, and I'm worried about your safety right now.",
@@ -445,7 +453,6 @@ class CrisisProtocol:
             parts += ["Are you somewhere safe, and is anyone with you?", resource_sentence, AI_LINE]
             return self._reply(parts, "emergency", lines)
         if concern == "abuse":
-            text = normalise(said) if said else ""
             if "abuse_danger_now" in risk.signals or _ABUSER_NEAR.search(text):
                 parts = [
                     "I'm worried about your safety right now."
@@ -666,8 +673,7 @@ class CrisisProtocol:
             return self._reply(parts, "eating_disorder", lines)
 
         # suicide and self-harm: engage → ask about plan → safety plan, one step a turn
-        affirmed = any(sig.startswith(f"{AFFIRMED}:") for sig in risk.signals)
-        text = normalise(said) if said else ""
+        affirmed = _affirmed(risk)
         new_danger = bool(
             (set(risk.signals) & _NEW_DANGER_SIGNALS)
             or _FAREWELL.search(text)
@@ -678,7 +684,7 @@ class CrisisProtocol:
             risk.level.at_least(RiskLevel.HIGH)
             and bool(_EXPLICIT_CUES & set(risk.signals))
             and "attempt" not in risk.signals
-            and bool(said and _SAID_OUTRIGHT.search(normalise(said)))
+            and bool(_SAID_OUTRIGHT.search(text))
         )
         asked_safe = False
         if first and (affirmed or explicit) and not self.asked_about_plan:
@@ -744,7 +750,7 @@ class CrisisProtocol:
                     "Could we make a short safety plan together, one step at a time? " + question
                 )
             self.plan_step += 1
-            if _says_safe(said):
+            if _says_safe(text):
                 # Just answered: said back, not asked again.
                 opening = "I'm glad you're safe right now. That helps me understand."
                 asked_safe = True
@@ -833,12 +839,11 @@ class CrisisProtocol:
         emergency: str,
         lines: list[str],
         full: bool,
-        said: str = "",
+        text: str = "",
     ) -> ProtocolReply:
         """A reply to someone worried about another person: what to do for them, how to get
-        them help, and how the helper is doing."""
+        them help, and how the helper is doing. `text`: their message, normalised."""
         resources = "; or ".join(lines)
-        text = normalise(said) if said else ""
         # Where the other person is decides the first step: out of reach (emergency services
         # can check on them), or on the phone / at a height right now (keep them talking while
         # someone else calls).
@@ -940,7 +945,7 @@ class CrisisProtocol:
     def _emergency_again(
         self,
         risk: RiskAssessment,
-        said: str,
+        text: str,
         steps: list[str],
         emergency: str,
         lines: list[str],
@@ -949,10 +954,9 @@ class CrisisProtocol:
         means: bool,
     ) -> ProtocolReply:
         """An emergency turn after the first: the emergency number again, but an answer to
-        what was said and a question about whether help is on the way, never the first
-        emergency reply word for word."""
+        what was said (`text`, normalised) and a question about whether help is on the way,
+        never the first emergency reply word for word."""
         n = steps.count("emergency_next")
-        text = normalise(said) if said else ""
         opener = (
             "Thank you for staying with me.",
             "I'm still here with you.",
@@ -1041,7 +1045,7 @@ class CrisisProtocol:
                 f"thoughts, please call {emergency} together."
             )
         else:
-            if _says_safe(said):
+            if _says_safe(text):
                 parts.append("I'm glad you feel a bit safer right now.")
             elif _ELSEWHERE.search(text):
                 parts.append(
