@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import itertools
 
-from theralab.counselors import make_counselor
 from theralab.safety import (
     CrisisProtocol,
-    GuardedCounselor,
     PatternTier,
     RiskAssessment,
     RiskCategory,
@@ -25,15 +23,12 @@ from theralab.safety import (
     Whose,
 )
 
+from .test_protocol_blackbox_s36 import guarded
 from .test_safety_guardrail import talk
 
 C = RiskCategory
 L = RiskLevel
 HURT_YOURSELF = "anything with you that you could use to hurt yourself"
-
-
-def guarded(name: str = "cbt", locale: str = "en-US") -> GuardedCounselor:
-    return GuardedCounselor(make_counselor(name, 0), Screener([PatternTier()]), locale=locale)
 
 
 def test_an_abuser_arriving_gets_the_way_to_safety_not_a_safety_plan_exercise() -> None:

@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import pytest
 
-from theralab.counselors import make_counselor
 from theralab.safety import (
-    GuardedCounselor,
-    PatternTier,
     RiskAssessment,
     RiskCategory,
     RiskLevel,
-    Screener,
 )
 from theralab.safety.patterns import SUICIDE_RULE_SIGNALS, assess_text
 from theralab.safety.protocol import _concern
 
+from .test_protocol_blackbox_s36 import guarded
 from .test_safety_guardrail import talk
 
 C = RiskCategory
@@ -127,10 +124,6 @@ def test_a_rule_that_reads_a_life_at_risk_keeps_the_suicide_reply(
     # question in OCD) still get the condition's own reply
     without = risk(L.HIGH, condition.value, cats=(C.SUICIDE, condition))
     assert _concern(without) == concern
-
-
-def guarded(name: str) -> GuardedCounselor:
-    return GuardedCounselor(make_counselor(name, 0), Screener([PatternTier()]), locale="en-US")
 
 
 @pytest.mark.parametrize("name", ["cbt", "mi", "person_centred", "directive"])
