@@ -50,7 +50,7 @@ from theralab.safety.protocol import (
     helper_check_in,
     safe_reply,
 )
-from theralab.safety.resources import directory, resources_for
+from theralab.safety.resources import country_of, directory, resources_for, stated_country
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
 from theralab.safety.screener import (
     FAIL_CLOSED_LEVEL,
@@ -144,6 +144,17 @@ class GuardedCounselor:
         self.protocol = CrisisProtocol(locale=locale)
         self.conditions = ConditionResponder(locale=locale)
         self.last: GuardDecision | None = None
+        self.located: str | None = None  # the country the person said they are in, if any
+
+    def relocate(self, country: str) -> None:
+        """Crisis lines and the emergency number from now on for `country` (a code of the
+        resource table), where the person said they are ("I'm back home in Chicago" in a
+        conversation opened as en-GB): the locale keeps its language, the country changes."""
+        self.located = country
+        language = (self.locale or "en").replace("_", "-").split("-")[0]
+        self.locale = f"{language}-{country}"
+        self.protocol.locale = self.locale
+        self.conditions.locale = self.locale
 
     def begin_course(self, course: CourseContext) -> None:
         """Pass the course on to the counselor behind the guardrail (if it takes part)."""
@@ -185,6 +196,9 @@ class GuardedCounselor:
                 if u.speaker is Speaker.COUNSELOR
             ]
             self._conversation.heard(said[-1] if said else "")
+            place = stated_country(history[at[n]].text)
+            if place is not None and place != country_of(self.locale):
+                self.relocate(place)
             risk = await self._conversation.screen_async(history[at[n]].text)
             self._screened = n + 1
             end = at[n + 1] if n + 1 < len(at) else len(history)

@@ -1059,10 +1059,13 @@ _ACADEMIC = Prefiltered(
     r"(?:school|student|course)|psychology (?:class|course|student)|training|textbook|"
     r"according to|how do (?:therapists|clinicians|counsel?lors))\b"
 )
+# An age before a relative ("my 15 year old daughter", "my 15-year-old", "my 15yo son"), where
+# one descriptive word ("my little brother") would otherwise stand.
+KIN_AGE = r"(?:\d+|a)[- ](?:years?|yrs?)[- ]old |\d+ ?y/?o "
 _THIRD_PARTY = Prefiltered(
-    r"\b(?:(?:my|a|our) (?:\w+ )?(?:coworker|colleague|friend|son|daughter|student|"
-    r"teammate|patient|client) (?:said|says|told|texted|posted|mentioned|keeps|has|is)|"
-    r"my (?:\w+ )?(?:friend|best friend|mate|bf|gf|boyfriend|girlfriend|partner|husband|wife|son|"
+    r"\b(?:(?:my|a|our) (?:" + KIN_AGE + r"|\w+ )?(?:coworker|colleague|friend|son|daughter|"
+    r"student|teammate|patient|client) (?:said|says|told|texted|posted|mentioned|keeps|has|is)|"
+    r"my (?:" + KIN_AGE + r"|\w+ )?(?:friend|best friend|mate|bf|gf|boyfriend|girlfriend|partner|husband|wife|son|"
     r"daughter|kid|child|brother|sister|sibling|cousin|mum|mom|mother|dad|father|student|"
     r"colleague|coworker|roommate|flatmate|patient|client|neighbou?r|nephew|niece|uncle|aunt|"
     r"gran|granny|nan|nana|grandma|grandpa|grandad|granddad|grandmother|grandfather)|"

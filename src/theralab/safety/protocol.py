@@ -395,7 +395,12 @@ class CrisisProtocol:
         turn = self.turns
         self.turns += 1
         steps = self.steps
-        helper = concern in ("suicide", "emergency") and self._for_someone_else(risk)
+        # A helper's report keeps the helper's steps whatever condition a tier names beside it
+        # ("my daughter says voices are telling her to jump": voices, but hers).
+        reported = any(sig.startswith(OTHER_AT_RISK) for sig in risk.signals)
+        helper = (concern in ("suicide", "emergency") or reported) and self._for_someone_else(
+            risk
+        )
         # The first turn of the person's own crisis (a helper's turns before it do not count).
         first = not any(s not in HELPER_STEPS for s in steps)
         full = turn % FULL_TRAILER_EVERY == 0
@@ -891,10 +896,25 @@ class CrisisProtocol:
             if urgent:
                 parts.append(danger)
             parts += reach
-            parts += [
+            ask = (
                 "You can ask them directly and calmly whether they're thinking about suicide. "
                 "Asking doesn't put the idea in their head, and it often comes as a relief to "
-                "be asked.",
+                "be asked."
+            )
+            if f"{OTHER_AT_RISK}voices" in risk.signals:
+                # Command hallucinations: a doctor or crisis team today; ask about the voices
+                parts.append(
+                    "Voices that tell someone to hurt themselves are a sign they need urgent "
+                    "help today: please contact their doctor or a mental-health crisis team now, "
+                    "and try not to leave them on their own."
+                )
+                ask = (
+                    "You can ask them calmly what the voices are saying, whether they feel they "
+                    "have to do it, and whether they're thinking about suicide; asking doesn't "
+                    "put the idea in their head."
+                )
+            parts += [
+                ask,
                 "Listen without judging or arguing, and help them reach a crisis line or their "
                 "doctor; you could offer to sit with them while they call.",
             ]

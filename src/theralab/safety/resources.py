@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources as _files
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 _ALIASES = {"UK": "GB"}
 
@@ -27,6 +28,7 @@ class CountryResources(BaseModel):
     name: str
     emergency: str
     resources: list[Resource]
+    places: list[str] = Field(default_factory=list)  # where a person may say they are
 
     def of_kind(self, *kinds: str) -> list[Resource]:
         return [r for r in self.resources if r.kind in kinds]
@@ -63,6 +65,36 @@ def directory() -> Resource:
     """The international directory of crisis lines (the generic table's first line), for
     someone whose country or language TheraLab does not know."""
     return _table()["GENERIC"].crisis_line()
+
+
+# Where the person says they are now: "I'm in", "I live in", "back home in", "here in", "we're
+# staying with my aunt in", "moved to", "calling from". Up to four words between the speaker and
+# "in", none of them "in" or a negation ("I'm in love with someone in Paris", "I'm not in the
+# US"). "I'm from X" says where they grew up, not where they are.
+_STATED = (
+    r"(?:\b(?:i'?m|im|i am|we'?re|we are|i live|we live|i'?ve been|living|staying|based|"
+    r"back home|home|here|currently|stuck)(?:\s+(?!in\b|not\b|never\b|n't\b)[\w']+){0,4}?"
+    r"\s+in|\b(?:moved|moving|relocated|come|came|went|gone|flew) (?:back )?(?:home )?to|\b(?:calling|texting|"
+    r"writing|messaging|talking to you) from)\s+"
+)
+
+
+@cache
+def _stated_place() -> tuple[re.Pattern[str], dict[str, str]]:
+    where = {place: code for code, table in _table().items() for place in table.places}
+    names = "|".join(re.escape(p) for p in sorted(where, key=len, reverse=True))
+    return re.compile(_STATED + r"(?P<place>" + names + r")(?![\w])"), where
+
+
+def stated_country(text: str) -> str | None:
+    """The country a person says they are in now ("I'm back home in Chicago" → 'US'; a
+    country with no table here → 'GENERIC'), the last one said; None when they name none."""
+    if not text:
+        return None
+    pattern, where = _stated_place()
+    t = text.lower().replace("\u2019", "'")
+    found = [m["place"] for m in pattern.finditer(t)]
+    return where[found[-1]] if found else None
 
 
 def supported_countries() -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from theralab.safety.patterns import normalise
+from theralab.safety.patterns import KIN_AGE, normalise
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
 
 OTHER_AT_RISK = "other_at_risk:"  # the signal of `other_at_risk`, with the kind of report
@@ -67,7 +67,7 @@ _FRIEND_IS_ME = re.compile(
 )
 # Still speaking of another person (a helper's later turns).
 _THIRD_PERSON = re.compile(
-    r"\b(?:she|he|they|her|him|them|their|his|my (?:\w+ )?(?:friend|mate|partner|sister|"
+    r"\b(?:she|he|they|her|him|them|their|his|my (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|partner|sister|"
     r"brother|son|daughter|mum|mom|dad|husband|wife|boyfriend|girlfriend|student|cousin))\b"
 )
 
@@ -112,7 +112,7 @@ def whose_in_message(signals: Sequence[str], text: str, helping: bool = False) -
 # protocol's helper steps — call emergency services, stay with them — so the report of
 # someone else's current risk is read here, with the level it names for them.
 _SUBJECT = (
-    r"(?:she|he|they|(?:my|our|her|his) (?:\w+ )?(?:friend|mate|bf|gf|boyfriend|girlfriend|"
+    r"(?:she|he|they|(?:my|our|her|his) (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|bf|gf|boyfriend|girlfriend|"
     r"partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|cousin|mum|mom|mother|"
     r"dad|father|student|colleague|coworker|roommate|flatmate|nephew|niece|uncle|aunt|"
     r"grandma|grandpa|grandmother|grandfather))"
@@ -124,6 +124,13 @@ _GAP = (
     r"unless|whether|ask|asks|asked|asking|about)\b)(?![\w']*n't\b)[\w']+){0,7}?"
 )
 _REFLEXIVE = r"(?:her|him|them)sel(?:f|ves)"
+# What a voice, or someone, orders them to do that could end or harm their life.
+_DEADLY_ORDER = (
+    r"(?:jump|die|drown|overdose|kill " + _REFLEXIVE + r"|hurt " + _REFLEXIVE + r"|harm "
+    + _REFLEXIVE + r"|cut " + _REFLEXIVE + r"|hang " + _REFLEXIVE + r"|end (?:it|(?:her|his|"
+    r"their) (?:own )?life)|(?:walk|step|run) (?:into|in front of)|stop eating|not eat)"
+)
+_VOICES = re.compile(r"\bvoices?\b")
 _IDEATION = (
     r"(?:wants?|wanted|wanting|wanna|going|gonna|planning|plans?|threaten(?:s|ed|ing)?|decided) "
     r"to (?:die|kill " + _REFLEXIVE + r"|end (?:it|it all|(?:her|his|their) (?:own )?life)|"
@@ -143,10 +150,12 @@ _IDEATION = (
     r"jump|throw " + _REFLEXIVE + r") (?:out )?(?:into|in front of|off|onto|from) (?:the |a |an "
     r"|his |her |their )?(?:sea|ocean|river|lake|water|traffic|road|motorway|highway|freeway|"
     r"bridge|cliff|building|roof|window|balcony|train|tracks)"
-    r"|(?:tell(?:s|ing)?|told|order(?:s|ing|ed)?) (?:her|him|them) to (?:jump|die|kill "
-    + _REFLEXIVE
-    + r"|hurt "
-    + _REFLEXIVE
+    # told to die by someone or something ("voices are telling her to jump"; with voices named
+    # in the sentence, their own kind: `voices`)
+    r"|(?:tell(?:s|ing)?|told|order(?:s|ing|ed)?|command(?:s|ing|ed)?) (?:her|him|them) to "
+    + _DEADLY_ORDER
+    + r"|(?P<wanted>(?:want|wants|wanted|urg(?:e|es|ed|ing)) (?:her|him|them) to "
+    + _DEADLY_ORDER
     + r")"
 )
 _SELF_HARM = (
@@ -235,12 +244,16 @@ def other_at_risk(text: str) -> RiskAssessment:
             continue
         for m in _REPORT.finditer(sentence):
             if m["ideation"]:
-                found = RiskLevel.LOW
+                voices = bool(_VOICES.search(sentence))
+                if m["wanted"] and not voices:
+                    continue  # "she wants him to die": someone's wish, not a person at risk
+                # Voices ordering a deadly act: a command hallucination, urgent help today
+                found = RiskLevel.MODERATE if voices else RiskLevel.LOW
                 if _SOON.search(sentence):
                     found = RiskLevel.IMMINENT
                 elif _MEANS.search(sentence):
                     found = RiskLevel.HIGH
-                kinds.append("ideation")
+                kinds.append("voices" if voices else "ideation")
                 categories.append(RiskCategory.SUICIDE)
             elif m["self_harm"]:
                 found = RiskLevel.LOW

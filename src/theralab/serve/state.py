@@ -67,6 +67,7 @@ class GuardState(_Record):
     screened: int = 0
     protocol: ProtocolState = Field(default_factory=ProtocolState)
     condition_turns: dict[str, int] = Field(default_factory=dict)
+    located: str | None = None  # the country the person said they are in
 
 
 class ModelCounselorState(_Record):
@@ -171,6 +172,7 @@ def guard_state(counselor: GuardedCounselor) -> GuardState:
         screened=screened,
         protocol=ProtocolState(**_fields(ProtocolState, counselor.protocol)),
         condition_turns=dict(counselor.conditions.turns),
+        located=counselor.located,
     )
 
 
@@ -183,6 +185,8 @@ def restore_guard(counselor: GuardedCounselor, state: GuardState, screener: Scre
     counselor.resume(conversation, state.screened)
     _put(state.protocol, counselor.protocol)
     counselor.conditions.turns = dict(state.condition_turns)
+    if state.located is not None:
+        counselor.relocate(state.located)
 
 
 def counselor_state(counselor: GuardedCounselor) -> ModelCounselorState | None:
