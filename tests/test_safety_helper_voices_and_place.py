@@ -78,7 +78,7 @@ def test_where_the_person_says_they_are(message: str, country: str | None) -> No
 
 def test_the_crisis_lines_follow_where_the_person_says_they_are() -> None:
     counselor = guarded(locale="en-GB")
-    first, crisis = talk(
+    _, crisis = talk(
         counselor,
         "hey. I moved back home to Chicago last month after uni",
         "honestly I want to kill myself, I have pills saved up",

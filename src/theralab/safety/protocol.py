@@ -398,9 +398,7 @@ class CrisisProtocol:
         # A helper's report keeps the helper's steps whatever condition a tier names beside it
         # ("my daughter says voices are telling her to jump": voices, but hers).
         reported = any(sig.startswith(OTHER_AT_RISK) for sig in risk.signals)
-        helper = (concern in ("suicide", "emergency") or reported) and self._for_someone_else(
-            risk
-        )
+        helper = (concern in ("suicide", "emergency") or reported) and self._for_someone_else(risk)
         # The first turn of the person's own crisis (a helper's turns before it do not count).
         first = not any(s not in HELPER_STEPS for s in steps)
         full = turn % FULL_TRAILER_EVERY == 0

@@ -74,8 +74,8 @@ def directory() -> Resource:
 _STATED = (
     r"(?:\b(?:i'?m|im|i am|we'?re|we are|i live|we live|i'?ve been|living|staying|based|"
     r"back home|home|here|currently|stuck)(?:\s+(?!in\b|not\b|never\b|n't\b)[\w']+){0,4}?"
-    r"\s+in|\b(?:moved|moving|relocated|come|came|went|gone|flew) (?:back )?(?:home )?to|\b(?:calling|texting|"
-    r"writing|messaging|talking to you) from)\s+"
+    r"\s+in|\b(?:moved|moving|relocated|come|came|went|gone|flew) (?:back )?(?:home )?to|"
+    r"\b(?:calling|texting|writing|messaging|talking to you) from)\s+"
 )
 
 

@@ -67,8 +67,8 @@ _FRIEND_IS_ME = re.compile(
 )
 # Still speaking of another person (a helper's later turns).
 _THIRD_PERSON = re.compile(
-    r"\b(?:she|he|they|her|him|them|their|his|my (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|partner|sister|"
-    r"brother|son|daughter|mum|mom|dad|husband|wife|boyfriend|girlfriend|student|cousin))\b"
+    r"\b(?:she|he|they|her|him|them|their|his|my (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|"
+    r"partner|sister|brother|son|daughter|mum|mom|dad|husband|wife|boyfriend|girlfriend|student|cousin))\b"
 )
 
 
@@ -112,8 +112,8 @@ def whose_in_message(signals: Sequence[str], text: str, helping: bool = False) -
 # protocol's helper steps — call emergency services, stay with them — so the report of
 # someone else's current risk is read here, with the level it names for them.
 _SUBJECT = (
-    r"(?:she|he|they|(?:my|our|her|his) (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|bf|gf|boyfriend|girlfriend|"
-    r"partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|cousin|mum|mom|mother|"
+    r"(?:she|he|they|(?:my|our|her|his) (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|bf|gf|"
+    r"boyfriend|girlfriend|partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|cousin|mum|mom|mother|"
     r"dad|father|student|colleague|coworker|roommate|flatmate|nephew|niece|uncle|aunt|"
     r"grandma|grandpa|grandmother|grandfather))"
 )
@@ -126,8 +126,17 @@ _GAP = (
 _REFLEXIVE = r"(?:her|him|them)sel(?:f|ves)"
 # What a voice, or someone, orders them to do that could end or harm their life.
 _DEADLY_ORDER = (
-    r"(?:jump|die|drown|overdose|kill " + _REFLEXIVE + r"|hurt " + _REFLEXIVE + r"|harm "
-    + _REFLEXIVE + r"|cut " + _REFLEXIVE + r"|hang " + _REFLEXIVE + r"|end (?:it|(?:her|his|"
+    r"(?:jump|die|drown|overdose|kill "
+    + _REFLEXIVE
+    + r"|hurt "
+    + _REFLEXIVE
+    + r"|harm "
+    + _REFLEXIVE
+    + r"|cut "
+    + _REFLEXIVE
+    + r"|hang "
+    + _REFLEXIVE
+    + r"|end (?:it|(?:her|his|"
     r"their) (?:own )?life)|(?:walk|step|run) (?:into|in front of)|stop eating|not eat)"
 )
 _VOICES = re.compile(r"\bvoices?\b")
