@@ -410,6 +410,8 @@ _OCD_STRONG = _rx(
     r"\b(?:check|count|tapp?|touch|re-?read|re-?check|proof-?read)(?:ed|ing|s|es)?\b[^.]{0,30}\b"
     r"(?:\d+|\w+teen|twenty|thirty|forty|fifty|dozens? of|so many) times\b",
     r"\bwash\w*\b[^.]{0,30}\b(?:until|till|so much)\b[^.]{0,20}\b(?:crack|bleed|raw|sore)",
+    r"\bwash\w* (?:my |our )?hands?\b[^.]{0,20}\b(?:\d+|\w+teen|twenty|thirty|forty|fifty|dozens? "
+    r"of|so many) times\b",
     r"\b(?:something bad|bad things?|something terrible)\b[^.]{0,20}\bwill happen\b",
     r"\bintrusive thoughts?\b|\bocd\b|\bcompulsi\w*",
     r"\b(?:hit|ran over|run over) (?:someone|somebody|a person)\b",
