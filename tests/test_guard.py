@@ -279,7 +279,14 @@ def test_the_crisis_protocol_continues_across_requests(proxy: Any, stub: StubSer
     """The proxy keeps no state: a client in crisis who sends the growing conversation gets the
     protocol's next step each time, as inside one session — not its first step again."""
     session = _session_replies(CRISIS_TURNS)
-    assert [step for _, step in session] == ["engage", "assess", "warning_signs", "internal_coping"]
+    # an intent with a time ("…tonight") is `high`: the protocol asks about safety and a plan
+    # first, instead of asking back whether they are thinking of ending their life
+    assert [step for _, step in session] == [
+        "assess",
+        "warning_signs",
+        "internal_coping",
+        "distraction",
+    ]
     messages = [{"role": "system", "content": "You are a kind helper."}]
     for i, turn in enumerate(CRISIS_TURNS):
         messages.append({"role": "user", "content": turn})
@@ -305,14 +312,14 @@ def test_only_answered_crisis_turns_advance_the_protocol(proxy: Any) -> None:
         {"role": "assistant", "content": "(an earlier answer)"},
         {"role": "user", "content": CRISIS_TURNS[1]},
     ]
-    assert _post(proxy, answered, proxy.key).json()["theralab"]["step"] == "assess"
+    assert _post(proxy, answered, proxy.key).json()["theralab"]["step"] == "warning_signs"
     # turns before the crisis began, answered by upstream, are not protocol steps either
     before = [
         {"role": "user", "content": ORDINARY},
         {"role": "assistant", "content": "That sounds tiring."},
         {"role": "user", "content": CRISIS},
     ]
-    assert _post(proxy, before, proxy.key).json()["theralab"]["step"] == "engage"
+    assert _post(proxy, before, proxy.key).json()["theralab"]["step"] == "assess"
 
 
 def test_openai_sdk_sync_async_and_streaming(proxy: Any, stub: StubServer) -> None:

@@ -292,7 +292,7 @@ def test_llamacpp_crisis_gets_the_protocol_and_never_reaches_it(llama_server: st
     ):
         base = f"{proxy.url}/v1"
         done = sync_client(base).chat.completions.create(model="tiny", messages=_user(CRISIS))
-        assert field(done)["action"] == "crisis" and field(done)["step"] == "engage"
+        assert field(done)["action"] == "crisis" and field(done)["step"] == "assess"
         assert field(done)["resources"] and "988" in (done.choices[0].message.content or "")
         later = complete_async(base, _user(CRISIS))
         assert "988" in (later.choices[0].message.content or "")

@@ -43,7 +43,8 @@ _NORMALISE = re.compile(r"\s+")
 
 # A no, said first: "no", "not really", "I'm fine".
 _NO = re.compile(
-    r"^(?:no+|nope|nah|naw|not really|not at all|not now|not anymore|not lately|not right now|"
+    r"^(?:no+(?! (?:plan|plans|method|intention|intent|date|way|means|idea (?:how|when))\b)|"
+    r"nope|nah|naw|not really|not at all|not now|not anymore|not lately|not right now|"
     r"never|no way|god no|hell no|definitely not|absolutely not|of course not|i'?m not|i am not|"
     r"i'?m (?:fine|ok|okay|safe|good|alright|all right)|i don'?t think so|not that i know|"
     r"lol no|haha no)\b"
@@ -63,7 +64,9 @@ _YES = re.compile(
     r"it'?s there|they'?re there|they come and go|it comes and goes)\b"
 )
 # "but", "though", "well": a no that turns into a yes.
-_TURN = re.compile(r"\b(?:but|though|although|except|well|then again)\b")
+# "but", "though", "well": a no that turns into a yes; "just", "only" after a no about a plan
+# ("no plan or anything, just the thoughts").
+_TURN = re.compile(r"\b(?:but|though|although|except|well|then again|just|only)\b")
 # A question back ("why?", "what do you mean?"): the question was not taken as asked.
 _CONFUSED = re.compile(r"\b(?:why|what do you mean|wdym|what are you talking about|huh|what)\s*\?")
 

@@ -26,7 +26,10 @@ L, C = RiskLevel, RiskCategory
 _SLANG = (
     (r"\bk+m+s+\b", "kill myself"),
     (r"\bk+y+s+\b", "kill yourself"),
+    (r"\burself\b|\byourslef\b", "yourself"),
     (r"\bunalive(?:d|ing)? (?:my ?self|me)\b", "kill myself"),
+    # someone else's ("unalive herself", "unalive yourself"): the verb, not the speaker
+    (r"\bunalive(?:d|ing|s)? (?=(?:her|him|them|your|you)(?:sel(?:f|ves))?\b)", "kill "),
     (r"\bunalive\b", "kill myself"),
     (r"\bsewer ?slide\b|\bsu[i1!]c[i1!]d[e3]\b|\bs[u*]ic[i*]de\b|\bsuicid\b", "suicide"),
     (r"\bself[- ]?h[a@]rm(?:ing|ed)?\b|\bs/h\b", "self harm"),
@@ -53,6 +56,11 @@ _SLANG = (
     (r"\btn\b|\btonite\b", "tonight"),
     (r"\bpls\b|\bplz\b", "please"),
     (r"\bmyslef\b|\bmyelf\b|\bmysef\b", "myself"),
+    (r"\babt\b", "about"),
+    (r"\bbestie\b|\bbff\b|\bbestfriend\b", "best friend"),
+    (r"\bppl\b", "people"),
+    (r"\btheyre\b", "they're"),
+    (r"\bgrippy sock (?:vacation|holiday|jail|hotel|trip|spa)\b", "psych ward stay"),
 )
 # Each substitution is skipped when its needles are absent (most messages hold no slang).
 _SLANG_RX = [(Prefiltered(p, re.IGNORECASE), r) for p, r in _SLANG]  # type: ignore[misc]
@@ -65,7 +73,46 @@ _STARRED = re.compile(r"(?<=[a-z])\*+(?=[a-z])")
 _KLL = re.compile(r"\bk(?:ll|!ll|1ll)\b")
 
 
+# Digits and symbols for letters, to slip past a filter ("su1c1de", "k1ll mys3lf", "d1e",
+# "s*icide"): a word that mixes them with letters is read as the risk word it spells, and only
+# then (a dose like "10mg" or "b12" is left alone).
+_LEET_WORDS = frozenset(
+    {
+        "kill", "killing", "myself", "suicide", "suicidal", "die", "dying", "dead", "death",
+        "overdose", "cut", "cutting", "hang", "unalive", "self", "harm", "pills", "alive",
+        "end", "life", "want", "wanna", "cuts", "blood", "rope", "jump",
+    }
+)  # fmt: skip
+_LEET_TOKEN = re.compile(r"(?<![\w*])(?=[\w@$!*]*[a-z])(?=[\w@$!*]*[0-9@$!*])[\w@$!*]{3,}")
+_LEET = str.maketrans({"1": "i", "!": "i", "3": "e", "0": "o", "4": "a", "@": "a", "$": "s",
+                       "5": "s", "7": "t"})  # fmt: skip
+
+
+def _deleet(m: re.Match[str]) -> str:
+    token = m.group(0)
+    plain = token.translate(_LEET)
+    if "*" in plain:  # a star for one letter, or none ("s*icide", "k*ll")
+        rx = re.compile(plain.replace("*", "[a-z]?"))
+        return next((w for w in sorted(_LEET_WORDS) if rx.fullmatch(w)), token)
+    return plain if plain in _LEET_WORDS else token
+
+
+# Emoji that name a means or an act ("💊💊💊 + 🍾 = 😴 forever", "🔪🩸 again"): read as the word.
+_EMOJI = {
+    "\U0001f48a": " pills ", "\U0001f52a": " knife ", "\U0001f5e1": " knife ",
+    "\U0001fa78": " blood ", "\U0001f52b": " gun ", "\U0001faa2": " rope ",
+    "\u26b0": " coffin ", "\U0001faa6": " grave ", "\U0001f489": " needle ",
+    "\U0001f37e": " alcohol ", "\U0001f943": " alcohol ", "\U0001f377": " alcohol ",
+    "\U0001f634": " sleep ",
+}  # fmt: skip
+_EMOJI_RX = re.compile("|".join(map(re.escape, _EMOJI)))
+
+
 def _unspell(t: str) -> str:
+    if not t.isascii() and _EMOJI_RX.search(t):
+        t = _EMOJI_RX.sub(lambda m: _EMOJI[m.group(0)], t)
+    if _LEET_TOKEN.search(t):
+        t = _LEET_TOKEN.sub(_deleet, t)
     if "*" in t:
         t = _KLL.sub("kill", _STARRED.sub("", t))
     return _SPELT.sub(lambda m: m.group(0).replace(m.group("sep"), ""), t)
@@ -165,7 +212,11 @@ _CARE_PLAN = (
 _NOW = (
     r"(?:tonight|today|right now|now|this (?:morning|afternoon|evening)|in (?:an|a few|\w+) "
     r"(?:hours?|minutes?)|when (?:they|he|she|everyone)(?:'s| is| are)? (?:leave|leaves|gone|"
-    r"asleep)|as soon as|before (?:morning|sunrise|they get back)|this weekend|tomorrow)"
+    r"asleep)|(?:when|after|once) (?:my (?:\w+ )?(?:parents|mum|mom|dad|family|wife|husband|"
+    r"partner|roommates?|flatmates?|kids|sister|brother)|they|he|she|everyone|everybody)"
+    r"(?:'s| is| are| has| have)? (?:go(?:es)?|gone|went|get|gets|fall|falls|fallen) (?:to "
+    r"(?:sleep|bed)|asleep|out)|as soon as|before (?:morning|sunrise|they get back)|this weekend|"
+    r"tomorrow)"
 )
 
 # Condition cues (psychosis, mania, eating disorders, OCD): shared pieces.
@@ -328,6 +379,10 @@ CUES: tuple[Cue, ...] = (
         r"(?:exist|be alive|live|wake up|be here)(?: anymore| any more)?|can'?t (?:go on|"
         r"keep going|do this) (?:anymore|any more)|done with (?:life|living|"
         r"existing)|(?:want|wanting) (?:it|everything) to (?:stop|end)(?: for good)?|"
+        # non-native wordings: "i am not want to living anymore", "my life is no more worth"
+        r"(?:am |'m )?(?:not|no) want(?:s|ing)? (?:to )?(?:living|live|alive|be alive|be living)"
+        r"(?: anymore| any more| more| longer)?|life (?:is )?no (?:more|longer) (?:worth|have "
+        r"worth|has worth|valuable)|"
         r"(?:want|wish) to (?:disappear|vanish) (?:forever|for good|permanently)|want to (?:not|"
         r"stop) (?:exist(?:ing)?|be here|be alive|wake up|being alive)|(?:didn'?t|not sure "
         r"(?:if )?i) want(?:ed)? to wake up)",
@@ -350,6 +405,40 @@ CUES: tuple[Cue, ...] = (
         rf"myself|drown(?:ing)? myself{_NOT_DROWNED_IN}|shoot(?:ing)? myself|"
         rf"jump(?:ing)? (?:off|in front)|"
         rf"throw myself (?:off|in front)|die by suicide|commit(?:ting)? suicide)",
+        L.MODERATE,
+        C.SUICIDE,
+    ),
+    # Asking to be admitted ("i think i need a grippy sock vacation", normalised to a psych ward
+    # stay): not coping, and asking for the highest level of care.
+    _cue(
+        "asks_admission",
+        r"\b(?:need|want|should (?:go|get)|going to ask for|asking for|ready for)(?: to (?:go|get|"
+        r"be))? (?:a |to |into |admitted to |checked into |in )?(?:a |the )?(?:psych ward(?: "
+        r"stay)?|psych hospital|psychiatric (?:ward|hospital|unit)|inpatient|mental hospital|to be "
+        r"(?:admitted|sectioned|hospitali[sz]ed))\b",
+        L.MODERATE,
+        C.SUICIDE,
+    ),
+    # Joining someone who died ("since Ellen passed… I'm ready to go and join her")
+    _cue(
+        "join_the_dead",
+        r"\b(?:ready to|want to|going to|wish i could|can'?t wait to|time (?:for me )?to) (?:go "
+        r"(?:and )?)?(?:join|be with) (?:her|him|them|my (?:late )?(?:wife|husband|partner|son|"
+        r"daughter|mum|mom|dad|mother|father|brother|sister|baby|boy|girl))(?: again)?\b(?=[^.!?]*"
+        r"[.!?]?[^.!?]*\b(?:passed|died|dead|death|gone|lost|funeral|grave|heaven|late|since))|"
+        r"\b(?:passed|died|funeral|lost (?:her|him|my \w+))\b[^.!?]*[.!?]\s*[^.!?]*\b(?:ready to|"
+        r"want to|going to) (?:go (?:and )?)?(?:join|be with) (?:her|him|them)\b",
+        L.MODERATE,
+        C.SUICIDE,
+    ),
+    # "i think to finish my life", "i will go finish it, sorry for all" (non-native English)
+    _cue(
+        "finish_life",
+        r"\b(?:finish(?:ing)? (?:my|mine) (?:own )?life|(?:think|thinking|want|wanting|plan|"
+        r"planning|decide|decided|going) to (?:go )?finish (?:it all|everything|with (?:my )?life|"
+        r"all)\b|(?:i|i'll|i will|i go|i'm going to|i am going to|i go to) (?:go )?(?:and )?"
+        r"finish it\b(?=[^.!?]*[.!?,]?\s*[^.!?]*\b(?:sorry|goodbye|bye|forgive|no more|no point|"
+        r"worth|tired of|pain)))",
         L.MODERATE,
         C.SUICIDE,
     ),
@@ -502,7 +591,8 @@ CUES: tuple[Cue, ...] = (
         r"ing)|(?:saving|saved|hoarding|collecting) (?:up )?(?:my |all my )?" + _PILLS + r"|"
         r"(?:bought|buying|got|ordered|have) (?:a |some )?(?:rope|noose|gun|charcoal|"
         r"(?:a lot of |enough )?" + _PILLS + r") (?:to|for|so)|said my goodbyes|"
-        r"(?:sorted|put) my affairs in order|updated my will|(?:found|finding) (?:a home|"
+        r"(?:sorted|put) my affairs in order|(?:sorting|sorted|putting|getting) (?:out )?my affairs"
+        r"(?: in order)?|updated my will|(?:found|finding) (?:a home|"
         r"someone) (?:for|to (?:take|look after)) my (?:dog|cat|pets?|kids)|wrote (?:letters?|"
         r"notes?) to (?:each of )?my|scheduled (?:an )?(?:email|message|post)[^.]{0,40}"
         r"[\s\S]{0,30}(?:explain|everything|goodbye)|gave (?:away )?my (?!(?:\w+ )?"
@@ -646,6 +736,50 @@ CUES: tuple[Cue, ...] = (
         r"(?:coming|on (?:his|her) way) "
         r"(?:up |over |home |back )?to (?:deal with|get|hurt) me|banging on the door|"
         r"(?:checks|controls|takes) my phone)",
+        L.MODERATE,
+        C.ABUSE,
+        personal=False,
+    ),
+    # A carer's thought of ending the life of the person they care for ("it would be kinder if I
+    # just gave her all her sleeping tablets at once", "the pillow over his face").
+    _cue(
+        "harm_to_dependent",
+        r"\b(?:(?:give|gave|giving|slip|slipped|slipping|crush(?:ed|ing)?|put) (?:her|him|them|"
+        r"mum|mom|dad|my (?:\w+ )?(?:mum|mom|dad|mother|father|husband|wife|son|daughter|baby|"
+        r"child|kids?|gran\w*|nan|patient))\b[^.!?]{0,25}\b(?:all|the whole|every one of|a "
+        r"handful of|double|extra|too many|the lot of|enough of)\b[^.!?]{0,25}\b(?:pills|tablets|"
+        r"sleeping tablets|sleeping pills|meds|medication|insulin|morphine)\b|(?:hold(?:ing)?|"
+        r"put(?:ting)?|press(?:ing)?) (?:a |the |my )?(?:pillow|cushion) over (?:his|her|their) "
+        r"(?:face|mouth)|put (?:her|him|them) out of (?:her|his|their) misery)",
+        L.MODERATE,
+        C.HARM_TO_OTHERS,
+    ),
+    # Intimate images used against someone: a threat to share them unless they pay or stay
+    # (sextortion), or an adult asking a young person for pictures and secrecy (grooming).
+    _cue(
+        "sextortion",
+        r"\b(?:(?:has|have|got|posting|post|send|sending|share|sharing|leak|leaking|spread|"
+        r"release)\w* (?:my |the |our |all my |those |these |some )?(?:private |intimate |naked "
+        r"|nude )?"
+        r"(?:pics|pictures|photos|nudes|videos?|vids|screenshots)\b[^.!?]{0,80}\b(?:unless|if i "
+        r"(?:don'?t|do not|break up|leave|stop))|"
+        r"(?:if|unless) i (?:don'?t |do not )?(?:pay|send (?:more|money)|break up|leave)\b[^.!?]{0,"
+        r"60}\b(?:post|send|share|leak|show|spread)\w* (?:my|the|them|those|it|all)|(?:post|send|"
+        r"share|leak|show|spread)\w* (?:them|it|those|these)\b[^.!?]{0,40}\b(?:unless i|if i "
+        r"(?:don'?t|do not)) (?:pay|send)(?=.*\b(?:pics|pictures|photos|nudes|videos?|vids|"
+        r"screenshots|images|video call)\b))",
+        L.MODERATE,
+        C.ABUSE,
+        personal=False,
+    ),
+    _cue(
+        "grooming",
+        r"\b(?:wants?|wanted|asks?|asked|asking|keeps? asking|tells?|told|telling|begs?|begging|"
+        r"pressur\w*|makes?|made|gets?|got) me (?:to )?(?:send|show|take) (?:him |her |them )?"
+        r"(?:some |a few |more )?(?:pics|pictures|photos|selfies|nudes|naked \w+|videos?|vids)\b"
+        r"(?=[^.!?]*\b(?:not (?:to )?tell|secret|don'?t tell|nudes|naked|no one (?:can|will) "
+        r"know)\b|.*\b(?:(?:he|she)(?:'s| is) (?:1[89]|[2-9]\d)\b|older than me|an adult|grown "
+        r"(?:man|woman)))",
         L.MODERATE,
         C.ABUSE,
         personal=False,
@@ -1070,6 +1204,7 @@ _THIRD_PARTY = Prefiltered(
     r"colleague|coworker|roommate|flatmate|patient|client|neighbou?r|nephew|niece|uncle|aunt|"
     r"gran|granny|nan|nana|grandma|grandpa|grandad|granddad|grandmother|grandfather)|"
     r"(?:he|she|they)(?:'s| is| are| has| have| keeps?| said| says| told me| mentioned| "
+    r"might be| may be| could be| must be| "
     r"posted| texted)|someone i know|a friend|how (?:do|can) i (?:help|support)|(?:one|some|"
     r"two|three|several|many|a few|a couple|most|all) of (?:my|our|the) (?:\w+ )?(?:patients|"
     r"clients|students|friends|colleagues|coworkers|residents|kids|children))\b"
@@ -1151,6 +1286,24 @@ MEANS_WORDS = Prefiltered(
     r"(?:barriers?|barrier doors|railings?|fences?|nets?|screen doors)|barrier doors|"
     r"over-the-counter|take and how much|way out)\b"
 )
+# A knife in the kitchen ("how do I sharpen a kitchen knife", "I mean for cooking, my knife is
+# dull"): when a blade is the only means word and the message is about food or sharpening, it is
+# not a means question.
+_KITCHEN = re.compile(
+    r"\b(?:sharpen\w*|whetstone|honing|kitchen|cook\w*|chef|recipes?|chop\w*|slic\w*|dic(?:e|ing)|"
+    r"vegetables?|veg|tomato(?:es)?|onions?|bread|meat|steak|fish|carrots?|potato(?:es)?|"
+    r"cutting board|chopping board|dishwasher)\b"
+)
+_BLADE_WORD = re.compile(r"knives|knife|blades?")
+
+
+def _kitchen_knife(t: str) -> bool:
+    """Whether every means word in `t` is a blade and the message is about the kitchen."""
+    return bool(_KITCHEN.search(t)) and all(
+        _BLADE_WORD.fullmatch(m.group(0)) for m in MEANS_WORDS.finditer(t)
+    )
+
+
 SELF_HARM_INTENT = Prefiltered(
     r"\b(?:trying to die|wanted (?:it )?to (?:die|be the end|end)|hop(?:e|ed|ing) it would "
     r"(?:kill me|be the end)|something more|(?:don'?t|do not) (?:think i )?want it to stop|"
@@ -1192,7 +1345,8 @@ _AGE_END = (
 # A school year: "year 9", "yr10", "grade 8". Not a music grade ("grade 5 piano") nor a year of
 # a degree or of training ("year 5 medical student", "year 4 of my apprenticeship").
 _SCHOOL_YEAR = (
-    r"(?:year|yr|grade) ?(?:[4-9]|1[0-3]|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+    r"(?:sixth form(?! college teacher)|(?:year|yr|grade) ?(?:[4-9]|1[0-3]|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve))\b"
     r"(?! ?(?:piano|violin|viola|cello|guitar|flute|clarinet|trumpet|sax\w*|drums|singing|"
     r"ballet|theory|music|of\b|in (?:piano|violin|music|ballet|singing)|med\w*|nursing|vet\w*|"
     r"dental|law|uni\w*|college|phd|postgrad\w*|apprentic\w*|trainee|resident|registrar|"
@@ -1658,11 +1812,16 @@ _MEANS_ACCESS = Prefiltered(
     r"|(?:there'?s|there is|we have|we'?ve got|i have|i'?ve got|i own|i bought|i got|i keep|"
     r"access to|(?:dad|mum|mom|he|she) (?:keeps|has|owns)) (?:a |an |my |his |her |the |some )?"
     r"(?:loaded )?" + _GUN + r"|(?:stockpil\w+|sav(?:ed|ing) up|hoard\w*|stash(?:ed|ing)?|"
-    r"(?:a |my )?stash of|hid(?:den|ing)?|collect(?:ed|ing)) (?:\w+ ){0,3}(?:"
+    r"put(?:ting)? aside|set(?:ting)? aside|keep(?:ing)? back|"
+    r"(?:a |my )?stash of|hid(?:den|ing)?|collect(?:ed|ing)) (?:\w+ ){0,4}(?:"
     + _PILLS
     + r"|heroin|fentanyl|morphine|methadone)|(?:a month'?s?|a week'?s?|weeks'?|months'?|enough|"
     r"a (?:whole|full) (?:bottle|box|pack)s?) (?:worth )?(?:of )?(?:my |his |her )?"
     + _PILLS
+    + r"|(?:counted|counting|count) (?:out )?(?:how many|the|all|every|my|her|his|them)\b[^.!?]{0,"
+    r"40}\b(?:"
+    + _PILLS
+    + r"|blister packs?|packets)"
     + r"|(?:needles?|syringes?|rigs?|works)\b[^.!?]{0,40}\b(?:heroin|fentanyl|dope|gear|insulin|"
     r"meth|drugs|morphine)|(?:heroin|fentanyl|dope|insulin|morphine)\b[^.!?]{0,40}\b(?:needles?|"
     r"syringes?)|(?:bought|buying|got|ordered|picked up) (?:a |some |the )?(?:rope|charcoal|"
@@ -1835,7 +1994,9 @@ _MEANS_IN_HAND = Prefiltered(
     r"\w+'s )?(?:gun|pistol|rifle|shotgun|knife|blade|razor|rope)\b"
 )
 _USING_IT = Prefiltered(
-    r"\b(?:thinking|thought|think) (?:about|of) using (?:it|them)\b|\b(?:want|going|gonna) to "
+    r"\b(?:thinking|thought|think) (?:about|of) using (?:it|them)\b|\b(?:sit|sat|sitting) with "
+    r"(?:it|them|the \w+|my \w+)\b[^.!?]{0,40}\b(?:think(?:ing)? about it|wonder(?:ing)?)\b|\band "
+    r"(?:think|thinking) about (?:it|doing it)\b|\b(?:want|going|gonna) to "
     r"use (?:it|them)\b(?! to (?:cook|cut (?:the|some)|open|fix|make|chop)\b)"
 )
 # A poison to drink: "I want to drink some [bleach]".
@@ -1904,6 +2065,34 @@ _DONT_STOP_ME = Prefiltered(
 )
 # About to go over an edge ("I'm about to step off"), said with a farewell or "don't stop me":
 # `imminent`. (Alone, "about to jump" is as often a pool or a parachute.)
+# Others telling the speaker to die ("people in the group chat keep telling me to kys", "they
+# keep commenting 'just unalive yourself'"), and the speaker agreeing with them.
+_A_PLAN = re.compile(r"\b(?:the plan|my plan|plan for|planning|going to|gonna|will)\b")
+_BLADE_BLOOD = re.compile(r"\b(?:knife|blade|razor)s? blood\b")
+_GUN_WORD = re.compile(r"\b(?:gun|pistol|rifle|shotgun)\b")
+_END_IT = re.compile(
+    r"\bi(?:'m| am)?(?: \w+){0,2}? (?:want to|going to|ready to|about to) end it\b|"
+    r"\bi(?:'ll| will) end it\b"
+)
+_TOLD_TO_DIE = Prefiltered(
+    r"\b(?<!you )(?<!you've )(?<!you have )(?:tell(?:s|ing)?|told|say(?:s|ing)?|said|"
+    r"comment(?:s|ed|ing)?|post(?:s|ed|ing)?|messag(?:e|es|ed|ing)|text(?:s|ed|ing)?|dm(?:s|ed|ing)?|writ(?:e|es|ing)|wrote|chant\w*|"
+    r"call(?:s|ed|ing)? me)\b[^.!?]{0,60}?\b(?:kill yourself|go (?:and )?die|me to (?:just )?(?:go "
+    r"(?:and )?)?die|you should (?:just )?die|hang yourself|end (?:yourself|your life)|drink "
+    r"bleach|jump off a (?:bridge|building|cliff))\b"
+)
+# ...said over and over, or by many: "keep telling me", "under all my posts", "every day"
+_TOLD_OFTEN = re.compile(
+    r"\b(?:keep|keeps|kept|always|every (?:day|time|night)|all the time|constantly|again|everyone|"
+    r"everybody|all of them|group ?chat|comments?|all my posts|people|ppl|they all)\b"
+)
+_AGREES_WITH_THEM = Prefiltered(
+    r"\b(?:maybe|probably|perhaps|honestly|i think|starting to think|beginning to think|i guess|"
+    r"i agree|might be|tbh)\b[^.!?]{0,25}\b(?:they'?re right|they are right|they'?ve got a point|"
+    r"they have a point|they'?re not wrong|they might be right|they could be right|right about "
+    r"me|i should|i deserve (?:it|to))\b|\bthey (?:might|may|could) (?:be right|have a point)\b|"
+    r"\b(?:maybe|probably) i (?:should|deserve)\b"
+)
 _ABOUT_TO_GO_OVER = Prefiltered(
     r"\babout to (?:step off|jump|let go|go over)(?=\s*(?:[.!,]|$| the (?:edge|ledge|bridge|"
     r"roof|platform|cliff|railing)))"
@@ -1940,6 +2129,14 @@ _YOU_ASKED = Prefiltered(
 _LETHAL = Prefiltered(
     r"\b(?:lethal|fatal|to die|kill|painless|overdose|die|dying|survive|bleed out|drown|deadly|"
     r"enough to|hurt the least)\b"
+)
+
+
+_WORRIED_FOR_OTHER = re.compile(
+    r"\b(?:i'?m|i am|i feel|we'?re|we are) (?:really |so |a bit |quite |very )?(?:worried|"
+    r"concerned|scared|anxious) (?:about|for) (?:him|her|them|my \w+|our \w+)\b|\bhow (?:do|can|"
+    r"should) (?:i|we) (?:bring (?:it|this) up|talk to (?:him|her|them)|help (?:him|her|them)|"
+    r"approach (?:him|her|them)|raise (?:it|this))\b|\bshould i say something\b"
 )
 
 
@@ -2224,9 +2421,17 @@ def _assess_text(text: str) -> RiskAssessment:
         if C.SUICIDE not in categories:
             categories.append(C.SUICIDE)
         signals.append("self_harm_with_suicidal_intent")
-    asks_of_means = bool(MEANS_QUESTION.search(t) and MEANS_WORDS.search(t))
+    asks_of_means = bool(
+        MEANS_QUESTION.search(t)
+        and MEANS_WORDS.search(t)
+        and not (hits == [] and _kitchen_knife(t))
+    )
     asks = asks_of_means or bool(MEANS_INQUIRY.search(t))
-    asked_of_other = asks and _means_asked_of_other(t)
+    # a supporter's question about the reader's means, or a worried helper's about someone
+    # else's ("my grandad has guns… I'm worried about him. How do I bring it up?")
+    asked_of_other = asks and (
+        _means_asked_of_other(t) or (not hits and bool(_WORRIED_FOR_OTHER.search(t)))
+    )
     if asks_of_means and not _in_game(t, MEANS_WORDS):
         # A supporter's "do you have the pills with you?" is about the reader, not a means
         # question of the speaker's own.
@@ -2265,6 +2470,44 @@ def _assess_text(text: str) -> RiskAssessment:
         level = max_level([level, L.HIGH])
         signals.append("bigger_dose_not_caring")
         categories.extend(c for c in (C.SUICIDE, C.OVERDOSE, C.SUBSTANCE) if c not in categories)
+    if any(
+        h.cue.name in {"kill_self", "want_die", "finish_life"}
+        and (
+            re.match(r"[^.!?,;]{0,30}?\b" + _SOON, t[h.end :])
+            or re.search(r"(?:^|[.!?,;]\s*)" + _SOON + r"[^.!?,;]{0,30}$", t[: h.start])
+        )
+        for h in hits
+    ):
+        # "i want to kill myself tonight", "tonight i'm going to end my life": an intent with a
+        # time (not a time said of something else: "didn't eat today and I want to end my life")
+        level = max_level([level, L.HIGH])
+        signals.append("intent_with_time")
+    told = _TOLD_TO_DIE.search(t)
+    if (
+        told
+        and re.search(r"\bme\b|['\"]", told.group(0))  # said to the speaker, or quoted
+        and (_AGREES_WITH_THEM.search(t) or _TOLD_OFTEN.search(t))
+    ):
+        # "people keep telling me to kys… honestly maybe they're right": bullying with a death
+        # wish is a check-in; agreeing with it is the speaker's own thought of dying.
+        agrees = _AGREES_WITH_THEM.search(t)
+        level = max_level([level, L.MODERATE if agrees else L.LOW])
+        signals.append("told_to_die_and_agrees" if agrees else "told_to_die")
+        categories.extend(c for c in (C.SUICIDE,) if c not in categories)
+    if "not_wake_up" in names and re.search(_PILLS, t) and _A_PLAN.search(t):
+        # "💊💊💊 + 🍾 = 😴 forever. thats the plan for friday"
+        level = max_level([level, L.HIGH])
+        signals.append("pills_plan_not_wake_up")
+    if _BLADE_BLOOD.search(t) and not names:
+        # "🔪🩸 again last night, hiding it": a cut told in emoji
+        level = max_level([level, L.MODERATE])
+        signals.append("blade_blood")
+        categories.extend(c for c in (C.SELF_HARM,) if c not in categories)
+    if _GUN_WORD.search(t) and _END_IT.search(t):
+        # "i want to end it 💀🔫": an intent with a gun
+        level = max_level([level, L.IMMINENT if re.search(_SOON, t) else L.HIGH])
+        signals.append("end_it_with_gun")
+        categories.extend(c for c in (C.SUICIDE,) if c not in categories)
     if _own_matches(_NOT_HERE_TOMORROW, t):
         level = max_level([level, L.HIGH])
         signals.append("not_here_tomorrow")
@@ -2376,6 +2619,9 @@ def _assess_text(text: str) -> RiskAssessment:
             and routine_medication(t)
         ):
             protective.append("medication")
+        if not hits and not signals and short and _kitchen_knife(t) and MEANS_QUESTION.search(t):
+            # "how do I sharpen a kitchen knife?": a learned raise is held to a check-in
+            protective.append("kitchen")
         if not hits and not signals and _PLEASANTRY.fullmatch(t):
             protective.append("pleasantry")
         elif not hits and set(signals) <= {"means_access"} and _safety_step(t):
@@ -2416,6 +2662,11 @@ _NO_LONGER_MATTERS = Prefiltered(
     r"is not going to|is n't going to) matter (?:soon|anyway|much longer|for long|any ?more|"
     r"after|by (?:then|next|the|friday|monday|tomorrow))"
 )
+
+
+def said_when(text: str) -> bool:
+    """Whether a message names a time soon ("tonight", "after my parents go to sleep")."""
+    return bool(text) and re.search(_SOON, normalise(text)) is not None
 
 
 def escalate_in_context(text: str, earlier: list[RiskCategory]) -> tuple[RiskLevel, str] | None:

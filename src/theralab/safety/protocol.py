@@ -17,7 +17,7 @@ another person is answered as a helper.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from theralab.safety.answers import AFFIRMED
 from theralab.safety.patterns import (
@@ -114,7 +114,7 @@ _HARM_OTHERS_SIGNALS = frozenset(
     if RiskCategory.HARM_TO_OTHERS in c.categories and c.name not in _COMMAND_SIGNALS
 ) | {WEAPON_AND_WAITING, FAMILY_TOO, DELUSIONAL_THREAT}
 _OTHERS_STEPS = frozenset({"harm_to_others", "harm_to_others_next"})
-_ABUSE_SIGNALS = frozenset({"abuse", "abuse_danger_now"})
+_ABUSE_SIGNALS = frozenset({"abuse", "abuse_danger_now", "sextortion", "grooming"})
 _ABUSE_STEPS = frozenset({"abuse_safety", "abuse_danger", "abuse_next"})
 # Condition replies given once in a crisis (the next turn takes the suicide path's steps).
 _ONCE = frozenset({"psychosis", "mania", "ocd", "eating_disorder"})
@@ -352,6 +352,39 @@ _WORSE = re.compile(
 )
 # An act under way: pills taken, a wound bleeding.
 _ACT_SIGNALS = frozenset({"act_underway", "supply_taken", "overdose_with_symptoms", "overdose"})
+# Situations with steps of their own, said once (`CrisisProtocol.respond`).
+_SITUATIONS = {
+    "sextortion": "Someone threatening to share your pictures is committing a crime against "
+    "you, and it is not your fault. Please don't pay or send anything more, stop replying, keep "
+    "the messages as evidence, and report the account to the app or site.",
+    "grooming": "An adult asking a young person for pictures, or to keep secrets, is grooming. "
+    "Please don't send anything, and tell a parent, a teacher or another adult you trust.",
+    "told_to_die_and_agrees": "Nobody deserves to be told that, and they are not right about "
+    "you. Telling someone you trust, and blocking and reporting the people saying it, can help "
+    "make it stop.",
+    "harm_to_dependent": "Caring for someone day and night can push anyone past their limit, "
+    "and saying this out loud is a brave first step. For tonight, please put their tablets "
+    "somewhere out of your reach or give them to someone else, and ask a relative, their doctor "
+    "or an out-of-hours service to take over for a while so you can rest.",
+}
+_IMAGE_ABUSE_KINDS = frozenset({"sextortion", "grooming"})
+_IMAGE_ABUSE_YOUNG = (
+    " If you're under 18, Take It Down (takeitdown.ncmec.org) can help stop pictures of you "
+    "spreading, and a trusted adult can help you report it."
+)
+_IMAGE_ABUSE_ADULT = " StopNCII.org can help stop intimate images of you spreading online."
+# Means kept or a plan to take them, with no act said: the means line, not "what you've taken".
+_KEPT_SIGNALS = frozenset(
+    {"means_access", "means_access_with_ideation", "plan_means_time", "pills_plan_not_wake_up",
+     "intent_with_time", "plan_intent", "means_or_preparation_after_risk"}
+)  # fmt: skip
+_KEPT_NOTE = "+means_kept"
+_TAKEN = re.compile(r"\b(?:took|taken|swallowed|downed|overdosed|drank|had (?:them|it|all))\b")
+_NOT_TAKEN = re.compile(
+    r"\b(?:haven'?t|have not|didn'?t|did not|not yet|never) (?:taken|took|take|swallowed)\b|"
+    r"\b(?:sav(?:ed|ing) up|stockpil\w*|collect(?:ed|ing)|put(?:ting)? aside|set(?:ting)? aside|"
+    r"stopped taking|stop taking)\b"
+)
 _ELSEWHERE = re.compile(
     r"\b(?:something else|talk about|change the subject|can we (?:just )?(?:talk|move)|"
     r"anyway)\b"
@@ -386,7 +419,23 @@ class CrisisProtocol:
     def respond(self, risk: RiskAssessment, said: str = "") -> ProtocolReply:
         """The protocol's reply to a turn at crisis level. `said` is the person's message (the
         assessment says how risky it is and whose risk it is; the text says whether it
-        answers the last question)."""
+        answers the last question). A situation with steps of its own (intimate images used
+        against the person, being told to die, a carer's thought of harming the person cared
+        for) gets them once, after the reply's first sentence, whichever path answers."""
+        reply = self._respond(risk, said)
+        kind = next((k for k in _SITUATIONS if k in risk.signals), None)
+        if kind is None or reply.step in HELPER_STEPS or f"+{kind}" in self.history:
+            return reply
+        self._note(f"+{kind}")
+        advice = _SITUATIONS[kind]
+        if kind in _IMAGE_ABUSE_KINDS:
+            young = RiskCategory.MINOR in risk.categories
+            advice += _IMAGE_ABUSE_YOUNG if young else _IMAGE_ABUSE_ADULT
+        first, _, rest = reply.text.partition(". ")
+        text = f"{first}. {advice} {rest}" if rest else f"{reply.text} {advice}"
+        return replace(reply, text=text)
+
+    def _respond(self, risk: RiskAssessment, said: str = "") -> ProtocolReply:
         concern = _concern(risk, self.history)
         text = normalise(said) if said else ""  # the message, read once for every branch
         chosen = _pick_resources(self.table, risk, concern)
@@ -424,12 +473,25 @@ class CrisisProtocol:
             set(risk.signals) & _HARM_OTHERS_SIGNALS
         )
         means = bool(set(risk.signals) & _MEANS_SIGNALS)
-        if concern == "emergency" and (
-            RiskCategory.OVERDOSE in risk.categories or set(risk.signals) & _ACT_SIGNALS
+        # Pills kept or planned, not taken ("i have a bunch of pills saved up", "gonna take them
+        # all tonight"): means, not an act, unless an act is said too.
+        kept = not set(risk.signals) & _ACT_SIGNALS and (
+            bool(set(risk.signals) & _KEPT_SIGNALS)
+            or bool(_NOT_TAKEN.search(text))
+            # means kept earlier in this crisis, and no act said since
+            or (_KEPT_NOTE in self.history and not _TAKEN.search(text))
+        )
+        if kept:
+            self._note(_KEPT_NOTE)
+        if (
+            concern == "emergency"
+            and not kept
+            and (RiskCategory.OVERDOSE in risk.categories or set(risk.signals) & _ACT_SIGNALS)
         ):
             self._note(_ACT)  # an act under way: every later emergency turn remembers it
             if RiskCategory.OVERDOSE in risk.categories:
                 self._note(_OVERDOSE_NOTE)
+        means = means or kept
         in_care = bool(_IN_CARE.search(text))
         if concern == "emergency" and ({"emergency", "emergency_next"} & set(steps) or in_care):
             return self._emergency_again(risk, text, steps, emergency, lines, full, others, means)
@@ -438,7 +500,7 @@ class CrisisProtocol:
                 "I'm really glad you told me, and I'm worried about your safety right now.",
                 f"Please call {emergency} now, or ask someone near you to call for you.",
             ]
-            if RiskCategory.OVERDOSE in risk.categories:
+            if RiskCategory.OVERDOSE in risk.categories and not kept:
                 parts.append(
                     "If you've taken something, don't wait to see how you feel: emergency help "
                     "works best early."
@@ -1083,6 +1145,13 @@ class CrisisProtocol:
                     f"you been able to call {emergency} or reach someone?",
                     f"If not, or if you feel you might act on these thoughts, please call "
                     f"{emergency} now, or ask someone near you to call for you.",
+                ]
+                if n % 2 == 0
+                else [
+                    "Your safety still matters most to me right now. Is someone with you now, or "
+                    "could you call someone in the next few minutes?",
+                    f"If you feel you might act on these thoughts, please call {emergency} now; "
+                    "you can also ask someone near you to make the call.",
                 ]
             )
         if others:

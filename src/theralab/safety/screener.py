@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from theralab.safety.answers import AFFIRMED, affirms, safety_question, says_yes
-from theralab.safety.patterns import assess_text, escalate_in_context
+from theralab.safety.patterns import assess_text, escalate_in_context, said_when
 from theralab.safety.prefilter import prepare
 from theralab.safety.risk import (
     CRISIS_THRESHOLD,
@@ -135,6 +135,10 @@ class Screener:
         return ConversationScreener(self)
 
 
+# How many earlier client turns a time for the plan is remembered over (`said_when`).
+_TIMED_TURNS = 3
+
+
 @dataclass
 class ConversationScreener:
     """Screens a conversation message by message, remembering what came before.
@@ -203,8 +207,13 @@ class ConversationScreener:
             signals.append("means_after_risk_or_stressor")
         later_act = {"means_access", "possible_preparation", "possible_postponed_attempt"}
         if self.own_risk_seen and later_act & set(signals):
-            level = max_level([level, RiskLevel.HIGH])
+            # a time said for the plan earlier ("i want to kill myself tonight", then "yeah i
+            # got rope in the garage"): intent, a time and the means are imminent
+            timed = any(said_when(earlier) for earlier in self.history[-_TIMED_TURNS:])
+            level = max_level([level, RiskLevel.IMMINENT if timed else RiskLevel.HIGH])
             signals.append("means_or_preparation_after_risk")
+            if timed:
+                signals.append("means_after_timed_plan")
         escalation = escalate_in_context(text, self.categories)
         if escalation is not None:
             level = max_level([level, escalation[0]])

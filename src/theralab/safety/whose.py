@@ -112,9 +112,9 @@ def whose_in_message(signals: Sequence[str], text: str, helping: bool = False) -
 # protocol's helper steps — call emergency services, stay with them — so the report of
 # someone else's current risk is read here, with the level it names for them.
 _SUBJECT = (
-    r"(?:she|he|they|(?:my|our|her|his) (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|bf|gf|"
-    r"boyfriend|girlfriend|partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|cousin|mum|mom|mother|"
-    r"dad|father|student|colleague|coworker|roommate|flatmate|nephew|niece|uncle|aunt|"
+    r"(?:she|he|they|shes|hes|(?:my|our|her|his) (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|bf|gf|"
+    r"boyfriend|girlfriend|partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|"
+    r"cousin|mum|mom|mother|dad|father|student|colleague|coworker|roommate|flatmate|nephew|niece|uncle|aunt|"
     r"grandma|grandpa|grandmother|grandfather))"
 )
 # Between the subject and what they said or did ("my dad said he has a gun and is going to…"):
@@ -169,6 +169,9 @@ _IDEATION = (
 )
 _SELF_HARM = (
     r"(?:cutting|hurting|harming|burning|starving) " + _REFLEXIVE + r"|self[- ]?harm(?:s|ing)"
+    # "my friend showed me the cuts on her wrist": the wounds shown, hers
+    r"|(?:showed|show|shows|showing) me (?:the |her |his |their )?(?:cuts|scars|marks|burns) on "
+    r"(?:her|his|their) (?:wrists?|arms?|legs?|thighs?|stomach)"
 )
 _ATTEMPT = (
     r"(?:tried|attempted|tries|trying) to (?:kill " + _REFLEXIVE + r"|end (?:it|(?:her|his|their)"
