@@ -58,7 +58,6 @@ _SLANG = (
     (r"\bmyslef\b|\bmyelf\b|\bmysef\b", "myself"),
     (r"\babt\b", "about"),
     (r"\bbestie\b|\bbff\b|\bbestfriend\b", "best friend"),
-    (r"\bppl\b", "people"),
     (r"\btheyre\b", "they're"),
     (r"\bgrippy sock (?:vacation|holiday|jail|hotel|trip|spa)\b", "psych ward stay"),
 )
