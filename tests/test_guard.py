@@ -138,7 +138,7 @@ def test_locale_header_picks_resources(proxy: Any, stub: StubServer) -> None:
 
 
 def test_method_detail_from_upstream_is_blocked(proxy: Any, stub: StubServer) -> None:
-    from theralab.safety.protocol import safe_reply
+    from theralab.safety.protocol import DETAIL_DECLINED, safe_reply
     from theralab.safety.risk import RiskLevel
 
     r = _post(proxy, _user(TRIGGER), proxy.key)
@@ -148,7 +148,9 @@ def test_method_detail_from_upstream_is_blocked(proxy: Any, stub: StubServer) ->
     assert body["theralab"]["action"] == "blocked"
     assert "method_or_lethality" in body["theralab"]["reasons"]
     text = body["choices"][0]["message"]["content"]
-    assert text == safe_reply("en-US", level=RiskLevel.NONE)
+    # the details declined, with an open door: not "try again" (which invites the question again)
+    assert text == safe_reply("en-US", DETAIL_DECLINED, level=RiskLevel.NONE)
+    assert "try again" not in text and "988" in text
     assert "paracetamol" not in r.text
     assert stub.requests == 1
 
@@ -395,7 +397,7 @@ def test_a_streamed_reply_ends_as_the_whole_reply_would(user: str, reply: str) -
     from theralab.agents import FixedReply, Utterance
     from theralab.dialogue.records import Speaker
     from theralab.safety import GuardedCounselor, PatternTier, Screener
-    from theralab.safety.protocol import safe_reply
+    from theralab.safety.protocol import DETAIL_DECLINED, safe_reply
     from theralab.safety.risk import RiskLevel
 
     history = (Utterance(Speaker.CLIENT, user),)
@@ -416,7 +418,7 @@ def test_a_streamed_reply_ends_as_the_whole_reply_would(user: str, reply: str) -
     assert stream.decision is not None and stream.decision.action == whole.last.action
     assert "".join(released) == stream.text
     if whole.last.action == "blocked":
-        assert stream.text.endswith(safe_reply("en-US", level=RiskLevel.NONE))
+        assert stream.text.endswith(safe_reply("en-US", DETAIL_DECLINED, level=RiskLevel.NONE))
         assert "paracetamol" not in stream.text and "Enjoy" not in stream.text
         assert stream.text.startswith("Pasta is easy.")
     else:

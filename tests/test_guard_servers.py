@@ -27,7 +27,7 @@ from tests import llama_support
 from tests.llama_support import free_port
 from tests.serve_support import LiveServer, needs_serve
 from theralab.model.stub_server import StubServer
-from theralab.safety.protocol import safe_reply
+from theralab.safety.protocol import DETAIL_DECLINED, safe_reply
 from theralab.safety.risk import RiskLevel
 
 pytestmark = needs_serve
@@ -45,7 +45,9 @@ QUESTION = "What should I cook for dinner tonight?"
 METHOD = "A lethal dose of paracetamol is about 40 tablets; take them all at once with alcohol."
 METHOD_WORDS = ("lethal", "paracetamol", "40 tablets", "alcohol")
 # The safe reply an ordinary message (risk `none`) gets: no self-harm question (S8, session e2).
-SAFE = safe_reply("en-US", level=RiskLevel.NONE)
+SAFE = safe_reply("en-US", level=RiskLevel.NONE)  # a failure: no answer could be given
+# a reply blocked for method detail: the details declined, with an open door and the lines
+DETAIL = safe_reply("en-US", DETAIL_DECLINED, level=RiskLevel.NONE)
 # Sampling for llama.cpp: seeded, so the same request gives the same text direct and proxied.
 SAMPLING: dict[str, Any] = {"max_tokens": 24, "temperature": 0.9, "seed": 3}
 
@@ -372,7 +374,7 @@ def test_stub_method_detail_is_blocked_streaming_or_not() -> None:
         done = sync_client(base).chat.completions.create(model="m", messages=_user(QUESTION))
         assert field(done)["action"] == "blocked"
         assert "method_or_lethality" in field(done)["reasons"]
-        assert done.choices[0].message.content == SAFE  # the whole reply is replaced
+        assert done.choices[0].message.content == DETAIL  # the whole reply is replaced
         assert field(complete_async(base, _user(QUESTION)))["action"] == "blocked"
         streams = (stream_sync(base, _user(QUESTION)), stream_async(base, _user(QUESTION)))
         assert streams[0].headers["x-theralab-action"] == "streaming"  # sent before the reply
@@ -382,7 +384,7 @@ def test_stub_method_detail_is_blocked_streaming_or_not() -> None:
                 "Pasta is a good choice tonight.",
                 " Garlic and lemon go well with it.",
             ]
-            assert streamed.text.endswith(SAFE)
+            assert streamed.text.endswith(DETAIL)
             for chunk in streamed.chunks:
                 assert not any(w in chunk for w in METHOD_WORDS), chunk
                 assert "Enjoy" not in chunk  # nothing after the blocked sentence either
@@ -476,7 +478,7 @@ def test_a_blocked_sentence_stops_the_stream_and_is_never_sent() -> None:
     with streaming_upstream(script) as (upstream, base):
         streamed = stream_sync(base, _user(QUESTION))
         assert streamed.chunks[0] == "Pasta is easy."
-        assert streamed.text == f"Pasta is easy. {SAFE}"
+        assert streamed.text == f"Pasta is easy. {DETAIL}"
         for chunk in streamed.chunks:
             assert not any(w in chunk for w in METHOD_WORDS), chunk
         assert streamed.theralab is not None and streamed.theralab["action"] == "blocked"

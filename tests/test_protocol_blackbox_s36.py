@@ -298,7 +298,9 @@ def test_a_block_for_a_missing_crisis_response_keeps_the_question_even_at_none()
     reply = g.blocked(RiskAssessment(), ["missing_crisis_response"])
     assert re.search(r"thoughts of (?:ending your life or )?hurting yourself", reply.text)
     plain = g.blocked(RiskAssessment(), ["stigmatising_language"])
-    assert SELF_HARM_QUESTION not in plain.text and "try again" in plain.text
+    # a plain block at none: the answer declined, no safety question, a line to a person
+    assert SELF_HARM_QUESTION not in plain.text and "rather not answer" in plain.text
+    assert "988" in plain.text and "try again" not in plain.text
 
 
 # --- a stateless caller sees the same protocol ---------------------------------------------

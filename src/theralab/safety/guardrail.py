@@ -43,6 +43,8 @@ from theralab.safety.conditions import ConditionResponder, condition_of
 from theralab.safety.language import UNREAD_LANGUAGE
 from theralab.safety.output_check import OutputVerdict, check_reply
 from theralab.safety.protocol import (
+    DECLINED,
+    DETAIL_DECLINED,
     RISK_UNANSWERED,
     CrisisProtocol,
     check_in,
@@ -66,6 +68,8 @@ CHECK_IN_RECENT = 3
 # Reply-check reasons that say something is missing from the reply, not that something in it is
 # harmful: more text can cure them, so a partial reply failing only these is held, not blocked.
 INCOMPLETE_REASONS = frozenset({"missing_crisis_response", "missing_clinical_response"})
+# A reply blocked for what it told: the details declined, with an open door (`safe_reply`).
+DETAIL_REASONS = frozenset({"method_or_lethality", "means_or_location_detail", "encouraging_death"})
 # Reply-check reasons that mean the check itself read risk or a condition in the history: a
 # reply blocked for one of them gets the safe reply with the safety question even when the
 # screener's level is `none` (`safe_reply`).
@@ -363,7 +367,13 @@ class GuardedCounselor:
         level = None if set(reasons) & RISK_FOUND_REASONS else risk.level
         # One that passed over risk in what the person said (a reason for something missing)
         # answers it, not as a failure.
-        why = RISK_UNANSWERED if set(reasons) & INCOMPLETE_REASONS else ""
+        why = (
+            RISK_UNANSWERED
+            if set(reasons) & INCOMPLETE_REASONS
+            else DETAIL_DECLINED
+            if set(reasons) & DETAIL_REASONS
+            else DECLINED
+        )
         text = safe_reply(self.locale, why, level=level)
         last = [u.text for u in history if u.speaker is Speaker.COUNSELOR][-1:]
         if last == [text]:

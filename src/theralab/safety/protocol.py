@@ -1229,6 +1229,12 @@ def check_in_again(locale: str | None, turn: int = 0) -> str:
 
 # `safe_reply`'s reason for a reply blocked because it passed over risk in what the person said.
 RISK_UNANSWERED = "risk_unanswered"
+# A reply blocked for method, lethality or means detail, or for encouraging death: the
+# details declined, with an open door; and any other reply blocked where no risk shows: an
+# answer declined, never a failure to "try again" (which invites the question again in
+# other words).
+DETAIL_DECLINED = "detail_declined"
+DECLINED = "declined"
 
 
 def safe_reply(
@@ -1245,7 +1251,7 @@ def safe_reply(
     other words (at `none`, the same try-again message)."""
     table = resources_for(locale)
     crisis = table.crisis_line()
-    if again and level is not RiskLevel.NONE:
+    if again and level is not RiskLevel.NONE and reason != DETAIL_DECLINED:
         return (
             "I'm still here, and I'm listening. I'm asking because what you've told me matters: "
             "if you're having any thoughts of ending your life or hurting yourself, please tell "
@@ -1260,6 +1266,24 @@ def safe_reply(
             f"If you are, or you're in immediate danger, please call {table.emergency} or reach "
             f"{crisis.name} ({crisis.contact}). I'm an AI; you can also talk with a real person "
             "you trust."
+        )
+    if reason == DETAIL_DECLINED:
+        return (
+            "I'm not able to go into details like that. If you're asking because things feel "
+            "hard right now, or you're having any thoughts of hurting yourself, please tell me: "
+            f"I'd like to help, and you can reach {crisis.name} ({crisis.contact}) any time, or "
+            f"call {table.emergency} in an emergency. What's on your mind?"
+            if not again
+            else "I'd still rather not go into that. I'm here to listen, though: how are you "
+            f"doing right now? If things feel unsafe, {crisis.name} ({crisis.contact}) is there "
+            "any time."
+        )
+    if reason == DECLINED and level is RiskLevel.NONE:
+        return (
+            "I'd rather not answer that one directly. Could you tell me a bit more about what's "
+            "going on for you? I'm an AI; if you need to talk to a real person right now, you "
+            f"can reach {crisis.name} ({crisis.contact}), or call {table.emergency} in an "
+            "emergency."
         )
     if level is RiskLevel.NONE:
         return (
