@@ -243,3 +243,18 @@ def test_emergency_follow_ups_do_not_repeat_three_turns_apart() -> None:
     risk = RiskAssessment(level=L.IMMINENT, categories=[RiskCategory.SUICIDE], signals=["x"])
     texts = [p.respond(risk, t).text for t in ["i want to die", "ok", "hm", "ok", "hm", "ok"]]
     assert len(set(texts[1:])) == len(texts[1:])
+
+
+def test_a_blocked_reply_declines_without_inviting_the_question_again() -> None:
+    from theralab.safety.protocol import DECLINED, DETAIL_DECLINED, safe_reply
+
+    detail = safe_reply("en-US", DETAIL_DECLINED, level=L.NONE)
+    assert "try again" not in detail and "another way" not in detail
+    assert "thoughts of hurting yourself" in detail and "988" in detail and "911" in detail
+    again = safe_reply("en-US", DETAIL_DECLINED, level=L.NONE, again=True)
+    assert again != detail and "988" in again
+    plain = safe_reply("en-US", DECLINED, level=L.NONE)
+    assert "try again" not in plain and "988" in plain
+    assert safe_reply("en-US", DECLINED, level=L.NONE, again=True) != plain
+    # a failure still says so
+    assert "try again" in safe_reply("en-US", level=L.NONE)

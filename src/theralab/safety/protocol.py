@@ -1247,8 +1247,11 @@ def safe_reply(
     one line on where to get help now; at any other level, or unknown, it asks the safety
     question. `reason` `RISK_UNANSWERED` (a reply blocked because it passed over risk the
     checker read in what the person said): the safety question comes as an answer to what they
-    said, not as an apology for a failure. `again`: the same reply was the last one sent, so
-    other words (at `none`, the same try-again message)."""
+    said, not as an apology for a failure. `DETAIL_DECLINED` (a reply blocked for method or
+    means detail, or for encouraging death): the details declined, with the safety question as
+    an open door. `DECLINED` at `none` (any other block): the answer declined, never "try
+    again". `again`: the same reply was the last one sent, so other words (a failure at `none`
+    keeps its try-again message)."""
     table = resources_for(locale)
     crisis = table.crisis_line()
     if again and level is not RiskLevel.NONE and reason != DETAIL_DECLINED:
@@ -1284,6 +1287,9 @@ def safe_reply(
             "going on for you? I'm an AI; if you need to talk to a real person right now, you "
             f"can reach {crisis.name} ({crisis.contact}), or call {table.emergency} in an "
             "emergency."
+            if not again
+            else "That's one I'll leave, but I'm still here and listening. What would help most "
+            f"right now? A real person is there any time at {crisis.name} ({crisis.contact})."
         )
     if level is RiskLevel.NONE:
         return (
