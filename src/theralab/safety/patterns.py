@@ -418,6 +418,18 @@ CUES: tuple[Cue, ...] = (
         L.MODERATE,
         C.SUICIDE,
     ),
+    # Deciding to stop eating or drinking, with grief or no point left ("I'm 84 and since
+    # Margaret died I've decided to stop eating. There's no point cooking for one."): a way to
+    # die, not an eating disorder's restriction.
+    _cue(
+        "stop_eating_to_die",
+        r"\b(?:decided|deciding|going|want|wanting|plan(?:ning)?|made up my mind) to (?:just )?"
+        r"(?:stop eating|stop drinking|starve myself|not eat (?:any ?more|again))\b(?=.*\b(?:no "
+        r"point|what'?s the point|died|passed|widow\w*|lost my|on my own now|ready to go|join "
+        r"(?:her|him)|nothing left|no reason))",
+        L.MODERATE,
+        C.SUICIDE,
+    ),
     # Joining someone who died ("since Ellen passed… I'm ready to go and join her")
     _cue(
         "join_the_dead",
@@ -2056,6 +2068,11 @@ SUICIDE_RULE_SIGNALS = frozenset(
         "not_here_tomorrow",
         "bigger_dose_not_caring",
         FAMILY_TOO,
+        "intent_with_time",
+        "pills_plan_not_wake_up",
+        "end_it_with_gun",
+        "told_to_die_and_agrees",
+        "blade_blood",
     }
 )
 _DONT_STOP_ME = Prefiltered(
@@ -2066,6 +2083,12 @@ _DONT_STOP_ME = Prefiltered(
 # `imminent`. (Alone, "about to jump" is as often a pool or a parachute.)
 # Others telling the speaker to die ("people in the group chat keep telling me to kys", "they
 # keep commenting 'just unalive yourself'"), and the speaker agreeing with them.
+_VETERAN = re.compile(
+    r"\b(?:i'?m a veteran|i am a veteran|(?:army|navy|marine|military|combat|war|vietnam|iraq|"
+    r"afghanistan|gulf war|korea) vet(?:eran)?|veteran here|vet here|ex[- ](?:army|military|"
+    r"forces|marine|navy)|i served (?:in|two|three|\d+) |my (?:service|army) (?:pistol|rifle|"
+    r"weapon)|when i was deployed|my deployment|(?:two|three|\d+) tours)\b"
+)
 _A_PLAN = re.compile(r"\b(?:the plan|my plan|plan for|planning|going to|gonna|will)\b")
 _BLADE_BLOOD = re.compile(r"\b(?:knife|blade|razor)s? blood\b")
 _GUN_WORD = re.compile(r"\b(?:gun|pistol|rifle|shotgun)\b")
@@ -2251,6 +2274,11 @@ _SAFETY_CLAUSE = (
     r"tonight)))?"
     r"|" + _PERSON + r" (?:is|'s|are) (?:home|here|with me|staying (?:with me|over|the night)|"
     r"coming (?:over|round|around)(?: tonight| later| now)?|on (?:her|his|their|the) way)"
+    # a wound cared for, the bleeding stopped ("its stopped now i think. i just put a plaster on")
+    r"|(?:it'?s|it has|it|the bleeding(?: has)?|bleeding(?: has)?) (?:stopped|slowed)(?: "
+    r"bleeding)?(?: now)?(?: i think| i guess)?|i(?:'ve| have)? (?:just )?(?:put|stuck) (?:a |"
+    r"some )?(?:plaster|bandage|band-?aid|dressing)s? on(?: it)?|i(?:'ve| have)? (?:cleaned|"
+    r"bandaged|dressed|covered) (?:it|the cuts?|them)(?: up)?"
     # means put out of reach
     r"|i(?:'ve| have)? (?:moved|put|gave|given|handed|locked|got rid of|threw|"
     r"thrown|flushed|binned|dropped|returned|left) " + _MEANS_HELD + r"(?: (?:away|over|back|"
@@ -2632,6 +2660,8 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.extend(f"protective:{p}" for p in protective)
     if level is L.NONE and categories and categories != [C.MINOR]:
         categories = [c for c in categories if c is C.MINOR]
+    if _VETERAN.search(t):
+        signals.append("veteran")  # resources: the veterans' line where a country has one
     return RiskAssessment(level=level, categories=categories, signals=signals, detector="patterns")
 
 

@@ -120,7 +120,15 @@ _ABUSE_STEPS = frozenset({"abuse_safety", "abuse_danger", "abuse_next"})
 _ONCE = frozenset({"psychosis", "mania", "ocd", "eating_disorder"})
 # Signals that a weapon or other means is at hand.
 _MEANS_SIGNALS = frozenset(
-    {"means_access", "means_access_with_ideation", "plan_means_time", "means_in_hand_with_intent"}
+    {
+        "means_access",
+        "means_access_with_ideation",
+        "plan_means_time",
+        "means_in_hand_with_intent",
+        "preparatory",
+        "preparation",
+        "means_after_timed_plan",
+    }
 )
 
 
@@ -222,6 +230,9 @@ def _pick_resources(table: CountryResources, risk: RiskAssessment, concern: str)
     allowed |= {"youth"} if RiskCategory.MINOR in cats else set()
     if RiskCategory.MINOR in cats and RiskCategory.ABUSE in cats:
         allowed.add("youth_abuse")
+    if "veteran" in risk.signals:  # someone who served: the veterans' line first
+        kinds = ["veterans", *kinds]
+        allowed.add("veterans")
     chosen = [r for k in kinds if k in allowed for r in table.of_kind(k)]
     fallback = [r for r in table.resources if r.kind in allowed][:2]
     return list(dict.fromkeys(chosen))[:3] or fallback or table.of_kind("crisis")[:2]
@@ -368,6 +379,13 @@ _SITUATIONS = {
     "or an out-of-hours service to take over for a while so you can rest.",
 }
 _IMAGE_ABUSE_KINDS = frozenset({"sextortion", "grooming"})
+# A wound bleeding now ("i cut my arm tonight and its still bleeding kinda a lot").
+_BLEEDING_NOW = re.compile(
+    r"\b(?:still bleeding|bleeding (?:a lot|loads|heavily|badly|everywhere|through)|won'?t stop "
+    r"bleeding|can'?t (?:stop|get) (?:the|it) (?:bleeding|to stop)|so much blood|lots of blood)\b",
+    re.IGNORECASE,
+)
+_FIRST_AID = "+first_aid"
 _IMAGE_ABUSE_YOUNG = (
     " If you're under 18, Take It Down (takeitdown.ncmec.org) can help stop pictures of you "
     "spreading, and a trusted adult can help you report it."
@@ -423,6 +441,21 @@ class CrisisProtocol:
         against the person, being told to die, a carer's thought of harming the person cared
         for) gets them once, after the reply's first sentence, whichever path answers."""
         reply = self._respond(risk, said)
+        if (
+            _BLEEDING_NOW.search(said)
+            and _FIRST_AID not in self.history
+            and reply.step not in HELPER_STEPS
+            and "Press firmly" not in reply.text
+        ):
+            # a wound still bleeding: first aid first, whatever path answers
+            self._note(_FIRST_AID)
+            first, _, rest = reply.text.partition(". ")
+            aid = (
+                "If it's still bleeding, press firmly on it with a clean cloth and keep pressing; "
+                f"if it won't stop within about ten minutes, is deep or gaping, or you feel faint, "
+                f"please call {self.table.emergency} now."
+            )
+            reply = replace(reply, text=f"{first}. {aid} {rest}" if rest else f"{reply.text} {aid}")
         kind = next((k for k in _SITUATIONS if k in risk.signals), None)
         if kind is None or reply.step in HELPER_STEPS or f"+{kind}" in self.history:
             return reply
