@@ -84,7 +84,10 @@ RISK_FOUND_REASONS = frozenset(
 )
 # Where a streamed reply may be cut: after a sentence's closing punctuation (and any closing
 # quote or bracket) once whitespace follows, or at a line break.
-_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
+# A sentence ends at its punctuation; a line break ends one only after a colon or semicolon
+# ("Quick answer:"): a line with no punctuation ("The Golden Gate deck") waits for the rest of
+# its sentence, so a blocked sentence never goes out in pieces.
+_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|(?<=[:;])[ \t]*\n")
 
 
 @dataclass
@@ -235,7 +238,7 @@ class GuardedCounselor:
         try:
             reply = await self.inner.respond(history)
         except Exception as exc:
-            return self.fail(screened.risk, f"counselor_error:{type(exc).__name__}: {exc}")
+            return self.fail(screened.risk, f"counselor_error:{type(exc).__name__}: {exc}", history)
         return self.finish(history, screened.risk, reply)
 
     async def screen_turn(self, history: Sequence[Utterance]) -> Screened:
@@ -380,8 +383,10 @@ class GuardedCounselor:
             text = safe_reply(self.locale, why, level=level, again=True)
         return self._make(text, decision, strategy="blocked_reply")
 
-    def fail(self, risk: RiskAssessment, reason: str) -> Reply:
-        """The safe reply when something failed (the counselor, the check, the guardrail)."""
+    def fail(self, risk: RiskAssessment, reason: str, history: Sequence[Utterance] = ()) -> Reply:
+        """The safe reply when something failed (the counselor, the check, the guardrail); in
+        other words when the last counselor turn of `history` was that reply (an upstream down
+        for several turns does not send the same words again and again)."""
         decision = GuardDecision(
             risk,
             "crisis" if risk.is_crisis else "normal",
@@ -389,9 +394,11 @@ class GuardedCounselor:
             self._safe_resources(),
             reasons=[reason],
         )
-        return self._make(
-            safe_reply(self.locale, level=risk.level), decision, strategy="safe_reply"
-        )
+        text = safe_reply(self.locale, level=risk.level)
+        last = [u.text for u in history if u.speaker is Speaker.COUNSELOR][-1:]
+        if last == [text]:
+            text = safe_reply(self.locale, level=risk.level, again=True)
+        return self._make(text, decision, strategy="safe_reply")
 
     def _safe_resources(self) -> list[str]:
         """What the safe reply gives: the locale's crisis line (`safe_reply` names it)."""
@@ -498,7 +505,7 @@ class ReplyStream:
         self.received += piece
         out: list[str] = []
         while (found := _BOUNDARY.search(self.received, self._scan)) is not None:
-            cut = found.start() if found.group() == "\n" else found.end()
+            cut = found.start() if found.group().endswith("\n") else found.end()
             self._scan = found.end()
             if not self.received[self._checked : cut].strip():
                 continue
@@ -534,7 +541,7 @@ class ReplyStream:
         """The source broke: the safe reply continues the stream."""
         if self.done:
             return []
-        return self._end(self.guard.fail(self.risk, reason))
+        return self._end(self.guard.fail(self.risk, reason, self.history))
 
     def _release(self, cut: int) -> str:
         piece = self.received[self._released : cut]
