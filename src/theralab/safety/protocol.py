@@ -238,6 +238,15 @@ def _pick_resources(table: CountryResources, risk: RiskAssessment, concern: str)
     return list(dict.fromkeys(chosen))[:3] or fallback or table.of_kind("crisis")[:2]
 
 
+# How each safety-plan step opens (`CrisisProtocol`), in turn.
+_PLAN_THANKS = (
+    "That helps me understand.",
+    "Thank you for telling me that.",
+    "That's really useful to know.",
+    "Thank you, that matters.",
+    "I appreciate you sharing that.",
+)
+
 # The protocol's second step: plan and means.
 _PLAN_QUESTION = (
     "Are you safe right now? Do you have a plan, or anything with you that you could use to hurt "
@@ -848,14 +857,16 @@ class CrisisProtocol:
                     "Could we make a short safety plan together, one step at a time? " + question
                 )
             self.plan_step += 1
+            # A different acknowledgement at each step of the plan, not one phrase every turn.
+            thanks = _PLAN_THANKS[(self.plan_step - 1) % len(_PLAN_THANKS)]
             if _says_safe(text):
                 # Just answered: said back, not asked again.
-                opening = "I'm glad you're safe right now. That helps me understand."
+                opening = f"I'm glad you're safe right now. {thanks}"
                 asked_safe = True
             elif self._since_safety_ask() < SAFETY_ASK_GAP:
-                opening = "That helps me understand."
+                opening = thanks
             else:
-                opening, asked_safe = "That helps me understand. Are you safe right now?", True
+                opening, asked_safe = f"{thanks} Are you safe right now?", True
         elif "handoff" in self.history:
             # The person talks on after the plan was handed over: stay with them, the way to
             # help in every turn, never the goodbye again word for word (two wordings in turn).
