@@ -24,6 +24,12 @@ L, C = RiskLevel, RiskCategory
 # --- normalisation ------------------------------------------------------------------------
 
 _SLANG = (
+    # "hes gonna kms": someone else's
+    (
+        r"\b(?:he|she|they|hes|shes|he's|she's|they're|theyre)(?: [\w']+){0,3}? k+m+s+\b",
+        lambda m: m.group(0)[: m.group(0).rfind(" ")] + " kill themself",
+    ),
+    (r"\b(?:k ?m ?s|k\.m\.s\.?)\b", "kill myself"),
     (r"\bk+m+s+\b", "kill myself"),
     (r"\bk+y+s+\b", "kill yourself"),
     (r"\burself\b|\byourslef\b", "yourself"),
@@ -116,6 +122,16 @@ def _unspell(t: str) -> str:
     if "*" in t:
         t = _KLL.sub("kill", _STARRED.sub("", t))
     return _SPELT.sub(lambda m: m.group(0).replace(m.group("sep"), ""), t)
+
+
+def spelt_out(text: str) -> str:
+    """`text` with words hidden from a filter read as words ("s.u.i.c.i.d.e", "k1ll mys3lf",
+    "💊💊💊 tonight") for a reader of whole text (the learned tier): the lowered, rewritten text
+    where something was hidden, else `text` itself (so ordinary text reaches the encoder as
+    it always did)."""
+    lowered = text.lower()
+    rewritten = _unspell(lowered)
+    return text if rewritten == lowered else rewritten
 
 
 @functools.lru_cache(maxsize=256)
@@ -774,7 +790,8 @@ CUES: tuple[Cue, ...] = (
         r"|nude )?"
         r"(?:pics|pictures|photos|nudes|videos?|vids|screenshots)\b[^.!?]{0,80}\b(?:unless|if i "
         r"(?:don'?t|do not|break up|leave|stop))|"
-        r"(?:if|unless) i (?:don'?t |do not )?(?:pay|send (?:more|money)|break up|leave)\b[^.!?]{0,"
+        r"(?:if|unless) i (?:don'?t |do not )?(?:pay|send (?:more|money|him|her|them|\$?\d+|the "
+        r"money|gift cards?)|break up|leave)\b[^.!?]{0,"
         r"60}\b(?:post|send|share|leak|show|spread)\w* (?:my|the|them|those|it|all)|(?:post|send|"
         r"share|leak|show|spread)\w* (?:them|it|those|these)\b[^.!?]{0,40}\b(?:unless i|if i "
         r"(?:don'?t|do not)) (?:pay|send)(?=.*\b(?:pics|pictures|photos|nudes|videos?|vids|"
@@ -1229,7 +1246,8 @@ _RECOVERY = Prefiltered(
     r"(?:earlier )?(?:if|whether)|when i was (?:younger|a (?:teen|kid|child)|\d+|in school)|"
     r"(?:clean|free|sober) (?:for|since|from)|in recovery|recovered|haven'?t (?:\w+ ){0,2}since|"
     r"(?:back|long time) ago|in the past|these days i'?m (?:ok|okay|fine|good|better)|"
-    r"doing (?:much )?better now)\b"
+    r"doing (?:much )?better now|back in (?:19|20)\d\d|(?:sober|clean) (?:for )?(?:\d+|two|three|"
+    r"four|five|ten) (?:years?|months?)|grateful to (?:still )?be (?:here|alive))\b"
 )
 # A panic attack in the body's words: "this is it" / "I'm dying" there is fear of a medical
 # catastrophe, not a farewell.
@@ -2073,6 +2091,10 @@ SUICIDE_RULE_SIGNALS = frozenset(
         "end_it_with_gun",
         "told_to_die_and_agrees",
         "blade_blood",
+        "preoccupied_with_dying",
+        "emoji_pills_plan",
+        "emoji_blade_site",
+        "sitting_with_means",
     }
 )
 _DONT_STOP_ME = Prefiltered(
@@ -2089,7 +2111,29 @@ _VETERAN = re.compile(
     r"forces|marine|navy)|i served (?:in|two|three|\d+) |my (?:service|army) (?:pistol|rifle|"
     r"weapon)|when i was deployed|my deployment|(?:two|three|\d+) tours)\b"
 )
+_ADULT_CONTACT = re.compile(
+    r"\b(?:(?:he|she|they)(?:'s| is| are) (?:1[89]|[2-9]\d)\b|(?:a |this )?(?:guy|man|woman|"
+    r"lady|adult) (?:online|on (?:discord|insta\w*|snap\w*|tiktok|roblox|minecraft|fortnite|"
+    r"whatsapp))|older (?:guy|man|woman|boy)|grown (?:man|woman|up))"
+)
+_GROOMING_SIGN = re.compile(
+    r"\b(?:keep (?:our |the |it |this |these |us )?(?:chats?|messages|talks?|it|this|us|a)? ?"
+    r"secret|(?:not|never|don'?t) (?:to )?tell (?:my|anyone|anybody|your)|meet (?:me|up|in "
+    r"person)|mature for (?:my|your) age|send (?:him |her |them )?(?:pics|pictures|photos|nudes|"
+    r"videos))\b"
+)
+_SITTING_WITH_MEANS = re.compile(
+    r"\b(?:i (?:just )?(?:sit|sat)|sitting)(?: there| alone| in the \w+)? with (?:the|a|my|his|"
+    r"dad'?s) (?:rope|noose|gun|rifle|pistol|shotgun|pills|tablets|blade|razor|knife)\b[^.!?]{0,40}"
+    r"\b(?:in my (?:hands?|lap)|for hours|at night|and (?:think|wonder|stare))"
+)
 _A_PLAN = re.compile(r"\b(?:the plan|my plan|plan for|planning|going to|gonna|will)\b")
+_ALL_I_THINK_ABOUT = re.compile(
+    r"\b(?:suicide|dying|death|killing myself|ending it|ending my life) (?:is|has been|'s) (?:all|"
+    r"the only thing) i (?:can )?(?:think|thought) (?:about|of)\b"
+)
+_DEATH_WORD = re.compile(r"\b(?:grave|coffin|forever|goodbye|bye|the end)\b")
+_BODY_SITE = re.compile(r"\b(?:wrists?|arms?|thighs?|legs?|skin|veins?)\b")
 _BLADE_BLOOD = re.compile(r"\b(?:knife|blade|razor)s? blood\b")
 _GUN_WORD = re.compile(r"\b(?:gun|pistol|rifle|shotgun)\b")
 _END_IT = re.compile(
@@ -2097,6 +2141,10 @@ _END_IT = re.compile(
     r"\bi(?:'ll| will) end it\b"
 )
 _TOLD_TO_DIE = Prefiltered(
+    # "kys is what everyone at school tells me"
+    r"\b(?:kill yourself|kys|go die)\b[^.!?]{0,20}?\b(?:is|was|'s) what (?:everyone|everybody|"
+    r"people|they|the \w+|all of them)\b[^.!?]{0,30}?\b(?:tells?|told|says?|said|calls?|posts?|"
+    r"comments?|writes?)\b me|"
     r"\b(?<!you )(?<!you've )(?<!you have )(?:tell(?:s|ing)?|told|say(?:s|ing)?|said|"
     r"comment(?:s|ed|ing)?|post(?:s|ed|ing)?|messag(?:e|es|ed|ing)|text(?:s|ed|ing)?|dm(?:s|ed|ing)?|writ(?:e|es|ing)|wrote|chant\w*|"
     r"call(?:s|ed|ing)? me)\b[^.!?]{0,60}?\b(?:kill yourself|go (?:and )?die|me to (?:just )?(?:go "
@@ -2509,6 +2557,21 @@ def _assess_text(text: str) -> RiskAssessment:
         # time (not a time said of something else: "didn't eat today and I want to end my life")
         level = max_level([level, L.HIGH])
         signals.append("intent_with_time")
+    if (
+        "grooming" not in names
+        and any(part.search(t) for part in _MINOR_PARTS_RX)
+        and _ADULT_CONTACT.search(t)
+        and _GROOMING_SIGN.search(t)
+    ):
+        # a child told by an adult to keep their chats secret, to meet, that they are mature
+        level = max_level([level, L.MODERATE])
+        signals.append("grooming")
+        categories.extend(c for c in (C.ABUSE,) if c not in categories)
+    if _SITTING_WITH_MEANS.search(t) and not names & {"means_in_hand_with_intent"}:
+        # "some nights i just sit there with the rope… in my hands": a rehearsal
+        level = max_level([level, L.HIGH])
+        signals.append("sitting_with_means")
+        categories.extend(c for c in (C.SUICIDE,) if c not in categories)
     told = _TOLD_TO_DIE.search(t)
     if (
         told
@@ -2525,6 +2588,21 @@ def _assess_text(text: str) -> RiskAssessment:
         # "💊💊💊 + 🍾 = 😴 forever. thats the plan for friday"
         level = max_level([level, L.HIGH])
         signals.append("pills_plan_not_wake_up")
+    if _ALL_I_THINK_ABOUT.search(t) and not names:
+        # "suicide is all i think about" (often spelt out to hide it)
+        level = max_level([level, L.MODERATE])
+        signals.append("preoccupied_with_dying")
+        categories.extend(c for c in (C.SUICIDE,) if c not in categories)
+    if "\U0001f48a" in text and (re.search(_SOON, t) or _DEATH_WORD.search(t)):
+        # "💊💊💊💊💊 tonight. 🪦": pills in emoji with a time or a grave
+        level = max_level([level, L.HIGH])
+        signals.append("emoji_pills_plan")
+        categories.extend(c for c in (C.SUICIDE,) if c not in categories)
+    if "\U0001f52a" in text and _BODY_SITE.search(t):
+        # "me + 🔪 + wrists later"
+        level = max_level([level, L.MODERATE])
+        signals.append("emoji_blade_site")
+        categories.extend(c for c in (C.SELF_HARM,) if c not in categories)
     if _BLADE_BLOOD.search(t) and not names:
         # "🔪🩸 again last night, hiding it": a cut told in emoji
         level = max_level([level, L.MODERATE])

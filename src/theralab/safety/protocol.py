@@ -383,9 +383,10 @@ _SITUATIONS = {
     "you. Telling someone you trust, and blocking and reporting the people saying it, can help "
     "make it stop.",
     "harm_to_dependent": "Caring for someone day and night can push anyone past their limit, "
-    "and saying this out loud is a brave first step. For tonight, please put their tablets "
-    "somewhere out of your reach or give them to someone else, and ask a relative, their doctor "
-    "or an out-of-hours service to take over for a while so you can rest.",
+    "and saying this out loud is a brave first step. Right now, put some distance between you "
+    "and them: leave them somewhere safe, put away anything you've thought of using, and ask "
+    "someone to take over for a while (a relative, their doctor, a midwife or health visitor, "
+    "or an out-of-hours service) so you can rest.",
 }
 _IMAGE_ABUSE_KINDS = frozenset({"sextortion", "grooming"})
 # A wound bleeding now ("i cut my arm tonight and its still bleeding kinda a lot").
@@ -1005,6 +1006,20 @@ class CrisisProtocol:
                 "Asking doesn't put the idea in their head, and it often comes as a relief to "
                 "be asked."
             )
+            if f"{OTHER_AT_RISK}psychosis_danger" in risk.signals:
+                # a parent's psychosis with a child in danger (postpartum psychosis)
+                parts.append(
+                    "What you describe sounds like a medical emergency for both of them: please "
+                    "don't leave them alone together, and call "
+                    f"{emergency} or take her to an emergency department now. It is treatable, "
+                    "and it is not her fault."
+                )
+            if f"{OTHER_AT_RISK}preparation" in risk.signals:
+                parts.append(
+                    "Saved-up pills and a note can mean they are preparing: if you safely can, "
+                    "put the pills somewhere they can't reach, and talk with them today. If they "
+                    f"might act soon, please call {emergency}."
+                )
             if f"{OTHER_AT_RISK}voices" in risk.signals:
                 # Command hallucinations: a doctor or crisis team today; ask about the voices
                 parts.append(

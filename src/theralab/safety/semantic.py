@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from theralab.safety.medication import routine_medication
-from theralab.safety.patterns import normalise
+from theralab.safety.patterns import normalise, spelt_out
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel
 from theralab.text.encoder import INSTALL_HINT as INSTALL_HINT
 from theralab.text.encoder import (
@@ -373,7 +373,8 @@ class SemanticTier:
     def _windowed(self, texts: Sequence[str]) -> list[tuple[list[str], np.ndarray]]:
         """Per text, its windows and every head's logit per window, all texts' windows in one
         encoder call."""
-        per_text = [windows(text) for text in texts]
+        # words spelt out or hidden in digits and emoji are read as the words they hide
+        per_text = [windows(spelt_out(text)) for text in texts]
         flat = [w for parts in per_text for w in parts]
         logits = self._logits(*_window_features(flat))
         out, start = [], 0

@@ -38,7 +38,7 @@ MEANS_SIGNALS = frozenset(
 _NEUTRAL_SIGNAL = re.compile(
     r"^(?:semantic(?:_about_other|_unsure|_condition)?:|persisting:|capped_by_context|"
     r"other_at_risk:|"
-    r"protective:|unchanged$|supporter$|minor$|veteran$)"
+    r"protective:|unchanged$|supporter$|minor$|veteran$|stressor$)"
 )
 # Someone else at risk: a third-person reflexive or possessive with a suicide or self-harm word.
 # A death that already happened ("she killed herself last year", "he took his own life") is
@@ -60,6 +60,7 @@ _OWN_RISK_WORDS = re.compile(
     r"same here|i feel the same|so do i|i(?:'ve| have) (?:been )?(?:thinking|felt|feeling) "
     r"(?:about )?(?:that|it|the same) (?:too|as well)|myself too)\b"
 )
+_QUOTATION = re.compile(r"[\"“][^\"“”]{0,200}[\"”]")
 # The "friend" is the speaker ("asking for a friend… it's me"): their own risk.
 _FRIEND_IS_ME = re.compile(
     r"\b(?:asking for a friend|it'?s (?:really |actually |obviously |just )?me|there'?s no "
@@ -78,7 +79,8 @@ def own_risk_shown(signals: Sequence[str], text: str) -> bool:
     if any(not _NEUTRAL_SIGNAL.match(s) for s in signals):
         return True
     t = normalise(text) if text else ""
-    return bool(t and (_OWN_RISK_WORDS.search(t) or _FRIEND_IS_ME.search(t)))
+    unquoted = _QUOTATION.sub(" ", t)  # words quoted from someone else are theirs
+    return bool(t and (_OWN_RISK_WORDS.search(unquoted) or _FRIEND_IS_ME.search(t)))
 
 
 def names_other_at_risk(text: str) -> bool:
@@ -114,8 +116,8 @@ def whose_in_message(signals: Sequence[str], text: str, helping: bool = False) -
 _SUBJECT = (
     r"(?:she|he|they|shes|hes|(?:my|our|her|his) (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|bf|gf|"
     r"boyfriend|girlfriend|partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|"
-    r"cousin|mum|mom|mother|dad|father|student|colleague|coworker|roommate|flatmate|nephew|niece|uncle|aunt|"
-    r"grandma|grandpa|grandmother|grandfather))"
+    r"cousin|mum|mom|mother|dad|father|students?|pupils?|colleague|coworker|roommate|flatmate|"
+    r"nephew|niece|uncle|aunt|grandma|grandpa|grandmother|grandfather))"
 )
 # Between the subject and what they said or did ("my dad said he has a gun and is going to…"):
 # a few words, none of them the speaker (I, myself), a negation, a reader ("you") or an "if".
@@ -149,6 +151,8 @@ _IDEATION = (
     r"wake up|go on)"
     r"|wish(?:es|ed)? (?:she|he|they) (?:was|were|'d|had)? ?(?:been )?(?:dead|never born)"
     r"|(?:would|'d) be better off dead"
+    r"|said (?:nobody|no one) would (?:even )?(?:miss|notice|care about) (?:him|her|them)"
+    r"|(?:does not|doesn'?t|do not|don'?t) (?:plan|expect) to (?:be (?:alive|here|around)|live)"
     r"|(?:feels? |feeling )?suicidal"
     r"|(?:thinking|thinks|thought|talking|talks|talked) (?:about|of) (?:suicide|killing "
     + _REFLEXIVE
@@ -169,6 +173,7 @@ _IDEATION = (
 )
 _SELF_HARM = (
     r"(?:cutting|hurting|harming|burning|starving) " + _REFLEXIVE + r"|self[- ]?harm(?:s|ing)"
+    r"|(?:has been|'s been|have been|is|are|started|keeps?) cutting\b"
     # "my friend showed me the cuts on her wrist": the wounds shown, hers
     r"|(?:showed|show|shows|showing) me (?:the |her |his |their )?(?:cuts|scars|marks|burns) on "
     r"(?:her|his|their) (?:wrists?|arms?|legs?|thighs?|stomach)"
@@ -195,6 +200,33 @@ _REPORT = re.compile(
     + _ATTEMPT
     + r"))\b"
 )
+# Preparation by the other person: pills stockpiled, a note found ("my husband has been
+# stockpiling his diazepam and i found a note in his desk drawer addressed to me and the kids").
+_PREPARED = re.compile(
+    r"\b" + _SUBJECT + r"(?:'s| has| have)?(?: been)? (?:stockpil\w+|sav(?:ing|ed) up|hoard\w*|"
+    r"collect\w*|hiding) (?:his|her|their|all (?:his|her|their)|some of (?:his|her|their)) "
+    r"(?:\w+ )?"
+    r"(?:pills|tablets|meds|medication|diazepam|sleeping pills|painkillers|insulin|morphine)\b"
+    r"|\bfound (?:a|his|her|their) (?:suicide |goodbye )?(?:note|letter)s?\b[^.!?]{0,60}\b(?:"
+    r"addressed to|for|to) (?:me|us|the kids|the children|his|her|their|our)\b"
+)
+# A new parent's or partner's psychosis with danger to a child ("she says God told her the baby
+# is possessed and she has to cleanse him in the bath").
+_PSYCHOSIS_DANGER = re.compile(
+    r"\b(?:god|a voice|voices|the devil|angels?|spirits?|it)\b[^.!?]{0,15}\b(?:told|tells|"
+    r"telling|says|said|wants?) (?:her|him|them)\b[^.!?]{0,80}\b(?:baby|babies|child|children|"
+    r"kids?|newborn|son|daughter)\b[^.!?]{0,60}\b(?:possessed|evil|cleanse|drown|bath|sacrific\w*|"
+    r"hurt|kill|devil|demon|has to die|must die)"
+    r"|\b(?:baby|child|son|daughter|newborn)\b[^.!?]{0,20}\b(?:is|was) (?:possessed|evil|the devil|"
+    r"a demon)\b"
+)
+# The other person's own words, quoted ("texted her group chat 'ngl gonna unalive myself this
+# weekend'"), or a plan they said they have ("he said hes got a plan").
+_QUOTED = re.compile(
+    r"\b" + _SUBJECT + r"\b[^.!?\"“”]{0,60}?[\"“][^\"“”]{0,100}?\b(?:kill myself|end (?:it all|"
+    r"my life)|want to die|(?:don'?t|do not) want to (?:live|be here)|suicide)\b"
+)
+_THEIR_PLAN = re.compile(r"\b(?:he|she|they|hes|shes)(?:'s| has| have|'ve)? (?:got )?a plan\b")
 _SOON = re.compile(
     r"\b(?:tonight|right now|today|this (?:morning|afternoon|evening)|in (?:an|a few|\w+) "
     r"(?:hours?|minutes?)|at the moment|as we speak)\b"
@@ -254,6 +286,19 @@ def other_at_risk(text: str) -> RiskAssessment:
             kinds.append("act_underway")
             categories.append(RiskCategory.SUICIDE)
             continue
+        if _PSYCHOSIS_DANGER.search(sentence):
+            level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
+            kinds.append("psychosis_danger")
+            categories.append(RiskCategory.HARM_TO_OTHERS)
+        if _PREPARED.search(sentence):
+            level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
+            kinds.append("preparation")
+            categories.append(RiskCategory.SUICIDE)
+        if _QUOTED.search(sentence):
+            found = RiskLevel.IMMINENT if _SOON.search(sentence) else RiskLevel.MODERATE
+            level = max(level, found, key=lambda lv: lv.rank)
+            kinds.append("ideation")
+            categories.append(RiskCategory.SUICIDE)
         for m in _REPORT.finditer(sentence):
             if m["ideation"]:
                 voices = bool(_VOICES.search(sentence))
@@ -263,7 +308,9 @@ def other_at_risk(text: str) -> RiskAssessment:
                 found = RiskLevel.MODERATE if voices else RiskLevel.LOW
                 if _SOON.search(sentence):
                     found = RiskLevel.IMMINENT
-                elif _MEANS.search(sentence):
+                elif _MEANS.search(t) or _THEIR_PLAN.search(t):
+                    # means in their hands, or a plan they said they have, anywhere in the
+                    # message ("she wishes she was dead. she keeps a gun in her nightstand")
                     found = RiskLevel.HIGH
                 kinds.append("voices" if voices else "ideation")
                 categories.append(RiskCategory.SUICIDE)
@@ -278,6 +325,9 @@ def other_at_risk(text: str) -> RiskAssessment:
             level = max(level, found, key=lambda lv: lv.rank)
     if level is RiskLevel.NONE:
         return RiskAssessment(detector="patterns")
+    if {"self_harm", "ideation"} <= set(kinds):
+        # cutting and a wish not to be alive, told together: the helper's steps, not a line
+        level = max(level, RiskLevel.MODERATE, key=lambda lv: lv.rank)
     if _FRIEND_IS_ME.search(t):
         # The risk told of a "friend" is the speaker's own: read on the speaker's scale (a wish
         # to die or self-harm `moderate`, a recent attempt `high`), never lower than told.

@@ -244,11 +244,18 @@ _OVERDOSE_ADVICE = _rx(
     r"\b"
     + _DRINK
     + r"\b[^.!?]{0,40}\b(?:with|and|plus) (?:a few |some |a couple (?:of )?)?(?:of )?(?:your )?"
-    + _MEDICINE
-    + r"\b",
+    r"(?:an? )?(?:\d+(?:[.,]\d+)? ?(?:mg|milligrams?) )?" + _MEDICINE + r"\b",
     r"\b(?:mix|combine|take|pair) (?:it|them|that|this|those|these)? ?(?:\w+ )?(?:with|and) "
     r"(?:some of )?(?:your|the|some|a few) (?:other )?" + _MEDICINE + r"\b",
     r"\b(?:knock|put) (?:you|u) (?:out|under|to sleep) (?:for good|forever|permanently)\b",
+)
+
+
+# "Mixing Xanax with alcohol can slow your breathing dangerously, so please don't combine them":
+# a warning, wherever its words stand in the sentence.
+_MIX_WARNING = re.compile(
+    r"\b(?:dangerous\w*|unsafe|risk\w*|slow(?:s|ing)? (?:down )?(?:your |the )?breathing|"
+    r"(?:don'?t|do not|never|avoid) (?:mix|combin|tak|drink)\w*|can kill|overdose)\b"
 )
 
 
@@ -258,7 +265,9 @@ def _overdose_advice(reply: Reply) -> bool:
     return any(
         _offered(_OVERDOSE_ADVICE, sentence, warnings=True)
         for sentence in reply.sentences
-        if not sentence.endswith("?") and not _REFLECTION.search(sentence)
+        if not sentence.endswith("?")
+        and not _REFLECTION.search(sentence)
+        and not _MIX_WARNING.search(sentence)
     )
 
 
@@ -971,6 +980,10 @@ _APPROVES_DEATH = _rx(
     r"(?:yourself|urself)|die|end your life|end things)\b",
     r"\b(?:you|u) (?:deserve|have earned|earned) (?:to (?:die|go|rest forever)|your rest|the "
     r"peace of death)\b",
+    r"\bdeath (?:really |truly |would |will |is |does )*(?:is |be |brings? |bring you )?(?:the "
+    r"end of (?:all )?(?:suffering|pain)|(?:the )?peace(?:ful)?|a relief|(?:a )?release|freedom|"
+    r"the answer)\b",
+    r"\bno shame in wanting (?:that|this|the) (?:peace|release|rest)\b",
 )
 # With a wish to die in the history: accepting the decision ("that is your decision to make and
 # I respect it"), or an invitation to go ("maybe it's time to give them some peace").
@@ -982,6 +995,8 @@ _ACCEPTS_DECISION = _rx(
     r"(?:them|everyone|your family) (?:some )?peace|let go of (?:life|it all)|say goodbye|go)\b",
     r"\bgive (?:them|everyone|your family|your kids|her|him) (?:some )?peace\b",
     r"\b(?:you|u) (?:should|might as well|may as well) (?:just )?(?:do it|go through with it)\b",
+    r"\bwhatever you (?:decide|choose)\b[^.!?]{0,20}\bi(?:'ll| will)? (?:support|respect|accept) "
+    r"(?:you|it|that|your)\b",
 )
 # What the person feels or thinks, or the thought named as a thought: a reflection.
 _FELT = re.compile(
@@ -1076,7 +1091,8 @@ def promising_secrecy(reply: Reply, ctx: ClientContext) -> bool:
 # Labels for people or for mental illness: block wherever they stand.
 _STIGMA = _rx(
     r"\b(?:commit(?:ted|s|ting)? suicide|successful suicide|failed (?:suicide )?attempt|"
-    r"psycho(?:path)?|lunatics?|nutters?|nut ?jobs?|nutcases?|loony bins?|looney bins?|"
+    r"psycho(?:path)?s?|lunatics?|schizophrenics? (?:are|can be) (?:\w+ )?(?:dangerous|violent|"
+    r"unpredictable|scary)|nutters?|nut ?jobs?|nutcases?|loony bins?|looney bins?|"
     r"mental cases?|attention[- ]seeking|madm[ae]n|madwom[ae]n|"
     r"selfish (?:act|thing|choice)|cowardly|weak-minded|retard(?:ed)?|schizo)\b",
 )
