@@ -2135,7 +2135,7 @@ _ALL_I_THINK_ABOUT = re.compile(
 _DEATH_WORD = re.compile(r"\b(?:grave|coffin|forever|goodbye|bye|the end)\b")
 _BODY_SITE = re.compile(r"\b(?:wrists?|arms?|thighs?|legs?|skin|veins?)\b")
 _BLADE_BLOOD = re.compile(r"\b(?:knife|blade|razor)s? blood\b")
-_GUN_WORD = re.compile(r"\b(?:gun|pistol|rifle|shotgun)\b")
+_GUN_WORD = re.compile(r"\b" + _GUN + r"\b")
 _END_IT = re.compile(
     r"\bi(?:'m| am)?(?: \w+){0,2}? (?:want to|going to|ready to|about to) end it\b|"
     r"\bi(?:'ll| will) end it\b"

@@ -372,6 +372,14 @@ _WORSE = re.compile(
 )
 # An act under way: pills taken, a wound bleeding.
 _ACT_SIGNALS = frozenset({"act_underway", "supply_taken", "overdose_with_symptoms", "overdose"})
+
+
+def _after_first_sentence(text: str, addition: str) -> str:
+    """`addition` put after the first sentence of `text` (at its end if it has one sentence)."""
+    first, _, rest = text.partition(". ")
+    return f"{first}. {addition} {rest}" if rest else f"{text} {addition}"
+
+
 # Situations with steps of their own, said once (`CrisisProtocol.respond`).
 _SITUATIONS = {
     "sextortion": "Someone threatening to share your pictures is committing a crime against "
@@ -459,13 +467,12 @@ class CrisisProtocol:
         ):
             # a wound still bleeding: first aid first, whatever path answers
             self._note(_FIRST_AID)
-            first, _, rest = reply.text.partition(". ")
             aid = (
                 "If it's still bleeding, press firmly on it with a clean cloth and keep pressing; "
                 f"if it won't stop within about ten minutes, is deep or gaping, or you feel faint, "
                 f"please call {self.table.emergency} now."
             )
-            reply = replace(reply, text=f"{first}. {aid} {rest}" if rest else f"{reply.text} {aid}")
+            reply = replace(reply, text=_after_first_sentence(reply.text, aid))
         kind = next((k for k in _SITUATIONS if k in risk.signals), None)
         if kind is None or reply.step in HELPER_STEPS or f"+{kind}" in self.history:
             return reply
@@ -474,9 +481,7 @@ class CrisisProtocol:
         if kind in _IMAGE_ABUSE_KINDS:
             young = RiskCategory.MINOR in risk.categories
             advice += _IMAGE_ABUSE_YOUNG if young else _IMAGE_ABUSE_ADULT
-        first, _, rest = reply.text.partition(". ")
-        text = f"{first}. {advice} {rest}" if rest else f"{reply.text} {advice}"
-        return replace(reply, text=text)
+        return replace(reply, text=_after_first_sentence(reply.text, advice))
 
     def _respond(self, risk: RiskAssessment, said: str = "") -> ProtocolReply:
         concern = _concern(risk, self.history)
