@@ -427,3 +427,13 @@ def test_veterans_lines_in_the_uk_canada_and_australia() -> None:
             RiskAssessment(level=L.HIGH, categories=[RiskCategory.SUICIDE], signals=["veteran"])
         )
         assert any(name in r for r in reply.resources), (locale, reply.resources)
+
+
+def test_pills_saved_up_and_then_taken_are_an_act() -> None:
+    p = CrisisProtocol(locale="en-US")
+    overdose = RiskAssessment(
+        level=L.IMMINENT, categories=[RiskCategory.SUICIDE, RiskCategory.OVERDOSE], signals=["x"]
+    )
+    first = p.respond(overdose, "i took the pills i had saved up")
+    assert "If you've taken something" in first.text
+    assert "what you've taken" in p.respond(overdose, "i don't want an ambulance").text

@@ -415,7 +415,11 @@ _KEPT_SIGNALS = frozenset(
      "intent_with_time", "plan_intent", "means_or_preparation_after_risk"}
 )  # fmt: skip
 _KEPT_NOTE = "+means_kept"
-_TAKEN = re.compile(r"\b(?:took|taken|swallowed|downed|overdosed|drank|had (?:them|it|all))\b")
+# Taken, said as done (not "haven't taken"): "I took the pills I had saved up" is an act.
+_TAKEN = re.compile(
+    r"\b(?<!n't )(?<!not )(?<!never )(?:took|taken|swallowed|downed|overdosed|drank|had (?:them|"
+    r"it|all))\b"
+)
 _NOT_TAKEN = re.compile(
     r"\b(?:haven'?t|have not|didn'?t|did not|not yet|never) (?:taken|took|take|swallowed)\b|"
     r"\b(?:sav(?:ed|ing) up|stockpil\w*|collect(?:ed|ing)|put(?:ting)? aside|set(?:ting)? aside|"
@@ -525,7 +529,7 @@ class CrisisProtocol:
         # all tonight"): means, not an act, unless an act is said too.
         kept = not set(risk.signals) & _ACT_SIGNALS and (
             bool(set(risk.signals) & _KEPT_SIGNALS)
-            or bool(_NOT_TAKEN.search(text))
+            or bool(_NOT_TAKEN.search(text) and not _TAKEN.search(text))
             # means kept earlier in this crisis, and no act said since
             or (_KEPT_NOTE in self.history and not _TAKEN.search(text))
         )
