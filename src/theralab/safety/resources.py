@@ -87,8 +87,9 @@ def _stated_place() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 def stated_country(text: str) -> str | None:
-    """The country a person says they are in now ("I'm back home in Chicago" → 'US'; a
-    country with no table here → 'GENERIC'), the last one said; None when they name none."""
+    """The country a person says they are in now ("I'm back home in Chicago" → 'US';
+    elsewhere in Europe → 'EU'; a country with no table here → 'GENERIC'), the last one said;
+    None when they name none."""
     if not text:
         return None
     pattern, where = _stated_place()
