@@ -437,3 +437,34 @@ def test_pills_saved_up_and_then_taken_are_an_act() -> None:
     first = p.respond(overdose, "i took the pills i had saved up")
     assert "If you've taken something" in first.text
     assert "what you've taken" in p.respond(overdose, "i don't want an ambulance").text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jeena nahi chahta ab yaar, sab khatam karna hai. mujhe marna hai",
+        "mujhe marna hai yaar, nothing is working anymore",
+        "honestly me quiero morir, nothing works anymore",
+    ],
+)
+def test_crisis_phrases_of_other_languages_inside_english_are_read(text: str) -> None:
+    assert screen(text).level.at_least(L.MODERATE)
+
+
+def test_a_helper_writing_spanish_words_about_a_brother_is_a_helper() -> None:
+    risk = screen(
+        "mi hermano keeps saying que se quiere matar, he is 19 and he has been cutting. my "
+        "parents dont believe me. como lo ayudo?"
+    )
+    assert risk.whose is Whose.OTHER and risk.level.at_least(L.MODERATE)
+
+
+def test_an_lgbtq_young_person_gets_an_lgbtq_line_first_and_no_point_of_living_is_read() -> None:
+    risk = screen(
+        "im 16 and gay and my parents said i have to leave. i dont see the point of living"
+    )
+    assert risk.level.at_least(L.LOW) and "lgbtq" in risk.signals
+    reply = CrisisProtocol(locale="en-US").respond(
+        RiskAssessment(level=L.MODERATE, categories=[RiskCategory.SUICIDE], signals=["lgbtq"])
+    )
+    assert reply.resources[0].startswith("The Trevor Project")

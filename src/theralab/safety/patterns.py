@@ -63,6 +63,15 @@ _SLANG = (
     (r"\bpls\b|\bplz\b", "please"),
     (r"\bmyslef\b|\bmyelf\b|\bmysef\b", "myself"),
     (r"\babt\b", "about"),
+    # romanised Hindi, Spanish and Tagalog crisis phrases inside English ("jeena nahi chahta ab
+    # yaar, mujhe marna hai", "mi hermano… que se quiere matar")
+    (r"\b(?:mujhe|main|mai) (?:bas )?(?:marna|mar jana) (?:hai|chahta|chahti)\b", "i want to die"),
+    (r"\b(?:jeena|jina) nahi(?:n)? (?:chahta|chahti|hai)\b", "i don't want to live"),
+    (r"\b(?:khudkushi|aatmahatya|atmahatya)\b", "suicide"),
+    (r"\b(?:me quiero (?:morir|matar)|quiero (?:morirme|matarme))\b", "i want to kill myself"),
+    (r"\bse quiere (?:matar|morir)\b", "wants to kill themself"),
+    (r"\bayoko na(?:ng)? mabuhay\b", "i don't want to live"),
+    (r"\bgusto ko na(?:ng)? mamatay\b", "i want to die"),
     (r"\bbestie\b|\bbff\b|\bbestfriend\b", "best friend"),
     (r"\btheyre\b", "they're"),
     (r"\bgrippy sock (?:vacation|holiday|jail|hotel|trip|spa)\b", "psych ward stay"),
@@ -387,7 +396,7 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:no (?:point|reason) (?:in |to )?(?:living|going on|being "
         r"alive|staying alive|existing|carrying on)|(?:(?:don'?t|do not|can'?t|cannot|never) "
         r"see|(?:whether|if|is) there(?:'s| is)?|not|hardly|little) (?:any |much |a |the )?"
-        r"point (?:in |to )?(?:living|going on|carrying on|being alive|staying alive|existing|"
+        r"point (?:in |to |of )?(?:living|going on|carrying on|being alive|staying alive|existing|"
         r"being here)(?! (?:with|about)\b)|what'?s the point (?:of|in) "
         r"(?:living|life|being alive|going on|anything anymore)|tired of (?:living|being alive|"
         r"existing|life)|life (?:isn't|is not|isnt) worth (?:living|it)|don'?t want to "
@@ -2111,6 +2120,11 @@ _VETERAN = re.compile(
     r"forces|marine|navy)|i served (?:in|two|three|\d+) |my (?:service|army) (?:pistol|rifle|"
     r"weapon)|when i was deployed|my deployment|(?:two|three|\d+) tours)\b"
 )
+_LGBTQ = re.compile(
+    r"\bi'?m (?:\d+ and |a )?(?:gay|lesbian|bi|bisexual|trans|transgender|queer|nonbinary|"
+    r"non-binary|enby|pan|pansexual)\b|\b(?:i )?came out\b|\bcoming out\b|\bmy (?:sexuality|"
+    r"gender identity)\b|\b(?:for|because i'?m|about) being (?:gay|trans|queer|bi|lesbian)\b"
+)
 _ADULT_CONTACT = re.compile(
     r"\b(?:(?:he|she|they)(?:'s| is| are) (?:1[89]|[2-9]\d)\b|(?:a |this )?(?:guy|man|woman|"
     r"lady|adult) (?:online|on (?:discord|insta\w*|snap\w*|tiktok|roblox|minecraft|fortnite|"
@@ -2740,6 +2754,8 @@ def _assess_text(text: str) -> RiskAssessment:
         categories = [c for c in categories if c is C.MINOR]
     if _VETERAN.search(t):
         signals.append("veteran")  # resources: the veterans' line where a country has one
+    if _LGBTQ.search(t):
+        signals.append("lgbtq")  # resources: an LGBTQ+ line where a country has one
     return RiskAssessment(level=level, categories=categories, signals=signals, detector="patterns")
 
 

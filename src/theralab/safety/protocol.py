@@ -230,9 +230,10 @@ def _pick_resources(table: CountryResources, risk: RiskAssessment, concern: str)
     allowed |= {"youth"} if RiskCategory.MINOR in cats else set()
     if RiskCategory.MINOR in cats and RiskCategory.ABUSE in cats:
         allowed.add("youth_abuse")
-    if "veteran" in risk.signals:  # someone who served: the veterans' line first
-        kinds = ["veterans", *kinds]
-        allowed.add("veterans")
+    for signal, kind in (("veteran", "veterans"), ("lgbtq", "lgbtq")):
+        if signal in risk.signals:  # someone who served, or is LGBTQ+: their line first
+            kinds = [kind, *kinds]
+            allowed.add(kind)
     chosen = [r for k in kinds if k in allowed for r in table.of_kind(k)]
     fallback = [r for r in table.resources if r.kind in allowed][:2]
     return list(dict.fromkeys(chosen))[:3] or fallback or table.of_kind("crisis")[:2]

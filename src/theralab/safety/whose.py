@@ -38,7 +38,7 @@ MEANS_SIGNALS = frozenset(
 _NEUTRAL_SIGNAL = re.compile(
     r"^(?:semantic(?:_about_other|_unsure|_condition)?:|persisting:|capped_by_context|"
     r"other_at_risk:|"
-    r"protective:|unchanged$|supporter$|minor$|veteran$|stressor$)"
+    r"protective:|unchanged$|supporter$|minor$|veteran$|lgbtq$|stressor$)"
 )
 # Someone else at risk: a third-person reflexive or possessive with a suicide or self-harm word.
 # A death that already happened ("she killed herself last year", "he took his own life") is
@@ -114,7 +114,8 @@ def whose_in_message(signals: Sequence[str], text: str, helping: bool = False) -
 # protocol's helper steps — call emergency services, stay with them — so the report of
 # someone else's current risk is read here, with the level it names for them.
 _SUBJECT = (
-    r"(?:she|he|they|shes|hes|(?:my|our|her|his) (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|bf|gf|"
+    r"(?:she|he|they|shes|hes|mi (?:hermano|hermana|hijo|hija|amigo|amiga|novio|novia|mam[aá]|"
+    r"pap[aá])|(?:my|our|her|his) (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|bf|gf|"
     r"boyfriend|girlfriend|partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|"
     r"cousin|mum|mom|mother|dad|father|students?|pupils?|colleague|coworker|roommate|flatmate|"
     r"nephew|niece|uncle|aunt|grandma|grandpa|grandmother|grandfather))"
