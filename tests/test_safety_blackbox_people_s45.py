@@ -468,3 +468,11 @@ def test_an_lgbtq_young_person_gets_an_lgbtq_line_first_and_no_point_of_living_i
         RiskAssessment(level=L.MODERATE, categories=[RiskCategory.SUICIDE], signals=["lgbtq"])
     )
     assert reply.resources[0].startswith("The Trevor Project")
+
+
+def test_kms_after_a_third_person_stays_the_speakers_when_they_say_i() -> None:
+    from theralab.safety.patterns import normalise
+
+    assert normalise("hes gonna kms") == "hes going to kill themself"
+    assert "kill myself" in normalise("they said if i fail i'll kms")
+    assert screen("they said if i fail i'll kms").whose is Whose.OWN

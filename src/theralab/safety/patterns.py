@@ -26,7 +26,8 @@ L, C = RiskLevel, RiskCategory
 _SLANG = (
     # "hes gonna kms": someone else's
     (
-        r"\b(?:he|she|they|hes|shes|he's|she's|they're|theyre)(?: [\w']+){0,3}? k+m+s+\b",
+        r"\b(?:he|she|they|hes|shes|he's|she's|they're|theyre)(?: (?!i\b|i'|im\b|ima\b|me\b|my\b)"
+        r"[\w']+){0,3}? k+m+s+\b",
         lambda m: m.group(0)[: m.group(0).rfind(" ")] + " kill themself",
     ),
     (r"\b(?:k ?m ?s|k\.m\.s\.?)\b", "kill myself"),
