@@ -476,3 +476,15 @@ def test_kms_after_a_third_person_stays_the_speakers_when_they_say_i() -> None:
     assert normalise("hes gonna kms") == "hes going to kill themself"
     assert "kill myself" in normalise("they said if i fail i'll kms")
     assert screen("they said if i fail i'll kms").whose is Whose.OWN
+
+
+def test_a_new_parents_intrusive_thoughts_are_named_as_common_with_the_perinatal_team() -> None:
+    (reply,) = talk(
+        guarded(),
+        "my baby is 5 weeks old and i keep getting these horrible flashes of dropping her down "
+        "the stairs. i would never do it, the thoughts terrify me and i cant stop checking on "
+        "her. am i a monster?",
+    )
+    assert "really common in the weeks after having a baby" in reply.text
+    assert "midwife, health visitor or doctor" in reply.text
+    assert "a product, a count" not in reply.text

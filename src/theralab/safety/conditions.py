@@ -160,6 +160,18 @@ _EATING = (
         "Are you safe right now?",
     ),
 )
+# A new parent's unwanted thoughts of harm ("flashes of dropping her down the stairs… am I a
+# monster?").
+_PERINATAL_OCD = (
+    "Unwanted, frightening thoughts like these are really common in the weeks after having a "
+    "baby, and how much they horrify you shows how far they are from what you want.",
+    "I'm an AI, and I won't argue with the thoughts or check them for you, because checking "
+    "and reassurance tend to make them louder.",
+)
+_PERINATAL_REFERRAL = (
+    "Please tell your midwife, health visitor or doctor about them: this is very treatable, and "
+    "they hear it often."
+)
 _TEXTS = {"psychosis": _PSYCHOSIS, "mania": _MANIA, "ocd": _OCD, "eating_disorder": _EATING}
 
 
@@ -209,6 +221,11 @@ class ConditionResponder:
             parts[-1] = safety_question
         if condition == "psychosis" and "voices" in risk.signals:
             parts.insert(2, _VOICES)
+        if condition == "ocd" and "perinatal" in risk.signals and n == 0:
+            # unwanted harm thoughts after a birth: said to be common and not who they are,
+            # and the perinatal team named (not only ERP)
+            parts[0], parts[1] = _PERINATAL_OCD
+            parts.insert(-1, _PERINATAL_REFERRAL)
         resources: list[str] = []
         if condition == "eating_disorder":
             table = resources_for(self.locale)

@@ -2121,6 +2121,11 @@ _VETERAN = re.compile(
     r"forces|marine|navy)|i served (?:in|two|three|\d+) |my (?:service|army) (?:pistol|rifle|"
     r"weapon)|when i was deployed|my deployment|(?:two|three|\d+) tours)\b"
 )
+_PERINATAL = re.compile(
+    r"\b(?:my (?:new ?born|baby)|(?:baby|she|he|son|daughter)(?:'s| is) (?:\d+|two|three|four|five|"
+    r"six) (?:days?|weeks?|months?) old|gave birth|postpartum|post-partum|since (?:the|my) "
+    r"(?:baby|birth)|(?:new|first-time) (?:mum|mom|mother|dad|parent))\b"
+)
 _LGBTQ = re.compile(
     r"\bi'?m (?:\d+ and |a )?(?:gay|lesbian|bi|bisexual|trans|transgender|queer|nonbinary|"
     r"non-binary|enby|pan|pansexual)\b|\b(?:i )?came out\b|\bcoming out\b|\bmy (?:sexuality|"
@@ -2757,6 +2762,8 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.append("veteran")  # resources: the veterans' line where a country has one
     if _LGBTQ.search(t):
         signals.append("lgbtq")  # resources: an LGBTQ+ line where a country has one
+    if _PERINATAL.search(t):
+        signals.append("perinatal")  # a new parent: the condition reply says so
     return RiskAssessment(level=level, categories=categories, signals=signals, detector="patterns")
 
 

@@ -38,7 +38,7 @@ MEANS_SIGNALS = frozenset(
 _NEUTRAL_SIGNAL = re.compile(
     r"^(?:semantic(?:_about_other|_unsure|_condition)?:|persisting:|capped_by_context|"
     r"other_at_risk:|"
-    r"protective:|unchanged$|supporter$|minor$|veteran$|lgbtq$|stressor$)"
+    r"protective:|unchanged$|supporter$|minor$|veteran$|lgbtq$|perinatal$|stressor$)"
 )
 # Someone else at risk: a third-person reflexive or possessive with a suicide or self-harm word.
 # A death that already happened ("she killed herself last year", "he took his own life") is
