@@ -488,3 +488,9 @@ def test_a_new_parents_intrusive_thoughts_are_named_as_common_with_the_perinatal
     assert "really common in the weeks after having a baby" in reply.text
     assert "midwife, health visitor or doctor" in reply.text
     assert "a product, a count" not in reply.text
+
+
+def test_the_kitchen_context_needs_a_blade() -> None:
+    # a kitchen question with no blade in it is not held back as kitchen talk
+    assert "protective:kitchen" not in assess_text("what should i cook tonight?").signals
+    assert "protective:kitchen" in assess_text("how do i sharpen a kitchen knife properly").signals

@@ -1337,10 +1337,9 @@ _BLADE_WORD = re.compile(r"knives|knife|blades?")
 
 
 def _kitchen_knife(t: str) -> bool:
-    """Whether every means word in `t` is a blade and the message is about the kitchen."""
-    return bool(_KITCHEN.search(t)) and all(
-        _BLADE_WORD.fullmatch(m.group(0)) for m in MEANS_WORDS.finditer(t)
-    )
+    """Whether `t` names a blade, every means word in it is one, and it is about the kitchen."""
+    words = [m.group(0) for m in MEANS_WORDS.finditer(t)]
+    return bool(words) and all(_BLADE_WORD.fullmatch(w) for w in words) and bool(_KITCHEN.search(t))
 
 
 SELF_HARM_INTENT = Prefiltered(
@@ -2516,10 +2515,10 @@ def _assess_text(text: str) -> RiskAssessment:
         if C.SUICIDE not in categories:
             categories.append(C.SUICIDE)
         signals.append("self_harm_with_suicidal_intent")
+    # "how do I sharpen a kitchen knife?": with no cue beside it, not a means question
+    kitchen_question = not hits and bool(MEANS_QUESTION.search(t)) and _kitchen_knife(t)
     asks_of_means = bool(
-        MEANS_QUESTION.search(t)
-        and MEANS_WORDS.search(t)
-        and not (hits == [] and _kitchen_knife(t))
+        MEANS_QUESTION.search(t) and MEANS_WORDS.search(t) and not kitchen_question
     )
     asks = asks_of_means or bool(MEANS_INQUIRY.search(t))
     # a supporter's question about the reader's means, or a worried helper's about someone
@@ -2744,8 +2743,8 @@ def _assess_text(text: str) -> RiskAssessment:
             and routine_medication(t)
         ):
             protective.append("medication")
-        if not hits and not signals and short and _kitchen_knife(t) and MEANS_QUESTION.search(t):
-            # "how do I sharpen a kitchen knife?": a learned raise is held to a check-in
+        if kitchen_question and not signals and short:
+            # a learned raise on a kitchen-knife question is held to a check-in
             protective.append("kitchen")
         if not hits and not signals and _PLEASANTRY.fullmatch(t):
             protective.append("pleasantry")
