@@ -2114,23 +2114,23 @@ _DONT_STOP_ME = Prefiltered(
 # `imminent`. (Alone, "about to jump" is as often a pool or a parachute.)
 # Others telling the speaker to die ("people in the group chat keep telling me to kys", "they
 # keep commenting 'just unalive yourself'"), and the speaker agreeing with them.
-_VETERAN = re.compile(
+_VETERAN = Prefiltered(
     r"\b(?:i'?m a veteran|i am a veteran|(?:army|navy|marine|military|combat|war|vietnam|iraq|"
     r"afghanistan|gulf war|korea) vet(?:eran)?|veteran here|vet here|ex[- ](?:army|military|"
     r"forces|marine|navy)|i served (?:in|two|three|\d+) |my (?:service|army) (?:pistol|rifle|"
     r"weapon)|when i was deployed|my deployment|(?:two|three|\d+) tours)\b"
 )
-_PERINATAL = re.compile(
+_PERINATAL = Prefiltered(
     r"\b(?:my (?:new ?born|baby)|(?:baby|she|he|son|daughter)(?:'s| is) (?:\d+|two|three|four|five|"
     r"six) (?:days?|weeks?|months?) old|gave birth|postpartum|post-partum|since (?:the|my) "
     r"(?:baby|birth)|(?:new|first-time) (?:mum|mom|mother|dad|parent))\b"
 )
-_LGBTQ = re.compile(
+_LGBTQ = Prefiltered(
     r"\bi'?m (?:\d+ and |a )?(?:gay|lesbian|bi|bisexual|trans|transgender|queer|nonbinary|"
     r"non-binary|enby|pan|pansexual)\b|\b(?:i )?came out\b|\bcoming out\b|\bmy (?:sexuality|"
     r"gender identity)\b|\b(?:for|because i'?m|about) being (?:gay|trans|queer|bi|lesbian)\b"
 )
-_ADULT_CONTACT = re.compile(
+_ADULT_CONTACT = Prefiltered(
     r"\b(?:(?:he|she|they)(?:'s| is| are) (?:1[89]|[2-9]\d)\b|(?:a |this )?(?:guy|man|woman|"
     r"lady|adult) (?:online|on (?:discord|insta\w*|snap\w*|tiktok|roblox|minecraft|fortnite|"
     r"whatsapp))|older (?:guy|man|woman|boy)|grown (?:man|woman|up))"
@@ -2141,20 +2141,20 @@ _GROOMING_SIGN = re.compile(
     r"person)|mature for (?:my|your) age|send (?:him |her |them )?(?:pics|pictures|photos|nudes|"
     r"videos))\b"
 )
-_SITTING_WITH_MEANS = re.compile(
+_SITTING_WITH_MEANS = Prefiltered(
     r"\b(?:i (?:just )?(?:sit|sat)|sitting)(?: there| alone| in the \w+)? with (?:the|a|my|his|"
     r"dad'?s) (?:rope|noose|gun|rifle|pistol|shotgun|pills|tablets|blade|razor|knife)\b[^.!?]{0,40}"
     r"\b(?:in my (?:hands?|lap)|for hours|at night|and (?:think|wonder|stare))"
 )
 _A_PLAN = re.compile(r"\b(?:the plan|my plan|plan for|planning|going to|gonna|will)\b")
-_ALL_I_THINK_ABOUT = re.compile(
+_ALL_I_THINK_ABOUT = Prefiltered(
     r"\b(?:suicide|dying|death|killing myself|ending it|ending my life) (?:is|has been|'s) (?:all|"
     r"the only thing) i (?:can )?(?:think|thought) (?:about|of)\b"
 )
 _DEATH_WORD = re.compile(r"\b(?:grave|coffin|forever|goodbye|bye|the end)\b")
 _BODY_SITE = re.compile(r"\b(?:wrists?|arms?|thighs?|legs?|skin|veins?)\b")
-_BLADE_BLOOD = re.compile(r"\b(?:knife|blade|razor)s? blood\b")
-_GUN_WORD = re.compile(r"\b" + _GUN + r"\b")
+_BLADE_BLOOD = Prefiltered(r"\b(?:knife|blade|razor)s? blood\b")
+_GUN_WORD = Prefiltered(r"\b" + _GUN + r"\b")
 _END_IT = re.compile(
     r"\bi(?:'m| am)?(?: \w+){0,2}? (?:want to|going to|ready to|about to) end it\b|"
     r"\bi(?:'ll| will) end it\b"
@@ -2578,9 +2578,9 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.append("intent_with_time")
     if (
         "grooming" not in names
-        and any(part.search(t) for part in _MINOR_PARTS_RX)
         and _ADULT_CONTACT.search(t)
         and _GROOMING_SIGN.search(t)
+        and any(part.search(t) for part in _MINOR_PARTS_RX)
     ):
         # a child told by an adult to keep their chats secret, to meet, that they are mature
         level = max_level([level, L.MODERATE])
@@ -2592,14 +2592,14 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.append("sitting_with_means")
         categories.extend(c for c in (C.SUICIDE,) if c not in categories)
     told = _TOLD_TO_DIE.search(t)
+    agrees = bool(told) and _AGREES_WITH_THEM.search(t) is not None
     if (
         told
         and re.search(r"\bme\b|['\"]", told.group(0))  # said to the speaker, or quoted
-        and (_AGREES_WITH_THEM.search(t) or _TOLD_OFTEN.search(t))
+        and (agrees or _TOLD_OFTEN.search(t))
     ):
         # "people keep telling me to kys… honestly maybe they're right": bullying with a death
         # wish is a check-in; agreeing with it is the speaker's own thought of dying.
-        agrees = _AGREES_WITH_THEM.search(t)
         level = max_level([level, L.MODERATE if agrees else L.LOW])
         signals.append("told_to_die_and_agrees" if agrees else "told_to_die")
         categories.extend(c for c in (C.SUICIDE,) if c not in categories)
