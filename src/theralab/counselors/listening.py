@@ -8,6 +8,14 @@ A reflection never restates an unverifiable belief as fact ("So for you, you kno
 been stalking you."): when the client's words carry a delusion-like claim (surveillance, plots,
 thoughts heard by others, voices, being dead, special powers), the reflection names the feeling
 and the experience instead of the claim.
+
+Nor does it say back words a counselor must not repeat or cannot read (`echoable`): risk
+words and self-harm imperatives, whoever said them first ("my cousin told me to go unalive
+myself" is not answered with "…told you to go unalive yourself"); words hidden by spelling
+("s.u.i.c.i.d.e"); text that is not English, wholly or in part ("my abuela dice que soy una
+carga…"); and a question, which said back becomes a statement ("…what should you do."): the
+question is left off what is said back, and a sentence that is only a question is not said
+back at all.
 """
 
 from __future__ import annotations
@@ -18,7 +26,8 @@ from dataclasses import dataclass, field
 
 from theralab.coding.rules import RuleCoder
 from theralab.dialogue.codes import MiscCode, TalkType
-from theralab.safety.patterns import find_cues, normalise
+from theralab.safety.language import reads_as_english
+from theralab.safety.patterns import find_cues, normalise, spelt_out
 from theralab.safety.risk import RiskLevel
 from theralab.text.lexicon import FEELING_NAMES, emotions_in, feeling_words_in
 from theralab.text.perspective import split_sentences, strip_fillers, to_second_person, word_count
@@ -70,6 +79,12 @@ _EXPERIENCE = (
     "That sounds like a lot to be carrying, and it sounds really intense.",
     "It sounds like this has been a very intense time for you.",
 )
+# Reflections that say nothing back, for words that must not be repeated (`echoable`).
+_UNSAID = (
+    "It sounds like this has been weighing on you.",
+    "That sounds like a lot to be dealing with.",
+    "It sounds like this matters a great deal to you.",
+)
 
 
 def unverifiable(text: str) -> bool:
@@ -85,10 +100,57 @@ def shows_risk(text: str) -> bool:
     return any(h.cue.level is not RiskLevel.NONE for h in find_cues(normalise(text)))
 
 
+# Words a counselor never says back, whoever said them first: self-harm imperatives and their
+# slang, and the names of the acts (the guardrail answers those, not a reflection).
+_NOT_ECHOED = re.compile(
+    r"\b(?:kys|kms|k y s|unaliv\w*|(?:kill|hang|cut|hurt|off)(?:ing|s)? (?:my|your|ur|him|her|"
+    r"them|our)sel(?:f|ves)|suicid\w*|self[- ]?harm\w*|end(?:ing)? (?:my|your|ur|his|her|their) "
+    r"(?:own )?life|slit\w*|overdos\w*|(?:go|just|should|better) (?:die|d i e)\b|drink bleach)",
+    re.IGNORECASE,
+)
+# A question said back becomes a statement ("…should you keep the promise."): a question clause
+# at the end of a sentence (after a comma, or the whole sentence) is left off.
+_QUESTION_START = (
+    r"(?:(?:so |but |and |like )?(?:what|why|who|where|how|which) (?:should|do|can|could|would|"
+    r"will|am|is|are|did|does|the hell)\b|(?:so |but |and )?(?:should|can|could|would|do|does|"
+    r"did|am|is|are|will|shall|was|were|have|has) (?:i|we|you|he|she|they|it|my|this|that|"
+    r"there|anyone|someone)\b|any (?:ideas|advice|tips)|idk what)"
+)
+# … after a tag that asks nothing of the listener ("…behind my back, you know what I mean?")
+_TAG = re.compile(
+    r"[,\s]+(?:you know(?: what i mean)?|ya know|y'?know|right|lol|haha|or not|isn'?t it|"
+    r"don'?t you think)\s*[?.!]*$",
+    re.IGNORECASE,
+)
+# … but a worry put as "what if…?" is a thought, said back as one
+_WHAT_IF = re.compile(r"\bwhat if\b", re.IGNORECASE)
+_QUESTION_CLAUSE = re.compile(r"(?:^|[,;:—-]\s*)" + _QUESTION_START + r"[^,;:]*$", re.I)
+
+
+def echoable(sentence: str) -> str | None:
+    """The part of a client's sentence a counselor may say back, or None when there is none:
+    the sentence without a question at its end, unless it carries a risk cue or a self-harm
+    word (`_NOT_ECHOED`), hides words by spelling, or is not plainly English."""
+    text = _TAG.sub("", strip_fillers(sentence).strip())
+    body = text.rstrip("?.!… ")
+    if q := _QUESTION_CLAUSE.search(body):
+        text = body[: q.start()].rstrip(" ,;:-\u2014")
+    elif text.endswith("?") and not _WHAT_IF.search(body):
+        return None  # a question with no clause of its own to leave off: all of it asks
+    if word_count(text) == 0:
+        return None
+    if _NOT_ECHOED.search(normalise(text)) or shows_risk(text):
+        return None
+    if spelt_out(text) != text or not reads_as_english(text):
+        return None
+    return text
+
+
 def say_back(text: str, instead: str) -> str:
     """The client's words in second person, or `instead` when they carry a belief that must
-    not be said back as fact."""
-    return instead if unverifiable(text) else to_second_person(text)
+    not be said back as fact, or words that must not be said back at all (`echoable`)."""
+    part = None if unverifiable(text) else echoable(text)
+    return instead if part is None else to_second_person(part)
 
 
 @dataclass
@@ -154,6 +216,7 @@ def salient_sentence(text: str) -> str:
         score += 1 if 5 <= n <= 28 else -1
         score -= 4 if _DIGRESSION.search(s) else 0
         score -= 3 if n < 4 else 0
+        score -= 3 if echoable(s) is None else 0  # a question, risk words, unread words
         score -= 0.1 * i  # prefer earlier sentences on ties
         if score > best_score:
             best, best_score = s, score
@@ -168,7 +231,10 @@ def reflect_content(text: str, rng: random.Random) -> tuple[str, MiscCode]:
     salient = salient_sentence(text)
     if unverifiable(salient) or unverifiable(text):
         return rng.choice(_EXPERIENCE), MiscCode.COMPLEX_REFLECTION
-    if word_count(salient) < 5:
+    part = echoable(salient)
+    if part is None and word_count(salient) >= 5:
+        return rng.choice(_UNSAID), MiscCode.COMPLEX_REFLECTION
+    if part is None or word_count(part) < 5:
         return rng.choice(
             (
                 "Tell me more about that.",
@@ -176,7 +242,7 @@ def reflect_content(text: str, rng: random.Random) -> tuple[str, MiscCode]:
                 "I'd like to hear more about that.",
             )
         ), MiscCode.OPEN_QUESTION
-    content = to_second_person(salient)
+    content = to_second_person(part)
     template = rng.choice(
         (
             "It sounds like {c}.",
@@ -196,15 +262,15 @@ def reflect_feeling(text: str, rng: random.Random, deeper: bool = True) -> str |
     said = feeling_words_in(text)
     names = [n for n in FEELING_NAMES[groups[0]] if n not in said] if deeper else []
     name = rng.choice(names) if names else rng.choice(FEELING_NAMES[groups[0]])
-    salient = salient_sentence(text)
-    if word_count(salient) >= 7 and not emotions_in(salient) and not unverifiable(text):
+    part = echoable(salient_sentence(text))
+    if part and word_count(part) >= 7 and not emotions_in(part) and not unverifiable(text):
         template = rng.choice(
             (
                 "It sounds like you've been feeling really {f}, especially when {c}.",
                 "You're feeling {f}, and that makes sense given that {c}.",
             )
         )
-        return template.format(f=name, c=to_second_person(salient))
+        return template.format(f=name, c=to_second_person(part))
     return rng.choice(
         ("It sounds like you've been feeling really {f}.", "You've been feeling so {f}.")
     ).format(f=name)
@@ -227,7 +293,10 @@ def _reflect_with(templates: tuple[str, ...], said: str, rng: random.Random) -> 
     acknowledgement when it cannot be reflected back as fact)."""
     if unverifiable(said):
         return rng.choice(_EXPERIENCE)
-    return rng.choice(templates).format(x=to_second_person(said))
+    part = echoable(said)
+    if part is None:
+        return rng.choice(_UNSAID)
+    return rng.choice(templates).format(x=to_second_person(part))
 
 
 def reflect_meaning(thought: str, rng: random.Random) -> str:

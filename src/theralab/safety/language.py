@@ -41,6 +41,7 @@ __all__ = [
     "ForeignReading",
     "not_english",
     "read_foreign",
+    "reads_as_english",
 ]
 
 UNREAD_LANGUAGE = "unread_language:"  # the signal of a message read as another language
@@ -304,6 +305,35 @@ def not_english(text: str) -> str | None:
         and len(set(_WORD.findall(_fold(head))) & _FUNCTION.get(str(lang), frozenset())) >= 2
     )
     return str(lang) if relaxed else None
+
+
+# For saying a client's words back, a stricter reading than `not_english`: a sentence of four
+# words or more where fewer than one word in seven is an English function word, or of eight
+# or more that the identifier gives to another language at MIN_CONFIDENCE, is not said back
+# ("my abuela dice que soy una carga…" is English by its first words and Spanish by the rest).
+_ECHO_ENGLISH_SHARE = 1 / 7
+# … counting the short words English shares with other languages too (left out of `_ENGLISH`)
+_ECHO_SHARED_WORDS = "i a an to is was he me on in it so or no do will ok as by up out one am at"
+_ECHO_ENGLISH = _ENGLISH | frozenset(_ECHO_SHARED_WORDS.split())
+
+
+def reads_as_english(text: str) -> bool:
+    """Whether `text` (a sentence to be said back) reads as English throughout: False for any
+    other script, for four words or more with too few English function words, or (eight words
+    or more) when the identifier is confident of another language."""
+    head = text[:_SCAN_CHARS]
+    if _non_latin_share(head) > 0.0:
+        return False
+    words = _WORD.findall(head.lower())
+    if len(words) < 4:
+        return True
+    hints = sum(1 for w in words if w in _ECHO_ENGLISH)
+    if hints / len(words) < _ECHO_ENGLISH_SHARE:
+        return False
+    if hints / len(words) >= 0.4 or len(words) < 8:
+        return True  # plainly English, or too short for the identifier: not consulted
+    lang, probability = _identifier().classify(head)
+    return lang == "en" or probability < MIN_CONFIDENCE
 
 
 def read_foreign(text: str) -> ForeignReading | None:

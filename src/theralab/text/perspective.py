@@ -18,6 +18,9 @@ _FIRST_TO_SECOND = {
     "i've": "you've",
     "i'll": "you'll",
     "i'd": "you'd",
+    # texting without the apostrophe ("im 17", "ive tried"); "id" and "ill" are words too
+    "im": "you're",
+    "ive": "you've",
     "me": "you",
     "my": "your",
     "mine": "yours",
@@ -34,7 +37,11 @@ _FIRST_TO_SECOND = {
 # something wrong once you get older"), which must survive the rewrite unchanged.
 _PAST_BE = {"was": "were", "wasn't": "weren't"}
 _WAS_AFTER = {"i", "you"}
-_TOKEN = re.compile(r"[A-Za-z']+|[^A-Za-z']+")
+# A word spelt letter by letter with dots, dashes or stars ("s.u.i.c.i.d.e") is one token, so
+# its "i"s are not pronouns; then words; then anything else.
+_TOKEN = re.compile(r"(?:[A-Za-z][.*\-_]){2,}[A-Za-z]?|[A-Za-z']+|[^A-Za-z']+")
+# Words in quotation marks are someone's own ("my boss wrote "I will fire you""): kept as said.
+_QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
 
 
 def split_sentences(text: str) -> list[str]:
@@ -54,11 +61,19 @@ def to_second_person(sentence: str) -> str:
     "I'm worried my boss thinks I'm lazy." → "you're worried your boss thinks you're lazy"
     The result has no final punctuation and starts in lower case (unless it starts with "I").
     """
-    tokens = _TOKEN.findall(strip_fillers(sentence).rstrip(".!?… "))
+    text = strip_fillers(sentence).rstrip(".!?… ")
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
     out: list[str] = []
     prev_word = ""
-    for tok in tokens:
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
         low = tok.lower()
+        if any(start < m.start() < end for start, end in quoted) or (
+            tok[0].isalpha() and len(tok) > 1 and tok[1] in ".*-_"
+        ):
+            out.append(tok)  # inside quotation marks, or a word spelt letter by letter
+            prev_word = low
+            continue
         if not tok[0].isalpha() and tok[0] != "'":
             out.append(tok)
             continue

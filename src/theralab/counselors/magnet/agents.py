@@ -17,6 +17,7 @@ from typing import Protocol
 
 from theralab.counselors.listening import (
     Listener,
+    echoable,
     reflect_change,
     reflect_content,
     reflect_feeling,
@@ -189,8 +190,9 @@ class ReflectionAgent:
             feeling = ctx.varied(lambda: (reflect_feeling(p.text, rng) or "", C.COMPLEX_REFLECTION))
             if feeling[0]:
                 return feeling
-        if word_count(salient) >= 5 and not unverifiable(salient) and rng.random() < 0.3:
-            text = ctx.fresh(_REFLECT_EXTRA).format(c=to_second_person(salient))
+        part = None if unverifiable(salient) else echoable(salient)
+        if part and word_count(part) >= 5 and rng.random() < 0.3:
+            text = ctx.fresh(_REFLECT_EXTRA).format(c=to_second_person(part))
             return text, (
                 C.SIMPLE_REFLECTION if text.startswith("If I've") else C.COMPLEX_REFLECTION
             )
