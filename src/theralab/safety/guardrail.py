@@ -60,6 +60,7 @@ from theralab.safety.screener import (
     Screener,
     default_screener,
 )
+from theralab.safety.whose import OTHER_AT_RISK
 
 _CODER = RuleCoder()
 # At `low`, the check-in question is not asked again while one of the counselor's last this many
@@ -347,8 +348,11 @@ class GuardedCounselor:
     ) -> tuple[str, int, bool]:
         """The check-in (for a worried helper, the helper's line), how many turns the counselor
         has had, and whether one of its last `CHECK_IN_RECENT` turns said it."""
+        kinds = [s.removeprefix(OTHER_AT_RISK) for s in risk.signals if s.startswith(OTHER_AT_RISK)]
         question = (
-            helper_check_in(self.locale) if risk.whose is Whose.OTHER else check_in(self.locale)
+            helper_check_in(self.locale, kinds)
+            if risk.whose is Whose.OTHER
+            else check_in(self.locale)
         )
         said = [u.text for u in history if u.speaker is Speaker.COUNSELOR]
         return question, len(said), any(question in t for t in said[-CHECK_IN_RECENT:])

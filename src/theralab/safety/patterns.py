@@ -2135,12 +2135,13 @@ _ADULT_CONTACT = Prefiltered(
     r"lady|adult) (?:online|on (?:discord|insta\w*|snap\w*|tiktok|roblox|minecraft|fortnite|"
     r"whatsapp))|older (?:guy|man|woman|boy)|grown (?:man|woman|up))"
 )
-_GROOMING_SIGN = re.compile(
+_GROOMING_ASK = re.compile(
     r"\b(?:keep (?:our |the |it |this |these |us )?(?:chats?|messages|talks?|it|this|us|a)? ?"
     r"secret|(?:not|never|don'?t) (?:to )?tell (?:my|anyone|anybody|your)|meet (?:me|up|in "
-    r"person)|mature for (?:my|your) age|send (?:him |her |them )?(?:pics|pictures|photos|nudes|"
-    r"videos))\b"
+    r"person)|send (?:him |her |them )?(?:pics|pictures|photos|nudes|videos))\b"
 )
+_MATURE_FOR_AGE = Prefiltered(r"\b(?:so |really |very )?mature for (?:my|your|ur) age\b")
+_GROOMING_SIGN = re.compile(_GROOMING_ASK.pattern + r"|\bmature for (?:my|your) age\b")
 _SITTING_WITH_MEANS = Prefiltered(
     r"\b(?:i (?:just )?(?:sit|sat)|sitting)(?: there| alone| in the \w+)? with (?:the|a|my|his|"
     r"dad'?s) (?:rope|noose|gun|rifle|pistol|shotgun|pills|tablets|blade|razor|knife)\b[^.!?]{0,40}"
@@ -2576,13 +2577,17 @@ def _assess_text(text: str) -> RiskAssessment:
         # time (not a time said of something else: "didn't eat today and I want to end my life")
         level = max_level([level, L.HIGH])
         signals.append("intent_with_time")
-    if (
-        "grooming" not in names
-        and _ADULT_CONTACT.search(t)
-        and _GROOMING_SIGN.search(t)
-        and any(part.search(t) for part in _MINOR_PARTS_RX)
+    if "grooming" not in names and (
+        (
+            _ADULT_CONTACT.search(t)
+            and _GROOMING_SIGN.search(t)
+            and any(part.search(t) for part in _MINOR_PARTS_RX)
+        )
+        or (_MATURE_FOR_AGE.search(t) and _GROOMING_ASK.search(t))
     ):
-        # a child told by an adult to keep their chats secret, to meet, that they are mature
+        # a child told by an adult to keep their chats secret, to meet, that they are mature;
+        # "mature for my age" says the speaker is young, and with secrecy, a meeting or pictures
+        # asked for it is grooming whoever says it
         level = max_level([level, L.MODERATE])
         signals.append("grooming")
         categories.extend(c for c in (C.ABUSE,) if c not in categories)

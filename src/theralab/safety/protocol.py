@@ -17,6 +17,7 @@ another person is answered as a helper.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from theralab.safety.answers import AFFIRMED
@@ -1265,16 +1266,30 @@ def check_in(locale: str | None) -> str:
     )
 
 
-def helper_check_in(locale: str | None) -> str:
+def helper_check_in(locale: str | None, kinds: Sequence[str] = ()) -> str:
     """Added to a counselor's reply at `low` when the risk is someone else's (a worried helper):
-    how to ask, and a line that advises helpers, instead of asking the helper about themselves."""
+    how to ask, and a line that advises helpers, instead of asking the helper about themselves.
+    `kinds` are what the helper reported (`other_at_risk:<kind>`): self-harm is named as a sign
+    of struggle, and a promise of secrecy as one that need not hold."""
     crisis = resources_for(locale).crisis_line()
-    return (
+    parts = []
+    if "self_harm" in kinds:
+        parts.append(
+            "Self-harm is usually a sign that someone is struggling with a lot, and they "
+            "deserve support from someone trained to help."
+        )
+    if "secret" in kinds:
+        parts.append(
+            "A promise to keep it secret doesn't have to hold when their safety is at stake: "
+            "telling a trusted adult or someone who can help is a way of looking after them."
+        )
+    parts.append(
         "If you're worried about their safety, it's okay to ask them directly whether they're "
         "thinking about suicide: asking doesn't put the idea in their head. "
         f"{crisis.name} ({crisis.contact}) can advise you on how to help, and is there for them "
         "at any time, and for you too."
     )
+    return " ".join(parts)
 
 
 _AGAIN = (

@@ -173,8 +173,13 @@ _IDEATION = (
     + r")"
 )
 _SELF_HARM = (
-    r"(?:cutting|hurting|harming|burning|starving) " + _REFLEXIVE + r"|self[- ]?harm(?:s|ing)"
+    r"(?:cutting|hurting|harming|burning|starving|cuts|hurts|harms|burns|starves) "
+    + _REFLEXIVE
+    + r"|self[- ]?harm(?:s|ing)"
     r"|(?:has been|'s been|have been|is|are|started|keeps?) cutting\b"
+    # "she cuts", "he cuts again": cutting with no object named is self-harm ("she cuts my
+    # hair" is not)
+    r"|cuts(?= *(?:$|[,;:!?]|\.|and\b|again\b|sometimes\b|at night\b|when\b|every\b))"
     # "my friend showed me the cuts on her wrist": the wounds shown, hers
     r"|(?:showed|show|shows|showing) me (?:the |her |his |their )?(?:cuts|scars|marks|burns) on "
     r"(?:her|his|their) (?:wrists?|arms?|legs?|thighs?|stomach)"
@@ -258,6 +263,15 @@ _NOT_NOW = re.compile(
 )
 
 
+# A helper asked to keep it secret ("made me promise not to tell anyone"): their line says a
+# promise need not hold when a life or safety is at stake.
+_SECRET = re.compile(
+    r"\b(?:promise[ds]? (?:her |him |them )?(?:not to|i won'?t|i wouldn'?t|never to) tell|(?:keep|"
+    r"kept) (?:it|this|that) (?:a )?secret|(?:not|never) to tell (?:anyone|anybody|a soul|"
+    r"(?:her|his|their|my) (?:parents|mum|mom|dad))|swore me to secrecy|don'?t tell anyone)\b"
+)
+
+
 # A clinician's notes on a client or patient: a report for supervision, not a helper's plea.
 _CLINICAL = re.compile(r"\b(?:my|our) (?:clients?|patients?)\b|\bsupervision\b")
 
@@ -329,6 +343,8 @@ def other_at_risk(text: str) -> RiskAssessment:
     if {"self_harm", "ideation"} <= set(kinds):
         # cutting and a wish not to be alive, told together: the helper's steps, not a line
         level = max(level, RiskLevel.MODERATE, key=lambda lv: lv.rank)
+    if _SECRET.search(t):
+        kinds.append("secret")
     if _FRIEND_IS_ME.search(t):
         # The risk told of a "friend" is the speaker's own: read on the speaker's scale (a wish
         # to die or self-harm `moderate`, a recent attempt `high`), never lower than told.
