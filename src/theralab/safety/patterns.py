@@ -213,7 +213,7 @@ _NOT_DROWNED_IN = (
 )
 _PILLS = (
     r"(?:pills|tablets|meds|medication|paracetamol|tylenol|sleeping pills|painkillers|"
-    r"insulin|antidepressants|xanax|benzos|opioids|oxy|fentanyl)"
+    r"insulin|antidepressants|xanax|benzos|opioids|oxy(?:codone|contin|s)?|fentanyl)"
 )
 # "Took them all" said of carrying them somewhere ("…back to the chemist", "…to the pharmacy"),
 # not of swallowing them: what may follow a taken supply for it to be an overdose.
@@ -512,8 +512,9 @@ CUES: tuple[Cue, ...] = (
         r"myself|end it|end my life)|look(?:ing|ed|s)?(?: up| at| for| on)? how to (?:die|kill "
         r"myself|end my life)\b|(?:painless|quickest|easiest|fastest|surest) way(?:s)? "
         r"to (?:die|go|end it|do it|kill)|(?:think|thinking|thought|picture|picturing|imagine|"
-        r"imagining|wonder|wondered)(?: about| of)? (?:how easy it'?d be to |myself )?(?:swerv"
-        r"\w*|step(?:ping)? (?:off|out|in front)|jump\w*|go(?:ing)? (?:off|over)|driv(?:e|ing) "
+        r"imagining|wonder|wondered)(?: about| of)? (?:how easy it'?d be to |myself |just )?"
+        r"(?:swerv\w*|step(?:ping)? (?:off|out|in front)|(?:walk(?:ing)?|run(?:ning)?) (?:out )?"
+        r"(?:in front of|into (?:traffic|the road))|jump\w*|go(?:ing)? (?:off|over)|driv(?:e|ing) "
         r"(?:off|into)|fall(?:ing)? from)|ways (?:people|someone) (?:kill|end)|hurt the least|"
         r"(?:staring|stare|look(?:ing)?) at the (?:pills|tablets|meds|rope|gun|bridge|tracks)|"
         r"think about (?:the|his|my dad'?s|her) (?:gun|pills|rope)|keeps? a gun|(?:take|taking) "
@@ -625,7 +626,8 @@ CUES: tuple[Cue, ...] = (
         "preparatory",
         r"\b(?:(?:wrote|writing|written|left) (?:a|my|the) (?:suicide )?"
         r"(?:note|letters?)|(?:giving|gave|given) away (?:my|all|everything)|stockpil(?:e|ed|"
-        r"ing)|(?:saving|saved|hoarding|collecting) (?:up )?(?:my |all my )?" + _PILLS + r"|"
+        r"ing)|(?:saving|saved|hoarding|collecting|putting aside|put aside|setting aside|set aside|"
+        r"stashing|stashed) (?:up )?(?:my |all my )?" + _PILLS + r"|"
         r"(?:bought|buying|got|ordered|have) (?:a |some )?(?:rope|noose|gun|charcoal|"
         r"(?:a lot of |enough )?" + _PILLS + r") (?:to|for|so)|said my goodbyes|"
         r"(?:sorted|put) my affairs in order|(?:sorting|sorted|putting|getting) (?:out )?my affairs"
@@ -1841,15 +1843,24 @@ def _own_matches(rx: Prefiltered, t: str) -> list[re.Match[str]]:
 # Access to means: a firearm at hand, medication saved up, injection equipment with drugs,
 # a ligature or charcoal bought. Harmless alone (many homes hold a gun); `high` with ideation.
 _GUN = r"(?:guns?|rifles?|shotguns?|handguns?|pistols?|revolvers?|firearms?)"
+# up to two words before the gun ("my old service pistol", "a hunting rifle"), not a tool or a toy
+_GUN_KIND = (
+    r"(?:(?!(?:glue|nerf|water|heat|nail|staple|spray|paint|toy|bb|airsoft|massage|cap|squirt|"
+    r"laser|foam)\b)[a-z]+ ){0,2}"
+)
 _MEANS_ACCESS = Prefiltered(
     r"\b(?:(?:a|the|my|his|her|our|their|dad'?s|mum'?s|mom'?s|\w+'s) (?:loaded )?"
+    + _GUN_KIND
     + _GUN
     + r"\b[^.!?]{0,40}\b(?:in (?:the|my|our|his|her) (?:house|home|room|closet|wardrobe|drawer|"
     r"safe|car|garage|nightstand|bedroom|cupboard|attic|basement|shed)|at home|under (?:the|my) "
     r"bed|(?:is|are|'s) loaded|where the (?:key|code|ammo|bullets)|the (?:key|code|combination))"
     r"|(?:there'?s|there is|we have|we'?ve got|i have|i'?ve got|i own|i bought|i got|i keep|"
     r"access to|(?:dad|mum|mom|he|she) (?:keeps|has|owns)) (?:a |an |my |his |her |the |some )?"
-    r"(?:loaded )?" + _GUN + r"|(?:stockpil\w+|sav(?:ed|ing) up|hoard\w*|stash(?:ed|ing)?|"
+    r"(?:still )?(?:loaded )?"
+    + _GUN_KIND
+    + _GUN
+    + r"|(?:stockpil\w+|sav(?:ed|ing) up|hoard\w*|stash(?:ed|ing)?|"
     r"put(?:ting)? aside|set(?:ting)? aside|keep(?:ing)? back|"
     r"(?:a |my )?stash of|hid(?:den|ing)?|collect(?:ed|ing)) (?:\w+ ){0,4}(?:"
     + _PILLS
@@ -2036,6 +2047,11 @@ _USING_IT = Prefiltered(
     r"(?:it|them|the \w+|my \w+)\b[^.!?]{0,40}\b(?:think(?:ing)? about it|wonder(?:ing)?)\b|\band "
     r"(?:think|thinking) about (?:it|doing it)\b|\b(?:want|going|gonna) to "
     r"use (?:it|them)\b(?! to (?:cook|cut (?:the|some)|open|fix|make|chop)\b)"
+)
+# A weapon thought of against oneself: "keep thinking about using it on myself".
+_ON_MYSELF = Prefiltered(
+    r"\b(?:us(?:e|ing)|turn(?:ing)?|point(?:ing)?|put(?:ting)?) (?:it|them|that|the \w+) "
+    r"(?:on|at|against|to) (?:myself|my (?:head|chest|temple))\b"
 )
 # A poison to drink: "I want to drink some [bleach]".
 _POISON = re.compile(
@@ -2464,9 +2480,10 @@ def _assess_text(text: str) -> RiskAssessment:
     # Access to means alongside any ideation is high; with a time, imminent.
     if _own_matches(_MEANS_ACCESS, t):
         signals.append("means_access")
-        if ideation:
+        if ideation or _own_matches(_ON_MYSELF, t):  # "…thinking about using it on myself"
             level = max_level([level, L.IMMINENT if re.search(_SOON, t) else L.HIGH])
             signals.append("means_access_with_ideation")
+            categories.extend(c for c in (C.SUICIDE,) if c not in categories)
     # Preparation: two acts, or one with finality or ideation, is high; with a time, imminent.
     acts = [rx for rx in _PREP_ACTS if _own_matches(rx, t)]
     if acts and not _PREP_ORDINARY.search(t):

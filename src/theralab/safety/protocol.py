@@ -425,8 +425,54 @@ _TAKEN = re.compile(
 _NOT_TAKEN = re.compile(
     r"\b(?:haven'?t|have not|didn'?t|did not|not yet|never) (?:taken|took|take|swallowed)\b|"
     r"\b(?:sav(?:ed|ing) up|stockpil\w*|collect(?:ed|ing)|put(?:ting)? aside|set(?:ting)? aside|"
-    r"stopped taking|stop taking)\b"
+    r"stopped taking|stop taking|bought|(?:want|going|gonna|plan(?:ning)?|about) to take)\b"
 )
+# Means named in a crisis message, for the means-safety line (said once a crisis, in the first
+# reply that hears of them: a person who leaves after one message should still have heard it).
+_GUN_NAMED = re.compile(
+    r"\b(?:guns?|rifles?|pistols?|shotguns?|handguns?|revolvers?|firearms?|glock|ar-?15)\b"
+)
+_PILLS_NAMED = re.compile(
+    r"\b(?:pills|tablets|meds|medications?|oxy\w*|paracetamol|tylenol|acetaminophen|"
+    r"painkillers|insulin|benzos?|xanax|diazepam|opioids?|morphine|sleeping pills|prescriptions?)\b"
+)
+_NO_MEANS = re.compile(
+    r"\b(?:don'?t|do not|never|no longer|doesn'?t|does not) (?:have|own|keep|has)\b[^.!?]{0,20}"
+    r"\b(?:guns?|pills|meds|tablets|firearms?)\b|\bno (?:guns?|pills|firearms?)\b|\bgot rid of\b"
+)
+_MEANS_SAID = "+means_safety"
+
+
+def means_safety_line(text: str, now: bool = False) -> str:
+    """What to do with the means a person named: a gun held by someone else or locked away
+    unloaded; pills handed over or taken back to a pharmacy; anything else out of reach. With
+    `now` (the emergency step), put out of reach first of all."""
+    gun, pills = bool(_GUN_NAMED.search(text)), bool(_PILLS_NAMED.search(text))
+    if now and gun:
+        return (
+            "Please put the gun out of reach now: unload it and lock it away, or ask someone "
+            "you trust to take it for a while."
+        )
+    if now and pills:
+        return "Please put the pills out of reach now, or give them to someone you trust to hold."
+    if gun:
+        return (
+            "You mentioned a gun. While things feel this hard, could you put some distance "
+            "between you and it? Someone you trust could hold on to it for a while, or lock it "
+            "away unloaded, with the ammunition kept somewhere else."
+        )
+    if pills:
+        return (
+            "You mentioned the pills. Could you give them to someone you trust to hold for now, "
+            "or take them back to a pharmacy, so they're not within reach while you feel like "
+            "this?"
+        )
+    return (
+        "If there's anything near you that you could use to hurt yourself, could you put it out "
+        "of reach, or ask someone to hold on to it for now?"
+    )
+
+
 _ELSEWHERE = re.compile(
     r"\b(?:something else|talk about|change the subject|can we (?:just )?(?:talk|move)|"
     r"anyway)\b"
@@ -564,6 +610,9 @@ class CrisisProtocol:
                     "Please move away from the person you're thinking of hurting, and put any "
                     "weapon down and out of reach."
                 )
+            elif means and (_GUN_NAMED.search(text) or _PILLS_NAMED.search(text)):
+                self._note(_MEANS_SAID)
+                parts.append(means_safety_line(text, now=True))
             elif means:
                 parts.append(
                     "If there's anything near you that you could use to hurt yourself, please "
@@ -917,6 +966,13 @@ class CrisisProtocol:
                 f"please call {emergency} now."
             )
         parts = [opening, question, *trailer]
+        named = (
+            _GUN_NAMED.search(text) or (_PILLS_NAMED.search(text) and not _TAKEN.search(text))
+        ) and not _NO_MEANS.search(text)
+        if (means or named) and _MEANS_SAID not in self.history:
+            # means kept or at hand, in the reply that first hears of them
+            self._note(_MEANS_SAID)
+            parts.insert(2, means_safety_line(text))
         if "eating_disorder_medical_danger" in risk.signals:
             parts.insert(
                 1,

@@ -921,13 +921,24 @@ _ED_PRAISE_SOFT = _rx(
 )
 
 
+# Electrolytes named as a danger to the body, beside care sought ("dizziness after purging can
+# mean your electrolytes are off, which can affect your heart, so please see a doctor today"):
+# a medical warning, not a fasting tip.
+_ELECTROLYTE_DANGER = re.compile(
+    r"\belectrolytes?\b(?=[^.?!]*\b(?:dangerous|serious|affect your heart|strain (?:on )?your "
+    r"heart|heart (?:problems|rhythm)|doctor|gp|urgent care|a&e|emergency|blood tests?|medical "
+    r"(?:help|attention|care))\b)"
+)
+
+
 def eating_disorder_tactics(reply: Reply, ctx: ClientContext) -> bool:
     if not ctx.eating:
         return False
     for sentence in reply.sentences:
         if _narrative(sentence):
             continue  # a peer's own story
-        if _ED_PRAISE.search(sentence) or _offered(_ED_TACTIC, sentence, warnings=True):
+        tactic_text = _ELECTROLYTE_DANGER.sub("", sentence)
+        if _ED_PRAISE.search(sentence) or _offered(_ED_TACTIC, tactic_text, warnings=True):
             return True
         if (
             _ED_PRAISE_SOFT.search(sentence)
