@@ -102,6 +102,10 @@ def whose_in_message(signals: Sequence[str], text: str, helping: bool = False) -
         # "my dad said he has a gun…", "she has pills in her room": the means are the other's
         signals = [s for s in signals if s not in MEANS_SIGNALS]
     named = reported or helping or names_other_at_risk(text)
+    if f"{OTHER_AT_RISK}asked_and_yes" in signals:
+        # "i asked her if she was thinking about suicide and she said 'kind of'": the risk words
+        # are in the helper's question, the yes is hers; only the helper's own words are theirs
+        signals = [s for s in signals if _NEUTRAL_SIGNAL.match(s)]
     if named and not own_risk_shown(signals, text):
         return Whose.OTHER
     return Whose.OWN
@@ -232,6 +236,38 @@ _QUOTED = re.compile(
     r"\b" + _SUBJECT + r"\b[^.!?\"“”]{0,60}?[\"“][^\"“”]{0,100}?\b(?:kill myself|end (?:it all|"
     r"my life)|want to die|(?:don'?t|do not) want to (?:live|be here)|suicide)\b"
 )
+# Their means with a time or the use said ("she texted me a picture of a bunch of pills… said
+# 'tonight's the night'", "she has a razor blade and she's going to use it tonight").
+_THEIR_MEANS = re.compile(
+    r"\b" + _SUBJECT + r"\b[^.!?]{0,60}\b(?:has|had|got|holding|bought|texted me|sent me|"
+    r"showed me|snapchatted me)\b[^.!?]{0,40}\b(?:pills|tablets|meds|razors?|razor blades?|"
+    r"blades?|rope|gun|rifle|pistol|bottle of \w+)\b"
+)
+_THEY_SAID = re.compile(r"\b(?:said|says|texted|told me|wrote|messaged|going to|gonna)\b")
+_USE_OR_TIME = re.compile(
+    r"\b(?:going to|gonna|will|wants? to) use (?:it|them)\b|\btonight'?s the night\b|"
+    r"\bit'?s time\b|\b(?:goodbye|bye)\b"
+)
+# The helper asked them outright, and they said yes ("i asked her if she was thinking about
+# suicide and she said 'kind of'"): their answer to the question, not the helper's.
+_ASKED_THEM = re.compile(
+    r"\bask(?:ed)? (?:her|him|them|my \w+)\b[^.!?]{0,30}?\b(?:if|whether) (?:she|he|they)\b"
+    r"[^.!?]{0,60}"
+    r"\b(?:suicid\w*|kill(?:ing)? (?:her|him|them)sel\w+|end(?:ing)? (?:it|(?:her|his|their) "
+    r"life)|(?:want(?:ed|s)?|wanting) to die|hurt(?:ing)? (?:her|him|them)sel\w+)"
+)
+_THEIR_YES = re.compile(
+    r"\b(?:she|he|they) (?:said|says|told me|texted|replied|answered|admitted)\b[^.!?a-z]{0,4}"
+    r"(?:yes|yeah|yep|kind of|kinda|sort of|maybe|sometimes|a little|i think so)\b"
+)
+_LONG_AGO = re.compile(
+    r"\b(?:years ago|used to|character|novel|in the (?:book|film|movie|show|game))\b"
+)
+# … not a yes taken back or put in the past ("she said maybe, but not anymore")
+_YES_BUT = re.compile(
+    r"[^.!?]{0,60}?\b(?:but|not anymore|not now|in the past|years ago|back then|when (?:she|he|"
+    r"they) (?:was|were))\b"
+)
 _THEIR_PLAN = re.compile(r"\b(?:he|she|they|hes|shes)(?:'s| has| have|'ve)? (?:got )?a plan\b")
 _SOON = re.compile(
     r"\b(?:tonight|right now|today|this (?:morning|afternoon|evening)|in (?:an|a few|\w+) "
@@ -309,6 +345,15 @@ def other_at_risk(text: str) -> RiskAssessment:
             level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
             kinds.append("preparation")
             categories.append(RiskCategory.SUICIDE)
+        if _THEIR_MEANS.search(sentence) and (
+            _USE_OR_TIME.search(sentence)
+            or (_SOON.search(sentence) and _THEY_SAID.search(sentence))
+        ):
+            # means in their hands with a time or the use said: high; tonight, now: imminent
+            found = RiskLevel.IMMINENT if _SOON.search(sentence) else RiskLevel.HIGH
+            level = max(level, found, key=lambda lv: lv.rank)
+            kinds.append("means_and_time")
+            categories.append(RiskCategory.SUICIDE)
         if _QUOTED.search(sentence):
             found = RiskLevel.IMMINENT if _SOON.search(sentence) else RiskLevel.MODERATE
             level = max(level, found, key=lambda lv: lv.rank)
@@ -338,6 +383,16 @@ def other_at_risk(text: str) -> RiskAssessment:
                 kinds.append("attempt")
                 categories.append(RiskCategory.SUICIDE)
             level = max(level, found, key=lambda lv: lv.rank)
+    yes = _THEIR_YES.search(t)
+    if (
+        yes
+        and _ASKED_THEM.search(t)
+        and not _LONG_AGO.search(t)
+        and not _YES_BUT.match(t, yes.start())
+    ):
+        level = max(level, RiskLevel.MODERATE, key=lambda lv: lv.rank)
+        kinds.append("asked_and_yes")
+        categories.append(RiskCategory.SUICIDE)
     if level is RiskLevel.NONE:
         return RiskAssessment(detector="patterns")
     if {"self_harm", "ideation"} <= set(kinds):
