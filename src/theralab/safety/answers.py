@@ -7,7 +7,10 @@ yes. `ConversationScreener.heard` takes the counselor turn before each client me
 `safety_question` finds whether it asked about suicidal thoughts or self-harm. The next client
 message is then read as an answer: a yes, or anything short of a no ("sometimes", "maybe", "I
 don't know", "not really, but…"), is active ideation or self-harm now (`moderate`), as a
-C-SSRS screen counts it. An answer that says what it is instead ("some nights I hope I don't
+C-SSRS screen counts it. A message about something else is not an answer, even with a yes word
+inside it ("i stay until 8 most nights", "maybe I should find a support group… is that a
+thing?"): the yes word must open the answer, the answer be short, or it speak of the thoughts.
+An answer that says what it is instead ("some nights I hope I don't
 wake up": a wish to be dead, `low`) is read for what it says, unless it opens with a yes.
 
 A question whose yes means safety ("are you safe?") is not read: the polarity of a bare answer
@@ -58,7 +61,9 @@ _NO_ANYWHERE = re.compile(
 _YES = re.compile(
     r"\b(?:yes|yeah|yea|yep|yup|ya|aye|i am|i do|i have|i guess|i think so|sometimes|some "
     r"days|some nights|at times|now and (?:then|again)|on and off|every (?:day|night)|most "
-    r"(?:days|nights)|a lot|lately|recently|kind of|kinda|sort of|sorta|a bit|a little|maybe|"
+    r"(?:days|nights)|a lot|lately|recently|kind of|kinda|sort of|sorta|a bit|a little|"
+    # "maybe", but not a suggestion ("maybe I should find a support group")
+    r"maybe(?! (?:i|we|you) (?:should|could|will|'ll|might|can|need)\b)|"
     r"not sure|i don'?t know|idk|dunno|hard to say|more than i'?d like|the thoughts?|"
     r"i'?ve (?:thought|been thinking)|crosse?s? my mind|crossed my mind|been there|honestly yes|"
     r"it'?s there|they'?re there|they come and go|it comes and goes)\b"
@@ -102,16 +107,33 @@ def says_yes(answer: str) -> bool:
     return bool(_EXPLICIT.search(t)) and not _CONFUSED.search(t)
 
 
+# What the answer is about, when a yes word stands inside it: the thoughts themselves.
+_ABOUT_IT = re.compile(
+    r"\b(?:thoughts?|think(?:ing)? (?:about|of) (?:it|that|dying|death|suicide|ending|killing)|"
+    r"it'?s there|they'?re there|comes? and goes?|crosse?s? my mind|crossed my mind|(?:want|"
+    r"wanted|wanting) to (?:die|end it|be dead)|end(?:ing)? it|(?:wish|wishing) i (?:was|were)"
+    r"(?:n'?t| not) here|not (?:be )?(?:here|alive)|hurt(?:ing)? myself|kill(?:ing)? myself)\b"
+)
+_SHORT_ANSWER = 4  # words: "sometimes", "a little, yeah", "honestly most days now"
+
+
 def affirms(answer: str) -> bool:
     """Whether a client's message, read as the answer to a safety question, says yes or
-    anything short of no."""
+    anything short of no. A yes word must open the answer, or the answer be short, or speak of
+    the thoughts: "i stay until 8 most nights" or "maybe I should find a support group" talk
+    about something else and are not answers."""
     t = _clean(answer)
     if not t or _CONFUSED.search(t):
         return False
     if _NO.search(t):
         turn = _TURN.search(t)
         return bool(turn and _YES.search(t[turn.end() :]))
-    head = " ".join(t.split()[:12])
+    words = t.split()
+    head = " ".join(words[:12])
     if _NO_ANYWHERE.search(head) and not _TURN.search(t):
         return False
-    return bool(_YES.search(head))
+    m = _YES.search(head)
+    if m is None:
+        return False
+    opens = m.start() <= len(" ".join(words[:2]))
+    return opens or len(words) <= _SHORT_ANSWER or bool(_ABOUT_IT.search(t))

@@ -2048,6 +2048,11 @@ _USING_IT = Prefiltered(
     r"(?:think|thinking) about (?:it|doing it)\b|\b(?:want|going|gonna) to "
     r"use (?:it|them)\b(?! to (?:cook|cut (?:the|some)|open|fix|make|chop)\b)"
 )
+# A question of one's own supply that asks about dying.
+_OWN_LETHAL_ASK = re.compile(
+    r"\bmy\b[^.!?]{0,40}\b(?:would it take to (?:die|kill|end it|not wake up)|(?:is|be|are) "
+    r"(?:lethal|fatal|enough to (?:die|kill))|to (?:kill myself|not wake up))"
+)
 # A weapon thought of against oneself: "keep thinking about using it on myself".
 _ON_MYSELF = Prefiltered(
     r"\b(?:us(?:e|ing)|turn(?:ing)?|point(?:ing)?|put(?:ting)?) (?:it|them|that|the \w+) "
@@ -2480,7 +2485,8 @@ def _assess_text(text: str) -> RiskAssessment:
     # Access to means alongside any ideation is high; with a time, imminent.
     if _own_matches(_MEANS_ACCESS, t):
         signals.append("means_access")
-        if ideation or _own_matches(_ON_MYSELF, t):  # "…thinking about using it on myself"
+        if ideation or _own_matches(_ON_MYSELF, t) or _END_IT.search(t):
+            # "…thinking about using it on myself", "saving up my tablets… i want to end it"
             level = max_level([level, L.IMMINENT if re.search(_SOON, t) else L.HIGH])
             signals.append("means_access_with_ideation")
             categories.extend(c for c in (C.SUICIDE,) if c not in categories)
@@ -2553,6 +2559,12 @@ def _assess_text(text: str) -> RiskAssessment:
     if asks_means and level.at_least(L.LOW):
         level = max_level([level, L.HIGH])  # a method or means question alongside risk
         signals.append("means_with_risk")
+    elif "means_question" in signals and _OWN_LETHAL_ASK.search(t):
+        # "how many of my sleeping tablets would it take to die": a lethality question about
+        # one's own supply, as `means_inquiry` reads one about a supply in general (moderate)
+        level = max_level([level, L.MODERATE])
+        signals.append("lethality_question")
+        categories.extend(c for c in (C.SUICIDE,) if c not in categories)
     if "act_underway" in names:
         if re.search(_PILLS + r"|medicine cabinet|overdos", t) and C.OVERDOSE not in categories:
             categories.append(C.OVERDOSE)

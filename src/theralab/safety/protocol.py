@@ -249,6 +249,51 @@ _PLAN_THANKS = (
     "I appreciate you sharing that.",
 )
 
+# What the person said to the last step, when it is not something to thank them for: a method
+# or lethality question, anger at the bot, or no answer to "are you safe?".
+_METHOD_ASKED = re.compile(
+    r"\bhow (?:many|much)\b[^.!?]{0,50}\b(?:would it take|to (?:die|kill|end it|overdose|od\b)|"
+    r"(?:is|be|are) (?:lethal|fatal|deadly|enough)|enough to)|\bwould (?:\d+|that|it|they) be "
+    r"enough\b|\b(?:is|are) \d+ (?:\w+ )?enough\b|\b(?:lethal|fatal|deadly) (?:dose|amount)|"
+    r"\bis (?:\w+ ){0,3}(?:lethal|fatal|deadly)\b|\bwhat'?s the (?:best|quickest|easiest|most "
+    r"painless|surest) way\b|\bhow (?:do|would|could|can|should) i (?:kill|end|overdose|od|hang|do "
+    r"it)\b|\bjust (?:answer|tell me) (?:the question|how)\b"
+)
+_HOSTILE = re.compile(
+    r"\b(?:useless|pointless|(?:this|you)(?:'re| is| are) (?:stupid|shit|crap|rubbish|garbage|"
+    r"no help)|not helping|doesn'?t help|isn'?t helping|stop (?:it|this|pasting|saying|asking|"
+    r"with)|shut up|leave me alone|fuck (?:off|you|this)|you'?re (?:just )?a (?:bot|robot|"
+    r"machine)|piss off|go away|i hate (?:this|you))\b"
+)
+_UNSURE = re.compile(
+    r"^(?:idk|i don'?t know|i dont know|dunno|whatever|not sure|meh|eh|i guess|who knows|"
+    r"\.+|\?+)[\s.!?]*$"
+)
+# Questions about getting help, answered plainly whatever the step.
+_ASKS_TEXT = re.compile(
+    r"\b(?:can|could) i (?:just )?(?:text|txt|message|chat)\b|\bwhich (?:one )?is (?:the )?"
+    r"(?:text|txt)\b|\b(?:text|txt|message) instead\b|\bcan'?t (?:talk|speak) out loud\b"
+)
+_ASKS_FREE = re.compile(
+    r"\bis (?:it|that|this|the line|the number|calling|\d+) free\b|\bdoes it cost\b|\bhow much "
+    r"does it cost\b|\b(?:no|have not|don'?t have|not have) (?:health )?insurance\b"
+)
+_ASKS_REAL = re.compile(
+    r"\bare you (?:even )?(?:a )?(?:real|human|person|bot|robot|an ai|ai)\b|\bget (?:me )?a "
+    r"(?:real )?(?:human|person)\b|\btalk to a (?:real )?(?:human|person)\b"
+)
+# Up high or at an edge: step back, not "put it out of reach".
+_HEIGHT = re.compile(
+    r"\b(?:roof|rooftop|ledge|edge|bridge|balcony|cliff|parapet|overpass|top of (?:the|a|my) "
+    r"(?:building|car park|parking|multi-?storey|stairs)|train tracks|platform edge)\b"
+)
+_HEIGHT_NOTE = "+height"
+_HEIGHT_LINE = (
+    "If you're up high or near an edge, please step back now and go inside, or somewhere you "
+    "can't fall."
+)
+
+
 # The protocol's second step: plan and means.
 _PLAN_QUESTION = (
     "Are you safe right now? Do you have a plan, or anything with you that you could use to hurt "
@@ -425,7 +470,8 @@ _TAKEN = re.compile(
 _NOT_TAKEN = re.compile(
     r"\b(?:haven'?t|have not|didn'?t|did not|not yet|never) (?:taken|took|take|swallowed)\b|"
     r"\b(?:sav(?:ed|ing) up|stockpil\w*|collect(?:ed|ing)|put(?:ting)? aside|set(?:ting)? aside|"
-    r"stopped taking|stop taking|bought|(?:want|going|gonna|plan(?:ning)?|about) to take)\b"
+    r"stopped taking|stop taking|bought|(?:want|going|gonna|plan(?:ning)?|about) to take|"
+    r"(?:not|n't|never) (?:taking|going to take|gonna take))\b"
 )
 # Means named in a crisis message, for the means-safety line (said once a crisis, in the first
 # reply that hears of them: a person who leaves after one message should still have heard it).
@@ -511,6 +557,8 @@ class CrisisProtocol:
         against the person, being told to die, a carer's thought of harming the person cared
         for) gets them once, after the reply's first sentence, whichever path answers."""
         reply = self._respond(risk, said)
+        if reply.step not in HELPER_STEPS:
+            reply = self._answer_questions(reply, said, risk)
         if (
             _BLEEDING_NOW.search(said)
             and _FIRST_AID not in self.history
@@ -534,6 +582,50 @@ class CrisisProtocol:
             young = RiskCategory.MINOR in risk.categories
             advice += _IMAGE_ABUSE_YOUNG if young else _IMAGE_ABUSE_ADULT
         return replace(reply, text=_after_first_sentence(reply.text, advice))
+
+    def _answer_questions(
+        self, reply: ProtocolReply, said: str, risk: RiskAssessment
+    ) -> ProtocolReply:
+        """The person's own questions about help, answered plainly after the reply's first
+        sentence (can I text, is it free, are you a real person), and a method or lethality
+        question declined wherever the step did not already."""
+        text = normalise(said) if said else ""
+        if not text:
+            return reply
+        answers = []
+        crisis = self.table.crisis_line()
+        if _METHOD_ASKED.search(text) and "I won't help with" not in reply.text:
+            answers.append(
+                "I won't help with amounts or ways to end your life, because I want you to stay "
+                "alive."
+            )
+        if _ASKS_REAL.search(text):
+            answers.append(
+                f"I'm an AI, not a person. {crisis.name} ({crisis.contact}) puts you through to a "
+                "trained person, and I can stay here with you while you reach them."
+            )
+        if _ASKS_TEXT.search(text):
+            texting = [
+                r
+                for r in self.table.resources
+                if r.kind in ("crisis", "text") and "text" in r.contact.lower().split()
+            ]
+            if texting:
+                answers.append(
+                    "Yes, you can text instead of calling: "
+                    + "; or ".join(r.line() for r in texting[:2])
+                    + "."
+                )
+        if _ASKS_FREE.search(text):
+            answers.append(
+                "The crisis lines findahelpline.com lists are free."
+                if "findahelpline" in crisis.contact
+                else f"{crisis.name} is free and confidential, and you don't need insurance to "
+                "contact it."
+            )
+        if not answers:
+            return reply
+        return replace(reply, text=_after_first_sentence(reply.text, " ".join(answers)))
 
     def _respond(self, risk: RiskAssessment, said: str = "") -> ProtocolReply:
         concern = _concern(risk, self.history)
@@ -610,6 +702,9 @@ class CrisisProtocol:
                     "Please move away from the person you're thinking of hurting, and put any "
                     "weapon down and out of reach."
                 )
+            elif _HEIGHT.search(text):
+                self._note(_HEIGHT_NOTE)
+                parts.append(_HEIGHT_LINE)
             elif means and (_GUN_NAMED.search(text) or _PILLS_NAMED.search(text)):
                 self._note(_MEANS_SAID)
                 parts.append(means_safety_line(text, now=True))
@@ -911,6 +1006,42 @@ class CrisisProtocol:
                 ]
             parts = [*head, resource_sentence, AI_LINE]
             return self._reply(parts, "reassess", lines, asked_safe=True)
+        elif _METHOD_ASKED.search(text):
+            # A lethality or method question inside the crisis: declined plainly, with why, and
+            # the plan waits (a question about amounts is never thanked).
+            parts = [
+                "I won't help with amounts or ways to end your life, because I want you to stay "
+                "alive.",
+                "That you're asking tells me how much danger you might be in right now.",
+            ]
+            if _GUN_NAMED.search(text) or _PILLS_NAMED.search(text) or _KEPT_NOTE in self.history:
+                parts.append(
+                    "If you have them near you, please put them out of reach now, or give them to "
+                    "someone to hold."
+                )
+            parts += [
+                f"If you feel you might act on these thoughts, please call {emergency} now, or "
+                + resource_sentence[0].lower()
+                + resource_sentence[1:],
+                "Are you safe right now?",
+                AI_LINE,
+            ]
+            return self._reply(parts, "method_declined", lines, asked_safe=True)
+        elif (
+            _UNSURE.match(text)
+            and self._since_safety_ask() == 0
+            and steps[-1:] != ["safety_unclear"]
+        ):
+            # "idk", "whatever", "..." to "are you safe?": not an answer to thank and move past
+            parts = [
+                "When you say that, I can't tell whether you're safe, and I'm worried about you.",
+                "Are you safe for the next hour, yes or no?",
+                f"If you might act on these thoughts, please call {emergency} now, or "
+                + resource_sentence[0].lower()
+                + resource_sentence[1:],
+                AI_LINE,
+            ]
+            return self._reply(parts, "safety_unclear", lines, asked_safe=True)
         elif self.plan_step < len(SAFETY_PLAN_STEPS):
             step, question = SAFETY_PLAN_STEPS[self.plan_step]
             if self.plan_step == 0:
@@ -920,6 +1051,16 @@ class CrisisProtocol:
             self.plan_step += 1
             # A different acknowledgement at each step of the plan, not one phrase every turn.
             thanks = _PLAN_THANKS[(self.plan_step - 1) % len(_PLAN_THANKS)]
+            if _ASKS_TEXT.search(text) or _ASKS_FREE.search(text) or _ASKS_REAL.search(text):
+                thanks = "That's a good question to ask."  # answered after this sentence
+            elif text.rstrip().endswith("?"):
+                thanks = "Thank you for asking."
+            if _HOSTILE.search(text):
+                # anger at the bot is not thanked
+                thanks = (
+                    "I'm sorry this isn't helping the way you need right now. I'm still here, "
+                    "and what happens to you matters to me."
+                )
             if _says_safe(text):
                 # Just answered: said back, not asked again.
                 opening = f"I'm glad you're safe right now. {thanks}"
@@ -1168,6 +1309,8 @@ class CrisisProtocol:
             "I'm still here with you.",
             "I'm glad you're still talking with me.",
         )[n % 3]
+        if _HOSTILE.search(text):
+            opener = "I hear you, and I'm sorry this is frustrating. I'm still here."
         parts = [opener]
         act = _ACT in self.history
         refusing = bool(_REFUSING_HELP.search(text))
@@ -1180,6 +1323,8 @@ class CrisisProtocol:
             "what you've taken can harm your body even if you feel okay right now, and waiting "
             "makes it more dangerous"
             if RiskCategory.OVERDOSE in risk.categories or _OVERDOSE_NOTE in self.history
+            else "you shouldn't be up there alone with this"
+            if _HEIGHT_NOTE in self.history or _HEIGHT.search(text)
             else "this needs a doctor now, even if it feels like it can wait"
         )
         if act and _WORSE.search(text):
@@ -1282,6 +1427,9 @@ class CrisisProtocol:
             )
         if others:
             parts.append("Please keep away from the person and from anything you could use.")
+        elif _HEIGHT.search(text) or _HEIGHT_NOTE in self.history:
+            self._note(_HEIGHT_NOTE)
+            parts.append(_HEIGHT_LINE)
         elif means:
             parts.append("Please keep anything you could use to hurt yourself out of reach.")
         if full:
