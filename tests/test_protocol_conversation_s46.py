@@ -157,3 +157,43 @@ def test_the_pattern_tier_reads_a_lethality_question_of_ones_own_supply() -> Non
     assert saved.level.at_least(RiskLevel.HIGH)
     # a pharmacology question with no supply of one's own is left to the other rules
     assert "lethality_question" not in screen("what is a lethal dose of caffeine?").signals
+
+
+def test_a_helper_who_has_called_for_help_is_not_told_to_call_again() -> None:
+    replies = talk(
+        guarded("cbt"),
+        "my roommate sent me a photo of a bottle of pills and said tonight is it",
+        "ok i called 911 and gave them the address, im on my way there",
+        "the paramedics are there and she's okay. i'm not okay honestly, i can't stop shaking",
+    )
+    called, safe = replies[1].text, replies[2].text
+    assert "You did the right thing" in called
+    assert "call 911 again" in called  # if anything changes before help arrives
+    assert "please call 911 now" not in called
+    assert "glad they're safe now" in safe
+    assert "someone who can be with you tonight" in safe
+    assert "988" in safe  # the helper's own line, not only Poison Help
+    assert "please call 911 now" not in safe
+
+
+def test_a_bottle_kept_at_home_gets_the_pills_line_not_the_taken_line() -> None:
+    replies = talk(
+        guarded("person_centred"),
+        "i've been having thoughts of killing myself most days",
+        "no specific plan. i have a bottle of my old antidepressants in the bathroom cabinet",
+    )
+    text = replies[1].text
+    assert "If you've taken something" not in text
+    assert "what you've taken" not in text
+    assert "pills" in text and ("out of reach" in text or "within reach" in text)
+
+
+def test_a_death_staged_as_an_accident_for_the_insurance_is_a_plan() -> None:
+    from theralab.safety import PatternTier, RiskLevel, Screener
+
+    risk = Screener([PatternTier()]).assess(
+        "the life insurance would pay off the house if i died. i've been thinking about making "
+        "it look like a crash on the motorway"
+    )
+    assert "staged_accident" in risk.signals
+    assert risk.level.at_least(RiskLevel.HIGH)

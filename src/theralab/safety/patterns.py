@@ -523,6 +523,16 @@ CUES: tuple[Cue, ...] = (
         C.SUICIDE,
         negatable=False,
     ),
+    # a death staged as an accident ("thinking about making it look like a car accident")
+    _cue(
+        "staged_accident",
+        r"\bi(?:'ve| have| had)?(?: been)? (?:thinking|thought|planning|planned|plan|could|would|"
+        r"might|want to|wondering|wondered)(?: about| of)? (?:how (?:to|i could) )?(?:make|making) "
+        r"it look like (?:an? )?(?:\w+ )?(?:accident|crash)\b",
+        L.MODERATE,
+        C.SUICIDE,
+        negatable=False,
+    ),
     # taking all of one's pills thought of as a way out: "I could just take all my pills"
     _cue(
         "pills_thought",
@@ -2048,6 +2058,8 @@ _USING_IT = Prefiltered(
     r"(?:think|thinking) about (?:it|doing it)\b|\b(?:want|going|gonna) to "
     r"use (?:it|them)\b(?! to (?:cook|cut (?:the|some)|open|fix|make|chop)\b)"
 )
+# A payout that a death would bring, beside a death staged as an accident.
+_PAYOUT = re.compile(r"\b(?:life insurance|insurance (?:would|will|could) (?:pay|cover)|payout)\b")
 # A question of one's own supply that asks about dying.
 _OWN_LETHAL_ASK = re.compile(
     r"\bmy\b[^.!?]{0,40}\b(?:would it take to (?:die|kill|end it|not wake up)|(?:is|be|are) "
@@ -2482,6 +2494,10 @@ def _assess_text(text: str) -> RiskAssessment:
         and level.at_least(L.LOW)
         and any(c in (C.SUICIDE, C.SELF_HARM) for c in categories)
     )
+    if "staged_accident" in names and _PAYOUT.search(t):
+        # staged for the insurance ("the life insurance would cover the mortgage if I died")
+        level = max_level([level, L.HIGH])
+        signals.append("staged_for_payout")
     # Access to means alongside any ideation is high; with a time, imminent.
     if _own_matches(_MEANS_ACCESS, t):
         signals.append("means_access")

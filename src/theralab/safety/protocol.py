@@ -330,6 +330,23 @@ _EXPLICIT_CUES = frozenset({"kill_self", "suicidal", "plan_intent"})
 # --- someone asking for help for another person -------------------------------------------
 # The protocol's steps for a worried helper (the risk named is someone else's).
 HELPER_STEPS = frozenset({"helper", "helper_next"})
+# A helper who has called for help, or whose person is with help or safe now.
+_HELP_CALLED = re.compile(
+    r"\b(?:i|we) (?:just )?(?:called|rang|phoned|dialed|dialled|texted) (?:911|999|000|112|111|"
+    r"988|the police|an ambulance|the cops|emergency|campus (?:police|security)|her (?:parents|"
+    r"mum|mom|dad)|his (?:parents|mum|mom|dad))|\b(?:the )?(?:police|paramedics|ambulance|cops|"
+    r"emts?)(?: are| is|'re|'s)? (?:there|here|on (?:the|their) way|with (?:her|him|them)|coming)"
+    r"|\bthey got (?:her|him|them) out\b|\b(?:she|he|they)(?:'s| is| are|'re) (?:okay|ok|safe|"
+    r"alive|at the hospital|in hospital|in the ambulance|being looked after)\b"
+)
+_THEY_ARE_SAFE = re.compile(
+    r"\b(?:she|he|they)(?:'s| is| are|'re) (?:okay|ok|safe|alive|at the hospital|in hospital|"
+    r"being looked after)\b|\bthey got (?:her|him|them) out\b"
+)
+_HELPER_NOT_OK = re.compile(
+    r"\b(?:i'?m|i am) (?:not ok(?:ay)?|shaking|so scared|scared|a mess|freaking out|panicking|"
+    r"not doing (?:well|great|good))|\bcan'?t stop (?:crying|shaking)\b"
+)
 # Whose risk a turn speaks of is the screener's reading (`RiskAssessment.whose`,
 # `theralab.safety.whose`); the protocol keeps to the person's own crisis once it has begun.
 
@@ -471,7 +488,9 @@ _NOT_TAKEN = re.compile(
     r"\b(?:haven'?t|have not|didn'?t|did not|not yet|never) (?:taken|took|take|swallowed)\b|"
     r"\b(?:sav(?:ed|ing) up|stockpil\w*|collect(?:ed|ing)|put(?:ting)? aside|set(?:ting)? aside|"
     r"stopped taking|stop taking|bought|(?:want|going|gonna|plan(?:ning)?|about) to take|"
-    r"(?:not|n't|never) (?:taking|going to take|gonna take))\b"
+    r"(?:not|n't|never) (?:taking|going to take|gonna take)|(?:i have|i'?ve got|there'?s|there "
+    r"are|i keep) (?:a |my |some |the |all my )?(?:\w+ ){0,3}(?:bottle|box|packet|pack|stash|"
+    r"supply)s?)\b"
 )
 # Means named in a crisis message, for the means-safety line (said once a crisis, in the first
 # reply that hears of them: a person who leaves after one message should still have heard it).
@@ -480,6 +499,7 @@ _GUN_NAMED = re.compile(
 )
 _PILLS_NAMED = re.compile(
     r"\b(?:pills|tablets|meds|medications?|oxy\w*|paracetamol|tylenol|acetaminophen|"
+    r"antidepressants?|codeine|tramadol|"
     r"painkillers|insulin|benzos?|xanax|diazepam|opioids?|morphine|sleeping pills|prescriptions?)\b"
 )
 _NO_MEANS = re.compile(
@@ -1257,6 +1277,29 @@ class CrisisProtocol:
                 "hurting yourself, those lines are there for you as well.",
             ]
             return self._reply(parts, "helper", lines)
+        if _HELP_CALLED.search(text):
+            # Help already called or with them: what they did, and the helper's own state now.
+            safe = bool(_THEY_ARE_SAFE.search(text))
+            parts = [
+                "I'm really glad they're safe now, and you did the right thing."
+                if safe
+                else "You did the right thing by getting help to them; that was what mattered "
+                "most.",
+            ]
+            if not safe:
+                parts.append(
+                    f"If anything changes before help reaches them, call {emergency} again and "
+                    "tell them what's happening."
+                )
+            parts.append(
+                "What you've just been through is frightening, and it makes sense that you're "
+                "shaken. Is there someone who can be with you tonight? Slow breaths can help your "
+                "body settle: in for four, out for six."
+                if _HELPER_NOT_OK.search(text)
+                else "How are you doing yourself, after all this?"
+            )
+            parts.append(f"A crisis line is there for you too: {self.table.crisis_line().line()}.")
+            return self._reply(parts, "helper_next", lines)
         again = steps.count("helper_next") % 2
         parts = (
             ["It makes sense to feel worried and unsure about what to do.", *reach]
