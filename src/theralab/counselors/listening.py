@@ -20,6 +20,7 @@ back at all.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from dataclasses import dataclass, field
@@ -127,6 +128,7 @@ _WHAT_IF = re.compile(r"\bwhat if\b", re.IGNORECASE)
 _QUESTION_CLAUSE = re.compile(r"(?:^|[,;:—-]\s*)" + _QUESTION_START + r"[^,;:]*$", re.I)
 
 
+@functools.lru_cache(maxsize=4096)
 def echoable(sentence: str) -> str | None:
     """The part of a client's sentence a counselor may say back, or None when there is none:
     the sentence without a question at its end, unless it carries a risk cue or a self-harm
