@@ -151,3 +151,45 @@ def test_every_scripted_counselor_keeps_imperatives_and_foreign_words_out(name: 
     reply = counselor.reply(history).text
     assert "your roommate keeps eating your food" in reply
     assert "what should you do" not in reply
+
+
+# From the multi-turn black-box test (finding 15): truncation, insults, idioms, greetings.
+
+
+def test_right_at_the_end_of_a_statement_is_kept() -> None:
+    said = echoable("my girlfriend says I never listen and honestly she's right")
+    assert said is not None and said.endswith("she's right")
+    assert echoable("nobody at work gets it, right?") == "nobody at work gets it"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "my stepdad calls me a useless waste of space when he's been drinking",
+        "she screamed that I was pathetic and slammed the door",
+    ],
+)
+def test_names_someone_called_them_are_not_said_back_but_the_hurt_is(sentence: str) -> None:
+    assert echoable(sentence) is None
+    text, _ = reflect_content(sentence, random.Random(0))
+    assert "painful to be spoken to like that" in text or "talked to that way hurts" in text
+    for word in ("useless", "waste of space", "pathetic"):
+        assert word not in text
+
+
+def test_self_talk_is_still_said_back() -> None:
+    assert echoable("I feel so stupid for trusting him again") is not None
+    text, _ = reflect_content("I feel so stupid for trusting him again", random.Random(0))
+    assert "stupid for trusting him" in text
+
+
+def test_profanity_and_death_idioms_are_not_said_back() -> None:
+    assert echoable("honestly I feel like shit about the whole thing") is None
+    assert echoable("if I fail this module I'm literally going to die lol") is None
+    assert echoable("my mum will kill me when she sees the grade") is None
+    assert echoable("my grandad died in March and the house feels empty") is not None
+
+
+def test_greetings_and_thanks_are_not_said_back() -> None:
+    assert echoable("thanks, that feels a lot more doable") == "that feels a lot more doable"
+    assert echoable("hiii ok so my exams start monday") == "my exams start monday"

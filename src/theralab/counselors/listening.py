@@ -80,6 +80,11 @@ _EXPERIENCE = (
     "That sounds like a lot to be carrying, and it sounds really intense.",
     "It sounds like this has been a very intense time for you.",
 )
+# For names someone called the person (`_CALLED_NAMES`): the hurt, not the words.
+_HURT = (
+    "It sounds really painful to be spoken to like that.",
+    "Being talked to that way hurts, and it sounds like it's stayed with you.",
+)
 # Reflections that say nothing back, for words that must not be repeated (`echoable`).
 _UNSAID = (
     "It sounds like this has been weighing on you.",
@@ -106,7 +111,33 @@ def shows_risk(text: str) -> bool:
 _NOT_ECHOED = re.compile(
     r"\b(?:kys|kms|k y s|unaliv\w*|(?:kill|hang|cut|hurt|off)(?:ing|s)? (?:my|your|ur|him|her|"
     r"them|our)sel(?:f|ves)|suicid\w*|self[- ]?harm\w*|end(?:ing)? (?:my|your|ur|his|her|their) "
-    r"(?:own )?life|slit\w*|overdos\w*|(?:go|just|should|better) (?:die|d i e)\b|drink bleach)",
+    r"(?:own )?life|slit\w*|overdos\w*|(?:go|just|should|better) (?:die|d i e)\b|drink bleach|"
+    # death said as an idiom is taken literally when said back ("you're literally going to die")
+    r"die|dying|kill(?:s|ed)? (?:you|me|him|her|them))\b",
+    re.IGNORECASE,
+)
+# Profanity and slurs are not said back, whoever used them ("I feel like shit" is reflected
+# without the word); names someone called the person ("my dad calls me a worthless piece of
+# shit", "she said I'm pathetic") would sound like the counselor's own words: the hurt is
+# reflected instead. Self-talk ("I feel so stupid") is said back as before.
+_PROFANITY = re.compile(
+    r"\b(?:shit|shitty|fuck\w*|bitch\w*|bastard|cunt|dick|prick|asshole|arsehole|twat|slut|"
+    r"whore|retard\w*)\b",
+    re.IGNORECASE,
+)
+_CALLED_NAMES = re.compile(
+    r"\b(?:calls?|called|calling|said|says|told|tells|telling|yells?|yelled|yelling|screams?|"
+    r"screamed|shouts?|shouted|texted|wrote|messaged)\b[^.!?]{0,40}\b(?:idiot|moron|loser|"
+    r"worthless|useless|pathetic|stupid|ugly|fat|cow|pig|freak|waste of space|piece of \w+|"
+    r"disgusting|failure|disappointment|embarrassment)\b"
+    r"|\b(?:he|she|they|my \w+)(?:'s| is| are)(?: \w+)? (?:a |an |such a )?(?:lazy )?(?:cow|pig|"
+    r"bitch|idiot|moron|loser)\b",
+    re.IGNORECASE,
+)
+# A greeting or thanks before the words ("thanks, that feels more manageable", "hiii ok so…")
+_OPENER = re.compile(
+    r"^(?:(?:thanks|thank you|thx|ty|hi+|hey+|hello|heya|yo|ok(?:ay)?(?: so)?|so|well)\b"
+    r"[,!.]*\s*)+",
     re.IGNORECASE,
 )
 # A question said back becomes a statement ("…should you keep the promise."): a question clause
@@ -119,8 +150,9 @@ _QUESTION_START = (
 )
 # … after a tag that asks nothing of the listener ("…behind my back, you know what I mean?")
 _TAG = re.compile(
-    r"[,\s]+(?:you know(?: what i mean)?|ya know|y'?know|right|lol|haha|or not|isn'?t it|"
-    r"don'?t you think)\s*[?.!]*$",
+    r"(?:,\s*(?:you know(?: what i mean)?|ya know|y'?know|right|lol|haha|or not|isn'?t it|"
+    r"don'?t you think)|\s+(?:you know what i mean|ya know|lol|haha)|,?\s+right\s*\?)"
+    r"\s*[?.!]*$",
     re.IGNORECASE,
 )
 # … but a worry put as "what if…?" is a thought, said back as one
@@ -133,7 +165,7 @@ def echoable(sentence: str) -> str | None:
     """The part of a client's sentence a counselor may say back, or None when there is none:
     the sentence without a question at its end, unless it carries a risk cue or a self-harm
     word (`_NOT_ECHOED`), hides words by spelling, or is not plainly English."""
-    text = _TAG.sub("", strip_fillers(sentence).strip())
+    text = _OPENER.sub("", _TAG.sub("", strip_fillers(sentence).strip()))
     body = text.rstrip("?.!… ")
     if q := _QUESTION_CLAUSE.search(body):
         text = body[: q.start()].rstrip(" ,;:-\u2014")
@@ -142,6 +174,8 @@ def echoable(sentence: str) -> str | None:
     if word_count(text) == 0:
         return None
     if _NOT_ECHOED.search(normalise(text)) or shows_risk(text):
+        return None
+    if _PROFANITY.search(text) or _CALLED_NAMES.search(text):
         return None
     if spelt_out(text) != text or not reads_as_english(text):
         return None
@@ -234,6 +268,8 @@ def reflect_content(text: str, rng: random.Random) -> tuple[str, MiscCode]:
     if unverifiable(salient) or unverifiable(text):
         return rng.choice(_EXPERIENCE), MiscCode.COMPLEX_REFLECTION
     part = echoable(salient)
+    if part is None and _CALLED_NAMES.search(salient):
+        return rng.choice(_HURT), MiscCode.COMPLEX_REFLECTION
     if part is None and word_count(salient) >= 5:
         return rng.choice(_UNSAID), MiscCode.COMPLEX_REFLECTION
     if part is None or word_count(part) < 5:
