@@ -193,3 +193,16 @@ def test_profanity_and_death_idioms_are_not_said_back() -> None:
 def test_greetings_and_thanks_are_not_said_back() -> None:
     assert echoable("thanks, that feels a lot more doable") == "that feels a lot more doable"
     assert echoable("hiii ok so my exams start monday") == "my exams start monday"
+
+
+def test_single_quoted_words_keep_their_pronouns() -> None:
+    assert to_second_person("she asked me 'do you even want to be with me?' and I froze") == (
+        "she asked you 'do you even want to be with me?' and you froze"
+    )
+    assert to_second_person("I texted him 'I'm sorry, I'll do better' last night") == (
+        "you texted him 'I'm sorry, I'll do better' last night"
+    )
+    # apostrophes outside quotations are left to the rewrite
+    assert to_second_person("my dogs' bowls are empty and I can't face it") == (
+        "your dogs' bowls are empty and you can't face it"
+    )

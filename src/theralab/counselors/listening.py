@@ -163,8 +163,9 @@ _QUESTION_CLAUSE = re.compile(r"(?:^|[,;:—-]\s*)" + _QUESTION_START + r"[^,;:]
 @functools.lru_cache(maxsize=4096)
 def echoable(sentence: str) -> str | None:
     """The part of a client's sentence a counselor may say back, or None when there is none:
-    the sentence without a question at its end, unless it carries a risk cue or a self-harm
-    word (`_NOT_ECHOED`), hides words by spelling, or is not plainly English."""
+    the sentence without a greeting before it or a question at its end, unless it carries a
+    risk cue, a self-harm word or a death idiom (`_NOT_ECHOED`), profanity or names someone
+    called the person, hides words by spelling, or is not plainly English."""
     text = _OPENER.sub("", _TAG.sub("", strip_fillers(sentence).strip()))
     body = text.rstrip("?.!… ")
     if q := _QUESTION_CLAUSE.search(body):

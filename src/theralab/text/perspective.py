@@ -40,8 +40,13 @@ _WAS_AFTER = {"i", "you"}
 # A word spelt letter by letter with dots, dashes or stars ("s.u.i.c.i.d.e") is one token, so
 # its "i"s are not pronouns; then words; then anything else.
 _TOKEN = re.compile(r"(?:[A-Za-z][.*\-_]){2,}[A-Za-z]?|[A-Za-z']+|[^A-Za-z']+")
-# Words in quotation marks are someone's own ("my boss wrote "I will fire you""): kept as said.
-_QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
+# Words in quotation marks are someone's own ("my boss wrote "I will fire you"", "she asked me
+# 'do you even want to be with me?'"): kept as said. A single quotation mark opens before a
+# letter and closes after one, so apostrophes inside ("'I'm sorry, I'll do better'") stay in.
+_QUOTED = re.compile(
+    r'"[^"]*"|\u201c[^\u201d]*\u201d|\u2018[^\u2019]*\u2019'
+    r"|(?<!\w)'(?=\w)(?:[^'\n]|'(?=\w))*'(?!\w)"
+)
 
 
 def split_sentences(text: str) -> list[str]:
