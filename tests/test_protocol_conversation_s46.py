@@ -197,3 +197,14 @@ def test_a_death_staged_as_an_accident_for_the_insurance_is_a_plan() -> None:
     )
     assert "staged_accident" in risk.signals
     assert risk.level.at_least(RiskLevel.HIGH)
+
+
+def test_a_wound_that_has_stopped_bleeding_is_a_safety_step() -> None:
+    from theralab.safety import PatternTier, Screener
+
+    screen = Screener([PatternTier()]).assess
+    assert "protective:safety_step" in screen("I cleaned it up. it's not bleeding any more").signals
+    assert "protective:safety_step" in screen("i washed it and it isnt bleeding now").signals
+    # with more said, it is not a safety step
+    hedged = screen("it's not bleeding anymore but i want to do it again")
+    assert "protective:safety_step" not in hedged.signals

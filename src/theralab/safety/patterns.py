@@ -2377,9 +2377,10 @@ _SAFETY_CLAUSE = (
     r"coming (?:over|round|around)(?: tonight| later| now)?|on (?:her|his|their|the) way)"
     # a wound cared for, the bleeding stopped ("its stopped now i think. i just put a plaster on")
     r"|(?:it'?s|it has|it|the bleeding(?: has)?|bleeding(?: has)?) (?:stopped|slowed)(?: "
-    r"bleeding)?(?: now)?(?: i think| i guess)?|i(?:'ve| have)? (?:just )?(?:put|stuck) (?:a |"
+    r"bleeding)?(?: now)?(?: i think| i guess)?|(?:it'?s|it is|it isn'?t|it'?s not|it is not) "
+    r"(?:not )?bleeding (?:any ?more|now)|i(?:'ve| have)? (?:just )?(?:put|stuck) (?:a |"
     r"some )?(?:plaster|bandage|band-?aid|dressing)s? on(?: it)?|i(?:'ve| have)? (?:cleaned|"
-    r"bandaged|dressed|covered) (?:it|the cuts?|them)(?: up)?"
+    r"washed|rinsed|bandaged|dressed|covered) (?:it|the cuts?|them)(?: up)?"
     # means put out of reach
     r"|i(?:'ve| have)? (?:moved|put|gave|given|handed|locked|got rid of|threw|"
     r"thrown|flushed|binned|dropped|returned|left) " + _MEANS_HELD + r"(?: (?:away|over|back|"
@@ -2416,6 +2417,7 @@ _SAFETY_TOOK = re.compile(
 )
 _SAFETY_STATEMENT = re.compile(rf"(?:(?:{_PLEASANTRY_PART}|{_SAFETY_CLAUSE})[\s,.!?~;:]*)+")
 _OUT_OF_REACH_RX = re.compile(_OUT_OF_REACH)
+_NOT_BLEEDING = re.compile(r"\b(?:not|isn'?t|is not) bleeding\b")
 _SAFETY_HEDGE = re.compile(
     r"\b(?:but|though|although|unless|until (?!morning|tomorrow)|except|not|n'?t|goodbye|bye "
     r"forever|last|one more|for good|before i)\b"
@@ -2426,6 +2428,7 @@ def _safety_step(t: str) -> bool:
     """The whole message is a safety step taken or planned (see `_SAFETY_CLAUSE`), with at
     least one such clause beyond pleasantries, no hedge and no finality."""
     unhedged = _OUT_OF_REACH_RX.sub("", t)  # "so I can't get to them" is no hedge
+    unhedged = _NOT_BLEEDING.sub("", unhedged)  # nor is "it's not bleeding any more"
     if len(t.split()) > 40 or _SAFETY_HEDGE.search(unhedged) or _FINALITY.search(t):
         return False
     if _SAFETY_TOOK.search(t) or not _SAFETY_STATEMENT.fullmatch(t):
