@@ -213,7 +213,8 @@ _NOT_DROWNED_IN = (
 )
 _PILLS = (
     r"(?:pills|tablets|meds|medication|paracetamol|tylenol|sleeping pills|painkillers|"
-    r"insulin|antidepressants|xanax|benzos|opioids|oxy(?:codone|contin|s)?|fentanyl)"
+    r"insulin|antidepressants|xanax|benzos|opioids|oxy(?:codone|contin|s)?|fentanyl|panadol|"
+    r"nurofen|co-?codamol|codeine|tramadol|zopiclone|diazepam|amitriptyline)"
 )
 # "Took them all" said of carrying them somewhere ("…back to the chemist", "…to the pharmacy"),
 # not of swallowing them: what may follow a taken supply for it to be an overdose.
@@ -650,7 +651,10 @@ CUES: tuple[Cue, ...] = (
         r"deleted (?:all )?"
         r"my (?:socials|accounts)|paying off[^.]{0,30}so my (?:family|kids|wife|husband)|"
         r"(?:savings|money|everything) (?:go|goes) (?:straight )?to my[^.]{0,30}if anything|"
-        r"bought a (?:handgun|gun|rifle|shotgun|pistol)|getting ready for it|(?:the |my )?"
+        r"bought a (?:handgun|gun|rifle|shotgun|pistol)|getting ready for it|(?:different|several|"
+        r"multiple|separate) (?:pharmacies|chemists|shops|stores|supermarkets)(?: \w+)? so "
+        r"(?:nobody|no one|they|no-one) (?:would|wouldn'?t|won'?t|will not|would not|could|"
+        r"couldn'?t) (?:notice|ask|know|get suspicious|catch on)|(?:the |my )?"
         r"(?:" + _PILLS + r"|rope|noose|gun|note|letters?) (?:is |are )?(?:all )?(?:ready|"
         r"counted out|laid out|lined up))",
         L.HIGH,
@@ -2058,6 +2062,12 @@ _USING_IT = Prefiltered(
     r"(?:think|thinking) about (?:it|doing it)\b|\b(?:want|going|gonna) to "
     r"use (?:it|them)\b(?! to (?:cook|cut (?:the|some)|open|fix|make|chop)\b)"
 )
+# Thinking of ending it, beside means at hand ("looking at my dad's rifle… thinking about
+# ending it"): ideation, though "ending it" alone could be a relationship.
+_ENDING_THOUGHT = re.compile(
+    r"\b(?:thinking|think|thought|thinks) (?:about|of) (?:ending (?:it|it all|things|my life)|"
+    r"killing myself|using it|dying)\b"
+)
 # A payout that a death would bring, beside a death staged as an accident.
 _PAYOUT = re.compile(r"\b(?:life insurance|insurance (?:would|will|could) (?:pay|cover)|payout)\b")
 # A question of one's own supply that asks about dying.
@@ -2504,7 +2514,12 @@ def _assess_text(text: str) -> RiskAssessment:
     # Access to means alongside any ideation is high; with a time, imminent.
     if _own_matches(_MEANS_ACCESS, t):
         signals.append("means_access")
-        if ideation or _own_matches(_ON_MYSELF, t) or _END_IT.search(t):
+        if (
+            ideation
+            or _own_matches(_ON_MYSELF, t)
+            or _END_IT.search(t)
+            or _ENDING_THOUGHT.search(t)
+        ):
             # "…thinking about using it on myself", "saving up my tablets… i want to end it"
             level = max_level([level, L.IMMINENT if re.search(_SOON, t) else L.HIGH])
             signals.append("means_access_with_ideation")

@@ -32,7 +32,7 @@ from theralab.safety.patterns import (
 )
 from theralab.safety.resources import CountryResources, Resource, resources_for
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
-from theralab.safety.whose import OTHER_AT_RISK
+from theralab.safety.whose import OTHER_AT_RISK, secrecy_asked
 
 SAFETY_PLAN_STEPS: tuple[tuple[str, str], ...] = (
     (
@@ -252,7 +252,11 @@ _PLAN_THANKS = (
 # What the person said to the last step, when it is not something to thank them for: a method
 # or lethality question, anger at the bot, or no answer to "are you safe?".
 _METHOD_ASKED = re.compile(
-    r"\bhow (?:many|much)\b[^.!?]{0,50}\b(?:would it take|to (?:die|kill|end it|overdose|od\b)|"
+    r"\bhow (?:many|much) is too (?:many|much)\b|\bwhich (?:one |way |method )?is (?:quicker|"
+    r"faster|less painful|more painless|surer|more certain)\b|\b(?:be |is )?(?:high|deep) "
+    r"enough\b|\bknow it was(?:n'?t| not) an accident\b|"
+    r"\bhow (?:many|much)\b[^.!?]{0,50}\b(?:would it (?:\w+ )?take|to (?:die|kill|end it|"
+    r"overdose|od\b)|"
     r"(?:is|be|are) (?:lethal|fatal|deadly|enough)|enough to)|\bwould (?:\d+|that|it|they) be "
     r"enough\b|\b(?:is|are) \d+ (?:\w+ )?enough\b|\b(?:lethal|fatal|deadly) (?:dose|amount)|"
     r"\bis (?:\w+ ){0,3}(?:lethal|fatal|deadly)\b|\bwhat'?s the (?:best|quickest|easiest|most "
@@ -288,6 +292,13 @@ _HEIGHT = re.compile(
     r"(?:building|car park|parking|multi-?storey|stairs)|train tracks|platform edge)\b"
 )
 _HEIGHT_NOTE = "+height"
+_HEIGHT_LEFT = "+height_left"
+# Away from the edge now ("I'm inside", "I climbed down"): the step-back line is not said again.
+_OFF_THE_EDGE = re.compile(
+    r"\b(?:i'?m (?:inside|home|back inside|back home|down|in my room|in bed|in the car)|(?:stepped|"
+    r"moved|came|climbed|got|went) (?:back|down|off|away|inside|in|home)|off the (?:roof|bridge|"
+    r"ledge|edge|balcony))\b"
+)
 _HEIGHT_LINE = (
     "If you're up high or near an edge, please step back now and go inside, or somewhere you "
     "can't fall."
@@ -330,10 +341,22 @@ _EXPLICIT_CUES = frozenset({"kill_self", "suicidal", "plan_intent"})
 # --- someone asking for help for another person -------------------------------------------
 # The protocol's steps for a worried helper (the risk named is someone else's).
 HELPER_STEPS = frozenset({"helper", "helper_next"})
+_HELP_CALLED_NOTE = "+help_called"
+_ASKED_NOTE = "+helper_asked"
+_SECRET_NOTE = "+secret"
+_SHOULD_I_TELL = re.compile(
+    r"\bshould i (?:tell|say|let \w+ know)\b|\bis it (?:wrong|bad|okay|ok) (?:to|if i) tell\b|"
+    r"\b(?:can|could) i tell (?:his|her|their|my|a|the|someone|anyone)\b"
+)
+_BETRAYED = re.compile(
+    r"\b(?:betray\w*|(?:she|he|they)(?:'ll| will| is going to| are going to) hate me|broke "
+    r"(?:her|his|their) trust|told on (?:her|him|them)|snitch\w*)\b"
+)
 # A helper who has called for help, or whose person is with help or safe now.
 _HELP_CALLED = re.compile(
-    r"\b(?:i|we) (?:just )?(?:called|rang|phoned|dialed|dialled|texted) (?:911|999|000|112|111|"
-    r"988|the police|an ambulance|the cops|emergency|campus (?:police|security)|her (?:parents|"
+    r"\b(?:i|we) (?:just |already )?(?:called|rang|phoned|dialed|dialled|texted) (?:911|999|000|"
+    r"112|111|988|triple zero|the police|an ambulance|the cops|emergency|lifeline|samaritans|"
+    r"(?:the|a) (?:crisis line|helpline|hotline)|campus (?:police|security)|her (?:parents|"
     r"mum|mom|dad)|his (?:parents|mum|mom|dad))|\b(?:the )?(?:police|paramedics|ambulance|cops|"
     r"emts?)(?: are| is|'re|'s)? (?:there|here|on (?:the|their) way|with (?:her|him|them)|coming)"
     r"|\bthey got (?:her|him|them) out\b|\b(?:she|he|they)(?:'s| is| are|'re) (?:okay|ok|safe|"
@@ -487,7 +510,8 @@ _TAKEN = re.compile(
 _NOT_TAKEN = re.compile(
     r"\b(?:haven'?t|have not|didn'?t|did not|not yet|never) (?:taken|took|take|swallowed)\b|"
     r"\b(?:sav(?:ed|ing) up|stockpil\w*|collect(?:ed|ing)|put(?:ting)? aside|set(?:ting)? aside|"
-    r"stopped taking|stop taking|bought|(?:want|going|gonna|plan(?:ning)?|about) to take|"
+    r"stopped taking|stop taking|bought|stash\w*|hid(?:den|ing)?|hoard\w*|(?:want|going|gonna|"
+    r"plan(?:ning)?|about) to take|"
     r"(?:not|n't|never) (?:taking|going to take|gonna take)|(?:i have|i'?ve got|there'?s|there "
     r"are|i keep) (?:a |my |some |the |all my )?(?:\w+ ){0,3}(?:bottle|box|packet|pack|stash|"
     r"supply)s?)\b"
@@ -499,7 +523,8 @@ _GUN_NAMED = re.compile(
 )
 _PILLS_NAMED = re.compile(
     r"\b(?:pills|tablets|meds|medications?|oxy\w*|paracetamol|tylenol|acetaminophen|"
-    r"antidepressants?|codeine|tramadol|"
+    r"antidepressants?|codeine|tramadol|sertraline|citalopram|fluoxetine|panadol|nurofen|"
+    r"co-?codamol|diazepam|zopiclone|xanax|"
     r"painkillers|insulin|benzos?|xanax|diazepam|opioids?|morphine|sleeping pills|prescriptions?)\b"
 )
 _NO_MEANS = re.compile(
@@ -640,8 +665,12 @@ class CrisisProtocol:
             answers.append(
                 "The crisis lines findahelpline.com lists are free."
                 if "findahelpline" in crisis.contact
-                else f"{crisis.name} is free and confidential, and you don't need insurance to "
-                "contact it."
+                else f"{crisis.name} is free and confidential"
+                + (
+                    ", and you don't need insurance to contact it."
+                    if self.table.code == "US"
+                    else "."
+                )
             )
         if not answers:
             return reply
@@ -1182,6 +1211,20 @@ class CrisisProtocol:
         """A reply to someone worried about another person: what to do for them, how to get
         them help, and how the helper is doing. `text`: their message, normalised."""
         resources = "; or ".join(lines)
+        secret = (
+            "A promise to keep it secret doesn't have to hold when their safety is at stake: "
+            "telling a trusted adult, or someone who can help, is a way of looking after them."
+        )
+        if _SHOULD_I_TELL.search(text):
+            secret = (
+                "Yes: when someone's safety is at stake, telling a trusted adult, or someone who "
+                "can help, is the right thing to do, even after a promise. You could tell them "
+                "you're doing it because you care about them."
+            )
+        elif secrecy_asked(text) and _SECRET_NOTE not in self.history:
+            self._note(_SECRET_NOTE)
+        else:
+            secret = ""
         # Where the other person is decides the first step: out of reach (emergency services
         # can check on them), or on the phone / at a height right now (keep them talking while
         # someone else calls).
@@ -1206,6 +1249,10 @@ class CrisisProtocol:
             f"If they might act on it soon, or are in danger now, please call {emergency} now, "
             "and stay with them if you safely can: don't leave them on their own."
         )
+        if "helper" not in steps and _HELP_CALLED.search(text):
+            # Help called before they wrote ("I already rang 000 for her"): the same answer,
+            # recorded as the helper's first step.
+            steps = [*steps, "helper"]
         if "helper" not in steps and f"{OTHER_AT_RISK}act_underway" in risk.signals:
             # Pills taken and not waking: first aid and the emergency call, nothing else first.
             parts = [
@@ -1234,6 +1281,14 @@ class CrisisProtocol:
                 "Asking doesn't put the idea in their head, and it often comes as a relief to "
                 "be asked."
             )
+            if f"{OTHER_AT_RISK}asked_and_yes" in risk.signals:
+                # they asked already: say so, and what the answer means
+                self._note(_ASKED_NOTE)
+                ask = (
+                    "You did the right thing by asking them directly, and their answer means "
+                    "they need support now: try not to leave them on their own tonight, and ask "
+                    "whether they have a plan."
+                )
             if f"{OTHER_AT_RISK}psychosis_danger" in risk.signals:
                 # a parent's psychosis with a child in danger (postpartum psychosis)
                 parts.append(
@@ -1262,6 +1317,7 @@ class CrisisProtocol:
                 )
             parts += [
                 ask,
+                *([secret] if secret else []),
                 "Listen without judging or arguing, and help them reach a crisis line or their "
                 "doctor; you could offer to sit with them while they call.",
             ]
@@ -1277,8 +1333,23 @@ class CrisisProtocol:
                 "hurting yourself, those lines are there for you as well.",
             ]
             return self._reply(parts, "helper", lines)
+        betrayed = (
+            "Getting them help wasn't a betrayal: it kept them safe, and many people are grateful "
+            "later, even if they're upset at first."
+        )
+        if _HELP_CALLED_NOTE in self.history and not _HELP_CALLED.search(text):
+            # Help was called earlier: keep the helper posted, not "please call now" again.
+            parts = [
+                "Thank you for keeping me posted.",
+                *([betrayed] if _BETRAYED.search(text) else []),
+                "How are they doing now, and how are you holding up?",
+                f"If anything changes or you're worried again, call {emergency}.",
+                f"A crisis line is there for you too: {self.table.crisis_line().line()}.",
+            ]
+            return self._reply(parts, "helper_next", lines)
         if _HELP_CALLED.search(text):
             # Help already called or with them: what they did, and the helper's own state now.
+            self._note(_HELP_CALLED_NOTE)
             safe = bool(_THEY_ARE_SAFE.search(text))
             parts = [
                 "I'm really glad they're safe now, and you did the right thing."
@@ -1291,6 +1362,8 @@ class CrisisProtocol:
                     f"If anything changes before help reaches them, call {emergency} again and "
                     "tell them what's happening."
                 )
+            if _BETRAYED.search(text):
+                parts.append(betrayed)
             parts.append(
                 "What you've just been through is frightening, and it makes sense that you're "
                 "shaken. Is there someone who can be with you tonight? Slow breaths can help your "
@@ -1306,7 +1379,10 @@ class CrisisProtocol:
             if reach
             else [
                 "It makes sense to feel worried and unsure about what to do.",
-                "Have you been able to talk with them yet? If not, a calm, direct question "
+                "You don't have to have the right words: listening, and saying you're glad they "
+                "told you, is a good start. What feels hardest about supporting them right now?"
+                if _ASKED_NOTE in self.history
+                else "Have you been able to talk with them yet? If not, a calm, direct question "
                 "about suicide and time to listen are a good start, and you don't have to have "
                 "the right words.",
             ]
@@ -1318,6 +1394,8 @@ class CrisisProtocol:
                 "adult they trust, can help too. Is there someone who could share this with you?",
             ]
         )
+        if secret:
+            parts.insert(1, secret)
         parts.append(danger)
         if full:
             parts += [
@@ -1354,6 +1432,10 @@ class CrisisProtocol:
         )[n % 3]
         if _HOSTILE.search(text):
             opener = "I hear you, and I'm sorry this is frustrating. I'm still here."
+        left = _HEIGHT_NOTE in self.history and _HEIGHT_LEFT not in self.history
+        if left and _OFF_THE_EDGE.search(text):
+            self._note(_HEIGHT_LEFT)
+            opener = "I'm really glad you've moved away from the edge."
         parts = [opener]
         act = _ACT in self.history
         refusing = bool(_REFUSING_HELP.search(text))
@@ -1367,7 +1449,8 @@ class CrisisProtocol:
             "makes it more dangerous"
             if RiskCategory.OVERDOSE in risk.categories or _OVERDOSE_NOTE in self.history
             else "you shouldn't be up there alone with this"
-            if _HEIGHT_NOTE in self.history or _HEIGHT.search(text)
+            if (_HEIGHT_NOTE in self.history or _HEIGHT.search(text))
+            and _HEIGHT_LEFT not in self.history
             else "this needs a doctor now, even if it feels like it can wait"
         )
         if act and _WORSE.search(text):
@@ -1470,7 +1553,10 @@ class CrisisProtocol:
             )
         if others:
             parts.append("Please keep away from the person and from anything you could use.")
-        elif _HEIGHT.search(text) or _HEIGHT_NOTE in self.history:
+        elif not _OFF_THE_EDGE.search(text) and (
+            _HEIGHT.search(text)
+            or (_HEIGHT_NOTE in self.history and _HEIGHT_LEFT not in self.history)
+        ):
             self._note(_HEIGHT_NOTE)
             parts.append(_HEIGHT_LINE)
         elif means:

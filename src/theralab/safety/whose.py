@@ -122,6 +122,7 @@ _SUBJECT = (
     r"pap[aá])|(?:my|our|her|his) (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|bf|gf|"
     r"boyfriend|girlfriend|partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|"
     r"cousin|mum|mom|mother|dad|father|students?|pupils?|colleague|coworker|roommate|flatmate|"
+    r"housemate|"
     r"nephew|niece|uncle|aunt|grandma|grandpa|grandmother|grandfather))"
 )
 # Between the subject and what they said or did ("my dad said he has a gun and is going to…"):
@@ -149,7 +150,8 @@ _DEADLY_ORDER = (
 _VOICES = re.compile(r"\bvoices?\b")
 _IDEATION = (
     r"(?:wants?|wanted|wanting|wanna|going|gonna|planning|plans?|threaten(?:s|ed|ing)?|decided) "
-    r"to (?:die|kill " + _REFLEXIVE + r"|end (?:it|it all|(?:her|his|their) (?:own )?life)|"
+    r"to (?:die|(?:kill|shoot|drown|gas|poison|hurt) " + _REFLEXIVE + r"|end (?:it|it all|(?:her|"
+    r"his|their) (?:own )?life)|"
     r"not (?:be here|be alive|wake up)|take (?:her|his|their) (?:own )?life|jump|overdose|"
     r"hang " + _REFLEXIVE + r")"
     r"|(?:doesn'?t|does not|don'?t|didn'?t|did not) want to (?:live|be alive|be here|exist|"
@@ -198,6 +200,12 @@ _ACT_UNDERWAY = re.compile(
     r"packet|overdose)\b[^.!?]{0,60}\b(?:won'?t wake|can'?t wake|not waking|unconscious|not "
     r"responding|unresponsive|passed out|not breathing)"
 )
+# A subject named only as the owner of something ("my dad's rifle in the shed"): what follows
+# is not said of them.
+_OWNER_ONLY = re.compile(
+    _SUBJECT + r"'s (?:\w+ )?(?:rifle|guns?|pistol|shotgun|firearms?|pills|tablets|meds|"
+    r"medication|car|truck|rope|knife|house|flat|garage|shed|room|bathroom)\b"
+)
 _REPORT = re.compile(
     r"\b"
     + _SUBJECT
@@ -239,26 +247,37 @@ _QUOTED = re.compile(
 # Their means with a time or the use said ("she texted me a picture of a bunch of pills… said
 # 'tonight's the night'", "she has a razor blade and she's going to use it tonight").
 _THEIR_MEANS = re.compile(
-    r"\b" + _SUBJECT + r"\b[^.!?]{0,60}\b(?:has|had|got|holding|bought|texted me|sent me|"
-    r"showed me|snapchatted me)\b[^.!?]{0,40}\b(?:pills|tablets|meds|razors?|razor blades?|"
-    r"blades?|rope|gun|rifle|pistol|bottle of \w+)\b"
+    r"\b" + _SUBJECT + r"\b[^.!?]{0,60}\b(?:has|had|got|holding|bought|took|taken|texted me|"
+    r"sent me|showed me|snapchatted me|use|using)\b[^.!?]{0,40}\b(?:pills|tablets|meds|razors?|"
+    r"razor blades?|blades?|knife|rope|gun|rifle|pistol|shotgun|bottle of \w+)\b"
 )
-_THEY_SAID = re.compile(r"\b(?:said|says|texted|told me|wrote|messaged|going to|gonna)\b")
+_THEY_SAID = re.compile(
+    r"\b(?:said|says|saying|texted|told me|wrote|messaged|going to|gonna)\b|(?:she|he|they)'ll"
+)
+# When they said they would (with means in hand): tonight, now or within hours is imminent.
+_THEIR_SOON = re.compile(
+    r"\b(?:midnight|in (?:an|a few|\w+) hours?|when (?:her|his|their|the) \w+ (?:leaves?|goes "
+    r"out|is asleep|falls asleep|goes to (?:bed|sleep)))\b"
+)
 _USE_OR_TIME = re.compile(
     r"\b(?:going to|gonna|will|wants? to) use (?:it|them)\b|\btonight'?s the night\b|"
-    r"\bit'?s time\b|\b(?:goodbye|bye)\b"
+    r"\bit'?s time\b|\b(?:goodbye|bye)\b|\b(?:she|he|they)(?:'ll| will| is going to| is gonna|"
+    r"'s going to|'s gonna) do it\b|\bdon'?t (?:follow|look for|come after) (?:me|her|him)\b|"
+    r"\b(?:the|her|his|their) last night\b|\b(?:neck|necking|take|taking|swallow|swallowing|down|"
+    r"downing) (?:the lot|them all|all of them|the whole (?:bottle|box|lot|packet|pack))\b"
 )
 # The helper asked them outright, and they said yes ("i asked her if she was thinking about
 # suicide and she said 'kind of'"): their answer to the question, not the helper's.
 _ASKED_THEM = re.compile(
-    r"\bask(?:ed)? (?:her|him|them|my \w+)\b[^.!?]{0,30}?\b(?:if|whether) (?:she|he|they)\b"
-    r"[^.!?]{0,60}"
-    r"\b(?:suicid\w*|kill(?:ing)? (?:her|him|them)sel\w+|end(?:ing)? (?:it|(?:her|his|their) "
-    r"life)|(?:want(?:ed|s)?|wanting) to die|hurt(?:ing)? (?:her|him|them)sel\w+)"
+    r"\bask(?:ed)?(?: (?:her|him|them|my \w+))?\b[^.!?]{0,30}?\b(?:(?:if|whether) (?:she|he|"
+    r"they)\b[^.!?]{0,60}|about )"
+    r"\b(?:suicid\w*|kill(?:ing)? (?:her|him|them)sel\w+|end(?:ing)? (?:it|things|(?:her|his|"
+    r"their) life)|(?:want(?:ed|s)?|wanting) to die|hurt(?:ing)? (?:her|him|them)sel\w+)"
 )
 _THEIR_YES = re.compile(
     r"\b(?:she|he|they) (?:said|says|told me|texted|replied|answered|admitted)\b[^.!?a-z]{0,4}"
-    r"(?:yes|yeah|yep|kind of|kinda|sort of|maybe|sometimes|a little|i think so)\b"
+    r"(?:yes|yeah|yep|kind of|kinda|sort of|maybe|sometimes|a little|i think so)\b|\b(?:she|he|"
+    r"they) (?:kinda |kind of |sort of |just )?(?:nodded|didn'?t say no|admitted it)\b"
 )
 _LONG_AGO = re.compile(
     r"\b(?:years ago|used to|character|novel|in the (?:book|film|movie|show|game))\b"
@@ -302,10 +321,18 @@ _NOT_NOW = re.compile(
 # A helper asked to keep it secret ("made me promise not to tell anyone"): their line says a
 # promise need not hold when a life or safety is at stake.
 _SECRET = re.compile(
-    r"\b(?:promise[ds]? (?:her |him |them )?(?:not to|i won'?t|i wouldn'?t|never to) tell|(?:keep|"
-    r"kept) (?:it|this|that) (?:a )?secret|(?:not|never) to tell (?:anyone|anybody|a soul|"
-    r"(?:her|his|their|my) (?:parents|mum|mom|dad))|swore me to secrecy|don'?t tell anyone)\b"
+    r"\b(?:(?:pinky )?(?:promise[ds]?|swear|swore|sworn)(?: to)? (?:her |him |them )?(?:not to|i "
+    r"won'?t|i wouldn'?t|never to|i'?d never) (?:tell|say)|(?:keep|kept) (?:it|this|that) (?:a )?"
+    r"secret|(?:not|never) to tell (?:anyone|anybody|a soul|(?:her|his|their|my) (?:parents|"
+    r"mum|mom|dad))|swore me to secrecy|don'?t tell anyone|i promised (?:her|him|them)? ?i "
+    r"wouldn'?t)\b"
 )
+
+
+def secrecy_asked(text: str) -> bool:
+    """Whether a helper says they were asked to keep someone's risk secret ("made me swear I
+    wouldn't tell mom")."""
+    return bool(text and _SECRET.search(normalise(text)))
 
 
 # A clinician's notes on a client or patient: a report for supervision, not a helper's plea.
@@ -345,12 +372,12 @@ def other_at_risk(text: str) -> RiskAssessment:
             level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
             kinds.append("preparation")
             categories.append(RiskCategory.SUICIDE)
+        soon = _SOON.search(sentence) or _THEIR_SOON.search(sentence)
         if _THEIR_MEANS.search(sentence) and (
-            _USE_OR_TIME.search(sentence)
-            or (_SOON.search(sentence) and _THEY_SAID.search(sentence))
+            _USE_OR_TIME.search(sentence) or (soon and _THEY_SAID.search(sentence))
         ):
             # means in their hands with a time or the use said: high; tonight, now: imminent
-            found = RiskLevel.IMMINENT if _SOON.search(sentence) else RiskLevel.HIGH
+            found = RiskLevel.IMMINENT if soon else RiskLevel.HIGH
             level = max(level, found, key=lambda lv: lv.rank)
             kinds.append("means_and_time")
             categories.append(RiskCategory.SUICIDE)
@@ -360,6 +387,8 @@ def other_at_risk(text: str) -> RiskAssessment:
             kinds.append("ideation")
             categories.append(RiskCategory.SUICIDE)
         for m in _REPORT.finditer(sentence):
+            if _OWNER_ONLY.match(m.group(0)):
+                continue  # "my dad's rifle… and thinking about ending it": the dad owns the rifle
             if m["ideation"]:
                 voices = bool(_VOICES.search(sentence))
                 if m["wanted"] and not voices:
