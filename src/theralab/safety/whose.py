@@ -251,6 +251,8 @@ _THEIR_MEANS = re.compile(
     r"sent me|showed me|snapchatted me|use|using)\b[^.!?]{0,40}\b(?:pills|tablets|meds|razors?|"
     r"razor blades?|blades?|knife|rope|gun|rifle|pistol|shotgun|bottle of \w+)\b"
 )
+# A cheap look for a means word before `_THEIR_MEANS` (most sentences name none).
+_MEANS_NAMED = re.compile(r"pills|tablets|meds|razor|blade|knife|rope|gun|rifle|pistol|bottle")
 _THEY_SAID = re.compile(
     r"\b(?:said|says|saying|texted|told me|wrote|messaged|going to|gonna)\b|(?:she|he|they)'ll"
 )
@@ -373,8 +375,10 @@ def other_at_risk(text: str) -> RiskAssessment:
             kinds.append("preparation")
             categories.append(RiskCategory.SUICIDE)
         soon = _SOON.search(sentence) or _THEIR_SOON.search(sentence)
-        if _THEIR_MEANS.search(sentence) and (
-            _USE_OR_TIME.search(sentence) or (soon and _THEY_SAID.search(sentence))
+        if (
+            _MEANS_NAMED.search(sentence)
+            and _THEIR_MEANS.search(sentence)
+            and (_USE_OR_TIME.search(sentence) or (soon and _THEY_SAID.search(sentence)))
         ):
             # means in their hands with a time or the use said: high; tonight, now: imminent
             found = RiskLevel.IMMINENT if soon else RiskLevel.HIGH
@@ -412,7 +416,7 @@ def other_at_risk(text: str) -> RiskAssessment:
                 kinds.append("attempt")
                 categories.append(RiskCategory.SUICIDE)
             level = max(level, found, key=lambda lv: lv.rank)
-    yes = _THEIR_YES.search(t)
+    yes = _THEIR_YES.search(t) if "ask" in t else None
     if (
         yes
         and _ASKED_THEM.search(t)
