@@ -253,8 +253,8 @@ _PLAN_THANKS = (
 # or lethality question, anger at the bot, or no answer to "are you safe?".
 _METHOD_ASKED = re.compile(
     r"\bhow (?:many|much) is too (?:many|much)\b|\bwhich (?:one |way |method )?is (?:quicker|"
-    r"faster|less painful|more painless|surer|more certain)\b|\b(?:be |is )?(?:high|deep) "
-    r"enough\b|\bknow it was(?:n'?t| not) an accident\b|"
+    r"faster|less painful|more painless|surer|more certain)\b|\b(?:would|is|will) (?:\w+ ){0,4}?"
+    r"(?:be )?(?:high|deep) enough\b|\bknow it was(?:n'?t| not) an accident\b|"
     r"\bhow (?:many|much)\b[^.!?]{0,50}\b(?:would it (?:\w+ )?take|to (?:die|kill|end it|"
     r"overdose|od\b)|"
     r"(?:is|be|are) (?:lethal|fatal|deadly|enough)|enough to)|\bwould (?:\d+|that|it|they) be "
@@ -288,8 +288,8 @@ _ASKS_REAL = re.compile(
 )
 # Up high or at an edge: step back, not "put it out of reach".
 _HEIGHT = re.compile(
-    r"\b(?:roof|rooftop|ledge|edge|bridge|balcony|cliff|parapet|overpass|top of (?:the|a|my) "
-    r"(?:building|car park|parking|multi-?storey|stairs)|train tracks|platform edge)\b"
+    r"\b(?:roof|rooftop|ledge|(?<!on )edge|bridge|balcony|cliff|parapet|overpass|top of (?:the|"
+    r"a|my) (?:building|car park|parking|multi-?storey|stairs)|train tracks|platform edge)\b"
 )
 _HEIGHT_NOTE = "+height"
 _HEIGHT_LEFT = "+height_left"
@@ -352,20 +352,30 @@ _BETRAYED = re.compile(
     r"\b(?:betray\w*|(?:she|he|they)(?:'ll| will| is going to| are going to) hate me|broke "
     r"(?:her|his|their) trust|told on (?:her|him|them)|snitch\w*)\b"
 )
-# A helper who has called for help, or whose person is with help or safe now.
-_HELP_CALLED = re.compile(
+# A helper who has called for help (`_CALLED_FOR_HELP`), or whose person is with help or safe
+# now (`_help_called`, later turns only: "she's okay" in a first message is no news of help).
+_CALLED_FOR_HELP = re.compile(
     r"\b(?:i|we) (?:just |already )?(?:called|rang|phoned|dialed|dialled|texted) (?:911|999|000|"
     r"112|111|988|triple zero|the police|an ambulance|the cops|emergency|lifeline|samaritans|"
     r"(?:the|a) (?:crisis line|helpline|hotline)|campus (?:police|security)|her (?:parents|"
     r"mum|mom|dad)|his (?:parents|mum|mom|dad))|\b(?:the )?(?:police|paramedics|ambulance|cops|"
     r"emts?)(?: are| is|'re|'s)? (?:there|here|on (?:the|their) way|with (?:her|him|them)|coming)"
-    r"|\bthey got (?:her|him|them) out\b|\b(?:she|he|they)(?:'s| is| are|'re) (?:okay|ok|safe|"
-    r"alive|at the hospital|in hospital|in the ambulance|being looked after)\b"
+    r"|\bthey got (?:her|him|them) out\b"
 )
+# … and safe now, said by the helper ("she's okay now"), not their claim ("she says she's ok")
+# or a hedge ("she's ok for now, but…")
 _THEY_ARE_SAFE = re.compile(
-    r"\b(?:she|he|they)(?:'s| is| are|'re) (?:okay|ok|safe|alive|at the hospital|in hospital|"
-    r"being looked after)\b|\bthey got (?:her|him|them) out\b"
+    r"(?<!says )(?<!said )(?<!claims )(?<!insists )\b(?:she|he|they)(?:'s| is| are|'re) (?:okay|"
+    r"ok|safe|alive|at the hospital|in hospital|in the ambulance|being looked after)\b(?! for now"
+    r"| i think| but|,? but)|\bthey got (?:her|him|them) out\b"
 )
+
+
+def _help_called(text: str) -> bool:
+    """Help called, or the person safe now: the helper's own news (`text` normalised)."""
+    return bool(_CALLED_FOR_HELP.search(text) or _THEY_ARE_SAFE.search(text))
+
+
 _HELPER_NOT_OK = re.compile(
     r"\b(?:i'?m|i am) (?:not ok(?:ay)?|shaking|so scared|scared|a mess|freaking out|panicking|"
     r"not doing (?:well|great|good))|\bcan'?t stop (?:crying|shaking)\b"
@@ -524,7 +534,7 @@ _GUN_NAMED = re.compile(
 _PILLS_NAMED = re.compile(
     r"\b(?:pills|tablets|meds|medications?|oxy\w*|paracetamol|tylenol|acetaminophen|"
     r"antidepressants?|codeine|tramadol|sertraline|citalopram|fluoxetine|panadol|nurofen|"
-    r"co-?codamol|diazepam|zopiclone|xanax|"
+    r"co-?codamol|zopiclone|"
     r"painkillers|insulin|benzos?|xanax|diazepam|opioids?|morphine|sleeping pills|prescriptions?)\b"
 )
 _NO_MEANS = re.compile(
@@ -1249,7 +1259,7 @@ class CrisisProtocol:
             f"If they might act on it soon, or are in danger now, please call {emergency} now, "
             "and stay with them if you safely can: don't leave them on their own."
         )
-        if "helper" not in steps and _HELP_CALLED.search(text):
+        if "helper" not in steps and _CALLED_FOR_HELP.search(text):
             # Help called before they wrote ("I already rang 000 for her"): the same answer,
             # recorded as the helper's first step.
             steps = [*steps, "helper"]
@@ -1337,7 +1347,7 @@ class CrisisProtocol:
             "Getting them help wasn't a betrayal: it kept them safe, and many people are grateful "
             "later, even if they're upset at first."
         )
-        if _HELP_CALLED_NOTE in self.history and not _HELP_CALLED.search(text):
+        if _HELP_CALLED_NOTE in self.history and not _help_called(text):
             # Help was called earlier: keep the helper posted, not "please call now" again.
             parts = [
                 "Thank you for keeping me posted.",
@@ -1347,7 +1357,7 @@ class CrisisProtocol:
                 f"A crisis line is there for you too: {self.table.crisis_line().line()}.",
             ]
             return self._reply(parts, "helper_next", lines)
-        if _HELP_CALLED.search(text):
+        if _help_called(text):
             # Help already called or with them: what they did, and the helper's own state now.
             self._note(_HELP_CALLED_NOTE)
             safe = bool(_THEY_ARE_SAFE.search(text))
