@@ -139,6 +139,8 @@ def test_talk_about_something_else_is_not_a_yes(answer: str) -> None:
         "some nights i lie there and think about it",
         "work is hard and some nights i wish i wasn't here",
         "kind of, when i'm alone at night",
+        "i mean, who doesn't",
+        "only when i've been drinking",
     ],
 )
 def test_anything_short_of_no_to_the_question_is_still_a_yes(answer: str) -> None:

@@ -66,7 +66,8 @@ _YES = re.compile(
     r"maybe(?! (?:i|we|you) (?:should|could|will|'ll|might|can|need)\b)|"
     r"not sure|i don'?t know|idk|dunno|hard to say|more than i'?d like|the thoughts?|"
     r"i'?ve (?:thought|been thinking)|crosse?s? my mind|crossed my mind|been there|honestly yes|"
-    r"it'?s there|they'?re there|they come and go|it comes and goes)\b"
+    r"it'?s there|they'?re there|they come and go|it comes and goes|only when|who doesn'?t|"
+    r"doesn'?t everyone|ngl|not gonna lie)\b"
 )
 # "but", "though", "well": a no that turns into a yes.
 # "but", "though", "well": a no that turns into a yes; "just", "only" after a no about a plan
