@@ -2212,7 +2212,8 @@ _TOLD_TO_DIE = Prefiltered(
     r"comment(?:s|ed|ing)?|post(?:s|ed|ing)?|messag(?:e|es|ed|ing)|text(?:s|ed|ing)?|dm(?:s|ed|ing)?|writ(?:e|es|ing)|wrote|chant\w*|"
     r"call(?:s|ed|ing)? me)\b[^.!?]{0,60}?\b(?:kill yourself|go (?:and )?die|me to (?:just )?(?:go "
     r"(?:and )?)?die|you should (?:just )?die|hang yourself|end (?:yourself|your life)|drink "
-    r"bleach|jump off a (?:bridge|building|cliff))\b"
+    r"bleach|jump off a (?:bridge|building|cliff)|me to (?:just )?(?:go (?:and )?)?(?:kill|hang|"
+    r"unalive) myself)\b"
 )
 # ...said over and over, or by many: "keep telling me", "under all my posts", "every day"
 _TOLD_OFTEN = re.compile(
@@ -2221,10 +2222,15 @@ _TOLD_OFTEN = re.compile(
 )
 _AGREES_WITH_THEM = Prefiltered(
     r"\b(?:maybe|probably|perhaps|honestly|i think|starting to think|beginning to think|i guess|"
-    r"i agree|might be|tbh)\b[^.!?]{0,25}\b(?:they'?re right|they are right|they'?ve got a point|"
-    r"they have a point|they'?re not wrong|they might be right|they could be right|right about "
-    r"me|i should|i deserve (?:it|to))\b|\bthey (?:might|may|could) (?:be right|have a point)\b|"
-    r"\b(?:maybe|probably) i (?:should|deserve)\b"
+    r"i agree|might be|tbh)\b[^.!?]{0,25}\b(?:(?:they|she|he)'?(?:re|s) right|(?:they|she|he) "
+    r"(?:are|is) right|they'?ve got a point|(?:they|she|he) (?:have|has) a point|(?:they|she|he)"
+    r"'?(?:re|s) not wrong|(?:they|she|he) (?:might|could) be right|right about me|i should|i "
+    r"deserve (?:it|to))\b|\b(?:they|she|he) (?:might|may|could) (?:be right|have a point)\b|"
+    r"\b(?:maybe|probably) i (?:should|deserve|will|might)\b|\band i (?:want to|wanna|might|will|"
+    r"think about it|'?m thinking about it)\b|\bi(?:'m| am) (?:starting|beginning) to (?:agree|"
+    r"believe (?:them|her|him))\b|\bi think i (?:will|might|should|want to)\b|\bi(?:'ve| have) "
+    r"been thinking (?:about|of) (?:it|doing it|that)\b|\bi(?:'m| am) (?:going to|gonna)(?: do it)?"
+    r"\b|\bi (?:will|might) (?:do it|actually)\b"
 )
 _ABOUT_TO_GO_OVER = Prefiltered(
     r"\babout to (?:step off|jump|let go|go over)(?=\s*(?:[.!,]|$| the (?:edge|ledge|bridge|"
