@@ -107,9 +107,10 @@ def shows_risk(text: str) -> bool:
 
 
 # Words a counselor never says back, whoever said them first: self-harm imperatives and their
-# slang, and the names of the acts (the guardrail answers those, not a reflection).
+# slang, and the names of the acts (the guardrail answers those, not a reflection). Read on
+# normalised text, where "kys" and "kms" are already "kill yourself" and "kill myself".
 _NOT_ECHOED = re.compile(
-    r"\b(?:kys|kms|k y s|unaliv\w*|(?:kill|hang|cut|hurt|off)(?:ing|s)? (?:my|your|ur|him|her|"
+    r"\b(?:k y s|unaliv\w*|(?:kill|hang|cut|hurt|off)(?:ing|s)? (?:my|your|ur|him|her|"
     r"them|our)sel(?:f|ves)|suicid\w*|self[- ]?harm\w*|end(?:ing)? (?:my|your|ur|his|her|their) "
     r"(?:own )?life|slit\w*|overdos\w*|(?:go|just|should|better) (?:die|d i e)\b|drink bleach|"
     # death said as an idiom is taken literally when said back ("you're literally going to die")

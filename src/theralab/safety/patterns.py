@@ -216,6 +216,7 @@ _PILLS = (
     r"insulin|antidepressants|xanax|benzos|opioids|oxy(?:codone|contin|s)?|fentanyl|panadol|"
     r"nurofen|co-?codamol|codeine|tramadol|zopiclone|diazepam|amitriptyline)"
 )
+PILL_WORDS = _PILLS  # the medicine words, for other readers of the same messages
 # "Took them all" said of carrying them somewhere ("…back to the chemist", "…to the pharmacy"),
 # not of swallowing them: what may follow a taken supply for it to be an overdose.
 _TAKEN_ELSEWHERE = r"(?! (?:to|back|into|out|off|away|round|around|home)\b)"
@@ -1857,6 +1858,7 @@ def _own_matches(rx: Prefiltered, t: str) -> list[re.Match[str]]:
 # Access to means: a firearm at hand, medication saved up, injection equipment with drugs,
 # a ligature or charcoal bought. Harmless alone (many homes hold a gun); `high` with ideation.
 _GUN = r"(?:guns?|rifles?|shotguns?|handguns?|pistols?|revolvers?|firearms?)"
+GUN_WORDS = _GUN  # the firearm words, for other readers of the same messages (the protocol)
 # up to two words before the gun ("my old service pistol", "a hunting rifle"), not a tool or a toy
 _GUN_KIND = (
     r"(?:(?!(?:glue|nerf|water|heat|nail|staple|spray|paint|toy|bb|airsoft|massage|cap|squirt|"

@@ -26,6 +26,8 @@ from theralab.safety.patterns import (
     CUES,
     DELUSIONAL_THREAT,
     FAMILY_TOO,
+    GUN_WORDS,
+    PILL_WORDS,
     SUICIDE_RULE_SIGNALS,
     WEAPON_AND_WAITING,
     normalise,
@@ -344,6 +346,11 @@ HELPER_STEPS = frozenset({"helper", "helper_next"})
 _HELP_CALLED_NOTE = "+help_called"
 _ASKED_NOTE = "+helper_asked"
 _SECRET_NOTE = "+secret"
+# A helper sworn to secrecy, at a check-in or in the helper's steps.
+SECRECY_LINE = (
+    "A promise to keep it secret doesn't have to hold when their safety is at stake: telling a "
+    "trusted adult, or someone who can help, is a way of looking after them."
+)
 _SHOULD_I_TELL = re.compile(
     r"\bshould i (?:tell|say|let \w+ know)\b|\bis it (?:wrong|bad|okay|ok) (?:to|if i) tell\b|"
     r"\b(?:can|could) i tell (?:his|her|their|my|a|the|someone|anyone)\b"
@@ -528,14 +535,11 @@ _NOT_TAKEN = re.compile(
 )
 # Means named in a crisis message, for the means-safety line (said once a crisis, in the first
 # reply that hears of them: a person who leaves after one message should still have heard it).
-_GUN_NAMED = re.compile(
-    r"\b(?:guns?|rifles?|pistols?|shotguns?|handguns?|revolvers?|firearms?|glock|ar-?15)\b"
-)
+_GUN_NAMED = re.compile(rf"\b(?:{GUN_WORDS}|glock|ar-?15)\b")
+# the pattern tier's medicine words, and the brand and class names a person may use beside them
 _PILLS_NAMED = re.compile(
-    r"\b(?:pills|tablets|meds|medications?|oxy\w*|paracetamol|tylenol|acetaminophen|"
-    r"antidepressants?|codeine|tramadol|sertraline|citalopram|fluoxetine|panadol|nurofen|"
-    r"co-?codamol|zopiclone|"
-    r"painkillers|insulin|benzos?|xanax|diazepam|opioids?|morphine|sleeping pills|prescriptions?)\b"
+    rf"\b(?:{PILL_WORDS}|medications?|oxy\w*|acetaminophen|antidepressant|sertraline|citalopram|"
+    r"fluoxetine|benzo|opioid|morphine|prescriptions?)\b"
 )
 _NO_MEANS = re.compile(
     r"\b(?:don'?t|do not|never|no longer|doesn'?t|does not) (?:have|own|keep|has)\b[^.!?]{0,20}"
@@ -1221,20 +1225,6 @@ class CrisisProtocol:
         """A reply to someone worried about another person: what to do for them, how to get
         them help, and how the helper is doing. `text`: their message, normalised."""
         resources = "; or ".join(lines)
-        secret = (
-            "A promise to keep it secret doesn't have to hold when their safety is at stake: "
-            "telling a trusted adult, or someone who can help, is a way of looking after them."
-        )
-        if _SHOULD_I_TELL.search(text):
-            secret = (
-                "Yes: when someone's safety is at stake, telling a trusted adult, or someone who "
-                "can help, is the right thing to do, even after a promise. You could tell them "
-                "you're doing it because you care about them."
-            )
-        elif secrecy_asked(text) and _SECRET_NOTE not in self.history:
-            self._note(_SECRET_NOTE)
-        else:
-            secret = ""
         # Where the other person is decides the first step: out of reach (emergency services
         # can check on them), or on the phone / at a height right now (keep them talking while
         # someone else calls).
@@ -1327,7 +1317,7 @@ class CrisisProtocol:
                 )
             parts += [
                 ask,
-                *([secret] if secret else []),
+                *filter(None, [self._secrecy_answer(text)]),
                 "Listen without judging or arguing, and help them reach a crisis line or their "
                 "doctor; you could offer to sit with them while they call.",
             ]
@@ -1404,7 +1394,7 @@ class CrisisProtocol:
                 "adult they trust, can help too. Is there someone who could share this with you?",
             ]
         )
-        if secret:
+        if secret := self._secrecy_answer(text):
             parts.insert(1, secret)
         parts.append(danger)
         if full:
@@ -1419,6 +1409,20 @@ class CrisisProtocol:
             "say so, or reach that line for yourself too."
         )
         return self._reply(parts, "helper_next", lines)
+
+    def _secrecy_answer(self, text: str) -> str:
+        """For a helper asked to keep it secret: that the promise need not hold (once a crisis,
+        noted only when said), or yes to "should I tell?"; else nothing. `text` normalised."""
+        if _SHOULD_I_TELL.search(text):
+            return (
+                "Yes: when someone's safety is at stake, telling a trusted adult, or someone who "
+                "can help, is the right thing to do, even after a promise. You could tell them "
+                "you're doing it because you care about them."
+            )
+        if secrecy_asked(text) and _SECRET_NOTE not in self.history:
+            self._note(_SECRET_NOTE)
+            return SECRECY_LINE
+        return ""
 
     def _emergency_again(
         self,
@@ -1622,10 +1626,7 @@ def helper_check_in(locale: str | None, kinds: Sequence[str] = ()) -> str:
             "deserve support from someone trained to help."
         )
     if "secret" in kinds:
-        parts.append(
-            "A promise to keep it secret doesn't have to hold when their safety is at stake: "
-            "telling a trusted adult or someone who can help is a way of looking after them."
-        )
+        parts.append(SECRECY_LINE)
     parts.append(
         "If you're worried about their safety, it's okay to ask them directly whether they're "
         "thinking about suicide: asking doesn't put the idea in their head. "
