@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import itertools
 
+from theralab.counselors import make_counselor
 from theralab.safety import (
     CrisisProtocol,
+    GuardedCounselor,
     PatternTier,
     RiskAssessment,
     RiskCategory,
@@ -23,7 +25,6 @@ from theralab.safety import (
     Whose,
 )
 
-from .test_protocol_blackbox_s36 import guarded
 from .test_safety_guardrail import talk
 
 C = RiskCategory
@@ -133,9 +134,20 @@ def test_a_helper_whose_friend_is_out_of_reach_is_told_to_ask_for_a_welfare_chec
     assert "Have you been able to talk with them yet" not in on_line.text
 
 
+class _Blind:
+    """A screening tier that reads nothing, so that the reply check alone stands between the
+    counselor and the person (the pattern tier now reads the conversation below itself)."""
+
+    name = "blind"
+
+    def assess(self, text: str, context: object = ()) -> RiskAssessment:
+        return RiskAssessment()
+
+
 def test_the_safe_reply_in_place_of_a_blocked_one_is_not_sent_twice_in_a_row() -> None:
+    blind = GuardedCounselor(make_counselor("person_centred", 0), Screener([_Blind()]), "en-GB")
     replies = talk(
-        guarded("person_centred", "en-GB"),
+        blind,
         "I've been restricting again, down to 500 cals a day",
         "I fainted in the shower this morning and hit my head",
         "I'm so tired of fighting this. I wrote letters for my family",

@@ -43,6 +43,7 @@ from theralab.safety.conditions import ConditionResponder, condition_of
 from theralab.safety.language import UNREAD_LANGUAGE
 from theralab.safety.output_check import OutputVerdict, check_reply
 from theralab.safety.protocol import (
+    CONDITION_UNANSWERED,
     DECLINED,
     DETAIL_DECLINED,
     RISK_UNANSWERED,
@@ -52,6 +53,7 @@ from theralab.safety.protocol import (
     helper_check_in,
     safe_reply,
 )
+from theralab.safety.reply_check.context import Condition, assess_history
 from theralab.safety.resources import country_of, directory, resources_for, stated_country
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
 from theralab.safety.screener import (
@@ -81,6 +83,20 @@ RISK_FOUND_REASONS = frozenset(
         "learned_inappropriate",
         "promising_secrecy",
         "concealing_harm",
+    }
+)
+# Reply-check reasons about a condition: a reply blocked for these alone, while the screener
+# reads no risk and the checker reads only checking or a heard voice in the history, gets the
+# condition's safe reply, which asks about the condition rather than about suicide (a one-off
+# stove check, a name misheard in a crowd). Eating, mania, delusions or anything in crisis keep
+# the safety question (`_mild_condition`).
+CONDITION_REASONS = frozenset(
+    {
+        "missing_clinical_response",
+        "collusion_with_delusion",
+        "enabling_mania",
+        "feeding_compulsion",
+        "eating_disorder_tactics",
     }
 )
 # Where a streamed reply may be cut: after a sentence's closing punctuation (and any closing
@@ -375,7 +391,11 @@ class GuardedCounselor:
         # One that passed over risk in what the person said (a reason for something missing)
         # answers it, not as a failure.
         why = (
-            RISK_UNANSWERED
+            CONDITION_UNANSWERED
+            if risk.level is RiskLevel.NONE
+            and set(reasons) <= CONDITION_REASONS
+            and _mild_condition(history)
+            else RISK_UNANSWERED
             if set(reasons) & INCOMPLETE_REASONS
             else DETAIL_DECLINED
             if set(reasons) & DETAIL_REASONS
@@ -464,6 +484,14 @@ class GuardedCounselor:
             annotations.action = "close"
         _annotate(annotations, decision)
         return Reply(text=text, annotations=annotations)
+
+
+def _mild_condition(history: Sequence[Utterance]) -> bool:
+    """Whether the reply check reads nothing in the client's words but checking or a heard
+    voice, without a crisis (`CONDITION_REASONS`)."""
+    ctx = assess_history([u.text for u in history if u.speaker is Speaker.CLIENT])
+    mild = {Condition.OCD, Condition.HALLUCINATION}
+    return bool(ctx.conditions) and ctx.conditions <= mild and not ctx.crisis
 
 
 def _raised_now(risk: RiskAssessment) -> bool:

@@ -324,6 +324,59 @@ _RISKY_ACT = (
     r"(?:credit )?cards|(?:gave|giving) (?:away )?(?:my|all my) (?:savings|money))"
 )
 
+# Sleep lost to worry, grief or stress, with nothing elevated said ("haven't slept properly in
+# days because I keep worrying about money"): anxiety, not mania. The learned tier's mania head
+# reads lost sleep and a busy mind as mania; this holds it back (`protective:worried_sleep`).
+_LOST_SLEEP = re.compile(
+    r"\b(?:(?:can'?t|cannot|can not|couldn'?t|could not) (?:get to |fall )?(?:sleep|asleep)|"
+    r"(?:haven'?t|have not|hasn'?t|not|barely|hardly)(?: really| properly| been| even)? "
+    r"(?:slept|sleeping)|(?:lying|lie|lay|laying) awake|up all night|(?:no|little|hardly any) "
+    r"sleep|sleepless|insomnia|(?:keep|kept) waking (?:up )?|awake (?:all|every|half the) night)"
+)
+_WORRY = re.compile(
+    r"\b(?:worr\w*|anxi\w*|stress\w*|panic\w*|nervous|scared|afraid|frightened|overthink\w*|"
+    r"dread\w*|griev\w*|grief|crying|cried|nightmares?|can'?t stop thinking about|keeps? going "
+    r"(?:round|over)|ruminat\w*|what ifs?|on edge|tense|upset)"
+)
+_ELEVATED = re.compile(
+    r"\b(?:invincible|unstoppable|like a god|limitless|untouchable|genius|million(?:-| )dollar|"
+    r"(?:grand|genius|brilliant) (?:plans?|ideas?)|my destiny|can'?t stop talking|(?:so much|"
+    r"endless|boundless|insane) energy|best i'?ve ever felt|feel(?:ing)? (?:amazing|incredible|"
+    r"electric|on fire|so alive|this alive|great|fantastic|euphoric|high)|never felt (?:better|"
+    r"sharper|so alive|more alive|so awake)|buzzing|(?:on|at) top of the world|nothing can (?:go "
+    r"wrong|stop me)|overflowing with|(?:don'?t|do not|doesn'?t) need (?:to |any )?sleep|who "
+    r"needs sleep|chosen|special mission|getting so much done|not (?:even )?tired)"
+)
+
+
+def worried_sleep(t: str) -> bool:
+    """Lost sleep told with worry, grief or stress and nothing elevated or risky (normalised
+    text): the mania head's raise is held back."""
+    if "sleep" not in t and "slept" not in t and "awake" not in t and "insomnia" not in t:
+        return False
+    return (
+        bool(_LOST_SLEEP.search(t))
+        and bool(_WORRY.search(t))
+        and not _ELEVATED.search(t)
+        and not re.search(_RISKY_ACT, t)
+    )
+
+
+# "My plan is…" / "the plan is to…" is a plan to die only with what it is for in the same
+# sentence: dying words, a lethal place, means in quantity, or a time when no one is there ("my
+# plan is to drive up to the quarry next weekend"); "my plan is two hours at the library" is
+# not.
+_PLAN_SAID = (
+    r"(?:my|the) plan (?:is|was)(?: (?:now|set|ready|simple|made|done))?(?=[^.!?]{0,80}?\b(?:"
+    r"kill|end (?:it|things|my life)|die\b|dying|death|dead\b|jump|overdose|hang|do it\b|go "
+    r"through with|goodbye|not (?:be here|wake|come back|coming back)|never (?:come|coming|be) "
+    r"back|for good\b|disappear|quarry|cliffs?|bridge|tracks|railway|rooftop|top "
+    r"floor|multi-?storey|overpass|viaduct|rope|noose|gun|rifle|shotgun|razor|blades?|(?:all|"
+    r"every|the whole|enough|a (?:lot|load|bunch) of)(?: (?:my|the|of my|of the|those|these))? "
+    r"(?:pills|tablets|meds|medication|painkillers)|(?:now )?for tonight|when (?:my|everyone|they|"
+    r"he|she)(?:'s| is| are|'re)? (?:\w+ )?(?:away|out|asleep|at)|while (?:my|everyone|they|he|"
+    r"she)\b))"
+)
 # Fillers between "if I" and the verb ("if I just wasn't here", "if I really didn't exist").
 _FILLER = r"(?:(?:just|really|simply|only|even|actually|honestly|all) )?"
 # Not existing, said of oneself: "wasn't here any more", "was gone", "didn't exist".
@@ -344,9 +397,10 @@ CUES: tuple[Cue, ...] = (
         r"(?:alive|born|here|around)|wish i could (?:just )?(?:disappear|vanish|sleep forever|not "
         r"exist|stop existing)|wish(?:ing|ed)? (?:that )?i could (?:just )?(?:stop existing|not "
         r"exist|disappear for good)|wish i (?:would|could) (?:just )?(?:not wake up|die)|"
-        r"(?:hop(?:e|es|ed|ing)|pray(?:s|ed|ing)?|wish(?:ed|ing)?) (?:that )?i (?:don'?t|do not|"
-        r"never|won'?t|will not|wouldn'?t|would not) (?:ever )?wake up"
-        r"(?! (?:late|early|in time|on time|too late|too early|for)\b)|"
+        r"(?:hop(?:e|es|ed|ing)|pray(?:s|ed|ing)?|wish(?:ed|ing)?) (?:that )?i (?:just |simply )?"
+        r"(?:don'?t|do not|never|won'?t|will not|wouldn'?t|would not) (?:ever )?wake up"
+        r"(?! (?:late|early|in time|on time|too late|too early|for|the|my|her|him|them|anyone|"
+        r"any ?one|everyone|every ?body|anybody|the \w+|our|his|their)\b)|"
         r"wish (?:i'?d|i had) never (?:been born|woken up)|"
         r"(?:easier|better|a relief) if i (?:just )?(?:didn'?t|did not|wasn'?t|(?:am|was|'m) not) "
         r"(?:exist|wake up|alive|(?:here|around)(?! (?:on|at(?! all)|during|this|next|today|"
@@ -593,7 +647,9 @@ CUES: tuple[Cue, ...] = (
         r"end (?:it|my life)|kill myself|do it)|made up my mind to (?:die|end it|do it|kill "
         r"myself))|i(?:'ve| have) (?:got |made )?a plan"
         + _CARE_PLAN
-        + r"|my plan is|planning (?:to|on) "
+        + r"|"
+        + _PLAN_SAID
+        + r"|planning (?:to|on) "
         r"(?:kill|end|die|jump|overdose|do it)|i will (?:kill myself|end it|do it)|i'?ll "
         r"(?:kill myself|end it|do it) (?:tonight|soon|this|when|if|tomorrow|after)|(?:this is|"
         r"it'?s) my (?:last|final) (?:message|goodbye|day|night)|(?:final|last) goodbye|"
@@ -619,7 +675,7 @@ CUES: tuple[Cue, ...] = (
         r"this (?:weekend|week)|next week)(?:,? (?:night|morning|evening))?"
         r"(?! (?:with|between|for (?:the|my|our)|at (?:work|the))\b)|"
         r"(?:already )?planned (?:it|how|out\b|when|where)|have it (?:all )?planned|"
-        r"worked out (?:exactly )?(?:how|when|where)|the plan is to|"
+        r"worked out (?:exactly )?(?:how|when|where)|"
         r"(?:intend|mean|going) to (?:go through with it|kill myself|end (?:my "
         r"life|it"
         + _BREAK_UP
@@ -639,13 +695,17 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:(?:wrote|writing|written|left) (?:a|my|the) (?:suicide )?"
         r"(?:note|letters?)|(?:giving|gave|given) away (?:my|all|everything)|stockpil(?:e|ed|"
         r"ing)|(?:saving|saved|hoarding|collecting|putting aside|put aside|setting aside|set aside|"
-        r"stashing|stashed) (?:up )?(?:my |all my )?" + _PILLS + r"|"
+        r"stashing|stashed) (?:up )?(?:(?:some|a few|a lot|a bunch|loads|most|all|half|each) of "
+        r")?(?:my |all my |the |these |those |extra )?" + _PILLS + r"|"
         r"(?:bought|buying|got|ordered|have) (?:a |some )?(?:rope|noose|gun|charcoal|"
         r"(?:a lot of |enough )?" + _PILLS + r") (?:to|for|so)|said my goodbyes|"
         r"(?:sorted|put) my affairs in order|(?:sorting|sorted|putting|getting) (?:out )?my affairs"
         r"(?: in order)?|updated my will|(?:found|finding) (?:a home|"
-        r"someone) (?:for|to (?:take|look after)) my (?:dog|cat|pets?|kids)|wrote (?:letters?|"
-        r"notes?) to (?:each of )?my|scheduled (?:an )?(?:email|message|post)[^.]{0,40}"
+        r"someone) (?:for|to (?:take|look after)) my (?:dog|cat|pets?|kids)|(?:wrote|written|"
+        r"writing) (?:letters?|notes?|a letter|a note) (?:to|for) (?:each of |all of )?my"
+        r"(?![^.!?]{0,40}\b(?:christmas|birthday|holiday|thank|cards?|anniversary|wedding|trip|"
+        r"pen ?pal|school|class|homework|project|job|application|reference|landlord|council|bank)"
+        r")|scheduled (?:an )?(?:email|message|post)[^.]{0,40}"
         r"[\s\S]{0,30}(?:explain|everything|goodbye)|gave (?:away )?my (?!(?:\w+ )?"
         + _PILLS
         + r")(?:\w+ ){0,2}to my|"
@@ -720,7 +780,8 @@ CUES: tuple[Cue, ...] = (
         r"(?:done|too late))|"
         r"this is it|it'?s (?:done|happening) (?:now|tonight)|(?:standing|sitting) (?:on|by|at) "
         r"(?:the )?(?:wrong side|(?:train |railway )?tracks|edge|ledge)|next (?:one|train) "
-        r"(?:comes|is due)|swallowed (?:everything|all)|(?:took|taken|had) (?:a load|a lot|"
+        r"(?:comes|is due)|swallowed (?:everything|all)|(?:took|taken|had|swallowed|downed|necked) "
+        r"(?:a load|a lot|"
         r"loads|lots|all) of (?:[\w']+ ){0,2}" + _PILLS + r"|"
         r"(?:took|taken) them all\b" + _TAKEN_ELSEWHERE + r")",
         L.IMMINENT,
@@ -1036,7 +1097,9 @@ CUES: tuple[Cue, ...] = (
         r"making) myself (?:sick|throw up|vomit|purge)|(?:throw(?:ing)?|threw) up after "
         r"(?:eating|meals|every meal|dinner)|purg(?:e|ed|ing)|laxatives|starv(?:e|ed|ing) "
         r"myself|(?:only )?(?:eat|ate|eating|allow myself|having|limit myself to|stick to|living "
-        r"on) (?:(?:only|just|about|around|under|maybe|roughly|barely) )*\d{1,3} (?:calories|kcal|"
+        r"on|(?:i'?m |i am |been |got )?down to|restrict(?:ing|ed)? (?:myself )?to|cut (?:down )?"
+        r"to|getting by on|surviving on) (?:(?:only|just|about|around|under|maybe|roughly|"
+        r"barely) )*\d{1,3} (?:calories|kcal|"
         r"cals)\b|(?:a few|"
         r"a couple of|two|three|four|five|six|seven|eight|\d) hundred calories|(?:under|less than|"
         r"below) (?:\d{3}|a thousand) (?:calories|kcal|cals)|"
@@ -1191,6 +1254,17 @@ _IDIOM_AFTER = re.compile(
 # Only a laugh makes the word "suicide" itself a joke: "suicide keeps crossing my mind at work"
 # names where the thought comes, not an idiom ("nearly killed myself at work").
 _LAUGH_AFTER = re.compile(r"[^\w]*(?:lol|lmao|haha|😂|🤣)")
+# Killing or hurting oneself laughed off ("i want to kill myself lol"): maybe a figure of
+# speech, maybe a test of whether anyone asks. Not a crisis, but not nothing either: a check-in
+# (`low`), with the learned tier held to it.
+LAUGHED_OFF = "laughed_off"
+# Someone close died by suicide: a check-in, never the speaker's own thoughts by that alone.
+BEREAVED = "bereaved_by_suicide"
+# …or, for a plan, a few words on before the clause ends ("…jump out the window lol"), with no
+# time said ("kms thoughts again lol" stays a disclosure).
+_LAUGH_IN_CLAUSE = re.compile(r"[^.!?]{0,40}?(?:\blol\b|😂|🤣)")
+WORRIED_SLEEP = "worried_sleep"
+_LAUGHED_OFF = frozenset({"kill_self", "suicidal", "plan_intent", "self_harm"})
 # Everyday death-and-violence idioms; recognised so a statistical tier does not read them as risk.
 _IDIOMS = Prefiltered(
     r"\b(?:(?:is|are|'s|'re|will|gonna|going to) (?:literally |actually )?kill (?:me|us)\b|"
@@ -1266,7 +1340,26 @@ _THIRD_PARTY = Prefiltered(
 )
 _FIRST_PERSON_CLAUSE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself)\b")
 _REPORTED_QUESTION = re.compile(
-    r"\b(?:asked|asking|asks|ask) (?:me )?(?:earlier |again |today )?(?:if|whether)\b[^.?!]*$"
+    r"\b(?:asked|asking|asks|ask) (?:me |(?:her|him|them|my \w+) )?(?:earlier |again |today )?"
+    r"(?:if|whether)\b[^.?!]*$"
+)
+_DEATH_BY_SUICIDE = re.compile(
+    r"\b(?:died|death|deaths|lost(?: \w+){0,3}|killed (?:him|her|them)sel\w+|took (?:his|her|"
+    r"their) (?:own )?life) (?:by|to|from|through|of|in a|after a) suicide$"
+)
+_ASKED_LONG_AGO = re.compile(
+    r"\b(?:years? ago|used to|back then|when i was|(?:doing|feel(?:ing)?) (?:much |a lot |so "
+    r"much )?better now|in the past|at the time)\b"
+)
+# The speaker's own yes to the question reported before the cue ("my therapist asked me if I
+# wanted to die and I said yes", "…and honestly I am", "I said no but I lied"): the question's
+# words are the speaker's answer, so the cue counts.
+_ANSWERED_YES = re.compile(
+    r"[^?]{0,60}?\b(?:i (?:said|say|told (?:her|him|them)|answered|admitted|nodded)(?: that)?"
+    r"(?: (?:yes|yeah|yep|yea|i (?:do|am|have|did|was)|sometimes|kind of|kinda|a bit|a little|"
+    r"maybe|most days|every day|a lot|all the time)\b| no,? but\b)|(?:and|but) (?:honestly |"
+    r"truthfully |the truth is |tbh |to be honest )?i (?:am|do|have)(?: (?:really|actually|"
+    r"though|honestly))?(?=\s*(?:$|[.,!;]))|i lied\b|i (?:wasn'?t|was not) honest)"
 )
 _RECOVERY = Prefiltered(
     r"\b(?:used to|years? ago|(?:years?|months?) since|(?:asked|asking|ask) (?:me )?"
@@ -1506,7 +1599,18 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
             ):
                 why.append("negated")
                 continue
-            if _REPORTED_QUESTION.search(before):
+            if cue.name == "suicidal" and _DEATH_BY_SUICIDE.search(
+                text, max(0, m.start() - 50), m.end()
+            ):
+                # someone's death by suicide ("my dad died by suicide ten years ago", "lost my
+                # best friend to suicide"): a loss, not the speaker's thoughts. The bereaved are
+                # at risk themselves: a check-in (`BEREAVED`), and no `protective:` signal, so a
+                # learned tier still reads what they say of themselves.
+                why.append(BEREAVED)
+                continue
+            if _REPORTED_QUESTION.search(before) and not (
+                cue.personal and _ANSWERED_YES.match(after)
+            ):
                 why.append("reported")
                 continue
             if (
@@ -1515,6 +1619,17 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
                 and (cue.name != "suicidal" or _LAUGH_AFTER.match(after))
             ):
                 why.append("idiom")
+                if cue.name in _LAUGHED_OFF and _LAUGH_AFTER.match(after):
+                    why.append(f"{LAUGHED_OFF}:{cue.name}")
+                continue
+            if (
+                cue.name == "plan_intent"
+                and _LAUGH_IN_CLAUSE.match(after)
+                and not _EARNEST.search(text)
+                and not re.search(_SOON, text)
+            ):
+                # "i'm going to jump out the window lol": the laugh closes the clause
+                why += ["idiom", f"{LAUGHED_OFF}:{cue.name}"]
                 continue
             sentence, offset = _sentence(text, m.start(), m.end())
             if cue.personal and _supporter_frame(sentence, m.start() - offset):
@@ -2479,10 +2594,16 @@ def _assess_text(text: str) -> RiskAssessment:
                 categories.append(c)
     # An attempt mentioned as history is a risk factor, not current risk.
     names = {h.cue.name for h in hits}
-    if names == {"attempt"} and _RECOVERY.search(t) and not _RECENT.search(t):
+    # A yes to a question someone asked ("the nurse asked me if I wanted to hurt myself. I said
+    # yes") is now, not history ("asked me if" also opens a recovery story).
+    answered = not _ASKED_LONG_AGO.search(t) and any(
+        _REPORTED_QUESTION.search(t, 0, h.start) and _ANSWERED_YES.match(t, h.end) for h in hits
+    )
+    if names == {"attempt"} and _RECOVERY.search(t) and not _RECENT.search(t) and not answered:
         level, signals = L.LOW, ["past_attempt"]
     elif (
         names
+        and not answered
         and names <= {"self_harm"}
         and _RECOVERY.search(t)
         and not _RECENT.search(t)
@@ -2495,7 +2616,7 @@ def _assess_text(text: str) -> RiskAssessment:
         # way. (An `attempt` keeps its own rule above: an old attempt told as a warning sign of
         # now stays high.)
         level, categories, signals, names = L.LOW, [C.SUICIDE], ["past_attempt", "years_ago"], set()
-    elif names and names <= _HISTORY_CUES and _told_as_history(t, hits):
+    elif names and not answered and names <= _HISTORY_CUES and _told_as_history(t, hits):
         # Past ideation or an attempt told as recovered history (often by a supporter): a
         # risk factor to note, not the speaker's current risk.
         if "attempt" in names:
@@ -2792,6 +2913,19 @@ def _assess_text(text: str) -> RiskAssessment:
         level = max_level([level, foreign.level])
         categories.extend(c for c in foreign.categories if c not in categories)
         signals.extend(foreign.signals)
+    if worried_sleep(t) and not names & {"mania", "mania_risk"}:
+        signals.append(f"protective:{WORRIED_SLEEP}")
+    laughed = [w.split(":", 1)[1] for w in suppressed if w.startswith(f"{LAUGHED_OFF}:")]
+    bereaved = BEREAVED in suppressed
+    suppressed = [w for w in suppressed if not w.startswith(f"{LAUGHED_OFF}:") and w != BEREAVED]
+    if level is L.NONE and bereaved:
+        level = L.LOW
+        categories.append(C.SUICIDE)
+        signals.append(BEREAVED)
+    if level is L.NONE and laughed:
+        level = L.LOW
+        categories.append(C.SELF_HARM if laughed == ["self_harm"] else C.SUICIDE)
+        signals += [LAUGHED_OFF, "protective:idiom"]
     if level is L.NONE:
         # Say why a message with risk words is not risk, so other tiers can respect it.
         # A game, story, idiom or negation frames a short message; in a long post it frames

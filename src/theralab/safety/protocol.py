@@ -338,6 +338,8 @@ _SAID_OUTRIGHT = re.compile(
     r"|\bi(?:'m| am) (?:\w+ )?suicidal\b"
 )
 _EXPLICIT_CUES = frozenset({"kill_self", "suicidal", "plan_intent"})
+# Laughter after the words (normalised: "lmao", "haha" read "lol"): maybe a figure of speech.
+_LAUGHED = re.compile(r"\blol\b|\bjk\b|\U0001f602|\U0001f923|\U0001f480")
 
 
 # --- someone asking for help for another person -------------------------------------------
@@ -400,12 +402,18 @@ _SAYS_SAFE = re.compile(
 _NOT_SAFE = re.compile(r"\bnot\b|n't\b|\bnever\b|\bno longer\b|\bunsafe\b")
 # They have reached, or are reaching, someone ("I'm going to call my sister", "my mum is here").
 # A person as the subject ("my sister", "she", "someone"): help arriving or company needs one.
-_PERSON = r"(?:(?:my|our) \w+|mum|mom|dad|someone|somebody|he|she|they)"
+# Not a person with them: "my dog's here", "with my phone".
+_NOT_PERSON = (
+    r"(?!(?:dogs?|cats?|pupp(?:y|ies)|kittens?|kitty|pets?|birds?|parrots?|rabbits?|bunn(?:y|ies)|"
+    r"hamsters?|guinea pigs?|fish|horses?|snakes?|lizards?|tortoises?|phone|laptop|tv|teddy|"
+    r"plants?|car|bag|meds|pills|tablets)\b)"
+)
+_PERSON = r"(?:(?:my|our) " + _NOT_PERSON + r"\w+|mum|mom|dad|someone|somebody|he|she|they)"
 _REACHING_HELP = re.compile(
     r"\b(?:call(?:ed|ing)?|rang|ring(?:ing)?|text(?:ed|ing)?|messag(?:ed|ing)|contact(?:ed|ing)?)"
     r" (?:my |the |an? |\d)|\b" + _PERSON + r"(?:'s|'re| is| are) (?:here|with me|home|coming|"
     r"on (?:the|their|her|his) way)"
-    r"|\bwith (?:my|a) \w+\b|\bambulance\b"
+    r"|\bwith (?:my|a) " + _NOT_PERSON + r"\w+\b|\bambulance\b"
 )
 # They will not, or could not, get help ("I don't want an ambulance", "I'm not calling 999", "I
 # called 988 but hung up", "nobody is coming"): read before `_REACHING_HELP`, which would take
@@ -1006,11 +1014,13 @@ class CrisisProtocol:
             or (steps[-1:] in (["assess"], ["reassess"]) and _SOON_ANSWER.match(text))
         )
         # Said outright ("I've decided to kill myself"): not asked back, the next step instead.
+        # At `moderate` too ("I want to kill myself": the thought is answered, the plan is
+        # next), unless laughed off ("i want to kill myself lol"), where asking is the step.
         explicit = (
-            risk.level.at_least(RiskLevel.HIGH)
-            and bool(_EXPLICIT_CUES & set(risk.signals))
+            bool(_EXPLICIT_CUES & set(risk.signals))
             and "attempt" not in risk.signals
             and bool(_SAID_OUTRIGHT.search(text))
+            and (risk.level.at_least(RiskLevel.HIGH) or not _LAUGHED.search(text))
         )
         asked_safe = False
         if first and (affirmed or explicit) and not self.asked_about_plan:
@@ -1663,6 +1673,9 @@ RISK_UNANSWERED = "risk_unanswered"
 # other words).
 DETAIL_DECLINED = "detail_declined"
 DECLINED = "declined"
+# A reply blocked only for a condition's clinical response while no risk shows: asked about the
+# condition's effect on their days, not about suicide.
+CONDITION_UNANSWERED = "condition_unanswered"
 
 
 def safe_reply(
@@ -1697,6 +1710,16 @@ def safe_reply(
             f"If you are, or you're in immediate danger, please call {table.emergency} or reach "
             f"{crisis.name} ({crisis.contact}). I'm an AI; you can also talk with a real person "
             "you trust."
+        )
+    if reason == CONDITION_UNANSWERED:
+        return (
+            "Thank you for telling me that. I'd like to understand it a bit better: how often "
+            "does it happen, and how much is it affecting your days? If it's been worrying you, "
+            "a doctor is a good person to talk it through with. I'm an AI; if things ever feel "
+            f"unsafe, you can reach {crisis.name} ({crisis.contact}) any time."
+            if not again
+            else "I'm still here and listening. What is it like for you when this happens? If "
+            f"things ever feel unsafe, {crisis.name} ({crisis.contact}) is there any time."
         )
     if reason == DETAIL_DECLINED:
         return (

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from theralab.safety.answers import AFFIRMED, affirms, safety_question, says_yes
-from theralab.safety.patterns import assess_text, escalate_in_context, said_when
+from theralab.safety.patterns import WORRIED_SLEEP, assess_text, escalate_in_context, said_when
 from theralab.safety.prefilter import prepare
 from theralab.safety.risk import (
     CRISIS_THRESHOLD,
@@ -297,6 +297,11 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
     capped (no flag for games and fiction, a gentle check-in otherwise). Errors are never
     capped; they do not come through here."""
     kinds = {p.split(":", 1)[1] for p in protective}
+    if WORRIED_SLEEP in kinds:
+        found = _without_mania(found)
+        kinds.discard(WORRIED_SLEEP)
+        if not kinds or found.level is RiskLevel.NONE:
+            return found
     # Games, stories and idioms are only reported for short messages or the sentence that held
     # the cue (the pattern tier scopes them), so they can silence a statistical raise; a
     # supporter's words, history, a negation or ordinary medication talk leave a check-in
@@ -315,6 +320,27 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
         level=cap,
         categories=categories,
         signals=[*found.signals, f"capped_by_context:{found.level.value}->{cap.value}"],
+        detector=found.detector,
+    )
+
+
+def _without_mania(found: RiskAssessment) -> RiskAssessment:
+    """A statistical tier's reading with its mania condition taken back (sleep lost to worry
+    is not mania); a `low` that only the condition raised goes back to `none`."""
+    condition = f"semantic_condition:{RiskCategory.MANIA.value}:"
+    if not any(s.startswith(condition) for s in found.signals):
+        return found
+    signals = [s for s in found.signals if not s.startswith(condition)]
+    categories = [c for c in found.categories if c is not RiskCategory.MANIA]
+    level = found.level
+    if level is RiskLevel.LOW and not any(
+        s.startswith(("semantic:", "semantic_unsure:", "semantic_condition:")) for s in signals
+    ):
+        level, categories = RiskLevel.NONE, []
+    return RiskAssessment(
+        level=level,
+        categories=categories,
+        signals=[*signals, f"held_back:{RiskCategory.MANIA.value}:{WORRIED_SLEEP}"],
         detector=found.detector,
     )
 
