@@ -454,7 +454,9 @@ CUES: tuple[Cue, ...] = (
         r"alive|staying alive|existing|carrying on)|(?:(?:don'?t|do not|can'?t|cannot|never) "
         r"see|(?:whether|if|is) there(?:'s| is)?|not|hardly|little) (?:any |much |a |the )?"
         r"point (?:in |to |of )?(?:living|going on|carrying on|being alive|staying alive|existing|"
-        r"being here)(?! (?:with|about)\b)|what'?s the point (?:of|in) "
+        r"being here)(?! (?:with|about)\b)|what (?:is|'s) the use (?:of|in) (?:living|life|"
+        r"being alive|going on)|no use (?:of|in) (?:living|being alive|going on)|what use is "
+        r"(?:my )?(?:life|living)|what'?s the point (?:of|in) "
         r"(?:living|life|being alive|going on|anything anymore)|tired of (?:living|being alive|"
         r"existing|life)|life (?:isn't|is not|isnt) worth (?:living|it)|don'?t want to "
         r"(?:exist|be alive|live|wake up|be here)(?: anymore| any more)?|can'?t (?:go on|"
@@ -571,7 +573,11 @@ CUES: tuple[Cue, ...] = (
         r"imagining|wonder|wondered)(?: about| of)? (?:how easy it'?d be to |myself |just )?"
         r"(?:swerv\w*|step(?:ping)? (?:off|out|in front)|(?:walk(?:ing)?|run(?:ning)?) (?:out )?"
         r"(?:in front of|into (?:traffic|the road))|jump\w*|go(?:ing)? (?:off|over)|driv(?:e|ing) "
-        r"(?:off|into)|fall(?:ing)? from)|ways (?:people|someone) (?:kill|end)|hurt the least|"
+        r"(?:off|into)|fall(?:ing)? from|(?:steer|crash|veer)(?:ing|ed)? (?:the car |my car |the "
+        r"ute |the truck )?(?:into|off)|(?:walk(?:ing)?|wad(?:e|ing)|swim(?:ming)?) (?:out )?"
+        r"(?:into|out to) (?:the )?(?:sea|ocean|river|lake|waves|water))|ways (?:people|someone) "
+        r"(?:kill|end)|"
+        r"hurt the least|"
         r"(?:staring|stare|look(?:ing)?) at the (?:pills|tablets|meds|rope|gun|bridge|tracks)|"
         r"think about (?:the|his|my dad'?s|her) (?:gun|pills|rope)|keeps? a gun|(?:take|taking) "
         r"(?:some|them|all|the lot) and not wake up)",
@@ -793,7 +799,8 @@ CUES: tuple[Cue, ...] = (
         "harm_others_thought",
         r"\b(?:(?:want(?:ed)? to|wanna|urge to|thoughts? (?:of|about)|"
         r"think(?:ing)? about|fantasi[sz](?:e|ing) about|could) (?:kill(?:ing)?|hurt(?:ing)?|"
-        r"stab(?:bing)?|strangl(?:e|ing)|shoot(?:ing)?|beat(?:ing)? up|smash(?:ing)?) (?:him|"
+        r"stab(?:bing)?|strangl(?:e|ing)|shoot(?:ing)?|beat(?:ing)? up|smash(?:ing)?|shak(?:e|ing)|"
+        r"smother(?:ing)?|suffocat(?:e|ing)) (?:him|"
         r"her|them|my (?:\w+ ){0,2}(?:boss|wife|husband|partner|dad|father|mum|mom|mother|"
         r"brother|sister|son|daughter|baby|kid|neighbou?r|teacher|ex|roommate|flatmate|"
         r"colleague|coworker|manager|landlord|stepdad|stepmum|boyfriend|girlfriend)|"
@@ -1260,6 +1267,9 @@ _LAUGH_AFTER = re.compile(r"[^\w]*(?:lol|lmao|haha|😂|🤣)")
 LAUGHED_OFF = "laughed_off"
 # Someone close died by suicide: a check-in, never the speaker's own thoughts by that alone.
 BEREAVED = "bereaved_by_suicide"
+# Treatment stopped so that death comes (the protocol asks them to call their doctor instead of
+# putting pills out of reach).
+STOPPED_TREATMENT = "stopped_treatment"
 # …or, for a plan, a few words on before the clause ends ("…jump out the window lol"), with no
 # time said ("kms thoughts again lol" stays a disclosure).
 _LAUGH_IN_CLAUSE = re.compile(r"[^.!?]{0,40}?(?:\blol\b|😂|🤣)")
@@ -1972,7 +1982,10 @@ def _own_matches(rx: Prefiltered, t: str) -> list[re.Match[str]]:
 
 # Access to means: a firearm at hand, medication saved up, injection equipment with drugs,
 # a ligature or charcoal bought. Harmless alone (many homes hold a gun); `high` with ideation.
-_GUN = r"(?:guns?|rifles?|shotguns?|handguns?|pistols?|revolvers?|firearms?)"
+_GUN = (
+    r"(?:guns?|rifles?|shotguns?|handguns?|pistols?|revolvers?|firearms?|glocks?|9 ?mm|"
+    r"ar-?15s?|\.(?:22|38|45|357)\b|(?:22|38|45|357) (?:cal(?:ibre|iber)?|magnum)|berettas?)"
+)
 GUN_WORDS = _GUN  # the firearm words, for other readers of the same messages (the protocol)
 # up to two words before the gun ("my old service pistol", "a hunting rifle"), not a tool or a toy
 _GUN_KIND = (
@@ -1983,9 +1996,10 @@ _MEANS_ACCESS = Prefiltered(
     r"\b(?:(?:a|the|my|his|her|our|their|dad'?s|mum'?s|mom'?s|\w+'s) (?:loaded )?"
     + _GUN_KIND
     + _GUN
-    + r"\b[^.!?]{0,40}\b(?:in (?:the|my|our|his|her) (?:house|home|room|closet|wardrobe|drawer|"
-    r"safe|car|garage|nightstand|bedroom|cupboard|attic|basement|shed)|at home|under (?:the|my) "
-    r"bed|(?:is|are|'s) loaded|where the (?:key|code|ammo|bullets)|the (?:key|code|combination))"
+    + r"\b[^.!?]{0,40}\b(?:in (?:the|my|our|his|her) (?:\w+ )?(?:house|home|room|closet|wardrobe|"
+    r"drawer|safe|car|garage|nightstand|bedroom|cupboard|attic|basement|shed|ute|truck|van|glove ?"
+    r"box)|at home|(?:under|behind) (?:the|my) (?:bed|seat)|(?:is|are|'s|stays|kept) loaded|where "
+    r"the (?:key|code|ammo|bullets)|the (?:key|code|combination))"
     r"|(?:there'?s|there is|we have|we'?ve got|i have|i'?ve got|i own|i bought|i got|i keep|"
     r"access to|(?:dad|mum|mom|he|she) (?:keeps|has|owns)) (?:a |an |my |his |her |the |some )?"
     r"(?:still )?(?:loaded )?"
@@ -2186,7 +2200,37 @@ _ENDING_THOUGHT = re.compile(
     r"killing myself|using it|dying)\b"
 )
 # A payout that a death would bring, beside a death staged as an accident.
-_PAYOUT = re.compile(r"\b(?:life insurance|insurance (?:would|will|could) (?:pay|cover)|payout)\b")
+_PAYOUT = re.compile(
+    r"\b(?:life insurance|insurance (?:would|will|could) (?:at least )?(?:pay|cover|clear|sort)|"
+    r"get the (?:life )?insurance|insurance (?:money|pay ?out)|payout)\b"
+)
+# Treatment stopped in secret to let death come ("quietly stopped my heart tablets… nature can
+# take its course"): a way to die, not an overdose. A decision made with the care team (stopping
+# dialysis with the renal team, hospice) is not this.
+_STOPPED_TREATMENT = re.compile(
+    r"\b(?:stopped|quit|stopping|not been|haven'?t been|gave up|skipping|skipped|throwing away|"
+    r"binned|flushed) (?:taking |using |going to )?(?:my |all my |the )?(?:heart|blood pressure|"
+    r"bp|diabetes|diabetic|insulin|kidney|dialysis|transplant|anti-?rejection|epilepsy|seizure|"
+    r"thyroid|blood thinners?|warfarin|chemo\w*|cancer|lithium|antipsychotic)\w*(?: (?:tablets|"
+    r"pills|meds|medication|medicine|injections|treatment|sessions|jabs))?\b"
+)
+_LET_DEATH_COME = re.compile(
+    r"\b(?:nature (?:can|will|to) take its course|take its course|save (?:everyone|them|the "
+    r"family|my family|my kids)(?: the)?|(?:won'?t|will not|not) be (?:around|here) (?:much )?"
+    r"(?:long|longer)|(?:nobody|no one|no-one) knows|on purpose|deliberately|let (?:it|nature|god) "
+    r"(?:happen|decide|take)|(?:end|finish) (?:it|things)|don'?t want to (?:be here|go on|live|"
+    r"wake up)|burden|(?:hope|hoping|so) (?:it|my heart|i) (?:just )?(?:stops|gives out|goes|"
+    r"don'?t wake))"
+)
+_WITH_CARE_TEAM = re.compile(
+    r"\b(?:care team|palliative|hospice|consultant|nephrologist|oncologist|renal team|"
+    r"(?:my|the) (?:doctors?|team|specialist) (?:and i|agreed|said|know|supports?)|we (?:decided|"
+    r"agreed)|advance (?:directive|decision)|end of life care|comfort care|dnr)\b"
+)
+_EASY_THOUGHT = re.compile(
+    r"\b(?:think|thinking|thought|thinkin)(?: about)? (?:how )?(?:easy (?:it (?:would|could) "
+    r"be|it'?d be)|(?:it'?d|it would|it could) be (?:so |really |too )?easy)\b"
+)
 # A question of one's own supply that asks about dying.
 _OWN_LETHAL_ASK = re.compile(
     r"\bmy\b[^.!?]{0,40}\b(?:would it take to (?:die|kill|end it|not wake up)|(?:is|be|are) "
@@ -2636,8 +2680,15 @@ def _assess_text(text: str) -> RiskAssessment:
         and level.at_least(L.LOW)
         and any(c in (C.SUICIDE, C.SELF_HARM) for c in categories)
     )
-    if "staged_accident" in names and _PAYOUT.search(t):
-        # staged for the insurance ("the life insurance would cover the mortgage if I died")
+    if _STOPPED_TREATMENT.search(t) and _LET_DEATH_COME.search(t) and not _WITH_CARE_TEAM.search(t):
+        level = max_level([level, L.HIGH])
+        signals.append(STOPPED_TREATMENT)
+        if C.SUICIDE not in categories:
+            categories.append(C.SUICIDE)
+    if names & {"staged_accident", "method_thoughts"} and _PAYOUT.search(t):
+        # staged for the insurance ("the life insurance would cover the mortgage if I died"), or
+        # a way thought of with what it would pay ("…steering into a truck. they'd get the life
+        # insurance")
         level = max_level([level, L.HIGH])
         signals.append("staged_for_payout")
     # Access to means alongside any ideation is high; with a time, imminent.
@@ -2648,6 +2699,11 @@ def _assess_text(text: str) -> RiskAssessment:
             or _own_matches(_ON_MYSELF, t)
             or _END_IT.search(t)
             or _ENDING_THOUGHT.search(t)
+            # the means and what their death would pay ("the shotgun in the ute… the insurance
+            # would clear the debt"), or how easy it would be ("holding it and thinking it'd be
+            # easy")
+            or _PAYOUT.search(t)
+            or _EASY_THOUGHT.search(t)
         ):
             # "…thinking about using it on myself", "saving up my tablets… i want to end it"
             level = max_level([level, L.IMMINENT if re.search(_SOON, t) else L.HIGH])

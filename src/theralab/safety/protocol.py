@@ -28,6 +28,7 @@ from theralab.safety.patterns import (
     FAMILY_TOO,
     GUN_WORDS,
     PILL_WORDS,
+    STOPPED_TREATMENT,
     SUICIDE_RULE_SIGNALS,
     WEAPON_AND_WAITING,
     normalise,
@@ -524,8 +525,28 @@ _IMAGE_ABUSE_ADULT = " StopNCII.org can help stop intimate images of you spreadi
 # Means kept or a plan to take them, with no act said: the means line, not "what you've taken".
 _KEPT_SIGNALS = frozenset(
     {"means_access", "means_access_with_ideation", "plan_means_time", "pills_plan_not_wake_up",
-     "intent_with_time", "plan_intent", "means_or_preparation_after_risk"}
+     "intent_with_time", "plan_intent", "means_or_preparation_after_risk", "pills_thought"}
 )  # fmt: skip
+# An act the person says did not happen, or not now: "i didn't take them", "i gave them back",
+# "it was last week, not today". The act notes go, and the reply says it heard them.
+_UNDONE = re.compile(
+    r"\b(?:didn'?t|did not|never|haven'?t|have not|hadn'?t) (?:take|took|taken|swallow\w*|"
+    r"do it|do anything)\b|\bgave (?:them|the (?:pills|tablets|meds)|it) (?:all )?back\b|"
+    r"\b(?:it|that) was (?:last (?:week|month|night|year)|yesterday|days ago|weeks ago|a while "
+    r"ago|ages ago),? not (?:today|now|tonight)\b|\bnot today\b[^.!?]{0,20}\blast week\b"
+)
+_UNDONE_NOTE = "+act_undone"
+# A baby the person fears they will hurt (shaking a crying baby): what keeps the baby safe in the
+# next minute, not "move away from the person".
+_BABY = re.compile(
+    r"\b(?:baby|babies|newborn|infant|bub|the little one|colic\w*|cot|crib|(?:screaming|crying) "
+    r"for (?:hours|\w+ hours)|won'?t stop (?:crying|screaming))\b"
+)
+_BABY_LINE = (
+    "If you're with the baby now, please put them down safely on their back in the cot or crib, "
+    "close the door and step away for a few minutes: a crying baby is safe there. Never shake a "
+    "baby. Then call someone to come and help."
+)
 _KEPT_NOTE = "+means_kept"
 # Taken, said as done (not "haven't taken"): "I took the pills I had saved up" is an act.
 _TAKEN = re.compile(
@@ -556,10 +577,25 @@ _NO_MEANS = re.compile(
 _MEANS_SAID = "+means_safety"
 
 
-def means_safety_line(text: str, now: bool = False) -> str:
+def means_safety_line(
+    text: str, now: bool = False, stopped: bool = False, emergency: str = ""
+) -> str:
     """What to do with the means a person named: a gun held by someone else or locked away
     unloaded; pills handed over or taken back to a pharmacy; anything else out of reach. With
-    `now` (the emergency step), put out of reach first of all."""
+    `now` (the emergency step), put out of reach first of all. `stopped`: the way is treatment
+    stopped (`STOPPED_TREATMENT`), so the doctor and starting it again, never "put the pills
+    out of reach"."""
+    if stopped:
+        return (
+            "Stopping treatment you need can make you seriously unwell. Please talk to your "
+            "doctor today about starting it again"
+            + (
+                f", and call {emergency} if you have chest pain, feel faint or can't breathe"
+                if emergency
+                else ""
+            )
+            + "."
+        )
     gun, pills = bool(_GUN_NAMED.search(text)), bool(_PILLS_NAMED.search(text))
     if now and gun:
         return (
@@ -738,6 +774,11 @@ class CrisisProtocol:
         means = bool(set(risk.signals) & _MEANS_SIGNALS)
         # Pills kept or planned, not taken ("i have a bunch of pills saved up", "gonna take them
         # all tonight"): means, not an act, unless an act is said too.
+        if _ACT in self.history and _UNDONE.search(text) and not _TAKEN.search(text):
+            # "i said i didn't take anything": heard, and no longer an act under way
+            self.history = [h for h in self.history if h not in (_ACT, _OVERDOSE_NOTE)]
+            self._note(_UNDONE_NOTE)
+            self._note(_KEPT_NOTE)
         kept = not set(risk.signals) & _ACT_SIGNALS and (
             bool(set(risk.signals) & _KEPT_SIGNALS)
             or bool(_NOT_TAKEN.search(text) and not _TAKEN.search(text))
@@ -768,7 +809,9 @@ class CrisisProtocol:
                     "If you've taken something, don't wait to see how you feel: emergency help "
                     "works best early."
                 )
-            if others:
+            if others and _BABY.search(text):
+                parts.append(_BABY_LINE)
+            elif others:
                 parts.append(
                     "Please move away from the person you're thinking of hurting, and put any "
                     "weapon down and out of reach."
@@ -776,9 +819,18 @@ class CrisisProtocol:
             elif _HEIGHT.search(text):
                 self._note(_HEIGHT_NOTE)
                 parts.append(_HEIGHT_LINE)
-            elif means and (_GUN_NAMED.search(text) or _PILLS_NAMED.search(text)):
+            elif STOPPED_TREATMENT in risk.signals or (
+                means and (_GUN_NAMED.search(text) or _PILLS_NAMED.search(text))
+            ):
                 self._note(_MEANS_SAID)
-                parts.append(means_safety_line(text, now=True))
+                parts.append(
+                    means_safety_line(
+                        text,
+                        now=True,
+                        stopped=STOPPED_TREATMENT in risk.signals,
+                        emergency=emergency,
+                    )
+                )
             elif means:
                 parts.append(
                     "If there's anything near you that you could use to hurt yourself, please "
@@ -883,7 +935,9 @@ class CrisisProtocol:
                     "distance between yourself and it, or ask someone you trust to hold on to it "
                     "for now."
                 )
-            if urgent:
+            if _BABY.search(text):
+                parts.append(_BABY_LINE)
+            elif urgent:
                 parts.append("Could you stay away from the person until you've talked to someone?")
             parts += [
                 "And are you safe yourself: are you having any thoughts of ending your own life?",
@@ -1183,10 +1237,11 @@ class CrisisProtocol:
         named = (
             _GUN_NAMED.search(text) or (_PILLS_NAMED.search(text) and not _TAKEN.search(text))
         ) and not _NO_MEANS.search(text)
-        if (means or named) and _MEANS_SAID not in self.history:
+        stopped = STOPPED_TREATMENT in risk.signals
+        if (means or named or stopped) and _MEANS_SAID not in self.history:
             # means kept or at hand, in the reply that first hears of them
             self._note(_MEANS_SAID)
-            parts.insert(2, means_safety_line(text))
+            parts.insert(2, means_safety_line(text, stopped=stopped, emergency=emergency))
         if "eating_disorder_medical_danger" in risk.signals:
             parts.insert(
                 1,
@@ -1468,10 +1523,24 @@ class CrisisProtocol:
             self._note(_IN_CARE_NOTE)
         in_care = _IN_CARE_NOTE in self.history and not refusing
         first_care = first_care and in_care
+        undone = _UNDONE_NOTE in self.history
+        said = _UNDONE.search(text)
+        if undone and said:
+            told = said.group(0)
+            parts.append(
+                "Thank you for telling me that was then, not now. Even if you feel fine, please "
+                "let a doctor know what you took."
+                if re.search(r"\bwas\b|last week", told)
+                else "Thank you for telling me you gave them back; that was a really good step."
+                if "back" in told
+                else "Thank you for telling me you didn't take anything; I'm sorry I got that "
+                "wrong, and I'm really glad."
+            )
         needs_doctor = (
             "what you've taken can harm your body even if you feel okay right now, and waiting "
             "makes it more dangerous"
-            if RiskCategory.OVERDOSE in risk.categories or _OVERDOSE_NOTE in self.history
+            if (RiskCategory.OVERDOSE in risk.categories or _OVERDOSE_NOTE in self.history)
+            and not undone
             else "you shouldn't be up there alone with this"
             if (_HEIGHT_NOTE in self.history or _HEIGHT.search(text))
             and _HEIGHT_LEFT not in self.history

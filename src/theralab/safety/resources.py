@@ -73,7 +73,9 @@ def directory() -> Resource:
 # US"). "I'm from X" says where they grew up, not where they are.
 _STATED = (
     r"(?:\b(?:i'?m|im|i am|we'?re|we are|i live|we live|i'?ve been|living|staying|based|"
-    r"back home|home|here|currently|stuck)(?:\s+(?!in\b|not\b|never\b|n't\b)[\w']+){0,4}?"
+    r"back home|home|here|currently|stuck|i stay|we stay|i work|working|i study|studying|"
+    r"settled|(?:i|we)(?:'?ve| have) lived|been living)"
+    r"(?:\s+(?!in\b|not\b|never\b|n't\b)[\w']+){0,4}?"
     r"\s+in|\b(?:moved|moving|relocated|come|came|went|gone|flew) (?:back )?(?:home )?to|"
     r"\b(?:calling|texting|writing|messaging|talking to you) from)\s+"
 )
