@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from theralab.safety.patterns import INTRUSIVE_HARM
 from theralab.safety.resources import resources_for
 from theralab.safety.risk import RiskAssessment, RiskCategory
 
@@ -168,6 +169,13 @@ _PERINATAL_OCD = (
     "I'm an AI, and I won't argue with the thoughts or check them for you, because checking "
     "and reassurance tend to make them louder.",
 )
+# The same, at any time of life ("I keep picturing stabbing him… it makes me sick").
+_INTRUSIVE_OCD = (
+    "Unwanted, frightening thoughts like these are far more common than people say, and how "
+    "much they horrify you shows how far they are from what you want.",
+    "I'm an AI, and I won't argue with the thoughts or check them for you, because checking "
+    "and reassurance tend to make them louder.",
+)
 _PERINATAL_REFERRAL = (
     "Please tell your midwife, health visitor or doctor about them: this is very treatable, and "
     "they hear it often."
@@ -207,6 +215,7 @@ class ConditionResponder:
         risk: RiskAssessment,
         condition: str | None = None,
         safety_question: str | None = None,
+        perinatal: bool = False,
     ) -> ConditionReply:
         """The reply for this turn; `safety_question` replaces the closing safety question (the
         guardrail passes its suicide check-in when the conversation also carries that risk)."""
@@ -221,11 +230,14 @@ class ConditionResponder:
             parts[-1] = safety_question
         if condition == "psychosis" and "voices" in risk.signals:
             parts.insert(2, _VOICES)
-        if condition == "ocd" and "perinatal" in risk.signals and n == 0:
-            # unwanted harm thoughts after a birth: said to be common and not who they are,
-            # and the perinatal team named (not only ERP)
-            parts[0], parts[1] = _PERINATAL_OCD
-            parts.insert(-1, _PERINATAL_REFERRAL)
+        new_parent = perinatal or "perinatal" in risk.signals
+        if condition == "ocd" and ((new_parent and n == 0) or INTRUSIVE_HARM in risk.signals):
+            # unwanted harm thoughts (after a birth, or any time): said to be common and not
+            # who they are, never checked or argued with; after a birth the perinatal team is
+            # named (not only ERP)
+            parts[0], parts[1] = _PERINATAL_OCD if new_parent else _INTRUSIVE_OCD
+            if new_parent:
+                parts.insert(-1, _PERINATAL_REFERRAL)
         resources: list[str] = []
         if condition == "eating_disorder":
             table = resources_for(self.locale)

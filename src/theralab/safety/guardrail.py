@@ -42,6 +42,7 @@ from theralab.dialogue.records import AgentSpec, Annotations, GuardRecord, Speak
 from theralab.safety.conditions import ConditionResponder, condition_of
 from theralab.safety.language import UNREAD_LANGUAGE
 from theralab.safety.output_check import OutputVerdict, check_reply
+from theralab.safety.patterns import PERINATAL, normalise
 from theralab.safety.protocol import (
     CONDITION_UNANSWERED,
     DECLINED,
@@ -276,7 +277,7 @@ class GuardedCounselor:
                 return Screened(risk, self._crisis(risk, said))
             condition = condition_of(risk)
             if condition is not None:
-                return Screened(risk, self._condition(risk, condition))
+                return Screened(risk, self._condition(risk, condition, history))
             if (
                 not self.multilingual
                 and risk.level is RiskLevel.LOW
@@ -435,12 +436,22 @@ class GuardedCounselor:
             out.text, decision, strategy=f"crisis_protocol:{out.step}", closes=out.closes
         )
 
-    def _condition(self, risk: RiskAssessment, condition: str) -> Reply:
+    def _condition(
+        self, risk: RiskAssessment, condition: str, history: Sequence[Utterance] = ()
+    ) -> Reply:
         """A clinical reply for a condition below the crisis threshold; the counselor's own
-        reply is not asked for (it would be replaced, not appended to)."""
+        reply is not asked for (it would be replaced, not appended to). The suicide check-in
+        closes it when the conversation carries that risk, unless it was asked lately (then the
+        condition's own "are you safe?"); a new parent anywhere in the conversation gets the
+        perinatal wording."""
         suicide = {RiskCategory.SUICIDE, RiskCategory.SELF_HARM} & set(risk.categories)
+        question, _, asked = self._check_in_asked(history, risk)
+        clients = [normalise(u.text) for u in history if u.speaker is Speaker.CLIENT]
         out = self.conditions.respond(
-            risk, condition, safety_question=check_in(self.locale) if suicide else None
+            risk,
+            condition,
+            safety_question=question if suicide and not asked else None,
+            perinatal=any(PERINATAL.search(t) for t in clients),
         )
         decision = GuardDecision(risk, "normal", "condition", out.resources, step=out.step)
         return self._make(out.text, decision, strategy=f"condition:{out.condition}")

@@ -562,6 +562,19 @@ CUES: tuple[Cue, ...] = (
         L.MODERATE,
         C.SUICIDE,
     ),
+    # Afraid of what they might do ("I am scared of myself", "I don't trust myself tonight"): a
+    # warning sign said plainly
+    _cue(
+        "fears_own_actions",
+        r"\b(?:(?:scared|afraid|frightened|terrified) of myself\b|(?:i'?m|i am|im) (?:so |really "
+        r"|getting |becoming |now )?(?:scared|afraid|frightened|terrified) of (?:what i (?:might|"
+        r"could|would|will|'ll|'d) do(?! (?:to "
+        r"(?:him|her|them|the baby|my (?:son|daughter|baby|kid))))\b)|(?:don'?t|do not|can'?t|"
+        r"cannot) trust myself(?! (?:to (?:cook|drive|remember|say|choose|pick|make|keep|stick)|"
+        r"with (?:money|chocolate|cake|sweets|food|biscuits|my (?:card|phone|credit)))))",
+        L.MODERATE,
+        C.SUICIDE,
+    ),
     _cue(
         "method_thoughts",
         r"\b(?:(?:thought|thinking|think|wondered|wondering|researched|"
@@ -808,8 +821,12 @@ CUES: tuple[Cue, ...] = (
         r"neighbou?r)|someone|somebody|people|everyone)|(?:picture|picturing|imagin(?:e|ing)|"
         r"fantasi[sz]\w*|flash(?:es)? of|thoughts? of|urges? to|visions? of)(?: about)? "
         r"(?:\w+ ){0,2}(?:hitting|hurting|shoving|pushing|stabbing|shaking|strangling|killing|"
-        r"smashing|wrecking|punching|beating|drowning|suffocating|choking) (?!myself|yourself)"
-        r"(?:him|her|them|my|a|the|someone|people|\w+))",
+        r"smashing|wrecking|punching|beating|drowning|suffocating|choking|dropping|throwing) "
+        r"(?!myself|yourself)"
+        r"(?:him|her|them|my|a|the|someone|people|\w+)|(?:scared|afraid|frightened|terrified) of "
+        r"what i (?:might|could|would|will|'ll|'d) do to (?:him|her|them|the baby|my \w+)|"
+        r"(?:stood|standing|stand) over (?:him|her|"
+        r"them|my \w+) with (?:a|the|my) (?:pillow|knife|hammer|bat|gun|cushion))",
         L.MODERATE,
         C.HARM_TO_OTHERS,
     ),
@@ -840,7 +857,8 @@ CUES: tuple[Cue, ...] = (
         r"forced|locks?|locked|threaten(?:s|ed)|strangle[sd]?|shov(?:es|ed)|push(?:es|ed)|"
         r"takes? all my money|won'?t let me (?:leave|eat|see|go out)) (?:me|my|us)|"
         r"(?:i(?:'m| am) (?:being )?|being )(?:abused|beaten|hit|raped|molested|hurt at "
-        r"home)\b|afraid (?:to go|of going) home|scared (?:of|to be around) (?:my|him|her)|"
+        r"home)\b|afraid (?:to go|of going) home|scared (?:of|to be around) (?:my(?!self)|"
+        r"him(?!self)|her(?!self))|"
         r"(?:he|she) (?:said|says|threatened|swore) (?:he|she)(?:'ll| will| would|'d) "
         r"(?:kill|hurt) me|bruises? (?:from|he|she|where)|domestic (?:violence|abuse)|"
         r"(?:he|she|they|my (?:\w+ )?(?:dad|father|mum|mom|stepdad|partner|husband|wife|"
@@ -1265,6 +1283,26 @@ _LAUGH_AFTER = re.compile(r"[^\w]*(?:lol|lmao|haha|😂|🤣)")
 # speech, maybe a test of whether anyone asks. Not a crisis, but not nothing either: a check-in
 # (`low`), with the learned tier held to it.
 LAUGHED_OFF = "laughed_off"
+INTRUSIVE_HARM = "intrusive_harm"
+COMMAND_ABOUT_BABY = "command_about_baby"
+_UNWANTED_HARM = re.compile(
+    r"\b(?:makes? me (?:feel )?(?:sick|ill)|horrif\w*|disgust\w*|repuls\w*|terrif\w*|i "
+    r"(?:would|'d|will) never (?:act|do|hurt|harm)|the (?:thoughts?|images?) (?:sickens?|"
+    r"won'?t go away)|(?:hid|hidden|hide|hiding|put away|locked away) (?:all )?(?:the |my )?"
+    r"(?:knives|knife|scissors|sharp)|am i (?:a )?(?:monster|bad (?:mum|mom|mother|dad|father|"
+    r"person)|dangerous|evil|psychopath)|unwanted|intrusive|pops? into my head|out of nowhere)"
+)
+_HARM_WANTED = re.compile(
+    r"\b(?:want(?:ed)? to (?:hurt|kill|stab|shake|harm|hit|smother)|wanna|going to (?:hurt|kill|"
+    r"stab|do it)|gonna|planning|deserves?|make (?:him|her|them) pay|get back at|revenge|"
+    r"(?:he|she|they) had it coming|(?:screaming|shouting|yelling) at me|angry|anger|rage|"
+    r"furious|pissed|so mad|annoy\w*|winds? me up)\b"
+)
+_DISOWNED = re.compile(
+    r"\b(?:i (?:would|'d|will) never (?:act on|do|hurt|harm)|(?:the )?thoughts? (?:horrif|"
+    r"terrif|disgust|sicken)\w*|am i (?:a )?(?:monster|bad (?:mum|mom|mother|dad|father|person)|"
+    r"dangerous|evil))"
+)
 # Someone close died by suicide: a check-in, never the speaker's own thoughts by that alone.
 BEREAVED = "bereaved_by_suicide"
 # Treatment stopped so that death comes (the protocol asks them to call their doctor instead of
@@ -1280,7 +1318,8 @@ _IDIOMS = Prefiltered(
     r"\b(?:(?:is|are|'s|'re|will|gonna|going to) (?:literally |actually )?kill (?:me|us)\b|"
     r"(?:is|are|was) killing me|could (?:murder|kill) (?:a|an|some|for)|dying (?:to|for)\b|"
     r"to die for|died laughing|dead tired|bored to death|scared to death|shoot me now|"
-    r"kill(?:ing|ed)? it\b|kill (?:some )?time|over my dead body|i'?m dead\b|"
+    r"kill(?:ing|ed)? it\b|kill (?:some )?time|over my dead body|i'?m dead\b|i'?m ded\b|"
+    r"(?:i )?literally died\b|literally dying\b|"
     r"nearly died (?:laughing|of)|drop dead|make a killing|killer (?:workout|app|view))"
 )
 _EARNEST = Prefiltered(r"\b(?:for real|not joking|i mean it|seriously|no joke|fr fr|deadass)\b")
@@ -1533,7 +1572,17 @@ _MINOR_PARTS = (
     r"\b(?:i'?m|i am|we'?re (?:both |all )?) ?(?:only |just |a |an )?" + _AGE_WORD + r"(?:[- ]"
     r"(?:years?|yrs?)[- ]old| ?y/?o\b| yo\b)?" + _AGE_END,
     r"(?:^|(?<=[.!?]\s)|(?<=\bme )|(?<=\bi ))" + _AGE_WORD + r" ?(?:y/?o|yrs? old|years old)\b",
-    r"\b(?:i'?m|i am) in (?:the )?(?:[4-9]th|1[0-2]th) grade",
+    r"\b(?:i'?m|i am|we'?re|were|we are) (?:both |all )?in (?:the )?(?:[4-9]th|1[0-2]th) grade",
+    # "I am in 10th standard", "class 9 student", "my board exams" (India)
+    r"\b(?:i'?m|i am|we'?re|we are) (?:both |all )?in (?:the )?(?:(?:[5-9]th|1[0-2]th) "
+    r"(?:standard|std|class)|(?:class|std|standard) (?:[5-9]|1[0-2]))\b|\b(?:i have|i'?ve got|"
+    r"i'?m (?:giving|writing|sitting)) (?:my )?(?:10th |12th )?board exams?\b",
+    # "13f. everyone at school…", "15m here" as a message opens
+    r"^(?:1[0-7] ?[mf]|[mf] ?1[0-7])(?:[.,:;)]| here\b| and\b)",
+    # "my mate in my year 10 class"
+    _NOT_MY_SCHOOL_YEAR
+    + r"[^.!?]*?\bin my (?:year|yr|grade) ?(?:[4-9]|1[0-2]|13) (?:class|form|tutor group|maths|"
+    r"english)\b",
     r"\b(?:i'?m|i am) (?:a |an )?(?:freshman|sophomore|junior|senior) in high school",
     r"\b(?:i'?m|i am|i'?m still|currently) (?:in|at) (?:middle|junior high|high|secondary|primary|"
     r"elementary) school",
@@ -2227,6 +2276,16 @@ _WITH_CARE_TEAM = re.compile(
     r"(?:my|the) (?:doctors?|team|specialist) (?:and i|agreed|said|know|supports?)|we (?:decided|"
     r"agreed)|advance (?:directive|decision)|end of life care|comfort care|dnr)\b"
 )
+_TOLD_WHAT_TO_DO = re.compile(
+    r"\b(?:tell(?:s|ing)?|told|order\w*|want(?:s|ing)?|instruct\w*) me (?:what )?(?:i (?:have|"
+    r"need|must|am meant) to|to) (?:do )?(?:to|with) (?:him|her|them|the baby|my baby|my (?:son|"
+    r"daughter))\b"
+)
+# What tells them, when it is no person: the TV, the radio, signs, messages, voices.
+_UNSEEN_TELLER = re.compile(
+    r"\b(?:the (?:tv|telly|television|radio|signs?|messages?|numbers|lights|walls|news)|voices?|"
+    r"god|the devil|angels?|demons?)\b[^.!?]{0,40}\b(?:tell|told|order|want|instruct)"
+)
 _EASY_THOUGHT = re.compile(
     r"\b(?:think|thinking|thought|thinkin)(?: about)? (?:how )?(?:easy (?:it (?:would|could) "
     r"be|it'?d be)|(?:it'?d|it would|it could) be (?:so |really |too )?easy)\b"
@@ -2329,6 +2388,7 @@ _PERINATAL = Prefiltered(
     r"six) (?:days?|weeks?|months?) old|gave birth|postpartum|post-partum|since (?:the|my) "
     r"(?:baby|birth)|(?:new|first-time) (?:mum|mom|mother|dad|parent))\b"
 )
+PERINATAL = _PERINATAL  # a new parent, for readers of a whole conversation (the guardrail)
 _LGBTQ = Prefiltered(
     r"\bi'?m (?:\d+ and |a )?(?:gay|lesbian|bi|bisexual|trans|transgender|queer|nonbinary|"
     r"non-binary|enby|pan|pansexual)\b|\b(?:i )?came out\b|\bcoming out\b|\bmy (?:sexuality|"
@@ -2638,6 +2698,22 @@ def _assess_text(text: str) -> RiskAssessment:
                 categories.append(c)
     # An attempt mentioned as history is a risk factor, not current risk.
     names = {h.cue.name for h in hits}
+    intrusive = bool(_UNWANTED_HARM.search(t)) and not _HARM_WANTED.search(t)
+    if "harm_others_thought" in names and intrusive:
+        # Images of harming someone loved that horrify the person and that they guard against
+        # ("I keep picturing stabbing him… it makes me sick, I've hidden the knives"): intrusive
+        # thoughts (OCD), not intent. The condition reply, with a safety question; a learned
+        # tier's raise is held to it.
+        hits = [h for h in hits if h.cue.name != "harm_others_thought"]
+        names.discard("harm_others_thought")
+        level = max_level([*(h.cue.level for h in hits), L.LOW])
+        categories = [c for c in categories if c is not C.HARM_TO_OTHERS]
+        categories += [c for c in (C.OCD,) if c not in categories]
+        signals = [s for s in signals if s != "harm_others_thought"]
+        signals += [INTRUSIVE_HARM, f"protective:{INTRUSIVE_HARM}"]
+    elif not hits and intrusive and _DISOWNED.search(t):
+        # "I would never act on it, the thought horrifies me": said of such thoughts, no cue
+        signals.append(f"protective:{INTRUSIVE_HARM}")
     # A yes to a question someone asked ("the nurse asked me if I wanted to hurt myself. I said
     # yes") is now, not history ("asked me if" also opens a recovery story).
     answered = not _ASKED_LONG_AGO.search(t) and any(
@@ -2685,6 +2761,17 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.append(STOPPED_TREATMENT)
         if C.SUICIDE not in categories:
             categories.append(C.SUICIDE)
+    if (
+        (names & {"psychosis", "delusion", "voices", "dead_belief"} or _UNSEEN_TELLER.search(t))
+        and _PERINATAL.search(t)
+        and _TOLD_WHAT_TO_DO.search(t)
+    ):
+        # after a birth, a voice or a sign telling them what to do to the baby: postpartum
+        # psychosis with the baby in danger ("messages in the TV telling me what I have to do
+        # to him tonight")
+        level = max_level([level, L.IMMINENT if re.search(_SOON, t) else L.HIGH])
+        signals.append(COMMAND_ABOUT_BABY)
+        categories += [c for c in (C.HARM_TO_OTHERS,) if c not in categories]
     if names & {"staged_accident", "method_thoughts"} and _PAYOUT.search(t):
         # staged for the insurance ("the life insurance would cover the mortgage if I died"), or
         # a way thought of with what it would pay ("…steering into a truck. they'd get the life
@@ -2775,8 +2862,10 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.append("means_question_about_other" if asked_of_other else "means_question")
     means = None if asked_of_other else MEANS_INQUIRY.search(t)
     asks_means = bool(means) or "means_question" in signals
-    if asks_means and level.at_least(L.LOW):
-        level = max_level([level, L.HIGH])  # a method or means question alongside risk
+    if asks_means and level.at_least(L.LOW) and INTRUSIVE_HARM not in signals:
+        # a method or means question alongside risk (not "am I a monster?" after unwanted
+        # images of harm)
+        level = max_level([level, L.HIGH])
         signals.append("means_with_risk")
     elif "means_question" in signals and _OWN_LETHAL_ASK.search(t):
         # "how many of my sleeping tablets would it take to die": a lethality question about

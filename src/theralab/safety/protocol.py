@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from theralab.safety.answers import AFFIRMED
 from theralab.safety.patterns import (
+    COMMAND_ABOUT_BABY,
     COMMAND_HEARD,
     CUES,
     DELUSIONAL_THREAT,
@@ -116,7 +117,7 @@ _HARM_OTHERS_SIGNALS = frozenset(
     c.name
     for c in CUES
     if RiskCategory.HARM_TO_OTHERS in c.categories and c.name not in _COMMAND_SIGNALS
-) | {WEAPON_AND_WAITING, FAMILY_TOO, DELUSIONAL_THREAT}
+) | {WEAPON_AND_WAITING, FAMILY_TOO, DELUSIONAL_THREAT, COMMAND_ABOUT_BABY}
 _OTHERS_STEPS = frozenset({"harm_to_others", "harm_to_others_next"})
 _ABUSE_SIGNALS = frozenset({"abuse", "abuse_danger_now", "sextortion", "grooming"})
 _ABUSE_STEPS = frozenset({"abuse_safety", "abuse_danger", "abuse_next"})
@@ -542,6 +543,11 @@ _BABY = re.compile(
     r"\b(?:baby|babies|newborn|infant|bub|the little one|colic\w*|cot|crib|(?:screaming|crying) "
     r"for (?:hours|\w+ hours)|won'?t stop (?:crying|screaming))\b"
 )
+# Told what to do to the baby (postpartum psychosis): another adult with the baby now.
+_BABY_WITH_ADULT = (
+    "If you're with the baby now, please put them down safely in the cot and ask another adult "
+    "to be with the baby straight away, while you get help."
+)
 _BABY_LINE = (
     "If you're with the baby now, please put them down safely on their back in the cot or crib, "
     "close the door and step away for a few minutes: a crying baby is safe there. Never shake a "
@@ -809,7 +815,9 @@ class CrisisProtocol:
                     "If you've taken something, don't wait to see how you feel: emergency help "
                     "works best early."
                 )
-            if others and _BABY.search(text):
+            if others and COMMAND_ABOUT_BABY in risk.signals:
+                parts.append(_BABY_WITH_ADULT)
+            elif others and _BABY.search(text):
                 parts.append(_BABY_LINE)
             elif others:
                 parts.append(
