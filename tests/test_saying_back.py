@@ -206,3 +206,10 @@ def test_single_quoted_words_keep_their_pronouns() -> None:
     assert to_second_person("my dogs' bowls are empty and I can't face it") == (
         "your dogs' bowls are empty and you can't face it"
     )
+
+
+def test_times_written_with_am_keep_their_am() -> None:
+    """A time like 3am was turned into "3are" with the pronouns (black-box test, 2026-12-07,
+    fifth session)."""
+    said = to_second_person("I lie awake until 3am and I am up again at 7am")
+    assert said == "you lie awake until 3am and you are up again at 7am"

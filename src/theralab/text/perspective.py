@@ -79,8 +79,10 @@ def to_second_person(sentence: str) -> str:
             out.append(tok)  # inside quotation marks, or a word spelt letter by letter
             prev_word = low
             continue
-        if not tok[0].isalpha() and tok[0] != "'":
-            out.append(tok)
+        if (not tok[0].isalpha() and tok[0] != "'") or (
+            m.start() and text[m.start() - 1].isdigit()
+        ):
+            out.append(tok)  # not a word, or the end of one that starts with a digit ("3am")
             continue
         if low in _FIRST_TO_SECOND:
             new = _FIRST_TO_SECOND[low]
