@@ -1298,6 +1298,15 @@ _HARM_WANTED = re.compile(
     r"(?:he|she|they) had it coming|(?:screaming|shouting|yelling) at me|angry|anger|rage|"
     r"furious|pissed|so mad|annoy\w*|winds? me up)\b"
 )
+_DISOWNED_HINT = re.compile(r"never|horrif|terrif|disgust|sicken|am i")
+_STOPPED_HINT = re.compile(r"stop|quit|gave up|skip|not been|haven|throwing|binned|flushed")
+
+
+def _intrusive(t: str) -> bool:
+    """Unwanted images of harm, with horror or guarding against them, and nothing wanted."""
+    return bool(_UNWANTED_HARM.search(t)) and not _HARM_WANTED.search(t)
+
+
 _DISOWNED = re.compile(
     r"\b(?:i (?:would|'d|will) never (?:act on|do|hurt|harm)|(?:the )?thoughts? (?:horrif|"
     r"terrif|disgust|sicken)\w*|am i (?:a )?(?:monster|bad (?:mum|mom|mother|dad|father|person)|"
@@ -2698,8 +2707,7 @@ def _assess_text(text: str) -> RiskAssessment:
                 categories.append(c)
     # An attempt mentioned as history is a risk factor, not current risk.
     names = {h.cue.name for h in hits}
-    intrusive = bool(_UNWANTED_HARM.search(t)) and not _HARM_WANTED.search(t)
-    if "harm_others_thought" in names and intrusive:
+    if "harm_others_thought" in names and _intrusive(t):
         # Images of harming someone loved that horrify the person and that they guard against
         # ("I keep picturing stabbing him… it makes me sick, I've hidden the knives"): intrusive
         # thoughts (OCD), not intent. The condition reply, with a safety question; a learned
@@ -2711,7 +2719,7 @@ def _assess_text(text: str) -> RiskAssessment:
         categories += [c for c in (C.OCD,) if c not in categories]
         signals = [s for s in signals if s != "harm_others_thought"]
         signals += [INTRUSIVE_HARM, f"protective:{INTRUSIVE_HARM}"]
-    elif not hits and intrusive and _DISOWNED.search(t):
+    elif not hits and _DISOWNED_HINT.search(t) and _DISOWNED.search(t) and _intrusive(t):
         # "I would never act on it, the thought horrifies me": said of such thoughts, no cue
         signals.append(f"protective:{INTRUSIVE_HARM}")
     # A yes to a question someone asked ("the nurse asked me if I wanted to hurt myself. I said
@@ -2756,7 +2764,12 @@ def _assess_text(text: str) -> RiskAssessment:
         and level.at_least(L.LOW)
         and any(c in (C.SUICIDE, C.SELF_HARM) for c in categories)
     )
-    if _STOPPED_TREATMENT.search(t) and _LET_DEATH_COME.search(t) and not _WITH_CARE_TEAM.search(t):
+    if (
+        _STOPPED_HINT.search(t)
+        and _STOPPED_TREATMENT.search(t)
+        and _LET_DEATH_COME.search(t)
+        and not _WITH_CARE_TEAM.search(t)
+    ):
         level = max_level([level, L.HIGH])
         signals.append(STOPPED_TREATMENT)
         if C.SUICIDE not in categories:
