@@ -142,6 +142,17 @@ def test_a_friend_who_said_she_will_take_her_dads_pills_tonight_is_her_emergency
 @pytest.mark.parametrize(
     "text",
     [
+        "my mum said she'll take her tablets tonight after dinner",
+        "my friend said she's going to take her meds tonight, she forgot this morning",
+    ],
+)
+def test_someone_taking_their_own_medicine_tonight_is_not_that(text: str) -> None:
+    assert Screener([PatternTier()]).assess(text).level is L.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "I am in 10th standard and my board exams are next month. I want to die.",
         "13f. everyone at school hates me and i want to die",
         "16m here, cutting again",

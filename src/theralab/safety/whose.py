@@ -248,7 +248,8 @@ _QUOTED = re.compile(
 # 'tonight's the night'", "she has a razor blade and she's going to use it tonight").
 _THEIR_MEANS = re.compile(
     r"\b" + _SUBJECT + r"\b[^.!?]{0,60}\b(?:has|had|got|holding|bought|took|taken|texted me|"
-    r"sent me|showed me|snapchatted me|use|using|take|taking|swallow|swallowing|overdose on)\b"
+    r"sent me|showed me|snapchatted me|use|using|overdose on|(?:take|taking|swallow|swallowing) "
+    r"(?:all|the lot|them all|every|a bunch|a load|loads|enough|(?:her|his|their) \w+'s))\b"
     r"[^.!?]{0,40}\b(?:pills|tablets|meds|razors?|"
     r"razor blades?|blades?|knife|rope|gun|rifle|pistol|shotgun|bottle of \w+)\b"
 )
