@@ -157,3 +157,13 @@ def test_an_act_said_to_be_in_the_past_or_not_done_is_heard() -> None:
 )
 def test_where_a_person_lives_now_chooses_the_lines(text: str, country: str) -> None:
     assert stated_country(text) == country
+
+
+def test_a_wound_still_bleeding_keeps_its_first_aid_whatever_else_was_not_taken() -> None:
+    replies = talk(
+        guarded("cbt", "en-GB"),
+        "i cut really deep and it won't stop bleeding",
+        "i didn't take anything, it's just the cut and it's still bleeding",
+    )
+    assert "Press firmly on the wound" in replies[1].text
+    assert "you didn't take anything" not in replies[1].text

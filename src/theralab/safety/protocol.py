@@ -531,8 +531,8 @@ _KEPT_SIGNALS = frozenset(
 # An act the person says did not happen, or not now: "i didn't take them", "i gave them back",
 # "it was last week, not today". The act notes go, and the reply says it heard them.
 _UNDONE = re.compile(
-    r"\b(?:didn'?t|did not|never|haven'?t|have not|hadn'?t) (?:take|took|taken|swallow\w*|"
-    r"do it|do anything)\b|\bgave (?:them|the (?:pills|tablets|meds)|it) (?:all )?back\b|"
+    r"\b(?:didn'?t|did not|never|haven'?t|have not|hadn'?t) (?:take|took|taken|swallow\w*)"
+    r"\b|\bgave (?:them|the (?:pills|tablets|meds)|it) (?:all )?back\b|"
     r"\b(?:it|that) was (?:last (?:week|month|night|year)|yesterday|days ago|weeks ago|a while "
     r"ago|ages ago),? not (?:today|now|tonight)\b|\bnot today\b[^.!?]{0,20}\blast week\b"
 )
@@ -780,8 +780,14 @@ class CrisisProtocol:
         means = bool(set(risk.signals) & _MEANS_SIGNALS)
         # Pills kept or planned, not taken ("i have a bunch of pills saved up", "gonna take them
         # all tonight"): means, not an act, unless an act is said too.
-        if _ACT in self.history and _UNDONE.search(text) and not _TAKEN.search(text):
-            # "i said i didn't take anything": heard, and no longer an act under way
+        if (
+            _OVERDOSE_NOTE in self.history
+            and _UNDONE.search(text)
+            and not _TAKEN.search(text)
+            and not _WORSE.search(text)
+        ):
+            # "i said i didn't take anything": heard, and no longer an act under way (an
+            # ingestion only: a wound said to be bleeding keeps its first aid)
             self.history = [h for h in self.history if h not in (_ACT, _OVERDOSE_NOTE)]
             self._note(_UNDONE_NOTE)
             self._note(_KEPT_NOTE)
