@@ -104,6 +104,10 @@ def test_a_no_or_an_old_yes_to_someone_elses_question_stays_below_the_protocol(
     assert not level(text).at_least(MODERATE)
 
 
+def test_asking_someone_else_about_ones_own_wish_is_still_ones_own() -> None:
+    assert level("I asked my GP if it's normal to want to die every day").at_least(MODERATE)
+
+
 def test_a_helper_asking_a_friend_who_said_no_is_not_the_helpers_own_risk() -> None:
     found = assess_text("i asked my flatmate if he wanted to die and he said no")
     assert not found.level.at_least(MODERATE)

@@ -1398,8 +1398,11 @@ _THIRD_PARTY = Prefiltered(
 )
 _FIRST_PERSON_CLAUSE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself)\b")
 _REPORTED_QUESTION = re.compile(
-    r"\b(?:asked|asking|asks|ask) (?:me |(?:her|him|them|my \w+) )?(?:earlier |again |today )?"
-    r"(?:if|whether)\b[^.?!]*$"
+    r"\b(?:asked|asking|asks|ask) (?:me )?(?:earlier |again |today )?(?:if|whether)\b[^.?!]*$|"
+    # a helper's question about the other person ("I asked her if she wanted to die"), not one
+    # the speaker asked about themselves ("I asked my GP if it's normal to want to die")
+    r"\b(?:asked|asking|asks|ask) (?:her|him|them|my \w+) (?:earlier |again |today )?(?:if|"
+    r"whether) (?:she|he|they)\b[^.?!]*$"
 )
 _DEATH_BY_SUICIDE = re.compile(
     r"\b(?:died|death|deaths|lost(?: \w+){0,3}|killed (?:him|her|them)sel\w+|took (?:his|her|"
