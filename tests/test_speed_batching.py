@@ -280,3 +280,45 @@ def test_the_store_is_detached_after_the_command(
     monkeypatch.setenv(ENV, "0")
     with disk_cache() as store:
         assert store is None
+
+
+def test_a_store_locked_while_others_open_it_is_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several processes opening a new store at once: switching it to WAL can answer
+    "database is locked" without waiting, and the store had switched itself off for good
+    (seen in `make test` on 2026-12-07: 300 vectors of one writer lost)."""
+    import sqlite3
+
+    real_open = EmbeddingStore._open
+    calls = {"n": 0}
+
+    def locked_twice(self: EmbeddingStore) -> sqlite3.Connection:
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            raise sqlite3.OperationalError("database is locked")
+        return real_open(self)
+
+    monkeypatch.setattr(EmbeddingStore, "_open", locked_twice)
+    store = EmbeddingStore(tmp_path / "e.sqlite", DIM)
+    store.put_many("m", [("text", vectors(1)[0])])
+    assert calls["n"] == 3 and not store._broken
+    assert "text" in store.get_many("m", ["text"])
+
+
+def test_a_store_that_cannot_be_opened_switches_off_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    calls = {"n": 0}
+
+    def corrupt(self: EmbeddingStore) -> sqlite3.Connection:
+        calls["n"] += 1
+        raise sqlite3.DatabaseError("file is not a database")
+
+    monkeypatch.setattr(EmbeddingStore, "_open", corrupt)
+    store = EmbeddingStore(tmp_path / "e.sqlite", DIM)
+    store.put_many("m", [("text", vectors(1)[0])])
+    assert calls["n"] == 1 and store._broken
+    assert store.get_many("m", ["text"]) == {}

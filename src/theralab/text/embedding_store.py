@@ -18,9 +18,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import random
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 ENV = "THERALAB_EMBEDDING_CACHE"
 MAX_VECTORS = 250_000  # ≈ 400 MB at 384 float32 per vector
 _CHUNK = 500  # keys per lookup query (SQLite's variable limit is far above)
+_OPEN_ATTEMPTS = 20  # a new store opened by several processes at once (`_connect`)
 
 
 def default_path() -> Path | None:
@@ -61,20 +64,38 @@ class EmbeddingStore:
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and not self._broken:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS vectors (encoder TEXT NOT NULL, "
-                    "key BLOB NOT NULL, vector BLOB NOT NULL, UNIQUE (encoder, key))"
-                )
-                db.commit()
-                self._db = db
-            except (sqlite3.Error, OSError) as exc:
-                self._switch_off(exc)
+            for attempt in range(_OPEN_ATTEMPTS):
+                try:
+                    self._db = self._open()
+                    break
+                except sqlite3.OperationalError as exc:
+                    # Several processes opening a new store at once: switching the journal to
+                    # WAL can answer "database is locked" at once, without waiting for the busy
+                    # timeout. Try again shortly; anything else, or still locked, switches off.
+                    if "locked" not in str(exc) or attempt == _OPEN_ATTEMPTS - 1:
+                        self._switch_off(exc)
+                        break
+                    time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
+                except (sqlite3.Error, OSError) as exc:
+                    self._switch_off(exc)
+                    break
         return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (encoder TEXT NOT NULL, "
+                "key BLOB NOT NULL, vector BLOB NOT NULL, UNIQUE (encoder, key))"
+            )
+            db.commit()
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def _switch_off(self, exc: BaseException) -> None:
         if not self._broken:
