@@ -173,3 +173,57 @@ def test_the_same_words_from_adults_are_not(text: str) -> None:
 def test_literally_died_of_embarrassment_is_an_idiom() -> None:
     found = assess_text("im ded 💀 my dad walked in while i was dancing lmao i literally died")
     assert found.level is L.NONE and "protective:idiom" in found.signals
+
+
+# --- later in the session: a young helper, a threat at home, a question in the protocol -----
+
+
+def test_a_teenager_worried_about_a_parent_is_told_to_bring_in_an_adult() -> None:
+    (reply,) = talk(
+        guarded("cbt", "en-NZ"),
+        "im 14. since my mum died my dad keeps saying he doesn't want to be here anymore and "
+        "i'm scared to go to school and leave him",
+    )
+    assert "tell an adult you trust today" in reply.text
+    assert "school counsellor" in reply.text
+    # an adult helper is not told so
+    (adult,) = talk(
+        guarded("cbt", "en-NZ"),
+        "my dad keeps saying he doesn't want to be here anymore and I'm scared to leave him",
+    )
+    assert "tell an adult you trust today" not in adult.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my stepdad is going to hit me when he sees my grades",
+        "if I fail again father will beat me",
+    ],
+)
+def test_a_parents_threat_of_violence_is_abuse(text: str) -> None:
+    assert C.ABUSE in assess_text(text).categories
+
+
+@pytest.mark.parametrize(
+    "text", ["my mum will kill me if she finds out", "my brother will beat me at chess again"]
+)
+def test_the_idiom_and_a_game_are_not(text: str) -> None:
+    assert C.ABUSE not in assess_text(text).categories
+
+
+def test_the_eating_reply_does_not_claim_feelings_nobody_said() -> None:
+    (reply,) = talk(guarded("cbt"), "I only let myself eat 400 calories a day now")
+    assert "eating has become really painful" not in reply.text
+    assert "calorie" in reply.text.lower() and "doctor" in reply.text.lower()
+
+
+def test_what_is_a_safety_plan_is_answered() -> None:
+    replies = talk(
+        guarded("cbt"),
+        "i keep thinking about killing myself",
+        "no plan, just the thoughts",
+        "what's a safety plan?",
+    )
+    assert "A safety plan is a short list" in replies[2].text
+    assert "911" in replies[2].text

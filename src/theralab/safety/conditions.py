@@ -143,8 +143,8 @@ _OCD = (
 )
 _EATING = (
     (
-        "It sounds like eating has become really painful, and those feelings about your body are "
-        "heavy to carry.",
+        "It sounds like food, eating and your body are taking up a lot of your thoughts, and that "
+        "can be really hard to carry.",
         "I'm an AI, and I won't give meal plans, calorie or weight targets, because they can pull "
         "you further into this.",
         "How long have you been feeling this way about food?",

@@ -48,6 +48,7 @@ from theralab.safety.protocol import (
     DECLINED,
     DETAIL_DECLINED,
     RISK_UNANSWERED,
+    YOUNG,
     CrisisProtocol,
     check_in,
     check_in_again,
@@ -366,6 +367,8 @@ class GuardedCounselor:
         """The check-in (for a worried helper, the helper's line), how many turns the counselor
         has had, and whether one of its last `CHECK_IN_RECENT` turns said it."""
         kinds = [s.removeprefix(OTHER_AT_RISK) for s in risk.signals if s.startswith(OTHER_AT_RISK)]
+        if RiskCategory.MINOR in risk.categories:
+            kinds.append(YOUNG)
         question = (
             helper_check_in(self.locale, kinds)
             if risk.whose is Whose.OTHER

@@ -348,6 +348,18 @@ _LAUGHED = re.compile(r"\blol\b|\bjk\b|\U0001f602|\U0001f923|\U0001f480")
 # The protocol's steps for a worried helper (the risk named is someone else's).
 HELPER_STEPS = frozenset({"helper", "helper_next"})
 _HELP_CALLED_NOTE = "+help_called"
+# A helper who said they are under 18: not theirs to carry alone (`helper_check_in`'s kind).
+YOUNG = "young"
+# "what is a safety plan?", "what's that?" after the offer of one
+_ASKS_PLAN = re.compile(
+    r"\bwhat(?:'?s| is| does| do you mean by)(?: a| the| this| that)? safety plan\b|\bsafety plan\b"
+    r"[^.!?]{0,20}\bwhat(?:'?s| is) that\b|\bhow (?:does|do) (?:a )?safety plans? work\b"
+)
+_YOUNG_HELPER = (
+    "This is a lot for you to carry, and you shouldn't have to carry it on your own: please tell "
+    "an adult you trust today, like another relative, a teacher, a school counsellor or a "
+    "doctor, and if they might act soon, wake or call an adult near you now."
+)
 _ASKED_NOTE = "+helper_asked"
 _SECRET_NOTE = "+secret"
 # A helper sworn to secrecy, at a check-in or in the helper's steps.
@@ -725,6 +737,13 @@ class CrisisProtocol:
                     + "; or ".join(r.line() for r in texting[:2])
                     + "."
                 )
+        if _ASKS_PLAN.search(text):
+            answers.append(
+                "A safety plan is a short list, in your own words, for the hardest moments: the "
+                "signs that things are getting bad, what helps you get through, people and places "
+                "that help, who you can call, and how to keep anything you could use out of "
+                "reach."
+            )
         if _ASKS_FREE.search(text):
             answers.append(
                 "The crisis lines findahelpline.com lists are free."
@@ -1352,6 +1371,9 @@ class CrisisProtocol:
                 "Thank you for reaching out for them. It's right to take what they told you "
                 "seriously, and it's a sign of trust that they told you.",
             ]
+            if RiskCategory.MINOR in risk.categories:
+                # a young helper: an adult carries this with them, today
+                parts.append(_YOUNG_HELPER)
             if urgent:
                 parts.append(danger)
             parts += reach
@@ -1710,7 +1732,8 @@ def helper_check_in(locale: str | None, kinds: Sequence[str] = ()) -> str:
     """Added to a counselor's reply at `low` when the risk is someone else's (a worried helper):
     how to ask, and a line that advises helpers, instead of asking the helper about themselves.
     `kinds` are what the helper reported (`other_at_risk:<kind>`): self-harm is named as a sign
-    of struggle, and a promise of secrecy as one that need not hold."""
+    of struggle, a promise of secrecy as one that need not hold, and a helper under 18 (`YOUNG`)
+    is told to bring in an adult."""
     crisis = resources_for(locale).crisis_line()
     parts = []
     if "self_harm" in kinds:
@@ -1720,6 +1743,8 @@ def helper_check_in(locale: str | None, kinds: Sequence[str] = ()) -> str:
         )
     if "secret" in kinds:
         parts.append(SECRECY_LINE)
+    if YOUNG in kinds:
+        parts.append(_YOUNG_HELPER)
     parts.append(
         "If you're worried about their safety, it's okay to ask them directly whether they're "
         "thinking about suicide: asking doesn't put the idea in their head. "
