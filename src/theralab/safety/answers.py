@@ -69,7 +69,6 @@ _YES = re.compile(
     r"it'?s there|they'?re there|they come and go|it comes and goes|only when|who doesn'?t|"
     r"doesn'?t everyone|ngl|not gonna lie)\b"
 )
-# "but", "though", "well": a no that turns into a yes.
 # "but", "though", "well": a no that turns into a yes; "just", "only" after a no about a plan
 # ("no plan or anything, just the thoughts").
 _TURN = re.compile(r"\b(?:but|though|although|except|well|then again|just|only)\b")

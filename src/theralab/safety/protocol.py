@@ -540,11 +540,16 @@ _KEPT_SIGNALS = frozenset(
     {"means_access", "means_access_with_ideation", "plan_means_time", "pills_plan_not_wake_up",
      "intent_with_time", "plan_intent", "means_or_preparation_after_risk", "pills_thought"}
 )  # fmt: skip
+# Not taken, said outright ("i didn't take them", "haven't swallowed any"): means kept, and an act
+# said earlier taken back (`_NOT_TAKEN`, `_UNDONE`).
+_DID_NOT_TAKE = (
+    r"\b(?:haven'?t|have not|hadn'?t|didn'?t|did not|not yet|never) (?:taken|took|take|"
+    r"swallow\w*)\b"
+)
 # An act the person says did not happen, or not now: "i didn't take them", "i gave them back",
 # "it was last week, not today". The act notes go, and the reply says it heard them.
 _UNDONE = re.compile(
-    r"\b(?:didn'?t|did not|never|haven'?t|have not|hadn'?t) (?:take|took|taken|swallow\w*)"
-    r"\b|\bgave (?:them|the (?:pills|tablets|meds)|it) (?:all )?back\b|"
+    _DID_NOT_TAKE + r"|\bgave (?:them|the (?:pills|tablets|meds)|it) (?:all )?back\b|"
     r"\b(?:it|that) was (?:last (?:week|month|night|year)|yesterday|days ago|weeks ago|a while "
     r"ago|ages ago),? not (?:today|now|tonight)\b|\bnot today\b[^.!?]{0,20}\blast week\b"
 )
@@ -572,7 +577,7 @@ _TAKEN = re.compile(
     r"it|all))\b"
 )
 _NOT_TAKEN = re.compile(
-    r"\b(?:haven'?t|have not|didn'?t|did not|not yet|never) (?:taken|took|take|swallowed)\b|"
+    _DID_NOT_TAKE + r"|"
     r"\b(?:sav(?:ed|ing) up|stockpil\w*|collect(?:ed|ing)|put(?:ting)? aside|set(?:ting)? aside|"
     r"stopped taking|stop taking|bought|stash\w*|hid(?:den|ing)?|hoard\w*|(?:want|going|gonna|"
     r"plan(?:ning)?|about) to take|"
@@ -582,7 +587,7 @@ _NOT_TAKEN = re.compile(
 )
 # Means named in a crisis message, for the means-safety line (said once a crisis, in the first
 # reply that hears of them: a person who leaves after one message should still have heard it).
-_GUN_NAMED = re.compile(rf"\b(?:{GUN_WORDS}|glock|ar-?15)\b")
+_GUN_NAMED = re.compile(rf"(?<!\w){GUN_WORDS}(?!\w)")
 # the pattern tier's medicine words, and the brand and class names a person may use beside them
 _PILLS_NAMED = re.compile(
     rf"\b(?:{PILL_WORDS}|medications?|oxy\w*|acetaminophen|antidepressant|sertraline|citalopram|"
