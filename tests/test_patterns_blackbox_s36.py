@@ -161,7 +161,10 @@ def test_means_put_away_is_not_access_after_risk() -> None:
 )
 def test_other_language_crisis_phrase_is_moderate(text: str, lang: str) -> None:
     found = assess_text(text)
-    assert found.level is L.MODERATE, found.signals
+    # with a time said beside it ("ce soir"), a plan: high, as in English
+    timed = "crisis_phrase_with_time" in found.signals
+    assert found.level is (L.HIGH if timed else L.MODERATE), found.signals
+    assert timed is ("ce soir" in text)
     assert f"crisis_phrase:{lang}" in found.signals
 
 

@@ -127,9 +127,13 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
         (
             r"\b(?:me )?(?:tome|he tomado|trague|me trague) (?:todas (?:mis|las)|demasiadas|una "
             r"caja (?:entera )?de)\b[^.!?]{0,30}\b(?:pastillas|pildoras|medicamentos|tabletas)\b|"
-            r"\bsobredosis\b",
+            r"\bsobredosis\b|\b(?:me )?(?:tome|trague|he tomado)\b[^.!?]{0,20}\b\d+ (?:pastillas|"
+            r"pildoras|tabletas)\b|\bme (?:las|los) (?:tome|trague)\b.{0,40}\b(?:muchas|todas|"
+            r"todos|muchos)\b|\b(?:tome|trague|me tome)\b[^.!?]{0,15}\b(?:veneno|cloro|"
+            r"raticida|insecticida)\b",
             _O,
         ),
+        (r"\b(?:me mato|matarme) (?:hoy|esta noche|manana|ahora)\b|^me mato\W*$", _S),
     ],
     "pt": [
         (r"\bquero (?:morrer|me matar)\b", _S),
@@ -142,6 +146,13 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
             _S,
         ),
         (r"\b(?:me cortar|automutila\w*)\b", _H),
+        (
+            r"\b(?:tomei|engoli)\b[^.!?]{0,30}\b(?:todos? (?:os|as|meus|minhas)|uma cartela|uma "
+            r"caixa|um monte de|\d+)\b[^.!?]{0,25}\b(?:remedios?|comprimidos|pilulas|capsulas)\b|"
+            r"\bsuperdosagem\b",
+            _O,
+        ),
+        (r"\bme mato\b|\bvou me matar\b", _S),
     ],
     "fr": [
         (r"\bje (?:veux|voudrais) mourir\b|\bj'?aimerais mourir\b", _S),
@@ -172,6 +183,11 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
     "de": [
         (r"\bich (?:will|mochte) sterben\b", _S),
         (r"\b(?:mich umbringen|bringe? mich um|selbstmord\w*|suizid\w*)\b", _S),
+        (
+            r"\bmich\b[^.!?]{0,25}\bumbringen\b|\bkeinen (?:bock|bog) mehr (?:zu|auf(?:s)?) "
+            r"leben\b|\bverabschiedet\b[^.!?]{0,60}\bnicht mehr da\b",
+            _S,
+        ),
         (r"\bmir das leben nehmen\b|\bnicht mehr leben\b", _S),
         (
             r"\bich (?:will|mochte|wurde gerne?|wurde lieber) (?:tot sein|sterben)\b|"
@@ -196,6 +212,17 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
         (r"\b(?:uccidermi|ammazzarmi|suicidarmi|suicidio)\b", _S),
         (r"\btogliermi la vita\b|\bfarla finita\b|\bnon voglio piu vivere\b", _S),
         (r"\b(?:tagliarmi|mi taglio|autolesionis\w*)\b", _H),
+        (
+            r"\bmi (?:voglio|vorrei|vado ad?) (?:ammazzare|uccidere|suicidare)\b|\bmi (?:ammazzo|"
+            r"uccido)\b(?! (?:di|dal|dalle|dalla|a forza))|\bla faccio finita\b",
+            _S,
+        ),
+        (
+            r"\bho (?:preso|ingoiato|mandato giu)\b[^.!?]{0,30}\b(?:tutte? (?:le|i|le mie|i miei)|"
+            r"troppe|troppi|una scatola|\d+)\b[^.!?]{0,25}\b(?:pillole|pastiglie|compresse|farmaci|"
+            r"medicine|sonniferi)\b",
+            _O,
+        ),
     ],
     "nl": [
         (r"\bik wil dood\b|\bzelfmoord\b|\bniet meer leven\b", _S),
@@ -206,6 +233,12 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
         ),
         (r"\bmezelf (?:van kant maken|doden|ombrengen)\b", _S),
         (r"\bzelfbeschadig\w*\b", _H),
+        (
+            r"\b(?:al mijn|alle|te veel|een hele (?:strip|doos|pot))\b[^.!?]{0,30}\b(?:pillen|"
+            r"medicijnen|tabletten|slaappillen)\b[^.!?]{0,25}\b(?:ingenomen|geslikt|genomen)\b",
+            _O,
+        ),
+        (r"\b(?:pillen|tabletten)\b[^.!?]{0,30}\bklaar(?:liggen|gelegd|staan)?\b", _S),
     ],
     "ru": [
         (
@@ -214,22 +247,95 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
             _S,
         ),
         (r"режу себя|селфхарм", _H),
+        (
+            r"(?:выпил|выпила|проглотил|проглотила|съел|съела|наглотал\w*)[^.!?]{0,30}(?:все|всю|"
+            r"целую|пачку|упаковку|много)[^.!?]{0,20}(?:таблет|лекарств|снотворн|пачк)",
+            _O,
+        ),
+        (r"прощальн\w* (?:письм|запис)", _S),
     ],
-    "zh": [(r"自杀|自殺|想死|轻生|輕生|不想活", _S), (r"自残|自殘|割腕", _H)],
-    "ja": [(r"死にたい|自殺|消えたい", _S), (r"自傷|リストカット", _H)],
-    "ko": [(r"죽고 싶|자살", _S), (r"자해", _H)],
-    "ar": [(r"انتحار|أريد أن أموت|اريد ان اموت|أقتل نفسي|اقتل نفسي", _S)],
+    "zh": [
+        (
+            r"自杀|自殺|想死|轻生|輕生|不想活|跳楼|跳樓|烧炭|燒炭|(?:今晚|今天)[^。！？]{0,10}跳下去",
+            _S,
+        ),
+        (r"自残|自殘|割腕", _H),
+        (
+            r"(?:一整瓶|整瓶|一大把|全部)[^。！？]{0,8}(?:药|藥)|(?:药|藥)[^。！？]{0,6}(?:都吃了|全吃了|吞了)",
+            _O,
+        ),
+    ],
+    "ja": [
+        (r"死にたい|自殺|消えたい|飛び込|飛び降り", _S),
+        (r"自傷|リストカット", _H),
+        (
+            r"(?:薬|くすり)を?(?:全部|たくさん|大量に?|まとめて)飲ん|オーバードーズ|ＯＤ|OD(?:した|しちゃ)",
+            _O,
+        ),
+    ],
+    "ko": [
+        (r"죽고 싶|자살|죽을 거|죽을거|뛰어내릴|번개탄", _S),
+        (r"자해", _H),
+        (r"(?:수면제|약)[^.!?]{0,12}(?:한 통|다|전부|많이|잔뜩)[^.!?]{0,6}(?:먹었|삼켰)", _O),
+    ],
+    "ar": [
+        (r"انتحار|انتحر|أريد أن أموت|اريد ان اموت|أقتل نفسي|اقتل نفسي", _S),
+        (
+            r"(?:بلعت|شربت|أخذت|اخذت)[^.!?]{0,20}(?:كل|جميع)[^.!?]{0,12}(?:حبوب|الحبوب|دواء|الدواء|أدوية)",
+            _O,
+        ),
+    ],
+    "vi": [
+        (
+            r"\b(?:muon|se|dinh|nghi den|nghi toi) (?:chet|tu tu|tu sat)\b|\btu sat\b|"
+            r"\bkhong muon song\b|\bnhay (?:cau|lau|xuong song)\b|\bcau\b.{0,40}\btam biet\b",
+            _S,
+        ),
+        (
+            r"\buong het\b[^.!?]{0,25}\bthuoc\b|\buong\b[^.!?]{0,20}\b(?:ca lo|ca vi|nhieu|mot lo) "
+            r"thuoc\b|\bthuoc (?:tru sau|chuot|diet co)\b",
+            _O,
+        ),
+    ],
     "hi": [(r"आत्महत्या|मरना चाहत|खुद को मार", _S)],
-    "tr": [(r"\b(?:olmek istiyorum|intihar\w*|kendimi oldur\w*)", _S)],
+    "tr": [
+        (r"\b(?:olmek istiyorum|intihar\w*|kendimi oldur\w*)", _S),
+        (
+            r"\b(?:butun|tum|hepsini)\b[^.!?]{0,30}\bila[cç]\w*\b[^.!?]{0,10}\b(?:ictim|yuttum|"
+            r"aldim|aldım)|\bila[cç]\w* (?:hepsini )?(?:ictim|yuttum)\b",
+            _O,
+        ),
+    ],
     "pl": [
         (
             r"\b(?:chce umrzec|chcia[lł]a?bym umrzec|samoboj\w*|zabic sie|"
-            r"chce sie zabic)\b",
+            r"chce sie zabic|nie chce (?:juz )?zyc)\b|\bskocz\w* z (?:mostu|dachu|okna|balkonu)\b",
             _S,
-        )
+        ),
+        (
+            r"\bpo[lł]kn\w*\b[^.!?]{0,30}\b(?:wszystkie|ca[lł]e opakowanie|za duzo)\b|"
+            r"\b(?:wszystkie|ca[lł]e opakowanie)\b[^.!?]{0,30}\b(?:tabletki|leki|pigulki)\b"
+            r"[^.!?]{0,15}\b(?:po[lł]kn|wzi[eę]?[lł])\w*",
+            _O,
+        ),
     ],
-    "id": [(r"\b(?:bunuh diri|ingin mati|mau mati|pengen mati|ingin mengakhiri hidup)\b", _S)],
-    "tl": [(r"\b(?:magpakamatay|gusto ko nang mamatay)\b", _S)],
+    "id": [
+        (r"\b(?:bunuh diri|ingin mati|mau mati|pengen mati|ingin mengakhiri hidup)\b", _S),
+        (
+            r"\b(?:minum|menelan|nelen)\b[^.!?]{0,12}\b(?:semua|seluruh|banyak|sebotol|satu botol|"
+            r"\d+)\b[^.!?]{0,20}\bobat\b",
+            _O,
+        ),
+    ],
+    "tl": [
+        (r"\b(?:magpakamatay|magpapakamatay|gusto ko nang mamatay)\b", _S),
+        (
+            r"\b(?:ininom|nilunok)\b[^.!?]{0,20}\b(?:lahat|isang banig|madami|marami)\b[^.!?]{0,20}"
+            r"\b(?:gamot|pills|tableta)\b|\b(?:ininom|uminom|iinumin|inumin)\b[^.!?]{0,25}\b(?:katol|"
+            r"lason|muriatic|zonrox)\b|\blason\b.{0,40}\b(?:iinumin|inumin|ininom)\b",
+            _O,
+        ),
+    ],
     "sw": [(r"\b(?:kujiua|nataka kufa)\b", _S)],
     "uk": [(r"самогубств|хочу померти|не хочу жити|вбити себе", _S)],
     "el": [(r"αυτοκτον|θελω να πεθανω", _S)],
@@ -238,6 +344,28 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
     "fa": [(r"خودکشی", _S)],
     "bn": [(r"আত্মহত্যা", _S)],
 }
+# Tonight, today, tomorrow, now, in each language with crisis phrases (matched on the folded
+# text, or as written for other scripts).
+_SOON_WORDS = {
+    "es": r"\b(?:esta noche|hoy|manana|ahora|ahorita)\b",
+    "pt": r"\b(?:hoje|esta noite|hoje a noite|amanha|agora)\b",
+    "fr": r"\b(?:ce soir|cette nuit|aujourd'? ?hui|demain|maintenant)\b",
+    "de": r"\b(?:heute|morgen|jetzt|heute nacht|heute abend)\b",
+    "it": r"\b(?:stasera|stanotte|oggi|domani|adesso)\b",
+    "nl": r"\b(?:vanavond|vannacht|vandaag|morgen)\b",
+    "pl": r"\b(?:dzis|dzisiaj|jutro|teraz)\b",
+    "tr": r"\b(?:bu gece|bugun|yarin|simdi)\b",
+    "id": r"\b(?:malam ini|hari ini|besok|sekarang|nanti malam)\b",
+    "tl": r"\b(?:mamaya|ngayon|bukas|mamayang gabi)\b",
+    "vi": r"\b(?:toi nay|hom nay|ngay mai|bay gio|dem nay)\b",
+    "ru": r"сегодня|сейчас|завтра|ночью",
+    "uk": r"сьогодні|зараз|завтра|вночі",
+    "zh": r"今晚|今天|明天|现在|現在",
+    "ja": r"今夜|今日|明日|今から",
+    "ko": r"오늘|내일|지금",
+    "ar": r"الليلة|اليوم|غدا|الآن",
+}
+_SOON = {lang: re.compile(rx) for lang, rx in _SOON_WORDS.items()}
 # Each phrase runs only when a string it must contain is in the text (the pattern tier's
 # prefilters): English text holds none of them, so it costs a look-up, not a scan.
 _COMPILED = [
@@ -359,12 +487,19 @@ def read_foreign(text: str) -> ForeignReading | None:
     if found:
         categories = tuple(dict.fromkeys(category for _, category in found))
         languages = dict.fromkeys(lang for lang, _ in found)
+        # a whole supply taken is an emergency in any language; a wish to die or to kill
+        # oneself with a time said beside it ("ich bring mich heute nacht um") is a plan
+        timed = any(
+            _SOON[lang].search(folded) or _SOON[lang].search(lowered)
+            for lang in languages
+            if lang in _SOON
+        )
         return ForeignReading(
             next(iter(languages)),
-            # a whole supply taken is an emergency in any language
-            RiskLevel.HIGH if _O in categories else RiskLevel.MODERATE,
+            RiskLevel.HIGH if _O in categories or timed else RiskLevel.MODERATE,
             categories,
-            tuple(f"crisis_phrase:{lang}" for lang in languages),
+            tuple(f"crisis_phrase:{lang}" for lang in languages)
+            + (("crisis_phrase_with_time",) if timed else ()),
         )
     lang = not_english(text)
     if lang is None:

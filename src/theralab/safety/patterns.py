@@ -43,6 +43,14 @@ _SLANG = (
     (r"\bod'(?:d|ed)\b|\bo\.d\.'?(?:d|ed)\b|\boded\b", "overdosed"),
     (r"\bctb\b", "suicide"),
     (r"\b(?:from|on|with|of|into|after|about|the) sh\b", lambda m: m.group(0)[:-2] + "self harm"),
+    # "did sh again", "relapsed. sh again", "the urge to sh", "sh'd last night": self-harm
+    (
+        r"\b(?:did|do|does|doing|done|relapsed?|relapsing|urges? to|want to|wanna|gonna|going to|"
+        r"stopped|quit|started|my|no|more|bad|worse|bc of|because of) sh\b|\bsh (?:again|"
+        r"relapse|urges?|cuts?|scars?|wounds?|marks|tonight|last night|today|yesterday)\b",
+        lambda m: re.sub(r"\bsh\b", "self harm", m.group(0)),
+    ),
+    (r"\bsh'?(?:e?d)\b(?= (?:again|last|tonight|today|yesterday|this))", "self harmed"),
     (r"\bfinish(?:ing)? (?:my ?self|me off)\b", "kill myself"),
     (
         r"\b(?:off switch on myself|ctrl\+alt\+delete (?:myself|the whole thing|my life))",
@@ -68,7 +76,59 @@ _SLANG = (
     # yaar, mujhe marna hai", "mi hermano… que se quiere matar")
     (r"\b(?:mujhe|main|mai) (?:bas )?(?:marna|mar jana) (?:hai|chahta|chahti)\b", "i want to die"),
     (r"\b(?:jeena|jina) nahi(?:n)? (?:chahta|chahti|hai)\b", "i don't want to live"),
-    (r"\b(?:khudkushi|aatmahatya|atmahatya)\b", "suicide"),
+    (r"\b(?:khudkushi|aatmahatya|atmahatya|aatmhatya|atmhatya)\b", "suicide"),
+    # "main suicide kar lunga aaj raat", "khud ko khatam kar dunga", "saari goliyan kha li"
+    (
+        r"\b(?:main |mai |me )?suicide (?:kar|karna|karunga|karungi|karoonga)(?: (?:lunga|lungi|"
+        r"loonga|doonga|dunga|dungi|raha|rahi|hoon|hun|hai|chahta|chahti))*\b",
+        "i will kill myself",
+    ),
+    (
+        r"\bkhud ko (?:maar|mar|khatam)(?: kar)? (?:dunga|dungi|doonga|lunga|lungi|loonga|doon|"
+        r"dena|lena|na chahta|na chahti)(?: hoon| hun| hai)?\b",
+        "i will kill myself",
+    ),
+    (
+        r"\b(?:maine |mene |main ne )?(?:abhi )?(?:saari|sari|sab|bahut saari|bohot saari|"
+        r"poori|puri)\b[^.!?]{0,25}\bgoliy?an (?:kha|khaa) (?:li|lee|liya|lin)(?: hain| hai| h)?\b",
+        "i took all of my pills",
+    ),
+    (
+        r"\b(?:maine |mene )?(?:zeher|zehar|jahar|zahar|chuhe maarne ki dawai|keetnashak)\b"
+        r"[^.!?]{0,20}\b(?:kha|khaa|pi|pee) (?:liya|li|lee|liye)(?: hai| hain| h)?\b",
+        "i took all of my pills",
+    ),
+    (r"\bkitni goliy?an\b", "how many pills"),
+    (
+        r"\b(?:sab|sabkuch|sab kuch) khatam kar(?:na)? (?:doon|dunga|dungi|dena|chahta|chahti|"
+        r"lunga|lungi)\b",
+        "i want to end it all",
+    ),
+    (r"\bjeene ka (?:mann|man) nahi(?:n)? (?:karta|karti|hai)\b", "i don't want to live"),
+    (r"\bzinda nahi(?:n)? (?:rahunga|rahungi|rahoonga|rahna)\b", "i want to die"),
+    (r"\baaj raat\b", "tonight"),
+    (
+        r"\b(?:rassi|fanda|phanda|phansi ka fanda) (?:laga|lagaa|bandh|baandh) "
+        r"(?:di|diya|li|liya)\b",
+        "the rope is up",
+    ),
+    (
+        r"\b(?:papa|pitaji|abbu|daddy|mummy|mumma|maa|ammi|bhaiya|bhai|pati)\b[^.!?]{0,15}"
+        r"\b(?:roz |bahut |hamesha )?(?:maarte|marte|maarta|marta|peet(?:te|ta)) (?:hain|hai|h)\b",
+        "my dad hits me",
+    ),
+    # non-native English: "I want to kill me", "I will make me die", "take away my life"
+    (
+        r"\bi (?:want|wanna|will|am going|'m going|am gonna|plan|decided)(?: to)? kill me\b",
+        "i want to kill myself",
+    ),
+    (r"\bi (?:will|want to|wanna|am going to|'m going to) make me die\b", "i will kill myself"),
+    (r"\btake away my (?:own )?life\b", "end my life"),
+    (
+        r"\b(?:ate|eaten|don swallow|don chop|don drink|don take) all (?:of )?(?:the |my )?"
+        r"(?:tablets|pills|medicine|drugs)\b",
+        "took all the pills",
+    ),
     (r"\b(?:me quiero (?:morir|matar)|quiero (?:morirme|matarme))\b", "i want to kill myself"),
     (r"\bse quiere (?:matar|morir)\b", "wants to kill themself"),
     (r"\bayoko na(?:ng)? mabuhay\b", "i don't want to live"),
@@ -244,6 +304,19 @@ _NOW = (
     r"brother))(?:'s| is| are| has| have)? (?:leave|leaves|gone|asleep|(?:go(?:es)?|went|gets?|"
     r"falls?|fallen) (?:to (?:sleep|bed)|asleep|out))|as soon as|before (?:morning|sunrise|they "
     r"get back)|this weekend|tomorrow)"
+)
+
+# Drink and sedatives, for drink taken with a sedative (`mixed_depressants`).
+_DRINK = (
+    r"drank|drinking|(?:been|got|was|so|really|very|pretty) drunk|(?:\w+ )?drinks|beers?|shots|"
+    r"vodka|wine|whiske?y|rum|gin|tequila|alcohol|booze|cans|pints"
+)
+_SEDATIVE = (
+    r"(?:(?:my |some |a few |\d+ |two |three |four |a couple of )?(?:xanax|bars|benzos?|valium|"
+    r"diazepam|klonopin|clonazepam|ativan|lorazepam|temazepam|sleeping (?:pills|tablets)|"
+    r"zopiclone|zolpidem|ambien|oxy\w*|percocets?|heroin|opioids?|opiates|fentanyl|morphine|"
+    r"codeine|co-?codamol|lean|tramadol|methadone|ghb|gbl|pain ?(?:pills|killers|meds)|"
+    r"painkillers))"
 )
 
 # Condition cues (psychosis, mania, eating disorders, OCD): shared pieces.
@@ -627,7 +700,9 @@ CUES: tuple[Cue, ...] = (
         r"burn(?:ed|ing|t)? (?:myself(?! out)|my (?:arms?|skin))|hurt(?:ing)? myself|"
         r"harm(?:ing|ed)? myself|self harm|hit(?:ting)? myself|"
         r"punch(?:ing)? (?:myself|walls? until)|"
-        r"scratch(?:ing|ed)? (?:myself|my (?:arms?|skin)) (?:until|till|raw)|relapsed "
+        r"scratch(?:ing|ed|es)? (?:myself|my (?:arms?|skin|legs?|thighs?|wrists?|stomach))"
+        r"(?: \w+)? (?:until|till|til|raw|so hard)|"
+        r"used (?:the|a|my) (?:razor|blade)s?(?: blades?)? (?:again|on (?:myself|my))|relapsed "
         r"(?:with |on |into )?(?:self harm|cutting|hurting myself)|(?:self harm|cutting) "
         r"relapse|(?:the )?urge to (?:cut|hurt myself|burn)|(?:hid|hide|hiding|bought|keep|"
         r"kept) (?:a |the |my )?(?:blades?|razors?)|(?:my|the) cuts (?:are|r) getting deeper|"
@@ -637,7 +712,11 @@ CUES: tuple[Cue, ...] = (
         r"(?<!was )(?<!were )(?<!got )(?<!get )(?<!been )(?<!being )(?<!be )(?<!is )(?<!are )"
         r"cut again|i (?:cut|burned|burnt) (?:myself |my )?(?:last|"
         r"again|(?:my )?(?:arm|wrist|thigh|leg)s?)|cut (?:my )?(?:wrists?|arms?|thighs?)|"
-        r"(?:my )?cutting (?:keeps|is getting)|cut (?:way )?too deep|(?:bang|banging|hit|"
+        r"(?:my )?cutting (?:keeps|is getting)|cut (?:way )?too deep|"
+        # a relapse that went further ("relapsed again last night… went deeper than usual")
+        r"relaps\w*\b.{0,80}?\b(?:went|cut|going|go) (?:a lot |way |much |too )?deeper (?:than|"
+        r"this time|tonight|again)\b|"
+        r"(?:bang|banging|hit|"
         r"hitting) my head (?:against|on)|bit(?:e|ing)? my (?:arm|hand|skin)|carv(?:e|ed|ing) "
         r"(?:\w+ ){0,3}into my (?:skin|arm|leg)|hide (?:the|my) (?:cuts|scars|marks|burns)|"
         r"(?:the )?thing with the (?:blade|razor|lighter)|on purpose[^.]{0,30}(?:burn|cut|"
@@ -657,7 +736,9 @@ CUES: tuple[Cue, ...] = (
     # plan / intent / preparatory / attempt (high)
     _cue(
         "plan_intent",
-        r"\b(?:i(?:'m| am) (?:going|gonna) to (?:kill myself|end (?:my life|(?:it|things)"
+        r"\b(?:(?:tonight|today|tomorrow) i (?:will |'ll )?jump (?:from|off) (?:my|the|this|a) "
+        r"(?:hdb )?(?:block|building|flat|roof|bridge|balcony|tower)|"
+        r"i(?:'m| am) (?:going|gonna) to (?:kill myself|end (?:my life|(?:it|things)"
         + _BREAK_UP
         + r")|do it|die|jump|take (?:all|the)(?! (?:kids|children|dogs?|car|bus|train|tube|day|"
         r"week|test|exam|stairs|lift|elevator|job|offer|risk|chance|lead|class|course|call|bins|"
@@ -802,7 +883,17 @@ CUES: tuple[Cue, ...] = (
         r"(?:comes|is due)|swallowed (?:everything|all)|(?:took|taken|had|swallowed|downed|necked) "
         r"(?:a load|a lot|"
         r"loads|lots|all) of (?:[\w']+ ){0,2}" + _PILLS + r"|"
-        r"(?:took|taken) them all\b" + _TAKEN_ELSEWHERE + r")",
+        r"(?:took|taken) them all\b" + _TAKEN_ELSEWHERE + r"|"
+        # "I ate the tablets of my mother for sleep, all of them"
+        r"(?:took|swallowed|ate|eaten) (?:the |my )?(?:[\w']+ )?" + _PILLS + r"\b[^.!?]{0,40}\ball "
+        r"of them|"
+        # a poison drunk ("I drank a bottle of pesticide", "I don drink the sniper")
+        r"(?<!accidentally )(?:drank|drunk|swallowed|have drunk|just drank|don drink) (?:a |the |"
+        r"some |half a )?"
+        r"(?:bottle of |cup of |glass of )?(?:bleach|pesticide|insecticide|weed ?killer|rat poison|"
+        r"poison|antifreeze|paraquat|sniper|katol|muriatic acid|rat killer|herbicide)\b"
+        r"(?![^.!?]{0,40}\b(?:by (?:accident|mistake)|accidentally|thought it was|metaphor|"
+        r"figuratively)))",
         L.IMMINENT,
         C.SUICIDE,
         negatable=False,
@@ -878,7 +969,31 @@ CUES: tuple[Cue, ...] = (
         r"to|'s gonna) (?:kill|hurt|deal with) me|when he gets back i'?m dead|"
         r"(?:coming|on (?:his|her) way) "
         r"(?:up |over |home |back )?to (?:deal with|get|hurt) me|banging on the door|"
-        r"(?:checks|controls|takes) my phone)",
+        r"(?:checks|controls|takes) my phone|"
+        r"(?:sexually|physically) (?:abuse[sd]?|abusing|assault\w*|touch\w*|hurts?) (?:me|my)\b"
+        r"(?![^.!?]{0,40}\b(?:when i was|as a (?:kid|child|teen)|years ago|growing up))|"
+        r"(?:touch(?:es|ed|ing)?|touching) (?:me|my) (?:in (?:a )?bad way|private|down there|there "
+        r"when)|(?:rape[sd]?|raping|molest(?:s|ed|ing)?) me\b|"
+        # strangulation in plain words ("put his hands around my neck until i nearly blacked out")
+        r"(?:put|had|wrapped|got|puts|wraps) (?:his|her|their|both) hands? (?:a?round|on) my "
+        r"(?:neck|throat)(?![^.!?]{0,40}\b(?:hug|kiss|cuddl|danc|necklace))|"
+        r"(?:squeezed|squeezing|squeezes|grabbed|grabs|held|holding|pinned) (?:me "
+        r"(?:down )?by )?my (?:neck|throat)|"
+        r"(?:he|she|they|my (?:\w+ )?(?:partner|husband|wife|boyfriend|girlfriend|bf|gf|ex|dad|"
+        r"father|mum|mom|stepdad))\b[^.!?]{0,30}\bthreaten(?:s|ed|ing)? to (?:kill|hurt|stab|shoot|"
+        r"beat|strangle|end) me|(?:he|she|my (?:\w+ )?(?:partner|husband|wife|boyfriend|"
+        r"girlfriend|bf|gf|ex|dad|father|mum|mom|stepdad))\b[^.!?]{0,20}\b(?:held|holding|holds|"
+        r"pulled|pointed|put|puts) (?:a|his|her|their|the) (?:knife|gun|blade|pistol) (?:to|at|"
+        r"against|on) (?:me|my)\b|"
+        r"(?:he|she) (?:said|says|told me|swore)[^.!?]{0,20}\b(?:he|she)(?:'ll| will| would|'d|'s "
+        r"going to|'s gonna) make sure i (?:don'?t|never|won'?t) wake up|"
+        r"(?:controls|takes|keeps) (?:all )?(?:my|the|our) money|tracks? my (?:location|phone)|"
+        r"(?:he|she|my (?:partner|husband|wife|boyfriend|girlfriend|bf|gf)) (?:doesn'?t|won'?t|"
+        r"does not|will not|never) let me (?:see my (?:friends|family|mum|mom|parents)|go out|"
+        r"leave the house|have (?:my own )?(?:money|a phone|my phone|friends)|talk to (?:my )?"
+        r"(?:friends|family|anyone))|"
+        r"(?:leav(?:e|ing)|escap(?:e|ing)|get(?:ting)? away from|scared of|living with|live with) "
+        r"(?:my|an|this) abusive)",
         L.MODERATE,
         C.ABUSE,
         personal=False,
@@ -1204,6 +1319,18 @@ CUES: tuple[Cue, ...] = (
         L.HIGH,
         C.OVERDOSE,
     ),
+    # Drink and a sedative taken together ("drank a lot and took my xanax", "had 6 drinks and
+    # took 2 xanax"): breathing can slow dangerously, whatever was meant.
+    _cue(
+        "mixed_depressants",
+        rf"\b(?:{_DRINK})\b[^.!?]{{0,40}}\b(?:took|taken|popped|had|did|done|used|and|plus|on "
+        rf"top of|with)\b[^.!?]{{0,25}}\b{_SEDATIVE}\b"
+        rf"|\b(?:took|taken|popped|had|did|done|used)\b[^.!?]{{0,25}}\b{_SEDATIVE}\b[^.!?]{{0,40}}"
+        rf"\b(?:with|and|after|on top of|plus)\b[^.!?]{{0,20}}\b(?:{_DRINK})\b",
+        L.HIGH,
+        C.OVERDOSE,
+        C.SUBSTANCE,
+    ),
 )
 
 # Which cues could match a text at all, without scanning it (`theralab.safety.prefilter`).
@@ -1276,7 +1403,12 @@ _IDIOM_AFTER = re.compile(
     r"^(?:[^\w.!?;]*(?:of (?:embar+ass?ment|shame|boredom|laughter|cringe)|laughing|inside|"
     r"a little|from (?:embarrassment|cringe)|(?:while |when )?(?:playing|at (?:the )?"
     r"(?:gym|game|match|practice|training)|running|lifting|skiing|by accident|accidentally|"
-    r"(?:in|on) (?:a|the) (?:fall|stairs|match|pitch)|falling|cooking|at work))|"
+    r"(?:in|on) (?:a|the) (?:fall|stairs|match|pitch)|falling|cooking|at work|shaving|chopping|"
+    # an everyday accident ("burned myself on the oven tray making dinner"), not one on purpose
+    r"(?:(?:on|with|taking out) (?:the|a|an|my) (?:oven|stove|hob|tray|baking tray|pan|iron|"
+    r"kettle|tin|can|glass|grater|mandoline|paper|bread knife|saucepan|curling iron|"
+    r"straighteners)|making (?:dinner|lunch|breakfast|tea|food|the \w+)|baking|gardening|"
+    r"ironing)(?![^.!?]*\bon purpose)))|"
     r"\W*(?:lol|lmao|haha|😂|🤣))"
 )
 # Only a laugh makes the word "suicide" itself a joke: "suicide keeps crossing my mind at work"
@@ -1332,7 +1464,10 @@ _IDIOMS = Prefiltered(
     r"to die for|died laughing|dead tired|bored to death|scared to death|shoot me now|"
     r"kill(?:ing|ed)? it\b|kill (?:some )?time|over my dead body|i'?m dead\b|i'?m ded\b|"
     r"(?:i )?literally died\b|literally dying\b|"
-    r"nearly died (?:laughing|of)|drop dead|make a killing|killer (?:workout|app|view))"
+    r"nearly died (?:laughing|of)|drop dead|make a killing|killer (?:workout|app|view)|"
+    r"cut(?:ting)? (?:down|back)(?: on)?\b|cut(?:ting)? (?:\w+ )?(?:people|friends|them|him|her|"
+    r"ties|toxic \w+|contact) (?:off|out)\b|cut(?:ting)? (?:off|out) (?:\w+ )?(?:people|friends|"
+    r"toxic|contact|sugar|carbs|caffeine|alcohol|drinking|dairy|meat))"
 )
 _EARNEST = Prefiltered(r"\b(?:for real|not joking|i mean it|seriously|no joke|fr fr|deadass)\b")
 # Game words that settle it alone, and everyday words ("world", "boss", "level", "mod")
@@ -2339,6 +2474,8 @@ _BIGGER_DOSE = Prefiltered(
     r"\b(?:shoot(?:ing)? up|inject(?:ing)?|do(?:ing)?|take|taking|use|using|snort(?:ing)?|"
     r"smok(?:e|ing))\b[^.!?]{0,20}\b(?:a )?(?:bigger|double|huge|massive|way bigger|much bigger)"
     r" (?:dose|shot|hit|amount|line)"
+    r"|\b(?:did|took|used|had|do|doing|take|taking|use|using|shot|snorted)\b (?:way |a lot |much |"
+    r"loads |heaps |so much )?more than (?:usual|normal|i usually|i normally|ever|before|i should)"
 )
 _NOT_CARING = re.compile(
     r"\b(?:not care|don'?t care|do not care|whatever happens|see what happens|if i (?:wake|don'?t "
@@ -2406,7 +2543,10 @@ _PERINATAL = Prefiltered(
 PERINATAL = _PERINATAL  # a new parent, for readers of a whole conversation (the guardrail)
 _LGBTQ = Prefiltered(
     r"\bi'?m (?:\d+ and |a )?(?:gay|lesbian|bi|bisexual|trans|transgender|queer|nonbinary|"
-    r"non-binary|enby|pan|pansexual)\b|\b(?:i )?came out\b|\bcoming out\b|\bmy (?:sexuality|"
+    r"non-binary|enby|pan|pansexual)\b|\b(?:came|coming) out (?:to|as)\b|\bi came out\b(?! (?:of|"
+    r"from|in|on|at|with|ok|okay|fine|alright|better|worse|clean|negative|positive|top|ahead)\b)|\b(?:since|after|when|"
+    r"before) i came out\b(?! of)|\b(?:about|before|after|since|of|thinking about|scared of|"
+    r"afraid of|nervous about) coming out\b(?! of)|\bmy (?:sexuality|"
     r"gender identity)\b|\b(?:for|because i'?m|about) being (?:gay|trans|queer|bi|lesbian)\b"
 )
 _ADULT_CONTACT = Prefiltered(
@@ -2503,7 +2643,7 @@ _YOU_ASKED = Prefiltered(
 )
 _LETHAL = Prefiltered(
     r"\b(?:lethal|fatal|to die|kill|painless|overdose|die|dying|survive|bleed out|drown|deadly|"
-    r"enough to|hurt the least)\b"
+    r"enough to|hurt the least|dangerous|before it'?s|too (?:many|much)|safe)\b"
 )
 
 
@@ -2688,6 +2828,106 @@ def _safety_step(t: str) -> bool:
     return not _PLEASANTRY.fullmatch(t)
 
 
+# How much was drunk or taken, when drink and a sedative are told together.
+_HOW_MUCH_DRUNK = re.compile(
+    r"\b(?:a lot|lots|loads|so much|too much|way too|way more|heaps|\d+|two|three|four|five|six|"
+    r"seven|eight|nine|ten|a few|few|couple|several|bunch|bottle|bottles|shots|wasted|hammered|"
+    r"smashed|(?:really|so|very|pretty|super) (?:drunk|high)|double|extra|all)\b"
+)
+# Someone else's words about the speaker ("he held a knife to me and said nobody would miss
+# me"): an abuser's, not the speaker's own thought.
+_SAID_BY_THEM = re.compile(
+    r"\b(?:he|she|they|my (?:\w+ )?(?:partner|husband|wife|boyfriend|girlfriend|bf|gf|ex|dad|"
+    r"father|mum|mom|mother|stepdad|stepmum|stepmom|parents|boss))\b[^.!?]{0,40}\b(?:said|says|"
+    r"told me|tells me|yelled|screamed|shouted|keeps saying|kept saying|texted)(?: that)?\W*$"
+)
+_THEIR_WORDS_CUES = frozenset({"better_off", "no_point_living"})
+# Abuse with the marks of lethal danger: strangulation, a weapon, a threat to kill.
+ABUSE_LETHAL = "abuse_lethal"
+_LETHAL_ABUSE = re.compile(
+    r"\b(?:strangl\w*|chok(?:e|ed|es|ing)|neck|throat|black(?:ed|ing)? out|pass(?:ed|ing)? out|"
+    r"knife|gun|pistol|threaten\w* to kill|make sure i (?:don'?t|never|won'?t) wake)\b"
+)
+# Someone else harmed by a partner or carer ("my mum's boyfriend beats her", "my dad's carer
+# shouts at him and i noticed bruises"): abuse the speaker witnesses or reports.
+ABUSE_OF_OTHER = "abuse_of_other"
+_ABUSE_OF_OTHER = re.compile(
+    r"\bmy (?:mum|mom|mother|sister|gran|grandma|nan|nana|grandmother|aunt|auntie|friend|dad|"
+    r"father|brother|grandad|grandpa|granddad|grandfather|son|daughter|cousin|neighbou?r)"
+    r"(?:'s| has an?)? (?:\w+ )?(?:boyfriend|husband|partner|wife|girlfriend|carer|caregiver|ex|"
+    r"bloke|guy|fella)\b[^.!?]{0,40}\b(?:beats|beat|hits|hit|hurts|strangled|strangles|choked|"
+    r"chokes|kicks|kicked|punched|punches|slaps|slapped|threatens|threatened|pushes|pushed|"
+    r"shoves|shoved|abuses|abused)\b (?:her|him|them)\b"
+)
+ABUSE_BY_CARER = "abuse_by_carer"
+_ABUSE_BY_CARER = re.compile(
+    r"\b(?:carer|caregiver|care worker|care home staff|home help)\b[^.!?]{0,60}\b(?:"
+    r"hits?|hitting|shouts at|shouting at|slapped|rough with|(?:taking|takes|took|stealing|stole|"
+    r"steals) (?:\w+ ){0,2}(?:money|pension|cards?|purse|wallet|savings)|locks? (?:her|him|them))\b"
+)
+# Leaving a partner ("I'm planning to leave him on friday while he's at work"): with abuse said,
+# a dangerous time to plan for; with none, a relationship, not a farewell.
+LEAVING_ABUSER = "leaving_abuser"
+_LEAVING_PARTNER = re.compile(
+    r"(?<!n't )(?<!not )(?<!never )\b(?:leav(?:e|ing)|walk(?:ing)? out on|mov(?:e|ing) out on|"
+    r"get(?:ting)? away from) (?:him|"
+    r"her|my (?:husband|wife|partner|boyfriend|girlfriend|bf|gf|fianc[eé]e?|abusive \w+))\b"
+    r"(?! (?:a|the|my|this|some|behind|alone|be|with|to|for (?:ever|good)|forever)\b)"
+    r"|\bi'?m leaving (?:him|her)\b|\b(?:packed|packing) (?:a|my) bag\b[^.!?]{0,40}\b(?:sister'?s|"
+    r"brother'?s|mum'?s|mom'?s|parents'?|friend'?s|refuge|shelter)"
+)
+_ABUSIVE = re.compile(
+    r"\b(?:abusive|abuse[sd]?|hits me|hit me|hurts me|hurt me|violent|scared of (?:him|her)|"
+    r"afraid of (?:him|her)|strangl\w*|chok\w*|threaten\w*|checks my phone|controls)\b"
+)
+# After detox, rehab, prison or time clean, using again: a tolerance lost, the old amount a
+# possible overdose ("got out of detox 2 weeks ago. picking up tonight, gonna do the same amount
+# i used to").
+LOST_TOLERANCE = "lost_tolerance"
+_TIME_OFF = re.compile(
+    r"\b(?:(?:out of|left|got out of|finished|came out of|did|after|since|discharged from|"
+    r"released from|home from) (?:detox|rehab|prison|jail|treatment)|(?:\d+|a few|few|a couple of|"
+    r"couple of|two|three|four|five|six|ten) (?:days?|weeks?|months?|years?) (?:clean|sober|off "
+    r"(?:it|the gear|gear|heroin|opiates|opioids|fentanyl|oxy|smack|dope|the stuff))|(?:been|i'?m|"
+    r"im) clean (?:for|since))\b"
+)
+_USING_AGAIN = re.compile(
+    r"(?<!n't )(?<!not )(?<!never )\b(?:us(?:e|ing)(?! (?:my|the|a|an|it to|this|that|your)\b)|"
+    r"pick(?:ing)? up|scor(?:e|ing)|cop(?:ping)?|do what i used to|(?:same|usual|old|full|normal) "
+    r"(?:amount|dose|hit|shot)|as much as (?:before|i used to)|one (?:more|last) time|just once|"
+    r"sort me out|shoot(?:ing)? up|get high|my body can handle)\b"
+)
+_OPIOID_OR_DRUG = re.compile(
+    r"\b(?:opi\w+|heroin|fentanyl|oxy\w*|gear|smack|dope|h|drugs|using|benzos|meth|crack|coke|"
+    r"detox|rehab|a bag|bags|dealer|methadone|subutex|bupe|suboxone)\b"
+)
+# A wound that needs a doctor ("i can see something white and fatty in the cut", "my fingers
+# feel numb", pus, a white painless burn), said of self-harm.
+WOUND_NEEDS_CARE = "wound_needs_care"
+_WOUND_SIGNS = re.compile(
+    r"\b(?:(?:see|seeing|saw|shows?|showing)\b[^.!?]{0,20}\b(?:fat|fatty|something white|yellow "
+    r"(?:fat|bits|stuff)|bone|tendon)|white and fatty|fatty (?:layer|tissue|stuff|bits)|gaping|"
+    r"gapes|wide open|(?:won'?t|doesn'?t|not) (?:close|closing)|keeps? (?:opening|splitting)|"
+    r"(?:needs?|might need|probably needs|should get|should have got) (?:stitches|stiches|steri ?"
+    r"strips|glue)|(?:fingers?|hand|thumb)s? (?:feel |feels |are |is |went |gone |going )?(?:"
+    r"numb|tingly|tingling)|numb (?:and tingly )?(?:fingers?|hand|thumb)|(?:can'?t|cannot) (?:feel"
+    r"|move) my (?:fingers?|thumb|hand)|pus|yellow stuff|(?:red|hot|swollen) and (?:hot|red|"
+    r"swollen)|infected|smells|(?:burn|blister)[^.!?]{0,50}\b(?:white|leathery|doesn'?t hurt|"
+    r"don'?t hurt|no pain|can'?t feel))"
+)
+# Self-harm said in the message: plainly, or (for a wound that gapes or numbs) a cut named.
+_SH_WOUND = re.compile(
+    r"\b(?:self harm\w*|my cuts|cut myself|cut my (?:arm|wrist|leg|thigh)s?|cuts? on my (?:thigh|"
+    r"wrist)s?|burn(?:ed|t)? myself|relaps\w*|on purpose|razor|blade)\b"
+)
+_A_CUT = re.compile(r"\b(?:the|this|a) (?:cut|wound)\b|\bmy (?:cut|wound)s?\b|\bmy wrists?\b")
+# The signs that need closing or a nerve checked today (not infection, which a cat scratch shows).
+_WOUND_SEVERE = re.compile(
+    r"\b(?:fat|fatty|something white|bone|tendon|gaping(?! hole)|gapes|wide open|won'?t close|"
+    r"not closing|"
+    r"stitches|stiches|steri ?strips|numb|tingl\w*|can'?t (?:feel|move) my)\b"
+)
+
 _SHORT = 40  # words: one sentence this short is framed as a whole by a game, story or idiom
 
 
@@ -2702,7 +2942,12 @@ def assess_text(text: str) -> RiskAssessment:
 def _assess_text(text: str) -> RiskAssessment:
     t = normalise(text)
     suppressed: list[str] = []
-    hits = find_cues(t, suppressed)
+    hits = [
+        h
+        for h in find_cues(t, suppressed)
+        if h.cue.name not in _THEIR_WORDS_CUES
+        or not _SAID_BY_THEM.search(t, max(0, h.start - 60), h.start)
+    ]
     level = max_level(h.cue.level for h in hits)
     categories: list[RiskCategory] = []
     signals = []
@@ -2881,7 +3126,13 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.append("means_question_about_other" if asked_of_other else "means_question")
     means = None if asked_of_other else MEANS_INQUIRY.search(t)
     asks_means = bool(means) or "means_question" in signals
-    if asks_means and level.at_least(L.LOW) and INTRUSIVE_HARM not in signals:
+    if (
+        asks_means
+        and level.at_least(L.LOW)
+        and INTRUSIVE_HARM not in signals
+        # "…controls all the money. is that normal?": abuse asked about, not a means question
+        and not (categories and set(categories) <= {C.ABUSE, C.MINOR})
+    ):
         # a method or means question alongside risk (not "am I a monster?" after unwanted
         # images of harm)
         level = max_level([level, L.HIGH])
@@ -2893,7 +3144,10 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.append("lethality_question")
         categories.extend(c for c in (C.SUICIDE,) if c not in categories)
     if "act_underway" in names:
-        if re.search(_PILLS + r"|medicine cabinet|overdos", t) and C.OVERDOSE not in categories:
+        if (
+            re.search(_PILLS + r"|medicine cabinet|overdos|poison|pesticide|bleach|sniper|katol", t)
+            and C.OVERDOSE not in categories
+        ):
             categories.append(C.OVERDOSE)
         if re.search(r"\b(?:cut|cutting|bleeding)\b", t) and C.SELF_HARM not in categories:
             categories.append(C.SELF_HARM)
@@ -3069,6 +3323,40 @@ def _assess_text(text: str) -> RiskAssessment:
             level = max_level([level, L.HIGH])
             if C.SUICIDE not in categories:
                 categories.append(C.SUICIDE)
+    if names == {"mixed_depressants"} and not _HOW_MUCH_DRUNK.search(t) and not _SYMPTOMS.search(t):
+        # "a glass of wine with dinner and then my usual zopiclone": no amount and no effect
+        # said, a check-in (with the crisis line), not the emergency reply
+        level = L.LOW
+        categories = [C.SUBSTANCE]
+    if "abuse" in names and _LETHAL_ABUSE.search(t):
+        # strangled, a weapon held to them, a threat to kill: the marks of lethal danger
+        level = max_level([level, L.HIGH])
+        signals.append(ABUSE_LETHAL)
+    for rx, kind in ((_ABUSE_OF_OTHER, ABUSE_OF_OTHER), (_ABUSE_BY_CARER, ABUSE_BY_CARER)):
+        if rx.search(t):
+            level = max_level([level, L.HIGH if _LETHAL_ABUSE.search(t) else L.MODERATE])
+            signals.append(kind)
+            categories.extend(c for c in (C.ABUSE,) if c not in categories)
+    if _LEAVING_PARTNER.search(t) and ("abuse" in names or _ABUSIVE.search(t)):
+        level = max_level([level, L.MODERATE])
+        signals.append(LEAVING_ABUSER)
+        categories.extend(c for c in (C.ABUSE,) if c not in categories)
+    if _TIME_OFF.search(t) and _USING_AGAIN.search(t) and _OPIOID_OR_DRUG.search(t):
+        level = max_level([level, L.HIGH])
+        signals.append(LOST_TOLERANCE)
+        categories.extend(c for c in (C.OVERDOSE, C.SUBSTANCE) if c not in categories)
+    if (
+        _WOUND_SIGNS.search(t)
+        and not ({"supporter", "context", "addressed"} & set(suppressed) and not names)
+        and (
+            "self_harm" in names
+            or _SH_WOUND.search(t)
+            or (_A_CUT.search(t) and _WOUND_SEVERE.search(t))
+        )
+    ):
+        level = max_level([level, L.MODERATE])
+        signals.append(WOUND_NEEDS_CARE)
+        categories.extend(c for c in (C.SELF_HARM,) if c not in categories)
     if any(part.search(t) for part in _MINOR_PARTS_RX):
         categories.append(C.MINOR)
         signals.append("minor")
@@ -3122,6 +3410,10 @@ def _assess_text(text: str) -> RiskAssessment:
             protective.append("kitchen")
         if not hits and not signals and _PLEASANTRY.fullmatch(t):
             protective.append("pleasantry")
+        elif not hits and _LEAVING_PARTNER.search(t):
+            # "i'm leaving him on friday, i've packed a bag at my sister's": a relationship
+            # ending, not a farewell (a check-in at most)
+            protective.append("relationship")
         elif not hits and set(signals) <= {"means_access"} and _safety_step(t):
             protective.append("safety_step")
             signals = [s for s in signals if s != "means_access"]

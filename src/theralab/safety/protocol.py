@@ -21,17 +21,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from theralab.safety.answers import AFFIRMED
+from theralab.safety.language import UNREAD_LANGUAGE
 from theralab.safety.patterns import (
+    ABUSE_BY_CARER,
+    ABUSE_LETHAL,
+    ABUSE_OF_OTHER,
     COMMAND_ABOUT_BABY,
     COMMAND_HEARD,
     CUES,
     DELUSIONAL_THREAT,
     FAMILY_TOO,
     GUN_WORDS,
+    LEAVING_ABUSER,
+    LOST_TOLERANCE,
     PILL_WORDS,
     STOPPED_TREATMENT,
     SUICIDE_RULE_SIGNALS,
     WEAPON_AND_WAITING,
+    WOUND_NEEDS_CARE,
     normalise,
 )
 from theralab.safety.resources import CountryResources, Resource, resources_for
@@ -119,7 +126,17 @@ _HARM_OTHERS_SIGNALS = frozenset(
     if RiskCategory.HARM_TO_OTHERS in c.categories and c.name not in _COMMAND_SIGNALS
 ) | {WEAPON_AND_WAITING, FAMILY_TOO, DELUSIONAL_THREAT, COMMAND_ABOUT_BABY}
 _OTHERS_STEPS = frozenset({"harm_to_others", "harm_to_others_next"})
-_ABUSE_SIGNALS = frozenset({"abuse", "abuse_danger_now", "sextortion", "grooming"})
+_ABUSE_SIGNALS = frozenset(
+    {
+        "abuse",
+        "abuse_danger_now",
+        "sextortion",
+        "grooming",
+        ABUSE_OF_OTHER,
+        ABUSE_BY_CARER,
+        LEAVING_ABUSER,
+    }
+)
 _ABUSE_STEPS = frozenset({"abuse_safety", "abuse_danger", "abuse_next"})
 # Condition replies given once in a crisis (the next turn takes the suicide path's steps).
 _ONCE = frozenset({"psychosis", "mania", "ocd", "eating_disorder"})
@@ -159,8 +176,11 @@ def _suicide_cue_fired(risk: RiskAssessment) -> bool:
 def _concern(risk: RiskAssessment, earlier_steps: list[str] | None = None) -> str:
     cats = set(risk.categories)
     signals = set(risk.signals)
+    # Using again after detox, nothing taken yet: the tolerance warning and the suicide path's
+    # questions, not "call now" (an act said beside it is still an emergency).
+    relapse_plan = LOST_TOLERANCE in signals and not signals & _ACT_SIGNALS
     if risk.level is RiskLevel.IMMINENT or (
-        RiskCategory.OVERDOSE in cats and risk.level.at_least(RiskLevel.HIGH)
+        RiskCategory.OVERDOSE in cats and risk.level.at_least(RiskLevel.HIGH) and not relapse_plan
     ):
         return "emergency"
     if signals & _COMMAND_SIGNALS:
@@ -200,7 +220,7 @@ def _concern(risk: RiskAssessment, earlier_steps: list[str] | None = None) -> st
         (RiskCategory.MANIA, "mania"),
         (RiskCategory.OCD, "ocd"),
         (RiskCategory.EATING_DISORDER, "eating_disorder"),
-        (RiskCategory.OVERDOSE, "emergency"),
+        (RiskCategory.OVERDOSE, "suicide" if relapse_plan else "emergency"),
     ):
         if cat in cats:
             # A condition's own reply once; if the crisis goes on, the suicide path's steps
@@ -439,6 +459,7 @@ _REFUSING_HELP = re.compile(
     r"|(?:i'?m|i am|im) not (?:calling|ringing|phoning|going (?:to (?:the )?)?(?:hospital|er|"
     r"a&e)|waking|telling)"
     r"|hung up|(?:nobody|no one|noone)(?:'s| is) coming"
+    r"|why (?:would|should) i (?:call|ring|phone)|stop (?:telling|asking) me to (?:call|ring)"
     r"|(?:don'?t|do not) (?:tell|make) me (?:to )?call)"
 )
 # Already in care: at the hospital, the paramedics or a nurse there, on the way in.
@@ -516,6 +537,28 @@ _SITUATIONS = {
     "told_to_die_and_agrees": "Nobody deserves to be told that, and they are not right about "
     "you. Telling someone you trust, and blocking and reporting the people saying it, can help "
     "make it stop.",
+    WOUND_NEEDS_CARE: "A wound like this needs a doctor today: a cut that gapes, shows "
+    "something white or fatty, or leaves your fingers numb or tingly needs closing and checking at "
+    "urgent care or an emergency department, and redness, heat, swelling or pus can mean "
+    "infection. A burn that looks white or leathery, or doesn't hurt, can be deep. Doctors and "
+    "nurses treat self-harm wounds often, and their job is to look after you.",
+    ABUSE_LETHAL: "Strangulation, a weapon or a threat to kill are among the strongest warning "
+    "signs of serious violence to come, even if things are calm now. If anything was done to "
+    "your neck or throat, please get checked by a doctor: some injuries only show days later.",
+    LEAVING_ABUSER: "Leaving can be the most dangerous time with someone who has hurt you, so it "
+    "helps to plan it with an advocate first: if you can, go while they're out, take someone with "
+    "you, and tell them later from somewhere safe rather than face to face and alone. If someone "
+    "checks your phone, you can delete this conversation afterwards.",
+    ABUSE_OF_OTHER: "What is happening to them is abuse, and you're right to take it seriously. "
+    "If they are in danger right now, call the emergency number; a domestic abuse helpline "
+    "advises family and friends too.",
+    ABUSE_BY_CARER: "A carer who hurts, frightens or takes money from an older or disabled person "
+    "is abusing them, and you're right to take it seriously. It can be reported to the local "
+    "adult safeguarding team (adult protective services), and if they are in danger right now, "
+    "call the emergency number.",
+    LOST_TOLERANCE: "After detox or any time off, your tolerance drops fast, so the amount you "
+    "used to take can now stop your breathing. If you do use, please use much less, never alone, "
+    "and keep naloxone (Narcan) with you if you can.",
     "harm_to_dependent": "Caring for someone day and night can push anyone past their limit, "
     "and saying this out loud is a brave first step. Right now, put some distance between you "
     "and them: leave them somewhere safe, put away anything you've thought of using, and ask "
@@ -523,6 +566,12 @@ _SITUATIONS = {
     "or an out-of-hours service) so you can rest.",
 }
 _IMAGE_ABUSE_KINDS = frozenset({"sextortion", "grooming"})
+# Leaving, or telling the abuser so, said in a conversation about abuse.
+_LEAVING_SAID = re.compile(
+    r"\b(?:i'?m|im|i am) (?:leaving|moving out|getting out)\b|\bleav(?:e|ing) (?:him|her|them)\b|"
+    r"\btell (?:him|her|them) (?:i'?m|im|that i'?m|i am) (?:leaving|going|done)|\bface to face\b|"
+    r"\b(?:this|the) (?:chat|conversation|messages)\b"
+)
 # A wound bleeding now ("i cut my arm tonight and its still bleeding kinda a lot").
 _BLEEDING_NOW = re.compile(
     r"\b(?:still bleeding|bleeding (?:a lot|loads|heavily|badly|everywhere|through)|won'?t stop "
@@ -682,6 +731,12 @@ class CrisisProtocol:
         answers the last question). A situation with steps of its own (intimate images used
         against the person, being told to die, a carer's thought of harming the person cared
         for) gets them once, after the reply's first sentence, whichever path answers."""
+        unread = any(sig.startswith(UNREAD_LANGUAGE) for sig in risk.signals)
+        if unread and self.steps and not self._for_someone_else(risk):
+            # In a crisis, a message the screener cannot read may be the one that matters most
+            # ("ya me las tomé", "I'm at the bridge, goodbye" in the person's own language): the
+            # emergency step again, not the next step of the safety plan.
+            return self._unread_in_crisis(risk)
         reply = self._respond(risk, said)
         if reply.step not in HELPER_STEPS:
             reply = self._answer_questions(reply, said, risk)
@@ -699,15 +754,27 @@ class CrisisProtocol:
                 f"please call {self.table.emergency} now."
             )
             reply = replace(reply, text=_after_first_sentence(reply.text, aid))
-        kind = next((k for k in _SITUATIONS if k in risk.signals), None)
-        if kind is None or reply.step in HELPER_STEPS or f"+{kind}" in self.history:
+        signals = set(risk.signals)
+        if (
+            LEAVING_ABUSER not in signals
+            and _ABUSE_STEPS & set(self.history)
+            and (_LEAVING_SAID.search(normalise(said)) if said else False)
+        ):
+            # "i've decided im leaving. im going to tell him tonight, face to face": said in a
+            # conversation about abuse, the plan to leave needs its own care
+            signals.add(LEAVING_ABUSER)
+        kinds = [k for k in _SITUATIONS if k in signals and f"+{k}" not in self.history]
+        if not kinds or reply.step in HELPER_STEPS:
             return reply
-        self._note(f"+{kind}")
-        advice = _SITUATIONS[kind]
-        if kind in _IMAGE_ABUSE_KINDS:
-            young = RiskCategory.MINOR in risk.categories
-            advice += _IMAGE_ABUSE_YOUNG if young else _IMAGE_ABUSE_ADULT
-        return replace(reply, text=_after_first_sentence(reply.text, advice))
+        advice = []
+        for kind in kinds:
+            self._note(f"+{kind}")
+            line = _SITUATIONS[kind]
+            if kind in _IMAGE_ABUSE_KINDS:
+                young = RiskCategory.MINOR in risk.categories
+                line += _IMAGE_ABUSE_YOUNG if young else _IMAGE_ABUSE_ADULT
+            advice.append(line)
+        return replace(reply, text=_after_first_sentence(reply.text, " ".join(advice)))
 
     def _answer_questions(
         self, reply: ProtocolReply, said: str, risk: RiskAssessment
@@ -1289,6 +1356,22 @@ class CrisisProtocol:
         if RiskCategory.MINOR in risk.categories:
             parts.append("If you can, please also tell a trusted adult what's going on.")
         return self._reply(parts, step, lines, asked_safe=asked_safe)
+
+    def _unread_in_crisis(self, risk: RiskAssessment) -> ProtocolReply:
+        """A message in a language the screener cannot read, during a crisis."""
+        self.turns += 1
+        lines = [r.line() for r in _pick_resources(self.table, risk, "suicide")]
+        emergency = self.table.emergency
+        parts = [
+            "I'm sorry: I can't read that language well, so I may have missed what you just "
+            "said, and I'm worried about you.",
+            f"If you've taken anything, are hurt, or are somewhere you could fall, please call "
+            f"{emergency} now, or ask someone near you to call for you.",
+            "Could you tell me in a few words of English, even just yes or no, whether you are "
+            "safe right now?",
+            "You can reach " + "; or ".join(lines) + ".",
+        ]
+        return self._reply(parts, "unread_in_crisis", lines)
 
     def _note(self, note: str) -> None:
         if note not in self.history:

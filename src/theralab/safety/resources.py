@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from importlib import resources as _files
 
@@ -77,7 +78,23 @@ _STATED = (
     r"settled|(?:i|we)(?:'?ve| have) lived|been living)"
     r"(?:\s+(?!in\b|not\b|never\b|n't\b)[\w']+){0,4}?"
     r"\s+in|\b(?:moved|moving|relocated|come|came|went|gone|flew) (?:back )?(?:home )?to|"
-    r"\b(?:calling|texting|writing|messaging|talking to you) from)\s+"
+    r"\b(?:calling|texting|writing|messaging|talking to you) from|"
+    # a number asked for where they are ("is there a number I can call in Brazil?")
+    r"\b(?:call|ring|reach|text|number|helpline|hotline|line|lines|emergency)(?: [\w']+){0,4}? in|"
+    # in their own words ("moro no Brasil", "vivo en México", "estoy en Manila")
+    r"\b(?:moro|vivo|estoy|estou|moramos|vivimos|estamos|ich wohne|ich lebe|j'habite|je vis) "
+    r"(?:no|na|em|en|in|a|au|aux))"
+    # a city before the country ("I live in São Paulo, Brazil")
+    r"(?:\s+[\w'.-]+(?:\s+[\w'.-]+)?,)?\s+"
+)
+# A number the person says does not work where they are ("988 doesn't work here"): never that
+# table again, the international directory and "your local emergency number" instead.
+_NUMBER_FAILS = re.compile(
+    r"\b(?:\d{3,}|that number|the number|this number|those numbers|it|they|that)\b[^.!?]{0,20}"
+    r"\b(?:doesn'?t|does not|don'?t|do not|won'?t|didn'?t|isn'?t|is not|not) (?:work|working|"
+    r"connect|go through|exist|available)\b[^.!?]{0,12}\b(?:here|in my country|in this country|"
+    r"from here|where i (?:am|live))\b|"
+    r"\b(?:not|n'?t) in (?:the )?(?:us|usa|america|united states|uk|england|britain)\b"
 )
 
 
@@ -95,9 +112,19 @@ def stated_country(text: str) -> str | None:
     if not text:
         return None
     pattern, where = _stated_place()
-    t = text.lower().replace("\u2019", "'")
+    t = _fold(text.lower().replace("\u2019", "'"))
     found = [m["place"] for m in pattern.finditer(t)]
-    return where[found[-1]] if found else None
+    if found:
+        return where[found[-1]]
+    return "GENERIC" if _NUMBER_FAILS.search(t) else None
+
+
+def _fold(text: str) -> str:
+    """Accents off Latin letters ("São Paulo" → "sao paulo", "México" → "mexico")."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def supported_countries() -> list[str]:

@@ -120,7 +120,8 @@ def whose_in_message(signals: Sequence[str], text: str, helping: bool = False) -
 _SUBJECT = (
     r"(?:she|he|they|shes|hes|mi (?:hermano|hermana|hijo|hija|amigo|amiga|novio|novia|mam[aá]|"
     r"pap[aá])|(?:my|our|her|his) (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|bf|gf|"
-    r"boyfriend|girlfriend|partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|"
+    r"boyfriend|girlfriend|partner|husband|wife|son|daughter|kid|child|toddler|baby|brother|sister|"
+    r"sibling|"
     r"cousin|mum|mom|mother|dad|father|students?|pupils?|colleague|coworker|roommate|flatmate|"
     r"housemate|"
     r"nephew|niece|uncle|aunt|grandma|grandpa|grandmother|grandfather))"
@@ -199,6 +200,57 @@ _ACT_UNDERWAY = re.compile(
     r"\b(?:swallowed|took|has taken|downed|taken)\b[^.!?]{0,40}\b(?:pills|tablets|bottle|"
     r"packet|overdose)\b[^.!?]{0,60}\b(?:won'?t wake|can'?t wake|not waking|unconscious|not "
     r"responding|unresponsive|passed out|not breathing)"
+)
+# Household poisons swallowed (bleach, batteries): poison help and the emergency number.
+_POISONS = (
+    r"(?:bleach|poison|pesticide|insecticide|weed ?killer|rat poison|antifreeze|batteries|a "
+    r"battery|button batter(?:y|ies)|detergent|drain cleaner|cleaning (?:stuff|liquid|"
+    r"product)s?)\b"
+)
+# Someone else collapsed or not breathing, whatever caused it ("my mate took something and now
+# he won't wake up, his lips look kinda blue", "i think she stopped breathing", "she's gone
+# floppy and her breathing is slow after taking g"): a medical emergency to call for now.
+_COLLAPSED = re.compile(
+    r"\b" + _SUBJECT + r"\b[^.!?]{0,50}?"
+    r"(?:\b(?:isn'?t|is not|aren'?t|are not|not|stopped|has stopped|barely|hardly|no longer) "
+    r"breathing\b(?! (?:a word|down|on|over|easy|easier|a sigh))|"
+    r"\bbreathing (?:is |'s |has gone |went |seems )?(?:really |very |so |super |"
+    r"kinda |kind of )?(?:slow|shallow|weird|funny|strange|rattly|noisy)\b|\b(?:won'?t|will not|"
+    r"can'?t|cannot|doesn'?t) (?:wake|come round|come to)\b(?:(?! (?:up )?(?:for|in time|"
+    r"early|on time|before|until|till|to|when|at|in the)\b)(?! up (?:early|late)))|"
+    r"\bnot waking\b(?! (?:up )?(?:for|to|in time|early|on time|at|when)\b)|"
+    r"\b(?:not responding|won'?t respond|doesn'?t respond|isn'?t responding) (?:at all )?(?:to "
+    r"(?:anything|(?:her|his|their) name|shaking|touch|pain)|when (?:we|i) (?:shake|shook|call|"
+    r"shout|talk))|"
+    r"\bunresponsive\b|\b(?:is|'s|lying|still|completely|totally) unconscious\b|"
+    r"\bgone (?:all |really |totally |completely )?floppy\b|"
+    r"\bsnoring (?:really |kinda |kind of )?(?:weird|funny|strange|loud and)|\bgurgling\b|"
+    r"\bcollapsed after (?:drinking|taking|using|doing|having)\b|\bturning blue\b|"
+    r"\b(?:has|having|got|'s got|is having) (?:a )?(?:crushing |bad |severe |really bad |"
+    r"terrible )?chest pains?\b|\b(?:can'?t|cannot|can barely|can hardly|struggling to) breathe\b|"
+    r"\b(?:swallowed|drank|drunk|ate|has taken|took|eaten)\b[^.!?]{0,15}\b" + _POISONS + r")"
+    r"|\b(?:her|his|their) (?:lips|face|skin|fingertips)(?:'s| is| are| look| looks| have| has|"
+    r" went| gone| going| turning| turned)(?: \w+){0,2} (?:blue|grey|gray|purple)\b"
+    r"|\b(?:we|i) (?:can'?t|cannot|couldn'?t) (?:wake|rouse) (?:her|him|them)\b"
+)
+# … and not over: "he came round and he's fine now"
+_CAME_ROUND = re.compile(
+    r"\b(?:(?:is|'s|are|'re|seems?|was) (?:fine|ok|okay|alright|all right|breathing (?:fine|"
+    r"normally|ok|okay)) now|came (?:round|to)|woke (?:up|back up)|recovering|recovered)\b"
+)
+# … and not a wish or words of theirs ("he said he wouldn't mind not waking up"): what they
+# think, read as ideation elsewhere, not a body in danger now.
+_WISHED_OR_SAID = re.compile(
+    r"\b(?:wish|wishes|wished|hope|hopes|hoped|pray|prays|mind|rather|want|wants|wanted|said|"
+    r"says|saying|told|tells|joke|jokes|joked|texted|wrote)\b"
+)
+# A drug or drink named beside it: an overdose to tell the call handler about.
+_TAKEN_SOMETHING = re.compile(
+    r"\b(?:took|taken|taking|had|did|done|using|used|drank|drinking|drunk|swallowed|snorted|"
+    r"smoked|injected)\b[^.!?]{0,30}\b(?:something|pills|tablets|meds|drugs|g|ghb|gbl|heroin|"
+    r"fentanyl|oxy\w*|xanax|bars|benzos|ket|ketamine|mdma|molly|coke|lean|pain ?pills|"
+    r"painkillers|drinks|vodka|alcohol|a lot|bleach|poison|pesticide|weed ?killer|antifreeze|"
+    r"batteries|a battery|detergent)\b|\b(?:overdos\w*|od'?d|o\.d\.)"
 )
 # A subject named only as the owner of something ("my dad's rifle in the shed"): what follows
 # is not said of them.
@@ -367,6 +419,20 @@ def other_at_risk(text: str) -> RiskAssessment:
             level = RiskLevel.IMMINENT
             kinds.append("act_underway")
             categories.append(RiskCategory.SUICIDE)
+            continue
+        collapsed = _COLLAPSED.search(sentence)
+        if (
+            collapsed
+            and not _CAME_ROUND.search(sentence)
+            and not _WISHED_OR_SAID.search(collapsed.group(0))
+        ):
+            # not breathing, blue lips, won't wake: the emergency call and first aid first,
+            # whatever was taken (the same steps as pills taken and not waking)
+            level = RiskLevel.IMMINENT
+            kinds.append("act_underway")
+            categories.append(
+                RiskCategory.OVERDOSE if _TAKEN_SOMETHING.search(t) else RiskCategory.SUICIDE
+            )
             continue
         if _PSYCHOSIS_DANGER.search(sentence):
             level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
