@@ -2869,13 +2869,27 @@ _ABUSE_BY_CARER = re.compile(
 # a dangerous time to plan for; with none, a relationship, not a farewell.
 LEAVING_ABUSER = "leaving_abuser"
 _LEAVING_PARTNER = re.compile(
-    r"(?<!n't )(?<!not )(?<!never )\b(?:leav(?:e|ing)|walk(?:ing)? out on|mov(?:e|ing) out on|"
-    r"get(?:ting)? away from) (?:him|"
-    r"her|my (?:husband|wife|partner|boyfriend|girlfriend|bf|gf|fianc[eé]e?|abusive \w+))\b"
+    r"(?<!n't )(?<!not )(?<!never )\b(?:leav(?:e|ing)|walk(?:ing)? out on|mov(?:e|ing) out on) "
+    r"(?:him|her|my (?:husband|wife|partner|boyfriend|girlfriend|bf|gf|fianc[eé]e?|abusive \w+))\b"
     r"(?! (?:a|the|my|this|some|behind|alone|be|with|to|for (?:ever|good)|forever)\b)"
-    r"|\bi'?m leaving (?:him|her)\b|\b(?:packed|packing) (?:a|my) bag\b[^.!?]{0,40}\b(?:sister'?s|"
-    r"brother'?s|mum'?s|mom'?s|parents'?|friend'?s|refuge|shelter)"
+    r"|\b(?:packed|packing) (?:a|my) bag\b[^.!?]{0,40}\b(?:sister'?s|brother'?s|mum'?s|mom'?s|"
+    r"parents'?|friend'?s|refuge|shelter)"
 )
+# "him" or "her" is a partner unless the message names someone else they could be.
+_NOT_A_PARTNER = re.compile(
+    r"\b(?:mum|mom|mother|dad|father|sister|brother|friend|boss|daughter|son|gran|grandma|"
+    r"grandad|aunt|uncle|cousin|baby|kid|child|teacher|dog|cat)s?\b"
+)
+
+
+def _leaving_partner(t: str) -> bool:
+    """A partner left, or a bag packed to go to family or a refuge (`_LEAVING_PARTNER`)."""
+    found = [m.group(0) for m in _LEAVING_PARTNER.finditer(t)]
+    if any(re.search(r"\bmy \w+|abusive|bag", m) for m in found):
+        return True
+    return bool(found) and not _NOT_A_PARTNER.search(t)
+
+
 _ABUSIVE = re.compile(
     r"\b(?:abusive|abuse[sd]?|hits me|hit me|hurts me|hurt me|violent|scared of (?:him|her)|"
     r"afraid of (?:him|her)|strangl\w*|chok\w*|threaten\w*|checks my phone|controls)\b"
@@ -2885,7 +2899,7 @@ _ABUSIVE = re.compile(
 # i used to").
 LOST_TOLERANCE = "lost_tolerance"
 _TIME_OFF = re.compile(
-    r"\b(?:(?:out of|left|got out of|finished|came out of|did|after|since|discharged from|"
+    r"\b(?:(?:out of|left|got out of|finished|came out of|did|after|before|since|discharged from|"
     r"released from|home from) (?:detox|rehab|prison|jail|treatment)|(?:\d+|a few|few|a couple of|"
     r"couple of|two|three|four|five|six|ten) (?:days?|weeks?|months?|years?) (?:clean|sober|off "
     r"(?:it|the gear|gear|heroin|opiates|opioids|fentanyl|oxy|smack|dope|the stuff))|(?:been|i'?m|"
@@ -2895,7 +2909,7 @@ _USING_AGAIN = re.compile(
     r"(?<!n't )(?<!not )(?<!never )\b(?:us(?:e|ing)(?! (?:my|the|a|an|it to|this|that|your)\b)|"
     r"pick(?:ing)? up|scor(?:e|ing)|cop(?:ping)?|do what i used to|(?:same|usual|old|full|normal) "
     r"(?:amount|dose|hit|shot)|as much as (?:before|i used to)|one (?:more|last) time|just once|"
-    r"sort me out|shoot(?:ing)? up|get high|my body can handle)\b"
+    r"sort me out|shoot(?:ing)? up|get high|my body can handle|got (?:a|some) (?:bag|gear|stuff))\b"
 )
 _OPIOID_OR_DRUG = re.compile(
     r"\b(?:opi\w+|heroin|fentanyl|oxy\w*|gear|smack|dope|h|drugs|using|benzos|meth|crack|coke|"
@@ -3337,7 +3351,7 @@ def _assess_text(text: str) -> RiskAssessment:
             level = max_level([level, L.HIGH if _LETHAL_ABUSE.search(t) else L.MODERATE])
             signals.append(kind)
             categories.extend(c for c in (C.ABUSE,) if c not in categories)
-    if _LEAVING_PARTNER.search(t) and ("abuse" in names or _ABUSIVE.search(t)):
+    if _leaving_partner(t) and ("abuse" in names or _ABUSIVE.search(t)):
         level = max_level([level, L.MODERATE])
         signals.append(LEAVING_ABUSER)
         categories.extend(c for c in (C.ABUSE,) if c not in categories)
@@ -3410,7 +3424,10 @@ def _assess_text(text: str) -> RiskAssessment:
             protective.append("kitchen")
         if not hits and not signals and _PLEASANTRY.fullmatch(t):
             protective.append("pleasantry")
-        elif not hits and _LEAVING_PARTNER.search(t):
+        elif not hits and _TIME_OFF.search(t) and not _USING_AGAIN.search(t):
+            # "10 days out of detox, today was rough": recovery talk, a check-in at most
+            protective.append("recovery")
+        elif not hits and _leaving_partner(t):
             # "i'm leaving him on friday, i've packed a bag at my sister's": a relationship
             # ending, not a farewell (a check-in at most)
             protective.append("relationship")

@@ -137,7 +137,16 @@ _ABUSE_SIGNALS = frozenset(
         LEAVING_ABUSER,
     }
 )
-_ABUSE_STEPS = frozenset({"abuse_safety", "abuse_danger", "abuse_next"})
+_ABUSE_STEPS = frozenset({"abuse_safety", "abuse_danger", "abuse_next", "abuse_danger_next"})
+# Asked about telling the abuser in person; about this conversation being seen.
+_TELL_IN_PERSON = re.compile(
+    r"\b(?:in person|face to face|to (?:his|her|their) face|tell (?:him|her|them)\b[^.!?]{0,30}"
+    r"\b(?:leaving|going|done|over))"
+)
+_THIS_CHAT = re.compile(
+    r"\b(?:this|the) (?:chat|conversation|messages?|app)\b|\bdelete\b|\b(?:sees?|reads?|finds?) "
+    r"(?:this|it|my phone)\b"
+)
 # Condition replies given once in a crisis (the next turn takes the suicide path's steps).
 _ONCE = frozenset({"psychosis", "mania", "ocd", "eating_disorder"})
 # Signals that a weapon or other means is at hand.
@@ -769,7 +778,12 @@ class CrisisProtocol:
         advice = []
         for kind in kinds:
             self._note(f"+{kind}")
-            line = _SITUATIONS[kind]
+            # a sentence the reply already says is not said twice
+            line = " ".join(
+                sentence
+                for sentence in re.split(r"(?<=[.!?])\s+", _SITUATIONS[kind])
+                if sentence not in reply.text
+            )
             if kind in _IMAGE_ABUSE_KINDS:
                 young = RiskCategory.MINOR in risk.categories
                 line += _IMAGE_ABUSE_YOUNG if young else _IMAGE_ABUSE_ADULT
@@ -944,6 +958,30 @@ class CrisisProtocol:
             parts += ["Are you somewhere safe, and is anyone with you?", resource_sentence, AI_LINE]
             return self._reply(parts, "emergency", lines)
         if concern == "abuse":
+            if ("abuse_danger_now" in risk.signals or _ABUSER_NEAR.search(text)) and (
+                "abuse_danger" in self.history
+            ):
+                # The danger said again: what they asked, not the same reply word for word.
+                parts = ["I'm still worried about your safety."]
+                if _TELL_IN_PERSON.search(text):
+                    parts.append(
+                        "Telling them in person, on your own, is risky after they've hurt you "
+                        "like that: an advocate at the helpline can help you plan a safer way, "
+                        "like leaving while they're out and letting them know later from "
+                        "somewhere safe."
+                    )
+                if _THIS_CHAT.search(text):
+                    parts.append(
+                        "You can delete this conversation and your browser history now, and if "
+                        "you can, use a phone or computer they don't check next time."
+                    )
+                parts += [
+                    f"If they become dangerous, please call {emergency}, or get out to a "
+                    "neighbour or a public place.",
+                    "Where will you be when they get home, and is there someone you could be with?",
+                    resource_sentence,
+                ]
+                return self._reply(parts, "abuse_danger_next", lines)
             if "abuse_danger_now" in risk.signals or _ABUSER_NEAR.search(text):
                 parts = [
                     "I'm worried about your safety right now."
@@ -976,7 +1014,12 @@ class CrisisProtocol:
                     if not again
                     else "And how are you doing yourself: are you having any thoughts of hurting "
                     "yourself?",
-                    danger if full else trailer[0],
+                    # not "act on these thoughts": the danger is someone else; every turn keeps a
+                    # crisis line and says this is an AI
+                    danger
+                    if full
+                    else f"If you are in danger, please call {emergency} now. I'm an AI; a real "
+                    f"person is there any time at {lines[0]}.",
                 ]
                 if full:
                     parts += [resource_sentence, AI_LINE]
