@@ -379,3 +379,25 @@ def test_refusing_to_call_is_not_read_as_help_on_its_way() -> None:
     protocol.respond(risk, "I'm going to end it tonight")
     out = protocol.respond(risk, "why would i call 911, nothing is happening right now")
     assert "Are they with you now" not in out.text
+
+
+def test_recovery_talk_with_no_use_planned_holds_a_learned_raise_to_a_check_in() -> None:
+    found = assess_text("two weeks out of rehab and today has been really hard")
+    assert found.level is NONE
+    assert "protective:recovery" in found.signals
+
+
+def test_abuse_said_again_answers_the_question_and_keeps_the_lines() -> None:
+    replies = talk(
+        guarded(),
+        "he grabbed me by the throat last week and i nearly passed out",
+        "i'm leaving tonight and i'm going to tell him face to face when he gets home",
+        "is telling him in person a bad idea? he gets home in an hour",
+        "what do i do with this chat before he gets home",
+    )
+    assert "most dangerous time" in replies[1].text
+    assert "in person, on your own, is risky" in replies[2].text
+    assert "delete this conversation" in replies[3].text
+    assert replies[2].text != replies[3].text
+    for reply in replies:
+        assert "National Domestic Violence Hotline" in reply.text

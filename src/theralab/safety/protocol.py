@@ -143,6 +143,26 @@ _TELL_IN_PERSON = re.compile(
     r"\b(?:in person|face to face|to (?:his|her|their) face|tell (?:him|her|them)\b[^.!?]{0,30}"
     r"\b(?:leaving|going|done|over))"
 )
+
+
+def _abuse_answers(text: str) -> list[str]:
+    """Answers to what someone being abused asked: whether to tell the abuser in person, what
+    to do with this conversation."""
+    out = []
+    if _TELL_IN_PERSON.search(text):
+        out.append(
+            "Telling them in person, on your own, is risky after they've hurt you like that: an "
+            "advocate at the helpline can help you plan a safer way, like leaving while they're "
+            "out and letting them know later from somewhere safe."
+        )
+    if _THIS_CHAT.search(text):
+        out.append(
+            "You can delete this conversation and your browser history now, and if you can, use "
+            "a phone or computer they don't check next time."
+        )
+    return out
+
+
 _THIS_CHAT = re.compile(
     r"\b(?:this|the) (?:chat|conversation|messages?|app)\b|\bdelete\b|\b(?:sees?|reads?|finds?) "
     r"(?:this|it|my phone)\b"
@@ -962,19 +982,7 @@ class CrisisProtocol:
                 "abuse_danger" in self.history
             ):
                 # The danger said again: what they asked, not the same reply word for word.
-                parts = ["I'm still worried about your safety."]
-                if _TELL_IN_PERSON.search(text):
-                    parts.append(
-                        "Telling them in person, on your own, is risky after they've hurt you "
-                        "like that: an advocate at the helpline can help you plan a safer way, "
-                        "like leaving while they're out and letting them know later from "
-                        "somewhere safe."
-                    )
-                if _THIS_CHAT.search(text):
-                    parts.append(
-                        "You can delete this conversation and your browser history now, and if "
-                        "you can, use a phone or computer they don't check next time."
-                    )
+                parts = ["I'm still worried about your safety.", *_abuse_answers(text)]
                 parts += [
                     f"If they become dangerous, please call {emergency}, or get out to a "
                     "neighbour or a public place.",
@@ -1023,6 +1031,9 @@ class CrisisProtocol:
                 ]
                 if full:
                     parts += [resource_sentence, AI_LINE]
+                answers = _abuse_answers(text)
+                if answers:  # what they asked first, after the opening sentence
+                    parts = [parts[0], *answers, *parts[1:]]
                 return self._reply(parts, "abuse_next", lines)
             parts = [
                 "Thank you for telling me. What you're describing is not okay, and it is not "
