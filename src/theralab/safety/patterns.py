@@ -77,7 +77,30 @@ _SLANG = (
     (r"\b(?:mujhe|main|mai) (?:bas )?(?:marna|mar jana) (?:hai|chahta|chahti)\b", "i want to die"),
     (r"\b(?:jeena|jina) nahi(?:n)? (?:chahta|chahti|hai)\b", "i don't want to live"),
     (r"\b(?:khudkushi|aatmahatya|atmahatya|aatmhatya|atmhatya)\b", "suicide"),
-    # "main suicide kar lunga aaj raat", "khud ko khatam kar dunga", "saari goliyan kha li"
+    # non-native English: "I want to kill me", "I will make me die", "take away my life"
+    (
+        r"\bi (?:want|wanna|will|am going|'m going|am gonna|plan|decided)(?: to)? kill me\b",
+        "i want to kill myself",
+    ),
+    (r"\bi (?:will|want to|wanna|am going to|'m going to) make me die\b", "i will kill myself"),
+    (r"\btake away my (?:own )?life\b", "end my life"),
+    (
+        r"\b(?:ate|eaten|don swallow|don chop|don drink|don take) all (?:of )?(?:the |my )?"
+        r"(?:tablets|pills|medicine|drugs)\b",
+        "took all the pills",
+    ),
+    (r"\b(?:me quiero (?:morir|matar)|quiero (?:morirme|matarme))\b", "i want to kill myself"),
+    (r"\bse quiere (?:matar|morir)\b", "wants to kill themself"),
+    (r"\bayoko na(?:ng)? mabuhay\b", "i don't want to live"),
+    (r"\bgusto ko na(?:ng)? mamatay\b", "i want to die"),
+    (r"\bbestie\b|\bbff\b|\bbestfriend\b", "best friend"),
+    (r"\btheyre\b", "they're"),
+    (r"\bgrippy sock (?:vacation|holiday|jail|hotel|trip|spa)\b", "psych ward stay"),
+)
+# Romanised Hindi crisis phrases ("main suicide kar lunga aaj raat", "saari goliyan kha li"):
+# read only when one of their words is in the message (`_HINDI_HINT`), so English pays one
+# look, not one per phrase.
+_HINDI: tuple[tuple[str, str], ...] = (
     (
         r"\b(?:main |mai |me )?suicide (?:kar|karna|karunga|karungi|karoonga)(?: (?:lunga|lungi|"
         r"loonga|doonga|dunga|dungi|raha|rahi|hoon|hun|hai|chahta|chahti))*\b",
@@ -117,28 +140,14 @@ _SLANG = (
         r"\b(?:roz |bahut |hamesha )?(?:maarte|marte|maarta|marta|peet(?:te|ta)) (?:hain|hai|h)\b",
         "my dad hits me",
     ),
-    # non-native English: "I want to kill me", "I will make me die", "take away my life"
-    (
-        r"\bi (?:want|wanna|will|am going|'m going|am gonna|plan|decided)(?: to)? kill me\b",
-        "i want to kill myself",
-    ),
-    (r"\bi (?:will|want to|wanna|am going to|'m going to) make me die\b", "i will kill myself"),
-    (r"\btake away my (?:own )?life\b", "end my life"),
-    (
-        r"\b(?:ate|eaten|don swallow|don chop|don drink|don take) all (?:of )?(?:the |my )?"
-        r"(?:tablets|pills|medicine|drugs)\b",
-        "took all the pills",
-    ),
-    (r"\b(?:me quiero (?:morir|matar)|quiero (?:morirme|matarme))\b", "i want to kill myself"),
-    (r"\bse quiere (?:matar|morir)\b", "wants to kill themself"),
-    (r"\bayoko na(?:ng)? mabuhay\b", "i don't want to live"),
-    (r"\bgusto ko na(?:ng)? mamatay\b", "i want to die"),
-    (r"\bbestie\b|\bbff\b|\bbestfriend\b", "best friend"),
-    (r"\btheyre\b", "they're"),
-    (r"\bgrippy sock (?:vacation|holiday|jail|hotel|trip|spa)\b", "psych ward stay"),
+)
+_HINDI_HINT = re.compile(
+    r"\b(?:kar|karna|karunga|khud|goliy?an|zeher|zehar|jahar|zahar|chuhe|keetnashak|khatam|"
+    r"jeene|zinda|raat|rassi|fanda|phanda|maarte|marte|maarta|marta|peette|peetta)\b"
 )
 # Each substitution is skipped when its needles are absent (most messages hold no slang).
 _SLANG_RX = [(Prefiltered(p, re.IGNORECASE), r) for p, r in _SLANG]  # type: ignore[misc]
+_HINDI_RX = [(re.compile(p), r) for p, r in _HINDI]
 _SPACES = re.compile(r"\s+")
 # Words spelt out to slip past a filter: "s u i c i d e", "k.i.l.l", "d-i-e" (four or more single
 # letters, one separator between each, the same throughout) are read as the word; a star inside a
@@ -213,6 +222,9 @@ def normalise(text: str) -> str:
     t = _unspell(text.lower().replace("’", "'").replace("‘", "'").replace("`", "'"))
     for rx, repl in _SLANG_RX:
         t = rx.sub(repl, t)
+    if _HINDI_HINT.search(t):
+        for rx_hi, repl_hi in _HINDI_RX:
+            t = rx_hi.sub(repl_hi, t)
     return _SPACES.sub(" ", t).strip()
 
 
@@ -2851,7 +2863,7 @@ _LETHAL_ABUSE = re.compile(
 # Someone else harmed by a partner or carer ("my mum's boyfriend beats her", "my dad's carer
 # shouts at him and i noticed bruises"): abuse the speaker witnesses or reports.
 ABUSE_OF_OTHER = "abuse_of_other"
-_ABUSE_OF_OTHER = re.compile(
+_ABUSE_OF_OTHER = Prefiltered(
     r"\bmy (?:mum|mom|mother|sister|gran|grandma|nan|nana|grandmother|aunt|auntie|friend|dad|"
     r"father|brother|grandad|grandpa|granddad|grandfather|son|daughter|cousin|neighbou?r)"
     r"(?:'s| has an?)? (?:\w+ )?(?:boyfriend|husband|partner|wife|girlfriend|carer|caregiver|ex|"
@@ -2860,7 +2872,7 @@ _ABUSE_OF_OTHER = re.compile(
     r"shoves|shoved|abuses|abused)\b (?:her|him|them)\b"
 )
 ABUSE_BY_CARER = "abuse_by_carer"
-_ABUSE_BY_CARER = re.compile(
+_ABUSE_BY_CARER = Prefiltered(
     r"\b(?:carer|caregiver|care worker|care home staff|home help)\b[^.!?]{0,60}\b(?:"
     r"hits?|hitting|shouts at|shouting at|slapped|rough with|(?:taking|takes|took|stealing|stole|"
     r"steals) (?:\w+ ){0,2}(?:money|pension|cards?|purse|wallet|savings)|locks? (?:her|him|them))\b"
@@ -2868,7 +2880,7 @@ _ABUSE_BY_CARER = re.compile(
 # Leaving a partner ("I'm planning to leave him on friday while he's at work"): with abuse said,
 # a dangerous time to plan for; with none, a relationship, not a farewell.
 LEAVING_ABUSER = "leaving_abuser"
-_LEAVING_PARTNER = re.compile(
+_LEAVING_PARTNER = Prefiltered(
     r"(?<!n't )(?<!not )(?<!never )\b(?:leav(?:e|ing)|walk(?:ing)? out on|mov(?:e|ing) out on) "
     r"(?:him|her|my (?:husband|wife|partner|boyfriend|girlfriend|bf|gf|fianc[eé]e?|abusive \w+))\b"
     r"(?! (?:a|the|my|this|some|behind|alone|be|with|to|for (?:ever|good)|forever)\b)"
@@ -2898,7 +2910,7 @@ _ABUSIVE = re.compile(
 # possible overdose ("got out of detox 2 weeks ago. picking up tonight, gonna do the same amount
 # i used to").
 LOST_TOLERANCE = "lost_tolerance"
-_TIME_OFF = re.compile(
+_TIME_OFF = Prefiltered(
     r"\b(?:(?:out of|left|got out of|finished|came out of|did|after|before|since|discharged from|"
     r"released from|home from) (?:detox|rehab|prison|jail|treatment)|(?:\d+|a few|few|a couple of|"
     r"couple of|two|three|four|five|six|ten) (?:days?|weeks?|months?|years?) (?:clean|sober|off "
@@ -2918,7 +2930,7 @@ _OPIOID_OR_DRUG = re.compile(
 # A wound that needs a doctor ("i can see something white and fatty in the cut", "my fingers
 # feel numb", pus, a white painless burn), said of self-harm.
 WOUND_NEEDS_CARE = "wound_needs_care"
-_WOUND_SIGNS = re.compile(
+_WOUND_SIGNS = Prefiltered(
     r"\b(?:(?:see|seeing|saw|shows?|showing)\b[^.!?]{0,20}\b(?:fat|fatty|something white|yellow "
     r"(?:fat|bits|stuff)|bone|tendon)|white and fatty|fatty (?:layer|tissue|stuff|bits)|gaping|"
     r"gapes|wide open|(?:won'?t|doesn'?t|not) (?:close|closing)|keeps? (?:opening|splitting)|"

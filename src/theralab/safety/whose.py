@@ -233,6 +233,11 @@ _COLLAPSED = re.compile(
     r" went| gone| going| turning| turned)(?: \w+){0,2} (?:blue|grey|gray|purple)\b"
     r"|\b(?:we|i) (?:can'?t|cannot|couldn'?t) (?:wake|rouse) (?:her|him|them)\b"
 )
+# A word every `_COLLAPSED` reading needs.
+_COLLAPSE_HINT = re.compile(
+    r"breath|wak|respond|conscious|floppy|snor|gurgl|collaps|blue|gr[ae]y|purple|chest|bleach|"
+    r"poison|pesticide|killer|antifreeze|batter|detergent|cleaner|cleaning"
+)
 # … and not over: "he came round and he's fine now"
 _CAME_ROUND = re.compile(
     r"\b(?:(?:is|'s|are|'re|seems?|was) (?:fine|ok|okay|alright|all right|breathing (?:fine|"
@@ -412,6 +417,7 @@ def other_at_risk(text: str) -> RiskAssessment:
     level, kinds, categories = RiskLevel.NONE, [], []
     if _CLINICAL.search(t):
         return RiskAssessment(detector="patterns")
+    collapse_hint = _COLLAPSE_HINT.search(t) is not None  # one cheap look before each sentence
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", t):
         if not sentence or _NOT_NOW.search(sentence):
             continue
@@ -420,7 +426,7 @@ def other_at_risk(text: str) -> RiskAssessment:
             kinds.append("act_underway")
             categories.append(RiskCategory.SUICIDE)
             continue
-        collapsed = _COLLAPSED.search(sentence)
+        collapsed = _COLLAPSED.search(sentence) if collapse_hint else None
         if (
             collapsed
             and not _CAME_ROUND.search(sentence)
