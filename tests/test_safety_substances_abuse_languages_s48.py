@@ -70,6 +70,7 @@ def test_someone_else_not_breathing_is_an_emergency_to_call_for(text: str) -> No
         "my sister said she wouldn't mind not waking up some days",  # her words: ideation
         "he passed out for a moment after the ball hit him, he's fine now",
         "the company my mum worked for collapsed last year",
+        "my friend is having a panic attack and says she can't breathe",
     ],
 )
 def test_ordinary_talk_of_others_is_not_a_collapse(text: str) -> None:
@@ -367,6 +368,7 @@ def test_a_message_in_another_language_during_a_crisis_gets_the_emergency_step_a
         ("moro no Brasil, preciso de ajuda", "GENERIC"),
         ("I'm in Lucknow right now", "IN"),
         ("the line was busy, it's not working right now", None),
+        ("I want to call my sister in Chicago tonight", None),
     ],
 )
 def test_where_the_person_is_or_that_the_number_fails_there(message: str, country: str) -> None:

@@ -988,6 +988,7 @@ class CrisisProtocol:
                     "neighbour or a public place.",
                     "Where will you be when they get home, and is there someone you could be with?",
                     resource_sentence,
+                    AI_LINE,
                 ]
                 return self._reply(parts, "abuse_danger_next", lines)
             if "abuse_danger_now" in risk.signals or _ABUSER_NEAR.search(text):
@@ -1424,6 +1425,7 @@ class CrisisProtocol:
             "Could you tell me in a few words of English, even just yes or no, whether you are "
             "safe right now?",
             "You can reach " + "; or ".join(lines) + ".",
+            AI_LINE,
         ]
         return self._reply(parts, "unread_in_crisis", lines)
 

@@ -80,7 +80,8 @@ _STATED = (
     r"\s+in|\b(?:moved|moving|relocated|come|came|went|gone|flew) (?:back )?(?:home )?to|"
     r"\b(?:calling|texting|writing|messaging|talking to you) from|"
     # a number asked for where they are ("is there a number I can call in Brazil?")
-    r"\b(?:call|ring|reach|text|number|helpline|hotline|line|lines|emergency)(?: [\w']+){0,4}? in|"
+    r"\b(?:number|helpline|hotline|line|lines|emergency number|crisis line)(?: [\w']+){0,4}? in|"
+    r"\b(?:call|ring|reach|phone|text)(?: (?:here|someone|anyone|for help))? in|"
     # in their own words ("moro no Brasil", "vivo en México", "estoy en Manila")
     r"\b(?:moro|vivo|estoy|estou|moramos|vivimos|estamos|ich wohne|ich lebe|j'habite|je vis) "
     r"(?:no|na|em|en|in|a|au|aux))"

@@ -243,6 +243,8 @@ _CAME_ROUND = re.compile(
     r"\b(?:(?:is|'s|are|'re|seems?|was) (?:fine|ok|okay|alright|all right|breathing (?:fine|"
     r"normally|ok|okay)) now|came (?:round|to)|woke (?:up|back up)|recovering|recovered)\b"
 )
+# … and not a panic attack ("she's having a panic attack and says she can't breathe")
+_PANIC_ATTACK = re.compile(r"\bpanic|\banxiety attack|\bhyperventilat")
 # … and not a wish or words of theirs ("he said he wouldn't mind not waking up"): what they
 # think, read as ideation elsewhere, not a body in danger now.
 _WISHED_OR_SAID = re.compile(
@@ -430,6 +432,7 @@ def other_at_risk(text: str) -> RiskAssessment:
         if (
             collapsed
             and not _CAME_ROUND.search(sentence)
+            and not _PANIC_ATTACK.search(sentence)
             and not _WISHED_OR_SAID.search(collapsed.group(0))
         ):
             # not breathing, blue lips, won't wake: the emergency call and first aid first,
