@@ -279,6 +279,13 @@ def test_a_burn_on_purpose_stays_self_harm() -> None:
     assert found.level.at_least(MODERATE)
 
 
+@pytest.mark.parametrize(
+    "text", ["need to get my sh together this week", "this is some bad sh lol"]
+)
+def test_sh_for_something_else_is_not_self_harm(text: str) -> None:
+    assert assess_text(text).level is NONE
+
+
 def test_pus_coming_out_is_not_coming_out() -> None:
     assert "lgbtq" not in assess_text("there's stuff coming out of the cut").signals
     assert "lgbtq" in assess_text("I came out to my parents last month").signals

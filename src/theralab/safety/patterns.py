@@ -45,8 +45,9 @@ _SLANG = (
     (r"\b(?:from|on|with|of|into|after|about|the) sh\b", lambda m: m.group(0)[:-2] + "self harm"),
     # "did sh again", "relapsed. sh again", "the urge to sh", "sh'd last night": self-harm
     (
-        r"\b(?:did|do|does|doing|done|relapsed?|relapsing|urges? to|want to|wanna|gonna|going to|"
-        r"stopped|quit|started|my|no|more|bad|worse|bc of|because of) sh\b|\bsh (?:again|"
+        # not "do", "my", "bad" or "more" before it, which also say "shit" ("get my sh together")
+        r"\b(?:did|done|relapsed?|relapsing|urges? to|want to|wanna|gonna|going to|stopped|quit|"
+        r"started|bc of|because of) sh\b|\bsh (?:again|"
         r"relapse|urges?|cuts?|scars?|wounds?|marks|tonight|last night|today|yesterday)\b",
         lambda m: re.sub(r"\bsh\b", "self harm", m.group(0)),
     ),
