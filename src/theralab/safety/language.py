@@ -39,6 +39,7 @@ __all__ = [
     "MIN_CONFIDENCE_NO_ENGLISH",
     "UNREAD_LANGUAGE",
     "ForeignReading",
+    "fold",
     "not_english",
     "read_foreign",
     "reads_as_english",
@@ -373,7 +374,7 @@ _COMPILED = [
 ]
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower case without accents (Latin letters only; other scripts are kept as they are)."""
     if text.isascii():
         return text.lower()
@@ -430,7 +431,7 @@ def not_english(text: str) -> str | None:
         probability >= MIN_CONFIDENCE_NO_ENGLISH
         and len(words) >= 4
         and not hints
-        and len(set(_WORD.findall(_fold(head))) & _FUNCTION.get(str(lang), frozenset())) >= 2
+        and len(set(_WORD.findall(fold(head))) & _FUNCTION.get(str(lang), frozenset())) >= 2
     )
     return str(lang) if relaxed else None
 
@@ -462,7 +463,7 @@ def reads_as_english(text: str) -> bool:
     head = text[:_SCAN_CHARS]
     if _non_latin_share(head) > 0.0:
         return False
-    words = _WORD.findall(_fold(head))
+    words = _WORD.findall(fold(head))
     if len(words) < 4:
         return True
     hints = sum(1 for w in words if w in _ECHO_ENGLISH)
@@ -477,7 +478,7 @@ def read_foreign(text: str) -> ForeignReading | None:
     taken, in German, French or Spanish), else a message confidently not English (`low`,
     unread), else None (English, or too short to tell)."""
     lowered = text[:_SCAN_CHARS].lower()
-    folded = _fold(lowered)  # Latin phrases are written without accents
+    folded = fold(lowered)  # Latin phrases are written without accents
     found = [
         (lang, category)
         for lang, rx, category in _COMPILED

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from importlib import resources as _files
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from theralab.safety.language import fold
 
 _ALIASES = {"UK": "GB"}
 
@@ -113,19 +114,11 @@ def stated_country(text: str) -> str | None:
     if not text:
         return None
     pattern, where = _stated_place()
-    t = _fold(text.lower().replace("\u2019", "'"))
+    t = fold(text)  # lower case, plain apostrophes, no accents ("São Paulo" → "sao paulo")
     found = [m["place"] for m in pattern.finditer(t)]
     if found:
         return where[found[-1]]
     return "GENERIC" if _NUMBER_FAILS.search(t) else None
-
-
-def _fold(text: str) -> str:
-    """Accents off Latin letters ("São Paulo" → "sao paulo", "México" → "mexico")."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def supported_countries() -> list[str]:
