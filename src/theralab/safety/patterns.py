@@ -99,8 +99,8 @@ _SLANG = (
     (r"\bgrippy sock (?:vacation|holiday|jail|hotel|trip|spa)\b", "psych ward stay"),
 )
 # Romanised Hindi crisis phrases ("main suicide kar lunga aaj raat", "saari goliyan kha li"):
-# read only when one of their words is in the message (`_HINDI_HINT`), so English pays one
-# look, not one per phrase.
+# read only when the needles of one of them are in the message (`_HINDI_ANY`), so English
+# pays one look, not one per phrase.
 _HINDI: tuple[tuple[str, str], ...] = (
     (
         r"\b(?:main |mai |me )?suicide (?:kar|karna|karunga|karungi|karoonga)(?: (?:lunga|lungi|"
@@ -142,10 +142,7 @@ _HINDI: tuple[tuple[str, str], ...] = (
         "my dad hits me",
     ),
 )
-_HINDI_HINT = re.compile(
-    r"\b(?:kar|karna|karunga|khud|goliy?an|zeher|zehar|jahar|zahar|chuhe|keetnashak|khatam|"
-    r"jeene|zinda|raat|rassi|fanda|phanda|maarte|marte|maarta|marta|peette|peetta)\b"
-)
+_HINDI_ANY = Prefiltered("|".join(f"(?:{p})" for p, _ in _HINDI))
 # Each substitution is skipped when its needles are absent (most messages hold no slang).
 _SLANG_RX = [(Prefiltered(p, re.IGNORECASE), r) for p, r in _SLANG]  # type: ignore[misc]
 _HINDI_RX = [(re.compile(p), r) for p, r in _HINDI]
@@ -223,7 +220,7 @@ def normalise(text: str) -> str:
     t = _unspell(text.lower().replace("’", "'").replace("‘", "'").replace("`", "'"))
     for rx, repl in _SLANG_RX:
         t = rx.sub(repl, t)
-    if _HINDI_HINT.search(t):
+    if _HINDI_ANY.may_match(t):
         for rx_hi, repl_hi in _HINDI_RX:
             t = rx_hi.sub(repl_hi, t)
     return _SPACES.sub(" ", t).strip()

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from theralab.safety.patterns import KIN_AGE, normalise
+from theralab.safety.prefilter import Prefiltered
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
 
 OTHER_AT_RISK = "other_at_risk:"  # the signal of `other_at_risk`, with the kind of report
@@ -233,11 +234,8 @@ _COLLAPSED = re.compile(
     r" went| gone| going| turning| turned)(?: \w+){0,2} (?:blue|grey|gray|purple)\b"
     r"|\b(?:we|i) (?:can'?t|cannot|couldn'?t) (?:wake|rouse) (?:her|him|them)\b"
 )
-# A word every `_COLLAPSED` reading needs.
-_COLLAPSE_HINT = re.compile(
-    r"breath|wak|respond|conscious|floppy|snor|gurgl|collaps|blue|gr[ae]y|purple|chest|bleach|"
-    r"poison|pesticide|killer|antifreeze|batter|detergent|cleaner|cleaning"
-)
+# Its needles, looked up once per message before any sentence is scanned.
+_COLLAPSE_FILTER = Prefiltered(_COLLAPSED)
 # … and not over: "he came round and he's fine now"
 _CAME_ROUND = re.compile(
     r"\b(?:(?:is|'s|are|'re|seems?|was) (?:fine|ok|okay|alright|all right|breathing (?:fine|"
@@ -419,7 +417,7 @@ def other_at_risk(text: str) -> RiskAssessment:
     level, kinds, categories = RiskLevel.NONE, [], []
     if _CLINICAL.search(t):
         return RiskAssessment(detector="patterns")
-    collapse_hint = _COLLAPSE_HINT.search(t) is not None  # one cheap look before each sentence
+    collapse_hint = _COLLAPSE_FILTER.may_match(t)  # one look for the whole message
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", t):
         if not sentence or _NOT_NOW.search(sentence):
             continue
