@@ -410,3 +410,12 @@ def test_abuse_said_again_answers_the_question_and_keeps_the_lines() -> None:
     assert replies[2].text != replies[3].text
     for reply in replies:
         assert "National Domestic Violence Hotline" in reply.text
+
+
+@pytest.mark.parametrize(
+    "text", ["I drank a bottle of insecticide", "I have drunk the weed killer from the shed"]
+)
+def test_every_poison_drunk_is_an_overdose_for_poison_help(text: str) -> None:
+    found = assess_text(text)
+    assert found.level is IMMINENT
+    assert RiskCategory.OVERDOSE in found.categories

@@ -316,6 +316,12 @@ _NOW = (
     r"get back)|this weekend|tomorrow)"
 )
 
+# Poisons drunk ("I drank a bottle of pesticide", Nigerian "sniper", Filipino "katol"): an act
+# under way, an overdose; for other readers too (someone else who swallowed one).
+POISON_WORDS = (
+    r"(?:bleach|pesticide|insecticide|weed ?killer|rat poison|poison|antifreeze|paraquat|sniper|"
+    r"katol|muriatic acid|rat killer|herbicide)"
+)
 # Drink and sedatives, for drink taken with a sedative (`mixed_depressants`).
 _DRINK = (
     r"drank|drinking|(?:been|got|was|so|really|very|pretty) drunk|(?:\w+ )?drinks|beers?|shots|"
@@ -900,8 +906,7 @@ CUES: tuple[Cue, ...] = (
         # a poison drunk ("I drank a bottle of pesticide", "I don drink the sniper")
         r"(?<!accidentally )(?:drank|drunk|swallowed|have drunk|just drank|don drink) (?:a |the |"
         r"some |half a )?"
-        r"(?:bottle of |cup of |glass of )?(?:bleach|pesticide|insecticide|weed ?killer|rat poison|"
-        r"poison|antifreeze|paraquat|sniper|katol|muriatic acid|rat killer|herbicide)\b"
+        r"(?:bottle of |cup of |glass of )?" + POISON_WORDS + r"\b"
         r"(?![^.!?]{0,40}\b(?:by (?:accident|mistake)|accidentally|thought it was|metaphor|"
         r"figuratively)))",
         L.IMMINENT,
@@ -3169,7 +3174,7 @@ def _assess_text(text: str) -> RiskAssessment:
         categories.extend(c for c in (C.SUICIDE,) if c not in categories)
     if "act_underway" in names:
         if (
-            re.search(_PILLS + r"|medicine cabinet|overdos|poison|pesticide|bleach|sniper|katol", t)
+            re.search(_PILLS + r"|medicine cabinet|overdos|\b" + POISON_WORDS, t)
             and C.OVERDOSE not in categories
         ):
             categories.append(C.OVERDOSE)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from theralab.safety.patterns import KIN_AGE, normalise
+from theralab.safety.patterns import KIN_AGE, POISON_WORDS, normalise
 from theralab.safety.prefilter import Prefiltered
 from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
 
@@ -202,11 +202,11 @@ _ACT_UNDERWAY = re.compile(
     r"packet|overdose)\b[^.!?]{0,60}\b(?:won'?t wake|can'?t wake|not waking|unconscious|not "
     r"responding|unresponsive|passed out|not breathing)"
 )
-# Household poisons swallowed (bleach, batteries): poison help and the emergency number.
+# Poisons and household things swallowed (bleach, batteries): poison help and the emergency
+# number.
 _POISONS = (
-    r"(?:bleach|poison|pesticide|insecticide|weed ?killer|rat poison|antifreeze|batteries|a "
-    r"battery|button batter(?:y|ies)|detergent|drain cleaner|cleaning (?:stuff|liquid|"
-    r"product)s?)\b"
+    r"(?:" + POISON_WORDS + r"|batteries|a battery|button batter(?:y|ies)|detergent|drain cleaner|"
+    r"cleaning (?:stuff|liquid|product)s?)\b"
 )
 # Someone else collapsed or not breathing, whatever caused it ("my mate took something and now
 # he won't wake up, his lips look kinda blue", "i think she stopped breathing", "she's gone
@@ -254,8 +254,7 @@ _TAKEN_SOMETHING = re.compile(
     r"\b(?:took|taken|taking|had|did|done|using|used|drank|drinking|drunk|swallowed|snorted|"
     r"smoked|injected)\b[^.!?]{0,30}\b(?:something|pills|tablets|meds|drugs|g|ghb|gbl|heroin|"
     r"fentanyl|oxy\w*|xanax|bars|benzos|ket|ketamine|mdma|molly|coke|lean|pain ?pills|"
-    r"painkillers|drinks|vodka|alcohol|a lot|bleach|poison|pesticide|weed ?killer|antifreeze|"
-    r"batteries|a battery|detergent)\b|\b(?:overdos\w*|od'?d|o\.d\.)"
+    r"painkillers|drinks|vodka|alcohol|a lot|" + _POISONS + r")\b|\b(?:overdos\w*|od'?d|o\.d\.)"
 )
 # A subject named only as the owner of something ("my dad's rifle in the shed"): what follows
 # is not said of them.
