@@ -3366,11 +3366,15 @@ def _assess_text(text: str) -> RiskAssessment:
             level = max_level([level, L.HIGH if _LETHAL_ABUSE.search(t) else L.MODERATE])
             signals.append(kind)
             categories.extend(c for c in (C.ABUSE,) if c not in categories)
-    if _leaving_partner(t) and ("abuse" in names or _ABUSIVE.search(t)):
+    # read once: the rules below and the protective contexts at the end both ask
+    leaving = _leaving_partner(t)
+    time_off = bool(_TIME_OFF.search(t))
+    using_again = time_off and bool(_USING_AGAIN.search(t))
+    if leaving and ("abuse" in names or _ABUSIVE.search(t)):
         level = max_level([level, L.MODERATE])
         signals.append(LEAVING_ABUSER)
         categories.extend(c for c in (C.ABUSE,) if c not in categories)
-    if _TIME_OFF.search(t) and _USING_AGAIN.search(t) and _OPIOID_OR_DRUG.search(t):
+    if using_again and _OPIOID_OR_DRUG.search(t):
         level = max_level([level, L.HIGH])
         signals.append(LOST_TOLERANCE)
         categories.extend(c for c in (C.OVERDOSE, C.SUBSTANCE) if c not in categories)
@@ -3439,10 +3443,10 @@ def _assess_text(text: str) -> RiskAssessment:
             protective.append("kitchen")
         if not hits and not signals and _PLEASANTRY.fullmatch(t):
             protective.append("pleasantry")
-        elif not hits and _TIME_OFF.search(t) and not _USING_AGAIN.search(t):
+        elif not hits and time_off and not using_again:
             # "10 days out of detox, today was rough": recovery talk, a check-in at most
             protective.append("recovery")
-        elif not hits and _leaving_partner(t):
+        elif not hits and leaving:
             # "i'm leaving him on friday, i've packed a bag at my sister's": a relationship
             # ending, not a farewell (a check-in at most)
             protective.append("relationship")

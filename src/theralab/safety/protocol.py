@@ -144,6 +144,11 @@ _TELL_IN_PERSON = re.compile(
     r"\b(?:leaving|going|done|over))"
 )
 
+_THIS_CHAT = re.compile(
+    r"\b(?:this|the) (?:chat|conversation|messages?|app)\b|\bdelete\b|\b(?:sees?|reads?|finds?) "
+    r"(?:this|it|my phone)\b"
+)
+
 
 def _abuse_answers(text: str) -> list[str]:
     """Answers to what someone being abused asked: whether to tell the abuser in person, what
@@ -163,10 +168,6 @@ def _abuse_answers(text: str) -> list[str]:
     return out
 
 
-_THIS_CHAT = re.compile(
-    r"\b(?:this|the) (?:chat|conversation|messages?|app)\b|\bdelete\b|\b(?:sees?|reads?|finds?) "
-    r"(?:this|it|my phone)\b"
-)
 # Condition replies given once in a crisis (the next turn takes the suicide path's steps).
 _ONCE = frozenset({"psychosis", "mania", "ocd", "eating_disorder"})
 # Signals that a weapon or other means is at hand.
