@@ -43,13 +43,13 @@ from theralab.profiles.library import builtin_profiles, load_profiles, sample_pa
 from theralab.profiles.model import ClientProfile
 from theralab.report import write_report
 from theralab.rundir import RunDir, RunRecord
+from theralab.seeds import DEFAULT_SEED
 from theralab.simulate.distributed import SessionCluster, add_usage, run_plans
 from theralab.simulate.runner import plan_sessions
 from theralab.simulate.session import DEFAULT_MAX_TURNS
 from theralab.version import __version__
 
 DEFAULT_CLIENTS = 16
-DEFAULT_SEED = 7
 
 
 class RunConfig(BaseModel):

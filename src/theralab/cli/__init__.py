@@ -1,46 +1,59 @@
-"""The `theralab` command."""
+"""The `theralab` command.
+
+Each subcommand's module is imported only when that subcommand runs: `theralab screen` loads the
+screener, not the simulator, the report or the server. `app` (the whole command, every
+subcommand registered) is built on first use, for `--help`, an unknown command and tests.
+"""
 
 from __future__ import annotations
 
+import importlib
+import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from theralab.cli import annotate as _annotate
-from theralab.cli import bench as _bench
-from theralab.cli import check as _check
-from theralab.cli import coder as _coder
-from theralab.cli import compare as _compare
-from theralab.cli import doctor as _doctor
-from theralab.cli import evaluate as _evaluate
-from theralab.cli import gate as _gate
-from theralab.cli import guard as _guard
-from theralab.cli import measures as _measures
-from theralab.cli import profiles as _profiles
-from theralab.cli import report as _report
-from theralab.cli import rubrics as _rubrics
-from theralab.cli import run as _run
-from theralab.cli import safety as _safety
-from theralab.cli import serve as _serve
-from theralab.cli import show as _show
-from theralab.cli import simulate as _simulate
-from theralab.cli import synth as _synth
 from theralab.cli._common import GlobalOptions, set_debug
 from theralab.version import __version__
 
-app = typer.Typer(
-    name="theralab",
-    help=(
-        "Simulate, evaluate and compare counselor agents against simulated clients — offline "
-        "by default, with a deterministic scripted engine and offline coders.\n\n"
-        "Start with `theralab run`: every built-in counselor counsels the same panel of "
-        "simulated clients, and you get a leaderboard and an HTML report."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="markdown",
-    pretty_exceptions_show_locals=False,
+# subcommand → (module under theralab.cli, attribute, a Typer of its own); `--help` lists them in
+# this order
+_COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "run": ("run", "run", False),
+    "simulate": ("simulate", "simulate", False),
+    "evaluate": ("evaluate", "evaluate", False),
+    "compare": ("compare", "compare", False),
+    "report": ("report", "report", False),
+    "show": ("show", "show", False),
+    "screen": ("safety", "screen", False),
+    "reply": ("safety", "reply", False),
+    "redteam": ("safety", "redteam", False),
+    "check": ("check", "check", False),
+    "gate": ("gate", "gate", False),
+    "doctor": ("doctor", "doctor", False),
+    "profiles": ("profiles", "app", True),
+    "annotate": ("annotate", "app", True),
+    "coder": ("coder", "app", True),
+    "synth": ("synth", "app", True),
+    "rubrics": ("rubrics", "app", True),
+    "measures": ("measures", "app", True),
+    "export": ("synth", "export", False),
+    "serve": ("serve", "serve", False),
+    "keys": ("serve", "keys_app", True),
+    "guard": ("guard", "guard", False),
+    "bench": ("bench", "app", True),
+}
+
+# the root's options that take a value (the subcommand is the first word after the options)
+_ROOT_VALUED = ("--seed", "--out")
+
+HELP = (
+    "Simulate, evaluate and compare counselor agents against simulated clients — offline "
+    "by default, with a deterministic scripted engine and offline coders.\n\n"
+    "Start with `theralab run`: every built-in counselor counsels the same panel of "
+    "simulated clients, and you get a leaderboard and an HTML report."
 )
 
 
@@ -50,7 +63,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     seed: Annotated[
@@ -79,33 +91,55 @@ def root(
     set_debug(debug)
 
 
-app.command("run")(_run.run)
-app.command("simulate")(_simulate.simulate)
-app.command("evaluate")(_evaluate.evaluate)
-app.command("compare")(_compare.compare)
-app.command("report")(_report.report)
-app.command("show")(_show.show)
-app.command("screen")(_safety.screen)
-app.command("reply")(_safety.reply)
-app.command("redteam")(_safety.redteam)
-app.command("check")(_check.check)
-app.command("gate")(_gate.gate)
-app.command("doctor")(_doctor.doctor)
-app.add_typer(_profiles.app, name="profiles")
-app.add_typer(_annotate.app, name="annotate")
-app.add_typer(_coder.app, name="coder")
-app.add_typer(_synth.app, name="synth")
-app.add_typer(_rubrics.app, name="rubrics")
-app.add_typer(_measures.app, name="measures")
-app.command("export")(_synth.export)
-app.command("serve")(_serve.serve)
-app.add_typer(_serve.keys_app, name="keys")
-app.command("guard")(_guard.guard)
-app.add_typer(_bench.app, name="bench")
+def make_app(only: str | None = None) -> typer.Typer:
+    """The `theralab` command with every subcommand, or with `only` that one (the others'
+    modules are not imported)."""
+    built = typer.Typer(
+        name="theralab",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode="markdown",
+        pretty_exceptions_show_locals=False,
+    )
+    built.callback()(root)
+    for name, (module, attribute, group) in _COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(f"theralab.cli.{module}"), attribute)
+        if group:
+            built.add_typer(target, name=name)
+        else:
+            built.command(name)(target)
+    return built
+
+
+def subcommand_named(args: Sequence[str]) -> str | None:
+    """The subcommand `args` (the command line after `theralab`) runs, when it is one of
+    ours; None for none (`--help`, `--version`) or an unknown word."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _ROOT_VALUED:
+            skip = True
+        elif arg.startswith("-"):
+            continue  # a flag, or --seed=3
+        else:
+            return arg if arg in _COMMANDS else None
+    return None
 
 
 def main() -> None:
-    app()
+    make_app(only=subcommand_named(sys.argv[1:]))()
 
 
-__all__ = ["app", "main"]
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        built = make_app()
+        globals()["app"] = built
+        return built
+    raise AttributeError(f"module 'theralab.cli' has no attribute {name!r}")
+
+
+__all__ = ["app", "main", "make_app", "subcommand_named"]

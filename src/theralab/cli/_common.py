@@ -28,7 +28,7 @@ from typer.exceptions import TyperException
 from theralab.dialogue.records import Session, StopReason
 from theralab.dialogue.transcripts import atomic_write_text
 from theralab.errors import InputError, TheraLabError
-from theralab.runs import DEFAULT_SEED
+from theralab.seeds import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from theralab.simulate.distributed import SessionCluster

@@ -6,12 +6,11 @@ import asyncio
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import yaml
 
-from theralab.agents import Utterance
 from theralab.cli._common import (
     MAX_ERRORS,
     InputProblems,
@@ -27,7 +26,6 @@ from theralab.cli._common import (
     user_errors,
     write_lines,
 )
-from theralab.counselors.registry import CounselorRegistry, expand_guardrail, roles_external
 from theralab.dialogue.records import Speaker
 from theralab.dialogue.transcripts import (
     atomic_write_text,
@@ -39,9 +37,6 @@ from theralab.dialogue.transcripts import (
 from theralab.errors import InputError, read_text_input
 from theralab.model.roles import ModelRoles, parse_role_bindings
 from theralab.safety.aggregate import screen_posts, split_posts
-from theralab.safety.guardrail import GuardedCounselor
-from theralab.safety.model_tier import ModelTier
-from theralab.safety.redteam import RedTeamCase, load_cases, run_suite
 from theralab.safety.screener import PatternTier, Screener, default_screener
 from theralab.safety.semantic import (
     INSTALL_HINT,
@@ -50,6 +45,14 @@ from theralab.safety.semantic import (
     semantic_available,
 )
 from theralab.yamlfiles import yaml_error
+
+if TYPE_CHECKING:
+    from theralab.agents import Utterance
+    from theralab.counselors.registry import CounselorRegistry
+    from theralab.safety.redteam import RedTeamCase
+
+# The counselors, the guardrail, the model tier and the red-team suite are imported by the
+# commands that use them: `theralab screen` does not load them.
 
 LOCALE_HELP = (
     "Locale for crisis resources, e.g. en-US, en-GB, en-CA, en-AU, en-IE, en-NZ, "
@@ -74,6 +77,8 @@ def _registry(
 ) -> CounselorRegistry:
     """The counselors of a safety command, from the one registry (`llm:` names, model roles
     and `ext:` bots as in `run`)."""
+    from theralab.counselors.registry import CounselorRegistry, roles_external
+
     return CounselorRegistry(
         names,
         counselor_model=(
@@ -104,6 +109,8 @@ def _screener(
         elif name == "model":
             if roles is None or not roles.bound("screener"):
                 raise fail("the model tier needs --model-role screener=<spec>")
+            from theralab.safety.model_tier import ModelTier
+
             built.append(ModelTier(roles.model("screener")))
         else:
             raise fail(f"unknown screening tier {name!r}; choose from: patterns, semantic, model")
@@ -342,6 +349,9 @@ def reply(
     "resources" the crisis line the safe reply gives). Exit 1 when the counselor (or the
     guardrail) failed: the reply printed is then the fallback, not the counselor's answer.
     """
+    from theralab.agents import Utterance
+    from theralab.safety.guardrail import GuardedCounselor
+
     with user_errors():
         roles = _roles(model_role, base_url)
         turns = _history(history) if history else []
@@ -428,6 +438,8 @@ async def _answer(counselor: Any, turns: list[Utterance]) -> Any:
 def _history(path: Path) -> list[Utterance]:
     """The turns of a --history file: {"speaker", "text"} as everywhere else (the older
     {"role", "text"} is read too; a line giving both must agree)."""
+    from theralab.agents import Utterance
+
     out = []
     source = str(path)
     for lineno, line in read_lines(source):
@@ -489,6 +501,9 @@ def redteam(
 
     Built-in counselors are tested behind the guardrail; an external bot (ext:PATH.yaml) is
     tested as deployed (raw), and with --guardrail also behind the guardrail."""
+    from theralab.counselors.registry import expand_guardrail
+    from theralab.safety.redteam import load_cases, run_suite
+
     g = global_options(ctx)
     folder = g.out_for(out, Path("runs") / "redteam")
     with user_errors():
@@ -596,6 +611,8 @@ def _failed_cases(results: Sequence[Any]) -> int:
 def _cases(paths: list[Path]) -> list[RedTeamCase]:
     """The cases of the user's files: a missing, unreadable or malformed file, or no case at
     all, is an input error naming the file (and the line of a YAML error)."""
+    from theralab.safety.redteam import load_cases
+
     suite: list[RedTeamCase] = []
     for path in paths:
         read_text_input(path, "red-team cases")
