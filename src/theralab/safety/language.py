@@ -15,9 +15,10 @@ few crisis phrases it knows in other languages; the pattern tier turns that into
   operator serving other languages needs a screener for them (a model tier:
   `--model-role screener=…`).
 
-Language identification is py3langid's naive Bayes model (97 languages, ~0.04 ms a message).
-It is loaded on the first message that does not read as English at a glance (two English
-function words, or one in five words or fewer), so most English-only runs never load it.
+Language identification is py3langid's naive Bayes model (97 languages, ~0.04 ms a message;
+`theralab.text.langid` loads it from an unpacked copy). It is loaded on the first message that
+does not read as English at a glance (two English function words, or one in five words or
+fewer), so most English-only runs never load it.
 Thresholds were set on real English chat and counseling talk (ESConv and AnnoMI, 41,282
 messages: none flagged at the chosen confidence) and are checked in
 `tests/test_safety_language.py`.
@@ -29,10 +30,10 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from theralab.safety.prefilter import Prefiltered
 from theralab.safety.risk import RiskCategory, RiskLevel
+from theralab.text.langid import identifier as _identifier
 
 __all__ = [
     "MIN_CONFIDENCE",
@@ -395,13 +396,6 @@ def _non_latin_share(text: str) -> float:
 @functools.lru_cache(maxsize=4096)
 def _latin(ch: str) -> bool:
     return unicodedata.name(ch, "").startswith("LATIN")
-
-
-@functools.cache
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def not_english(text: str) -> str | None:
