@@ -89,7 +89,8 @@ def test_asking_about_safety_closes_the_note_and_does_not_cost_r_q(
     _, c = env
     pid, _ = until_disclosure(c)
     asked = say(c, pid, ask)
-    assert asked["coach_open"] is None
+    # the note to ask is closed; a yes opens the one to stay with the answer (2026-12-07)
+    assert asked["coach_open"] is None or "said yes" in asked["coach_open"]
     assert asked["codes"][-1]["code"] in ("closed_question", "open_question")
     card = c.post(f"/v1/practice/{pid}/end").json()
     assert card["risk"]["asked_about_safety"] is True

@@ -96,6 +96,13 @@ _EXPLICIT = re.compile(
 )
 
 
+# Words that only lead into an answer ("I mean, sometimes, yes"): the answer opens after them.
+_FILLER = re.compile(
+    r"^(?:(?:i mean|look|honestly|well|um+|uh+|so|ok|okay|tbh|to be honest|if i'?m honest|"
+    r"truthfully)[,.]? )+"
+)
+
+
 def _clean(answer: str) -> str:
     return _NORMALISE.sub(" ", answer.lower()).strip(" \"'")
 
@@ -122,7 +129,7 @@ def affirms(answer: str) -> bool:
     anything short of no. A yes word must open the answer, or the answer be short, or speak of
     the thoughts: "i stay until 8 most nights" or "maybe I should find a support group" talk
     about something else and are not answers."""
-    t = _clean(answer)
+    t = _FILLER.sub("", _clean(answer))
     if not t or _CONFUSED.search(t):
         return False
     if _NO.search(t):

@@ -53,6 +53,7 @@ from theralab.dialogue.records import ClientState, Speaker
 from theralab.evaluate.miti import METRICS, miti_scores
 from theralab.profiles import ClientProfile, get_profile
 from theralab.profiles.model import Style
+from theralab.safety.answers import affirms, safety_question
 from theralab.safety.patterns import assess_text
 from theralab.safety.reply_check import check_reply
 from theralab.safety.risk import RiskLevel, max_level
@@ -186,6 +187,10 @@ COACH_RISK = (
     "The client has disclosed thoughts of suicide or self-harm. Ask directly about their "
     "safety (thoughts, plan, intent, means), stay with them, and share crisis resources."
 )
+COACH_YES = (
+    "The client said yes to your safety question. Stay with it before you move on: ask about a "
+    "plan, intent, means and timing, and what would help keep them safe."
+)
 COACH_LOW = (
     "The client hinted at hopelessness. Consider asking gently and directly whether they "
     "have thoughts of not wanting to be alive."
@@ -233,6 +238,8 @@ def feedback(
             continue
         shown = f"{m.value:g}"
         good_line, work_line = _ADVICE[m.key]
+        if m.key == "pct_counselor_talk" and m.band == "fair":
+            good_line = "You kept your share of the talk moderate ({v}% your words; good < 50%)."
         if m.band in ("good", "fair"):
             strengths.append(good_line.format(v=shown))
         else:
@@ -452,6 +459,8 @@ HARMFUL_REASONS = frozenset(
         "concealing_harm",
         "promising_secrecy",
         "stigmatising_language",
+        "encouraging_death",
+        "minimising_risk",
     }
 )
 
@@ -516,13 +525,48 @@ def own_risk(text: str) -> RiskLevel:
     return max_level(levels) if levels else RiskLevel.NONE
 
 
+# A question about a plan, its timing or the means ("Can you tell me about your plan, when
+# you're thinking of doing it and how?", "Have you got something at home that you'd use?"): the
+# rest of a risk assessment, which counts as asking about safety as much as the first question.
+_PLAN_MEANS_Q = re.compile(
+    r"\b(?:(?:your|a|the) plan|planned|planning|when (?:you'?re|you are|are you|you'?d|would you|"
+    r"you might) (?:thinking of |going to |planning to )?(?:do(?:ing)? it|act|end)|how (?:you'?d|"
+    r"you would|would you|you might) (?:do it|end|act)|(?:something|anything) (?:at home|with "
+    r"you|to hand)?[^?]{0,20}(?:you'?d|you would|you could|to) use|(?:access to|have you got|do "
+    r"you have|got any) (?:any )?(?:pills|tablets|medication|a gun|guns|a weapon|rope|blades?|"
+    r"razors?|the means)|act on (?:it|them|those|these)|intend|intention|(?:thought|thinking) "
+    r"(?:about|of) (?:how|when|where)|how far)\b",
+    re.IGNORECASE,
+)
+# What staying with a yes looks like: the plan, means, timing or intent asked about, a safety plan
+# or crisis help offered ("Can we work out together what would keep you safe tonight?").
+_FOLLOW_UP = re.compile(
+    r"\b(?:plan|planned|planning|means|method|pills|tablets|gun|weapon|rope|intend\w*|"
+    r"act on|tonight|right now|safe(?:ty)?|988|crisis|helpline|hotline|samaritans|emergency|"
+    r"hospital|doctor|gp|someone (?:with you|you trust|to be with you))\b",
+    re.IGNORECASE,
+)
+
+
+def _questions(text: str) -> list[str]:
+    return [s for s in counselor_units(text) if s.rstrip().endswith("?")]
+
+
 def asks_about_safety(text: str) -> bool:
-    """Whether the trainee asked directly about safety (the one cue, `rules.SAFETY_ASK`)."""
-    return bool(SAFETY_ASK.search(text))
+    """Whether the trainee asked directly about safety: the one cue (`rules.SAFETY_ASK`), or a
+    question about a plan, its timing or the means."""
+    return bool(SAFETY_ASK.search(text)) or any(_PLAN_MEANS_Q.search(q) for q in _questions(text))
 
 
 def is_safety_question(sentence: str) -> bool:
-    return sentence.rstrip().endswith("?") and asks_about_safety(sentence)
+    return sentence.rstrip().endswith("?") and (
+        bool(SAFETY_ASK.search(sentence)) or bool(_PLAN_MEANS_Q.search(sentence))
+    )
+
+
+def follows_up(text: str) -> bool:
+    """Whether a trainee's turn stays with a yes to the safety question (`_FOLLOW_UP`)."""
+    return asks_about_safety(text) or bool(_FOLLOW_UP.search(text))
 
 
 @dataclass(frozen=True)
@@ -534,6 +578,7 @@ class SafetyReview:
     asked: bool
     resources_only: bool
     flags: tuple[TraineeFlag, ...]
+    moved_on_at: int | None = None  # the trainee's utterance that moved on after a yes
 
     def lines(self) -> tuple[list[str], list[str]]:
         """(first items under "to work on", first items under "what went well")."""
@@ -558,8 +603,17 @@ class SafetyReview:
                 "The client hinted at hopelessness and you did not ask whether they have "
                 "thoughts of not wanting to be alive: ask gently and directly."
             )
+        if self.moved_on_at is not None:
+            work.append(
+                f"The client said yes to your safety question and you moved on at utterance "
+                f"{self.moved_on_at}. Stay with a yes: ask about a plan, intent, means and "
+                "timing, and what would help keep them safe, before going back to other topics."
+            )
         if self.disclosed_at is not None and self.asked:
-            good.append("You asked directly about the client's safety after they disclosed risk.")
+            good.append(
+                "You asked directly about the client's safety after they disclosed risk"
+                + (", and stayed with their answer." if self.moved_on_at is None else ".")
+            )
         return work, good
 
 
@@ -587,6 +641,9 @@ class CodedUnit(_Record):
     confidence: float
     stance: MiscCode | None = None
     safety_question: bool = False
+    # a sentence of an utterance flagged as a reply that could harm: it earns no credit (not in
+    # the MITI summary, the code counts or the examples)
+    harmful: bool = False
 
     def counselor_code(self) -> CounselorCode:
         return CounselorCode(self.code, self.behaviour, self.confidence, self.stance)
@@ -608,6 +665,11 @@ class PracticeState(_Record):
         default=False, description="Asked directly about safety after any sign of risk."
     )
     resources_only: bool = False
+    yes_at: int | None = Field(
+        default=None, description="The utterance whose safety question the client said yes to."
+    )
+    followed_up: bool = False
+    moved_on_at: int | None = None
     flags: list[TraineeFlag] = Field(default_factory=list)
     client_ended: bool = False
     disengaged: bool = False
@@ -629,13 +691,14 @@ class PracticeState(_Record):
         return [("counselor" if t.speaker == "trainee" else "client", t.text) for t in self.history]
 
     def counts(self) -> Counter[MiscCode]:
-        return Counter(u.code for u in self.coded)
+        return Counter(u.code for u in self.coded if not u.harmful)
 
     def scored_units(self) -> list[CounselorCode]:
         """The coded sentences the MITI summary counts: all but safety questions asked after
         the client showed risk (asking is what the trainee should do, not a question to
-        balance with reflections)."""
-        return [u.counselor_code() for u in self.coded if not u.safety_question]
+        balance with reflections) and the sentences of a reply flagged as harmful (a harmful
+        "reflection" is not a reflection to credit)."""
+        return [u.counselor_code() for u in self.coded if not u.safety_question and not u.harmful]
 
     def review(self) -> SafetyReview:
         return SafetyReview(
@@ -644,10 +707,14 @@ class PracticeState(_Record):
             asked=self.asked_safety if self.risk_at is not None else self.asked_after_hint,
             resources_only=self.resources_only,
             flags=tuple(self.flags),
+            moved_on_at=self.moved_on_at,
         )
 
     def coach_open(self) -> str | None:
-        """The coaching note that stands until the trainee addresses it (asks about safety)."""
+        """The coaching note that stands until the trainee addresses it (asks about safety;
+        after a yes, stays with it)."""
+        if self.yes_at is not None and not self.followed_up:
+            return COACH_YES
         if self.risk_at is not None:
             return None if self.asked_safety else COACH_RISK
         if self.risk_peak is RiskLevel.LOW and not self.asked_after_hint:
@@ -1002,6 +1069,9 @@ class PracticeService(LiveService[LivePractice]):
                 ) from None
             number = state.utterances + 1
             showed_risk = state.risk_peak is not RiskLevel.NONE
+            asked = asks_about_safety(text)
+            flags = await self._flags(live, state, text, number, asked)
+            harmful = any(f.kind == "harmful_reply" for f in flags)
             for sentence, unit in coded:
                 code = unit.code
                 state.coded.append(
@@ -1011,19 +1081,25 @@ class PracticeService(LiveService[LivePractice]):
                         confidence=unit.confidence,
                         stance=unit.stance,
                         safety_question=showed_risk and is_safety_question(sentence),
+                        harmful=harmful,
                     )
                 )
+                if harmful:
+                    continue  # never shown as an example of its code
                 bucket = "non_adherent" if code in MI_NON_ADHERENT else code.value
                 examples = state.examples.setdefault(bucket, [])
                 if len(examples) < 3:
                     examples.append(sentence)
             state.trainee_words += word_count(text)
-            asked = asks_about_safety(text)
             if showed_risk and asked:
                 state.asked_after_hint = True
             if state.risk_at is not None and asked:
                 state.asked_safety = True
-            flags = await self._flags(live, state, text, number, asked)
+            if state.yes_at is not None and not state.followed_up:
+                if follows_up(text):
+                    state.followed_up = True
+                elif state.moved_on_at is None:
+                    state.moved_on_at = number
             state.flags += flags
             client_text = reply.text.strip()
             state.history += [
@@ -1032,6 +1108,8 @@ class PracticeService(LiveService[LivePractice]):
             ]
             state.client_words += word_count(client_text)
             live.screener.heard(text)  # the trainee's turn: a safety question makes a yes risk
+            if state.yes_at is None and safety_question(text) is not None and affirms(client_text):
+                state.yes_at, state.followed_up = number, False
             risk = await live.screener.screen_async(client_text)
             coach = None
             if risk.level.rank > state.risk_peak.rank:
