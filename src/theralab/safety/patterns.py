@@ -1008,8 +1008,79 @@ CUES: tuple[Cue, ...] = (
         r"leave the house|have (?:my own )?(?:money|a phone|my phone|friends)|talk to (?:my )?"
         r"(?:friends|family|anyone))|"
         r"(?:leav(?:e|ing)|escap(?:e|ing)|get(?:ting)? away from|scared of|living with|live with) "
-        r"(?:my|an|this) abusive)",
+        r"(?:my|an|this) abusive|"
+        # night visits and a secret kept for an adult ("my stepdad comes into my room at night
+        # when mom is at work… he says its our secret")
+        r"(?:he|she|my (?:\w+ )?(?:dad|father|stepdad|stepfather|uncle|brother|cousin|grandad|"
+        r"grandpa|mum|mom|stepmum|stepmom|coach|teacher|neighbou?r|babysitter|tutor))\b[^.!?]{0,20}"
+        r"\b(?:comes?|came|coming|sneaks?|snuck) (?:in)?to my (?:room|bed)\b[^.!?]{0,40}\b(?:at "
+        r"night|when (?:my )?(?:mum|mom|dad|everyone)(?:'s| is) (?:out|away|at work|asleep))|"
+        r"(?:he|she) (?:says|said|tells me|told me)[^.!?]{0,15}\b(?:it'?s|its|this is|it has to "
+        r"be) (?:our|a) (?:little )?secret\b)",
         L.MODERATE,
+        C.ABUSE,
+        personal=False,
+    ),
+    # A threat against a place or a group, or a plan's pieces: a school, a workplace, a crowd
+    # ("everyone at school is gonna regret it", "bringing something to work and making them all
+    # pay", "I've been looking at which doors they lock", "how I will finish him").
+    _cue(
+        "threat_to_others",
+        r"\b(?:(?:shoot(?:ing)?|shot) up|bomb(?:ing)?|blow(?:ing)? up|attack(?:ing)?) (?:the|my|"
+        r"our|this|that|a|his|her|their) (?:school|class(?:room)?|college|campus|uni|office|"
+        r"workplace|work|mall|church|mosque|synagogue|gym|assembly|pep rally|party|concert)\b|"
+        r"\bmak(?:e|es|ing) (?:him|her|them|everyone|everybody|you all|'?em|all of them)(?: all)? "
+        r"(?:hurt|pay(?! (?:for|back|up|off|out)\b)|suffer|bleed|feel it|regret it)\b|"
+        r"\b(?:bring|bringing|take|taking|brought|took) (?:something|a weapon|a gun|a knife|the "
+        r"(?:gun|rifle|knife)|my (?:\w+'?s )?(?:gun|rifle|pistol|shotgun)) (?:in)?to (?:work|"
+        r"school|the office|class|college|the (?:pep rally|assembly|gym|party))\b|"
+        r"\b(?:how|when|where) i(?:'ll| will| would|'d| can| could| am going to| am gonna|'m "
+        r"gonna| gonna) finish (?:him|her|them)(?: off)?\b|"
+        r"\b(?:everyone|everybody|all of them|they all|them all|the (?:whole|rest) of (?:my|the|"
+        r"our) \w+|the whole \w+)(?: at [\w ]{1,30}?)? (?:is |are |'s |'re )?(?:going to|gonna) "
+        r"(?:pay(?! (?:for|back|up|off|out)\b)|regret|get what|bleed|suffer)\b|"
+        r"\b(?:a|his|my|the) list of (?:names|people|targets)\b[^.!?]{0,60}\b(?:gonna get it|going "
+        r"to get it|are next|will pay|gonna pay|deserve it|targets?)\b",
+        L.HIGH,
+        C.HARM_TO_OTHERS,
+    ),
+    # A suicide pact ("agreed we're both doing it on the 14th", "we both go at the same time so
+    # neither of us is alone").
+    _cue(
+        "suicide_pact",
+        r"\b(?:suicide pact|pact to (?:die|end it|kill ourselves|go together)|(?:agreed|promised|"
+        r"decided|planned|planning|swore)(?: that)?(?: we'?re| we are| we'?ll| we will| to| we'?d)?"
+        r"(?: both| all)? (?:do(?:ing)? it|end(?:ing)? it|die|dying|kill(?:ing)? ourselves) "
+        r"(?:together|on the \d+(?:st|nd|rd|th)?|at the same time|on (?:monday|tuesday|wednesday|"
+        r"thursday|friday|saturday|sunday))|we (?:both|all) (?:go|do it|end it|die) (?:at the same "
+        r"time|together) so (?:neither|none) of us (?:is|has to be|will be|feels) alone|(?:doing|"
+        r"ending) it together on)\b",
+        L.HIGH,
+        C.SUICIDE,
+    ),
+    # The choking "game" ("the blackout challenge where you choke yourself till you pass out").
+    _cue(
+        "choking_game",
+        r"\b(?:(?:blackout|black out|pass[- ]?out|choking|fainting|skull ?breaker) "
+        r"(?:challenge|game)|chok(?:e|ing) (?:yourself|myself|ourselves|each other) (?:till|until|"
+        r"to) (?:you|i|we|they) (?:pass out|black out|faint))\b",
+        L.MODERATE,
+        C.SELF_HARM,
+        personal=False,
+    ),
+    # A sexual assault in the last hours or days: medical care that works best early.
+    _cue(
+        "recent_sexual_assault",
+        r"\b(?:(?:i (?:was|got|have been|'ve been)|been) (?:raped|sexually assaulted|drugged and "
+        r"raped)|(?:he|they|someone|a guy|a man|my \w+) (?:raped|sexually assaulted) me)\b"
+        r"[^.!?]{0,60}\b(?:last night|yesterday|this morning|today|tonight|earlier|hours? ago|at "
+        r"(?:a|the) party|on (?:friday|saturday|sunday) night)\b|"
+        r"\b(?:last night|yesterday|this morning|earlier today|at (?:a|the) party)\b[^.!?]{0,60}"
+        r"\b(?:i (?:was|got) (?:raped|sexually assaulted)|(?:he|they|someone) (?:raped|sexually "
+        r"assaulted) me)\b|"
+        r"\b(?:said no|told (?:him|her|them) (?:no|to stop))\b[^.!?]{0,40}\b(?:did it anyway|kept "
+        r"going|didn'?t stop|did not stop|carried on|wouldn'?t stop)\b",
+        L.HIGH,
         C.ABUSE,
         personal=False,
     ),
@@ -1023,7 +1094,12 @@ CUES: tuple[Cue, ...] = (
         r"handful of|double|extra|too many|the lot of|enough of)\b[^.!?]{0,25}\b(?:pills|tablets|"
         r"sleeping tablets|sleeping pills|meds|medication|insulin|morphine)\b|(?:hold(?:ing)?|"
         r"put(?:ting)?|press(?:ing)?) (?:a |the |my )?(?:pillow|cushion) over (?:his|her|their) "
-        r"(?:face|mouth)|put (?:her|him|them) out of (?:her|his|their) misery)",
+        r"(?:face|mouth)|put (?:her|him|them) out of (?:her|his|their) misery|"
+        # someone drugged without knowing ("putting my sleeping meds in my husband's tea")
+        r"(?:putting|put|slipping|slipped|slip|crushing|crushed|mixing|mixed) (?:a (?:little )?bit "
+        r"of |some |a few of )?(?:my |his |her |the )?(?:sleeping )?(?:meds|pills|tablets|"
+        r"medication|sleeping pills|sedatives?|diazepam|valium|xanax) in(?:to)? (?:his|her|their|"
+        r"my (?:\w+'?s?|\w+ \w+'?s)) (?:tea|coffee|drinks?|food|dinner|water|juice|milk|bottle))",
         L.MODERATE,
         C.HARM_TO_OTHERS,
     ),
@@ -1262,11 +1338,13 @@ CUES: tuple[Cue, ...] = (
         r"a couple of|two|three|four|five|six|seven|eight|\d) hundred calories|(?:under|less than|"
         r"below) (?:\d{3}|a thousand) (?:calories|kcal|cals)|"
         r"(?:skip|skipping|skipped) (?:every|all|most) meals?|binge(?:d|ing)? and purg|"
-        r"pro-?ana|thinspo|(?:too|so) fat to eat|don'?t deserve (?:to eat|food)|"
+        r"pro[- ]?ana|pro[- ]?mia|thinspo|(?:too|so) fat to eat|don'?t deserve (?:to eat|food)|"
         r"(?:chew and spit|body check)|(?:only )?let myself eat|don'?t (?:let myself )?eat "
-        r"(?:anything )?until|skip (?:the )?whole day|binge[ds]?\b|binging|cancel (?:it|them) "
-        r"out|water only|only water|period (?:stopped|has stopped)|chew\w*[^.]{0,30}spit|"
-        r"weigh myself (?:constantly|every|\d+ times)|(?:skinnier|thinner|lighter) by|"
+        r"(?:anything )?until|skip (?:the )?whole day|(?:binge[ds]?\b|binging)(?![^.!?]{0,25}\b(?:"
+        r"episodes?|series|seasons?|shows?|podcasts?|netflix|watch\w*|box ?sets?)\b)|cancel "
+        r"(?:it|them) out|water only|only water|period (?:stopped|has stopped)|"
+        r"chew\w*[^.]{0,30}spit|weigh myself (?:constantly|every|\d+ times)|(?:skinnier|thinner|"
+        r"lighter) by|"
         r"(?:keep|kept) skipping (?:lunch|meals|breakfast|dinner)|(?:water|juice|dry) fast(?:ing)?|"
         r"(?:only )?(?:allow|let) myself (?:to eat )?(?:one|an?|half an?) (?:apple|meal|biscuit|"
         r"cracker|yoghurt|yogurt|snack|piece of fruit)|"
@@ -2565,14 +2643,20 @@ _LGBTQ = Prefiltered(
     r"gender identity)\b|\b(?:for|because i'?m|about) being (?:gay|trans|queer|bi|lesbian)\b"
 )
 _ADULT_CONTACT = Prefiltered(
-    r"\b(?:(?:he|she|they)(?:'s| is| are) (?:1[89]|[2-9]\d)\b|(?:a |this )?(?:guy|man|woman|"
+    r"\b(?:(?:he|she|they|my (?:boyfriend|girlfriend|bf|gf)|(?:this|the) (?:guy|man|boy))"
+    r"(?:'s| is| are) (?:1[89]|[2-9]\d)\b|(?:a |this )?(?:guy|man|woman|"
     r"lady|adult) (?:online|on (?:discord|insta\w*|snap\w*|tiktok|roblox|minecraft|fortnite|"
     r"whatsapp))|older (?:guy|man|woman|boy)|grown (?:man|woman|up))"
 )
 _GROOMING_ASK = re.compile(
     r"\b(?:keep (?:our |the |it |this |these |us )?(?:chats?|messages|talks?|it|this|us|a)? ?"
-    r"secret|(?:not|never|don'?t) (?:to )?tell (?:my|anyone|anybody|your)|meet (?:me|up|in "
+    r"secret|(?:has|have|needs?) to (?:be|stay) (?:a )?secret|our (?:little )?secret|(?:not|never|"
+    r"don'?t) (?:to )?tell (?:my|anyone|anybody|your)|meet (?:me|up|in "
     r"person)|send (?:him |her |them )?(?:pics|pictures|photos|nudes|videos))\b"
+)
+_SECRET_KEPT = re.compile(
+    r"\b(?:our (?:little )?secret|(?:not|never) to tell|promise not to tell|(?:has|have|needs?) to "
+    r"(?:be|stay) (?:a )?secret|(?:can'?t|cannot|mustn'?t) tell (?:anyone|anybody|my|mum|mom))\b"
 )
 _MATURE_FOR_AGE = Prefiltered(r"\b(?:so |really |very )?mature for (?:my|your|ur) age\b")
 _GROOMING_SIGN = re.compile(_GROOMING_ASK.pattern + r"|\bmature for (?:my|your) age\b")
@@ -3216,6 +3300,9 @@ def _assess_text(text: str) -> RiskAssessment:
         # time (not a time said of something else: "didn't eat today and I want to end my life")
         level = max_level([level, L.HIGH])
         signals.append("intent_with_time")
+    if "abuse" in names and _SECRET_KEPT.search(t) and any(p.search(t) for p in _MINOR_PARTS_RX):
+        # "he says its our secret": a child asked to keep abuse secret
+        signals.append("abuse_secret")
     if "grooming" not in names and (
         (
             _ADULT_CONTACT.search(t)

@@ -589,6 +589,21 @@ _SITUATIONS = {
     LOST_TOLERANCE: "After detox or any time off, your tolerance drops fast, so the amount you "
     "used to take can now stop your breathing. If you do use, please use much less, never alone, "
     "and keep naloxone (Narcan) with you if you can.",
+    "threat_to_others": "If you have a weapon, or can get one, please put distance between you "
+    "and it now: leave it at home, or ask someone to hold it for you.",
+    "abuse_secret": "This is not a secret you have to keep: an adult who asks a child to keep "
+    "this kind of secret is doing something wrong, and telling is the right thing to do. Please "
+    "tell a parent, a teacher or another adult you trust, today if you can.",
+    "suicide_pact": "A pact means the other person is in danger too. You don't have to keep a "
+    "promise like this: please tell someone who can reach them, or the site where you met, so "
+    "they can get help as well.",
+    "choking_game": "Please don't try it: cutting off air or blood to the brain can cause brain "
+    "damage or death, even the first time, and there is no safe way to do it. If someone doing "
+    "it doesn't come round straight away, call the emergency number.",
+    "recent_sexual_assault": "What happened is not your fault. If it was in the last few days, "
+    "a doctor or an emergency department can help now: emergency contraception and medicine to "
+    "prevent HIV work best within 72 hours, and a forensic exam can be done without deciding to "
+    "report to the police. A sexual assault service can explain your options in confidence.",
     "harm_to_dependent": "Caring for someone day and night can push anyone past their limit, "
     "and saying this out loud is a brave first step. Right now, put some distance between you "
     "and them: leave them somewhere safe, put away anything you've thought of using, and ask "
@@ -1496,6 +1511,62 @@ class CrisisProtocol:
             # Help called before they wrote ("I already rang 000 for her"): the same answer,
             # recorded as the helper's first step.
             steps = [*steps, "helper"]
+        medical = [k for k in ("stroke", "seizure") if f"{OTHER_AT_RISK}{k}" in risk.signals]
+        if "helper" not in steps and medical:
+            # A stroke or a seizure in someone else: the call first, and what to do until help
+            # comes; nothing about suicide.
+            parts = [
+                f"Please call {emergency} now: this sounds like a medical emergency, and minutes "
+                "matter."
+            ]
+            if "stroke" in medical:
+                parts.append(
+                    "A face drooping on one side, slurred speech or a weak arm can be signs of a "
+                    "stroke, even if they say they're just tired. Note the time it started and "
+                    "tell the call handler, and don't give them anything to eat or drink."
+                )
+            if "seizure" in medical:
+                parts.append(
+                    "A seizure that lasts more than five minutes, or one they don't come round "
+                    "from, needs an ambulance. Move hard things away from them, don't put "
+                    "anything in their mouth, and once the shaking stops, turn them on their side."
+                )
+            parts += [
+                "Stay with them and follow what the call handler tells you.",
+                "I'm an AI, so I can't call for them: please call now, and come back to me "
+                "afterwards if you want to talk it through.",
+            ]
+            return self._reply(parts, "helper", lines)
+        if "helper" not in steps and f"{OTHER_AT_RISK}threat" in risk.signals:
+            # Someone else's threat of violence, reported: the people who can act, today.
+            parts = [
+                "Thank you for telling me, and you're not overreacting: a threat like this needs "
+                "to reach someone who can act on it today.",
+                "Please tell a teacher, the school's safeguarding or threat-assessment lead, a "
+                "manager, or the police now. You can ask them to keep your name out of it.",
+                f"If anyone is in danger right now, or they have a weapon with them, call "
+                f"{emergency} now.",
+                "Please don't confront them yourself, and keep any messages or pictures they sent "
+                "you to show.",
+                "I'm an AI, so I can't contact anyone: please tell someone who can act today.",
+            ]
+            return self._reply(parts, "helper", lines)
+        if "helper" not in steps and f"{OTHER_AT_RISK}child_disclosure" in risk.signals:
+            # A child told an adult of abuse: what to do with what they said, today.
+            parts = [
+                "Thank you for taking this seriously: the child trusted you, and what you do next "
+                "matters.",
+                "Tell them they did the right thing by telling you and that it isn't their fault. "
+                "You can't keep it a secret, but you can tell them you'll only tell people whose "
+                "job is to help.",
+                "Don't question them in detail or confront the person they named. Write down what "
+                "they said, in their words, with the date and time.",
+                "Report it today: to your safeguarding lead if you work in a school or with "
+                f"children, otherwise to children's services or the police; if the child is in "
+                f"danger right now, call {emergency}. A child-protection helpline can advise you "
+                "too.",
+            ]
+            return self._reply(parts, "helper", lines)
         if "helper" not in steps and f"{OTHER_AT_RISK}act_underway" in risk.signals:
             # Pills taken and not waking: first aid and the emergency call, nothing else first.
             parts = [

@@ -99,6 +99,11 @@ def whose_in_message(signals: Sequence[str], text: str, helping: bool = False) -
     helper's conversation (its level persists from it, or it still speaks of the other
     person), so it stays someone else's unless the speaker's own risk shows."""
     reported = any(s.startswith(OTHER_AT_RISK) for s in signals)
+    if f"{OTHER_AT_RISK}threat" in signals:
+        # "he said he'll shoot up the school": the threat's words are his, not the speaker's
+        signals = [s for s in signals if s != "threat_to_others"]
+    if f"{OTHER_AT_RISK}child_disclosure" in signals:
+        signals = [s for s in signals if s not in {"abuse", "minor"}]
     if reported or (helping and speaks_of_other(text)):
         # "my dad said he has a gun…", "she has pills in her room": the means are the other's
         signals = [s for s in signals if s not in MEANS_SIGNALS]
@@ -236,6 +241,47 @@ _COLLAPSED = re.compile(
 )
 # Its needles, looked up once per message before any sentence is scanned.
 _COLLAPSE_FILTER = Prefiltered(_COLLAPSED)
+# A stroke or a seizure in someone else ("my dad's face is drooping on one side and he's
+# slurring his words", "my sister is on the floor shaking and not answering me"): the emergency
+# call first, whatever else the message is about.
+_STROKE = re.compile(
+    r"\b(?:face|mouth|smile)(?:'s| is| has)? (?:gone |going |started |all |kind of |kinda )?"
+    r"(?:droop\w*|lopsided|sagging|dropped|fallen)\b|\bslurr(?:ing|ed|s) (?:his |her |their )?"
+    r"(?:words|speech)\b|\b(?:his|her|their) speech (?:is |'s |has gone |went )?(?:all )?slurred\b|"
+    r"\b(?:can'?t|cannot|couldn'?t) (?:lift|move|raise|feel) (?:his|her|their) (?:arm|leg|hand)\b"
+)
+_SEIZURE = re.compile(
+    r"\b(?:having|had|is having|'s having|gone into) (?:a )?(?:seizure|fit|convulsion)s?\b|"
+    r"\b(?:seizing|fitting|convulsing)\b|\b(?:on the (?:floor|ground)|collapsed)\b[^.!?]{0,30}"
+    r"\b(?:shaking|jerking|twitching)\b|\b(?:shaking|jerking|twitching)(?: all over)? and (?:not|"
+    r"isn'?t|won'?t) (?:answering|responding|waking)\b"
+)
+_MEDICAL_SUBJECT = re.compile(r"\b" + _SUBJECT + r"\b")
+# Someone else's threat of violence, reported ("a student told me he's going to shoot up the
+# school", "this kid showed me a list of names on his phone… they're the ones who are gonna get
+# it"): the people who can act need to know today.
+_THREAT_REPORTED = re.compile(
+    r"\b(?:(?:shoot(?:ing)?|shot) up|bomb(?:ing)?|blow(?:ing)? up|attack(?:ing)?) (?:the|our|my|"
+    r"his|her|their|a) (?:school|class|college|campus|office|work|workplace|mall|church|gym|"
+    r"assembly)\b|\b(?:a|his|her|their) list of (?:names|people|targets)\b|\b(?:bring|bringing) "
+    r"(?:a |his |her |their |(?:his|her|their) (?:dad|father|mum|mom|uncle|brother)'?s )(?:gun|"
+    r"rifle|pistol|knife|weapon) (?:in)?to (?:school|class|work)\b|\b(?:gonna|going to|will) "
+    r"(?:kill|shoot|stab) (?:everyone|everybody|us all|them all|people|the (?:whole )?(?:class|"
+    r"school))\b"
+)
+_REPORTER = re.compile(
+    r"\b(?:told me|showed me|said|says|saying|posted|threatened|messaged|texted|is going to|'s "
+    r"going to|is gonna|'s gonna|wrote)\b"
+)
+# A child's disclosure of abuse to an adult who must act on it ("a pupil told me at lunch that
+# her uncle touches her and made me promise not to tell").
+_CHILD_DISCLOSED = re.compile(
+    r"\b(?:a |one of my |my )?(?:pupil|student|child|kid|girl|boy|son|daughter|niece|nephew|"
+    r"stepdaughter|stepson|grandson|granddaughter)s?\b[^.!?]{0,40}\b(?:told me|said|disclosed|"
+    r"confided|admitted)\b[^.!?]{0,60}\b(?:touch(?:es|ed|ing)|abus\w+|rap(?:es|ed|ing)|"
+    r"molest\w*|hits? (?:her|him|them)|beats? (?:her|him|them)|hurts? (?:her|him|them)|sexual\w*|"
+    r"comes? into (?:her|his|their) (?:room|bed))\b"
+)
 # … and not over: "he came round and he's fine now"
 _CAME_ROUND = re.compile(
     r"\b(?:(?:is|'s|are|'re|seems?|was) (?:fine|ok|okay|alright|all right|breathing (?:fine|"
@@ -425,6 +471,20 @@ def other_at_risk(text: str) -> RiskAssessment:
             kinds.append("act_underway")
             categories.append(RiskCategory.SUICIDE)
             continue
+        if (_STROKE.search(sentence) or _SEIZURE.search(sentence)) and _MEDICAL_SUBJECT.search(
+            sentence
+        ):
+            level = RiskLevel.IMMINENT
+            kinds.append("stroke" if _STROKE.search(sentence) else "seizure")
+            continue
+        if _THREAT_REPORTED.search(sentence) and _REPORTER.search(sentence):
+            level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
+            kinds.append("threat")
+            categories.append(RiskCategory.HARM_TO_OTHERS)
+        if _CHILD_DISCLOSED.search(sentence):
+            level = max(level, RiskLevel.MODERATE, key=lambda lv: lv.rank)
+            kinds.append("child_disclosure")
+            categories += [RiskCategory.ABUSE, RiskCategory.MINOR]
         collapsed = _COLLAPSED.search(sentence) if collapse_hint else None
         if (
             collapsed
