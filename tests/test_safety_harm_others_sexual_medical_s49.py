@@ -155,3 +155,83 @@ def test_drugging_someone_without_their_knowledge_is_read() -> None:
 def test_ordinary_talk_stays_ordinary(text: str) -> None:
     found = read(text)
     assert found.level.rank <= RiskLevel.LOW.rank, (text, found)
+
+
+def test_a_parent_afraid_of_hurting_a_child_is_told_how_to_keep_them_safe() -> None:
+    text = (
+        "the baby has screamed for hours, i'm outside her room with my fists clenched and i'm "
+        "scared of what ill do if i go back in"
+    )
+    found = read(text)
+    assert C.HARM_TO_OTHERS in found.categories and "harm_to_child" in found.signals
+    reply = answer(text, "cbt")
+    assert "somewhere safe" in reply and "step away" in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "risky"),
+    [
+        ("i shook my son way too hard tonight when he wouldn't stop crying", True),
+        ("i grabbed my daughter's arm so hard she cried", True),
+        ("i grabbed the railing too hard and hurt my hand", False),
+        ("i'm scared of what i'll do if i go to that interview, i always freeze", False),
+    ],
+)
+def test_harm_already_done_to_a_child_is_read(text: str, risky: bool) -> None:
+    found = read(text)
+    assert (C.HARM_TO_OTHERS in found.categories) is risky, found
+
+
+def converse(*lines: str, counselor: str = "cbt") -> list[str]:
+    screener = Screener([PatternTier()])
+    guarded = GuardedCounselor(make_counselor(counselor, 0), screener, locale="en-US")
+    return [r.text for r in talk(guarded, *lines)[1:]]
+
+
+def test_a_reported_threat_is_still_urgent_on_later_turns() -> None:
+    replies = converse(
+        "I run a youth club. One of the lads says another boy will shoot up the school next week.",
+        "He asked me not to say it came from him, he's frightened.",
+        "The manager is away until Tuesday, I don't want to blow it up over banter.",
+        "So what do I actually do today?",
+    )
+    assert "not overreacting" in replies[0]
+    for later in replies[1:]:
+        assert "today" in later and "911" in later
+        assert "ending your" not in later and "hurt yourself" not in later
+    assert replies[1] != replies[2]  # said again in other words, not the same text
+
+
+def test_grooming_told_over_several_messages_gets_a_plain_no() -> None:
+    replies = converse(
+        "hey can i ask something",
+        "there's a guy from a game server, he's 24 i think, im 12. he says im mature for my age",
+        "he wants to pick me up after school and said i shouldnt tell my mum",
+        "do you think i should go?",
+    )
+    assert "grooming" in replies[1]
+    assert "No: please don't meet him" in replies[3]
+
+
+def test_a_sexual_assault_conversation_answers_the_medical_question() -> None:
+    replies = converse(
+        "can't sleep",
+        "a guy from work walked me home and i told him no but he kept going anyway",
+        "do i need to see a doctor? we didn't use anything",
+        "i'm not suicidal, i want someone who deals with this",
+        counselor="person_centred",
+    )
+    assert "72 hours" in replies[1]
+    assert "please see a doctor" in replies[2] and "without reporting" in replies[2]
+    assert "rape crisis service" in replies[3]
+
+
+def test_sextortion_told_over_several_messages_is_answered_about_paying() -> None:
+    replies = converse(
+        "i messed up",
+        "we swapped pics and now an account says theyll share them with my whole school if i "
+        "dont send 200",
+        "should i just pay so it stops",
+        counselor="mi",
+    )
+    assert "Please don't pay" in replies[2]

@@ -931,6 +931,15 @@ CUES: tuple[Cue, ...] = (
         r"(?!myself|yourself)"
         r"(?:him|her|them|my|a|the|someone|people|\w+)|(?:scared|afraid|frightened|terrified) of "
         r"what i (?:might|could|would|will|'ll|'d) do to (?:him|her|them|the baby|my \w+)|"
+        # "i'm scared of what ill do if i go in there" (a child screaming in the next room)
+        r"(?:scared|afraid|frightened|terrified) of what i(?:'ll|ll| will| might| could| would|"
+        r"'d| may)? do (?:if|when|once) i (?:go (?:in|back in|near)|pick (?:him|her|them) up|"
+        r"see (?:him|her|them))|"
+        # harm already done to a child ("i grabbed her arm way too hard", "i shook him")
+        r"i (?:grabbed|yanked|shook|slapped|smacked|hit|shoved|pushed|squeezed) (?:(?:her|his|"
+        r"the baby'?s|my (?:son|daughter|baby|kid|child|toddler)'?s) (?:arm|wrist|shoulders?|"
+        r"face)|the baby|my (?:son|daughter|baby|kid|child|toddler|little one))\b[^.!?]{0,20}\b"
+        r"(?:too hard|so hard|really hard|hard|until|and (?:she|he) (?:cried|screamed|fell))\b|"
         r"(?:stood|standing|stand) over (?:him|her|"
         r"them|my \w+) with (?:a|the|my) (?:pillow|knife|hammer|bat|gun|cushion))",
         L.MODERATE,
@@ -963,7 +972,10 @@ CUES: tuple[Cue, ...] = (
         r"forced|locks?|locked|threaten(?:s|ed)|strangle[sd]?|shov(?:es|ed)|push(?:es|ed)|"
         r"takes? all my money|won'?t let me (?:leave|eat|see|go out)) (?:me|my|us)|"
         r"(?:i(?:'m| am) (?:being )?|being )(?:abused|beaten|hit|raped|molested|hurt at "
-        r"home)\b|afraid (?:to go|of going) home|scared (?:of|to be around) (?:my(?!self)|"
+        r"home)\b|afraid (?:to go|of going) home|(?<!she's )(?<!shes )(?<!he's )(?<!hes )"
+        r"(?<!she is )(?<!he is )(?<!they're )(?<!theyre )(?<!they are )(?<!she was )(?<!he was )"
+        r"scared (?:of|to be around) "
+        r"(?:my(?!self)|"
         r"him(?!self)|her(?!self))|"
         r"(?:he|she) (?:said|says|threatened|swore) (?:he|she)(?:'ll| will| would|'d) "
         r"(?:kill|hurt) me|(?:my )?(?:father|dad|mum|mom|mother|stepdad|stepmum|stepmom|parents|"
@@ -2644,15 +2656,32 @@ _LGBTQ = Prefiltered(
 )
 _ADULT_CONTACT = Prefiltered(
     r"\b(?:(?:he|she|they|my (?:boyfriend|girlfriend|bf|gf)|(?:this|the) (?:guy|man|boy))"
-    r"(?:'s| is| are) (?:1[89]|[2-9]\d)\b|(?:a |this )?(?:guy|man|woman|"
+    r"(?:'s| is| are) (?:like |about |maybe |probably )?(?:1[89]|[2-9]\d)\b|(?:hes|shes) (?:like |"
+    r"about |maybe |probably )?(?:1[89]|[2-9]\d)\b|(?:a |this )?(?:guy|man|woman|"
     r"lady|adult) (?:online|on (?:discord|insta\w*|snap\w*|tiktok|roblox|minecraft|fortnite|"
     r"whatsapp))|older (?:guy|man|woman|boy)|grown (?:man|woman|up))"
 )
 _GROOMING_ASK = re.compile(
     r"\b(?:keep (?:our |the |it |this |these |us )?(?:chats?|messages|talks?|it|this|us|a)? ?"
     r"secret|(?:has|have|needs?) to (?:be|stay) (?:a )?secret|our (?:little )?secret|(?:not|never|"
-    r"don'?t) (?:to )?tell (?:my|anyone|anybody|your)|meet (?:me|up|in "
-    r"person)|send (?:him |her |them )?(?:pics|pictures|photos|nudes|videos))\b"
+    r"don'?t|shouldn'?t|should not|can'?t|mustn'?t) (?:to )?tell (?:my|anyone|anybody|your)|meet "
+    r"(?:me|up|in person)|send (?:him |her |them )?(?:pics|pictures|photos|nudes|videos)|asked "
+    r"(?:me )?for (?:a |some |more )?(?:pics?|photos?|pictures?|selfies?|nudes)|pick me up "
+    r"(?:from|after) school|(?:come|go|going|coming) (?:back )?to his (?:apartment|flat|place|"
+    r"house|car))\b"
+)
+_SEXTORT_THREAT = Prefiltered(
+    r"\b(?:post|send|share|leak|show|spread)\w* (?:them|it|those|these)\b[^.!?]{0,40}\b(?:unless "
+    r"i|if i (?:don'?t|dont|do not))\b[^.!?]{0,12}\b(?:pay|send)\b"
+)
+_IMAGE_WORDS = re.compile(
+    r"\b(?:pics|pictures|photos|nudes|videos?|vids|screenshots|images|video call)\b"
+)
+_CHILD_NEAR = re.compile(
+    r"\b(?:baby|newborn|infant|toddler|cot|crib|nursery|my (?:son|daughter|kid|kids|child|"
+    r"children|little one|boy|girl)|(?:she|he)(?:'s| is) (?:[1-9]|one|two|three|four|five|six)"
+    r"(?: years? old| months? old|yo)?\b|(?:my|our) (?:\d|one|two|three|four|five)[- ]year[- ]old)"
+    r"\b"
 )
 _SECRET_KEPT = re.compile(
     r"\b(?:our (?:little )?secret|(?:not|never) to tell|promise not to tell|(?:has|have|needs?) to "
@@ -3044,6 +3073,24 @@ _WOUND_SEVERE = re.compile(
 _SHORT = 40  # words: one sentence this short is framed as a whole by a game, story or idiom
 
 
+def grooming_in_conversation(text: str, context: Sequence[str]) -> RiskAssessment | None:
+    """Grooming told over several messages: an adult and the speaker's young age said earlier
+    ("he's 22… i'm 13"), a sign of grooming now ("he wants to pick me up from school and said
+    don't tell anyone"). None when the message alone reads it, or nothing does."""
+    t = normalise(text)
+    if not context or not _GROOMING_SIGN.search(t):
+        return None
+    told = " ".join(normalise(c) for c in context[-12:]) + " " + t
+    if not (_ADULT_CONTACT.search(told) and any(part.search(told) for part in _MINOR_PARTS_RX)):
+        return None
+    return RiskAssessment(
+        level=L.MODERATE,
+        categories=[C.ABUSE, C.MINOR],
+        signals=["grooming", "minor"],
+        detector="patterns",
+    )
+
+
 def assess_text(text: str) -> RiskAssessment:
     """The pattern tier's assessment of one message, without conversation context. Kept per
     message (a copy is returned): the guardrail's screener and the reply checker read the same
@@ -3300,6 +3347,15 @@ def _assess_text(text: str) -> RiskAssessment:
         # time (not a time said of something else: "didn't eat today and I want to end my life")
         level = max_level([level, L.HIGH])
         signals.append("intent_with_time")
+    if "sextortion" not in names and _SEXTORT_THREAT.search(t) and _IMAGE_WORDS.search(t):
+        # "we sent pics… now they'll post them to all my followers if i dont send 300": the
+        # pictures named before the threat
+        level = max_level([level, L.MODERATE])
+        signals.append("sextortion")
+        categories.extend(c for c in (C.ABUSE,) if c not in categories)
+    if names & {"harm_others_thought", "harm_others_intent"} and _CHILD_NEAR.search(t):
+        # a parent afraid of hurting a child, or who already did: what keeps the child safe now
+        signals.append("harm_to_child")
     if "abuse" in names and _SECRET_KEPT.search(t) and any(p.search(t) for p in _MINOR_PARTS_RX):
         # "he says its our secret": a child asked to keep abuse secret
         signals.append("abuse_secret")

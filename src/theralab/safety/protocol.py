@@ -397,6 +397,11 @@ _LAUGHED = re.compile(r"\blol\b|\bjk\b|\U0001f602|\U0001f923|\U0001f480")
 # --- someone asking for help for another person -------------------------------------------
 # The protocol's steps for a worried helper (the risk named is someone else's).
 HELPER_STEPS = frozenset({"helper", "helper_next"})
+# What kind of report a helper's conversation began with (later turns follow it).
+_THREAT_NOTE = "+threat_reported"
+_DISCLOSURE_NOTE = "+child_disclosure"
+_MEDICAL_NOTE = "+medical_other"
+_REPORT_NOTES = frozenset({_THREAT_NOTE, _DISCLOSURE_NOTE, _MEDICAL_NOTE})
 _HELP_CALLED_NOTE = "+help_called"
 # A helper who said they are under 18: not theirs to carry alone (`helper_check_in`'s kind).
 YOUNG = "young"
@@ -557,6 +562,22 @@ def _after_first_sentence(text: str, addition: str) -> str:
     return f"{first}. {addition} {rest}" if rest else f"{text} {addition}"
 
 
+# Questions asked in a conversation about grooming, sextortion or a sexual assault
+# (`CrisisProtocol._answer_questions`).
+_ASKS_GO = re.compile(
+    r"\b(?:should|shall|can|could) i (?:go|meet (?:him|her|them|up)|send (?:it|one|him|her|them|"
+    r"a pic)|say yes)\b|\bi should (?:go|meet (?:him|her|them|up)|send)\b|\bis (?:it|that|this) "
+    r"(?:ok|okay|normal|bad|wrong|weird)\b"
+)
+_ASKS_PAY = re.compile(r"\b(?:should|shall|do) i (?:just )?(?:pay|send (?:the )?(?:money|more))\b")
+_ASKS_DOCTOR = re.compile(
+    r"\b(?:doctor|gp|hospital|clinic|er\b|a&e|emergency contraception|morning after|plan b|"
+    r"pregnan\w*|birth control|std|sti|hiv|pep\b|tested|check(?:ed)? out)\b"
+)
+_WANTS_SPECIALIST = re.compile(
+    r"\b(?:not a suicide line|someone who deals with this|who (?:can|could) i (?:talk|speak) to|"
+    r"(?:i'?m|im|i am) not suicidal|someone (?:to talk to|who understands))\b"
+)
 # Situations with steps of their own, said once (`CrisisProtocol.respond`).
 _SITUATIONS = {
     "sextortion": "Someone threatening to share your pictures is committing a crime against "
@@ -591,6 +612,10 @@ _SITUATIONS = {
     "and keep naloxone (Narcan) with you if you can.",
     "threat_to_others": "If you have a weapon, or can get one, please put distance between you "
     "and it now: leave it at home, or ask someone to hold it for you.",
+    "harm_to_child": "If a child is with you, put them somewhere safe, like their cot or bed, "
+    "close the door and step away for a few minutes: a child crying in a safe place is safe. "
+    "Then ask someone to come and help, and tell your doctor or a parenting helpline; asking for "
+    "help is how children are kept safe, and it can stop this happening again.",
     "abuse_secret": "This is not a secret you have to keep: an adult who asks a child to keep "
     "this kind of secret is doing something wrong, and telling is the right thing to do. Please "
     "tell a parent, a teacher or another adult you trust, today if you can.",
@@ -837,6 +862,31 @@ class CrisisProtocol:
             return reply
         answers = []
         crisis = self.table.crisis_line()
+        emergency = self.table.emergency
+        if "+grooming" in self.history and _ASKS_GO.search(text):
+            answers.append(
+                "No: please don't meet him, go anywhere with him, or send him anything. An adult "
+                "who asks a young person for secrecy, pictures or to meet alone is grooming them, "
+                "and none of it is your fault. Please tell a parent, a teacher or another adult "
+                f"you trust today, and if he turns up, call {emergency}."
+            )
+        if "+sextortion" in self.history and _ASKS_PAY.search(text):
+            answers.append(
+                "Please don't pay: paying almost always leads to more demands, not fewer. Stop "
+                "replying, keep the messages, report the account, and tell someone you trust."
+            )
+        if "+recent_sexual_assault" in self.history and _ASKS_DOCTOR.search(text):
+            answers.append(
+                "Yes, please see a doctor or go to an emergency department today: emergency "
+                "contraception works best as soon as possible, and medicine to prevent HIV has to "
+                "start within 72 hours. You can get this care without reporting to the police."
+            )
+        if "+recent_sexual_assault" in self.history and _WANTS_SPECIALIST.search(text):
+            answers.append(
+                "A sexual assault or rape crisis service is the right place: they support people "
+                "after an assault, in confidence, whether or not you report it. An emergency "
+                "department or your doctor can put you in touch with the one near you."
+            )
         if _METHOD_ASKED.search(text) and "I won't help with" not in reply.text:
             answers.append(
                 "I won't help with amounts or ways to end your life, because I want you to stay "
@@ -892,7 +942,9 @@ class CrisisProtocol:
         steps = self.steps
         # A helper's report keeps the helper's steps whatever condition a tier names beside it
         # ("my daughter says voices are telling her to jump": voices, but hers).
-        reported = any(sig.startswith(OTHER_AT_RISK) for sig in risk.signals)
+        reported = any(sig.startswith(OTHER_AT_RISK) for sig in risk.signals) or bool(
+            _REPORT_NOTES & set(self.history)  # a threat, a disclosure, an emergency told before
+        )
         helper = (concern in ("suicide", "emergency") or reported) and self._for_someone_else(risk)
         # The first turn of the person's own crisis (a helper's turns before it do not count).
         first = not any(s not in HELPER_STEPS for s in steps)
@@ -1536,6 +1588,7 @@ class CrisisProtocol:
                 "I'm an AI, so I can't call for them: please call now, and come back to me "
                 "afterwards if you want to talk it through.",
             ]
+            self._note(_MEDICAL_NOTE)
             return self._reply(parts, "helper", lines)
         if "helper" not in steps and f"{OTHER_AT_RISK}threat" in risk.signals:
             # Someone else's threat of violence, reported: the people who can act, today.
@@ -1550,6 +1603,7 @@ class CrisisProtocol:
                 "you to show.",
                 "I'm an AI, so I can't contact anyone: please tell someone who can act today.",
             ]
+            self._note(_THREAT_NOTE)
             return self._reply(parts, "helper", lines)
         if "helper" not in steps and f"{OTHER_AT_RISK}child_disclosure" in risk.signals:
             # A child told an adult of abuse: what to do with what they said, today.
@@ -1562,10 +1616,11 @@ class CrisisProtocol:
                 "Don't question them in detail or confront the person they named. Write down what "
                 "they said, in their words, with the date and time.",
                 "Report it today: to your safeguarding lead if you work in a school or with "
-                f"children, otherwise to children's services or the police; if the child is in "
+                "children, otherwise to children's services or the police; if the child is in "
                 f"danger right now, call {emergency}. A child-protection helpline can advise you "
                 "too.",
             ]
+            self._note(_DISCLOSURE_NOTE)
             return self._reply(parts, "helper", lines)
         if "helper" not in steps and f"{OTHER_AT_RISK}act_underway" in risk.signals:
             # Pills taken and not waking: first aid and the emergency call, nothing else first.
@@ -1654,6 +1709,59 @@ class CrisisProtocol:
             "Getting them help wasn't a betrayal: it kept them safe, and many people are grateful "
             "later, even if they're upset at first."
         )
+        again = steps.count("helper_next") % 2
+        if _THREAT_NOTE in self.history and again:
+            parts = [
+                "Acting today is the right call, even if it turns out to be nothing: the people "
+                "who assess threats would much rather hear about it than not.",
+                "If you can't reach anyone in charge, the police can advise you today; call "
+                f"{emergency} if anyone is in danger right now.",
+                "Your part is to pass on what you were told, not to decide whether it was a joke. "
+                "What is getting in the way of telling someone today?",
+            ]
+            return self._reply(parts, "helper_next", lines)
+        if _THREAT_NOTE in self.history:
+            # a reported threat, later turns: it still can't wait, whatever else is said
+            parts = [
+                "You're not overreacting, and it shouldn't wait until someone is back: a threat "
+                "with a weapon they may be able to reach needs acting on today.",
+                "Tell whoever is in charge today (a deputy, your safeguarding or threat-assessment "
+                "lead, a manager) or the police, and follow your school's or workplace's threat "
+                f"procedure. If anyone is in danger right now, call {emergency}.",
+                "You can protect the person who told you: pass on what was said and ask for their "
+                "name to be kept out of it. Whoever has the weapon at home can be asked to lock it "
+                "away.",
+                "I'm an AI, so I can't contact anyone myself. How are you doing with this?",
+            ]
+            return self._reply(parts, "helper_next", lines)
+        if _DISCLOSURE_NOTE in self.history and again:
+            parts = [
+                "It's normal to worry about getting it wrong. Reporting isn't accusing anyone: it "
+                "passes what the child said to the people trained to find out what is happening.",
+                "Please make the report today, and keep your notes of what the child said. If the "
+                f"child is in danger right now, call {emergency}. What would help you take that "
+                "step?",
+            ]
+            return self._reply(parts, "helper_next", lines)
+        if _DISCLOSURE_NOTE in self.history:
+            parts = [
+                "You don't need proof, or to be sure, before you report it: deciding what happened "
+                "is the job of the people you report to, and reporting it today protects the "
+                "child.",
+                "Tell your safeguarding lead today if you work with children, otherwise children's "
+                f"services or the police; if the child is in danger right now, call {emergency}.",
+                "Keep what the child said, in their words, and don't confront the person they "
+                "named. Hearing this is hard: how are you doing yourself?",
+            ]
+            return self._reply(parts, "helper_next", lines)
+        if _MEDICAL_NOTE in self.history and not _help_called(text):
+            parts = [
+                f"If help isn't with them yet, please call {emergency} now and stay with them; "
+                "if they're already on the way, keep watching their breathing and tell the call "
+                "handler if anything changes.",
+                "How are you doing? Come back to me when you can, if you want to talk it through.",
+            ]
+            return self._reply(parts, "helper_next", lines)
         if _HELP_CALLED_NOTE in self.history and not _help_called(text):
             # Help was called earlier: keep the helper posted, not "please call now" again.
             parts = [
@@ -1690,7 +1798,6 @@ class CrisisProtocol:
             )
             parts.append(f"A crisis line is there for you too: {self.table.crisis_line().line()}.")
             return self._reply(parts, "helper_next", lines)
-        again = steps.count("helper_next") % 2
         parts = (
             ["It makes sense to feel worried and unsure about what to do.", *reach]
             if reach

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from theralab.safety.answers import AFFIRMED, affirms, safety_question, says_yes
-from theralab.safety.patterns import WORRIED_SLEEP, assess_text, escalate_in_context, said_when
+from theralab.safety.patterns import (
+    WORRIED_SLEEP,
+    assess_text,
+    escalate_in_context,
+    grooming_in_conversation,
+    said_when,
+)
 from theralab.safety.prefilter import prepare
 from theralab.safety.risk import (
     CRISIS_THRESHOLD,
@@ -49,6 +55,8 @@ class PatternTier:
 
     def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
         found = assess_text(text)
+        if "grooming" not in found.signals and (groomed := grooming_in_conversation(text, context)):
+            found = found.merge(groomed)  # the adult and the age told earlier in the chat
         other = other_at_risk(text)  # a worried helper's report of someone else at risk
         return found if other.level is RiskLevel.NONE else found.merge(other)
 
