@@ -492,6 +492,8 @@ _ED_STRONG = _rx(
     r"\bbing(?:e|ed|eing)\b(?! ?-?watch)",
     r"\bfeel (?:so )?(?:huge|fat|disgusting)\b",
     r"\banorexi\w*|\bbulimi\w*|\beating disorder\b",
+    # pro-eating-disorder groups ("joined a pro ana group chat, they do daily weigh ins")
+    r"\bpro[- ]?(?:ana|mia)\b|\bthinspo\w*|\bmeanspo\b|\bweigh[- ]?ins?\b[^.!?]{0,40}\bpunish",
     r"\b(?:start|started|go back to|going back to) restricting\b",
     r"\brestrict\w* (?:again|a little)\b",
     r"\bspit(?:ting)? (?:out )?(?:my |the |all my )?food\b|\bchew(?:ing)? and spit\w*",
