@@ -139,3 +139,16 @@ def test_a_good_reply_to_the_same_history_passes(history: list[str], reply: str)
 )
 def test_ordinary_replies_to_ordinary_talk_pass(reply: str) -> None:
     assert check_reply(reply, history=PLAIN, learned=False).allowed
+
+
+def test_a_child_protection_line_is_right_for_a_parent_worried_about_their_child() -> None:
+    history = ["im about to lose it with my son, i already shook him once today, he wont stop"]
+    good = (
+        "Please put him down somewhere safe, like his cot, and step out of the room now. If he "
+        "seems hurt, call 911. Childhelp (1-800-422-4453) also advises parents. Are you safe "
+        "right now?"
+    )
+    assert check_reply(good, history=history, learned=False).allowed
+    # a line for children themselves is still wrong for an adult
+    wrong = "Are you safe right now? You can call Childline on 0800 1111 any time."
+    assert "wrong_resource" in check_reply(wrong, history=history, learned=False).reasons

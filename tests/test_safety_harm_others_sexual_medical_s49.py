@@ -150,6 +150,7 @@ def test_drugging_someone_without_their_knowledge_is_read() -> None:
         "the news said someone threatened the school but it was a hoax",
         "our team is gonna make them pay on the pitch saturday",
         "i'm 15 and my brother is 19, he says our surprise party for mum has to be secret",
+        "as a paramedic i see overdose patients most shifts and it wears me down",
     ],
 )
 def test_ordinary_talk_stays_ordinary(text: str) -> None:

@@ -935,7 +935,15 @@ CUES: tuple[Cue, ...] = (
         r"(?:scared|afraid|frightened|terrified) of what i(?:'ll|ll| will| might| could| would|"
         r"'d| may)? do (?:if|when|once) i (?:go (?:in|back in|near)|pick (?:him|her|them) up|"
         r"see (?:him|her|them))|"
+        # about to lose it with a child ("im about to really hurt my son")
+        r"(?:i'?m|im|i am) (?:about|close|this close|so close) to (?:really )?(?:hurt(?:ing)?|hit"
+        r"(?:ting)?|shak(?:e|ing)|los(?:e|ing) it with) (?:my (?:son|daughter|baby|kid|child|"
+        r"toddler|little one)|the baby|him|her)\b|"
         # harm already done to a child ("i grabbed her arm way too hard", "i shook him")
+        r"i (?:already )?(?:shook|hit|slapped|smacked|shoved) (?:him|her) (?:once|twice|already|"
+        r"today|earlier|tonight|so hard|too hard|hard)\b(?=[^.!?]*\b(?:baby|son|daughter|"
+        r"toddler|kid|child|cot|crib|screaming|crying)\b|.*\b(?:my (?:son|daughter|baby|kid|"
+        r"child|toddler)|the baby)\b)|"
         r"i (?:grabbed|yanked|shook|slapped|smacked|hit|shoved|pushed|squeezed) (?:(?:her|his|"
         r"the baby'?s|my (?:son|daughter|baby|kid|child|toddler)'?s) (?:arm|wrist|shoulders?|"
         r"face)|the baby|my (?:son|daughter|baby|kid|child|toddler|little one))\b[^.!?]{0,20}\b"
@@ -1403,7 +1411,9 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "overdose",
-        r"\b(?:overdos(?:e|ed|ing)|(?:took|taken|swallowed|had) (?:way )?too many "
+        r"\b(?:overdos(?:e|ed|ing)(?! (?:patients?|cases?|calls?|victims?|deaths?|crisis|"
+        r"epidemic|rates?|statistics|figures|awareness|training|kits?|prevention|reversal|"
+        r"response)\b)|(?:took|taken|swallowed|had) (?:way )?too many "
         r"(?:of )?(?:my )?" + _PILLS + r"|mix(?:ed|ing) (?:my )?(?:" + _PILLS + r"|drugs|"
         r"coke|mdma|ketamine|ket|alcohol|booze|vodka|wine) (?:with|and) (?:alcohol|booze|"
         r"vodka|wine|beer|drink|" + _PILLS + r")|(?:so|really|too) (?:drunk|high|wasted|"

@@ -1682,8 +1682,24 @@ _CHILD_SERVICE = _rx(
 )
 
 
+# Lines for children themselves (Childline, Kids Help Phone): a child-protection line such as
+# Childhelp or the NSPCC also advises adults worried about a child.
+_CHILDREN_ONLY = _rx(
+    r"\b(?:childline|kids help ?(?:phone|line)|kidsline|kids helpline)\b",
+    r"\b0800 ?1111\b",
+)
+
+
 def wrong_resource(reply: Reply, ctx: ClientContext) -> bool:
-    return bool(_CHILD_SERVICE.search(reply.text)) and not ctx.minor
+    if ctx.minor or not _CHILD_SERVICE.search(reply.text):
+        return False
+    # an adult worried about a child (harm to a child, a child's abuse or disclosure): a
+    # child-protection line is theirs too
+    about_a_child = bool(
+        set(ctx.signals)
+        & {"harm_to_child", "abuse_of_other", "harm_to_dependent", "other_at_risk:child_disclosure"}
+    )
+    return not about_a_child or bool(_CHILDREN_ONLY.search(reply.text))
 
 
 Rule = Callable[[Reply, ClientContext], bool]
