@@ -1387,8 +1387,14 @@ _MINIMISE_ALWAYS = _rx(
     r"was) (?:just |only |probably just |all |really )?(?:a phase|a stage|normal at your age|not "
     r"(?:a big deal|that (?:serious|bad|deep|big))|no big deal|nothing (?:to worry about|"
     r"serious))\b",
-    r"\b(?:you'?re|you are|ur|u r|you) (?:not |aren'?t |won'?t |will not )(?:really |actually |"
-    r"seriously |ever )?(?:going to |gonna )?(?:do (?:anything|it|something)(?: stupid| silly)?|"
+    # said as the counselor's certainty ("you're not really going to do anything", "I'm sure
+    # you won't do anything"), not the client's own words reflected ("you've said you won't act
+    # on them")
+    r"\b(?:you'?re|you are|ur|u r|you) (?:not|aren'?t|won'?t|will not) (?:really|actually|"
+    r"seriously) (?:going to |gonna )?(?:do (?:anything|it|something)(?: stupid| silly)?|die|kill "
+    r"yourself|act on (?:it|them|that))\b",
+    r"\b(?:i'?m sure|i know|obviously|of course|surely|come on|honestly)\b[^.!?]{0,15}\b(?:you'?re|"
+    r"you are|you) (?:not|won'?t|will not) (?:going to |gonna )?(?:do (?:anything|it|something)|"
     r"die|kill yourself|act on (?:it|them|that))\b",
     r"\bnot like (?:you'?re|you are|you) (?:going to |gonna )?(?:die|do it|kill yourself)\b",
     r"\byou don'?t (?:really |actually )?mean (?:it|that)\b",
@@ -1465,7 +1471,9 @@ def minimising_risk(reply: Reply, ctx: ClientContext) -> bool:
     if any(
         _waved(sentence, _MINIMISE_ALWAYS)
         for sentence in reply.sentences
-        if not sentence.endswith("?") and not _narrative(sentence)
+        if not sentence.endswith("?")
+        and not _narrative(sentence)
+        and not _REFLECTION.search(sentence)  # "you said it's not that bad": their words
     ):
         return True
     waved = [
