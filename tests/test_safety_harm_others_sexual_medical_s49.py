@@ -151,6 +151,9 @@ def test_drugging_someone_without_their_knowledge_is_read() -> None:
         "our team is gonna make them pay on the pitch saturday",
         "i'm 15 and my brother is 19, he says our surprise party for mum has to be secret",
         "as a paramedic i see overdose patients most shifts and it wears me down",
+        "my brother is fitting a new kitchen for my mum this week, i'm knackered",
+        "she's seizing every chance to get at me at work",
+        "his face dropped when i told him i was leaving the band",
     ],
 )
 def test_ordinary_talk_stays_ordinary(text: str) -> None:

@@ -246,13 +246,16 @@ _COLLAPSE_FILTER = Prefiltered(_COLLAPSED)
 # call first, whatever else the message is about.
 _STROKE = re.compile(
     r"\b(?:face|mouth|smile)(?:'s| is| has)? (?:gone |going |started |all |kind of |kinda )?"
-    r"(?:droop\w*|lopsided|sagging|dropped|fallen)\b|\bslurr(?:ing|ed|s) (?:his |her |their )?"
+    r"(?:droop\w*|sagging|(?:dropped|fallen|lopsided) on one side)\b|\bslurr(?:ing|ed|s) (?:his |her |their )?"
     r"(?:words|speech)\b|\b(?:his|her|their) speech (?:is |'s |has gone |went )?(?:all )?slurred\b|"
     r"\b(?:can'?t|cannot|couldn'?t) (?:lift|move|raise|feel) (?:his|her|their) (?:arm|leg|hand)\b"
 )
 _SEIZURE = re.compile(
     r"\b(?:having|had|is having|'s having|gone into) (?:a )?(?:seizure|fit|convulsion)s?\b|"
-    r"\b(?:seizing|fitting|convulsing)\b|\b(?:on the (?:floor|ground)|collapsed)\b[^.!?]{0,30}"
+    r"\bconvulsing\b|\bseizing\b(?! (?:the|every|an?|on|up|control|power|it|them|this|that|"
+    r"his|her|their|my|your)\b)|\bfitting (?:on the (?:floor|ground)|again|for (?:\d+|a few|two|"
+    r"three|five) (?:minutes|mins)|and (?:not|won'?t|can'?t|isn'?t))\b|"
+    r"\b(?:on the (?:floor|ground)|collapsed)\b[^.!?]{0,30}"
     r"\b(?:shaking|jerking|twitching)\b|\b(?:shaking|jerking|twitching)(?: all over)? and (?:not|"
     r"isn'?t|won'?t) (?:answering|responding|waking)\b"
 )
