@@ -246,8 +246,9 @@ _COLLAPSE_FILTER = Prefiltered(_COLLAPSED)
 # call first, whatever else the message is about.
 _STROKE = re.compile(
     r"\b(?:face|mouth|smile)(?:'s| is| has)? (?:gone |going |started |all |kind of |kinda )?"
-    r"(?:droop\w*|sagging|(?:dropped|fallen|lopsided) on one side)\b|\bslurr(?:ing|ed|s) (?:his |her |their )?"
-    r"(?:words|speech)\b|\b(?:his|her|their) speech (?:is |'s |has gone |went )?(?:all )?slurred\b|"
+    r"(?:droop\w*|sagging|(?:dropped|fallen|lopsided) on one side)\b|\bslurr(?:ing|ed|s) "
+    r"(?:his |her |their )?(?:words|speech)\b|\b(?:his|her|their) speech (?:is |'s |has gone |"
+    r"went )?(?:all )?slurred\b|"
     r"\b(?:can'?t|cannot|couldn'?t) (?:lift|move|raise|feel) (?:his|her|their) (?:arm|leg|hand)\b"
 )
 _SEIZURE = re.compile(
