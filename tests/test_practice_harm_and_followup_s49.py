@@ -119,6 +119,15 @@ def test_plan_and_means_questions_count_as_asking(env: httpx.Client, question: s
     assert card["risk"]["safety_questions_not_in_rq"] == 1
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["What's your plan for revision this week?", "What do you intend to study next year?"],
+)
+def test_an_ordinary_plan_is_not_a_safety_question(env: httpx.Client, question: str) -> None:
+    pid = disclosed(env)
+    assert say(env, pid, question)["coach_open"]  # the note to ask still stands
+
+
 def test_a_fair_talk_share_is_not_called_most_of_the_talking() -> None:
     from collections import Counter
 

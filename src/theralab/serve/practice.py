@@ -529,21 +529,23 @@ def own_risk(text: str) -> RiskLevel:
 # you're thinking of doing it and how?", "Have you got something at home that you'd use?"): the
 # rest of a risk assessment, which counts as asking about safety as much as the first question.
 _PLAN_MEANS_Q = re.compile(
-    r"\b(?:(?:your|a|the) plan|planned|planning|when (?:you'?re|you are|are you|you'?d|would you|"
-    r"you might) (?:thinking of |going to |planning to )?(?:do(?:ing)? it|act|end)|how (?:you'?d|"
-    r"you would|would you|you might) (?:do it|end|act)|(?:something|anything) (?:at home|with "
-    r"you|to hand)?[^?]{0,20}(?:you'?d|you would|you could|to) use|(?:access to|have you got|do "
-    r"you have|got any) (?:any )?(?:pills|tablets|medication|a gun|guns|a weapon|rope|blades?|"
-    r"razors?|the means)|act on (?:it|them|those|these)|intend|intention|(?:thought|thinking) "
-    r"(?:about|of) (?:how|when|where)|how far)\b",
+    r"\b(?:(?:your|a|the) plan\b(?=[^?]{0,40}\b(?:do(?:ing)? it|end|die|kill|act|hurt|when|how)\b)|"
+    r"when (?:you'?re|you are|are you|you'?d|would you|you might) (?:thinking of |going to |"
+    r"planning to )?(?:do(?:ing)? it|act|end)|how (?:you'?d|you would|would you|you might) (?:do "
+    r"it|end|act)|(?:something|anything) (?:at home|with you|to hand)?[^?]{0,20}(?:you'?d|you "
+    r"would|you could|to) use|(?:access to|have you got|do you have|got any) (?:any )?(?:pills|"
+    r"tablets|medication|a gun|guns|a weapon|rope|blades?|razors?|the means)|act on (?:it|them|"
+    r"those|these)|intend(?:ing)? to (?:act|do it|end|kill|hurt)|(?:thought|thinking) (?:about|of) "
+    r"(?:how|when|where) (?:you'?d|you would|you might|to)\b)",
     re.IGNORECASE,
 )
 # What staying with a yes looks like: the plan, means, timing or intent asked about, a safety plan
 # or crisis help offered ("Can we work out together what would keep you safe tonight?").
 _FOLLOW_UP = re.compile(
-    r"\b(?:plan|planned|planning|means|method|pills|tablets|gun|weapon|rope|intend\w*|"
-    r"act on|tonight|right now|safe(?:ty)?|988|crisis|helpline|hotline|samaritans|emergency|"
-    r"hospital|doctor|gp|someone (?:with you|you trust|to be with you))\b",
+    r"\b(?:safety plan|keep (?:you )?safe|safe (?:tonight|right now|at the moment)|tonight|right "
+    r"now|988|crisis|helpline|hotline|samaritans|emergency|hospital|doctor|gp|someone (?:with "
+    r"you|you trust|to be with you)|the means|pills|tablets|a gun|a weapon|rope|(?:thought|"
+    r"thinking) (?:about|of) (?:how|when|where))\b",
     re.IGNORECASE,
 )
 
