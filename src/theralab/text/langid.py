@@ -25,8 +25,6 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 _TABLE = "ptc.npy"  # the naive Bayes table: mapped from disk, read where a message looks
 _REST = "rest.npz"  # the byte automaton and the rest, read whole
 
@@ -49,6 +47,8 @@ def unpacked_dir() -> Path:
 def _unpack(target: Path) -> None:
     """Write the unpacked copy: into a folder of its own first, then renamed into place, so a
     reader never sees half of it (a process that loses the race keeps the winner's copy)."""
+    import numpy as np  # here, not at import: the rule-only path never loads numpy
+
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".langid-", dir=target.parent))
     try:
@@ -67,6 +67,7 @@ def _unpack(target: Path) -> None:
 
 
 def _from_unpacked(folder: Path) -> Any:
+    import numpy as np
     from py3langid.langid import LanguageIdentifier
     from py3langid.modelio import _to_array
 
