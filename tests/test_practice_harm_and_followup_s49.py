@@ -128,6 +128,13 @@ def test_an_ordinary_plan_is_not_a_safety_question(env: httpx.Client, question: 
     assert say(env, pid, question)["coach_open"]  # the note to ask still stands
 
 
+def test_are_you_safe_alone_is_not_asking_directly(env: httpx.Client) -> None:
+    pid = disclosed(env)
+    assert say(env, pid, "I'm worried about you. Are you safe right now?")["coach_open"]
+    both = say(env, pid, "Are you safe right now, and are you thinking about ending your life?")
+    assert both["coach_open"] is None or "said yes" in both["coach_open"]
+
+
 def test_a_fair_talk_share_is_not_called_most_of_the_talking() -> None:
     from collections import Counter
 

@@ -134,8 +134,11 @@ def test_someone_elses_stroke_or_seizure_gets_the_emergency_call(text: str, word
 
 
 def test_drugging_someone_without_their_knowledge_is_read() -> None:
-    found = read("i've been slipping a few of my sleeping pills into my wife's coffee at night")
+    text = "i've been slipping a few of my sleeping pills into my wife's coffee at night"
+    found = read(text)
     assert C.HARM_TO_OTHERS in found.categories and found.level.at_least(RiskLevel.MODERATE)
+    assert "drugging_someone" in found.signals
+    assert "without their knowledge" in answer(text)
 
 
 @pytest.mark.parametrize(

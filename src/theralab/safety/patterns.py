@@ -1116,12 +1116,18 @@ CUES: tuple[Cue, ...] = (
         r"handful of|double|extra|too many|the lot of|enough of)\b[^.!?]{0,25}\b(?:pills|tablets|"
         r"sleeping tablets|sleeping pills|meds|medication|insulin|morphine)\b|(?:hold(?:ing)?|"
         r"put(?:ting)?|press(?:ing)?) (?:a |the |my )?(?:pillow|cushion) over (?:his|her|their) "
-        r"(?:face|mouth)|put (?:her|him|them) out of (?:her|his|their) misery|"
-        # someone drugged without knowing ("putting my sleeping meds in my husband's tea")
-        r"(?:putting|put|slipping|slipped|slip|crushing|crushed|mixing|mixed) (?:a (?:little )?bit "
-        r"of |some |a few of )?(?:my |his |her |the )?(?:sleeping )?(?:meds|pills|tablets|"
+        r"(?:face|mouth)|put (?:her|him|them) out of (?:her|his|their) misery)",
+        L.MODERATE,
+        C.HARM_TO_OTHERS,
+    ),
+    # Someone drugged without knowing ("putting my sleeping meds in my husband's tea so he leaves
+    # me alone"): harm to them, and often a sign of what the speaker is living with.
+    _cue(
+        "drugging_someone",
+        r"\b(?:putting|put|slipping|slipped|slip|crushing|crushed|mixing|mixed) (?:a (?:little )?"
+        r"bit of |some |a few of )?(?:my |his |her |the )?(?:sleeping )?(?:meds|pills|tablets|"
         r"medication|sleeping pills|sedatives?|diazepam|valium|xanax) in(?:to)? (?:his|her|their|"
-        r"my (?:\w+'?s?|\w+ \w+'?s)) (?:tea|coffee|drinks?|food|dinner|water|juice|milk|bottle))",
+        r"my (?:\w+'?s?|\w+ \w+'?s)) (?:tea|coffee|drinks?|food|dinner|water|juice|milk|bottle)",
         L.MODERATE,
         C.HARM_TO_OTHERS,
     ),

@@ -629,6 +629,10 @@ _SITUATIONS = {
     "a doctor or an emergency department can help now: emergency contraception and medicine to "
     "prevent HIV work best within 72 hours, and a forensic exam can be done without deciding to "
     "report to the police. A sexual assault service can explain your options in confidence.",
+    "drugging_someone": "Giving someone medicine without their knowledge can seriously harm "
+    "them (their breathing, a fall, driving), so please stop, and tell their doctor or a "
+    "pharmacist what they were given. If something at home is making you want them to leave you "
+    "alone, you deserve to be safe too.",
     "harm_to_dependent": "Caring for someone day and night can push anyone past their limit, "
     "and saying this out loud is a brave first step. Right now, put some distance between you "
     "and them: leave them somewhere safe, put away anything you've thought of using, and ask "

@@ -554,10 +554,16 @@ def _questions(text: str) -> list[str]:
     return [s for s in counselor_units(text) if s.rstrip().endswith("?")]
 
 
+# "Are you safe?" names no thought, plan or means, and invites a reflexive yes: on its own it
+# is not asking directly (2026-12-07).
+_SAFE_ONLY = re.compile(r"\bare you (?:safe|feeling safe|somewhere safe)\b", re.IGNORECASE)
+
+
 def asks_about_safety(text: str) -> bool:
-    """Whether the trainee asked directly about safety: the one cue (`rules.SAFETY_ASK`), or a
-    question about a plan, its timing or the means."""
-    return bool(SAFETY_ASK.search(text)) or any(_PLAN_MEANS_Q.search(q) for q in _questions(text))
+    """Whether the trainee asked directly about safety: the one cue (`rules.SAFETY_ASK`) beyond
+    a bare "are you safe?", or a question about a plan, its timing or the means."""
+    direct = SAFETY_ASK.search(_SAFE_ONLY.sub(" ", text))
+    return bool(direct) or any(_PLAN_MEANS_Q.search(q) for q in _questions(text))
 
 
 def is_safety_question(sentence: str) -> bool:
