@@ -53,6 +53,9 @@ SAFETY_ASK = _rx(
     r"(?:act|acting) on (?:those|these|them|the|your|any|such) (?:thoughts|feelings|urges)|"
     r"(?:might|would|could|will|going to) act on (?:it|them|those|these)\b)\b"
 )
+# The part of SAFETY_ASK that asks only whether they are safe: it names no thought, plan or
+# means, and invites a reflexive yes (practice mode does not count it alone as asking directly).
+SAFE_ONLY = re.compile(r"\bare you (?:safe|feeling safe|somewhere safe)\b", re.IGNORECASE)
 _OPEN_START = _rx(
     r"^(?:and |so |but |now )?(?:what|how|why|which|where|when|who|in what way|tell me|"
     r"describe|walk me through|help me understand|could you (?:tell|say|describe) (?:me )?more|"

@@ -40,7 +40,7 @@ from theralab.agents import Agent, Utterance
 from theralab.clients.llm import LLMClient
 from theralab.clients.scripted import ScriptedClient
 from theralab.coding.mi_coder import Context, CounselorCode, counselor_units, default_mi_coder
-from theralab.coding.rules import SAFETY_ASK
+from theralab.coding.rules import SAFE_ONLY, SAFETY_ASK
 from theralab.dialogue.codes import (
     MI_NON_ADHERENT,
     REFLECTIONS,
@@ -554,15 +554,11 @@ def _questions(text: str) -> list[str]:
     return [s for s in counselor_units(text) if s.rstrip().endswith("?")]
 
 
-# "Are you safe?" names no thought, plan or means, and invites a reflexive yes: on its own it
-# is not asking directly (2026-12-07).
-_SAFE_ONLY = re.compile(r"\bare you (?:safe|feeling safe|somewhere safe)\b", re.IGNORECASE)
-
-
 def asks_about_safety(text: str) -> bool:
     """Whether the trainee asked directly about safety: the one cue (`rules.SAFETY_ASK`) beyond
-    a bare "are you safe?", or a question about a plan, its timing or the means."""
-    direct = SAFETY_ASK.search(_SAFE_ONLY.sub(" ", text))
+    a bare question whether they are safe (`rules.SAFE_ONLY`: it names no thought, plan or means,
+    and invites a reflexive yes), or a question about a plan, its timing or the means."""
+    direct = SAFETY_ASK.search(SAFE_ONLY.sub(" ", text))
     return bool(direct) or any(_PLAN_MEANS_Q.search(q) for q in _questions(text))
 
 
