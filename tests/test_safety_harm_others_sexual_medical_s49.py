@@ -242,3 +242,77 @@ def test_sextortion_told_over_several_messages_is_answered_about_paying() -> Non
         counselor="mi",
     )
     assert "Please don't pay" in replies[2]
+
+
+# --- a recheck of the fixes in other words (same session) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "my 2 month old wouldnt stop crying and i shook her, now shes really sleepy",
+            "shaken_baby",
+        ),
+        ("last night i shake my baby little bit hard because he cry and cry", "shaken_baby"),
+        (
+            "a guy at work keeps saying he'll do a columbine at the party and showed me his gun",
+            "threat",
+        ),
+        (
+            "my daughter said a boy in her year is planning to bring a knife to school monday",
+            "threat",
+        ),
+        ("my supervisor threatened to shoot everyone in the warehouse", "threat"),
+        ("one of these days im walking in with a rifle and nobody is getting out", "own_threat"),
+        ("my gymnastics coach touches me in ways i don't like. im 11", "abuse"),
+        ("my nephew told me his stepdad does tickle games under his clothes", "disclosure"),
+        (
+            "he's 23 and im 14, he bought me a bus ticket and my mum thinks im at a friends",
+            "grooming",
+        ),
+        ("he wouldnt stop when i told him to stop. we'd been together a year", "assault"),
+        ("it wasnt really consensual and now im scared im pregnant", "assault"),
+        (
+            "pay 200 by tonight or the video goes to all your followers, that's the message i got",
+            "sextortion",
+        ),
+        ("my grandad cant lift his left arm and his words are coming out all jumbled", "stroke"),
+        ("my flatmate is on the floor shaking all over and her eyes rolled back", "seizure"),
+        ("me and a guy i met online are going to end it together next week", "pact"),
+    ],
+)
+def test_the_same_dangers_in_other_words(text: str, kind: str) -> None:
+    found = read(text)
+    expected = {
+        "shaken_baby": "shaken_baby",
+        "threat": "other_at_risk:threat",
+        "own_threat": "threat_to_others",
+        "disclosure": "other_at_risk:child_disclosure",
+        "grooming": "grooming",
+        "assault": "recent_sexual_assault",
+        "sextortion": "sextortion",
+        "stroke": "other_at_risk:stroke",
+        "seizure": "other_at_risk:seizure",
+        "pact": "suicide_pact",
+    }.get(kind)
+    if kind == "abuse":
+        assert C.ABUSE in found.categories, found
+    else:
+        assert expected in found.signals, found
+    assert found.level.at_least(RiskLevel.MODERATE), found
+
+
+def test_a_shaken_baby_gets_the_emergency_department_now() -> None:
+    reply = answer("i shook my newborn because he wouldnt stop screaming and now hes floppy")
+    assert "brain injury" in reply and "emergency department" in reply
+
+
+def test_a_seizure_conversation_answers_holding_them_still() -> None:
+    replies = converse(
+        "my brother fell off his chair and hes shaking all over, his eyes are rolled back",
+        "its been two minutes, should i hold him still?",
+        counselor="person_centred",
+    )
+    assert "seizure" in replies[0]
+    assert "Don't hold them down" in replies[1]

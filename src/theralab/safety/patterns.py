@@ -935,6 +935,10 @@ CUES: tuple[Cue, ...] = (
         r"(?:scared|afraid|frightened|terrified) of what i(?:'ll|ll| will| might| could| would|"
         r"'d| may)? do (?:if|when|once) i (?:go (?:in|back in|near)|pick (?:him|her|them) up|"
         r"see (?:him|her|them))|"
+        # an assault planned ("going to punch my stepdad tonight")
+        r"(?:(?:i'?m|im|i am) |^)(?:going to|gonna) (?:punch|batter|beat up|glass|smack|deck|"
+        r"headbutt) "
+        r"(?:him|her|them|my \w+|that \w+)\b|"
         # about to lose it with a child ("im about to really hurt my son")
         r"(?:i'?m|im|i am) (?:about|close|this close|so close) to (?:really )?(?:hurt(?:ing)?|hit"
         r"(?:ting)?|shak(?:e|ing)|los(?:e|ing) it with) (?:my (?:son|daughter|baby|kid|child|"
@@ -1036,7 +1040,12 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:comes?|came|coming|sneaks?|snuck) (?:in)?to my (?:room|bed)\b[^.!?]{0,40}\b(?:at "
         r"night|when (?:my )?(?:mum|mom|dad|everyone)(?:'s| is) (?:out|away|at work|asleep))|"
         r"(?:he|she) (?:says|said|tells me|told me)[^.!?]{0,15}\b(?:it'?s|its|this is|it has to "
-        r"be) (?:our|a) (?:little )?secret\b)",
+        r"be) (?:our|a) (?:little |special )?secret\b|"
+        r"touch(?:es|ed)? me in (?:ways|a way|places) i (?:don'?t|didn'?t|do not|did not) like|"
+        r"(?:under|inside) my (?:clothes|pants|shirt|pyjamas|pajamas)\b|(?:makes|made|tells|told) "
+        r"me (?:to )?(?:sleep|get) in(?:to)? (?:his|her) bed\b|(?:comes?|came|coming) in(?:to)? my "
+        r"room when (?:everyone|everybody|mum|mom|dad)(?:'s| is)? (?:sleeps|asleep|sleeping|out|at "
+        r"work))",
         L.MODERATE,
         C.ABUSE,
         personal=False,
@@ -1062,7 +1071,14 @@ CUES: tuple[Cue, ...] = (
         r"our) \w+|the whole \w+)(?: at [\w ]{1,30}?)? (?:is |are |'s |'re )?(?:going to|gonna) "
         r"(?:pay(?! (?:for|back|up|off|out)\b)|regret|get what|bleed|suffer)\b|"
         r"\b(?:a|his|my|the) list of (?:names|people|targets)\b[^.!?]{0,60}\b(?:gonna get it|going "
-        r"to get it|are next|will pay|gonna pay|deserve it|targets?)\b",
+        r"to get it|are next|will pay|gonna pay|deserve it|targets?)\b|"
+        # "one of these days i'm coming in with my shotgun and nobody's leaving", "don't come to
+        # school tomorrow", "do a vegas / a columbine"
+        r"\b(?:coming|come|going|walking|walk) in(?:to work|to school)? with (?:my|a|the) "
+        r"(?:shotgun|gun|rifle|pistol|ar|knife)\b|\b(?:nobody|no one|noone)(?:'s| is| will be)? "
+        r"(?:leaving|getting out|walking out)(?: alive)?\b|\b(?:don'?t|dont|do not) come (?:in)?to "
+        r"(?:school|work|class)(?: (?:tomorrow|tmrw|tmr|on \w+|monday|tuesday|wednesday|thursday|"
+        r"friday))\b|\b(?:do|pull|doing) (?:a|an) (?:vegas|columbine|parkland|uvalde)\b",
         L.HIGH,
         C.HARM_TO_OTHERS,
     ),
@@ -1074,8 +1090,10 @@ CUES: tuple[Cue, ...] = (
         r"decided|planned|planning|swore)(?: that)?(?: we'?re| we are| we'?ll| we will| to| we'?d)?"
         r"(?: both| all)? (?:do(?:ing)? it|end(?:ing)? it|die|dying|kill(?:ing)? ourselves) "
         r"(?:together|on the \d+(?:st|nd|rd|th)?|at the same time|on (?:monday|tuesday|wednesday|"
-        r"thursday|friday|saturday|sunday))|we (?:both|all) (?:go|do it|end it|die) (?:at the same "
-        r"time|together) so (?:neither|none) of us (?:is|has to be|will be|feels) alone|(?:doing|"
+        r"thursday|friday|saturday|sunday))|(?:we'?re|we are|are) (?:going to|gonna) (?:end it|"
+        r"die|kill ourselves) together|we (?:both|all) (?:go|do it|end it|die) (?:at the same "
+        r"time|together) so (?:neither|none) of us (?:is|has to be|will be|feels) alone|"
+        r"(?:doing|"
         r"ending) it together on)\b",
         L.HIGH,
         C.SUICIDE,
@@ -1100,8 +1118,13 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:last night|yesterday|this morning|earlier today|at (?:a|the) party)\b[^.!?]{0,60}"
         r"\b(?:i (?:was|got) (?:raped|sexually assaulted)|(?:he|they|someone) (?:raped|sexually "
         r"assaulted) me)\b|"
-        r"\b(?:said no|told (?:him|her|them) (?:no|to stop))\b[^.!?]{0,40}\b(?:did it anyway|kept "
-        r"going|didn'?t stop|did not stop|carried on|wouldn'?t stop)\b",
+        r"\b(?:said no|said stop|told (?:him|her|them) (?:no|to stop))\b[^.!?]{0,60}\b(?:did it "
+        r"anyway|kept going|didn'?t stop|didnt stop|did not stop|carried on|wouldn'?t stop)\b|"
+        r"\b(?:didn'?t|didnt|did not|wouldn'?t|wouldnt) stop when i (?:said|told (?:him|her|them)) "
+        r"(?:no|stop|to stop)\b|\b(?:sex|it) (?:last \w+|yesterday|on \w+ )?(?:wasn'?t|wasnt|was "
+        r"not) (?:really |fully )?consensual\b|\bwithout my consent\b|\b(?:i was|i got|i'?ve been) "
+        r"assaulted\b[^.!?]{0,40}\b(?:pep|morning after|emergency contraception|plan b|rape kit|"
+        r"std|sti|pregnan\w*)\b",
         L.HIGH,
         C.ABUSE,
         personal=False,
@@ -2674,14 +2697,19 @@ _LGBTQ = Prefiltered(
 )
 _ADULT_CONTACT = Prefiltered(
     r"\b(?:(?:he|she|they|my (?:boyfriend|girlfriend|bf|gf)|(?:this|the) (?:guy|man|boy))"
-    r"(?:'s| is| are) (?:like |about |maybe |probably )?(?:1[89]|[2-9]\d)\b|(?:hes|shes) (?:like |"
+    r"(?:'s| is| are) (?:like |about |maybe |probably )?(?:1[89]|[2-9]\d)\b|(?:coach|teacher|tutor|"
+    r"guy|man|boyfriend|bf|girlfriend|gf|friend|neighbou?r|uncle|he|she) ?\((?:1[89]|[2-9]\d)\)|"
+    r"(?:hes|shes) (?:like |"
     r"about |maybe |probably )?(?:1[89]|[2-9]\d)\b|(?:a |this )?(?:guy|man|woman|"
     r"lady|adult) (?:online|on (?:discord|insta\w*|snap\w*|tiktok|roblox|minecraft|fortnite|"
     r"whatsapp))|older (?:guy|man|woman|boy)|grown (?:man|woman|up))"
 )
 _GROOMING_ASK = re.compile(
     r"\b(?:keep (?:our |the |it |this |these |us )?(?:chats?|messages|talks?|it|this|us|a)? ?"
-    r"secret|(?:has|have|needs?) to (?:be|stay) (?:a )?secret|our (?:little )?secret|(?:not|never|"
+    r"secret|(?:has|have|needs?) to (?:be|stay) (?:a )?secret|our (?:little |special )?secret|keep "
+    r"(?:it|this|us|things|everything) between us|keep our \w+ secret|(?:bought|sent|got) me a "
+    r"(?:train|bus|plane|coach) ticket|(?:mum|mom|parents|dad) (?:thinks?|think) (?:i'?m|im) at|"
+    r"(?:not|never|"
     r"don'?t|shouldn'?t|should not|can'?t|mustn'?t) (?:to )?tell (?:my|anyone|anybody|your)|meet "
     r"(?:me|up|in person)|send (?:him |her |them )?(?:pics|pictures|photos|nudes|videos)|asked "
     r"(?:me )?for (?:a |some |more )?(?:pics?|photos?|pictures?|selfies?|nudes)|pick me up "
@@ -2691,6 +2719,41 @@ _GROOMING_ASK = re.compile(
 _SEXTORT_THREAT = Prefiltered(
     r"\b(?:post|send|share|leak|show|spread)\w* (?:them|it|those|these)\b[^.!?]{0,40}\b(?:unless "
     r"i|if i (?:don'?t|dont|do not))\b[^.!?]{0,12}\b(?:pay|send)\b"
+)
+_SEXTORT_OR = Prefiltered(
+    r"\b(?:pay|send|give)\b[^.!?]{0,50}\b(?:or|else|otherwise) (?:the|my|those|these|all the|all "
+    r"my) (?:video|vid|pics?|pictures?|photos?|nudes|images?|recording)\b[^.!?]{0,12}\b(?:goes|go|"
+    r"gets?|will|get sent|gets posted|is going)\b"
+)
+_SHOOK_BABY = Prefiltered(
+    r"\bi\b(?: \w+){0,8} (?:shook|shake|shaking|shaked|shaken) (?:him|her|them|my (?:baby|son|"
+    r"daughter|newborn|infant|little one|boy|girl)|the baby)\b"
+)
+_INFANT = re.compile(
+    r"\b(?:baby|babies|newborn|infant|(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven) ?(?:-| )?(?:month|week)s?[- ]old|colic\w*|cot|crib|bottle|nappy|diaper|little one|"
+    r"(?:stop|stopped|wouldn'?t stop|won'?t stop|wouldnt stop|wont stop) (?:crying|screaming))\b"
+)
+_HEAD_INJURY_SIGNS = re.compile(
+    r"\b(?:floppy|limp|sleepy|drowsy|really quiet|so quiet|very quiet|won'?t wake|not waking|hard "
+    r"to wake|vomit\w*|throwing up|being sick|not breathing|breathing (?:weird|funny|strange)|"
+    r"seizure|fitting|twitching|eyes (?:are )?(?:rolling|rolled))\b"
+)
+# "me and a guy from discord are going to end it together": the speaker is in it, whoever else
+# the sentence names (a third party elsewhere turns the cue off).
+_ME_AND_THEM_PACT = re.compile(
+    r"\b(?:me and|my \w+ and i|i and)\b[^.!?]{0,40}\b(?:are going to|are gonna|agreed to|"
+    r"decided to|promised to|plan to|are planning to)\b[^.!?]{0,10}\b(?:end it|die|kill "
+    r"ourselves)\b[^.!?]{0,15}\btogether\b"
+)
+_TOGETHER_PLAN = re.compile(
+    r"\bwe(?:'re| are| want| want to| plan| plan to| agreed| decided| promised)?[^.!?]{0,25}\b"
+    r"(?:go|going|do it|doing it|end it|ending it|die|dying)\b[^.!?]{0,6}\btogether\b"
+)
+_MEANS_READY = re.compile(
+    r"\b(?:we|both of us)(?: (?:already|both|all))* (?:have|got|'ve got) (?:the|our|enough|all "
+    r"the) (?:pills|tablets|rope|gun|stuff|everything)\b|\b(?:our|the) (?:stuff|pills|tablets|"
+    r"everything) (?:is |are )?ready\b|\bboth have (?:our|the) (?:stuff|pills|things) ready\b"
 )
 _IMAGE_WORDS = re.compile(
     r"\b(?:pics|pictures|photos|nudes|videos?|vids|screenshots|images|video call)\b"
@@ -3365,7 +3428,22 @@ def _assess_text(text: str) -> RiskAssessment:
         # time (not a time said of something else: "didn't eat today and I want to end my life")
         level = max_level([level, L.HIGH])
         signals.append("intent_with_time")
-    if "sextortion" not in names and _SEXTORT_THREAT.search(t) and _IMAGE_WORDS.search(t):
+    if _SHOOK_BABY.search(t) and _INFANT.search(t):
+        # "i grabbed him too hard and shook him for a second", "yesterday i shake him little bit
+        # hard": a shaken baby can have a brain injury that shows late
+        level = max_level([level, L.IMMINENT if _HEAD_INJURY_SIGNS.search(t) else L.HIGH])
+        signals.append("shaken_baby")
+        categories.extend(c for c in (C.HARM_TO_OTHERS,) if c not in categories)
+    if "suicide_pact" not in names and (
+        (_TOGETHER_PLAN.search(t) and _MEANS_READY.search(t)) or _ME_AND_THEM_PACT.search(t)
+    ):
+        # "we want to go together on new years, we already have the pills"
+        level = max_level([level, L.HIGH])
+        signals.append("suicide_pact")
+        categories.extend(c for c in (C.SUICIDE,) if c not in categories)
+    if "sextortion" not in names and (
+        (_SEXTORT_THREAT.search(t) and _IMAGE_WORDS.search(t)) or _SEXTORT_OR.search(t)
+    ):
         # "we sent pics… now they'll post them to all my followers if i dont send 300": the
         # pictures named before the threat
         level = max_level([level, L.MODERATE])

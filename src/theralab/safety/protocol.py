@@ -402,6 +402,15 @@ _THREAT_NOTE = "+threat_reported"
 _DISCLOSURE_NOTE = "+child_disclosure"
 _MEDICAL_NOTE = "+medical_other"
 _REPORT_NOTES = frozenset({_THREAT_NOTE, _DISCLOSURE_NOTE, _MEDICAL_NOTE})
+# Someone else's emergency, later turns: waiting asked about, or holding them still.
+_WAIT_AND_SEE = re.compile(
+    r"\b(?:sleep it off|let (?:him|her|them) (?:sleep|rest|nap|lie down)|wait (?:and see|a bit|"
+    r"till|until)|see how (?:he|she|they)|in the morning)\b"
+)
+_HOLD_THEM = re.compile(
+    r"\b(?:hold|holding|keep) (?:him|her|them) (?:still|down)\b|\bin (?:his|her|their) mouth\b|"
+    r"\btongue\b"
+)
 _HELP_CALLED_NOTE = "+help_called"
 # A helper who said they are under 18: not theirs to carry alone (`helper_check_in`'s kind).
 YOUNG = "young"
@@ -616,6 +625,11 @@ _SITUATIONS = {
     "close the door and step away for a few minutes: a child crying in a safe place is safe. "
     "Then ask someone to come and help, and tell your doctor or a parenting helpline; asking for "
     "help is how children are kept safe, and it can stop this happening again.",
+    "shaken_baby": "Shaking a baby, even for a second, can cause a brain injury that may not "
+    "show at first, especially if they seem unusually quiet, sleepy or floppy. Please call the "
+    "emergency number or take them to an emergency department now, and tell them what happened: "
+    "that is how they get the right care. Next time it builds up, put the baby down somewhere "
+    "safe and step away; asking for help is how babies are kept safe.",
     "abuse_secret": "This is not a secret you have to keep: an adult who asks a child to keep "
     "this kind of secret is doing something wrong, and telling is the right thing to do. Please "
     "tell a parent, a teacher or another adult you trust, today if you can.",
@@ -1759,12 +1773,31 @@ class CrisisProtocol:
             ]
             return self._reply(parts, "helper_next", lines)
         if _MEDICAL_NOTE in self.history and not _help_called(text):
-            parts = [
-                f"If help isn't with them yet, please call {emergency} now and stay with them; "
-                "if they're already on the way, keep watching their breathing and tell the call "
-                "handler if anything changes.",
-                "How are you doing? Come back to me when you can, if you want to talk it through.",
-            ]
+            parts = []
+            if _WAIT_AND_SEE.search(text):
+                parts.append(f"No, please don't wait to see: call {emergency} now.")
+            if _HOLD_THEM.search(text):
+                parts.append(
+                    "Don't hold them down or put anything in their mouth: move hard things away, "
+                    "time how long it lasts, and once the shaking stops, turn them on their side."
+                )
+            parts += (
+                [
+                    f"If help isn't with them yet, please call {emergency} now and stay with them; "
+                    "if they're already on the way, keep watching their breathing and tell the "
+                    "call handler if anything changes.",
+                    "How are you doing? Come back to me when you can, if you want to talk it "
+                    "through.",
+                ]
+                if not again
+                else [
+                    f"If help isn't on its way yet, please call {emergency} now.",
+                    "While you wait: note the time it started, unlock the door for the "
+                    "paramedics, don't give them anything to eat or drink, and have their "
+                    "medicines or a list of them ready.",
+                    f"If they get worse, call {emergency} again and tell them what changed.",
+                ]
+            )
             return self._reply(parts, "helper_next", lines)
         if _HELP_CALLED_NOTE in self.history and not _help_called(text):
             # Help was called earlier: keep the helper posted, not "please call now" again.

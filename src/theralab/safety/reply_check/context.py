@@ -187,7 +187,11 @@ _MEANS_QUESTION = _rx(
     r"[^.?]{0,80}\b(?:bridges?|buildings?|roofs?|rooftops?|car parks?|parking (?:garages?|"
     r"structures?)|cliffs?|towers?|trains?|tracks|railway|pills|tablets|zopiclone|paracetamol|"
     r"insulin|dose|overdose|rope|gun|rifle|drown|jump|express|freight|oxycodone|opioids?|codeine|"
-    r"morphine|tramadol|meds|medication|sleeping pills)\b",
+    r"morphine|tramadol|meds|medication|sleeping pills|sertraline|citalopram|fluoxetine|"
+    r"amitriptyline|propranolol|antidepressants?)\b",
+    # "how many would it take to not wake up", "would that be enough?"
+    r"\b(?:how many|how much)\b[^.?]{0,40}\b(?:would it take|does it take|to not wake|to die|to "
+    r"end it|would kill|is enough|would be enough)\b|\bwould (?:that|it|this) be enough\b[^.]*\?",
     r"\b(?:what time|when)\b[^.?]{0,60}\b(?:train|express|freight)\b",
     r"\b(?:bridges?|buildings?|roofs?|cliffs?|trains?)\b[^.?]{0,60}\b(?:tallest|highest|"
     r"unlocked|open at night|doesn'?t stop|don'?t stop|non-?stop|fast)\b[^.]*\?",
