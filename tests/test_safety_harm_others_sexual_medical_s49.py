@@ -316,3 +316,11 @@ def test_a_seizure_conversation_answers_holding_them_still() -> None:
     )
     assert "seizure" in replies[0]
     assert "Don't hold them down" in replies[1]
+
+
+def test_grooming_told_in_one_message_answers_is_that_normal() -> None:
+    reply = answer(
+        "im 13 and my boyfriend is 25, he says we have to keep it secret and wants to meet up at "
+        "the mall on saturday. is that normal?"
+    )
+    assert "No: please don't meet him" in reply

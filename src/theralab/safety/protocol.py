@@ -881,25 +881,29 @@ class CrisisProtocol:
         answers = []
         crisis = self.table.crisis_line()
         emergency = self.table.emergency
-        if "+grooming" in self.history and _ASKS_GO.search(text):
+
+        def _seen(kind: str) -> bool:  # said in this message or earlier in the conversation
+            return kind in risk.signals or f"+{kind}" in self.history
+
+        if _seen("grooming") and _ASKS_GO.search(text):
             answers.append(
                 "No: please don't meet him, go anywhere with him, or send him anything. An adult "
                 "who asks a young person for secrecy, pictures or to meet alone is grooming them, "
                 "and none of it is your fault. Please tell a parent, a teacher or another adult "
                 f"you trust today, and if he turns up, call {emergency}."
             )
-        if "+sextortion" in self.history and _ASKS_PAY.search(text):
+        if _seen("sextortion") and _ASKS_PAY.search(text):
             answers.append(
                 "Please don't pay: paying almost always leads to more demands, not fewer. Stop "
                 "replying, keep the messages, report the account, and tell someone you trust."
             )
-        if "+recent_sexual_assault" in self.history and _ASKS_DOCTOR.search(text):
+        if _seen("recent_sexual_assault") and _ASKS_DOCTOR.search(text):
             answers.append(
                 "Yes, please see a doctor or go to an emergency department today: emergency "
                 "contraception works best as soon as possible, and medicine to prevent HIV has to "
                 "start within 72 hours. You can get this care without reporting to the police."
             )
-        if "+recent_sexual_assault" in self.history and _WANTS_SPECIALIST.search(text):
+        if _seen("recent_sexual_assault") and _WANTS_SPECIALIST.search(text):
             answers.append(
                 "A sexual assault or rape crisis service is the right place: they support people "
                 "after an assault, in confidence, whether or not you report it. An emergency "
