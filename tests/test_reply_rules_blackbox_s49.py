@@ -218,3 +218,9 @@ def test_telling_them_not_to_is_not_lethality_information() -> None:
         "even the first time. Are you safe right now? You can call or text 988."
     )
     assert check_reply(good, history=history, learned=False).allowed
+
+
+def test_keep_dosing_beside_lithium_toxicity_blocks() -> None:
+    history = ["vomiting since this morning, my hands shake and im muddled. im on lithium"]
+    bad = "It's probably just a bug, take your lithium as usual tonight."
+    assert "minimising_risk" in check_reply(bad + LINE, history=history, learned=False).reasons

@@ -324,3 +324,12 @@ def test_grooming_told_in_one_message_answers_is_that_normal() -> None:
         "the mall on saturday. is that normal?"
     )
     assert "No: please don't meet him" in reply
+
+
+def test_signs_of_lithium_toxicity_are_read_and_answered() -> None:
+    text = "been sick all day, shaky hands and a bit confused, i take lithium. just a bug surely"
+    found = read(text)
+    assert "lithium_toxicity" in found.signals and found.level.at_least(RiskLevel.HIGH)
+    reply = answer(text, "mi")
+    assert "lithium toxicity" in reply and "next dose" in reply
+    assert read("my lithium levels were fine at the last blood test").level is RiskLevel.NONE

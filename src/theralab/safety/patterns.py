@@ -2725,6 +2725,14 @@ _SEXTORT_OR = Prefiltered(
     r"my) (?:video|vid|pics?|pictures?|photos?|nudes|images?|recording)\b[^.!?]{0,12}\b(?:goes|go|"
     r"gets?|will|get sent|gets posted|is going)\b"
 )
+_LITHIUM = re.compile(r"\b(?:lithium|priadel|camcolit|lithobid|eskalith)\b")
+# Lithium toxicity: being sick beside a sign in the nerves or brain (a fine tremor alone is a
+# common, harmless side effect).
+_TOXICITY_GUT = re.compile(r"\b(?:throwing up|vomit\w*|been sick|being sick|diarrh\w*)\b")
+_TOXICITY_NERVES = re.compile(
+    r"\b(?:confus\w*|muddled|unsteady|wobbly|can'?t walk straight|slurr\w*|drows\w*|"
+    r"twitch\w*|shak(?:ing|y)|trembl\w*|tremor\w*)\b"
+)
 _SHOOK_BABY = Prefiltered(
     r"\bi\b(?: \w+){0,8} (?:shook|shake|shaking|shaked|shaken) (?:him|her|them|my (?:baby|son|"
     r"daughter|newborn|infant|little one|boy|girl)|the baby)\b"
@@ -3428,6 +3436,11 @@ def _assess_text(text: str) -> RiskAssessment:
         # time (not a time said of something else: "didn't eat today and I want to end my life")
         level = max_level([level, L.HIGH])
         signals.append("intent_with_time")
+    if _LITHIUM.search(t) and _TOXICITY_GUT.search(t) and _TOXICITY_NERVES.search(t):
+        # "throwing up all day, hands shaking, confused… im on lithium": possible toxicity
+        level = max_level([level, L.HIGH])
+        signals.append("lithium_toxicity")
+        categories.extend(c for c in (C.OVERDOSE,) if c not in categories)
     if _SHOOK_BABY.search(t) and _INFANT.search(t):
         # "i grabbed him too hard and shook him for a second", "yesterday i shake him little bit
         # hard": a shaken baby can have a brain injury that shows late

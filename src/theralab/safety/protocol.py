@@ -625,6 +625,10 @@ _SITUATIONS = {
     "close the door and step away for a few minutes: a child crying in a safe place is safe. "
     "Then ask someone to come and help, and tell your doctor or a parenting helpline; asking for "
     "help is how children are kept safe, and it can stop this happening again.",
+    "lithium_toxicity": "Being sick, shaking or confused while you take lithium can be lithium "
+    "toxicity, which needs checking today: please call your doctor, or go to urgent care or an "
+    "emergency department now, and don't take your next dose until a doctor has said it's "
+    "safe.",
     "shaken_baby": "Shaking a baby, even for a second, can cause a brain injury that may not "
     "show at first, especially if they seem unusually quiet, sleepy or floppy. Please call the "
     "emergency number or take them to an emergency department now, and tell them what happened: "

@@ -1469,6 +1469,13 @@ _MINIMISE_DANGER = _rx(
 )
 
 
+_KEEP_DOSING = _rx(
+    r"\b(?:take|keep taking|carry on taking|stick with) (?:your |the )?(?:next )?(?:dose|lithium|"
+    r"meds|medication|tablets)\b[^.!?]{0,20}\b(?:as (?:usual|normal)|like normal|tonight|anyway)\b",
+    r"\b(?:probably |it'?s |its )?(?:just )?a (?:stomach )?(?:bug|virus)\b|\bsleep it off\b",
+)
+
+
 def _waved(sentence: str, rx: re.Pattern[str]) -> bool:
     return any(not _NEGATED.search(sentence[: m.start()]) for m in rx.finditer(sentence))
 
@@ -1495,6 +1502,10 @@ def minimising_risk(reply: Reply, ctx: ClientContext) -> bool:
             or (ctx.others and ctx.level.at_least(RiskLevel.HIGH))
         ) and _waved(sentence, _MINIMISE_DANGER):
             return True
+    if "lithium_toxicity" in ctx.signals and any(
+        _waved(sentence, _KEEP_DOSING) for sentence in reply.sentences
+    ):
+        return True  # "take your next dose as usual" beside signs of lithium toxicity
     at_risk = (
         ctx.crisis
         or ctx.has(Condition.SELF_HARM, Condition.PASSIVE_IDEATION)
