@@ -2725,7 +2725,7 @@ _SEXTORT_OR = Prefiltered(
     r"my) (?:video|vid|pics?|pictures?|photos?|nudes|images?|recording)\b[^.!?]{0,12}\b(?:goes|go|"
     r"gets?|will|get sent|gets posted|is going)\b"
 )
-_LITHIUM = re.compile(r"\b(?:lithium|priadel|camcolit|lithobid|eskalith)\b")
+_LITHIUM = Prefiltered(r"\b(?:lithium|priadel|camcolit|lithobid|eskalith)\b")
 # Lithium toxicity: being sick beside a sign in the nerves or brain (a fine tremor alone is a
 # common, harmless side effect).
 _TOXICITY_GUT = re.compile(r"\b(?:throwing up|vomit\w*|been sick|being sick|diarrh\w*)\b")
@@ -2749,12 +2749,12 @@ _HEAD_INJURY_SIGNS = re.compile(
 )
 # "me and a guy from discord are going to end it together": the speaker is in it, whoever else
 # the sentence names (a third party elsewhere turns the cue off).
-_ME_AND_THEM_PACT = re.compile(
+_ME_AND_THEM_PACT = Prefiltered(
     r"\b(?:me and|my \w+ and i|i and)\b[^.!?]{0,40}\b(?:are going to|are gonna|agreed to|"
     r"decided to|promised to|plan to|are planning to)\b[^.!?]{0,10}\b(?:end it|die|kill "
     r"ourselves)\b[^.!?]{0,15}\btogether\b"
 )
-_TOGETHER_PLAN = re.compile(
+_TOGETHER_PLAN = Prefiltered(
     r"\bwe(?:'re| are| want| want to| plan| plan to| agreed| decided| promised)?[^.!?]{0,25}\b"
     r"(?:go|going|do it|doing it|end it|ending it|die|dying)\b[^.!?]{0,6}\btogether\b"
 )

@@ -263,6 +263,7 @@ _SEIZURE = re.compile(
     r"\b(?:shaking|jerking|twitching)\b|\b(?:shaking|jerking|twitching)(?: all over)? and (?:not|"
     r"isn'?t|won'?t) (?:answering|responding|waking)\b"
 )
+_STROKE_FILTER, _SEIZURE_FILTER = Prefiltered(_STROKE), Prefiltered(_SEIZURE)
 _MEDICAL_SUBJECT = re.compile(
     r"\b(?:" + _SUBJECT + r"|mum|mom|dad|mam|nan|nana|gran|granny|grandma|grandad|grandpa)\b"
 )
@@ -284,6 +285,7 @@ _THREAT_REPORTED = re.compile(
     r"(?:kill|shoot|stab) (?:everyone|everybody|us all|them all|people|the (?:whole )?(?:class|"
     r"school))\b"
 )
+_THREAT_FILTER = Prefiltered(_THREAT_REPORTED)
 _REPORTER = re.compile(
     r"\b(?:told me|showed me|said|says|saying|keeps saying|kept saying|posted|threatened|messaged|"
     r"snapchatted|sent me|texted|is going to|'s "
@@ -299,6 +301,7 @@ _CHILD_DISCLOSED = re.compile(
     r"comes? into (?:her|his|their) (?:room|bed)|under (?:her|his|their) clothes|sleep in his bed|"
     r"tickle games?)\b"
 )
+_DISCLOSED_FILTER = Prefiltered(_CHILD_DISCLOSED)
 # … and not over: "he came round and he's fine now"
 _CAME_ROUND = re.compile(
     r"\b(?:(?:is|'s|are|'re|seems?|was) (?:fine|ok|okay|alright|all right|breathing (?:fine|"
@@ -487,21 +490,26 @@ def other_at_risk(text: str) -> RiskAssessment:
     if _CLINICAL.search(t):
         return RiskAssessment(detector="patterns")
     collapse_hint = _COLLAPSE_FILTER.may_match(t)  # one look for the whole message
+    # … and one each for the reports read before the generic-person skip
+    stroke_hint, seizure_hint = _STROKE_FILTER.may_match(t), _SEIZURE_FILTER.may_match(t)
+    threat_hint, disclosure_hint = _THREAT_FILTER.may_match(t), _DISCLOSED_FILTER.may_match(t)
+    report_hint = stroke_hint or seizure_hint or threat_hint or disclosure_hint
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", t):
-        if sentence and not _STORY_OR_PAST.search(sentence):
+        if report_hint and sentence and not _STORY_OR_PAST.search(sentence):
             # someone's stroke or seizure, a threat, a child's disclosure: read before the
             # generic-person skip below ("a boy who bullies him" is the threat's target)
-            if (_STROKE.search(sentence) or _SEIZURE.search(sentence)) and _MEDICAL_SUBJECT.search(
+            stroke = stroke_hint and _STROKE.search(sentence)
+            if (stroke or (seizure_hint and _SEIZURE.search(sentence))) and _MEDICAL_SUBJECT.search(
                 sentence
             ):
                 level = RiskLevel.IMMINENT
-                kinds.append("stroke" if _STROKE.search(sentence) else "seizure")
+                kinds.append("stroke" if stroke else "seizure")
                 continue
-            if _THREAT_REPORTED.search(sentence) and _REPORTER.search(sentence):
+            if threat_hint and _THREAT_REPORTED.search(sentence) and _REPORTER.search(sentence):
                 level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
                 kinds.append("threat")
                 categories.append(RiskCategory.HARM_TO_OTHERS)
-            if _CHILD_DISCLOSED.search(sentence):
+            if disclosure_hint and _CHILD_DISCLOSED.search(sentence):
                 level = max(level, RiskLevel.MODERATE, key=lambda lv: lv.rank)
                 kinds.append("child_disclosure")
                 categories += [RiskCategory.ABUSE, RiskCategory.MINOR]
