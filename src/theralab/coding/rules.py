@@ -56,6 +56,21 @@ SAFETY_ASK = _rx(
 # The part of SAFETY_ASK that asks only whether they are safe: it names no thought, plan or
 # means, and invites a reflexive yes (practice mode does not count it alone as asking directly).
 SAFE_ONLY = re.compile(r"\bare you (?:safe|feeling safe|somewhere safe)\b", re.IGNORECASE)
+# A question about a plan, its timing or the means ("Can you tell me about your plan, when
+# you're thinking of doing it and how?", "Have you got something at home that you'd use?"): the
+# rest of a risk assessment, which counts as asking about safety as much as the first question
+# (practice mode reads it beside SAFETY_ASK).
+PLAN_MEANS_ASK = re.compile(
+    r"\b(?:(?:your|a|the) plan\b(?=[^?]{0,40}\b(?:do(?:ing)? it|end|die|kill|act|hurt|when|how)\b)|"
+    r"when (?:you'?re|you are|are you|you'?d|would you|you might) (?:thinking of |going to |"
+    r"planning to )?(?:do(?:ing)? it|act|end)|how (?:you'?d|you would|would you|you might) (?:do "
+    r"it|end|act)|(?:something|anything) (?:at home|with you|to hand)?[^?]{0,20}(?:you'?d|you "
+    r"would|you could|to) use|(?:access to|have you got|do you have|got any) (?:any )?(?:pills|"
+    r"tablets|medication|a gun|guns|a weapon|rope|blades?|razors?|the means)|act on (?:it|them|"
+    r"those|these)|intend(?:ing)? to (?:act|do it|end|kill|hurt)|(?:thought|thinking) (?:about|of) "
+    r"(?:how|when|where) (?:you'?d|you would|you might|to)\b)",
+    re.IGNORECASE,
+)
 _OPEN_START = _rx(
     r"^(?:and |so |but |now )?(?:what|how|why|which|where|when|who|in what way|tell me|"
     r"describe|walk me through|help me understand|could you (?:tell|say|describe) (?:me )?more|"

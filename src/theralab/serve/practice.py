@@ -40,7 +40,7 @@ from theralab.agents import Agent, Utterance
 from theralab.clients.llm import LLMClient
 from theralab.clients.scripted import ScriptedClient
 from theralab.coding.mi_coder import Context, CounselorCode, counselor_units, default_mi_coder
-from theralab.coding.rules import SAFE_ONLY, SAFETY_ASK
+from theralab.coding.rules import PLAN_MEANS_ASK, SAFE_ONLY, SAFETY_ASK
 from theralab.dialogue.codes import (
     MI_NON_ADHERENT,
     REFLECTIONS,
@@ -525,20 +525,6 @@ def own_risk(text: str) -> RiskLevel:
     return max_level(levels) if levels else RiskLevel.NONE
 
 
-# A question about a plan, its timing or the means ("Can you tell me about your plan, when
-# you're thinking of doing it and how?", "Have you got something at home that you'd use?"): the
-# rest of a risk assessment, which counts as asking about safety as much as the first question.
-_PLAN_MEANS_Q = re.compile(
-    r"\b(?:(?:your|a|the) plan\b(?=[^?]{0,40}\b(?:do(?:ing)? it|end|die|kill|act|hurt|when|how)\b)|"
-    r"when (?:you'?re|you are|are you|you'?d|would you|you might) (?:thinking of |going to |"
-    r"planning to )?(?:do(?:ing)? it|act|end)|how (?:you'?d|you would|would you|you might) (?:do "
-    r"it|end|act)|(?:something|anything) (?:at home|with you|to hand)?[^?]{0,20}(?:you'?d|you "
-    r"would|you could|to) use|(?:access to|have you got|do you have|got any) (?:any )?(?:pills|"
-    r"tablets|medication|a gun|guns|a weapon|rope|blades?|razors?|the means)|act on (?:it|them|"
-    r"those|these)|intend(?:ing)? to (?:act|do it|end|kill|hurt)|(?:thought|thinking) (?:about|of) "
-    r"(?:how|when|where) (?:you'?d|you would|you might|to)\b)",
-    re.IGNORECASE,
-)
 # What staying with a yes looks like: the plan, means, timing or intent asked about, a safety plan
 # or crisis help offered ("Can we work out together what would keep you safe tonight?").
 _FOLLOW_UP = re.compile(
@@ -559,12 +545,12 @@ def asks_about_safety(text: str) -> bool:
     a bare question whether they are safe (`rules.SAFE_ONLY`: it names no thought, plan or means,
     and invites a reflexive yes), or a question about a plan, its timing or the means."""
     direct = SAFETY_ASK.search(SAFE_ONLY.sub(" ", text))
-    return bool(direct) or any(_PLAN_MEANS_Q.search(q) for q in _questions(text))
+    return bool(direct) or any(PLAN_MEANS_ASK.search(q) for q in _questions(text))
 
 
 def is_safety_question(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") and (
-        bool(SAFETY_ASK.search(sentence)) or bool(_PLAN_MEANS_Q.search(sentence))
+        bool(SAFETY_ASK.search(sentence)) or bool(PLAN_MEANS_ASK.search(sentence))
     )
 
 
