@@ -90,17 +90,15 @@ def safety_question(counselor_text: str) -> RiskCategory | None:
     return None
 
 
+# Words that only lead into an answer ("honestly, yes", "I mean, sometimes, yes").
+_LEAD_IN = r"honestly|truthfully|well|um+|uh+|i mean|to be honest|tbh|if i'?m honest"
 _EXPLICIT = re.compile(
-    r"^(?:(?:honestly|truthfully|well|um+|uh+|i mean|to be honest|tbh|if i'?m honest),? )?"
+    rf"^(?:(?:{_LEAD_IN}),? )?"
     r"(?:yes|yeah|yea|yep|yup|ya|aye|i am|i do|i have|i'?ve had|i guess so|i think so)\b"
 )
-
-
-# Words that only lead into an answer ("I mean, sometimes, yes"): the answer opens after them.
-_FILLER = re.compile(
-    r"^(?:(?:i mean|look|honestly|well|um+|uh+|so|ok|okay|tbh|to be honest|if i'?m honest|"
-    r"truthfully)[,.]? )+"
-)
+# … stripped before an answer is read, with a few more lead-in words ("look", "so", "ok"): the
+# answer opens after them.
+_FILLER = re.compile(rf"^(?:(?:{_LEAD_IN}|look|so|ok|okay)[,.]? )+")
 
 
 def _clean(answer: str) -> str:
