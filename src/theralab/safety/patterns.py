@@ -514,7 +514,9 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "not_wake_up",
-        r"\b(?:not|never) (?:to )?wake up\b|\bsleep (?:forever|and never)",
+        r"\b(?:not|never) (?:to )?wake up\b|\bsleep (?:forever|and never)|\b(?:think|thinking|"
+        r"thought|dream\w*|fantasi[sz]\w*) (?:about|of) (?:not|never) waking\b(?: up\b)?(?! (?:up |"
+        r"in time|on time|early|for|before|until))",
         L.LOW,
         C.SUICIDE,
         negatable=False,
@@ -549,7 +551,8 @@ CUES: tuple[Cue, ...] = (
         r"(?:living|life|being alive|going on|anything anymore)|tired of (?:living|being alive|"
         r"existing|life)|life (?:isn't|is not|isnt) worth (?:living|it)|don'?t want to "
         r"(?:exist|be alive|live|wake up|be here)(?: anymore| any more)?|can'?t (?:go on|"
-        r"keep going|do this) (?:anymore|any more)|done with (?:life|living|"
+        r"keep going|do this) (?:anymore|any more)|can'?t (?:live|keep living|go on) like this|don"
+        r"e with (?:life|living|"
         r"existing)|(?:want|wanting) (?:it|everything) to (?:stop|end)(?: for good)?|"
         # non-native wordings: "i am not want to living anymore", "my life is no more worth"
         r"(?:am |'m )?(?:not|no) want(?:s|ing)? (?:to )?(?:living|live|alive|be alive|be living)"
@@ -576,7 +579,8 @@ CUES: tuple[Cue, ...] = (
         rf"(?:here|around|alive) (?:anymore|any more|much longer)|{_OFF_MYSELF}|hang(?:ing)? "
         rf"myself|drown(?:ing)? myself{_NOT_DROWNED_IN}|shoot(?:ing)? myself|"
         rf"jump(?:ing)? (?:off|in front)|"
-        rf"throw myself (?:off|in front)|die by suicide|commit(?:ting)? suicide)",
+        rf"throw(?:ing)? myself (?:off|in front|under|into (?:the |a )?(?:river|sea|ocean|lake|"
+        rf"water|canal|reservoir|traffic|quarry))|die by suicide|commit(?:ting)? suicide)",
         L.MODERATE,
         C.SUICIDE,
     ),
@@ -962,7 +966,7 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:(?:(?:i'?m|i am) (?:going|gonna) to|i will|i'?ll|planning "
         r"to|bought (?:a \w+ |something )?to|going to make (?:him|her|them) pay (?:with))"
         r" ?(?:kill|hurt|stab|shoot|strangle|poison|run (?:him|her|them) over|burn (?:his|"
-        r"her|their) (?:house|place))(?! myself)|(?:knife|gun|bat|blade|hammer)[^.]{0,40}"
+        r"her|their) (?:house|place))(?! myself| it\b)|(?:knife|gun|bat|blade|hammer)[^.]{0,40}"
         r"(?:(?:using|use) it(?! to (?:open|cut (?:the|some)|cook|chop|fix|make)\b)|on "
         r"(?:him|her|them))|(?:he|she|they)(?:'s| is| are|'re)? (?:not )?"
         r"(?:going to|gonna) (?:pay|regret|get what)|(?:he|she)(?:'s| is)? ?(?:not getting "
@@ -1477,6 +1481,64 @@ CUES: tuple[Cue, ...] = (
         C.OVERDOSE,
         C.SUBSTANCE,
     ),
+    # Warning signs said lightly or in passing, found by a black-box test of student and
+    # workplace talk: a calm that came with a decision, affairs put in order for whoever comes
+    # after, a near attempt last night, swerving at a tree, a ligature already on.
+    _cue(
+        "not_coming_back",
+        r"\b(?:if|when) i (?:just )?(?:didn'?t|never|don'?t|did not) (?:come|came|make it) back\b"
+        r"[^!?]{0,60}\b(?:solve (?:everyone'?s|all (?:of )?(?:the|my|our|their)) problems|easier "
+        r"for everyone|(?:everyone|they)(?:'d| would) be better off|nobody would (?:miss|care|"
+        r"notice))\b|\bif i'?m (?:still )?(?:here|around|alive) (?:next year|this time next year|"
+        r"by (?:christmas|summer|then)|next (?:christmas|summer|birthday))\b(?!,? (?:i'?ll|i will|"
+        r"we'?ll|we will|i'?m going|i might|maybe|i want|i'd))",
+        L.LOW,
+        C.SUICIDE,
+    ),
+    _cue(
+        "calm_since_decided",
+        r"\b(?:calm|at peace|peaceful|relieved|lighter|settled)\b[^.!?]{0,40}\b(?:since|now "
+        r"that|because|after|ever since) i(?:'ve| have)? (?:finally )?(?:decided|made (?:the|my|a|"
+        r"up my) (?:decision|mind))\b(?! (?:to|on|that|what|which|whether|where|how|about|against|"
+        r"not)\b)",
+        L.HIGH,
+        C.SUICIDE,
+    ),
+    _cue(
+        "affairs_for_after",
+        r"\b(?:tidying|sorting|clearing|getting|putting|organi[sz]ing|wrapping) (?:\w+ ){0,3}(?:up|"
+        r"out|in order)\b[^.!?]{0,80}\bwhoever (?:replaces|comes after|takes over (?:from|for)) "
+        r"me\b[^!?]{0,40}\b(?:permanently|for good|forever)\b",
+        L.HIGH,
+        C.SUICIDE,
+    ),
+    _cue(
+        "near_attempt",
+        r"\bhow close i came\b(?! to (?:failing|winning|losing|quitting|crying|getting|giving up "
+        r"on|missing|being (?:fired|late)))[^.!?]{0,30}\b(?:last night|yesterday|tonight|this "
+        r"(?:week|morning)|earlier|on (?:friday|saturday|sunday|monday|tuesday|wednesday|"
+        r"thursday))\b|\bi(?:'ve| have)? (?:nearly |almost |actually )?swerved (?:\w+ ){0,3}(?:a "
+        r"couple of|a few|several|two|three) times\b|\bswerv(?:ed|ing) (?:into|towards?|at) (?:a "
+        r"|the )?(?:tree|oncoming|lorry|truck|barrier|wall|pillar)\b",
+        L.HIGH,
+        C.SUICIDE,
+    ),
+    _cue(
+        "ligature_on",
+        r"\b(?:had|put|tied|wrapped|got) (?:a |the |my )?(?:belt|rope|cord|noose|cable|ligature|"
+        r"charger cable|shoelace) (?:a)?round my neck\b",
+        L.HIGH,
+        C.SUICIDE,
+    ),
+    _cue(
+        "jokes_not_jokes",
+        r"\b(?:jokes?|joking|joke about)\b[^.!?]{0,60}\b(?:dying(?! of| laughing)|death|die(?! of| "
+        r"laughing)|suicide|killing myself|"
+        r"kms|unaliv\w+|ending it)\b[^!?]{0,60}\b(?:not (?:really )?(?:jokes?|joking) (?:anymore|"
+        r"any more|lately|now|this time)|they'?re not jokes|not (?:a )?joke anymore)\b",
+        L.MODERATE,
+        C.SUICIDE,
+    ),
 )
 
 # Which cues could match a text at all, without scanning it (`theralab.safety.prefilter`).
@@ -1547,6 +1609,7 @@ def _quoted_from_someone_else(text: str, start: int) -> bool:
 # already gone." is not an idiom.
 _IDIOM_AFTER = re.compile(
     r"^(?:[^\w.!?;]*(?:of (?:embar+ass?ment|shame|boredom|laughter|cringe)|laughing|inside|"
+    r"that bridge when (?:i|we) (?:come|get) to it|"
     r"a little|from (?:embarrassment|cringe)|(?:while |when )?(?:playing|at (?:the )?"
     r"(?:gym|game|match|practice|training)|running|lifting|skiing|by accident|accidentally|"
     r"(?:in|on) (?:a|the) (?:fall|stairs|match|pitch)|falling|cooking|at work|shaving|chopping|"
@@ -1557,6 +1620,37 @@ _IDIOM_AFTER = re.compile(
     r"ironing)(?![^.!?]*\bon purpose)))|"
     r"\W*(?:lol|lmao|haha|😂|🤣))"
 )
+# Killing oneself said of a chore ("kms this lab report", "killing myself with work", "I'd
+# unalive myself before I join another group project", "…if I have to sit through one more
+# meeting"), or of something that caused it ("my team's spreadsheet made me want to hang
+# myself"): hyperbole, maybe, or a test of whether anyone asks. Laughed off: a check-in (`low`),
+# never the crisis protocol, and never nothing.
+_CHORE = (
+    r"(?:lab report|report|essay|paper|dissertation|thesis|homework|assignment|coursework|exam|"
+    r"test|quiz|midterms?|finals|revision|deadline|meeting|presentation|lecture|class|module|"
+    r"group project|project|spreadsheet|code|bug|commute|traffic|shift|printer|wi-?fi|laptop|"
+    r"maths?|calculus|chem|physics|stats|admin|paperwork|emails?|inbox|taxes|queue|hangover|"
+    r"playlist|song|album|episode|match|game|team|boss|manager|job|work|(?:shared )?drive|files?|"
+    r"folder|app|website|portal|software|form|system)"
+)
+_HYPERBOLE_AFTER = re.compile(
+    r"^\W{0,3}(?:(?:this|that|these|those) (?!(?:time|week|weekend|year|month|morning|afternoon|"
+    r"evening|way|summer|winter|spring|autumn|fall|christmas|day|night|second|minute|hour)\b)"
+    r"(?:\w+ ){0,2}" + _CHORE + r"\b|with (?:work|this job|my job|revision|studying|homework|"
+    r"overtime|all[- ]nighters|cardio|training|these (?:hours|shifts|deadlines))\b|before i "
+    r"(?:\w+ ){0,2}(?:another|one more|the next) " + _CHORE + r"\b|if i have to (?:\w+ ){1,3}"
+    r"(?:another|one more|this|that|the) (?:\w+ )?"
+    + _CHORE
+    + r"\b|i (?:just |literally )?(?:spilled|dropped|broke|"
+    r"missed (?:the|my) (?:bus|train|stop)|forgot|locked myself out|burnt|burned (?:the|my) "
+    r"(?:toast|dinner|rice)|replied all|cracked my (?:phone|screen)|overslept|tripped)\b)"
+)
+_CHORE_MADE_ME = re.compile(
+    r"\b(?:this|the|that|my|our|his|her|their|\w+'s) (?:\w+ ){0,2}" + _CHORE + r"s? (?:made|makes|"
+    r"is making|was making) me (?:want to|wanna)\s*$"
+)
+# Said not to be meant ("I'm going to strangle my brother (not literally)").
+_NOT_LITERALLY = re.compile(r"^[^.!?]{0,40}?\(?(?:not literally|figuratively)\b")
 # Only a laugh makes the word "suicide" itself a joke: "suicide keeps crossing my mind at work"
 # names where the thought comes, not an idiom ("nearly killed myself at work").
 _LAUGH_AFTER = re.compile(r"[^\w]*(?:lol|lmao|haha|😂|🤣)")
@@ -1605,7 +1699,17 @@ WORRIED_SLEEP = "worried_sleep"
 _LAUGHED_OFF = frozenset({"kill_self", "suicidal", "plan_intent", "self_harm"})
 # Everyday death-and-violence idioms; recognised so a statistical tier does not read them as risk.
 _IDIOMS = Prefiltered(
-    r"\b(?:(?:is|are|'s|'re|will|gonna|going to) (?:literally |actually )?kill (?:me|us)\b|"
+    r"\b(?:(?:is|are|'s|'re|will|gonna|going to) (?:literally |actually )?(?:kill|murder|hang|"
+    r"strangle|skin) (?:me|us)\b|not literally|figuratively|"
+    r"i'?m (?:literally |so |actually |lowkey |officially |basically )*(?:dead|deceased|ded)\b"
+    r"(?! inside)|in my grave\b|send (?:flowers|help)\b|(?:jump off|cross) that bridge when i "
+    r"(?:come|get) to it|"
+    r"so i (?:don'?t|dont|do not) have to (?:go to|do|sit through|attend|take|write|finish|face|"
+    r"hand in|deal with|present) (?:the|my|this|that|a|an|tomorrow'?s) (?:\w+ )?(?:9am|8am|9 am|"
+    r"8 am|class|lecture|exam|meeting|shift|presentation|test|essay|work|seminar|lab|standup|"
+    r"call|quiz|interview)\b|end(?:ing)? (?:it|things) with (?:my (?:boyfriend|girlfriend|bf|gf|pa"
+    r"rtner|"
+    r"husband|wife|fiance|fiancee|ex|situationship)|him|her)\b|"
     r"(?:is|are|was) killing me|could (?:murder|kill) (?:a|an|some|for)|dying (?:to|for)\b|"
     r"to die for|died laughing|dead tired|bored to death|scared to death|shoot me now|"
     r"kill(?:ing|ed)? it\b|kill (?:some )?time|over my dead body|i'?m dead\b|i'?m ded\b|"
@@ -1778,7 +1882,11 @@ MEANS_WORDS = Prefiltered(
     # a drop or a track left unguarded: "which stations don't have those barrier doors"
     r"(?:no|without|(?:don'?t|doesn'?t|dont|doesnt) have(?: any)?(?: th(?:e|o)se)?) (?:safety )?"
     r"(?:barriers?|barrier doors|railings?|fences?|nets?|screen doors)|barrier doors|"
-    r"over-the-counter|take and how much|way out)\b"
+    r"over-the-counter|take and how much|way out|"
+    # a place to go unseen: "where's somewhere quiet nobody goes at night?"
+    r"(?:somewhere|a place|anywhere|places?|spots?) (?:quiet |private |secluded |isolated |dark )?"
+    r"(?:where )?(?:nobody|no one|no-one) (?:ever )?(?:goes|comes|would find|will find|could find|"
+    r"would see|will see|can see)|(?:nobody|no one) (?:will|would|could) find me)\b"
 )
 # A knife in the kitchen ("how do I sharpen a kitchen knife", "I mean for cooking, my knife is
 # dull"): when a blade is the only means word and the message is about food or sharpening, it is
@@ -1833,7 +1941,7 @@ _AGE_WORD = r"(?:1[0-7]|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seve
 # What may follow a stated age: the end of a clause, "years old", "girl"... Not "minutes", "kg".
 _AGE_END = (
     r"(?=\s*(?:$|[,.!?;:)]|and\b|but\b|so\b|&|-|i\b|years? old|yrs? old|y/?o\b|yo\b|"
-    r"(?:girl|boy|kid|teen)\b))"
+    r"(?:girl|boy|kid|teen)\b|(?:btw|tbh|lol|tho|though|fyi|too|ok|okay)\b))"
 )
 # A school year: "year 9", "yr10", "grade 8". Not a music grade ("grade 5 piano") nor a year of
 # a degree or of training ("year 5 medical student", "year 4 of my apprenticeship").
@@ -1977,6 +2085,19 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
                 if cue.name in _LAUGHED_OFF and _LAUGH_AFTER.match(after):
                     why.append(f"{LAUGHED_OFF}:{cue.name}")
                 continue
+            if _NOT_LITERALLY.match(after) and not _EARNEST.search(text):
+                why.append("idiom")
+                if cue.name in _LAUGHED_OFF:
+                    why.append(f"{LAUGHED_OFF}:{cue.name}")
+                continue
+            if (
+                cue.name in _LAUGHED_OFF
+                and cue.name != "suicidal"
+                and (_HYPERBOLE_AFTER.match(after) or _CHORE_MADE_ME.search(_clause(before)))
+                and not _EARNEST.search(text)
+            ):
+                why += ["idiom", f"{LAUGHED_OFF}:{cue.name}"]
+                continue
             if (
                 cue.name == "plan_intent"
                 and _LAUGH_IN_CLAUSE.match(after)
@@ -2094,6 +2215,11 @@ def _negated(before: str, matched: str) -> bool:
     m = _NEGATION.search(clause)
     if not m:
         return False
+    # the negator nearest the cue governs it: in "no, I'm not going to kill myself" it is "not"
+    # (the "no" before it answers a question, and "I'm" after it is no new subject)
+    for later in _NEGATOR.finditer(clause, m.start() + 1):
+        if _NEGATION.match(clause, later.start()):
+            m = later
     head = _NEGATOR.match(clause, m.start())
     if head and _NOT_A_DENIAL.match(clause, head.end()):
         return False
@@ -2329,7 +2455,10 @@ def _own_matches(rx: Prefiltered, t: str) -> list[re.Match[str]]:
 # a ligature or charcoal bought. Harmless alone (many homes hold a gun); `high` with ideation.
 _GUN = (
     r"(?:guns?|rifles?|shotguns?|handguns?|pistols?|revolvers?|firearms?|glocks?|9 ?mm|"
-    r"ar-?15s?|\.(?:22|38|45|357)\b|(?:22|38|45|357) (?:cal(?:ibre|iber)?|magnum)|berettas?)"
+    r"ar-?15s?|\.(?:22|38|45|357)\b|(?:22|38|45|357) (?:cal(?:ibre|iber)?|magnum)|berettas?|"
+    # street words ("my cousin keeps his strap in the glovebox"): a strap only where it is kept
+    r"blicks?|glizz(?:y|ys|ies)|choppas?|dracos?|straps?(?= (?:in|under|on (?:me|him|her)|at "
+    r"home)\b))"
 )
 GUN_WORDS = _GUN  # the firearm words, for other readers of the same messages (the protocol)
 # up to two words before the gun ("my old service pistol", "a hunting rifle"), not a tool or a toy
@@ -2350,6 +2479,9 @@ _MEANS_ACCESS = Prefiltered(
     r"(?:still )?(?:loaded )?"
     + _GUN_KIND
     + _GUN
+    + r"|(?:\d+|a lot|loads|enough|a load|a bunch|a pile) (?:of )?(?:my |his |her )?"
+    + _PILLS
+    + r" (?:saved|stashed|hidden|put away|kept back|stockpiled|hoarded)"
     + r"|(?:stockpil\w+|sav(?:ed|ing) up|hoard\w*|stash(?:ed|ing)?|"
     r"put(?:ting)? aside|set(?:ting)? aside|keep(?:ing)? back|"
     r"(?:a |my )?stash of|hid(?:den|ing)?|collect(?:ed|ing)) (?:\w+ ){0,4}(?:"
@@ -2606,6 +2738,8 @@ _DRINK_IT = Prefiltered(
 )
 # "get rid of her" after a delusion about her ("my flatmate is a demon").
 DELUSIONAL_THREAT = "delusional_threat"
+STAY_AWAY_WARNING = "threat_in_code"  # a coded threat: a warning to stay away, a named target
+HIDING_MARKS = "hiding_marks"
 _DELUSIONAL_TARGET = re.compile(
     r"\b(?:is|are|was|'s) (?:a |the )?(?:demon|devil|evil|possessed|an? imposter|an? impostor|"
     r"replaced|a robot|not (?:really )?(?:my|human))\b"
@@ -2626,6 +2760,91 @@ _BIGGER_DOSE = Prefiltered(
 _NOT_CARING = re.compile(
     r"\b(?:not care|don'?t care|do not care|whatever happens|see what happens|if i (?:wake|don'?t "
     r"wake)|hope i don'?t wake|don'?t want to wake)\b"
+)
+# Using again, or using now, and not caring whether they live ("relapsed on heroin last night and
+# honestly I don't care if I wake up"): an overdose the person is indifferent to.
+_USING_NOW = Prefiltered(
+    r"\b(?:relapsed|slipped up|used again|using again|back on (?:the )?(?:gear|heroin|h|dope|"
+    r"fent\w*|oxy\w*|opiates|opioids|smack|pills|benzos|meth|crack)|(?:used|using|shooting up|"
+    r"shot up|snorted|smoked|took|taking) (?:\w+ ){0,3}(?:tonight|today|last night|right now|rn|"
+    r"now|again)|about to (?:use|shoot up|do (?:a|the) (?:bag|shot|line)))\b"
+)
+_INDIFFERENT_TO_LIVING = Prefiltered(
+    r"\b(?:(?:don'?t|dont|do not|won'?t|wont) (?:really |even |honestly )?care (?:if|whether) i "
+    r"(?:wake(?: up)?|live|die|od|overdose|make it|come back|come round)|hope i (?:don'?t|dont|"
+    r"never) wake|(?:don'?t|dont|do not) want to wake up|if i (?:od|overdose|die),? (?:i )?"
+    r"(?:od|overdose|die)|whatever happens happens)\b"
+)
+# A warning to stay away with what is coming ("tmrw 2nd period, bringing it, don't come in", "fr
+# dont come in tmrw. they gonna learn"): a threat to a school or workplace in coded words. The
+# warning alone is a boss's or a friend's everyday message; it needs the second half.
+_STAY_AWAY = Prefiltered(
+    r"\b(?:don'?t|dont|do not|don't you) (?:come|go) (?:in|to school|to class|to lunch|to (?:the )?"
+    r"(?:assembly|game|dance|pep rally))\b|\b(?:stay|stay at) home (?:tmrw|tomorrow|tmr|2moro|on "
+    r"monday|monday)\b|\bskip (?:school|class|\w+ period) (?:tmrw|tomorrow|tmr|2moro)\b"
+)
+_WHAT_IS_COMING = Prefiltered(
+    r"\b(?:\d(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|last) period\b|\bbring(?:ing|"
+    r"in)? (?:it|the (?:thing|stuff|heat|piece))\b|\b(?:they|everyone|everybody|he|she|them)"
+    r"(?:'re| are| is|'s)? (?:gonna|going to|will|finna|bout to) (?:learn|pay(?! (?:for|back|up|"
+    r"off|out)\b)|regret it|see|find out|get it)\b|\bit'?s (?:going|gonna) (?:down|happen)\b|"
+    r"\bwhat'?s coming\b"
+)
+# Going after a named person with a death said ("gonna pull up on Marcus after practice, he won't
+# see next week"): harm to others in street words.
+_GOING_AFTER = Prefiltered(
+    r"\b(?:pull(?:ing)? up on|run(?:ning)? up on|slid(?:e|ing) on|spin(?:ning)? (?:the|his|her) "
+    r"block|catch(?:ing)? (?:him|her|them) (?:lacking|slipping)|lay(?:ing)? (?:him|her|them) "
+    r"down|smok(?:e|ing) (?:him|her|them)|get(?:ting)? (?:him|her|them) (?:done|handled))\b"
+)
+_WONT_SEE = Prefiltered(
+    r"\b(?:he|she|they|him|her|them|[a-z]+)(?: (?:won'?t|wont|ain'?t|aint|isn'?t|not|never) (?:gon"
+    r"na "
+    r"|going to )?(?:see|make it to|live to see|wake up)) (?:next week|tomorrow|the weekend|anothe"
+    r"r "
+    r"day|monday|his next|her next|their next|sunday|friday)\b|\b(?:lacking|slipping)\b"
+)
+# Marks to hide from school, work or family ("my arms look bad, how do I hide marks for school"):
+# self-harm told by what it leaves.
+_HIDE_MARKS = Prefiltered(
+    r"\b(?:hide|hiding|cover|covering|cover up|conceal|concealing) (?:up )?(?:the |my |these |"
+    r"those |fresh |new )?(?:fresh |new |red )?(?:marks|cuts|scars|scratches|burns|lines)\b"
+    r"(?! (?:on|from) (?:the|my) (?:car|wall|table|floor|door|desk|fridge|paint))"
+)
+_BODY_OR_WHO_SEES = re.compile(
+    r"\b(?:arms?|wrists?|thighs?|legs?|stomach|forearms?|skin|sleeves?|school|pe|gym|swim\w*|my "
+    r"(?:mum|mom|dad|parents|teacher|coach|boyfriend|girlfriend)|fresh|new ones?)\b"
+)
+# Dying and death in a medical frame (`protective:end_of_life`).
+_END_OF_LIFE = Prefiltered(
+    r"\b(?:hospice|palliative|end[- ]of[- ]life|terminal(?:ly ill)?|put (?:him|her|them|my \w+|our "
+    r"\w+) to sleep|put (?:my|our|the) (?:old )?(?:dog|cat|horse|pony|pet|rabbit|puppy|kitten) "
+    r"down|(?:had|have|having) to (?:have )?(?:\w+ ){0,3}put (?:down|to sleep)|(?:was|were) put "
+    r"(?:down|to sleep)(?! like)|dnr|last rites|(?<!\bi )(?<!\bi'm )(?:is|was|are|were) dying|died "
+    r"(?:peacefully|in (?:her|his|their) sleep)|passed away|the vet)\b"
+)
+# An assisted death framed so only when it is someone else's (a parent's, a pet's): the
+# speaker's own reading about one, or a clinic abroad, is not held back.
+_ASSISTED_DEATH = Prefiltered(
+    r"\b(?:(?:assisted|assistance in|aid in) dying|assisted death|\bmaid\b(?! of honou?r)|dignitas|"
+    r"euthani[sz]\w*)\b"
+)
+# A plan of one's own said beside it ("I'm still planning it for after the christening", "I
+# drove the route yesterday"): never framed so.
+_OWN_PLAN_WORDS = re.compile(
+    r"\b(?:i'?m|i am) (?:still )?planning\b|\bplanning (?:it|on it)\b|\bmy plan\b|\bi(?:'ve| have)"
+    r" (?:made up my mind|decided)\b|\b(?:i'?ll|i will) do it\b|\bthe (?:route|spot)\b|\bwhen i go"
+    r"\b"
+)
+_SOMEONE_ELSES = re.compile(
+    r"\b(?:my|our|his|her|their) (?:\w+ )?(?:mum|mom|mother|dad|father|grandma|grandmother|grandad|"
+    r"granddad|grandpa|grandfather|nan|nana|granny|husband|wife|partner|aunt|auntie|uncle|sister|"
+    r"brother|friend|son|daughter|dog|cat|horse|pony|pet|rabbit)\b"
+)
+# A means named beside it ("saving my mum's morphine from the hospice") is never framed so.
+_MEANS_NAMED = re.compile(
+    r"\b(?:" + _PILLS + r"|" + _GUN + r"|morphine|syringes?|needles?|rope|noose|ligature|blades?|"
+    r"razors?|knife|knives|overdos\w*|poison\w*)\b"
 )
 # "I don't want to be here tomorrow and I won't be."
 _NOT_HERE_TOMORROW = Prefiltered(
@@ -2687,6 +2906,15 @@ _PERINATAL = Prefiltered(
     r"(?:baby|birth)|(?:new|first-time) (?:mum|mom|mother|dad|parent))\b"
 )
 PERINATAL = _PERINATAL  # a new parent, for readers of a whole conversation (the guardrail)
+# The speaker was raped or sexually assaulted, at any time: a sexual-assault line beside the
+# others (`sexual_violence`; the level is the cues' business).
+_SEXUAL_VIOLENCE = Prefiltered(
+    r"\b(?:i (?:was|got|have been|'ve been|had been)|i'?ve been) (?:raped|"
+    r"molested|sexually (?:assaulted|abused)|drugged and raped|roofied)\b|\b(?:he|she|they|"
+    r"someone|somebody|a guy|a man|a stranger|my (?:\w+ )?\w+) (?:raped|molested|sexually "
+    r"(?:assaulted|abused)) me\b|\bmy (?:rape|sexual assault)\b"
+)
+SEXUAL_VIOLENCE = "sexual_violence"
 _LGBTQ = Prefiltered(
     r"\bi'?m (?:\d+ and |a )?(?:gay|lesbian|bi|bisexual|trans|transgender|queer|nonbinary|"
     r"non-binary|enby|pan|pansexual)\b|\b(?:came|coming) out (?:to|as)\b|\bi came out\b(?! (?:of|"
@@ -3126,7 +3354,9 @@ _USING_AGAIN = re.compile(
     r"(?<!n't )(?<!not )(?<!never )\b(?:us(?:e|ing)(?! (?:my|the|a|an|it to|this|that|your)\b)|"
     r"pick(?:ing)? up|scor(?:e|ing)|cop(?:ping)?|do what i used to|(?:same|usual|old|full|normal) "
     r"(?:amount|dose|hit|shot)|as much as (?:before|i used to)|one (?:more|last) time|just once|"
-    r"sort me out|shoot(?:ing)? up|get high|my body can handle|got (?:a|some) (?:bag|gear|stuff))\b"
+    r"sort me out|shoot(?:ing)? up|get high|my body can handle|got (?:a|some) (?:bag|gear|stuff)|"
+    r"relapsed|slipped up|used (?:again|tonight|today|last night|yesterday)|(?:went|am|i'?m) back "
+    r"on (?:it|the gear|heroin|h|dope|fent\w*|oxy\w*|opiates|opioids|smack))\b"
 )
 _OPIOID_OR_DRUG = re.compile(
     r"\b(?:opi\w+|heroin|fentanyl|oxy\w*|gear|smack|dope|h|drugs|using|benzos|meth|crack|coke|"
@@ -3177,6 +3407,53 @@ def grooming_in_conversation(text: str, context: Sequence[str]) -> RiskAssessmen
         categories=[C.ABUSE, C.MINOR],
         signals=["grooming", "minor"],
         detector="patterns",
+    )
+
+
+# A suicide pact told in pieces ("we both agreed, Friday, same as we talked about" … "she's
+# bringing her dad's stuff, I'm bringing mine" … "it's nice to know I won't be alone when it
+# happens"): an agreement and a day or the means said earlier, not being alone "when it happens"
+# now.
+_PACT_AGREED = re.compile(
+    r"\b(?:we|both of us)(?: both| all)? (?:agreed|promised|decided|planned|picked|chose|set)\b|"
+    r"\bsame as we (?:talked about|said|planned|agreed|discussed)\b|\bour (?:pact|plan|date|deal)\b"
+)
+_PACT_DAY_OR_MEANS = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|this "
+    r"weekend|next week|the \d+(?:st|nd|rd|th)?)\b|\bbringing (?:her|his|their|my) (?:\w+'?s )?"
+    r"(?:stuff|things|bit|part|share)\b|\bi'?m bringing mine\b"
+)
+_PACT_NOW = re.compile(
+    r"\b(?:won'?t|will not|wont) be alone when (?:it|we|i) (?:happens?|do it|go)\b|\b(?:do|doing) "
+    r"it "
+    r"together\b|\bgo(?:ing)? together\b|\bat the same time\b|\btogether when it happens\b"
+)
+
+
+def pact_in_conversation(text: str, context: Sequence[str]) -> RiskAssessment | None:
+    """A pact whose agreement, day or means were said earlier in the chat."""
+    t = normalise(text)
+    if not context or not _PACT_NOW.search(t):
+        return None
+    told = " ".join(normalise(c) for c in context[-12:])
+    if not (_PACT_AGREED.search(told) and _PACT_DAY_OR_MEANS.search(told)):
+        return None
+    return RiskAssessment(
+        level=L.HIGH, categories=[C.SUICIDE], signals=["suicide_pact"], detector="patterns"
+    )
+
+
+def sextortion_in_conversation(text: str, context: Sequence[str]) -> RiskAssessment | None:
+    """A threat to share "them" unless more is sent, the pictures named earlier in the chat
+    ("he asked for pics and I sent some" … "he'll send them to everyone at my school unless I
+    send more by tonight"). None when the message alone reads it, or nothing does."""
+    t = normalise(text)
+    if not context or not _SEXTORT_THREAT.search(t):
+        return None
+    if not any(_IMAGE_WORDS.search(normalise(c)) for c in context[-12:]):
+        return None
+    return RiskAssessment(
+        level=L.MODERATE, categories=[C.ABUSE], signals=["sextortion"], detector="patterns"
     )
 
 
@@ -3420,7 +3697,21 @@ def _assess_text(text: str) -> RiskAssessment:
         level = max_level([level, L.HIGH])
         signals.append(DELUSIONAL_THREAT)
         categories.extend(c for c in (C.PSYCHOSIS, C.HARM_TO_OTHERS) if c not in categories)
-    if _own_matches(_BIGGER_DOSE, t) and _NOT_CARING.search(t):
+    if _own_matches(_STAY_AWAY, t) and _WHAT_IS_COMING.search(t):
+        level = max_level([level, L.HIGH])
+        signals.append(STAY_AWAY_WARNING)
+        categories.extend(c for c in (C.HARM_TO_OTHERS,) if c not in categories)
+    if _own_matches(_GOING_AFTER, t) and _WONT_SEE.search(t):
+        level = max_level([level, L.HIGH])
+        signals.append(STAY_AWAY_WARNING)
+        categories.extend(c for c in (C.HARM_TO_OTHERS,) if c not in categories)
+    if _own_matches(_HIDE_MARKS, t) and _BODY_OR_WHO_SEES.search(t):
+        level = max_level([level, L.MODERATE])
+        signals.append(HIDING_MARKS)
+        categories.extend(c for c in (C.SELF_HARM,) if c not in categories)
+    if (_own_matches(_BIGGER_DOSE, t) and _NOT_CARING.search(t)) or (
+        _own_matches(_USING_NOW, t) and _INDIFFERENT_TO_LIVING.search(t)
+    ):
         level = max_level([level, L.HIGH])
         signals.append("bigger_dose_not_caring")
         categories.extend(c for c in (C.SUICIDE, C.OVERDOSE, C.SUBSTANCE) if c not in categories)
@@ -3584,7 +3875,8 @@ def _assess_text(text: str) -> RiskAssessment:
     if means and not _in_game(t, MEANS_INQUIRY):
         signals.append("means_inquiry")
         lethal = re.search(
-            r"\b(?:lethal|fatal|to die|kill|painless|overdose|die from|survive|"
+            r"\b(?:lethal|fatal|to die|kill|painless|least painful|quickest way|overdose|die from|"
+            r"survive|"
             r"bleed out|drown|deadly|enough to)\b",
             t,
         )
@@ -3690,6 +3982,13 @@ def _assess_text(text: str) -> RiskAssessment:
             and routine_medication(t)
         ):
             protective.append("medication")
+        if (
+            _END_OF_LIFE.search(t) or (_ASSISTED_DEATH.search(t) and _SOMEONE_ELSES.search(t))
+        ) and not (_MEANS_NAMED.search(t) or _OWN_PLAN_WORDS.search(t)):
+            # a parent in hospice, a pet put to sleep, a legal assisted death: dying and death in
+            # a medical frame, with no risk words of the speaker's own. A learned raise on them is
+            # held to a check-in, never the crisis protocol or an overdose reply.
+            protective.append("end_of_life")
         if kitchen_question and not signals and short:
             # a learned raise on a kitchen-knife question is held to a check-in
             protective.append("kitchen")
@@ -3715,6 +4014,8 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.append("veteran")  # resources: the veterans' line where a country has one
     if _LGBTQ.search(t):
         signals.append("lgbtq")  # resources: an LGBTQ+ line where a country has one
+    if "recent_sexual_assault" in names or _SEXUAL_VIOLENCE.search(t):
+        signals.append(SEXUAL_VIOLENCE)  # resources: a sexual-assault line where there is one
     if _PERINATAL.search(t):
         signals.append("perinatal")  # a new parent: the condition reply says so
     return RiskAssessment(level=level, categories=categories, signals=signals, detector="patterns")

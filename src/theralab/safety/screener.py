@@ -19,7 +19,9 @@ from theralab.safety.patterns import (
     assess_text,
     escalate_in_context,
     grooming_in_conversation,
+    pact_in_conversation,
     said_when,
+    sextortion_in_conversation,
 )
 from theralab.safety.prefilter import prepare
 from theralab.safety.risk import (
@@ -57,6 +59,12 @@ class PatternTier:
         found = assess_text(text)
         if "grooming" not in found.signals and (groomed := grooming_in_conversation(text, context)):
             found = found.merge(groomed)  # the adult and the age told earlier in the chat
+        if "sextortion" not in found.signals and (
+            threat := sextortion_in_conversation(text, context)
+        ):
+            found = found.merge(threat)  # the pictures named earlier in the chat
+        if "suicide_pact" not in found.signals and (pact := pact_in_conversation(text, context)):
+            found = found.merge(pact)  # the agreement and the day said earlier
         other = other_at_risk(text)  # a worried helper's report of someone else at risk
         return found if other.level is RiskLevel.NONE else found.merge(other)
 
@@ -316,12 +324,13 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
     # (with the crisis line: a passive wish can hide in talk about tablets).
     cap = RiskLevel.NONE if kinds & {"gaming", "fiction", "idiom"} else RiskLevel.LOW
     categories = list(found.categories) if cap is not RiskLevel.NONE else []
-    if "safety_step" in kinds:
+    if kinds & {"safety_step", "end_of_life"}:
         # Means put out of reach, reaching out, being ok for now: a step taken for safety, not
-        # an overdose ("I moved the pills to my roommate's room").
+        # an overdose ("I moved the pills to my roommate's room"); a parent dying in hospice is
+        # not one either.
         categories = [c for c in categories if c is not RiskCategory.OVERDOSE]
     if found.level.rank <= cap.rank:
-        if "safety_step" in kinds:
+        if kinds & {"safety_step", "end_of_life"}:
             return found.model_copy(update={"categories": categories})
         return found
     return RiskAssessment(

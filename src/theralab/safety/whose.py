@@ -39,7 +39,7 @@ MEANS_SIGNALS = frozenset(
 _NEUTRAL_SIGNAL = re.compile(
     r"^(?:semantic(?:_about_other|_unsure|_condition)?:|persisting:|capped_by_context|"
     r"other_at_risk:|"
-    r"protective:|unchanged$|supporter$|minor$|veteran$|lgbtq$|perinatal$|stressor$)"
+    r"protective:|unchanged$|supporter$|minor$|veteran$|lgbtq$|perinatal$|sexual_violence$|stressor$)"
 )
 # Someone else at risk: a third-person reflexive or possessive with a suicide or self-harm word.
 # A death that already happened ("she killed herself last year", "he took his own life") is
@@ -61,7 +61,7 @@ _OWN_RISK_WORDS = re.compile(
     r"same here|i feel the same|so do i|i(?:'ve| have) (?:been )?(?:thinking|felt|feeling) "
     r"(?:about )?(?:that|it|the same) (?:too|as well)|myself too)\b"
 )
-_QUOTATION = re.compile(r"[\"“][^\"“”]{0,200}[\"”]")
+_QUOTATION = re.compile(r"[\"“][^\"“”]{0,200}[\"”]|(?<!\w)'[^'\n]{1,40}'(?!\w)")
 # The "friend" is the speaker ("asking for a friend… it's me"): their own risk.
 _FRIEND_IS_ME = re.compile(
     r"\b(?:asking for a friend|it'?s (?:really |actually |obviously |just )?me|there'?s no "
@@ -107,6 +107,9 @@ def whose_in_message(signals: Sequence[str], text: str, helping: bool = False) -
     if reported or (helping and speaks_of_other(text)):
         # "my dad said he has a gun…", "she has pills in her room": the means are the other's
         signals = [s for s in signals if s not in MEANS_SIGNALS]
+    if {f"{OTHER_AT_RISK}preparation", f"{OTHER_AT_RISK}warning_signs"} & set(signals):
+        # "…she stopped eating and said goodbye weirdly": the goodbye is hers
+        signals = [s for s in signals if s != "possible_preparation"]
     named = reported or helping or names_other_at_risk(text)
     if f"{OTHER_AT_RISK}asked_and_yes" in signals:
         # "i asked her if she was thinking about suicide and she said 'kind of'": the risk words
@@ -350,6 +353,40 @@ _PREPARED = re.compile(
     r"|\bfound (?:a|his|her|their) (?:suicide |goodbye )?(?:note|letter)s?\b[^.!?]{0,60}\b(?:"
     r"addressed to|for|to) (?:me|us|the kids|the children|his|her|their|our)\b"
 )
+# Warning signs in someone else, told across a message: things given away with a farewell ("he
+# gave me his watch and said he won't need it", "giving away his stuff and joking that he won't
+# be around next semester"), or death talked of lightly beside a strange goodbye or not eating
+# ("keeps posting 'kms' memes … stopped eating and said goodbye weirdly last night").
+_THEY_GIVE_AWAY = re.compile(
+    r"\b(?:he|she|they|my (?:\w+ )?\w+)(?:'s| has| have| is| are)?(?: been)? (?:giv(?:e|es|ing)|"
+    r"gave) (?:me |us |away |people )?(?:away )?(?:his|her|their|all (?:of )?(?:his|her|their)) "
+    r"(?:\w+ )?(?:stuff|things|belongings|possessions|watch|guitar|games|clothes|books|console|"
+    r"jewell?ery|ring|dog|cat|plants|records|savings|collection)\b"
+)
+_THEY_WONT_NEED = re.compile(
+    r"\b(?:won'?t|will not|wont) (?:be )?need(?:ing)? (?:it|them|that|those|any of (?:it|them))\b|"
+    r"\b(?:won'?t|will not|wont) be (?:around|here) (?:next|for|much|by|after|anymore|any more)|"
+    r"\bsaid (?:goodbye|bye) (?:weirdly|like|as if|in a weird way|strangely|for good)|\b(?:weird|"
+    r"strange|odd) goodbye\b"
+)
+_THEY_JOKE_OF_DYING = re.compile(
+    r"\b(?:kms|kill(?:ing)? (?:himself|herself|themselves|myself)|unaliv\w+|suicid\w*|dying)\b[^.!"
+    r"?]{0,"
+    r"40}\b(?:memes?|jokes?|posts?|posting|joking)\b|\b(?:memes?|jokes?|posts?|posting|jok(?:es|ing)"
+    r") (?:about|that)?[^.!?]{0,20}\b(?:kms|kill(?:ing)? (?:himself|herself|themselves|myself)|una"
+    r"liv\w+|"
+    r"suicid\w*|dying)\b|'kms'"
+)
+_THIRD_PERSON_JOKER = re.compile(
+    r"\b(?:he|she|they|my (?:\w+ )?\w+)(?:'s| is| are| keeps| keep)? (?:always |constantly )?"
+    r"(?:jok(?:es|ing)|posting|posts|making jokes)\b"
+)
+_BENIGN_LEAVING = re.compile(
+    r"\b(?:mov(?:e|es|ed|ing)|relocat\w*|emigrat\w*|downsiz\w*|declutter\w*|upgrad\w*|new (?:job|"
+    r"flat|house|place|one)|going (?:abroad|travelling|traveling)|gap year|study abroad|exchange|"
+    r"graduat\w*|deploy\w*)\b"
+)
+_THEY_STOPPED_EATING = re.compile(r"\b(?:he|she|they)(?:'s| has| have)? (?:also )?stopped eating\b")
 # A new parent's or partner's psychosis with danger to a child ("she says God told her the baby
 # is possessed and she has to cleanse him in the bath").
 _PSYCHOSIS_DANGER = re.compile(
@@ -363,7 +400,9 @@ _PSYCHOSIS_DANGER = re.compile(
 # The other person's own words, quoted ("texted her group chat 'ngl gonna unalive myself this
 # weekend'"), or a plan they said they have ("he said hes got a plan").
 _QUOTED = re.compile(
-    r"\b" + _SUBJECT + r"\b[^.!?\"“”]{0,60}?[\"“][^\"“”]{0,100}?\b(?:kill myself|end (?:it all|"
+    r"\b"
+    + _SUBJECT
+    + r"\b[^.!?\"“”]{0,60}?(?:[\"“]|(?<!\w)')[^\"“”]{0,100}?\b(?:kill myself|end (?:it all|"
     r"my life)|want to die|(?:don'?t|do not) want to (?:live|be here)|suicide)\b"
 )
 # Their means with a time or the use said ("she texted me a picture of a bunch of pills… said
@@ -585,6 +624,22 @@ def other_at_risk(text: str) -> RiskAssessment:
                 kinds.append("attempt")
                 categories.append(RiskCategory.SUICIDE)
             level = max(level, found, key=lambda lv: lv.rank)
+    gave = _THEY_GIVE_AWAY.search(t)
+    farewell = _THEY_WONT_NEED.search(t)
+    joking = _THEY_JOKE_OF_DYING.search(t)
+    if gave and farewell and not _BENIGN_LEAVING.search(t):
+        level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
+        kinds.append("preparation")
+        categories.append(RiskCategory.SUICIDE)
+    elif joking and (gave or farewell or _THEY_STOPPED_EATING.search(t)):
+        level = max(level, RiskLevel.MODERATE, key=lambda lv: lv.rank)
+        kinds.append("warning_signs")
+        categories.append(RiskCategory.SUICIDE)
+    elif joking and _THIRD_PERSON_JOKER.search(t):
+        # "my coworker jokes about killing himself every day": the helper's line (ask them)
+        level = max(level, RiskLevel.LOW, key=lambda lv: lv.rank)
+        kinds.append("ideation")
+        categories.append(RiskCategory.SUICIDE)
     yes = _THEIR_YES.search(t) if "ask" in t else None
     if (
         yes
