@@ -35,6 +35,7 @@ from theralab.safety.patterns import (
     LEAVING_ABUSER,
     LOST_TOLERANCE,
     PILL_WORDS,
+    SEXUAL_VIOLENCE,
     STOPPED_TREATMENT,
     SUICIDE_RULE_SIGNALS,
     WEAPON_AND_WAITING,
@@ -150,10 +151,17 @@ _THIS_CHAT = re.compile(
 )
 
 
-def _abuse_answers(text: str) -> list[str]:
+def _abuse_answers(text: str, online: bool = False) -> list[str]:
     """Answers to what someone being abused asked: whether to tell the abuser in person, what
-    to do with this conversation."""
+    to do with this conversation. Online (grooming, sextortion), the messages are evidence: a
+    request to delete them is the abuser's, not advice to follow."""
     out = []
+    if online and _THIS_CHAT.search(text):
+        return [
+            "Please keep his messages and pictures rather than deleting them, even if he asked "
+            "you to: they are evidence. Don't go to meet him, and show them to a parent or another "
+            "adult you trust, who can report it."
+        ]
     if _TELL_IN_PERSON.search(text):
         out.append(
             "Telling them in person, on your own, is risky after they've hurt you like that: an "
@@ -289,9 +297,23 @@ def _pick_resources(table: CountryResources, risk: RiskAssessment, concern: str)
         if signal in risk.signals:  # someone who served, or is LGBTQ+: their line first
             kinds = [kind, *kinds]
             allowed.add(kind)
-    chosen = [r for k in kinds if k in allowed for r in table.of_kind(k)]
+    # Lines for what the person said happened or is going on, after the first line chosen above
+    # (a crisis or abuse line stays first): a sexual-assault line, a pregnancy and new-parent
+    # line (not a crisis line), a drug and alcohol referral line.
+    for found, kind in (
+        (SEXUAL_VIOLENCE in risk.signals, "sexual_assault"),
+        ("perinatal" in risk.signals, "perinatal"),
+        (bool(cats & {RiskCategory.SUBSTANCE}), "substance"),
+    ):
+        if found and table.of_kind(kind):
+            kinds = [kinds[0], kind, *kinds[1:]]
+            allowed.add(kind)
+    chosen = list(dict.fromkeys(r for k in kinds if k in allowed for r in table.of_kind(k)))
+    crisis = table.of_kind("crisis")[:1]
+    if crisis and crisis[0] in chosen[3:]:  # a line added above never pushes the crisis line out
+        chosen = [*chosen[:2], crisis[0]]
     fallback = [r for r in table.resources if r.kind in allowed][:2]
-    return list(dict.fromkeys(chosen))[:3] or fallback or table.of_kind("crisis")[:2]
+    return chosen[:3] or fallback or table.of_kind("crisis")[:2]
 
 
 # How each safety-plan step opens (`CrisisProtocol`), in turn.
@@ -640,6 +662,9 @@ _SITUATIONS = {
     "suicide_pact": "A pact means the other person is in danger too. You don't have to keep a "
     "promise like this: please tell someone who can reach them, or the site where you met, so "
     "they can get help as well.",
+    "ligature_on": "If anything was around your neck, even for a moment, please get checked by a "
+    "doctor or an emergency department today: injuries to the neck can be hidden at first and "
+    "get worse over hours.",
     "choking_game": "Please don't try it: cutting off air or blood to the brain can cause brain "
     "damage or death, even the first time, and there is no safe way to do it. If someone doing "
     "it doesn't come round straight away, call the emergency number.",
@@ -1072,11 +1097,20 @@ class CrisisProtocol:
             parts += ["Are you somewhere safe, and is anyone with you?", resource_sentence, AI_LINE]
             return self._reply(parts, "emergency", lines)
         if concern == "abuse":
+            # Online abuse (grooming, sextortion): a deadline ("by tonight") is a threat in the
+            # messages, not someone at the door; the messages are evidence to keep.
+            online = bool(
+                (set(risk.signals) | {k.lstrip("+") for k in self.history}) & _IMAGE_ABUSE_KINDS
+            ) and not _ABUSER_NEAR.search(text)
+            if online and "abuse_danger_now" in risk.signals:
+                risk = risk.model_copy(
+                    update={"signals": [x for x in risk.signals if x != "abuse_danger_now"]}
+                )
             if ("abuse_danger_now" in risk.signals or _ABUSER_NEAR.search(text)) and (
                 "abuse_danger" in self.history
             ):
                 # The danger said again: what they asked, not the same reply word for word.
-                parts = ["I'm still worried about your safety.", *_abuse_answers(text)]
+                parts = ["I'm still worried about your safety.", *_abuse_answers(text, online)]
                 parts += [
                     f"If they become dangerous, please call {emergency}, or get out to a "
                     "neighbour or a public place.",
@@ -1126,7 +1160,7 @@ class CrisisProtocol:
                 ]
                 if full:
                     parts += [resource_sentence, AI_LINE]
-                answers = _abuse_answers(text)
+                answers = _abuse_answers(text, online)
                 if answers:  # what they asked first, after the opening sentence
                     parts = [parts[0], *answers, *parts[1:]]
                 return self._reply(parts, "abuse_next", lines)
