@@ -272,8 +272,8 @@ _OFF_MYSELF = (
 )
 # ending things with a partner is a break-up ("end things with him", "between us")
 _BREAK_UP = (
-    r"(?! (?:with (?:him|her|them|each other|my (?:boyfriend|girlfriend|partner|husband|wife|"
-    r"fianc[eé]e?|ex|bf|gf)|the (?:guy|girl))|between (?:us|them))\b)"
+    r"(?! (?:(?:with|w/?) (?:him|her|them|each other|my (?:boyfriend|girlfriend|partner|husband|"
+    r"wife|fianc[eé]e?|ex|bf|gf)|the (?:guy|girl))|between (?:us|them))\b)"
 )
 # drowning oneself in drink, work or tears is coping, not a method
 _NOT_DROWNED_IN = (
@@ -1117,7 +1117,8 @@ CUES: tuple[Cue, ...] = (
         "recent_sexual_assault",
         r"\b(?:(?:i (?:was|got|have been|'ve been)|been) (?:raped|sexually assaulted|drugged and "
         r"raped)|(?:he|they|someone|a guy|a man|my \w+) (?:raped|sexually assaulted) me)\b"
-        r"[^.!?]{0,60}\b(?:last night|yesterday|this morning|today|tonight|earlier|hours? ago|at "
+        r"[^.!?]{0,60}\b(?:last night|last weekend|this weekend|on the weekend|yesterday|this "
+        r"morning|today|tonight|earlier|hours? ago|(?:a|two|three|\d) days? ago|at "
         r"(?:a|the) party|on (?:friday|saturday|sunday) night)\b|"
         r"\b(?:last night|yesterday|this morning|earlier today|at (?:a|the) party)\b[^.!?]{0,60}"
         r"\b(?:i (?:was|got) (?:raped|sexually assaulted)|(?:he|they|someone) (?:raped|sexually "
@@ -1486,10 +1487,15 @@ CUES: tuple[Cue, ...] = (
     # after, a near attempt last night, swerving at a tree, a ligature already on.
     _cue(
         "not_coming_back",
-        r"\b(?:if|when) i (?:just )?(?:didn'?t|never|don'?t|did not) (?:come|came|make it) back\b"
-        r"[^!?]{0,60}\b(?:solve (?:everyone'?s|all (?:of )?(?:the|my|our|their)) problems|easier "
-        r"for everyone|(?:everyone|they)(?:'d| would) be better off|nobody would (?:miss|care|"
-        r"notice))\b|\bif i'?m (?:still )?(?:here|around|alive) (?:next year|this time next year|"
+        r"\b(?:if|when) i (?:just )?(?:didn'?t|never|don'?t|did not) (?:come|came|make it|got) "
+        r"(?:back|home)\b[^!?]{0,60}\b(?:(?:solve|fix) (?:everyone'?s|all (?:of )?(?:the|my|our|"
+        r"their)) problems|(?:fix|solve) (?:things|everything|it all)|easier for everyone|"
+        r"(?:everyone|they)(?:'d| would) be better off|nobody would (?:miss|care|notice))\b|"
+        r"\bnot sure i'?(?:ll| will) (?:still )?be (?:around|here|alive) (?:by|for|at|next|much "
+        r"longer)\b|\bbetter off with (?:a )?(?:new|another|different|better) (?:mom|mum|mother|da"
+        r"d|"
+        r"father|wife|husband|partner|parent)\b|\bif i'?m (?:still )?(?:here|around|alive) (?:next"
+        r" year|this time next year|"
         r"by (?:christmas|summer|then)|next (?:christmas|summer|birthday))\b(?!,? (?:i'?ll|i will|"
         r"we'?ll|we will|i'?m going|i might|maybe|i want|i'd))",
         L.LOW,
@@ -1499,25 +1505,34 @@ CUES: tuple[Cue, ...] = (
         "calm_since_decided",
         r"\b(?:calm|at peace|peaceful|relieved|lighter|settled)\b[^.!?]{0,40}\b(?:since|now "
         r"that|because|after|ever since) i(?:'ve| have)? (?:finally )?(?:decided|made (?:the|my|a|"
-        r"up my) (?:decision|mind))\b(?! (?:to|on|that|what|which|whether|where|how|about|against|"
-        r"not)\b)",
+        r"up my) (?:decision|mind))\b(?! (?:to|on|that|what|which|whether|where|how|against|not)\b)"
+        r"(?! about (?!everything|it all)\w)",
         L.HIGH,
         C.SUICIDE,
     ),
     _cue(
         "affairs_for_after",
-        r"\b(?:tidying|sorting|clearing|getting|putting|organi[sz]ing|wrapping) (?:\w+ ){0,3}(?:up|"
-        r"out|in order)\b[^.!?]{0,80}\bwhoever (?:replaces|comes after|takes over (?:from|for)) "
+        r"\b(?:(?:tidying|sorting|clearing|getting|putting|organi[sz]ing|wrapping) (?:\w+ ){0,3}"
+        r"(?:up|out|in order)|writing (?:up )?(?:\w+ ){0,2}(?:handover|notes|instructions))\b"
+        r"[^.!?]{0,80}"
+        r"\bwhoever (?:replaces|comes after|takes over (?:from|for)) "
         r"me\b[^!?]{0,40}\b(?:permanently|for good|forever)\b",
         L.HIGH,
         C.SUICIDE,
     ),
     _cue(
         "near_attempt",
-        r"\bhow close i came\b(?! to (?:failing|winning|losing|quitting|crying|getting|giving up "
-        r"on|missing|being (?:fired|late)))[^.!?]{0,30}\b(?:last night|yesterday|tonight|this "
-        r"(?:week|morning)|earlier|on (?:friday|saturday|sunday|monday|tuesday|wednesday|"
-        r"thursday))\b|\bi(?:'ve| have)? (?:nearly |almost |actually )?swerved (?:\w+ ){0,3}(?:a "
+        r"\b(?:how (?:close|near) i (?:came|got)|(?:the )?closest i(?:'ve| have)? (?:ever )?(?:com"
+        r"e|"
+        r"been|got))\b(?! to (?:failing|winning|losing|quitting|crying|getting|giving up on|missin"
+        r"g|"
+        r"being (?:fired|late)|\w+ing (?:a|the|my) (?:job|exam|match|game|race|test)))[^.!?]{0,30}"
+        r"\b(?:last night|yesterday|tonight|this (?:week|morning)|earlier|on (?:friday|saturday|"
+        r"sunday|monday|tuesday|wednesday|thursday))\b|\b(?:last night|yesterday|earlier today) wa"
+        r"s "
+        r"the closest i(?:'ve| have)? (?:ever )?(?:come|been|got)\b(?! to \w+ing (?:a|the|my) "
+        r"(?:job|exam|match|game|race|test))|\bi(?:'ve| have)? (?:nearly |almost |actually )?swerv"
+        r"ed (?:\w+ ){0,3}(?:a "
         r"couple of|a few|several|two|three) times\b|\bswerv(?:ed|ing) (?:into|towards?|at) (?:a "
         r"|the )?(?:tree|oncoming|lorry|truck|barrier|wall|pillar)\b",
         L.HIGH,
@@ -1526,7 +1541,40 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "ligature_on",
         r"\b(?:had|put|tied|wrapped|got) (?:a |the |my )?(?:belt|rope|cord|noose|cable|ligature|"
-        r"charger cable|shoelace) (?:a)?round my neck\b",
+        r"charger cable|shoelace) (?:a)?round my neck\b|\b(?:tried|trying|attempted) to hang "
+        r"myself\b[^.!?]{0,40}\b(?:ago|last night|today|tonight|earlier|yesterday|this "
+        r"(?:morning|afternoon|evening))\b",
+        L.HIGH,
+        C.SUICIDE,
+    ),
+    # The ligature on now ("the cord is already around my neck"): an act under way.
+    _cue(
+        "ligature_on_now",
+        r"\b(?:the |a |my )?(?:belt|rope|cord|noose|cable|ligature|charger cable|shoelace|scarf|"
+        r"sheet|tie)(?: is| 's)? (?:already |now |still )(?:a)?round my neck\b|\b(?:the |a |my )?"
+        r"(?:belt|rope|cord|noose|cable|ligature|charger cable|shoelace) (?:is )?(?:a)?round my "
+        r"neck (?:now|right now|already)\b|\bi(?:'ve| have) (?:got )?(?:the |a )?(?:belt|rope|cord|"
+        r"noose|cable|ligature) (?:a)?round my neck\b",
+        L.IMMINENT,
+        C.SUICIDE,
+    ),
+    # Wanting to crash ("i keep wanting to jerk the wheel into a tree"): a method in mind.
+    _cue(
+        "urge_to_crash",
+        r"\b(?:want(?:ing)?|urge|tempted|thinking about|think about|thought about|imagine|"
+        r"picturing) (?:to )?(?:jerk|yank|turn|swerve|steer|pull)(?:ing)? the (?:wheel|car)\b"
+        r"[^.!?]{0,30}\b(?:into|towards?|at|off)\b",
+        L.MODERATE,
+        C.SUICIDE,
+    ),
+    # When someone dies, going too ("when he goes I'm going too", "I won't be far behind her").
+    _cue(
+        "following_in_death",
+        r"\bwhen (?:he|she|they|\w+) (?:goes|dies|passes|is gone)\b[^.!?]{0,30}\bi'?m (?:going|"
+        r"gonna go) (?:too|with (?:him|her|them))\b|\bi won'?t be far behind (?:him|her|them)\b|\b"
+        r"i(?:'ll|"
+        r" will) (?:go|be going) with (?:him|her|them) when\b|\bfollow (?:him|her|them) (?:soon|wh"
+        r"en)\b",
         L.HIGH,
         C.SUICIDE,
     ),
@@ -1535,7 +1583,8 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:jokes?|joking|joke about)\b[^.!?]{0,60}\b(?:dying(?! of| laughing)|death|die(?! of| "
         r"laughing)|suicide|killing myself|"
         r"kms|unaliv\w+|ending it)\b[^!?]{0,60}\b(?:not (?:really )?(?:jokes?|joking) (?:anymore|"
-        r"any more|lately|now|this time)|they'?re not jokes|not (?:a )?joke anymore)\b",
+        r"any more|lately|now|this time)|not (?:really )?(?:a )?joke (?:anymore|any more|now)|"
+        r"they'?re not jokes)\b",
         L.MODERATE,
         C.SUICIDE,
     ),
@@ -1608,8 +1657,10 @@ def _quoted_from_someone_else(text: str, start: int) -> bool:
 # A sentence that ends first is a statement of its own: "I want to kill myself. Inside I'm
 # already gone." is not an idiom.
 _IDIOM_AFTER = re.compile(
-    r"^(?:[^\w.!?;]*(?:of (?:embar+ass?ment|shame|boredom|laughter|cringe)|laughing|inside|"
-    r"that bridge when (?:i|we) (?:come|get) to it|"
+    r"^d?(?:[^\w.!?;]*(?:of (?:embar+ass?ment|shame|boredom|laughter|cringe)|"
+    r"laughing|inside|"
+    r"that bridge when (?:i|we) (?:come|get|reach) (?:to )?(?:it|there)|on (?:netflix|tv|telly|"
+    r"chocolate|sugar|coffee|caffeine|anime|tiktok|youtube|reality tv|\w+ tv)\b|"
     r"a little|from (?:embarrassment|cringe)|(?:while |when )?(?:playing|at (?:the )?"
     r"(?:gym|game|match|practice|training)|running|lifting|skiing|by accident|accidentally|"
     r"(?:in|on) (?:a|the) (?:fall|stairs|match|pitch)|falling|cooking|at work|shaving|chopping|"
@@ -1631,7 +1682,8 @@ _CHORE = (
     r"group project|project|spreadsheet|code|bug|commute|traffic|shift|printer|wi-?fi|laptop|"
     r"maths?|calculus|chem|physics|stats|admin|paperwork|emails?|inbox|taxes|queue|hangover|"
     r"playlist|song|album|episode|match|game|team|boss|manager|job|work|(?:shared )?drive|files?|"
-    r"folder|app|website|portal|software|form|system)"
+    r"folder|app|website|portal|software|form|system|textbook|book|chapter|reading|pages?|"
+    r"photocopier|copier|scanner)"
 )
 _HYPERBOLE_AFTER = re.compile(
     r"^\W{0,3}(?:(?:this|that|these|those) (?!(?:time|week|weekend|year|month|morning|afternoon|"
@@ -1639,9 +1691,11 @@ _HYPERBOLE_AFTER = re.compile(
     r"(?:\w+ ){0,2}" + _CHORE + r"\b|with (?:work|this job|my job|revision|studying|homework|"
     r"overtime|all[- ]nighters|cardio|training|these (?:hours|shifts|deadlines))\b|before i "
     r"(?:\w+ ){0,2}(?:another|one more|the next) " + _CHORE + r"\b|if i have to (?:\w+ ){1,3}"
-    r"(?:another|one more|this|that|the) (?:\w+ )?"
+    r"(?:another|one more|this|that|the) (?:\w+ ){0,3}"
     + _CHORE
-    + r"\b|i (?:just |literally )?(?:spilled|dropped|broke|"
+    + r"\b|(?:if )?(?:the|my|this) (?:\w+ )?"
+    + _CHORE
+    + r"\b[^.!?]{0,25}\b(?:one more time|again)\b|i (?:just |literally )?(?:spilled|dropped|broke|"
     r"missed (?:the|my) (?:bus|train|stop)|forgot|locked myself out|burnt|burned (?:the|my) "
     r"(?:toast|dinner|rice)|replied all|cracked my (?:phone|screen)|overslept|tripped)\b)"
 )
@@ -1702,14 +1756,16 @@ _IDIOMS = Prefiltered(
     r"\b(?:(?:is|are|'s|'re|will|gonna|going to) (?:literally |actually )?(?:kill|murder|hang|"
     r"strangle|skin) (?:me|us)\b|not literally|figuratively|"
     r"i'?m (?:literally |so |actually |lowkey |officially |basically )*(?:dead|deceased|ded)\b"
-    r"(?! inside)|in my grave\b|send (?:flowers|help)\b|(?:jump off|cross) that bridge when i "
-    r"(?:come|get) to it|"
-    r"so i (?:don'?t|dont|do not) have to (?:go to|do|sit through|attend|take|write|finish|face|"
-    r"hand in|deal with|present) (?:the|my|this|that|a|an|tomorrow'?s) (?:\w+ )?(?:9am|8am|9 am|"
-    r"8 am|class|lecture|exam|meeting|shift|presentation|test|essay|work|seminar|lab|standup|"
-    r"call|quiz|interview)\b|end(?:ing)? (?:it|things) with (?:my (?:boyfriend|girlfriend|bf|gf|pa"
-    r"rtner|"
-    r"husband|wife|fiance|fiancee|ex|situationship)|him|her)\b|"
+    r"(?! inside)|in my grave\b|send (?:flowers|help)\b|(?:jump off|cross) that bridge when "
+    r"(?:i|we) (?:come|get|reach) (?:to )?(?:it|there)|bury (?:myself|me) in (?:books|work|study|"
+    r"revision|my work|the garden)|overdos\w* on (?:netflix|tv|telly|chocolate|sugar|coffee|"
+    r"caffeine|anime|tiktok|youtube|reality tv)|cutting (?:carbs|sugar|dairy|caffeine|meat|"
+    r"gluten)|crush (?:it|the exam|the test|the interview)|"
+    r"so i (?:don'?t|dont|do not) have to (?:go to|do|sit through|sit|attend|take|write|finish|"
+    r"face|hand in|deal with|present) (?:the|my|this|that|a|an|tomorrow'?s) (?:\w+ )?(?:9am|8am|"
+    r"9 am|8 am|class|lecture|exam|meeting|shift|presentation|test|essay|work|seminar|lab|"
+    r"standup|call|quiz|interview)\b|end(?:ing)? (?:it|things) (?:with|w/?) (?:my (?:boyfriend|"
+    r"girlfriend|bf|gf|partner|husband|wife|fiance|fiancee|ex|situationship)|him|her)\b|"
     r"(?:is|are|was) killing me|could (?:murder|kill) (?:a|an|some|for)|dying (?:to|for)\b|"
     r"to die for|died laughing|dead tired|bored to death|scared to death|shoot me now|"
     r"kill(?:ing|ed)? it\b|kill (?:some )?time|over my dead body|i'?m dead\b|i'?m ded\b|"
@@ -2202,6 +2258,17 @@ _NEW_SUBJECT = re.compile(
     r"(?<!that )(?<!saying )(?<!said )\bi(?:'m|'d|'ll|'ve)?\b"
 )
 _SUBJECT_LEAD = re.compile(r"(?:i|i'm|i've|me|my)\b")
+# A denial that names the act as an example ("not going to do anything stupid like kill myself").
+_DENIED_LIKE = re.compile(
+    r"\b(?:not|never|won'?t|wouldn'?t) (?:going to |gonna )?(?:do|doing|try) anything (?:stupid |"
+    r"silly |drastic |dumb )?(?:like|such as)\s*$"
+)
+# A cue that starts at its subject and denies itself in its first words ("i don't have any
+# thoughts of suicide", "i have no thoughts of ending it").
+_DENIED_INSIDE = re.compile(
+    r"(?:i|i'm|i've)\b(?: \w+)?? (?:don'?t|do not|never|haven'?t|have not|have no|am not|'m not|no "
+    r"longer)\b"
+)
 
 
 def _negated(before: str, matched: str) -> bool:
@@ -2212,6 +2279,11 @@ def _negated(before: str, matched: str) -> bool:
     clause = _clause(before)
     if _SUBJECT_LEAD.match(matched):
         clause += " " + matched.rsplit(" ", 1)[0] + " "
+        inside = _DENIED_INSIDE.match(matched)
+        if inside and not _NOT_A_DENIAL.match(matched, inside.end()):
+            return True  # "I don't have any thoughts of suicide": the denial is the cue's own
+    if _DENIED_LIKE.search(clause):
+        return True  # "I'm not going to do anything stupid like kill myself"
     m = _NEGATION.search(clause)
     if not m:
         return False
@@ -2503,7 +2575,10 @@ _MEANS_ACCESS = Prefiltered(
     r"some |all (?:my |the )?){0,2}(?:"
     + _PILLS
     + r") (?:in|under|with|next to|beside|by) (?:me|my|the) ?(?:room|bag|drawer|bed|pocket|car|"
-    r"bathroom|desk|hand|bedside)?)\b"
+    r"bathroom|desk|hand|bedside)?"
+    # a way up left open ("the roof door is never locked")
+    r"|(?:roof|rooftop|top floor|top deck)(?: door| access| hatch)? (?:is|'s|are) (?:never "
+    r"locked|always (?:open|unlocked)|usually (?:open|unlocked)|left (?:open|unlocked)|unlocked))\b"
 )
 # Preparation: acts that settle affairs. One alone is ambiguous (a holiday, a house move);
 # two, or one with finality or ideation, are `high`.
@@ -2516,7 +2591,9 @@ _PREP_ACTS: tuple[Prefiltered, ...] = tuple(
         r"baby|babies|dogs?|cats?|pets?|puppy|kitten|rabbit|horse)\b",
         r"\b(?:(?:a )?new (?:home|owners?) for (?:my|the) (?:dogs?|cats?|pets?|puppy|kitten|"
         r"rabbit|horse)|rehom\w+ (?:my|the) (?:dogs?|cats?|pets?)|(?:found|finding) (?:my|the) "
-        r"(?:dogs?|cats?|pets?) a (?:new )?home)\b",
+        r"(?:dogs?|cats?|pets?) a (?:new )?home|(?:left|leaving|dropped off|gave|given) (?:my|the|"
+        r"our) (?:dogs?|cats?|pets?|puppy|kitten|rabbit|hamster) (?:with|to) (?:my|a|the|our) "
+        r"(?:\w+ )?(?:neighbou?r|friend|mum|mom|dad|sister|brother|parents|cousin))\b",
         r"\b(?:wrote|writing|written|write|left|leaving|finished) (?:a |the |some |my )?"
         r"(?:letters?|notes?|messages?|cards?) (?:to|for) (?:each of |all of )?(?:my|everyone|"
         r"every|the (?:kids|family))",
@@ -2764,14 +2841,16 @@ _NOT_CARING = re.compile(
 # Using again, or using now, and not caring whether they live ("relapsed on heroin last night and
 # honestly I don't care if I wake up"): an overdose the person is indifferent to.
 _USING_NOW = Prefiltered(
-    r"\b(?:relapsed|slipped up|used again|using again|back on (?:the )?(?:gear|heroin|h|dope|"
+    r"\b(?:drinking (?:a bottle|\w+ bottles?|every night|all day|heavily)|relapsed|slipped up|"
+    r"used again|using again|back on (?:the )?(?:gear|heroin|h|dope|"
     r"fent\w*|oxy\w*|opiates|opioids|smack|pills|benzos|meth|crack)|(?:used|using|shooting up|"
     r"shot up|snorted|smoked|took|taking) (?:\w+ ){0,3}(?:tonight|today|last night|right now|rn|"
     r"now|again)|about to (?:use|shoot up|do (?:a|the) (?:bag|shot|line)))\b"
 )
 _INDIFFERENT_TO_LIVING = Prefiltered(
     r"\b(?:(?:don'?t|dont|do not|won'?t|wont) (?:really |even |honestly )?care (?:if|whether) i "
-    r"(?:wake(?: up)?|live|die|od|overdose|make it|come back|come round)|hope i (?:don'?t|dont|"
+    r"(?:(?:don'?t|dont|do not|never) )?(?:wake(?: up)?|live|die|od|overdose|make it|come back|"
+    r"come round)|hope i (?:don'?t|dont|"
     r"never) wake|(?:don'?t|dont|do not) want to wake up|if i (?:od|overdose|die),? (?:i )?"
     r"(?:od|overdose|die)|whatever happens happens)\b"
 )
@@ -2779,15 +2858,19 @@ _INDIFFERENT_TO_LIVING = Prefiltered(
 # dont come in tmrw. they gonna learn"): a threat to a school or workplace in coded words. The
 # warning alone is a boss's or a friend's everyday message; it needs the second half.
 _STAY_AWAY = Prefiltered(
-    r"\b(?:don'?t|dont|do not|don't you) (?:come|go) (?:in|to school|to class|to lunch|to (?:the )?"
-    r"(?:assembly|game|dance|pep rally))\b|\b(?:stay|stay at) home (?:tmrw|tomorrow|tmr|2moro|on "
-    r"monday|monday)\b|\bskip (?:school|class|\w+ period) (?:tmrw|tomorrow|tmr|2moro)\b"
+    r"\b(?:don'?t|dont|do not|not to) come (?:tmrw|tomorrow|tmr|2moro|on \w+day|\w+day)\b|"
+    r"\b(?:don'?t|dont|do not|don't you|not to) (?:come|go|be) (?:in|to school|to class|to lunch|"
+    r"to (?:the )?(?:assembly|game|dance|pep rally|office)|at school|in (?:\w+ )?period)\b|"
+    r"\b(?:stay|stay at) home (?:tmrw|tomorrow|tmr|2moro|on \w+day|\w+day)\b|\bskip (?:school|"
+    r"class|\w+ period|lunch)\b|\bstay away from (?:school|the office|work|class|the \w+)\b"
 )
 _WHAT_IS_COMING = Prefiltered(
     r"\b(?:\d(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|last) period\b|\bbring(?:ing|"
-    r"in)? (?:it|the (?:thing|stuff|heat|piece))\b|\b(?:they|everyone|everybody|he|she|them)"
-    r"(?:'re| are| is|'s)? (?:gonna|going to|will|finna|bout to) (?:learn|pay(?! (?:for|back|up|"
-    r"off|out)\b)|regret it|see|find out|get it)\b|\bit'?s (?:going|gonna) (?:down|happen)\b|"
+    r"in)? (?:it|something|the (?:thing|stuff|heat|piece))\b|\b(?:they|everyone|everybody|he|she|"
+    r"them)(?:'re| are| is|'s|'ll)? (?:gonna |going to |will |finna |bout to )?(?:learn|pay(?! (?:"
+    r"for|"
+    r"back|up|off|out)\b)|regret|see|find out|get it)\b|\bnot playing around\b|\bjust don'?t\b|\bi"
+    r"t'?s (?:going|gonna) (?:down|happen)\b|"
     r"\bwhat'?s coming\b"
 )
 # Going after a named person with a death said ("gonna pull up on Marcus after practice, he won't
@@ -2795,25 +2878,55 @@ _WHAT_IS_COMING = Prefiltered(
 _GOING_AFTER = Prefiltered(
     r"\b(?:pull(?:ing)? up on|run(?:ning)? up on|slid(?:e|ing) on|spin(?:ning)? (?:the|his|her) "
     r"block|catch(?:ing)? (?:him|her|them) (?:lacking|slipping)|lay(?:ing)? (?:him|her|them) "
-    r"down|smok(?:e|ing) (?:him|her|them)|get(?:ting)? (?:him|her|them) (?:done|handled))\b"
+    r"down|smok(?:e|ing) (?:him|her|them)|get(?:ting)? (?:him|her|them) (?:done|handled)|i (?:got|"
+    r"have) something for (?:him|her|them)|(?:who|that) (?:jumped|robbed|snitched on|disrespected|"
+    r"hurt|beat up|attacked|stabbed|shot at) me)\b"
 )
 _WONT_SEE = Prefiltered(
-    r"\b(?:he|she|they|him|her|them|[a-z]+)(?: (?:won'?t|wont|ain'?t|aint|isn'?t|not|never) (?:gon"
-    r"na "
-    r"|going to )?(?:see|make it to|live to see|wake up)) (?:next week|tomorrow|the weekend|anothe"
-    r"r "
-    r"day|monday|his next|her next|their next|sunday|friday)\b|\b(?:lacking|slipping)\b"
+    r"\b(?:he|she|they|him|her|them|[a-z]+)(?: (?:won'?t|wont|ain'?t|aint|isn'?t|not|never) "
+    r"(?:gonna |going to )?(?:see|make it to|live to see|wake up)) (?:another (?:day|week|weekend)|"
+    r"next week|tomorrow|the weekend|monday|his next|her next|their next|sunday|friday)\b|"
+    r"\b(?:lacking|slipping)\b"
 )
 # Marks to hide from school, work or family ("my arms look bad, how do I hide marks for school"):
 # self-harm told by what it leaves.
+# A gun in street words, or any gun, carried or just got, beside a target said to be done ("got a
+# strap from my cousin, that kid is done", "glizzy in my backpack, lunch is gonna be loud").
+_ARMED_NOW = Prefiltered(
+    r"\b(?:got|picked up|copped|bought|have|carrying|bringing|grabbed|holding|packing) (?:a |the |"
+    r"my |his |\w+'s )?(?:strap|blick(?:y|ey)?|glizz(?:y|ies)|choppa|draco|burner|ratchet|gun|"
+    r"pistol|glock|piece)\b|\b(?:strap|blick(?:y|ey)?|glizz(?:y|ies)|choppa|draco|gun|pistol|"
+    r"glock) (?:is )?in (?:my|the) (?:backpack|bag|waistband|car|locker|hoodie)\b"
+)
+_ON_SOMEONE = Prefiltered(
+    r"\b(?:is|'s) (?:so )?done\b|(?<!\byou )(?<!\bi )(?<!\bwe )\b(?:gonna|going to) (?:find out|"
+    r"learn)\b|\b(?:is|gonna|going to) "
+    r"be loud\b|\bwon'?t see\b|\bit'?s over for\b|\bon sight\b|\bfinna\b|\b(?:he|she|they)(?:'s|"
+    r"'re| is| are) dead\b|\bthat (?:kid|guy|dude|boy|girl|man)\b"
+)
+_IN_GAME_OR_SPORT = re.compile(
+    r"\b(?:game|fortnite|cod|warzone|gta|valorant|apex|minecraft|roblox|paintball|airsoft|nerf|"
+    r"laser tag|hunting|deer|range|target practice)\b"
+)
 _HIDE_MARKS = Prefiltered(
     r"\b(?:hide|hiding|cover|covering|cover up|conceal|concealing) (?:up )?(?:the |my |these |"
     r"those |fresh |new )?(?:fresh |new |red )?(?:marks|cuts|scars|scratches|burns|lines)\b"
     r"(?! (?:on|from) (?:the|my) (?:car|wall|table|floor|door|desk|fridge|paint))"
 )
+_HIDE_MARKS_OTHERWISE = Prefiltered(
+    r"\b(?:long sleeves|sleeves|a hoodie|hoodies|bracelets?|wristbands?|plasters?|band-?aids?)\b"
+    r"[^.!?]{0,40}\b(?:so (?:nobody|no one|they|people|my \w+)|to (?:hide|cover))\b[^.!?]{0,30}"
+    r"\b(?:cuts|marks|scars|scratches|burns)\b|\b(?:excuse|explain|what (?:do i|to|should i) "
+    r"say)\b[^.!?]{0,30}\b(?:cuts|marks|scars|scratches|burns) on my (?:arms?|wrists?|legs?|"
+    r"thighs?|stomach)\b"
+)
 _BODY_OR_WHO_SEES = re.compile(
     r"\b(?:arms?|wrists?|thighs?|legs?|stomach|forearms?|skin|sleeves?|school|pe|gym|swim\w*|my "
     r"(?:mum|mom|dad|parents|teacher|coach|boyfriend|girlfriend)|fresh|new ones?)\b"
+)
+# A denial said first, with no cue to negate ("not suicidal dont worry, just stressed").
+_DENIAL_OPENING = re.compile(
+    r"^\W*(?:no[,.!]? |nah[,.!]? )?(?:i'?m |im |i am )?(?:not|never been) suicidal\b"
 )
 # Dying and death in a medical frame (`protective:end_of_life`).
 _END_OF_LIFE = Prefiltered(
@@ -2840,6 +2953,13 @@ _SOMEONE_ELSES = re.compile(
     r"\b(?:my|our|his|her|their) (?:\w+ )?(?:mum|mom|mother|dad|father|grandma|grandmother|grandad|"
     r"granddad|grandpa|grandfather|nan|nana|granny|husband|wife|partner|aunt|auntie|uncle|sister|"
     r"brother|friend|son|daughter|dog|cat|horse|pony|pet|rabbit)\b"
+)
+# Medicine the doctors or nurses give ("doctors give her morphine for the pain") is care, not a
+# means; one kept or saved ("saving my mum's morphine") is.
+_GIVEN_BY_CARERS = re.compile(
+    r"\b(?:doctors?|nurses?|they|the hospice|staff|the team) (?:\w+ )?(?:give|gives|gave|giving|"
+    r"started|put) (?:her|him|them) (?:on )?(?:\w+ )?(?:morphine|painkillers|pain relief|"
+    r"medication|sedation)\b|\bon (?:a )?(?:morphine|syringe driver)\b"
 )
 # A means named beside it ("saving my mum's morphine from the hospice") is never framed so.
 _MEANS_NAMED = re.compile(
@@ -2902,8 +3022,8 @@ _VETERAN = Prefiltered(
 )
 _PERINATAL = Prefiltered(
     r"\b(?:my (?:new ?born|baby)|(?:baby|she|he|son|daughter)(?:'s| is) (?:\d+|two|three|four|five|"
-    r"six) (?:days?|weeks?|months?) old|gave birth|postpartum|post-partum|since (?:the|my) "
-    r"(?:baby|birth)|(?:new|first-time) (?:mum|mom|mother|dad|parent))\b"
+    r"six) (?:days?|weeks?|months?) old|gave birth|giving birth|postpartum|post-partum|post natal|"
+    r"postnatal|since (?:the|my) (?:baby|birth)|(?:new|first-time) (?:mum|mom|mother|dad|parent))\b"
 )
 PERINATAL = _PERINATAL  # a new parent, for readers of a whole conversation (the guardrail)
 # The speaker was raped or sexually assaulted, at any time: a sexual-assault line beside the
@@ -2924,8 +3044,10 @@ _LGBTQ = Prefiltered(
     r"gender identity)\b|\b(?:for|because i'?m|about) being (?:gay|trans|queer|bi|lesbian)\b"
 )
 _ADULT_CONTACT = Prefiltered(
-    r"\b(?:(?:he|she|they|my (?:boyfriend|girlfriend|bf|gf)|(?:this|the) (?:guy|man|boy))"
-    r"(?:'s| is| are) (?:like |about |maybe |probably )?(?:1[89]|[2-9]\d)\b|(?:coach|teacher|tutor|"
+    r"\b(?:(?:he|she|they|my (?:\w+ )?(?:boyfriend|girlfriend|bf|gf|friend|mate)|(?:this|the) "
+    r"(?:guy|man|boy))(?:'s| is| are) (?:like |about |maybe |probably )?(?:1[89]|[2-9]\d)\b|"
+    r"(?:a|this|an older) (?:guy|man|woman|adult|lady) (?:from|in|on) (?:a |the |my )?(?:game|"
+    r"server|app|discord|roblox|minecraft|fortnite|insta\w*|snap\w*|tiktok|group|chat)|(?:coach|teacher|tutor|"
     r"guy|man|boyfriend|bf|girlfriend|gf|friend|neighbou?r|uncle|he|she) ?\((?:1[89]|[2-9]\d)\)|"
     r"(?:hes|shes) (?:like |"
     r"about |maybe |probably )?(?:1[89]|[2-9]\d)\b|(?:a |this )?(?:guy|man|woman|"
@@ -2952,6 +3074,15 @@ _SEXTORT_OR = Prefiltered(
     r"\b(?:pay|send|give)\b[^.!?]{0,50}\b(?:or|else|otherwise) (?:the|my|those|these|all the|all "
     r"my) (?:video|vid|pics?|pictures?|photos?|nudes|images?|recording)\b[^.!?]{0,12}\b(?:goes|go|"
     r"gets?|will|get sent|gets posted|is going)\b"
+)
+# Money or more pictures demanded, or what they hold goes to someone ("pay 300 in gift cards or
+# your boss sees everything", "they want $1000 or they'll leak them to my job").
+_PAY_OR_EXPOSE = Prefiltered(
+    r"\b(?:pay|send|give)\b[^.!?]{0,40}\b(?:or|otherwise|else)\b[^.!?]{0,40}\b(?:sees? (?:everythi"
+    r"ng|"
+    r"them|it|those|all)|will see|gets? (?:them|it|everything|sent)|leak\w*|post\w*|share\w*|"
+    r"expose\w*)\b|\bwants? \$?\d+\w*[^.!?]{0,20}\bor (?:they|he|she)(?:'ll| will| are going to| "
+    r"gonna| is going to) (?:leak|post|send|share|show|expose)\b"
 )
 _LITHIUM = Prefiltered(r"\b(?:lithium|priadel|camcolit|lithobid|eskalith)\b")
 # Lithium toxicity: being sick beside a sign in the nerves or brain (a fine tremor alone is a
@@ -3005,7 +3136,11 @@ _SECRET_KEPT = re.compile(
     r"(?:be|stay) (?:a )?secret|(?:can'?t|cannot|mustn'?t) tell (?:anyone|anybody|my|mum|mom))\b"
 )
 _MATURE_FOR_AGE = Prefiltered(r"\b(?:so |really |very )?mature for (?:my|your|ur) age\b")
-_GROOMING_SIGN = re.compile(_GROOMING_ASK.pattern + r"|\bmature for (?:my|your) age\b")
+_GROOMING_SIGN = re.compile(
+    _GROOMING_ASK.pattern
+    + r"|\bmature for (?:my|your) age\b|\b(?:delete|remove|clear|wipe) (?:our|the|my|his|all "
+    r"(?:our|the|my) )?(?:messages|chats?|chat history|dms|texts|history)\b"
+)
 _SITTING_WITH_MEANS = Prefiltered(
     r"\b(?:i (?:just )?(?:sit|sat)|sitting)(?: there| alone| in the \w+)? with (?:the|a|my|his|"
     r"dad'?s) (?:rope|noose|gun|rifle|pistol|shotgun|pills|tablets|blade|razor|knife)\b[^.!?]{0,40}"
@@ -3351,7 +3486,8 @@ _TIME_OFF = Prefiltered(
     r"im) clean (?:for|since))\b"
 )
 _USING_AGAIN = re.compile(
-    r"(?<!n't )(?<!not )(?<!never )\b(?:us(?:e|ing)(?! (?:my|the|a|an|it to|this|that|your)\b)|"
+    r"(?<!n't )(?<!not )(?<!never )(?<!used to )\b(?:us(?:e|ing)(?! (?:my|the|a|an|it to|this|that|"
+    r"your)\b)|"
     r"pick(?:ing)? up|scor(?:e|ing)|cop(?:ping)?|do what i used to|(?:same|usual|old|full|normal) "
     r"(?:amount|dose|hit|shot)|as much as (?:before|i used to)|one (?:more|last) time|just once|"
     r"sort me out|shoot(?:ing)? up|get high|my body can handle|got (?:a|some) (?:bag|gear|stuff)|"
@@ -3392,15 +3528,33 @@ _WOUND_SEVERE = re.compile(
 _SHORT = 40  # words: one sentence this short is framed as a whole by a game, story or idiom
 
 
+# Secrecy from a parent asked for ("he says dont tell my mom"): a young person, whatever their age.
+_KEPT_FROM_PARENTS = re.compile(
+    r"\b(?:don'?t|dont|do not|not to|never) tell (?:my|your) (?:mom|mum|mam|dad|parents|mother|"
+    r"father)\b"
+)
+
+
 def grooming_in_conversation(text: str, context: Sequence[str]) -> RiskAssessment | None:
     """Grooming told over several messages: an adult and the speaker's young age said earlier
     ("he's 22… i'm 13"), a sign of grooming now ("he wants to pick me up from school and said
     don't tell anyone"). None when the message alone reads it, or nothing does."""
     t = normalise(text)
-    if not context or not _GROOMING_SIGN.search(t):
+    if not context:
+        return None
+    adds = (
+        _GROOMING_SIGN.search(t)
+        or _ADULT_CONTACT.search(t)
+        or any(part.search(t) for part in _MINOR_PARTS_RX)
+    )
+    if not adds:
         return None
     told = " ".join(normalise(c) for c in context[-12:]) + " " + t
-    if not (_ADULT_CONTACT.search(told) and any(part.search(told) for part in _MINOR_PARTS_RX)):
+    if not (
+        _GROOMING_SIGN.search(told)
+        and _ADULT_CONTACT.search(told)
+        and (any(part.search(told) for part in _MINOR_PARTS_RX) or _KEPT_FROM_PARENTS.search(told))
+    ):
         return None
     return RiskAssessment(
         level=L.MODERATE,
@@ -3415,18 +3569,21 @@ def grooming_in_conversation(text: str, context: Sequence[str]) -> RiskAssessmen
 # happens"): an agreement and a day or the means said earlier, not being alone "when it happens"
 # now.
 _PACT_AGREED = re.compile(
-    r"\b(?:we|both of us)(?: both| all)? (?:agreed|promised|decided|planned|picked|chose|set)\b|"
-    r"\bsame as we (?:talked about|said|planned|agreed|discussed)\b|\bour (?:pact|plan|date|deal)\b"
+    r"\b(?:we|both of us)(?: both| all)? (?:agreed|promised|decided|planned|picked|chose|set|make|"
+    r"made)\b|\bsame as we (?:talked about|said|planned|agreed|discussed)\b|\bour (?:pact|plan|"
+    r"date|deal)\b|\bmade (?:a |an )?(?:promise|pact|deal|agreement)\b|\bpromised each other\b|"
+    r"\b(?:we'?re|we are) both in\b|\bno backing out\b|\bneither of us backs out\b|\bmake "
+    r"agreement\b"
+)
+_PACT_NOW = re.compile(
+    r"\b(?:won'?t|will not|wont) be alone (?:when|in that moment|at the end)\b|\b(?:do|doing) it "
+    r"together\b|\btogether (?:when it happens|at the end)\b|\b(?:won'?t|will not|wont) be (?:so )?"
+    r"scary\b|\bside by side\b|\bat ?least we (?:go|do it|'re|are|'ll be|will be) together\b"
 )
 _PACT_DAY_OR_MEANS = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|this "
     r"weekend|next week|the \d+(?:st|nd|rd|th)?)\b|\bbringing (?:her|his|their|my) (?:\w+'?s )?"
     r"(?:stuff|things|bit|part|share)\b|\bi'?m bringing mine\b"
-)
-_PACT_NOW = re.compile(
-    r"\b(?:won'?t|will not|wont) be alone when (?:it|we|i) (?:happens?|do it|go)\b|\b(?:do|doing) "
-    r"it "
-    r"together\b|\bgo(?:ing)? together\b|\bat the same time\b|\btogether when it happens\b"
 )
 
 
@@ -3435,7 +3592,7 @@ def pact_in_conversation(text: str, context: Sequence[str]) -> RiskAssessment | 
     t = normalise(text)
     if not context or not _PACT_NOW.search(t):
         return None
-    told = " ".join(normalise(c) for c in context[-12:])
+    told = " ".join(normalise(c) for c in context[-12:]) + " " + t
     if not (_PACT_AGREED.search(told) and _PACT_DAY_OR_MEANS.search(told)):
         return None
     return RiskAssessment(
@@ -3448,7 +3605,7 @@ def sextortion_in_conversation(text: str, context: Sequence[str]) -> RiskAssessm
     ("he asked for pics and I sent some" … "he'll send them to everyone at my school unless I
     send more by tonight"). None when the message alone reads it, or nothing does."""
     t = normalise(text)
-    if not context or not _SEXTORT_THREAT.search(t):
+    if not context or not (_SEXTORT_THREAT.search(t) or _PAY_OR_EXPOSE.search(t)):
         return None
     if not any(_IMAGE_WORDS.search(normalise(c)) for c in context[-12:]):
         return None
@@ -3697,15 +3854,25 @@ def _assess_text(text: str) -> RiskAssessment:
         level = max_level([level, L.HIGH])
         signals.append(DELUSIONAL_THREAT)
         categories.extend(c for c in (C.PSYCHOSIS, C.HARM_TO_OTHERS) if c not in categories)
-    if _own_matches(_STAY_AWAY, t) and _WHAT_IS_COMING.search(t):
+    if _STAY_AWAY.search(t) and _WHAT_IS_COMING.search(t):
         level = max_level([level, L.HIGH])
         signals.append(STAY_AWAY_WARNING)
         categories.extend(c for c in (C.HARM_TO_OTHERS,) if c not in categories)
+    if _own_matches(_ARMED_NOW, t) and _ON_SOMEONE.search(t) and not _IN_GAME_OR_SPORT.search(t):
+        level = max_level([level, L.HIGH])
+        signals.append(STAY_AWAY_WARNING)
+        categories.extend(c for c in (C.HARM_TO_OTHERS,) if c not in categories)
+    if "better_off" in names and _PERINATAL.search(t):
+        # a new parent who thinks the family would be better off without them: more than a
+        # passing wish (perinatal suicide risk)
+        level = max_level([level, L.MODERATE])
     if _own_matches(_GOING_AFTER, t) and _WONT_SEE.search(t):
         level = max_level([level, L.HIGH])
         signals.append(STAY_AWAY_WARNING)
         categories.extend(c for c in (C.HARM_TO_OTHERS,) if c not in categories)
-    if _own_matches(_HIDE_MARKS, t) and _BODY_OR_WHO_SEES.search(t):
+    if (_own_matches(_HIDE_MARKS, t) and _BODY_OR_WHO_SEES.search(t)) or _own_matches(
+        _HIDE_MARKS_OTHERWISE, t
+    ):
         level = max_level([level, L.MODERATE])
         signals.append(HIDING_MARKS)
         categories.extend(c for c in (C.SELF_HARM,) if c not in categories)
@@ -3746,7 +3913,8 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.append("suicide_pact")
         categories.extend(c for c in (C.SUICIDE,) if c not in categories)
     if "sextortion" not in names and (
-        (_SEXTORT_THREAT.search(t) and _IMAGE_WORDS.search(t)) or _SEXTORT_OR.search(t)
+        ((_SEXTORT_THREAT.search(t) or _PAY_OR_EXPOSE.search(t)) and _IMAGE_WORDS.search(t))
+        or _SEXTORT_OR.search(t)
     ):
         # "we sent pics… now they'll post them to all my followers if i dont send 300": the
         # pictures named before the threat
@@ -3982,9 +4150,12 @@ def _assess_text(text: str) -> RiskAssessment:
             and routine_medication(t)
         ):
             protective.append("medication")
+        if _DENIAL_OPENING.search(t):
+            # "not suicidal dont worry, just stressed abt money": a denial with no cue to negate
+            protective.append("negated")
         if (
             _END_OF_LIFE.search(t) or (_ASSISTED_DEATH.search(t) and _SOMEONE_ELSES.search(t))
-        ) and not (_MEANS_NAMED.search(t) or _OWN_PLAN_WORDS.search(t)):
+        ) and not (_MEANS_NAMED.search(_GIVEN_BY_CARERS.sub(" ", t)) or _OWN_PLAN_WORDS.search(t)):
             # a parent in hospice, a pet put to sleep, a legal assisted death: dying and death in
             # a medical frame, with no risk words of the speaker's own. A learned raise on them is
             # held to a check-in, never the crisis protocol or an overdose reply.
@@ -4049,9 +4220,21 @@ _NO_LONGER_MATTERS = Prefiltered(
 )
 
 
+# A time chosen for it, in a conversation ("thursday after my shift would be the time").
+_TIME_CHOSEN = re.compile(
+    r"\b(?:would|will|'d|is|'s) be the (?:time|day|night|moment)\b|\b(?:on |this |next )?(?:monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday)(?: night| morning| evening)? (?:after|"
+    r"when|once|before) (?:my|the|work|school|everyone|they)\b"
+)
+
+
 def said_when(text: str) -> bool:
-    """Whether a message names a time soon ("tonight", "after my parents go to sleep")."""
-    return bool(text) and re.search(_SOON, normalise(text)) is not None
+    """Whether a message names a time soon ("tonight", "after my parents go to sleep") or a
+    time chosen ("thursday after my shift would be the time")."""
+    if not text:
+        return False
+    t = normalise(text)
+    return re.search(_SOON, t) is not None or _TIME_CHOSEN.search(t) is not None
 
 
 def escalate_in_context(text: str, earlier: list[RiskCategory]) -> tuple[RiskLevel, str] | None:

@@ -107,9 +107,9 @@ def whose_in_message(signals: Sequence[str], text: str, helping: bool = False) -
     if reported or (helping and speaks_of_other(text)):
         # "my dad said he has a gun…", "she has pills in her room": the means are the other's
         signals = [s for s in signals if s not in MEANS_SIGNALS]
-    if {f"{OTHER_AT_RISK}preparation", f"{OTHER_AT_RISK}warning_signs"} & set(signals):
+    if {f"{OTHER_AT_RISK}{k}" for k in ("preparation", "warning_signs", "farewell")} & set(signals):
         # "…she stopped eating and said goodbye weirdly": the goodbye is hers
-        signals = [s for s in signals if s != "possible_preparation"]
+        signals = [s for s in signals if s not in {"possible_preparation", "preparation"}]
     named = reported or helping or names_other_at_risk(text)
     if f"{OTHER_AT_RISK}asked_and_yes" in signals:
         # "i asked her if she was thinking about suicide and she said 'kind of'": the risk words
@@ -358,35 +358,56 @@ _PREPARED = re.compile(
 # be around next semester"), or death talked of lightly beside a strange goodbye or not eating
 # ("keeps posting 'kms' memes … stopped eating and said goodbye weirdly last night").
 _THEY_GIVE_AWAY = re.compile(
+    r"\b(?:he|she|they|my (?:\w+ )?\w+|and|then)(?:'s| has| have| is| are)?(?: been)? (?:giv(?:e|e"
+    r"s|"
+    r"ing)|gave|given) (?:away )?(?:\w+ ){0,3}?(?:all (?:of )?)?(?:his|her|their) (?:\w+ ){0,2}?\w"
+    r"+\b|"
     r"\b(?:he|she|they|my (?:\w+ )?\w+)(?:'s| has| have| is| are)?(?: been)? (?:giv(?:e|es|ing)|"
-    r"gave) (?:me |us |away |people )?(?:away )?(?:his|her|their|all (?:of )?(?:his|her|their)) "
-    r"(?:\w+ )?(?:stuff|things|belongings|possessions|watch|guitar|games|clothes|books|console|"
-    r"jewell?ery|ring|dog|cat|plants|records|savings|collection)\b"
+    r"gave|given) (?:away )?(?:all (?:of )?)?(?:his|her|their|(?:all )?(?:the|her|his) )?(?:things|"
+    r"stuff|belongings|possessions) (?:away|to)\b"
 )
 _THEY_WONT_NEED = re.compile(
     r"\b(?:won'?t|will not|wont) (?:be )?need(?:ing)? (?:it|them|that|those|any of (?:it|them))\b|"
-    r"\b(?:won'?t|will not|wont) be (?:around|here) (?:next|for|much|by|after|anymore|any more)|"
-    r"\bsaid (?:goodbye|bye) (?:weirdly|like|as if|in a weird way|strangely|for good)|\b(?:weird|"
-    r"strange|odd) goodbye\b"
+    r"\b(?:won'?t|will not|wont) be (?:around|here) (?:next|for|much|by|after|anymore|any more|"
+    r"soon|long)|\b(?:will not|won'?t|wont) be here soon\b|\bsaid (?:goodbye|bye) (?:weirdly|like|"
+    r"as if|in a weird way|strangely|for good)|\b(?:weird|strange|odd) goodbye\b|\b(?:you'?ll|you "
+    r"will) need (?:it|them) more than (?:me|i do)\b|\bwhere (?:he|she|they)(?:'s| is|'re| are) "
+    r"going\b"
+)
+# A farewell from them, then silence ("texted 'thanks for everything, look after my cat' and now
+# she's not answering").
+_THEIR_FAREWELL = re.compile(
+    r"\b(?:thanks for everything|thank you for everything|look after (?:my|the) (?:cat|dog|kids|"
+    r"pets?|plants)|tell (?:everyone|mum|mom|dad|them) i (?:love|loved)|goodbye forever|bye "
+    r"forever)\b"
+)
+_NOT_ANSWERING = re.compile(
+    r"\b(?:not|isn'?t|hasn'?t been|won'?t|stopped|doesn'?t) (?:answering|replying|picking up|"
+    r"responding|reading)\b|\b(?:won'?t|doesn'?t|didn'?t|not|isn'?t going to) (?:pick up|answer|"
+    r"reply|respond)\b|\bno (?:answer|reply)\b|\bphone (?:is )?(?:off|dead)\b"
 )
 _THEY_JOKE_OF_DYING = re.compile(
-    r"\b(?:kms|kill(?:ing)? (?:himself|herself|themselves|myself)|unaliv\w+|suicid\w*|dying)\b[^.!"
-    r"?]{0,"
-    r"40}\b(?:memes?|jokes?|posts?|posting|joking)\b|\b(?:memes?|jokes?|posts?|posting|jok(?:es|ing)"
-    r") (?:about|that)?[^.!?]{0,20}\b(?:kms|kill(?:ing)? (?:himself|herself|themselves|myself)|una"
-    r"liv\w+|"
-    r"suicid\w*|dying)\b|'kms'"
+    r"\b(?:kms|kill(?:ing)? (?:himself|herself|themselves|myself)|unaliv\w+|suicid\w*|dying|"
+    r"being dead)\b[^.!?]{0,40}\b(?:memes?|jokes?|posts?|posting|joking)\b|\b(?:memes?|jokes?|"
+    r"posts?|posting|jok(?:es|ing)) (?:about|that)?[^.!?]{0,20}\b(?:kms|kill(?:ing)? (?:himself|"
+    r"herself|themselves|myself)|unaliv\w+|suicid\w*|dying|(?:being|be) dead(?: soon)?|not being "
+    r"(?:here|around))\b|'kms'"
+)
+_THEY_STOPPED_EATING = re.compile(
+    r"\b(?:he|she|they)(?:'s| has| have)? (?:also )?(?:stopped eating|not eating|(?:hasn'?t|"
+    r"haven'?t) eaten (?:in|for) (?:days|a week|\w+ days))\b"
 )
 _THIRD_PERSON_JOKER = re.compile(
-    r"\b(?:he|she|they|my (?:\w+ )?\w+)(?:'s| is| are| keeps| keep)? (?:always |constantly )?"
-    r"(?:jok(?:es|ing)|posting|posts|making jokes)\b"
+    r"\b(?:he|she|they|my (?:\w+ )?\w+|(?:a|this|one) (?:\w+ )?(?:guy|girl|friend|colleague|"
+    r"coworker|co-worker|mate|kid|boy|man|woman|lad)(?: (?:at|in|from) (?:\w+ )?\w+)?|someone)"
+    r"(?:'s| is| are| keeps| keep)? (?:always |constantly )?(?:jok(?:es|ing)|posting|posts|"
+    r"making jokes)\b"
 )
 _BENIGN_LEAVING = re.compile(
     r"\b(?:mov(?:e|es|ed|ing)|relocat\w*|emigrat\w*|downsiz\w*|declutter\w*|upgrad\w*|new (?:job|"
     r"flat|house|place|one)|going (?:abroad|travelling|traveling)|gap year|study abroad|exchange|"
     r"graduat\w*|deploy\w*)\b"
 )
-_THEY_STOPPED_EATING = re.compile(r"\b(?:he|she|they)(?:'s| has| have)? (?:also )?stopped eating\b")
 # A new parent's or partner's psychosis with danger to a child ("she says God told her the baby
 # is possessed and she has to cleanse him in the bath").
 _PSYCHOSIS_DANGER = re.compile(
@@ -627,6 +648,11 @@ def other_at_risk(text: str) -> RiskAssessment:
     gave = _THEY_GIVE_AWAY.search(t)
     farewell = _THEY_WONT_NEED.search(t)
     joking = _THEY_JOKE_OF_DYING.search(t)
+    if _THEIR_FAREWELL.search(t) and _NOT_ANSWERING.search(t):
+        # a farewell, then no answer: possibly an act under way
+        level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
+        kinds.append("farewell")
+        categories.append(RiskCategory.SUICIDE)
     if gave and farewell and not _BENIGN_LEAVING.search(t):
         level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
         kinds.append("preparation")
