@@ -36,6 +36,7 @@ from theralab.safety.patterns import (
     LOST_TOLERANCE,
     PILL_WORDS,
     SEXUAL_VIOLENCE,
+    STAY_AWAY_WARNING,
     STOPPED_TREATMENT,
     SUICIDE_RULE_SIGNALS,
     WEAPON_AND_WAITING,
@@ -125,7 +126,7 @@ _HARM_OTHERS_SIGNALS = frozenset(
     c.name
     for c in CUES
     if RiskCategory.HARM_TO_OTHERS in c.categories and c.name not in _COMMAND_SIGNALS
-) | {WEAPON_AND_WAITING, FAMILY_TOO, DELUSIONAL_THREAT, COMMAND_ABOUT_BABY}
+) | {WEAPON_AND_WAITING, FAMILY_TOO, DELUSIONAL_THREAT, COMMAND_ABOUT_BABY, STAY_AWAY_WARNING}
 _OTHERS_STEPS = frozenset({"harm_to_others", "harm_to_others_next"})
 _ABUSE_SIGNALS = frozenset(
     {
@@ -138,6 +139,8 @@ _ABUSE_SIGNALS = frozenset(
         LEAVING_ABUSER,
     }
 )
+# Things given away, for the helper's line on a friend's preparation.
+_GIVEN_AWAY = re.compile(r"\b(?:gave|giving|given|gives|give)\b")
 _ABUSE_STEPS = frozenset({"abuse_safety", "abuse_danger", "abuse_next", "abuse_danger_next"})
 # Asked about telling the abuser in person; about this conversation being seen.
 _TELL_IN_PERSON = re.compile(
@@ -147,7 +150,8 @@ _TELL_IN_PERSON = re.compile(
 
 _THIS_CHAT = re.compile(
     r"\b(?:this|the) (?:chat|conversation|messages?|app)\b|\bdelete\b|\b(?:sees?|reads?|finds?) "
-    r"(?:this|it|my phone)\b"
+    r"(?:this|it|my phone)\b|\b(?:remove|clear|wipe) (?:our|the|my|his|all (?:our|the|my) )?"
+    r"(?:messages|chats?|chat history|dms|texts|history)\b"
 )
 
 
@@ -872,8 +876,10 @@ class CrisisProtocol:
             )
             reply = replace(reply, text=_after_first_sentence(reply.text, aid))
         signals = set(risk.signals)
+        online = bool((signals | {k.lstrip("+") for k in self.history}) & _IMAGE_ABUSE_KINDS)
         if (
             LEAVING_ABUSER not in signals
+            and not online  # grooming or sextortion: there is no partner to leave
             and _ABUSE_STEPS & set(self.history)
             and (_LEAVING_SAID.search(normalise(said)) if said else False)
         ):
@@ -1729,11 +1735,24 @@ class CrisisProtocol:
                     f"{emergency} or take her to an emergency department now. It is treatable, "
                     "and it is not her fault."
                 )
-            if f"{OTHER_AT_RISK}preparation" in risk.signals:
+            if f"{OTHER_AT_RISK}preparation" in risk.signals and _GIVEN_AWAY.search(text):
+                parts.append(
+                    "Giving things away and saying they won't need them, or won't be around, can "
+                    "mean someone is preparing to end their life: please ask them directly today "
+                    "whether they are thinking about suicide, and stay with them if they say yes. "
+                    f"If they might act soon, please call {emergency}."
+                )
+            elif f"{OTHER_AT_RISK}preparation" in risk.signals:
                 parts.append(
                     "Saved-up pills and a note can mean they are preparing: if you safely can, "
                     "put the pills somewhere they can't reach, and talk with them today. If they "
                     f"might act soon, please call {emergency}."
+                )
+            if f"{OTHER_AT_RISK}farewell" in risk.signals:
+                parts.append(
+                    "A goodbye like that and then no answer is an emergency: please call "
+                    f"{emergency} now and ask them to check on her or him, or get someone to go "
+                    "round, and keep trying to reach them."
                 )
             if f"{OTHER_AT_RISK}voices" in risk.signals:
                 # Command hallucinations: a doctor or crisis team today; ask about the voices
