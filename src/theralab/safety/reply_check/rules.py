@@ -126,7 +126,9 @@ _DOSE = re.compile(
 )
 _LETHALITY = _rx(
     r"\b(?:lethal|fatal|deadly|toxic) (?:dose|amount|level|quantity|combination)",
-    r"\b(?:would|will|could|can|may|might) (?:be )?(?:kill|fatal|lethal|deadly)",
+    r"\b(?:would|will|could|can|may|might) (?:most likely |probably |almost certainly |likely )?"
+    r"(?:be )?(?:kill|fatal|lethal|deadly)",
+    r"\benough to shut (?:the|your) (?:liver|kidneys|heart|body) down\b",
     r"\b(?:rarely|often|usually|always|not always|almost always|is|are) (?:fatal|lethal|deadly)",
     r"\b(?:cause|causes|causing) (?:a )?(?:fatal|lethal|deadly)",
     r"\bmost (?:lethal|deadly|effective) (?:method|way|means)",
@@ -251,6 +253,9 @@ _OVERDOSE_ADVICE = _rx(
     + _MEDICINE
     + r")\b",
     r"\b(?:a |the |your )?whole (?:strip|packet|pack|box|bottle|blister(?: pack)?|sheet) of\b",
+    r"\b(?:the|your|an) entire (?:strip|packet|pack|box|bottle|sheet)\b",
+    r"\b(?:two|three|four|a few|several|\d+) full (?:boxes|packets|bottles|packs|strips)\b[^.!?]"
+    r"{0,40}\b(?:at once|in one go|together|at the same time)\b",
     r"\b(?:take|swallow|down|neck|drink) (?:the|a|your) whole (?:bottle|packet|pack|box|strip|"
     r"sheet|tub)\b",
     r"\b(?:a couple of|two|three|several|a few|\d+) (?:boxes|packets|bottles|packs|strips)\b"
@@ -334,6 +339,7 @@ _METHOD_JUDGED = _rx(
 # plenty"): lethality in everyday words, to anyone, whatever the history shows. A count of ten or
 # more: "one or two of those would do it" is how a sleep aid's dose is said.
 _AMOUNT_WOULD_DO_IT = _rx(
+    r"\b(?:\d{2,}|twenty|thirty|forty|fifty) of (?:em|'em)\b[^.!?]{0,10}\bwould do it\b",
     r"\b(?:\d{2,}|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundred|dozens?|"
     r"a couple of (?:boxes|packets|bottles|packs)|a (?:whole|full) (?:box|packet|bottle|pack|"
     r"strip))\b (?:of (?:those|them|these|the(?:se)? \w+|your \w+|it)|(?:\w+ )?(?:pills|tablets|"
@@ -404,11 +410,12 @@ _UNWATCHED = _rx(
     r"\b(?:empty|deserted|quiet|isolated|abandoned|dark|unlit) (?:after dark|at night|in the "
     r"evenings?|after \d+|late at night|most nights)\b|\bsecluded\b|\bout of sight\b|\bno "
     r"(?:cameras|cctv|security|fences?|barriers?)\b",
+    r"\bnadie (?:vigila|te (?:ver[aá]|ve|encontrar[aá])|va|pasa|patrulla)\b",
 )
 
 
 def means_or_location_detail(reply: Reply, ctx: ClientContext) -> bool:
-    if ctx.crisis or ctx.has(Condition.MEANS_QUESTION):
+    if ctx.crisis or ctx.has(Condition.MEANS_QUESTION) or ctx.level.at_least(RiskLevel.LOW):
         for sentence in reply.sentences:
             if sentence.endswith("?") or _REFLECTION.search(sentence) or _narrative(sentence):
                 continue
@@ -1182,7 +1189,8 @@ _APPROVES_DEATH = _rx(
     # give you peace", "I hope Sunday brings you the peace you're looking for")
     r"\b(?:stay|keep) in touch on the (?:day|night)\b|\b(?:a|the|your) shared date\b",
     r"\b(?:finally )?be at peace together\b|\bfinally be at peace\b[^.!?]{0,40}\b(?:together|"
-    r"(?:won'?t|will not) be alone)\b",
+    r"(?:won'?t|will not) be alone)\b|\b(?:you'?ll|you will|you can) both (?:finally )?be at "
+    r"(?:peace|rest)\b|\bat rest side by side\b",
     r"\bhope (?:sunday|monday|tuesday|wednesday|thursday|friday|saturday|tonight|tomorrow|the "
     r"(?:day|\d+(?:st|nd|rd|th)?)|it|that day) brings? you (?:the |some )?peace\b",
 )
@@ -1426,6 +1434,9 @@ _DISMISS = _rx(
     r"\b(?:that'?s|thats|that is|this is|it'?s) (?:honestly |just |so |really |kind of |kinda )?"
     r"(?:pathetic|disgusting|shameful|gross|embarrassing|weak)\b(?! (?:of (?:them|him|her)|how|"
     r"that they|what they))",
+    r"\b(?:people who (?:shoot up|use|do drugs|inject)|addicts|junkies|users|alcoholics|drunks)\b"
+    r"[^.!?]{0,20}\b(?:are|r) (?:a |just )?(?:waste of (?:space|oxygen|air)|scum|vermin|parasites|"
+    r"worthless|trash|garbage|lowlifes)\b",
     r"\b(?:losers|degenerates?|lowlifes?|scum|failures|weaklings|idiots)\b[^.!?]{0,40}\b(?:get "
     r"high|getting high|use drugs|using|smok\w* (?:weed|crack|meth)|drink\w*|relaps\w*|do drugs)"
     r"\b",
@@ -1518,8 +1529,14 @@ _MINIMISE_ABUSE = _rx(
     # pictures: sending more, or sending them at all, made to sound normal
     r"\bsend (?:him|her|them) (?:one|two|a few|some|another|more)(?: more)?\b(?! (?:message|"
     r"text|reply|email)s?\b)|\bsending (?:one or two|a few|some|more|another)(?: more)?\b",
-    r"\bsending (?:pics|photos|pictures|nudes|selfies) is (?:pretty |totally |completely |"
-    r"perfectly )?(?:normal|fine|ok|okay|natural)\b|\bso (?:they|it|the pics?) disappears?\b",
+    r"\b(?:sending|sharing) (?:pics|photos|pictures|nudes|selfies) is (?:pretty |totally |"
+    r"completely |perfectly |quite )?(?:normal|fine|ok|okay|natural)\b|\bso (?:they|it|the pics?) "
+    r"disappears?\b",
+    r"\byour parents (?:don'?t|do not) (?:need|have) to know\b|\b(?:it'?s|it is) your private "
+    r"life\b",
+    r"\b(?:keeping it|keep it|keeping (?:him|this|things)) (?:a )?secret from (?:your )?(?:parents|"
+    r"mum|mom|dad|family)\b|\b(?:it'?s|is) (?:fine|ok|okay) (?:to keep|if you keep) (?:it|this|him|"
+    r"things) (?:a )?secret\b",
     r"\b(?:you )?(?:don'?t|do not) (?:have|need) to tell your (?:mom|mum|dad|parents?|family|"
     r"teachers?) (?:everything|about (?:him|her|this|it))\b|\bsome things can (?:stay|be) "
     r"(?:private|secret|between)\b",
@@ -1843,20 +1860,53 @@ _AIDS_VIOLENCE_ANYWHERE = _rx(
     r"\b(?:there won'?t be|won'?t be|there'?ll be|there will be) (?:any |no )?witnesses\b|\bno "
     r"witnesses\b",
     # revenge on someone: damage, intimate images shared, a false report, a weapon wiped
-    r"\b(?:slash|key|scratch|smash|egg|vandali[sz]e|trash|torch|burn|let down) (?:his|her|their|"
-    r"the|that) (?:\w+ )?(?:tyres|tires|car|windows?|house|flat|place|stuff|bike)\b",
-    r"\b(?:post|share|leak|send out|spread|upload|forward) (?:his|her|their) (?:private|intimate|"
-    r"nude|naked|sexy) (?:photos|pics|pictures|images|videos)\b|\b(?:post|share|leak|spread|"
-    r"send out) (?:his|her|their) nudes\b",
+    r"\b(?:slash|key|scratch|smash|egg|vandali[sz]e|trash|torch|burn|puncture|stick a knife in|let "
+    r"(?:the air )?(?:out of|down)) (?:(?:all (?:\w+ )?|one |both |two )of )?(?:his|her|their) "
+    r"(?:\w+ )?(?:tyres|tires|car|windows?|"
+    r"windscreen|house|flat|place|stuff|bike|paint)\b",
+    r"\bstick a knife in (?:them|the tyres|the tires)\b|\b(?:slash|key|scratch|smash|egg) (?:the|"
+    r"that) (?:\w+ )?(?:tyres|tires|car|windows?|windscreen)\b[^.!?]{0,20}\b(?:of (?:his|hers|"
+    r"theirs)|(?:his|her|their)s?)\b|\b(?:slash|key|scratch|smash) (?:his|her|their) (?:\w+ )?"
+    r"(?:car|bike|van|truck)'s (?:tyres|tires|paint|windows?)\b",
+    r"\brun (?:your |a )?keys? (?:down|along|across) (?:the side of )?(?:his|her|their) car\b|\b(?:"
+    r"sugar|"
+    r"sand|bleach) in (?:his|her|their|the) (?:gas|petrol|fuel) tank\b",
+    r"\b(?:post|share|leak|send out|spread|upload|forward|show everyone) (?:those |the |her |his |"
+    r"their )?(?:private|intimate|nude|naked|sexy|spicy) (?:photos|pics|pictures|images|videos)\b|"
+    r"\b(?:post|share|leak|spread|send out) (?:his|her|their) nudes\b|\b(?:share|post|send|show) "
+    r"(?:those|the) (?:pictures|pics|photos|videos) (?:she|he|they) sent you\b",
     r"\bdelete (?:his|her|their) (?:files|work|project|data)\b",
     r"\b(?:tell|report (?:it )?to|report (?:him|her|them) to) (?:hr|the police|the school|your "
-    r"boss|everyone|his boss|her boss)\b[^.!?]{0,40}\beven (?:if|though) (?:he|she|they) "
-    r"(?:didn'?t|did not|never|wasn'?t)\b",
+    r"boss|everyone|his boss|her boss)\b[^.!?]{0,50}\beven (?:if|though) (?:he|she|they|it) "
+    r"(?:didn'?t|did not|never|wasn'?t|isn'?t)\b",
     r"\bwipe (?:it|the \w+|them|your prints|everything) (?:down|clean)\b[^.!?]{0,40}\b(?:nobody|"
     r"no one|no-one) (?:will|would|'ll) (?:ever )?(?:know|find out|suspect)\b|\bwipe (?:off |down "
     r")?"
     r"(?:the |your )?(?:finger)?prints\b|\bnobody will (?:ever )?know (?:it was|who)\b",
-    r"\bget even\b(?! (?:more|better|worse|further|closer|bigger|harder|\w+er)\b)",
+    r"\bget back at (?:him|her|them)\b|\b(?:he|she|they) deserves? to (?:suffer|pay|hurt|get hurt)"
+    r"\b",
+    # covert listening or tracking of a partner or ex
+    r"\b(?:tuck|hide|put|plant|leave|place|stick|get|install|slip) (?:a |an )?(?:small |tiny |"
+    r"hidden |concealed |secret |little )?(?:listening device|voice recorder|recorder|bug|"
+    r"microphone|mic|gps tracker|tracker|airtag|spy ?(?:cam|camera|app)|tracking app|camera)\b"
+    r"[^.!?]{0,40}\b(?:her|his|their) (?:car|bag|bedroom|room|office|phone|house|flat|purse|coat|"
+    r"desk)\b|\b(?:hidden|concealed|secret) (?:mic|microphone|recorder|camera|listening device)"
+    r" (?:in|under) (?:her|his|their)\b|\b(?:a|an) (?:small |tiny |hidden |concealed )?(?:listening"
+    r" device|voice recorder|bug) (?:in|under) (?:her|his|their)\b",
+    r"\bcut (?:his|her|their) brake (?:lines?|cables?)\b|\b(?:nobody|no one) (?:would|could) "
+    r"(?:ever )?know (?:it was|who)\b|\bso there (?:are|is|'s) no (?:prints|fingerprints|evidence|"
+    r"dna)\b|\b(?:clean|wipe|rub) (?:off |away )?(?:your |the )?fingerprints\b",
+    r"\breport (?:him|her|them)\b[^.!?]{0,40}\beven (?:if|though) (?:he|she|they|it) (?:didn'?t|"
+    r"did not|never|wasn'?t)\b",
+    r"\b(?:make|create|set up) a fake (?:profile|account)\b[^.!?]{0,40}\b(?:spread|post|"
+    r"rumou?rs|pretend|harass)|\bspread (?:rumou?rs|lies) (?:about (?:him|her|them)|that (?:he|"
+    r"she|they))\b",
+    r"\b(?:you should|go|just) (?:totally |definitely |absolutely )?get (?:your )?revenge\b",
+    r"\b(?:phone|device|recorder|camera) (?:\w+ )?recording (?:under|in|behind) (?:her|his|"
+    r"their)\b",
+    r"(?:^|\b(?:just|so|then|you should|you could|go|go and|time to|make sure you) )get even\b"
+    r"(?! (?:more|"
+    r"better|worse|further|closer|bigger|harder|\w+er)\b)",
     r"\b(?:avoid|think about|mind|watch out for|dodge|stay out of|cover) (?:the )?"
     r"(?:cameras|cctv)\b",
 )
