@@ -1487,17 +1487,16 @@ CUES: tuple[Cue, ...] = (
     # after, a near attempt last night, swerving at a tree, a ligature already on.
     _cue(
         "not_coming_back",
-        r"\b(?:if|when) i (?:just )?(?:didn'?t|never|don'?t|did not) (?:come|came|make it|got) "
-        r"(?:back|home)\b[^!?]{0,60}\b(?:(?:solve|fix) (?:everyone'?s|all (?:of )?(?:the|my|our|"
-        r"their)) problems|(?:fix|solve) (?:things|everything|it all)|easier for everyone|"
+        r"\b(?:if|when) i (?:just )?(?:didn'?t|never|don'?t|did not) (?:come|came|make it|"
+        r"got) (?:back|home)\b[^!?]{0,60}\b(?:(?:solve|fix) (?:everyone'?s|all (?:of )?(?:the|my|"
+        r"our|their)) problems|(?:fix|solve) (?:things|everything|it all)|easier for everyone|"
         r"(?:everyone|they)(?:'d| would) be better off|nobody would (?:miss|care|notice))\b|"
-        r"\bnot sure i'?(?:ll| will) (?:still )?be (?:around|here|alive) (?:by|for|at|next|much "
-        r"longer)\b|\bbetter off with (?:a )?(?:new|another|different|better) (?:mom|mum|mother|da"
-        r"d|"
-        r"father|wife|husband|partner|parent)\b|\bif i'?m (?:still )?(?:here|around|alive) (?:next"
-        r" year|this time next year|"
-        r"by (?:christmas|summer|then)|next (?:christmas|summer|birthday))\b(?!,? (?:i'?ll|i will|"
-        r"we'?ll|we will|i'?m going|i might|maybe|i want|i'd))",
+        r"\bnot sure i'?(?:ll| will) (?:still )?be (?:around|here|alive) (?:by|for|at|next|"
+        r"much longer)\b|\bbetter off with (?:a )?(?:new|another|different|better) (?:mom|mum|"
+        r"mother|dad|father|wife|husband|partner|parent)\b|\bif i'?m (?:still )?(?:here|around|"
+        r"alive) (?:next year|this time next year|by (?:christmas|summer|then)|next (?:christmas|"
+        r"summer|birthday))\b(?!,? (?:i'?ll|i will|we'?ll|we will|i'?m going|i might|maybe|i want|"
+        r"i'd))",
         L.LOW,
         C.SUICIDE,
     ),
@@ -1512,29 +1511,26 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "affairs_for_after",
-        r"\b(?:(?:tidying|sorting|clearing|getting|putting|organi[sz]ing|wrapping) (?:\w+ ){0,3}"
-        r"(?:up|out|in order)|writing (?:up )?(?:\w+ ){0,2}(?:handover|notes|instructions))\b"
-        r"[^.!?]{0,80}"
-        r"\bwhoever (?:replaces|comes after|takes over (?:from|for)) "
-        r"me\b[^!?]{0,40}\b(?:permanently|for good|forever)\b",
+        r"\b(?:(?:tidying|sorting|clearing|getting|putting|organi[sz]ing|"
+        r"wrapping) (?:\w+ ){0,3}(?:up|out|in order)|writing (?:up )?(?:\w+ ){0,2}(?:handover|"
+        r"notes|instructions))\b[^.!?]{0,80}\bwhoever (?:replaces|comes after|takes over (?:from|"
+        r"for)) me\b[^!?]{0,40}\b(?:permanently|for good|forever)\b",
         L.HIGH,
         C.SUICIDE,
     ),
     _cue(
         "near_attempt",
-        r"\b(?:how (?:close|near) i (?:came|got)|(?:the )?closest i(?:'ve| have)? (?:ever )?(?:com"
-        r"e|"
-        r"been|got))\b(?! to (?:failing|winning|losing|quitting|crying|getting|giving up on|missin"
-        r"g|"
-        r"being (?:fired|late)|\w+ing (?:a|the|my) (?:job|exam|match|game|race|test)))[^.!?]{0,30}"
-        r"\b(?:last night|yesterday|tonight|this (?:week|morning)|earlier|on (?:friday|saturday|"
-        r"sunday|monday|tuesday|wednesday|thursday))\b|\b(?:last night|yesterday|earlier today) wa"
-        r"s "
-        r"the closest i(?:'ve| have)? (?:ever )?(?:come|been|got)\b(?! to \w+ing (?:a|the|my) "
-        r"(?:job|exam|match|game|race|test))|\bi(?:'ve| have)? (?:nearly |almost |actually )?swerv"
-        r"ed (?:\w+ ){0,3}(?:a "
-        r"couple of|a few|several|two|three) times\b|\bswerv(?:ed|ing) (?:into|towards?|at) (?:a "
-        r"|the )?(?:tree|oncoming|lorry|truck|barrier|wall|pillar)\b",
+        r"\b(?:how (?:close|near) i (?:came|got)|(?:the )?closest i(?:'ve|"
+        r" have)? (?:ever )?(?:come|been|got))\b(?! to (?:failing|winning|losing|quitting|crying|"
+        r"getting|giving up on|missing|being (?:fired|late)|\w+ing (?:a|the|my) (?:job|exam|match|"
+        r"game|race|test)))[^.!?]{0,30}\b(?:last night|yesterday|tonight|this (?:week|morning)|"
+        r"earlier|on (?:friday|saturday|sunday|monday|tuesday|wednesday|thursday))\b|"
+        r"\b(?:last night|yesterday|earlier today) was the closest i(?:'ve|"
+        r" have)? (?:ever )?(?:come|been|got)\b(?! to \w+ing (?:a|the|my) (?:job|exam|match|game|"
+        r"race|test))|\bi(?:'ve| have)? (?:nearly |almost |"
+        r"actually )?swerved (?:\w+ ){0,3}(?:a couple of|a few|several|two|three) times\b|"
+        r"\bswerv(?:ed|ing) (?:into|towards?|at) (?:a |the )?(?:tree|oncoming|lorry|truck|barrier|"
+        r"wall|pillar)\b",
         L.HIGH,
         C.SUICIDE,
     ),
@@ -1571,10 +1567,9 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "following_in_death",
         r"\bwhen (?:he|she|they|\w+) (?:goes|dies|passes|is gone)\b[^.!?]{0,30}\bi'?m (?:going|"
-        r"gonna go) (?:too|with (?:him|her|them))\b|\bi won'?t be far behind (?:him|her|them)\b|\b"
-        r"i(?:'ll|"
-        r" will) (?:go|be going) with (?:him|her|them) when\b|\bfollow (?:him|her|them) (?:soon|wh"
-        r"en)\b",
+        r"gonna go) (?:too|with (?:him|her|them))\b|\bi won'?t be far behind (?:him|her|them)\b|"
+        r"\bi(?:'ll| will) (?:go|be going) with (?:him|her|them) when\b|\bfollow (?:him|her|"
+        r"them) (?:soon|when)\b",
         L.HIGH,
         C.SUICIDE,
     ),
@@ -2266,8 +2261,8 @@ _DENIED_LIKE = re.compile(
 # A cue that starts at its subject and denies itself in its first words ("i don't have any
 # thoughts of suicide", "i have no thoughts of ending it").
 _DENIED_INSIDE = re.compile(
-    r"(?:i|i'm|i've)\b(?: \w+)?? (?:don'?t|do not|never|haven'?t|have not|have no|am not|'m not|no "
-    r"longer)\b"
+    r"(?:i|i'm|i've)\b(?: \w+)?? (?:don'?t|do not|never|haven'?t|have not|have no|am not|'m not|"
+    r"no longer)\b"
 )
 
 
@@ -2529,8 +2524,8 @@ _GUN = (
     r"(?:guns?|rifles?|shotguns?|handguns?|pistols?|revolvers?|firearms?|glocks?|9 ?mm|"
     r"ar-?15s?|\.(?:22|38|45|357)\b|(?:22|38|45|357) (?:cal(?:ibre|iber)?|magnum)|berettas?|"
     # street words ("my cousin keeps his strap in the glovebox"): a strap only where it is kept
-    r"blicks?|glizz(?:y|ys|ies)|choppas?|dracos?|straps?(?= (?:in|under|on (?:me|him|her)|at "
-    r"home)\b))"
+    r"blicks?|glizz(?:y|ys|ies)|choppas?|dracos?|straps?(?= (?:in|under|on (?:me|him|her)|"
+    r"at home)\b))"
 )
 GUN_WORDS = _GUN  # the firearm words, for other readers of the same messages (the protocol)
 # up to two words before the gun ("my old service pistol", "a hunting rifle"), not a tool or a toy
@@ -2867,11 +2862,9 @@ _STAY_AWAY = Prefiltered(
 _WHAT_IS_COMING = Prefiltered(
     r"\b(?:\d(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|last) period\b|\bbring(?:ing|"
     r"in)? (?:it|something|the (?:thing|stuff|heat|piece))\b|\b(?:they|everyone|everybody|he|she|"
-    r"them)(?:'re| are| is|'s|'ll)? (?:gonna |going to |will |finna |bout to )?(?:learn|pay(?! (?:"
-    r"for|"
-    r"back|up|off|out)\b)|regret|see|find out|get it)\b|\bnot playing around\b|\bjust don'?t\b|\bi"
-    r"t'?s (?:going|gonna) (?:down|happen)\b|"
-    r"\bwhat'?s coming\b"
+    r"them)(?:'re| are| is|'s|'ll)? (?:gonna |going to |will |finna |bout to )?(?:learn|"
+    r"pay(?! (?:for|back|up|off|out)\b)|regret|see|find out|get it)\b|\bnot playing around\b|"
+    r"\bjust don'?t\b|\bit'?s (?:going|gonna) (?:down|happen)\b|\bwhat'?s coming\b"
 )
 # Going after a named person with a death said ("gonna pull up on Marcus after practice, he won't
 # see next week"): harm to others in street words.
@@ -2945,9 +2938,9 @@ _ASSISTED_DEATH = Prefiltered(
 # A plan of one's own said beside it ("I'm still planning it for after the christening", "I
 # drove the route yesterday"): never framed so.
 _OWN_PLAN_WORDS = re.compile(
-    r"\b(?:i'?m|i am) (?:still )?planning\b|\bplanning (?:it|on it)\b|\bmy plan\b|\bi(?:'ve| have)"
-    r" (?:made up my mind|decided)\b|\b(?:i'?ll|i will) do it\b|\bthe (?:route|spot)\b|\bwhen i go"
-    r"\b"
+    r"\b(?:i'?m|i am) (?:still )?planning\b|\bplanning (?:it|on it)\b|\bmy plan\b|\bi(?:'ve|"
+    r" have) (?:made up my mind|decided)\b|\b(?:i'?ll|i will) do it\b|\bthe (?:route|spot)\b|"
+    r"\bwhen i go\b"
 )
 _SOMEONE_ELSES = re.compile(
     r"\b(?:my|our|his|her|their) (?:\w+ )?(?:mum|mom|mother|dad|father|grandma|grandmother|grandad|"
@@ -3078,11 +3071,11 @@ _SEXTORT_OR = Prefiltered(
 # Money or more pictures demanded, or what they hold goes to someone ("pay 300 in gift cards or
 # your boss sees everything", "they want $1000 or they'll leak them to my job").
 _PAY_OR_EXPOSE = Prefiltered(
-    r"\b(?:pay|send|give)\b[^.!?]{0,40}\b(?:or|otherwise|else)\b[^.!?]{0,40}\b(?:sees? (?:everythi"
-    r"ng|"
-    r"them|it|those|all)|will see|gets? (?:them|it|everything|sent)|leak\w*|post\w*|share\w*|"
-    r"expose\w*)\b|\bwants? \$?\d+\w*[^.!?]{0,20}\bor (?:they|he|she)(?:'ll| will| are going to| "
-    r"gonna| is going to) (?:leak|post|send|share|show|expose)\b"
+    r"\b(?:pay|send|give)\b[^.!?]{0,40}\b(?:or|otherwise|"
+    r"else)\b[^.!?]{0,40}\b(?:sees? (?:everything|them|it|those|all)|will see|gets? (?:them|it|"
+    r"everything|sent)|leak\w*|post\w*|share\w*|expose\w*)\b|"
+    r"\bwants? \$?\d+\w*[^.!?]{0,20}\bor (?:they|he|she)(?:'ll| will| are going to| gonna|"
+    r" is going to) (?:leak|post|send|share|show|expose)\b"
 )
 _LITHIUM = Prefiltered(r"\b(?:lithium|priadel|camcolit|lithobid|eskalith)\b")
 # Lithium toxicity: being sick beside a sign in the nerves or brain (a fine tremor alone is a
@@ -3487,12 +3480,11 @@ _TIME_OFF = Prefiltered(
 )
 _USING_AGAIN = re.compile(
     r"(?<!n't )(?<!not )(?<!never )(?<!used to )\b(?:us(?:e|ing)(?! (?:my|the|a|an|it to|this|that|"
-    r"your)\b)|"
-    r"pick(?:ing)? up|scor(?:e|ing)|cop(?:ping)?|do what i used to|(?:same|usual|old|full|normal) "
-    r"(?:amount|dose|hit|shot)|as much as (?:before|i used to)|one (?:more|last) time|just once|"
-    r"sort me out|shoot(?:ing)? up|get high|my body can handle|got (?:a|some) (?:bag|gear|stuff)|"
-    r"relapsed|slipped up|used (?:again|tonight|today|last night|yesterday)|(?:went|am|i'?m) back "
-    r"on (?:it|the gear|heroin|h|dope|fent\w*|oxy\w*|opiates|opioids|smack))\b"
+    r"your)\b)|pick(?:ing)? up|scor(?:e|ing)|cop(?:ping)?|do what i used to|(?:same|usual|old|full|"
+    r"normal) (?:amount|dose|hit|shot)|as much as (?:before|i used to)|one (?:more|last) time|"
+    r"just once|sort me out|shoot(?:ing)? up|get high|my body can handle|got (?:a|some) (?:bag|"
+    r"gear|stuff)|relapsed|slipped up|used (?:again|tonight|today|last night|yesterday)|(?:went|am|"
+    r"i'?m) back on (?:it|the gear|heroin|h|dope|fent\w*|oxy\w*|opiates|opioids|smack))\b"
 )
 _OPIOID_OR_DRUG = re.compile(
     r"\b(?:opi\w+|heroin|fentanyl|oxy\w*|gear|smack|dope|h|drugs|using|benzos|meth|crack|coke|"
@@ -3572,8 +3564,8 @@ _PACT_AGREED = re.compile(
     r"\b(?:we|both of us)(?: both| all)? (?:agreed|promised|decided|planned|picked|chose|set|make|"
     r"made)\b|\bsame as we (?:talked about|said|planned|agreed|discussed)\b|\bour (?:pact|plan|"
     r"date|deal)\b|\bmade (?:a |an )?(?:promise|pact|deal|agreement)\b|\bpromised each other\b|"
-    r"\b(?:we'?re|we are) both in\b|\bno backing out\b|\bneither of us backs out\b|\bmake "
-    r"agreement\b"
+    r"\b(?:we'?re|we are) both in\b|\bno backing out\b|\bneither of us backs out\b|"
+    r"\bmake agreement\b"
 )
 _PACT_NOW = re.compile(
     r"\b(?:won'?t|will not|wont) be alone (?:when|in that moment|at the end)\b|\b(?:do|doing) it "
@@ -4044,8 +4036,7 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.append("means_inquiry")
         lethal = re.search(
             r"\b(?:lethal|fatal|to die|kill|painless|least painful|quickest way|overdose|die from|"
-            r"survive|"
-            r"bleed out|drown|deadly|enough to)\b",
+            r"survive|bleed out|drown|deadly|enough to)\b",
             t,
         )
         level = max_level([level, L.MODERATE if lethal else L.LOW])

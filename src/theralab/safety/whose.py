@@ -358,28 +358,26 @@ _PREPARED = re.compile(
 # be around next semester"), or death talked of lightly beside a strange goodbye or not eating
 # ("keeps posting 'kms' memes … stopped eating and said goodbye weirdly last night").
 _THEY_GIVE_AWAY = re.compile(
-    r"\b(?:he|she|they|my (?:\w+ )?\w+|and|then)(?:'s| has| have| is| are)?(?: been)? (?:giv(?:e|e"
-    r"s|"
-    r"ing)|gave|given) (?:away )?(?:\w+ ){0,3}?(?:all (?:of )?)?(?:his|her|their) (?:\w+ ){0,2}?\w"
-    r"+\b|"
-    r"\b(?:he|she|they|my (?:\w+ )?\w+)(?:'s| has| have| is| are)?(?: been)? (?:giv(?:e|es|ing)|"
-    r"gave|given) (?:away )?(?:all (?:of )?)?(?:his|her|their|(?:all )?(?:the|her|his) )?(?:things|"
-    r"stuff|belongings|possessions) (?:away|to)\b"
+    r"\b(?:he|she|they|my (?:\w+ )?\w+|and|then)(?:'s| has| have| is| are)?(?: been)? (?:giv(?:e|"
+    r"es|ing)|gave|given) (?:away )?(?:\w+ ){0,3}?(?:all (?:of )?)?(?:his|her|"
+    r"their) (?:\w+ ){0,2}?\w+\b|\b(?:he|she|they|my (?:\w+ )?\w+)(?:'s| has| have| is|"
+    r" are)?(?: been)? (?:giv(?:e|es|ing)|gave|given) (?:away )?(?:all (?:of )?)?(?:his|her|their|"
+    r"(?:all )?(?:the|her|his) )?(?:things|stuff|belongings|possessions) (?:away|to)\b"
 )
 _THEY_WONT_NEED = re.compile(
     r"\b(?:won'?t|will not|wont) (?:be )?need(?:ing)? (?:it|them|that|those|any of (?:it|them))\b|"
     r"\b(?:won'?t|will not|wont) be (?:around|here) (?:next|for|much|by|after|anymore|any more|"
     r"soon|long)|\b(?:will not|won'?t|wont) be here soon\b|\bsaid (?:goodbye|bye) (?:weirdly|like|"
-    r"as if|in a weird way|strangely|for good)|\b(?:weird|strange|odd) goodbye\b|\b(?:you'?ll|you "
-    r"will) need (?:it|them) more than (?:me|i do)\b|\bwhere (?:he|she|they)(?:'s| is|'re| are) "
-    r"going\b"
+    r"as if|in a weird way|strangely|for good)|\b(?:weird|strange|odd) goodbye\b|\b(?:you'?ll|"
+    r"you will) need (?:it|them) more than (?:me|i do)\b|\bwhere (?:he|she|they)(?:'s| is|'re|"
+    r" are) going\b"
 )
 # A farewell from them, then silence ("texted 'thanks for everything, look after my cat' and now
 # she's not answering").
 _THEIR_FAREWELL = re.compile(
     r"\b(?:thanks for everything|thank you for everything|look after (?:my|the) (?:cat|dog|kids|"
-    r"pets?|plants)|tell (?:everyone|mum|mom|dad|them) i (?:love|loved)|goodbye forever|bye "
-    r"forever)\b"
+    r"pets?|plants)|tell (?:everyone|mum|mom|dad|them) i (?:love|loved)|goodbye forever|"
+    r"bye forever)\b"
 )
 _NOT_ANSWERING = re.compile(
     r"\b(?:not|isn'?t|hasn'?t been|won'?t|stopped|doesn'?t) (?:answering|replying|picking up|"

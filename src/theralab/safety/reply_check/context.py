@@ -194,10 +194,10 @@ _MEANS_QUESTION = _rx(
     r"end it|would kill|is enough|would be enough)\b|\bwould (?:that|it|this) be enough\b[^.]*\?",
     r"\b(?:what time|when)\b[^.?]{0,60}\b(?:train|express|freight)\b",
     # a place to be unseen ("where's somewhere quiet nobody goes at night?")
-    r"\b(?:where|which|what)\b[^.?]{0,40}\b(?:somewhere|a place|anywhere|places?|spots?)\b[^.?]"
-    r"{0,30}\b(?:nobody|no one|no-one) (?:ever )?(?:goes|comes|would find|will find|could find|wou"
-    r"ld "
-    r"see|will see|can see|checks|patrols)\b|\b(?:nobody|no one) (?:will|would|could) find me\b",
+    r"\b(?:where|which|what)\b[^.?]{0,40}\b(?:somewhere|a place|anywhere|places?|"
+    r"spots?)\b[^.?]{0,30}\b(?:nobody|no one|no-one) (?:ever )?(?:goes|comes|would find|will find|"
+    r"could find|would see|will see|can see|checks|patrols)\b|\b(?:nobody|no one) (?:will|would|"
+    r"could) find me\b",
     r"\b(?:bridges?|buildings?|roofs?|cliffs?|trains?)\b[^.?]{0,60}\b(?:tallest|highest|"
     r"unlocked|open at night|doesn'?t stop|don'?t stop|non-?stop|fast)\b[^.]*\?",
     r"\bso (?:i|that i) (?:just )?(?:don'?t|never|won'?t) wake up\b",

@@ -343,13 +343,11 @@ _AMOUNT_WOULD_DO_IT = _rx(
     r"\b(?:\d{2,}|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundred|dozens?|"
     r"a couple of (?:boxes|packets|bottles|packs)|a (?:whole|full) (?:box|packet|bottle|pack|"
     r"strip))\b (?:of (?:those|them|these|the(?:se)? \w+|your \w+|it)|(?:\w+ )?(?:pills|tablets|"
-    r"capsules|caps))\b[^.!?]{0,20}\b(?:would|will|should|'d|could|ought to|is|are|'s) "
-    r"(?:probably |definitely |easily |certainly |more than |surely )?(?:do it|do the (?:job|trick"
-    r")|"
-    r"be enough(?! for| to last)|finish (?:it|you|the job)|be plenty(?! for)|kill)\b",
-    r"\bbastar[ií]an? para (?:no despertar|morir|matar)|\bpara no (?:volver a )?despertar(?:te|se)"
-    r"?\b|"
-    r"\bdosis (?:letal|mortal)\b|\bsuficiente para (?:morir|matarte|no despertar)",
+    r"capsules|caps))\b[^.!?]{0,20}\b(?:would|will|should|'d|could|ought to|is|are|"
+    r"'s) (?:probably |definitely |easily |certainly |more than |surely )?(?:do it|do the (?:job|"
+    r"trick)|be enough(?! for| to last)|finish (?:it|you|the job)|be plenty(?! for)|kill)\b",
+    r"\bbastar[ií]an? para (?:no despertar|morir|matar)|\bpara no (?:volver a )?despertar(?:te|"
+    r"se)?\b|\bdosis (?:letal|mortal)\b|\bsuficiente para (?:morir|matarte|no despertar)",
 )
 
 
@@ -1437,9 +1435,9 @@ _DISMISS = _rx(
     r"\b(?:people who (?:shoot up|use|do drugs|inject)|addicts|junkies|users|alcoholics|drunks)\b"
     r"[^.!?]{0,20}\b(?:are|r) (?:a |just )?(?:waste of (?:space|oxygen|air)|scum|vermin|parasites|"
     r"worthless|trash|garbage|lowlifes)\b",
-    r"\b(?:losers|degenerates?|lowlifes?|scum|failures|weaklings|idiots)\b[^.!?]{0,40}\b(?:get "
-    r"high|getting high|use drugs|using|smok\w* (?:weed|crack|meth)|drink\w*|relaps\w*|do drugs)"
-    r"\b",
+    r"\b(?:losers|degenerates?|lowlifes?|scum|failures|weaklings|"
+    r"idiots)\b[^.!?]{0,40}\b(?:get high|getting high|use drugs|using|smok\w* (?:weed|crack|meth)|"
+    r"drink\w*|relaps\w*|do drugs)\b",
 )
 _NEGATED = re.compile(r"\b(?:not|n'?t|never|no one can|nobody can)\b[^.]{0,25}$")
 
@@ -1532,8 +1530,8 @@ _MINIMISE_ABUSE = _rx(
     r"\b(?:sending|sharing) (?:pics|photos|pictures|nudes|selfies) is (?:pretty |totally |"
     r"completely |perfectly |quite )?(?:normal|fine|ok|okay|natural)\b|\bso (?:they|it|the pics?) "
     r"disappears?\b",
-    r"\byour parents (?:don'?t|do not) (?:need|have) to know\b|\b(?:it'?s|it is) your private "
-    r"life\b",
+    r"\byour parents (?:don'?t|do not) (?:need|have) to know\b|\b(?:it'?s|"
+    r"it is) your private life\b",
     r"\b(?:keeping it|keep it|keeping (?:him|this|things)) (?:a )?secret from (?:your )?(?:parents|"
     r"mum|mom|dad|family)\b|\b(?:it'?s|is) (?:fine|ok|okay) (?:to keep|if you keep) (?:it|this|him|"
     r"things) (?:a )?secret\b",
@@ -1868,9 +1866,8 @@ _AIDS_VIOLENCE_ANYWHERE = _rx(
     r"that) (?:\w+ )?(?:tyres|tires|car|windows?|windscreen)\b[^.!?]{0,20}\b(?:of (?:his|hers|"
     r"theirs)|(?:his|her|their)s?)\b|\b(?:slash|key|scratch|smash) (?:his|her|their) (?:\w+ )?"
     r"(?:car|bike|van|truck)'s (?:tyres|tires|paint|windows?)\b",
-    r"\brun (?:your |a )?keys? (?:down|along|across) (?:the side of )?(?:his|her|their) car\b|\b(?:"
-    r"sugar|"
-    r"sand|bleach) in (?:his|her|their|the) (?:gas|petrol|fuel) tank\b",
+    r"\brun (?:your |a )?keys? (?:down|along|across) (?:the side of )?(?:his|her|their) car\b|"
+    r"\b(?:sugar|sand|bleach) in (?:his|her|their|the) (?:gas|petrol|fuel) tank\b",
     r"\b(?:post|share|leak|send out|spread|upload|forward|show everyone) (?:those |the |her |his |"
     r"their )?(?:private|intimate|nude|naked|sexy|spicy) (?:photos|pics|pictures|images|videos)\b|"
     r"\b(?:post|share|leak|spread|send out) (?:his|her|their) nudes\b|\b(?:share|post|send|show) "
@@ -1880,11 +1877,10 @@ _AIDS_VIOLENCE_ANYWHERE = _rx(
     r"boss|everyone|his boss|her boss)\b[^.!?]{0,50}\beven (?:if|though) (?:he|she|they|it) "
     r"(?:didn'?t|did not|never|wasn'?t|isn'?t)\b",
     r"\bwipe (?:it|the \w+|them|your prints|everything) (?:down|clean)\b[^.!?]{0,40}\b(?:nobody|"
-    r"no one|no-one) (?:will|would|'ll) (?:ever )?(?:know|find out|suspect)\b|\bwipe (?:off |down "
-    r")?"
-    r"(?:the |your )?(?:finger)?prints\b|\bnobody will (?:ever )?know (?:it was|who)\b",
-    r"\bget back at (?:him|her|them)\b|\b(?:he|she|they) deserves? to (?:suffer|pay|hurt|get hurt)"
-    r"\b",
+    r"no one|no-one) (?:will|would|'ll) (?:ever )?(?:know|find out|suspect)\b|\bwipe (?:off |"
+    r"down )?(?:the |your )?(?:finger)?prints\b|\bnobody will (?:ever )?know (?:it was|who)\b",
+    r"\bget back at (?:him|her|them)\b|\b(?:he|she|they) deserves? to (?:suffer|pay|hurt|"
+    r"get hurt)\b",
     # covert listening or tracking of a partner or ex
     r"\b(?:tuck|hide|put|plant|leave|place|stick|get|install|slip) (?:a |an )?(?:small |tiny |"
     r"hidden |concealed |secret |little )?(?:listening device|voice recorder|recorder|bug|"
@@ -1898,15 +1894,13 @@ _AIDS_VIOLENCE_ANYWHERE = _rx(
     r"dna)\b|\b(?:clean|wipe|rub) (?:off |away )?(?:your |the )?fingerprints\b",
     r"\breport (?:him|her|them)\b[^.!?]{0,40}\beven (?:if|though) (?:he|she|they|it) (?:didn'?t|"
     r"did not|never|wasn'?t)\b",
-    r"\b(?:make|create|set up) a fake (?:profile|account)\b[^.!?]{0,40}\b(?:spread|post|"
-    r"rumou?rs|pretend|harass)|\bspread (?:rumou?rs|lies) (?:about (?:him|her|them)|that (?:he|"
-    r"she|they))\b",
+    r"\b(?:make|create|set up) a fake (?:profile|account)\b[^.!?]{0,40}\b(?:spread|post|rumou?rs|"
+    r"pretend|harass)|\bspread (?:rumou?rs|lies) (?:about (?:him|her|them)|that (?:he|she|they))\b",
     r"\b(?:you should|go|just) (?:totally |definitely |absolutely )?get (?:your )?revenge\b",
     r"\b(?:phone|device|recorder|camera) (?:\w+ )?recording (?:under|in|behind) (?:her|his|"
     r"their)\b",
-    r"(?:^|\b(?:just|so|then|you should|you could|go|go and|time to|make sure you) )get even\b"
-    r"(?! (?:more|"
-    r"better|worse|further|closer|bigger|harder|\w+er)\b)",
+    r"(?:^|\b(?:just|so|then|you should|you could|go|go and|time to|"
+    r"make sure you) )get even\b(?! (?:more|better|worse|further|closer|bigger|harder|\w+er)\b)",
     r"\b(?:avoid|think about|mind|watch out for|dodge|stay out of|cover) (?:the )?"
     r"(?:cameras|cctv)\b",
 )
