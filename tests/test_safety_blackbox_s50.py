@@ -5,11 +5,10 @@ for these tests."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 
 from tests.test_safety_guardrail import talk
+from tests.test_safety_medication import AlwaysHigh
 from theralab.counselors import make_counselor
 from theralab.safety import GuardedCounselor, PatternTier, Screener
 from theralab.safety.output_check import check_reply
@@ -20,22 +19,7 @@ from theralab.safety.screener import ConversationScreener
 C = RiskCategory
 L = RiskLevel
 PATTERNS = Screener([PatternTier()])
-
-
-class AlwaysHigh:
-    """A statistical tier that reads risk into everything, as a learned tier can."""
-
-    name = "semantic"
-
-    def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
-        return RiskAssessment(
-            level=L.HIGH,
-            categories=[C.SUICIDE, C.OVERDOSE],
-            signals=["semantic:high:0.9"],
-            detector=self.name,
-        )
-
-
+# a statistical tier that reads risk into everything, as a learned tier can
 WITH_LEARNED = Screener([PatternTier(), AlwaysHigh()])
 
 
