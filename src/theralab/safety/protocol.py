@@ -162,9 +162,9 @@ def _abuse_answers(text: str, online: bool = False) -> list[str]:
     out = []
     if online and _THIS_CHAT.search(text):
         return [
-            "Please keep his messages and pictures rather than deleting them, even if he asked "
-            "you to: they are evidence. Don't go to meet him, and show them to a parent or another "
-            "adult you trust, who can report it."
+            "Please keep the messages and pictures rather than deleting them, even if you were "
+            "asked to: they are evidence. Don't go to meet them, and show the messages to a parent "
+            "or another adult you trust, who can report it."
         ]
     if _TELL_IN_PERSON.search(text):
         out.append(
@@ -876,7 +876,7 @@ class CrisisProtocol:
             )
             reply = replace(reply, text=_after_first_sentence(reply.text, aid))
         signals = set(risk.signals)
-        online = bool((signals | {k.lstrip("+") for k in self.history}) & _IMAGE_ABUSE_KINDS)
+        online = self._online_abuse(signals)
         if (
             LEAVING_ABUSER not in signals
             and not online  # grooming or sextortion: there is no partner to leave
@@ -987,6 +987,11 @@ class CrisisProtocol:
         if not answers:
             return reply
         return replace(reply, text=_after_first_sentence(reply.text, " ".join(answers)))
+
+    def _online_abuse(self, signals: set[str]) -> bool:
+        """Grooming or sextortion in this message or earlier in the conversation: abuse through
+        messages, not a partner at the door."""
+        return bool((signals | {k.lstrip("+") for k in self.history}) & _IMAGE_ABUSE_KINDS)
 
     def _respond(self, risk: RiskAssessment, said: str = "") -> ProtocolReply:
         concern = _concern(risk, self.history)
@@ -1105,9 +1110,7 @@ class CrisisProtocol:
         if concern == "abuse":
             # Online abuse (grooming, sextortion): a deadline ("by tonight") is a threat in the
             # messages, not someone at the door; the messages are evidence to keep.
-            online = bool(
-                (set(risk.signals) | {k.lstrip("+") for k in self.history}) & _IMAGE_ABUSE_KINDS
-            ) and not _ABUSER_NEAR.search(text)
+            online = self._online_abuse(set(risk.signals)) and not _ABUSER_NEAR.search(text)
             if online and "abuse_danger_now" in risk.signals:
                 risk = risk.model_copy(
                     update={"signals": [x for x in risk.signals if x != "abuse_danger_now"]}
@@ -1751,8 +1754,8 @@ class CrisisProtocol:
             if f"{OTHER_AT_RISK}farewell" in risk.signals:
                 parts.append(
                     "A goodbye like that and then no answer is an emergency: please call "
-                    f"{emergency} now and ask them to check on her or him, or get someone to go "
-                    "round, and keep trying to reach them."
+                    f"{emergency} now and ask for someone to check on them, or get someone who is "
+                    "nearby to go round, and keep trying to reach them."
                 )
             if f"{OTHER_AT_RISK}voices" in risk.signals:
                 # Command hallucinations: a doctor or crisis team today; ask about the voices
