@@ -2942,6 +2942,15 @@ _OWN_PLAN_WORDS = re.compile(
     r" have) (?:made up my mind|decided)\b|\b(?:i'?ll|i will) do it\b|\bthe (?:route|spot)\b|"
     r"\bwhen i go\b"
 )
+# The speaker's own wishes said beside it ("I can't do this without her", "I wish it was me"):
+# theirs to be read, not framed by someone else's dying.
+_OWN_WISH = re.compile(
+    r"\bi (?:just |really |honestly )?(?:want(?! to (?:plan|say|write|talk|know|spend|make|tell|"
+    r"ask|be there|help))|wish|(?:can'?t|cannot)(?! (?:stop crying|believe|sleep|eat|stop "
+    r"thinking about (?:him|her|them)))|don'?t want|feel like|would rather|'d rather|keep "
+    r"thinking|think about)\b|\bno point\b|\bnothing left\b|\bwithout (?:him|her|them)\b|\bjoin "
+    r"(?:him|her|them)\b|\bme next\b"
+)
 _SOMEONE_ELSES = re.compile(
     r"\b(?:my|our|his|her|their) (?:\w+ )?(?:mum|mom|mother|dad|father|grandma|grandmother|grandad|"
     r"granddad|grandpa|grandfather|nan|nana|granny|husband|wife|partner|aunt|auntie|uncle|sister|"
@@ -4141,12 +4150,16 @@ def _assess_text(text: str) -> RiskAssessment:
             and routine_medication(t)
         ):
             protective.append("medication")
-        if _DENIAL_OPENING.search(t):
+        if short and not signals and _DENIAL_OPENING.search(t):
             # "not suicidal dont worry, just stressed abt money": a denial with no cue to negate
             protective.append("negated")
         if (
             _END_OF_LIFE.search(t) or (_ASSISTED_DEATH.search(t) and _SOMEONE_ELSES.search(t))
-        ) and not (_MEANS_NAMED.search(_GIVEN_BY_CARERS.sub(" ", t)) or _OWN_PLAN_WORDS.search(t)):
+        ) and not (
+            _MEANS_NAMED.search(_GIVEN_BY_CARERS.sub(" ", t))
+            or _OWN_PLAN_WORDS.search(t)
+            or _OWN_WISH.search(t)
+        ):
             # a parent in hospice, a pet put to sleep, a legal assisted death: dying and death in
             # a medical frame, with no risk words of the speaker's own. A learned raise on them is
             # held to a check-in, never the crisis protocol or an overdose reply.
