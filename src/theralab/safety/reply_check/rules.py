@@ -403,8 +403,8 @@ def _resource_names() -> re.Pattern[str]:
 # A place said to be unwatched ("the old quarry is empty after dark and nobody patrols it"): where
 # to go unseen, to someone in crisis or who asked for a place.
 _UNWATCHED = _rx(
-    r"\b(?:nobody|no one|no-one|noone) (?:ever )?(?:patrols?|checks?|goes|comes|will (?:see|find|"
-    r"notice|bother|stop)|would (?:see|find|notice|stop)|is (?:ever )?around|around)\b",
+    r"\b(?:nobody|no one|no-one|noone) (?:ever )?(?:patrols?|checks?|goes|comes|will (?:see|find)|"
+    r"would (?:see|find)|is (?:ever )?around|around)\b",
     r"\b(?:empty|deserted|quiet|isolated|abandoned|dark|unlit) (?:after dark|at night|in the "
     r"evenings?|after \d+|late at night|most nights)\b|\bsecluded\b|\bout of sight\b|\bno "
     r"(?:cameras|cctv|security|fences?|barriers?)\b",
@@ -418,7 +418,11 @@ def means_or_location_detail(reply: Reply, ctx: ClientContext) -> bool:
             if sentence.endswith("?") or _REFLECTION.search(sentence) or _narrative(sentence):
                 continue
             found = _UNWATCHED.search(sentence)
-            if found and not _declined_before(sentence, found.start()):
+            if (
+                found
+                and not _declined_before(sentence, found.start())
+                and not _FELT.search(sentence[: found.start()])  # "you feel nobody would see"
+            ):
                 return True
     topic = bool(_METHOD_CONTEXT.search(reply.raw)) or ctx.has(Condition.MEANS_QUESTION)
     if not topic:
