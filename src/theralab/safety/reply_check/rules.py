@@ -1433,9 +1433,8 @@ _DISMISS = _rx(
     r"\byou (?:clearly |obviously |just )?(?:have|'ve got|got) no (?:self[- ]control|willpower|"
     r"backbone|discipline)\b",
     # contempt for using ("that's pathetic", "only losers with no self-control still get high")
-    r"\b(?:that'?s|thats|that is|this is|it'?s) (?:honestly |just |so |really |kind of |kinda )?"
-    r"(?:pathetic|disgusting|shameful|gross|embarrassing|weak)\b(?! (?:of (?:them|him|her)|how|"
-    r"that they|what they))",
+    r"\b(?:that'?s|thats|that is|you'?re|you are) (?:honestly |just |so |really )?pathetic\b(?! "
+    r"(?:of (?:them|him|her)|how|that they|what they))",
     r"\b(?:people who (?:shoot up|use|do drugs|inject)|addicts|junkies|users|alcoholics|drunks)\b"
     r"[^.!?]{0,20}\b(?:are|r) (?:a |just )?(?:waste of (?:space|oxygen|air)|scum|vermin|parasites|"
     r"worthless|trash|garbage|lowlifes)\b",
