@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from theralab.safety.patterns import KIN_AGE, POISON_WORDS, normalise
 from theralab.safety.prefilter import Prefiltered
-from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
+from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose, max_level
 
 OTHER_AT_RISK = "other_at_risk:"  # the signal of `other_at_risk`, with the kind of report
 # Signals of means and preparation: in a helper's conversation, about the person they help
@@ -545,6 +545,13 @@ def other_at_risk(text: str) -> RiskAssessment:
     clinician's notes on a client anywhere in the message. No report: level `none`."""
     t = normalise(text)
     level, kinds, categories = RiskLevel.NONE, [], []
+
+    def report(found: RiskLevel, kind: str, *found_in: RiskCategory) -> None:
+        nonlocal level
+        level = max_level([level, found])
+        kinds.append(kind)
+        categories.extend(found_in)
+
     if _CLINICAL.search(t):
         return RiskAssessment(detector="patterns")
     collapse_hint = _COLLAPSE_FILTER.may_match(t)  # one look for the whole message
@@ -560,23 +567,18 @@ def other_at_risk(text: str) -> RiskAssessment:
             if (stroke or (seizure_hint and _SEIZURE.search(sentence))) and _MEDICAL_SUBJECT.search(
                 sentence
             ):
-                level = RiskLevel.IMMINENT
-                kinds.append("stroke" if stroke else "seizure")
+                report(RiskLevel.IMMINENT, "stroke" if stroke else "seizure")
                 continue
             if threat_hint and _THREAT_REPORTED.search(sentence) and _REPORTER.search(sentence):
-                level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
-                kinds.append("threat")
-                categories.append(RiskCategory.HARM_TO_OTHERS)
+                report(RiskLevel.HIGH, "threat", RiskCategory.HARM_TO_OTHERS)
             if disclosure_hint and _CHILD_DISCLOSED.search(sentence):
-                level = max(level, RiskLevel.MODERATE, key=lambda lv: lv.rank)
-                kinds.append("child_disclosure")
-                categories += [RiskCategory.ABUSE, RiskCategory.MINOR]
+                report(
+                    RiskLevel.MODERATE, "child_disclosure", RiskCategory.ABUSE, RiskCategory.MINOR
+                )
         if not sentence or _NOT_NOW.search(sentence):
             continue
         if _ACT_UNDERWAY.search(sentence):
-            level = RiskLevel.IMMINENT
-            kinds.append("act_underway")
-            categories.append(RiskCategory.SUICIDE)
+            report(RiskLevel.IMMINENT, "act_underway", RiskCategory.SUICIDE)
             continue
         collapsed = _COLLAPSED.search(sentence) if collapse_hint else None
         if (
@@ -587,20 +589,17 @@ def other_at_risk(text: str) -> RiskAssessment:
         ):
             # not breathing, blue lips, won't wake: the emergency call and first aid first,
             # whatever was taken (the same steps as pills taken and not waking)
-            level = RiskLevel.IMMINENT
-            kinds.append("act_underway")
-            categories.append(
-                RiskCategory.OVERDOSE if _TAKEN_SOMETHING.search(t) else RiskCategory.SUICIDE
+            taken = _TAKEN_SOMETHING.search(t)
+            report(
+                RiskLevel.IMMINENT,
+                "act_underway",
+                RiskCategory.OVERDOSE if taken else RiskCategory.SUICIDE,
             )
             continue
         if _PSYCHOSIS_DANGER.search(sentence):
-            level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
-            kinds.append("psychosis_danger")
-            categories.append(RiskCategory.HARM_TO_OTHERS)
+            report(RiskLevel.HIGH, "psychosis_danger", RiskCategory.HARM_TO_OTHERS)
         if _PREPARED.search(sentence):
-            level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
-            kinds.append("preparation")
-            categories.append(RiskCategory.SUICIDE)
+            report(RiskLevel.HIGH, "preparation", RiskCategory.SUICIDE)
         soon = _SOON.search(sentence) or _THEIR_SOON.search(sentence)
         if (
             _MEANS_NAMED.search(sentence)
@@ -609,14 +608,10 @@ def other_at_risk(text: str) -> RiskAssessment:
         ):
             # means in their hands with a time or the use said: high; tonight, now: imminent
             found = RiskLevel.IMMINENT if soon else RiskLevel.HIGH
-            level = max(level, found, key=lambda lv: lv.rank)
-            kinds.append("means_and_time")
-            categories.append(RiskCategory.SUICIDE)
+            report(found, "means_and_time", RiskCategory.SUICIDE)
         if _QUOTED.search(sentence):
             found = RiskLevel.IMMINENT if _SOON.search(sentence) else RiskLevel.MODERATE
-            level = max(level, found, key=lambda lv: lv.rank)
-            kinds.append("ideation")
-            categories.append(RiskCategory.SUICIDE)
+            report(found, "ideation", RiskCategory.SUICIDE)
         for m in _REPORT.finditer(sentence):
             if _OWNER_ONLY.match(m.group(0)):
                 continue  # "my dad's rifle… and thinking about ending it": the dad owns the rifle
@@ -632,38 +627,25 @@ def other_at_risk(text: str) -> RiskAssessment:
                     # means in their hands, or a plan they said they have, anywhere in the
                     # message ("she wishes she was dead. she keeps a gun in her nightstand")
                     found = RiskLevel.HIGH
-                kinds.append("voices" if voices else "ideation")
-                categories.append(RiskCategory.SUICIDE)
+                report(found, "voices" if voices else "ideation", RiskCategory.SUICIDE)
             elif m["self_harm"]:
-                found = RiskLevel.LOW
-                kinds.append("self_harm")
-                categories.append(RiskCategory.SELF_HARM)
+                report(RiskLevel.LOW, "self_harm", RiskCategory.SELF_HARM)
             else:
                 found = RiskLevel.MODERATE if _RECENT.search(sentence) else RiskLevel.LOW
-                kinds.append("attempt")
-                categories.append(RiskCategory.SUICIDE)
-            level = max(level, found, key=lambda lv: lv.rank)
+                report(found, "attempt", RiskCategory.SUICIDE)
     gave = _THEY_GIVE_AWAY.search(t)
     farewell = _THEY_WONT_NEED.search(t)
     joking = _THEY_JOKE_OF_DYING.search(t)
     if _THEIR_FAREWELL.search(t) and _NOT_ANSWERING.search(t):
         # a farewell, then no answer: possibly an act under way
-        level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
-        kinds.append("farewell")
-        categories.append(RiskCategory.SUICIDE)
+        report(RiskLevel.HIGH, "farewell", RiskCategory.SUICIDE)
     if gave and farewell and not _BENIGN_LEAVING.search(t):
-        level = max(level, RiskLevel.HIGH, key=lambda lv: lv.rank)
-        kinds.append("preparation")
-        categories.append(RiskCategory.SUICIDE)
+        report(RiskLevel.HIGH, "preparation", RiskCategory.SUICIDE)
     elif joking and (gave or farewell or _THEY_STOPPED_EATING.search(t)):
-        level = max(level, RiskLevel.MODERATE, key=lambda lv: lv.rank)
-        kinds.append("warning_signs")
-        categories.append(RiskCategory.SUICIDE)
+        report(RiskLevel.MODERATE, "warning_signs", RiskCategory.SUICIDE)
     elif joking and _THIRD_PERSON_JOKER.search(t):
         # "my coworker jokes about killing himself every day": the helper's line (ask them)
-        level = max(level, RiskLevel.LOW, key=lambda lv: lv.rank)
-        kinds.append("ideation")
-        categories.append(RiskCategory.SUICIDE)
+        report(RiskLevel.LOW, "ideation", RiskCategory.SUICIDE)
     yes = _THEIR_YES.search(t) if "ask" in t else None
     if (
         yes
@@ -671,14 +653,12 @@ def other_at_risk(text: str) -> RiskAssessment:
         and not _LONG_AGO.search(t)
         and not _YES_BUT.match(t, yes.start())
     ):
-        level = max(level, RiskLevel.MODERATE, key=lambda lv: lv.rank)
-        kinds.append("asked_and_yes")
-        categories.append(RiskCategory.SUICIDE)
+        report(RiskLevel.MODERATE, "asked_and_yes", RiskCategory.SUICIDE)
     if level is RiskLevel.NONE:
         return RiskAssessment(detector="patterns")
     if {"self_harm", "ideation"} <= set(kinds):
         # cutting and a wish not to be alive, told together: the helper's steps, not a line
-        level = max(level, RiskLevel.MODERATE, key=lambda lv: lv.rank)
+        level = max_level([level, RiskLevel.MODERATE])
     if _SECRET.search(t):
         kinds.append("secret")
     if _FRIEND_IS_ME.search(t):
