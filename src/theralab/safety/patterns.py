@@ -3536,6 +3536,15 @@ _KEPT_FROM_PARENTS = re.compile(
 )
 
 
+# How many earlier client messages a reading across the conversation looks back over.
+_CHAT_BACK = 12
+
+
+def _earlier(context: Sequence[str]) -> list[str]:
+    """The conversation's last client messages before this one, normalised."""
+    return [normalise(c) for c in context[-_CHAT_BACK:]]
+
+
 def grooming_in_conversation(text: str, context: Sequence[str]) -> RiskAssessment | None:
     """Grooming told over several messages: an adult and the speaker's young age said earlier
     ("he's 22… i'm 13"), a sign of grooming now ("he wants to pick me up from school and said
@@ -3550,7 +3559,7 @@ def grooming_in_conversation(text: str, context: Sequence[str]) -> RiskAssessmen
     )
     if not adds:
         return None
-    told = " ".join(normalise(c) for c in context[-12:]) + " " + t
+    told = " ".join([*_earlier(context), t])
     if not (
         _GROOMING_SIGN.search(told)
         and _ADULT_CONTACT.search(told)
@@ -3589,11 +3598,12 @@ _PACT_DAY_OR_MEANS = re.compile(
 
 
 def pact_in_conversation(text: str, context: Sequence[str]) -> RiskAssessment | None:
-    """A pact whose agreement, day or means were said earlier in the chat."""
+    """A pact coming together ("I won't be alone when it happens"), its agreement and its day or
+    means said earlier in the chat or in this message."""
     t = normalise(text)
     if not context or not _PACT_NOW.search(t):
         return None
-    told = " ".join(normalise(c) for c in context[-12:]) + " " + t
+    told = " ".join([*_earlier(context), t])
     if not (_PACT_AGREED.search(told) and _PACT_DAY_OR_MEANS.search(told)):
         return None
     return RiskAssessment(
@@ -3608,7 +3618,7 @@ def sextortion_in_conversation(text: str, context: Sequence[str]) -> RiskAssessm
     t = normalise(text)
     if not context or not (_SEXTORT_THREAT.search(t) or _PAY_OR_EXPOSE.search(t)):
         return None
-    if not any(_IMAGE_WORDS.search(normalise(c)) for c in context[-12:]):
+    if not any(_IMAGE_WORDS.search(c) for c in _earlier(context)):
         return None
     return RiskAssessment(
         level=L.MODERATE, categories=[C.ABUSE], signals=["sextortion"], detector="patterns"
@@ -3855,11 +3865,17 @@ def _assess_text(text: str) -> RiskAssessment:
         level = max_level([level, L.HIGH])
         signals.append(DELUSIONAL_THREAT)
         categories.extend(c for c in (C.PSYCHOSIS, C.HARM_TO_OTHERS) if c not in categories)
-    if _STAY_AWAY.search(t) and _WHAT_IS_COMING.search(t):
-        level = max_level([level, L.HIGH])
-        signals.append(STAY_AWAY_WARNING)
-        categories.extend(c for c in (C.HARM_TO_OTHERS,) if c not in categories)
-    if _own_matches(_ARMED_NOW, t) and _ON_SOMEONE.search(t) and not _IN_GAME_OR_SPORT.search(t):
+    if (
+        (_STAY_AWAY.search(t) and _WHAT_IS_COMING.search(t))
+        or (
+            _ON_SOMEONE.search(t)
+            and _own_matches(_ARMED_NOW, t)
+            and not _IN_GAME_OR_SPORT.search(t)
+        )
+        or (_WONT_SEE.search(t) and _own_matches(_GOING_AFTER, t))
+    ):
+        # a threat in coded words: a warning to stay away with what is coming, a gun beside a
+        # target said to be done, going after a named person who "won't see next week"
         level = max_level([level, L.HIGH])
         signals.append(STAY_AWAY_WARNING)
         categories.extend(c for c in (C.HARM_TO_OTHERS,) if c not in categories)
@@ -3867,10 +3883,6 @@ def _assess_text(text: str) -> RiskAssessment:
         # a new parent who thinks the family would be better off without them: more than a
         # passing wish (perinatal suicide risk)
         level = max_level([level, L.MODERATE])
-    if _own_matches(_GOING_AFTER, t) and _WONT_SEE.search(t):
-        level = max_level([level, L.HIGH])
-        signals.append(STAY_AWAY_WARNING)
-        categories.extend(c for c in (C.HARM_TO_OTHERS,) if c not in categories)
     if (_own_matches(_HIDE_MARKS, t) and _BODY_OR_WHO_SEES.search(t)) or _own_matches(
         _HIDE_MARKS_OTHERWISE, t
     ):
