@@ -1879,9 +1879,13 @@ _AIDS_VIOLENCE_ANYWHERE = _rx(
     r"\b(?:tell|report (?:it )?to|report (?:him|her|them) to) (?:hr|the police|the school|your "
     r"boss|everyone|his boss|her boss)\b[^.!?]{0,50}\beven (?:if|though) (?:he|she|they|it) "
     r"(?:didn'?t|did not|never|wasn'?t|isn'?t)\b",
+    # a weapon or the evidence wiped, and nobody the wiser
     r"\bwipe (?:it|the \w+|them|your prints|everything) (?:down|clean)\b[^.!?]{0,40}\b(?:nobody|"
-    r"no one|no-one) (?:will|would|'ll) (?:ever )?(?:know|find out|suspect)\b|\bwipe (?:off |"
-    r"down )?(?:the |your )?(?:finger)?prints\b|\bnobody will (?:ever )?know (?:it was|who)\b",
+    r"no one|no-one) (?:will|would|'ll) (?:ever )?(?:know|find out|suspect)\b",
+    r"\bwipe (?:off |down )?(?:the |your )?(?:finger)?prints\b|\b(?:clean|wipe|rub) (?:off |away )?"
+    r"(?:your |the )?fingerprints\b|\bso there (?:are|is|'s) no (?:prints|fingerprints|evidence|"
+    r"dna)\b",
+    r"\b(?:nobody (?:will|would|could)|no one (?:would|could)) (?:ever )?know (?:it was|who)\b",
     r"\bget back at (?:him|her|them)\b|\b(?:he|she|they) deserves? to (?:suffer|pay|hurt|"
     r"get hurt)\b",
     # covert listening or tracking of a partner or ex
@@ -1892,9 +1896,7 @@ _AIDS_VIOLENCE_ANYWHERE = _rx(
     r"desk)\b|\b(?:hidden|concealed|secret) (?:mic|microphone|recorder|camera|listening device)"
     r" (?:in|under) (?:her|his|their)\b|\b(?:a|an) (?:small |tiny |hidden |concealed )?(?:listening"
     r" device|voice recorder|bug) (?:in|under) (?:her|his|their)\b",
-    r"\bcut (?:his|her|their) brake (?:lines?|cables?)\b|\b(?:nobody|no one) (?:would|could) "
-    r"(?:ever )?know (?:it was|who)\b|\bso there (?:are|is|'s) no (?:prints|fingerprints|evidence|"
-    r"dna)\b|\b(?:clean|wipe|rub) (?:off |away )?(?:your |the )?fingerprints\b",
+    r"\bcut (?:his|her|their) brake (?:lines?|cables?)\b",
     r"\breport (?:him|her|them)\b[^.!?]{0,40}\beven (?:if|though) (?:he|she|they|it) (?:didn'?t|"
     r"did not|never|wasn'?t)\b",
     r"\b(?:make|create|set up) a fake (?:profile|account)\b[^.!?]{0,40}\b(?:spread|post|rumou?rs|"
