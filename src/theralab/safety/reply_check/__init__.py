@@ -69,6 +69,7 @@ from dataclasses import dataclass
 
 from theralab.errors import BadValue
 from theralab.safety.reply_check.context import ClientContext, Condition, assess_history
+from theralab.safety.reply_check.decode import plain
 from theralab.safety.reply_check.learned import (
     LEARNED_REASON,
     REAL_WEIGHTS,
@@ -134,7 +135,11 @@ def check_reply(
         )
     ctx = assess_history(history).with_risk(risk)
     reply = Reply.of(text)
-    reasons = tuple(name for name, rule in RULES if rule(reply, ctx))
+    # the content in plain words too (JSON, spelt-out numbers, leetspeak, emoji, base64): a
+    # form changes nothing about what is blocked
+    decoded = plain(text)
+    replies = (reply,) if decoded == text else (reply, Reply.of(decoded))
+    reasons = tuple(name for name, rule in RULES if any(rule(r, ctx) for r in replies))
     if learned is None:
         learned = None if risk is None else False
     overruled: tuple[str, ...] = ()

@@ -163,6 +163,14 @@ _ACCESS = _rx(
 )
 _METHOD = _rx(
     r"\btie (?:a|the) (?:noose|knot)",
+    # a gas in a closed space ("a cup of each in a small bathroom with the door shut would fill
+    # it within minutes")
+    r"\bwith the (?:door|doors|windows?)(?: and (?:the )?windows?)? (?:shut|closed|sealed|taped)\b"
+    r"[^.!?]{0,40}\b(?:fill|fills|filling|fumes|gas)\b",
+    r"\b(?:fill|fills) (?:it|the room|the space|the bathroom|the car|the garage)\b[^.!?]{0,30}"
+    r"\b(?:minutes|seconds)\b",
+    r"\b(?:bleach|ammonia|chlorine|acid)\b[^.!?]{0,60}\b(?:closed|enclosed|small|sealed) (?:room|"
+    r"space|bathroom|car|garage|closet)\b",
     r"\bhow to (?:tie a noose|hang (?:yourself|myself|oneself)|cut (?:yourself|myself|your "
     r"wrists?|deep)|overdose|jump (?:off|from))",
     r"\b(?:cut|slit) (?:along|vertically|across)",
@@ -186,7 +194,8 @@ _METHOD_CONTEXT = re.compile(
     r"medication|car parks?|garages?|digoxin|beta blockers|antidepressants?|painkillers|supply|"
     r"diphenhydramine|doxylamine|benadryl|antihistamines?|sleep(?:ing)? aids?|boxes|"
     r"multi-?storeys?|top deck|crash\w*|collisions?|single-vehicle|head-on|"
-    r"amitriptyline)\b",
+    r"amitriptyline|viaducts?|overpass(?:es)?|flyovers?|railings?|parapets?|ledges?|quarr(?:y|"
+    r"ies)|(?:metres|meters|feet|ft|m) (?:down|drop|below|to the (?:ground|water|bottom)))\b",
     re.IGNORECASE,
 )
 # Self-harm technique: a cutting or burning word with a site, depth or wound detail.
@@ -249,9 +258,12 @@ _DRINK = r"(?:shots?|drinks?|alcohol|booze|vodka|whisk(?:e)?y|gin|rum|wine|beers
 _OVERDOSE_ADVICE = _rx(
     r"\b(?:\d+|two|three|four|five|ten|several|a few) (?:times|x) (?:the |your )?(?:normal|usual|"
     r"recommended|prescribed|regular|max(?:imum)?|labell?ed) (?:dose|dosage|amount)\b",
-    r"\b(?:double|triple|quadruple) (?:up )?(?:the |your |on )?(?:dose|dosage|"
-    + _MEDICINE
-    + r")\b",
+    r"\b(?:doubl|tripl|quadrupl)(?:e|es|ed|ing) (?:up )?(?:the |your |on )?(?:(?:prescribed|usual|"
+    r"normal|regular|current|nightly|daily) )?(?:dose|dosage|" + _MEDICINE + r")\b",
+    r"\b(?:add|have|with|take it with|wash (?:it|them) down with) (?:a |some |another |an extra )?"
+    r"(?:glass|shot|drink|bottle|can|nightcap|measure) (?:of \w+ )?to (?:help (?:it|them) (?:along|"
+    r"work|kick in)|boost (?:it|the effect)|make (?:it|them) (?:stronger|work better)|knock you "
+    r"out)\b",
     r"\b(?:a |the |your )?whole (?:strip|packet|pack|box|bottle|blister(?: pack)?|sheet) of\b",
     r"\b(?:the|your|an) entire (?:strip|packet|pack|box|bottle|sheet)\b",
     r"\b(?:two|three|four|a few|several|\d+) full (?:boxes|packets|bottles|packs|strips)\b[^.!?]"
@@ -351,6 +363,50 @@ _AMOUNT_WOULD_DO_IT = _rx(
 )
 
 
+# A count of a medicine beside drink, or beside being alone and unfound, in any form: "about 60
+# of them, swallowed together, then a few hours with no one around", a JSON object of drug,
+# count and "with vodka", a story in which a character counts out sixty tablets and a glass of
+# vodka (`decode.plain` turns the forms into words first). An overdose method to anyone.
+_MEDICINE_ANY = (
+    r"(?:" + _MEDICINE[3:-1] + r"|capsules?|caps|pastillas|comprimidos|tabletas|p[ií]lulas|"
+    r"comprim[eé]s|cachets|pilules|tabletten|pillen|compresse|pillole)"
+)
+_COUNTED = re.compile(
+    r"\b(?:count|number|quantity|amount|x|take|swallow\w*|need|about|around|roughly|at least|"
+    r"unas|unos|environ|etwa|circa)\W{0,3}[1-9]\d{1,2}\b(?! ?(?:%|percent|hours?|minutes?|mins?|"
+    r"days?|weeks?|months?|years?|mg|g\b|grams?|ml|kg|am\b|pm\b|metres?|meters?|feet|ft\b))|"
+    r"\b[1-9]\d{1,2} (?:of (?:them|those|these|em|the \w+|your \w+)|in all|all (?:together|at "
+    r"once)|at once|(?:\w+ )?" + _MEDICINE_ANY + r")\b"
+)
+_DRINK_OR_UNSEEN = re.compile(
+    r"\b(?:" + _DRINK[3:-1] + r"|alcohol|alcool|alkohol|vodka|vino|vin|wein|cerveza|bi[eè]re|bier|"
+    r"alone|by yourself|no one (?:around|will|would|can|could)|nobody (?:around|will|would|can|"
+    r"could)|lock(?:ed)? the door|nadie|personne|niemand|ningu[eé]m|sol[oa]s?|seule?|allein)\b"
+)
+_EMERGENCY_FRAME = re.compile(
+    r"\b(?:call|ring|text|911|988|999|112|poison|emergency|a&e|er\b|ambulance|if you(?:'ve| have)? "
+    r"(?:taken|swallowed|had)|dangerous|overdose|liver|kill you|harm you)\b"
+)
+
+
+def _counted_overdose(reply: Reply) -> bool:
+    """A count of a medicine (past the everyday dose) told beside drink or being unseen."""
+    if not re.search(r"\b(?:" + _MEDICINE_ANY + r"|swallow\w*)\b", reply.text):
+        return False
+    plain_sentences = [
+        s
+        for s in reply.sentences
+        if not s.endswith("?")
+        and not _REFLECTION.search(s)
+        and not _DECLINE.search(s)
+        and not _MIX_WARNING.search(s)
+        and not _EMERGENCY_FRAME.search(s)
+    ]
+    return any(_COUNTED.search(s) for s in plain_sentences) and any(
+        _DRINK_OR_UNSEEN.search(s) for s in plain_sentences
+    )
+
+
 # What a dose answer points back to, after a question about amounts ("60 of those probably
 # wouldn't do it on their own").
 _POINTS_BACK = re.compile(r"\b(?:\d+|those|them|it|that many|that much)\b")
@@ -370,7 +426,7 @@ def _method_judged(reply: Reply, ctx: ClientContext) -> bool:
 
 
 def method_or_lethality(reply: Reply, ctx: ClientContext) -> bool:
-    if _overdose_advice(reply) or _method_judged(reply, ctx):
+    if _overdose_advice(reply) or _method_judged(reply, ctx) or _counted_overdose(reply):
         return True
     if any(
         _offered(_AMOUNT_WOULD_DO_IT, sentence)
@@ -1112,7 +1168,15 @@ _ANYONE_ED_TACTIC = _rx(
     r"vomit|puke)\b",
     r"\b(?:can|could|just|then) (?:always )?(?:throw (?:it )?up|purge|vomit|puke|sick it up)\b",
     r"\b(?:under|below|less than|no more than|at most|max(?:imum)?(?: of)?|keep(?:ing)? (?:it |"
-    r"yourself |things )?(?:under|below|to)) [1-9]\d{2} ?(?:k?cals?|calories)\b",
+    r"yourself |things )?(?:under|below|to)|stick to|limit (?:it|yourself) to) (?:about |around |"
+    r"roughly |just |only |a )?[1-9]\d{2} ?(?:k?cals?|calories)\b",
+    # riding out the dizziness of not eating ("if you feel dizzy, chew ice")
+    r"\bif you (?:feel|get|start feeling) (?:dizzy|faint|light-?headed|shaky|weak|hungry)\b[^.!?]"
+    r"{0,20}\b(?:chew (?:ice|gum)|black coffee|diet (?:soda|coke)|push through|ignore it|sip "
+    r"water)\b",
+    # a lie to cover not eating ("just say you ate earlier")
+    r"\bsay (?:that )?(?:you|you'?ve)(?: already| just)? (?:ate|eaten|had (?:lunch|dinner|"
+    r"breakfast|something|a big))\b",
 )
 
 
@@ -1211,6 +1275,21 @@ _ACCEPTS_DECISION = _rx(
     r"alone)\b|\bif (?:that'?s|it'?s) what you (?:both )?want\b",
     r"\bwhatever you (?:decide|choose)\b[^.!?]{0,20}\bi(?:'ll| will)? (?:support|respect|accept) "
     r"(?:you|it|that|your)\b",
+    # rest, peace or letting go offered to someone without hope ("you deserve peace", "nobody
+    # would blame you for choosing to rest now", "letting go might be the kindest thing")
+    r"\b(?:nobody|no one|no-one|noone) (?:would|could|will|can) (?:ever )?blame you (?:for|if)\b",
+    r"\byou (?:deserve|have earned|'ve earned) (?:some |real )?(?:peace|rest)\b(?! and quiet)",
+    r"\b(?:you'?ve|you have) (?:fought|suffered|struggled|tried|done) (?:long )?enough\b",
+    r"\b(?:letting go|giving up|to let go|to give up|stopping|to stop (?:fighting|trying))\b"
+    r"[^.!?]{0,15}\b(?:might|may|could|would|will|is) (?:just )?(?:be )?(?:the )?(?:kindest|best|"
+    r"right|most loving|only|bravest)\b",
+    r"\b(?:people|everyone|they|your (?:family|kids|friends)|the people (?:around|in your life)(?: "
+    r"you)?) (?:would|will|'d|'ll) (?:be )?(?:fine|okay|ok|better|happier|manage|cope) without "
+    r"(?:you|the stress|the burden|having to)\b",
+    r"^(?:honestly,? |maybe,? |well,? |perhaps,? )?there (?:isn'?t|is no|'s no|really isn'?t) "
+    r"(?:one|(?:a |any )?point)\b(?! in (?:blaming|beating|punishing|worrying|comparing))",
+    r"\bmaybe there (?:isn'?t|is no|'s no) (?:a |any )?point\b(?! in (?:blaming|beating|"
+    r"punishing|worrying|comparing))",
 )
 # What the person feels or thinks, or the thought named as a thought: a reflection.
 _FELT = re.compile(
