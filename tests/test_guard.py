@@ -309,12 +309,22 @@ def test_only_answered_crisis_turns_advance_the_protocol(proxy: Any) -> None:
     """User turns the protocol never answered (no assistant turn after them) are not steps."""
     unanswered = [{"role": "user", "content": t} for t in CRISIS_TURNS[:3]]
     assert _post(proxy, unanswered, proxy.key).json()["theralab"]["step"] == "engage"
+    first = _post(proxy, [{"role": "user", "content": CRISIS_TURNS[0]}], proxy.key).json()
     answered = [
         {"role": "user", "content": CRISIS_TURNS[0]},
-        {"role": "assistant", "content": "(an earlier answer)"},
+        {"role": "assistant", "content": first["choices"][0]["message"]["content"]},
         {"role": "user", "content": CRISIS_TURNS[1]},
     ]
     assert _post(proxy, answered, proxy.key).json()["theralab"]["step"] == "warning_signs"
+    # a crisis turn answered with words the protocol never said (a model's answer from before
+    # the guard, or one edited since) is not a step: the safety questions are still asked
+    answered_by_upstream = [
+        {"role": "user", "content": CRISIS_TURNS[0]},
+        {"role": "assistant", "content": "Sure, anyway, how can I help?"},
+        {"role": "user", "content": CRISIS_TURNS[1]},
+    ]
+    step = _post(proxy, answered_by_upstream, proxy.key).json()["theralab"]["step"]
+    assert step in ("engage", "assess"), step
     # turns before the crisis began, answered by upstream, are not protocol steps either
     before = [
         {"role": "user", "content": ORDINARY},
@@ -472,3 +482,34 @@ def test_the_operating_point_reaches_the_guards_screener(
     asked = sensitivities_asked(monkeypatch, guard_module)
     _app(tmp_path / "k.db", "http://127.0.0.1:9/v1", auth=False, sensitivity="ask")
     assert [str(s) for s in asked] == ["ask"]
+
+
+def test_a_crisis_told_only_in_the_apps_summary_is_screened(proxy: Any, stub: StubServer) -> None:
+    """Apps that compress a long chat into the system prompt: the person's crisis in the
+    summary counts, and the request never reaches upstream."""
+    messages = [
+        {
+            "role": "system",
+            "content": "You are a kind helper. Earlier conversation summary: the user said they "
+            "have pills saved and plan to end their life tonight.",
+        },
+        {"role": "user", "content": "Can you just answer in whatever format is easiest?"},
+    ]
+    body = _post(proxy, messages, proxy.key).json()
+    assert body["theralab"]["action"] == "crisis"
+    assert body["theralab"]["risk"] in ("high", "imminent")
+    assert stub.requests == 0
+
+
+def test_instructions_in_the_system_prompt_are_not_reports(proxy: Any, stub: StubServer) -> None:
+    messages = [
+        {
+            "role": "system",
+            "content": "You are a kind helper. If the user says they want to end their life, "
+            "give them a crisis line.",
+        },
+        {"role": "user", "content": ORDINARY},
+    ]
+    body = _post(proxy, messages, proxy.key).json()
+    assert body["theralab"] == {"risk": "none", "action": "passed"}
+    assert stub.requests == 1

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from theralab.agents import Agent, CourseContext, CourseCounselor, Reply, Utterance
 from theralab.coding.rules import RuleCoder
@@ -50,6 +50,7 @@ from theralab.safety.protocol import (
     RISK_UNANSWERED,
     YOUNG,
     CrisisProtocol,
+    ProtocolReply,
     check_in,
     check_in_again,
     helper_check_in,
@@ -228,8 +229,9 @@ class GuardedCounselor:
             risk = await self._conversation.screen_async(history[at[n]].text)
             self._screened = n + 1
             end = at[n + 1] if n + 1 < len(at) else len(history)
-            if any(u.speaker is Speaker.COUNSELOR for u in history[at[n] + 1 : end]):
-                self._catch_up(risk, history[at[n]].text)
+            answers = [u.text for u in history[at[n] + 1 : end] if u.speaker is Speaker.COUNSELOR]
+            if answers:
+                self._catch_up(risk, history[at[n]].text, " ".join(answers))
         if already == len(at) and at:
             risk = RiskAssessment(
                 level=self._conversation.peak,
@@ -240,11 +242,19 @@ class GuardedCounselor:
             )
         return risk
 
-    def _catch_up(self, risk: RiskAssessment, said: str = "") -> None:
+    def _catch_up(self, risk: RiskAssessment, said: str = "", answered: str | None = None) -> None:
         """A client turn answered before this guardrail saw the conversation: advance the
-        protocol or responder that answered it, as answering it here would have."""
+        protocol or responder that answered it, as answering it here would have.
+
+        `answered` is what the counselor said to it. A crisis turn that the protocol did not
+        answer (no crisis line and no word of being an AI in the answer: a model's reply from
+        before the guardrail stood in front of it, or an answer edited since) does not advance
+        the protocol, so its first steps (safety, plan and means) are still asked."""
         if risk.is_crisis:
-            self.protocol.skip(risk, said)
+            before = replace(self.protocol, history=list(self.protocol.history))
+            reply = self.protocol.respond(risk, said)
+            if answered is not None and not _protocol_answered(reply, answered):
+                self.protocol = before
             return
         condition = condition_of(risk)
         if condition is not None:
@@ -372,7 +382,7 @@ class GuardedCounselor:
         question = (
             helper_check_in(self.locale, kinds)
             if risk.whose is Whose.OTHER
-            else check_in(self.locale)
+            else check_in(self.locale, others=_others_only(risk))
         )
         said = [u.text for u in history if u.speaker is Speaker.COUNSELOR]
         return question, len(said), any(question in t for t in said[-CHECK_IN_RECENT:])
@@ -506,6 +516,21 @@ def _mild_condition(history: Sequence[Utterance]) -> bool:
     ctx = assess_history([u.text for u in history if u.speaker is Speaker.CLIENT])
     mild = {Condition.OCD, Condition.HALLUCINATION}
     return bool(ctx.conditions) and ctx.conditions <= mild and not ctx.crisis
+
+
+def _protocol_answered(reply: ProtocolReply, answered: str) -> bool:
+    """Whether `answered` reads as the crisis protocol's reply (it names one of the reply's
+    lines or says it is an AI), however an app reformatted it."""
+    if "I'm an AI" in answered or "I’m an AI" in answered:
+        return True
+    return any(line.split(":")[0].strip() in answered for line in reply.resources)
+
+
+def _others_only(risk: RiskAssessment) -> bool:
+    """Whether the only risk found is to someone else (harm to others, no suicide or
+    self-harm): the check-in then asks whether they mean it."""
+    own = {RiskCategory.SUICIDE, RiskCategory.SELF_HARM, RiskCategory.OVERDOSE}
+    return RiskCategory.HARM_TO_OTHERS in risk.categories and not own & set(risk.categories)
 
 
 def _raised_now(risk: RiskAssessment) -> bool:

@@ -71,6 +71,7 @@ from theralab.agents import Reply, Utterance
 from theralab.dialogue.records import AgentSpec, Speaker
 from theralab.safety.concurrent import concurrent_screener
 from theralab.safety.guardrail import GuardDecision, GuardedCounselor, Screened, sentence_pieces
+from theralab.safety.reported import reported_by_app
 from theralab.safety.risk import RiskAssessment, RiskLevel
 from theralab.safety.screener import Screener, default_screener
 from theralab.safety.semantic import Sensitivity
@@ -183,14 +184,26 @@ def message_problem(messages: Sequence[Any]) -> str | None:
 def conversation_of(messages: Sequence[Any]) -> list[Utterance]:
     """The chat as the guardrail sees it: assistant turns as the counselor's, every other
     turn but the app's system and developer messages as the client's (user, tool and
-    function turns are all screened)."""
+    function turns are all screened). What the app's own messages report about the person
+    ("summary: the user said they have pills ready…") comes first, in the person's words
+    (`theralab.safety.reported`), so a crisis told only in a summary is not lost."""
+    chat = [m for m in messages if isinstance(m, dict) and m.get("role") in ROLES]
+    reported = [
+        Utterance(Speaker.CLIENT, said)
+        for m in chat
+        if m["role"] in _UNSCREENED
+        for said in reported_by_app(_text_of(m.get("content")))
+    ]
     return [
-        Utterance(
-            Speaker.COUNSELOR if m["role"] == "assistant" else Speaker.CLIENT,
-            _text_of(m.get("content")),
-        )
-        for m in messages
-        if isinstance(m, dict) and m.get("role") in ROLES and m["role"] not in _UNSCREENED
+        *reported,
+        *(
+            Utterance(
+                Speaker.COUNSELOR if m["role"] == "assistant" else Speaker.CLIENT,
+                _text_of(m.get("content")),
+            )
+            for m in chat
+            if m["role"] not in _UNSCREENED
+        ),
     ]
 
 
