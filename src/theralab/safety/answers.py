@@ -24,7 +24,8 @@ import re
 
 from theralab.safety.risk import RiskCategory
 
-# The signal a yes leaves on the assessment (`AFFIRMED:suicide` or `AFFIRMED:self_harm`).
+# The signal a yes leaves on the assessment (`AFFIRMED:suicide`, `AFFIRMED:self_harm` or
+# `AFFIRMED:harm_to_others`).
 AFFIRMED = "affirmed_safety_question"
 
 _QUESTION = re.compile(r"[^.!?]*\?")
@@ -39,6 +40,14 @@ _SUICIDE_Q = re.compile(
 _SELF_HARM_Q = re.compile(
     r"\b(?:hurt(?:ing)?|harm(?:ed|ing)?|cut(?:ting)?|burn(?:ed|ing|t)?|injur(?:ed|ing|e)) "
     r"yourself\b|\bself[- ]?harm\w*"
+)
+# Whether a threat is meant ("do you mean you might really hurt someone?", "are you having
+# thoughts of hurting him?"): a yes is harm to others.
+_OTHERS_Q = re.compile(
+    r"\b(?:really|actually|seriously) (?:hurt|harm|kill|attack) (?:someone|somebody|anyone|him|"
+    r"her|them)\b|\b(?:thoughts?|thinking|urges?) (?:of|about|to) (?:hurting|harming|killing|"
+    r"attacking|hurt|harm|kill|attack) (?:someone|somebody|anyone|him|her|them|others|other "
+    r"people)\b"
 )
 _SAFE_Q = re.compile(r"\b(?:are you|do you feel|you feel|feeling|keep yourself|stay) safe\b")
 
@@ -78,7 +87,7 @@ _CONFUSED = re.compile(r"\b(?:why|what do you mean|wdym|what are you talking abo
 
 def safety_question(counselor_text: str) -> RiskCategory | None:
     """What a counselor turn asked about: suicidal thoughts (`SUICIDE`), self-harm
-    (`SELF_HARM`), or nothing a yes would answer (None)."""
+    (`SELF_HARM`), hurting someone (`HARM_TO_OTHERS`), or nothing a yes would answer (None)."""
     questions = [q.lower() for q in _QUESTION.findall(counselor_text)]
     for q in questions:
         if _SAFE_Q.search(q):
@@ -87,6 +96,8 @@ def safety_question(counselor_text: str) -> RiskCategory | None:
         return RiskCategory.SUICIDE
     if any(_SELF_HARM_Q.search(q) for q in questions):
         return RiskCategory.SELF_HARM
+    if any(_OTHERS_Q.search(q) for q in questions):
+        return RiskCategory.HARM_TO_OTHERS
     return None
 
 

@@ -35,6 +35,7 @@ from theralab.safety.patterns import (
     LEAVING_ABUSER,
     LOST_TOLERANCE,
     PILL_WORDS,
+    POSTPARTUM_PSYCHOSIS,
     SEXUAL_VIOLENCE,
     STAY_AWAY_WARNING,
     STOPPED_TREATMENT,
@@ -126,7 +127,16 @@ _HARM_OTHERS_SIGNALS = frozenset(
     c.name
     for c in CUES
     if RiskCategory.HARM_TO_OTHERS in c.categories and c.name not in _COMMAND_SIGNALS
-) | {WEAPON_AND_WAITING, FAMILY_TOO, DELUSIONAL_THREAT, COMMAND_ABOUT_BABY, STAY_AWAY_WARNING}
+) | {
+    WEAPON_AND_WAITING,
+    FAMILY_TOO,
+    DELUSIONAL_THREAT,
+    COMMAND_ABOUT_BABY,
+    STAY_AWAY_WARNING,
+    POSTPARTUM_PSYCHOSIS,
+}
+# A baby in danger from a parent's psychosis: another adult with the baby now.
+_BABY_IN_DANGER = frozenset({COMMAND_ABOUT_BABY, POSTPARTUM_PSYCHOSIS})
 _OTHERS_STEPS = frozenset({"harm_to_others", "harm_to_others_next"})
 _ABUSE_SIGNALS = frozenset(
     {
@@ -591,6 +601,34 @@ _WORSE = re.compile(
 _ACT_SIGNALS = frozenset({"act_underway", "supply_taken", "overdose_with_symptoms", "overdose"})
 
 
+_ED_NUMBERS = re.compile(
+    r"\b(?:calorie|calories|kcal|cals|bmi|macros?|kg|kilos?|lbs?|pounds|stone|weight|omad|"
+    r"fast(?:ing)?|"
+    r"meal plan|diet|lose|drop)\b"
+)
+_MANIA_PICK = re.compile(
+    r"\b(?:invest\w*|buy|bought|btc|eth|bitcoin|crypto\w*|stocks?|shares|casino|bet|odds|"
+    r"flights?|loan|put it all|all in)\b"
+)
+_ED_REFUSAL = (
+    "I won't give calorie, weight or diet numbers, because they can pull you further into this."
+)
+_MANIA_REFUSAL = (
+    "I won't help with places, purchases or investments while you're this short of sleep."
+)
+
+
+def _condition_refusal(risk: RiskAssessment, text: str) -> str | None:
+    """What the protocol says no to in this message, when the crisis is about an eating disorder
+    (the numbers) or mania (the purchase or the bet)."""
+    cats = set(risk.categories)
+    if RiskCategory.EATING_DISORDER in cats and _ED_NUMBERS.search(text):
+        return _ED_REFUSAL
+    if RiskCategory.MANIA in cats and _MANIA_PICK.search(text):
+        return _MANIA_REFUSAL
+    return None
+
+
 def _after_first_sentence(text: str, addition: str) -> str:
     """`addition` put after the first sentence of `text` (at its end if it has one sentence)."""
     first, _, rest = text.partition(". ")
@@ -731,6 +769,17 @@ _BABY = re.compile(
     r"for (?:hours|\w+ hours)|won'?t stop (?:crying|screaming))\b"
 )
 # Told what to do to the baby (postpartum psychosis): another adult with the baby now.
+# A mood stabiliser or antipsychotic stopped ("stopped taking lithium, feel amazing").
+_STOPPED_MOOD_MEDS = re.compile(
+    r"\b(?:stopped|quit|came off|ditched|stop|quitting|stopping)\b[^.!?]{0,20}\b(?:lithium|"
+    r"lamotrigine|lamictal|depakote|valproate|seroquel|quetiapine|olanzapine|abilify|aripiprazole|"
+    r"risperidone|mood stabili[sz]ers?|antipsychotics?|meds|medication)\b"
+)
+_STOPPED_MOOD_MEDICINE = (
+    "Feeling this good after stopping a medicine like that can itself be a sign of a high coming "
+    "on, and stopping suddenly can bring on a relapse: please tell your prescriber before you "
+    "decide."
+)
 _BABY_WITH_ADULT = (
     "If you're with the baby now, please put them down safely in the cot and ask another adult "
     "to be with the baby straight away, while you get help."
@@ -861,6 +910,11 @@ class CrisisProtocol:
         reply = self._respond(risk, said)
         if reply.step not in HELPER_STEPS:
             reply = self._answer_questions(reply, said, risk)
+            refusal = _condition_refusal(risk, normalise(said)) if said else None
+            if refusal and refusal not in reply.text:
+                # a later turn of a crisis that began with an eating disorder or mania asks
+                # for the numbers or the pick again: said no to, before the next step
+                reply = replace(reply, text=_after_first_sentence(reply.text, refusal))
         if (
             _BLEEDING_NOW.search(said)
             and _FIRST_AID not in self.history
@@ -1076,7 +1130,7 @@ class CrisisProtocol:
                     "If you've taken something, don't wait to see how you feel: emergency help "
                     "works best early."
                 )
-            if others and COMMAND_ABOUT_BABY in risk.signals:
+            if others and _BABY_IN_DANGER & set(risk.signals):
                 parts.append(_BABY_WITH_ADULT)
             elif others and _BABY.search(text):
                 parts.append(_BABY_LINE)
@@ -1213,6 +1267,24 @@ class CrisisProtocol:
                 human,
             ]
             return self._reply(parts, "harm_to_others_next", lines)
+        if concern == "harm_to_others" and POSTPARTUM_PSYCHOSIS in risk.signals:
+            # a belief about the baby after a birth: an illness to name without confirming the
+            # belief, urgent care today, and another adult with the baby
+            parts = [
+                "Thank you for telling me. Feeling this way about your baby after a birth, "
+                "especially with so little sleep, can be a sign of postpartum psychosis: an "
+                "illness that can come on after having a baby, and that gets better with urgent "
+                "care.",
+                f"Please call {emergency} or go to the emergency department today, or ask someone "
+                "to take you.",
+                _BABY_WITH_ADULT,
+                "Is someone with you right now? And are you safe yourself: are you having any "
+                "thoughts of hurting yourself or the baby?",
+                resource_sentence,
+                AI_LINE,
+                human,
+            ]
+            return self._reply(parts, "harm_to_others", lines)
         if concern == "harm_to_others":
             urgent = risk.level.at_least(RiskLevel.HIGH)
             parts = [
@@ -1309,6 +1381,7 @@ class CrisisProtocol:
                 "I won't help with places, purchases or investments while you're this short of "
                 "sleep. Could you put the plan on hold and talk with your doctor or prescriber "
                 "first, today if you can?",
+                *([_STOPPED_MOOD_MEDICINE] if _STOPPED_MOOD_MEDS.search(text) else []),
                 *(
                     [
                         "If the plan could hurt you, like heights, driving or going into water, "
@@ -1344,10 +1417,17 @@ class CrisisProtocol:
             parts = [
                 "Thank you for telling me; it sounds like food and your body are causing you a "
                 "lot of pain right now.",
-                "I won't give calorie, weight or diet numbers, because they can pull you further "
-                "into this. Restricting or purging can strain your heart and body even when you "
-                "feel okay, so please see a doctor soon. How long has eating been this hard for "
-                "you?",
+                _ED_REFUSAL + " Restricting or purging can strain your heart and body even when "
+                "you feel okay, so please see a doctor soon. How long has eating been this hard "
+                "for you?",
+                *(
+                    [
+                        "Could you tell a parent, a school nurse or counsellor, or another adult "
+                        "you trust about this, today if you can?"
+                    ]
+                    if RiskCategory.MINOR in risk.categories
+                    else []
+                ),
                 safety_q,
                 "If you feel faint, have chest pain or your heart is racing, please get medical "
                 f"help now ({emergency}).",
@@ -1704,6 +1784,21 @@ class CrisisProtocol:
                 f"A crisis line is there for you too: {resources}.",
                 "I'm an AI, so I can't call for them: please call now, and come back to me if "
                 "you want to talk it through afterwards.",
+            ]
+            return self._reply(parts, "helper", lines)
+        if "helper" not in steps and f"{OTHER_AT_RISK}mania" in risk.signals:
+            # someone else's mania: their prescriber today, no arguing, money kept safe
+            parts = [
+                "Thank you for reaching out for them. Nights without sleep together with "
+                "stopping medication, big spending or plans that suddenly feel certain can be "
+                "signs of a manic episode, and that needs medical help soon.",
+                "Please contact their prescriber or doctor today, or a mental-health crisis "
+                f"team; if they seem in danger, or you don't feel safe, call {emergency}.",
+                "Try not to argue about the plans: short, calm talk works better. If you can, "
+                "keep cards and money safe for now.",
+                "Are they safe right now, and are you?",
+                f"You can also reach {resources} for advice on how to help them.",
+                AI_LINE,
             ]
             return self._reply(parts, "helper", lines)
         if "helper" not in steps:
@@ -2142,9 +2237,17 @@ class CrisisProtocol:
         return ProtocolReply(text=text, step=step, resources=lines, closes=closes)
 
 
-def check_in(locale: str | None) -> str:
-    """Added to a counselor's reply at `low` risk: a gentle, direct question and a resource."""
+def check_in(locale: str | None, others: bool = False) -> str:
+    """Added to a counselor's reply at `low` risk: a gentle, direct question and a resource.
+    `others`: the risk found is only to someone else (a threat said of a petty provocation),
+    so the question is whether they mean it, not about ending their own life."""
     crisis = resources_for(locale).crisis_line()
+    if others:
+        return (
+            "I want to check in about something you said, because it matters: do you mean you "
+            "might really hurt someone? If anger ever feels close to turning into harm, you can "
+            f"reach {crisis.name} ({crisis.contact}) at any time to talk it through."
+        )
     return (
         "I want to check in about something you said, because it matters: are you having "
         "any thoughts of ending your life? If you ever are, you can reach "
