@@ -383,7 +383,8 @@ _MANIC = (
     r"five|ten|a few|several) (?:companies|businesses|projects|bands|books)|theory of everything|"
     r"my destiny|can'?t stop talking|million miles an hour|(?:so much|endless|boundless|"
     r"insane) energy|best i'?ve ever felt|feel(?:ing)? (?:amazing|incredible|electric|on fire|"
-    r"so alive|this alive|alive)|never felt (?:better|sharper|so alive|more alive|so awake)|"
+    r"so alive|this alive|alive)|never felt (?:better|sharper|so alive|more alive|so awake|this "
+    r"(?:alive|awake|good|amazing))|"
     r"buzzing|biggest \w+ (?:on earth|in the world|ever)|(?:on|at) top of the "
     r"world|nothing can (?:go wrong|stop me)|overflowing with)"
 )
@@ -398,7 +399,8 @@ _RISKY_ACT = (
     r"(?:crane|tower|bridge|building|roof)|\d+ ?mph|(?:invest|put|sink|bet|gamble|stake)"
     r"(?:ing|ed)? (?:all |everything|every penny|(?:\d+|\w+) (?:grand|thousand|k\b))|(?:my |our "
     r"|the )?(?:whole|entire) (?:pension|savings|inheritance|salary|house deposit|student loan)|"
-    r"crypto\w*|bitcoin|meme ?coins?|day trading|on (?:finance|credit)|driv(?:e|ing) "
+    r"crypto\w*|bitcoin|meme ?coins?|day trading|on (?:finance|credit)|(?:going|go|went|gone) all "
+    r"in\b|put (?:it )?all on|driv(?:e|ing) "
     r"(?:\w+ ){0,3}(?:across|all night|through the night|no stops|non-?stop)|(?:take|took|"
     r"taking) out (?:a )?loans?|"
     r"(?:sports car|supercar|new car|boat|house|franchise) (?:to|i should|i'?ll) buy|"
@@ -548,7 +550,9 @@ CUES: tuple[Cue, ...] = (
         r"being here)(?! (?:with|about)\b)|what (?:is|'s) the use (?:of|in) (?:living|life|"
         r"being alive|going on)|no use (?:of|in) (?:living|being alive|going on)|what use is "
         r"(?:my )?(?:life|living)|what'?s the point (?:of|in) "
-        r"(?:living|life|being alive|going on|anything anymore)|tired of (?:living|being alive|"
+        r"(?:living|life|being alive|going on|anything anymore)|what'?s (?:even )?the point(?: of "
+        r"(?:trying|anything|it all|any of it|doing anything|even trying|getting up))?,? (?:any "
+        r"?more|anymore)\b|(?:tired|sick) of (?:living|being alive|"
         r"existing|life)|life (?:isn't|is not|isnt) worth (?:living|it)|don'?t want to "
         r"(?:exist|be alive|live|wake up|be here)(?: anymore| any more)?|can'?t (?:go on|"
         r"keep going|do this) (?:anymore|any more)|can'?t (?:live|keep living|go on) like this|don"
@@ -612,10 +616,17 @@ CUES: tuple[Cue, ...] = (
         "join_the_dead",
         r"\b(?:ready to|want to|going to|wish i could|can'?t wait to|time (?:for me )?to) (?:go "
         r"(?:and )?)?(?:join|be with) (?:her|him|them|my (?:late )?(?:wife|husband|partner|son|"
-        r"daughter|mum|mom|dad|mother|father|brother|sister|baby|boy|girl))(?: again)?\b(?=[^.!?]*"
-        r"[.!?]?[^.!?]*\b(?:passed|died|dead|death|gone|lost|funeral|grave|heaven|late|since))|"
-        r"\b(?:passed|died|funeral|lost (?:her|him|my \w+))\b[^.!?]*[.!?]\s*[^.!?]*\b(?:ready to|"
-        r"want to|going to) (?:go (?:and )?)?(?:join|be with) (?:her|him|them)\b",
+        r"daughter|mum|mom|dad|mother|father|brother|sister|baby|boy|girl))(?: again)?\b"
+        r"(?! (?:at|for|during|through|after) the (?:funeral|service|wake|memorial|burial|"
+        r"cremation))(?=[^.!?]*[.!?]?[^.!?]*\b(?:passed|died|dead|death|gone|lost|funeral|grave|"
+        r"heaven|late|since))|"
+        # the death said first, in the sentence before or the same one ("my dad died by suicide
+        # and i want to join him"); not the living around them ("…be with her family")
+        r"\b(?:passed|died|funeral|lost (?:her|him|my \w+)|suicide|euthanasia|assisted dying)\b"
+        r"[^.!?]*(?:[.!?]\s*[^.!?]*)?\b(?:ready to|want to|going to|wish i could) (?:go (?:and )?)?"
+        r"(?:join|be with) (?:her|him|them)\b(?! (?:family|kids|children|side|mum|mom|dad|husband|"
+        r"wife|friends|parents|sister|brother|sisters|brothers|dog|cat|more|now|today|tonight|this "
+        r"weekend|at the|for the|during the|through the|while)\b)",
         L.MODERATE,
         C.SUICIDE,
     ),
@@ -931,7 +942,8 @@ CUES: tuple[Cue, ...] = (
         r"neighbou?r)|someone|somebody|people|everyone)|(?:picture|picturing|imagin(?:e|ing)|"
         r"fantasi[sz]\w*|flash(?:es)? of|thoughts? of|urges? to|visions? of)(?: about)? "
         r"(?:\w+ ){0,2}(?:hitting|hurting|shoving|pushing|stabbing|shaking|strangling|killing|"
-        r"smashing|wrecking|punching|beating|drowning|suffocating|choking|dropping|throwing) "
+        r"smashing|wrecking|punching|beating|drowning|suffocating|smothering|choking|dropping|"
+        r"throwing) "
         r"(?!myself|yourself)"
         r"(?:him|her|them|my|a|the|someone|people|\w+)|(?:scared|afraid|frightened|terrified) of "
         r"what i (?:might|could|would|will|'ll|'d) do to (?:him|her|them|the baby|my \w+)|"
@@ -1248,7 +1260,16 @@ CUES: tuple[Cue, ...] = (
         r"messages? (?:for me )?(?:in|from|through) (?:the )?(?:tv|radio|numbers|plates|songs|"
         r"ads)|read(?:ing)? my (?:mind|thoughts)|(?:controlling|inserting|stealing) my "
         r"thoughts|(?:isn'?t|aren'?t|not) (?:really )?my (?:real )?(?:family|parents|"
-        r"mum|mom|dad|husband|wife)|(?:(?:my|our) (?:[\w']+ ){0,2}(?:was|were|has been|have been|"
+        r"mum|mom|dad|husband|wife)|"
+        # a baby believed not to be theirs, swapped or a replacement (postpartum psychosis)
+        r"(?:the|my|our) (?:new ?born|baby|son|daughter|little one)(?: \w+)? (?:is|was|has been|"
+        r"got) (?:a |an )?(?:replacement|impostor|imposter|changeling|fake|robot|clone|swapped|"
+        r"switched)\b|(?:they|someone|somebody|the (?:nurses|hospital|midwives|doctors)) "
+        r"(?:swapped|switched|replaced) (?:her|him|my baby|the baby|our baby|my (?:son|"
+        r"daughter))\b(?! (?:nappy|diaper|bottle|formula|cot|crib|clothes|onesie|sheets?|"
+        r"blanket|side|over|round|around|to|into|onto|for|with|out|off|back|between|from)\b)|"
+        r"watching (?:us|me) through (?:her|his|the baby'?s|"
+        r"my baby'?s) eyes|(?:(?:my|our) (?:[\w']+ ){0,2}(?:was|were|has been|have been|"
         r"is|are|got) )?(?:replaced by (?:an? )?(?:impostor|imposter|double|clone|copy|robot)|"
         r"swapped (?:for|with) (?:an? )?(?:impostor|imposter|double|clone|copy))|"
         r"(?:cameras?|bugs?|microphones?|"
@@ -1281,7 +1302,9 @@ CUES: tuple[Cue, ...] = (
         r"(?:standing|in the corner))"
         # "that other voice is louder": the inner critic, not a voice heard
         r"|(?<!that )(?<!this )(?<!other )(?<!inner )(?<!little )(?<!small )(?<!nagging )"
-        r"(?<!critical )(?:the )?voices? (?![^.]{0,25}(?:i'?m|i am) (?:not good enough|useless|"
+        # the eating disorder's "voice", as recovery talk names it ("ed voice is so loud today")
+        r"(?<!critical )(?<!\bed )(?<!ana )(?<!mia )(?<!disorder )(?<!anorexia )(?<!bulimia )"
+        r"(?<!disordered )(?:the )?voices? (?![^.]{0,25}(?:i'?m|i am) (?:not good enough|useless|"
         r"worthless|stupid|a failure|fat|ugly|lazy|a disappointment)\b)(?:tell|told|telling|"
         r"say|says|said|keep|are|is|in my head))",
         L.MODERATE,
@@ -1354,8 +1377,11 @@ CUES: tuple[Cue, ...] = (
         "mania_risk",
         rf"\b(?:{_SLEEPLESS}(?=.*\b{_MANIC})|{_SLEEPLESS}(?=.*\b{_RISKY_ACT})|{_MANIC}"
         rf"(?=.*\b{_SLEEPLESS})|{_RISKY_ACT}(?=.*\b{_SLEEPLESS})|{_GRANDIOSE}(?=.*\b{_RISKY_ACT})|"
-        rf"{_RISKY_ACT}(?=.*\b{_GRANDIOSE})|stopped (?:taking )?my (?:meds|medication|lithium)"
-        r"[^.]{0,40}(?:unstoppable|amazing|alive|best|energy))",
+        rf"{_RISKY_ACT}(?=.*\b{_GRANDIOSE})|(?:stopped|quit|came off|ditched) (?:taking )?(?:my |"
+        r"the )?(?:meds|medication|lithium|lamotrigine|lamictal|depakote|valproate|seroquel|"
+        r"quetiapine|olanzapine|abilify|aripiprazole|risperidone|mood stabili[sz]ers?|"
+        r"antipsychotics?)[^.]{0,40}(?:unstoppable|amazing|alive|best|energy|great|fantastic|"
+        r"incredible|better than ever|(?:don'?t|dont|do not) need (?:it|them|meds)))",
         L.MODERATE,
         C.MANIA,
         negatable=False,
@@ -1390,11 +1416,13 @@ CUES: tuple[Cue, ...] = (
         r"on|(?:i'?m |i am |been |got )?down to|restrict(?:ing|ed)? (?:myself )?to|cut (?:down )?"
         r"to|getting by on|surviving on) (?:(?:only|just|about|around|under|maybe|roughly|"
         r"barely) )*\d{1,3} (?:calories|kcal|"
-        r"cals)\b|(?:a few|"
+        r"cals)\b|(?:eat|eating|ate|having|living on) (?:like |about |around |maybe |only |just |"
+        r"barely )*[1-9]\d{2} (?:a day|per day|daily|each day)\b|(?:a few|"
         r"a couple of|two|three|four|five|six|seven|eight|\d) hundred calories|(?:under|less than|"
         r"below) (?:\d{3}|a thousand) (?:calories|kcal|cals)|"
         r"(?:skip|skipping|skipped) (?:every|all|most) meals?|binge(?:d|ing)? and purg|"
-        r"pro[- ]?ana|pro[- ]?mia|thinspo|(?:too|so) fat to eat|don'?t deserve (?:to eat|food)|"
+        r"pro[- ]?ana|pro[- ]?mia|thinspo|(?:too|so) fat to eat|don'?t deserve (?:to eat|food|"
+        r"breakfast|lunch|dinner|(?:a |my )?meals?|to have (?:breakfast|lunch|dinner))|"
         r"(?:chew and spit|body check)|(?:only )?let myself eat|don'?t (?:let myself )?eat "
         r"(?:anything )?until|skip (?:the )?whole day|(?:binge[ds]?\b|binging)(?![^.!?]{0,25}\b(?:"
         r"episodes?|series|seasons?|shows?|podcasts?|netflix|watch\w*|box ?sets?)\b)|cancel "
@@ -1406,9 +1434,36 @@ CUES: tuple[Cue, ...] = (
         r"cracker|yoghurt|yogurt|snack|piece of fruit)|"
         r"(?:\w+)-day (?:water )?fast|hid(?:e|ing)? (?:that )?i(?:'m| am)? (?:not|barely) eat"
         r"(?:ing)?|bmi (?:is |of )?(?:1[0-7]|under 1[78])\b|(?:feel|felt|look) (?:way )?"
-        r"too (?:big|fat) to eat|cutting back (?:more and more|on food))",
+        r"too (?:big|fat) to eat|cutting back (?:more and more|on food)|"
+        # not eating to feel in control ("i stopped eating lunch so i can feel in control of
+        # something")
+        r"(?:stopped|stop|quit|skip(?:ping)?|not) eating (?:lunch|breakfast|dinner|meals|at "
+        r"school|at work)\b[^.!?]{0,30}\b(?:(?:feel|be|stay|keep) (?:in )?control|control "
+        r"(?:something|one thing)|punish (?:myself|me))|"
+        # the pro-ana community's words: a coach or buddy to enforce not eating, "meanspo",
+        # purging called "mia", a BMI asked as a threshold to stay under
+        r"ana (?:coach(?:es)?|buddy|buddies|tips|rules)|(?:meanspo|bonespo|sweetspo)|"
+        r"(?:do|did|doing|does|started|start) ['\"‘’]?mia\b|\b(?:mia|m[!1]a)\b['\"’]? (?:tips|"
+        r"easier|after every)|m[!1]a\b|p[*#]?rg(?:e|ed|es|ing)\b|b[*#]?ng(?:ed|"
+        r"ing)\b[^.!?]{0,30}\bp[*#]?u?rg|(?:dulcolax|senokot|senna|"
+        r"bisacodyl|ex-?lax)\b[^.!?]{0,60}\b(?:after (?:i |eating|meals?|every|anything)|a "
+        r"(?:night|"
+        r"day)|every (?:night|day)|too many))",
         L.MODERATE,
         C.EATING_DISORDER,
+    ),
+    # A BMI asked as the threshold for admission ("whats the lowest bmi u can be before they
+    # hospitalise you", "what bmi do you have to be to get into inpatient"): an eating disorder's
+    # question whoever "you" is.
+    _cue(
+        "ed_threshold_question",
+        r"\b(?:lowest (?:bmi|weight) (?:you|u|i|one|someone|a person) (?:can|could) (?:be|get|go)|"
+        r"bmi (?:do|would|does) (?:you|u|i|one) (?:have|need) to (?:be|get)|bmi (?:before|until) "
+        r"(?:they|you|u) (?:hospitali[sz]e|admit|section)|(?:what|which) bmi (?:to|gets you|for) "
+        r"(?:get )?(?:into |admitted|inpatient|hospital))",
+        L.MODERATE,
+        C.EATING_DISORDER,
+        personal=False,
     ),
     # OCD: compulsions, rituals and reassurance seeking are `low`.
     _cue(
@@ -1440,7 +1495,18 @@ CUES: tuple[Cue, ...] = (
         r"sure|certain) (?:that )?i (?:hit|ran over|knocked (?:over|down)|ran into) (?:someone|"
         r"somebody|a (?:person|pedestrian|child|cyclist))|need to (?:know|be) (?:for )?(?:sure|"
         r"certain|100%) (?:that )?(?:i|it|they) (?:won'?t|didn'?t|haven'?t|will not|am not|"
-        r"isn'?t|is)|need to hear it (?:one more time|again))",
+        r"isn'?t|is)|need to hear it (?:one more time|again)|"
+        # reassurance asked for outright ("just confirm it's definitely locked", "can u just tell
+        # me the oven is off, i already checked 10 times", "pls just say im fine")
+        r"(?:(?<!\bi )just|pls|please|can (?:you|u)|could (?:you|u)) (?:just )?(?:confirm|tell me|"
+        r"say|promise)\b[^.!?]{0,40}\b(?:locked|(?:is|was|it'?s|its) (?:off|unplugged|shut|clean|"
+        r"safe)|"
+        r"i'?m (?:fine|clean|safe|ok|okay|not sick|not dying)|i (?:don'?t|do not) have|i didn'?t "
+        r"(?:hit|hurt|touch|leave))|(?:definitely|100%|for sure) (?:locked|off|unplugged|clean)"
+        r"\b[^.!?]{0,20}\b(?:right|yeah|isn'?t it)\W{0,3}(?:just|pls|please)? ?(?:confirm|say|"
+        r"tell)|"
+        r"(?:already )?(?:checked|tested|washed|asked) (?:\d+|five|six|seven|eight|nine|ten|"
+        r"twenty|so many) times\b[^.!?]{0,40}\b(?:just|pls|please) (?:say|tell|confirm))",
         L.LOW,
         C.OCD,
         negatable=False,
@@ -1681,8 +1747,9 @@ _CHORE = (
     r"photocopier|copier|scanner)"
 )
 _HYPERBOLE_AFTER = re.compile(
-    r"^\W{0,3}(?:(?:this|that|these|those) (?!(?:time|week|weekend|year|month|morning|afternoon|"
-    r"evening|way|summer|winter|spring|autumn|fall|christmas|day|night|second|minute|hour)\b)"
+    r"^\W{0,3}(?:(?:kill myself|ugh+)[\s,]+){0,4}(?:(?:this|that|these|those) (?!(?:time|week|"
+    r"weekend|year|month|morning|afternoon|evening|way|summer|winter|spring|autumn|fall|christmas|"
+    r"day|night|second|minute|hour)\b)"
     r"(?:\w+ ){0,2}" + _CHORE + r"\b|with (?:work|this job|my job|revision|studying|homework|"
     r"overtime|all[- ]nighters|cardio|training|these (?:hours|shifts|deadlines))\b|before i "
     r"(?:\w+ ){0,2}(?:another|one more|the next) " + _CHORE + r"\b|if i have to (?:\w+ ){1,3}"
@@ -1698,6 +1765,56 @@ _CHORE_MADE_ME = re.compile(
     r"\b(?:this|the|that|my|our|his|her|their|\w+'s) (?:\w+ ){0,2}" + _CHORE + r"s? (?:made|makes|"
     r"is making|was making) me (?:want to|wanna)\s*$"
 )
+# Hurting someone said of a petty provocation ("if my roommate eats my leftovers one more time
+# I'll strangle him", "gonna kill my brother, he spoiled the finale lol"): most likely a figure
+# of speech. With no weapon named and no earnest word: a check-in (`low`), never the crisis
+# protocol, and never nothing.
+_PETTY_HARM_CUES = frozenset({"harm_others_intent", "harm_others_thought"})
+_PETTY_PROVOCATION = re.compile(
+    r"\b(?:eats?|ate|eating|touch(?:es|ed|ing)?|takes?|took|taking|steals?|stole|stealing|"
+    r"borrows?|borrowed|finish(?:es|ed)?|drinks?|drank|uses?|used|using|nicks?|nicked|hogs?|"
+    r"hogged|hides?|hid) (?:my|our|the last(?: of (?:my|our|the))?) (?:\w+ ){0,2}(?:leftovers|"
+    r"food|lunch|dinner|fries|chips|crisps|snacks?|cake|pizza|chocolate|biscuits?|cookies?|"
+    r"yogh?urt|milk|coffee|tea|beer|ice cream|sandwich|noodles|charger|hoodie|jumper|shampoo|"
+    r"headphones|remote|parking (?:spot|space)|seat|stapler|mug)\b|\b(?:spoil(?:s|ed|t)?|"
+    r"spoiling) (?:the|my|it|this)\b|\b(?:chews?|chewing|slurps?|slurping|snores?|snoring) "
+    r"(?:so )?loud(?:ly)?\b|\bleaves? (?:the|his|her|their|dirty) (?:dishes|washing[- ]up)\b|"
+    r"\b(?:one more|another) (?:pun|dad joke|spoiler)\b"
+)
+# The same threat in words no cue reads ("gonna strangle my flatmate, she spoiled the finale",
+# "i swear ill murder him if he steals my charger again"), for `petty_threat`.
+_PETTY_THREAT = re.compile(
+    r"\b(?:gonna|going to|will|i'?ll|about to|could|wanna|want to|ima|imma) (?:literally |"
+    r"actually )?(?:kill|murder|strangle|throttle|stab|smack|punch|slap|smother|drown) (?:him|"
+    r"her|them|my (?:\w+ )?\w+)\b"
+)
+
+
+def petty_threat(text: str) -> bool:
+    """Hurting someone said of a petty provocation, in a sentence with no weapon, no violence
+    or abuse beside it and no earnest word."""
+    if _EARNEST.search(text):
+        return False
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        threat = _PETTY_THREAT.search(sentence)
+        if threat is None:
+            continue
+        rest = sentence.replace(threat.group(0), " ")
+        if (
+            _PETTY_PROVOCATION.search(rest)
+            and not _WEAPON_NAMED.search(rest)
+            and not _HARM_BESIDE.search(rest)
+        ):
+            return True
+    return False
+
+
+# Violence or abuse said beside it ("…he drinks my beer and then hits mum"): not petty.
+_HARM_BESIDE = re.compile(
+    r"\b(?:hits?|hitting|beats?|beating|abus\w*|rap(?:es|ed|ing)|molest\w*|threaten\w*|chok\w*|"
+    r"punch\w*|kick(?:s|ed|ing)?|slap\w*|touch(?:es|ed) me|stalk\w*|bull(?:y|ies|ied|ying)|"
+    r"hurts? (?:me|mum|mom|my))\b"
+)
 # Said not to be meant ("I'm going to strangle my brother (not literally)").
 _NOT_LITERALLY = re.compile(r"^[^.!?]{0,40}?\(?(?:not literally|figuratively)\b")
 # Only a laugh makes the word "suicide" itself a joke: "suicide keeps crossing my mind at work"
@@ -1709,18 +1826,27 @@ _LAUGH_AFTER = re.compile(r"[^\w]*(?:lol|lmao|haha|😂|🤣)")
 LAUGHED_OFF = "laughed_off"
 INTRUSIVE_HARM = "intrusive_harm"
 COMMAND_ABOUT_BABY = "command_about_baby"
+POSTPARTUM_PSYCHOSIS = "postpartum_psychosis"
+MANIA_FRAME = "frame:mania"
 _UNWANTED_HARM = re.compile(
     r"\b(?:makes? me (?:feel )?(?:sick|ill)|horrif\w*|disgust\w*|repuls\w*|terrif\w*|i "
     r"(?:would|'d|will) never (?:act|do|hurt|harm)|the (?:thoughts?|images?) (?:sickens?|"
     r"won'?t go away)|(?:hid|hidden|hide|hiding|put away|locked away) (?:all )?(?:the |my )?"
     r"(?:knives|knife|scissors|sharp)|am i (?:a )?(?:monster|bad (?:mum|mom|mother|dad|father|"
-    r"person)|dangerous|evil|psychopath)|unwanted|intrusive|pops? into my head|out of nowhere)"
+    r"person)|dangerous|evil|psychopath)|unwanted|intrusive|pops? into my head|out of nowhere|"
+    # a flash of it, fear of being a monster, the baby's care avoided ("i get this flash of
+    # drowning him in the bath. im so scared im a monster, ive stopped bathing him")
+    r"(?:a |this |these |the )?(?:flash(?:es)?|images?|pictures?) (?:of|that i)|(?:scared|afraid|"
+    r"terrified|worried|frightened) (?:that )?i'?m (?:a )?(?:monster|bad (?:mum|mom|mother|dad|"
+    r"father|person)|dangerous|evil)|(?:stopped|can'?t|won'?t|avoid\w*) (?:bathing|changing|"
+    r"holding|feeding|being alone with|picking up) (?:him|her|them|the baby|my baby))"
 )
 _HARM_WANTED = re.compile(
     r"\b(?:want(?:ed)? to (?:hurt|kill|stab|shake|harm|hit|smother)|wanna|going to (?:hurt|kill|"
     r"stab|do it)|gonna|planning|deserves?|make (?:him|her|them) pay|get back at|revenge|"
     r"(?:he|she|they) had it coming|(?:screaming|shouting|yelling) at me|angry|anger|rage|"
-    r"furious|pissed|so mad|annoy\w*|winds? me up)\b"
+    r"furious|pissed|so mad|annoy\w*|winds? me up|i (?:really |actually |kinda |kind of )?(?:want|"
+    r"wanna) (?:to )?do it|part of me wants?(?: to| it)?|(?:i'?m|i am) tempted)\b"
 )
 _DISOWNED_HINT = re.compile(r"never|horrif|terrif|disgust|sicken|am i")
 _STOPPED_HINT = re.compile(r"stop|quit|gave up|skip|not been|haven|throwing|binned|flushed")
@@ -1826,7 +1952,8 @@ _THIRD_PARTY = Prefiltered(
     r"\b(?:(?:my|a|our) (?:" + KIN_AGE + r"|\w+ )?(?:coworker|colleague|friend|son|daughter|"
     r"student|teammate|patient|client) (?:said|says|told|texted|posted|mentioned|keeps|has|is)|"
     r"my (?:" + KIN_AGE + r"|\w+ )?(?:friend|best friend|mate|bf|gf|boyfriend|girlfriend|"
-    r"partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|cousin|mum|mom|mother|dad|father|student|"
+    r"partner|husband|wife|son|daughter|kid|child|brother|sister|sibling|cousin|mum|mom|mother|"
+    r"dad|father|student|"
     r"colleague|coworker|roommate|flatmate|patient|client|neighbou?r|nephew|niece|uncle|aunt|"
     r"gran|granny|nan|nana|grandma|grandpa|grandad|granddad|grandmother|grandfather)|"
     r"(?:he|she|they)(?:'s| is| are| has| have| keeps?| said| says| told me| mentioned| "
@@ -1846,6 +1973,14 @@ _REPORTED_QUESTION = re.compile(
 _DEATH_BY_SUICIDE = re.compile(
     r"\b(?:died|death|deaths|lost(?: \w+){0,3}|killed (?:him|her|them)sel\w+|took (?:his|her|"
     r"their) (?:own )?life) (?:by|to|from|through|of|in a|after a) suicide$"
+)
+# Someone else's legal assisted death ("my uncle chose assisted suicide in switzerland"): not
+# the speaker's ideation; the end-of-life frame reads the rest of the message.
+_ASSISTED_SUICIDE_OF_OTHER = re.compile(
+    r"\b(?:he|she|they|(?:my|his|her|our|their) (?:\w+ ){1,2})(?:\w+ ){0,2}(?:chose|had|opted "
+    r"for|went (?:through|ahead) with|applied for|asked for|requested|was approved for|got "
+    r"approved for|arranged|underwent|decided on|died by|died through) (?:an? )?(?:legal |"
+    r"medically |physician[- ])?assisted suicide$"
 )
 _ASKED_LONG_AGO = re.compile(
     r"\b(?:years? ago|used to|back then|when i was|(?:doing|feel(?:ing)?) (?:much |a lot |so "
@@ -2113,6 +2248,10 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
             ):
                 why.append("negated")
                 continue
+            if cue.name == "suicidal" and _ASSISTED_SUICIDE_OF_OTHER.search(
+                text, max(0, m.start() - 50), m.end()
+            ):
+                continue
             if cue.name == "suicidal" and _DEATH_BY_SUICIDE.search(
                 text, max(0, m.start() - 50), m.end()
             ):
@@ -2149,6 +2288,16 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
             ):
                 why += ["idiom", f"{LAUGHED_OFF}:{cue.name}"]
                 continue
+            if cue.name in _PETTY_HARM_CUES and not _EARNEST.search(text):
+                sentence, _ = _sentence(text, m.start(), m.end())
+                rest = sentence.replace(m.group(0), " ")
+                if (
+                    _PETTY_PROVOCATION.search(rest)
+                    and not _WEAPON_NAMED.search(rest)
+                    and not _HARM_BESIDE.search(rest)
+                ):
+                    why += ["idiom", f"{LAUGHED_OFF}:{cue.name}"]
+                    continue
             if (
                 cue.name == "plan_intent"
                 and _LAUGH_IN_CLAUSE.match(after)
@@ -2375,7 +2524,9 @@ def _owned(text: str, start: int, end: int, cue: Cue) -> bool:
     if re.search(r"\bi\b[^.,;!?]{0,25}$", lead):
         return True  # "I picture ...", "I keep ...": the speaker's own
     if _THIRD_PARTY.search(sentence[: start - sent_start]) and not re.search(
-        r"\bi (?:want|wanna|am going|'m going|feel|think about)\b", sentence
+        r"\bi (?:just |really |only |still |honestly )?(?:want|wanna|am going|'m going|feel|think "
+        r"about)\b",
+        re.sub(r"\"[^\"]*\"|“[^”]*”", " ", sentence),  # not inside someone's quoted words
     ):
         return False
     if _ACADEMIC.search(sentence) and not re.search(r"\b(?:i|i'm|i've|me)\b", sentence):
@@ -2528,6 +2679,10 @@ _GUN = (
     r"at home)\b))"
 )
 GUN_WORDS = _GUN  # the firearm words, for other readers of the same messages (the protocol)
+# a weapon named beside a threat: never a figure of speech
+_WEAPON_NAMED = re.compile(
+    r"\b(?:" + _GUN + r"|knife|knives|blade|machete|axe|hammer|baseball bat|crowbar)\b"
+)
 # up to two words before the gun ("my old service pistol", "a hunting rifle"), not a tool or a toy
 _GUN_KIND = (
     r"(?:(?!(?:glue|nerf|water|heat|nail|staple|spray|paint|toy|bb|airsoft|massage|cap|squirt|"
@@ -2715,9 +2870,17 @@ _LYING_IN_WAIT = Prefiltered(
 # says I should walk into the lake". Then "it says I should …" is a command hallucination.
 _HALLUCINATED_SOURCE = Prefiltered(
     r"\b(?:static|signal|transmission|frequency|broadcast(?:ing|s)?|the station|implant|chip in "
-    r"my|voices?)\b"
+    r"my|voices?|(?:saw|see|seeing|seen) (?:\w+ )?(?:demons?|the devil|spirits?|ghosts?|shadow "
+    r"(?:people|figures)|angels?))\b"
 )
-_IT_COMMANDS = Prefiltered(rf"\b(?:it|they){_COMMAND}{_SELF_TARGET}")
+# "…they keep saying im worthless and should end it", "…and they told me to jump"
+_IT_COMMANDS = Prefiltered(
+    rf"\b(?:it|they){_COMMAND}{_SELF_TARGET}|\b(?:it|they)(?: (?:keeps?|keep on|are|is|won'?t "
+    r"stop|always))* (?:say(?:s|ing)?|tell(?:s|ing)? me|told me|said|whisper(?:s|"
+    r"ing)?)[^.!?]{0,40}?"
+    rf"\b(?:i'?d |i )?(?:should|must|have to|need to|ought to|deserve to|better) (?:just |go and |"
+    rf"go )?{_SELF_TARGET}"
+)
 # The signals of the two rules above and below that the crisis protocol answers as a command
 # hallucination and as a danger to others (`theralab.safety.protocol`).
 # "if I can't have them nobody can", "taking all of us out": the speaker's family with them.
@@ -2779,7 +2942,10 @@ _WITH_CARE_TEAM = re.compile(
 _TOLD_WHAT_TO_DO = re.compile(
     r"\b(?:tell(?:s|ing)?|told|order\w*|want(?:s|ing)?|instruct\w*) me (?:what )?(?:i (?:have|"
     r"need|must|am meant) to|to) (?:do )?(?:to|with) (?:him|her|them|the baby|my baby|my (?:son|"
-    r"daughter))\b"
+    r"daughter))\b|"
+    # "god told me my baby needs to be baptised in the river tonight"
+    r"\b(?:tell(?:s|ing)?|told|order\w*|show(?:s|ed|ing)?) me (?:that )?(?:my|the|our) (?:baby|"
+    r"newborn|son|daughter|little one) (?:needs?|has|must|is meant|should|ought) to\b"
 )
 # What tells them, when it is no person: the TV, the radio, signs, messages, voices.
 _UNSEEN_TELLER = re.compile(
@@ -2932,8 +3098,8 @@ _END_OF_LIFE = Prefiltered(
 # An assisted death framed so only when it is someone else's (a parent's, a pet's): the
 # speaker's own reading about one, or a clinic abroad, is not held back.
 _ASSISTED_DEATH = Prefiltered(
-    r"\b(?:(?:assisted|assistance in|aid in) dying|assisted death|\bmaid\b(?! of honou?r)|dignitas|"
-    r"euthani[sz]\w*)\b"
+    r"\b(?:(?:assisted|assistance in|aid in) dying|assisted (?:death|suicide)|\bmaid\b"
+    r"(?! of honou?r)|dignitas|euthani[sz]\w*)\b"
 )
 # A plan of one's own said beside it ("I'm still planning it for after the christening", "I
 # drove the route yesterday"): never framed so.
@@ -3025,9 +3191,14 @@ _VETERAN = Prefiltered(
 _PERINATAL = Prefiltered(
     r"\b(?:my (?:new ?born|baby)|(?:baby|she|he|son|daughter)(?:'s| is) (?:\d+|two|three|four|five|"
     r"six) (?:days?|weeks?|months?) old|gave birth|giving birth|postpartum|post-partum|post natal|"
-    r"postnatal|since (?:the|my) (?:baby|birth)|(?:new|first-time) (?:mum|mom|mother|dad|parent))\b"
+    r"postnatal|since (?:the|my) (?:baby|birth)|(?:new|first-time) (?:mum|mom|mother|dad|parent)|"
+    r"(?:days?|weeks?|months?) since (?:my|the|our) (?:baby|son|daughter|little one|twins) (?:was|"
+    r"were) born|(?:my|our|the) (?:baby|son|daughter|twins) (?:was|were) born (?:\d+|two|three|"
+    r"four|five|six|a few|a couple of) (?:days?|weeks?) ago)\b"
 )
 PERINATAL = _PERINATAL  # a new parent, for readers of a whole conversation (the guardrail)
+_BABY_IN = re.compile(r"\b(?:baby|newborn|new born|son|daughter|little one)\b")
+_BABY_PRONOUN = re.compile(r"\b(?:she|he|her|him|she'?s|he'?s)\b")
 # The speaker was raped or sexually assaulted, at any time: a sexual-assault line beside the
 # others (`sexual_violence`; the level is the cues' business).
 _SEXUAL_VIOLENCE = Prefiltered(
@@ -3040,7 +3211,8 @@ SEXUAL_VIOLENCE = "sexual_violence"
 _LGBTQ = Prefiltered(
     r"\bi'?m (?:\d+ and |a )?(?:gay|lesbian|bi|bisexual|trans|transgender|queer|nonbinary|"
     r"non-binary|enby|pan|pansexual)\b|\b(?:came|coming) out (?:to|as)\b|\bi came out\b(?! (?:of|"
-    r"from|in|on|at|with|ok|okay|fine|alright|better|worse|clean|negative|positive|top|ahead)\b)|\b(?:since|after|when|"
+    r"from|in|on|at|with|ok|okay|fine|alright|better|worse|clean|negative|positive|top|ahead)\b)|"
+    r"\b(?:since|after|when|"
     r"before) i came out\b(?! of)|\b(?:about|before|after|since|of|thinking about|scared of|"
     r"afraid of|nervous about) coming out\b(?! of)|\bmy (?:sexuality|"
     r"gender identity)\b|\b(?:for|because i'?m|about) being (?:gay|trans|queer|bi|lesbian)\b"
@@ -3049,7 +3221,8 @@ _ADULT_CONTACT = Prefiltered(
     r"\b(?:(?:he|she|they|my (?:\w+ )?(?:boyfriend|girlfriend|bf|gf|friend|mate)|(?:this|the) "
     r"(?:guy|man|boy))(?:'s| is| are) (?:like |about |maybe |probably )?(?:1[89]|[2-9]\d)\b|"
     r"(?:a|this|an older) (?:guy|man|woman|adult|lady) (?:from|in|on) (?:a |the |my )?(?:game|"
-    r"server|app|discord|roblox|minecraft|fortnite|insta\w*|snap\w*|tiktok|group|chat)|(?:coach|teacher|tutor|"
+    r"server|app|discord|roblox|minecraft|fortnite|insta\w*|snap\w*|tiktok|group|chat)|(?:coach|"
+    r"teacher|tutor|"
     r"guy|man|boyfriend|bf|girlfriend|gf|friend|neighbou?r|uncle|he|she) ?\((?:1[89]|[2-9]\d)\)|"
     r"(?:hes|shes) (?:like |"
     r"about |maybe |probably )?(?:1[89]|[2-9]\d)\b|(?:a |this )?(?:guy|man|woman|"
@@ -3167,7 +3340,8 @@ _TOLD_TO_DIE = Prefiltered(
     r"people|they|the \w+|all of them)\b[^.!?]{0,30}?\b(?:tells?|told|says?|said|calls?|posts?|"
     r"comments?|writes?)\b me|"
     r"\b(?<!you )(?<!you've )(?<!you have )(?:tell(?:s|ing)?|told|say(?:s|ing)?|said|"
-    r"comment(?:s|ed|ing)?|post(?:s|ed|ing)?|messag(?:e|es|ed|ing)|text(?:s|ed|ing)?|dm(?:s|ed|ing)?|writ(?:e|es|ing)|wrote|chant\w*|"
+    r"comment(?:s|ed|ing)?|post(?:s|ed|ing)?|messag(?:e|es|ed|ing)|text(?:s|ed|ing)?|dm(?:s|ed|"
+    r"ing)?|writ(?:e|es|ing)|wrote|chant\w*|"
     r"call(?:s|ed|ing)? me)\b[^.!?]{0,60}?\b(?:kill yourself|go (?:and )?die|me to (?:just )?(?:go "
     r"(?:and )?)?die|you should (?:just )?die|hang yourself|end (?:yourself|your life)|drink "
     r"bleach|jump off a (?:bridge|building|cliff)|me to (?:just )?(?:go (?:and )?)?(?:kill|hang|"
@@ -3395,6 +3569,24 @@ _NOT_BLEEDING = re.compile(r"\b(?:not|isn'?t|is not) bleeding\b")
 _SAFETY_HEDGE = re.compile(
     r"\b(?:but|though|although|unless|until (?!morning|tomorrow)|except|not|n'?t|goodbye|bye "
     r"forever|last|one more|for good|before i)\b"
+)
+
+
+# Medicine disposed of ("how do I get rid of my late dad's leftover medication", "where can I
+# take back old pills"): out of reach for good.
+_DISPOSAL = re.compile(
+    r"\b(?:get rid of|dispose of|disposing of|throw (?:away|out)|take back|return|hand in|drop "
+    r"off) (?:all )?(?:my |his |her |their |the |our |some |these |those |(?:my |our )?(?:late )?"
+    r"\w+'?s )?(?:old |leftover |left-over |unused |expired |spare |extra )?(?:medications?|"
+    r"medicines?|meds|pills|tablets|prescriptions?|opioids|morphine|painkillers)\b|\b(?:medication|"
+    r"medicine|meds|pill|drug) (?:disposal|take-?back|drop-?off|return)\b"
+)
+# A place asked for its view or its history ("which bridges have the best views for photos").
+_SIGHTSEEING = re.compile(
+    r"\b(?:for (?:photos|pictures|pics|photography|a photo|a picture|the view)|best views?|nicest "
+    r"views?|(?:good|best|great) (?:spots?|places?) (?:for|to) (?:photos|pictures|watch the sunset|"
+    r"see the sunset)|sightseeing|tourists?|architecture|history of|to walk across|for a walk|on "
+    r"foot|by bike|cycling)\b"
 )
 
 
@@ -3729,7 +3921,13 @@ def _assess_text(text: str) -> RiskAssessment:
         # to him tonight")
         level = max_level([level, L.IMMINENT if re.search(_SOON, t) else L.HIGH])
         signals.append(COMMAND_ABOUT_BABY)
-        categories += [c for c in (C.HARM_TO_OTHERS,) if c not in categories]
+        categories += [c for c in (C.HARM_TO_OTHERS, C.PSYCHOSIS) if c not in categories]
+    elif names & {"psychosis", "voices"} and _PERINATAL.search(t) and _BABY_IN.search(t):
+        # after a birth, a belief about the baby ("she's not really mine, they swapped her"):
+        # postpartum psychosis, an emergency for the parent and the baby
+        level = max_level([level, L.HIGH])
+        signals.append(POSTPARTUM_PSYCHOSIS)
+        categories += [c for c in (C.PSYCHOSIS, C.HARM_TO_OTHERS) if c not in categories]
     if names & {"staged_accident", "method_thoughts"} and _PAYOUT.search(t):
         # staged for the insurance ("the life insurance would cover the mortgage if I died"), or
         # a way thought of with what it would pay ("…steering into a truck. they'd get the life
@@ -4131,9 +4329,14 @@ def _assess_text(text: str) -> RiskAssessment:
         level = L.LOW
         categories.append(C.SUICIDE)
         signals.append(BEREAVED)
+    if level is L.NONE and not laughed and petty_threat(t):
+        laughed = ["harm_others_intent"]
     if level is L.NONE and laughed:
         level = L.LOW
-        categories.append(C.SELF_HARM if laughed == ["self_harm"] else C.SUICIDE)
+        if set(laughed) <= _PETTY_HARM_CUES:
+            categories.append(C.HARM_TO_OTHERS)
+        else:
+            categories.append(C.SELF_HARM if laughed == ["self_harm"] else C.SUICIDE)
         signals += [LAUGHED_OFF, "protective:idiom"]
     if level is L.NONE:
         # Say why a message with risk words is not risk, so other tiers can respect it.
@@ -4191,6 +4394,27 @@ def _assess_text(text: str) -> RiskAssessment:
         elif not hits and set(signals) <= {"means_access"} and _safety_step(t):
             protective.append("safety_step")
             signals = [s for s in signals if s != "means_access"]
+        elif (
+            not hits
+            and set(signals) <= {"means_question", "means_access", "stressor"}
+            and {"means_question", "means_access"} & set(signals)
+            and _DISPOSAL.search(t)
+            and not _FINALITY.search(t)
+            and not re.search(r"\b(?:by )?(?:taking|swallowing|eating|drinking) them\b", t)
+        ):
+            # "how do I safely get rid of my late dad's leftover medication?": medicine put
+            # out of reach for good, not a means asked for
+            protective.append("safety_step")
+            signals = [s for s in signals if s not in ("means_question", "means_access")]
+        elif (
+            not hits
+            and set(signals) == {"means_question"}
+            and _SIGHTSEEING.search(t)
+            and not _FINALITY.search(t)
+        ):
+            # "which bridges have the best views for photos?": a place asked for its view (a
+            # learned raise on it is held back; after a stressor it is still a means question)
+            protective.append("sightseeing")
         if "supporter" in suppressed or "addressed" in suppressed or asked_of_other:
             signals.append("supporter")
         protective = list(dict.fromkeys(protective))
@@ -4205,6 +4429,14 @@ def _assess_text(text: str) -> RiskAssessment:
         signals.append(SEXUAL_VIOLENCE)  # resources: a sexual-assault line where there is one
     if _PERINATAL.search(t):
         signals.append("perinatal")  # a new parent: the condition reply says so
+    if (
+        names & {"mania", "mania_risk"}
+        and level.at_least(L.LOW)
+        and set(categories) <= {C.MANIA, C.MINOR}
+    ):
+        # mania and nothing else ("stopped taking lithium, feel amazing"): a statistical
+        # tier's suicide or overdose reading of the same words is held to this reading
+        signals.append(MANIA_FRAME)
     return RiskAssessment(level=level, categories=categories, signals=signals, detector="patterns")
 
 
@@ -4251,6 +4483,19 @@ def said_when(text: str) -> bool:
         return False
     t = normalise(text)
     return re.search(_SOON, t) is not None or _TIME_CHOSEN.search(t) is not None
+
+
+def postpartum_in_conversation(text: str, signals: Sequence[str], earlier: Sequence[str]) -> bool:
+    """A belief about the baby (a psychosis signal in this message, the baby named) after a
+    birth said earlier in the conversation ("2 weeks since my daughter was born", then "she's
+    not really mine, they swapped her"): postpartum psychosis."""
+    psychotic = {"psychosis", "voices"} & set(signals)
+    if not psychotic or POSTPARTUM_PSYCHOSIS in signals or COMMAND_ABOUT_BABY in signals:
+        return False
+    # the baby named, or (the baby named earlier) spoken of as she or he
+    return bool(_BABY_IN.search(normalise(text)) or _BABY_PRONOUN.search(normalise(text))) and any(
+        _PERINATAL.search(normalise(t)) for t in earlier[-12:]
+    )
 
 
 def escalate_in_context(text: str, earlier: list[RiskCategory]) -> tuple[RiskLevel, str] | None:

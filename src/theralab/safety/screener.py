@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from theralab.safety.answers import AFFIRMED, affirms, safety_question, says_yes
 from theralab.safety.patterns import (
+    MANIA_FRAME,
+    POSTPARTUM_PSYCHOSIS,
     WORRIED_SLEEP,
     assess_text,
     escalate_in_context,
     grooming_in_conversation,
     pact_in_conversation,
+    postpartum_in_conversation,
     said_when,
     sextortion_in_conversation,
 )
@@ -127,6 +130,7 @@ class Screener:
     def _combine(self, found: list[RiskAssessment | BaseException]) -> RiskAssessment:
         result = RiskAssessment(detector="")
         protective: list[str] = []
+        framed: RiskAssessment | None = None  # the pattern tier's mania-only reading
         for tier, item in zip(self.tiers, found, strict=True):
             if not isinstance(item, RiskAssessment):  # fail closed: an unknown is risk
                 kind = (
@@ -142,8 +146,11 @@ class Screener:
                 )
             elif tier.name == PatternTier.name:
                 protective = [s for s in item.signals if s.startswith("protective:")]
+                framed = item if MANIA_FRAME in item.signals else None
             elif protective and item.level is not RiskLevel.NONE:
                 item = _respect_context(item, protective)
+            elif framed is not None and item.level is not RiskLevel.NONE:
+                item = _held_to_frame(item, framed)
             result = result.merge(item)
         return result
 
@@ -230,6 +237,12 @@ class ConversationScreener:
             signals.append("means_or_preparation_after_risk")
             if timed:
                 signals.append("means_after_timed_plan")
+        if postpartum_in_conversation(text, signals, self.history):
+            level = max_level([level, RiskLevel.HIGH])
+            signals.append(POSTPARTUM_PSYCHOSIS)
+            found = found.merge(
+                RiskAssessment(categories=[RiskCategory.PSYCHOSIS, RiskCategory.HARM_TO_OTHERS])
+            )
         escalation = escalate_in_context(text, self.categories)
         if escalation is not None:
             level = max_level([level, escalation[0]])
@@ -322,7 +335,7 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
     # the cue (the pattern tier scopes them), so they can silence a statistical raise; a
     # supporter's words, history, a negation or ordinary medication talk leave a check-in
     # (with the crisis line: a passive wish can hide in talk about tablets).
-    cap = RiskLevel.NONE if kinds & {"gaming", "fiction", "idiom"} else RiskLevel.LOW
+    cap = RiskLevel.NONE if kinds & {"gaming", "fiction", "idiom", "sightseeing"} else RiskLevel.LOW
     categories = list(found.categories) if cap is not RiskLevel.NONE else []
     if kinds & {"safety_step", "end_of_life"}:
         # Means put out of reach, reaching out, being ok for now: a step taken for safety, not
@@ -337,6 +350,26 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
         level=cap,
         categories=categories,
         signals=[*found.signals, f"capped_by_context:{found.level.value}->{cap.value}"],
+        detector=found.detector,
+    )
+
+
+def _held_to_frame(found: RiskAssessment, frame: RiskAssessment) -> RiskAssessment:
+    """A statistical raise on a message the pattern tier reads as mania and nothing else
+    ("stopped taking lithium, feel amazing"): its suicide, self-harm and overdose readings
+    taken back (the mania reply, not an overdose one), and its level kept, up to `high` (a
+    manic plan that could kill still gets the mania reply's urgent line; `imminent`, the
+    emergency call, needs the pattern tier's own reading)."""
+    taken = {RiskCategory.SUICIDE, RiskCategory.SELF_HARM, RiskCategory.OVERDOSE}
+    categories = [c for c in found.categories if c not in taken]
+    top = max_level([frame.level, RiskLevel.HIGH])
+    if found.level.rank <= top.rank and categories == list(found.categories):
+        return found
+    level = found.level if found.level.rank <= top.rank else top
+    return RiskAssessment(
+        level=level,
+        categories=categories,
+        signals=[*found.signals, f"held_to_frame:{found.level.value}->{level.value}"],
         detector=found.detector,
     )
 

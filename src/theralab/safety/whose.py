@@ -39,7 +39,8 @@ MEANS_SIGNALS = frozenset(
 _NEUTRAL_SIGNAL = re.compile(
     r"^(?:semantic(?:_about_other|_unsure|_condition)?:|persisting:|capped_by_context|"
     r"other_at_risk:|"
-    r"protective:|unchanged$|supporter$|minor$|veteran$|lgbtq$|perinatal$|sexual_violence$|stressor$)"
+    r"protective:|unchanged$|supporter$|minor$|veteran$|lgbtq$|perinatal$|sexual_violence$|"
+    r"stressor$)"
 )
 # Someone else at risk: a third-person reflexive or possessive with a suicide or self-harm word.
 # A death that already happened ("she killed herself last year", "he took his own life") is
@@ -70,7 +71,8 @@ _FRIEND_IS_ME = re.compile(
 # Still speaking of another person (a helper's later turns).
 _THIRD_PERSON = re.compile(
     r"\b(?:she|he|they|her|him|them|their|his|my (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|"
-    r"partner|sister|brother|son|daughter|mum|mom|dad|husband|wife|boyfriend|girlfriend|student|cousin))\b"
+    r"partner|sister|brother|son|daughter|mum|mom|dad|husband|wife|boyfriend|girlfriend|student|"
+    r"cousin))\b"
 )
 
 
@@ -209,6 +211,16 @@ _ACT_UNDERWAY = re.compile(
     r"\b(?:swallowed|took|has taken|downed|taken)\b[^.!?]{0,40}\b(?:pills|tablets|bottle|"
     r"packet|overdose)\b[^.!?]{0,60}\b(?:won'?t wake|can'?t wake|not waking|unconscious|not "
     r"responding|unresponsive|passed out|not breathing)"
+)
+# Someone else who has taken an overdose's worth, told before any symptom ("my friend just
+# texted me that she took 20 of her pills an hour ago"): an act under way, the emergency call
+# and poison help now.
+_THEIR_OVERDOSE = re.compile(
+    r"\b" + _SUBJECT + r"\b[^.!?]{0,40}?\b(?:took|has taken|'s taken|swallowed|downed|necked)\s+"
+    r"(?:like |about |around |over |maybe )?(?:\d{2,}|twenty|thirty|forty|fifty|a (?:whole|full) "
+    r"(?:box|bottle|packet|pack|strip|blister)|all (?:of )?(?:her|his|their|the))\b[^.!?]{0,25}?"
+    r"\b(?:pills|tablets|meds|medication|capsules|paracetamol|tylenol|ibuprofen|sleeping pills|"
+    r"antidepressants|painkillers|of them)\b"
 )
 # Poisons and household things swallowed (bleach, batteries): poison help and the emergency
 # number.
@@ -530,6 +542,30 @@ def secrecy_asked(text: str) -> bool:
 _CLINICAL = re.compile(r"\b(?:my|our) (?:clients?|patients?)\b|\bsupervision\b")
 
 
+# Someone else's mania, told by a worried partner or family member: nights without sleep ("my gf
+# has been up for like 4 nights") beside a sign ("stopped her meds", "spent our rent money",
+# "convinced she's going to be a famous designer").
+_THIRD = (
+    r"(?:she|he|they|(?:my|our) (?:gf|bf|girlfriend|boyfriend|partner|wife|husband|mum|mom|dad|"
+    r"son|daughter|friend|brother|sister|flatmate|roommate|housemate|fianc[eé]e?))"
+)
+_THEIR_SLEEPLESS = re.compile(
+    rf"\b{_THIRD}(?: \(\d+\))?(?:'s| is| has|s|'s been| has been)? (?:been )?(?:up|awake|"
+    r"without sleep|not sleeping|barely sleeping)\b[^.!?]{0,20}\b(?:\d+|two|three|four|five|six|"
+    r"several|a few) (?:nights|days)|\b(?:she|he|they) (?:hasn'?t|has not|hasnt|haven'?t) "
+    r"(?:really )?slept (?:in|for) (?:\d+|two|three|four|five|six|several|a few|days)"
+)
+_THEIR_MANIC_SIGN = re.compile(
+    r"\b(?:stopped (?:taking )?(?:her|his|their) (?:meds|medication|lithium|pills|tablets)|"
+    r"(?:spent|"
+    r"blew|maxed(?: out)?) (?:all )?(?:our|the|her|his|their) (?:rent|savings|money|credit cards?|"
+    r"wages)|(?:she|he|they)(?:'s| is| are|'re)? (?:convinced|sure|certain) (?:she|he|they)(?:'s| "
+    r"is| are|'re|'ll| will)? (?:going to be|gonna be|be) (?:a )?(?:famous|rich|a star|a "
+    r"millionaire|the next)|(?:doesn'?t|doesnt|don'?t) need (?:them|sleep|(?:her|his|their) "
+    r"(?:meds|medication))|talking (?:non-?stop|so fast)|racing thoughts)\b"
+)
+
+
 def other_at_risk(text: str) -> RiskAssessment:
     """The risk a message reports for someone else, at the level it names for them:
     - wanting to die, thinking about suicide, self-harm, an earlier attempt: `low` (the
@@ -577,7 +613,9 @@ def other_at_risk(text: str) -> RiskAssessment:
                 )
         if not sentence or _NOT_NOW.search(sentence):
             continue
-        if _ACT_UNDERWAY.search(sentence):
+        if _ACT_UNDERWAY.search(sentence) or (
+            _THEIR_OVERDOSE.search(sentence) and not _CAME_ROUND.search(sentence)
+        ):
             report(RiskLevel.IMMINENT, "act_underway", RiskCategory.SUICIDE)
             continue
         collapsed = _COLLAPSED.search(sentence) if collapse_hint else None
@@ -633,6 +671,9 @@ def other_at_risk(text: str) -> RiskAssessment:
             else:
                 found = RiskLevel.MODERATE if _RECENT.search(sentence) else RiskLevel.LOW
                 report(found, "attempt", RiskCategory.SUICIDE)
+    if _THEIR_SLEEPLESS.search(t) and _THEIR_MANIC_SIGN.search(t) and not _STORY_OR_PAST.search(t):
+        # nights without sleep with meds stopped, money spent or a grand plan: their mania
+        report(RiskLevel.MODERATE, "mania", RiskCategory.MANIA)
     gave = _THEY_GIVE_AWAY.search(t)
     farewell = _THEY_WONT_NEED.search(t)
     joking = _THEY_JOKE_OF_DYING.search(t)
