@@ -136,6 +136,12 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
             _O,
         ),
         (r"\b(?:me mato|matarme) (?:hoy|esta noche|manana|ahora)\b|^me mato\W*$", _S),
+        (r"\bpara no (?:volver a )?despertar(?:me)?\b|\bno despertar(?:me)? (?:nunca )?mas\b", _S),
+        (
+            r"\bcuant[ao]s\b[^.!?]{0,30}\b(?:pastillas|pildoras|tabletas|comprimidos)\b[^.!?]{0,40}"
+            r"\b(?:para no (?:volver a )?despertar|para morir|para matarme)\b",
+            _O,
+        ),
     ],
     "pt": [
         (r"\bquero (?:morrer|me matar)\b", _S),
@@ -174,6 +180,13 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
         (r"\b(?:me|m') ?suicider\b|\bsuicidaire\b|\bme tuer\b", _S),
         (r"\bmettre fin a (?:mes jours|ma vie)\b", _S),
         (r"\bje ne veux plus vivre\b", _S),
+        (r"\b(?:pour )?ne (?:plus|jamais) me reveiller\b", _S),
+        (
+            r"\bcombien de (?:comprimes|cachets|pilules|somniferes|medicaments)\b[^.!?]{0,40}\bpou"
+            r"r "
+            r"(?:ne (?:plus|jamais) me reveiller|mourir|en finir)\b",
+            _O,
+        ),
         (r"\b(?:me scarifier|scarification|automutil\w*|je me coupe)\b", _H),
         (
             r"\b(?:j'? ?ai|je viens d'? ?) ?(?:pris|avale) (?:toutes? (?:mes|les)|trop de|une "
@@ -199,6 +212,19 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
             _S,
         ),
         (r"\b(?:ritze mich|mich ritzen|selbstverletz\w*)\b", _H),
+        # not waking again, and how many pills it would take ("wie viele schlaftabletten …, um
+        # nicht mehr aufzuwachen")
+        (
+            r"\b(?:um )?nicht mehr (?:auf)?zuwachen\b|\b(?:nie (?:mehr|wieder)|nicht mehr) "
+            r"aufwachen\b",
+            _S,
+        ),
+        (
+            r"\bwie viele\b[^.!?]{0,30}\b(?:tabletten|schlaftabletten|pillen)\b[^.!?]{0,40}\b(?:ni"
+            r"cht "
+            r"mehr (?:auf)?zuwachen|nicht mehr aufwachen|sterben|tot)\b",
+            _O,
+        ),
         (
             r"\b(?:alle|zu viele|die ganze packung|eine ganze packung|die ganze schachtel)\b"
             r"[^.!?]{0,40}\b(?:genommen|geschluckt|eingenommen)\b|\buberdosis\b",
@@ -283,7 +309,8 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
     "ar": [
         (r"انتحار|انتحر|أريد أن أموت|اريد ان اموت|أقتل نفسي|اقتل نفسي", _S),
         (
-            r"(?:بلعت|شربت|أخذت|اخذت)[^.!?]{0,20}(?:كل|جميع)[^.!?]{0,12}(?:حبوب|الحبوب|دواء|الدواء|أدوية)",
+            r"(?:بلعت|شربت|أخذت|اخذت)[^.!?]{0,20}(?:كل|جميع)[^.!?]{0,12}(?:حبوب|الحبوب|دواء|"
+            r"الدواء|أدوية)",
             _O,
         ),
     ],
@@ -333,7 +360,8 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
         (r"\b(?:magpakamatay|magpapakamatay|gusto ko nang mamatay)\b", _S),
         (
             r"\b(?:ininom|nilunok)\b[^.!?]{0,20}\b(?:lahat|isang banig|madami|marami)\b[^.!?]{0,20}"
-            r"\b(?:gamot|pills|tableta)\b|\b(?:ininom|uminom|iinumin|inumin)\b[^.!?]{0,25}\b(?:katol|"
+            r"\b(?:gamot|pills|tableta)\b|\b(?:ininom|uminom|iinumin|inumin)\b[^.!?]{0,25}\b(?:kat"
+            r"ol|"
             r"lason|muriatic|zonrox)\b|\blason\b.{0,40}\b(?:iinumin|inumin|ininom)\b",
             _O,
         ),
