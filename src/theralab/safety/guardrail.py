@@ -324,7 +324,10 @@ class GuardedCounselor:
             )
             action = "check_in" if added else "passed"
             if added:
-                text = added if held else f"{text} {added}"
+                # a reply that stops without a full stop still ends its sentence before ours (one
+                # that ends with a line break is already apart from it)
+                ended = f"{text}." if text and text[-1] not in ".!?…\"')]*\n\t " else text
+                text = added if held else f"{ended} {added}"
             decision = GuardDecision(
                 risk, "normal", action, reasons=["close_held_for_check_in"] if held else []
             )
