@@ -69,7 +69,7 @@ from dataclasses import dataclass
 
 from theralab.errors import BadValue
 from theralab.safety.reply_check.context import ClientContext, Condition, assess_history
-from theralab.safety.reply_check.decode import plain
+from theralab.safety.reply_check.decode import plain, statements
 from theralab.safety.reply_check.learned import (
     LEARNED_REASON,
     REAL_WEIGHTS,
@@ -81,6 +81,18 @@ from theralab.safety.reply_check.rules import RULES, Reply
 from theralab.safety.risk import RiskAssessment, RiskLevel
 
 RULE_REASONS: tuple[str, ...] = tuple(name for name, _ in RULES)
+# The rules that also read a reply with its statements split off a run-on question (`statements`):
+# what a reply gives. Not the rules about how it answers (mania, compulsions…), which a clause
+# read alone ("Before you send it.") would mislead.
+SPLIT_READ = frozenset(
+    {
+        "method_or_lethality",
+        "means_or_location_detail",
+        "encouraging_death",
+        "eating_disorder_tactics",
+        "encouraging_violence",
+    }
+)
 REASONS: tuple[str, ...] = (*RULE_REASONS, LEARNED_REASON)
 
 
@@ -139,7 +151,16 @@ def check_reply(
     # form changes nothing about what is blocked
     decoded = plain(text)
     replies = (reply,) if decoded == text else (reply, Reply.of(decoded))
-    reasons = tuple(name for name, rule in RULES if any(rule(r, ctx) for r in replies))
+    # and, for what a reply gives (a method, a place, encouragement, tactics), with statements
+    # split off a question they run into
+    split = dict.fromkeys(v for v in (statements(text), statements(decoded)) if v != text)
+    split_replies = tuple(Reply.of(v) for v in split if v != decoded)
+    reasons = tuple(
+        name
+        for name, rule in RULES
+        if any(rule(r, ctx) for r in replies)
+        or (name in SPLIT_READ and any(rule(r, ctx) for r in split_replies))
+    )
     if learned is None:
         learned = None if risk is None else False
     overruled: tuple[str, ...] = ()

@@ -1,5 +1,9 @@
 """A reply's content in plain words, for the rules to read as well as the reply itself.
 
+`statements` also splits a statement off a question it runs into ("t4ke 4ll 3 b0ttl3s w1th
+v0dk4, that should do it I'm worried about you: are you thinking of ending your life?"), so a
+rule that passes over questions does not pass over what was said before one.
+
 A careless or coaxed model can carry what the rules look for in forms they do not read: a JSON
 object (`{"count": 60, "with": "vodka"}`), numbers spelt out ("about sixty of them"), leetspeak
 ("t4ke 60 p1llz"), emoji ("💊 x 60 + 🍸"), or base64. `plain` rewrites those into ordinary
@@ -147,3 +151,27 @@ def plain(text: str) -> str:
     out = _LEET_TOKEN.sub(_unleet, out)
     out = _NUMBER_WORD.sub(_number, out)
     return re.sub(r"[ \t]{2,}", " ", out) if out != text else text
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_QUESTION_START = re.compile(
+    r"^\s*(?:and |but |so |or )?(?:did|do|does|are|is|have|has|were|was|how|what|when|where|why|"
+    r"which|who|can|could|would|will|should|may|might|shall|am|any|anything)\b",
+    re.IGNORECASE,
+)
+
+
+def statements(text: str) -> str:
+    """`text` with each question that runs on from a statement split from it: each clause
+    before the question's own clause becomes a sentence (the same text when none does)."""
+    out = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        clauses = [c.strip() for c in re.split(r"[,;:]", sentence) if c.strip()]
+        if not sentence.endswith("?") or len(clauses) < 2 or _QUESTION_START.match(sentence):
+            out.append(sentence)
+            continue
+        # every clause its own sentence: a warning run on after the harm ("…that should do it
+        # I'm worried about you") is not read as warning against it
+        out += [f"{c}." for c in clauses[:-1]] + [clauses[-1]]
+    joined = " ".join(out)
+    return joined if joined != text.strip() else text
