@@ -349,6 +349,8 @@ _COMMAND = (
     r"over|all the time))?,?(?: that)? (?:to|i (?:should|must|have to|need to|ought to|deserve "
     r"to|am meant to|'m meant to))(?: just| go| go and)? (?:\w+ ){0,2}?"
 )
+# "jump" said as a command, not a jump somewhere ("jump to the next song", "jump higher")
+_JUMP_SAID = r"jump(?=\W*(?:$|jump\b|off\b|from\b|in front\b|[.!,'\"’]))"
 _SELF_TARGET = (
     r"(?:(?:kill|hurt|harm|cut|burn|punish|drown|hang|starve) (?:myself|my ?self)|end (?:it|my "
     r"life|things)|die\b|jump\b|(?:walk|step|run) (?:out )?(?:in(?:to)?|in front of|onto) "
@@ -557,7 +559,8 @@ CUES: tuple[Cue, ...] = (
         r"(?:exist|be alive|live|wake up|be here)(?: anymore| any more)?|can'?t (?:go on|"
         r"keep going|do this) (?:anymore|any more)|can'?t (?:live|keep living|go on) like this|don"
         r"e with (?:life|living|"
-        r"existing)|(?:want|wanting) (?:it|everything) to (?:stop|end)(?: for good)?|"
+        r"existing)|(?:want|wanting) (?:it|everything) to (?:stop|end)(?! (?:crying|screaming|"
+        r"raining|ringing|beeping|barking))(?: for good)?|"
         # non-native wordings: "i am not want to living anymore", "my life is no more worth"
         r"(?:am |'m )?(?:not|no) want(?:s|ing)? (?:to )?(?:living|live|alive|be alive|be living)"
         r"(?: anymore| any more| more| longer)?|life (?:is )?no (?:more|longer) (?:worth|have "
@@ -622,11 +625,23 @@ CUES: tuple[Cue, ...] = (
         r"heaven|late|since))|"
         # the death said first, in the sentence before or the same one ("my dad died by suicide
         # and i want to join him"); not the living around them ("…be with her family")
-        r"\b(?:passed|died|funeral|lost (?:her|him|my \w+)|suicide|euthanasia|assisted dying)\b"
-        r"[^.!?]*(?:[.!?]\s*[^.!?]*)?\b(?:ready to|want to|going to|wish i could) (?:go (?:and )?)?"
-        r"(?:join|be with) (?:her|him|them)\b(?! (?:family|kids|children|side|mum|mom|dad|husband|"
-        r"wife|friends|parents|sister|brother|sisters|brothers|dog|cat|more|now|today|tonight|this "
-        r"weekend|at the|for the|during the|through the|while)\b)",
+        r"\b(?:passed|died|die[ds]? in (?:an? )?(?:accident|crash|car crash|fire)|funeral|lost "
+        r"(?:her|"
+        r"him|my \w+)|suicide|euthanasia|assisted dying|"
+        r"(?:been )?gone (?:\d+|two|three|four|five|a few|six) (?:years?|months?|weeks?))\b"
+        r"[^.!?]*(?:[.!?]\s*[^.!?]*)?\b(?:ready to|want to|going to|wish i could|should|(?:it'?s|"
+        r"is "
+        r"it) time (?:for me )?to|(?:it'?s|is it) time i|think to|only think (?:to|of|about)) "
+        r"(?:go "
+        r"(?:and )?)?(?:join(?:ed)?|be with|went to be with|go where|go to where) (?:her|him|them|"
+        r"(?:she|he|they) (?:is|are))\b(?! (?:family|kids|children|side|mum|mom|dad|husband|wife|"
+        r"friends|parents|sister|brother|sisters|brothers|dog|cat|more|this weekend|at the|for the|"
+        r"during the|through the|while|to say goodbye|for (?:it|the end|his last|her last)|by "
+        r"(?:his|her|their) side)\b)(?![^.!?]{0,20}\bat the end\b)|"
+        # "i want to join him wherever he is": where the dead are
+        r"\b(?:join|be with|go to) (?:him|her|them)\b[^.!?]{0,10}\bwherever (?:he|she|they) (?:is|"
+        r"are)"
+        r"\b",
         L.MODERATE,
         C.SUICIDE,
     ),
@@ -890,8 +905,10 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "act_underway",
         r"\b(?:i(?:'ve| have)? (?:just )?(?:taken|took|swallowed|downed|had) "
-        r"(?:all|the whole|a whole|a bottle|a bunch|a handful|loads|lots|too many|\d+|twenty|"
-        r"thirty|fifty)(?: of)?(?: my| the| these)? ?(?:bottle )?(?:of )?(?:my |the |his |her )?"
+        # a number past the everyday dose ("i took 2 paracetamol for my headache" is a dose)
+        r"(?:all|the whole|a whole|a bottle|a bunch|a handful|loads|lots|too many|[5-9]\b|[1-9]\d+|"
+        r"twenty|thirty|fifty)(?: of)?(?: my| the| these)? ?(?:bottle )?(?:of )?(?:my |the |his |"
+        r"her )?"
         r"(?:[\w']+ )?" + _PILLS + _AS_PRESCRIBED + r"|by the time (?:anyone|you|someone) "
         r"(?:reads|sees|finds) this|"
         r"standing on (?:the )?(?:ledge|edge|bridge|roof|railing|platform)|"
@@ -934,7 +951,7 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:(?:want(?:ed)? to|wanna|urge to|thoughts? (?:of|about)|"
         r"think(?:ing)? about|fantasi[sz](?:e|ing) about|could) (?:kill(?:ing)?|hurt(?:ing)?|"
         r"stab(?:bing)?|strangl(?:e|ing)|shoot(?:ing)?|beat(?:ing)? up|smash(?:ing)?|shak(?:e|ing)|"
-        r"smother(?:ing)?|suffocat(?:e|ing)) (?:him|"
+        r"smother(?:ing)?|suffocat(?:e|ing)|poison(?:ing)?) (?:him|the baby|my baby|the kid|"
         r"her|them|my (?:\w+ ){0,2}(?:boss|wife|husband|partner|dad|father|mum|mom|mother|"
         r"brother|sister|son|daughter|baby|kid|neighbou?r|teacher|ex|roommate|flatmate|"
         r"colleague|coworker|manager|landlord|stepdad|stepmum|boyfriend|girlfriend)|"
@@ -976,7 +993,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "harm_others_intent",
         r"\b(?:(?:(?:i'?m|i am) (?:going|gonna) to|i will|i'?ll|planning "
-        r"to|bought (?:a \w+ |something )?to|going to make (?:him|her|them) pay (?:with))"
+        r"(?:how )?to|bought (?:a \w+ |something )?to|going to make (?:him|her|them) pay (?:with))"
         r" ?(?:kill|hurt|stab|shoot|strangle|poison|run (?:him|her|them) over|burn (?:his|"
         r"her|their) (?:house|place))(?! myself| it\b)|(?:knife|gun|bat|blade|hammer)[^.]{0,40}"
         r"(?:(?:using|use) it(?! to (?:open|cut (?:the|some)|cook|chop|fix|make)\b)|on "
@@ -987,7 +1004,14 @@ CUES: tuple[Cue, ...] = (
         r"followed|watching) (?:him|her|them) (?:home|every)|know (?:where|when) (?:he|she|"
         r"they) (?:parks|lives|works|walks)|(?:bring|bringing|taking|take|brought|took) (?:a|my|"
         r"the|\w+'?s?) (?:[\w']+ )?(?:knife|knives|gun|blade|machete|weapon|bat)s? (?:in)?to "
-        r"(?:school|class|college|campus|uni)\b)",
+        r"(?:school|class|college|campus|uni)\b|"
+        # harm begun, the person next ("i already slashed his tires, next is him"), or the job
+        # to be finished ("i punched him last night … i'll finish the job")
+        r"(?:slashed|keyed|smashed|torched|burned|wrecked|punched|hit|beat)\b[^.!?]{0,90}\b(?:next "
+        r"(?:is|it'?s|will be|up is) (?:him|her|them)|(?:he|she|they)(?:'s| is| are|'re) next|"
+        r"(?:i'?ll|i will|gonna) finish (?:the job|him|her|them(?: off)?))|(?:thinking (?:\w+ )?"
+        r"about|planning|going to|gonna|want(?:ed)? to) poison(?:ing)? (?:his|her|their|my \w+'?s?)"
+        r" (?:food|drink|coffee|tea|dinner|meals?|water))",
         L.HIGH,
         C.HARM_TO_OTHERS,
     ),
@@ -1264,7 +1288,8 @@ CUES: tuple[Cue, ...] = (
         # a baby believed not to be theirs, swapped or a replacement (postpartum psychosis)
         r"(?:the|my|our) (?:new ?born|baby|son|daughter|little one)(?: \w+)? (?:is|was|has been|"
         r"got) (?:a |an )?(?:replacement|impostor|imposter|changeling|fake|robot|clone|swapped|"
-        r"switched)\b|(?:they|someone|somebody|the (?:nurses|hospital|midwives|doctors)) "
+        r"switched)\b(?! (?:to|onto|over|between|from|for|sides?|breasts?|round|around|back)\b)|"
+        r"(?:they|someone|somebody|the (?:nurses|hospital|midwives|doctors)) "
         r"(?:swapped|switched|replaced) (?:her|him|my baby|the baby|our baby|my (?:son|"
         r"daughter))\b(?! (?:nappy|diaper|bottle|formula|cot|crib|clothes|onesie|sheets?|"
         r"blanket|side|over|round|around|to|into|onto|for|with|out|off|back|between|from)\b)|"
@@ -1306,7 +1331,8 @@ CUES: tuple[Cue, ...] = (
         r"(?<!critical )(?<!\bed )(?<!ana )(?<!mia )(?<!disorder )(?<!anorexia )(?<!bulimia )"
         r"(?<!disordered )(?:the )?voices? (?![^.]{0,25}(?:i'?m|i am) (?:not good enough|useless|"
         r"worthless|stupid|a failure|fat|ugly|lazy|a disappointment)\b)(?:tell|told|telling|"
-        r"say|says|said|keep|are|is|in my head))",
+        r"say|says|said|keep|are|is|in my head)|(?:hear|hearing|heard) (?:a |the )?voices? (?:that|"
+        r"which|who) (?:tells?|says?|keeps?|told|said|whispers?))",
         L.MODERATE,
         C.PSYCHOSIS,
         negatable=False,
@@ -1314,7 +1340,23 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "command_hallucination_self",
         rf"\b(?:{_VOICE}{_COMMAND}{_SELF_TARGET}|voices?[^.?!]{{0,30}}\b(?:kill|hurt|cut) "
-        rf"yourself)",
+        rf"yourself|"
+        # said without "to" ("keeps saying jump jump jump", "whispering 'die die die'")
+        rf"{_VOICE}(?: (?:keeps?|keep on|is|are|won'?t stop|always))* (?:saying|says|tell(?:s|"
+        rf"ing)? "
+        r"me|whisper(?:s|ing)?|scream(?:s|ing)?|chant(?:s|ing)?)\W{0,3}(?:"
+        + _JUMP_SAID
+        + r"|die|end it|kill (?:yourself|urself)|kys)\b|hear(?:ing)? (?:them|voices|a voice|"
+        r"someone|people|"
+        r"it|things)(?: "
+        r"\w+)? (?:whisper(?:ing)?|say(?:ing)?|chant(?:ing)?|tell(?:ing)? me|scream(?:ing)?|"
+        r"repeat(?:ing)?)\W{0,3}(?:to )?(?:die|kill (?:yourself|urself)|end it|"
+        + _JUMP_SAID
+        + r"|kys)\b|"
+        # the dead seen, calling them to die ("i see my dead grandma and she says to come to her")
+        r"(?:see|saw|seeing) (?:my )?(?:dead|late) \w+[^.!?]{0,40}\b(?:says?|tells? me|told me|"
+        r"wants? me|keeps? (?:saying|telling me)) (?:to )?(?:come|go|join)(?: to)? (?:her|him|"
+        r"them)\b)",
         L.HIGH,
         C.PSYCHOSIS,
         C.SUICIDE,
@@ -1377,11 +1419,13 @@ CUES: tuple[Cue, ...] = (
         "mania_risk",
         rf"\b(?:{_SLEEPLESS}(?=.*\b{_MANIC})|{_SLEEPLESS}(?=.*\b{_RISKY_ACT})|{_MANIC}"
         rf"(?=.*\b{_SLEEPLESS})|{_RISKY_ACT}(?=.*\b{_SLEEPLESS})|{_GRANDIOSE}(?=.*\b{_RISKY_ACT})|"
-        rf"{_RISKY_ACT}(?=.*\b{_GRANDIOSE})|(?:stopped|quit|came off|ditched) (?:taking )?(?:my |"
+        rf"{_RISKY_ACT}(?=.*\b{_GRANDIOSE})|(?:stopped|quit|came off|ditched|threw (?:away|out)|"
+        rf"flushed|binned|no more) (?:taking )?(?:my |"
         r"the )?(?:meds|medication|lithium|lamotrigine|lamictal|depakote|valproate|seroquel|"
         r"quetiapine|olanzapine|abilify|aripiprazole|risperidone|mood stabili[sz]ers?|"
         r"antipsychotics?)[^.]{0,40}(?:unstoppable|amazing|alive|best|energy|great|fantastic|"
-        r"incredible|better than ever|(?:don'?t|dont|do not) need (?:it|them|meds)))",
+        r"incredible|better than ever|(?:don'?t|dont|do not) need (?:it|them|meds)|on top of the "
+        r"world|myself again|through the roof|never felt better))",
         L.MODERATE,
         C.MANIA,
         negatable=False,
@@ -1444,11 +1488,17 @@ CUES: tuple[Cue, ...] = (
         # purging called "mia", a BMI asked as a threshold to stay under
         r"ana (?:coach(?:es)?|buddy|buddies|tips|rules)|(?:meanspo|bonespo|sweetspo)|"
         r"(?:do|did|doing|does|started|start) ['\"‘’]?mia\b|\b(?:mia|m[!1]a)\b['\"’]? (?:tips|"
-        r"easier|after every)|m[!1]a\b|p[*#]?rg(?:e|ed|es|ing)\b|b[*#]?ng(?:ed|"
+        r"easier|after every)|m[!1]a\b|the mia thing|p[*#v]?rg(?:e|ed|es|ing)\b|\bb ?[/&] "
+        r"?p(?:'?d|'?ing|ed)?\b|b[*#]?ng(?:ed|"
         r"ing)\b[^.!?]{0,30}\bp[*#]?u?rg|(?:dulcolax|senokot|senna|"
-        r"bisacodyl|ex-?lax)\b[^.!?]{0,60}\b(?:after (?:i |eating|meals?|every|anything)|a "
-        r"(?:night|"
-        r"day)|every (?:night|day)|too many))",
+        r"bisacodyl|ex-?lax|laxatives?)\b[^.!?]{0,60}\b(?:after (?:i |eating|meals?|every|anything|"
+        r"(?:the |my |a |that |each )?(?:\w+ )?(?:pizza|meal|dinner|lunch|breakfast|binge|food|"
+        r"takeaway|snack|tea))|a (?:night|day)|every (?:night|day)|too many|so it (?:doesn'?t|"
+        r"does not|"
+        r"won'?t) count)|"
+        # a BMI asked as the line to be admitted ("how low does my bmi have to be for the hospital
+        # to take me")
+        r"bmi (?:have|has|need|needs) to be (?:for|to|before)\b)",
         L.MODERATE,
         C.EATING_DISORDER,
     ),
@@ -1495,21 +1545,34 @@ CUES: tuple[Cue, ...] = (
         r"sure|certain) (?:that )?i (?:hit|ran over|knocked (?:over|down)|ran into) (?:someone|"
         r"somebody|a (?:person|pedestrian|child|cyclist))|need to (?:know|be) (?:for )?(?:sure|"
         r"certain|100%) (?:that )?(?:i|it|they) (?:won'?t|didn'?t|haven'?t|will not|am not|"
-        r"isn'?t|is)|need to hear it (?:one more time|again)|"
+        r"isn'?t|is)|need to hear it (?:one more time|again))",
+        L.LOW,
+        C.OCD,
+        negatable=False,
+    ),
+    # Reassurance asked for outright, of whoever is listening ("just confirm it's definitely
+    # locked", "can u just tell me the oven is off, i already checked 10 times", "pls just say im
+    # fine"): OCD, addressed to the listener by nature.
+    _cue(
+        "ocd_reassurance",
+        r"\b(?:"
         # reassurance asked for outright ("just confirm it's definitely locked", "can u just tell
         # me the oven is off, i already checked 10 times", "pls just say im fine")
-        r"(?:(?<!\bi )just|pls|please|can (?:you|u)|could (?:you|u)) (?:just )?(?:confirm|tell me|"
-        r"say|promise)\b[^.!?]{0,40}\b(?:locked|(?:is|was|it'?s|its) (?:off|unplugged|shut|clean|"
-        r"safe)|"
-        r"i'?m (?:fine|clean|safe|ok|okay|not sick|not dying)|i (?:don'?t|do not) have|i didn'?t "
-        r"(?:hit|hurt|touch|leave))|(?:definitely|100%|for sure) (?:locked|off|unplugged|clean)"
+        r"(?:(?<!\bi )just|pls|please|can (?:you|u)|could (?:you|u)|i need you to|^) ?(?:just )?"
+        r"(?:confirm|tell me|say|promise(?: me)?)\b[^.!?]{0,40}\b(?:locked|(?:is|was|it'?s|its) "
+        r"(?:off|unplugged|shut|clean|safe|locked)|i'?m (?:fine|clean|safe|ok|okay|not sick|not "
+        r"dying|"
+        r"not (?:a |an )?(?:bad|evil|horrible|terrible|dangerous|monster|pedophile|paedophile|"
+        r"psychopath))|i (?:don'?t|do not) have|i didn'?t (?:hit|hurt|touch|leave|run|ran|kill|do "
+        r"it)|i (?:locked|turned off|unplugged))|(?:just|please|pls) (?:tell me|say) no\b|"
+        r"(?:definitely|100%|for sure) (?:locked|off|unplugged|clean)"
         r"\b[^.!?]{0,20}\b(?:right|yeah|isn'?t it)\W{0,3}(?:just|pls|please)? ?(?:confirm|say|"
         r"tell)|"
         r"(?:already )?(?:checked|tested|washed|asked) (?:\d+|five|six|seven|eight|nine|ten|"
         r"twenty|so many) times\b[^.!?]{0,40}\b(?:just|pls|please) (?:say|tell|confirm))",
         L.LOW,
         C.OCD,
-        negatable=False,
+        personal=False,
     ),
     _cue(
         "overdose",
@@ -1776,7 +1839,10 @@ _PETTY_PROVOCATION = re.compile(
     r"hogged|hides?|hid) (?:my|our|the last(?: of (?:my|our|the))?) (?:\w+ ){0,2}(?:leftovers|"
     r"food|lunch|dinner|fries|chips|crisps|snacks?|cake|pizza|chocolate|biscuits?|cookies?|"
     r"yogh?urt|milk|coffee|tea|beer|ice cream|sandwich|noodles|charger|hoodie|jumper|shampoo|"
-    r"headphones|remote|parking (?:spot|space)|seat|stapler|mug)\b|\b(?:spoil(?:s|ed|t)?|"
+    r"headphones|remote|parking (?:spot|space)|seat|stapler|mug|dress|top|shoes|clothes|makeup|"
+    r"make-up|jacket|car|phone|controller|game|sweets?|cereal|pudding|leftover \w+)\b|(?:leaves?|"
+    r"left) (?:his|her|their|the) (?:socks|dishes|towels?|clothes|shoes)\b|(?:dog|cat) (?:barks?|"
+    r"barking|meows?)\b|\b(?:spoil(?:s|ed|t)?|"
     r"spoiling) (?:the|my|it|this)\b|\b(?:chews?|chewing|slurps?|slurping|snores?|snoring) "
     r"(?:so )?loud(?:ly)?\b|\bleaves? (?:the|his|her|their|dirty) (?:dishes|washing[- ]up)\b|"
     r"\b(?:one more|another) (?:pun|dad joke|spoiler)\b"
@@ -1802,13 +1868,21 @@ def petty_threat(text: str) -> bool:
         rest = sentence.replace(threat.group(0), " ")
         if (
             _PETTY_PROVOCATION.search(rest)
-            and not _WEAPON_NAMED.search(rest)
+            and not _WEAPON_NAMED.search(sentence)
             and not _HARM_BESIDE.search(rest)
+            and not _MEANT.search(text)
         ):
             return True
     return False
 
 
+# Said to be meant, planned or already begun ("i'm serious this time", "i've been planning it
+# for weeks", "i already slashed his tires"): not a figure of speech.
+_MEANT = re.compile(
+    r"\b(?:i'?m (?:serious|not (?:kidding|joking))|i mean it|not kidding|no joke|(?:been )?planning"
+    r"|for weeks|i promise(?: you)?|already (?:slashed|keyed|smashed|punched|hit|broke|burned)|"
+    r"bought (?:a|the) (?:knife|gun|bat|axe|hammer))\b"
+)
 # Violence or abuse said beside it ("…he drinks my beer and then hits mum"): not petty.
 _HARM_BESIDE = re.compile(
     r"\b(?:hits?|hitting|beats?|beating|abus\w*|rap(?:es|ed|ing)|molest\w*|threaten\w*|chok\w*|"
@@ -1827,7 +1901,11 @@ LAUGHED_OFF = "laughed_off"
 INTRUSIVE_HARM = "intrusive_harm"
 COMMAND_ABOUT_BABY = "command_about_baby"
 POSTPARTUM_PSYCHOSIS = "postpartum_psychosis"
+# A message the pattern tier reads as one condition and nothing else: a statistical tier's
+# suicide, self-harm or overdose reading of the same words is held to it (`Screener._combine`).
 MANIA_FRAME = "frame:mania"
+ED_FRAME = "frame:eating_disorder"
+OCD_FRAME = "frame:ocd"
 _UNWANTED_HARM = re.compile(
     r"\b(?:makes? me (?:feel )?(?:sick|ill)|horrif\w*|disgust\w*|repuls\w*|terrif\w*|i "
     r"(?:would|'d|will) never (?:act|do|hurt|harm)|the (?:thoughts?|images?) (?:sickens?|"
@@ -2293,8 +2371,9 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
                 rest = sentence.replace(m.group(0), " ")
                 if (
                     _PETTY_PROVOCATION.search(rest)
-                    and not _WEAPON_NAMED.search(rest)
+                    and not _WEAPON_NAMED.search(sentence)
                     and not _HARM_BESIDE.search(rest)
+                    and not _MEANT.search(text)
                 ):
                     why += ["idiom", f"{LAUGHED_OFF}:{cue.name}"]
                     continue
@@ -2523,9 +2602,11 @@ def _owned(text: str, start: int, end: int, cue: Cue) -> bool:
         return True
     if re.search(r"\bi\b[^.,;!?]{0,25}$", lead):
         return True  # "I picture ...", "I keep ...": the speaker's own
+    if cue.name == "join_the_dead" and re.search(r"\bi\b", re.split(r"[\"“]", text[start:end])[0]):
+        return True  # "…he's been gone 2 years. maybe it's time i joined him": the speaker's own
     if _THIRD_PARTY.search(sentence[: start - sent_start]) and not re.search(
         r"\bi (?:just |really |only |still |honestly )?(?:want|wanna|am going|'m going|feel|think "
-        r"about)\b",
+        r"(?:about|to|of))\b",
         re.sub(r"\"[^\"]*\"|“[^”]*”", " ", sentence),  # not inside someone's quoted words
     ):
         return False
@@ -2871,11 +2952,13 @@ _LYING_IN_WAIT = Prefiltered(
 _HALLUCINATED_SOURCE = Prefiltered(
     r"\b(?:static|signal|transmission|frequency|broadcast(?:ing|s)?|the station|implant|chip in "
     r"my|voices?|(?:saw|see|seeing|seen) (?:\w+ )?(?:demons?|the devil|spirits?|ghosts?|shadow "
-    r"(?:people|figures)|angels?))\b"
+    r"(?:people|figures|man|men|person)|angels?|a shadow)|(?:man|woman|figure|someone|person|"
+    r"shadow) (?:only i can see|no one else can see|nobody else (?:can )?sees?))\b"
 )
 # "…they keep saying im worthless and should end it", "…and they told me to jump"
 _IT_COMMANDS = Prefiltered(
-    rf"\b(?:it|they){_COMMAND}{_SELF_TARGET}|\b(?:it|they)(?: (?:keeps?|keep on|are|is|won'?t "
+    rf"\b(?:it|they|he|she|who){_COMMAND}{_SELF_TARGET}|\b(?:it|they|he|she|who)(?: (?:keeps?|keep "
+    r"on|are|is|won'?t "
     r"stop|always))* (?:say(?:s|ing)?|tell(?:s|ing)? me|told me|said|whisper(?:s|"
     r"ing)?)[^.!?]{0,40}?"
     rf"\b(?:i'?d |i )?(?:should|must|have to|need to|ought to|deserve to|better) (?:just |go and |"
@@ -2945,7 +3028,10 @@ _TOLD_WHAT_TO_DO = re.compile(
     r"daughter))\b|"
     # "god told me my baby needs to be baptised in the river tonight"
     r"\b(?:tell(?:s|ing)?|told|order\w*|show(?:s|ed|ing)?) me (?:that )?(?:my|the|our) (?:baby|"
-    r"newborn|son|daughter|little one) (?:needs?|has|must|is meant|should|ought) to\b"
+    r"newborn|son|daughter|little one) (?:needs? to|has to|must|is meant to|should|ought to)\b|"
+    # "a voice that says to put her in the bath and not take her out"
+    r"\b(?:says?|said|saying|tells?|told|telling)(?: me)? to (?:\w+ ){1,3}(?:her|him|the baby|my "
+    r"baby)\b"
 )
 # What tells them, when it is no person: the TV, the radio, signs, messages, voices.
 _UNSEEN_TELLER = re.compile(
@@ -3192,12 +3278,27 @@ _PERINATAL = Prefiltered(
     r"\b(?:my (?:new ?born|baby)|(?:baby|she|he|son|daughter)(?:'s| is) (?:\d+|two|three|four|five|"
     r"six) (?:days?|weeks?|months?) old|gave birth|giving birth|postpartum|post-partum|post natal|"
     r"postnatal|since (?:the|my) (?:baby|birth)|(?:new|first-time) (?:mum|mom|mother|dad|parent)|"
+    r"i had (?:her|him|the baby|my baby|my (?:son|daughter)|them) (?:\d+|a|one|two|three|four|five|"
+    r"six) (?:days?|weeks?|months?) ago|since (?:she|he|the baby|they|my (?:son|daughter)) (?:was|"
+    r"were) born|"
     r"(?:days?|weeks?|months?) since (?:my|the|our) (?:baby|son|daughter|little one|twins) (?:was|"
     r"were) born|(?:my|our|the) (?:baby|son|daughter|twins) (?:was|were) born (?:\d+|two|three|"
     r"four|five|six|a few|a couple of) (?:days?|weeks?) ago)\b"
 )
 PERINATAL = _PERINATAL  # a new parent, for readers of a whole conversation (the guardrail)
 _BABY_IN = re.compile(r"\b(?:baby|newborn|new born|son|daughter|little one)\b")
+# Beliefs about the baby, read only after a birth ("she's a replacement, an impostor, my real baby
+# is somewhere else", "this baby is not mine, mine was taken", "she's reporting to someone").
+_BABY_DELUSION = re.compile(
+    r"\b(?:(?:she|he|shes|hes)(?:'s| is)? (?:a |an )?(?:replacement|impostor|imposter|changeling|"
+    r"fake|clone|robot|not (?:really )?(?:mine|ours|my (?:real )?(?:baby|son|daughter)))\b|my real "
+    r"(?:baby|son|daughter) (?:is|was)\b|(?:this|the) baby (?:is not|isn'?t) (?:mine|ours|my "
+    r"(?:real "
+    r")?baby)|mine was (?:taken|swapped|switched)|(?:the baby|she|he)(?:'s| is)? (?:reporting|"
+    r"spying|"
+    r"reporting back) (?:to|on)\b|(?:has been|was|got) replaced by (?:something|someone|a thing|"
+    r"an? \w+ that looks like))"
+)
 _BABY_PRONOUN = re.compile(r"\b(?:she|he|her|him|she'?s|he'?s)\b")
 # The speaker was raped or sexually assaulted, at any time: a sexual-assault line beside the
 # others (`sexual_violence`; the level is the cues' business).
@@ -3581,9 +3682,23 @@ _DISPOSAL = re.compile(
     r"medicines?|meds|pills|tablets|prescriptions?|opioids|morphine|painkillers)\b|\b(?:medication|"
     r"medicine|meds|pill|drug) (?:disposal|take-?back|drop-?off|return)\b"
 )
+# "how do i dispose of it", of a medicine named in the message ("he left loads of oxycodone").
+_DISPOSE_IT = re.compile(
+    r"\b(?:get rid of|dispose of|throw (?:away|out)|take back|hand in) (?:it|them|these|those|all "
+    r"of it|the lot)\b"
+)
+_MEDICINE_HELD = re.compile(
+    r"\b(?:oxycodone|oxycontin|morphine|fentanyl|opioids|painkillers|medications?|medicines?|meds|"
+    r"pills|tablets|prescriptions?|patches|tramadol|codeine|diazepam|sleeping pills)\b"
+)
+_HIGH_PLACE = re.compile(
+    r"\b(?:bridges?|cliffs?|towers?|roof(?:top)?s?|viewpoints?|overlooks?|lookouts?|skyscrapers?|"
+    r"dams?|gorges?|canyons?|waterfalls?|piers?)\b"
+)
 # A place asked for its view or its history ("which bridges have the best views for photos").
 _SIGHTSEEING = re.compile(
-    r"\b(?:for (?:photos|pictures|pics|photography|a photo|a picture|the view)|best views?|nicest "
+    r"\b(?:for (?:photos|pictures|pics|photography|a photo|a picture|the view|a photo ?shoot)|"
+    r"photo ?shoot|(?:wedding|engagement|prom|grad) (?:photos|pictures|pics)|best views?|nicest "
     r"views?|(?:good|best|great) (?:spots?|places?) (?:for|to) (?:photos|pictures|watch the sunset|"
     r"see the sunset)|sightseeing|tourists?|architecture|history of|to walk across|for a walk|on "
     r"foot|by bike|cycling)\b"
@@ -3922,7 +4037,9 @@ def _assess_text(text: str) -> RiskAssessment:
         level = max_level([level, L.IMMINENT if re.search(_SOON, t) else L.HIGH])
         signals.append(COMMAND_ABOUT_BABY)
         categories += [c for c in (C.HARM_TO_OTHERS, C.PSYCHOSIS) if c not in categories]
-    elif names & {"psychosis", "voices"} and _PERINATAL.search(t) and _BABY_IN.search(t):
+    elif _PERINATAL.search(t) and (
+        (names & {"psychosis", "voices"} and _BABY_IN.search(t)) or _BABY_DELUSION.search(t)
+    ):
         # after a birth, a belief about the baby ("she's not really mine, they swapped her"):
         # postpartum psychosis, an emergency for the parent and the baby
         level = max_level([level, L.HIGH])
@@ -4397,8 +4514,7 @@ def _assess_text(text: str) -> RiskAssessment:
         elif (
             not hits
             and set(signals) <= {"means_question", "means_access", "stressor"}
-            and {"means_question", "means_access"} & set(signals)
-            and _DISPOSAL.search(t)
+            and (_DISPOSAL.search(t) or (_DISPOSE_IT.search(t) and _MEDICINE_HELD.search(t)))
             and not _FINALITY.search(t)
             and not re.search(r"\b(?:by )?(?:taking|swallowing|eating|drinking) them\b", t)
         ):
@@ -4408,7 +4524,7 @@ def _assess_text(text: str) -> RiskAssessment:
             signals = [s for s in signals if s not in ("means_question", "means_access")]
         elif (
             not hits
-            and set(signals) == {"means_question"}
+            and (set(signals) == {"means_question"} or (not signals and _HIGH_PLACE.search(t)))
             and _SIGHTSEEING.search(t)
             and not _FINALITY.search(t)
         ):
@@ -4437,6 +4553,17 @@ def _assess_text(text: str) -> RiskAssessment:
         # mania and nothing else ("stopped taking lithium, feel amazing"): a statistical
         # tier's suicide or overdose reading of the same words is held to this reading
         signals.append(MANIA_FRAME)
+    elif (
+        names & {"eating_disorder", "ed_threshold_question"}
+        and level.at_least(L.LOW)
+        and set(categories) <= {C.EATING_DISORDER, C.MINOR}
+    ):
+        # laxatives after a meal are purging, not an overdose
+        signals.append(ED_FRAME)
+    elif names and names <= {"ocd", "ocd_reassurance"} and set(categories) <= {C.OCD, C.MINOR}:
+        # reassurance asked about a checking fear ("please just tell me i didn't run someone
+        # over"): the compulsion, not a crisis
+        signals.append(OCD_FRAME)
     return RiskAssessment(level=level, categories=categories, signals=signals, detector="patterns")
 
 
@@ -4489,7 +4616,7 @@ def postpartum_in_conversation(text: str, signals: Sequence[str], earlier: Seque
     """A belief about the baby (a psychosis signal in this message, the baby named) after a
     birth said earlier in the conversation ("2 weeks since my daughter was born", then "she's
     not really mine, they swapped her"): postpartum psychosis."""
-    psychotic = {"psychosis", "voices"} & set(signals)
+    psychotic = {"psychosis", "voices"} & set(signals) or _BABY_DELUSION.search(normalise(text))
     if not psychotic or POSTPARTUM_PSYCHOSIS in signals or COMMAND_ABOUT_BABY in signals:
         return False
     # the baby named, or (the baby named earlier) spoken of as she or he

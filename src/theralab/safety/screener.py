@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from theralab.safety.answers import AFFIRMED, affirms, safety_question, says_yes
 from theralab.safety.patterns import (
+    ED_FRAME,
     MANIA_FRAME,
+    OCD_FRAME,
     POSTPARTUM_PSYCHOSIS,
     WORRIED_SLEEP,
     assess_text,
@@ -146,7 +148,7 @@ class Screener:
                 )
             elif tier.name == PatternTier.name:
                 protective = [s for s in item.signals if s.startswith("protective:")]
-                framed = item if MANIA_FRAME in item.signals else None
+                framed = item if set(item.signals) & _FRAMES.keys() else None
             elif protective and item.level is not RiskLevel.NONE:
                 item = _respect_context(item, protective)
             elif framed is not None and item.level is not RiskLevel.NONE:
@@ -354,15 +356,28 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
     )
 
 
+_OWN_HARM = frozenset({RiskCategory.SUICIDE, RiskCategory.SELF_HARM, RiskCategory.OVERDOSE})
+# Per frame: the statistical readings taken back, and the highest level it may keep (None: the
+# pattern tier's own level).
+_FRAMES: dict[str, tuple[frozenset[RiskCategory], RiskLevel | None]] = {
+    MANIA_FRAME: (_OWN_HARM, RiskLevel.HIGH),
+    ED_FRAME: (frozenset({RiskCategory.OVERDOSE}), RiskLevel.HIGH),
+    OCD_FRAME: (_OWN_HARM, None),
+}
+
+
 def _held_to_frame(found: RiskAssessment, frame: RiskAssessment) -> RiskAssessment:
-    """A statistical raise on a message the pattern tier reads as mania and nothing else
-    ("stopped taking lithium, feel amazing"): its suicide, self-harm and overdose readings
-    taken back (the mania reply, not an overdose one), and its level kept, up to `high` (a
-    manic plan that could kill still gets the mania reply's urgent line; `imminent`, the
-    emergency call, needs the pattern tier's own reading)."""
-    taken = {RiskCategory.SUICIDE, RiskCategory.SELF_HARM, RiskCategory.OVERDOSE}
+    """A statistical raise on a message the pattern tier reads as one condition and nothing
+    else (`_FRAMES`). Mania ("stopped taking lithium, feel amazing"): its suicide, self-harm and
+    overdose readings taken back (the mania reply, not an overdose one), its level kept up to
+    `high` (a manic plan that could kill still gets the mania reply's urgent line; `imminent`,
+    the emergency call, needs the pattern tier's own reading). An eating disorder (laxatives
+    after a meal): the overdose reading taken back, up to `high`. OCD (reassurance asked about
+    a checking fear): held to the pattern tier's reading."""
+    name = next(f for f in _FRAMES if f in frame.signals)
+    taken, ceiling = _FRAMES[name]
     categories = [c for c in found.categories if c not in taken]
-    top = max_level([frame.level, RiskLevel.HIGH])
+    top = frame.level if ceiling is None else max_level([frame.level, ceiling])
     if found.level.rank <= top.rank and categories == list(found.categories):
         return found
     level = found.level if found.level.rank <= top.rank else top

@@ -216,11 +216,22 @@ _ACT_UNDERWAY = re.compile(
 # texted me that she took 20 of her pills an hour ago"): an act under way, the emergency call
 # and poison help now.
 _THEIR_OVERDOSE = re.compile(
-    r"\b" + _SUBJECT + r"\b[^.!?]{0,40}?\b(?:took|has taken|'s taken|swallowed|downed|necked)\s+"
-    r"(?:like |about |around |over |maybe )?(?:\d{2,}|twenty|thirty|forty|fifty|a (?:whole|full) "
-    r"(?:box|bottle|packet|pack|strip|blister)|all (?:of )?(?:her|his|their|the))\b[^.!?]{0,25}?"
+    r"\b(?:" + _SUBJECT + r"|friend|mate|bestie|bff|roommate|flatmate|housemate|partner|gf|bf|"
+    r"girlfriend|boyfriend|sister|brother|son|daughter|mum|mom|dad)\b[^.!?]{0,40}?\b(?:took|has "
+    r"taken|'s taken|swallowed|downed|necked)\s+(?:like |about |around |over |maybe )?(?:\d{2,}|"
+    r"twenty|thirty|forty|fifty|a (?:whole|full) (?:box|bottle|packet|pack|strip|blister)|all "
+    r"(?:of "
+    r")?(?:her|his|their|the)|(?:a bunch|loads|a load|a lot|handfuls?|a handful) of)\b[^.!?]{0,25}?"
     r"\b(?:pills|tablets|meds|medication|capsules|paracetamol|tylenol|ibuprofen|sleeping pills|"
     r"antidepressants|painkillers|of them)\b"
+)
+# …told as happening now, not as a story from before ("an hour ago", "this afternoon", "and is
+# throwing up"; not "at the beginning of our relationship she swallowed a bunch of tylenol").
+_JUST_NOW = re.compile(
+    r"\b(?:just|an? (?:hour|few hours|couple of hours) ago|\d+ (?:minutes?|mins?|hours?|hrs?) ago|"
+    r"this (?:morning|afternoon|evening)|tonight|today|earlier|last night|right now|now|has taken|"
+    r"'s "
+    r"taken|is (?:throwing up|being sick|vomiting|drowsy|asleep|passed out|not answering|sleepy))\b"
 )
 # Poisons and household things swallowed (bleach, batteries): poison help and the emergency
 # number.
@@ -551,17 +562,22 @@ _THIRD = (
 )
 _THEIR_SLEEPLESS = re.compile(
     rf"\b{_THIRD}(?: \(\d+\))?(?:'s| is| has|s|'s been| has been)? (?:been )?(?:up|awake|"
-    r"without sleep|not sleeping|barely sleeping)\b[^.!?]{0,20}\b(?:\d+|two|three|four|five|six|"
-    r"several|a few) (?:nights|days)|\b(?:she|he|they) (?:hasn'?t|has not|hasnt|haven'?t) "
-    r"(?:really )?slept (?:in|for) (?:\d+|two|three|four|five|six|several|a few|days)"
+    r"without sleep|not sleeping|barely sleeping)\b[^.!?]{0,20}\b(?:(?:\d+|two|three|four|five|six|"
+    r"several|a few) (?:nights|days)|for (?:days|nights)|all night)|\b(?:she|he|they|(?:my|our) "
+    r"\w+) (?:hasn'?t|has not|hasnt|haven'?t) (?:really )?slept (?:in|for|since) (?:\d+|two|three|"
+    r"four|five|six|several|a few|days|\w+day)|\bno sleep (?:since|in|for) (?:\w+day|\d+|two|"
+    r"three|four|five|days)|\bup all night\b"
 )
 _THEIR_MANIC_SIGN = re.compile(
-    r"\b(?:stopped (?:taking )?(?:her|his|their) (?:meds|medication|lithium|pills|tablets)|"
-    r"(?:spent|"
-    r"blew|maxed(?: out)?) (?:all )?(?:our|the|her|his|their) (?:rent|savings|money|credit cards?|"
-    r"wages)|(?:she|he|they)(?:'s| is| are|'re)? (?:convinced|sure|certain) (?:she|he|they)(?:'s| "
-    r"is| are|'re|'ll| will)? (?:going to be|gonna be|be) (?:a )?(?:famous|rich|a star|a "
-    r"millionaire|the next)|(?:doesn'?t|doesnt|don'?t) need (?:them|sleep|(?:her|his|their) "
+    r"\b(?:(?:stopped|quit|threw out|threw away|ditched|flushed) (?:taking )?(?:her|his|their) "
+    r"(?:meds|medication|lithium|pills|tablets|seroquel|quetiapine|abilify|risperidone|lamotrigine|"
+    r"lamictal|depakote|olanzapine|mood stabili[sz]ers?)|(?:is|been|went|gone|'s) off (?:her|his|"
+    r"their) (?:meds|medication)|(?:spent|blew|maxed(?: out)?) (?:all )?(?:our|the|her|his|their|"
+    r"\d+|two|three|both|all) (?:rent|savings|money|credit cards?|wages)|going to (?:cure cancer|"
+    r"become (?:president|famous|a billionaire)|change the world|start an? (?:airline|company|"
+    r"empire|religion))|(?:she|he|they)(?:'s| is| are|'re)? (?:convinced|sure|certain) (?:she|he|"
+    r"they)(?:'s| is| are|'re|'ll| will)? (?:going to be|gonna be|be) (?:a )?(?:famous|rich|a star|"
+    r"a millionaire|the next)|(?:doesn'?t|doesnt|don'?t) need (?:them|sleep|(?:her|his|their) "
     r"(?:meds|medication))|talking (?:non-?stop|so fast)|racing thoughts)\b"
 )
 
@@ -614,8 +630,10 @@ def other_at_risk(text: str) -> RiskAssessment:
         if not sentence or _NOT_NOW.search(sentence):
             continue
         if _ACT_UNDERWAY.search(sentence) or (
-            _THEIR_OVERDOSE.search(sentence) and not _CAME_ROUND.search(sentence)
+            _THEIR_OVERDOSE.search(sentence) and _JUST_NOW.search(sentence)
         ):
+            # an overdose's worth taken is an emergency even if they feel fine (paracetamol
+            # harms the liver hours later)
             report(RiskLevel.IMMINENT, "act_underway", RiskCategory.SUICIDE)
             continue
         collapsed = _COLLAPSED.search(sentence) if collapse_hint else None
