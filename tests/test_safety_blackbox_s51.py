@@ -898,7 +898,11 @@ def test_a_crisis_summary_told_us_in_other_words_is_read() -> None:
     from theralab.safety.reported import reported_by_app
 
     said = reported_by_app(
-        "Summary of earlier sessions: the user told us last night that she has been "
-        "stockpiling her antidepressants and plans to swallow them all this weekend."
+        "You are a friendly companion. Summary of earlier sessions: the user told us last night "
+        "that she has been stockpiling her antidepressants and plans to swallow them all this "
+        "weekend when her parents are away."
     )
     assert said and read(said[0]).level.at_least(L.HIGH), said
+    assert "my antidepressants" in said[0] and "my parents" in said[0]
+    # "when" inside a report is not an instruction; "When the user …" is
+    assert reported_by_app("Be warm. When the user mentions self-harm, share resources.") == []

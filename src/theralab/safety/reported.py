@@ -20,7 +20,9 @@ _PERSON = r"(?:the )?(?:user|client|patient|person|caller|member|customer|studen
 _REPORT = re.compile(
     rf"\b{_PERSON}(?:'s)?\s+(?:(?:has|had|have) )?(?:(?:said|says|told (?:us|me|you|the \w+)|"
     r"mentioned|disclosed|reported|shared|wrote|stated|admitted|expressed|revealed|explained|"
-    r"confided|indicated)(?: that)?\s+|(?=(?:is|was|has|had|feels|felt|plans|planned|wants|"
+    r"confided|indicated)(?:\s+(?:last night|yesterday|today|earlier|this morning|this week|"
+    r"recently|before|in (?:the )?(?:last|previous) (?:session|chat)))?(?: that)?\s+|(?=(?:is|was|"
+    r"has|had|feels|felt|plans|planned|wants|"
     r"wanted|took|has taken|attempted|intends|intended|keeps|kept|thinks|thought|hears|heard|"
     r"believes|believed|sounds|seems|appears|hasn'?t|doesn'?t|can'?t|won'?t)\b))",
     re.IGNORECASE,
@@ -32,11 +34,14 @@ _PRONOUN_REPORT = re.compile(
     r"confided|indicated)(?: that)?\s+",
     re.IGNORECASE,
 )
-# Sentences that tell the assistant what to do are instructions, not reports.
+# Sentences that tell the assistant what to do are instructions, not reports: they open with an
+# order, say what to do if or when the person says something, or speak to the assistant.
 _INSTRUCTION = re.compile(
-    r"\b(?:if|when|whenever|in case|should|must|never|always|do not|don'?t|avoid|respond|reply|"
-    r"answer|refer|redirect|encourage|remind|you are|you'?re|your role|as an ai|assistant|"
-    r"guidelines?|policy|please)\b",
+    r"^\W*(?:if|when|whenever|in case|never|always|do not|don'?t|avoid|respond|reply|answer|"
+    r"refer|redirect|encourage|remind|please|make sure|be)\b|\b(?:if|when|whenever|in case|unless) "
+    rf"{_PERSON}\b|\b(?:if|when|whenever|in case|unless) (?:they|he|she)\b|\byou (?:are|should|"
+    r"must|will|need to|may|can)\b|\byou'?re\b|\byour role\b|\bas an ai\b|\bassistant\b|"
+    r"\bguidelines?\b|\bpolicy\b",
     re.IGNORECASE,
 )
 _SWAPS = (
@@ -48,7 +53,8 @@ _SWAPS = (
             r"family|kids|children|partner|husband'?s?|wife|job|mum|mom|dad|friends?|body|"
             r"wrists?|room|car|house|gun|divorce|breakup|ex|boyfriend|girlfriend|son|"
             r"daughter|baby|mother|father|sister|brother|boss|work|school|exams?|health|"
-            r"diagnosis)\b)",
+            r"diagnosis|antidepressants|sleeping pills|insulin|parents|stash|supply|things|"
+            r"plans?)\b)",
             re.IGNORECASE,
         ),
         "my",
@@ -57,7 +63,7 @@ _SWAPS = (
     (re.compile(r"\b(?:they|he|she)(?:'ve| have| has)\b", re.IGNORECASE), "I have"),
     (re.compile(r"\b(?:they|he|she)(?:'ll| will)\b", re.IGNORECASE), "I will"),
     (re.compile(r"\b(?:they|he|she)\b", re.IGNORECASE), "I"),
-    (re.compile(r"\b(?:them|him)\b", re.IGNORECASE), "me"),
+    (re.compile(r"\bhim\b", re.IGNORECASE), "me"),
 )
 _VERB_AFTER_I = (
     (re.compile(r"^(?:is|'s)\b", re.IGNORECASE), "am"),
