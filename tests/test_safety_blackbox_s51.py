@@ -768,11 +768,9 @@ def test_laxatives_after_a_meal_are_not_an_overdose_to_a_learned_reading() -> No
         "am i a pedophile for having that thought? just tell me no. please just say no",
     ],
 )
-def test_reassurance_asked_outright_in_other_words_is_ocd_and_held_there(text: str) -> None:
-    assert C.OCD in read(text).categories
-    # a learned crisis reading of a checking fear is held to the OCD reading
-    learned = WITH_LEARNED.assess(text)
-    assert learned.level is L.LOW and C.SUICIDE not in learned.categories
+def test_reassurance_asked_outright_in_other_words_is_ocd(text: str) -> None:
+    found = read(text)
+    assert C.OCD in found.categories and found.level is L.LOW
 
 
 @pytest.mark.parametrize(

@@ -1905,16 +1905,15 @@ POSTPARTUM_PSYCHOSIS = "postpartum_psychosis"
 # suicide, self-harm or overdose reading of the same words is held to it (`Screener._combine`).
 MANIA_FRAME = "frame:mania"
 ED_FRAME = "frame:eating_disorder"
-OCD_FRAME = "frame:ocd"
 _UNWANTED_HARM = re.compile(
     r"\b(?:makes? me (?:feel )?(?:sick|ill)|horrif\w*|disgust\w*|repuls\w*|terrif\w*|i "
     r"(?:would|'d|will) never (?:act|do|hurt|harm)|the (?:thoughts?|images?) (?:sickens?|"
     r"won'?t go away)|(?:hid|hidden|hide|hiding|put away|locked away) (?:all )?(?:the |my )?"
     r"(?:knives|knife|scissors|sharp)|am i (?:a )?(?:monster|bad (?:mum|mom|mother|dad|father|"
     r"person)|dangerous|evil|psychopath)|unwanted|intrusive|pops? into my head|out of nowhere|"
-    # a flash of it, fear of being a monster, the baby's care avoided ("i get this flash of
-    # drowning him in the bath. im so scared im a monster, ive stopped bathing him")
-    r"(?:a |this |these |the )?(?:flash(?:es)?|images?|pictures?) (?:of|that i)|(?:scared|afraid|"
+    # fear of being a monster, the baby's care avoided ("i get this flash of drowning him in the
+    # bath. im so scared im a monster, ive stopped bathing him"); a flash alone is not enough
+    r"(?:scared|afraid|"
     r"terrified|worried|frightened) (?:that )?i'?m (?:a )?(?:monster|bad (?:mum|mom|mother|dad|"
     r"father|person)|dangerous|evil)|(?:stopped|can'?t|won'?t|avoid\w*) (?:bathing|changing|"
     r"holding|feeding|being alone with|picking up) (?:him|her|them|the baby|my baby))"
@@ -3691,17 +3690,26 @@ _MEDICINE_HELD = re.compile(
     r"\b(?:oxycodone|oxycontin|morphine|fentanyl|opioids|painkillers|medications?|medicines?|meds|"
     r"pills|tablets|prescriptions?|patches|tramadol|codeine|diazepam|sleeping pills)\b"
 )
-_HIGH_PLACE = re.compile(
-    r"\b(?:bridges?|cliffs?|towers?|roof(?:top)?s?|viewpoints?|overlooks?|lookouts?|skyscrapers?|"
-    r"dams?|gorges?|canyons?|waterfalls?|piers?)\b"
+_HIGH_PLACE = (
+    r"(?:bridges?|cliffs?|towers?|roof(?:top)?s?|viewpoints?|overlooks?|lookouts?|skyscrapers?|"
+    r"dams?|gorges?|canyons?|waterfalls?|piers?)"
 )
+# A high place named for its photos or view, with nothing else said ("best bridge in town for a
+# photoshoot with my girlfriend").
+_PLACE_FOR_PHOTOS = re.compile(
+    r"\b" + _HIGH_PLACE + r"\b[^.!?]{0,40}\b(?:photo ?shoots?|photos|pictures|pics|views?|sunsets?|"
+    r"sunrises?)\b|\b(?:photo ?shoots?|photos|pictures|pics|views?)\b[^.!?]{0,40}\b"
+    + _HIGH_PLACE
+    + r"\b"
+)
+# Climbing up or onto it ("climbed the crane … to watch the sunrise"): a risk of its own.
+_CLIMBED = re.compile(r"\b(?:climb\w*|scal(?:e|ed|ing)|on top of|up on|over the railing)\b")
 # A place asked for its view or its history ("which bridges have the best views for photos").
 _SIGHTSEEING = re.compile(
     r"\b(?:for (?:photos|pictures|pics|photography|a photo|a picture|the view|a photo ?shoot)|"
     r"photo ?shoot|(?:wedding|engagement|prom|grad) (?:photos|pictures|pics)|best views?|nicest "
     r"views?|(?:good|best|great) (?:spots?|places?) (?:for|to) (?:photos|pictures|watch the sunset|"
-    r"see the sunset)|sightseeing|tourists?|architecture|history of|to walk across|for a walk|on "
-    r"foot|by bike|cycling)\b"
+    r"see the sunset)|sightseeing|tourists?|architecture)\b"
 )
 
 
@@ -4524,9 +4532,16 @@ def _assess_text(text: str) -> RiskAssessment:
             signals = [s for s in signals if s not in ("means_question", "means_access")]
         elif (
             not hits
-            and (set(signals) == {"means_question"} or (not signals and _HIGH_PLACE.search(t)))
-            and _SIGHTSEEING.search(t)
+            and (
+                (
+                    set(signals) == {"means_question"}
+                    and _SIGHTSEEING.search(t)
+                    and re.search(_HIGH_PLACE, t)
+                )
+                or (not signals and short and _PLACE_FOR_PHOTOS.search(t))
+            )
             and not _FINALITY.search(t)
+            and not _CLIMBED.search(t)
         ):
             # "which bridges have the best views for photos?": a place asked for its view (a
             # learned raise on it is held back; after a stressor it is still a means question)
@@ -4560,10 +4575,6 @@ def _assess_text(text: str) -> RiskAssessment:
     ):
         # laxatives after a meal are purging, not an overdose
         signals.append(ED_FRAME)
-    elif names and names <= {"ocd", "ocd_reassurance"} and set(categories) <= {C.OCD, C.MINOR}:
-        # reassurance asked about a checking fear ("please just tell me i didn't run someone
-        # over"): the compulsion, not a crisis
-        signals.append(OCD_FRAME)
     return RiskAssessment(level=level, categories=categories, signals=signals, detector="patterns")
 
 

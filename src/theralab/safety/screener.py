@@ -17,7 +17,6 @@ from theralab.safety.answers import AFFIRMED, affirms, safety_question, says_yes
 from theralab.safety.patterns import (
     ED_FRAME,
     MANIA_FRAME,
-    OCD_FRAME,
     POSTPARTUM_PSYCHOSIS,
     WORRIED_SLEEP,
     assess_text,
@@ -357,12 +356,10 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
 
 
 _OWN_HARM = frozenset({RiskCategory.SUICIDE, RiskCategory.SELF_HARM, RiskCategory.OVERDOSE})
-# Per frame: the statistical readings taken back, and the highest level it may keep (None: the
-# pattern tier's own level).
-_FRAMES: dict[str, tuple[frozenset[RiskCategory], RiskLevel | None]] = {
+# Per frame: the statistical readings taken back, and the highest level it may keep.
+_FRAMES: dict[str, tuple[frozenset[RiskCategory], RiskLevel]] = {
     MANIA_FRAME: (_OWN_HARM, RiskLevel.HIGH),
     ED_FRAME: (frozenset({RiskCategory.OVERDOSE}), RiskLevel.HIGH),
-    OCD_FRAME: (_OWN_HARM, None),
 }
 
 
@@ -372,12 +369,13 @@ def _held_to_frame(found: RiskAssessment, frame: RiskAssessment) -> RiskAssessme
     overdose readings taken back (the mania reply, not an overdose one), its level kept up to
     `high` (a manic plan that could kill still gets the mania reply's urgent line; `imminent`,
     the emergency call, needs the pattern tier's own reading). An eating disorder (laxatives
-    after a meal): the overdose reading taken back, up to `high`. OCD (reassurance asked about
-    a checking fear): held to the pattern tier's reading."""
+    after a meal): the overdose reading taken back, up to `high`. (OCD is not framed so: the
+    corpus holds OCD with distress at `moderate` and above, and a frame held one `high` message
+    of batch 4 to a check-in.)"""
     name = next(f for f in _FRAMES if f in frame.signals)
     taken, ceiling = _FRAMES[name]
     categories = [c for c in found.categories if c not in taken]
-    top = frame.level if ceiling is None else max_level([frame.level, ceiling])
+    top = max_level([frame.level, ceiling])
     if found.level.rank <= top.rank and categories == list(found.categories):
         return found
     level = found.level if found.level.rank <= top.rank else top
