@@ -60,6 +60,12 @@ the rules alone and is never overruled.
 
 Each client message is screened once: the history is read incrementally and cached, so a
 conversation checked turn by turn costs one screening per new message.
+
+A reply is read in the forms a careless or coaxed model may give it: the rules run on the reply
+as written and on its content in plain words (`decode.plain`: JSON, spelt-out numbers,
+leetspeak, emoji, base64); the rules about what a reply gives (`SPLIT_READ`) also read it with
+each statement split off a question it runs into (`decode.statements`), so a crisis line or a
+question added after the harm takes nothing away.
 """
 
 from __future__ import annotations
