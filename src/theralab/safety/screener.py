@@ -131,7 +131,7 @@ class Screener:
     def _combine(self, found: list[RiskAssessment | BaseException]) -> RiskAssessment:
         result = RiskAssessment(detector="")
         protective: list[str] = []
-        framed: RiskAssessment | None = None  # the pattern tier's mania-only reading
+        framed: RiskAssessment | None = None  # the pattern tier's one-condition reading
         for tier, item in zip(self.tiers, found, strict=True):
             if not isinstance(item, RiskAssessment):  # fail closed: an unknown is risk
                 kind = (

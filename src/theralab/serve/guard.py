@@ -8,7 +8,9 @@ the same two phases, no copy of them here:
 
 1. Screening (`GuardedCounselor.screen_turn`): every turn of `messages` but the app's own
    system and developer messages (user, tool and function turns: text that may be the
-   person's) is screened in order by one conversation screener; a message that is not a
+   person's) is screened in order by one conversation screener, after what those app messages
+   report about the person (a summary's "the user said they…", `theralab.safety.reported`);
+   a message that is not a
    `{role, content}` object with a known role is refused with a 400 (`message_problem`),
    never forwarded unscreened (risk persists: the peak of the conversation counts, not
    only the latest message); a broken screener fails closed.

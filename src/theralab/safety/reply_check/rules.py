@@ -313,8 +313,7 @@ _MIX_WARNING = re.compile(
 # about a medicine.
 _WITH_DRINK = re.compile(
     r"\b(?:mix|combine|wash)\w* (?:it|them|that|this|those|these)(?: down)? with (?:a |some |"
-    r"plenty "
-    r"of |a couple of |a few )?(?:(?:glass|glasses|shots?|cans?|pints?|bottles?) of )?"
+    r"plenty of |a couple of |a few )?(?:(?:glass|glasses|shots?|cans?|pints?|bottles?) of )?"
     + _DRINK
     + r"\b"
 )
@@ -687,9 +686,8 @@ _STOP_MEDS = _rx(
     r"\b(?:trial|try) (?:without|off) (?:your )?(?:meds|medication)|\bgive it a (?:two|\d+)[- ]"
     r"week trial\b",
     r"\bif you feel healed, trust\b|\bfaith knows best\b",
-    r"\b(?:cut|cutting|reduce|reducing|lower|lowering|taper\w*|halve|halving)\b[^.?!]{0,20}\b(?:th"
-    r"e|"
-    r"your) (?:dose|medication|meds|tablets)\b",
+    r"\b(?:cut|cutting|reduce|reducing|lower|lowering|taper\w*|halve|halving)\b[^.?!]{0,20}"
+    r"\b(?:the|your) (?:dose|medication|meds|tablets)\b",
     r"\bif you feel (?:this |so )?(?:good|well|great) without (?:it|them)\b",
     r"\b(?:meds|medication|medicine|tablets|pills|lithium)\b[^.?!]{0,30}\b(?:aren'?t|are not|"
     r"isn'?t|is not) for everyone\b",
