@@ -182,9 +182,9 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
         (r"\bje ne veux plus vivre\b", _S),
         (r"\b(?:pour )?ne (?:plus|jamais) me reveiller\b", _S),
         (
-            r"\bcombien de (?:comprimes|cachets|pilules|somniferes|medicaments)\b[^.!?]{0,40}\bpou"
-            r"r "
-            r"(?:ne (?:plus|jamais) me reveiller|mourir|en finir)\b",
+            r"\bcombien de (?:comprimes|cachets|pilules|somniferes|"
+            r"medicaments)\b[^.!?]{0,40}\bpour (?:ne (?:plus|jamais) me reveiller|mourir|"
+            r"en finir)\b",
             _O,
         ),
         (r"\b(?:me scarifier|scarification|automutil\w*|je me coupe)\b", _H),
@@ -215,14 +215,14 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
         # not waking again, and how many pills it would take ("wie viele schlaftabletten …, um
         # nicht mehr aufzuwachen")
         (
-            r"\b(?:um )?nicht mehr (?:auf)?zuwachen\b|\b(?:nie (?:mehr|wieder)|nicht mehr) "
-            r"aufwachen\b",
+            r"\b(?:um )?nicht mehr (?:auf)?zuwachen\b|\b(?:nie (?:mehr|wieder)|"
+            r"nicht mehr) aufwachen\b",
             _S,
         ),
         (
-            r"\bwie viele\b[^.!?]{0,30}\b(?:tabletten|schlaftabletten|pillen)\b[^.!?]{0,40}\b(?:ni"
-            r"cht "
-            r"mehr (?:auf)?zuwachen|nicht mehr aufwachen|sterben|tot)\b",
+            r"\bwie viele\b[^.!?]{0,30}\b(?:tabletten|schlaftabletten|"
+            r"pillen)\b[^.!?]{0,40}\b(?:nicht mehr (?:auf)?zuwachen|nicht mehr aufwachen|sterben|"
+            r"tot)\b",
             _O,
         ),
         (
@@ -359,10 +359,10 @@ _PHRASES: dict[str, list[tuple[str, RiskCategory]]] = {
     "tl": [
         (r"\b(?:magpakamatay|magpapakamatay|gusto ko nang mamatay)\b", _S),
         (
-            r"\b(?:ininom|nilunok)\b[^.!?]{0,20}\b(?:lahat|isang banig|madami|marami)\b[^.!?]{0,20}"
-            r"\b(?:gamot|pills|tableta)\b|\b(?:ininom|uminom|iinumin|inumin)\b[^.!?]{0,25}\b(?:kat"
-            r"ol|"
-            r"lason|muriatic|zonrox)\b|\blason\b.{0,40}\b(?:iinumin|inumin|ininom)\b",
+            r"\b(?:ininom|nilunok)\b[^.!?]{0,20}\b(?:lahat|isang banig|madami|"
+            r"marami)\b[^.!?]{0,20}\b(?:gamot|pills|tableta)\b|\b(?:ininom|uminom|iinumin|"
+            r"inumin)\b[^.!?]{0,25}\b(?:katol|lason|muriatic|zonrox)\b|"
+            r"\blason\b.{0,40}\b(?:iinumin|inumin|ininom)\b",
             _O,
         ),
     ],

@@ -625,23 +625,19 @@ CUES: tuple[Cue, ...] = (
         r"heaven|late|since))|"
         # the death said first, in the sentence before or the same one ("my dad died by suicide
         # and i want to join him"); not the living around them ("…be with her family")
-        r"\b(?:passed|died|die[ds]? in (?:an? )?(?:accident|crash|car crash|fire)|funeral|lost "
-        r"(?:her|"
-        r"him|my \w+)|suicide|euthanasia|assisted dying|"
-        r"(?:been )?gone (?:\d+|two|three|four|five|a few|six) (?:years?|months?|weeks?))\b"
-        r"[^.!?]*(?:[.!?]\s*[^.!?]*)?\b(?:ready to|want to|going to|wish i could|should|(?:it'?s|"
-        r"is "
-        r"it) time (?:for me )?to|(?:it'?s|is it) time i|think to|only think (?:to|of|about)) "
-        r"(?:go "
-        r"(?:and )?)?(?:join(?:ed)?|be with|went to be with|go where|go to where) (?:her|him|them|"
-        r"(?:she|he|they) (?:is|are))\b(?! (?:family|kids|children|side|mum|mom|dad|husband|wife|"
-        r"friends|parents|sister|brother|sisters|brothers|dog|cat|more|this weekend|at the|for the|"
-        r"during the|through the|while|to say goodbye|for (?:it|the end|his last|her last)|by "
-        r"(?:his|her|their) side)\b)(?![^.!?]{0,20}\bat the end\b)|"
+        r"\b(?:passed|died|die[ds]? in (?:an? )?(?:accident|crash|car crash|fire)|funeral|"
+        r"lost (?:her|him|my \w+)|suicide|euthanasia|assisted dying|(?:been )?gone (?:\d+|two|"
+        r"three|four|five|a few|six) (?:years?|months?|"
+        r"weeks?))\b[^.!?]*(?:[.!?]\s*[^.!?]*)?\b(?:ready to|want to|going to|wish i could|should|"
+        r"(?:it'?s|is it) time (?:for me )?to|(?:it'?s|is it) time i|think to|only think (?:to|of|"
+        r"about)) (?:go (?:and )?)?(?:join(?:ed)?|be with|went to be with|go where|"
+        r"go to where) (?:her|him|them|(?:she|he|they) (?:is|are))\b(?! (?:family|kids|children|"
+        r"side|mum|mom|dad|husband|wife|friends|parents|sister|brother|sisters|brothers|dog|cat|"
+        r"more|this weekend|at the|for the|during the|through the|while|to say goodbye|for (?:it|"
+        r"the end|his last|her last)|by (?:his|her|their) side)\b)(?![^.!?]{0,20}\bat the end\b)|"
         # "i want to join him wherever he is": where the dead are
         r"\b(?:join|be with|go to) (?:him|her|them)\b[^.!?]{0,10}\bwherever (?:he|she|they) (?:is|"
-        r"are)"
-        r"\b",
+        r"are)\b",
         L.MODERATE,
         C.SUICIDE,
     ),
@@ -908,10 +904,9 @@ CUES: tuple[Cue, ...] = (
         # a number past the everyday dose ("i took 2 paracetamol for my headache" is a dose)
         r"(?:all|the whole|a whole|a bottle|a bunch|a handful|loads|lots|too many|[5-9]\b|[1-9]\d+|"
         r"twenty|thirty|fifty)(?: of)?(?: my| the| these)? ?(?:bottle )?(?:of )?(?:my |the |his |"
-        r"her )?"
-        r"(?:[\w']+ )?" + _PILLS + _AS_PRESCRIBED + r"|by the time (?:anyone|you|someone) "
-        r"(?:reads|sees|finds) this|"
-        r"standing on (?:the )?(?:ledge|edge|bridge|roof|railing|platform)|"
+        r"her )?(?:[\w']+ )?" + _PILLS + _AS_PRESCRIBED + r"|by the time (?:anyone|you|"
+        r"someone) (?:reads|sees|finds) this|standing on (?:the )?(?:ledge|edge|bridge|roof|"
+        r"railing|platform)|"
         # a message that opens with where they stand, or what they are doing there
         r"^(?:i'?m |im |i am )?on (?:the |a )?(?:ledge|cliff edge)(?: now)?\s*(?:[.!,]|$)|"
         r"climbing over now|"
@@ -948,22 +943,20 @@ CUES: tuple[Cue, ...] = (
     # other categories
     _cue(
         "harm_others_thought",
-        r"\b(?:(?:want(?:ed)? to|wanna|urge to|thoughts? (?:of|about)|"
-        r"think(?:ing)? about|fantasi[sz](?:e|ing) about|could) (?:kill(?:ing)?|hurt(?:ing)?|"
-        r"stab(?:bing)?|strangl(?:e|ing)|shoot(?:ing)?|beat(?:ing)? up|smash(?:ing)?|shak(?:e|ing)|"
-        r"smother(?:ing)?|suffocat(?:e|ing)|poison(?:ing)?) (?:him|the baby|my baby|the kid|"
-        r"her|them|my (?:\w+ ){0,2}(?:boss|wife|husband|partner|dad|father|mum|mom|mother|"
-        r"brother|sister|son|daughter|baby|kid|neighbou?r|teacher|ex|roommate|flatmate|"
-        r"colleague|coworker|manager|landlord|stepdad|stepmum|boyfriend|girlfriend)|"
-        r"(?:that|this|the) (?:guy|man|woman|kid|teacher|bitch|bastard|prick|driver|"
-        r"neighbou?r)|someone|somebody|people|everyone)|(?:picture|picturing|imagin(?:e|ing)|"
-        r"fantasi[sz]\w*|flash(?:es)? of|thoughts? of|urges? to|visions? of)(?: about)? "
-        r"(?:\w+ ){0,2}(?:hitting|hurting|shoving|pushing|stabbing|shaking|strangling|killing|"
-        r"smashing|wrecking|punching|beating|drowning|suffocating|smothering|choking|dropping|"
-        r"throwing) "
-        r"(?!myself|yourself)"
-        r"(?:him|her|them|my|a|the|someone|people|\w+)|(?:scared|afraid|frightened|terrified) of "
-        r"what i (?:might|could|would|will|'ll|'d) do to (?:him|her|them|the baby|my \w+)|"
+        r"\b(?:(?:want(?:ed)? to|wanna|urge to|thoughts? (?:of|about)|think(?:ing)? about|"
+        r"fantasi[sz](?:e|ing) about|could) (?:kill(?:ing)?|hurt(?:ing)?|stab(?:bing)?|strangl(?:e|"
+        r"ing)|shoot(?:ing)?|beat(?:ing)? up|smash(?:ing)?|shak(?:e|ing)|smother(?:ing)?|"
+        r"suffocat(?:e|ing)|poison(?:ing)?) (?:him|the baby|my baby|the kid|her|them|"
+        r"my (?:\w+ ){0,2}(?:boss|wife|husband|partner|dad|father|mum|mom|mother|brother|sister|"
+        r"son|daughter|baby|kid|neighbou?r|teacher|ex|roommate|flatmate|colleague|coworker|manager|"
+        r"landlord|stepdad|stepmum|boyfriend|girlfriend)|(?:that|this|the) (?:guy|man|woman|kid|"
+        r"teacher|bitch|bastard|prick|driver|neighbou?r)|someone|somebody|people|everyone)|"
+        r"(?:picture|picturing|imagin(?:e|ing)|fantasi[sz]\w*|flash(?:es)? of|thoughts? of|"
+        r"urges? to|visions? of)(?: about)? (?:\w+ ){0,2}(?:hitting|hurting|shoving|pushing|"
+        r"stabbing|shaking|strangling|killing|smashing|wrecking|punching|beating|drowning|"
+        r"suffocating|smothering|choking|dropping|throwing) (?!myself|yourself)(?:him|her|them|my|"
+        r"a|the|someone|people|\w+)|(?:scared|afraid|frightened|terrified) of what i (?:might|"
+        r"could|would|will|'ll|'d) do to (?:him|her|them|the baby|my \w+)|"
         # "i'm scared of what ill do if i go in there" (a child screaming in the next room)
         r"(?:scared|afraid|frightened|terrified) of what i(?:'ll|ll| will| might| could| would|"
         r"'d| may)? do (?:if|when|once) i (?:go (?:in|back in|near)|pick (?:him|her|them) up|"
@@ -1452,33 +1445,31 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "eating_disorder",
-        r"\b(?:(?:haven'?t|have not|didn'?t|not) eat(?:en)? (?:anything )?"
-        r"(?:in|for) (?:days|\d+ days|(?:two|three|four|five) days|a week)|(?:make|made|"
-        r"making) myself (?:sick|throw up|vomit|purge)|(?:throw(?:ing)?|threw) up after "
-        r"(?:eating|meals|every meal|dinner)|purg(?:e|ed|ing)|laxatives|starv(?:e|ed|ing) "
-        r"myself|(?:only )?(?:eat|ate|eating|allow myself|having|limit myself to|stick to|living "
-        r"on|(?:i'?m |i am |been |got )?down to|restrict(?:ing|ed)? (?:myself )?to|cut (?:down )?"
-        r"to|getting by on|surviving on) (?:(?:only|just|about|around|under|maybe|roughly|"
-        r"barely) )*\d{1,3} (?:calories|kcal|"
-        r"cals)\b|(?:eat|eating|ate|having|living on) (?:like |about |around |maybe |only |just |"
-        r"barely )*[1-9]\d{2} (?:a day|per day|daily|each day)\b|(?:a few|"
-        r"a couple of|two|three|four|five|six|seven|eight|\d) hundred calories|(?:under|less than|"
-        r"below) (?:\d{3}|a thousand) (?:calories|kcal|cals)|"
-        r"(?:skip|skipping|skipped) (?:every|all|most) meals?|binge(?:d|ing)? and purg|"
-        r"pro[- ]?ana|pro[- ]?mia|thinspo|(?:too|so) fat to eat|don'?t deserve (?:to eat|food|"
-        r"breakfast|lunch|dinner|(?:a |my )?meals?|to have (?:breakfast|lunch|dinner))|"
-        r"(?:chew and spit|body check)|(?:only )?let myself eat|don'?t (?:let myself )?eat "
-        r"(?:anything )?until|skip (?:the )?whole day|(?:binge[ds]?\b|binging)(?![^.!?]{0,25}\b(?:"
-        r"episodes?|series|seasons?|shows?|podcasts?|netflix|watch\w*|box ?sets?)\b)|cancel "
-        r"(?:it|them) out|water only|only water|period (?:stopped|has stopped)|"
-        r"chew\w*[^.]{0,30}spit|weigh myself (?:constantly|every|\d+ times)|(?:skinnier|thinner|"
-        r"lighter) by|"
-        r"(?:keep|kept) skipping (?:lunch|meals|breakfast|dinner)|(?:water|juice|dry) fast(?:ing)?|"
+        r"\b(?:(?:haven'?t|have not|didn'?t|not) eat(?:en)? (?:anything )?(?:in|for) (?:days|"
+        r"\d+ days|(?:two|three|four|five) days|a week)|(?:make|made|making) myself (?:sick|"
+        r"throw up|vomit|purge)|(?:throw(?:ing)?|threw) up after (?:eating|meals|every meal|"
+        r"dinner)|purg(?:e|ed|ing)|laxatives|starv(?:e|ed|ing) myself|(?:only )?(?:eat|ate|eating|"
+        r"allow myself|having|limit myself to|stick to|living on|(?:i'?m |i am |been |"
+        r"got )?down to|restrict(?:ing|ed)? (?:myself )?to|cut (?:down )?to|getting by on|"
+        r"surviving on) (?:(?:only|just|about|around|under|maybe|roughly|"
+        r"barely) )*\d{1,3} (?:calories|kcal|cals)\b|(?:eat|eating|ate|having|living on) (?:like |"
+        r"about |around |maybe |only |just |barely )*[1-9]\d{2} (?:a day|per day|daily|each day)\b|"
+        r"(?:a few|a couple of|two|three|four|five|six|seven|eight|\d) hundred calories|(?:under|"
+        r"less than|below) (?:\d{3}|a thousand) (?:calories|kcal|cals)|(?:skip|skipping|"
+        r"skipped) (?:every|all|most) meals?|binge(?:d|ing)? and purg|pro[- ]?ana|pro[- ]?mia|"
+        r"thinspo|(?:too|so) fat to eat|don'?t deserve (?:to eat|food|breakfast|lunch|dinner|(?:a |"
+        r"my )?meals?|to have (?:breakfast|lunch|dinner))|(?:chew and spit|body check)|"
+        r"(?:only )?let myself eat|don'?t (?:let myself )?eat (?:anything )?until|"
+        r"skip (?:the )?whole day|(?:binge[ds]?\b|binging)(?![^.!?]{0,25}\b(?:episodes?|series|"
+        r"seasons?|shows?|podcasts?|netflix|watch\w*|box ?sets?)\b)|cancel (?:it|them) out|"
+        r"water only|only water|period (?:stopped|has stopped)|chew\w*[^.]{0,30}spit|"
+        r"weigh myself (?:constantly|every|\d+ times)|(?:skinnier|thinner|lighter) by|(?:keep|"
+        r"kept) skipping (?:lunch|meals|breakfast|dinner)|(?:water|juice|dry) fast(?:ing)?|"
         r"(?:only )?(?:allow|let) myself (?:to eat )?(?:one|an?|half an?) (?:apple|meal|biscuit|"
-        r"cracker|yoghurt|yogurt|snack|piece of fruit)|"
-        r"(?:\w+)-day (?:water )?fast|hid(?:e|ing)? (?:that )?i(?:'m| am)? (?:not|barely) eat"
-        r"(?:ing)?|bmi (?:is |of )?(?:1[0-7]|under 1[78])\b|(?:feel|felt|look) (?:way )?"
-        r"too (?:big|fat) to eat|cutting back (?:more and more|on food)|"
+        r"cracker|yoghurt|yogurt|snack|piece of fruit)|(?:\w+)-day (?:water )?fast|hid(?:e|"
+        r"ing)? (?:that )?i(?:'m| am)? (?:not|barely) eat(?:ing)?|bmi (?:is |of )?(?:1[0-7]|"
+        r"under 1[78])\b|(?:feel|felt|look) (?:way )?too (?:big|fat) to eat|"
+        r"cutting back (?:more and more|on food)|"
         # not eating to feel in control ("i stopped eating lunch so i can feel in control of
         # something")
         r"(?:stopped|stop|quit|skip(?:ping)?|not) eating (?:lunch|breakfast|dinner|meals|at "
@@ -1486,15 +1477,13 @@ CUES: tuple[Cue, ...] = (
         r"(?:something|one thing)|punish (?:myself|me))|"
         # the pro-ana community's words: a coach or buddy to enforce not eating, "meanspo",
         # purging called "mia", a BMI asked as a threshold to stay under
-        r"ana (?:coach(?:es)?|buddy|buddies|tips|rules)|(?:meanspo|bonespo|sweetspo)|"
-        r"(?:do|did|doing|does|started|start) ['\"‘’]?mia\b|\b(?:mia|m[!1]a)\b['\"’]? (?:tips|"
-        r"easier|after every)|m[!1]a\b|the mia thing|p[*#v]?rg(?:e|ed|es|ing)\b|\bb ?[/&] "
-        r"?p(?:'?d|'?ing|ed)?\b|b[*#]?ng(?:ed|"
-        r"ing)\b[^.!?]{0,30}\bp[*#]?u?rg|(?:dulcolax|senokot|senna|"
-        r"bisacodyl|ex-?lax|laxatives?)\b[^.!?]{0,60}\b(?:after (?:i |eating|meals?|every|anything|"
-        r"(?:the |my |a |that |each )?(?:\w+ )?(?:pizza|meal|dinner|lunch|breakfast|binge|food|"
-        r"takeaway|snack|tea))|a (?:night|day)|every (?:night|day)|too many|so it (?:doesn'?t|"
-        r"does not|"
+        r"ana (?:coach(?:es)?|buddy|buddies|tips|rules)|(?:meanspo|bonespo|sweetspo)|(?:do|did|"
+        r"doing|does|started|start) ['\"‘’]?mia\b|\b(?:mia|m[!1]a)\b['\"’]? (?:tips|easier|"
+        r"after every)|m[!1]a\b|the mia thing|p[*#v]?rg(?:e|ed|es|ing)\b|\bb ?[/&] ?p(?:'?d|'?ing|"
+        r"ed)?\b|b[*#]?ng(?:ed|ing)\b[^.!?]{0,30}\bp[*#]?u?rg|(?:dulcolax|senokot|senna|bisacodyl|"
+        r"ex-?lax|laxatives?)\b[^.!?]{0,60}\b(?:after (?:i |eating|meals?|every|anything|(?:the |"
+        r"my |a |that |each )?(?:\w+ )?(?:pizza|meal|dinner|lunch|breakfast|binge|food|takeaway|"
+        r"snack|tea))|a (?:night|day)|every (?:night|day)|too many|so it (?:doesn'?t|does not|"
         r"won'?t) count)|"
         # a BMI asked as the line to be admitted ("how low does my bmi have to be for the hospital
         # to take me")
@@ -1558,18 +1547,16 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:"
         # reassurance asked for outright ("just confirm it's definitely locked", "can u just tell
         # me the oven is off, i already checked 10 times", "pls just say im fine")
-        r"(?:(?<!\bi )just|pls|please|can (?:you|u)|could (?:you|u)|i need you to|^) ?(?:just )?"
-        r"(?:confirm|tell me|say|promise(?: me)?)\b[^.!?]{0,40}\b(?:locked|(?:is|was|it'?s|its) "
-        r"(?:off|unplugged|shut|clean|safe|locked)|i'?m (?:fine|clean|safe|ok|okay|not sick|not "
-        r"dying|"
-        r"not (?:a |an )?(?:bad|evil|horrible|terrible|dangerous|monster|pedophile|paedophile|"
-        r"psychopath))|i (?:don'?t|do not) have|i didn'?t (?:hit|hurt|touch|leave|run|ran|kill|do "
-        r"it)|i (?:locked|turned off|unplugged))|(?:just|please|pls) (?:tell me|say) no\b|"
-        r"(?:definitely|100%|for sure) (?:locked|off|unplugged|clean)"
-        r"\b[^.!?]{0,20}\b(?:right|yeah|isn'?t it)\W{0,3}(?:just|pls|please)? ?(?:confirm|say|"
-        r"tell)|"
-        r"(?:already )?(?:checked|tested|washed|asked) (?:\d+|five|six|seven|eight|nine|ten|"
-        r"twenty|so many) times\b[^.!?]{0,40}\b(?:just|pls|please) (?:say|tell|confirm))",
+        r"(?:(?<!\bi )just|pls|please|can (?:you|u)|could (?:you|u)|i need you to|"
+        r"^) ?(?:just )?(?:confirm|tell me|say|promise(?: me)?)\b[^.!?]{0,40}\b(?:locked|(?:is|"
+        r"was|it'?s|its) (?:off|unplugged|shut|clean|safe|locked)|i'?m (?:fine|clean|safe|ok|okay|"
+        r"not sick|not dying|not (?:a |an )?(?:bad|evil|horrible|terrible|dangerous|monster|"
+        r"pedophile|paedophile|psychopath))|i (?:don'?t|do not) have|i didn'?t (?:hit|hurt|touch|"
+        r"leave|run|ran|kill|do it)|i (?:locked|turned off|unplugged))|(?:just|please|"
+        r"pls) (?:tell me|say) no\b|(?:definitely|100%|for sure) (?:locked|off|unplugged|"
+        r"clean)\b[^.!?]{0,20}\b(?:right|yeah|isn'?t it)\W{0,3}(?:just|pls|please)? ?(?:confirm|"
+        r"say|tell)|(?:already )?(?:checked|tested|washed|asked) (?:\d+|five|six|seven|eight|nine|"
+        r"ten|twenty|so many) times\b[^.!?]{0,40}\b(?:just|pls|please) (?:say|tell|confirm))",
         L.LOW,
         C.OCD,
         personal=False,
@@ -3029,8 +3016,8 @@ _TOLD_WHAT_TO_DO = re.compile(
     r"\b(?:tell(?:s|ing)?|told|order\w*|show(?:s|ed|ing)?) me (?:that )?(?:my|the|our) (?:baby|"
     r"newborn|son|daughter|little one) (?:needs? to|has to|must|is meant to|should|ought to)\b|"
     # "a voice that says to put her in the bath and not take her out"
-    r"\b(?:says?|said|saying|tells?|told|telling)(?: me)? to (?:\w+ ){1,3}(?:her|him|the baby|my "
-    r"baby)\b"
+    r"\b(?:says?|said|saying|tells?|told|telling)(?: me)? to (?:\w+ ){1,3}(?:her|him|the baby|"
+    r"my baby)\b"
 )
 # What tells them, when it is no person: the TV, the radio, signs, messages, voices.
 _UNSEEN_TELLER = re.compile(
@@ -3279,10 +3266,9 @@ _PERINATAL = Prefiltered(
     r"postnatal|since (?:the|my) (?:baby|birth)|(?:new|first-time) (?:mum|mom|mother|dad|parent)|"
     r"i had (?:her|him|the baby|my baby|my (?:son|daughter)|them) (?:\d+|a|one|two|three|four|five|"
     r"six) (?:days?|weeks?|months?) ago|since (?:she|he|the baby|they|my (?:son|daughter)) (?:was|"
-    r"were) born|"
-    r"(?:days?|weeks?|months?) since (?:my|the|our) (?:baby|son|daughter|little one|twins) (?:was|"
-    r"were) born|(?:my|our|the) (?:baby|son|daughter|twins) (?:was|were) born (?:\d+|two|three|"
-    r"four|five|six|a few|a couple of) (?:days?|weeks?) ago)\b"
+    r"were) born|(?:days?|weeks?|months?) since (?:my|the|our) (?:baby|son|daughter|little one|"
+    r"twins) (?:was|were) born|(?:my|our|the) (?:baby|son|daughter|twins) (?:was|were) born (?:\d+|"
+    r"two|three|four|five|six|a few|a couple of) (?:days?|weeks?) ago)\b"
 )
 PERINATAL = _PERINATAL  # a new parent, for readers of a whole conversation (the guardrail)
 _BABY_IN = re.compile(r"\b(?:baby|newborn|new born|son|daughter|little one)\b")
@@ -3290,13 +3276,11 @@ _BABY_IN = re.compile(r"\b(?:baby|newborn|new born|son|daughter|little one)\b")
 # is somewhere else", "this baby is not mine, mine was taken", "she's reporting to someone").
 _BABY_DELUSION = re.compile(
     r"\b(?:(?:she|he|shes|hes)(?:'s| is)? (?:a |an )?(?:replacement|impostor|imposter|changeling|"
-    r"fake|clone|robot|not (?:really )?(?:mine|ours|my (?:real )?(?:baby|son|daughter)))\b|my real "
-    r"(?:baby|son|daughter) (?:is|was)\b|(?:this|the) baby (?:is not|isn'?t) (?:mine|ours|my "
-    r"(?:real "
-    r")?baby)|mine was (?:taken|swapped|switched)|(?:the baby|she|he)(?:'s| is)? (?:reporting|"
-    r"spying|"
-    r"reporting back) (?:to|on)\b|(?:has been|was|got) replaced by (?:something|someone|a thing|"
-    r"an? \w+ that looks like))"
+    r"fake|clone|robot|not (?:really )?(?:mine|ours|my (?:real )?(?:baby|son|daughter)))\b|"
+    r"my real (?:baby|son|daughter) (?:is|was)\b|(?:this|the) baby (?:is not|isn'?t) (?:mine|ours|"
+    r"my (?:real )?baby)|mine was (?:taken|swapped|switched)|(?:the baby|she|he)(?:'s|"
+    r" is)? (?:reporting|spying|reporting back) (?:to|on)\b|(?:has been|was|"
+    r"got) replaced by (?:something|someone|a thing|an? \w+ that looks like))"
 )
 _BABY_PRONOUN = re.compile(r"\b(?:she|he|her|him|she'?s|he'?s)\b")
 # The speaker was raped or sexually assaulted, at any time: a sexual-assault line beside the

@@ -50,11 +50,10 @@ _SWAPS = (
     (
         re.compile(
             r"\bher(?=\s+(?:own |late |\w+ )?(?:life|pills|tablets|meds|medication|plan|note|"
-            r"family|kids|children|partner|husband'?s?|wife|job|mum|mom|dad|friends?|body|"
-            r"wrists?|room|car|house|gun|divorce|breakup|ex|boyfriend|girlfriend|son|"
-            r"daughter|baby|mother|father|sister|brother|boss|work|school|exams?|health|"
-            r"diagnosis|antidepressants|sleeping pills|insulin|parents|stash|supply|things|"
-            r"plans?)\b)",
+            r"family|kids|children|partner|husband'?s?|wife|job|mum|mom|dad|friends?|body|wrists?|"
+            r"room|car|house|gun|divorce|breakup|ex|boyfriend|girlfriend|son|daughter|baby|mother|"
+            r"father|sister|brother|boss|work|school|exams?|health|diagnosis|antidepressants|"
+            r"sleeping pills|insulin|parents|stash|supply|things|plans?)\b)",
             re.IGNORECASE,
         ),
         "my",

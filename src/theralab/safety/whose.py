@@ -38,9 +38,8 @@ MEANS_SIGNALS = frozenset(
 # persisting peak, a supporter's context): every other signal counts as the speaker's own risk.
 _NEUTRAL_SIGNAL = re.compile(
     r"^(?:semantic(?:_about_other|_unsure|_condition)?:|persisting:|capped_by_context|"
-    r"other_at_risk:|"
-    r"protective:|unchanged$|supporter$|minor$|veteran$|lgbtq$|perinatal$|sexual_violence$|"
-    r"stressor$)"
+    r"other_at_risk:|protective:|unchanged$|supporter$|minor$|veteran$|lgbtq$|perinatal$|"
+    r"sexual_violence$|stressor$)"
 )
 # Someone else at risk: a third-person reflexive or possessive with a suicide or self-harm word.
 # A death that already happened ("she killed herself last year", "he took his own life") is
@@ -70,9 +69,8 @@ _FRIEND_IS_ME = re.compile(
 )
 # Still speaking of another person (a helper's later turns).
 _THIRD_PERSON = re.compile(
-    r"\b(?:she|he|they|her|him|them|their|his|my (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|"
-    r"partner|sister|brother|son|daughter|mum|mom|dad|husband|wife|boyfriend|girlfriend|student|"
-    r"cousin))\b"
+    r"\b(?:she|he|they|her|him|them|their|his|my (?:" + KIN_AGE + r"|\w+ )?(?:friend|mate|partner|"
+    r"sister|brother|son|daughter|mum|mom|dad|husband|wife|boyfriend|girlfriend|student|cousin))\b"
 )
 
 
@@ -217,21 +215,20 @@ _ACT_UNDERWAY = re.compile(
 # and poison help now.
 _THEIR_OVERDOSE = re.compile(
     r"\b(?:" + _SUBJECT + r"|friend|mate|bestie|bff|roommate|flatmate|housemate|partner|gf|bf|"
-    r"girlfriend|boyfriend|sister|brother|son|daughter|mum|mom|dad)\b[^.!?]{0,40}?\b(?:took|has "
-    r"taken|'s taken|swallowed|downed|necked)\s+(?:like |about |around |over |maybe )?(?:\d{2,}|"
-    r"twenty|thirty|forty|fifty|a (?:whole|full) (?:box|bottle|packet|pack|strip|blister)|all "
-    r"(?:of "
-    r")?(?:her|his|their|the)|(?:a bunch|loads|a load|a lot|handfuls?|a handful) of)\b[^.!?]{0,25}?"
-    r"\b(?:pills|tablets|meds|medication|capsules|paracetamol|tylenol|ibuprofen|sleeping pills|"
-    r"antidepressants|painkillers|of them)\b"
+    r"girlfriend|boyfriend|sister|brother|son|daughter|mum|mom|dad)\b[^.!?]{0,40}?\b(?:took|"
+    r"has taken|'s taken|swallowed|downed|necked)\s+(?:like |about |around |over |"
+    r"maybe )?(?:\d{2,}|twenty|thirty|forty|fifty|a (?:whole|full) (?:box|bottle|packet|pack|strip|"
+    r"blister)|all (?:of )?(?:her|his|their|the)|(?:a bunch|loads|a load|a lot|handfuls?|"
+    r"a handful) of)\b[^.!?]{0,25}?\b(?:pills|tablets|meds|medication|capsules|paracetamol|tylenol|"
+    r"ibuprofen|sleeping pills|antidepressants|painkillers|of them)\b"
 )
 # …told as happening now, not as a story from before ("an hour ago", "this afternoon", "and is
 # throwing up"; not "at the beginning of our relationship she swallowed a bunch of tylenol").
 _JUST_NOW = re.compile(
     r"\b(?:just|an? (?:hour|few hours|couple of hours) ago|\d+ (?:minutes?|mins?|hours?|hrs?) ago|"
     r"this (?:morning|afternoon|evening)|tonight|today|earlier|last night|right now|now|has taken|"
-    r"'s "
-    r"taken|is (?:throwing up|being sick|vomiting|drowsy|asleep|passed out|not answering|sleepy))\b"
+    r"'s taken|is (?:throwing up|being sick|vomiting|drowsy|asleep|passed out|not answering|"
+    r"sleepy))\b"
 )
 # Poisons and household things swallowed (bleach, batteries): poison help and the emergency
 # number.

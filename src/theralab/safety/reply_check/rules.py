@@ -271,10 +271,10 @@ _OVERDOSE_ADVICE = _rx(
     r"few |a )?" + _DRINK + r"\b",
     r"\b(?:doubl|tripl|quadrupl)(?:e|es|ed|ing) (?:up )?(?:the |your |on )?(?:(?:prescribed|usual|"
     r"normal|regular|current|nightly|daily) )?(?:dose|dosage|" + _MEDICINE + r")\b",
-    r"\b(?:add|have|with|take it with|wash (?:it|them) down with) (?:a |some |another |an extra )?"
-    r"(?:glass|shot|drink|bottle|can|nightcap|measure) (?:of \w+ )?to (?:help (?:it|them) (?:along|"
-    r"work|kick in)|boost (?:it|the effect)|make (?:it|them) (?:stronger|work better)|knock you "
-    r"out)\b",
+    r"\b(?:add|have|with|take it with|wash (?:it|them) down with) (?:a |some |another |"
+    r"an extra )?(?:glass|shot|drink|bottle|can|nightcap|measure) (?:of \w+ )?to (?:help (?:it|"
+    r"them) (?:along|work|kick in)|boost (?:it|the effect)|make (?:it|them) (?:stronger|"
+    r"work better)|knock you out)\b",
     r"\b(?:a |the |your )?whole (?:strip|packet|pack|box|bottle|blister(?: pack)?|sheet) of\b",
     r"\b(?:the|your|an) entire (?:strip|packet|pack|box|bottle|sheet)\b",
     r"\b(?:two|three|four|a few|several|\d+) full (?:boxes|packets|bottles|packs|strips)\b[^.!?]"
@@ -1218,9 +1218,9 @@ _ANYONE_ED_TACTIC = _rx(
     r"yourself |things )?(?:under|below|to)|stick to|limit (?:it|yourself) to) (?:about |around |"
     r"roughly |just |only |a )?[1-9]\d{2} ?(?:k?cals?|calories)\b",
     # riding out the dizziness of not eating ("if you feel dizzy, chew ice")
-    r"\bif you (?:feel|get|start feeling) (?:dizzy|faint|light-?headed|shaky|weak|hungry)\b[^.!?]"
-    r"{0,20}\b(?:chew (?:ice|gum)|black coffee|diet (?:soda|coke)|push through|ignore it|sip "
-    r"water)\b",
+    r"\bif you (?:feel|get|start feeling) (?:dizzy|faint|light-?headed|shaky|weak|"
+    r"hungry)\b[^.!?]{0,20}\b(?:chew (?:ice|gum)|black coffee|diet (?:soda|coke)|push through|"
+    r"ignore it|sip water)\b",
     # a lie to cover not eating ("just say you ate earlier")
     r"\bsay (?:that )?(?:you|you'?ve)(?: already| just)? (?:ate|eaten|had (?:lunch|dinner|"
     r"breakfast|something|a big))\b",
@@ -1306,9 +1306,9 @@ _APPROVES_DEATH = _rx(
     r"(?:peace|rest)\b|\bat rest side by side\b",
     # rest or letting go beside "nobody would blame you", to anyone ("it's okay to rest now and let
     # go, nobody would blame you")
-    r"\b(?:rest now|let go|stop fighting|give up)\b[^.!?]{0,30}\b(?:nobody|no one|no-one) (?:would|"
-    r"could|will|can) (?:ever )?blame you\b(?! for (?:feeling|being|needing|taking|wanting|asking|"
-    r"resting)\b)",
+    r"\b(?:rest now|let go|stop fighting|give up)\b[^.!?]{0,30}\b(?:nobody|no one|"
+    r"no-one) (?:would|could|will|can) (?:ever )?blame you\b(?! for (?:feeling|being|needing|"
+    r"taking|wanting|asking|resting)\b)",
     r"\bhope (?:sunday|monday|tuesday|wednesday|thursday|friday|saturday|tonight|tomorrow|the "
     r"(?:day|\d+(?:st|nd|rd|th)?)|it|that day) brings? you (?:the |some )?peace\b",
 )
