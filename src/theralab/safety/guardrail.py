@@ -58,7 +58,7 @@ from theralab.safety.protocol import (
 )
 from theralab.safety.reply_check.context import Condition, assess_history
 from theralab.safety.resources import country_of, directory, resources_for, stated_country
-from theralab.safety.risk import RiskAssessment, RiskCategory, RiskLevel, Whose
+from theralab.safety.risk import OWN_HARM, RiskAssessment, RiskCategory, RiskLevel, Whose
 from theralab.safety.screener import (
     FAIL_CLOSED_LEVEL,
     ConversationScreener,
@@ -532,8 +532,7 @@ def _protocol_answered(reply: ProtocolReply, answered: str) -> bool:
 def _others_only(risk: RiskAssessment) -> bool:
     """Whether the only risk found is to someone else (harm to others, no suicide or
     self-harm): the check-in then asks whether they mean it."""
-    own = {RiskCategory.SUICIDE, RiskCategory.SELF_HARM, RiskCategory.OVERDOSE}
-    return RiskCategory.HARM_TO_OTHERS in risk.categories and not own & set(risk.categories)
+    return RiskCategory.HARM_TO_OTHERS in risk.categories and not OWN_HARM & set(risk.categories)
 
 
 def _raised_now(risk: RiskAssessment) -> bool:

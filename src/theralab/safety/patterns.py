@@ -1852,15 +1852,22 @@ def petty_threat(text: str) -> bool:
         threat = _PETTY_THREAT.search(sentence)
         if threat is None:
             continue
-        rest = sentence.replace(threat.group(0), " ")
-        if (
-            _PETTY_PROVOCATION.search(rest)
-            and not _WEAPON_NAMED.search(sentence)
-            and not _HARM_BESIDE.search(rest)
-            and not _MEANT.search(text)
-        ):
+        if _said_of_petty(sentence, threat.group(0), text):
             return True
     return False
+
+
+def _said_of_petty(sentence: str, threat: str, text: str) -> bool:
+    """Whether `threat`, in `sentence` of `text`, is said of a petty provocation: one is named
+    beside it, with no weapon in the sentence, no violence or abuse beside it and nothing that
+    says it is meant."""
+    rest = sentence.replace(threat, " ")
+    return bool(
+        _PETTY_PROVOCATION.search(rest)
+        and not _WEAPON_NAMED.search(sentence)
+        and not _HARM_BESIDE.search(rest)
+        and not _MEANT.search(text)
+    )
 
 
 # Said to be meant, planned or already begun ("i'm serious this time", "i've been planning it
@@ -2354,13 +2361,7 @@ def find_cues(text: str, suppressed: list[str] | None = None) -> list[CueHit]:
                 continue
             if cue.name in _PETTY_HARM_CUES and not _EARNEST.search(text):
                 sentence, _ = _sentence(text, m.start(), m.end())
-                rest = sentence.replace(m.group(0), " ")
-                if (
-                    _PETTY_PROVOCATION.search(rest)
-                    and not _WEAPON_NAMED.search(sentence)
-                    and not _HARM_BESIDE.search(rest)
-                    and not _MEANT.search(text)
-                ):
+                if _said_of_petty(sentence, m.group(0), text):
                     why += ["idiom", f"{LAUGHED_OFF}:{cue.name}"]
                     continue
             if (
@@ -4611,12 +4612,14 @@ def postpartum_in_conversation(text: str, signals: Sequence[str], earlier: Seque
     """A belief about the baby (a psychosis signal in this message, the baby named) after a
     birth said earlier in the conversation ("2 weeks since my daughter was born", then "she's
     not really mine, they swapped her"): postpartum psychosis."""
-    psychotic = {"psychosis", "voices"} & set(signals) or _BABY_DELUSION.search(normalise(text))
-    if not psychotic or POSTPARTUM_PSYCHOSIS in signals or COMMAND_ABOUT_BABY in signals:
+    if POSTPARTUM_PSYCHOSIS in signals or COMMAND_ABOUT_BABY in signals:
+        return False
+    t = normalise(text)
+    if not ({"psychosis", "voices"} & set(signals) or _BABY_DELUSION.search(t)):
         return False
     # the baby named, or (the baby named earlier) spoken of as she or he
-    return bool(_BABY_IN.search(normalise(text)) or _BABY_PRONOUN.search(normalise(text))) and any(
-        _PERINATAL.search(normalise(t)) for t in earlier[-12:]
+    return bool(_BABY_IN.search(t) or _BABY_PRONOUN.search(t)) and any(
+        _PERINATAL.search(normalise(e)) for e in earlier[-12:]
     )
 
 

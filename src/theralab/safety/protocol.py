@@ -2215,13 +2215,6 @@ class CrisisProtocol:
             parts.append(f"I'm an AI; a real person is there any time at {lines[0]}.")
         return self._reply(parts, "emergency_next", lines)
 
-    def skip(self, risk: RiskAssessment, said: str = "") -> str:
-        """Move past a turn this protocol answered earlier but does not remember: a stateless
-        caller (`theralab guard` gets the whole conversation with every request) replays the
-        turns already answered, and the state advances exactly as `respond` advanced it then.
-        Returns that turn's step."""
-        return self.respond(risk, said).step
-
     def _reply(
         self,
         parts: list[str],

@@ -38,6 +38,8 @@ class Whose(StrEnum):
 
 # The level at which the guardrail hands the turn to the crisis protocol.
 CRISIS_THRESHOLD = RiskLevel.MODERATE
+# The categories that are harm to the person themselves.
+OWN_HARM = frozenset({RiskCategory.SUICIDE, RiskCategory.SELF_HARM, RiskCategory.OVERDOSE})
 
 
 class RiskAssessment(BaseModel):

@@ -30,6 +30,7 @@ from theralab.safety.patterns import (
 from theralab.safety.prefilter import prepare
 from theralab.safety.risk import (
     CRISIS_THRESHOLD,
+    OWN_HARM,
     RiskAssessment,
     RiskCategory,
     RiskLevel,
@@ -355,10 +356,9 @@ def _respect_context(found: RiskAssessment, protective: list[str]) -> RiskAssess
     )
 
 
-_OWN_HARM = frozenset({RiskCategory.SUICIDE, RiskCategory.SELF_HARM, RiskCategory.OVERDOSE})
 # Per frame: the statistical readings taken back, and the highest level it may keep.
 _FRAMES: dict[str, tuple[frozenset[RiskCategory], RiskLevel]] = {
-    MANIA_FRAME: (_OWN_HARM, RiskLevel.HIGH),
+    MANIA_FRAME: (OWN_HARM, RiskLevel.HIGH),
     ED_FRAME: (frozenset({RiskCategory.OVERDOSE}), RiskLevel.HIGH),
 }
 
